@@ -1,0 +1,202 @@
+"""Reading a student's picture safely, and shrinking it before any convolution.
+
+`load_image` accepts the bytes of an upload or a camera shot and returns an RGB Pillow image with
+the EXIF orientation applied, or raises `ImageError` with a sentence that says what to change.
+It checks the size the file's header claims BEFORE decoding any pixels, so a small file that
+claims to be 100,000 x 100,000 pixels (a "decompression bomb") never fills the memory.
+No TensorFlow and no Streamlit here; NumPy and Pillow only.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps
+
+MAX_PIXELS = 40_000_000  # a 40-megapixel photo is larger than any phone camera's; beyond is suspicious
+MAX_ASPECT_RATIO = 25.0  # even a phone panorama is about 10:1; 1000:1 is a strip, not a picture
+DISPLAY_MAX_SIDE = 1024  # hand-made filters and pictures: enough detail for a projector, fast in NumPy
+MODEL_SIDE = 32  # the CIFAR-10 models' input is 32 x 32 x 3
+# Pillow plugins that are allowed to open a file: the common photo formats only (no EPS, which
+# would run Ghostscript, and no exotic decoders). Cameras' MPO files open through the JPEG plugin.
+ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
+FORMATS_SENTENCE = "a PNG, JPEG, WebP, BMP or GIF picture"
+
+
+class ImageError(ValueError):
+    """A picture that cannot be used, explained in one sentence that says what to change."""
+
+
+def check_dimensions(width: int, height: int) -> None:
+    """Raise ImageError for sizes the app refuses: no pixels, over MAX_PIXELS, or a strip of absurd shape."""
+    if width < 1 or height < 1:
+        raise ImageError(f"The picture claims to be {width} x {height} pixels, which has no pixels at all; "
+                         "choose another file.")
+    if width * height > MAX_PIXELS:
+        raise ImageError(f"The picture is {width:,} x {height:,} pixels ({width * height / 1e6:,.0f} megapixels); "
+                         f"the limit is {MAX_PIXELS / 1e6:.0f} megapixels. Shrink it or choose a smaller photo.")
+    ratio = max(width, height) / min(width, height)
+    if ratio > MAX_ASPECT_RATIO:
+        raise ImageError(f"The picture is {width} x {height} pixels, a strip {ratio:,.0f} times longer than it is "
+                         f"wide; pictures up to {MAX_ASPECT_RATIO:.0f}:1 are accepted. Crop it to a normal shape.")
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """Any Pillow mode as 8-bit RGB: transparency over white, 16-bit and float greys rescaled, not clipped."""
+    if image.mode == "RGB":
+        return image
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        values = np.asarray(image, dtype=np.float64)
+        if image.mode.startswith("I;16") or (image.mode == "I" and values.max(initial=0) > 255):
+            values = values / 257.0  # 0..65535 -> 0..255 (Pillow's own convert would clip at 255)
+        elif image.mode == "F":
+            low, high = float(values.min(initial=0)), float(values.max(initial=0))
+            values = (values - low) * (255.0 / (high - low)) if high > low else values * 0
+        grey = np.clip(np.rint(values), 0, 255).astype(np.uint8)
+        return Image.fromarray(np.repeat(grey[:, :, None], 3, axis=2))
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return image.convert("RGB")  # L, 1, CMYK, YCbCr, LAB, HSV
+
+
+def load_image(data: bytes, *, max_side: int | None = None) -> Image.Image:
+    """An RGB image from the bytes of a file, upright (EXIF), first frame only; ImageError if unusable.
+
+    With `max_side`, the result is shrunk to fit max_side x max_side, and a JPEG is decoded at a
+    reduced scale directly (Pillow's draft mode), which makes a 12-megapixel photo fast to open.
+    """
+    if not data:
+        raise ImageError("The file is empty (0 bytes); choose a picture file.")
+    Image.init()  # register every plugin first, or Pillow looks up WEBP, TIFF and MPO before they exist
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as image:
+                # The header is read, no pixels yet: refuse bad sizes before decoding anything.
+                check_dimensions(*image.size)
+                image.seek(0)  # an animated GIF or WebP: its first frame
+                if max_side is not None and image.format in ("JPEG", "MPO"):
+                    # Decode at 1/2, 1/4 or 1/8 scale; rotation may swap sides, so ask for both at least max_side.
+                    image.draft("RGB", (max_side, max_side))
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+                rgb = _to_rgb(upright)
+                if rgb is image:
+                    rgb = image.copy()  # detach from the closed file
+    except ImageError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageError(f"The picture is too large to open safely ({exc}). Choose a smaller photo.") from exc
+    except Image.UnidentifiedImageError as exc:
+        raise ImageError(f"This file is not {FORMATS_SENTENCE} that can be read; choose a picture file.") from exc
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError) as exc:
+        # Pillow's decoders report broken files with several exception types.
+        raise ImageError(f"The picture file is damaged or cut short, so it cannot be read ({exc}). "
+                         "Save it again or choose another file.") from exc
+    if max_side is not None:
+        rgb = fit_within(rgb, max_side)
+    return rgb
+
+
+def fit_within(image: Image.Image, max_side: int = DISPLAY_MAX_SIDE) -> Image.Image:
+    """The image shrunk (never enlarged) so that neither side exceeds max_side, keeping its shape."""
+    if max_side < 1:
+        raise ImageError(f"max_side must be at least 1 pixel; got {max_side}.")
+    width, height = image.size
+    scale = max_side / max(width, height)
+    if scale >= 1:
+        return image
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    # reducing_gap: a fast box reduction first, then a good filter for the last step.
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def center_square(image: Image.Image) -> Image.Image:
+    """The largest centred square of the image (CIFAR-10 photos are square, with the object centred)."""
+    width, height = image.size
+    side = min(width, height)
+    left, top = (width - side) // 2, (height - side) // 2
+    return image.crop((left, top, left + side, top + side))
+
+
+def to_model_input(image: Image.Image, side: int = MODEL_SIDE) -> np.ndarray:
+    """The centred square shrunk (or enlarged) to side x side: uint8 array (side, side, 3), 0-255."""
+    square = center_square(image.convert("RGB"))
+    # Shrink in two steps when large: box down to about 4x the goal, then an antialiased resize.
+    resized = square.resize((side, side), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    return np.asarray(resized, dtype=np.uint8).copy()
+
+
+def to_float_array(image: Image.Image) -> np.ndarray:
+    """Pixels as float32 (H, W, 3) in 0..1, ready for the NumPy filters."""
+    return np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0
+
+
+def to_png_bytes(image: Image.Image) -> bytes:
+    """The image encoded as PNG (for downloads and tests)."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class SampleScene:
+    """A generated photo-like picture: its name and a sentence on why it is a good test for filters."""
+
+    name: str
+    why: str
+
+
+SAMPLE_SCENES = (
+    SampleScene("Sunset harbour", "soft gradients, a bright disc and hard horizontal edges"),
+    SampleScene("Coloured shapes", "pure red, green and blue regions: channel mixes show clearly"),
+    SampleScene("Stripes and rings", "edges in every direction: Sobel x and Sobel y differ plainly"),
+)
+
+
+def sample_image(name: str, width: int = 640, height: int = 480, seed: int = 0) -> Image.Image:
+    """One of SAMPLE_SCENES drawn in NumPy at width x height (no files shipped, nothing downloaded)."""
+    names = [scene.name for scene in SAMPLE_SCENES]
+    if name not in names:
+        raise ImageError(f"Unknown sample {name!r}; choose one of {', '.join(names)}.")
+    check_dimensions(width, height)
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    u, v = xx / max(width - 1, 1), yy / max(height - 1, 1)
+    rgb = np.zeros((height, width, 3), np.float32)
+    if name == "Sunset harbour":
+        horizon = 0.62
+        sky = np.stack([0.98 - 0.3 * v, 0.55 + 0.25 * v, 0.35 + 0.45 * (1 - v)], axis=2)
+        sea = np.stack([0.10 + 0.1 * v, 0.22 + 0.1 * v, 0.38 + 0.1 * v], axis=2)
+        sea += 0.04 * np.sin(90 * v + 7 * np.sin(25 * u))[:, :, None]  # ripples
+        rgb = np.where((v < horizon)[:, :, None], sky, sea)
+        sun = ((u - 0.7) ** 2 * (width / height) ** 2 + (v - 0.45) ** 2) < 0.012
+        rgb[sun & (v < horizon)] = (1.0, 0.9, 0.55)
+        hull = (v > 0.55) & (v < 0.63) & (np.abs(u - 0.3) < 0.12 - (v - 0.55) * 0.6)
+        mast = (np.abs(u - 0.3) < 0.004) & (v > 0.32) & (v <= 0.55)
+        sail = (u > 0.305) & (u < 0.3 + (v - 0.32) * 0.45) & (v > 0.32) & (v < 0.54)
+        rgb[hull] = (0.25, 0.12, 0.08)
+        rgb[mast] = (0.2, 0.15, 0.1)
+        rgb[sail] = (0.95, 0.95, 0.9)
+    elif name == "Coloured shapes":
+        rgb[:] = (0.92, 0.9, 0.85)
+        rgb[(((u - 0.25) * width / height) ** 2 + (v - 0.35) ** 2) < 0.04] = (0.85, 0.1, 0.1)  # red disc
+        rgb[(np.abs(u - 0.62) < 0.14) & (np.abs(v - 0.3) < 0.18)] = (0.1, 0.65, 0.2)  # green square
+        rgb[(v > 0.55) & (v < 0.92) & (np.abs(u - 0.45) < (v - 0.55) * 0.6)] = (0.15, 0.25, 0.85)  # blue triangle
+        rgb[(np.abs(u - 0.85) < 0.06) & (v > 0.55) & (v < 0.9)] = (0.95, 0.8, 0.1)  # yellow bar
+    else:
+        radius = np.hypot((u - 0.7) * width / height, v - 0.5)
+        rings = 0.5 + 0.5 * np.sign(np.sin(radius * 40))
+        stripes = 0.5 + 0.5 * np.sign(np.sin(u * 50))
+        left = u < 0.4
+        rgb = np.where(left[:, :, None], stripes[:, :, None] * (0.9, 0.85, 0.3),
+                       rings[:, :, None] * (0.3, 0.6, 0.95))
+    rgb = rgb + rng.normal(0, 0.012, rgb.shape)  # a little sensor noise, as in a real photo
+    return Image.fromarray(np.clip(rgb * 255 + 0.5, 0, 255).astype(np.uint8))

@@ -1,0 +1,218 @@
+"""load_image against good and bad files made here, and the shrinking helpers."""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from dsconv.images import (
+    MAX_PIXELS,
+    SAMPLE_SCENES,
+    ImageError,
+    center_square,
+    fit_within,
+    load_image,
+    sample_image,
+    to_float_array,
+    to_model_input,
+)
+
+
+def encode(image: Image.Image, fmt: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def solid(color, size=(16, 12), mode="RGB") -> Image.Image:
+    return Image.new(mode, size, color)
+
+
+def png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims width x height RGB pixels, with almost no pixel data."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
+            + png_chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + png_chunk(b"IEND", b""))
+
+
+# --- files the app must refuse, each with a sentence --------------------------------------------
+
+
+def test_zero_bytes_is_refused_with_a_sentence():
+    with pytest.raises(ImageError, match="empty"):
+        load_image(b"")
+
+
+def test_a_text_file_is_not_an_image():
+    with pytest.raises(ImageError, match="not a PNG, JPEG, WebP, BMP or GIF"):
+        load_image(b"Dear class,\nplease bring a photo tomorrow.\n" * 20)
+
+
+def test_truncated_jpeg_is_refused():
+    rng = np.random.default_rng(1)
+    data = encode(Image.fromarray(rng.integers(0, 256, (200, 300, 3), dtype=np.uint8)), "JPEG", quality=90)
+    with pytest.raises(ImageError, match="damaged or cut short"):
+        load_image(data[: len(data) // 2])
+
+
+def test_truncated_png_is_refused():
+    data = encode(Image.fromarray(np.random.default_rng(2).integers(0, 256, (64, 64, 3), dtype=np.uint8)), "PNG")
+    with pytest.raises(ImageError):
+        load_image(data[: len(data) - 200])
+
+
+@pytest.mark.parametrize("width,height", [(8000, 8000), (100_000, 100_000), (70_000, 1_000)])
+def test_a_header_claiming_too_many_pixels_is_refused_before_decoding(width, height):
+    data = png_claiming(width, height)
+    assert len(data) < 200  # the bomb is tiny; decoding it would need gigabytes
+    start = time.perf_counter()
+    with pytest.raises(ImageError, match="megapixels|too large"):
+        load_image(data)
+    assert time.perf_counter() - start < 1.0  # nothing was decoded
+
+
+def test_the_crafted_header_really_claims_that_size():
+    with Image.open(io.BytesIO(png_claiming(8000, 8000))) as image:
+        assert image.size == (8000, 8000)
+    assert 8000 * 8000 > MAX_PIXELS
+
+
+def test_a_strip_of_10000_by_10_is_refused_as_an_absurd_shape():
+    data = encode(solid((10, 20, 30), (10000, 10)), "PNG")
+    with pytest.raises(ImageError, match="strip"):
+        load_image(data)
+
+
+def test_other_formats_are_refused_even_if_pillow_reads_them():
+    with pytest.raises(ImageError, match="not a PNG"):
+        load_image(encode(solid((1, 2, 3)), "PPM"))
+
+
+# --- files the app must accept ------------------------------------------------------------------
+
+
+def test_one_by_one_pixel_is_accepted_and_fills_the_model_input():
+    image = load_image(encode(solid((200, 100, 50), (1, 1)), "PNG"))
+    assert image.mode == "RGB" and image.size == (1, 1)
+    model_input = to_model_input(image)
+    assert model_input.shape == (32, 32, 3) and model_input.dtype == np.uint8
+    assert np.all(model_input == (200, 100, 50))
+
+
+def test_cmyk_jpeg_becomes_rgb_of_the_same_colour():
+    cmyk = solid((0, 255, 255, 0), (32, 32), mode="CMYK")  # no cyan, full magenta and yellow: red
+    image = load_image(encode(cmyk, "JPEG", quality=95))
+    assert image.mode == "RGB"
+    red, green, blue = np.asarray(image, dtype=int)[16, 16]
+    assert red > 220 and green < 40 and blue < 40
+
+
+def test_16_bit_png_is_rescaled_not_clipped():
+    ramp = np.tile(np.array([0, 16384, 32768, 65535], dtype=np.uint16), (4, 1))
+    data = encode(Image.fromarray(ramp), "PNG")
+    with Image.open(io.BytesIO(data)) as raw:
+        assert raw.mode.startswith("I")  # really a 16-bit file
+    pixels = np.asarray(load_image(data), dtype=int)
+    assert pixels.shape == (4, 4, 3)
+    np.testing.assert_allclose(pixels[0, :, 0], [0, 64, 128, 255], atol=1)
+    assert np.all(pixels[..., 0] == pixels[..., 2])  # grey stays grey
+
+
+def test_animated_gif_gives_its_first_frame():
+    frames = [solid((255, 0, 0), (20, 20)), solid((0, 0, 255), (20, 20))]
+    data = encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    with Image.open(io.BytesIO(data)) as raw:
+        assert raw.n_frames == 2
+    red, green, blue = np.asarray(load_image(data), dtype=int)[10, 10]
+    assert red > 200 and blue < 50
+
+
+def test_exif_rotation_is_applied():
+    stored = np.zeros((20, 40, 3), np.uint8)  # 40 wide, 20 high
+    stored[:, :20] = (255, 0, 0)  # left half red
+    stored[:, 20:] = (0, 0, 255)  # right half blue
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation 6: show the stored picture turned 90 degrees clockwise
+    data = encode(Image.fromarray(stored), "JPEG", quality=95, exif=exif.tobytes())
+    image = load_image(data)
+    assert image.size == (20, 40)  # now 20 wide, 40 high
+    pixels = np.asarray(image, dtype=int)
+    assert pixels[5, 10, 0] > 200 and pixels[5, 10, 2] < 60  # turned clockwise: the left edge is on top
+    assert pixels[35, 10, 2] > 200 and pixels[35, 10, 0] < 60
+
+
+@pytest.mark.parametrize("mode,color", [("RGBA", (0, 0, 0, 0)), ("LA", (0, 0))])
+def test_transparent_pixels_become_white(mode, color):
+    image = load_image(encode(solid(color, (8, 8), mode=mode), "PNG"))
+    assert image.mode == "RGB" and np.all(np.asarray(image) == 255)
+
+
+def test_palette_and_one_bit_images_become_rgb():
+    palette = solid((0, 128, 0), (8, 8)).convert("P", palette=Image.Palette.ADAPTIVE)
+    assert np.all(np.asarray(load_image(encode(palette, "PNG")))[0, 0] == (0, 128, 0))
+    see_through = palette.copy()
+    see_through.info["transparency"] = see_through.getpixel((0, 0))  # the only colour is transparent
+    assert np.all(np.asarray(load_image(encode(see_through, "PNG"))) == 255)
+    bits = Image.new("1", (8, 8), 1)
+    assert np.all(np.asarray(load_image(encode(bits, "BMP"))) == 255)
+
+
+@pytest.mark.parametrize("fmt", ["WEBP", "BMP", "PNG", "JPEG"])
+def test_common_formats_open(fmt):
+    image = load_image(encode(solid((30, 60, 90), (24, 18)), fmt, **({"lossless": True} if fmt == "WEBP" else {})))
+    assert image.size == (24, 18)
+    assert np.allclose(np.asarray(image, dtype=int)[9, 12], (30, 60, 90), atol=4)
+
+
+# --- shrinking ----------------------------------------------------------------------------------
+
+
+def test_max_side_shrinks_a_large_jpeg_keeping_its_shape():
+    rng = np.random.default_rng(3)
+    data = encode(Image.fromarray(rng.integers(0, 256, (1500, 2000, 3), dtype=np.uint8)), "JPEG")
+    image = load_image(data, max_side=1024)
+    assert image.size == (1024, 768)
+
+
+def test_fit_within_never_enlarges():
+    small = solid((1, 2, 3), (100, 50))
+    assert fit_within(small, 1024).size == (100, 50)
+    assert fit_within(solid((1, 2, 3), (3000, 1000)), 300).size == (300, 100)
+
+
+def test_model_input_uses_the_centred_square():
+    pixels = np.zeros((30, 60, 3), np.uint8)
+    pixels[:, 15:45] = 255  # the central 30 x 30 square is white, the sides black
+    image = Image.fromarray(pixels)
+    assert center_square(image).size == (30, 30)
+    assert np.all(to_model_input(image) == 255)
+
+
+def test_float_array_is_zero_to_one():
+    array = to_float_array(solid((255, 0, 51), (4, 3)))
+    assert array.shape == (3, 4, 3) and array.dtype == np.float32
+    np.testing.assert_allclose(array[0, 0], (1.0, 0.0, 0.2), atol=1e-6)
+
+
+@pytest.mark.parametrize("name", [scene.name for scene in SAMPLE_SCENES])
+def test_sample_scenes_are_varied_rgb_pictures(name):
+    image = sample_image(name, 160, 120)
+    pixels = np.asarray(image, dtype=float)
+    assert image.size == (160, 120) and image.mode == "RGB"
+    assert pixels.std() > 30  # not a blank picture
+    assert load_image(encode(image, "PNG")).size == (160, 120)
+
+
+def test_unknown_sample_is_refused():
+    with pytest.raises(ImageError, match="Unknown sample"):
+        sample_image("Moon landing")
