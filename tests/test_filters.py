@@ -1,0 +1,144 @@
+"""Hand-made filters: NumPy depthwise, pointwise and standard convolutions against tf.nn, and their costs against Keras."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dsconv.filters import (
+    CUSTOM,
+    KERNEL_NOTES,
+    KERNELS,
+    MIXES,
+    FilterError,
+    apply_hand_made,
+    combined_kernel,
+    depthwise_conv,
+    depthwise_kernel,
+    filter_costs,
+    format_matrix,
+    parse_kernel,
+    parse_mix,
+    pointwise_conv,
+    standard_conv,
+)
+
+tf = pytest.importorskip("tensorflow")
+
+
+def random_case(rng, height, width, channels, side, outputs):
+    image = rng.normal(size=(height, width, channels)).astype(np.float32)
+    depthwise = rng.normal(size=(side, side, channels)).astype(np.float32)
+    mix = rng.normal(size=(channels, outputs)).astype(np.float32)
+    return image, depthwise, mix
+
+
+CASES = [(9, 11, 3, 3, 4), (16, 10, 3, 5, 1), (7, 7, 2, 1, 3), (12, 9, 4, 2, 6), (6, 8, 3, 4, 2), (20, 20, 3, 7, 8)]
+
+
+@pytest.mark.parametrize("padding", ["same", "valid"])
+@pytest.mark.parametrize("height,width,channels,side,outputs", CASES)
+def test_the_numpy_convolutions_equal_tf_nn(height, width, channels, side, outputs, padding):
+    rng = np.random.default_rng(height * 100 + side * 10 + outputs)
+    image, depthwise, mix = random_case(rng, height, width, channels, side, outputs)
+    batch = image[None]
+    expected_dw = tf.nn.depthwise_conv2d(batch, depthwise[:, :, :, None], [1, 1, 1, 1], padding.upper())[0].numpy()
+    np.testing.assert_allclose(depthwise_conv(image, depthwise, padding), expected_dw, rtol=1e-4, atol=1e-4)
+    expected_pw = tf.nn.conv2d(batch, mix[None, None], 1, "VALID")[0].numpy()
+    np.testing.assert_allclose(pointwise_conv(image, mix), expected_pw, rtol=1e-4, atol=1e-4)
+    weights = rng.normal(size=(side, side, channels, outputs)).astype(np.float32)
+    expected_std = tf.nn.conv2d(batch, weights, 1, padding.upper())[0].numpy()
+    np.testing.assert_allclose(standard_conv(image, weights, padding=padding), expected_std, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("height,width,channels,side,outputs", CASES)
+def test_depthwise_then_pointwise_equals_one_standard_convolution(height, width, channels, side, outputs):
+    rng = np.random.default_rng(side + outputs)
+    image, depthwise, mix = random_case(rng, height, width, channels, side, outputs)
+    result = apply_hand_made(image, depthwise, mix)
+    # The reference: TensorFlow's own separable convolution, and tf.nn.conv2d with the combined kernel.
+    separable = tf.nn.separable_conv2d(image[None], depthwise[:, :, :, None], mix[None, None], [1, 1, 1, 1], "SAME")
+    np.testing.assert_allclose(result.mixed, separable[0].numpy(), rtol=1e-4, atol=1e-4)
+    one_conv = tf.nn.conv2d(image[None], result.combined, 1, "SAME")[0].numpy()
+    np.testing.assert_allclose(result.standard, one_conv, rtol=1e-4, atol=1e-4)
+    assert result.max_difference < 1e-4
+
+
+def test_the_combined_kernel_is_the_product_of_the_two():
+    depthwise = np.arange(18, dtype=np.float32).reshape(3, 3, 2)
+    mix = np.array([[2.0, -1.0, 0.5], [3.0, 0.0, 1.0]], np.float32)
+    combined = combined_kernel(depthwise, mix)
+    assert combined.shape == (3, 3, 2, 3)
+    assert combined[1, 2, 1, 0] == depthwise[1, 2, 1] * 3.0  # W[i,j,c,n] = D[i,j,c] * P[c,n]
+    assert combined[0, 0, 0, 2] == depthwise[0, 0, 0] * 0.5
+
+
+def test_counts_match_keras_layers_without_bias():
+    keras = pytest.importorskip("keras")
+    separable, standard = filter_costs(64, 48, 3, 3, 4)
+    sep_layer = keras.layers.SeparableConv2D(4, 3, padding="same", use_bias=False)
+    sep_layer.build((None, 64, 48, 3))
+    std_layer = keras.layers.Conv2D(4, 3, padding="same", use_bias=False)
+    std_layer.build((None, 64, 48, 3))
+    assert separable.params == sep_layer.count_params() == 27 + 12
+    assert standard.params == std_layer.count_params() == 108
+    assert [stage.params for stage in separable.stages] == [27, 12]
+
+
+def test_one_output_channel_makes_the_separable_way_larger():
+    separable, standard = filter_costs(32, 32, 3, 3, 1)
+    assert (separable.params, standard.params) == (30, 27)  # 27 + 3 against 27: no saving with N = 1
+
+
+def test_sobel_x_finds_a_vertical_edge_and_blur_keeps_flat_areas():
+    image = np.zeros((8, 8, 3), np.float32)
+    image[:, 4:] = 1.0  # dark left half, bright right half: a vertical edge
+    edges = depthwise_conv(image, depthwise_kernel([KERNELS["Sobel x"]] * 3))
+    assert edges[4, 3, 0] == 4.0 and edges[4, 4, 0] == 4.0  # 1 + 2 + 1 across the edge
+    assert edges[4, 1, 0] == 0.0 and edges[4, 6, 0] == 0.0  # flat areas give zero
+    assert np.all(depthwise_conv(image, depthwise_kernel([KERNELS["Sobel y"]] * 3))[1:-1] == 0)
+    blurred = depthwise_conv(image, depthwise_kernel([KERNELS["Blur"]] * 3))
+    assert blurred[4, 6, 1] == pytest.approx(1.0) and blurred[4, 1, 1] == 0.0
+    same = depthwise_conv(image, depthwise_kernel([KERNELS["Identity"]] * 3))
+    np.testing.assert_array_equal(same, image)
+
+
+def test_every_kernel_has_a_note_and_sums_as_expected():
+    assert set(KERNELS) | {CUSTOM} == set(KERNEL_NOTES)
+    sums = {name: float(kernel.sum()) for name, kernel in KERNELS.items()}
+    assert sums["Blur"] == pytest.approx(1.0) and sums["Sharpen"] == 1.0 and sums["Identity"] == 1.0
+    assert sums["Sobel x"] == sums["Sobel y"] == sums["Laplacian"] == 0.0
+
+
+def test_mixes_have_a_name_per_output():
+    for name, (mix, outputs) in MIXES.items():
+        assert mix.shape == (3, len(outputs)), name
+    grey = pointwise_conv(np.ones((2, 2, 3), np.float32), MIXES["Grey (luma)"][0])
+    np.testing.assert_allclose(grey, 1.0, rtol=1e-6)  # luma weights sum to one
+    opponent = pointwise_conv(np.full((1, 1, 3), 0.7, np.float32), MIXES["Opponent colours"][0])
+    np.testing.assert_allclose(opponent[0, 0], [0.7, 0.0, 0.0], atol=1e-6)  # grey has no colour contrast
+
+
+def test_parse_kernel_and_mix_read_what_format_writes():
+    kernel = parse_kernel("1 2 1; 0 0 0\n-1 -2 -1")
+    np.testing.assert_array_equal(kernel, -KERNELS["Sobel y"])
+    assert np.array_equal(parse_kernel(format_matrix(KERNELS["Emboss"])), KERNELS["Emboss"])
+    mix = parse_mix("0.5, 0.5, 0; 0 0 1")
+    assert mix.shape == (3, 2) and mix[1, 0] == 0.5 and mix[2, 1] == 1.0
+    np.testing.assert_array_equal(parse_mix(format_matrix(mix.T)), mix)
+
+
+@pytest.mark.parametrize("text,message", [("", "empty"), ("1 2; 3", "square"), ("1 x 3; 1 1 1; 1 1 1", "not a number"),
+                                          ("; ".join(["1 " * 8] * 8), "at most 7"), ("inf 0; 0 0", "infinite")])
+def test_bad_kernels_get_a_sentence(text, message):
+    with pytest.raises(FilterError, match=message):
+        parse_kernel(text)
+
+
+def test_bad_mixes_and_kernel_sizes_get_a_sentence():
+    with pytest.raises(FilterError, match="needs 3"):
+        parse_mix("1 1; 0 1 0")
+    with pytest.raises(FilterError, match="same size"):
+        depthwise_kernel([KERNELS["Blur"], np.ones((5, 5), np.float32), KERNELS["Blur"]])
+    with pytest.raises(FilterError, match="does not fit"):
+        depthwise_conv(np.zeros((2, 2, 3), np.float32), np.zeros((3, 3, 3), np.float32), "valid")
