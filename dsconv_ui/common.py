@@ -85,13 +85,20 @@ def restore_from_url(params: Sequence[Param]) -> list[str]:
     return warnings
 
 
+def seed_defaults(params: Sequence[Param]) -> None:
+    """Give every setting its default in st.session_state, so widgets need no `value=` argument."""
+    for param in params:
+        if param.key not in st.session_state:
+            st.session_state[param.key] = param.default
+
+
 def url_query(params: Sequence[Param]) -> dict[str, str]:
     """The query a link needs to reproduce the current settings: every value that is not its default."""
     query = {}
     for param in params:
-        value = st.session_state.get(param.key, param.default)
-        if value != param.default:
-            query[param.key] = param.encode(value)
+        text = param.encode(st.session_state.get(param.key, param.default))
+        if text != param.encode(param.default):
+            query[param.key] = text
     if st.session_state.get(PRESENT_KEY):
         query[PRESENT_KEY] = "1"
     return query
