@@ -1,0 +1,495 @@
+"""Predict-then-reveal questions about convolution layers: generated from a seed, checked, and diagnosed.
+
+Every answer comes from dsconv.arithmetic. Every known mistake is a small function that computes the
+answer a student holding that misconception would give, so a wrong answer is diagnosed by value
+(never by matching text). The same seed gives the same questions on every machine.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence, Union
+
+from dsconv.arithmetic import KIND_LABELS, LayerConfigError, LayerCost, layer_cost
+
+TOPICS = ("params", "shape", "multiply_adds", "cheaper", "times_fewer", "bias_place")
+TOPIC_LABELS = {
+    "params": "How many parameters?",
+    "shape": "Which output shape?",
+    "multiply_adds": "How many multiply-adds?",
+    "cheaper": "Which layer is cheaper?",
+    "times_fewer": "How many times fewer?",
+    "bias_place": "Where does the bias go?",
+}
+SEPARABLE_KINDS = ("separable", "depthwise_pointwise")
+RATIO_TOLERANCE = 0.05  # "one decimal place": 6.33 accepts 6.3; a ratio exactly halfway accepts both roundings
+
+Answer = Union[int, float, str, tuple]
+
+
+@dataclass(frozen=True)
+class QuizSettings:
+    """What a generated question set looks like."""
+
+    questions: int = 10  # one lesson's worth, about ten minutes
+    sizes: tuple[int, ...] = (6, 7, 8, 9, 10, 12)  # input height = width, small enough to work by hand
+    mac_sizes: tuple[int, ...] = (5, 6, 7, 8)  # smaller inputs where the student multiplies out positions
+    in_channels: tuple[int, ...] = (1, 2, 3, 4, 8)  # grey, RGB and a few feature maps
+    out_channels: tuple[int, ...] = (4, 8, 16, 32)  # filter counts of a small network's early layers
+    kernel_sizes: tuple[int, ...] = (3, 5)  # MobileNet's 3x3 and Xception-style 5x5
+    strides: tuple[int, ...] = (1, 1, 2)  # stride 2 one time in three, as in downsampling layers
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer of a question, with Keras's defaults (bias on, depth_multiplier 1) on a square input."""
+
+    kind: str  # standard | depthwise | pointwise | separable | depthwise_pointwise
+    size: int  # input height = width
+    in_channels: int
+    out_channels: int  # equals in_channels for a depthwise layer
+    kernel_size: int  # 1 for a pointwise layer
+    strides: int = 1
+    padding: str = "valid"
+
+    def cost(self, use_bias: bool = True) -> LayerCost:
+        """The layer's parameters, multiply-adds and output shape."""
+        return layer_cost(self.kind, height=self.size, width=self.size, in_channels=self.in_channels,
+                          out_channels=self.out_channels, kernel_size=self.kernel_size, strides=self.strides,
+                          padding=self.padding, use_bias=use_bias)
+
+    @property
+    def input_text(self) -> str:
+        """The input shape as a student reads it, e.g. 8×8×4."""
+        return f"{self.size}×{self.size}×{self.in_channels}"
+
+    def code(self) -> str:
+        """The Keras call(s) for this layer, leaving out arguments at their defaults."""
+        extra = (f", strides={self.strides}" if self.strides != 1 else "") + (
+            ', padding="same"' if self.padding == "same" else "")
+        n, k = self.out_channels, self.kernel_size
+        return {
+            "standard": f"Conv2D({n}, {k}{extra})",
+            "depthwise": f"DepthwiseConv2D({k}{extra})",
+            "pointwise": f"Conv2D({n}, 1{extra})",
+            "separable": f"SeparableConv2D({n}, {k}{extra})",
+            "depthwise_pointwise": f"DepthwiseConv2D({k}{extra}) then Conv2D({n}, 1)",
+        }[self.kind]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: what is asked, about which layer(s), the right answer and its worked formula."""
+
+    seed: int
+    index: int  # 0-based position in the set
+    topic: str
+    prompt: str  # Markdown
+    layers: tuple[LayerSpec, ...]  # one layer, or layers A and B
+    metric: str  # "params" or "multiply_adds" for comparisons, else the topic's own quantity
+    answer: Answer
+    choices: tuple[tuple[str, str], ...] = ()  # (key, Markdown label) for choice questions
+    formula: tuple[str, ...] = ()  # LaTeX lines of the worked answer with this question's numbers
+    explanation: str = ""
+
+    @property
+    def answer_kind(self) -> str:
+        """How the student answers: number, ratio, shape or choice."""
+        return {"shape": "shape", "times_fewer": "ratio", "cheaper": "choice", "bias_place": "choice"}.get(
+            self.topic, "number")
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A known mistake and the function that computes the answer it leads to (None: it does not apply)."""
+
+    key: str
+    name: str
+    explanation: str
+    wrong_answer: Callable[[Question], Answer | None]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result of checking one answer: right or wrong, and which known mistakes give that wrong answer."""
+
+    correct: bool
+    misconceptions: tuple[Misconception, ...] = ()
+
+
+# ---------------------------------------------------------------- worked formulas (LaTeX)
+
+def _num(value: int) -> str:
+    return f"{value:,}".replace(",", "{,}")
+
+
+def _weight_terms(spec: LayerSpec) -> list[tuple[str, str, int, bool]]:
+    """(label, product written out, value, is_bias) for each block of weights, in the layer's order."""
+    k, c, n = spec.kernel_size, spec.in_channels, spec.out_channels
+    depthwise = ("depthwise k^2C", rf"{k}\cdot{k}\cdot{c}", k * k * c, False)
+    pointwise = ("pointwise CN", rf"{c}\cdot{n}", c * n, False)
+    return {
+        "standard": [("weights k^2CN", rf"{k}\cdot{k}\cdot{c}\cdot{n}", k * k * c * n, False), ("bias N", str(n), n, True)],
+        "depthwise": [depthwise, ("bias C", str(c), c, True)],
+        "pointwise": [pointwise, ("bias N", str(n), n, True)],
+        "separable": [depthwise, pointwise, ("bias N", str(n), n, True)],
+        "depthwise_pointwise": [depthwise, ("depthwise bias C", str(c), c, True), pointwise, ("bias N", str(n), n, True)],
+    }[spec.kind]
+
+
+def params_formula(spec: LayerSpec) -> str:
+    """LaTeX: the parameter count as labelled products with this layer's numbers."""
+    terms = _weight_terms(spec)
+    parts = " + ".join(rf"\underbrace{{{text}}}_{{\text{{{label.rsplit(' ', 1)[0]}}}\ {label.rsplit(' ', 1)[1]}}}"
+                       for label, text, _, _ in terms)
+    return rf"{parts} = {_num(sum(value for _, _, value, _ in terms))}"
+
+
+def macs_formula(spec: LayerSpec) -> str:
+    """LaTeX: multiply-adds = output positions x weights per position (biases add, they do not multiply)."""
+    height, width, _ = spec.cost().output_shape
+    weights = [(text, value) for _, text, value, is_bias in _weight_terms(spec) if not is_bias]
+    inner = " + ".join(text for text, _ in weights)
+    per_position = sum(value for _, value in weights)
+    bracket = f"({inner})" if len(weights) > 1 else inner
+    return (rf"\underbrace{{{height}\cdot{width}}}_{{\text{{output positions}}}} \times {bracket}"
+            rf" = {_num(height * width)} \times {_num(per_position)} = {_num(height * width * per_position)}")
+
+
+def shape_formula(spec: LayerSpec) -> tuple[str, str]:
+    """LaTeX: output height (= width) by Keras's padding rule, then the channel count."""
+    s, size, k = spec.strides, spec.size, spec.kernel_size
+    out = spec.cost().output_shape
+    if spec.padding == "same":
+        side = (rf"H' = \left\lceil \frac{{H}}{{s}} \right\rceil = \left\lceil \frac{{{size}}}{{{s}}}"
+                rf" \right\rceil = {out[0]}\quad\text{{(same)}}")
+    else:
+        side = (rf"H' = \left\lfloor \frac{{H - k}}{{s}} \right\rfloor + 1 = \left\lfloor \frac{{{size} - {k}}}{{{s}}}"
+                rf" \right\rfloor + 1 = {out[0]}\quad\text{{(valid)}}")
+    channels = (rf"\text{{channels}} = C = {out[2]}\ \text{{(one output per input channel)}}" if spec.kind == "depthwise"
+                else rf"\text{{channels}} = N = {out[2]}\ \text{{(one per filter)}}")
+    return side, channels + rf"\quad\Rightarrow\quad {out[0]}\times{out[1]}\times{out[2]}"
+
+
+def _count(spec: LayerSpec, metric: str) -> int:
+    return getattr(spec.cost(), metric)
+
+
+def _count_formula(spec: LayerSpec, metric: str) -> str:
+    return params_formula(spec) if metric == "params" else macs_formula(spec)
+
+
+# ---------------------------------------------------------------- question builders
+
+def _intro(spec: LayerSpec) -> str:
+    return f"`{spec.code()}` reads an input of shape **{spec.input_text}** (one image)."
+
+
+_BIAS_CHOICES = ("pointwise_only", "depthwise_only", "both", "none")
+_EXPLANATIONS = {
+    "params": "Parameters depend on the kernel and the channels only: the input's height and width, the stride "
+              "and the padding do not change them.",
+    "shape": '"valid" keeps the kernel inside the image; "same" pads with zeros so that the output side is the '
+             "input side divided by the stride, rounded up.",
+    "multiply_adds": "One multiply-add per weight per output position, so use the output's height and width. "
+                     "FLOPs count the multiply and the add separately: twice this number.",
+    "cheaper": "Parameters ignore the stride and the input size; multiply-adds grow with the number of output "
+               "positions. A separable layer is cheaper than a standard layer with the same settings, not than "
+               "every layer.",
+    "times_fewer": "Divide the standard count by the separable count. For multiply-adds the ratio is exactly "
+                   "1 / (1/N + 1/k²); for parameters the biases make it slightly different.",
+    "bias_place": "Keras's SeparableConv2D has one bias vector, after the pointwise step. DepthwiseConv2D followed "
+                  "by Conv2D is two layers, each with its own bias (286 vs 283 parameters in the tutorial's first "
+                  "layer).",
+}
+
+
+def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "params", seed: int = 0,
+                   index: int = 0) -> Question:
+    """The question of one kind about given layer(s); `metric` (params or multiply_adds) is for comparisons."""
+    layers = tuple(layers)
+    spec, what = layers[0], "parameters" if metric == "params" else "multiply-adds"
+    extra: dict = {}
+    if topic == "params":
+        prompt, answer, formula = " How many parameters (weights and biases) does it have?", spec.cost().params, (
+            params_formula(spec),)
+        prompt, metric = _intro(spec) + prompt, "params"
+    elif topic == "shape":
+        prompt = _intro(spec) + " What shape (height × width × channels) does it output?"
+        answer, formula, metric = spec.cost().output_shape, shape_formula(spec), "shape"
+    elif topic == "multiply_adds":
+        prompt = _intro(spec) + " How many multiply-adds does it do for this image? (A bias addition is not one.)"
+        answer, formula, metric = spec.cost().multiply_adds, (macs_formula(spec),), "multiply_adds"
+    elif topic == "cheaper":
+        layer_a, layer_b = layers
+        prompt = f"Both layers read an input of shape **{layer_a.input_text}**. Which one has fewer **{what}**?"
+        answer = "A" if _count(layer_a, metric) < _count(layer_b, metric) else "B"
+        extra["choices"] = (("A", f"Layer A: `{layer_a.code()}`"), ("B", f"Layer B: `{layer_b.code()}`"))
+        formula = tuple(rf"\text{{{name}: }}{_count_formula(layer, metric)}" for name, layer in zip("AB", layers))
+    elif topic == "times_fewer":
+        standard, other = layers
+        prompt = (f"`{standard.code()}` and `{other.code()}` both read an input of shape **{standard.input_text}**. "
+                  f"How many times fewer **{what}** does the second have? (One decimal place.)")
+        big, small = _count(standard, metric), _count(other, metric)
+        answer = big / small
+        formula = (rf"\text{{Conv2D: }}{_count_formula(standard, metric)}",
+                   rf"\text{{{KIND_LABELS[other.kind]}: }}{_count_formula(other, metric)}",
+                   rf"\frac{{{_num(big)}}}{{{_num(small)}}} \approx {answer:.2f}")
+        if metric == "multiply_adds":
+            n, k = standard.out_channels, standard.kernel_size
+            formula += (rf"\text{{MobileNet: }}\frac{{1}}{{1/N + 1/k^2}} = \frac{{1}}{{1/{n} + 1/{k * k}}}"
+                        rf" = {1 / (1 / n + 1 / k**2):.2f}",)
+    elif topic == "bias_place":
+        depthwise, pointwise = spec.cost().stages
+        answer = {(False, True): "pointwise_only", (True, False): "depthwise_only", (True, True): "both",
+                  (False, False): "none"}[(depthwise.bias > 0, pointwise.bias > 0)]
+        c, n = spec.in_channels, spec.out_channels
+        labels = {"pointwise_only": f"Only after the pointwise step: {n} biases",
+                  "depthwise_only": f"Only after the depthwise step: {c} biases",
+                  "both": f"After both steps: {c} + {n} = {c + n} biases", "none": "Nowhere: no bias at all"}
+        extra["choices"] = tuple((key, labels[key]) for key in _BIAS_CHOICES)
+        prompt = _intro(spec) + " Where are its biases (use_bias is left at its default)?"
+        other = replace(spec, kind="depthwise_pointwise" if spec.kind == "separable" else "separable")
+        formula = tuple(rf"\text{{{KIND_LABELS[layer.kind]}: }}{params_formula(layer)}" for layer in (spec, other))
+        metric = "params"
+    else:
+        raise ValueError(f"Unknown kind of question {topic!r}; choose from {', '.join(TOPICS)}.")
+    return Question(seed, index, topic, prompt, layers, metric, answer, formula=formula,
+                    explanation=_EXPLANATIONS[topic], **extra)
+
+
+def _pick(rng: random.Random, settings: QuizSettings, kind: str, sizes: Sequence[int] | None = None,
+          out_channels: Sequence[int] | None = None) -> LayerSpec:
+    """A random layer of one kind with small, hand-computable numbers."""
+    in_channels = rng.choice(settings.in_channels)
+    return LayerSpec(
+        kind=kind, size=rng.choice(sizes or settings.sizes), in_channels=in_channels,
+        out_channels=in_channels if kind == "depthwise" else rng.choice(out_channels or settings.out_channels),
+        kernel_size=1 if kind == "pointwise" else rng.choice(settings.kernel_sizes),
+        strides=rng.choice(settings.strides), padding=rng.choice(("valid", "same")))
+
+
+def _random_question(rng: random.Random, settings: QuizSettings, topic: str, seed: int, index: int) -> Question:
+    """Draw the layer(s) a question of this kind is about."""
+    metric = rng.choice(("params", "multiply_adds"))
+    if topic == "params":
+        layers = [_pick(rng, settings, rng.choice(("standard", "depthwise", "pointwise") + SEPARABLE_KINDS))]
+    elif topic == "shape":
+        layers = [_pick(rng, settings, rng.choice(("standard", "standard", "depthwise", "separable", "pointwise")))]
+    elif topic == "multiply_adds":
+        layers = [_pick(rng, settings, rng.choice(("standard", "depthwise", "pointwise", "separable")),
+                        settings.mac_sizes, settings.out_channels[:3])]
+    elif topic == "cheaper":
+        base = _pick(rng, settings, "standard")
+        first = replace(base, out_channels=rng.choice((4, 8, 16)), kernel_size=rng.choice((1, 3)))
+        second = replace(base, kind=rng.choice(SEPARABLE_KINDS), out_channels=rng.choice((16, 32, 64)),
+                         kernel_size=rng.choice(settings.kernel_sizes), strides=rng.choice(settings.strides))
+        layers = [first, second] if rng.random() < 0.5 else [second, first]
+    elif topic == "times_fewer":
+        standard = _pick(rng, settings, "standard", out_channels=(8, 16, 32, 64))
+        layers = [standard, replace(standard, kind=rng.choice(SEPARABLE_KINDS))]
+    else:
+        layers = [_pick(rng, settings, rng.choice(SEPARABLE_KINDS))]
+    return build_question(topic, layers, metric, seed, index)
+
+
+def _well_posed(question: Question) -> bool:
+    """No 1x1 outputs, and a number question has at least one known mistake to diagnose."""
+    if any(min(spec.cost().output_shape[:2]) < 2 for spec in question.layers):
+        return False
+    return question.answer_kind == "choice" or bool(traps(question))
+
+
+def make_question(seed: int, index: int, topic: str, settings: QuizSettings = QuizSettings()) -> Question:
+    """The question at `index` of the set `seed`: the same on every machine and every run."""
+    if topic not in TOPICS:
+        raise ValueError(f"Unknown kind of question {topic!r}; choose from {', '.join(TOPICS)}.")
+    rng = random.Random(f"dsconv-quiz/{seed}/{index}/{topic}")  # string seeds hash with SHA-512: stable
+    question = _random_question(rng, settings, topic, seed, index)
+    for _ in range(60):  # redraw the rare degenerate case
+        if _well_posed(question):
+            break
+        question = _random_question(rng, settings, topic, seed, index)
+    return question
+
+
+def make_quiz(seed: int, topics: Sequence[str] = TOPICS, settings: QuizSettings = QuizSettings()) -> tuple[Question, ...]:
+    """A set of questions for one seed: the chosen kinds in a seed-shuffled order, repeated to fill the set."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"The question set number must be a whole number of at least 0, not {seed!r}.")
+    chosen = [topic for topic in TOPICS if topic in topics]
+    unknown = [topic for topic in topics if topic not in TOPICS]
+    if unknown or not chosen:
+        raise ValueError(f"Pick at least one kind of question from: {', '.join(TOPICS)}.")
+    random.Random(seed).shuffle(chosen)
+    return tuple(make_question(seed, i, chosen[i % len(chosen)], settings) for i in range(settings.questions))
+
+
+# ---------------------------------------------------------------- misconceptions: each computes its wrong answer
+
+def _without_bias(q: Question) -> Answer | None:
+    if q.topic == "params":
+        return q.layers[0].cost(use_bias=False).params
+    if q.topic == "times_fewer" and q.metric == "params":
+        return q.layers[0].cost(use_bias=False).params / q.layers[1].cost(use_bias=False).params
+    return None
+
+
+def _pointwise_as_n_by_n(spec: LayerSpec, metric: str) -> int | None:
+    """The count if each pointwise filter had N weights (the tutorial's (n, 1, 1, n)) instead of C."""
+    if spec.kind not in ("pointwise",) + SEPARABLE_KINDS:
+        return None
+    cost = spec.cost()
+    height, width, n = cost.output_shape
+    c = spec.in_channels
+    positions = 1 if metric == "params" else height * width
+    return getattr(cost, metric) - positions * c * n + positions * n * n
+
+
+def _pointwise_wrong(q: Question) -> Answer | None:
+    if q.topic in ("params", "multiply_adds"):
+        return _pointwise_as_n_by_n(q.layers[0], q.topic)
+    if q.topic == "times_fewer":
+        return _count(q.layers[0], q.metric) / _pointwise_as_n_by_n(q.layers[1], q.metric)
+    return None
+
+
+def _flops(q: Question) -> Answer | None:
+    return 2 * q.answer if q.topic == "multiply_adds" else None
+
+
+def _swap_two_step(q: Question, have: str, becomes: str) -> Answer | None:
+    spec = q.layers[-1]
+    if spec.kind != have:
+        return None
+    swapped = replace(spec, kind=becomes)
+    if q.topic == "params":
+        return swapped.cost().params
+    if q.topic == "bias_place":
+        return "both" if becomes == "depthwise_pointwise" else "pointwise_only"
+    if q.topic == "times_fewer" and q.metric == "params":
+        return _count(q.layers[0], "params") / swapped.cost().params
+    return None
+
+
+def _other_padding(q: Question) -> Answer | None:
+    if q.topic not in ("shape", "multiply_adds"):
+        return None
+    spec = q.layers[0]
+    try:
+        cost = replace(spec, padding="valid" if spec.padding == "same" else "same").cost()
+    except LayerConfigError:
+        return None
+    return cost.output_shape if q.topic == "shape" else cost.multiply_adds
+
+
+def _input_positions(q: Question) -> Answer | None:
+    if q.topic != "multiply_adds":
+        return None
+    spec = q.layers[0]
+    weights = sum(value for _, _, value, is_bias in _weight_terms(spec) if not is_bias)
+    return spec.size * spec.size * weights
+
+
+def _no_stride(q: Question) -> Answer | None:
+    if q.topic not in ("shape", "multiply_adds") or q.layers[0].strides == 1:
+        return None
+    cost = replace(q.layers[0], strides=1).cost()
+    return cost.output_shape if q.topic == "shape" else cost.multiply_adds
+
+
+def _upside_down(q: Question) -> Answer | None:
+    return 1 / q.answer if q.topic == "times_fewer" else None
+
+
+def _other_metric(q: Question) -> Answer | None:
+    if q.topic != "cheaper":
+        return None
+    other = "multiply_adds" if q.metric == "params" else "params"
+    counts = [_count(spec, other) for spec in q.layers]
+    return None if counts[0] == counts[1] else ("A" if counts[0] < counts[1] else "B")
+
+
+def _separable_always_wins(q: Question) -> Answer | None:
+    if q.topic != "cheaper":
+        return None
+    separable = [label for label, spec in zip("AB", q.layers) if spec.kind in SEPARABLE_KINDS]
+    return separable[0] if len(separable) == 1 else None
+
+
+MISCONCEPTIONS = (
+    Misconception("forgot_bias", "Forgetting the bias",
+                  "Each filter also has one bias (use_bias=True is the default): add N to the weights.", _without_bias),
+    Misconception("pointwise_n_by_n", "Counting the pointwise kernel as 1 × 1 × N",
+                  "A pointwise filter is 1 × 1 × C: it mixes the C input channels, so N filters hold C·N weights, "
+                  "not N·N (the tutorial's (n, 1, 1, n) slip).", _pointwise_wrong),
+    Misconception("flops_not_macs", "Giving FLOPs instead of multiply-adds",
+                  "FLOPs count the multiply and the add separately, so they are twice the multiply-adds.", _flops),
+    Misconception("separable_depthwise_bias", "Giving SeparableConv2D's depthwise step a bias",
+                  "Keras's SeparableConv2D has a single bias vector, after the pointwise step (283, not 286, in "
+                  "the tutorial's first layer).", lambda q: _swap_two_step(q, "separable", "depthwise_pointwise")),
+    Misconception("two_layers_as_separable", "Treating DepthwiseConv2D + Conv2D as SeparableConv2D",
+                  "DepthwiseConv2D keeps its own bias by default, so the two-layer version has C more parameters "
+                  "(286, not 283, in the tutorial's first layer).",
+                  lambda q: _swap_two_step(q, "depthwise_pointwise", "separable")),
+    Misconception("wrong_padding", 'Mixing up "valid" and "same" padding',
+                  '"valid" output side = floor((H − k) / s) + 1; "same" output side = ceil(H / s).', _other_padding),
+    Misconception("input_not_output_positions", "Counting multiply-adds on the input size",
+                  "The kernel's weights are used once per output position: multiply by the output's height × width, "
+                  "not the input's.", _input_positions),
+    Misconception("forgot_stride", "Forgetting the stride",
+                  "A stride of 2 moves the kernel two pixels at a time: about half the height and half the width.",
+                  _no_stride),
+    Misconception("ratio_upside_down", "Dividing the wrong way round",
+                  '"How many times fewer" is the larger count divided by the smaller one.', _upside_down),
+    Misconception("params_vs_work", "Mixing up parameters and multiply-adds",
+                  "Parameters do not depend on the input size or the stride; multiply-adds do (weights × output "
+                  "positions).", _other_metric),
+    Misconception("separable_always_cheaper", "Assuming a separable layer is always cheaper",
+                  "A separable layer beats a standard layer with the same filters, kernel and stride; with more "
+                  "filters or a smaller stride it can cost more.", _separable_always_wins),
+)
+
+
+def traps(question: Question) -> list[tuple[Misconception, Answer]]:
+    """Each misconception that applies to this question, with the wrong answer it computes."""
+    found = []
+    for misconception in MISCONCEPTIONS:
+        wrong = misconception.wrong_answer(question)
+        if wrong is not None and not answers_match(question, wrong, question.answer):
+            found.append((misconception, wrong))
+    return found
+
+
+def answers_match(question: Question, response: Answer, expected: Answer) -> bool:
+    """Whether a response equals an answer: exactly, or within RATIO_TOLERANCE for a ratio."""
+    kind = question.answer_kind
+    if kind == "ratio":
+        return math.isfinite(float(response)) and abs(float(response) - float(expected)) <= RATIO_TOLERANCE + 1e-9
+    if kind == "shape":
+        return tuple(int(v) for v in response) == tuple(expected)
+    if kind == "number":
+        return float(response) == float(expected)
+    return response == expected
+
+
+def check_answer(question: Question, response: Answer) -> Verdict:
+    """Right or wrong, and every known misconception whose computed answer equals a wrong response."""
+    if answers_match(question, response, question.answer):
+        return Verdict(True)
+    return Verdict(False, tuple(m for m, wrong in traps(question) if answers_match(question, response, wrong)))
+
+
+def answer_text(question: Question, value: Answer | None = None) -> str:
+    """An answer (the right one by default) as a student reads it."""
+    value = question.answer if value is None else value
+    if question.answer_kind == "shape":
+        return " × ".join(str(int(v)) for v in value)
+    if question.answer_kind == "ratio":
+        return f"{float(value):.1f} times fewer"
+    if question.answer_kind == "choice":
+        return dict(question.choices).get(value, str(value))
+    unit = "parameters" if question.topic == "params" else "multiply-adds"
+    return f"{int(value):,} {unit}"
