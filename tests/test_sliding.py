@@ -1,0 +1,207 @@
+"""The sliding-kernel engine against TensorFlow, and its multiply-add counter against dsconv.arithmetic.
+
+Reference: tf.nn.conv2d (standard, pointwise, grouped as per-group slices), tf.nn.depthwise_conv2d
+and tf.nn.separable_conv2d, on a few hundred random layers (float64 in both, compared at 1e-5).
+TensorFlow is imported once, by the `tf` fixture.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dsconv.arithmetic import LayerConfigError, layer_cost
+from dsconv.samples import sample_image
+from dsconv.sliding import MODES, SlidingConfig, axis_padding, build_layer, layer_weights, run_layer
+from dsconv.sliding_frames import MAX_FRAMES, build_timeline, frame_detail
+
+ATOL = 1e-5
+
+
+@pytest.fixture(scope="module")
+def tf():
+    return pytest.importorskip("tensorflow")
+
+
+def _tf_reference(tf, image, config, weights):
+    """The same layer computed by tf.nn ops (NHWC, float64)."""
+    x = tf.constant(image[None], dtype=tf.float64)
+    s, d, pad = config.strides, config.dilation_rate, config.padding.upper()
+    if config.mode in ("standard", "pointwise"):
+        kernel = weights["kernel"] if config.mode == "standard" else weights["pointwise"]
+        return tf.nn.conv2d(x, kernel, strides=s, padding=pad, dilations=d if config.mode == "standard" else 1)
+    if config.mode == "grouped":
+        kernel, groups = weights["kernel"], config.groups
+        per_in, per_out = image.shape[2] // groups, kernel.shape[3] // groups
+        parts = [tf.nn.conv2d(x[..., g * per_in:(g + 1) * per_in], kernel[..., g * per_out:(g + 1) * per_out],
+                              strides=s, padding=pad, dilations=d) for g in range(groups)]
+        return tf.concat(parts, axis=-1)
+    if config.mode == "depthwise":
+        return tf.nn.depthwise_conv2d(x, weights["depthwise"], strides=[1, s, s, 1], padding=pad, dilations=[d, d])
+    return tf.nn.separable_conv2d(x, weights["depthwise"], weights["pointwise"], strides=[1, s, s, 1],
+                                  padding=pad, dilations=[d, d])
+
+
+def _random_case(rng, mode):
+    """A random valid layer and weights for one mode (None when Keras would reject the layer)."""
+    height, width = rng.integers(3, 13, size=2)
+    channels = int(rng.integers(1, 5))
+    kernel_size = 1 if mode == "pointwise" else int(rng.integers(1, 6))
+    strides = int(rng.integers(1, 4))
+    dilation = 1 if strides > 1 or mode == "pointwise" else int(rng.integers(1, 4))
+    groups = 1
+    out_channels = int(rng.integers(1, 7))
+    if mode == "grouped":
+        groups = int(rng.choice([g for g in range(1, channels + 1) if channels % g == 0]))
+        out_channels = groups * int(rng.integers(1, 4))
+    config = SlidingConfig(mode=mode, kernel_size=kernel_size, strides=strides,
+                           padding=str(rng.choice(["valid", "same"])), dilation_rate=dilation,
+                           out_channels=out_channels, depth_multiplier=int(rng.integers(1, 4)), groups=groups)
+    try:
+        config.cost(int(height), int(width), channels)
+    except LayerConfigError:
+        return None
+    image = rng.uniform(-1.0, 1.0, size=(int(height), int(width), channels))
+    k, c, n, m = kernel_size, channels, out_channels, config.depth_multiplier
+    shapes = {"standard": {"kernel": (k, k, c, n)}, "grouped": {"kernel": (k, k, c // groups, n)},
+              "pointwise": {"pointwise": (1, 1, c, n)}, "depthwise": {"depthwise": (k, k, c, m)},
+              "separable": {"depthwise": (k, k, c, m), "pointwise": (1, 1, c * m, n)}}[mode]
+    weights = {name: rng.normal(size=shape) for name, shape in shapes.items()}
+    return image, config, weights
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_outputs_match_tensorflow_on_random_layers(tf, mode):
+    rng = np.random.default_rng(sum(map(ord, mode)))
+    checked = 0
+    while checked < 60:
+        case = _random_case(rng, mode)
+        if case is None:
+            continue
+        image, config, weights = case
+        ours = run_layer(image, config, weights).output
+        reference = _tf_reference(tf, image, config, weights).numpy()[0]
+        assert ours.shape == reference.shape, config
+        np.testing.assert_allclose(ours, reference, atol=ATOL, err_msg=str(config))
+        checked += 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("preset", ["identity", "sobel", "sharpen", "random"])
+def test_preset_layers_on_samples_match_tensorflow(tf, mode, preset):
+    image = sample_image("gradient", 9).astype(np.float64)
+    config = SlidingConfig(mode=mode, kernel_size=4, padding="same", out_channels=6, depth_multiplier=2,
+                           groups=3 if mode == "grouped" else 1)
+    layer = build_layer(image, config, preset, seed=5)
+    weights = layer_weights(config, 3, preset, 5)
+    reference = _tf_reference(tf, image, config, weights).numpy()[0]
+    np.testing.assert_allclose(layer.output, reference, atol=ATOL)
+
+
+def test_same_padding_puts_the_extra_zero_at_the_bottom_right():
+    assert axis_padding(6, 4, 1, 1, "same") == (1, 2)
+    assert axis_padding(6, 2, 1, 1, "same") == (0, 1)
+    assert axis_padding(7, 3, 2, 1, "same") == (1, 1)  # out 4: (4-1)*2 + 3 - 7 = 2
+    assert axis_padding(6, 3, 2, 1, "same") == (0, 1)  # out 3: (3-1)*2 + 3 - 6 = 1
+    assert axis_padding(5, 3, 1, 2, "same") == (2, 2)  # dilated span 5
+    assert axis_padding(6, 3, 1, 1, "valid") == (0, 0)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_step_counter_ends_at_layer_cost_for_every_mode(mode):
+    rng = np.random.default_rng(7 + len(mode))
+    checked = 0
+    while checked < 40:
+        case = _random_case(rng, mode)
+        if case is None:
+            continue
+        image, config, weights = case
+        layer = run_layer(image, config, weights)
+        timeline = build_timeline(layer, watch=int(rng.integers(0, 4)), max_frames=int(rng.integers(5, 400)))
+        height, width, channels = image.shape
+        # The reference is dsconv.arithmetic's closed formula (its kinds share the modes' names).
+        expected = layer_cost(mode, height=height, width=width, in_channels=channels,
+                              out_channels=config.out_channels, kernel_size=config.kernel_size,
+                              strides=config.strides, padding=config.padding, dilation_rate=config.dilation_rate,
+                              depth_multiplier=config.depth_multiplier, groups=config.groups)
+        last = timeline.frames[-1]
+        assert last.multiply_adds == expected.multiply_adds, config
+        assert layer.output.shape == expected.output_shape
+        for stage, stage_cost in zip(layer.stages, expected.stages):
+            assert stage.products_per_position * stage.positions == stage_cost.multiply_adds
+        standard = layer_cost("standard", height=height, width=width, in_channels=channels,
+                              out_channels=expected.output_shape[2],
+                              kernel_size=1 if mode == "pointwise" else config.kernel_size, strides=config.strides,
+                              padding=config.padding, dilation_rate=1 if mode == "pointwise" else config.dilation_rate)
+        assert last.standard_multiply_adds == standard.multiply_adds
+        counts = [frame.multiply_adds for frame in timeline.frames]
+        assert counts == sorted(counts) and len(set(counts)) == len(counts)  # strictly growing
+        checked += 1
+
+
+def test_counter_grows_by_the_work_of_one_position_each_step():
+    image = sample_image("shape", 6)
+    layer = build_layer(image, SlidingConfig(mode="standard", kernel_size=3, out_channels=4), "sobel")
+    timeline = build_timeline(layer)
+    assert [f.multiply_adds for f in timeline.frames] == [27 * 4 * (i + 1) for i in range(16)]
+    separable = build_layer(image, SlidingConfig(mode="separable", kernel_size=3, out_channels=4), "sobel")
+    counts = [f.multiply_adds for f in build_timeline(separable).frames]
+    assert counts[:2] == [27, 54]  # depthwise: 3 channels x 9 weights
+    assert counts[16] - counts[15] == 12  # pointwise: 4 filters x 3 weights
+    assert counts[-1] == 16 * 27 + 16 * 12
+
+
+def test_frames_are_grouped_below_the_cap_and_say_so():
+    image = sample_image("gradient", 16)
+    layer = build_layer(image, SlidingConfig(mode="separable", padding="same"), "box_blur")
+    timeline = build_timeline(layer)
+    assert timeline.total_positions == 512
+    assert timeline.positions_per_frame == 2 and len(timeline.frames) <= MAX_FRAMES
+    assert timeline.frames[-1].filled == 256 and timeline.frames[-1].stage == 1
+    small = build_timeline(build_layer(image[:5, :5], SlidingConfig(), "box_blur"))
+    assert small.positions_per_frame == 1 and len(small.frames) == 9
+
+
+def test_each_frame_shows_the_products_whose_sum_is_written():
+    image = sample_image("checkerboard", 7)
+    for mode in MODES:
+        config = SlidingConfig(mode=mode, kernel_size=3, strides=2, padding="same", out_channels=6,
+                               depth_multiplier=2, groups=3 if mode == "grouped" else 1)
+        timeline = build_timeline(build_layer(image, config, "random", seed=3), watch=1)
+        for frame in timeline.frames:
+            stage = timeline.layer.stages[frame.stage]
+            np.testing.assert_allclose(frame.written, stage.output[frame.row, frame.col])
+            for detail in frame_detail(timeline, frame):
+                assert detail["products"].shape == detail["weights"].shape == detail["window"].shape
+                assert detail["sum"] == pytest.approx(stage.output[frame.row, frame.col, detail["output_channel"]])
+
+
+def test_depthwise_kernel_reads_one_channel_and_slides_over_height_and_width():
+    image = sample_image("gradient", 6)
+    layer = build_layer(image, SlidingConfig(mode="depthwise", depth_multiplier=2), "identity")
+    stage = layer.stages[0]
+    assert stage.reads == ((0,), (0,), (1,), (1,), (2,), (2,))
+    assert stage.output.shape == (4, 4, 6)  # moved over 4 x 4 positions, not along the channels
+    np.testing.assert_allclose(stage.output[:, :, 2], image[1:5, 1:5, 1])  # identity copy of green
+
+
+def test_grouped_spans_standard_to_depthwise():
+    image = sample_image("shape", 8)
+    standard = build_layer(image, SlidingConfig(mode="standard", out_channels=6), "sobel")
+    grouped_1 = build_layer(image, SlidingConfig(mode="grouped", out_channels=6, groups=1), "sobel")
+    np.testing.assert_allclose(grouped_1.output, standard.output)
+    depthwise = build_layer(image, SlidingConfig(mode="depthwise", depth_multiplier=2), "sobel")
+    grouped_3 = build_layer(image, SlidingConfig(mode="grouped", out_channels=6, groups=3), "sobel")
+    np.testing.assert_allclose(grouped_3.output, depthwise.output)
+    assert grouped_3.cost.multiply_adds == depthwise.cost.multiply_adds
+
+
+@pytest.mark.parametrize("config, words", [
+    (SlidingConfig(strides=2, dilation_rate=2), "Set strides to 1 or dilation_rate to 1"),
+    (SlidingConfig(kernel_size=5, dilation_rate=3), "output would be empty"),
+    (SlidingConfig(mode="grouped", groups=2), "Pick a groups value that divides both"),
+    (SlidingConfig(mode="grouped", groups=3, out_channels=4), "divide both"),
+])
+def test_impossible_layers_raise_the_arithmetic_sentence(config, words):
+    with pytest.raises(LayerConfigError, match=words):
+        build_layer(sample_image("gradient", 6), config, "box_blur")
