@@ -1,0 +1,253 @@
+"""The quiz's answers against real Keras layers, and its misconception diagnoses against hand counts.
+
+The reference test builds each question's layer(s) in Keras on a keras.Input of the question's shape and
+compares count_params(), the output shape, the bias vectors and an independent multiply-add count
+(output positions x the size of each kernel Keras created). Nothing here compares the quiz with
+dsconv.arithmetic.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from dsconv.quiz import (
+    MISCONCEPTIONS,
+    TOPICS,
+    LayerSpec,
+    Question,
+    QuizSettings,
+    answer_text,
+    build_question,
+    check_answer,
+    make_question,
+    make_quiz,
+    traps,
+)
+
+REFERENCE_SEEDS = range(7)  # 70 questions, about 100 distinct small Keras layers
+
+
+@pytest.fixture(scope="module")
+def keras_facts():
+    """Build (once per distinct layer) the Keras layers of a spec and read their counts."""
+    keras = pytest.importorskip("keras")
+    cache: dict[LayerSpec, dict] = {}
+
+    def layers_for(spec: LayerSpec) -> list:
+        common = {"strides": spec.strides, "padding": spec.padding}
+        if spec.kind == "standard":
+            return [keras.layers.Conv2D(spec.out_channels, spec.kernel_size, **common)]
+        if spec.kind == "pointwise":
+            return [keras.layers.Conv2D(spec.out_channels, 1, **common)]
+        if spec.kind == "depthwise":
+            return [keras.layers.DepthwiseConv2D(spec.kernel_size, **common)]
+        if spec.kind == "separable":
+            return [keras.layers.SeparableConv2D(spec.out_channels, spec.kernel_size, **common)]
+        assert spec.kind == "depthwise_pointwise"
+        return [keras.layers.DepthwiseConv2D(spec.kernel_size, **common), keras.layers.Conv2D(spec.out_channels, 1)]
+
+    def facts(spec: LayerSpec) -> dict:
+        if spec not in cache:
+            tensor = keras.Input(shape=(spec.size, spec.size, spec.in_channels))
+            params = macs = 0
+            biases = []  # (step, length) in the order the data flows
+            for layer in layers_for(spec):
+                tensor = layer(tensor)
+                positions = tensor.shape[1] * tensor.shape[2]
+                params += layer.count_params()
+                if isinstance(layer, keras.layers.SeparableConv2D):
+                    kernels = [layer.depthwise_kernel, layer.pointwise_kernel]
+                    steps = ["depthwise", "pointwise"]
+                else:
+                    kernels = [layer.kernel]
+                    steps = ["depthwise" if isinstance(layer, keras.layers.DepthwiseConv2D) else "pointwise"]
+                macs += sum(positions * math.prod(kernel.shape) for kernel in kernels)
+                if layer.bias is not None:
+                    biases.append((steps[-1], layer.bias.shape[0]))
+            cache[spec] = {"params": params, "multiply_adds": macs, "shape": tuple(tensor.shape[1:]),
+                           "biases": biases}
+        return cache[spec]
+
+    facts.cache = cache
+    return facts
+
+
+def _keras_answer(question: Question, facts) -> object:
+    """The answer to a question computed from Keras layers only."""
+    layers = [facts(spec) for spec in question.layers]
+    if question.topic in ("params", "multiply_adds", "shape"):
+        return layers[0][question.topic]
+    if question.topic == "cheaper":
+        a, b = (layer[question.metric] for layer in layers)
+        assert a != b, "a comparison question needs a clear winner"
+        return "A" if a < b else "B"
+    if question.topic == "times_fewer":
+        return layers[0][question.metric] / layers[1][question.metric]
+    steps = [step for step, _ in layers[0]["biases"]]
+    return {("pointwise",): "pointwise_only", ("depthwise",): "depthwise_only",
+            ("depthwise", "pointwise"): "both", (): "none"}[tuple(steps)]
+
+
+def test_generated_answers_equal_keras_layer_counts(keras_facts):
+    seen_topics, seen_kinds = set(), set()
+    for seed in REFERENCE_SEEDS:
+        for question in make_quiz(seed):
+            expected = _keras_answer(question, keras_facts)
+            if question.topic == "times_fewer":
+                assert question.answer == pytest.approx(expected, rel=1e-12), question.prompt
+            else:
+                assert question.answer == expected, question.prompt
+            assert check_answer(question, expected).correct
+            seen_topics.add(question.topic)
+            seen_kinds.update(spec.kind for spec in question.layers)
+    assert seen_topics == set(TOPICS)
+    assert seen_kinds == {"standard", "depthwise", "pointwise", "separable", "depthwise_pointwise"}
+    assert len(keras_facts.cache) <= 150  # keep the Keras share of the suite small
+
+
+def test_bias_choice_counts_match_keras_bias_vectors(keras_facts):
+    questions = [q for seed in REFERENCE_SEEDS for q in make_quiz(seed) if q.topic == "bias_place"]
+    assert len(questions) >= 7
+    for question in questions:
+        spec = question.layers[0]
+        label = dict(question.choices)[question.answer]
+        lengths = [length for _, length in keras_facts(spec)["biases"]]
+        # the revealed label names the Keras bias lengths: "16 biases" or "3 + 16 = 19 biases"
+        assert f"{sum(lengths)} biases" in label
+        if len(lengths) == 2:
+            assert f"{lengths[0]} + {lengths[1]}" in label
+
+
+def test_same_seed_same_questions_and_seeds_differ():
+    assert make_quiz(42) == make_quiz(42)
+    assert make_quiz(42) != make_quiz(43)
+    assert make_question(5, 3, "shape") == make_quiz(5, ["shape"])[3]
+
+
+def test_kinds_of_question_vary_and_numbers_stay_small():
+    questions = [q for seed in range(40) for q in make_quiz(seed)]
+    settings = QuizSettings()
+    for question in questions:
+        for spec in question.layers:
+            assert spec.size <= 12 and spec.in_channels <= 8 and spec.out_channels <= 64
+            assert spec.kernel_size in (1, 3, 5) and spec.strides in (1, 2)
+    first_sets = {tuple(q.topic for q in make_quiz(seed)[: len(TOPICS)]) for seed in range(10)}
+    assert all(set(topics) == set(TOPICS) for topics in first_sets)  # each set of ten covers every kind
+    assert len(first_sets) > 1  # and the order depends on the seed
+    assert {spec.padding for q in questions for spec in q.layers} == {"valid", "same"}
+    assert {spec.strides for q in questions if q.topic == "shape" for spec in q.layers} == {1, 2}
+    assert len(make_quiz(0)) == settings.questions
+
+
+def test_topic_filter_and_bad_input():
+    assert {q.topic for q in make_quiz(3, ["params", "shape"])} == {"params", "shape"}
+    with pytest.raises(ValueError, match="at least one kind"):
+        make_quiz(3, [])
+    with pytest.raises(ValueError, match="at least one kind"):
+        make_quiz(3, ["nonsense"])
+    with pytest.raises(ValueError, match="whole number"):
+        make_quiz(-1)
+
+
+# ------------------------------------------------------------------ misconceptions, with the tutorial's numbers
+
+TUTORIAL_SEPARABLE = LayerSpec("separable", 32, 3, 64, 3)  # SeparableConv2D(64, 3) on 32x32x3
+TUTORIAL_CUSTOM = LayerSpec("depthwise_pointwise", 32, 3, 64, 3)  # DepthwiseConv2D(3) then Conv2D(64, 1)
+TUTORIAL_STANDARD = LayerSpec("standard", 32, 3, 64, 3)  # Conv2D(64, 3)
+
+
+def _named(question: Question, response) -> set[str]:
+    verdict = check_answer(question, response)
+    assert not verdict.correct
+    return {m.key for m in verdict.misconceptions}
+
+
+def test_params_misconceptions_on_the_tutorials_first_layer():
+    separable = build_question("params", [TUTORIAL_SEPARABLE])
+    assert separable.answer == 283  # 27 + 192 + 64
+    assert check_answer(separable, 283).correct
+    assert _named(separable, 286) == {"separable_depthwise_bias"}  # the tutorial's custom layer count
+    assert _named(separable, 27 + 192) == {"forgot_bias"}
+    assert _named(separable, 27 + 64 * 64 + 64) == {"pointwise_n_by_n"}  # pointwise kernel as (64, 1, 1, 64)
+    assert _named(separable, 300) == set()  # a wrong answer no known mistake explains
+
+    custom = build_question("params", [TUTORIAL_CUSTOM])
+    assert custom.answer == 286
+    assert _named(custom, 283) == {"two_layers_as_separable"}
+
+    standard = build_question("params", [TUTORIAL_STANDARD])
+    assert standard.answer == 1792
+    assert _named(standard, 1728) == {"forgot_bias"}
+
+
+def test_multiply_add_misconceptions():
+    # Conv2D(8, 3, strides=2) on 9x9x2: output 4x4, 3*3*2*8 = 144 weights per position
+    spec = LayerSpec("standard", 9, 2, 8, 3, strides=2)
+    question = build_question("multiply_adds", [spec])
+    assert question.answer == 16 * 144
+    assert _named(question, 2 * 16 * 144) == {"flops_not_macs"}
+    assert _named(question, 81 * 144) == {"input_not_output_positions"}
+    assert _named(question, 25 * 144) == {"wrong_padding"}  # "same" would give 5x5
+    assert _named(question, 49 * 144) == {"forgot_stride"}  # stride 1 would give 7x7
+
+    # SeparableConv2D(8, 3) on 6x6x2, "same": 36 positions x (18 + 16); pointwise as 1x1x8: 36 x (18 + 64)
+    pointwise = build_question("multiply_adds", [LayerSpec("separable", 6, 2, 8, 3, padding="same")])
+    assert pointwise.answer == 36 * 34
+    assert _named(pointwise, 36 * 82) == {"pointwise_n_by_n"}
+
+
+def test_shape_misconceptions():
+    question = build_question("shape", [LayerSpec("standard", 32, 3, 64, 3, strides=2, padding="same")])
+    assert question.answer == (16, 16, 64)
+    assert _named(question, (15, 15, 64)) == {"wrong_padding"}
+    assert _named(question, (32, 32, 64)) == {"forgot_stride"}
+    valid = build_question("shape", [TUTORIAL_STANDARD])
+    assert valid.answer == (30, 30, 64)  # the tutorial's output shape
+    assert _named(valid, (32, 32, 64)) == {"wrong_padding"}
+
+
+def test_ratio_and_choice_misconceptions():
+    question = build_question("times_fewer", [TUTORIAL_STANDARD, TUTORIAL_SEPARABLE], "params")
+    assert question.answer == pytest.approx(1792 / 283)
+    assert check_answer(question, 6.3).correct and check_answer(question, 6.33).correct
+    assert not check_answer(question, 6.4).correct
+    assert _named(question, 0.16) == {"ratio_upside_down"}
+    assert _named(question, 7.9) == {"forgot_bias"}  # 1728 / 219
+    assert _named(question, 6.27) == {"separable_depthwise_bias"}  # 1792 / 286, the tutorial's 6.3
+
+    bias = build_question("bias_place", [TUTORIAL_SEPARABLE])
+    assert bias.answer == "pointwise_only"
+    assert _named(bias, "both") == {"separable_depthwise_bias"}
+    assert _named(build_question("bias_place", [TUTORIAL_CUSTOM]), "pointwise_only") == {"two_layers_as_separable"}
+
+    # 32 filters of a 5x5 separable layer cost more parameters than 4 filters of a 1x1 Conv2D on 8x8x4
+    a = LayerSpec("standard", 8, 4, 4, 1)  # 4*4 + 4 = 20
+    b = LayerSpec("separable", 8, 4, 32, 5)  # 100 + 128 + 32 = 260
+    cheaper = build_question("cheaper", [a, b], "params")
+    assert cheaper.answer == "A"
+    assert _named(cheaper, "B") == {"separable_always_cheaper"}
+    # A: Conv2D(8, 3, "same") on 12x12x4: 296 params, 144 x 288 = 41,472 MACs
+    # B: SeparableConv2D(64, 3, strides=2, "same"): 36 + 256 + 64 = 356 params, 36 x 292 = 10,512 MACs
+    a = LayerSpec("standard", 12, 4, 8, 3, padding="same")
+    b = LayerSpec("separable", 12, 4, 64, 3, strides=2, padding="same")
+    by_work = build_question("cheaper", [a, b], "multiply_adds")
+    assert by_work.answer == "B"
+    assert _named(by_work, "A") == {"params_vs_work"}
+    by_params = build_question("cheaper", [a, b], "params")
+    assert by_params.answer == "A"
+    assert _named(by_params, "B") == {"params_vs_work", "separable_always_cheaper"}
+
+
+def test_every_misconception_is_reachable_and_never_the_right_answer():
+    reached = set()
+    for seed in range(60):
+        for question in make_quiz(seed):
+            for misconception, wrong in traps(question):
+                verdict = check_answer(question, wrong)
+                assert not verdict.correct
+                assert misconception in verdict.misconceptions
+                reached.add(misconception.key)
+            assert answer_text(question)
+    assert reached == {m.key for m in MISCONCEPTIONS}
