@@ -10,8 +10,10 @@ No TensorFlow and no Streamlit here; NumPy and Pillow only.
 from __future__ import annotations
 
 import io
+import os
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -24,6 +26,7 @@ MODEL_SIDE = 32  # the CIFAR-10 models' input is 32 x 32 x 3
 # would run Ghostscript, and no exotic decoders). Cameras' MPO files open through the JPEG plugin.
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
 FORMATS_SENTENCE = "a PNG, JPEG, WebP, BMP or GIF picture"
+EXIF_ORIENTATION = 0x0112  # the EXIF tag that says how the camera was held
 
 
 class ImageError(ValueError):
@@ -69,6 +72,7 @@ def _to_rgb(image: Image.Image) -> Image.Image:
 def load_image(data: bytes, *, max_side: int | None = None) -> Image.Image:
     """An RGB image from the bytes of a file, upright (EXIF), first frame only; ImageError if unusable.
 
+    `result.info["original_size"]` is the upright width x height of the file before any shrinking.
     With `max_side`, the result is shrunk to fit max_side x max_side, and a JPEG is decoded at a
     reduced scale directly (Pillow's draft mode), which makes a 12-megapixel photo fast to open.
     """
@@ -81,6 +85,9 @@ def load_image(data: bytes, *, max_side: int | None = None) -> Image.Image:
             with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as image:
                 # The header is read, no pixels yet: refuse bad sizes before decoding anything.
                 check_dimensions(*image.size)
+                original_size = image.size
+                if image.getexif().get(EXIF_ORIENTATION) in (5, 6, 7, 8):  # shown turned by 90 degrees
+                    original_size = original_size[::-1]
                 image.seek(0)  # an animated GIF or WebP: its first frame
                 if max_side is not None and image.format in ("JPEG", "MPO"):
                     # Decode at 1/2, 1/4 or 1/8 scale; rotation may swap sides, so ask for both at least max_side.
@@ -102,6 +109,7 @@ def load_image(data: bytes, *, max_side: int | None = None) -> Image.Image:
                          "Save it again or choose another file.") from exc
     if max_side is not None:
         rgb = fit_within(rgb, max_side)
+    rgb.info["original_size"] = original_size  # width x height of the file, upright, before any shrinking
     return rgb
 
 
@@ -200,3 +208,34 @@ def sample_image(name: str, width: int = 640, height: int = 480, seed: int = 0) 
                        rings[:, :, None] * (0.3, 0.6, 0.95))
     rgb = rgb + rng.normal(0, 0.012, rgb.shape)  # a little sensor noise, as in a real photo
     return Image.fromarray(np.clip(rgb * 255 + 0.5, 0, 255).astype(np.uint8))
+
+
+# --- CIFAR-10 test pictures, when this machine has them ------------------------------------------
+
+CIFAR_DIR_VARIABLE = "DSCONV_CIFAR10_DIR"  # a folder holding cifar-10-batches-py/ (or that folder itself)
+
+
+def find_cifar_test_batch() -> Path | None:
+    """The CIFAR-10 `test_batch` file from $DSCONV_CIFAR10_DIR or Keras's download cache, or None."""
+    candidates = []
+    if os.environ.get(CIFAR_DIR_VARIABLE):
+        folder = Path(os.environ[CIFAR_DIR_VARIABLE]).expanduser()
+        candidates += [folder / "test_batch", folder / "cifar-10-batches-py" / "test_batch"]
+    candidates.append(Path.home() / ".keras" / "datasets" / "cifar-10-batches-py" / "test_batch")
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def cifar_test_images(path: str | Path) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """(images uint8 (N, 32, 32, 3), labels, class names) from a CIFAR-10 `test_batch` file."""
+    from dsconv.data import CIFAR10_CLASSES, restricted_unpickle
+
+    batch = restricted_unpickle(Path(path))
+    try:
+        data = np.asarray(batch.get(b"data", batch.get("data")), dtype=np.uint8)
+        labels = np.asarray(batch.get(b"labels", batch.get("labels")), dtype=np.int64)
+        images = data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)  # each row holds the R, G, B planes
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise ImageError(f"{path} is not a CIFAR-10 test batch ({exc}); unpack cifar-10-python.tar.gz again.") from exc
+    if len(images) != len(labels):
+        raise ImageError(f"{path} holds {len(images)} pictures but {len(labels)} labels.")
+    return np.ascontiguousarray(images), labels, CIFAR10_CLASSES

@@ -146,6 +146,7 @@ def test_exif_rotation_is_applied():
     data = encode(Image.fromarray(stored), "JPEG", quality=95, exif=exif.tobytes())
     image = load_image(data)
     assert image.size == (20, 40)  # now 20 wide, 40 high
+    assert image.info["original_size"] == (20, 40)
     pixels = np.asarray(image, dtype=int)
     assert pixels[5, 10, 0] > 200 and pixels[5, 10, 2] < 60  # turned clockwise: the left edge is on top
     assert pixels[35, 10, 2] > 200 and pixels[35, 10, 0] < 60
@@ -182,6 +183,7 @@ def test_max_side_shrinks_a_large_jpeg_keeping_its_shape():
     data = encode(Image.fromarray(rng.integers(0, 256, (1500, 2000, 3), dtype=np.uint8)), "JPEG")
     image = load_image(data, max_side=1024)
     assert image.size == (1024, 768)
+    assert image.info["original_size"] == (2000, 1500)
 
 
 def test_fit_within_never_enlarges():
@@ -216,3 +218,24 @@ def test_sample_scenes_are_varied_rgb_pictures(name):
 def test_unknown_sample_is_refused():
     with pytest.raises(ImageError, match="Unknown sample"):
         sample_image("Moon landing")
+
+
+def test_cifar_test_batch_is_read_plane_by_plane(tmp_path, monkeypatch):
+    import pickle
+
+    from dsconv.images import CIFAR_DIR_VARIABLE, cifar_test_images, find_cifar_test_batch
+
+    rows = np.zeros((2, 3072), np.uint8)
+    rows[0, :1024] = 255  # picture 0: the red plane full, so a red picture
+    rows[1, 2048:] = 200  # picture 1: blue
+    folder = tmp_path / "cifar-10-batches-py"
+    folder.mkdir()
+    with open(folder / "test_batch", "wb") as handle:
+        pickle.dump({b"data": rows, b"labels": [3, 8]}, handle)
+    monkeypatch.setenv(CIFAR_DIR_VARIABLE, str(tmp_path))
+    path = find_cifar_test_batch()
+    assert path == folder / "test_batch"
+    pictures, labels, names = cifar_test_images(path)
+    assert pictures.shape == (2, 32, 32, 3) and labels.tolist() == [3, 8]
+    assert pictures[0, 5, 7].tolist() == [255, 0, 0] and pictures[1, 31, 0].tolist() == [0, 0, 200]
+    assert names[3] == "cat" and names[8] == "ship"

@@ -1,0 +1,152 @@
+"""Pictures for the filters page: kernel tiles, the pointwise mix as a heatmap, feature-map grids,
+top-5 bars, and grey images of signed filter outputs.
+
+Builders take arrays and return Plotly figures (or uint8 pixels); they compute nothing a page could
+not check. Colours: diverging red-blue for signed numbers (white is zero), grey for ReLU outputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+FONT = dict(size=15, color="#111827")
+DIVERGING = "RdBu_r"  # red positive, blue negative, white zero
+GREY = "gray"  # black 0, white largest
+
+
+def _layout(fig: go.Figure, height: int, scale: float, title: str | None = None) -> go.Figure:
+    fig.update_layout(height=int(height * scale), font=dict(FONT, size=int(FONT["size"] * scale)),
+                      margin=dict(l=10, r=10, t=50 if title else 10, b=10), plot_bgcolor="white",
+                      paper_bgcolor="white", title=title)
+    return fig
+
+
+def is_signed(values: np.ndarray, tolerance: float = 1e-6) -> bool:
+    """True when the values go below zero (a diverging colour scale is then needed)."""
+    return float(np.min(values, initial=0.0)) < -tolerance
+
+
+def map_to_grey(values: np.ndarray, signed: bool | None = None) -> np.ndarray:
+    """One (H, W) map as uint8 grey: signed maps put 0 at mid-grey; others map 0..max (at least 1) to black..white.
+
+    The scale is the 99.5th percentile of |values|, so a few extreme pixels do not turn the rest grey.
+    """
+    values = np.asarray(values, np.float32)
+    signed = is_signed(values) if signed is None else signed
+    extent = float(np.percentile(np.abs(values), 99.5)) if values.size else 0.0
+    if signed:
+        shown = 0.5 + 0.5 * values / (extent if extent > 0 else 1.0)
+    else:
+        shown = values / max(extent, 1.0)  # pictures in 0..1 keep their true brightness
+    return np.clip(np.rint(shown * 255), 0, 255).astype(np.uint8)
+
+
+def channels_to_rgb(values: np.ndarray) -> np.ndarray:
+    """Three channels in 0..1 as a uint8 colour picture (values outside 0..1 are clipped)."""
+    return np.clip(np.rint(np.asarray(values, np.float32) * 255), 0, 255).astype(np.uint8)
+
+
+def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1.0, decimals: int = 2) -> go.Figure:
+    """k x k kernels side by side as heatmaps with their numbers written in (red positive, blue negative)."""
+    extent = max(float(np.max(np.abs(k), initial=0.0)) for k in kernels) or 1.0
+    fig = make_subplots(rows=1, cols=len(kernels), subplot_titles=titles, horizontal_spacing=0.04)
+    for col, kernel in enumerate(kernels, 1):
+        kernel = np.asarray(kernel, np.float64)
+        text = [[f"{v:.{decimals}f}".rstrip("0").rstrip(".") if v else "0" for v in row] for row in kernel]
+        fig.add_trace(go.Heatmap(z=kernel, text=text, texttemplate="%{text}", colorscale=DIVERGING, zmin=-extent,
+                                 zmax=extent, showscale=False, xgap=2, ygap=2,
+                                 hovertemplate="row %{y}, column %{x}: %{z:.4f}<extra></extra>"), row=1, col=col)
+        fig.update_xaxes(showticklabels=False, constrain="domain", row=1, col=col)
+        fig.update_yaxes(showticklabels=False, autorange="reversed", scaleanchor=f"x{col if col > 1 else ''}",
+                         constrain="domain", row=1, col=col)
+    return _layout(fig, 230, scale)
+
+
+def rgb_kernel_mosaic(kernels: np.ndarray, columns: int = 16, zoom: int = 10, gap: int = 3) -> np.ndarray:
+    """N kernels (k, k, 3, N) as one uint8 picture: each kernel its own tile, stretched to 0..255 on its own."""
+    kernels = np.asarray(kernels, np.float32)
+    k_h, k_w, channels, count = kernels.shape
+    if channels != 3:
+        raise ValueError(f"Colour tiles need kernels with 3 input channels (RGB); these have {channels}.")
+    rows = -(-count // columns)
+    tile_h, tile_w = k_h * zoom, k_w * zoom
+    mosaic = np.full((rows * (tile_h + gap) + gap, columns * (tile_w + gap) + gap, 3), 255, np.uint8)
+    for n in range(count):
+        kernel = kernels[..., n]
+        low, high = float(kernel.min()), float(kernel.max())
+        tile = (kernel - low) / (high - low) if high > low else np.full_like(kernel, 0.5)
+        tile = np.kron(tile, np.ones((zoom, zoom, 1), np.float32))  # each weight a zoom x zoom block
+        top, left = gap + (n // columns) * (tile_h + gap), gap + (n % columns) * (tile_w + gap)
+        mosaic[top:top + tile_h, left:left + tile_w] = channels_to_rgb(tile)
+    return mosaic
+
+
+def pointwise_figure(mix: np.ndarray, input_names: list[str], output_names: list[str] | None = None,
+                     scale: float = 1.0, annotate: bool | None = None) -> go.Figure:
+    """The pointwise weights P (C, N) as a heatmap: a row per input channel, a column per output channel."""
+    mix = np.asarray(mix, np.float64)
+    channels, outputs = mix.shape
+    output_names = output_names or [f"{n}" for n in range(outputs)]
+    annotate = outputs <= 12 if annotate is None else annotate
+    extent = float(np.max(np.abs(mix), initial=0.0)) or 1.0
+    fig = go.Figure(go.Heatmap(z=mix, x=output_names, y=input_names, colorscale=DIVERGING, zmin=-extent, zmax=extent,
+                               text=np.round(mix, 2) if annotate else None,
+                               texttemplate="%{text}" if annotate else None, xgap=1, ygap=1,
+                               colorbar=dict(title="weight", thickness=12),
+                               hovertemplate="from %{y} to output %{x}: %{z:.4f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", title="input channel c")
+    fig.update_xaxes(title="output channel n", type="category")
+    return _layout(fig, 120 + 38 * channels, scale)
+
+
+def feature_mosaic(maps: np.ndarray, channels: list[int] | np.ndarray, columns: int, gap: int = 1,
+                   signed: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Chosen maps of (H, W, N) tiled into one array with NaN gaps, each map scaled on its own.
+
+    ReLU maps go to 0..1 (divided by their maximum); signed maps to -1..1 (divided by max |value|).
+    Returns (mosaic, channel index per cell, -1 in the gaps), for one heatmap with hover labels.
+    """
+    maps = np.asarray(maps, np.float32)
+    height, width, _ = maps.shape
+    signed = is_signed(maps) if signed is None else signed
+    rows = -(-len(channels) // columns)
+    mosaic = np.full((rows * (height + gap) - gap, columns * (width + gap) - gap), np.nan, np.float32)
+    labels = np.full(mosaic.shape, -1, np.int32)
+    for slot, channel in enumerate(channels):
+        tile = maps[..., channel]
+        extent = float(np.max(np.abs(tile), initial=0.0))
+        tile = tile / extent if extent > 0 else tile
+        top, left = (slot // columns) * (height + gap), (slot % columns) * (width + gap)
+        mosaic[top:top + height, left:left + width] = tile
+        labels[top:top + height, left:left + width] = channel
+    return mosaic, labels
+
+
+def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, title: str, columns: int = 8,
+                        scale: float = 1.0, signed: bool | None = None, pixel_height: int = 360) -> go.Figure:
+    """A grid of feature maps as one heatmap (grey for ReLU outputs, red-blue for signed ones); hover names the channel."""
+    signed = is_signed(maps) if signed is None else signed
+    columns = max(1, min(columns, len(channels)))
+    mosaic, labels = feature_mosaic(maps, channels, columns, signed=signed)
+    fig = go.Figure(go.Heatmap(z=mosaic, customdata=labels, colorscale=DIVERGING if signed else GREY,
+                               zmin=-1 if signed else 0, zmax=1, showscale=False, hoverongaps=False,
+                               hovertemplate="channel %{customdata}: %{z:.2f} of its maximum<extra></extra>"))
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
+    aspect = mosaic.shape[0] / mosaic.shape[1]
+    return _layout(fig, int(60 + pixel_height * min(1.6, max(0.25, aspect))), scale, title)
+
+
+def predictions_figure(predictions: list[tuple[str, float]], title: str, scale: float = 1.0,
+                       color: str = "#0072b2") -> go.Figure:
+    """Top-k classes as horizontal bars with their probabilities in percent, most likely on top."""
+    names = [name for name, _ in predictions]
+    percents = [100 * p for _, p in predictions]
+    fig = go.Figure(go.Bar(x=percents, y=names, orientation="h", marker_color=color,
+                           text=[f"{p:.1f}%" for p in percents], textposition="auto", cliponaxis=False,
+                           hovertemplate="%{y}: %{x:.2f}%<extra></extra>"))
+    fig.update_xaxes(range=[0, 100], title="probability (%)", showgrid=True, gridcolor="#e5e7eb")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, 80 + 40 * len(names), scale, title)
