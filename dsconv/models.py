@@ -15,6 +15,7 @@ from typing import Any
 from dsconv.network import CONV_KINDS, NetworkConfig, block_filters
 
 INPUT_SCALINGS = ("unit", "none")
+DEPTHWISE_INITS = ("per_channel", "keras")
 
 
 class ModelConfigError(ValueError):
@@ -31,6 +32,11 @@ class ModelConfig:
     kernel_size: int = 3  # the tutorial's 3x3 kernels
     width_multiplier: float = 1.0  # MobileNet's alpha: scales every block's filters
     input_scaling: str = "unit"  # "unit": divide by 255 (new runs); "none": raw 0-255 pixels, as the tutorial
+    # "keras": Keras's glorot_uniform, which counts all C input channels in a depthwise kernel's fan-in
+    # although each kernel sees one channel, so every depthwise layer shrinks the signal about C/2 times
+    # (the tutorial's setting; it only trains with raw 0-255 pixels). "per_channel": glorot with the
+    # true fans (k*k each), so separable models also train on 0-1 inputs.
+    depthwise_init: str = "per_channel"
     input_shape: tuple[int, int, int] = (32, 32, 3)  # CIFAR-10 images
     num_classes: int = 10  # CIFAR-10's classes
 
@@ -60,6 +66,8 @@ class ModelConfig:
             raise ModelConfigError(f"Unknown convolution kind {self.conv_kind!r}; choose one of {', '.join(CONV_KINDS)}.")
         if self.input_scaling not in INPUT_SCALINGS:
             raise ModelConfigError(f"input_scaling must be 'unit' (divide by 255) or 'none' (raw pixels); got {self.input_scaling!r}.")
+        if self.depthwise_init not in DEPTHWISE_INITS:
+            raise ModelConfigError(f"depthwise_init must be 'per_channel' or 'keras'; got {self.depthwise_init!r}.")
         if not 1 <= self.kernel_size <= 11:
             raise ModelConfigError(f"kernel_size must be between 1 and 11; got {self.kernel_size}.")
         if self.blocks < 1 or self.filters < 1 or self.num_classes < 2:
@@ -71,21 +79,39 @@ class ModelConfig:
         block_filters(self.filters, self.blocks, self.width_multiplier)  # raises on a bad width multiplier
 
 
-def _conv_layers(name: str, conv_kind: str, out_channels: int, kernel_size: int) -> list[Any]:
+def depthwise_initializer(depthwise_init: str, kernel_size: int) -> Any:
+    """Initializer of depthwise kernels: Keras's default, or glorot uniform with fan_in = fan_out = k*k.
+
+    Glorot uniform draws from +-sqrt(6 / (fan_in + fan_out)) = +-sqrt(3) / k with the true fans.
+    """
+    import keras
+
+    if depthwise_init == "keras":
+        return "glorot_uniform"
+    limit = 3**0.5 / kernel_size
+    return keras.initializers.RandomUniform(-limit, limit)
+
+
+def _conv_layers(name: str, config: ModelConfig, out_channels: int) -> list[Any]:
     """The Keras layers of one convolution row, named `name` or `name_*`."""
     from keras import layers
 
+    conv_kind, kernel_size = config.conv_kind, config.kernel_size
+    depthwise = depthwise_initializer(config.depthwise_init, kernel_size)
     if conv_kind == "standard":
         return [layers.Conv2D(out_channels, kernel_size, padding="same", activation="relu", name=name)]
     if conv_kind == "separable":
         # Keras's SeparableConv2D: no depthwise bias, one activation at the end.
-        return [layers.SeparableConv2D(out_channels, kernel_size, padding="same", activation="relu", name=name)]
+        return [layers.SeparableConv2D(out_channels, kernel_size, padding="same", activation="relu",
+                                       depthwise_initializer=depthwise, name=name)]
     if conv_kind == "depthwise_pointwise":
         # The tutorial's custom layer: depthwise with bias and ReLU, then a 1x1 convolution with ReLU.
-        return [layers.DepthwiseConv2D(kernel_size, padding="same", activation="relu", name=f"{name}_dw"),
+        return [layers.DepthwiseConv2D(kernel_size, padding="same", activation="relu",
+                                       depthwise_initializer=depthwise, name=f"{name}_dw"),
                 layers.Conv2D(out_channels, 1, activation="relu", name=f"{name}_pw")]
     # MobileNet v1 block: biases are dropped because BatchNorm's beta does their job.
-    return [layers.DepthwiseConv2D(kernel_size, padding="same", use_bias=False, name=f"{name}_dw"),
+    return [layers.DepthwiseConv2D(kernel_size, padding="same", use_bias=False,
+                                   depthwise_initializer=depthwise, name=f"{name}_dw"),
             layers.BatchNormalization(name=f"{name}_dw_bn"),
             layers.ReLU(name=f"{name}_dw_relu"),
             layers.Conv2D(out_channels, 1, use_bias=False, name=f"{name}_pw"),
@@ -109,7 +135,7 @@ def build_model(config: ModelConfig | str = "standard", **overrides: Any) -> Any
         x = layers.Rescaling(1.0 / 255, name="scaling")(x)
     for block, out_channels in enumerate(block_filters(config.filters, config.blocks, config.width_multiplier), 1):
         for conv in (1, 2):
-            for layer in _conv_layers(f"block{block}_conv{conv}", config.conv_kind, out_channels, config.kernel_size):
+            for layer in _conv_layers(f"block{block}_conv{conv}", config, out_channels):
                 x = layer(x)
         x = layers.MaxPooling2D(2, 2, name=f"block{block}_pool")(x)
     x = layers.Flatten(name="flatten")(x)

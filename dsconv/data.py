@@ -1,0 +1,278 @@
+"""Image data sets for training: where the pictures come from, and how they are cut into train/validation/test.
+
+Every source gives uint8 images (N, 32, 32, 3), integer labels and class names. `prepare` then takes
+stratified, seeded subsets and holds a validation split out of the training images, separate from the
+test set (the tutorial validated on its test set; our records say which was done).
+Sources: `synthetic` (generated, see dsconv.data_synthetic), `cifar10` (the Keras download),
+`cifar10-local` (a folder in the official python-batches layout) and `folder` (train/ and test/ with one
+subfolder per class). Bad data raises DataError, a ValueError that says what is wrong and where.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+SOURCES = ("synthetic", "cifar10", "cifar10-local", "folder")
+IMAGE_SIZE = 32  # every source is resized to the models' 32x32 input
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
+CIFAR_BATCH_DIR = "cifar-10-batches-py"
+CIFAR_TRAIN_FILES = tuple(f"data_batch_{i}" for i in range(1, 6))
+
+
+class DataError(ValueError):
+    """A data set that cannot be used, explained in one sentence that says what and where."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Images (uint8, N x 32 x 32 x 3) and integer labels for train, validation (may be empty) and test."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    class_names: tuple[str, ...]
+    source: str
+    x_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+    def sizes(self) -> dict[str, int]:
+        """Number of images in each split."""
+        return {"train": len(self.y_train), "validation": 0 if self.y_val is None else len(self.y_val),
+                "test": len(self.y_test)}
+
+
+# --- Reading pickled CIFAR batches without trusting them -------------------------------------------
+
+# The only globals a CIFAR-10 batch needs: numpy's array reconstruction (the "data" array).
+# Everything else in a batch (dict, list, bytes, str, int) is built by pickle opcodes, no globals.
+_ALLOWED_GLOBALS = {
+    ("numpy.core.multiarray", "_reconstruct"),
+    ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy", "ndarray"),
+    ("numpy", "dtype"),
+}
+
+
+class _RestrictedUnpickler(pickle.Unpickler):
+    """An unpickler that refuses every global except numpy's plain-array reconstruction."""
+
+    def find_class(self, module: str, name: str):  # noqa: D401 - pickle's hook
+        if (module, name) in _ALLOWED_GLOBALS:
+            import importlib
+
+            return getattr(importlib.import_module(module), name)
+        raise pickle.UnpicklingError(f"refused to load {module}.{name}: a CIFAR-10 batch never needs it")
+
+
+def restricted_unpickle(path: Path) -> object:
+    """Unpickle `path` allowing only builtin containers and numpy arrays; raise DataError otherwise."""
+    try:
+        with open(path, "rb") as handle:
+            return _RestrictedUnpickler(handle, encoding="bytes").load()
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError,
+            KeyError, OSError) as exc:
+        raise DataError(f"{path} is not a readable CIFAR-10 python batch ({exc}).") from exc
+
+
+def _key(batch: dict, name: str) -> object:
+    for key in (name.encode(), name):
+        if key in batch:
+            return batch[key]
+    raise KeyError(name)
+
+
+def _read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    batch = restricted_unpickle(path)
+    try:
+        if not isinstance(batch, dict):
+            raise TypeError("not a dict")
+        data = np.asarray(_key(batch, "data"))
+        labels = np.asarray(_key(batch, "labels"), dtype=np.int64)
+        if data.dtype == object or data.ndim != 2 or data.shape[1] != 3 * 32 * 32 or len(data) != len(labels):
+            raise TypeError(f"data of shape {data.shape} and {len(labels)} labels")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataError(f"{path} does not hold a CIFAR-10 batch: it needs 'data' (N x 3072 bytes) and N 'labels' ({exc}).") from exc
+    images = data.astype(np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)  # rows store R, G, B planes
+    return np.ascontiguousarray(images), labels
+
+
+def load_cifar10_local(folder: str | Path) -> Dataset:
+    """CIFAR-10 from a folder in the official python-batches layout (or the folder that contains it)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"The CIFAR-10 folder {folder} does not exist; unpack cifar-10-python.tar.gz and name its folder.")
+    if (folder / CIFAR_BATCH_DIR).is_dir():
+        folder = folder / CIFAR_BATCH_DIR
+    missing = [name for name in (*CIFAR_TRAIN_FILES, "test_batch") if not (folder / name).is_file()]
+    if missing:
+        raise DataError(f"{folder} is not in the CIFAR-10 python-batches layout: {', '.join(missing)} missing "
+                        "(expected data_batch_1..5, test_batch and batches.meta).")
+    parts = [_read_cifar_batch(folder / name) for name in CIFAR_TRAIN_FILES]
+    x_train = np.concatenate([p[0] for p in parts])
+    y_train = np.concatenate([p[1] for p in parts])
+    x_test, y_test = _read_cifar_batch(folder / "test_batch")
+    class_names = _cifar_class_names(folder)
+    for split, labels in (("training", y_train), ("test", y_test)):
+        if labels.min() < 0 or labels.max() >= len(class_names):
+            raise DataError(f"{folder}: the {split} labels run outside 0..{len(class_names) - 1}.")
+    return Dataset(x_train, y_train, x_test, y_test, class_names, "cifar10-local")
+
+
+CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+
+
+def _cifar_class_names(folder: Path) -> tuple[str, ...]:
+    meta_path = folder / "batches.meta"
+    if not meta_path.is_file():
+        return CIFAR10_CLASSES
+    meta = restricted_unpickle(meta_path)
+    try:
+        names = _key(meta, "label_names")
+        names = tuple(n.decode() if isinstance(n, bytes) else str(n) for n in names)
+    except (KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+        raise DataError(f"{meta_path} has no readable 'label_names' list.") from exc
+    if len(names) < 2:
+        raise DataError(f"{meta_path} names fewer than two classes.")
+    return names
+
+
+def load_cifar10_download() -> Dataset:
+    """CIFAR-10 through `keras.datasets.cifar10.load_data()` (downloads about 163 MB once, then cached)."""
+    import socket
+
+    from keras.datasets import cifar10
+
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(20)  # offline machines must fail fast, not hang
+    try:
+        (x_train, y_train), (x_test, y_test) = cifar10.load_data()
+    except Exception as exc:  # noqa: BLE001 - urllib, socket and Keras raise many kinds; all mean "no data"
+        raise DataError(
+            "Could not download CIFAR-10 (no internet?). Use --data cifar10-local --data-dir FOLDER with the "
+            "unpacked cifar-10-python.tar.gz, or --data folder --data-dir FOLDER with train/ and test/ "
+            f"image folders. (The download said: {exc})"
+        ) from exc
+    finally:
+        socket.setdefaulttimeout(previous)
+    return Dataset(x_train, y_train.reshape(-1).astype(np.int64), x_test, y_test.reshape(-1).astype(np.int64),
+                   CIFAR10_CLASSES, "cifar10")
+
+
+# --- An image folder a teacher brings -----------------------------------------------------------------
+
+def _read_image(path: Path) -> np.ndarray:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image = image.convert("RGB").resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.BILINEAR)
+            return np.asarray(image, dtype=np.uint8)
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise DataError(f"Could not read the image {path}: it is not an image Pillow understands ({exc}).") from exc
+
+
+def _read_split(folder: Path, class_names: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    if not folder.is_dir():
+        raise DataError(f"The image folder needs a subfolder {folder.name}/ with one folder per class; {folder} is missing.")
+    found = tuple(sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")))
+    if class_names is None:
+        class_names = found
+        if len(class_names) < 2:
+            raise DataError(f"{folder} has {len(class_names)} class folder(s); a classifier needs at least two.")
+    elif found != class_names:
+        raise DataError(f"{folder} has the classes {', '.join(found) or 'none'}, but train/ has {', '.join(class_names)}; "
+                        "both need the same class folders.")
+    images, labels = [], []
+    for label, name in enumerate(class_names):
+        files = sorted(p for p in (folder / name).iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+        if not files:
+            raise DataError(f"The class folder {folder / name} holds no images ({', '.join(IMAGE_SUFFIXES)}).")
+        images.extend(_read_image(path) for path in files)
+        labels.extend([label] * len(files))
+    return np.stack(images), np.asarray(labels, dtype=np.int64), class_names
+
+
+def load_image_folder(folder: str | Path) -> Dataset:
+    """Images from FOLDER/train/<class>/* and FOLDER/test/<class>/*, resized to 32x32 RGB."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"The image folder {folder} does not exist.")
+    x_train, y_train, class_names = _read_split(folder / "train", None)
+    x_test, y_test, _ = _read_split(folder / "test", class_names)
+    return Dataset(x_train, y_train, x_test, y_test, class_names, "folder")
+
+
+# --- Choosing a source and cutting it -------------------------------------------------------------------
+
+def load_source(source: str, data_dir: str | Path | None = None, seed: int = 0, *,
+                train_size: int | None = None, test_size: int | None = None) -> Dataset:
+    """The full data set of `source` (one of SOURCES); data_dir for cifar10-local and folder.
+
+    The synthetic source generates exactly train_size and test_size images (defaults 5,000 and 1,000).
+    """
+    if source not in SOURCES:
+        raise DataError(f"Unknown data source {source!r}; choose one of {', '.join(SOURCES)}.")
+    if source in ("cifar10-local", "folder") and not data_dir:
+        raise DataError(f"The {source} data source needs a folder: pass --data-dir FOLDER.")
+    if source == "synthetic":
+        from dsconv.data_synthetic import synthetic_dataset
+
+        return synthetic_dataset(train_size, test_size, seed=seed)
+    if source == "cifar10":
+        return load_cifar10_download()
+    if source == "cifar10-local":
+        return load_cifar10_local(data_dir)
+    return load_image_folder(data_dir)
+
+
+def stratified_indices(labels: np.ndarray, size: int | None, seed: int) -> np.ndarray:
+    """Indices of a seeded subset of `size` labels keeping each class's share (largest remainders), in mixed order."""
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    if size is None or size >= len(labels):
+        return rng.permutation(len(labels))
+    if size < 1:
+        raise DataError(f"A subset needs at least one image; got size {size}.")
+    classes, counts = np.unique(labels, return_counts=True)
+    exact = counts * size / len(labels)
+    take = np.floor(exact).astype(int)
+    leftover = size - take.sum()
+    take[np.argsort(-(exact - take), kind="stable")[:leftover]] += 1
+    chosen = [rng.permutation(np.flatnonzero(labels == cls))[:n] for cls, n in zip(classes, take)]
+    return rng.permutation(np.concatenate(chosen))
+
+
+def prepare(dataset: Dataset, *, train_size: int | None = None, test_size: int | None = None,
+            val_split: float = 0.0, seed: int = 0) -> Dataset:
+    """Stratified seeded subsets of train and test, then a stratified validation split held out of train."""
+    if not 0 <= val_split < 1:
+        raise DataError(f"The validation split is a fraction of the training images, from 0 to below 1; got {val_split}.")
+    for name, size, available in (("train", train_size, len(dataset.y_train)), ("test", test_size, len(dataset.y_test))):
+        if size is not None and not 1 <= size <= available:
+            raise DataError(f"The {name} size must be between 1 and {available} for {dataset.source}; got {size}.")
+    train = stratified_indices(dataset.y_train, train_size, seed)
+    test = stratified_indices(dataset.y_test, test_size, seed + 1)
+    x_train, y_train = dataset.x_train[train], dataset.y_train[train]
+    if len(np.unique(y_train)) < 2:
+        raise DataError(f"The training images of {dataset.source} hold fewer than two classes; a classifier needs two or more.")
+    x_val = y_val = None
+    if val_split > 0:
+        val_count = int(round(val_split * len(y_train)))
+        if not 1 <= val_count < len(y_train):
+            raise DataError(f"A validation split of {val_split} leaves no validation or no training images out of {len(y_train)}.")
+        held = stratified_indices(y_train, val_count, seed + 2)
+        keep = np.setdiff1d(np.arange(len(y_train)), held)
+        keep = np.random.default_rng(seed + 3).permutation(keep)
+        x_val, y_val = x_train[held], y_train[held]
+        x_train, y_train = x_train[keep], y_train[keep]
+    return replace(dataset, x_train=x_train, y_train=y_train, x_test=dataset.x_test[test], y_test=dataset.y_test[test],
+                   x_val=x_val, y_val=y_val)
