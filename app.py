@@ -1,0 +1,112 @@
+"""Home page: what depthwise separable convolutions are, the tutorial's example in numbers, and the pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dsconv.arithmetic import layer_cost
+from dsconv.figures_cost import idea_figure
+from dsconv_ui.common import figure_scale, page_setup
+
+HERE = Path(__file__).parent
+# The tutorial's example: an RGB 32 x 32 image, a 3 x 3 kernel, 64 output channels, padding "valid".
+EXAMPLE = dict(height=32, width=32, in_channels=3, out_channels=64, kernel_size=3)
+PAGES = [
+    ("pages/1_Parameter_lab.py", "Parameter lab", "🧮",
+     "Set up any layer and compare params, multiply-adds, shapes and memory of every kind; check them with Keras."),
+    ("pages/2_Sliding_kernels.py", "Sliding kernels", "🎞️",
+     "Watch a standard, a depthwise and a pointwise kernel slide over a small input, step by step."),
+    ("pages/3_Training_arena.py", "Training arena", "🏋️",
+     "The tutorial's two CIFAR-10 models trained side by side: accuracy, time and overfitting."),
+    ("pages/4_Filters_on_your_image.py", "Filters on your image", "🖼️",
+     "Run depthwise and pointwise filters on a photo and see each channel's output."),
+    ("pages/5_Speed_lab.py", "Speed lab", "⏱️",
+     "Time the layers on this machine: fewer multiply-adds is not proportionally faster."),
+    ("pages/6_Quiz.py", "Quiz", "❓", "Check what you learned, with explanations."),
+]
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def example_costs() -> dict:
+    """The tutorial example's cost for the three layers the tutorial compares."""
+    return {kind: layer_cost(kind, **EXAMPLE) for kind in ("standard", "separable", "depthwise_pointwise")}
+
+
+def key_numbers() -> None:
+    costs = example_costs()
+    standard, separable, pair = costs["standard"], costs["separable"], costs["depthwise_pointwise"]
+    st.subheader("The tutorial's example in numbers")
+    st.markdown("A 32 x 32 RGB image, a 3 x 3 kernel, 64 output channels, padding \"valid\" "
+                f"(output {' x '.join(map(str, standard.output_shape))}). Multiply-adds are per image, one per "
+                "weight per output position.")
+    cols = st.columns(4)
+    cols[0].metric("Conv2D params", f"{standard.params:,}", f"{standard.multiply_adds:,} multiply-adds",
+                   delta_color="off", delta_arrow="off")
+    cols[1].metric("SeparableConv2D params", f"{separable.params:,}", f"{separable.multiply_adds:,} multiply-adds",
+                   delta_color="off", delta_arrow="off")
+    cols[2].metric("Depthwise + 1x1 Conv2D params", f"{pair.params:,}", f"{pair.multiply_adds:,} multiply-adds",
+                   delta_color="off", delta_arrow="off")
+    cols[3].metric("Fewer params (standard / depthwise + 1x1)", f"{standard.params / pair.params:.1f}x",
+                   f"{standard.multiply_adds / separable.multiply_adds:.1f}x fewer multiply-adds",
+                   delta_color="off", delta_arrow="off")
+    depthwise, pointwise = separable.stages
+    st.markdown(
+        f"Where the {separable.params:,} come from: the depthwise step has {depthwise.params:,} weights "
+        f"(three 3 x 3 kernels, one per channel, no bias in Keras's SeparableConv2D); the pointwise step has "
+        f"{pointwise.params - pointwise.bias:,} weights (64 filters of 1 x 1 x 3) and {pointwise.bias} biases. "
+        f"The tutorial's own layer adds a bias to the depthwise step too: {pair.params:,}.")
+
+
+def confusions() -> None:
+    st.subheader("Common confusions (and what the tutorial got wrong)")
+    st.markdown(
+        "- **A channel is not a spatial dimension.** A depthwise kernel still slides over height and width; "
+        "what changes is that each kernel reads one input channel only.\n"
+        "- **The pointwise kernel is 1 x 1 x C, and there are N of them.** With C input channels and N outputs "
+        "that is C·N weights plus N biases, not a kernel as deep as the output.\n"
+        "- **283 or 286?** Keras's SeparableConv2D has one bias vector, after the pointwise step: 283. A "
+        "DepthwiseConv2D followed by a 1x1 Conv2D keeps a bias in each step: 286. Both are \"separable\".\n"
+        "- **6.3 times fewer, not \"less than 6\".** 1,792 / 286 = 6.3; against Keras's layer it is 6.3 too "
+        "(1,792 / 283).\n"
+        "- **Three different \"separable\" blocks.** Keras's layer has no activation between the steps, the "
+        "tutorial's layer puts a ReLU after each step, and MobileNet puts BatchNorm + ReLU after each step.\n"
+        "- **Fewer multiply-adds is not proportionally faster.** Depthwise layers do little arithmetic per byte "
+        "they move, so they are limited by memory. The tutorial's 8.35x fewer multiply-adds gave 26 → 21 ms per "
+        "step on its GPU.\n"
+        "- **Validation on the test set is not a test score.** The tutorial picks its best epoch by the test "
+        "set, so its \"val_acc\" is optimistic.\n"
+        "- **Depth multiplier is not width multiplier.** Keras's depth_multiplier is how many outputs each "
+        "input channel gets in the depthwise step; MobileNet's width multiplier thins every layer.")
+
+
+def page_links() -> None:
+    st.subheader("The pages")
+    for path, label, icon, description in PAGES:
+        if (HERE / path).exists():
+            st.page_link(path, label=label, icon=icon)
+            st.caption(description)
+        else:
+            st.markdown(f"{icon} **{label}** (coming soon)")
+            st.caption(description)
+
+
+page_setup("Depthwise separable convolutions", "🧩")
+st.title("Depthwise separable convolutions, explained")
+st.markdown(
+    "MobileNet and Xception replace most standard convolutions with *depthwise separable* ones: a depthwise "
+    "step that filters each channel on its own, then a pointwise (1 x 1) step that mixes the channels. This "
+    "app shows what that means, what it saves in parameters and arithmetic, and what it really costs when you "
+    "train and run it. Every number is computed by the app and checked against Keras.")
+st.subheader("The idea in one picture")
+st.plotly_chart(idea_figure(**EXAMPLE, scale=figure_scale()), key="home_idea", config={"displayModeBar": False})
+st.caption("Boxes are tensors (height x width x channels; red, green and blue are the three input channels, and "
+           "more channels are drawn deeper). The small shapes under the arrows are the kernels each step learns.")
+key_numbers()
+confusions()
+page_links()
+st.subheader("Why it matters")
+st.markdown("Splitting a convolution into \"look around\" (depthwise) and \"mix channels\" (pointwise) cuts "
+            "its cost to about 1/N + 1/k² of a standard one. That saving is what made accurate image models "
+            "run on phones, and knowing where it does and does not pay is what the rest of the app is about.")

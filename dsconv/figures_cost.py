@@ -1,0 +1,232 @@
+"""Plotly figures for what convolutions cost: kinds side by side, the MobileNet ratio, a network's
+shares, and the home page's picture of standard vs depthwise + pointwise.
+
+Builders take plain numbers and return figures; they compute nothing a page could not check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dsconv.arithmetic import KIND_LABELS, layer_cost
+from dsconv.network import NetworkSummary
+
+# One colour per kind, readable on a projector and by most colour-blind viewers (Okabe-Ito).
+KIND_COLORS = {
+    "standard": "#d55e00",
+    "grouped": "#cc79a7",
+    "depthwise": "#0072b2",
+    "pointwise": "#009e73",
+    "separable": "#e69f00",
+    "depthwise_pointwise": "#56b4e9",
+}
+PART_COLORS = {"depthwise": "#0072b2", "pointwise": "#009e73", "standard conv": "#d55e00", "dense": "#6b7280"}
+FONT = dict(size=16, color="#111827")
+
+
+def _layout(fig: go.Figure, height: int, scale: float) -> go.Figure:
+    fig.update_layout(height=int(height * scale), font=dict(FONT, size=int(FONT["size"] * scale)),
+                      margin=dict(l=10, r=10, t=60, b=10), plot_bgcolor="white", showlegend=False)
+    return fig
+
+
+def cost_figure(kinds: list[str], params: list[int], counts: list[int], activation_kib: list[float],
+                count_label: str, scale: float = 1.0) -> go.Figure:
+    """Three bar charts side by side: params, multiply-adds (or FLOPs) and activation memory per kind."""
+    labels = [KIND_LABELS[kind] for kind in kinds]
+    colors = [KIND_COLORS[kind] for kind in kinds]
+    fig = make_subplots(rows=1, cols=3, shared_yaxes=True, horizontal_spacing=0.03,
+                        subplot_titles=("Parameters", count_label, "Activation memory (KiB, float32)"))
+    for col, values, fmt in ((1, params, "{:,}"), (2, counts, "{:,}"), (3, activation_kib, "{:,.1f}")):
+        fig.add_trace(go.Bar(x=values, y=labels, orientation="h", marker_color=colors,
+                             text=[fmt.format(v) for v in values], textposition="auto", cliponaxis=False,
+                             hovertemplate="%{y}: %{x:,}<extra></extra>"), row=1, col=col)
+        fig.update_xaxes(showticklabels=False, showgrid=False, row=1, col=col)
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, 90 + 48 * len(kinds), scale)
+
+
+def _params_ratio(k: int, in_channels: int, out_channels: int, use_bias: bool) -> float:
+    """Exact separable/standard params: (k^2*C + C*N + b) / (k^2*C*N + b), b = N biases or 0."""
+    bias = out_channels if use_bias else 0
+    return (k * k * in_channels + in_channels * out_channels + bias) / (k * k * in_channels * out_channels + bias)
+
+
+def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, current_kernel: int,
+                 use_bias: bool = True, max_out: int = 512, scale: float = 1.0) -> go.Figure:
+    """Separable/standard parameter ratio (exact, depth multiplier 1) and 1/N + 1/k^2 against N."""
+    outs = sorted({1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, max_out, current_out})
+    palette = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00"]
+    fig = go.Figure()
+    for index, k in enumerate(kernel_sizes):
+        color = palette[index % len(palette)]
+        exact = [_params_ratio(k, in_channels, n, use_bias) for n in outs]
+        approx = [1 / n + 1 / k**2 for n in outs]
+        fig.add_trace(go.Scatter(x=outs, y=exact, mode="lines", name=f"k={k}: exact (params)",
+                                 line=dict(color=color, width=3)))
+        fig.add_trace(go.Scatter(x=outs, y=approx, mode="lines", name=f"k={k}: 1/N + 1/k²",
+                                 line=dict(color=color, width=2, dash="dot")))
+    here = _params_ratio(current_kernel, in_channels, current_out, use_bias)
+    fig.add_trace(go.Scatter(x=[current_out], y=[here], mode="markers+text", name="your layer",
+                             marker=dict(size=14, color="#111827", symbol="diamond"),
+                             text=[f"  your layer: {here:.3f}"], textposition="middle right"))
+    fig.update_xaxes(type="log", title="output channels N (log scale)", gridcolor="#e5e7eb")
+    fig.update_yaxes(title="separable / standard", rangemode="tozero", range=[0, 1.05], gridcolor="#e5e7eb")
+    _layout(fig, 430, scale)
+    fig.update_layout(showlegend=True, legend=dict(orientation="v", x=1.01, y=1),
+                      title=f"Parameter ratio for C = {in_channels} input channels, depth multiplier 1")
+    return fig
+
+
+@dataclass(frozen=True)
+class LayerParts:
+    """One network row split into its parts (depthwise / pointwise / standard conv / dense)."""
+
+    name: str
+    params: dict[str, int]
+    multiply_adds: dict[str, int]
+
+
+def network_parts(summary: NetworkSummary) -> list[LayerParts]:
+    """Split every weighted row of a network summary into depthwise and pointwise parts (with dsconv.arithmetic)."""
+    config = summary.config
+    cost_kind = "separable" if config.conv_kind == "mobilenet" else config.conv_kind
+    shape = config.input_shape
+    parts = []
+    for row in summary.rows:
+        if "_conv" in row.name:
+            height, width, channels = shape
+            cost = layer_cost(cost_kind, height=height, width=width, in_channels=channels,
+                              out_channels=row.output_shape[2], kernel_size=config.kernel_size, padding="same")
+            if config.conv_kind == "standard":
+                parts.append(LayerParts(row.name, {"standard conv": cost.params},
+                                        {"standard conv": cost.multiply_adds}))
+            else:
+                params = {}
+                for stage in cost.stages:
+                    if config.conv_kind == "mobilenet":  # no bias, BatchNorm's 4 numbers per channel instead
+                        params[stage.name] = stage.params - stage.bias + 4 * stage.output_shape[2]
+                    else:
+                        params[stage.name] = stage.params
+                parts.append(LayerParts(row.name, params, {s.name: s.multiply_adds for s in cost.stages}))
+        elif row.params:
+            parts.append(LayerParts(row.name, {"dense": row.params}, {"dense": row.multiply_adds}))
+        shape = row.output_shape
+    return parts
+
+
+def network_share_figure(parts: list[LayerParts], scale: float = 1.0) -> go.Figure:
+    """Stacked bars: each layer's share of all params and of all multiply-adds, split by part."""
+    total_params = sum(sum(p.params.values()) for p in parts)
+    total_macs = sum(sum(p.multiply_adds.values()) for p in parts)
+    names = [p.name for p in parts]
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
+                        subplot_titles=("Share of parameters (%)", "Share of multiply-adds (%)"))
+    for part, color in PART_COLORS.items():
+        if not any(part in p.params for p in parts):
+            continue
+        for col, key, total in ((1, "params", total_params), (2, "multiply_adds", total_macs)):
+            values = [100 * getattr(p, key).get(part, 0) / total if total else 0 for p in parts]
+            fig.add_trace(go.Bar(x=values, y=names, orientation="h", name=part, marker_color=color,
+                                 legendgroup=part, showlegend=col == 1,
+                                 hovertemplate=f"%{{y}} {part}: %{{x:.1f}}%<extra></extra>"), row=1, col=col)
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(gridcolor="#e5e7eb", rangemode="tozero")
+    _layout(fig, 120 + 34 * len(parts), scale)
+    fig.update_layout(showlegend=True, legend=dict(orientation="h", y=-0.08, x=0))
+    return fig
+
+
+CHANNEL_COLORS = ("#dc2626", "#16a34a", "#2563eb", "#9333ea")  # red, green, blue, a fourth channel
+
+
+def _box(fig: go.Figure, x: float, y: float, width: float, height: float, depth: float, color: str,
+         label: str = "", below: str = "") -> None:
+    """Draw a tensor as an oblique box: front face width x height, receding depth (channels)."""
+    dx, dy = 0.6 * depth, 0.45 * depth
+    faces = [
+        [(x, y), (x + width, y), (x + width, y + height), (x, y + height)],
+        [(x, y + height), (x + width, y + height), (x + width + dx, y + height + dy), (x + dx, y + height + dy)],
+        [(x + width, y), (x + width + dx, y + dy), (x + width + dx, y + height + dy), (x + width, y + height)],
+    ]
+    for face, opacity in zip(faces, (0.95, 0.7, 0.55)):
+        path = "M " + " L ".join(f"{px},{py}" for px, py in face) + " Z"
+        fig.add_shape(type="path", path=path, fillcolor=color, opacity=opacity, line=dict(color="#111827", width=1))
+    _labels(fig, x, y, width, height, depth, label, below)
+
+
+def _labels(fig: go.Figure, x: float, y: float, width: float, height: float, depth: float, label: str,
+            below: str) -> None:
+    """A bold label above a drawn box and a plain one below it."""
+    dx, dy = 0.6 * depth, 0.45 * depth
+    if label:
+        fig.add_annotation(x=x + (width + dx) / 2, y=y + height + dy + 0.25, text=f"<b>{label}</b>",
+                           showarrow=False, yanchor="bottom")
+    if below:
+        fig.add_annotation(x=x + (width + dx) / 2, y=y - 0.2, text=below, showarrow=False, yanchor="top")
+
+
+def _tensor(fig: go.Figure, x: float, y: float, size: float, channels: int, depth: float, color: str,
+            label: str, below: str = "") -> None:
+    """A tensor with few channels is drawn as one coloured slab per channel (back to front), else one box."""
+    if channels > len(CHANNEL_COLORS):
+        _box(fig, x, y, size, size, depth, color, label, below)
+        return
+    slab = depth / channels
+    for index in reversed(range(channels)):
+        _box(fig, x + 0.6 * slab * index, y + 0.45 * slab * index, size, size, slab, CHANNEL_COLORS[index])
+    _labels(fig, x, y, size, size, depth, label, below)
+
+
+def _arrow(fig: go.Figure, x0: float, x1: float, y: float, text: str) -> None:
+    fig.add_annotation(x=x1, y=y, ax=x0, ay=y, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+                       arrowhead=3, arrowwidth=2.5, arrowcolor="#374151")
+    fig.add_annotation(x=(x0 + x1) / 2, y=y + 0.35, text=text, showarrow=False, yanchor="bottom")
+
+
+def idea_figure(height: int, width: int, in_channels: int, out_channels: int, kernel_size: int,
+                scale: float = 1.0) -> go.Figure:
+    """The idea in one picture: standard conv vs depthwise then pointwise, with tensor shapes and params."""
+    standard = layer_cost("standard", height=height, width=width, in_channels=in_channels,
+                          out_channels=out_channels, kernel_size=kernel_size)
+    separable = layer_cost("separable", height=height, width=width, in_channels=in_channels,
+                           out_channels=out_channels, kernel_size=kernel_size)
+    depthwise, pointwise = separable.stages
+    out_h, out_w, _ = standard.output_shape
+    k, c, n = kernel_size, in_channels, out_channels
+    fig = go.Figure()
+    top, bottom = 6.8, 0.6
+    size, thin, fat = 2.2, 0.6, 2.2  # drawing sizes: spatial side, few channels, many channels
+    # Row 1: one standard convolution; its kernel glyph is a small k x k x C cube, N of them.
+    _tensor(fig, 0.0, top, size, c, thin, "#9ca3af", f"input {height}x{width}x{c}")
+    _arrow(fig, 3.0, 9.4, top + 1.1, f"Conv2D: {n} filters of {k}x{k}x{c}")
+    _box(fig, 5.7, top - 0.25, 0.7, 0.7, 0.35, KIND_COLORS["standard"], below=f"x {n}")
+    _box(fig, 9.8, top, size, size, fat, KIND_COLORS["standard"], f"output {out_h}x{out_w}x{n}",
+         f"{standard.params:,} params ({standard.params - standard.stages[0].bias:,} weights + "
+         f"{standard.stages[0].bias} biases)")
+    # Row 2: depthwise (one k x k kernel per channel) then pointwise (N filters of 1 x 1 x C).
+    _tensor(fig, 0.0, bottom, size, c, thin, "#9ca3af", f"input {height}x{width}x{c}")
+    _arrow(fig, 3.0, 6.2, bottom + 1.1, f"depthwise: {c} kernels of {k}x{k},<br>one per channel")
+    for index in range(min(c, len(CHANNEL_COLORS))):
+        _box(fig, 3.6 + 0.75 * index, bottom + 0.1, 0.6, 0.6, 0.05,
+             CHANNEL_COLORS[index] if c <= len(CHANNEL_COLORS) else KIND_COLORS["depthwise"])
+    _tensor(fig, 6.6, bottom, size, c, thin, KIND_COLORS["depthwise"], f"{out_h}x{out_w}x{c}",
+            f"{depthwise.params:,} params")
+    _arrow(fig, 9.6, 12.6, bottom + 1.1, f"pointwise: {n} filters<br>of 1x1x{c}")
+    _box(fig, 10.9, bottom + 0.1, 0.25, 0.25, 0.6, KIND_COLORS["pointwise"], below=f"x {n}")
+    _box(fig, 12.9, bottom, size, size, fat, KIND_COLORS["pointwise"], f"output {out_h}x{out_w}x{n}",
+         f"{pointwise.params:,} params")
+    fig.add_annotation(x=0, y=top + 4.4, xanchor="left", showarrow=False,
+                       text="<b>Standard convolution</b>: every filter looks at all channels at once")
+    fig.add_annotation(x=0, y=bottom + 4.3, xanchor="left", showarrow=False,
+                       text=f"<b>Depthwise separable</b> (Keras SeparableConv2D): each channel filtered alone, "
+                            f"then mixed · {separable.params:,} params")
+    fig.update_xaxes(visible=False, range=[-0.3, 16.8])
+    fig.update_yaxes(visible=False, range=[-1.3, 11.7], scaleanchor="x", scaleratio=1)
+    _layout(fig, 620, scale)
+    fig.update_layout(margin=dict(l=0, r=0, t=10, b=0), plot_bgcolor="white")
+    return fig

@@ -1,0 +1,66 @@
+"""Build the real Keras layers for a configuration and read back their parameter counts and shapes.
+
+This is the reference the Parameter lab checks its arithmetic against. Keras (and with it TensorFlow)
+is imported inside `keras_counts`, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class KerasCount:
+    """What Keras says about one kind of layer: count_params(), built output shape, or its error."""
+
+    kind: str
+    params: int | None
+    output_shape: tuple[int, ...] | None
+    error: str = ""  # Keras's own message when it refuses the configuration
+
+
+def _keras_layers(layers: Any, kind: str, s: dict[str, Any]) -> list[Any]:
+    """The Keras layers that make up one kind, configured from layer_cost-style settings."""
+    window = dict(kernel_size=s["kernel_size"], strides=s["strides"], padding=s["padding"],
+                  dilation_rate=s["dilation_rate"])
+    bias = s["use_bias"]
+    if kind == "standard":
+        return [layers.Conv2D(s["out_channels"], use_bias=bias, **window)]
+    if kind == "grouped":
+        return [layers.Conv2D(s["out_channels"], groups=s["groups"], use_bias=bias, **window)]
+    if kind == "pointwise":
+        return [layers.Conv2D(s["out_channels"], 1, strides=s["strides"], padding=s["padding"], use_bias=bias)]
+    if kind == "depthwise":
+        return [layers.DepthwiseConv2D(depth_multiplier=s["depth_multiplier"], use_bias=bias, **window)]
+    if kind == "separable":
+        return [layers.SeparableConv2D(s["out_channels"], depth_multiplier=s["depth_multiplier"], use_bias=bias,
+                                       **window)]
+    if kind == "depthwise_pointwise":
+        return [layers.DepthwiseConv2D(depth_multiplier=s["depth_multiplier"], use_bias=bias, **window),
+                layers.Conv2D(s["out_channels"], 1, use_bias=bias)]
+    raise ValueError(f"Unknown layer kind {kind!r}.")
+
+
+def keras_counts(kinds: list[str] | tuple[str, ...], **settings: Any) -> list[KerasCount]:
+    """For each kind, build its Keras layers on an (H, W, C) input; return count_params() and the output shape.
+
+    settings are layer_cost's keyword arguments (height, width, in_channels, out_channels, kernel_size,
+    strides, padding, dilation_rate, depth_multiplier, groups, use_bias).
+    """
+    import keras  # heavy: pulls in TensorFlow, so only here
+
+    s = dict(strides=1, padding="valid", dilation_rate=1, depth_multiplier=1, groups=1, use_bias=True)
+    s.update(settings)
+    results = []
+    for kind in kinds:
+        try:
+            built = _keras_layers(keras.layers, kind, s)
+            tensor = keras.Input(shape=(s["height"], s["width"], s["in_channels"]))
+            for layer in built:
+                tensor = layer(tensor)  # symbolic call: builds the weights, computes the shape, runs nothing
+            shape = tuple(int(d) for d in tensor.shape[1:])
+            results.append(KerasCount(kind, sum(layer.count_params() for layer in built), shape))
+        except ValueError as exc:
+            results.append(KerasCount(kind, None, None, str(exc).splitlines()[0][:300]))
+    return results

@@ -1,0 +1,291 @@
+"""Parameter lab: what standard, grouped, depthwise, pointwise and separable convolutions cost."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dsconv import figures_cost
+from dsconv.arithmetic import KIND_LABELS, KINDS, LayerConfigError, layer_cost, mobilenet_ratio
+from dsconv.codegen import keras_code, pytorch_code
+from dsconv.network import CONV_KIND_LABELS, CONV_KINDS, NetworkConfig, network_summary
+from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, share_link, show_error,
+                              show_warnings, write_to_url)
+
+PARAMS = [
+    Param("lab_h", 32, low=1, high=1024), Param("lab_w", 32, low=1, high=1024),
+    Param("lab_cin", 3, low=1, high=4096), Param("lab_cout", 64, low=1, high=4096),
+    Param("lab_k", 3, low=1, high=11), Param("lab_stride", 1, low=1, high=4),
+    Param("lab_pad", "valid", choices=("valid", "same")), Param("lab_dil", 1, low=1, high=4),
+    Param("lab_dm", 1, low=1, high=8), Param("lab_groups", 1, low=1, high=4096), Param("lab_bias", True),
+    Param("lab_flops", False), Param("lab_code_kind", "separable", choices=KINDS),
+    Param("net_kind", "separable", choices=CONV_KINDS), Param("net_blocks", 3, low=1, high=5),
+    Param("net_filters", 64, choices=(8, 16, 32, 64, 128)), Param("net_k", 3, low=1, high=7),
+    Param("net_alpha", 1.0, choices=(0.25, 0.5, 0.75, 1.0, 1.5, 2.0)),
+]
+SHORT = {"standard": "standard", "grouped": "grouped", "depthwise": "depthwise", "pointwise": "pointwise",
+         "separable": "separable", "depthwise_pointwise": "depthwise + pointwise"}
+
+
+def lab_controls() -> dict:
+    """The layer settings from the sidebar, as layer_cost's keyword arguments."""
+    with st.sidebar:
+        st.header("Your layer")
+        left, right = st.columns(2)
+        height = left.number_input("Input height", 1, 1024, step=1, key="lab_h")
+        width = right.number_input("Input width", 1, 1024, step=1, key="lab_w")
+        in_channels = left.number_input("In channels C", 1, 4096, step=1, key="lab_cin")
+        out_channels = right.number_input("Out channels N", 1, 4096, step=1, key="lab_cout")
+        kernel = st.slider("Kernel size k (k x k)", 1, 11, key="lab_k")
+        strides = st.slider("Strides", 1, 4, key="lab_stride")
+        padding = st.radio("Padding", ("valid", "same"), horizontal=True, key="lab_pad")
+        dilation = st.slider("Dilation rate", 1, 4, key="lab_dil")
+        depth_multiplier = st.slider("Depth multiplier m (depthwise and separable)", 1, 8, key="lab_dm")
+        groups = st.number_input("Groups g (grouped Conv2D only)", 1, 4096, step=1, key="lab_groups")
+        use_bias = st.checkbox("Use bias", key="lab_bias")
+    return dict(height=int(height), width=int(width), in_channels=int(in_channels), out_channels=int(out_channels),
+                kernel_size=int(kernel), strides=int(strides), padding=padding, dilation_rate=int(dilation),
+                depth_multiplier=int(depth_multiplier), groups=int(groups), use_bias=bool(use_bias))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def all_costs(settings: dict) -> dict:
+    """Every kind's LayerCost, or the sentence that says why this kind is invalid here."""
+    costs: dict = {}
+    for kind in KINDS:
+        try:
+            costs[kind] = layer_cost(kind, **settings)
+        except LayerConfigError as exc:
+            costs[kind] = str(exc)
+    return costs
+
+
+@st.cache_data(max_entries=32, show_spinner="Building the real Keras layers (the first time loads TensorFlow)...")
+def keras_reference(settings: dict) -> list:
+    """count_params() and output shapes of the real Keras layers (imports TensorFlow)."""
+    from dsconv.keras_check import keras_counts
+
+    return keras_counts(KINDS, **settings)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def network(config: NetworkConfig) -> tuple:
+    """A network summary and its rows split into depthwise/pointwise parts."""
+    summary = network_summary(config)
+    return summary, figures_cost.network_parts(summary)
+
+
+def kib(n_bytes: int) -> str:
+    return f"{n_bytes / 1024:,.1f} KiB" if n_bytes < 1024**2 * 10 else f"{n_bytes / 1024**2:,.1f} MiB"
+
+
+def shape_text(shape: tuple) -> str:
+    return " x ".join(map(str, shape))
+
+
+def show_kind_errors(costs: dict) -> None:
+    """One st.error per distinct sentence, naming the kinds it applies to."""
+    by_message: dict[str, list[str]] = {}
+    for kind, cost in costs.items():
+        if isinstance(cost, str):
+            by_message.setdefault(cost, []).append(KIND_LABELS[kind])
+    for message, labels in by_message.items():
+        show_error(LayerConfigError(f"{', '.join(labels)}: {message}"))
+
+
+def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
+    count_name = "FLOPs (2 x multiply-adds)" if use_flops else "Multiply-adds"
+    st.markdown(f"Every kind of layer on the same **{settings['height']} x {settings['width']} x "
+                f"{settings['in_channels']}** input. {count_name} are per image, for one forward pass.")
+    standard = costs["standard"]
+    rows = []
+    for kind, cost in costs.items():
+        if isinstance(cost, str):
+            rows.append({"Kind": KIND_LABELS[kind], "Params": "invalid here", count_name: "—",
+                         "Output shape": "—", "Activation memory": "—", "Params vs standard": "—"})
+            continue
+        versus = "—" if isinstance(standard, str) else f"{cost.params / standard.params:.3f}"
+        rows.append({"Kind": KIND_LABELS[kind], "Params": f"{cost.params:,}",
+                     count_name: f"{cost.flops if use_flops else cost.multiply_adds:,}",
+                     "Output shape": shape_text(cost.output_shape), "Activation memory": kib(cost.activation_bytes),
+                     "Params vs standard": versus})
+    st.table(rows, hide_index=True)
+    show_kind_errors(costs)
+    st.caption("Activation memory: float32 (4 bytes a value), per image, every tensor the layer writes, the "
+               "hidden depthwise output of a two-step layer included; input and weights not included.")
+    valid = [kind for kind, cost in costs.items() if not isinstance(cost, str)]
+    if valid:
+        fig = figures_cost.cost_figure(
+            valid, [costs[k].params for k in valid],
+            [costs[k].flops if use_flops else costs[k].multiply_adds for k in valid],
+            [costs[k].activation_bytes / 1024 for k in valid], count_name, figure_scale())
+        st.plotly_chart(fig, key="lab_cost_chart", config={"displayModeBar": False})
+    st.markdown(
+        "**Read the table like this.** The *depthwise* step slides one k x k kernel over each input channel "
+        "(over height and width; a channel is not a spatial dimension). The *pointwise* step is N filters of "
+        "1 x 1 x C: it mixes channels at each pixel. *SeparableConv2D* is the two together with one bias "
+        "vector at the end; the tutorial's depthwise + pointwise layer keeps a bias in both steps, which is "
+        "why it reports 286 where Keras's SeparableConv2D has 283 (for 32 x 32 x 3 to 64, k = 3).")
+
+
+def latex_number(n: float) -> str:
+    return f"{n:,}".replace(",", "{,}")
+
+
+def ratio_section(settings: dict, costs: dict) -> None:
+    standard, separable = costs["standard"], costs["separable"]
+    if isinstance(standard, str) or isinstance(separable, str):
+        st.info("The ratio needs a valid standard and separable layer; fix the setting named in the error above.")
+        return
+    k, c, n, m = settings["kernel_size"], settings["in_channels"], settings["out_channels"], \
+        settings["depth_multiplier"]
+    out_h, out_w, _ = separable.output_shape
+    st.markdown("MobileNet's paper estimates the separable layer's cost as a fraction of the standard one: "
+                "the depthwise step does k²·C work per pixel, the pointwise step C·N, the standard layer k²·C·N.")
+    exact = separable.multiply_adds / standard.multiply_adds
+    approx = mobilenet_ratio(n, k)
+    st.latex(rf"\frac{{\text{{separable}}}}{{\text{{standard}}}} = \frac{{H'W'(k^2 C m + C m N)}}{{H'W' k^2 C N}} "
+             rf"= \frac{{{out_h}\cdot{out_w}\cdot({k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n})}}"
+             rf"{{{out_h}\cdot{out_w}\cdot{k}^2\cdot{c}\cdot{n}}} = \frac{{{latex_number(separable.multiply_adds)}}}"
+             rf"{{{latex_number(standard.multiply_adds)}}} = {exact:.4f}")
+    st.latex(rf"\frac{{1}}{{N}} + \frac{{1}}{{k^2}} = \frac{{1}}{{{n}}} + \frac{{1}}{{{k}^2}} = {approx:.4f}")
+    bias = r" + N" if settings["use_bias"] else ""
+    bias_n = rf" + {n}" if settings["use_bias"] else ""
+    st.latex(rf"\text{{params: }}\frac{{k^2 C m + C m N{bias}}}{{k^2 C N{bias}}} = "
+             rf"\frac{{{k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n}{bias_n}}}{{{k}^2\cdot{c}\cdot{n}{bias_n}}} = "
+             rf"\frac{{{latex_number(separable.params)}}}{{{latex_number(standard.params)}}} = "
+             rf"{separable.params / standard.params:.4f}")
+    cols = st.columns(3)
+    cols[0].metric("Multiply-adds: standard / separable", f"{standard.multiply_adds / separable.multiply_adds:.2f}x")
+    cols[1].metric("Params: standard / separable", f"{standard.params / separable.params:.2f}x")
+    pair = costs["depthwise_pointwise"]
+    if not isinstance(pair, str):
+        cols[2].metric("Params: standard / depthwise + pointwise", f"{standard.params / pair.params:.2f}x")
+    st.markdown(
+        f"With depth multiplier 1 the multiply-add ratio *is* 1/N + 1/k² exactly: both steps work on the same "
+        f"{out_h} x {out_w} output positions. The parameter ratio differs only by the biases. "
+        + ("" if m == 1 else f"With depth multiplier {m} both steps do {m} times the work, so the ratio is "
+                               f"{m} x (1/N + 1/k²). ")
+        + "For the tutorial's 3 → 64 layer the saving is 1,792 / 286 = 6.3x, not \"less than 6 times\".")
+    kernels = sorted({3, 5, 7, k})
+    st.plotly_chart(figures_cost.ratio_figure(c, kernels, n, k, settings["use_bias"], max(512, n), figure_scale()),
+                    key="lab_ratio_chart", config={"displayModeBar": False})
+    st.caption("Past a few dozen output channels the 1/k² term dominates: a 3 x 3 separable layer "
+               "can never get much below 1/9 of the standard cost, however wide it is.")
+
+
+def keras_section(settings: dict, costs: dict) -> None:
+    st.markdown("Our numbers come from arithmetic. Press the button to build the real Keras layers for these "
+                "settings and read Keras's own `count_params()` and output shapes. (This loads TensorFlow, "
+                "which takes a few seconds the first time.)")
+    pressed = st.button("Check with Keras", key="lab_keras_check", type="primary")
+    if pressed:
+        st.session_state["lab_keras_checked"] = dict(settings)
+    if st.session_state.get("lab_keras_checked") != settings:
+        if "lab_keras_checked" in st.session_state:
+            st.info("The settings changed since the last check: press the button again.")
+        return
+    rows = []
+    for ref in keras_reference(settings):
+        ours = costs[ref.kind]
+        ours_ok = not isinstance(ours, str)
+        same = (ours_ok and ref.params == ours.params and ref.output_shape == ours.output_shape) or (
+            not ours_ok and ref.params is None)
+        rows.append({"Kind": KIND_LABELS[ref.kind], "Our params": f"{ours.params:,}" if ours_ok else "rejected",
+                     "Keras count_params()": f"{ref.params:,}" if ref.params is not None else "rejected",
+                     "Our output": shape_text(ours.output_shape) if ours_ok else "—",
+                     "Keras output": shape_text(ref.output_shape) if ref.output_shape else "—",
+                     "Agree": "✅ match" if same else "❌ mismatch"})
+        if ref.error:
+            st.caption(f"Keras on {KIND_LABELS[ref.kind]}: {ref.error}")
+    st.table(rows, hide_index=True)
+
+
+def network_section(scale: float) -> None:
+    st.markdown("The tutorial's CIFAR-10 model: blocks of two convolutions and a max-pool, filters doubling per "
+                "block, then Flatten and a Dense softmax. Change the convolution kind and see where the "
+                "parameters and the multiply-adds go.")
+    cols = st.columns(5)
+    kind = cols[0].selectbox("Convolution kind", CONV_KINDS, key="net_kind",
+                             format_func=lambda k: CONV_KIND_LABELS[k].split(":")[0].split(",")[0])
+    blocks = cols[1].slider("Blocks", 1, 5, key="net_blocks")
+    filters = cols[2].select_slider("First block's filters", (8, 16, 32, 64, 128), key="net_filters")
+    kernel = cols[3].slider("Kernel size", 1, 7, key="net_k")
+    alpha = cols[4].select_slider("Width multiplier", (0.25, 0.5, 0.75, 1.0, 1.5, 2.0), key="net_alpha")
+    st.caption(CONV_KIND_LABELS[kind])
+    config = NetworkConfig(conv_kind=kind, blocks=blocks, filters=filters, kernel_size=kernel, width_multiplier=alpha)
+    try:
+        summary, parts = network(config)
+        standard, _ = network(NetworkConfig(blocks=blocks, filters=filters, kernel_size=kernel, width_multiplier=alpha))
+    except LayerConfigError as exc:
+        show_error(exc)
+        return
+    rows = [{"Layer": r.name, "Type": r.layer, "Output shape": shape_text(r.output_shape), "Params": f"{r.params:,}",
+             "% params": f"{100 * summary.params_share(r):.1f}", "Multiply-adds": f"{r.multiply_adds:,}",
+             "% multiply-adds": f"{100 * summary.multiply_adds_share(r):.1f}"} for r in summary.rows]
+    rows.append({"Layer": "total", "Type": "", "Output shape": "", "Params": f"{summary.total_params:,}",
+                 "% params": "100", "Multiply-adds": f"{summary.total_multiply_adds:,}", "% multiply-adds": "100"})
+    cols = st.columns(3)
+    cols[0].metric("Total params", f"{summary.total_params:,}",
+                   f"standard: {standard.total_params:,}", delta_color="off")
+    cols[1].metric("Multiply-adds per image", f"{summary.total_multiply_adds / 1e6:,.1f} M",
+                   f"standard: {standard.total_multiply_adds / 1e6:,.1f} M", delta_color="off")
+    cols[2].metric("Fewer multiply-adds than standard",
+                   f"{standard.total_multiply_adds / summary.total_multiply_adds:.2f}x")
+    st.table(rows, hide_index=True)
+    st.plotly_chart(figures_cost.network_share_figure(parts, scale), key="net_share_chart",
+                    config={"displayModeBar": False})
+    pointwise_params = sum(p.params.get("pointwise", 0) for p in parts)
+    pointwise_macs = sum(p.multiply_adds.get("pointwise", 0) for p in parts)
+    if pointwise_macs:
+        st.markdown(f"**The pointwise (1 x 1) parts hold {100 * pointwise_params / summary.total_params:.0f}% of "
+                    f"the parameters and do {100 * pointwise_macs / summary.total_multiply_adds:.0f}% of the "
+                    "multiply-adds.** Once the 3 x 3 work is depthwise, mixing channels is what costs.")
+    tut_std, _ = network(NetworkConfig())
+    tut_sep, _ = network(NetworkConfig(conv_kind="separable"))
+    st.caption(f"The tutorial's two models (the defaults here): {tut_std.total_params:,} vs "
+               f"{tut_sep.total_params:,} params, {tut_std.total_multiply_adds / 1e6:.1f} M vs "
+               f"{tut_sep.total_multiply_adds / 1e6:.1f} M multiply-adds per image.")
+
+
+def code_section(settings: dict, costs: dict) -> None:
+    kind = st.selectbox("Layer kind", KINDS, key="lab_code_kind", format_func=KIND_LABELS.get)
+    if isinstance(costs[kind], str):
+        show_error(LayerConfigError(f"{KIND_LABELS[kind]}: {costs[kind]}"))
+        return
+    left, right = st.columns(2)
+    left.markdown("**Keras 3** (channels last)")
+    left.code(keras_code(kind, settings), language="python")
+    right.markdown("**PyTorch** (channels first)")
+    right.code(pytorch_code(kind, settings), language="python")
+
+
+page_setup("Parameter lab", "🧮")
+st.title("Parameter lab")
+st.markdown("Set up one convolution layer in the sidebar and compare what every kind of convolution costs "
+            "for it: parameters, multiply-adds, output shape and memory. Every number is computed from the "
+            "layer's shape and can be checked against real Keras layers below.")
+show_warnings(restore_from_url(PARAMS))
+for param in PARAMS:
+    if param.key not in st.session_state:
+        st.session_state[param.key] = param.default
+settings = lab_controls()
+use_flops = st.toggle("Count FLOPs instead of multiply-adds (1 multiply-add = 2 FLOPs)", key="lab_flops")
+write_to_url(PARAMS)
+share_link(PARAMS)
+costs = all_costs(settings)
+tabs = st.tabs(["Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code"])
+with tabs[0]:
+    compare_section(settings, costs, use_flops)
+with tabs[1]:
+    ratio_section(settings, costs)
+with tabs[2]:
+    keras_section(settings, costs)
+with tabs[3]:
+    network_section(figure_scale())
+with tabs[4]:
+    code_section(settings, costs)
+st.subheader("Why it matters")
+st.markdown("A separable layer needs roughly 1/N + 1/k² of a standard layer's parameters and multiply-adds, "
+            "which is how MobileNet and Xception fit on phones. Fewer multiply-adds is not the same as faster, "
+            "though: depthwise layers move a lot of memory for little arithmetic (see the Speed lab), and the "
+            "pointwise layers end up holding most of the cost.")
