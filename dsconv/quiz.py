@@ -220,7 +220,8 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
         prompt = _intro(spec) + " What shape (height × width × channels) does it output?"
         answer, formula, metric = spec.cost().output_shape, shape_formula(spec), "shape"
     elif topic == "multiply_adds":
-        prompt = _intro(spec) + " How many multiply-adds does it do for this image? (A bias addition is not one.)"
+        prompt = _intro(spec) + (" How many multiply-adds (one multiplication plus one addition each) does it do for this "
+                           "image? Bias additions do not count.")
         answer, formula, metric = spec.cost().multiply_adds, (macs_formula(spec),), "multiply_adds"
     elif topic == "cheaper":
         layer_a, layer_b = layers

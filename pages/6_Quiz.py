@@ -1,0 +1,185 @@
+"""Quiz: predict a layer's parameters, shape or work, then reveal the answer with its worked formula."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from dsconv.quiz import MISCONCEPTIONS, TOPIC_LABELS, TOPICS, Question, QuizSettings, answer_text, check_answer, make_quiz
+from dsconv_ui.common import (
+    Param,
+    page_setup,
+    restore_from_url,
+    seed_defaults,
+    share_link,
+    show_error,
+    show_warnings,
+    write_to_url,
+)
+
+SETTINGS = QuizSettings()
+PARAMS = [
+    Param("seed", 1, low=0, high=9999),
+    Param("q", 1, low=1, high=SETTINGS.questions),
+    Param("topics", list(TOPICS), choices=TOPICS),
+]
+RESULTS_KEY = "quiz_results"  # question id -> what the student answered and how it was judged
+PARAMETER_LAB = ("1_Parameter_lab.py", "Parameter lab: these counts for any layer you build")
+SLIDING_KERNELS = ("2_Sliding_kernels.py", "Sliding kernels: watch the kernel visit every output position")
+SHORT_LABELS = {"params": "parameters", "shape": "output shape", "multiply_adds": "multiply-adds",
+                "cheaper": "which is cheaper", "times_fewer": "times fewer", "bias_place": "where the bias goes"}
+TOPIC_PAGES = {"params": PARAMETER_LAB, "cheaper": PARAMETER_LAB, "times_fewer": PARAMETER_LAB,
+               "bias_place": PARAMETER_LAB, "shape": SLIDING_KERNELS, "multiply_adds": SLIDING_KERNELS}
+
+
+def question_id(question: Question) -> str:
+    """The same question has the same id in every question set that contains it."""
+    return f"{question.seed}_{question.index}_{question.topic}"
+
+
+def new_question_set() -> None:
+    st.session_state["seed"] = random.randint(1, 9999)
+    st.session_state["q"] = 1
+
+
+def next_question() -> None:
+    st.session_state["q"] = st.session_state["q"] % SETTINGS.questions + 1
+
+
+def quiz_controls() -> tuple[int, list[str]]:
+    """The teacher's choices, in the sidebar: which question set and which kinds of question."""
+    with st.sidebar:
+        st.header("Question set")
+        seed = st.number_input("Set number", min_value=0, max_value=9999, step=1, key="seed",
+                               help="Everyone with the same set number (or the same link) gets the same questions.")
+        topics = st.multiselect("Kinds of question", TOPICS, key="topics", format_func=SHORT_LABELS.get)
+        st.button("New question set", key="new_set", on_click=new_question_set, use_container_width=True)
+        if st.button("Reset my score", key="reset_score", use_container_width=True):
+            st.session_state[RESULTS_KEY] = {}
+    return int(seed), list(topics)
+
+
+def question_picker(questions: tuple[Question, ...], results: dict) -> Question:
+    """Pick the question, see which are answered (✓ right, ✗ wrong, · shown) and the session's score."""
+    picker, score = st.columns([3, 1])
+    number = picker.radio("Question", range(1, len(questions) + 1), key="q", horizontal=True)
+    marks = [f"{i} {'✓' if record['correct'] else '·' if record['correct'] is None else '✗'}"
+             for i, record in ((i, results.get(question_id(q))) for i, q in enumerate(questions, 1)) if record]
+    picker.caption("Answered: " + ("  ".join(marks) if marks else "none yet"))
+    scored = [record["correct"] for record in results.values() if record["correct"] is not None]
+    score.metric("Score this session", f"{sum(scored)} / {len(scored)}",
+                 help="Right answers out of questions answered; only your first answer to each question counts. "
+                 '"Just show the answer" is not counted.')
+    return questions[number - 1]
+
+
+def answer_controls(question: Question, qid: str) -> tuple[object, bool]:
+    """The form for the student's prediction; returns (answer or None, whether Check was pressed)."""
+    with st.form(f"form_{qid}"):
+        kind = question.answer_kind
+        if kind == "shape":
+            columns = st.columns(3)
+            values = [column.number_input(name, min_value=0, step=1, value=None, key=f"answer_{qid}_{name}")
+                      for column, name in zip(columns, ("height", "width", "channels"))]
+            response = None if None in values else tuple(int(v) for v in values)
+        elif kind == "choice":
+            labels = dict(question.choices)
+            response = st.radio("Your answer", list(labels), index=None, format_func=labels.get, key=f"answer_{qid}")
+        elif kind == "ratio":
+            response = st.number_input("Your answer (times fewer)", min_value=0.0, step=0.1, value=None,
+                                       format="%.2f", key=f"answer_{qid}")
+        else:
+            unit = "parameters" if question.topic == "params" else "multiply-adds"
+            response = st.number_input(f"Your answer ({unit})", min_value=0, step=1, value=None, key=f"answer_{qid}")
+        check, give_up = st.columns([1, 4])
+        pressed = check.form_submit_button("Check", type="primary", key=f"check_{qid}")
+        shown = give_up.form_submit_button("Just show the answer", type="tertiary", key=f"show_{qid}",
+                                           help="For a class discussion: reveals the answer; the score does not count it.")
+    return response, "check" if pressed else "show" if shown else ""
+
+
+def show_link(topic: str) -> None:
+    """Link to the page that shows this idea, when that page exists."""
+    file_name, label = TOPIC_PAGES[topic]
+    if not (Path(__file__).resolve().parent / file_name).exists():
+        return
+    try:
+        st.page_link(f"pages/{file_name}", label=label, icon="👉")
+    except StreamlitPageNotFoundError:  # this page runs on its own, without the app's other pages
+        st.caption(f"See the **{label.split(':')[0]}** page of the app.")
+
+
+def reveal(question: Question, record: dict) -> None:
+    """The verdict, any known mistake the wrong answer matches, and the worked formula with these numbers."""
+    if record["correct"] is None:
+        st.info(f"The answer: **{answer_text(question)}** (shown without a guess; not scored).", icon="👀")
+    elif record["correct"]:
+        st.success(f"Right: **{answer_text(question)}**.", icon="✅")
+    else:
+        st.error(f"You said {answer_text(question, record['response'])}; the answer is "
+                 f"**{answer_text(question)}**.", icon="❌")
+    named = {m.key: m for m in MISCONCEPTIONS}
+    for misconception in (named[key] for key in record["misconceptions"]):
+        st.warning(f"Your answer matches a known mistake: **{misconception.name}.** {misconception.explanation}",
+                   icon="🧠")
+    st.markdown("**Worked answer**")
+    for line in question.formula:
+        st.latex(line)
+    st.info(question.explanation)
+    show_link(question.topic)
+    st.button("Next question →", key="next", on_click=next_question, type="primary")
+
+
+page_setup("Quiz", "❓")
+url_warnings = restore_from_url(PARAMS)
+seed_defaults(PARAMS)
+st.session_state.setdefault(RESULTS_KEY, {})
+
+st.title("Check yourself: predict, then reveal")
+st.write("Work each answer out on paper, type it in and press **Check**. Then the quiz reveals the answer "
+         "and the formula with your numbers, and names the mistake if your answer matches a common one.")
+show_warnings(url_warnings)
+
+seed, topics = quiz_controls()
+try:
+    quiz = make_quiz(seed, topics, SETTINGS)
+except ValueError as exc:
+    show_error(exc)
+    write_to_url(PARAMS)
+    st.stop()
+
+results = st.session_state[RESULTS_KEY]
+question = question_picker(quiz, results)
+qid = question_id(question)
+
+with st.container(border=True):
+    st.subheader(f"Question {question.index + 1}: {TOPIC_LABELS[question.topic]}")
+    st.markdown(question.prompt)
+    if qid in results and results[qid]["response"] is not None:
+        st.markdown(f"Your answer: **{answer_text(question, results[qid]['response'])}**")
+    else:
+        response, action = answer_controls(question, qid)
+        if action == "check" and response is None:
+            st.warning("Type or pick your answer first, then press Check.", icon="✍️")
+        elif action == "check":
+            verdict = check_answer(question, response)
+            results[qid] = {"response": response, "correct": verdict.correct,
+                            "misconceptions": [m.key for m in verdict.misconceptions]}
+            st.rerun()
+        elif action == "show":
+            results[qid] = {"response": None, "correct": None, "misconceptions": []}
+            st.rerun()
+
+if qid in results:
+    reveal(question, results[qid])
+
+st.divider()
+st.subheader("Why it matters")
+st.write("Parameter counts decide a model's size on disk and in memory; multiply-adds decide its work per "
+         "image; the output shape decides what the next layer receives. Depthwise separable layers cut the "
+         "first two by about 1/N + 1/k², which is why MobileNet and Xception use them.")
+write_to_url(PARAMS)
+share_link(PARAMS)
