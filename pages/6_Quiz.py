@@ -22,9 +22,9 @@ from dsconv_ui.common import (
 
 SETTINGS = QuizSettings()
 PARAMS = [
-    Param("seed", 1, low=0, high=9999),
-    Param("q", 1, low=1, high=SETTINGS.questions),
-    Param("topics", list(TOPICS), choices=TOPICS),
+    Param("quiz_seed", 1, low=0, high=9999),
+    Param("quiz_q", 1, low=1, high=SETTINGS.questions),
+    Param("quiz_topics", list(TOPICS), choices=TOPICS),
 ]
 RESULTS_KEY = "quiz_results"  # question id -> what the student answered and how it was judged
 PARAMETER_LAB = ("1_Parameter_lab.py", "Parameter lab: these counts for any layer you build")
@@ -41,23 +41,23 @@ def question_id(question: Question) -> str:
 
 
 def new_question_set() -> None:
-    st.session_state["seed"] = random.randint(1, 9999)
-    st.session_state["q"] = 1
+    st.session_state["quiz_seed"] = random.randint(1, 9999)
+    st.session_state["quiz_q"] = 1
 
 
 def next_question() -> None:
-    st.session_state["q"] = st.session_state["q"] % SETTINGS.questions + 1
+    st.session_state["quiz_q"] = st.session_state["quiz_q"] % SETTINGS.questions + 1
 
 
 def quiz_controls() -> tuple[int, list[str]]:
     """The teacher's choices, in the sidebar: which question set and which kinds of question."""
     with st.sidebar:
         st.header("Question set")
-        seed = st.number_input("Set number", min_value=0, max_value=9999, step=1, key="seed",
+        seed = st.number_input("Set number", min_value=0, max_value=9999, step=1, key="quiz_seed",
                                help="Everyone with the same set number (or the same link) gets the same questions.")
-        topics = st.multiselect("Kinds of question", TOPICS, key="topics", format_func=SHORT_LABELS.get)
-        st.button("New question set", key="new_set", on_click=new_question_set, use_container_width=True)
-        if st.button("Reset my score", key="reset_score", use_container_width=True):
+        topics = st.multiselect("Kinds of question", TOPICS, key="quiz_topics", format_func=SHORT_LABELS.get)
+        st.button("New question set", key="quiz_new_set", on_click=new_question_set, width="stretch")
+        if st.button("Reset my score", key="quiz_reset_score", width="stretch"):
             st.session_state[RESULTS_KEY] = {}
     return int(seed), list(topics)
 
@@ -65,7 +65,7 @@ def quiz_controls() -> tuple[int, list[str]]:
 def question_picker(questions: tuple[Question, ...], results: dict) -> Question:
     """Pick the question, see which are answered (✓ right, ✗ wrong, · shown) and the session's score."""
     picker, score = st.columns([3, 1])
-    number = picker.radio("Question", range(1, len(questions) + 1), key="q", horizontal=True)
+    number = picker.radio("Question", range(1, len(questions) + 1), key="quiz_q", horizontal=True)
     marks = [f"{i} {'✓' if record['correct'] else '·' if record['correct'] is None else '✗'}"
              for i, record in ((i, results.get(question_id(q))) for i, q in enumerate(questions, 1)) if record]
     picker.caption("Answered: " + ("  ".join(marks) if marks else "none yet"))
@@ -78,25 +78,25 @@ def question_picker(questions: tuple[Question, ...], results: dict) -> Question:
 
 def answer_controls(question: Question, qid: str) -> tuple[object, bool]:
     """The form for the student's prediction; returns (answer or None, whether Check was pressed)."""
-    with st.form(f"form_{qid}"):
+    with st.form(f"quiz_form_{qid}"):
         kind = question.answer_kind
         if kind == "shape":
             columns = st.columns(3)
-            values = [column.number_input(name, min_value=0, step=1, value=None, key=f"answer_{qid}_{name}")
+            values = [column.number_input(name, min_value=0, step=1, value=None, key=f"quiz_answer_{qid}_{name}")
                       for column, name in zip(columns, ("height", "width", "channels"))]
             response = None if None in values else tuple(int(v) for v in values)
         elif kind == "choice":
             labels = dict(question.choices)
-            response = st.radio("Your answer", list(labels), index=None, format_func=labels.get, key=f"answer_{qid}")
+            response = st.radio("Your answer", list(labels), index=None, format_func=labels.get, key=f"quiz_answer_{qid}")
         elif kind == "ratio":
             response = st.number_input("Your answer (times fewer)", min_value=0.0, step=0.1, value=None,
-                                       format="%.2f", key=f"answer_{qid}")
+                                       format="%.2f", key=f"quiz_answer_{qid}")
         else:
             unit = "parameters" if question.topic == "params" else "multiply-adds"
-            response = st.number_input(f"Your answer ({unit})", min_value=0, step=1, value=None, key=f"answer_{qid}")
+            response = st.number_input(f"Your answer ({unit})", min_value=0, step=1, value=None, key=f"quiz_answer_{qid}")
         check, give_up = st.columns([1, 4])
-        pressed = check.form_submit_button("Check", type="primary", key=f"check_{qid}")
-        shown = give_up.form_submit_button("Just show the answer", type="tertiary", key=f"show_{qid}",
+        pressed = check.form_submit_button("Check", type="primary", key=f"quiz_check_{qid}")
+        shown = give_up.form_submit_button("Just show the answer", type="tertiary", key=f"quiz_show_{qid}",
                                            help="For a class discussion: reveals the answer; the score does not count it.")
     return response, "check" if pressed else "show" if shown else ""
 
@@ -130,7 +130,7 @@ def reveal(question: Question, record: dict) -> None:
         st.latex(line)
     st.info(question.explanation)
     show_link(question.topic)
-    st.button("Next question →", key="next", on_click=next_question, type="primary")
+    st.button("Next question →", key="quiz_next", on_click=next_question, type="primary")
 
 
 page_setup("Quiz", "❓")

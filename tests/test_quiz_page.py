@@ -1,0 +1,183 @@
+"""The Quiz page run by Streamlit's AppTest: predict, check, reveal, misconception names, score, links."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dsconv.quiz import answer_text, make_quiz, traps
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "pages" / "6_Quiz.py")
+
+
+def open_page(**query: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def find(seed: int, topic: str, misconception: str | None = None):
+    """The first question of a topic in a set (1-based number), and the wrong answer a misconception gives."""
+    for question in make_quiz(seed):
+        if question.topic != topic:
+            continue
+        wrong = {m.key: value for m, value in traps(question)}
+        if misconception is None or misconception in wrong:
+            return question, question.index + 1, wrong.get(misconception)
+    raise LookupError(f"no {topic} question with {misconception} in set {seed}")
+
+
+def qid(question) -> str:
+    return f"{question.seed}_{question.index}_{question.topic}"
+
+
+def answer(at: AppTest, question, value) -> AppTest:
+    """Type (or pick) an answer and press Check."""
+    key = f"quiz_answer_{qid(question)}"
+    if question.answer_kind == "shape":
+        for name, part in zip(("height", "width", "channels"), value):
+            at.number_input(key=f"{key}_{name}").set_value(part)
+    elif question.answer_kind == "choice":
+        at.radio(key=key).set_value(value)
+    else:
+        at.number_input(key=key).set_value(value)
+    return at.button(key=f"quiz_check_{qid(question)}").click().run()
+
+
+def texts(elements) -> str:
+    return "\n".join(str(element.value) for element in elements)
+
+
+def test_question_shows_and_answer_hidden_until_check():
+    question, number, _ = find(3, "params")
+    at = open_page(quiz_seed="3", quiz_q=str(number))
+    assert not at.exception
+    assert question.prompt in texts(at.markdown)
+    assert not at.latex and not at.success and not at.error  # nothing revealed before the prediction
+    assert f"{question.answer:,}" not in texts(at.markdown)
+    at = answer(at, question, question.answer)
+    assert not at.exception
+    assert f"Right: **{answer_text(question)}**" in texts(at.success)
+    assert at.latex and f"= {question.answer:,}".replace(",", "{,}") in at.latex[0].value
+    assert at.metric[0].value == "1 / 1"
+
+
+@pytest.mark.parametrize("seed, topic, misconception, name", [
+    (3, "params", "forgot_bias", "Forgetting the bias"),
+    (1, "multiply_adds", "flops_not_macs", "Giving FLOPs instead of multiply-adds"),
+    (2, "shape", "wrong_padding", 'Mixing up "valid" and "same" padding'),
+    (1, "bias_place", "separable_depthwise_bias", "Giving SeparableConv2D's depthwise step a bias"),
+    (4, "times_fewer", "ratio_upside_down", "Dividing the wrong way round"),
+])
+def test_misconception_value_is_named(seed, topic, misconception, name):
+    question, number, wrong = find(seed, topic, misconception)
+    at = open_page(quiz_seed=str(seed), quiz_q=str(number))
+    if question.answer_kind == "ratio":
+        wrong = round(wrong, 2)
+    at = answer(at, question, wrong)
+    assert not at.exception
+    assert f"the answer is **{answer_text(question)}**" in texts(at.error)
+    assert name in texts(at.warning)
+    assert at.metric[0].value == "0 / 1"
+
+
+def test_named_misconceptions_cover_pointwise_and_input_size():
+    for seed in range(20):
+        try:
+            question, number, wrong = find(seed, "params", "pointwise_n_by_n")
+            break
+        except LookupError:
+            continue
+    at = answer(open_page(quiz_seed=str(seed), quiz_q=str(number)), question, wrong)
+    assert "Counting the pointwise kernel as 1 × 1 × N" in texts(at.warning)
+
+
+def test_unexplained_wrong_answer_names_nothing_and_first_answer_counts():
+    question, number, _ = find(3, "params")
+    at = answer(open_page(quiz_seed="3", quiz_q=str(number)), question, question.answer + 1001)
+    assert at.error and not at.warning
+    assert f"quiz_answer_{qid(question)}" not in [w.key for w in at.number_input]  # locked after one try
+    assert "Your answer: **" in texts(at.markdown)
+
+
+def test_check_without_answer_asks_for_one():
+    question, number, _ = find(5, "shape")
+    at = open_page(quiz_seed="5", quiz_q=str(number))
+    at = at.button(key=f"quiz_check_{qid(question)}").click().run()
+    assert "Type or pick your answer first" in texts(at.warning)
+    assert at.metric[0].value == "0 / 0" and not at.latex
+
+
+def test_show_answer_reveals_without_scoring_and_next_moves_on():
+    question, number, _ = find(6, "cheaper")
+    at = open_page(quiz_seed="6", quiz_q=str(number))
+    at = at.button(key=f"quiz_show_{qid(question)}").click().run()
+    assert answer_text(question) in texts(at.info)
+    assert at.metric[0].value == "0 / 0"
+    assert len(at.latex) == 2  # both layers' counts, worked out
+    at = at.button(key="quiz_next").click().run()
+    assert at.radio(key="quiz_q").value == number % 10 + 1
+    assert at.query_params["quiz_q"] == str(number % 10 + 1)  # the address bar follows
+
+
+def test_same_seed_same_questions_for_the_class_and_new_set_changes_them():
+    first = open_page(quiz_seed="77")
+    second = open_page(quiz_seed="77")
+    assert texts(first.markdown) == texts(second.markdown)
+    assert make_quiz(77)[0].prompt in texts(first.markdown)
+    first = first.button(key="quiz_new_set").click().run()
+    assert first.number_input(key="quiz_seed").value != 77
+    assert first.query_params["quiz_seed"] == str(first.number_input(key="quiz_seed").value)
+
+
+def test_topic_filter_and_bad_links_fail_gently():
+    at = open_page(quiz_topics="shape")
+    assert "What shape" in texts(at.markdown)
+    at = open_page(quiz_seed="banana", quiz_q="99")
+    assert not at.exception
+    assert "quiz_seed" in texts(at.warning) and "quiz_q" in texts(at.warning)
+    assert at.number_input(key="quiz_seed").value == 1 and at.radio(key="quiz_q").value == 1
+    at.multiselect(key="quiz_topics").set_value([]).run()
+    assert not at.exception
+    assert "Pick at least one kind of question" in texts(at.error)
+
+
+def test_share_link_carries_the_seed_and_question():
+    question, number, _ = find(12, "params")
+    at = open_page(quiz_seed="12", quiz_q=str(number))
+    links = [code.value for code in at.code]
+    assert any("quiz_seed=12" in link and f"quiz_q={number}" in link for link in links), links
+
+
+def test_link_to_the_page_that_shows_it_when_run_in_the_app():
+    if not (ROOT / "app.py").exists() or not (ROOT / "pages" / "1_Parameter_lab.py").exists():
+        pytest.skip("the app's home page or the Parameter lab is not there yet")
+    question, number, _ = find(3, "params")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["quiz_seed"] = "3"
+    at.query_params["quiz_q"] = str(number)
+    at.switch_page("pages/6_Quiz.py").run()
+    at = answer(at, question, question.answer)
+    assert not at.exception
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert any(label.startswith("Parameter lab") for label in labels), labels
+
+
+def test_page_imports_no_tensorflow():
+    script = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({PAGE!r}, default_timeout=60).run()\n"
+        "assert not at.exception, at.exception\n"
+        "heavy = [m for m in ('tensorflow', 'keras', 'torch', 'jax') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+        "print('clean')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "clean" in result.stdout, result.stderr[-2000:]
