@@ -100,7 +100,7 @@ st.markdown(
     "app shows what that means, what it saves in parameters and arithmetic, and what it really costs when you "
     "train and run it. Every number is computed by the app and checked against Keras.")
 st.subheader("The idea in one picture")
-st.plotly_chart(idea_figure(**EXAMPLE, scale=figure_scale()), key="home_idea", config={"displayModeBar": False})
+st.plotly_chart(idea_figure(**EXAMPLE, scale=figure_scale()), key="home_idea", config={"displayModeBar": False}, theme=None)
 st.caption("Boxes are tensors (height x width x channels; red, green and blue are the three input channels, and "
            "more channels are drawn deeper). The small shapes under the arrows are the kernels each step learns.")
 key_numbers()

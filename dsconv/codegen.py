@@ -28,6 +28,23 @@ def _literal(value: Any) -> str:
     return repr(value)
 
 
+def _call(name: str, args: list[str], comment: str = "", width: int = 72) -> list[str]:
+    """A constructor call as lines no wider than `width`: on one line if it fits, else one argument group a line."""
+    one_line = f"{name}({', '.join(args)}),"
+    suffix = f"  # {comment}" if comment else ""
+    if len(one_line) + len(suffix) <= width:
+        return [one_line + suffix]
+    lines, current = [f"{name}(" + suffix], ""
+    for arg in args:
+        if current and len(current) + len(arg) + 2 > width - 4:
+            lines.append("    " + current.rstrip())
+            current = ""
+        current += arg + ", "
+    lines.append("    " + current.rstrip())
+    lines.append("),")
+    return lines
+
+
 def _settings(settings: dict[str, Any]) -> dict[str, Any]:
     full = dict(strides=1, padding="valid", dilation_rate=1, depth_multiplier=1, groups=1, use_bias=True)
     full.update(settings)
@@ -40,21 +57,22 @@ def keras_code(kind: str, settings: dict[str, Any]) -> str:
     cost = layer_cost(kind, **s)
     k, st, dil = _literal(s["kernel_size"]), _literal(s["strides"]), _literal(s["dilation_rate"])
     n, c, pad, bias, m = s["out_channels"], s["in_channels"], s["padding"], s["use_bias"], s["depth_multiplier"]
-    window = f'kernel_size={k}, strides={st}, padding="{pad}", dilation_rate={dil}'
+    window = [f"kernel_size={k}", f"strides={st}", f'padding="{pad}"', f"dilation_rate={dil}"]
     if kind in ("standard", "grouped"):
         groups = s["groups"] if kind == "grouped" else 1
-        body = [f"layers.Conv2D({n}, {window}, groups={groups}, use_bias={bias}),"]
+        body = _call("layers.Conv2D", [str(n), *window, f"groups={groups}", f"use_bias={bias}"])
     elif kind == "pointwise":
-        body = [f'layers.Conv2D({n}, kernel_size=1, strides={st}, padding="{pad}", use_bias={bias}),'
-                f"  # {n} filters of 1x1x{c}"]
+        body = _call("layers.Conv2D", [str(n), "kernel_size=1", f"strides={st}", f'padding="{pad}"',
+                                       f"use_bias={bias}"], f"{n} filters of 1x1x{c}")
     elif kind == "depthwise":
-        body = [f"layers.DepthwiseConv2D({window}, depth_multiplier={m}, use_bias={bias}),"]
+        body = _call("layers.DepthwiseConv2D", [*window, f"depth_multiplier={m}", f"use_bias={bias}"])
     elif kind == "separable":
-        body = [f"layers.SeparableConv2D({n}, {window}, depth_multiplier={m}, use_bias={bias}),"
-                "  # no depthwise bias"]
+        body = _call("layers.SeparableConv2D", [str(n), *window, f"depth_multiplier={m}", f"use_bias={bias}"],
+                     "no bias in the depthwise step")
     else:
-        body = [f"layers.DepthwiseConv2D({window}, depth_multiplier={m}, use_bias={bias}),",
-                f"layers.Conv2D({n}, kernel_size=1, use_bias={bias}),  # pointwise: {n} filters of 1x1x{c * m}"]
+        body = (_call("layers.DepthwiseConv2D", [*window, f"depth_multiplier={m}", f"use_bias={bias}"])
+                + _call("layers.Conv2D", [str(n), "kernel_size=1", f"use_bias={bias}"],
+                        f"pointwise: {n} filters of 1x1x{c * m}"))
     lines = [
         "import keras",
         "from keras import layers",
@@ -95,28 +113,29 @@ def pytorch_code(kind: str, settings: dict[str, Any]) -> str:
     k, st, dil = _literal(s["kernel_size"]), _literal(s["strides"]), _literal(s["dilation_rate"])
     padding, pad_line = _torch_padding(s)
 
-    def conv(in_c: int, out_c: int, groups: int, use_bias: bool, comment: str) -> str:
-        return (f"nn.Conv2d(in_channels={in_c}, out_channels={out_c}, kernel_size={k}, stride={st}, "
-                f"padding={padding}, dilation={dil}, groups={groups}, bias={use_bias}),  # {comment}")
+    def conv(in_c: int, out_c: int, groups: int, use_bias: bool, comment: str) -> list[str]:
+        return _call("nn.Conv2d", [f"in_channels={in_c}", f"out_channels={out_c}", f"kernel_size={k}",
+                                   f"stride={st}", f"padding={padding}", f"dilation={dil}", f"groups={groups}",
+                                   f"bias={use_bias}"], comment)
 
-    def pointwise(in_c: int) -> str:
-        return (f"nn.Conv2d(in_channels={in_c}, out_channels={n}, kernel_size=1, stride=1, padding=0, "
-                f"dilation=1, groups=1, bias={bias}),  # pointwise: {n} filters of 1x1x{in_c}")
+    def one_by_one(in_c: int, stride: str, comment: str) -> list[str]:
+        return _call("nn.Conv2d", [f"in_channels={in_c}", f"out_channels={n}", "kernel_size=1", f"stride={stride}",
+                                   "padding=0", "dilation=1", "groups=1", f"bias={bias}"], comment)
 
     if kind == "standard":
-        body = [conv(c, n, 1, bias, f"{n} filters of {k}x{k}x{c}")]
+        body = conv(c, n, 1, bias, f"{n} filters of {k}x{k}x{c}")
     elif kind == "grouped":
         g = s["groups"]
-        body = [conv(c, n, g, bias, f"{g} groups: each filter sees {c // g} channels")]
+        body = conv(c, n, g, bias, f"{g} groups: each filter sees {c // g} channels")
     elif kind == "pointwise":
         pad_line = ""
-        body = [f"nn.Conv2d(in_channels={c}, out_channels={n}, kernel_size=1, stride={st}, padding=0, "
-                f"dilation=1, groups=1, bias={bias}),  # {n} filters of 1x1x{c}"]
+        body = one_by_one(c, st, f"{n} filters of 1x1x{c}")
     elif kind == "depthwise":
-        body = [conv(c, c * m, c, bias, "depthwise: groups = in_channels")]
+        body = conv(c, c * m, c, bias, "depthwise: groups = in_channels")
     else:
         depthwise_bias = bias and kind == "depthwise_pointwise"  # Keras SeparableConv2D has no depthwise bias
-        body = [conv(c, c * m, c, depthwise_bias, "depthwise: groups = in_channels"), pointwise(c * m)]
+        body = (conv(c, c * m, c, depthwise_bias, "depthwise: groups = in_channels")
+                + one_by_one(c * m, "1", f"pointwise: {n} filters of 1x1x{c * m}"))
     if pad_line:
         body.insert(0, pad_line)
     h, w, out_c = cost.output_shape

@@ -58,7 +58,7 @@ def _params_ratio(k: int, in_channels: int, out_channels: int, use_bias: bool) -
 def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, current_kernel: int,
                  use_bias: bool = True, max_out: int = 512, scale: float = 1.0) -> go.Figure:
     """Separable/standard parameter ratio (exact, depth multiplier 1) and 1/N + 1/k^2 against N."""
-    outs = sorted({1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, max_out, current_out})
+    outs = sorted({4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, max_out, current_out})
     palette = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00"]
     fig = go.Figure()
     for index, k in enumerate(kernel_sizes):
@@ -74,7 +74,7 @@ def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, cu
                              marker=dict(size=14, color="#111827", symbol="diamond"),
                              text=[f"  your layer: {here:.3f}"], textposition="middle right"))
     fig.update_xaxes(type="log", title="output channels N (log scale)", gridcolor="#e5e7eb")
-    fig.update_yaxes(title="separable / standard", rangemode="tozero", range=[0, 1.05], gridcolor="#e5e7eb")
+    fig.update_yaxes(title="separable / standard", rangemode="tozero", gridcolor="#e5e7eb")
     _layout(fig, 430, scale)
     fig.update_layout(showlegend=True, legend=dict(orientation="v", x=1.01, y=1),
                       title=f"Parameter ratio for C = {in_channels} input channels, depth multiplier 1")

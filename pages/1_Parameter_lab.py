@@ -8,8 +8,8 @@ from dsconv import figures_cost
 from dsconv.arithmetic import KIND_LABELS, KINDS, LayerConfigError, layer_cost, mobilenet_ratio
 from dsconv.codegen import keras_code, pytorch_code
 from dsconv.network import CONV_KIND_LABELS, CONV_KINDS, NetworkConfig, network_summary
-from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, share_link, show_error,
-                              show_warnings, write_to_url)
+from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
+                              show_error, show_warnings, write_to_url)
 
 PARAMS = [
     Param("lab_h", 32, low=1, high=1024), Param("lab_w", 32, low=1, high=1024),
@@ -118,7 +118,7 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
             valid, [costs[k].params for k in valid],
             [costs[k].flops if use_flops else costs[k].multiply_adds for k in valid],
             [costs[k].activation_bytes / 1024 for k in valid], count_name, figure_scale())
-        st.plotly_chart(fig, key="lab_cost_chart", config={"displayModeBar": False})
+        st.plotly_chart(fig, key="lab_cost_chart", config={"displayModeBar": False}, theme=None)
     st.markdown(
         "**Read the table like this.** The *depthwise* step slides one k x k kernel over each input channel "
         "(over height and width; a channel is not a spatial dimension). The *pointwise* step is N filters of "
@@ -168,7 +168,7 @@ def ratio_section(settings: dict, costs: dict) -> None:
         + "For the tutorial's 3 → 64 layer the saving is 1,792 / 286 = 6.3x, not \"less than 6 times\".")
     kernels = sorted({3, 5, 7, k})
     st.plotly_chart(figures_cost.ratio_figure(c, kernels, n, k, settings["use_bias"], max(512, n), figure_scale()),
-                    key="lab_ratio_chart", config={"displayModeBar": False})
+                    key="lab_ratio_chart", config={"displayModeBar": False}, theme=None)
     st.caption("Past a few dozen output channels the 1/k² term dominates: a 3 x 3 separable layer "
                "can never get much below 1/9 of the standard cost, however wide it is.")
 
@@ -211,7 +211,8 @@ def network_section(scale: float) -> None:
     filters = cols[2].select_slider("First block's filters", (8, 16, 32, 64, 128), key="net_filters")
     kernel = cols[3].slider("Kernel size", 1, 7, key="net_k")
     alpha = cols[4].select_slider("Width multiplier", (0.25, 0.5, 0.75, 1.0, 1.5, 2.0), key="net_alpha")
-    st.caption(CONV_KIND_LABELS[kind])
+    if ":" in CONV_KIND_LABELS[kind] or "," in CONV_KIND_LABELS[kind]:
+        st.caption(CONV_KIND_LABELS[kind])
     config = NetworkConfig(conv_kind=kind, blocks=blocks, filters=filters, kernel_size=kernel, width_multiplier=alpha)
     try:
         summary, parts = network(config)
@@ -226,14 +227,15 @@ def network_section(scale: float) -> None:
                  "% params": "100", "Multiply-adds": f"{summary.total_multiply_adds:,}", "% multiply-adds": "100"})
     cols = st.columns(3)
     cols[0].metric("Total params", f"{summary.total_params:,}",
-                   f"standard: {standard.total_params:,}", delta_color="off")
+                   f"standard: {standard.total_params:,}", delta_color="off", delta_arrow="off")
     cols[1].metric("Multiply-adds per image", f"{summary.total_multiply_adds / 1e6:,.1f} M",
-                   f"standard: {standard.total_multiply_adds / 1e6:,.1f} M", delta_color="off")
+                   f"standard: {standard.total_multiply_adds / 1e6:,.1f} M", delta_color="off",
+                   delta_arrow="off")
     cols[2].metric("Fewer multiply-adds than standard",
                    f"{standard.total_multiply_adds / summary.total_multiply_adds:.2f}x")
     st.table(rows, hide_index=True)
     st.plotly_chart(figures_cost.network_share_figure(parts, scale), key="net_share_chart",
-                    config={"displayModeBar": False})
+                    config={"displayModeBar": False}, theme=None)
     pointwise_params = sum(p.params.get("pointwise", 0) for p in parts)
     pointwise_macs = sum(p.multiply_adds.get("pointwise", 0) for p in parts)
     if pointwise_macs:
@@ -252,11 +254,12 @@ def code_section(settings: dict, costs: dict) -> None:
     if isinstance(costs[kind], str):
         show_error(LayerConfigError(f"{KIND_LABELS[kind]}: {costs[kind]}"))
         return
-    left, right = st.columns(2)
-    left.markdown("**Keras 3** (channels last)")
-    left.code(keras_code(kind, settings), language="python")
-    right.markdown("**PyTorch** (channels first)")
-    right.code(pytorch_code(kind, settings), language="python")
+    st.markdown("**Keras 3** (channels last). Run it and compare the printed count with the table.")
+    st.code(keras_code(kind, settings), language="python")
+    st.markdown("**PyTorch** (channels first). A depthwise convolution is a `Conv2d` with `groups` equal to "
+                "the input channels; TensorFlow's \"same\" padding with strides pads the bottom and right more, "
+                "so the code pads explicitly.")
+    st.code(pytorch_code(kind, settings), language="python")
 
 
 page_setup("Parameter lab", "🧮")
@@ -265,9 +268,7 @@ st.markdown("Set up one convolution layer in the sidebar and compare what every 
             "for it: parameters, multiply-adds, output shape and memory. Every number is computed from the "
             "layer's shape and can be checked against real Keras layers below.")
 show_warnings(restore_from_url(PARAMS))
-for param in PARAMS:
-    if param.key not in st.session_state:
-        st.session_state[param.key] = param.default
+seed_defaults(PARAMS)
 settings = lab_controls()
 use_flops = st.toggle("Count FLOPs instead of multiply-adds (1 multiply-add = 2 FLOPs)", key="lab_flops")
 write_to_url(PARAMS)

@@ -1,0 +1,190 @@
+"""The Parameter lab run by Streamlit's AppTest: change widgets, check what the page then shows.
+
+Expected numbers are the tutorial's (1,792 / 283 / 286 for 32x32x3 -> 64, k=3, "valid") or counted
+here by hand from the layer's shape, never read back from dsconv.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "pages" / "1_Parameter_lab.py")
+
+
+def open_page(**query: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def cost_table(at: AppTest) -> dict[str, dict[str, str]]:
+    """The comparison table, as {kind label: {column: shown text}}."""
+    frame = at.table[0].value
+    return {row["Kind"]: row.to_dict() for _, row in frame.iterrows()}
+
+
+def no_traceback(at: AppTest) -> None:
+    assert [e.value for e in at.exception] == []
+
+
+def test_defaults_show_the_tutorials_numbers():
+    at = open_page()
+    no_traceback(at)
+    table = cost_table(at)
+    assert table["Standard Conv2D"]["Params"] == "1,792"  # 3*3*3*64 + 64
+    assert table["SeparableConv2D"]["Params"] == "283"  # 27 + 192 + 64
+    assert table["DepthwiseConv2D + 1x1 Conv2D"]["Params"] == "286"  # (27 + 3) + (192 + 64)
+    assert table["Standard Conv2D"]["Output shape"] == "30 x 30 x 64"
+    assert table["Standard Conv2D"]["Multiply-adds"] == f"{30 * 30 * 3 * 3 * 3 * 64:,}"
+    assert table["SeparableConv2D"]["Multiply-adds"] == f"{30 * 30 * 3 * 3 * 3 + 30 * 30 * 3 * 64:,}"
+    assert table["DepthwiseConv2D"]["Output shape"] == "30 x 30 x 3"
+    assert table["Pointwise (1x1) Conv2D"]["Output shape"] == "32 x 32 x 64"
+    # float32, per image: a separable layer writes its 30x30x3 depthwise output and its 30x30x64 output.
+    assert table["SeparableConv2D"]["Activation memory"] == f"{4 * (30 * 30 * 3 + 30 * 30 * 64) / 1024:,.1f} KiB"
+    assert at.error == []
+    assert len(at.get("plotly_chart")) >= 2  # the cost bars and the ratio chart at least
+
+
+def test_slider_change_updates_the_numbers_and_the_url():
+    at = open_page()
+    at.slider(key="lab_k").set_value(5).run()
+    no_traceback(at)
+    table = cost_table(at)
+    assert table["Standard Conv2D"]["Params"] == f"{5 * 5 * 3 * 64 + 64:,}"
+    assert table["Standard Conv2D"]["Output shape"] == "28 x 28 x 64"
+    assert table["SeparableConv2D"]["Params"] == f"{5 * 5 * 3 + 3 * 64 + 64:,}"
+    value = at.query_params["lab_k"]
+    assert (value if isinstance(value, str) else value[-1]) == "5"
+
+
+def test_flops_toggle_doubles_the_shown_count_and_says_so():
+    at = open_page()
+    before = cost_table(at)["Standard Conv2D"]["Multiply-adds"]
+    at.toggle(key="lab_flops").set_value(True).run()
+    no_traceback(at)
+    column = "FLOPs (2 x multiply-adds)"
+    after = cost_table(at)["Standard Conv2D"][column]
+    assert int(after.replace(",", "")) == 2 * int(before.replace(",", ""))
+    assert "Multiply-adds" not in at.table[0].value.columns
+
+
+def test_invalid_groups_shows_the_sentence_for_that_kind_only():
+    at = open_page()
+    at.number_input(key="lab_groups").set_value(5).run()
+    no_traceback(at)
+    table = cost_table(at)
+    assert table["Grouped Conv2D"]["Params"] == "invalid here"
+    assert table["Standard Conv2D"]["Params"] == "1,792"
+    assert table["SeparableConv2D"]["Params"] == "283"
+    errors = [e.value for e in at.error]
+    assert any("Grouped Conv2D" in e and "groups=5 must divide" in e for e in errors)
+    assert not any("Standard Conv2D" in e for e in errors)
+
+
+def test_valid_groups_cut_the_grouped_params():
+    at = open_page(lab_cin="8", lab_cout="16", lab_groups="4")
+    no_traceback(at)
+    table = cost_table(at)
+    assert table["Grouped Conv2D"]["Params"] == f"{3 * 3 * (8 // 4) * 16 + 16:,}"
+    assert table["Standard Conv2D"]["Params"] == f"{3 * 3 * 8 * 16 + 16:,}"
+
+
+@pytest.mark.parametrize("query, sentence", [
+    ({"lab_stride": "2", "lab_dil": "2"}, "cannot both be above 1"),
+    ({"lab_h": "2", "lab_k": "11"}, "the output would be empty"),
+    ({"lab_h": "1", "lab_w": "1", "lab_k": "11", "lab_dil": "4", "lab_stride": "1"}, "the output would be empty"),
+    ({"lab_groups": "4096", "lab_cin": "3"}, "must divide both"),
+    ({"lab_h": "1024", "lab_w": "1024", "lab_cin": "4096", "lab_cout": "4096", "lab_dm": "8", "lab_k": "11",
+      "lab_pad": "same", "lab_flops": "1"}, None),
+    ({"lab_h": "1", "lab_w": "1", "lab_cin": "1", "lab_cout": "1", "lab_k": "1", "lab_bias": "0"}, None),
+])
+def test_bad_or_extreme_settings_never_show_a_traceback(query, sentence):
+    at = open_page(**query)
+    no_traceback(at)
+    errors = " ".join(e.value for e in at.error)
+    if sentence:
+        assert sentence in errors
+    else:
+        assert errors == ""
+    assert len(at.table) >= 1  # the comparison table still shows
+
+
+def test_a_link_restores_the_settings_and_a_broken_one_is_ignored():
+    at = open_page(lab_cout="128", lab_k="5", lab_pad="same", lab_bias="0", lab_h="64")
+    no_traceback(at)
+    assert at.number_input(key="lab_cout").value == 128
+    assert at.slider(key="lab_k").value == 5
+    assert at.radio(key="lab_pad").value == "same"
+    assert at.checkbox(key="lab_bias").value is False
+    table = cost_table(at)
+    assert table["Standard Conv2D"]["Params"] == f"{5 * 5 * 3 * 128:,}"
+    assert table["Standard Conv2D"]["Output shape"] == "64 x 32 x 128"
+
+    broken = open_page(lab_k="99", lab_pad="sideways")
+    no_traceback(broken)
+    assert broken.slider(key="lab_k").value == 3
+    assert broken.radio(key="lab_pad").value == "valid"
+    assert len(broken.warning) == 2
+
+
+def test_ratio_formulas_show_the_users_numbers():
+    at = open_page()
+    latex = " ".join(block.value for block in at.latex)
+    assert "{64}" in latex and "3^2" in latex
+    assert "197{,}100" in latex and "1{,}555{,}200" in latex  # separable and standard multiply-adds
+    assert f"{1 / 64 + 1 / 9:.4f}" in latex
+    assert f"{283 / 1792:.4f}" in latex
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Params: standard / separable"] == f"{1792 / 283:.2f}x"
+    assert metrics["Params: standard / depthwise + pointwise"] == "6.27x"
+
+
+def test_network_tab_shows_the_tutorials_models():
+    at = open_page()
+    network = at.table[-1].value
+    total = network[network["Layer"] == "total"].iloc[0]
+    assert total["Params"] == "174,821"
+    conv = network[network["Layer"] == "block3_conv2"].iloc[0]
+    assert conv["Params"] == "68,096"
+    at.selectbox(key="net_kind").set_value("standard").run()
+    no_traceback(at)
+    network = at.table[-1].value
+    assert network[network["Layer"] == "total"].iloc[0]["Params"] == "1,186,378"
+    assert network[network["Layer"] == "block1_conv2"].iloc[0]["Params"] == "36,928"
+    captions = " ".join(c.value for c in at.caption)
+    assert "1,186,378 vs 174,821" in captions and "152.8 M vs 18.3 M" in captions
+
+
+def test_code_tab_follows_the_settings_and_refuses_invalid_kinds():
+    at = open_page(lab_cout="32")
+    code = [c.value for c in at.code]
+    assert any("layers.SeparableConv2D(" in c and "32," in c for c in code)
+    assert any("nn.Conv2d(" in c and "groups=3" in c for c in code)
+    at.selectbox(key="lab_code_kind").set_value("grouped")
+    at.number_input(key="lab_groups").set_value(5).run()
+    no_traceback(at)
+    assert any("groups=5 must divide" in e.value for e in at.error)
+
+
+@pytest.mark.slow
+def test_keras_check_agrees_with_the_table():
+    at = open_page()
+    at.default_timeout = 240
+    at.button(key="lab_keras_check").click().run()
+    no_traceback(at)
+    frames = [t.value for t in at.table if "Keras count_params()" in t.value.columns]
+    assert len(frames) == 1
+    check = {row["Kind"]: row for _, row in frames[0].iterrows()}
+    assert check["SeparableConv2D"]["Keras count_params()"] == "283"
+    assert check["DepthwiseConv2D + 1x1 Conv2D"]["Keras count_params()"] == "286"
+    assert check["Standard Conv2D"]["Keras output"] == "30 x 30 x 64"
+    assert set(frames[0]["Agree"]) == {"✅ match"}
+    # A new setting asks for a new check instead of showing stale numbers.
+    at.slider(key="lab_k").set_value(5).run()
+    assert not any("Keras count_params()" in t.value.columns for t in at.table)
+    assert any("press the button again" in i.value for i in at.info)
