@@ -58,10 +58,14 @@ def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1
         fig.add_trace(go.Heatmap(z=kernel, text=text, texttemplate="%{text}", colorscale=DIVERGING, zmin=-extent,
                                  zmax=extent, showscale=False, xgap=2, ygap=2,
                                  hovertemplate="row %{y}, column %{x}: %{z:.4f}<extra></extra>"), row=1, col=col)
-        fig.update_xaxes(showticklabels=False, constrain="domain", row=1, col=col)
-        fig.update_yaxes(showticklabels=False, autorange="reversed", scaleanchor=f"x{col if col > 1 else ''}",
-                         constrain="domain", row=1, col=col)
-    return _layout(fig, 230, scale)
+        fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain",
+                         row=1, col=col)
+        fig.update_yaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, autorange="reversed",
+                         scaleanchor=f"x{col if col > 1 else ''}", constrain="domain", row=1, col=col)
+    fig.update_annotations(font_size=int(FONT["size"] * scale))
+    _layout(fig, 240, scale)
+    fig.update_layout(margin=dict(l=10, r=10, t=int(40 * scale), b=10))
+    return fig
 
 
 def rgb_kernel_mosaic(kernels: np.ndarray, columns: int = 16, zoom: int = 10, gap: int = 3) -> np.ndarray:

@@ -1,0 +1,398 @@
+"""Filters on your image: what learned and hand-made filters do to a photo.
+
+Learned: the first layers of the standard and the separable CIFAR-10 models (TensorFlow is imported
+only for this part). Hand-made: a depthwise step, a pointwise mix, and the one standard convolution
+they equal, in NumPy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from dsconv import figures_filters as figs
+from dsconv import filters as hand
+from dsconv import samples
+from dsconv.images import (DISPLAY_MAX_SIDE, SAMPLE_SCENES, ImageError, cifar_test_images, find_cifar_test_batch,
+                           fit_within, load_image, sample_image, to_float_array, to_model_input)
+from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, share_link, show_error,
+                              show_warnings, write_to_url)
+
+SOURCES = ("Sample picture", "Upload a photo", "Camera", "CIFAR-10 test picture")
+SAMPLE_NAMES = tuple(scene.name for scene in SAMPLE_SCENES) + tuple(samples.SAMPLE_LABELS[n] for n in samples.SAMPLES)
+VIEWS = ("Learned filters (the CIFAR-10 models)", "Hand-made filters (NumPy)")
+KERNEL_CHOICES = tuple(hand.KERNELS) + (hand.CUSTOM,)
+MIX_CHOICES = tuple(hand.MIXES) + (hand.CUSTOM_MIX,)
+WORK_SIZES = (256, 512, 1024)
+PARAMS = [
+    Param("fil_source", SOURCES[0], choices=SOURCES),
+    Param("fil_sample", SAMPLE_NAMES[0], choices=SAMPLE_NAMES),
+    Param("fil_cifar", 0, low=0, high=9999),
+    Param("fil_view", VIEWS[0], choices=VIEWS),
+    Param("fil_red", "Sobel x", choices=KERNEL_CHOICES),
+    Param("fil_green", "Sobel x", choices=KERNEL_CHOICES),
+    Param("fil_blue", "Sobel x", choices=KERNEL_CHOICES),
+    Param("fil_kernel", "1 1 1; 1 -8 1; 1 1 1"),
+    Param("fil_mix", "Grey (luma)", choices=MIX_CHOICES),
+    Param("fil_mix_text", "1 0 0; 0 0 1"),
+    Param("fil_size", 512, choices=WORK_SIZES),
+    Param("fil_layer", "block1_conv1", choices=tuple(f"block{b}_conv{i}" for b in range(1, 6) for i in (1, 2))),
+    Param("fil_maps", 32, choices=(8, 16, 32, 64)),
+]
+
+
+@st.cache_data(max_entries=8, show_spinner="Opening the picture...")
+def decode(data: bytes) -> tuple[np.ndarray, tuple[int, int]]:
+    """The uploaded bytes as an upright RGB array at most DISPLAY_MAX_SIDE a side, and the file's own size."""
+    image = load_image(data, max_side=DISPLAY_MAX_SIDE)
+    return np.asarray(image), image.info["original_size"]
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def sample(name: str) -> np.ndarray:
+    """A built-in picture: a generated scene (640 x 480) or one of the Sliding kernels samples (256 x 256)."""
+    for key, label in samples.SAMPLE_LABELS.items():
+        if label == name:
+            return samples.sample_image(key, 256)
+    return np.asarray(sample_image(name))
+
+
+@st.cache_resource(max_entries=1, show_spinner="Reading the CIFAR-10 test pictures...")
+def cifar_pictures(path: str) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """The 10,000 CIFAR-10 test pictures, read once per server (30 MB)."""
+    return cifar_test_images(path)
+
+
+def picture_controls() -> tuple[Image.Image | None, str]:
+    """Where the picture comes from; returns it (None if there is none yet) and a caption."""
+    source = st.radio("Picture", SOURCES, horizontal=True, key="fil_source")
+    if source == "Sample picture":
+        name = st.selectbox("Sample", SAMPLE_NAMES, key="fil_sample")
+        why = {scene.name: scene.why for scene in SAMPLE_SCENES}.get(name, "a picture from the Sliding kernels page")
+        pixels = sample(name)
+        return Image.fromarray(pixels), f"Generated sample: {why}. {pixels.shape[1]} x {pixels.shape[0]} pixels."
+    if source == "CIFAR-10 test picture":
+        path = find_cifar_test_batch()
+        if path is None:
+            st.info("No CIFAR-10 copy on this machine. Set DSCONV_CIFAR10_DIR to the folder that holds "
+                    "cifar-10-batches-py/ (the unpacked cifar-10-python.tar.gz) and restart the app.")
+            return None, ""
+        pictures, labels, names = cifar_pictures(str(path))
+        index = int(st.number_input("Test picture number", 0, len(pictures) - 1, step=1, key="fil_cifar"))
+        return Image.fromarray(pictures[index]), f"CIFAR-10 test picture {index}: a {names[labels[index]]}, 32 x 32."
+    if source == "Upload a photo":
+        upload = st.file_uploader("A photo (PNG, JPEG, WebP, BMP or GIF; up to 25 MB)",
+                                  type=["png", "jpg", "jpeg", "webp", "bmp", "gif"], key="fil_upload")
+    else:
+        upload = st.camera_input("Take a picture", key="fil_camera")
+    if upload is None:
+        st.info("Choose a photo to see the filters at work, or pick a sample picture.")
+        return None, ""
+    try:
+        pixels, (width, height) = decode(upload.getvalue())
+    except ImageError as exc:
+        show_error(exc)
+        return None, ""
+    note = "" if (pixels.shape[1], pixels.shape[0]) == (width, height) else \
+        f", shrunk to {pixels.shape[1]} x {pixels.shape[0]} before any filtering"
+    return Image.fromarray(pixels), f"Your picture: {width} x {height} pixels{note}."
+
+
+def kernel_controls() -> tuple[np.ndarray, list[str]]:
+    """One kernel per channel (a preset or the typed one); returns D (k, k, 3) and the kernels' names."""
+    st.markdown("**Step 1: the depthwise filters**, one kernel for each colour channel.")
+    columns = st.columns(3)
+    chosen = [col.selectbox(f"{channel.capitalize()} channel's kernel", KERNEL_CHOICES, key=f"fil_{channel}")
+              for col, channel in zip(columns, hand.CHANNELS)]
+    custom = None
+    if hand.CUSTOM in chosen:
+        text = st.text_input("Your kernel: numbers separated by spaces, rows by ';' (square, up to 7 x 7)",
+                             key="fil_kernel")
+        custom = hand.parse_kernel(text)  # FilterError is shown by the caller
+    kernels = [custom if name == hand.CUSTOM else hand.KERNELS[name] for name in chosen]
+    return hand.depthwise_kernel(kernels), chosen
+
+
+def mix_controls() -> tuple[np.ndarray, list[str], str]:
+    """The pointwise mix P (3, N), names of its outputs, and its preset's name."""
+    st.markdown("**Step 2: the pointwise mix**, a weighted sum of the three filtered channels at each pixel.")
+    name = st.selectbox("Mix", MIX_CHOICES, key="fil_mix")
+    if name == hand.CUSTOM_MIX:
+        text = st.text_input("Your mix: one row per output channel, each with a red, a green and a blue weight; "
+                             "rows separated by ';'", key="fil_mix_text")
+        mix = hand.parse_mix(text)
+        return mix, [f"output {n + 1}" for n in range(mix.shape[1])], name
+    mix, outputs = hand.MIXES[name]
+    return mix, list(outputs), name
+
+
+def show_maps(values: np.ndarray, captions: list[str], per_row: int = 3) -> None:
+    """Each channel of (H, W, N) as a grey picture, per_row a row."""
+    signed = figs.is_signed(values)
+    for start in range(0, values.shape[2], per_row):
+        columns = st.columns(per_row)
+        for col, n in zip(columns, range(start, min(start + per_row, values.shape[2]))):
+            col.image(figs.map_to_grey(values[..., n], signed), caption=captions[n], width="stretch",
+                      output_format="JPEG")
+    if signed:
+        st.caption("These outputs go below zero: mid-grey is 0, white the largest positive value, black the "
+                   "most negative.")
+
+
+def hand_made_section(picture: Image.Image) -> None:
+    """Depthwise step, pointwise mix, the equal standard convolution, and the counts of each way."""
+    st.subheader("Hand-made filters: depthwise, then pointwise")
+    work_side = st.select_slider("Working size (longest side, pixels)", WORK_SIZES, key="fil_size",
+                                 help="Smaller is faster and lighter over a slow network; 1024 shows fine detail.")
+    image = to_float_array(fit_within(picture, work_side))
+    step1, step2 = st.container(), st.container()  # controls first (all of them, always), pictures after
+    depthwise = mix = None
+    with step1:
+        try:
+            depthwise, names = kernel_controls()
+        except ValueError as exc:  # FilterError: a typed kernel that cannot be used
+            show_error(exc)
+        if depthwise is not None:
+            st.plotly_chart(figs.kernel_figure([depthwise[..., c] for c in range(3)],
+                                               [f"{ch}: {n}" for ch, n in zip(hand.CHANNELS, names)],
+                                               figure_scale()), key="fil_kernel_fig")
+    with step2:
+        try:
+            mix, outputs, mix_name = mix_controls()
+        except ValueError as exc:
+            show_error(exc)
+    if depthwise is None or mix is None:
+        return
+    result = hand.apply_hand_made(image, depthwise, mix)
+    height, width = image.shape[:2]
+    with step1:
+        st.markdown(f"Each channel of the **{width} x {height}** picture is filtered on its own: no channel is "
+                    "mixed with another yet.")
+        show_maps(result.depthwise, [f"{ch} after {n}" for ch, n in zip(hand.CHANNELS, names)])
+    with step2:
+        st.plotly_chart(figs.pointwise_figure(mix, list(hand.CHANNELS), outputs, figure_scale()), key="fil_mix_fig")
+        if mix_name == "Keep the channels" and not figs.is_signed(result.mixed):
+            st.image(figs.channels_to_rgb(result.mixed), caption="The three mixed channels shown as one colour "
+                     "picture", width=min(width, 512))
+    standard_section(result, outputs)
+
+
+def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
+    """Each output made both ways side by side, the standard kernel that does it in one step, and the counts."""
+    st.markdown("**The same result as one standard convolution.** Multiply each channel's kernel by that "
+                "channel's weight in the mix, W[i, j, c, n] = D[i, j, c] × P[c, n], and one Conv2D with a "
+                f"{' x '.join(map(str, result.combined.shape))} kernel gives the same output. For each output "
+                "channel: the two-step result, the one-step result, and the standard kernel's three slices.")
+    signed = figs.is_signed(result.mixed)
+    for n, name in enumerate(outputs):
+        two_steps, one_step, kernel = st.columns([1, 1, 1.2])
+        two_steps.image(figs.map_to_grey(result.mixed[..., n], signed), caption=f"{name}: depthwise + pointwise",
+                        width="stretch", output_format="JPEG")
+        one_step.image(figs.map_to_grey(result.standard[..., n], signed), caption=f"{name}: one standard convolution",
+                       width="stretch", output_format="JPEG")
+        with kernel:
+            st.plotly_chart(figs.kernel_figure([result.combined[:, :, c, n] for c in range(3)],
+                                               [f"W[..., {ch}, {n}]" for ch in hand.CHANNELS], figure_scale() * 0.8),
+                            key=f"fil_combined_{n}")
+    if signed:
+        st.caption("These outputs go below zero: mid-grey is 0, white the largest positive value, black the "
+                   "most negative.")
+    k = result.combined.shape[0]
+    channels, out_channels = result.combined.shape[2], result.combined.shape[3]
+    separable, standard = result.separable_cost, result.standard_cost
+    left, middle, right = st.columns(3)
+    left.metric("Depthwise + pointwise: weights", f"{separable.params:,}",
+                help=f"{k} x {k} x {channels} + {channels} x {out_channels}")
+    middle.metric("One standard convolution: weights", f"{standard.params:,}",
+                  help=f"{k} x {k} x {channels} x {out_channels}")
+    right.metric("Largest difference between the two results", f"{result.max_difference:.1e}",
+                 help="float32 rounding only; pixel values run from 0 to 1")
+    st.caption(f"Weights only, no biases. Multiply-adds for this picture: {separable.multiply_adds:,} "
+               f"(depthwise + pointwise) against {standard.multiply_adds:,} (standard), one per weight per "
+               "output pixel.")
+    if out_channels == 1:
+        st.info("With one output channel the two-step way has more weights (k·k·C + C against k·k·C): the "
+                "saving only appears with many outputs. With 64 outputs, as in the models' first layer, "
+                "3·3·3 + 3·64 = 219 weights replace 3·3·3·64 = 1,728.")
+    st.caption("It only works this way round: every depthwise + pointwise pair equals some standard kernel, but "
+               "most standard kernels (like the learned ones) cannot be split into a depthwise kernel times a mix.")
+
+
+# --- Learned filters (TensorFlow is imported only below, and only when there is a model to show) ---
+
+PRETRAINED = {"tutorial_standard": "Tutorial standard model (Conv2D), pretrained",
+              "tutorial_separable": "Tutorial separable model (SeparableConv2D), pretrained"}
+ARENA_PREFIX = "Trained in the arena: "
+COLORS = ("#d55e00", "#0072b2")  # standard-ish left, separable-ish right (Okabe-Ito)
+
+
+def pretrained_names() -> list[str]:
+    """The pretrained models this copy of the app ships (checked without importing TensorFlow)."""
+    try:
+        from dsconv import pretrained
+    except ImportError:
+        return []
+    available = getattr(pretrained, "available", None)
+    if callable(available):
+        return [name for name in PRETRAINED if name in available()]
+    return []
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the pretrained model (once per server)...")
+def pretrained_model(name: str):
+    """A shipped pretrained Keras model, loaded once per server and shared, read-only, by every user."""
+    from dsconv.pretrained import load_pretrained
+
+    return load_pretrained(name)
+
+
+def model_catalogue() -> dict[str, tuple[str, object]]:
+    """Label -> ("pretrained", name) or ("arena", model, class names) for every model on offer."""
+    catalogue: dict[str, tuple] = {PRETRAINED[name]: ("pretrained", name) for name in pretrained_names()}
+    # The Training arena stores its models here: name -> Keras model, or name -> (model, class names).
+    for name, entry in st.session_state.get("arena_models", {}).items():
+        model, class_names = entry if isinstance(entry, tuple) else (entry, None)
+        catalogue[ARENA_PREFIX + name] = ("arena", model, class_names)
+    return catalogue
+
+
+def get_model(entry: tuple) -> tuple[object, tuple[str, ...]]:
+    """The Keras model of a catalogue entry and its class names (CIFAR-10's when it has ten outputs)."""
+    from dsconv.data import CIFAR10_CLASSES
+
+    if entry[0] == "pretrained":
+        model, names = pretrained_model(entry[1]), None
+    else:
+        model, names = entry[1], entry[2]
+    outputs = int(model.outputs[0].shape[-1])
+    if names is None:
+        names = CIFAR10_CLASSES if outputs == 10 else tuple(f"class {i}" for i in range(outputs))
+    return model, tuple(names)
+
+
+def model_controls(catalogue: dict) -> list[str]:
+    """Which models to compare (one or two labels)."""
+    labels = list(catalogue)
+    if len(labels) == 1:
+        return labels
+    left, right = st.columns(2)
+    first = left.selectbox("Left model", labels, index=0, key="fil_left_model")
+    second = right.selectbox("Right model", labels, index=1, key="fil_right_model")
+    return [first] if first == second else [first, second]
+
+
+def kernels_panel(model, title: str) -> None:
+    """The first convolution row's kernels: RGB tiles for Conv2D, or depthwise kernels and the mix."""
+    from dsconv.features import first_layer_kernels
+
+    kernels = first_layer_kernels(model)
+    st.markdown(f"**{title}**")
+    if kernels.standard is not None:
+        k, _, channels, count = kernels.standard.shape
+        st.image(figs.rgb_kernel_mosaic(kernels.standard, columns=16), width="stretch",
+                 caption=f"{count} kernels of {k} x {k} x {channels} = {k * k * channels * count:,} weights, each a "
+                         "colour tile: red, green and blue say how much the kernel weighs each channel there "
+                         "(each tile stretched to its own range).")
+        return
+    depthwise, mix = kernels.depthwise, kernels.pointwise
+    names = list(hand.CHANNELS) if depthwise.shape[2] == 3 else [f"channel {c}" for c in range(depthwise.shape[2])]
+    st.plotly_chart(figs.kernel_figure([depthwise[..., c] for c in range(depthwise.shape[2])], names,
+                                       figure_scale()), key=f"fil_dw_{title}")
+    st.plotly_chart(figs.pointwise_figure(mix, names, [str(n) for n in range(mix.shape[1])], figure_scale()),
+                    key=f"fil_pw_{title}")
+    k = depthwise.shape[0]
+    st.caption(f"Depthwise: {depthwise.shape[2]} kernels of {k} x {k}, one per channel ({depthwise.size} weights). "
+               f"Pointwise: {mix.shape[0]} x {mix.shape[1]} mixing weights ({mix.size:,}).")
+
+
+def learned_section(picture: Image.Image) -> None:
+    """First-layer kernels, feature maps at a chosen layer, and the top-5 of the chosen models."""
+    st.subheader("Learned filters: what the trained models see")
+    catalogue = model_catalogue()
+    if not catalogue:
+        st.info("The pretrained weights are not in this copy of the app; train a model in the Training arena "
+                "and it appears here. The hand-made filters (choose them above) work without any model.")
+        return
+    labels = model_controls(catalogue)
+    from dsconv.features import KIND_TITLES, conv_rows, feature_maps, row_kind, strongest_channels, top_predictions
+
+    try:
+        models = [get_model(catalogue[label]) for label in labels]
+    except (OSError, ValueError) as exc:
+        show_error(ValueError(f"The model could not be loaded: {exc}"))
+        return
+    pixels = to_model_input(picture)
+    st.image(Image.fromarray(pixels).resize((128, 128), Image.Resampling.NEAREST), width=128,
+             caption="What the models see: the centred square, shrunk to 32 x 32")
+    titles = [f"{label} ({KIND_TITLES[row_kind(model, conv_rows(model)[0])]})" for label, (model, _) in
+              zip(labels, models)]
+
+    st.markdown("#### The first layer's filters")
+    for column, (model, _), title in zip(st.columns(len(models)), models, titles):
+        with column:
+            kernels_panel(model, title)
+
+    st.markdown("#### Feature maps: the picture after a layer")
+    rows = [row for row in conv_rows(models[0][0]) if all(row in conv_rows(m) for m, _ in models[1:])]
+    if st.session_state.get("fil_layer") not in rows:
+        st.session_state["fil_layer"] = rows[0]
+    left, right = st.columns(2)
+    row = left.selectbox("Layer", rows, key="fil_layer")
+    count = right.select_slider("Maps shown (the strongest)", (8, 16, 32, 64), key="fil_maps")
+    results = [feature_maps(model, pixels, row) for model, _ in models]
+    for column, maps, title in zip(st.columns(len(models)), results, titles):
+        channels = strongest_channels(maps.output, count)
+        column.plotly_chart(figs.feature_grid_figure(
+            maps.output, channels, f"{title}: {len(channels)} of {maps.output.shape[2]} maps, "
+            f"{maps.output.shape[0]} x {maps.output.shape[1]}", scale=figure_scale()), key=f"fil_maps_{title}")
+    for column, maps, title in zip(st.columns(len(models)), results, titles):
+        if maps.hidden is None:
+            column.caption("A standard layer has no step in between: each map is made from all input channels at once.")
+            continue
+        channels = strongest_channels(maps.hidden, count)
+        column.plotly_chart(figs.feature_grid_figure(
+            maps.hidden, channels, f"Inside: {len(channels)} of {maps.hidden.shape[2]} depthwise maps, before the "
+            "pointwise mix", scale=figure_scale()), key=f"fil_hidden_{title}")
+        column.caption(f"The hidden output is {maps.hidden_note}. Each of its maps comes from one input channel.")
+    st.caption("Each map is scaled to its own maximum (grey: black 0, white the maximum; red-blue where values go "
+               "below zero). Hover over a map for its channel number.")
+
+    st.markdown("#### What the models think it is")
+    for column, (model, names), title, color in zip(st.columns(len(models)), models, titles, COLORS):
+        column.plotly_chart(figs.predictions_figure(top_predictions(model, pixels, names), title, figure_scale(),
+                                                    color), key=f"fil_top_{title}")
+    st.caption("These models only know CIFAR-10's ten classes (airplane, automobile, bird, cat, deer, dog, frog, "
+               "horse, ship, truck) in tiny 32 x 32 pictures: a photo of anything else still gets one of those "
+               "ten names, and probabilities are not certainties.")
+
+
+page_setup("Filters on your image", "🖼️")
+st.title("Filters on your image")
+st.markdown("Bring a photo and watch what convolution filters do to it: the filters the CIFAR-10 models "
+            "learned, and filters you make yourself, first one per colour channel (depthwise), then a mix of "
+            "the channels (pointwise), which together do what one standard filter does.")
+show_warnings(restore_from_url(PARAMS))
+for param in PARAMS:
+    if param.key not in st.session_state:
+        st.session_state[param.key] = param.default
+
+picture_column, preview_column = st.columns([3, 2])
+with picture_column:
+    picture, caption = picture_controls()
+    view = st.radio("Look at", VIEWS, horizontal=True, key="fil_view")
+if picture is not None:
+    preview_column.image(picture if max(picture.size) >= 128 else picture.resize((256, 256), Image.Resampling.NEAREST),
+                         caption=caption, width="stretch")
+    if view == VIEWS[0]:
+        learned_section(picture)
+    else:
+        hand_made_section(picture)
+write_to_url(PARAMS)
+share_link(PARAMS)
+st.subheader("Why it matters")
+st.markdown("A standard filter looks at all channels at once, so each of its N outputs needs k·k·C weights. "
+            "A separable layer first filters every channel on its own and then mixes channels with 1 x 1 "
+            "weights, which costs k·k·C + C·N for all N outputs together. That is the saving MobileNet is "
+            "built on. The price is flexibility: the two steps can only make standard filters of a special "
+            "form, so a separable model learns different filters, as the feature maps above show.")

@@ -1,0 +1,147 @@
+"""The Filters page under AppTest: uploads, samples, CIFAR-10 pictures, hand-made filters and learned filters."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "4_Filters_on_your_image.py")
+HAND_MADE = "Hand-made filters (NumPy)"
+LEARNED = "Learned filters (the CIFAR-10 models)"
+
+
+def page(view: str = HAND_MADE, timeout: int = 60) -> AppTest:
+    """The page opened by a link to `view` (hand-made by default: no TensorFlow needed)."""
+    at = AppTest.from_file(PAGE, default_timeout=timeout)
+    at.query_params["fil_view"] = view
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def image_captions(at: AppTest) -> list[str]:
+    """Captions of every st.image on the page."""
+    return [caption for element in at.get("image") for caption in element.captions]
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def jpeg_bytes(width: int, height: int) -> bytes:
+    pixels = np.random.default_rng(0).integers(0, 256, (height, width, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def test_upload_a_photo_shows_its_size_and_the_filters():
+    at = page()
+    at.radio(key="fil_source").set_value("Upload a photo").run()
+    assert any("Choose a photo" in info.value for info in at.info)
+    at.file_uploader(key="fil_upload").set_value(("holiday.jpg", jpeg_bytes(2000, 1500), "image/jpeg")).run()
+    assert not at.exception and not at.error
+    assert "Your picture: 2000 x 1500 pixels, shrunk to 1024 x 768 before any filtering." in image_captions(at)
+    # Default working size 512: the filtered pictures are 512 x 384, and the two ways agree.
+    assert any("512 x 384" in markdown.value for markdown in at.markdown)
+    shown = metrics(at)
+    assert shown["Depthwise + pointwise: weights"] == "30" and shown["One standard convolution: weights"] == "27"
+    assert float(shown["Largest difference between the two results"]) < 1e-5
+
+
+def test_a_bad_upload_gets_a_sentence_not_a_traceback():
+    at = page()
+    at.radio(key="fil_source").set_value("Upload a photo").run()
+    at.file_uploader(key="fil_upload").set_value(("notes.png", b"not a picture at all", "image/png")).run()
+    assert not at.exception
+    assert any("not a PNG, JPEG, WebP, BMP or GIF" in error.value for error in at.error)
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", 9000, 9000, 8, 2, 0, 0, 0)  # claims 81 megapixels in a 60-byte file
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 9)) + chunk(b"IEND", b"")
+    at.file_uploader(key="fil_upload").set_value(("bomb.png", bomb, "image/png")).run()
+    assert not at.exception
+    assert any("megapixels" in error.value for error in at.error)
+
+
+def test_hand_made_mix_and_kernels_change_the_counts():
+    at = page()
+    at.selectbox(key="fil_mix").set_value("Opponent colours").run()
+    shown = metrics(at)
+    # 3x3 kernels, 3 channels, 3 outputs: 27 + 9 against 81 weights.
+    assert shown["Depthwise + pointwise: weights"] == "36" and shown["One standard convolution: weights"] == "81"
+    at.selectbox(key="fil_red").set_value("Custom (type it)").run()
+    at.text_input(key="fil_kernel").set_value("1 1 1 1 1; 1 1 1 1 1; 1 1 1 1 1; 1 1 1 1 1; 1 1 1 1 1").run()
+    assert any("same size" in error.value for error in at.error)  # 5x5 red next to 3x3 green and blue
+    assert at.selectbox(key="fil_mix").value == "Opponent colours"  # nothing else was lost
+    at.text_input(key="fil_kernel").set_value("0 0 0; 0 2 0; 0 0 0").run()
+    assert not at.error and float(metrics(at)["Largest difference between the two results"]) < 1e-5
+
+
+def test_a_link_sets_the_page_up():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["fil_view"] = HAND_MADE
+    at.query_params["fil_sample"] = "Coloured shapes"
+    at.query_params["fil_mix"] = "Keep the channels"
+    at.query_params["fil_red"] = at.query_params["fil_green"] = at.query_params["fil_blue"] = "Identity"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="fil_sample").value == "Coloured shapes"
+    assert "The three mixed channels shown as one colour picture" in image_captions(at)
+    assert metrics(at)["One standard convolution: weights"] == "81"
+
+
+def test_cifar_pictures_come_from_the_named_folder(tmp_path, monkeypatch):
+    rows = np.zeros((3, 3072), np.uint8)
+    rows[2, 2048:] = 255
+    folder = tmp_path / "cifar-10-batches-py"
+    folder.mkdir()
+    with open(folder / "test_batch", "wb") as handle:
+        pickle.dump({b"data": rows, b"labels": [0, 1, 8]}, handle)
+    monkeypatch.setenv("DSCONV_CIFAR10_DIR", str(tmp_path))
+    at = page()
+    at.radio(key="fil_source").set_value("CIFAR-10 test picture").run()
+    at.number_input(key="fil_cifar").set_value(2).run()
+    assert not at.exception
+    assert "CIFAR-10 test picture 2: a ship, 32 x 32." in image_captions(at)
+    assert any("32 x 32" in markdown.value for markdown in at.markdown)  # filtered at its own size
+
+
+@pytest.mark.slow
+def test_learned_filters_of_arena_models_side_by_side():
+    from dsconv.models import build_model
+
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.session_state["arena_models"] = {"tiny standard": build_model("standard", blocks=2, filters=8),
+                                        "tiny separable": build_model("separable", blocks=2, filters=8)}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="fil_left_model").set_value("Trained in the arena: tiny standard")
+    at.selectbox(key="fil_right_model").set_value("Trained in the arena: tiny separable").run()
+    assert not at.exception and not at.error
+    titles = [chart.proto.spec for chart in at.get("plotly_chart")]
+    text = " ".join(titles)
+    assert "8 of 8 maps, 32 x 32" in text  # both models' first layer: 8 maps of 32 x 32
+    assert "Inside: 3 of 3 depthwise maps, before the pointwise mix" in text  # the separable model's hidden step
+    assert any("only know CIFAR-10's ten classes" in caption.value for caption in at.caption)
+    assert "What the models see: the centred square, shrunk to 32 x 32" in image_captions(at)
+    at.selectbox(key="fil_layer").set_value("block2_conv1").run()
+    text = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
+    assert "of 16 maps, 16 x 16" in text and "Inside: 8 of 8 depthwise maps" in text
+
+
+def test_without_models_the_learned_part_says_so(monkeypatch):
+    import dsconv
+
+    monkeypatch.setattr(dsconv, "pretrained", None, raising=False)  # as if the weights were not shipped
+    at = page(LEARNED)
+    assert any("pretrained weights are not in this copy of the app" in info.value for info in at.info)
