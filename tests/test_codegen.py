@@ -1,0 +1,141 @@
+"""The generated code is checked by running it (Keras) or by reading its arguments (PyTorch, not installed).
+
+Keras: exec the code, compare the model's count_params() and output shape with dsconv.keras_check
+(the real layers) and with dsconv.arithmetic. PyTorch: parse the code, then count parameters and
+follow shapes from the nn.Conv2d / nn.ZeroPad2d arguments with PyTorch's documented formulas.
+"""
+
+from __future__ import annotations
+
+import ast
+import random
+
+import pytest
+
+from dsconv.arithmetic import KINDS, LayerConfigError, layer_cost
+from dsconv.codegen import keras_code, pytorch_code
+
+KERAS_CONFIGS = [
+    dict(height=32, width=32, in_channels=3, out_channels=64, kernel_size=3),
+    dict(height=15, width=20, in_channels=6, out_channels=9, kernel_size=4, strides=2, padding="same",
+         depth_multiplier=2, groups=3),
+    dict(height=12, width=12, in_channels=8, out_channels=8, kernel_size=3, dilation_rate=2, padding="same",
+         groups=8, use_bias=False),
+]
+
+
+def random_configs(count: int, seed: int = 0) -> list[dict]:
+    """Valid-for-standard random settings, like the lab's widgets allow."""
+    rng = random.Random(seed)
+    configs = []
+    while len(configs) < count:
+        in_channels = rng.choice([1, 2, 3, 4, 6, 8, 12, 16])
+        config = dict(height=rng.randint(1, 40), width=rng.randint(1, 40), in_channels=in_channels,
+                      out_channels=rng.choice([1, 2, 4, 6, 8, 12, 24]), kernel_size=rng.randint(1, 7),
+                      strides=rng.randint(1, 4), padding=rng.choice(["valid", "same"]), dilation_rate=1,
+                      depth_multiplier=rng.randint(1, 3), groups=rng.choice([1, 2, 3, 4]),
+                      use_bias=rng.random() < 0.7)
+        if config["strides"] == 1:
+            config["dilation_rate"] = rng.randint(1, 3)
+        try:
+            layer_cost("standard", **config)
+        except LayerConfigError:
+            continue
+        configs.append(config)
+    return configs
+
+
+def torch_layers(code: str) -> list[tuple[str, dict]]:
+    """The (name, arguments) of every nn.X(...) call inside nn.Sequential, in order."""
+    tree = ast.parse(code)
+    sequential = next(node for node in ast.walk(tree) if isinstance(node, ast.Call)
+                      and ast.unparse(node.func) == "nn.Sequential")
+    layers = []
+    for call in sequential.args:
+        name = ast.unparse(call.func)
+        args = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+        if call.args:
+            args["_positional"] = [ast.literal_eval(a) for a in call.args]
+        layers.append((name, args))
+    return layers
+
+
+def pair(value) -> tuple[int, int]:
+    return (value, value) if isinstance(value, int) else tuple(value)
+
+
+def follow_torch(code: str, channels: int, height: int, width: int) -> tuple[int, tuple[int, int, int], list]:
+    """Params and output (H, W, C) from the code's arguments, by PyTorch's Conv2d documentation."""
+    params, convs = 0, []
+    for name, args in torch_layers(code):
+        if name == "nn.ZeroPad2d":
+            left, right, top, bottom = args["_positional"][0]
+            height, width = height + top + bottom, width + left + right
+            continue
+        assert name == "nn.Conv2d"
+        assert args["in_channels"] == channels, "each layer's in_channels must match the tensor it gets"
+        groups = args["groups"]
+        assert args["in_channels"] % groups == 0 and args["out_channels"] % groups == 0  # PyTorch requires it
+        (kh, kw), (sh, sw), (dh, dw) = pair(args["kernel_size"]), pair(args["stride"]), pair(args["dilation"])
+        params += args["out_channels"] * (args["in_channels"] // groups) * kh * kw
+        params += args["out_channels"] if args["bias"] else 0
+        if args["padding"] == "same":
+            assert (sh, sw) == (1, 1), 'PyTorch allows padding="same" only with stride 1'
+        else:
+            ph, pw = pair(args["padding"])
+            height = (height + 2 * ph - dh * (kh - 1) - 1) // sh + 1
+            width = (width + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+        channels = args["out_channels"]
+        convs.append(args)
+    return params, (height, width, channels), convs
+
+
+@pytest.mark.parametrize("config", random_configs(40))
+def test_pytorch_code_counts_and_shapes(config):
+    for kind in KINDS:
+        try:
+            ours = layer_cost(kind, **config)
+        except LayerConfigError:
+            with pytest.raises(LayerConfigError):
+                pytorch_code(kind, config)
+            continue
+        code = pytorch_code(kind, config)
+        params, shape, convs = follow_torch(code, config["in_channels"], config["height"], config["width"])
+        assert params == ours.params, (kind, code)
+        assert shape == ours.output_shape, (kind, code)
+        if kind in ("depthwise", "separable", "depthwise_pointwise"):
+            depthwise = convs[0]
+            assert depthwise["groups"] == config["in_channels"]
+            assert depthwise["out_channels"] == config["in_channels"] * config["depth_multiplier"]
+            assert depthwise["bias"] is (config["use_bias"] and kind != "separable")
+        if kind in ("separable", "depthwise_pointwise"):
+            assert convs[1]["kernel_size"] == 1 and convs[1]["groups"] == 1
+        if kind == "grouped":
+            assert convs[0]["groups"] == config["groups"]
+
+
+def test_pytorch_code_for_the_tutorials_separable_layer():
+    code = pytorch_code("separable", KERAS_CONFIGS[0])
+    params, shape, convs = follow_torch(code, 3, 32, 32)
+    assert (params, shape) == (27 + 3 * 64 + 64, (30, 30, 64))
+    assert convs[0]["bias"] is False
+
+
+def test_invalid_settings_get_no_code():
+    with pytest.raises(LayerConfigError, match="groups"):
+        keras_code("grouped", dict(KERAS_CONFIGS[0], groups=5))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("config", KERAS_CONFIGS)
+def test_keras_code_runs_and_matches_the_real_layers(config):
+    from dsconv.keras_check import keras_counts
+
+    reference = {r.kind: r for r in keras_counts(KINDS, **config)}
+    for kind in KINDS:
+        ours = layer_cost(kind, **config)
+        namespace: dict = {}
+        exec(compile(keras_code(kind, config), f"<keras code for {kind}>", "exec"), namespace)
+        model = namespace["model"]
+        assert model.count_params() == reference[kind].params == ours.params, kind
+        assert tuple(model.output_shape[1:]) == reference[kind].output_shape == ours.output_shape, kind

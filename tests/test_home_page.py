@@ -1,0 +1,73 @@
+"""The home page run by Streamlit's AppTest: the tutorial's numbers, the picture, the confusions, the links."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = {
+    "Parameter lab": "pages/1_Parameter_lab.py",
+    "Sliding kernels": "pages/2_Sliding_kernels.py",
+    "Training arena": "pages/3_Training_arena.py",
+    "Filters on your image": "pages/4_Filters_on_your_image.py",
+    "Speed lab": "pages/5_Speed_lab.py",
+    "Quiz": "pages/6_Quiz.py",
+}
+
+
+def open_home() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert [e.value for e in at.exception] == []
+    return at
+
+
+def test_key_numbers_are_the_tutorials():
+    metrics = {m.label: m.value for m in open_home().metric}
+    # Counted by hand for 32x32x3 -> 64 filters, 3x3, "valid": the tutorial's figures.
+    assert metrics["Conv2D params"] == f"{3 * 3 * 3 * 64 + 64:,}" == "1,792"
+    assert metrics["SeparableConv2D params"] == f"{3 * 3 * 3 + 3 * 64 + 64}" == "283"
+    assert metrics["Depthwise + 1x1 Conv2D params"] == f"{3 * 3 * 3 + 3 + 3 * 64 + 64}" == "286"
+    assert metrics["Fewer params (standard / depthwise + 1x1)"] == "6.3x"
+
+
+def test_multiply_adds_are_shown_per_layer():
+    at = open_home()
+    deltas = {m.label: m.proto.delta for m in at.metric}
+    assert deltas["Conv2D params"] == f"{30 * 30 * 27 * 64:,} multiply-adds"
+    assert deltas["SeparableConv2D params"] == f"{30 * 30 * 27 + 30 * 30 * 3 * 64:,} multiply-adds"
+
+
+def test_the_picture_is_drawn_with_the_examples_shapes():
+    at = open_home()
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    texts = " ".join(a.get("text", "") for a in spec["layout"]["annotations"])
+    for piece in ("input 32x32x3", "output 30x30x64", "30x30x3", "64 filters of 3x3x3", "3 kernels of 3x3",
+                  "64 filters<br>of 1x1x3", "1,792 params", "27 params", "256 params"):
+        assert piece in texts
+
+
+def test_confusions_correct_the_tutorial():
+    text = " ".join(m.value for m in open_home().markdown)
+    assert "A channel is not a spatial dimension" in text
+    assert "1 x 1 x C, and there are N of them" in text
+    assert "283 or 286?" in text
+    assert "6.3 times fewer" in text
+
+
+def test_links_only_to_pages_that_exist():
+    at = open_home()
+    linked = {link.proto.label for link in at.get("page_link")}
+    soon = " ".join(m.value for m in at.markdown if "coming soon" in m.value)
+    for label, path in PAGES.items():
+        if (ROOT / path).exists():
+            assert label in linked
+            assert label not in soon
+        else:
+            assert label not in linked
+            assert f"**{label}** (coming soon)" in soon
+    assert "Parameter lab" in linked  # this page exists in this repository
