@@ -1,0 +1,151 @@
+"""How long a 12-megapixel photo takes on the Filters page: `python -m dsconv.bench images`.
+
+Generates a 4000 x 3000 photo-like JPEG (nothing downloaded), loads the two tutorial models once
+(the shipped pretrained weights when present, else freshly built models: same layers, same time),
+then times the page's own processing path several times and prints the median and the slowest run:
+- opening: `load_image(data, max_side=1024)` (JPEG draft decoding, EXIF, shrinking);
+- hand-made view: the depthwise step, pointwise mix and one standard convolution at the page's
+  working size, every shown map turned into grey pixels and JPEG-encoded as st.image does, and the
+  kernel figures serialised as st.plotly_chart does;
+- learned view: the 32 x 32 model input, first-layer kernels, feature maps (and the hidden
+  depthwise maps) at block1_conv1 for both models, top-5 of both, figures serialised.
+The goal: each view within 2 s of the upload on a 2-core CPU, once the models are loaded.
+Takes about 30 s (the first 10-20 s import TensorFlow and load the models).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import time
+from typing import Any, Callable
+
+import numpy as np
+from PIL import Image
+
+from dsconv import figures_filters as figs
+from dsconv import filters as hand
+from dsconv.images import DISPLAY_MAX_SIDE, fit_within, load_image, sample_image, to_float_array, to_model_input
+
+GOAL_SECONDS = 2.0
+
+
+def photo_bytes(width: int = 4000, height: int = 3000, quality: int = 90) -> bytes:
+    """A photo-like JPEG of width x height (the harbour scene plus fine noise, so JPEG has real work)."""
+    scene = np.asarray(sample_image("Sunset harbour", width, height), np.int16)
+    noise = np.random.default_rng(0).integers(-6, 7, scene.shape, dtype=np.int16)
+    buffer = io.BytesIO()
+    Image.fromarray(np.clip(scene + noise, 0, 255).astype(np.uint8)).save(buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def _shown(pixels: np.ndarray) -> int:
+    """Encode a picture as st.image does for output_format='JPEG'; returns the bytes sent."""
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="JPEG", quality=75)
+    return buffer.tell()
+
+
+def hand_made_view(picture: Image.Image, work_side: int) -> None:
+    """What the hand-made view computes and sends for the default settings (Sobel x on every channel, grey mix)."""
+    image = to_float_array(fit_within(picture, work_side))
+    depthwise = hand.depthwise_kernel([hand.KERNELS["Sobel x"]] * 3)
+    mix, _ = hand.MIXES["Grey (luma)"]
+    result = hand.apply_hand_made(image, depthwise, mix)
+    for values in (result.depthwise, result.mixed, result.standard):
+        signed = figs.is_signed(values)
+        for n in range(values.shape[2]):
+            _shown(figs.map_to_grey(values[..., n], signed))
+    figs.kernel_figure([depthwise[..., c] for c in range(3)], list(hand.CHANNELS)).to_json()
+    figs.pointwise_figure(mix, list(hand.CHANNELS), ["grey"]).to_json()
+    figs.kernel_figure([result.combined[:, :, c, 0] for c in range(3)], list(hand.CHANNELS)).to_json()
+
+
+def learned_view(picture: Image.Image, models: list[Any], maps_shown: int = 32) -> None:
+    """What the learned view computes and sends: kernels, feature maps at block1_conv1, top-5, for each model."""
+    from dsconv.data import CIFAR10_CLASSES
+    from dsconv.features import feature_maps, first_layer_kernels, strongest_channels, top_predictions
+
+    pixels = to_model_input(picture)
+    for model in models:
+        kernels = first_layer_kernels(model)
+        if kernels.standard is not None:
+            _shown(figs.rgb_kernel_mosaic(kernels.standard))
+        else:
+            figs.kernel_figure([kernels.depthwise[..., c] for c in range(3)], list(hand.CHANNELS)).to_json()
+            figs.pointwise_figure(kernels.pointwise, list(hand.CHANNELS)).to_json()
+        maps = feature_maps(model, pixels, "block1_conv1")
+        figs.feature_grid_figure(maps.output, strongest_channels(maps.output, maps_shown), "maps").to_json()
+        if maps.hidden is not None:
+            figs.feature_grid_figure(maps.hidden, strongest_channels(maps.hidden, maps_shown), "hidden").to_json()
+        figs.predictions_figure(top_predictions(model, pixels, CIFAR10_CLASSES), "top-5").to_json()
+
+
+def tutorial_models() -> tuple[list[Any], str]:
+    """The standard and separable tutorial models, and where their weights came from."""
+    try:
+        from dsconv import pretrained
+
+        available = set(pretrained.available())
+        if {"tutorial_standard", "tutorial_separable"} <= available:
+            return [pretrained.load_pretrained("tutorial_standard"),
+                    pretrained.load_pretrained("tutorial_separable")], "shipped pretrained weights"
+    except (ImportError, AttributeError, OSError, ValueError):
+        pass
+    from dsconv.models import build_model
+
+    return [build_model("standard", input_scaling="none"), build_model("separable", input_scaling="none")], \
+        "freshly built models (pretrained weights not found; the time is the same)"
+
+
+def timed(step: Callable[[], Any], repeats: int) -> list[float]:
+    """Wall-clock seconds of each of `repeats` calls."""
+    seconds = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        step()
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def main(argv: list[str]) -> int:
+    """Print the timings of the Filters page's path for a generated 12-megapixel photo, and the machine."""
+    parser = argparse.ArgumentParser(prog="python -m dsconv.bench images", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs of each path (default 5)")
+    parser.add_argument("--work-side", type=int, default=512, choices=(256, 512, 1024),
+                        help="the hand-made view's working size (the page's default is 512)")
+    args = parser.parse_args(argv)
+
+    data = photo_bytes()
+    print(f"Photo: 4000 x 3000 JPEG, {len(data) / 1e6:.1f} MB, generated.")
+    start = time.perf_counter()
+    models, source = tutorial_models()
+    print(f"Models: {source}; TensorFlow import and loading took {time.perf_counter() - start:.1f} s (once per server).")
+
+    def open_photo() -> Image.Image:
+        return load_image(data, max_side=DISPLAY_MAX_SIDE)
+
+    picture = open_photo()
+    learned_view(picture, models)  # warm-up: Keras builds its functions on the first call
+    hand_made_view(picture, args.work_side)
+
+    results = {
+        "opening (decode + shrink to 1024)": timed(open_photo, args.repeats),
+        f"hand-made view at {args.work_side} px": timed(lambda: hand_made_view(picture, args.work_side), args.repeats),
+        "learned view (both models)": timed(lambda: learned_view(picture, models), args.repeats),
+        "upload -> hand-made view": timed(lambda: hand_made_view(open_photo(), args.work_side), args.repeats),
+        "upload -> learned view": timed(lambda: learned_view(open_photo(), models), args.repeats),
+    }
+    print(f"\n{'step':40s} {'median':>8s} {'slowest':>8s}")
+    for name, seconds in results.items():
+        print(f"{name:40s} {statistics.median(seconds):7.2f}s {max(seconds):7.2f}s")
+    worst = max(max(results["upload -> hand-made view"]), max(results["upload -> learned view"]))
+    verdict = "within" if worst <= GOAL_SECONDS else "OVER"
+    print(f"\nSlowest upload-to-result: {worst:.2f} s, {verdict} the {GOAL_SECONDS:.0f} s goal "
+          "(Streamlit's own transfer and drawing in the browser come on top).")
+    from dsconv.devices import describe_device, library_versions
+
+    print(f"Machine: {describe_device()['description']}; {library_versions()}")
+    return 0 if worst <= GOAL_SECONDS else 1
