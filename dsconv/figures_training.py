@@ -1,0 +1,150 @@
+"""Plotly figures of training: an animated epoch-by-epoch replay, and live curves during a launch.
+
+The replay is one figure with four panels (accuracy, loss, seconds per epoch, generalisation gap) and
+one Plotly frame per epoch, so play, pause and the slider run in the browser without a rerun.
+Training values are dashed, validation values solid; each architecture of each run has one colour.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dsconv.replay import EpochSeries
+
+# Colour-blind-safe (Okabe-Ito) colours, strong enough for a projector.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C564B")
+PANELS = ("Accuracy", "Loss", "Seconds per epoch", "Generalisation gap (train − validation accuracy)")
+
+
+def colour(index: int) -> str:
+    """The colour of the index-th series (cycles after eight)."""
+    return PALETTE[index % len(PALETTE)]
+
+
+def _upto(values: Sequence, epochs: Sequence[int], last: int) -> tuple[list, list]:
+    """Epoch numbers and values up to and including epoch `last`."""
+    keep = [i for i, epoch in enumerate(epochs) if epoch <= last]
+    return [epochs[i] for i in keep], [values[i] for i in keep]
+
+
+def _range(values: list[float | None], floor: float | None = None, pad: float = 0.06) -> list[float]:
+    """An axis range that holds every value with a margin (fixed, so the animation never rescales)."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return [0.0, 1.0]
+    lowest, high = min(present), max(present)
+    low = lowest if floor is None else min(floor, lowest)
+    span = (high - low) or 1.0
+    bottom = floor if floor is not None and lowest >= floor else low - pad * span
+    return [bottom, high + pad * span]
+
+
+def _trace_specs(series: Sequence[EpochSeries]) -> list[tuple[int, EpochSeries, str, int, int, bool]]:
+    """(series index, series, field, row, col, is_validation) for every trace, in drawing order."""
+    specs = []
+    for index, item in enumerate(series):
+        specs += [(index, item, "accuracy", 1, 1, False), (index, item, "val_accuracy", 1, 1, True),
+                  (index, item, "loss", 1, 2, False), (index, item, "val_loss", 1, 2, True),
+                  (index, item, "seconds", 2, 1, True), (index, item, "gap", 2, 2, True)]
+    return specs
+
+
+def _trace(index: int, item: EpochSeries, field: str, solid: bool, last: int, scale: float) -> go.Scatter:
+    x, y = _upto(getattr(item, field), item.epochs, last)
+    first_shown = field == ("val_accuracy" if item.has_validation else "accuracy")
+    kind = {"accuracy": "training accuracy", "val_accuracy": "validation accuracy", "loss": "training loss",
+            "val_loss": "validation loss", "seconds": "seconds", "gap": "train − validation accuracy"}[field]
+    return go.Scatter(
+        x=x, y=y, mode="lines+markers", name=item.label, legendgroup=item.label, showlegend=first_shown,
+        line=dict(color=colour(index), width=2.5 * scale, dash="solid" if solid else "dash"),
+        marker=dict(size=6 * scale, symbol="circle" if solid else "circle-open"),
+        hovertemplate=f"{item.label}<br>epoch %{{x}}: {kind} %{{y:.4f}}<extra></extra>")
+
+
+def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: int = 600) -> go.Figure:
+    """Four panels with one frame per epoch, a play/pause button and an epoch slider."""
+    if not series:
+        raise ValueError("Pick at least one run and architecture to replay.")
+    last_epoch = max(max(item.epochs, default=0) for item in series)
+    specs = _trace_specs(series)
+    fig = make_subplots(rows=2, cols=2, subplot_titles=PANELS, horizontal_spacing=0.08, vertical_spacing=0.14)
+    for index, item, field, row, col, solid in specs:
+        fig.add_trace(_trace(index, item, field, solid, last_epoch, scale), row=row, col=col)
+    frames = []
+    for epoch in range(1, last_epoch + 1):
+        frames.append(go.Frame(name=str(epoch), traces=list(range(len(specs))),
+                               data=[_trace(i, item, field, solid, epoch, scale)
+                                     for i, item, field, row, col, solid in specs]))
+    fig.frames = frames
+    x_range = [0.5, last_epoch + 0.5]
+    accuracies = [v for item in series for v in (*item.accuracy, *item.val_accuracy)]
+    losses = [v for item in series for v in (*item.loss, *item.val_loss)]
+    seconds = [v for item in series for v in item.seconds]
+    gaps = [v for item in series for v in item.gap]
+    dtick = 1 if last_epoch <= 20 else None
+    for row, col, y_range, title in ((1, 1, _range(accuracies, pad=0.05), "accuracy"),
+                                     (1, 2, _range(losses, floor=0.0), "loss"),
+                                     (2, 1, _range(seconds, floor=0.0), "seconds"),
+                                     (2, 2, _range(gaps, floor=0.0), "train − val accuracy")):
+        fig.update_xaxes(range=x_range, dtick=dtick, title_text="epoch" if row == 2 else None, row=row, col=col)
+        fig.update_yaxes(range=y_range, title_text=title, row=row, col=col)
+    fig.add_hline(y=0, line=dict(color="#6b7280", width=1), row=2, col=2)
+    play = dict(label="▶ Play", method="animate",
+                args=[None, dict(frame=dict(duration=frame_ms, redraw=False), fromcurrent=False,
+                                 transition=dict(duration=frame_ms // 2), mode="immediate")])
+    pause = dict(label="❚❚ Pause", method="animate",
+                 args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
+                                    transition=dict(duration=0))])
+    slider_steps = [dict(label=str(epoch), method="animate",
+                         args=[[str(epoch)], dict(mode="immediate", frame=dict(duration=0, redraw=False),
+                                                  transition=dict(duration=0))])
+                    for epoch in range(1, last_epoch + 1)]
+    fig.update_layout(
+        height=int(680 * scale), margin=dict(l=60, r=20, t=60, b=40), font=dict(size=int(13 * scale)),
+        legend=dict(orientation="h", yanchor="top", y=-0.1, x=0, title_text="dashed: training · solid: validation   "),
+        updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0, y=1.13, xanchor="left",
+                          yanchor="bottom", showactive=False, pad=dict(r=8, t=0))],
+        sliders=[dict(active=last_epoch - 1, steps=slider_steps, x=0.2, y=1.13, len=0.8, xanchor="left",
+                      yanchor="bottom", pad=dict(t=0, b=0), currentvalue=dict(prefix="epoch ", visible=True),
+                      transition=dict(duration=0))],
+        plot_bgcolor="white", hovermode="closest")
+    fig.update_xaxes(showgrid=True, gridcolor="#e5e7eb", zeroline=False)
+    fig.update_yaxes(showgrid=True, gridcolor="#e5e7eb", zeroline=False)
+    fig.update_layout(margin=dict(t=int(110 * scale)))
+    return fig
+
+
+def live_figure(curves: Mapping[str, Mapping[str, Sequence[float]]], epochs: int, scale: float = 1.0) -> go.Figure:
+    """Loss and accuracy of every architecture on shared axes while a launch trains.
+
+    `curves` maps an architecture to lists: x (epochs done, fractional), loss, accuracy (running means
+    within the epoch, as Keras reports them), and val_x, val_loss, val_accuracy at each finished epoch.
+    """
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Loss", "Accuracy"), horizontal_spacing=0.08)
+    losses: list[float] = []
+    for index, (arch, curve) in enumerate(curves.items()):
+        losses += list(curve.get("loss", [])) + list(curve.get("val_loss", []))
+        for col, field in ((1, "loss"), (2, "accuracy")):
+            fig.add_trace(go.Scatter(
+                x=list(curve.get("x", [])), y=list(curve.get(field, [])), mode="lines", name=f"{arch} (training)",
+                legendgroup=arch, showlegend=col == 1, line=dict(color=colour(index), width=2 * scale, dash="dash"),
+                hovertemplate=f"{arch}: training {field} %{{y:.4f}} at epoch %{{x:.2f}}<extra></extra>"),
+                row=1, col=col)
+            fig.add_trace(go.Scatter(
+                x=list(curve.get("val_x", [])), y=list(curve.get(f"val_{field}", [])), mode="lines+markers",
+                name=f"{arch} (validation)", legendgroup=arch, showlegend=col == 1,
+                line=dict(color=colour(index), width=2.5 * scale), marker=dict(size=8 * scale),
+                hovertemplate=f"{arch}: validation {field} %{{y:.4f}} after epoch %{{x}}<extra></extra>"),
+                row=1, col=col)
+    fig.update_xaxes(range=[0, max(epochs, 1)], dtick=1 if epochs <= 20 else None, title_text="epoch",
+                     showgrid=True, gridcolor="#e5e7eb")
+    fig.update_yaxes(range=_range(losses, floor=0.0), title_text="loss", row=1, col=1)
+    fig.update_yaxes(range=[0, 1.02], title_text="accuracy", row=1, col=2)
+    fig.update_yaxes(showgrid=True, gridcolor="#e5e7eb")
+    fig.update_layout(height=int(380 * scale), margin=dict(l=60, r=20, t=50, b=40), font=dict(size=int(13 * scale)),
+                      legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), plot_bgcolor="white",
+                      uirevision="live")
+    return fig

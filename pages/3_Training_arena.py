@@ -1,0 +1,412 @@
+"""Training arena: replay recorded training runs epoch by epoch, and launch small comparisons live.
+
+The replay path reads JSON run records and draws Plotly figures; it never imports TensorFlow. Only
+opening the launcher (device, time estimate) and training load Keras, lazily.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dsconv import arena, replay
+from dsconv.arena import SLOTS, ArenaBusy, ArenaError, ArenaLimits, LaunchSettings, TrainingJob
+from dsconv.data import SOURCES
+from dsconv.figures_training import live_figure, replay_figure
+from dsconv.network import CONV_KIND_LABELS, CONV_KINDS
+from dsconv.runs import RunFileError
+from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, share_link, show_error,
+                              show_warnings, write_to_url)
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE_LABELS = {"synthetic": "Synthetic shapes (generated, no download)", "cifar10": "CIFAR-10 (download, 163 MB)",
+                 "cifar10-local": "CIFAR-10 from a folder on the server", "folder": "Image folder on the server"}
+BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
+ALPHAS = (0.25, 0.5, 0.75, 1.0)
+MAX_SESSION_RUNS = 5  # launched runs kept in a tab; older ones drop out of the replay list
+MAX_MODEL_RUNS = 2  # launched runs whose Keras models stay in memory for the Filters page
+
+
+def short_kind(kind: str) -> str:
+    return CONV_KIND_LABELS[kind].split(":")[0].split(",")[0]
+
+
+@st.cache_data(ttl=30, max_entries=4, show_spinner=False)
+def bundled(listing: tuple) -> tuple[list, list]:
+    """The bundled run records, reread whenever a file appears, changes or goes (listing = names and mtimes)."""
+    return replay.load_bundled()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_replay_figure(series: tuple, scale: float):
+    """The animated replay figure for these series (cached: frames take a moment to build)."""
+    return replay_figure(list(series), scale)
+
+
+def bundled_runs() -> tuple[list[replay.LoadedRun], list[str]]:
+    listing = tuple((p.name, p.stat().st_mtime_ns) for p in replay.bundled_files())
+    return bundled(listing)
+
+
+def secrets_settings() -> dict:
+    """The [arena] table of .streamlit/secrets.toml, or nothing when there are no secrets."""
+    try:
+        return dict(st.secrets.get("arena", {}))
+    except (FileNotFoundError, KeyError, AttributeError, TypeError, ValueError):  # no or unreadable secrets
+        return {}
+
+
+def make_params(bundled_keys: list[str], limits: ArenaLimits) -> list[Param]:
+    return [
+        Param("arena_runs", bundled_keys[:2], choices=bundled_keys),
+        Param("arena_archs", list(CONV_KINDS), choices=CONV_KINDS),
+        Param("arena_launch", False),
+        Param("arena_source", "synthetic", choices=SOURCES),
+        Param("arena_train", min(2000, limits.max_train_images), low=20, high=limits.max_train_images),
+        Param("arena_test", min(500, limits.max_test_images), low=10, high=limits.max_test_images),
+        Param("arena_epochs", min(3, limits.max_epochs), low=1, high=limits.max_epochs),
+        Param("arena_batch", 32, choices=tuple(b for b in BATCH_SIZES if b <= limits.max_batch_size)),
+        Param("arena_alpha", 1.0, choices=ALPHAS),
+        Param("arena_launch_archs", ["standard", "separable"], choices=CONV_KINDS),
+        Param("arena_seed", 0, low=0, high=999_999),
+        Param("arena_valtest", False),
+    ]
+
+
+# --- Runs from uploads and from this tab's launches -------------------------------------------------
+
+def handle_uploads(files: list) -> list[str]:
+    """Read each uploaded run file into st.session_state; return an error sentence per unusable file."""
+    uploads = st.session_state.setdefault("arena_uploads", {})
+    errors = []
+    for file in files or []:
+        key = f"upload:{file.name}"
+        if key in uploads and uploads[key][0] == file.file_id:
+            continue
+        try:
+            if file.size > replay.MAX_RUN_BYTES:
+                raise RunFileError(f"{file.name} is {file.size / 1e6:.1f} MB; a run record is a few kB.")
+            record = replay.read_upload(file.name, file.getvalue())
+        except RunFileError as exc:
+            errors.append(str(exc))
+            uploads.pop(key, None)
+            continue
+        uploads[key] = (file.file_id, replay.LoadedRun(key, replay.run_label(record, file.name), "upload", record))
+        mine = st.session_state.setdefault("arena_mine", [])
+        if key not in mine:
+            mine.append(key)
+    return errors
+
+
+def collect_finished_job() -> None:
+    """Once a launch ends: its run joins the replay list and its models go to the Filters page."""
+    job = st.session_state.get("arena_job")
+    if job is None or not job.snapshot().finished:
+        return
+    del st.session_state["arena_job"]
+    st.session_state["arena_last_job"] = job
+    if job.record is None or not any(part.epochs for part in job.record.architectures):
+        return
+    key = f"session:{job.id}"
+    runs = st.session_state.setdefault("arena_session_runs", {})
+    runs[key] = replay.LoadedRun(key, f"Launch {job.id}: " + replay.run_label(job.record, key, 40), "session",
+                                 job.record)
+    for old in list(runs)[:-MAX_SESSION_RUNS]:
+        runs.pop(old)
+    st.session_state["arena_mine"] = [k for k in st.session_state.get("arena_mine", []) if k in runs
+                                      or k.startswith("upload:")] + [key]
+    kept = st.session_state.setdefault("arena_model_jobs", [])
+    kept.append((job.id, {f"{name} (launch {job.id})": model for name, model in job.models.items()}))
+    del kept[:-MAX_MODEL_RUNS]
+    st.session_state["arena_models"] = {name: model for _, models in kept for name, model in models.items()}
+
+
+# --- Replay ----------------------------------------------------------------------------------------------
+
+def replay_controls(runs: list[replay.LoadedRun], problems: list[str]) -> tuple[list, list[str]]:
+    """Sidebar: which runs and architectures to replay. Returns the chosen runs and architectures."""
+    with st.sidebar:
+        st.header("Runs to replay")
+        by_key = {run.key: run for run in runs}
+        chosen = st.multiselect("Recorded runs (bundled with the app)", list(by_key), key="arena_runs",
+                                format_func=lambda k: by_key[k].label)
+        for problem in problems:
+            st.warning(f"A bundled run file could not be read: {problem}")
+        files = st.file_uploader("Add a run file made by `python -m dsconv.train`", type=["json"],
+                                 accept_multiple_files=True, key="arena_upload",
+                                 help="The .json record that the training command writes next to its weights.")
+        upload_errors = handle_uploads(files)
+        for message in upload_errors:
+            show_error(RunFileError(message))
+        mine = {**{k: v[1] for k, v in st.session_state.get("arena_uploads", {}).items()},
+                **st.session_state.get("arena_session_runs", {})}
+        if "arena_mine" in st.session_state:
+            st.session_state["arena_mine"] = [k for k in st.session_state["arena_mine"] if k in mine]
+        chosen_mine = st.multiselect("Your runs (uploaded or launched in this tab)", list(mine), key="arena_mine",
+                                     format_func=lambda k: mine[k].label,
+                                     placeholder="Upload a run file or launch a training")
+        archs = st.multiselect("Architectures", CONV_KINDS, key="arena_archs", format_func=short_kind)
+    return [by_key[k] for k in chosen] + [mine[k] for k in chosen_mine], archs
+
+
+def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
+    st.header("Replay recorded runs")
+    if not selected:
+        st.info("Pick a recorded run in the sidebar, upload a run file, or launch a training below.")
+        return
+    series = replay.all_series(selected, archs)
+    series = [item for item in series if item.epochs]
+    if not series:
+        st.info("The chosen runs have no finished epoch for these architectures; pick other architectures.")
+        return
+    st.caption("Press ▶ Play to watch the runs epoch by epoch, or drag the slider. Dashed lines are measured on "
+               "the training images, solid ones on validation images the model never trained on.")
+    st.plotly_chart(cached_replay_figure(tuple(series), figure_scale()), key="arena_replay_chart",
+                    config={"displayModeBar": False})
+    rows = [row for run in selected for row in replay.summary_rows(run) if row.architecture in archs]
+    st.subheader("Summary")
+    st.table(replay.table_rows(rows), hide_index=True)
+    st.caption("Multiply-adds: one per weight per output position, forward pass, per image (FLOPs are twice that). "
+               "Best val accuracy is the highest over the finished epochs; total time adds the epochs' seconds.")
+    for run in selected:
+        if run.record.validation_on_test:
+            st.warning(f"**{run.label}** validated on the test set, as the tutorial did: its 'best validation "
+                       "accuracy' was picked by looking at the test images, so it is an optimistic test accuracy.",
+                       icon="🔎")
+        if run.record.status == "stopped" or any(a.status != "complete" for a in run.record.architectures):
+            st.info(f"**{run.label}** was stopped or is still running: it shows the epochs that finished.")
+        if run.record.kind == "published" and run.record.source:
+            st.caption(f"{run.label}: transcribed from {run.record.source.get('title', 'a published source')}"
+                       f" ({run.record.source.get('site', '')} {run.record.source.get('year', '')}).")
+
+
+# --- Launch -----------------------------------------------------------------------------------------------
+
+def launch_controls(limits: ArenaLimits) -> LaunchSettings:
+    """The launch form's widgets; returns the settings they describe."""
+    cols = st.columns(3)
+    source = cols[0].selectbox("Data", SOURCES, key="arena_source", format_func=SOURCE_LABELS.get)
+    data_dir = ""
+    if source in ("cifar10-local", "folder"):
+        hint = "/path/to/cifar-10-batches-py" if source == "cifar10-local" else "/path/with/train/and/test"
+        data_dir = cols[0].text_input("Folder on the server", key="arena_dir", placeholder=hint)
+    train = cols[1].number_input(f"Training images (a tenth held out for validation; at most "
+                                 f"{limits.max_train_images:,})", 20, limits.max_train_images, step=100,
+                                 key="arena_train")
+    test = cols[1].number_input(f"Test images (at most {limits.max_test_images:,})", 10, limits.max_test_images,
+                                step=100, key="arena_test")
+    epochs = cols[2].slider("Epochs", 1, limits.max_epochs, key="arena_epochs")
+    batch = cols[2].select_slider("Batch size", tuple(b for b in BATCH_SIZES if b <= limits.max_batch_size),
+                                  key="arena_batch")
+    cols = st.columns([3, 2, 1])
+    archs = cols[0].multiselect("Architectures", CONV_KINDS, key="arena_launch_archs", format_func=short_kind)
+    alpha = cols[1].select_slider("Width multiplier (MobileNet's alpha)", ALPHAS, key="arena_alpha")
+    seed = cols[2].number_input("Seed", 0, 999_999, key="arena_seed")
+    valtest = st.checkbox("Validate on the test set (the tutorial's shortcut; keeps no images aside)",
+                          key="arena_valtest")
+    return LaunchSettings(source=source, data_dir=data_dir.strip(), train_size=int(train), test_size=int(test),
+                          epochs=int(epochs), batch_size=int(batch), width_multiplier=float(alpha),
+                          architectures=tuple(archs), seed=int(seed), validate_on_test=valtest)
+
+
+@st.cache_resource(show_spinner="Loading TensorFlow to see which device this server has…")
+def device_description() -> str:
+    """The GPU's name, or the CPU model with its cores (imports Keras)."""
+    from dsconv.devices import describe_device
+
+    return str(describe_device()["description"])
+
+
+def launch_speeds(settings: LaunchSettings, device: str) -> dict[str, arena.Speed] | None:
+    """Each architecture's speed, recorded or probed (a few seconds each, once per server); None when busy."""
+    speeds = {}
+    for arch in settings.architectures:
+        speed = arena.known_speed(device, arch, settings.width_multiplier)
+        if speed is None:
+            if SLOTS.is_full():
+                return None  # the CPU is busy training: a probe now would be slow and wrong
+            with st.spinner(f"Timing a few {short_kind(arch).lower()} training steps on this machine "
+                            "(once per server)…"):
+                speed = arena.probe_speed(arch, settings.width_multiplier, settings.batch_size)
+            arena.remember_speed(device, arch, settings.width_multiplier, speed)
+        speeds[arch] = speed
+    return speeds
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    seconds = max(0, round(seconds))
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+
+def session_alive_check():
+    """A function that says whether this browser tab is still connected (None outside a real server)."""
+    from streamlit import runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not runtime.exists():
+        return None
+    instance, session_id = runtime.get_instance(), ctx.session_id
+    return lambda: instance.is_active_session(session_id)
+
+
+def start_launch(settings: LaunchSettings, limits: ArenaLimits, estimate) -> None:
+    """Button callback: start the job (or say the server is busy)."""
+    try:
+        job = TrainingJob(settings, limits, estimate=estimate, alive=session_alive_check()).start()
+    except ArenaError as exc:
+        st.session_state["arena_launch_error"] = str(exc)
+        return
+    st.session_state["arena_job"] = job
+    st.session_state.pop("arena_last_job", None)
+
+
+def launcher(limits: ArenaLimits) -> None:
+    settings = launch_controls(limits)
+    try:
+        settings.check(limits)
+    except ArenaError as exc:
+        show_error(exc)
+        return
+    device = device_description()
+    speeds = launch_speeds(settings, device)
+    estimate = arena.estimate_launch(settings, speeds) if speeds else None
+    cols = st.columns(3)
+    cols[0].metric("Device", device.split(",")[0], device.split(",", 1)[1].strip() if "," in device else None,
+                   delta_color="off", delta_arrow="off")
+    if estimate:
+        how = " and ".join({"probe": "a few timed steps", "recorded": "earlier runs here"}[s] for s in estimate.sources)
+        cols[1].metric("Estimated time", duration(estimate.total_seconds), f"from {how}", delta_color="off",
+                       delta_arrow="off")
+    train, val = arena.train_and_val_sizes(settings)
+    cols[2].metric("Images per epoch", f"{train:,} + {val:,}", "training + validation", delta_color="off",
+                   delta_arrow="off")
+    launch_button(settings, limits, estimate)
+
+
+def launch_button(settings: LaunchSettings, limits: ArenaLimits, estimate) -> None:
+    """The Launch button; while the server is busy, a notice that refreshes itself until a slot frees."""
+    busy = SLOTS.is_full()
+
+    @st.fragment(run_every=5 if busy else None)
+    def panel() -> None:
+        now_busy = SLOTS.is_full()
+        if busy and not now_busy:
+            st.rerun(scope="app")  # a slot freed: redraw with an estimate and an enabled button
+        if now_busy:
+            st.warning(SLOTS.busy_message(), icon="⏳")
+        st.button("Launch training", key="arena_launch_button", type="primary", disabled=now_busy,
+                  on_click=start_launch, args=(settings, limits, estimate))
+        if "arena_launch_error" in st.session_state:
+            show_error(ArenaBusy(st.session_state.pop("arena_launch_error")))
+
+    panel()
+
+
+@st.fragment(run_every=1.0)
+def live_panel() -> None:
+    """Progress of this tab's running job, refreshed every second; its heartbeat keeps the job alive."""
+    job = st.session_state.get("arena_job")
+    if job is None:
+        return
+    job.heartbeat()
+    snap = job.snapshot()
+    if snap.finished:
+        st.rerun(scope="app")
+    if snap.state == "loading":
+        text = "Loading the data and TensorFlow…"
+    else:
+        index = snap.architectures.index(snap.architecture) + 1
+        text = (f"Training {short_kind(snap.architecture).lower()} ({index} of {len(snap.architectures)}) · "
+                f"epoch {snap.epoch} of {snap.epochs} · batch {snap.batch} of {snap.batches}")
+    st.progress(snap.fraction, text=text)
+    cols = st.columns([1, 1, 1, 2])
+    cols[0].metric("Elapsed", duration(snap.elapsed))
+    cols[1].metric("Remaining (estimate)", duration(snap.remaining))
+    cols[2].metric("Done", f"{100 * snap.fraction:.0f}%")
+    cols[3].button("Stop (keeps the finished epochs)", key="arena_stop", on_click=job.request_stop)
+    if snap.curves:
+        st.plotly_chart(live_figure(snap.curves, snap.epochs, figure_scale()), key="arena_live_chart",
+                        config={"displayModeBar": False})
+        st.caption("Dashed: the running training loss and accuracy within each epoch. Dots: validation after "
+                   "each finished epoch. The models train one after another on the same images in the same order.")
+
+
+def finished_view(job: TrainingJob) -> None:
+    snap = job.snapshot()
+    if snap.state == "failed":
+        show_error(ArenaError(snap.message))
+        return
+    record = job.record
+    if snap.state == "stopped":
+        st.warning(f"{snap.message} The epochs that finished are kept below and in the replay above.", icon="⏹️")
+    else:
+        st.success(f"Launch {job.id} finished in {duration(snap.elapsed)}: it is in the replay above, under "
+                   "'Your runs'.", icon="✅")
+    cols = st.columns(max(1, len(record.architectures)))
+    for col, part in zip(cols, record.architectures):
+        best = replay.best_epoch(part)
+        col.metric(f"{short_kind(part.name)}: test accuracy",
+                   "—" if part.test_accuracy is None else f"{part.test_accuracy:.3f}",
+                   f"best val {best[0]:.3f} (epoch {best[1]})" if best else f"{len(part.epochs)} epochs",
+                   delta_color="off", delta_arrow="off")
+    run = replay.LoadedRun(f"session:{job.id}", f"Launch {job.id}", "session", record)
+    st.table(replay.table_rows(replay.summary_rows(run)), hide_index=True)
+    cols = st.columns(3)
+    cols[0].download_button("Download the run record (JSON)", job.record_json, file_name=f"{job.run_name}.json",
+                            mime="application/json", key="arena_download_json", on_click="ignore")
+    cols[1].download_button("Download the weights (zip of .weights.h5)", job.weights_zip,
+                            file_name=f"{job.run_name}_weights.zip", mime="application/zip",
+                            key="arena_download_weights", on_click="ignore")
+    if job.models and (ROOT / "pages" / "4_Filters_on_your_image.py").exists():
+        cols[2].page_link("pages/4_Filters_on_your_image.py", label="See its learned filters", icon="🖼️")
+
+
+def launch_section(limits: ArenaLimits) -> None:
+    st.header("Launch a live training")
+    st.markdown("Train the models yourself on this server and watch the curves grow. Small settings finish in "
+                "a minute or two on a CPU; the server trains one launch at a time.")
+    job = st.session_state.get("arena_job")
+    if job is not None:
+        live_panel()
+        return
+    if "arena_last_job" in st.session_state:
+        finished_view(st.session_state["arena_last_job"])
+    if st.toggle("Open the launcher (loads TensorFlow: a few seconds the first time)", key="arena_launch"):
+        launcher(limits)
+
+
+page_setup("Training arena", "🏋️")
+st.title("Training arena")
+st.markdown("The tutorial trained a standard and a separable VGG model on CIFAR-10 and concluded that the separable "
+            "one reaches about the same accuracy with 6.8x fewer parameters and less overfitting. Replay its "
+            "published logs next to our own measured runs, epoch by epoch, or launch a small comparison live.")
+try:
+    LIMITS = ArenaLimits.from_settings(secrets_settings())
+except ArenaError as exc:
+    show_error(exc)
+    LIMITS = ArenaLimits()
+SLOTS.set_capacity(LIMITS.max_concurrent)
+collect_finished_job()
+RUNS, PROBLEMS = bundled_runs()
+for loaded in RUNS:
+    for (device_name, arch_name, alpha_value), speed_value in arena.speeds_from_record(loaded.record).items():
+        arena.remember_speed(device_name, arch_name, alpha_value, speed_value)
+PARAMS = make_params([run.key for run in RUNS], LIMITS)
+show_warnings(restore_from_url(PARAMS))
+for param in PARAMS:
+    if param.key not in st.session_state:
+        st.session_state[param.key] = param.default
+selected_runs, shown_archs = replay_controls(RUNS, PROBLEMS)
+write_to_url(PARAMS)
+share_link(PARAMS)
+replay_section(selected_runs, shown_archs)
+launch_section(LIMITS)
+st.subheader("Why it matters")
+st.markdown("Parameters and multiply-adds are arithmetic; accuracy and time have to be measured. Look at the gap "
+            "panel: a model that fits its training images much better than unseen ones is overfitting, and with "
+            "6.8x fewer weights the separable model has less room to memorise. Look at the seconds too: 8x fewer "
+            "multiply-adds never means 8x faster, because depthwise layers wait on memory, not arithmetic.")
