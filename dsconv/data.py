@@ -52,9 +52,11 @@ class Dataset:
 
 # --- Reading pickled CIFAR batches without trusting them -------------------------------------------
 
-# The only globals a CIFAR-10 batch needs: numpy's array reconstruction (the "data" array).
+# The only globals a CIFAR-10 batch needs: numpy's array reconstruction (the "data" array), and
+# _codecs.encode, which protocol-2 pickles use to rebuild bytes (it only turns text into bytes).
 # Everything else in a batch (dict, list, bytes, str, int) is built by pickle opcodes, no globals.
 _ALLOWED_GLOBALS = {
+    ("_codecs", "encode"),
     ("numpy.core.multiarray", "_reconstruct"),
     ("numpy._core.multiarray", "_reconstruct"),
     ("numpy", "ndarray"),

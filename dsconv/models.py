@@ -76,7 +76,10 @@ class ModelConfig:
         if min(height, width) < 2**self.blocks:
             raise ModelConfigError(f"{self.blocks} blocks halve a {height}x{width} image {self.blocks} times, "
                                    "leaving nothing; use fewer blocks.")
-        block_filters(self.filters, self.blocks, self.width_multiplier)  # raises on a bad width multiplier
+        try:
+            block_filters(self.filters, self.blocks, self.width_multiplier)
+        except ValueError as exc:  # a bad width multiplier
+            raise ModelConfigError(str(exc)) from exc
 
 
 def depthwise_initializer(depthwise_init: str, kernel_size: int) -> Any:

@@ -131,8 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         print("stop requested: finishing this batch, keeping the finished epochs (again to abort)", flush=True)
         stop.set()
 
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    previous = {}
+    if threading.current_thread() is threading.main_thread():  # signals can only be caught there
+        previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         config.validate()
         for arch in config.architectures:
@@ -151,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     except (DataError, TrainingError, ModelConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     for part in record.architectures:
         best = part.best_val_accuracy()
         print(f"{part.name}: {part.params:,} params, {len(part.epochs)} epochs ({part.status}), "

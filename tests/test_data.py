@@ -1,0 +1,189 @@
+"""dsconv.data and dsconv.data_synthetic on tiny fixtures the tests write themselves (no network, no real CIFAR-10)."""
+
+import os
+import pickle
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from dsconv import data as data_module
+from dsconv.data import DataError, load_cifar10_local, load_image_folder, load_source, prepare, restricted_unpickle, stratified_indices
+from dsconv.data_synthetic import CLASS_NAMES, synthetic_dataset, synthetic_images
+
+CLASSES = ["airplane", "automobile", "bird"]
+
+
+def _write_batch(path, images, labels):
+    rows = images.transpose(0, 3, 1, 2).reshape(len(images), -1)  # official layout: R plane, G, B
+    with open(path, "wb") as handle:
+        pickle.dump({b"batch_label": b"x", b"labels": list(map(int, labels)), b"data": rows,
+                     b"filenames": [b"f"] * len(labels)}, handle, protocol=2)
+
+
+@pytest.fixture
+def cifar_folder(tmp_path):
+    """A tiny CIFAR folder in the python-batches layout: 5 train batches of 6 images, a test batch of 6."""
+    rng = np.random.default_rng(0)
+    root = tmp_path / "cifar-10-batches-py"
+    root.mkdir()
+    batches = []
+    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+        images = rng.integers(0, 256, size=(6, 32, 32, 3), dtype=np.uint8)
+        labels = np.arange(6) % 3
+        _write_batch(root / name, images, labels)
+        batches.append((images, labels))
+    with open(root / "batches.meta", "wb") as handle:
+        pickle.dump({b"label_names": [c.encode() for c in CLASSES], b"num_vis": 3072}, handle, protocol=2)
+    return tmp_path, batches
+
+
+def test_cifar_local_reads_the_official_layout(cifar_folder):
+    folder, batches = cifar_folder
+    for where in (folder, folder / "cifar-10-batches-py"):  # the folder or its parent
+        dataset = load_cifar10_local(where)
+        assert dataset.x_train.shape == (30, 32, 32, 3) and dataset.x_train.dtype == np.uint8
+        assert np.array_equal(dataset.x_train[:6], batches[0][0])  # planes turned back into HWC pixels
+        assert np.array_equal(dataset.x_test, batches[5][0])
+        assert np.array_equal(dataset.y_train[6:12], batches[1][1])
+        assert dataset.class_names == tuple(CLASSES)
+
+
+def test_cifar_local_bad_layouts(cifar_folder, tmp_path):
+    folder, _ = cifar_folder
+    with pytest.raises(DataError, match="does not exist"):
+        load_cifar10_local(tmp_path / "nowhere")
+    os.remove(folder / "cifar-10-batches-py" / "data_batch_3")
+    with pytest.raises(DataError, match="data_batch_3"):
+        load_cifar10_local(folder)
+    (folder / "cifar-10-batches-py" / "data_batch_3").write_bytes(b"not a pickle")
+    with pytest.raises(DataError, match="data_batch_3"):
+        load_cifar10_local(folder)
+    with open(folder / "cifar-10-batches-py" / "data_batch_3", "wb") as handle:
+        pickle.dump({b"labels": [1, 2]}, handle)
+    with pytest.raises(DataError, match="needs 'data'"):
+        load_cifar10_local(folder)
+
+
+class _Exploit:
+    def __reduce__(self):
+        return (os.system, ("echo pwned > /dev/null",))
+
+
+def test_restricted_unpickler_refuses_code(tmp_path, cifar_folder):
+    evil = tmp_path / "evil"
+    evil.write_bytes(pickle.dumps({b"data": _Exploit()}))
+    with pytest.raises(DataError, match="refused to load"):
+        restricted_unpickle(evil)
+    folder, _ = cifar_folder
+    (folder / "cifar-10-batches-py" / "test_batch").write_bytes(pickle.dumps(_Exploit()))
+    with pytest.raises(DataError, match="posix.system|os.system|nt.system"):
+        load_cifar10_local(folder)
+
+
+def test_cifar10_download_offline_names_the_local_options(monkeypatch):
+    keras_datasets = pytest.importorskip("keras.datasets")
+
+    def offline():
+        raise OSError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(keras_datasets.cifar10, "load_data", offline)
+    with pytest.raises(DataError) as info:
+        load_source("cifar10")
+    assert "cifar10-local" in str(info.value) and "--data folder" in str(info.value)
+
+
+def _image_folder(root, counts, size=(40, 20)):
+    rng = np.random.default_rng(1)
+    for split, per_class in counts.items():
+        for name, count in per_class.items():
+            (root / split / name).mkdir(parents=True)
+            for i in range(count):
+                pixels = rng.integers(0, 256, size=(size[1], size[0], 3), dtype=np.uint8)
+                Image.fromarray(pixels).save(root / split / name / f"{i}.png")
+
+
+def test_image_folder_resizes_and_labels(tmp_path):
+    _image_folder(tmp_path, {"train": {"cats": 3, "dogs": 2}, "test": {"cats": 1, "dogs": 1}})
+    dataset = load_image_folder(tmp_path)
+    assert dataset.x_train.shape == (5, 32, 32, 3) and dataset.x_train.dtype == np.uint8
+    assert dataset.class_names == ("cats", "dogs")
+    assert list(dataset.y_train) == [0, 0, 0, 1, 1] and list(dataset.y_test) == [0, 1]
+    source = load_source("folder", tmp_path)
+    assert source.source == "folder"
+
+
+@pytest.mark.parametrize("case, message", [
+    ("missing", "does not exist"), ("no_test", "test/"), ("single", "at least two"),
+    ("empty_class", "holds no images"), ("unreadable", "Could not read the image"), ("mismatch", "same class folders"),
+])
+def test_image_folder_bad_data(tmp_path, case, message):
+    root = tmp_path / "set"
+    if case != "missing":
+        counts = {"train": {"a": 2, "b": 2}, "test": {"a": 1, "b": 1}}
+        if case == "no_test":
+            del counts["test"]
+        if case == "single":
+            counts["train"] = {"a": 2}
+        if case == "mismatch":
+            counts["test"] = {"a": 1, "c": 1}
+        _image_folder(root, counts)
+        if case == "empty_class":
+            (root / "train" / "empty").mkdir()
+            (root / "test" / "empty").mkdir()
+        if case == "unreadable":
+            (root / "train" / "a" / "broken.png").write_text("this is not a picture")
+    with pytest.raises(DataError, match=message) as info:
+        load_image_folder(root)
+    assert isinstance(info.value, ValueError)
+
+
+def test_source_needs_a_folder_and_a_known_name():
+    with pytest.raises(DataError, match="--data-dir"):
+        load_source("cifar10-local")
+    with pytest.raises(DataError, match="choose one of"):
+        load_source("mnist")
+
+
+def test_stratified_subset_keeps_class_shares_and_is_seeded():
+    labels = np.repeat(np.arange(4), [100, 60, 25, 15])
+    first = stratified_indices(labels, 50, seed=3)
+    assert np.array_equal(first, stratified_indices(labels, 50, seed=3))
+    assert not np.array_equal(first, stratified_indices(labels, 50, seed=4))
+    assert len(set(first)) == 50
+    assert np.bincount(labels[first]).tolist() == [25, 15, 6, 4]  # 50 x (0.5, 0.3, 0.125, 0.075): 6.25 -> 6, 3.75 -> 4
+
+
+def test_prepare_holds_validation_out_of_training():
+    dataset = synthetic_dataset(200, 50, seed=0)
+    cut = prepare(dataset, train_size=100, test_size=20, val_split=0.2, seed=5)
+    assert cut.sizes() == {"train": 80, "validation": 20, "test": 20}
+    assert np.bincount(cut.y_val, minlength=10).tolist() == [2] * 10
+    train_rows = {image.tobytes() for image in cut.x_train}
+    assert not any(image.tobytes() in train_rows for image in cut.x_val)
+    with pytest.raises(DataError, match="between 1 and 200"):
+        prepare(dataset, train_size=201)
+    with pytest.raises(DataError, match="fraction"):
+        prepare(dataset, val_split=1.5)
+
+
+def test_prepare_refuses_a_single_class():
+    dataset = synthetic_dataset(20, 10, seed=0)
+    one = data_module.Dataset(dataset.x_train[dataset.y_train == 0], dataset.y_train[dataset.y_train == 0],
+                              dataset.x_test, dataset.y_test, dataset.class_names, "synthetic")
+    with pytest.raises(DataError, match="fewer than two classes"):
+        prepare(one)
+
+
+def test_synthetic_is_deterministic_balanced_and_varied():
+    images, labels = synthetic_images(100, seed=7)
+    again, labels_again = synthetic_images(100, seed=7)
+    assert np.array_equal(images, again) and np.array_equal(labels, labels_again)
+    assert not np.array_equal(images, synthetic_images(100, seed=8)[0])
+    assert images.shape == (100, 32, 32, 3) and images.dtype == np.uint8
+    assert np.bincount(labels).tolist() == [10] * 10 and len(CLASS_NAMES) == 10
+    # Warm classes are redder than cool ones on average: the colour half of the label is in the pixels.
+    warm, cool = images[labels < 5].astype(float), images[labels >= 5].astype(float)
+    assert (warm[..., 0] - warm[..., 2]).mean() > (cool[..., 0] - cool[..., 2]).mean() + 5
+    dataset = load_source("synthetic", seed=7, train_size=30, test_size=20)
+    assert dataset.sizes() == {"train": 30, "validation": 0, "test": 20}

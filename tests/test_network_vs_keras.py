@@ -1,0 +1,36 @@
+"""The reference test of dsconv.network: every summary row equals the real Keras model's layers."""
+
+import itertools
+
+import pytest
+
+pytest.importorskip("keras")
+
+from dsconv.models import ModelConfig, build_model  # noqa: E402
+from dsconv.network import CONV_KINDS, network_summary  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+# Every conv kind at the tutorial's size, then small variants (kept small: each builds a Keras model).
+CONFIGS = [ModelConfig(conv_kind=kind) for kind in CONV_KINDS]
+CONFIGS += [ModelConfig(conv_kind=kind, blocks=blocks, filters=filters, kernel_size=kernel, width_multiplier=alpha)
+            for kind, (blocks, filters, kernel, alpha) in itertools.product(
+                CONV_KINDS, [(1, 8, 1, 1.0), (2, 4, 5, 0.5), (3, 6, 3, 0.75), (2, 16, 3, 1.5), (1, 3, 5, 0.3)])]
+CONFIGS += [ModelConfig(conv_kind="separable", input_shape=(16, 24, 1), num_classes=3, blocks=2, filters=5)]
+
+
+def _keras_rows(model, name):
+    layers = [layer for layer in model.layers if layer.name == name or layer.name.startswith(name + "_")]
+    assert layers, f"no Keras layer for row {name}"
+    return sum(layer.count_params() for layer in layers), tuple(layers[-1].output.shape[1:])
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: f"{c.conv_kind}-b{c.blocks}-f{c.filters}-k{c.kernel_size}-a{c.width_multiplier}")
+def test_every_row_matches_keras(config):
+    model = build_model(config)
+    summary = network_summary(config.network_config())
+    for row in summary.rows:
+        params, shape = _keras_rows(model, row.name)
+        assert params == row.params, row.name
+        assert shape == tuple(row.output_shape), row.name
+    assert summary.total_params == model.count_params()
