@@ -1,0 +1,213 @@
+"""dsconv.speed: the layers match Keras's counts, the steps produce the right shapes, the cap holds.
+
+No timing value is ever asserted (the machine is shared): only that timings exist, are positive and
+are summarised correctly.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dsconv.speed import (KINDS, PASSES, LayerSetup, Limits, SpeedConfigError, Timing, TimingSettings,
+                          build_layers, make_step, measure, read_measurements, sweep_setups, time_steps)
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = LayerSetup(height=6, width=5, in_channels=3, out_channels=4, kernel_size=3, batch=2)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("setup", [TINY, LayerSetup(), LayerSetup(height=9, width=7, in_channels=5, out_channels=7,
+                                                                   kernel_size=5, batch=1)])
+def test_param_counts_match_keras(kind, setup):
+    layers = build_layers(kind, setup)
+    assert sum(layer.count_params() for layer in layers) == setup.cost(kind).params
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", KINDS)
+def test_steps_give_the_right_shapes(kind):
+    forward = make_step(kind, "forward", TINY)()
+    out_channels = TINY.in_channels if kind == "depthwise" else TINY.out_channels
+    assert tuple(forward.shape) == (2, 6, 5, out_channels)
+    gradients = make_step(kind, "forward_backward", TINY)()
+    weights = [tuple(v.shape) for layer in build_layers(kind, TINY) for v in layer.trainable_variables]
+    assert [tuple(g.shape) for g in gradients] == [TINY.input_shape()] + weights
+
+
+def _same_inputs(setup, kind, seed):
+    """The random batch and upstream gradient make_step draws for this seed (inputs first, then upstream)."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(setup.input_shape(), dtype=np.float32)
+    out_channels = setup.in_channels if kind == "depthwise" else setup.out_channels
+    upstream = rng.standard_normal((setup.batch, setup.height, setup.width, out_channels), dtype=np.float32)
+    return x, upstream
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["standard", "separable"])
+def test_steps_compute_what_tf_nn_computes(kind):
+    # Reference: tf.nn.conv2d / tf.nn.separable_conv2d with the same weights, and their gradients by a separate tape.
+    import tensorflow as tf
+
+    setup = LayerSetup(height=5, width=6, in_channels=2, out_channels=3, kernel_size=3, batch=2)
+    forward, backward = make_step(kind, "forward", setup, seed=7), make_step(kind, "forward_backward", setup, seed=7)
+    x, upstream = (tf.constant(a) for a in _same_inputs(setup, kind, seed=7))
+    layer = backward.layers[0]
+    weights = [tf.constant(v.numpy()) for v in layer.trainable_variables]
+    with tf.GradientTape() as tape:
+        tape.watch([x] + weights)
+        if kind == "standard":
+            out = tf.nn.conv2d(x, weights[0], strides=1, padding="SAME") + weights[1]
+        else:
+            out = tf.nn.separable_conv2d(x, weights[0], weights[1], strides=[1, 1, 1, 1], padding="SAME") + weights[2]
+    reference = tape.gradient(out, [x] + weights, output_gradients=upstream)
+    # The forward step has its own freshly initialised layer: rebuild its output from its weights.
+    fresh = [tf.constant(v.numpy()) for v in forward.layers[0].trainable_variables]
+    if kind == "standard":
+        expected = tf.nn.conv2d(x, fresh[0], strides=1, padding="SAME") + fresh[1]
+    else:
+        expected = tf.nn.separable_conv2d(x, fresh[0], fresh[1], strides=[1, 1, 1, 1], padding="SAME") + fresh[2]
+    np.testing.assert_allclose(forward().numpy(), expected.numpy(), rtol=1e-4, atol=1e-5)
+    for got, want in zip(backward(), reference, strict=True):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.slow
+def test_measure_tiny_layer_gives_positive_timings():
+    report = measure(TINY, kinds=KINDS, settings=TimingSettings(warmup=1, repeats=4, time_cap_s=300))
+    assert len(report.timings) == len(KINDS) * len(PASSES)
+    assert report.backend == "tensorflow" and report.device
+    for timing in report.timings:
+        assert timing.measured, timing.skipped
+        assert len(timing.samples_ms) == 4
+        assert all(sample > 0 for sample in timing.samples_ms)
+        assert min(timing.samples_ms) <= timing.median_ms <= max(timing.samples_ms)
+        assert timing.iqr_ms >= 0 and timing.gflops_per_s > 0
+
+
+class FakeDevice:
+    """A clock that only moves when a fake step runs: each call of a kind costs a fixed number of seconds."""
+
+    def __init__(self, seconds_per_call):
+        self.now = 0.0
+        self.seconds_per_call = seconds_per_call
+        self.calls = []
+
+    def clock(self):
+        return self.now
+
+    def make(self, kind, pass_name, setup):
+        def step():
+            self.calls.append(kind)
+            self.now += self.seconds_per_call[kind]
+        return step
+
+
+def test_time_cap_is_honoured():
+    device = FakeDevice({"standard": 1.0, "separable": 0.1, "depthwise_pointwise": 0.1})
+    tasks = [(kind, "forward", TINY) for kind in ("standard", "separable", "depthwise_pointwise")]
+    settings = TimingSettings(warmup=2, repeats=10, min_repeats=3, time_cap_s=8.0)
+    seen = []
+    timings = time_steps(tasks, settings, progress=lambda fraction, text: seen.append(fraction),
+                         make=device.make, clock=device.clock)
+    assert device.now <= settings.time_cap_s
+    assert seen[0] == 0 and seen[-1] == 1.0 and seen == sorted(seen)
+    # After 2.4 s of warm-up, rounds of 1.2 s (one call of each) fill the 5.6 s left: 4 rounds, all kinds alike.
+    assert [len(t.samples_ms) for t in timings] == [4, 4, 4]
+    assert timings[0].samples_ms == (1000.0,) * 4
+    assert device.calls[-3:] == ["standard", "separable", "depthwise_pointwise"]  # interleaved rounds
+
+
+def test_each_setup_of_a_sweep_gets_a_share():
+    device = FakeDevice({"standard": 0.5, "separable": 0.1})
+    wide = TINY.replace(out_channels=8)
+    tasks = [(kind, "forward", setup) for setup in (TINY, wide) for kind in ("standard", "separable")]
+    settings = TimingSettings(warmup=1, repeats=30, min_repeats=3, time_cap_s=10.0)
+    timings = time_steps(tasks, settings, make=device.make, clock=device.clock)
+    assert device.now <= settings.time_cap_s
+    assert [t.setup for t in timings] == [TINY, TINY, wide, wide]
+    first, second = len(timings[0].samples_ms), len(timings[2].samples_ms)
+    assert 3 <= first < 30 and 3 <= second < 30  # neither setup took the whole cap
+
+
+def test_step_that_cannot_fit_is_skipped_not_started():
+    device = FakeDevice({"standard": 4.0, "separable": 0.1})
+    tasks = [("standard", "forward", TINY), ("separable", "forward", TINY)]
+    timings = time_steps(tasks, TimingSettings(warmup=1, time_cap_s=5.0), make=device.make, clock=device.clock)
+    assert not timings[0].measured and "do not fit" in timings[0].skipped
+    assert device.calls.count("standard") == 1  # the warm-up only
+    assert timings[1].measured
+    assert device.now <= 5.0
+
+
+def test_later_steps_are_skipped_once_the_cap_is_spent():
+    device = FakeDevice({"standard": 2.0, "separable": 1.0})
+    tasks = [("standard", "forward", TINY), ("separable", "forward", TINY)]
+    timings = time_steps(tasks, TimingSettings(warmup=3, time_cap_s=1.0), make=device.make, clock=device.clock)
+    assert "time cap reached" in timings[1].skipped
+    assert "separable" not in device.calls
+
+
+def test_quartiles_match_numpy():
+    samples = (5.0, 1.0, 4.0, 2.0, 3.0, 10.0, 7.0)
+    timing = Timing("standard", "forward", TINY, samples)
+    q1, median, q3 = np.percentile(samples, [25, 50, 75])
+    assert timing.quartiles_ms() == pytest.approx((q1, median, q3))
+    assert timing.iqr_ms == pytest.approx(q3 - q1)
+
+
+def test_work_and_speed_arithmetic():
+    setup = LayerSetup(height=4, width=4, in_channels=2, out_channels=3, kernel_size=3, batch=5)
+    # standard, "same": 16 positions x 3*3*2*3 weights = 864 MACs per image, x 5 images
+    forward = Timing("standard", "forward", setup, (2.0,))
+    assert forward.multiply_adds == 4320
+    assert forward.gflops_per_s == pytest.approx(2 * 4320 / 2e-3 / 1e9)
+    assert Timing("standard", "forward_backward", setup, (2.0,)).multiply_adds == 3 * 4320
+
+
+def test_round_trip_through_json():
+    timing = Timing("separable", "forward_backward", TINY, (1.5, 2.25), "")
+    assert Timing.from_dict(json.loads(json.dumps(timing.to_dict()))) == timing
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"batch": 0}, "batch must be a whole number from 1"),
+    ({"kernel_size": 12}, "kernel size must be a whole number from 1 to 11"),
+    ({"height": 256, "width": 256, "batch": 128}, "Lower the batch"),
+    ({"in_channels": 512, "out_channels": 512, "batch": 4}, "billion multiply-adds"),
+])
+def test_too_large_or_bad_layers_are_explained(changes, words):
+    with pytest.raises(SpeedConfigError, match=words):
+        LayerSetup().replace(**changes).validate()
+
+
+def test_sweep_leaves_out_values_over_the_limit():
+    setups, notes = sweep_setups(LayerSetup(batch=8), "kernel_size", limits=Limits())
+    assert [s.kernel_size for s in setups] == [1, 3, 5, 7, 9]
+    assert len(notes) == 1 and notes[0].startswith("kernel size 11 left out")
+    with pytest.raises(SpeedConfigError, match="output channels or kernel size"):
+        sweep_setups(LayerSetup(), "batch")
+
+
+def test_bundled_cpu_measurements_are_complete():
+    data = read_measurements(ROOT / "dsconv" / "assets" / "speed" / "cpu.json")
+    meta = data["meta"]
+    assert "cores" in meta["device"] and meta["backend"] == "tensorflow"
+    assert "shared" in meta["note"]
+    default = data["sets"]["default"]["timings"]
+    assert {(t.kind, t.pass_name) for t in default} >= {(k, p) for k in KINDS[:3] for p in PASSES}
+    assert all(t.setup == LayerSetup() and t.measured and min(t.samples_ms) > 0 for t in default)
+    for name in ("sweep_out_channels", "sweep_kernel_size", "tutorial_layers"):
+        assert data["sets"][name]["timings"], name
+
+
+def test_importing_the_speed_modules_does_not_import_tensorflow():
+    code = ("import sys, dsconv.speed, dsconv.intensity, dsconv.figures_speed, dsconv.bench.layers;"
+            "print('tensorflow' in sys.modules, 'keras' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False"]

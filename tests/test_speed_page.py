@@ -1,0 +1,89 @@
+"""The Speed lab page: recorded measurements on the first view (no TensorFlow), widgets, and a real Measure click."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "pages" / "5_Speed_lab.py")
+
+
+def fresh_page() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_first_view_shows_recorded_measurements_without_running_anything():
+    at = fresh_page()
+    subheaders = [s.value for s in at.subheader]
+    assert any(s.startswith("Recorded earlier on") and "cores" in s for s in subheaders), subheaders
+    assert not any(s.startswith("Measured here") for s in subheaders)
+    # The recorded table of the default layer has the three kinds, both passes, and a median for each.
+    recorded = at.dataframe[1].value
+    assert {"Standard Conv2D", "SeparableConv2D", "DepthwiseConv2D + 1x1 Conv2D"} <= set(recorded["layer"])
+    assert set(recorded["pass"]) == {"forward", "forward + backward"}
+    assert recorded["median ms"].notna().all()
+    assert any("GPU: none recorded" in c.value for c in at.caption)
+
+
+def test_counting_table_follows_the_widgets_and_the_url():
+    at = fresh_page()
+    at.number_input(key="cout").set_value(128).run()
+    table = at.dataframe[0].value.set_index("layer")
+    # Conv2D, "same": 8 images x 32*32 positions x 3*3*64 weights x 128 filters
+    assert table.loc["Standard Conv2D", "multiply-adds (M)"] == pytest.approx(8 * 1024 * 9 * 64 * 128 / 1e6, abs=0.01)
+    # SeparableConv2D: 3*3*64 + 64 + 64*128 + 128 params (Keras: no depthwise bias)
+    assert table.loc["SeparableConv2D", "params"] == 576 + 8192 + 128
+    assert at.query_params["cout"] in ("128", ["128"])
+    assert not at.exception
+
+
+def test_a_layer_too_large_for_a_click_is_explained_and_not_measured():
+    at = fresh_page()
+    at.select_slider(key="size").set_value(224)
+    at.number_input(key="batch").set_value(64).run()
+    assert any("Lower the batch" in e.value for e in at.error)
+    assert at.button(key="measure").disabled
+    # Counting still works: nothing is lost.
+    assert len(at.dataframe[0].value) == 3
+
+
+def test_a_link_with_settings_restores_them():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["k"] = "5"
+    at.query_params["cin"] = "32"
+    at.run()
+    assert at.select_slider(key="k").value == 5 and at.number_input(key="cin").value == 32
+    assert not at.exception
+
+
+@pytest.mark.slow
+def test_measure_a_tiny_layer_shows_a_table():
+    at = fresh_page()
+    at.select_slider(key="size").set_value(4)
+    at.number_input(key="cin").set_value(2)
+    at.number_input(key="cout").set_value(4)
+    at.number_input(key="batch").set_value(1)
+    at.slider(key="repeats").set_value(3).run()
+    at.button(key="measure").click().run(timeout=180)
+    assert not at.exception, at.exception
+    assert any(s.value.startswith("Measured here") for s in at.subheader)
+    measured = at.dataframe[1].value
+    assert len(measured) == 6
+    assert (measured["median ms"] > 0).all() and (measured["samples"] >= 3).all()
+    # The speed ratio sits beside the multiply-add ratio for both separable kinds and both passes.
+    assert measured["x faster"].notna().sum() == 4 and measured["x fewer multiply-adds"].notna().sum() == 4
+
+
+def test_first_view_does_not_import_tensorflow():
+    code = ("import sys\nfrom streamlit.testing.v1 import AppTest\n"
+            f"at = AppTest.from_file({PAGE!r}, default_timeout=60)\nat.run()\n"
+            "assert not at.exception, at.exception\nprint('tensorflow' in sys.modules, 'keras' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split()[-2:] == ["False", "False"]
