@@ -6,10 +6,25 @@ The engine (`dsconv`) never imports Streamlit; this package is the thin layer be
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Sequence
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+ROOT = Path(__file__).resolve().parents[1]
+# The app's pages in teaching order: (file relative to app.py, label, icon). A page whose file is
+# not there is left out of the navigation.
+PAGES = (
+    ("app.py", "Home", "🏠"),
+    ("pages/1_Parameter_lab.py", "Parameter lab", "🧮"),
+    ("pages/2_Sliding_kernels.py", "Sliding kernels", "🎞️"),
+    ("pages/3_Training_arena.py", "Training arena", "🏋️"),
+    ("pages/4_Filters_on_your_image.py", "Filters on your image", "🖼️"),
+    ("pages/5_Speed_lab.py", "Speed lab", "⏱️"),
+    ("pages/6_Quiz.py", "Quiz", "❓"),
+)
 
 PRESENT_KEY = "present"  # URL and widget key of projector mode
 _WRITTEN_PREFIX = "_url_written:"
@@ -140,9 +155,21 @@ html { font-size: 20px; }
 """
 
 
+def navigation() -> None:
+    """The sidebar's page list, with readable names (Streamlit's own would call the home page "app")."""
+    try:
+        for source, label, icon in PAGES:
+            if (ROOT / source).exists():
+                st.sidebar.page_link(source, label=label, icon=icon)
+    except StreamlitAPIException:
+        pass  # a page run on its own (as in AppTest) has no other pages to link to
+    st.sidebar.divider()
+
+
 def page_setup(title: str, icon: str) -> None:
-    """Configure the page and offer projector mode (also settable with ?present=1 in the URL)."""
+    """Configure the page, draw the navigation and offer projector mode (also ?present=1 in the URL)."""
     st.set_page_config(page_title=f"{title} · dsconv", page_icon=icon, layout="wide")
+    navigation()
     if PRESENT_KEY not in st.session_state:
         st.session_state[PRESENT_KEY] = st.query_params.get(PRESENT_KEY) in ("1", "true")
     st.toggle(

@@ -69,17 +69,42 @@ def streamlit_server(timeout: float = 90):
             process.kill()
 
 
-def wait_until_idle(page, timeout_ms: int = 90_000) -> None:
-    """Wait for the app to render and for the script run to finish (the status widget goes away)."""
+BUSY_SCRIPT = """() => {
+  const running = document.querySelector('[data-testid="stStatusWidget"]');
+  const skeleton = document.querySelector('[data-testid="stSkeleton"]');
+  const stale = document.querySelector('[data-stale="true"]');
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  const unrendered = charts.filter(c => !c.querySelector('.main-svg')).length;
+  return Boolean(running || skeleton || stale || unrendered);
+}"""
+
+
+def wait_until_idle(page, timeout_ms: int = 120_000, quiet_ms: int = 1500) -> None:
+    """Wait until the script run is over and everything is drawn: no running indicator, no skeleton,
+    no stale element, every Plotly chart rendered, all of it for `quiet_ms` in a row."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_selector('[data-testid="stMain"] [data-testid="stMarkdownContainer"]', timeout=timeout_ms)
     deadline = time.time() + timeout_ms / 1000
+    quiet_since = None
     while time.time() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]')
-        if running.count() == 0 or not running.first.is_visible():
-            # Settle: a rerun may start right after the first run (query params, session state).
-            page.wait_for_timeout(700)
-            if page.locator('[data-testid="stStatusWidget"]').count() == 0:
-                return
-        page.wait_for_timeout(250)
+        if page.evaluate(BUSY_SCRIPT):
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.time()
+        elif (time.time() - quiet_since) * 1000 >= quiet_ms:
+            return
+        page.wait_for_timeout(200)
     raise TimeoutError("the page kept running")
+
+
+def full_screenshot(page, path) -> None:
+    """Screenshot the whole page: Streamlit scrolls inside its own container, so grow the viewport to fit."""
+    height = page.evaluate("""() => {
+      const main = document.querySelector('[data-testid="stMain"]') || document.body;
+      const sidebar = document.querySelector('[data-testid="stSidebarContent"]');
+      return Math.max(main.scrollHeight, sidebar ? sidebar.scrollHeight : 0);
+    }""")
+    width = page.viewport_size["width"]
+    page.set_viewport_size({"width": width, "height": min(int(height) + 80, 16000)})
+    wait_until_idle(page)
+    page.screenshot(path=str(path), full_page=True)

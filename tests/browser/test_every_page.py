@@ -3,7 +3,7 @@ the page's title is shown, and a full-page screenshot is saved under artifacts/s
 
 import pytest
 
-from harness import ROOT, SCREENSHOTS, streamlit_server, wait_until_idle
+from harness import ROOT, SCREENSHOTS, full_screenshot, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +27,6 @@ def test_page_opens_by_url_on_a_fresh_server(page, path, source, phrase):
         page.goto(f"{url}/{path}")
         wait_until_idle(page)
         name = source.split("/")[-1].removesuffix(".py")
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        full_screenshot(page, SCREENSHOTS / f"{name}.png")
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.get_by_role("heading", name=phrase).first.is_visible() or page.get_by_text(phrase).first.is_visible()
