@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from dsconv.figures_sliding import (CHANNEL_COLOURS, DIVERGING, PrebuiltFigure, _play_controls, channel_name, output_labels,
-                                    steps_done)
+from dsconv.figures_sliding import output_labels, steps_done
+from dsconv.figures_sliding_parts import CHANNEL_COLOURS, DIVERGING, PrebuiltFigure, channel_name, play_controls
 from dsconv.sliding_frames import Timeline
 
 MAX_VOLUME_FRAMES = 40  # the filled cells are re-sent every frame; 40 keeps a 16 x 16 layer under 1 MB
@@ -110,12 +110,12 @@ def volume_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     for x0, volume, title in zip(offsets, volumes, titles):
         annotations.append({"x": x0 + volume.shape[1] / 2, "y": 0, "z": 2.0, "text": f"<b>{title}</b>",
                             "showarrow": False, "font": {"size": 15 * scale, "color": "#111827"}})
-    menus, sliders = _play_controls(names, labels, scale)
+    menus, sliders = play_controls(names, labels, scale)
     axis = {"visible": False, "showspikes": False}
     layout = {
         "height": int(560 * scale), "margin": {"l": 0, "r": 0, "t": int(70 * scale), "b": int(80 * scale)},
         "paper_bgcolor": "#ffffff", "showlegend": False, "updatemenus": menus, "sliders": sliders,
-        "title": {"text": frames[0]["layout"]["title"]["text"], "x": 0.0, "xanchor": "left",
+        "title": {"text": frames[0]["layout"]["title"]["text"], "x": 0.0, "xanchor": "left", "xref": "paper",
                   "font": {"size": 15 * scale}},
         "scene": {"xaxis": axis, "yaxis": axis, "zaxis": axis, "aspectmode": "manual", "annotations": annotations,
                   "aspectratio": _aspect(span + 1, (max(v.shape[2] for v in volumes) - 1) * SPACING + 1.2,

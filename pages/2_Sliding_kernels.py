@@ -1,0 +1,242 @@
+"""Sliding kernels: watch standard, depthwise, pointwise, separable and grouped convolutions work, step by step."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from dsconv.arithmetic import LayerConfigError, mobilenet_ratio
+from dsconv.figures_sliding import sliding_figure
+from dsconv.figures_volume import MAX_VOLUME_FRAMES, volume_figure
+from dsconv.images import ImageError, load_image
+from dsconv.kernels import PRESET_LABELS, PRESETS
+from dsconv.samples import SAMPLE_LABELS, SAMPLES, sample_image, shrink_to_square
+from dsconv.sliding import MODE_LABELS, MODES, SlidingConfig, build_layer
+from dsconv.sliding_frames import build_timeline
+from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
+                              show_error, show_warnings, write_to_url)
+
+UPLOAD = "upload"
+PARAMS = [
+    Param("sl_mode", "standard", choices=MODES),
+    Param("sl_sample", "shape", choices=SAMPLES + (UPLOAD,)),
+    Param("sl_size", 8, low=4, high=16),
+    Param("sl_preset", "sobel", choices=PRESETS),
+    Param("sl_seed", 0, low=0, high=9999),
+    Param("sl_k", 3, low=1, high=5),
+    Param("sl_stride", 1, low=1, high=3),
+    Param("sl_pad", "valid", choices=("valid", "same")),
+    Param("sl_dil", 1, low=1, high=3),
+    Param("sl_cout", 4, low=1, high=8),
+    Param("sl_dm", 1, low=1, high=3),
+    Param("sl_groups", 1, choices=(1, 2, 3)),
+    Param("sl_watch", 1, low=1, high=8),
+]
+
+WHAT_TO_WATCH = {
+    "standard": "Each filter is a k x k x 3 block. At every position it multiplies every number under it, in all "
+                "three channels at once, and adds the products into **one** number. N filters give N output maps.",
+    "depthwise": "Each channel gets its own k x k kernel. The kernel slides over the **height and width** of its "
+                 "own channel (the channel is not a direction it moves in) and writes its own output map: R, G and B "
+                 "are never added together. With depth multiplier m, each channel has m kernels and m maps.",
+    "pointwise": "A 1 x 1 kernel looks at one pixel through all the channels: one weight per channel, so each filter "
+                 "mixes R, G and B into one number. It sees no neighbours; it only mixes colours.",
+    "separable": "Two steps in one timeline: first the depthwise step (each channel filtered on its own, in space), "
+                 "then the pointwise step (1 x 1 filters mix those maps into N outputs).",
+    "grouped": "The channels are split into g groups and each filter reads only its own group. g = 1 is a "
+               "standard convolution; g = 3 (one channel per group) is a depthwise convolution.",
+}
+
+
+def input_controls() -> np.ndarray:
+    """The picture to convolve, size x size x 3 (0-255), from a sample or an uploaded file."""
+    with st.sidebar:
+        st.header("Picture")
+        source = st.selectbox("Picture", SAMPLES + (UPLOAD,), key="sl_sample",
+                              format_func=lambda s: SAMPLE_LABELS.get(s, "Your own picture (upload)"))
+        size = st.slider("Size in pixels (size x size)", 4, 16, key="sl_size",
+                         help="Small pictures keep every number readable; 16 x 16 has 256 positions per map.")
+        upload = st.file_uploader("Picture file", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
+                                  key="sl_upload", disabled=source != UPLOAD,
+                                  help="Shrunk to the size above (centre square). It stays on the server only "
+                                       "while this page is open.")
+    if source != UPLOAD:
+        return sample_image(source, size)
+    if upload is None:
+        st.info("Choose a picture file in the sidebar. Until then the page uses the shape sample.", icon="🖼️")
+        return sample_image("shape", size)
+    try:
+        return shrunk_upload(upload.getvalue(), size)
+    except ImageError as exc:
+        show_error(exc)
+        st.caption("The page uses the shape sample until the picture can be read.")
+        return sample_image("shape", size)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def shrunk_upload(data: bytes, size: int) -> np.ndarray:
+    """An uploaded file as a size x size x 3 array (ImageError, a ValueError, for a bad file)."""
+    return shrink_to_square(load_image(data, max_side=512), size)
+
+
+def kernel_controls() -> tuple[str, int]:
+    """The kernel preset and the seed for random weights."""
+    with st.sidebar:
+        st.header("Kernel weights")
+        preset = st.selectbox("Preset", PRESETS, key="sl_preset", format_func=PRESET_LABELS.get,
+                              help="Even sizes centre the pattern on the upper-left of the middle four cells; "
+                                   "at size 1 identity, blur and sharpen become the weight 1 and Sobel becomes 0.")
+        seed = st.number_input("Seed (random weights)", 0, 9999, step=1, key="sl_seed",
+                               disabled=preset != "random")
+    return preset, int(seed)
+
+
+def layer_controls() -> tuple[SlidingConfig, int]:
+    """The layer to animate and the filter to watch (from 0)."""
+    with st.sidebar:
+        st.header("Layer")
+        mode = st.radio("Kind of convolution", MODES, key="sl_mode", format_func=MODE_LABELS.get)
+        spatial = mode != "pointwise"
+        kernel = st.slider("Kernel size k", 1, 5, key="sl_k", disabled=not spatial,
+                           help="Pointwise kernels are always 1 x 1.")
+        strides = st.slider("Strides", 1, 3, key="sl_stride")
+        padding = st.radio("Padding", ("valid", "same"), key="sl_pad", horizontal=True,
+                           help='"same" adds zeros around the picture (the odd extra one at the bottom/right, '
+                                'as TensorFlow does) so that the output is ceil(size / strides) wide.')
+        dilation = st.slider("Dilation", 1, 3, key="sl_dil", disabled=not spatial,
+                             help="Gaps between the cells a kernel reads; Keras allows it only with strides 1.")
+        out_channels = st.slider("Output channels N", 1, 8, key="sl_cout", disabled=mode == "depthwise",
+                                 help="Filters of standard, grouped and pointwise layers; the pointwise step of "
+                                      "separable.")
+        multiplier = st.slider("Depth multiplier m", 1, 3, key="sl_dm",
+                               disabled=mode not in ("depthwise", "separable"),
+                               help="Kernels per input channel (Keras's depth_multiplier).")
+        groups = st.select_slider("Groups g", (1, 2, 3), key="sl_groups", disabled=mode != "grouped",
+                                  help="1 = standard, 3 = one channel per group (depthwise). "
+                                       "2 cannot split 3 channels evenly.")
+        watch = st.slider("Filter (or depthwise kernel copy) to watch", 1, 8, key="sl_watch",
+                          help="Which filter's products the animation shows; all output maps fill in anyway.")
+    config = SlidingConfig(mode=mode, kernel_size=int(kernel) if spatial else 1, strides=int(strides),
+                           padding=padding, dilation_rate=int(dilation) if spatial else 1,
+                           out_channels=int(out_channels), depth_multiplier=int(multiplier), groups=int(groups))
+    return config, int(watch) - 1
+
+
+@st.cache_resource(max_entries=8, show_spinner="Computing every step...")
+def animation(image: np.ndarray, config: SlidingConfig, preset: str, seed: int, watch: int, scale: float):
+    """The timeline and both figures (shared, read-only: st.plotly_chart only reads them)."""
+    timeline = build_timeline(build_layer(image, config, preset, seed), watch)
+    return timeline, sliding_figure(timeline, scale), volume_figure(timeline, scale)
+
+
+def shape_text(shape) -> str:
+    return " x ".join(map(str, shape))
+
+
+def explain_error(config: SlidingConfig, exc: ValueError) -> None:
+    """The sentence that says what to change, plus why for the RGB-specific cases."""
+    show_error(exc)
+    if config.mode == "grouped" and config.groups == 2:
+        st.info("An RGB picture has 3 channels, and 3 cannot be split into 2 equal groups (1.5 channels each). "
+                "Pick 1 group (a standard convolution) or 3 groups (one channel each: depthwise).")
+    elif config.mode == "grouped" and config.groups == 3:
+        st.info("With 3 groups every group needs the same number of filters, so N must be 3 or 6.")
+    st.caption("Nothing is animated until the layer is possible.")
+
+
+def numbers_section(timeline, config: SlidingConfig) -> None:
+    """This mode against a standard convolution of the same shape, from dsconv.arithmetic."""
+    layer = timeline.layer
+    cost, standard = layer.cost, layer.standard_cost
+    st.subheader("The numbers")
+    rows = [{"Layer": MODE_LABELS[config.mode], "Weights (+ bias)": f"{cost.params:,}",
+             "Multiply-adds": f"{cost.multiply_adds:,}", "Output shape": shape_text(cost.output_shape)}]
+    if config.mode != "standard":
+        rows.append({"Layer": "Standard convolution, same shapes", "Weights (+ bias)": f"{standard.params:,}",
+                     "Multiply-adds": f"{standard.multiply_adds:,}", "Output shape": shape_text(standard.output_shape)})
+    if len(cost.stages) > 1:
+        for stage in cost.stages:
+            rows.insert(1, {"Layer": f"  of which the {stage.name} step", "Weights (+ bias)": f"{stage.params:,}",
+                            "Multiply-adds": f"{stage.multiply_adds:,}", "Output shape": shape_text(stage.output_shape)})
+    st.table(rows)
+    ratio = standard.multiply_adds / cost.multiply_adds
+    if config.mode == "standard":
+        comparison = "this is the standard convolution itself; pick another kind to compare"
+    elif config.mode == "grouped" and config.groups == 1:
+        comparison = "one group is a standard convolution, so the work is the same"
+    else:
+        comparison = f"the standard convolution does {ratio:.2f} times the work"
+    st.markdown(f"**Multiply-adds: {cost.multiply_adds:,} ({config.mode}) vs {standard.multiply_adds:,} "
+                f"(standard)**: {comparison}. The counter in the animation ends at exactly "
+                f"{timeline.frames[-1].multiply_adds:,}. Output shape {shape_text(cost.output_shape)}.")
+    if config.mode == "separable":
+        n, k = cost.output_shape[2], config.kernel_size
+        st.markdown(f"MobileNet's rule of thumb 1/N + 1/k² = 1/{n} + 1/{k * k} = {mobilenet_ratio(n, k):.3f}; "
+                    f"here it is {cost.multiply_adds / standard.multiply_adds:.3f} (the depth multiplier is "
+                    f"{config.depth_multiplier}).")
+    st.caption("One multiply-add per weight per output position, padding zeros included (FLOPs = 2 x multiply-adds). "
+               "The animation leaves out the bias: it adds one number after the sum and costs no multiply-add. "
+               "Weights include the bias, as Keras counts them (SeparableConv2D has no depthwise bias).")
+
+
+def main() -> None:
+    page_setup("Sliding kernels", "🎞️")
+    st.title("Sliding kernels")
+    st.markdown(
+        "A convolution slides a small grid of weights, the kernel, over a picture. At each position it "
+        "multiplies the pixels under the kernel by the weights and adds the products up: that sum is one "
+        "pixel of the output. The kinds of convolution differ in **which channels** one kernel reads. "
+        "Pick a kind in the sidebar, press play, and watch the red, green and blue channels being read.")
+    show_warnings(restore_from_url(PARAMS))
+    seed_defaults(PARAMS)
+    image = input_controls()
+    preset, seed = kernel_controls()
+    config, watch = layer_controls()
+    write_to_url(PARAMS)
+    share_link(PARAMS)
+
+    try:
+        timeline, figure, volume = animation(image, config, preset, seed, watch, figure_scale())
+    except (LayerConfigError, ValueError) as exc:
+        explain_error(config, exc)
+        return
+    layer = timeline.layer
+    picture, text = st.columns([1, 4])
+    picture.image(np.kron(image, np.ones((160 // image.shape[0], 160 // image.shape[0], 1))).astype(np.uint8),
+                  caption=f"The picture, {image.shape[0]} x {image.shape[1]} pixels")
+    with text:
+        st.markdown(f"**{MODE_LABELS[config.mode]}**: input {shape_text(image.shape)} → output "
+                    f"**{shape_text(layer.output.shape)}**. {WHAT_TO_WATCH[config.mode]}")
+        watched = timeline.frames[0].watched
+        if config.mode not in ("depthwise", "separable") and watch >= layer.stages[-1].output.shape[2]:
+            st.caption(f"There are only {layer.stages[-1].output.shape[2]} filters, so the animation watches "
+                       f"filter {watched[0] + 1}.")
+        if timeline.positions_per_frame > 1:
+            st.caption(f"This layer has {timeline.total_positions} steps; to keep the page light each frame "
+                       f"jumps {timeline.positions_per_frame} steps (the counter still counts every one).")
+    st.plotly_chart(figure, key="sl_chart", config={"displayModeBar": False, "scrollZoom": False})
+    st.caption("Play, pause and the slider run in your browser. The black outline is the window the watched "
+               "kernel reads; the orange box is the cell its sum is written to; grey cells are not computed yet.")
+
+    st.subheader("The same layer in 3-D")
+    st.markdown("Tensors are boxes: height x width x channels. The orange box is the kernel volume where it is "
+                "now: a standard kernel reaches through all channels, a depthwise kernel is one slab per channel, "
+                "a pointwise kernel is a 1 x 1 column.")
+    st.plotly_chart(volume, key="sl_volume", config={"displayModeBar": False})
+    st.caption(f"Drag to turn the boxes. This view has its own play button and at most {MAX_VOLUME_FRAMES} "
+               "frames, so it jumps several steps at a time.")
+
+    numbers_section(timeline, config)
+    st.subheader("Why it matters")
+    st.markdown(
+        "A standard kernel does two jobs at once: it looks at neighbours (space) and it mixes channels. "
+        "A depthwise separable convolution splits those jobs: the depthwise step handles space, one channel "
+        "at a time, and the 1 x 1 pointwise step mixes channels. That is what makes MobileNet and Xception "
+        "cheap: roughly 1/N + 1/k² of the work. In the tutorial's first layer (3 x 3 kernel, 3 → 64 channels) "
+        "that is 286 or 283 weights instead of 1,792.\n\n"
+        "A common mistake, made by the tutorial this app grew from, is to say a depthwise convolution works "
+        "along one spatial dimension, the channel. A channel is not a spatial dimension: as the animation shows, "
+        "a depthwise kernel slides over height **and** width; what it does not do is look at other channels.")
+
+
+main()
