@@ -34,6 +34,12 @@ def example_costs() -> dict:
     return {kind: layer_cost(kind, **EXAMPLE) for kind in ("standard", "separable", "depthwise_pointwise")}
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def example_picture(scale: float):
+    """The idea picture, built once per server (about 300 shapes and labels to validate) and only read after."""
+    return idea_figure(**EXAMPLE, scale=scale)
+
+
 def key_numbers() -> None:
     costs = example_costs()
     standard, separable, pair = costs["standard"], costs["separable"], costs["depthwise_pointwise"]
@@ -100,7 +106,7 @@ st.markdown(
     "app shows what that means, what it saves in parameters and arithmetic, and what it really costs when you "
     "train and run it. Every number is computed by the app and checked against Keras.")
 st.subheader("The idea in one picture")
-st.plotly_chart(idea_figure(**EXAMPLE, scale=figure_scale()), key="home_idea", config={"displayModeBar": False}, theme=None)
+st.plotly_chart(example_picture(figure_scale()), key="home_idea", config={"displayModeBar": False}, theme=None)
 st.caption("Boxes are tensors (height x width x channels; red, green and blue are the three input channels, and "
            "more channels are drawn deeper). The small shapes under the arrows are the kernels each step learns.")
 key_numbers()

@@ -11,6 +11,7 @@ from dsconv.network import CONV_KIND_LABELS, CONV_KINDS, NetworkConfig, network_
 from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
                               show_error, show_warnings, write_to_url)
 
+TABS = ("Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code")
 PARAMS = [
     Param("lab_h", 32, low=1, high=1024), Param("lab_w", 32, low=1, high=1024),
     Param("lab_cin", 3, low=1, high=4096), Param("lab_cout", 64, low=1, high=4096),
@@ -20,7 +21,7 @@ PARAMS = [
     Param("lab_flops", False), Param("lab_code_kind", "separable", choices=KINDS),
     Param("net_kind", "separable", choices=CONV_KINDS), Param("net_blocks", 3, low=1, high=5),
     Param("net_filters", 64, choices=(8, 16, 32, 64, 128)), Param("net_k", 3, low=1, high=7),
-    Param("net_alpha", 1.0, choices=(0.25, 0.5, 0.75, 1.0, 1.5, 2.0)),
+    Param("net_alpha", 1.0, choices=(0.25, 0.5, 0.75, 1.0, 1.5, 2.0)), Param("lab_tab", TABS[0], choices=TABS),
 ]
 SHORT = {"standard": "standard", "grouped": "grouped", "depthwise": "depthwise", "pointwise": "pointwise",
          "separable": "separable", "depthwise_pointwise": "depthwise + pointwise"}
@@ -74,6 +75,13 @@ def network(config: NetworkConfig) -> tuple:
     return summary, figures_cost.network_parts(summary)
 
 
+# Figures are cached as shared objects (st.cache_resource): st.plotly_chart only reads them, and unpickling
+# a Plotly figure from st.cache_data would validate it all over again, which is what caching should save.
+cost_figure = st.cache_resource(max_entries=128, show_spinner=False)(figures_cost.cost_figure)
+ratio_figure = st.cache_resource(max_entries=128, show_spinner=False)(figures_cost.ratio_figure)
+share_figure = st.cache_resource(max_entries=32, show_spinner=False)(figures_cost.network_share_figure)
+
+
 def kib(n_bytes: int) -> str:
     return f"{n_bytes / 1024:,.1f} KiB" if n_bytes < 1024**2 * 10 else f"{n_bytes / 1024**2:,.1f} MiB"
 
@@ -114,7 +122,7 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
                "hidden depthwise output of a two-step layer included; input and weights not included.")
     valid = [kind for kind, cost in costs.items() if not isinstance(cost, str)]
     if valid:
-        fig = figures_cost.cost_figure(
+        fig = cost_figure(
             valid, [costs[k].params for k in valid],
             [costs[k].flops if use_flops else costs[k].multiply_adds for k in valid],
             [costs[k].activation_bytes / 1024 for k in valid], count_name, figure_scale())
@@ -134,7 +142,8 @@ def latex_number(n: float) -> str:
 def ratio_section(settings: dict, costs: dict) -> None:
     standard, separable = costs["standard"], costs["separable"]
     if isinstance(standard, str) or isinstance(separable, str):
-        st.info("The ratio needs a valid standard and separable layer; fix the setting named in the error above.")
+        st.info("The ratio needs a valid standard and a valid separable layer for these settings.")
+        show_kind_errors({kind: costs[kind] for kind in ("standard", "separable")})
         return
     k, c, n, m = settings["kernel_size"], settings["in_channels"], settings["out_channels"], \
         settings["depth_multiplier"]
@@ -167,7 +176,7 @@ def ratio_section(settings: dict, costs: dict) -> None:
                                f"{m} x (1/N + 1/k²). ")
         + "For the tutorial's 3 → 64 layer the saving is 1,792 / 286 = 6.3x, not \"less than 6 times\".")
     kernels = sorted({3, 5, 7, k})
-    st.plotly_chart(figures_cost.ratio_figure(c, kernels, n, k, settings["use_bias"], max(512, n), figure_scale()),
+    st.plotly_chart(ratio_figure(c, kernels, n, k, settings["use_bias"], max(512, n), figure_scale()),
                     key="lab_ratio_chart", config={"displayModeBar": False}, theme=None)
     st.caption("Past a few dozen output channels the 1/k² term dominates: a 3 x 3 separable layer "
                "can never get much below 1/9 of the standard cost, however wide it is.")
@@ -234,7 +243,7 @@ def network_section(scale: float) -> None:
     cols[2].metric("Fewer multiply-adds than standard",
                    f"{standard.total_multiply_adds / summary.total_multiply_adds:.2f}x")
     st.table(rows, hide_index=True)
-    st.plotly_chart(figures_cost.network_share_figure(parts, scale), key="net_share_chart",
+    st.plotly_chart(share_figure(parts, scale), key="net_share_chart",
                     config={"displayModeBar": False}, theme=None)
     pointwise_params = sum(p.params.get("pointwise", 0) for p in parts)
     pointwise_macs = sum(p.multiply_adds.get("pointwise", 0) for p in parts)
@@ -269,22 +278,30 @@ st.markdown("Set up one convolution layer in the sidebar and compare what every 
             "layer's shape and can be checked against real Keras layers below.")
 show_warnings(restore_from_url(PARAMS))
 seed_defaults(PARAMS)
+for param in PARAMS:  # keep the settings of widgets in closed tabs (Streamlit forgets unrendered widgets)
+    st.session_state[param.key] = st.session_state[param.key]
 settings = lab_controls()
 use_flops = st.toggle("Count FLOPs instead of multiply-adds (1 multiply-add = 2 FLOPs)", key="lab_flops")
 write_to_url(PARAMS)
 share_link(PARAMS)
 costs = all_costs(settings)
-tabs = st.tabs(["Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code"])
-with tabs[0]:
-    compare_section(settings, costs, use_flops)
-with tabs[1]:
-    ratio_section(settings, costs)
-with tabs[2]:
-    keras_section(settings, costs)
-with tabs[3]:
-    network_section(figure_scale())
-with tabs[4]:
-    code_section(settings, costs)
+# Only the open tab runs (on_change="rerun"): a slider change re-runs one section, not five.
+tabs = dict(zip(TABS, st.tabs(TABS, key="lab_tab", on_change="rerun")))
+with tabs["Compare the kinds"]:
+    if tabs["Compare the kinds"].open:
+        compare_section(settings, costs, use_flops)
+with tabs["Separable vs standard"]:
+    if tabs["Separable vs standard"].open:
+        ratio_section(settings, costs)
+with tabs["Check with Keras"]:
+    if tabs["Check with Keras"].open:
+        keras_section(settings, costs)
+with tabs["Whole network"]:
+    if tabs["Whole network"].open:
+        network_section(figure_scale())
+with tabs["Code"]:
+    if tabs["Code"].open:
+        code_section(settings, costs)
 st.subheader("Why it matters")
 st.markdown("A separable layer needs roughly 1/N + 1/k² of a standard layer's parameters and multiply-adds, "
             "which is how MobileNet and Xception fit on phones. Fewer multiply-adds is not the same as faster, "

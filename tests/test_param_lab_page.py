@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "1_Parameter_lab.py")
+TABS = ("Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code")
 
 
 def open_page(**query: str) -> AppTest:
@@ -47,7 +48,7 @@ def test_defaults_show_the_tutorials_numbers():
     # float32, per image: a separable layer writes its 30x30x3 depthwise output and its 30x30x64 output.
     assert table["SeparableConv2D"]["Activation memory"] == f"{4 * (30 * 30 * 3 + 30 * 30 * 64) / 1024:,.1f} KiB"
     assert at.error == []
-    assert len(at.get("plotly_chart")) >= 2  # the cost bars and the ratio chart at least
+    assert len(at.get("plotly_chart")) == 1  # the cost bars; closed tabs do not run
 
 
 def test_slider_change_updates_the_numbers_and_the_url():
@@ -112,6 +113,12 @@ def test_bad_or_extreme_settings_never_show_a_traceback(query, sentence):
     else:
         assert errors == ""
     assert len(at.table) >= 1  # the comparison table still shows
+    for tab in TABS[1:]:
+        if tab == "Check with Keras":
+            continue  # pressing it imports TensorFlow: covered by the slow test below
+        at.session_state["lab_tab"] = tab
+        at.run()
+        no_traceback(at)
 
 
 def test_a_link_restores_the_settings_and_a_broken_one_is_ignored():
@@ -133,7 +140,7 @@ def test_a_link_restores_the_settings_and_a_broken_one_is_ignored():
 
 
 def test_ratio_formulas_show_the_users_numbers():
-    at = open_page()
+    at = open_page(lab_tab="Separable vs standard")
     latex = " ".join(block.value for block in at.latex)
     assert "{64}" in latex and "3^2" in latex
     assert "197{,}100" in latex and "1{,}555{,}200" in latex  # separable and standard multiply-adds
@@ -145,7 +152,7 @@ def test_ratio_formulas_show_the_users_numbers():
 
 
 def test_network_tab_shows_the_tutorials_models():
-    at = open_page()
+    at = open_page(lab_tab="Whole network")
     network = at.table[-1].value
     total = network[network["Layer"] == "total"].iloc[0]
     assert total["Params"] == "174,821"
@@ -160,8 +167,24 @@ def test_network_tab_shows_the_tutorials_models():
     assert "1,186,378 vs 174,821" in captions and "152.8 M vs 18.3 M" in captions
 
 
+def test_closed_tabs_keep_their_settings():
+    at = open_page(lab_tab="Whole network")
+    at.selectbox(key="net_kind").set_value("mobilenet")
+    at.slider(key="net_blocks").set_value(2).run()
+    at.session_state["lab_tab"] = "Compare the kinds"
+    at.run()
+    assert cost_table(at)["Standard Conv2D"]["Params"] == "1,792"
+    at.session_state["lab_tab"] = "Whole network"
+    at.run()
+    no_traceback(at)
+    assert at.selectbox(key="net_kind").value == "mobilenet"
+    assert at.slider(key="net_blocks").value == 2
+    rows = at.table[-1].value["Layer"].tolist()
+    assert "block2_pool" in rows and "block3_conv1" not in rows
+
+
 def test_code_tab_follows_the_settings_and_refuses_invalid_kinds():
-    at = open_page(lab_cout="32")
+    at = open_page(lab_cout="32", lab_tab="Code")
     code = [c.value for c in at.code]
     assert any("layers.SeparableConv2D(" in c and "32," in c for c in code)
     assert any("nn.Conv2d(" in c and "groups=3" in c for c in code)
@@ -173,7 +196,7 @@ def test_code_tab_follows_the_settings_and_refuses_invalid_kinds():
 
 @pytest.mark.slow
 def test_keras_check_agrees_with_the_table():
-    at = open_page()
+    at = open_page(lab_tab="Check with Keras")
     at.default_timeout = 240
     at.button(key="lab_keras_check").click().run()
     no_traceback(at)
