@@ -1,0 +1,123 @@
+"""The Sliding kernels page under streamlit.testing's AppTest: change the settings, read what the page shows.
+
+Expected counts are worked out by hand here (one multiply-add per weight per output position):
+8 x 8 x 3 input, k = 3, valid -> 6 x 6 positions; standard N = 4: 36 * 27 * 4 = 3,888.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = "pages/2_Sliding_kernels.py"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def app():
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=90)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def page_text(at) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+
+
+def charts(at) -> int:
+    return len(at.get("plotly_chart"))
+
+
+def test_default_page_shows_the_standard_layer(app):
+    text = page_text(app)
+    assert "input 8 x 8 x 3 → output **6 x 6 x 4**" in text
+    assert "Multiply-adds: 3,888 (standard)" in text
+    assert "ends at exactly 3,888" in text
+    assert "one spatial dimension" in text and "height **and** width" in text  # the tutorial's mistake 1, fixed
+    assert charts(app) == 2
+    assert not app.error
+
+
+def test_depthwise_mode_counts_one_channel_per_kernel(app):
+    app.radio(key="sl_mode").set_value("depthwise").run()
+    text = page_text(app)
+    # depthwise: 36 positions x 9 weights x 3 channels; a standard conv to 6 x 6 x 3: 36 x 27 x 3
+    assert "Multiply-adds: 972 (depthwise) vs 2,916 (standard)" in text
+    assert "output **6 x 6 x 3**" in text
+    app.slider(key="sl_dm").set_value(2).run()
+    assert "Multiply-adds: 1,944 (depthwise) vs 5,832 (standard)" in page_text(app)
+    assert charts(app) == 2
+
+
+def test_separable_with_larger_kernel_and_same_padding(app):
+    app.radio(key="sl_mode").set_value("separable").run()
+    app.slider(key="sl_k").set_value(5)
+    app.radio(key="sl_pad").set_value("same").run()
+    text = page_text(app)
+    # 64 positions: depthwise 64 x 25 x 3 = 4,800, pointwise 64 x 3 x 4 = 768; standard 64 x 75 x 4 = 19,200
+    assert "Multiply-adds: 5,568 (separable) vs 19,200 (standard)" in text
+    assert "output **8 x 8 x 4**" in text
+    assert "1/4 + 1/25" in text
+    assert not app.exception and charts(app) == 2
+
+
+def test_pointwise_and_kernel_size_ignored(app):
+    app.radio(key="sl_mode").set_value("pointwise").run()
+    assert app.slider(key="sl_k").disabled
+    text = page_text(app)
+    assert "Multiply-adds: 768 (pointwise) vs 768 (standard)" in text  # 64 positions x 3 x 4, a 1x1 standard
+    assert "output **8 x 8 x 4**" in text
+
+
+def test_strides_with_dilation_show_one_sentence_and_no_chart(app):
+    app.slider(key="sl_stride").set_value(2)
+    app.slider(key="sl_dil").set_value(2).run()
+    assert not app.exception
+    assert len(app.error) == 1 and "Set strides to 1 or dilation_rate to 1" in app.error[0].value
+    assert charts(app) == 0
+    assert "Multiply-adds:" not in page_text(app)
+
+
+def test_two_groups_cannot_split_three_channels(app):
+    app.radio(key="sl_mode").set_value("grouped").run()
+    app.select_slider(key="sl_groups").set_value(2).run()
+    assert len(app.error) == 1 and "divide both the input channels (3)" in app.error[0].value
+    assert any("1.5 channels" in info.value for info in app.info)
+    assert charts(app) == 0
+    app.select_slider(key="sl_groups").set_value(3)
+    app.slider(key="sl_cout").set_value(6).run()
+    assert not app.error and charts(app) == 2
+    # three groups of one channel = depthwise with 2 kernels per channel: 36 x 9 x 6; standard 36 x 27 x 6
+    assert "Multiply-adds: 1,944 (grouped) vs 5,832 (standard)" in page_text(app)
+
+
+def test_a_kernel_larger_than_the_picture_is_explained(app):
+    app.slider(key="sl_size").set_value(4)
+    app.slider(key="sl_k").set_value(5).run()
+    assert len(app.error) == 1 and "output would be empty" in app.error[0].value
+    assert charts(app) == 0
+
+
+def test_link_settings_are_restored():
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=90)
+    at.query_params["sl_mode"] = "depthwise"
+    at.query_params["sl_size"] = "6"
+    at.run()
+    assert not at.exception
+    # 6 x 6 input, k = 3 valid -> 4 x 4 positions x 27 weights
+    assert "Multiply-adds: 432 (depthwise)" in page_text(at)
+
+
+def test_page_imports_no_tensorflow():
+    code = ("import sys\nfrom streamlit.testing.v1 import AppTest\n"
+            f"at = AppTest.from_file({str(ROOT / PAGE)!r}, default_timeout=90).run()\n"
+            "assert not at.exception, at.exception\n"
+            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"
