@@ -48,13 +48,19 @@ def channels_to_rgb(values: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(np.asarray(values, np.float32) * 255), 0, 255).astype(np.uint8)
 
 
+def _number(value: float, decimals: int) -> str:
+    """A kernel weight as short text: 0.25, -1, 0.06; never '-0'."""
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
 def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1.0, decimals: int = 2) -> go.Figure:
     """k x k kernels side by side as heatmaps with their numbers written in (red positive, blue negative)."""
     extent = max(float(np.max(np.abs(k), initial=0.0)) for k in kernels) or 1.0
     fig = make_subplots(rows=1, cols=len(kernels), subplot_titles=titles, horizontal_spacing=0.04)
     for col, kernel in enumerate(kernels, 1):
         kernel = np.asarray(kernel, np.float64)
-        text = [[f"{v:.{decimals}f}".rstrip("0").rstrip(".") if v else "0" for v in row] for row in kernel]
+        text = [[_number(v, decimals) for v in row] for row in kernel]
         fig.add_trace(go.Heatmap(z=kernel, text=text, texttemplate="%{text}", colorscale=DIVERGING, zmin=-extent,
                                  zmax=extent, showscale=False, xgap=2, ygap=2,
                                  hovertemplate="row %{y}, column %{x}: %{z:.4f}<extra></extra>"), row=1, col=col)
@@ -96,8 +102,8 @@ def pointwise_figure(mix: np.ndarray, input_names: list[str], output_names: list
     annotate = outputs <= 12 if annotate is None else annotate
     extent = float(np.max(np.abs(mix), initial=0.0)) or 1.0
     fig = go.Figure(go.Heatmap(z=mix, x=output_names, y=input_names, colorscale=DIVERGING, zmin=-extent, zmax=extent,
-                               text=np.round(mix, 2) if annotate else None,
-                               texttemplate="%{text}" if annotate else None, xgap=1, ygap=1,
+                               text=[[_number(v, 2) for v in row] for row in mix] if annotate else None,
+                               texttemplate="%{text}" if annotate else None, xgap=1 if annotate else 0, ygap=1,
                                colorbar=dict(title="weight", thickness=12),
                                hovertemplate="from %{y} to output %{x}: %{z:.4f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", title="input channel c")
@@ -129,7 +135,7 @@ def feature_mosaic(maps: np.ndarray, channels: list[int] | np.ndarray, columns: 
 
 
 def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, title: str, columns: int = 8,
-                        scale: float = 1.0, signed: bool | None = None, pixel_height: int = 360) -> go.Figure:
+                        scale: float = 1.0, signed: bool | None = None, pixel_height: int = 440) -> go.Figure:
     """A grid of feature maps as one heatmap (grey for ReLU outputs, red-blue for signed ones); hover names the channel."""
     signed = is_signed(maps) if signed is None else signed
     columns = max(1, min(columns, len(channels)))
@@ -140,7 +146,7 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
     aspect = mosaic.shape[0] / mosaic.shape[1]
-    return _layout(fig, int(60 + pixel_height * min(1.6, max(0.25, aspect))), scale, title)
+    return _layout(fig, int(60 + pixel_height * min(1.2, max(0.25, aspect))), scale, title)
 
 
 def predictions_figure(predictions: list[tuple[str, float]], title: str, scale: float = 1.0,

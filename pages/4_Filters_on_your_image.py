@@ -323,7 +323,7 @@ def learned_section(picture: Image.Image) -> None:
         show_error(ValueError(f"The model could not be loaded: {exc}"))
         return
     pixels = to_model_input(picture)
-    st.image(Image.fromarray(pixels).resize((128, 128), Image.Resampling.NEAREST), width=128,
+    st.image(Image.fromarray(pixels).resize((160, 160), Image.Resampling.NEAREST), width=160,
              caption="What the models see: the centred square, shrunk to 32 x 32")
     titles = [f"{label} ({KIND_TITLES[row_kind(model, conv_rows(model)[0])]})" for label, (model, _) in
               zip(labels, models)]
@@ -343,9 +343,11 @@ def learned_section(picture: Image.Image) -> None:
     results = [feature_maps(model, pixels, row) for model, _ in models]
     for column, maps, title in zip(st.columns(len(models)), results, titles):
         channels = strongest_channels(maps.output, count)
+        column.markdown(f"**{title}**")
         column.plotly_chart(figs.feature_grid_figure(
-            maps.output, channels, f"{title}: {len(channels)} of {maps.output.shape[2]} maps, "
-            f"{maps.output.shape[0]} x {maps.output.shape[1]}", scale=figure_scale()), key=f"fil_maps_{title}")
+            maps.output, channels, f"{len(channels)} of {maps.output.shape[2]} maps, "
+            f"{maps.output.shape[0]} x {maps.output.shape[1]}, after {row}", scale=figure_scale()),
+            key=f"fil_maps_{title}")
     for column, maps, title in zip(st.columns(len(models)), results, titles):
         if maps.hidden is None:
             column.caption("A standard layer has no step in between: each map is made from all input channels at once.")

@@ -142,3 +142,41 @@ def test_bad_mixes_and_kernel_sizes_get_a_sentence():
         depthwise_kernel([KERNELS["Blur"], np.ones((5, 5), np.float32), KERNELS["Blur"]])
     with pytest.raises(FilterError, match="does not fit"):
         depthwise_conv(np.zeros((2, 2, 3), np.float32), np.zeros((3, 3, 3), np.float32), "valid")
+
+
+# --- the pictures of the filters page --------------------------------------------------------------
+
+
+def test_grey_maps_put_zero_at_mid_grey_when_signed():
+    from dsconv.figures_filters import map_to_grey
+
+    signed = np.array([[-2.0, 0.0, 2.0]], np.float32)
+    assert map_to_grey(signed).tolist() == [[0, 128, 255]]
+    picture = np.array([[0.0, 0.5, 1.0]], np.float32)  # a 0..1 picture keeps its brightness
+    assert map_to_grey(picture).tolist() == [[0, 128, 255]]
+
+
+def test_feature_mosaic_places_each_chosen_map_scaled_to_its_maximum():
+    from dsconv.figures_filters import feature_mosaic
+
+    maps = np.zeros((2, 3, 4), np.float32)
+    maps[..., 1] = 4.0
+    maps[0, 0, 3] = 2.0
+    maps[1, 2, 3] = 1.0
+    mosaic, labels = feature_mosaic(maps, [3, 1], columns=2, gap=1)
+    assert mosaic.shape == (2, 7)
+    np.testing.assert_allclose(mosaic[:, :3], [[1.0, 0, 0], [0, 0, 0.5]])  # channel 3, divided by 2
+    assert np.isnan(mosaic[:, 3]).all() and (labels[:, 3] == -1).all()
+    np.testing.assert_allclose(mosaic[:, 4:], 1.0)  # channel 1, divided by 4
+    assert (labels[:, :3] == 3).all() and (labels[:, 4:] == 1).all()
+
+
+def test_rgb_kernel_tiles_stretch_each_kernel_on_its_own():
+    from dsconv.figures_filters import rgb_kernel_mosaic
+
+    kernels = np.zeros((1, 1, 3, 2), np.float32)
+    kernels[0, 0, :, 0] = (-1.0, 0.0, 1.0)  # low red, mid green, high blue
+    kernels[0, 0, :, 1] = (5.0, 5.0, 5.0)  # flat: mid-grey
+    mosaic = rgb_kernel_mosaic(kernels, columns=2, zoom=2, gap=1)
+    assert mosaic.shape == (4, 7, 3)
+    assert mosaic[1, 1].tolist() == [0, 128, 255] and mosaic[1, 4].tolist() == [128, 128, 128]
