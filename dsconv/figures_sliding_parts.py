@@ -37,8 +37,12 @@ def format_value(value: float) -> str:
 
 
 def cell_texts(values: np.ndarray) -> list[list[str]]:
-    """Every cell of a 2-D array as its format_value text."""
-    return [[format_value(float(v)) for v in row] for row in values]
+    """Every cell of a 2-D array as its format_value text; blank cells (NaN) as ""."""
+    values = np.asarray(values, dtype=np.float64)
+    texts = np.full(values.shape, "", dtype=object)
+    finite = np.isfinite(values)
+    texts[finite] = [format_value(v) for v in values[finite].tolist()]
+    return texts.tolist()
 
 
 def channel_name(channel: int, channels: int) -> str:
@@ -136,7 +140,10 @@ def path_shape(path: str, axis: int, line: str | None = None, width: float = 0, 
 
 def json_grid(values: np.ndarray) -> list:
     """A 2-D array as JSON-ready lists: NaN becomes null (a blank cell), numbers rounded to 4 decimals."""
-    return [[None if not np.isfinite(v) else round(float(v), 4) for v in row] for row in np.asarray(values)]
+    values = np.asarray(values, dtype=np.float64)
+    grid = np.round(values, 4).astype(object)
+    grid[~np.isfinite(values)] = None
+    return grid.tolist()
 
 
 def font_px(board: Board, chars: int, scale: float) -> float:
