@@ -145,3 +145,35 @@ def test_without_models_the_learned_part_says_so(monkeypatch):
     monkeypatch.setattr(dsconv, "pretrained", None, raising=False)  # as if the weights were not shipped
     at = page(LEARNED)
     assert any("pretrained weights are not in this copy of the app" in info.value for info in at.info)
+
+
+def test_a_camera_shot_goes_through_the_same_path():
+    at = page()
+    at.radio(key="fil_source").set_value("Camera").run()
+    at.camera_input(key="fil_camera").set_value(("shot.jpg", jpeg_bytes(640, 480), "image/jpeg")).run()
+    assert not at.exception and not at.error
+    assert "Your picture: 640 x 480 pixels." in image_captions(at)
+    assert metrics(at)["One standard convolution: weights"] == "27"
+
+
+PROBE = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=120)
+at.query_params["fil_view"] = sys.argv[2]
+at.run()
+print(json.dumps({"exceptions": [str(e.value) for e in at.exception],
+                  "heavy": sorted(m for m in ("tensorflow", "keras") if m in sys.modules)}))
+"""
+
+
+def test_hand_made_filters_never_import_tensorflow():
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", PROBE, PAGE, HAND_MADE], capture_output=True, text=True,
+                            timeout=300, cwd=Path(PAGE).parents[1])
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {"exceptions": [], "heavy": []}
