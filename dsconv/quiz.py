@@ -131,11 +131,13 @@ def _weight_terms(spec: LayerSpec) -> list[tuple[str, str, int, bool]]:
     depthwise = ("depthwise k^2C", rf"{k}\cdot{k}\cdot{c}", k * k * c, False)
     pointwise = ("pointwise CN", rf"{c}\cdot{n}", c * n, False)
     return {
-        "standard": [("weights k^2CN", rf"{k}\cdot{k}\cdot{c}\cdot{n}", k * k * c * n, False), ("bias N", str(n), n, True)],
+        "standard": [("weights k^2CN", rf"{k}\cdot{k}\cdot{c}\cdot{n}", k * k * c * n, False),
+                     ("bias N", str(n), n, True)],
         "depthwise": [depthwise, ("bias C", str(c), c, True)],
         "pointwise": [pointwise, ("bias N", str(n), n, True)],
         "separable": [depthwise, pointwise, ("bias N", str(n), n, True)],
-        "depthwise_pointwise": [depthwise, ("depthwise bias C", str(c), c, True), pointwise, ("bias N", str(n), n, True)],
+        "depthwise_pointwise": [depthwise, ("depthwise bias C", str(c), c, True), pointwise,
+                                ("bias N", str(n), n, True)],
     }[spec.kind]
 
 
@@ -168,8 +170,8 @@ def shape_formula(spec: LayerSpec) -> tuple[str, str]:
     else:
         side = (rf"H' = \left\lfloor \frac{{H - k}}{{s}} \right\rfloor + 1 = \left\lfloor \frac{{{size} - {k}}}{{{s}}}"
                 rf" \right\rfloor + 1 = {out[0]}\quad\text{{(valid)}}")
-    channels = (rf"\text{{channels}} = C = {out[2]}\ \text{{(one output per input channel)}}" if spec.kind == "depthwise"
-                else rf"\text{{channels}} = N = {out[2]}\ \text{{(one per filter)}}")
+    channels = (rf"\text{{channels}} = C = {out[2]}\ \text{{(one output per input channel)}}"
+                if spec.kind == "depthwise" else rf"\text{{channels}} = N = {out[2]}\ \text{{(one per filter)}}")
     return side, channels + rf"\quad\Rightarrow\quad {out[0]}\times{out[1]}\times{out[2]}"
 
 
@@ -213,15 +215,14 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
     spec, what = layers[0], "parameters" if metric == "params" else "multiply-adds"
     extra: dict = {}
     if topic == "params":
-        prompt, answer, formula = " How many parameters (weights and biases) does it have?", spec.cost().params, (
-            params_formula(spec),)
-        prompt, metric = _intro(spec) + prompt, "params"
+        prompt = _intro(spec) + " How many parameters (weights and biases) does it have?"
+        answer, formula, metric = spec.cost().params, (params_formula(spec),), "params"
     elif topic == "shape":
         prompt = _intro(spec) + " What shape (height × width × channels) does it output?"
         answer, formula, metric = spec.cost().output_shape, shape_formula(spec), "shape"
     elif topic == "multiply_adds":
-        prompt = _intro(spec) + (" How many multiply-adds (one multiplication plus one addition each) does it do for this "
-                           "image? Bias additions do not count.")
+        prompt = _intro(spec) + (" How many multiply-adds (one multiplication plus one addition each) does it do "
+                                 "for this image? Bias additions do not count.")
         answer, formula, metric = spec.cost().multiply_adds, (macs_formula(spec),), "multiply_adds"
     elif topic == "cheaper":
         layer_a, layer_b = layers
@@ -316,7 +317,8 @@ def make_question(seed: int, index: int, topic: str, settings: QuizSettings = Qu
     return question
 
 
-def make_quiz(seed: int, topics: Sequence[str] = TOPICS, settings: QuizSettings = QuizSettings()) -> tuple[Question, ...]:
+def make_quiz(seed: int, topics: Sequence[str] = TOPICS,
+              settings: QuizSettings = QuizSettings()) -> tuple[Question, ...]:
     """A set of questions for one seed: the chosen kinds in a seed-shuffled order, repeated to fill the set."""
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"The question set number must be a whole number of at least 0, not {seed!r}.")

@@ -8,7 +8,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from dsconv.quiz import MISCONCEPTIONS, TOPIC_LABELS, TOPICS, Question, QuizSettings, answer_text, check_answer, make_quiz
+from dsconv.quiz import (MISCONCEPTIONS, TOPIC_LABELS, TOPICS, Question, QuizSettings, answer_text, check_answer,
+                         make_quiz)
 from dsconv_ui.common import (
     Param,
     page_setup,
@@ -68,7 +69,7 @@ def question_picker(questions: tuple[Question, ...], results: dict) -> Question:
     number = picker.radio("Question", range(1, len(questions) + 1), key="quiz_q", horizontal=True)
     marks = [f"{i} {'✓' if record['correct'] else '·' if record['correct'] is None else '✗'}"
              for i, record in ((i, results.get(question_id(q))) for i, q in enumerate(questions, 1)) if record]
-    picker.caption("Answered: " + ("  ".join(marks) if marks else "none yet"))
+    picker.caption(f"Question set {questions[0].seed} · answered: " + ("  ".join(marks) if marks else "none yet"))
     scored = [record["correct"] for record in results.values() if record["correct"] is not None]
     score.metric("Score this session", f"{sum(scored)} / {len(scored)}",
                  help="Right answers out of questions answered; only your first answer to each question counts. "
@@ -87,17 +88,19 @@ def answer_controls(question: Question, qid: str) -> tuple[object, bool]:
             response = None if None in values else tuple(int(v) for v in values)
         elif kind == "choice":
             labels = dict(question.choices)
-            response = st.radio("Your answer", list(labels), index=None, format_func=labels.get, key=f"quiz_answer_{qid}")
+            response = st.radio("Your answer", list(labels), index=None, format_func=labels.get,
+                                key=f"quiz_answer_{qid}")
         elif kind == "ratio":
             response = st.number_input("Your answer (times fewer)", min_value=0.0, step=0.1, value=None,
                                        format="%.2f", key=f"quiz_answer_{qid}")
         else:
             unit = "parameters" if question.topic == "params" else "multiply-adds"
-            response = st.number_input(f"Your answer ({unit})", min_value=0, step=1, value=None, key=f"quiz_answer_{qid}")
+            response = st.number_input(f"Your answer ({unit})", min_value=0, step=1, value=None,
+                                       key=f"quiz_answer_{qid}")
         check, give_up = st.columns([1, 4])
         pressed = check.form_submit_button("Check", type="primary", key=f"quiz_check_{qid}")
         shown = give_up.form_submit_button("Just show the answer", type="tertiary", key=f"quiz_show_{qid}",
-                                           help="For a class discussion: reveals the answer; the score does not count it.")
+                                           help="For a class discussion: reveals the answer without scoring it.")
     return response, "check" if pressed else "show" if shown else ""
 
 
