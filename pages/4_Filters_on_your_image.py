@@ -221,22 +221,34 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
 
 # --- Learned filters (TensorFlow is imported only below, and only when there is a model to show) ---
 
-PRETRAINED = {"tutorial_standard": "Tutorial standard model (Conv2D), pretrained",
-              "tutorial_separable": "Tutorial separable model (SeparableConv2D), pretrained"}
+RECIPE_LABELS = {"tutorial": "the tutorial's recipe", "better": "the better recipe"}
+ARCH_ORDER = ("standard", "separable", "depthwise_pointwise", "mobilenet")
 ARENA_PREFIX = "Trained in the arena: "
-COLORS = ("#d55e00", "#0072b2")  # standard-ish left, separable-ish right (Okabe-Ito)
+COLORS = ("#d55e00", "#0072b2")  # left and right model (Okabe-Ito orange and blue)
+
+
+def pretrained_label(name: str) -> str:
+    """'tutorial_standard' -> 'Pretrained standard model (the tutorial's recipe)'."""
+    recipe, _, arch = name.partition("_")
+    return f"Pretrained {arch} model ({RECIPE_LABELS.get(recipe, recipe)})"
 
 
 def pretrained_names() -> list[str]:
-    """The pretrained models this copy of the app ships (checked without importing TensorFlow)."""
+    """The pretrained models this copy of the app ships, tutorial's first, standard before separable (no TensorFlow)."""
     try:
-        from dsconv import pretrained
-    except ImportError:
+        from dsconv.pretrained import available_pretrained
+
+        names = available_pretrained()
+    except (ImportError, ValueError):  # not shipped, or a damaged record (RunFileError is a ValueError)
         return []
-    available = getattr(pretrained, "available", None)
-    if callable(available):
-        return [name for name in PRETRAINED if name in available()]
-    return []
+    recipes = list(RECIPE_LABELS)
+
+    def order(name: str) -> tuple[int, int, str]:
+        recipe, _, arch = name.partition("_")
+        return (recipes.index(recipe) if recipe in recipes else len(recipes),
+                ARCH_ORDER.index(arch) if arch in ARCH_ORDER else len(ARCH_ORDER), name)
+
+    return sorted(names, key=order)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the pretrained model (once per server)...")
@@ -247,9 +259,23 @@ def pretrained_model(name: str):
     return load_pretrained(name)
 
 
-def model_catalogue() -> dict[str, tuple[str, object]]:
+@st.cache_data(max_entries=8, show_spinner=False)
+def pretrained_facts(name: str) -> tuple[tuple[str, ...] | None, str]:
+    """Class names and a sentence on the model's accuracy, from its run record (JSON only)."""
+    from dsconv.pretrained import pretrained_info
+
+    record, part = pretrained_info(name)
+    names = tuple(record.data.get("class_names") or ()) or None
+    if part.test_accuracy is not None:
+        return names, f"test accuracy {part.test_accuracy:.3f} after {len(part.epochs)} epochs"
+    if record.validation_on_test and part.final_val_accuracy() is not None:
+        return names, f"test accuracy {part.final_val_accuracy():.3f} after {len(part.epochs)} epochs"
+    return names, f"trained for {len(part.epochs)} epochs"
+
+
+def model_catalogue() -> dict[str, tuple]:
     """Label -> ("pretrained", name) or ("arena", model, class names) for every model on offer."""
-    catalogue: dict[str, tuple] = {PRETRAINED[name]: ("pretrained", name) for name in pretrained_names()}
+    catalogue: dict[str, tuple] = {pretrained_label(name): ("pretrained", name) for name in pretrained_names()}
     # The Training arena stores its models here: name -> Keras model, or name -> (model, class names).
     for name, entry in st.session_state.get("arena_models", {}).items():
         model, class_names = entry if isinstance(entry, tuple) else (entry, None)
@@ -257,18 +283,19 @@ def model_catalogue() -> dict[str, tuple[str, object]]:
     return catalogue
 
 
-def get_model(entry: tuple) -> tuple[object, tuple[str, ...]]:
-    """The Keras model of a catalogue entry and its class names (CIFAR-10's when it has ten outputs)."""
+def get_model(entry: tuple) -> tuple[object, tuple[str, ...], str]:
+    """The Keras model of a catalogue entry, its class names (CIFAR-10's when it has ten outputs), and a note."""
     from dsconv.data import CIFAR10_CLASSES
 
     if entry[0] == "pretrained":
-        model, names = pretrained_model(entry[1]), None
+        names, note = pretrained_facts(entry[1])
+        model = pretrained_model(entry[1])
     else:
-        model, names = entry[1], entry[2]
+        model, names, note = entry[1], entry[2], "trained in this session"
     outputs = int(model.outputs[0].shape[-1])
-    if names is None:
+    if names is None or len(names) != outputs:
         names = CIFAR10_CLASSES if outputs == 10 else tuple(f"class {i}" for i in range(outputs))
-    return model, tuple(names)
+    return model, tuple(names), note
 
 
 def model_controls(catalogue: dict) -> list[str]:
@@ -318,10 +345,12 @@ def learned_section(picture: Image.Image) -> None:
     from dsconv.features import KIND_TITLES, conv_rows, feature_maps, row_kind, strongest_channels, top_predictions
 
     try:
-        models = [get_model(catalogue[label]) for label in labels]
+        loaded = [get_model(catalogue[label]) for label in labels]
     except (OSError, ValueError) as exc:
         show_error(ValueError(f"The model could not be loaded: {exc}"))
         return
+    models = [(model, names) for model, names, _ in loaded]
+    st.caption(" · ".join(f"{label}: {note}" for label, (_, _, note) in zip(labels, loaded)))
     pixels = to_model_input(picture)
     st.image(Image.fromarray(pixels).resize((160, 160), Image.Resampling.NEAREST), width=160,
              caption="What the models see: the centred square, shrunk to 32 x 32")

@@ -140,9 +140,7 @@ def test_learned_filters_of_arena_models_side_by_side():
 
 
 def test_without_models_the_learned_part_says_so(monkeypatch):
-    import dsconv
-
-    monkeypatch.setattr(dsconv, "pretrained", None, raising=False)  # as if the weights were not shipped
+    monkeypatch.setattr("dsconv.pretrained.available_pretrained", lambda: [])  # as if the weights were not shipped
     at = page(LEARNED)
     assert any("pretrained weights are not in this copy of the app" in info.value for info in at.info)
 
@@ -177,3 +175,30 @@ def test_hand_made_filters_never_import_tensorflow():
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report == {"exceptions": [], "heavy": []}
+
+
+@pytest.mark.slow
+def test_the_pretrained_tutorial_models_side_by_side():
+    from dsconv.pretrained import available_pretrained
+
+    if not {"tutorial_standard", "tutorial_separable"} <= set(available_pretrained()):
+        pytest.skip("the pretrained tutorial weights are not in this copy")
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.query_params["fil_sample"] = "Coloured shapes"
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.exception]
+    assert at.selectbox(key="fil_left_model").value == "Pretrained standard model (the tutorial's recipe)"
+    assert at.selectbox(key="fil_right_model").value == "Pretrained separable model (the tutorial's recipe)"
+    assert any("test accuracy 0." in caption.value for caption in at.caption)
+    text = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
+    assert "32 of 64 maps, 32 x 32" in text and "Inside: 3 of 3 depthwise maps" in text
+    import json
+
+    from dsconv.data import CIFAR10_CLASSES
+
+    bars = [trace for chart in at.get("plotly_chart") for trace in json.loads(chart.proto.spec)["data"]
+            if trace.get("type") == "bar"]
+    assert len(bars) == 2  # the top-5 of each model
+    for bar in bars:
+        assert len(bar["y"]) == 5 and set(bar["y"]) <= set(CIFAR10_CLASSES)
+        assert bar["x"] == sorted(bar["x"], reverse=True) and sum(bar["x"]) <= 100.0001
