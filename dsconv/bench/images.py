@@ -85,13 +85,12 @@ def learned_view(picture: Image.Image, models: list[Any], maps_shown: int = 32) 
 def tutorial_models() -> tuple[list[Any], str]:
     """The standard and separable tutorial models, and where their weights came from."""
     try:
-        from dsconv import pretrained
+        from dsconv.pretrained import available_pretrained, load_pretrained
 
-        available = set(pretrained.available())
-        if {"tutorial_standard", "tutorial_separable"} <= available:
-            return [pretrained.load_pretrained("tutorial_standard"),
-                    pretrained.load_pretrained("tutorial_separable")], "shipped pretrained weights"
-    except (ImportError, AttributeError, OSError, ValueError):
+        if {"tutorial_standard", "tutorial_separable"} <= set(available_pretrained()):
+            return [load_pretrained("tutorial_standard"), load_pretrained("tutorial_separable")], \
+                "the shipped pretrained tutorial models"
+    except (ImportError, OSError, ValueError):  # not shipped or unreadable: time freshly built ones instead
         pass
     from dsconv.models import build_model
 
