@@ -32,6 +32,14 @@ PRESETS: dict[str, list[dict[str, tuple[str, object]]]] = {
          "net_k": ("5", 5), "net_alpha": ("0.5", 0.5), "present": ("1", True)},
         {"lab_dil": ("2", 2)},  # Keras rejects dilation above 1 together with strides above 1: its own link
     ],
+    "app.py": [{"present": ("1", True)}],  # the home page has no settings but projector mode
+    "pages/2_Sliding_kernels.py": [
+        {"sl_mode": ("separable", "separable"), "sl_sample": ("checkerboard", "checkerboard"), "sl_size": ("6", 6),
+         "sl_preset": ("random", "random"), "sl_seed": ("42", 42), "sl_k": ("5", 5), "sl_stride": ("2", 2),
+         "sl_pad": ("same", "same"), "sl_cout": ("3", 3), "sl_dm": ("2", 2), "sl_watch": ("2", 2),
+         "present": ("1", True)},
+        {"sl_mode": ("grouped", "grouped"), "sl_groups": ("3", 3), "sl_dil": ("2", 2)},  # dilation needs strides 1
+    ],
     "pages/5_Speed_lab.py": [
         {"size": ("16", 16), "cin": ("8", 8), "cout": ("24", 24), "k": ("5", 5), "batch": ("4", 4),
          "repeats": ("5", 5), "steps": ("1", True), "sweep": ("kernel_size", "kernel_size"),
