@@ -424,7 +424,8 @@ def _separable_always_wins(q: Question) -> Answer | None:
 
 MISCONCEPTIONS = (
     Misconception("forgot_bias", "Forgetting the bias",
-                  "Each filter also has one bias (use_bias=True is the default): add N to the weights.", _without_bias),
+                  "Every output channel also has one bias (use_bias=True is the default): add one number per output "
+                  "channel to the weights.", _without_bias),
     Misconception("pointwise_n_by_n", "Counting the pointwise kernel as 1 × 1 × N",
                   "A pointwise filter is 1 × 1 × C: it mixes the C input channels, so N filters hold C·N weights, "
                   "not N·N (the tutorial's (n, 1, 1, n) slip).", _pointwise_wrong),
