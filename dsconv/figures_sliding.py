@@ -69,7 +69,10 @@ def _kernel_board_data(timeline: Timeline, frame, details, width: int, height: i
             products[:size, products_x0 + x:products_x0 + x + size] = detail["products"][:, :, t]
             xs += [x - 0.5, products_x0 + x - 0.5]
             ys += [-0.55, -0.55]
-            texts += [f"{names[channel]} weights", f"{names[channel]}: pixel × weight"]
+            if size >= 3:
+                texts += [f"{names[channel]} weights", f"{names[channel]}: pixel × weight"]
+            else:  # narrow tiles: the channel name only; the rows are named under the board
+                texts += [names[channel], names[channel]]
             where += ["top right", "top right"]
             if len(details) > 1:  # depthwise: every channel has its own sum and its own output
                 xs.append(products_x0 + x - 0.5)
@@ -77,6 +80,11 @@ def _kernel_board_data(timeline: Timeline, frame, details, width: int, height: i
                 texts.append(f"<b>Σ = {format_value(detail['sum'])}</b>")
                 where.append("bottom right")
             index += 1
+    if size < 3:
+        xs += [-0.5, products_x0 - 0.5]
+        ys += [size - 0.4, size - 0.4]
+        texts += ["weights", "pixel × weight"]
+        where += ["bottom right", "bottom right"]
     if len(details) == 1:
         xs.append(products_x0 + tiles * (size + 1) - 0.7)
         ys.append((size - 1) / 2)
@@ -122,8 +130,9 @@ def _frame_shapes(timeline: Timeline, frame, input_board: Board, stage_boards: l
     reading_axis = 1 if frame.stage == 0 else 2 + frame.stage
     dilation = timeline.layer.config.dilation_rate if stage.name != "pointwise" else 1
     shapes = []
-    for offset, board in enumerate(stage_boards):
+    for offset, board in enumerate(stage_boards):  # one shape per board in every frame: Plotly merges by index
         if offset < frame.stage:
+            shapes.append(path_shape("", 3 + offset))
             continue
         filled = frame.filled if offset == frame.stage else 0
         path = "".join(unfilled_path(tile, filled) for tile in board.tiles)
@@ -167,13 +176,19 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     titles += ["Depthwise output: the pointwise stage reads these maps" if b.name == "hidden" else
                "Output maps (they fill in as the kernels slide)" for b in stage_boards]
 
-    spacing_px, top_px, bottom_px = 34 * scale, 100 * scale, 96 * scale
-    plot_px = sum(b.height_px for b in boards) + spacing_px * (len(boards) - 1)
-    layout = {"height": int(plot_px + top_px + bottom_px), "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff",
-              "margin": {"l": 10, "r": 10, "t": int(top_px), "b": int(bottom_px)}, "showlegend": False,
-              "annotations": [], "font": {"color": "#111827"}}
+    layout: dict = {}
+    spacing_px, top_px, bottom_px, header_px = 34 * scale, 12 * scale, 96 * scale, 84 * scale
+    plot_px = header_px + sum(b.height_px for b in boards) + spacing_px * len(boards)
+    header_axis = str(len(boards) + 1)  # the three lines that say what this step does, on their own axes
+    layout[f"xaxis{header_axis}"] = {"visible": False, "range": [0, 1], "fixedrange": True, "domain": [0, 1],
+                                     "anchor": f"y{header_axis}"}
+    layout[f"yaxis{header_axis}"] = {"visible": False, "range": [2.5, -0.5], "fixedrange": True,
+                                     "domain": [1 - header_px / plot_px, 1], "anchor": f"x{header_axis}"}
+    layout.update({"height": int(plot_px + top_px + bottom_px), "plot_bgcolor": "#ffffff",
+                   "paper_bgcolor": "#ffffff", "margin": {"l": 10, "r": 10, "t": int(top_px), "b": int(bottom_px)},
+                   "showlegend": False, "annotations": [], "font": {"color": "#111827"}})
     data = []
-    top = 1.0
+    top = 1.0 - (header_px + spacing_px) / plot_px
     for index, (board, title) in enumerate(zip(boards, titles)):
         suffix = "" if index == 0 else str(index + 1)
         bottom = max(0.0, top - board.height_px / plot_px)
@@ -210,27 +225,27 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
 
     kernel_tile = kernel_board.tiles[0]
     empty = np.full((kernel_h, kernel_w), np.nan)
-    dynamic = [len(data), len(data) + 1, len(data) + 2]
+    dynamic = [len(data), len(data) + 1, len(data) + 2, len(data) + 3]
     data.append(heatmap_trace("2", kernel_tile, empty, DIVERGING, -1, 1, kernel_board, scale, "weight"))
     data.append(heatmap_trace("2", kernel_tile, empty, DIVERGING, -1, 1, kernel_board, scale, "product"))
     data.append({"type": "scatter", "mode": "text", "xaxis": "x2", "yaxis": "y2", "textposition": "top right",
                  "hoverinfo": "skip", "showlegend": False, "x": [], "y": [], "text": [],
                  "textfont": {"size": 17 * scale, "color": "#111827"}})
+    data.append({"type": "scatter", "mode": "text", "xaxis": f"x{header_axis}", "yaxis": f"y{header_axis}",
+                 "textposition": "middle right", "hoverinfo": "skip", "showlegend": False, "x": [0, 0, 0],
+                 "y": [0, 1, 2], "text": ["", "", ""], "textfont": {"size": 16 * scale, "color": "#111827"}})
 
     frames, names, labels = [], [], []
     for number, frame in enumerate(timeline.frames):
         details = frame_detail(timeline, frame)
         weights, products, texts = _kernel_board_data(timeline, frame, details, kernel_w, kernel_h)
-        frames.append({"name": str(number), "traces": dynamic, "data": [weights, products, texts],
-                       "layout": {"shapes": _frame_shapes(timeline, frame, input_board, stage_boards),
-                                  "title": {"text": _title(timeline, frame, details)}}})
+        header = {"type": "scatter", "text": _title(timeline, frame, details).split("<br>")}
+        frames.append({"name": str(number), "traces": dynamic, "data": [weights, products, texts, header],
+                       "layout": {"shapes": _frame_shapes(timeline, frame, input_board, stage_boards)}})
         names.append(str(number))
         labels.append(f"{steps_done(timeline, frame)} of {timeline.total_positions}")
     for trace_index, update in zip(dynamic, frames[0]["data"]):
         data[trace_index] = {**data[trace_index], **update}
     menus, sliders = play_controls(names, labels, scale)
-    layout.update(shapes=frames[0]["layout"]["shapes"], updatemenus=menus, sliders=sliders,
-                  title={"text": frames[0]["layout"]["title"]["text"], "x": 0.0, "xanchor": "left", "xref": "paper",
-                         "yref": "paper", "y": 1.0, "yanchor": "bottom", "pad": {"b": 14},
-                         "font": {"size": 16 * scale}})
+    layout.update(shapes=frames[0]["layout"]["shapes"], updatemenus=menus, sliders=sliders)
     return {"data": data, "layout": layout, "frames": frames}

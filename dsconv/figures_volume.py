@@ -188,12 +188,12 @@ def _volume_title(timeline: Timeline, frame) -> str:
     size = stage.filters[0].shape[0]
     read = sorted({c for o in frame.watched for c in stage.reads[o]})
     if stage.name == "depthwise":
-        shape = f"{len(read)} kernels of {size}×{size}×1, one per channel"
+        shape, verb, writes = f"{len(read)} kernels of {size}×{size}×1 (one per channel)", "read", "write"
     else:
-        shape = f"a {size}×{size}×{len(read)} kernel"
+        shape, verb, writes = f"a {size}×{size}×{len(read)} kernel", "reads", "writes"
     labels = output_labels(layer, frame.stage)
     watched = ", ".join(labels[o] for o in frame.watched[:3]) + ("…" if len(frame.watched) > 3 else "")
     names = ", ".join(channel_name(c, layer.image.shape[2]) for c in read) if frame.stage == 0 else f"{len(read)} maps"
-    return (f"<b>Step {steps_done(timeline, frame)} of {timeline.total_positions}</b>: {shape} reads {names} "
-            f"at row {frame.row + 1}, column {frame.col + 1} → {watched}; all {stage.output.shape[2]} output "
-            f"channels get a value here")
+    return (f"<b>Step {steps_done(timeline, frame)} of {timeline.total_positions}</b>: {shape} {verb} {names} "
+            f"at row {frame.row + 1}, column {frame.col + 1}<br>and {writes} {watched}; all {stage.output.shape[2]} "
+            f"output channels get a value at this position")

@@ -205,3 +205,35 @@ def test_grouped_spans_standard_to_depthwise():
 def test_impossible_layers_raise_the_arithmetic_sentence(config, words):
     with pytest.raises(LayerConfigError, match=words):
         build_layer(sample_image("gradient", 6), config, "box_blur")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_figures_are_valid_plotly_and_every_frame_has_the_same_shapes(mode):
+    import plotly.graph_objects as go
+
+    from dsconv.figures_sliding import sliding_figure_spec
+    from dsconv.figures_volume import volume_figure_spec
+
+    config = SlidingConfig(mode=mode, kernel_size=2, padding="same", dilation_rate=2, out_channels=3,
+                           depth_multiplier=2, groups=3 if mode == "grouped" else 1)
+    timeline = build_timeline(build_layer(sample_image("shape", 5), config, "sharpen"), watch=1)
+    spec = sliding_figure_spec(timeline)
+    go.Figure(spec)  # Plotly's own validation of every trace, frame and layout key
+    go.Figure(volume_figure_spec(timeline))
+    # Plotly merges a frame's shapes into the layout by index: a shorter list would leave stale outlines.
+    assert len({len(frame["layout"]["shapes"]) for frame in spec["frames"]}) == 1
+    assert len(spec["frames"]) == timeline.total_positions == len(spec["layout"]["sliders"][0]["steps"])
+    header = spec["frames"][-1]["data"][-1]["text"]
+    assert header[0].startswith(f"<b>Step {timeline.total_positions} of {timeline.total_positions}</b>")
+    assert f"Multiply-adds so far: <b>{timeline.layer.cost.multiply_adds:,}</b>" in header[2]
+
+
+def test_the_benchmark_case_stays_under_five_megabytes():
+    import plotly.io as pio
+
+    from dsconv.figures_sliding import sliding_figure
+    from dsconv.figures_volume import volume_figure
+
+    timeline = build_timeline(build_layer(sample_image("gradient", 16), SlidingConfig(padding="same"), "sobel"))
+    size = sum(len(pio.to_json(f, validate=False)) for f in (sliding_figure(timeline), volume_figure(timeline)))
+    assert size < 5_000_000
