@@ -169,6 +169,20 @@ def test_link_to_the_page_that_shows_it_when_run_in_the_app():
     assert any(label.startswith("Parameter lab") for label in labels), labels
 
 
+def test_settings_survive_a_visit_to_another_page():
+    if not (ROOT / "app.py").exists() or not (ROOT / "pages" / "1_Parameter_lab.py").exists():
+        pytest.skip("the app's home page or the Parameter lab is not there yet")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/6_Quiz.py").run()
+    at.number_input(key="quiz_seed").set_value(55).run()
+    at.radio(key="quiz_q").set_value(4).run()
+    at.switch_page("pages/1_Parameter_lab.py").run()
+    at.switch_page("pages/6_Quiz.py").run()
+    assert not at.exception
+    assert at.number_input(key="quiz_seed").value == 55 and at.radio(key="quiz_q").value == 4
+    assert at.query_params["quiz_seed"] == "55" and at.query_params["quiz_q"] == "4"
+
+
 def test_page_imports_no_tensorflow():
     script = (
         "import sys\n"
