@@ -147,7 +147,8 @@ def new_record(dataset: Dataset, config: TrainConfig, title: str, data_info: dic
             "val_size": sizes["test"] if config.validate_on_test else sizes["validation"], "test_size": sizes["test"],
             "seed": config.seed, "validation_on_test": config.validate_on_test, **(data_info or {})}
     recipe = {"optimizer": "adam", "learning_rate": config.learning_rate, "batch_size": config.batch_size,
-              "epochs": config.epochs, "input_scaling": config.input_scaling, "multi_gpu": config.multi_gpu,
+              "epochs": config.epochs, "input_scaling": config.input_scaling,
+              "depthwise_init": config.depthwise_init, "multi_gpu": config.multi_gpu,
               "loss": "sparse_categorical_crossentropy"}
     return RunRecord(title=title or f"{' vs '.join(config.architectures)} on {dataset.source}", kind="measured",
                      created=datetime.now(timezone.utc).isoformat(timespec="seconds"), data=data, recipe=recipe,
