@@ -6,6 +6,7 @@ returns a go.Figure; none of them measures anything. `scale` enlarges fonts and 
 
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 import plotly.graph_objects as go
@@ -20,20 +21,22 @@ KIND_COLORS = {"standard": "#1e3a8a", "separable": "#c2410c", "depthwise_pointwi
 PASS_COLORS = {"forward": "#2563eb", "forward_backward": "#c2410c"}
 SHORT_LABELS = {"standard": "Conv2D", "separable": "SeparableConv2D", "depthwise_pointwise": "Depthwise + 1x1",
                 "depthwise": "Depthwise step", "pointwise": "1x1 step"}
+TABLE_LABELS = {"standard": "Conv2D", "separable": "SeparableConv2D", "depthwise_pointwise": "DepthwiseConv2D + 1x1",
+                "depthwise": "DepthwiseConv2D alone", "pointwise": "1x1 Conv2D alone"}
 
 
 def _layout(fig: go.Figure, title: str, height: int, scale: float) -> go.Figure:
     fig.update_layout(title=title, height=int(height * scale), font=dict(size=int(14 * scale)),
-                      template="plotly_white", margin=dict(l=60, r=20, t=70, b=50),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+                      template="plotly_white", margin=dict(l=60, r=20, t=80, b=50),
+                      legend=dict(orientation="h", yanchor="top", y=-0.22, x=0))
     return fig
 
 
 def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:
     """Left: multiply-adds per layer kind; right: measured median ms with the interquartile range."""
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
-                        subplot_titles=("Work: multiply-adds (millions, whole batch)",
-                                        "Measured time: median ms (bar ends: middle half of the samples)"))
+                        subplot_titles=("Work (million multiply-adds, whole batch)",
+                                        "Time (median ms; whiskers: middle half of the samples)"))
     for pass_name in PASSES:
         rows = [t for t in timings if t.pass_name == pass_name and t.measured]
         if not rows:
@@ -52,24 +55,24 @@ def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Fi
     fig.update_yaxes(title_text="million multiply-adds", row=1, col=1)
     fig.update_yaxes(title_text="ms", row=1, col=2)
     fig.update_layout(barmode="group")
-    return _layout(fig, "Fewer multiply-adds, but not proportionally less time", 420, scale)
+    return _layout(fig, "Fewer multiply-adds, but not proportionally less time", 460, scale)
 
 
 def ratio_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:
     """For each separable kind and pass: how many times fewer multiply-adds, and how many times faster, than Conv2D."""
-    rows = speed_ratios(timings)
+    rows = [r for r in speed_ratios(timings) if r["kind"] in ("separable", "depthwise_pointwise")]
     names = [f"{SHORT_LABELS[r['kind']]}<br>{PASS_LABELS[r['pass_name']]}" for r in rows]
     fig = go.Figure()
     fig.add_bar(x=names, y=[r["mac_ratio"] for r in rows], name="times fewer multiply-adds than Conv2D",
                 marker_color="#94a3b8", text=[f"{r['mac_ratio']:.1f}x" for r in rows], textposition="outside")
     fig.add_bar(x=names, y=[r["speed_ratio"] for r in rows], name="times faster than Conv2D (measured)",
                 marker_color="#c2410c", text=[f"{r['speed_ratio']:.1f}x" for r in rows], textposition="outside")
-    fig.add_hline(y=1, line_dash="dot", line_color="#111827", annotation_text="as fast as Conv2D",
-                  annotation_position="bottom right")
+    fig.add_hline(y=1, line_dash="dot", line_color="#111827", annotation_text="1x: as fast as Conv2D",
+                  annotation_position="top left")
     top = max([r["mac_ratio"] for r in rows] + [r["speed_ratio"] for r in rows] + [1.0])
     fig.update_yaxes(title_text="times (Conv2D / this layer)", range=[0, top * 1.2])
     fig.update_layout(barmode="group")
-    return _layout(fig, "Speed-up next to the multiply-add saving", 400, scale)
+    return _layout(fig, "Speed-up next to the multiply-add saving (whole layers)", 440, scale)
 
 
 def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scale: float = 1.0) -> go.Figure:
@@ -98,7 +101,7 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
         fig.add_scatter(x=values, y=[p[1]["speed_ratio"] for p in points], mode="lines+markers",
                         line_color=KIND_COLORS[kind], legendgroup=kind, showlegend=False, row=2, col=1,
                         hovertemplate="%{y:.1f}x faster<extra>" + SHORT_LABELS[kind] + "</extra>")
-    fig.update_yaxes(type="log", title_text="ms", row=1, col=1)
+    fig.update_yaxes(type="log", dtick="D2", title_text="ms", row=1, col=1)
     fig.update_yaxes(title_text="times", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(title_text=axis_name, type="log" if parameter == "out_channels" else "linear",
                      tickvals=sorted({getattr(t.setup, parameter) for t in rows}), row=2, col=1)
@@ -108,13 +111,12 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
 def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing] = (),
                      scale: float = 1.0) -> go.Figure:
     """Arithmetic intensity (FLOPs per byte) of each kind and of each step; with timings, achieved GFLOP/s beside it."""
-    bars: list[tuple[str, str, float]] = []
-    for kind, layer in traffic.items():
-        bars.append((kind, SHORT_LABELS[kind], layer.flops_per_byte))
-        if len(layer.stages) > 1:
-            for stage in layer.stages:
-                step_kind = "depthwise" if stage.name == "depthwise" else "pointwise"
-                bars.append((step_kind, f"{SHORT_LABELS[kind]}:<br>{stage.name} step", stage.flops_per_byte))
+    bars = [(kind, SHORT_LABELS[kind], layer.flops_per_byte) for kind, layer in traffic.items()]
+    two_step = traffic.get("separable") or traffic.get("depthwise_pointwise")
+    if two_step is not None:  # the two steps of the separable layer (the tutorial's variant differs by a bias)
+        bars += [("depthwise" if stage.name == "depthwise" else "pointwise",
+                  f"{SHORT_LABELS[two_step.kind]}:<br>its {'1x1' if stage.name == 'pointwise' else stage.name} step",
+                  stage.flops_per_byte) for stage in two_step.stages]
     forward = {t.kind: t for t in measured if t.pass_name == "forward" and t.measured}
     columns = 2 if forward else 1
     fig = make_subplots(rows=1, cols=columns, horizontal_spacing=0.12,
@@ -123,7 +125,12 @@ def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing
     fig.add_bar(x=[b[1] for b in bars], y=[b[2] for b in bars], marker_color=[KIND_COLORS[b[0]] for b in bars],
                 text=[f"{b[2]:.1f}" for b in bars], textposition="outside", showlegend=False, row=1, col=1,
                 hovertemplate="%{x}: %{y:.2f} FLOPs per byte<extra></extra>")
-    fig.update_yaxes(type="log", title_text="FLOPs / byte", row=1, col=1)
+    # Peak FLOP/s over memory bandwidth of current CPUs and GPUs (the roofline's ridge point): roughly 10-100.
+    fig.add_hrect(y0=10, y1=100, fillcolor="#fde68a", opacity=0.35, line_width=0, row=1, col=1,
+                  annotation_text="ridge point of typical CPUs and GPUs", annotation_position="top right")
+    top = max(b[2] for b in bars)
+    fig.update_yaxes(type="log", dtick=1, range=[-0.3, math.log10(max(top, 100)) + 0.35], title_text="FLOPs / byte",
+                     row=1, col=1)
     if forward:
         kinds = [k for k in KIND_LABELS if k in forward]
         fig.add_bar(x=[SHORT_LABELS[k] for k in kinds], y=[forward[k].gflops_per_s for k in kinds],
@@ -140,18 +147,22 @@ def timing_table(timings: Sequence[Timing]) -> list[dict[str, object]]:
     rows = []
     for t in timings:
         ratio = ratios.get((t.kind, t.pass_name, t.setup), {})
-        rows.append({
-            "layer": KIND_LABELS[t.kind],
+        if t.kind == "standard" and t.measured:
+            ratio = {"mac_ratio": 1.0, "speed_ratio": 1.0}  # the baseline itself
+        row = {
+            "layer": TABLE_LABELS[t.kind],
             "pass": PASS_LABELS[t.pass_name],
             "median ms": round(t.median_ms, 3) if t.measured else None,
-            "spread ms (IQR)": round(t.iqr_ms, 3) if t.measured else None,
-            "samples": len(t.samples_ms),
-            "multiply-adds (M)": round(t.multiply_adds / 1e6, 2),
+            "IQR ms": round(t.iqr_ms, 3) if t.measured else None,
+            "n": len(t.samples_ms),
+            "M multiply-adds": round(t.multiply_adds / 1e6, 2),
             "GFLOP/s": round(t.gflops_per_s, 1) if t.measured else None,
             "x fewer multiply-adds": round(ratio["mac_ratio"], 2) if ratio else None,
             "x faster": round(ratio["speed_ratio"], 2) if ratio else None,
-            "note": t.skipped,
-        })
+        }
+        if any(other.skipped for other in timings):
+            row["note"] = t.skipped
+        rows.append(row)
     return rows
 
 

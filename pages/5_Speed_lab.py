@@ -6,14 +6,14 @@ loaded only when the reader clicks "Measure" or "Run the sweep".
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict
 from pathlib import Path
 
 import streamlit as st
 
-from dsconv.arithmetic import KIND_LABELS
 from dsconv.devices import cpu_model
-from dsconv.figures_speed import (intensity_figure, ratio_figure, sweep_figure, timing_table, tutorial_table,
+from dsconv.figures_speed import (TABLE_LABELS, intensity_figure, ratio_figure, sweep_figure, timing_table, tutorial_table,
                                   work_and_time_figure)
 from dsconv.intensity import COMPARED_KINDS, compare_traffic
 from dsconv.speed import (KINDS, PASS_LABELS, PASSES, SWEEP_PARAMETERS, SWEEP_VALUES, LayerSetup, Limits,
@@ -33,13 +33,16 @@ PARAMS = [
     Param("k", DEFAULT.kernel_size, choices=KERNELS),
     Param("batch", DEFAULT.batch, low=1, high=LIMITS.max_batch),
     Param("repeats", TimingSettings().repeats, low=3, high=30),
+    Param("cap", int(TimingSettings().time_cap_s), low=5, high=30),
     Param("steps", False),
     Param("sweep", "out_channels", choices=tuple(SWEEP_PARAMETERS)),
     Param("sweep_pass", "forward", choices=PASSES),
-    Param("recorded", "default", choices=("default", "tutorial_layers", "sweep_out_channels", "sweep_kernel_size")),
+    Param("recorded", "tutorial_layers",
+          choices=("tutorial_layers", "sweep_out_channels", "sweep_kernel_size", "default")),
 ]
-RECORDED_TITLES = {"default": "The default layer", "tutorial_layers": "The tutorial's six layers (batch 128)",
-                   "sweep_out_channels": "Sweep over output channels", "sweep_kernel_size": "Sweep over kernel size"}
+RECORDED_TITLES = {"tutorial_layers": "The tutorial's six layers (batch 128)",
+                   "sweep_out_channels": "Sweep over output channels", "sweep_kernel_size": "Sweep over kernel size",
+                   "default": "The default layer"}
 
 
 @st.cache_data(max_entries=4)
@@ -65,13 +68,15 @@ def measuring_controls() -> tuple[TimingSettings, tuple[str, ...], str, str]:
     """Repeats, which kinds to time, and the sweep's size and pass."""
     st.sidebar.header("Measuring")
     repeats = st.sidebar.slider("Timed repeats per layer and pass", 3, 30, key="repeats",
-                                help="After 2 untimed warm-up calls. Fewer are run when the 10 s cap is near.")
+                                help="After 2 untimed warm-up calls. Fewer are run when the time cap is near.")
+    cap = st.sidebar.slider("Time cap per click (s)", 5, 30, key="cap",
+                            help="Warm-up and timed calls together stop within this; starting TensorFlow is extra.")
     steps = st.sidebar.toggle("Also time the depthwise and 1x1 steps alone", key="steps")
     st.sidebar.header("Sweep")
     parameter = st.sidebar.radio("Vary", tuple(SWEEP_PARAMETERS), format_func=SWEEP_PARAMETERS.get, key="sweep")
     pass_name = st.sidebar.radio("Pass", PASSES, format_func=PASS_LABELS.get, key="sweep_pass")
     kinds = KINDS if steps else COMPARED_KINDS
-    return TimingSettings(repeats=repeats), kinds, parameter, pass_name
+    return TimingSettings(repeats=repeats, time_cap_s=float(cap)), kinds, parameter, pass_name
 
 
 def describe(setup: LayerSetup) -> str:
@@ -82,11 +87,42 @@ def describe(setup: LayerSetup) -> str:
 
 def show_timings(timings: list, scale: float) -> None:
     """Table, work-vs-time bars, and the ratio chart for one set of timings."""
+    st.caption("n: timed calls. IQR: interquartile range, the spread of the middle half of them. "
+               "Multiply-adds of forward + backward: 3x forward (gradients for the input and for the weights).")
     st.dataframe(timing_table(timings), hide_index=True, width="stretch")
     if any(t.measured for t in timings):
         st.plotly_chart(work_and_time_figure(timings, scale), width="stretch")
         if speed_ratios(timings):
             st.plotly_chart(ratio_figure(timings, scale), width="stretch")
+
+
+def show_skipped(timings: list) -> None:
+    """Say which layers the time cap left out, and what to change."""
+    skipped = [f"{TABLE_LABELS[t.kind]}, {PASS_LABELS[t.pass_name]}: {t.skipped}" for t in timings if t.skipped]
+    if skipped:
+        st.warning("Not measured within the time cap: " + "; ".join(skipped) + ". Raise the time cap in the "
+                   "sidebar, or make the layer smaller.", icon="⏱️")
+
+
+@st.cache_resource
+def measuring_lock() -> threading.Lock:
+    """One measurement at a time on this server: two at once would slow each other down."""
+    return threading.Lock()
+
+
+def run_measurement(run, state_key: str):
+    """Run `run(progress)` under the server-wide lock with a progress bar; store its result in session state."""
+    lock = measuring_lock()
+    if not lock.acquire(blocking=False):
+        st.warning("Someone else is measuring on this server right now; both timings would suffer. "
+                   "Try again in a few seconds.", icon="⏳")
+        return
+    try:
+        st.session_state[state_key] = run(progress_bar("Loading TensorFlow ..."))
+    except SpeedConfigError as exc:
+        show_error(exc)
+    finally:
+        lock.release()
 
 
 def progress_bar(first_text: str):
@@ -123,7 +159,7 @@ st.header("1. What counting says")
 st.caption(f"Layer: {describe(setup)}. Multiply-adds are for the whole batch, forward pass; FLOPs = 2 x multiply-adds.")
 standard = traffic["standard"]
 st.dataframe([{
-    "layer": KIND_LABELS[kind],
+    "layer": TABLE_LABELS[kind],
     "params": setup.cost(kind).params,
     "multiply-adds (M)": round(layer.multiply_adds / 1e6, 2),
     "x fewer multiply-adds": round(standard.multiply_adds / layer.multiply_adds, 2),
@@ -136,20 +172,22 @@ st.header("2. What the clock says")
 device_line = st.session_state.get("speed_device") or f"{cpu_model()} (a GPU, if any, is named after the first click)"
 st.caption(f"Device: {device_line}. Each click: 2 untimed warm-up calls per layer and pass, then up to "
            f"{settings.repeats} timed calls; median and interquartile range (the middle half of the samples). "
-           f"The whole click is capped at {settings.time_cap_s:.0f} s; loading TensorFlow the first time adds ~5 s.")
+           f"The whole click is capped at {settings.time_cap_s:.0f} s; loading and starting TensorFlow the first "
+           "time adds a few seconds.")
 if too_large:
     show_error(too_large)
 clicked = st.button("Measure", type="primary", key="measure", disabled=too_large is not None)
 if clicked:
-    update = progress_bar("Loading TensorFlow ...")
-    report = measure(setup, kinds=kinds, settings=settings, limits=LIMITS, progress=update)
-    st.session_state["speed_report"] = report
-    st.session_state["speed_device"] = report.device
+    run_measurement(lambda update: measure(setup, kinds=kinds, settings=settings, limits=LIMITS, progress=update),
+                    "speed_report")
 report = st.session_state.get("speed_report")
 if report is not None:
+    st.session_state["speed_device"] = report.device
     measured_setup = report.timings[0].setup
     st.subheader(f"Measured here: {report.device}")
-    st.caption(f"Layer: {describe(measured_setup)}; backend {report.backend}; took {report.elapsed_s:.1f} s.")
+    startup = f" (+ {report.startup_s:.1f} s starting {report.backend})" if report.startup_s >= 0.05 else ""
+    st.caption(f"Layer: {describe(measured_setup)}; backend {report.backend}; took {report.elapsed_s:.1f} s{startup}.")
+    show_skipped(report.timings)
     if measured_setup != setup:
         st.warning("These timings are for the layer above, not for the settings now in the sidebar. "
                    "Click Measure to time the new layer.")
@@ -158,15 +196,21 @@ if report is not None:
     st.plotly_chart(intensity_figure(measured_traffic, report.timings, scale), width="stretch",
                     key="measured_intensity")
 else:
-    matching = {name: [t for s in data["sets"].values() for t in s["timings"] if t.setup == setup]
-                for name, data in recorded.items()}
-    found = {name: timings for name, timings in matching.items() if timings}
+    # The first recorded set that holds exactly this layer (the default layer is in its own set and in the sweeps).
+    found = {}
+    for name, data in recorded.items():
+        for entry in data["sets"].values():
+            timings = [t for t in entry["timings"] if t.setup == setup]
+            if timings:
+                found[name] = timings
+                break
     if not found:
         st.info("Nothing measured yet, and no recorded measurement for exactly this layer: click Measure.")
     for name, timings in found.items():
         meta = recorded[name]["meta"]
-        st.subheader(f"Recorded earlier on {meta['device']} ({meta['date']})")
-        st.caption(f"Nothing was run to show these. {meta['note']} Click Measure to time this layer here.")
+        st.subheader(f"Recorded earlier on {meta['device']}")
+        st.caption(f"Recorded {meta['date']}; nothing was run to show these. {meta['note']} "
+                   "Click Measure to time this layer here and now.")
         show_timings(timings, scale)
 
 st.header("3. Sweep")
@@ -174,15 +218,12 @@ st.write(f"Time the three layers while the {SWEEP_PARAMETERS[sweep_parameter]} s
          f"{', '.join(map(str, SWEEP_VALUES[sweep_parameter]))}, everything else as configured "
          f"({PASS_LABELS[sweep_pass]}, same {settings.time_cap_s:.0f} s cap: fewer repeats each).")
 if st.button("Run the sweep", key="run_sweep", disabled=too_large is not None):
-    update = progress_bar("Loading TensorFlow ...")
-    try:
-        st.session_state["sweep_report"] = (sweep_parameter, sweep(setup, sweep_parameter, sweep_pass,
-                                                                   settings=settings, limits=LIMITS, progress=update))
-    except SpeedConfigError as exc:
-        show_error(exc)
+    run_measurement(lambda update: (sweep_parameter, sweep(setup, sweep_parameter, sweep_pass, settings=settings,
+                                                           limits=LIMITS, progress=update)), "sweep_report")
 if "sweep_report" in st.session_state:
     parameter, sweep_report = st.session_state["sweep_report"]
     timings = sweep_report.timings
+    show_skipped(timings)
     st.plotly_chart(sweep_figure(timings, parameter, timings[0].pass_name, scale), width="stretch",
                     key="sweep_chart")
     for note in sweep_report.notes:
@@ -209,6 +250,7 @@ for name, data in recorded.items():
                             width="stretch", key=f"recorded_{name}_{pass_name}")
     elif choice == "tutorial_layers":
         rows, summary = tutorial_table(entry["timings"], entry["layer_names"])
+        st.caption("Median ms of forward + backward for each layer at batch 128, as in one training step.")
         st.dataframe(rows, hide_index=True, width="stretch")
         st.write(summary)
     else:

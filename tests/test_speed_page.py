@@ -25,7 +25,7 @@ def test_first_view_shows_recorded_measurements_without_running_anything():
     assert not any(s.startswith("Measured here") for s in subheaders)
     # The recorded table of the default layer has the three kinds, both passes, and a median for each.
     recorded = at.dataframe[1].value
-    assert {"Standard Conv2D", "SeparableConv2D", "DepthwiseConv2D + 1x1 Conv2D"} <= set(recorded["layer"])
+    assert {"Conv2D", "SeparableConv2D", "DepthwiseConv2D + 1x1"} <= set(recorded["layer"])
     assert set(recorded["pass"]) == {"forward", "forward + backward"}
     assert recorded["median ms"].notna().all()
     assert any("GPU: none recorded" in c.value for c in at.caption)
@@ -36,7 +36,7 @@ def test_counting_table_follows_the_widgets_and_the_url():
     at.number_input(key="cout").set_value(128).run()
     table = at.dataframe[0].value.set_index("layer")
     # Conv2D, "same": 8 images x 32*32 positions x 3*3*64 weights x 128 filters
-    assert table.loc["Standard Conv2D", "multiply-adds (M)"] == pytest.approx(8 * 1024 * 9 * 64 * 128 / 1e6, abs=0.01)
+    assert table.loc["Conv2D", "multiply-adds (M)"] == pytest.approx(8 * 1024 * 9 * 64 * 128 / 1e6, abs=0.01)
     # SeparableConv2D: 3*3*64 + 64 + 64*128 + 128 params (Keras: no depthwise bias)
     assert table.loc["SeparableConv2D", "params"] == 576 + 8192 + 128
     assert at.query_params["cout"] in ("128", ["128"])
@@ -69,15 +69,17 @@ def test_measure_a_tiny_layer_shows_a_table():
     at.number_input(key="cin").set_value(2)
     at.number_input(key="cout").set_value(4)
     at.number_input(key="batch").set_value(1)
-    at.slider(key="repeats").set_value(3).run()
+    at.slider(key="repeats").set_value(3)
+    at.slider(key="cap").set_value(30).run()  # a shared test machine can be slow to trace six functions
     at.button(key="measure").click().run(timeout=180)
     assert not at.exception, at.exception
     assert any(s.value.startswith("Measured here") for s in at.subheader)
     measured = at.dataframe[1].value
     assert len(measured) == 6
-    assert (measured["median ms"] > 0).all() and (measured["samples"] >= 3).all()
+    assert (measured["median ms"] > 0).all() and (measured["n"] >= 3).all()
     # The speed ratio sits beside the multiply-add ratio for both separable kinds and both passes.
-    assert measured["x faster"].notna().sum() == 4 and measured["x fewer multiply-adds"].notna().sum() == 4
+    assert measured["x faster"].notna().all() and measured["x fewer multiply-adds"].notna().all()
+    assert (measured.loc[measured["layer"] == "Conv2D", "x faster"] == 1.0).all()
 
 
 def test_first_view_does_not_import_tensorflow():
