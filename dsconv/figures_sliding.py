@@ -70,7 +70,7 @@ def _kernel_board_data(timeline: Timeline, frame, details, width: int, height: i
             xs += [x - 0.5, products_x0 + x - 0.5]
             ys += [-0.55, -0.55]
             if size >= 3:
-                texts += [f"{names[channel]} weights", f"{names[channel]}: pixel × weight"]
+                texts += [f"{names[channel]} weights", f"{names[channel]} products"]
             else:  # narrow tiles: the channel name only; the rows are named under the board
                 texts += [names[channel], names[channel]]
             where += ["top right", "top right"]
@@ -164,15 +164,16 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     padded_h, padded_w = first.padded.shape[:2]
     has_padding = any(first.pad)
     input_board = Board.of("input", [f"Input {channel_name(c, channels)}" for c in range(channels)],
-                           padded_h, padded_w)
+                           padded_h, padded_w, scale)
     kernel_w, kernel_h = _kernel_canvas(timeline)
     kernel_board = Board("kernel", [Tile("", 0, 0, kernel_h, kernel_w)], kernel_w, kernel_h,
-                         min(58.0, TARGET_WIDTH_PX / kernel_w))
+                         min(58.0 * scale, TARGET_WIDTH_PX * scale / kernel_w))
     stage_boards = [Board.of("hidden" if index < len(stages) - 1 else "output", output_labels(layer, index),
-                             stage.output.shape[0], stage.output.shape[1]) for index, stage in enumerate(stages)]
+                             stage.output.shape[0], stage.output.shape[1], scale)
+                    for index, stage in enumerate(stages)]
     boards = [input_board, kernel_board] + stage_boards
     titles = ["Input: each channel as numbers" + (" (grey cells: padding zeros)" if has_padding else ""),
-              "The watched kernel: its weights, the products with the window, and their sum"]
+              "The watched kernel: its weights, the products (pixel × weight) and their sum"]
     titles += ["Depthwise output: the pointwise stage reads these maps" if b.name == "hidden" else
                "Output maps (they fill in as the kernels slide)" for b in stage_boards]
 
@@ -230,7 +231,7 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     data.append(heatmap_trace("2", kernel_tile, empty, DIVERGING, -1, 1, kernel_board, scale, "product"))
     data.append({"type": "scatter", "mode": "text", "xaxis": "x2", "yaxis": "y2", "textposition": "top right",
                  "hoverinfo": "skip", "showlegend": False, "x": [], "y": [], "text": [],
-                 "textfont": {"size": 17 * scale, "color": "#111827"}})
+                 "textfont": {"size": 15 * scale, "color": "#111827"}})
     data.append({"type": "scatter", "mode": "text", "xaxis": f"x{header_axis}", "yaxis": f"y{header_axis}",
                  "textposition": "middle right", "hoverinfo": "skip", "showlegend": False, "x": [0, 0, 0],
                  "y": [0, 1, 2], "text": ["", "", ""], "textfont": {"size": 16 * scale, "color": "#111827"}})

@@ -78,9 +78,11 @@ class Board:
     cell_px: float = 40.0
 
     @classmethod
-    def of(cls, name: str, labels: list[str], height: int, width: int, max_cell_px: float = 56) -> "Board":
-        """Place equal tiles so cells stay readable: as many per row as keep them near 22 px or more."""
-        fit = max(1, int((TARGET_WIDTH_PX / 22 + 1) // (width + 1)))
+    def of(cls, name: str, labels: list[str], height: int, width: int, scale: float = 1.0,
+           max_cell_px: float = 56) -> "Board":
+        """Place equal tiles so cells stay readable: as many per row as keep them near 22 px (times scale) or more."""
+        target = TARGET_WIDTH_PX * scale
+        fit = max(1, int((target / (22 * scale) + 1) // (width + 1)))
         per_row = min(len(labels), fit)
         board = cls(name)
         for index, label in enumerate(labels):
@@ -88,7 +90,7 @@ class Board:
             board.tiles.append(Tile(label, col * (width + 1), row * (height + 2), height, width))
         board.width = per_row * (width + 1) - 1
         board.height = -(-len(labels) // per_row) * (height + 2) - 2
-        board.cell_px = min(max_cell_px, TARGET_WIDTH_PX / board.width)
+        board.cell_px = min(max_cell_px * scale, target / board.width)
         return board
 
     @property
@@ -147,8 +149,8 @@ def json_grid(values: np.ndarray) -> list:
 
 
 def font_px(board: Board, chars: int, scale: float) -> float:
-    """Cell text size that fits `chars` characters in the board's cells (9 to 24 px, times the scale)."""
-    return float(np.clip(board.cell_px * 1.3 / max(chars, 2), 9, 24) * scale)
+    """Cell text size that fits `chars` characters in the board's cells (cell_px already includes the scale)."""
+    return float(np.clip(board.cell_px * 1.3 / max(chars, 2), 9 * scale, 24 * scale))
 
 
 def heatmap_trace(axis: str, tile: Tile, values: np.ndarray, colorscale, zmin: float, zmax: float, board: Board,
