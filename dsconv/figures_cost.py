@@ -53,14 +53,16 @@ def cost_figure(kinds: list[str], params: list[int], counts: list[int], activati
     """Three bar charts side by side: params, multiply-adds (or FLOPs) and activation memory per kind."""
     labels = [KIND_LABELS[kind] for kind in kinds]
     colors = [KIND_COLORS[kind] for kind in kinds]
-    axes, titles = _panels(["Parameters", count_label, "Activation memory (KiB, float32)"])
+    axes, titles = _panels(["Parameters", count_label, "Activation memory (KiB)"], gap=0.04)
     data = []
     for index, (values, fmt) in enumerate(((params, "{:,}"), (counts, "{:,}"), (activation_kib, "{:,.1f}"))):
         data.append(dict(type="bar", x=values, y=labels, orientation="h", marker_color=colors,
                          xaxis="x" if index == 0 else f"x{index + 1}", text=[fmt.format(v) for v in values],
-                         textposition="auto", cliponaxis=False, hovertemplate="%{y}: %{x:,}<extra></extra>"))
-    for axis in axes.values():
-        axis.update(showticklabels=False, showgrid=False)
+                         textposition="outside", textangle=0, cliponaxis=False,
+                         hovertemplate="%{y}: %{x:,}<extra></extra>"))
+        # Room on the right of the longest bar for its number, which is printed outside the bar.
+        axes["xaxis" if index == 0 else f"xaxis{index + 1}"].update(
+            range=[0, 1.55 * max(values) if max(values) > 0 else 1], showticklabels=False, showgrid=False)
     layout = _base_layout(90 + 48 * len(kinds), scale, annotations=titles,
                           yaxis=dict(autorange="reversed", automargin=True), **axes)
     return go.Figure(data=data, layout=layout)
@@ -87,12 +89,15 @@ def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, cu
     here = _params_ratio(current_kernel, in_channels, current_out, use_bias)
     data.append(dict(type="scatter", x=[current_out], y=[here], mode="markers+text", name="your layer",
                      marker=dict(size=14, color="#111827", symbol="diamond"),
-                     text=[f"  your layer: {here:.3f}"], textposition="middle right"))
+                     text=[f"your layer: {here:.3f}"], textposition="top right"))
     layout = _base_layout(
         430, scale, showlegend=True, legend=dict(orientation="v", x=1.01, y=1),
         title=dict(text=f"Parameter ratio for C = {in_channels} input channels, depth multiplier 1"),
-        xaxis=dict(type="log", title=dict(text="output channels N (log scale)"), gridcolor="#e5e7eb"),
-        yaxis=dict(title=dict(text="separable / standard"), rangemode="tozero", gridcolor="#e5e7eb"))
+        xaxis=dict(type="log", title=dict(text="output channels N (log scale)", standoff=12), gridcolor="#e5e7eb",
+                   tickvals=[v for v in (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096) if v <= max(outs)],
+                   automargin=True),
+        yaxis=dict(title=dict(text="separable / standard"), rangemode="tozero", gridcolor="#e5e7eb",
+                   automargin=True), margin=dict(l=70, r=10, t=60, b=10))
     return go.Figure(data=data, layout=layout)
 
 
@@ -237,7 +242,7 @@ def idea_figure(height: int, width: int, in_channels: int, out_channels: int, ke
          f"{standard.stages[0].bias} biases)")
     # Row 2: depthwise (one k x k kernel per channel) then pointwise (N filters of 1 x 1 x C).
     _tensor(fig, 0.0, bottom, size, c, thin, "#9ca3af", f"input {height}x{width}x{c}")
-    _arrow(fig, 3.0, 6.2, bottom + 1.1, f"depthwise: {c} kernels of {k}x{k},<br>one per channel")
+    _arrow(fig, 3.0, 6.2, bottom + 1.1, f"depthwise: {c} kernels<br>of {k}x{k}, one<br>per channel")
     for index in range(min(c, len(CHANNEL_COLORS))):
         _box(fig, 3.6 + 0.75 * index, bottom + 0.1, 0.6, 0.6, 0.05,
              CHANNEL_COLORS[index] if c <= len(CHANNEL_COLORS) else KIND_COLORS["depthwise"])

@@ -102,8 +102,12 @@ def show_kind_errors(costs: dict) -> None:
 
 def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
     count_name = "FLOPs (2 x multiply-adds)" if use_flops else "Multiply-adds"
-    st.markdown(f"Every kind of layer on the same **{settings['height']} x {settings['width']} x "
-                f"{settings['in_channels']}** input. {count_name} are per image, for one forward pass.")
+    s = settings
+    st.markdown(f"Every kind of layer on the same **{s['height']} x {s['width']} x {s['in_channels']}** input: "
+                f"**{s['kernel_size']} x {s['kernel_size']}** kernels, **N = {s['out_channels']}** output channels, "
+                f"strides {s['strides']}, padding \"{s['padding']}\", dilation {s['dilation_rate']}, depth "
+                f"multiplier {s['depth_multiplier']}, groups {s['groups']}, {'with' if s['use_bias'] else 'no'} "
+                f"bias. {count_name} are per image, for one forward pass.")
     standard = costs["standard"]
     rows = []
     for kind, cost in costs.items():
