@@ -33,16 +33,14 @@ PARAMS = [
     Param("k", DEFAULT.kernel_size, choices=KERNELS),
     Param("batch", DEFAULT.batch, low=1, high=LIMITS.max_batch),
     Param("repeats", TimingSettings().repeats, low=3, high=30),
-    Param("cap", int(TimingSettings().time_cap_s), low=5, high=30),
     Param("steps", False),
     Param("sweep", "out_channels", choices=tuple(SWEEP_PARAMETERS)),
     Param("sweep_pass", "forward", choices=PASSES),
-    Param("recorded", "tutorial_layers",
-          choices=("tutorial_layers", "sweep_out_channels", "sweep_kernel_size", "default")),
+    Param("recorded", "sweep_out_channels",
+          choices=("sweep_out_channels", "sweep_kernel_size", "tutorial_layers", "default")),
 ]
-RECORDED_TITLES = {"tutorial_layers": "The tutorial's six layers (batch 128)",
-                   "sweep_out_channels": "Sweep over output channels", "sweep_kernel_size": "Sweep over kernel size",
-                   "default": "The default layer"}
+RECORDED_TITLES = {"sweep_out_channels": "Sweep over output channels", "sweep_kernel_size": "Sweep over kernel size",
+                   "tutorial_layers": "The tutorial's six layers (batch 128)", "default": "The default layer"}
 
 
 @st.cache_data(max_entries=4)
@@ -69,14 +67,12 @@ def measuring_controls() -> tuple[TimingSettings, tuple[str, ...], str, str]:
     st.sidebar.header("Measuring")
     repeats = st.sidebar.slider("Timed repeats per layer and pass", 3, 30, key="repeats",
                                 help="After 2 untimed warm-up calls. Fewer are run when the time cap is near.")
-    cap = st.sidebar.slider("Time cap per click (s)", 5, 30, key="cap",
-                            help="Warm-up and timed calls together stop within this; starting TensorFlow is extra.")
     steps = st.sidebar.toggle("Also time the depthwise and 1x1 steps alone", key="steps")
     st.sidebar.header("Sweep")
     parameter = st.sidebar.radio("Vary", tuple(SWEEP_PARAMETERS), format_func=SWEEP_PARAMETERS.get, key="sweep")
     pass_name = st.sidebar.radio("Pass", PASSES, format_func=PASS_LABELS.get, key="sweep_pass")
     kinds = KINDS if steps else COMPARED_KINDS
-    return TimingSettings(repeats=repeats, time_cap_s=float(cap)), kinds, parameter, pass_name
+    return TimingSettings(repeats=repeats), kinds, parameter, pass_name
 
 
 def describe(setup: LayerSetup) -> str:
@@ -100,8 +96,8 @@ def show_skipped(timings: list) -> None:
     """Say which layers the time cap left out, and what to change."""
     skipped = [f"{TABLE_LABELS[t.kind]}, {PASS_LABELS[t.pass_name]}: {t.skipped}" for t in timings if t.skipped]
     if skipped:
-        st.warning("Not measured within the time cap: " + "; ".join(skipped) + ". Raise the time cap in the "
-                   "sidebar, or make the layer smaller.", icon="⏱️")
+        st.warning("Not measured within the time cap: " + "; ".join(skipped) + ". Make the layer smaller "
+                   "(batch, size, channels) or time fewer kinds; a busy server also leaves less time.", icon="⏱️")
 
 
 @st.cache_resource

@@ -69,18 +69,24 @@ def test_measure_a_tiny_layer_shows_a_table():
     at.number_input(key="cin").set_value(2)
     at.number_input(key="cout").set_value(4)
     at.number_input(key="batch").set_value(1)
-    at.slider(key="repeats").set_value(3)
-    at.slider(key="cap").set_value(30).run()  # a shared test machine can be slow to trace six functions
+    at.slider(key="repeats").set_value(3).run()
     at.button(key="measure").click().run(timeout=180)
     assert not at.exception, at.exception
     assert any(s.value.startswith("Measured here") for s in at.subheader)
     measured = at.dataframe[1].value
-    assert len(measured) == 6
-    assert (measured["median ms"] > 0).all() and (measured["n"] >= 3).all()
-    # The speed ratio sits beside the multiply-add ratio for both separable kinds and both passes.
-    assert measured["x faster"].notna().all() and measured["x fewer multiply-adds"].notna().all()
-    assert (measured.loc[measured["layer"] == "Conv2D", "x faster"] == 1.0).all()
-
+    assert list(measured["layer"]) == ["Conv2D", "SeparableConv2D", "DepthwiseConv2D + 1x1"] * 2
+    done = measured["n"] > 0
+    # A heavily loaded test machine may run out of the 10 s cap: such a row must say so, never show a number.
+    assert done.any()
+    assert (measured.loc[done, "median ms"] > 0).all() and (measured.loc[done, "n"] >= 3).all()
+    if not done.all():
+        assert measured.loc[~done, "note"].str.contains("time cap").all()
+        assert measured.loc[~done, "median ms"].isna().all()
+        assert any("Not measured within the time cap" in w.value for w in at.warning)
+    # The speed ratio sits beside the multiply-add ratio wherever both layers were timed.
+    both = done & done.groupby(measured["pass"]).transform(lambda d: d.iloc[0])
+    assert measured.loc[both, "x faster"].notna().all() and measured.loc[both, "x fewer multiply-adds"].notna().all()
+    assert (measured.loc[both & (measured["layer"] == "Conv2D"), "x faster"] == 1.0).all()
 
 def test_first_view_does_not_import_tensorflow():
     code = ("import sys\nfrom streamlit.testing.v1 import AppTest\n"
