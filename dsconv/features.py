@@ -164,3 +164,47 @@ def strongest_channels(maps: np.ndarray, count: int) -> np.ndarray:
     """Indices of the `count` channels with the largest mean absolute response, strongest first."""
     strength = np.abs(np.asarray(maps)).mean(axis=(0, 1))
     return np.argsort(-strength, kind="stable")[:count]
+
+
+# --- The shipped pretrained models, described without TensorFlow ----------------------------------
+
+RECIPE_LABELS = {"tutorial": "the tutorial's recipe", "better": "the better recipe"}
+ARCH_ORDER = ("standard", "separable", "depthwise_pointwise", "mobilenet")
+
+
+def pretrained_label(name: str) -> str:
+    """'tutorial_standard' -> "Pretrained standard model (the tutorial's recipe)"."""
+    recipe, _, arch = name.partition("_")
+    return f"Pretrained {arch} model ({RECIPE_LABELS.get(recipe, recipe)})"
+
+
+def pretrained_catalogue() -> list[tuple[str, str]]:
+    """(name, label) of every shipped model, the tutorial's first, standard before separable; [] if none."""
+    try:
+        from dsconv.pretrained import available_pretrained
+
+        names = available_pretrained()
+    except (ImportError, ValueError):  # not shipped, or a damaged record (RunFileError is a ValueError)
+        return []
+    recipes = list(RECIPE_LABELS)
+
+    def order(name: str) -> tuple[int, int, str]:
+        recipe, _, arch = name.partition("_")
+        return (recipes.index(recipe) if recipe in recipes else len(recipes),
+                ARCH_ORDER.index(arch) if arch in ARCH_ORDER else len(ARCH_ORDER), name)
+
+    return [(name, pretrained_label(name)) for name in sorted(names, key=order)]
+
+
+def pretrained_facts(name: str) -> tuple[tuple[str, ...] | None, str]:
+    """Class names (None if the record has none) and a short note on accuracy, from the run record."""
+    from dsconv.pretrained import pretrained_info
+
+    record, part = pretrained_info(name)
+    names = tuple(record.data.get("class_names") or ()) or None
+    epochs = len(part.epochs)
+    if part.test_accuracy is not None:
+        return names, f"test accuracy {part.test_accuracy:.3f} after {epochs} epochs"
+    if record.validation_on_test and part.final_val_accuracy() is not None:
+        return names, f"test accuracy {part.final_val_accuracy():.3f} after {epochs} epochs (its last epoch)"
+    return names, f"trained for {epochs} epochs"

@@ -14,6 +14,7 @@ from PIL import Image
 from dsconv import figures_filters as figs
 from dsconv import filters as hand
 from dsconv import samples
+from dsconv.features import pretrained_catalogue
 from dsconv.images import (DISPLAY_MAX_SIDE, SAMPLE_SCENES, ImageError, cifar_test_images, find_cifar_test_batch,
                            fit_within, load_image, sample_image, to_float_array, to_model_input)
 from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, share_link, show_error,
@@ -221,34 +222,8 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
 
 # --- Learned filters (TensorFlow is imported only below, and only when there is a model to show) ---
 
-RECIPE_LABELS = {"tutorial": "the tutorial's recipe", "better": "the better recipe"}
-ARCH_ORDER = ("standard", "separable", "depthwise_pointwise", "mobilenet")
 ARENA_PREFIX = "Trained in the arena: "
 COLORS = ("#d55e00", "#0072b2")  # left and right model (Okabe-Ito orange and blue)
-
-
-def pretrained_label(name: str) -> str:
-    """'tutorial_standard' -> 'Pretrained standard model (the tutorial's recipe)'."""
-    recipe, _, arch = name.partition("_")
-    return f"Pretrained {arch} model ({RECIPE_LABELS.get(recipe, recipe)})"
-
-
-def pretrained_names() -> list[str]:
-    """The pretrained models this copy of the app ships, tutorial's first, standard before separable (no TensorFlow)."""
-    try:
-        from dsconv.pretrained import available_pretrained
-
-        names = available_pretrained()
-    except (ImportError, ValueError):  # not shipped, or a damaged record (RunFileError is a ValueError)
-        return []
-    recipes = list(RECIPE_LABELS)
-
-    def order(name: str) -> tuple[int, int, str]:
-        recipe, _, arch = name.partition("_")
-        return (recipes.index(recipe) if recipe in recipes else len(recipes),
-                ARCH_ORDER.index(arch) if arch in ARCH_ORDER else len(ARCH_ORDER), name)
-
-    return sorted(names, key=order)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the pretrained model (once per server)...")
@@ -261,21 +236,15 @@ def pretrained_model(name: str):
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def pretrained_facts(name: str) -> tuple[tuple[str, ...] | None, str]:
-    """Class names and a sentence on the model's accuracy, from its run record (JSON only)."""
-    from dsconv.pretrained import pretrained_info
+    """Class names and a sentence on accuracy from the model's run record (JSON only)."""
+    from dsconv.features import pretrained_facts as facts
 
-    record, part = pretrained_info(name)
-    names = tuple(record.data.get("class_names") or ()) or None
-    if part.test_accuracy is not None:
-        return names, f"test accuracy {part.test_accuracy:.3f} after {len(part.epochs)} epochs"
-    if record.validation_on_test and part.final_val_accuracy() is not None:
-        return names, f"test accuracy {part.final_val_accuracy():.3f} after {len(part.epochs)} epochs"
-    return names, f"trained for {len(part.epochs)} epochs"
+    return facts(name)
 
 
 def model_catalogue() -> dict[str, tuple]:
     """Label -> ("pretrained", name) or ("arena", model, class names) for every model on offer."""
-    catalogue: dict[str, tuple] = {pretrained_label(name): ("pretrained", name) for name in pretrained_names()}
+    catalogue: dict[str, tuple] = {label: ("pretrained", name) for name, label in pretrained_catalogue()}
     # The Training arena stores its models here: name -> Keras model, or name -> (model, class names).
     for name, entry in st.session_state.get("arena_models", {}).items():
         model, class_names = entry if isinstance(entry, tuple) else (entry, None)

@@ -144,3 +144,18 @@ def test_strongest_channels_orders_by_mean_absolute_response():
     maps[..., 3] = 2.0
     maps[0, 0, 4] = 1.0
     assert strongest_channels(maps, 3).tolist() == [1, 3, 4]
+
+
+def test_pretrained_catalogue_puts_the_tutorial_standard_model_first(monkeypatch):
+    from dsconv.features import pretrained_catalogue
+
+    shipped = ["better_separable", "tutorial_separable", "tutorial_standard", "better_standard"]
+    monkeypatch.setattr("dsconv.pretrained.available_pretrained", lambda: shipped)
+    assert pretrained_catalogue() == [
+        ("tutorial_standard", "Pretrained standard model (the tutorial's recipe)"),
+        ("tutorial_separable", "Pretrained separable model (the tutorial's recipe)"),
+        ("better_standard", "Pretrained standard model (the better recipe)"),
+        ("better_separable", "Pretrained separable model (the better recipe)"),
+    ]
+    monkeypatch.setattr("dsconv.pretrained.available_pretrained", lambda: [])
+    assert pretrained_catalogue() == []

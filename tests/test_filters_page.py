@@ -18,7 +18,7 @@ HAND_MADE = "Hand-made filters (NumPy)"
 LEARNED = "Learned filters (the CIFAR-10 models)"
 
 
-def page(view: str = HAND_MADE, timeout: int = 60) -> AppTest:
+def page(view: str = HAND_MADE, timeout: int = 180) -> AppTest:
     """The page opened by a link to `view` (hand-made by default: no TensorFlow needed)."""
     at = AppTest.from_file(PAGE, default_timeout=timeout)
     at.query_params["fil_view"] = view
@@ -88,7 +88,7 @@ def test_hand_made_mix_and_kernels_change_the_counts():
 
 
 def test_a_link_sets_the_page_up():
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = AppTest.from_file(PAGE, default_timeout=180)
     at.query_params["fil_view"] = HAND_MADE
     at.query_params["fil_sample"] = "Coloured shapes"
     at.query_params["fil_mix"] = "Keep the channels"
