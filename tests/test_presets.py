@@ -24,13 +24,13 @@ PRESETS: dict[str, list[dict[str, tuple[str, object]]]] = {
         {"quiz_seed": ("4321", 4321), "quiz_q": ("7", 7), "quiz_topics": ("shape,times_fewer", ["shape", "times_fewer"]),
          "present": ("1", True)},
     ],
-    "pages/1_Parameter_lab.py": [
+    "pages/1_Parameter_lab.py": [  # only the open tab draws its widgets: one preset per tab with widgets
         {"lab_h": ("20", 20), "lab_w": ("24", 24), "lab_cin": ("8", 8), "lab_cout": ("16", 16), "lab_k": ("5", 5),
          "lab_stride": ("2", 2), "lab_pad": ("same", "same"), "lab_dm": ("2", 2), "lab_groups": ("4", 4),
-         "lab_bias": ("0", False), "lab_flops": ("1", True), "lab_code_kind": ("grouped", "grouped"),
-         "net_kind": ("mobilenet", "mobilenet"), "net_blocks": ("2", 2), "net_filters": ("16", 16),
-         "net_k": ("5", 5), "net_alpha": ("0.5", 0.5), "present": ("1", True)},
-        {"lab_dil": ("2", 2)},  # Keras rejects dilation above 1 together with strides above 1: its own link
+         "lab_bias": ("0", False), "lab_flops": ("1", True), "present": ("1", True)},
+        {"lab_tab": ("Whole network", "Whole network"), "net_kind": ("mobilenet", "mobilenet"),
+         "net_blocks": ("2", 2), "net_filters": ("16", 16), "net_k": ("5", 5), "net_alpha": ("0.5", 0.5)},
+        {"lab_tab": ("Code", "Code"), "lab_code_kind": ("grouped", "grouped"), "lab_dil": ("2", 2)},
     ],
     "app.py": [{"present": ("1", True)}],  # the home page has no settings but projector mode
     "pages/2_Sliding_kernels.py": [
@@ -64,7 +64,7 @@ PRESETS: dict[str, list[dict[str, tuple[str, object]]]] = {
          "arena_seed": ("7", 7), "arena_valtest": ("1", True)},
     ],
 }
-TIMEOUTS = {"pages/6_Quiz.py": 30}
+TIMEOUTS = {"pages/6_Quiz.py": 90}
 
 
 @functools.cache
@@ -130,6 +130,17 @@ def param_keys(page: str) -> set[str]:
     return keys
 
 
+TAB_KEYS = ("lab_tab",)  # keyed st.tabs of the pages
+
+
+class OpenTab:
+    """A keyed st.tabs: AppTest shows its tabs but not which is open, so its value is read from the session;
+    the open tab's own widgets (in the same preset) show that the page really drew that tab."""
+
+    def __init__(self, value: str):
+        self.value = value
+
+
 def widgets_by_key(at: AppTest) -> dict[str, object]:
     """Every keyed widget on the page (main area and sidebar)."""
     found = {}
@@ -137,11 +148,15 @@ def widgets_by_key(at: AppTest) -> dict[str, object]:
         for widget in getattr(at, kind, []):
             if getattr(widget, "key", None):
                 found[widget.key] = widget
+    labels = {tab.label for tab in at.tabs}
+    for key in TAB_KEYS:
+        if key not in found and key in at.session_state and at.session_state[key] in labels:
+            found[key] = OpenTab(at.session_state[key])
     return found
 
 
 def open_page(page: str, query: dict[str, str], session: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUTS.get(page, 60))
+    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUTS.get(page, 120))
     for key, value in (session or {}).items():
         at.session_state[key] = value
     for key, text in query.items():
@@ -201,7 +216,7 @@ def test_projector_mode_from_the_link_hides_the_sidebar():
                    "widget's value on any run that does not draw it, so another page's run resets them (reported "
                    "to the lead; the Quiz page works around it)")
 def test_settings_survive_a_visit_to_another_page():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.switch_page("pages/1_Parameter_lab.py").run()
     at.number_input(key="lab_h").set_value(20).run()
     assert at.query_params["lab_h"] == "20"

@@ -16,7 +16,7 @@ PAGE = str(ROOT / "pages" / "6_Quiz.py")
 
 
 def open_page(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
+    at = AppTest.from_file(PAGE, default_timeout=90)
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()
@@ -159,7 +159,7 @@ def test_link_to_the_page_that_shows_it_when_run_in_the_app():
     if not (ROOT / "app.py").exists() or not (ROOT / "pages" / "1_Parameter_lab.py").exists():
         pytest.skip("the app's home page or the Parameter lab is not there yet")
     question, number, _ = find(3, "params")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["quiz_seed"] = "3"
     at.query_params["quiz_q"] = str(number)
     at.switch_page("pages/6_Quiz.py").run()
@@ -172,7 +172,7 @@ def test_link_to_the_page_that_shows_it_when_run_in_the_app():
 def test_settings_survive_a_visit_to_another_page():
     if not (ROOT / "app.py").exists() or not (ROOT / "pages" / "1_Parameter_lab.py").exists():
         pytest.skip("the app's home page or the Parameter lab is not there yet")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.switch_page("pages/6_Quiz.py").run()
     at.number_input(key="quiz_seed").set_value(55).run()
     at.radio(key="quiz_q").set_value(4).run()
@@ -187,11 +187,11 @@ def test_page_imports_no_tensorflow():
     script = (
         "import sys\n"
         "from streamlit.testing.v1 import AppTest\n"
-        f"at = AppTest.from_file({PAGE!r}, default_timeout=60).run()\n"
+        f"at = AppTest.from_file({PAGE!r}, default_timeout=120).run()\n"
         "assert not at.exception, at.exception\n"
         "heavy = [m for m in ('tensorflow', 'keras', 'torch', 'jax') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
         "print('clean')\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and "clean" in result.stdout, result.stderr[-2000:]
