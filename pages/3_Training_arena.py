@@ -274,15 +274,16 @@ def launcher(limits: ArenaLimits) -> None:
     device = device_description()
     speeds = launch_speeds(settings, device)
     estimate = arena.estimate_launch(settings, speeds) if speeds else None
+    st.markdown(f"**Device:** {device}")
     cols = st.columns(3)
-    cols[0].metric("Device", device.split(",")[0], device.split(",", 1)[1].strip() if "," in device else None,
-                   delta_color="off", delta_arrow="off")
-    if estimate:
+    if estimate is None:
+        cols[0].metric("Estimated time", "—", "after the running training", delta_color="off", delta_arrow="off")
+    else:
         how = " and ".join({"probe": "a few timed steps", "recorded": "earlier runs here"}[s] for s in estimate.sources)
-        cols[1].metric("Estimated time", duration(estimate.total_seconds), f"from {how}", delta_color="off",
+        cols[0].metric("Estimated time", duration(estimate.total_seconds), f"from {how}", delta_color="off",
                        delta_arrow="off")
     train, val = arena.train_and_val_sizes(settings)
-    cols[2].metric("Images per epoch", f"{train:,} + {val:,}", "training + validation", delta_color="off",
+    cols[1].metric("Images per epoch", f"{train:,} + {val:,}", "training + validation", delta_color="off",
                    delta_arrow="off")
     launch_button(settings, limits, estimate)
 
@@ -302,6 +303,8 @@ def launch_button(settings: LaunchSettings, limits: ArenaLimits, estimate) -> No
                   on_click=start_launch, args=(settings, limits, estimate))
         if "arena_launch_error" in st.session_state:
             show_error(ArenaBusy(st.session_state.pop("arena_launch_error")))
+        if st.session_state.get("arena_job") is not None:
+            st.rerun(scope="app")  # the button started a job: show its progress in place of the form
 
     panel()
 

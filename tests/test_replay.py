@@ -1,0 +1,157 @@
+"""dsconv.replay and dsconv.figures_training: epoch series, summary rows and the animated figure, checked
+against run files read independently with json (no TensorFlow anywhere here)."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from dsconv import replay
+from dsconv.figures_training import live_figure, replay_figure
+from dsconv.runs import MAX_RUN_BYTES, RunFileError
+
+
+def arch(name, epochs, *, status="complete", test_accuracy=None, params=1000, macs=50_000):
+    return {"name": name, "model": {"conv_kind": name, "width_multiplier": 1.0}, "params": params,
+            "multiply_adds": macs, "status": status, "test_accuracy": test_accuracy, "test_loss": None,
+            "weights": None, "steps_per_epoch": 10,
+            "epochs": [{"epoch": i + 1, "loss": loss, "accuracy": acc, "val_loss": vloss, "val_accuracy": vacc,
+                        "seconds": sec} for i, (loss, acc, vloss, vacc, sec) in enumerate(epochs)]}
+
+
+def record_dict(archs, *, kind="measured", status="complete", validation_on_test=False, epochs=3, title="A run"):
+    return {"schema": "dsconv-run", "schema_version": 1, "title": title, "kind": kind,
+            "created": "2026-01-01T00:00:00+00:00",
+            "data": {"source": "synthetic", "train_size": 900, "val_size": 100, "test_size": 200,
+                     "validation_on_test": validation_on_test},
+            "recipe": {"epochs": epochs, "batch_size": 32}, "device": {"description": "Test CPU, 2 cores"},
+            "versions": {}, "architectures": archs, "status": status}
+
+
+STANDARD = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, 0.60, 9.5), (0.6, 0.85, 1.2, 0.60, 9.0)]
+SEPARABLE = [(1.7, 0.30, 1.5, 0.35, 4.0), (1.2, 0.55, 1.2, 0.52, 4.5)]
+
+
+@pytest.fixture
+def runs_dir(tmp_path):
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    (folder / "b_run.json").write_text(json.dumps(record_dict(
+        [arch("standard", STANDARD, test_accuracy=0.58), arch("separable", SEPARABLE, status="stopped")],
+        status="stopped")))
+    (folder / "tutorial_published.json").write_text(json.dumps(record_dict(
+        [arch("standard", STANDARD)], kind="published", validation_on_test=True, title="Published")))
+    (folder / "broken.json").write_text("{not json")
+    return folder
+
+
+def test_bundled_runs_are_listed_published_first_and_broken_files_reported(runs_dir):
+    runs, problems = replay.load_bundled(runs_dir)
+    assert [run.key for run in runs] == ["tutorial_published", "b_run"]
+    assert len(problems) == 1 and problems[0].startswith("broken.json")
+
+
+def test_epoch_series_and_gap_match_the_file(runs_dir):
+    runs, _ = replay.load_bundled(runs_dir)
+    run = runs[1]
+    raw = json.loads((runs_dir / "b_run.json").read_text())["architectures"][0]["epochs"]
+    series = replay.epoch_series(run, "standard")
+    assert series.epochs == (1, 2, 3)
+    assert series.loss == tuple(e["loss"] for e in raw)
+    assert series.val_accuracy == tuple(e["val_accuracy"] for e in raw)
+    for gap, entry in zip(series.gap, raw):
+        assert gap == pytest.approx(entry["accuracy"] - entry["val_accuracy"])
+    assert [s.label for s in replay.all_series(runs, ["separable"])] == ["separable · A run"]
+
+
+def test_summary_rows_match_an_independent_reading(runs_dir):
+    runs, _ = replay.load_bundled(runs_dir)
+    rows = replay.summary_rows(runs[1])
+    raw = json.loads((runs_dir / "b_run.json").read_text())
+    for row, part in zip(rows, raw["architectures"]):
+        vals = [e["val_accuracy"] for e in part["epochs"]]
+        assert row.best_val_accuracy == max(vals)
+        assert row.best_epoch == vals.index(max(vals)) + 1  # first epoch reaching the best on ties
+        assert row.total_seconds == pytest.approx(sum(e["seconds"] for e in part["epochs"]))
+        assert row.params == part["params"] and row.multiply_adds == part["multiply_adds"]
+        assert row.test_accuracy == part["test_accuracy"]
+        assert row.epochs_done == len(part["epochs"]) and row.epochs_planned == raw["recipe"]["epochs"]
+    assert rows[0].best_epoch == 2  # 0.60 at epochs 2 and 3: the first one counts
+    text = replay.table_rows(rows)
+    assert text[0]["Best val accuracy"] == "0.6000" and text[0]["Test accuracy"] == "0.5800"
+    assert text[1]["Test accuracy"] == "not recorded" and text[1]["Epochs"] == "2 of 3 (stopped)"
+    assert text[0]["Total time"] == "28 s" and text[0]["Validated on"] == "held-out split"
+    published = replay.table_rows(replay.summary_rows(runs[0]))[0]
+    assert published["Validated on"] == "test set"
+
+
+def test_runs_without_validation_have_no_best_epoch():
+    data = record_dict([arch("standard", [(1.0, 0.5, None, None, 3.0), (0.8, 0.6, None, None, 61.0)])], epochs=2)
+    run = replay.LoadedRun("x", "x", "upload", replay.read_upload("x.json", json.dumps(data).encode()))
+    row = replay.summary_rows(run)[0]
+    assert row.best_val_accuracy is None and row.best_epoch is None
+    assert replay.epoch_series(run, "standard").gap == (None, None)
+    assert replay.table_rows([row])[0]["Total time"] == "1 min 04 s"
+
+
+@pytest.mark.parametrize("content, phrase", [
+    (b"\x89PNG\r\n", "not JSON"),
+    (b'{"schema": "something-else"}', "not a dsconv run record"),
+    (json.dumps(record_dict([arch("standard", [(1.0, 1.5, 1.0, 0.5, 1.0)])])).encode(), "between 0 and 1"),
+    (b"[1, 2, 3]", "must be an object"),
+])
+def test_bad_uploads_raise_a_sentence_naming_the_file(content, phrase):
+    with pytest.raises(RunFileError) as info:
+        replay.read_upload("mine.json", content)
+    assert "mine.json" in str(info.value) and phrase in str(info.value)
+
+
+def test_oversized_uploads_are_refused_before_parsing():
+    with pytest.raises(RunFileError, match="a run record is a few kB"):
+        replay.read_upload("big.json", b" " * (MAX_RUN_BYTES + 1))
+
+
+def test_replay_figure_has_one_frame_per_epoch_with_growing_traces(runs_dir):
+    runs, _ = replay.load_bundled(runs_dir)
+    series = replay.all_series(runs[1:])
+    fig = replay_figure(series)
+    assert [frame.name for frame in fig.frames] == ["1", "2", "3"]
+    traces_per_series = 6  # accuracy, val accuracy, loss, val loss, seconds, gap
+    assert len(fig.data) == traces_per_series * len(series)
+    for frame in fig.frames:
+        epoch = int(frame.name)
+        assert len(frame.data) == len(fig.data)
+        standard_val_acc = frame.data[1]
+        assert list(standard_val_acc.x) == list(range(1, epoch + 1))
+        assert list(standard_val_acc.y) == [e[3] for e in STANDARD[:epoch]]
+        separable_loss = frame.data[traces_per_series + 2]
+        assert list(separable_loss.y) == [e[0] for e in SEPARABLE[:min(epoch, 2)]]
+    assert fig.layout.sliders[0].active == 2
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["▶ Play", "❚❚ Pause"]
+    # Fixed axes hold every value, so the animation never rescales.
+    losses = [e[i] for e in STANDARD + SEPARABLE for i in (0, 2)]
+    low, high = fig.layout.yaxis2.range
+    assert low <= min(losses) and high >= max(losses)
+    gaps = [e[1] - e[3] for e in STANDARD + SEPARABLE]
+    low, high = fig.layout.yaxis4.range
+    assert low <= min(gaps) and high >= max(gaps)
+
+
+def test_replay_figure_needs_a_series():
+    with pytest.raises(ValueError, match="Pick at least one"):
+        replay_figure([])
+
+
+def test_live_figure_draws_every_architecture_on_shared_axes():
+    curves = {name: {"x": [0.5, 1.0], "loss": [2.0, 1.5], "accuracy": [0.2, 0.4], "val_x": [1],
+                     "val_loss": [1.6], "val_accuracy": [0.35]} for name in ("standard", "separable")}
+    fig = live_figure(curves, epochs=3)
+    assert len(fig.data) == 8  # 2 architectures x (loss, accuracy) x (training, validation)
+    assert {trace.legendgroup for trace in fig.data} == {"standard", "separable"}
+    assert tuple(fig.layout.xaxis.range) == (0, 3) and tuple(fig.layout.xaxis2.range) == (0, 3)
+    assert not math.isnan(fig.layout.yaxis.range[1])
+
+
+def test_the_bundled_folder_is_where_the_engine_writes():
+    assert replay.BUNDLED_DIR == Path(replay.__file__).resolve().parent / "assets" / "runs"
