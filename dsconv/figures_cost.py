@@ -26,6 +26,42 @@ PART_COLORS = {"depthwise": "#0072b2", "pointwise": "#009e73", "standard conv": 
 FONT = dict(size=16, color="#111827")
 
 
+def shape_text(shape: tuple) -> str:
+    """(30, 30, 64) -> "30 x 30 x 64"."""
+    return " x ".join(map(str, shape))
+
+
+def memory_text(n_bytes: int) -> str:
+    """Bytes as KiB with one decimal, or MiB from 10 MiB up."""
+    return f"{n_bytes / 1024:,.1f} KiB" if n_bytes < 1024**2 * 10 else f"{n_bytes / 1024**2:,.1f} MiB"
+
+
+def cost_table_rows(costs: dict, count_name: str, use_flops: bool) -> list[dict[str, str]]:
+    """The comparison table's rows: a LayerCost per kind, or its error sentence (shown as "invalid here")."""
+    standard, rows = costs["standard"], []
+    for kind, cost in costs.items():
+        if isinstance(cost, str):
+            rows.append({"Kind": KIND_LABELS[kind], "Params": "invalid here", count_name: "—", "Output shape": "—",
+                         "Activation memory": "—", "Params vs standard": "—"})
+            continue
+        versus = "—" if isinstance(standard, str) else f"{cost.params / standard.params:.3f}"
+        rows.append({"Kind": KIND_LABELS[kind], "Params": f"{cost.params:,}",
+                     count_name: f"{cost.flops if use_flops else cost.multiply_adds:,}",
+                     "Output shape": shape_text(cost.output_shape),
+                     "Activation memory": memory_text(cost.activation_bytes), "Params vs standard": versus})
+    return rows
+
+
+def network_table_rows(summary: NetworkSummary) -> list[dict[str, str]]:
+    """One row per layer with its shares, and a total row."""
+    rows = [{"Layer": r.name, "Type": r.layer, "Output shape": shape_text(r.output_shape), "Params": f"{r.params:,}",
+             "% params": f"{100 * summary.params_share(r):.1f}", "Multiply-adds": f"{r.multiply_adds:,}",
+             "% multiply-adds": f"{100 * summary.multiply_adds_share(r):.1f}"} for r in summary.rows]
+    rows.append({"Layer": "total", "Type": "", "Output shape": "", "Params": f"{summary.total_params:,}",
+                 "% params": "100", "Multiply-adds": f"{summary.total_multiply_adds:,}", "% multiply-adds": "100"})
+    return rows
+
+
 def _base_layout(height: int, scale: float, **extra) -> dict:
     """Layout shared by the charts: projector-sized font, white background, no legend unless asked."""
     layout = dict(height=int(height * scale), font=dict(FONT, size=int(FONT["size"] * scale)),

@@ -82,14 +82,6 @@ ratio_figure = st.cache_resource(max_entries=128, show_spinner=False)(figures_co
 share_figure = st.cache_resource(max_entries=32, show_spinner=False)(figures_cost.network_share_figure)
 
 
-def kib(n_bytes: int) -> str:
-    return f"{n_bytes / 1024:,.1f} KiB" if n_bytes < 1024**2 * 10 else f"{n_bytes / 1024**2:,.1f} MiB"
-
-
-def shape_text(shape: tuple) -> str:
-    return " x ".join(map(str, shape))
-
-
 def show_kind_errors(costs: dict) -> None:
     """One st.error per distinct sentence, naming the kinds it applies to."""
     by_message: dict[str, list[str]] = {}
@@ -108,18 +100,7 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
                 f"strides {s['strides']}, padding \"{s['padding']}\", dilation {s['dilation_rate']}, depth "
                 f"multiplier {s['depth_multiplier']}, groups {s['groups']}, {'with' if s['use_bias'] else 'no'} "
                 f"bias. {count_name} are per image, for one forward pass.")
-    standard = costs["standard"]
-    rows = []
-    for kind, cost in costs.items():
-        if isinstance(cost, str):
-            rows.append({"Kind": KIND_LABELS[kind], "Params": "invalid here", count_name: "—",
-                         "Output shape": "—", "Activation memory": "—", "Params vs standard": "—"})
-            continue
-        versus = "—" if isinstance(standard, str) else f"{cost.params / standard.params:.3f}"
-        rows.append({"Kind": KIND_LABELS[kind], "Params": f"{cost.params:,}",
-                     count_name: f"{cost.flops if use_flops else cost.multiply_adds:,}",
-                     "Output shape": shape_text(cost.output_shape), "Activation memory": kib(cost.activation_bytes),
-                     "Params vs standard": versus})
+    rows = figures_cost.cost_table_rows(costs, count_name, use_flops)
     st.table(rows, hide_index=True)
     show_kind_errors(costs)
     st.caption("Activation memory: float32 (4 bytes a value), per image, every tensor the layer writes, the "
@@ -205,12 +186,16 @@ def keras_section(settings: dict, costs: dict) -> None:
             not ours_ok and ref.params is None)
         rows.append({"Kind": KIND_LABELS[ref.kind], "Our params": f"{ours.params:,}" if ours_ok else "rejected",
                      "Keras count_params()": f"{ref.params:,}" if ref.params is not None else "rejected",
-                     "Our output": shape_text(ours.output_shape) if ours_ok else "—",
-                     "Keras output": shape_text(ref.output_shape) if ref.output_shape else "—",
+                     "Our output": figures_cost.shape_text(ours.output_shape) if ours_ok else "—",
+                     "Keras output": figures_cost.shape_text(ref.output_shape) if ref.output_shape else "—",
                      "Agree": "✅ match" if same else "❌ mismatch"})
         if ref.error:
             st.caption(f"Keras on {KIND_LABELS[ref.kind]}: {ref.error}")
     st.table(rows, hide_index=True)
+    if all(row["Agree"] == "✅ match" for row in rows):
+        st.success("Keras agrees with every count and shape above (a kind we reject, Keras rejects too).")
+    else:
+        st.warning("Keras disagrees somewhere above: that is a bug in this app; please report it.")
 
 
 def network_section(scale: float) -> None:
@@ -233,11 +218,7 @@ def network_section(scale: float) -> None:
     except LayerConfigError as exc:
         show_error(exc)
         return
-    rows = [{"Layer": r.name, "Type": r.layer, "Output shape": shape_text(r.output_shape), "Params": f"{r.params:,}",
-             "% params": f"{100 * summary.params_share(r):.1f}", "Multiply-adds": f"{r.multiply_adds:,}",
-             "% multiply-adds": f"{100 * summary.multiply_adds_share(r):.1f}"} for r in summary.rows]
-    rows.append({"Layer": "total", "Type": "", "Output shape": "", "Params": f"{summary.total_params:,}",
-                 "% params": "100", "Multiply-adds": f"{summary.total_multiply_adds:,}", "% multiply-adds": "100"})
+    rows = figures_cost.network_table_rows(summary)
     cols = st.columns(3)
     cols[0].metric("Total params", f"{summary.total_params:,}",
                    f"standard: {standard.total_params:,}", delta_color="off", delta_arrow="off")

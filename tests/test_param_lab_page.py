@@ -207,6 +207,7 @@ def test_keras_check_agrees_with_the_table():
     assert check["DepthwiseConv2D + 1x1 Conv2D"]["Keras count_params()"] == "286"
     assert check["Standard Conv2D"]["Keras output"] == "30 x 30 x 64"
     assert set(frames[0]["Agree"]) == {"✅ match"}
+    assert any("Keras agrees" in m.value for m in at.success)
     # A new setting asks for a new check instead of showing stale numbers.
     at.slider(key="lab_k").set_value(5).run()
     assert not any("Keras count_params()" in t.value.columns for t in at.table)
