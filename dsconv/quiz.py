@@ -298,9 +298,11 @@ def _random_question(rng: random.Random, settings: QuizSettings, topic: str, see
 
 
 def _well_posed(question: Question) -> bool:
-    """No 1x1 outputs, and a number question has at least one known mistake to diagnose."""
+    """No 1x1 outputs, no tie, and a number question has at least one known mistake to diagnose."""
     if any(min(spec.cost().output_shape[:2]) < 2 for spec in question.layers):
         return False
+    if question.topic == "cheaper" and len({_count(spec, question.metric) for spec in question.layers}) < 2:
+        return False  # a tie has no right answer
     return question.answer_kind == "choice" or bool(traps(question))
 
 

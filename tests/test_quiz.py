@@ -141,6 +141,16 @@ def test_kinds_of_question_vary_and_numbers_stay_small():
     assert len(make_quiz(0)) == settings.questions
 
 
+def test_comparisons_never_tie():
+    from dsconv.quiz import _well_posed
+
+    for seed in range(300):
+        for question in make_quiz(seed, ["cheaper"]):
+            counts = [getattr(spec.cost(), question.metric) for spec in question.layers]
+            assert counts[0] != counts[1]
+            assert _well_posed(question)
+
+
 def test_topic_filter_and_bad_input():
     assert {q.topic for q in make_quiz(3, ["params", "shape"])} == {"params", "shape"}
     with pytest.raises(ValueError, match="at least one kind"):
