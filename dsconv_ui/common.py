@@ -28,6 +28,7 @@ PAGES = (
 
 PRESENT_KEY = "present"  # URL and widget key of projector mode
 _WRITTEN_PREFIX = "_url_written:"
+_KEPT_PREFIX = "_kept:"  # copies of settings: Streamlit forgets a widget's value on a run of another page
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,11 @@ def restore_from_url(params: Sequence[Param]) -> list[str]:
 
 
 def seed_defaults(params: Sequence[Param]) -> None:
-    """Give every setting its default in st.session_state, so widgets need no `value=` argument."""
+    """Give every setting its value in st.session_state, so widgets need no `value=` argument: the value
+    the student left it at on an earlier visit to this page, else the default."""
     for param in params:
         if param.key not in st.session_state:
-            st.session_state[param.key] = param.default
+            st.session_state[param.key] = st.session_state.get(_KEPT_PREFIX + param.key, param.default)
 
 
 def url_query(params: Sequence[Param]) -> dict[str, str]:
@@ -125,6 +127,9 @@ def write_to_url(params: Sequence[Param]) -> None:
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
     st.session_state[_written_key(params)] = query
+    for param in params:  # remembered for the next visit (see seed_defaults)
+        if param.key in st.session_state:
+            st.session_state[_KEPT_PREFIX + param.key] = st.session_state[param.key]
 
 
 def page_link_url(params: Sequence[Param]) -> str:
