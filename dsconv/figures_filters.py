@@ -23,9 +23,17 @@ def _layout(fig: go.Figure, height: int, scale: float, title: str | None = None)
     return fig
 
 
-def is_signed(values: np.ndarray, tolerance: float = 1e-6) -> bool:
-    """True when the values go below zero (a diverging colour scale is then needed)."""
-    return float(np.min(values, initial=0.0)) < -tolerance
+def is_signed(values: np.ndarray) -> bool:
+    """True when at least 1% of the values are clearly below zero (then 0 is shown as mid-grey or white).
+
+    Edge filters give negative values everywhere; a blur or sharpen of a photo only dips below zero at
+    a few pixels (overshoot at edges, zero padding), and those are better shown clipped to black.
+    """
+    values = np.asarray(values, np.float32)
+    if values.size == 0:
+        return False
+    extent = float(np.max(np.abs(values)))
+    return float(np.percentile(values, 1)) < -(1e-6 + 0.005 * extent)
 
 
 def map_to_grey(values: np.ndarray, signed: bool | None = None) -> np.ndarray:
@@ -149,7 +157,7 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
     return _layout(fig, int(60 + pixel_height * min(1.2, max(0.25, aspect))), scale, title)
 
 
-def predictions_figure(predictions: list[tuple[str, float]], title: str, scale: float = 1.0,
+def predictions_figure(predictions: list[tuple[str, float]], title: str | None, scale: float = 1.0,
                        color: str = "#0072b2") -> go.Figure:
     """Top-k classes as horizontal bars with their probabilities in percent, most likely on top."""
     names = [name for name, _ in predictions]

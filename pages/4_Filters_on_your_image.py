@@ -360,7 +360,8 @@ def learned_section(picture: Image.Image) -> None:
 
     st.markdown("#### What the models think it is")
     for column, (model, names), title, color in zip(st.columns(len(models)), models, titles, COLORS):
-        column.plotly_chart(figs.predictions_figure(top_predictions(model, pixels, names), title, figure_scale(),
+        column.markdown(f"**{title}**")
+        column.plotly_chart(figs.predictions_figure(top_predictions(model, pixels, names), None, figure_scale(),
                                                     color), key=f"fil_top_{title}")
     st.caption("These models only know CIFAR-10's ten classes (airplane, automobile, bird, cat, deer, dog, frog, "
                "horse, ship, truck) in tiny 32 x 32 pictures: a photo of anything else still gets one of those "

@@ -148,7 +148,14 @@ def test_bad_mixes_and_kernel_sizes_get_a_sentence():
 
 
 def test_grey_maps_put_zero_at_mid_grey_when_signed():
-    from dsconv.figures_filters import map_to_grey
+    from dsconv.figures_filters import is_signed, map_to_grey
+
+    edges = np.tile(np.array([-0.5, 0.0, 0.5], np.float32), 100)
+    assert is_signed(edges)
+    overshoot = np.full(1000, 0.6, np.float32)
+    overshoot[:3] = -0.1  # a sharpened photo: a few pixels below zero at edges
+    assert not is_signed(overshoot)
+    assert map_to_grey(overshoot[None])[0, :4].tolist() == [0, 0, 0, 153]  # clipped to black, 0.6 stays 0.6
 
     signed = np.array([[-2.0, 0.0, 2.0]], np.float32)
     assert map_to_grey(signed).tolist() == [[0, 128, 255]]
