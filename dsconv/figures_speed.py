@@ -21,8 +21,20 @@ KIND_COLORS = {"standard": "#1e3a8a", "separable": "#c2410c", "depthwise_pointwi
 PASS_COLORS = {"forward": "#2563eb", "forward_backward": "#c2410c"}
 SHORT_LABELS = {"standard": "Conv2D", "separable": "SeparableConv2D", "depthwise_pointwise": "Depthwise + 1x1",
                 "depthwise": "Depthwise step", "pointwise": "1x1 step"}
+AXIS_LABELS = {"standard": "Conv2D", "separable": "Separable-<br>Conv2D", "depthwise_pointwise": "Depthwise<br>+ 1x1",
+               "depthwise": "Depthwise<br>step", "pointwise": "1x1<br>step"}
 TABLE_LABELS = {"standard": "Conv2D", "separable": "SeparableConv2D", "depthwise_pointwise": "DepthwiseConv2D + 1x1",
                 "depthwise": "DepthwiseConv2D alone", "pointwise": "1x1 Conv2D alone"}
+
+
+def _log_ticks(values: Sequence[float]) -> list[float]:
+    """Tick values 1, 2, 5, 10, 20, 50, ... spanning the data, for a readable log axis."""
+    positive = [v for v in values if v > 0]
+    if not positive:
+        return []
+    low, high = math.floor(math.log10(min(positive))), math.ceil(math.log10(max(positive)))
+    ticks = [m * 10.0**e for e in range(low, high + 1) for m in (1, 2, 5)]
+    return [t for t in ticks if min(positive) / 2 <= t <= max(positive) * 2]
 
 
 def _layout(fig: go.Figure, title: str, height: int, scale: float) -> go.Figure:
@@ -41,7 +53,7 @@ def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Fi
         rows = [t for t in timings if t.pass_name == pass_name and t.measured]
         if not rows:
             continue
-        names = [SHORT_LABELS[t.kind] for t in rows]
+        names = [AXIS_LABELS[t.kind] for t in rows]
         color = PASS_COLORS[pass_name]
         fig.add_bar(x=names, y=[t.multiply_adds / 1e6 for t in rows], name=PASS_LABELS[pass_name],
                     marker_color=color, legendgroup=pass_name, row=1, col=1,
@@ -67,10 +79,9 @@ def ratio_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:
                 marker_color="#94a3b8", text=[f"{r['mac_ratio']:.1f}x" for r in rows], textposition="outside")
     fig.add_bar(x=names, y=[r["speed_ratio"] for r in rows], name="times faster than Conv2D (measured)",
                 marker_color="#c2410c", text=[f"{r['speed_ratio']:.1f}x" for r in rows], textposition="outside")
-    fig.add_hline(y=1, line_dash="dot", line_color="#111827", annotation_text="1x: as fast as Conv2D",
-                  annotation_position="top left")
+    fig.add_hline(y=1, line_dash="dot", line_color="#111827")
     top = max([r["mac_ratio"] for r in rows] + [r["speed_ratio"] for r in rows] + [1.0])
-    fig.update_yaxes(title_text="times (Conv2D / this layer)", range=[0, top * 1.2])
+    fig.update_yaxes(title_text="times (dotted line: 1 = no gain)", range=[0, top * 1.2])
     fig.update_layout(barmode="group")
     return _layout(fig, "Speed-up next to the multiply-add saving (whole layers)", 440, scale)
 
@@ -101,7 +112,7 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
         fig.add_scatter(x=values, y=[p[1]["speed_ratio"] for p in points], mode="lines+markers",
                         line_color=KIND_COLORS[kind], legendgroup=kind, showlegend=False, row=2, col=1,
                         hovertemplate="%{y:.1f}x faster<extra>" + SHORT_LABELS[kind] + "</extra>")
-    fig.update_yaxes(type="log", dtick="D2", title_text="ms", row=1, col=1)
+    fig.update_yaxes(type="log", tickvals=_log_ticks([t.median_ms for t in rows]), title_text="ms", row=1, col=1)
     fig.update_yaxes(title_text="times", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(title_text=axis_name, type="log" if parameter == "out_channels" else "linear",
                      tickvals=sorted({getattr(t.setup, parameter) for t in rows}), row=2, col=1)
@@ -111,29 +122,29 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
 def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing] = (),
                      scale: float = 1.0) -> go.Figure:
     """Arithmetic intensity (FLOPs per byte) of each kind and of each step; with timings, achieved GFLOP/s beside it."""
-    bars = [(kind, SHORT_LABELS[kind], layer.flops_per_byte) for kind, layer in traffic.items()]
+    bars = [(kind, AXIS_LABELS[kind], layer.flops_per_byte) for kind, layer in traffic.items()]
     two_step = traffic.get("separable") or traffic.get("depthwise_pointwise")
     if two_step is not None:  # the two steps of the separable layer (the tutorial's variant differs by a bias)
         bars += [("depthwise" if stage.name == "depthwise" else "pointwise",
-                  f"{SHORT_LABELS[two_step.kind]}:<br>its {'1x1' if stage.name == 'pointwise' else stage.name} step",
+                  f"its {'1x1' if stage.name == 'pointwise' else stage.name}<br>step",
                   stage.flops_per_byte) for stage in two_step.stages]
     forward = {t.kind: t for t in measured if t.pass_name == "forward" and t.measured}
     columns = 2 if forward else 1
-    fig = make_subplots(rows=1, cols=columns, horizontal_spacing=0.12,
+    fig = make_subplots(rows=1, cols=columns, horizontal_spacing=0.1, column_widths=[0.6, 0.4][:columns],
                         subplot_titles=("Arithmetic intensity: FLOPs per byte moved (log scale)",
                                         "Achieved speed, forward (GFLOP/s)")[:columns])
     fig.add_bar(x=[b[1] for b in bars], y=[b[2] for b in bars], marker_color=[KIND_COLORS[b[0]] for b in bars],
                 text=[f"{b[2]:.1f}" for b in bars], textposition="outside", showlegend=False, row=1, col=1,
                 hovertemplate="%{x}: %{y:.2f} FLOPs per byte<extra></extra>")
     # Peak FLOP/s over memory bandwidth of current CPUs and GPUs (the roofline's ridge point): roughly 10-100.
-    fig.add_hrect(y0=10, y1=100, fillcolor="#fde68a", opacity=0.35, line_width=0, row=1, col=1,
+    fig.add_hrect(y0=10, y1=100, fillcolor="#fde68a", opacity=0.45, line_width=0, layer="below", row=1, col=1,
                   annotation_text="ridge point of typical CPUs and GPUs", annotation_position="top right")
     top = max(b[2] for b in bars)
     fig.update_yaxes(type="log", dtick=1, range=[-0.3, math.log10(max(top, 100)) + 0.35], title_text="FLOPs / byte",
                      row=1, col=1)
     if forward:
         kinds = [k for k in KIND_LABELS if k in forward]
-        fig.add_bar(x=[SHORT_LABELS[k] for k in kinds], y=[forward[k].gflops_per_s for k in kinds],
+        fig.add_bar(x=[AXIS_LABELS[k] for k in kinds], y=[forward[k].gflops_per_s for k in kinds],
                     marker_color=[KIND_COLORS[k] for k in kinds], showlegend=False, row=1, col=2,
                     text=[f"{forward[k].gflops_per_s:.0f}" for k in kinds], textposition="outside",
                     hovertemplate="%{x}: %{y:.1f} GFLOP/s<extra></extra>")

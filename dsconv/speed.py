@@ -318,49 +318,53 @@ def time_steps(tasks: Sequence[tuple[str, str, LayerSetup]], settings: TimingSet
 
     Steps of the same setup are timed in rounds, one call of each per round, so that a change in the
     machine's load (a shared CPU) hits every layer kind alike. Setups take their turns one after another,
-    each with an even share of the time left, and never fewer than settings.min_repeats rounds.
+    each with an even share of the time left; a step that cannot get settings.min_repeats calls is skipped.
     """
     settings.validate()
     start = clock()
     deadline = start + settings.time_cap_s
     setups = list(dict.fromkeys(setup for _, _, setup in tasks))
     results: dict[int, Timing] = {}
+    shortest_preparation = 0.0  # building, tracing and warming up never took less: a lower bound for the next
 
     def report(fraction: float, text: str) -> None:
         if progress:
             progress(min(fraction, 1.0), text)
 
     for group, setup in enumerate(setups):
+        # An even share of what is left; time a setup does not use passes on to the next ones.
+        group_deadline = clock() + (deadline - clock()) / (len(setups) - group)
         members = [(i, task) for i, task in enumerate(tasks) if task[2] == setup]
         base, width = group / len(setups), 1 / len(setups)
         prepared = []  # [task index, step, seconds per call]
         for done, (i, (kind, pass_name, _)) in enumerate(members):
             report(base + 0.3 * width * done / len(members),
                    f"Warming up {KIND_LABELS[kind]}, {PASS_LABELS[pass_name]}")
-            if clock() >= deadline:
+            if clock() + shortest_preparation >= group_deadline:
                 results[i] = Timing(kind, pass_name, setup, skipped="time cap reached before it started")
                 continue
+            began = clock()
             step = make(kind, pass_name, setup)
             for _ in range(settings.warmup):
-                began = clock()
+                call_began = clock()
                 step()
-                call_s = clock() - began  # the last warm-up predicts the timed calls
+                call_s = clock() - call_began  # the last warm-up predicts the timed calls
+            preparation = clock() - began
+            shortest_preparation = min(shortest_preparation, preparation) if shortest_preparation else preparation
             prepared.append([i, step, call_s])
-        # The slowest steps give way until the minimum number of rounds fits in what is left.
-        while prepared and settings.min_repeats * sum(p[2] for p in prepared) > deadline - clock():
+        # The slowest steps give way until the minimum number of rounds fits in this setup's share.
+        while prepared and settings.min_repeats * sum(p[2] for p in prepared) > group_deadline - clock():
             i, _, call_s = max(prepared, key=lambda p: p[2])
             prepared = [p for p in prepared if p[0] != i]
             kind, pass_name, _ = tasks[i]
             results[i] = Timing(kind, pass_name, setup, skipped=f"one call takes {call_s * 1e3:.0f} ms: "
                                 f"{settings.min_repeats} of them do not fit in the time cap")
         round_s = sum(p[2] for p in prepared)
-        share = (deadline - clock()) / (len(setups) - group)
-        rounds = min(settings.repeats, max(settings.min_repeats, int(share / round_s))) if round_s > 0 \
-            else settings.repeats
+        rounds = min(settings.repeats, int((group_deadline - clock()) / round_s)) if round_s > 0 else settings.repeats
         samples: dict[int, list[float]] = {p[0]: [] for p in prepared}
         for number in range(rounds):
-            if number >= settings.min_repeats and clock() + round_s > deadline:
-                break
+            if number >= settings.min_repeats and clock() + round_s > group_deadline:
+                break  # the calls ran slower than the warm-up promised
             report(base + width * (0.3 + 0.7 * number / rounds), f"Timing round {number + 1} of {rounds}"
                    + (f", layer {group + 1} of {len(setups)}" if len(setups) > 1 else ""))
             for i, step, _ in prepared:

@@ -92,12 +92,18 @@ def show_timings(timings: list, scale: float) -> None:
             st.plotly_chart(ratio_figure(timings, scale), width="stretch")
 
 
-def show_skipped(timings: list) -> None:
-    """Say which layers the time cap left out, and what to change."""
-    skipped = [f"{TABLE_LABELS[t.kind]}, {PASS_LABELS[t.pass_name]}: {t.skipped}" for t in timings if t.skipped]
-    if skipped:
-        st.warning("Not measured within the time cap: " + "; ".join(skipped) + ". Make the layer smaller "
-                   "(batch, size, channels) or time fewer kinds; a busy server also leaves less time.", icon="⏱️")
+def show_skipped(timings: list, parameter: str | None = None) -> None:
+    """Say which timings the time cap left out, and what to change."""
+    skipped = [t for t in timings if t.skipped]
+    if not skipped:
+        return
+    if parameter:
+        values = sorted({getattr(t.setup, parameter) for t in skipped})
+        where = f"at {SWEEP_PARAMETERS[parameter]} {', '.join(map(str, values))}"
+    else:
+        where = "; ".join(f"{TABLE_LABELS[t.kind]}, {PASS_LABELS[t.pass_name]}: {t.skipped}" for t in skipped)
+    st.warning(f"{len(skipped)} of {len(timings)} timings did not fit in the time cap ({where}). Make the layer "
+               "smaller (batch, size, channels) or time fewer kinds; a busy server also leaves less time.", icon="⏱️")
 
 
 @st.cache_resource
@@ -219,7 +225,7 @@ if st.button("Run the sweep", key="run_sweep", disabled=too_large is not None):
 if "sweep_report" in st.session_state:
     parameter, sweep_report = st.session_state["sweep_report"]
     timings = sweep_report.timings
-    show_skipped(timings)
+    show_skipped(timings, parameter)
     st.plotly_chart(sweep_figure(timings, parameter, timings[0].pass_name, scale), width="stretch",
                     key="sweep_chart")
     for note in sweep_report.notes:

@@ -137,11 +137,20 @@ def test_each_setup_of_a_sweep_gets_a_share():
 
 def test_step_that_cannot_fit_is_skipped_not_started():
     device = FakeDevice({"standard": 4.0, "separable": 0.1})
-    tasks = [("standard", "forward", TINY), ("separable", "forward", TINY)]
+    tasks = [("separable", "forward", TINY), ("standard", "forward", TINY)]
     timings = time_steps(tasks, TimingSettings(warmup=1, time_cap_s=5.0), make=device.make, clock=device.clock)
-    assert not timings[0].measured and "do not fit" in timings[0].skipped
+    assert not timings[1].measured and "do not fit" in timings[1].skipped
     assert device.calls.count("standard") == 1  # the warm-up only
-    assert timings[1].measured
+    assert timings[0].measured and len(timings[0].samples_ms) >= 3
+    assert device.now <= 5.0
+
+
+def test_a_step_is_not_started_when_its_preparation_cannot_fit():
+    device = FakeDevice({"standard": 1.5, "separable": 1.5})
+    tasks = [("standard", "forward", TINY), ("separable", "forward", TINY)]
+    timings = time_steps(tasks, TimingSettings(warmup=2, time_cap_s=5.0), make=device.make, clock=device.clock)
+    # Preparing the first took 3 s; 2 s are left, less than any preparation so far: the second is not started.
+    assert "time cap reached" in timings[1].skipped and "separable" not in device.calls
     assert device.now <= 5.0
 
 
@@ -211,3 +220,32 @@ def test_importing_the_speed_modules_does_not_import_tensorflow():
             "print('tensorflow' in sys.modules, 'keras' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_figures_build_from_recorded_timings():
+    from dsconv.figures_speed import (intensity_figure, ratio_figure, sweep_figure, timing_table, tutorial_table,
+                                      work_and_time_figure)
+    from dsconv.intensity import compare_traffic
+
+    data = read_measurements(ROOT / "dsconv" / "assets" / "speed" / "cpu.json")["sets"]
+    default = data["default"]["timings"]
+    assert len(work_and_time_figure(default).data) == 4  # work and time, for each pass
+    ratios = ratio_figure(default).data
+    assert [len(trace.y) for trace in ratios] == [4, 4]  # 2 separable kinds x 2 passes
+    standard = next(t for t in default if t.kind == "standard" and t.pass_name == "forward")
+    separable = next(t for t in default if t.kind == "separable" and t.pass_name == "forward")
+    assert ratios[1].y[0] == pytest.approx(standard.median_ms / separable.median_ms)
+    assert ratios[0].y[0] == pytest.approx(standard.multiply_adds / separable.multiply_adds)
+    rows = timing_table(default)
+    assert rows[0]["x faster"] == 1.0 and rows[0]["GFLOP/s"] == pytest.approx(standard.gflops_per_s, abs=0.05)
+    sweep = sweep_figure(data["sweep_out_channels"]["timings"], "out_channels", "forward")
+    assert sorted(sweep.data[0].x) == [8, 16, 32, 64, 128, 256]
+    traffic = compare_traffic(batch=8, height=32, width=32, in_channels=64, out_channels=64, kernel_size=3)
+    bars = intensity_figure(traffic, default).data
+    assert list(bars[0].y) == pytest.approx([traffic["standard"].flops_per_byte, traffic["separable"].flops_per_byte,
+                                             traffic["depthwise_pointwise"].flops_per_byte,
+                                             traffic["separable"].stages[0].flops_per_byte,
+                                             traffic["separable"].stages[1].flops_per_byte])
+    table, summary = tutorial_table(data["tutorial_layers"]["timings"], data["tutorial_layers"]["layer_names"])
+    assert [row["layer"] for row in table] == [f"block{b}_conv{c}" for b in (1, 2, 3) for c in (1, 2)]
+    assert "Conv2D" in summary and "8.35x fewer" in summary
