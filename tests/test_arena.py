@@ -1,0 +1,174 @@
+"""dsconv.arena: limits from settings, the shared training slot, time estimates, and the background job
+(a tiny synthetic training that completes, one that is stopped, one whose tab goes quiet)."""
+
+import io
+import json
+import time
+import zipfile
+
+import pytest
+
+from dsconv import arena
+from dsconv.arena import (ArenaBusy, ArenaError, ArenaLimits, LaunchSettings, Speed, TrainingJob, TrainingSlots,
+                          estimate_launch, train_and_val_sizes)
+from dsconv.runs import load_run
+
+TINY = LaunchSettings(train_size=64, test_size=20, epochs=1, batch_size=16, architectures=("separable",))
+PATIENT = ArenaLimits(heartbeat_seconds=600)  # tests do not send heartbeats
+
+
+def test_limits_default_to_a_community_cloud_cpu():
+    limits = ArenaLimits.from_settings({}, environ={})
+    assert (limits.max_concurrent, limits.max_train_images, limits.max_epochs) == (1, 10_000, 20)
+
+
+def test_limits_read_settings_then_environment():
+    limits = ArenaLimits.from_settings({"max_epochs": 5, "max_concurrent": "2", "allow_server_folders": False},
+                                       environ={"DSCONV_ARENA_MAX_EPOCHS": "7", "DSCONV_ARENA_HEARTBEAT_SECONDS": "2.5"})
+    assert limits.max_epochs == 7 and limits.max_concurrent == 2
+    assert limits.heartbeat_seconds == 2.5 and limits.allow_server_folders is False
+
+
+@pytest.mark.parametrize("environ, phrase", [({"DSCONV_ARENA_MAX_EPOCHS": "many"}, "must be a int"),
+                                             ({"DSCONV_ARENA_MAX_CONCURRENT": "0"}, "at least 1 training"),
+                                             ({"DSCONV_ARENA_ALLOW_SERVER_FOLDERS": "maybe"}, "must be a bool")])
+def test_bad_limit_settings_are_refused_with_a_sentence(environ, phrase):
+    with pytest.raises(ArenaError, match=phrase):
+        ArenaLimits.from_settings({}, environ=environ)
+
+
+@pytest.mark.parametrize("settings, phrase", [
+    (LaunchSettings(train_size=10_001), "training images must be between 20 and 10,000"),
+    (LaunchSettings(epochs=21), "epochs must be between 1 and 20"),
+    (LaunchSettings(test_size=5), "test images must be between 10"),
+    (LaunchSettings(batch_size=1024), "batch size"),
+    (LaunchSettings(architectures=()), "at least one architecture"),
+    (LaunchSettings(source="folder"), "Type the folder"),
+    (LaunchSettings(width_multiplier=0.01), "width multiplier must be between 0.25 and 2"),
+])
+def test_launches_beyond_the_limits_are_refused(settings, phrase):
+    with pytest.raises(ArenaError, match=phrase):
+        settings.check(ArenaLimits())
+
+
+def test_server_folders_can_be_switched_off():
+    with pytest.raises(ArenaError, match="does not read folders"):
+        LaunchSettings(source="cifar10-local", data_dir="/tmp").check(ArenaLimits(allow_server_folders=False))
+
+
+def test_slots_admit_at_most_capacity_and_say_when_one_frees():
+    class FakeJob:
+        def __init__(self, remaining):
+            self.remaining = remaining
+
+        def snapshot(self):
+            return self
+
+    slots = TrainingSlots(capacity=1)
+    first, second = FakeJob(150.0), FakeJob(None)
+    assert slots.try_claim(first) and not slots.try_claim(second)
+    assert slots.is_full() and "at most 1 at a time" in slots.busy_message()
+    assert "frees in about 2 min" in slots.busy_message() and slots.seconds_until_free() == 150.0
+    slots.set_capacity(2)
+    assert slots.try_claim(second) and slots.is_full()
+    slots.release(first)
+    slots.release(first)  # harmless twice
+    assert slots.running() == [second] and not slots.is_full()
+
+
+def test_estimate_follows_its_formula():
+    settings = LaunchSettings(train_size=1000, test_size=300, epochs=4, architectures=("standard", "separable"))
+    speeds = {"standard": Speed(0.01, 5.0, "probe"), "separable": Speed(0.004, 3.0, "recorded")}
+    train, val = train_and_val_sizes(settings)
+    assert (train, val) == (900, 100)
+    estimate = estimate_launch(settings, speeds)
+    by_hand_standard = 5.0 + 4 * (900 + 100 / 3) * 0.01 + 300 / 3 * 0.01
+    by_hand_separable = 3.0 + 4 * (900 + 100 / 3) * 0.004 + 300 / 3 * 0.004
+    assert estimate.per_architecture["standard"] == pytest.approx(by_hand_standard)
+    assert estimate.total_seconds == pytest.approx(arena.DATA_SECONDS + by_hand_standard + by_hand_separable)
+    assert estimate.sources == ("probe", "recorded")
+    assert train_and_val_sizes(LaunchSettings(train_size=500, test_size=80, validate_on_test=True)) == (500, 80)
+
+
+def test_recorded_speeds_come_from_epoch_seconds_and_beat_probes():
+    from dsconv.runs import run_from_dict
+
+    data = {"schema": "dsconv-run", "schema_version": 1, "title": "t", "kind": "measured", "created": "now",
+            "data": {"train_size": 4500, "val_size": 500}, "recipe": {}, "device": {"description": "CPU X"},
+            "versions": {}, "architectures": [{"name": "separable", "model": {"width_multiplier": 0.5},
+                                                 "params": 1, "multiply_adds": 1, "epochs": [
+                {"epoch": 1, "loss": 1, "accuracy": 0.5, "val_loss": 1, "val_accuracy": 0.5, "seconds": 100},
+                {"epoch": 2, "loss": 1, "accuracy": 0.5, "val_loss": 1, "val_accuracy": 0.5, "seconds": 80}]}]}
+    speeds = arena.speeds_from_record(run_from_dict(data))
+    speed = speeds[("CPU X", "separable", 0.5)]
+    assert speed.seconds_per_image == pytest.approx(90 / (4500 + 500 / 3)) and speed.source == "recorded"
+    arena.remember_speed("CPU X", "separable", 0.5, Speed(1.0, 1.0, "probe"))
+    arena.remember_speed("CPU X", "separable", 0.5, speed)
+    arena.remember_speed("CPU X", "separable", 0.5, Speed(2.0, 1.0, "probe"))  # a probe never replaces a record
+    assert arena.known_speed("CPU X", "separable", 0.5) == speed
+    data["data"]["train_size"] = 100  # tiny runs are mostly fixed costs: not used
+    assert arena.speeds_from_record(run_from_dict(data)) == {}
+
+
+def test_folder_images_are_counted_with_a_stop(tmp_path):
+    for index in range(5):
+        (tmp_path / f"{index}.png").write_bytes(b"x")
+    (tmp_path / "notes.txt").write_text("x")
+    assert arena.count_folder_images(tmp_path, 100) == 5
+    assert arena.count_folder_images(tmp_path, 2) >= 3
+
+
+def wait_until(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.slow
+def test_a_tiny_launch_completes_and_keeps_record_weights_and_model():
+    slots = TrainingSlots(1)
+    job = TrainingJob(TINY, PATIENT, slots=slots).start()
+    with pytest.raises(ArenaBusy, match="already training"):
+        TrainingJob(TINY, PATIENT, slots=slots).start()
+    assert job.join(600)
+    snap = job.snapshot()
+    assert snap.state == "complete", snap.message
+    assert snap.fraction == 1.0 and snap.remaining == 0.0 and slots.running() == []
+    part = job.record.architectures[0]
+    assert len(part.epochs) == 1 and part.test_accuracy is not None
+    assert snap.curves["separable"]["x"][-1] == pytest.approx(1.0)  # the last batch of epoch 1
+    assert snap.curves["separable"]["val_accuracy"] == [part.epochs[0].val_accuracy]
+    saved = load_run(job.record_json())
+    assert saved.architectures[0].epochs[0].val_accuracy == part.epochs[0].val_accuracy
+    assert saved.data["train_size"] == 58 and saved.data["val_size"] == 6  # a tenth held out of 64
+    names = zipfile.ZipFile(io.BytesIO(job.weights_zip())).namelist()
+    assert f"{job.run_name}.json" in names and f"{job.run_name}_separable.weights.h5" in names
+    model = job.models["separable"]
+    assert model.count_params() == part.params
+
+
+@pytest.mark.slow
+def test_stop_keeps_finished_epochs_and_a_quiet_tab_stops_its_job():
+    settings = LaunchSettings(train_size=200, test_size=20, epochs=20, batch_size=8, architectures=("separable",))
+    job = TrainingJob(settings, PATIENT, slots=TrainingSlots(1)).start()
+    assert wait_until(lambda: job.snapshot().epoch >= 2, 600), job.snapshot()
+    asked = time.monotonic()
+    job.request_stop()
+    assert job.join(600)
+    stopped_after = time.monotonic() - asked
+    snap = job.snapshot()
+    assert snap.state == "stopped" and snap.message == "Stopped with the Stop button."
+    part = job.record.architectures[0]
+    assert part.status == "stopped" and 1 <= len(part.epochs) < 20
+    assert json.loads(job.record_json())["status"] == "stopped"
+    assert "separable" in job.models  # rebuilt from the last finished epoch's weights
+    print(f"stopped {stopped_after:.2f} s after the request")  # one batch plus rebuilding the model
+
+    quiet = TrainingJob(settings, ArenaLimits(heartbeat_seconds=0.2), slots=TrainingSlots(1),
+                        alive=lambda: False).start()
+    assert quiet.join(600)
+    assert quiet.snapshot().state == "stopped"
+    assert "tab was closed" in quiet.snapshot().message

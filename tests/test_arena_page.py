@@ -1,0 +1,135 @@
+"""The Training arena page under AppTest: the summary table of every bundled run against the run files
+read with json, uploads (a malformed one shows an error and the page keeps working), and a tiny
+synthetic launch that completes and shows its final numbers.
+
+AppTest does not run `st.fragment(run_every=...)` on a timer, so the launch test waits for the job
+itself and reruns the page, which then renders the finished launch exactly as a browser would."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dsconv import replay
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Training_arena.py")
+
+
+def run_page(**query) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=300)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def expected_rows(path: Path) -> list[dict]:
+    """The table's numbers computed straight from the JSON file."""
+    data = json.loads(path.read_text())
+    rows = []
+    for part in data["architectures"]:
+        vals = [e["val_accuracy"] for e in part["epochs"] if e["val_accuracy"] is not None]
+        best = max(vals) if vals else None
+        rows.append({
+            "Architecture": part["name"], "Params": f"{part['params']:,}",
+            "Multiply-adds per image": f"{part['multiply_adds'] / 1e6:,.1f} M",
+            "Best val accuracy": "—" if best is None else f"{best:.4f}",
+            "at epoch": "—" if best is None else str(next(e["epoch"] for e in part["epochs"]
+                                                          if e["val_accuracy"] == best)),
+            "Test accuracy": "not recorded" if part.get("test_accuracy") is None else f"{part['test_accuracy']:.4f}",
+            "Device": data["device"]["description"],
+            "Validated on": "test set" if data["data"].get("validation_on_test") else "held-out split",
+            "seconds": sum(e["seconds"] for e in part["epochs"]),
+        })
+    return rows
+
+
+def table(at: AppTest, index: int = 0) -> list[dict]:
+    return at.table[index].value.to_dict("records")
+
+
+def test_every_bundled_run_replays_with_the_numbers_of_its_file():
+    files = replay.bundled_files()
+    assert files, "no bundled run files in dsconv/assets/runs"
+    at = run_page()
+    assert not at.exception
+    at.multiselect(key="arena_runs").set_value([p.stem for p in files]).run()
+    assert not at.exception
+    shown = table(at)
+    expected = [row for path in files for row in expected_rows(path)]
+    assert len(shown) == len(expected)
+    for got, want in zip(shown, expected):
+        for column, value in want.items():
+            if column != "seconds":
+                assert got[column] == value, (column, got, want)
+        assert got["Total time"] == replay._duration(want["seconds"])
+    assert len(at.get("plotly_chart")) == 1
+    if any(json.loads(p.read_text())["data"].get("validation_on_test") for p in files):
+        assert any("validated on the test set" in w.value for w in at.warning)
+
+
+@pytest.fixture
+def run_file(tmp_path):
+    data = {"schema": "dsconv-run", "schema_version": 1, "title": "Uploaded run", "kind": "measured",
+            "created": "2026-01-01T00:00:00+00:00", "data": {"source": "synthetic", "validation_on_test": False},
+            "recipe": {"epochs": 2}, "device": {"description": "A GPU"}, "versions": {}, "status": "complete",
+            "architectures": [{"name": "mobilenet", "model": {}, "params": 12345, "multiply_adds": 2_500_000,
+                               "status": "complete", "test_accuracy": 0.8125, "epochs": [
+                {"epoch": 1, "loss": 1.2, "accuracy": 0.6, "val_loss": 1.0, "val_accuracy": 0.7, "seconds": 3.0},
+                {"epoch": 2, "loss": 0.9, "accuracy": 0.75, "val_loss": 0.95, "val_accuracy": 0.69, "seconds": 2.5}]}]}
+    path = tmp_path / "gpu_run.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_uploads_good_and_malformed(run_file):
+    at = run_page(arena_runs="")
+    at.file_uploader(key="arena_upload").set_value([("gpu_run.json", run_file.read_bytes(), "application/json"),
+                        ("broken.json", b'{"schema": "dsconv-run", "schema_version": 1, "kind": "meas',
+                         "application/json")]).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("broken.json" in e and "not JSON" in e for e in errors), errors
+    assert at.multiselect(key="arena_mine").value == ["upload:gpu_run.json"]
+    row = table(at)[0]
+    assert row["Architecture"] == "mobilenet" and row["Best val accuracy"] == "0.7000" and row["at epoch"] == "1"
+    assert row["Test accuracy"] == "0.8125" and row["Device"] == "A GPU" and row["Params"] == "12,345"
+
+    at.file_uploader(key="arena_upload").set_value(("wrong.json", json.dumps({"schema": "other"}).encode(), "application/json")).run()
+    assert any("wrong.json" in e.value and "not a dsconv run record" in e.value for e in at.error)
+    assert not at.exception
+    assert table(at)[0]["Architecture"] == "mobilenet"  # the good upload stays
+
+
+@pytest.mark.slow
+def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
+    monkeypatch.setenv("DSCONV_ARENA_HEARTBEAT_SECONDS", "900")  # AppTest sends no heartbeats
+    from dsconv import arena
+    from dsconv.devices import describe_device
+
+    # A recorded speed for this machine, so the page does not spend seconds probing.
+    device = str(describe_device()["description"])
+    arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded"))
+    at = run_page(arena_launch="1", arena_train="64", arena_test="20", arena_epochs="1", arena_batch="16",
+                  arena_launch_archs="separable", arena_runs="")
+    assert not at.exception
+    assert any(m.label == "Estimated time" for m in at.metric)
+    assert any(device in m.value for m in at.markdown)
+    at.button(key="arena_launch_button").click().run()
+    assert not at.exception
+    job = at.session_state["arena_job"]
+    assert job.join(600)
+    at.run()
+    assert not at.exception
+    assert job.snapshot().state == "complete"
+    part = job.record.architectures[0]
+    metric = next(m for m in at.metric if m.label.endswith("test accuracy"))
+    assert metric.value == f"{part.test_accuracy:.3f}"
+    assert any("finished" in s.value for s in at.success)
+    assert f"session:{job.id}" in at.multiselect(key="arena_mine").value
+    rows = table(at)  # the replay table now holds the launch
+    assert rows[0]["Architecture"] == "separable"
+    assert rows[0]["Best val accuracy"] == f"{part.best_val_accuracy():.4f}"
+    models = at.session_state["arena_models"]
+    assert list(models) == [f"separable (launch {job.id})"]
+    assert models[f"separable (launch {job.id})"].count_params() == part.params
