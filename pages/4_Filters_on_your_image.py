@@ -17,8 +17,8 @@ from dsconv import samples
 from dsconv.features import pretrained_catalogue
 from dsconv.images import (DISPLAY_MAX_SIDE, SAMPLE_SCENES, ImageError, cifar_test_images, find_cifar_test_batch,
                            fit_within, load_image, sample_image, to_float_array, to_model_input)
-from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, share_link, show_error,
-                              show_warnings, write_to_url)
+from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
+                              show_error, show_warnings, write_to_url)
 
 SOURCES = ("Sample picture", "Upload a photo", "Camera", "CIFAR-10 test picture")
 SAMPLE_NAMES = tuple(scene.name for scene in SAMPLE_SCENES) + tuple(samples.SAMPLE_LABELS[n] for n in samples.SAMPLES)
@@ -374,9 +374,7 @@ st.markdown("Bring a photo and watch what convolution filters do to it: the filt
             "learned, and filters you make yourself, first one per colour channel (depthwise), then a mix of "
             "the channels (pointwise), which together do what one standard filter does.")
 show_warnings(restore_from_url(PARAMS))
-for param in PARAMS:
-    if param.key not in st.session_state:
-        st.session_state[param.key] = param.default
+seed_defaults(PARAMS)
 
 picture_column, preview_column = st.columns([3, 2])
 with picture_column:
@@ -396,4 +394,4 @@ st.markdown("A standard filter looks at all channels at once, so each of its N o
             "A separable layer first filters every channel on its own and then mixes channels with 1 x 1 "
             "weights, which costs k·k·C + C·N for all N outputs together. That is the saving MobileNet is "
             "built on. The price is flexibility: the two steps can only make standard filters of a special "
-            "form, so a separable model learns different filters, as the feature maps above show.")
+            "form, so a separable model learns different filters: compare the two models under Learned filters.")
