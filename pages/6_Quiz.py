@@ -28,24 +28,12 @@ PARAMS = [
     Param("quiz_topics", list(TOPICS), choices=TOPICS),
 ]
 RESULTS_KEY = "quiz_results"  # question id -> what the student answered and how it was judged
-SAVED_KEY = "quiz_saved_settings"  # the settings, kept while the student visits other pages
 PARAMETER_LAB = ("1_Parameter_lab.py", "Parameter lab: these counts for any layer you build")
 SLIDING_KERNELS = ("2_Sliding_kernels.py", "Sliding kernels: watch the kernel visit every output position")
 SHORT_LABELS = {"params": "parameters", "shape": "output shape", "multiply_adds": "multiply-adds",
                 "cheaper": "which is cheaper", "times_fewer": "times fewer", "bias_place": "where the bias goes"}
 TOPIC_PAGES = {"params": PARAMETER_LAB, "cheaper": PARAMETER_LAB, "times_fewer": PARAMETER_LAB,
                "bias_place": PARAMETER_LAB, "shape": SLIDING_KERNELS, "multiply_adds": SLIDING_KERNELS}
-
-
-def keep_settings_across_pages() -> None:
-    """Bring back this page's settings after a visit to another page.
-
-    Streamlit forgets a widget's value when a run does not draw it (any run of another page), so without
-    this the quiz would fall back to set 1, question 1. A link's own settings, restored just before, win.
-    """
-    for key, value in st.session_state.get(SAVED_KEY, {}).items():
-        if key not in st.session_state:
-            st.session_state[key] = value
 
 
 def question_id(question: Question) -> str:
@@ -150,7 +138,6 @@ def reveal(question: Question, record: dict) -> None:
 
 page_setup("Quiz", "❓")
 url_warnings = restore_from_url(PARAMS)
-keep_settings_across_pages()
 seed_defaults(PARAMS)
 st.session_state.setdefault(RESULTS_KEY, {})
 
@@ -165,7 +152,6 @@ try:
 except ValueError as exc:
     show_error(exc)
     write_to_url(PARAMS)
-    st.session_state[SAVED_KEY] = {param.key: st.session_state[param.key] for param in PARAMS}
     st.stop()
 
 results = st.session_state[RESULTS_KEY]
@@ -199,5 +185,4 @@ st.write("Parameter counts decide a model's size on disk and in memory; multiply
          "image; the output shape decides what the next layer receives. Depthwise separable layers cut the "
          "first two by about 1/N + 1/k², which is why MobileNet and Xception use them.")
 write_to_url(PARAMS)
-st.session_state[SAVED_KEY] = {param.key: st.session_state[param.key] for param in PARAMS}
 share_link(PARAMS)

@@ -212,10 +212,8 @@ def test_projector_mode_from_the_link_hides_the_sidebar():
     assert any("stSidebar" in str(m.value) and "display: none" in str(m.value) for m in at.markdown)
 
 
-@pytest.mark.xfail(strict=True, reason="dsconv_ui.common keeps no copy of a page's settings: Streamlit drops a "
-                   "widget's value on any run that does not draw it, so another page's run resets them (reported "
-                   "to the lead; the Quiz page works around it)")
 def test_settings_survive_a_visit_to_another_page():
+    """Streamlit drops a widget's value on any run that does not draw it; the kept copies bring it back."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.switch_page("pages/1_Parameter_lab.py").run()
     at.number_input(key="lab_h").set_value(20).run()
