@@ -77,6 +77,7 @@ def main(argv: list[str]) -> int:
 
     from dsconv.devices import library_versions
 
+    load_at_start = " ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else ""
     repeats = 5 if args.quick else args.repeats
     settings = TimingSettings(warmup=2, repeats=repeats, min_repeats=3, time_cap_s=600.0)
     sets = {}
@@ -101,6 +102,7 @@ def main(argv: list[str]) -> int:
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "command": "python -m dsconv.bench layers " + " ".join(argv), "note": args.note,
             "settings": {"warmup": settings.warmup, "repeats": repeats, "min_repeats": settings.min_repeats},
+            "load_average_start": load_at_start,  # 1, 5 and 15-minute load averages: above 2 means a busy 2-core CPU
             "load_average": " ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else ""}
     for entry in sets.values():
         entry["timings"] = [t.to_dict() for t in entry["timings"]]

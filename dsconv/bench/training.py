@@ -1,0 +1,157 @@
+"""Training throughput: the project's engine (dsconv.training.train_run) vs the tutorial's plain model.fit.
+
+`python -m dsconv.bench training [--steps 8] [--repeats 2] [--explore]`
+
+Both train the same model (the tutorial's: raw 0-255 pixels, Keras's default depthwise initializer, Adam,
+batch 128) on the same generated images (dsconv.data_synthetic), on this machine in this run:
+- the tutorial as published: model.fit on the raw uint8 arrays, batch 128, the default progress bar;
+- the engine: train_run, which adds a seeded shared order, a per-batch progress callback and run records.
+Epoch 1 of each (tracing the graph) is not counted; the baseline is timed before and after the engine
+(A-B-A), so a drift in the machine's load hits both. --explore also times variants of the plain fit
+(input pipeline, batch size, steps_per_execution, XLA) to see what helps on this device. Mixed precision
+needs a GPU and is not tried on a CPU. About 3 minutes (8 minutes with --explore) on 2 idle cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import statistics
+import sys
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+TUTORIAL_BATCH = 128  # the tutorial's batch size
+MODELS = ("standard", "separable")  # the tutorial's two models
+
+
+def tutorial_model(conv_kind: str, **compile_options: Any) -> Any:
+    """The tutorial's model (raw pixels, Keras's depthwise init), compiled as it is: Adam, sparse cross-entropy."""
+    import keras
+
+    from dsconv.models import ModelConfig, build_model
+
+    keras.utils.set_random_seed(0)
+    model = build_model(ModelConfig(conv_kind=conv_kind, input_scaling="none", depthwise_init="keras"))
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"], **compile_options)
+    return model
+
+
+def timed_fits(fit: Callable[[], None], images: int, repeats: int) -> list[float]:
+    """Run `fit` once untimed (it traces the graph), then `repeats` times: images per second of each."""
+    fit()
+    rates = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        fit()
+        rates.append(images / (time.perf_counter() - began))
+    return rates
+
+
+def plain_fit(model: Any, x: Any, y: Any = None, batch_size: int | None = TUTORIAL_BATCH,
+              verbose: int = 1) -> Callable[[], None]:
+    """One epoch of model.fit; the progress bar (verbose=1, as published) is written to a buffer, not the screen."""
+    def fit() -> None:
+        with contextlib.redirect_stdout(io.StringIO()):
+            model.fit(x, y, batch_size=batch_size, epochs=1, verbose=verbose)
+    return fit
+
+
+def engine_rates(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int) -> list[float]:
+    """Images per second of the engine's epochs 2 .. repeats+1 (train_run, tutorial recipe, no validation split)."""
+    from dsconv.data import Dataset
+    from dsconv.training import TrainConfig, train_run
+
+    dataset = Dataset(x_train=x, y_train=y, x_test=x[:TUTORIAL_BATCH], y_test=y[:TUTORIAL_BATCH],
+                      class_names=tuple(f"class {i}" for i in range(10)), source="synthetic")
+    config = TrainConfig(architectures=(conv_kind,), epochs=repeats + 1, batch_size=TUTORIAL_BATCH,
+                         input_scaling="none", depthwise_init="keras", seed=0)
+    record = train_run(dataset, config, on_progress=lambda progress: None)
+    return [len(y) / epoch.seconds for epoch in record.architectures[0].epochs[1:]]
+
+
+def explore(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int) -> dict[str, float]:
+    """Median images/s of plain model.fit variants, each on a fresh copy of the model."""
+    import tensorflow as tf
+
+    images = len(y)
+    as_float = x.astype(np.float32)
+    variants: dict[str, Callable[[], Callable[[], None]]] = {
+        "as published (uint8, batch 128, progress bar)": lambda: plain_fit(tutorial_model(conv_kind), x, y),
+        "no progress bar (verbose=0)": lambda: plain_fit(tutorial_model(conv_kind), x, y, verbose=0),
+        "float32 arrays instead of uint8": lambda: plain_fit(tutorial_model(conv_kind), as_float, y, verbose=0),
+        "tf.data, batch 128, prefetch": lambda: plain_fit(
+            tutorial_model(conv_kind),
+            tf.data.Dataset.from_tensor_slices((x, y)).batch(TUTORIAL_BATCH).prefetch(tf.data.AUTOTUNE),
+            batch_size=None, verbose=0),
+        "steps_per_execution=8": lambda: plain_fit(tutorial_model(conv_kind, steps_per_execution=8), x, y, verbose=0),
+        "batch 256": lambda: plain_fit(tutorial_model(conv_kind), x, y, batch_size=256, verbose=0),
+        "batch 64": lambda: plain_fit(tutorial_model(conv_kind), x, y, batch_size=64, verbose=0),
+        "XLA (jit_compile=True)": lambda: plain_fit(tutorial_model(conv_kind, jit_compile=True), x, y, verbose=0),
+    }
+    results = {}
+    for name, make in variants.items():
+        results[name] = statistics.median(timed_fits(make(), images, repeats))
+        print(f"    {name:48s} {results[name]:8.1f} images/s", flush=True)
+    return results
+
+
+def main(argv: list[str]) -> int:
+    """Measure and print images/s of the tutorial's fit and of the engine, and their ratio, for both models."""
+    parser = argparse.ArgumentParser(prog="python -m dsconv.bench training", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--steps", type=int, default=8, help="batches of 128 per timed epoch (default 8)")
+    parser.add_argument("--repeats", type=int, default=2, help="timed epochs per measurement (default 2)")
+    parser.add_argument("--models", default=",".join(MODELS), help="comma-separated: standard,separable")
+    parser.add_argument("--explore", action="store_true", help="also time variants of the plain fit")
+    args = parser.parse_args(argv)
+    if args.steps < 1 or args.repeats < 1:
+        parser.error("--steps and --repeats must be at least 1")
+    import keras
+
+    from dsconv.data_synthetic import synthetic_images
+    from dsconv.devices import describe_device, library_versions
+
+    x, y = synthetic_images(args.steps * TUTORIAL_BATCH, seed=0)
+    versions = library_versions()
+    print(f"Device: {describe_device()['description']}; Keras {keras.__version__} on {versions['backend']} "
+          f"{versions['backend_version']}; {len(y)} generated images ({args.steps} steps of {TUTORIAL_BATCH}) per "
+          f"epoch, {args.repeats} timed epochs each.")
+    for conv_kind in args.models.split(","):
+        print(f"\n{conv_kind} model:", flush=True)
+        model = tutorial_model(conv_kind)
+        before = timed_fits(plain_fit(model, x, y), len(y), args.repeats)
+        engine = engine_rates(conv_kind, x, y, args.repeats)
+        after = [len(y) / seconds for seconds in _seconds_of(plain_fit(model, x, y), args.repeats)]
+        tutorial = statistics.median(before + after)
+        ours = statistics.median(engine)
+        print(f"  tutorial's model.fit: {tutorial:8.1f} images/s (before {_fmt(before)}, after {_fmt(after)})")
+        print(f"  dsconv training engine: {ours:6.1f} images/s ({_fmt(engine)})")
+        print(f"  ratio engine / tutorial: {ours / tutorial:.2f} (goal: at least 1.0)", flush=True)
+        if args.explore:
+            print("  variants of the plain fit (median images/s):")
+            explore(conv_kind, x, y, args.repeats)
+    print("\nMixed precision (float16 compute) is for GPUs; this benchmark does not try it on a CPU.")
+    return 0
+
+
+def _seconds_of(fit: Callable[[], None], repeats: int) -> list[float]:
+    """Seconds of `repeats` more runs of an already traced fit."""
+    seconds = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        fit()
+        seconds.append(time.perf_counter() - began)
+    return seconds
+
+
+def _fmt(rates: list[float]) -> str:
+    return ", ".join(f"{rate:.0f}" for rate in rates)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
