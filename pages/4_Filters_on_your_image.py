@@ -311,7 +311,7 @@ def learned_section(picture: Image.Image) -> None:
                 "and it appears here. The hand-made filters (choose them above) work without any model.")
         return
     labels = model_controls(catalogue)
-    from dsconv.features import KIND_TITLES, conv_rows, feature_maps, row_kind, strongest_channels, top_predictions
+    from dsconv.features import KIND_TITLES, conv_rows, row_kind
 
     try:
         loaded = [get_model(catalogue[label]) for label in labels]
@@ -323,8 +323,18 @@ def learned_section(picture: Image.Image) -> None:
     pixels = to_model_input(picture)
     st.image(Image.fromarray(pixels).resize((160, 160), Image.Resampling.NEAREST), width=160,
              caption="What the models see: the centred square, shrunk to 32 x 32")
-    titles = [f"{label} ({KIND_TITLES[row_kind(model, conv_rows(model)[0])]})" for label, (model, _) in
-              zip(labels, models)]
+    try:
+        titles = [f"{label} ({KIND_TITLES[row_kind(model, conv_rows(model)[0])]})" for label, (model, _) in
+                  zip(labels, models)]
+        learned_views(models, titles, pixels)
+    except ValueError as exc:  # FeatureError: a model this page cannot look inside
+        show_error(exc)
+
+
+def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray) -> None:
+    """Kernels, feature maps and top-5 of each model, side by side."""
+    from dsconv.data import CIFAR10_CLASSES
+    from dsconv.features import conv_rows, feature_maps, strongest_channels, top_predictions
 
     st.markdown("#### The first layer's filters")
     for column, (model, _), title in zip(st.columns(len(models)), models, titles):
@@ -333,6 +343,9 @@ def learned_section(picture: Image.Image) -> None:
 
     st.markdown("#### Feature maps: the picture after a layer")
     rows = [row for row in conv_rows(models[0][0]) if all(row in conv_rows(m) for m, _ in models[1:])]
+    if not rows:
+        st.info("These two models have no convolution layer of the same name; compare them one at a time.")
+        return
     if st.session_state.get("fil_layer") not in rows:
         st.session_state["fil_layer"] = rows[0]
     left, right = st.columns(2)
@@ -363,9 +376,14 @@ def learned_section(picture: Image.Image) -> None:
         column.markdown(f"**{title}**")
         column.plotly_chart(figs.predictions_figure(top_predictions(model, pixels, names), None, figure_scale(),
                                                     color), key=f"fil_top_{title}")
-    st.caption("These models only know CIFAR-10's ten classes (airplane, automobile, bird, cat, deer, dog, frog, "
-               "horse, ship, truck) in tiny 32 x 32 pictures: a photo of anything else still gets one of those "
-               "ten names, and probabilities are not certainties.")
+    if all(names == CIFAR10_CLASSES for _, names in models):
+        st.caption("These models only know CIFAR-10's ten classes (airplane, automobile, bird, cat, deer, dog, frog, "
+                   "horse, ship, truck) in tiny 32 x 32 pictures: a photo of anything else still gets one of those "
+                   "ten names, and probabilities are not certainties.")
+    else:
+        known = "; ".join(f"{title}: {', '.join(names)}" for title, (_, names) in zip(titles, models))
+        st.caption(f"Each model only knows the classes it was trained on, in tiny 32 x 32 pictures ({known}): a "
+                   "photo of anything else still gets one of those names, and probabilities are not certainties.")
 
 
 page_setup("Filters on your image", "🖼️")

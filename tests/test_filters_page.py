@@ -202,3 +202,25 @@ def test_the_pretrained_tutorial_models_side_by_side():
     for bar in bars:
         assert len(bar["y"]) == 5 and set(bar["y"]) <= set(CIFAR10_CLASSES)
         assert bar["x"] == sorted(bar["x"], reverse=True) and sum(bar["x"]) <= 100.0001
+
+
+@pytest.mark.slow
+def test_one_arena_model_with_its_own_classes(monkeypatch):
+    import json
+
+    from dsconv.models import build_model
+
+    monkeypatch.setattr("dsconv.pretrained.available_pretrained", lambda: [])
+    names = ("circle", "square", "star")
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.session_state["arena_models"] = {"shapes": (build_model("mobilenet", blocks=2, filters=8, num_classes=3), names)}
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.exception]
+    assert "fil_left_model" not in [box.key for box in at.selectbox]  # one model: nothing to choose
+    bars = [trace for chart in at.get("plotly_chart") for trace in json.loads(chart.proto.spec)["data"]
+            if trace.get("type") == "bar"]
+    assert len(bars) == 1 and sorted(bars[0]["y"]) == sorted(names)  # top-5 of 3 classes: all three
+    assert any("only knows the classes it was trained on" in caption.value and "circle, square, star" in caption.value
+               for caption in at.caption)
+    text = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
+    assert "Inside: 3 of 3 depthwise maps" in text  # a MobileNet block's hidden step after BatchNorm and ReLU
