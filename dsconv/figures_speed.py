@@ -81,9 +81,9 @@ def ratio_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:
                 marker_color="#c2410c", text=[f"{r['speed_ratio']:.1f}x" for r in rows], textposition="outside")
     fig.add_hline(y=1, line_dash="dot", line_color="#111827")
     top = max([r["mac_ratio"] for r in rows] + [r["speed_ratio"] for r in rows] + [1.0])
-    fig.update_yaxes(title_text="times (dotted line: 1 = no gain)", range=[0, top * 1.2])
+    fig.update_yaxes(title_text="times", range=[0, top * 1.2])
     fig.update_layout(barmode="group")
-    return _layout(fig, "Speed-up next to the multiply-add saving (whole layers)", 440, scale)
+    return _layout(fig, "Speed-up next to the multiply-add saving (dotted line: no speed-up)", 440, scale)
 
 
 def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scale: float = 1.0) -> go.Figure:
@@ -92,7 +92,7 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
     axis_name = SWEEP_PARAMETERS[parameter]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
                         subplot_titles=(f"Median time, {PASS_LABELS[pass_name]} (ms, log scale)",
-                                        "Times fewer multiply-adds (dashed) and times faster (solid) than Conv2D"))
+                                        "Times fewer multiply-adds (dashed grey) and times faster (solid) than Conv2D"))
     for kind in KIND_LABELS:
         points = sorted((getattr(t.setup, parameter), t) for t in rows if t.kind == kind)
         if not points:
@@ -100,23 +100,24 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
         fig.add_scatter(x=[p[0] for p in points], y=[p[1].median_ms for p in points], mode="lines+markers",
                         name=SHORT_LABELS[kind], line_color=KIND_COLORS[kind], legendgroup=kind, row=1, col=1,
                         hovertemplate=f"{axis_name} %{{x}}: %{{y:.2f}} ms<extra>{SHORT_LABELS[kind]}</extra>")
-    ratios = [r for r in speed_ratios(rows)]
+    ratios = speed_ratios(rows)
+    work = sorted((getattr(r["setup"], parameter), r["mac_ratio"]) for r in ratios if r["kind"] == "separable")
+    if work:  # the two separable kinds differ by a bias: one line for their multiply-add saving
+        fig.add_scatter(x=[w[0] for w in work], y=[w[1] for w in work], mode="lines", line_dash="dash",
+                        line_color="#64748b", name="times fewer multiply-adds (SeparableConv2D)", row=2, col=1,
+                        hovertemplate="%{y:.1f}x fewer multiply-adds<extra></extra>")
     for kind in ("separable", "depthwise_pointwise"):
-        points = sorted((getattr(r["setup"], parameter), r) for r in ratios if r["kind"] == kind)
-        if not points:
-            continue
-        values = [p[0] for p in points]
-        fig.add_scatter(x=values, y=[p[1]["mac_ratio"] for p in points], mode="lines", line_dash="dash",
-                        line_color=KIND_COLORS[kind], legendgroup=kind, showlegend=False, row=2, col=1,
-                        hovertemplate="%{y:.1f}x fewer multiply-adds<extra>" + SHORT_LABELS[kind] + "</extra>")
-        fig.add_scatter(x=values, y=[p[1]["speed_ratio"] for p in points], mode="lines+markers",
-                        line_color=KIND_COLORS[kind], legendgroup=kind, showlegend=False, row=2, col=1,
-                        hovertemplate="%{y:.1f}x faster<extra>" + SHORT_LABELS[kind] + "</extra>")
+        points = sorted((getattr(r["setup"], parameter), r["speed_ratio"]) for r in ratios if r["kind"] == kind)
+        if points:
+            fig.add_scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers",
+                            line_color=KIND_COLORS[kind], legendgroup=kind, showlegend=False, row=2, col=1,
+                            hovertemplate="%{y:.1f}x faster<extra>" + SHORT_LABELS[kind] + "</extra>")
     fig.update_yaxes(type="log", tickvals=_log_ticks([t.median_ms for t in rows]), title_text="ms", row=1, col=1)
     fig.update_yaxes(title_text="times", rangemode="tozero", row=2, col=1)
-    fig.update_xaxes(title_text=axis_name, type="log" if parameter == "out_channels" else "linear",
-                     tickvals=sorted({getattr(t.setup, parameter) for t in rows}), row=2, col=1)
-    return _layout(fig, f"Sweep over {axis_name}", 620, scale)
+    fig.update_xaxes(type="log" if parameter == "out_channels" else "linear",
+                     tickvals=sorted({getattr(t.setup, parameter) for t in rows}))  # both panels alike
+    fig.update_xaxes(title_text=axis_name, row=2, col=1)
+    return _layout(fig, f"Sweep over {axis_name}, {PASS_LABELS[pass_name]}", 620, scale)
 
 
 def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing] = (),
@@ -137,8 +138,10 @@ def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing
                 text=[f"{b[2]:.1f}" for b in bars], textposition="outside", showlegend=False, row=1, col=1,
                 hovertemplate="%{x}: %{y:.2f} FLOPs per byte<extra></extra>")
     # Peak FLOP/s over memory bandwidth of current CPUs and GPUs (the roofline's ridge point): roughly 10-100.
-    fig.add_hrect(y0=10, y1=100, fillcolor="#fde68a", opacity=0.45, line_width=0, layer="below", row=1, col=1,
-                  annotation_text="ridge point of typical CPUs and GPUs", annotation_position="top right")
+    fig.add_hrect(y0=10, y1=100, fillcolor="#fde68a", opacity=0.45, line_width=0, layer="below", row=1, col=1)
+    fig.add_annotation(x=1, xref="x domain", y=2, yref="y", text="below this band: memory-bound on most<br>"
+                       "CPUs and GPUs (their ridge points lie in it)", showarrow=False, xanchor="right",
+                       yanchor="bottom", align="right", font=dict(size=int(12 * scale), color="#92400e"))
     top = max(b[2] for b in bars)
     fig.update_yaxes(type="log", dtick=1, range=[-0.3, math.log10(max(top, 100)) + 0.35], title_text="FLOPs / byte",
                      row=1, col=1)
