@@ -32,7 +32,7 @@ KERNELS: dict[str, np.ndarray] = {
     "Emboss": np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], np.float32),
     "Laplacian": np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], np.float32),
 }
-CUSTOM = "Custom (type it)"
+CUSTOM = "Custom (edit it)"
 KERNEL_NOTES = {
     "Identity": "a single 1 in the centre: the channel comes out unchanged",
     "Blur": "a weighted average of the 3 x 3 neighbourhood (weights 1-2-1, summing to 1)",

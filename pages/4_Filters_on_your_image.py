@@ -7,6 +7,8 @@ they equal, in NumPy.
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import streamlit as st
 from PIL import Image
@@ -106,13 +108,29 @@ def kernel_controls() -> tuple[np.ndarray, list[str]]:
     columns = st.columns(3)
     chosen = [col.selectbox(f"{channel.capitalize()} channel's kernel", KERNEL_CHOICES, key=f"fil_{channel}")
               for col, channel in zip(columns, hand.CHANNELS)]
-    custom = None
-    if hand.CUSTOM in chosen:
-        text = st.text_input("Your kernel: numbers separated by spaces, rows by ';' (square, up to 7 x 7)",
-                             key="fil_kernel")
-        custom = hand.parse_kernel(text)  # FilterError is shown by the caller
+    custom = custom_kernel_editor() if hand.CUSTOM in chosen else None
     kernels = [custom if name == hand.CUSTOM else hand.KERNELS[name] for name in chosen]
     return hand.depthwise_kernel(kernels), chosen
+
+
+def custom_kernel_editor() -> np.ndarray:
+    """The custom kernel as an editable grid beside the same numbers as text (the text is what a link keeps)."""
+    grid_column, text_column = st.columns([2, 3])
+    text = st.session_state["fil_kernel"]
+    try:
+        kernel = hand.parse_kernel(text)
+    except hand.FilterError:
+        kernel = None  # the text field below shows the error
+    if kernel is not None:
+        # A new grid whenever the text changes, so typed text and grid edits never fight over a cell.
+        edited = grid_column.data_editor(kernel.astype(np.float64), key=f"fil_grid_{zlib.crc32(text.encode())}",
+                                         hide_index=True, num_rows="fixed", width="stretch")
+        edited_text = hand.format_matrix(np.asarray(edited, np.float64))
+        if edited_text != hand.format_matrix(kernel):
+            st.session_state["fil_kernel"] = edited_text  # allowed: the text field is not drawn yet in this run
+    text_column.text_input("Your kernel: click a cell of the grid, or type numbers separated by spaces and rows "
+                           "by ';' (square, up to 7 x 7)", key="fil_kernel")
+    return hand.parse_kernel(st.session_state["fil_kernel"])  # FilterError is shown by the caller
 
 
 def mix_controls() -> tuple[np.ndarray, list[str], str]:

@@ -79,7 +79,7 @@ def test_hand_made_mix_and_kernels_change_the_counts():
     shown = metrics(at)
     # 3x3 kernels, 3 channels, 3 outputs: 27 + 9 against 81 weights.
     assert shown["Depthwise + pointwise: weights"] == "36" and shown["One standard convolution: weights"] == "81"
-    at.selectbox(key="fil_red").set_value("Custom (type it)").run()
+    at.selectbox(key="fil_red").set_value("Custom (edit it)").run()
     at.text_input(key="fil_kernel").set_value("1 1 1 1 1; 1 1 1 1 1; 1 1 1 1 1; 1 1 1 1 1; 1 1 1 1 1").run()
     assert any("same size" in error.value for error in at.error)  # 5x5 red next to 3x3 green and blue
     assert at.selectbox(key="fil_mix").value == "Opponent colours"  # nothing else was lost
