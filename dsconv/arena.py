@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 import itertools
+import multiprocessing
 import os
+import queue
 import shutil
 import tempfile
 import threading
@@ -26,6 +28,7 @@ from dsconv.data import IMAGE_SUFFIXES, SOURCES
 from dsconv.network import CONV_KINDS
 
 ENV_PREFIX = "DSCONV_ARENA_"
+STOP_GRACE_SECONDS = 30.0  # a stop request not honoured by then (one enormous batch) ends the process
 STATES = ("loading", "training", "complete", "stopped", "failed")
 
 
@@ -334,10 +337,105 @@ def estimate_launch(settings: LaunchSettings, speeds: Mapping[str, Speed]) -> Es
     return Estimate(per_arch, DATA_SECONDS + sum(per_arch.values()), sources)
 
 
+# --- Keeping Keras's global state intact while a job trains ---------------------------------------------
+
+_TRAINING_LOCK = threading.Lock()
+_TRAINING_THREADS = 0  # training threads running in this process
+
+
+def guard_clear_session() -> None:
+    """Make keras.backend.clear_session() a no-op while a job trains in this process.
+
+    Streamlit calls keras.backend.clear_session() after every script run (and every fragment rerun) once
+    Keras is imported. That resets TensorFlow's default graph, its kernel cache and runs gc.collect(): on a
+    training thread it stalls graph tracing for minutes. The guard skips those calls while training runs.
+    """
+    import keras
+
+    original = keras.backend.clear_session
+    if getattr(original, "_dsconv_guard", False):
+        return
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        with _TRAINING_LOCK:
+            if _TRAINING_THREADS:
+                return None
+            return original(*args, **kwargs)
+
+    guarded._dsconv_guard = True  # type: ignore[attr-defined]
+    keras.backend.clear_session = guarded
+
+
+def _training_started() -> None:
+    global _TRAINING_THREADS
+    guard_clear_session()
+    with _TRAINING_LOCK:  # also waits for a clear_session already running to end
+        _TRAINING_THREADS += 1
+
+
+def _training_ended() -> None:
+    global _TRAINING_THREADS
+    with _TRAINING_LOCK:
+        _TRAINING_THREADS -= 1
+
+
 # --- The background job --------------------------------------------------------------------------------
 
+def _child_train(settings: LaunchSettings, limits: ArenaLimits, work_dir: str, run_name: str, messages: Any,
+                 stop: Any) -> None:
+    """The training process: trains, writes the record and weights to work_dir, reports through `messages`."""
+    from dataclasses import asdict
+
+    from dsconv.data import DataError
+    from dsconv.models import ModelConfigError
+    from dsconv.training import TrainingError, train_run
+
+    try:
+        dataset = load_dataset(settings, limits)
+        config = _train_config(settings)
+        record = train_run(dataset, config, out_dir=work_dir, title=settings.title(), run_name=run_name,
+                           on_progress=lambda progress: messages.put(("progress", asdict(progress))),
+                           stop_event=stop, data_info={"launched_from": "training arena"})
+        messages.put(("done", record.status, _own_peak_rss()))
+    except (DataError, TrainingError, ModelConfigError, ArenaError, OSError) as exc:
+        messages.put(("failed", str(exc), _own_peak_rss()))
+    except Exception as exc:  # noqa: BLE001 - the parent must hear about any failure
+        messages.put(("failed", f"Training failed unexpectedly: {type(exc).__name__}: {exc}", _own_peak_rss()))
+
+
+def _own_peak_rss() -> int | None:
+    """This process's peak resident memory in bytes (VmHWM, Linux), or None."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def _train_config(settings: LaunchSettings) -> Any:
+    from dsconv.training import TrainConfig
+
+    return TrainConfig(architectures=tuple(settings.architectures), epochs=settings.epochs,
+                       batch_size=settings.batch_size, seed=settings.seed, width_multiplier=settings.width_multiplier,
+                       validate_on_test=settings.validate_on_test)
+
+
+class _ProgressView:
+    """The fields of a dsconv.training.Progress sent from the training process as a dict."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.__dict__.update(data)
+
+
 class TrainingJob:
-    """One launch training on a background thread; the page reads snapshot() and may request_stop()."""
+    """One launch: a training process, watched by a thread; the page reads snapshot() and may request_stop().
+
+    Training runs in its own process (multiprocessing "spawn"): Streamlit runs gc.collect() and
+    keras.backend.clear_session() after every script run, which would stall a training thread in the
+    server, and the process gives its memory back when it ends.
+    """
 
     def __init__(self, settings: LaunchSettings, limits: ArenaLimits, *, estimate: Estimate | None = None,
                  slots: TrainingSlots = SLOTS, alive: Callable[[], bool] | None = None) -> None:
@@ -349,22 +447,26 @@ class TrainingJob:
         self.run_name = f"arena_{self.id}"
         self.record: Any = None
         self.models: dict[str, Any] = {}
-        self._stop = threading.Event()
+        self.process_id: int | None = None
+        self.training_ended_at: float | None = None  # time.monotonic() when the training process ended
+        self.child_peak_rss: int | None = None  # the training process's peak resident memory, bytes
+        self._context = multiprocessing.get_context("spawn")
+        self._child_stop = self._context.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._heartbeat = self._started = time.monotonic()
+        self._stop_asked: float | None = None
         self._state, self._message = "loading", ""
         self._arch, self._epoch, self._batch, self._batches = None, 0, 0, 0
         self._arch_elapsed = 0.0
-        self._done_archs: list[str] = []
         self._curves: dict[str, dict[str, list[float]]] = {}
 
     def start(self) -> "TrainingJob":
-        """Claim a training slot and start the thread; raise ArenaBusy when none is free."""
+        """Claim a training slot and start the training process; raise ArenaBusy when no slot is free."""
         if not self._slots.try_claim(self):
             raise ArenaBusy(self._slots.busy_message())
         self._started = self._heartbeat = time.monotonic()
-        self._thread = threading.Thread(target=self._run, name=f"dsconv-arena-{self.id}", daemon=True)
+        self._thread = threading.Thread(target=self._watch, name=f"dsconv-arena-{self.id}", daemon=True)
         self._thread.start()
         return self
 
@@ -377,10 +479,16 @@ class TrainingJob:
         with self._lock:
             if not self._message:
                 self._message = reason
-        self._stop.set()
+            if self._stop_asked is None:
+                self._stop_asked = time.monotonic()
+        self._child_stop.set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._child_stop.is_set()
 
     def join(self, timeout: float | None = None) -> bool:
-        """Wait for the thread; True once it has finished."""
+        """Wait for the job; True once it has finished."""
         if self._thread is not None:
             self._thread.join(timeout)
         return self._thread is not None and not self._thread.is_alive()
@@ -404,50 +512,85 @@ class TrainingJob:
                 curve["val_x"].append(progress.epoch)
                 curve["val_loss"].append(progress.logs["val_loss"])
                 curve["val_accuracy"].append(progress.logs["val_accuracy"])
-        if not self._stop.is_set() and self._watchers_gone():
-            self.request_stop("Stopped because its browser tab was closed.")
 
-    def _run(self) -> None:
-        from dsconv.data import DataError
-        from dsconv.models import ModelConfigError
-        from dsconv.training import TrainingError, train_run
+    def _must_kill(self) -> bool:
+        """A stop that the process cannot honour soon: before its first batch, or 30 s after asking."""
+        with self._lock:
+            asked, state = self._stop_asked, self._state
+        return asked is not None and (state == "loading" or time.monotonic() - asked > STOP_GRACE_SECONDS)
 
+    def _watch(self) -> None:
+        """Start the training process and relay its messages until it ends."""
+        messages = self._context.Queue()
+        process = self._context.Process(target=_child_train, daemon=True, name=f"dsconv-arena-{self.id}", args=(
+            self.settings, self.limits, str(self.work_dir), self.run_name, messages, self._child_stop))
+        outcome: tuple = ("failed", "The training process ended without a word (out of memory?).", None)
         try:
-            dataset = load_dataset(self.settings, self.limits)
-            config = self._train_config()
-            self.record = train_run(dataset, config, out_dir=self.work_dir, title=self.settings.title(),
-                                    run_name=self.run_name, on_progress=self._on_progress, stop_event=self._stop,
-                                    keep_models=self.models, data_info={"launched_from": "training arena"})
-            self._load_stopped_models()
-            for (device, arch, alpha), speed in speeds_from_record(self.record).items():
-                remember_speed(device, arch, alpha, speed)
-            with self._lock:
-                self._state = self.record.status
-        except (DataError, TrainingError, ModelConfigError, ArenaError, OSError) as exc:
-            with self._lock:
-                self._state, self._message = "failed", str(exc)
-        except Exception as exc:  # noqa: BLE001 - a thread must report, not die silently
-            with self._lock:
-                self._state, self._message = "failed", f"Training failed unexpectedly: {type(exc).__name__}: {exc}"
+            process.start()
+            self.process_id = process.pid
+            while True:
+                try:
+                    message = messages.get(timeout=0.25)
+                except queue.Empty:
+                    if not process.is_alive():
+                        break
+                    if not self._child_stop.is_set() and self._watchers_gone():
+                        self.request_stop("Stopped because its browser tab was closed.")
+                    if self._must_kill():
+                        process.terminate()
+                        outcome = ("stopped", None, None)
+                    continue
+                if message[0] == "progress":
+                    self._on_progress(_ProgressView(message[1]))
+                else:
+                    outcome = message
+                    break
+            process.join(30)
+            self.training_ended_at = time.monotonic()
+            self._finish(*outcome)
         finally:
+            if process.is_alive():
+                process.kill()
+            messages.close()
             self._slots.release(self)
 
-    def _train_config(self) -> Any:
-        from dsconv.training import TrainConfig
+    def _finish(self, state: str, detail: str | None, child_peak: int | None) -> None:
+        """Read the record the process wrote, and rebuild its models for the Filters page."""
+        from dsconv.runs import RunFileError, load_run
 
-        s = self.settings
-        return TrainConfig(architectures=tuple(s.architectures), epochs=s.epochs, batch_size=s.batch_size,
-                           seed=s.seed, width_multiplier=s.width_multiplier, validate_on_test=s.validate_on_test)
+        self.child_peak_rss = child_peak
+        path = self.work_dir / f"{self.run_name}.json"
+        if path.exists():
+            try:
+                self.record = load_run(path)
+            except RunFileError as exc:
+                state, detail = "failed", str(exc)
+        if state != "failed" and self.record is not None:
+            state = self.record.status
+            for (device, arch, alpha), speed in speeds_from_record(self.record).items():
+                remember_speed(device, arch, alpha, speed)
+            try:
+                self._load_models()
+            except (OSError, ValueError) as exc:
+                detail = f"The run finished, but its weights could not be loaded: {exc}"
+        with self._lock:
+            self._state = state
+            if state == "failed" or (detail and not self._message):
+                self._message = detail or self._message
 
-    def _load_stopped_models(self) -> None:
-        """A stopped architecture's model, rebuilt from the weights of its last finished epoch."""
+    def _load_models(self) -> None:
+        """Each architecture with a finished epoch, rebuilt from the weights of its last finished epoch."""
         from dsconv.models import ModelConfig, build_model
 
-        for part in self.record.architectures:
-            if part.name not in self.models and part.epochs and part.weights:
-                model = build_model(ModelConfig.from_dict(part.model))
-                model.load_weights(str(self.work_dir / part.weights))
-                self.models[part.name] = model
+        _training_started()  # keep Streamlit's clear_session away while the models are built
+        try:
+            for part in self.record.architectures:
+                if part.epochs and part.weights and (self.work_dir / part.weights).exists():
+                    model = build_model(ModelConfig.from_dict(part.model))
+                    model.load_weights(str(self.work_dir / part.weights))
+                    self.models[part.name] = model
+        finally:
+            _training_ended()
 
     def snapshot(self) -> JobSnapshot:
         """The job's state now (safe to call from any thread)."""

@@ -31,6 +31,8 @@ class LoadedRun:
 def run_label(record: RunRecord, fallback: str, limit: int = 48) -> str:
     """The record's title (or `fallback`), cut to `limit` characters."""
     title = (record.title or fallback).strip() or fallback
+    if len(title) > limit and " (" in title:
+        title = title.split(" (")[0]  # drop a long parenthesis before cutting words
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 

@@ -176,9 +176,19 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
                        icon="🔎")
         if run.record.status == "stopped" or any(a.status != "complete" for a in run.record.architectures):
             st.info(f"**{run.label}** was stopped or is still running: it shows the epochs that finished.")
-        if run.record.kind == "published" and run.record.source:
-            st.caption(f"{run.label}: transcribed from {run.record.source.get('title', 'a published source')}"
-                       f" ({run.record.source.get('site', '')} {run.record.source.get('year', '')}).")
+    with st.expander("About these runs: titles, recipes and notes"):
+        for run in selected:
+            record = run.record
+            recipe = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in record.recipe.items() if v is not None)
+            size = record.data.get("train_size")
+            images = f"{size:,} training images" if isinstance(size, int) else "training size not recorded"
+            st.markdown(f"**{record.title}** ({record.kind}, {record.created[:10]}, {record.data.get('source', '?')}, "
+                        f"{images}). Recipe: {recipe}.")
+            if record.source:
+                st.caption(f"Source: {record.source.get('title', '')} ({record.source.get('site', '')}, "
+                           f"{record.source.get('year', '')}).")
+            if record.notes:
+                st.caption(record.notes)
 
 
 # --- Launch -----------------------------------------------------------------------------------------------
@@ -323,8 +333,10 @@ def live_panel() -> None:
         text = "Loading the data and TensorFlow…"
     else:
         index = snap.architectures.index(snap.architecture) + 1
-        text = (f"Training {short_kind(snap.architecture).lower()} ({index} of {len(snap.architectures)}) · "
+        text = (f"Training {snap.architecture} ({index} of {len(snap.architectures)}) · "
                 f"epoch {snap.epoch} of {snap.epochs} · batch {snap.batch} of {snap.batches}")
+    if job.stop_requested:
+        text = "Stopping after this batch, keeping the finished epochs… " + text
     st.progress(snap.fraction, text=text)
     cols = st.columns([1, 1, 1, 2])
     cols[0].metric("Elapsed", duration(snap.elapsed))
@@ -344,6 +356,9 @@ def finished_view(job: TrainingJob) -> None:
         show_error(ArenaError(snap.message))
         return
     record = job.record
+    if record is None or not record.architectures:
+        st.warning(f"{snap.message} No epoch had finished, so there is nothing to keep.", icon="⏹️")
+        return
     if snap.state == "stopped":
         st.warning(f"{snap.message} The epochs that finished are kept below and in the replay above.", icon="⏹️")
     else:
