@@ -29,6 +29,11 @@ def test_first_view_shows_recorded_measurements_without_running_anything():
     assert set(recorded["pass"]) == {"forward", "forward + backward"}
     assert recorded["median ms"].notna().all()
     assert any("GPU: none recorded" in c.value for c in at.caption)
+    # "Why it matters" quotes the recorded speed-up of this very layer beside its multiply-add saving.
+    standard = recorded[(recorded["layer"] == "Conv2D") & (recorded["pass"] == "forward")]["median ms"].item()
+    separable = recorded[(recorded["layer"] == "SeparableConv2D") & (recorded["pass"] == "forward")]["median ms"].item()
+    sentence = next(m.value for m in at.markdown if "this layer's SeparableConv2D ran" in m.value)
+    assert f"{standard / separable:.1f}x faster" in sentence and "7.9x fewer multiply-adds" in sentence
 
 
 def test_counting_table_follows_the_widgets_and_the_url():
