@@ -9,6 +9,7 @@ Keras is imported only inside the functions that train or probe.
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
 import itertools
 import multiprocessing
@@ -126,7 +127,7 @@ class LaunchSettings:
     def title(self) -> str:
         """A short title for the run record."""
         train, _ = train_and_val_sizes(self)
-        return (f"Arena: {' vs '.join(self.architectures)} on {self.source}, {train:,} images, "
+        return (f"{' vs '.join(self.architectures)} · {self.source} · {train:,} images · "
                 f"{self.epochs} epoch{'s' if self.epochs != 1 else ''}")
 
 
@@ -314,6 +315,37 @@ def probe_speed(architecture: str, width_multiplier: float, batch_size: int = 32
     step = (time.perf_counter() - warm) / steps
     keras.backend.clear_session(free_memory=False)
     return Speed(step / batch, max(0.0, warm - begin - step), "probe")
+
+
+def _probe_child(architectures: tuple[str, ...], width_multiplier: float, batch_size: int) -> tuple[str, dict]:
+    from dsconv.devices import describe_device
+
+    device = str(describe_device()["description"])
+    return device, {arch: probe_speed(arch, width_multiplier, batch_size) for arch in architectures}
+
+
+_DEVICE: list[str] = []  # this machine's description, once a probe process has reported it
+
+
+def machine_profile(architectures: tuple[str, ...], width_multiplier: float, batch_size: int,
+                    probe: bool = True) -> tuple[str, dict[str, Speed]]:
+    """This machine's device and the known speed of each architecture, probing the unknown ones (probe=True).
+
+    The device check and the probes run in a fresh process, so the server itself never loads TensorFlow
+    for them (its memory stays small, and Streamlit's per-run clean-up stays fast). Results are kept.
+    """
+    missing = [arch for arch in architectures if not _DEVICE or known_speed(_DEVICE[0], arch, width_multiplier)
+               is None] if probe else []
+    if not _DEVICE or missing:
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+            device, speeds = pool.submit(_probe_child, tuple(missing), width_multiplier, batch_size).result()
+        _DEVICE[:] = [device]
+        for arch, speed in speeds.items():
+            remember_speed(device, arch, width_multiplier, speed)
+    device = _DEVICE[0]
+    found = {arch: known_speed(device, arch, width_multiplier) for arch in architectures}
+    return device, {arch: speed for arch, speed in found.items() if speed is not None}
 
 
 def train_and_val_sizes(settings: LaunchSettings) -> tuple[int, int]:

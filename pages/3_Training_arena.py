@@ -93,9 +93,9 @@ def handle_uploads(files: list) -> list[str]:
             uploads.pop(key, None)
             continue
         uploads[key] = (file.file_id, replay.LoadedRun(key, replay.run_label(record, file.name), "upload", record))
-        mine = st.session_state.setdefault("arena_mine", [])
+        mine = st.session_state.get("arena_mine", [])
         if key not in mine:
-            mine.append(key)
+            st.session_state["arena_mine"] = [*mine, key]  # a new list: Streamlit sees the change
     return errors
 
 
@@ -110,8 +110,7 @@ def collect_finished_job() -> None:
         return
     key = f"session:{job.id}"
     runs = st.session_state.setdefault("arena_session_runs", {})
-    runs[key] = replay.LoadedRun(key, f"Launch {job.id}: " + replay.run_label(job.record, key, 40), "session",
-                                 job.record)
+    runs[key] = replay.LoadedRun(key, f"Launch {job.id}: {job.settings.title()}", "session", job.record)
     for old in list(runs)[:-MAX_SESSION_RUNS]:
         runs.pop(old)
     st.session_state["arena_mine"] = [k for k in st.session_state.get("arena_mine", []) if k in runs
@@ -129,6 +128,7 @@ def replay_controls(runs: list[replay.LoadedRun], problems: list[str]) -> tuple[
     with st.sidebar:
         st.header("Runs to replay")
         by_key = {run.key: run for run in runs}
+        st.session_state["arena_runs"] = [k for k in st.session_state.get("arena_runs", []) if k in by_key]
         chosen = st.multiselect("Recorded runs (bundled with the app)", list(by_key), key="arena_runs",
                                 format_func=lambda k: by_key[k].label)
         for problem in problems:
@@ -220,28 +220,14 @@ def launch_controls(limits: ArenaLimits) -> LaunchSettings:
                           architectures=tuple(archs), seed=int(seed), validate_on_test=valtest)
 
 
-@st.cache_resource(show_spinner="Loading TensorFlow to see which device this server has…")
-def device_description() -> str:
-    """The GPU's name, or the CPU model with its cores (imports Keras)."""
-    from dsconv.devices import describe_device
-
-    return str(describe_device()["description"])
-
-
-def launch_speeds(settings: LaunchSettings, device: str) -> dict[str, arena.Speed] | None:
-    """Each architecture's speed, recorded or probed (a few seconds each, once per server); None when busy."""
-    speeds = {}
-    for arch in settings.architectures:
-        speed = arena.known_speed(device, arch, settings.width_multiplier)
-        if speed is None:
-            if SLOTS.is_full():
-                return None  # the CPU is busy training: a probe now would be slow and wrong
-            with st.spinner(f"Timing a few {short_kind(arch).lower()} training steps on this machine "
-                            "(once per server)…"):
-                speed = arena.probe_speed(arch, settings.width_multiplier, settings.batch_size)
-            arena.remember_speed(device, arch, settings.width_multiplier, speed)
-        speeds[arch] = speed
-    return speeds
+def launch_speeds(settings: LaunchSettings) -> tuple[str, dict[str, arena.Speed] | None]:
+    """The device, and each architecture's speed, recorded or probed once per server (None when busy)."""
+    archs, alpha = settings.architectures, settings.width_multiplier
+    busy = SLOTS.is_full()  # a probe on a CPU that is training would be slow and wrong
+    with st.spinner("Timing a few training steps in a separate process (once per server; it loads "
+                    "TensorFlow, which takes a few seconds)…"):
+        device, speeds = arena.machine_profile(archs, alpha, settings.batch_size, probe=not busy)
+    return device, speeds if len(speeds) == len(archs) else None
 
 
 def duration(seconds: float | None) -> str:
@@ -281,8 +267,7 @@ def launcher(limits: ArenaLimits) -> None:
     except ArenaError as exc:
         show_error(exc)
         return
-    device = device_description()
-    speeds = launch_speeds(settings, device)
+    device, speeds = launch_speeds(settings)
     estimate = arena.estimate_launch(settings, speeds) if speeds else None
     st.markdown(f"**Device:** {device}")
     cols = st.columns(3)
@@ -319,9 +304,9 @@ def launch_button(settings: LaunchSettings, limits: ArenaLimits, estimate) -> No
     panel()
 
 
-@st.fragment(run_every=1.0)
+@st.fragment(run_every=1.5)
 def live_panel() -> None:
-    """Progress of this tab's running job, refreshed every second; its heartbeat keeps the job alive."""
+    """Progress of this tab's running job, refreshed every 1.5 s; its heartbeat keeps the job alive."""
     job = st.session_state.get("arena_job")
     if job is None:
         return

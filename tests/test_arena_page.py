@@ -105,10 +105,11 @@ def test_uploads_good_and_malformed(run_file):
 def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
     monkeypatch.setenv("DSCONV_ARENA_HEARTBEAT_SECONDS", "900")  # AppTest sends no heartbeats
     from dsconv import arena
-    from dsconv.devices import describe_device
+    from dsconv.devices import cpu_model
 
-    # A recorded speed for this machine, so the page does not spend seconds probing.
-    device = str(describe_device()["description"])
+    # This machine's device and a recorded speed, so the page spends no time probing in a subprocess.
+    device = arena._DEVICE[0] if arena._DEVICE else cpu_model()
+    arena._DEVICE[:] = [device]
     arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded"))
     at = run_page(arena_launch="1", arena_train="64", arena_test="20", arena_epochs="1", arena_batch="16",
                   arena_launch_archs="separable", arena_runs="")
@@ -133,3 +134,24 @@ def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
     models = at.session_state["arena_models"]
     assert list(models) == [f"separable (launch {job.id})"]
     assert models[f"separable (launch {job.id})"].count_params() == part.params
+
+
+@pytest.mark.slow
+def test_a_second_visitor_sees_busy_with_an_estimate_while_the_slot_is_taken():
+    from dsconv import arena
+
+    class OtherVisitorsJob:  # holds the only slot, as another session's launch would
+        def snapshot(self):
+            return type("Snapshot", (), {"remaining": 200.0})()
+
+    other = OtherVisitorsJob()
+    arena.SLOTS.set_capacity(1)
+    assert arena.SLOTS.try_claim(other)
+    try:
+        at = run_page(arena_launch="1", arena_launch_archs="mobilenet", arena_alpha="0.25", arena_runs="")
+        assert not at.exception
+        assert any("already training" in w.value and "about 3 min" in w.value for w in at.warning)
+        assert at.button(key="arena_launch_button").disabled
+        assert any(m.label == "Estimated time" and m.value == "—" for m in at.metric)  # no probe on a busy CPU
+    finally:
+        arena.SLOTS.release(other)

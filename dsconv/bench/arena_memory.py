@@ -1,7 +1,8 @@
 """Benchmark: the server's resident memory while the Training arena's default launch trains.
 
 `python -m dsconv.bench arena_memory` loads what a Streamlit server holds once the launcher is open
-(Streamlit, Plotly, the bundled runs and their replay figure, Keras, the device and the timing probes), then runs the page's default launch (LaunchSettings(): synthetic data,
+(Streamlit, Plotly, the bundled runs and their replay figure; the device check and timing probes run in a
+subprocess), then runs the page's default launch (LaunchSettings(): synthetic data,
 2,000 images, standard and separable, 3 epochs, batch 32) through dsconv.arena exactly as the page does
 (the training runs in a child process), sampling both processes' VmRSS from /proc ten times a second.
 Goal: the two together under 1.5 GB
@@ -95,11 +96,10 @@ def main(argv: list[str]) -> int:
     settings = dataclasses.replace(settings, **changes)
     limits = arena.ArenaLimits(heartbeat_seconds=1e9)  # nobody sends heartbeats here
     settings.check(limits)
-    from dsconv.devices import describe_device, library_versions
+    from dsconv.devices import library_versions
 
-    describe_device()  # as the launcher does: Keras in the server process, and a probe per architecture
-    for arch in settings.architectures:
-        arena.probe_speed(arch, settings.width_multiplier, settings.batch_size)
+    # As the launcher does: the device and a timing probe per architecture, measured in a subprocess.
+    device, _ = arena.machine_profile(settings.architectures, settings.width_multiplier, settings.batch_size)
     before = rss_bytes()
     begin = time.perf_counter()
     with Sampler() as sampler:
@@ -116,13 +116,13 @@ def main(argv: list[str]) -> int:
           f"{settings.test_size:,} test, {settings.epochs} epochs, batch {settings.batch_size}, "
           f"{' + '.join(settings.architectures)}; trained in {seconds:.0f} s")
     child_peak = max(sampler.child_peak, job.child_peak_rss or 0)
-    print(f"  server process before the launch (Streamlit, Plotly, runs, Keras and the probes loaded): {mb(before)}")
+    print(f"  server process before the launch (Streamlit, Plotly, bundled runs loaded): {mb(before)}")
     print(f"  server process peak while training (sampled every 0.1 s): {mb(sampler.server_peak)}; "
           f"after (models rebuilt for the Filters page): {mb(rss_bytes())}")
     print(f"  training process peak (its VmHWM): {mb(child_peak)}")
     print(f"  both together, highest sampled sum: {mb(sampler.total_peak)}")
     verdict = "under" if sampler.total_peak < GOAL_BYTES and rss_bytes() < GOAL_BYTES else "OVER"
     print(f"  goal: server and training process together under {mb(GOAL_BYTES)} -> {verdict}")
-    print(f"machine: {describe_device()['description']}; keras {versions['keras']} on {versions['backend']} "
+    print(f"machine: {device}; keras {versions['keras']} on {versions['backend']} "
           f"{versions['backend_version']}")
     return 0
