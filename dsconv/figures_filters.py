@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 FONT = dict(size=15, color="#111827")
 DIVERGING = "RdBu_r"  # red positive, blue negative, white zero
@@ -33,7 +32,13 @@ def is_signed(values: np.ndarray) -> bool:
     if values.size == 0:
         return False
     extent = float(np.max(np.abs(values)))
-    return float(np.percentile(values, 1)) < -(1e-6 + 0.005 * extent)
+    return float(np.percentile(_sample(values), 1)) < -(1e-6 + 0.005 * extent)
+
+
+def _sample(values: np.ndarray, size: int = 65_536) -> np.ndarray:
+    """An evenly spaced sample of at most `size` values: percentiles for display need no full sort."""
+    flat = np.asarray(values).ravel()
+    return flat[:: max(1, flat.size // size)]
 
 
 def map_to_grey(values: np.ndarray, signed: bool | None = None) -> np.ndarray:
@@ -43,7 +48,7 @@ def map_to_grey(values: np.ndarray, signed: bool | None = None) -> np.ndarray:
     """
     values = np.asarray(values, np.float32)
     signed = is_signed(values) if signed is None else signed
-    extent = float(np.percentile(np.abs(values), 99.5)) if values.size else 0.0
+    extent = float(np.percentile(np.abs(_sample(values)), 99.5)) if values.size else 0.0
     if signed:
         shown = 0.5 + 0.5 * values / (extent if extent > 0 else 1.0)
     else:
@@ -65,18 +70,26 @@ def _number(value: float, decimals: int) -> str:
 def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1.0, decimals: int = 2) -> go.Figure:
     """k x k kernels side by side as heatmaps with their numbers written in (red positive, blue negative)."""
     extent = max(float(np.max(np.abs(k), initial=0.0)) for k in kernels) or 1.0
-    fig = make_subplots(rows=1, cols=len(kernels), subplot_titles=titles, horizontal_spacing=0.04)
-    for col, kernel in enumerate(kernels, 1):
+    count, spacing = len(kernels), 0.04
+    width = (1 - spacing * (count - 1)) / count
+    axis = dict(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain")
+    # Built as plain dicts: Plotly validates once, several times faster than make_subplots and updates.
+    data, layout = [], {}
+    for col, kernel in enumerate(kernels):
         kernel = np.asarray(kernel, np.float64)
-        text = [[_number(v, decimals) for v in row] for row in kernel]
-        fig.add_trace(go.Heatmap(z=kernel, text=text, texttemplate="%{text}", colorscale=DIVERGING, zmin=-extent,
-                                 zmax=extent, showscale=False, xgap=2, ygap=2,
-                                 hovertemplate="row %{y}, column %{x}: %{z:.4f}<extra></extra>"), row=1, col=col)
-        fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain",
-                         row=1, col=col)
-        fig.update_yaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, autorange="reversed",
-                         scaleanchor=f"x{col if col > 1 else ''}", constrain="domain", row=1, col=col)
-    fig.update_annotations(font_size=int(FONT["size"] * scale))
+        suffix = str(col + 1) if col else ""
+        data.append(dict(type="heatmap", z=kernel.tolist(), text=[[_number(v, decimals) for v in row] for row in kernel],
+                         texttemplate="%{text}", colorscale=DIVERGING, zmin=-extent, zmax=extent, showscale=False,
+                         xgap=2, ygap=2, xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+                         hovertemplate="row %{y}, column %{x}: %{z:.4f}<extra></extra>"))
+        left = col * (width + spacing)
+        layout[f"xaxis{suffix}"] = dict(axis, domain=[left, left + width], anchor=f"y{suffix}")
+        layout[f"yaxis{suffix}"] = dict(axis, autorange="reversed", scaleanchor=f"x{suffix}", anchor=f"x{suffix}")
+    layout["annotations"] = [dict(text=title, x=col * (width + spacing) + width / 2, y=1.0, xref="paper",
+                                  yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
+                                  font=dict(size=int(FONT["size"] * scale)))
+                             for col, title in enumerate(titles)]
+    fig = go.Figure(data=data, layout=layout)
     _layout(fig, 240, scale)
     fig.update_layout(margin=dict(l=10, r=10, t=int(40 * scale), b=10))
     return fig

@@ -142,14 +142,16 @@ def _check(image: np.ndarray, kernel: np.ndarray, padding: str) -> np.ndarray:
 def depthwise_conv(image: np.ndarray, kernel: np.ndarray, padding: str = "same") -> np.ndarray:
     """out[y, x, c] = sum_ij in[y+i, x+j, c] * D[i, j, c]: each channel filtered on its own (stride 1)."""
     kernel = np.asarray(kernel, np.float32)
-    padded = _check(image, kernel, padding)
-    kernel_h, kernel_w, _ = kernel.shape
-    out_h, out_w = padded.shape[0] - kernel_h + 1, padded.shape[1] - kernel_w + 1
-    out = np.zeros((out_h, out_w, kernel.shape[2]), np.float32)
-    for i in range(kernel_h):
-        for j in range(kernel_w):
-            out += padded[i:i + out_h, j:j + out_w, :] * kernel[i, j, :]
-    return out
+    planes = np.ascontiguousarray(_check(image, kernel, padding).transpose(2, 0, 1))  # (C, H, W): one plane each
+    kernel_h, kernel_w, channels = kernel.shape
+    out_h, out_w = planes.shape[1] - kernel_h + 1, planes.shape[2] - kernel_w + 1
+    out = np.zeros((channels, out_h, out_w), np.float32)
+    for c in range(channels):
+        for i in range(kernel_h):
+            for j in range(kernel_w):
+                if kernel[i, j, c]:  # zero weights add nothing (Sobel has three, identity eight)
+                    out[c] += kernel[i, j, c] * planes[c, i:i + out_h, j:j + out_w]
+    return out.transpose(1, 2, 0)
 
 
 def pointwise_conv(image: np.ndarray, mix: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:

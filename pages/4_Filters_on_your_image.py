@@ -146,17 +146,27 @@ def mix_controls() -> tuple[np.ndarray, list[str], str]:
     return mix, list(outputs), name
 
 
-def show_maps(values: np.ndarray, captions: list[str], per_row: int = 3) -> None:
-    """Each channel of (H, W, N) as a grey picture, per_row a row."""
+SIGNED_NOTE = ("Maps marked ± go below zero: there mid-grey is 0, white the largest positive value and black the most "
+               "negative. The other maps show 0 as black and brightness as it is (a few pixels below zero turn black).")
+
+
+def grey_picture(values: np.ndarray) -> tuple[np.ndarray, bool]:
+    """One map as grey pixels, and whether it was shown as a signed map (0 at mid-grey)."""
     signed = figs.is_signed(values)
+    return figs.map_to_grey(values, signed), signed
+
+
+def show_maps(values: np.ndarray, captions: list[str], per_row: int = 3) -> None:
+    """Each channel of (H, W, N) as a grey picture, per_row a row; each map decides on its own if it is signed."""
+    any_signed = False
     for start in range(0, values.shape[2], per_row):
         columns = st.columns(per_row)
         for col, n in zip(columns, range(start, min(start + per_row, values.shape[2]))):
-            col.image(figs.map_to_grey(values[..., n], signed), caption=captions[n], width="stretch",
-                      output_format="JPEG")
-    if signed:
-        st.caption("These outputs go below zero: mid-grey is 0, white the largest positive value, black the "
-                   "most negative.")
+            pixels, signed = grey_picture(values[..., n])
+            any_signed |= signed
+            col.image(pixels, caption=captions[n] + (" (±)" if signed else ""), width="stretch", output_format="JPEG")
+    if any_signed:
+        st.caption(SIGNED_NOTE)
 
 
 def hand_made_section(picture: Image.Image) -> None:
@@ -203,20 +213,22 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
                 "channel's weight in the mix, W[i, j, c, n] = D[i, j, c] × P[c, n], and one Conv2D with a "
                 f"{' x '.join(map(str, result.combined.shape))} kernel gives the same output. For each output "
                 "channel: the two-step result, the one-step result, and the standard kernel's three slices.")
-    signed = figs.is_signed(result.mixed)
+    any_signed = False
     for n, name in enumerate(outputs):
         two_steps, one_step, kernel = st.columns([1, 1, 1.2])
-        two_steps.image(figs.map_to_grey(result.mixed[..., n], signed), caption=f"{name}: depthwise + pointwise",
+        signed = figs.is_signed(result.mixed[..., n])  # both ways shown on the same scale
+        any_signed |= signed
+        mark = " (±)" if signed else ""
+        two_steps.image(figs.map_to_grey(result.mixed[..., n], signed), caption=f"{name}: depthwise + pointwise{mark}",
                         width="stretch", output_format="JPEG")
-        one_step.image(figs.map_to_grey(result.standard[..., n], signed), caption=f"{name}: one standard convolution",
-                       width="stretch", output_format="JPEG")
+        one_step.image(figs.map_to_grey(result.standard[..., n], signed),
+                       caption=f"{name}: one standard convolution{mark}", width="stretch", output_format="JPEG")
         with kernel:
             st.plotly_chart(figs.kernel_figure([result.combined[:, :, c, n] for c in range(3)],
                                                [f"W[..., {ch}, {n}]" for ch in hand.CHANNELS], figure_scale() * 0.8),
                             key=f"fil_combined_{n}")
-    if signed:
-        st.caption("These outputs go below zero: mid-grey is 0, white the largest positive value, black the "
-                   "most negative.")
+    if any_signed:
+        st.caption(SIGNED_NOTE)
     k = result.combined.shape[0]
     channels, out_channels = result.combined.shape[2], result.combined.shape[3]
     separable, standard = result.separable_cost, result.standard_cost

@@ -54,9 +54,8 @@ def hand_made_view(picture: Image.Image, work_side: int) -> None:
     mix, _ = hand.MIXES["Grey (luma)"]
     result = hand.apply_hand_made(image, depthwise, mix)
     for values in (result.depthwise, result.mixed, result.standard):
-        signed = figs.is_signed(values)
-        for n in range(values.shape[2]):
-            _shown(figs.map_to_grey(values[..., n], signed))
+        for n in range(values.shape[2]):  # as the page: each map decides on its own whether it is signed
+            _shown(figs.map_to_grey(values[..., n], figs.is_signed(values[..., n])))
     figs.kernel_figure([depthwise[..., c] for c in range(3)], list(hand.CHANNELS)).to_json()
     figs.pointwise_figure(mix, list(hand.CHANNELS), ["grey"]).to_json()
     figs.kernel_figure([result.combined[:, :, c, 0] for c in range(3)], list(hand.CHANNELS)).to_json()
