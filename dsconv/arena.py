@@ -53,6 +53,8 @@ class ArenaLimits:
     max_folder_images: int = 20_000  # an image folder is read whole before sampling
     heartbeat_seconds: float = 10.0  # a tab silent this long (and disconnected) is taken as closed
     allow_server_folders: bool = True  # False on a public server: no reading paths on its disk
+    train_in_subprocess: bool = False  # a process isolates training from Streamlit, but costs a second
+    # TensorFlow (~0.6-0.9 GB); a thread shares the server's, keeping a launch under 1.5 GB in all
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any] | None = None,
@@ -415,7 +417,7 @@ def _training_ended() -> None:
 
 def _child_train(settings: LaunchSettings, limits: ArenaLimits, work_dir: str, run_name: str, messages: Any,
                  stop: Any) -> None:
-    """The training process: trains, writes the record and weights to work_dir, reports through `messages`."""
+    """The training (thread or process): trains, writes record and weights to work_dir, reports via `messages`."""
     from dataclasses import asdict
 
     from dsconv.data import DataError
@@ -462,11 +464,12 @@ class _ProgressView:
 
 
 class TrainingJob:
-    """One launch: a training process, watched by a thread; the page reads snapshot() and may request_stop().
+    """One launch, trained on a thread (or a spawned process) and watched by another thread; the page reads
+    snapshot() and may request_stop().
 
-    Training runs in its own process (multiprocessing "spawn"): Streamlit runs gc.collect() and
-    keras.backend.clear_session() after every script run, which would stall a training thread in the
-    server, and the process gives its memory back when it ends.
+    On a thread, training shares the server's TensorFlow (memory stays under 1.5 GB) and Streamlit's
+    clear_session after each script run is held off while it trains. ArenaLimits.train_in_subprocess
+    trains in a process instead: isolated from the server, and stoppable even while it builds a model.
     """
 
     def __init__(self, settings: LaunchSettings, limits: ArenaLimits, *, estimate: Estimate | None = None,
@@ -483,7 +486,7 @@ class TrainingJob:
         self.training_ended_at: float | None = None  # time.monotonic() when the training process ended
         self.child_peak_rss: int | None = None  # the training process's peak resident memory, bytes
         self._context = multiprocessing.get_context("spawn")
-        self._child_stop = self._context.Event()
+        self._child_stop = self._context.Event() if limits.train_in_subprocess else threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._heartbeat = self._started = time.monotonic()
@@ -552,24 +555,28 @@ class TrainingJob:
         return asked is not None and (state == "loading" or time.monotonic() - asked > STOP_GRACE_SECONDS)
 
     def _watch(self) -> None:
-        """Start the training process and relay its messages until it ends."""
-        messages = self._context.Queue()
-        process = self._context.Process(target=_child_train, daemon=True, name=f"dsconv-arena-{self.id}", args=(
-            self.settings, self.limits, str(self.work_dir), self.run_name, messages, self._child_stop))
+        """Start the training (a thread, or a process) and relay its messages until it ends."""
+        in_process = not self.limits.train_in_subprocess
+        messages: Any = queue.Queue() if in_process else self._context.Queue()
+        args = (self.settings, self.limits, str(self.work_dir), self.run_name, messages, self._child_stop)
+        worker: Any = threading.Thread(target=_child_train, args=args, daemon=True, name=f"dsconv-train-{self.id}") \
+            if in_process else self._context.Process(target=_child_train, args=args, daemon=True)
         outcome: tuple = ("failed", "The training process ended without a word (out of memory?).", None)
+        if in_process:
+            _training_started()  # Streamlit's clear_session after each script run would stall the training
         try:
-            process.start()
-            self.process_id = process.pid
+            worker.start()
+            self.process_id = None if in_process else worker.pid
             while True:
                 try:
                     message = messages.get(timeout=0.25)
                 except queue.Empty:
-                    if not process.is_alive():
+                    if not worker.is_alive():
                         break
                     if not self._child_stop.is_set() and self._watchers_gone():
                         self.request_stop("Stopped because its browser tab was closed.")
-                    if self._must_kill():
-                        process.terminate()
+                    if not in_process and self._must_kill():
+                        worker.terminate()
                         outcome = ("stopped", None, None)
                     continue
                 if message[0] == "progress":
@@ -577,20 +584,23 @@ class TrainingJob:
                 else:
                     outcome = message
                     break
-            process.join(30)
+            worker.join(30)
             self.training_ended_at = time.monotonic()
             self._finish(*outcome)
         finally:
-            if process.is_alive():
-                process.kill()
-            messages.close()
+            if in_process:
+                _training_ended()
+            elif worker.is_alive():
+                worker.kill()
+            if not in_process:
+                messages.close()
             self._slots.release(self)
 
     def _finish(self, state: str, detail: str | None, child_peak: int | None) -> None:
         """Read the record the process wrote, and rebuild its models for the Filters page."""
         from dsconv.runs import RunFileError, load_run
 
-        self.child_peak_rss = child_peak
+        self.child_peak_rss = child_peak if self.limits.train_in_subprocess else None
         path = self.work_dir / f"{self.run_name}.json"
         if path.exists():
             try:

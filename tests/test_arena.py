@@ -128,11 +128,13 @@ def wait_until(condition, seconds):
 
 
 @pytest.mark.slow
-def test_a_tiny_launch_completes_and_keeps_record_weights_and_model():
+@pytest.mark.parametrize("in_subprocess", [False, True], ids=["thread", "subprocess"])
+def test_a_tiny_launch_completes_and_keeps_record_weights_and_model(in_subprocess):
     slots = TrainingSlots(1)
-    job = TrainingJob(TINY, PATIENT, slots=slots).start()
+    limits = ArenaLimits(heartbeat_seconds=600, train_in_subprocess=in_subprocess)
+    job = TrainingJob(TINY, limits, slots=slots).start()
     with pytest.raises(ArenaBusy, match="already training"):
-        TrainingJob(TINY, PATIENT, slots=slots).start()
+        TrainingJob(TINY, limits, slots=slots).start()
     assert job.join(600)
     snap = job.snapshot()
     assert snap.state == "complete", snap.message
@@ -148,6 +150,7 @@ def test_a_tiny_launch_completes_and_keeps_record_weights_and_model():
     assert f"{job.run_name}.json" in names and f"{job.run_name}_separable.weights.h5" in names
     model = job.models["separable"]
     assert model.count_params() == part.params
+    assert (job.process_id is not None) == in_subprocess
 
 
 @pytest.mark.slow
@@ -166,7 +169,7 @@ def test_stop_keeps_finished_epochs_and_a_quiet_tab_stops_its_job():
     assert json.loads(job.record_json())["status"] == "stopped"
     assert "separable" in job.models  # rebuilt from the last finished epoch's weights
     process_ended = job.training_ended_at - asked
-    print(f"training process ended {process_ended:.2f} s after the stop request; job finished (models rebuilt) "
+    print(f"training ended {process_ended:.2f} s after the stop request; job finished (models rebuilt) "
           f"after {stopped_after:.2f} s")
     assert process_ended < 60  # one batch and a weights file: about a second on an idle 2-core CPU
 

@@ -4,8 +4,8 @@
 (Streamlit, Plotly, the bundled runs and their replay figure; the device check and timing probes run in a
 subprocess), then runs the page's default launch (LaunchSettings(): synthetic data,
 2,000 images, standard and separable, 3 epochs, batch 32) through dsconv.arena exactly as the page does
-(the training runs in a child process), sampling both processes' VmRSS from /proc ten times a second.
-Goal: the two together under 1.5 GB
+(on a thread of this process by default; in a child process with DSCONV_ARENA_TRAIN_IN_SUBPROCESS=1),
+sampling the VmRSS of this process (and of the child) from /proc ten times a second. Goal: under 1.5 GB
 (Streamlit Community Cloud gives an app 0.7-2.7 GB). `--train-size 10000 --source cifar10-local --data-dir
 DIR` measures the largest launch the default caps allow. Takes about 1-3 minutes on a 2-core CPU.
 Linux only (it reads /proc).
@@ -94,7 +94,7 @@ def main(argv: list[str]) -> int:
     changes = {k: v for k, v in (("train_size", args.train_size), ("epochs", args.epochs), ("source", args.source),
                                  ("data_dir", args.data_dir or None)) if v is not None}
     settings = dataclasses.replace(settings, **changes)
-    limits = arena.ArenaLimits(heartbeat_seconds=1e9)  # nobody sends heartbeats here
+    limits = dataclasses.replace(arena.ArenaLimits.from_settings(), heartbeat_seconds=1e9)  # no heartbeats here
     settings.check(limits)
     from dsconv.devices import library_versions
 
@@ -119,10 +119,14 @@ def main(argv: list[str]) -> int:
     print(f"  server process before the launch (Streamlit, Plotly, bundled runs loaded): {mb(before)}")
     print(f"  server process peak while training (sampled every 0.1 s): {mb(sampler.server_peak)}; "
           f"after (models rebuilt for the Filters page): {mb(rss_bytes())}")
-    print(f"  training process peak (its VmHWM): {mb(child_peak)}")
-    print(f"  both together, highest sampled sum: {mb(sampler.total_peak)}")
+    if job.process_id:
+        print(f"  training process peak (its VmHWM): {mb(child_peak)}")
+        print(f"  both together, highest sampled sum: {mb(sampler.total_peak)}")
+    else:
+        print("  (training ran on a thread of the server process; DSCONV_ARENA_TRAIN_IN_SUBPROCESS=1 measures "
+              "the subprocess mode)")
     verdict = "under" if sampler.total_peak < GOAL_BYTES and rss_bytes() < GOAL_BYTES else "OVER"
-    print(f"  goal: server and training process together under {mb(GOAL_BYTES)} -> {verdict}")
+    print(f"  goal: everything together under {mb(GOAL_BYTES)} -> {verdict}")
     print(f"machine: {device}; keras {versions['keras']} on {versions['backend']} "
           f"{versions['backend_version']}")
     return 0
