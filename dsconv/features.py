@@ -135,25 +135,24 @@ def feature_maps(model: Any, image: np.ndarray, row: str) -> FeatureMaps:
     import keras
 
     kind = row_kind(model, row)
-    results = _probe(model, row, kind)(model_batch(model, image), training=False)
+    # predict_on_batch runs a compiled function: several times faster than an eager call after the first.
+    results = _probe(model, row, kind).predict_on_batch(model_batch(model, image))
     results = results if isinstance(results, (list, tuple)) else [results]
-    output = keras.ops.convert_to_numpy(results[0])[0]
+    output = np.asarray(results[0])[0]
     hidden = None
     if kind == "separable":
         layer = model.get_layer(row)
-        hidden = keras.ops.depthwise_conv(results[1], layer.depthwise_kernel, strides=layer.strides,
+        hidden = keras.ops.depthwise_conv(np.asarray(results[1]), layer.depthwise_kernel, strides=layer.strides,
                                           padding=layer.padding, dilation_rate=layer.dilation_rate)
         hidden = keras.ops.convert_to_numpy(hidden)[0]
     elif kind != "standard":
-        hidden = keras.ops.convert_to_numpy(results[1])[0]
+        hidden = np.asarray(results[1])[0]
     return FeatureMaps(row, kind, output, hidden, HIDDEN_NOTES.get(kind, ""))
 
 
 def top_predictions(model: Any, image: np.ndarray, class_names: tuple[str, ...], k: int = 5) -> list[tuple[str, float]]:
     """The k most likely classes with their probabilities (the model's softmax), most likely first."""
-    import keras
-
-    probabilities = keras.ops.convert_to_numpy(model(model_batch(model, image), training=False))[0]
+    probabilities = np.asarray(model.predict_on_batch(model_batch(model, image)))[0]
     if len(probabilities) != len(class_names):
         raise FeatureError(f"The model predicts {len(probabilities)} classes but {len(class_names)} names were given.")
     order = np.argsort(-probabilities, kind="stable")[:k]

@@ -15,11 +15,13 @@ DIVERGING = "RdBu_r"  # red positive, blue negative, white zero
 GREY = "gray"  # black 0, white largest
 
 
-def _layout(fig: go.Figure, height: int, scale: float, title: str | None = None) -> go.Figure:
-    fig.update_layout(height=int(height * scale), font=dict(FONT, size=int(FONT["size"] * scale)),
-                      margin=dict(l=10, r=10, t=50 if title else 10, b=10), plot_bgcolor="white",
-                      paper_bgcolor="white", title=title)
-    return fig
+def _layout(height: int, scale: float, title: str | None = None, **extra) -> dict:
+    """The shared layout as a plain dict (Plotly validates a figure built from dicts once: fast on a busy CPU)."""
+    layout = dict(height=int(height * scale), font=dict(FONT, size=int(FONT["size"] * scale)),
+                  margin=dict(l=10, r=10, t=50 if title else 10, b=10), plot_bgcolor="white", paper_bgcolor="white")
+    if title:
+        layout["title"] = dict(text=title)
+    return {**layout, **extra}
 
 
 def is_signed(values: np.ndarray) -> bool:
@@ -89,10 +91,7 @@ def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1
                                   yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
                                   font=dict(size=int(FONT["size"] * scale)))
                              for col, title in enumerate(titles)]
-    fig = go.Figure(data=data, layout=layout)
-    _layout(fig, 240, scale)
-    fig.update_layout(margin=dict(l=10, r=10, t=int(40 * scale), b=10))
-    return fig
+    return go.Figure(data=data, layout=_layout(240, scale, **layout, margin=dict(l=10, r=10, t=int(40 * scale), b=10)))
 
 
 def rgb_kernel_mosaic(kernels: np.ndarray, columns: int = 16, zoom: int = 10, gap: int = 3) -> np.ndarray:
@@ -122,14 +121,15 @@ def pointwise_figure(mix: np.ndarray, input_names: list[str], output_names: list
     output_names = output_names or [f"{n}" for n in range(outputs)]
     annotate = outputs <= 12 if annotate is None else annotate
     extent = float(np.max(np.abs(mix), initial=0.0)) or 1.0
-    fig = go.Figure(go.Heatmap(z=mix, x=output_names, y=input_names, colorscale=DIVERGING, zmin=-extent, zmax=extent,
-                               text=[[_number(v, 2) for v in row] for row in mix] if annotate else None,
-                               texttemplate="%{text}" if annotate else None, xgap=1 if annotate else 0, ygap=1,
-                               colorbar=dict(title="weight", thickness=12),
-                               hovertemplate="from %{y} to output %{x}: %{z:.4f}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", title="input channel c")
-    fig.update_xaxes(title="output channel n", type="category")
-    return _layout(fig, 120 + 38 * channels, scale)
+    heatmap = dict(type="heatmap", z=mix.tolist(), x=list(output_names), y=list(input_names), colorscale=DIVERGING,
+                   zmin=-extent, zmax=extent, xgap=1 if annotate else 0, ygap=1,
+                   colorbar=dict(title=dict(text="weight"), thickness=12),
+                   hovertemplate="from %{y} to output %{x}: %{z:.4f}<extra></extra>")
+    if annotate:
+        heatmap.update(text=[[_number(v, 2) for v in row] for row in mix], texttemplate="%{text}")
+    return go.Figure(data=[heatmap], layout=_layout(
+        120 + 38 * channels, scale, yaxis=dict(autorange="reversed", title=dict(text="input channel c")),
+        xaxis=dict(title=dict(text="output channel n"), type="category")))
 
 
 def feature_mosaic(maps: np.ndarray, channels: list[int] | np.ndarray, columns: int, gap: int = 1,
@@ -161,13 +161,17 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
     signed = is_signed(maps) if signed is None else signed
     columns = max(1, min(columns, len(channels)))
     mosaic, labels = feature_mosaic(maps, channels, columns, signed=signed)
-    fig = go.Figure(go.Heatmap(z=mosaic, customdata=labels, colorscale=DIVERGING if signed else GREY,
-                               zmin=-1 if signed else 0, zmax=1, showscale=False, hoverongaps=False,
-                               hovertemplate="channel %{customdata}: %{z:.2f} of its maximum<extra></extra>"))
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
+    # Three decimals are plenty for grey levels and keep the JSON short; NaN gaps become nulls.
+    # Gaps never hover (hoverongaps=False), so their label can be 0 and the labels fit in one byte each.
+    labels = np.where(labels < 0, 0, labels).astype(np.uint8 if labels.max(initial=0) < 256 else np.uint16)
+    heatmap = dict(type="heatmap", z=np.round(mosaic, 3), customdata=labels, colorscale=DIVERGING if signed else GREY,
+                   zmin=-1 if signed else 0, zmax=1, showscale=False, hoverongaps=False,
+                   hovertemplate="channel %{customdata}: %{z:.2f} of its maximum<extra></extra>")
     aspect = mosaic.shape[0] / mosaic.shape[1]
-    return _layout(fig, int(60 + pixel_height * min(1.2, max(0.25, aspect))), scale, title)
+    return go.Figure(data=[heatmap], layout=_layout(
+        int(60 + pixel_height * min(1.2, max(0.25, aspect))), scale, title,
+        xaxis=dict(visible=False, constrain="domain"),
+        yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")))
 
 
 def predictions_figure(predictions: list[tuple[str, float]], title: str | None, scale: float = 1.0,
@@ -175,9 +179,9 @@ def predictions_figure(predictions: list[tuple[str, float]], title: str | None, 
     """Top-k classes as horizontal bars with their probabilities in percent, most likely on top."""
     names = [name for name, _ in predictions]
     percents = [100 * p for _, p in predictions]
-    fig = go.Figure(go.Bar(x=percents, y=names, orientation="h", marker_color=color,
-                           text=[f"{p:.1f}%" for p in percents], textposition="auto", cliponaxis=False,
-                           hovertemplate="%{y}: %{x:.2f}%<extra></extra>"))
-    fig.update_xaxes(range=[0, 100], title="probability (%)", showgrid=True, gridcolor="#e5e7eb")
-    fig.update_yaxes(autorange="reversed")
-    return _layout(fig, 80 + 40 * len(names), scale, title)
+    bar = dict(type="bar", x=percents, y=names, orientation="h", marker=dict(color=color),
+               text=[f"{p:.1f}%" for p in percents], textposition="auto", cliponaxis=False,
+               hovertemplate="%{y}: %{x:.2f}%<extra></extra>")
+    return go.Figure(data=[bar], layout=_layout(
+        80 + 40 * len(names), scale, title, yaxis=dict(autorange="reversed"),
+        xaxis=dict(range=[0, 100], title=dict(text="probability (%)"), showgrid=True, gridcolor="#e5e7eb")))
