@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit import config as st_config
 
 from dsconv import arena, replay
 from dsconv.arena import SLOTS, ArenaBusy, ArenaError, ArenaLimits, LaunchSettings, TrainingJob
@@ -116,7 +117,8 @@ def collect_finished_job() -> None:
     st.session_state["arena_mine"] = [k for k in st.session_state.get("arena_mine", []) if k in runs
                                       or k.startswith("upload:")] + [key]
     kept = st.session_state.setdefault("arena_model_jobs", [])
-    kept.append((job.id, {f"{name} (launch {job.id})": model for name, model in job.models.items()}))
+    class_names = tuple(job.record.data.get("class_names") or ()) or None
+    kept.append((job.id, {f"{name} (launch {job.id})": (model, class_names) for name, model in job.models.items()}))
     del kept[:-MAX_MODEL_RUNS]
     st.session_state["arena_models"] = {name: model for _, models in kept for name, model in models.items()}
 
@@ -231,10 +233,31 @@ def launch_speeds(settings: LaunchSettings) -> tuple[str, dict[str, arena.Speed]
 
 
 def duration(seconds: float | None) -> str:
+    """'42 s', '3 min 05 s', or '18 min' past ten minutes (short enough for a metric)."""
     if seconds is None:
         return "—"
     seconds = max(0, round(seconds))
+    if seconds >= 600:
+        return f"{round(seconds / 60)} min"
     return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+
+@st.cache_resource
+def configured_post_script_gc() -> bool:
+    """Streamlit's runner.postScriptGC as configured, read once before this page changes it."""
+    return bool(st_config.get_option("runner.postScriptGC"))
+
+
+def hold_off_post_script_gc(limits: ArenaLimits) -> None:
+    """Skip Streamlit's full gc.collect() after each script run while a launch trains on a server thread.
+
+    With TensorFlow loaded, that collection takes 0.3-1.5 s and holds the GIL the training needs, and the
+    progress panel reruns every 1.5 s. Python's own generational collector keeps running meanwhile.
+    """
+    configured = configured_post_script_gc()
+    wanted = configured and not (SLOTS.running() and not limits.train_in_subprocess)
+    if st_config.get_option("runner.postScriptGC") != wanted:
+        st_config.set_option("runner.postScriptGC", wanted)
 
 
 def session_alive_check():
@@ -365,7 +388,8 @@ def finished_view(job: TrainingJob) -> None:
                             file_name=f"{job.run_name}_weights.zip", mime="application/zip",
                             key="arena_download_weights", on_click="ignore")
     if job.models and (ROOT / "pages" / "4_Filters_on_your_image.py").exists():
-        cols[2].page_link("pages/4_Filters_on_your_image.py", label="See its learned filters", icon="🖼️")
+        cols[2].markdown("🖼️ [See its learned filters](/Filters_on_your_image) (on the Filters page, for as long "
+                         "as this tab stays open)")
 
 
 def launch_section(limits: ArenaLimits) -> None:
@@ -393,6 +417,7 @@ except ArenaError as exc:
     show_error(exc)
     LIMITS = ArenaLimits()
 SLOTS.set_capacity(LIMITS.max_concurrent)
+hold_off_post_script_gc(LIMITS)
 collect_finished_job()
 RUNS, PROBLEMS = bundled_runs()
 for loaded in RUNS:

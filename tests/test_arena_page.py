@@ -133,7 +133,9 @@ def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
     assert rows[0]["Best val accuracy"] == f"{part.best_val_accuracy():.4f}"
     models = at.session_state["arena_models"]
     assert list(models) == [f"separable (launch {job.id})"]
-    assert models[f"separable (launch {job.id})"].count_params() == part.params
+    model, class_names = models[f"separable (launch {job.id})"]  # the Filters page takes (model, class names)
+    assert model.count_params() == part.params
+    assert class_names == tuple(job.record.data["class_names"]) and len(class_names) == 10
 
 
 @pytest.mark.slow
