@@ -7,6 +7,7 @@ Training values are dashed, validation values solid; each architecture of each r
 
 from __future__ import annotations
 
+import math
 from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
@@ -91,6 +92,10 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
                                      (2, 2, _range(gaps, floor=0.0), "train − val accuracy")):
         fig.update_xaxes(range=x_range, dtick=dtick, title_text="epoch" if row == 2 else None, row=row, col=col)
         fig.update_yaxes(range=y_range, title_text=title, row=row, col=col)
+    positive = [v for v in seconds if v and v > 0]
+    if positive and max(positive) > 20 * min(positive):  # e.g. a GPU's 10 s beside a CPU's 600 s: log scale
+        low, high = math.log10(min(positive)), math.log10(max(positive))
+        fig.update_yaxes(type="log", range=[low - 0.1, high + 0.1], title_text="seconds (log scale)", row=2, col=1)
     fig.add_hline(y=0, line=dict(color="#6b7280", width=1), row=2, col=2)
     play = dict(label="▶ Play", method="animate",
                 args=[None, dict(frame=dict(duration=frame_ms, redraw=False), fromcurrent=False,

@@ -155,3 +155,14 @@ def test_live_figure_draws_every_architecture_on_shared_axes():
 
 def test_the_bundled_folder_is_where_the_engine_writes():
     assert replay.BUNDLED_DIR == Path(replay.__file__).resolve().parent / "assets" / "runs"
+
+
+def test_seconds_switch_to_a_log_scale_when_devices_differ_twentyfold(runs_dir):
+    runs, _ = replay.load_bundled(runs_dir)
+    series = replay.all_series(runs[1:])
+    assert replay_figure(series).layout.yaxis3.type != "log"  # 4-10 s: a linear axis
+    slow = replay.EpochSeries("slow", "slow", "standard", (1, 2), (1.0, 0.9), (0.5, 0.6), (1.0, 0.9), (0.5, 0.6),
+                              (600.0, 500.0), (0.0, 0.0))
+    axis = replay_figure([*series, slow]).layout.yaxis3
+    assert axis.type == "log"
+    assert axis.range[0] <= math.log10(4.0) and axis.range[1] >= math.log10(600.0)
