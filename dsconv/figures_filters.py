@@ -180,7 +180,8 @@ def predictions_figure(predictions: list[tuple[str, float]], title: str | None, 
     names = [name for name, _ in predictions]
     percents = [100 * p for _, p in predictions]
     bar = dict(type="bar", x=percents, y=names, orientation="h", marker=dict(color=color),
-               text=[f"{p:.1f}%" for p in percents], textposition="auto", cliponaxis=False,
+               text=[f"{p:.1f}%" for p in percents], cliponaxis=False,
+               textposition=["inside" if p >= 15 else "outside" for p in percents],  # small bars keep their label
                hovertemplate="%{y}: %{x:.2f}%<extra></extra>")
     return go.Figure(data=[bar], layout=_layout(
         80 + 40 * len(names), scale, title, yaxis=dict(autorange="reversed"),
