@@ -8,7 +8,7 @@ batch 128) on the same generated images (dsconv.data_synthetic), on this machine
 - the engine: train_run, which adds a seeded shared order, a per-batch progress callback and run records.
 Epoch 1 of each (tracing the graph) is not counted; the baseline is timed before and after the engine
 (A-B-A), so a drift in the machine's load hits both. --explore also times variants of the plain fit
-(input pipeline, batch size, steps_per_execution, XLA) to see what helps on this device. Mixed precision
+(input pipeline, batch size, steps_per_execution, XLA), in interleaved rounds, to see what helps here. Mixed precision
 needs a GPU and is not tried on a CPU. About 3 minutes (8 minutes with --explore) on 2 idle cores.
 """
 
@@ -75,7 +75,7 @@ def engine_rates(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int) -> 
 
 
 def explore(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int) -> dict[str, float]:
-    """Median images/s of plain model.fit variants, each on a fresh copy of the model."""
+    """Median images/s of plain model.fit variants, timed in interleaved rounds (one epoch of each per round)."""
     import tensorflow as tf
 
     images = len(y)
@@ -93,10 +93,20 @@ def explore(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int) -> dict[
         "batch 64": lambda: plain_fit(tutorial_model(conv_kind), x, y, batch_size=64, verbose=0),
         "XLA (jit_compile=True)": lambda: plain_fit(tutorial_model(conv_kind, jit_compile=True), x, y, verbose=0),
     }
-    results = {}
-    for name, make in variants.items():
-        results[name] = statistics.median(timed_fits(make(), images, repeats))
-        print(f"    {name:48s} {results[name]:8.1f} images/s", flush=True)
+    fits = {}
+    for name, make in variants.items():  # build and trace every variant first
+        fits[name] = make()
+        fits[name]()
+    rates: dict[str, list[float]] = {name: [] for name in fits}
+    for _ in range(repeats):  # a change in the machine's load then hits every variant alike
+        for name, fit in fits.items():
+            began = time.perf_counter()
+            fit()
+            rates[name].append(images / (time.perf_counter() - began))
+    results = {name: statistics.median(values) for name, values in rates.items()}
+    baseline = results["as published (uint8, batch 128, progress bar)"]
+    for name, rate in results.items():
+        print(f"    {name:48s} {rate:8.1f} images/s  ({rate / baseline:.2f}x; {_fmt(rates[name])})", flush=True)
     return results
 
 
