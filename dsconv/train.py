@@ -15,15 +15,18 @@ from pathlib import Path
 from dsconv.data import SOURCES, DataError, load_source, prepare
 from dsconv.network import CONV_KINDS
 
-TIMES = """typical run times, measured on this project's 2-core Intel Xeon CPU (TensorFlow 2.21, Keras 3.15):
-  1 epoch, 256 synthetic images, separable:                       about 5 s (plus ~5 s to import Keras)
-  3 epochs, 2,000 synthetic images, separable:                    about 15 s
-  tutorial recipe on all of CIFAR-10 (50,000 images, batch 128, 10 epochs):
-    separable  about 90 s/epoch (15 min)    standard  about 270 s/epoch (45 min)
+TIMES = """typical run times, measured on this project's 2-core Intel Xeon CPU (TensorFlow 2.21, Keras 3.15),
+which was shared with other work, so an idle machine is faster:
+  importing Keras: 5-10 s before anything trains
+  1 epoch, 256 synthetic images, separable (the test suite's run): about 15-25 s in all
+  3 epochs, 2,000 synthetic images, separable (python -m dsconv.bench synthetic): 25-45 s, val_acc ~0.99
+  all of CIFAR-10 (50,000 images, batch 128, 10 epochs):
+    separable  65-90 s/epoch lightly loaded, ~210 s/epoch on a busy CPU (12-35 min)
+    standard   240-590 s/epoch on a busy CPU, 344 s/epoch on average (about 1 hour)
 examples:
-  python -m dsconv.train --arch separable --data synthetic --train-size 2000 --epochs 3 --val-split 0.2
+  python -m dsconv.train --arch separable --data synthetic --train-size 2000 --epochs 3 --batch-size 32
   python -m dsconv.train --arch standard --arch separable --data cifar10-local --data-dir /tmp/cifar10 \\
-      --input-scaling none --validate-on-test --epochs 10 --out runs/tutorial   # the tutorial's recipe
+      --input-scaling none --depthwise-init keras --validate-on-test --epochs 10 --out runs --name tutorial
 """
 
 

@@ -66,3 +66,23 @@ def test_config_round_trip_and_bad_settings():
                 dict(width_multiplier=0), dict(depthwise_init="he")):
         with pytest.raises(ModelConfigError):
             build_model(ModelConfig(**bad))
+
+
+def test_shipped_pretrained_models_load_with_their_weights():
+    import h5py
+
+    from dsconv.pretrained import RUNS_DIR, PretrainedError, available_pretrained, load_pretrained, pretrained_info
+
+    names = available_pretrained()
+    assert {"tutorial_standard", "tutorial_separable"} <= set(names)
+    model = load_pretrained("tutorial_separable")
+    _, part = pretrained_info("tutorial_separable")
+    assert model.count_params() == part.params == 174_821
+    # The kernel of the first layer is the one stored in the .weights.h5 file, not a fresh initialisation.
+    kernel = model.get_layer("block1_conv1").get_weights()[0]
+    with h5py.File(RUNS_DIR / part.weights, "r") as handle:
+        stored = []
+        handle.visititems(lambda name, obj: stored.append(obj[()]) if hasattr(obj, "shape") and obj.shape == kernel.shape else None)
+    assert any(np.array_equal(kernel, array) for array in stored)
+    with pytest.raises(PretrainedError, match="choose one of"):
+        load_pretrained("tutorial_grouped")

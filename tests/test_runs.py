@@ -117,3 +117,18 @@ def test_importing_runs_leaves_tensorflow_and_keras_out():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                             cwd=Path(__file__).resolve().parents[1])
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_shipped_cifar10_records_are_valid_and_reproduce_the_tutorial():
+    from dsconv.pretrained import RUNS_DIR
+
+    record = load_run(RUNS_DIR / "tutorial_recipe.json")
+    assert record.kind == "measured" and record.validation_on_test and record.recipe["input_scaling"] == "none"
+    assert record.data["train_size"] == 50_000 and record.data["test_size"] == 10_000
+    for name, params in (("standard", 1_186_378), ("separable", 174_821)):
+        part = record.architecture(name)
+        assert part.params == params and len(part.epochs) == 10 and part.status == "complete"
+        assert 0.70 <= part.best_val_accuracy() <= 0.80  # the tutorial's 0.756 / 0.758, give or take
+    better = load_run(RUNS_DIR / "better_recipe.json")
+    assert not better.validation_on_test and better.recipe["input_scaling"] == "unit"
+    assert better.data["val_size"] == 5_000 and better.data["train_size"] == 45_000
