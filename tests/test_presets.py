@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dsconv import filters as hand  # the Filters page's "custom" choices, whatever their wording
+
 ROOT = Path(__file__).resolve().parents[1]
 WIDGET_KINDS = ("number_input", "slider", "select_slider", "selectbox", "radio", "checkbox", "toggle",
                 "multiselect", "text_input", "text_area", "button_group")
@@ -21,8 +23,8 @@ WIDGET_KINDS = ("number_input", "slider", "select_slider", "selectbox", "radio",
 # Several presets per page where a widget only appears for some settings.
 PRESETS: dict[str, list[dict[str, tuple[str, object]]]] = {
     "pages/6_Quiz.py": [
-        {"quiz_seed": ("4321", 4321), "quiz_q": ("7", 7), "quiz_topics": ("shape,times_fewer", ["shape", "times_fewer"]),
-         "present": ("1", True)},
+        {"quiz_seed": ("4321", 4321), "quiz_q": ("7", 7),
+         "quiz_topics": ("shape,times_fewer", ["shape", "times_fewer"]), "present": ("1", True)},
     ],
     "pages/1_Parameter_lab.py": [  # only the open tab draws its widgets: one preset per tab with widgets
         {"lab_h": ("20", 20), "lab_w": ("24", 24), "lab_cin": ("8", 8), "lab_cout": ("16", 16), "lab_k": ("5", 5),
@@ -47,13 +49,13 @@ PRESETS: dict[str, list[dict[str, tuple[str, object]]]] = {
          "present": ("1", True)},
     ],
     "pages/4_Filters_on_your_image.py": [
-        {"fil_sample": ("Stripes and rings", "Stripes and rings"), "fil_view": ("Hand-made filters (NumPy)",
-         "Hand-made filters (NumPy)"), "fil_red": ("Blur", "Blur"), "fil_green": ("Custom (type it)",
-         "Custom (type it)"), "fil_blue": ("Laplacian", "Laplacian"), "fil_kernel": ("0 1 0; 1 -4 1; 0 1 0",
-         "0 1 0; 1 -4 1; 0 1 0"), "fil_mix": ("Custom (type it)", "Custom (type it)"),
+        {"fil_sample": ("Stripes and rings", "Stripes and rings"),
+         "fil_view": ("Hand-made filters (NumPy)", "Hand-made filters (NumPy)"), "fil_red": ("Blur", "Blur"),
+         "fil_green": (hand.CUSTOM, hand.CUSTOM), "fil_blue": ("Laplacian", "Laplacian"),
+         "fil_kernel": ("0 1 0; 1 -4 1; 0 1 0", "0 1 0; 1 -4 1; 0 1 0"), "fil_mix": (hand.CUSTOM_MIX, hand.CUSTOM_MIX),
          "fil_mix_text": ("0 1 0; 1 0 0", "0 1 0; 1 0 0"), "fil_size": ("256", 256), "present": ("1", True)},
         {"fil_source": ("CIFAR-10 test picture", "CIFAR-10 test picture"), "fil_cifar": ("17", 17)},
-        {"fil_layer": ("block2_conv1", "block2_conv1"), "fil_maps": ("8", 8)},  # needs a model: see SESSION
+        {"fil_layer": ("block2_conv1", "block2_conv1"), "fil_maps": ("8", 8)},  # needs a model (SESSION)
     ],
     "pages/3_Training_arena.py": [
         {"arena_runs": ("", []), "arena_archs": ("standard,mobilenet", ["standard", "mobilenet"]),
@@ -64,12 +66,17 @@ PRESETS: dict[str, list[dict[str, tuple[str, object]]]] = {
          "arena_seed": ("7", 7), "arena_valtest": ("1", True)},
     ],
 }
-TIMEOUTS = {"pages/6_Quiz.py": 90}
+TIMEOUTS = {"pages/6_Quiz.py": 90, "pages/4_Filters_on_your_image.py": 240}  # the learned view loads Keras
 
 
 @functools.cache
 def small_arena_model() -> dict:
-    """What the Training arena leaves in st.session_state after a launch: a (small, untrained) model."""
+    """No extra state when the app ships pretrained models; else what the Training arena leaves in
+    st.session_state after a launch: a (small, untrained) model, so the learned view draws its widgets."""
+    from dsconv.features import pretrained_catalogue
+
+    if pretrained_catalogue():
+        return {}
     from dsconv.models import ModelConfig, build_model
 
     return {"arena_models": {"test model": build_model(ModelConfig(blocks=2, filters=8))}}
@@ -106,15 +113,14 @@ def cifar_format_folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def no_tensorflow_for_the_arena_launcher(monkeypatch, cifar_format_folder):
-    """The arena's launcher names the device and times a few training steps (TensorFlow): stand-ins here,
-    because this test is about which values the widgets get, not about the device."""
+    """The arena's launcher names the device and times a few training steps (TensorFlow, in a child process):
+    a stand-in here, because this test is about which values the widgets get, not about the device."""
     import dsconv.arena
-    import dsconv.devices
 
-    monkeypatch.setattr(dsconv.devices, "describe_device",
-                        lambda: {"description": "Test CPU, 2 cores", "kind": "cpu", "count": 1})
-    monkeypatch.setattr(dsconv.arena, "probe_speed",
-                        lambda *args, **kwargs: dsconv.arena.Speed(0.001, 1.0, "probe"))
+    def machine_profile(architectures, width_multiplier, batch_size, probe=True):
+        return "Test CPU, 2 cores", {arch: dsconv.arena.Speed(0.001, 1.0, "probe") for arch in architectures}
+
+    monkeypatch.setattr(dsconv.arena, "machine_profile", machine_profile)
     monkeypatch.setenv("DSCONV_CIFAR10_DIR", str(cifar_format_folder))
 
 
