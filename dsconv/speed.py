@@ -332,7 +332,8 @@ def time_steps(tasks: Sequence[tuple[str, str, LayerSetup]], settings: TimingSet
             progress(min(fraction, 1.0), text)
 
     for group, setup in enumerate(setups):
-        # An even share of what is left; time a setup does not use passes on to the next ones.
+        # An even share of what is left sets the number of rounds; time a setup does not use passes on to the
+        # next ones, and one whose preparation overran its share still gets its minimum rounds if the cap allows.
         group_deadline = clock() + (deadline - clock()) / (len(setups) - group)
         members = [(i, task) for i, task in enumerate(tasks) if task[2] == setup]
         base, width = group / len(setups), 1 / len(setups)
@@ -340,7 +341,7 @@ def time_steps(tasks: Sequence[tuple[str, str, LayerSetup]], settings: TimingSet
         for done, (i, (kind, pass_name, _)) in enumerate(members):
             report(base + 0.3 * width * done / len(members),
                    f"Warming up {KIND_LABELS[kind]}, {PASS_LABELS[pass_name]}")
-            if clock() + shortest_preparation >= group_deadline:
+            if clock() + shortest_preparation >= deadline:
                 results[i] = Timing(kind, pass_name, setup, skipped="time cap reached before it started")
                 continue
             began = clock()
@@ -352,15 +353,16 @@ def time_steps(tasks: Sequence[tuple[str, str, LayerSetup]], settings: TimingSet
             preparation = clock() - began
             shortest_preparation = min(shortest_preparation, preparation) if shortest_preparation else preparation
             prepared.append([i, step, call_s])
-        # The slowest steps give way until the minimum number of rounds fits in this setup's share.
-        while prepared and settings.min_repeats * sum(p[2] for p in prepared) > group_deadline - clock():
+        # The slowest steps give way until the minimum number of rounds fits in what is left of the cap.
+        while prepared and settings.min_repeats * sum(p[2] for p in prepared) > deadline - clock():
             i, _, call_s = max(prepared, key=lambda p: p[2])
             prepared = [p for p in prepared if p[0] != i]
             kind, pass_name, _ = tasks[i]
             results[i] = Timing(kind, pass_name, setup, skipped=f"one call takes {call_s * 1e3:.0f} ms: "
                                 f"{settings.min_repeats} of them do not fit in the time cap")
         round_s = sum(p[2] for p in prepared)
-        rounds = min(settings.repeats, int((group_deadline - clock()) / round_s)) if round_s > 0 else settings.repeats
+        affordable = int(max(group_deadline - clock(), 0.0) / round_s) if round_s > 0 else settings.repeats
+        rounds = min(settings.repeats, max(settings.min_repeats, affordable))
         samples: dict[int, list[float]] = {p[0]: [] for p in prepared}
         for number in range(rounds):
             if number >= settings.min_repeats and clock() + round_s > group_deadline:

@@ -145,6 +145,18 @@ def test_step_that_cannot_fit_is_skipped_not_started():
     assert device.now <= 5.0
 
 
+def test_a_slow_machine_still_measures_the_first_setups_of_a_sweep():
+    # Each setup's share (1 s of 4) is too short for its preparation (0.6 s) plus 3 calls (0.9 s): the first
+    # setups borrow from the later ones instead of all coming back empty, and the cap still holds.
+    device = FakeDevice({"standard": 0.3})
+    setups = [TINY.replace(out_channels=n) for n in (4, 8, 16, 32)]
+    timings = time_steps([("standard", "forward", s) for s in setups], TimingSettings(warmup=2, time_cap_s=4.0),
+                         make=device.make, clock=device.clock)
+    assert [len(t.samples_ms) for t in timings] == [3, 3, 0, 0]
+    assert "do not fit" in timings[2].skipped and "time cap reached" in timings[3].skipped
+    assert device.now <= 4.0
+
+
 def test_a_step_is_not_started_when_its_preparation_cannot_fit():
     device = FakeDevice({"standard": 1.5, "separable": 1.5})
     tasks = [("standard", "forward", TINY), ("separable", "forward", TINY)]
