@@ -430,7 +430,7 @@ with picture_column:
     view = st.radio("Look at", VIEWS, horizontal=True, key="fil_view")
 if picture is not None:
     preview_column.image(picture if max(picture.size) >= 128 else picture.resize((256, 256), Image.Resampling.NEAREST),
-                         caption=caption, width="stretch")
+                         caption=caption, width="stretch", output_format="JPEG")
     if view == VIEWS[0]:
         learned_section(picture)
     else:
