@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import conv_reference as ref
 from dsconv.arithmetic import KINDS, LayerConfigError, layer_cost, mobilenet_ratio
 
+DEPTHWISE_KINDS = ("depthwise", "separable", "depthwise_pointwise")
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -107,7 +108,12 @@ def check_against_keras(kind, cfg):
     assert cost.params == params
     assert cost.output_shape == keras_out.shape
     ref_out, multiplications = reference_output(kind, cfg, image, layers)
-    np.testing.assert_allclose(ref_out, keras_out, rtol=1e-4, atol=1e-4)  # the reference is trustworthy
+    # The reference must agree with Keras's values too. Except: TensorFlow's depthwise op supports only
+    # equal strides along height and width (its documentation says so) and on the CPU silently returns
+    # wrong values for unequal ones (checked in the last test below against tf.nn.conv2d); shapes and
+    # counts still agree with Keras there.
+    if not (kind in DEPTHWISE_KINDS and len(set(np.atleast_1d(cfg["strides"]))) > 1):
+        np.testing.assert_allclose(ref_out, keras_out, rtol=1e-4, atol=1e-4)
     assert cost.multiply_adds == multiplications
 
 
@@ -170,3 +176,17 @@ def test_invalid_input_says_what_to_change(changes, words):
     kind = args.pop("kind")
     with pytest.raises(LayerConfigError, match=words):
         layer_cost(kind, **args)
+
+
+def test_reference_depthwise_agrees_with_per_channel_conv2d_for_unequal_strides():
+    """Where TensorFlow's depthwise op cannot be trusted, the reference still matches tf.nn.conv2d run
+    channel by channel; TensorFlow documents its depthwise op as supporting equal strides only."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(1)
+    image, kernel = rng.normal(size=(3, 1, 1)), rng.normal(size=(2, 2, 1, 2))
+    ours, _ = ref.depthwise_conv2d(image, kernel, None, strides=(1, 2), padding="same")
+    for channel in range(2):
+        per_channel = tf.nn.conv2d(image[None], kernel[:, :, :, channel:channel + 1], strides=[1, 1, 2, 1],
+                                   padding="SAME").numpy()[0, :, :, 0]
+        np.testing.assert_allclose(ours[:, :, channel], per_channel, atol=1e-9)
