@@ -71,7 +71,7 @@ def streamlit_server(timeout: float = 90):
 
 BUSY_SCRIPT = """() => {
   const running = document.querySelector('[data-testid="stStatusWidget"]');
-  const skeleton = document.querySelector('[data-testid="stSkeleton"]');
+  const skeleton = document.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]');
   const stale = document.querySelector('[data-stale="true"]');
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
   const unrendered = charts.filter(c => !c.querySelector('.main-svg')).length;
