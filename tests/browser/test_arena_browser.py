@@ -11,7 +11,9 @@ from harness import ROOT, SCREENSHOTS, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
-TINY = ("?arena_launch=1&arena_source=synthetic&arena_train=64&arena_test=20&arena_epochs=8&arena_batch=8"
+# Small images and batches, but enough of them (2,500 batches) that training is still running when Stop is
+# clicked even on a quiet machine; Stop ends it within a batch.
+TINY = ("?arena_launch=1&arena_source=synthetic&arena_train=1000&arena_test=20&arena_epochs=20&arena_batch=8"
         "&arena_launch_archs=separable&arena_runs=")
 PROGRESS = '[data-testid="stProgress"]'
 
