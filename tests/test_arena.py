@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from dsconv import arena
+from dsconv import arena, arena_guard
 from dsconv.arena import (ArenaBusy, ArenaError, ArenaLimits, LaunchSettings, Speed, TrainingJob, TrainingSlots,
                           estimate_launch, train_and_val_sizes)
 from dsconv.runs import load_run
@@ -183,12 +183,12 @@ def test_stop_keeps_finished_epochs_and_a_quiet_tab_stops_its_job():
 def test_streamlits_clear_session_is_held_off_while_a_job_trains():
     import keras
 
-    arena._training_started()  # what a job's thread does first
+    arena_guard.training_started()  # what a job's thread does first
     try:
         first = keras.backend.get_uid("dsconv_guard_test")
         keras.backend.clear_session()  # Streamlit calls this after every script run
         assert keras.backend.get_uid("dsconv_guard_test") == first + 1  # Keras's state was kept
     finally:
-        arena._training_ended()
+        arena_guard.training_ended()
     keras.backend.clear_session()
     assert keras.backend.get_uid("dsconv_guard_test") == 1  # with no training, it clears as before

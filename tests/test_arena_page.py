@@ -104,12 +104,12 @@ def test_uploads_good_and_malformed(run_file):
 @pytest.mark.slow
 def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
     monkeypatch.setenv("DSCONV_ARENA_HEARTBEAT_SECONDS", "900")  # AppTest sends no heartbeats
-    from dsconv import arena
+    from dsconv import arena, arena_estimates
     from dsconv.devices import cpu_model
 
     # This machine's device and a recorded speed, so the page spends no time probing in a subprocess.
-    device = arena._DEVICE[0] if arena._DEVICE else cpu_model()
-    arena._DEVICE[:] = [device]
+    device = arena_estimates._DEVICE[0] if arena_estimates._DEVICE else cpu_model()
+    arena_estimates._DEVICE[:] = [device]
     arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded"))
     at = run_page(arena_launch="1", arena_train="64", arena_test="20", arena_epochs="1", arena_batch="16",
                   arena_launch_archs="separable", arena_runs="")
