@@ -27,16 +27,16 @@ KERNELS = (1, 3, 5, 7, 9, 11)
 LIMITS = Limits()
 DEFAULT = LayerSetup()
 PARAMS = [
-    Param("size", DEFAULT.height, choices=SIZES),
-    Param("cin", DEFAULT.in_channels, low=1, high=LIMITS.max_channels),
-    Param("cout", DEFAULT.out_channels, low=1, high=LIMITS.max_channels),
-    Param("k", DEFAULT.kernel_size, choices=KERNELS),
-    Param("batch", DEFAULT.batch, low=1, high=LIMITS.max_batch),
-    Param("repeats", TimingSettings().repeats, low=3, high=30),
-    Param("steps", False),
-    Param("sweep", "out_channels", choices=tuple(SWEEP_PARAMETERS)),
-    Param("sweep_pass", "forward", choices=PASSES),
-    Param("recorded", "sweep_out_channels",
+    Param("spd_size", DEFAULT.height, choices=SIZES),
+    Param("spd_cin", DEFAULT.in_channels, low=1, high=LIMITS.max_channels),
+    Param("spd_cout", DEFAULT.out_channels, low=1, high=LIMITS.max_channels),
+    Param("spd_k", DEFAULT.kernel_size, choices=KERNELS),
+    Param("spd_batch", DEFAULT.batch, low=1, high=LIMITS.max_batch),
+    Param("spd_repeats", TimingSettings().repeats, low=3, high=30),
+    Param("spd_steps", False),
+    Param("spd_sweep", "out_channels", choices=tuple(SWEEP_PARAMETERS)),
+    Param("spd_sweep_pass", "forward", choices=PASSES),
+    Param("spd_recorded", "sweep_out_channels",
           choices=("sweep_out_channels", "sweep_kernel_size", "tutorial_layers", "default")),
 ]
 RECORDED_TITLES = {"sweep_out_channels": "Sweep over output channels", "sweep_kernel_size": "Sweep over kernel size",
@@ -52,11 +52,11 @@ def recorded_measurements() -> dict[str, dict]:
 def layer_controls() -> LayerSetup:
     """The configured layer, from the sidebar."""
     st.sidebar.header("The layer")
-    size = st.sidebar.select_slider("Input height and width (pixels)", SIZES, key="size")
-    in_channels = st.sidebar.number_input("Input channels", 1, LIMITS.max_channels, key="cin")
-    out_channels = st.sidebar.number_input("Output channels (filters)", 1, LIMITS.max_channels, key="cout")
-    kernel = st.sidebar.select_slider("Kernel size (k x k)", KERNELS, key="k")
-    batch = st.sidebar.number_input("Batch (images per call)", 1, LIMITS.max_batch, key="batch")
+    size = st.sidebar.select_slider("Input height and width (pixels)", SIZES, key="spd_size")
+    in_channels = st.sidebar.number_input("Input channels", 1, LIMITS.max_channels, key="spd_cin")
+    out_channels = st.sidebar.number_input("Output channels (filters)", 1, LIMITS.max_channels, key="spd_cout")
+    kernel = st.sidebar.select_slider("Kernel size (k x k)", KERNELS, key="spd_k")
+    batch = st.sidebar.number_input("Batch (images per call)", 1, LIMITS.max_batch, key="spd_batch")
     st.sidebar.caption('Stride 1, padding "same", float32, biases as Keras sets them by default.')
     return LayerSetup(height=size, width=size, in_channels=int(in_channels), out_channels=int(out_channels),
                       kernel_size=kernel, batch=int(batch))
@@ -65,12 +65,12 @@ def layer_controls() -> LayerSetup:
 def measuring_controls() -> tuple[TimingSettings, tuple[str, ...], str, str]:
     """Repeats, which kinds to time, and the sweep's size and pass."""
     st.sidebar.header("Measuring")
-    repeats = st.sidebar.slider("Timed repeats per layer and pass", 3, 30, key="repeats",
+    repeats = st.sidebar.slider("Timed repeats per layer and pass", 3, 30, key="spd_repeats",
                                 help="After 2 untimed warm-up calls. Fewer are run when the time cap is near.")
-    steps = st.sidebar.toggle("Also time the depthwise and 1x1 steps alone", key="steps")
+    steps = st.sidebar.toggle("Also time the depthwise and 1x1 steps alone", key="spd_steps")
     st.sidebar.header("Sweep")
-    parameter = st.sidebar.radio("Vary", tuple(SWEEP_PARAMETERS), format_func=SWEEP_PARAMETERS.get, key="sweep")
-    pass_name = st.sidebar.radio("Pass", PASSES, format_func=PASS_LABELS.get, key="sweep_pass")
+    parameter = st.sidebar.radio("Vary", tuple(SWEEP_PARAMETERS), format_func=SWEEP_PARAMETERS.get, key="spd_sweep")
+    pass_name = st.sidebar.radio("Pass", PASSES, format_func=PASS_LABELS.get, key="spd_sweep_pass")
     kinds = KINDS if steps else COMPARED_KINDS
     return TimingSettings(repeats=repeats), kinds, parameter, pass_name
 
@@ -168,7 +168,7 @@ st.dataframe([{
     "MB moved": round(layer.bytes_moved / 1e6, 2),
     "FLOPs per byte": round(layer.flops_per_byte, 2),
 } for kind, layer in traffic.items()], hide_index=True, width="stretch")
-st.plotly_chart(intensity_figure(traffic, scale=scale), width="stretch", key="intensity_chart")
+st.plotly_chart(intensity_figure(traffic, scale=scale), width="stretch", key="spd_intensity_chart")
 
 st.header("2. What the clock says")
 device_line = st.session_state.get("speed_device") or f"{cpu_model()} (a GPU, if any, is named after the first click)"
@@ -178,7 +178,7 @@ st.caption(f"Device: {device_line}. Each click: 2 untimed warm-up calls per laye
            "time adds a few seconds.")
 if too_large:
     show_error(too_large)
-clicked = st.button("Measure", type="primary", key="measure", disabled=too_large is not None)
+clicked = st.button("Measure", type="primary", key="spd_measure", disabled=too_large is not None)
 if clicked:
     run_measurement(lambda update: measure(setup, kinds=kinds, settings=settings, limits=LIMITS, progress=update),
                     "speed_report")
@@ -199,7 +199,7 @@ if report is not None:
         shown = (f"this server ({report.device})", report.timings)
     measured_traffic = compare_traffic(COMPARED_KINDS, **asdict(measured_setup))
     st.plotly_chart(intensity_figure(measured_traffic, report.timings, scale), width="stretch",
-                    key="measured_intensity")
+                    key="spd_measured_intensity")
 else:
     # The first recorded set that holds exactly this layer (the default layer is in its own set and in the sweeps).
     found = {}
@@ -223,7 +223,7 @@ st.header("3. Sweep")
 st.write(f"Time the three layers while the {SWEEP_PARAMETERS[sweep_parameter]} step through "
          f"{', '.join(map(str, SWEEP_VALUES[sweep_parameter]))}, everything else as configured "
          f"({PASS_LABELS[sweep_pass]}, same {settings.time_cap_s:.0f} s cap: fewer repeats each).")
-if st.button("Run the sweep", key="run_sweep", disabled=too_large is not None):
+if st.button("Run the sweep", key="spd_run_sweep", disabled=too_large is not None):
     run_measurement(lambda update: (sweep_parameter, sweep(setup, sweep_parameter, sweep_pass, settings=settings,
                                                            limits=LIMITS, progress=update)), "sweep_report")
 if "sweep_report" in st.session_state:
@@ -231,7 +231,7 @@ if "sweep_report" in st.session_state:
     timings = sweep_report.timings
     show_skipped(timings, parameter)
     st.plotly_chart(sweep_figure(timings, parameter, timings[0].pass_name, scale), width="stretch",
-                    key="sweep_chart")
+                    key="spd_sweep_chart")
     for note in sweep_report.notes:
         st.caption(note)
 else:
@@ -245,7 +245,7 @@ for name, data in recorded.items():
 if "gpu" not in recorded:
     st.caption("GPU: none recorded. This project had no GPU when these were measured, and no figure is invented. "
                "On a GPU machine, `python -m dsconv.bench layers --out dsconv/assets/speed/gpu.json` adds them here.")
-choice = st.radio("Show", tuple(RECORDED_TITLES), format_func=RECORDED_TITLES.get, horizontal=True, key="recorded")
+choice = st.radio("Show", tuple(RECORDED_TITLES), format_func=RECORDED_TITLES.get, horizontal=True, key="spd_recorded")
 for name, data in recorded.items():
     entry = data["sets"].get(choice)
     if entry is None:
@@ -253,7 +253,7 @@ for name, data in recorded.items():
     if entry.get("parameter"):
         for pass_name in PASSES:
             st.plotly_chart(sweep_figure(entry["timings"], entry["parameter"], pass_name, scale),
-                            width="stretch", key=f"recorded_{name}_{pass_name}")
+                            width="stretch", key=f"spd_recorded_{name}_{pass_name}")
     elif choice == "tutorial_layers":
         rows, summary = tutorial_table(entry["timings"], entry["layer_names"])
         st.caption("Median ms of forward + backward for each layer at batch 128, as in one training step.")

@@ -43,9 +43,9 @@ PRESETS: dict[str, list[dict[str, tuple[str, object]]]] = {
         {"sl_mode": ("grouped", "grouped"), "sl_groups": ("3", 3), "sl_dil": ("2", 2)},  # dilation needs strides 1
     ],
     "pages/5_Speed_lab.py": [
-        {"size": ("16", 16), "cin": ("8", 8), "cout": ("24", 24), "k": ("5", 5), "batch": ("4", 4),
-         "repeats": ("5", 5), "steps": ("1", True), "sweep": ("kernel_size", "kernel_size"),
-         "sweep_pass": ("forward_backward", "forward_backward"), "recorded": ("tutorial_layers", "tutorial_layers"),
+        {"spd_size": ("16", 16), "spd_cin": ("8", 8), "spd_cout": ("24", 24), "spd_k": ("5", 5), "spd_batch": ("4", 4),
+         "spd_repeats": ("5", 5), "spd_steps": ("1", True), "spd_sweep": ("kernel_size", "kernel_size"),
+         "spd_sweep_pass": ("forward_backward", "forward_backward"), "spd_recorded": ("tutorial_layers", "tutorial_layers"),
          "present": ("1", True)},
     ],
     "pages/4_Filters_on_your_image.py": [

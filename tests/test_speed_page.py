@@ -38,44 +38,44 @@ def test_first_view_shows_recorded_measurements_without_running_anything():
 
 def test_counting_table_follows_the_widgets_and_the_url():
     at = fresh_page()
-    at.number_input(key="cout").set_value(128).run()
+    at.number_input(key="spd_cout").set_value(128).run()
     table = at.dataframe[0].value.set_index("layer")
     # Conv2D, "same": 8 images x 32*32 positions x 3*3*64 weights x 128 filters
     assert table.loc["Conv2D", "multiply-adds (M)"] == pytest.approx(8 * 1024 * 9 * 64 * 128 / 1e6, abs=0.01)
     # SeparableConv2D: 3*3*64 + 64 + 64*128 + 128 params (Keras: no depthwise bias)
     assert table.loc["SeparableConv2D", "params"] == 576 + 8192 + 128
-    assert at.query_params["cout"] in ("128", ["128"])
+    assert at.query_params["spd_cout"] in ("128", ["128"])
     assert not at.exception
 
 
 def test_a_layer_too_large_for_a_click_is_explained_and_not_measured():
     at = fresh_page()
-    at.select_slider(key="size").set_value(224)
-    at.number_input(key="batch").set_value(64).run()
+    at.select_slider(key="spd_size").set_value(224)
+    at.number_input(key="spd_batch").set_value(64).run()
     assert any("Lower the batch" in e.value for e in at.error)
-    assert at.button(key="measure").disabled
+    assert at.button(key="spd_measure").disabled
     # Counting still works: nothing is lost.
     assert len(at.dataframe[0].value) == 3
 
 
 def test_a_link_with_settings_restores_them():
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params["k"] = "5"
-    at.query_params["cin"] = "32"
+    at.query_params["spd_k"] = "5"
+    at.query_params["spd_cin"] = "32"
     at.run()
-    assert at.select_slider(key="k").value == 5 and at.number_input(key="cin").value == 32
+    assert at.select_slider(key="spd_k").value == 5 and at.number_input(key="spd_cin").value == 32
     assert not at.exception
 
 
 @pytest.mark.slow
 def test_measure_a_tiny_layer_shows_a_table():
     at = fresh_page()
-    at.select_slider(key="size").set_value(4)
-    at.number_input(key="cin").set_value(2)
-    at.number_input(key="cout").set_value(4)
-    at.number_input(key="batch").set_value(1)
-    at.slider(key="repeats").set_value(3).run()
-    at.button(key="measure").click().run(timeout=180)
+    at.select_slider(key="spd_size").set_value(4)
+    at.number_input(key="spd_cin").set_value(2)
+    at.number_input(key="spd_cout").set_value(4)
+    at.number_input(key="spd_batch").set_value(1)
+    at.slider(key="spd_repeats").set_value(3).run()
+    at.button(key="spd_measure").click().run(timeout=180)
     assert not at.exception, at.exception
     assert any(s.value.startswith("Measured here") for s in at.subheader)
     measured = at.dataframe[1].value
