@@ -1,36 +1,29 @@
 """Training arena: replay recorded training runs epoch by epoch, and launch small comparisons live.
 
 The replay path reads JSON run records and draws Plotly figures; it never imports TensorFlow. Only
-opening the launcher (device, time estimate) and training load Keras, lazily.
+opening the launcher (device, time estimate) and training load Keras, lazily. The launch's machinery
+(progress panel, finished result, uploads) lives in dsconv_ui/arena_view.py.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
-from streamlit import config as st_config
 
 from dsconv import arena, replay
-from dsconv.arena import SLOTS, ArenaBusy, ArenaError, ArenaLimits, LaunchSettings, TrainingJob
+from dsconv.arena import SLOTS, ArenaError, ArenaLimits, LaunchSettings
 from dsconv.data import SOURCES
-from dsconv.figures_training import live_figure, replay_figure
-from dsconv.network import CONV_KIND_LABELS, CONV_KINDS
+from dsconv.figures_training import replay_figure
+from dsconv.network import CONV_KINDS
 from dsconv.runs import RunFileError
+from dsconv_ui.arena_view import (collect_finished_job, duration, finished_view, handle_uploads,
+                                  hold_off_post_script_gc, launch_button, launch_speeds, live_panel, short_kind)
 from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, share_link, show_error,
                               show_warnings, write_to_url)
 
-ROOT = Path(__file__).resolve().parents[1]
 SOURCE_LABELS = {"synthetic": "Synthetic shapes (generated, no download)", "cifar10": "CIFAR-10 (download, 163 MB)",
                  "cifar10-local": "CIFAR-10 from a folder on the server", "folder": "Image folder on the server"}
 BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
 ALPHAS = (0.25, 0.5, 0.75, 1.0)
-MAX_SESSION_RUNS = 5  # launched runs kept in a tab; older ones drop out of the replay list
-MAX_MODEL_RUNS = 2  # launched runs whose Keras models stay in memory for the Filters page
-
-
-def short_kind(kind: str) -> str:
-    return CONV_KIND_LABELS[kind].split(":")[0].split(",")[0]
 
 
 @st.cache_data(ttl=30, max_entries=4, show_spinner=False)
@@ -73,54 +66,6 @@ def make_params(bundled_keys: list[str], limits: ArenaLimits) -> list[Param]:
         Param("arena_seed", 0, low=0, high=999_999),
         Param("arena_valtest", False),
     ]
-
-
-# --- Runs from uploads and from this tab's launches -------------------------------------------------
-
-def handle_uploads(files: list) -> list[str]:
-    """Read each uploaded run file into st.session_state; return an error sentence per unusable file."""
-    uploads = st.session_state.setdefault("arena_uploads", {})
-    errors = []
-    for file in files or []:
-        key = f"upload:{file.name}"
-        if key in uploads and uploads[key][0] == file.file_id:
-            continue
-        try:
-            if file.size > replay.MAX_RUN_BYTES:
-                raise RunFileError(f"{file.name} is {file.size / 1e6:.1f} MB; a run record is a few kB.")
-            record = replay.read_upload(file.name, file.getvalue())
-        except RunFileError as exc:
-            errors.append(str(exc))
-            uploads.pop(key, None)
-            continue
-        uploads[key] = (file.file_id, replay.LoadedRun(key, replay.run_label(record, file.name), "upload", record))
-        mine = st.session_state.get("arena_mine", [])
-        if key not in mine:
-            st.session_state["arena_mine"] = [*mine, key]  # a new list: Streamlit sees the change
-    return errors
-
-
-def collect_finished_job() -> None:
-    """Once a launch ends: its run joins the replay list and its models go to the Filters page."""
-    job = st.session_state.get("arena_job")
-    if job is None or not job.snapshot().finished:
-        return
-    del st.session_state["arena_job"]
-    st.session_state["arena_last_job"] = job
-    if job.record is None or not any(part.epochs for part in job.record.architectures):
-        return
-    key = f"session:{job.id}"
-    runs = st.session_state.setdefault("arena_session_runs", {})
-    runs[key] = replay.LoadedRun(key, f"Launch {job.id}: {job.settings.title()}", "session", job.record)
-    for old in list(runs)[:-MAX_SESSION_RUNS]:
-        runs.pop(old)
-    st.session_state["arena_mine"] = [k for k in st.session_state.get("arena_mine", []) if k in runs
-                                      or k.startswith("upload:")] + [key]
-    kept = st.session_state.setdefault("arena_model_jobs", [])
-    class_names = tuple(job.record.data.get("class_names") or ()) or None
-    kept.append((job.id, {f"{name} (launch {job.id})": (model, class_names) for name, model in job.models.items()}))
-    del kept[:-MAX_MODEL_RUNS]
-    st.session_state["arena_models"] = {name: model for _, models in kept for name, model in models.items()}
 
 
 # --- Replay ----------------------------------------------------------------------------------------------
@@ -222,67 +167,6 @@ def launch_controls(limits: ArenaLimits) -> LaunchSettings:
                           architectures=tuple(archs), seed=int(seed), validate_on_test=valtest)
 
 
-def launch_speeds(settings: LaunchSettings) -> tuple[str, dict[str, arena.Speed] | None]:
-    """The device, and each architecture's speed, recorded or probed once per server (None when busy)."""
-    archs, alpha = settings.architectures, settings.width_multiplier
-    busy = SLOTS.is_full()  # a probe on a CPU that is training would be slow and wrong
-    with st.spinner("Timing a few training steps in a separate process (once per server; it loads "
-                    "TensorFlow, which takes a few seconds)…"):
-        device, speeds = arena.machine_profile(archs, alpha, settings.batch_size, probe=not busy)
-    return device, speeds if len(speeds) == len(archs) else None
-
-
-def duration(seconds: float | None) -> str:
-    """'42 s', '3 min 05 s', or '18 min' past ten minutes (short enough for a metric)."""
-    if seconds is None:
-        return "—"
-    seconds = max(0, round(seconds))
-    if seconds >= 600:
-        return f"{round(seconds / 60)} min"
-    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
-
-
-@st.cache_resource
-def configured_post_script_gc() -> bool:
-    """Streamlit's runner.postScriptGC as configured, read once before this page changes it."""
-    return bool(st_config.get_option("runner.postScriptGC"))
-
-
-def hold_off_post_script_gc(limits: ArenaLimits) -> None:
-    """Skip Streamlit's full gc.collect() after each script run while a launch trains on a server thread.
-
-    With TensorFlow loaded, that collection takes 0.3-1.5 s and holds the GIL the training needs, and the
-    progress panel reruns every 1.5 s. Python's own generational collector keeps running meanwhile.
-    """
-    configured = configured_post_script_gc()
-    wanted = configured and not (SLOTS.running() and not limits.train_in_subprocess)
-    if st_config.get_option("runner.postScriptGC") != wanted:
-        st_config.set_option("runner.postScriptGC", wanted)
-
-
-def session_alive_check():
-    """A function that says whether this browser tab is still connected (None outside a real server)."""
-    from streamlit import runtime
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if ctx is None or not runtime.exists():
-        return None
-    instance, session_id = runtime.get_instance(), ctx.session_id
-    return lambda: instance.is_active_session(session_id)
-
-
-def start_launch(settings: LaunchSettings, limits: ArenaLimits, estimate) -> None:
-    """Button callback: start the job (or say the server is busy)."""
-    try:
-        job = TrainingJob(settings, limits, estimate=estimate, alive=session_alive_check()).start()
-    except ArenaError as exc:
-        st.session_state["arena_launch_error"] = str(exc)
-        return
-    st.session_state["arena_job"] = job
-    st.session_state.pop("arena_last_job", None)
-
-
 def launcher(limits: ArenaLimits) -> None:
     settings = launch_controls(limits)
     try:
@@ -304,92 +188,6 @@ def launcher(limits: ArenaLimits) -> None:
     cols[1].metric("Images per epoch", f"{train:,} + {val:,}", "training + validation", delta_color="off",
                    delta_arrow="off")
     launch_button(settings, limits, estimate)
-
-
-def launch_button(settings: LaunchSettings, limits: ArenaLimits, estimate) -> None:
-    """The Launch button; while the server is busy, a notice that refreshes itself until a slot frees."""
-    busy = SLOTS.is_full()
-
-    @st.fragment(run_every=5 if busy else None)
-    def panel() -> None:
-        now_busy = SLOTS.is_full()
-        if busy and not now_busy:
-            st.rerun(scope="app")  # a slot freed: redraw with an estimate and an enabled button
-        if now_busy:
-            st.warning(SLOTS.busy_message(), icon="⏳")
-        st.button("Launch training", key="arena_launch_button", type="primary", disabled=now_busy,
-                  on_click=start_launch, args=(settings, limits, estimate))
-        if "arena_launch_error" in st.session_state:
-            show_error(ArenaBusy(st.session_state.pop("arena_launch_error")))
-        if st.session_state.get("arena_job") is not None:
-            st.rerun(scope="app")  # the button started a job: show its progress in place of the form
-
-    panel()
-
-
-@st.fragment(run_every=1.5)
-def live_panel() -> None:
-    """Progress of this tab's running job, refreshed every 1.5 s; its heartbeat keeps the job alive."""
-    job = st.session_state.get("arena_job")
-    if job is None:
-        return
-    job.heartbeat()
-    snap = job.snapshot()
-    if snap.finished:
-        st.rerun(scope="app")
-    if snap.state == "loading":
-        text = "Loading the data and TensorFlow…"
-    else:
-        index = snap.architectures.index(snap.architecture) + 1
-        text = (f"Training {snap.architecture} ({index} of {len(snap.architectures)}) · "
-                f"epoch {snap.epoch} of {snap.epochs} · batch {snap.batch} of {snap.batches}")
-    if job.stop_requested:
-        text = "Stopping after this batch, keeping the finished epochs… " + text
-    st.progress(snap.fraction, text=text)
-    cols = st.columns([1, 1, 1, 2])
-    cols[0].metric("Elapsed", duration(snap.elapsed))
-    cols[1].metric("Remaining (estimate)", duration(snap.remaining))
-    cols[2].metric("Done", f"{100 * snap.fraction:.0f}%")
-    cols[3].button("Stop (keeps the finished epochs)", key="arena_stop", on_click=job.request_stop)
-    if snap.curves:
-        st.plotly_chart(live_figure(snap.curves, snap.epochs, figure_scale()), key="arena_live_chart",
-                        config={"displayModeBar": False})
-        st.caption("Dashed: the running training loss and accuracy within each epoch. Dots: validation after "
-                   "each finished epoch. The models train one after another on the same images in the same order.")
-
-
-def finished_view(job: TrainingJob) -> None:
-    snap = job.snapshot()
-    if snap.state == "failed":
-        show_error(ArenaError(snap.message))
-        return
-    record = job.record
-    if record is None or not record.architectures:
-        st.warning(f"{snap.message} No epoch had finished, so there is nothing to keep.", icon="⏹️")
-        return
-    if snap.state == "stopped":
-        st.warning(f"{snap.message} The epochs that finished are kept below and in the replay above.", icon="⏹️")
-    else:
-        st.success(f"Launch {job.id} finished in {duration(snap.elapsed)}: it is in the replay above, under "
-                   "'Your runs'.", icon="✅")
-    cols = st.columns(max(1, len(record.architectures)))
-    for col, part in zip(cols, record.architectures):
-        best = replay.best_epoch(part)
-        col.metric(f"{short_kind(part.name)}: test accuracy",
-                   "—" if part.test_accuracy is None else f"{part.test_accuracy:.3f}",
-                   f"best val {best[0]:.3f} (epoch {best[1]})" if best else f"{len(part.epochs)} epochs",
-                   delta_color="off", delta_arrow="off")
-    run = replay.LoadedRun(f"session:{job.id}", f"Launch {job.id}", "session", record)
-    st.table(replay.table_rows(replay.summary_rows(run)), hide_index=True)
-    cols = st.columns(3)
-    cols[0].download_button("Download the run record (JSON)", job.record_json, file_name=f"{job.run_name}.json",
-                            mime="application/json", key="arena_download_json", on_click="ignore")
-    cols[1].download_button("Download the weights (zip of .weights.h5)", job.weights_zip,
-                            file_name=f"{job.run_name}_weights.zip", mime="application/zip",
-                            key="arena_download_weights", on_click="ignore")
-    if job.models and (ROOT / "pages" / "4_Filters_on_your_image.py").exists():
-        cols[2].markdown("🖼️ [See its learned filters](/Filters_on_your_image) (on the Filters page, for as long "
-                         "as this tab stays open)")
 
 
 def launch_section(limits: ArenaLimits) -> None:
