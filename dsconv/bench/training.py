@@ -1,15 +1,17 @@
 """Training throughput: the project's engine (dsconv.training.train_run) vs the tutorial's plain model.fit.
 
-`python -m dsconv.bench training [--steps 8] [--repeats 2] [--explore]`
+`python -m dsconv.bench training [--steps 16] [--repeats 5] [--explore]`
 
 Both train the same model (the tutorial's: raw 0-255 pixels, Keras's default depthwise initializer, Adam,
 batch 128) on the same generated images (dsconv.data_synthetic), on this machine in this run:
 - the tutorial as published: model.fit on the raw uint8 arrays, batch 128, the default progress bar;
 - the engine: train_run, which adds a seeded shared order, a per-batch progress callback and run records.
-Epoch 1 of each (tracing the graph) is not counted; the baseline is timed before and after the engine
-(A-B-A), so a drift in the machine's load hits both. --explore also times variants of the plain fit
-(input pipeline, batch size, steps_per_execution, XLA), in interleaved rounds, to see what helps here. Mixed precision
-needs a GPU and is not tried on a CPU. About 3 minutes (8 minutes with --explore) on 2 idle cores.
+The two take turns epoch by epoch: after each of the engine's epochs, its end-of-epoch callback runs
+one epoch of the plain fit. Each round's pair ran side by side in time, so a change in a shared machine's
+load hits both alike; the ratio reported is the median of the rounds' ratios. Epoch 1 of each (tracing
+the graph) is not counted. --explore also times variants of the plain fit (input pipeline, batch size,
+steps_per_execution, XLA) in interleaved rounds, to see what helps here. Mixed precision needs a GPU
+and is not tried on a CPU. About 3 minutes (10 minutes with --explore) on 2 idle cores.
 """
 
 from __future__ import annotations
@@ -41,17 +43,6 @@ def tutorial_model(conv_kind: str, **compile_options: Any) -> Any:
     return model
 
 
-def timed_fits(fit: Callable[[], None], images: int, repeats: int) -> list[float]:
-    """Run `fit` once untimed (it traces the graph), then `repeats` times: images per second of each."""
-    fit()
-    rates = []
-    for _ in range(repeats):
-        began = time.perf_counter()
-        fit()
-        rates.append(images / (time.perf_counter() - began))
-    return rates
-
-
 def plain_fit(model: Any, x: Any, y: Any = None, batch_size: int | None = TUTORIAL_BATCH,
               verbose: int = 1) -> Callable[[], None]:
     """One epoch of model.fit; the progress bar (verbose=1, as published) is written to a buffer, not the screen."""
@@ -61,17 +52,28 @@ def plain_fit(model: Any, x: Any, y: Any = None, batch_size: int | None = TUTORI
     return fit
 
 
-def engine_rates(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int) -> list[float]:
-    """Images per second of the engine's epochs 2 .. repeats+1 (train_run, tutorial recipe, no validation split)."""
+def interleaved_rates(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int) -> tuple[list[float], list[float]]:
+    """Images/s of the engine's epochs 2 .. repeats+1 and of the plain fit's epoch run right after each."""
     from dsconv.data import Dataset
     from dsconv.training import TrainConfig, train_run
+
+    tutorial = plain_fit(tutorial_model(conv_kind), x, y)
+    tutorial()  # traces the graph: not counted
+    plain: list[float] = []
+
+    def after_epoch(progress: Any) -> None:
+        if progress.event == "epoch" and progress.epoch > 1:  # the engine's epoch is timed before this call
+            began = time.perf_counter()
+            tutorial()
+            plain.append(len(y) / (time.perf_counter() - began))
 
     dataset = Dataset(x_train=x, y_train=y, x_test=x[:TUTORIAL_BATCH], y_test=y[:TUTORIAL_BATCH],
                       class_names=tuple(f"class {i}" for i in range(10)), source="synthetic")
     config = TrainConfig(architectures=(conv_kind,), epochs=repeats + 1, batch_size=TUTORIAL_BATCH,
                          input_scaling="none", depthwise_init="keras", seed=0)
-    record = train_run(dataset, config, on_progress=lambda progress: None)
-    return [len(y) / epoch.seconds for epoch in record.architectures[0].epochs[1:]]
+    record = train_run(dataset, config, on_progress=after_epoch)
+    engine = [len(y) / epoch.seconds for epoch in record.architectures[0].epochs[1:]]
+    return engine, plain
 
 
 def explore(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int) -> dict[str, float]:
@@ -114,13 +116,16 @@ def main(argv: list[str]) -> int:
     """Measure and print images/s of the tutorial's fit and of the engine, and their ratio, for both models."""
     parser = argparse.ArgumentParser(prog="python -m dsconv.bench training", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", type=int, default=8, help="batches of 128 per timed epoch (default 8)")
-    parser.add_argument("--repeats", type=int, default=2, help="timed epochs per measurement (default 2)")
+    parser.add_argument("--steps", type=int, default=16, help="batches of 128 per timed epoch (default 16)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed rounds: epochs of each (default 5)")
     parser.add_argument("--models", default=",".join(MODELS), help="comma-separated: standard,separable")
     parser.add_argument("--explore", action="store_true", help="also time variants of the plain fit")
     args = parser.parse_args(argv)
     if args.steps < 1 or args.repeats < 1:
         parser.error("--steps and --repeats must be at least 1")
+    unknown = [name for name in args.models.split(",") if name not in MODELS]
+    if unknown:
+        parser.error(f"--models takes {' and '.join(MODELS)}, comma-separated; got {', '.join(unknown)}")
     import keras
 
     from dsconv.data_synthetic import synthetic_images
@@ -133,30 +138,20 @@ def main(argv: list[str]) -> int:
           f"epoch, {args.repeats} timed epochs each.")
     for conv_kind in args.models.split(","):
         print(f"\n{conv_kind} model:", flush=True)
-        model = tutorial_model(conv_kind)
-        before = timed_fits(plain_fit(model, x, y), len(y), args.repeats)
-        engine = engine_rates(conv_kind, x, y, args.repeats)
-        after = [len(y) / seconds for seconds in _seconds_of(plain_fit(model, x, y), args.repeats)]
-        tutorial = statistics.median(before + after)
-        ours = statistics.median(engine)
-        print(f"  tutorial's model.fit: {tutorial:8.1f} images/s (before {_fmt(before)}, after {_fmt(after)})")
-        print(f"  dsconv training engine: {ours:6.1f} images/s ({_fmt(engine)})")
-        print(f"  ratio engine / tutorial: {ours / tutorial:.2f} (goal: at least 1.0)", flush=True)
+        engine, plain = interleaved_rates(conv_kind, x, y, args.repeats)
+        ratios = [ours / theirs for ours, theirs in zip(engine, plain)]
+        print(f"  tutorial's model.fit:   median {statistics.median(plain):7.1f} images/s, best {max(plain):7.1f} "
+              f"({_fmt(plain)})")
+        print(f"  dsconv training engine: median {statistics.median(engine):7.1f} images/s, best {max(engine):7.1f} "
+              f"({_fmt(engine)})")
+        print(f"  ratio engine / tutorial: {statistics.median(ratios):.2f} (median of the rounds: "
+              f"{', '.join(f'{r:.2f}' for r in ratios)}; best to best {max(engine) / max(plain):.2f}; "
+              "goal: at least 1.0)", flush=True)
         if args.explore:
             print("  variants of the plain fit (median images/s):")
             explore(conv_kind, x, y, args.repeats)
     print("\nMixed precision (float16 compute) is for GPUs; this benchmark does not try it on a CPU.")
     return 0
-
-
-def _seconds_of(fit: Callable[[], None], repeats: int) -> list[float]:
-    """Seconds of `repeats` more runs of an already traced fit."""
-    seconds = []
-    for _ in range(repeats):
-        began = time.perf_counter()
-        fit()
-        seconds.append(time.perf_counter() - began)
-    return seconds
 
 
 def _fmt(rates: list[float]) -> str:
