@@ -13,7 +13,6 @@ import math
 import pytest
 
 from dsconv.quiz import (
-    MISCONCEPTIONS,
     TOPICS,
     LayerSpec,
     Question,
@@ -23,8 +22,8 @@ from dsconv.quiz import (
     check_answer,
     make_question,
     make_quiz,
-    traps,
 )
+from dsconv.quiz_answers import MISCONCEPTIONS, traps
 
 REFERENCE_SEEDS = range(7)  # 70 questions, about 100 distinct small Keras layers
 
