@@ -10,8 +10,8 @@ The two take turns epoch by epoch: after each of the engine's epochs, its end-of
 one epoch of the plain fit. Each round's pair ran side by side in time, so a change in a shared machine's
 load hits both alike; the ratio reported is the median of the rounds' ratios. Epoch 1 of each (tracing
 the graph) is not counted. --explore also times variants of the plain fit (input pipeline, batch size,
-steps_per_execution, XLA) in interleaved rounds, to see what helps here. Mixed precision needs a GPU
-and is not tried on a CPU. About 3 minutes (10 minutes with --explore) on 2 idle cores.
+steps_per_execution, XLA, and on a GPU mixed precision) in interleaved rounds, to see what helps here.
+On the JAX or PyTorch backend (the GPU machines have no TensorFlow) the tf.data variant is left out. About 3 minutes (10 minutes with --explore) on 2 idle cores.
 """
 
 from __future__ import annotations
@@ -76,9 +76,9 @@ def interleaved_rates(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int
     return engine, plain
 
 
-def explore(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int) -> dict[str, float]:
+def explore(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int, mixed_precision: bool) -> dict[str, float]:
     """Median images/s of plain model.fit variants, timed in interleaved rounds (one epoch of each per round)."""
-    import tensorflow as tf
+    import keras
 
     images = len(y)
     as_float = x.astype(np.float32)
@@ -86,15 +86,21 @@ def explore(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int) -> dict[
         "as published (uint8, batch 128, progress bar)": lambda: plain_fit(tutorial_model(conv_kind), x, y),
         "no progress bar (verbose=0)": lambda: plain_fit(tutorial_model(conv_kind), x, y, verbose=0),
         "float32 arrays instead of uint8": lambda: plain_fit(tutorial_model(conv_kind), as_float, y, verbose=0),
-        "tf.data, batch 128, prefetch": lambda: plain_fit(
-            tutorial_model(conv_kind),
-            tf.data.Dataset.from_tensor_slices((x, y)).batch(TUTORIAL_BATCH).prefetch(tf.data.AUTOTUNE),
-            batch_size=None, verbose=0),
         "steps_per_execution=8": lambda: plain_fit(tutorial_model(conv_kind, steps_per_execution=8), x, y, verbose=0),
         "batch 256": lambda: plain_fit(tutorial_model(conv_kind), x, y, batch_size=256, verbose=0),
         "batch 64": lambda: plain_fit(tutorial_model(conv_kind), x, y, batch_size=64, verbose=0),
         "XLA (jit_compile=True)": lambda: plain_fit(tutorial_model(conv_kind, jit_compile=True), x, y, verbose=0),
     }
+    if keras.backend.backend() == "tensorflow":  # tf.data is TensorFlow's input pipeline
+        import tensorflow as tf
+
+        variants["tf.data, batch 128, prefetch"] = lambda: plain_fit(
+            tutorial_model(conv_kind),
+            tf.data.Dataset.from_tensor_slices((x, y)).batch(TUTORIAL_BATCH).prefetch(tf.data.AUTOTUNE),
+            batch_size=None, verbose=0)
+    if mixed_precision:
+        variants["mixed precision (float16 compute)"] = lambda: plain_fit(_mixed_precision_model(conv_kind), x, y,
+                                                                          verbose=0)
     fits = {}
     for name, make in variants.items():  # build and trace every variant first
         fits[name] = make()
@@ -120,6 +126,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeats", type=int, default=5, help="timed rounds: epochs of each (default 5)")
     parser.add_argument("--models", default=",".join(MODELS), help="comma-separated: standard,separable")
     parser.add_argument("--explore", action="store_true", help="also time variants of the plain fit")
+    parser.add_argument("--mixed-precision", choices=("auto", "on", "off"), default="auto",
+                        help="with --explore: also time float16 compute (auto: only on a GPU, where it pays)")
     args = parser.parse_args(argv)
     if args.steps < 1 or args.repeats < 1:
         parser.error("--steps and --repeats must be at least 1")
@@ -131,6 +139,9 @@ def main(argv: list[str]) -> int:
     from dsconv.data_synthetic import synthetic_images
     from dsconv.devices import describe_device, library_versions
 
+    from dsconv.devices import gpu_names
+
+    mixed_precision = args.mixed_precision == "on" or (args.mixed_precision == "auto" and bool(gpu_names()))
     x, y = synthetic_images(args.steps * TUTORIAL_BATCH, seed=0)
     versions = library_versions()
     print(f"Device: {describe_device()['description']}; Keras {keras.__version__} on {versions['backend']} "
@@ -149,9 +160,21 @@ def main(argv: list[str]) -> int:
               "goal: at least 1.0)", flush=True)
         if args.explore:
             print("  variants of the plain fit (median images/s):")
-            explore(conv_kind, x, y, args.repeats)
-    print("\nMixed precision (float16 compute) is for GPUs; this benchmark does not try it on a CPU.")
+            explore(conv_kind, x, y, args.repeats, mixed_precision)
+    if args.explore and not mixed_precision:
+        print("\nMixed precision (float16 compute) pays on GPUs; it was not tried here (--mixed-precision on forces it).")
     return 0
+
+
+def _mixed_precision_model(conv_kind: str) -> Any:
+    """The tutorial's model with float16 compute and float32 weights (Keras's "mixed_float16" policy)."""
+    import keras
+
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        return tutorial_model(conv_kind)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
 
 
 def _fmt(rates: list[float]) -> str:
