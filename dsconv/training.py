@@ -1,10 +1,11 @@
 """The training engine: trains one or more architectures on the same data, seed and order, and records the run.
 
-Each epoch: the training images in a seeded order that every architecture shares, one pass of
-`model.fit`, then validation (on the held-out split, or on the test set when the tutorial's recipe asks
-for it). The run record is written after every finished epoch, so a run that is stopped or killed keeps
-what it finished. A stop request (a threading.Event) is honoured after the current batch; the unfinished
-epoch is dropped. Progress callbacks receive a Progress after every batch and every epoch.
+Each epoch: the training images in a seeded order that every architecture shares, one pass over them
+(batch by batch with train_on_batch on TensorFlow, model.fit on the other backends), then validation
+(on the held-out split, or on the test set when the tutorial's recipe asks for it). The run record is
+written after every finished epoch, so a run that is stopped or killed keeps what it finished. A stop
+request (a threading.Event) is honoured after the current batch; the unfinished epoch is dropped.
+Progress callbacks receive a Progress after every batch and every epoch.
 Keras is imported inside the functions; only the MirroredStrategy option touches TensorFlow itself.
 """
 
@@ -114,22 +115,76 @@ def _make_callback(arch: str, epoch: int, config: TrainConfig, batches: int, sta
     return _Relay()
 
 
+def _batch_loop(model: Any, x: np.ndarray, y: np.ndarray, order: np.ndarray, batch_size: int, train: bool,
+                on_batch: Callable[[int, dict[str, float]], bool] | None = None) -> dict[str, float] | None:
+    """One pass over x[order] in batches (train_on_batch or test_on_batch): loss and metrics averaged per image.
+
+    model.fit and model.evaluate report the same averages (Keras weights each batch's mean by its size).
+    on_batch(batch number, running averages) returning True stops the pass: then the result is None.
+    """
+    totals: dict[str, float] = {}
+    seen = 0
+    step = model.train_on_batch if train else model.test_on_batch
+    for number, first in enumerate(range(0, len(order), batch_size), start=1):
+        chosen = order[first:first + batch_size]
+        logs = step(x[chosen], y[chosen], return_dict=True)
+        seen += len(chosen)
+        for key, value in logs.items():
+            totals[key] = totals.get(key, 0.0) + float(value) * len(chosen)
+        if on_batch is not None and on_batch(number, {key: total / seen for key, total in totals.items()}):
+            return None
+    return {key: total / seen for key, total in totals.items()}
+
+
+def _uses_batch_loop(config: TrainConfig) -> bool:
+    """True on TensorFlow without a distribution strategy, where the engine feeds the batches itself.
+
+    model.fit on TensorFlow builds a tf.data pipeline whose background threads share the CPU with the
+    training step: on 2 cores whole epochs ran at 60-75 % speed (python -m dsconv.bench training). JAX
+    and PyTorch keep model.fit, whose asynchronous dispatch keeps a GPU fed.
+    """
+    import keras
+
+    return keras.backend.backend() == "tensorflow" and not config.multi_gpu
+
+
+def evaluate(model: Any, x: np.ndarray, y: np.ndarray, batch_size: int, batch_loop: bool) -> tuple[float, float]:
+    """(loss, accuracy) of the compiled model on x, y: model.evaluate's figures."""
+    if batch_loop:
+        logs = _batch_loop(model, x, y, np.arange(len(y)), batch_size, train=False)
+        return logs["loss"], logs["accuracy"]
+    loss, accuracy = model.evaluate(x, y, batch_size=batch_size, verbose=0)
+    return float(loss), float(accuracy)
+
+
 def _fit_epoch(model: Any, dataset: Dataset, x_val: Any, y_val: Any, arch: str, epoch: int, config: TrainConfig,
                started: float, on_progress: ProgressCallback | None,
                stop_event: threading.Event | None) -> EpochLog | None:
     """One epoch in the shared seeded order, then validation; None when a stop request cut it short."""
     order = np.random.default_rng([config.seed, epoch]).permutation(len(dataset.y_train))
     batches = -(-len(order) // config.batch_size)
-    relay = _make_callback(arch, epoch, config, batches, started, on_progress, stop_event)
+    batch_loop = _uses_batch_loop(config)
     begin = time.perf_counter()
-    history = model.fit(dataset.x_train[order], dataset.y_train[order], batch_size=config.batch_size, epochs=1,
-                        shuffle=False, verbose=0, callbacks=[relay])
-    if relay.stopped:
-        return None
-    logs = {key: float(values[-1]) for key, values in history.history.items()}
+    if batch_loop:
+        def on_batch(number: int, running: dict[str, float]) -> bool:
+            if on_progress is not None:
+                on_progress(Progress("batch", arch, epoch, config.epochs, number, batches, running,
+                                     time.perf_counter() - started))
+            return stop_event is not None and stop_event.is_set()
+
+        logs = _batch_loop(model, dataset.x_train, dataset.y_train, order, config.batch_size, True, on_batch)
+        if logs is None:
+            return None
+    else:
+        relay = _make_callback(arch, epoch, config, batches, started, on_progress, stop_event)
+        history = model.fit(dataset.x_train[order], dataset.y_train[order], batch_size=config.batch_size, epochs=1,
+                            shuffle=False, verbose=0, callbacks=[relay])
+        if relay.stopped:
+            return None
+        logs = {key: float(values[-1]) for key, values in history.history.items()}
     val_loss = val_accuracy = None
     if x_val is not None:
-        val_loss, val_accuracy = (float(v) for v in model.evaluate(x_val, y_val, batch_size=config.batch_size, verbose=0))
+        val_loss, val_accuracy = evaluate(model, x_val, y_val, config.batch_size, batch_loop)
     log = EpochLog(epoch, logs["loss"], logs["accuracy"], val_loss, val_accuracy, time.perf_counter() - begin)
     if on_progress is not None:
         on_progress(Progress("epoch", arch, epoch, config.epochs, batches, batches,
@@ -216,8 +271,8 @@ def train_run(dataset: Dataset, config: TrainConfig, *, out_dir: str | Path | No
             record.status = "stopped"
             save()
             break
-        part.test_loss, part.test_accuracy = (float(v) for v in model.evaluate(
-            dataset.x_test, dataset.y_test, batch_size=config.batch_size, verbose=0))
+        part.test_loss, part.test_accuracy = evaluate(model, dataset.x_test, dataset.y_test, config.batch_size,
+                                                      _uses_batch_loop(config))
         if keep_models is not None:
             keep_models[arch] = model
         save()

@@ -114,3 +114,27 @@ def test_multi_gpu_needs_tensorflow(monkeypatch, tiny):
     monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
     with pytest.raises(TrainingError, match="TensorFlow backend"):
         train_run(tiny, TrainConfig(architectures=("separable",), epochs=1, multi_gpu=True, **SMALL))
+
+
+def test_an_epoch_matches_model_fit_on_the_same_images_in_the_same_order(tiny):
+    # Reference: Keras's own model.fit from the same start, on the engine's shuffled order (no shuffling of its own).
+    import keras
+
+    from dsconv.models import build_model, compile_model
+
+    # 48 training images in batches of 20, 20 and 8: the averages must weigh each batch by its size.
+    config = TrainConfig(architectures=("separable",), epochs=1, **{**SMALL, "batch_size": 20})
+    models = {}
+    record = train_run(tiny, config, keep_models=models)
+    keras.utils.set_random_seed(config.seed)
+    reference = compile_model(build_model(config.model_config("separable", (32, 32, 3), 10)), config.learning_rate)
+    order = np.random.default_rng([config.seed, 1]).permutation(len(tiny.y_train))
+    history = reference.fit(tiny.x_train[order], tiny.y_train[order], batch_size=config.batch_size, epochs=1,
+                            shuffle=False, verbose=0)
+    epoch = record.architectures[0].epochs[0]
+    assert epoch.loss == pytest.approx(history.history["loss"][-1], rel=1e-4)
+    assert epoch.accuracy == pytest.approx(history.history["accuracy"][-1])
+    for mine, theirs in zip(models["separable"].get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-5)
+    loss, accuracy = reference.evaluate(tiny.x_val, tiny.y_val, batch_size=config.batch_size, verbose=0)
+    assert epoch.val_loss == pytest.approx(loss, rel=1e-4) and epoch.val_accuracy == pytest.approx(accuracy)
