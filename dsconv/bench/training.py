@@ -5,7 +5,8 @@
 Both train the same model (the tutorial's: raw 0-255 pixels, Keras's default depthwise initializer, Adam,
 batch 128) on the same generated images (dsconv.data_synthetic), on this machine in this run:
 - the tutorial as published: model.fit on the raw uint8 arrays, batch 128, the default progress bar;
-- the engine: train_run, which adds a seeded shared order, a per-batch progress callback and run records.
+- the engine: train_run, which adds a seeded shared order, per-batch progress and run records, and on
+  TensorFlow feeds the batches itself with train_on_batch instead of model.fit's tf.data pipeline.
 The two take turns epoch by epoch: after each of the engine's epochs, its end-of-epoch callback runs
 one epoch of the plain fit. Each round's pair ran side by side in time, so a change in a shared machine's
 load hits both alike; the ratio reported is the median of the rounds' ratios. Epoch 1 of each (tracing
