@@ -69,9 +69,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON file to write (default {DEFAULT_OUT})")
     parser.add_argument("--repeats", type=int, default=15, help="timed calls per layer kind and pass (default 15)")
     parser.add_argument("--quick", action="store_true", help="5 repeats, tutorial layers forward + backward only")
-    parser.add_argument("--note", default="The CPU was shared with a CIFAR-10 training run and other engineers' "
-                        "tests while this ran: timings are slower and noisier than on an idle machine.",
-                        help="what the reader should know about the conditions")
+    parser.add_argument("--note", default="", help="what the reader should know about the conditions "
+                        "(default: the machine's load average before and after)")
     args = parser.parse_args(argv)
     import keras
 
@@ -98,12 +97,16 @@ def main(argv: list[str]) -> int:
     sets["tutorial_layers"] = {"title": f"The tutorial's six convolution layers, batch {TUTORIAL_BATCH}",
                                "parameter": None, "layer_names": [name for name, _ in layers],
                                "timings": time_steps(tasks, settings, log_progress)}
+    load_at_end = " ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else ""
+    note = args.note or (f"Load average (1, 5, 15 minutes) {load_at_start} before and {load_at_end} after; "
+                         f"above {os.cpu_count()} the CPU was shared and the timings are slower and noisier."
+                         if load_at_start else "")
     meta = {**machine_description(), **library_versions(), "backend": keras.backend.backend(),
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "command": "python -m dsconv.bench layers " + " ".join(argv), "note": args.note,
+            "command": "python -m dsconv.bench layers " + " ".join(argv), "note": note,
             "settings": {"warmup": settings.warmup, "repeats": repeats, "min_repeats": settings.min_repeats},
             "load_average_start": load_at_start,  # 1, 5 and 15-minute load averages: above 2 means a busy 2-core CPU
-            "load_average": " ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else ""}
+            "load_average": load_at_end}
     for entry in sets.values():
         entry["timings"] = [t.to_dict() for t in entry["timings"]]
     args.out.parent.mkdir(parents=True, exist_ok=True)
