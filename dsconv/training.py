@@ -216,6 +216,9 @@ def train_run(dataset: Dataset, config: TrainConfig, *, out_dir: str | Path | No
               keep_models: dict[str, Any] | None = None) -> RunRecord:
     """Train every architecture of `config` on `dataset`; write out_dir/run_name.json after each epoch and weights."""
     config.validate()
+    if not len(dataset.y_train) or not len(dataset.y_test):
+        raise TrainingError(f"Training needs at least one training and one test image; {dataset.source} has "
+                            f"{len(dataset.y_train)} and {len(dataset.y_test)}.")
     if config.validate_on_test:
         x_val, y_val = dataset.x_test, dataset.y_test
     elif dataset.y_val is not None and len(dataset.y_val):

@@ -106,6 +106,10 @@ def test_bad_recipes_raise_training_errors(tiny):
                 dict(epochs=0), dict(learning_rate=0.0)):
         with pytest.raises(TrainingError):
             train_run(tiny, TrainConfig(**bad))
+    from dataclasses import replace
+
+    with pytest.raises(TrainingError, match="at least one training and one test image"):
+        train_run(replace(tiny, x_test=tiny.x_test[:0], y_test=tiny.y_test[:0]), TrainConfig())
 
 
 def test_multi_gpu_needs_tensorflow(monkeypatch, tiny):
