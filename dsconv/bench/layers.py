@@ -3,7 +3,7 @@
 Times Conv2D, SeparableConv2D, DepthwiseConv2D + 1x1 Conv2D (and the two steps alone), forward and
 forward + backward, for four sets: the page's default layer, a sweep over output channels, a sweep over
 kernel size, and the six convolution layers of the tutorial's VGG model at its batch of 128.
-Takes about 2 minutes on a 2-core CPU (about 1 with --quick). Writes JSON that the page shows as is.
+Takes about 40 s on 2 idle cores, about 2 minutes on busy ones (less with --quick). Writes JSON that the page shows as is.
 """
 
 from __future__ import annotations
