@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dsconv.arithmetic import KIND_LABELS
+from dsconv.axes import log_ticks
 from dsconv.intensity import LayerTraffic
 from dsconv.speed import PASS_LABELS, PASSES, SWEEP_PARAMETERS, Timing, speed_ratios
 
@@ -25,16 +26,6 @@ AXIS_LABELS = {"standard": "Conv2D", "separable": "Separable-<br>Conv2D", "depth
                "depthwise": "Depthwise<br>step", "pointwise": "1x1<br>step"}
 TABLE_LABELS = {"standard": "Conv2D", "separable": "SeparableConv2D", "depthwise_pointwise": "DepthwiseConv2D + 1x1",
                 "depthwise": "DepthwiseConv2D alone", "pointwise": "1x1 Conv2D alone"}
-
-
-def _log_ticks(values: Sequence[float]) -> list[float]:
-    """Tick values 1, 2, 5, 10, 20, 50, ... spanning the data, for a readable log axis."""
-    positive = [v for v in values if v > 0]
-    if not positive:
-        return []
-    low, high = math.floor(math.log10(min(positive))), math.ceil(math.log10(max(positive)))
-    ticks = [m * 10.0**e for e in range(low, high + 1) for m in (1, 2, 5)]
-    return [t for t in ticks if min(positive) / 2 <= t <= max(positive) * 2]
 
 
 def _layout(fig: go.Figure, title: str, height: int, scale: float) -> go.Figure:
@@ -112,7 +103,7 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
             fig.add_scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers",
                             line_color=KIND_COLORS[kind], legendgroup=kind, showlegend=False, row=2, col=1,
                             hovertemplate="%{y:.1f}x faster<extra>" + SHORT_LABELS[kind] + "</extra>")
-    fig.update_yaxes(type="log", tickvals=_log_ticks([t.median_ms for t in rows]), title_text="ms", row=1, col=1)
+    fig.update_yaxes(type="log", tickvals=log_ticks([t.median_ms for t in rows]), title_text="ms", row=1, col=1)
     fig.update_yaxes(title_text="times", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(type="log" if parameter == "out_channels" else "linear",
                      tickvals=sorted({getattr(t.setup, parameter) for t in rows}))  # both panels alike

@@ -13,6 +13,7 @@ from typing import Mapping, Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dsconv.axes import log_ticks
 from dsconv.replay import EpochSeries
 
 # Colour-blind-safe (Okabe-Ito) colours, strong enough for a projector.
@@ -65,22 +66,6 @@ def _trace(index: int, item: EpochSeries, field: str, solid: bool, last: int, sc
         hovertemplate=f"{item.label}<br>epoch %{{x}}: {kind} %{{y:.4f}}<extra></extra>")
 
 
-def log_ticks(low: float, high: float) -> list[float]:
-    """Ticks 1, 2, 5, 10, 20, 50, ... (powers of 10 alone over 3 decades) covering low..high, labelled in full.
-
-    Plotly's own log ticks label 200 as "2" beside 100, which reads as two seconds.
-    """
-    steps = (1, 2, 5) if high <= 1000 * low else (1,)  # over three decades, 1-2-5 would crowd the axis
-    ticks, decade = [], 10.0 ** math.floor(math.log10(low))
-    while not ticks or ticks[-1] < high:
-        ticks += [step * decade for step in steps]
-        decade *= 10
-    inside = [t for t in ticks if low <= t <= high]
-    below = [t for t in ticks if t < low][-1:] if not inside or inside[0] > low else []
-    above = [t for t in ticks if t > high][:1] if not inside or inside[-1] < high else []
-    return below + inside + above
-
-
 def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: int = 600) -> go.Figure:
     """Four panels with one frame per epoch, a play/pause button and an epoch slider."""
     if not series:
@@ -111,7 +96,7 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     positive = [v for v in seconds if v and v > 0]
     if positive and max(positive) > 20 * min(positive):  # e.g. a GPU's 10 s beside a CPU's 600 s: log scale
         low, high = math.log10(min(positive)), math.log10(max(positive))
-        ticks = log_ticks(min(positive), max(positive))
+        ticks = log_ticks(positive)
         fig.update_yaxes(type="log", range=[low - 0.1, high + 0.1], title_text="seconds (log scale)", row=2, col=1,
                          tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     fig.add_hline(y=0, line=dict(color="#6b7280", width=1), row=2, col=2)

@@ -169,12 +169,3 @@ def test_seconds_switch_to_a_log_scale_when_devices_differ_twentyfold(runs_dir):
     # Labelled in full (200, not Plotly's "2" beside 100), every tick a 1-2-5 step.
     assert list(axis.ticktext) == [f"{v:g}" for v in axis.tickvals]
     assert "200" in axis.ticktext and "2" in axis.ticktext
-
-
-@pytest.mark.parametrize("low, high, expected", [(4.0, 600.0, [2, 5, 10, 20, 50, 100, 200, 500, 1000]),
-                                                 (0.3, 0.9, [0.2, 0.5, 1]), (10.0, 10.0, [10]),
-                                                 (0.5, 5000.0, [0.1, 1, 10, 100, 1000, 10000])])
-def test_log_ticks_step_1_2_5_and_cover_the_data(low, high, expected):
-    from dsconv.figures_training import log_ticks
-
-    assert log_ticks(low, high) == pytest.approx(expected)
