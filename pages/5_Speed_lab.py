@@ -18,8 +18,8 @@ from dsconv.figures_speed import (TABLE_LABELS, intensity_figure, ratio_figure, 
 from dsconv.intensity import COMPARED_KINDS, compare_traffic
 from dsconv.speed import (KINDS, PASS_LABELS, PASSES, SWEEP_PARAMETERS, SWEEP_VALUES, LayerSetup, Limits,
                           SpeedConfigError, TimingSettings, measure, read_measurements, speed_ratios, sweep)
-from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, share_link, show_error,
-                              show_warnings, write_to_url)
+from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
+                              show_error, show_warnings, write_to_url)
 
 ASSETS = Path(__file__).resolve().parents[1] / "dsconv" / "assets" / "speed"
 SIZES = (4, 8, 16, 32, 56, 64, 112, 128, 224)
@@ -81,17 +81,17 @@ def describe(setup: LayerSetup) -> str:
             f"out, {setup.kernel_size}x{setup.kernel_size} kernel")
 
 
-def show_timings(timings: list, scale: float) -> None:
-    """Table, work-vs-time bars, and the ratio chart for one set of timings."""
+def show_timings(timings: list, scale: float, key: str) -> None:
+    """Table, work-vs-time bars, and the ratio chart for one set of timings; `key` names its charts."""
     st.caption("n: timed calls. IQR: interquartile range, the spread of the middle half of them. x fewer, x faster: "
                "than Conv2D (multiply-adds, median ms). Forward + backward does 3x the forward pass's multiply-adds "
                "(gradients for the input and for the weights).")
     st.dataframe(timing_table(timings), hide_index=True, width="stretch",  # a short header leaves room for "x faster"
                  column_config={"x fewer multiply-adds": st.column_config.NumberColumn("x fewer")})
     if any(t.measured for t in timings):
-        st.plotly_chart(work_and_time_figure(timings, scale), width="stretch")
+        st.plotly_chart(work_and_time_figure(timings, scale), width="stretch", key=f"{key}_work")
         if speed_ratios(timings):
-            st.plotly_chart(ratio_figure(timings, scale), width="stretch")
+            st.plotly_chart(ratio_figure(timings, scale), width="stretch", key=f"{key}_ratio")
 
 
 def show_skipped(timings: list, parameter: str | None = None) -> None:
@@ -137,8 +137,7 @@ def progress_bar(first_text: str):
 
 page_setup("Speed lab", "⏱️")
 show_warnings(restore_from_url(PARAMS))
-for param in PARAMS:
-    st.session_state.setdefault(param.key, param.default)
+seed_defaults(PARAMS)
 
 st.title("Speed lab: multiply-adds are not milliseconds")
 st.write(
@@ -173,7 +172,8 @@ st.dataframe([{
 st.plotly_chart(intensity_figure(traffic, scale=scale), width="stretch", key="spd_intensity_chart")
 
 st.header("2. What the clock says")
-device_line = st.session_state.get("speed_device") or f"{cpu_model()} (a GPU, if any, is named after the first click)"
+report = st.session_state.get("speed_report")
+device_line = report.device if report else f"{cpu_model()} (a GPU, if any, is named after the first click)"
 st.caption(f"Device: {device_line}. Each click: 2 untimed warm-up calls per layer and pass, then up to "
            f"{settings.repeats} timed calls; median and interquartile range (the middle half of the samples). "
            f"The whole click is capped at {settings.time_cap_s:.0f} s; loading and starting TensorFlow the first "
@@ -184,10 +184,9 @@ clicked = st.button("Measure", type="primary", key="spd_measure", disabled=too_l
 if clicked:
     run_measurement(lambda update: measure(setup, kinds=kinds, settings=settings, limits=LIMITS, progress=update),
                     "speed_report")
-report = st.session_state.get("speed_report")
+report = st.session_state.get("speed_report")  # a click just now replaces it
 shown = ("", [])  # (where, timings) of the numbers section 2 shows for this layer, for "Why it matters"
 if report is not None:
-    st.session_state["speed_device"] = report.device
     measured_setup = report.timings[0].setup
     st.subheader(f"Measured here: {report.device}")
     startup = f" (+ {report.startup_s:.1f} s starting {report.backend})" if report.startup_s >= 0.05 else ""
@@ -196,7 +195,7 @@ if report is not None:
     if measured_setup != setup:
         st.warning("These timings are for the layer above, not for the settings now in the sidebar. "
                    "Click Measure to time the new layer.")
-    show_timings(report.timings, scale)
+    show_timings(report.timings, scale, "spd_measured")
     if measured_setup == setup:
         shown = (f"this server ({report.device})", report.timings)
     measured_traffic = compare_traffic(COMPARED_KINDS, **asdict(measured_setup))
@@ -218,7 +217,7 @@ else:
         st.subheader(f"Recorded earlier on {meta['device']}")
         st.caption(f"Recorded {meta['date']}; nothing was run to show these. {meta['note']} "
                    "Click Measure to time this layer here and now.")
-        show_timings(timings, scale)
+        show_timings(timings, scale, f"spd_found_{name}")
         shown = (f"the recorded {meta['device']}", timings)
 
 st.header("3. Sweep")
@@ -262,7 +261,7 @@ for name, data in recorded.items():
         st.dataframe(rows, hide_index=True, width="stretch")
         st.write(summary)
     else:
-        show_timings(entry["timings"], scale)
+        show_timings(entry["timings"], scale, f"spd_rec_{name}")
 
 st.header("Why it matters")
 depthwise_step = traffic["separable"].stages[0]

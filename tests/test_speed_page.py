@@ -68,6 +68,25 @@ def test_a_link_with_settings_restores_them():
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("recorded", ["default", "tutorial_layers", "sweep_kernel_size"])
+def test_every_recorded_set_shows_beside_the_default_layer_without_an_error(recorded):
+    # "The default layer" draws the same timings that section 2 already shows: each chart needs its own key.
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["spd_recorded"] = recorded
+    at.run()
+    assert not at.exception, at.exception
+    assert at.radio(key="spd_recorded").value == recorded
+
+
+def test_settings_left_on_an_earlier_visit_come_back():
+    # Streamlit forgets a widget's value while another page runs; dsconv_ui.common keeps a copy for the return.
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["_kept:spd_cin"] = 32
+    at.run()
+    assert not at.exception, at.exception
+    assert at.number_input(key="spd_cin").value == 32
+
+
 def test_measure_a_tiny_layer_shows_a_table():
     at = fresh_page()
     at.select_slider(key="spd_size").set_value(4)
