@@ -17,8 +17,8 @@ from dsconv.network import CONV_KINDS
 from dsconv.runs import RunFileError
 from dsconv_ui.arena_view import (collect_finished_job, duration, finished_view, handle_uploads,
                                   hold_off_post_script_gc, launch_button, launch_speeds, live_panel, short_kind)
-from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, share_link, show_error,
-                              show_warnings, write_to_url)
+from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
+                              show_error, show_warnings, write_to_url)
 
 SOURCE_LABELS = {"synthetic": "Synthetic shapes (generated, no download)", "cifar10": "CIFAR-10 (download, 163 MB)",
                  "cifar10-local": "CIFAR-10 from a folder on the server", "folder": "Image folder on the server"}
@@ -32,7 +32,7 @@ def bundled(listing: tuple) -> tuple[list, list]:
     return replay.load_bundled()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)  # shared and never changed: no copy on each rerun
 def cached_replay_figure(series: tuple, scale: float):
     """The animated replay figure for these series (cached: frames take a moment to build)."""
     return replay_figure(list(series), scale)
@@ -223,9 +223,7 @@ for loaded in RUNS:
         arena.remember_speed(device_name, arch_name, alpha_value, speed_value)
 PARAMS = make_params([run.key for run in RUNS], LIMITS)
 show_warnings(restore_from_url(PARAMS))
-for param in PARAMS:
-    if param.key not in st.session_state:
-        st.session_state[param.key] = param.default
+seed_defaults(PARAMS)
 selected_runs, shown_archs = replay_controls(RUNS, PROBLEMS)
 write_to_url(PARAMS)
 share_link(PARAMS)

@@ -157,3 +157,12 @@ def test_a_second_visitor_sees_busy_with_an_estimate_while_the_slot_is_taken():
         assert any(m.label == "Estimated time" and m.value == "—" for m in at.metric)  # no probe on a busy CPU
     finally:
         arena.SLOTS.release(other)
+
+
+def test_replay_choices_left_on_an_earlier_visit_come_back():
+    # Streamlit forgets a widget's value while another page runs; dsconv_ui.common keeps a copy for the return.
+    at = AppTest.from_file(PAGE, default_timeout=300)
+    at.session_state["_kept:arena_archs"] = ["separable"]
+    at.run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="arena_archs").value == ["separable"]
