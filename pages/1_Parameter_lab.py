@@ -23,8 +23,6 @@ PARAMS = [
     Param("net_filters", 64, choices=(8, 16, 32, 64, 128)), Param("net_k", 3, low=1, high=7),
     Param("net_alpha", 1.0, choices=(0.25, 0.5, 0.75, 1.0, 1.5, 2.0)), Param("lab_tab", TABS[0], choices=TABS),
 ]
-SHORT = {"standard": "standard", "grouped": "grouped", "depthwise": "depthwise", "pointwise": "pointwise",
-         "separable": "separable", "depthwise_pointwise": "depthwise + pointwise"}
 
 
 def lab_controls() -> dict:
@@ -263,8 +261,6 @@ st.markdown("Set up one convolution layer in the sidebar and compare what every 
             "layer's shape and can be checked against real Keras layers below.")
 show_warnings(restore_from_url(PARAMS))
 seed_defaults(PARAMS)
-for param in PARAMS:  # keep the settings of widgets in closed tabs (Streamlit forgets unrendered widgets)
-    st.session_state[param.key] = st.session_state[param.key]
 settings = lab_controls()
 use_flops = st.toggle("Count FLOPs instead of multiply-adds (1 multiply-add = 2 FLOPs)", key="lab_flops")
 write_to_url(PARAMS)

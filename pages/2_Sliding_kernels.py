@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from dsconv.arithmetic import LayerConfigError, mobilenet_ratio
+from dsconv.figures_cost import shape_text
 from dsconv.figures_sliding import sliding_figure
 from dsconv.figures_volume import MAX_VOLUME_FRAMES, volume_figure
 from dsconv.images import ImageError, load_image
@@ -129,17 +130,13 @@ def animation(image: np.ndarray, config: SlidingConfig, preset: str, seed: int, 
     return timeline, sliding_figure(timeline, scale), volume_figure(timeline, scale)
 
 
-def shape_text(shape) -> str:
-    return " x ".join(map(str, shape))
-
-
 def explain_error(config: SlidingConfig, exc: ValueError) -> None:
     """The sentence that says what to change, plus why for the RGB-specific cases."""
     show_error(exc)
     if config.mode == "grouped" and config.groups == 2:
         st.info("An RGB picture has 3 channels, and 3 cannot be split into 2 equal groups (1.5 channels each). "
                 "Pick 1 group (a standard convolution) or 3 groups (one channel each: depthwise).")
-    elif config.mode == "grouped" and config.groups == 3:
+    elif config.mode == "grouped" and config.groups == 3 and config.out_channels % 3:
         st.info("With 3 groups every group needs the same number of filters, so N must be 3 or 6.")
     st.caption("Nothing is animated until the layer is possible.")
 
