@@ -14,11 +14,10 @@ from plotly.subplots import make_subplots
 
 from dsconv.arithmetic import KIND_LABELS
 from dsconv.axes import log_ticks
+from dsconv.figures_cost import KIND_COLORS  # one colour per kind on every page
 from dsconv.intensity import LayerTraffic
 from dsconv.speed import PASS_LABELS, PASSES, SWEEP_PARAMETERS, Timing, speed_ratios
 
-KIND_COLORS = {"standard": "#1e3a8a", "separable": "#c2410c", "depthwise_pointwise": "#15803d",
-               "depthwise": "#7c3aed", "pointwise": "#64748b"}
 PASS_COLORS = {"forward": "#2563eb", "forward_backward": "#c2410c"}
 SHORT_LABELS = {"standard": "Conv2D", "separable": "SeparableConv2D", "depthwise_pointwise": "Depthwise + 1x1",
                 "depthwise": "Depthwise step", "pointwise": "1x1 step"}
