@@ -1,7 +1,7 @@
 """The training engine: trains one or more architectures on the same data, seed and order, and records the run.
 
 Each epoch: the training images in a seeded order that every architecture shares, one pass over them
-(batch by batch with train_on_batch on TensorFlow, model.fit on the other backends), then validation
+(batch by batch with train_on_batch on TensorFlow on a CPU, model.fit elsewhere), then validation
 (on the held-out split, or on the test set when the tutorial's recipe asks for it). The run record is
 written after every finished epoch, so a run that is stopped or killed keeps what it finished. A stop
 request (a threading.Event) is honoured after the current batch; the unfinished epoch is dropped.
@@ -32,7 +32,8 @@ class TrainingError(ValueError):
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """The recipe shared by every architecture in a run; defaults are the tutorial's except input scaling."""
+    """The recipe shared by every architecture in a run; defaults are the tutorial's except input scaling and
+    the depthwise initializer."""
 
     architectures: tuple[str, ...] = ("standard", "separable")  # the tutorial compares these two
     epochs: int = 10  # the tutorial's 10 epochs
@@ -137,15 +138,18 @@ def _batch_loop(model: Any, x: np.ndarray, y: np.ndarray, order: np.ndarray, bat
 
 
 def _uses_batch_loop(config: TrainConfig) -> bool:
-    """True on TensorFlow without a distribution strategy, where the engine feeds the batches itself.
+    """True on TensorFlow on a CPU, where the engine feeds the batches itself.
 
     model.fit on TensorFlow builds a tf.data pipeline whose background threads share the CPU with the
-    training step: on 2 cores whole epochs ran at 60-75 % speed (python -m dsconv.bench training). JAX
-    and PyTorch keep model.fit, whose asynchronous dispatch keeps a GPU fed.
+    training step: on 2 cores whole epochs ran at 60-75 % speed (python -m dsconv.bench training). On a
+    GPU, and on JAX and PyTorch, model.fit stays: its prefetching and asynchronous dispatch keep a GPU fed,
+    and the batch loop was never measured there.
     """
     import keras
 
-    return keras.backend.backend() == "tensorflow" and not config.multi_gpu
+    from dsconv.devices import gpu_names
+
+    return keras.backend.backend() == "tensorflow" and not config.multi_gpu and not gpu_names()
 
 
 def evaluate(model: Any, x: np.ndarray, y: np.ndarray, batch_size: int, batch_loop: bool) -> tuple[float, float]:
@@ -158,12 +162,11 @@ def evaluate(model: Any, x: np.ndarray, y: np.ndarray, batch_size: int, batch_lo
 
 
 def _fit_epoch(model: Any, dataset: Dataset, x_val: Any, y_val: Any, arch: str, epoch: int, config: TrainConfig,
-               started: float, on_progress: ProgressCallback | None,
-               stop_event: threading.Event | None) -> EpochLog | None:
+               started: float, on_progress: ProgressCallback | None, stop_event: threading.Event | None,
+               batch_loop: bool) -> EpochLog | None:
     """One epoch in the shared seeded order, then validation; None when a stop request cut it short."""
     order = np.random.default_rng([config.seed, epoch]).permutation(len(dataset.y_train))
     batches = -(-len(order) // config.batch_size)
-    batch_loop = _uses_batch_loop(config)
     begin = time.perf_counter()
     if batch_loop:
         def on_batch(number: int, running: dict[str, float]) -> bool:
@@ -230,6 +233,7 @@ def train_run(dataset: Dataset, config: TrainConfig, *, out_dir: str | Path | No
     from dsconv.models import build_model, compile_model
 
     strategy = _strategy(config.multi_gpu)
+    batch_loop = _uses_batch_loop(config)
     out = Path(out_dir) if out_dir is not None else None
     record = new_record(dataset, config, title, data_info)
     input_shape = tuple(int(v) for v in dataset.x_train.shape[1:])
@@ -256,7 +260,8 @@ def train_run(dataset: Dataset, config: TrainConfig, *, out_dir: str | Path | No
         snapshot = model.get_weights()
         started = time.perf_counter()
         for epoch in range(1, config.epochs + 1):
-            log = _fit_epoch(model, dataset, x_val, y_val, arch, epoch, config, started, on_progress, stop_event)
+            log = _fit_epoch(model, dataset, x_val, y_val, arch, epoch, config, started, on_progress, stop_event,
+                             batch_loop)
             if log is None:
                 part.status = "stopped"
                 break
@@ -275,7 +280,7 @@ def train_run(dataset: Dataset, config: TrainConfig, *, out_dir: str | Path | No
             save()
             break
         part.test_loss, part.test_accuracy = evaluate(model, dataset.x_test, dataset.y_test, config.batch_size,
-                                                      _uses_batch_loop(config))
+                                                      batch_loop)
         if keep_models is not None:
             keep_models[arch] = model
         save()
