@@ -247,7 +247,7 @@ class TrainingJob:
             index = archs.index(self._arch) if self._arch in archs else 0
             done = index * epochs * batches + max(0, self._epoch - 1) * batches + self._batch
             total = len(archs) * epochs * batches
-            fraction = 1.0 if self._state in ("complete",) else (done / total if total else 0.0)
+            fraction = 1.0 if self._state == "complete" else (done / total if total else 0.0)
             return JobSnapshot(
                 state=self._state, architecture=self._arch, architectures=archs, epoch=self._epoch, epochs=epochs,
                 batch=self._batch, batches=batches, fraction=min(1.0, fraction),
@@ -263,7 +263,7 @@ class TrainingJob:
         arch_total = self.settings.epochs * self._batches
         arch_done = done - index * arch_total
         if self._state == "loading" or arch_done <= 0:
-            return self.estimate.total_seconds - (time.monotonic() - self._started) if self.estimate else None
+            return max(0.0, self.estimate.total_seconds - (time.monotonic() - self._started)) if self.estimate else None
         current_left = self._arch_elapsed / arch_done * (arch_total - arch_done)
         later = 0.0
         if self.estimate:

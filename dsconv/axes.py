@@ -11,7 +11,7 @@ def log_ticks(values: Iterable[float]) -> list[float]:
 
     Given as tickvals, they make Plotly label a log axis in full: its own ticks label 200 as "2" beside 100.
     """
-    positive = [v for v in values if v and v > 0]
+    positive = [v for v in values if v and 0 < v < math.inf]
     if not positive:
         return []
     low, high = min(positive), max(positive)

@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from dsconv.network import CONV_KINDS
+
 ROW_NAME = re.compile(r"^(block\d+_conv\d+)(?:_(?:dw|pw)(?:_bn|_relu)?)?$")
 HIDDEN_NOTES = {
     "separable": "the depthwise step of SeparableConv2D: no bias, no activation (Keras applies neither there)",
@@ -168,7 +170,6 @@ def strongest_channels(maps: np.ndarray, count: int) -> np.ndarray:
 # --- The shipped pretrained models, described without TensorFlow ----------------------------------
 
 RECIPE_LABELS = {"tutorial": "the tutorial's recipe", "better": "the better recipe"}
-ARCH_ORDER = ("standard", "separable", "depthwise_pointwise", "mobilenet")
 
 
 def pretrained_label(name: str) -> str:
@@ -179,18 +180,18 @@ def pretrained_label(name: str) -> str:
 
 def pretrained_catalogue() -> list[tuple[str, str]]:
     """(name, label) of every shipped model, the tutorial's first, standard before separable; [] if none."""
-    try:
-        from dsconv.pretrained import available_pretrained
+    from dsconv.pretrained import available_pretrained
 
+    try:
         names = available_pretrained()
-    except (ImportError, ValueError):  # not shipped, or a damaged record (RunFileError is a ValueError)
+    except ValueError:  # a damaged record (RunFileError is a ValueError)
         return []
     recipes = list(RECIPE_LABELS)
 
     def order(name: str) -> tuple[int, int, str]:
         recipe, _, arch = name.partition("_")
         return (recipes.index(recipe) if recipe in recipes else len(recipes),
-                ARCH_ORDER.index(arch) if arch in ARCH_ORDER else len(ARCH_ORDER), name)
+                CONV_KINDS.index(arch) if arch in CONV_KINDS else len(CONV_KINDS), name)
 
     return [(name, pretrained_label(name)) for name in sorted(names, key=order)]
 

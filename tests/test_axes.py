@@ -12,6 +12,7 @@ from dsconv.axes import log_ticks
     ([0.5, 5000.0], [0.1, 1, 10, 100, 1000, 10000]),  # four decades: powers of ten only
     ([0.0, -3.0, 20.0, 50.0], [20, 50]),  # zero and negatives cannot sit on a log axis
     ([], []),
+    ([1.0, float("inf"), float("nan")], [1]),  # nor can infinity or a missing value
 ])
 def test_log_ticks_step_1_2_5_and_cover_the_data(values, expected):
     assert log_ticks(values) == pytest.approx(expected)
