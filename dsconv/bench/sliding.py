@@ -16,6 +16,7 @@ import time
 
 import plotly.io as pio
 
+from dsconv.devices import cpu_model
 from dsconv.figures_sliding import sliding_figure
 from dsconv.figures_volume import volume_figure
 from dsconv.samples import sample_image
@@ -24,18 +25,6 @@ from dsconv.sliding_frames import build_timeline
 
 GOAL_MS = 300.0  # the issue's goal for building everything on a 2-core CPU
 GOAL_MB = 5.0  # the issue's goal for the figure JSON sent to the browser
-
-
-def cpu_name() -> str:
-    """The CPU's model name from /proc/cpuinfo (Linux), else what platform knows."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def build_all(size: int, config: SlidingConfig, preset: str):
@@ -67,7 +56,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"machine: {cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+    print(f"machine: {cpu_model()}, Python {platform.python_version()}, "
           f"{platform.system()} {platform.machine()}; load average {load:.1f} when it started")
     if load > (os.cpu_count() or 1):
         print("note: other programs were using the CPU; wall times are slower and noisier than on an idle machine.")

@@ -15,30 +15,20 @@ import statistics
 import time
 from pathlib import Path
 
+from dsconv.devices import cpu_model
+
 ROOT = Path(__file__).resolve().parents[2]
 LAB = ROOT / "pages" / "1_Parameter_lab.py"
 HOME = ROOT / "app.py"
 GOAL_MS = 150.0  # the issue's target for a slider change on a 2-core machine
 
 
-def cpu_model() -> str:
-    """The CPU's model name from /proc/cpuinfo (Linux), else what platform knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def machine() -> str:
     """One line naming the CPU, the cores this process may use, Python and Streamlit."""
     import streamlit
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
-    return (f"{cpu_model()}, {cores} cores usable ({os.cpu_count()} logical), load average {load}; "
+    return (f"{cpu_model()} usable ({os.cpu_count()} logical), load average {load}; "
             f"Python {platform.python_version()}, Streamlit {streamlit.__version__}")
 
 
