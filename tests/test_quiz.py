@@ -260,3 +260,21 @@ def test_every_misconception_is_reachable_and_never_the_right_answer():
                 reached.add(misconception.key)
             assert answer_text(question)
     assert reached == {m.key for m in MISCONCEPTIONS}
+
+
+def test_worked_formulas_end_in_the_keras_counts(keras_facts):
+    # The revealed working must not contradict the answer: its last number is Keras's count for the layer.
+    from dsconv.quiz_answers import macs_formula, params_formula
+
+    def total(formula: str) -> int:
+        return int(formula.rsplit("=", 1)[1].replace("{,}", "").strip())
+
+    checked = 0
+    for seed in REFERENCE_SEEDS:
+        for question in make_quiz(seed):
+            for spec in question.layers:
+                facts = keras_facts(spec)
+                assert total(params_formula(spec)) == facts["params"], params_formula(spec)
+                assert total(macs_formula(spec)) == facts["multiply_adds"], macs_formula(spec)
+                checked += 1
+    assert checked >= 20

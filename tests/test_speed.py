@@ -261,3 +261,4 @@ def test_figures_build_from_recorded_timings():
     table, summary = tutorial_table(data["tutorial_layers"]["timings"], data["tutorial_layers"]["layer_names"])
     assert [row["layer"] for row in table] == [f"block{b}_conv{c}" for b in (1, 2, 3) for c in (1, 2)]
     assert "Conv2D" in summary and "8.35x fewer" in summary
+    assert "8.37x fewer multiply-adds" in summary  # by hand: 152,764,416 / 18,254,848 = 8.368
