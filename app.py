@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from dsconv.arithmetic import layer_cost
 from dsconv.figures_cost import idea_figure
-from dsconv_ui.common import figure_scale, page_setup
+from dsconv_ui.common import PAGES, ROOT, figure_scale, page_setup
 
-HERE = Path(__file__).parent
 # The tutorial's example: an RGB 32 x 32 image, a 3 x 3 kernel, 64 output channels, padding "valid".
 EXAMPLE = dict(height=32, width=32, in_channels=3, out_channels=64, kernel_size=3)
-PAGES = [
-    ("pages/1_Parameter_lab.py", "Parameter lab", "🧮",
-     "Set up any layer and compare params, multiply-adds, shapes and memory of every kind; check them with Keras."),
-    ("pages/2_Sliding_kernels.py", "Sliding kernels", "🎞️",
-     "Watch a standard, a depthwise and a pointwise kernel slide over a small input, step by step."),
-    ("pages/3_Training_arena.py", "Training arena", "🏋️",
-     "The tutorial's two CIFAR-10 models trained side by side: accuracy, time and overfitting."),
-    ("pages/4_Filters_on_your_image.py", "Filters on your image", "🖼️",
-     "Run depthwise and pointwise filters on a photo and see each channel's output."),
-    ("pages/5_Speed_lab.py", "Speed lab", "⏱️",
-     "Time the layers on this machine: fewer multiply-adds is not proportionally faster."),
-    ("pages/6_Quiz.py", "Quiz", "❓", "Check what you learned, with explanations."),
-]
+DESCRIPTIONS = {  # what a student does on each page of the navigation (dsconv_ui.common.PAGES)
+    "pages/1_Parameter_lab.py":
+        "Set up any layer and compare params, multiply-adds, shapes and memory of every kind; check them with Keras.",
+    "pages/2_Sliding_kernels.py":
+        "Watch standard, depthwise, pointwise, separable and grouped kernels slide over a picture, step by step.",
+    "pages/3_Training_arena.py":
+        "The tutorial's two CIFAR-10 models trained side by side: accuracy, time and overfitting; replay or launch.",
+    "pages/4_Filters_on_your_image.py":
+        "Apply the trained models' filters and your own depthwise and pointwise filters to a photo.",
+    "pages/5_Speed_lab.py": "Time the layers on this machine: fewer multiply-adds is not proportionally faster.",
+    "pages/6_Quiz.py": "Predict, then reveal: check what you learned, with the working and the common mistakes.",
+}
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -90,16 +86,13 @@ def confusions() -> None:
 
 def page_links() -> None:
     st.subheader("The pages")
-    for path, label, icon, description in PAGES:
-        if (HERE / path).exists():
+    for path, label, icon in PAGES[1:]:  # every page but this one
+        if (ROOT / path).exists():
             try:
                 st.page_link(path, label=label, icon=icon)
             except StreamlitAPIException:  # the page is not registered (a page run on its own)
                 st.markdown(f"{icon} **{label}**")
-            st.caption(description)
-        else:
-            st.markdown(f"{icon} **{label}** (coming soon)")
-            st.caption(description)
+            st.caption(DESCRIPTIONS[path])
 
 
 page_setup("Depthwise separable convolutions", "🧩")
