@@ -96,6 +96,18 @@ def test_two_groups_cannot_split_three_channels(app):
     assert "Multiply-adds: 1,944 (grouped) vs 5,832 (standard)" in page_text(app)
 
 
+def test_three_groups_blame_n_only_when_n_is_the_problem(app):
+    app.radio(key="sl_mode").set_value("grouped").run()
+    app.select_slider(key="sl_groups").set_value(3)
+    app.slider(key="sl_cout").set_value(4).run()
+    assert len(app.error) == 1 and any("N must be 3 or 6" in info.value for info in app.info)
+    app.slider(key="sl_cout").set_value(6)
+    app.slider(key="sl_stride").set_value(2)
+    app.slider(key="sl_dil").set_value(2).run()
+    assert len(app.error) == 1 and "Set strides to 1 or dilation_rate to 1" in app.error[0].value
+    assert not any("N must be 3 or 6" in info.value for info in app.info)
+
+
 def test_a_kernel_larger_than_the_picture_is_explained(app):
     app.slider(key="sl_size").set_value(4)
     app.slider(key="sl_k").set_value(5).run()
