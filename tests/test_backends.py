@@ -47,48 +47,24 @@ def test_probe_ran_on_jax(probe):
     assert record["versions"]["backend"] == "jax"
 
 
-def _tf_reference(kind, weights, x, upstream):
-    """The layer's output and the gradients of <output, upstream> with respect to the input and each weight."""
-    import tensorflow as tf
-
-    x = tf.constant(x)
-    weights = [tf.constant(w) for w in weights]
-    with tf.GradientTape() as tape:
-        tape.watch([x] + weights)
-        if kind == "standard":
-            out = tf.nn.conv2d(x, weights[0], strides=1, padding="SAME") + weights[1]
-        elif kind == "pointwise":
-            out = tf.nn.conv2d(x, weights[0], strides=1, padding="VALID") + weights[1]
-        elif kind == "separable":
-            out = tf.nn.separable_conv2d(x, weights[0], weights[1], strides=[1, 1, 1, 1], padding="SAME") + weights[2]
-        else:  # depthwise, then (depthwise_pointwise) a 1x1 convolution
-            out = tf.nn.depthwise_conv2d(x, weights[0], strides=[1, 1, 1, 1], padding="SAME") + weights[1]
-            if kind == "depthwise_pointwise":
-                out = tf.nn.conv2d(out, weights[2], strides=1, padding="VALID") + weights[3]
-    gradients = tape.gradient(out, [x] + weights, output_gradients=tf.constant(upstream))
-    return out.numpy(), [g.numpy() for g in gradients]
-
-
 @pytest.mark.parametrize("kind", ["standard", "separable", "depthwise_pointwise", "depthwise", "pointwise"])
 def test_speed_steps_on_jax_compute_what_tf_nn_computes(probe, kind):
     from backend_probe import SETUP
+    from speed_reference import same_inputs, tf_reference
 
     from dsconv.speed import LayerSetup
 
     setup = LayerSetup(**SETUP)
-    rng = np.random.default_rng(7)  # make_step's draws for seed 7: the input batch, then the upstream gradient
-    x = rng.standard_normal(setup.input_shape(), dtype=np.float32)
-    out_channels = setup.in_channels if kind == "depthwise" else setup.out_channels
-    upstream = rng.standard_normal((setup.batch, setup.height, setup.width, out_channels), dtype=np.float32)
+    x, upstream = same_inputs(setup, kind, seed=7)  # what make_step drew for seed 7
 
     def arrays(pass_name, prefix):
         found = sorted((k for k in probe if k.startswith(f"{kind}/{pass_name}/{prefix}")), key=lambda k: int(k[len(
             f"{kind}/{pass_name}/{prefix}"):]))
         return [probe[k] for k in found]
 
-    expected, _ = _tf_reference(kind, arrays("forward", "w"), x, upstream)
+    expected, _ = tf_reference(kind, arrays("forward", "w"), x, upstream)
     np.testing.assert_allclose(arrays("forward", "out")[0], expected, rtol=1e-4, atol=1e-5)
-    _, gradients = _tf_reference(kind, arrays("forward_backward", "w"), x, upstream)
+    _, gradients = tf_reference(kind, arrays("forward_backward", "w"), x, upstream)
     got = arrays("forward_backward", "out")
     assert len(got) == len(gradients)  # the input's gradient, then one per weight
     for mine, reference in zip(got, gradients):

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from speed_reference import same_inputs, tf_reference
+
 from dsconv.speed import (KINDS, PASSES, LayerSetup, Limits, SpeedConfigError, Timing, TimingSettings,
                           build_layers, make_step, measure, read_measurements, sweep_setups, time_steps)
 
@@ -39,42 +41,21 @@ def test_steps_give_the_right_shapes(kind):
     assert [tuple(g.shape) for g in gradients] == [TINY.input_shape()] + weights
 
 
-def _same_inputs(setup, kind, seed):
-    """The random batch and upstream gradient make_step draws for this seed (inputs first, then upstream)."""
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal(setup.input_shape(), dtype=np.float32)
-    out_channels = setup.in_channels if kind == "depthwise" else setup.out_channels
-    upstream = rng.standard_normal((setup.batch, setup.height, setup.width, out_channels), dtype=np.float32)
-    return x, upstream
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["standard", "separable"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_steps_compute_what_tf_nn_computes(kind):
-    # Reference: tf.nn.conv2d / tf.nn.separable_conv2d with the same weights, and their gradients by a separate tape.
-    import tensorflow as tf
-
+    # Reference: tf.nn ops with the same weights, and their gradients by a separate tape (tests/speed_reference.py).
     setup = LayerSetup(height=5, width=6, in_channels=2, out_channels=3, kernel_size=3, batch=2)
     forward, backward = make_step(kind, "forward", setup, seed=7), make_step(kind, "forward_backward", setup, seed=7)
-    x, upstream = (tf.constant(a) for a in _same_inputs(setup, kind, seed=7))
-    layer = backward.layers[0]
-    weights = [tf.constant(v.numpy()) for v in layer.trainable_variables]
-    with tf.GradientTape() as tape:
-        tape.watch([x] + weights)
-        if kind == "standard":
-            out = tf.nn.conv2d(x, weights[0], strides=1, padding="SAME") + weights[1]
-        else:
-            out = tf.nn.separable_conv2d(x, weights[0], weights[1], strides=[1, 1, 1, 1], padding="SAME") + weights[2]
-    reference = tape.gradient(out, [x] + weights, output_gradients=upstream)
-    # The forward step has its own freshly initialised layer: rebuild its output from its weights.
-    fresh = [tf.constant(v.numpy()) for v in forward.layers[0].trainable_variables]
-    if kind == "standard":
-        expected = tf.nn.conv2d(x, fresh[0], strides=1, padding="SAME") + fresh[1]
-    else:
-        expected = tf.nn.separable_conv2d(x, fresh[0], fresh[1], strides=[1, 1, 1, 1], padding="SAME") + fresh[2]
-    np.testing.assert_allclose(forward().numpy(), expected.numpy(), rtol=1e-4, atol=1e-5)
+    x, upstream = same_inputs(setup, kind, seed=7)
+    _, reference = tf_reference(kind, [v.numpy() for layer in backward.layers for v in layer.trainable_variables],
+                                x, upstream)
+    # The forward step has its own freshly initialised layers: rebuild its output from their weights.
+    expected, _ = tf_reference(kind, [v.numpy() for layer in forward.layers for v in layer.trainable_variables],
+                               x, upstream)
+    np.testing.assert_allclose(forward().numpy(), expected, rtol=1e-4, atol=1e-5)
     for got, want in zip(backward(), reference, strict=True):
-        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.slow
