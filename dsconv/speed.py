@@ -25,6 +25,7 @@ __all__ = ["BACKWARD_WORK_FACTOR", "KINDS", "PASS_LABELS", "PASSES", "SWEEP_PARA
            "SpeedReport", "Timing", "read_measurements", "speed_ratios", "time_steps", "device_name", "measure",
            "sweep_setups", "sweep"]
 
+
 def time_steps(tasks: Sequence[tuple[str, str, LayerSetup]], settings: TimingSettings = TimingSettings(),
                progress: Progress | None = None, make: Callable[..., Callable[[], Any]] = make_step,
                clock: Callable[[], float] = time.perf_counter) -> list[Timing]:

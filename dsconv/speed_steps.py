@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from dsconv.speed_setup import PASSES, LayerSetup, SpeedConfigError
 
+
 def build_layers(kind: str, setup: LayerSetup) -> list[Any]:
     """The Keras layers of one kind, built for the setup's input (no activation: only the convolution is timed)."""
     from keras import layers

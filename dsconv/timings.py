@@ -16,6 +16,7 @@ from typing import Any, Sequence
 from dsconv.arithmetic import KIND_LABELS
 from dsconv.speed_setup import BACKWARD_WORK_FACTOR, LayerSetup
 
+
 @dataclass(frozen=True)
 class Timing:
     """The samples of one layer kind and pass at one setup; `skipped` says why there are none."""
