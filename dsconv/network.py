@@ -21,6 +21,11 @@ CONV_KIND_LABELS = {
     "mobilenet": "MobileNet block: DepthwiseConv2D, BatchNorm, ReLU, Conv2D 1x1, BatchNorm, ReLU",
 }
 
+
+def short_kind_label(conv_kind: str) -> str:
+    """The first words of a kind's label: "DepthwiseConv2D + Conv2D 1x1", "MobileNet block"."""
+    return CONV_KIND_LABELS[conv_kind].split(":")[0].split(",")[0]
+
 # BatchNormalization keeps gamma, beta, moving mean and moving variance: 4 numbers per channel
 # (2 trainable). Its work is not counted as multiply-adds: at inference it folds into the convolution.
 BATCHNORM_PARAMS_PER_CHANNEL = 4

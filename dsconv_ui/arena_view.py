@@ -15,18 +15,13 @@ from streamlit import config as st_config
 from dsconv import arena, replay
 from dsconv.arena import SLOTS, ArenaBusy, ArenaError, ArenaLimits, LaunchSettings, TrainingJob
 from dsconv.figures_training import live_figure
-from dsconv.network import CONV_KIND_LABELS
+from dsconv.network import short_kind_label
 from dsconv.runs import RunFileError
 from dsconv_ui.common import figure_scale, show_error
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_SESSION_RUNS = 5  # launched runs kept in a tab; older ones drop out of the replay list
 MAX_MODEL_RUNS = 2  # launched runs whose Keras models stay in memory for the Filters page
-
-
-def short_kind(kind: str) -> str:
-    """An architecture's short name for labels ("Depthwise separable" rather than its full description)."""
-    return CONV_KIND_LABELS[kind].split(":")[0].split(",")[0]
 
 
 def duration(seconds: float | None) -> str:
@@ -210,7 +205,7 @@ def finished_view(job: TrainingJob) -> None:
     cols = st.columns(max(1, len(record.architectures)))
     for col, part in zip(cols, record.architectures):
         best = replay.best_epoch(part)
-        col.metric(f"{short_kind(part.name)}: test accuracy",
+        col.metric(f"{short_kind_label(part.name)}: test accuracy",
                    "—" if part.test_accuracy is None else f"{part.test_accuracy:.3f}",
                    f"best val {best[0]:.3f} (epoch {best[1]})" if best else f"{len(part.epochs)} epochs",
                    delta_color="off", delta_arrow="off")

@@ -7,7 +7,7 @@ import streamlit as st
 from dsconv import figures_cost
 from dsconv.arithmetic import KIND_LABELS, KINDS, LayerConfigError, layer_cost, mobilenet_ratio
 from dsconv.codegen import keras_code, pytorch_code
-from dsconv.network import CONV_KIND_LABELS, CONV_KINDS, NetworkConfig, network_summary
+from dsconv.network import CONV_KIND_LABELS, CONV_KINDS, NetworkConfig, network_summary, short_kind_label
 from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
                               show_error, show_warnings, write_to_url)
 
@@ -202,7 +202,7 @@ def network_section(scale: float) -> None:
                 "parameters and the multiply-adds go.")
     cols = st.columns(5)
     kind = cols[0].selectbox("Convolution kind", CONV_KINDS, key="net_kind",
-                             format_func=lambda k: CONV_KIND_LABELS[k].split(":")[0].split(",")[0])
+                             format_func=short_kind_label)
     blocks = cols[1].slider("Blocks", 1, 5, key="net_blocks")
     filters = cols[2].select_slider("First block's filters", (8, 16, 32, 64, 128), key="net_filters")
     kernel = cols[3].slider("Kernel size", 1, 7, key="net_k")

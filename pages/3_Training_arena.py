@@ -13,10 +13,10 @@ from dsconv import arena, replay
 from dsconv.arena import SLOTS, ArenaError, ArenaLimits, LaunchSettings
 from dsconv.data import SOURCES
 from dsconv.figures_training import replay_figure
-from dsconv.network import CONV_KINDS
+from dsconv.network import CONV_KINDS, short_kind_label
 from dsconv.runs import RunFileError
 from dsconv_ui.arena_view import (collect_finished_job, duration, finished_view, handle_uploads,
-                                  hold_off_post_script_gc, launch_button, launch_speeds, live_panel, short_kind)
+                                  hold_off_post_script_gc, launch_button, launch_speeds, live_panel)
 from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
                               show_error, show_warnings, write_to_url)
 
@@ -93,7 +93,7 @@ def replay_controls(runs: list[replay.LoadedRun], problems: list[str]) -> tuple[
         chosen_mine = st.multiselect("Your runs (uploaded or launched in this tab)", list(mine), key="arena_mine",
                                      format_func=lambda k: mine[k].label,
                                      placeholder="Upload a run file or launch a training")
-        archs = st.multiselect("Architectures", CONV_KINDS, key="arena_archs", format_func=short_kind)
+        archs = st.multiselect("Architectures", CONV_KINDS, key="arena_archs", format_func=short_kind_label)
     return [by_key[k] for k in chosen] + [mine[k] for k in chosen_mine], archs
 
 
@@ -157,7 +157,7 @@ def launch_controls(limits: ArenaLimits) -> LaunchSettings:
     batch = cols[2].select_slider("Batch size", tuple(b for b in BATCH_SIZES if b <= limits.max_batch_size),
                                   key="arena_batch")
     cols = st.columns([3, 2, 1])
-    archs = cols[0].multiselect("Architectures", CONV_KINDS, key="arena_launch_archs", format_func=short_kind)
+    archs = cols[0].multiselect("Architectures", CONV_KINDS, key="arena_launch_archs", format_func=short_kind_label)
     alpha = cols[1].select_slider("Width multiplier (MobileNet's alpha)", ALPHAS, key="arena_alpha")
     seed = cols[2].number_input("Seed", 0, 999_999, key="arena_seed")
     valtest = st.checkbox("Validate on the test set (the tutorial's shortcut; keeps no images aside)",

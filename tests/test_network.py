@@ -43,3 +43,10 @@ def test_block_filters_and_bad_configs():
         network_summary(NetworkConfig(blocks=6))
     with pytest.raises(LayerConfigError, match="Unknown convolution kind"):
         network_summary(NetworkConfig(conv_kind="inception"))
+
+
+def test_short_kind_labels_are_the_first_words():
+    from dsconv.network import short_kind_label
+
+    assert [short_kind_label(k) for k in ("standard", "separable", "depthwise_pointwise", "mobilenet")] == [
+        "Conv2D (standard)", "SeparableConv2D", "DepthwiseConv2D + Conv2D 1x1", "MobileNet block"]
