@@ -101,8 +101,9 @@ def _read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
         labels = np.asarray(_key(batch, "labels"), dtype=np.int64)
         if data.dtype == object or data.ndim != 2 or data.shape[1] != 3 * 32 * 32 or len(data) != len(labels):
             raise TypeError(f"data of shape {data.shape} and {len(labels)} labels")
-        if data.dtype != np.uint8 and (data.min() < 0 or data.max() > 255):
-            raise ValueError("pixel values outside 0-255")
+        if data.dtype != np.uint8 and not (np.isfinite(data).all() and (data == np.round(data)).all()
+                                           and data.min() >= 0 and data.max() <= 255):
+            raise ValueError("pixel values must be whole numbers from 0 to 255")
     except (KeyError, TypeError, ValueError) as exc:
         raise DataError(f"{path} does not hold a CIFAR-10 batch: it needs 'data' (N x 3072 bytes) and N 'labels' ({exc}).") from exc
     images = data.astype(np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)  # rows store R, G, B planes

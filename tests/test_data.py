@@ -63,6 +63,11 @@ def test_cifar_local_bad_layouts(cifar_folder, tmp_path):
         pickle.dump({b"labels": [1, 2]}, handle)
     with pytest.raises(DataError, match="needs 'data'"):
         load_cifar10_local(folder)
+    for pixels in (np.full((2, 3072), 300.0), np.full((2, 3072), 0.5), np.full((2, 3072), np.nan)):
+        _write_batch(folder / "cifar-10-batches-py" / "data_batch_3",
+                     pixels.reshape(2, 3, 32, 32).transpose(0, 2, 3, 1), [1, 2])
+        with pytest.raises(DataError, match="whole numbers from 0 to 255"):
+            load_cifar10_local(folder)
 
 
 class _Exploit:
