@@ -115,17 +115,23 @@ def _check_positive(**sizes: int) -> None:
             raise LayerConfigError(f"{name} must be at least 1; got {value}. Set it to 1 or more.")
 
 
-def _spatial(height, width, kernel_size, strides, padding, dilation_rate) -> tuple[int, int, tuple, tuple]:
-    """Validate the sliding-window settings and return the output height and width."""
+def _spatial(height, width, kernel_size, strides, padding, dilation_rate,
+             strided_dilation: bool = False) -> tuple[int, int, tuple, tuple]:
+    """Validate the sliding-window settings and return the output height and width.
+
+    strided_dilation: whether the layer accepts strides > 1 together with dilation > 1. Keras's Conv2D
+    refuses it; DepthwiseConv2D and SeparableConv2D accept it (on TensorFlow, Keras 3 computes them as a
+    dilated convolution at stride 1, then keeps every s-th output; tests/test_arithmetic.py checks the values).
+    """
     if padding not in ("valid", "same"):
         raise LayerConfigError(f'padding must be "valid" or "same", not {padding!r}.')
     kernel = as_pair(kernel_size, "kernel_size")
     stride = as_pair(strides, "strides")
     dilation = as_pair(dilation_rate, "dilation_rate")
-    if max(stride) > 1 and max(dilation) > 1:
+    if max(stride) > 1 and max(dilation) > 1 and not strided_dilation:
         raise LayerConfigError(
-            f"strides {strides} and dilation_rate {dilation_rate} cannot both be above 1 (Keras rejects it). "
-            "Set strides to 1 or dilation_rate to 1."
+            f"strides {strides} and dilation_rate {dilation_rate} cannot both be above 1 in a Conv2D (Keras "
+            "rejects it). Set strides to 1 or dilation_rate to 1; DepthwiseConv2D and SeparableConv2D allow both."
         )
     out_h = conv_output_length(height, kernel[0], stride[0], padding, dilation[0])
     out_w = conv_output_length(width, kernel[1], stride[1], padding, dilation[1])
@@ -142,7 +148,8 @@ def _spatial(height, width, kernel_size, strides, padding, dilation_rate) -> tup
 
 def _depthwise_stage(name, height, width, in_channels, kernel_size, strides, padding, dilation_rate,
                      depth_multiplier, use_bias) -> StageCost:
-    out_h, out_w, kernel, _ = _spatial(height, width, kernel_size, strides, padding, dilation_rate)
+    out_h, out_w, kernel, _ = _spatial(height, width, kernel_size, strides, padding, dilation_rate,
+                                       strided_dilation=True)
     out_channels = in_channels * depth_multiplier
     weights = kernel[0] * kernel[1] * in_channels * depth_multiplier  # one k x k kernel per (channel, multiplier)
     bias = out_channels if use_bias else 0
@@ -156,6 +163,15 @@ def _pointwise_stage(name, height, width, in_channels, out_channels, strides, pa
     bias = out_channels if use_bias else 0
     return StageCost(name, weights + bias, out_h * out_w * weights, (out_h, out_w, out_channels),
                      (1, 1, in_channels, out_channels), bias)
+
+
+def _conv_stage(name, height, width, group_in_channels, out_channels, kernel_size, strides, padding, dilation_rate,
+                use_bias, strided_dilation: bool = False) -> StageCost:
+    out_h, out_w, kernel, _ = _spatial(height, width, kernel_size, strides, padding, dilation_rate, strided_dilation)
+    weights = kernel[0] * kernel[1] * group_in_channels * out_channels  # N filters of k x k x C/g
+    bias = out_channels if use_bias else 0
+    return StageCost(name, weights + bias, out_h * out_w * weights, (out_h, out_w, out_channels),
+                     (kernel[0], kernel[1], group_in_channels, out_channels), bias)
 
 
 def layer_cost(
@@ -200,12 +216,8 @@ def layer_cost(
                 f"groups={group_count} must divide both the input channels ({in_channels}) and the output "
                 f"channels ({out_channels}). Pick a groups value that divides both."
             )
-        out_h, out_w, kernel, _ = _spatial(height, width, kernel_size, strides, padding, dilation_rate)
-        weights = kernel[0] * kernel[1] * (in_channels // group_count) * out_channels
-        bias = out_channels if use_bias else 0
-        stage = StageCost(KIND_LABELS[kind], weights + bias, out_h * out_w * weights, (out_h, out_w, out_channels),
-                          (kernel[0], kernel[1], in_channels // group_count, out_channels), bias)
-        stages = (stage,)
+        stages = (_conv_stage(KIND_LABELS[kind], height, width, in_channels // group_count, out_channels,
+                              kernel_size, strides, padding, dilation_rate, use_bias),)
     elif kind == "pointwise":
         stages = (_pointwise_stage("pointwise", height, width, in_channels, out_channels, strides, padding, use_bias),)
     elif kind == "depthwise":
@@ -226,6 +238,20 @@ def layer_cost(
         output_shape=stages[-1].output_shape,
         stages=stages,
     )
+
+
+def standard_counterpart(*, height: int, width: int, in_channels: int, out_channels: int, kernel_size: IntOrPair,
+                         strides: IntOrPair = 1, padding: str = "valid", dilation_rate: IntOrPair = 1,
+                         use_bias: bool = True) -> LayerCost:
+    """The standard convolution a depthwise kind is compared with: same windows, same positions, N outputs.
+
+    It equals layer_cost("standard", ...) wherever Keras's Conv2D exists; with strides > 1 and dilation > 1,
+    where Conv2D refuses, it still counts k_h*k_w*C*N weights (+N bias) at each of the same H' x W' positions.
+    """
+    _check_positive(height=height, width=width, in_channels=in_channels, out_channels=out_channels)
+    stage = _conv_stage(KIND_LABELS["standard"], height, width, in_channels, out_channels, kernel_size, strides,
+                        padding, dilation_rate, bool(use_bias), strided_dilation=True)
+    return LayerCost("standard", stage.params, stage.multiply_adds, stage.output_shape, (stage,))
 
 
 def mobilenet_ratio(out_channels: int, kernel_size: int) -> float:

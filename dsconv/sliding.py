@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dsconv import kernels
-from dsconv.arithmetic import LayerConfigError, LayerCost, layer_cost
+from dsconv.arithmetic import LayerConfigError, LayerCost, layer_cost, standard_counterpart
 
 MODES = ("standard", "depthwise", "pointwise", "separable", "grouped")
 MODE_LABELS = {
@@ -59,9 +59,9 @@ class SlidingConfig:
         """A standard convolution with the same input, kernel size, strides and output shape, for comparison."""
         out_channels = self.cost(height, width, in_channels).output_shape[2]
         kernel_size, dilation = (1, 1) if self.mode == "pointwise" else (self.kernel_size, self.dilation_rate)
-        return layer_cost("standard", height=height, width=width, in_channels=in_channels,
-                          out_channels=out_channels, kernel_size=kernel_size, strides=self.strides,
-                          padding=self.padding, dilation_rate=dilation)
+        return standard_counterpart(height=height, width=width, in_channels=in_channels,
+                                    out_channels=out_channels, kernel_size=kernel_size, strides=self.strides,
+                                    padding=self.padding, dilation_rate=dilation)
 
 
 def axis_padding(length: int, kernel: int, stride: int, dilation: int, padding: str) -> tuple[int, int]:

@@ -105,7 +105,8 @@ def layer_controls() -> tuple[SlidingConfig, int]:
                            help='"same" adds zeros around the picture (the odd extra one at the bottom/right, '
                                 'as TensorFlow does) so that the output is ceil(size / strides) wide.')
         dilation = st.slider("Dilation", 1, 3, key="sl_dil", disabled=not spatial,
-                             help="Gaps between the cells a kernel reads; Keras allows it only with strides 1.")
+                             help="Gaps between the cells a kernel reads. Keras's Conv2D (standard, grouped) allows it only "
+                                  "with strides 1; depthwise and separable layers allow both.")
         out_channels = st.slider("Output channels N", 1, 8, key="sl_cout", disabled=mode == "depthwise",
                                  help="Filters of standard, grouped and pointwise layers; the pointwise step of "
                                       "separable.")

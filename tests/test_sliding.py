@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conv_reference import pad_like_tensorflow
 from dsconv.arithmetic import LayerConfigError, layer_cost
 from dsconv.samples import sample_image
 from dsconv.sliding import MODES, SlidingConfig, axis_padding, build_layer, layer_weights, run_layer
@@ -36,6 +37,16 @@ def _tf_reference(tf, image, config, weights):
         parts = [tf.nn.conv2d(x[..., g * per_in:(g + 1) * per_in], kernel[..., g * per_out:(g + 1) * per_out],
                               strides=s, padding=pad, dilations=d) for g in range(groups)]
         return tf.concat(parts, axis=-1)
+    if s > 1 and d > 1:
+        # tf.nn's depthwise ops refuse strides and dilation together: pad as TensorFlow's "same" does, run the
+        # dilated op at stride 1 and keep every s-th output, which is what a stride means.
+        padded, _, _ = pad_like_tensorflow(image, config.kernel_size, s, config.padding, d)
+        x, pad = tf.constant(padded[None], dtype=tf.float64), "VALID"
+        hidden = tf.nn.depthwise_conv2d(x, weights["depthwise"], strides=[1, 1, 1, 1], padding=pad,
+                                        dilations=[d, d])[:, ::s, ::s, :]
+        if config.mode == "depthwise":
+            return hidden
+        return tf.nn.conv2d(hidden, weights["pointwise"], strides=1, padding="VALID")
     if config.mode == "depthwise":
         return tf.nn.depthwise_conv2d(x, weights["depthwise"], strides=[1, s, s, 1], padding=pad, dilations=[d, d])
     return tf.nn.separable_conv2d(x, weights["depthwise"], weights["pointwise"], strides=[1, s, s, 1],
@@ -48,7 +59,9 @@ def _random_case(rng, mode):
     channels = int(rng.integers(1, 5))
     kernel_size = 1 if mode == "pointwise" else int(rng.integers(1, 6))
     strides = int(rng.integers(1, 4))
-    dilation = 1 if strides > 1 or mode == "pointwise" else int(rng.integers(1, 4))
+    # Conv2D (standard, grouped) refuses strides and dilation together; depthwise kinds accept both.
+    spatial_dilation = mode in ("depthwise", "separable") or strides == 1
+    dilation = int(rng.integers(1, 4)) if spatial_dilation and mode != "pointwise" else 1
     groups = 1
     out_channels = int(rng.integers(1, 7))
     if mode == "grouped":
@@ -129,11 +142,15 @@ def test_step_counter_ends_at_layer_cost_for_every_mode(mode):
         assert layer.output.shape == expected.output_shape
         for stage, stage_cost in zip(layer.stages, expected.stages):
             assert stage.products_per_position * stage.positions == stage_cost.multiply_adds
-        standard = layer_cost("standard", height=height, width=width, in_channels=channels,
-                              out_channels=expected.output_shape[2],
-                              kernel_size=1 if mode == "pointwise" else config.kernel_size, strides=config.strides,
-                              padding=config.padding, dilation_rate=1 if mode == "pointwise" else config.dilation_rate)
-        assert last.standard_multiply_adds == standard.multiply_adds
+        # The standard comparison: k x k x C weights per output value, at the same positions, by hand.
+        out_h, out_w, out_c = expected.output_shape
+        k = 1 if mode == "pointwise" else config.kernel_size
+        assert last.standard_multiply_adds == out_h * out_w * k * k * channels * out_c
+        if config.strides == 1 or config.dilation_rate == 1 or mode == "pointwise":  # where Keras's Conv2D exists
+            standard = layer_cost("standard", height=height, width=width, in_channels=channels, out_channels=out_c,
+                                  kernel_size=k, strides=config.strides, padding=config.padding,
+                                  dilation_rate=1 if mode == "pointwise" else config.dilation_rate)
+            assert last.standard_multiply_adds == standard.multiply_adds
         counts = [frame.multiply_adds for frame in timeline.frames]
         assert counts == sorted(counts) and len(set(counts)) == len(counts)  # strictly growing
         checked += 1

@@ -83,6 +83,18 @@ def test_strides_with_dilation_show_one_sentence_and_no_chart(app):
     assert "Multiply-adds:" not in page_text(app)
 
 
+@pytest.mark.parametrize("mode", ["depthwise", "separable"])
+def test_strides_with_dilation_animate_a_depthwise_kind(app, mode):
+    # Keras's DepthwiseConv2D and SeparableConv2D accept strides 2 with dilation 2 (Conv2D does not).
+    app.radio(key="sl_mode").set_value(mode)
+    app.slider(key="sl_stride").set_value(2)
+    app.slider(key="sl_dil").set_value(2).run()
+    assert not app.exception and not app.error
+    assert charts(app) == 2
+    # 8 x 8 input, "valid": the dilated 3x3 window spans 5 cells, so (8 - 5) // 2 + 1 = 2 positions a side.
+    assert "output **2 x 2 x" in page_text(app)
+
+
 def test_two_groups_cannot_split_three_channels(app):
     app.radio(key="sl_mode").set_value("grouped").run()
     app.select_slider(key="sl_groups").set_value(2).run()
