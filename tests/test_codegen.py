@@ -25,7 +25,8 @@ KERAS_CONFIGS = [
 
 
 def random_configs(count: int, seed: int = 0) -> list[dict]:
-    """Valid-for-standard random settings, like the lab's widgets allow."""
+    """Random settings like the lab's widgets allow, valid at least for DepthwiseConv2D (strides and dilation
+    above 1 together are only for the depthwise kinds: Keras's Conv2D refuses them)."""
     rng = random.Random(seed)
     configs = []
     while len(configs) < count:
@@ -35,10 +36,10 @@ def random_configs(count: int, seed: int = 0) -> list[dict]:
                       strides=rng.randint(1, 4), padding=rng.choice(["valid", "same"]), dilation_rate=1,
                       depth_multiplier=rng.randint(1, 3), groups=rng.choice([1, 2, 3, 4]),
                       use_bias=rng.random() < 0.7)
-        if config["strides"] == 1:
+        if config["strides"] == 1 or rng.random() < 0.3:
             config["dilation_rate"] = rng.randint(1, 3)
         try:
-            layer_cost("standard", **config)
+            layer_cost("depthwise", **config)
         except LayerConfigError:
             continue
         configs.append(config)
@@ -139,3 +140,19 @@ def test_keras_code_runs_and_matches_the_real_layers(config):
         model = namespace["model"]
         assert model.count_params() == reference[kind].params == ours.params, kind
         assert tuple(model.output_shape[1:]) == reference[kind].output_shape == ours.output_shape, kind
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["depthwise", "separable", "depthwise_pointwise"])
+def test_keras_code_with_strides_and_dilation_runs(kind):
+    from dsconv.keras_check import keras_counts
+
+    config = dict(height=16, width=16, in_channels=3, out_channels=8, kernel_size=3, strides=2, dilation_rate=2,
+                  padding="same")
+    reference = keras_counts([kind], **config)[0]
+    namespace: dict = {}
+    exec(compile(keras_code(kind, config), f"<keras code for {kind}>", "exec"), namespace)
+    ours = layer_cost(kind, **config)
+    assert namespace["model"].count_params() == reference.params == ours.params
+    expected = (8, 8, 3 if kind == "depthwise" else 8)  # "same": ceil(16 / 2) = 8 a side
+    assert tuple(namespace["model"].output_shape[1:]) == reference.output_shape == ours.output_shape == expected
