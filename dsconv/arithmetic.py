@@ -45,6 +45,12 @@ class StageCost:
     kernel_shape: tuple[int, ...]
     bias: int
 
+    @property
+    def activation_bytes(self) -> int:
+        """Bytes of the output this step writes, float32, per image."""
+        height, width, channels = self.output_shape
+        return BYTES_PER_FLOAT32 * height * width * channels
+
 
 @dataclass(frozen=True)
 class LayerCost:

@@ -36,19 +36,41 @@ def memory_text(n_bytes: int) -> str:
     return f"{n_bytes / 1024:,.1f} KiB" if n_bytes < 1024**2 * 10 else f"{n_bytes / 1024**2:,.1f} MiB"
 
 
-def cost_table_rows(costs: dict, count_name: str, use_flops: bool) -> list[dict[str, str]]:
-    """The comparison table's rows: a LayerCost per kind, or its error sentence (shown as "invalid here")."""
+STEP_LABELS = {"depthwise": "↳ its depthwise step", "pointwise": "↳ its pointwise (1x1) step, on the depthwise output"}
+
+
+def kind_label(kind: str, groups: int = 1) -> str:
+    """A kind's row label; a grouped layer with one group says that it is the standard layer."""
+    if kind == "grouped" and groups == 1:
+        return f"{KIND_LABELS[kind]} (g = 1: the standard layer)"
+    return KIND_LABELS[kind]
+
+
+def cost_table_rows(costs: dict, count_name: str, use_flops: bool, groups: int = 1) -> list[dict[str, str]]:
+    """The comparison table's rows: a LayerCost per kind, or its error sentence (shown as "invalid here").
+
+    A two-step kind (separable, depthwise + 1x1) is followed by one row per step, so the steps add up to it.
+    """
     standard, rows = costs["standard"], []
     for kind, cost in costs.items():
+        label = kind_label(kind, groups)
         if isinstance(cost, str):
-            rows.append({"Kind": KIND_LABELS[kind], "Params": "invalid here", count_name: "—", "Output shape": "—",
+            rows.append({"Kind": label, "Params": "invalid here", count_name: "—", "Output shape": "—",
                          "Activation memory": "—", "Params vs standard": "—"})
             continue
         versus = "—" if isinstance(standard, str) else f"{cost.params / standard.params:.3f}"
-        rows.append({"Kind": KIND_LABELS[kind], "Params": f"{cost.params:,}",
+        rows.append({"Kind": label, "Params": f"{cost.params:,}",
                      count_name: f"{cost.flops if use_flops else cost.multiply_adds:,}",
                      "Output shape": shape_text(cost.output_shape),
                      "Activation memory": memory_text(cost.activation_bytes), "Params vs standard": versus})
+        if len(cost.stages) > 1:
+            for stage in cost.stages:
+                rows.append({"Kind": f"{STEP_LABELS[stage.name]} ({KIND_LABELS[kind]})",
+                             "Params": f"{stage.params:,}",
+                             count_name: f"{2 * stage.multiply_adds if use_flops else stage.multiply_adds:,}",
+                             "Output shape": shape_text(stage.output_shape),
+                             "Activation memory": memory_text(stage.activation_bytes),
+                             "Params vs standard": "—"})
     return rows
 
 

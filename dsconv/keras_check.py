@@ -7,7 +7,7 @@ is imported inside `keras_counts`, so importing this module stays cheap.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 
 @dataclass(frozen=True)
@@ -64,3 +64,45 @@ def keras_counts(kinds: list[str] | tuple[str, ...], **settings: Any) -> list[Ke
         except ValueError as exc:
             results.append(KerasCount(kind, None, None, str(exc).splitlines()[0][:300]))
     return results
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One kind of layer: our count and shape beside Keras's, and whether the two agree."""
+
+    kind: str
+    our_params: int | None  # None: our arithmetic refuses the configuration
+    keras_params: int | None  # None: Keras refuses it
+    our_shape: tuple[int, ...] | None
+    keras_shape: tuple[int, ...] | None
+    keras_error: str
+
+    @property
+    def agrees(self) -> bool:
+        """Both give the same params and shape, or both refuse the configuration."""
+        if self.our_params is None or self.keras_params is None:
+            return self.our_params is None and self.keras_params is None
+        return self.our_params == self.keras_params and self.our_shape == self.keras_shape
+
+    @property
+    def verdict(self) -> str:
+        """"match", "both refuse", or "mismatch"."""
+        if not self.agrees:
+            return "mismatch"
+        return "both refuse" if self.our_params is None else "match"
+
+
+def compare_with_keras(costs: Mapping[str, Any], reference: Sequence[KerasCount]) -> list[CheckRow]:
+    """Our LayerCost (or the sentence refusing it) per kind beside Keras's KerasCount for the same kind.
+
+    Our rules are Keras's rules: every refusal of ours must be a refusal of Keras's too (strides above 1 with
+    dilation above 1 included: Conv2D refuses them, the depthwise kinds accept them), so a disagreement of
+    any kind is a bug in the arithmetic.
+    """
+    rows = []
+    for ref in reference:
+        ours = costs[ref.kind]
+        valid = not isinstance(ours, str)
+        rows.append(CheckRow(ref.kind, ours.params if valid else None, ref.params,
+                             ours.output_shape if valid else None, ref.output_shape, ref.error))
+    return rows

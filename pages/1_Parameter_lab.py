@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dsconv import figures_cost
+from dsconv import figures_cost, lab_text
 from dsconv.arithmetic import KIND_LABELS, KINDS, LayerConfigError, layer_cost, mobilenet_ratio
 from dsconv.codegen import keras_code, pytorch_code
+from dsconv.keras_check import compare_with_keras
 from dsconv.network import CONV_KIND_LABELS, CONV_KINDS, NetworkConfig, network_summary, short_kind_label
 from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
                               show_error, show_warnings, write_to_url)
@@ -58,7 +59,7 @@ def all_costs(settings: dict) -> dict:
     return costs
 
 
-@st.cache_data(max_entries=32, show_spinner="Building the real Keras layers (the first time loads TensorFlow)...")
+@st.cache_data(max_entries=32, show_spinner=False)  # keras_section shows what it waits for
 def keras_reference(settings: dict) -> list:
     """count_params() and output shapes of the real Keras layers (imports TensorFlow)."""
     from dsconv.keras_check import keras_counts
@@ -98,9 +99,13 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
                 f"strides {s['strides']}, padding \"{s['padding']}\", dilation {s['dilation_rate']}, depth "
                 f"multiplier {s['depth_multiplier']}, groups {s['groups']}, {'with' if s['use_bias'] else 'no'} "
                 f"bias. {count_name} are per image, for one forward pass.")
-    rows = figures_cost.cost_table_rows(costs, count_name, use_flops)
+    rows = figures_cost.cost_table_rows(costs, count_name, use_flops, s["groups"])
     st.table(rows, hide_index=True)
     show_kind_errors(costs)
+    for note in (lab_text.pointwise_row_note(costs, (s["height"], s["width"], s["in_channels"])),
+                 lab_text.grouped_note(costs, s["groups"])):
+        if note:
+            st.markdown(note)
     st.caption("Activation memory: float32 (4 bytes a value), per image, every tensor the layer writes, the "
                "hidden depthwise output of a two-step layer included; input and weights not included.")
     valid = [kind for kind, cost in costs.items() if not isinstance(cost, str)]
@@ -176,24 +181,25 @@ def keras_section(settings: dict, costs: dict) -> None:
         if "lab_keras_checked" in st.session_state:
             st.info("The settings changed since the last check: press the button again.")
         return
-    rows = []
-    for ref in keras_reference(settings):
-        ours = costs[ref.kind]
-        ours_ok = not isinstance(ours, str)
-        same = (ours_ok and ref.params == ours.params and ref.output_shape == ours.output_shape) or (
-            not ours_ok and ref.params is None)
-        rows.append({"Kind": KIND_LABELS[ref.kind], "Our params": f"{ours.params:,}" if ours_ok else "rejected",
-                     "Keras count_params()": f"{ref.params:,}" if ref.params is not None else "rejected",
-                     "Our output": figures_cost.shape_text(ours.output_shape) if ours_ok else "—",
-                     "Keras output": figures_cost.shape_text(ref.output_shape) if ref.output_shape else "—",
-                     "Agree": "✅ match" if same else "❌ mismatch"})
-        if ref.error:
-            st.caption(f"Keras on {KIND_LABELS[ref.kind]}: {ref.error}")
-    st.table(rows, hide_index=True)
-    if all(row["Agree"] == "✅ match" for row in rows):
-        st.success("Keras agrees with every count and shape above (a kind we reject, Keras rejects too).")
+    with st.spinner("Loading TensorFlow and building the real Keras layers (about 10 s the first time on this "
+                    "server, then instant)..."):
+        rows = compare_with_keras(costs, keras_reference(settings))
+    verdicts = {"match": "✅ match", "both refuse": "✅ both refuse", "mismatch": "❌ mismatch"}
+    st.table([{"Kind": figures_cost.kind_label(row.kind, settings["groups"]),
+               "Our params": "refused" if row.our_params is None else f"{row.our_params:,}",
+               "Keras count_params()": "refused" if row.keras_params is None else f"{row.keras_params:,}",
+               "Our output": figures_cost.shape_text(row.our_shape) if row.our_shape else "—",
+               "Keras output": figures_cost.shape_text(row.keras_shape) if row.keras_shape else "—",
+               "Agree": verdicts[row.verdict]} for row in rows], hide_index=True)
+    for row in rows:
+        if row.keras_error:
+            st.caption(f"Keras on {KIND_LABELS[row.kind]}: {row.keras_error}")
+    if all(row.agrees for row in rows):
+        st.success("Keras agrees with every count and shape above, and refuses exactly what this page refuses.")
     else:
-        st.warning("Keras disagrees somewhere above: that is a bug in this app; please report it.")
+        wrong = ", ".join(KIND_LABELS[row.kind] for row in rows if not row.agrees)
+        st.warning(f"Keras disagrees on {wrong}: this page follows Keras's rules, so that is a bug in this app; "
+                   "please report it with the link from 'Share these settings'.")
 
 
 def network_section(scale: float) -> None:
@@ -284,7 +290,10 @@ with tabs["Code"]:
     if tabs["Code"].open:
         code_section(settings, costs)
 st.subheader("Why it matters")
-st.markdown("A separable layer needs roughly 1/N + 1/k² of a standard layer's parameters and multiply-adds, "
-            "which is how MobileNet and Xception fit on phones. Fewer multiply-adds is not the same as faster, "
-            "though: depthwise layers move a lot of memory for little arithmetic (see the Speed lab), and the "
-            "pointwise layers end up holding most of the cost.")
+st.markdown("A separable layer needs roughly 1/N + 1/k² of a standard layer's parameters and multiply-adds. "
+            "MobileNet spends that saving on size: it is what lets it run on phones. Xception spends it on "
+            "accuracy instead: about as many parameters as Inception V3, and a better ImageNet score. Fewer "
+            "multiply-adds is not the same as faster, though: the Speed lab measures what they cost in time.")
+share = lab_text.pointwise_share(costs)
+if share:
+    st.markdown(share)

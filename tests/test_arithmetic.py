@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import conv_reference as ref
-from dsconv.arithmetic import KINDS, LayerConfigError, layer_cost, mobilenet_ratio
+from dsconv.arithmetic import KINDS, LayerConfigError, layer_cost, mobilenet_ratio, standard_counterpart
 
 DEPTHWISE_KINDS = ("depthwise", "separable", "depthwise_pointwise")
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -273,3 +273,13 @@ def test_reference_depthwise_agrees_with_per_channel_conv2d_for_unequal_strides(
         per_channel = tf.nn.conv2d(image[None], kernel[:, :, :, channel:channel + 1], strides=[1, 1, 2, 1],
                                    padding="SAME").numpy()[0, :, :, 0]
         np.testing.assert_allclose(ours[:, :, channel], per_channel, atol=1e-9)
+
+
+def test_standard_counterpart_counts_the_same_windows():
+    args = dict(height=16, width=15, in_channels=3, out_channels=4, kernel_size=3)
+    assert standard_counterpart(**args, strides=2, padding="same") == layer_cost("standard", **args, strides=2,
+                                                                                 padding="same")
+    # Where Conv2D refuses (strides 2, dilation 2), the count still holds: spans of 5 give (16 - 5) // 2 + 1 = 6
+    # and (15 - 5) // 2 + 1 = 6 positions a side, 27 weights per filter, 4 filters.
+    wide = standard_counterpart(**args, strides=2, dilation_rate=2)
+    assert (wide.output_shape, wide.multiply_adds, wide.params) == ((6, 6, 4), 36 * 27 * 4, 27 * 4 + 4)

@@ -22,6 +22,7 @@ CONFIGS = [
          padding="valid", depth_multiplier=3, groups=8),
     dict(height=3, width=3, in_channels=3, out_channels=4, kernel_size=5),  # output empty except pointwise
     dict(height=8, width=8, in_channels=6, out_channels=8, kernel_size=3, groups=4),  # groups do not divide
+    dict(height=32, width=32, in_channels=3, out_channels=64, kernel_size=3, strides=2, dilation_rate=2),
 ]
 
 
@@ -53,3 +54,24 @@ def test_importing_the_module_does_not_load_tensorflow():
     code = "import sys, dsconv.keras_check; print('tensorflow' in sys.modules, 'keras' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "False False", result.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_comparison_marks_agreement_and_refusals():
+    from dsconv.keras_check import compare_with_keras, keras_counts
+
+    config = CONFIGS[-1]  # strides 2 with dilation 2: Conv2D refuses, the depthwise kinds accept
+    costs = {}
+    for kind in KINDS:
+        try:
+            costs[kind] = layer_cost(kind, **config)
+        except LayerConfigError as exc:
+            costs[kind] = str(exc)
+    rows = {row.kind: row for row in compare_with_keras(costs, keras_counts(KINDS, **config))}
+    assert rows["standard"].verdict == rows["grouped"].verdict == "both refuse"
+    assert rows["separable"].verdict == "match" and rows["separable"].keras_params == 283
+    assert all(row.agrees for row in rows.values())
+    # A count that differs from Keras's is a mismatch.
+    wrong = dict(costs, separable=layer_cost("depthwise_pointwise", **config))
+    assert {row.kind: row.verdict for row in compare_with_keras(wrong, keras_counts(["separable"], **config))} == {
+        "separable": "mismatch"}

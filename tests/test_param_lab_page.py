@@ -96,7 +96,7 @@ def test_valid_groups_cut_the_grouped_params():
 
 
 @pytest.mark.parametrize("query, sentence", [
-    ({"lab_stride": "2", "lab_dil": "2"}, "cannot both be above 1"),
+    ({"lab_stride": "2", "lab_dil": "2"}, "cannot both be above 1 in a Conv2D"),
     ({"lab_h": "2", "lab_k": "11"}, "the output would be empty"),
     ({"lab_h": "1", "lab_w": "1", "lab_k": "11", "lab_dil": "4", "lab_stride": "1"}, "the output would be empty"),
     ({"lab_groups": "4096", "lab_cin": "3"}, "must divide both"),
@@ -212,3 +212,70 @@ def test_keras_check_agrees_with_the_table():
     at.slider(key="lab_k").set_value(5).run()
     assert not any("Keras count_params()" in t.value.columns for t in at.table)
     assert any("press the button again" in i.value for i in at.info)
+
+
+def test_separable_kinds_show_their_two_steps_and_the_pointwise_row_says_what_it_is():
+    at = open_page()
+    no_traceback(at)
+    table = cost_table(at)
+    depthwise_step = table["↳ its depthwise step (SeparableConv2D)"]
+    pointwise_step = table["↳ its pointwise (1x1) step, on the depthwise output (SeparableConv2D)"]
+    # 30*30*27 = 24,300 and 30*30*3*64 = 172,800: together SeparableConv2D's 197,100
+    assert (depthwise_step["Multiply-adds"], pointwise_step["Multiply-adds"]) == ("24,300", "172,800")
+    assert table["SeparableConv2D"]["Multiply-adds"] == "197,100"
+    assert (depthwise_step["Params"], pointwise_step["Params"]) == ("27", "256")  # no depthwise bias; 192 + 64
+    assert table["↳ its depthwise step (DepthwiseConv2D + 1x1 Conv2D)"]["Params"] == "30"  # 27 + 3 biases
+    rows = list(at.table[0].value["Kind"])
+    assert rows.index("SeparableConv2D") + 1 == rows.index("↳ its depthwise step (SeparableConv2D)")
+    text = "\n".join(m.value for m in at.markdown)
+    assert "1x1 layer on the raw 32 x 32 x 3 input (196,608 multiply-adds)" in text
+    assert "is not SeparableConv2D's 197,100" in text
+
+
+def test_one_group_says_it_is_the_standard_layer():
+    at = open_page()
+    table = cost_table(at)
+    assert table["Grouped Conv2D (g = 1: the standard layer)"]["Params"] == table["Standard Conv2D"]["Params"]
+    assert any("it *is* the standard layer" in m.value for m in at.markdown)
+    at = open_page(lab_cin="8", lab_cout="16", lab_groups="4")
+    assert "Grouped Conv2D" in cost_table(at) and not any("it *is* the standard" in m.value for m in at.markdown)
+
+
+def test_strides_and_dilation_are_refused_for_conv2d_only():
+    at = open_page(lab_stride="2", lab_dil="2")
+    no_traceback(at)
+    table = cost_table(at)
+    assert table["Standard Conv2D"]["Params"] == "invalid here"
+    assert table["Grouped Conv2D (g = 1: the standard layer)"]["Params"] == "invalid here"
+    # 32x32, k = 3 dilated 2 spans 5: (32 - 5) // 2 + 1 = 14 a side (Keras builds it: 30 and 283 params)
+    assert table["DepthwiseConv2D"]["Params"] == "30" and table["DepthwiseConv2D"]["Output shape"] == "14 x 14 x 3"
+    assert table["SeparableConv2D"]["Params"] == "283"
+    assert table["DepthwiseConv2D + 1x1 Conv2D"]["Params"] == "286"
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("Standard Conv2D, Grouped Conv2D")
+
+
+def test_why_it_matters_names_the_step_that_costs_for_this_layer():
+    at = open_page()
+    text = "\n".join(m.value for m in at.markdown)
+    assert "the pointwise step does **88%**" in text  # 192 / (27 + 192) per position
+    assert "Xception spends it on accuracy" in text and "MobileNet and Xception fit on phones" not in text
+    at = open_page(lab_cout="4", lab_k="5")
+    assert any("the depthwise step does **86%**" in m.value for m in at.markdown)  # 75 / (75 + 12)
+
+
+@pytest.mark.slow
+def test_keras_check_with_strides_and_dilation_agrees_everywhere():
+    # The case that once showed three "mismatch" rows and called our own rule a bug.
+    at = open_page(lab_tab="Check with Keras", lab_stride="2", lab_dil="2")
+    at.default_timeout = 420
+    at.button(key="lab_keras_check").click().run()
+    no_traceback(at)
+    frame = next(t.value for t in at.table if "Keras count_params()" in t.value.columns)
+    check = {row["Kind"]: row for _, row in frame.iterrows()}
+    assert check["SeparableConv2D"]["Keras count_params()"] == "283"
+    assert check["DepthwiseConv2D"]["Keras output"] == "14 x 14 x 3"
+    assert check["Standard Conv2D"]["Agree"] == "✅ both refuse"
+    assert set(frame["Agree"]) <= {"✅ match", "✅ both refuse"}
+    assert any("Keras agrees" in m.value for m in at.success)
+    assert not at.warning
