@@ -197,14 +197,20 @@ def pretrained_catalogue() -> list[tuple[str, str]]:
 
 
 def pretrained_facts(name: str) -> tuple[tuple[str, ...] | None, str]:
-    """Class names (None if the record has none) and a short note on accuracy, from the run record."""
+    """Class names (None if the record has none) and a note that says which accuracy it quotes, of which run."""
     from dsconv.pretrained import pretrained_info
+    from dsconv.replay import record_date
 
     record, part = pretrained_info(name)
     names = tuple(record.data.get("class_names") or ()) or None
     epochs = len(part.epochs)
+    run = f"our run, {record_date(record)}"
+    final = part.final_val_accuracy()
+    if record.validation_on_test and final is not None:
+        return names, (f"final validation accuracy {final:.3f} after {epochs} epochs, on the test set ({run}; it "
+                       "validated on the test set, as the tutorial did)")
     if part.test_accuracy is not None:
-        return names, f"test accuracy {part.test_accuracy:.3f} after {epochs} epochs"
-    if record.validation_on_test and part.final_val_accuracy() is not None:
-        return names, f"test accuracy {part.final_val_accuracy():.3f} after {epochs} epochs (its last epoch)"
-    return names, f"trained for {epochs} epochs"
+        best = part.best_val_accuracy()
+        best_text = f"; best validation accuracy {best:.3f}" if best is not None else ""
+        return names, f"test accuracy {part.test_accuracy:.3f}, measured once after {epochs} epochs ({run}{best_text})"
+    return names, f"trained for {epochs} epochs ({run})"

@@ -138,6 +138,7 @@ class SummaryRow:
     multiply_adds: int  # per image, forward pass
     best_val_accuracy: float | None
     best_epoch: int | None
+    final_val_accuracy: float | None  # the last finished epoch's
     test_accuracy: float | None  # None where the run recorded none
     total_seconds: float  # sum of the finished epochs' seconds (training and validation)
     epochs_done: int
@@ -158,11 +159,20 @@ def summary_rows(run: LoadedRun) -> list[SummaryRow]:
         rows.append(SummaryRow(
             run_label=run.label, architecture=arch.name, params=arch.params, multiply_adds=arch.multiply_adds,
             best_val_accuracy=None if best is None else best[0], best_epoch=None if best is None else best[1],
-            test_accuracy=arch.test_accuracy, total_seconds=sum(log.seconds for log in arch.epochs),
+            final_val_accuracy=arch.final_val_accuracy(), test_accuracy=arch.test_accuracy, total_seconds=sum(log.seconds for log in arch.epochs),
             epochs_done=len(arch.epochs), epochs_planned=planned if isinstance(planned, int) else None,
             status=arch.status, device=str(record.device.get("description", "unknown device")),
             validation_on_test=record.validation_on_test, published=record.kind == "published"))
     return rows
+
+
+def record_date(record: RunRecord) -> str:
+    """When the numbers were made: 'published 2022 (transcribed 2026-11-25)' or 'measured 2026-11-25'."""
+    day = record.created[:10]
+    if record.kind == "published":
+        year = str((record.source or {}).get("year", "")).strip()
+        return f"published {year} (transcribed {day})" if year else f"published; transcribed {day}"
+    return f"measured {day}"
 
 
 def _duration(seconds: float) -> str:
@@ -173,6 +183,16 @@ def _duration(seconds: float) -> str:
     if seconds < 3600:
         return f"{seconds // 60} min {seconds % 60:02d} s"
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def _test_text(row: SummaryRow) -> str:
+    """The test accuracy; a run that validated on the test set has no other than its final validation figure."""
+    if row.test_accuracy is None:
+        return "not recorded"
+    if row.validation_on_test and row.final_val_accuracy is not None and \
+            abs(row.test_accuracy - row.final_val_accuracy) < 5e-5:
+        return f"{row.test_accuracy:.4f} (= final val)"
+    return f"{row.test_accuracy:.4f}"
 
 
 def table_rows(rows: list[SummaryRow]) -> list[dict[str, str]]:
@@ -186,7 +206,8 @@ def table_rows(rows: list[SummaryRow]) -> list[dict[str, str]]:
             "Multiply-adds per image": f"{row.multiply_adds / 1e6:,.1f} M",
             "Best val accuracy": "—" if row.best_val_accuracy is None else f"{row.best_val_accuracy:.4f}",
             "at epoch": "—" if row.best_epoch is None else str(row.best_epoch),
-            "Test accuracy": "not recorded" if row.test_accuracy is None else f"{row.test_accuracy:.4f}",
+            "Final val accuracy": "—" if row.final_val_accuracy is None else f"{row.final_val_accuracy:.4f}",
+            "Test accuracy": _test_text(row),
             "Epochs": epochs + ("" if row.status == "complete" else f" ({row.status})"),
             "Total time": _duration(row.total_seconds), "Device": row.device,
             "Validated on": "test set" if row.validation_on_test else "held-out split",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dsconv import arena, replay
+from dsconv import arena, comparison, replay
 from dsconv.arena import SLOTS, ArenaError, ArenaLimits, LaunchSettings
 from dsconv.data import SOURCES
 from dsconv.figures_training import replay_figure
@@ -115,7 +115,10 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
     st.subheader("Summary")
     st.table(replay.table_rows(rows), hide_index=True)
     st.caption("Multiply-adds: one per weight per output position, forward pass, per image (FLOPs are twice that). "
-               "Best val accuracy is the highest over the finished epochs; total time adds the epochs' seconds.")
+               "Best val accuracy is the highest over the finished epochs, final val accuracy the last one's; a run "
+               "that validated on the test set has no other test accuracy than its final val accuracy. Total time "
+               "adds the epochs' seconds.")
+    what_the_runs_say(selected, archs, series)
     for run in selected:
         if run.record.validation_on_test:
             st.warning(f"**{run.label}** validated on the test set, as the tutorial did: its 'best validation "
@@ -129,13 +132,35 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
             recipe = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in record.recipe.items() if v is not None)
             size = record.data.get("train_size")
             images = f"{size:,} training images" if isinstance(size, int) else "training size not recorded"
-            st.markdown(f"**{record.title}** ({record.kind}, {record.created[:10]}, {record.data.get('source', '?')}, "
+            st.markdown(f"**{record.title}** ({replay.record_date(record)}, {record.data.get('source', '?')}, "
                         f"{images}). Recipe: {recipe}.")
             if record.source:
                 st.caption(f"Source: {record.source.get('title', '')} ({record.source.get('site', '')}, "
                            f"{record.source.get('year', '')}).")
             if record.notes:
                 st.caption(record.notes)
+
+
+def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series: list) -> None:
+    """Each run's models against its standard model: overfitting, accuracy and time, from its own numbers."""
+    lines = []
+    for run in selected:
+        for other in [arch for arch in archs if arch != "standard"]:
+            found = comparison.compare(run, other)
+            if found is None or "standard" not in archs:
+                continue
+            lines += [text for text in (comparison.overfitting_sentence(found), comparison.accuracy_sentence(found),
+                                        comparison.behind_sentence(found), comparison.time_sentence(found)) if text]
+    if not lines:
+        return
+    st.subheader("What these runs say")
+    st.markdown("\n".join(f"- {line}" for line in lines))
+    negative = comparison.negative_first_gap(series)
+    if negative:
+        st.caption(comparison.NEGATIVE_GAP_NOTE.format(labels=", ".join(negative)))
+    counts = comparison.seeds_per_model(selected)
+    if any(count < comparison.SEEDS_FOR_A_SPREAD for count in counts.values()):
+        st.info(comparison.SEED_NOTE, icon="🎲")
 
 
 # --- Launch -----------------------------------------------------------------------------------------------
@@ -230,7 +255,7 @@ share_link(PARAMS)
 replay_section(selected_runs, shown_archs)
 launch_section(LIMITS)
 st.subheader("Why it matters")
-st.markdown("Parameters and multiply-adds are arithmetic; accuracy and time have to be measured. Look at the gap "
-            "panel: a model that fits its training images much better than unseen ones is overfitting, and with "
-            "6.8x fewer weights the separable model has less room to memorise. Look at the seconds too: 8x fewer "
-            "multiply-adds never means 8x faster, because depthwise layers wait on memory, not arithmetic.")
+st.markdown("Parameters and multiply-adds are arithmetic; accuracy, overfitting and time have to be measured, and "
+            "one run is one sample of them. Look at the gap panel: a model that fits its training images much "
+            "better than unseen ones is overfitting. Look at the seconds too, beside the multiply-adds: what the "
+            "saving in arithmetic is worth in time depends on the device (the Speed lab measures why).")

@@ -159,3 +159,24 @@ def test_pretrained_catalogue_puts_the_tutorial_standard_model_first(monkeypatch
     ]
     monkeypatch.setattr("dsconv.pretrained.available_pretrained", lambda: [])
     assert pretrained_catalogue() == []
+
+
+def test_pretrained_notes_say_which_accuracy_of_which_run():
+    """The Filters page and the arena quote different numbers: each note names its number and its run."""
+    import json
+
+    from dsconv.features import pretrained_facts
+    from dsconv.pretrained import RUNS_DIR
+
+    for recipe, stem in (("tutorial", "tutorial_recipe"), ("better", "better_recipe")):
+        data = json.loads((RUNS_DIR / f"{stem}.json").read_text())
+        for part in data["architectures"]:
+            _, note = pretrained_facts(f"{recipe}_{part['name']}")
+            assert "our run, measured " + data["created"][:10] in note
+            if data["data"]["validation_on_test"]:
+                assert note.startswith(f"final validation accuracy {part['epochs'][-1]['val_accuracy']:.3f} after "
+                                       f"{len(part['epochs'])} epochs, on the test set")
+            else:
+                assert note.startswith(f"test accuracy {part['test_accuracy']:.3f}, measured once")
+                best = max(e["val_accuracy"] for e in part["epochs"])
+                assert f"best validation accuracy {best:.3f}" in note

@@ -10,23 +10,7 @@ import pytest
 from dsconv import replay
 from dsconv.figures_training import live_figure, replay_figure
 from dsconv.runs import MAX_RUN_BYTES, RunFileError
-
-
-def arch(name, epochs, *, status="complete", test_accuracy=None, params=1000, macs=50_000):
-    return {"name": name, "model": {"conv_kind": name, "width_multiplier": 1.0}, "params": params,
-            "multiply_adds": macs, "status": status, "test_accuracy": test_accuracy, "test_loss": None,
-            "weights": None, "steps_per_epoch": 10,
-            "epochs": [{"epoch": i + 1, "loss": loss, "accuracy": acc, "val_loss": vloss, "val_accuracy": vacc,
-                        "seconds": sec} for i, (loss, acc, vloss, vacc, sec) in enumerate(epochs)]}
-
-
-def record_dict(archs, *, kind="measured", status="complete", validation_on_test=False, epochs=3, title="A run"):
-    return {"schema": "dsconv-run", "schema_version": 1, "title": title, "kind": kind,
-            "created": "2026-01-01T00:00:00+00:00",
-            "data": {"source": "synthetic", "train_size": 900, "val_size": 100, "test_size": 200,
-                     "validation_on_test": validation_on_test},
-            "recipe": {"epochs": epochs, "batch_size": 32}, "device": {"description": "Test CPU, 2 cores"},
-            "versions": {}, "architectures": archs, "status": status}
+from run_records import arch, record_dict
 
 
 STANDARD = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, 0.60, 9.5), (0.6, 0.85, 1.2, 0.60, 9.0)]

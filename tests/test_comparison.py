@@ -1,0 +1,101 @@
+"""dsconv.comparison: the arena's sentences about overfitting, accuracy and time, one record per outcome.
+
+Each record below is built so that one outcome holds; the expected figures are worked out by hand here.
+"""
+
+from __future__ import annotations
+
+from dsconv import comparison, replay
+from dsconv.runs import run_from_dict
+from run_records import arch, record_dict
+
+# (loss, accuracy, val_loss, val_accuracy, seconds) per epoch. Standard: gap 0.10 at its best epoch 2, 0.20 at 3.
+STANDARD = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, 0.60, 10.0), (0.6, 0.80, 1.2, 0.60, 10.0)]
+
+
+def loaded(separable_epochs, *, standard_epochs=STANDARD, standard_test=0.58, separable_test=0.57,
+           validation_on_test=False, recipe=None, seed=0, title="A run", macs=(80_000, 10_000)):
+    record = run_from_dict(record_dict(
+        [arch("standard", standard_epochs, test_accuracy=standard_test, params=8000, macs=macs[0]),
+         arch("separable", separable_epochs, test_accuracy=separable_test, params=1000, macs=macs[1])],
+        validation_on_test=validation_on_test, recipe=recipe, seed=seed, title=title))
+    return replay.LoadedRun(title, title, "bundled", record)
+
+
+def test_less_overfitting_is_said_with_both_gaps():
+    # Separable: last-epoch gap 0.70 - 0.62 = 0.08 against 0.20: 12 points smaller; best epoch 3, gap 0.08.
+    run = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, 0.58, 5.0), (1.0, 0.70, 1.1, 0.62, 5.0)])
+    sentence = comparison.overfitting_sentence(comparison.compare(run))
+    assert "**overfits less** than the standard model (its gap is 12.0 points smaller)" in sentence
+    assert "training accuracy is 0.08 above its validation accuracy, the standard model's 0.20 above" in sentence
+    assert "best validation epoch (3 and 2) the gaps were 0.08 and 0.10" in sentence
+
+
+def test_about_the_same_overfitting_within_two_points():
+    run = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, 0.50, 5.0), (1.0, 0.79, 1.1, 0.60, 5.0)])
+    sentence = comparison.overfitting_sentence(comparison.compare(run))  # gap 0.19 against 0.20
+    assert "overfits **about as much**" in sentence and "differ by 1.0 points" in sentence
+
+
+def test_more_overfitting():
+    run = loaded([(1.6, 0.50, 1.5, 0.44, 5.0), (1.2, 0.70, 1.2, 0.55, 5.0), (1.0, 0.90, 1.1, 0.59, 5.0)])
+    sentence = comparison.overfitting_sentence(comparison.compare(run))  # gap 0.31 against 0.20
+    assert "**overfits more** than the standard model (its gap is 11.0 points larger)" in sentence
+
+
+def test_lower_accuracy_names_best_validation_and_test_and_says_why_is_not_known():
+    run = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.55, 1.2, 0.52, 5.0), (1.0, 0.60, 1.1, 0.55, 5.0)],
+                 separable_test=0.50, recipe={"depthwise_init": "per_channel", "input_scaling": "unit"})
+    c = comparison.compare(run)
+    sentence = comparison.accuracy_sentence(c)
+    assert "Best validation accuracy: 0.550 for the separable model against 0.600" in sentence
+    assert "5.0 points **lower**" in sentence
+    assert "Test accuracy, measured once after the last epoch: 0.500 against 0.580, 8.0 points lower" in sentence
+    behind = comparison.behind_sentence(c)
+    assert "is **not known**" in behind and "8.0x fewer parameters" in behind and "'per_channel'" in behind
+
+
+def test_about_the_same_and_higher_accuracy_give_no_why():
+    same = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, 0.59, 5.0)])
+    c = comparison.compare(same)
+    assert "**about the same** (within 2 points)" in comparison.accuracy_sentence(c)
+    assert comparison.behind_sentence(c) is None
+    higher = comparison.compare(loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.66, 1.2, 0.65, 5.0)]))
+    assert "5.0 points **higher**" in comparison.accuracy_sentence(higher)
+    assert comparison.behind_sentence(higher) is None
+
+
+def test_validation_on_the_test_set_is_named_and_no_second_test_figure_is_given():
+    run = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, 0.59, 5.0)], validation_on_test=True)
+    sentence = comparison.accuracy_sentence(comparison.compare(run))
+    assert sentence.startswith("Best test-set accuracy read every epoch (the run validated on the test set)")
+    assert "measured once" not in sentence
+
+
+def test_time_against_work():
+    # 8x fewer multiply-adds, 10 s against 5 s per epoch: 2x less time, far less than the saving.
+    slow = loaded([(1.6, 0.40, 1.5, 0.44, 5.0)])
+    assert comparison.time_sentence(comparison.compare(slow)) == (
+        "Time: the separable model does 8.00x fewer multiply-adds per image and took 2.00x less time per epoch "
+        "(5.0 s against 10.0 s): far less than the saving in arithmetic.")
+    fair = loaded([(1.6, 0.40, 1.5, 0.44, 1.25)])
+    assert comparison.time_sentence(comparison.compare(fair)).endswith("about the saving in arithmetic.")
+    fast = loaded([(1.6, 0.40, 1.5, 0.44, 0.5)])
+    assert comparison.time_sentence(comparison.compare(fast)).endswith("more than the saving in arithmetic.")
+    slower = loaded([(1.6, 0.40, 1.5, 0.44, 20.0)])
+    assert "took 2.00x more time per epoch" in comparison.time_sentence(comparison.compare(slower))
+
+
+def test_a_run_without_both_models_is_not_compared():
+    record = run_from_dict(record_dict([arch("standard", STANDARD)]))
+    assert comparison.compare(replay.LoadedRun("x", "x", "bundled", record)) is None
+
+
+def test_negative_first_epoch_gap_and_seed_counts():
+    run = loaded([(1.6, 0.40, 1.5, 0.44, 5.0)])  # both: validation above training at epoch 1
+    assert comparison.negative_first_gap(replay.all_series([run])) == ["standard · A run", "separable · A run"]
+    positive = loaded([(1.6, 0.50, 1.5, 0.44, 5.0)], standard_epochs=[(1.5, 0.50, 1.4, 0.45, 10.0)])
+    assert comparison.negative_first_gap(replay.all_series([positive])) == []
+    runs = [loaded([(1.6, 0.4, 1.5, 0.44, 5.0)], seed=seed) for seed in (1, 2, 3)]
+    assert comparison.seeds_per_model(runs) == {("A run", "standard"): 3, ("A run", "separable"): 3}
+    assert comparison.seeds_per_model(runs[:1]) == {("A run", "standard"): 1, ("A run", "separable"): 1}
