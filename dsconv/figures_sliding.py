@@ -105,6 +105,7 @@ def steps_done(timeline: Timeline, frame) -> int:
 def _title(timeline: Timeline, frame, details) -> str:
     layer = timeline.layer
     stage = layer.stages[frame.stage]
+    notes = layer.notes[frame.stage] if frame.stage < len(layer.notes) else ()
     where = f"output row {frame.row + 1}, column {frame.col + 1}"
     if stage.name == "depthwise":
         what = "each channel has its own kernel, which reads that channel only"
@@ -113,13 +114,21 @@ def _title(timeline: Timeline, frame, details) -> str:
     else:
         reads = stage.reads[frame.watched[0]]
         what = f"filter {frame.watched[0] + 1} reads {len(reads)} channel{'s' if len(reads) > 1 else ''}"
+    if notes and len(frame.watched) == 1:
+        what += f" ({notes[frame.watched[0]]})"
     header = (f"<b>Step {steps_done(timeline, frame)} of {timeline.total_positions}</b> · {stage.name} "
               f"at {where}: {what}")
     labels = output_labels(layer, frame.stage)
-    sums = " · ".join(f"{d['products'].size} products, sum <b>{format_value(d['sum'])}</b> → {labels[d['output_channel']]}"
-                      for d in details)
-    count = (f"Multiply-adds so far: <b>{frame.multiply_adds:,}</b> ({layer.config.mode}) · "
-             f"a standard convolution of the same shape, at the same point: <b>{frame.standard_multiply_adds:,}</b>")
+    sums = " · ".join(f"{d['products'].size} products, sum <b>{format_value(d['sum'])}</b>, + bias → "
+                      f"{labels[d['output_channel']]}" for d in details)
+    outputs = stage.output.shape[2]
+    sizes = {f.size for f in stage.filters}
+    unit = "kernels" if stage.name == "depthwise" else "outputs" if stage.name == "pointwise" else "filters"
+    each = f"{outputs} {unit} × {sizes.pop()}" if len(sizes) == 1 else f"{outputs} {unit}"
+    earlier = " after the depthwise step" if frame.stage > 0 else ""
+    count = (f"Multiply-adds so far, all {unit} counted ({each} at each position{earlier}): "
+             f"<b>{frame.multiply_adds:,}</b> · a standard convolution of the same shape, at the same point: "
+             f"<b>{frame.standard_multiply_adds:,}</b>")
     return f"{header}<br>{sums}<br>{count}"
 
 

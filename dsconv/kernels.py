@@ -107,6 +107,49 @@ def channel_mixes(channels: int) -> list[np.ndarray]:
     return mixes
 
 
+def mix_names(channel_names: list[str]) -> list[str]:
+    """The names of channel_mixes for these channels, in the same order: (R + G + B) / 3, (R − G), (G − B), R, G, B."""
+    if len(channel_names) == 1:
+        return [channel_names[0]]
+    average = f"({' + '.join(channel_names)}) / {len(channel_names)}"
+    differences = [f"({a} − {b})" for a, b in zip(channel_names, channel_names[1:])]
+    return [average] + differences + list(channel_names)
+
+
+def _turned(label: str, quarter_turns: int) -> str:
+    turns = quarter_turns % 4
+    return label if turns == 0 else f"{label}, turned {90 * turns}°"
+
+
+def filter_descriptions(preset: str, channel_names: list[str], count: int) -> list[str]:
+    """What each filter of preset_filters is, in words: its pattern (and turn) times its colour mix.
+
+    Filter n is the pattern turned n // M quarter turns, times the weights of mix n % M (M mixes), e.g.
+    "Sobel edge × (R + G + B) / 3": each channel's slice is the Sobel pattern times 1/3.
+    """
+    if preset == "random":
+        return ["random weights, drawn one by one from the seed"] * count
+    pattern = PRESET_LABELS[preset].split(" (")[0]
+    names = mix_names(channel_names)
+    return [f"{_turned(pattern, n // len(names))} × {names[n % len(names)]}" for n in range(count)]
+
+
+def pointwise_descriptions(preset: str, channel_names: list[str], count: int) -> list[str]:
+    """What each filter of pointwise_filters mixes: the colour mixes, with the sign flipped on each repeat."""
+    if preset == "random":
+        return ["random weights, drawn one by one from the seed"] * count
+    names = mix_names(channel_names)
+    return [("−" + names[n % len(names)] if (n // len(names)) % 2 else names[n % len(names)]) for n in range(count)]
+
+
+def depthwise_descriptions(preset: str, depth_multiplier: int) -> list[str]:
+    """What kernel copy j of depthwise_filters is: the pattern turned j quarter turns, the same in every channel."""
+    if preset == "random":
+        return ["random weights, drawn one by one from the seed"] * depth_multiplier
+    pattern = PRESET_LABELS[preset].split(" (")[0]
+    return [_turned(pattern, copy) for copy in range(depth_multiplier)]
+
+
 def preset_filters(preset: str, size: int, channels: int, count: int, seed: int = 0) -> np.ndarray:
     """`count` filters of shape size x size x channels, stacked as (size, size, channels, count) like Keras.
 

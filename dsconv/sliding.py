@@ -14,7 +14,7 @@ No TensorFlow here: the tests compare these outputs with tf.nn convolutions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from dsconv import kernels
 from dsconv.arithmetic import LayerConfigError, LayerCost, layer_cost, standard_counterpart
 
 MODES = ("standard", "depthwise", "pointwise", "separable", "grouped")
+CHANNEL_NAMES = ("R", "G", "B")
 MODE_LABELS = {
     "standard": "Standard convolution",
     "depthwise": "Depthwise convolution",
@@ -161,6 +162,7 @@ class Layer:
     stages: tuple[Stage, ...]
     cost: LayerCost  # dsconv.arithmetic's count for the same layer
     standard_cost: LayerCost  # a standard convolution of the same shape
+    notes: tuple[tuple[str, ...], ...] = ()  # per stage, what each output channel's weights are (from a preset)
 
     @property
     def output(self) -> np.ndarray:
@@ -211,8 +213,58 @@ def run_layer(image: np.ndarray, config: SlidingConfig, weights: dict[str, np.nd
     return Layer(config, image, stages, cost, standard)
 
 
+def channel_names(channels: int) -> list[str]:
+    """R, G, B for an RGB picture; ch 1, ch 2, ... otherwise."""
+    return list(CHANNEL_NAMES) if channels == 3 else [f"ch {c + 1}" for c in range(channels)]
+
+
+def hidden_names(channels: int, depth_multiplier: int) -> list[str]:
+    """Names of a depthwise step's outputs: the channel each comes from (and its kernel copy when m > 1)."""
+    names = channel_names(channels)
+    return [name if depth_multiplier == 1 else f"{name}{copy + 1}" for name in names for copy in range(depth_multiplier)]
+
+
+def weight_notes(config: SlidingConfig, channels: int, preset: str) -> tuple[tuple[str, ...], ...]:
+    """Per stage, what each output channel's preset weights are: pattern, turn and channel mix (dsconv.kernels)."""
+    names = channel_names(channels)
+    if config.mode == "standard":
+        return (tuple(kernels.filter_descriptions(preset, names, config.out_channels)),)
+    if config.mode == "grouped":
+        per_in, per_out = channels // config.groups, config.out_channels // config.groups
+        return (tuple(note for g in range(config.groups)
+                      for note in kernels.filter_descriptions(preset, names[g * per_in:(g + 1) * per_in], per_out)),)
+    if config.mode == "pointwise":
+        return (tuple(kernels.pointwise_descriptions(preset, names, config.out_channels)),)
+    copies = kernels.depthwise_descriptions(preset, config.depth_multiplier)
+    depthwise = tuple(f"{copies[j]} on {name} alone" for name in names for j in range(config.depth_multiplier))
+    if config.mode == "depthwise":
+        return (depthwise,)
+    hidden = hidden_names(channels, config.depth_multiplier)
+    return depthwise, tuple(kernels.pointwise_descriptions(preset, hidden, config.out_channels))
+
+
 def build_layer(image: np.ndarray, config: SlidingConfig, preset: str = "box_blur", seed: int = 0) -> Layer:
     """Check the configuration, make the preset's weights and run the layer on the image."""
     height, width, channels = np.shape(image)
     config.cost(height, width, channels)  # a sentence about the layer before any weights are made
-    return run_layer(image, config, layer_weights(config, channels, preset, seed))
+    layer = run_layer(image, config, layer_weights(config, channels, preset, seed))
+    return replace(layer, notes=weight_notes(config, channels, preset))
+
+
+def standard_twins(layer: Layer, preset: str, seed: int = 0) -> tuple[int, ...]:
+    """Outputs of a separable layer equal to the same-numbered filter of a standard convolution with the preset.
+
+    Output n of depthwise + pointwise is sum_c P[c, n] (D_c * x_c) = (D P[., n]) * x: a standard filter whose
+    kernel factors into a depthwise kernel times a channel mix. With a preset, standard filter n is the pattern
+    times mix n, so the two agree wherever the pointwise mix and the depthwise copy line up. Found by computing.
+    """
+    if layer.config.mode != "separable":
+        return ()
+    config = layer.config
+    height, width, channels = layer.image.shape
+    count = layer.output.shape[2]
+    kernel = kernels.preset_filters(preset, config.kernel_size, channels, count, seed)
+    standard = grouped_stage(layer.image, kernel, 1, config.strides, config.dilation_rate, config.padding).output
+    if standard.shape != layer.output.shape:
+        return ()
+    return tuple(n for n in range(count) if np.allclose(standard[..., n], layer.output[..., n], atol=1e-9))

@@ -7,12 +7,12 @@ import streamlit as st
 
 from dsconv.arithmetic import LayerConfigError, mobilenet_ratio
 from dsconv.figures_cost import shape_text
-from dsconv.figures_sliding import sliding_figure
+from dsconv.figures_sliding import output_labels, sliding_figure
 from dsconv.figures_volume import MAX_VOLUME_FRAMES, volume_figure
 from dsconv.images import ImageError, load_image
 from dsconv.kernels import PRESET_LABELS, PRESETS
 from dsconv.samples import SAMPLE_LABELS, SAMPLES, sample_image, shrink_to_square
-from dsconv.sliding import MODE_LABELS, MODES, SlidingConfig, build_layer
+from dsconv.sliding import MODE_LABELS, MODES, SlidingConfig, build_layer, standard_twins
 from dsconv.sliding_frames import build_timeline
 from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
                               show_error, show_warnings, write_to_url)
@@ -152,10 +152,10 @@ def numbers_section(timeline, config: SlidingConfig) -> None:
     if config.mode != "standard":
         rows.append({"Layer": "Standard convolution, same shapes", "Weights (+ bias)": f"{standard.params:,}",
                      "Multiply-adds": f"{standard.multiply_adds:,}", "Output shape": shape_text(standard.output_shape)})
-    if len(cost.stages) > 1:
-        for stage in cost.stages:
-            rows.insert(1, {"Layer": f"  of which the {stage.name} step", "Weights (+ bias)": f"{stage.params:,}",
-                            "Multiply-adds": f"{stage.multiply_adds:,}", "Output shape": shape_text(stage.output_shape)})
+    if len(cost.stages) > 1:  # the steps in the order they run, right under their layer
+        rows[1:1] = [{"Layer": f"  of which step {number}, {stage.name}", "Weights (+ bias)": f"{stage.params:,}",
+                      "Multiply-adds": f"{stage.multiply_adds:,}", "Output shape": shape_text(stage.output_shape)}
+                     for number, stage in enumerate(cost.stages, 1)]
     st.table(rows)
     ratio = standard.multiply_adds / cost.multiply_adds
     if config.mode == "standard":
@@ -173,8 +173,33 @@ def numbers_section(timeline, config: SlidingConfig) -> None:
                     f"here it is {cost.multiply_adds / standard.multiply_adds:.3f} (the depth multiplier is "
                     f"{config.depth_multiplier}).")
     st.caption("One multiply-add per weight per output position, padding zeros included (FLOPs = 2 x multiply-adds). "
-               "The animation leaves out the bias: it adds one number after the sum and costs no multiply-add. "
-               "Weights include the bias, as Keras counts them (SeparableConv2D has no depthwise bias).")
+               "Each output adds its bias after the sum ('+ bias' in the step line): one addition, no multiply-add. "
+               "The biases on this page are 0, so the maps show the sums. Weights include the bias, as Keras counts "
+               "them (SeparableConv2D has no depthwise bias).")
+
+
+def weights_section(timeline, preset: str, seed: int) -> None:
+    """What each filter's weights are (pattern, turn, channel mix), and which separable outputs equal a standard filter."""
+    layer = timeline.layer
+    names = {0: [label for label in output_labels(layer, 0)]}
+    if len(layer.stages) > 1:
+        names[1] = output_labels(layer, 1)
+    lines = [f"{names[index][o]}: {note}" for index, notes in enumerate(layer.notes) for o, note in enumerate(notes)]
+    if not lines:
+        return
+    with st.expander("What each filter's weights are", expanded=False):
+        st.markdown("A preset filter is a k x k pattern times a channel mix: × (R + G + B) / 3 puts the pattern "
+                    "divided by 3 in each channel's slice, × (R − G) puts it in R and its negative in G. Filters "
+                    "beyond the six mixes turn the pattern by 90°.")
+        st.markdown("\n".join(f"- {line}" for line in lines))
+    twins = standard_twins(layer, preset, seed)
+    if twins:
+        which = ", ".join(str(n + 1) for n in twins)
+        st.markdown(f"**Separable output{'s' if len(twins) > 1 else ''} {which} "
+                    f"{'equal' if len(twins) > 1 else 'equals'} standard filter{'s' if len(twins) > 1 else ''} "
+                    f"{which}** with the same preset (pick *Standard convolution* to compare): the depthwise kernel "
+                    "times the pointwise mix, W[i, j, c] = D[i, j, c] × P[c], is the standard kernel. A standard kernel "
+                    "that does not factor this way has no separable twin.")
 
 
 def main() -> None:
@@ -224,6 +249,7 @@ def main() -> None:
     st.caption(f"Drag to turn the boxes. This view has its own play button and at most {MAX_VOLUME_FRAMES} "
                "frames, so it jumps several steps at a time.")
 
+    weights_section(timeline, preset, seed)
     numbers_section(timeline, config)
     st.subheader("Why it matters")
     st.markdown(

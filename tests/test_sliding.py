@@ -242,7 +242,54 @@ def test_figures_are_valid_plotly_and_every_frame_has_the_same_shapes(mode):
     assert len(spec["frames"]) == timeline.total_positions == len(spec["layout"]["sliders"][0]["steps"])
     header = spec["frames"][-1]["data"][-1]["text"]
     assert header[0].startswith(f"<b>Step {timeline.total_positions} of {timeline.total_positions}</b>")
-    assert f"Multiply-adds so far: <b>{timeline.layer.cost.multiply_adds:,}</b>" in header[2]
+    assert header[2].startswith("Multiply-adds so far, all ")
+    assert f"at each position{' after the depthwise step' if mode == 'separable' else ''}): " \
+           f"<b>{timeline.layer.cost.multiply_adds:,}</b>" in header[2]
+
+
+def test_the_step_line_says_every_filter_is_counted_and_where_the_bias_goes():
+    from dsconv.figures_sliding import sliding_figure_spec
+
+    # 8 x 8 x 3, k = 3, 4 standard filters (the page's default): 27 products per filter, 4 x 27 = 108 per position.
+    timeline = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(), "sobel"))
+    header = sliding_figure_spec(timeline)["frames"][0]["data"][-1]["text"]
+    assert "filter 1 reads 3 channels (Sobel edge × (R + G + B) / 3)" in header[0]
+    assert header[1].startswith("27 products, sum ") and header[1].endswith(", + bias → Filter 1")
+    assert header[2].startswith("Multiply-adds so far, all filters counted (4 filters × 27 at each position): "
+                                "<b>108</b>")
+
+
+def test_preset_filters_are_described_by_pattern_and_channel_mix():
+    layer = build_layer(sample_image("shape", 8), SlidingConfig(out_channels=8), "sobel")
+    notes = layer.notes[0]
+    assert notes[:2] == ("Sobel edge × (R + G + B) / 3", "Sobel edge × (R − G)")
+    assert notes[6] == "Sobel edge, turned 90° × (R + G + B) / 3"  # after the six mixes the pattern turns
+    # The weights are what the words say: filter 1's red slice is the Sobel pattern / 3 (the ±0.33 and ±0.67).
+    sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]) / 3
+    np.testing.assert_allclose(layer.stages[0].filters[0][:, :, 0], sobel)
+    np.testing.assert_allclose(layer.stages[0].filters[1][:, :, 1], -3 * sobel)  # (R − G): minus the pattern in G
+    separable = build_layer(sample_image("shape", 8), SlidingConfig(mode="separable"), "sobel")
+    assert separable.notes == (("Sobel edge on R alone", "Sobel edge on G alone", "Sobel edge on B alone"),
+                               ("(R + G + B) / 3", "(R − G)", "(G − B)", "R"))
+    grouped = build_layer(sample_image("shape", 8), SlidingConfig(mode="grouped", groups=3, out_channels=3), "sobel")
+    assert grouped.notes == (("Sobel edge × R", "Sobel edge × G", "Sobel edge × B"),)
+
+
+def test_separable_outputs_equal_the_standard_filters_they_factor_into():
+    from conv_reference import conv2d
+
+    from dsconv.kernels import preset_filters
+    from dsconv.sliding import standard_twins
+
+    image = sample_image("shape", 8).astype(np.float64)
+    layer = build_layer(image, SlidingConfig(mode="separable"), "sobel")
+    assert standard_twins(layer, "sobel") == (0, 1, 2, 3)
+    standard, _ = conv2d(image, preset_filters("sobel", 3, 3, 4), None)  # the brute-force reference
+    np.testing.assert_allclose(layer.output, standard, atol=1e-9)
+    # Two kernel copies per channel: the mixes read turned copies, so no output is a standard filter.
+    doubled = build_layer(image, SlidingConfig(mode="separable", depth_multiplier=2), "sobel")
+    assert standard_twins(doubled, "sobel") == ()
+    assert standard_twins(build_layer(image, SlidingConfig(), "sobel"), "sobel") == ()  # not separable
 
 
 def test_the_benchmark_case_stays_under_five_megabytes():

@@ -145,3 +145,21 @@ def test_page_imports_no_tensorflow():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_separable_numbers_list_the_steps_in_order_and_name_the_standard_twins(app):
+    app.radio(key="sl_mode").set_value("separable").run()
+    assert not app.exception
+    layers = list(app.table[0].value["Layer"])
+    assert [layer.strip() for layer in layers[1:3]] == ["of which step 1, depthwise", "of which step 2, pointwise"]
+    text = page_text(app)
+    # Sobel on each channel, then the four mixes: outputs 1-4 are the standard Sobel filters 1-4.
+    assert "**Separable outputs 1, 2, 3, 4 equal standard filters 1, 2, 3, 4**" in text
+    assert "Output 1: (R + G + B) / 3" in text and "from R: Sobel edge on R alone" in text
+
+
+def test_standard_filters_name_their_channel_mix_and_the_bias(app):
+    text = page_text(app)
+    assert "Filter 1: Sobel edge × (R + G + B) / 3" in text
+    assert "Each output adds its bias after the sum" in text
+    assert "equal standard filter" not in text
