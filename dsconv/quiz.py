@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from dsconv.arithmetic import KIND_LABELS, LayerCost, layer_cost
-from dsconv.quiz_answers import (SEPARABLE_KINDS, Answer, Misconception, answers_match, latex_number, macs_formula,
-                                 params_formula, shape_formula, traps)
+from dsconv.quiz_answers import (SEPARABLE_KINDS, Answer, Misconception, answer_distance, answers_match, latex_number,
+                                 macs_formula, params_formula, shape_formula, traps)
 
 TOPICS = ("params", "shape", "multiply_adds", "cheaper", "times_fewer", "bias_place")
 TOPIC_LABELS = {
@@ -34,6 +34,7 @@ class QuizSettings:
     sizes: tuple[int, ...] = (6, 7, 8, 9, 10, 12)  # input height = width, small enough to work by hand
     mac_sizes: tuple[int, ...] = (5, 6, 7, 8)  # smaller inputs where the student multiplies out positions
     in_channels: tuple[int, ...] = (1, 2, 3, 4, 8)  # grey, RGB and a few feature maps
+    depthwise_in_channels: tuple[int, ...] = (2, 3, 4, 8)  # with one channel a depthwise layer is trivial
     out_channels: tuple[int, ...] = (4, 8, 16, 32)  # filter counts of a small network's early layers
     kernel_sizes: tuple[int, ...] = (3, 5)  # MobileNet's 3x3 and Xception-style 5x5
     strides: tuple[int, ...] = (1, 1, 2)  # stride 2 one time in three, as in downsampling layers
@@ -100,10 +101,10 @@ class Question:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The result of checking one answer: right or wrong, and which known mistakes give that wrong answer."""
+    """The result of checking one answer: right or wrong, and the known mistake that best explains a wrong one."""
 
     correct: bool
-    misconceptions: tuple[Misconception, ...] = ()
+    misconception: Misconception | None = None  # the closest known mistake, if any gives this answer
 
 
 def _count(spec: LayerSpec, metric: str) -> int:
@@ -128,9 +129,10 @@ _EXPLANATIONS = {
              "input side divided by the stride, rounded up.",
     "multiply_adds": "One multiply-add per weight per output position, so use the output's height and width. "
                      "FLOPs count the multiply and the add separately: twice this number.",
-    "cheaper": "Parameters ignore the stride and the input size; multiply-adds grow with the number of output "
-               "positions. A separable layer is cheaper than a standard layer with the same settings, not than "
-               "every layer.",
+    "cheaper": "The two layers differ in one thing only. Parameters ignore the stride and the input size; "
+               "multiply-adds grow with the number of output positions, and a bias adds but does not multiply. A "
+               "separable layer is a depthwise step plus a pointwise layer: cheaper than a standard layer with the "
+               "same settings, never cheaper than the pointwise layer alone.",
     "times_fewer": "Divide the standard count by the separable count. For multiply-adds the ratio is exactly "
                    "1 / (1/N + 1/k²); for parameters the biases make it slightly different.",
     "bias_place": "Keras's SeparableConv2D has one bias vector, after the pointwise step. DepthwiseConv2D followed "
@@ -158,8 +160,9 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
     elif topic == "cheaper":
         layer_a, layer_b = layers
         prompt = f"Both layers read an input of shape **{layer_a.input_text}**. Which one has fewer **{what}**?"
-        answer = "A" if _count(layer_a, metric) < _count(layer_b, metric) else "B"
-        extra["choices"] = (("A", f"Layer A: `{layer_a.code()}`"), ("B", f"Layer B: `{layer_b.code()}`"))
+        answer = _fewer(_count(layer_a, metric), _count(layer_b, metric))
+        extra["choices"] = (("A", f"Layer A: `{layer_a.code()}`"), ("B", f"Layer B: `{layer_b.code()}`"),
+                            ("same", f"Neither: they have the same number of {what}"))
         formula = tuple(rf"\text{{{name}: }}{_count_formula(layer, metric)}" for name, layer in zip("AB", layers))
     elif topic == "times_fewer":
         standard, other = layers
@@ -193,10 +196,17 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
                     explanation=_EXPLANATIONS[topic], **extra)
 
 
+def _fewer(count_a: int, count_b: int) -> str:
+    """The answer to "which has fewer": A, B, or same."""
+    return "A" if count_a < count_b else "B" if count_b < count_a else "same"
+
+
 def _pick(rng: random.Random, settings: QuizSettings, kind: str, sizes: Sequence[int] | None = None,
-          out_channels: Sequence[int] | None = None) -> LayerSpec:
-    """A random layer of one kind with small, hand-computable numbers."""
-    in_channels = rng.choice(settings.in_channels)
+          out_channels: Sequence[int] | None = None, several_channels: bool = False) -> LayerSpec:
+    """A random layer of one kind with small, hand-computable numbers (several channels for depthwise kinds, or
+    when the layer will be compared with one)."""
+    several = several_channels or kind in ("depthwise",) + SEPARABLE_KINDS
+    in_channels = rng.choice(settings.depthwise_in_channels if several else settings.in_channels)
     return LayerSpec(
         kind=kind, size=rng.choice(sizes or settings.sizes), in_channels=in_channels,
         out_channels=in_channels if kind == "depthwise" else rng.choice(out_channels or settings.out_channels),
@@ -215,25 +225,48 @@ def _random_question(rng: random.Random, settings: QuizSettings, topic: str, see
         layers = [_pick(rng, settings, rng.choice(("standard", "depthwise", "pointwise", "separable")),
                         settings.mac_sizes, settings.out_channels[:3])]
     elif topic == "cheaper":
-        base = _pick(rng, settings, "standard")
-        first = replace(base, out_channels=rng.choice((4, 8, 16)), kernel_size=rng.choice((1, 3)))
-        second = replace(base, kind=rng.choice(SEPARABLE_KINDS), out_channels=rng.choice((16, 32, 64)),
-                         kernel_size=rng.choice(settings.kernel_sizes), strides=rng.choice(settings.strides))
-        layers = [first, second] if rng.random() < 0.5 else [second, first]
+        layers = _cheaper_pair(rng, settings)
     elif topic == "times_fewer":
-        standard = _pick(rng, settings, "standard", out_channels=(8, 16, 32, 64))
+        standard = _pick(rng, settings, "standard", out_channels=(8, 16, 32, 64), several_channels=True)
         layers = [standard, replace(standard, kind=rng.choice(SEPARABLE_KINDS))]
     else:
         layers = [_pick(rng, settings, rng.choice(SEPARABLE_KINDS))]
     return build_question(topic, layers, metric, seed, index)
 
 
+CHEAPER_IDEAS = {  # each pair differs in one thing only, so that the idea, not the arithmetic, decides
+    "separable_vs_standard": "factoring a convolution into depthwise + pointwise saves work and weights",
+    "depthwise_vs_standard": "a depthwise layer skips the channel mixing a standard layer does",
+    "pointwise_vs_separable": "a separable layer is a pointwise layer plus a depthwise step, never cheaper than it",
+    "stride": "the stride changes the number of output positions, not the weights",
+    "separable_vs_two_layers": "the two-layer version has one more bias vector, which adds no multiply-adds",
+}
+
+
+def _cheaper_pair(rng: random.Random, settings: QuizSettings) -> list[LayerSpec]:
+    """Two layers on the same input that differ in one idea of CHEAPER_IDEAS, in a random order."""
+    idea = rng.choice(tuple(CHEAPER_IDEAS))
+    base = replace(_pick(rng, settings, "separable"), padding="same")  # several channels; "same": equal positions
+    if idea == "separable_vs_standard":
+        pair = [replace(base, kind="standard"), replace(base, kind=rng.choice(SEPARABLE_KINDS))]
+    elif idea == "depthwise_vs_standard":
+        pair = [replace(base, kind="standard", out_channels=base.in_channels),
+                replace(base, kind="depthwise", out_channels=base.in_channels)]
+    elif idea == "pointwise_vs_separable":
+        pair = [replace(base, kind="pointwise", kernel_size=1), base]
+    elif idea == "stride":
+        kind = rng.choice(("standard", "depthwise") + SEPARABLE_KINDS)
+        layer = replace(base, kind=kind, out_channels=base.in_channels if kind == "depthwise" else base.out_channels)
+        pair = [replace(layer, strides=1), replace(layer, strides=2)]
+    else:
+        pair = [replace(base, kind="separable"), replace(base, kind="depthwise_pointwise")]
+    return pair if rng.random() < 0.5 else pair[::-1]
+
+
 def _well_posed(question: Question) -> bool:
     """No 1x1 outputs, no tie, and a number question has at least one known mistake to diagnose."""
     if any(min(spec.cost().output_shape[:2]) < 2 for spec in question.layers):
         return False
-    if question.topic == "cheaper" and len({_count(spec, question.metric) for spec in question.layers}) < 2:
-        return False  # a tie has no right answer
     return question.answer_kind == "choice" or bool(traps(question))
 
 
@@ -264,10 +297,18 @@ def make_quiz(seed: int, topics: Sequence[str] = TOPICS,
 
 
 def check_answer(question: Question, response: Answer) -> Verdict:
-    """Right or wrong, and every known misconception whose computed answer equals a wrong response."""
+    """Right or wrong, and the one known misconception whose computed answer is closest to a wrong response.
+
+    Several mistakes can give the same wrong answer; the student hears one: the nearest value (ratios are
+    matched within a tolerance), and among equally near ones the first in MISCONCEPTIONS, which lists the
+    mistakes about separable layers before the general ones.
+    """
     if answers_match(question, response, question.answer):
         return Verdict(True)
-    return Verdict(False, tuple(m for m, wrong in traps(question) if answers_match(question, response, wrong)))
+    matches = [(answer_distance(question, response, wrong), order, misconception)
+               for order, (misconception, wrong) in enumerate(traps(question))
+               if answers_match(question, response, wrong)]
+    return Verdict(False, min(matches, key=lambda match: match[:2])[2] if matches else None)
 
 
 def answer_text(question: Question, value: Answer | None = None) -> str:

@@ -31,6 +31,11 @@ class Misconception:
     name: str
     explanation: str
     wrong_answer: Callable[[Question], Answer | None]
+    explain_for: Callable[[Question], str] | None = None  # the explanation with this question's layer, if it varies
+
+    def text(self, question: Question) -> str:
+        """What the student should know, for this question's layer."""
+        return self.explain_for(question) if self.explain_for else self.explanation
 
 
 # ---------------------------------------------------------------- worked formulas (LaTeX)
@@ -101,6 +106,26 @@ def _without_bias(q: Question) -> Answer | None:
     return None
 
 
+def _biases_text(spec: LayerSpec) -> str:
+    """Every bias vector of a layer with Keras's defaults, named by the step that adds it."""
+    c, n = spec.in_channels, spec.out_channels
+    return {
+        "standard": f"one bias per filter: N = {n}",
+        "pointwise": f"one bias per filter: N = {n}",
+        "depthwise": f"one bias per output channel, which here is one per input channel: C = {c}",
+        "separable": f"one bias per output channel after the pointwise step, N = {n}, and none after the depthwise "
+                     "step",
+        "depthwise_pointwise": f"both layers keep theirs: C = {c} after the depthwise step and N = {n} after the 1x1 "
+                               f"step, {c + n} in all",
+    }[spec.kind]
+
+
+def _bias_explanation(q: Question) -> str:
+    layers = q.layers if q.topic == "times_fewer" else q.layers[:1]
+    parts = [f"`{spec.code()}` has {_biases_text(spec)}" for spec in layers]
+    return "use_bias=True is the default, so biases count as parameters: " + "; ".join(parts) + "."
+
+
 def _pointwise_as_n_by_n(spec: LayerSpec, metric: str) -> int | None:
     """The count if each pointwise filter had N weights (the tutorial's (n, 1, 1, n)) instead of C."""
     if spec.kind not in ("pointwise",) + SEPARABLE_KINDS:
@@ -125,6 +150,10 @@ def _flops(q: Question) -> Answer | None:
 
 
 def _swap_two_step(q: Question, have: str, becomes: str) -> Answer | None:
+    if q.topic == "cheaper":  # SeparableConv2D beside DepthwiseConv2D + Conv2D: counting them alike says "same"
+        kinds = {spec.kind for spec in q.layers}
+        pair = kinds == {"separable", "depthwise_pointwise"} and q.metric == "params"
+        return "same" if pair and have == "depthwise_pointwise" else None
     spec = q.layers[-1]
     if spec.kind != have:
         return None
@@ -172,8 +201,8 @@ def _other_metric(q: Question) -> Answer | None:
     if q.topic != "cheaper":
         return None
     other = "multiply_adds" if q.metric == "params" else "params"
-    counts = [getattr(spec.cost(), other) for spec in q.layers]
-    return None if counts[0] == counts[1] else ("A" if counts[0] < counts[1] else "B")
+    count_a, count_b = (getattr(spec.cost(), other) for spec in q.layers)
+    return "A" if count_a < count_b else "B" if count_b < count_a else "same"
 
 
 def _separable_always_wins(q: Question) -> Answer | None:
@@ -183,15 +212,10 @@ def _separable_always_wins(q: Question) -> Answer | None:
     return separable[0] if len(separable) == 1 else None
 
 
-MISCONCEPTIONS = (
-    Misconception("forgot_bias", "Forgetting the bias",
-                  "Every output channel also has one bias (use_bias=True is the default): add one number per output "
-                  "channel to the weights.", _without_bias),
+MISCONCEPTIONS = (  # mistakes about separable layers first: check_answer names the first of equal matches
     Misconception("pointwise_n_by_n", "Counting the pointwise kernel as 1 × 1 × N",
                   "A pointwise filter is 1 × 1 × C: it mixes the C input channels, so N filters hold C·N weights, "
                   "not N·N (the tutorial's (n, 1, 1, n) slip).", _pointwise_wrong),
-    Misconception("flops_not_macs", "Giving FLOPs instead of multiply-adds",
-                  "FLOPs count the multiply and the add separately, so they are twice the multiply-adds.", _flops),
     Misconception("separable_depthwise_bias", "Giving SeparableConv2D's depthwise step a bias",
                   "Keras's SeparableConv2D has a single bias vector, after the pointwise step (283, not 286, in "
                   "the tutorial's first layer).", lambda q: _swap_two_step(q, "separable", "depthwise_pointwise")),
@@ -199,6 +223,15 @@ MISCONCEPTIONS = (
                   "DepthwiseConv2D keeps its own bias by default, so the two-layer version has C more parameters "
                   "(286, not 283, in the tutorial's first layer).",
                   lambda q: _swap_two_step(q, "depthwise_pointwise", "separable")),
+    Misconception("separable_always_cheaper", "Assuming a separable layer is always cheaper",
+                  "A separable layer is a depthwise step plus a pointwise (1 × 1) layer: it beats a standard layer "
+                  "with the same settings, but never the pointwise layer alone.", _separable_always_wins),
+    Misconception("forgot_bias", "Forgetting the bias",
+                  "Every output channel also has one bias (use_bias=True is the default): add one number per output "
+                  "channel to the weights.", _without_bias,
+                  _bias_explanation),
+    Misconception("flops_not_macs", "Giving FLOPs instead of multiply-adds",
+                  "FLOPs count the multiply and the add separately, so they are twice the multiply-adds.", _flops),
     Misconception("wrong_padding", 'Mixing up "valid" and "same" padding',
                   '"valid" output side = floor((H − k) / s) + 1; "same" output side = ceil(H / s).', _other_padding),
     Misconception("input_not_output_positions", "Counting multiply-adds on the input size",
@@ -212,9 +245,6 @@ MISCONCEPTIONS = (
     Misconception("params_vs_work", "Mixing up parameters and multiply-adds",
                   "Parameters do not depend on the input size or the stride; multiply-adds do (weights × output "
                   "positions).", _other_metric),
-    Misconception("separable_always_cheaper", "Assuming a separable layer is always cheaper",
-                  "A separable layer beats a standard layer with the same filters, kernel and stride; with more "
-                  "filters or a smaller stride it can cost more.", _separable_always_wins),
 )
 
 
@@ -226,6 +256,13 @@ def traps(question: Question) -> list[tuple[Misconception, Answer]]:
         if wrong is not None and not answers_match(question, wrong, question.answer):
             found.append((misconception, wrong))
     return found
+
+
+def answer_distance(question: Question, response: Answer, expected: Answer) -> float:
+    """How far a response is from an answer: the difference for numbers and ratios, 0 or 1 otherwise."""
+    if question.answer_kind in ("ratio", "number"):
+        return abs(float(response) - float(expected))
+    return 0.0 if answers_match(question, response, expected) else 1.0
 
 
 def answers_match(question: Question, response: Answer, expected: Answer) -> bool:

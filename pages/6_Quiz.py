@@ -126,7 +126,7 @@ def reveal(question: Question, record: dict) -> None:
                  f"**{answer_text(question)}**.", icon="❌")
     named = {m.key: m for m in MISCONCEPTIONS}
     for misconception in (named[key] for key in record["misconceptions"]):
-        st.warning(f"Your answer matches a known mistake: **{misconception.name}.** {misconception.explanation}",
+        st.warning(f"Your answer matches a known mistake: **{misconception.name}.** {misconception.text(question)}",
                    icon="🧠")
     st.markdown("**Worked answer**")
     for line in question.formula:
@@ -170,7 +170,7 @@ with st.container(border=True):
         elif action == "check":
             verdict = check_answer(question, response)
             results[qid] = {"response": response, "correct": verdict.correct,
-                            "misconceptions": [m.key for m in verdict.misconceptions]}
+                            "misconceptions": [verdict.misconception.key] if verdict.misconception else []}
             st.rerun()
         elif action == "show":
             results[qid] = {"response": None, "correct": None, "misconceptions": []}

@@ -80,8 +80,7 @@ def _keras_answer(question: Question, facts) -> object:
         return layers[0][question.topic]
     if question.topic == "cheaper":
         a, b = (layer[question.metric] for layer in layers)
-        assert a != b, "a comparison question needs a clear winner"
-        return "A" if a < b else "B"
+        return "A" if a < b else "B" if b < a else "same"
     if question.topic == "times_fewer":
         return layers[0][question.metric] / layers[1][question.metric]
     steps = [step for step, _ in layers[0]["biases"]]
@@ -140,14 +139,29 @@ def test_kinds_of_question_vary_and_numbers_stay_small():
     assert len(make_quiz(0)) == settings.questions
 
 
-def test_comparisons_never_tie():
+def test_comparison_pairs_differ_in_one_idea_only():
+    """'Which is cheaper' tests the idea, not arithmetic: the two layers share input, channels, kernel and padding,
+    and differ in their kind (and N where a depthwise layer fixes it) or in their stride alone."""
     from dsconv.quiz import _well_posed
 
+    answers = set()
     for seed in range(300):
         for question in make_quiz(seed, ["cheaper"]):
-            counts = [getattr(spec.cost(), question.metric) for spec in question.layers]
-            assert counts[0] != counts[1]
-            assert _well_posed(question)
+            a, b = question.layers
+            assert _well_posed(question) and a.input_text == b.input_text and a.padding == b.padding == "same"
+            differences = {field for field in ("kind", "out_channels", "kernel_size", "strides")
+                           if getattr(a, field) != getattr(b, field)}
+            assert differences in ({"kind"}, {"strides"}, {"kind", "kernel_size"}), (a, b)  # 1x1: the pointwise
+            if "kernel_size" in differences:
+                assert {a.kind, b.kind} == {"pointwise", "separable"}
+            answers.add(question.answer)
+    assert answers == {"A", "B", "same"}
+
+
+def test_depthwise_questions_read_several_channels():
+    depthwise_kinds = {"depthwise", "separable", "depthwise_pointwise"}
+    specs = [spec for seed in range(100) for q in make_quiz(seed) for spec in q.layers if spec.kind in depthwise_kinds]
+    assert specs and min(spec.in_channels for spec in specs) >= 2
 
 
 def test_topic_filter_and_bad_input():
@@ -170,7 +184,7 @@ TUTORIAL_STANDARD = LayerSpec("standard", 32, 3, 64, 3)  # Conv2D(64, 3)
 def _named(question: Question, response) -> set[str]:
     verdict = check_answer(question, response)
     assert not verdict.correct
-    return {m.key for m in verdict.misconceptions}
+    return {verdict.misconception.key} if verdict.misconception else set()
 
 
 def test_params_misconceptions_on_the_tutorials_first_layer():
@@ -246,7 +260,39 @@ def test_ratio_and_choice_misconceptions():
     assert _named(by_work, "A") == {"params_vs_work"}
     by_params = build_question("cheaper", [a, b], "params")
     assert by_params.answer == "A"
-    assert _named(by_params, "B") == {"params_vs_work", "separable_always_cheaper"}
+    # Both mistakes say "B": the student hears one, the one about separable layers (listed first).
+    assert _named(by_params, "B") == {"separable_always_cheaper"}
+    # A stride changes the work, not the weights.
+    one, two = LayerSpec("standard", 8, 4, 8, 3, padding="same"), LayerSpec("standard", 8, 4, 8, 3, 2, "same")
+    same = build_question("cheaper", [one, two], "params")
+    assert same.answer == "same" and _named(same, "B") == {"params_vs_work"}
+    work = build_question("cheaper", [one, two], "multiply_adds")
+    assert work.answer == "B" and _named(work, "same") == {"params_vs_work"}
+    # SeparableConv2D beside DepthwiseConv2D + Conv2D: C fewer biases, the same multiply-adds.
+    pair = [LayerSpec("separable", 8, 4, 8, 3), LayerSpec("depthwise_pointwise", 8, 4, 8, 3)]
+    assert build_question("cheaper", pair, "multiply_adds").answer == "same"
+    assert _named(build_question("cheaper", pair, "params"), "same") == {"two_layers_as_separable"}
+
+
+def test_the_closest_misconception_is_named_when_two_give_the_same_kind_of_answer():
+    # Conv2D(64, 3) on 32x32x3 against SeparableConv2D(64, 3): 1792 / 283 = 6.33; forgetting the bias: 1728 / 219
+    # = 7.89; the tutorial's 286: 6.27. A response of 6.3 is right; 6.25 lies within 0.05 of 6.27 only.
+    question = build_question("times_fewer", [TUTORIAL_STANDARD, TUTORIAL_SEPARABLE], "params")
+    assert _named(question, 6.25) == {"separable_depthwise_bias"}
+    verdict = check_answer(question, 7.9)
+    assert verdict.misconception.key == "forgot_bias"
+
+
+def test_forgetting_the_bias_names_every_bias_the_layer_has():
+    custom = build_question("params", [TUTORIAL_CUSTOM])
+    misconception = check_answer(custom, 27 + 192).misconception  # both biases left out: 286 - 3 - 64
+    assert misconception.key == "forgot_bias"
+    text = misconception.text(custom)
+    assert "C = 3 after the depthwise step and N = 64 after the 1x1 step, 67 in all" in text
+    separable = build_question("params", [TUTORIAL_SEPARABLE])
+    assert "N = 64, and none after the depthwise step" in check_answer(separable, 219).misconception.text(separable)
+    depthwise = build_question("params", [LayerSpec("depthwise", 8, 4, 4, 3)])  # 36 weights + 4 biases
+    assert "C = 4" in check_answer(depthwise, 36).misconception.text(depthwise)
 
 
 def test_every_misconception_is_reachable_and_never_the_right_answer():
@@ -255,11 +301,15 @@ def test_every_misconception_is_reachable_and_never_the_right_answer():
         for question in make_quiz(seed):
             for misconception, wrong in traps(question):
                 verdict = check_answer(question, wrong)
-                assert not verdict.correct
-                assert misconception in verdict.misconceptions
+                assert not verdict.correct and verdict.misconception is not None
                 reached.add(misconception.key)
             assert answer_text(question)
     assert reached == {m.key for m in MISCONCEPTIONS}
+    named = set()
+    for seed in range(60):
+        for question in make_quiz(seed):
+            named |= {check_answer(question, wrong).misconception.key for _, wrong in traps(question)}
+    assert named == {m.key for m in MISCONCEPTIONS}  # and each one is the one named for some answer
 
 
 def test_worked_formulas_end_in_the_keras_counts(keras_facts):
