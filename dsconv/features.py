@@ -99,6 +99,8 @@ class FeatureMaps:
     output: np.ndarray  # (H, W, N): the row's output, after its activation
     hidden: np.ndarray | None  # (H, W, C*m): the depthwise output before the pointwise mix, or None
     hidden_note: str  # what `hidden` is exactly, for the caption
+    hidden_sources: tuple[str, ...] = ()  # per hidden map, the one input channel it was made from
+
 
 
 # One probe model per (model, row), built once: building a Keras model costs tens of milliseconds.
@@ -149,7 +151,22 @@ def feature_maps(model: Any, image: np.ndarray, row: str) -> FeatureMaps:
         hidden = keras.ops.convert_to_numpy(hidden)[0]
     elif kind != "standard":
         hidden = np.asarray(results[1])[0]
-    return FeatureMaps(row, kind, output, hidden, HIDDEN_NOTES.get(kind, ""))
+    sources: tuple[str, ...] = ()
+    if hidden is not None:
+        first = model.get_layer(row if kind == "separable" else f"{row}_dw")
+        sources = hidden_sources(int(first.input.shape[-1]), hidden.shape[2], row == conv_rows(model)[0])
+    return FeatureMaps(row, kind, output, hidden, HIDDEN_NOTES.get(kind, ""), sources)
+
+
+def hidden_sources(input_channels: int, hidden_channels: int, reads_the_picture: bool) -> tuple[str, ...]:
+    """Where each depthwise map comes from: map j reads input channel j // m (m = depth multiplier), as Keras orders them.
+
+    The first row reads the picture: 'from R', 'from G', 'from B'; later rows read the maps of the row before.
+    """
+    multiplier = max(1, hidden_channels // input_channels)
+    names = ("R", "G", "B") if reads_the_picture and input_channels == 3 else \
+        tuple(f"map {c + 1}" for c in range(input_channels))
+    return tuple(f"from {names[j // multiplier]}" for j in range(hidden_channels))
 
 
 def top_predictions(model: Any, image: np.ndarray, class_names: tuple[str, ...], k: int = 5) -> list[tuple[str, float]]:

@@ -2,7 +2,9 @@
 top-5 bars, and grey images of signed filter outputs.
 
 Builders take arrays and return Plotly figures (or uint8 pixels); they compute nothing a page could
-not check. Colours: diverging red-blue for signed numbers (white is zero), grey for ReLU outputs.
+not check. Colours: signed numbers (weights, maps that go below zero) violet-white-orange (dsconv.palette.SIGNED:
+a sign, never a channel's colour); ReLU outputs grey; only the colour tiles of standard kernels use red, green
+and blue, for the channels they weigh.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from dsconv.palette import SIGNED
+
 FONT = dict(size=15, color="#111827")
-DIVERGING = "RdBu_r"  # red positive, blue negative, white zero
+DIVERGING = SIGNED  # weights and signed maps: violet negative, white zero, orange positive (never a channel's colour)
 GREY = "gray"  # black 0, white largest
 
 
@@ -70,7 +74,7 @@ def _number(value: float, decimals: int) -> str:
 
 
 def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1.0, decimals: int = 2) -> go.Figure:
-    """k x k kernels side by side as heatmaps with their numbers written in (red positive, blue negative)."""
+    """k x k kernels side by side as heatmaps with their numbers written in (orange positive, violet negative)."""
     extent = max(float(np.max(np.abs(k), initial=0.0)) for k in kernels) or 1.0
     count, spacing = len(kernels), 0.04
     width = (1 - spacing * (count - 1)) / count
@@ -156,21 +160,32 @@ def feature_mosaic(maps: np.ndarray, channels: list[int] | np.ndarray, columns: 
 
 
 def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, title: str, columns: int = 8,
-                        scale: float = 1.0, signed: bool | None = None, pixel_height: int = 440) -> go.Figure:
-    """A grid of feature maps as one heatmap (grey for ReLU outputs, red-blue for signed ones); hover names the channel."""
+                        scale: float = 1.0, signed: bool | None = None, pixel_height: int = 440,
+                        tile_labels: list[str] | None = None) -> go.Figure:
+    """A grid of feature maps as one heatmap (grey for ReLU outputs, violet-orange for signed ones) with a colour
+    bar; hover names the channel, and `tile_labels` (one per map shown) are written above the maps."""
     signed = is_signed(maps) if signed is None else signed
     columns = max(1, min(columns, len(channels)))
     mosaic, labels = feature_mosaic(maps, channels, columns, signed=signed)
     # Three decimals are plenty for grey levels and keep the JSON short; NaN gaps become nulls.
     # Gaps never hover (hoverongaps=False), so their label can be 0 and the labels fit in one byte each.
     labels = np.where(labels < 0, 0, labels).astype(np.uint8 if labels.max(initial=0) < 256 else np.uint16)
+    scale_text = "value / the map's largest |value|" if signed else "value / the map's largest"
     heatmap = dict(type="heatmap", z=np.round(mosaic, 3), customdata=labels, colorscale=DIVERGING if signed else GREY,
-                   zmin=-1 if signed else 0, zmax=1, showscale=False, hoverongaps=False,
+                   zmin=-1 if signed else 0, zmax=1, showscale=True, hoverongaps=False,
+                   colorbar=dict(title=dict(text=scale_text, side="right"), thickness=12,
+                                 tickvals=[-1, 0, 1] if signed else [0, 1]),
                    hovertemplate="channel %{customdata}: %{z:.2f} of its maximum<extra></extra>")
+    height, width = maps.shape[:2]
+    annotations = [dict(text=text, x=(slot % columns) * (width + 1) - 0.5, y=(slot // columns) * (height + 1) - 0.5,
+                        xref="x", yref="y", xanchor="left", yanchor="bottom", showarrow=False,
+                        font=dict(size=int(13 * scale), color="#111827"))
+                   for slot, text in enumerate(tile_labels or [])]
     aspect = mosaic.shape[0] / mosaic.shape[1]
+    top = int(50 * scale) + (int(18 * scale) if tile_labels else 0)
     return go.Figure(data=[heatmap], layout=_layout(
-        int(60 + pixel_height * min(1.2, max(0.25, aspect))), scale, title,
-        xaxis=dict(visible=False, constrain="domain"),
+        int(60 + pixel_height * min(1.2, max(0.25, aspect))), scale, title, annotations=annotations,
+        margin=dict(l=10, r=10, t=top, b=10), xaxis=dict(visible=False, constrain="domain"),
         yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")))
 
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import plotly.graph_objects as go
 
+from dsconv.palette import SIGNED
+
 CHANNEL_NAMES = ("R", "G", "B")
 CHANNEL_COLOURS = ("#f87171", "#4ade80", "#60a5fa")  # light enough for black digits at full value
-DIVERGING = [[0.0, "#a78bfa"], [0.5, "#ffffff"], [1.0, "#fb923c"]]  # violet < 0 < orange
+DIVERGING = SIGNED  # violet < 0 < orange (dsconv.palette)
 PADDING_COLOUR = "#d1d5db"
 UNFILLED_COLOUR = "#eef2f7"
 WINDOW_COLOUR = "#111827"

@@ -211,10 +211,13 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray) ->
         channels = strongest_channels(maps.hidden, count)
         column.plotly_chart(figs.feature_grid_figure(
             maps.hidden, channels, f"Inside: {len(channels)} of {maps.hidden.shape[2]} depthwise maps, before the "
-            "pointwise mix", scale=figure_scale()), key=f"fil_hidden_{title}")
-        column.caption(f"The hidden output is {maps.hidden_note}. Each of its maps comes from one input channel.")
-    st.caption("Each map is scaled to its own maximum (grey: black 0, white the maximum; red-blue where values go "
-               "below zero). Hover over a map for its channel number.")
+            "pointwise mix", scale=figure_scale(), tile_labels=[maps.hidden_sources[c] for c in channels]),
+            key=f"fil_hidden_{title}")
+        column.caption(f"The hidden output is {maps.hidden_note}. Each of its maps comes from one input channel, "
+                       "named above it.")
+    st.caption("Each map is scaled to its own maximum. Grey maps: black 0, white the maximum. Maps that go below "
+               "zero: violet negative, white 0, orange positive; the colour is a sign, not a colour channel. "
+               "Hover over a map for its channel number.")
 
     st.markdown("#### What the models think it is")
     for column, (model, names), title, color in zip(st.columns(len(models)), models, titles, COLORS):

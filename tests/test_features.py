@@ -180,3 +180,12 @@ def test_pretrained_notes_say_which_accuracy_of_which_run():
                 assert note.startswith(f"test accuracy {part['test_accuracy']:.3f}, measured once")
                 best = max(e["val_accuracy"] for e in part["epochs"])
                 assert f"best validation accuracy {best:.3f}" in note
+
+
+def test_hidden_maps_name_the_channel_they_come_from():
+    from dsconv.features import hidden_sources
+
+    assert hidden_sources(3, 3, True) == ("from R", "from G", "from B")
+    # Keras orders a depthwise output channel c * m + j: two copies per channel.
+    assert hidden_sources(3, 6, True) == ("from R", "from R", "from G", "from G", "from B", "from B")
+    assert hidden_sources(64, 64, False)[:2] == ("from map 1", "from map 2")

@@ -179,6 +179,8 @@ def test_hand_made_filters_never_import_tensorflow():
 
 @pytest.mark.slow
 def test_the_pretrained_tutorial_models_side_by_side():
+    import json
+
     from dsconv.pretrained import available_pretrained
 
     if not {"tutorial_standard", "tutorial_separable"} <= set(available_pretrained()):
@@ -189,10 +191,19 @@ def test_the_pretrained_tutorial_models_side_by_side():
     assert not at.exception and not at.error, [e.value for e in at.exception]
     assert at.selectbox(key="fil_left_model").value == "Pretrained standard model (the tutorial's recipe)"
     assert at.selectbox(key="fil_right_model").value == "Pretrained separable model (the tutorial's recipe)"
-    assert any("test accuracy 0." in caption.value for caption in at.caption)
+    # Which accuracy of which run: the tutorial-recipe runs validated on the test set.
+    assert any("final validation accuracy 0." in c.value and "on the test set (our run, measured" in c.value
+               for c in at.caption)
     text = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
     assert "32 of 64 maps, 32 x 32" in text and "Inside: 3 of 3 depthwise maps" in text
-    import json
+    # The hidden maps say which channel each comes from, carry a colour bar, and their sign colours are no channel's.
+    hidden = next(json.loads(chart.proto.spec) for chart in at.get("plotly_chart") if "Inside: 3 of 3" in
+                  chart.proto.spec)
+    assert sorted(a["text"] for a in hidden["layout"]["annotations"]) == ["from B", "from G", "from R"]
+    trace = hidden["data"][0]
+    assert trace["showscale"] and trace["colorbar"]["title"]["text"].startswith("value / the map's largest")
+    assert trace["zmin"] == -1  # the depthwise step of SeparableConv2D has no ReLU: its maps go below zero
+    assert [stop[1] for stop in trace["colorscale"]] == ["#a78bfa", "#ffffff", "#fb923c"]  # violet to orange
 
     from dsconv.data import CIFAR10_CLASSES
 
