@@ -16,6 +16,7 @@ from dsconv.arithmetic import KIND_LABELS
 from dsconv.axes import log_ticks
 from dsconv.figures_cost import KIND_COLORS  # one colour per kind on every page
 from dsconv.intensity import LayerTraffic
+from dsconv.roofline import Roofs, StepRegime, classify
 from dsconv.speed import PASS_LABELS, PASSES, SWEEP_PARAMETERS, Timing, speed_ratios
 
 PASS_COLORS = {"forward": "#2563eb", "forward_backward": "#c2410c"}
@@ -111,8 +112,9 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
 
 
 def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing] = (),
-                     scale: float = 1.0) -> go.Figure:
-    """Arithmetic intensity (FLOPs per byte) of each kind and of each step; with timings, achieved GFLOP/s beside it."""
+                     scale: float = 1.0, roofs: Roofs | None = None) -> go.Figure:
+    """Arithmetic intensity (FLOPs per byte) of each kind and of each step, with the device's measured ridge
+    point when its roofs are known; with timings, achieved GFLOP/s beside it."""
     bars = [(kind, AXIS_LABELS[kind], layer.flops_per_byte) for kind, layer in traffic.items()]
     two_step = traffic.get("separable") or traffic.get("depthwise_pointwise")
     if two_step is not None:  # the two steps of the separable layer (the tutorial's variant differs by a bias)
@@ -127,13 +129,14 @@ def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing
     fig.add_bar(x=[b[1] for b in bars], y=[b[2] for b in bars], marker_color=[KIND_COLORS[b[0]] for b in bars],
                 text=[f"{b[2]:.1f}" for b in bars], textposition="outside", showlegend=False, row=1, col=1,
                 hovertemplate="%{x}: %{y:.2f} FLOPs per byte<extra></extra>")
-    # Peak FLOP/s over memory bandwidth of current CPUs and GPUs (the roofline's ridge point): roughly 10-100.
-    fig.add_hrect(y0=10, y1=100, fillcolor="#fde68a", opacity=0.45, line_width=0, layer="below", row=1, col=1)
-    fig.add_annotation(x=1, xref="x domain", y=2, yref="y", text="below this band: memory-bound on most<br>"
-                       "CPUs and GPUs (their ridge points lie in it)", showarrow=False, xanchor="right",
-                       yanchor="bottom", align="right", font=dict(size=int(12 * scale), color="#92400e"))
     top = max(b[2] for b in bars)
-    fig.update_yaxes(type="log", dtick=1, range=[-0.3, math.log10(max(top, 100)) + 0.35], title_text="FLOPs / byte",
+    if roofs is not None:  # below the ridge a step can at best reach intensity x bandwidth, not the peak
+        fig.add_hline(y=roofs.ridge, line_dash="dash", line_color="#92400e", row=1, col=1)
+        fig.add_annotation(x=1, xref="x domain", y=math.log10(roofs.ridge), yref="y", showarrow=False,
+                           text=f"the device's ridge point (measured): {roofs.ridge:.1f}", xanchor="right",
+                           yanchor="bottom", font=dict(size=int(12 * scale), color="#92400e"))
+        top = max(top, roofs.ridge)
+    fig.update_yaxes(type="log", dtick=1, range=[-0.3, math.log10(top) + 0.45], title_text="FLOPs / byte",
                      row=1, col=1)
     if forward:
         kinds = [k for k in KIND_LABELS if k in forward]
@@ -142,28 +145,82 @@ def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing
                     text=[f"{forward[k].gflops_per_s:.0f}" for k in kinds], textposition="outside",
                     hovertemplate="%{x}: %{y:.1f} GFLOP/s<extra></extra>")
         fig.update_yaxes(title_text="GFLOP/s", row=1, col=2)
-    return _layout(fig, "Work per byte: why the depthwise step is memory-bound", 440, scale)
+    return _layout(fig, "Work per byte moved", 440, scale)
 
 
-def timing_table(timings: Sequence[Timing]) -> list[dict[str, object]]:
-    """Rows for st.dataframe: median, spread, work, achieved GFLOP/s, and both ratios to Conv2D."""
+PASS_SYMBOLS = {"forward": "circle", "forward_backward": "diamond"}
+# Where each kind's label sits beside its point: the two separable kinds land on top of each other.
+LABEL_POSITIONS = {"standard": "middle left", "separable": "top left", "depthwise_pointwise": "bottom right",
+                   "depthwise": "middle right", "pointwise": "top right"}
+
+
+def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scale: float = 1.0) -> go.Figure:
+    """The classic roofline, log-log: the device's two roofs and each measured step as a point labelled by kind."""
+    intensities = [s.flops_per_byte for s in steps] + [roofs.ridge]
+    low = 10 ** math.floor(math.log10(min(intensities) / 2))
+    high = 10 ** math.ceil(math.log10(max(intensities) * 2))
+    xs = [low, roofs.ridge, high]
+    fig = go.Figure()
+    fig.add_scatter(x=xs, y=[roofs.bound_gflops(x) for x in xs], mode="lines", line=dict(color="#111827",
+                    width=3 * scale), name="roofs: min(peak, intensity x bandwidth)", hoverinfo="skip")
+    for kind in KIND_LABELS:
+        for pass_name in PASSES:
+            points = [s for s in steps if s.timing.kind == kind and s.timing.pass_name == pass_name]
+            if not points:
+                continue
+            fig.add_scatter(
+                x=[p.flops_per_byte for p in points], y=[p.achieved_gflops for p in points], mode="markers+text",
+                marker=dict(color=KIND_COLORS[kind], size=13 * scale, symbol=PASS_SYMBOLS[pass_name],
+                            line=dict(color="#111827", width=1)),
+                text=[SHORT_LABELS[kind] if pass_name == "forward" else "" for _ in points],
+                textposition=LABEL_POSITIONS[kind],
+                textfont=dict(size=int(12 * scale), color="#111827"),
+                name=f"{SHORT_LABELS[kind]}, {PASS_LABELS[pass_name]}",
+                customdata=[[p.label, p.achieved_gbs, 100 * p.fraction] for p in points],
+                hovertemplate=("%{x:.2f} FLOPs/byte, %{y:.1f} GFLOP/s, %{customdata[1]:.1f} GB/s: "
+                               "%{customdata[0]} (%{customdata[2]:.0f}% of its roof)<extra>"
+                               f"{SHORT_LABELS[kind]}, {PASS_LABELS[pass_name]}</extra>"))
+    fig.add_annotation(x=math.log10(high), y=math.log10(roofs.peak_gflops), text=f"peak {roofs.peak_gflops:.0f} "
+                       "GFLOP/s (matrix product)", showarrow=False, xanchor="right", yanchor="bottom",
+                       font=dict(size=int(12 * scale), color="#111827"))
+    fig.add_annotation(x=math.log10(roofs.ridge), y=math.log10(roofs.bound_gflops(roofs.ridge)), showarrow=False,
+                       text=f"bandwidth {roofs.bandwidth_gbs:.1f} GB/s (array copy) x intensity ", xanchor="right",
+                       yanchor="bottom", font=dict(size=int(12 * scale), color="#111827"))
+    lowest = min([s.achieved_gflops for s in steps] + [roofs.bound_gflops(low)])
+    fig.update_xaxes(type="log", title_text="arithmetic intensity (FLOPs per byte moved)", range=[
+        math.log10(low), math.log10(high)], tickvals=log_ticks([low, high]))
+    fig.update_yaxes(type="log", title_text="achieved GFLOP/s", range=[math.log10(lowest / 2),
+                     math.log10(roofs.peak_gflops * 3)], tickvals=log_ticks([lowest / 2, roofs.peak_gflops * 3]))
+    return _layout(fig, f"Roofline of {device}: each timed step under its roofs", 520, scale)
+
+
+def timing_table(timings: Sequence[Timing], roofs: Roofs | None = None) -> list[dict[str, object]]:
+    """Rows for st.dataframe: median, spread, work, achieved GFLOP/s and GB/s, both ratios to Conv2D, and with
+    the device's roofs what limits each step."""
     ratios = {(r["kind"], r["pass_name"], r["setup"]): r for r in speed_ratios(timings)}
     rows = []
     for t in timings:
         ratio = ratios.get((t.kind, t.pass_name, t.setup), {})
         if t.kind == "standard" and t.measured:
             ratio = {"mac_ratio": 1.0, "speed_ratio": 1.0}  # the baseline itself
+        # What a reader compares comes first (time, the two ratios, the regime); the details after.
         row = {
             "layer": TABLE_LABELS[t.kind],
             "pass": PASS_LABELS[t.pass_name],
             "median ms": round(t.median_ms, 3) if t.measured else None,
-            "IQR ms": round(t.iqr_ms, 3) if t.measured else None,
-            "n": len(t.samples_ms),
-            "M multiply-adds": round(t.multiply_adds / 1e6, 2),
-            "GFLOP/s": round(t.gflops_per_s, 1) if t.measured else None,
             "x fewer multiply-adds": round(ratio["mac_ratio"], 2) if ratio else None,
             "x faster": round(ratio["speed_ratio"], 2) if ratio else None,
         }
+        if roofs is not None:
+            regime = classify(t, roofs)
+            row["limited by"] = regime.label if regime else None
+        row.update({
+            "GFLOP/s": round(t.gflops_per_s, 1) if t.measured else None,
+            "GB/s": round(t.gbytes_per_s, 1) if t.measured else None,
+            "IQR ms": round(t.iqr_ms, 3) if t.measured else None,
+            "n": len(t.samples_ms),
+            "M multiply-adds": round(t.multiply_adds / 1e6, 2),
+        })
         if any(other.skipped for other in timings):
             row["note"] = t.skipped
         rows.append(row)

@@ -136,6 +136,51 @@ def _torch_step(layers: list[Any], inputs: Any, upstream: Any, backward: bool) -
     return run
 
 
+def make_array_step(function: Callable[..., Any], *arrays: Any) -> Callable[[], Any]:
+    """A no-argument call of `function` (written with keras.ops) on fixed arrays, compiled and awaited like a step.
+
+    TensorFlow: a traced tf.function; JAX: jax.jit and block_until_ready; PyTorch: eager, then synchronised.
+    The roofline's matrix product and array copy run through here (dsconv.roofline.measure_roofs).
+    """
+    import keras
+
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        tensors = [tf.constant(a) for a in arrays]
+        compiled = tf.function(function)
+        gpu = bool(tf.config.list_logical_devices("GPU"))
+
+        def run():
+            result = compiled(*tensors)
+            if gpu:
+                tf.test.experimental.sync_devices()
+            return result
+
+        return run
+    if backend == "jax":
+        import jax
+
+        tensors = [jax.numpy.asarray(a) for a in arrays]
+        compiled = jax.jit(function)
+        return lambda: jax.block_until_ready(compiled(*tensors))
+    if backend == "torch":
+        import torch
+
+        tensors = [keras.ops.convert_to_tensor(a) for a in arrays]
+
+        def run_torch():
+            with torch.no_grad():
+                result = function(*tensors)
+            if tensors[0].device.type == "cuda":
+                torch.cuda.synchronize()
+            return result
+
+        return run_torch
+    raise SpeedConfigError(f"The Keras backend {backend!r} cannot be timed here; use tensorflow, jax or torch.")
+
+
 _STARTED_BACKENDS: set[str] = set()
 
 

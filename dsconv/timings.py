@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from dsconv.arithmetic import KIND_LABELS
-from dsconv.speed_setup import BACKWARD_WORK_FACTOR, LayerSetup
+from dsconv.intensity import layer_traffic
+from dsconv.speed_setup import BACKWARD_TRAFFIC_FACTOR, BACKWARD_WORK_FACTOR, PASS_LABELS, LayerSetup
+
+NOISY_SPREAD = 0.25  # an interquartile range above a quarter of the median: the machine was busy meanwhile
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,22 @@ class Timing:
         """Multiply-adds of this pass over the batch: forward x B, times 3 with the backward pass."""
         factor = BACKWARD_WORK_FACTOR if self.pass_name == "forward_backward" else 1
         return factor * self.setup.batch * self.setup.cost(self.kind).multiply_adds
+
+    @property
+    def pass_label(self) -> str:
+        """forward, or forward + backward."""
+        return PASS_LABELS[self.pass_name]
+
+    @property
+    def bytes_moved(self) -> int:
+        """Bytes this pass must read and write over the batch (dsconv.intensity's best case), x3 with the backward pass."""
+        factor = BACKWARD_TRAFFIC_FACTOR if self.pass_name == "forward_backward" else 1
+        return factor * layer_traffic(self.kind, **asdict(self.setup)).bytes_moved
+
+    @property
+    def flops_per_byte(self) -> float:
+        """Arithmetic intensity of this pass: 2 x multiply-adds / bytes moved."""
+        return 2 * self.multiply_adds / self.bytes_moved
 
     @property
     def measured(self) -> bool:
@@ -65,6 +84,16 @@ class Timing:
         """Achieved speed: 2 x multiply-adds / median time, in GFLOP/s."""
         return 2 * self.multiply_adds / (self.median_ms * 1e6) if self.measured else math.nan
 
+    @property
+    def gbytes_per_s(self) -> float:
+        """Achieved traffic: bytes moved / median time, in GB/s."""
+        return self.bytes_moved / (self.median_ms * 1e6) if self.measured else math.nan
+
+    @property
+    def noisy(self) -> bool:
+        """Whether the middle half of the samples spans more than NOISY_SPREAD of the median."""
+        return self.measured and len(self.samples_ms) >= 2 and self.iqr_ms > NOISY_SPREAD * self.median_ms
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready fields."""
         return {"kind": self.kind, "pass_name": self.pass_name, "setup": asdict(self.setup),
@@ -87,6 +116,7 @@ class SpeedReport:
     elapsed_s: float
     notes: list[str] = field(default_factory=list)
     startup_s: float = 0.0  # the backend's one-time start-up before the clock started (first click only)
+    roofs: Any = None  # the device's dsconv.roofline.Roofs, when measured (the page adds them after a click)
 
     def get(self, kind: str, pass_name: str, setup: LayerSetup | None = None) -> Timing | None:
         """The timing of one kind and pass (at one setup, for sweeps)."""

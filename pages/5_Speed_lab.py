@@ -13,11 +13,13 @@ from pathlib import Path
 import streamlit as st
 
 from dsconv.devices import cpu_model
-from dsconv.figures_speed import (TABLE_LABELS, intensity_figure, ratio_figure, sweep_figure, timing_table, tutorial_table,
-                                  work_and_time_figure)
+from dsconv.figures_speed import (TABLE_LABELS, intensity_figure, ratio_figure, roofline_figure, sweep_figure,
+                                  timing_table, tutorial_table, work_and_time_figure)
 from dsconv.intensity import COMPARED_KINDS, compare_traffic
+from dsconv.roofline import NEAR_ROOF, Roofs, classify_all, explain, measure_roofs, recorded_roofs, summary
 from dsconv.speed import (KINDS, PASS_LABELS, PASSES, SWEEP_PARAMETERS, SWEEP_VALUES, LayerSetup, Limits,
                           SpeedConfigError, TimingSettings, measure, read_measurements, speed_ratios, sweep)
+from dsconv.timings import NOISY_SPREAD
 from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
                               show_error, show_warnings, write_to_url)
 
@@ -81,17 +83,49 @@ def describe(setup: LayerSetup) -> str:
             f"out, {setup.kernel_size}x{setup.kernel_size} kernel")
 
 
-def show_timings(timings: list, scale: float, key: str) -> None:
-    """Table, work-vs-time bars, and the ratio chart for one set of timings; `key` names its charts."""
+def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = None) -> None:
+    """Table, a warning for noisy rows, work-vs-time bars and the ratio chart; `key` names the charts."""
     st.caption("n: timed calls. IQR: interquartile range, the spread of the middle half of them. x fewer, x faster: "
-               "than Conv2D (multiply-adds, median ms). Forward + backward does 3x the forward pass's multiply-adds "
-               "(gradients for the input and for the weights).")
-    st.dataframe(timing_table(timings), hide_index=True, width="stretch",  # a short header leaves room for "x faster"
+               "than Conv2D (multiply-adds, median ms). GB/s: the bytes each step must move at least, per second. "
+               "Forward + backward does 3x the forward pass's multiply-adds and moves 3x its bytes (gradients for "
+               "the input and for the weights)." + (" Limited by: where the step sits under this device's roofs "
+                                                   "(section 'The roofline' below)." if roofs else ""))
+    st.dataframe(timing_table(timings, roofs), hide_index=True, width="stretch",  # short headers keep "x faster"
                  column_config={"x fewer multiply-adds": st.column_config.NumberColumn("x fewer")})
+    noisy = [t for t in timings if t.noisy]
+    if noisy:
+        rows = "; ".join(f"{TABLE_LABELS[t.kind]}, {t.pass_label} (IQR {t.iqr_ms:.2f} ms on a median of "
+                         f"{t.median_ms:.2f} ms)" for t in noisy)
+        st.warning(f"The middle half of the samples spans more than {NOISY_SPREAD:.0%} of the median for {rows}. "
+                   "This machine was busy while measuring: measure again before trusting those rows.", icon="📉")
     if any(t.measured for t in timings):
         st.plotly_chart(work_and_time_figure(timings, scale), width="stretch", key=f"{key}_work")
         if speed_ratios(timings):
             st.plotly_chart(ratio_figure(timings, scale), width="stretch", key=f"{key}_ratio")
+
+
+def show_roofline(timings: list, roofs: Roofs | None, device: str, scale: float, key: str) -> list:
+    """The roofline chart and one sentence per step on what limits it; returns the classified steps."""
+    if roofs is None:
+        st.caption("No roofs were recorded with these timings, so they cannot be placed on a roofline.")
+        return []
+    steps = classify_all(timings, roofs)
+    if not steps:
+        return []
+    st.markdown(f"**The roofline.** {device} reaches **{roofs.peak_gflops:.0f} GFLOP/s** on a "
+                f"{roofs.matmul_size} x {roofs.matmul_size} matrix product and moves **{roofs.bandwidth_gbs:.1f} "
+                f"GB/s** copying a {roofs.copy_megabytes} MB array: its ridge point is {roofs.ridge:.1f} FLOPs per "
+                f"byte. The smallest possible layer call takes {roofs.call_ms:.2f} ms forward and "
+                f"{roofs.call_backward_ms:.2f} ms forward + backward.")
+    st.plotly_chart(roofline_figure(steps, roofs, device, scale), width="stretch", key=f"{key}_roofline")
+    above = [s for s in steps if s.achieved_gflops > 1.02 * s.bound_gflops]
+    st.caption("Points on a roof run as fast as that roof allows; a step is bound by a roof when it reaches at "
+               f"least {NEAR_ROOF:.0%} of it. Circles: forward; diamonds: forward + backward."
+               + (" A point above a roof beat the measured roof: its data fit in the caches, which are faster "
+                  "than main memory, or its kernel is better tuned than the matrix product."
+                  if above else ""))
+    st.markdown("\n".join(f"- {line}" for line in explain(steps, roofs)))
+    return steps
 
 
 def show_skipped(timings: list, parameter: str | None = None) -> None:
@@ -108,6 +142,12 @@ def show_skipped(timings: list, parameter: str | None = None) -> None:
                "smaller (batch, size, channels) or time fewer kinds; a busy server also leaves less time.", icon="⏱️")
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def server_roofs(backend: str, device: str) -> Roofs:
+    """This server's roofs on one backend and device, measured once (about 2 s) and shared by every user."""
+    return measure_roofs()
+
+
 @st.cache_resource
 def measuring_lock() -> threading.Lock:
     """One measurement at a time on this server: two at once would slow each other down."""
@@ -122,7 +162,11 @@ def run_measurement(run, state_key: str):
                    "Try again in a few seconds.", icon="⏳")
         return
     try:
-        st.session_state[state_key] = run(progress_bar("Loading TensorFlow ..."))
+        report = run(progress_bar("Loading TensorFlow ..."))
+        if state_key == "speed_report":
+            with st.spinner("Measuring this server's roofs once: a large matrix product and a large array copy..."):
+                report.roofs = server_roofs(report.backend, report.device)
+        st.session_state[state_key] = report
     except SpeedConfigError as exc:
         show_error(exc)
     finally:
@@ -148,6 +192,7 @@ st.write(
 setup = layer_controls()
 settings, kinds, sweep_parameter, sweep_pass = measuring_controls()
 write_to_url(PARAMS)
+share_link(PARAMS)
 scale = figure_scale()
 recorded = recorded_measurements()
 
@@ -157,6 +202,11 @@ try:
 except SpeedConfigError as exc:
     too_large = exc
 traffic = compare_traffic(COMPARED_KINDS, **asdict(setup))
+report = st.session_state.get("speed_report")
+# The roofs section 1 compares with: this server's, once measured here, else the bundled CPU file's.
+cpu_meta = recorded.get("cpu", {}).get("meta", {})
+shown_roofs, roofs_device = (report.roofs, report.device) if report and report.roofs else (
+    recorded_roofs(cpu_meta), cpu_meta.get("device", "the recorded CPU"))
 
 st.header("1. What counting says")
 st.caption(f"Layer: {describe(setup)}. Multiply-adds are for the whole batch, forward pass; FLOPs = 2 x multiply-adds.")
@@ -168,16 +218,19 @@ st.dataframe([{
     "x fewer multiply-adds": round(standard.multiply_adds / layer.multiply_adds, 2),
     "MB moved": round(layer.bytes_moved / 1e6, 2),
     "FLOPs per byte": round(layer.flops_per_byte, 2),
-} for kind, layer in traffic.items()], hide_index=True, width="stretch")
-st.plotly_chart(intensity_figure(traffic, scale=scale), width="stretch", key="spd_intensity_chart")
+} for kind, layer in traffic.items()], hide_index=True, width="stretch",
+    column_config={"params": st.column_config.NumberColumn("params", format="localized")})
+st.plotly_chart(intensity_figure(traffic, scale=scale, roofs=shown_roofs), width="stretch", key="spd_intensity_chart")
+if shown_roofs:
+    st.caption(f"Dashed line: the ridge point of {roofs_device}, its measured peak GFLOP/s over its measured GB/s. "
+               "A step below it can at best run at intensity x bandwidth.")
 
 st.header("2. What the clock says")
-report = st.session_state.get("speed_report")
 device_line = report.device if report else f"{cpu_model()} (a GPU, if any, is named after the first click)"
 st.caption(f"Device: {device_line}. Each click: 2 untimed warm-up calls per layer and pass, then up to "
            f"{settings.repeats} timed calls; median and interquartile range (the middle half of the samples). "
-           f"The whole click is capped at {settings.time_cap_s:.0f} s; loading and starting TensorFlow the first "
-           "time adds a few seconds.")
+           f"The whole click is capped at {settings.time_cap_s:.0f} s; loading and starting TensorFlow, and "
+           "measuring this server's roofs, add a few seconds the first time.")
 if too_large:
     show_error(too_large)
 clicked = st.button("Measure", type="primary", key="spd_measure", disabled=too_large is not None)
@@ -185,7 +238,7 @@ if clicked:
     run_measurement(lambda update: measure(setup, kinds=kinds, settings=settings, limits=LIMITS, progress=update),
                     "speed_report")
 report = st.session_state.get("speed_report")  # a click just now replaces it
-shown = ("", [])  # (where, timings) of the numbers section 2 shows for this layer, for "Why it matters"
+shown = ("", [], [])  # (where, timings, classified steps) section 2 shows for this layer, for "Why it matters"
 if report is not None:
     measured_setup = report.timings[0].setup
     st.subheader(f"Measured here: {report.device}")
@@ -195,12 +248,13 @@ if report is not None:
     if measured_setup != setup:
         st.warning("These timings are for the layer above, not for the settings now in the sidebar. "
                    "Click Measure to time the new layer.")
-    show_timings(report.timings, scale, "spd_measured")
-    if measured_setup == setup:
-        shown = (f"this server ({report.device})", report.timings)
+    show_timings(report.timings, scale, "spd_measured", report.roofs)
     measured_traffic = compare_traffic(COMPARED_KINDS, **asdict(measured_setup))
-    st.plotly_chart(intensity_figure(measured_traffic, report.timings, scale), width="stretch",
+    st.plotly_chart(intensity_figure(measured_traffic, report.timings, scale, report.roofs), width="stretch",
                     key="spd_measured_intensity")
+    steps = show_roofline(report.timings, report.roofs, report.device, scale, "spd_measured")
+    if measured_setup == setup:
+        shown = (f"this server ({report.device})", report.timings, steps)
 else:
     # The first recorded set that holds exactly this layer (the default layer is in its own set and in the sweeps).
     found = {}
@@ -214,11 +268,13 @@ else:
         st.info("Nothing measured yet, and no recorded measurement for exactly this layer: click Measure.")
     for name, timings in found.items():
         meta = recorded[name]["meta"]
+        roofs = recorded_roofs(meta)
         st.subheader(f"Recorded earlier on {meta['device']}")
         st.caption(f"Recorded {meta['date']}; nothing was run to show these. {meta['note']} "
                    "Click Measure to time this layer here and now.")
-        show_timings(timings, scale, f"spd_found_{name}")
-        shown = (f"the recorded {meta['device']}", timings)
+        show_timings(timings, scale, f"spd_found_{name}", roofs)
+        steps = show_roofline(timings, roofs, meta["device"], scale, f"spd_found_{name}")
+        shown = (f"the recorded {meta['device']}", timings, steps)
 
 st.header("3. Sweep")
 st.write(f"Time the three layers while the {SWEEP_PARAMETERS[sweep_parameter]} step through "
@@ -256,12 +312,12 @@ for name, data in recorded.items():
             st.plotly_chart(sweep_figure(entry["timings"], entry["parameter"], pass_name, scale),
                             width="stretch", key=f"spd_recorded_{name}_{pass_name}")
     elif choice == "tutorial_layers":
-        rows, summary = tutorial_table(entry["timings"], entry["layer_names"])
+        rows, summary_text = tutorial_table(entry["timings"], entry["layer_names"])
         st.caption("Median ms of forward + backward for each layer at batch 128, as in one training step.")
         st.dataframe(rows, hide_index=True, width="stretch")
-        st.write(summary)
+        st.write(summary_text)
     else:
-        show_timings(entry["timings"], scale, f"spd_rec_{name}")
+        show_timings(entry["timings"], scale, f"spd_rec_{name}", recorded_roofs(data["meta"]))
 
 st.header("Why it matters")
 depthwise_step = traffic["separable"].stages[0]
@@ -276,18 +332,20 @@ whole output tensor ({(depthwise_step.input_bytes + depthwise_step.output_bytes)
 reads it back ({pointwise_step.flops_per_byte:.0f} FLOPs per byte). Altogether SeparableConv2D does
 {standard.multiply_adds / separable.multiply_adds:.1f}x fewer multiply-adds but moves
 {separable.bytes_moved / standard.bytes_moved:.2f}x the bytes of Conv2D (these are best cases: each tensor touched once).
-
-Current CPUs and GPUs can do roughly 10 to 100 FLOPs in the time one byte arrives from main memory (peak FLOP/s
-divided by memory bandwidth: the ridge point of the roofline model). A step far below that ratio waits for memory,
-not for arithmetic: it is **memory-bound**, and cutting its multiply-adds barely shortens it. Small layers add a
-second cost that counting ignores: a fixed overhead per operation, paid twice by a two-step layer.
-
-The tutorial met this: its separable model did **8.35x fewer multiply-adds** (18.3 M vs 152.8 M per image), yet a
-training step went only from **26 to 21 ms** on its GPU, 1.24x faster. ShuffleNet V2 (Ma et al., 2018) made it a
-rule: FLOPs are an indirect measure of speed; measure time on the target device, and count memory access too.
 """
 )
-where, timings = shown
+if shown_roofs:
+    below = depthwise_step.flops_per_byte < shown_roofs.ridge
+    st.markdown(
+        f"A device's **ridge point** is its peak FLOP/s over its memory bandwidth: {shown_roofs.ridge:.1f} FLOPs per "
+        f"byte on {roofs_device}. The depthwise step's {depthwise_step.flops_per_byte:.1f} lies "
+        + ("**below** it: at best this step runs at intensity x bandwidth, so it can be memory-bound but never "
+           "compute-bound. " if below else "**above** it: even this step could keep the arithmetic units busy. ")
+        + "Whether it really is at a roof is a measurement, not a count: small layers pay a fixed cost per call "
+          f"(here {shown_roofs.call_ms:.2f} ms forward), and a two-step layer pays it twice.")
+where, timings, steps = shown
+if steps:
+    st.markdown(f"Measured on {where}, forward pass: {summary(steps)}")
 ratios = {r["pass_name"]: r for r in speed_ratios(timings) if r["kind"] == "separable"}
 if "forward" in ratios:
     achieved = {t.kind: t.gflops_per_s for t in timings if t.pass_name == "forward" and t.measured}
@@ -297,4 +355,8 @@ if "forward" in ratios:
                 f"than Conv2D forward{backward} for **{ratios['forward']['mac_ratio']:.1f}x fewer multiply-adds**: "
                 f"it computed at {achieved.get('separable', float('nan')):.0f} GFLOP/s where Conv2D reached "
                 f"{achieved.get('standard', float('nan')):.0f}.")
-share_link(PARAMS)
+st.markdown(
+    "The tutorial met this too: its separable model did **8.35x fewer multiply-adds** (18.3 M vs 152.8 M per "
+    "image), yet a training step went only from **26 to 21 ms** on its GPU, 1.24x faster. On GPUs, large "
+    "depthwise layers are typically memory-bound; ShuffleNet V2 (Ma et al., 2018) made it a rule: FLOPs are an "
+    "indirect measure of speed, so measure time on the target device, and count memory access too.")

@@ -2,7 +2,8 @@
 
 The GPU machines have no TensorFlow: training and the Speed lab's recorder run there on JAX or PyTorch.
 This script exercises those paths on whatever backend the environment selects and writes an .npz:
-- the Speed lab's forward and forward+backward steps of each layer kind, with the layers' weights;
+- the Speed lab's forward and forward+backward steps of each layer kind, with the layers' weights, and the
+  roofline's matrix product and array copy;
 - the shipped pretrained models' softmax outputs for a fixed picture;
 - the training engine's run record on synthetic data (as JSON text).
 The test then recomputes every array with TensorFlow (tf.nn ops, or the same weights on the TF backend).
@@ -51,6 +52,13 @@ def main(out_path: str) -> None:
             weights = [v for layer in step.layers for v in layer.trainable_variables]
             for i, value in enumerate(weights):
                 arrays[f"{kind}/{pass_name}/w{i}"] = keras.ops.convert_to_numpy(value)
+    from dsconv.speed_steps import make_array_step
+
+    rng = np.random.default_rng(5)  # the roofline's two kernels: a matrix product and x + 1
+    a, b = rng.standard_normal((40, 24), dtype=np.float32), rng.standard_normal((24, 16), dtype=np.float32)
+    arrays["roof/a"], arrays["roof/b"] = a, b
+    arrays["roof/matmul"] = keras.ops.convert_to_numpy(make_array_step(keras.ops.matmul, a, b)())
+    arrays["roof/copy"] = keras.ops.convert_to_numpy(make_array_step(lambda v: v + 1.0, a)())
     report = measure(setup, settings=TimingSettings(warmup=1, repeats=3, time_cap_s=120))
     arrays["timings_ms"] = np.array([[t.median_ms for t in report.timings]])
     arrays["timing_backend"] = np.array(report.backend)

@@ -47,6 +47,11 @@ def test_probe_ran_on_jax(probe):
     assert record["versions"]["backend"] == "jax"
 
 
+def test_roof_kernels_on_jax_compute_a_product_and_a_copy(probe):
+    np.testing.assert_allclose(probe["roof/matmul"], probe["roof/a"] @ probe["roof/b"], rtol=1e-4, atol=1e-4)
+    np.testing.assert_array_equal(probe["roof/copy"], probe["roof/a"] + 1.0)
+
+
 @pytest.mark.parametrize("kind", ["standard", "separable", "depthwise_pointwise", "depthwise", "pointwise"])
 def test_speed_steps_on_jax_compute_what_tf_nn_computes(probe, kind):
     from backend_probe import SETUP

@@ -119,3 +119,78 @@ def test_first_view_does_not_import_tensorflow():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split()[-2:] == ["False", "False"]
+
+
+def test_recorded_layer_is_placed_on_the_roofline_and_the_prose_follows_the_table():
+    import json
+
+    from dsconv.roofline import REGIME_LABELS
+
+    at = fresh_page()
+    recorded = at.dataframe[1].value
+    assert "limited by" in recorded.columns and recorded["limited by"].notna().all()
+    said = "\n".join(m.value for m in at.markdown)
+    # Every regime in the table has its sentence, and each row's layer is named in its regime's sentence.
+    for regime, label in REGIME_LABELS.items():
+        rows = recorded[recorded["limited by"] == label]
+        sentence = next((line for line in said.splitlines() if line.startswith(f"- **{label[0].upper()}{label[1:]}**")),
+                        None)
+        assert (sentence is not None) == (len(rows) > 0), (label, sentence)
+    assert "The roofline." in said
+    roofline = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if "Roofline of" in c.proto.spec]
+    assert len(roofline) == 1
+    points = [trace for trace in roofline[0]["data"] if trace["mode"] == "markers+text"]
+    assert sum(len(trace["x"]) for trace in points) == len(recorded)  # one point per timed step
+    # No blanket claim: the page's own numbers decide.
+    assert "why the depthwise step is memory-bound" not in json.dumps([c.proto.spec for c in at.get("plotly_chart")])
+    assert "wait on memory" not in said
+    # Params with thousands separators in the counting table.
+    assert json.loads(at.dataframe[0].proto.columns)["params"]["type_config"]["format"] == "localized"
+
+
+def made_up_report(regime_ms: dict, roofs, spread: float = 0.0):
+    """A SpeedReport for the default layer with chosen medians (kind -> ms) and five samples each."""
+    from dsconv.speed import LayerSetup, SpeedReport, Timing
+
+    setup = LayerSetup()
+    timings = [Timing(kind, "forward", setup, (ms - 2 * spread, ms - spread, ms, ms + spread, ms + 2 * spread))
+               for kind, ms in regime_ms.items()]
+    return SpeedReport(timings, "Test CPU, 2 cores", "tensorflow", 1.0, roofs=roofs)
+
+
+def test_each_regime_gets_its_sentence_on_the_page():
+    from dsconv.roofline import Roofs
+
+    # Peak 100 GFLOP/s, 20 GB/s; default layer: Conv2D 302 M multiply-adds forward, 604 MFLOP (6.04 ms at peak).
+    # An empty call takes 2 ms on this made-up device.
+    roofs = Roofs(peak_gflops=100.0, bandwidth_gbs=20.0, call_ms=2.0, call_backward_ms=2.5)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["speed_report"] = made_up_report(
+        {"standard": 7.0, "separable": 40.0, "depthwise_pointwise": 3.0, "depthwise": 0.25}, roofs)
+    at.run()
+    assert not at.exception, at.exception
+    measured = at.dataframe[1].value.set_index("layer")["limited by"].to_dict()
+    # Conv2D 86 GFLOP/s: compute; separable 1.9 GFLOP/s in 40 ms: below both; depthwise + 1x1 26 GFLOP/s in 3 ms,
+    # two thirds of it the empty call's 2 ms: overhead;
+    # the depthwise step: 4.2 MB in 0.25 ms = 16.8 GB/s of 20: memory.
+    assert measured == {"Conv2D": "compute-bound", "SeparableConv2D": "below both roofs",
+                        "DepthwiseConv2D + 1x1": "overhead-bound", "DepthwiseConv2D alone": "memory-bound"}
+    said = "\n".join(m.value for m in at.markdown)
+    for start in ("- **Compute-bound**: Standard Conv2D", "- **Memory-bound**: DepthwiseConv2D",
+                  "- **Overhead-bound**: DepthwiseConv2D + 1x1 Conv2D", "- **Below both roofs**: SeparableConv2D"):
+        assert start in said, start
+    assert "Measured on this server (Test CPU, 2 cores), forward pass: Standard Conv2D is compute-bound" in said
+
+
+def test_a_noisy_measurement_is_flagged():
+    from dsconv.roofline import Roofs
+
+    roofs = Roofs(peak_gflops=100.0, bandwidth_gbs=20.0, call_ms=0.3, call_backward_ms=0.4)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["speed_report"] = made_up_report({"standard": 7.0, "separable": 2.0}, roofs, spread=0.4)
+    at.run()
+    assert not at.exception, at.exception
+    # IQR 0.8 ms: 11 % of 7 ms (quiet), 40 % of 2 ms (busy)
+    warning = next(w.value for w in at.warning if "This machine was busy" in w.value)
+    assert "SeparableConv2D, forward (IQR 0.80 ms on a median of 2.00 ms)" in warning and "Conv2D, forward" not in \
+        warning.replace("SeparableConv2D, forward", "")

@@ -1,7 +1,8 @@
 """Layer timings for the Speed lab's bundled measurements: `python -m dsconv.bench layers --out FILE`.
 
-Times Conv2D, SeparableConv2D, DepthwiseConv2D + 1x1 Conv2D (and the two steps alone), forward and
-forward + backward, for four sets: the page's default layer, a sweep over output channels, a sweep over
+Measures the device's roofs first (peak GFLOP/s of a large matrix product, GB/s of a large array copy, and
+the time of the smallest call: dsconv.roofline), then times Conv2D, SeparableConv2D, DepthwiseConv2D + 1x1
+Conv2D (and the two steps alone), forward and forward + backward, for four sets: the page's default layer, a sweep over output channels, a sweep over
 kernel size, and the six convolution layers of the tutorial's VGG model at its batch of 128.
 Takes about 40 s on 2 idle cores, about 2 minutes on busy ones (less with --quick). Writes JSON that the page shows as is.
 """
@@ -79,6 +80,13 @@ def main(argv: list[str]) -> int:
     load_at_start = " ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else ""
     repeats = 5 if args.quick else args.repeats
     settings = TimingSettings(warmup=2, repeats=repeats, min_repeats=3, time_cap_s=600.0)
+    from dsconv.roofline import measure_roofs
+
+    print("Roofs: a large matrix product, a large array copy and the smallest call ...")
+    roofs = measure_roofs()
+    print(f"  peak {roofs.peak_gflops:.1f} GFLOP/s, bandwidth {roofs.bandwidth_gbs:.1f} GB/s (ridge point "
+          f"{roofs.ridge:.1f} FLOPs/byte), smallest call {roofs.call_ms:.3f} ms forward, "
+          f"{roofs.call_backward_ms:.3f} ms forward + backward")
     sets = {}
     default = LayerSetup()
     print(f"Default layer {default} ...")
@@ -106,7 +114,7 @@ def main(argv: list[str]) -> int:
             "command": "python -m dsconv.bench layers " + " ".join(argv), "note": note,
             "settings": {"warmup": settings.warmup, "repeats": repeats, "min_repeats": settings.min_repeats},
             "load_average_start": load_at_start,  # 1, 5 and 15-minute load averages: above 2 means a busy 2-core CPU
-            "load_average": load_at_end}
+            "load_average": load_at_end, "roofs": roofs.to_dict()}
     for entry in sets.values():
         entry["timings"] = [t.to_dict() for t in entry["timings"]]
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,132 @@
+"""dsconv.roofline: the roofs, where each timed step sits under them, and the sentence chosen for each case.
+
+Timings here are made up (recorded inputs), so every branch is reached on any machine; the bytes a step
+moves are counted by hand from the layer's shapes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from dsconv.roofline import (NEAR_ROOF, REGIMES, Roofs, classify, classify_all, explain, recorded_roofs,
+                             summary)
+from dsconv.speed_setup import LayerSetup
+from dsconv.timings import Timing
+
+DEFAULT = LayerSetup()  # 8 x 32 x 32 x 64 -> 64, k = 3, "same"
+SMALL = LayerSetup(height=16, width=16, in_channels=32, out_channels=32, batch=2)  # ~0.3 MFLOP in a depthwise step
+ROOFS = Roofs(peak_gflops=100.0, bandwidth_gbs=20.0, call_ms=0.3, call_backward_ms=0.4)  # ridge 5 FLOPs/byte
+# Bytes of the default layer's Conv2D forward pass, by hand: input 8*32*32*64 floats, weights 3*3*64*64 + 64,
+# output 8*32*32*64, 4 bytes each.
+CONV_BYTES = 4 * (8 * 32 * 32 * 64 + 3 * 3 * 64 * 64 + 64 + 8 * 32 * 32 * 64)
+CONV_FLOPS = 2 * 8 * 32 * 32 * 3 * 3 * 64 * 64
+DEPTHWISE_BYTES = 4 * (8 * 32 * 32 * 64 + 3 * 3 * 64 + 64 + 8 * 32 * 32 * 64)
+DEPTHWISE_FLOPS = 2 * 8 * 32 * 32 * 3 * 3 * 64
+
+
+def timing(kind: str, ms: float, pass_name: str = "forward", setup: LayerSetup = DEFAULT,
+           spread: float = 0.0) -> Timing:
+    """Five samples around `ms`: the median is `ms`, the quartiles ms -/+ spread."""
+    return Timing(kind, pass_name, setup, (ms - 2 * spread, ms - spread, ms, ms + spread, ms + 2 * spread))
+
+
+def test_bytes_and_intensity_are_counted_from_the_shapes():
+    conv = timing("standard", 1.0)
+    assert conv.bytes_moved == CONV_BYTES
+    assert conv.flops_per_byte == pytest.approx(CONV_FLOPS / CONV_BYTES)
+    backward = timing("standard", 3.0, "forward_backward")
+    assert backward.bytes_moved == 3 * CONV_BYTES  # the gradients move the forward pass's bytes twice more
+    assert backward.flops_per_byte == pytest.approx(conv.flops_per_byte)
+    assert timing("depthwise", 1.0).bytes_moved == DEPTHWISE_BYTES
+    assert conv.gbytes_per_s == pytest.approx(CONV_BYTES / 1e6)  # bytes per ms / 1e6 = GB/s
+
+
+def test_the_ridge_and_the_bound():
+    assert ROOFS.ridge == 5.0
+    assert ROOFS.bound_gflops(1.0) == 20.0 and ROOFS.bound_gflops(50.0) == 100.0
+
+
+def test_a_step_near_the_flat_roof_is_compute_bound():
+    ms = CONV_FLOPS / (80.0 * 1e6)  # 80 GFLOP/s of a 100 GFLOP/s peak, far right of the ridge
+    step = classify(timing("standard", ms), ROOFS)
+    assert step.regime == "compute" and step.fraction == pytest.approx(0.8)
+    [sentence] = explain([step], ROOFS)
+    assert sentence.startswith("**Compute-bound**: Standard Conv2D (forward: 80 GFLOP/s, 80% of the peak)")
+    assert "the peak measured here is 100 GFLOP/s" in sentence and "proportionally faster" in sentence
+
+
+def test_a_step_near_the_slanted_roof_is_memory_bound():
+    ms = DEPTHWISE_BYTES / (15.0 * 1e6)  # 15 GB/s of 20, intensity ~2.2 below the ridge of 5
+    step = classify(timing("depthwise", ms), ROOFS)
+    assert step.regime == "memory" and step.fraction == pytest.approx(0.75)
+    [sentence] = explain([step], ROOFS)
+    assert sentence.startswith("**Memory-bound**: DepthwiseConv2D (forward: 15.0 GB/s at 2.2 FLOPs per byte, 75% of "
+                               "the roof)")
+    assert "ridge point (5.0 FLOPs per byte)" in sentence and "moving fewer bytes would" in sentence
+
+
+def test_a_short_step_far_below_both_roofs_is_overhead_bound():
+    step = classify(timing("depthwise", 0.5, setup=SMALL), ROOFS)  # 0.5 ms, while an empty call takes 0.3 ms
+    assert step.regime == "overhead" and step.fraction < NEAR_ROOF
+    [sentence] = explain([step], ROOFS)
+    assert sentence.startswith("**Overhead-bound**: DepthwiseConv2D (forward: 0.50 ms, ")
+    assert "already takes 0.30 ms forward and 0.40 ms forward + backward" in sentence
+    assert "larger batch or image" in sentence and "3x the forward work" not in sentence
+    # Forward + backward: 3x the work in less than twice the time is quoted as evidence; its floor is 0.4 ms.
+    backward = classify(timing("depthwise", 0.7, "forward_backward", SMALL), ROOFS)
+    assert backward.regime == "overhead"
+    [both] = explain([step, backward], ROOFS)
+    assert "took only 1.4x as long (DepthwiseConv2D)" in both
+    assert "DepthwiseConv2D (forward: 0.50 ms, 1% of its roof; forward + backward: 0.70 ms" in both
+    slow_forward = classify(timing("depthwise", 0.3, setup=SMALL), ROOFS)
+    assert "took only" not in explain([slow_forward, backward], ROOFS)[0]  # 0.7 ms is more than twice 0.3
+
+
+def test_a_long_step_far_below_both_roofs_is_below_both_roofs_not_overhead():
+    step = classify(timing("depthwise", 5.0), ROOFS)  # 5 ms: the 0.3 ms call floor is 6% of it
+    assert step.regime == "kernel" and step.fraction < NEAR_ROOF
+    [sentence] = explain([step], ROOFS)
+    assert sentence.startswith("**Below both roofs**: DepthwiseConv2D (forward: ")
+    assert "the fixed cost of a call is only 6% of their time" in sentence and "verhead" not in sentence
+
+
+def test_every_regime_has_a_label_and_the_summary_groups_the_forward_steps():
+    steps = classify_all([timing("standard", CONV_FLOPS / 90e6), timing("depthwise", 0.45, setup=SMALL),
+                          timing("pointwise", 0.45, setup=SMALL), timing("separable", 9.0, "forward_backward"),
+                          Timing("separable", "forward", DEFAULT, skipped="time cap")], ROOFS)
+    assert [s.regime for s in steps] == ["compute", "overhead", "overhead", "kernel"]
+    assert set(REGIMES) == {"compute", "memory", "overhead", "kernel"}
+    assert summary(steps) == ("Standard Conv2D is compute-bound; DepthwiseConv2D, Pointwise (1x1) Conv2D are "
+                              "overhead-bound.")
+    sentences = explain(steps, ROOFS)  # one per regime present, in order
+    assert [line.split("**")[1] for line in sentences] == ["Compute-bound", "Overhead-bound", "Below both roofs"]
+
+
+def test_recorded_roofs_are_read_or_refused():
+    assert recorded_roofs({"roofs": ROOFS.to_dict()}) == ROOFS
+    assert recorded_roofs({}) is None
+    assert recorded_roofs({"roofs": dict(ROOFS.to_dict(), bandwidth_gbs=-1)}) is None
+    assert recorded_roofs({"roofs": dict(ROOFS.to_dict(), peak_gflops=math.nan)}) is None
+
+
+def test_noisy_timings_are_flagged_above_a_quarter_of_the_median():
+    assert not timing("standard", 2.0, spread=0.2).noisy  # IQR 0.4 on 2.0: 20 %
+    assert timing("standard", 2.0, spread=0.3).noisy  # IQR 0.6 on 2.0: 30 %
+
+
+@pytest.mark.slow
+def test_the_roof_kernels_compute_what_they_claim():
+    """The matrix product and the copy the roofs are timed with really compute a @ b and x + 1 (TensorFlow)."""
+    import keras
+
+    from dsconv.speed_steps import make_array_step
+
+    rng = np.random.default_rng(3)
+    a, b = rng.standard_normal((64, 48), dtype=np.float32), rng.standard_normal((48, 32), dtype=np.float32)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(make_array_step(keras.ops.matmul, a, b)()), a @ b,
+                               rtol=1e-4, atol=1e-4)
+    x = rng.standard_normal(1000, dtype=np.float32)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(make_array_step(lambda v: v + 1.0, x)()), x + 1.0)
