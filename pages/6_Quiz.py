@@ -42,7 +42,9 @@ def question_id(question: Question) -> str:
 
 
 def new_question_set() -> None:
-    st.session_state["quiz_seed"] = random.randint(1, 9999)
+    """A set number other than the current one (a new set must be new), and back to question 1."""
+    current = st.session_state.get("quiz_seed")
+    st.session_state["quiz_seed"] = random.choice([seed for seed in range(1, 10_000) if seed != current])
     st.session_state["quiz_q"] = 1
 
 

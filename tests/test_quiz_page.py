@@ -133,7 +133,7 @@ def test_same_seed_same_questions_for_the_class_and_new_set_changes_them():
     assert texts(first.markdown) == texts(second.markdown)
     assert make_quiz(77)[0].prompt in texts(first.markdown)
     first = first.button(key="quiz_new_set").click().run()
-    assert first.number_input(key="quiz_seed").value != 77
+    assert first.number_input(key="quiz_seed").value != 77  # never the same set again, whatever the draw
     assert first.query_params["quiz_seed"] == str(first.number_input(key="quiz_seed").value)
 
 
@@ -196,3 +196,12 @@ def test_page_imports_no_tensorflow():
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and "clean" in result.stdout, result.stderr[-2000:]
+
+
+def test_a_new_set_is_never_the_current_one(monkeypatch):
+    import random
+
+    # Even a draw that would pick the current set again gives another one.
+    monkeypatch.setattr(random, "choice", lambda seeds: seeds[76])  # the 77th candidate: 78, since 77 is left out
+    at = open_page(quiz_seed="77").button(key="quiz_new_set").click().run()
+    assert at.number_input(key="quiz_seed").value == 78

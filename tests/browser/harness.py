@@ -49,7 +49,7 @@ def streamlit_server(timeout: float = 90):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + timeout
+        deadline = time.monotonic() + timeout
         while True:
             try:
                 with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
@@ -57,7 +57,7 @@ def streamlit_server(timeout: float = 90):
                         break
             except OSError:
                 pass
-            if process.poll() is not None or time.time() > deadline:
+            if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the Streamlit server did not start")
             time.sleep(0.3)
         yield url
@@ -79,19 +79,19 @@ BUSY_SCRIPT = """() => {
 }"""
 
 
-def wait_until_idle(page, timeout_ms: int = 120_000, quiet_ms: int = 1500) -> None:
+def wait_until_idle(page, timeout_ms: int = 300_000, quiet_ms: int = 1500) -> None:
     """Wait until the script run is over and everything is drawn: no running indicator, no skeleton,
     no stale element, every Plotly chart rendered, all of it for `quiet_ms` in a row."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_selector('[data-testid="stMain"] [data-testid="stMarkdownContainer"]', timeout=timeout_ms)
-    deadline = time.time() + timeout_ms / 1000
+    deadline = time.monotonic() + timeout_ms / 1000
     quiet_since = None
-    while time.time() < deadline:
+    while time.monotonic() < deadline:
         if page.evaluate(BUSY_SCRIPT):
             quiet_since = None
         elif quiet_since is None:
-            quiet_since = time.time()
-        elif (time.time() - quiet_since) * 1000 >= quiet_ms:
+            quiet_since = time.monotonic()
+        elif (time.monotonic() - quiet_since) * 1000 >= quiet_ms:
             return
         page.wait_for_timeout(200)
     raise TimeoutError("the page kept running")
