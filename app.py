@@ -63,21 +63,26 @@ def key_numbers() -> None:
 
 
 def confusions() -> None:
+    costs = example_costs()
+    standard, separable, pair = costs["standard"], costs["separable"], costs["depthwise_pointwise"]
     st.subheader("Common confusions (and what the tutorial got wrong)")
     st.markdown(
         "- **A channel is not a spatial dimension.** A depthwise kernel still slides over height and width; "
         "what changes is that each kernel reads one input channel only.\n"
         "- **The pointwise kernel is 1 x 1 x C, and there are N of them.** With C input channels and N outputs "
         "that is C·N weights plus N biases, not a kernel as deep as the output.\n"
-        "- **283 or 286?** Keras's SeparableConv2D has one bias vector, after the pointwise step: 283. A "
-        "DepthwiseConv2D followed by a 1x1 Conv2D keeps a bias in each step: 286. Both are \"separable\".\n"
-        "- **6.3 times fewer, not \"less than 6\".** 1,792 / 286 = 6.3; against Keras's layer it is 6.3 too "
-        "(1,792 / 283).\n"
+        f"- **{separable.params:,} or {pair.params:,}?** Keras's SeparableConv2D has one bias vector, after the "
+        f"pointwise step: {separable.params:,}. A DepthwiseConv2D followed by a 1x1 Conv2D keeps a bias in each "
+        f"step: {pair.params:,}. Both are \"separable\".\n"
+        f"- **{standard.params / pair.params:.1f} times fewer, not \"less than 6\".** {standard.params:,} / "
+        f"{pair.params:,} = {standard.params / pair.params:.1f}; against Keras's layer it is "
+        f"{standard.params / separable.params:.1f} ({standard.params:,} / {separable.params:,}).\n"
         "- **Three different \"separable\" blocks.** Keras's layer has no activation between the steps, the "
         "tutorial's layer puts a ReLU after each step, and MobileNet puts BatchNorm + ReLU after each step.\n"
-        "- **Fewer multiply-adds is not proportionally faster.** Depthwise layers do little arithmetic per byte "
-        "they move, so they are limited by memory. The tutorial's 8.35x fewer multiply-adds gave 26 → 21 ms per "
-        "step on its GPU.\n"
+        "- **Fewer multiply-adds is not proportionally faster.** The tutorial's separable model did 8.35x fewer "
+        "multiply-adds, yet a training step went only from 26 to 21 ms on its GPU. Depthwise layers do little "
+        "arithmetic per byte they move, and every layer pays a fixed cost per call: memory traffic or that cost, "
+        "not arithmetic, often sets their time. The Speed lab measures which limit each layer hits here.\n"
         "- **Validation on the test set is not a test score.** The tutorial picks its best epoch by the test "
         "set, so its \"val_acc\" is optimistic.\n"
         "- **Depth multiplier is not width multiplier.** Keras's depth_multiplier is how many outputs each "
@@ -101,7 +106,8 @@ st.markdown(
     "MobileNet and Xception replace most standard convolutions with *depthwise separable* ones: a depthwise "
     "step that filters each channel on its own, then a pointwise (1 x 1) step that mixes the channels. This "
     "app shows what that means, what it saves in parameters and arithmetic, and what it really costs when you "
-    "train and run it. Every number is computed by the app and checked against Keras.")
+    "train and run it. Every count is computed by the app and checked against Keras; figures quoted from the "
+    "tutorial say so.")
 st.subheader("The idea in one picture")
 st.plotly_chart(example_picture(figure_scale()), key="home_idea", config={"displayModeBar": False}, theme=None)
 st.caption("Boxes are tensors (height x width x channels; red, green and blue are the three input channels, and "

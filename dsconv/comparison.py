@@ -138,12 +138,14 @@ def behind_sentence(c: Comparison) -> str | None:
     init = c.recipe.get("depthwise_init")
     if init:
         causes.append(f"its depthwise kernels start from the '{init}' initialiser")
-    scaling = c.recipe.get("input_scaling")
-    if scaling:
-        causes.append(f"this recipe's input scaling ('{scaling}') and learning rate were not tuned for it")
+    scaling, rate = c.recipe.get("input_scaling"), c.recipe.get("learning_rate")
+    if scaling or rate:
+        shared = " and ".join(part for part in (f"input scaling ('{scaling}')" if scaling else "",
+                                                f"learning rate ({rate})" if rate else "") if part)
+        causes.append(f"its {shared} are the standard model's, chosen for neither in particular")
     return (f"Why the {o.name} model is behind in {c.run_label} is **not known**. Candidates: "
-            + "; ".join(causes) + ". No run here changes one of these at a time, so none of them is shown to be "
-            "the cause.")
+            + "; ".join(causes) + ". Telling them apart takes runs that change one of them at a time, each with "
+            "several seeds.")
 
 
 def time_sentence(c: Comparison) -> str | None:
@@ -153,8 +155,10 @@ def time_sentence(c: Comparison) -> str | None:
         return None
     work = s.multiply_adds / o.multiply_adds
     speed = s.seconds_per_epoch / o.seconds_per_epoch
-    if speed < 0.8 * work:
+    if speed < 0.5 * work:
         verdict = "far less than the saving in arithmetic"
+    elif speed < 0.8 * work:
+        verdict = "less than the saving in arithmetic"
     elif speed > 1.25 * work:
         verdict = "more than the saving in arithmetic"
     else:
@@ -183,5 +187,12 @@ def seeds_per_model(runs: Sequence[LoadedRun]) -> dict[tuple[str, str], int]:
     return {key: len(values) for key, values in seeds.items()}
 
 
-SEED_NOTE = ("Each of these models was trained once, with one seed. Another seed moves accuracy by a point or two, "
-             "so differences that small are noise until runs with several seeds exist.")
+def seed_note(counts: dict[tuple[str, str], int]) -> str | None:
+    """Say, with the counts, that runs with too few seeds give no spread to judge a point or two by."""
+    fewest = min(counts.values(), default=SEEDS_FOR_A_SPREAD)
+    if fewest >= SEEDS_FOR_A_SPREAD:
+        return None
+    runs = "one run" if fewest == 1 else f"{fewest} runs"
+    return (f"Some of these models have {runs} each, with {'one seed' if fewest == 1 else 'different seeds'}: too "
+            f"few to measure how much another seed changes the accuracy. Until at least {SEEDS_FOR_A_SPREAD} seeds "
+            "per model give that spread, a difference of a point or two may be nothing but the seed.")

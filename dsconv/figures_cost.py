@@ -126,31 +126,35 @@ def cost_figure(kinds: list[str], params: list[int], counts: list[int], activati
     return go.Figure(data=data, layout=layout)
 
 
-def _params_ratio(k: int, in_channels: int, out_channels: int, use_bias: bool) -> float:
-    """Exact separable/standard params: (k^2*C + C*N + b) / (k^2*C*N + b), b = N biases or 0."""
+def _params_ratio(k: int, in_channels: int, out_channels: int, use_bias: bool, depth_multiplier: int = 1) -> float:
+    """Exact separable/standard params: (k^2*C*m + C*m*N + b) / (k^2*C*N + b), b = N biases or 0."""
     bias = out_channels if use_bias else 0
-    return (k * k * in_channels + in_channels * out_channels + bias) / (k * k * in_channels * out_channels + bias)
+    mid = in_channels * depth_multiplier
+    return (k * k * mid + mid * out_channels + bias) / (k * k * in_channels * out_channels + bias)
 
 
 def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, current_kernel: int,
-                 use_bias: bool = True, max_out: int = 512, scale: float = 1.0) -> go.Figure:
-    """Separable/standard parameter ratio (exact, depth multiplier 1) and 1/N + 1/k^2 against N."""
+                 use_bias: bool = True, max_out: int = 512, scale: float = 1.0,
+                 depth_multiplier: int = 1) -> go.Figure:
+    """Separable/standard parameter ratio (exact) and m x (1/N + 1/k^2) against N, at the layer's depth multiplier m."""
     outs = sorted({4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, max_out, current_out})
     palette = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00"]
     data = []
     for index, k in enumerate(kernel_sizes):
         color = palette[index % len(palette)]
-        data.append(dict(type="scatter", x=outs, y=[_params_ratio(k, in_channels, n, use_bias) for n in outs],
+        m = depth_multiplier
+        data.append(dict(type="scatter", x=outs, y=[_params_ratio(k, in_channels, n, use_bias, m) for n in outs],
                          mode="lines", name=f"k={k}: exact (params)", line=dict(color=color, width=3)))
-        data.append(dict(type="scatter", x=outs, y=[1 / n + 1 / k**2 for n in outs], mode="lines",
-                         name=f"k={k}: 1/N + 1/k²", line=dict(color=color, width=2, dash="dot")))
-    here = _params_ratio(current_kernel, in_channels, current_out, use_bias)
+        data.append(dict(type="scatter", x=outs, y=[m * (1 / n + 1 / k**2) for n in outs], mode="lines",
+                         name=f"k={k}: {'' if m == 1 else f'{m} x '}(1/N + 1/k²)",
+                         line=dict(color=color, width=2, dash="dot")))
+    here = _params_ratio(current_kernel, in_channels, current_out, use_bias, depth_multiplier)
     data.append(dict(type="scatter", x=[current_out], y=[here], mode="markers+text", name="your layer",
                      marker=dict(size=14, color="#111827", symbol="diamond"),
                      text=[f"your layer: {here:.3f}"], textposition="top right"))
     layout = _base_layout(
         430, scale, showlegend=True, legend=dict(orientation="v", x=1.01, y=1),
-        title=dict(text=f"Parameter ratio for C = {in_channels} input channels, depth multiplier 1"),
+        title=dict(text=f"Parameter ratio for C = {in_channels} input channels, depth multiplier {depth_multiplier}"),
         xaxis=dict(type="log", title=dict(text="output channels N (log scale)", standoff=12), gridcolor="#e5e7eb",
                    tickvals=[v for v in (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096) if v <= max(outs)],
                    automargin=True),

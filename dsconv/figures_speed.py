@@ -17,6 +17,7 @@ from dsconv.axes import log_ticks
 from dsconv.figures_cost import KIND_COLORS  # one colour per kind on every page
 from dsconv.intensity import LayerTraffic
 from dsconv.roofline import Roofs, StepRegime, classify
+from dsconv.speed_text import times, work_time_title
 from dsconv.speed import PASS_LABELS, PASSES, SWEEP_PARAMETERS, Timing, speed_ratios
 
 PASS_COLORS = {"forward": "#2563eb", "forward_backward": "#c2410c"}
@@ -58,7 +59,7 @@ def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Fi
     fig.update_yaxes(title_text="million multiply-adds", row=1, col=1)
     fig.update_yaxes(title_text="ms", row=1, col=2)
     fig.update_layout(barmode="group")
-    return _layout(fig, "Fewer multiply-adds, but not proportionally less time", 460, scale)
+    return _layout(fig, work_time_title(timings), 460, scale)
 
 
 def ratio_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:
@@ -66,10 +67,11 @@ def ratio_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:
     rows = [r for r in speed_ratios(timings) if r["kind"] in ("separable", "depthwise_pointwise")]
     names = [f"{SHORT_LABELS[r['kind']]}<br>{PASS_LABELS[r['pass_name']]}" for r in rows]
     fig = go.Figure()
-    fig.add_bar(x=names, y=[r["mac_ratio"] for r in rows], name="times fewer multiply-adds than Conv2D",
+    fig.add_bar(x=names, y=[r["mac_ratio"] for r in rows], name="Conv2D's multiply-adds / its multiply-adds",
                 marker_color="#94a3b8", text=[f"{r['mac_ratio']:.1f}x" for r in rows], textposition="outside")
-    fig.add_bar(x=names, y=[r["speed_ratio"] for r in rows], name="times faster than Conv2D (measured)",
-                marker_color="#c2410c", text=[f"{r['speed_ratio']:.1f}x" for r in rows], textposition="outside")
+    fig.add_bar(x=names, y=[r["speed_ratio"] for r in rows], name="speed-up: Conv2D's time / its time (measured; "
+                "below 1 is slower)", marker_color="#c2410c", text=[f"{r['speed_ratio']:.1f}x" for r in rows],
+                textposition="outside")
     fig.add_hline(y=1, line_dash="dot", line_color="#111827")
     top = max([r["mac_ratio"] for r in rows] + [r["speed_ratio"] for r in rows] + [1.0])
     fig.update_yaxes(title_text="times", range=[0, top * 1.2])
@@ -250,8 +252,8 @@ def tutorial_table(timings: Sequence[Timing], layer_names: Sequence[str],
     if "standard" not in totals or "separable" not in totals:
         return rows, "Some layers were not measured, so there is no total."
     (std_ms, std_work), (sep_ms, sep_work) = totals["standard"], totals["separable"]
-    summary = (f"Summed over the six layers ({PASS_LABELS[pass_name]}, batch {setups[0].batch}): Conv2D "
-               f"{std_ms:.0f} ms, SeparableConv2D {sep_ms:.0f} ms: {std_ms / sep_ms:.1f}x faster for "
-               f"{std_work / sep_work:.2f}x fewer multiply-adds. The tutorial's GPU: 26 vs 21 ms per training "
-               "step (1.24x) for 8.35x fewer.")
+    summary = (f"Summed over the {len(setups)} layers ({PASS_LABELS[pass_name]}, batch {setups[0].batch}): Conv2D "
+               f"{std_ms:.0f} ms, SeparableConv2D {sep_ms:.0f} ms: {times(std_ms / sep_ms, 'faster', 'slower')} for "
+               f"{times(std_work / sep_work, 'fewer', 'more', 2)} multiply-adds. The tutorial's GPU: 26 vs 21 ms per "
+               "training step (1.24x faster) for 8.35x fewer.")
     return rows, summary

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from dsconv.arithmetic import KIND_LABELS
+from dsconv.arithmetic import KIND_LABELS, layer_cost
 
 
 def _valid(costs: Mapping[str, Any], *kinds: str) -> bool:
@@ -68,3 +68,46 @@ def pointwise_share(costs: Mapping[str, Any]) -> str | None:
                 "with few output channels against a large kernel, looking around costs more than mixing the "
                 "channels.")
     return "For this layer the depthwise and the pointwise steps do the same number of multiply-adds."
+
+
+def network_pointwise_share(pointwise_params: int, pointwise_macs: int, total_params: int, total_macs: int,
+                            kernel_size: int) -> str | None:
+    """Share of a network's params and multiply-adds in its pointwise (1 x 1) parts, and what that share says."""
+    if not pointwise_macs:
+        return None
+    macs = pointwise_macs / total_macs
+    text = (f"**The pointwise (1 x 1) parts hold {pointwise_params / total_params:.0%} of the parameters and do "
+            f"{macs:.0%} of the multiply-adds.**")
+    k = f"{kernel_size} x {kernel_size}"
+    if macs > 0.5:
+        return text + f" Once the {k} work is depthwise, mixing the channels is what costs."
+    return text + (f" With {k} kernels and these channel counts the depthwise steps still do most of the work: "
+                   "mixing channels costs less than looking around.")
+
+
+def kernel_term_note(kernel_size: int, out_channels: int, depth_multiplier: int) -> str:
+    """Which term of 1/N + 1/k^2 dominates for this layer, and the floor 1/k^2 puts under the separable cost."""
+    k2 = kernel_size**2
+    if kernel_size == 1:
+        return ("With k = 1 there is nothing to separate: the depthwise step only scales each channel, so the "
+                "separable layer costs a little more than the standard 1 x 1 layer (1/N + 1 > 1).")
+    if out_channels > k2:
+        which = f"with N = {out_channels} > k² = {k2}, the 1/k² term is the larger one"
+    elif out_channels < k2:
+        which = f"with N = {out_channels} < k² = {k2}, the 1/N term is still the larger one"
+    else:
+        which = f"with N = k² = {k2}, the two terms are equal"
+    floor = f"1/{k2}" + (f" x m = {depth_multiplier}/{k2}" if depth_multiplier > 1 else "")
+    return (f"For k = {kernel_size}, {which}. However wide the layer, a {kernel_size} x {kernel_size} separable layer "
+            f"never gets below {floor} of the standard cost.")
+
+
+def tutorial_saving() -> str:
+    """The tutorial's first layer (32 x 32 x 3 to 64, k = 3): its parameter and multiply-add savings, computed."""
+    example = dict(height=32, width=32, in_channels=3, out_channels=64, kernel_size=3)
+    standard, separable, pair = (layer_cost(kind, **example) for kind in ("standard", "separable",
+                                                                           "depthwise_pointwise"))
+    return (f"For the tutorial's 3 → 64 layer the parameter saving is {standard.params:,} / {pair.params:,} = "
+            f"{standard.params / pair.params:.1f}x ({standard.params:,} / {separable.params:,} = "
+            f"{standard.params / separable.params:.1f}x against Keras's SeparableConv2D), not \"less than 6 times\"; "
+            f"its multiply-add saving is {standard.multiply_adds / separable.multiply_adds:.1f}x.")

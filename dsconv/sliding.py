@@ -243,6 +243,29 @@ def weight_notes(config: SlidingConfig, channels: int, preset: str) -> tuple[tup
     return depthwise, tuple(kernels.pointwise_descriptions(preset, hidden, config.out_channels))
 
 
+def weight_rules(config: SlidingConfig, channels: int, preset: str) -> list[str]:
+    """How this mode builds its preset weights, in words, with this layer's number of channel mixes."""
+    if preset == "random":
+        return ["Random weights: each one drawn on its own from the seed, from -1 to 1, to one decimal."]
+    rules = []
+    if config.mode in ("standard", "grouped"):
+        per_group = channels // (config.groups if config.mode == "grouped" else 1)
+        mixes = len(kernels.mix_names(channel_names(channels)[:per_group]))
+        rules.append("A filter is a k x k pattern times a channel mix: × (R + G + B) / 3 puts the pattern divided by 3 "
+                     "in each channel's slice, × (R − G) puts it in R and its negative in G. "
+                     + (f"After the {mixes} mixes the pattern turns by 90° and the mixes start again."
+                        if mixes > 1 else "Each group reads one channel; its next filter turns the pattern by 90°."))
+    if config.mode in ("depthwise", "separable"):
+        rules.append("Every channel gets the same pattern; with depth multiplier m, kernel copy j is the pattern "
+                     "turned j × 90°.")
+    if config.mode in ("pointwise", "separable"):
+        read = hidden_names(channels, config.depth_multiplier) if config.mode == "separable" else channel_names(channels)
+        mixes = len(kernels.mix_names(read))
+        rules.append(f"A pointwise filter is a channel mix of the {len(read)} channels it reads; after the {mixes} "
+                     "mixes the same mixes come back with their sign flipped.")
+    return rules
+
+
 def build_layer(image: np.ndarray, config: SlidingConfig, preset: str = "box_blur", seed: int = 0) -> Layer:
     """Check the configuration, make the preset's weights and run the layer on the image."""
     height, width, channels = np.shape(image)

@@ -97,12 +97,17 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
     st.caption(f"Weights only, no biases. Multiply-adds for this picture: {separable.multiply_adds:,} "
                f"(depthwise + pointwise) against {standard.multiply_adds:,} (standard), one per weight per "
                "output pixel.")
-    if out_channels == 1:
-        st.info("With one output channel the two-step way has more weights (k·k·C + C against k·k·C): the "
-                "saving only appears with many outputs. With 64 outputs, as in the models' first layer, "
-                "3·3·3 + 3·64 = 219 weights replace 3·3·3·64 = 1,728.")
+    if separable.params >= standard.params:
+        many = 64  # the first layer of the tutorial's models
+        st.info(f"With {out_channels} output channel{'s' if out_channels > 1 else ''} the two-step way has "
+                f"{'as many' if separable.params == standard.params else 'more'} weights ({k}·{k}·{channels} + "
+                f"{channels}·{out_channels} against {k}·{k}·{channels}·{out_channels}): the saving only appears with "
+                f"many outputs. With {many} outputs, as in the tutorial models' first layer, {k}·{k}·{channels} + "
+                f"{channels}·{many} = {k * k * channels + channels * many:,} weights would replace "
+                f"{k}·{k}·{channels}·{many} = {k * k * channels * many:,}.")
     st.caption("It only works this way round: every depthwise + pointwise pair equals some standard kernel, but "
-               "most standard kernels (like the learned ones) cannot be split into a depthwise kernel times a mix.")
+               "a standard kernel splits into a depthwise kernel times a mix only when, for each input channel, every "
+               "filter's slice of that channel is a multiple of one shared k x k pattern, which most kernels are not.")
 
 
 # --- Learned filters (TensorFlow is imported only below, and only when there is a model to show) ---

@@ -159,15 +159,14 @@ def ratio_section(settings: dict, costs: dict) -> None:
         cols[2].metric("Params: standard / depthwise + pointwise", f"{standard.params / pair.params:.2f}x")
     st.markdown(
         f"With depth multiplier 1 the multiply-add ratio *is* 1/N + 1/k² exactly: both steps work on the same "
-        f"{out_h} x {out_w} output positions. The parameter ratio differs only by the biases. "
-        + ("" if m == 1 else f"With depth multiplier {m} both steps do {m} times the work, so the ratio is "
-                               f"{m} x (1/N + 1/k²). ")
-        + "For the tutorial's 3 → 64 layer the saving is 1,792 / 286 = 6.3x, not \"less than 6 times\".")
+        f"{out_h} x {out_w} output positions, and the parameter ratio differs from it only by the biases. "
+        + ("" if m == 1 else f"Here the depth multiplier is {m}: both steps do {m} times the work, so the ratio is "
+                               f"{m} x (1/N + 1/k²), and the parameters grow alike (biases aside). ")
+        + lab_text.tutorial_saving())
     kernels = sorted({3, 5, 7, k})
-    st.plotly_chart(ratio_figure(c, kernels, n, k, settings["use_bias"], max(512, n), figure_scale()),
+    st.plotly_chart(ratio_figure(c, kernels, n, k, settings["use_bias"], max(512, n), figure_scale(), m),
                     key="lab_ratio_chart", config={"displayModeBar": False}, theme=None)
-    st.caption("Past a few dozen output channels the 1/k² term dominates: a 3 x 3 separable layer "
-               "can never get much below 1/9 of the standard cost, however wide it is.")
+    st.caption(lab_text.kernel_term_note(k, n, m))
 
 
 def keras_section(settings: dict, costs: dict) -> None:
@@ -229,17 +228,15 @@ def network_section(scale: float) -> None:
     cols[1].metric("Multiply-adds per image", f"{summary.total_multiply_adds / 1e6:,.1f} M",
                    f"standard: {standard.total_multiply_adds / 1e6:,.1f} M", delta_color="off",
                    delta_arrow="off")
-    cols[2].metric("Fewer multiply-adds than standard",
-                   f"{standard.total_multiply_adds / summary.total_multiply_adds:.2f}x")
+    cols[2].metric("Multiply-adds: standard / this", f"{standard.total_multiply_adds / summary.total_multiply_adds:.2f}x")
     st.table(rows, hide_index=True)
     st.plotly_chart(share_figure(parts, scale), key="net_share_chart",
                     config={"displayModeBar": False}, theme=None)
-    pointwise_params = sum(p.params.get("pointwise", 0) for p in parts)
-    pointwise_macs = sum(p.multiply_adds.get("pointwise", 0) for p in parts)
-    if pointwise_macs:
-        st.markdown(f"**The pointwise (1 x 1) parts hold {100 * pointwise_params / summary.total_params:.0f}% of "
-                    f"the parameters and do {100 * pointwise_macs / summary.total_multiply_adds:.0f}% of the "
-                    "multiply-adds.** Once the 3 x 3 work is depthwise, mixing channels is what costs.")
+    share = lab_text.network_pointwise_share(sum(p.params.get("pointwise", 0) for p in parts),
+                                             sum(p.multiply_adds.get("pointwise", 0) for p in parts),
+                                             summary.total_params, summary.total_multiply_adds, kernel)
+    if share:
+        st.markdown(share)
     tut_std, _ = network(NetworkConfig())
     tut_sep, _ = network(NetworkConfig(conv_kind="separable"))
     st.caption(f"The tutorial's two models (the defaults here): {tut_std.total_params:,} vs "
@@ -290,7 +287,8 @@ with tabs["Code"]:
     if tabs["Code"].open:
         code_section(settings, costs)
 st.subheader("Why it matters")
-st.markdown("A separable layer needs roughly 1/N + 1/k² of a standard layer's parameters and multiply-adds. "
+st.markdown("A separable layer needs roughly 1/N + 1/k² of a standard layer's parameters and multiply-adds (with "
+            "depth multiplier 1 and k above 1). "
             "MobileNet spends that saving on size: it is what lets it run on phones. Xception spends it on "
             "accuracy instead: about as many parameters as Inception V3, and a better ImageNet score. Fewer "
             "multiply-adds is not the same as faster, though: the Speed lab measures what they cost in time.")

@@ -12,7 +12,7 @@ from dsconv.figures_volume import MAX_VOLUME_FRAMES, volume_figure
 from dsconv.images import ImageError, load_image
 from dsconv.kernels import PRESET_LABELS, PRESETS
 from dsconv.samples import SAMPLE_LABELS, SAMPLES, sample_image, shrink_to_square
-from dsconv.sliding import MODE_LABELS, MODES, SlidingConfig, build_layer, standard_twins
+from dsconv.sliding import MODE_LABELS, MODES, SlidingConfig, build_layer, standard_twins, weight_rules
 from dsconv.sliding_frames import build_timeline
 from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
                               show_error, show_warnings, write_to_url)
@@ -188,9 +188,7 @@ def weights_section(timeline, preset: str, seed: int) -> None:
     if not lines:
         return
     with st.expander("What each filter's weights are", expanded=False):
-        st.markdown("A preset filter is a k x k pattern times a channel mix: × (R + G + B) / 3 puts the pattern "
-                    "divided by 3 in each channel's slice, × (R − G) puts it in R and its negative in G. Filters "
-                    "beyond the six mixes turn the pattern by 90°.")
+        st.markdown(" ".join(weight_rules(layer.config, layer.image.shape[2], preset)))
         st.markdown("\n".join(f"- {line}" for line in lines))
     twins = standard_twins(layer, preset, seed)
     if twins:

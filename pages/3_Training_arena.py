@@ -107,8 +107,9 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
     if not series:
         st.info("The chosen runs have no finished epoch for these architectures; pick other architectures.")
         return
-    st.caption("Press ▶ Play to watch the runs epoch by epoch, or drag the slider. Dashed lines are measured on "
-               "the training images, solid ones on validation images the model never trained on.")
+    st.caption("Press ▶ Play to watch the runs epoch by epoch, or drag the slider. In the accuracy and loss panels, "
+               "dashed lines are measured on the training images, solid ones on validation images the model never "
+               "trained on.")
     st.plotly_chart(cached_replay_figure(tuple(series), figure_scale()), key="arena_replay_chart",
                     config={"displayModeBar": False})
     rows = [row for run in selected for row in replay.summary_rows(run) if row.architecture in archs]
@@ -158,9 +159,9 @@ def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series
     negative = comparison.negative_first_gap(series)
     if negative:
         st.caption(comparison.NEGATIVE_GAP_NOTE.format(labels=", ".join(negative)))
-    counts = comparison.seeds_per_model(selected)
-    if any(count < comparison.SEEDS_FOR_A_SPREAD for count in counts.values()):
-        st.info(comparison.SEED_NOTE, icon="🎲")
+    note = comparison.seed_note(comparison.seeds_per_model(selected))
+    if note:
+        st.info(note, icon="🎲")
 
 
 # --- Launch -----------------------------------------------------------------------------------------------
@@ -217,8 +218,8 @@ def launcher(limits: ArenaLimits) -> None:
 
 def launch_section(limits: ArenaLimits) -> None:
     st.header("Launch a live training")
-    st.markdown("Train the models yourself on this server and watch the curves grow. Small settings finish in "
-                "a minute or two on a CPU; the server trains one launch at a time.")
+    st.markdown("Train the models yourself on this server and watch the curves grow; the estimate below says how "
+                "long your settings take. The server trains one launch at a time.")
     job = st.session_state.get("arena_job")
     if job is not None:
         live_panel()

@@ -17,6 +17,7 @@ from dsconv.figures_speed import (TABLE_LABELS, intensity_figure, ratio_figure, 
                                   timing_table, tutorial_table, work_and_time_figure)
 from dsconv.intensity import COMPARED_KINDS, compare_traffic
 from dsconv.roofline import NEAR_ROOF, Roofs, classify_all, explain, measure_roofs, recorded_roofs, summary
+from dsconv.speed_text import speedup_sentence, traffic_paragraph
 from dsconv.speed import (KINDS, PASS_LABELS, PASSES, SWEEP_PARAMETERS, SWEEP_VALUES, LayerSetup, Limits,
                           SpeedConfigError, TimingSettings, measure, read_measurements, speed_ratios, sweep)
 from dsconv.timings import NOISY_SPREAD
@@ -42,7 +43,7 @@ PARAMS = [
           choices=("sweep_out_channels", "sweep_kernel_size", "tutorial_layers", "default")),
 ]
 RECORDED_TITLES = {"sweep_out_channels": "Sweep over output channels", "sweep_kernel_size": "Sweep over kernel size",
-                   "tutorial_layers": "The tutorial's six layers (batch 128)", "default": "The default layer"}
+                   "tutorial_layers": "The tutorial's convolution layers", "default": "The default layer"}
 
 
 @st.cache_data(max_entries=4)
@@ -83,7 +84,7 @@ def describe(setup: LayerSetup) -> str:
             f"out, {setup.kernel_size}x{setup.kernel_size} kernel")
 
 
-def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = None) -> None:
+def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = None, recorded: dict | None = None) -> None:
     """Table, a warning for noisy rows, work-vs-time bars and the ratio chart; `key` names the charts."""
     st.caption("n: timed calls. IQR: interquartile range, the spread of the middle half of them. x fewer, x faster: "
                "than Conv2D (multiply-adds, median ms). GB/s: the bytes each step must move at least, per second. "
@@ -96,8 +97,14 @@ def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = No
     if noisy:
         rows = "; ".join(f"{TABLE_LABELS[t.kind]}, {t.pass_label} (IQR {t.iqr_ms:.2f} ms on a median of "
                          f"{t.median_ms:.2f} ms)" for t in noisy)
+        if recorded:
+            when = (f"The machine may have been busy while these were recorded (load average "
+                    f"{recorded.get('load_average_start', '?')} before, {recorded.get('load_average', '?')} after, "
+                    "for 1, 5 and 15 minutes), or these steps vary from call to call: read those rows with care.")
+        else:
+            when = "This server may have been busy while measuring: measure again before trusting those rows."
         st.warning(f"The middle half of the samples spans more than {NOISY_SPREAD:.0%} of the median for {rows}. "
-                   "This machine was busy while measuring: measure again before trusting those rows.", icon="📉")
+                   + when, icon="📉")
     if any(t.measured for t in timings):
         st.plotly_chart(work_and_time_figure(timings, scale), width="stretch", key=f"{key}_work")
         if speed_ratios(timings):
@@ -185,8 +192,8 @@ seed_defaults(PARAMS)
 
 st.title("Speed lab: multiply-adds are not milliseconds")
 st.write(
-    "A depthwise separable layer does far fewer multiply-adds than a standard convolution, so it should be "
-    "that much faster. Is it? Configure a layer, count its work, then time it on this server: Conv2D, "
+    "A depthwise separable layer usually does far fewer multiply-adds than a standard convolution, so it should "
+    "be that much faster. Is it? Configure a layer, count its work, then time it on this server: Conv2D, "
     "SeparableConv2D, and DepthwiseConv2D followed by a 1x1 Conv2D, each forward and forward + backward.")
 
 setup = layer_controls()
@@ -272,7 +279,7 @@ else:
         st.subheader(f"Recorded earlier on {meta['device']}")
         st.caption(f"Recorded {meta['date']}; nothing was run to show these. {meta['note']} "
                    "Click Measure to time this layer here and now.")
-        show_timings(timings, scale, f"spd_found_{name}", roofs)
+        show_timings(timings, scale, f"spd_found_{name}", roofs, meta)
         steps = show_roofline(timings, roofs, meta["device"], scale, f"spd_found_{name}")
         shown = (f"the recorded {meta['device']}", timings, steps)
 
@@ -313,27 +320,16 @@ for name, data in recorded.items():
                             width="stretch", key=f"spd_recorded_{name}_{pass_name}")
     elif choice == "tutorial_layers":
         rows, summary_text = tutorial_table(entry["timings"], entry["layer_names"])
-        st.caption("Median ms of forward + backward for each layer at batch 128, as in one training step.")
+        st.caption(f"Median ms of forward + backward for each layer at batch {entry['timings'][0].setup.batch}, as "
+                   "in one training step.")
         st.dataframe(rows, hide_index=True, width="stretch")
         st.write(summary_text)
     else:
-        show_timings(entry["timings"], scale, f"spd_rec_{name}", recorded_roofs(data["meta"]))
+        show_timings(entry["timings"], scale, f"spd_rec_{name}", recorded_roofs(data["meta"]), data["meta"])
 
 st.header("Why it matters")
+st.markdown(traffic_paragraph(traffic, setup.kernel_size))
 depthwise_step = traffic["separable"].stages[0]
-pointwise_step = traffic["separable"].stages[1]
-separable = traffic["separable"]
-st.markdown(
-    f"""
-For this layer, **Conv2D** does **{standard.flops_per_byte:.0f} FLOPs per byte** it reads or writes. The
-**depthwise step** of SeparableConv2D does only **{depthwise_step.flops_per_byte:.1f}**: each output value
-needs just {setup.kernel_size * setup.kernel_size} multiply-adds, yet the step reads a whole input tensor and writes a
-whole output tensor ({(depthwise_step.input_bytes + depthwise_step.output_bytes) / 1e6:.2f} MB), then the 1x1 step
-reads it back ({pointwise_step.flops_per_byte:.0f} FLOPs per byte). Altogether SeparableConv2D does
-{standard.multiply_adds / separable.multiply_adds:.1f}x fewer multiply-adds but moves
-{separable.bytes_moved / standard.bytes_moved:.2f}x the bytes of Conv2D (these are best cases: each tensor touched once).
-"""
-)
 if shown_roofs:
     below = depthwise_step.flops_per_byte < shown_roofs.ridge
     st.markdown(
@@ -346,15 +342,9 @@ if shown_roofs:
 where, timings, steps = shown
 if steps:
     st.markdown(f"Measured on {where}, forward pass: {summary(steps)}")
-ratios = {r["pass_name"]: r for r in speed_ratios(timings) if r["kind"] == "separable"}
-if "forward" in ratios:
-    achieved = {t.kind: t.gflops_per_s for t in timings if t.pass_name == "forward" and t.measured}
-    backward = (f" ({ratios['forward_backward']['speed_ratio']:.1f}x forward + backward)"
-                if "forward_backward" in ratios else "")
-    st.markdown(f"On {where}, this layer's SeparableConv2D ran **{ratios['forward']['speed_ratio']:.1f}x faster** "
-                f"than Conv2D forward{backward} for **{ratios['forward']['mac_ratio']:.1f}x fewer multiply-adds**: "
-                f"it computed at {achieved.get('separable', float('nan')):.0f} GFLOP/s where Conv2D reached "
-                f"{achieved.get('standard', float('nan')):.0f}.")
+speedup = speedup_sentence(timings, where)
+if speedup:
+    st.markdown(speedup)
 st.markdown(
     "The tutorial met this too: its separable model did **8.35x fewer multiply-adds** (18.3 M vs 152.8 M per "
     "image), yet a training step went only from **26 to 21 ms** on its GPU, 1.24x faster. On GPUs, large "

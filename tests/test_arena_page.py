@@ -185,5 +185,5 @@ def test_claims_come_from_the_replayed_runs():
     assert "is **not known**" in said
     assert "less room to memorise" not in said and "never means 8x faster" not in said
     assert any("Training accuracy is averaged over an epoch" in c.value for c in at.caption)
-    assert any("trained once, with one seed" in i.value for i in at.info)
+    assert any("have one run each, with one seed" in i.value for i in at.info)
     assert any("published 2022 (transcribed 2026-11-25)" in m.value for m in at.markdown)

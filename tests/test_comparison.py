@@ -53,6 +53,7 @@ def test_lower_accuracy_names_best_validation_and_test_and_says_why_is_not_known
     assert "Test accuracy, measured once after the last epoch: 0.500 against 0.580, 8.0 points lower" in sentence
     behind = comparison.behind_sentence(c)
     assert "is **not known**" in behind and "8.0x fewer parameters" in behind and "'per_channel'" in behind
+    assert "input scaling ('unit')" in behind and "Telling them apart takes runs" in behind
 
 
 def test_about_the_same_and_higher_accuracy_give_no_why():
@@ -80,6 +81,8 @@ def test_time_against_work():
         "(5.0 s against 10.0 s): far less than the saving in arithmetic.")
     fair = loaded([(1.6, 0.40, 1.5, 0.44, 1.25)])
     assert comparison.time_sentence(comparison.compare(fair)).endswith("about the saving in arithmetic.")
+    less = loaded([(1.6, 0.40, 1.5, 0.44, 1.6)])  # 6.25x against 8x: 78 %
+    assert comparison.time_sentence(comparison.compare(less)).endswith(": less than the saving in arithmetic.")
     fast = loaded([(1.6, 0.40, 1.5, 0.44, 0.5)])
     assert comparison.time_sentence(comparison.compare(fast)).endswith("more than the saving in arithmetic.")
     slower = loaded([(1.6, 0.40, 1.5, 0.44, 20.0)])
@@ -99,3 +102,6 @@ def test_negative_first_epoch_gap_and_seed_counts():
     runs = [loaded([(1.6, 0.4, 1.5, 0.44, 5.0)], seed=seed) for seed in (1, 2, 3)]
     assert comparison.seeds_per_model(runs) == {("A run", "standard"): 3, ("A run", "separable"): 3}
     assert comparison.seeds_per_model(runs[:1]) == {("A run", "standard"): 1, ("A run", "separable"): 1}
+    assert comparison.seed_note(comparison.seeds_per_model(runs)) is None  # three seeds each: a spread exists
+    assert "have one run each, with one seed" in comparison.seed_note(comparison.seeds_per_model(runs[:1]))
+    assert "have 2 runs each, with different seeds" in comparison.seed_note(comparison.seeds_per_model(runs[:2]))

@@ -235,3 +235,19 @@ def test_one_arena_model_with_its_own_classes(monkeypatch):
                for caption in at.caption)
     text = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
     assert "Inside: 3 of 3 depthwise maps" in text  # a MobileNet block's hidden step after BatchNorm and ReLU
+
+
+def test_one_output_note_uses_this_kernel_size():
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.query_params.update(fil_view=HAND_MADE, fil_sample="Coloured shapes")
+    at.run()
+    assert not at.exception
+    note = next(i.value for i in at.info if "the saving only appears" in i.value)
+    # Sobel x, 3 x 3, one grey output: 27 + 3 = 30 weights against 27; with 64 outputs 27 + 192 = 219 against 1,728.
+    assert "more weights (3·3·3 + 3·1 against 3·3·3·1)" in note and "= 219 weights would replace" in note
+    custom = "Custom (edit it)"  # every channel gets the same typed 5 x 5 kernel
+    at.query_params.update(fil_red=custom, fil_green=custom, fil_blue=custom,
+                           fil_kernel="1 1 1 1 1; 1 1 1 1 1; 1 1 -24 1 1; 1 1 1 1 1; 1 1 1 1 1")
+    at.run()
+    note = next(i.value for i in at.info if "the saving only appears" in i.value)
+    assert "5·5·3 + 3·64 = 267 weights would replace 5·5·3·64 = 4,800" in note  # k comes from the kernel used

@@ -57,3 +57,35 @@ def test_the_step_that_does_most_of_the_work_is_named_with_its_share():
     # N = k^2 = 9: the two steps do the same work
     assert "the same number" in pointwise_share(costs_for(**dict(TUTORIAL, out_channels=9)))
     assert pointwise_share({"separable": "refused"}) is None
+
+
+def test_network_pointwise_share_is_worded_by_the_share():
+    from dsconv.lab_text import network_pointwise_share
+
+    # The tutorial's separable network: 93 % of its multiply-adds are pointwise (dsconv.network counts them).
+    most = network_pointwise_share(120_000, 93, 174_821, 100, 3)
+    assert "do 93% of the multiply-adds" in most and "Once the 3 x 3 work is depthwise" in most
+    # One block of 8 filters with 7 x 7 kernels: the depthwise steps do most of it.
+    few = network_pointwise_share(200, 14, 1000, 100, 7)
+    assert "do 14% of the multiply-adds" in few and "With 7 x 7 kernels" in few and "what costs" not in few
+    assert network_pointwise_share(0, 0, 1000, 100, 3) is None
+
+
+def test_kernel_term_note_names_the_larger_term():
+    from dsconv.lab_text import kernel_term_note
+
+    assert "with N = 64 > k² = 9, the 1/k² term is the larger one" in kernel_term_note(3, 64, 1)
+    assert "never gets below 1/9 of the standard cost" in kernel_term_note(3, 64, 1)
+    assert "with N = 64 < k² = 121, the 1/N term is still the larger one" in kernel_term_note(11, 64, 1)
+    assert "the two terms are equal" in kernel_term_note(3, 9, 1)
+    assert "1/9 x m = 4/9" in kernel_term_note(3, 64, 4)
+    assert "costs a little more than the standard 1 x 1 layer" in kernel_term_note(1, 64, 1)
+
+
+def test_the_tutorials_savings_are_computed():
+    from dsconv.lab_text import tutorial_saving
+
+    # 1,792 / 286 = 6.27; 1,792 / 283 = 6.33; multiply-adds 1,555,200 / 197,100 = 7.89
+    assert tutorial_saving() == ("For the tutorial's 3 → 64 layer the parameter saving is 1,792 / 286 = 6.3x "
+                                 "(1,792 / 283 = 6.3x against Keras's SeparableConv2D), not \"less than 6 times\"; its "
+                                 "multiply-add saving is 7.9x.")

@@ -279,3 +279,26 @@ def test_keras_check_with_strides_and_dilation_agrees_everywhere():
     assert set(frame["Agree"]) <= {"✅ match", "✅ both refuse"}
     assert any("Keras agrees" in m.value for m in at.success)
     assert not at.warning
+
+
+def test_whole_network_share_sentence_follows_the_numbers():
+    at = open_page(lab_tab="Whole network", net_kind="separable", net_blocks="1", net_filters="8", net_k="7")
+    no_traceback(at)
+    said = "\n".join(m.value for m in at.markdown)
+    # One block of two 7 x 7 separable layers, 8 filters: the depthwise steps do most of the multiply-adds.
+    assert "With 7 x 7 kernels" in said and "Once the 7 x 7 work is depthwise" not in said
+    at = open_page(lab_tab="Whole network", net_kind="separable")
+    assert "Once the 3 x 3 work is depthwise" in "\n".join(m.value for m in at.markdown)
+
+
+def test_ratio_chart_marks_the_layer_at_its_depth_multiplier():
+    import json
+
+    at = open_page(lab_tab="Separable vs standard", lab_dm="4")
+    no_traceback(at)
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert chart["layout"]["title"]["text"].endswith("depth multiplier 4")
+    marker = next(trace for trace in chart["data"] if trace.get("name") == "your layer")
+    # 3x3x3x4 + 12x64 + 64 = 940 params against 1,792: the page's LaTeX shows the same 0.5246
+    assert marker["text"] == ["your layer: 0.525"]
+    assert any("1/9 x m = 4/9" in c.value for c in at.caption)

@@ -301,3 +301,22 @@ def test_the_benchmark_case_stays_under_five_megabytes():
     timeline = build_timeline(build_layer(sample_image("gradient", 16), SlidingConfig(padding="same"), "sobel"))
     size = sum(len(pio.to_json(f, validate=False)) for f in (sliding_figure(timeline), volume_figure(timeline)))
     assert size < 5_000_000
+
+
+def test_weight_rules_match_the_filters_they_describe():
+    from dsconv.sliding import weight_rules
+
+    standard = weight_rules(SlidingConfig(out_channels=8), 3, "sobel")
+    assert "After the 6 mixes the pattern turns by 90°" in standard[0]
+    layer = build_layer(sample_image("shape", 8), SlidingConfig(out_channels=8), "sobel")
+    assert layer.notes[0][6].startswith("Sobel edge, turned 90°")  # the seventh filter: turned, as the rule says
+    pointwise = weight_rules(SlidingConfig(mode="pointwise", out_channels=8), 3, "sobel")
+    assert pointwise == ["A pointwise filter is a channel mix of the 3 channels it reads; after the 6 mixes the same "
+                         "mixes come back with their sign flipped."]
+    flipped = build_layer(sample_image("shape", 8), SlidingConfig(mode="pointwise", out_channels=8), "sobel")
+    assert flipped.notes[0][6] == "−(R + G + B) / 3"
+    separable = weight_rules(SlidingConfig(mode="separable", depth_multiplier=2), 3, "sobel")
+    assert "the 6 channels it reads; after the 12 mixes" in separable[1]  # average, 5 differences, 6 channels
+    grouped = weight_rules(SlidingConfig(mode="grouped", groups=3, out_channels=6), 3, "sobel")
+    assert "Each group reads one channel" in grouped[0]
+    assert weight_rules(SlidingConfig(), 3, "random")[0].startswith("Random weights")

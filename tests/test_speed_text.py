@@ -1,0 +1,53 @@
+"""dsconv.speed_text: the Speed lab's comparisons are worded by their numbers (fewer or more, faster or slower)."""
+
+from __future__ import annotations
+
+from dsconv.intensity import compare_traffic
+from dsconv.speed_setup import LayerSetup
+from dsconv.speed_text import speedup_sentence, times, traffic_paragraph, work_time_title
+from dsconv.timings import Timing
+
+DEFAULT = LayerSetup()  # 8 x 32 x 32 x 64 -> 64, k = 3: SeparableConv2D does 301.99 / 38.27 = 7.89x fewer
+ONE_BY_ONE = LayerSetup(kernel_size=1)  # k = 1: SeparableConv2D adds a depthwise step to a 1x1 Conv2D
+
+
+def timed(setup, ms):
+    return [Timing(kind, "forward", setup, (value,) * 3) for kind, value in ms.items()]
+
+
+def test_ratios_read_as_words_both_ways():
+    assert times(2.04, "faster", "slower") == "2.0x faster"
+    assert times(0.5, "faster", "slower") == "2.0x slower"
+    assert times(1.0, "fewer", "more") == "1.0x fewer"
+    assert times(1 / 1.02, "fewer", "more") == "1.02x more"
+
+
+def test_the_chart_title_states_what_was_measured():
+    assert work_time_title(timed(DEFAULT, {"standard": 2.6, "separable": 1.3})) == (
+        "SeparableConv2D against Conv2D, forward: 7.9x fewer multiply-adds, 2.0x faster")
+    # k = 1: 64 x 64 weights per position against 64 + 64 x 64: 1.02x more work; and slower here.
+    assert work_time_title(timed(ONE_BY_ONE, {"standard": 1.0, "separable": 1.25})) == (
+        "SeparableConv2D against Conv2D, forward: 1.02x more multiply-adds, 1.2x slower")
+    assert work_time_title(timed(DEFAULT, {"standard": 2.6})) == "Work and time of each layer kind"
+
+
+def test_the_speedup_sentence_says_slower_and_more_when_it_is():
+    sentence = speedup_sentence(timed(ONE_BY_ONE, {"standard": 1.0, "separable": 1.25}), "a test CPU")
+    assert "ran **1.2x slower** than Conv2D forward for **1.02x more multiply-adds**" in sentence
+    assert "faster" not in sentence and "fewer" not in sentence
+    sentence = speedup_sentence(timed(DEFAULT, {"standard": 2.6, "separable": 1.3}), "a test CPU")
+    assert "ran **2.0x faster** than Conv2D forward for **7.9x fewer multiply-adds**" in sentence
+    assert speedup_sentence(timed(DEFAULT, {"separable": 1.3}), "x") is None
+
+
+def test_the_traffic_paragraph_follows_the_layer():
+    default = traffic_paragraph(compare_traffic(("standard", "separable"), **vars(DEFAULT)), 3)
+    assert "does only **2.2**" in default and "each output value needs 9 multiply-adds" in default
+    assert "7.9x fewer multiply-adds and moves 1.9x more bytes than Conv2D: less arithmetic, more memory" in default
+    # 8 x 8 x 256 -> 256: the 256 x 256 x 9 weights dominate the bytes, and the separable layer moves fewer.
+    wide = traffic_paragraph(compare_traffic(("standard", "separable"), **vars(LayerSetup(
+        height=8, width=8, in_channels=256, out_channels=256))), 3)
+    assert "fewer multiply-adds and moves 1.4x fewer bytes than Conv2D: it saves on both" in wide
+    single = traffic_paragraph(compare_traffic(("standard", "separable"), **vars(LayerSetup(
+        in_channels=1, out_channels=1, kernel_size=1))), 1)
+    assert "needs 1 multiply-add," in single and "only" not in single
