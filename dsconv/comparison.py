@@ -98,7 +98,7 @@ def overfitting_sentence(c: Comparison) -> str | None:
                          f"overfits **about as much** as the standard model (the gaps differ by "
                          f"{_points(difference)}, within a single run's noise)",
                          f"**overfits more** than the standard model (its gap is {_points(difference)} larger)")
-    text = (f"**{c.run_label}**: at the last epoch ({o.last_epoch}) the {o.name} model's training accuracy is "
+    text = (f"Overfitting: at the last epoch ({o.last_epoch}) the {o.name} model's training accuracy is "
             f"{_above(o.final_gap)} its validation accuracy, the standard model's {_above(s.final_gap)}"
             + ("" if s.last_epoch == o.last_epoch else f" (at its epoch {s.last_epoch})")
             + f": the {o.name} model {verdict}.")
@@ -118,7 +118,7 @@ def accuracy_sentence(c: Comparison) -> str | None:
                          f"{_points(difference)} **higher**")
     what = "test-set accuracy read every epoch (the run validated on the test set)" if c.validation_on_test else \
         "validation accuracy"
-    text = (f"Best {what}: {o.best_val:.3f} for the {o.name} model against {s.best_val:.3f} for the standard "
+    text = (f"Accuracy: best {what}: {o.best_val:.3f} for the {o.name} model against {s.best_val:.3f} for the standard "
             f"model, {verdict}.")
     if not c.validation_on_test and o.test is not None and s.test is not None:
         test_difference = o.test - s.test
@@ -143,7 +143,7 @@ def behind_sentence(c: Comparison) -> str | None:
         shared = " and ".join(part for part in (f"input scaling ('{scaling}')" if scaling else "",
                                                 f"learning rate ({rate})" if rate else "") if part)
         causes.append(f"its {shared} are the standard model's, chosen for neither in particular")
-    return (f"Why the {o.name} model is behind in {c.run_label} is **not known**. Candidates: "
+    return (f"Why the {o.name} model is behind here is **not known**. Candidates: "
             + "; ".join(causes) + ". Telling them apart takes runs that change one of them at a time, each with "
             "several seeds.")
 

@@ -170,7 +170,7 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
     # Three decimals are plenty for grey levels and keep the JSON short; NaN gaps become nulls.
     # Gaps never hover (hoverongaps=False), so their label can be 0 and the labels fit in one byte each.
     labels = np.where(labels < 0, 0, labels).astype(np.uint8 if labels.max(initial=0) < 256 else np.uint16)
-    scale_text = "value / the map's largest |value|" if signed else "value / the map's largest"
+    scale_text = "scaled value"  # each map divided by its own largest |value| (the page's caption says so)
     heatmap = dict(type="heatmap", z=np.round(mosaic, 3), customdata=labels, colorscale=DIVERGING if signed else GREY,
                    zmin=-1 if signed else 0, zmax=1, showscale=True, hoverongaps=False,
                    colorbar=dict(title=dict(text=scale_text, side="right"), thickness=12,

@@ -125,10 +125,9 @@ def _title(timeline: Timeline, frame, details) -> str:
     sizes = {f.size for f in stage.filters}
     unit = "kernels" if stage.name == "depthwise" else "outputs" if stage.name == "pointwise" else "filters"
     each = f"{outputs} {unit} × {sizes.pop()}" if len(sizes) == 1 else f"{outputs} {unit}"
-    earlier = " after the depthwise step" if frame.stage > 0 else ""
-    count = (f"Multiply-adds so far, all {unit} counted ({each} at each position{earlier}): "
-             f"<b>{frame.multiply_adds:,}</b> · a standard convolution of the same shape, at the same point: "
-             f"<b>{frame.standard_multiply_adds:,}</b>")
+    earlier = ", after the depthwise step" if frame.stage > 0 else ""
+    count = (f"Multiply-adds so far: <b>{frame.multiply_adds:,}</b> (all {unit}: {each} per position{earlier}) · "
+             f"standard convolution, same point: <b>{frame.standard_multiply_adds:,}</b>")
     return f"{header}<br>{sums}<br>{count}"
 
 

@@ -253,8 +253,9 @@ def main() -> None:
     st.markdown(
         "A standard kernel does two jobs at once: it looks at neighbours (space) and it mixes channels. "
         "A depthwise separable convolution splits those jobs: the depthwise step handles space, one channel "
-        "at a time, and the 1 x 1 pointwise step mixes channels. That is what makes MobileNet and Xception "
-        "cheap: roughly 1/N + 1/k² of the work. In the tutorial's first layer (3 x 3 kernel, 3 → 64 channels) "
+        "at a time, and the 1 x 1 pointwise step mixes channels, for roughly 1/N + 1/k² of the work. MobileNet "
+        "spends that saving on running on phones; Xception on a more accurate network of Inception V3's size. In "
+        "the tutorial's first layer (3 x 3 kernel, 3 → 64 channels) "
         "that is 286 or 283 weights instead of 1,792.\n\n"
         "A common mistake, made by the tutorial this app grew from, is to say a depthwise convolution works "
         "along one spatial dimension, the channel. A channel is not a spatial dimension: as the animation shows, "

@@ -144,18 +144,20 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
 
 def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series: list) -> None:
     """Each run's models against its standard model: overfitting, accuracy and time, from its own numbers."""
-    lines = []
+    blocks = []
     for run in selected:
         for other in [arch for arch in archs if arch != "standard"]:
             found = comparison.compare(run, other)
             if found is None or "standard" not in archs:
                 continue
-            lines += [text for text in (comparison.overfitting_sentence(found), comparison.accuracy_sentence(found),
-                                        comparison.behind_sentence(found), comparison.time_sentence(found)) if text]
-    if not lines:
+            lines = [text for text in (comparison.overfitting_sentence(found), comparison.accuracy_sentence(found),
+                                       comparison.behind_sentence(found), comparison.time_sentence(found)) if text]
+            blocks.append(f"**{run.label}**, {other} against standard:\n" + "\n".join(f"- {line}" for line in lines))
+    if not blocks:
         return
     st.subheader("What these runs say")
-    st.markdown("\n".join(f"- {line}" for line in lines))
+    for block in blocks:
+        st.markdown(block)
     negative = comparison.negative_first_gap(series)
     if negative:
         st.caption(comparison.NEGATIVE_GAP_NOTE.format(labels=", ".join(negative)))

@@ -48,7 +48,7 @@ def test_lower_accuracy_names_best_validation_and_test_and_says_why_is_not_known
                  separable_test=0.50, recipe={"depthwise_init": "per_channel", "input_scaling": "unit"})
     c = comparison.compare(run)
     sentence = comparison.accuracy_sentence(c)
-    assert "Best validation accuracy: 0.550 for the separable model against 0.600" in sentence
+    assert "Accuracy: best validation accuracy: 0.550 for the separable model against 0.600" in sentence
     assert "5.0 points **lower**" in sentence
     assert "Test accuracy, measured once after the last epoch: 0.500 against 0.580, 8.0 points lower" in sentence
     behind = comparison.behind_sentence(c)
@@ -69,7 +69,7 @@ def test_about_the_same_and_higher_accuracy_give_no_why():
 def test_validation_on_the_test_set_is_named_and_no_second_test_figure_is_given():
     run = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, 0.59, 5.0)], validation_on_test=True)
     sentence = comparison.accuracy_sentence(comparison.compare(run))
-    assert sentence.startswith("Best test-set accuracy read every epoch (the run validated on the test set)")
+    assert sentence.startswith("Accuracy: best test-set accuracy read every epoch (the run validated on the test set)")
     assert "measured once" not in sentence
 
 

@@ -242,9 +242,8 @@ def test_figures_are_valid_plotly_and_every_frame_has_the_same_shapes(mode):
     assert len(spec["frames"]) == timeline.total_positions == len(spec["layout"]["sliders"][0]["steps"])
     header = spec["frames"][-1]["data"][-1]["text"]
     assert header[0].startswith(f"<b>Step {timeline.total_positions} of {timeline.total_positions}</b>")
-    assert header[2].startswith("Multiply-adds so far, all ")
-    assert f"at each position{' after the depthwise step' if mode == 'separable' else ''}): " \
-           f"<b>{timeline.layer.cost.multiply_adds:,}</b>" in header[2]
+    assert header[2].startswith(f"Multiply-adds so far: <b>{timeline.layer.cost.multiply_adds:,}</b> (all ")
+    assert f"per position{', after the depthwise step' if mode == 'separable' else ''}) · " in header[2]
 
 
 def test_the_step_line_says_every_filter_is_counted_and_where_the_bias_goes():
@@ -255,8 +254,7 @@ def test_the_step_line_says_every_filter_is_counted_and_where_the_bias_goes():
     header = sliding_figure_spec(timeline)["frames"][0]["data"][-1]["text"]
     assert "filter 1 reads 3 channels (Sobel edge × (R + G + B) / 3)" in header[0]
     assert header[1].startswith("27 products, sum ") and header[1].endswith(", + bias → Filter 1")
-    assert header[2].startswith("Multiply-adds so far, all filters counted (4 filters × 27 at each position): "
-                                "<b>108</b>")
+    assert header[2].startswith("Multiply-adds so far: <b>108</b> (all filters: 4 filters × 27 per position)")
 
 
 def test_preset_filters_are_described_by_pattern_and_channel_mix():
