@@ -1,21 +1,31 @@
 """Plotly figure of the sliding-kernel animation: frames (dsconv.sliding_frames) in, one animated figure out.
 
-The figure has a "board" per row: the input channels (padded), the watched kernels with their
-products and sum, the depthwise output of a separable layer, and the output maps. Each frame moves
-the window outlines, replaces the kernel board and uncovers one more output cell in every map, so
-the browser animates it alone (play/pause, three speeds, a scrub slider); nothing re-runs Python.
-Several highlight rectangles go into one SVG path per map, which keeps each frame near 3 KB.
+Everything is drawn with layout shapes (cells, coloured by level) and scatter text (numbers), never with
+heatmaps: Plotly redraws heatmaps on every animation frame, and a frame that comes before the redraw is
+done leaves the figure blank. Shapes and text update in place (redraw=False), so every frame is complete
+at any speed. The figure (dsconv.figures_sliding_layout) shows the computation of the watched kernel
+large, "window x weights = products" per channel read and the sum, beside small maps of the input, the
+depthwise output and the output maps, with the cells read and written outlined. Playback runs in the
+browser (dsconv_ui.playback drives it); the figure carries the step slider.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from dsconv.figures_sliding_parts import (DIVERGING, PADDING_COLOUR, TARGET_WIDTH_PX, UNFILLED_COLOUR,
-                                          WATCHED_COLOUR, WINDOW_COLOUR, Board, PrebuiltFigure, Tile, cell_texts,
-                                          cells_path, channel_name, format_value, heatmap_trace, json_grid,
-                                          path_shape, play_controls, symmetric_peak, tint_scale, unfilled_path)
+from dsconv.figures_sliding_layout import (TARGET_WIDTH_PX, Board, Grid, Layout, board_cells_wide, fit_maps,
+                                           number_cell, number_font, numbers_fit, place_board, place_maps)
+from dsconv.figures_sliding_parts import (CHANNEL_COLOURS, PADDING_COLOUR, UNFILLED_COLOUR, WATCHED_COLOUR,
+                                          WINDOW_COLOUR, PrebuiltFigure, channel_name, format_value, frame_slider,
+                                          rect_path, signed_colours, symmetric_peak, tint_colours)
 from dsconv.sliding_frames import Timeline, frame_detail
+
+TEXT_COLOUR = "#111827"
+EMPTY_CELL = "#f3f4f6"  # a cell whose value is (near) zero: light grey, so the grid stays visible on white
+BOARD_LEVELS = 2  # signed board cells: -2..2 (strong, weak, zero); tinted window cells: 0..3
+MAP_LEVELS = 3  # signed map cells: -3..3; tinted input cells: 0..5
+BOARD_HEIGHT_PX = 400  # the computation's height budget (times the scale) when its numbers fit in it
+FRAME_SLOTS = 3 * 6  # dynamic fill shapes of the computation: window (3 channels x 4 tints or 5 signs), weights, products
 
 
 def output_labels(layer, stage_index: int) -> list[str]:
@@ -33,68 +43,12 @@ def output_labels(layer, stage_index: int) -> list[str]:
     return [f"{'Output' if stage.name == 'pointwise' else 'Filter'} {o + 1}" for o in range(count)]
 
 
-def _read_names(layer, stage_index: int) -> list[str]:
+def read_names(layer, stage_index: int) -> list[str]:
+    """Names of the channels a stage reads: R, G, B (or ch n) for the picture; the depthwise maps after it."""
     channels = layer.image.shape[2]
     if stage_index == 0:
         return [channel_name(c, channels) for c in range(channels)]
     return [label.replace("from ", "").replace(", kernel ", "") for label in output_labels(layer, 0)]
-
-
-def _kernel_canvas(timeline: Timeline) -> tuple[int, int]:
-    """Width and height of the kernel board: weights tiles, a gap, products tiles, room for the sum."""
-    widths, heights = [], []
-    for stage_index, stage in enumerate(timeline.layer.stages):
-        frame = next(f for f in timeline.frames if f.stage == stage_index)
-        tiles = sum(len(stage.reads[o]) for o in frame.watched)
-        size = stage.filters[0].shape[0]
-        widths.append(2 * tiles * (size + 1) + 1 + 4)
-        heights.append(size + 1)
-    return max(widths), max(heights)
-
-
-def _kernel_board_data(timeline: Timeline, frame, details, width: int, height: int) -> tuple[dict, dict, dict]:
-    """Per-frame data of the kernel board: weights canvas, products canvas, labels (and each sum)."""
-    names = _read_names(timeline.layer, frame.stage)
-    size = details[0]["weights"].shape[0]
-    tiles = sum(len(d["reads"]) for d in details)
-    products_x0 = tiles * (size + 1) + 1
-    weights = np.full((height, width), np.nan)
-    products = np.full((height, width), np.nan)
-    xs, ys, texts, where = [], [], [], []
-    index = 0
-    for detail in details:
-        for t, channel in enumerate(detail["reads"]):
-            x = index * (size + 1)
-            weights[:size, x:x + size] = detail["weights"][:, :, t]
-            products[:size, products_x0 + x:products_x0 + x + size] = detail["products"][:, :, t]
-            xs += [x - 0.5, products_x0 + x - 0.5]
-            ys += [-0.55, -0.55]
-            if size >= 3:
-                texts += [f"{names[channel]} weights", f"{names[channel]} products"]
-            else:  # narrow tiles: the channel name only; the rows are named under the board
-                texts += [names[channel], names[channel]]
-            where += ["top right", "top right"]
-            if len(details) > 1:  # depthwise: every channel has its own sum and its own output
-                xs.append(products_x0 + x - 0.5)
-                ys.append(size - 0.4)
-                texts.append(f"<b>Σ = {format_value(detail['sum'])}</b>")
-                where.append("bottom right")
-            index += 1
-    if size < 3:
-        xs += [-0.5, products_x0 - 0.5]
-        ys += [size - 0.4, size - 0.4]
-        texts += ["weights", "pixel × weight"]
-        where += ["bottom right", "bottom right"]
-    if len(details) == 1:
-        xs.append(products_x0 + tiles * (size + 1) - 0.7)
-        ys.append((size - 1) / 2)
-        texts.append(f"<b>Σ = {format_value(details[0]['sum'])}</b>")
-        where.append("middle right")
-    peak_w, peak_p = symmetric_peak(weights), symmetric_peak(products)
-    weight_data = {"type": "heatmap", "z": json_grid(weights), "text": cell_texts(weights), "zmin": -peak_w, "zmax": peak_w}
-    product_data = {"type": "heatmap", "z": json_grid(products), "text": cell_texts(products), "zmin": -peak_p, "zmax": peak_p}
-    return weight_data, product_data, {"type": "scatter", "x": xs, "y": ys, "text": texts,
-                                         "textposition": where}
 
 
 def steps_done(timeline: Timeline, frame) -> int:
@@ -102,7 +56,286 @@ def steps_done(timeline: Timeline, frame) -> int:
     return sum(s.positions for s in timeline.layer.stages[:frame.stage]) + frame.position + 1
 
 
-def _title(timeline: Timeline, frame, details) -> str:
+# --- Where things go ----------------------------------------------------------------------------------------
+
+def _stage_reads(timeline: Timeline) -> list[list[tuple[int, int, int]]]:
+    """Per stage, the (output, slot, channel) reads of the kernels watched in that stage (the same in every frame)."""
+    reads = []
+    for index, stage in enumerate(timeline.layer.stages):
+        frame = next(f for f in timeline.frames if f.stage == index)
+        reads.append([(o, slot, c) for o in frame.watched for slot, c in enumerate(stage.reads[o])])
+    return reads
+
+
+def plan(timeline: Timeline, scale: float = 1.0) -> Layout:
+    """Every position of the figure for this timeline and scale (see dsconv.figures_sliding_layout)."""
+    layer = timeline.layer
+    stages = layer.stages
+    width = TARGET_WIDTH_PX * scale
+    header_font = 15 * scale
+    header_lines = [(4 * scale, (0.8 + 1.45 * i) * header_font) for i in range(3)]
+    top = 4.6 * header_font + 34 * scale  # the header, then the computation's title
+    reads = _stage_reads(timeline)
+    sizes = [stage.filters[0].shape[0] for stage in stages]
+    own = [stage.name == "depthwise" for stage in stages]
+    cells = max(board_cells_wide(size, mine) for size, mine in zip(sizes, own))
+    tall = max(len(r) * (size + 0.55) + (0 if mine else 1.1) for r, size, mine in zip(reads, sizes, own))
+    readable = number_cell(scale)
+    by_height = max(BOARD_HEIGHT_PX * scale / tall, readable)
+    two_columns = 0.6 * width / cells >= readable
+    board_width = 0.6 * width if two_columns else width
+    cell = min(board_width / cells, by_height, 56 * scale)
+    boards = [place_board(r, size, mine, 0.0, top, cell, scale) for r, size, mine in zip(reads, sizes, own)]
+    board_bottom = top + max(board.height for board in boards)
+
+    first = stages[0]
+    groups = [("Input" + (" (grey: padding)" if any(first.pad) else ""), read_names(layer, 0),
+               first.padded.shape[0], first.padded.shape[1])]
+    for index, stage in enumerate(stages):
+        title = "Depthwise output" if index < len(stages) - 1 else "Output maps"
+        groups.append((title, output_labels(layer, index), stage.output.shape[0], stage.output.shape[1]))
+    if two_columns:
+        maps_x = board_width + 28 * scale
+        maps_width = width - maps_x
+        map_cell = fit_maps(groups, maps_width, max(board_bottom - 34 * scale - 4.6 * header_font, 300 * scale),
+                            scale)
+        maps, maps_bottom = place_maps(groups, maps_x, 4.6 * header_font, maps_width, map_cell, scale)
+    else:
+        map_cell = fit_maps(groups, width, 380 * scale, scale)
+        maps, maps_bottom = place_maps(groups, 0.0, board_bottom + 24 * scale, width, map_cell, scale)
+    height = max(board_bottom, maps_bottom) + 8 * scale
+    return Layout(width, height, scale, header_lines, header_font, boards, maps, map_cell,
+                  (0.0, 4.6 * header_font + 12 * scale), 16 * scale)
+
+
+# --- Shapes ------------------------------------------------------------------------------------------------
+
+def _fill(path: str, colour: str) -> dict:
+    """A filled shape without an outline, in figure pixels (hidden while its path is empty)."""
+    shape = {"type": "path", "xref": "x", "yref": "y", "path": path or "M0,0", "fillcolor": colour,
+             "line": {"width": 0}, "layer": "below"}
+    if not path:
+        shape["visible"] = False
+    return shape
+
+
+def _outline(path: str, colour: str, width: float, fill: str | None = None) -> dict:
+    """An outline (or a cover, with `fill`) above everything, in figure pixels."""
+    shape = {"type": "path", "xref": "x", "yref": "y", "path": path or "M0,0", "line": {"color": colour,
+             "width": width}, "fillcolor": fill or "rgba(0,0,0,0)", "layer": "above"}
+    if not path:
+        shape["visible"] = False
+    return shape
+
+
+def _cells_path(grid: Grid, cells, inset: float) -> str:
+    """One path of the given (row, col) cells, each inset so that a white gap separates neighbours."""
+    return "".join(rect_path(x0 + inset, y0 + inset, x1 - inset, y1 - inset)
+                   for x0, y0, x1, y1 in (grid.rect(r, c) for r, c in cells))
+
+
+def _level_paths(grid: Grid, levels: np.ndarray, inset: float) -> dict[int, str]:
+    """A path per level: all the cells of the grid at that level."""
+    return {int(level): _cells_path(grid, zip(*np.nonzero(levels == level)), inset) for level in np.unique(levels)}
+
+
+def signed_levels(values: np.ndarray, peak: float, count: int) -> np.ndarray:
+    """Levels -count..count of values against their peak |value| (0 for near-zero values)."""
+    share = np.asarray(values, dtype=np.float64) / (peak if peak > 0 else 1.0)
+    levels = np.sign(share) * np.ceil(np.abs(share) * count - 1e-9)
+    levels[np.abs(share) < 0.02] = 0
+    return np.clip(levels, -count, count).astype(int)
+
+
+def tint_levels(values: np.ndarray, count: int) -> np.ndarray:
+    """Levels 0..count of pixel values 0..255."""
+    return np.clip(np.rint(np.asarray(values, dtype=np.float64) / 255.0 * count), 0, count).astype(int)
+
+
+def _map_shapes(layout: Layout, timeline: Timeline) -> list[dict]:
+    """The maps' cells (static): inputs tinted by channel, padding grey, depthwise and output maps by sign."""
+    layer = timeline.layer
+    first = layer.stages[0]
+    channels = layer.image.shape[2]
+    inset = min(1.0, layout.map_cell * 0.08)
+    shapes = []
+    top, bottom, left, right = first.pad
+    for c, tile in enumerate(layout.maps[0].tiles):
+        values = first.padded[:, :, c]
+        levels = tint_levels(values, 5) if channels == 3 else signed_levels(values, symmetric_peak(values), MAP_LEVELS)
+        inside = np.zeros(values.shape, bool)
+        inside[top:values.shape[0] - bottom, left:values.shape[1] - right] = True
+        levels = np.where(inside, levels, -99)
+        colours = tint_colours(CHANNEL_COLOURS[c], 5) if channels == 3 else signed_colours(MAP_LEVELS)
+        for level, path in _level_paths(tile, levels, inset).items():
+            shapes.append(_fill(path, PADDING_COLOUR if level == -99 else colours.get(level, EMPTY_CELL)))
+    for group, stage in zip(layout.maps[1:], layer.stages):
+        colours = signed_colours(MAP_LEVELS)
+        for o, tile in enumerate(group.tiles):
+            values = stage.output[:, :, o]
+            for level, path in _level_paths(tile, signed_levels(values, symmetric_peak(values), MAP_LEVELS),
+                                            inset).items():
+                shapes.append(_fill(path, colours.get(level, EMPTY_CELL)))
+    return shapes
+
+
+def _board_shapes(layout: Layout, timeline: Timeline, frame, details) -> list[dict]:
+    """The computation's fills for one frame, in FRAME_SLOTS fixed slots (window tints or signs, weights, products)."""
+    layer = timeline.layer
+    board = layout.boards[frame.stage]
+    inset = max(1.0, board.cell * 0.04)
+    by_output = {d["output_channel"]: d for d in details}
+    reading_picture = frame.stage == 0 and layer.image.shape[2] == 3
+    window_slots: dict[str, list[str]] = {}
+    weight_slots: dict[int, list[str]] = {}
+    product_slots: dict[int, list[str]] = {}
+    for row in board.rows:
+        detail = by_output[row.output]
+        window = detail["window"][:, :, row.slot]
+        weights = detail["weights"][:, :, row.slot]
+        products = detail["products"][:, :, row.slot]
+        if reading_picture:
+            colours = tint_colours(CHANNEL_COLOURS[row.channel], 3)
+            levels = tint_levels(window, 3)
+        else:
+            colours = signed_colours(BOARD_LEVELS)
+            levels = signed_levels(window, symmetric_peak(layer.stages[frame.stage].inputs[:, :, row.channel]),
+                                   BOARD_LEVELS)
+        for level, path in _level_paths(row.window, levels, inset).items():
+            window_slots.setdefault(colours.get(level, EMPTY_CELL), []).append(path)
+        weight_peak = max(float(np.max(np.abs(detail["weights"]))) for detail in details) or 1.0
+        for level, path in _level_paths(row.weights, signed_levels(weights, weight_peak, BOARD_LEVELS), inset).items():
+            weight_slots.setdefault(level, []).append(path)
+        product_peak = max(float(np.max(np.abs(d["products"]))) for d in details) or 1.0
+        for level, path in _level_paths(row.products, signed_levels(products, product_peak, BOARD_LEVELS),
+                                        inset).items():
+            product_slots.setdefault(level, []).append(path)
+    signed = signed_colours(BOARD_LEVELS)
+    fills = [("".join(paths), colour) for colour, paths in window_slots.items()]
+    fills += [("".join(paths), signed.get(level, EMPTY_CELL)) for level, paths in sorted(weight_slots.items())]
+    fills += [("".join(paths), signed.get(level, EMPTY_CELL)) for level, paths in sorted(product_slots.items())]
+    if len(fills) > FRAME_SLOTS:
+        raise ValueError(f"{len(fills)} colours on the computation board; the figure has {FRAME_SLOTS} slots.")
+    fills += [("", EMPTY_CELL)] * (FRAME_SLOTS - len(fills))
+    return [_fill(path, colour) for path, colour in fills]
+
+
+def _frame_outlines(layout: Layout, timeline: Timeline, frame) -> list[dict]:
+    """Covers over unwritten output cells, the window outline on the tiles read, and the cells written now."""
+    layer = timeline.layer
+    stage = layer.stages[frame.stage]
+    shapes = []
+    for offset, group in enumerate(layout.maps[1:]):
+        filled = group.tiles[0].rows * group.tiles[0].cols if offset < frame.stage else \
+            frame.filled if offset == frame.stage else 0
+        shapes.append(_outline("".join(_unfilled_path(tile, filled) for tile in group.tiles), UNFILLED_COLOUR, 0,
+                               fill=UNFILLED_COLOUR))
+    reading = layout.maps[frame.stage]
+    read = sorted({c for o in frame.watched for c in stage.reads[o]})
+    rows, cols = stage.rows[frame.row], stage.cols[frame.col]
+    window = "".join(_window_path(reading.tiles[c], rows, cols) for c in read)
+    shapes.append(_outline(window, WINDOW_COLOUR, 2.5 * layout.scale))
+    written = layout.maps[frame.stage + 1]
+    cell = [(frame.row, frame.col)]
+    others = "".join(_cells_path(t, cell, 0) for o, t in enumerate(written.tiles) if o not in frame.watched)
+    watched = "".join(_cells_path(written.tiles[o], cell, 0) for o in frame.watched)
+    shapes.append(_outline(others, WINDOW_COLOUR, 1.5 * layout.scale))
+    shapes.append(_outline(watched, WATCHED_COLOUR, 3 * layout.scale))
+    return shapes
+
+
+def _window_path(tile: Grid, rows, cols) -> str:
+    """Outline of the cells a window reads: one rectangle if they touch (no dilation), else one per cell."""
+    if all(b - a == 1 for a, b in zip(rows, rows[1:])) and all(b - a == 1 for a, b in zip(cols, cols[1:])):
+        x0, y0, _, _ = tile.rect(rows[0], cols[0])
+        _, _, x1, y1 = tile.rect(rows[-1], cols[-1])
+        return rect_path(x0, y0, x1, y1)
+    return _cells_path(tile, [(r, c) for r in rows for c in cols], 0)
+
+
+def _unfilled_path(tile: Grid, filled: int) -> str:
+    """The cells of a raster-order map not written yet: the rest of the current row and every row below."""
+    if filled >= tile.rows * tile.cols:
+        return ""
+    row, col = divmod(filled, tile.cols)
+    path = ""
+    if col:
+        x0, y0, _, _ = tile.rect(row, col)
+        _, _, x1, y1 = tile.rect(row, tile.cols - 1)
+        path += rect_path(x0, y0, x1, y1)
+    first = row + 1 if col else row
+    if first < tile.rows:
+        x0, y0, _, _ = tile.rect(first, 0)
+        _, _, x1, y1 = tile.rect(tile.rows - 1, tile.cols - 1)
+        path += rect_path(x0, y0, x1, y1)
+    return path
+
+
+# --- Text --------------------------------------------------------------------------------------------------
+
+def _text_trace(xs, ys, texts, sizes, hover=None) -> dict:
+    trace = {"type": "scatter", "mode": "text", "x": xs, "y": ys, "text": texts, "showlegend": False,
+             "textposition": "middle center", "textfont": {"size": sizes, "color": TEXT_COLOUR},
+             "cliponaxis": False}
+    if hover is None:
+        trace["hoverinfo"] = "skip"
+    else:
+        trace["customdata"] = hover
+        trace["hovertemplate"] = "%{customdata}<extra></extra>"
+    return trace
+
+
+def _board_points(board: Board) -> tuple[list[float], list[float], list[float], list[str]]:
+    """Where the computation's texts go, in a fixed order (labels, signs, the three grids' cells, sums, total),
+    their font sizes and text positions. The positions depend on the stage only, so frames send texts alone."""
+    xs, ys, sizes, where = [], [], [], []
+    big = board.font * 1.25
+
+    def put(point, size, position="middle center"):
+        xs.append(round(point[0], 1))
+        ys.append(round(point[1], 1))
+        sizes.append(round(size, 1))
+        where.append(position)
+
+    for row in board.rows:
+        put(row.label_at, big)
+        put(row.times_at, big)
+        put(row.equals_at, big)
+        for grid in (row.window, row.weights, row.products):
+            for r in range(grid.rows):
+                for c in range(grid.cols):
+                    put(grid.center(r, c), board.font)
+        if row.sum_at is not None:
+            put(row.sum_at, board.font, "middle right")
+    if board.total_at is not None:
+        put(board.total_at, big, "middle right")
+    return xs, ys, sizes, where
+
+
+def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str]:
+    """The computation's texts for one frame, in _board_points' order."""
+    layer = timeline.layer
+    board: Board = layout.boards[frame.stage]
+    names = read_names(layer, frame.stage)
+    labels = output_labels(layer, frame.stage)
+    by_output = {d["output_channel"]: d for d in details}
+    texts = []
+    for row in board.rows:
+        detail = by_output[row.output]
+        texts += [f"<b>{names[row.channel]}</b>", "×", "="]
+        for values in (detail["window"], detail["weights"], detail["products"]):
+            texts += [format_value(float(v)) for v in values[:, :, row.slot].ravel()]
+        if row.sum_at is not None:
+            texts.append(f"Σ = <b>{format_value(detail['sum'])}</b><br>→ {labels[row.output]}")
+    if board.total_at is not None:
+        watched = details[0]
+        texts.append(f"Σ of the {watched['products'].size} products = <b>{format_value(watched['sum'])}</b>, + bias "
+                     f"→ <b>{labels[watched['output_channel']]}</b>, row {frame.row + 1}, column {frame.col + 1}")
+    return texts
+
+
+def _title_lines(timeline: Timeline, frame, details) -> list[str]:
+    """The three lines over the figure: where the kernel is and what it reads, the sums, the count so far."""
     layer = timeline.layer
     stage = layer.stages[frame.stage]
     notes = layer.notes[frame.stage] if frame.stage < len(layer.notes) else ()
@@ -128,133 +361,96 @@ def _title(timeline: Timeline, frame, details) -> str:
     earlier = ", after the depthwise step" if frame.stage > 0 else ""
     count = (f"Multiply-adds so far: <b>{frame.multiply_adds:,}</b> (all {unit}: {each} per position{earlier}) · "
              f"standard convolution, same point: <b>{frame.standard_multiply_adds:,}</b>")
-    return f"{header}<br>{sums}<br>{count}"
+    return [header, sums, count]
 
 
-def _frame_shapes(timeline: Timeline, frame, input_board: Board, stage_boards: list[Board]) -> list[dict]:
-    """Covers over unwritten cells, window outlines on the channels read, and the cells written."""
-    stage = timeline.layer.stages[frame.stage]
-    reading_board = input_board if frame.stage == 0 else stage_boards[frame.stage - 1]
-    reading_axis = 1 if frame.stage == 0 else 2 + frame.stage
-    dilation = timeline.layer.config.dilation_rate if stage.name != "pointwise" else 1
-    shapes = []
-    for offset, board in enumerate(stage_boards):  # one shape per board in every frame: Plotly merges by index
-        if offset < frame.stage:
-            shapes.append(path_shape("", 3 + offset))
-            continue
-        filled = frame.filled if offset == frame.stage else 0
-        path = "".join(unfilled_path(tile, filled) for tile in board.tiles)
-        shapes.append(path_shape(path, 3 + offset, fill=UNFILLED_COLOUR))
-    read = sorted({c for o in frame.watched for c in stage.reads[o]})
-    rows, cols = stage.rows[frame.row], stage.cols[frame.col]
-    window = "".join(cells_path(reading_board.tiles[c], rows, cols, dilation == 1) for c in read)
-    shapes.append(path_shape(window, reading_axis, WINDOW_COLOUR, 3.5))
-    board = stage_boards[frame.stage]
-    cell = [frame.row], [frame.col]
-    others = "".join(cells_path(t, *cell, True) for o, t in enumerate(board.tiles) if o not in frame.watched)
-    watched = "".join(cells_path(board.tiles[o], *cell, True) for o in frame.watched)
-    shapes.append(path_shape(others, 3 + frame.stage, WINDOW_COLOUR, 2))
-    shapes.append(path_shape(watched, 3 + frame.stage, WATCHED_COLOUR, 4))
-    return shapes
+def _map_text(layout: Layout, timeline: Timeline) -> list[dict]:
+    """Static traces: each map group's numbers where they fit, else invisible points that show values on hover."""
+    layer = timeline.layer
+    grids = [(layout.maps[0], [layer.stages[0].padded[:, :, c] for c in range(layer.image.shape[2])])]
+    grids += [(group, [stage.output[:, :, o] for o in range(stage.output.shape[2])])
+              for group, stage in zip(layout.maps[1:], layer.stages)]
+    traces = []
+    for group, maps in grids:
+        xs, ys, texts, hover = [], [], [], []
+        chars = max(len(format_value(float(v))) for values in maps for v in np.ravel(values))
+        show = numbers_fit(layout.map_cell, chars, layout.scale)
+        for tile, values in zip(group.tiles, maps):
+            for r in range(tile.rows):
+                for c in range(tile.cols):
+                    x, y = tile.center(r, c)
+                    xs.append(round(x, 1))
+                    ys.append(round(y, 1))
+                    text = format_value(float(values[r, c]))
+                    texts.append(text if show else "")
+                    hover.append(f"{tile.label}, row {r + 1}, column {c + 1}: {text}")
+        trace = _text_trace(xs, ys, texts, round(number_font(layout.map_cell, chars, layout.scale), 1), hover)
+        trace["mode"] = "text" if show else "markers"
+        trace["marker"] = {"size": max(layout.map_cell * 0.8, 4), "opacity": 0}
+        traces.append(trace)
+    return traces
 
+
+# --- The figure --------------------------------------------------------------------------------------------
 
 def sliding_figure(timeline: Timeline, scale: float = 1.0) -> PrebuiltFigure:
-    """The animated figure: input channels, kernel board, (depthwise output), output maps; one frame per step."""
+    """The animated figure: the computation beside the maps, one frame per step (see the module docstring)."""
     return PrebuiltFigure(sliding_figure_spec(timeline, scale))
 
 
 def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     """The animated figure as a Plotly JSON dict (data, layout, frames), built from plain lists."""
-    layer = timeline.layer
-    stages = layer.stages
-    first = stages[0]
-    channels = first.inputs.shape[2]
-    padded_h, padded_w = first.padded.shape[:2]
-    has_padding = any(first.pad)
-    input_board = Board.of("input", [f"Input {channel_name(c, channels)}" for c in range(channels)],
-                           padded_h, padded_w, scale)
-    kernel_w, kernel_h = _kernel_canvas(timeline)
-    kernel_board = Board("kernel", [Tile("", 0, 0, kernel_h, kernel_w)], kernel_w, kernel_h,
-                         min(58.0 * scale, TARGET_WIDTH_PX * scale / kernel_w))
-    stage_boards = [Board.of("hidden" if index < len(stages) - 1 else "output", output_labels(layer, index),
-                             stage.output.shape[0], stage.output.shape[1], scale)
-                    for index, stage in enumerate(stages)]
-    boards = [input_board, kernel_board] + stage_boards
-    titles = ["Input: each channel as numbers" + (" (grey cells: padding zeros)" if has_padding else ""),
-              "The watched kernel: its weights, the products (pixel × weight) and their sum"]
-    titles += ["Depthwise output: the pointwise stage reads these maps" if b.name == "hidden" else
-               "Output maps (they fill in as the kernels slide)" for b in stage_boards]
+    layout = plan(timeline, scale)
+    static_shapes = _map_shapes(layout, timeline)
+    data = _map_text(layout, timeline)
+    annotations = [{"text": f"<b>{group.title}</b>", "x": group.title_at[0], "y": group.title_at[1], "xref": "x",
+                    "yref": "y", "xanchor": "left", "yanchor": "middle", "showarrow": False,
+                    "font": {"size": round(15 * scale, 1), "color": TEXT_COLOUR}} for group in layout.maps]
+    annotations += [{"text": tile.label, "x": tile.x0, "y": tile.y0 - 2 * scale, "xref": "x", "yref": "y",
+                     "xanchor": "left", "yanchor": "bottom", "showarrow": False,
+                     "font": {"size": round(14 * scale, 1), "color": "#374151"}}
+                    for group in layout.maps for tile in group.tiles]
+    annotations.append({"text": "<b>The watched kernel: window × weights = products, then their sum</b>", "x": layout.board_title_at[0], "y": layout.board_title_at[1],
+                        "xref": "x", "yref": "y", "xanchor": "left", "yanchor": "middle", "showarrow": False,
+                        "font": {"size": round(15 * scale, 1), "color": TEXT_COLOUR}})
 
-    layout: dict = {}
-    spacing_px, top_px, bottom_px, header_px = 34 * scale, 12 * scale, 96 * scale, 84 * scale
-    plot_px = header_px + sum(b.height_px for b in boards) + spacing_px * len(boards)
-    header_axis = str(len(boards) + 1)  # the three lines that say what this step does, on their own axes
-    layout[f"xaxis{header_axis}"] = {"visible": False, "range": [0, 1], "fixedrange": True, "domain": [0, 1],
-                                     "anchor": f"y{header_axis}"}
-    layout[f"yaxis{header_axis}"] = {"visible": False, "range": [2.5, -0.5], "fixedrange": True,
-                                     "domain": [1 - header_px / plot_px, 1], "anchor": f"x{header_axis}"}
-    layout.update({"height": int(plot_px + top_px + bottom_px), "plot_bgcolor": "#ffffff",
-                   "paper_bgcolor": "#ffffff", "margin": {"l": 10, "r": 10, "t": int(top_px), "b": int(bottom_px)},
-                   "showlegend": False, "annotations": [], "font": {"color": "#111827"}})
-    data = []
-    top = 1.0 - (header_px + spacing_px) / plot_px
-    for index, (board, title) in enumerate(zip(boards, titles)):
-        suffix = "" if index == 0 else str(index + 1)
-        bottom = max(0.0, top - board.height_px / plot_px)
-        layout[f"xaxis{suffix}"] = {"visible": False, "range": [-0.6, board.width - 0.4], "constrain": "domain",
-                                    "fixedrange": True, "domain": [0, 1], "anchor": f"y{suffix}"}
-        layout[f"yaxis{suffix}"] = {"visible": False, "range": [board.height - 0.4, -1.6], "fixedrange": True,
-                                    "scaleanchor": f"x{suffix}", "constrain": "domain", "domain": [bottom, top],
-                                    "anchor": f"x{suffix}"}
-        top = bottom - spacing_px / plot_px
-        layout["annotations"].append({"text": f"<b>{title}</b>", "x": -0.5, "y": -1.6, "xref": f"x{suffix}",
-                                      "yref": f"y{suffix}", "xanchor": "left", "yanchor": "bottom",
-                                      "showarrow": False, "font": {"size": 17 * scale}})
-        for tile in board.tiles if board.name != "kernel" else []:
-            layout["annotations"].append({"text": tile.label, "x": tile.x0 - 0.5, "y": tile.y0 - 0.5,
-                                          "xref": f"x{suffix}", "yref": f"y{suffix}", "xanchor": "left",
-                                          "yanchor": "bottom", "showarrow": False,
-                                          "font": {"size": 13 * scale, "color": "#374151"}})
-
-    for c, tile in enumerate(input_board.tiles):
-        data.append(heatmap_trace("", tile, first.padded[:, :, c], tint_scale(c, channels), 0, 255, input_board, scale,
-                             tile.label))
-        if has_padding:
-            top_pad, bottom_pad, left_pad, right_pad = first.pad
-            mask = np.ones((padded_h, padded_w))
-            mask[top_pad:padded_h - bottom_pad, left_pad:padded_w - right_pad] = np.nan
-            texts = [["0" if np.isfinite(v) else "" for v in row] for row in mask]
-            data.append(heatmap_trace("", tile, mask, [[0, PADDING_COLOUR], [1, PADDING_COLOUR]], 0, 1, input_board, scale,
-                                 "padding", texts))
-    for offset, (stage, board) in enumerate(zip(stages, stage_boards)):
-        for o, tile in enumerate(board.tiles):
-            values = stage.output[:, :, o]
-            peak = symmetric_peak(values)
-            data.append(heatmap_trace(str(3 + offset), tile, values, DIVERGING, -peak, peak, board, scale, tile.label))
-
-    kernel_tile = kernel_board.tiles[0]
-    empty = np.full((kernel_h, kernel_w), np.nan)
-    dynamic = [len(data), len(data) + 1, len(data) + 2, len(data) + 3]
-    data.append(heatmap_trace("2", kernel_tile, empty, DIVERGING, -1, 1, kernel_board, scale, "weight"))
-    data.append(heatmap_trace("2", kernel_tile, empty, DIVERGING, -1, 1, kernel_board, scale, "product"))
-    data.append({"type": "scatter", "mode": "text", "xaxis": "x2", "yaxis": "y2", "textposition": "top right",
-                 "hoverinfo": "skip", "showlegend": False, "x": [], "y": [], "text": [],
-                 "textfont": {"size": 15 * scale, "color": "#111827"}})
-    data.append({"type": "scatter", "mode": "text", "xaxis": f"x{header_axis}", "yaxis": f"y{header_axis}",
-                 "textposition": "middle right", "hoverinfo": "skip", "showlegend": False, "x": [0, 0, 0],
-                 "y": [0, 1, 2], "text": ["", "", ""], "textfont": {"size": 16 * scale, "color": "#111827"}})
-
+    board_traces = []
+    for board in layout.boards:  # one text trace per stage's computation: positions fixed, texts per frame
+        xs, ys, sizes, where = _board_points(board)
+        trace = _text_trace(xs, ys, [""] * len(xs), sizes)
+        trace["textposition"] = where
+        board_traces.append(trace)
+    board_indices = list(range(len(data), len(data) + len(board_traces)))
+    header_index = board_indices[-1] + 1
     frames, names, labels = [], [], []
     for number, frame in enumerate(timeline.frames):
         details = frame_detail(timeline, frame)
-        weights, products, texts = _kernel_board_data(timeline, frame, details, kernel_w, kernel_h)
-        header = {"type": "scatter", "text": _title(timeline, frame, details).split("<br>")}
-        frames.append({"name": str(number), "traces": dynamic, "data": [weights, products, texts, header],
-                       "layout": {"shapes": _frame_shapes(timeline, frame, input_board, stage_boards)}})
+        texts = [{"text": _board_texts(layout, timeline, frame, details) if index == frame.stage
+                  else [""] * len(trace["x"])} for index, trace in enumerate(board_traces)]
+        header = {"text": _title_lines(timeline, frame, details)}
+        shapes = _board_shapes(layout, timeline, frame, details) + _frame_outlines(layout, timeline, frame)
+        frames.append({"name": str(number), "traces": board_indices + [header_index], "data": texts + [header],
+                       "layout": {"shapes": [{"path": s["path"], "fillcolor": s["fillcolor"],
+                                              "visible": s.get("visible", True)} for s in shapes]}})
         names.append(str(number))
         labels.append(f"{steps_done(timeline, frame)} of {timeline.total_positions}")
-    for trace_index, update in zip(dynamic, frames[0]["data"]):
-        data[trace_index] = {**data[trace_index], **update}
-    menus, sliders = play_controls(names, labels, scale)
-    layout.update(shapes=frames[0]["layout"]["shapes"], updatemenus=menus, sliders=sliders)
-    return {"data": data, "layout": layout, "frames": frames}
+        if number == 0:
+            for trace, text in zip(board_traces, texts):
+                data.append({**trace, **text})
+            header_trace = _text_trace([x for x, _ in layout.header_lines], [y for _, y in layout.header_lines],
+                                       header["text"], round(layout.header_font, 1))
+            header_trace["textposition"] = "middle right"
+            data.append(header_trace)
+            first_shapes = shapes
+    margin_top = int(48 * scale)  # room for the step slider over the figure
+    layout_dict = {
+        "height": int(layout.height + margin_top + 6), "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff",
+        "margin": {"l": 4, "r": 4, "t": margin_top, "b": 6}, "showlegend": False, "dragmode": False,
+        "font": {"color": TEXT_COLOUR}, "hovermode": "closest",
+        "xaxis": {"visible": False, "range": [0, layout.width], "fixedrange": True, "constrain": "domain"},
+        "yaxis": {"visible": False, "range": [layout.height, 0], "fixedrange": True, "scaleanchor": "x",
+                  "constrain": "domain"},
+        "shapes": first_shapes + static_shapes, "annotations": annotations,
+        "sliders": frame_slider(names, labels, scale),
+    }
+    return {"data": data, "layout": layout_dict, "frames": frames}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from dsconv.figures_sliding import output_labels, steps_done
-from dsconv.figures_sliding_parts import CHANNEL_COLOURS, DIVERGING, PrebuiltFigure, channel_name, play_controls
+from dsconv.figures_sliding_parts import CHANNEL_COLOURS, DIVERGING, PrebuiltFigure, channel_name, frame_slider
 from dsconv.sliding_frames import Timeline
 
 MAX_VOLUME_FRAMES = 40  # the filled cells are re-sent every frame; 40 keeps a 16 x 16 layer under 1 MB
@@ -110,11 +110,11 @@ def volume_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     for x0, volume, title in zip(offsets, volumes, titles):
         annotations.append({"x": x0 + volume.shape[1] / 2, "y": 0, "z": 2.0, "text": f"<b>{title}</b>",
                             "showarrow": False, "font": {"size": 15 * scale, "color": "#111827"}})
-    menus, sliders = play_controls(names, labels, scale)
+    sliders = frame_slider(names, labels, scale, redraw=True, at_top=False)
     axis = {"visible": False, "showspikes": False}
     layout = {
         "height": int(560 * scale), "margin": {"l": 0, "r": 0, "t": int(70 * scale), "b": int(80 * scale)},
-        "paper_bgcolor": "#ffffff", "showlegend": False, "updatemenus": menus, "sliders": sliders,
+        "paper_bgcolor": "#ffffff", "showlegend": False, "sliders": sliders,
         "title": {"text": frames[0]["layout"]["title"]["text"], "x": 0.0, "xanchor": "left", "xref": "paper",
                   "font": {"size": 15 * scale}},
         "scene": {"xaxis": axis, "yaxis": axis, "zaxis": axis, "aspectmode": "manual", "annotations": annotations,

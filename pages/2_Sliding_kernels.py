@@ -14,6 +14,7 @@ from dsconv.kernels import PRESET_LABELS, PRESETS
 from dsconv.samples import SAMPLE_LABELS, SAMPLES, sample_image, shrink_to_square
 from dsconv.sliding import MODE_LABELS, MODES, SlidingConfig, build_layer, standard_twins, weight_rules
 from dsconv.sliding_frames import build_timeline
+from dsconv_ui.playback import playback_bar
 from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
                               show_error, show_warnings, write_to_url)
 
@@ -235,16 +236,19 @@ def main() -> None:
         if timeline.positions_per_frame > 1:
             st.caption(f"This layer has {timeline.total_positions} steps; to keep the page light each frame "
                        f"jumps {timeline.positions_per_frame} steps (the counter still counts every one).")
+    playback_bar("sl_chart")
     st.plotly_chart(figure, key="sl_chart", config={"displayModeBar": False, "scrollZoom": False})
-    st.caption("Play, pause and the slider run in your browser. The black outline is the window the watched "
-               "kernel reads; the orange box is the cell its sum is written to; grey cells are not computed yet.")
+    st.caption("The buttons, the keys and the slider run in your browser. The black outline is the window the "
+               "watched kernel reads; the orange box is the cell its sum is written to; pale cells are not "
+               "computed yet. Hover over a small map for its numbers.")
 
     st.subheader("The same layer in 3-D")
     st.markdown("Tensors are boxes: height x width x channels. The orange box is the kernel volume where it is "
                 "now: a standard kernel reaches through all channels, a depthwise kernel is one slab per channel, "
                 "a pointwise kernel is a 1 x 1 column.")
+    playback_bar("sl_volume", redraw=True, keys=False)
     st.plotly_chart(volume, key="sl_volume", config={"displayModeBar": False})
-    st.caption(f"Drag to turn the boxes. This view has its own play button and at most {MAX_VOLUME_FRAMES} "
+    st.caption(f"Drag to turn the boxes. This view has its own buttons and at most {MAX_VOLUME_FRAMES} "
                "frames, so it jumps several steps at a time.")
 
     weights_section(timeline, preset, seed)

@@ -318,3 +318,31 @@ def test_weight_rules_match_the_filters_they_describe():
     grouped = weight_rules(SlidingConfig(mode="grouped", groups=3, out_channels=6), 3, "sobel")
     assert "Each group reads one channel" in grouped[0]
     assert weight_rules(SlidingConfig(), 3, "random")[0].startswith("Random weights")
+
+
+def test_the_animation_never_needs_a_redraw():
+    """Plotly redraws heatmaps on every frame, and a frame that comes before the redraw is done leaves the figure
+    blank: the figure has none, and its frames change only text traces and shapes (redraw=False)."""
+    from dsconv.figures_sliding import sliding_figure_spec
+
+    for mode in MODES:
+        config = SlidingConfig(mode=mode, kernel_size=3, out_channels=3, groups=3 if mode == "grouped" else 1)
+        spec = sliding_figure_spec(build_timeline(build_layer(sample_image("shape", 6), config, "sobel")))
+        assert {trace["type"] for trace in spec["data"]} == {"scatter"}
+        assert all(step["args"][1]["frame"]["redraw"] is False for step in spec["layout"]["sliders"][0]["steps"])
+        dynamic = len(spec["frames"][0]["layout"]["shapes"])
+        assert all(len(frame["layout"]["shapes"]) == dynamic for frame in spec["frames"])
+        for frame in spec["frames"]:  # the computation of the frame's stage is filled in, the other stage's blank
+            filled = [any(text for text in trace["text"]) for trace in frame["data"][:-1]]
+            assert sum(filled) == 1
+
+
+def test_projector_sizes_for_the_default_layer():
+    """At 1.35x (projector mode) the computation's numbers and the header are at least 18 px, and the figure fits
+    in one 800 px screen with room for the buttons above it."""
+    from dsconv.figures_sliding import plan, sliding_figure_spec
+
+    timeline = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(), "sobel"))
+    layout = plan(timeline, 1.35)
+    assert layout.boards[0].font >= 18 and layout.header_font >= 18
+    assert sliding_figure_spec(timeline, 1.35)["layout"]["height"] <= 720

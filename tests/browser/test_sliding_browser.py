@@ -29,15 +29,98 @@ def wait_for_step_after(page, step: int, timeout_s: float = 60) -> int:
     raise AssertionError(f"the animation stayed at step {step} for {timeout_s:.0f} s")
 
 
-def test_play_moves_the_animation(page):
+def button(page, action: str, chart: str = "sl_chart"):
+    """One of the playback bar's buttons (dsconv_ui.playback) for a chart."""
+    extra = '[data-default="1"]' if action == "play" else ""
+    return page.locator(f'.dsconv-playback[data-chart="{chart}"] button[data-action="{action}"]{extra}')
+
+
+def test_play_moves_the_animation_and_pause_logs_no_error(page):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     with streamlit_server() as url:
         page.goto(f"{url}/Sliding_kernels")
         wait_until_idle(page)
         first = current_step(page)
-        page.locator(".updatemenu-button", has_text="Play").first.click()
+        button(page, "play").click()
         middle = wait_for_step_after(page, first)
         assert first < middle < wait_for_step_after(page, middle)  # still moving: frames play one after another
         # Client-side animation: the server was not asked to re-run the script (no status widget).
         assert page.locator('[data-testid="stStatusWidget"]').count() == 0
         assert page.locator('[data-testid="stException"]').count() == 0
         full_screenshot(page, SCREENSHOTS / "2_Sliding_kernels_playing.png")
+        button(page, "pause").click()
+        page.wait_for_timeout(600)
+        paused = current_step(page)
+        page.wait_for_timeout(1200)
+        assert current_step(page) == paused  # it stopped
+        assert errors == []  # Plotly's own Pause left a rejected promise behind; this one does not
+
+
+def test_previous_and_next_step_by_one_in_the_browser(page):
+    with streamlit_server() as url:
+        page.goto(f"{url}/Sliding_kernels")
+        wait_until_idle(page)
+        assert current_step(page) == 1
+        button(page, "next").click()
+        page.wait_for_timeout(300)
+        assert current_step(page) == 2
+        button(page, "next").click()
+        button(page, "next").click()
+        page.wait_for_timeout(300)
+        assert current_step(page) == 4
+        button(page, "prev").click()
+        page.wait_for_timeout(300)
+        assert current_step(page) == 3
+        page.keyboard.press("ArrowRight")  # the keys do the same when no field has the focus
+        page.wait_for_timeout(300)
+        assert current_step(page) == 4
+        for _ in range(5):
+            button(page, "prev").click()
+        page.wait_for_timeout(300)
+        assert current_step(page) == 1  # it stops at the first step
+        assert page.locator('[data-testid="stStatusWidget"]').count() == 0  # no script re-run
+
+
+BLANK_PROBE = """() => {
+  const gd = document.querySelector('.st-key-sl_chart .js-plotly-plot');
+  if (!gd || !gd._fullData) return {ok: false, why: 'no chart'};
+  const texts = gd._fullData.filter(t => t.type === 'scatter' && Array.isArray(t.text));
+  const numbers = texts.reduce((n, t) => n + t.text.filter(s => /\\d/.test(String(s))).length, 0);
+  return {ok: true, numbers, step: (gd.querySelector('.slider-label') || {}).textContent};
+}"""
+
+
+def coloured_share(png: bytes) -> float:
+    """Share of the picture's pixels that are clearly coloured (the channel tints and the sign colours)."""
+    import io
+
+    from PIL import Image
+
+    pixels = Image.open(io.BytesIO(png)).convert("RGB").resize((300, 300))
+    values = list(pixels.getdata())
+    return sum(1 for r, g, b in values if max(r, g, b) - min(r, g, b) > 40) / len(values)
+
+
+@pytest.mark.parametrize("mode", ["separable", "grouped"])
+def test_playback_at_the_fastest_speed_never_blanks(page, mode):
+    """The largest layer the page allows, played at the fastest speed: every sample of the figure taken while it
+    plays still shows its coloured grids and its numbers (the figure once went blank while playing)."""
+    query = f"sl_mode={mode}&sl_size=16&sl_k=5&sl_cout=8&sl_groups=1"
+    with streamlit_server() as url:
+        page.goto(f"{url}/Sliding_kernels?{query}")
+        wait_until_idle(page)
+        chart = page.locator(".st-key-sl_chart")
+        chart.scroll_into_view_if_needed()
+        before = coloured_share(chart.screenshot())
+        assert before > 0.05, f"the figure is blank before it plays ({before:.3f} coloured)"
+        page.get_by_text("Fast", exact=False).first.click()
+        samples = []
+        for _ in range(24):
+            page.wait_for_timeout(120)
+            probe = page.evaluate(BLANK_PROBE)
+            samples.append((coloured_share(chart.screenshot()), probe))
+        steps = {probe["step"] for _, probe in samples}
+        assert len(steps) >= 5, f"the animation did not play: {steps}"
+        blank = [(share, probe) for share, probe in samples if share < 0.5 * before or probe["numbers"] == 0]
+        assert not blank, f"{len(blank)} of {len(samples)} samples were blank while playing: {blank[:3]}"

@@ -1,0 +1,174 @@
+"""Where everything of the sliding-kernel figure goes, in pixels of the figure's design width.
+
+The figure has two parts. The computation (left, or on top when it is wide): for the watched kernel, one
+row per channel it reads, "window x weights = products", and the sum, with numbers large enough to read
+from the back of a room. The maps (right, or below): the input channels, the depthwise output of a
+separable layer and the output maps, small, each tile with the cells read or written outlined.
+Sizes follow the design width (Streamlit's plot width, 900 px, 1.35x in projector mode), so the figure
+scales as a whole; numbers are drawn only where they fit at MIN_NUMBER_PX or more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TARGET_WIDTH_PX = 900  # plot width in Streamlit's wide layout, 1400 px window, sidebar open
+MIN_NUMBER_PX = 13.5  # smallest number drawn, times the scale: 18 px in projector mode (scale 1.35)
+MAX_BOARD_CELL_PX = 56  # the computation's cells, times the scale
+MAX_MAP_CELL_PX = 34  # the maps' cells, times the scale
+DIGIT_WIDTH = 0.52  # a digit's width in em (Source Sans, the app's font, and its fallbacks)
+
+
+def number_font(cell_px: float, chars: int = 4, scale: float = 1.0) -> float:
+    """The font size that fits `chars` characters in a cell, at most 22 px times the scale."""
+    return min(22 * scale, 0.86 * cell_px / (max(chars, 2) * DIGIT_WIDTH))
+
+
+def numbers_fit(cell_px: float, chars: int, scale: float) -> bool:
+    """Whether numbers of `chars` characters fit in cells of this size at the minimum size or more."""
+    return number_font(cell_px, chars, scale) >= MIN_NUMBER_PX * scale - 1e-9
+
+
+@dataclass
+class Grid:
+    """A rows x cols grid of square cells with its top-left corner at (x0, y0), in figure pixels (y down)."""
+
+    x0: float
+    y0: float
+    rows: int
+    cols: int
+    cell: float
+    label: str = ""
+
+    def rect(self, row: float, col: float) -> tuple[float, float, float, float]:
+        """Corners (x0, y0, x1, y1) of one cell."""
+        x, y = self.x0 + col * self.cell, self.y0 + row * self.cell
+        return x, y, x + self.cell, y + self.cell
+
+    def center(self, row: float, col: float) -> tuple[float, float]:
+        """The middle of one cell."""
+        return self.x0 + (col + 0.5) * self.cell, self.y0 + (row + 0.5) * self.cell
+
+    @property
+    def width(self) -> float:
+        return self.cols * self.cell
+
+    @property
+    def height(self) -> float:
+        return self.rows * self.cell
+
+
+@dataclass
+class BoardRow:
+    """One channel the watched kernel reads: its window, weights and products grids, and where its label goes."""
+
+    output: int  # the output channel whose kernel this is
+    slot: int  # position of the channel within that kernel's reads
+    channel: int  # the input channel read
+    window: Grid
+    weights: Grid
+    products: Grid
+    label_at: tuple[float, float]
+    times_at: tuple[float, float]
+    equals_at: tuple[float, float]
+    sum_at: tuple[float, float] | None  # a depthwise row has a sum of its own
+
+
+@dataclass
+class Board:
+    """The computation of one stage: a row per channel read, and where the total goes (one-sum stages)."""
+
+    rows: list[BoardRow]
+    cell: float
+    font: float
+    total_at: tuple[float, float] | None
+    height: float
+
+
+@dataclass
+class MapGroup:
+    """A titled row of tiles: the input channels, the depthwise output, or the output maps."""
+
+    title: str
+    title_at: tuple[float, float]
+    tiles: list[Grid] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    """Every position of the figure: header, boards (one per stage), map groups, and the figure size."""
+
+    width: float
+    height: float
+    scale: float
+    header_lines: list[tuple[float, float]]
+    header_font: float
+    boards: list[Board]
+    maps: list[MapGroup]
+    map_cell: float
+    board_title_at: tuple[float, float]
+    maps_title_font: float
+
+
+def board_cells_wide(size: int, own_sums: bool) -> float:
+    """Cells across one computation row: label, three k-wide grids, x and =, and a sum of its own if any."""
+    return 1.7 + 3 * size + 2 * 0.9 + (3.2 if own_sums else 0)
+
+
+def number_cell(scale: float, chars: int = 4) -> float:
+    """The smallest cell whose numbers of `chars` characters fit at MIN_NUMBER_PX x scale."""
+    return MIN_NUMBER_PX * scale * max(chars, 2) * DIGIT_WIDTH / 0.86
+
+
+def place_board(stage_reads: list[tuple[int, int, int]], size: int, own_sums: bool, x0: float, y0: float,
+                cell: float, scale: float) -> Board:
+    """The computation rows of one stage from (output, slot, channel) reads, at (x0, y0) with this cell size."""
+    rows, y = [], y0
+    gap = 0.55 * cell
+    for output, slot, channel in stage_reads:
+        x = x0 + 1.7 * cell
+        window = Grid(x, y, size, size, cell)
+        weights = Grid(window.x0 + window.width + 0.9 * cell, y, size, size, cell)
+        products = Grid(weights.x0 + weights.width + 0.9 * cell, y, size, size, cell)
+        middle = y + size * cell / 2
+        rows.append(BoardRow(output, slot, channel, window, weights, products, (x0 + 0.85 * cell, middle),
+                             (window.x0 + window.width + 0.45 * cell, middle),
+                             (weights.x0 + weights.width + 0.45 * cell, middle),
+                             (products.x0 + products.width + 0.3 * cell, middle) if own_sums else None))
+        y += size * cell + gap
+    total = None if own_sums else (x0 + 0.2 * cell, y + 0.4 * cell)
+    height = (y - gap - y0) + (1.2 * cell if total else 0)
+    return Board(rows, cell, number_font(cell, 4, scale), total, height)
+
+
+def place_maps(groups: list[tuple[str, list[str], int, int]], x0: float, y0: float, width: float, cell: float,
+               scale: float) -> tuple[list[MapGroup], float]:
+    """Tiles of each (title, tile labels, rows, cols) group, wrapped to `width`; returns the groups and the bottom."""
+    title_px, label_px, gap = 24 * scale, 18 * scale, 10 * scale
+    placed, y = [], y0
+    for title, labels, rows, cols in groups:
+        group = MapGroup(title, (x0, y + title_px * 0.5))
+        y += title_px
+        x = x0
+        for label in labels:
+            tile_w = cols * cell
+            if x > x0 and x + tile_w > x0 + width + 1e-6:
+                x = x0
+                y += label_px + rows * cell + gap
+            group.tiles.append(Grid(x, y + label_px, rows, cols, cell, label))
+            x += tile_w + gap
+        y += label_px + rows * cell + gap * 1.6
+        placed.append(group)
+    return placed, y
+
+
+def fit_maps(groups: list[tuple[str, list[str], int, int]], width: float, budget: float, scale: float) -> float:
+    """The largest map cell (at most MAX_MAP_CELL_PX x scale) whose tiles fit in `width` and `budget` pixels high."""
+    cell = MAX_MAP_CELL_PX * scale
+    while cell > 3:
+        widest = max(cols * cell for _, _, _, cols in groups)
+        _, bottom = place_maps(groups, 0, 0, width, cell, scale)
+        if widest <= width and bottom <= budget:
+            return cell
+        cell -= 0.5
+    return 3.0

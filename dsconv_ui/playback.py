@@ -1,0 +1,117 @@
+"""Playback buttons for an animated Plotly chart: previous and next step, play at three speeds, pause.
+
+They run in the browser: a few lines of the app's own JavaScript (st.html) call Plotly.animate on the
+chart that Streamlit drew, so nothing re-runs the script. Plotly's own buttons cannot step by one frame,
+and its Pause leaves the interrupted Play's promise unhandled (a page error); here every call handles
+its promise. The arrow keys step, the space bar plays and pauses (when no input field has the focus).
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+SPEEDS = (("Slow", 1200), ("Play", 500), ("Fast", 150))  # milliseconds per frame
+
+_SCRIPT = """
+<script>
+(function () {
+  const bar = document.querySelector('.dsconv-playback[data-chart="__KEY__"]');
+  if (!bar || bar.dataset.bound === '1') return;
+  bar.dataset.bound = '1';
+  const redraw = bar.dataset.redraw === '1';
+  const chart = () => document.querySelector('.st-key-__KEY__ .js-plotly-plot');
+  const count = () => { const gd = chart(); return gd && gd._transitionData ? gd._transitionData._frames.length : 0; };
+  let requested = null, requestedAt = 0;  // a step asked for, until the chart has drawn it (clicks can be quick)
+  const current = () => {
+    if (requested !== null && Date.now() - requestedAt < 400) return requested;
+    const gd = chart();
+    if (!gd || !gd._fullLayout) return 0;
+    const name = gd._fullLayout._currentFrame;
+    if (name !== undefined && name !== null && !isNaN(parseInt(name))) return parseInt(name);
+    const slider = (gd._fullLayout.sliders || [])[0];
+    return slider && slider.active ? slider.active : 0;
+  };
+  const still = {frame: {duration: 0, redraw: redraw}, transition: {duration: 0}, mode: 'immediate'};
+  const go = (index) => {
+    const gd = chart();
+    if (!gd || !window.Plotly || !count()) return;
+    const target = Math.max(0, Math.min(count() - 1, index));
+    requested = target;
+    requestedAt = Date.now();
+    window.Plotly.animate(gd, [String(target)], still).catch(() => {});
+  };
+  const play = (ms) => {
+    requested = null;
+    const gd = chart();
+    if (!gd || !window.Plotly) return;
+    const atEnd = current() >= count() - 1;
+    window.Plotly.animate(gd, null, {frame: {duration: ms, redraw: redraw}, transition: {duration: 0},
+                                     mode: 'immediate', fromcurrent: !atEnd}).catch(() => {});
+  };
+  const pause = () => {
+    requested = null;
+    const gd = chart();
+    if (gd && window.Plotly) window.Plotly.animate(gd, [null], still).catch(() => {});
+  };
+  bar.querySelectorAll('button').forEach((button) => {
+    button.addEventListener('click', () => {
+      const action = button.dataset.action;
+      if (action === 'prev') go(current() - 1);
+      else if (action === 'next') go(current() + 1);
+      else if (action === 'pause') pause();
+      else play(parseInt(button.dataset.ms));
+    });
+  });
+  if (bar.dataset.keys === '1' && !window.dsconvKeys) {
+    window.dsconvKeys = true;
+    let playing = false;
+    document.addEventListener('keydown', (event) => {
+      const target = event.target;
+      if (target && (target.isContentEditable || /INPUT|TEXTAREA|SELECT/.test(target.tagName))) return;
+      if (event.key === ' ' && target && target.tagName === 'BUTTON') return;  // space presses a focused button
+      const keyed = document.querySelector('.dsconv-playback[data-keys="1"]');
+      if (!keyed) return;
+      const click = (action) => keyed.querySelector(`button[data-action="${action}"]`).click();
+      if (event.key === 'ArrowRight') { click('next'); event.preventDefault(); }
+      else if (event.key === 'ArrowLeft') { click('prev'); event.preventDefault(); }
+      else if (event.key === ' ') {
+        playing = !playing;
+        if (playing) keyed.querySelector('button[data-default="1"]').click(); else click('pause');
+        event.preventDefault();
+      }
+    });
+  }
+})();
+</script>
+"""
+
+_STYLE = """
+<style>
+.dsconv-playback { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin: 0.2rem 0 0.4rem 0; }
+.dsconv-playback button { font: inherit; font-size: 1.05rem; padding: 0.35rem 0.9rem; border-radius: 0.5rem;
+  border: 1px solid #9ca3af; background: #ffffff; color: #111827; cursor: pointer; min-height: 2.4rem; }
+.dsconv-playback button:hover { border-color: #c2410c; color: #9a3412; }
+.dsconv-playback button:focus-visible { outline: 3px solid #c2410c; outline-offset: 2px; }
+.dsconv-playback .dsconv-hint { color: #374151; font-size: 0.95rem; margin-left: 0.4rem; }
+</style>
+"""
+
+
+def playback_bar(chart_key: str, redraw: bool = False, keys: bool = True) -> None:
+    """Buttons that play, pause and step the animated chart drawn with st.plotly_chart(key=chart_key).
+
+    redraw: WebGL (3-D) charts need a redraw per frame. keys: the arrow keys and the space bar drive this chart.
+    """
+    buttons = ['<button type="button" data-action="prev" title="Previous step (←)">⏮ Previous</button>']
+    buttons += [f'<button type="button" data-action="play" data-ms="{ms}" title="Play, {ms} ms a step">▶ {name}</button>'
+                for name, ms in SPEEDS]
+    buttons[2] = buttons[2].replace('data-action="play"', 'data-action="play" data-default="1"')
+    buttons.append('<button type="button" data-action="pause" title="Pause (space)">❚❚ Pause</button>')
+    buttons.append('<button type="button" data-action="next" title="Next step (→)">Next ⏭</button>')
+    hint = '<span class="dsconv-hint">keys: ← → step, space plays and pauses</span>' if keys else ""
+    html = (f'{_STYLE}<div class="dsconv-playback" data-chart="{chart_key}" data-redraw="{int(redraw)}" '
+            f'data-keys="{int(keys)}" role="toolbar" aria-label="Animation controls">{"".join(buttons)}{hint}</div>'
+            + _SCRIPT.replace("__KEY__", json.dumps(chart_key)[1:-1]))
+    st.html(html, unsafe_allow_javascript=True)
