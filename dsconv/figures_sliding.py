@@ -73,8 +73,9 @@ def plan(timeline: Timeline, scale: float = 1.0) -> Layout:
     stages = layer.stages
     width = TARGET_WIDTH_PX * scale
     header_font = 15 * scale
-    header_lines = [(4 * scale, (0.8 + 1.45 * i) * header_font) for i in range(3)]
-    top = 4.6 * header_font + 34 * scale  # the header, then the computation's title
+    header_lines = [(4 * scale, (0.75 + 1.35 * i) * header_font) for i in range(3)]
+    head = 4.2 * header_font  # the three header lines
+    top = head + 28 * scale  # then the computation's title
     reads = _stage_reads(timeline)
     sizes = [stage.filters[0].shape[0] for stage in stages]
     own = [stage.name == "depthwise" for stage in stages]
@@ -97,15 +98,14 @@ def plan(timeline: Timeline, scale: float = 1.0) -> Layout:
     if two_columns:
         maps_x = board_width + 28 * scale
         maps_width = width - maps_x
-        map_cell = fit_maps(groups, maps_width, max(board_bottom - 34 * scale - 4.6 * header_font, 300 * scale),
-                            scale)
-        maps, maps_bottom = place_maps(groups, maps_x, 4.6 * header_font, maps_width, map_cell, scale)
+        map_cell = fit_maps(groups, maps_width, max(board_bottom - head, 300 * scale), scale)
+        maps, maps_bottom = place_maps(groups, maps_x, head, maps_width, map_cell, scale)
     else:
         map_cell = fit_maps(groups, width, 380 * scale, scale)
         maps, maps_bottom = place_maps(groups, 0.0, board_bottom + 24 * scale, width, map_cell, scale)
     height = max(board_bottom, maps_bottom) + 8 * scale
     return Layout(width, height, scale, header_lines, header_font, boards, maps, map_cell,
-                  (0.0, 4.6 * header_font + 12 * scale), 16 * scale)
+                  (0.0, head + 11 * scale), 16 * scale)
 
 
 # --- Shapes ------------------------------------------------------------------------------------------------
@@ -442,7 +442,7 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
             header_trace["textposition"] = "middle right"
             data.append(header_trace)
             first_shapes = shapes
-    margin_top = int(48 * scale)  # room for the step slider over the figure
+    margin_top = int(42 * scale)  # room for the step slider over the figure
     layout_dict = {
         "height": int(layout.height + margin_top + 6), "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff",
         "margin": {"l": 4, "r": 4, "t": margin_top, "b": 6}, "showlegend": False, "dragmode": False,
