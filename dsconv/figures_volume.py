@@ -39,6 +39,17 @@ def _volume_points(values: np.ndarray, x0: float) -> tuple[list, list, list]:
     return ((cols.ravel() + x0).tolist(), (chans.ravel() * SPACING).tolist(), (-rows.ravel()).tolist())
 
 
+def _box_mesh(x0: float, x1: float, y0: float, y1: float, z0: float, z1: float) -> dict:
+    """The six faces of a box, faint: an output volume before its cells are computed."""
+    corners = [(x, y, z) for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)]
+    faces = [(0, 1, 3), (0, 3, 2), (4, 5, 7), (4, 7, 6), (0, 1, 5), (0, 5, 4), (2, 3, 7), (2, 7, 6),
+             (0, 2, 6), (0, 6, 4), (1, 3, 7), (1, 7, 5)]
+    return {"type": "mesh3d", "x": [p[0] for p in corners], "y": [p[1] for p in corners],
+            "z": [p[2] for p in corners], "i": [f[0] for f in faces], "j": [f[1] for f in faces],
+            "k": [f[2] for f in faces], "color": "#cbd5e1", "opacity": 0.18, "hoverinfo": "skip",
+            "flatshading": True, "showscale": False}
+
+
 def _box_lines(x0: float, x1: float, y0: float, y1: float, z0: float, z1: float) -> tuple[list, list, list]:
     """The 12 edges of a box as one line trace (None breaks the line between edges)."""
     corners = [(x, y, z) for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)]
@@ -82,11 +93,19 @@ def volume_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     data.append({"type": "scatter3d", "mode": "markers", "x": xs, "y": ys, "z": zs, "name": "input",
                  "marker": {"symbol": "square", "size": marker_px, "color": colours, "opacity": 1.0,
                             "line": {"width": 0}}, "hoverinfo": "skip"})
-    for index, stage in enumerate(stages):  # every output cell, faint: not computed yet
-        xs, ys, zs = _volume_points(stage.output, offsets[index + 1])
-        data.append({"type": "scatter3d", "mode": "markers", "x": xs, "y": ys, "z": zs, "hoverinfo": "skip",
-                     "name": "not computed yet", "marker": {"symbol": "square", "size": marker_px * 0.5,
-                                                            "color": "#e5e7eb", "opacity": 1.0}})
+    # Each output volume is a box that fills in: its edges and faint faces, with no cell drawn until computed.
+    edge_x, edge_y, edge_z = [], [], []
+    for index, stage in enumerate(stages):
+        h, w, c = stage.output.shape
+        x0 = offsets[index + 1]
+        box = (x0 - 0.5, x0 + w - 0.5, -0.6, (c - 1) * SPACING + 0.6, 0.5, -h + 0.5)
+        xs, ys, zs = _box_lines(*box)
+        edge_x += xs
+        edge_y += ys
+        edge_z += zs
+        data.append(_box_mesh(*box))
+    data.append({"type": "scatter3d", "mode": "lines", "x": edge_x, "y": edge_y, "z": edge_z, "hoverinfo": "skip",
+                 "name": "output volume", "line": {"color": "#6b7280", "width": 3}})
     dynamic = list(range(len(data), len(data) + 3 + len(stages)))
 
     count = len(timeline.frames)
@@ -107,9 +126,10 @@ def volume_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
         h, w, c = stage.output.shape
         kind = "Depthwise output" if index < len(stages) - 1 else "Output"
         titles.append(f"{kind} {h}×{w}×{c}")
-    for x0, volume, title in zip(offsets, volumes, titles):
-        annotations.append({"x": x0 + volume.shape[1] / 2, "y": 0, "z": 2.0, "text": f"<b>{title}</b>",
-                            "showarrow": False, "font": {"size": 15 * scale, "color": "#111827"}})
+    for x0, volume, title in zip(offsets, volumes, titles):  # over the middle of each box's top, clear of it
+        annotations.append({"x": x0 + (volume.shape[1] - 1) / 2, "y": (volume.shape[2] - 1) * SPACING / 2,
+                            "z": 2.6, "text": f"<b>{title}</b>", "showarrow": False, "yanchor": "bottom",
+                            "font": {"size": 15 * scale, "color": "#111827"}})
     sliders = frame_slider(names, labels, scale, redraw=True, at_top=False)
     axis = {"visible": False, "showspikes": False}
     layout = {
