@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from dsconv.arithmetic import KIND_LABELS, layer_cost
+from dsconv.figure_style import axis
 from dsconv.network import NetworkSummary
 
 # One colour per kind, readable on a projector and by most colour-blind viewers (Okabe-Ito).
@@ -100,7 +101,7 @@ def _panels(titles: list[str], gap: float = 0.03) -> tuple[dict, list[dict]]:
     for index, title in enumerate(titles):
         start = index * (width + gap)
         name = "xaxis" if index == 0 else f"xaxis{index + 1}"
-        axes[name] = dict(domain=[start, start + width], anchor="y", gridcolor="#e5e7eb", rangemode="tozero")
+        axes[name] = axis(domain=[start, start + width], anchor="y", gridcolor="#e5e7eb", rangemode="tozero")
         annotations.append(dict(text=title, x=start + width / 2, y=1.0, xref="paper", yref="paper",
                                 xanchor="center", yanchor="bottom", showarrow=False, yshift=8))
     return axes, annotations
@@ -122,7 +123,7 @@ def cost_figure(kinds: list[str], params: list[int], counts: list[int], activati
         axes["xaxis" if index == 0 else f"xaxis{index + 1}"].update(
             range=[0, 1.55 * max(values) if max(values) > 0 else 1], showticklabels=False, showgrid=False)
     layout = _base_layout(90 + 48 * len(kinds), scale, annotations=titles,
-                          yaxis=dict(autorange="reversed", automargin=True), **axes)
+                          yaxis=axis(autorange="reversed", automargin=True), **axes)
     return go.Figure(data=data, layout=layout)
 
 
@@ -155,10 +156,10 @@ def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, cu
     layout = _base_layout(
         430, scale, showlegend=True, legend=dict(orientation="v", x=1.01, y=1),
         title=dict(text=f"Parameter ratio for C = {in_channels} input channels, depth multiplier {depth_multiplier}"),
-        xaxis=dict(type="log", title=dict(text="output channels N (log scale)", standoff=12), gridcolor="#e5e7eb",
+        xaxis=axis(type="log", title=dict(text="output channels N (log scale)", standoff=12), gridcolor="#e5e7eb",
                    tickvals=[v for v in (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096) if v <= max(outs)],
                    automargin=True),
-        yaxis=dict(title=dict(text="separable / standard"), rangemode="tozero", gridcolor="#e5e7eb",
+        yaxis=axis(title=dict(text="separable / standard"), rangemode="tozero", gridcolor="#e5e7eb",
                    automargin=True), margin=dict(l=70, r=10, t=60, b=10))
     return go.Figure(data=data, layout=layout)
 
@@ -217,7 +218,7 @@ def network_share_figure(parts: list[LayerParts], scale: float = 1.0) -> go.Figu
                              hovertemplate=f"%{{y}} {part}: %{{x:.1f}}%<extra></extra>"))
     layout = _base_layout(120 + 34 * len(parts), scale, barmode="stack", annotations=titles, showlegend=True,
                           legend=dict(orientation="h", y=-0.08, x=0),
-                          yaxis=dict(autorange="reversed", automargin=True), **axes)
+                          yaxis=axis(autorange="reversed", automargin=True), **axes)
     return go.Figure(data=data, layout=layout)
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from dsconv.figure_style import axis
 from dsconv.palette import SIGNED
 
 FONT = dict(size=15, color="#111827")
+NUMBER_PX = 13.5  # numbers written in cells, times the scale: 18 px in projector mode
 DIVERGING = SIGNED  # weights and signed maps: violet negative, white zero, orange positive (never a channel's colour)
 GREY = "gray"  # black 0, white largest
 
@@ -85,7 +87,8 @@ def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1
         kernel = np.asarray(kernel, np.float64)
         suffix = str(col + 1) if col else ""
         data.append(dict(type="heatmap", z=kernel.tolist(), text=[[_number(v, decimals) for v in row] for row in kernel],
-                         texttemplate="%{text}", colorscale=DIVERGING, zmin=-extent, zmax=extent, showscale=False,
+                         texttemplate="%{text}", textfont=dict(size=round(NUMBER_PX * scale, 1), color="#111827"),
+                         colorscale=DIVERGING, zmin=-extent, zmax=extent, showscale=False,
                          xgap=2, ygap=2, xaxis=f"x{suffix}", yaxis=f"y{suffix}",
                          hovertemplate="row %{y}, column %{x}: %{z:.4f}<extra></extra>"))
         left = col * (width + spacing)
@@ -130,10 +133,11 @@ def pointwise_figure(mix: np.ndarray, input_names: list[str], output_names: list
                    colorbar=dict(title=dict(text="weight"), thickness=12),
                    hovertemplate="from %{y} to output %{x}: %{z:.4f}<extra></extra>")
     if annotate:
-        heatmap.update(text=[[_number(v, 2) for v in row] for row in mix], texttemplate="%{text}")
+        heatmap.update(text=[[_number(v, 2) for v in row] for row in mix], texttemplate="%{text}",
+                       textfont=dict(size=round(NUMBER_PX * scale, 1), color="#111827"))
     return go.Figure(data=[heatmap], layout=_layout(
-        120 + 38 * channels, scale, yaxis=dict(autorange="reversed", title=dict(text="input channel c")),
-        xaxis=dict(title=dict(text="output channel n"), type="category")))
+        120 + 38 * channels, scale, yaxis=axis(autorange="reversed", title=dict(text="input channel c")),
+        xaxis=axis(title=dict(text="output channel n"), type="category")))
 
 
 def feature_mosaic(maps: np.ndarray, channels: list[int] | np.ndarray, columns: int, gap: int = 1,
@@ -199,5 +203,5 @@ def predictions_figure(predictions: list[tuple[str, float]], title: str | None, 
                textposition=["inside" if p >= 15 else "outside" for p in percents],  # small bars keep their label
                hovertemplate="%{y}: %{x:.2f}%<extra></extra>")
     return go.Figure(data=[bar], layout=_layout(
-        80 + 40 * len(names), scale, title, yaxis=dict(autorange="reversed"),
-        xaxis=dict(range=[0, 100], title=dict(text="probability (%)"), showgrid=True, gridcolor="#e5e7eb")))
+        80 + 40 * len(names), scale, title, yaxis=axis(autorange="reversed"),
+        xaxis=axis(range=[0, 100], title=dict(text="probability (%)"), showgrid=True, gridcolor="#e5e7eb")))

@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 
 from dsconv.arithmetic import KIND_LABELS
 from dsconv.axes import log_ticks
+from dsconv.figure_style import readable
 from dsconv.figures_cost import KIND_COLORS  # one colour per kind on every page
 from dsconv.intensity import LayerTraffic
 from dsconv.roofline import Roofs, StepRegime, classify
@@ -33,7 +34,7 @@ def _layout(fig: go.Figure, title: str, height: int, scale: float) -> go.Figure:
     fig.update_layout(title=title, height=int(height * scale), font=dict(size=int(14 * scale)),
                       template="plotly_white", margin=dict(l=60, r=20, t=80, b=50),
                       legend=dict(orientation="h", yanchor="top", y=-0.22, x=0))
-    return fig
+    return readable(fig)
 
 
 def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dsconv.axes import log_ticks
+from dsconv.figure_style import readable
 from dsconv.replay import EpochSeries
 
 # Colour-blind-safe (Okabe-Ito) colours, strong enough for a projector.
@@ -121,6 +122,7 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
         plot_bgcolor="white", hovermode="closest")
     fig.update_xaxes(showgrid=True, gridcolor="#e5e7eb", zeroline=False)
     fig.update_yaxes(showgrid=True, gridcolor="#e5e7eb", zeroline=False)
+    readable(fig)
     fig.update_layout(margin=dict(t=int(110 * scale)))
     return fig
 
@@ -155,4 +157,4 @@ def live_figure(curves: Mapping[str, Mapping[str, Sequence[float]]], epochs: int
     fig.update_layout(height=int(380 * scale), margin=dict(l=60, r=20, t=50, b=40), font=dict(size=int(13 * scale)),
                       legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), plot_bgcolor="white",
                       uirevision="live")
-    return fig
+    return readable(fig)

@@ -156,6 +156,8 @@ _PROJECTOR_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
 html { font-size: 20px; }
 .block-container { max-width: 96vw; padding-top: 2rem; }
+[data-testid="stMarkdownContainer"] code { font-size: 1em; }
+[data-testid="stHeader"] { display: none; }
 </style>
 """
 
@@ -185,6 +187,15 @@ def page_setup(title: str, icon: str) -> None:
     )
     if is_presenting():
         st.markdown(_PROJECTOR_CSS, unsafe_allow_html=True)
+
+
+def projector_bar(spec: int | list[float]) -> list | None:
+    """In projector mode, columns (a count, or their widths) at the top of the page for its most important
+    settings (the sidebar is hidden there, and a teacher must still change them live); None otherwise, when they
+    stay in the sidebar."""
+    if not is_presenting():
+        return None
+    return list(st.columns(spec, vertical_alignment="bottom"))
 
 
 def figure_scale() -> float:

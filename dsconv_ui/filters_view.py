@@ -80,7 +80,7 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
                        caption=f"{name}: one standard convolution{mark}", width="stretch", output_format="JPEG")
         with kernel:
             st.plotly_chart(figs.kernel_figure([result.combined[:, :, c, n] for c in range(3)],
-                                               [f"W[..., {ch}, {n}]" for ch in hand.CHANNELS], figure_scale() * 0.8),
+                                               [f"W[..., {ch}, {n}]" for ch in hand.CHANNELS], figure_scale()),
                             key=f"fil_combined_{n}")
     if any_signed:
         st.caption(SIGNED_NOTE)

@@ -9,7 +9,7 @@ from dsconv.arithmetic import KIND_LABELS, KINDS, LayerConfigError, layer_cost, 
 from dsconv.codegen import keras_code, pytorch_code
 from dsconv.keras_check import compare_with_keras
 from dsconv.network import CONV_KIND_LABELS, CONV_KINDS, NetworkConfig, network_summary, short_kind_label
-from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
+from dsconv_ui.common import (Param, figure_scale, page_setup, projector_bar, restore_from_url, seed_defaults, share_link,
                               show_error, show_warnings, write_to_url)
 
 TABS = ("Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code")
@@ -26,16 +26,19 @@ PARAMS = [
 ]
 
 
-def lab_controls() -> dict:
-    """The layer settings from the sidebar, as layer_cost's keyword arguments."""
+def lab_controls(bar: list | None) -> dict:
+    """The layer settings, as layer_cost's keyword arguments: from the sidebar, or for C, N and k from the
+    projector bar when there is one."""
     with st.sidebar:
         st.header("Your layer")
         left, right = st.columns(2)
         height = left.number_input("Input height", 1, 1024, step=1, key="lab_h")
         width = right.number_input("Input width", 1, 1024, step=1, key="lab_w")
-        in_channels = left.number_input("In channels C", 1, 4096, step=1, key="lab_cin")
-        out_channels = right.number_input("Out channels N", 1, 4096, step=1, key="lab_cout")
-        kernel = st.slider("Kernel size k (k x k)", 1, 11, key="lab_k")
+    channel_spots = (bar[0], bar[1]) if bar else (left, right)
+    in_channels = channel_spots[0].number_input("In channels C", 1, 4096, step=1, key="lab_cin")
+    out_channels = channel_spots[1].number_input("Out channels N", 1, 4096, step=1, key="lab_cout")
+    kernel = (bar[2] if bar else st.sidebar).slider("Kernel size k (k x k)", 1, 11, key="lab_k")
+    with st.sidebar:
         strides = st.slider("Strides", 1, 4, key="lab_stride")
         padding = st.radio("Padding", ("valid", "same"), horizontal=True, key="lab_pad")
         dilation = st.slider("Dilation rate", 1, 4, key="lab_dil")
@@ -259,12 +262,13 @@ def code_section(settings: dict, costs: dict) -> None:
 
 page_setup("Parameter lab", "🧮")
 st.title("Parameter lab")
+bar = projector_bar(3)  # projector mode: C, N and k at the top of the page (the sidebar is hidden)
 st.markdown("Set up one convolution layer in the sidebar and compare what every kind of convolution costs "
             "for it: parameters, multiply-adds, output shape and memory. Every number is computed from the "
             "layer's shape and can be checked against real Keras layers below.")
 show_warnings(restore_from_url(PARAMS))
 seed_defaults(PARAMS)
-settings = lab_controls()
+settings = lab_controls(bar)
 use_flops = st.toggle("Count FLOPs instead of multiply-adds (1 multiply-add = 2 FLOPs)", key="lab_flops")
 write_to_url(PARAMS)
 share_link(PARAMS)

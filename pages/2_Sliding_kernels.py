@@ -15,7 +15,7 @@ from dsconv.samples import SAMPLE_LABELS, SAMPLES, sample_image, shrink_to_squar
 from dsconv.sliding import MODE_LABELS, MODES, SlidingConfig, build_layer, standard_twins, weight_rules
 from dsconv.sliding_frames import build_timeline
 from dsconv_ui.playback import playback_bar
-from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
+from dsconv_ui.common import (Param, figure_scale, projector_bar, page_setup, restore_from_url, seed_defaults, share_link,
                               show_error, show_warnings, write_to_url)
 
 UPLOAD = "upload"
@@ -81,26 +81,36 @@ def shrunk_upload(data: bytes, size: int) -> np.ndarray:
     return shrink_to_square(load_image(data, max_side=512), size)
 
 
-def kernel_controls() -> tuple[str, int]:
-    """The kernel preset and the seed for random weights."""
+SHORT_MODES = {"standard": "Standard", "depthwise": "Depthwise", "pointwise": "Pointwise", "separable": "Separable",
+               "grouped": "Grouped"}
+
+
+def kernel_controls(bar: list | None) -> tuple[str, int]:
+    """The kernel preset (in the projector bar when there is one) and the seed for random weights."""
     with st.sidebar:
         st.header("Kernel weights")
+    with bar[3] if bar else st.sidebar:
         preset = st.selectbox("Preset", PRESETS, key="sl_preset", format_func=PRESET_LABELS.get,
                               help="Even sizes centre the pattern on the upper-left of the middle four cells; "
                                    "at size 1 identity, blur and sharpen become the weight 1 and Sobel becomes 0.")
+    with st.sidebar:
         seed = st.number_input("Seed (random weights)", 0, 9999, step=1, key="sl_seed",
                                disabled=preset != "random")
     return preset, int(seed)
 
 
-def layer_controls() -> tuple[SlidingConfig, int]:
-    """The layer to animate and the filter to watch (from 0)."""
+def layer_controls(bar: list | None) -> tuple[SlidingConfig, int]:
+    """The layer to animate and the filter to watch (from 0); kind, k and N go in the projector bar if there is one."""
     with st.sidebar:
         st.header("Layer")
-        mode = st.radio("Kind of convolution", MODES, key="sl_mode", format_func=MODE_LABELS.get)
-        spatial = mode != "pointwise"
+    with bar[0] if bar else st.sidebar:
+        mode = st.radio("Kind of convolution", MODES, key="sl_mode", horizontal=bool(bar),
+                        format_func=SHORT_MODES.get if bar else MODE_LABELS.get)
+    spatial = mode != "pointwise"
+    with bar[1] if bar else st.sidebar:
         kernel = st.slider("Kernel size k", 1, 5, key="sl_k", disabled=not spatial,
                            help="Pointwise kernels are always 1 x 1.")
+    with st.sidebar:
         strides = st.slider("Strides", 1, 3, key="sl_stride")
         padding = st.radio("Padding", ("valid", "same"), key="sl_pad", horizontal=True,
                            help='"same" adds zeros around the picture (the odd extra one at the bottom/right, '
@@ -108,9 +118,11 @@ def layer_controls() -> tuple[SlidingConfig, int]:
         dilation = st.slider("Dilation", 1, 3, key="sl_dil", disabled=not spatial,
                              help="Gaps between the cells a kernel reads. Keras's Conv2D (standard, grouped) allows it only "
                                   "with strides 1; depthwise and separable layers allow both.")
+    with bar[2] if bar else st.sidebar:
         out_channels = st.slider("Output channels N", 1, 8, key="sl_cout", disabled=mode == "depthwise",
                                  help="Filters of standard, grouped and pointwise layers; the pointwise step of "
                                       "separable.")
+    with st.sidebar:
         multiplier = st.slider("Depth multiplier m", 1, 3, key="sl_dm",
                                disabled=mode not in ("depthwise", "separable"),
                                help="Kernels per input channel (Keras's depth_multiplier).")
@@ -201,27 +213,8 @@ def weights_section(timeline, preset: str, seed: int) -> None:
                     "that does not factor this way has no separable twin.")
 
 
-def main() -> None:
-    page_setup("Sliding kernels", "🎞️")
-    st.title("Sliding kernels")
-    st.markdown(
-        "A convolution slides a small grid of weights, the kernel, over a picture. At each position it "
-        "multiplies the pixels under the kernel by the weights and adds the products up: that sum is one "
-        "pixel of the output. The kinds of convolution differ in **which channels** one kernel reads. "
-        "Pick a kind in the sidebar, press play, and watch the red, green and blue channels being read.")
-    show_warnings(restore_from_url(PARAMS))
-    seed_defaults(PARAMS)
-    image = input_controls()
-    preset, seed = kernel_controls()
-    config, watch = layer_controls()
-    write_to_url(PARAMS)
-    share_link(PARAMS)
-
-    try:
-        timeline, figure, volume = animation(image, config, preset, seed, watch, figure_scale())
-    except (LayerConfigError, ValueError) as exc:
-        explain_error(config, exc)
-        return
+def layer_section(image: np.ndarray, timeline, config: SlidingConfig, watch: int) -> None:
+    """The picture and what this kind of convolution does, in a sentence."""
     layer = timeline.layer
     picture, text = st.columns([1, 4])
     picture.image(np.kron(image, np.ones((160 // image.shape[0], 160 // image.shape[0], 1))).astype(np.uint8),
@@ -236,12 +229,19 @@ def main() -> None:
         if timeline.positions_per_frame > 1:
             st.caption(f"This layer has {timeline.total_positions} steps; to keep the page light each frame "
                        f"jumps {timeline.positions_per_frame} steps (the counter still counts every one).")
+
+
+def animation_section(figure) -> None:
+    """The playback buttons and the animated figure."""
     playback_bar("sl_chart")
     st.plotly_chart(figure, key="sl_chart", config={"displayModeBar": False, "scrollZoom": False})
     st.caption("The buttons, the keys and the slider run in your browser. The black outline is the window the "
                "watched kernel reads; the orange box is the cell its sum is written to; pale cells are not "
                "computed yet. Hover over a small map for its numbers.")
 
+
+def volume_section(volume) -> None:
+    """The same layer as boxes in 3-D, with its own buttons."""
     st.subheader("The same layer in 3-D")
     st.markdown("Tensors are boxes: height x width x channels. The orange box is the kernel volume where it is "
                 "now: a standard kernel reaches through all channels, a depthwise kernel is one slab per channel, "
@@ -251,6 +251,40 @@ def main() -> None:
     st.caption(f"Drag to turn the boxes. This view has its own buttons and at most {MAX_VOLUME_FRAMES} "
                "frames, so it jumps several steps at a time.")
 
+
+def main() -> None:
+    page_setup("Sliding kernels", "🎞️")
+    st.title("Sliding kernels")
+    # In projector mode the lesson's main controls sit in a bar at the top and the animation comes right after
+    # it; the introduction and the picture follow. Otherwise the controls stay in the sidebar.
+    bar = projector_bar(4)
+    top = st.container()
+    show_warnings(restore_from_url(PARAMS))
+    seed_defaults(PARAMS)
+    image = input_controls()
+    preset, seed = kernel_controls(bar)
+    config, watch = layer_controls(bar)
+    write_to_url(PARAMS)
+    with top if not bar else st.container():
+        st.markdown(
+            "A convolution slides a small grid of weights, the kernel, over a picture. At each position it "
+            "multiplies the pixels under the kernel by the weights and adds the products up: that sum is one "
+            "pixel of the output. The kinds of convolution differ in **which channels** one kernel reads. "
+            "Pick a kind, press play, and watch the red, green and blue channels being read.")
+        share_link(PARAMS)
+    try:
+        timeline, figure, volume = animation(image, config, preset, seed, watch, figure_scale())
+    except (LayerConfigError, ValueError) as exc:
+        with top:
+            explain_error(config, exc)
+        return
+    with top:
+        if not bar:
+            layer_section(image, timeline, config, watch)
+        animation_section(figure)
+    if bar:
+        layer_section(image, timeline, config, watch)
+    volume_section(volume)
     weights_section(timeline, preset, seed)
     numbers_section(timeline, config)
     st.subheader("Why it matters")
@@ -259,8 +293,7 @@ def main() -> None:
         "A depthwise separable convolution splits those jobs: the depthwise step handles space, one channel "
         "at a time, and the 1 x 1 pointwise step mixes channels, for roughly 1/N + 1/k² of the work. MobileNet "
         "spends that saving on running on phones; Xception on a more accurate network of Inception V3's size. In "
-        "the tutorial's first layer (3 x 3 kernel, 3 → 64 channels) "
-        "that is 286 or 283 weights instead of 1,792.\n\n"
+        "the tutorial's first layer (3 x 3 kernel, 3 → 64 channels) that is 286 or 283 weights instead of 1,792.\n\n"
         "A common mistake, made by the tutorial this app grew from, is to say a depthwise convolution works "
         "along one spatial dimension, the channel. A channel is not a spatial dimension: as the animation shows, "
         "a depthwise kernel slides over height **and** width; what it does not do is look at other channels.")

@@ -17,7 +17,7 @@ from dsconv.network import CONV_KINDS, short_kind_label
 from dsconv.runs import RunFileError
 from dsconv_ui.arena_view import (collect_finished_job, duration, finished_view, handle_uploads,
                                   hold_off_post_script_gc, launch_button, launch_speeds, live_panel)
-from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
+from dsconv_ui.common import (Param, figure_scale, page_setup, projector_bar, restore_from_url, seed_defaults, share_link,
                               show_error, show_warnings, write_to_url)
 
 SOURCE_LABELS = {"synthetic": "Synthetic shapes (generated, no download)", "cifar10": "CIFAR-10 (download, 163 MB)",
@@ -70,14 +70,16 @@ def make_params(bundled_keys: list[str], limits: ArenaLimits) -> list[Param]:
 
 # --- Replay ----------------------------------------------------------------------------------------------
 
-def replay_controls(runs: list[replay.LoadedRun], problems: list[str]) -> tuple[list, list[str]]:
-    """Sidebar: which runs and architectures to replay. Returns the chosen runs and architectures."""
+def replay_controls(runs: list[replay.LoadedRun], problems: list[str], bar: list | None) -> tuple[list, list[str]]:
+    """Which runs and architectures to replay (the sidebar; the projector bar takes the runs and architectures).
+    Returns the chosen runs and architectures."""
+    by_key = {run.key: run for run in runs}
+    st.session_state["arena_runs"] = [k for k in st.session_state.get("arena_runs", []) if k in by_key]
     with st.sidebar:
         st.header("Runs to replay")
-        by_key = {run.key: run for run in runs}
-        st.session_state["arena_runs"] = [k for k in st.session_state.get("arena_runs", []) if k in by_key]
-        chosen = st.multiselect("Recorded runs (bundled with the app)", list(by_key), key="arena_runs",
-                                format_func=lambda k: by_key[k].label)
+    chosen = (bar[0] if bar else st.sidebar).multiselect("Recorded runs (bundled with the app)", list(by_key),
+                                                        key="arena_runs", format_func=lambda k: by_key[k].label)
+    with st.sidebar:
         for problem in problems:
             st.warning(f"A bundled run file could not be read: {problem}")
         files = st.file_uploader("Add a run file made by `python -m dsconv.train`", type=["json"],
@@ -93,7 +95,8 @@ def replay_controls(runs: list[replay.LoadedRun], problems: list[str]) -> tuple[
         chosen_mine = st.multiselect("Your runs (uploaded or launched in this tab)", list(mine), key="arena_mine",
                                      format_func=lambda k: mine[k].label,
                                      placeholder="Upload a run file or launch a training")
-        archs = st.multiselect("Architectures", CONV_KINDS, key="arena_archs", format_func=short_kind_label)
+    archs = (bar[1] if bar else st.sidebar).multiselect("Architectures", CONV_KINDS, key="arena_archs",
+                                                       format_func=short_kind_label)
     return [by_key[k] for k in chosen] + [mine[k] for k in chosen_mine], archs
 
 
@@ -234,6 +237,7 @@ def launch_section(limits: ArenaLimits) -> None:
 
 page_setup("Training arena", "🏋️")
 st.title("Training arena")
+bar = projector_bar([3, 2])  # projector mode: the runs and architectures to replay, at the top
 st.markdown("The tutorial trained a standard and a separable VGG model on CIFAR-10 and concluded that the separable "
             "one reaches about the same accuracy with 6.8x fewer parameters and less overfitting. Replay its "
             "published logs next to our own measured runs, epoch by epoch, or launch a small comparison live.")
@@ -252,7 +256,7 @@ for loaded in RUNS:
 PARAMS = make_params([run.key for run in RUNS], LIMITS)
 show_warnings(restore_from_url(PARAMS))
 seed_defaults(PARAMS)
-selected_runs, shown_archs = replay_controls(RUNS, PROBLEMS)
+selected_runs, shown_archs = replay_controls(RUNS, PROBLEMS, bar)
 write_to_url(PARAMS)
 share_link(PARAMS)
 replay_section(selected_runs, shown_archs)

@@ -21,7 +21,7 @@ from dsconv.speed_text import speedup_sentence, traffic_paragraph
 from dsconv.speed import (KINDS, PASS_LABELS, PASSES, SWEEP_PARAMETERS, SWEEP_VALUES, LayerSetup, Limits,
                           SpeedConfigError, TimingSettings, measure, read_measurements, speed_ratios, sweep)
 from dsconv.timings import NOISY_SPREAD
-from dsconv_ui.common import (Param, figure_scale, page_setup, restore_from_url, seed_defaults, share_link,
+from dsconv_ui.common import (Param, figure_scale, page_setup, projector_bar, restore_from_url, seed_defaults, share_link,
                               show_error, show_warnings, write_to_url)
 
 ASSETS = Path(__file__).resolve().parents[1] / "dsconv" / "assets" / "speed"
@@ -52,13 +52,14 @@ def recorded_measurements() -> dict[str, dict]:
     return {path.stem: read_measurements(path) for path in sorted(ASSETS.glob("*.json"))}
 
 
-def layer_controls() -> LayerSetup:
-    """The configured layer, from the sidebar."""
+def layer_controls(bar: list | None) -> LayerSetup:
+    """The configured layer, from the sidebar (size, channels and kernel from the projector bar if there is one)."""
     st.sidebar.header("The layer")
-    size = st.sidebar.select_slider("Input height and width (pixels)", SIZES, key="spd_size")
-    in_channels = st.sidebar.number_input("Input channels", 1, LIMITS.max_channels, key="spd_cin")
-    out_channels = st.sidebar.number_input("Output channels (filters)", 1, LIMITS.max_channels, key="spd_cout")
-    kernel = st.sidebar.select_slider("Kernel size (k x k)", KERNELS, key="spd_k")
+    spots = bar or [st.sidebar] * 4
+    size = spots[0].select_slider("Input height and width (pixels)", SIZES, key="spd_size")
+    in_channels = spots[1].number_input("Input channels", 1, LIMITS.max_channels, key="spd_cin")
+    out_channels = spots[2].number_input("Output channels (filters)", 1, LIMITS.max_channels, key="spd_cout")
+    kernel = spots[3].select_slider("Kernel size (k x k)", KERNELS, key="spd_k")
     batch = st.sidebar.number_input("Batch (images per call)", 1, LIMITS.max_batch, key="spd_batch")
     st.sidebar.caption('Stride 1, padding "same", float32, biases as Keras sets them by default.')
     return LayerSetup(height=size, width=size, in_channels=int(in_channels), out_channels=int(out_channels),
@@ -191,12 +192,13 @@ show_warnings(restore_from_url(PARAMS))
 seed_defaults(PARAMS)
 
 st.title("Speed lab: multiply-adds are not milliseconds")
+bar = projector_bar(4)  # projector mode: the layer's size, channels and kernel at the top (the sidebar is hidden)
 st.write(
     "A depthwise separable layer usually does far fewer multiply-adds than a standard convolution, so it should "
     "be that much faster. Is it? Configure a layer, count its work, then time it on this server: Conv2D, "
     "SeparableConv2D, and DepthwiseConv2D followed by a 1x1 Conv2D, each forward and forward + backward.")
 
-setup = layer_controls()
+setup = layer_controls(bar)
 settings, kinds, sweep_parameter, sweep_pass = measuring_controls()
 write_to_url(PARAMS)
 share_link(PARAMS)

@@ -13,6 +13,7 @@ from dsconv.quiz_answers import MISCONCEPTIONS
 from dsconv_ui.common import (
     Param,
     page_setup,
+    projector_bar,
     restore_from_url,
     seed_defaults,
     share_link,
@@ -52,14 +53,19 @@ def next_question() -> None:
     st.session_state["quiz_q"] = st.session_state["quiz_q"] % SETTINGS.questions + 1
 
 
-def quiz_controls() -> tuple[int, list[str]]:
-    """The teacher's choices, in the sidebar: which question set and which kinds of question."""
+def quiz_controls(bar: list | None) -> tuple[int, list[str]]:
+    """The teacher's choices: which question set and which kinds of question; in the sidebar, or in the projector
+    bar at the top of the page (the class sees the set number and the topics there)."""
     with st.sidebar:
         st.header("Question set")
-        seed = st.number_input("Set number", min_value=0, max_value=9999, step=1, key="quiz_seed",
-                               help="Everyone with the same set number (or the same link) gets the same questions.")
-        topics = st.multiselect("Kinds of question", TOPICS, key="quiz_topics", format_func=SHORT_LABELS.get)
-        st.button("New question set", key="quiz_new_set", on_click=new_question_set, width="stretch")
+    seed = (bar[0] if bar else st.sidebar).number_input(
+        "Set number", min_value=0, max_value=9999, step=1, key="quiz_seed",
+        help="Everyone with the same set number (or the same link) gets the same questions.")
+    topics = (bar[1] if bar else st.sidebar).multiselect("Kinds of question", TOPICS, key="quiz_topics",
+                                                         format_func=SHORT_LABELS.get)
+    (bar[2] if bar else st.sidebar).button("New question set", key="quiz_new_set", on_click=new_question_set,
+                                           width="stretch")
+    with st.sidebar:
         if st.button("Reset my score", key="quiz_reset_score", width="stretch"):
             st.session_state[RESULTS_KEY] = {}
     return int(seed), list(topics)
@@ -144,11 +150,12 @@ seed_defaults(PARAMS)
 st.session_state.setdefault(RESULTS_KEY, {})
 
 st.title("Check yourself: predict, then reveal")
+bar = projector_bar([1, 3, 1])  # projector mode: set number, topics and a new set, at the top for the class
 st.write("Work each answer out on paper, type it in and press **Check**. Then the quiz reveals the answer "
          "and the formula with your numbers, and names the mistake if your answer matches a common one.")
 show_warnings(url_warnings)
 
-seed, topics = quiz_controls()
+seed, topics = quiz_controls(bar)
 try:
     quiz = make_quiz(seed, topics, SETTINGS)
 except ValueError as exc:

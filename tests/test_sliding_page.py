@@ -163,3 +163,19 @@ def test_standard_filters_name_their_channel_mix_and_the_bias(app):
     assert "Filter 1: Sobel edge × (R + G + B) / 3" in text
     assert "Each output adds its bias after the sum" in text
     assert "equal standard filter" not in text
+
+
+def test_projector_mode_keeps_the_main_controls_in_a_bar():
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=90)
+    at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception
+    # The sidebar is hidden in projector mode: kind, kernel size, N and preset move to the page, and still work.
+    assert not [r for r in at.sidebar.radio if r.key == "sl_mode"]
+    assert not [s for s in at.sidebar.slider if s.key in ("sl_k", "sl_cout")]
+    assert not [s for s in at.sidebar.selectbox if s.key == "sl_preset"]
+    assert [s.key for s in at.sidebar.slider if s.key == "sl_stride"]  # the others stay in the (hidden) sidebar
+    assert at.radio(key="sl_mode").horizontal
+    at.radio(key="sl_mode").set_value("depthwise").run()
+    assert at.query_params["sl_mode"] in ("depthwise", ["depthwise"])
+    assert charts(at) == 2 and any("Share these settings" in e.label for e in at.expander)

@@ -1,0 +1,51 @@
+"""Projector mode hides the sidebar, so each page's main settings move to a bar at the top of the page, where
+they still work (AppTest; the rendered sizes are measured in tests/browser/test_projector_browser.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+BARS = {  # page: the keys of the widgets in its projector bar
+    "pages/1_Parameter_lab.py": ("lab_cin", "lab_cout", "lab_k"),
+    "pages/2_Sliding_kernels.py": ("sl_mode", "sl_k", "sl_cout", "sl_preset"),
+    "pages/3_Training_arena.py": ("arena_runs", "arena_archs"),
+    "pages/5_Speed_lab.py": ("spd_size", "spd_cin", "spd_cout", "spd_k"),
+    "pages/6_Quiz.py": ("quiz_seed", "quiz_topics", "quiz_new_set"),
+}
+
+
+def keys_in(container) -> set[str]:
+    """The keys of every widget inside a container (AppTest's tree), however deep."""
+    found = set()
+    for element in container:
+        key = getattr(element, "key", None)
+        if key:
+            found.add(key)
+    return found
+
+
+@pytest.mark.parametrize("page, keys", BARS.items(), ids=list(BARS))
+def test_main_settings_leave_the_hidden_sidebar_in_projector_mode(page, keys):
+    at = AppTest.from_file(str(ROOT / page), default_timeout=120)
+    at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception, at.exception
+    in_sidebar, on_page = keys_in(at.sidebar), keys_in(at.main)
+    assert set(keys) <= on_page and not set(keys) & in_sidebar, (set(keys) - on_page, set(keys) & in_sidebar)
+    normal = AppTest.from_file(str(ROOT / page), default_timeout=120)
+    normal.run()
+    assert set(keys) <= keys_in(normal.sidebar)  # without projector mode they stay in the sidebar
+
+
+def test_a_bar_setting_changes_the_page_in_projector_mode():
+    at = AppTest.from_file(str(ROOT / "pages/1_Parameter_lab.py"), default_timeout=60)
+    at.query_params["present"] = "1"
+    at.run()
+    at.slider(key="lab_k").set_value(5).run()
+    table = {row["Kind"]: row for _, row in at.table[0].value.iterrows()}
+    assert table["Standard Conv2D"]["Params"] == f"{5 * 5 * 3 * 64 + 64:,}"
+    assert at.query_params["present"] in ("1", ["1"])
