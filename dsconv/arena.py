@@ -30,11 +30,12 @@ from dsconv.arena_estimates import (DATA_SECONDS, EVAL_FRACTION, MIN_RECORDED_IM
                                     estimate_launch, known_speed, machine_profile, probe_speed, remember_speed,
                                     speeds_from_record)
 from dsconv.arena_guard import guard_clear_session, training_ended, training_started
-from dsconv.arena_settings import (ENV_PREFIX, ArenaBusy, ArenaError, ArenaLimits, LaunchSettings,
-                                   count_folder_images, load_dataset, train_and_val_sizes)
+from dsconv.arena_settings import (ENV_PREFIX, MIN_TEST_IMAGES, MIN_TRAIN_IMAGES, ArenaBusy, ArenaError, ArenaLimits,
+                                   LaunchSettings, count_folder_images, load_dataset, train_and_val_sizes)
 from dsconv.arena_slots import SLOTS, TrainingSlots
 
-__all__ = ["DATA_SECONDS", "ENV_PREFIX", "EVAL_FRACTION", "MIN_RECORDED_IMAGES", "SLOTS", "STATES",
+__all__ = ["DATA_SECONDS", "ENV_PREFIX", "EVAL_FRACTION", "MIN_RECORDED_IMAGES", "MIN_TEST_IMAGES", "MIN_TRAIN_IMAGES",
+           "SLOTS", "STATES",
            "STOP_GRACE_SECONDS", "ArenaBusy", "ArenaError", "ArenaLimits", "Estimate", "JobSnapshot",
            "LaunchSettings", "Speed", "TrainingJob", "TrainingSlots", "count_folder_images", "estimate_launch",
            "guard_clear_session", "known_speed", "load_dataset", "machine_profile", "probe_speed", "remember_speed",

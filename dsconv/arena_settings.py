@@ -23,6 +23,13 @@ class ArenaBusy(ArenaError):
     """Every training slot is taken; the sentence says for about how long."""
 
 
+# The fewest images a launch may use, so that its accuracies mean something: a tenth of the training images is
+# held out for validation, and with 500 that is 50 images (one image moves the accuracy by 2 points, against 50
+# points for the 2 of 20); 100 test images put one image at 1 point.
+MIN_TRAIN_IMAGES = 500
+MIN_TEST_IMAGES = 100
+
+
 @dataclass(frozen=True)
 class ArenaLimits:
     """What one launch may ask for; override with st.secrets["arena"] or DSCONV_ARENA_<NAME> variables."""
@@ -50,10 +57,12 @@ class ArenaLimits:
             if raw is not None:
                 values[item.name] = _parse_setting(item.name, raw, type(item.default))
         limits = cls(**values)
-        if limits.max_concurrent < 1 or limits.max_train_images < 20 or limits.max_test_images < 10 \
-                or limits.max_epochs < 1 or limits.max_batch_size < 1 or limits.heartbeat_seconds <= 0:
-            raise ArenaError("The arena's limits must allow at least 1 training, 20 training and 10 test images, "
-                             "1 epoch, batch size 1 and a positive heartbeat; check DSCONV_ARENA_* settings.")
+        if limits.max_concurrent < 1 or limits.max_train_images < MIN_TRAIN_IMAGES \
+                or limits.max_test_images < MIN_TEST_IMAGES or limits.max_epochs < 1 or limits.max_batch_size < 1 \
+                or limits.heartbeat_seconds <= 0:
+            raise ArenaError(f"The arena's limits must allow at least 1 training, {MIN_TRAIN_IMAGES} training and "
+                             f"{MIN_TEST_IMAGES} test images, 1 epoch, batch size 1 and a positive heartbeat; check "
+                             "DSCONV_ARENA_* settings.")
         return limits
 
 
@@ -92,8 +101,8 @@ class LaunchSettings:
         unknown = [a for a in self.architectures if a not in CONV_KINDS]
         if not self.architectures or unknown:
             raise ArenaError(f"Pick at least one architecture from {', '.join(CONV_KINDS)}.")
-        for name, value, low, high in (("training images", self.train_size, 20, limits.max_train_images),
-                                       ("test images", self.test_size, 10, limits.max_test_images),
+        for name, value, low, high in (("training images", self.train_size, MIN_TRAIN_IMAGES, limits.max_train_images),
+                                       ("test images", self.test_size, MIN_TEST_IMAGES, limits.max_test_images),
                                        ("epochs", self.epochs, 1, limits.max_epochs),
                                        ("batch size", self.batch_size, 1, limits.max_batch_size)):
             if not low <= value <= high:

@@ -22,6 +22,7 @@ KIND_COLORS = {
     "pointwise": "#009e73",
     "separable": "#e69f00",
     "depthwise_pointwise": "#56b4e9",
+    "mobilenet": "#882255",  # a network kind (the Training arena): DepthwiseConv2D, BatchNorm, ReLU, 1x1, BatchNorm, ReLU
 }
 PART_COLORS = {"depthwise": "#0072b2", "pointwise": "#009e73", "standard conv": "#d55e00", "dense": "#6b7280"}
 FONT = dict(size=16, color="#111827")

@@ -2,7 +2,8 @@
 
 The replay is one figure with four panels (accuracy, loss, seconds per epoch, generalisation gap) and
 one Plotly frame per epoch, so play, pause and the slider run in the browser without a rerun.
-Training values are dashed, validation values solid; each architecture of each run has one colour.
+Colour is the architecture (the app's one colour per kind), the line's dash is the run; training values are
+thin lines with open circles, validation values thick lines with filled ones.
 """
 
 from __future__ import annotations
@@ -15,16 +16,23 @@ from plotly.subplots import make_subplots
 
 from dsconv.axes import log_ticks
 from dsconv.figure_style import readable
+from dsconv.figures_cost import KIND_COLORS
 from dsconv.replay import EpochSeries
 
-# Colour-blind-safe (Okabe-Ito) colours, strong enough for a projector.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C564B")
 PANELS = ("Accuracy", "Loss", "Seconds per epoch", "Generalisation gap (train − validation accuracy)")
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")  # one per run, in the order shown
+OTHER_COLOUR = "#374151"  # an architecture the app has no colour for
 
 
-def colour(index: int) -> str:
-    """The colour of the index-th series (cycles after eight)."""
-    return PALETTE[index % len(PALETTE)]
+def colour(architecture: str) -> str:
+    """An architecture's colour: the same as its kind's on every page (dsconv.figures_cost.KIND_COLORS)."""
+    return KIND_COLORS.get(architecture, OTHER_COLOUR)
+
+
+def run_dashes(series: Sequence[EpochSeries]) -> dict[str, str]:
+    """The line dash of each run, by run key, in the order the runs appear (cycles after six)."""
+    keys = list(dict.fromkeys(item.run_key for item in series))
+    return {key: DASHES[index % len(DASHES)] for index, key in enumerate(keys)}
 
 
 def _upto(values: Sequence, epochs: Sequence[int], last: int) -> tuple[list, list]:
@@ -55,15 +63,16 @@ def _trace_specs(series: Sequence[EpochSeries]) -> list[tuple[int, EpochSeries, 
     return specs
 
 
-def _trace(index: int, item: EpochSeries, field: str, solid: bool, last: int, scale: float) -> go.Scatter:
+def _trace(item: EpochSeries, field: str, validation: bool, last: int, scale: float, dash: str) -> go.Scatter:
     x, y = _upto(getattr(item, field), item.epochs, last)
     first_shown = field == ("val_accuracy" if item.has_validation else "accuracy")
     kind = {"accuracy": "training accuracy", "val_accuracy": "validation accuracy", "loss": "training loss",
             "val_loss": "validation loss", "seconds": "seconds", "gap": "train − validation accuracy"}[field]
     return go.Scatter(
         x=x, y=y, mode="lines+markers", name=item.label, legendgroup=item.label, showlegend=first_shown,
-        line=dict(color=colour(index), width=2.5 * scale, dash="solid" if solid else "dash"),
-        marker=dict(size=6 * scale, symbol="circle" if solid else "circle-open"),
+        line=dict(color=colour(item.architecture), width=(2.8 if validation else 1.3) * scale, dash=dash),
+        marker=dict(size=(7 if validation else 6) * scale, symbol="circle" if validation else "circle-open"),
+        opacity=1.0 if validation else 0.75,
         hovertemplate=f"{item.label}<br>epoch %{{x}}: {kind} %{{y:.4f}}<extra></extra>")
 
 
@@ -73,14 +82,15 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
         raise ValueError("Pick at least one run and architecture to replay.")
     last_epoch = max(max(item.epochs, default=0) for item in series)
     specs = _trace_specs(series)
+    dashes = run_dashes(series)
     fig = make_subplots(rows=2, cols=2, subplot_titles=PANELS, horizontal_spacing=0.08, vertical_spacing=0.14)
-    for index, item, field, row, col, solid in specs:
-        fig.add_trace(_trace(index, item, field, solid, last_epoch, scale), row=row, col=col)
+    for _, item, field, row, col, validation in specs:
+        fig.add_trace(_trace(item, field, validation, last_epoch, scale, dashes[item.run_key]), row=row, col=col)
     frames = []
     for epoch in range(1, last_epoch + 1):
         frames.append(go.Frame(name=str(epoch), traces=list(range(len(specs))),
-                               data=[_trace(i, item, field, solid, epoch, scale)
-                                     for i, item, field, row, col, solid in specs]))
+                               data=[_trace(item, field, validation, epoch, scale, dashes[item.run_key])
+                                     for _, item, field, row, col, validation in specs]))
     fig.frames = frames
     x_range = [0.5, last_epoch + 0.5]
     accuracies = [v for item in series for v in (*item.accuracy, *item.val_accuracy)]
@@ -113,7 +123,8 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
                     for epoch in range(1, last_epoch + 1)]
     fig.update_layout(
         height=int(680 * scale), margin=dict(l=60, r=20, t=60, b=40), font=dict(size=int(13 * scale)),
-        legend=dict(orientation="h", yanchor="top", y=-0.1, x=0, title_text="dashed: training · solid: validation   "),
+        legend=dict(orientation="h", yanchor="top", y=-0.1, x=0,
+                    title_text="colour: architecture · dash: run · thin, open circles: training · thick: validation   "),
         updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0, y=1.13, xanchor="left",
                           yanchor="bottom", showactive=False, pad=dict(r=8, t=0))],
         sliders=[dict(active=last_epoch - 1, steps=slider_steps, x=0.2, y=1.13, len=0.8, xanchor="left",
@@ -135,18 +146,18 @@ def live_figure(curves: Mapping[str, Mapping[str, Sequence[float]]], epochs: int
     """
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Loss", "Accuracy"), horizontal_spacing=0.08)
     losses: list[float] = []
-    for index, (arch, curve) in enumerate(curves.items()):
+    for arch, curve in curves.items():
         losses += list(curve.get("loss", [])) + list(curve.get("val_loss", []))
         for col, field in ((1, "loss"), (2, "accuracy")):
             fig.add_trace(go.Scatter(
                 x=list(curve.get("x", [])), y=list(curve.get(field, [])), mode="lines", name=f"{arch} (training)",
-                legendgroup=arch, showlegend=col == 1, line=dict(color=colour(index), width=2 * scale, dash="dash"),
+                legendgroup=arch, showlegend=col == 1, line=dict(color=colour(arch), width=2 * scale, dash="dash"),
                 hovertemplate=f"{arch}: training {field} %{{y:.4f}} at epoch %{{x:.2f}}<extra></extra>"),
                 row=1, col=col)
             fig.add_trace(go.Scatter(
                 x=list(curve.get("val_x", [])), y=list(curve.get(f"val_{field}", [])), mode="lines+markers",
                 name=f"{arch} (validation)", legendgroup=arch, showlegend=col == 1,
-                line=dict(color=colour(index), width=2.5 * scale), marker=dict(size=8 * scale),
+                line=dict(color=colour(arch), width=2.5 * scale), marker=dict(size=8 * scale),
                 hovertemplate=f"{arch}: validation {field} %{{y:.4f}} after epoch %{{x}}<extra></extra>"),
                 row=1, col=col)
     fig.update_xaxes(range=[0, max(epochs, 1)], dtick=1 if epochs <= 20 else None, title_text="epoch",

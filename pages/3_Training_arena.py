@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dsconv import arena, comparison, replay
-from dsconv.arena import SLOTS, ArenaError, ArenaLimits, LaunchSettings
+from dsconv.arena import MIN_TEST_IMAGES, MIN_TRAIN_IMAGES, SLOTS, ArenaError, ArenaLimits, LaunchSettings
 from dsconv.data import SOURCES
 from dsconv.figures_training import replay_figure
 from dsconv.network import CONV_KINDS, short_kind_label
@@ -57,8 +57,8 @@ def make_params(bundled_keys: list[str], limits: ArenaLimits) -> list[Param]:
         Param("arena_archs", list(CONV_KINDS), choices=CONV_KINDS),
         Param("arena_launch", False),
         Param("arena_source", "synthetic", choices=SOURCES),
-        Param("arena_train", min(2000, limits.max_train_images), low=20, high=limits.max_train_images),
-        Param("arena_test", min(500, limits.max_test_images), low=10, high=limits.max_test_images),
+        Param("arena_train", min(2000, limits.max_train_images), low=MIN_TRAIN_IMAGES, high=limits.max_train_images),
+        Param("arena_test", min(500, limits.max_test_images), low=MIN_TEST_IMAGES, high=limits.max_test_images),
         Param("arena_epochs", min(3, limits.max_epochs), low=1, high=limits.max_epochs),
         Param("arena_batch", 32, choices=tuple(b for b in BATCH_SIZES if b <= limits.max_batch_size)),
         Param("arena_alpha", 1.0, choices=ALPHAS),
@@ -179,11 +179,14 @@ def launch_controls(limits: ArenaLimits) -> LaunchSettings:
     if source in ("cifar10-local", "folder"):
         hint = "/path/to/cifar-10-batches-py" if source == "cifar10-local" else "/path/with/train/and/test"
         data_dir = cols[0].text_input("Folder on the server", key="arena_dir", placeholder=hint)
-    train = cols[1].number_input(f"Training images (a tenth held out for validation; at most "
-                                 f"{limits.max_train_images:,})", 20, limits.max_train_images, step=100,
-                                 key="arena_train")
-    test = cols[1].number_input(f"Test images (at most {limits.max_test_images:,})", 10, limits.max_test_images,
-                                step=100, key="arena_test")
+    train = cols[1].number_input(f"Training images ({MIN_TRAIN_IMAGES:,} to {limits.max_train_images:,})",
+                                 MIN_TRAIN_IMAGES, limits.max_train_images, step=100, key="arena_train",
+                                 help=f"A tenth is held out for validation. At least {MIN_TRAIN_IMAGES:,}, so that "
+                                      f"the validation set has {MIN_TRAIN_IMAGES // 10} images: with fewer, one "
+                                      "image moves the validation accuracy by several points.")
+    test = cols[1].number_input(f"Test images ({MIN_TEST_IMAGES:,} to {limits.max_test_images:,})", MIN_TEST_IMAGES,
+                                limits.max_test_images, step=100, key="arena_test",
+                                help=f"At least {MIN_TEST_IMAGES}: one image is then one point of test accuracy.")
     epochs = cols[2].slider("Epochs", 1, limits.max_epochs, key="arena_epochs")
     batch = cols[2].select_slider("Batch size", tuple(b for b in BATCH_SIZES if b <= limits.max_batch_size),
                                   key="arena_batch")

@@ -13,7 +13,7 @@ from dsconv.arena import (ArenaBusy, ArenaError, ArenaLimits, LaunchSettings, Sp
                           estimate_launch, train_and_val_sizes)
 from dsconv.runs import load_run
 
-TINY = LaunchSettings(train_size=64, test_size=20, epochs=1, batch_size=16, architectures=("separable",))
+TINY = LaunchSettings(train_size=500, test_size=100, epochs=1, batch_size=64, architectures=("separable",))
 PATIENT = ArenaLimits(heartbeat_seconds=600)  # tests do not send heartbeats
 
 
@@ -38,9 +38,10 @@ def test_bad_limit_settings_are_refused_with_a_sentence(environ, phrase):
 
 
 @pytest.mark.parametrize("settings, phrase", [
-    (LaunchSettings(train_size=10_001), "training images must be between 20 and 10,000"),
+    (LaunchSettings(train_size=10_001), "training images must be between 500 and 10,000"),
+    (LaunchSettings(train_size=20), "training images must be between 500 and 10,000"),
     (LaunchSettings(epochs=21), "epochs must be between 1 and 20"),
-    (LaunchSettings(test_size=5), "test images must be between 10"),
+    (LaunchSettings(test_size=20), "test images must be between 100"),
     (LaunchSettings(batch_size=1024), "batch size"),
     (LaunchSettings(architectures=()), "at least one architecture"),
     (LaunchSettings(source="folder"), "Type the folder"),
@@ -145,7 +146,7 @@ def test_a_tiny_launch_completes_and_keeps_record_weights_and_model(in_subproces
     assert snap.curves["separable"]["val_accuracy"] == [part.epochs[0].val_accuracy]
     saved = load_run(job.record_json())
     assert saved.architectures[0].epochs[0].val_accuracy == part.epochs[0].val_accuracy
-    assert saved.data["train_size"] == 58 and saved.data["val_size"] == 6  # a tenth held out of 64
+    assert saved.data["train_size"] == 450 and saved.data["val_size"] == 50  # a tenth held out of 500
     names = zipfile.ZipFile(io.BytesIO(job.weights_zip())).namelist()
     assert f"{job.run_name}.json" in names and f"{job.run_name}_separable.weights.h5" in names
     model = job.models["separable"]
@@ -155,7 +156,7 @@ def test_a_tiny_launch_completes_and_keeps_record_weights_and_model(in_subproces
 
 @pytest.mark.slow
 def test_stop_keeps_finished_epochs_and_a_quiet_tab_stops_its_job():
-    settings = LaunchSettings(train_size=200, test_size=20, epochs=20, batch_size=8, architectures=("separable",))
+    settings = LaunchSettings(train_size=500, test_size=100, epochs=20, batch_size=16, architectures=("separable",))
     job = TrainingJob(settings, PATIENT, slots=TrainingSlots(1)).start()
     assert wait_until(lambda: job.snapshot().epoch >= 2, 600), job.snapshot()
     asked = time.monotonic()

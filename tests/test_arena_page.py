@@ -115,7 +115,7 @@ def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
     device = arena_estimates._DEVICE[0] if arena_estimates._DEVICE else cpu_model()
     arena_estimates._DEVICE[:] = [device]
     arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded"))
-    at = run_page(arena_launch="1", arena_train="64", arena_test="20", arena_epochs="1", arena_batch="16",
+    at = run_page(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="1", arena_batch="64",
                   arena_launch_archs="separable", arena_runs="")
     assert not at.exception
     assert any(m.label == "Estimated time" for m in at.metric)
@@ -140,6 +140,8 @@ def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
     model, class_names = models[f"separable (launch {job.id})"]  # the Filters page takes (model, class names)
     assert model.count_params() == part.params
     assert class_names == tuple(job.record.data["class_names"]) and len(class_names) == 10
+    # The launcher keeps its settings after the run (it once fell back to 2,000 images and 3 epochs).
+    assert at.number_input(key="arena_train").value == 500 and at.slider(key="arena_epochs").value == 1
 
 
 @pytest.mark.slow

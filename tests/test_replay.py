@@ -153,3 +153,30 @@ def test_seconds_switch_to_a_log_scale_when_devices_differ_twentyfold(runs_dir):
     # Labelled in full (200, not Plotly's "2" beside 100), every tick a 1-2-5 step.
     assert list(axis.ticktext) == [f"{v:g}" for v in axis.tickvals]
     assert "200" in axis.ticktext and "2" in axis.ticktext
+
+
+def test_colour_is_the_architecture_and_dash_the_run(runs_dir):
+    """Standard keeps one colour in every run (it was blue in one run and pink in another); runs differ by dash."""
+    from dsconv.figures_cost import KIND_COLORS
+
+    runs, _ = replay.load_bundled(runs_dir)
+    fig = replay_figure(replay.all_series(runs)).to_dict()
+    by_name = {}
+    for trace in fig["data"]:
+        by_name.setdefault(trace["name"], set()).add((trace["line"]["color"], trace["line"]["dash"]))
+    standard_colours = {colour for name, looks in by_name.items() if name.startswith("standard") for colour, _ in looks}
+    assert standard_colours == {KIND_COLORS["standard"]}
+    assert {colour for name, looks in by_name.items() if name.startswith("separable")
+            for colour, _ in looks} == {KIND_COLORS["separable"]}
+    dashes = {name.split(" · ")[1]: {dash for _, dash in looks} for name, looks in by_name.items()}
+    assert dashes == {"Published": {"solid"}, "A run": {"dash"}}  # the published run first, then b_run
+
+
+def test_every_panel_keeps_its_axes_through_the_animation(runs_dir):
+    """The axes hold every value of every run shown, and no frame changes them (a short run cannot rescale)."""
+    runs, _ = replay.load_bundled(runs_dir)
+    fig = replay_figure(replay.all_series(runs)).to_dict()
+    assert all("layout" not in frame for frame in fig["frames"])
+    accuracies = [v for item in replay.all_series(runs) for v in (*item.accuracy, *item.val_accuracy) if v is not None]
+    low, high = fig["layout"]["yaxis"]["range"]
+    assert low <= min(accuracies) and max(accuracies) <= high

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 # Small images and batches, but the most of them the launcher allows (about 22,500 batches) so that training is
 # still running when Stop is clicked even on a much faster machine; Stop ends it within a batch.
-TINY = ("?arena_launch=1&arena_source=synthetic&arena_train=10000&arena_test=20&arena_epochs=20&arena_batch=8"
+TINY = ("?arena_launch=1&arena_source=synthetic&arena_train=10000&arena_test=100&arena_epochs=20&arena_batch=8"
         "&arena_launch_archs=separable&arena_runs=")
 PROGRESS = '[data-testid="stProgress"]'
 
