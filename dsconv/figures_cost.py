@@ -267,8 +267,8 @@ def _labels(fig: _Drawing, x: float, y: float, width: float, height: float, dept
 
 
 def _tensor(fig: _Drawing, x: float, y: float, size: float, channels: int, depth: float, color: str,
-            label: str, below: str = "") -> None:
-    """A tensor with few channels is drawn as one coloured slab per channel (back to front), else one box."""
+            label: str = "", below: str = "") -> None:
+    """A tensor (or a kernel) with few channels is one coloured slab per channel (back to front), else one box."""
     if channels > len(CHANNEL_COLORS):
         _box(fig, x, y, size, size, depth, color, label, below)
         return
@@ -297,25 +297,28 @@ def idea_figure(height: int, width: int, in_channels: int, out_channels: int, ke
     fig = _Drawing()
     top, bottom = 6.8, 0.6
     size, thin, fat = 2.2, 0.6, 2.2  # drawing sizes: spatial side, few channels, many channels
-    # Row 1: one standard convolution; its kernel glyph is a small k x k x C cube, N of them.
+    # Row 1: one standard convolution. Its kernel reaches through every channel: drawn as one slab per channel
+    # (R, G, B), N of them; its count sits under it, not under the tensors.
     _tensor(fig, 0.0, top, size, c, thin, "#9ca3af", f"input {height}x{width}x{c}")
     _arrow(fig, 3.0, 9.4, top + 1.1, f"Conv2D: {n} filters of {k}x{k}x{c}")
-    _box(fig, 5.7, top - 0.25, 0.7, 0.7, 0.35, KIND_COLORS["standard"], below=f"x {n}")
-    _box(fig, 9.8, top, size, size, fat, KIND_COLORS["standard"], f"output {out_h}x{out_w}x{n}",
-         f"{standard.params:,} params ({standard.params - standard.stages[0].bias:,} weights + "
-         f"{standard.stages[0].bias} biases)")
+    _tensor(fig, 5.5, top - 0.35, 0.8, c, 0.45, KIND_COLORS["standard"],
+            below=f"x {n} = {standard.params:,} params<br>({standard.params - standard.stages[0].bias:,} weights + "
+                  f"{standard.stages[0].bias} biases)")
+    _box(fig, 9.8, top, size, size, fat, KIND_COLORS["standard"], f"output {out_h}x{out_w}x{n}")
     # Row 2: depthwise (one k x k kernel per channel) then pointwise (N filters of 1 x 1 x C).
     _tensor(fig, 0.0, bottom, size, c, thin, "#9ca3af", f"input {height}x{width}x{c}")
     _arrow(fig, 3.0, 6.2, bottom + 1.1, f"depthwise: {c} kernels<br>of {k}x{k}, one<br>per channel")
     for index in range(min(c, len(CHANNEL_COLORS))):
         _box(fig, 3.6 + 0.75 * index, bottom + 0.1, 0.6, 0.6, 0.05,
              CHANNEL_COLORS[index] if c <= len(CHANNEL_COLORS) else KIND_COLORS["depthwise"])
-    _tensor(fig, 6.6, bottom, size, c, thin, KIND_COLORS["depthwise"], f"{out_h}x{out_w}x{c}",
-            f"{depthwise.params:,} params")
+    fig.add_annotation(x=3.6 + 0.75 * min(c, len(CHANNEL_COLORS)) / 2 - 0.08, y=bottom - 0.1,
+                       text=f"{depthwise.params:,} params", showarrow=False, yanchor="top")
+    _tensor(fig, 6.6, bottom, size, c, thin, KIND_COLORS["depthwise"], f"{out_h}x{out_w}x{c}")
     _arrow(fig, 9.6, 12.6, bottom + 1.1, f"pointwise: {n} filters<br>of 1x1x{c}")
-    _box(fig, 10.9, bottom + 0.1, 0.25, 0.25, 0.6, KIND_COLORS["pointwise"], below=f"x {n}")
-    _box(fig, 12.9, bottom, size, size, fat, KIND_COLORS["pointwise"], f"output {out_h}x{out_w}x{n}",
-         f"{pointwise.params:,} params")
+    _tensor(fig, 10.75, bottom + 0.1, 0.3, c, 0.45, KIND_COLORS["pointwise"],
+            below=f"x {n} = {pointwise.params:,} params<br>({pointwise.params - pointwise.bias:,} weights + "
+                  f"{pointwise.bias} biases)")
+    _box(fig, 12.9, bottom, size, size, fat, KIND_COLORS["pointwise"], f"output {out_h}x{out_w}x{n}")
     fig.add_annotation(x=0, y=top + 4.4, xanchor="left", showarrow=False,
                        text="<b>Standard convolution</b>: every filter looks at all channels at once")
     fig.add_annotation(x=0, y=bottom + 4.3, xanchor="left", showarrow=False,

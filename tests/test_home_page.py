@@ -81,3 +81,23 @@ def test_confusions_quote_computed_counts_and_no_blanket_memory_claim():
     # 27 + 192 + 64 = 283 (Keras) and (27 + 3) + (192 + 64) = 286 (two layers); 1,792 / 286 = 6.27, / 283 = 6.33
     assert "**283 or 286?**" in said and "1,792 / 286 = 6.3; against Keras's layer it is 6.3 (1,792 / 283)" in said
     assert "so they are limited by memory" not in said and "The Speed lab measures which limit" in said
+
+
+def test_each_count_sits_under_its_kernel_and_the_standard_kernel_shows_its_channels():
+    spec = json.loads(open_home().get("plotly_chart")[0].proto.spec)
+    notes = {a["text"]: a for a in spec["layout"]["annotations"] if "text" in a}
+
+    def x_of(words: str) -> float:
+        return next(a["x"] for text, a in notes.items() if words in text)
+
+    # Standard row: input box at x 0-2.5, the kernel near x 6, the output box from x 9.8.
+    assert 5 < x_of("1,792 params") < 8
+    # Separable row: the three depthwise kernels near x 4.5, the 1x1 kernel near x 11, the output box from x 12.9.
+    assert 3.5 < x_of("27 params") < 6 and 10 < x_of("256 params") < 12
+    # The standard kernel is drawn as R, G and B slabs (3 faces each), not one orange cube.
+    from dsconv.figures_cost import CHANNEL_COLORS
+
+    kernel_faces = [shape for shape in spec["layout"]["shapes"] if shape.get("fillcolor") in CHANNEL_COLORS
+                    and 5.4 <= float(shape["path"].split()[1].split(",")[0]) <= 6.6
+                    and float(shape["path"].split()[1].split(",")[1]) > 5]
+    assert {shape["fillcolor"] for shape in kernel_faces} == set(CHANNEL_COLORS[:3])
