@@ -57,7 +57,8 @@ def show_maps(values: np.ndarray, captions: list[str], per_row: int = 3) -> None
         for col, n in zip(columns, range(start, min(start + per_row, values.shape[2]))):
             pixels, signed = grey_picture(values[..., n])
             any_signed |= signed
-            col.image(pixels, caption=captions[n] + (" (±)" if signed else ""), width="stretch", output_format="JPEG")
+            col.image(pixels, caption=captions[n] + (" (±)" if signed else ""), width="stretch", output_format="JPEG",
+                      alt=f"Feature map {captions[n]}, in grey" + (", mid-grey is zero" if signed else ""))
     if any_signed:
         st.caption(SIGNED_NOTE)
 
@@ -75,8 +76,10 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
         any_signed |= signed
         mark = " (±)" if signed else ""
         two_steps.image(figs.map_to_grey(result.mixed[..., n], signed), caption=f"{name}: depthwise + pointwise{mark}",
+                        alt=f"Output {name} made by the depthwise step then the pointwise mix",
                         width="stretch", output_format="JPEG")
         one_step.image(figs.map_to_grey(result.standard[..., n], signed),
+                       alt=f"Output {name} made by one standard convolution: the same picture",
                        caption=f"{name}: one standard convolution{mark}", width="stretch", output_format="JPEG")
         with kernel:
             st.plotly_chart(figs.kernel_figure([result.combined[:, :, c, n] for c in range(3)],
@@ -166,6 +169,7 @@ def kernels_panel(model, title: str) -> None:
     if kernels.standard is not None:
         k, _, channels, count = kernels.standard.shape
         st.image(figs.rgb_kernel_mosaic(kernels.standard, columns=16), width="stretch",
+                 alt=f"The first layer's {kernels.standard.shape[3]} learned kernels as colour tiles",
                  caption=f"{count} kernels of {k} x {k} x {channels} = {k * k * channels * count:,} weights, each a "
                          "colour tile: red, green and blue say how much the kernel weighs each channel there "
                          "(each tile stretched to its own range).")

@@ -58,12 +58,11 @@ def input_controls() -> np.ndarray:
                               format_func=lambda s: SAMPLE_LABELS.get(s, "Your own picture (upload)"))
         size = st.slider("Size in pixels (size x size)", 4, 16, key="sl_size",
                          help="Small pictures keep every number readable; 16 x 16 has 256 positions per map.")
+        if source != UPLOAD:  # the uploader appears only when it is used (a greyed-out one is hard to read)
+            return sample_image(source, size)
         upload = st.file_uploader("Picture file", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
-                                  key="sl_upload", disabled=source != UPLOAD,
-                                  help="Shrunk to the size above (centre square). It stays on the server only "
-                                       "while this page is open.")
-    if source != UPLOAD:
-        return sample_image(source, size)
+                                  key="sl_upload", help="Shrunk to the size above (centre square). It stays on the "
+                                                        "server only while this page is open.")
     if upload is None:
         st.info("Choose a picture file in the sidebar. Until then the page uses the shape sample.", icon="🖼️")
         return sample_image("shape", size)
@@ -218,7 +217,8 @@ def layer_section(image: np.ndarray, timeline, config: SlidingConfig, watch: int
     layer = timeline.layer
     picture, text = st.columns([1, 4])
     picture.image(np.kron(image, np.ones((160 // image.shape[0], 160 // image.shape[0], 1))).astype(np.uint8),
-                  caption=f"The picture, {image.shape[0]} x {image.shape[1]} pixels")
+                  caption=f"The picture, {image.shape[0]} x {image.shape[1]} pixels",
+                  alt=f"The picture the kernels slide over, {image.shape[0]} x {image.shape[1]} pixels, enlarged")
     with text:
         st.markdown(f"**{MODE_LABELS[config.mode]}**: input {shape_text(image.shape)} → output "
                     f"**{shape_text(layer.output.shape)}**. {WHAT_TO_WATCH[config.mode]}")

@@ -160,7 +160,8 @@ def hand_made_section(picture: Image.Image) -> None:
     with step2:
         st.plotly_chart(figs.pointwise_figure(mix, list(hand.CHANNELS), outputs, figure_scale()), key="fil_mix_fig")
         if mix_name == "Keep the channels" and not figs.is_signed(result.mixed):
-            st.image(figs.channels_to_rgb(result.mixed), caption="The three mixed channels shown as one colour "
+            st.image(figs.channels_to_rgb(result.mixed), alt="The three mixed channels shown as one colour picture",
+                     caption="The three mixed channels shown as one colour "
                      "picture", width=min(width, 512))
     standard_section(result, outputs)
 
@@ -197,6 +198,7 @@ def learned_section(picture: Image.Image) -> None:
     st.caption(" · ".join(f"{label}: {note}" for label, (_, _, note) in zip(labels, loaded)))
     pixels = to_model_input(picture)
     st.image(Image.fromarray(pixels).resize((160, 160), Image.Resampling.NEAREST), width=160,
+             alt="The picture as the models see it: its centred square shrunk to 32 x 32 pixels, enlarged",
              caption="What the models see: the centred square, shrunk to 32 x 32")
     try:
         titles = [f"{label} ({KIND_TITLES[row_kind(model, conv_rows(model)[0])]})" for label, (model, _) in
@@ -224,6 +226,7 @@ with picture_column:
 
 if picture is not None:
     preview_column.image(picture if max(picture.size) >= 128 else picture.resize((256, 256), Image.Resampling.NEAREST),
+                         alt=caption or "The picture the filters work on",
                          caption=caption, width="stretch", output_format="JPEG")
     if view == VIEWS[0]:
         learned_section(picture)

@@ -1,0 +1,73 @@
+"""Colours that carry meaning stay apart for the common colour-vision deficiencies.
+
+Each colour is passed through the simulation of protanopia, deuteranopia and tritanopia of Machado, Oliveira and
+Fernandes (2009, severity 1.0, in linear RGB), and every pair that must be told apart keeps a CIE76 colour
+difference of at least MIN_DELTA_E (about 2.3 is just noticeable; 10 and more reads as a different colour).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+MIN_DELTA_E = 12.0
+MACHADO = {
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                     [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+}
+VISIONS = ["normal", *MACHADO]
+
+
+def linear(rgb: np.ndarray) -> np.ndarray:
+    rgb = np.asarray(rgb, dtype=float) / 255
+    return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+
+
+def lab(linear_rgb: np.ndarray) -> np.ndarray:
+    """CIE L*a*b* (D65) of a linear-RGB colour."""
+    xyz = np.clip(linear_rgb, 0, 1) @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                                                [0.0193, 0.1192, 0.9505]]).T
+    xyz = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def seen(colour: str, vision: str) -> np.ndarray:
+    rgb = linear([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+    return lab(rgb if vision == "normal" else np.array(MACHADO[vision]) @ rgb)
+
+
+def closest(colours: dict[str, str], vision: str) -> tuple[float, str, str]:
+    return min((float(np.linalg.norm(seen(a, vision) - seen(b, vision))), name_a, name_b)
+               for (name_a, a), (name_b, b) in itertools.combinations(colours.items(), 2))
+
+
+@pytest.mark.parametrize("vision", VISIONS)
+def test_every_layer_kind_has_a_colour_of_its_own(vision):
+    from dsconv.figures_cost import KIND_COLORS
+
+    distance, first, second = closest(KIND_COLORS, vision)
+    assert distance >= MIN_DELTA_E, f"{first} and {second} look alike with {vision} (ΔE {distance:.1f})"
+
+
+@pytest.mark.parametrize("vision", VISIONS)
+def test_signs_stay_apart_at_every_level(vision):
+    from dsconv.figures_sliding_parts import signed_colours
+
+    for levels in (2, 3):
+        colours = signed_colours(levels)
+        for level in range(1, levels + 1):  # the same size of value, below and above zero
+            distance = float(np.linalg.norm(seen(colours[level], vision) - seen(colours[-level], vision)))
+            assert distance >= MIN_DELTA_E, f"level ±{level} of {levels} ({vision}): ΔE {distance:.1f}"
+
+
+def test_the_simulation_is_the_published_one():
+    """Pure red under protanopia loses most of its lightness (Machado et al.'s matrix), grey stays grey."""
+    red = np.array(MACHADO["protanopia"]) @ linear([255, 0, 0])
+    assert red[0] == pytest.approx(0.152286 * 1.0, rel=1e-6)
+    grey = seen("#808080", "deuteranopia")
+    assert abs(grey[1]) < 2 and abs(grey[2]) < 2
