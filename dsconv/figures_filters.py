@@ -136,8 +136,8 @@ def pointwise_figure(mix: np.ndarray, input_names: list[str], output_names: list
         heatmap.update(text=[[_number(v, 2) for v in row] for row in mix], texttemplate="%{text}",
                        textfont=dict(size=round(NUMBER_PX * scale, 1), color="#111827"))
     return go.Figure(data=[heatmap], layout=_layout(
-        120 + 38 * channels, scale, yaxis=axis(autorange="reversed", title=dict(text="input channel c")),
-        xaxis=axis(title=dict(text="output channel n"), type="category")))
+        120 + 38 * channels, scale, yaxis=axis(scale, autorange="reversed", title=dict(text="input channel c")),
+        xaxis=axis(scale, title=dict(text="output channel n"), type="category")))
 
 
 def feature_mosaic(maps: np.ndarray, channels: list[int] | np.ndarray, columns: int, gap: int = 1,
@@ -203,5 +203,5 @@ def predictions_figure(predictions: list[tuple[str, float]], title: str | None, 
                textposition=["inside" if p >= 15 else "outside" for p in percents],  # small bars keep their label
                hovertemplate="%{y}: %{x:.2f}%<extra></extra>")
     return go.Figure(data=[bar], layout=_layout(
-        80 + 40 * len(names), scale, title, yaxis=axis(autorange="reversed"),
-        xaxis=axis(range=[0, 100], title=dict(text="probability (%)"), showgrid=True, gridcolor="#e5e7eb")))
+        80 + 40 * len(names), scale, title, yaxis=axis(scale, autorange="reversed"),
+        xaxis=axis(scale, range=[0, 100], title=dict(text="probability (%)"), showgrid=True, gridcolor="#e5e7eb")))

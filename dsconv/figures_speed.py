@@ -34,7 +34,7 @@ def _layout(fig: go.Figure, title: str, height: int, scale: float) -> go.Figure:
     fig.update_layout(title=title, height=int(height * scale), font=dict(size=int(14 * scale)),
                       template="plotly_white", margin=dict(l=60, r=20, t=80, b=50),
                       legend=dict(orientation="h", yanchor="top", y=-0.22, x=0))
-    return readable(fig)
+    return readable(fig, scale)
 
 
 def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:

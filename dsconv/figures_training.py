@@ -133,7 +133,7 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
         plot_bgcolor="white", hovermode="closest")
     fig.update_xaxes(showgrid=True, gridcolor="#e5e7eb", zeroline=False)
     fig.update_yaxes(showgrid=True, gridcolor="#e5e7eb", zeroline=False)
-    readable(fig)
+    readable(fig, scale)
     fig.update_layout(margin=dict(t=int(110 * scale)))
     return fig
 
@@ -168,4 +168,4 @@ def live_figure(curves: Mapping[str, Mapping[str, Sequence[float]]], epochs: int
     fig.update_layout(height=int(380 * scale), margin=dict(l=60, r=20, t=50, b=40), font=dict(size=int(13 * scale)),
                       legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), plot_bgcolor="white",
                       uirevision="live")
-    return readable(fig)
+    return readable(fig, scale)

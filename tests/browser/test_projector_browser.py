@@ -1,0 +1,82 @@
+"""Projector mode at 1280 x 800, as a teacher projects it: every number on screen is at least 18 px (rendered, in
+the browser), the page's main controls are on the first screen, and the Sliding kernels animation keeps its
+sizes while it plays. Screenshots go to artifacts/screenshots/."""
+
+import pytest
+
+from harness import SCREENSHOTS, streamlit_server, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+MIN_PX = 18
+SMALL_NUMBERS = """(limit) => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const small = [];
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!/\\d/.test(node.textContent)) continue;
+    const element = node.parentElement;
+    if (!element || element.closest('.slider-group, .slider-label-group, .hoverlayer, [data-testid="stTooltipContent"]'))
+      continue;  // the figure slider's hidden tick labels; hover boxes
+    const style = getComputedStyle(element);
+    const box = element.getBoundingClientRect();
+    if (!box.width || !box.height || style.visibility === 'hidden' || style.display === 'none') continue;
+    if (style.fill === 'rgba(0, 0, 0, 0)' || parseFloat(style.opacity) === 0) continue;
+    const size = parseFloat(style.fontSize);
+    if (size < limit) small.push([size, node.textContent.trim().slice(0, 30)]);
+  }
+  return small;
+}"""
+ON_FIRST_SCREEN = """(selector) => {
+  const element = document.querySelector(selector);
+  if (!element) return null;
+  const box = element.getBoundingClientRect();
+  return box.top >= 0 && box.bottom <= window.innerHeight;
+}"""
+# Each page, and the controls that must be on its first screen in projector mode.
+PAGES = {
+    "Sliding_kernels": ['.st-key-sl_mode', '.st-key-sl_k', '.dsconv-playback button[data-action="play"]'],
+    "Parameter_lab": ['.st-key-lab_cin', '.st-key-lab_k'],
+    "Filters_on_your_image": ['.st-key-fil_source'],
+    "Quiz": ['.st-key-quiz_seed', '.st-key-quiz_topics'],
+}
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_numbers_are_readable_and_controls_on_the_first_screen(browser, server, path):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{server}/{path}?present=1")
+        wait_until_idle(page)
+        for selector in PAGES[path]:
+            assert page.evaluate(ON_FIRST_SCREEN, selector), f"{selector} is not on the first screen"
+        page.screenshot(path=str(SCREENSHOTS / f"projector_{path}.png"))
+        small = page.evaluate(SMALL_NUMBERS, MIN_PX)
+        assert small == [], f"numbers under {MIN_PX} px: {small[:10]}"
+    finally:
+        page.close()
+
+
+def test_the_animation_keeps_readable_numbers_while_it_plays(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{server}/Sliding_kernels?present=1")
+        wait_until_idle(page)
+        page.locator('.dsconv-playback[data-chart="sl_chart"] button[data-action="play"][data-default="1"]').click()
+        chart = page.locator(".st-key-sl_chart")
+        chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(2500)
+        page.screenshot(path=str(SCREENSHOTS / "projector_Sliding_kernels_playing.png"))
+        # The whole figure (the window, the weights and products, the output cell) fits one screen.
+        assert chart.bounding_box()["height"] <= 800
+        small = page.evaluate(SMALL_NUMBERS, MIN_PX)
+        assert small == [], f"numbers under {MIN_PX} px while playing: {small[:10]}"
+    finally:
+        page.close()
