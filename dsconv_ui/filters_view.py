@@ -168,7 +168,7 @@ def kernels_panel(model, title: str) -> None:
     st.markdown(f"**{title}**")
     if kernels.standard is not None:
         k, _, channels, count = kernels.standard.shape
-        st.image(figs.rgb_kernel_mosaic(kernels.standard, columns=16), width="stretch",
+        st.image(figs.rgb_kernel_mosaic(kernels.standard, columns=8), width="stretch",  # 8 a row: weights ~20 px
                  alt=f"The first layer's {kernels.standard.shape[3]} learned kernels as colour tiles",
                  caption=f"{count} kernels of {k} x {k} x {channels} = {k * k * channels * count:,} weights, each a "
                          "colour tile: red, green and blue say how much the kernel weighs each channel there "
@@ -219,8 +219,8 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray) ->
             continue
         channels = strongest_channels(maps.hidden, count)
         column.plotly_chart(figs.feature_grid_figure(
-            maps.hidden, channels, f"Inside: {len(channels)} of {maps.hidden.shape[2]} depthwise maps, before the "
-            "pointwise mix", scale=figure_scale(), tile_labels=[maps.hidden_sources[c] for c in channels]),
+            maps.hidden, channels, f"Depthwise maps ({len(channels)} of {maps.hidden.shape[2]}), before the mix",
+            scale=figure_scale(), tile_labels=[maps.hidden_sources[c] for c in channels]),
             key=f"fil_hidden_{title}")
         column.caption(f"The hidden output is {maps.hidden_note}. Each of its maps comes from one input channel, "
                        "named above it.")

@@ -131,12 +131,12 @@ def test_learned_filters_of_arena_models_side_by_side():
     titles = [chart.proto.spec for chart in at.get("plotly_chart")]
     text = " ".join(titles)
     assert "8 of 8 maps, 32 x 32" in text  # both models' first layer: 8 maps of 32 x 32
-    assert "Inside: 3 of 3 depthwise maps, before the pointwise mix" in text  # the separable model's hidden step
+    assert "Depthwise maps (3 of 3), before the mix" in text  # the separable model's hidden step
     assert any("only know CIFAR-10's ten classes" in caption.value for caption in at.caption)
     assert "What the models see: the centred square, shrunk to 32 x 32" in image_captions(at)
     at.selectbox(key="fil_layer").set_value("block2_conv1").run()
     text = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
-    assert "of 16 maps, 16 x 16" in text and "Inside: 8 of 8 depthwise maps" in text
+    assert "of 16 maps, 16 x 16" in text and "Depthwise maps (8 of 8)" in text
 
 
 def test_without_models_the_learned_part_says_so(monkeypatch):
@@ -195,9 +195,9 @@ def test_the_pretrained_tutorial_models_side_by_side():
     assert any("final validation accuracy 0." in c.value and "on the test set (our run, measured" in c.value
                for c in at.caption)
     text = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
-    assert "32 of 64 maps, 32 x 32" in text and "Inside: 3 of 3 depthwise maps" in text
+    assert "32 of 64 maps, 32 x 32" in text and "Depthwise maps (3 of 3), before the mix" in text
     # The hidden maps say which channel each comes from, carry a colour bar, and their sign colours are no channel's.
-    hidden = next(json.loads(chart.proto.spec) for chart in at.get("plotly_chart") if "Inside: 3 of 3" in
+    hidden = next(json.loads(chart.proto.spec) for chart in at.get("plotly_chart") if "Depthwise maps (3 of 3)" in
                   chart.proto.spec)
     assert sorted(a["text"] for a in hidden["layout"]["annotations"]) == ["from B", "from G", "from R"]
     trace = hidden["data"][0]
@@ -234,7 +234,7 @@ def test_one_arena_model_with_its_own_classes(monkeypatch):
     assert any("only knows the classes it was trained on" in caption.value and "circle, square, star" in caption.value
                for caption in at.caption)
     text = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
-    assert "Inside: 3 of 3 depthwise maps" in text  # a MobileNet block's hidden step after BatchNorm and ReLU
+    assert "Depthwise maps (3 of 3), before the mix" in text  # a MobileNet block's hidden step after BatchNorm and ReLU
 
 
 def test_one_output_note_uses_this_kernel_size():
