@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from dsconv.markdown import plain
 from dsconv.replay import LoadedRun, best_epoch, generalisation_gap
 from dsconv.runs import ArchitectureRun
 
@@ -137,11 +138,11 @@ def behind_sentence(c: Comparison) -> str | None:
     causes = [f"it has {s.params / o.params:.1f}x fewer parameters (less capacity)"]
     init = c.recipe.get("depthwise_init")
     if init:
-        causes.append(f"its depthwise kernels start from the '{init}' initialiser")
+        causes.append(f"its depthwise kernels start from the '{plain(init)}' initialiser")
     scaling, rate = c.recipe.get("input_scaling"), c.recipe.get("learning_rate")
     if scaling or rate:
-        shared = " and ".join(part for part in (f"input scaling ('{scaling}')" if scaling else "",
-                                                f"learning rate ({rate})" if rate else "") if part)
+        shared = " and ".join(part for part in (f"input scaling ('{plain(scaling)}')" if scaling else "",
+                                                f"learning rate ({plain(rate)})" if rate else "") if part)
         causes.append(f"its {shared} are the standard model's, chosen for neither in particular")
     return (f"Why the {o.name} model is behind here is **not known**. Candidates: "
             + "; ".join(causes) + ". Telling them apart takes runs that change one of them at a time, each with "

@@ -19,6 +19,9 @@ from dsconv.figure_style import readable
 from dsconv.figures_cost import KIND_COLORS
 from dsconv.replay import EpochSeries
 
+MAX_FRAMES = 50  # animation frames per replay, however many epochs the runs have
+FRAME_POINT_BUDGET = 60_000  # points in all frames together: the figure's size stays linear in the epochs
+MAX_MARKED_EPOCHS = 60  # beyond this, a circle per epoch hides the lines
 PANELS = ("Accuracy", "Loss", "Seconds per epoch", "Generalisation gap (train − validation accuracy)")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")  # one per run, in the order shown
 OTHER_COLOUR = "#374151"  # an architecture the app has no colour for
@@ -36,9 +39,41 @@ def run_dashes(series: Sequence[EpochSeries]) -> dict[str, str]:
 
 
 def _upto(values: Sequence, epochs: Sequence[int], last: int) -> tuple[list, list]:
-    """Epoch numbers and values up to and including epoch `last`."""
+    """Epoch numbers and values up to and including epoch `last` (rounded to the 4 decimals the hover shows)."""
     keep = [i for i, epoch in enumerate(epochs) if epoch <= last]
-    return [epochs[i] for i in keep], [values[i] for i in keep]
+    return [epochs[i] for i in keep], [None if values[i] is None else round(values[i], 4) for i in keep]
+
+
+def frame_epochs(series: Sequence[EpochSeries]) -> list[int]:
+    """The epochs that get an animation frame: every epoch, or every n-th and the last when there are many.
+
+    Each frame holds every point up to its epoch, so a frame per epoch would make the figure grow with the
+    square of the epochs (400 epochs made 24 MB). At most MAX_FRAMES frames, fewer when the runs together
+    have so many points that the frames would pass FRAME_POINT_BUDGET: the figure grows linearly.
+    """
+    last = max((max(item.epochs, default=0) for item in series), default=0)
+    points = sum(len(item.epochs) for item in series) * 6  # six traces per series
+    affordable = max(2, FRAME_POINT_BUDGET * 2 // max(points, 1))  # a frame holds half the points on average
+    count = min(last, MAX_FRAMES, affordable)
+    if count >= last:
+        return list(range(1, last + 1))
+    stride = math.ceil(last / count)
+    return sorted({*range(stride, last + 1, stride), last})
+
+
+def frames_note(series: Sequence[EpochSeries]) -> str | None:
+    """A sentence when the animation steps over epochs (None when every epoch has its frame)."""
+    epochs = frame_epochs(series)
+    if not epochs or epochs == list(range(1, epochs[-1] + 1)):
+        return None
+    stride = epochs[1] - epochs[0] if len(epochs) > 1 else epochs[0]
+    return (f"These runs have {epochs[-1]:,} epochs, so the animation moves {stride} epochs per step "
+            f"({len(epochs)} steps); every epoch is drawn, and the last step shows them all.")
+
+
+def plotly_text(text: str) -> str:
+    """A run's label as Plotly shows it literally: no tags (Plotly draws <b>, <a href> ...), no %{...} fields."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("%{", "%&#123;")
 
 
 def _range(values: list[float | None], floor: float | None = None, pad: float = 0.06) -> list[float]:
@@ -63,17 +98,19 @@ def _trace_specs(series: Sequence[EpochSeries]) -> list[tuple[int, EpochSeries, 
     return specs
 
 
-def _trace(item: EpochSeries, field: str, validation: bool, last: int, scale: float, dash: str) -> go.Scatter:
+def _trace(item: EpochSeries, field: str, validation: bool, last: int, scale: float, dash: str,
+           markers: bool) -> go.Scatter:
     x, y = _upto(getattr(item, field), item.epochs, last)
     first_shown = field == ("val_accuracy" if item.has_validation else "accuracy")
+    label = plotly_text(item.label)
     kind = {"accuracy": "training accuracy", "val_accuracy": "validation accuracy", "loss": "training loss",
             "val_loss": "validation loss", "seconds": "seconds", "gap": "train − validation accuracy"}[field]
     return go.Scatter(
-        x=x, y=y, mode="lines+markers", name=item.label, legendgroup=item.label, showlegend=first_shown,
+        x=x, y=y, mode="lines+markers" if markers else "lines", name=label, legendgroup=label, showlegend=first_shown,
         line=dict(color=colour(item.architecture), width=(2.8 if validation else 1.3) * scale, dash=dash),
         marker=dict(size=(7 if validation else 6) * scale, symbol="circle" if validation else "circle-open"),
         opacity=1.0 if validation else 0.75,
-        hovertemplate=f"{item.label}<br>epoch %{{x}}: {kind} %{{y:.4f}}<extra></extra>")
+        hovertemplate=f"{label}<br>epoch %{{x}}: {kind} %{{y:.4f}}<extra></extra>")
 
 
 def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: int = 600) -> go.Figure:
@@ -82,16 +119,17 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
         raise ValueError("Pick at least one run and architecture to replay.")
     last_epoch = max(max(item.epochs, default=0) for item in series)
     specs = _trace_specs(series)
+    markers = last_epoch <= MAX_MARKED_EPOCHS
     dashes = run_dashes(series)
     fig = make_subplots(rows=2, cols=2, subplot_titles=PANELS, horizontal_spacing=0.08, vertical_spacing=0.14)
     for _, item, field, row, col, validation in specs:
-        fig.add_trace(_trace(item, field, validation, last_epoch, scale, dashes[item.run_key]), row=row, col=col)
-    frames = []
-    for epoch in range(1, last_epoch + 1):
-        frames.append(go.Frame(name=str(epoch), traces=list(range(len(specs))),
-                               data=[_trace(item, field, validation, epoch, scale, dashes[item.run_key])
-                                     for _, item, field, row, col, validation in specs]))
-    fig.frames = frames
+        fig.add_trace(_trace(item, field, validation, last_epoch, scale, dashes[item.run_key], markers),
+                      row=row, col=col)
+    shown = frame_epochs(series)
+    fig.frames = [go.Frame(name=str(epoch), traces=list(range(len(specs))),  # x and y only: the style stays
+                           data=[go.Scatter(dict(zip("xy", _upto(getattr(item, field), item.epochs, epoch))))
+                                 for _, item, field, *_ in specs])
+                  for epoch in shown]
     x_range = [0.5, last_epoch + 0.5]
     accuracies = [v for item in series for v in (*item.accuracy, *item.val_accuracy)]
     losses = [v for item in series for v in (*item.loss, *item.val_loss)]
@@ -120,14 +158,15 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     slider_steps = [dict(label=str(epoch), method="animate",
                          args=[[str(epoch)], dict(mode="immediate", frame=dict(duration=0, redraw=False),
                                                   transition=dict(duration=0))])
-                    for epoch in range(1, last_epoch + 1)]
+                    for epoch in shown]
     fig.update_layout(
         height=int(680 * scale), margin=dict(l=60, r=20, t=60, b=40), font=dict(size=int(13 * scale)),
         legend=dict(orientation="h", yanchor="top", y=-0.1, x=0,
-                    title_text="colour: architecture · dash: run · thin, open circles: training · thick: validation   "),
+                    title_text=("colour: architecture · dash: run · thin, open circles: training · thick: validation   "
+                                if markers else "colour: architecture · dash: run · thin: training · thick: validation   ")),
         updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0, y=1.13, xanchor="left",
                           yanchor="bottom", showactive=False, pad=dict(r=8, t=0))],
-        sliders=[dict(active=last_epoch - 1, steps=slider_steps, x=0.2, y=1.13, len=0.8, xanchor="left",
+        sliders=[dict(active=len(shown) - 1, steps=slider_steps, x=0.2, y=1.13, len=0.8, xanchor="left",
                       yanchor="bottom", pad=dict(t=0, b=0), currentvalue=dict(prefix="epoch ", visible=True),
                       transition=dict(duration=0))],
         plot_bgcolor="white", hovermode="closest")

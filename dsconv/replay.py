@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from dsconv.markdown import plain
 from dsconv.runs import MAX_RUN_BYTES, ArchitectureRun, EpochLog, RunFileError, RunRecord, load_run
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "assets" / "runs"  # DSCONV_RUNS_DIR=FOLDER replaces it
@@ -59,7 +60,11 @@ def load_bundled(folder: str | Path | None = None) -> tuple[list[LoadedRun], lis
 
 
 def read_upload(name: str, data: bytes, max_bytes: int = MAX_RUN_BYTES) -> RunRecord:
-    """Validate an uploaded run file; raise RunFileError naming the file when it is not a usable record."""
+    """Validate an uploaded run file; raise RunFileError naming the file when it is not a usable record.
+
+    The error's sentence is Markdown, with the file name made literal.
+    """
+    name = plain(name)  # the message is Markdown; a file name is anything its owner chose
     if len(data) > max_bytes:
         raise RunFileError(f"{name} is {len(data) / 1e6:.1f} MB; a run record is a few kB (at most "
                            f"{max_bytes / 1e6:.0f} MB). Upload the .json file that `python -m dsconv.train` wrote.")
@@ -173,6 +178,25 @@ def record_date(record: RunRecord) -> str:
         year = str((record.source or {}).get("year", "")).strip()
         return f"published {year} (transcribed {day})" if year else f"published; transcribed {day}"
     return f"measured {day}"
+
+
+def about_run(record: RunRecord) -> list[str]:
+    """Markdown lines on where a run came from: title, date, data and recipe; the source; the notes.
+
+    Everything the record says is made literal (`plain`): a record is a file anyone can write.
+    """
+    recipe = ", ".join(f"{key.replace('_', ' ')} {plain(value)}" for key, value in record.recipe.items()
+                       if value is not None)
+    size = record.data.get("train_size")
+    images = f"{size:,} training images" if isinstance(size, int) else "training size not recorded"
+    lines = [f"**{plain(record.title)}** ({record_date(record)}, {plain(record.data.get('source', '?'))}, "
+             f"{images}). Recipe: {recipe or 'not recorded'}."]
+    if record.source:
+        where = ", ".join(plain(record.source[key]) for key in ("site", "year") if record.source.get(key))
+        lines.append(f"Source: {plain(record.source.get('title', 'untitled'))}" + (f" ({where})." if where else "."))
+    if record.notes:
+        lines.append(plain(record.notes))
+    return lines
 
 
 def _duration(seconds: float) -> str:

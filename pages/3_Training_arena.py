@@ -12,7 +12,8 @@ import streamlit as st
 from dsconv import arena, comparison, replay
 from dsconv.arena import MIN_TEST_IMAGES, MIN_TRAIN_IMAGES, SLOTS, ArenaError, ArenaLimits, LaunchSettings
 from dsconv.data import SOURCES
-from dsconv.figures_training import replay_figure
+from dsconv.figures_training import frames_note, replay_figure
+from dsconv.markdown import plain, plain_rows
 from dsconv.network import CONV_KINDS, short_kind_label
 from dsconv.runs import RunFileError
 from dsconv_ui.arena_view import (collect_finished_job, duration, finished_view, handle_uploads,
@@ -115,9 +116,12 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
                "trained on.")
     st.plotly_chart(cached_replay_figure(tuple(series), figure_scale()), key="arena_replay_chart",
                     config={"displayModeBar": False})
+    stepping = frames_note(series)
+    if stepping:
+        st.caption(stepping)
     rows = [row for run in selected for row in replay.summary_rows(run) if row.architecture in archs]
     st.subheader("Summary")
-    st.table(replay.table_rows(rows), hide_index=True)
+    st.table(plain_rows(replay.table_rows(rows), ("Run", "Device")), hide_index=True)
     st.caption("Multiply-adds: one per weight per output position, forward pass, per image (FLOPs are twice that). "
                "Best val accuracy is the highest over the finished epochs, final val accuracy the last one's; a run "
                "that validated on the test set has no other test accuracy than its final val accuracy. Total time "
@@ -125,24 +129,17 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
     what_the_runs_say(selected, archs, series)
     for run in selected:
         if run.record.validation_on_test:
-            st.warning(f"**{run.label}** validated on the test set, as the tutorial did: its 'best validation "
+            st.warning(f"**{plain(run.label)}** validated on the test set, as the tutorial did: its 'best validation "
                        "accuracy' was picked by looking at the test images, so it is an optimistic test accuracy.",
                        icon="🔎")
         if run.record.status == "stopped" or any(a.status != "complete" for a in run.record.architectures):
-            st.info(f"**{run.label}** was stopped or is still running: it shows the epochs that finished.")
+            st.info(f"**{plain(run.label)}** was stopped or is still running: it shows the epochs that finished.")
     with st.expander("About these runs: titles, recipes and notes"):
         for run in selected:
-            record = run.record
-            recipe = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in record.recipe.items() if v is not None)
-            size = record.data.get("train_size")
-            images = f"{size:,} training images" if isinstance(size, int) else "training size not recorded"
-            st.markdown(f"**{record.title}** ({replay.record_date(record)}, {record.data.get('source', '?')}, "
-                        f"{images}). Recipe: {recipe}.")
-            if record.source:
-                st.caption(f"Source: {record.source.get('title', '')} ({record.source.get('site', '')}, "
-                           f"{record.source.get('year', '')}).")
-            if record.notes:
-                st.caption(record.notes)
+            first, *more = replay.about_run(run.record)
+            st.markdown(first)
+            for line in more:
+                st.caption(line)
 
 
 def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series: list) -> None:
@@ -155,7 +152,7 @@ def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series
                 continue
             lines = [text for text in (comparison.overfitting_sentence(found), comparison.accuracy_sentence(found),
                                        comparison.behind_sentence(found), comparison.time_sentence(found)) if text]
-            blocks.append(f"**{run.label}**, {other} against standard:\n" + "\n".join(f"- {line}" for line in lines))
+            blocks.append(f"**{plain(run.label)}**, {other} against standard:\n" + "\n".join(f"- {line}" for line in lines))
     if not blocks:
         return
     st.subheader("What these runs say")
@@ -163,7 +160,7 @@ def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series
         st.markdown(block)
     negative = comparison.negative_first_gap(series)
     if negative:
-        st.caption(comparison.NEGATIVE_GAP_NOTE.format(labels=", ".join(negative)))
+        st.caption(comparison.NEGATIVE_GAP_NOTE.format(labels=", ".join(plain(label) for label in negative)))
     note = comparison.seed_note(comparison.seeds_per_model(selected))
     if note:
         st.info(note, icon="🎲")

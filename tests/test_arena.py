@@ -94,7 +94,8 @@ def test_estimate_follows_its_formula():
 def test_recorded_speeds_come_from_epoch_seconds_and_beat_probes():
     from dsconv.runs import run_from_dict
 
-    data = {"schema": "dsconv-run", "schema_version": 1, "title": "t", "kind": "measured", "created": "now",
+    data = {"schema": "dsconv-run", "schema_version": 1, "title": "t", "kind": "measured",
+            "created": "2026-01-01T00:00:00+00:00",
             "data": {"train_size": 4500, "val_size": 500}, "recipe": {}, "device": {"description": "CPU X"},
             "versions": {}, "architectures": [{"name": "separable", "model": {"width_multiplier": 0.5},
                                                  "params": 1, "multiply_adds": 1, "epochs": [

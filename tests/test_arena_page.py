@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dsconv import replay
+from rendered import literal
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Training_arena.py")
 
@@ -49,7 +50,9 @@ def expected_rows(path: Path) -> list[dict]:
 
 
 def table(at: AppTest, index: int = 0) -> list[dict]:
-    return at.table[index].value.to_dict("records")
+    """The rows of a table as the reader sees them (st.table renders Markdown in its cells)."""
+    return [{key: literal(value) if isinstance(value, str) else value for key, value in row.items()}
+            for row in at.table[index].value.to_dict("records")]
 
 
 def test_every_bundled_run_replays_with_the_numbers_of_its_file():
@@ -92,15 +95,16 @@ def test_uploads_good_and_malformed(run_file):
                         ("broken.json", b'{"schema": "dsconv-run", "schema_version": 1, "kind": "meas',
                          "application/json")]).run()
     assert not at.exception
-    errors = [e.value for e in at.error]
+    errors = [literal(e.value) for e in at.error]
     assert any("broken.json" in e and "not JSON" in e for e in errors), errors
     assert at.multiselect(key="arena_mine").value == ["upload:gpu_run.json"]
     row = table(at)[0]
     assert row["Architecture"] == "mobilenet" and row["Best val accuracy"] == "0.7000" and row["at epoch"] == "1"
     assert row["Test accuracy"] == "0.8125" and row["Device"] == "A GPU" and row["Params"] == "12,345"
 
-    at.file_uploader(key="arena_upload").set_value(("wrong.json", json.dumps({"schema": "other"}).encode(), "application/json")).run()
-    assert any("wrong.json" in e.value and "not a dsconv run record" in e.value for e in at.error)
+    at.file_uploader(key="arena_upload").set_value(("wrong.json", json.dumps({"schema": "other"}).encode(),
+                                                     "application/json")).run()
+    assert any("wrong.json" in literal(e.value) and "not a dsconv run record" in e.value for e in at.error)
     assert not at.exception
     assert table(at)[0]["Architecture"] == "mobilenet"  # the good upload stays
 
@@ -189,3 +193,30 @@ def test_claims_come_from_the_replayed_runs():
     assert any("Training accuracy is averaged over an epoch" in c.value for c in at.caption)
     assert any("have one run each, with one seed" in i.value for i in at.info)
     assert any("published 2022 (transcribed 2026-11-25)" in m.value for m in at.markdown)
+
+
+def test_hostile_uploads_show_sentences_and_the_bundled_replay_stays(run_file):
+    """Each of these made the page show an exception (and lose the bundled replay), or put the file's Markdown on
+    the page: a number too large for a float, one of 5,000 digits, and a title that is an image from elsewhere."""
+    good = run_file.read_text()
+    huge = good.replace('"multiply_adds": 2500000', '"multiply_adds": 1' + "0" * 400)
+    digits = good.replace('"params": 12345', '"params": ' + "9" * 5000)
+    pixel = json.loads(good)
+    pixel["title"] = "![pixel](http://127.0.0.1:9/p.png) **loud**"
+    assert huge != good and digits != good
+    at = run_page()
+    bundled_rows = table(at)
+    at.file_uploader(key="arena_upload").set_value([
+        ("huge.json", huge.encode(), "application/json"), ("digits.json", digits.encode(), "application/json"),
+        ("pixel.json", json.dumps(pixel).encode(), "application/json")]).run()
+    assert not at.exception
+    errors = [literal(e.value) for e in at.error]
+    assert any(e.startswith("huge.json:") and "multiply_adds" in e for e in errors), errors
+    assert any(e.startswith("digits.json:") and "digits long" in e for e in errors), errors
+    rows = table(at)
+    assert rows[:len(bundled_rows)] == bundled_rows  # the bundled replay is still there
+    assert rows[-1]["Run"] == pixel["title"] and rows[-1]["Architecture"] == "mobilenet"
+    texts = [m.value for m in (*at.markdown, *at.caption, *at.warning, *at.info)]
+    assert any(pixel["title"] in literal(text) for text in texts)
+    assert not any("![pixel]" in text for text in texts)
+    assert not any("![pixel]" in str(value) for row in at.table[0].value.to_dict("records") for value in row.values())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dsconv import comparison, replay
 from dsconv.runs import run_from_dict
+from rendered import literal
 from run_records import arch, record_dict
 
 # (loss, accuracy, val_loss, val_accuracy, seconds) per epoch. Standard: gap 0.10 at its best epoch 2, 0.20 at 3.
@@ -51,7 +52,7 @@ def test_lower_accuracy_names_best_validation_and_test_and_says_why_is_not_known
     assert "Accuracy: best validation accuracy: 0.550 for the separable model against 0.600" in sentence
     assert "5.0 points **lower**" in sentence
     assert "Test accuracy, measured once after the last epoch: 0.500 against 0.580, 8.0 points lower" in sentence
-    behind = comparison.behind_sentence(c)
+    behind = literal(comparison.behind_sentence(c))
     assert "is **not known**" in behind and "8.0x fewer parameters" in behind and "'per_channel'" in behind
     assert "input scaling ('unit')" in behind and "Telling them apart takes runs" in behind
 

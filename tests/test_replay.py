@@ -9,6 +9,7 @@ import pytest
 
 from dsconv import replay
 from dsconv.figures_training import live_figure, replay_figure
+from dsconv.markdown import plain
 from dsconv.runs import MAX_RUN_BYTES, RunFileError
 from run_records import arch, record_dict
 
@@ -88,7 +89,7 @@ def test_runs_without_validation_have_no_best_epoch():
 def test_bad_uploads_raise_a_sentence_naming_the_file(content, phrase):
     with pytest.raises(RunFileError) as info:
         replay.read_upload("mine.json", content)
-    assert "mine.json" in str(info.value) and phrase in str(info.value)
+    assert plain("mine.json") in str(info.value) and phrase in str(info.value)  # the name shown literally
 
 
 def test_oversized_uploads_are_refused_before_parsing():

@@ -1,0 +1,25 @@
+"""Text that came from a file or a user, made safe to show inside Streamlit Markdown.
+
+Streamlit renders Markdown in st.markdown, st.caption, st.info and friends, and in st.table's cells. A run
+record's title such as `![x](http://tracker/pixel.png)` would otherwise make the browser fetch an image from
+another server, and `**` or `$` would restyle the page. `plain` backslash-escapes every ASCII punctuation
+character (CommonMark lets any of them be escaped), so the reader sees the text exactly as it was written.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any, Mapping, Sequence
+
+_ESCAPED = {ord(char): "\\" + char for char in string.punctuation}
+_ESCAPED.update({ord(char): " " for char in "\n\r\t\v\f\x85\u2028\u2029"})  # no new block from a newline
+
+
+def plain(text: Any) -> str:
+    """`text` (any value, shown with str) as Markdown that renders it literally, on one line."""
+    return str(text).translate(_ESCAPED)
+
+
+def plain_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:
+    """Table rows with the named columns' cells made literal (st.table renders Markdown in cells)."""
+    return [{key: plain(value) if key in columns else value for key, value in row.items()} for row in rows]
