@@ -10,17 +10,23 @@ subfolder per class). Bad data raises DataError, a ValueError that says what is 
 
 from __future__ import annotations
 
+import math
 import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
+
+from dsconv.runs import MAX_CLASS_NAME, MAX_CLASSES
 
 SOURCES = ("synthetic", "cifar10", "cifar10-local", "folder")
 IMAGE_SIZE = 32  # every source is resized to the models' 32x32 input
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 CIFAR_BATCH_DIR = "cifar-10-batches-py"
 CIFAR_TRAIN_FILES = tuple(f"data_batch_{i}" for i in range(1, 6))
+MAX_IMAGE_FILE_BYTES = 25_000_000  # as an uploaded photo (.streamlit/config.toml's maxUploadSize)
+MAX_FOLDER_IMAGES = 200_000  # per split of an image folder: 4x CIFAR-10's training set, about 600 MB as 32x32 RGB
 
 
 class DataError(ValueError):
@@ -92,20 +98,72 @@ def _key(batch: dict, name: str) -> object:
     raise KeyError(name)
 
 
-def _read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
+def whole_labels(raw: object, count: int, num_classes: int, where: str) -> np.ndarray:
+    """`count` labels as int64, each a whole number from 0 to num_classes - 1; DataError naming the first bad one.
+
+    Labels of 10**30 (too large for any integer type), 0.5 (which a cast would silently cut to 0), true/false,
+    text or NaN are refused: a label picks a class, so it is a class number or nothing.
+    """
+    allowed = f"whole numbers from 0 to {num_classes - 1} (one per class)"
+    if isinstance(raw, (list, tuple)):  # as pickled by Python: check each value's own type (True is not 1 here)
+        if len(raw) != count:
+            raise DataError(f"{where} holds {count} images but {len(raw)} labels; it needs one label per image.")
+        values = list(raw)
+        bad = np.array([not _is_class_number(value, num_classes) for value in values], dtype=bool)
+        labels = None
+    else:
+        try:
+            labels = np.asarray(raw)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise DataError(f"{where}: the labels are not a list of numbers ({exc}); labels must be {allowed}.") from exc
+        if labels.ndim != 1 or len(labels) != count:
+            raise DataError(f"{where} holds {count} images but labels of shape {labels.shape}; it needs one label "
+                            "per image.")
+        values = labels.tolist()
+        if labels.dtype.kind in "iu":
+            bad = (labels < 0) | (labels >= num_classes)
+        elif labels.dtype.kind == "f":
+            with np.errstate(invalid="ignore"):
+                bad = ~np.isfinite(labels) | (labels != np.round(labels)) | (labels < 0) | (labels >= num_classes)
+        else:  # objects, text, bytes, true/false
+            bad = np.array([not _is_class_number(value, num_classes) for value in values], dtype=bool)
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        shown = repr(values[position])
+        shown = shown if len(shown) <= 24 else shown[:20] + "..."
+        raise DataError(f"{where}: label {position} is {shown}; labels must be {allowed}.")
+    return (np.asarray(values, dtype=np.float64) if labels is None else labels).astype(np.int64)
+
+
+def _is_class_number(value: object, num_classes: int) -> bool:
+    """A whole number from 0 to num_classes - 1: an int, or a float with nothing after the point; never a bool."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, (float, np.floating)):
+        return math.isfinite(value) and value == int(value) and 0 <= value < num_classes
+    return isinstance(value, (int, np.integer)) and 0 <= value < num_classes
+
+
+def read_cifar_batch(path: Path, num_classes: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """Images (uint8, N x 32 x 32 x 3) and labels (0..num_classes - 1) of one CIFAR-10 python batch; DataError."""
     batch = restricted_unpickle(path)
     try:
         if not isinstance(batch, dict):
             raise TypeError("not a dict")
         data = np.asarray(_key(batch, "data"))
-        labels = np.asarray(_key(batch, "labels"), dtype=np.int64)
-        if data.dtype == object or data.ndim != 2 or data.shape[1] != 3 * 32 * 32 or len(data) != len(labels):
-            raise TypeError(f"data of shape {data.shape} and {len(labels)} labels")
+        raw_labels = _key(batch, "labels")
+        count = len(raw_labels)
+        if data.dtype == object or data.ndim != 2 or data.shape[1] != 3 * 32 * 32 or len(data) != count:
+            raise TypeError(f"data of shape {data.shape} and {count} labels")
+        if data.dtype.kind not in "iuf":
+            raise TypeError(f"data of {data.dtype} values")
         if data.dtype != np.uint8 and not (np.isfinite(data).all() and (data == np.round(data)).all()
                                            and data.min() >= 0 and data.max() <= 255):
             raise ValueError("pixel values must be whole numbers from 0 to 255")
-    except (KeyError, TypeError, ValueError) as exc:
-        raise DataError(f"{path} does not hold a CIFAR-10 batch: it needs 'data' (N x 3072 bytes) and N 'labels' ({exc}).") from exc
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise DataError(f"{path} does not hold a CIFAR-10 batch: it needs 'data' (N x 3072 bytes) and N 'labels' "
+                        f"({exc}).") from exc
+    labels = whole_labels(raw_labels, count, num_classes, str(path))
     images = data.astype(np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)  # rows store R, G, B planes
     return np.ascontiguousarray(images), labels
 
@@ -113,6 +171,8 @@ def _read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
 def load_cifar10_local(folder: str | Path) -> Dataset:
     """CIFAR-10 from a folder in the official python-batches layout (or the folder that contains it)."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise DataError(f"{folder} is a file, not a folder; name the folder that cifar-10-python.tar.gz unpacks to.")
     if not folder.is_dir():
         raise DataError(f"The CIFAR-10 folder {folder} does not exist; unpack cifar-10-python.tar.gz and name its folder.")
     if (folder / CIFAR_BATCH_DIR).is_dir():
@@ -121,18 +181,34 @@ def load_cifar10_local(folder: str | Path) -> Dataset:
     if missing:
         raise DataError(f"{folder} is not in the CIFAR-10 python-batches layout: {', '.join(missing)} missing "
                         "(expected data_batch_1..5, test_batch and batches.meta).")
-    parts = [_read_cifar_batch(folder / name) for name in CIFAR_TRAIN_FILES]
+    for name in (*CIFAR_TRAIN_FILES, "test_batch", "batches.meta"):
+        if (folder / name).exists():  # batches.meta may be absent: the official class names then
+            _inside(folder / name, folder)
+    class_names = _cifar_class_names(folder)
+    parts = [read_cifar_batch(folder / name, len(class_names)) for name in CIFAR_TRAIN_FILES]
     x_train = np.concatenate([p[0] for p in parts])
     y_train = np.concatenate([p[1] for p in parts])
-    x_test, y_test = _read_cifar_batch(folder / "test_batch")
-    class_names = _cifar_class_names(folder)
-    for split, labels in (("training", y_train), ("test", y_test)):
-        if labels.min() < 0 or labels.max() >= len(class_names):
-            raise DataError(f"{folder}: the {split} labels run outside 0..{len(class_names) - 1}.")
+    x_test, y_test = read_cifar_batch(folder / "test_batch", len(class_names))
     return Dataset(x_train, y_train, x_test, y_test, class_names, "cifar10-local")
 
 
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+
+
+def class_names_checked(names: Sequence[str], where: str) -> tuple[str, ...]:
+    """Class names as a run record can keep them: 2 to MAX_CLASSES, each 1 to MAX_CLASS_NAME characters, unique."""
+    names = tuple(names)
+    if not 2 <= len(names) <= MAX_CLASSES:
+        counted = f"{len(names):,} class" + ("" if len(names) == 1 else "es")
+        raise DataError(f"{where} names {counted}; a classifier here needs 2 to {MAX_CLASSES:,}.")
+    for name in names:
+        if not 1 <= len(name) <= MAX_CLASS_NAME or not name.isprintable():
+            shown = repr(name[:MAX_CLASS_NAME]) + ("..." if len(name) > MAX_CLASS_NAME else "")
+            raise DataError(f"{where} has the class name {shown}; a class name is 1 to {MAX_CLASS_NAME} printable "
+                            "characters.")
+    if len(set(names)) < len(names):
+        raise DataError(f"{where} names a class twice; each class needs its own name.")
+    return names
 
 
 def _cifar_class_names(folder: Path) -> tuple[str, ...]:
@@ -141,13 +217,13 @@ def _cifar_class_names(folder: Path) -> tuple[str, ...]:
         return CIFAR10_CLASSES
     meta = restricted_unpickle(meta_path)
     try:
-        names = _key(meta, "label_names")
-        names = tuple(n.decode() if isinstance(n, bytes) else str(n) for n in names)
-    except (KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
-        raise DataError(f"{meta_path} has no readable 'label_names' list.") from exc
-    if len(names) < 2:
-        raise DataError(f"{meta_path} names fewer than two classes.")
-    return names
+        names = _key(meta, "label_names") if isinstance(meta, dict) else None
+        if not isinstance(names, (list, tuple)) or not all(isinstance(n, (bytes, str)) for n in names):
+            raise TypeError("not a list of names")
+        names = tuple(n.decode() if isinstance(n, bytes) else n for n in names)
+    except (KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise DataError(f"{meta_path} has no readable 'label_names' list of class names ({exc}).") from exc
+    return class_names_checked(names, str(meta_path))
 
 
 def load_cifar10_download() -> Dataset:
@@ -174,33 +250,73 @@ def load_cifar10_download() -> Dataset:
 
 # --- An image folder a teacher brings -----------------------------------------------------------------
 
+def _inside(path: Path, root: Path) -> Path:
+    """`path`, once sure that it (or the link it is) stays inside `root`; DataError for a link that leads out."""
+    try:
+        target = path.resolve(strict=True)
+        inside = target.is_relative_to(root.resolve(strict=True))
+    except (OSError, RuntimeError) as exc:  # a missing target, a link loop
+        raise DataError(f"Could not open {path} ({getattr(exc, 'strerror', None) or exc}).") from exc
+    if not inside:
+        raise DataError(f"{path} is a link to {target}, outside {root}; copy the files into the folder instead.")
+    return path
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The visible entries of `folder`, sorted; hidden ones (.DS_Store, ._picture.jpg, .git) are skipped."""
+    try:
+        return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    except OSError as exc:
+        raise DataError(f"Could not list the folder {folder} ({exc.strerror or exc}).") from exc
+
+
 def _read_image(path: Path) -> np.ndarray:
-    from PIL import Image, UnidentifiedImageError
+    """One picture as 32 x 32 RGB, through the same guards as an uploaded photo (dsconv.images.load_image)."""
+    from PIL import Image
+
+    from dsconv.images import ImageError, load_image
 
     try:
-        with Image.open(path) as image:
-            image = image.convert("RGB").resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.BILINEAR)
-            return np.asarray(image, dtype=np.uint8)
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise DataError(f"Could not read the image {path}: it is not an image Pillow understands ({exc}).") from exc
+        size = path.stat().st_size
+        if size > MAX_IMAGE_FILE_BYTES:
+            raise DataError(f"The image {path} is {size / 1e6:,.0f} MB; pictures of up to "
+                            f"{MAX_IMAGE_FILE_BYTES / 1e6:.0f} MB are read. Shrink it or remove it.")
+        picture = load_image(path.read_bytes(), max_side=2 * IMAGE_SIZE)
+    except ImageError as exc:
+        raise DataError(f"Could not read the image {path}: {exc}") from exc
+    except OSError as exc:
+        raise DataError(f"Could not read the image {path} ({exc.strerror or exc}).") from exc
+    return np.asarray(picture.resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.BILINEAR), dtype=np.uint8)
 
 
-def _read_split(folder: Path, class_names: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+def _read_split(root: Path, folder: Path, class_names: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     if not folder.is_dir():
         raise DataError(f"The image folder needs a subfolder {folder.name}/ with one folder per class; {folder} is missing.")
-    found = tuple(sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")))
+    _inside(folder, root)
+    found = tuple(p.name for p in _entries(folder) if p.is_dir())
     if class_names is None:
-        class_names = found
+        class_names = class_names_checked(found, str(folder)) if len(found) >= 2 else found
         if len(class_names) < 2:
             raise DataError(f"{folder} has {len(class_names)} class folder(s); a classifier needs at least two.")
     elif found != class_names:
         raise DataError(f"{folder} has the classes {', '.join(found) or 'none'}, but train/ has {', '.join(class_names)}; "
                         "both need the same class folders.")
-    images, labels = [], []
-    for label, name in enumerate(class_names):
-        files = sorted(p for p in (folder / name).iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    files_per_class = []
+    for name in class_names:
+        entries = _entries(_inside(folder / name, root))
+        files = [_inside(p, root) for p in entries if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()]
         if not files:
-            raise DataError(f"The class folder {folder / name} holds no images ({', '.join(IMAGE_SUFFIXES)}).")
+            nested = [p.name + "/" for p in entries if p.is_dir()]
+            inner = (f" (pictures in its subfolders {', '.join(nested[:3])} are not read: move them up)"
+                     if nested else "")
+            raise DataError(f"The class folder {folder / name} holds no images ({', '.join(IMAGE_SUFFIXES)}){inner}.")
+        files_per_class.append(files)
+    total = sum(len(files) for files in files_per_class)
+    if total > MAX_FOLDER_IMAGES:
+        raise DataError(f"{folder} holds {total:,} images; at most {MAX_FOLDER_IMAGES:,} per split are read "
+                        "(CIFAR-10 has 50,000). Use a smaller selection.")
+    images, labels = [], []
+    for label, files in enumerate(files_per_class):
         images.extend(_read_image(path) for path in files)
         labels.extend([label] * len(files))
     return np.stack(images), np.asarray(labels, dtype=np.int64), class_names
@@ -209,10 +325,12 @@ def _read_split(folder: Path, class_names: tuple[str, ...] | None) -> tuple[np.n
 def load_image_folder(folder: str | Path) -> Dataset:
     """Images from FOLDER/train/<class>/* and FOLDER/test/<class>/*, resized to 32x32 RGB."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise DataError(f"{folder} is a file, not a folder; name a folder that holds train/ and test/.")
     if not folder.is_dir():
         raise DataError(f"The image folder {folder} does not exist.")
-    x_train, y_train, class_names = _read_split(folder / "train", None)
-    x_test, y_test, _ = _read_split(folder / "test", class_names)
+    x_train, y_train, class_names = _read_split(folder, folder / "train", None)
+    x_test, y_test, _ = _read_split(folder, folder / "test", class_names)
     return Dataset(x_train, y_train, x_test, y_test, class_names, "folder")
 
 

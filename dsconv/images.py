@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,7 +101,11 @@ def load_image(data: bytes, *, max_side: int | None = None) -> Image.Image:
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageError(f"The picture is too large to open safely ({exc}). Choose a smaller photo.") from exc
+        claimed = re.search(r"\((\d+) pixels\)", str(exc))  # Pillow's words: "Image size (N pixels) exceeds ..."
+        size = f"{int(claimed.group(1)) / 1e6:,.0f} megapixels" if claimed else "far more pixels than any photo"
+        raise ImageError(f"The picture's header claims {size}, more than the {MAX_PIXELS / 1e6:.0f}-megapixel "
+                         "limit, so it is not opened (a file like this can fill the memory: a 'decompression "
+                         "bomb'). Choose a smaller photo.") from exc
     except Image.UnidentifiedImageError as exc:
         raise ImageError(f"This file is not {FORMATS_SENTENCE} that can be read; choose a picture file.") from exc
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError) as exc:
@@ -226,16 +231,16 @@ def find_cifar_test_batch() -> Path | None:
 
 
 def cifar_test_images(path: str | Path) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """(images uint8 (N, 32, 32, 3), labels, class names) from a CIFAR-10 `test_batch` file."""
-    from dsconv.data import CIFAR10_CLASSES, restricted_unpickle
+    """(images uint8 (N, 32, 32, 3), labels, class names) from a CIFAR-10 `test_batch` file; ImageError if unusable.
 
-    batch = restricted_unpickle(Path(path))
+    It is read as the training data is (dsconv.data.read_cifar_batch): no code runs, and every label is a class.
+    """
+    from dsconv.data import CIFAR10_CLASSES, DataError, read_cifar_batch
+
     try:
-        data = np.asarray(batch.get(b"data", batch.get("data")), dtype=np.uint8)
-        labels = np.asarray(batch.get(b"labels", batch.get("labels")), dtype=np.int64)
-        images = data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)  # each row holds the R, G, B planes
-    except (AttributeError, TypeError, ValueError) as exc:
-        raise ImageError(f"{path} is not a CIFAR-10 test batch ({exc}); unpack cifar-10-python.tar.gz again.") from exc
-    if len(images) != len(labels):
-        raise ImageError(f"{path} holds {len(images)} pictures but {len(labels)} labels.")
-    return np.ascontiguousarray(images), labels, CIFAR10_CLASSES
+        images, labels = read_cifar_batch(Path(path), len(CIFAR10_CLASSES))
+    except DataError as exc:
+        raise ImageError(f"{exc} Unpack cifar-10-python.tar.gz again, or point {CIFAR_DIR_VARIABLE} elsewhere.") from exc
+    if not len(images):
+        raise ImageError(f"{path} holds no pictures; unpack cifar-10-python.tar.gz again.")
+    return images, labels, CIFAR10_CLASSES

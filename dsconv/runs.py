@@ -114,7 +114,8 @@ MAX_IMAGES = 10**9  # per split
 MAX_SECONDS = 10**7  # per epoch: about 115 days
 MAX_LOSS = 10**9  # a diverging run may reach a large loss; it stays finite and plottable
 MAX_TEXT = {"title": 300, "notes": 5000, "short": 200}
-MAX_CLASSES = 1000
+MAX_CLASSES = 1000  # ImageNet has 1,000
+MAX_CLASS_NAME = 60  # characters
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,59}")
 MAX_EXTRA_KEYS = 40  # fields of a recipe, model, device or versions object
 
@@ -259,7 +260,7 @@ def _data(value: Any) -> dict[str, Any]:
             if not isinstance(item, list) or len(item) > MAX_CLASSES:
                 raise _fail(where, f"must be a list of at most {MAX_CLASSES} names")
             for index, name in enumerate(item):
-                _text(name, f"{where}[{index}]", limit=60)
+                _text(name, f"{where}[{index}]", limit=MAX_CLASS_NAME)
         else:
             _scalars({key: item}, "data")
     return data

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dsconv.data import SOURCES, DataError, load_source, prepare
 from dsconv.network import CONV_KINDS
+from dsconv.runs import RunFileError
 
 TIMES = """typical run times, measured on this project's 2-core Intel Xeon CPU (TensorFlow 2.21, Keras 3.15),
 which was shared with other work, so an idle machine is faster:
@@ -152,9 +153,12 @@ def main(argv: list[str] | None = None) -> int:
         record = train_run(dataset, config, out_dir=args.out, title=args.title, run_name=args.name,
                            on_progress=_printer(max(1, batches // 5)), stop_event=stop,
                            data_info={"data_dir_name": Path(args.data_dir).name} if args.data_dir else None)
-    except (DataError, TrainingError, ModelConfigError) as exc:
+    except (DataError, TrainingError, ModelConfigError, RunFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("error: stopped before a record was written (Ctrl+C twice).", file=sys.stderr)
+        return 130
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

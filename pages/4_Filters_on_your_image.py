@@ -62,7 +62,11 @@ def picture_controls() -> tuple[Image.Image | None, str]:
             st.info("No CIFAR-10 copy on this machine. Set DSCONV_CIFAR10_DIR to the folder that holds "
                     "cifar-10-batches-py/ (the unpacked cifar-10-python.tar.gz) and restart the app.")
             return None, ""
-        pictures, labels, names = cifar_pictures(str(path))
+        try:
+            pictures, labels, names = cifar_pictures(str(path))
+        except ImageError as exc:
+            show_error(exc)
+            return None, ""
         index = int(st.number_input("Test picture number", 0, len(pictures) - 1, step=1, key="fil_cifar"))
         return Image.fromarray(pictures[index]), f"CIFAR-10 test picture {index}: a {names[labels[index]]}, 32 x 32."
     if source == "Upload a photo":
