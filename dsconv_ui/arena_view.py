@@ -133,18 +133,27 @@ def start_launch(settings: LaunchSettings, limits: ArenaLimits, estimate) -> Non
     st.session_state.pop("arena_last_job", None)
 
 
-def launch_button(settings: LaunchSettings, limits: ArenaLimits, estimate) -> None:
-    """The Launch button; while the server is busy, a notice that refreshes itself until a slot frees."""
-    busy = SLOTS.is_full()
+SLOT_POLL_SECONDS = 2.0  # how often an open launcher looks whether the server's training slot is free
 
-    @st.fragment(run_every=5 if busy else None)
+
+def launch_button(settings: LaunchSettings, limits: ArenaLimits, estimate) -> None:
+    """The Launch button, and a "busy" notice while another tab trains.
+
+    The panel is a fragment that looks at the slot every SLOT_POLL_SECONDS, busy or not: when the slot frees
+    (or fills) it reruns the whole page, which redraws the estimate and enables (or disables) the button. The
+    refresh cannot be decided on the last full run only: a fragment that reruns alone keeps the run_every it was
+    drawn with, so a tab that was refused while its last full run saw a free slot would never refresh.
+    """
+    drawn_busy = SLOTS.is_full()
+
+    @st.fragment(run_every=SLOT_POLL_SECONDS)
     def panel() -> None:
-        now_busy = SLOTS.is_full()
-        if busy and not now_busy:
-            st.rerun(scope="app")  # a slot freed: redraw with an estimate and an enabled button
-        if now_busy:
+        busy = SLOTS.is_full()
+        if busy != drawn_busy and "arena_launch_error" not in st.session_state:
+            st.rerun(scope="app")  # the slot freed or filled since the page was drawn: redraw all of it
+        if busy:
             st.warning(SLOTS.busy_message(), icon="⏳")
-        st.button("Launch training", key="arena_launch_button", type="primary", disabled=now_busy,
+        st.button("Launch training", key="arena_launch_button", type="primary", disabled=busy,
                   on_click=start_launch, args=(settings, limits, estimate))
         if "arena_launch_error" in st.session_state:
             show_error(ArenaBusy(st.session_state.pop("arena_launch_error")))
@@ -192,23 +201,30 @@ def finished_view(job: TrainingJob) -> None:
         show_error(ArenaError(snap.message))
         return
     record = job.record
-    if record is None or not record.architectures:
-        st.warning(f"{snap.message} No epoch had finished, so there is nothing to keep.", icon="⏹️")
+    finished = [part for part in record.architectures if part.epochs] if record is not None else []
+    if not finished:
+        st.warning(f"{snap.message} No epoch had finished, so nothing was kept: the replay and the Filters page are "
+                   "as they were.", icon="⏹️")
         return
     if snap.state == "stopped":
-        st.warning(f"{snap.message} The epochs that finished are kept below and in the replay above.", icon="⏹️")
+        unfinished = [short_kind_label(part.name) for part in record.architectures if not part.epochs]
+        left_out = (f" Stopped before a first epoch finished, so left out: {', '.join(unfinished)}."
+                    if unfinished else "")
+        st.warning(f"{snap.message} The epochs that finished are kept below and in the replay above.{left_out}",
+                   icon="⏹️")
     else:
         st.success(f"Launch {job.id} finished in {duration(snap.elapsed)}: it is in the replay above, under "
                    "'Your runs'.", icon="✅")
-    cols = st.columns(max(1, len(record.architectures)))
-    for col, part in zip(cols, record.architectures):
+    cols = st.columns(len(finished))
+    for col, part in zip(cols, finished):
         best = replay.best_epoch(part)
         col.metric(f"{short_kind_label(part.name)}: test accuracy",
                    "—" if part.test_accuracy is None else f"{part.test_accuracy:.3f}",
                    f"best val {best[0]:.3f} (epoch {best[1]})" if best else f"{len(part.epochs)} epochs",
                    delta_color="off", delta_arrow="off")
     run = replay.LoadedRun(f"session:{job.id}", f"Launch {job.id}", "session", record)
-    st.table(replay.table_rows(replay.summary_rows(run)), hide_index=True)
+    rows = [row for row in replay.summary_rows(run) if row.epochs_done]
+    st.table(replay.table_rows(rows), hide_index=True)
     cols = st.columns(3)
     cols[0].download_button("Download the run record (JSON)", job.record_json, file_name=f"{job.run_name}.json",
                             mime="application/json", key="arena_download_json", on_click="ignore")

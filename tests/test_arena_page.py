@@ -220,3 +220,30 @@ def test_hostile_uploads_show_sentences_and_the_bundled_replay_stays(run_file):
     assert any(pixel["title"] in literal(text) for text in texts)
     assert not any("![pixel]" in text for text in texts)
     assert not any("![pixel]" in str(value) for row in at.table[0].value.to_dict("records") for value in row.values())
+
+
+@pytest.mark.slow
+def test_a_stop_before_the_first_epoch_says_that_nothing_finished(monkeypatch):
+    """It said "The epochs that finished are kept below and in the replay above" and showed "0 of 1 (stopped)"."""
+    monkeypatch.setenv("DSCONV_ARENA_HEARTBEAT_SECONDS", "900")  # AppTest sends no heartbeats
+    from dsconv import arena, arena_estimates
+    from dsconv.devices import cpu_model
+
+    device = arena_estimates._DEVICE[0] if arena_estimates._DEVICE else cpu_model()
+    arena_estimates._DEVICE[:] = [device]
+    arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded"))
+    at = run_page(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="1", arena_batch="8",
+                  arena_launch_archs="separable", arena_runs="")
+    at.button(key="arena_launch_button").click().run()
+    job = at.session_state["arena_job"]
+    job.request_stop()  # before the first batch: no epoch can finish
+    assert job.join(600)
+    at.run()
+    assert not at.exception
+    assert job.snapshot().state == "stopped"
+    assert not any(part.epochs for part in job.record.architectures)
+    warnings = [w.value for w in at.warning]
+    assert any("No epoch had finished, so nothing was kept" in w for w in warnings), warnings
+    assert not any("The epochs that finished are kept" in w for w in warnings)
+    assert len(at.table) == 0 and not any("(stopped)" in str(t.value) for t in at.table)
+    assert at.multiselect(key="arena_mine").value == []

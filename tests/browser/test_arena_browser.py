@@ -2,6 +2,7 @@
 the URL), click Launch, see the progress move batch by batch, click Stop, and see the stopped run kept.
 On a busy 2-core CPU this takes one to three minutes (TensorFlow import, a timing probe, graph tracing)."""
 
+import contextlib
 import re
 import time
 
@@ -63,3 +64,41 @@ def test_launch_shows_moving_progress_and_stop_keeps_the_finished_epochs(page):
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.locator(PROGRESS).count() == 0  # the live panel gave way to the result
         page.screenshot(path=str(SCREENSHOTS / "Training_arena_stopped.png"), full_page=True)
+
+
+def test_a_refused_second_tab_gets_a_working_launch_when_the_slot_frees(browser):
+    """Tab B opens the launcher while the slot is free, tab A launches, B's Launch is refused ("busy"). When A
+    stops, B's button must come back by itself within seconds: it stayed disabled until a reload, because the
+    notice refreshed itself only when the last full page run had seen a busy server."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
+    tab_a, tab_b = (context.new_page() for context in contexts)
+    try:
+        with streamlit_server() as url:
+            for tab in (tab_b, tab_a):  # B first: its page is drawn while the slot is free
+                tab.goto(f"{url}/Training_arena{TINY}")
+                wait_until_idle(tab, 300_000)
+                tab.locator(".st-key-arena_launch_button button").wait_for(timeout=300_000)
+            launch_b = tab_b.locator(".st-key-arena_launch_button button")
+            assert launch_b.is_enabled()
+            tab_a.locator(".st-key-arena_launch_button button").click()
+            tab_a.wait_for_selector(PROGRESS, timeout=120_000)
+            with contextlib.suppress(PlaywrightTimeout):  # B may already show "busy" by itself: nothing to click
+                launch_b.click(timeout=5_000)
+            tab_b.get_by_text("The server is already training").first.wait_for(timeout=30_000)
+            assert tab_b.locator(".st-key-arena_launch_button button").is_disabled()
+            tab_a.locator(".st-key-arena_stop button").wait_for(timeout=300_000)
+            tab_a.locator(".st-key-arena_stop button").click()
+            tab_a.get_by_text("Stopped with the Stop button.").first.wait_for(timeout=180_000)
+            freed = time.monotonic()
+            tab_b.wait_for_function(
+                """() => { const b = document.querySelector('.st-key-arena_launch_button button');
+                           return b && !b.disabled; }""", timeout=20_000)
+            waited = time.monotonic() - freed
+            assert tab_b.get_by_text("The server is already training").count() == 0
+            assert tab_b.locator('[data-testid="stException"]').count() == 0
+            assert waited < 20, f"B's Launch came back {waited:.0f} s after the slot freed"
+    finally:
+        for context in contexts:
+            context.close()
