@@ -6,5 +6,5 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before any ASCII pun
 
 
 def literal(markdown: str) -> str:
-    """`markdown` with its backslash escapes removed: the text as the page renders it."""
-    return _ESCAPE.sub(r"\1", markdown)
+    """`markdown` with its backslash escapes and invisible word joiners (U+2060) removed: what a reader sees."""
+    return _ESCAPE.sub(r"\1", markdown).replace("\u2060", "")

@@ -106,3 +106,20 @@ def test_negative_first_epoch_gap_and_seed_counts():
     assert comparison.seed_note(comparison.seeds_per_model(runs)) is None  # three seeds each: a spread exists
     assert "have one run each, with one seed" in comparison.seed_note(comparison.seeds_per_model(runs[:1]))
     assert "have 2 runs each, with different seeds" in comparison.seed_note(comparison.seeds_per_model(runs[:2]))
+
+
+def test_time_when_there_is_no_saving_in_arithmetic():
+    """With equal multiply-adds it said "does 1.00x fewer multiply-adds ... about the saving in arithmetic", and
+    a model with more multiply-adds was said to do "0.50x fewer"."""
+    same = loaded([(1.6, 0.40, 1.5, 0.44, 10.0)], macs=(10_000, 10_000))
+    assert comparison.time_sentence(comparison.compare(same)) == (
+        "Time: the separable model does about as many multiply-adds per image as the standard model and took "
+        "1.00x less time per epoch (10.0 s against 10.0 s): about as the arithmetic says.")
+    faster = loaded([(1.6, 0.40, 1.5, 0.44, 5.0)], macs=(10_000, 10_000))
+    assert comparison.time_sentence(comparison.compare(faster)).endswith(
+        "took 2.00x less time per epoch (5.0 s against 10.0 s): so the difference in time does not come from the "
+        "arithmetic.")
+    more = loaded([(1.6, 0.40, 1.5, 0.44, 20.0)], macs=(10_000, 20_000))
+    assert comparison.time_sentence(comparison.compare(more)) == (
+        "Time: the separable model does 2.00x more multiply-adds per image and took 2.00x more time per epoch "
+        "(20.0 s against 10.0 s): about as the arithmetic says.")

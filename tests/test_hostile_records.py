@@ -165,6 +165,7 @@ def test_record_text_is_shown_literally_never_as_markdown():
     assert literal(title) == data["title"] and every_punctuation_escaped(title)
     assert source == "Source: " + r"\`code\` and \_under\_ (\[a\]\(b\), 2022)."
     assert literal(notes) == "line one  # a heading <img src=x>" and every_punctuation_escaped(notes)
+    assert "http\\:\\/\\/\u2060127" in title  # an address cannot become a link (GFM's autolinks)
 
 
 def every_punctuation_escaped(markdown: str) -> bool:

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from harness import ROOT, SCREENSHOTS, streamlit_server, wait_until_idle
+from harness import ROOT, SCREENSHOTS, full_screenshot, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -102,3 +102,53 @@ def test_a_refused_second_tab_gets_a_working_launch_when_the_slot_frees(browser)
     finally:
         for context in contexts:
             context.close()
+
+
+def _hostile_records(tmp_path):
+    """Three records that broke the page (an exception, the bundled replay gone) and one with a Markdown title."""
+    import json
+
+    from run_records import arch, record_dict
+
+    epochs = [(1.2, 0.5, 1.1, 0.55, 3.0), (1.0, 0.6, 1.0, 0.6, 3.0)]
+    good = json.dumps(record_dict([arch("standard", epochs), arch("separable", epochs)], epochs=2))
+    files = {
+        "huge_macs.json": good.replace('"multiply_adds": 50000', '"multiply_adds": 1' + "0" * 400, 1),
+        "endless_seconds.json": good.replace('"seconds": 3.0', '"seconds": 1e308'),
+        "digits.json": good.replace('"params": 1000', '"params": ' + "9" * 5000, 1),
+        "pixel.json": good.replace('"title": "A run"', '"title": "![pixel](http://192.0.2.1/p.png) **loud**"'),
+    }
+    paths = []
+    for name, text in files.items():
+        assert text != good, name
+        (tmp_path / name).write_text(text)
+        paths.append(str(tmp_path / name))
+    return paths
+
+
+def test_hostile_run_records_get_sentences_and_the_bundled_replay_stays(page, tmp_path):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    with streamlit_server() as url:
+        page.goto(f"{url}/Training_arena")
+        wait_until_idle(page, 300_000)
+        bundled_rows = page.locator('[data-testid="stTable"] tbody tr').count()
+        assert bundled_rows >= 2
+        page.locator(".st-key-arena_upload input[type=file]").set_input_files(_hostile_records(tmp_path))
+        page.get_by_text("digits long").first.wait_for(timeout=60_000)
+        wait_until_idle(page, 120_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+        for name, field in (("huge_macs.json", "multiply_adds"), ("endless_seconds.json", "seconds"),
+                            ("digits.json", "digits long")):
+            assert any(name in text and field in text for text in errors), (name, errors)
+        # The bundled replay is still drawn, and the valid upload joined it with its title as plain text.
+        assert page.locator('[data-testid="stPlotlyChart"] .main-svg').count() >= 1
+        table = page.locator('[data-testid="stTable"]').first
+        assert table.locator("tbody tr").count() == bundled_rows + 2
+        assert "![pixel](http://192.0.2.1/p.png) **loud**" in table.inner_text().replace("\u2060", "")
+        assert page.locator('img[src*="192.0.2.1"]').count() == 0
+        assert page.locator('a[href*="192.0.2.1"]').count() == 0  # not even a link: the address stays text
+        full_screenshot(page, SCREENSHOTS / "Training_arena_hostile_uploads.png")
+    outside = [u for u in requests if not u.startswith(("http://127.0.0.1", "data:", "blob:"))]
+    assert not outside, outside
