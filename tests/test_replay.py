@@ -181,3 +181,14 @@ def test_every_panel_keeps_its_axes_through_the_animation(runs_dir):
     accuracies = [v for item in replay.all_series(runs) for v in (*item.accuracy, *item.val_accuracy) if v is not None]
     low, high = fig["layout"]["yaxis"]["range"]
     assert low <= min(accuracies) and max(accuracies) <= high
+
+
+def test_the_replay_benchmark_runs_and_refuses_bad_options(capsys):
+    from dsconv.bench import replay as bench
+
+    assert bench.main(["--epochs", "3", "120", "--repeats", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("machine: ") and lines[2].split()[:2] == ["3", "3"]
+    assert lines[3].split()[:2] == ["120", "40"]  # 120 epochs, at most 50 frames: every 3rd epoch, 40 frames
+    with pytest.raises(SystemExit):
+        bench.main(["--epochs", "501"])
