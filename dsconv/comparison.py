@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from dsconv.markdown import plain
+from dsconv.safe_text import plain
 from dsconv.replay import LoadedRun, best_epoch, generalisation_gap
 from dsconv.runs import ArchitectureRun
 

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from dsconv.figure_style import axis
 from dsconv.palette import SIGNED
+from dsconv.safe_text import plotly_text
 
 FONT = dict(size=15, color="#111827")
 NUMBER_PX = 13.5  # numbers written in cells, times the scale: 18 px in projector mode
@@ -196,7 +197,7 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
 def predictions_figure(predictions: list[tuple[str, float]], title: str | None, scale: float = 1.0,
                        color: str = "#0072b2") -> go.Figure:
     """Top-k classes as horizontal bars with their probabilities in percent, most likely on top."""
-    names = [name for name, _ in predictions]
+    names = [plotly_text(name) for name, _ in predictions]  # class names come from a data folder
     percents = [100 * p for _, p in predictions]
     bar = dict(type="bar", x=percents, y=names, orientation="h", marker=dict(color=color),
                text=[f"{p:.1f}%" for p in percents], cliponaxis=False,

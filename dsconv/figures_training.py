@@ -18,6 +18,7 @@ from dsconv.axes import log_ticks
 from dsconv.figure_style import readable
 from dsconv.figures_cost import KIND_COLORS
 from dsconv.replay import EpochSeries
+from dsconv.safe_text import plotly_text
 
 MAX_FRAMES = 50  # animation frames per replay, however many epochs the runs have
 FRAME_POINT_BUDGET = 60_000  # points in all frames together: the figure's size stays linear in the epochs
@@ -69,11 +70,6 @@ def frames_note(series: Sequence[EpochSeries]) -> str | None:
     stride = epochs[1] - epochs[0] if len(epochs) > 1 else epochs[0]
     return (f"These runs have {epochs[-1]:,} epochs, so the animation moves {stride} epochs per step "
             f"({len(epochs)} steps); every epoch is drawn, and the last step shows them all.")
-
-
-def plotly_text(text: str) -> str:
-    """A run's label as Plotly shows it literally: no tags (Plotly draws <b>, <a href> ...), no %{...} fields."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("%{", "%&#123;")
 
 
 def _range(values: list[float | None], floor: float | None = None, pad: float = 0.06) -> list[float]:

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from dsconv.markdown import plain
+from dsconv.safe_text import plain
 from dsconv.runs import MAX_RUN_BYTES, ArchitectureRun, EpochLog, RunFileError, RunRecord, load_run
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "assets" / "runs"  # DSCONV_RUNS_DIR=FOLDER replaces it

@@ -17,6 +17,7 @@ from dsconv.arena import SLOTS, ArenaBusy, ArenaError, ArenaLimits, LaunchSettin
 from dsconv.figures_training import live_figure
 from dsconv.network import short_kind_label
 from dsconv.runs import RunFileError
+from dsconv.safe_text import plain
 from dsconv_ui.common import figure_scale, show_error
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -198,7 +199,7 @@ def finished_view(job: TrainingJob) -> None:
     """A finished launch: why it stopped, or its test accuracies, summary table, downloads and filters link."""
     snap = job.snapshot()
     if snap.state == "failed":
-        show_error(ArenaError(snap.message))
+        show_error(ArenaError(plain(snap.message)))  # it may quote a data folder's paths and class names
         return
     record = job.record
     finished = [part for part in record.architectures if part.epochs] if record is not None else []

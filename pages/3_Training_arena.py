@@ -13,7 +13,7 @@ from dsconv import arena, comparison, replay
 from dsconv.arena import MIN_TEST_IMAGES, MIN_TRAIN_IMAGES, SLOTS, ArenaError, ArenaLimits, LaunchSettings
 from dsconv.data import SOURCES
 from dsconv.figures_training import frames_note, replay_figure
-from dsconv.markdown import plain, plain_rows
+from dsconv.safe_text import plain, plain_rows
 from dsconv.network import CONV_KINDS, short_kind_label
 from dsconv.runs import RunFileError
 from dsconv_ui.arena_view import (collect_finished_job, duration, finished_view, handle_uploads,

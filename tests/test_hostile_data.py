@@ -236,3 +236,10 @@ def test_the_cli_exits_with_one_sentence_for_each_bad_data_source(tmp_path):
         errors = [line for line in lines if line.startswith("error: ")]
         assert len(errors) == 1 and phrase in errors[0], result.stderr
         assert "Traceback" not in result.stderr and "Error:" not in result.stderr.replace("error:", ""), result.stderr
+
+
+def test_class_names_from_a_folder_reach_the_predictions_chart_as_text():
+    from dsconv.figures_filters import predictions_figure
+
+    fig = predictions_figure([("<b>cat</b>", 0.7), ('<a href="http://192.0.2.1">dog</a>', 0.3)], None)
+    assert list(fig.data[0].y) == ["&lt;b&gt;cat&lt;/b&gt;", '&lt;a href="http://192.0.2.1"&gt;dog&lt;/a&gt;']

@@ -9,7 +9,7 @@ import pytest
 
 from dsconv import replay
 from dsconv.figures_training import live_figure, replay_figure
-from dsconv.markdown import plain
+from dsconv.safe_text import plain
 from dsconv.runs import MAX_RUN_BYTES, RunFileError
 from run_records import arch, record_dict
 

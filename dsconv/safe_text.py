@@ -1,4 +1,4 @@
-"""Text that came from a file or a user, made safe to show inside Streamlit Markdown.
+"""Text that came from a file or a user, made safe to show in Streamlit Markdown and in Plotly labels.
 
 Streamlit renders Markdown in st.markdown, st.caption, st.info and friends, and in st.table's cells. A run
 record's title such as `![x](http://tracker/pixel.png)` would otherwise make the browser fetch an image from
@@ -30,3 +30,8 @@ def plain(text: Any) -> str:
 def plain_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:
     """Table rows with the named columns' cells made literal (st.table renders Markdown in cells)."""
     return [{key: plain(value) if key in columns else value for key, value in row.items()} for row in rows]
+
+
+def plotly_text(text: Any) -> str:
+    """`text` as Plotly shows it literally: no tags (Plotly draws <b>, <a href>, <span style>), no %{...} fields."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("%{", "%&#123;")
