@@ -227,9 +227,9 @@ def table_rows(rows: list[SummaryRow]) -> list[dict[str, str]]:
             f"{row.epochs_done} of {row.epochs_planned}"
         shown.append({
             "Run": row.run_label, "Architecture": row.architecture, "Params": f"{row.params:,}",
-            "Multiply-adds per image": f"{row.multiply_adds / 1e6:,.1f} M",
-            "Best val accuracy": "—" if row.best_val_accuracy is None else f"{row.best_val_accuracy:.4f}",
-            "at epoch": "—" if row.best_epoch is None else str(row.best_epoch),
+            "Multiply-adds / image": f"{row.multiply_adds / 1e6:,.1f} M",
+            "Best val accuracy (epoch)": "—" if row.best_val_accuracy is None else
+            f"{row.best_val_accuracy:.4f} ({row.best_epoch})",
             "Final val accuracy": "—" if row.final_val_accuracy is None else f"{row.final_val_accuracy:.4f}",
             "Test accuracy": _test_text(row),
             "Epochs": epochs + ("" if row.status == "complete" else f" ({row.status})"),

@@ -111,9 +111,9 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
     if not series:
         st.info("The chosen runs have no finished epoch for these architectures; pick other architectures.")
         return
-    st.caption("Press ▶ Play to watch the runs epoch by epoch, or drag the slider. In the accuracy and loss panels, "
-               "dashed lines are measured on the training images, solid ones on validation images the model never "
-               "trained on.")
+    st.caption("Press ▶ Play to watch the runs epoch by epoch, or drag the slider. Colour is the architecture and the "
+               "line's dash the run. Thin lines with open circles are measured on the training images, thick ones on "
+               "validation images the model never trained on.")
     st.plotly_chart(cached_replay_figure(tuple(series), figure_scale()), key="arena_replay_chart",
                     config={"displayModeBar": False})
     stepping = frames_note(series)
@@ -123,7 +123,8 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
     st.subheader("Summary")
     st.table(plain_rows(replay.table_rows(rows), ("Run", "Device")), hide_index=True)
     st.caption("Multiply-adds: one per weight per output position, forward pass, per image (FLOPs are twice that). "
-               "Best val accuracy is the highest over the finished epochs, final val accuracy the last one's; a run "
+               "Best val accuracy is the highest over the finished epochs (at the epoch in brackets), final val "
+               "accuracy the last one's; a run "
                "that validated on the test set has no other test accuracy than its final val accuracy. Total time "
                "adds the epochs' seconds.")
     what_the_runs_say(selected, archs, series)

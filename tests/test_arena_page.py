@@ -33,10 +33,9 @@ def expected_rows(path: Path) -> list[dict]:
         best = max(vals) if vals else None
         rows.append({
             "Architecture": part["name"], "Params": f"{part['params']:,}",
-            "Multiply-adds per image": f"{part['multiply_adds'] / 1e6:,.1f} M",
-            "Best val accuracy": "—" if best is None else f"{best:.4f}",
-            "at epoch": "—" if best is None else str(next(e["epoch"] for e in part["epochs"]
-                                                          if e["val_accuracy"] == best)),
+            "Multiply-adds / image": f"{part['multiply_adds'] / 1e6:,.1f} M",
+            "Best val accuracy (epoch)": "—" if best is None else
+            f"{best:.4f} ({next(e['epoch'] for e in part['epochs'] if e['val_accuracy'] == best)})",
             "Final val accuracy": f"{part['epochs'][-1]['val_accuracy']:.4f}",
             "Test accuracy": "not recorded" if part.get("test_accuracy") is None else f"{part['test_accuracy']:.4f}"
             # A run validated on the test set has no test accuracy but its last epoch's validation figure.
@@ -99,7 +98,7 @@ def test_uploads_good_and_malformed(run_file):
     assert any("broken.json" in e and "not JSON" in e for e in errors), errors
     assert at.multiselect(key="arena_mine").value == ["upload:gpu_run.json"]
     row = table(at)[0]
-    assert row["Architecture"] == "mobilenet" and row["Best val accuracy"] == "0.7000" and row["at epoch"] == "1"
+    assert row["Architecture"] == "mobilenet" and row["Best val accuracy (epoch)"] == "0.7000 (1)"
     assert row["Test accuracy"] == "0.8125" and row["Device"] == "A GPU" and row["Params"] == "12,345"
 
     at.file_uploader(key="arena_upload").set_value(("wrong.json", json.dumps({"schema": "other"}).encode(),
@@ -138,7 +137,7 @@ def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
     assert f"session:{job.id}" in at.multiselect(key="arena_mine").value
     rows = table(at)  # the replay table now holds the launch
     assert rows[0]["Architecture"] == "separable"
-    assert rows[0]["Best val accuracy"] == f"{part.best_val_accuracy():.4f}"
+    assert rows[0]["Best val accuracy (epoch)"].startswith(f"{part.best_val_accuracy():.4f} (")
     models = at.session_state["arena_models"]
     assert list(models) == [f"separable (launch {job.id})"]
     model, class_names = models[f"separable (launch {job.id})"]  # the Filters page takes (model, class names)
@@ -247,3 +246,23 @@ def test_a_stop_before_the_first_epoch_says_that_nothing_finished(monkeypatch):
     assert not any("The epochs that finished are kept" in w for w in warnings)
     assert len(at.table) == 0 and not any("(stopped)" in str(t.value) for t in at.table)
     assert at.multiselect(key="arena_mine").value == []
+
+
+def test_the_caption_describes_the_figure_it_sits_above():
+    """The caption said "dashed lines are measured on the training images", after the figure had changed to one
+    dash per run and thin lines with open circles for training."""
+    at = run_page()
+    caption = next(c.value for c in at.caption if "Press ▶ Play" in c.value)
+    assert "dashed lines are measured on the training" not in caption
+    assert "Thin lines with open circles are measured on the training images" in caption
+    assert "dash the run" in caption
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    traces = [t for t in figure["data"] if t.get("hovertemplate", "").split("<br>")[-1].startswith("epoch")]
+    training = [t for t in traces if "}: training " in t["hovertemplate"]]
+    validation = [t for t in traces if "}: validation " in t["hovertemplate"]]
+    assert training and validation
+    assert {t["marker"]["symbol"] for t in training} == {"circle-open"}
+    assert max(t["line"]["width"] for t in training) < min(t["line"]["width"] for t in validation)
+    for trace in training:  # a run's training and validation lines share its dash
+        twin = next(v for v in validation if v["name"] == trace["name"])
+        assert twin["line"]["dash"] == trace["line"]["dash"]

@@ -64,7 +64,7 @@ def test_summary_rows_match_an_independent_reading(runs_dir):
         assert row.epochs_done == len(part["epochs"]) and row.epochs_planned == raw["recipe"]["epochs"]
     assert rows[0].best_epoch == 2  # 0.60 at epochs 2 and 3: the first one counts
     text = replay.table_rows(rows)
-    assert text[0]["Best val accuracy"] == "0.6000" and text[0]["Test accuracy"] == "0.5800"
+    assert text[0]["Best val accuracy (epoch)"] == "0.6000 (2)" and text[0]["Test accuracy"] == "0.5800"
     assert text[1]["Test accuracy"] == "not recorded" and text[1]["Epochs"] == "2 of 3 (stopped)"
     assert text[0]["Total time"] == "28 s" and text[0]["Validated on"] == "held-out split"
     published = replay.table_rows(replay.summary_rows(runs[0]))[0]
