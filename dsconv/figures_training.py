@@ -22,6 +22,7 @@ from dsconv.safe_text import plotly_text
 
 MAX_FRAMES = 50  # animation frames per replay, however many epochs the runs have
 FRAME_POINT_BUDGET = 60_000  # points in all frames together: the figure's size stays linear in the epochs
+LEGEND_GAP_PX = 66  # the legend's top below the lower panels: under their tick labels and "epoch" titles
 MAX_MARKED_EPOCHS = 60  # beyond this, a circle per epoch hides the lines
 PANELS = ("Accuracy", "Loss", "Seconds per epoch", "Generalisation gap (train − validation accuracy)")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")  # one per run, in the order shown
@@ -157,7 +158,7 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
                     for epoch in shown]
     fig.update_layout(
         height=int(680 * scale), margin=dict(l=60, r=20, t=60, b=40), font=dict(size=int(13 * scale)),
-        legend=dict(orientation="h", yanchor="top", y=-0.1, x=0,
+        legend=dict(orientation="h", yanchor="top", y=-LEGEND_GAP_PX * scale / (680 * scale - 110 * scale - 40), x=0,
                     title_text=("colour: architecture · dash: run · thin, open circles: training · thick: validation   "
                                 if markers else "colour: architecture · dash: run · thin: training · thick: validation   ")),
         updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0, y=1.13, xanchor="left",
