@@ -38,10 +38,13 @@ def _layout(fig: go.Figure, title: str, height: int, scale: float) -> go.Figure:
 
 
 def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:
-    """Left: multiply-adds per layer kind; right: measured median ms with the interquartile range."""
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
-                        subplot_titles=("Work (million multiply-adds, whole batch)",
-                                        "Time (median ms; whiskers: middle half of the samples)"))
+    """Work (multiply-adds per layer kind) beside, or in projector mode above, time (median ms with the
+    interquartile range). Projector-sized labels need the page's whole width: side by side they crossed."""
+    stacked = scale > 1
+    titles = ("Work (million multiply-adds, whole batch)", "Time (median ms; whiskers: middle half of the samples)")
+    fig = (make_subplots(rows=2, cols=1, vertical_spacing=0.2, subplot_titles=titles) if stacked else
+           make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=titles))
+    time_panel = dict(row=2, col=1) if stacked else dict(row=1, col=2)
     for pass_name in PASSES:
         rows = [t for t in timings if t.pass_name == pass_name and t.measured]
         if not rows:
@@ -53,14 +56,18 @@ def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Fi
                     hovertemplate="%{x}: %{y:,.1f} M multiply-adds<extra>" + PASS_LABELS[pass_name] + "</extra>")
         quartiles = [t.quartiles_ms() for t in rows]
         fig.add_bar(x=names, y=[q[1] for q in quartiles], name=PASS_LABELS[pass_name], marker_color=color,
-                    legendgroup=pass_name, showlegend=False, row=1, col=2,
+                    legendgroup=pass_name, showlegend=False, **time_panel,
                     error_y=dict(type="data", symmetric=False, array=[q[2] - q[1] for q in quartiles],
                                  arrayminus=[q[1] - q[0] for q in quartiles], color="#111827"),
                     hovertemplate="%{x}: %{y:.2f} ms (median)<extra>" + PASS_LABELS[pass_name] + "</extra>")
     fig.update_yaxes(title_text="million multiply-adds", row=1, col=1)
-    fig.update_yaxes(title_text="ms", row=1, col=2)
+    fig.update_yaxes(title_text="ms", **time_panel)
+    fig.update_xaxes(tickangle=0)  # two-line labels, never turned
     fig.update_layout(barmode="group")
-    return _layout(fig, work_time_title(timings), 460, scale)
+    fig = _layout(fig, work_time_title(timings), 760 if stacked else 460, scale)
+    if stacked:
+        fig.update_layout(legend=dict(y=-0.12))
+    return fig
 
 
 def ratio_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:

@@ -223,6 +223,10 @@ def test_figures_build_from_recorded_timings():
     data = read_measurements(ROOT / "dsconv" / "assets" / "speed" / "cpu.json")["sets"]
     default = data["default"]["timings"]
     assert len(work_and_time_figure(default).data) == 4  # work and time, for each pass
+    side, stacked = work_and_time_figure(default).layout, work_and_time_figure(default, 1.3).layout
+    assert side.xaxis.domain[1] < side.xaxis2.domain[0]  # beside each other
+    assert stacked.yaxis.domain[0] > stacked.yaxis2.domain[1]  # projector: work above time, each full width
+    assert stacked.xaxis.domain[1] - stacked.xaxis.domain[0] > 0.95
     ratios = ratio_figure(default).data
     assert [len(trace.y) for trace in ratios] == [4, 4]  # 2 separable kinds x 2 passes
     standard = next(t for t in default if t.kind == "standard" and t.pass_name == "forward")
