@@ -108,8 +108,8 @@ def test_uploads_good_and_malformed(run_file):
     assert table(at)[0]["Architecture"] == "mobilenet"  # the good upload stays
 
 
-@pytest.mark.slow
-def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
+def launcher_page(monkeypatch, batch: int) -> tuple[AppTest, str]:
+    """The page with the launcher open on 500 synthetic images, 1 epoch, the separable model; and the device."""
     monkeypatch.setenv("DSCONV_ARENA_HEARTBEAT_SECONDS", "900")  # AppTest sends no heartbeats
     from dsconv import arena, arena_estimates
     from dsconv.devices import cpu_model
@@ -118,8 +118,13 @@ def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
     device = arena_estimates._DEVICE[0] if arena_estimates._DEVICE else cpu_model()
     arena_estimates._DEVICE[:] = [device]
     arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded"))
-    at = run_page(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="1", arena_batch="64",
-                  arena_launch_archs="separable", arena_runs="")
+    return run_page(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="1", arena_batch=str(batch),
+                    arena_launch_archs="separable", arena_runs=""), device
+
+
+@pytest.mark.slow
+def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
+    at, device = launcher_page(monkeypatch, batch=64)
     assert not at.exception
     assert any(m.label == "Estimated time" for m in at.metric)
     assert any(device in m.value for m in at.markdown)
@@ -224,15 +229,7 @@ def test_hostile_uploads_show_sentences_and_the_bundled_replay_stays(run_file):
 @pytest.mark.slow
 def test_a_stop_before_the_first_epoch_says_that_nothing_finished(monkeypatch):
     """It said "The epochs that finished are kept below and in the replay above" and showed "0 of 1 (stopped)"."""
-    monkeypatch.setenv("DSCONV_ARENA_HEARTBEAT_SECONDS", "900")  # AppTest sends no heartbeats
-    from dsconv import arena, arena_estimates
-    from dsconv.devices import cpu_model
-
-    device = arena_estimates._DEVICE[0] if arena_estimates._DEVICE else cpu_model()
-    arena_estimates._DEVICE[:] = [device]
-    arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded"))
-    at = run_page(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="1", arena_batch="8",
-                  arena_launch_archs="separable", arena_runs="")
+    at, _ = launcher_page(monkeypatch, batch=8)
     at.button(key="arena_launch_button").click().run()
     job = at.session_state["arena_job"]
     job.request_stop()  # before the first batch: no epoch can finish
