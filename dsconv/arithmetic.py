@@ -246,6 +246,17 @@ def layer_cost(
     )
 
 
+def every_kind(**settings) -> dict[str, LayerCost | str]:
+    """layer_cost of each of KINDS for these settings, or the sentence that says why a kind refuses them."""
+    costs: dict[str, LayerCost | str] = {}
+    for kind in KINDS:
+        try:
+            costs[kind] = layer_cost(kind, **settings)
+        except LayerConfigError as exc:
+            costs[kind] = str(exc)
+    return costs
+
+
 def standard_counterpart(*, height: int, width: int, in_channels: int, out_channels: int, kernel_size: IntOrPair,
                          strides: IntOrPair = 1, padding: str = "valid", dilation_rate: IntOrPair = 1,
                          use_bias: bool = True) -> LayerCost:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dsconv import figures_cost, lab_text
-from dsconv.arithmetic import KIND_LABELS, KINDS, LayerConfigError, layer_cost, mobilenet_ratio
+from dsconv.arithmetic import KIND_LABELS, KINDS, LayerConfigError, every_kind, mobilenet_ratio
 from dsconv.codegen import keras_code, pytorch_code
 from dsconv.keras_check import compare_with_keras
 from dsconv.network import CONV_KIND_LABELS, CONV_KINDS, NetworkConfig, network_summary, short_kind_label
@@ -53,13 +53,7 @@ def lab_controls(bar: list | None) -> dict:
 @st.cache_data(max_entries=256, show_spinner=False)
 def all_costs(settings: dict) -> dict:
     """Every kind's LayerCost, or the sentence that says why this kind is invalid here."""
-    costs: dict = {}
-    for kind in KINDS:
-        try:
-            costs[kind] = layer_cost(kind, **settings)
-        except LayerConfigError as exc:
-            costs[kind] = str(exc)
-    return costs
+    return every_kind(**settings)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)  # keras_section shows what it waits for

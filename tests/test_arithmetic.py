@@ -283,3 +283,16 @@ def test_standard_counterpart_counts_the_same_windows():
     # and (15 - 5) // 2 + 1 = 6 positions a side, 27 weights per filter, 4 filters.
     wide = standard_counterpart(**args, strides=2, dilation_rate=2)
     assert (wide.output_shape, wide.multiply_adds, wide.params) == ((6, 6, 4), 36 * 27 * 4, 27 * 4 + 4)
+
+
+def test_every_kind_gives_each_kinds_cost_or_its_refusal():
+    from dsconv.arithmetic import KINDS, every_kind
+
+    costs = every_kind(height=2, width=2, in_channels=3, out_channels=4, kernel_size=3)  # k = 3 does not fit
+    assert list(costs) == list(KINDS)
+    assert costs["pointwise"] == layer_cost("pointwise", height=2, width=2, in_channels=3, out_channels=4,
+                                            kernel_size=3)
+    for kind in ("standard", "grouped", "depthwise", "separable", "depthwise_pointwise"):
+        with pytest.raises(LayerConfigError) as info:
+            layer_cost(kind, height=2, width=2, in_channels=3, out_channels=4, kernel_size=3)
+        assert costs[kind] == str(info.value)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dsconv.arithmetic import KINDS, LayerConfigError, layer_cost
+from dsconv.arithmetic import KINDS, LayerConfigError, every_kind, layer_cost
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,12 +61,7 @@ def test_comparison_marks_agreement_and_refusals():
     from dsconv.keras_check import compare_with_keras, keras_counts
 
     config = CONFIGS[-1]  # strides 2 with dilation 2: Conv2D refuses, the depthwise kinds accept
-    costs = {}
-    for kind in KINDS:
-        try:
-            costs[kind] = layer_cost(kind, **config)
-        except LayerConfigError as exc:
-            costs[kind] = str(exc)
+    costs = every_kind(**config)
     rows = {row.kind: row for row in compare_with_keras(costs, keras_counts(KINDS, **config))}
     assert rows["standard"].verdict == rows["grouped"].verdict == "both refuse"
     assert rows["separable"].verdict == "match" and rows["separable"].keras_params == 283

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from dsconv.arithmetic import KINDS, LayerConfigError, layer_cost
+from dsconv.arithmetic import every_kind
 from dsconv.lab_text import grouped_note, pointwise_row_note, pointwise_share
 
 TUTORIAL = dict(height=32, width=32, in_channels=3, out_channels=64, kernel_size=3)
 
 
-def costs_for(**settings):
-    costs = {}
-    for kind in KINDS:
-        try:
-            costs[kind] = layer_cost(kind, **settings)
-        except LayerConfigError as exc:
-            costs[kind] = str(exc)
-    return costs
-
-
 def test_the_tutorials_rows_do_not_add_up_and_the_note_says_why():
-    note = pointwise_row_note(costs_for(**TUTORIAL), (32, 32, 3))
+    note = pointwise_row_note(every_kind(**TUTORIAL), (32, 32, 3))
     # depthwise 30*30*27 = 24,300; 1x1 on the raw input 32*32*3*64 = 196,608; separable 24,300 + 30*30*3*64 = 197,100
     assert "1x1 layer on the raw 32 x 32 x 3 input (196,608 multiply-adds)" in note
     assert "(24,300 + 196,608 = 220,908) is not SeparableConv2D's 197,100" in note
@@ -27,14 +17,14 @@ def test_the_tutorials_rows_do_not_add_up_and_the_note_says_why():
 
 
 def test_same_padding_with_stride_one_makes_the_rows_add_up():
-    note = pointwise_row_note(costs_for(**dict(TUTORIAL, padding="same")), (32, 32, 3))
+    note = pointwise_row_note(every_kind(**dict(TUTORIAL, padding="same")), (32, 32, 3))
     # depthwise 32*32*27 = 27,648; pointwise 196,608; separable the same two
     assert "(27,648 + 196,608) equals SeparableConv2D's 224,256 multiply-adds" in note
     assert "is not" not in note
 
 
 def test_pointwise_note_without_a_valid_separable_layer_only_says_what_the_row_is():
-    costs = costs_for(**dict(TUTORIAL, height=2, width=2))  # k = 3 does not fit: only the 1x1 layer is valid
+    costs = every_kind(**dict(TUTORIAL, height=2, width=2))  # k = 3 does not fit: only the 1x1 layer is valid
     assert isinstance(costs["separable"], str)
     assert pointwise_row_note(costs, (2, 2, 3)) == ("The **Pointwise (1x1) Conv2D** row is a 1x1 layer on the raw "
                                                      "2 x 2 x 3 input (768 multiply-adds).")  # 4 * 3 * 64
@@ -43,19 +33,19 @@ def test_pointwise_note_without_a_valid_separable_layer_only_says_what_the_row_i
 
 
 def test_one_group_is_named_the_standard_layer():
-    assert "it *is* the standard layer" in grouped_note(costs_for(**TUTORIAL), 1)
-    assert grouped_note(costs_for(**dict(TUTORIAL, in_channels=4, groups=2)), 2) is None
+    assert "it *is* the standard layer" in grouped_note(every_kind(**TUTORIAL), 1)
+    assert grouped_note(every_kind(**dict(TUTORIAL, in_channels=4, groups=2)), 2) is None
     assert grouped_note({"grouped": "refused"}, 1) is None
 
 
 def test_the_step_that_does_most_of_the_work_is_named_with_its_share():
     # 64 outputs, k = 3: pointwise 3*64 of 3*9 + 3*64 per position = 192 / 219 = 88 %
-    assert "the pointwise step does **88%**" in pointwise_share(costs_for(**TUTORIAL))
+    assert "the pointwise step does **88%**" in pointwise_share(every_kind(**TUTORIAL))
     # 4 outputs, k = 5: depthwise 25*3 of 75 + 12 = 86 %
-    assert "the depthwise step does **86%**" in pointwise_share(costs_for(**dict(TUTORIAL, out_channels=4,
+    assert "the depthwise step does **86%**" in pointwise_share(every_kind(**dict(TUTORIAL, out_channels=4,
                                                                                   kernel_size=5)))
     # N = k^2 = 9: the two steps do the same work
-    assert "the same number" in pointwise_share(costs_for(**dict(TUTORIAL, out_channels=9)))
+    assert "the same number" in pointwise_share(every_kind(**dict(TUTORIAL, out_channels=9)))
     assert pointwise_share({"separable": "refused"}) is None
 
 
