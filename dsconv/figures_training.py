@@ -22,7 +22,7 @@ from dsconv.safe_text import plotly_text
 
 MAX_FRAMES = 50  # animation frames per replay, however many epochs the runs have
 FRAME_POINT_BUDGET = 60_000  # points in all frames together: the figure's size stays linear in the epochs
-LEGEND_GAP_PX = 66  # the legend's top below the lower panels: under their tick labels and "epoch" titles
+LEGEND_GAP_PX = 78  # the legend's top below the lower panels: under their tick labels and "epoch" titles
 MAX_MARKED_EPOCHS = 60  # beyond this, a circle per epoch hides the lines
 PANELS = ("Accuracy", "Loss", "Seconds per epoch", "Generalisation gap (train − validation accuracy)")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")  # one per run, in the order shown

@@ -152,3 +152,31 @@ def test_hostile_run_records_get_sentences_and_the_bundled_replay_stays(page, tm
         full_screenshot(page, SCREENSHOTS / "Training_arena_hostile_uploads.png")
     outside = [u for u in requests if not u.startswith(("http://127.0.0.1", "data:", "blob:"))]
     assert not outside, outside
+
+
+OVERLAPS = """() => {
+  const chart = document.querySelector('[data-testid="stPlotlyChart"]');
+  const legend = chart.querySelector('.legendtitletext').getBoundingClientRect();
+  const titles = [...chart.querySelectorAll('[class$="title"] text, text[class$="title"]')]
+    .filter(t => /^x\\d*title$/.test(t.getAttribute('class') || ''));
+  const crossing = titles.map(t => t.getBoundingClientRect())
+    .filter(r => r.left < legend.right && legend.left < r.right && r.top < legend.bottom && legend.top < r.bottom);
+  return {titles: titles.length, crossing: crossing.length};
+}"""
+
+
+@pytest.mark.parametrize("viewport, query", [({"width": 1400, "height": 1000}, ""),
+                                             ({"width": 1280, "height": 800}, "?present=1")])
+def test_the_replay_legend_clears_the_epoch_titles(browser, viewport, query):
+    """The legend's title ("colour: architecture · dash: run ...") sat on the lower panels' "epoch" title."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    try:
+        with streamlit_server() as url:
+            page.goto(f"{url}/Training_arena{query}")
+            wait_until_idle(page, 300_000)
+            found = page.evaluate(OVERLAPS)
+            assert found["titles"] >= 2, found  # both lower panels say "epoch"
+            assert found["crossing"] == 0, found
+    finally:
+        context.close()
