@@ -70,19 +70,23 @@ def pointwise_share(costs: Mapping[str, Any]) -> str | None:
     return "For this layer the depthwise and the pointwise steps do the same number of multiply-adds."
 
 
-def network_pointwise_share(pointwise_params: int, pointwise_macs: int, total_params: int, total_macs: int,
-                            kernel_size: int) -> str | None:
-    """Share of a network's params and multiply-adds in its pointwise (1 x 1) parts, and what that share says."""
+def network_pointwise_share(pointwise_params: int, pointwise_macs: int, depthwise_macs: int, total_params: int,
+                            total_macs: int, kernel_size: int) -> str | None:
+    """Share of a network's params and multiply-adds in its pointwise (1 x 1) parts, and which part does most of
+    the work, if one does (the dense layers and any standard convolution count in the total too)."""
     if not pointwise_macs:
         return None
-    macs = pointwise_macs / total_macs
+    macs, depthwise = pointwise_macs / total_macs, depthwise_macs / total_macs
     text = (f"**The pointwise (1 x 1) parts hold {pointwise_params / total_params:.0%} of the parameters and do "
             f"{macs:.0%} of the multiply-adds.**")
     k = f"{kernel_size} x {kernel_size}"
     if macs > 0.5:
         return text + f" Once the {k} work is depthwise, mixing the channels is what costs."
-    return text + (f" With {k} kernels and these channel counts the depthwise steps still do most of the work: "
-                   "mixing channels costs less than looking around.")
+    if depthwise > 0.5:
+        return text + (f" With {k} kernels and these channel counts the depthwise steps still do most of the work "
+                       f"({depthwise:.0%}): mixing channels costs less than looking around.")
+    return text + (f" No part does most of the work: the depthwise steps do {depthwise:.0%}, the pointwise parts "
+                   f"{macs:.0%}, the other layers {1 - depthwise - macs:.0%}.")
 
 
 def kernel_term_note(kernel_size: int, out_channels: int, depth_multiplier: int) -> str:

@@ -231,6 +231,7 @@ def network_section(scale: float) -> None:
                     config={"displayModeBar": False}, theme=None)
     share = lab_text.network_pointwise_share(sum(p.params.get("pointwise", 0) for p in parts),
                                              sum(p.multiply_adds.get("pointwise", 0) for p in parts),
+                                             sum(p.multiply_adds.get("depthwise", 0) for p in parts),
                                              summary.total_params, summary.total_multiply_adds, kernel)
     if share:
         st.markdown(share)

@@ -53,12 +53,32 @@ def test_network_pointwise_share_is_worded_by_the_share():
     from dsconv.lab_text import network_pointwise_share
 
     # The tutorial's separable network: 93 % of its multiply-adds are pointwise (dsconv.network counts them).
-    most = network_pointwise_share(120_000, 93, 174_821, 100, 3)
+    most = network_pointwise_share(120_000, 93, 6, 174_821, 100, 3)
     assert "do 93% of the multiply-adds" in most and "Once the 3 x 3 work is depthwise" in most
     # One block of 8 filters with 7 x 7 kernels: the depthwise steps do most of it.
-    few = network_pointwise_share(200, 14, 1000, 100, 7)
+    few = network_pointwise_share(200, 14, 80, 1000, 100, 7)
     assert "do 14% of the multiply-adds" in few and "With 7 x 7 kernels" in few and "what costs" not in few
-    assert network_pointwise_share(0, 0, 1000, 100, 3) is None
+    assert "the depthwise steps still do most of the work (80%)" in few
+    assert network_pointwise_share(0, 0, 0, 1000, 100, 3) is None
+
+
+def test_network_share_claims_no_majority_that_is_not_there():
+    """One block of 8 filters, k = 3: depthwise 48%, pointwise 43%, dense 10% (dsconv.network's own counts). It
+    said "the depthwise steps still do most of the work" with 48%."""
+    from dsconv.figures_cost import network_parts
+    from dsconv.lab_text import network_pointwise_share
+    from dsconv.network import NetworkConfig, network_summary
+
+    summary = network_summary(NetworkConfig(conv_kind="separable", kernel_size=3, blocks=1, filters=8))
+    parts = network_parts(summary)
+    macs = {name: sum(p.multiply_adds.get(name, 0) for p in parts) for name in ("depthwise", "pointwise", "dense")}
+    assert sum(macs.values()) == summary.total_multiply_adds
+    shares = {name: value / summary.total_multiply_adds for name, value in macs.items()}
+    assert max(shares.values()) < 0.5 and round(shares["depthwise"], 2) == 0.48
+    text = network_pointwise_share(sum(p.params.get("pointwise", 0) for p in parts), macs["pointwise"],
+                                   macs["depthwise"], summary.total_params, summary.total_multiply_adds, 3)
+    assert "most of the work" not in text.replace("No part does most of the work", "")
+    assert "No part does most of the work: the depthwise steps do 48%, the pointwise parts 43%" in text
 
 
 def test_kernel_term_note_names_the_larger_term():
