@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from dsconv.intensity import LayerTraffic
+from dsconv.intensity import LayerTraffic, StageTraffic
+from dsconv.roofline import Roofs
 from dsconv.timings import Timing, speed_ratios
 
 
@@ -68,3 +69,14 @@ def traffic_paragraph(traffic: dict[str, LayerTraffic], kernel_size: int) -> str
     elif work > 1:
         text += ": it saves on both"
     return text + " (best cases: each tensor touched once)."
+
+
+def ridge_paragraph(depthwise: StageTraffic, roofs: Roofs, device: str) -> str:
+    """Where the depthwise step's work per byte lies against the device's ridge point, and what that allows."""
+    below = depthwise.flops_per_byte < roofs.ridge
+    return (f"A device's **ridge point** is its peak FLOP/s over its memory bandwidth: {roofs.ridge:.1f} FLOPs per "
+            f"byte on {device}. The depthwise step's {depthwise.flops_per_byte:.1f} lies "
+            + ("**below** it: at best this step runs at intensity x bandwidth, so it can be memory-bound but never "
+               "compute-bound. " if below else "**above** it: even this step could keep the arithmetic units busy. ")
+            + "Whether it really is at a roof is a measurement, not a count: small layers pay a fixed cost per call "
+              f"(here {roofs.call_ms:.2f} ms forward), and a two-step layer pays it twice.")

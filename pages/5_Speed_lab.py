@@ -17,7 +17,7 @@ from dsconv.figures_speed import (TABLE_LABELS, intensity_figure, ratio_figure, 
                                   timing_table, tutorial_table, work_and_time_figure)
 from dsconv.intensity import COMPARED_KINDS, compare_traffic
 from dsconv.roofline import NEAR_ROOF, Roofs, classify_all, explain, measure_roofs, recorded_roofs, summary
-from dsconv.speed_text import speedup_sentence, traffic_paragraph
+from dsconv.speed_text import ridge_paragraph, speedup_sentence, traffic_paragraph
 from dsconv.speed import (KINDS, PASS_LABELS, PASSES, SWEEP_PARAMETERS, SWEEP_VALUES, LayerSetup, Limits,
                           SpeedConfigError, TimingSettings, measure, read_measurements, speed_ratios, sweep)
 from dsconv.timings import NOISY_SPREAD
@@ -156,6 +156,13 @@ def server_roofs(backend: str, device: str) -> Roofs:
     return measure_roofs()
 
 
+def with_roofs(report):
+    """The report with this server's roofs attached (measured once per server), for section 1 and the roofline."""
+    with st.spinner("Measuring this server's roofs once: a large matrix product and a large array copy..."):
+        report.roofs = server_roofs(report.backend, report.device)
+    return report
+
+
 @st.cache_resource
 def measuring_lock() -> threading.Lock:
     """One measurement at a time on this server: two at once would slow each other down."""
@@ -170,11 +177,7 @@ def run_measurement(run, state_key: str):
                    "Try again in a few seconds.", icon="⏳")
         return
     try:
-        report = run(progress_bar("Loading TensorFlow ..."))
-        if state_key == "speed_report":
-            with st.spinner("Measuring this server's roofs once: a large matrix product and a large array copy..."):
-                report.roofs = server_roofs(report.backend, report.device)
-        st.session_state[state_key] = report
+        st.session_state[state_key] = run(progress_bar("Loading TensorFlow ..."))
     except SpeedConfigError as exc:
         show_error(exc)
     finally:
@@ -244,8 +247,8 @@ if too_large:
     show_error(too_large)
 clicked = st.button("Measure", type="primary", key="spd_measure", disabled=too_large is not None)
 if clicked:
-    run_measurement(lambda update: measure(setup, kinds=kinds, settings=settings, limits=LIMITS, progress=update),
-                    "speed_report")
+    run_measurement(lambda update: with_roofs(measure(setup, kinds=kinds, settings=settings, limits=LIMITS,
+                                                      progress=update)), "speed_report")
 report = st.session_state.get("speed_report")  # a click just now replaces it
 shown = ("", [], [])  # (where, timings, classified steps) section 2 shows for this layer, for "Why it matters"
 if report is not None:
@@ -331,16 +334,8 @@ for name, data in recorded.items():
 
 st.header("Why it matters")
 st.markdown(traffic_paragraph(traffic, setup.kernel_size))
-depthwise_step = traffic["separable"].stages[0]
 if shown_roofs:
-    below = depthwise_step.flops_per_byte < shown_roofs.ridge
-    st.markdown(
-        f"A device's **ridge point** is its peak FLOP/s over its memory bandwidth: {shown_roofs.ridge:.1f} FLOPs per "
-        f"byte on {roofs_device}. The depthwise step's {depthwise_step.flops_per_byte:.1f} lies "
-        + ("**below** it: at best this step runs at intensity x bandwidth, so it can be memory-bound but never "
-           "compute-bound. " if below else "**above** it: even this step could keep the arithmetic units busy. ")
-        + "Whether it really is at a roof is a measurement, not a count: small layers pay a fixed cost per call "
-          f"(here {shown_roofs.call_ms:.2f} ms forward), and a two-step layer pays it twice.")
+    st.markdown(ridge_paragraph(traffic["separable"].stages[0], shown_roofs, roofs_device))
 where, timings, steps = shown
 if steps:
     st.markdown(f"Measured on {where}, forward pass: {summary(steps)}")

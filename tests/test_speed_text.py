@@ -51,3 +51,16 @@ def test_the_traffic_paragraph_follows_the_layer():
     single = traffic_paragraph(compare_traffic(("standard", "separable"), **vars(LayerSetup(
         in_channels=1, out_channels=1, kernel_size=1))), 1)
     assert "needs 1 multiply-add," in single and "only" not in single
+
+
+def test_the_ridge_paragraph_says_below_or_above_from_the_numbers():
+    from dsconv.roofline import Roofs
+    from dsconv.speed_text import ridge_paragraph
+
+    depthwise = compare_traffic(("separable",), **vars(DEFAULT))["separable"].stages[0]  # 2.2 FLOPs per byte
+    cpu = Roofs(peak_gflops=213.0, bandwidth_gbs=29.9, call_ms=0.32, call_backward_ms=0.35)  # ridge 7.1
+    text = ridge_paragraph(depthwise, cpu, "AMD EPYC")
+    assert "7.1 FLOPs per byte on AMD EPYC" in text and "step's 2.2 lies **below** it" in text
+    assert "(here 0.32 ms forward)" in text
+    narrow = Roofs(peak_gflops=20.0, bandwidth_gbs=29.9, call_ms=0.1, call_backward_ms=0.2)  # ridge 0.7
+    assert "**above** it: even this step could keep the arithmetic units busy" in ridge_paragraph(depthwise, narrow, "x")
