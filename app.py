@@ -5,12 +5,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from dsconv.arithmetic import layer_cost
+from dsconv.arithmetic import TUTORIAL_LAYER, tutorial_cost
 from dsconv.figures_cost import idea_figure
 from dsconv_ui.common import PAGES, ROOT, figure_scale, page_setup
 
 # The tutorial's example: an RGB 32 x 32 image, a 3 x 3 kernel, 64 output channels, padding "valid".
-EXAMPLE = dict(height=32, width=32, in_channels=3, out_channels=64, kernel_size=3)
 DESCRIPTIONS = {  # what a student does on each page of the navigation (dsconv_ui.common.PAGES)
     "pages/1_Parameter_lab.py":
         "Set up any layer and compare params, multiply-adds, shapes and memory of every kind; check them with Keras.",
@@ -28,13 +27,13 @@ DESCRIPTIONS = {  # what a student does on each page of the navigation (dsconv_u
 @st.cache_data(max_entries=4, show_spinner=False)
 def example_costs() -> dict:
     """The tutorial example's cost for the three layers the tutorial compares."""
-    return {kind: layer_cost(kind, **EXAMPLE) for kind in ("standard", "separable", "depthwise_pointwise")}
+    return {kind: tutorial_cost(kind) for kind in ("standard", "separable", "depthwise_pointwise")}
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def example_picture(scale: float):
     """The idea picture, built once per server (about 300 shapes and labels to validate) and only read after."""
-    return idea_figure(**EXAMPLE, scale=scale)
+    return idea_figure(**TUTORIAL_LAYER, scale=scale)
 
 
 def key_numbers() -> None:

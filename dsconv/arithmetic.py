@@ -10,6 +10,7 @@ No TensorFlow here: the tests check every count against real Keras layers.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Sequence, Union
@@ -244,6 +245,15 @@ def layer_cost(
         output_shape=stages[-1].output_shape,
         stages=stages,
     )
+
+
+TUTORIAL_LAYER = dict(height=32, width=32, in_channels=3, out_channels=64, kernel_size=3)  # its first layer
+
+
+@functools.lru_cache(maxsize=None)
+def tutorial_cost(kind: str) -> LayerCost:
+    """The cost of the tutorial's first layer (32 x 32 x 3 to 64 channels, k = 3) as layer kind `kind`."""
+    return layer_cost(kind, **TUTORIAL_LAYER)
 
 
 def every_kind(**settings) -> dict[str, LayerCost | str]:

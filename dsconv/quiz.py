@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from dsconv.arithmetic import KIND_LABELS, LayerCost, layer_cost
+from dsconv.arithmetic import KIND_LABELS, LayerCost, layer_cost, tutorial_cost
 from dsconv.quiz_answers import (SEPARABLE_KINDS, Answer, Misconception, answer_distance, answers_match, latex_number,
                                  macs_formula, params_formula, shape_formula, traps)
 
@@ -136,8 +136,9 @@ _EXPLANATIONS = {
     "times_fewer": "Divide the standard count by the separable count. For multiply-adds the ratio is exactly "
                    "1 / (1/N + 1/k²); for parameters the biases make it slightly different.",
     "bias_place": "Keras's SeparableConv2D has one bias vector, after the pointwise step. DepthwiseConv2D followed "
-                  "by Conv2D is two layers, each with its own bias (286 vs 283 parameters in the tutorial's first "
-                  "layer).",
+                  "by Conv2D is two layers, each with its own bias "
+                  f"({tutorial_cost('depthwise_pointwise').params} vs {tutorial_cost('separable').params} parameters in "
+                  "the tutorial's first layer).",
 }
 
 

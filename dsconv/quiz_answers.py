@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Union
 
-from dsconv.arithmetic import LayerConfigError
+from dsconv.arithmetic import LayerConfigError, tutorial_cost
 
 if TYPE_CHECKING:
     from dsconv.quiz import LayerSpec, Question
@@ -212,16 +212,17 @@ def _separable_always_wins(q: Question) -> Answer | None:
     return separable[0] if len(separable) == 1 else None
 
 
+_TUTORIAL_SEPARABLE, _TUTORIAL_PAIR = (tutorial_cost(kind).params for kind in ("separable", "depthwise_pointwise"))
 MISCONCEPTIONS = (  # mistakes about separable layers first: check_answer names the first of equal matches
     Misconception("pointwise_n_by_n", "Counting the pointwise kernel as 1 × 1 × N",
                   "A pointwise filter is 1 × 1 × C: it mixes the C input channels, so N filters hold C·N weights, "
                   "not N·N (the tutorial's (n, 1, 1, n) slip).", _pointwise_wrong),
     Misconception("separable_depthwise_bias", "Giving SeparableConv2D's depthwise step a bias",
-                  "Keras's SeparableConv2D has a single bias vector, after the pointwise step (283, not 286, in "
-                  "the tutorial's first layer).", lambda q: _swap_two_step(q, "separable", "depthwise_pointwise")),
+                  "Keras's SeparableConv2D has a single bias vector, after the pointwise step "
+                  f"({_TUTORIAL_SEPARABLE}, not {_TUTORIAL_PAIR}, in the tutorial's first layer).", lambda q: _swap_two_step(q, "separable", "depthwise_pointwise")),
     Misconception("two_layers_as_separable", "Treating DepthwiseConv2D + Conv2D as SeparableConv2D",
                   "DepthwiseConv2D keeps its own bias by default, so the two-layer version has C more parameters "
-                  "(286, not 283, in the tutorial's first layer).",
+                  f"({_TUTORIAL_PAIR}, not {_TUTORIAL_SEPARABLE}, in the tutorial's first layer).",
                   lambda q: _swap_two_step(q, "depthwise_pointwise", "separable")),
     Misconception("separable_always_cheaper", "Assuming a separable layer is always cheaper",
                   "A separable layer is a depthwise step plus a pointwise (1 × 1) layer: it beats a standard layer "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from dsconv.arithmetic import LayerConfigError, mobilenet_ratio
+from dsconv.arithmetic import LayerConfigError, mobilenet_ratio, tutorial_cost
 from dsconv.figures_cost import shape_text
 from dsconv.figures_sliding import output_labels, sliding_figure
 from dsconv.figures_volume import MAX_VOLUME_FRAMES, volume_figure
@@ -293,7 +293,8 @@ def main() -> None:
         "A depthwise separable convolution splits those jobs: the depthwise step handles space, one channel "
         "at a time, and the 1 x 1 pointwise step mixes channels, for roughly 1/N + 1/k² of the work. MobileNet "
         "spends that saving on running on phones; Xception on a more accurate network of Inception V3's size. In "
-        "the tutorial's first layer (3 x 3 kernel, 3 → 64 channels) that is 286 or 283 weights instead of 1,792.\n\n"
+        f"the tutorial's first layer (3 x 3 kernel, 3 → 64 channels) that is {tutorial_cost('depthwise_pointwise').params:,} "
+        f"or {tutorial_cost('separable').params:,} weights instead of {tutorial_cost('standard').params:,}.\n\n"
         "A common mistake, made by the tutorial this app grew from, is to say a depthwise convolution works "
         "along one spatial dimension, the channel. A channel is not a spatial dimension: as the animation shows, "
         "a depthwise kernel slides over height **and** width; what it does not do is look at other channels.")

@@ -296,3 +296,11 @@ def test_every_kind_gives_each_kinds_cost_or_its_refusal():
         with pytest.raises(LayerConfigError) as info:
             layer_cost(kind, height=2, width=2, in_channels=3, out_channels=4, kernel_size=3)
         assert costs[kind] == str(info.value)
+
+
+def test_the_tutorials_first_layer_has_its_hand_counted_parameters():
+    from dsconv.arithmetic import tutorial_cost
+
+    assert tutorial_cost("standard").params == 3 * 3 * 3 * 64 + 64 == 1_792
+    assert tutorial_cost("separable").params == 3 * 3 * 3 + 3 * 64 + 64 == 283
+    assert tutorial_cost("depthwise_pointwise").params == 3 * 3 * 3 + 3 + 3 * 64 + 64 == 286
