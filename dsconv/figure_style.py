@@ -20,7 +20,7 @@ def axis(scale: float | None = None, **extra: Any) -> dict[str, Any]:
     """An axis dict with dark tick labels and title, for figures built from plain dicts; with a scale the tick
     labels are TICK_PX x scale (without one they follow the figure's font)."""
     style: dict[str, Any] = {"tickfont": {"color": TICK_COLOUR}, "title": {"font": {"color": TEXT_COLOUR}},
-                             "linecolor": AXIS_LINE_COLOUR}
+                             "linecolor": AXIS_LINE_COLOUR, "gridcolor": GRID_COLOUR}
     if scale is not None:
         style["tickfont"]["size"] = round(TICK_PX * scale, 1)
     for key, value in extra.items():

@@ -102,7 +102,7 @@ def _panels(titles: list[str], gap: float = 0.03) -> tuple[dict, list[dict]]:
     for index, title in enumerate(titles):
         start = index * (width + gap)
         name = "xaxis" if index == 0 else f"xaxis{index + 1}"
-        axes[name] = axis(domain=[start, start + width], anchor="y", gridcolor="#e5e7eb", rangemode="tozero")
+        axes[name] = axis(domain=[start, start + width], anchor="y", rangemode="tozero")
         annotations.append(dict(text=title, x=start + width / 2, y=1.0, xref="paper", yref="paper",
                                 xanchor="center", yanchor="bottom", showarrow=False, yshift=8))
     return axes, annotations
@@ -157,10 +157,10 @@ def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, cu
     layout = _base_layout(
         430, scale, showlegend=True, legend=dict(orientation="v", x=1.01, y=1),
         title=dict(text=f"Parameter ratio for C = {in_channels} input channels, depth multiplier {depth_multiplier}"),
-        xaxis=axis(scale, type="log", title=dict(text="output channels N (log scale)", standoff=12), gridcolor="#e5e7eb",
+        xaxis=axis(scale, type="log", title=dict(text="output channels N (log scale)", standoff=12),
                    tickvals=[v for v in (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096) if v <= max(outs)],
                    automargin=True),
-        yaxis=axis(scale, title=dict(text="separable / standard"), rangemode="tozero", gridcolor="#e5e7eb",
+        yaxis=axis(scale, title=dict(text="separable / standard"), rangemode="tozero",
                    automargin=True), margin=dict(l=70, r=10, t=60, b=10))
     return go.Figure(data=data, layout=layout)
 

@@ -205,4 +205,4 @@ def predictions_figure(predictions: list[tuple[str, float]], title: str | None, 
                hovertemplate="%{y}: %{x:.2f}%<extra></extra>")
     return go.Figure(data=[bar], layout=_layout(
         80 + 40 * len(names), scale, title, yaxis=axis(scale, autorange="reversed"),
-        xaxis=axis(scale, range=[0, 100], title=dict(text="probability (%)"), showgrid=True, gridcolor="#e5e7eb")))
+        xaxis=axis(scale, range=[0, 100], title=dict(text="probability (%)"), showgrid=True)))

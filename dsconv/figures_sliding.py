@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from dsconv.figures_sliding_layout import (TARGET_WIDTH_PX, Board, Grid, Layout, board_cells_wide, fit_maps,
-                                           number_cell, number_font, numbers_fit, place_board, place_maps)
+from dsconv.figure_style import TEXT_COLOUR
+from dsconv.figures_sliding_layout import (MAX_BOARD_CELL_PX, TARGET_WIDTH_PX, Board, Grid, Layout, board_cells_wide,
+                                           fit_maps, number_cell, number_font, numbers_fit, place_board, place_maps)
 from dsconv.figures_sliding_parts import (CHANNEL_COLOURS, PADDING_COLOUR, UNFILLED_COLOUR, WATCHED_COLOUR,
                                           WINDOW_COLOUR, PrebuiltFigure, channel_name, format_value, frame_slider,
                                           rect_path, signed_colours, symmetric_peak, tint_colours)
+from dsconv.sliding import channel_names, hidden_names
 from dsconv.sliding_frames import Timeline, frame_detail
 
-TEXT_COLOUR = "#111827"
 EMPTY_CELL = "#f3f4f6"  # a cell whose value is (near) zero: light grey, so the grid stays visible on white
 BOARD_LEVELS = 2  # signed board cells: -2..2 (strong, weak, zero); tinted window cells: 0..3
 MAP_LEVELS = 3  # signed map cells: -3..3; tinted input cells: 0..5
@@ -46,9 +47,7 @@ def output_labels(layer, stage_index: int) -> list[str]:
 def read_names(layer, stage_index: int) -> list[str]:
     """Names of the channels a stage reads: R, G, B (or ch n) for the picture; the depthwise maps after it."""
     channels = layer.image.shape[2]
-    if stage_index == 0:
-        return [channel_name(c, channels) for c in range(channels)]
-    return [label.replace("from ", "").replace(", kernel ", "") for label in output_labels(layer, 0)]
+    return channel_names(channels) if stage_index == 0 else hidden_names(channels, layer.config.depth_multiplier)
 
 
 def steps_done(timeline: Timeline, frame) -> int:
@@ -85,7 +84,7 @@ def plan(timeline: Timeline, scale: float = 1.0) -> Layout:
     by_height = max(BOARD_HEIGHT_PX * scale / tall, readable)
     two_columns = 0.6 * width / cells >= readable
     board_width = 0.6 * width if two_columns else width
-    cell = min(board_width / cells, by_height, 56 * scale)
+    cell = min(board_width / cells, by_height, MAX_BOARD_CELL_PX * scale)
     boards = [place_board(r, size, mine, 0.0, top, cell, scale) for r, size, mine in zip(reads, sizes, own)]
     board_bottom = top + max(board.height for board in boards)
 
@@ -105,7 +104,7 @@ def plan(timeline: Timeline, scale: float = 1.0) -> Layout:
         maps, maps_bottom = place_maps(groups, 0.0, board_bottom + 24 * scale, width, map_cell, scale)
     height = max(board_bottom, maps_bottom) + 8 * scale
     return Layout(width, height, scale, header_lines, header_font, boards, maps, map_cell,
-                  (0.0, head + 11 * scale), 16 * scale)
+                  (0.0, head + 11 * scale), 15 * scale)
 
 
 # --- Shapes ------------------------------------------------------------------------------------------------
@@ -405,14 +404,15 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     data = _map_text(layout, timeline)
     annotations = [{"text": f"<b>{group.title}</b>", "x": group.title_at[0], "y": group.title_at[1], "xref": "x",
                     "yref": "y", "xanchor": "left", "yanchor": "middle", "showarrow": False,
-                    "font": {"size": round(15 * scale, 1), "color": TEXT_COLOUR}} for group in layout.maps]
+                    "font": {"size": round(layout.title_font, 1), "color": TEXT_COLOUR}} for group in layout.maps]
     annotations += [{"text": tile.label, "x": tile.x0, "y": tile.y0 - 2 * scale, "xref": "x", "yref": "y",
                      "xanchor": "left", "yanchor": "bottom", "showarrow": False,
                      "font": {"size": round(14 * scale, 1), "color": "#374151"}}
                     for group in layout.maps for tile in group.tiles]
-    annotations.append({"text": "<b>The watched kernel: window × weights = products, then their sum</b>", "x": layout.board_title_at[0], "y": layout.board_title_at[1],
-                        "xref": "x", "yref": "y", "xanchor": "left", "yanchor": "middle", "showarrow": False,
-                        "font": {"size": round(15 * scale, 1), "color": TEXT_COLOUR}})
+    annotations.append({"text": "<b>The watched kernel: window × weights = products, then their sum</b>",
+                        "x": layout.board_title_at[0], "y": layout.board_title_at[1], "xref": "x", "yref": "y",
+                        "xanchor": "left", "yanchor": "middle", "showarrow": False,
+                        "font": {"size": round(layout.title_font, 1), "color": TEXT_COLOUR}})
 
     board_traces = []
     for board in layout.boards:  # one text trace per stage's computation: positions fixed, texts per frame

@@ -107,7 +107,7 @@ class Layout:
     maps: list[MapGroup]
     map_cell: float
     board_title_at: tuple[float, float]
-    maps_title_font: float
+    title_font: float  # the maps' and the computation's titles, in px
 
 
 def board_cells_wide(size: int, own_sums: bool) -> float:

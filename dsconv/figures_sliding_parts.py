@@ -10,8 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dsconv.palette import SIGNED
+from dsconv.sliding import channel_names
 
-CHANNEL_NAMES = ("R", "G", "B")
 CHANNEL_COLOURS = ("#f87171", "#4ade80", "#60a5fa")  # light enough for black digits at full value
 DIVERGING = SIGNED  # violet < 0 < orange (dsconv.palette)
 PADDING_COLOUR = "#d1d5db"
@@ -33,24 +33,9 @@ def format_value(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) >= 0.005 else "0"
 
 
-def cell_texts(values: np.ndarray) -> list[list[str]]:
-    """Every cell of a 2-D array as its format_value text; blank cells (NaN) as ""."""
-    values = np.asarray(values, dtype=np.float64)
-    texts = np.full(values.shape, "", dtype=object)
-    finite = np.isfinite(values)
-    texts[finite] = [format_value(v) for v in values[finite].tolist()]
-    return texts.tolist()
-
-
 def channel_name(channel: int, channels: int) -> str:
-    """R, G, B for an RGB picture; channel numbers from 1 otherwise."""
-    return CHANNEL_NAMES[channel] if channels == 3 else f"ch {channel + 1}"
-
-
-def tint_scale(channel: int, channels: int) -> list:
-    """White to the channel's colour for RGB inputs; white to grey for other channel counts."""
-    colour = CHANNEL_COLOURS[channel] if channels == 3 else "#9ca3af"
-    return [[0.0, "#ffffff"], [1.0, colour]]
+    """R, G, B for an RGB picture; channel numbers from 1 otherwise (dsconv.sliding.channel_names)."""
+    return channel_names(channels)[channel]
 
 
 def rect_path(x0: float, y0: float, x1: float, y1: float) -> str:

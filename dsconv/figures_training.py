@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dsconv.axes import log_ticks
-from dsconv.figure_style import readable
+from dsconv.figure_style import GRID_COLOUR, readable
 from dsconv.figures_cost import KIND_COLORS
 from dsconv.replay import EpochSeries
 from dsconv.safe_text import plotly_text
@@ -167,8 +167,8 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
                       yanchor="bottom", pad=dict(t=0, b=0), currentvalue=dict(prefix="epoch ", visible=True),
                       transition=dict(duration=0))],
         plot_bgcolor="white", hovermode="closest")
-    fig.update_xaxes(showgrid=True, gridcolor="#e5e7eb", zeroline=False)
-    fig.update_yaxes(showgrid=True, gridcolor="#e5e7eb", zeroline=False)
+    fig.update_xaxes(showgrid=True, gridcolor=GRID_COLOUR, zeroline=False)
+    fig.update_yaxes(showgrid=True, gridcolor=GRID_COLOUR, zeroline=False)
     readable(fig, scale)
     fig.update_layout(margin=dict(t=int(110 * scale)))
     return fig
@@ -197,10 +197,10 @@ def live_figure(curves: Mapping[str, Mapping[str, Sequence[float]]], epochs: int
                 hovertemplate=f"{arch}: validation {field} %{{y:.4f}} after epoch %{{x}}<extra></extra>"),
                 row=1, col=col)
     fig.update_xaxes(range=[0, max(epochs, 1)], dtick=1 if epochs <= 20 else None, title_text="epoch",
-                     showgrid=True, gridcolor="#e5e7eb")
+                     showgrid=True, gridcolor=GRID_COLOUR)
     fig.update_yaxes(range=_range(losses, floor=0.0), title_text="loss", row=1, col=1)
     fig.update_yaxes(range=[0, 1.02], title_text="accuracy", row=1, col=2)
-    fig.update_yaxes(showgrid=True, gridcolor="#e5e7eb")
+    fig.update_yaxes(showgrid=True, gridcolor=GRID_COLOUR)
     fig.update_layout(height=int(380 * scale), margin=dict(l=60, r=20, t=50, b=40), font=dict(size=int(13 * scale)),
                       legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), plot_bgcolor="white",
                       uirevision="live")
