@@ -47,6 +47,11 @@ class StageCost:
     bias: int
 
     @property
+    def flops(self) -> int:
+        """FLOPs = 2 x multiply-adds (one multiply and one add each)."""
+        return 2 * self.multiply_adds
+
+    @property
     def activation_bytes(self) -> int:
         """Bytes of the output this step writes, float32, per image."""
         height, width, channels = self.output_shape
@@ -80,9 +85,19 @@ class LayerCost:
         return sum(h * w * c for h, w, c in (stage.output_shape for stage in self.stages))
 
     @property
+    def flops(self) -> int:
+        """FLOPs = 2 x multiply-adds (one multiply and one add each)."""
+        return 2 * self.multiply_adds
+
+    @property
     def activation_bytes(self) -> int:
         """Activation memory in bytes for float32 values, per image (intermediate outputs included)."""
         return BYTES_PER_FLOAT32 * self.activation_elements
+
+
+def shape_text(shape: tuple) -> str:
+    """(30, 30, 64) -> "30 x 30 x 64"."""
+    return " x ".join(map(str, shape))
 
 
 def as_pair(value: IntOrPair, name: str) -> tuple[int, int]:

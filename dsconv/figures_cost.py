@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dsconv.arithmetic import KIND_LABELS, layer_cost
+from dsconv.arithmetic import KIND_LABELS, layer_cost, shape_text
 from dsconv.figure_style import axis
 from dsconv.network import NetworkSummary
 
@@ -27,10 +27,6 @@ KIND_COLORS = {
 PART_COLORS = {"depthwise": "#0072b2", "pointwise": "#009e73", "standard conv": "#d55e00", "dense": "#6b7280"}
 FONT = dict(size=16, color="#111827")
 
-
-def shape_text(shape: tuple) -> str:
-    """(30, 30, 64) -> "30 x 30 x 64"."""
-    return " x ".join(map(str, shape))
 
 
 def memory_text(n_bytes: int) -> str:
@@ -69,7 +65,7 @@ def cost_table_rows(costs: dict, count_name: str, use_flops: bool, groups: int =
             for stage in cost.stages:
                 rows.append({"Kind": f"{STEP_LABELS[stage.name]} ({KIND_LABELS[kind]})",
                              "Params": f"{stage.params:,}",
-                             count_name: f"{2 * stage.multiply_adds if use_flops else stage.multiply_adds:,}",
+                             count_name: f"{stage.flops if use_flops else stage.multiply_adds:,}",
                              "Output shape": shape_text(stage.output_shape),
                              "Activation memory": memory_text(stage.activation_bytes),
                              "Params vs standard": "—"})

@@ -25,6 +25,8 @@ FRAME_POINT_BUDGET = 60_000  # points in all frames together: the figure's size 
 LEGEND_GAP_PX = 78  # the legend's top below the lower panels: under their tick labels and "epoch" titles
 MAX_MARKED_EPOCHS = 60  # beyond this, a circle per epoch hides the lines
 PANELS = ("Accuracy", "Loss", "Seconds per epoch", "Generalisation gap (train − validation accuracy)")
+PANEL_FIELDS = (("accuracy", 1, 1, False), ("val_accuracy", 1, 1, True), ("loss", 1, 2, False),
+                ("val_loss", 1, 2, True), ("seconds", 2, 1, True), ("gap", 2, 2, True))  # field, row, col, thick
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")  # one per run, in the order shown
 OTHER_COLOUR = "#374151"  # an architecture the app has no colour for
 
@@ -54,7 +56,7 @@ def frame_epochs(series: Sequence[EpochSeries]) -> list[int]:
     have so many points that the frames would pass FRAME_POINT_BUDGET: the figure grows linearly.
     """
     last = max((max(item.epochs, default=0) for item in series), default=0)
-    points = sum(len(item.epochs) for item in series) * 6  # six traces per series
+    points = sum(len(item.epochs) for item in series) * len(PANEL_FIELDS)  # a trace per panel field
     affordable = max(2, FRAME_POINT_BUDGET * 2 // max(points, 1))  # a frame holds half the points on average
     count = min(last, MAX_FRAMES, affordable)
     if count >= last:
@@ -85,14 +87,9 @@ def _range(values: list[float | None], floor: float | None = None, pad: float = 
     return [bottom, high + pad * span]
 
 
-def _trace_specs(series: Sequence[EpochSeries]) -> list[tuple[int, EpochSeries, str, int, int, bool]]:
-    """(series index, series, field, row, col, is_validation) for every trace, in drawing order."""
-    specs = []
-    for index, item in enumerate(series):
-        specs += [(index, item, "accuracy", 1, 1, False), (index, item, "val_accuracy", 1, 1, True),
-                  (index, item, "loss", 1, 2, False), (index, item, "val_loss", 1, 2, True),
-                  (index, item, "seconds", 2, 1, True), (index, item, "gap", 2, 2, True)]
-    return specs
+def _trace_specs(series: Sequence[EpochSeries]) -> list[tuple[EpochSeries, str, int, int, bool]]:
+    """(series, field, row, col, is_validation) for every trace, in drawing order."""
+    return [(item, *panel) for item in series for panel in PANEL_FIELDS]
 
 
 def _trace(item: EpochSeries, field: str, validation: bool, last: int, scale: float, dash: str,
@@ -119,13 +116,13 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     markers = last_epoch <= MAX_MARKED_EPOCHS
     dashes = run_dashes(series)
     fig = make_subplots(rows=2, cols=2, subplot_titles=PANELS, horizontal_spacing=0.08, vertical_spacing=0.14)
-    for _, item, field, row, col, validation in specs:
+    for item, field, row, col, validation in specs:
         fig.add_trace(_trace(item, field, validation, last_epoch, scale, dashes[item.run_key], markers),
                       row=row, col=col)
     shown = frame_epochs(series)
     fig.frames = [go.Frame(name=str(epoch), traces=list(range(len(specs))),  # x and y only: the style stays
                            data=[go.Scatter(dict(zip("xy", _upto(getattr(item, field), item.epochs, epoch))))
-                                 for _, item, field, *_ in specs])
+                                 for item, field, *_ in specs])
                   for epoch in shown]
     x_range = [0.5, last_epoch + 0.5]
     accuracies = [v for item in series for v in (*item.accuracy, *item.val_accuracy)]

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from dsconv.arithmetic import KIND_LABELS, tutorial_cost
+from dsconv.arithmetic import KIND_LABELS, shape_text, tutorial_cost
 
 
 def _valid(costs: Mapping[str, Any], *kinds: str) -> bool:
     return all(not isinstance(costs.get(kind), (str, type(None))) for kind in kinds)
-
-
-def _shape(shape: tuple[int, ...]) -> str:
-    return " x ".join(map(str, shape))
 
 
 def pointwise_row_note(costs: Mapping[str, Any], in_shape: tuple[int, int, int]) -> str | None:
@@ -25,7 +21,7 @@ def pointwise_row_note(costs: Mapping[str, Any], in_shape: tuple[int, int, int])
     if not _valid(costs, "pointwise"):
         return None
     pointwise = costs["pointwise"]
-    note = (f"The **{KIND_LABELS['pointwise']}** row is a 1x1 layer on the raw {_shape(in_shape)} input "
+    note = (f"The **{KIND_LABELS['pointwise']}** row is a 1x1 layer on the raw {shape_text(in_shape)} input "
             f"({pointwise.multiply_adds:,} multiply-adds).")
     if not _valid(costs, "depthwise", "separable"):
         return note
@@ -34,11 +30,11 @@ def pointwise_row_note(costs: Mapping[str, Any], in_shape: tuple[int, int, int])
     total = depthwise.multiply_adds + pointwise.multiply_adds
     if total == separable.multiply_adds:
         return (note + f" Here the 1x1 step inside SeparableConv2D reads a tensor of the same size "
-                f"({_shape(separable.stages[0].output_shape)}), so the DepthwiseConv2D row plus this row "
+                f"({shape_text(separable.stages[0].output_shape)}), so the DepthwiseConv2D row plus this row "
                 f"({depthwise.multiply_adds:,} + {pointwise.multiply_adds:,}) equals SeparableConv2D's "
                 f"{separable.multiply_adds:,} multiply-adds.")
     return (note + f" Inside SeparableConv2D the 1x1 step reads the depthwise output instead "
-            f"({_shape(separable.stages[0].output_shape)}: {inner.multiply_adds:,} multiply-adds), so the "
+            f"({shape_text(separable.stages[0].output_shape)}: {inner.multiply_adds:,} multiply-adds), so the "
             f"DepthwiseConv2D row plus this row ({depthwise.multiply_adds:,} + {pointwise.multiply_adds:,} = "
             f"{total:,}) is not SeparableConv2D's {separable.multiply_adds:,}. The ↳ rows under each two-step "
             "layer are its own two steps: they add up.")

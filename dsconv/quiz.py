@@ -13,7 +13,7 @@ from typing import Sequence
 
 from dsconv.arithmetic import KIND_LABELS, LayerCost, layer_cost, tutorial_cost
 from dsconv.quiz_answers import (SEPARABLE_KINDS, Answer, Misconception, answer_distance, answers_match, latex_number,
-                                 macs_formula, params_formula, shape_formula, traps)
+                                 macs_formula, params_formula, shape_formula, traps, which_fewer)
 
 TOPICS = ("params", "shape", "multiply_adds", "cheaper", "times_fewer", "bias_place")
 TOPIC_LABELS = {
@@ -161,7 +161,7 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
     elif topic == "cheaper":
         layer_a, layer_b = layers
         prompt = f"Both layers read an input of shape **{layer_a.input_text}**. Which one has fewer **{what}**?"
-        answer = _fewer(_count(layer_a, metric), _count(layer_b, metric))
+        answer = which_fewer(_count(layer_a, metric), _count(layer_b, metric))
         extra["choices"] = (("A", f"Layer A: `{layer_a.code()}`"), ("B", f"Layer B: `{layer_b.code()}`"),
                             ("same", f"Neither: they have the same number of {what}"))
         formula = tuple(rf"\text{{{name}: }}{_count_formula(layer, metric)}" for name, layer in zip("AB", layers))
@@ -197,11 +197,6 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
                     explanation=_EXPLANATIONS[topic], **extra)
 
 
-def _fewer(count_a: int, count_b: int) -> str:
-    """The answer to "which has fewer": A, B, or same."""
-    return "A" if count_a < count_b else "B" if count_b < count_a else "same"
-
-
 def _pick(rng: random.Random, settings: QuizSettings, kind: str, sizes: Sequence[int] | None = None,
           out_channels: Sequence[int] | None = None, several_channels: bool = False) -> LayerSpec:
     """A random layer of one kind with small, hand-computable numbers (several channels for depthwise kinds, or
@@ -235,18 +230,18 @@ def _random_question(rng: random.Random, settings: QuizSettings, topic: str, see
     return build_question(topic, layers, metric, seed, index)
 
 
-CHEAPER_IDEAS = {  # each pair differs in one thing only, so that the idea, not the arithmetic, decides
-    "separable_vs_standard": "factoring a convolution into depthwise + pointwise saves work and weights",
-    "depthwise_vs_standard": "a depthwise layer skips the channel mixing a standard layer does",
-    "pointwise_vs_separable": "a separable layer is a pointwise layer plus a depthwise step, never cheaper than it",
-    "stride": "the stride changes the number of output positions, not the weights",
-    "separable_vs_two_layers": "the two-layer version has one more bias vector, which adds no multiply-adds",
-}
+CHEAPER_IDEAS = (  # each pair differs in one thing only, so that the idea, not the arithmetic, decides
+    "separable_vs_standard",  # factoring a convolution into depthwise + pointwise saves work and weights
+    "depthwise_vs_standard",  # a depthwise layer skips the channel mixing a standard layer does
+    "pointwise_vs_separable",  # a separable layer is a pointwise layer plus a depthwise step, never cheaper than it
+    "stride",  # the stride changes the number of output positions, not the weights
+    "separable_vs_two_layers",  # the two-layer version has one more bias vector, which adds no multiply-adds
+)
 
 
 def _cheaper_pair(rng: random.Random, settings: QuizSettings) -> list[LayerSpec]:
     """Two layers on the same input that differ in one idea of CHEAPER_IDEAS, in a random order."""
-    idea = rng.choice(tuple(CHEAPER_IDEAS))
+    idea = rng.choice(CHEAPER_IDEAS)
     base = replace(_pick(rng, settings, "separable"), padding="same")  # several channels; "same": equal positions
     if idea == "separable_vs_standard":
         pair = [replace(base, kind="standard"), replace(base, kind=rng.choice(SEPARABLE_KINDS))]

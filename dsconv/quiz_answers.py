@@ -197,12 +197,16 @@ def _upside_down(q: Question) -> Answer | None:
     return 1 / q.answer if q.topic == "times_fewer" else None
 
 
+def which_fewer(count_a: int, count_b: int) -> str:
+    """The answer to "which has fewer": A, B, or same."""
+    return "A" if count_a < count_b else "B" if count_b < count_a else "same"
+
+
 def _other_metric(q: Question) -> Answer | None:
     if q.topic != "cheaper":
         return None
     other = "multiply_adds" if q.metric == "params" else "params"
-    count_a, count_b = (getattr(spec.cost(), other) for spec in q.layers)
-    return "A" if count_a < count_b else "B" if count_b < count_a else "same"
+    return which_fewer(*(getattr(spec.cost(), other) for spec in q.layers))
 
 
 def _separable_always_wins(q: Question) -> Answer | None:

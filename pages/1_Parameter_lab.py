@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dsconv import figures_cost, lab_text
-from dsconv.arithmetic import KIND_LABELS, KINDS, LayerConfigError, every_kind, mobilenet_ratio
+from dsconv.arithmetic import KIND_LABELS, KINDS, LayerConfigError, every_kind, mobilenet_ratio, shape_text
 from dsconv.codegen import keras_code, pytorch_code
 from dsconv.keras_check import compare_with_keras
 from dsconv.network import CONV_KIND_LABELS, CONV_KINDS, NetworkConfig, network_summary, short_kind_label
@@ -184,8 +184,8 @@ def keras_section(settings: dict, costs: dict) -> None:
     st.table([{"Kind": figures_cost.kind_label(row.kind, settings["groups"]),
                "Our params": "refused" if row.our_params is None else f"{row.our_params:,}",
                "Keras count_params()": "refused" if row.keras_params is None else f"{row.keras_params:,}",
-               "Our output": figures_cost.shape_text(row.our_shape) if row.our_shape else "—",
-               "Keras output": figures_cost.shape_text(row.keras_shape) if row.keras_shape else "—",
+               "Our output": shape_text(row.our_shape) if row.our_shape else "—",
+               "Keras output": shape_text(row.keras_shape) if row.keras_shape else "—",
                "Agree": verdicts[row.verdict]} for row in rows], hide_index=True)
     for row in rows:
         if row.keras_error:

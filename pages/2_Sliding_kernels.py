@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from dsconv.arithmetic import LayerConfigError, mobilenet_ratio, tutorial_cost
-from dsconv.figures_cost import shape_text
+from dsconv.arithmetic import LayerConfigError, mobilenet_ratio, shape_text, tutorial_cost
 from dsconv.figures_sliding import output_labels, sliding_figure
 from dsconv.figures_volume import MAX_VOLUME_FRAMES, volume_figure
 from dsconv.images import ImageError, load_image
