@@ -116,7 +116,7 @@ def accuracy_sentence(c: Comparison) -> str | None:
     if s.best_val is None or o.best_val is None:
         return None
     difference = o.best_val - s.best_val
-    verdict = _direction(difference, f"{_points(difference)} **lower**", "**about the same** (within 2 points)",
+    verdict = _direction(difference, f"{_points(difference)} **lower**", f"**about the same** (within {100 * NOISE_POINTS:g} points)",
                          f"{_points(difference)} **higher**")
     what = "test-set accuracy read every epoch (the run validated on the test set)" if c.validation_on_test else \
         "validation accuracy"

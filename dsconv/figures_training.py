@@ -52,7 +52,7 @@ def frame_epochs(series: Sequence[EpochSeries]) -> list[int]:
     """The epochs that get an animation frame: every epoch, or every n-th and the last when there are many.
 
     Each frame holds every point up to its epoch, so a frame per epoch would make the figure grow with the
-    square of the epochs (400 epochs made 24 MB). At most MAX_FRAMES frames, fewer when the runs together
+    square of the epochs (400 epochs made 20 MB here). At most MAX_FRAMES frames, fewer when the runs together
     have so many points that the frames would pass FRAME_POINT_BUDGET: the figure grows linearly.
     """
     last = max((max(item.epochs, default=0) for item in series), default=0)

@@ -177,11 +177,12 @@ def launch_controls(limits: ArenaLimits) -> LaunchSettings:
     if source in ("cifar10-local", "folder"):
         hint = "/path/to/cifar-10-batches-py" if source == "cifar10-local" else "/path/with/train/and/test"
         data_dir = cols[0].text_input("Folder on the server", key="arena_dir", placeholder=hint)
+    _, fewest_val = arena.train_and_val_sizes(LaunchSettings(train_size=MIN_TRAIN_IMAGES))
     train = cols[1].number_input(f"Training images ({MIN_TRAIN_IMAGES:,} to {limits.max_train_images:,})",
                                  MIN_TRAIN_IMAGES, limits.max_train_images, step=100, key="arena_train",
                                  help=f"A tenth is held out for validation. At least {MIN_TRAIN_IMAGES:,}, so that "
-                                      f"the validation set has {MIN_TRAIN_IMAGES // 10} images: with fewer, one "
-                                      "image moves the validation accuracy by several points.")
+                                      f"the validation set has {fewest_val} images: with fewer, one image moves the "
+                                      "validation accuracy by several points.")
     test = cols[1].number_input(f"Test images ({MIN_TEST_IMAGES:,} to {limits.max_test_images:,})", MIN_TEST_IMAGES,
                                 limits.max_test_images, step=100, key="arena_test",
                                 help=f"At least {MIN_TEST_IMAGES}: one image is then one point of test accuracy.")
