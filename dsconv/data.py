@@ -295,9 +295,9 @@ def _read_split(root: Path, folder: Path, class_names: tuple[str, ...] | None) -
     _inside(folder, root)
     found = tuple(p.name for p in _entries(folder) if p.is_dir())
     if class_names is None:
-        class_names = class_names_checked(found, str(folder)) if len(found) >= 2 else found
-        if len(class_names) < 2:
-            raise DataError(f"{folder} has {len(class_names)} class folder(s); a classifier needs at least two.")
+        if len(found) < 2:
+            raise DataError(f"{folder} has {len(found)} class folder(s); a classifier needs at least two.")
+        class_names = class_names_checked(found, str(folder))
     elif found != class_names:
         raise DataError(f"{folder} has the classes {', '.join(found) or 'none'}, but train/ has {', '.join(class_names)}; "
                         "both need the same class folders.")

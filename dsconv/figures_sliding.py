@@ -188,6 +188,8 @@ def _board_shapes(layout: Layout, timeline: Timeline, frame, details) -> list[di
     window_slots: dict[str, list[str]] = {}
     weight_slots: dict[int, list[str]] = {}
     product_slots: dict[int, list[str]] = {}
+    weight_peak = max(float(np.max(np.abs(detail["weights"]))) for detail in details) or 1.0
+    product_peak = max(float(np.max(np.abs(detail["products"]))) for detail in details) or 1.0
     for row in board.rows:
         detail = by_output[row.output]
         window = detail["window"][:, :, row.slot]
@@ -202,10 +204,8 @@ def _board_shapes(layout: Layout, timeline: Timeline, frame, details) -> list[di
                                    BOARD_LEVELS)
         for level, path in _level_paths(row.window, levels, inset).items():
             window_slots.setdefault(colours.get(level, EMPTY_CELL), []).append(path)
-        weight_peak = max(float(np.max(np.abs(detail["weights"]))) for detail in details) or 1.0
         for level, path in _level_paths(row.weights, signed_levels(weights, weight_peak, BOARD_LEVELS), inset).items():
             weight_slots.setdefault(level, []).append(path)
-        product_peak = max(float(np.max(np.abs(d["products"]))) for d in details) or 1.0
         for level, path in _level_paths(row.products, signed_levels(products, product_peak, BOARD_LEVELS),
                                         inset).items():
             product_slots.setdefault(level, []).append(path)

@@ -34,7 +34,10 @@ _SCRIPT = """
     return slider && slider.active ? slider.active : 0;
   };
   const still = {frame: {duration: 0, redraw: redraw}, transition: {duration: 0}, mode: 'immediate'};
+  // Playing or not, whoever started or stopped it (a button, a key, the end of the frames): the space bar asks.
+  const playing = (on) => { bar.dataset.playing = on ? '1' : '0'; };
   const go = (index) => {
+    playing(false);
     const gd = chart();
     if (!gd || !window.Plotly || !count()) return;
     const target = Math.max(0, Math.min(count() - 1, index));
@@ -46,11 +49,17 @@ _SCRIPT = """
     requested = null;
     const gd = chart();
     if (!gd || !window.Plotly) return;
+    if (!gd.dataset.dsconvWatched) {
+      gd.dataset.dsconvWatched = '1';
+      gd.on('plotly_animated', () => playing(false));  // the last frame was drawn
+    }
+    playing(true);
     const atEnd = current() >= count() - 1;
     window.Plotly.animate(gd, null, {frame: {duration: ms, redraw: redraw}, transition: {duration: 0},
                                      mode: 'immediate', fromcurrent: !atEnd}).catch(() => {});
   };
   const pause = () => {
+    playing(false);
     requested = null;
     const gd = chart();
     if (gd && window.Plotly) window.Plotly.animate(gd, [null], still).catch(() => {});
@@ -66,7 +75,6 @@ _SCRIPT = """
   });
   if (bar.dataset.keys === '1' && !window.dsconvKeys) {
     window.dsconvKeys = true;
-    let playing = false;
     document.addEventListener('keydown', (event) => {
       const target = event.target;
       if (target && (target.isContentEditable || /INPUT|TEXTAREA|SELECT/.test(target.tagName))) return;
@@ -77,8 +85,7 @@ _SCRIPT = """
       if (event.key === 'ArrowRight') { click('next'); event.preventDefault(); }
       else if (event.key === 'ArrowLeft') { click('prev'); event.preventDefault(); }
       else if (event.key === ' ') {
-        playing = !playing;
-        if (playing) keyed.querySelector('button[data-default="1"]').click(); else click('pause');
+        if (keyed.dataset.playing === '1') click('pause'); else keyed.querySelector('button[data-default="1"]').click();
         event.preventDefault();
       }
     });

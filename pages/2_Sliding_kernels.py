@@ -192,7 +192,7 @@ def numbers_section(timeline, config: SlidingConfig) -> None:
 def weights_section(timeline, preset: str, seed: int) -> None:
     """What each filter's weights are (pattern, turn, channel mix), and which separable outputs equal a standard filter."""
     layer = timeline.layer
-    names = {0: [label for label in output_labels(layer, 0)]}
+    names = {0: output_labels(layer, 0)}
     if len(layer.stages) > 1:
         names[1] = output_labels(layer, 1)
     lines = [f"{names[index][o]}: {note}" for index, notes in enumerate(layer.notes) for o, note in enumerate(notes)]

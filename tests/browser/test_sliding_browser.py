@@ -82,6 +82,25 @@ def test_previous_and_next_step_by_one_in_the_browser(page):
         assert page.locator('[data-testid="stStatusWidget"]').count() == 0  # no script re-run
 
 
+def test_the_space_bar_pauses_what_a_click_started(page):
+    """The space bar kept its own idea of "playing": after a click on Play, space started the animation again
+    instead of pausing it."""
+    with streamlit_server() as url:
+        page.goto(f"{url}/Sliding_kernels")
+        wait_until_idle(page)
+        first = current_step(page)
+        button(page, "play").click()
+        wait_for_step_after(page, first)
+        page.locator("h1").first.click()  # the focus leaves the button, as a teacher's next click would
+        page.keyboard.press(" ")
+        page.wait_for_timeout(600)
+        paused = current_step(page)
+        page.wait_for_timeout(1500)
+        assert current_step(page) == paused, "space did not pause the animation that a click started"
+        page.keyboard.press(" ")  # and space plays again
+        wait_for_step_after(page, paused, timeout_s=30)
+
+
 BLANK_PROBE = """() => {
   const gd = document.querySelector('.st-key-sl_chart .js-plotly-plot');
   if (!gd || !gd._fullData) return {ok: false, why: 'no chart'};
