@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from dsconv.arithmetic import TUTORIAL_LAYER, tutorial_cost
-from dsconv.figures_cost import idea_figure
+from dsconv.costs import TUTORIAL_LAYER, tutorial_cost
+from dsconv.figures import idea_figure
 from dsconv_ui.common import PAGES, ROOT, figure_scale, page_setup
 
 # The tutorial's example: an RGB 32 x 32 image, a 3 x 3 kernel, 64 output channels, padding "valid".

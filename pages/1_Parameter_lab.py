@@ -4,13 +4,32 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dsconv import figures_cost, lab_text
-from dsconv.arithmetic import KIND_LABELS, KINDS, LayerConfigError, every_kind, mobilenet_ratio, shape_text
-from dsconv.codegen import keras_code, pytorch_code
-from dsconv.keras_check import compare_with_keras
-from dsconv.network import CONV_KIND_LABELS, CONV_KINDS, NetworkConfig, network_summary, short_kind_label
-from dsconv_ui.common import (Param, figure_scale, page_setup, projector_bar, restore_from_url, seed_defaults, share_link,
-                              show_error, show_warnings, write_to_url)
+from dsconv.costs import (
+    LayerConfigError,
+    NetworkConfig,
+    compare_with_keras,
+    every_kind,
+    keras_code,
+    lab_text,
+    mobilenet_ratio,
+    network_summary,
+    pytorch_code,
+    shape_text,
+)
+from dsconv.figures import cost as figures_cost
+from dsconv.kinds import KINDS, LAYER_KINDS, NETWORK_KINDS, short_label
+from dsconv_ui.common import (
+    Param,
+    figure_scale,
+    page_setup,
+    projector_bar,
+    restore_from_url,
+    seed_defaults,
+    share_link,
+    show_error,
+    show_warnings,
+    write_to_url,
+)
 
 TABS = ("Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code")
 PARAMS = [
@@ -19,8 +38,8 @@ PARAMS = [
     Param("lab_k", 3, low=1, high=11), Param("lab_stride", 1, low=1, high=4),
     Param("lab_pad", "valid", choices=("valid", "same")), Param("lab_dil", 1, low=1, high=4),
     Param("lab_dm", 1, low=1, high=8), Param("lab_groups", 1, low=1, high=4096), Param("lab_bias", True),
-    Param("lab_flops", False), Param("lab_code_kind", "separable", choices=KINDS),
-    Param("net_kind", "separable", choices=CONV_KINDS), Param("net_blocks", 3, low=1, high=5),
+    Param("lab_flops", False), Param("lab_code_kind", "separable", choices=LAYER_KINDS),
+    Param("net_kind", "separable", choices=NETWORK_KINDS), Param("net_blocks", 3, low=1, high=5),
     Param("net_filters", 64, choices=(8, 16, 32, 64, 128)), Param("net_k", 3, low=1, high=7),
     Param("net_alpha", 1.0, choices=(0.25, 0.5, 0.75, 1.0, 1.5, 2.0)), Param("lab_tab", TABS[0], choices=TABS),
 ]
@@ -59,9 +78,9 @@ def all_costs(settings: dict) -> dict:
 @st.cache_data(max_entries=32, show_spinner=False)  # keras_section shows what it waits for
 def keras_reference(settings: dict) -> list:
     """count_params() and output shapes of the real Keras layers (imports TensorFlow)."""
-    from dsconv.keras_check import keras_counts
+    from dsconv.costs import keras_counts
 
-    return keras_counts(KINDS, **settings)
+    return keras_counts(LAYER_KINDS, **settings)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -83,7 +102,7 @@ def show_kind_errors(costs: dict) -> None:
     by_message: dict[str, list[str]] = {}
     for kind, cost in costs.items():
         if isinstance(cost, str):
-            by_message.setdefault(cost, []).append(KIND_LABELS[kind])
+            by_message.setdefault(cost, []).append(KINDS[kind].label)
     for message, labels in by_message.items():
         show_error(LayerConfigError(f"{', '.join(labels)}: {message}"))
 
@@ -189,11 +208,11 @@ def keras_section(settings: dict, costs: dict) -> None:
                "Agree": verdicts[row.verdict]} for row in rows], hide_index=True)
     for row in rows:
         if row.keras_error:
-            st.caption(f"Keras on {KIND_LABELS[row.kind]}: {row.keras_error}")
+            st.caption(f"Keras on {KINDS[row.kind].label}: {row.keras_error}")
     if all(row.agrees for row in rows):
         st.success("Keras agrees with every count and shape above, and refuses exactly what this page refuses.")
     else:
-        wrong = ", ".join(KIND_LABELS[row.kind] for row in rows if not row.agrees)
+        wrong = ", ".join(KINDS[row.kind].label for row in rows if not row.agrees)
         st.warning(f"Keras disagrees on {wrong}: this page follows Keras's rules, so that is a bug in this app; "
                    "please report it with the link from 'Share these settings'.")
 
@@ -203,14 +222,14 @@ def network_section(scale: float) -> None:
                 "block, then Flatten and a Dense softmax. Change the convolution kind and see where the "
                 "parameters and the multiply-adds go.")
     cols = st.columns(5)
-    kind = cols[0].selectbox("Convolution kind", CONV_KINDS, key="net_kind",
-                             format_func=short_kind_label)
+    kind = cols[0].selectbox("Convolution kind", NETWORK_KINDS, key="net_kind",
+                             format_func=short_label)
     blocks = cols[1].slider("Blocks", 1, 5, key="net_blocks")
     filters = cols[2].select_slider("First block's filters", (8, 16, 32, 64, 128), key="net_filters")
     kernel = cols[3].slider("Kernel size", 1, 7, key="net_k")
     alpha = cols[4].select_slider("Width multiplier", (0.25, 0.5, 0.75, 1.0, 1.5, 2.0), key="net_alpha")
-    if ":" in CONV_KIND_LABELS[kind] or "," in CONV_KIND_LABELS[kind]:
-        st.caption(CONV_KIND_LABELS[kind])
+    if KINDS[kind].detail:
+        st.caption(f"{KINDS[kind].label}: {KINDS[kind].detail}")
     config = NetworkConfig(conv_kind=kind, blocks=blocks, filters=filters, kernel_size=kernel, width_multiplier=alpha)
     try:
         summary, parts = network(config)
@@ -243,9 +262,9 @@ def network_section(scale: float) -> None:
 
 
 def code_section(settings: dict, costs: dict) -> None:
-    kind = st.selectbox("Layer kind", KINDS, key="lab_code_kind", format_func=KIND_LABELS.get)
+    kind = st.selectbox("Layer kind", LAYER_KINDS, key="lab_code_kind", format_func=lambda kind: KINDS[kind].label)
     if isinstance(costs[kind], str):
-        show_error(LayerConfigError(f"{KIND_LABELS[kind]}: {costs[kind]}"))
+        show_error(LayerConfigError(f"{KINDS[kind].label}: {costs[kind]}"))
         return
     st.markdown("**Keras 3** (channels last). Run it and compare the printed count with the table.")
     st.code(keras_code(kind, settings), language="python")

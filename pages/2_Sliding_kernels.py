@@ -5,21 +5,40 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from dsconv.arithmetic import LayerConfigError, mobilenet_ratio, shape_text, tutorial_cost
-from dsconv.figures_sliding import output_labels, sliding_figure
-from dsconv.figures_volume import MAX_VOLUME_FRAMES, volume_figure
+from dsconv.costs import LayerConfigError, mobilenet_ratio, shape_text, tutorial_cost
+from dsconv.figures import MAX_VOLUME_FRAMES, output_labels, sliding_figure, volume_figure
 from dsconv.images import ImageError, load_image
-from dsconv.kernels import PRESET_LABELS, PRESETS
-from dsconv.samples import SAMPLE_LABELS, SAMPLES, sample_image, shrink_to_square
-from dsconv.sliding import MODE_LABELS, MODES, SlidingConfig, build_layer, standard_twins, weight_rules
-from dsconv.sliding_frames import build_timeline
+from dsconv.kinds import KINDS, SLIDING_KINDS
+from dsconv.sliding import (
+    PRESET_LABELS,
+    PRESETS,
+    SAMPLE_LABELS,
+    SAMPLES,
+    SlidingConfig,
+    build_layer,
+    build_timeline,
+    sample_image,
+    shrink_to_square,
+    standard_twins,
+    weight_rules,
+)
+from dsconv_ui.common import (
+    Param,
+    figure_scale,
+    page_setup,
+    projector_bar,
+    restore_from_url,
+    seed_defaults,
+    share_link,
+    show_error,
+    show_warnings,
+    write_to_url,
+)
 from dsconv_ui.playback import playback_bar
-from dsconv_ui.common import (Param, figure_scale, projector_bar, page_setup, restore_from_url, seed_defaults, share_link,
-                              show_error, show_warnings, write_to_url)
 
 UPLOAD = "upload"
 PARAMS = [
-    Param("sl_mode", "standard", choices=MODES),
+    Param("sl_mode", "standard", choices=SLIDING_KINDS),
     Param("sl_sample", "shape", choices=SAMPLES + (UPLOAD,)),
     Param("sl_size", 8, low=4, high=16),
     Param("sl_preset", "sobel", choices=PRESETS),
@@ -79,10 +98,6 @@ def shrunk_upload(data: bytes, size: int) -> np.ndarray:
     return shrink_to_square(load_image(data, max_side=512), size)
 
 
-SHORT_MODES = {"standard": "Standard", "depthwise": "Depthwise", "pointwise": "Pointwise", "separable": "Separable",
-               "grouped": "Grouped"}
-
-
 def kernel_controls(bar: list | None) -> tuple[str, int]:
     """The kernel preset (in the projector bar when there is one) and the seed for random weights."""
     with st.sidebar:
@@ -102,8 +117,8 @@ def layer_controls(bar: list | None) -> tuple[SlidingConfig, int]:
     with st.sidebar:
         st.header("Layer")
     with bar[0] if bar else st.sidebar:
-        mode = st.radio("Kind of convolution", MODES, key="sl_mode", horizontal=bool(bar),
-                        format_func=SHORT_MODES.get if bar else MODE_LABELS.get)
+        mode = st.radio("Kind of convolution", SLIDING_KINDS, key="sl_mode", horizontal=bool(bar),
+                        format_func=lambda kind: KINDS[kind].word if bar else KINDS[kind].lesson)
     spatial = mode != "pointwise"
     with bar[1] if bar else st.sidebar:
         kernel = st.slider("Kernel size k", 1, 5, key="sl_k", disabled=not spatial,
@@ -154,11 +169,11 @@ def explain_error(config: SlidingConfig, exc: ValueError) -> None:
 
 
 def numbers_section(timeline, config: SlidingConfig) -> None:
-    """This mode against a standard convolution of the same shape, from dsconv.arithmetic."""
+    """This mode against a standard convolution of the same shape, from dsconv.costs.arithmetic."""
     layer = timeline.layer
     cost, standard = layer.cost, layer.standard_cost
     st.subheader("The numbers")
-    rows = [{"Layer": MODE_LABELS[config.mode], "Weights (+ bias)": f"{cost.params:,}",
+    rows = [{"Layer": KINDS[config.mode].lesson, "Weights (+ bias)": f"{cost.params:,}",
              "Multiply-adds": f"{cost.multiply_adds:,}", "Output shape": shape_text(cost.output_shape)}]
     if config.mode != "standard":
         rows.append({"Layer": "Standard convolution, same shapes", "Weights (+ bias)": f"{standard.params:,}",
@@ -219,7 +234,7 @@ def layer_section(image: np.ndarray, timeline, config: SlidingConfig, watch: int
                   caption=f"The picture, {image.shape[0]} x {image.shape[1]} pixels",
                   alt=f"The picture the kernels slide over, {image.shape[0]} x {image.shape[1]} pixels, enlarged")
     with text:
-        st.markdown(f"**{MODE_LABELS[config.mode]}**: input {shape_text(image.shape)} → output "
+        st.markdown(f"**{KINDS[config.mode].lesson}**: input {shape_text(image.shape)} → output "
                     f"**{shape_text(layer.output.shape)}**. {WHAT_TO_WATCH[config.mode]}")
         watched = timeline.frames[0].watched
         if config.mode not in ("depthwise", "separable") and watch >= layer.stages[-1].output.shape[2]:

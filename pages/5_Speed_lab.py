@@ -8,23 +8,62 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict
-from pathlib import Path
 
 import streamlit as st
 
+from dsconv import ASSETS
+from dsconv.costs import COMPARED_KINDS, compare_traffic
 from dsconv.devices import cpu_model
-from dsconv.figures_speed import (TABLE_LABELS, intensity_figure, ratio_figure, roofline_figure, sweep_figure,
-                                  timing_table, tutorial_table, work_and_time_figure)
-from dsconv.intensity import COMPARED_KINDS, compare_traffic
-from dsconv.roofline import NEAR_ROOF, Roofs, classify_all, explain, measure_roofs, recorded_roofs, summary
-from dsconv.speed_text import ridge_paragraph, speedup_sentence, traffic_paragraph
-from dsconv.speed import (KINDS, PASS_LABELS, PASSES, SWEEP_PARAMETERS, SWEEP_VALUES, LayerSetup, Limits,
-                          SpeedConfigError, TimingSettings, measure, read_measurements, speed_ratios, sweep)
-from dsconv.timings import NOISY_SPREAD
-from dsconv_ui.common import (Param, figure_scale, page_setup, projector_bar, restore_from_url, seed_defaults, share_link,
-                              show_error, show_warnings, write_to_url)
+from dsconv.figures import (
+    intensity_figure,
+    layer_name,
+    ratio_figure,
+    roofline_figure,
+    sweep_figure,
+    timing_table,
+    tutorial_table,
+    work_and_time_figure,
+)
+from dsconv.speed import (
+    NEAR_ROOF,
+    NOISY_SPREAD,
+    PASS_LABELS,
+    PASSES,
+    SWEEP_PARAMETERS,
+    SWEEP_VALUES,
+    TIMED_KINDS,
+    LayerSetup,
+    Limits,
+    Roofs,
+    SpeedConfigError,
+    TimingSettings,
+    classify_all,
+    explain,
+    measure,
+    measure_roofs,
+    read_measurements,
+    recorded_roofs,
+    ridge_paragraph,
+    speed_ratios,
+    speedup_sentence,
+    summary,
+    sweep,
+    traffic_paragraph,
+)
+from dsconv_ui.common import (
+    Param,
+    figure_scale,
+    page_setup,
+    projector_bar,
+    restore_from_url,
+    seed_defaults,
+    share_link,
+    show_error,
+    show_warnings,
+    write_to_url,
+)
 
-ASSETS = Path(__file__).resolve().parents[1] / "dsconv" / "assets" / "speed"
+TIMINGS_DIR = ASSETS / "speed"
 SIZES = (4, 8, 16, 32, 56, 64, 112, 128, 224)
 KERNELS = (1, 3, 5, 7, 9, 11)
 LIMITS = Limits()
@@ -49,7 +88,7 @@ RECORDED_TITLES = {"sweep_out_channels": "Sweep over output channels", "sweep_ke
 @st.cache_data(max_entries=4)
 def recorded_measurements() -> dict[str, dict]:
     """Every bundled measurement file, keyed by its name (cpu, gpu, ...)."""
-    return {path.stem: read_measurements(path) for path in sorted(ASSETS.glob("*.json"))}
+    return {path.stem: read_measurements(path) for path in sorted(TIMINGS_DIR.glob("*.json"))}
 
 
 def layer_controls(bar: list | None) -> LayerSetup:
@@ -75,7 +114,7 @@ def measuring_controls() -> tuple[TimingSettings, tuple[str, ...], str, str]:
     st.sidebar.header("Sweep")
     parameter = st.sidebar.radio("Vary", tuple(SWEEP_PARAMETERS), format_func=SWEEP_PARAMETERS.get, key="spd_sweep")
     pass_name = st.sidebar.radio("Pass", PASSES, format_func=PASS_LABELS.get, key="spd_sweep_pass")
-    kinds = KINDS if steps else COMPARED_KINDS
+    kinds = TIMED_KINDS if steps else COMPARED_KINDS
     return TimingSettings(repeats=repeats), kinds, parameter, pass_name
 
 
@@ -96,7 +135,7 @@ def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = No
                  column_config={"x fewer multiply-adds": st.column_config.NumberColumn("x fewer")})
     noisy = [t for t in timings if t.noisy]
     if noisy:
-        rows = "; ".join(f"{TABLE_LABELS[t.kind]}, {t.pass_label} (IQR {t.iqr_ms:.2f} ms on a median of "
+        rows = "; ".join(f"{layer_name(t.kind)}, {t.pass_label} (IQR {t.iqr_ms:.2f} ms on a median of "
                          f"{t.median_ms:.2f} ms)" for t in noisy)
         if recorded:
             when = (f"The machine may have been busy while these were recorded (load average "
@@ -145,7 +184,7 @@ def show_skipped(timings: list, parameter: str | None = None) -> None:
         values = sorted({getattr(t.setup, parameter) for t in skipped})
         where = f"at {SWEEP_PARAMETERS[parameter]} {', '.join(map(str, values))}"
     else:
-        where = "; ".join(f"{TABLE_LABELS[t.kind]}, {PASS_LABELS[t.pass_name]}: {t.skipped}" for t in skipped)
+        where = "; ".join(f"{layer_name(t.kind)}, {PASS_LABELS[t.pass_name]}: {t.skipped}" for t in skipped)
     st.warning(f"{len(skipped)} of {len(timings)} timings did not fit in the time cap ({where}). Make the layer "
                "smaller (batch, size, channels) or time fewer kinds; a busy server also leaves less time.", icon="⏱️")
 
@@ -224,7 +263,7 @@ st.header("1. What counting says")
 st.caption(f"Layer: {describe(setup)}. Multiply-adds are for the whole batch, forward pass; FLOPs = 2 x multiply-adds.")
 standard = traffic["standard"]
 st.dataframe([{
-    "layer": TABLE_LABELS[kind],
+    "layer": layer_name(kind),
     "params": setup.cost(kind).params,
     "multiply-adds (M)": round(layer.multiply_adds / 1e6, 2),
     "x fewer multiply-adds": round(standard.multiply_adds / layer.multiply_adds, 2),

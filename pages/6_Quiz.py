@@ -8,8 +8,16 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from dsconv.quiz import TOPIC_LABELS, TOPICS, Question, QuizSettings, answer_text, check_answer, make_quiz
-from dsconv.quiz_answers import MISCONCEPTIONS
+from dsconv.quiz import (
+    MISCONCEPTIONS,
+    TOPIC_LABELS,
+    TOPICS,
+    Question,
+    QuizSettings,
+    answer_text,
+    check_answer,
+    make_quiz,
+)
 from dsconv_ui.common import (
     Param,
     page_setup,

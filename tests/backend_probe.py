@@ -31,15 +31,15 @@ def picture() -> np.ndarray:
 def main(out_path: str) -> None:
     import keras
 
-    from dsconv.data_synthetic import synthetic_dataset
-    from dsconv.features import model_batch
-    from dsconv.pretrained import available_pretrained, load_pretrained
-    from dsconv.speed import KINDS, LayerSetup, TimingSettings, make_step, measure
-    from dsconv.training import TrainConfig, train_run
+    from dsconv.images.learned import model_batch
+    from dsconv.speed.measure import TIMED_KINDS, LayerSetup, TimingSettings, make_step, measure
+    from dsconv.training.engine import TrainConfig, train_run
+    from dsconv.training.pretrained import available_pretrained, load_pretrained
+    from dsconv.training.synthetic import synthetic_dataset
 
     arrays: dict[str, np.ndarray] = {"backend": np.array(keras.backend.backend())}
     setup = LayerSetup(**SETUP)
-    for kind in KINDS:
+    for kind in TIMED_KINDS:
         for pass_name in ("forward", "forward_backward"):
             step = make_step(kind, pass_name, setup, seed=7)
             result = step()
@@ -52,7 +52,7 @@ def main(out_path: str) -> None:
             weights = [v for layer in step.layers for v in layer.trainable_variables]
             for i, value in enumerate(weights):
                 arrays[f"{kind}/{pass_name}/w{i}"] = keras.ops.convert_to_numpy(value)
-    from dsconv.speed_steps import make_array_step
+    from dsconv.speed.steps import make_array_step
 
     rng = np.random.default_rng(5)  # the roofline's two kernels: a matrix product and x + 1
     a, b = rng.standard_normal((40, 24), dtype=np.float32), rng.standard_normal((24, 16), dtype=np.float32)

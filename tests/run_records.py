@@ -1,4 +1,4 @@
-"""Run records for tests, written as the JSON a training run would write (read back with dsconv.runs)."""
+"""Run records for tests, written as the JSON a training run would write (read back with dsconv.training.runs)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""dsconv.arena: limits from settings, the shared training slot, time estimates, and the background job
+"""dsconv.arena.job: limits from settings, the shared training slot, time estimates, and the background job
 (a tiny synthetic training that completes, one that is stopped, one whose tab goes quiet)."""
 
 import io
@@ -8,10 +8,20 @@ import zipfile
 
 import pytest
 
-from dsconv import arena, arena_guard
-from dsconv.arena import (ArenaBusy, ArenaError, ArenaLimits, LaunchSettings, Speed, TrainingJob, TrainingSlots,
-                          estimate_launch, train_and_val_sizes)
-from dsconv.runs import load_run
+from dsconv.arena import guard as arena_guard
+from dsconv.arena import job as arena
+from dsconv.arena.job import (
+    ArenaBusy,
+    ArenaError,
+    ArenaLimits,
+    LaunchSettings,
+    Speed,
+    TrainingJob,
+    TrainingSlots,
+    estimate_launch,
+    train_and_val_sizes,
+)
+from dsconv.training.runs import load_run
 
 TINY = LaunchSettings(train_size=500, test_size=100, epochs=1, batch_size=64, architectures=("separable",))
 PATIENT = ArenaLimits(heartbeat_seconds=600)  # tests do not send heartbeats
@@ -92,7 +102,7 @@ def test_estimate_follows_its_formula():
 
 
 def test_recorded_speeds_come_from_epoch_seconds_and_beat_probes():
-    from dsconv.runs import run_from_dict
+    from dsconv.training.runs import run_from_dict
 
     data = {"schema": "dsconv-run", "schema_version": 1, "title": "t", "kind": "measured",
             "created": "2026-01-01T00:00:00+00:00",

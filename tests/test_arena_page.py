@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
+from rendered import literal
 from streamlit.testing.v1 import AppTest
 
-from dsconv import replay
-from rendered import literal
+from dsconv.training import replay
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Training_arena.py")
 
@@ -111,7 +111,8 @@ def test_uploads_good_and_malformed(run_file):
 def launcher_page(monkeypatch, batch: int) -> tuple[AppTest, str]:
     """The page with the launcher open on 500 synthetic images, 1 epoch, the separable model; and the device."""
     monkeypatch.setenv("DSCONV_ARENA_HEARTBEAT_SECONDS", "900")  # AppTest sends no heartbeats
-    from dsconv import arena, arena_estimates
+    from dsconv.arena import estimates as arena_estimates
+    from dsconv.arena import job as arena
     from dsconv.devices import cpu_model
 
     # This machine's device and a recorded speed, so the page spends no time probing in a subprocess.
@@ -154,7 +155,7 @@ def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
 
 @pytest.mark.slow
 def test_a_second_visitor_sees_busy_with_an_estimate_while_the_slot_is_taken():
-    from dsconv import arena
+    from dsconv.arena import job as arena
 
     class OtherVisitorsJob:  # holds the only slot, as another session's launch would
         def snapshot(self):

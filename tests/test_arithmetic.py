@@ -1,18 +1,19 @@
-"""dsconv.arithmetic against references: real Keras layers for params, shapes and outputs, and a
+"""dsconv.costs.arithmetic against references: real Keras layers for params, shapes and outputs, and a
 brute-force convolution (tests/conv_reference.py) that counts its own multiplications."""
 
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import conv_reference as ref
 import keras
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import conv_reference as ref
-from dsconv.arithmetic import KINDS, LayerConfigError, layer_cost, mobilenet_ratio, standard_counterpart
+from dsconv.costs.arithmetic import LayerConfigError, layer_cost, mobilenet_ratio, standard_counterpart
+from dsconv.kinds import LAYER_KINDS
 
 DEPTHWISE_KINDS = ("depthwise", "separable", "depthwise_pointwise")
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -163,7 +164,7 @@ def check_against_keras(kind, cfg):
     np.testing.assert_allclose(ref_out, expected, rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", LAYER_KINDS)
 def test_layer_cost_matches_keras_and_brute_force(kind):
     @SETTINGS
     @given(configs(kind))
@@ -195,7 +196,7 @@ def test_unequal_strides_on_a_cpu_whose_depthwise_op_refuses_them(kind, strides,
                                        dilation_rate=1, depth_multiplier=2, groups=1, use_bias=True))
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", LAYER_KINDS)
 @pytest.mark.parametrize("padding", ["valid", "same"])
 def test_strides_and_dilation_together_follow_keras(kind, padding):
     """Keras's Conv2D refuses strides 2 with dilation 2; its DepthwiseConv2D and SeparableConv2D accept them,
@@ -286,10 +287,11 @@ def test_standard_counterpart_counts_the_same_windows():
 
 
 def test_every_kind_gives_each_kinds_cost_or_its_refusal():
-    from dsconv.arithmetic import KINDS, every_kind
+    from dsconv.costs.arithmetic import every_kind
+    from dsconv.kinds import LAYER_KINDS
 
     costs = every_kind(height=2, width=2, in_channels=3, out_channels=4, kernel_size=3)  # k = 3 does not fit
-    assert list(costs) == list(KINDS)
+    assert list(costs) == list(LAYER_KINDS)
     assert costs["pointwise"] == layer_cost("pointwise", height=2, width=2, in_channels=3, out_channels=4,
                                             kernel_size=3)
     for kind in ("standard", "grouped", "depthwise", "separable", "depthwise_pointwise"):
@@ -299,7 +301,7 @@ def test_every_kind_gives_each_kinds_cost_or_its_refusal():
 
 
 def test_the_tutorials_first_layer_has_its_hand_counted_parameters():
-    from dsconv.arithmetic import tutorial_cost
+    from dsconv.costs.arithmetic import tutorial_cost
 
     assert tutorial_cost("standard").params == 3 * 3 * 3 * 64 + 64 == 1_792
     assert tutorial_cost("separable").params == 3 * 3 * 3 + 3 * 64 + 64 == 283

@@ -1,8 +1,8 @@
-"""dsconv.axes.log_ticks: 1-2-5 ticks that cover the data, counted by hand."""
+"""dsconv.figures.axes.log_ticks: 1-2-5 ticks that cover the data, counted by hand."""
 
 import pytest
 
-from dsconv.axes import log_ticks
+from dsconv.figures.style import log_ticks
 
 
 @pytest.mark.parametrize("values, expected", [

@@ -57,7 +57,7 @@ def test_speed_steps_on_jax_compute_what_tf_nn_computes(probe, kind):
     from backend_probe import SETUP
     from speed_reference import same_inputs, tf_reference
 
-    from dsconv.speed import LayerSetup
+    from dsconv.speed.measure import LayerSetup
 
     setup = LayerSetup(**SETUP)
     x, upstream = same_inputs(setup, kind, seed=7)  # what make_step drew for seed 7
@@ -85,8 +85,8 @@ def test_speed_lab_measures_on_jax(probe):
 def test_shipped_models_predict_the_same_on_jax_and_tensorflow(probe):
     from backend_probe import picture
 
-    from dsconv.features import model_batch
-    from dsconv.pretrained import available_pretrained, load_pretrained
+    from dsconv.images.learned import model_batch
+    from dsconv.training.pretrained import available_pretrained, load_pretrained
 
     names = available_pretrained()
     assert names and all(f"pretrained/{name}" in probe for name in names)

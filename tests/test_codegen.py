@@ -1,7 +1,7 @@
 """The generated code is checked by running it (Keras) or by reading its arguments (PyTorch, not installed).
 
-Keras: exec the code, compare the model's count_params() and output shape with dsconv.keras_check
-(the real layers) and with dsconv.arithmetic. PyTorch: parse the code, then count parameters and
+Keras: exec the code, compare the model's count_params() and output shape with dsconv.costs.keras_check
+(the real layers) and with dsconv.costs.arithmetic. PyTorch: parse the code, then count parameters and
 follow shapes from the nn.Conv2d / nn.ZeroPad2d arguments with PyTorch's documented formulas.
 """
 
@@ -12,8 +12,9 @@ import random
 
 import pytest
 
-from dsconv.arithmetic import KINDS, LayerConfigError, layer_cost
-from dsconv.codegen import keras_code, pytorch_code
+from dsconv.costs.arithmetic import LayerConfigError, layer_cost
+from dsconv.costs.codegen import keras_code, pytorch_code
+from dsconv.kinds import LAYER_KINDS
 
 KERAS_CONFIGS = [
     dict(height=32, width=32, in_channels=3, out_channels=64, kernel_size=3),
@@ -93,7 +94,7 @@ def follow_torch(code: str, channels: int, height: int, width: int) -> tuple[int
 
 @pytest.mark.parametrize("config", random_configs(40))
 def test_pytorch_code_counts_and_shapes(config):
-    for kind in KINDS:
+    for kind in LAYER_KINDS:
         try:
             ours = layer_cost(kind, **config)
         except LayerConfigError:
@@ -130,10 +131,10 @@ def test_invalid_settings_get_no_code():
 @pytest.mark.slow
 @pytest.mark.parametrize("config", KERAS_CONFIGS)
 def test_keras_code_runs_and_matches_the_real_layers(config):
-    from dsconv.keras_check import keras_counts
+    from dsconv.costs.keras_check import keras_counts
 
-    reference = {r.kind: r for r in keras_counts(KINDS, **config)}
-    for kind in KINDS:
+    reference = {r.kind: r for r in keras_counts(LAYER_KINDS, **config)}
+    for kind in LAYER_KINDS:
         ours = layer_cost(kind, **config)
         namespace: dict = {}
         exec(compile(keras_code(kind, config), f"<keras code for {kind}>", "exec"), namespace)
@@ -145,7 +146,7 @@ def test_keras_code_runs_and_matches_the_real_layers(config):
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["depthwise", "separable", "depthwise_pointwise"])
 def test_keras_code_with_strides_and_dilation_runs(kind):
-    from dsconv.keras_check import keras_counts
+    from dsconv.costs.keras_check import keras_counts
 
     config = dict(height=16, width=16, in_channels=3, out_channels=8, kernel_size=3, strides=2, dilation_rate=2,
                   padding="same")

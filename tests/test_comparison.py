@@ -1,14 +1,15 @@
-"""dsconv.comparison: the arena's sentences about overfitting, accuracy and time, one record per outcome.
+"""dsconv.training.comparison: the arena's sentences about overfitting, accuracy and time, one record per outcome.
 
 Each record below is built so that one outcome holds; the expected figures are worked out by hand here.
 """
 
 from __future__ import annotations
 
-from dsconv import comparison, replay
-from dsconv.runs import run_from_dict
 from rendered import literal
 from run_records import arch, record_dict
+
+from dsconv.training import comparison, replay
+from dsconv.training.runs import run_from_dict
 
 # (loss, accuracy, val_loss, val_accuracy, seconds) per epoch. Standard: gap 0.10 at its best epoch 2, 0.20 at 3.
 STANDARD = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, 0.60, 10.0), (0.6, 0.80, 1.2, 0.60, 10.0)]

@@ -1,4 +1,4 @@
-"""dsconv.data and dsconv.data_synthetic on tiny fixtures the tests write themselves (no network, no real CIFAR-10)."""
+"""dsconv.training.data and dsconv.training.synthetic on tiny fixtures the tests write themselves (no network, no real CIFAR-10)."""
 
 import os
 import pickle
@@ -7,9 +7,17 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dsconv import data as data_module
-from dsconv.data import DataError, load_cifar10_local, load_image_folder, load_source, prepare, restricted_unpickle, stratified_indices
-from dsconv.data_synthetic import CLASS_NAMES, synthetic_dataset, synthetic_images
+from dsconv.training import data as data_module
+from dsconv.training.data import (
+    DataError,
+    load_cifar10_local,
+    load_image_folder,
+    load_source,
+    prepare,
+    restricted_unpickle,
+    stratified_indices,
+)
+from dsconv.training.synthetic import CLASS_NAMES, synthetic_dataset, synthetic_images
 
 CLASSES = ["airplane", "automobile", "bird"]
 

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.slow
 tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
-from dsconv.features import (  # noqa: E402
+from dsconv.images.learned import (  # noqa: E402
     FeatureError,
     conv_rows,
     feature_maps,
@@ -18,7 +18,7 @@ from dsconv.features import (  # noqa: E402
     strongest_channels,
     top_predictions,
 )
-from dsconv.models import build_model  # noqa: E402
+from dsconv.training.models import build_model  # noqa: E402
 
 SMALL = dict(blocks=2, filters=8)  # small models: the same layers, fast on a 2-core CPU
 
@@ -147,17 +147,17 @@ def test_strongest_channels_orders_by_mean_absolute_response():
 
 
 def test_pretrained_catalogue_puts_the_tutorial_standard_model_first(monkeypatch):
-    from dsconv.features import pretrained_catalogue
+    from dsconv.images.learned import pretrained_catalogue
 
     shipped = ["better_separable", "tutorial_separable", "tutorial_standard", "better_standard"]
-    monkeypatch.setattr("dsconv.pretrained.available_pretrained", lambda: shipped)
+    monkeypatch.setattr("dsconv.training.pretrained.available_pretrained", lambda: shipped)
     assert pretrained_catalogue() == [
         ("tutorial_standard", "Pretrained standard model (the tutorial's recipe)"),
         ("tutorial_separable", "Pretrained separable model (the tutorial's recipe)"),
         ("better_standard", "Pretrained standard model (the better recipe)"),
         ("better_separable", "Pretrained separable model (the better recipe)"),
     ]
-    monkeypatch.setattr("dsconv.pretrained.available_pretrained", lambda: [])
+    monkeypatch.setattr("dsconv.training.pretrained.available_pretrained", lambda: [])
     assert pretrained_catalogue() == []
 
 
@@ -165,8 +165,8 @@ def test_pretrained_notes_say_which_accuracy_of_which_run():
     """The Filters page and the arena quote different numbers: each note names its number and its run."""
     import json
 
-    from dsconv.features import pretrained_facts
-    from dsconv.pretrained import RUNS_DIR
+    from dsconv.images.learned import pretrained_facts
+    from dsconv.training.pretrained import RUNS_DIR
 
     for recipe, stem in (("tutorial", "tutorial_recipe"), ("better", "better_recipe")):
         data = json.loads((RUNS_DIR / f"{stem}.json").read_text())
@@ -183,7 +183,7 @@ def test_pretrained_notes_say_which_accuracy_of_which_run():
 
 
 def test_hidden_maps_name_the_channel_they_come_from():
-    from dsconv.features import hidden_sources
+    from dsconv.images.learned import hidden_sources
 
     assert hidden_sources(3, 3, True) == ("from R", "from G", "from B")
     # Keras orders a depthwise output channel c * m + j: two copies per channel.

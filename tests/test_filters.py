@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dsconv.filters import (
+from dsconv.images.handmade import (
     CUSTOM,
     KERNEL_NOTES,
     KERNELS,
@@ -148,7 +148,7 @@ def test_bad_mixes_and_kernel_sizes_get_a_sentence():
 
 
 def test_grey_maps_put_zero_at_mid_grey_when_signed():
-    from dsconv.figures_filters import is_signed, map_to_grey
+    from dsconv.figures.filters import is_signed, map_to_grey
 
     edges = np.tile(np.array([-0.5, 0.0, 0.5], np.float32), 100)
     assert is_signed(edges)
@@ -164,7 +164,7 @@ def test_grey_maps_put_zero_at_mid_grey_when_signed():
 
 
 def test_feature_mosaic_places_each_chosen_map_scaled_to_its_maximum():
-    from dsconv.figures_filters import feature_mosaic
+    from dsconv.figures.filters import feature_mosaic
 
     maps = np.zeros((2, 3, 4), np.float32)
     maps[..., 1] = 4.0
@@ -179,7 +179,7 @@ def test_feature_mosaic_places_each_chosen_map_scaled_to_its_maximum():
 
 
 def test_rgb_kernel_tiles_stretch_each_kernel_on_its_own():
-    from dsconv.figures_filters import rgb_kernel_mosaic
+    from dsconv.figures.filters import rgb_kernel_mosaic
 
     kernels = np.zeros((1, 1, 3, 2), np.float32)
     kernels[0, 0, :, 0] = (-1.0, 0.0, 1.0)  # low red, mid green, high blue

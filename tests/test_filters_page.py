@@ -118,7 +118,7 @@ def test_cifar_pictures_come_from_the_named_folder(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_learned_filters_of_arena_models_side_by_side():
-    from dsconv.models import build_model
+    from dsconv.training.models import build_model
 
     at = AppTest.from_file(PAGE, default_timeout=180)
     at.session_state["arena_models"] = {"tiny standard": build_model("standard", blocks=2, filters=8),
@@ -140,7 +140,7 @@ def test_learned_filters_of_arena_models_side_by_side():
 
 
 def test_without_models_the_learned_part_says_so(monkeypatch):
-    monkeypatch.setattr("dsconv.pretrained.available_pretrained", lambda: [])  # as if the weights were not shipped
+    monkeypatch.setattr("dsconv.training.pretrained.available_pretrained", lambda: [])  # as if the weights were not shipped
     at = page(LEARNED)
     assert any("pretrained weights are not in this copy of the app" in info.value for info in at.info)
 
@@ -181,7 +181,7 @@ def test_hand_made_filters_never_import_tensorflow():
 def test_the_pretrained_tutorial_models_side_by_side():
     import json
 
-    from dsconv.pretrained import available_pretrained
+    from dsconv.training.pretrained import available_pretrained
 
     if not {"tutorial_standard", "tutorial_separable"} <= set(available_pretrained()):
         pytest.skip("the pretrained tutorial weights are not in this copy")
@@ -205,7 +205,7 @@ def test_the_pretrained_tutorial_models_side_by_side():
     assert trace["zmin"] == -1  # the depthwise step of SeparableConv2D has no ReLU: its maps go below zero
     assert [stop[1] for stop in trace["colorscale"]] == ["#a78bfa", "#ffffff", "#fb923c"]  # violet to orange
 
-    from dsconv.data import CIFAR10_CLASSES
+    from dsconv.training.data import CIFAR10_CLASSES
 
     bars = [trace for chart in at.get("plotly_chart") for trace in json.loads(chart.proto.spec)["data"]
             if trace.get("type") == "bar"]
@@ -219,9 +219,9 @@ def test_the_pretrained_tutorial_models_side_by_side():
 def test_one_arena_model_with_its_own_classes(monkeypatch):
     import json
 
-    from dsconv.models import build_model
+    from dsconv.training.models import build_model
 
-    monkeypatch.setattr("dsconv.pretrained.available_pretrained", lambda: [])
+    monkeypatch.setattr("dsconv.training.pretrained.available_pretrained", lambda: [])
     names = ("circle", "square", "star")
     at = AppTest.from_file(PAGE, default_timeout=180)
     at.session_state["arena_models"] = {"shapes": (build_model("mobilenet", blocks=2, filters=8, num_classes=3), names)}

@@ -95,9 +95,9 @@ def test_each_count_sits_under_its_kernel_and_the_standard_kernel_shows_its_chan
     # Separable row: the three depthwise kernels near x 4.5, the 1x1 kernel near x 11, the output box from x 12.9.
     assert 3.5 < x_of("27 params") < 6 and 10 < x_of("256 params") < 12
     # The standard kernel is drawn as R, G and B slabs (3 faces each), not one orange cube.
-    from dsconv.figures_cost import CHANNEL_COLORS
+    from dsconv.figures.style import CHANNEL_COLOURS
 
-    kernel_faces = [shape for shape in spec["layout"]["shapes"] if shape.get("fillcolor") in CHANNEL_COLORS
+    kernel_faces = [shape for shape in spec["layout"]["shapes"] if shape.get("fillcolor") in CHANNEL_COLOURS
                     and 5.4 <= float(shape["path"].split()[1].split(",")[0]) <= 6.6
                     and float(shape["path"].split()[1].split(",")[1]) > 5]
-    assert {shape["fillcolor"] for shape in kernel_faces} == set(CHANNEL_COLORS[:3])
+    assert {shape["fillcolor"] for shape in kernel_faces} == set(CHANNEL_COLOURS[:3])

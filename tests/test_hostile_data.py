@@ -19,8 +19,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dsconv.data import DataError, load_cifar10_local, load_image_folder, whole_labels
-from dsconv.images import ImageError, cifar_test_images
+from dsconv.image_files import ImageError
+from dsconv.images.loading import cifar_test_images
+from dsconv.training.data import DataError, load_cifar10_local, load_image_folder, whole_labels
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,7 +78,7 @@ def test_a_png_header_bomb_gets_a_sentence_naming_the_file(tmp_path):
 
 
 def test_an_image_file_over_the_size_cap_is_not_read(tmp_path, monkeypatch):
-    from dsconv import data
+    from dsconv.training import data
 
     root = image_folder(tmp_path / "set")
     monkeypatch.setattr(data, "MAX_IMAGE_FILE_BYTES", 50)
@@ -239,7 +240,7 @@ def test_the_cli_exits_with_one_sentence_for_each_bad_data_source(tmp_path):
 
 
 def test_class_names_from_a_folder_reach_the_predictions_chart_as_text():
-    from dsconv.figures_filters import predictions_figure
+    from dsconv.figures.filters import predictions_figure
 
     fig = predictions_figure([("<b>cat</b>", 0.7), ('<a href="http://192.0.2.1">dog</a>', 0.3)], None)
     assert list(fig.data[0].y) == ["&lt;b&gt;cat&lt;/b&gt;", '&lt;a href="http://192.0.2.1"&gt;dog&lt;/a&gt;']

@@ -10,17 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFile
 
-from dsconv.images import (
-    MAX_PIXELS,
-    SAMPLE_SCENES,
-    ImageError,
-    center_square,
-    fit_within,
-    load_image,
-    sample_image,
-    to_float_array,
-    to_model_input,
-)
+from dsconv.image_files import MAX_PIXELS, ImageError, fit_within, load_image
+from dsconv.images.loading import SAMPLE_SCENES, center_square, scene_image, to_float_array, to_model_input
 
 
 def encode(image: Image.Image, fmt: str, **options) -> bytes:
@@ -209,7 +200,7 @@ def test_float_array_is_zero_to_one():
 
 @pytest.mark.parametrize("name", [scene.name for scene in SAMPLE_SCENES])
 def test_sample_scenes_are_varied_rgb_pictures(name):
-    image = sample_image(name, 160, 120)
+    image = scene_image(name, 160, 120)
     pixels = np.asarray(image, dtype=float)
     assert image.size == (160, 120) and image.mode == "RGB"
     assert pixels.std() > 30  # not a blank picture
@@ -218,13 +209,13 @@ def test_sample_scenes_are_varied_rgb_pictures(name):
 
 def test_unknown_sample_is_refused():
     with pytest.raises(ImageError, match="Unknown sample"):
-        sample_image("Moon landing")
+        scene_image("Moon landing")
 
 
 def test_cifar_test_batch_is_read_plane_by_plane(tmp_path, monkeypatch):
     import pickle
 
-    from dsconv.images import CIFAR_DIR_VARIABLE, cifar_test_images, find_cifar_test_batch
+    from dsconv.images.loading import CIFAR_DIR_VARIABLE, cifar_test_images, find_cifar_test_batch
 
     rows = np.zeros((2, 3072), np.uint8)
     rows[0, :1024] = 255  # picture 0: the red plane full, so a red picture

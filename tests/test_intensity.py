@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dsconv.arithmetic import LayerConfigError
-from dsconv.intensity import compare_traffic, layer_traffic
+from dsconv.costs.arithmetic import LayerConfigError
+from dsconv.costs.intensity import compare_traffic, layer_traffic
 
 # A small layer counted on paper: batch 2, 8x8 input, 4 -> 6 channels, 3x3 kernel, padding "same", float32.
 SMALL = dict(batch=2, height=8, width=8, in_channels=4, out_channels=6, kernel_size=3)

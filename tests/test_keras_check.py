@@ -1,4 +1,4 @@
-"""dsconv.keras_check builds real Keras layers: their counts are the reference for dsconv.arithmetic."""
+"""dsconv.costs.keras_check builds real Keras layers: their counts are the reference for dsconv.costs.arithmetic."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dsconv.arithmetic import KINDS, LayerConfigError, every_kind, layer_cost
+from dsconv.costs.arithmetic import LayerConfigError, every_kind, layer_cost
+from dsconv.kinds import LAYER_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,9 +30,9 @@ CONFIGS = [
 @pytest.mark.slow
 @pytest.mark.parametrize("config", CONFIGS)
 def test_keras_counts_agree_with_arithmetic(config):
-    from dsconv.keras_check import keras_counts
+    from dsconv.costs.keras_check import keras_counts
 
-    for result in keras_counts(KINDS, **config):
+    for result in keras_counts(LAYER_KINDS, **config):
         try:
             ours = layer_cost(result.kind, **config)
         except LayerConfigError:
@@ -44,25 +45,25 @@ def test_keras_counts_agree_with_arithmetic(config):
 
 @pytest.mark.slow
 def test_the_tutorials_counts():
-    from dsconv.keras_check import keras_counts
+    from dsconv.costs.keras_check import keras_counts
 
     counts = {r.kind: r.params for r in keras_counts(["standard", "separable", "depthwise_pointwise"], **CONFIGS[0])}
     assert counts == {"standard": 1792, "separable": 283, "depthwise_pointwise": 286}
 
 
 def test_importing_the_module_does_not_load_tensorflow():
-    code = "import sys, dsconv.keras_check; print('tensorflow' in sys.modules, 'keras' in sys.modules)"
+    code = "import sys, dsconv.costs.keras_check; print('tensorflow' in sys.modules, 'keras' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "False False", result.stderr[-2000:]
 
 
 @pytest.mark.slow
 def test_comparison_marks_agreement_and_refusals():
-    from dsconv.keras_check import compare_with_keras, keras_counts
+    from dsconv.costs.keras_check import compare_with_keras, keras_counts
 
     config = CONFIGS[-1]  # strides 2 with dilation 2: Conv2D refuses, the depthwise kinds accept
     costs = every_kind(**config)
-    rows = {row.kind: row for row in compare_with_keras(costs, keras_counts(KINDS, **config))}
+    rows = {row.kind: row for row in compare_with_keras(costs, keras_counts(LAYER_KINDS, **config))}
     assert rows["standard"].verdict == rows["grouped"].verdict == "both refuse"
     assert rows["separable"].verdict == "match" and rows["separable"].keras_params == 283
     assert all(row.agrees for row in rows.values())

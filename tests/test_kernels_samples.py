@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dsconv import kernels
-from dsconv.samples import SAMPLES, checkerboard, gradient, sample_image, shape, shrink_to_square
-from dsconv.sliding import SlidingConfig, run_layer
+from dsconv.sliding import kernels
+from dsconv.sliding.engine import SlidingConfig, run_layer
+from dsconv.sliding.samples import SAMPLES, checkerboard, gradient, sample_image, shape, shrink_to_square
 
 SIZES = range(1, 6)
 
@@ -133,6 +133,6 @@ def test_shrink_to_square_crops_the_centre_and_averages():
     assert np.all(small == (200, 100, 0))
     buffer = io.BytesIO()
     Image.fromarray(picture).save(buffer, format="PNG")
-    from dsconv.images import load_image
+    from dsconv.image_files import load_image
 
     assert shrink_to_square(load_image(buffer.getvalue()), 5).shape == (5, 5, 3)

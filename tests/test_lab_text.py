@@ -1,9 +1,9 @@
-"""The Parameter lab's data sentences (dsconv.lab_text): every branch, with numbers worked out by hand here."""
+"""The Parameter lab's data sentences (dsconv.costs.lab_text): every branch, with numbers worked out by hand here."""
 
 from __future__ import annotations
 
-from dsconv.arithmetic import every_kind
-from dsconv.lab_text import grouped_note, pointwise_row_note, pointwise_share
+from dsconv.costs.arithmetic import every_kind
+from dsconv.costs.lab_text import grouped_note, pointwise_row_note, pointwise_share
 
 TUTORIAL = dict(height=32, width=32, in_channels=3, out_channels=64, kernel_size=3)
 
@@ -50,9 +50,9 @@ def test_the_step_that_does_most_of_the_work_is_named_with_its_share():
 
 
 def test_network_pointwise_share_is_worded_by_the_share():
-    from dsconv.lab_text import network_pointwise_share
+    from dsconv.costs.lab_text import network_pointwise_share
 
-    # The tutorial's separable network: 93 % of its multiply-adds are pointwise (dsconv.network counts them).
+    # The tutorial's separable network: 93 % of its multiply-adds are pointwise (dsconv.costs.network counts them).
     most = network_pointwise_share(120_000, 93, 6, 174_821, 100, 3)
     assert "do 93% of the multiply-adds" in most and "Once the 3 x 3 work is depthwise" in most
     # One block of 8 filters with 7 x 7 kernels: the depthwise steps do most of it.
@@ -63,11 +63,11 @@ def test_network_pointwise_share_is_worded_by_the_share():
 
 
 def test_network_share_claims_no_majority_that_is_not_there():
-    """One block of 8 filters, k = 3: depthwise 48%, pointwise 43%, dense 10% (dsconv.network's own counts). It
+    """One block of 8 filters, k = 3: depthwise 48%, pointwise 43%, dense 10% (dsconv.costs.network's own counts). It
     said "the depthwise steps still do most of the work" with 48%."""
-    from dsconv.figures_cost import network_parts
-    from dsconv.lab_text import network_pointwise_share
-    from dsconv.network import NetworkConfig, network_summary
+    from dsconv.costs.lab_text import network_pointwise_share
+    from dsconv.costs.network import NetworkConfig, network_summary
+    from dsconv.figures.cost import network_parts
 
     summary = network_summary(NetworkConfig(conv_kind="separable", kernel_size=3, blocks=1, filters=8))
     parts = network_parts(summary)
@@ -82,7 +82,7 @@ def test_network_share_claims_no_majority_that_is_not_there():
 
 
 def test_kernel_term_note_names_the_larger_term():
-    from dsconv.lab_text import kernel_term_note
+    from dsconv.costs.lab_text import kernel_term_note
 
     assert "with N = 64 > k² = 9, the 1/k² term is the larger one" in kernel_term_note(3, 64, 1)
     assert "never gets below 1/9 of the standard cost" in kernel_term_note(3, 64, 1)
@@ -93,7 +93,7 @@ def test_kernel_term_note_names_the_larger_term():
 
 
 def test_the_tutorials_savings_are_computed():
-    from dsconv.lab_text import tutorial_saving
+    from dsconv.costs.lab_text import tutorial_saving
 
     # 1,792 / 286 = 6.27; 1,792 / 283 = 6.33; multiply-adds 1,555,200 / 197,100 = 7.89
     assert tutorial_saving() == ("For the tutorial's 3 → 64 layer the parameter saving is 1,792 / 286 = 6.3x "

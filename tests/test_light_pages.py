@@ -48,6 +48,6 @@ def test_page_does_not_import_tensorflow(page):
 
 
 def test_engine_import_is_light():
-    code = "import sys, dsconv, dsconv.arithmetic, dsconv.network; print(sorted(m for m in ('tensorflow','keras','streamlit') if m in sys.modules))"
+    code = "import sys, dsconv, dsconv.costs.arithmetic, dsconv.costs.network; print(sorted(m for m in ('tensorflow','keras','streamlit') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "[]"

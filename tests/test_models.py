@@ -1,11 +1,11 @@
-"""dsconv.models: exact parameter counts of the tutorial's models and the variants, against Keras itself."""
+"""dsconv.training.models: exact parameter counts of the tutorial's models and the variants, against Keras itself."""
 
 import numpy as np
 import pytest
 
 keras = pytest.importorskip("keras")
 
-from dsconv.models import ModelConfig, ModelConfigError, build_model, depthwise_initializer  # noqa: E402
+from dsconv.training.models import ModelConfig, ModelConfigError, build_model, depthwise_initializer  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -71,7 +71,13 @@ def test_config_round_trip_and_bad_settings():
 def test_shipped_pretrained_models_load_with_their_weights():
     import h5py
 
-    from dsconv.pretrained import RUNS_DIR, PretrainedError, available_pretrained, load_pretrained, pretrained_info
+    from dsconv.training.pretrained import (
+        RUNS_DIR,
+        PretrainedError,
+        available_pretrained,
+        load_pretrained,
+        pretrained_info,
+    )
 
     names = available_pretrained()
     assert {"tutorial_standard", "tutorial_separable"} <= set(names)

@@ -4,8 +4,8 @@ The row-by-row comparison with real Keras models lives in tests/test_network_vs_
 
 import pytest
 
-from dsconv.arithmetic import LayerConfigError
-from dsconv.network import NetworkConfig, block_filters, network_summary
+from dsconv.costs.arithmetic import LayerConfigError
+from dsconv.costs.network import NetworkConfig, block_filters, network_summary
 
 TUTORIAL_TABLE = {  # layer: (standard params, separable params), from the tutorial's summary tables
     "block1_conv1": (1_792, 283),
@@ -43,10 +43,3 @@ def test_block_filters_and_bad_configs():
         network_summary(NetworkConfig(blocks=6))
     with pytest.raises(LayerConfigError, match="Unknown convolution kind"):
         network_summary(NetworkConfig(conv_kind="inception"))
-
-
-def test_short_kind_labels_are_the_first_words():
-    from dsconv.network import short_kind_label
-
-    assert [short_kind_label(k) for k in ("standard", "separable", "depthwise_pointwise", "mobilenet")] == [
-        "Conv2D (standard)", "SeparableConv2D", "DepthwiseConv2D + Conv2D 1x1", "MobileNet block"]

@@ -1,4 +1,4 @@
-"""The reference test of dsconv.network: every summary row equals the real Keras model's layers."""
+"""The reference test of dsconv.costs.network: every summary row equals the real Keras model's layers."""
 
 import itertools
 
@@ -6,16 +6,17 @@ import pytest
 
 pytest.importorskip("keras")
 
-from dsconv.models import ModelConfig, build_model  # noqa: E402
-from dsconv.network import CONV_KINDS, network_summary  # noqa: E402
+from dsconv.costs.network import network_summary
+from dsconv.kinds import NETWORK_KINDS  # noqa: E402
+from dsconv.training.models import ModelConfig, build_model  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
 # Every conv kind at the tutorial's size, then small variants (kept small: each builds a Keras model).
-CONFIGS = [ModelConfig(conv_kind=kind) for kind in CONV_KINDS]
+CONFIGS = [ModelConfig(conv_kind=kind) for kind in NETWORK_KINDS]
 CONFIGS += [ModelConfig(conv_kind=kind, blocks=blocks, filters=filters, kernel_size=kernel, width_multiplier=alpha)
             for kind, (blocks, filters, kernel, alpha) in itertools.product(
-                CONV_KINDS, [(1, 8, 1, 1.0), (2, 4, 5, 0.5), (3, 6, 3, 0.75), (2, 16, 3, 1.5), (1, 3, 5, 0.3)])]
+                NETWORK_KINDS, [(1, 8, 1, 1.0), (2, 4, 5, 0.5), (3, 6, 3, 0.75), (2, 16, 3, 1.5), (1, 3, 5, 0.3)])]
 CONFIGS += [ModelConfig(conv_kind="separable", input_shape=(16, 24, 1), num_classes=3, blocks=2, filters=5)]
 
 

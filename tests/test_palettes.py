@@ -48,15 +48,16 @@ def closest(colours: dict[str, str], vision: str) -> tuple[float, str, str]:
 
 @pytest.mark.parametrize("vision", VISIONS)
 def test_every_layer_kind_has_a_colour_of_its_own(vision):
-    from dsconv.figures_cost import KIND_COLORS
+    from dsconv.kinds import KINDS
+    KIND_COLOURS = {name: kind.colour for name, kind in KINDS.items()}
 
-    distance, first, second = closest(KIND_COLORS, vision)
+    distance, first, second = closest(KIND_COLOURS, vision)
     assert distance >= MIN_DELTA_E, f"{first} and {second} look alike with {vision} (ΔE {distance:.1f})"
 
 
 @pytest.mark.parametrize("vision", VISIONS)
 def test_signs_stay_apart_at_every_level(vision):
-    from dsconv.figures_sliding_parts import signed_colours
+    from dsconv.figures.sliding_parts import signed_colours
 
     for levels in (2, 3):
         colours = signed_colours(levels)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dsconv import filters as hand  # the Filters page's "custom" choices, whatever their wording
+from dsconv.images import handmade as hand  # the Filters page's "custom" choices, whatever their wording
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDGET_KINDS = ("number_input", "slider", "select_slider", "selectbox", "radio", "checkbox", "toggle",
@@ -73,11 +73,11 @@ TIMEOUTS = {"pages/6_Quiz.py": 90, "pages/4_Filters_on_your_image.py": 240}  # t
 def small_arena_model() -> dict:
     """No extra state when the app ships pretrained models; else what the Training arena leaves in
     st.session_state after a launch: a (small, untrained) model, so the learned view draws its widgets."""
-    from dsconv.features import pretrained_catalogue
+    from dsconv.images.learned import pretrained_catalogue
 
     if pretrained_catalogue():
         return {}
-    from dsconv.models import ModelConfig, build_model
+    from dsconv.training.models import ModelConfig, build_model
 
     return {"arena_models": {"test model": build_model(ModelConfig(blocks=2, filters=8))}}
 
@@ -90,7 +90,7 @@ def known_gaps(page: str) -> set[str]:
     """URL settings whose widgets cannot appear on this copy of the app, so no preset can show them restored."""
     gaps = set()
     if page == "pages/3_Training_arena.py":
-        from dsconv import replay
+        from dsconv.training import replay
 
         if not replay.bundled_files():
             gaps.add("arena_runs")  # its choices are the bundled run files: none yet
@@ -115,12 +115,12 @@ def cifar_format_folder(tmp_path_factory) -> Path:
 def no_tensorflow_for_the_arena_launcher(monkeypatch, cifar_format_folder):
     """The arena's launcher names the device and times a few training steps (TensorFlow, in a child process):
     a stand-in here, because this test is about which values the widgets get, not about the device."""
-    import dsconv.arena
+    import dsconv.arena.job
 
     def machine_profile(architectures, width_multiplier, batch_size, probe=True):
-        return "Test CPU, 2 cores", {arch: dsconv.arena.Speed(0.001, 1.0, "probe") for arch in architectures}
+        return "Test CPU, 2 cores", {arch: dsconv.arena.job.Speed(0.001, 1.0, "probe") for arch in architectures}
 
-    monkeypatch.setattr(dsconv.arena, "machine_profile", machine_profile)
+    monkeypatch.setattr(dsconv.arena.job, "machine_profile", machine_profile)
     monkeypatch.setenv("DSCONV_CIFAR10_DIR", str(cifar_format_folder))
 
 

@@ -3,7 +3,7 @@
 The reference test builds each question's layer(s) in Keras on a keras.Input of the question's shape and
 compares count_params(), the output shape, the bias vectors and an independent multiply-add count
 (output positions x the size of each kernel Keras created). Nothing here compares the quiz with
-dsconv.arithmetic.
+dsconv.costs.arithmetic.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import math
 
 import pytest
 
-from dsconv.quiz import (
+from dsconv.quiz.answers import MISCONCEPTIONS, traps
+from dsconv.quiz.generate import (
     TOPICS,
     LayerSpec,
     Question,
@@ -23,7 +24,6 @@ from dsconv.quiz import (
     make_question,
     make_quiz,
 )
-from dsconv.quiz_answers import MISCONCEPTIONS, traps
 
 REFERENCE_SEEDS = range(7)  # 70 questions, about 100 distinct small Keras layers
 
@@ -142,7 +142,7 @@ def test_kinds_of_question_vary_and_numbers_stay_small():
 def test_comparison_pairs_differ_in_one_idea_only():
     """'Which is cheaper' tests the idea, not arithmetic: the two layers share input, channels, kernel and padding,
     and differ in their kind (and N where a depthwise layer fixes it) or in their stride alone."""
-    from dsconv.quiz import _well_posed
+    from dsconv.quiz.generate import _well_posed
 
     answers = set()
     for seed in range(300):
@@ -314,7 +314,7 @@ def test_every_misconception_is_reachable_and_never_the_right_answer():
 
 def test_worked_formulas_end_in_the_keras_counts(keras_facts):
     # The revealed working must not contradict the answer: its last number is Keras's count for the layer.
-    from dsconv.quiz_answers import macs_formula, params_formula
+    from dsconv.quiz.answers import macs_formula, params_formula
 
     def total(formula: str) -> int:
         return int(formula.rsplit("=", 1)[1].replace("{,}", "").strip())

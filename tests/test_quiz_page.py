@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dsconv.quiz import answer_text, make_quiz
-from dsconv.quiz_answers import traps
+from dsconv.quiz.answers import traps
+from dsconv.quiz.generate import answer_text, make_quiz
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "6_Quiz.py")

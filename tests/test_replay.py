@@ -1,4 +1,4 @@
-"""dsconv.replay and dsconv.figures_training: epoch series, summary rows and the animated figure, checked
+"""dsconv.training.replay and dsconv.figures.training: epoch series, summary rows and the animated figure, checked
 against run files read independently with json (no TensorFlow anywhere here)."""
 
 import json
@@ -6,13 +6,12 @@ import math
 from pathlib import Path
 
 import pytest
-
-from dsconv import replay
-from dsconv.figures_training import live_figure, replay_figure
-from dsconv.safe_text import plain
-from dsconv.runs import MAX_RUN_BYTES, RunFileError
 from run_records import arch, record_dict
 
+from dsconv.figures.training import live_figure, replay_figure
+from dsconv.safe_text import plain
+from dsconv.training import replay
+from dsconv.training.runs import MAX_RUN_BYTES, RunFileError
 
 STANDARD = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, 0.60, 9.5), (0.6, 0.85, 1.2, 0.60, 9.0)]
 SEPARABLE = [(1.7, 0.30, 1.5, 0.35, 4.0), (1.2, 0.55, 1.2, 0.52, 4.5)]
@@ -139,7 +138,7 @@ def test_live_figure_draws_every_architecture_on_shared_axes():
 
 
 def test_the_bundled_folder_is_where_the_engine_writes():
-    assert replay.BUNDLED_DIR == Path(replay.__file__).resolve().parent / "assets" / "runs"
+    assert replay.BUNDLED_DIR == Path(replay.__file__).resolve().parents[1] / "assets" / "runs"
 
 
 def test_seconds_switch_to_a_log_scale_when_devices_differ_twentyfold(runs_dir):
@@ -158,7 +157,7 @@ def test_seconds_switch_to_a_log_scale_when_devices_differ_twentyfold(runs_dir):
 
 def test_colour_is_the_architecture_and_dash_the_run(runs_dir):
     """Standard keeps one colour in every run (it was blue in one run and pink in another); runs differ by dash."""
-    from dsconv.figures_cost import KIND_COLORS
+    from dsconv.kinds import KINDS
 
     runs, _ = replay.load_bundled(runs_dir)
     fig = replay_figure(replay.all_series(runs)).to_dict()
@@ -166,9 +165,9 @@ def test_colour_is_the_architecture_and_dash_the_run(runs_dir):
     for trace in fig["data"]:
         by_name.setdefault(trace["name"], set()).add((trace["line"]["color"], trace["line"]["dash"]))
     standard_colours = {colour for name, looks in by_name.items() if name.startswith("standard") for colour, _ in looks}
-    assert standard_colours == {KIND_COLORS["standard"]}
+    assert standard_colours == {KINDS["standard"].colour}
     assert {colour for name, looks in by_name.items() if name.startswith("separable")
-            for colour, _ in looks} == {KIND_COLORS["separable"]}
+            for colour, _ in looks} == {KINDS["separable"].colour}
     dashes = {name.split(" · ")[1]: {dash for _, dash in looks} for name, looks in by_name.items()}
     assert dashes == {"Published": {"solid"}, "A run": {"dash"}}  # the published run first, then b_run
 

@@ -1,4 +1,4 @@
-"""dsconv.roofline: the roofs, where each timed step sits under them, and the sentence chosen for each case.
+"""dsconv.speed.roofline: the roofs, where each timed step sits under them, and the sentence chosen for each case.
 
 Timings here are made up (recorded inputs), so every branch is reached on any machine; the bytes a step
 moves are counted by hand from the layer's shapes.
@@ -11,10 +11,9 @@ import math
 import numpy as np
 import pytest
 
-from dsconv.roofline import (NEAR_ROOF, REGIMES, Roofs, classify, classify_all, explain, recorded_roofs,
-                             summary)
-from dsconv.speed_setup import LayerSetup
-from dsconv.timings import Timing
+from dsconv.speed.roofline import NEAR_ROOF, REGIMES, Roofs, classify, classify_all, explain, recorded_roofs, summary
+from dsconv.speed.setup import LayerSetup
+from dsconv.speed.timings import Timing
 
 DEFAULT = LayerSetup()  # 8 x 32 x 32 x 64 -> 64, k = 3, "same"
 SMALL = LayerSetup(height=16, width=16, in_channels=32, out_channels=32, batch=2)  # ~0.3 MFLOP in a depthwise step
@@ -122,7 +121,7 @@ def test_the_roof_kernels_compute_what_they_claim():
     """The matrix product and the copy the roofs are timed with really compute a @ b and x + 1 (TensorFlow)."""
     import keras
 
-    from dsconv.speed_steps import make_array_step
+    from dsconv.speed.steps import make_array_step
 
     rng = np.random.default_rng(3)
     a, b = rng.standard_normal((64, 48), dtype=np.float32), rng.standard_normal((48, 32), dtype=np.float32)

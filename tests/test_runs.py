@@ -1,4 +1,4 @@
-"""dsconv.runs: run records round-trip, bad files are refused with a sentence, the published record is the tutorial's."""
+"""dsconv.training.runs: run records round-trip, bad files are refused with a sentence, the published record is the tutorial's."""
 
 import json
 import math
@@ -8,9 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from dsconv.pretrained import PUBLISHED_RUN
-from dsconv.runs import (MAX_RUN_BYTES, ArchitectureRun, EpochLog, RunFileError, RunRecord, load_run, run_from_dict,
-                         save_run)
+from dsconv.training.pretrained import PUBLISHED_RUN
+from dsconv.training.runs import (
+    MAX_RUN_BYTES,
+    ArchitectureRun,
+    EpochLog,
+    RunFileError,
+    RunRecord,
+    load_run,
+    run_from_dict,
+    save_run,
+)
 
 
 def _record():
@@ -112,7 +120,7 @@ def test_published_record_equals_the_tutorial_table():
 
 
 def test_importing_runs_leaves_tensorflow_and_keras_out():
-    code = ("import sys, dsconv.runs, dsconv.pretrained; dsconv.pretrained.available_pretrained(); "
+    code = ("import sys, dsconv.training.runs, dsconv.training.pretrained; dsconv.training.pretrained.available_pretrained(); "
             "print(any(m.split('.')[0] in ('tensorflow', 'keras') for m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                             cwd=Path(__file__).resolve().parents[1])
@@ -120,7 +128,7 @@ def test_importing_runs_leaves_tensorflow_and_keras_out():
 
 
 def test_shipped_cifar10_records_are_valid_and_reproduce_the_tutorial():
-    from dsconv.pretrained import RUNS_DIR
+    from dsconv.training.pretrained import RUNS_DIR
 
     record = load_run(RUNS_DIR / "tutorial_recipe.json")
     assert record.kind == "measured" and record.validation_on_test and record.recipe["input_scaling"] == "none"

@@ -1,4 +1,4 @@
-"""The sliding-kernel engine against TensorFlow, and its multiply-add counter against dsconv.arithmetic.
+"""The sliding-kernel engine against TensorFlow, and its multiply-add counter against dsconv.costs.arithmetic.
 
 Reference: tf.nn.conv2d (standard, pointwise, grouped as per-group slices), tf.nn.depthwise_conv2d
 and tf.nn.separable_conv2d, on a few hundred random layers (float64 in both, compared at 1e-5).
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conv_reference import pad_like_tensorflow
-from dsconv.arithmetic import LayerConfigError, layer_cost
-from dsconv.samples import sample_image
-from dsconv.sliding import MODES, SlidingConfig, axis_padding, build_layer, layer_weights, run_layer
-from dsconv.sliding_frames import MAX_FRAMES, build_timeline, frame_detail
+
+from dsconv.costs.arithmetic import LayerConfigError, layer_cost
+from dsconv.kinds import SLIDING_KINDS
+from dsconv.sliding.engine import SlidingConfig, axis_padding, build_layer, layer_weights, run_layer
+from dsconv.sliding.frames import MAX_FRAMES, build_timeline, frame_detail
+from dsconv.sliding.samples import sample_image
 
 ATOL = 1e-5
 
@@ -83,7 +84,7 @@ def _random_case(rng, mode):
     return image, config, weights
 
 
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", SLIDING_KINDS)
 def test_outputs_match_tensorflow_on_random_layers(tf, mode):
     rng = np.random.default_rng(sum(map(ord, mode)))
     checked = 0
@@ -99,7 +100,7 @@ def test_outputs_match_tensorflow_on_random_layers(tf, mode):
         checked += 1
 
 
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", SLIDING_KINDS)
 @pytest.mark.parametrize("preset", ["identity", "sobel", "sharpen", "random"])
 def test_preset_layers_on_samples_match_tensorflow(tf, mode, preset):
     image = sample_image("gradient", 9).astype(np.float64)
@@ -120,7 +121,7 @@ def test_same_padding_puts_the_extra_zero_at_the_bottom_right():
     assert axis_padding(6, 3, 1, 1, "valid") == (0, 0)
 
 
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", SLIDING_KINDS)
 def test_step_counter_ends_at_layer_cost_for_every_mode(mode):
     rng = np.random.default_rng(7 + len(mode))
     checked = 0
@@ -132,7 +133,7 @@ def test_step_counter_ends_at_layer_cost_for_every_mode(mode):
         layer = run_layer(image, config, weights)
         timeline = build_timeline(layer, watch=int(rng.integers(0, 4)), max_frames=int(rng.integers(5, 400)))
         height, width, channels = image.shape
-        # The reference is dsconv.arithmetic's closed formula (its kinds share the modes' names).
+        # The reference is dsconv.costs.arithmetic's closed formula (its kinds share the modes' names).
         expected = layer_cost(mode, height=height, width=width, in_channels=channels,
                               out_channels=config.out_channels, kernel_size=config.kernel_size,
                               strides=config.strides, padding=config.padding, dilation_rate=config.dilation_rate,
@@ -181,7 +182,7 @@ def test_frames_are_grouped_below_the_cap_and_say_so():
 
 def test_each_frame_shows_the_products_whose_sum_is_written():
     image = sample_image("checkerboard", 7)
-    for mode in MODES:
+    for mode in SLIDING_KINDS:
         config = SlidingConfig(mode=mode, kernel_size=3, strides=2, padding="same", out_channels=6,
                                depth_multiplier=2, groups=3 if mode == "grouped" else 1)
         timeline = build_timeline(build_layer(image, config, "random", seed=3), watch=1)
@@ -224,12 +225,12 @@ def test_impossible_layers_raise_the_arithmetic_sentence(config, words):
         build_layer(sample_image("gradient", 6), config, "box_blur")
 
 
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", SLIDING_KINDS)
 def test_figures_are_valid_plotly_and_every_frame_has_the_same_shapes(mode):
     import plotly.graph_objects as go
 
-    from dsconv.figures_sliding import sliding_figure_spec
-    from dsconv.figures_volume import volume_figure_spec
+    from dsconv.figures.sliding import sliding_figure_spec
+    from dsconv.figures.volume import volume_figure_spec
 
     config = SlidingConfig(mode=mode, kernel_size=2, padding="same", dilation_rate=2, out_channels=3,
                            depth_multiplier=2, groups=3 if mode == "grouped" else 1)
@@ -247,7 +248,7 @@ def test_figures_are_valid_plotly_and_every_frame_has_the_same_shapes(mode):
 
 
 def test_the_step_line_says_every_filter_is_counted_and_where_the_bias_goes():
-    from dsconv.figures_sliding import sliding_figure_spec
+    from dsconv.figures.sliding import sliding_figure_spec
 
     # 8 x 8 x 3, k = 3, 4 standard filters (the page's default): 27 products per filter, 4 x 27 = 108 per position.
     timeline = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(), "sobel"))
@@ -276,8 +277,8 @@ def test_preset_filters_are_described_by_pattern_and_channel_mix():
 def test_separable_outputs_equal_the_standard_filters_they_factor_into():
     from conv_reference import conv2d
 
-    from dsconv.kernels import preset_filters
-    from dsconv.sliding import standard_twins
+    from dsconv.sliding.engine import standard_twins
+    from dsconv.sliding.kernels import preset_filters
 
     image = sample_image("shape", 8).astype(np.float64)
     layer = build_layer(image, SlidingConfig(mode="separable"), "sobel")
@@ -293,8 +294,8 @@ def test_separable_outputs_equal_the_standard_filters_they_factor_into():
 def test_the_benchmark_case_stays_under_five_megabytes():
     import plotly.io as pio
 
-    from dsconv.figures_sliding import sliding_figure
-    from dsconv.figures_volume import volume_figure
+    from dsconv.figures.sliding import sliding_figure
+    from dsconv.figures.volume import volume_figure
 
     timeline = build_timeline(build_layer(sample_image("gradient", 16), SlidingConfig(padding="same"), "sobel"))
     size = sum(len(pio.to_json(f, validate=False)) for f in (sliding_figure(timeline), volume_figure(timeline)))
@@ -302,7 +303,7 @@ def test_the_benchmark_case_stays_under_five_megabytes():
 
 
 def test_weight_rules_match_the_filters_they_describe():
-    from dsconv.sliding import weight_rules
+    from dsconv.sliding.engine import weight_rules
 
     standard = weight_rules(SlidingConfig(out_channels=8), 3, "sobel")
     assert "After the 6 mixes the pattern turns by 90°" in standard[0]
@@ -323,9 +324,9 @@ def test_weight_rules_match_the_filters_they_describe():
 def test_the_animation_never_needs_a_redraw():
     """Plotly redraws heatmaps on every frame, and a frame that comes before the redraw is done leaves the figure
     blank: the figure has none, and its frames change only text traces and shapes (redraw=False)."""
-    from dsconv.figures_sliding import sliding_figure_spec
+    from dsconv.figures.sliding import sliding_figure_spec
 
-    for mode in MODES:
+    for mode in SLIDING_KINDS:
         config = SlidingConfig(mode=mode, kernel_size=3, out_channels=3, groups=3 if mode == "grouped" else 1)
         spec = sliding_figure_spec(build_timeline(build_layer(sample_image("shape", 6), config, "sobel")))
         assert {trace["type"] for trace in spec["data"]} == {"scatter"}
@@ -340,7 +341,7 @@ def test_the_animation_never_needs_a_redraw():
 def test_projector_sizes_for_the_default_layer():
     """At 1.35x (projector mode) the computation's numbers and the header are at least 18 px, and the figure fits
     in one 800 px screen with room for the buttons above it."""
-    from dsconv.figures_sliding import plan, sliding_figure_spec
+    from dsconv.figures.sliding import plan, sliding_figure_spec
 
     timeline = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(), "sobel"))
     layout = plan(timeline, 1.35)

@@ -1,4 +1,4 @@
-"""dsconv.speed: the layers match Keras's counts, the steps produce the right shapes, the cap holds.
+"""dsconv.speed.measure: the layers match Keras's counts, the steps produce the right shapes, the cap holds.
 
 No timing value is ever asserted (the machine is shared): only that timings exist, are positive and
 are summarised correctly.
@@ -11,18 +11,30 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from speed_reference import same_inputs, tf_reference
 
-from dsconv.speed import (KINDS, PASSES, LayerSetup, Limits, SpeedConfigError, Timing, TimingSettings,
-                          build_layers, make_step, measure, read_measurements, sweep_setups, time_steps)
+from dsconv.speed.measure import (
+    PASSES,
+    TIMED_KINDS,
+    LayerSetup,
+    Limits,
+    SpeedConfigError,
+    Timing,
+    TimingSettings,
+    build_layers,
+    make_step,
+    measure,
+    read_measurements,
+    sweep_setups,
+    time_steps,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = LayerSetup(height=6, width=5, in_channels=3, out_channels=4, kernel_size=3, batch=2)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", TIMED_KINDS)
 @pytest.mark.parametrize("setup", [TINY, LayerSetup(), LayerSetup(height=9, width=7, in_channels=5, out_channels=7,
                                                                    kernel_size=5, batch=1)])
 def test_param_counts_match_keras(kind, setup):
@@ -31,7 +43,7 @@ def test_param_counts_match_keras(kind, setup):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", TIMED_KINDS)
 def test_steps_give_the_right_shapes(kind):
     forward = make_step(kind, "forward", TINY)()
     out_channels = TINY.in_channels if kind == "depthwise" else TINY.out_channels
@@ -42,7 +54,7 @@ def test_steps_give_the_right_shapes(kind):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", TIMED_KINDS)
 def test_steps_compute_what_tf_nn_computes(kind):
     # Reference: tf.nn ops with the same weights, and their gradients by a separate tape (tests/speed_reference.py).
     setup = LayerSetup(height=5, width=6, in_channels=2, out_channels=3, kernel_size=3, batch=2)
@@ -60,8 +72,8 @@ def test_steps_compute_what_tf_nn_computes(kind):
 
 @pytest.mark.slow
 def test_measure_tiny_layer_gives_positive_timings():
-    report = measure(TINY, kinds=KINDS, settings=TimingSettings(warmup=1, repeats=4, time_cap_s=300))
-    assert len(report.timings) == len(KINDS) * len(PASSES)
+    report = measure(TINY, kinds=TIMED_KINDS, settings=TimingSettings(warmup=1, repeats=4, time_cap_s=300))
+    assert len(report.timings) == len(TIMED_KINDS) * len(PASSES)
     assert report.backend == "tensorflow" and report.device
     for timing in report.timings:
         assert timing.measured, timing.skipped
@@ -202,23 +214,29 @@ def test_bundled_cpu_measurements_are_complete():
     assert "cores" in meta["device"] and meta["backend"] == "tensorflow"
     assert "shared" in meta["note"]
     default = data["sets"]["default"]["timings"]
-    assert {(t.kind, t.pass_name) for t in default} >= {(k, p) for k in KINDS[:3] for p in PASSES}
+    assert {(t.kind, t.pass_name) for t in default} >= {(k, p) for k in TIMED_KINDS[:3] for p in PASSES}
     assert all(t.setup == LayerSetup() and t.measured and min(t.samples_ms) > 0 for t in default)
     for name in ("sweep_out_channels", "sweep_kernel_size", "tutorial_layers"):
         assert data["sets"][name]["timings"], name
 
 
 def test_importing_the_speed_modules_does_not_import_tensorflow():
-    code = ("import sys, dsconv.speed, dsconv.intensity, dsconv.figures_speed, dsconv.bench.layers;"
+    code = ("import sys, dsconv.speed.measure, dsconv.costs.intensity, dsconv.figures.speed, dsconv.bench.layers;"
             "print('tensorflow' in sys.modules, 'keras' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
 
 
 def test_figures_build_from_recorded_timings():
-    from dsconv.figures_speed import (intensity_figure, ratio_figure, sweep_figure, timing_table, tutorial_table,
-                                      work_and_time_figure)
-    from dsconv.intensity import compare_traffic
+    from dsconv.costs.intensity import compare_traffic
+    from dsconv.figures.speed import (
+        intensity_figure,
+        ratio_figure,
+        sweep_figure,
+        timing_table,
+        tutorial_table,
+        work_and_time_figure,
+    )
 
     data = read_measurements(ROOT / "dsconv" / "assets" / "speed" / "cpu.json")["sets"]
     default = data["default"]["timings"]

@@ -25,12 +25,12 @@ def test_first_view_shows_recorded_measurements_without_running_anything():
     assert not any(s.startswith("Measured here") for s in subheaders)
     # The recorded table of the default layer has the three kinds, both passes, and a median for each.
     recorded = at.dataframe[1].value
-    assert {"Conv2D", "SeparableConv2D", "DepthwiseConv2D + 1x1"} <= set(recorded["layer"])
+    assert {"Standard Conv2D", "SeparableConv2D", "DepthwiseConv2D + 1x1 Conv2D"} <= set(recorded["layer"])
     assert set(recorded["pass"]) == {"forward", "forward + backward"}
     assert recorded["median ms"].notna().all()
     assert any("GPU: none recorded" in c.value for c in at.caption)
     # "Why it matters" quotes the recorded speed-up of this very layer beside its multiply-add saving.
-    standard = recorded[(recorded["layer"] == "Conv2D") & (recorded["pass"] == "forward")]["median ms"].item()
+    standard = recorded[(recorded["layer"] == "Standard Conv2D") & (recorded["pass"] == "forward")]["median ms"].item()
     separable = recorded[(recorded["layer"] == "SeparableConv2D") & (recorded["pass"] == "forward")]["median ms"].item()
     sentence = next(m.value for m in at.markdown if "this layer's SeparableConv2D ran" in m.value)
     assert f"{standard / separable:.1f}x faster" in sentence and "7.9x fewer multiply-adds" in sentence
@@ -41,7 +41,7 @@ def test_counting_table_follows_the_widgets_and_the_url():
     at.number_input(key="spd_cout").set_value(128).run()
     table = at.dataframe[0].value.set_index("layer")
     # Conv2D, "same": 8 images x 32*32 positions x 3*3*64 weights x 128 filters
-    assert table.loc["Conv2D", "multiply-adds (M)"] == pytest.approx(8 * 1024 * 9 * 64 * 128 / 1e6, abs=0.01)
+    assert table.loc["Standard Conv2D", "multiply-adds (M)"] == pytest.approx(8 * 1024 * 9 * 64 * 128 / 1e6, abs=0.01)
     # SeparableConv2D: 3*3*64 + 64 + 64*128 + 128 params (Keras: no depthwise bias)
     assert table.loc["SeparableConv2D", "params"] == 576 + 8192 + 128
     assert at.query_params["spd_cout"] in ("128", ["128"])
@@ -98,7 +98,7 @@ def test_measure_a_tiny_layer_shows_a_table():
     assert not at.exception, at.exception
     assert any(s.value.startswith("Measured here") for s in at.subheader)
     measured = at.dataframe[1].value
-    assert list(measured["layer"]) == ["Conv2D", "SeparableConv2D", "DepthwiseConv2D + 1x1"] * 2
+    assert list(measured["layer"]) == ["Standard Conv2D", "SeparableConv2D", "DepthwiseConv2D + 1x1 Conv2D"] * 2
     done = measured["n"] > 0
     # A heavily loaded test machine may run out of the 10 s cap: such a row must say so, never show a number.
     assert done.any()
@@ -110,7 +110,7 @@ def test_measure_a_tiny_layer_shows_a_table():
     # The speed ratio sits beside the multiply-add ratio wherever both layers were timed.
     both = done & done.groupby(measured["pass"]).transform(lambda d: d.iloc[0])
     assert measured.loc[both, "x faster"].notna().all() and measured.loc[both, "x fewer multiply-adds"].notna().all()
-    assert (measured.loc[both & (measured["layer"] == "Conv2D"), "x faster"] == 1.0).all()
+    assert (measured.loc[both & (measured["layer"] == "Standard Conv2D"), "x faster"] == 1.0).all()
 
 def test_first_view_does_not_import_tensorflow():
     code = ("import sys\nfrom streamlit.testing.v1 import AppTest\n"
@@ -124,7 +124,7 @@ def test_first_view_does_not_import_tensorflow():
 def test_recorded_layer_is_placed_on_the_roofline_and_the_prose_follows_the_table():
     import json
 
-    from dsconv.roofline import REGIME_LABELS
+    from dsconv.speed.roofline import REGIME_LABELS
 
     at = fresh_page()
     recorded = at.dataframe[1].value
@@ -153,7 +153,7 @@ def test_recorded_layer_is_placed_on_the_roofline_and_the_prose_follows_the_tabl
 
 def made_up_report(regime_ms: dict, roofs, spread: float = 0.0):
     """A SpeedReport for the default layer with chosen medians (kind -> ms) and five samples each."""
-    from dsconv.speed import LayerSetup, SpeedReport, Timing
+    from dsconv.speed.measure import LayerSetup, SpeedReport, Timing
 
     setup = LayerSetup()
     timings = [Timing(kind, "forward", setup, (ms - 2 * spread, ms - spread, ms, ms + spread, ms + 2 * spread))
@@ -162,7 +162,7 @@ def made_up_report(regime_ms: dict, roofs, spread: float = 0.0):
 
 
 def test_each_regime_gets_its_sentence_on_the_page():
-    from dsconv.roofline import Roofs
+    from dsconv.speed.roofline import Roofs
 
     # Peak 100 GFLOP/s, 20 GB/s; default layer: Conv2D 302 M multiply-adds forward, 604 MFLOP (6.04 ms at peak).
     # An empty call takes 2 ms on this made-up device.
@@ -176,8 +176,8 @@ def test_each_regime_gets_its_sentence_on_the_page():
     # Conv2D 86 GFLOP/s: compute; separable 1.9 GFLOP/s in 40 ms: below both; depthwise + 1x1 26 GFLOP/s in 3 ms,
     # two thirds of it the empty call's 2 ms: overhead;
     # the depthwise step: 4.2 MB in 0.25 ms = 16.8 GB/s of 20: memory.
-    assert measured == {"Conv2D": "compute-bound", "SeparableConv2D": "below both roofs",
-                        "DepthwiseConv2D + 1x1": "overhead-bound", "DepthwiseConv2D alone": "memory-bound"}
+    assert measured == {"Standard Conv2D": "compute-bound", "SeparableConv2D": "below both roofs",
+                        "DepthwiseConv2D + 1x1 Conv2D": "overhead-bound", "DepthwiseConv2D alone": "memory-bound"}
     said = "\n".join(m.value for m in at.markdown)
     for start in ("- **Compute-bound**: Standard Conv2D", "- **Memory-bound**: DepthwiseConv2D",
                   "- **Overhead-bound**: DepthwiseConv2D + 1x1 Conv2D", "- **Below both roofs**: SeparableConv2D"):
@@ -186,7 +186,7 @@ def test_each_regime_gets_its_sentence_on_the_page():
 
 
 def test_a_noisy_measurement_is_flagged():
-    from dsconv.roofline import Roofs
+    from dsconv.speed.roofline import Roofs
 
     roofs = Roofs(peak_gflops=100.0, bandwidth_gbs=20.0, call_ms=0.3, call_backward_ms=0.4)
     at = AppTest.from_file(PAGE, default_timeout=60)

@@ -1,11 +1,11 @@
-"""dsconv.speed_text: the Speed lab's comparisons are worded by their numbers (fewer or more, faster or slower)."""
+"""dsconv.speed.text: the Speed lab's comparisons are worded by their numbers (fewer or more, faster or slower)."""
 
 from __future__ import annotations
 
-from dsconv.intensity import compare_traffic
-from dsconv.speed_setup import LayerSetup
-from dsconv.speed_text import speedup_sentence, times, traffic_paragraph, work_time_title
-from dsconv.timings import Timing
+from dsconv.costs.intensity import compare_traffic
+from dsconv.speed.setup import LayerSetup
+from dsconv.speed.text import speedup_sentence, times, traffic_paragraph, work_time_title
+from dsconv.speed.timings import Timing
 
 DEFAULT = LayerSetup()  # 8 x 32 x 32 x 64 -> 64, k = 3: SeparableConv2D does 301.99 / 38.27 = 7.89x fewer
 ONE_BY_ONE = LayerSetup(kernel_size=1)  # k = 1: SeparableConv2D adds a depthwise step to a 1x1 Conv2D
@@ -54,8 +54,8 @@ def test_the_traffic_paragraph_follows_the_layer():
 
 
 def test_the_ridge_paragraph_says_below_or_above_from_the_numbers():
-    from dsconv.roofline import Roofs
-    from dsconv.speed_text import ridge_paragraph
+    from dsconv.speed.roofline import Roofs
+    from dsconv.speed.text import ridge_paragraph
 
     depthwise = compare_traffic(("separable",), **vars(DEFAULT))["separable"].stages[0]  # 2.2 FLOPs per byte
     cpu = Roofs(peak_gflops=213.0, bandwidth_gbs=29.9, call_ms=0.32, call_backward_ms=0.35)  # ridge 7.1

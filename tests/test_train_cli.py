@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dsconv.runs import load_run
-from dsconv.train import main
+from dsconv.training.cli import main
+from dsconv.training.runs import load_run
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""dsconv.training on tiny synthetic data: the record, progress callbacks, the stop request, incremental writes."""
+"""dsconv.training.engine on tiny synthetic data: the record, progress callbacks, the stop request, incremental writes."""
 
 import threading
 
@@ -7,11 +7,11 @@ import pytest
 
 pytest.importorskip("keras")
 
-from dsconv.data import prepare  # noqa: E402
-from dsconv.data_synthetic import synthetic_dataset  # noqa: E402
-from dsconv.network import network_summary  # noqa: E402
-from dsconv.runs import load_run  # noqa: E402
-from dsconv.training import TrainConfig, TrainingError, train_run  # noqa: E402
+from dsconv.costs.network import network_summary  # noqa: E402
+from dsconv.training.data import prepare  # noqa: E402
+from dsconv.training.engine import TrainConfig, TrainingError, train_run  # noqa: E402
+from dsconv.training.runs import load_run  # noqa: E402
+from dsconv.training.synthetic import synthetic_dataset  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +65,7 @@ def test_record_holds_everything_and_validation_is_the_held_out_split(tiny, trai
 
 
 def test_weights_file_restores_the_trained_model(tiny, trained):
-    from dsconv.models import ModelConfig, build_model
+    from dsconv.training.models import ModelConfig, build_model
 
     _, record, models, _, out = trained
     part = record.architecture("separable")
@@ -124,7 +124,7 @@ def test_an_epoch_matches_model_fit_on_the_same_images_in_the_same_order(tiny):
     # Reference: Keras's own model.fit from the same start, on the engine's shuffled order (no shuffling of its own).
     import keras
 
-    from dsconv.models import build_model, compile_model
+    from dsconv.training.models import build_model, compile_model
 
     # 48 training images in batches of 20, 20 and 8: the averages must weigh each batch by its size.
     config = TrainConfig(architectures=("separable",), epochs=1, **{**SMALL, "batch_size": 20})

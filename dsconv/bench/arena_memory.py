@@ -3,7 +3,7 @@
 `python -m dsconv.bench arena_memory` loads what a Streamlit server holds once the launcher is open
 (Streamlit, Plotly, the bundled runs and their replay figure; the device check and timing probes run in a
 subprocess), then runs the page's default launch (LaunchSettings(): synthetic data,
-2,000 images, standard and separable, 3 epochs, batch 32) through dsconv.arena exactly as the page does
+2,000 images, standard and separable, 3 epochs, batch 32) through dsconv.arena.job exactly as the page does
 (on a thread of this process by default; in a child process with DSCONV_ARENA_TRAIN_IN_SUBPROCESS=1),
 sampling the VmRSS of this process (and of the child) from /proc ten times a second. Goal: under 1.5 GB
 (Streamlit Community Cloud gives an app 0.7-2.7 GB). `--train-size 10000 --source cifar10-local --data-dir
@@ -84,8 +84,9 @@ def main(argv: list[str]) -> int:
     import plotly  # noqa: F401 - a server holds these
     import streamlit  # noqa: F401
 
-    from dsconv import arena, replay
-    from dsconv.figures_training import replay_figure
+    from dsconv.arena import job as arena
+    from dsconv.figures.training import replay_figure
+    from dsconv.training import replay
 
     runs, _ = replay.load_bundled()
     if runs:

@@ -24,16 +24,17 @@ from typing import Any, Callable
 import numpy as np
 from PIL import Image
 
-from dsconv import figures_filters as figs
-from dsconv import filters as hand
-from dsconv.images import DISPLAY_MAX_SIDE, fit_within, load_image, sample_image, to_float_array, to_model_input
+from dsconv.figures import filters as figs
+from dsconv.image_files import DISPLAY_MAX_SIDE, fit_within, load_image
+from dsconv.images import handmade as hand
+from dsconv.images.loading import scene_image, to_float_array, to_model_input
 
 GOAL_SECONDS = 2.0
 
 
 def photo_bytes(width: int = 4000, height: int = 3000, quality: int = 90) -> bytes:
     """A photo-like JPEG of width x height (the harbour scene plus fine noise, so JPEG has real work)."""
-    scene = np.asarray(sample_image("Sunset harbour", width, height), np.int16)
+    scene = np.asarray(scene_image("Sunset harbour", width, height), np.int16)
     noise = np.random.default_rng(0).integers(-6, 7, scene.shape, dtype=np.int16)
     buffer = io.BytesIO()
     Image.fromarray(np.clip(scene + noise, 0, 255).astype(np.uint8)).save(buffer, format="JPEG", quality=quality)
@@ -63,8 +64,8 @@ def hand_made_view(picture: Image.Image, work_side: int) -> None:
 
 def learned_view(picture: Image.Image, models: list[Any], maps_shown: int = 32) -> None:
     """What the learned view computes and sends: kernels, feature maps at block1_conv1, top-5, for each model."""
-    from dsconv.data import CIFAR10_CLASSES
-    from dsconv.features import feature_maps, first_layer_kernels, strongest_channels, top_predictions
+    from dsconv.images.learned import feature_maps, first_layer_kernels, strongest_channels, top_predictions
+    from dsconv.training.data import CIFAR10_CLASSES
 
     pixels = to_model_input(picture)
     for model in models:
@@ -84,14 +85,14 @@ def learned_view(picture: Image.Image, models: list[Any], maps_shown: int = 32) 
 def tutorial_models() -> tuple[list[Any], str]:
     """The standard and separable tutorial models, and where their weights came from."""
     try:
-        from dsconv.pretrained import available_pretrained, load_pretrained
+        from dsconv.training.pretrained import available_pretrained, load_pretrained
 
         if {"tutorial_standard", "tutorial_separable"} <= set(available_pretrained()):
             return [load_pretrained("tutorial_standard"), load_pretrained("tutorial_separable")], \
                 "the shipped pretrained tutorial models"
     except (ImportError, OSError, ValueError):  # not shipped or unreadable: time freshly built ones instead
         pass
-    from dsconv.models import build_model
+    from dsconv.training.models import build_model
 
     return [build_model("standard", input_scaling="none"), build_model("separable", input_scaling="none")], \
         "freshly built models (pretrained weights not found; the time is the same)"

@@ -1,7 +1,7 @@
 """Layer timings for the Speed lab's bundled measurements: `python -m dsconv.bench layers --out FILE`.
 
 Measures the device's roofs first (peak GFLOP/s of a large matrix product, GB/s of a large array copy, and
-the time of the smallest call: dsconv.roofline), then times Conv2D, SeparableConv2D, DepthwiseConv2D + 1x1
+the time of the smallest call: dsconv.speed.roofline), then times Conv2D, SeparableConv2D, DepthwiseConv2D + 1x1
 Conv2D (and the two steps alone), forward and forward + backward, for four sets: the page's default layer, a sweep over output channels, a sweep over
 kernel size, and the six convolution layers of the tutorial's VGG model at its batch of 128.
 Takes about 40 s on 2 idle cores, about 2 minutes on busy ones (less with --quick). Writes JSON that the page shows as is.
@@ -17,19 +17,29 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dsconv.network import NetworkConfig, network_summary
-from dsconv.speed import (KINDS, PASSES, SWEEP_PARAMETERS, SWEEP_VALUES, LayerSetup, Limits, TimingSettings,
-                          sweep_setups, time_steps)
-from dsconv.intensity import COMPARED_KINDS
+from dsconv import ASSETS
+from dsconv.costs.intensity import COMPARED_KINDS
+from dsconv.costs.network import NetworkConfig, network_summary
+from dsconv.speed.measure import (
+    PASSES,
+    SWEEP_PARAMETERS,
+    SWEEP_VALUES,
+    TIMED_KINDS,
+    LayerSetup,
+    Limits,
+    TimingSettings,
+    sweep_setups,
+    time_steps,
+)
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "assets" / "speed" / "cpu.json"
+DEFAULT_OUT = ASSETS / "speed" / "cpu.json"
 # A benchmark is not a click: it may time the tutorial's full batch of 128.
 BENCH_LIMITS = Limits(max_tensor_elements=2**25, max_multiply_adds=50_000_000_000)
 TUTORIAL_BATCH = 128  # the tutorial's model.fit batch size
 
 
 def tutorial_layers(batch: int = TUTORIAL_BATCH) -> list[tuple[str, LayerSetup]]:
-    """The six 3x3 convolutions of the tutorial's VGG model (names and shapes from dsconv.network)."""
+    """The six 3x3 convolutions of the tutorial's VGG model (names and shapes from dsconv.costs.network)."""
     summary = network_summary(NetworkConfig())
     shape = summary.config.input_shape
     layers = []
@@ -44,7 +54,7 @@ def tutorial_layers(batch: int = TUTORIAL_BATCH) -> list[tuple[str, LayerSetup]]
 
 def machine_description() -> dict[str, str]:
     """The CPU as lscpu names it, its cores, and the Keras device string."""
-    from dsconv.speed import device_name
+    from dsconv.speed.measure import device_name
 
     details = {"device": device_name()}
     try:
@@ -80,7 +90,7 @@ def main(argv: list[str]) -> int:
     load_at_start = " ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else ""
     repeats = 5 if args.quick else args.repeats
     settings = TimingSettings(warmup=2, repeats=repeats, min_repeats=3, time_cap_s=600.0)
-    from dsconv.roofline import measure_roofs
+    from dsconv.speed.roofline import measure_roofs
 
     print("Roofs: a large matrix product, a large array copy and the smallest call ...")
     roofs = measure_roofs()
@@ -91,7 +101,7 @@ def main(argv: list[str]) -> int:
     default = LayerSetup()
     print(f"Default layer {default} ...")
     sets["default"] = {"title": "The page's default layer", "parameter": None,
-                       "timings": time_steps([(k, p, default) for p in PASSES for k in KINDS], settings, log_progress)}
+                       "timings": time_steps([(k, p, default) for p in PASSES for k in TIMED_KINDS], settings, log_progress)}
     for parameter in SWEEP_PARAMETERS:
         setups, notes = sweep_setups(default, parameter, SWEEP_VALUES[parameter], BENCH_LIMITS)
         print(f"Sweep over {SWEEP_PARAMETERS[parameter]}: {[getattr(s, parameter) for s in setups]} ...")
@@ -101,7 +111,7 @@ def main(argv: list[str]) -> int:
     layers = tutorial_layers()
     passes = ("forward_backward",) if args.quick else PASSES
     print(f"The tutorial's six convolutions at batch {TUTORIAL_BATCH} ...")
-    tasks = [(k, p, s) for _, s in layers for p in passes for k in KINDS]
+    tasks = [(k, p, s) for _, s in layers for p in passes for k in TIMED_KINDS]
     sets["tutorial_layers"] = {"title": f"The tutorial's six convolution layers, batch {TUTORIAL_BATCH}",
                                "parameter": None, "layer_names": [name for name, _ in layers],
                                "timings": time_steps(tasks, settings, log_progress)}
@@ -126,13 +136,13 @@ def main(argv: list[str]) -> int:
 
 def summarize(sets: dict) -> None:
     """Print the median ms of each kind and pass for the default layer and the tutorial's layers in total."""
-    from dsconv.speed import Timing
+    from dsconv.speed.measure import Timing
 
     for name in ("default", "tutorial_layers"):
         timings = [t if isinstance(t, Timing) else Timing.from_dict(t) for t in sets[name]["timings"]]
         print(f"\n{sets[name]['title']}: median ms (summed over layers), GFLOP/s")
         for pass_name in PASSES:
-            for kind in KINDS:
+            for kind in TIMED_KINDS:
                 rows = [t for t in timings if t.kind == kind and t.pass_name == pass_name and t.measured]
                 if rows:
                     total_ms = sum(t.median_ms for t in rows)

@@ -2,7 +2,7 @@
 
 A run record of N epochs and two models (made up here: smooth curves, no TensorFlow) is replayed as the page
 does it. With a frame per epoch holding every earlier epoch, the figure grew with the square of N (400 epochs
-made 20 MB); frames are now capped (dsconv.figures_training.MAX_FRAMES) and carry only x and y, so it grows
+made 20 MB); frames are now capped (dsconv.figures.training.MAX_FRAMES) and carry only x and y, so it grows
 linearly. Takes about 10 seconds.
 """
 
@@ -16,10 +16,10 @@ import time
 
 import plotly.io as pio
 
-from dsconv import replay
 from dsconv.devices import cpu_model
-from dsconv.figures_training import replay_figure
-from dsconv.runs import MAX_RECORD_EPOCHS, ArchitectureRun, EpochLog, RunRecord
+from dsconv.figures.training import replay_figure
+from dsconv.training import replay
+from dsconv.training.runs import MAX_RECORD_EPOCHS, ArchitectureRun, EpochLog, RunRecord
 
 
 def record(epochs: int) -> RunRecord:

@@ -17,11 +17,12 @@ import time
 import plotly.io as pio
 
 from dsconv.devices import cpu_model
-from dsconv.figures_sliding import sliding_figure
-from dsconv.figures_volume import volume_figure
-from dsconv.samples import sample_image
-from dsconv.sliding import MODES, SlidingConfig, build_layer
-from dsconv.sliding_frames import build_timeline
+from dsconv.figures.sliding import sliding_figure
+from dsconv.figures.volume import volume_figure
+from dsconv.kinds import SLIDING_KINDS
+from dsconv.sliding.engine import SlidingConfig, build_layer
+from dsconv.sliding.frames import build_timeline
+from dsconv.sliding.samples import sample_image
 
 GOAL_MS = 300.0  # the goal for building everything on a 2-core CPU
 GOAL_MB = 5.0  # the goal for the figure JSON sent to the browser
@@ -64,7 +65,7 @@ def main(argv: list[str]) -> int:
     cases = [("standard, 4 filters (the issue's case)", SlidingConfig(padding="same"))]
     if args.all_modes:
         cases += [(mode, SlidingConfig(mode=mode, padding="same", out_channels=6, depth_multiplier=2,
-                                       groups=3 if mode == "grouped" else 1)) for mode in MODES]
+                                       groups=3 if mode == "grouped" else 1)) for mode in SLIDING_KINDS]
     for label, config in cases:
         result = measure(16, config, "sobel", args.repeats)
         verdict = "meets" if result["median_ms"] < GOAL_MS and sum(result["mb"]) < GOAL_MB else "MISSES"

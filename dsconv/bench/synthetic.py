@@ -23,10 +23,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
-    from dsconv.data import prepare
-    from dsconv.data_synthetic import synthetic_dataset
     from dsconv.devices import describe_device, library_versions
-    from dsconv.training import TrainConfig, train_run
+    from dsconv.training.data import prepare
+    from dsconv.training.engine import TrainConfig, train_run
+    from dsconv.training.synthetic import synthetic_dataset
 
     dataset = prepare(synthetic_dataset(args.images, 500, seed=args.seed), val_split=0.2, seed=args.seed)
     config = TrainConfig(architectures=(args.arch,), epochs=args.epochs, batch_size=args.batch_size, seed=args.seed)

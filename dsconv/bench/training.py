@@ -1,9 +1,9 @@
-"""Training throughput: the project's engine (dsconv.training.train_run) vs the tutorial's plain model.fit.
+"""Training throughput: the project's engine (dsconv.training.engine.train_run) vs the tutorial's plain model.fit.
 
 `python -m dsconv.bench training [--steps 16] [--repeats 5] [--explore]`
 
 Both train the same model (the tutorial's: raw 0-255 pixels, Keras's default depthwise initializer, Adam,
-batch 128) on the same generated images (dsconv.data_synthetic), on this machine in this run:
+batch 128) on the same generated images (dsconv.training.synthetic), on this machine in this run:
 - the tutorial as published: model.fit on the raw uint8 arrays, batch 128, the default progress bar;
 - the engine: train_run, which adds a seeded shared order, per-batch progress and run records, and on
   TensorFlow feeds the batches itself with train_on_batch instead of model.fit's tf.data pipeline.
@@ -35,7 +35,7 @@ def tutorial_model(conv_kind: str, **compile_options: Any) -> Any:
     """The tutorial's model (raw pixels, Keras's depthwise init), compiled as it is: Adam, sparse cross-entropy."""
     import keras
 
-    from dsconv.models import ModelConfig, build_model
+    from dsconv.training.models import ModelConfig, build_model
 
     keras.utils.set_random_seed(0)
     model = build_model(ModelConfig(conv_kind=conv_kind, input_scaling="none", depthwise_init="keras"))
@@ -55,8 +55,8 @@ def plain_fit(model: Any, x: Any, y: Any = None, batch_size: int | None = TUTORI
 
 def interleaved_rates(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int) -> tuple[list[float], list[float]]:
     """Images/s of the engine's epochs 2 .. repeats+1 and of the plain fit's epoch run right after each."""
-    from dsconv.data import Dataset
-    from dsconv.training import TrainConfig, train_run
+    from dsconv.training.data import Dataset
+    from dsconv.training.engine import TrainConfig, train_run
 
     tutorial = plain_fit(tutorial_model(conv_kind), x, y)
     tutorial()  # traces the graph: not counted
@@ -137,10 +137,8 @@ def main(argv: list[str]) -> int:
         parser.error(f"--models takes {' and '.join(MODELS)}, comma-separated; got {', '.join(unknown)}")
     import keras
 
-    from dsconv.data_synthetic import synthetic_images
-    from dsconv.devices import describe_device, library_versions
-
-    from dsconv.devices import gpu_names
+    from dsconv.devices import describe_device, gpu_names, library_versions
+    from dsconv.training.synthetic import synthetic_images
 
     mixed_precision = args.mixed_precision == "on" or (args.mixed_precision == "auto" and bool(gpu_names()))
     x, y = synthetic_images(args.steps * TUTORIAL_BATCH, seed=0)

@@ -1,5 +1,4 @@
 import pytest
-
 from harness import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, chromium_missing
 
 

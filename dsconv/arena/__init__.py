@@ -1,0 +1,24 @@
+"""The Training arena's live training: one job per launch, a child process, and the server's shared slots.
+
+Settings and limits (`settings`), time estimates (`estimates`), the job (`job`), its child process
+(`child`), the process-wide slots (`slots`) and the guard around Keras's global state (`guard`).
+"""
+
+from __future__ import annotations
+
+from dsconv.arena.estimates import Estimate, Speed, estimate_launch, machine_profile, remember_speed, speeds_from_record
+from dsconv.arena.job import STATES, JobSnapshot, TrainingJob
+from dsconv.arena.settings import (
+           MIN_TEST_IMAGES,
+           MIN_TRAIN_IMAGES,
+           ArenaBusy,
+           ArenaError,
+           ArenaLimits,
+           LaunchSettings,
+           train_and_val_sizes,
+)
+from dsconv.arena.slots import SLOTS, TrainingSlots
+
+__all__ = ["ArenaBusy", "ArenaError", "ArenaLimits", "Estimate", "estimate_launch", "JobSnapshot",
+           "LaunchSettings", "machine_profile", "MIN_TEST_IMAGES", "MIN_TRAIN_IMAGES", "remember_speed", "SLOTS",
+           "Speed", "speeds_from_record", "STATES", "train_and_val_sizes", "TrainingJob", "TrainingSlots"]

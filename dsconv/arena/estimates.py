@@ -1,0 +1,139 @@
+"""How long a Training arena launch will take: speeds recorded by finished runs or probed in a child
+process, kept once per server process, and the estimate built from them. Keras is imported only by the probe.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from dsconv.arena.settings import LaunchSettings, train_and_val_sizes
+
+EVAL_FRACTION = 1 / 3  # evaluating an image is a forward pass: about a third of a training step's work
+DATA_SECONDS = 2.0  # loading and cutting the data, roughly, before the first model starts
+MIN_RECORDED_IMAGES = 500  # below this, an epoch's time is mostly fixed costs, not images
+
+
+@dataclass(frozen=True)
+class Speed:
+    """How fast one architecture trains on this machine."""
+
+    seconds_per_image: float  # one training step's time divided by its images
+    overhead_seconds: float  # building, compiling and tracing the model before the first step
+    source: str  # "probe" (measured just now) or "recorded" (from a finished run on this device)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Estimated seconds for a launch, per architecture and in all."""
+
+    per_architecture: dict[str, float]
+    total_seconds: float
+    sources: tuple[str, ...]  # where the speeds came from
+
+
+_SPEEDS: dict[tuple[str, str, float], Speed] = {}  # (device, architecture, width multiplier) -> Speed
+_SPEEDS_LOCK = threading.Lock()
+
+
+def known_speed(device: str, architecture: str, width_multiplier: float) -> Speed | None:
+    """A speed this process measured or recorded for this device and model, if any."""
+    with _SPEEDS_LOCK:
+        return _SPEEDS.get((device, architecture, float(width_multiplier)))
+
+
+def remember_speed(device: str, architecture: str, width_multiplier: float, speed: Speed) -> None:
+    """Keep a speed for later estimates; a recorded speed replaces a probe, never the other way round."""
+    key = (device, architecture, float(width_multiplier))
+    with _SPEEDS_LOCK:
+        if not (speed.source == "probe" and key in _SPEEDS):
+            _SPEEDS[key] = speed
+
+
+def speeds_from_record(record: Any) -> dict[tuple[str, str, float], Speed]:
+    """Speeds measured by a finished run: mean epoch seconds / (training images + validation images / 3).
+
+    Runs under MIN_RECORDED_IMAGES training images are skipped: fixed per-epoch costs dominate them.
+    """
+    if record.kind != "measured" or (record.data.get("train_size") or 0) < MIN_RECORDED_IMAGES:
+        return {}
+    train = record.data.get("train_size") or 0
+    val = record.data.get("val_size") or 0
+    device = str(record.device.get("description", ""))
+    speeds = {}
+    for arch in record.architectures:
+        mean = arch.mean_epoch_seconds()
+        if mean and train:
+            alpha = float(arch.model.get("width_multiplier", 1.0))
+            speeds[(device, arch.name, alpha)] = Speed(mean / (train + val * EVAL_FRACTION), 3.0, "recorded")
+    return speeds
+
+
+def probe_speed(architecture: str, width_multiplier: float, batch_size: int = 32) -> Speed:
+    """Measure a training step on random images (imports Keras; a few seconds): overhead and seconds per image."""
+    import keras
+    import numpy as np
+
+    from dsconv.training.models import ModelConfig, build_model, compile_model
+
+    batch = max(8, min(batch_size, 64))
+    images = np.random.default_rng(0).integers(0, 256, size=(batch, 32, 32, 3)).astype("float32")
+    labels = np.arange(batch) % 10
+    begin = time.perf_counter()
+    model = compile_model(build_model(ModelConfig(conv_kind=architecture, width_multiplier=width_multiplier)))
+    model.train_on_batch(images, labels)  # the first step traces the graph
+    warm = time.perf_counter()
+    steps = 3
+    for _ in range(steps):
+        model.train_on_batch(images, labels)
+    step = (time.perf_counter() - warm) / steps
+    keras.backend.clear_session(free_memory=False)
+    return Speed(step / batch, max(0.0, warm - begin - step), "probe")
+
+
+def _probe_child(architectures: tuple[str, ...], width_multiplier: float, batch_size: int) -> tuple[str, dict]:
+    from dsconv.devices import describe_device
+
+    device = str(describe_device()["description"])
+    return device, {arch: probe_speed(arch, width_multiplier, batch_size) for arch in architectures}
+
+
+_DEVICE: list[str] = []  # this machine's description, once a probe process has reported it
+
+
+def machine_profile(architectures: tuple[str, ...], width_multiplier: float, batch_size: int,
+                    probe: bool = True) -> tuple[str, dict[str, Speed]]:
+    """This machine's device and the known speed of each architecture, probing the unknown ones (probe=True).
+
+    The device check and the probes run in a fresh process, so the server itself never loads TensorFlow
+    for them (its memory stays small, and Streamlit's per-run clean-up stays fast). Results are kept.
+    """
+    missing = [arch for arch in architectures if not _DEVICE or known_speed(_DEVICE[0], arch, width_multiplier)
+               is None] if probe else []
+    if not _DEVICE or missing:
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+            device, speeds = pool.submit(_probe_child, tuple(missing), width_multiplier, batch_size).result()
+        _DEVICE[:] = [device]
+        for arch, speed in speeds.items():
+            remember_speed(device, arch, width_multiplier, speed)
+    device = _DEVICE[0]
+    found = {arch: known_speed(device, arch, width_multiplier) for arch in architectures}
+    return device, {arch: speed for arch, speed in found.items() if speed is not None}
+
+
+def estimate_launch(settings: LaunchSettings, speeds: Mapping[str, Speed]) -> Estimate:
+    """Seconds = data + per model: overhead + epochs x (train + val/3) x s/image + test/3 x s/image."""
+    train, val = train_and_val_sizes(settings)
+    per_arch = {}
+    for arch in settings.architectures:
+        speed = speeds[arch]
+        per_image = speed.seconds_per_image
+        per_arch[arch] = (speed.overhead_seconds + settings.epochs * (train + val * EVAL_FRACTION) * per_image
+                          + settings.test_size * EVAL_FRACTION * per_image)
+    sources = tuple(sorted({speeds[a].source for a in settings.architectures}))
+    return Estimate(per_arch, DATA_SECONDS + sum(per_arch.values()), sources)

@@ -1,0 +1,157 @@
+"""The Training arena's rules for one launch, without Streamlit: the server's limits (from st.secrets or
+DSCONV_ARENA_* variables), the settings a student picks, how many images each epoch sees, and loading the data.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from dsconv.kinds import NETWORK_KINDS
+from dsconv.training.data import IMAGE_SUFFIXES, SOURCES
+
+ENV_PREFIX = "DSCONV_ARENA_"
+
+
+class ArenaError(ValueError):
+    """A launch that this server will not run, explained in one sentence."""
+
+
+class ArenaBusy(ArenaError):
+    """Every training slot is taken; the sentence says for about how long."""
+
+
+# The fewest images a launch may use, so that its accuracies mean something: a tenth of the training images is
+# held out for validation, and with 500 that is 50 images (one image moves the accuracy by 2 points, against 50
+# points for the 2 of 20); 100 test images put one image at 1 point.
+MIN_TRAIN_IMAGES = 500
+MIN_TEST_IMAGES = 100
+
+
+@dataclass(frozen=True)
+class ArenaLimits:
+    """What one launch may ask for; override with st.secrets["arena"] or DSCONV_ARENA_<NAME> variables."""
+
+    max_concurrent: int = 1  # a 2-core CPU trains one model at full speed; two would each crawl
+    max_train_images: int = 10_000  # a fifth of CIFAR-10: ~1-3 min per standard epoch on a cloud CPU
+    max_test_images: int = 2_000  # enough for a test accuracy to about ±1%
+    max_epochs: int = 20  # the curves bend well before 20 epochs at these sizes
+    max_batch_size: int = 512  # larger batches only cost memory on a CPU
+    max_folder_images: int = 20_000  # an image folder is read whole before sampling
+    heartbeat_seconds: float = 10.0  # a tab silent this long (and disconnected) is taken as closed
+    allow_server_folders: bool = True  # False on a public server: no reading paths on its disk
+    train_in_subprocess: bool = False  # a process isolates training from Streamlit, but costs a second
+    # TensorFlow (~0.6-0.9 GB); a thread shares the server's, keeping a launch under 1.5 GB in all
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any] | None = None,
+                      environ: Mapping[str, str] | None = None) -> "ArenaLimits":
+        """Defaults, overridden by `settings` (field names), then by DSCONV_ARENA_<FIELD> environment variables."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            raw = (settings or {}).get(item.name)
+            raw = environ.get(ENV_PREFIX + item.name.upper(), raw)
+            if raw is not None:
+                values[item.name] = _parse_setting(item.name, raw, type(item.default))
+        limits = cls(**values)
+        if limits.max_concurrent < 1 or limits.max_train_images < MIN_TRAIN_IMAGES \
+                or limits.max_test_images < MIN_TEST_IMAGES or limits.max_epochs < 1 or limits.max_batch_size < 1 \
+                or limits.heartbeat_seconds <= 0:
+            raise ArenaError(f"The arena's limits must allow at least 1 training, {MIN_TRAIN_IMAGES} training and "
+                             f"{MIN_TEST_IMAGES} test images, 1 epoch, batch size 1 and a positive heartbeat; check "
+                             "DSCONV_ARENA_* settings.")
+        return limits
+
+
+def _parse_setting(name: str, raw: Any, kind: type) -> Any:
+    text = str(raw).strip().lower()
+    try:
+        if kind is bool:
+            if text not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError(text)
+            return text in ("1", "true", "yes")
+        return kind(float(text)) if kind is int and float(text).is_integer() else kind(text)
+    except ValueError:
+        raise ArenaError(f"The arena setting {name} must be a {kind.__name__}; got {raw!r}.") from None
+
+
+@dataclass(frozen=True)
+class LaunchSettings:
+    """One launch: the data, the sizes, the recipe and which architectures to train."""
+
+    source: str = "synthetic"  # generated shapes: no download, learnable in a few epochs
+    data_dir: str = ""  # folder for cifar10-local and folder sources
+    train_size: int = 2_000  # including the validation images held out of it
+    test_size: int = 500
+    epochs: int = 3  # about a minute for both models on a 2-core CPU
+    batch_size: int = 32  # small batches learn faster per epoch on small data
+    width_multiplier: float = 1.0  # MobileNet's alpha
+    architectures: tuple[str, ...] = ("standard", "separable")  # the tutorial's comparison
+    seed: int = 0
+    val_split: float = 0.1  # a tenth of the training images held out for validation
+    validate_on_test: bool = False  # the tutorial's shortcut, off: the test set stays unseen
+
+    def check(self, limits: ArenaLimits) -> None:
+        """Raise ArenaError with a sentence when this launch breaks a rule or a limit."""
+        if self.source not in SOURCES:
+            raise ArenaError(f"Choose a data source from {', '.join(SOURCES)}.")
+        unknown = [a for a in self.architectures if a not in NETWORK_KINDS]
+        if not self.architectures or unknown:
+            raise ArenaError(f"Pick at least one architecture from {', '.join(NETWORK_KINDS)}.")
+        for name, value, low, high in (("training images", self.train_size, MIN_TRAIN_IMAGES, limits.max_train_images),
+                                       ("test images", self.test_size, MIN_TEST_IMAGES, limits.max_test_images),
+                                       ("epochs", self.epochs, 1, limits.max_epochs),
+                                       ("batch size", self.batch_size, 1, limits.max_batch_size)):
+            if not low <= value <= high:
+                raise ArenaError(f"The number of {name} must be between {low:,} and {high:,} on this server; "
+                                 f"got {value:,}.")
+        if self.source in ("cifar10-local", "folder"):
+            if not limits.allow_server_folders:
+                raise ArenaError("This server does not read folders from its disk; use synthetic data or the "
+                                 "CIFAR-10 download.")
+            if not self.data_dir.strip():
+                raise ArenaError("Type the folder that holds the images (on the machine that runs this app).")
+        if not 0.25 <= self.width_multiplier <= 2:
+            raise ArenaError(f"The width multiplier must be between 0.25 and 2 here; got {self.width_multiplier}.")
+
+    def title(self) -> str:
+        """A short title for the run record."""
+        train, _ = train_and_val_sizes(self)
+        return (f"{' vs '.join(self.architectures)} · {self.source} · {train:,} images · "
+                f"{self.epochs} epoch{'s' if self.epochs != 1 else ''}")
+
+
+def count_folder_images(folder: str | Path, stop_after: int) -> int:
+    """Image files under `folder` (recursively), counting no further than stop_after + 1."""
+    count = 0
+    for _, _, names in os.walk(folder):
+        count += sum(1 for name in names if Path(name).suffix.lower() in IMAGE_SUFFIXES)
+        if count > stop_after:
+            break
+    return count
+
+
+def load_dataset(settings: LaunchSettings, limits: ArenaLimits) -> Any:
+    """The launch's data: loaded, then cut to the requested sizes with a held-out validation split."""
+    from dsconv.training.data import DataError, load_source, prepare
+
+    if settings.source == "folder" and count_folder_images(settings.data_dir, limits.max_folder_images) \
+            > limits.max_folder_images:
+        raise DataError(f"{settings.data_dir} holds more than {limits.max_folder_images:,} images; this server "
+                        "reads an image folder whole, so give it a smaller copy.")
+    full = load_source(settings.source, settings.data_dir or None, settings.seed,
+                       train_size=settings.train_size, test_size=settings.test_size)
+    return prepare(full, train_size=min(settings.train_size, len(full.y_train)),
+                   test_size=min(settings.test_size, len(full.y_test)),
+                   val_split=0.0 if settings.validate_on_test else settings.val_split, seed=settings.seed)
+
+
+def train_and_val_sizes(settings: LaunchSettings) -> tuple[int, int]:
+    """(training images, validation images per epoch) after holding out the validation split."""
+    if settings.validate_on_test:
+        return settings.train_size, settings.test_size
+    val = int(round(settings.val_split * settings.train_size))
+    return settings.train_size - val, val

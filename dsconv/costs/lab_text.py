@@ -1,0 +1,112 @@
+"""Sentences of the Parameter lab that state a fact about its numbers, each chosen from those numbers.
+
+`costs` is what the lab computes for one layer: kind -> dsconv.costs.arithmetic.LayerCost, or the sentence
+that refuses that kind. Each function returns Markdown text (or None when there is nothing true to say),
+so the page shows only what its own table supports; tests/test_lab_text.py drives every branch.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from dsconv.costs.arithmetic import shape_text, tutorial_cost
+from dsconv.kinds import KINDS
+
+
+def _valid(costs: Mapping[str, Any], *kinds: str) -> bool:
+    return all(not isinstance(costs.get(kind), (str, type(None))) for kind in kinds)
+
+
+def pointwise_row_note(costs: Mapping[str, Any], in_shape: tuple[int, int, int]) -> str | None:
+    """What the Pointwise (1x1) row counts, and whether the depthwise and pointwise rows add up to a separable layer."""
+    if not _valid(costs, "pointwise"):
+        return None
+    pointwise = costs["pointwise"]
+    note = (f"The **{KINDS['pointwise'].label}** row is a 1x1 layer on the raw {shape_text(in_shape)} input "
+            f"({pointwise.multiply_adds:,} multiply-adds).")
+    if not _valid(costs, "depthwise", "separable"):
+        return note
+    depthwise, separable = costs["depthwise"], costs["separable"]
+    inner = separable.stages[1]
+    total = depthwise.multiply_adds + pointwise.multiply_adds
+    if total == separable.multiply_adds:
+        return (note + f" Here the 1x1 step inside SeparableConv2D reads a tensor of the same size "
+                f"({shape_text(separable.stages[0].output_shape)}), so the DepthwiseConv2D row plus this row "
+                f"({depthwise.multiply_adds:,} + {pointwise.multiply_adds:,}) equals SeparableConv2D's "
+                f"{separable.multiply_adds:,} multiply-adds.")
+    return (note + f" Inside SeparableConv2D the 1x1 step reads the depthwise output instead "
+            f"({shape_text(separable.stages[0].output_shape)}: {inner.multiply_adds:,} multiply-adds), so the "
+            f"DepthwiseConv2D row plus this row ({depthwise.multiply_adds:,} + {pointwise.multiply_adds:,} = "
+            f"{total:,}) is not SeparableConv2D's {separable.multiply_adds:,}. The ↳ rows under each two-step "
+            "layer are its own two steps: they add up.")
+
+
+def grouped_note(costs: Mapping[str, Any], groups: int) -> str | None:
+    """Say that one group is the standard layer, when the grouped row repeats the standard row."""
+    if groups != 1 or not _valid(costs, "grouped"):
+        return None
+    return ("With **g = 1** a grouped convolution has one group holding every channel: it *is* the standard "
+            "layer, so its row repeats the standard row. Set g above 1 (a divisor of both C and N) to split the "
+            "channels; g = C with N a multiple of C is a depthwise convolution.")
+
+
+def pointwise_share(costs: Mapping[str, Any]) -> str | None:
+    """Which step of SeparableConv2D does most of its multiply-adds for this layer, with the share."""
+    if not _valid(costs, "separable"):
+        return None
+    depthwise, pointwise = costs["separable"].stages
+    total = depthwise.multiply_adds + pointwise.multiply_adds
+    share = pointwise.multiply_adds / total
+    if share > 0.5:
+        return (f"For this layer the pointwise step does **{share:.0%}** of SeparableConv2D's multiply-adds: once "
+                "the k x k work is depthwise, mixing the channels is what costs.")
+    if share < 0.5:
+        return (f"For this layer the depthwise step does **{1 - share:.0%}** of SeparableConv2D's multiply-adds: "
+                "with few output channels against a large kernel, looking around costs more than mixing the "
+                "channels.")
+    return "For this layer the depthwise and the pointwise steps do the same number of multiply-adds."
+
+
+def network_pointwise_share(pointwise_params: int, pointwise_macs: int, depthwise_macs: int, total_params: int,
+                            total_macs: int, kernel_size: int) -> str | None:
+    """Share of a network's params and multiply-adds in its pointwise (1 x 1) parts, and which part does most of
+    the work, if one does (the dense layers and any standard convolution count in the total too)."""
+    if not pointwise_macs:
+        return None
+    macs, depthwise = pointwise_macs / total_macs, depthwise_macs / total_macs
+    text = (f"**The pointwise (1 x 1) parts hold {pointwise_params / total_params:.0%} of the parameters and do "
+            f"{macs:.0%} of the multiply-adds.**")
+    k = f"{kernel_size} x {kernel_size}"
+    if macs > 0.5:
+        return text + f" Once the {k} work is depthwise, mixing the channels is what costs."
+    if depthwise > 0.5:
+        return text + (f" With {k} kernels and these channel counts the depthwise steps still do most of the work "
+                       f"({depthwise:.0%}): mixing channels costs less than looking around.")
+    return text + (f" No part does most of the work: the depthwise steps do {depthwise:.0%}, the pointwise parts "
+                   f"{macs:.0%}, the other layers {1 - depthwise - macs:.0%}.")
+
+
+def kernel_term_note(kernel_size: int, out_channels: int, depth_multiplier: int) -> str:
+    """Which term of 1/N + 1/k^2 dominates for this layer, and the floor 1/k^2 puts under the separable cost."""
+    k2 = kernel_size**2
+    if kernel_size == 1:
+        return ("With k = 1 there is nothing to separate: the depthwise step only scales each channel, so the "
+                "separable layer costs a little more than the standard 1 x 1 layer (1/N + 1 > 1).")
+    if out_channels > k2:
+        which = f"with N = {out_channels} > k² = {k2}, the 1/k² term is the larger one"
+    elif out_channels < k2:
+        which = f"with N = {out_channels} < k² = {k2}, the 1/N term is still the larger one"
+    else:
+        which = f"with N = k² = {k2}, the two terms are equal"
+    floor = f"1/{k2}" + (f" x m = {depth_multiplier}/{k2}" if depth_multiplier > 1 else "")
+    return (f"For k = {kernel_size}, {which}. However wide the layer, a {kernel_size} x {kernel_size} separable layer "
+            f"never gets below {floor} of the standard cost.")
+
+
+def tutorial_saving() -> str:
+    """The tutorial's first layer (32 x 32 x 3 to 64, k = 3): its parameter and multiply-add savings, computed."""
+    standard, separable, pair = (tutorial_cost(kind) for kind in ("standard", "separable", "depthwise_pointwise"))
+    return (f"For the tutorial's 3 → 64 layer the parameter saving is {standard.params:,} / {pair.params:,} = "
+            f"{standard.params / pair.params:.1f}x ({standard.params:,} / {separable.params:,} = "
+            f"{standard.params / separable.params:.1f}x against Keras's SeparableConv2D), not \"less than 6 times\"; "
+            f"its multiply-add saving is {standard.multiply_adds / separable.multiply_adds:.1f}x.")

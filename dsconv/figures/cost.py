@@ -1,0 +1,317 @@
+"""Plotly figures for what convolutions cost: kinds side by side, the MobileNet ratio, a network's
+shares, and the home page's picture of standard vs depthwise + pointwise.
+
+Builders take plain numbers and return figures; they compute nothing a page could not check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from dsconv.costs.arithmetic import layer_cost, shape_text
+from dsconv.costs.network import NetworkSummary
+from dsconv.figures.style import CHANNEL_COLOURS, axis
+from dsconv.kinds import KINDS
+
+PART_COLORS = {"depthwise": KINDS["depthwise"].colour, "pointwise": KINDS["pointwise"].colour,
+               "standard conv": KINDS["standard"].colour, "dense": "#6b7280"}
+FONT = dict(size=16, color="#111827")
+
+
+
+def memory_text(n_bytes: int) -> str:
+    """Bytes as KiB with one decimal, or MiB from 10 MiB up."""
+    return f"{n_bytes / 1024:,.1f} KiB" if n_bytes < 1024**2 * 10 else f"{n_bytes / 1024**2:,.1f} MiB"
+
+
+STEP_LABELS = {"depthwise": "↳ its depthwise step", "pointwise": "↳ its pointwise (1x1) step, on the depthwise output"}
+
+
+def kind_label(kind: str, groups: int = 1) -> str:
+    """A kind's row label; a grouped layer with one group says that it is the standard layer."""
+    if kind == "grouped" and groups == 1:
+        return f"{KINDS[kind].label} (g = 1: the standard layer)"
+    return KINDS[kind].label
+
+
+def cost_table_rows(costs: dict, count_name: str, use_flops: bool, groups: int = 1) -> list[dict[str, str]]:
+    """The comparison table's rows: a LayerCost per kind, or its error sentence (shown as "invalid here").
+
+    A two-step kind (separable, depthwise + 1x1) is followed by one row per step, so the steps add up to it.
+    """
+    standard, rows = costs["standard"], []
+    for kind, cost in costs.items():
+        label = kind_label(kind, groups)
+        if isinstance(cost, str):
+            rows.append({"Kind": label, "Params": "invalid here", count_name: "—", "Output shape": "—",
+                         "Activation memory": "—", "Params vs standard": "—"})
+            continue
+        versus = "—" if isinstance(standard, str) else f"{cost.params / standard.params:.3f}"
+        rows.append({"Kind": label, "Params": f"{cost.params:,}",
+                     count_name: f"{cost.flops if use_flops else cost.multiply_adds:,}",
+                     "Output shape": shape_text(cost.output_shape),
+                     "Activation memory": memory_text(cost.activation_bytes), "Params vs standard": versus})
+        if len(cost.stages) > 1:
+            for stage in cost.stages:
+                rows.append({"Kind": f"{STEP_LABELS[stage.name]} ({KINDS[kind].label})",
+                             "Params": f"{stage.params:,}",
+                             count_name: f"{stage.flops if use_flops else stage.multiply_adds:,}",
+                             "Output shape": shape_text(stage.output_shape),
+                             "Activation memory": memory_text(stage.activation_bytes),
+                             "Params vs standard": "—"})
+    return rows
+
+
+def network_table_rows(summary: NetworkSummary) -> list[dict[str, str]]:
+    """One row per layer with its shares, and a total row."""
+    rows = [{"Layer": r.name, "Type": r.layer, "Output shape": shape_text(r.output_shape), "Params": f"{r.params:,}",
+             "% params": f"{100 * summary.params_share(r):.1f}", "Multiply-adds": f"{r.multiply_adds:,}",
+             "% multiply-adds": f"{100 * summary.multiply_adds_share(r):.1f}"} for r in summary.rows]
+    rows.append({"Layer": "total", "Type": "", "Output shape": "", "Params": f"{summary.total_params:,}",
+                 "% params": "100", "Multiply-adds": f"{summary.total_multiply_adds:,}", "% multiply-adds": "100"})
+    return rows
+
+
+def _base_layout(height: int, scale: float, **extra) -> dict:
+    """Layout shared by the charts: projector-sized font, white background, no legend unless asked."""
+    layout = dict(height=int(height * scale), font=dict(FONT, size=int(FONT["size"] * scale)),
+                  margin=dict(l=10, r=10, t=60, b=10), plot_bgcolor="white", paper_bgcolor="white",
+                  showlegend=False)
+    layout.update(extra)
+    return layout
+
+
+def _panels(titles: list[str], gap: float = 0.03) -> tuple[dict, list[dict]]:
+    """Side-by-side x axes sharing one y axis (what make_subplots does, built as plain dicts: much faster)."""
+    width = (1 - gap * (len(titles) - 1)) / len(titles)
+    axes, annotations = {}, []
+    for index, title in enumerate(titles):
+        start = index * (width + gap)
+        name = "xaxis" if index == 0 else f"xaxis{index + 1}"
+        axes[name] = axis(domain=[start, start + width], anchor="y", rangemode="tozero")
+        annotations.append(dict(text=title, x=start + width / 2, y=1.0, xref="paper", yref="paper",
+                                xanchor="center", yanchor="bottom", showarrow=False, yshift=8))
+    return axes, annotations
+
+
+def cost_figure(kinds: list[str], params: list[int], counts: list[int], activation_kib: list[float],
+                count_label: str, scale: float = 1.0) -> go.Figure:
+    """Three bar charts side by side: params, multiply-adds (or FLOPs) and activation memory per kind."""
+    labels = [KINDS[kind].label for kind in kinds]
+    colors = [KINDS[kind].colour for kind in kinds]
+    axes, titles = _panels(["Parameters", count_label, "Activation memory (KiB)"], gap=0.04)
+    data = []
+    for index, (values, fmt) in enumerate(((params, "{:,}"), (counts, "{:,}"), (activation_kib, "{:,.1f}"))):
+        data.append(dict(type="bar", x=values, y=labels, orientation="h", marker_color=colors,
+                         xaxis="x" if index == 0 else f"x{index + 1}", text=[fmt.format(v) for v in values],
+                         textposition="outside", textangle=0, cliponaxis=False,
+                         hovertemplate="%{y}: %{x:,}<extra></extra>"))
+        # Room on the right of the longest bar for its number, which is printed outside the bar.
+        axes["xaxis" if index == 0 else f"xaxis{index + 1}"].update(
+            range=[0, 1.55 * max(values) if max(values) > 0 else 1], showticklabels=False, showgrid=False)
+    layout = _base_layout(90 + 48 * len(kinds), scale, annotations=titles,
+                          yaxis=axis(autorange="reversed", automargin=True), **axes)
+    return go.Figure(data=data, layout=layout)
+
+
+def _params_ratio(k: int, in_channels: int, out_channels: int, use_bias: bool, depth_multiplier: int = 1) -> float:
+    """Exact separable/standard params: (k^2*C*m + C*m*N + b) / (k^2*C*N + b), b = N biases or 0."""
+    bias = out_channels if use_bias else 0
+    mid = in_channels * depth_multiplier
+    return (k * k * mid + mid * out_channels + bias) / (k * k * in_channels * out_channels + bias)
+
+
+def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, current_kernel: int,
+                 use_bias: bool = True, max_out: int = 512, scale: float = 1.0,
+                 depth_multiplier: int = 1) -> go.Figure:
+    """Separable/standard parameter ratio (exact) and m x (1/N + 1/k^2) against N, at the layer's depth multiplier m."""
+    outs = sorted({4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, max_out, current_out})
+    palette = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00"]
+    data = []
+    for index, k in enumerate(kernel_sizes):
+        color = palette[index % len(palette)]
+        m = depth_multiplier
+        data.append(dict(type="scatter", x=outs, y=[_params_ratio(k, in_channels, n, use_bias, m) for n in outs],
+                         mode="lines", name=f"k={k}: exact (params)", line=dict(color=color, width=3)))
+        data.append(dict(type="scatter", x=outs, y=[m * (1 / n + 1 / k**2) for n in outs], mode="lines",
+                         name=f"k={k}: {'' if m == 1 else f'{m} x '}(1/N + 1/k²)",
+                         line=dict(color=color, width=2, dash="dot")))
+    here = _params_ratio(current_kernel, in_channels, current_out, use_bias, depth_multiplier)
+    data.append(dict(type="scatter", x=[current_out], y=[here], mode="markers+text", name="your layer",
+                     marker=dict(size=14, color="#111827", symbol="diamond"),
+                     text=[f"your layer: {here:.3f}"], textposition="top right"))
+    layout = _base_layout(
+        430, scale, showlegend=True, legend=dict(orientation="v", x=1.01, y=1),
+        title=dict(text=f"Parameter ratio for C = {in_channels} input channels, depth multiplier {depth_multiplier}"),
+        xaxis=axis(scale, type="log", title=dict(text="output channels N (log scale)", standoff=12),
+                   tickvals=[v for v in (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096) if v <= max(outs)],
+                   automargin=True),
+        yaxis=axis(scale, title=dict(text="separable / standard"), rangemode="tozero",
+                   automargin=True), margin=dict(l=70, r=10, t=60, b=10))
+    return go.Figure(data=data, layout=layout)
+
+
+@dataclass(frozen=True)
+class LayerParts:
+    """One network row split into its parts (depthwise / pointwise / standard conv / dense)."""
+
+    name: str
+    params: dict[str, int]
+    multiply_adds: dict[str, int]
+
+
+def network_parts(summary: NetworkSummary) -> list[LayerParts]:
+    """Split every weighted row of a network summary into depthwise and pointwise parts (with dsconv.costs.arithmetic)."""
+    config = summary.config
+    cost_kind = "separable" if config.conv_kind == "mobilenet" else config.conv_kind
+    shape = config.input_shape
+    parts = []
+    for row in summary.rows:
+        if "_conv" in row.name:
+            height, width, channels = shape
+            cost = layer_cost(cost_kind, height=height, width=width, in_channels=channels,
+                              out_channels=row.output_shape[2], kernel_size=config.kernel_size, padding="same")
+            if config.conv_kind == "standard":
+                parts.append(LayerParts(row.name, {"standard conv": cost.params},
+                                        {"standard conv": cost.multiply_adds}))
+            else:
+                params = {}
+                for stage in cost.stages:
+                    if config.conv_kind == "mobilenet":  # no bias, BatchNorm's 4 numbers per channel instead
+                        params[stage.name] = stage.params - stage.bias + 4 * stage.output_shape[2]
+                    else:
+                        params[stage.name] = stage.params
+                parts.append(LayerParts(row.name, params, {s.name: s.multiply_adds for s in cost.stages}))
+        elif row.params:
+            parts.append(LayerParts(row.name, {"dense": row.params}, {"dense": row.multiply_adds}))
+        shape = row.output_shape
+    return parts
+
+
+def network_share_figure(parts: list[LayerParts], scale: float = 1.0) -> go.Figure:
+    """Stacked bars: each layer's share of all params and of all multiply-adds, split by part."""
+    total_params = sum(sum(p.params.values()) for p in parts)
+    total_macs = sum(sum(p.multiply_adds.values()) for p in parts)
+    names = [p.name for p in parts]
+    axes, titles = _panels(["Share of parameters (%)", "Share of multiply-adds (%)"], gap=0.04)
+    data = []
+    for part, color in PART_COLORS.items():
+        if not any(part in p.params for p in parts):
+            continue
+        for index, key, total in ((0, "params", total_params), (1, "multiply_adds", total_macs)):
+            values = [100 * getattr(p, key).get(part, 0) / total if total else 0 for p in parts]
+            data.append(dict(type="bar", x=values, y=names, orientation="h", name=part, marker_color=color,
+                             legendgroup=part, showlegend=index == 0, xaxis="x" if index == 0 else "x2",
+                             hovertemplate=f"%{{y}} {part}: %{{x:.1f}}%<extra></extra>"))
+    layout = _base_layout(120 + 34 * len(parts), scale, barmode="stack", annotations=titles, showlegend=True,
+                          legend=dict(orientation="h", y=-0.08, x=0),
+                          yaxis=axis(autorange="reversed", automargin=True), **axes)
+    return go.Figure(data=data, layout=layout)
+
+
+
+
+class _Drawing:
+    """Collects shapes and annotations as plain dicts: one validation at the end, not one per add (much faster)."""
+
+    def __init__(self) -> None:
+        self.shapes: list[dict] = []
+        self.annotations: list[dict] = []
+
+    def add_shape(self, **shape) -> None:
+        self.shapes.append(shape)
+
+    def add_annotation(self, **annotation) -> None:
+        self.annotations.append(annotation)
+
+
+def _box(fig: _Drawing, x: float, y: float, width: float, height: float, depth: float, color: str,
+         label: str = "", below: str = "") -> None:
+    """Draw a tensor as an oblique box: front face width x height, receding depth (channels)."""
+    dx, dy = 0.6 * depth, 0.45 * depth
+    faces = [
+        [(x, y), (x + width, y), (x + width, y + height), (x, y + height)],
+        [(x, y + height), (x + width, y + height), (x + width + dx, y + height + dy), (x + dx, y + height + dy)],
+        [(x + width, y), (x + width + dx, y + dy), (x + width + dx, y + height + dy), (x + width, y + height)],
+    ]
+    for face, opacity in zip(faces, (0.95, 0.7, 0.55)):
+        path = "M " + " L ".join(f"{px},{py}" for px, py in face) + " Z"
+        fig.add_shape(type="path", path=path, fillcolor=color, opacity=opacity, line=dict(color="#111827", width=1))
+    _labels(fig, x, y, width, height, depth, label, below)
+
+
+def _labels(fig: _Drawing, x: float, y: float, width: float, height: float, depth: float, label: str,
+            below: str) -> None:
+    """A bold label above a drawn box and a plain one below it."""
+    dx, dy = 0.6 * depth, 0.45 * depth
+    if label:
+        fig.add_annotation(x=x + (width + dx) / 2, y=y + height + dy + 0.25, text=f"<b>{label}</b>",
+                           showarrow=False, yanchor="bottom")
+    if below:
+        fig.add_annotation(x=x + (width + dx) / 2, y=y - 0.2, text=below, showarrow=False, yanchor="top")
+
+
+def _tensor(fig: _Drawing, x: float, y: float, size: float, channels: int, depth: float, color: str,
+            label: str = "", below: str = "") -> None:
+    """A tensor (or a kernel) with few channels is one coloured slab per channel (back to front), else one box."""
+    if channels > len(CHANNEL_COLOURS):
+        _box(fig, x, y, size, size, depth, color, label, below)
+        return
+    slab = depth / channels
+    for index in reversed(range(channels)):
+        _box(fig, x + 0.6 * slab * index, y + 0.45 * slab * index, size, size, slab, CHANNEL_COLOURS[index])
+    _labels(fig, x, y, size, size, depth, label, below)
+
+
+def _arrow(fig: _Drawing, x0: float, x1: float, y: float, text: str) -> None:
+    fig.add_annotation(x=x1, y=y, ax=x0, ay=y, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+                       arrowhead=3, arrowwidth=2.5, arrowcolor="#374151")
+    fig.add_annotation(x=(x0 + x1) / 2, y=y + 0.35, text=text, showarrow=False, yanchor="bottom")
+
+
+def idea_figure(height: int, width: int, in_channels: int, out_channels: int, kernel_size: int,
+                scale: float = 1.0) -> go.Figure:
+    """The idea in one picture: standard conv vs depthwise then pointwise, with tensor shapes and params."""
+    standard = layer_cost("standard", height=height, width=width, in_channels=in_channels,
+                          out_channels=out_channels, kernel_size=kernel_size)
+    separable = layer_cost("separable", height=height, width=width, in_channels=in_channels,
+                           out_channels=out_channels, kernel_size=kernel_size)
+    depthwise, pointwise = separable.stages
+    out_h, out_w, _ = standard.output_shape
+    k, c, n = kernel_size, in_channels, out_channels
+    fig = _Drawing()
+    top, bottom = 6.8, 0.6
+    size, thin, fat = 2.2, 0.6, 2.2  # drawing sizes: spatial side, few channels, many channels
+    # Row 1: one standard convolution. Its kernel reaches through every channel: drawn as one slab per channel
+    # (R, G, B), N of them; its count sits under it, not under the tensors.
+    _tensor(fig, 0.0, top, size, c, thin, "#9ca3af", f"input {height}x{width}x{c}")
+    _arrow(fig, 3.0, 9.4, top + 1.1, f"Conv2D: {n} filters of {k}x{k}x{c}")
+    _tensor(fig, 5.5, top - 0.35, 0.8, c, 0.45, KINDS["standard"].colour,
+            below=f"x {n} = {standard.params:,} params<br>({standard.params - standard.stages[0].bias:,} weights + "
+                  f"{standard.stages[0].bias} biases)")
+    _box(fig, 9.8, top, size, size, fat, KINDS["standard"].colour, f"output {out_h}x{out_w}x{n}")
+    # Row 2: depthwise (one k x k kernel per channel) then pointwise (N filters of 1 x 1 x C).
+    _tensor(fig, 0.0, bottom, size, c, thin, "#9ca3af", f"input {height}x{width}x{c}")
+    _arrow(fig, 3.0, 6.2, bottom + 1.1, f"depthwise: {c} kernels<br>of {k}x{k}, one<br>per channel")
+    for index in range(min(c, len(CHANNEL_COLOURS))):
+        _box(fig, 3.6 + 0.75 * index, bottom + 0.1, 0.6, 0.6, 0.05,
+             CHANNEL_COLOURS[index] if c <= len(CHANNEL_COLOURS) else KINDS["depthwise"].colour)
+    fig.add_annotation(x=3.6 + 0.75 * min(c, len(CHANNEL_COLOURS)) / 2 - 0.08, y=bottom - 0.1,
+                       text=f"{depthwise.params:,} params", showarrow=False, yanchor="top")
+    _tensor(fig, 6.6, bottom, size, c, thin, KINDS["depthwise"].colour, f"{out_h}x{out_w}x{c}")
+    _arrow(fig, 9.6, 12.6, bottom + 1.1, f"pointwise: {n} filters<br>of 1x1x{c}")
+    _tensor(fig, 10.75, bottom + 0.1, 0.3, c, 0.45, KINDS["pointwise"].colour,
+            below=f"x {n} = {pointwise.params:,} params<br>({pointwise.params - pointwise.bias:,} weights + "
+                  f"{pointwise.bias} biases)")
+    _box(fig, 12.9, bottom, size, size, fat, KINDS["pointwise"].colour, f"output {out_h}x{out_w}x{n}")
+    fig.add_annotation(x=0, y=top + 4.4, xanchor="left", showarrow=False,
+                       text="<b>Standard convolution</b>: every filter looks at all channels at once")
+    fig.add_annotation(x=0, y=bottom + 4.3, xanchor="left", showarrow=False,
+                       text=f"<b>Depthwise separable</b> (Keras SeparableConv2D): each channel filtered alone, "
+                            f"then mixed · {separable.params:,} params")
+    layout = _base_layout(620, scale, shapes=fig.shapes, annotations=fig.annotations,
+                          margin=dict(l=0, r=0, t=10, b=0), xaxis=dict(visible=False, range=[-0.3, 16.8]),
+                          yaxis=dict(visible=False, range=[-1.3, 11.7], scaleanchor="x", scaleratio=1))
+    return go.Figure(layout=layout)

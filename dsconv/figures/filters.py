@@ -1,0 +1,206 @@
+"""Pictures for the filters page: kernel tiles, the pointwise mix as a heatmap, feature-map grids,
+top-5 bars, and grey images of signed filter outputs.
+
+Builders take arrays and return Plotly figures (or uint8 pixels); they compute nothing a page could
+not check. Colours: signed numbers (weights, maps that go below zero) violet-white-orange (dsconv.figures.style.SIGNED:
+a sign, never a channel's colour); ReLU outputs grey; only the colour tiles of standard kernels use red, green
+and blue, for the channels they weigh.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from dsconv.figures.style import SIGNED, axis
+from dsconv.safe_text import plotly_text
+
+FONT = dict(size=15, color="#111827")
+NUMBER_PX = 13.5  # numbers written in cells, times the scale: 18 px in projector mode
+GREY = "gray"  # black 0, white largest
+
+
+def _layout(height: int, scale: float, title: str | None = None, **extra) -> dict:
+    """The shared layout as a plain dict (Plotly validates a figure built from dicts once: fast on a busy CPU)."""
+    layout = dict(height=int(height * scale), font=dict(FONT, size=int(FONT["size"] * scale)),
+                  margin=dict(l=10, r=10, t=50 if title else 10, b=10), plot_bgcolor="white", paper_bgcolor="white")
+    if title:
+        layout["title"] = dict(text=title)
+    return {**layout, **extra}
+
+
+def is_signed(values: np.ndarray) -> bool:
+    """True when at least 1% of the values are clearly below zero (then 0 is shown as mid-grey or white).
+
+    Edge filters give negative values everywhere; a blur or sharpen of a photo only dips below zero at
+    a few pixels (overshoot at edges, zero padding), and those are better shown clipped to black.
+    """
+    values = np.asarray(values, np.float32)
+    if values.size == 0:
+        return False
+    extent = float(np.max(np.abs(values)))
+    return float(np.percentile(_sample(values), 1)) < -(1e-6 + 0.005 * extent)
+
+
+def _sample(values: np.ndarray, size: int = 65_536) -> np.ndarray:
+    """An evenly spaced sample of at most `size` values: percentiles for display need no full sort."""
+    flat = np.asarray(values).ravel()
+    return flat[:: max(1, flat.size // size)]
+
+
+def map_to_grey(values: np.ndarray, signed: bool | None = None) -> np.ndarray:
+    """One (H, W) map as uint8 grey: signed maps put 0 at mid-grey; others map 0..max (at least 1) to black..white.
+
+    The scale is the 99.5th percentile of |values|, so a few extreme pixels do not turn the rest grey.
+    """
+    values = np.asarray(values, np.float32)
+    signed = is_signed(values) if signed is None else signed
+    extent = float(np.percentile(np.abs(_sample(values)), 99.5)) if values.size else 0.0
+    if signed:
+        shown = 0.5 + 0.5 * values / (extent if extent > 0 else 1.0)
+    else:
+        shown = values / max(extent, 1.0)  # pictures in 0..1 keep their true brightness
+    return np.clip(np.rint(shown * 255), 0, 255).astype(np.uint8)
+
+
+def channels_to_rgb(values: np.ndarray) -> np.ndarray:
+    """Three channels in 0..1 as a uint8 colour picture (values outside 0..1 are clipped)."""
+    return np.clip(np.rint(np.asarray(values, np.float32) * 255), 0, 255).astype(np.uint8)
+
+
+def _number(value: float, decimals: int) -> str:
+    """A kernel weight as short text: 0.25, -1, 0.06; never '-0'."""
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1.0, decimals: int = 2) -> go.Figure:
+    """k x k kernels side by side as heatmaps with their numbers written in (orange positive, violet negative)."""
+    extent = max(float(np.max(np.abs(k), initial=0.0)) for k in kernels) or 1.0
+    count, spacing = len(kernels), 0.04
+    width = (1 - spacing * (count - 1)) / count
+    axis = dict(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain")
+    # Built as plain dicts: Plotly validates once, several times faster than make_subplots and updates.
+    data, layout = [], {}
+    for col, kernel in enumerate(kernels):
+        kernel = np.asarray(kernel, np.float64)
+        suffix = str(col + 1) if col else ""
+        data.append(dict(type="heatmap", z=kernel.tolist(), text=[[_number(v, decimals) for v in row] for row in kernel],
+                         texttemplate="%{text}", textfont=dict(size=round(NUMBER_PX * scale, 1), color="#111827"),
+                         colorscale=SIGNED, zmin=-extent, zmax=extent, showscale=False,
+                         xgap=2, ygap=2, xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+                         hovertemplate="row %{y}, column %{x}: %{z:.4f}<extra></extra>"))
+        left = col * (width + spacing)
+        layout[f"xaxis{suffix}"] = dict(axis, domain=[left, left + width], anchor=f"y{suffix}")
+        layout[f"yaxis{suffix}"] = dict(axis, autorange="reversed", scaleanchor=f"x{suffix}", anchor=f"x{suffix}")
+    layout["annotations"] = [dict(text=title, x=col * (width + spacing) + width / 2, y=1.0, xref="paper",
+                                  yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
+                                  font=dict(size=int(FONT["size"] * scale)))
+                             for col, title in enumerate(titles)]
+    return go.Figure(data=data, layout=_layout(240, scale, **layout, margin=dict(l=10, r=10, t=int(40 * scale), b=10)))
+
+
+def rgb_kernel_mosaic(kernels: np.ndarray, columns: int = 16, zoom: int = 10, gap: int = 3) -> np.ndarray:
+    """N kernels (k, k, 3, N) as one uint8 picture: each kernel its own tile, stretched to 0..255 on its own."""
+    kernels = np.asarray(kernels, np.float32)
+    k_h, k_w, channels, count = kernels.shape
+    if channels != 3:
+        raise ValueError(f"Colour tiles need kernels with 3 input channels (RGB); these have {channels}.")
+    rows = -(-count // columns)
+    tile_h, tile_w = k_h * zoom, k_w * zoom
+    mosaic = np.full((rows * (tile_h + gap) + gap, columns * (tile_w + gap) + gap, 3), 255, np.uint8)
+    for n in range(count):
+        kernel = kernels[..., n]
+        low, high = float(kernel.min()), float(kernel.max())
+        tile = (kernel - low) / (high - low) if high > low else np.full_like(kernel, 0.5)
+        tile = np.kron(tile, np.ones((zoom, zoom, 1), np.float32))  # each weight a zoom x zoom block
+        top, left = gap + (n // columns) * (tile_h + gap), gap + (n % columns) * (tile_w + gap)
+        mosaic[top:top + tile_h, left:left + tile_w] = channels_to_rgb(tile)
+    return mosaic
+
+
+def pointwise_figure(mix: np.ndarray, input_names: list[str], output_names: list[str] | None = None,
+                     scale: float = 1.0, annotate: bool | None = None) -> go.Figure:
+    """The pointwise weights P (C, N) as a heatmap: a row per input channel, a column per output channel."""
+    mix = np.asarray(mix, np.float64)
+    channels, outputs = mix.shape
+    output_names = output_names or [f"{n}" for n in range(outputs)]
+    annotate = outputs <= 12 if annotate is None else annotate
+    extent = float(np.max(np.abs(mix), initial=0.0)) or 1.0
+    heatmap = dict(type="heatmap", z=mix.tolist(), x=list(output_names), y=list(input_names), colorscale=SIGNED,
+                   zmin=-extent, zmax=extent, xgap=1 if annotate else 0, ygap=1,
+                   colorbar=dict(title=dict(text="weight"), thickness=12),
+                   hovertemplate="from %{y} to output %{x}: %{z:.4f}<extra></extra>")
+    if annotate:
+        heatmap.update(text=[[_number(v, 2) for v in row] for row in mix], texttemplate="%{text}",
+                       textfont=dict(size=round(NUMBER_PX * scale, 1), color="#111827"))
+    return go.Figure(data=[heatmap], layout=_layout(
+        120 + 38 * channels, scale, yaxis=axis(scale, autorange="reversed", title=dict(text="input channel c")),
+        xaxis=axis(scale, title=dict(text="output channel n"), type="category")))
+
+
+def feature_mosaic(maps: np.ndarray, channels: list[int] | np.ndarray, columns: int, gap: int = 1,
+                   signed: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Chosen maps of (H, W, N) tiled into one array with NaN gaps, each map scaled on its own.
+
+    ReLU maps go to 0..1 (divided by their maximum); signed maps to -1..1 (divided by max |value|).
+    Returns (mosaic, channel index per cell, -1 in the gaps), for one heatmap with hover labels.
+    """
+    maps = np.asarray(maps, np.float32)
+    height, width, _ = maps.shape
+    signed = is_signed(maps) if signed is None else signed
+    rows = -(-len(channels) // columns)
+    mosaic = np.full((rows * (height + gap) - gap, columns * (width + gap) - gap), np.nan, np.float32)
+    labels = np.full(mosaic.shape, -1, np.int32)
+    for slot, channel in enumerate(channels):
+        tile = maps[..., channel]
+        extent = float(np.max(np.abs(tile), initial=0.0))
+        tile = tile / extent if extent > 0 else tile
+        top, left = (slot // columns) * (height + gap), (slot % columns) * (width + gap)
+        mosaic[top:top + height, left:left + width] = tile
+        labels[top:top + height, left:left + width] = channel
+    return mosaic, labels
+
+
+def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, title: str, columns: int = 8,
+                        scale: float = 1.0, signed: bool | None = None, pixel_height: int = 440,
+                        tile_labels: list[str] | None = None) -> go.Figure:
+    """A grid of feature maps as one heatmap (grey for ReLU outputs, violet-orange for signed ones) with a colour
+    bar; hover names the channel, and `tile_labels` (one per map shown) are written above the maps."""
+    signed = is_signed(maps) if signed is None else signed
+    columns = max(1, min(columns, len(channels)))
+    mosaic, labels = feature_mosaic(maps, channels, columns, signed=signed)
+    # Three decimals are plenty for grey levels and keep the JSON short; NaN gaps become nulls.
+    # Gaps never hover (hoverongaps=False), so their label can be 0 and the labels fit in one byte each.
+    labels = np.where(labels < 0, 0, labels).astype(np.uint8 if labels.max(initial=0) < 256 else np.uint16)
+    scale_text = "scaled value"  # each map divided by its own largest |value| (the page's caption says so)
+    heatmap = dict(type="heatmap", z=np.round(mosaic, 3), customdata=labels, colorscale=SIGNED if signed else GREY,
+                   zmin=-1 if signed else 0, zmax=1, showscale=True, hoverongaps=False,
+                   colorbar=dict(title=dict(text=scale_text, side="right"), thickness=12,
+                                 tickvals=[-1, 0, 1] if signed else [0, 1]),
+                   hovertemplate="channel %{customdata}: %{z:.2f} of its maximum<extra></extra>")
+    height, width = maps.shape[:2]
+    annotations = [dict(text=text, x=(slot % columns) * (width + 1) - 0.5, y=(slot // columns) * (height + 1) - 0.5,
+                        xref="x", yref="y", xanchor="left", yanchor="bottom", showarrow=False,
+                        font=dict(size=int(13 * scale), color="#111827"))
+                   for slot, text in enumerate(tile_labels or [])]
+    aspect = mosaic.shape[0] / mosaic.shape[1]
+    top = int(50 * scale) + (int(18 * scale) if tile_labels else 0)
+    return go.Figure(data=[heatmap], layout=_layout(
+        int(60 + pixel_height * min(1.2, max(0.25, aspect))), scale, title, annotations=annotations,
+        margin=dict(l=10, r=10, t=top, b=10), xaxis=dict(visible=False, constrain="domain"),
+        yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")))
+
+
+def predictions_figure(predictions: list[tuple[str, float]], title: str | None, scale: float = 1.0,
+                       color: str = "#0072b2") -> go.Figure:
+    """Top-k classes as horizontal bars with their probabilities in percent, most likely on top."""
+    names = [plotly_text(name) for name, _ in predictions]  # class names come from a data folder
+    percents = [100 * p for _, p in predictions]
+    bar = dict(type="bar", x=percents, y=names, orientation="h", marker=dict(color=color),
+               text=[f"{p:.1f}%" for p in percents], cliponaxis=False,
+               textposition=["inside" if p >= 15 else "outside" for p in percents],  # small bars keep their label
+               hovertemplate="%{y}: %{x:.2f}%<extra></extra>")
+    return go.Figure(data=[bar], layout=_layout(
+        80 + 40 * len(names), scale, title, yaxis=axis(scale, autorange="reversed"),
+        xaxis=axis(scale, range=[0, 100], title=dict(text="probability (%)"), showgrid=True)))

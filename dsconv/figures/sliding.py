@@ -1,0 +1,479 @@
+"""Plotly figure of the sliding-kernel animation: frames (dsconv.sliding.frames) in, one animated figure out.
+
+Everything is drawn with layout shapes (cells, coloured by level) and scatter text (numbers), never with
+heatmaps: Plotly redraws heatmaps on every animation frame, and a frame that comes before the redraw is
+done leaves the figure blank. Shapes and text update in place (redraw=False), so every frame is complete
+at any speed. The figure (dsconv.figures.sliding_layout) shows the computation of the watched kernel
+large, "window x weights = products" per channel read and the sum, beside small maps of the input, the
+depthwise output and the output maps, with the cells read and written outlined. Playback runs in the
+browser (dsconv_ui.playback drives it); the figure carries the step slider.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dsconv.figures.sliding_layout import (
+    MAX_BOARD_CELL_PX,
+    TARGET_WIDTH_PX,
+    Board,
+    Grid,
+    Layout,
+    board_cells_wide,
+    fit_maps,
+    number_cell,
+    number_font,
+    numbers_fit,
+    place_board,
+    place_maps,
+)
+from dsconv.figures.sliding_parts import (
+    PADDING_COLOUR,
+    UNFILLED_COLOUR,
+    WATCHED_COLOUR,
+    WINDOW_COLOUR,
+    PrebuiltFigure,
+    channel_name,
+    format_value,
+    frame_slider,
+    rect_path,
+    signed_colours,
+    symmetric_peak,
+    tint_colours,
+)
+from dsconv.figures.style import CHANNEL_COLOURS, TEXT_COLOUR
+from dsconv.sliding.engine import channel_names, hidden_names
+from dsconv.sliding.frames import Timeline, frame_detail
+
+EMPTY_CELL = "#f3f4f6"  # a cell whose value is (near) zero: light grey, so the grid stays visible on white
+BOARD_LEVELS = 2  # signed board cells: -2..2 (strong, weak, zero); tinted window cells: 0..3
+MAP_LEVELS = 3  # signed map cells: -3..3; tinted input cells: 0..5
+BOARD_HEIGHT_PX = 400  # the computation's height budget (times the scale) when its numbers fit in it
+FRAME_SLOTS = 3 * 6  # dynamic fill shapes of the computation: window (3 channels x 4 tints or 5 signs), weights, products
+
+
+def output_labels(layer, stage_index: int) -> list[str]:
+    """Names of a stage's output maps: filters, depthwise maps by source channel, pointwise outputs."""
+    stage = layer.stages[stage_index]
+    channels = layer.image.shape[2]
+    count = stage.output.shape[2]
+    if stage.name == "depthwise":
+        multiplier = layer.config.depth_multiplier
+        return [f"from {channel_name(o // multiplier, channels)}" + (f", kernel {o % multiplier + 1}" if multiplier > 1
+                else "") for o in range(count)]
+    if stage.name == "grouped":
+        per_group = count // layer.config.groups
+        return [f"Filter {o + 1} (group {o // per_group + 1})" for o in range(count)]
+    return [f"{'Output' if stage.name == 'pointwise' else 'Filter'} {o + 1}" for o in range(count)]
+
+
+def read_names(layer, stage_index: int) -> list[str]:
+    """Names of the channels a stage reads: R, G, B (or ch n) for the picture; the depthwise maps after it."""
+    channels = layer.image.shape[2]
+    return channel_names(channels) if stage_index == 0 else hidden_names(channels, layer.config.depth_multiplier)
+
+
+def steps_done(timeline: Timeline, frame) -> int:
+    """Steps (output positions, all stages) finished at this frame."""
+    return sum(s.positions for s in timeline.layer.stages[:frame.stage]) + frame.position + 1
+
+
+# --- Where things go ----------------------------------------------------------------------------------------
+
+def _stage_reads(timeline: Timeline) -> list[list[tuple[int, int, int]]]:
+    """Per stage, the (output, slot, channel) reads of the kernels watched in that stage (the same in every frame)."""
+    reads = []
+    for index, stage in enumerate(timeline.layer.stages):
+        frame = next(f for f in timeline.frames if f.stage == index)
+        reads.append([(o, slot, c) for o in frame.watched for slot, c in enumerate(stage.reads[o])])
+    return reads
+
+
+def plan(timeline: Timeline, scale: float = 1.0) -> Layout:
+    """Every position of the figure for this timeline and scale (see dsconv.figures.sliding_layout)."""
+    layer = timeline.layer
+    stages = layer.stages
+    width = TARGET_WIDTH_PX * scale
+    header_font = 15 * scale
+    header_lines = [(4 * scale, (0.75 + 1.35 * i) * header_font) for i in range(3)]
+    head = 4.2 * header_font  # the three header lines
+    top = head + 28 * scale  # then the computation's title
+    reads = _stage_reads(timeline)
+    sizes = [stage.filters[0].shape[0] for stage in stages]
+    own = [stage.name == "depthwise" for stage in stages]
+    cells = max(board_cells_wide(size, mine) for size, mine in zip(sizes, own))
+    tall = max(len(r) * (size + 0.55) + (0 if mine else 1.1) for r, size, mine in zip(reads, sizes, own))
+    readable = number_cell(scale)
+    by_height = max(BOARD_HEIGHT_PX * scale / tall, readable)
+    two_columns = 0.6 * width / cells >= readable
+    board_width = 0.6 * width if two_columns else width
+    cell = min(board_width / cells, by_height, MAX_BOARD_CELL_PX * scale)
+    boards = [place_board(r, size, mine, 0.0, top, cell, scale) for r, size, mine in zip(reads, sizes, own)]
+    board_bottom = top + max(board.height for board in boards)
+
+    first = stages[0]
+    groups = [("Input" + (" (grey: padding)" if any(first.pad) else ""), read_names(layer, 0),
+               first.padded.shape[0], first.padded.shape[1])]
+    for index, stage in enumerate(stages):
+        title = "Depthwise output" if index < len(stages) - 1 else "Output maps"
+        groups.append((title, output_labels(layer, index), stage.output.shape[0], stage.output.shape[1]))
+    if two_columns:
+        maps_x = board_width + 28 * scale
+        maps_width = width - maps_x
+        map_cell = fit_maps(groups, maps_width, max(board_bottom - head, 300 * scale), scale)
+        maps, maps_bottom = place_maps(groups, maps_x, head, maps_width, map_cell, scale)
+    else:
+        map_cell = fit_maps(groups, width, 380 * scale, scale)
+        maps, maps_bottom = place_maps(groups, 0.0, board_bottom + 24 * scale, width, map_cell, scale)
+    height = max(board_bottom, maps_bottom) + 8 * scale
+    return Layout(width, height, scale, header_lines, header_font, boards, maps, map_cell,
+                  (0.0, head + 11 * scale), 15 * scale)
+
+
+# --- Shapes ------------------------------------------------------------------------------------------------
+
+def _fill(path: str, colour: str) -> dict:
+    """A filled shape without an outline, in figure pixels (hidden while its path is empty)."""
+    shape = {"type": "path", "xref": "x", "yref": "y", "path": path or "M0,0", "fillcolor": colour,
+             "line": {"width": 0}, "layer": "below"}
+    if not path:
+        shape["visible"] = False
+    return shape
+
+
+def _outline(path: str, colour: str, width: float, fill: str | None = None) -> dict:
+    """An outline (or a cover, with `fill`) above everything, in figure pixels."""
+    shape = {"type": "path", "xref": "x", "yref": "y", "path": path or "M0,0", "line": {"color": colour,
+             "width": width}, "fillcolor": fill or "rgba(0,0,0,0)", "layer": "above"}
+    if not path:
+        shape["visible"] = False
+    return shape
+
+
+def _cells_path(grid: Grid, cells, inset: float) -> str:
+    """One path of the given (row, col) cells, each inset so that a white gap separates neighbours."""
+    return "".join(rect_path(x0 + inset, y0 + inset, x1 - inset, y1 - inset)
+                   for x0, y0, x1, y1 in (grid.rect(r, c) for r, c in cells))
+
+
+def _level_paths(grid: Grid, levels: np.ndarray, inset: float) -> dict[int, str]:
+    """A path per level: all the cells of the grid at that level."""
+    return {int(level): _cells_path(grid, zip(*np.nonzero(levels == level)), inset) for level in np.unique(levels)}
+
+
+def signed_levels(values: np.ndarray, peak: float, count: int) -> np.ndarray:
+    """Levels -count..count of values against their peak |value| (0 for near-zero values)."""
+    share = np.asarray(values, dtype=np.float64) / (peak if peak > 0 else 1.0)
+    levels = np.sign(share) * np.ceil(np.abs(share) * count - 1e-9)
+    levels[np.abs(share) < 0.02] = 0
+    return np.clip(levels, -count, count).astype(int)
+
+
+def tint_levels(values: np.ndarray, count: int) -> np.ndarray:
+    """Levels 0..count of pixel values 0..255."""
+    return np.clip(np.rint(np.asarray(values, dtype=np.float64) / 255.0 * count), 0, count).astype(int)
+
+
+def _map_shapes(layout: Layout, timeline: Timeline) -> list[dict]:
+    """The maps' cells (static): inputs tinted by channel, padding grey, depthwise and output maps by sign."""
+    layer = timeline.layer
+    first = layer.stages[0]
+    channels = layer.image.shape[2]
+    inset = min(1.0, layout.map_cell * 0.08)
+    shapes = []
+    top, bottom, left, right = first.pad
+    for c, tile in enumerate(layout.maps[0].tiles):
+        values = first.padded[:, :, c]
+        levels = tint_levels(values, 5) if channels == 3 else signed_levels(values, symmetric_peak(values), MAP_LEVELS)
+        inside = np.zeros(values.shape, bool)
+        inside[top:values.shape[0] - bottom, left:values.shape[1] - right] = True
+        levels = np.where(inside, levels, -99)
+        colours = tint_colours(CHANNEL_COLOURS[c], 5) if channels == 3 else signed_colours(MAP_LEVELS)
+        for level, path in _level_paths(tile, levels, inset).items():
+            shapes.append(_fill(path, PADDING_COLOUR if level == -99 else colours.get(level, EMPTY_CELL)))
+    for group, stage in zip(layout.maps[1:], layer.stages):
+        colours = signed_colours(MAP_LEVELS)
+        for o, tile in enumerate(group.tiles):
+            values = stage.output[:, :, o]
+            for level, path in _level_paths(tile, signed_levels(values, symmetric_peak(values), MAP_LEVELS),
+                                            inset).items():
+                shapes.append(_fill(path, colours.get(level, EMPTY_CELL)))
+    return shapes
+
+
+def _board_shapes(layout: Layout, timeline: Timeline, frame, details) -> list[dict]:
+    """The computation's fills for one frame, in FRAME_SLOTS fixed slots (window tints or signs, weights, products)."""
+    layer = timeline.layer
+    board = layout.boards[frame.stage]
+    inset = max(1.0, board.cell * 0.04)
+    by_output = {d["output_channel"]: d for d in details}
+    reading_picture = frame.stage == 0 and layer.image.shape[2] == 3
+    window_slots: dict[str, list[str]] = {}
+    weight_slots: dict[int, list[str]] = {}
+    product_slots: dict[int, list[str]] = {}
+    weight_peak = max(float(np.max(np.abs(detail["weights"]))) for detail in details) or 1.0
+    product_peak = max(float(np.max(np.abs(detail["products"]))) for detail in details) or 1.0
+    for row in board.rows:
+        detail = by_output[row.output]
+        window = detail["window"][:, :, row.slot]
+        weights = detail["weights"][:, :, row.slot]
+        products = detail["products"][:, :, row.slot]
+        if reading_picture:
+            colours = tint_colours(CHANNEL_COLOURS[row.channel], 3)
+            levels = tint_levels(window, 3)
+        else:
+            colours = signed_colours(BOARD_LEVELS)
+            levels = signed_levels(window, symmetric_peak(layer.stages[frame.stage].inputs[:, :, row.channel]),
+                                   BOARD_LEVELS)
+        for level, path in _level_paths(row.window, levels, inset).items():
+            window_slots.setdefault(colours.get(level, EMPTY_CELL), []).append(path)
+        for level, path in _level_paths(row.weights, signed_levels(weights, weight_peak, BOARD_LEVELS), inset).items():
+            weight_slots.setdefault(level, []).append(path)
+        for level, path in _level_paths(row.products, signed_levels(products, product_peak, BOARD_LEVELS),
+                                        inset).items():
+            product_slots.setdefault(level, []).append(path)
+    signed = signed_colours(BOARD_LEVELS)
+    fills = [("".join(paths), colour) for colour, paths in window_slots.items()]
+    fills += [("".join(paths), signed.get(level, EMPTY_CELL)) for level, paths in sorted(weight_slots.items())]
+    fills += [("".join(paths), signed.get(level, EMPTY_CELL)) for level, paths in sorted(product_slots.items())]
+    if len(fills) > FRAME_SLOTS:
+        raise ValueError(f"{len(fills)} colours on the computation board; the figure has {FRAME_SLOTS} slots.")
+    fills += [("", EMPTY_CELL)] * (FRAME_SLOTS - len(fills))
+    return [_fill(path, colour) for path, colour in fills]
+
+
+def _frame_outlines(layout: Layout, timeline: Timeline, frame) -> list[dict]:
+    """Covers over unwritten output cells, the window outline on the tiles read, and the cells written now."""
+    layer = timeline.layer
+    stage = layer.stages[frame.stage]
+    shapes = []
+    for offset, group in enumerate(layout.maps[1:]):
+        filled = group.tiles[0].rows * group.tiles[0].cols if offset < frame.stage else \
+            frame.filled if offset == frame.stage else 0
+        shapes.append(_outline("".join(_unfilled_path(tile, filled) for tile in group.tiles), UNFILLED_COLOUR, 0,
+                               fill=UNFILLED_COLOUR))
+    reading = layout.maps[frame.stage]
+    read = sorted({c for o in frame.watched for c in stage.reads[o]})
+    rows, cols = stage.rows[frame.row], stage.cols[frame.col]
+    window = "".join(_window_path(reading.tiles[c], rows, cols) for c in read)
+    shapes.append(_outline(window, WINDOW_COLOUR, 2.5 * layout.scale))
+    written = layout.maps[frame.stage + 1]
+    cell = [(frame.row, frame.col)]
+    others = "".join(_cells_path(t, cell, 0) for o, t in enumerate(written.tiles) if o not in frame.watched)
+    watched = "".join(_cells_path(written.tiles[o], cell, 0) for o in frame.watched)
+    shapes.append(_outline(others, WINDOW_COLOUR, 1.5 * layout.scale))
+    shapes.append(_outline(watched, WATCHED_COLOUR, 3 * layout.scale))
+    return shapes
+
+
+def _window_path(tile: Grid, rows, cols) -> str:
+    """Outline of the cells a window reads: one rectangle if they touch (no dilation), else one per cell."""
+    if all(b - a == 1 for a, b in zip(rows, rows[1:])) and all(b - a == 1 for a, b in zip(cols, cols[1:])):
+        x0, y0, _, _ = tile.rect(rows[0], cols[0])
+        _, _, x1, y1 = tile.rect(rows[-1], cols[-1])
+        return rect_path(x0, y0, x1, y1)
+    return _cells_path(tile, [(r, c) for r in rows for c in cols], 0)
+
+
+def _unfilled_path(tile: Grid, filled: int) -> str:
+    """The cells of a raster-order map not written yet: the rest of the current row and every row below."""
+    if filled >= tile.rows * tile.cols:
+        return ""
+    row, col = divmod(filled, tile.cols)
+    path = ""
+    if col:
+        x0, y0, _, _ = tile.rect(row, col)
+        _, _, x1, y1 = tile.rect(row, tile.cols - 1)
+        path += rect_path(x0, y0, x1, y1)
+    first = row + 1 if col else row
+    if first < tile.rows:
+        x0, y0, _, _ = tile.rect(first, 0)
+        _, _, x1, y1 = tile.rect(tile.rows - 1, tile.cols - 1)
+        path += rect_path(x0, y0, x1, y1)
+    return path
+
+
+# --- Text --------------------------------------------------------------------------------------------------
+
+def _text_trace(xs, ys, texts, sizes, hover=None) -> dict:
+    trace = {"type": "scatter", "mode": "text", "x": xs, "y": ys, "text": texts, "showlegend": False,
+             "textposition": "middle center", "textfont": {"size": sizes, "color": TEXT_COLOUR},
+             "cliponaxis": False}
+    if hover is None:
+        trace["hoverinfo"] = "skip"
+    else:
+        trace["customdata"] = hover
+        trace["hovertemplate"] = "%{customdata}<extra></extra>"
+    return trace
+
+
+def _board_points(board: Board) -> tuple[list[float], list[float], list[float], list[str]]:
+    """Where the computation's texts go, in a fixed order (labels, signs, the three grids' cells, sums, total),
+    their font sizes and text positions. The positions depend on the stage only, so frames send texts alone."""
+    xs, ys, sizes, where = [], [], [], []
+    big = board.font * 1.25
+
+    def put(point, size, position="middle center"):
+        xs.append(round(point[0], 1))
+        ys.append(round(point[1], 1))
+        sizes.append(round(size, 1))
+        where.append(position)
+
+    for row in board.rows:
+        put(row.label_at, big)
+        put(row.times_at, big)
+        put(row.equals_at, big)
+        for grid in (row.window, row.weights, row.products):
+            for r in range(grid.rows):
+                for c in range(grid.cols):
+                    put(grid.center(r, c), board.font)
+        if row.sum_at is not None:
+            put(row.sum_at, board.font, "middle right")
+    if board.total_at is not None:
+        put(board.total_at, big, "middle right")
+    return xs, ys, sizes, where
+
+
+def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str]:
+    """The computation's texts for one frame, in _board_points' order."""
+    layer = timeline.layer
+    board: Board = layout.boards[frame.stage]
+    names = read_names(layer, frame.stage)
+    labels = output_labels(layer, frame.stage)
+    by_output = {d["output_channel"]: d for d in details}
+    texts = []
+    for row in board.rows:
+        detail = by_output[row.output]
+        texts += [f"<b>{names[row.channel]}</b>", "×", "="]
+        for values in (detail["window"], detail["weights"], detail["products"]):
+            texts += [format_value(float(v)) for v in values[:, :, row.slot].ravel()]
+        if row.sum_at is not None:
+            texts.append(f"Σ = <b>{format_value(detail['sum'])}</b><br>→ {labels[row.output]}")
+    if board.total_at is not None:
+        watched = details[0]
+        texts.append(f"Σ of the {watched['products'].size} products = <b>{format_value(watched['sum'])}</b>, + bias "
+                     f"→ <b>{labels[watched['output_channel']]}</b>, row {frame.row + 1}, column {frame.col + 1}")
+    return texts
+
+
+def _title_lines(timeline: Timeline, frame, details) -> list[str]:
+    """The three lines over the figure: where the kernel is and what it reads, the sums, the count so far."""
+    layer = timeline.layer
+    stage = layer.stages[frame.stage]
+    notes = layer.notes[frame.stage] if frame.stage < len(layer.notes) else ()
+    where = f"output row {frame.row + 1}, column {frame.col + 1}"
+    if stage.name == "depthwise":
+        what = "each channel has its own kernel, which reads that channel only"
+    elif stage.name == "pointwise":
+        what = f"output {frame.watched[0] + 1} reads a 1×1 column through every channel"
+    else:
+        reads = stage.reads[frame.watched[0]]
+        what = f"filter {frame.watched[0] + 1} reads {len(reads)} channel{'s' if len(reads) > 1 else ''}"
+    if notes and len(frame.watched) == 1:
+        what += f" ({notes[frame.watched[0]]})"
+    header = (f"<b>Step {steps_done(timeline, frame)} of {timeline.total_positions}</b> · {stage.name} "
+              f"at {where}: {what}")
+    labels = output_labels(layer, frame.stage)
+    sums = " · ".join(f"{d['products'].size} products, sum <b>{format_value(d['sum'])}</b>, + bias → "
+                      f"{labels[d['output_channel']]}" for d in details)
+    outputs = stage.output.shape[2]
+    sizes = {f.size for f in stage.filters}
+    unit = "kernels" if stage.name == "depthwise" else "outputs" if stage.name == "pointwise" else "filters"
+    each = f"{outputs} {unit} × {sizes.pop()}" if len(sizes) == 1 else f"{outputs} {unit}"
+    earlier = ", after the depthwise step" if frame.stage > 0 else ""
+    count = (f"Multiply-adds so far: <b>{frame.multiply_adds:,}</b> (all {unit}: {each} per position{earlier}) · "
+             f"standard convolution, same point: <b>{frame.standard_multiply_adds:,}</b>")
+    return [header, sums, count]
+
+
+def _map_text(layout: Layout, timeline: Timeline) -> list[dict]:
+    """Static traces: each map group's numbers where they fit, else invisible points that show values on hover."""
+    layer = timeline.layer
+    grids = [(layout.maps[0], [layer.stages[0].padded[:, :, c] for c in range(layer.image.shape[2])])]
+    grids += [(group, [stage.output[:, :, o] for o in range(stage.output.shape[2])])
+              for group, stage in zip(layout.maps[1:], layer.stages)]
+    traces = []
+    for group, maps in grids:
+        xs, ys, texts, hover = [], [], [], []
+        chars = max(len(format_value(float(v))) for values in maps for v in np.ravel(values))
+        show = numbers_fit(layout.map_cell, chars, layout.scale)
+        for tile, values in zip(group.tiles, maps):
+            for r in range(tile.rows):
+                for c in range(tile.cols):
+                    x, y = tile.center(r, c)
+                    xs.append(round(x, 1))
+                    ys.append(round(y, 1))
+                    text = format_value(float(values[r, c]))
+                    texts.append(text if show else "")
+                    hover.append(f"{tile.label}, row {r + 1}, column {c + 1}: {text}")
+        trace = _text_trace(xs, ys, texts, round(number_font(layout.map_cell, chars, layout.scale), 1), hover)
+        trace["mode"] = "text" if show else "markers"
+        trace["marker"] = {"size": max(layout.map_cell * 0.8, 4), "opacity": 0}
+        traces.append(trace)
+    return traces
+
+
+# --- The figure --------------------------------------------------------------------------------------------
+
+def sliding_figure(timeline: Timeline, scale: float = 1.0) -> PrebuiltFigure:
+    """The animated figure: the computation beside the maps, one frame per step (see the module docstring)."""
+    return PrebuiltFigure(sliding_figure_spec(timeline, scale))
+
+
+def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
+    """The animated figure as a Plotly JSON dict (data, layout, frames), built from plain lists."""
+    layout = plan(timeline, scale)
+    static_shapes = _map_shapes(layout, timeline)
+    data = _map_text(layout, timeline)
+    annotations = [{"text": f"<b>{group.title}</b>", "x": group.title_at[0], "y": group.title_at[1], "xref": "x",
+                    "yref": "y", "xanchor": "left", "yanchor": "middle", "showarrow": False,
+                    "font": {"size": round(layout.title_font, 1), "color": TEXT_COLOUR}} for group in layout.maps]
+    annotations += [{"text": tile.label, "x": tile.x0, "y": tile.y0 - 2 * scale, "xref": "x", "yref": "y",
+                     "xanchor": "left", "yanchor": "bottom", "showarrow": False,
+                     "font": {"size": round(14 * scale, 1), "color": "#374151"}}
+                    for group in layout.maps for tile in group.tiles]
+    annotations.append({"text": "<b>The watched kernel: window × weights = products, then their sum</b>",
+                        "x": layout.board_title_at[0], "y": layout.board_title_at[1], "xref": "x", "yref": "y",
+                        "xanchor": "left", "yanchor": "middle", "showarrow": False,
+                        "font": {"size": round(layout.title_font, 1), "color": TEXT_COLOUR}})
+
+    board_traces = []
+    for board in layout.boards:  # one text trace per stage's computation: positions fixed, texts per frame
+        xs, ys, sizes, where = _board_points(board)
+        trace = _text_trace(xs, ys, [""] * len(xs), sizes)
+        trace["textposition"] = where
+        board_traces.append(trace)
+    board_indices = list(range(len(data), len(data) + len(board_traces)))
+    header_index = board_indices[-1] + 1
+    frames, names, labels = [], [], []
+    for number, frame in enumerate(timeline.frames):
+        details = frame_detail(timeline, frame)
+        texts = [{"text": _board_texts(layout, timeline, frame, details) if index == frame.stage
+                  else [""] * len(trace["x"])} for index, trace in enumerate(board_traces)]
+        header = {"text": _title_lines(timeline, frame, details)}
+        shapes = _board_shapes(layout, timeline, frame, details) + _frame_outlines(layout, timeline, frame)
+        frames.append({"name": str(number), "traces": board_indices + [header_index], "data": texts + [header],
+                       "layout": {"shapes": [{"path": s["path"], "fillcolor": s["fillcolor"],
+                                              "visible": s.get("visible", True)} for s in shapes]}})
+        names.append(str(number))
+        labels.append(f"{steps_done(timeline, frame)} of {timeline.total_positions}")
+        if number == 0:
+            for trace, text in zip(board_traces, texts):
+                data.append({**trace, **text})
+            header_trace = _text_trace([x for x, _ in layout.header_lines], [y for _, y in layout.header_lines],
+                                       header["text"], round(layout.header_font, 1))
+            header_trace["textposition"] = "middle right"
+            data.append(header_trace)
+            first_shapes = shapes
+    margin_top = int(42 * scale)  # room for the step slider over the figure
+    layout_dict = {
+        "height": int(layout.height + margin_top + 6), "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff",
+        "margin": {"l": 4, "r": 4, "t": margin_top, "b": 6}, "showlegend": False, "dragmode": False,
+        "font": {"color": TEXT_COLOUR}, "hovermode": "closest",
+        "xaxis": {"visible": False, "range": [0, layout.width], "fixedrange": True, "constrain": "domain"},
+        "yaxis": {"visible": False, "range": [layout.height, 0], "fixedrange": True, "scaleanchor": "x",
+                  "constrain": "domain"},
+        "shapes": first_shapes + static_shapes, "annotations": annotations,
+        "sliders": frame_slider(names, labels, scale),
+    }
+    return {"data": data, "layout": layout_dict, "frames": frames}

@@ -1,0 +1,112 @@
+"""Building blocks of the sliding-kernel figures: colours and their levels, number formats, paths, the slider.
+
+Cells are SVG paths in the figure's coordinates, several rectangles to a path (one path per colour level),
+which keeps animation frames small and lets them update without a redraw.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from dsconv.figures.style import SIGNED
+from dsconv.sliding.engine import channel_names
+
+PADDING_COLOUR = "#d1d5db"
+UNFILLED_COLOUR = "#eef2f7"
+WINDOW_COLOUR = "#111827"
+WATCHED_COLOUR = "#c2410c"
+
+
+def format_value(value: float) -> str:
+    """Short, readable number: whole numbers plain, then 1 or 2 decimals depending on size."""
+    if not np.isfinite(value):
+        return ""
+    if abs(value - round(value)) < 1e-9:
+        return str(int(round(value)))
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) >= 0.005 else "0"
+
+
+def channel_name(channel: int, channels: int) -> str:
+    """R, G, B for an RGB picture; channel numbers from 1 otherwise (dsconv.sliding.engine.channel_names)."""
+    return channel_names(channels)[channel]
+
+
+def rect_path(x0: float, y0: float, x1: float, y1: float) -> str:
+    """An SVG path of one rectangle, corners (x0, y0) and (x1, y1), in whole units (figure pixels): short.
+
+    Plotly's path shapes take absolute commands only (M, H, V, Z), never relative ones.
+    """
+    left, top, right, bottom = round(x0), round(y0), round(x1), round(y1)
+    return f"M{left},{top}H{right}V{bottom}H{left}Z"
+
+
+def frame_slider(frame_names: list[str], labels: list[str], scale: float, redraw: bool = False,
+                 at_top: bool = True) -> list[dict]:
+    """The step slider over the figure (it runs in the browser); dsconv_ui.playback adds the buttons around it.
+
+    redraw: a 3-D (WebGL) figure needs a redraw per frame; the flat figure is drawn so that it never does.
+    """
+    steps = [{"label": label, "method": "animate",
+              "args": [[name], {"frame": {"duration": 0, "redraw": redraw}, "mode": "immediate",
+                                "transition": {"duration": 0}}]} for name, label in zip(frame_names, labels)]
+    return [{"active": 0, "steps": steps, "x": 0.0, "len": 1.0, "y": 1.0 if at_top else 0.0,
+             "yanchor": "bottom" if at_top else "top", "pad": {"t": 0 if at_top else 8, "b": 6 if at_top else 0},
+             "font": {"color": "rgba(0,0,0,0)", "size": 1}, "tickcolor": "rgba(0,0,0,0)",
+             "currentvalue": {"prefix": "Step ", "font": {"size": round(15 * scale, 1), "color": "#111827"},
+                              "xanchor": "left"}}]
+
+
+def _mix(colour: str, share: float) -> str:
+    """White mixed with a colour: share 0 is white, 1 the colour."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - v) * share):02x}" for v in (red, green, blue))
+
+
+def tint_colours(colour: str, levels: int) -> dict[int, str]:
+    """Colours of tint levels 1..levels (level 0 is left to the caller): white to the channel colour."""
+    return {level: _mix(colour, level / levels) for level in range(1, levels + 1)}
+
+
+def signed_colours(levels: int) -> dict[int, str]:
+    """Colours of sign levels -levels..levels except 0: the palette's violet below zero, orange above."""
+    low, high = SIGNED[0][1], SIGNED[-1][1]
+    colours = {}
+    for level in range(1, levels + 1):
+        colours[level] = _mix(high, level / levels)
+        colours[-level] = _mix(low, level / levels)
+    return colours
+
+
+def symmetric_peak(values: np.ndarray) -> float:
+    """Largest |value| (ignoring NaN), or 1 for an all-zero grid: the colour scale runs from -peak to +peak."""
+    finite = np.abs(np.asarray(values, dtype=np.float64))
+    finite = finite[np.isfinite(finite)]
+    peak = float(finite.max()) if finite.size else 0.0
+    return peak if peak > 0 else 1.0
+
+
+
+class PrebuiltFigure(go.Figure):
+    """A go.Figure that hands Streamlit and Plotly a ready spec as it is.
+
+    Plotly validates every frame of a go.Figure one property at a time, which takes seconds for a
+    few hundred frames; the spec here is built from plain lists, and the tests validate it once with
+    go.Figure(spec). Streamlit and plotly.io call to_dict(), which returns the spec.
+    """
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        """The prebuilt spec (data, layout, frames)."""
+        return self._spec
+
+    def to_plotly_json(self) -> dict:
+        """Same as to_dict, for plotly.io."""
+        return self._spec

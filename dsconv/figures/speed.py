@@ -1,0 +1,274 @@
+"""Plotly figures of the Speed lab: work next to time, speed ratio next to work ratio, sweeps, intensity.
+
+Each builder takes timings (dsconv.speed.measure.Timing) or traffic counts (dsconv.costs.intensity.LayerTraffic) and
+returns a go.Figure; none of them measures anything. `scale` enlarges fonts and height for a projector.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dsconv.costs.intensity import STEP_KINDS, LayerTraffic
+from dsconv.figures.style import log_ticks, readable, two_lines
+from dsconv.kinds import KINDS, LAYER_KINDS
+from dsconv.speed.measure import PASS_LABELS, PASSES, SWEEP_PARAMETERS, Timing, speed_ratios
+from dsconv.speed.roofline import Roofs, StepRegime, classify
+from dsconv.speed.text import times, work_time_title
+
+PASS_COLORS = {"forward": "#2563eb", "forward_backward": "#c2410c"}
+
+
+def layer_name(kind: str, form: str = "label") -> str:
+    """A timed kind's name (`form`: "label" or "short"); a step timed on its own says so: "DepthwiseConv2D alone"."""
+    return f"{KINDS[kind].short} alone" if kind in STEP_KINDS else getattr(KINDS[kind], form)
+
+
+def short_name(kind: str) -> str:
+    """A timed kind's short name: "Depthwise + 1x1", "1x1 Conv2D alone"."""
+    return layer_name(kind, "short")
+
+
+def axis_label(kind: str) -> str:
+    """A timed kind's short name on two lines, to fit under a bar."""
+    return two_lines(short_name(kind))
+
+
+def _layout(fig: go.Figure, title: str, height: int, scale: float) -> go.Figure:
+    fig.update_layout(title=title, height=int(height * scale), font=dict(size=int(14 * scale)),
+                      template="plotly_white", margin=dict(l=60, r=20, t=80, b=50),
+                      legend=dict(orientation="h", yanchor="top", y=-0.22, x=0))
+    return readable(fig, scale)
+
+
+def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:
+    """Work (multiply-adds per layer kind) beside, or in projector mode above, time (median ms with the
+    interquartile range). Projector-sized labels need the page's whole width: side by side they crossed."""
+    stacked = scale > 1
+    titles = ("Work (million multiply-adds, whole batch)", "Time (median ms; whiskers: middle half of the samples)")
+    fig = (make_subplots(rows=2, cols=1, vertical_spacing=0.2, subplot_titles=titles) if stacked else
+           make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=titles))
+    time_panel = dict(row=2, col=1) if stacked else dict(row=1, col=2)
+    for pass_name in PASSES:
+        rows = [t for t in timings if t.pass_name == pass_name and t.measured]
+        if not rows:
+            continue
+        names = [axis_label(t.kind) for t in rows]
+        color = PASS_COLORS[pass_name]
+        fig.add_bar(x=names, y=[t.multiply_adds / 1e6 for t in rows], name=PASS_LABELS[pass_name],
+                    marker_color=color, legendgroup=pass_name, row=1, col=1,
+                    hovertemplate="%{x}: %{y:,.1f} M multiply-adds<extra>" + PASS_LABELS[pass_name] + "</extra>")
+        quartiles = [t.quartiles_ms() for t in rows]
+        fig.add_bar(x=names, y=[q[1] for q in quartiles], name=PASS_LABELS[pass_name], marker_color=color,
+                    legendgroup=pass_name, showlegend=False, **time_panel,
+                    error_y=dict(type="data", symmetric=False, array=[q[2] - q[1] for q in quartiles],
+                                 arrayminus=[q[1] - q[0] for q in quartiles], color="#111827"),
+                    hovertemplate="%{x}: %{y:.2f} ms (median)<extra>" + PASS_LABELS[pass_name] + "</extra>")
+    fig.update_yaxes(title_text="million multiply-adds", row=1, col=1)
+    fig.update_yaxes(title_text="ms", **time_panel)
+    fig.update_xaxes(tickangle=0)  # two-line labels, never turned
+    fig.update_layout(barmode="group")
+    fig = _layout(fig, work_time_title(timings), 760 if stacked else 460, scale)
+    if stacked:
+        fig.update_layout(legend=dict(y=-0.12))
+    return fig
+
+
+def ratio_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:
+    """For each separable kind and pass: how many times fewer multiply-adds, and how many times faster, than Conv2D."""
+    rows = [r for r in speed_ratios(timings) if r["kind"] in ("separable", "depthwise_pointwise")]
+    names = [f"{short_name(r['kind'])}<br>{PASS_LABELS[r['pass_name']]}" for r in rows]
+    fig = go.Figure()
+    fig.add_bar(x=names, y=[r["mac_ratio"] for r in rows], name="Conv2D's multiply-adds / its multiply-adds",
+                marker_color="#94a3b8", text=[f"{r['mac_ratio']:.1f}x" for r in rows], textposition="outside")
+    fig.add_bar(x=names, y=[r["speed_ratio"] for r in rows], name="speed-up: Conv2D's time / its time (measured; "
+                "below 1 is slower)", marker_color="#c2410c", text=[f"{r['speed_ratio']:.1f}x" for r in rows],
+                textposition="outside")
+    fig.add_hline(y=1, line_dash="dot", line_color="#111827")
+    top = max([r["mac_ratio"] for r in rows] + [r["speed_ratio"] for r in rows] + [1.0])
+    fig.update_yaxes(title_text="times", range=[0, top * 1.2])
+    fig.update_layout(barmode="group")
+    return _layout(fig, "Speed-up next to the multiply-add saving (dotted line: no speed-up)", 440, scale)
+
+
+def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scale: float = 1.0) -> go.Figure:
+    """Top: median ms of each kind as one size grows; bottom: multiply-add ratio and speed ratio to Conv2D."""
+    rows = [t for t in timings if t.pass_name == pass_name and t.measured]
+    axis_name = SWEEP_PARAMETERS[parameter]
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
+                        subplot_titles=(f"Median time, {PASS_LABELS[pass_name]} (ms, log scale)",
+                                        "Times fewer multiply-adds (dashed grey) and times faster (solid) than Conv2D"))
+    for kind in LAYER_KINDS:
+        points = sorted((getattr(t.setup, parameter), t) for t in rows if t.kind == kind)
+        if not points:
+            continue
+        fig.add_scatter(x=[p[0] for p in points], y=[p[1].median_ms for p in points], mode="lines+markers",
+                        name=short_name(kind), line_color=KINDS[kind].colour, legendgroup=kind, row=1, col=1,
+                        hovertemplate=f"{axis_name} %{{x}}: %{{y:.2f}} ms<extra>{short_name(kind)}</extra>")
+    ratios = speed_ratios(rows)
+    work = sorted((getattr(r["setup"], parameter), r["mac_ratio"]) for r in ratios if r["kind"] == "separable")
+    if work:  # the two separable kinds differ by a bias: one line for their multiply-add saving
+        fig.add_scatter(x=[w[0] for w in work], y=[w[1] for w in work], mode="lines", line_dash="dash",
+                        line_color="#64748b", name="times fewer multiply-adds (SeparableConv2D)", row=2, col=1,
+                        hovertemplate="%{y:.1f}x fewer multiply-adds<extra></extra>")
+    for kind in ("separable", "depthwise_pointwise"):
+        points = sorted((getattr(r["setup"], parameter), r["speed_ratio"]) for r in ratios if r["kind"] == kind)
+        if points:
+            fig.add_scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers",
+                            line_color=KINDS[kind].colour, legendgroup=kind, showlegend=False, row=2, col=1,
+                            hovertemplate="%{y:.1f}x faster<extra>" + short_name(kind) + "</extra>")
+    fig.update_yaxes(type="log", tickvals=log_ticks([t.median_ms for t in rows]), title_text="ms", row=1, col=1)
+    fig.update_yaxes(title_text="times", rangemode="tozero", row=2, col=1)
+    fig.update_xaxes(type="log" if parameter == "out_channels" else "linear",
+                     tickvals=sorted({getattr(t.setup, parameter) for t in rows}))  # both panels alike
+    fig.update_xaxes(title_text=axis_name, row=2, col=1)
+    return _layout(fig, f"Sweep over {axis_name}, {PASS_LABELS[pass_name]}", 620, scale)
+
+
+def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing] = (),
+                     scale: float = 1.0, roofs: Roofs | None = None) -> go.Figure:
+    """Arithmetic intensity (FLOPs per byte) of each kind and of each step, with the device's measured ridge
+    point when its roofs are known; with timings, achieved GFLOP/s beside it."""
+    bars = [(kind, axis_label(kind), layer.flops_per_byte) for kind, layer in traffic.items()]
+    two_step = traffic.get("separable") or traffic.get("depthwise_pointwise")
+    if two_step is not None:  # the two steps of the separable layer (the tutorial's variant differs by a bias)
+        bars += [("depthwise" if stage.name == "depthwise" else "pointwise",
+                  f"its {'1x1' if stage.name == 'pointwise' else stage.name}<br>step",
+                  stage.flops_per_byte) for stage in two_step.stages]
+    forward = {t.kind: t for t in measured if t.pass_name == "forward" and t.measured}
+    columns = 2 if forward else 1
+    fig = make_subplots(rows=1, cols=columns, horizontal_spacing=0.1, column_widths=[0.6, 0.4][:columns],
+                        subplot_titles=("Arithmetic intensity: FLOPs per byte moved (log scale)",
+                                        "Achieved speed, forward (GFLOP/s)")[:columns])
+    fig.add_bar(x=[b[1] for b in bars], y=[b[2] for b in bars], marker_color=[KINDS[b[0]].colour for b in bars],
+                text=[f"{b[2]:.1f}" for b in bars], textposition="outside", showlegend=False, row=1, col=1,
+                hovertemplate="%{x}: %{y:.2f} FLOPs per byte<extra></extra>")
+    top = max(b[2] for b in bars)
+    if roofs is not None:  # below the ridge a step can at best reach intensity x bandwidth, not the peak
+        fig.add_hline(y=roofs.ridge, line_dash="dash", line_color="#92400e", row=1, col=1)
+        fig.add_annotation(x=1, xref="x domain", y=math.log10(roofs.ridge), yref="y", showarrow=False,
+                           text=f"the device's ridge point (measured): {roofs.ridge:.1f}", xanchor="right",
+                           yanchor="bottom", font=dict(size=int(12 * scale), color="#92400e"))
+        top = max(top, roofs.ridge)
+    fig.update_yaxes(type="log", dtick=1, range=[-0.3, math.log10(top) + 0.45], title_text="FLOPs / byte",
+                     row=1, col=1)
+    if forward:
+        kinds = [k for k in LAYER_KINDS if k in forward]
+        fig.add_bar(x=[axis_label(k) for k in kinds], y=[forward[k].gflops_per_s for k in kinds],
+                    marker_color=[KINDS[k].colour for k in kinds], showlegend=False, row=1, col=2,
+                    text=[f"{forward[k].gflops_per_s:.0f}" for k in kinds], textposition="outside",
+                    hovertemplate="%{x}: %{y:.1f} GFLOP/s<extra></extra>")
+        fig.update_yaxes(title_text="GFLOP/s", row=1, col=2)
+    return _layout(fig, "Work per byte moved", 440, scale)
+
+
+PASS_SYMBOLS = {"forward": "circle", "forward_backward": "diamond"}
+# Where each kind's label sits beside its point: the two separable kinds land on top of each other.
+LABEL_POSITIONS = {"standard": "middle left", "separable": "top left", "depthwise_pointwise": "bottom right",
+                   "depthwise": "middle right", "pointwise": "top right"}
+
+
+def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scale: float = 1.0) -> go.Figure:
+    """The classic roofline, log-log: the device's two roofs and each measured step as a point labelled by kind."""
+    intensities = [s.flops_per_byte for s in steps] + [roofs.ridge]
+    low = 10 ** math.floor(math.log10(min(intensities) / 2))
+    high = 10 ** math.ceil(math.log10(max(intensities) * 2))
+    xs = [low, roofs.ridge, high]
+    fig = go.Figure()
+    fig.add_scatter(x=xs, y=[roofs.bound_gflops(x) for x in xs], mode="lines", line=dict(color="#111827",
+                    width=3 * scale), name="roofs: min(peak, intensity x bandwidth)", hoverinfo="skip")
+    for kind in LAYER_KINDS:
+        for pass_name in PASSES:
+            points = [s for s in steps if s.timing.kind == kind and s.timing.pass_name == pass_name]
+            if not points:
+                continue
+            fig.add_scatter(
+                x=[p.flops_per_byte for p in points], y=[p.achieved_gflops for p in points], mode="markers+text",
+                marker=dict(color=KINDS[kind].colour, size=13 * scale, symbol=PASS_SYMBOLS[pass_name],
+                            line=dict(color="#111827", width=1)),
+                text=[short_name(kind) if pass_name == "forward" else "" for _ in points],
+                textposition=LABEL_POSITIONS[kind],
+                textfont=dict(size=int(12 * scale), color="#111827"),
+                name=f"{short_name(kind)}, {PASS_LABELS[pass_name]}",
+                customdata=[[p.label, p.achieved_gbs, 100 * p.fraction] for p in points],
+                hovertemplate=("%{x:.2f} FLOPs/byte, %{y:.1f} GFLOP/s, %{customdata[1]:.1f} GB/s: "
+                               "%{customdata[0]} (%{customdata[2]:.0f}% of its roof)<extra>"
+                               f"{short_name(kind)}, {PASS_LABELS[pass_name]}</extra>"))
+    fig.add_annotation(x=math.log10(high), y=math.log10(roofs.peak_gflops), text=f"peak {roofs.peak_gflops:.0f} "
+                       "GFLOP/s (matrix product)", showarrow=False, xanchor="right", yanchor="bottom",
+                       font=dict(size=int(12 * scale), color="#111827"))
+    fig.add_annotation(x=math.log10(roofs.ridge), y=math.log10(roofs.bound_gflops(roofs.ridge)), showarrow=False,
+                       text=f"bandwidth {roofs.bandwidth_gbs:.1f} GB/s (array copy) x intensity ", xanchor="right",
+                       yanchor="bottom", font=dict(size=int(12 * scale), color="#111827"))
+    lowest = min([s.achieved_gflops for s in steps] + [roofs.bound_gflops(low)])
+    fig.update_xaxes(type="log", title_text="arithmetic intensity (FLOPs per byte moved)", range=[
+        math.log10(low), math.log10(high)], tickvals=log_ticks([low, high]))
+    fig.update_yaxes(type="log", title_text="achieved GFLOP/s", range=[math.log10(lowest / 2),
+                     math.log10(roofs.peak_gflops * 3)], tickvals=log_ticks([lowest / 2, roofs.peak_gflops * 3]))
+    return _layout(fig, f"Roofline of {device}: each timed step under its roofs", 520, scale)
+
+
+def timing_table(timings: Sequence[Timing], roofs: Roofs | None = None) -> list[dict[str, object]]:
+    """Rows for st.dataframe: median, spread, work, achieved GFLOP/s and GB/s, both ratios to Conv2D, and with
+    the device's roofs what limits each step."""
+    ratios = {(r["kind"], r["pass_name"], r["setup"]): r for r in speed_ratios(timings)}
+    rows = []
+    for t in timings:
+        ratio = ratios.get((t.kind, t.pass_name, t.setup), {})
+        if t.kind == "standard" and t.measured:
+            ratio = {"mac_ratio": 1.0, "speed_ratio": 1.0}  # the baseline itself
+        # What a reader compares comes first (time, the two ratios, the regime); the details after.
+        row = {
+            "layer": layer_name(t.kind),
+            "pass": PASS_LABELS[t.pass_name],
+            "median ms": round(t.median_ms, 3) if t.measured else None,
+            "x fewer multiply-adds": round(ratio["mac_ratio"], 2) if ratio else None,
+            "x faster": round(ratio["speed_ratio"], 2) if ratio else None,
+        }
+        if roofs is not None:
+            regime = classify(t, roofs)
+            row["limited by"] = regime.label if regime else None
+        row.update({
+            "GFLOP/s": round(t.gflops_per_s, 1) if t.measured else None,
+            "GB/s": round(t.gbytes_per_s, 1) if t.measured else None,
+            "IQR ms": round(t.iqr_ms, 3) if t.measured else None,
+            "n": len(t.samples_ms),
+            "M multiply-adds": round(t.multiply_adds / 1e6, 2),
+        })
+        if any(other.skipped for other in timings):
+            row["note"] = t.skipped
+        rows.append(row)
+    return rows
+
+
+def tutorial_table(timings: Sequence[Timing], layer_names: Sequence[str],
+                   pass_name: str = "forward_backward") -> tuple[list[dict[str, object]], str]:
+    """Per tutorial layer: median ms of each kind and the two ratios; and a sentence summing the six layers."""
+    setups = list(dict.fromkeys(t.setup for t in timings))
+    found = {(t.kind, t.setup): t for t in timings if t.pass_name == pass_name and t.measured}
+    rows, totals = [], {}
+    for name, setup in zip(layer_names, setups):
+        row: dict[str, object] = {"layer": name, "input": f"{setup.height}x{setup.width}x{setup.in_channels}",
+                                  "output channels": setup.out_channels}
+        for kind in ("standard", "separable", "depthwise_pointwise"):
+            timing = found.get((kind, setup))
+            row[f"{short_name(kind)} ms"] = round(timing.median_ms, 2) if timing else None
+            if timing:
+                ms, work = totals.get(kind, (0.0, 0))
+                totals[kind] = (ms + timing.median_ms, work + timing.multiply_adds)
+        standard, separable = found.get(("standard", setup)), found.get(("separable", setup))
+        if standard and separable:
+            row["x fewer multiply-adds"] = round(standard.multiply_adds / separable.multiply_adds, 2)
+            row["x faster"] = round(standard.median_ms / separable.median_ms, 2)
+        rows.append(row)
+    if "standard" not in totals or "separable" not in totals:
+        return rows, "Some layers were not measured, so there is no total."
+    (std_ms, std_work), (sep_ms, sep_work) = totals["standard"], totals["separable"]
+    summary = (f"Summed over the {len(setups)} layers ({PASS_LABELS[pass_name]}, batch {setups[0].batch}): Conv2D "
+               f"{std_ms:.0f} ms, SeparableConv2D {sep_ms:.0f} ms: {times(std_ms / sep_ms, 'faster', 'slower')} for "
+               f"{times(std_work / sep_work, 'fewer', 'more', 2)} multiply-adds. The tutorial's GPU: 26 vs 21 ms per "
+               "training step (1.24x faster) for 8.35x fewer.")
+    return rows, summary

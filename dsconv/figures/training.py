@@ -1,0 +1,203 @@
+"""Plotly figures of training: an animated epoch-by-epoch replay, and live curves during a launch.
+
+The replay is one figure with four panels (accuracy, loss, seconds per epoch, generalisation gap) and
+one Plotly frame per epoch, so play, pause and the slider run in the browser without a rerun.
+Colour is the architecture (the app's one colour per kind), the line's dash is the run; training values are
+thin lines with open circles, validation values thick lines with filled ones.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping, Sequence
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dsconv.figures.style import GRID_COLOUR, log_ticks, readable
+from dsconv.kinds import KINDS
+from dsconv.safe_text import plotly_text
+from dsconv.training.replay import EpochSeries
+
+MAX_FRAMES = 50  # animation frames per replay, however many epochs the runs have
+FRAME_POINT_BUDGET = 60_000  # points in all frames together: the figure's size stays linear in the epochs
+LEGEND_GAP_PX = 78  # the legend's top below the lower panels: under their tick labels and "epoch" titles
+MAX_MARKED_EPOCHS = 60  # beyond this, a circle per epoch hides the lines
+PANELS = ("Accuracy", "Loss", "Seconds per epoch", "Generalisation gap (train − validation accuracy)")
+PANEL_FIELDS = (("accuracy", 1, 1, False), ("val_accuracy", 1, 1, True), ("loss", 1, 2, False),
+                ("val_loss", 1, 2, True), ("seconds", 2, 1, True), ("gap", 2, 2, True))  # field, row, col, thick
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")  # one per run, in the order shown
+OTHER_COLOUR = "#374151"  # an architecture the app has no colour for
+
+
+def colour(architecture: str) -> str:
+    """An architecture's colour: the same as its kind's on every page (dsconv.kinds)."""
+    return KINDS[architecture].colour if architecture in KINDS else OTHER_COLOUR
+
+
+def run_dashes(series: Sequence[EpochSeries]) -> dict[str, str]:
+    """The line dash of each run, by run key, in the order the runs appear (cycles after six)."""
+    keys = list(dict.fromkeys(item.run_key for item in series))
+    return {key: DASHES[index % len(DASHES)] for index, key in enumerate(keys)}
+
+
+def _upto(values: Sequence, epochs: Sequence[int], last: int) -> tuple[list, list]:
+    """Epoch numbers and values up to and including epoch `last` (rounded to the 4 decimals the hover shows)."""
+    keep = [i for i, epoch in enumerate(epochs) if epoch <= last]
+    return [epochs[i] for i in keep], [None if values[i] is None else round(values[i], 4) for i in keep]
+
+
+def frame_epochs(series: Sequence[EpochSeries]) -> list[int]:
+    """The epochs that get an animation frame: every epoch, or every n-th and the last when there are many.
+
+    Each frame holds every point up to its epoch, so a frame per epoch would make the figure grow with the
+    square of the epochs (400 epochs made 20 MB here). At most MAX_FRAMES frames, fewer when the runs together
+    have so many points that the frames would pass FRAME_POINT_BUDGET: the figure grows linearly.
+    """
+    last = max((max(item.epochs, default=0) for item in series), default=0)
+    points = sum(len(item.epochs) for item in series) * len(PANEL_FIELDS)  # a trace per panel field
+    affordable = max(2, FRAME_POINT_BUDGET * 2 // max(points, 1))  # a frame holds half the points on average
+    count = min(last, MAX_FRAMES, affordable)
+    if count >= last:
+        return list(range(1, last + 1))
+    stride = math.ceil(last / count)
+    return sorted({*range(stride, last + 1, stride), last})
+
+
+def frames_note(series: Sequence[EpochSeries]) -> str | None:
+    """A sentence when the animation steps over epochs (None when every epoch has its frame)."""
+    epochs = frame_epochs(series)
+    if not epochs or epochs == list(range(1, epochs[-1] + 1)):
+        return None
+    stride = epochs[1] - epochs[0] if len(epochs) > 1 else epochs[0]
+    return (f"These runs have {epochs[-1]:,} epochs, so the animation moves {stride} epochs per step "
+            f"({len(epochs)} steps); every epoch is drawn, and the last step shows them all.")
+
+
+def _range(values: list[float | None], floor: float | None = None, pad: float = 0.06) -> list[float]:
+    """An axis range that holds every value with a margin (fixed, so the animation never rescales)."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return [0.0, 1.0]
+    lowest, high = min(present), max(present)
+    low = lowest if floor is None else min(floor, lowest)
+    span = (high - low) or 1.0
+    bottom = floor if floor is not None and lowest >= floor else low - pad * span
+    return [bottom, high + pad * span]
+
+
+def _trace_specs(series: Sequence[EpochSeries]) -> list[tuple[EpochSeries, str, int, int, bool]]:
+    """(series, field, row, col, is_validation) for every trace, in drawing order."""
+    return [(item, *panel) for item in series for panel in PANEL_FIELDS]
+
+
+def _trace(item: EpochSeries, field: str, validation: bool, last: int, scale: float, dash: str,
+           markers: bool) -> go.Scatter:
+    x, y = _upto(getattr(item, field), item.epochs, last)
+    first_shown = field == ("val_accuracy" if item.has_validation else "accuracy")
+    label = plotly_text(item.label)
+    kind = {"accuracy": "training accuracy", "val_accuracy": "validation accuracy", "loss": "training loss",
+            "val_loss": "validation loss", "seconds": "seconds", "gap": "train − validation accuracy"}[field]
+    return go.Scatter(
+        x=x, y=y, mode="lines+markers" if markers else "lines", name=label, legendgroup=label, showlegend=first_shown,
+        line=dict(color=colour(item.architecture), width=(2.8 if validation else 1.3) * scale, dash=dash),
+        marker=dict(size=(7 if validation else 6) * scale, symbol="circle" if validation else "circle-open"),
+        opacity=1.0 if validation else 0.75,
+        hovertemplate=f"{label}<br>epoch %{{x}}: {kind} %{{y:.4f}}<extra></extra>")
+
+
+def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: int = 600) -> go.Figure:
+    """Four panels with one frame per epoch, a play/pause button and an epoch slider."""
+    if not series:
+        raise ValueError("Pick at least one run and architecture to replay.")
+    last_epoch = max(max(item.epochs, default=0) for item in series)
+    specs = _trace_specs(series)
+    markers = last_epoch <= MAX_MARKED_EPOCHS
+    dashes = run_dashes(series)
+    fig = make_subplots(rows=2, cols=2, subplot_titles=PANELS, horizontal_spacing=0.08, vertical_spacing=0.14)
+    for item, field, row, col, validation in specs:
+        fig.add_trace(_trace(item, field, validation, last_epoch, scale, dashes[item.run_key], markers),
+                      row=row, col=col)
+    shown = frame_epochs(series)
+    fig.frames = [go.Frame(name=str(epoch), traces=list(range(len(specs))),  # x and y only: the style stays
+                           data=[go.Scatter(dict(zip("xy", _upto(getattr(item, field), item.epochs, epoch))))
+                                 for item, field, *_ in specs])
+                  for epoch in shown]
+    x_range = [0.5, last_epoch + 0.5]
+    accuracies = [v for item in series for v in (*item.accuracy, *item.val_accuracy)]
+    losses = [v for item in series for v in (*item.loss, *item.val_loss)]
+    seconds = [v for item in series for v in item.seconds]
+    gaps = [v for item in series for v in item.gap]
+    dtick = 1 if last_epoch <= 20 else None
+    for row, col, y_range, title in ((1, 1, _range(accuracies, pad=0.05), "accuracy"),
+                                     (1, 2, _range(losses, floor=0.0), "loss"),
+                                     (2, 1, _range(seconds, floor=0.0), "seconds"),
+                                     (2, 2, _range(gaps, floor=0.0), "train − val accuracy")):
+        fig.update_xaxes(range=x_range, dtick=dtick, title_text="epoch" if row == 2 else None, row=row, col=col)
+        fig.update_yaxes(range=y_range, title_text=title, row=row, col=col)
+    positive = [v for v in seconds if v and v > 0]
+    if positive and max(positive) > 20 * min(positive):  # e.g. a GPU's 10 s beside a CPU's 600 s: log scale
+        low, high = math.log10(min(positive)), math.log10(max(positive))
+        ticks = log_ticks(positive)
+        fig.update_yaxes(type="log", range=[low - 0.1, high + 0.1], title_text="seconds (log scale)", row=2, col=1,
+                         tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
+    fig.add_hline(y=0, line=dict(color="#6b7280", width=1), row=2, col=2)
+    play = dict(label="▶ Play", method="animate",
+                args=[None, dict(frame=dict(duration=frame_ms, redraw=False), fromcurrent=False,
+                                 transition=dict(duration=frame_ms // 2), mode="immediate")])
+    pause = dict(label="❚❚ Pause", method="animate",
+                 args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
+                                    transition=dict(duration=0))])
+    slider_steps = [dict(label=str(epoch), method="animate",
+                         args=[[str(epoch)], dict(mode="immediate", frame=dict(duration=0, redraw=False),
+                                                  transition=dict(duration=0))])
+                    for epoch in shown]
+    fig.update_layout(
+        height=int(680 * scale), margin=dict(l=60, r=20, t=60, b=40), font=dict(size=int(13 * scale)),
+        legend=dict(orientation="h", yanchor="top", y=-LEGEND_GAP_PX * scale / (680 * scale - 110 * scale - 40), x=0,
+                    title_text=("colour: architecture · dash: run · thin, open circles: training · thick: validation   "
+                                if markers else "colour: architecture · dash: run · thin: training · thick: validation   ")),
+        updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0, y=1.13, xanchor="left",
+                          yanchor="bottom", showactive=False, pad=dict(r=8, t=0))],
+        sliders=[dict(active=len(shown) - 1, steps=slider_steps, x=0.2, y=1.13, len=0.8, xanchor="left",
+                      yanchor="bottom", pad=dict(t=0, b=0), currentvalue=dict(prefix="epoch ", visible=True),
+                      transition=dict(duration=0))],
+        plot_bgcolor="white", hovermode="closest")
+    fig.update_xaxes(showgrid=True, gridcolor=GRID_COLOUR, zeroline=False)
+    fig.update_yaxes(showgrid=True, gridcolor=GRID_COLOUR, zeroline=False)
+    readable(fig, scale)
+    fig.update_layout(margin=dict(t=int(110 * scale)))
+    return fig
+
+
+def live_figure(curves: Mapping[str, Mapping[str, Sequence[float]]], epochs: int, scale: float = 1.0) -> go.Figure:
+    """Loss and accuracy of every architecture on shared axes while a launch trains.
+
+    `curves` maps an architecture to lists: x (epochs done, fractional), loss, accuracy (running means
+    within the epoch, as Keras reports them), and val_x, val_loss, val_accuracy at each finished epoch.
+    """
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Loss", "Accuracy"), horizontal_spacing=0.08)
+    losses: list[float] = []
+    for arch, curve in curves.items():
+        losses += list(curve.get("loss", [])) + list(curve.get("val_loss", []))
+        for col, field in ((1, "loss"), (2, "accuracy")):
+            fig.add_trace(go.Scatter(
+                x=list(curve.get("x", [])), y=list(curve.get(field, [])), mode="lines", name=f"{arch} (training)",
+                legendgroup=arch, showlegend=col == 1, line=dict(color=colour(arch), width=2 * scale, dash="dash"),
+                hovertemplate=f"{arch}: training {field} %{{y:.4f}} at epoch %{{x:.2f}}<extra></extra>"),
+                row=1, col=col)
+            fig.add_trace(go.Scatter(
+                x=list(curve.get("val_x", [])), y=list(curve.get(f"val_{field}", [])), mode="lines+markers",
+                name=f"{arch} (validation)", legendgroup=arch, showlegend=col == 1,
+                line=dict(color=colour(arch), width=2.5 * scale), marker=dict(size=8 * scale),
+                hovertemplate=f"{arch}: validation {field} %{{y:.4f}} after epoch %{{x}}<extra></extra>"),
+                row=1, col=col)
+    fig.update_xaxes(range=[0, max(epochs, 1)], dtick=1 if epochs <= 20 else None, title_text="epoch",
+                     showgrid=True, gridcolor=GRID_COLOUR)
+    fig.update_yaxes(range=_range(losses, floor=0.0), title_text="loss", row=1, col=1)
+    fig.update_yaxes(range=[0, 1.02], title_text="accuracy", row=1, col=2)
+    fig.update_yaxes(showgrid=True, gridcolor=GRID_COLOUR)
+    fig.update_layout(height=int(380 * scale), margin=dict(l=60, r=20, t=50, b=40), font=dict(size=int(13 * scale)),
+                      legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), plot_bgcolor="white",
+                      uirevision="live")
+    return readable(fig, scale)

@@ -1,0 +1,127 @@
+"""Reading a student's picture file safely: the one gate every untrusted picture passes (uploads, data folders).
+
+`load_image` accepts the bytes of an upload, a camera shot or a file in a data folder and returns an RGB
+Pillow image with the EXIF orientation applied, or raises `ImageError` with a sentence that says what to
+change. It checks the size the file's header claims BEFORE decoding any pixels, so a small file that claims
+to be 100,000 x 100,000 pixels (a "decompression bomb") never fills the memory.
+No TensorFlow and no Streamlit here; NumPy and Pillow only.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+
+import numpy as np
+from PIL import Image, ImageOps
+
+MAX_PIXELS = 40_000_000  # a 40-megapixel photo is larger than any phone camera's; beyond is suspicious
+DISPLAY_MAX_SIDE = 1024  # hand-made filters and pictures: enough detail for a projector, fast in NumPy
+MAX_ASPECT_RATIO = 25.0  # even a phone panorama is about 10:1; 1000:1 is a strip, not a picture
+# Pillow plugins that are allowed to open a file: the common photo formats only (no EPS, which
+# would run Ghostscript, and no exotic decoders). Cameras' MPO files open through the JPEG plugin.
+ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
+FORMATS_SENTENCE = "a PNG, JPEG, WebP, BMP or GIF picture"
+EXIF_ORIENTATION = 0x0112  # the EXIF tag that says how the camera was held
+
+
+class ImageError(ValueError):
+    """A picture that cannot be used, explained in one sentence that says what to change."""
+
+
+def check_dimensions(width: int, height: int) -> None:
+    """Raise ImageError for sizes the app refuses: no pixels, over MAX_PIXELS, or a strip of absurd shape."""
+    if width < 1 or height < 1:
+        raise ImageError(f"The picture claims to be {width} x {height} pixels, which has no pixels at all; "
+                         "choose another file.")
+    if width * height > MAX_PIXELS:
+        raise ImageError(f"The picture is {width:,} x {height:,} pixels ({width * height / 1e6:,.0f} megapixels); "
+                         f"the limit is {MAX_PIXELS / 1e6:.0f} megapixels. Shrink it or choose a smaller photo.")
+    ratio = max(width, height) / min(width, height)
+    if ratio > MAX_ASPECT_RATIO:
+        raise ImageError(f"The picture is {width} x {height} pixels, a strip {ratio:,.0f} times longer than it is "
+                         f"wide; pictures up to {MAX_ASPECT_RATIO:.0f}:1 are accepted. Crop it to a normal shape.")
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """Any Pillow mode as 8-bit RGB: transparency over white, 16-bit and float greys rescaled, not clipped."""
+    if image.mode == "RGB":
+        return image
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        values = np.asarray(image, dtype=np.float64)
+        if image.mode.startswith("I;16") or (image.mode == "I" and values.max(initial=0) > 255):
+            values = values / 257.0  # 0..65535 -> 0..255 (Pillow's own convert would clip at 255)
+        elif image.mode == "F":
+            low, high = float(values.min(initial=0)), float(values.max(initial=0))
+            values = (values - low) * (255.0 / (high - low)) if high > low else values * 0
+        grey = np.clip(np.rint(values), 0, 255).astype(np.uint8)
+        return Image.fromarray(np.repeat(grey[:, :, None], 3, axis=2))
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return image.convert("RGB")  # L, 1, CMYK, YCbCr, LAB, HSV
+
+
+def load_image(data: bytes, *, max_side: int | None = None) -> Image.Image:
+    """An RGB image from the bytes of a file, upright (EXIF), first frame only; ImageError if unusable.
+
+    `result.info["original_size"]` is the upright width x height of the file before any shrinking.
+    With `max_side`, the result is shrunk to fit max_side x max_side, and a JPEG is decoded at a
+    reduced scale directly (Pillow's draft mode), which makes a 12-megapixel photo fast to open.
+    """
+    if not data:
+        raise ImageError("The file is empty (0 bytes); choose a picture file.")
+    Image.init()  # register every plugin first, or Pillow looks up WEBP, TIFF and MPO before they exist
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as image:
+                # The header is read, no pixels yet: refuse bad sizes before decoding anything.
+                check_dimensions(*image.size)
+                original_size = image.size
+                if image.getexif().get(EXIF_ORIENTATION) in (5, 6, 7, 8):  # shown turned by 90 degrees
+                    original_size = original_size[::-1]
+                image.seek(0)  # an animated GIF or WebP: its first frame
+                if max_side is not None and image.format in ("JPEG", "MPO"):
+                    # Decode at 1/2, 1/4 or 1/8 scale; rotation may swap sides, so ask for both at least max_side.
+                    image.draft("RGB", (max_side, max_side))
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+                rgb = _to_rgb(upright)
+                if rgb is image:
+                    rgb = image.copy()  # detach from the closed file
+    except ImageError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        claimed = re.search(r"\((\d+) pixels\)", str(exc))  # Pillow's words: "Image size (N pixels) exceeds ..."
+        size = f"{int(claimed.group(1)) / 1e6:,.0f} megapixels" if claimed else "far more pixels than any photo"
+        raise ImageError(f"The picture's header claims {size}, more than the {MAX_PIXELS / 1e6:.0f}-megapixel "
+                         "limit, so it is not opened (a file like this can fill the memory: a 'decompression "
+                         "bomb'). Choose a smaller photo.") from exc
+    except Image.UnidentifiedImageError as exc:
+        raise ImageError(f"This file is not {FORMATS_SENTENCE} that can be read; choose a picture file.") from exc
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError) as exc:
+        # Pillow's decoders report broken files with several exception types.
+        raise ImageError(f"The picture file is damaged or cut short, so it cannot be read ({exc}). "
+                         "Save it again or choose another file.") from exc
+    if max_side is not None:
+        rgb = fit_within(rgb, max_side)
+    rgb.info["original_size"] = original_size  # width x height of the file, upright, before any shrinking
+    return rgb
+
+
+def fit_within(image: Image.Image, max_side: int = DISPLAY_MAX_SIDE) -> Image.Image:
+    """The image shrunk (never enlarged) so that neither side exceeds max_side, keeping its shape."""
+    if max_side < 1:
+        raise ImageError(f"max_side must be at least 1 pixel; got {max_side}.")
+    width, height = image.size
+    scale = max_side / max(width, height)
+    if scale >= 1:
+        return image
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    # reducing_gap: a fast box reduction first, then a good filter for the last step.
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)

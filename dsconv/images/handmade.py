@@ -1,0 +1,223 @@
+"""Hand-made filters on a picture: a depthwise step, a pointwise mix, and the one standard convolution they equal.
+
+Shapes follow Keras/TensorFlow (channels last, "same" = zero padding as tf.nn.conv2d's SAME):
+- depthwise kernel D: (k, k, C), one k x k kernel per input channel, no mixing of channels;
+- pointwise mix P: (C, N), N output channels, each a weighted sum of the C channels;
+- the equal standard kernel W: (k, k, C, N) with W[i, j, c, n] = D[i, j, c] * P[c, n].
+Every standard kernel of that "rank-one per channel" form can be split this way; most learned ones
+cannot, which is why a separable layer is a different (cheaper) layer, not a compression of Conv2D.
+Like Keras, these are cross-correlations (the kernel is not flipped). NumPy only; no TensorFlow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from dsconv.costs.arithmetic import LayerCost, layer_cost
+
+MAX_KERNEL_SIDE = 7  # bigger hand-typed kernels are hard to read and slow on a 2-core CPU
+MAX_MIX_OUTPUTS = 8  # more output channels than fit on a page side by side
+PADDINGS = ("same", "valid")
+
+# A 3x3 kernel for each classic filter. Sobel x responds where brightness grows from left to right.
+KERNELS: dict[str, np.ndarray] = {
+    "Identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], np.float32),
+    "Blur": np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], np.float32) / 16,
+    "Sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], np.float32),
+    "Sobel x": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], np.float32),
+    "Sobel y": np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], np.float32),
+    "Emboss": np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], np.float32),
+    "Laplacian": np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], np.float32),
+}
+CUSTOM = "Custom (edit it)"
+KERNEL_NOTES = {
+    "Identity": "a single 1 in the centre: the channel comes out unchanged",
+    "Blur": "a weighted average of the 3 x 3 neighbourhood (weights 1-2-1, summing to 1)",
+    "Sharpen": "the pixel five times, minus its four neighbours: differences get stronger",
+    "Sobel x": "right column minus left column: vertical edges (brightness changing from left to right)",
+    "Sobel y": "bottom row minus top row: horizontal edges (brightness changing from top to bottom)",
+    "Emboss": "one corner minus the opposite corner: a relief lit from the top left",
+    "Laplacian": "the four neighbours minus four times the pixel: zero on flat areas, strong on fine detail",
+    CUSTOM: "your own numbers",
+}
+
+CHANNELS = ("red", "green", "blue")
+# Pointwise mixes, P[c, n]: how much of input channel c goes into output channel n.
+MIXES: dict[str, tuple[np.ndarray, tuple[str, ...]]] = {
+    "Keep the channels": (np.eye(3, dtype=np.float32), ("red", "green", "blue")),
+    "Grey (luma)": (np.array([[0.299], [0.587], [0.114]], np.float32), ("grey",)),  # ITU-R BT.601 weights
+    "Opponent colours": (
+        np.array([[1 / 3, 1 / 2, -1 / 4], [1 / 3, -1 / 2, -1 / 4], [1 / 3, 0, 1 / 2]], np.float32),
+        ("light (R+G+B)/3", "red-green (R-G)/2", "blue-yellow (2B-R-G)/4"),
+    ),
+    "Swap red and blue": (np.array([[0, 0, 1], [0, 1, 0], [1, 0, 0]], np.float32), ("red", "green", "blue")),
+}
+CUSTOM_MIX = "Custom (type it)"
+
+
+class FilterError(ValueError):
+    """A kernel or mix that cannot be used, explained in one sentence that says what to change."""
+
+
+def _parse_rows(text: str, what: str) -> list[list[float]]:
+    rows = [row.strip() for row in re.split(r"[;\n]", text) if row.strip()]
+    if not rows:
+        raise FilterError(f"The {what} is empty; type numbers, rows separated by ';'.")
+    parsed = []
+    for row in rows:
+        try:
+            numbers = [float(item) for item in re.split(r"[,\s]+", row) if item]
+        except ValueError as exc:
+            raise FilterError(f"The {what} has something that is not a number in the row '{row}'; "
+                              "use numbers like 1, -2 or 0.25 separated by spaces.") from exc
+        if not all(np.isfinite(numbers)):
+            raise FilterError(f"The {what} has an infinite or missing number in the row '{row}'.")
+        parsed.append(numbers)
+    return parsed
+
+
+def parse_kernel(text: str) -> np.ndarray:
+    """A square k x k kernel (1 <= k <= 7) from text: numbers separated by spaces, rows by ';' or new lines."""
+    rows = _parse_rows(text, "kernel")
+    side = len(rows)
+    if side > MAX_KERNEL_SIDE:
+        raise FilterError(f"The kernel has {side} rows; use at most {MAX_KERNEL_SIDE}.")
+    for number, row in enumerate(rows, 1):
+        if len(row) != side:
+            raise FilterError(f"The kernel must be square: it has {side} rows, but row {number} has {len(row)} "
+                              f"numbers. Give each row {side} numbers.")
+    return np.array(rows, np.float32)
+
+
+def parse_mix(text: str, in_channels: int = 3) -> np.ndarray:
+    """A pointwise mix P (C, N) from text: one row per OUTPUT channel, each with C weights (R G B)."""
+    rows = _parse_rows(text, "mix")
+    if len(rows) > MAX_MIX_OUTPUTS:
+        raise FilterError(f"The mix has {len(rows)} output rows; use at most {MAX_MIX_OUTPUTS}.")
+    for number, row in enumerate(rows, 1):
+        if len(row) != in_channels:
+            raise FilterError(f"Row {number} of the mix has {len(row)} weights; each output channel needs "
+                              f"{in_channels}, one per input channel (red, green, blue).")
+    return np.array(rows, np.float32).T
+
+
+def format_matrix(rows: np.ndarray) -> str:
+    """Text that parse_kernel/parse_mix read back: rows separated by '; ' (for the mix, pass P.T)."""
+    return "; ".join(" ".join(f"{value:g}" for value in row) for row in np.asarray(rows, np.float64))
+
+
+def depthwise_kernel(per_channel: list[np.ndarray]) -> np.ndarray:
+    """Stack one k x k kernel per channel into D (k, k, C); every kernel must have the same size."""
+    sides = {kernel.shape for kernel in per_channel}
+    if len(sides) != 1:
+        sizes = ", ".join(f"{k.shape[0]}x{k.shape[1]}" for k in per_channel)
+        raise FilterError(f"A depthwise layer uses one kernel size for every channel; these are {sizes}. "
+                          "Make the kernels the same size.")
+    return np.stack(per_channel, axis=2).astype(np.float32)
+
+
+def _pad_same(image: np.ndarray, kernel_h: int, kernel_w: int) -> np.ndarray:
+    """Zero padding as TensorFlow's SAME at stride 1: total k-1, the extra row/column at the bottom/right."""
+    top, left = (kernel_h - 1) // 2, (kernel_w - 1) // 2
+    return np.pad(image, ((top, kernel_h - 1 - top), (left, kernel_w - 1 - left), (0, 0)))
+
+
+def _check(image: np.ndarray, kernel: np.ndarray, padding: str) -> np.ndarray:
+    if padding not in PADDINGS:
+        raise FilterError(f"padding must be 'same' or 'valid'; got {padding!r}.")
+    image = np.asarray(image, np.float32)
+    if image.ndim != 3 or image.shape[2] != kernel.shape[2]:
+        raise FilterError(f"The image has shape {image.shape}, but the kernel expects {kernel.shape[2]} channels.")
+    if padding == "same":
+        return _pad_same(image, kernel.shape[0], kernel.shape[1])
+    if image.shape[0] < kernel.shape[0] or image.shape[1] < kernel.shape[1]:
+        raise FilterError(f"A {kernel.shape[0]}x{kernel.shape[1]} kernel does not fit in a {image.shape[0]}x"
+                          f"{image.shape[1]} image without padding; use padding 'same'.")
+    return image
+
+
+def depthwise_conv(image: np.ndarray, kernel: np.ndarray, padding: str = "same") -> np.ndarray:
+    """out[y, x, c] = sum_ij in[y+i, x+j, c] * D[i, j, c]: each channel filtered on its own (stride 1)."""
+    kernel = np.asarray(kernel, np.float32)
+    planes = np.ascontiguousarray(_check(image, kernel, padding).transpose(2, 0, 1))  # (C, H, W): one plane each
+    kernel_h, kernel_w, channels = kernel.shape
+    out_h, out_w = planes.shape[1] - kernel_h + 1, planes.shape[2] - kernel_w + 1
+    out = np.zeros((channels, out_h, out_w), np.float32)
+    for c in range(channels):
+        for i in range(kernel_h):
+            for j in range(kernel_w):
+                if kernel[i, j, c]:  # zero weights add nothing (Sobel has three, identity eight)
+                    out[c] += kernel[i, j, c] * planes[c, i:i + out_h, j:j + out_w]
+    return out.transpose(1, 2, 0)
+
+
+def pointwise_conv(image: np.ndarray, mix: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+    """out[y, x, n] = sum_c in[y, x, c] * P[c, n] (+ b[n]): a 1 x 1 convolution mixes channels, pixel by pixel."""
+    image, mix = np.asarray(image, np.float32), np.asarray(mix, np.float32)
+    if mix.ndim != 2 or image.shape[-1] != mix.shape[0]:
+        raise FilterError(f"The mix has shape {mix.shape}, but the image has {image.shape[-1]} channels.")
+    out = image @ mix
+    return out if bias is None else out + np.asarray(bias, np.float32)
+
+
+def combined_kernel(depthwise: np.ndarray, mix: np.ndarray) -> np.ndarray:
+    """The standard kernel W (k, k, C, N) that does both steps at once: W[i, j, c, n] = D[i, j, c] * P[c, n]."""
+    depthwise, mix = np.asarray(depthwise, np.float32), np.asarray(mix, np.float32)
+    if depthwise.shape[2] != mix.shape[0]:
+        raise FilterError(f"The depthwise kernel has {depthwise.shape[2]} channels but the mix expects {mix.shape[0]}.")
+    return depthwise[:, :, :, None] * mix[None, None, :, :]
+
+
+def standard_conv(image: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None = None,
+                  padding: str = "same") -> np.ndarray:
+    """out[y, x, n] = sum_ijc in[y+i, x+j, c] * W[i, j, c, n] (+ b[n]): one standard convolution (stride 1)."""
+    kernel = np.asarray(kernel, np.float32)
+    padded = _check(image, kernel, padding)
+    kernel_h, kernel_w, _, out_channels = kernel.shape
+    out_h, out_w = padded.shape[0] - kernel_h + 1, padded.shape[1] - kernel_w + 1
+    out = np.zeros((out_h, out_w, out_channels), np.float32)
+    for i in range(kernel_h):
+        for j in range(kernel_w):
+            out += padded[i:i + out_h, j:j + out_w, :] @ kernel[i, j]
+    return out if bias is None else out + np.asarray(bias, np.float32)
+
+
+@dataclass(frozen=True)
+class HandMadeResult:
+    """Both ways of filtering one picture, and what each way costs."""
+
+    depthwise: np.ndarray  # (H, W, C): after step 1, each channel filtered on its own
+    mixed: np.ndarray  # (H, W, N): after step 2, the pointwise mix
+    standard: np.ndarray  # (H, W, N): the one standard convolution with W = D * P
+    combined: np.ndarray  # W, (k, k, C, N)
+    separable_cost: LayerCost  # depthwise then pointwise, no biases
+    standard_cost: LayerCost  # the one standard convolution, no bias
+
+    @property
+    def max_difference(self) -> float:
+        """Largest absolute difference between the two ways (float32 rounding only)."""
+        return float(np.max(np.abs(self.mixed - self.standard), initial=0.0))
+
+
+def filter_costs(height: int, width: int, kernel_side: int, in_channels: int, out_channels: int,
+                 padding: str = "same") -> tuple[LayerCost, LayerCost]:
+    """(separable, standard) costs without biases: params k*k*C + C*N versus k*k*C*N."""
+    common = dict(height=height, width=width, in_channels=in_channels, out_channels=out_channels,
+                  kernel_size=kernel_side, padding=padding, use_bias=False)
+    return layer_cost("separable", **common), layer_cost("standard", **common)
+
+
+def apply_hand_made(image: np.ndarray, depthwise: np.ndarray, mix: np.ndarray,
+                    padding: str = "same") -> HandMadeResult:
+    """Filter `image` (H, W, C floats) as depthwise-then-pointwise and as one standard convolution."""
+    image = np.asarray(image, np.float32)
+    step1 = depthwise_conv(image, depthwise, padding)
+    step2 = pointwise_conv(step1, mix)
+    combined = combined_kernel(depthwise, mix)
+    one_step = standard_conv(image, combined, padding=padding)
+    separable, standard = filter_costs(image.shape[0], image.shape[1], depthwise.shape[0], image.shape[2],
+                                       mix.shape[1], padding)
+    return HandMadeResult(step1, step2, one_step, combined, separable, standard)

@@ -1,0 +1,262 @@
+"""Predict-then-reveal questions about convolution layers: generated from a seed, checked, and diagnosed.
+
+Every answer comes from dsconv.costs.arithmetic. The worked formulas and the known mistakes (each computes the
+answer a student holding that misconception would give) live in dsconv.quiz.answers. The same seed gives
+the same questions on every machine.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from dsconv.costs.arithmetic import tutorial_cost
+from dsconv.kinds import KINDS
+from dsconv.quiz.answers import (
+    Misconception,
+    answer_distance,
+    answers_match,
+    latex_number,
+    macs_formula,
+    params_formula,
+    shape_formula,
+    traps,
+    which_fewer,
+)
+from dsconv.quiz.questions import SEPARABLE_KINDS, TOPICS, Answer, LayerSpec, Question
+
+
+@dataclass(frozen=True)
+class QuizSettings:
+    """What a generated question set looks like."""
+
+    questions: int = 10  # one lesson's worth, about ten minutes
+    sizes: tuple[int, ...] = (6, 7, 8, 9, 10, 12)  # input height = width, small enough to work by hand
+    mac_sizes: tuple[int, ...] = (5, 6, 7, 8)  # smaller inputs where the student multiplies out positions
+    in_channels: tuple[int, ...] = (1, 2, 3, 4, 8)  # grey, RGB and a few feature maps
+    depthwise_in_channels: tuple[int, ...] = (2, 3, 4, 8)  # with one channel a depthwise layer is trivial
+    out_channels: tuple[int, ...] = (4, 8, 16, 32)  # filter counts of a small network's early layers
+    kernel_sizes: tuple[int, ...] = (3, 5)  # MobileNet's 3x3 and Xception-style 5x5
+    strides: tuple[int, ...] = (1, 1, 2)  # stride 2 one time in three, as in downsampling layers
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result of checking one answer: right or wrong, and the known mistake that best explains a wrong one."""
+
+    correct: bool
+    misconception: Misconception | None = None  # the closest known mistake, if any gives this answer
+
+
+def _count(spec: LayerSpec, metric: str) -> int:
+    return getattr(spec.cost(), metric)
+
+
+def _count_formula(spec: LayerSpec, metric: str) -> str:
+    return params_formula(spec) if metric == "params" else macs_formula(spec)
+
+
+# ---------------------------------------------------------------- question builders
+
+def _intro(spec: LayerSpec) -> str:
+    return f"`{spec.code()}` reads an input of shape **{spec.input_text}** (one image)."
+
+
+_BIAS_CHOICES = ("pointwise_only", "depthwise_only", "both", "none")
+_EXPLANATIONS = {
+    "params": "Parameters depend on the kernel and the channels only: the input's height and width, the stride "
+              "and the padding do not change them.",
+    "shape": '"valid" keeps the kernel inside the image; "same" pads with zeros so that the output side is the '
+             "input side divided by the stride, rounded up.",
+    "multiply_adds": "One multiply-add per weight per output position, so use the output's height and width. "
+                     "FLOPs count the multiply and the add separately: twice this number.",
+    "cheaper": "The two layers differ in one thing only. Parameters ignore the stride and the input size; "
+               "multiply-adds grow with the number of output positions, and a bias adds but does not multiply. A "
+               "separable layer is a depthwise step plus a pointwise layer: cheaper than a standard layer with the "
+               "same settings, never cheaper than the pointwise layer alone.",
+    "times_fewer": "Divide the standard count by the separable count. For multiply-adds the ratio is exactly "
+                   "1 / (1/N + 1/k²); for parameters the biases make it slightly different.",
+    "bias_place": "Keras's SeparableConv2D has one bias vector, after the pointwise step. DepthwiseConv2D followed "
+                  "by Conv2D is two layers, each with its own bias "
+                  f"({tutorial_cost('depthwise_pointwise').params} vs {tutorial_cost('separable').params} parameters in "
+                  "the tutorial's first layer).",
+}
+
+
+def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "params", seed: int = 0,
+                   index: int = 0) -> Question:
+    """The question of one kind about given layer(s); `metric` (params or multiply_adds) is for comparisons."""
+    layers = tuple(layers)
+    spec, what = layers[0], "parameters" if metric == "params" else "multiply-adds"
+    extra: dict = {}
+    if topic == "params":
+        prompt = _intro(spec) + " How many parameters (weights and biases) does it have?"
+        answer, formula, metric = spec.cost().params, (params_formula(spec),), "params"
+    elif topic == "shape":
+        prompt = _intro(spec) + " What shape (height × width × channels) does it output?"
+        answer, formula, metric = spec.cost().output_shape, shape_formula(spec), "shape"
+    elif topic == "multiply_adds":
+        prompt = _intro(spec) + (" How many multiply-adds (one multiplication plus one addition each) does it do "
+                                 "for this image? Bias additions do not count.")
+        answer, formula, metric = spec.cost().multiply_adds, (macs_formula(spec),), "multiply_adds"
+    elif topic == "cheaper":
+        layer_a, layer_b = layers
+        prompt = f"Both layers read an input of shape **{layer_a.input_text}**. Which one has fewer **{what}**?"
+        answer = which_fewer(_count(layer_a, metric), _count(layer_b, metric))
+        extra["choices"] = (("A", f"Layer A: `{layer_a.code()}`"), ("B", f"Layer B: `{layer_b.code()}`"),
+                            ("same", f"Neither: they have the same number of {what}"))
+        formula = tuple(rf"\text{{{name}: }}{_count_formula(layer, metric)}" for name, layer in zip("AB", layers))
+    elif topic == "times_fewer":
+        standard, other = layers
+        prompt = (f"`{standard.code()}` and `{other.code()}` both read an input of shape **{standard.input_text}**. "
+                  f"How many times fewer **{what}** does the second have? (One decimal place.)")
+        big, small = _count(standard, metric), _count(other, metric)
+        answer = big / small
+        formula = (rf"\text{{Conv2D: }}{_count_formula(standard, metric)}",
+                   rf"\text{{{KINDS[other.kind].label}: }}{_count_formula(other, metric)}",
+                   rf"\frac{{{latex_number(big)}}}{{{latex_number(small)}}} \approx {answer:.2f}")
+        if metric == "multiply_adds":
+            n, k = standard.out_channels, standard.kernel_size
+            formula += (rf"\text{{MobileNet: }}\frac{{1}}{{1/N + 1/k^2}} = \frac{{1}}{{1/{n} + 1/{k * k}}}"
+                        rf" = {1 / (1 / n + 1 / k**2):.2f}",)
+    elif topic == "bias_place":
+        depthwise, pointwise = spec.cost().stages
+        answer = {(False, True): "pointwise_only", (True, False): "depthwise_only", (True, True): "both",
+                  (False, False): "none"}[(depthwise.bias > 0, pointwise.bias > 0)]
+        c, n = spec.in_channels, spec.out_channels
+        labels = {"pointwise_only": f"Only after the pointwise step: {n} biases",
+                  "depthwise_only": f"Only after the depthwise step: {c} biases",
+                  "both": f"After both steps: {c} + {n} = {c + n} biases", "none": "Nowhere: no bias at all"}
+        extra["choices"] = tuple((key, labels[key]) for key in _BIAS_CHOICES)
+        prompt = _intro(spec) + " Where are its biases (use_bias is left at its default)?"
+        other = replace(spec, kind="depthwise_pointwise" if spec.kind == "separable" else "separable")
+        formula = tuple(rf"\text{{{KINDS[layer.kind].label}: }}{params_formula(layer)}" for layer in (spec, other))
+        metric = "params"
+    else:
+        raise ValueError(f"Unknown kind of question {topic!r}; choose from {', '.join(TOPICS)}.")
+    return Question(seed, index, topic, prompt, layers, metric, answer, formula=formula,
+                    explanation=_EXPLANATIONS[topic], **extra)
+
+
+def _pick(rng: random.Random, settings: QuizSettings, kind: str, sizes: Sequence[int] | None = None,
+          out_channels: Sequence[int] | None = None, several_channels: bool = False) -> LayerSpec:
+    """A random layer of one kind with small, hand-computable numbers (several channels for depthwise kinds, or
+    when the layer will be compared with one)."""
+    several = several_channels or kind in ("depthwise",) + SEPARABLE_KINDS
+    in_channels = rng.choice(settings.depthwise_in_channels if several else settings.in_channels)
+    return LayerSpec(
+        kind=kind, size=rng.choice(sizes or settings.sizes), in_channels=in_channels,
+        out_channels=in_channels if kind == "depthwise" else rng.choice(out_channels or settings.out_channels),
+        kernel_size=1 if kind == "pointwise" else rng.choice(settings.kernel_sizes),
+        strides=rng.choice(settings.strides), padding=rng.choice(("valid", "same")))
+
+
+def _random_question(rng: random.Random, settings: QuizSettings, topic: str, seed: int, index: int) -> Question:
+    """Draw the layer(s) a question of this kind is about."""
+    metric = rng.choice(("params", "multiply_adds"))
+    if topic == "params":
+        layers = [_pick(rng, settings, rng.choice(("standard", "depthwise", "pointwise") + SEPARABLE_KINDS))]
+    elif topic == "shape":
+        layers = [_pick(rng, settings, rng.choice(("standard", "standard", "depthwise", "separable", "pointwise")))]
+    elif topic == "multiply_adds":
+        layers = [_pick(rng, settings, rng.choice(("standard", "depthwise", "pointwise", "separable")),
+                        settings.mac_sizes, settings.out_channels[:3])]
+    elif topic == "cheaper":
+        layers = _cheaper_pair(rng, settings)
+    elif topic == "times_fewer":
+        standard = _pick(rng, settings, "standard", out_channels=(8, 16, 32, 64), several_channels=True)
+        layers = [standard, replace(standard, kind=rng.choice(SEPARABLE_KINDS))]
+    else:
+        layers = [_pick(rng, settings, rng.choice(SEPARABLE_KINDS))]
+    return build_question(topic, layers, metric, seed, index)
+
+
+CHEAPER_IDEAS = (  # each pair differs in one thing only, so that the idea, not the arithmetic, decides
+    "separable_vs_standard",  # factoring a convolution into depthwise + pointwise saves work and weights
+    "depthwise_vs_standard",  # a depthwise layer skips the channel mixing a standard layer does
+    "pointwise_vs_separable",  # a separable layer is a pointwise layer plus a depthwise step, never cheaper than it
+    "stride",  # the stride changes the number of output positions, not the weights
+    "separable_vs_two_layers",  # the two-layer version has one more bias vector, which adds no multiply-adds
+)
+
+
+def _cheaper_pair(rng: random.Random, settings: QuizSettings) -> list[LayerSpec]:
+    """Two layers on the same input that differ in one idea of CHEAPER_IDEAS, in a random order."""
+    idea = rng.choice(CHEAPER_IDEAS)
+    base = replace(_pick(rng, settings, "separable"), padding="same")  # several channels; "same": equal positions
+    if idea == "separable_vs_standard":
+        pair = [replace(base, kind="standard"), replace(base, kind=rng.choice(SEPARABLE_KINDS))]
+    elif idea == "depthwise_vs_standard":
+        pair = [replace(base, kind="standard", out_channels=base.in_channels),
+                replace(base, kind="depthwise", out_channels=base.in_channels)]
+    elif idea == "pointwise_vs_separable":
+        pair = [replace(base, kind="pointwise", kernel_size=1), base]
+    elif idea == "stride":
+        kind = rng.choice(("standard", "depthwise") + SEPARABLE_KINDS)
+        layer = replace(base, kind=kind, out_channels=base.in_channels if kind == "depthwise" else base.out_channels)
+        pair = [replace(layer, strides=1), replace(layer, strides=2)]
+    else:
+        pair = [replace(base, kind="separable"), replace(base, kind="depthwise_pointwise")]
+    return pair if rng.random() < 0.5 else pair[::-1]
+
+
+def _well_posed(question: Question) -> bool:
+    """No 1x1 outputs, no tie, and a number question has at least one known mistake to diagnose."""
+    if any(min(spec.cost().output_shape[:2]) < 2 for spec in question.layers):
+        return False
+    return question.answer_kind == "choice" or bool(traps(question))
+
+
+def make_question(seed: int, index: int, topic: str, settings: QuizSettings = QuizSettings()) -> Question:
+    """The question at `index` of the set `seed`: the same on every machine and every run."""
+    if topic not in TOPICS:
+        raise ValueError(f"Unknown kind of question {topic!r}; choose from {', '.join(TOPICS)}.")
+    rng = random.Random(f"dsconv-quiz/{seed}/{index}/{topic}")  # string seeds hash with SHA-512: stable
+    question = _random_question(rng, settings, topic, seed, index)
+    for _ in range(60):  # redraw the rare degenerate case
+        if _well_posed(question):
+            break
+        question = _random_question(rng, settings, topic, seed, index)
+    return question
+
+
+def make_quiz(seed: int, topics: Sequence[str] = TOPICS,
+              settings: QuizSettings = QuizSettings()) -> tuple[Question, ...]:
+    """A set of questions for one seed: the chosen kinds in a seed-shuffled order, repeated to fill the set."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"The question set number must be a whole number of at least 0, not {seed!r}.")
+    chosen = [topic for topic in TOPICS if topic in topics]
+    unknown = [topic for topic in topics if topic not in TOPICS]
+    if unknown or not chosen:
+        raise ValueError(f"Pick at least one kind of question from: {', '.join(TOPICS)}.")
+    random.Random(seed).shuffle(chosen)
+    return tuple(make_question(seed, i, chosen[i % len(chosen)], settings) for i in range(settings.questions))
+
+
+def check_answer(question: Question, response: Answer) -> Verdict:
+    """Right or wrong, and the one known misconception whose computed answer is closest to a wrong response.
+
+    Several mistakes can give the same wrong answer; the student hears one: the nearest value (ratios are
+    matched within a tolerance), and among equally near ones the first in MISCONCEPTIONS, which lists the
+    mistakes about separable layers before the general ones.
+    """
+    if answers_match(question, response, question.answer):
+        return Verdict(True)
+    matches = [(answer_distance(question, response, wrong), order, misconception)
+               for order, (misconception, wrong) in enumerate(traps(question))
+               if answers_match(question, response, wrong)]
+    return Verdict(False, min(matches, key=lambda match: match[:2])[2] if matches else None)
+
+
+def answer_text(question: Question, value: Answer | None = None) -> str:
+    """An answer (the right one by default) as a student reads it."""
+    value = question.answer if value is None else value
+    if question.answer_kind == "shape":
+        return " × ".join(str(int(v)) for v in value)
+    if question.answer_kind == "ratio":
+        return f"{float(value):.1f} times fewer"
+    if question.answer_kind == "choice":
+        return dict(question.choices).get(value, str(value))
+    unit = "parameters" if question.topic == "params" else "multiply-adds"
+    return f"{int(value):,} {unit}"

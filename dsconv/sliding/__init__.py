@@ -1,0 +1,34 @@
+"""A kernel sliding over a picture, step by step, in NumPy: the data behind the Sliding kernels animation.
+
+The step engine (`engine`), the frames a figure animates (`frames`), the preset kernels (`kernels`) and the
+sample pictures (`samples`). Frames are data, not drawing: dsconv.figures turns them into figures.
+"""
+
+from __future__ import annotations
+
+from dsconv.sliding import samples  # namespaces the pages read from
+from dsconv.sliding.engine import (
+                                   CHANNEL_NAMES,
+                                   Layer,
+                                   SlidingConfig,
+                                   Stage,
+                                   axis_padding,
+                                   build_layer,
+                                   channel_names,
+                                   hidden_names,
+                                   layer_weights,
+                                   run_layer,
+                                   standard_twins,
+                                   weight_notes,
+                                   weight_rules,
+                                   window_starts,
+)
+from dsconv.sliding.frames import MAX_FRAMES, Frame, Timeline, build_timeline, frame_detail, watched_channels
+from dsconv.sliding.kernels import MAX_KERNEL_SIZE, PRESET_LABELS, PRESETS
+from dsconv.sliding.samples import SAMPLE_LABELS, SAMPLES, sample_image, shrink_to_square
+
+__all__ = ["axis_padding", "build_layer", "build_timeline", "CHANNEL_NAMES", "channel_names", "Frame",
+           "frame_detail", "hidden_names", "Layer", "layer_weights", "MAX_FRAMES", "MAX_KERNEL_SIZE",
+           "PRESET_LABELS", "PRESETS", "run_layer", "sample_image", "SAMPLE_LABELS", "SAMPLES", "samples",
+           "shrink_to_square", "SlidingConfig", "Stage", "standard_twins", "Timeline", "watched_channels",
+           "weight_notes", "weight_rules", "window_starts"]

@@ -1,0 +1,284 @@
+"""Sliding-kernel convolution in NumPy, step by step: the data behind the Sliding kernels animation.
+
+Every mode is written one way: output channel o reads a list of input channels with its own
+k x k x len(list) kernel, and its value at an output position is the sum of the products of that
+kernel with the window it covers. A standard filter reads all channels, a grouped filter its
+group's channels, a depthwise kernel one channel (it still slides over height AND width: the
+channel is not a spatial dimension), a pointwise filter all channels through a 1 x 1 window.
+Separable = a depthwise stage, then a pointwise stage on its output.
+
+Padding follows TensorFlow: "same" pads total = max((ceil(L/s) - 1) * s + d * (k - 1) + 1 - L, 0)
+zeros per axis, total // 2 before and the rest (one more when odd) after, at the bottom/right.
+No TensorFlow here: the tests compare these outputs with tf.nn convolutions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from dsconv.costs.arithmetic import LayerConfigError, LayerCost, layer_cost, standard_counterpart
+from dsconv.kinds import SLIDING_KINDS
+from dsconv.sliding import kernels
+
+CHANNEL_NAMES = ("R", "G", "B")
+
+
+@dataclass(frozen=True)
+class SlidingConfig:
+    """One layer to animate; argument names follow Keras."""
+
+    mode: str = "standard"  # the convolution every other mode is compared with
+    kernel_size: int = 3  # 3x3: the size VGG and MobileNet use
+    strides: int = 1  # visit every position: the slide is easiest to follow
+    padding: str = "valid"  # no zeros added: every product uses a real pixel
+    dilation_rate: int = 1  # neighbouring pixels, no gaps
+    out_channels: int = 4  # four filters fit a projector row (ignored by depthwise)
+    depth_multiplier: int = 1  # Keras's default: one kernel per channel
+    groups: int = 1  # used by "grouped" only; 1 = standard
+
+    def cost(self, height: int, width: int, in_channels: int) -> LayerCost:
+        """dsconv.costs.arithmetic's count for this layer (raises LayerConfigError for an impossible one)."""
+        if self.mode not in SLIDING_KINDS:
+            raise LayerConfigError(f"Unknown mode {self.mode!r}; choose one of: {', '.join(SLIDING_KINDS)}.")
+        return layer_cost(self.mode, height=height, width=width, in_channels=in_channels,
+                          out_channels=self.out_channels, kernel_size=self.kernel_size, strides=self.strides,
+                          padding=self.padding, dilation_rate=self.dilation_rate,
+                          depth_multiplier=self.depth_multiplier, groups=self.groups)
+
+    def standard_cost(self, height: int, width: int, in_channels: int) -> LayerCost:
+        """A standard convolution with the same input, kernel size, strides and output shape, for comparison."""
+        out_channels = self.cost(height, width, in_channels).output_shape[2]
+        kernel_size, dilation = (1, 1) if self.mode == "pointwise" else (self.kernel_size, self.dilation_rate)
+        return standard_counterpart(height=height, width=width, in_channels=in_channels,
+                                    out_channels=out_channels, kernel_size=kernel_size, strides=self.strides,
+                                    padding=self.padding, dilation_rate=dilation)
+
+
+def axis_padding(length: int, kernel: int, stride: int, dilation: int, padding: str) -> tuple[int, int]:
+    """Zeros added (before, after) along one axis; TF's "same" rule puts the odd extra zero after."""
+    if padding == "valid":
+        return 0, 0
+    out = -(-length // stride)
+    total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - length, 0)
+    return total // 2, total - total // 2
+
+
+def window_starts(length: int, kernel: int, stride: int, dilation: int, padding: str) -> np.ndarray:
+    """Padded-input index of every cell each window reads along one axis: (outputs, kernel), i*s + d*a."""
+    before, after = axis_padding(length, kernel, stride, dilation, padding)
+    span = dilation * (kernel - 1) + 1
+    outputs = (length + before + after - span) // stride + 1
+    return np.arange(outputs)[:, None] * stride + np.arange(kernel)[None, :] * dilation
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One sliding pass: which channels each output reads, with which kernel, and what it writes."""
+
+    name: str  # "standard", "grouped", "depthwise" or "pointwise"
+    inputs: np.ndarray  # (H, W, C) values it reads, before padding
+    padded: np.ndarray  # (H + top + bottom, W + left + right, C)
+    pad: tuple[int, int, int, int]  # zeros added: top, bottom, left, right
+    rows: np.ndarray  # (H', k) padded row of each kernel row, per output row
+    cols: np.ndarray  # (W', k) padded column of each kernel column, per output column
+    reads: tuple[tuple[int, ...], ...]  # input channels read by each output channel
+    filters: tuple[np.ndarray, ...]  # (k, k, len(reads[o])) weights of each output channel
+    output: np.ndarray  # (H', W', number of output channels)
+
+    @property
+    def positions(self) -> int:
+        """Output positions the kernel visits: H' x W'."""
+        return self.rows.shape[0] * self.cols.shape[0]
+
+    @property
+    def products_per_position(self) -> int:
+        """Multiply-adds at one position, all output channels together: the sum of every kernel's size."""
+        return int(sum(f.size for f in self.filters))
+
+    def window(self, row: int, col: int, output_channel: int) -> np.ndarray:
+        """The (k, k, channels read) values under output channel's kernel at output position (row, col)."""
+        block = self.padded[np.ix_(self.rows[row], self.cols[col])]
+        return block[:, :, list(self.reads[output_channel])]
+
+    def products(self, row: int, col: int, output_channel: int) -> np.ndarray:
+        """Window x weights, element by element: the numbers whose sum is written to the output."""
+        return self.window(row, col, output_channel) * self.filters[output_channel]
+
+
+def run_stage(name: str, inputs: np.ndarray, reads, filters, stride: int, dilation: int, padding: str) -> Stage:
+    """Slide every output channel's kernel over the (padded) inputs and return the whole stage."""
+    inputs = np.asarray(inputs, dtype=np.float64)
+    height, width, _ = inputs.shape
+    size = filters[0].shape[0]
+    top, bottom = axis_padding(height, size, stride, dilation, padding)
+    left, right = axis_padding(width, size, stride, dilation, padding)
+    padded = np.pad(inputs, ((top, bottom), (left, right), (0, 0)))
+    rows = window_starts(height, size, stride, dilation, padding)
+    cols = window_starts(width, size, stride, dilation, padding)
+    # windows[i, j, a, b, c] = padded[rows[i, a], cols[j, b], c]
+    windows = padded[rows[:, None, :, None], cols[None, :, None, :], :]
+    output = np.empty((rows.shape[0], cols.shape[0], len(filters)))
+    for o, (channels, kernel) in enumerate(zip(reads, filters)):
+        output[:, :, o] = np.einsum("ijabc,abc->ij", windows[..., list(channels)], kernel)
+    return Stage(name, inputs, padded, (top, bottom, left, right), rows, cols,
+                 tuple(tuple(r) for r in reads), tuple(filters), output)
+
+
+def grouped_stage(inputs: np.ndarray, kernel: np.ndarray, groups: int, stride: int, dilation: int,
+                  padding: str, name: str = "standard") -> Stage:
+    """Keras Conv2D(groups=g): filter n reads group n // (N / g), i.e. channels [gi * C/g, (gi + 1) * C/g)."""
+    per_group_in, count = kernel.shape[2], kernel.shape[3]
+    per_group_out = count // groups
+    reads = [tuple(range((n // per_group_out) * per_group_in, (n // per_group_out + 1) * per_group_in))
+             for n in range(count)]
+    return run_stage(name, inputs, reads, [kernel[:, :, :, n] for n in range(count)], stride, dilation, padding)
+
+
+def depthwise_stage(inputs: np.ndarray, kernel: np.ndarray, stride: int, dilation: int, padding: str) -> Stage:
+    """tf.nn.depthwise_conv2d: output channel c * m + j = channel c slid with kernel[:, :, c, j] (one channel each)."""
+    channels, multiplier = kernel.shape[2], kernel.shape[3]
+    reads = [(c,) for c in range(channels) for _ in range(multiplier)]
+    filters = [kernel[:, :, c:c + 1, j] for c in range(channels) for j in range(multiplier)]
+    return run_stage("depthwise", inputs, reads, filters, stride, dilation, padding)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A whole layer run on a picture: its stages (two for separable) and the weights it used."""
+
+    config: SlidingConfig
+    image: np.ndarray  # (H, W, C) float64 input
+    stages: tuple[Stage, ...]
+    cost: LayerCost  # dsconv.costs.arithmetic's count for the same layer
+    standard_cost: LayerCost  # a standard convolution of the same shape
+    notes: tuple[tuple[str, ...], ...] = ()  # per stage, what each output channel's weights are (from a preset)
+
+    @property
+    def output(self) -> np.ndarray:
+        """The layer's final output (bias left out: it adds a number after the sum, no multiply-add)."""
+        return self.stages[-1].output
+
+    @property
+    def multiply_adds(self) -> int:
+        """Multiply-adds counted by sliding: products per position x positions, summed over stages."""
+        return sum(stage.products_per_position * stage.positions for stage in self.stages)
+
+
+def layer_weights(config: SlidingConfig, in_channels: int, preset: str, seed: int) -> dict[str, np.ndarray]:
+    """The kernels a mode uses, from a preset: {"kernel"} for standard/grouped, {"depthwise"}, {"pointwise"} or both."""
+    size = config.kernel_size
+    if config.mode == "standard":
+        return {"kernel": kernels.preset_filters(preset, size, in_channels, config.out_channels, seed)}
+    if config.mode == "grouped":
+        return {"kernel": kernels.grouped_filters(preset, size, in_channels, config.out_channels, config.groups, seed)}
+    if config.mode == "pointwise":
+        return {"pointwise": kernels.pointwise_filters(preset, in_channels, config.out_channels, seed)}
+    weights = {"depthwise": kernels.depthwise_filters(preset, size, in_channels, config.depth_multiplier, seed)}
+    if config.mode == "separable":
+        hidden = in_channels * config.depth_multiplier
+        weights["pointwise"] = kernels.pointwise_filters(preset, hidden, config.out_channels, seed)
+    return weights
+
+
+def run_layer(image: np.ndarray, config: SlidingConfig, weights: dict[str, np.ndarray]) -> Layer:
+    """Run the configured mode on an (H, W, C) image with the given weights; LayerConfigError if impossible."""
+    image = np.asarray(image, dtype=np.float64)
+    if image.ndim != 3:
+        raise ValueError(f"The picture must be height x width x channels; got shape {image.shape}.")
+    height, width, channels = image.shape
+    cost = config.cost(height, width, channels)  # Keras's rules, sentences included
+    standard = config.standard_cost(height, width, channels)
+    step = (config.strides, config.dilation_rate, config.padding)
+    if config.mode in ("standard", "grouped"):
+        groups = config.groups if config.mode == "grouped" else 1
+        stages = (grouped_stage(image, weights["kernel"], groups, *step, name=config.mode),)
+    elif config.mode == "pointwise":
+        stages = (grouped_stage(image, weights["pointwise"], 1, config.strides, 1, config.padding, name="pointwise"),)
+    else:
+        first = depthwise_stage(image, weights["depthwise"], *step)
+        stages = (first,)
+        if config.mode == "separable":  # the pointwise step: 1x1, stride 1, on the depthwise output
+            stages += (grouped_stage(first.output, weights["pointwise"], 1, 1, 1, "valid", name="pointwise"),)
+    return Layer(config, image, stages, cost, standard)
+
+
+def channel_names(channels: int) -> list[str]:
+    """R, G, B for an RGB picture; ch 1, ch 2, ... otherwise."""
+    return list(CHANNEL_NAMES) if channels == 3 else [f"ch {c + 1}" for c in range(channels)]
+
+
+def hidden_names(channels: int, depth_multiplier: int) -> list[str]:
+    """Names of a depthwise step's outputs: the channel each comes from (and its kernel copy when m > 1)."""
+    names = channel_names(channels)
+    return [name if depth_multiplier == 1 else f"{name}{copy + 1}" for name in names for copy in range(depth_multiplier)]
+
+
+def weight_notes(config: SlidingConfig, channels: int, preset: str) -> tuple[tuple[str, ...], ...]:
+    """Per stage, what each output channel's preset weights are: pattern, turn and channel mix (dsconv.sliding.kernels)."""
+    names = channel_names(channels)
+    if config.mode == "standard":
+        return (tuple(kernels.filter_descriptions(preset, names, config.out_channels)),)
+    if config.mode == "grouped":
+        per_in, per_out = channels // config.groups, config.out_channels // config.groups
+        return (tuple(note for g in range(config.groups)
+                      for note in kernels.filter_descriptions(preset, names[g * per_in:(g + 1) * per_in], per_out)),)
+    if config.mode == "pointwise":
+        return (tuple(kernels.pointwise_descriptions(preset, names, config.out_channels)),)
+    copies = kernels.depthwise_descriptions(preset, config.depth_multiplier)
+    depthwise = tuple(f"{copies[j]} on {name} alone" for name in names for j in range(config.depth_multiplier))
+    if config.mode == "depthwise":
+        return (depthwise,)
+    hidden = hidden_names(channels, config.depth_multiplier)
+    return depthwise, tuple(kernels.pointwise_descriptions(preset, hidden, config.out_channels))
+
+
+def weight_rules(config: SlidingConfig, channels: int, preset: str) -> list[str]:
+    """How this mode builds its preset weights, in words, with this layer's number of channel mixes."""
+    if preset == "random":
+        return ["Random weights: each one drawn on its own from the seed, from -1 to 1, to one decimal."]
+    rules = []
+    if config.mode in ("standard", "grouped"):
+        per_group = channels // (config.groups if config.mode == "grouped" else 1)
+        mixes = len(kernels.mix_names(channel_names(channels)[:per_group]))
+        rules.append("A filter is a k x k pattern times a channel mix: × (R + G + B) / 3 puts the pattern divided by 3 "
+                     "in each channel's slice, × (R − G) puts it in R and its negative in G. "
+                     + (f"After the {mixes} mixes the pattern turns by 90° and the mixes start again."
+                        if mixes > 1 else "Each group reads one channel; its next filter turns the pattern by 90°."))
+    if config.mode in ("depthwise", "separable"):
+        rules.append("Every channel gets the same pattern; with depth multiplier m, kernel copy j is the pattern "
+                     "turned j × 90°.")
+    if config.mode in ("pointwise", "separable"):
+        read = hidden_names(channels, config.depth_multiplier) if config.mode == "separable" else channel_names(channels)
+        mixes = len(kernels.mix_names(read))
+        rules.append(f"A pointwise filter is a channel mix of the {len(read)} channels it reads; after the {mixes} "
+                     "mixes the same mixes come back with their sign flipped.")
+    return rules
+
+
+def build_layer(image: np.ndarray, config: SlidingConfig, preset: str = "box_blur", seed: int = 0) -> Layer:
+    """Check the configuration, make the preset's weights and run the layer on the image."""
+    height, width, channels = np.shape(image)
+    config.cost(height, width, channels)  # a sentence about the layer before any weights are made
+    layer = run_layer(image, config, layer_weights(config, channels, preset, seed))
+    return replace(layer, notes=weight_notes(config, channels, preset))
+
+
+def standard_twins(layer: Layer, preset: str, seed: int = 0) -> tuple[int, ...]:
+    """Outputs of a separable layer equal to the same-numbered filter of a standard convolution with the preset.
+
+    Output n of depthwise + pointwise is sum_c P[c, n] (D_c * x_c) = (D P[., n]) * x: a standard filter whose
+    kernel factors into a depthwise kernel times a channel mix. With a preset, standard filter n is the pattern
+    times mix n, so the two agree wherever the pointwise mix and the depthwise copy line up. Found by computing.
+    """
+    if layer.config.mode != "separable":
+        return ()
+    config = layer.config
+    height, width, channels = layer.image.shape
+    count = layer.output.shape[2]
+    kernel = kernels.preset_filters(preset, config.kernel_size, channels, count, seed)
+    standard = grouped_stage(layer.image, kernel, 1, config.strides, config.dilation_rate, config.padding).output
+    if standard.shape != layer.output.shape:
+        return ()
+    return tuple(n for n in range(count) if np.allclose(standard[..., n], layer.output[..., n], atol=1e-9))

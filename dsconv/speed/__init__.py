@@ -1,0 +1,41 @@
+"""Measured speed next to multiply-adds: what each layer kind costs in time, and why.
+
+What to time (`setup`), one timed step per backend (`steps`), the measurements (`measure`, `timings`), the
+roofs of this machine and each step's regime (`roofline`) and the sentences chosen from the numbers (`text`).
+Keras is imported only when something is timed.
+"""
+
+from __future__ import annotations
+
+from dsconv.speed.measure import measure, sweep, sweep_setups, time_steps
+from dsconv.speed.roofline import (
+                                NEAR_ROOF,
+                                Roofs,
+                                StepRegime,
+                                classify,
+                                classify_all,
+                                explain,
+                                measure_roofs,
+                                recorded_roofs,
+                                summary,
+)
+from dsconv.speed.setup import (
+                                BACKWARD_WORK_FACTOR,
+                                PASS_LABELS,
+                                PASSES,
+                                SWEEP_PARAMETERS,
+                                SWEEP_VALUES,
+                                TIMED_KINDS,
+                                LayerSetup,
+                                Limits,
+                                SpeedConfigError,
+                                TimingSettings,
+)
+from dsconv.speed.text import ridge_paragraph, speedup_sentence, traffic_paragraph
+from dsconv.speed.timings import NOISY_SPREAD, SpeedReport, Timing, read_measurements, speed_ratios
+
+__all__ = ["BACKWARD_WORK_FACTOR", "classify", "classify_all", "explain", "LayerSetup", "Limits", "measure",
+           "measure_roofs", "NEAR_ROOF", "NOISY_SPREAD", "PASS_LABELS", "PASSES", "read_measurements",
+           "recorded_roofs", "ridge_paragraph", "Roofs", "speed_ratios", "SpeedConfigError", "SpeedReport",
+           "speedup_sentence", "StepRegime", "summary", "sweep", "SWEEP_PARAMETERS", "sweep_setups",
+           "SWEEP_VALUES", "time_steps", "TIMED_KINDS", "Timing", "TimingSettings", "traffic_paragraph"]

@@ -1,0 +1,247 @@
+"""The roofline model: which limit a timed layer step runs into, from this device's measured roofs.
+
+A device has two roofs (Williams, Waterman and Patterson, 2009): its peak arithmetic speed P (GFLOP/s,
+measured with a large matrix product) and its memory bandwidth B (GB/s, measured with a large array
+copy). A step with arithmetic intensity I (FLOPs per byte it must move, dsconv.costs.intensity) can reach at
+most min(P, I x B). Comparing what a step achieved with that bound, and its time with the time of a
+call that does almost nothing, says what limits it:
+
+- compute-bound: it reaches at least NEAR_ROOF of the bound, and the bound is the flat compute roof;
+- memory-bound: it reaches at least NEAR_ROOF of the bound, and the bound is the slanted bandwidth roof;
+- overhead-bound: below NEAR_ROOF of both roofs, and an empty call takes at least OVERHEAD_SHARE of its
+  time: the fixed cost of each call (dispatch, threads, tiny kernels) dominates; a larger batch or image
+  spreads it;
+- below both roofs: below NEAR_ROOF of both, yet the fixed cost is a small part of its time: the
+  operation's own code keeps neither the arithmetic units nor the memory busy.
+
+Nothing here imports Keras: `measure_roofs` imports it when it runs. Every sentence the Speed lab
+prints about why a step is slow comes from `explain`, which tests/test_roofline.py drives through each branch.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from typing import Any, Callable, Sequence
+
+from dsconv.speed.setup import LayerSetup
+from dsconv.speed.timings import Timing
+
+REGIMES = ("compute", "memory", "overhead", "kernel")
+REGIME_LABELS = {"compute": "compute-bound", "memory": "memory-bound", "overhead": "overhead-bound",
+                 "kernel": "below both roofs"}
+# "Near" a roof: reaching half of it. Below half of both roofs, something other than arithmetic or memory
+# traffic takes most of the time; half is the usual cut in roofline practice (a factor of 2 from the bound).
+NEAR_ROOF = 0.5
+# Overhead dominates when a call that does almost nothing already takes half of the step's time.
+OVERHEAD_SHARE = 0.5
+MATMUL_SIZE = 2048  # a 2048 x 2048 float32 product: 17 GFLOP, long enough to reach peak, ~0.2 s on 2 cores
+COPY_MEGABYTES = 64  # larger than the last-level cache of most CPUs, small enough for a 1 GB cloud server
+ROOF_REPEATS = 5  # timed calls of each; the best is the roof (a roof is what the device can do at most)
+TINY_LAYER = LayerSetup(height=1, width=1, in_channels=1, out_channels=1, kernel_size=1, batch=1)  # ~no work
+
+
+@dataclass(frozen=True)
+class Roofs:
+    """A device's measured peak compute and memory bandwidth, and the time of a call that does almost nothing."""
+
+    peak_gflops: float  # best GFLOP/s of a MATMUL_SIZE-square float32 matrix product (2 n^3 FLOPs)
+    bandwidth_gbs: float  # best GB/s of x + 1 on a COPY_MEGABYTES float32 array (read once, written once)
+    call_ms: float  # median ms of the smallest layer's forward call (1 x 1 x 1 input, one 1x1 filter)
+    call_backward_ms: float  # the same layer's forward + backward call: the floor of a training step
+    matmul_size: int = MATMUL_SIZE
+    copy_megabytes: int = COPY_MEGABYTES
+
+    @property
+    def ridge(self) -> float:
+        """The ridge point: FLOPs per byte above which the compute roof, not bandwidth, is the limit."""
+        return self.peak_gflops / self.bandwidth_gbs
+
+    def bound_gflops(self, flops_per_byte: float) -> float:
+        """The most a step of this intensity can achieve here: min(P, I x B) GFLOP/s."""
+        return min(self.peak_gflops, flops_per_byte * self.bandwidth_gbs)
+
+    def floor_ms(self, pass_name: str) -> float:
+        """The time of the smallest call of this pass: no step of it can be faster."""
+        return self.call_backward_ms if pass_name == "forward_backward" else self.call_ms
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready fields."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Roofs":
+        """Inverse of to_dict; ValueError when a roof is missing or not a positive number."""
+        values = {}
+        for name in ("peak_gflops", "bandwidth_gbs", "call_ms", "call_backward_ms"):
+            value = data.get(name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+                raise ValueError(f"The recorded roofs need a positive number for {name}; got {value!r}.")
+            values[name] = float(value)
+        return cls(**values, matmul_size=int(data.get("matmul_size", MATMUL_SIZE)),
+                   copy_megabytes=int(data.get("copy_megabytes", COPY_MEGABYTES)))
+
+
+@dataclass(frozen=True)
+class StepRegime:
+    """One timed step placed under the roofs: its intensity, what it achieved, and what limits it."""
+
+    timing: Timing
+    flops_per_byte: float
+    achieved_gflops: float
+    achieved_gbs: float
+    bound_gflops: float  # min(P, I x B) at this intensity
+    regime: str  # one of REGIMES
+
+    @property
+    def fraction(self) -> float:
+        """Achieved over the bound: 1 means the step runs at its roof."""
+        return self.achieved_gflops / self.bound_gflops
+
+    @property
+    def label(self) -> str:
+        """compute-bound, memory-bound, overhead-bound or below both roofs."""
+        return REGIME_LABELS[self.regime]
+
+
+def classify(timing: Timing, roofs: Roofs) -> StepRegime | None:
+    """Place a measured step under the roofs (None for a step that was not measured)."""
+    if not timing.measured or timing.median_ms <= 0:
+        return None
+    intensity = timing.flops_per_byte
+    achieved = timing.gflops_per_s
+    bound = roofs.bound_gflops(intensity)
+    if achieved < NEAR_ROOF * bound:
+        regime = "overhead" if roofs.floor_ms(timing.pass_name) >= OVERHEAD_SHARE * timing.median_ms else "kernel"
+    else:
+        regime = "compute" if intensity >= roofs.ridge else "memory"
+    return StepRegime(timing, intensity, achieved, timing.gbytes_per_s, bound, regime)
+
+
+def classify_all(timings: Sequence[Timing], roofs: Roofs) -> list[StepRegime]:
+    """classify for every measured timing, in order."""
+    return [step for step in (classify(t, roofs) for t in timings) if step is not None]
+
+
+def _named(steps: Sequence[StepRegime], figure: Callable[[StepRegime], str]) -> str:
+    """The steps by layer kind, each pass with its figure: 'SeparableConv2D (forward: ...; forward + backward: ...)'."""
+    kinds = list(dict.fromkeys(step.timing.kind for step in steps))
+    parts = []
+    for kind in kinds:
+        mine = [step for step in steps if step.timing.kind == kind]
+        passes = "; ".join(f"{step.timing.pass_label}: {figure(step)}" for step in mine)
+        parts.append(f"{mine[0].timing.label} ({passes})")
+    return "; ".join(parts)
+
+
+def _span(values: Sequence[float], unit: str, digits: int = 2) -> str:
+    low, high = min(values), max(values)
+    return f"{low:.{digits}f}{unit}" if round(low, digits) == round(high, digits) else \
+        f"{low:.{digits}f}-{high:.{digits}f}{unit}"
+
+
+def explain(steps: Sequence[StepRegime], roofs: Roofs) -> list[str]:
+    """One sentence per regime present among the steps, in REGIMES order, naming each step with its figures.
+
+    Why a step takes its time is chosen from where it sits under the roofs (classify), never assumed.
+    """
+    groups = {regime: [s for s in steps if s.regime == regime] for regime in REGIMES}
+    forward_ms = {s.timing.kind: s.timing.median_ms for s in steps if s.timing.pass_name == "forward"}
+    sentences = []
+    if groups["compute"]:
+        names = _named(groups["compute"], lambda s: f"{s.achieved_gflops:.0f} GFLOP/s, {s.fraction:.0%} of the peak")
+        sentences.append(f"**Compute-bound**: {names}. They keep the arithmetic units busy "
+                         f"(the peak measured here is {roofs.peak_gflops:.0f} GFLOP/s): fewer multiply-adds would make "
+                         "them proportionally faster.")
+    if groups["memory"]:
+        names = _named(groups["memory"], lambda s: f"{s.achieved_gbs:.1f} GB/s at {s.flops_per_byte:.1f} FLOPs per "
+                                                   f"byte, {s.fraction:.0%} of the roof")
+        sentences.append(f"**Memory-bound**: {names}. Below the ridge point ({roofs.ridge:.1f} FLOPs per byte) the "
+                         f"{roofs.bandwidth_gbs:.1f} GB/s bandwidth sets their speed: cutting multiply-adds would barely "
+                         "shorten them; moving fewer bytes would.")
+    if groups["overhead"]:
+        members = groups["overhead"]
+        names = _named(members, lambda s: f"{s.timing.median_ms:.2f} ms, {s.fraction:.0%} of its roof")
+        text = (f"**Overhead-bound**: {names}. The smallest possible call already takes {roofs.call_ms:.2f} ms "
+                f"forward and {roofs.call_backward_ms:.2f} ms forward + backward here: the fixed cost of each call "
+                "(dispatch, threads, tiny kernels) is most of their time.")
+        quick = [s for s in members if s.timing.pass_name == "forward_backward" and s.timing.kind in forward_ms
+                 and s.timing.median_ms < 2 * forward_ms[s.timing.kind]]
+        if quick:
+            ratios = [s.timing.median_ms / forward_ms[s.timing.kind] for s in quick]
+            text += (f" Forward + backward does 3x the forward work yet took only {_span(ratios, 'x', 1)} as long "
+                     f"({', '.join(s.timing.label for s in quick)}).")
+        sentences.append(text + " A larger batch or image would spread the fixed cost over more work.")
+    if groups["kernel"]:
+        members = groups["kernel"]
+        names = _named(members, lambda s: f"{s.achieved_gflops:.0f} GFLOP/s, {s.fraction:.0%} of its roof")
+        shares = [roofs.floor_ms(s.timing.pass_name) / s.timing.median_ms for s in members]
+        sentences.append(f"**Below both roofs**: {names}. They reach less than {NEAR_ROOF:.0%} of what the roofs "
+                         f"allow, yet the fixed cost of a call is only {_span([100 * x for x in shares], '%', 0)} of "
+                         "their time: no roof sets their time, how well this implementation runs at this size does. "
+                         "Counting multiply-adds or bytes does not predict it.")
+    return sentences
+
+
+def recorded_roofs(meta: dict[str, Any]) -> Roofs | None:
+    """The roofs a bundled measurement file recorded in its meta, or None for a file without them."""
+    data = meta.get("roofs")
+    if not isinstance(data, dict):
+        return None
+    try:
+        return Roofs.from_dict(data)
+    except ValueError:
+        return None
+
+
+def summary(steps: Sequence[StepRegime]) -> str:
+    """Which steps sit in which regime, in one sentence (forward pass), e.g. for 'Why it matters'."""
+    forward = [s for s in steps if s.timing.pass_name == "forward"]
+    groups = {regime: [s.timing.label for s in forward if s.regime == regime] for regime in REGIMES}
+    parts = [f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} {REGIME_LABELS[regime]}"
+             for regime, names in groups.items() if names]
+    return "; ".join(parts) + "." if parts else ""
+
+
+# --- Measuring the roofs (imports Keras when called) ------------------------------------------------------
+
+def _best_rate(step: Callable[[], Any], amount: float, repeats: int, clock: Callable[[], float]) -> float:
+    """amount / fastest call, after one untimed call (it traces or compiles)."""
+    step()
+    fastest = math.inf
+    for _ in range(repeats):
+        began = clock()
+        step()
+        fastest = min(fastest, clock() - began)
+    return amount / fastest
+
+
+def measure_roofs(matmul_size: int = MATMUL_SIZE, copy_megabytes: int = COPY_MEGABYTES,
+                  repeats: int = ROOF_REPEATS, clock: Callable[[], float] = time.perf_counter) -> Roofs:
+    """Measure peak GFLOP/s, bandwidth and the per-call floor on the active Keras backend (about 2 s on 2 cores)."""
+    import keras
+    import numpy as np
+
+    from dsconv.speed.steps import make_array_step, make_step
+
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((matmul_size, matmul_size), dtype=np.float32)
+    b = rng.standard_normal((matmul_size, matmul_size), dtype=np.float32)
+    peak = _best_rate(make_array_step(keras.ops.matmul, a, b), 2 * matmul_size**3 / 1e9, repeats, clock)
+    del a, b
+    x = np.ones(copy_megabytes * 2**20 // 4, dtype=np.float32)
+    bandwidth = _best_rate(make_array_step(lambda v: v + 1.0, x), 2 * x.nbytes / 1e9, repeats, clock)
+    del x
+    floors = []
+    for pass_name in ("forward", "forward_backward"):
+        tiny = make_step("pointwise", pass_name, TINY_LAYER)
+        tiny()
+        samples = []
+        for _ in range(4 * repeats):
+            began = clock()
+            tiny()
+            samples.append((clock() - began) * 1e3)
+        floors.append(statistics.median(samples))
+    return Roofs(peak, bandwidth, *floors, matmul_size, copy_megabytes)

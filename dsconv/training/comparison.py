@@ -1,0 +1,206 @@
+"""What a training run's own numbers say about a separable model against the standard one.
+
+The Training arena states facts about overfitting, accuracy and time only through these functions: each
+computes the figures from the run record (gap at the last and at the best epoch, best validation and test
+accuracy, seconds per epoch) and picks its sentence from them, with the figures in it. A difference
+smaller than NOISE_POINTS is reported as "about the same": with one seed per model, differences of a
+point or two are within what another seed would change (see SEED_NOTE). tests/test_comparison.py feeds
+records with each outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from dsconv.safe_text import plain
+from dsconv.training.replay import LoadedRun, best_epoch, generalisation_gap
+from dsconv.training.runs import ArchitectureRun
+
+# Two accuracy points: seed-to-seed spread of these CIFAR-10 models is of that order, so a smaller
+# difference between two single runs says nothing about the models.
+NOISE_POINTS = 0.02
+SAVING = 1.1  # fewer multiply-adds by a smaller factor than this is no saving to set the time against
+SEEDS_FOR_A_SPREAD = 3  # fewer runs per model than this give no spread to compare a difference with
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One architecture's figures in one run."""
+
+    name: str
+    params: int
+    multiply_adds: int
+    last_epoch: int
+    final_gap: float | None  # training minus validation accuracy at the last finished epoch
+    best_val: float | None  # highest validation accuracy
+    best_epoch: int | None  # the first epoch that reached it
+    best_gap: float | None  # the gap at that epoch
+    test: float | None  # test accuracy, when the run measured it
+    seconds_per_epoch: float | None
+
+    @classmethod
+    def of(cls, arch: ArchitectureRun) -> "Outcome":
+        """The figures of one architecture's part of a run."""
+        logs = arch.epochs
+        best = best_epoch(arch)
+        best_log = next((log for log in logs if best and log.epoch == best[1]), None)
+        return cls(arch.name, arch.params, arch.multiply_adds, logs[-1].epoch if logs else 0,
+                   generalisation_gap(logs[-1]) if logs else None, best[0] if best else None,
+                   best[1] if best else None, generalisation_gap(best_log) if best_log else None,
+                   arch.test_accuracy, arch.mean_epoch_seconds())
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A model against the standard model of the same run."""
+
+    run_label: str
+    standard: Outcome
+    other: Outcome
+    validation_on_test: bool  # then the 'validation' accuracy is a test accuracy read every epoch
+    recipe: dict
+
+
+def compare(run: LoadedRun, other: str = "separable", baseline: str = "standard") -> Comparison | None:
+    """The comparison of `other` with `baseline` in this run, or None if either is missing or has no epoch."""
+    parts = {arch.name: arch for arch in run.record.architectures}
+    if baseline not in parts or other not in parts or not parts[baseline].epochs or not parts[other].epochs:
+        return None
+    return Comparison(run.label, Outcome.of(parts[baseline]), Outcome.of(parts[other]),
+                      run.record.validation_on_test, dict(run.record.recipe))
+
+
+def _points(value: float) -> str:
+    """A difference of accuracies in points: 0.068 -> '6.8 points'."""
+    return f"{100 * abs(value):.1f} points"
+
+
+def _above(gap: float) -> str:
+    """A gap as words: 0.11 -> '0.11 above', -0.02 -> '0.02 below'."""
+    return f"{abs(gap):.2f} {'above' if gap >= 0 else 'below'}"
+
+
+def _direction(difference: float, lower: str, same: str, higher: str) -> str:
+    if difference < -NOISE_POINTS:
+        return lower
+    if difference > NOISE_POINTS:
+        return higher
+    return same
+
+
+def overfitting_sentence(c: Comparison) -> str | None:
+    """Less, about the same or more overfitting than the standard model: the gaps at the last and best epochs."""
+    s, o = c.standard, c.other
+    if s.final_gap is None or o.final_gap is None:
+        return None
+    difference = o.final_gap - s.final_gap
+    verdict = _direction(difference, f"**overfits less** than the standard model (its gap is {_points(difference)} "
+                                     "smaller)",
+                         f"overfits **about as much** as the standard model (the gaps differ by "
+                         f"{_points(difference)}, within a single run's noise)",
+                         f"**overfits more** than the standard model (its gap is {_points(difference)} larger)")
+    text = (f"Overfitting: at the last epoch ({o.last_epoch}) the {o.name} model's training accuracy is "
+            f"{_above(o.final_gap)} its validation accuracy, the standard model's {_above(s.final_gap)}"
+            + ("" if s.last_epoch == o.last_epoch else f" (at its epoch {s.last_epoch})")
+            + f": the {o.name} model {verdict}.")
+    if o.best_gap is not None and s.best_gap is not None:
+        text += (f" At each model's best validation epoch ({o.best_epoch} and {s.best_epoch}) the gaps were "
+                 f"{o.best_gap:.2f} and {s.best_gap:.2f}.")
+    return text
+
+
+def accuracy_sentence(c: Comparison) -> str | None:
+    """Lower, about the same or higher accuracy than the standard model: best validation and test accuracy."""
+    s, o = c.standard, c.other
+    if s.best_val is None or o.best_val is None:
+        return None
+    difference = o.best_val - s.best_val
+    verdict = _direction(difference, f"{_points(difference)} **lower**", f"**about the same** (within {100 * NOISE_POINTS:g} points)",
+                         f"{_points(difference)} **higher**")
+    what = "test-set accuracy read every epoch (the run validated on the test set)" if c.validation_on_test else \
+        "validation accuracy"
+    text = (f"Accuracy: best {what}: {o.best_val:.3f} for the {o.name} model against {s.best_val:.3f} for the standard "
+            f"model, {verdict}.")
+    if not c.validation_on_test and o.test is not None and s.test is not None:
+        test_difference = o.test - s.test
+        test_verdict = _direction(test_difference, f"{_points(test_difference)} lower", "about the same",
+                                  f"{_points(test_difference)} higher")
+        text += (f" Test accuracy, measured once after the last epoch: {o.test:.3f} against {s.test:.3f}, "
+                 f"{test_verdict}.")
+    return text
+
+
+def behind_sentence(c: Comparison) -> str | None:
+    """When the other model is clearly behind: what could explain it, and that this run cannot tell which."""
+    s, o = c.standard, c.other
+    if s.best_val is None or o.best_val is None or o.best_val - s.best_val >= -NOISE_POINTS:
+        return None
+    causes = [f"it has {s.params / o.params:.1f}x fewer parameters (less capacity)"]
+    init = c.recipe.get("depthwise_init")
+    if init:
+        causes.append(f"its depthwise kernels start from the '{plain(init)}' initialiser")
+    scaling, rate = c.recipe.get("input_scaling"), c.recipe.get("learning_rate")
+    if scaling or rate:
+        shared = " and ".join(part for part in (f"input scaling ('{plain(scaling)}')" if scaling else "",
+                                                f"learning rate ({plain(rate)})" if rate else "") if part)
+        causes.append(f"its {shared} are the standard model's, chosen for neither in particular")
+    return (f"Why the {o.name} model is behind here is **not known**. Candidates: "
+            + "; ".join(causes) + ". Telling them apart takes runs that change one of them at a time, each with "
+            "several seeds.")
+
+
+def time_sentence(c: Comparison) -> str | None:
+    """How much less time per epoch the other model took, beside how many times fewer multiply-adds it does."""
+    s, o = c.standard, c.other
+    if not s.seconds_per_epoch or not o.seconds_per_epoch or not o.multiply_adds:
+        return None
+    work = s.multiply_adds / o.multiply_adds
+    speed = s.seconds_per_epoch / o.seconds_per_epoch
+    took = f"{speed:.2f}x less time per epoch" if speed >= 1 else f"{1 / speed:.2f}x more time per epoch"
+    times = f"({o.seconds_per_epoch:.1f} s against {s.seconds_per_epoch:.1f} s)"
+    if work < SAVING:  # no saving in arithmetic to compare the time with
+        does = ("about as many multiply-adds per image as the standard model" if work > 1 / SAVING
+                else f"{1 / work:.2f}x more multiply-adds per image")
+        verdict = ("about as the arithmetic says" if 1 / SAVING < speed / work < SAVING
+                   else "so the difference in time does not come from the arithmetic")
+        return f"Time: the {o.name} model does {does} and took {took} {times}: {verdict}."
+    if speed < 0.5 * work:
+        verdict = "far less than the saving in arithmetic"
+    elif speed < 0.8 * work:
+        verdict = "less than the saving in arithmetic"
+    elif speed > 1.25 * work:
+        verdict = "more than the saving in arithmetic"
+    else:
+        verdict = "about the saving in arithmetic"
+    return f"Time: the {o.name} model does {work:.2f}x fewer multiply-adds per image and took {took} {times}: {verdict}."
+
+
+def negative_first_gap(series: Sequence) -> list[str]:
+    """Labels of the series whose gap is negative at epoch 1 (validation above training)."""
+    return [item.label for item in series if item.gap and item.gap[0] is not None and item.gap[0] < 0]
+
+
+NEGATIVE_GAP_NOTE = ("At epoch 1 the gap is negative for {labels}: the validation accuracy is above the training "
+                     "accuracy. Training accuracy is averaged over an epoch in which the model kept improving, "
+                     "while validation is measured once, at the epoch's end, by the better model.")
+
+
+def seeds_per_model(runs: Sequence[LoadedRun]) -> dict[tuple[str, str], int]:
+    """How many runs with distinct seeds each (recipe title, architecture) has among these runs."""
+    seeds: dict[tuple[str, str], set] = {}
+    for run in runs:
+        for arch in run.record.architectures:
+            seeds.setdefault((run.record.title, arch.name), set()).add(run.record.data.get("seed"))
+    return {key: len(values) for key, values in seeds.items()}
+
+
+def seed_note(counts: dict[tuple[str, str], int]) -> str | None:
+    """Say, with the counts, that runs with too few seeds give no spread to judge a point or two by."""
+    fewest = min(counts.values(), default=SEEDS_FOR_A_SPREAD)
+    if fewest >= SEEDS_FOR_A_SPREAD:
+        return None
+    runs = "one run" if fewest == 1 else f"{fewest} runs"
+    return (f"Some of these models have {runs} each, with {'one seed' if fewest == 1 else 'different seeds'}: too "
+            f"few to measure how much another seed changes the accuracy. Until at least {SEEDS_FOR_A_SPREAD} seeds "
+            "per model give that spread, a difference of a point or two may be nothing but the seed.")

@@ -1,0 +1,240 @@
+"""Replay data: turns run records into per-architecture epoch series and summary-table rows.
+
+The Training arena replays recorded runs (bundled, uploaded, or launched this session) without
+TensorFlow: this module reads records through `dsconv.training.runs` and does plain arithmetic on their logs.
+The generalisation gap of an epoch is training accuracy minus validation accuracy: how much better the
+model does on the images it learned from than on images it has not seen.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dsconv import ASSETS
+from dsconv.safe_text import plain
+from dsconv.training.runs import MAX_RUN_BYTES, ArchitectureRun, EpochLog, RunFileError, RunRecord, load_run
+
+BUNDLED_DIR = ASSETS / "runs"  # DSCONV_RUNS_DIR=FOLDER replaces it
+ORIGINS = ("bundled", "upload", "session")  # where a run came from
+
+
+@dataclass(frozen=True)
+class LoadedRun:
+    """A run record with the key and label the page uses to pick it."""
+
+    key: str  # unique: "tutorial_published", "upload:my_run.json", "session:1"
+    label: str  # short text for lists and legends
+    origin: str  # one of ORIGINS
+    record: RunRecord
+
+
+def run_label(record: RunRecord, fallback: str, limit: int = 48) -> str:
+    """The record's title (or `fallback`), cut to `limit` characters."""
+    title = (record.title or fallback).strip() or fallback
+    if len(title) > limit and " (" in title:
+        title = title.split(" (")[0]  # drop a long parenthesis before cutting words
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def bundled_files(folder: str | Path | None = None) -> list[Path]:
+    """The run files in `folder` (default BUNDLED_DIR), sorted by name, the published tutorial first."""
+    folder = Path(folder or os.environ.get("DSCONV_RUNS_DIR") or BUNDLED_DIR)
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.glob("*.json") if p.is_file())
+    return sorted(files, key=lambda p: (p.stem != "tutorial_published", p.name))
+
+
+def load_bundled(folder: str | Path | None = None) -> tuple[list[LoadedRun], list[str]]:
+    """Every readable run record in `folder` (default BUNDLED_DIR), and a sentence per unreadable file."""
+    runs, problems = [], []
+    for path in bundled_files(folder):
+        try:
+            record = load_run(path)
+        except RunFileError as exc:
+            problems.append(f"{path.name}: {exc}")
+            continue
+        runs.append(LoadedRun(path.stem, run_label(record, path.stem), "bundled", record))
+    return runs, problems
+
+
+def read_upload(name: str, data: bytes, max_bytes: int = MAX_RUN_BYTES) -> RunRecord:
+    """Validate an uploaded run file; raise RunFileError naming the file when it is not a usable record.
+
+    The error's sentence is Markdown, with the file name made literal.
+    """
+    name = plain(name)  # the message is Markdown; a file name is anything its owner chose
+    if len(data) > max_bytes:
+        raise RunFileError(f"{name} is {len(data) / 1e6:.1f} MB; a run record is a few kB (at most "
+                           f"{max_bytes / 1e6:.0f} MB). Upload the .json file that `python -m dsconv.train` wrote.")
+    try:
+        return load_run(bytes(data))
+    except RunFileError as exc:
+        raise RunFileError(f"{name}: {exc} Upload the .json file that `python -m dsconv.train` wrote.") from exc
+
+
+# --- Epoch series ------------------------------------------------------------------------------------
+
+def generalisation_gap(log: EpochLog) -> float | None:
+    """Training accuracy minus validation accuracy for one epoch (None without validation)."""
+    return None if log.val_accuracy is None else log.accuracy - log.val_accuracy
+
+
+@dataclass(frozen=True)
+class EpochSeries:
+    """One architecture's history in one run, as equal-length tuples indexed by epoch (None = not measured)."""
+
+    run_key: str
+    run_label: str
+    architecture: str
+    epochs: tuple[int, ...]
+    loss: tuple[float, ...]
+    accuracy: tuple[float, ...]
+    val_loss: tuple[float | None, ...]
+    val_accuracy: tuple[float | None, ...]
+    seconds: tuple[float, ...]
+    gap: tuple[float | None, ...]  # accuracy - val_accuracy
+
+    @property
+    def label(self) -> str:
+        return f"{self.architecture} · {self.run_label}"
+
+    @property
+    def has_validation(self) -> bool:
+        return any(v is not None for v in self.val_accuracy)
+
+
+def epoch_series(run: LoadedRun, architecture: str) -> EpochSeries:
+    """The epoch-by-epoch series of one architecture of `run`."""
+    logs = run.record.architecture(architecture).epochs
+    return EpochSeries(
+        run_key=run.key, run_label=run.label, architecture=architecture,
+        epochs=tuple(log.epoch for log in logs), loss=tuple(log.loss for log in logs),
+        accuracy=tuple(log.accuracy for log in logs), val_loss=tuple(log.val_loss for log in logs),
+        val_accuracy=tuple(log.val_accuracy for log in logs), seconds=tuple(log.seconds for log in logs),
+        gap=tuple(generalisation_gap(log) for log in logs))
+
+
+def all_series(runs: list[LoadedRun], architectures: list[str] | None = None) -> list[EpochSeries]:
+    """Series for every architecture of every run (only those named in `architectures`, when given)."""
+    return [epoch_series(run, arch.name) for run in runs for arch in run.record.architectures
+            if architectures is None or arch.name in architectures]
+
+
+# --- Summary table -------------------------------------------------------------------------------------
+
+def best_epoch(arch: ArchitectureRun) -> tuple[float, int] | None:
+    """(highest validation accuracy, the first epoch that reached it), or None without validation."""
+    best: tuple[float, int] | None = None
+    for log in arch.epochs:
+        if log.val_accuracy is not None and (best is None or log.val_accuracy > best[0]):
+            best = (log.val_accuracy, log.epoch)
+    return best
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One architecture of one run, as the summary table shows it."""
+
+    run_label: str
+    architecture: str
+    params: int
+    multiply_adds: int  # per image, forward pass
+    best_val_accuracy: float | None
+    best_epoch: int | None
+    final_val_accuracy: float | None  # the last finished epoch's
+    test_accuracy: float | None  # None where the run recorded none
+    total_seconds: float  # sum of the finished epochs' seconds (training and validation)
+    epochs_done: int
+    epochs_planned: int | None
+    status: str
+    device: str
+    validation_on_test: bool
+    published: bool  # transcribed from a source rather than measured by dsconv
+
+
+def summary_rows(run: LoadedRun) -> list[SummaryRow]:
+    """One SummaryRow per architecture of `run`."""
+    record = run.record
+    planned = record.recipe.get("epochs")
+    rows = []
+    for arch in record.architectures:
+        best = best_epoch(arch)
+        rows.append(SummaryRow(
+            run_label=run.label, architecture=arch.name, params=arch.params, multiply_adds=arch.multiply_adds,
+            best_val_accuracy=None if best is None else best[0], best_epoch=None if best is None else best[1],
+            final_val_accuracy=arch.final_val_accuracy(), test_accuracy=arch.test_accuracy, total_seconds=sum(log.seconds for log in arch.epochs),
+            epochs_done=len(arch.epochs), epochs_planned=planned if isinstance(planned, int) else None,
+            status=arch.status, device=str(record.device.get("description", "unknown device")),
+            validation_on_test=record.validation_on_test, published=record.kind == "published"))
+    return rows
+
+
+def record_date(record: RunRecord) -> str:
+    """When the numbers were made: 'published 2022 (transcribed 2026-11-25)' or 'measured 2026-11-25'."""
+    day = record.created[:10]
+    if record.kind == "published":
+        year = str((record.source or {}).get("year", "")).strip()
+        return f"published {year} (transcribed {day})" if year else f"published; transcribed {day}"
+    return f"measured {day}"
+
+
+def about_run(record: RunRecord) -> list[str]:
+    """Markdown lines on where a run came from: title, date, data and recipe; the source; the notes.
+
+    Everything the record says is made literal (`plain`): a record is a file anyone can write.
+    """
+    recipe = ", ".join(f"{key.replace('_', ' ')} {plain(value)}" for key, value in record.recipe.items()
+                       if value is not None)
+    size = record.data.get("train_size")
+    images = f"{size:,} training images" if isinstance(size, int) else "training size not recorded"
+    lines = [f"**{plain(record.title)}** ({record_date(record)}, {plain(record.data.get('source', '?'))}, "
+             f"{images}). Recipe: {recipe or 'not recorded'}."]
+    if record.source:
+        where = ", ".join(plain(record.source[key]) for key in ("site", "year") if record.source.get(key))
+        lines.append(f"Source: {plain(record.source.get('title', 'untitled'))}" + (f" ({where})." if where else "."))
+    if record.notes:
+        lines.append(plain(record.notes))
+    return lines
+
+
+def _duration(seconds: float) -> str:
+    """Seconds as '42 s', '3 min 05 s' or '1 h 02 min'."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def _test_text(row: SummaryRow) -> str:
+    """The test accuracy; a run that validated on the test set has no other than its final validation figure."""
+    if row.test_accuracy is None:
+        return "not recorded"
+    if row.validation_on_test and row.final_val_accuracy is not None and \
+            abs(row.test_accuracy - row.final_val_accuracy) < 5e-5:
+        return f"{row.test_accuracy:.4f} (= final val)"
+    return f"{row.test_accuracy:.4f}"
+
+
+def table_rows(rows: list[SummaryRow]) -> list[dict[str, str]]:
+    """The summary rows as display text, one dict per row (column name -> text)."""
+    shown = []
+    for row in rows:
+        epochs = f"{row.epochs_done}" if row.epochs_planned in (None, row.epochs_done) else \
+            f"{row.epochs_done} of {row.epochs_planned}"
+        shown.append({
+            "Run": row.run_label, "Architecture": row.architecture, "Params": f"{row.params:,}",
+            "Multiply-adds / image": f"{row.multiply_adds / 1e6:,.1f} M",
+            "Best val accuracy (epoch)": "—" if row.best_val_accuracy is None else
+            f"{row.best_val_accuracy:.4f} ({row.best_epoch})",
+            "Final val accuracy": "—" if row.final_val_accuracy is None else f"{row.final_val_accuracy:.4f}",
+            "Test accuracy": _test_text(row),
+            "Epochs": epochs + ("" if row.status == "complete" else f" ({row.status})"),
+            "Total time": _duration(row.total_seconds), "Device": row.device,
+            "Validated on": "test set" if row.validation_on_test else "held-out split",
+        })
+    return shown
