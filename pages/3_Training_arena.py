@@ -28,7 +28,7 @@ from dsconv.arena import (
 from dsconv.figures import frames_note, live_figure, replay_figure
 from dsconv.kinds import NETWORK_KINDS, short_label
 from dsconv.safe_text import plain, plain_rows
-from dsconv.training import SOURCES, RunFileError, comparison, replay
+from dsconv.training import SOURCES, ModelConfig, RunFileError, TrainConfig, comparison, replay
 from dsconv_ui.common import (
     ROOT,
     Param,
@@ -113,11 +113,11 @@ def collect_finished_job() -> None:
 
 def launch_speeds(settings: LaunchSettings) -> tuple[str, dict[str, Speed] | None]:
     """The device, and each architecture's speed, recorded or probed once per server (None when busy)."""
-    archs, alpha = settings.architectures, settings.width_multiplier
+    archs, alpha = settings.train.architectures, settings.train.model.network.width_multiplier
     busy = SLOTS.is_full()  # a probe on a CPU that is training would be slow and wrong
     with st.spinner("Timing a few training steps in a separate process (once per server; it loads "
                     "TensorFlow, which takes a few seconds)…"):
-        device, speeds = machine_profile(archs, alpha, settings.batch_size, probe=not busy)
+        device, speeds = machine_profile(archs, alpha, settings.train.batch_size, probe=not busy)
     return device, speeds if len(speeds) == len(archs) else None
 
 
@@ -433,9 +433,11 @@ def launch_controls(limits: ArenaLimits) -> LaunchSettings:
     seed = cols[2].number_input("Seed", 0, 999_999, key="arena_seed")
     valtest = st.checkbox("Validate on the test set (the tutorial's shortcut; keeps no images aside)",
                           key="arena_valtest")
+    model = ModelConfig.of(width_multiplier=float(alpha))
+    recipe = TrainConfig(architectures=tuple(archs), epochs=int(epochs), batch_size=int(batch), seed=int(seed),
+                         validate_on_test=valtest, model=model)
     return LaunchSettings(source=source, data_dir=data_dir.strip(), train_size=int(train), test_size=int(test),
-                          epochs=int(epochs), batch_size=int(batch), width_multiplier=float(alpha),
-                          architectures=tuple(archs), seed=int(seed), validate_on_test=valtest)
+                          train=recipe)
 
 
 def launcher(limits: ArenaLimits) -> None:

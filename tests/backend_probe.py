@@ -34,6 +34,7 @@ def main(out_path: str) -> None:
     from dsconv.images.learned import model_batch
     from dsconv.speed.measure import TIMED_KINDS, LayerSetup, TimingSettings, make_step, measure
     from dsconv.training.engine import TrainConfig, train_run
+    from dsconv.training.models import ModelConfig
     from dsconv.training.pretrained import available_pretrained, load_pretrained
     from dsconv.training.synthetic import synthetic_dataset
 
@@ -67,7 +68,7 @@ def main(out_path: str) -> None:
         arrays[f"pretrained/{name}"] = np.asarray(model.predict_on_batch(model_batch(model, picture())))
     dataset = synthetic_dataset(train_size=600, test_size=200, seed=0)
     record = train_run(dataset, TrainConfig(architectures=("separable",), epochs=3, batch_size=32, seed=0,
-                                            filters=16, validate_on_test=True))
+                                            model=ModelConfig.of(filters=16), validate_on_test=True))
     arrays["record"] = np.array(json.dumps(asdict(record)))
     np.savez(out_path, **arrays)
 

@@ -21,9 +21,12 @@ from dsconv.arena.job import (
     estimate_launch,
     train_and_val_sizes,
 )
+from dsconv.training.engine import TrainConfig
+from dsconv.training.models import ModelConfig
 from dsconv.training.runs import load_run
 
-TINY = LaunchSettings(train_size=500, test_size=100, epochs=1, batch_size=64, architectures=("separable",))
+TINY = LaunchSettings(train_size=500, test_size=100,
+                      train=TrainConfig(epochs=1, batch_size=64, architectures=("separable",)))
 PATIENT = ArenaLimits(heartbeat_seconds=600)  # tests do not send heartbeats
 
 
@@ -50,12 +53,12 @@ def test_bad_limit_settings_are_refused_with_a_sentence(environ, phrase):
 @pytest.mark.parametrize("settings, phrase", [
     (LaunchSettings(train_size=10_001), "training images must be between 500 and 10,000"),
     (LaunchSettings(train_size=20), "training images must be between 500 and 10,000"),
-    (LaunchSettings(epochs=21), "epochs must be between 1 and 20"),
+    (LaunchSettings(train=TrainConfig(epochs=21)), "epochs must be between 1 and 20"),
     (LaunchSettings(test_size=20), "test images must be between 100"),
-    (LaunchSettings(batch_size=1024), "batch size"),
-    (LaunchSettings(architectures=()), "at least one architecture"),
+    (LaunchSettings(train=TrainConfig(batch_size=1024)), "batch size"),
+    (LaunchSettings(train=TrainConfig(architectures=())), "at least one architecture"),
     (LaunchSettings(source="folder"), "Type the folder"),
-    (LaunchSettings(width_multiplier=0.01), "width multiplier must be between 0.25 and 2"),
+    (LaunchSettings(train=TrainConfig(model=ModelConfig.of(width_multiplier=0.01))), "width multiplier must be between 0.25 and 2"),
 ])
 def test_launches_beyond_the_limits_are_refused(settings, phrase):
     with pytest.raises(ArenaError, match=phrase):
@@ -88,7 +91,8 @@ def test_slots_admit_at_most_capacity_and_say_when_one_frees():
 
 
 def test_estimate_follows_its_formula():
-    settings = LaunchSettings(train_size=1000, test_size=300, epochs=4, architectures=("standard", "separable"))
+    settings = LaunchSettings(train_size=1000, test_size=300,
+                              train=TrainConfig(epochs=4, architectures=("standard", "separable")))
     speeds = {"standard": Speed(0.01, 5.0, "probe"), "separable": Speed(0.004, 3.0, "recorded")}
     train, val = train_and_val_sizes(settings)
     assert (train, val) == (900, 100)
@@ -98,7 +102,7 @@ def test_estimate_follows_its_formula():
     assert estimate.per_architecture["standard"] == pytest.approx(by_hand_standard)
     assert estimate.total_seconds == pytest.approx(arena.DATA_SECONDS + by_hand_standard + by_hand_separable)
     assert estimate.sources == ("probe", "recorded")
-    assert train_and_val_sizes(LaunchSettings(train_size=500, test_size=80, validate_on_test=True)) == (500, 80)
+    assert train_and_val_sizes(LaunchSettings(train_size=500, test_size=80, train=TrainConfig(validate_on_test=True))) == (500, 80)
 
 
 def test_recorded_speeds_come_from_epoch_seconds_and_beat_probes():
@@ -167,7 +171,8 @@ def test_a_tiny_launch_completes_and_keeps_record_weights_and_model(in_subproces
 
 @pytest.mark.slow
 def test_stop_keeps_finished_epochs_and_a_quiet_tab_stops_its_job():
-    settings = LaunchSettings(train_size=500, test_size=100, epochs=20, batch_size=16, architectures=("separable",))
+    settings = LaunchSettings(train_size=500, test_size=100,
+                              train=TrainConfig(epochs=20, batch_size=16, architectures=("separable",)))
     job = TrainingJob(settings, PATIENT, slots=TrainingSlots(1)).start()
     assert wait_until(lambda: job.snapshot().epoch >= 2, 600), job.snapshot()
     asked = time.monotonic()

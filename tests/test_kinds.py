@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from dsconv.kinds import KINDS, LAYER_KINDS, NETWORK_KINDS, SEPARABLE_KINDS, SLIDING_KINDS, label, layer_specs, short_label
+from dsconv.kinds import (
+    KINDS,
+    LAYER_KINDS,
+    NETWORK_KINDS,
+    SEPARABLE_KINDS,
+    SLIDING_KINDS,
+    label,
+    layer_specs,
+    short_label,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -60,12 +60,12 @@ def test_per_channel_depthwise_init_keeps_the_signal_and_keras_default_shrinks_i
 
 
 def test_config_round_trip_and_bad_settings():
-    config = ModelConfig(conv_kind="mobilenet", width_multiplier=0.5, kernel_size=5)
+    config = ModelConfig.of(conv_kind="mobilenet", width_multiplier=0.5, kernel_size=5)
     assert ModelConfig.from_dict(config.to_dict()) == config
     for bad in (dict(conv_kind="grouped"), dict(input_scaling="half"), dict(blocks=6), dict(kernel_size=0),
                 dict(width_multiplier=0), dict(depthwise_init="he")):
         with pytest.raises(ModelConfigError):
-            build_model(ModelConfig(**bad))
+            build_model(ModelConfig.of(**bad))
 
 
 def test_shipped_pretrained_models_load_with_their_weights():

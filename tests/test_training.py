@@ -10,12 +10,13 @@ pytest.importorskip("keras")
 from dsconv.costs.network import network_summary  # noqa: E402
 from dsconv.training.data import prepare  # noqa: E402
 from dsconv.training.engine import TrainConfig, TrainingError, train_run  # noqa: E402
+from dsconv.training.models import ModelConfig  # noqa: E402
 from dsconv.training.runs import load_run  # noqa: E402
 from dsconv.training.synthetic import synthetic_dataset  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-SMALL = dict(blocks=1, filters=4, batch_size=16)  # a tiny model keeps each test to a few seconds
+SMALL = dict(batch_size=16, model=ModelConfig.of(blocks=1, filters=4))  # a tiny model keeps each test to a few seconds
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +46,7 @@ def test_record_holds_everything_and_validation_is_the_held_out_split(tiny, trai
     for part in saved.architectures:
         model = models[part.name]
         assert part.params == model.count_params()
-        assert part.multiply_adds == network_summary(config.model_config(part.name, (32, 32, 3), 10)
-                                                     .network_config()).total_multiply_adds
+        assert part.multiply_adds == network_summary(config.model_config(part.name, (32, 32, 3), 10).network).total_multiply_adds
         assert [e.epoch for e in part.epochs] == [1, 2] and part.status == "complete"
         assert all(e.val_accuracy is not None and e.seconds > 0 for e in part.epochs)
         # The recorded validation figures are the model's own on the held-out images (last epoch).
@@ -65,7 +65,7 @@ def test_record_holds_everything_and_validation_is_the_held_out_split(tiny, trai
 
 
 def test_weights_file_restores_the_trained_model(tiny, trained):
-    from dsconv.training.models import ModelConfig, build_model
+    from dsconv.training.models import build_model
 
     _, record, models, _, out = trained
     part = record.architecture("separable")
@@ -94,7 +94,8 @@ def test_stop_request_keeps_only_finished_epochs(tiny, tmp_path):
 
 
 def test_tutorial_recipe_validates_on_test(tiny):
-    config = TrainConfig(architectures=("separable",), epochs=1, input_scaling="none", validate_on_test=True, **SMALL)
+    config = TrainConfig(architectures=("separable",), epochs=1, validate_on_test=True, batch_size=16,
+                         model=ModelConfig.of(blocks=1, filters=4, input_scaling="none"))
     record = train_run(tiny, config)
     part = record.architectures[0]
     assert record.validation_on_test and record.data["val_size"] == 32

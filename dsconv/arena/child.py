@@ -22,7 +22,7 @@ def child_train(settings: LaunchSettings, limits: ArenaLimits, work_dir: str, ru
 
     try:
         dataset = load_dataset(settings, limits)
-        config = _train_config(settings)
+        config = settings.train
         record = train_run(dataset, config, out_dir=work_dir, title=settings.title(), run_name=run_name,
                            on_progress=lambda progress: messages.put(("progress", asdict(progress))),
                            stop_event=stop, data_info={"launched_from": "training arena"})
@@ -42,14 +42,6 @@ def _own_peak_rss() -> int | None:
     except OSError:
         return None
     return None
-
-
-def _train_config(settings: LaunchSettings) -> Any:
-    from dsconv.training.engine import TrainConfig
-
-    return TrainConfig(architectures=tuple(settings.architectures), epochs=settings.epochs,
-                       batch_size=settings.batch_size, seed=settings.seed, width_multiplier=settings.width_multiplier,
-                       validate_on_test=settings.validate_on_test)
 
 
 class ProgressView:

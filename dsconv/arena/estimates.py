@@ -84,7 +84,7 @@ def probe_speed(architecture: str, width_multiplier: float, batch_size: int = 32
     images = np.random.default_rng(0).integers(0, 256, size=(batch, 32, 32, 3)).astype("float32")
     labels = np.arange(batch) % 10
     begin = time.perf_counter()
-    model = compile_model(build_model(ModelConfig(conv_kind=architecture, width_multiplier=width_multiplier)))
+    model = compile_model(build_model(ModelConfig.of(conv_kind=architecture, width_multiplier=width_multiplier)))
     model.train_on_batch(images, labels)  # the first step traces the graph
     warm = time.perf_counter()
     steps = 3
@@ -130,10 +130,10 @@ def estimate_launch(settings: LaunchSettings, speeds: Mapping[str, Speed]) -> Es
     """Seconds = data + per model: overhead + epochs x (train + val/3) x s/image + test/3 x s/image."""
     train, val = train_and_val_sizes(settings)
     per_arch = {}
-    for arch in settings.architectures:
+    for arch in settings.train.architectures:
         speed = speeds[arch]
         per_image = speed.seconds_per_image
-        per_arch[arch] = (speed.overhead_seconds + settings.epochs * (train + val * EVAL_FRACTION) * per_image
+        per_arch[arch] = (speed.overhead_seconds + settings.train.epochs * (train + val * EVAL_FRACTION) * per_image
                           + settings.test_size * EVAL_FRACTION * per_image)
-    sources = tuple(sorted({speeds[a].source for a in settings.architectures}))
+    sources = tuple(sorted({speeds[a].source for a in settings.train.architectures}))
     return Estimate(per_arch, DATA_SECONDS + sum(per_arch.values()), sources)

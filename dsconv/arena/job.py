@@ -263,8 +263,8 @@ class TrainingJob:
     def snapshot(self) -> JobSnapshot:
         """The job's state now (safe to call from any thread)."""
         with self._lock:
-            archs = tuple(self.settings.architectures)
-            epochs, batches = self.settings.epochs, self._batches
+            archs = tuple(self.settings.train.architectures)
+            epochs, batches = self.settings.train.epochs, self._batches
             index = archs.index(self._arch) if self._arch in archs else 0
             done = index * epochs * batches + max(0, self._epoch - 1) * batches + self._batch
             total = len(archs) * epochs * batches
@@ -280,8 +280,8 @@ class TrainingJob:
         """Seconds left: this model at its measured pace, later ones from the estimate, scaled by how it erred."""
         if self._state in ("complete", "stopped", "failed"):
             return 0.0
-        archs = self.settings.architectures
-        arch_total = self.settings.epochs * self._batches
+        archs = self.settings.train.architectures
+        arch_total = self.settings.train.epochs * self._batches
         arch_done = done - index * arch_total
         if self._state == "loading" or arch_done <= 0:
             return max(0.0, self.estimate.total_seconds - (time.monotonic() - self._started)) if self.estimate else None

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 from dsconv.kinds import NETWORK_KINDS
 from dsconv.training.data import IMAGE_SUFFIXES, SOURCES
+from dsconv.training.engine import TrainConfig
 
 ENV_PREFIX = "DSCONV_ARENA_"
 
@@ -86,25 +87,22 @@ class LaunchSettings:
     data_dir: str = ""  # folder for cifar10-local and folder sources
     train_size: int = 2_000  # including the validation images held out of it
     test_size: int = 500
-    epochs: int = 3  # about a minute for both models on a 2-core CPU
-    batch_size: int = 32  # small batches learn faster per epoch on small data
-    width_multiplier: float = 1.0  # MobileNet's alpha
-    architectures: tuple[str, ...] = ("standard", "separable")  # the tutorial's comparison
-    seed: int = 0
     val_split: float = 0.1  # a tenth of the training images held out for validation
-    validate_on_test: bool = False  # the tutorial's shortcut, off: the test set stays unseen
+    # The recipe: the tutorial's comparison (standard and separable), 3 epochs of batch 32 (about a minute for both
+    # models on a 2-core CPU; small batches learn faster per epoch on small data), the test set kept unseen.
+    train: TrainConfig = TrainConfig(epochs=3, batch_size=32)
 
     def check(self, limits: ArenaLimits) -> None:
         """Raise ArenaError with a sentence when this launch breaks a rule or a limit."""
         if self.source not in SOURCES:
             raise ArenaError(f"Choose a data source from {', '.join(SOURCES)}.")
-        unknown = [a for a in self.architectures if a not in NETWORK_KINDS]
-        if not self.architectures or unknown:
+        unknown = [a for a in self.train.architectures if a not in NETWORK_KINDS]
+        if not self.train.architectures or unknown:
             raise ArenaError(f"Pick at least one architecture from {', '.join(NETWORK_KINDS)}.")
         for name, value, low, high in (("training images", self.train_size, MIN_TRAIN_IMAGES, limits.max_train_images),
                                        ("test images", self.test_size, MIN_TEST_IMAGES, limits.max_test_images),
-                                       ("epochs", self.epochs, 1, limits.max_epochs),
-                                       ("batch size", self.batch_size, 1, limits.max_batch_size)):
+                                       ("epochs", self.train.epochs, 1, limits.max_epochs),
+                                       ("batch size", self.train.batch_size, 1, limits.max_batch_size)):
             if not low <= value <= high:
                 raise ArenaError(f"The number of {name} must be between {low:,} and {high:,} on this server; "
                                  f"got {value:,}.")
@@ -114,14 +112,14 @@ class LaunchSettings:
                                  "CIFAR-10 download.")
             if not self.data_dir.strip():
                 raise ArenaError("Type the folder that holds the images (on the machine that runs this app).")
-        if not 0.25 <= self.width_multiplier <= 2:
-            raise ArenaError(f"The width multiplier must be between 0.25 and 2 here; got {self.width_multiplier}.")
+        if not 0.25 <= self.train.model.network.width_multiplier <= 2:
+            raise ArenaError(f"The width multiplier must be between 0.25 and 2 here; got {self.train.model.network.width_multiplier}.")
 
     def title(self) -> str:
         """A short title for the run record."""
         train, _ = train_and_val_sizes(self)
-        return (f"{' vs '.join(self.architectures)} · {self.source} · {train:,} images · "
-                f"{self.epochs} epoch{'s' if self.epochs != 1 else ''}")
+        return (f"{' vs '.join(self.train.architectures)} · {self.source} · {train:,} images · "
+                f"{self.train.epochs} epoch{'s' if self.train.epochs != 1 else ''}")
 
 
 def count_folder_images(folder: str | Path, stop_after: int) -> int:
@@ -142,16 +140,16 @@ def load_dataset(settings: LaunchSettings, limits: ArenaLimits) -> Any:
             > limits.max_folder_images:
         raise DataError(f"{settings.data_dir} holds more than {limits.max_folder_images:,} images; this server "
                         "reads an image folder whole, so give it a smaller copy.")
-    full = load_source(settings.source, settings.data_dir or None, settings.seed,
+    full = load_source(settings.source, settings.data_dir or None, settings.train.seed,
                        train_size=settings.train_size, test_size=settings.test_size)
     return prepare(full, train_size=min(settings.train_size, len(full.y_train)),
                    test_size=min(settings.test_size, len(full.y_test)),
-                   val_split=0.0 if settings.validate_on_test else settings.val_split, seed=settings.seed)
+                   val_split=0.0 if settings.train.validate_on_test else settings.val_split, seed=settings.train.seed)
 
 
 def train_and_val_sizes(settings: LaunchSettings) -> tuple[int, int]:
     """(training images, validation images per epoch) after holding out the validation split."""
-    if settings.validate_on_test:
+    if settings.train.validate_on_test:
         return settings.train_size, settings.test_size
     val = int(round(settings.val_split * settings.train_size))
     return settings.train_size - val, val

@@ -92,15 +92,17 @@ def main(argv: list[str]) -> int:
     if runs:
         replay_figure(replay.all_series(runs)).to_json()
     settings = arena.LaunchSettings()
-    changes = {k: v for k, v in (("train_size", args.train_size), ("epochs", args.epochs), ("source", args.source),
+    changes = {k: v for k, v in (("train_size", args.train_size), ("source", args.source),
                                  ("data_dir", args.data_dir or None)) if v is not None}
+    if args.epochs is not None:
+        changes["train"] = dataclasses.replace(settings.train, epochs=args.epochs)
     settings = dataclasses.replace(settings, **changes)
     limits = dataclasses.replace(arena.ArenaLimits.from_settings(), heartbeat_seconds=1e9)  # no heartbeats here
     settings.check(limits)
     from dsconv.devices import library_versions
 
     # As the launcher does: the device and a timing probe per architecture, measured in a subprocess.
-    device, _ = arena.machine_profile(settings.architectures, settings.width_multiplier, settings.batch_size)
+    device, _ = arena.machine_profile(settings.train.architectures, settings.train.model.network.width_multiplier, settings.train.batch_size)
     before = rss_bytes()
     begin = time.perf_counter()
     with Sampler() as sampler:
@@ -114,8 +116,8 @@ def main(argv: list[str]) -> int:
         return 1
     versions = library_versions()
     print(f"arena memory: {settings.source}, {settings.train_size:,} training images (a tenth held out), "
-          f"{settings.test_size:,} test, {settings.epochs} epochs, batch {settings.batch_size}, "
-          f"{' + '.join(settings.architectures)}; trained in {seconds:.0f} s")
+          f"{settings.test_size:,} test, {settings.train.epochs} epochs, batch {settings.train.batch_size}, "
+          f"{' + '.join(settings.train.architectures)}; trained in {seconds:.0f} s")
     child_peak = max(sampler.child_peak, job.child_peak_rss or 0)
     print(f"  server process before the launch (Streamlit, Plotly, bundled runs loaded): {mb(before)}")
     print(f"  server process peak while training (sampled every 0.1 s): {mb(sampler.server_peak)}; "

@@ -38,7 +38,7 @@ def tutorial_model(conv_kind: str, **compile_options: Any) -> Any:
     from dsconv.training.models import ModelConfig, build_model
 
     keras.utils.set_random_seed(0)
-    model = build_model(ModelConfig(conv_kind=conv_kind, input_scaling="none", depthwise_init="keras"))
+    model = build_model(ModelConfig.of(conv_kind=conv_kind, input_scaling="none", depthwise_init="keras"))
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"], **compile_options)
     return model
@@ -57,6 +57,7 @@ def interleaved_rates(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int
     """Images/s of the engine's epochs 2 .. repeats+1 and of the plain fit's epoch run right after each."""
     from dsconv.training.data import Dataset
     from dsconv.training.engine import TrainConfig, train_run
+    from dsconv.training.models import ModelConfig
 
     tutorial = plain_fit(tutorial_model(conv_kind), x, y)
     tutorial()  # traces the graph: not counted
@@ -70,8 +71,8 @@ def interleaved_rates(conv_kind: str, x: np.ndarray, y: np.ndarray, repeats: int
 
     dataset = Dataset(x_train=x, y_train=y, x_test=x[:TUTORIAL_BATCH], y_test=y[:TUTORIAL_BATCH],
                       class_names=tuple(f"class {i}" for i in range(10)), source="synthetic")
-    config = TrainConfig(architectures=(conv_kind,), epochs=repeats + 1, batch_size=TUTORIAL_BATCH,
-                         input_scaling="none", depthwise_init="keras", seed=0)
+    config = TrainConfig(architectures=(conv_kind,), epochs=repeats + 1, batch_size=TUTORIAL_BATCH, seed=0,
+                         model=ModelConfig.of(input_scaling="none", depthwise_init="keras"))
     record = train_run(dataset, config, on_progress=after_epoch)
     engine = [len(y) / epoch.seconds for epoch in record.architectures[0].epochs[1:]]
     return engine, plain

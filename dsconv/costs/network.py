@@ -20,7 +20,8 @@ BATCHNORM_PARAMS_PER_CHANNEL = 4
 
 @dataclass(frozen=True)
 class NetworkConfig:
-    """The tutorial's VGG: `blocks` blocks of two 3x3 "same" convolutions, filters doubling per block."""
+    """The tutorial's VGG: `blocks` blocks of `convs_per_block` k x k "same" convolutions and a 2x2 max-pool,
+    filters doubling per block, then a softmax Dense layer."""
 
     conv_kind: str = "standard"  # standard | separable | depthwise_pointwise | mobilenet
     blocks: int = 3  # the tutorial uses three VGG blocks

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from dsconv.kinds import NETWORK_KINDS
 from dsconv.training.data import SOURCES, DataError, load_source, prepare
+from dsconv.training.engine import TrainConfig, TrainingError
+from dsconv.training.models import DEPTHWISE_INITS, INPUT_SCALINGS, ModelConfig, ModelConfigError
 from dsconv.training.runs import RunFileError
 
 TIMES = """typical run times, measured on this project's 2-core Intel Xeon CPU (TensorFlow 2.21, Keras 3.15),
@@ -67,26 +69,31 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m dsconv.train", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=TIMES,
         description="Train the tutorial's VGG models (standard, separable, ...) on one data set with one seed, "
                     "and write a run record (JSON) and weights (.weights.h5).")
-    parser.add_argument("--arch", action="append", choices=NETWORK_KINDS, help="architecture; repeat for several (default: standard and separable)")
+    recipe, model = TrainConfig(), ModelConfig()
+    network = model.network
+    parser.add_argument("--arch", action="append", choices=NETWORK_KINDS,
+                        help=f"architecture; repeat for several (default: {' and '.join(recipe.architectures)})")
     parser.add_argument("--data", choices=SOURCES, default="synthetic", help="data source (default: synthetic)")
     parser.add_argument("--data-dir", help="folder for cifar10-local (python batches) or folder (train/ and test/)")
-    parser.add_argument("--epochs", type=_positive_int, default=10)
+    parser.add_argument("--epochs", type=_positive_int, default=recipe.epochs)
     parser.add_argument("--train-size", type=_positive_int, help="stratified subset of the training images (default: all)")
     parser.add_argument("--test-size", type=_positive_int, help="stratified subset of the test images (default: all)")
-    parser.add_argument("--batch-size", type=_positive_int, default=128)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--learning-rate", type=_positive_float, default=1e-3)
-    parser.add_argument("--input-scaling", choices=("unit", "none"), default="unit",
+    parser.add_argument("--batch-size", type=_positive_int, default=recipe.batch_size)
+    parser.add_argument("--seed", type=int, default=recipe.seed)
+    parser.add_argument("--learning-rate", type=_positive_float, default=recipe.learning_rate)
+    parser.add_argument("--input-scaling", choices=INPUT_SCALINGS, default=model.input_scaling,
                         help="unit: pixels / 255 (default); none: raw 0-255 pixels as in the tutorial")
     parser.add_argument("--val-split", type=_fraction, default=0.1,
                         help="fraction of the training images held out for validation (default 0.1)")
     parser.add_argument("--validate-on-test", action="store_true",
                         help="the tutorial's shortcut: validate on the test set (no split is held out)")
-    parser.add_argument("--blocks", type=_positive_int, default=3)
-    parser.add_argument("--filters", type=_positive_int, default=64)
-    parser.add_argument("--kernel-size", type=_positive_int, default=3)
-    parser.add_argument("--width-multiplier", type=_positive_float, default=1.0)
-    parser.add_argument("--depthwise-init", choices=("per_channel", "keras"), default="per_channel",
+    parser.add_argument("--blocks", type=_positive_int, default=network.blocks)
+    parser.add_argument("--filters", type=_positive_int, default=network.filters)
+    parser.add_argument("--kernel-size", type=_positive_int, default=network.kernel_size)
+    parser.add_argument("--convs-per-block", type=_positive_int, default=network.convs_per_block,
+                        help=f"convolutions before each max-pool (default {network.convs_per_block}, as in VGG)")
+    parser.add_argument("--width-multiplier", type=_positive_float, default=network.width_multiplier)
+    parser.add_argument("--depthwise-init", choices=DEPTHWISE_INITS, default=model.depthwise_init,
                         help="per_channel: glorot with each depthwise kernel's true fan (default); keras: Keras's "
                              "default, which only trains separable models on raw pixels (the tutorial's setting)")
     parser.add_argument("--multi-gpu", action="store_true", help="tf.distribute.MirroredStrategy over all GPUs (TensorFlow backend)")
@@ -119,14 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.data in ("cifar10-local", "folder") and not args.data_dir:
         parser.error(f"--data {args.data} needs --data-dir FOLDER")
-    from dsconv.training.engine import TrainConfig, TrainingError
-    from dsconv.training.models import ModelConfigError
-
-    config = TrainConfig(architectures=tuple(args.arch or ("standard", "separable")), epochs=args.epochs,
+    model = ModelConfig.of(blocks=args.blocks, filters=args.filters, kernel_size=args.kernel_size,
+                           convs_per_block=args.convs_per_block, width_multiplier=args.width_multiplier,
+                           input_scaling=args.input_scaling, depthwise_init=args.depthwise_init)
+    config = TrainConfig(architectures=tuple(args.arch or TrainConfig().architectures), epochs=args.epochs,
                          batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
-                         input_scaling=args.input_scaling, blocks=args.blocks, filters=args.filters,
-                         kernel_size=args.kernel_size, width_multiplier=args.width_multiplier,
-                         depthwise_init=args.depthwise_init, validate_on_test=args.validate_on_test, multi_gpu=args.multi_gpu)
+                         validate_on_test=args.validate_on_test, multi_gpu=args.multi_gpu, model=model)
     stop = threading.Event()
 
     def request_stop(signum, frame) -> None:

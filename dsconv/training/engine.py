@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -41,20 +41,16 @@ class TrainConfig:
     batch_size: int = 128  # the tutorial's batch size (391 steps per epoch on 50,000 images)
     learning_rate: float = 1e-3  # Adam's default, as in the tutorial
     seed: int = 0  # same weights' start and same image order for every architecture
-    input_scaling: str = "unit"  # new runs divide by 255; the tutorial fed raw 0-255 pixels ("none")
-    blocks: int = 3  # the tutorial's three VGG blocks
-    filters: int = 64  # first block's filters
-    kernel_size: int = 3  # the tutorial's 3x3 kernels
-    width_multiplier: float = 1.0  # MobileNet's alpha
-    depthwise_init: str = "per_channel"  # "keras" repeats the tutorial's default (see dsconv.training.models.ModelConfig)
     validate_on_test: bool = False  # True repeats the tutorial's shortcut: the test set as validation data
     multi_gpu: bool = False  # tf.distribute.MirroredStrategy over all GPUs (TensorFlow backend only)
+    # Every architecture's model: its sizes, input scaling and depthwise initializer. Its conv kind is each
+    # architecture's, and its input shape and classes come from the data.
+    model: ModelConfig = ModelConfig()
 
     def model_config(self, conv_kind: str, input_shape: tuple[int, int, int], num_classes: int) -> ModelConfig:
         """The ModelConfig of one architecture under this recipe."""
-        return ModelConfig(conv_kind=conv_kind, blocks=self.blocks, filters=self.filters, kernel_size=self.kernel_size,
-                           width_multiplier=self.width_multiplier, input_scaling=self.input_scaling,
-                           depthwise_init=self.depthwise_init, input_shape=input_shape, num_classes=num_classes)
+        network = replace(self.model.network, conv_kind=conv_kind, input_shape=tuple(input_shape), num_classes=num_classes)
+        return replace(self.model, network=network)
 
     def validate(self) -> None:
         """Raise TrainingError when the recipe cannot run."""
@@ -206,8 +202,8 @@ def new_record(dataset: Dataset, config: TrainConfig, title: str, data_info: dic
             "val_size": sizes["test"] if config.validate_on_test else sizes["validation"], "test_size": sizes["test"],
             "seed": config.seed, "validation_on_test": config.validate_on_test, **(data_info or {})}
     recipe = {"optimizer": "adam", "learning_rate": config.learning_rate, "batch_size": config.batch_size,
-              "epochs": config.epochs, "input_scaling": config.input_scaling,
-              "depthwise_init": config.depthwise_init, "multi_gpu": config.multi_gpu,
+              "epochs": config.epochs, "input_scaling": config.model.input_scaling,
+              "depthwise_init": config.model.depthwise_init, "multi_gpu": config.multi_gpu,
               "loss": "sparse_categorical_crossentropy"}
     return RunRecord(title=title or f"{' vs '.join(config.architectures)} on {dataset.source}", kind="measured",
                      created=datetime.now(timezone.utc).isoformat(timespec="seconds"), data=data, recipe=recipe,
@@ -245,7 +241,7 @@ def train_run(dataset: Dataset, config: TrainConfig, *, out_dir: str | Path | No
 
     for arch in config.architectures:
         model_config = config.model_config(arch, input_shape, dataset.num_classes)
-        summary = network_summary(model_config.network_config())
+        summary = network_summary(model_config.network)
         keras.utils.set_random_seed(config.seed)  # same start for a rerun of this architecture
         if strategy is not None:
             with strategy.scope():

@@ -25,60 +25,61 @@ class ModelConfigError(ValueError):
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """Everything that decides a model's layers; the defaults are the tutorial's standard model."""
+    """Everything that decides a model: its layers (a NetworkConfig) and how it starts; the defaults are the
+    tutorial's standard model, except the input scaling and the depthwise initializer."""
 
-    conv_kind: str = "standard"  # standard | separable | depthwise_pointwise | mobilenet
-    blocks: int = 3  # the tutorial's three VGG blocks
-    filters: int = 64  # first block's filters, doubled by each next block (64, 128, 256)
-    kernel_size: int = 3  # the tutorial's 3x3 kernels
-    width_multiplier: float = 1.0  # MobileNet's alpha: scales every block's filters
+    network: NetworkConfig = NetworkConfig()  # the layers: kind, blocks, filters, kernel, width, input, classes
     input_scaling: str = "unit"  # "unit": divide by 255 (new runs); "none": raw 0-255 pixels, as the tutorial
     # "keras": Keras's glorot_uniform, which counts all C input channels in a depthwise kernel's fan-in
     # although each kernel sees one channel, so every depthwise layer shrinks the signal about C/2 times
     # (the tutorial's setting; it only trains with raw 0-255 pixels). "per_channel": glorot with the
     # true fans (k*k each), so separable models also train on 0-1 inputs.
     depthwise_init: str = "per_channel"
-    input_shape: tuple[int, int, int] = (32, 32, 3)  # CIFAR-10 images
-    num_classes: int = 10  # CIFAR-10's classes
 
-    def network_config(self) -> NetworkConfig:
-        """The matching `dsconv.costs.network` configuration (for params and multiply-adds)."""
-        return NetworkConfig(conv_kind=self.conv_kind, blocks=self.blocks, filters=self.filters,
-                             kernel_size=self.kernel_size, width_multiplier=self.width_multiplier,
-                             input_shape=tuple(self.input_shape), num_classes=self.num_classes)
+    @classmethod
+    def of(cls, **settings: Any) -> "ModelConfig":
+        """A ModelConfig from flat settings, each given to the config it belongs to: ModelConfig.of(conv_kind="separable",
+        blocks=2, input_scaling="none")."""
+        network = {key: settings.pop(key) for key in list(settings) if key in NetworkConfig.__dataclass_fields__}
+        if "input_shape" in network:
+            network["input_shape"] = tuple(int(v) for v in network["input_shape"])
+        unknown = sorted(set(settings) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise ModelConfigError(f"Unknown model setting{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.")
+        return cls(network=NetworkConfig(**network), **settings)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready fields."""
-        data = asdict(self)
-        data["input_shape"] = list(self.input_shape)
+        """Plain JSON-ready fields, flat (the run records' "model" object)."""
+        data = {**asdict(self.network), "input_scaling": self.input_scaling, "depthwise_init": self.depthwise_init}
+        data["input_shape"] = list(self.network.input_shape)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ModelConfig":
         """Inverse of to_dict; unknown keys are ignored."""
-        known = {key: data[key] for key in cls.__dataclass_fields__ if key in data}
-        if "input_shape" in known:
-            known["input_shape"] = tuple(int(v) for v in known["input_shape"])
-        return cls(**known)
+        known = set(NetworkConfig.__dataclass_fields__) | set(cls.__dataclass_fields__) - {"network"}
+        return cls.of(**{key: data[key] for key in known if key in data})
 
     def validate(self) -> None:
         """Raise ModelConfigError with a sentence when this configuration cannot be built."""
-        if self.conv_kind not in NETWORK_KINDS:
-            raise ModelConfigError(f"Unknown convolution kind {self.conv_kind!r}; choose one of {', '.join(NETWORK_KINDS)}.")
+        network = self.network
+        if network.conv_kind not in NETWORK_KINDS:
+            raise ModelConfigError(f"Unknown convolution kind {network.conv_kind!r}; choose one of {', '.join(NETWORK_KINDS)}.")
         if self.input_scaling not in INPUT_SCALINGS:
             raise ModelConfigError(f"input_scaling must be 'unit' (divide by 255) or 'none' (raw pixels); got {self.input_scaling!r}.")
         if self.depthwise_init not in DEPTHWISE_INITS:
             raise ModelConfigError(f"depthwise_init must be 'per_channel' or 'keras'; got {self.depthwise_init!r}.")
-        if not 1 <= self.kernel_size <= 11:
-            raise ModelConfigError(f"kernel_size must be between 1 and 11; got {self.kernel_size}.")
-        if self.blocks < 1 or self.filters < 1 or self.num_classes < 2:
-            raise ModelConfigError("blocks and filters must be at least 1, and there must be at least 2 classes.")
-        height, width, _ = self.input_shape
-        if min(height, width) < 2**self.blocks:
-            raise ModelConfigError(f"{self.blocks} blocks halve a {height}x{width} image {self.blocks} times, "
+        if not 1 <= network.kernel_size <= 11:
+            raise ModelConfigError(f"kernel_size must be between 1 and 11; got {network.kernel_size}.")
+        if network.blocks < 1 or network.filters < 1 or network.convs_per_block < 1 or network.num_classes < 2:
+            raise ModelConfigError("blocks, filters and convolutions per block must be at least 1, and there must be at "
+                                   "least 2 classes.")
+        height, width, _ = network.input_shape
+        if min(height, width) < 2**network.blocks:
+            raise ModelConfigError(f"{network.blocks} blocks halve a {height}x{width} image {network.blocks} times, "
                                    "leaving nothing; use fewer blocks.")
         try:
-            block_filters(self.filters, self.blocks, self.width_multiplier)
+            block_filters(network.filters, network.blocks, network.width_multiplier)
         except ValueError as exc:  # a bad width multiplier
             raise ModelConfigError(str(exc)) from exc
 
@@ -98,33 +99,35 @@ def depthwise_initializer(depthwise_init: str, kernel_size: int) -> Any:
 
 def _conv_layers(name: str, config: ModelConfig, out_channels: int) -> list[Any]:
     """The Keras layers of one convolution row, named `name` or `name_*` (dsconv.kinds says which)."""
-    return keras_layers(config.conv_kind, out_channels=out_channels, kernel_size=config.kernel_size, padding="same",
+    kernel_size = config.network.kernel_size
+    return keras_layers(config.network.conv_kind, out_channels=out_channels, kernel_size=kernel_size, padding="same",
                         activation="relu", name=name,
-                        depthwise_initializer=depthwise_initializer(config.depthwise_init, config.kernel_size))
+                        depthwise_initializer=depthwise_initializer(config.depthwise_init, kernel_size))
 
 
 def build_model(config: ModelConfig | str = "standard", **overrides: Any) -> Any:
-    """A Keras (uncompiled) VGG model for `config` (or a conv kind name plus ModelConfig fields)."""
+    """A Keras (uncompiled) VGG model for `config` (or a conv kind name), with any setting overridden by name."""
     if isinstance(config, str):
-        config = ModelConfig(conv_kind=config, **overrides)
+        config = ModelConfig.of(conv_kind=config, **overrides)
     elif overrides:
-        config = ModelConfig(**{**config.to_dict(), **overrides, "input_shape": tuple(overrides.get("input_shape", config.input_shape))})
+        config = ModelConfig.from_dict({**config.to_dict(), **overrides})
     config.validate()
+    network = config.network
     import keras
     from keras import layers
 
-    inputs = keras.Input(shape=tuple(config.input_shape), name="image")
+    inputs = keras.Input(shape=tuple(network.input_shape), name="image")
     x = inputs
     if config.input_scaling == "unit":
         x = layers.Rescaling(1.0 / 255, name="scaling")(x)
-    for block, out_channels in enumerate(block_filters(config.filters, config.blocks, config.width_multiplier), 1):
-        for conv in (1, 2):
+    for block, out_channels in enumerate(block_filters(network.filters, network.blocks, network.width_multiplier), 1):
+        for conv in range(1, network.convs_per_block + 1):
             for layer in _conv_layers(f"block{block}_conv{conv}", config, out_channels):
                 x = layer(x)
         x = layers.MaxPooling2D(2, 2, name=f"block{block}_pool")(x)
     x = layers.Flatten(name="flatten")(x)
-    outputs = layers.Dense(config.num_classes, activation="softmax", name="predictions")(x)
-    return keras.Model(inputs, outputs, name=f"vgg_{config.conv_kind}")
+    outputs = layers.Dense(network.num_classes, activation="softmax", name="predictions")(x)
+    return keras.Model(inputs, outputs, name=f"vgg_{network.conv_kind}")
 
 
 def compile_model(model: Any, learning_rate: float = 1e-3) -> Any:
