@@ -185,9 +185,8 @@ def pretrained_facts(name: str) -> tuple[tuple[str, ...] | None, str]:
 def model_catalogue() -> dict[str, tuple]:
     """Label -> ("pretrained", name) or ("arena", model, class names) for every model on offer."""
     catalogue: dict[str, tuple] = {label: ("pretrained", name) for name, label in pretrained_catalogue()}
-    # The Training arena stores its models here: name -> Keras model, or name -> (model, class names).
-    for name, entry in st.session_state.get("arena_models", {}).items():
-        model, class_names = entry if isinstance(entry, tuple) else (entry, None)
+    # The Training arena stores its models here: name -> (Keras model, class names or None).
+    for name, (model, class_names) in st.session_state.get("arena_models", {}).items():
         catalogue[ARENA_PREFIX + name] = ("arena", model, class_names)
     return catalogue
 
@@ -335,6 +334,8 @@ def kernel_controls() -> tuple[np.ndarray, list[str]]:
     columns = st.columns(3)
     chosen = [col.selectbox(f"{channel.capitalize()} channel's kernel", KERNEL_CHOICES, key=f"fil_{channel}")
               for col, channel in zip(columns, hand.CHANNELS)]
+    for col, name in zip(columns, chosen):
+        col.caption(hand.KERNEL_NOTES[name].capitalize() + ".")
     custom = custom_kernel_editor() if hand.CUSTOM in chosen else None
     kernels = [custom if name == hand.CUSTOM else hand.KERNELS[name] for name in chosen]
     return hand.depthwise_kernel(kernels), chosen

@@ -121,8 +121,8 @@ def test_learned_filters_of_arena_models_side_by_side():
     from dsconv.training.models import build_model
 
     at = AppTest.from_file(PAGE, default_timeout=180)
-    at.session_state["arena_models"] = {"tiny standard": build_model("standard", blocks=2, filters=8),
-                                        "tiny separable": build_model("separable", blocks=2, filters=8)}
+    at.session_state["arena_models"] = {"tiny standard": (build_model("standard", blocks=2, filters=8), None),
+                                        "tiny separable": (build_model("separable", blocks=2, filters=8), None)}
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     at.selectbox(key="fil_left_model").set_value("Trained in the arena: tiny standard")
@@ -251,3 +251,11 @@ def test_one_output_note_uses_this_kernel_size():
     at.run()
     note = next(i.value for i in at.info if "the saving only appears" in i.value)
     assert "5·5·3 + 3·64 = 267 weights would replace 5·5·3·64 = 4,800" in note  # k comes from the kernel used
+
+
+def test_each_chosen_kernel_is_explained_under_its_picker():
+    at = page()
+    at.selectbox(key="fil_green").select("Laplacian").run()
+    captions = [caption.value for caption in at.caption]
+    assert "Right column minus left column: vertical edges (brightness changing from left to right)." in captions
+    assert "The four neighbours minus four times the pixel: zero on flat areas, strong on fine detail." in captions

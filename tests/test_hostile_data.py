@@ -209,6 +209,19 @@ def test_a_batch_linked_from_outside_is_refused(tmp_path):
         load_cifar10_local(root)
 
 
+@pytest.mark.parametrize("bad_pixel", [0.5, float("nan"), 300.0, -1.0])
+def test_the_filters_pages_cifar_reader_refuses_pixels_it_would_have_to_cut(tmp_path, bad_pixel):
+    """The Filters page once read pixels with np.asarray(..., dtype=np.uint8), which turns 0.5 into 0, NaN into
+    whatever the CPU gives and 300 into 44, silently. It now shares the training reader's check."""
+    pixels = np.zeros((2, 3072), dtype=np.float64)
+    pixels[1, 7] = bad_pixel
+    path = tmp_path / "test_batch"
+    with open(path, "wb") as handle:
+        pickle.dump({b"labels": [0, 1], b"data": pixels}, handle, protocol=2)
+    with pytest.raises(ImageError, match="whole numbers from 0 to 255"):
+        cifar_test_images(path)
+
+
 def test_the_filters_pages_cifar_reader_checks_labels_too(tmp_path):
     path = tmp_path / "test_batch"
     write_batch(path, [0, 1, 10**30, 2])

@@ -79,7 +79,7 @@ def small_arena_model() -> dict:
         return {}
     from dsconv.training.models import ModelConfig, build_model
 
-    return {"arena_models": {"test model": build_model(ModelConfig.of(blocks=2, filters=8))}}
+    return {"arena_models": {"test model": (build_model(ModelConfig.of(blocks=2, filters=8)), None)}}
 
 
 # (page, preset number) -> st.session_state entries the preset's widgets need before the page draws them

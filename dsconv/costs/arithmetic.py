@@ -11,7 +11,6 @@ No TensorFlow here: the tests check every count against real Keras layers.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
 from typing import Sequence, Union
 
@@ -63,12 +62,6 @@ class LayerCost:
     def flops(self) -> int:
         """FLOPs = 2 x multiply-adds (one multiply and one add each)."""
         return 2 * self.multiply_adds
-
-    @property
-    def output_elements(self) -> int:
-        """Number of values in the final output tensor, per image."""
-        height, width, channels = self.output_shape
-        return height * width * channels
 
     @property
     def activation_elements(self) -> int:
@@ -286,15 +279,3 @@ def mobilenet_ratio(out_channels: int, kernel_size: int) -> float:
     """MobileNet's approximation of separable/standard cost: 1/N + 1/k^2 (Howard et al., 2017, eq. 5)."""
     _check_positive(out_channels=out_channels, kernel_size=kernel_size)
     return 1.0 / out_channels + 1.0 / kernel_size**2
-
-
-def exact_ratio(separable: LayerCost, standard: LayerCost, what: str = "multiply_adds") -> float:
-    """Exact ratio separable/standard of params or multiply-adds."""
-    return getattr(separable, what) / getattr(standard, what)
-
-
-def times_fewer(smaller: int, larger: int) -> float:
-    """How many times fewer: larger / smaller (rounded by the caller)."""
-    if smaller <= 0:
-        return math.inf
-    return larger / smaller

@@ -17,7 +17,6 @@ from dsconv.safe_text import plain
 from dsconv.training.runs import MAX_RUN_BYTES, ArchitectureRun, EpochLog, RunFileError, RunRecord, load_run
 
 BUNDLED_DIR = ASSETS / "runs"  # DSCONV_RUNS_DIR=FOLDER replaces it
-ORIGINS = ("bundled", "upload", "session")  # where a run came from
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class LoadedRun:
 
     key: str  # unique: "tutorial_published", "upload:my_run.json", "session:1"
     label: str  # short text for lists and legends
-    origin: str  # one of ORIGINS
+    origin: str  # where it came from: "bundled", "upload" or "session" (a launch in this tab)
     record: RunRecord
 
 

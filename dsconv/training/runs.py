@@ -21,7 +21,6 @@ from dsconv.kinds import NETWORK_KINDS
 SCHEMA = "dsconv-run"
 SCHEMA_VERSION = 1
 MAX_RUN_BYTES = 2_000_000  # a 10-epoch record is about 5 kB; anything near 2 MB is not a run record
-EPOCH_KEYS = ("loss", "accuracy", "val_loss", "val_accuracy", "seconds")
 STATUSES = ("running", "complete", "stopped")
 
 
