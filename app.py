@@ -7,7 +7,7 @@ from streamlit.errors import StreamlitAPIException
 
 from dsconv.costs import TUTORIAL_LAYER, tutorial_cost
 from dsconv.figures import idea_figure
-from dsconv_ui.common import PAGES, ROOT, figure_scale, page_setup
+from dsconv_ui.common import PAGES, ROOT, figure_scale, page_setup, share_link
 
 # The tutorial's example: an RGB 32 x 32 image, a 3 x 3 kernel, 64 output channels, padding "valid".
 DESCRIPTIONS = {  # what a student does on each page of the navigation (dsconv_ui.common.PAGES)
@@ -118,3 +118,4 @@ st.subheader("Why it matters")
 st.markdown("Splitting a convolution into \"look around\" (depthwise) and \"mix channels\" (pointwise) cuts "
             "its cost to about 1/N + 1/k² of a standard one. That saving is what made accurate image models "
             "run on phones, and knowing where it does and does not pay is what the rest of the app is about.")
+share_link()

@@ -5,9 +5,8 @@ The engine (`dsconv`) never imports Streamlit; this package is the thin layer be
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -27,123 +26,79 @@ PAGES = (
 )
 
 PRESENT_KEY = "present"  # URL and widget key of projector mode
-_WRITTEN_PREFIX = "_url_written:"
-_KEPT_PREFIX = "_kept:"  # copies of settings: Streamlit forgets a widget's value on a run of another page
+# Every setting's widget takes these: Streamlit keeps its value in the address (under the widget's key, gone while
+# it is the default, ignored when invalid), so the address bar is always a link to the page as it is, and keeps it
+# when the student visits another page and comes back.
+BOUND = {"bind": "query-params", "persist_state": "session"}
+_ARRIVED = "_link_arrived"  # the address's settings when this run began
+_PENDING = "_link_pending"  # settings of an older link, for the widgets of the next run
+_TRIED = "_link_tried"  # what the last run asked the widgets to take from an older link
+_NOTES = "_link_notes"
+_IGNORED = "_link_ignored"
+_DEFAULT = "<dsconv: the widget's default>"  # a pending value that means "forget the value"  # settings refused on a run that was followed at once by another
 
 
-@dataclass(frozen=True)
-class Param:
-    """One widget setting that round-trips through the URL; the default's type decides the parsing."""
+def _older_spelling(texts: list[str], current: Any) -> Any:
+    """The value an older dsconv link meant where a widget refused its text, or None: "1"/"0" for a switch, "a,b" for
+    a multiselect, and an option's own name where the widget's address now holds its label (Separable for separable)."""
+    if isinstance(current, bool):
+        return {"1": True, "0": False}.get(texts[0]) if len(texts) == 1 else None
+    if isinstance(current, list):
+        return [item for text in texts for item in text.split(",") if item]
+    if isinstance(current, str) and len(texts) == 1:
+        return texts[0]
+    return None
 
-    key: str
-    default: Any
-    choices: Sequence[Any] | None = None  # allowed values (for lists: allowed items)
-    low: float | None = None  # smallest allowed number
-    high: float | None = None  # largest allowed number
 
-    def parse(self, text: str) -> Any:
-        """Turn the URL's text into a value of the default's type; ValueError if it is not allowed."""
-        if isinstance(self.default, bool):
-            lowered = text.strip().lower()
-            if lowered not in ("1", "0", "true", "false"):
-                raise ValueError(f"{self.key} must be 1 or 0")
-            return lowered in ("1", "true")
-        if isinstance(self.default, (list, tuple)):
-            items = [item for item in text.split(",") if item]
-            for item in items:
-                if self.choices is not None and item not in self.choices:
-                    raise ValueError(f"{self.key} has an unknown item {item!r}")
-            return type(self.default)(items)
-        if isinstance(self.default, int):
-            value: Any = int(text)
-        elif isinstance(self.default, float):
-            value = float(text)
-            if value != value or value in (float("inf"), float("-inf")):
-                raise ValueError(f"{self.key} must be a finite number")
+def _open_link() -> None:
+    """Before the page's widgets: note the address's settings, and hand the widgets an older link's values."""
+    for key, value in st.session_state.pop(_PENDING, {}).items():
+        if value is _DEFAULT:
+            st.session_state.pop(key, None)  # an older link's value the widget only half took: back to the default
         else:
-            value = text
-        if self.choices is not None and value not in self.choices:
-            raise ValueError(f"{self.key} must be one of {', '.join(map(str, self.choices))}")
-        if self.low is not None and value < self.low or self.high is not None and value > self.high:
-            raise ValueError(f"{self.key} must be between {self.low} and {self.high}")
-        return value
-
-    def encode(self, value: Any) -> str:
-        """The URL text for a value."""
-        if isinstance(value, bool):
-            return "1" if value else "0"
-        if isinstance(value, (list, tuple)):
-            return ",".join(map(str, value))
-        return str(value)
+            st.session_state[key] = value
+    st.session_state[_ARRIVED] = {key: st.query_params.get_all(key) for key in st.query_params}
+    st.session_state[_NOTES] = st.container()  # warnings about the link go at the top of the page
 
 
-def _written_key(params: Sequence[Param]) -> str:
-    return _WRITTEN_PREFIX + ",".join(sorted(p.key for p in params))
+def _close_link() -> None:
+    """After the page's widgets: a setting of the address that its widget refused is either an older link's spelling
+    (the page runs once more with it) or named in a warning; a broken link never breaks the page."""
+    arrived = st.session_state.pop(_ARRIVED, {})
+    tried = st.session_state.pop(_TRIED, {})
+    fixes, ignored = {}, []
+    for key, texts in arrived.items():
+        if key in st.query_params or key not in st.session_state or key in tried:
+            continue  # the widget took it, or it is not a setting of this page
+        value = _older_spelling(texts, st.session_state[key])
+        if value is None:
+            ignored.append(f"{key}={','.join(texts)!r}")
+        elif value != st.session_state[key]:
+            fixes[key] = value
+    refused = {key: value for key, value in tried.items() if st.session_state.get(key) != value}
+    ignored += [f"{key}={value!r}" for key, value in refused.items()]
+    ignored = st.session_state.pop(_IGNORED, []) + ignored
+    fixes.update({key: _DEFAULT for key in refused})
+    if fixes:
+        st.session_state[_PENDING] = fixes
+        st.session_state[_TRIED] = {key: value for key, value in fixes.items() if value is not _DEFAULT}
+        st.session_state[_IGNORED] = ignored  # to be said on the run that follows
+        st.rerun()
+    notes = st.session_state.pop(_NOTES, None)
+    for setting in ignored:
+        (notes or st).warning(f"Ignored the link's setting {setting}: it is not one of the values its control "
+                              "takes here, so the control keeps its default.", icon="🔗")
 
 
-def restore_from_url(params: Sequence[Param]) -> list[str]:
-    """Seed st.session_state from st.query_params when the URL is new to this session; return warnings.
-
-    A value that does not parse, or is out of range, is skipped with a warning and the widget keeps
-    its default: a broken link never breaks the page.
-    """
-    current = st.query_params.to_dict()
-    if st.session_state.get(_written_key(params)) == current:
-        return []  # the URL is the one this page wrote: widgets already hold these values
-    warnings = []
-    for param in params:
-        if param.key not in current:
-            continue
-        try:
-            st.session_state[param.key] = param.parse(current[param.key])
-        except ValueError as exc:
-            warnings.append(f"Ignored the link's setting {param.key}={current[param.key]!r}: {exc}.")
-    return warnings
-
-
-def seed_defaults(params: Sequence[Param]) -> None:
-    """Give every setting its value in st.session_state, so widgets need no `value=` argument: the value
-    the student left it at on an earlier visit to this page, else the default."""
-    for param in params:
-        if param.key not in st.session_state:
-            st.session_state[param.key] = st.session_state.get(_KEPT_PREFIX + param.key, param.default)
-
-
-def url_query(params: Sequence[Param]) -> dict[str, str]:
-    """The query a link needs to reproduce the current settings: every value that is not its default."""
-    query = {}
-    for param in params:
-        text = param.encode(st.session_state.get(param.key, param.default))
-        if text != param.encode(param.default):
-            query[param.key] = text
-    if st.session_state.get(PRESENT_KEY):
-        query[PRESENT_KEY] = "1"
-    return query
-
-
-def write_to_url(params: Sequence[Param]) -> None:
-    """Put the non-default settings into the browser's URL, so the address bar is always a preset link."""
-    query = url_query(params)
-    if st.query_params.to_dict() != query:
-        st.query_params.from_dict(query)
-    st.session_state[_written_key(params)] = query
-    for param in params:  # remembered for the next visit (see seed_defaults)
-        if param.key in st.session_state:
-            st.session_state[_KEPT_PREFIX + param.key] = st.session_state[param.key]
-
-
-def page_link_url(params: Sequence[Param]) -> str:
-    """The full shareable address of this page with its current settings."""
+def share_link() -> None:
+    """Check the address's settings (see _close_link), then show the page's link, ready to copy: the address with
+    every setting that is not at its default."""
+    _close_link()
+    query = urlencode([(key, value) for key in st.query_params for value in st.query_params.get_all(key)])
     base = str(st.context.url or "").split("?")[0] or "http://localhost:8501/"
-    query = url_query(params)
-    return base + ("?" + urlencode(query) if query else "")
-
-
-def share_link(params: Sequence[Param]) -> None:
-    """Show the page's preset link, ready to copy (the code block has a copy button)."""
     with st.expander("Share these settings (link for a class)", expanded=False):
         st.caption("Anyone who opens this link sees the page exactly as it is set now.")
-        st.code(page_link_url(params), language=None)
+        st.code(base + ("?" + query if query else ""), language=None)
 
 
 def is_presenting() -> bool:
@@ -174,16 +129,21 @@ def navigation() -> None:
 
 
 def page_setup(title: str, icon: str) -> None:
-    """Configure the page, draw the navigation and offer projector mode (also ?present=1 in the URL)."""
+    """Configure the page, draw the navigation and offer projector mode (?present=true in the URL). Every page
+    ends with share_link(), which checks the link's settings once the widgets have taken them."""
     st.set_page_config(page_title=f"{title} · dsconv", page_icon=icon, layout="wide")
     navigation()
-    if PRESENT_KEY not in st.session_state:
-        st.session_state[PRESENT_KEY] = st.query_params.get(PRESENT_KEY) in ("1", "true")
+    _open_link()
+    older = st.query_params.get(PRESENT_KEY)
+    if PRESENT_KEY not in st.session_state and older in ("1", "0"):  # a projector link from before the binding:
+        st.session_state[PRESENT_KEY] = older == "1"  # taken at once, so the page is not drawn twice
     st.toggle(
         "Projector mode",
+        value=False,
         key=PRESENT_KEY,
         help="Hides the sidebar and enlarges text and figures for a classroom projector. "
         "The settings stay as they are; turn this off to change them.",
+        **BOUND,
     )
     if is_presenting():
         st.markdown(_PROJECTOR_CSS, unsafe_allow_html=True)
@@ -206,9 +166,3 @@ def figure_scale() -> float:
 def show_error(exc: Exception) -> None:
     """Show a bad-input error as the sentence it carries, never as a traceback."""
     st.error(str(exc), icon="⚠️")
-
-
-def show_warnings(messages: Sequence[str]) -> None:
-    """Show the warnings collected while restoring a link."""
-    for message in messages:
-        st.warning(message, icon="🔗")

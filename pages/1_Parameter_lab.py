@@ -18,31 +18,9 @@ from dsconv.costs import (
 )
 from dsconv.figures import cost as figures_cost
 from dsconv.kinds import KINDS, LAYER_KINDS, NETWORK_KINDS, short_label
-from dsconv_ui.common import (
-    Param,
-    figure_scale,
-    page_setup,
-    projector_bar,
-    restore_from_url,
-    seed_defaults,
-    share_link,
-    show_error,
-    show_warnings,
-    write_to_url,
-)
+from dsconv_ui.common import BOUND, figure_scale, page_setup, projector_bar, share_link, show_error
 
 TABS = ("Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code")
-PARAMS = [
-    Param("lab_h", 32, low=1, high=1024), Param("lab_w", 32, low=1, high=1024),
-    Param("lab_cin", 3, low=1, high=4096), Param("lab_cout", 64, low=1, high=4096),
-    Param("lab_k", 3, low=1, high=11), Param("lab_stride", 1, low=1, high=4),
-    Param("lab_pad", "valid", choices=("valid", "same")), Param("lab_dil", 1, low=1, high=4),
-    Param("lab_dm", 1, low=1, high=8), Param("lab_groups", 1, low=1, high=4096), Param("lab_bias", True),
-    Param("lab_flops", False), Param("lab_code_kind", "separable", choices=LAYER_KINDS),
-    Param("net_kind", "separable", choices=NETWORK_KINDS), Param("net_blocks", 3, low=1, high=5),
-    Param("net_filters", 64, choices=(8, 16, 32, 64, 128)), Param("net_k", 3, low=1, high=7),
-    Param("net_alpha", 1.0, choices=(0.25, 0.5, 0.75, 1.0, 1.5, 2.0)), Param("lab_tab", TABS[0], choices=TABS),
-]
 
 
 def lab_controls(bar: list | None) -> dict:
@@ -51,19 +29,19 @@ def lab_controls(bar: list | None) -> dict:
     with st.sidebar:
         st.header("Your layer")
         left, right = st.columns(2)
-        height = left.number_input("Input height", 1, 1024, step=1, key="lab_h")
-        width = right.number_input("Input width", 1, 1024, step=1, key="lab_w")
+        height = left.number_input("Input height", 1, 1024, 32, step=1, key="lab_h", **BOUND)
+        width = right.number_input("Input width", 1, 1024, 32, step=1, key="lab_w", **BOUND)
     channel_spots = (bar[0], bar[1]) if bar else (left, right)
-    in_channels = channel_spots[0].number_input("In channels C", 1, 4096, step=1, key="lab_cin")
-    out_channels = channel_spots[1].number_input("Out channels N", 1, 4096, step=1, key="lab_cout")
-    kernel = (bar[2] if bar else st.sidebar).slider("Kernel size k (k x k)", 1, 11, key="lab_k")
+    in_channels = channel_spots[0].number_input("In channels C", 1, 4096, 3, step=1, key="lab_cin", **BOUND)
+    out_channels = channel_spots[1].number_input("Out channels N", 1, 4096, 64, step=1, key="lab_cout", **BOUND)
+    kernel = (bar[2] if bar else st.sidebar).slider("Kernel size k (k x k)", 1, 11, 3, key="lab_k", **BOUND)
     with st.sidebar:
-        strides = st.slider("Strides", 1, 4, key="lab_stride")
-        padding = st.radio("Padding", ("valid", "same"), horizontal=True, key="lab_pad")
-        dilation = st.slider("Dilation rate", 1, 4, key="lab_dil")
-        depth_multiplier = st.slider("Depth multiplier m (depthwise and separable)", 1, 8, key="lab_dm")
-        groups = st.number_input("Groups g (grouped Conv2D only)", 1, 4096, step=1, key="lab_groups")
-        use_bias = st.checkbox("Use bias", key="lab_bias")
+        strides = st.slider("Strides", 1, 4, 1, key="lab_stride", **BOUND)
+        padding = st.radio("Padding", ("valid", "same"), horizontal=True, key="lab_pad", **BOUND)
+        dilation = st.slider("Dilation rate", 1, 4, 1, key="lab_dil", **BOUND)
+        depth_multiplier = st.slider("Depth multiplier m (depthwise and separable)", 1, 8, 1, key="lab_dm", **BOUND)
+        groups = st.number_input("Groups g (grouped Conv2D only)", 1, 4096, 1, step=1, key="lab_groups", **BOUND)
+        use_bias = st.checkbox("Use bias", True, key="lab_bias", **BOUND)
     return dict(height=int(height), width=int(width), in_channels=int(in_channels), out_channels=int(out_channels),
                 kernel_size=int(kernel), strides=int(strides), padding=padding, dilation_rate=int(dilation),
                 depth_multiplier=int(depth_multiplier), groups=int(groups), use_bias=bool(use_bias))
@@ -222,12 +200,12 @@ def network_section(scale: float) -> None:
                 "block, then Flatten and a Dense softmax. Change the convolution kind and see where the "
                 "parameters and the multiply-adds go.")
     cols = st.columns(5)
-    kind = cols[0].selectbox("Convolution kind", NETWORK_KINDS, key="net_kind",
+    kind = cols[0].selectbox("Convolution kind", NETWORK_KINDS, index=NETWORK_KINDS.index("separable"), key="net_kind", **BOUND,
                              format_func=short_label)
-    blocks = cols[1].slider("Blocks", 1, 5, key="net_blocks")
-    filters = cols[2].select_slider("First block's filters", (8, 16, 32, 64, 128), key="net_filters")
-    kernel = cols[3].slider("Kernel size", 1, 7, key="net_k")
-    alpha = cols[4].select_slider("Width multiplier", (0.25, 0.5, 0.75, 1.0, 1.5, 2.0), key="net_alpha")
+    blocks = cols[1].slider("Blocks", 1, 5, 3, key="net_blocks", **BOUND)
+    filters = cols[2].select_slider("First block's filters", (8, 16, 32, 64, 128), 64, key="net_filters", **BOUND)
+    kernel = cols[3].slider("Kernel size", 1, 7, 3, key="net_k", **BOUND)
+    alpha = cols[4].select_slider("Width multiplier", (0.25, 0.5, 0.75, 1.0, 1.5, 2.0), 1.0, key="net_alpha", **BOUND)
     if KINDS[kind].detail:
         st.caption(f"{KINDS[kind].label}: {KINDS[kind].detail}")
     config = NetworkConfig(conv_kind=kind, blocks=blocks, filters=filters, kernel_size=kernel, width_multiplier=alpha)
@@ -262,7 +240,8 @@ def network_section(scale: float) -> None:
 
 
 def code_section(settings: dict, costs: dict) -> None:
-    kind = st.selectbox("Layer kind", LAYER_KINDS, key="lab_code_kind", format_func=lambda kind: KINDS[kind].label)
+    kind = st.selectbox("Layer kind", LAYER_KINDS, index=LAYER_KINDS.index("separable"), key="lab_code_kind",
+                        format_func=lambda kind: KINDS[kind].label, **BOUND)
     if isinstance(costs[kind], str):
         show_error(LayerConfigError(f"{KINDS[kind].label}: {costs[kind]}"))
         return
@@ -280,15 +259,11 @@ bar = projector_bar(3)  # projector mode: C, N and k at the top of the page (the
 st.markdown("Set up one convolution layer in the sidebar and compare what every kind of convolution costs "
             "for it: parameters, multiply-adds, output shape and memory. Every number is computed from the "
             "layer's shape and can be checked against real Keras layers below.")
-show_warnings(restore_from_url(PARAMS))
-seed_defaults(PARAMS)
 settings = lab_controls(bar)
-use_flops = st.toggle("Count FLOPs instead of multiply-adds (1 multiply-add = 2 FLOPs)", key="lab_flops")
-write_to_url(PARAMS)
-share_link(PARAMS)
+use_flops = st.toggle("Count FLOPs instead of multiply-adds (1 multiply-add = 2 FLOPs)", False, key="lab_flops", **BOUND)
 costs = all_costs(settings)
 # Only the open tab runs (on_change="rerun"): a slider change re-runs one section, not five.
-tabs = dict(zip(TABS, st.tabs(TABS, key="lab_tab", on_change="rerun")))
+tabs = dict(zip(TABS, st.tabs(TABS, key="lab_tab", on_change="rerun", bind="query-params")))
 with tabs["Compare the kinds"]:
     if tabs["Compare the kinds"].open:
         compare_section(settings, costs, use_flops)
@@ -313,3 +288,4 @@ st.markdown("A separable layer needs roughly 1/N + 1/k² of a standard layer's p
 share = lab_text.pointwise_share(costs)
 if share:
     st.markdown(share)
+share_link()

@@ -22,36 +22,10 @@ from dsconv.sliding import (
     standard_twins,
     weight_rules,
 )
-from dsconv_ui.common import (
-    Param,
-    figure_scale,
-    page_setup,
-    projector_bar,
-    restore_from_url,
-    seed_defaults,
-    share_link,
-    show_error,
-    show_warnings,
-    write_to_url,
-)
+from dsconv_ui.common import BOUND, figure_scale, page_setup, projector_bar, share_link, show_error
 from dsconv_ui.playback import playback_bar
 
 UPLOAD = "upload"
-PARAMS = [
-    Param("sl_mode", "standard", choices=SLIDING_KINDS),
-    Param("sl_sample", "shape", choices=SAMPLES + (UPLOAD,)),
-    Param("sl_size", 8, low=4, high=16),
-    Param("sl_preset", "sobel", choices=PRESETS),
-    Param("sl_seed", 0, low=0, high=9999),
-    Param("sl_k", 3, low=1, high=5),
-    Param("sl_stride", 1, low=1, high=3),
-    Param("sl_pad", "valid", choices=("valid", "same")),
-    Param("sl_dil", 1, low=1, high=3),
-    Param("sl_cout", 4, low=1, high=8),
-    Param("sl_dm", 1, low=1, high=3),
-    Param("sl_groups", 1, choices=(1, 2, 3)),
-    Param("sl_watch", 1, low=1, high=8),
-]
 
 WHAT_TO_WATCH = {
     "standard": "Each filter is a k x k x 3 block. At every position it multiplies every number under it, in all "
@@ -72,9 +46,9 @@ def input_controls() -> np.ndarray:
     """The picture to convolve, size x size x 3 (0-255), from a sample or an uploaded file."""
     with st.sidebar:
         st.header("Picture")
-        source = st.selectbox("Picture", SAMPLES + (UPLOAD,), key="sl_sample",
+        source = st.selectbox("Picture", SAMPLES + (UPLOAD,), index=SAMPLES.index("shape"), key="sl_sample", **BOUND,
                               format_func=lambda s: SAMPLE_LABELS.get(s, "Your own picture (upload)"))
-        size = st.slider("Size in pixels (size x size)", 4, 16, key="sl_size",
+        size = st.slider("Size in pixels (size x size)", 4, 16, 8, key="sl_size", **BOUND,
                          help="Small pictures keep every number readable; 16 x 16 has 256 positions per map.")
         if source != UPLOAD:  # the uploader appears only when it is used (a greyed-out one is hard to read)
             return sample_image(source, size)
@@ -103,11 +77,12 @@ def kernel_controls(bar: list | None) -> tuple[str, int]:
     with st.sidebar:
         st.header("Kernel weights")
     with bar[3] if bar else st.sidebar:
-        preset = st.selectbox("Preset", PRESETS, key="sl_preset", format_func=PRESET_LABELS.get,
+        preset = st.selectbox("Preset", PRESETS, index=PRESETS.index("sobel"), key="sl_preset", format_func=PRESET_LABELS.get,
+                              **BOUND,
                               help="Even sizes centre the pattern on the upper-left of the middle four cells; "
                                    "at size 1 identity, blur and sharpen become the weight 1 and Sobel becomes 0.")
     with st.sidebar:
-        seed = st.number_input("Seed (random weights)", 0, 9999, step=1, key="sl_seed",
+        seed = st.number_input("Seed (random weights)", 0, 9999, 0, step=1, key="sl_seed", **BOUND,
                                disabled=preset != "random")
     return preset, int(seed)
 
@@ -118,31 +93,33 @@ def layer_controls(bar: list | None) -> tuple[SlidingConfig, int]:
         st.header("Layer")
     with bar[0] if bar else st.sidebar:
         mode = st.radio("Kind of convolution", SLIDING_KINDS, key="sl_mode", horizontal=bool(bar),
-                        format_func=lambda kind: KINDS[kind].word if bar else KINDS[kind].lesson)
+                        format_func=lambda kind: KINDS[kind].word, **BOUND)
+        if not bar:
+            st.caption(KINDS[mode].lesson + ".")
     spatial = mode != "pointwise"
     with bar[1] if bar else st.sidebar:
-        kernel = st.slider("Kernel size k", 1, 5, key="sl_k", disabled=not spatial,
+        kernel = st.slider("Kernel size k", 1, 5, 3, key="sl_k", disabled=not spatial, **BOUND,
                            help="Pointwise kernels are always 1 x 1.")
     with st.sidebar:
-        strides = st.slider("Strides", 1, 3, key="sl_stride")
-        padding = st.radio("Padding", ("valid", "same"), key="sl_pad", horizontal=True,
+        strides = st.slider("Strides", 1, 3, 1, key="sl_stride", **BOUND)
+        padding = st.radio("Padding", ("valid", "same"), key="sl_pad", horizontal=True, **BOUND,
                            help='"same" adds zeros around the picture (the odd extra one at the bottom/right, '
                                 'as TensorFlow does) so that the output is ceil(size / strides) wide.')
-        dilation = st.slider("Dilation", 1, 3, key="sl_dil", disabled=not spatial,
+        dilation = st.slider("Dilation", 1, 3, 1, key="sl_dil", disabled=not spatial, **BOUND,
                              help="Gaps between the cells a kernel reads. Keras's Conv2D (standard, grouped) allows it only "
                                   "with strides 1; depthwise and separable layers allow both.")
     with bar[2] if bar else st.sidebar:
-        out_channels = st.slider("Output channels N", 1, 8, key="sl_cout", disabled=mode == "depthwise",
+        out_channels = st.slider("Output channels N", 1, 8, 4, key="sl_cout", disabled=mode == "depthwise", **BOUND,
                                  help="Filters of standard, grouped and pointwise layers; the pointwise step of "
                                       "separable.")
     with st.sidebar:
-        multiplier = st.slider("Depth multiplier m", 1, 3, key="sl_dm",
+        multiplier = st.slider("Depth multiplier m", 1, 3, 1, key="sl_dm", **BOUND,
                                disabled=mode not in ("depthwise", "separable"),
                                help="Kernels per input channel (Keras's depth_multiplier).")
-        groups = st.select_slider("Groups g", (1, 2, 3), key="sl_groups", disabled=mode != "grouped",
+        groups = st.select_slider("Groups g", (1, 2, 3), 1, key="sl_groups", disabled=mode != "grouped", **BOUND,
                                   help="1 = standard, 3 = one channel per group (depthwise). "
                                        "2 cannot split 3 channels evenly.")
-        watch = st.slider("Filter (or depthwise kernel copy) to watch", 1, 8, key="sl_watch",
+        watch = st.slider("Filter (or depthwise kernel copy) to watch", 1, 8, 1, key="sl_watch", **BOUND,
                           help="Which filter's products the animation shows; all output maps fill in anyway.")
     config = SlidingConfig(mode=mode, kernel_size=int(kernel) if spatial else 1, strides=int(strides),
                            padding=padding, dilation_rate=int(dilation) if spatial else 1,
@@ -273,24 +250,21 @@ def main() -> None:
     # it; the introduction and the picture follow. Otherwise the controls stay in the sidebar.
     bar = projector_bar(4)
     top = st.container()
-    show_warnings(restore_from_url(PARAMS))
-    seed_defaults(PARAMS)
     image = input_controls()
     preset, seed = kernel_controls(bar)
     config, watch = layer_controls(bar)
-    write_to_url(PARAMS)
     with top if not bar else st.container():
         st.markdown(
             "A convolution slides a small grid of weights, the kernel, over a picture. At each position it "
             "multiplies the pixels under the kernel by the weights and adds the products up: that sum is one "
             "pixel of the output. The kinds of convolution differ in **which channels** one kernel reads. "
             "Pick a kind, press play, and watch the red, green and blue channels being read.")
-        share_link(PARAMS)
     try:
         timeline, figure, volume = animation(image, config, preset, seed, watch, figure_scale())
     except (LayerConfigError, ValueError) as exc:
         with top:
             explain_error(config, exc)
+        share_link()
         return
     with top:
         if not bar:
@@ -312,6 +286,7 @@ def main() -> None:
         "A common mistake, made by the tutorial this app grew from, is to say a depthwise convolution works "
         "along one spatial dimension, the channel. A channel is not a spatial dimension: as the animation shows, "
         "a depthwise kernel slides over height **and** width; what it does not do is look at other channels.")
+    share_link()
 
 
 main()

@@ -29,24 +29,13 @@ from dsconv.figures import frames_note, live_figure, replay_figure
 from dsconv.kinds import NETWORK_KINDS, short_label
 from dsconv.safe_text import plain, plain_rows
 from dsconv.training import SOURCES, ModelConfig, RunFileError, TrainConfig, comparison, replay
-from dsconv_ui.common import (
-    ROOT,
-    Param,
-    figure_scale,
-    page_setup,
-    projector_bar,
-    restore_from_url,
-    seed_defaults,
-    share_link,
-    show_error,
-    show_warnings,
-    write_to_url,
-)
+from dsconv_ui.common import BOUND, ROOT, figure_scale, page_setup, projector_bar, share_link, show_error
 
 SOURCE_LABELS = {"synthetic": "Synthetic shapes (generated, no download)", "cifar10": "CIFAR-10 (download, 163 MB)",
                  "cifar10-local": "CIFAR-10 from a folder on the server", "folder": "Image folder on the server"}
 BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
 ALPHAS = (0.25, 0.5, 0.75, 1.0)
+DEFAULT = LaunchSettings()  # the launch form starts at these settings
 
 
 MAX_SESSION_RUNS = 5  # launched runs kept in a tab; older ones drop out of the replay list
@@ -290,34 +279,19 @@ def secrets_settings() -> dict:
         return {}
 
 
-def make_params(bundled_keys: list[str], limits: ArenaLimits) -> list[Param]:
-    return [
-        Param("arena_runs", bundled_keys[:2], choices=bundled_keys),
-        Param("arena_archs", list(NETWORK_KINDS), choices=NETWORK_KINDS),
-        Param("arena_launch", False),
-        Param("arena_source", "synthetic", choices=SOURCES),
-        Param("arena_train", min(2000, limits.max_train_images), low=MIN_TRAIN_IMAGES, high=limits.max_train_images),
-        Param("arena_test", min(500, limits.max_test_images), low=MIN_TEST_IMAGES, high=limits.max_test_images),
-        Param("arena_epochs", min(3, limits.max_epochs), low=1, high=limits.max_epochs),
-        Param("arena_batch", 32, choices=tuple(b for b in BATCH_SIZES if b <= limits.max_batch_size)),
-        Param("arena_alpha", 1.0, choices=ALPHAS),
-        Param("arena_launch_archs", ["standard", "separable"], choices=NETWORK_KINDS),
-        Param("arena_seed", 0, low=0, high=999_999),
-        Param("arena_valtest", False),
-    ]
-
-
 # --- Replay ----------------------------------------------------------------------------------------------
 
 def replay_controls(runs: list[replay.LoadedRun], problems: list[str], bar: list | None) -> tuple[list, list[str]]:
     """Which runs and architectures to replay (the sidebar; the projector bar takes the runs and architectures).
     Returns the chosen runs and architectures."""
     by_key = {run.key: run for run in runs}
-    st.session_state["arena_runs"] = [k for k in st.session_state.get("arena_runs", []) if k in by_key]
+    if "arena_runs" in st.session_state:  # the bundled files may have changed since the last run
+        st.session_state["arena_runs"] = [k for k in st.session_state["arena_runs"] if k in by_key]
     with st.sidebar:
         st.header("Runs to replay")
     chosen = (bar[0] if bar else st.sidebar).multiselect("Recorded runs (bundled with the app)", list(by_key),
-                                                        key="arena_runs", format_func=lambda k: by_key[k].label)
+                                                        default=list(by_key)[:2], key="arena_runs",
+                                                        format_func=lambda k: by_key[k].label, **BOUND)
     with st.sidebar:
         for problem in problems:
             st.warning(f"A bundled run file could not be read: {problem}")
@@ -334,8 +308,8 @@ def replay_controls(runs: list[replay.LoadedRun], problems: list[str], bar: list
         chosen_mine = st.multiselect("Your runs (uploaded or launched in this tab)", list(mine), key="arena_mine",
                                      format_func=lambda k: mine[k].label,
                                      placeholder="Upload a run file or launch a training")
-    archs = (bar[1] if bar else st.sidebar).multiselect("Architectures", NETWORK_KINDS, key="arena_archs",
-                                                       format_func=short_label)
+    archs = (bar[1] if bar else st.sidebar).multiselect("Architectures", NETWORK_KINDS, default=NETWORK_KINDS,
+                                                       key="arena_archs", format_func=short_label, **BOUND)
     return [by_key[k] for k in chosen] + [mine[k] for k in chosen_mine], archs
 
 
@@ -410,29 +384,36 @@ def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series
 def launch_controls(limits: ArenaLimits) -> LaunchSettings:
     """The launch form's widgets; returns the settings they describe."""
     cols = st.columns(3)
-    source = cols[0].selectbox("Data", SOURCES, key="arena_source", format_func=SOURCE_LABELS.get)
+    source = cols[0].selectbox("Data", SOURCES, index=SOURCES.index(DEFAULT.source), key="arena_source",
+                               format_func=SOURCE_LABELS.get, **BOUND)
     data_dir = ""
     if source in ("cifar10-local", "folder"):
         hint = "/path/to/cifar-10-batches-py" if source == "cifar10-local" else "/path/with/train/and/test"
         data_dir = cols[0].text_input("Folder on the server", key="arena_dir", placeholder=hint)
     _, fewest_val = train_and_val_sizes(LaunchSettings(train_size=MIN_TRAIN_IMAGES))
     train = cols[1].number_input(f"Training images ({MIN_TRAIN_IMAGES:,} to {limits.max_train_images:,})",
-                                 MIN_TRAIN_IMAGES, limits.max_train_images, step=100, key="arena_train",
+                                 MIN_TRAIN_IMAGES, limits.max_train_images, min(DEFAULT.train_size, limits.max_train_images),
+                                 step=100, key="arena_train", **BOUND,
                                  help=f"A tenth is held out for validation. At least {MIN_TRAIN_IMAGES:,}, so that "
                                       f"the validation set has {fewest_val} images: with fewer, one image moves the "
                                       "validation accuracy by several points.")
     test = cols[1].number_input(f"Test images ({MIN_TEST_IMAGES:,} to {limits.max_test_images:,})", MIN_TEST_IMAGES,
-                                limits.max_test_images, step=100, key="arena_test",
+                                limits.max_test_images, min(DEFAULT.test_size, limits.max_test_images), step=100,
+                                key="arena_test", **BOUND,
                                 help=f"At least {MIN_TEST_IMAGES}: one image is then one point of test accuracy.")
-    epochs = cols[2].slider("Epochs", 1, limits.max_epochs, key="arena_epochs")
-    batch = cols[2].select_slider("Batch size", tuple(b for b in BATCH_SIZES if b <= limits.max_batch_size),
-                                  key="arena_batch")
+    epochs = cols[2].slider("Epochs", 1, limits.max_epochs, min(DEFAULT.train.epochs, limits.max_epochs),
+                            key="arena_epochs", **BOUND)
+    batches = tuple(b for b in BATCH_SIZES if b <= limits.max_batch_size)
+    batch = cols[2].select_slider("Batch size", batches, min(DEFAULT.train.batch_size, batches[-1]), key="arena_batch",
+                                  **BOUND)
     cols = st.columns([3, 2, 1])
-    archs = cols[0].multiselect("Architectures", NETWORK_KINDS, key="arena_launch_archs", format_func=short_label)
-    alpha = cols[1].select_slider("Width multiplier (MobileNet's alpha)", ALPHAS, key="arena_alpha")
-    seed = cols[2].number_input("Seed", 0, 999_999, key="arena_seed")
+    archs = cols[0].multiselect("Architectures", NETWORK_KINDS, default=DEFAULT.train.architectures,
+                                key="arena_launch_archs", format_func=short_label, **BOUND)
+    alpha = cols[1].select_slider("Width multiplier (MobileNet's alpha)", ALPHAS,
+                                  DEFAULT.train.model.network.width_multiplier, key="arena_alpha", **BOUND)
+    seed = cols[2].number_input("Seed", 0, 999_999, DEFAULT.train.seed, key="arena_seed", **BOUND)
     valtest = st.checkbox("Validate on the test set (the tutorial's shortcut; keeps no images aside)",
-                          key="arena_valtest")
+                          DEFAULT.train.validate_on_test, key="arena_valtest", **BOUND)
     model = ModelConfig.of(width_multiplier=float(alpha))
     recipe = TrainConfig(architectures=tuple(archs), epochs=int(epochs), batch_size=int(batch), seed=int(seed),
                          validate_on_test=valtest, model=model)
@@ -473,7 +454,8 @@ def launch_section(limits: ArenaLimits) -> None:
         return
     if "arena_last_job" in st.session_state:
         finished_view(st.session_state["arena_last_job"])
-    if st.toggle("Open the launcher (loads TensorFlow: a few seconds the first time)", key="arena_launch"):
+    if st.toggle("Open the launcher (loads TensorFlow: a few seconds the first time)", False, key="arena_launch",
+                 **BOUND):
         launcher(limits)
 
 
@@ -495,12 +477,7 @@ RUNS, PROBLEMS = bundled_runs()
 for loaded in RUNS:
     for (device_name, arch_name, alpha_value), speed_value in speeds_from_record(loaded.record).items():
         remember_speed(device_name, arch_name, alpha_value, speed_value)
-PARAMS = make_params([run.key for run in RUNS], LIMITS)
-show_warnings(restore_from_url(PARAMS))
-seed_defaults(PARAMS)
 selected_runs, shown_archs = replay_controls(RUNS, PROBLEMS, bar)
-write_to_url(PARAMS)
-share_link(PARAMS)
 replay_section(selected_runs, shown_archs)
 launch_section(LIMITS)
 st.subheader("Why it matters")
@@ -508,3 +485,4 @@ st.markdown("Parameters and multiply-adds are arithmetic; accuracy, overfitting 
             "one run is one sample of them. Look at the gap panel: a model that fits its training images much "
             "better than unseen ones is overfitting. Look at the seconds too, beside the multiply-adds: what the "
             "saving in arithmetic is worth in time depends on the device (the Speed lab measures why).")
+share_link()

@@ -29,17 +29,7 @@ from dsconv.images import (
 )
 from dsconv.images import handmade as hand
 from dsconv.sliding import samples
-from dsconv_ui.common import (
-    Param,
-    figure_scale,
-    page_setup,
-    restore_from_url,
-    seed_defaults,
-    share_link,
-    show_error,
-    show_warnings,
-    write_to_url,
-)
+from dsconv_ui.common import BOUND, figure_scale, page_setup, share_link, show_error
 
 SOURCES = ("Sample picture", "Upload a photo", "Camera", "CIFAR-10 test picture")
 SAMPLE_NAMES = tuple(scene.name for scene in SAMPLE_SCENES) + tuple(samples.SAMPLE_LABELS[n] for n in samples.SAMPLES)
@@ -47,21 +37,7 @@ VIEWS = ("Learned filters (the CIFAR-10 models)", "Hand-made filters (NumPy)")
 KERNEL_CHOICES = tuple(hand.KERNELS) + (hand.CUSTOM,)
 MIX_CHOICES = tuple(hand.MIXES) + (hand.CUSTOM_MIX,)
 WORK_SIZES = (256, 512, 1024)
-PARAMS = [
-    Param("fil_source", SOURCES[0], choices=SOURCES),
-    Param("fil_sample", SAMPLE_NAMES[0], choices=SAMPLE_NAMES),
-    Param("fil_cifar", 0, low=0, high=9999),
-    Param("fil_view", VIEWS[0], choices=VIEWS),
-    Param("fil_red", "Sobel x", choices=KERNEL_CHOICES),
-    Param("fil_green", "Sobel x", choices=KERNEL_CHOICES),
-    Param("fil_blue", "Sobel x", choices=KERNEL_CHOICES),
-    Param("fil_kernel", "1 1 1; 1 -8 1; 1 1 1"),
-    Param("fil_mix", "Grey (luma)", choices=MIX_CHOICES),
-    Param("fil_mix_text", "1 0 0; 0 0 1"),
-    Param("fil_size", 512, choices=WORK_SIZES),
-    Param("fil_layer", "block1_conv1", choices=tuple(f"block{b}_conv{i}" for b in range(1, 6) for i in (1, 2))),
-    Param("fil_maps", 32, choices=(8, 16, 32, 64)),
-]
+DEFAULT_KERNEL = "1 1 1; 1 -8 1; 1 1 1"  # the custom kernel to start from: an edge finder
 
 
 @st.cache_data(max_entries=8, show_spinner="Opening the picture...")
@@ -246,11 +222,11 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray) ->
     if not rows:
         st.info("These two models have no convolution layer of the same name; compare them one at a time.")
         return
-    if st.session_state.get("fil_layer") not in rows:
+    if st.session_state.get("fil_layer", st.query_params.get("fil_layer")) not in rows:
         st.session_state["fil_layer"] = rows[0]
     left, right = st.columns(2)
-    row = left.selectbox("Layer", rows, key="fil_layer")
-    count = right.select_slider("Maps shown (the strongest)", (8, 16, 32, 64), key="fil_maps")
+    row = left.selectbox("Layer", rows, key="fil_layer", **BOUND)
+    count = right.select_slider("Maps shown (the strongest)", (8, 16, 32, 64), 32, key="fil_maps", **BOUND)
     results = [feature_maps(model, pixels, row) for model, _ in models]
     for column, maps, title in zip(st.columns(len(models)), results, titles):
         channels = strongest_channels(maps.output, count)
@@ -291,9 +267,9 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray) ->
 
 def picture_controls() -> tuple[Image.Image | None, str]:
     """Where the picture comes from; returns it (None if there is none yet) and a caption."""
-    source = st.radio("Picture", SOURCES, horizontal=True, key="fil_source")
+    source = st.radio("Picture", SOURCES, horizontal=True, key="fil_source", **BOUND)
     if source == "Sample picture":
-        name = st.selectbox("Sample", SAMPLE_NAMES, key="fil_sample")
+        name = st.selectbox("Sample", SAMPLE_NAMES, key="fil_sample", **BOUND)
         why = {scene.name: scene.why for scene in SAMPLE_SCENES}.get(name, "a picture from the Sliding kernels page")
         pixels = sample(name)
         return Image.fromarray(pixels), f"Generated sample: {why}. {pixels.shape[1]} x {pixels.shape[0]} pixels."
@@ -308,7 +284,7 @@ def picture_controls() -> tuple[Image.Image | None, str]:
         except ImageError as exc:
             show_error(exc)
             return None, ""
-        index = int(st.number_input("Test picture number", 0, len(pictures) - 1, step=1, key="fil_cifar"))
+        index = int(st.number_input("Test picture number", 0, len(pictures) - 1, 0, step=1, key="fil_cifar", **BOUND))
         return Image.fromarray(pictures[index]), f"CIFAR-10 test picture {index}: a {names[labels[index]]}, 32 x 32."
     if source == "Upload a photo":
         upload = st.file_uploader("A photo (PNG, JPEG, WebP, BMP or GIF; up to 25 MB)",
@@ -332,7 +308,8 @@ def kernel_controls() -> tuple[np.ndarray, list[str]]:
     """One kernel per channel (a preset or the typed one); returns D (k, k, 3) and the kernels' names."""
     st.markdown("**Step 1: the depthwise filters**, one kernel for each colour channel.")
     columns = st.columns(3)
-    chosen = [col.selectbox(f"{channel.capitalize()} channel's kernel", KERNEL_CHOICES, key=f"fil_{channel}")
+    chosen = [col.selectbox(f"{channel.capitalize()} channel's kernel", KERNEL_CHOICES,
+                            index=KERNEL_CHOICES.index("Sobel x"), key=f"fil_{channel}", **BOUND)
               for col, channel in zip(columns, hand.CHANNELS)]
     for col, name in zip(columns, chosen):
         col.caption(hand.KERNEL_NOTES[name].capitalize() + ".")
@@ -344,7 +321,8 @@ def kernel_controls() -> tuple[np.ndarray, list[str]]:
 def custom_kernel_editor() -> np.ndarray:
     """The custom kernel as an editable grid beside the same numbers as text (the text is what a link keeps)."""
     grid_column, text_column = st.columns([2, 3])
-    text = st.session_state["fil_kernel"]
+    # The text field comes after the grid, so its value (a link's, on arrival) is read here before it is drawn.
+    text = st.session_state.get("fil_kernel", st.query_params.get("fil_kernel", DEFAULT_KERNEL))
     try:
         kernel = hand.parse_kernel(text)
     except hand.FilterError:
@@ -357,17 +335,17 @@ def custom_kernel_editor() -> np.ndarray:
         if edited_text != hand.format_matrix(kernel):
             st.session_state["fil_kernel"] = edited_text  # allowed: the text field is not drawn yet in this run
     text_column.text_input("Your kernel: click a cell of the grid, or type numbers separated by spaces and rows "
-                           "by ';' (square, up to 7 x 7)", key="fil_kernel")
+                           "by ';' (square, up to 7 x 7)", DEFAULT_KERNEL, key="fil_kernel", **BOUND)
     return hand.parse_kernel(st.session_state["fil_kernel"])  # FilterError is shown by the caller
 
 
 def mix_controls() -> tuple[np.ndarray, list[str], str]:
     """The pointwise mix P (3, N), names of its outputs, and its preset's name."""
     st.markdown("**Step 2: the pointwise mix**, a weighted sum of the three filtered channels at each pixel.")
-    name = st.selectbox("Mix", MIX_CHOICES, key="fil_mix")
+    name = st.selectbox("Mix", MIX_CHOICES, index=MIX_CHOICES.index("Grey (luma)"), key="fil_mix", **BOUND)
     if name == hand.CUSTOM_MIX:
         text = st.text_input("Your mix: one row per output channel, each with a red, a green and a blue weight; "
-                             "rows separated by ';'", key="fil_mix_text")
+                             "rows separated by ';'", "1 0 0; 0 0 1", key="fil_mix_text", **BOUND)
         mix = hand.parse_mix(text)
         return mix, [f"output {n + 1}" for n in range(mix.shape[1])], name
     mix, outputs = hand.MIXES[name]
@@ -377,7 +355,7 @@ def mix_controls() -> tuple[np.ndarray, list[str], str]:
 def hand_made_section(picture: Image.Image) -> None:
     """Depthwise step, pointwise mix, the equal standard convolution, and the counts of each way."""
     st.subheader("Hand-made filters: depthwise, then pointwise")
-    work_side = st.select_slider("Working size (longest side, pixels)", WORK_SIZES, key="fil_size",
+    work_side = st.select_slider("Working size (longest side, pixels)", WORK_SIZES, 512, key="fil_size", **BOUND,
                                  help="Smaller is faster and lighter over a slow network; 1024 shows fine detail.")
     image = to_float_array(fit_within(picture, work_side))
     step1, step2 = st.container(), st.container()  # controls first (all of them, always), pictures after
@@ -463,13 +441,10 @@ st.markdown("Bring a photo and watch what convolution filters do to it: the filt
             "the channels (pointwise), which together do what one standard filter does.")
 
 
-show_warnings(restore_from_url(PARAMS))
-seed_defaults(PARAMS)
-
 picture_column, preview_column = st.columns([3, 2])
 with picture_column:
     picture, caption = picture_controls()
-    view = st.radio("Look at", VIEWS, horizontal=True, key="fil_view")
+    view = st.radio("Look at", VIEWS, horizontal=True, key="fil_view", **BOUND)
 
 
 if picture is not None:
@@ -482,11 +457,10 @@ if picture is not None:
         hand_made_section(picture)
 
 
-write_to_url(PARAMS)
-share_link(PARAMS)
 st.subheader("Why it matters")
 st.markdown("A standard filter looks at all channels at once, so each of its N outputs needs k·k·C weights. "
             "A separable layer first filters every channel on its own and then mixes channels with 1 x 1 "
             "weights, which costs k·k·C + C·N for all N outputs together. That is the saving MobileNet is "
             "built on. The price is flexibility: the two steps can only make standard filters of a special "
             "form, so a separable model learns different filters: compare the two models under Learned filters.")
+share_link()

@@ -50,37 +50,13 @@ from dsconv.speed import (
     sweep,
     traffic_paragraph,
 )
-from dsconv_ui.common import (
-    Param,
-    figure_scale,
-    page_setup,
-    projector_bar,
-    restore_from_url,
-    seed_defaults,
-    share_link,
-    show_error,
-    show_warnings,
-    write_to_url,
-)
+from dsconv_ui.common import BOUND, figure_scale, page_setup, projector_bar, share_link, show_error
 
 TIMINGS_DIR = ASSETS / "speed"
 SIZES = (4, 8, 16, 32, 56, 64, 112, 128, 224)
 KERNELS = (1, 3, 5, 7, 9, 11)
 LIMITS = Limits()
 DEFAULT = LayerSetup()
-PARAMS = [
-    Param("spd_size", DEFAULT.height, choices=SIZES),
-    Param("spd_cin", DEFAULT.in_channels, low=1, high=LIMITS.max_channels),
-    Param("spd_cout", DEFAULT.out_channels, low=1, high=LIMITS.max_channels),
-    Param("spd_k", DEFAULT.kernel_size, choices=KERNELS),
-    Param("spd_batch", DEFAULT.batch, low=1, high=LIMITS.max_batch),
-    Param("spd_repeats", TimingSettings().repeats, low=3, high=30),
-    Param("spd_steps", False),
-    Param("spd_sweep", "out_channels", choices=tuple(SWEEP_PARAMETERS)),
-    Param("spd_sweep_pass", "forward", choices=PASSES),
-    Param("spd_recorded", "sweep_out_channels",
-          choices=("sweep_out_channels", "sweep_kernel_size", "tutorial_layers", "default")),
-]
 RECORDED_TITLES = {"sweep_out_channels": "Sweep over output channels", "sweep_kernel_size": "Sweep over kernel size",
                    "tutorial_layers": "The tutorial's convolution layers", "default": "The default layer"}
 
@@ -95,11 +71,14 @@ def layer_controls(bar: list | None) -> LayerSetup:
     """The configured layer, from the sidebar (size, channels and kernel from the projector bar if there is one)."""
     st.sidebar.header("The layer")
     spots = bar or [st.sidebar] * 4
-    size = spots[0].select_slider("Input height and width (pixels)", SIZES, key="spd_size")
-    in_channels = spots[1].number_input("Input channels", 1, LIMITS.max_channels, key="spd_cin")
-    out_channels = spots[2].number_input("Output channels (filters)", 1, LIMITS.max_channels, key="spd_cout")
-    kernel = spots[3].select_slider("Kernel size (k x k)", KERNELS, key="spd_k")
-    batch = st.sidebar.number_input("Batch (images per call)", 1, LIMITS.max_batch, key="spd_batch")
+    size = spots[0].select_slider("Input height and width (pixels)", SIZES, DEFAULT.height, key="spd_size", **BOUND)
+    in_channels = spots[1].number_input("Input channels", 1, LIMITS.max_channels, DEFAULT.in_channels, key="spd_cin",
+                                         **BOUND)
+    out_channels = spots[2].number_input("Output channels (filters)", 1, LIMITS.max_channels, DEFAULT.out_channels,
+                                          key="spd_cout", **BOUND)
+    kernel = spots[3].select_slider("Kernel size (k x k)", KERNELS, DEFAULT.kernel_size, key="spd_k", **BOUND)
+    batch = st.sidebar.number_input("Batch (images per call)", 1, LIMITS.max_batch, DEFAULT.batch, key="spd_batch",
+                                    **BOUND)
     st.sidebar.caption('Stride 1, padding "same", float32, biases as Keras sets them by default.')
     return LayerSetup(height=size, width=size, in_channels=int(in_channels), out_channels=int(out_channels),
                       kernel_size=kernel, batch=int(batch))
@@ -108,12 +87,14 @@ def layer_controls(bar: list | None) -> LayerSetup:
 def measuring_controls() -> tuple[TimingSettings, tuple[str, ...], str, str]:
     """Repeats, which kinds to time, and the sweep's size and pass."""
     st.sidebar.header("Measuring")
-    repeats = st.sidebar.slider("Timed repeats per layer and pass", 3, 30, key="spd_repeats",
+    repeats = st.sidebar.slider("Timed repeats per layer and pass", 3, 30, TimingSettings().repeats, key="spd_repeats",
+                                **BOUND,
                                 help="After 2 untimed warm-up calls. Fewer are run when the time cap is near.")
-    steps = st.sidebar.toggle("Also time the depthwise and 1x1 steps alone", key="spd_steps")
+    steps = st.sidebar.toggle("Also time the depthwise and 1x1 steps alone", False, key="spd_steps", **BOUND)
     st.sidebar.header("Sweep")
-    parameter = st.sidebar.radio("Vary", tuple(SWEEP_PARAMETERS), format_func=SWEEP_PARAMETERS.get, key="spd_sweep")
-    pass_name = st.sidebar.radio("Pass", PASSES, format_func=PASS_LABELS.get, key="spd_sweep_pass")
+    parameter = st.sidebar.radio("Vary", tuple(SWEEP_PARAMETERS), format_func=SWEEP_PARAMETERS.get, key="spd_sweep",
+                                 **BOUND)
+    pass_name = st.sidebar.radio("Pass", PASSES, format_func=PASS_LABELS.get, key="spd_sweep_pass", **BOUND)
     kinds = TIMED_KINDS if steps else COMPARED_KINDS
     return TimingSettings(repeats=repeats), kinds, parameter, pass_name
 
@@ -230,8 +211,6 @@ def progress_bar(first_text: str):
 
 
 page_setup("Speed lab", "⏱️")
-show_warnings(restore_from_url(PARAMS))
-seed_defaults(PARAMS)
 
 st.title("Speed lab: multiply-adds are not milliseconds")
 bar = projector_bar(4)  # projector mode: the layer's size, channels and kernel at the top (the sidebar is hidden)
@@ -242,8 +221,6 @@ st.write(
 
 setup = layer_controls(bar)
 settings, kinds, sweep_parameter, sweep_pass = measuring_controls()
-write_to_url(PARAMS)
-share_link(PARAMS)
 scale = figure_scale()
 recorded = recorded_measurements()
 
@@ -353,7 +330,8 @@ for name, data in recorded.items():
 if "gpu" not in recorded:
     st.caption("GPU: none recorded. This project had no GPU when these were measured, and no figure is invented. "
                "On a GPU machine, `python -m dsconv.bench layers --out dsconv/assets/speed/gpu.json` adds them here.")
-choice = st.radio("Show", tuple(RECORDED_TITLES), format_func=RECORDED_TITLES.get, horizontal=True, key="spd_recorded")
+choice = st.radio("Show", tuple(RECORDED_TITLES), format_func=RECORDED_TITLES.get, horizontal=True, key="spd_recorded",
+                  **BOUND)
 for name, data in recorded.items():
     entry = data["sets"].get(choice)
     if entry is None:
@@ -386,3 +364,4 @@ st.markdown(
     "image), yet a training step went only from **26 to 21 ms** on its GPU, 1.24x faster. On GPUs, large "
     "depthwise layers are typically memory-bound; ShuffleNet V2 (Ma et al., 2018) made it a rule: FLOPs are an "
     "indirect measure of speed, so measure time on the target device, and count memory access too.")
+share_link()

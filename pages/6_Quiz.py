@@ -18,24 +18,9 @@ from dsconv.quiz import (
     check_answer,
     make_quiz,
 )
-from dsconv_ui.common import (
-    Param,
-    page_setup,
-    projector_bar,
-    restore_from_url,
-    seed_defaults,
-    share_link,
-    show_error,
-    show_warnings,
-    write_to_url,
-)
+from dsconv_ui.common import BOUND, page_setup, projector_bar, share_link, show_error
 
 SETTINGS = QuizSettings()
-PARAMS = [
-    Param("quiz_seed", 1, low=0, high=9999),
-    Param("quiz_q", 1, low=1, high=SETTINGS.questions),
-    Param("quiz_topics", list(TOPICS), choices=TOPICS),
-]
 RESULTS_KEY = "quiz_results"  # question id -> what the student answered and how it was judged
 PARAMETER_LAB = ("1_Parameter_lab.py", "Parameter lab: these counts for any layer you build")
 SLIDING_KERNELS = ("2_Sliding_kernels.py", "Sliding kernels: watch the kernel visit every output position")
@@ -67,10 +52,10 @@ def quiz_controls(bar: list | None) -> tuple[int, list[str]]:
     with st.sidebar:
         st.header("Question set")
     seed = (bar[0] if bar else st.sidebar).number_input(
-        "Set number", min_value=0, max_value=9999, step=1, key="quiz_seed",
+        "Set number", min_value=0, max_value=9999, value=1, step=1, key="quiz_seed", **BOUND,
         help="Everyone with the same set number (or the same link) gets the same questions.")
-    topics = (bar[1] if bar else st.sidebar).multiselect("Kinds of question", TOPICS, key="quiz_topics",
-                                                         format_func=SHORT_LABELS.get)
+    topics = (bar[1] if bar else st.sidebar).multiselect("Kinds of question", TOPICS, default=TOPICS, key="quiz_topics",
+                                                         format_func=SHORT_LABELS.get, **BOUND)
     (bar[2] if bar else st.sidebar).button("New question set", key="quiz_new_set", on_click=new_question_set,
                                            width="stretch")
     with st.sidebar:
@@ -82,7 +67,7 @@ def quiz_controls(bar: list | None) -> tuple[int, list[str]]:
 def question_picker(questions: tuple[Question, ...], results: dict) -> Question:
     """Pick the question, see which are answered (✓ right, ✗ wrong, · shown) and the session's score."""
     picker, score = st.columns([3, 1])
-    number = picker.radio("Question", range(1, len(questions) + 1), key="quiz_q", horizontal=True)
+    number = picker.radio("Question", range(1, len(questions) + 1), key="quiz_q", horizontal=True, **BOUND)
     marks = [f"{i} {'✓' if record['correct'] else '·' if record['correct'] is None else '✗'}"
              for i, record in ((i, results.get(question_id(q))) for i, q in enumerate(questions, 1)) if record]
     picker.caption(f"Question set {questions[0].seed} · answered: " + ("  ".join(marks) if marks else "none yet"))
@@ -153,22 +138,19 @@ def reveal(question: Question, record: dict) -> None:
 
 
 page_setup("Quiz", "❓")
-url_warnings = restore_from_url(PARAMS)
-seed_defaults(PARAMS)
 st.session_state.setdefault(RESULTS_KEY, {})
 
 st.title("Check yourself: predict, then reveal")
 bar = projector_bar([1, 3, 1])  # projector mode: set number, topics and a new set, at the top for the class
 st.write("Work each answer out on paper, type it in and press **Check**. Then the quiz reveals the answer "
          "and the formula with your numbers, and names the mistake if your answer matches a common one.")
-show_warnings(url_warnings)
 
 seed, topics = quiz_controls(bar)
 try:
     quiz = make_quiz(seed, topics, SETTINGS)
 except ValueError as exc:
     show_error(exc)
-    write_to_url(PARAMS)
+    share_link()
     st.stop()
 
 results = st.session_state[RESULTS_KEY]
@@ -201,5 +183,4 @@ st.subheader("Why it matters")
 st.write("Parameter counts decide a model's size on disk and in memory; multiply-adds decide its work per "
          "image; the output shape decides what the next layer receives. Depthwise separable layers cut the "
          "first two to about 1/N + 1/k² of a standard layer's, which is why MobileNet and Xception use them.")
-write_to_url(PARAMS)
-share_link(PARAMS)
+share_link()

@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from dsconv.arena import estimates
 from dsconv.arena import guard as arena_guard
 from dsconv.arena import job as arena
 from dsconv.arena.job import (
@@ -212,3 +213,39 @@ def test_streamlits_clear_session_is_held_off_while_a_job_trains():
         arena_guard.training_ended()
     keras.backend.clear_session()
     assert keras.backend.get_uid("dsconv_guard_test") == 1  # with no training, it clears as before
+
+
+def test_finished_runs_teach_the_estimator_their_speeds():
+    from run_records import arch, record_dict
+
+    from dsconv.training.runs import run_from_dict
+
+    epochs = [(1.0, 0.5, 1.0, 0.5, 60.0), (1.0, 0.5, 1.0, 0.5, 40.0)]
+    record = record_dict([arch("mobilenet", epochs)])
+    record["data"]["train_size"], record["device"]["description"] = 4500, "CPU learn-test"
+    tiny = record_dict([arch("standard", epochs)])
+    tiny["data"]["train_size"] = arena.MIN_RECORDED_IMAGES - 1  # too few to count: fixed costs dominate
+    assert estimates.learn_from_records([run_from_dict(record), run_from_dict(tiny)]) == 1
+    learned = estimates.known_speed("CPU learn-test", "mobilenet", 1.0)
+    assert learned.source == "recorded" and learned.seconds_per_image == pytest.approx(50 / (4500 + 100 / 3))
+    assert estimates.known_speed("Test CPU, 2 cores", "standard", 1.0) is None
+
+
+def test_a_launch_is_estimated_only_when_every_model_has_a_speed(monkeypatch):
+    settings = LaunchSettings(train_size=1000, test_size=300,
+                              train=TrainConfig(epochs=2, architectures=("standard", "separable")))
+    calls = []
+
+    def machine_profile(architectures, width_multiplier, batch_size, probe=True):
+        calls.append((architectures, width_multiplier, batch_size, probe))
+        known = {"standard": Speed(0.01, 5.0, "recorded")}
+        if probe:
+            known["separable"] = Speed(0.004, 3.0, "probe")
+        return "CPU Y", known
+
+    monkeypatch.setattr(estimates, "machine_profile", machine_profile)
+    device, estimate = estimates.launch_estimate(settings)
+    assert device == "CPU Y" and estimate == estimate_launch(settings, machine_profile(("standard", "separable"), 1.0, 128)[1])
+    assert calls[0] == (("standard", "separable"), 1.0, 128, True)
+    device, estimate = estimates.launch_estimate(settings, probe=False)  # the server is training: no probe now
+    assert device == "CPU Y" and estimate is None

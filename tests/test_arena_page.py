@@ -175,10 +175,12 @@ def test_a_second_visitor_sees_busy_with_an_estimate_while_the_slot_is_taken():
 
 
 def test_replay_choices_left_on_an_earlier_visit_come_back():
-    # Streamlit forgets a widget's value while another page runs; dsconv_ui.common keeps a copy for the return.
-    at = AppTest.from_file(PAGE, default_timeout=300)
-    at.session_state["_kept:arena_archs"] = ["separable"]
-    at.run()
+    # Every setting's widget keeps its value while another page runs (persist_state="session").
+    at = AppTest.from_file(str(Path(PAGE).parents[1] / "app.py"), default_timeout=300).run()
+    at.switch_page("pages/3_Training_arena.py").run()
+    at.multiselect(key="arena_archs").set_value(["separable"]).run()
+    at.switch_page("pages/6_Quiz.py").run()
+    at.switch_page("pages/3_Training_arena.py").run()
     assert not at.exception, at.exception
     assert at.multiselect(key="arena_archs").value == ["separable"]
 

@@ -6,7 +6,16 @@ Settings and limits (`settings`), time estimates (`estimates`), the job (`job`),
 
 from __future__ import annotations
 
-from dsconv.arena.estimates import Estimate, Speed, estimate_launch, machine_profile, remember_speed, speeds_from_record
+from dsconv.arena.estimates import (
+           Estimate,
+           Speed,
+           estimate_launch,
+           launch_estimate,
+           learn_from_records,
+           machine_profile,
+           remember_speed,
+           speeds_from_record,
+)
 from dsconv.arena.job import STATES, JobSnapshot, TrainingJob
 from dsconv.arena.settings import (
            MIN_TEST_IMAGES,
@@ -20,5 +29,6 @@ from dsconv.arena.settings import (
 from dsconv.arena.slots import SLOTS, TrainingSlots
 
 __all__ = ["ArenaBusy", "ArenaError", "ArenaLimits", "Estimate", "estimate_launch", "JobSnapshot",
-           "LaunchSettings", "machine_profile", "MIN_TEST_IMAGES", "MIN_TRAIN_IMAGES", "remember_speed", "SLOTS",
-           "Speed", "speeds_from_record", "STATES", "train_and_val_sizes", "TrainingJob", "TrainingSlots"]
+           "launch_estimate", "LaunchSettings", "learn_from_records", "machine_profile", "MIN_TEST_IMAGES",
+           "MIN_TRAIN_IMAGES", "remember_speed", "SLOTS", "Speed", "speeds_from_record", "STATES",
+           "train_and_val_sizes", "TrainingJob", "TrainingSlots"]

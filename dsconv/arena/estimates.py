@@ -9,7 +9,7 @@ import multiprocessing
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from dsconv.arena.settings import LaunchSettings, train_and_val_sizes
 
@@ -137,3 +137,24 @@ def estimate_launch(settings: LaunchSettings, speeds: Mapping[str, Speed]) -> Es
                           + settings.test_size * EVAL_FRACTION * per_image)
     sources = tuple(sorted({speeds[a].source for a in settings.train.architectures}))
     return Estimate(per_arch, DATA_SECONDS + sum(per_arch.values()), sources)
+
+
+def learn_from_records(records: Sequence[Any]) -> int:
+    """Remember the speeds of every finished run in `records` (see speeds_from_record); returns how many."""
+    learned = 0
+    for record in records:
+        for (device, architecture, width_multiplier), speed in speeds_from_record(record).items():
+            remember_speed(device, architecture, width_multiplier, speed)
+            learned += 1
+    return learned
+
+
+def launch_estimate(settings: LaunchSettings, probe: bool = True) -> tuple[str, Estimate | None]:
+    """This machine's device and the launch's estimated time; None when a model's speed is unknown and may not
+    be probed now (probe=False: the server is training, and a probe would be slow and wrong)."""
+    recipe = settings.train
+    device, speeds = machine_profile(recipe.architectures, recipe.model.network.width_multiplier,
+                                     recipe.batch_size, probe=probe)
+    if any(architecture not in speeds for architecture in recipe.architectures):
+        return device, None
+    return device, estimate_launch(settings, speeds)

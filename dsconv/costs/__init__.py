@@ -24,6 +24,7 @@ from dsconv.costs.arithmetic import (
                                      tutorial_cost,
 )
 from dsconv.costs.codegen import keras_code, pytorch_code
+from dsconv.costs.derivation import KerasVerdict, RatioDerivation, keras_verdict, latex_number, ratio_derivation
 from dsconv.costs.intensity import (
                                      COMPARED_KINDS,
                                      STEP_KINDS,
@@ -52,8 +53,9 @@ from dsconv.costs.network import (
 
 __all__ = ["as_pair", "BATCHNORM_PARAMS_PER_CHANNEL", "block_filters", "BYTES_PER_FLOAT32", "CheckRow",
            "compare_traffic", "compare_with_keras", "COMPARED_KINDS", "conv_output_length", "every_kind",
-           "grouped_note", "keras_code", "keras_counts", "KerasCount", "kernel_term_note", "lab_text",
-           "layer_cost", "layer_traffic", "LayerConfigError", "LayerCost", "LayerRow", "LayerTraffic",
-           "mobilenet_ratio", "network_pointwise_share", "network_summary", "NetworkConfig", "NetworkSummary",
-           "pointwise_row_note", "pointwise_share", "pytorch_code", "shape_text", "StageCost", "StageTraffic",
+           "grouped_note", "keras_code", "keras_counts", "keras_verdict", "KerasCount", "KerasVerdict",
+           "kernel_term_note", "lab_text", "latex_number", "layer_cost", "layer_traffic", "LayerConfigError",
+           "LayerCost", "LayerRow", "LayerTraffic", "mobilenet_ratio", "network_pointwise_share",
+           "network_summary", "NetworkConfig", "NetworkSummary", "pointwise_row_note", "pointwise_share",
+           "pytorch_code", "ratio_derivation", "RatioDerivation", "shape_text", "StageCost", "StageTraffic",
            "standard_counterpart", "STEP_KINDS", "tutorial_cost", "TUTORIAL_LAYER", "tutorial_saving"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from dsconv.costs.arithmetic import LayerConfigError, tutorial_cost
+from dsconv.costs.derivation import latex_number
 from dsconv.quiz.questions import SEPARABLE_KINDS, Answer, LayerSpec, Question
 
 RATIO_TOLERANCE = 0.05  # "one decimal place": 6.33 accepts 6.3; a ratio exactly halfway accepts both roundings
@@ -35,11 +36,6 @@ class Misconception:
 
 
 # ---------------------------------------------------------------- worked formulas (LaTeX)
-
-def latex_number(value: int) -> str:
-    """A whole number for LaTeX with thousands commas, e.g. 1{,}728."""
-    return f"{value:,}".replace(",", "{,}")
-
 
 def _weight_terms(spec: LayerSpec) -> list[tuple[str, str, int, bool]]:
     """(label, product written out, value, is_bias) for each block of weights, in the layer's order."""

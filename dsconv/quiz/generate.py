@@ -12,12 +12,12 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from dsconv.costs.arithmetic import tutorial_cost
+from dsconv.costs.derivation import latex_number
 from dsconv.kinds import KINDS
 from dsconv.quiz.answers import (
     Misconception,
     answer_distance,
     answers_match,
-    latex_number,
     macs_formula,
     params_formula,
     shape_formula,

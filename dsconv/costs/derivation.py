@@ -1,0 +1,87 @@
+"""The worked arithmetic the Parameter lab shows: MobileNet's cost ratio with this layer's numbers, in LaTeX, and
+the verdict of the check against Keras.
+
+The numbers in the formulas are the layer's own settings and dsconv.costs.arithmetic's counts; the tests evaluate
+each formula independently and check that it gives the count it ends with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from dsconv.costs.arithmetic import LayerCost, mobilenet_ratio, shape_text
+from dsconv.kinds import KINDS
+
+
+def latex_number(value: int) -> str:
+    """A whole number for LaTeX with thousands commas, e.g. 1{,}728."""
+    return f"{value:,}".replace(",", "{,}")
+
+
+@dataclass(frozen=True)
+class RatioDerivation:
+    """Separable over standard for one layer: the formulas with its numbers, and the ratios they give."""
+
+    multiply_adds: str  # LaTeX: H'W'(k²Cm + CmN) / H'W'k²CN with the numbers, = the exact ratio
+    approximation: str  # LaTeX: 1/N + 1/k² with the numbers
+    params: str  # LaTeX: (k²Cm + CmN + N) / (k²CN + N) with the numbers (biases where the layer has them)
+    exact: float  # separable / standard multiply-adds
+    approximate: float  # MobileNet's 1/N + 1/k²
+    params_ratio: float  # separable / standard params
+
+
+def ratio_derivation(standard: LayerCost, separable: LayerCost, *, kernel_size: int, in_channels: int,
+                     out_channels: int, depth_multiplier: int = 1, use_bias: bool = True) -> RatioDerivation:
+    """MobileNet's ratio (Howard et al., 2017, eq. 5) worked out for one layer, with its exact counterpart."""
+    k, c, n, m = kernel_size, in_channels, out_channels, depth_multiplier
+    out_h, out_w, _ = separable.output_shape
+    exact = separable.multiply_adds / standard.multiply_adds
+    approximate = mobilenet_ratio(n, k)
+    multiply_adds = (
+        rf"\frac{{\text{{separable}}}}{{\text{{standard}}}} = \frac{{H'W'(k^2 C m + C m N)}}{{H'W' k^2 C N}} "
+        rf"= \frac{{{out_h}\cdot{out_w}\cdot({k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n})}}"
+        rf"{{{out_h}\cdot{out_w}\cdot{k}^2\cdot{c}\cdot{n}}} = \frac{{{latex_number(separable.multiply_adds)}}}"
+        rf"{{{latex_number(standard.multiply_adds)}}} = {exact:.4f}")
+    approximation = rf"\frac{{1}}{{N}} + \frac{{1}}{{k^2}} = \frac{{1}}{{{n}}} + \frac{{1}}{{{k}^2}} = {approximate:.4f}"
+    bias, bias_n = (r" + N", rf" + {n}") if use_bias else ("", "")
+    params = (rf"\text{{params: }}\frac{{k^2 C m + C m N{bias}}}{{k^2 C N{bias}}} = "
+              rf"\frac{{{k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n}{bias_n}}}{{{k}^2\cdot{c}\cdot{n}{bias_n}}} = "
+              rf"\frac{{{latex_number(separable.params)}}}{{{latex_number(standard.params)}}} = "
+              rf"{separable.params / standard.params:.4f}")
+    return RatioDerivation(multiply_adds, approximation, params, exact, approximate,
+                           separable.params / standard.params)
+
+
+VERDICT_MARKS = {"match": "✅ match", "both refuse": "✅ both refuse", "mismatch": "❌ mismatch"}
+
+
+@dataclass(frozen=True)
+class KerasVerdict:
+    """The check against Keras as the page shows it: a table row per kind, Keras's own refusals, one sentence."""
+
+    rows: list[dict[str, str]]
+    refusals: list[str]  # "Keras on <kind>: <its message>"
+    agrees: bool
+    sentence: str
+
+
+def keras_verdict(check_rows: Sequence[Any], row_label: Any = None) -> KerasVerdict:
+    """Our count beside Keras's for every kind (dsconv.costs.keras_check.CheckRow), and what they say together.
+
+    `row_label(kind)` names a row (default: the kind's label)."""
+    label = row_label or (lambda kind: KINDS[kind].label)
+    rows = [{"Kind": label(row.kind),
+             "Our params": "refused" if row.our_params is None else f"{row.our_params:,}",
+             "Keras count_params()": "refused" if row.keras_params is None else f"{row.keras_params:,}",
+             "Our output": shape_text(row.our_shape) if row.our_shape else "—",
+             "Keras output": shape_text(row.keras_shape) if row.keras_shape else "—",
+             "Agree": VERDICT_MARKS[row.verdict]} for row in check_rows]
+    refusals = [f"Keras on {KINDS[row.kind].label}: {row.keras_error}" for row in check_rows if row.keras_error]
+    wrong = [KINDS[row.kind].label for row in check_rows if not row.agrees]
+    if not wrong:
+        sentence = "Keras agrees with every count and shape above, and refuses exactly what this page refuses."
+    else:
+        sentence = (f"Keras disagrees on {', '.join(wrong)}: this page follows Keras's rules, so that is a bug in this "
+                    "app; please report it with the link from 'Share these settings'.")
+    return KerasVerdict(rows, refusals, not wrong, sentence)

@@ -1,0 +1,38 @@
+"""The Speed lab's tables that need no clock: what counting says about a layer, and which recorded measurement
+holds exactly that layer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, Mapping
+
+from dsconv.costs.intensity import COMPARED_KINDS, compare_traffic
+from dsconv.kinds import KINDS
+from dsconv.speed.setup import LayerSetup
+from dsconv.speed.timings import Timing
+
+
+def counting_rows(setup: LayerSetup) -> list[dict[str, Any]]:
+    """One row per compared kind: params, multiply-adds for the whole batch (millions), how many times fewer than
+    Conv2D's, the bytes a forward pass must move at least (MB), and its arithmetic intensity (FLOPs per byte)."""
+    traffic = compare_traffic(COMPARED_KINDS, **asdict(setup))
+    standard = traffic["standard"]
+    return [{"layer": KINDS[kind].label,
+             "params": setup.cost(kind).params,
+             "multiply-adds (M)": round(layer.multiply_adds / 1e6, 2),
+             "x fewer multiply-adds": round(standard.multiply_adds / layer.multiply_adds, 2),
+             "MB moved": round(layer.bytes_moved / 1e6, 2),
+             "FLOPs per byte": round(layer.flops_per_byte, 2)} for kind, layer in traffic.items()]
+
+
+def recorded_for(recorded: Mapping[str, Mapping[str, Any]], setup: LayerSetup) -> dict[str, list[Timing]]:
+    """For each recorded device (cpu, gpu, ...), the timings of the first recorded set that measured exactly this
+    layer; a device without it is left out. The default layer is in its own set and in the sweeps."""
+    found = {}
+    for name, data in recorded.items():
+        for entry in data["sets"].values():
+            timings = [timing for timing in entry["timings"] if timing.setup == setup]
+            if timings:
+                found[name] = timings
+                break
+    return found

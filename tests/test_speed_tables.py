@@ -1,0 +1,46 @@
+"""The Speed lab's counting table and its lookup of recorded measurements (dsconv.speed.tables)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dsconv.speed import LayerSetup, Timing
+from dsconv.speed.tables import counting_rows, recorded_for
+
+
+def test_counting_rows_follow_the_formulas_of_a_same_padded_layer():
+    setup = LayerSetup(height=16, width=12, in_channels=8, out_channels=32, kernel_size=5, batch=4)
+    rows = {row["layer"]: row for row in counting_rows(setup)}
+    positions = 4 * 16 * 12  # "same", stride 1: every input position, for each of the 4 images
+    standard = positions * 5 * 5 * 8 * 32
+    separable = positions * (5 * 5 * 8 + 8 * 32)
+    assert rows["Standard Conv2D"]["multiply-adds (M)"] == round(standard / 1e6, 2)
+    assert rows["SeparableConv2D"]["multiply-adds (M)"] == round(separable / 1e6, 2)
+    assert rows["DepthwiseConv2D + 1x1 Conv2D"]["multiply-adds (M)"] == round(separable / 1e6, 2)
+    assert rows["SeparableConv2D"]["x fewer multiply-adds"] == round(standard / separable, 2)
+    assert rows["Standard Conv2D"]["x fewer multiply-adds"] == 1.0
+    assert rows["Standard Conv2D"]["params"] == 5 * 5 * 8 * 32 + 32
+    assert rows["SeparableConv2D"]["params"] == 5 * 5 * 8 + 8 * 32 + 32  # no depthwise bias (Keras)
+    assert rows["DepthwiseConv2D + 1x1 Conv2D"]["params"] == 5 * 5 * 8 + 8 + 8 * 32 + 32
+    # Standard: read the input, the weights and write the output once, float32.
+    moved = 4 * (4 * 16 * 12 * 8 + (5 * 5 * 8 * 32 + 32) + 4 * 16 * 12 * 32)
+    assert rows["Standard Conv2D"]["MB moved"] == round(moved / 1e6, 2)
+    assert rows["Standard Conv2D"]["FLOPs per byte"] == pytest.approx(2 * standard / moved, abs=0.01)
+
+
+def timing(setup, kind="standard", median=1.0):
+    return Timing(kind=kind, pass_name="forward", setup=setup, samples_ms=(median,))
+
+
+def test_recorded_for_takes_each_devices_first_set_that_measured_exactly_this_layer():
+    wanted, other = LayerSetup(), LayerSetup(out_channels=128)
+    recorded = {
+        "cpu": {"sets": {"default": {"timings": [timing(other)]},
+                         "sweep": {"timings": [timing(wanted, median=2.0), timing(other)]},
+                         "again": {"timings": [timing(wanted, median=3.0)]}}},
+        "gpu": {"sets": {"default": {"timings": [timing(other)]}}},
+    }
+    found = recorded_for(recorded, wanted)
+    assert list(found) == ["cpu"]
+    assert [t.median_ms for t in found["cpu"]] == [2.0]
+    assert recorded_for(recorded, LayerSetup(kernel_size=7)) == {}
