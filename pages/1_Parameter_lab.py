@@ -10,11 +10,11 @@ from dsconv.costs import (
     compare_with_keras,
     every_kind,
     keras_code,
+    keras_verdict,
     lab_text,
-    mobilenet_ratio,
     network_summary,
     pytorch_code,
-    shape_text,
+    ratio_derivation,
 )
 from dsconv.figures import cost as figures_cost
 from dsconv.kinds import KINDS, LAYER_KINDS, NETWORK_KINDS, short_label
@@ -117,10 +117,6 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
         "why it reports 286 where Keras's SeparableConv2D has 283 (for 32 x 32 x 3 to 64, k = 3).")
 
 
-def latex_number(n: float) -> str:
-    return f"{n:,}".replace(",", "{,}")
-
-
 def ratio_section(settings: dict, costs: dict) -> None:
     standard, separable = costs["standard"], costs["separable"]
     if isinstance(standard, str) or isinstance(separable, str):
@@ -132,19 +128,10 @@ def ratio_section(settings: dict, costs: dict) -> None:
     out_h, out_w, _ = separable.output_shape
     st.markdown("MobileNet's paper estimates the separable layer's cost as a fraction of the standard one: "
                 "the depthwise step does k²·C work per pixel, the pointwise step C·N, the standard layer k²·C·N.")
-    exact = separable.multiply_adds / standard.multiply_adds
-    approx = mobilenet_ratio(n, k)
-    st.latex(rf"\frac{{\text{{separable}}}}{{\text{{standard}}}} = \frac{{H'W'(k^2 C m + C m N)}}{{H'W' k^2 C N}} "
-             rf"= \frac{{{out_h}\cdot{out_w}\cdot({k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n})}}"
-             rf"{{{out_h}\cdot{out_w}\cdot{k}^2\cdot{c}\cdot{n}}} = \frac{{{latex_number(separable.multiply_adds)}}}"
-             rf"{{{latex_number(standard.multiply_adds)}}} = {exact:.4f}")
-    st.latex(rf"\frac{{1}}{{N}} + \frac{{1}}{{k^2}} = \frac{{1}}{{{n}}} + \frac{{1}}{{{k}^2}} = {approx:.4f}")
-    bias = r" + N" if settings["use_bias"] else ""
-    bias_n = rf" + {n}" if settings["use_bias"] else ""
-    st.latex(rf"\text{{params: }}\frac{{k^2 C m + C m N{bias}}}{{k^2 C N{bias}}} = "
-             rf"\frac{{{k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n}{bias_n}}}{{{k}^2\cdot{c}\cdot{n}{bias_n}}} = "
-             rf"\frac{{{latex_number(separable.params)}}}{{{latex_number(standard.params)}}} = "
-             rf"{separable.params / standard.params:.4f}")
+    derivation = ratio_derivation(standard, separable, kernel_size=k, in_channels=c, out_channels=n,
+                                  depth_multiplier=m, use_bias=settings["use_bias"])
+    for formula in (derivation.multiply_adds, derivation.approximation, derivation.params):
+        st.latex(formula)
     cols = st.columns(3)
     cols[0].metric("Multiply-adds: standard / separable", f"{standard.multiply_adds / separable.multiply_adds:.2f}x")
     cols[1].metric("Params: standard / separable", f"{standard.params / separable.params:.2f}x")
@@ -177,22 +164,11 @@ def keras_section(settings: dict, costs: dict) -> None:
     with st.spinner("Loading TensorFlow and building the real Keras layers (about 10 s the first time on this "
                     "server, then instant)..."):
         rows = compare_with_keras(costs, keras_reference(settings))
-    verdicts = {"match": "✅ match", "both refuse": "✅ both refuse", "mismatch": "❌ mismatch"}
-    st.table([{"Kind": figures_cost.kind_label(row.kind, settings["groups"]),
-               "Our params": "refused" if row.our_params is None else f"{row.our_params:,}",
-               "Keras count_params()": "refused" if row.keras_params is None else f"{row.keras_params:,}",
-               "Our output": shape_text(row.our_shape) if row.our_shape else "—",
-               "Keras output": shape_text(row.keras_shape) if row.keras_shape else "—",
-               "Agree": verdicts[row.verdict]} for row in rows], hide_index=True)
-    for row in rows:
-        if row.keras_error:
-            st.caption(f"Keras on {KINDS[row.kind].label}: {row.keras_error}")
-    if all(row.agrees for row in rows):
-        st.success("Keras agrees with every count and shape above, and refuses exactly what this page refuses.")
-    else:
-        wrong = ", ".join(KINDS[row.kind].label for row in rows if not row.agrees)
-        st.warning(f"Keras disagrees on {wrong}: this page follows Keras's rules, so that is a bug in this app; "
-                   "please report it with the link from 'Share these settings'.")
+    verdict = keras_verdict(rows, lambda kind: figures_cost.kind_label(kind, settings["groups"]))
+    st.table(verdict.rows, hide_index=True)
+    for refusal in verdict.refusals:
+        st.caption(refusal)
+    (st.success if verdict.agrees else st.warning)(verdict.sentence)
 
 
 def network_section(scale: float) -> None:

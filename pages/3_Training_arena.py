@@ -17,12 +17,9 @@ from dsconv.arena import (
     ArenaError,
     ArenaLimits,
     LaunchSettings,
-    Speed,
     TrainingJob,
-    estimate_launch,
-    machine_profile,
-    remember_speed,
-    speeds_from_record,
+    launch_estimate,
+    learn_from_records,
     train_and_val_sizes,
 )
 from dsconv.figures import frames_note, live_figure, replay_figure
@@ -99,16 +96,6 @@ def collect_finished_job() -> None:
 
 
 # --- Launch -----------------------------------------------------------------------------------------------
-
-def launch_speeds(settings: LaunchSettings) -> tuple[str, dict[str, Speed] | None]:
-    """The device, and each architecture's speed, recorded or probed once per server (None when busy)."""
-    archs, alpha = settings.train.architectures, settings.train.model.network.width_multiplier
-    busy = SLOTS.is_full()  # a probe on a CPU that is training would be slow and wrong
-    with st.spinner("Timing a few training steps in a separate process (once per server; it loads "
-                    "TensorFlow, which takes a few seconds)…"):
-        device, speeds = machine_profile(archs, alpha, settings.train.batch_size, probe=not busy)
-    return device, speeds if len(speeds) == len(archs) else None
-
 
 @st.cache_resource
 def configured_post_script_gc() -> bool:
@@ -428,8 +415,9 @@ def launcher(limits: ArenaLimits) -> None:
     except ArenaError as exc:
         show_error(exc)
         return
-    device, speeds = launch_speeds(settings)
-    estimate = estimate_launch(settings, speeds) if speeds else None
+    with st.spinner("Timing a few training steps in a separate process (once per server; it loads "
+                    "TensorFlow, which takes a few seconds)…"):
+        device, estimate = launch_estimate(settings, probe=not SLOTS.is_full())  # no probe on a busy CPU
     st.markdown(f"**Device:** {device}")
     cols = st.columns(3)
     if estimate is None:
@@ -474,9 +462,7 @@ SLOTS.set_capacity(LIMITS.max_concurrent)
 hold_off_post_script_gc(LIMITS)
 collect_finished_job()
 RUNS, PROBLEMS = bundled_runs()
-for loaded in RUNS:
-    for (device_name, arch_name, alpha_value), speed_value in speeds_from_record(loaded.record).items():
-        remember_speed(device_name, arch_name, alpha_value, speed_value)
+learn_from_records([loaded.record for loaded in RUNS])  # earlier runs here make launch estimates better
 selected_runs, shown_archs = replay_controls(RUNS, PROBLEMS, bar)
 replay_section(selected_runs, shown_archs)
 launch_section(LIMITS)

@@ -38,10 +38,12 @@ from dsconv.speed import (
     SpeedConfigError,
     TimingSettings,
     classify_all,
+    counting_rows,
     explain,
     measure,
     measure_roofs,
     read_measurements,
+    recorded_for,
     recorded_roofs,
     ridge_paragraph,
     speed_ratios,
@@ -238,16 +240,8 @@ shown_roofs, roofs_device = (report.roofs, report.device) if report and report.r
 
 st.header("1. What counting says")
 st.caption(f"Layer: {describe(setup)}. Multiply-adds are for the whole batch, forward pass; FLOPs = 2 x multiply-adds.")
-standard = traffic["standard"]
-st.dataframe([{
-    "layer": layer_name(kind),
-    "params": setup.cost(kind).params,
-    "multiply-adds (M)": round(layer.multiply_adds / 1e6, 2),
-    "x fewer multiply-adds": round(standard.multiply_adds / layer.multiply_adds, 2),
-    "MB moved": round(layer.bytes_moved / 1e6, 2),
-    "FLOPs per byte": round(layer.flops_per_byte, 2),
-} for kind, layer in traffic.items()], hide_index=True, width="stretch",
-    column_config={"params": st.column_config.NumberColumn("params", format="localized")})
+st.dataframe(counting_rows(setup), hide_index=True, width="stretch",
+             column_config={"params": st.column_config.NumberColumn("params", format="localized")})
 st.plotly_chart(intensity_figure(traffic, scale=scale, roofs=shown_roofs), width="stretch", key="spd_intensity_chart")
 if shown_roofs:
     st.caption(f"Dashed line: the ridge point of {roofs_device}, its measured peak GFLOP/s over its measured GB/s. "
@@ -284,14 +278,7 @@ if report is not None:
     if measured_setup == setup:
         shown = (f"this server ({report.device})", report.timings, steps)
 else:
-    # The first recorded set that holds exactly this layer (the default layer is in its own set and in the sweeps).
-    found = {}
-    for name, data in recorded.items():
-        for entry in data["sets"].values():
-            timings = [t for t in entry["timings"] if t.setup == setup]
-            if timings:
-                found[name] = timings
-                break
+    found = recorded_for(recorded, setup)
     if not found:
         st.info("Nothing measured yet, and no recorded measurement for exactly this layer: click Measure.")
     for name, timings in found.items():

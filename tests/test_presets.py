@@ -130,12 +130,12 @@ def cifar_format_folder(tmp_path_factory) -> Path:
 def no_tensorflow_for_the_arena_launcher(monkeypatch, cifar_format_folder):
     """The arena's launcher names the device and times a few training steps (TensorFlow, in a child process):
     a stand-in here, because this test is about which values the widgets get, not about the device."""
-    import dsconv.arena.job
+    import dsconv.arena.estimates
 
     def machine_profile(architectures, width_multiplier, batch_size, probe=True):
-        return "Test CPU, 2 cores", {arch: dsconv.arena.job.Speed(0.001, 1.0, "probe") for arch in architectures}
+        return "Test CPU, 2 cores", {arch: dsconv.arena.estimates.Speed(0.001, 1.0, "probe") for arch in architectures}
 
-    monkeypatch.setattr(dsconv.arena.job, "machine_profile", machine_profile)
+    monkeypatch.setattr(dsconv.arena.estimates, "machine_profile", machine_profile)  # what launch_estimate calls
     monkeypatch.setenv("DSCONV_CIFAR10_DIR", str(cifar_format_folder))
 
 
