@@ -2,6 +2,7 @@
 violation, in the first view, in projector mode, and in the views a class uses most."""
 
 import pytest
+
 from harness import streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser

@@ -7,6 +7,7 @@ import re
 import time
 
 import pytest
+
 from harness import ROOT, SCREENSHOTS, full_screenshot, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser

@@ -2,9 +2,9 @@
 the page's title is shown, and a full-page screenshot is saved under artifacts/screenshots/."""
 
 import pytest
-from harness import ROOT, SCREENSHOTS, full_screenshot, streamlit_server, wait_until_idle
 
 from dsconv_ui.common import PAGES as APP_PAGES
+from harness import ROOT, SCREENSHOTS, full_screenshot, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser
 

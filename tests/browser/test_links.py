@@ -5,6 +5,7 @@ link is the address, and a link made before the binding (1/0, raw names) still s
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+
 from harness import streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser

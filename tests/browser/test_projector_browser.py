@@ -3,6 +3,7 @@ the browser), the page's main controls are on the first screen, and the Sliding 
 sizes while it plays. Screenshots go to artifacts/screenshots/."""
 
 import pytest
+
 from harness import SCREENSHOTS, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser

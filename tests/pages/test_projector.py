@@ -3,12 +3,11 @@ they still work (AppTest; the rendered sizes are measured in tests/browser/test_
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 BARS = {  # page: the keys of the widgets in its projector bar
     "pages/1_Parameter_lab.py": ("lab_cin", "lab_cout", "lab_k"),
     "pages/2_Sliding_kernels.py": ("sl_mode", "sl_k", "sl_cout", "sl_preset"),

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.slow
 tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
-from dsconv.images.learned import (  # noqa: E402
+from dsconv.images.learned import (
     FeatureError,
     conv_rows,
     feature_maps,
@@ -18,7 +18,7 @@ from dsconv.images.learned import (  # noqa: E402
     strongest_channels,
     top_predictions,
 )
-from dsconv.training.models import build_model  # noqa: E402
+from dsconv.training.models import build_model
 
 SMALL = dict(blocks=2, filters=8)  # small models: the same layers, fast on a 2-core CPU
 

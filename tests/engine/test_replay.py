@@ -6,12 +6,12 @@ import math
 from pathlib import Path
 
 import pytest
-from run_records import arch, record_dict
 
 from dsconv.figures.training import live_figure, replay_figure
 from dsconv.safe_text import plain
 from dsconv.training import replay
 from dsconv.training.runs import MAX_RUN_BYTES, RunFileError
+from run_records import arch, record_dict
 
 STANDARD = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, 0.60, 9.5), (0.6, 0.85, 1.2, 0.60, 9.0)]
 SEPARABLE = [(1.7, 0.30, 1.5, 0.35, 4.0), (1.2, 0.55, 1.2, 0.52, 4.5)]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from dsconv.kinds import (
     KINDS,
     LAYER_KINDS,
@@ -17,8 +17,6 @@ from dsconv.kinds import (
     layer_specs,
     short_label,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("field", ["label", "short", "word", "lesson", "colour"])

@@ -5,11 +5,10 @@ Each record below is built so that one outcome holds; the expected figures are w
 
 from __future__ import annotations
 
-from rendered import literal
-from run_records import arch, record_dict
-
 from dsconv.training import comparison, replay
 from dsconv.training.runs import run_from_dict
+from rendered import literal
+from run_records import arch, record_dict
 
 # (loss, accuracy, val_loss, val_accuracy, seconds) per epoch. Standard: gap 0.10 at its best epoch 2, 0.20 at 3.
 STANDARD = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, 0.60, 10.0), (0.6, 0.80, 1.2, 0.60, 10.0)]

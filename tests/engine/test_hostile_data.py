@@ -19,11 +19,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from conftest import ROOT
 from dsconv.image_files import ImageError
 from dsconv.images.loading import cifar_test_images
 from dsconv.training.data import DataError, load_cifar10_local, load_image_folder, whole_labels
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def png_claiming(width: int, height: int) -> bytes:

@@ -2,14 +2,12 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from dsconv.training.cli import main
 from dsconv.training.runs import load_run
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow

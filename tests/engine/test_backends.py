@@ -13,12 +13,12 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 PROBE_PYTHON = os.environ.get("DSCONV_PROBE_PYTHON", sys.executable)
 
 
@@ -55,9 +55,8 @@ def test_roof_kernels_on_jax_compute_a_product_and_a_copy(probe):
 @pytest.mark.parametrize("kind", ["standard", "separable", "depthwise_pointwise", "depthwise", "pointwise"])
 def test_speed_steps_on_jax_compute_what_tf_nn_computes(probe, kind):
     from backend_probe import SETUP
-    from speed_reference import same_inputs, tf_reference
-
     from dsconv.speed.measure import LayerSetup
+    from speed_reference import same_inputs, tf_reference
 
     setup = LayerSetup(**SETUP)
     x, upstream = same_inputs(setup, kind, seed=7)  # what make_step drew for seed 7
@@ -84,7 +83,6 @@ def test_speed_lab_measures_on_jax(probe):
 
 def test_shipped_models_predict_the_same_on_jax_and_tensorflow(probe):
     from backend_probe import picture
-
     from dsconv.images.learned import model_batch
     from dsconv.training.pretrained import available_pretrained, load_pretrained
 

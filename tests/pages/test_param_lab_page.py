@@ -6,21 +6,13 @@ here by hand from the layer's shape, never read back from dsconv.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "1_Parameter_lab.py")
+from conftest import open_page
+
+PAGE = "pages/1_Parameter_lab.py"
 TABS = ("Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code")
-
-
-def open_page(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def cost_table(at: AppTest) -> dict[str, dict[str, str]]:
@@ -34,7 +26,7 @@ def no_traceback(at: AppTest) -> None:
 
 
 def test_defaults_show_the_tutorials_numbers():
-    at = open_page()
+    at = open_page(PAGE)
     no_traceback(at)
     table = cost_table(at)
     assert table["Standard Conv2D"]["Params"] == "1,792"  # 3*3*3*64 + 64
@@ -52,7 +44,7 @@ def test_defaults_show_the_tutorials_numbers():
 
 
 def test_slider_change_updates_the_numbers():  # the address follows it in a browser: tests/browser/test_links.py
-    at = open_page()
+    at = open_page(PAGE)
     at.slider(key="lab_k").set_value(5).run()
     no_traceback(at)
     table = cost_table(at)
@@ -62,7 +54,7 @@ def test_slider_change_updates_the_numbers():  # the address follows it in a bro
 
 
 def test_flops_toggle_doubles_the_shown_count_and_says_so():
-    at = open_page()
+    at = open_page(PAGE)
     before = cost_table(at)["Standard Conv2D"]["Multiply-adds"]
     at.toggle(key="lab_flops").set_value(True).run()
     no_traceback(at)
@@ -73,7 +65,7 @@ def test_flops_toggle_doubles_the_shown_count_and_says_so():
 
 
 def test_invalid_groups_shows_the_sentence_for_that_kind_only():
-    at = open_page()
+    at = open_page(PAGE)
     at.number_input(key="lab_groups").set_value(5).run()
     no_traceback(at)
     table = cost_table(at)
@@ -86,7 +78,7 @@ def test_invalid_groups_shows_the_sentence_for_that_kind_only():
 
 
 def test_valid_groups_cut_the_grouped_params():
-    at = open_page(lab_cin="8", lab_cout="16", lab_groups="4")
+    at = open_page(PAGE, lab_cin="8", lab_cout="16", lab_groups="4")
     no_traceback(at)
     table = cost_table(at)
     assert table["Grouped Conv2D"]["Params"] == f"{3 * 3 * (8 // 4) * 16 + 16:,}"
@@ -103,7 +95,7 @@ def test_valid_groups_cut_the_grouped_params():
     ({"lab_h": "1", "lab_w": "1", "lab_cin": "1", "lab_cout": "1", "lab_k": "1", "lab_bias": "0"}, None),
 ])
 def test_bad_or_extreme_settings_never_show_a_traceback(query, sentence):
-    at = open_page(**query)
+    at = open_page(PAGE, **query)
     no_traceback(at)
     errors = " ".join(e.value for e in at.error)
     if sentence:
@@ -120,7 +112,7 @@ def test_bad_or_extreme_settings_never_show_a_traceback(query, sentence):
 
 
 def test_a_link_restores_the_settings_and_a_broken_one_is_ignored():
-    at = open_page(lab_cout="128", lab_k="5", lab_pad="same", lab_bias="0", lab_h="64")
+    at = open_page(PAGE, lab_cout="128", lab_k="5", lab_pad="same", lab_bias="0", lab_h="64")
     no_traceback(at)
     assert at.number_input(key="lab_cout").value == 128
     assert at.slider(key="lab_k").value == 5
@@ -130,7 +122,7 @@ def test_a_link_restores_the_settings_and_a_broken_one_is_ignored():
     assert table["Standard Conv2D"]["Params"] == f"{5 * 5 * 3 * 128:,}"
     assert table["Standard Conv2D"]["Output shape"] == "64 x 32 x 128"
 
-    broken = open_page(lab_k="99", lab_pad="sideways")
+    broken = open_page(PAGE, lab_k="99", lab_pad="sideways")
     no_traceback(broken)
     assert broken.slider(key="lab_k").value == 3
     assert broken.radio(key="lab_pad").value == "valid"
@@ -138,7 +130,7 @@ def test_a_link_restores_the_settings_and_a_broken_one_is_ignored():
 
 
 def test_ratio_formulas_show_the_users_numbers():
-    at = open_page(lab_tab="Separable vs standard")
+    at = open_page(PAGE, lab_tab="Separable vs standard")
     latex = " ".join(block.value for block in at.latex)
     assert "{64}" in latex and "3^2" in latex
     assert "197{,}100" in latex and "1{,}555{,}200" in latex  # separable and standard multiply-adds
@@ -150,7 +142,7 @@ def test_ratio_formulas_show_the_users_numbers():
 
 
 def test_network_tab_shows_the_tutorials_models():
-    at = open_page(lab_tab="Whole network")
+    at = open_page(PAGE, lab_tab="Whole network")
     network = at.table[-1].value
     total = network[network["Layer"] == "total"].iloc[0]
     assert total["Params"] == "174,821"
@@ -166,7 +158,7 @@ def test_network_tab_shows_the_tutorials_models():
 
 
 def test_closed_tabs_keep_their_settings():
-    at = open_page(lab_tab="Whole network")
+    at = open_page(PAGE, lab_tab="Whole network")
     at.selectbox(key="net_kind").set_value("mobilenet")
     at.slider(key="net_blocks").set_value(2).run()
     at.query_params["lab_tab"] = "Compare the kinds"  # a click on a tab (the tabs are bound to the address)
@@ -182,7 +174,7 @@ def test_closed_tabs_keep_their_settings():
 
 
 def test_code_tab_follows_the_settings_and_refuses_invalid_kinds():
-    at = open_page(lab_cout="32", lab_tab="Code")
+    at = open_page(PAGE, lab_cout="32", lab_tab="Code")
     code = [c.value for c in at.code]
     assert any("layers.SeparableConv2D(" in c and "32," in c for c in code)
     assert any("nn.Conv2d(" in c and "groups=3" in c for c in code)
@@ -194,7 +186,7 @@ def test_code_tab_follows_the_settings_and_refuses_invalid_kinds():
 
 @pytest.mark.slow
 def test_keras_check_agrees_with_the_table():
-    at = open_page(lab_tab="Check with Keras")
+    at = open_page(PAGE, lab_tab="Check with Keras")
     at.default_timeout = 420  # the first Keras import can take minutes on a busy 2-core machine
     at.button(key="lab_keras_check").click().run()
     no_traceback(at)
@@ -213,7 +205,7 @@ def test_keras_check_agrees_with_the_table():
 
 
 def test_separable_kinds_show_their_two_steps_and_the_pointwise_row_says_what_it_is():
-    at = open_page()
+    at = open_page(PAGE)
     no_traceback(at)
     table = cost_table(at)
     depthwise_step = table["↳ its depthwise step (SeparableConv2D)"]
@@ -231,16 +223,16 @@ def test_separable_kinds_show_their_two_steps_and_the_pointwise_row_says_what_it
 
 
 def test_one_group_says_it_is_the_standard_layer():
-    at = open_page()
+    at = open_page(PAGE)
     table = cost_table(at)
     assert table["Grouped Conv2D (g = 1: the standard layer)"]["Params"] == table["Standard Conv2D"]["Params"]
     assert any("it *is* the standard layer" in m.value for m in at.markdown)
-    at = open_page(lab_cin="8", lab_cout="16", lab_groups="4")
+    at = open_page(PAGE, lab_cin="8", lab_cout="16", lab_groups="4")
     assert "Grouped Conv2D" in cost_table(at) and not any("it *is* the standard" in m.value for m in at.markdown)
 
 
 def test_strides_and_dilation_are_refused_for_conv2d_only():
-    at = open_page(lab_stride="2", lab_dil="2")
+    at = open_page(PAGE, lab_stride="2", lab_dil="2")
     no_traceback(at)
     table = cost_table(at)
     assert table["Standard Conv2D"]["Params"] == "invalid here"
@@ -254,18 +246,18 @@ def test_strides_and_dilation_are_refused_for_conv2d_only():
 
 
 def test_why_it_matters_names_the_step_that_costs_for_this_layer():
-    at = open_page()
+    at = open_page(PAGE)
     text = "\n".join(m.value for m in at.markdown)
     assert "the pointwise step does **88%**" in text  # 192 / (27 + 192) per position
     assert "Xception spends it on accuracy" in text and "MobileNet and Xception fit on phones" not in text
-    at = open_page(lab_cout="4", lab_k="5")
+    at = open_page(PAGE, lab_cout="4", lab_k="5")
     assert any("the depthwise step does **86%**" in m.value for m in at.markdown)  # 75 / (75 + 12)
 
 
 @pytest.mark.slow
 def test_keras_check_with_strides_and_dilation_agrees_everywhere():
     # The case that once showed three "mismatch" rows and called our own rule a bug.
-    at = open_page(lab_tab="Check with Keras", lab_stride="2", lab_dil="2")
+    at = open_page(PAGE, lab_tab="Check with Keras", lab_stride="2", lab_dil="2")
     at.default_timeout = 420
     at.button(key="lab_keras_check").click().run()
     no_traceback(at)
@@ -280,19 +272,19 @@ def test_keras_check_with_strides_and_dilation_agrees_everywhere():
 
 
 def test_whole_network_share_sentence_follows_the_numbers():
-    at = open_page(lab_tab="Whole network", net_kind="separable", net_blocks="1", net_filters="8", net_k="7")
+    at = open_page(PAGE, lab_tab="Whole network", net_kind="separable", net_blocks="1", net_filters="8", net_k="7")
     no_traceback(at)
     said = "\n".join(m.value for m in at.markdown)
     # One block of two 7 x 7 separable layers, 8 filters: the depthwise steps do most of the multiply-adds.
     assert "With 7 x 7 kernels" in said and "Once the 7 x 7 work is depthwise" not in said
-    at = open_page(lab_tab="Whole network", net_kind="separable")
+    at = open_page(PAGE, lab_tab="Whole network", net_kind="separable")
     assert "Once the 3 x 3 work is depthwise" in "\n".join(m.value for m in at.markdown)
 
 
 def test_ratio_chart_marks_the_layer_at_its_depth_multiplier():
     import json
 
-    at = open_page(lab_tab="Separable vs standard", lab_dm="4")
+    at = open_page(PAGE, lab_tab="Separable vs standard", lab_dm="4")
     no_traceback(at)
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert chart["layout"]["title"]["text"].endswith("depth multiplier 4")

@@ -6,23 +6,22 @@ import io
 import pickle
 import struct
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "4_Filters_on_your_image.py")
+from conftest import ROOT, open_page
+
+PAGE = "pages/4_Filters_on_your_image.py"
 HAND_MADE = "Hand-made filters (NumPy)"
 LEARNED = "Learned filters (the CIFAR-10 models)"
 
 
 def page(view: str = HAND_MADE, timeout: int = 180) -> AppTest:
     """The page opened by a link to `view` (hand-made by default: no TensorFlow needed)."""
-    at = AppTest.from_file(PAGE, default_timeout=timeout)
-    at.query_params["fil_view"] = view
-    at.run()
+    at = open_page(PAGE, fil_view=view, timeout=timeout)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -88,7 +87,7 @@ def test_hand_made_mix_and_kernels_change_the_counts():
 
 
 def test_a_link_sets_the_page_up():
-    at = AppTest.from_file(PAGE, default_timeout=180)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=180)
     at.query_params["fil_view"] = HAND_MADE
     at.query_params["fil_sample"] = "Coloured shapes"
     at.query_params["fil_mix"] = "Keep the channels"
@@ -120,7 +119,7 @@ def test_cifar_pictures_come_from_the_named_folder(tmp_path, monkeypatch):
 def test_learned_filters_of_arena_models_side_by_side():
     from dsconv.training.models import build_model
 
-    at = AppTest.from_file(PAGE, default_timeout=180)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=180)
     at.session_state["arena_models"] = {"tiny standard": (build_model("standard", blocks=2, filters=8), None),
                                         "tiny separable": (build_model("separable", blocks=2, filters=8), None)}
     at.run()
@@ -154,29 +153,6 @@ def test_a_camera_shot_goes_through_the_same_path():
     assert metrics(at)["One standard convolution: weights"] == "27"
 
 
-PROBE = """
-import json, sys
-from streamlit.testing.v1 import AppTest
-at = AppTest.from_file(sys.argv[1], default_timeout=120)
-at.query_params["fil_view"] = sys.argv[2]
-at.run()
-print(json.dumps({"exceptions": [str(e.value) for e in at.exception],
-                  "heavy": sorted(m for m in ("tensorflow", "keras") if m in sys.modules)}))
-"""
-
-
-def test_hand_made_filters_never_import_tensorflow():
-    import json
-    import subprocess
-    import sys
-
-    result = subprocess.run([sys.executable, "-c", PROBE, PAGE, HAND_MADE], capture_output=True, text=True,
-                            timeout=300, cwd=Path(PAGE).parents[1])
-    assert result.returncode == 0, result.stderr[-2000:]
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report == {"exceptions": [], "heavy": []}
-
-
 @pytest.mark.slow
 def test_the_pretrained_tutorial_models_side_by_side():
     import json
@@ -185,7 +161,7 @@ def test_the_pretrained_tutorial_models_side_by_side():
 
     if not {"tutorial_standard", "tutorial_separable"} <= set(available_pretrained()):
         pytest.skip("the pretrained tutorial weights are not in this copy")
-    at = AppTest.from_file(PAGE, default_timeout=180)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=180)
     at.query_params["fil_sample"] = "Coloured shapes"
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.exception]
@@ -223,7 +199,7 @@ def test_one_arena_model_with_its_own_classes(monkeypatch):
 
     monkeypatch.setattr("dsconv.training.pretrained.available_pretrained", lambda: [])
     names = ("circle", "square", "star")
-    at = AppTest.from_file(PAGE, default_timeout=180)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=180)
     at.session_state["arena_models"] = {"shapes": (build_model("mobilenet", blocks=2, filters=8, num_classes=3), names)}
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.exception]
@@ -238,7 +214,7 @@ def test_one_arena_model_with_its_own_classes(monkeypatch):
 
 
 def test_one_output_note_uses_this_kernel_size():
-    at = AppTest.from_file(PAGE, default_timeout=180)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=180)
     at.query_params.update(fil_view=HAND_MADE, fil_sample="Coloured shapes")
     at.run()
     assert not at.exception

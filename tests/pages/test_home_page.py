@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT, open_page
+
 PAGES = {
     "Parameter lab": "pages/1_Parameter_lab.py",
     "Sliding kernels": "pages/2_Sliding_kernels.py",
@@ -74,9 +74,8 @@ def test_links_only_to_pages_that_exist():
 
 
 def test_confusions_quote_computed_counts_and_no_blanket_memory_claim():
-    from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
+    at = open_page("app.py", timeout=60)
     said = "\n".join(m.value for m in at.markdown)
     # 27 + 192 + 64 = 283 (Keras) and (27 + 3) + (192 + 64) = 286 (two layers); 1,792 / 286 = 6.27, / 283 = 6.33
     assert "**283 or 286?**" in said and "1,792 / 286 = 6.3; against Keras's layer it is 6.3 (1,792 / 283)" in said

@@ -7,8 +7,8 @@ import pytest
 pytest.importorskip("keras")
 
 from dsconv.costs.network import network_summary
-from dsconv.kinds import NETWORK_KINDS  # noqa: E402
-from dsconv.training.models import ModelConfig, build_model  # noqa: E402
+from dsconv.kinds import NETWORK_KINDS
+from dsconv.training.models import ModelConfig, build_model
 
 pytestmark = pytest.mark.slow
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import ROOT, open_page
 from dsconv.images import handmade as hand  # the Filters page's "custom" choices, whatever their wording
 from dsconv.kinds import KINDS
 from dsconv.sliding import PRESET_LABELS, SAMPLE_LABELS
 
-ROOT = Path(__file__).resolve().parents[1]
 WIDGET_KINDS = ("number_input", "slider", "select_slider", "selectbox", "radio", "checkbox", "toggle",
                 "multiselect", "text_input", "text_area", "button_group")
 
@@ -183,15 +183,6 @@ def widgets_by_key(at: AppTest) -> dict[str, object]:
     return found
 
 
-def open_page(page: str, query: dict[str, str], session: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUTS.get(page, 120))
-    for key, value in (session or {}).items():
-        at.session_state[key] = value
-    for key, text in query.items():
-        at.query_params[key] = list(text) if isinstance(text, list) else text
-    return at.run()
-
-
 _DEFAULTS: dict = {}
 
 
@@ -199,7 +190,7 @@ def default_widgets(page: str, session_maker=None) -> dict[str, object]:
     """The page's widgets when opened without a link (one run per page and session set-up)."""
     if (page, session_maker) not in _DEFAULTS:
         session = session_maker() if session_maker else None
-        _DEFAULTS[(page, session_maker)] = widgets_by_key(open_page(page, {}, session))
+        _DEFAULTS[(page, session_maker)] = widgets_by_key(open_page(page, session=session, timeout=TIMEOUTS.get(page)))
     return _DEFAULTS[(page, session_maker)]
 
 
@@ -214,7 +205,7 @@ def test_preset_link_restores_every_widget(page, number):
     preset = PRESETS[page][number]
     session = SESSION[(page, number)]() if (page, number) in SESSION else None
     default = default_widgets(page, SESSION.get((page, number)))
-    at = open_page(page, {key: text for key, (text, _) in preset.items()}, session)
+    at = open_page(page, {key: text for key, (text, _) in preset.items()}, session=session, timeout=TIMEOUTS.get(page))
     assert not at.exception, at.exception
     assert not [w.value for w in at.warning if "Ignored the link's setting" in str(w.value)]
     widgets = widgets_by_key(at)
@@ -237,7 +228,7 @@ def test_every_url_setting_of_the_page_has_a_preset(page):
 
 @pytest.mark.parametrize("page", list(OLDER_LINKS))
 def test_a_link_made_before_the_binding_still_sets_the_widgets(page):
-    at = open_page(page, {key: text for key, (text, _) in OLDER_LINKS[page].items()})
+    at = open_page(page, {key: text for key, (text, _) in OLDER_LINKS[page].items()}, timeout=TIMEOUTS.get(page))
     assert not at.exception, at.exception
     assert not [w.value for w in at.warning if "Ignored the link's setting" in str(w.value)]
     widgets = widgets_by_key(at)

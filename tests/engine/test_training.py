@@ -7,12 +7,12 @@ import pytest
 
 pytest.importorskip("keras")
 
-from dsconv.costs.network import network_summary  # noqa: E402
-from dsconv.training.data import prepare  # noqa: E402
-from dsconv.training.engine import TrainConfig, TrainingError, train_run  # noqa: E402
-from dsconv.training.models import ModelConfig  # noqa: E402
-from dsconv.training.runs import load_run  # noqa: E402
-from dsconv.training.synthetic import synthetic_dataset  # noqa: E402
+from dsconv.costs.network import network_summary
+from dsconv.training.data import prepare
+from dsconv.training.engine import TrainConfig, TrainingError, train_run
+from dsconv.training.models import ModelConfig
+from dsconv.training.runs import load_run
+from dsconv.training.synthetic import synthetic_dataset
 
 pytestmark = pytest.mark.slow
 

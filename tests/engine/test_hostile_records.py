@@ -13,12 +13,12 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rendered import literal
-from run_records import arch, record_dict
 
 from dsconv.figures.training import MAX_FRAMES, frame_epochs, frames_note, replay_figure
 from dsconv.training import comparison, replay
 from dsconv.training.runs import MAX_RECORD_EPOCHS, RunFileError, load_run
+from rendered import literal
+from run_records import arch, record_dict
 
 EPOCHS = [(1.5, 0.40, 1.3, 0.45, 10.0), (1.2, 0.55, 1.1, 0.52, 9.5), (1.0, 0.62, 1.0, 0.55, 9.0)]
 

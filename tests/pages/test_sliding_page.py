@@ -6,15 +6,11 @@ Expected counts are worked out by hand here (one multiply-add per weight per out
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/2_Sliding_kernels.py"
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
 
 
 @pytest.fixture
@@ -135,16 +131,6 @@ def test_link_settings_are_restored():
     assert not at.exception
     # 6 x 6 input, k = 3 valid -> 4 x 4 positions x 27 weights
     assert "Multiply-adds: 432 (depthwise)" in page_text(at)
-
-
-def test_page_imports_no_tensorflow():
-    code = ("import sys\nfrom streamlit.testing.v1 import AppTest\n"
-            f"at = AppTest.from_file({str(ROOT / PAGE)!r}, default_timeout=90).run()\n"
-            "assert not at.exception, at.exception\n"
-            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_separable_numbers_list_the_steps_in_order_and_name_the_standard_twins(app):

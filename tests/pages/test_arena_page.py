@@ -9,19 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-from rendered import literal
 from streamlit.testing.v1 import AppTest
 
+from conftest import open_page
 from dsconv.training import replay
+from rendered import literal
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Training_arena.py")
-
-
-def run_page(**query) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=300)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+PAGE = "pages/3_Training_arena.py"
 
 
 def expected_rows(path: Path) -> list[dict]:
@@ -57,7 +51,7 @@ def table(at: AppTest, index: int = 0) -> list[dict]:
 def test_every_bundled_run_replays_with_the_numbers_of_its_file():
     files = replay.bundled_files()
     assert files, "no bundled run files in dsconv/assets/runs"
-    at = run_page()
+    at = open_page(PAGE)
     assert not at.exception
     at.multiselect(key="arena_runs").set_value([p.stem for p in files]).run()
     assert not at.exception
@@ -89,7 +83,7 @@ def run_file(tmp_path):
 
 
 def test_uploads_good_and_malformed(run_file):
-    at = run_page(arena_runs="")
+    at = open_page(PAGE, arena_runs="")
     at.file_uploader(key="arena_upload").set_value([("gpu_run.json", run_file.read_bytes(), "application/json"),
                         ("broken.json", b'{"schema": "dsconv-run", "schema_version": 1, "kind": "meas',
                          "application/json")]).run()
@@ -119,7 +113,7 @@ def launcher_page(monkeypatch, batch: int) -> tuple[AppTest, str]:
     device = arena_estimates._DEVICE[0] if arena_estimates._DEVICE else cpu_model()
     arena_estimates._DEVICE[:] = [device]
     arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded"))
-    return run_page(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="1", arena_batch=str(batch),
+    return open_page(PAGE, arena_launch="1", arena_train="500", arena_test="100", arena_epochs="1", arena_batch=str(batch),
                     arena_launch_archs="separable", arena_runs=""), device
 
 
@@ -165,7 +159,7 @@ def test_a_second_visitor_sees_busy_with_an_estimate_while_the_slot_is_taken():
     arena.SLOTS.set_capacity(1)
     assert arena.SLOTS.try_claim(other)
     try:
-        at = run_page(arena_launch="1", arena_launch_archs="mobilenet", arena_alpha="0.25", arena_runs="")
+        at = open_page(PAGE, arena_launch="1", arena_launch_archs="mobilenet", arena_alpha="0.25", arena_runs="")
         assert not at.exception
         assert any("already training" in w.value and "about 3 min" in w.value for w in at.warning)
         assert at.button(key="arena_launch_button").disabled
@@ -176,7 +170,7 @@ def test_a_second_visitor_sees_busy_with_an_estimate_while_the_slot_is_taken():
 
 def test_replay_choices_left_on_an_earlier_visit_come_back():
     # Every setting's widget keeps its value while another page runs (persist_state="session").
-    at = AppTest.from_file(str(Path(PAGE).parents[1] / "app.py"), default_timeout=300).run()
+    at = open_page("app.py", timeout=300)
     at.switch_page("pages/3_Training_arena.py").run()
     at.multiselect(key="arena_archs").set_value(["separable"]).run()
     at.switch_page("pages/6_Quiz.py").run()
@@ -187,7 +181,7 @@ def test_replay_choices_left_on_an_earlier_visit_come_back():
 
 def test_claims_come_from_the_replayed_runs():
     # The default replay: the tutorial's published logs and our better-recipe run.
-    at = run_page()
+    at = open_page(PAGE)
     assert not at.exception
     said = "\n".join(m.value for m in at.markdown)
     # Published: gaps 0.9126 - 0.7484 = 0.16 (standard) and 0.8485 - 0.7458 = 0.10 (separable) at epoch 10.
@@ -211,7 +205,7 @@ def test_hostile_uploads_show_sentences_and_the_bundled_replay_stays(run_file):
     pixel = json.loads(good)
     pixel["title"] = "![pixel](http://127.0.0.1:9/p.png) **loud**"
     assert huge != good and digits != good
-    at = run_page()
+    at = open_page(PAGE)
     bundled_rows = table(at)
     at.file_uploader(key="arena_upload").set_value([
         ("huge.json", huge.encode(), "application/json"), ("digits.json", digits.encode(), "application/json"),
@@ -251,7 +245,7 @@ def test_a_stop_before_the_first_epoch_says_that_nothing_finished(monkeypatch):
 def test_the_caption_describes_the_figure_it_sits_above():
     """The caption said "dashed lines are measured on the training images", after the figure had changed to one
     dash per run and thin lines with open circles for training."""
-    at = run_page()
+    at = open_page(PAGE)
     caption = next(c.value for c in at.caption if "Press ▶ Play" in c.value)
     assert "dashed lines are measured on the training" not in caption
     assert "Thin lines with open circles are measured on the training images" in caption

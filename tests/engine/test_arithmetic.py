@@ -5,13 +5,13 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import conv_reference as ref
 import keras
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import conv_reference as ref
 from dsconv.costs.arithmetic import LayerConfigError, layer_cost, mobilenet_ratio, standard_counterpart
 from dsconv.kinds import LAYER_KINDS
 

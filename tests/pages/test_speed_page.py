@@ -1,19 +1,16 @@
 """The Speed lab page: recorded measurements on the first view (no TensorFlow), widgets, and a real Measure click."""
 
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "5_Speed_lab.py")
+from conftest import ROOT, open_page
+
+PAGE = "pages/5_Speed_lab.py"
 
 
 def fresh_page() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.run()
+    at = open_page(PAGE)
     assert not at.exception, at.exception
     return at
 
@@ -58,7 +55,7 @@ def test_a_layer_too_large_for_a_click_is_explained_and_not_measured():
 
 
 def test_a_link_with_settings_restores_them():
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
     at.query_params["spd_k"] = "5"
     at.query_params["spd_cin"] = "32"
     at.run()
@@ -70,7 +67,7 @@ def test_a_link_with_settings_restores_them():
 @pytest.mark.parametrize("recorded", ["default", "tutorial_layers", "sweep_kernel_size"])
 def test_every_recorded_set_shows_beside_the_default_layer_without_an_error(recorded):
     # "The default layer" draws the same timings that section 2 already shows: each chart needs its own key.
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
     at.query_params["spd_recorded"] = recorded
     at.run()
     assert not at.exception, at.exception
@@ -112,14 +109,6 @@ def test_measure_a_tiny_layer_shows_a_table():
     both = done & done.groupby(measured["pass"]).transform(lambda d: d.iloc[0])
     assert measured.loc[both, "x faster"].notna().all() and measured.loc[both, "x fewer multiply-adds"].notna().all()
     assert (measured.loc[both & (measured["layer"] == "Standard Conv2D"), "x faster"] == 1.0).all()
-
-def test_first_view_does_not_import_tensorflow():
-    code = ("import sys\nfrom streamlit.testing.v1 import AppTest\n"
-            f"at = AppTest.from_file({PAGE!r}, default_timeout=60)\nat.run()\n"
-            "assert not at.exception, at.exception\nprint('tensorflow' in sys.modules, 'keras' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split()[-2:] == ["False", "False"]
 
 
 def test_recorded_layer_is_placed_on_the_roofline_and_the_prose_follows_the_table():
@@ -168,7 +157,7 @@ def test_each_regime_gets_its_sentence_on_the_page():
     # Peak 100 GFLOP/s, 20 GB/s; default layer: Conv2D 302 M multiply-adds forward, 604 MFLOP (6.04 ms at peak).
     # An empty call takes 2 ms on this made-up device.
     roofs = Roofs(peak_gflops=100.0, bandwidth_gbs=20.0, call_ms=2.0, call_backward_ms=2.5)
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
     at.session_state["speed_report"] = made_up_report(
         {"standard": 7.0, "separable": 40.0, "depthwise_pointwise": 3.0, "depthwise": 0.25}, roofs)
     at.run()
@@ -190,7 +179,7 @@ def test_a_noisy_measurement_is_flagged():
     from dsconv.speed.roofline import Roofs
 
     roofs = Roofs(peak_gflops=100.0, bandwidth_gbs=20.0, call_ms=0.3, call_backward_ms=0.4)
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
     at.session_state["speed_report"] = made_up_report({"standard": 7.0, "separable": 2.0}, roofs, spread=0.4)
     at.run()
     assert not at.exception, at.exception

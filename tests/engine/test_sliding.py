@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conv_reference import pad_like_tensorflow
 
+from conv_reference import pad_like_tensorflow
 from dsconv.costs.arithmetic import LayerConfigError, layer_cost
 from dsconv.kinds import SLIDING_KINDS
 from dsconv.sliding.engine import SlidingConfig, axis_padding, build_layer, layer_weights, run_layer
@@ -276,7 +276,6 @@ def test_preset_filters_are_described_by_pattern_and_channel_mix():
 
 def test_separable_outputs_equal_the_standard_filters_they_factor_into():
     from conv_reference import conv2d
-
     from dsconv.sliding.engine import standard_twins
     from dsconv.sliding.kernels import preset_filters
 

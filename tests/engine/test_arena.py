@@ -216,9 +216,8 @@ def test_streamlits_clear_session_is_held_off_while_a_job_trains():
 
 
 def test_finished_runs_teach_the_estimator_their_speeds():
-    from run_records import arch, record_dict
-
     from dsconv.training.runs import run_from_dict
+    from run_records import arch, record_dict
 
     epochs = [(1.0, 0.5, 1.0, 0.5, 60.0), (1.0, 0.5, 1.0, 0.5, 40.0)]
     record = record_dict([arch("mobilenet", epochs)])

@@ -5,7 +5,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from dsconv.training.models import ModelConfig, ModelConfigError, build_model, depthwise_initializer  # noqa: E402
+from dsconv.training.models import ModelConfig, ModelConfigError, build_model, depthwise_initializer
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,67 @@
+"""What stays light: the pages that show no model, and every engine package, never import TensorFlow or Keras
+(about 5 s and 600 MB). Each case runs in a fresh process, and the test reads that process's sys.modules."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+PAGE_PROBE = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=120)
+for key, value in json.loads(sys.argv[2]).items():
+    at.query_params[key] = value
+at.run()
+print(json.dumps({"exceptions": [str(e.value) for e in at.exception], "shown": len(at.markdown),
+                  "loaded": sorted(m for m in json.loads(sys.argv[3]) if m in sys.modules)}))
+"""
+ENGINE_PROBE = """
+import json, sys
+exec(sys.argv[1])
+print(json.dumps({"exceptions": [], "shown": 1, "loaded": sorted(m for m in json.loads(sys.argv[2]) if m in sys.modules)}))
+"""
+HEAVY = ["tensorflow", "keras", "torch", "jax"]
+PACKAGES = "costs, sliding, training, arena, speed, quiz, images, figures"
+
+# (what, page or engine code, link query): each page's first view, and the engine's packages and entry points.
+# The Training arena's replay and the Speed lab's recorded measurements are light too; only launching a
+# training, measuring, and learned filters load Keras.
+CASES = [
+    ("the home page", "app.py", {}),
+    ("the Parameter lab", "pages/1_Parameter_lab.py", {}),
+    ("the Sliding kernels page", "pages/2_Sliding_kernels.py", {}),
+    ("the Training arena's replay", "pages/3_Training_arena.py", {}),
+    ("the Filters page's hand-made filters", "pages/4_Filters_on_your_image.py",
+     {"fil_view": "Hand-made filters (NumPy)"}),
+    ("the Speed lab's recorded measurements", "pages/5_Speed_lab.py", {}),
+    ("the Quiz", "pages/6_Quiz.py", {}),
+    ("every engine package, and no Streamlit either", f"import dsconv.kinds, dsconv.image_files\nfrom dsconv import {PACKAGES}", None),
+    ("run records and the list of pretrained models",
+     "import dsconv.training.runs, dsconv.training.pretrained\ndsconv.training.pretrained.available_pretrained()", None),
+    ("the Speed lab's modules and its benchmark command",
+     "import dsconv.speed.measure, dsconv.costs.intensity, dsconv.figures.speed, dsconv.bench.layers", None),
+    ("the Keras check, until it is called", "import dsconv.costs.keras_check", None),
+    ("the training command's parser", "import dsconv.train\ndsconv.training.cli.build_parser()", None),
+]
+
+
+@pytest.mark.parametrize("what, target, query", CASES, ids=[case[0] for case in CASES])
+def test_loads_no_heavy_library(what, target, query):
+    if query is None:  # engine code: nothing heavy, and the engine never imports Streamlit
+        forbidden = HEAVY + ["streamlit"]
+        command = [sys.executable, "-c", ENGINE_PROBE, target, json.dumps(forbidden)]
+    else:
+        assert (ROOT / target).exists(), f"{target} is missing"
+        command = [sys.executable, "-c", PAGE_PROBE, target, json.dumps(query), json.dumps(HEAVY)]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["exceptions"] == []
+    assert report["shown"] > 0, f"{what}: the page showed nothing"
+    assert report["loaded"] == [], f"{what} imported {report['loaded']}"
