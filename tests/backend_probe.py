@@ -32,7 +32,8 @@ def main(out_path: str) -> None:
     import keras
 
     from dsconv.images.learned import model_batch
-    from dsconv.speed.measure import TIMED_KINDS, LayerSetup, TimingSettings, make_step, measure
+    from dsconv.speed import TIMED_KINDS, LayerSetup, TimingSettings, measure
+    from dsconv.speed.steps import make_step
     from dsconv.training.engine import TrainConfig, train_run
     from dsconv.training.models import ModelConfig
     from dsconv.training.pretrained import available_pretrained, load_pretrained

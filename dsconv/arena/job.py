@@ -27,39 +27,17 @@ from typing import Any, Callable
 
 from dsconv.arena.child import ProgressView, child_train
 from dsconv.arena.estimates import (
-    DATA_SECONDS,
-    EVAL_FRACTION,
-    MIN_RECORDED_IMAGES,
     Estimate,
-    Speed,
-    estimate_launch,
-    known_speed,
-    machine_profile,
-    probe_speed,
     remember_speed,
     speeds_from_record,
 )
-from dsconv.arena.guard import guard_clear_session, training_ended, training_started
+from dsconv.arena.guard import training_ended, training_started
 from dsconv.arena.settings import (
-    ENV_PREFIX,
-    MIN_TEST_IMAGES,
-    MIN_TRAIN_IMAGES,
     ArenaBusy,
-    ArenaError,
     ArenaLimits,
     LaunchSettings,
-    count_folder_images,
-    load_dataset,
-    train_and_val_sizes,
 )
 from dsconv.arena.slots import SLOTS, TrainingSlots
-
-__all__ = ["DATA_SECONDS", "ENV_PREFIX", "EVAL_FRACTION", "MIN_RECORDED_IMAGES", "MIN_TEST_IMAGES", "MIN_TRAIN_IMAGES",
-           "SLOTS", "STATES",
-           "STOP_GRACE_SECONDS", "ArenaBusy", "ArenaError", "ArenaLimits", "Estimate", "JobSnapshot",
-           "LaunchSettings", "Speed", "TrainingJob", "TrainingSlots", "count_folder_images", "estimate_launch",
-           "guard_clear_session", "known_speed", "load_dataset", "machine_profile", "probe_speed", "remember_speed",
-           "speeds_from_record", "train_and_val_sizes"]
 
 STOP_GRACE_SECONDS = 30.0  # a stop request not honoured by then (one enormous batch) ends the process
 STATES = ("loading", "training", "complete", "stopped", "failed")

@@ -84,7 +84,7 @@ def main(argv: list[str]) -> int:
     import plotly  # noqa: F401 - a server holds these
     import streamlit  # noqa: F401
 
-    from dsconv.arena import job as arena
+    import dsconv.arena as arena
     from dsconv.figures.training import replay_figure
     from dsconv.training import replay
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from dsconv import ASSETS
 from dsconv.costs.intensity import COMPARED_KINDS
 from dsconv.costs.network import NetworkConfig, network_summary
-from dsconv.speed.measure import (
+from dsconv.speed import (
     PASSES,
     SWEEP_PARAMETERS,
     SWEEP_VALUES,
@@ -136,7 +136,7 @@ def main(argv: list[str]) -> int:
 
 def summarize(sets: dict) -> None:
     """Print the median ms of each kind and pass for the default layer and the tutorial's layers in total."""
-    from dsconv.speed.measure import Timing
+    from dsconv.speed.timings import Timing
 
     for name in ("default", "tutorial_layers"):
         timings = [t if isinstance(t, Timing) else Timing.from_dict(t) for t in sets[name]["timings"]]

@@ -15,9 +15,10 @@ from plotly.subplots import make_subplots
 from dsconv.costs.intensity import STEP_KINDS, LayerTraffic
 from dsconv.figures.style import log_ticks, readable, two_lines
 from dsconv.kinds import KINDS, LAYER_KINDS
-from dsconv.speed.measure import PASS_LABELS, PASSES, SWEEP_PARAMETERS, Timing, speed_ratios
 from dsconv.speed.roofline import Roofs, StepRegime, classify
+from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
 from dsconv.speed.text import times, work_time_title
+from dsconv.speed.timings import Timing, speed_ratios
 
 PASS_COLORS = {"forward": "#2563eb", "forward_backward": "#c2410c"}
 

@@ -5,7 +5,7 @@ first call traces the function), then repeats it and keeps every sample, so the 
 and the spread (interquartile range). The whole click shares one time cap: a call that would not fit
 in what is left is not started, and its row says so. Counts of multiply-adds come from dsconv.costs.arithmetic.
 The pieces: dsconv.speed.setup (what is timed), dsconv.speed.steps (one pass per backend),
-dsconv.speed.timings (the results); this module schedules the calls and re-exports the public names.
+dsconv.speed.timings (the results); this module schedules the calls.
 """
 
 from __future__ import annotations
@@ -16,25 +16,18 @@ from typing import Any, Callable, Sequence
 from dsconv.costs.intensity import COMPARED_KINDS
 from dsconv.kinds import KINDS
 from dsconv.speed.setup import (
-    BACKWARD_WORK_FACTOR,
     PASS_LABELS,
     PASSES,
     SWEEP_PARAMETERS,
     SWEEP_VALUES,
-    TIMED_KINDS,
     LayerSetup,
     Limits,
     Progress,
     SpeedConfigError,
     TimingSettings,
 )
-from dsconv.speed.steps import build_layers, make_step, start_backend
-from dsconv.speed.timings import SpeedReport, Timing, read_measurements, speed_ratios
-
-__all__ = ["BACKWARD_WORK_FACTOR", "TIMED_KINDS", "PASS_LABELS", "PASSES", "SWEEP_PARAMETERS", "SWEEP_VALUES", "LayerSetup",
-           "Limits", "Progress", "SpeedConfigError", "TimingSettings", "build_layers", "make_step", "start_backend",
-           "SpeedReport", "Timing", "read_measurements", "speed_ratios", "time_steps", "device_name", "measure",
-           "sweep_setups", "sweep"]
+from dsconv.speed.steps import make_step, start_backend
+from dsconv.speed.timings import SpeedReport, Timing
 
 
 def time_steps(tasks: Sequence[tuple[str, str, LayerSetup]], settings: TimingSettings = TimingSettings(),

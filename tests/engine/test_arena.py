@@ -8,10 +8,7 @@ import zipfile
 
 import pytest
 
-from dsconv.arena import estimates
-from dsconv.arena import guard as arena_guard
-from dsconv.arena import job as arena
-from dsconv.arena.job import (
+from dsconv.arena import (
     ArenaBusy,
     ArenaError,
     ArenaLimits,
@@ -20,8 +17,12 @@ from dsconv.arena.job import (
     TrainingJob,
     TrainingSlots,
     estimate_launch,
+    estimates,
     train_and_val_sizes,
 )
+from dsconv.arena import estimates as arena
+from dsconv.arena import guard as arena_guard
+from dsconv.arena import settings as arena_settings
 from dsconv.training.engine import TrainConfig
 from dsconv.training.models import ModelConfig
 from dsconv.training.runs import load_run
@@ -131,8 +132,8 @@ def test_folder_images_are_counted_with_a_stop(tmp_path):
     for index in range(5):
         (tmp_path / f"{index}.png").write_bytes(b"x")
     (tmp_path / "notes.txt").write_text("x")
-    assert arena.count_folder_images(tmp_path, 100) == 5
-    assert arena.count_folder_images(tmp_path, 2) >= 3
+    assert arena_settings.count_folder_images(tmp_path, 100) == 5
+    assert arena_settings.count_folder_images(tmp_path, 2) >= 3
 
 
 def wait_until(condition, seconds):

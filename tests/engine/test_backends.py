@@ -55,7 +55,7 @@ def test_roof_kernels_on_jax_compute_a_product_and_a_copy(probe):
 @pytest.mark.parametrize("kind", ["standard", "separable", "depthwise_pointwise", "depthwise", "pointwise"])
 def test_speed_steps_on_jax_compute_what_tf_nn_computes(probe, kind):
     from backend_probe import SETUP
-    from dsconv.speed.measure import LayerSetup
+    from dsconv.speed import LayerSetup
     from speed_reference import same_inputs, tf_reference
 
     setup = LayerSetup(**SETUP)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from dsconv.speed.measure import (
+from dsconv.speed import (
     PASSES,
     TIMED_KINDS,
     LayerSetup,
@@ -18,13 +18,12 @@ from dsconv.speed.measure import (
     SpeedConfigError,
     Timing,
     TimingSettings,
-    build_layers,
-    make_step,
     measure,
     read_measurements,
     sweep_setups,
     time_steps,
 )
+from dsconv.speed.steps import build_layers, make_step
 from speed_reference import same_inputs, tf_reference
 
 TINY = LayerSetup(height=6, width=5, in_channels=3, out_channels=4, kernel_size=3, batch=2)

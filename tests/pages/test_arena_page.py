@@ -105,8 +105,8 @@ def test_uploads_good_and_malformed(run_file):
 def launcher_page(monkeypatch, batch: int) -> tuple[AppTest, str]:
     """The page with the launcher open on 500 synthetic images, 1 epoch, the separable model; and the device."""
     monkeypatch.setenv("DSCONV_ARENA_HEARTBEAT_SECONDS", "900")  # AppTest sends no heartbeats
+    import dsconv.arena as arena
     from dsconv.arena import estimates as arena_estimates
-    from dsconv.arena import job as arena
     from dsconv.devices import cpu_model
 
     # This machine's device and a recorded speed, so the page spends no time probing in a subprocess.
@@ -149,7 +149,7 @@ def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
 
 @pytest.mark.slow
 def test_a_second_visitor_sees_busy_with_an_estimate_while_the_slot_is_taken():
-    from dsconv.arena import job as arena
+    import dsconv.arena as arena
 
     class OtherVisitorsJob:  # holds the only slot, as another session's launch would
         def snapshot(self):

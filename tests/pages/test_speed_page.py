@@ -143,7 +143,7 @@ def test_recorded_layer_is_placed_on_the_roofline_and_the_prose_follows_the_tabl
 
 def made_up_report(regime_ms: dict, roofs, spread: float = 0.0):
     """A SpeedReport for the default layer with chosen medians (kind -> ms) and five samples each."""
-    from dsconv.speed.measure import LayerSetup, SpeedReport, Timing
+    from dsconv.speed import LayerSetup, SpeedReport, Timing
 
     setup = LayerSetup()
     timings = [Timing(kind, "forward", setup, (ms - 2 * spread, ms - spread, ms, ms + spread, ms + 2 * spread))
