@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from dsconv.figures import SERIES_COLOURS
 from dsconv.figures import filters as figs
 from dsconv.images import (
     DISPLAY_MAX_SIDE,
@@ -139,7 +140,7 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
 # --- Learned filters (TensorFlow is imported only below, and only when there is a model to show) ---
 
 ARENA_PREFIX = "Trained in the arena: "
-COLORS = ("#d55e00", "#0072b2")  # left and right model (Okabe-Ito orange and blue)
+COLORS = (SERIES_COLOURS[1], SERIES_COLOURS[0])  # left and right model: orange and blue
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the pretrained model (once per server)...")

@@ -18,11 +18,11 @@ from dsconv.figures.speed import (
                                   tutorial_table,
                                   work_and_time_figure,
 )
-from dsconv.figures.style import CHANNEL_COLOURS, SIGNED, axis, log_ticks, readable, two_lines
+from dsconv.figures.style import CHANNEL_COLOURS, SERIES_COLOURS, SIGNED, axis, log_ticks, readable, two_lines
 from dsconv.figures.training import frames_note, live_figure, replay_figure
 from dsconv.figures.volume import MAX_VOLUME_FRAMES, volume_figure
 
-__all__ = ["axis", "CHANNEL_COLOURS", "cost", "filters", "frames_note", "idea_figure", "intensity_figure",
+__all__ = ["axis", "CHANNEL_COLOURS", "SERIES_COLOURS", "cost", "filters", "frames_note", "idea_figure", "intensity_figure",
            "layer_name", "live_figure", "log_ticks", "MAX_VOLUME_FRAMES", "output_labels", "ratio_figure",
            "readable", "replay_figure", "roofline_figure", "SIGNED", "sliding_figure", "sweep_figure",
            "timing_table", "tutorial_table", "two_lines", "volume_figure", "work_and_time_figure"]

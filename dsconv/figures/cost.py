@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from dsconv.costs.arithmetic import layer_cost, shape_text
 from dsconv.costs.network import NetworkSummary
-from dsconv.figures.style import CHANNEL_COLOURS, axis
+from dsconv.figures.style import CHANNEL_COLOURS, SERIES_COLOURS, axis
 from dsconv.kinds import KINDS
 
 PART_COLORS = {"depthwise": KINDS["depthwise"].colour, "pointwise": KINDS["pointwise"].colour,
@@ -128,10 +128,9 @@ def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, cu
                  depth_multiplier: int = 1) -> go.Figure:
     """Separable/standard parameter ratio (exact) and m x (1/N + 1/k^2) against N, at the layer's depth multiplier m."""
     outs = sorted({4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, max_out, current_out})
-    palette = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00"]
     data = []
     for index, k in enumerate(kernel_sizes):
-        color = palette[index % len(palette)]
+        color = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         m = depth_multiplier
         data.append(dict(type="scatter", x=outs, y=[_params_ratio(k, in_channels, n, use_bias, m) for n in outs],
                          mode="lines", name=f"k={k}: exact (params)", line=dict(color=color, width=3)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from dsconv.figures.style import SIGNED, axis
+from dsconv.figures.style import SERIES_COLOURS, SIGNED, axis
 from dsconv.safe_text import plotly_text
 
 FONT = dict(size=15, color="#111827")
@@ -193,7 +193,7 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
 
 
 def predictions_figure(predictions: list[tuple[str, float]], title: str | None, scale: float = 1.0,
-                       color: str = "#0072b2") -> go.Figure:
+                       color: str = SERIES_COLOURS[0]) -> go.Figure:
     """Top-k classes as horizontal bars with their probabilities in percent, most likely on top."""
     names = [plotly_text(name) for name, _ in predictions]  # class names come from a data folder
     percents = [100 * p for _, p in predictions]

@@ -20,6 +20,8 @@ TICK_COLOUR = "#1f2937"  # tick labels: 14:1 on white (WCAG AA asks 4.5:1)
 AXIS_LINE_COLOUR = "#6b7280"
 GRID_COLOUR = "#e5e7eb"
 SIGNED = [[0.0, "#a78bfa"], [0.5, "#ffffff"], [1.0, "#fb923c"]]  # violet < 0 < orange, a Plotly colour scale
+# Series that are not layer kinds (kernel sizes, the left and right model): Okabe-Ito, in this order.
+SERIES_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00")
 CHANNEL_COLOURS = ("#f87171", "#4ade80", "#60a5fa")  # red, green, blue: light enough for black digits on top
 TICK_PX = 13.5  # tick labels, times the figure's scale: 18 px in projector mode (scale 1.35)
 
