@@ -137,7 +137,7 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
                "filter's slice of that channel is a multiple of one shared k x k pattern, which most kernels are not.")
 
 
-# --- Learned filters (TensorFlow is imported only below, and only when there is a model to show) ---
+# --- Learned filters: the shipped models run in NumPy; TensorFlow only for a model trained in the arena ---
 
 ARENA_PREFIX = "Trained in the arena: "
 COLORS = (SERIES_COLOURS[1], SERIES_COLOURS[0])  # left and right model: orange and blue
@@ -145,10 +145,10 @@ COLORS = (SERIES_COLOURS[1], SERIES_COLOURS[0])  # left and right model: orange 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the pretrained model (once per server)...")
 def pretrained_model(name: str):
-    """A shipped pretrained Keras model, loaded once per server and shared, read-only, by every user."""
-    from dsconv.training import load_pretrained
+    """A shipped pretrained model in NumPy (no TensorFlow), loaded once per server and shared, read-only."""
+    from dsconv.images import pretrained_numpy_model
 
-    return load_pretrained(name)
+    return pretrained_numpy_model(name)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -169,7 +169,9 @@ def model_catalogue() -> dict[str, tuple]:
 
 
 def get_model(entry: tuple) -> tuple[object, tuple[str, ...], str]:
-    """The Keras model of a catalogue entry, its class names (CIFAR-10's when it has ten outputs), and a note."""
+    """The model of a catalogue entry (NumPy for a shipped one, Keras for one trained here), its class names
+    (CIFAR-10's when it has ten outputs), and a note."""
+    from dsconv.images import model_classes
     from dsconv.training import CIFAR10_CLASSES
 
     if entry[0] == "pretrained":
@@ -177,7 +179,7 @@ def get_model(entry: tuple) -> tuple[object, tuple[str, ...], str]:
         model = pretrained_model(entry[1])
     else:
         model, names, note = entry[1], entry[2], "trained in this session"
-    outputs = int(model.outputs[0].shape[-1])
+    outputs = model_classes(model)
     if names is None or len(names) != outputs:
         names = CIFAR10_CLASSES if outputs == 10 else tuple(f"class {i}" for i in range(outputs))
     return model, tuple(names), note
@@ -423,6 +425,9 @@ def learned_section(picture: Image.Image) -> None:
         return
     models = [(model, names) for model, names, _ in loaded]
     st.caption(" · ".join(f"{label}: {note}" for label, (_, _, note) in zip(labels, loaded)))
+    if any(entry[0] == "pretrained" for entry in (catalogue[label] for label in labels)):
+        st.caption("The shipped models run here in NumPy, from the same weights Keras trained: every number below is "
+                   "these sums, checked against Keras to 1e-4. A trained CNN is nothing more.")
     pixels = to_model_input(picture)
     st.image(Image.fromarray(pixels).resize((160, 160), Image.Resampling.NEAREST), width=160,
              alt="The picture as the models see it: its centred square shrunk to 32 x 32 pixels, enlarged",

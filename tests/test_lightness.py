@@ -18,6 +18,13 @@ at = AppTest.from_file(sys.argv[1], default_timeout=120)
 for key, value in json.loads(sys.argv[2]).items():
     at.query_params[key] = value
 at.run()
+if len(sys.argv) > 4:  # a photo uploaded to the page's uploader of that key, and the page run again
+    import io
+    import numpy as np
+    from PIL import Image
+    photo = io.BytesIO()
+    Image.fromarray(np.random.default_rng(0).integers(0, 256, (480, 640, 3), dtype=np.uint8)).save(photo, "JPEG")
+    at.file_uploader(key=sys.argv[4]).set_value(("photo.jpg", photo.getvalue(), "image/jpeg")).run()
 print(json.dumps({"exceptions": [str(e.value) for e in at.exception], "shown": len(at.markdown),
                   "loaded": sorted(m for m in json.loads(sys.argv[3]) if m in sys.modules)}))
 """
@@ -30,8 +37,8 @@ HEAVY = ["tensorflow", "keras", "torch", "jax"]
 PACKAGES = "costs, sliding, training, arena, speed, quiz, images, figures"
 
 # (what, page or engine code, link query): each page's first view, and the engine's packages and entry points.
-# The Training arena's replay and the Speed lab's recorded measurements are light too; only launching a
-# training, measuring, and learned filters load Keras.
+# The Training arena's replay, the Speed lab's recorded measurements and the shipped models' learned filters (in
+# NumPy) are light too; only launching a training, measuring, and a model trained in the arena load Keras.
 CASES = [
     ("the home page", "app.py", {}),
     ("the Parameter lab", "pages/1_Parameter_lab.py", {}),
@@ -39,6 +46,8 @@ CASES = [
     ("the Training arena's replay", "pages/3_Training_arena.py", {}),
     ("the Filters page's hand-made filters", "pages/4_Filters_on_your_image.py",
      {"fil_view": "Hand-made filters (NumPy)"}),
+    ("the Filters page's learned view of the shipped models, on an uploaded photo", "pages/4_Filters_on_your_image.py",
+     {"fil_source": "Upload a photo", "fil_view": "Learned filters (the CIFAR-10 models)"}),
     ("the Speed lab's recorded measurements", "pages/5_Speed_lab.py", {}),
     ("the Quiz", "pages/6_Quiz.py", {}),
     ("every engine package, and no Streamlit either", f"import dsconv.kinds, dsconv.image_files\nfrom dsconv import {PACKAGES}", None),
@@ -59,6 +68,8 @@ def test_loads_no_heavy_library(what, target, query):
     else:
         assert (ROOT / target).exists(), f"{target} is missing"
         command = [sys.executable, "-c", PAGE_PROBE, target, json.dumps(query), json.dumps(HEAVY)]
+        if query.get("fil_source") == "Upload a photo":
+            command.append("fil_upload")
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])

@@ -1,8 +1,8 @@
 """Filters on a student's picture: loading it safely, hand-made filters in NumPy, and what trained models see.
 
-Untrusted files go through `dsconv.image_files` (re-exported here). Pictures and samples (`loading`),
-hand-made depthwise and pointwise filters (`handmade`), learned filters and feature maps (`learned`, Keras
-only when a model runs).
+Untrusted files go through `dsconv.image_files` (re-exported here). Pictures and samples (`loading`), hand-made
+depthwise and pointwise filters (`handmade`), the shipped models run in NumPy (`numpy_model`), learned filters and
+feature maps of a NumPy or a Keras model (`learned`; Keras only for a Keras model).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dsconv.images.learned import (
                                    conv_rows,
                                    feature_maps,
                                    first_layer_kernels,
+                                   model_classes,
                                    pretrained_catalogue,
                                    pretrained_facts,
                                    row_kind,
@@ -28,8 +29,10 @@ from dsconv.images.loading import (
                                    to_float_array,
                                    to_model_input,
 )
+from dsconv.images.numpy_model import NumpyModel, WeightFileError, load_numpy_model, pretrained_numpy_model
 
 __all__ = ["center_square", "cifar_test_images", "conv_rows", "DISPLAY_MAX_SIDE", "feature_maps",
            "find_cifar_test_batch", "first_layer_kernels", "fit_within", "handmade", "ImageError", "load_image",
-           "pretrained_catalogue", "pretrained_facts", "row_kind", "SAMPLE_SCENES", "scene_image",
-           "strongest_channels", "to_float_array", "to_model_input", "top_predictions"]
+           "load_numpy_model", "model_classes", "NumpyModel", "pretrained_catalogue", "pretrained_facts",
+           "pretrained_numpy_model", "row_kind", "SAMPLE_SCENES", "scene_image", "strongest_channels",
+           "to_float_array", "to_model_input", "top_predictions", "WeightFileError"]

@@ -7,7 +7,8 @@ hidden depthwise output that the pointwise mix then combines:
 - Keras SeparableConv2D: the depthwise step alone, no bias, no activation (Keras applies neither);
 - the tutorial's DepthwiseConv2D + Conv2D(1x1): the `_dw` layer's output, with its bias and ReLU;
 - a MobileNet block: the input of `_pw`, i.e. after the depthwise BatchNorm and ReLU.
-Keras is imported inside the functions; importing this module stays cheap.
+Every function takes a Keras model or a dsconv.images.numpy_model.NumpyModel (the shipped models run in NumPy, with the
+same weights and the same numbers): Keras is imported only for a Keras model, inside the functions.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from dsconv.images.numpy_model import NumpyModel
 from dsconv.kinds import NETWORK_KINDS
 
 ROW_NAME = re.compile(r"^(block\d+_conv\d+)(?:_(?:dw|pw)(?:_bn|_relu)?)?$")
@@ -33,6 +35,8 @@ class FeatureError(ValueError):
 
 def conv_rows(model: Any) -> list[str]:
     """The model's convolution rows in order: block1_conv1, block1_conv2, block2_conv1, ..."""
+    if isinstance(model, NumpyModel):
+        return model.row_names
     rows: list[str] = []
     for layer in model.layers:
         match = ROW_NAME.match(layer.name)
@@ -46,6 +50,10 @@ def conv_rows(model: Any) -> list[str]:
 
 def row_kind(model: Any, row: str) -> str:
     """standard | separable | depthwise_pointwise | mobilenet: which kind of convolution the row is."""
+    if isinstance(model, NumpyModel):
+        if row not in model.row_names:
+            raise FeatureError(f"The model has no convolution row {row!r}; choose one of {', '.join(model.row_names)}.")
+        return model.config.network.conv_kind
     names = {layer.name for layer in model.layers}
     if row in names:
         kind = type(model.get_layer(row)).__name__
@@ -74,9 +82,15 @@ def first_layer_kernels(model: Any) -> FirstLayerKernels:
     """The first row's kernels: one (k, k, C, N) tensor, or depthwise (k, k, C) plus pointwise (C, N)."""
     row = conv_rows(model)[0]
     kind = row_kind(model, row)
-    if kind == "standard":
+    if isinstance(model, NumpyModel):
+        weights = model.rows[0].weights
+        if kind == "standard":
+            return FirstLayerKernels(kind, weights["Conv2D"][0][0], None, None)
+        depthwise, pointwise = (weights["SeparableConv2D"][0][:2] if kind == "separable"
+                                else (weights["DepthwiseConv2D"][0][0], weights["Conv2D"][0][0]))
+    elif kind == "standard":
         return FirstLayerKernels(kind, np.asarray(model.get_layer(row).get_weights()[0]), None, None)
-    if kind == "separable":
+    elif kind == "separable":
         depthwise, pointwise = model.get_layer(row).get_weights()[:2]
     else:
         depthwise = model.get_layer(f"{row}_dw").get_weights()[0]
@@ -120,10 +134,20 @@ def _probe(model: Any, row: str, kind: str) -> Any:
     return cache[row]
 
 
+def model_input_shape(model: Any) -> tuple[int, int, int]:
+    """(height, width, channels) of the pictures the model takes."""
+    return tuple(model.config.network.input_shape if isinstance(model, NumpyModel) else model.inputs[0].shape[1:])
+
+
+def model_classes(model: Any) -> int:
+    """How many classes the model tells apart."""
+    return model.config.network.num_classes if isinstance(model, NumpyModel) else int(model.outputs[0].shape[-1])
+
+
 def model_batch(model: Any, image: np.ndarray) -> np.ndarray:
     """One picture (H, W, 3), 0-255, as the float32 batch the model takes; the model does its own scaling."""
     image = np.asarray(image)
-    expected = tuple(model.inputs[0].shape[1:])
+    expected = tuple(model_input_shape(model))
     if image.shape != expected:
         raise FeatureError(f"The model takes {expected[0]} x {expected[1]} x {expected[2]} pictures; this one is "
                            f"{' x '.join(map(str, image.shape))}. Use dsconv.images.loading.to_model_input first.")
@@ -132,9 +156,18 @@ def model_batch(model: Any, image: np.ndarray) -> np.ndarray:
 
 def feature_maps(model: Any, image: np.ndarray, row: str) -> FeatureMaps:
     """The row's output for `image` (0-255, the model's input size) and, if separable, its hidden depthwise output."""
+    kind = row_kind(model, row)
+    if isinstance(model, NumpyModel):
+        result = model.forward(model_batch(model, image))
+        output, hidden = result.rows[row][0], result.hidden.get(row)
+        hidden = None if hidden is None else hidden[0]
+        index = model.row_names.index(row)
+        input_channels = model_input_shape(model)[2] if index == 0 else \
+            result.rows[model.row_names[index - 1]].shape[-1]
+        sources = hidden_sources(input_channels, hidden.shape[2], index == 0) if hidden is not None else ()
+        return FeatureMaps(row, kind, output, hidden, HIDDEN_NOTES.get(kind, ""), sources)
     import keras
 
-    kind = row_kind(model, row)
     # predict_on_batch runs a compiled function: several times faster than an eager call after the first.
     results = _probe(model, row, kind).predict_on_batch(model_batch(model, image))
     results = results if isinstance(results, (list, tuple)) else [results]
@@ -167,7 +200,9 @@ def hidden_sources(input_channels: int, hidden_channels: int, reads_the_picture:
 
 def top_predictions(model: Any, image: np.ndarray, class_names: tuple[str, ...], k: int = 5) -> list[tuple[str, float]]:
     """The k most likely classes with their probabilities (the model's softmax), most likely first."""
-    probabilities = np.asarray(model.predict_on_batch(model_batch(model, image)))[0]
+    batch = model_batch(model, image)
+    probabilities = (model.forward(batch).probabilities if isinstance(model, NumpyModel)
+                     else np.asarray(model.predict_on_batch(batch)))[0]
     if len(probabilities) != len(class_names):
         raise FeatureError(f"The model predicts {len(probabilities)} classes but {len(class_names)} names were given.")
     order = np.argsort(-probabilities, kind="stable")[:k]

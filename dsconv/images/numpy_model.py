@@ -1,0 +1,218 @@
+"""The tutorial's models run in NumPy: the same weights as Keras, the same sums, no TensorFlow.
+
+A trained CNN is nothing but these sums: each convolution multiplies a k x k window of every channel it reads by its
+weights and adds them up, then adds a bias and keeps the positive part (ReLU); max-pooling keeps the largest of each
+2 x 2; the last layer weighs every number once more and softmax turns the scores into probabilities.
+
+Weights come from a Keras 3 `.weights.h5` file, read with h5py as plain arrays (nothing in the file is run). Keras keys
+them by layer class and order (`layers/separable_conv2d_3/vars/0`), so the reader walks the layers the model config
+says it has (dsconv.kinds.layer_specs, the same list the Keras models are built from) and checks every shape.
+tests/engine/test_numpy_model.py compares every row, hidden output and probability with Keras's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from dsconv.costs.network import block_filters
+from dsconv.kinds import layer_specs
+from dsconv.training.models import ModelConfig
+
+SNAKE = {"Conv2D": "conv2d", "DepthwiseConv2D": "depthwise_conv2d", "SeparableConv2D": "separable_conv2d",
+         "BatchNormalization": "batch_normalization", "Dense": "dense"}  # Keras's names for the classes in a file
+BATCHNORM_EPSILON = 1e-3  # Keras's default
+MAX_WEIGHT_FILE_BYTES = 200_000_000  # the tutorial's standard model is 4.8 MB
+
+
+class WeightFileError(ValueError):
+    """A weights file that does not fit the model it should hold, said in one sentence."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One convolution row of the network: its name (block1_conv1), kind and weight arrays, in Keras's order."""
+
+    name: str
+    kind: str
+    weights: dict[str, list[np.ndarray]]  # Keras class -> the arrays of each of its layers in the row, in order
+
+
+@dataclass(frozen=True)
+class Forward:
+    """One batch through the network: each row's output, the hidden depthwise output of the separable kinds (as
+    dsconv.images.learned shows them), the scores before softmax and the probabilities."""
+
+    rows: dict[str, np.ndarray]
+    hidden: dict[str, np.ndarray]
+    logits: np.ndarray
+    probabilities: np.ndarray
+
+
+def _windows(x: np.ndarray, k: int) -> np.ndarray:
+    """(N, H, W, C, k, k): each output position's k x k window, with TensorFlow's "same" zero padding (stride 1)."""
+    before = (k - 1) // 2
+    padded = np.pad(x, ((0, 0), (before, k - 1 - before), (before, k - 1 - before), (0, 0)))
+    return np.lib.stride_tricks.sliding_window_view(padded, (k, k), axis=(1, 2))
+
+
+def conv2d(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+    """Standard convolution, "same", stride 1: out[n, h, w, o] = sum over i, j, c of window[i, j, c] * kernel[i, j, c, o]."""
+    k = kernel.shape[0]
+    out = x @ kernel[0, 0] if k == 1 else np.einsum("nhwcij,ijco->nhwo", _windows(x, k), kernel, optimize=True)
+    return out if bias is None else out + bias
+
+
+def depthwise_conv2d(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+    """Depthwise convolution, "same", stride 1, depth multiplier m: channel c gives outputs c*m .. c*m + m - 1, each from
+    channel c alone (Keras's order)."""
+    k, _, channels, multiplier = kernel.shape
+    out = np.einsum("nhwcij,ijcm->nhwcm", _windows(x, k), kernel, optimize=True)
+    out = out.reshape(*out.shape[:3], channels * multiplier)
+    return out if bias is None else out + bias
+
+
+def batch_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, mean: np.ndarray, variance: np.ndarray) -> np.ndarray:
+    """BatchNormalization at inference: (x - moving mean) / sqrt(moving variance + epsilon) * gamma + beta."""
+    return (x - mean) / np.sqrt(variance + BATCHNORM_EPSILON) * gamma + beta
+
+
+def relu(x: np.ndarray) -> np.ndarray:
+    return np.maximum(x, 0)
+
+
+def max_pool(x: np.ndarray) -> np.ndarray:
+    """2 x 2 max-pooling, stride 2, "valid" (an odd last row or column is dropped, as Keras does)."""
+    n, h, w, c = x.shape
+    x = x[:, : h // 2 * 2, : w // 2 * 2]
+    return x.reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+class NumpyModel:
+    """The tutorial's VGG for one ModelConfig, with its weights, run in NumPy (float32, as Keras runs it)."""
+
+    def __init__(self, config: ModelConfig, rows: list[Row], dense: list[np.ndarray]) -> None:
+        self.config, self.rows, self.dense = config, rows, dense
+
+    @property
+    def row_names(self) -> list[str]:
+        return [row.name for row in self.rows]
+
+    def forward(self, images: np.ndarray) -> Forward:
+        """Run a batch (N, H, W, 3) of 0-255 pictures; the model scales them itself when its config says so."""
+        x = np.asarray(images, np.float32)
+        if self.config.input_scaling == "unit":
+            x = x * np.float32(1 / 255)  # Keras's Rescaling multiplies by the scale
+        outputs, hidden = {}, {}
+        per_block = self.config.network.convs_per_block
+        for index, row in enumerate(self.rows):
+            x, hidden_x = self._row(row, x)
+            outputs[row.name] = x
+            if hidden_x is not None:
+                hidden[row.name] = hidden_x
+            if (index + 1) % per_block == 0:
+                x = max_pool(x)
+        kernel, bias = self.dense
+        logits = x.reshape(len(x), -1) @ kernel + bias
+        return Forward(outputs, hidden, logits, softmax(logits))
+
+    @staticmethod
+    def _row(row: Row, x: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        w = row.weights
+        if row.kind == "standard":
+            return relu(conv2d(x, *w["Conv2D"][0])), None
+        if row.kind == "separable":  # no depthwise bias, one ReLU at the end
+            depthwise, pointwise, *bias = w["SeparableConv2D"][0]
+            hidden = depthwise_conv2d(x, depthwise)
+            return relu(conv2d(hidden, pointwise, *bias)), hidden
+        if row.kind == "depthwise_pointwise":  # the tutorial's layer: bias and ReLU after each step
+            hidden = relu(depthwise_conv2d(x, *w["DepthwiseConv2D"][0]))
+            return relu(conv2d(hidden, *w["Conv2D"][0])), hidden
+        # MobileNet block: no biases; BatchNorm and ReLU after each step
+        hidden = relu(batch_norm(depthwise_conv2d(x, *w["DepthwiseConv2D"][0]), *w["BatchNormalization"][0]))
+        return relu(batch_norm(conv2d(hidden, *w["Conv2D"][0]), *w["BatchNormalization"][1])), hidden
+
+
+def _expected_rows(config: ModelConfig) -> list[tuple[str, list[str]]]:
+    """(row name, the Keras classes of its layers that hold weights, in order) for every convolution row."""
+    network = config.network
+    rows = []
+    for block, filters in enumerate(block_filters(network.filters, network.blocks, network.width_multiplier), 1):
+        for conv in range(1, network.convs_per_block + 1):
+            specs = layer_specs(network.conv_kind, out_channels=filters, kernel_size=network.kernel_size,
+                                padding="same", activation="relu", name=f"block{block}_conv{conv}")
+            rows.append((f"block{block}_conv{conv}", [s.class_name for s in specs if s.class_name in SNAKE]))
+    return rows
+
+
+def load_numpy_model(path: str | Path, config: ModelConfig) -> NumpyModel:
+    """The model of `config` with the weights in a Keras 3 `.weights.h5` file; WeightFileError if they do not fit."""
+    import h5py
+
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size > MAX_WEIGHT_FILE_BYTES:
+        raise WeightFileError(f"{path.name} is missing or larger than {MAX_WEIGHT_FILE_BYTES // 1_000_000} MB.")
+    config.validate()
+    counts: dict[str, int] = {}
+
+    def next_name(class_name: str) -> str:
+        number = counts.get(class_name, 0)
+        counts[class_name] = number + 1
+        return SNAKE[class_name] + (f"_{number}" if number else "")
+
+    try:
+        with h5py.File(path, "r") as weights_file:
+            def arrays(class_name: str) -> list[np.ndarray]:
+                group = weights_file.get(f"layers/{next_name(class_name)}/vars")
+                if group is None:
+                    raise WeightFileError(f"{path.name} has no weights for a {class_name} layer the model needs: it "
+                                          f"was saved from a different model than its record describes.")
+                return [np.asarray(group[key], np.float32) for key in sorted(group, key=int)]
+
+            rows = []
+            for name, classes in _expected_rows(config):
+                weights: dict[str, list[list[np.ndarray]]] = {}
+                for class_name in classes:
+                    weights.setdefault(class_name, []).append(arrays(class_name))
+                rows.append(Row(name, config.network.conv_kind, weights))
+            dense = arrays("Dense")
+    except OSError as exc:
+        raise WeightFileError(f"{path.name} is not a readable weights file ({exc}).") from exc
+    model = NumpyModel(config, rows, dense)
+    _check_shapes(model, path.name)
+    return model
+
+
+def _check_shapes(model: NumpyModel, name: str) -> None:
+    """Run one black picture through: a weight of the wrong shape fails here with a sentence, not later."""
+    height, width, channels = model.config.network.input_shape
+    try:
+        result = model.forward(np.zeros((1, height, width, channels), np.float32))
+    except (ValueError, IndexError, TypeError) as exc:
+        raise WeightFileError(f"{name} does not fit its model ({exc}).") from exc
+    network = model.config.network
+    expected = [filters for filters in block_filters(network.filters, network.blocks, network.width_multiplier)
+                for _ in range(network.convs_per_block)]
+    for row, filters in zip(model.rows, expected):
+        kernels = [array for arrays in row.weights.values() for layer in arrays for array in layer if array.ndim == 4]
+        if result.rows[row.name].shape[-1] != filters or any(a.shape[0] not in (1, network.kernel_size) for a in kernels):
+            raise WeightFileError(f"{name} does not fit its model: {row.name} should give {filters} maps with "
+                                  f"{network.kernel_size}x{network.kernel_size} kernels, and its weights give "
+                                  f"{result.rows[row.name].shape[-1]}.")
+    if result.probabilities.shape != (1, network.num_classes):
+        raise WeightFileError(f"{name} gives {result.probabilities.shape[1]} classes, not {network.num_classes}.")
+
+
+def pretrained_numpy_model(name: str) -> NumpyModel:
+    """A shipped pretrained model (e.g. 'tutorial_standard') in NumPy: its record's config, its shipped weights."""
+    from dsconv.training.pretrained import RUNS_DIR, pretrained_info
+
+    _, part = pretrained_info(name)
+    return load_numpy_model(RUNS_DIR / part.weights, ModelConfig.from_dict(part.model))
