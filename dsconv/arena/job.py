@@ -225,18 +225,14 @@ class TrainingJob:
                 self._message = detail or self._message
 
     def _load_models(self) -> None:
-        """Each architecture with a finished epoch, rebuilt from the weights of its last finished epoch."""
-        from dsconv.training.models import ModelConfig, build_model
+        """Each architecture with a finished epoch, from the weights of its last finished epoch, in NumPy: the
+        Filters page shows them as it shows the shipped models, and this server never loads Keras for them."""
+        from dsconv.images.numpy_model import load_numpy_model
+        from dsconv.training.models import ModelConfig
 
-        training_started()  # keep Streamlit's clear_session away while the models are built
-        try:
-            for part in self.record.architectures:
-                if part.epochs and part.weights and (self.work_dir / part.weights).exists():
-                    model = build_model(ModelConfig.from_dict(part.model))
-                    model.load_weights(str(self.work_dir / part.weights))
-                    self.models[part.name] = model
-        finally:
-            training_ended()
+        for part in self.record.architectures:
+            if part.epochs and part.weights and (self.work_dir / part.weights).exists():
+                self.models[part.name] = load_numpy_model(self.work_dir / part.weights, ModelConfig.from_dict(part.model))
 
     def snapshot(self) -> JobSnapshot:
         """The job's state now (safe to call from any thread)."""

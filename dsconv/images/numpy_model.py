@@ -105,6 +105,11 @@ class NumpyModel:
     def row_names(self) -> list[str]:
         return [row.name for row in self.rows]
 
+    def count_params(self) -> int:
+        """Every number the model holds, BatchNorm's moving statistics included (as Keras counts them)."""
+        arrays = [array for row in self.rows for layers in row.weights.values() for layer in layers for array in layer]
+        return sum(array.size for array in arrays + list(self.dense))
+
     def forward(self, images: np.ndarray) -> Forward:
         """Run a batch (N, H, W, 3) of 0-255 pictures; the model scales them itself when its config says so."""
         x = np.asarray(images, np.float32)

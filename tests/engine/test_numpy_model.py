@@ -32,7 +32,8 @@ def pictures(side: int = 32, channels: int = 3) -> np.ndarray:
 
 
 def keras_reference(model, config: ModelConfig, images: np.ndarray) -> tuple[dict, dict, np.ndarray]:
-    """Each row's output and hidden depthwise output, and the probabilities, computed by Keras."""
+    """Each row's output and hidden depthwise output, the scores before softmax (Keras's Flatten output through its
+    Dense weights) and the probabilities, computed by Keras."""
     import keras
 
     names = {layer.name for layer in model.layers}
@@ -42,20 +43,24 @@ def keras_reference(model, config: ModelConfig, images: np.ndarray) -> tuple[dic
                     if f"{row}_dw" in names}
     separable_inputs = {row: model.get_layer(row).input for row in rows if config.network.conv_kind == "separable"}
     outputs = [model.get_layer(last[row]).output for row in rows] + \
-              [model.get_layer(hidden_layer[row]).output for row in hidden_layer] + list(separable_inputs.values())
+              [model.get_layer(hidden_layer[row]).output for row in hidden_layer] + list(separable_inputs.values()) + \
+              [model.get_layer("flatten").output]
     probe = keras.Model(model.inputs, outputs)
     results = [np.asarray(r) for r in probe.predict(images, verbose=0)]
     row_out = dict(zip(rows, results[:len(rows)]))
     hidden = dict(zip(hidden_layer, results[len(rows):len(rows) + len(hidden_layer)]))
-    for (row, _), inputs in zip(separable_inputs.items(), results[len(rows) + len(hidden_layer):]):
+    dense = model.get_layer("predictions")
+    logits = keras.ops.convert_to_numpy(keras.ops.add(keras.ops.matmul(results[-1], dense.kernel), dense.bias))
+    for (row, _), inputs in zip(separable_inputs.items(), results[len(rows) + len(hidden_layer):-1]):
         layer = model.get_layer(row)
         hidden[row] = keras.ops.convert_to_numpy(keras.ops.depthwise_conv(inputs, layer.depthwise_kernel, padding="same"))
-    return row_out, hidden, np.asarray(model.predict(images, verbose=0))
+    return row_out, hidden, logits, np.asarray(model.predict(images, verbose=0))
 
 
 def assert_same(numpy_model, keras_model, config: ModelConfig, images: np.ndarray) -> None:
     ours = numpy_model.forward(images)
-    rows, hidden, probabilities = keras_reference(keras_model, config, images)
+    rows, hidden, logits, probabilities = keras_reference(keras_model, config, images)
+    assert np.abs(ours.logits - logits).max() <= TOLERANCE * max(1.0, float(np.abs(logits).max()))
     assert list(ours.rows) == sorted(rows, key=lambda r: (int(r[5]), int(r[-1])))
     for row, expected in rows.items():
         scale = max(1.0, float(np.abs(expected).max()))
