@@ -1,0 +1,152 @@
+"""How fast each page paints on a fresh server, and how much memory the server keeps: `python -m dsconv.bench pages`.
+
+For every page, and for a bare one-line Streamlit page as the baseline, it starts a fresh `streamlit run` server,
+opens the page by its link in headless Chromium (no other request first) and times until the script has finished
+and nothing is left loading (no running indicator, skeleton, stale element or undrawn chart, for 1.5 s in a row;
+that quiet time is not counted). Then one more fresh server has every page visited once, and its resident memory
+is read from /proc. Needs Playwright and Chromium (`DSCONV_CHROMIUM`, default /usr/bin/chromium). About 2 minutes on
+a 2-core CPU. Goals: every page but the arena's launch and the Speed lab's measure within 1.5x of the bare page; the
+server under 350 MB after visiting every page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from dsconv.bench.ui import machine
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("DSCONV_CHROMIUM", "/usr/bin/chromium")
+PAGES = {"Home": "", "Parameter lab": "Parameter_lab", "Sliding kernels": "Sliding_kernels",
+         "Training arena (replay)": "Training_arena", "Filters on your image (learned view)": "Filters_on_your_image",
+         "Speed lab (recorded)": "Speed_lab", "Quiz": "Quiz"}
+QUIET_MS = 1500  # nothing busy for this long: the page is done
+BUSY_SELECTOR = ('[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-testid="stSpinner"], '
+                 '[data-stale="true"]')
+BUSY = ("() => Boolean(document.querySelector('" + BUSY_SELECTOR.replace("'", "\\'") + "') || "
+        "[...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].some(c => !c.querySelector('.main-svg')))")
+BARE_PAGE = 'import streamlit as st\n\nst.write("A bare page: one line.")\n'
+GOAL_RATIO, GOAL_MB = 1.5, 350
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(script: Path, cwd: Path):
+    """A fresh `streamlit run script` on a free port: yields (base URL, process id)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the Streamlit server did not start")
+            time.sleep(0.2)
+        yield url, process.pid
+    finally:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(10)
+        if process.poll() is None:
+            process.kill()
+
+
+def resident_mb(pid: int) -> float:
+    """The process's resident memory (VmRSS), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def paint_seconds(browser, url: str, timeout_s: float = 300) -> float:
+    """Seconds from opening `url` in a fresh tab until the page is done (the quiet time not counted)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        started = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector('[data-testid="stMain"] [data-testid="stMarkdownContainer"]', timeout=timeout_s * 1000)
+        quiet_since = None
+        while time.perf_counter() - started < timeout_s:
+            if page.evaluate(BUSY):
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.perf_counter()
+            elif (time.perf_counter() - quiet_since) * 1000 >= QUIET_MS:
+                if page.locator('[data-testid="stException"]').count():
+                    raise RuntimeError(f"{url} shows an exception")
+                return quiet_since - started
+            page.wait_for_timeout(50)
+        raise TimeoutError(f"{url} kept running")
+    finally:
+        context.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dsconv.bench pages", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=1, help="fresh servers per page (default 1; the median is kept)")
+    args = parser.parse_args(argv)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("error: Playwright is not installed (python3 -m pip install -r requirements-test.txt)", file=sys.stderr)
+        return 2
+    if not Path(CHROMIUM).exists():
+        print(f"error: no Chromium at {CHROMIUM} (apt-get install chromium, or set DSCONV_CHROMIUM)", file=sys.stderr)
+        return 2
+    print(machine())
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        bare = Path(folder) / "bare.py"
+        bare.write_text(BARE_PAGE)
+        times = {}
+        for name, path in [("bare one-line page", None), *PAGES.items()]:
+            runs = []
+            for _ in range(args.repeats):
+                script, cwd = (bare, Path(folder)) if path is None else (ROOT / "app.py", ROOT)
+                with server(script, cwd) as (url, _pid):
+                    runs.append(paint_seconds(browser, f"{url}/{path or ''}"))
+            times[name] = sorted(runs)[len(runs) // 2]
+        baseline = times.pop("bare one-line page")
+        print(f"\nFirst paint on a fresh server, opened by its link (median of {args.repeats}):")
+        print(f"  {'bare one-line page':40s} {baseline:6.2f} s")
+        for name, seconds in times.items():
+            ratio = seconds / baseline
+            print(f"  {name:40s} {seconds:6.2f} s  {ratio:4.1f}x the bare page {'(goal met)' if ratio <= GOAL_RATIO else '(over the 1.5x goal)'}")
+        with server(ROOT / "app.py", ROOT) as (url, pid):
+            before = resident_mb(pid)
+            for path in PAGES.values():
+                paint_seconds(browser, f"{url}/{path}")
+            after = resident_mb(pid)
+        print(f"\nServer memory: {before:.0f} MB started, {after:.0f} MB after every page once "
+              f"({'under' if after < GOAL_MB else 'over'} the {GOAL_MB} MB goal)")
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
