@@ -1,7 +1,7 @@
 """Filters on your image: what learned and hand-made filters do to a photo.
 
-Learned: the first layers of the standard and the separable CIFAR-10 models (TensorFlow is imported
-only for this part, inside the functions that show a model). Hand-made: a depthwise step, a pointwise
+Learned: the first layers of the standard and the separable CIFAR-10 models, run in NumPy from their
+shipped weights (dsconv.images.numpy_model: no TensorFlow). Hand-made: a depthwise step, a pointwise
 mix, and the one standard convolution they equal, in NumPy.
 """
 
