@@ -7,6 +7,12 @@ that quiet time is not counted). Then one more fresh server has every page visit
 is read from /proc. Needs Playwright and Chromium (`DSCONV_CHROMIUM`, default /usr/bin/chromium). About 2 minutes on
 a 2-core CPU. Goals: every page but the arena's launch and the Speed lab's measure within 1.5x of the bare page; the
 server under 350 MB after visiting every page.
+
+`--sessions N` then has N browser sessions (one Chromium, N contexts, at a lower CPU priority than the server) open
+the Filters page's learned view and the Parameter lab at once, each changing the lab's output channels five times,
+and reports the median and 95th-percentile re-run time (from the change until the table shows it) against one
+session alone on the same server, and whether any session saw an error. Goal at 30 sessions: a median within 3x
+of one session's and a p95 under 1.5 s.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ BUSY = ("() => Boolean(document.querySelector('" + BUSY_SELECTOR.replace("'", "\
         "[...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].some(c => !c.querySelector('.main-svg')))")
 BARE_PAGE = 'import streamlit as st\n\nst.write("A bare page: one line.")\n'
 GOAL_RATIO, GOAL_MB = 1.5, 350
+CHANGES = 5  # widget changes per session
+GOAL_CROWD_RATIO, GOAL_P95_S = 3.0, 1.5
 
 
 def free_port() -> int:
@@ -104,10 +112,61 @@ def paint_seconds(browser, url: str, timeout_s: float = 300) -> float:
         context.close()
 
 
+async def one_session(browser, url: str, first_n: int) -> tuple[list[float], int]:
+    """Open the Filters page's learned view and the Parameter lab; change N CHANGES times and time each re-run until
+    the table shows the new shape. Returns the seconds and the number of error elements seen."""
+    import asyncio
+
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    errors = 0
+    try:
+        await page.goto(f"{url}/Filters_on_your_image", timeout=300_000)
+        await page.get_by_text("What the models think it is").wait_for(timeout=300_000)
+        errors += await page.locator('[data-testid="stException"]').count()
+        await page.goto(f"{url}/Parameter_lab", timeout=300_000)
+        await page.get_by_text("30 x 30 x 64").first.wait_for(timeout=300_000)
+        seconds = []
+        for n in range(first_n, first_n + CHANGES):
+            field = page.get_by_label("Out channels N")
+            await field.fill(str(n))
+            started = time.perf_counter()
+            await field.press("Enter")
+            await page.get_by_text(f"30 x 30 x {n}").first.wait_for(timeout=300_000)
+            seconds.append(time.perf_counter() - started)
+            await asyncio.sleep(0.2)
+        errors += await page.locator('[data-testid="stException"]').count()
+        return seconds, errors
+    finally:
+        await context.close()
+
+
+async def crowd(url: str, sessions: int) -> tuple[list[float], list[float], int]:
+    """Re-run seconds of one session alone, then of `sessions` sessions at once, and the errors seen."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                   args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        alone, errors = await one_session(browser, url, 65)
+        results = await asyncio.gather(*(one_session(browser, url, 100 + 10 * i) for i in range(sessions)))
+        await browser.close()
+    return alone, [s for seconds, _ in results for s in seconds], errors + sum(e for _, e in results)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dsconv.bench pages", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=1, help="fresh servers per page (default 1; the median is kept)")
+    parser.add_argument("--sessions", type=int, default=0,
+                        help="then time widget changes with this many browser sessions at once (e.g. 30)")
     args = parser.parse_args(argv)
     try:
         from playwright.sync_api import sync_playwright
@@ -145,6 +204,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nServer memory: {before:.0f} MB started, {after:.0f} MB after every page once "
               f"({'under' if after < GOAL_MB else 'over'} the {GOAL_MB} MB goal)")
         browser.close()
+    if args.sessions:
+        import asyncio
+        import statistics
+
+        with server(ROOT / "app.py", ROOT) as (url, pid):
+            os.nice(10)  # the clients below run at a lower priority than the server, so they do not starve it
+            alone, crowded, errors = asyncio.run(crowd(url, args.sessions))
+            peak = resident_mb(pid)
+        one, many = statistics.median(alone), statistics.median(crowded)
+        p95 = percentile(crowded, 0.95)
+        print(f"\nRe-runs after a widget change (Parameter lab, {CHANGES} changes a session):")
+        print(f"  one session alone: median {one * 1000:.0f} ms")
+        print(f"  {args.sessions} sessions at once: median {many * 1000:.0f} ms ({many / one:.1f}x one session; goal "
+              f"{GOAL_CROWD_RATIO:.0f}x), p95 {p95 * 1000:.0f} ms (goal {GOAL_P95_S * 1000:.0f} ms), "
+              f"{len(crowded)} re-runs, {errors} errors seen; server {peak:.0f} MB")
     return 0
 
 
