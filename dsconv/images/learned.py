@@ -158,7 +158,7 @@ def feature_maps(model: Any, image: np.ndarray, row: str) -> FeatureMaps:
     """The row's output for `image` (0-255, the model's input size) and, if separable, its hidden depthwise output."""
     kind = row_kind(model, row)
     if isinstance(model, NumpyModel):
-        result = model.forward(model_batch(model, image))
+        result = model.forward_once(model_batch(model, image))
         output, hidden = result.rows[row][0], result.hidden.get(row)
         hidden = None if hidden is None else hidden[0]
         index = model.row_names.index(row)
@@ -201,7 +201,7 @@ def hidden_sources(input_channels: int, hidden_channels: int, reads_the_picture:
 def top_predictions(model: Any, image: np.ndarray, class_names: tuple[str, ...], k: int = 5) -> list[tuple[str, float]]:
     """The k most likely classes with their probabilities (the model's softmax), most likely first."""
     batch = model_batch(model, image)
-    probabilities = (model.forward(batch).probabilities if isinstance(model, NumpyModel)
+    probabilities = (model.forward_once(batch).probabilities if isinstance(model, NumpyModel)
                      else np.asarray(model.predict_on_batch(batch)))[0]
     if len(probabilities) != len(class_names):
         raise FeatureError(f"The model predicts {len(probabilities)} classes but {len(class_names)} names were given.")

@@ -158,3 +158,24 @@ def test_the_filters_page_shows_the_same_maps_kernels_and_top_five_from_numpy_as
     top_ours, top_keras = top_predictions(ours, picture, CIFAR10_CLASSES), top_predictions(keras_model, picture, CIFAR10_CLASSES)
     assert [c for c, _ in top_ours] == [c for c, _ in top_keras]
     assert all(abs(p - q) <= TOLERANCE for (_, p), (_, q) in zip(top_ours, top_keras))
+
+
+def test_a_picture_shown_again_is_not_computed_again(monkeypatch):
+    """The Filters page asks for the maps and the top-5 of one picture, on every re-run: one pass serves them all."""
+    from dsconv.images import feature_maps, pretrained_numpy_model, top_predictions
+    from dsconv.training import CIFAR10_CLASSES
+
+    model = pretrained_numpy_model("tutorial_separable")
+    model.forget()
+    passes = []
+    real_forward = model.forward
+    monkeypatch.setattr(model, "forward", lambda images: passes.append(1) or real_forward(images))
+    picture, other = pictures()[0], pictures()[3]
+    for _ in range(3):  # three re-runs of the page
+        feature_maps(model, picture, "block1_conv1")
+        feature_maps(model, picture, "block2_conv1")
+        top_predictions(model, picture, CIFAR10_CLASSES)
+    assert len(passes) == 1
+    top_predictions(model, other, CIFAR10_CLASSES)
+    assert len(passes) == 2
+    assert np.array_equal(model.forward_once(picture[None]).probabilities, real_forward(picture[None]).probabilities)
