@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from conftest import ROOT
 
-PACKAGES = ("costs", "sliding", "training", "arena", "speed", "quiz", "images", "figures")
+PACKAGES = ("costs", "sliding", "training", "arena", "speed", "quiz", "images", "figures", "profile")
 
 
 def module_name(path) -> str:

@@ -1,0 +1,136 @@
+"""Read a model config out of an untrusted file without running anything from it: `read_model_file`.
+
+A `.keras` file is a zip archive; only its `config.json` is read, with the standard library, after the archive
+has passed every check below. A legacy `.h5` model's config is its `model_config` attribute, read with h5py as
+text. A `.json` file is the config itself. Keras's own loaders are never called on a user's file: several
+2025 CVEs ran code through them (CVE-2025-1550, CVE-2025-8747, CVE-2025-9906; CVE-2025-9905, where HDF5 files
+skip `safe_mode`). Lambda layers and custom classes are listed as not counted by the profiler, never run.
+
+Every refusal is a `ModelFileError` whose sentence says what was wrong and what to do instead.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import PurePosixPath
+from typing import Any
+
+import numpy as np
+
+MAX_FILE_BYTES = 200 * 2**20  # the whole upload (the app's own upload cap is lower: .streamlit/config.toml)
+MAX_CONFIG_BYTES = 8 * 2**20  # config.json, uncompressed: EfficientNetB7's is about 1.5 MB
+MAX_MEMBERS = 64  # a Keras archive holds 3 (metadata.json, config.json, model.weights.h5)
+MAX_RATIO = 100  # uncompressed / compressed size of config.json: JSON compresses 10-20x, a bomb thousands
+MAX_DEPTH = 100  # brackets inside brackets: Keras configs reach about 12, plus about 8 per nested model
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+ZIP_SIGNATURE = b"PK\x03\x04"
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')  # a JSON string, escapes included
+
+
+class ModelFileError(ValueError):
+    """An upload refused, with the reason and what to do."""
+
+
+def _nesting_depth(text: str) -> int:
+    """How deep brackets nest in a JSON text (those inside strings do not count), without parsing it."""
+    brackets = np.frombuffer(_STRINGS.sub("", text).encode("utf-8", "replace"), dtype=np.uint8)
+    steps = np.isin(brackets, (91, 123)).astype(np.int64) - np.isin(brackets, (93, 125))  # [ { open, ] } close
+    return int(np.cumsum(steps).max(initial=0))
+
+
+def parse_config_text(data: bytes | str, where: str = "The file") -> Any:
+    """JSON text to a config, refused if too big, too deep or not JSON."""
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ModelFileError(f"{where} holds {len(data) / 2**20:.1f} MB of config; dsconv reads configs up to "
+                             f"{MAX_CONFIG_BYTES // 2**20} MB. Profile a smaller model.")
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        raise ModelFileError(f"{where} is not UTF-8 text, so it is not a Keras config.") from None
+    depth = _nesting_depth(text)
+    if depth > MAX_DEPTH:
+        raise ModelFileError(f"{where} nests its JSON {depth} levels deep; dsconv reads configs up to {MAX_DEPTH} "
+                             "levels (a real Keras model needs about 20).")
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except (json.JSONDecodeError, RecursionError, ValueError) as error:
+        raise ModelFileError(f"{where} is not valid JSON ({str(error)[:120]}); a Keras config is JSON.") from None
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _member_name_is_safe(name: str) -> bool:
+    path = PurePosixPath(name.replace("\\", "/"))
+    return not path.is_absolute() and ".." not in path.parts and not (len(name) > 1 and name[1] == ":")
+
+
+def _from_zip(data: bytes) -> Any:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+        raise ModelFileError(f"The .keras file is not a readable zip archive ({str(error)[:80]}). Save the model "
+                             "again with model.save('name.keras').") from None
+    if len(members) > MAX_MEMBERS:
+        raise ModelFileError(f"The archive holds {len(members)} files; a Keras archive holds 3, and dsconv opens "
+                             f"archives of up to {MAX_MEMBERS}.")
+    unsafe = [member.filename for member in members if not _member_name_is_safe(member.filename)]
+    if unsafe:
+        raise ModelFileError(f"The archive names a file outside itself ({unsafe[0][:80]!r}: an absolute path or "
+                             "'..'); dsconv refuses such archives. Save the model again with Keras.")
+    config = next((member for member in members if member.filename == "config.json"), None)
+    if config is None:
+        raise ModelFileError("The archive has no config.json, so it is not a Keras 3 .keras file. Save the model "
+                             "with model.save('name.keras'), or upload the config JSON itself.")
+    if config.file_size > MAX_CONFIG_BYTES:
+        raise ModelFileError(f"The archive's config.json unpacks to {config.file_size / 2**20:.0f} MB; dsconv reads "
+                             f"configs up to {MAX_CONFIG_BYTES // 2**20} MB.")
+    if config.file_size > MAX_RATIO * max(config.compress_size, 1) and config.file_size > 2**20:
+        raise ModelFileError(f"The archive's config.json unpacks {config.file_size // max(config.compress_size, 1)} "
+                             "times bigger than it is stored: a zip bomb, not a Keras file. dsconv refuses it.")
+    try:
+        with archive.open(config) as stream:
+            text = stream.read(MAX_CONFIG_BYTES + 1)  # sizes in the header can lie: never read past the cap
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
+        raise ModelFileError(f"The archive's config.json cannot be read ({str(error)[:80]}); save the model "
+                             "again with Keras.") from None
+    return parse_config_text(text, "The archive's config.json")
+
+
+def _from_h5(data: bytes) -> Any:
+    import h5py  # a Keras dependency; imported only when an .h5 file comes
+
+    try:
+        with h5py.File(io.BytesIO(data), "r") as handle:
+            raw = handle.attrs.get("model_config")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ModelFileError(f"The .h5 file cannot be read as HDF5 ({str(error)[:80]}).") from None
+    if raw is None:
+        raise ModelFileError("The .h5 file holds no model config (it may hold weights only, such as a "
+                             ".weights.h5 file). Upload a whole saved model or its config JSON.")
+    if not isinstance(raw, (bytes, str)):
+        raise ModelFileError("The .h5 file's model_config is not text; dsconv reads only a JSON config from it.")
+    return parse_config_text(raw, "The .h5 file's model_config")
+
+
+def read_model_file(data: bytes, filename: str = "model") -> Any:
+    """The Keras config inside an uploaded .keras, .h5 or .json file, after every safety check."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ModelFileError(f"The file is {len(data) / 2**20:.0f} MB; dsconv reads model files up to "
+                             f"{MAX_FILE_BYTES // 2**20} MB. Upload the config.json inside it instead (a .keras "
+                             "file is a zip archive).")
+    if not data:
+        raise ModelFileError("The file is empty. Upload a .keras, .h5 or .json model file.")
+    if data.startswith(ZIP_SIGNATURE):
+        return _from_zip(data)
+    if data.startswith(HDF5_SIGNATURE):
+        return _from_h5(data)
+    if data.lstrip()[:1] in (b"{", b"["):
+        return parse_config_text(data)
+    raise ModelFileError(f"{filename[:80]!r} is neither a .keras archive, an .h5 model nor JSON. Upload a file "
+                         "saved by model.save(), or the JSON of model.to_json().")

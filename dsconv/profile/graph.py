@@ -1,0 +1,334 @@
+"""Walk a Keras model config, layer call by layer call, and count each: `profile_config`.
+
+The config is the JSON that `model.to_json()`, `model.get_config()` or the `config.json` inside a `.keras`
+archive holds: Sequential or Functional, with nested models and shared layers, in Keras 3's spelling of the
+graph (`inbound_nodes` of `args` holding `__keras_tensor__`s) or Keras 2's (lists of [layer, node, tensor]).
+Shapes are inferred from the config and the input shape alone; a layer that cannot be counted is listed with
+the reason, and its output shape is read from the file where the file records it and the input is unchanged.
+Nothing here imports Keras.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from dsconv.profile.layers import LARGEST_DIMENSION, LayerCount, NotCounted, Shape, count_layer, count_operation
+from dsconv.profile.table import LayerRow, Profile
+
+MAX_LAYERS = 3000  # EfficientNetB7 has 813; a file with more is refused, not walked
+MODEL_CLASSES = ("Functional", "Sequential", "Model")
+Ref = tuple[str, int, int]  # (layer name, node index, tensor index)
+
+
+class ProfileError(ValueError):
+    """A config that is not a model the profiler can walk, with what to change."""
+
+
+@dataclass
+class _Walk:
+    """What one profiling run accumulates: the rows, the layers seen, and whether shapes in the file still hold."""
+
+    rows: list[LayerRow] = field(default_factory=list)
+    layers_seen: int = 0
+    recorded_shapes_hold: bool = True  # False once the input shape was changed: the file's shapes are stale
+
+    def visit(self) -> None:
+        self.layers_seen += 1
+        if self.layers_seen > MAX_LAYERS:
+            raise ProfileError(f"The model has more than {MAX_LAYERS} layers; dsconv profiles models up to that "
+                               "size. Profile a smaller one.")
+
+
+def model_body(config: Any) -> tuple[str, dict]:
+    """(class name, inner config) of a model config, wrapped ({"class_name": ..., "config": ...}) or bare."""
+    if not isinstance(config, dict):
+        raise ProfileError("This is not a Keras model config: it should be a JSON object with a list of layers.")
+    if "config" in config and isinstance(config["config"], dict) and "layers" in config["config"]:
+        class_name = config.get("class_name", "Functional")
+        body = config["config"]
+    else:
+        class_name, body = ("Functional" if "input_layers" in config else "Sequential"), config
+    if not isinstance(body.get("layers"), list) or not body["layers"]:
+        raise ProfileError("This is not a Keras model config: it has no list of layers. Give the JSON of "
+                           "`model.to_json()` or the config.json inside a .keras file.")
+    if class_name not in MODEL_CLASSES:
+        raise ProfileError(f"The file holds a {str(class_name)[:40]!r}, not a Keras Functional or Sequential "
+                           "model; custom model classes are not profiled.")
+    return class_name, body
+
+
+def _name(layer: dict) -> str:
+    name = layer.get("name") or (layer.get("config") or {}).get("name")
+    if not isinstance(name, str) or not name:
+        raise ProfileError("A layer of the model has no name; the file is damaged or not a Keras config.")
+    return name[:200]
+
+
+def _shape_of(value: Any, what: str) -> Shape | None:
+    """A batch shape from a config ([null, 224, 224, 3]) without its batch axis; None where a size is unknown."""
+    if not isinstance(value, (list, tuple)) or len(value) < 2:
+        return None
+    sizes = value[1:]
+    if any(size is None for size in sizes):
+        return None
+    if any(isinstance(size, bool) or not isinstance(size, int) or not 1 <= size < LARGEST_DIMENSION for size in sizes):
+        raise ProfileError(f"The {what} has a size that is not a whole number from 1 up: {list(value)[:8]}.")
+    return tuple(sizes)
+
+
+def _declared_input(layer: dict) -> tuple[Shape | None, Any]:
+    config = layer.get("config") or {}
+    declared = config.get("batch_shape") or config.get("batch_input_shape")
+    return _shape_of(declared, f"input {_name(layer)!r}"), declared
+
+
+def _ref(name: Any, node: Any, tensor: Any) -> Ref:
+    if not isinstance(name, str) or any(isinstance(i, bool) or not isinstance(i, int) for i in (node, tensor)):
+        raise ProfileError("A layer's input is not a [layer name, node, tensor] reference; the file is damaged.")
+    return name[:200], node, tensor
+
+
+def _tensors(value: Any) -> Iterator[tuple[Ref, Any]]:
+    """Every Keras 3 `__keras_tensor__` in a node's arguments, in order: its reference and its recorded shape."""
+    if isinstance(value, dict):
+        if value.get("class_name") == "__keras_tensor__":
+            config = value.get("config") or {}
+            history = config.get("keras_history")
+            if isinstance(history, list) and len(history) == 3:
+                yield _ref(*history), config.get("shape")
+            return
+        for item in value.values():
+            yield from _tensors(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _tensors(item)
+
+
+def _constants(node: Any) -> int:
+    """How many plain numbers a Keras 3 operation's call takes besides its tensors (`x + 3.0` takes one)."""
+    if not isinstance(node, dict) or not isinstance(node.get("args"), list):
+        return 0
+    return sum(isinstance(arg, (int, float)) and not isinstance(arg, bool) for arg in node["args"])
+
+
+def _node_inputs(node: Any) -> list[tuple[Ref, Any]]:
+    """The tensors one call of a layer takes: Keras 3 ({"args", "kwargs"}) or Keras 2 ([[name, node, tensor, {}]])."""
+    if isinstance(node, dict):
+        return list(_tensors(node.get("args", []))) + list(_tensors(node.get("kwargs", {})))
+    if isinstance(node, list):
+        return [(_ref(*item[:3]), None) for item in node if isinstance(item, list) and len(item) >= 3]
+    raise ProfileError("A layer's inbound node is neither Keras 3's nor Keras 2's spelling; the file is damaged.")
+
+
+def _refs(value: Any, what: str) -> list[Ref]:
+    """A model's input_layers/output_layers: [[name, node, tensor], ...] or one [name, node, tensor]."""
+    if isinstance(value, list) and len(value) == 3 and isinstance(value[0], str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, list) and len(item) == 3 for item in value):
+        raise ProfileError(f"The model's {what} are not a list of [layer, node, tensor]; the file is damaged.")
+    return [_ref(*item) for item in value]
+
+
+def _custom(layer: dict) -> str:
+    """Why a layer is never run or counted here, or ''."""
+    class_name = str(layer.get("class_name"))
+    if class_name in ("Lambda", "TFOpLambda", "SlicingOpLambda"):
+        return f"a {class_name} layer holds code; dsconv never runs code from a file, so it is not counted"
+    registered = layer.get("registered_name")
+    module = layer.get("module")
+    if (registered not in (None, class_name)) or (isinstance(module, str) and not module.startswith("keras")):
+        return f"{class_name[:60]} is a custom class ({str(registered or module)[:60]}); it is not counted"
+    return ""
+
+
+def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape | None],
+           recorded: list[Shape | None], constants: int = 0) -> list[Shape | None]:
+    """Count one call of one layer (a nested model is walked), add its rows, and return its output shapes."""
+    name = prefix + _name(layer) + (f" (call {call + 1})" if call else "")
+    class_name = str(layer.get("class_name"))[:80]
+    config = layer.get("config") if isinstance(layer.get("config"), dict) else {}
+    if class_name in MODEL_CLASSES and isinstance(config.get("layers"), list):
+        if any(shape is None for shape in inputs):
+            walk.rows.append(LayerRow(name, class_name, "other", None, counted=False,
+                                      note="its input comes from a layer that was not counted"))
+            return [None]
+        return _walk_model(walk, layer, prefix + _name(layer) + "/", inputs, first_call=call == 0)
+    reason = _custom(layer)
+    if not reason and any(shape is None for shape in inputs):
+        reason = "its input comes from a layer that was not counted"
+    if not reason:
+        try:
+            if str(layer.get("module", "")).startswith("keras.src.ops"):
+                counted = count_operation(class_name, list(inputs), constants)
+            else:
+                counted = count_layer(class_name, config, list(inputs))
+        except NotCounted as error:
+            reason = str(error)
+        else:
+            if call:  # a shared layer's weights were counted on its first call
+                counted = LayerCount(counted.role, counted.outputs, multiply_adds=counted.multiply_adds,
+                                     other_ops=counted.other_ops,
+                                     depthwise_multiply_adds=counted.depthwise_multiply_adds)
+            walk.rows.append(LayerRow(
+                name, class_name, counted.role, counted.outputs[0], counted.params, counted.frozen_params,
+                counted.multiply_adds, counted.depthwise_multiply_adds, counted.other_ops, counted.activation_bytes,
+                note="shared: weights counted on its first call" if call else "", config=config,
+                inputs=tuple(inputs)))
+            return list(counted.outputs)
+    known = walk.recorded_shapes_hold and recorded and all(shape is not None for shape in recorded)
+    outputs = list(recorded) if known else [None]
+    walk.rows.append(LayerRow(name, class_name, "other", outputs[0], counted=False,
+                              note="not counted: " + reason + ("; output shape as the file records it" if known
+                                                                else "")))
+    return outputs
+
+
+def _in_order(shapes: dict[int, Any]) -> list[Any]:
+    """The recorded shapes of one call's outputs by tensor index; None where no consumer recorded one."""
+    return [shapes.get(index) for index in range(max(shapes) + 1)] if shapes and max(shapes) < 64 else []
+
+
+def _walk_sequential(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] | None, first_call: bool) -> list:
+    layers = [layer for layer in body["layers"] if isinstance(layer, dict)]
+    shape: Shape | None
+    if inputs is not None:
+        shape = inputs[0] if len(inputs) == 1 else None
+        if len(inputs) != 1:
+            raise ProfileError(f"A Sequential model ({prefix.rstrip('/')}) is given {len(inputs)} inputs; it takes one.")
+    else:
+        declared = body.get("build_input_shape")
+        if layers and layers[0].get("class_name") == "InputLayer":
+            shape, declared = _declared_input(layers[0])
+        else:
+            shape = _shape_of(declared, "model's input")
+        if shape is None:
+            raise _unknown_input(declared)
+    for layer in layers:
+        walk.visit()
+        if layer.get("class_name") == "InputLayer":
+            continue
+        shape = _count(walk, layer, prefix, 0 if first_call else 1, [shape], [])[0]
+    return [shape]
+
+
+def _unknown_input(declared: Any) -> ProfileError:
+    return ProfileError(f"The model's input shape is {declared!r}: some sizes are unknown. Give one, such as "
+                        "224,224,3 (height, width, channels).")
+
+
+def _walk_functional(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] | None, first_call: bool) -> list:
+    layers: dict[str, dict] = {}
+    for layer in body["layers"]:
+        if not isinstance(layer, dict):
+            raise ProfileError("A layer of the model is not a JSON object; the file is damaged.")
+        walk.visit()
+        layers[_name(layer)] = layer
+    input_refs = _refs(body.get("input_layers"), "input layers")
+    output_refs = _refs(body.get("output_layers"), "output layers")
+    if inputs is not None and len(inputs) != len(input_refs):
+        raise ProfileError(f"The nested model {prefix.rstrip('/')!r} takes {len(input_refs)} inputs and is given "
+                           f"{len(inputs)}.")
+    tensors: dict[Ref, Shape | None] = {}
+    for index, ref in enumerate(input_refs):
+        if ref[0] not in layers:
+            raise ProfileError(f"The model's input {ref[0]!r} is not among its layers; the file is damaged.")
+        shape, declared = _declared_input(layers[ref[0]])
+        if inputs is not None:
+            shape = inputs[index]
+        elif shape is None:
+            raise _unknown_input(declared)
+        tensors[(ref[0], 0, 0)] = shape
+
+    # Every call of every layer, with the tensors it waits for; the file's own shapes for each tensor.
+    calls: list[tuple[dict, int, list[Ref], int]] = []
+    recorded: dict[tuple[str, int], dict[int, Any]] = defaultdict(dict)  # (layer, node) -> tensor -> shape
+    for name, layer in layers.items():
+        if layer.get("class_name") == "InputLayer":
+            continue
+        nodes = layer.get("inbound_nodes") or []
+        if not isinstance(nodes, list):
+            raise ProfileError(f"The layer {name!r} has inbound nodes that are not a list; the file is damaged.")
+        for index, node in enumerate(nodes):
+            found = _node_inputs(node)
+            for ref, shape in found:
+                recorded[ref[:2]].setdefault(ref[2], shape)
+            calls.append((layer, index, [ref for ref, _ in found], _constants(node)))
+
+    # Kahn's order: a call runs once every tensor it takes exists; a loop or a missing layer leaves calls waiting.
+    waiting: dict[Ref, list[int]] = defaultdict(list)
+    missing = []
+    for position, (_, _, refs, _) in enumerate(calls):
+        pending = {ref for ref in refs if ref not in tensors}
+        missing.append(len(pending))
+        for ref in pending:
+            waiting[ref].append(position)
+    ready = [position for position, count in enumerate(missing) if count == 0]
+    done = 0
+    while ready:
+        position = min(ready)  # the file's order where it has a choice: the table reads like the model
+        ready.remove(position)
+        layer, index, refs, constants = calls[position]
+        name = _name(layer)
+        from_file = [_shape_of([None, *shape], "recorded shape") if isinstance(shape, list) else None
+                     for shape in _in_order(recorded.get((name, index), {}))]
+        outputs = _count(walk, layer, prefix, index, [tensors[ref] for ref in refs], from_file, constants)
+        done += 1
+        for tensor_index, shape in enumerate(outputs):
+            ref = (name, index, tensor_index)
+            tensors[ref] = shape
+            for other in waiting.pop(ref, []):
+                missing[other] -= 1
+                if missing[other] == 0:
+                    ready.append(other)
+    if done < len(calls):
+        stuck = sorted({_name(calls[p][0]) for p, count in enumerate(missing) if count})[:5]
+        raise ProfileError(f"Some layers wait for tensors no layer makes (a loop, or a missing layer): "
+                           f"{', '.join(stuck)}. The file is damaged or not a Keras config.")
+    return [tensors.get(ref) for ref in output_refs]
+
+
+def _walk_model(walk: _Walk, model: dict, prefix: str, inputs: list[Shape] | None, first_call: bool = True) -> list:
+    class_name, body = model_body(model)
+    walker = _walk_sequential if class_name == "Sequential" else _walk_functional
+    if not first_call:
+        before = len(walk.rows)
+        outputs = walker(walk, body, prefix, inputs, True)
+        walk.rows[before:] = [LayerRow(**{**row.__dict__, "params": 0, "frozen_params": 0,
+                                          "note": row.note or "shared: weights counted on its first call"})
+                              for row in walk.rows[before:]]
+        return outputs
+    return walker(walk, body, prefix, inputs, True)
+
+
+def declared_input_shape(config: Any) -> Shape | None:
+    """The input shape a model config declares (None where it has several inputs or unknown sizes)."""
+    class_name, body = model_body(config)
+    layers = [layer for layer in body["layers"] if isinstance(layer, dict)]
+    if class_name == "Sequential":
+        if layers and layers[0].get("class_name") == "InputLayer":
+            return _declared_input(layers[0])[0]
+        return _shape_of(body.get("build_input_shape"), "model's input")
+    refs = _refs(body.get("input_layers"), "input layers")
+    named = {_name(layer): layer for layer in layers}
+    return _declared_input(named[refs[0][0]])[0] if len(refs) == 1 and refs[0][0] in named else None
+
+
+def profile_config(config: Any, *, input_shape: Shape | None = None, name: str | None = None) -> Profile:
+    """Every layer call of a Keras model config, counted; `input_shape` (no batch axis) replaces the declared one."""
+    class_name, body = model_body(config)
+    walk = _Walk()
+    if input_shape is not None:
+        input_shape = tuple(input_shape)
+        if not input_shape or any(isinstance(size, bool) or not isinstance(size, int)
+                                   or not 1 <= size < LARGEST_DIMENSION for size in input_shape):
+            raise ProfileError(f"The input shape {input_shape} should be whole numbers from 1 up, such as 224,224,3.")
+        if class_name == "Functional" and len(_refs(body.get("input_layers"), "input layers")) != 1:
+            raise ProfileError("This model has several inputs; its input shape cannot be replaced by one.")
+        walk.recorded_shapes_hold = input_shape == declared_input_shape(config)
+    outputs = _walk_model(walk, config, "", [input_shape] if input_shape is not None else None)
+    del outputs
+    model_name = name or str(body.get("name") or "model")[:80]
+    first = input_shape or declared_input_shape(config) or ()
+    return Profile(model_name, tuple(first), tuple(walk.rows))

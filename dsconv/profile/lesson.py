@@ -1,0 +1,177 @@
+"""What a profile's numbers say, in sentences chosen from the numbers themselves.
+
+Every sentence here has a branch for each way the numbers can fall; the tests build a profile for each branch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dsconv.kinds import label
+from dsconv.profile.builtin import Published, paper_number
+from dsconv.profile.table import Profile, in_millions
+from dsconv.profile.whatif import WhatIf
+
+AGREE = 0.01  # within 1 % is agreement
+
+
+def depthwise_and_pointwise(profile: Profile) -> tuple[float, float]:
+    """Fractions of all multiply-adds in depthwise and in 1x1 pointwise work (a separable layer's two steps
+    counted with each)."""
+    total = profile.multiply_adds
+    if not total:
+        return 0.0, 0.0
+    separable = profile.layers_of("separable")
+    depthwise = sum(row.multiply_adds for row in profile.layers_of("depthwise")) + \
+        sum(row.depthwise_multiply_adds for row in separable)
+    pointwise = sum(row.multiply_adds for row in profile.layers_of("pointwise")) + \
+        sum(row.multiply_adds - row.depthwise_multiply_adds for row in separable)
+    return depthwise / total, pointwise / total
+
+
+def _percent(fraction: float) -> str:
+    return f"{fraction:.1%}" if fraction < 0.1 else f"{fraction:.0%}"
+
+
+def where_the_arithmetic_is(profile: Profile) -> str:
+    """Where the multiply-adds sit, and what that teaches."""
+    if not profile.multiply_adds:
+        return f"{profile.name} has no convolution or dense layer that was counted, so it has no multiply-adds here."
+    depthwise, pointwise = depthwise_and_pointwise(profile)
+    if depthwise:
+        said = (f"In {profile.name}, {_percent(pointwise)} of the multiply-adds sit in 1x1 pointwise work and "
+                f"{_percent(depthwise)} in depthwise work. ")
+        if depthwise < pointwise:
+            return said + ("The depthwise step is cheap in arithmetic. It is not cheap in time: it does few sums for "
+                           "each value it reads and writes, so memory sets its speed, as the Speed lab measures.")
+        return said + ("Here the depthwise step does more arithmetic than the 1x1 step: its windows are large "
+                       "for its channel counts.")
+    standard = profile.share("multiply_adds").get("standard", 0.0)
+    if standard:
+        return (f"{profile.name} has no depthwise layer: {_percent(standard)} of its multiply-adds sit in standard "
+                "k x k convolutions; the what-if makes them separable.")
+    role, share = max(profile.share("multiply_adds").items(), key=lambda item: item[1])
+    return f"{profile.name} has neither depthwise nor standard k x k convolutions: {_percent(share)} of its " \
+           f"multiply-adds sit in {role} layers."
+
+
+def where_the_parameters_are(profile: Profile) -> str:
+    """Which role holds most parameters, against where the arithmetic is."""
+    params = profile.share("params")
+    if not params:
+        return f"{profile.name} has no trainable parameters that were counted."
+    role, share = max(params.items(), key=lambda item: item[1])
+    macs = profile.share("multiply_adds").get(role, 0.0)
+    if macs >= share / 2:
+        return f"Parameters and arithmetic sit together: {role} layers hold {_percent(share)} of the trainable " \
+               f"parameters and do {_percent(macs)} of the multiply-adds."
+    return f"{role.capitalize()} layers hold {_percent(share)} of the trainable parameters but do only " \
+           f"{_percent(macs)} of the multiply-adds: parameters are not where the time goes."
+
+
+def not_counted(profile: Profile) -> str:
+    """'' when everything was counted; otherwise which layers the totals leave out."""
+    missing = profile.not_counted
+    if not missing:
+        return ""
+    names = ", ".join(f"{row.name} ({row.class_name})" for row in missing[:4])
+    more = f" and {len(missing) - 4} more" if len(missing) > 4 else ""
+    return f"{len(missing)} layer call{'s' if len(missing) > 1 else ''} could not be counted: {names}{more}. " \
+           "The totals leave them out."
+
+
+@dataclass(frozen=True)
+class PaperCheck:
+    """One figure: what the paper says, what we count, and a sentence on how they agree."""
+
+    what: str
+    paper: str
+    ours: int
+    verdict: str
+
+
+def _agrees(ours: float, paper: str) -> tuple[bool, str]:
+    value, half_unit = paper_number(paper)
+    off = ours / value - 1
+    if ours == value:
+        return True, "equals it exactly"
+    if abs(off) <= AGREE:
+        return True, f"agrees within 1 % ({off:+.1%})"
+    if abs(ours - value) <= half_unit:
+        return True, f"agrees to the paper's precision ({off:+.1%}: it prints {paper})"
+    return False, f"is {_percent(abs(off))} {'above' if off > 0 else 'below'} the paper's"
+
+
+def multiply_adds_check(profile: Profile, paper: Published) -> PaperCheck | None:
+    if paper.multiply_adds is None:
+        return None
+    conv = sum(row.multiply_adds for row in profile.rows if row.role != "dense")
+    ours = conv if paper.conv_only else profile.multiply_adds
+    verdict = _agrees(ours, paper.multiply_adds)[1]
+    scope = "the convolution layers' multiply-adds" if paper.conv_only else "multiply-adds"
+    return PaperCheck(scope, paper.multiply_adds, ours, f"Our count of {scope} {verdict}.")
+
+
+def params_check(profile: Profile, paper: Published) -> PaperCheck | None:
+    """Keras counts batch norm's moving mean and variance as (non-trainable) parameters; papers do not."""
+    if paper.params is None:
+        return None
+    ours = profile.params
+    frozen = profile.total("frozen_params")
+    agrees, verdict = _agrees(ours, paper.params)
+    value = paper_number(paper.params)[0]
+    closer_without = abs(ours - frozen - value) < abs(ours - value)
+    if agrees and not (frozen and closer_without):
+        text = f"Keras's parameter count {verdict}."
+    elif frozen and _agrees(ours - frozen, paper.params)[0]:
+        text = (f"Keras counts {in_millions(ours)} parameters, the paper {paper.params}: Keras includes batch "
+                f"norm's moving means and variances ({frozen:,}), which are not learned. Without them the count "
+                f"{_agrees(ours - frozen, paper.params)[1]}.")
+    else:
+        text = (f"Keras counts {in_millions(ours)} parameters ({in_millions(ours - frozen)} without batch norm's "
+                f"{frozen:,} moving statistics), against the paper's {paper.params}: even the trainable count "
+                f"{_agrees(ours - frozen, paper.params)[1]}. Keras's implementation is not the paper's layer for "
+                "layer.")
+    return PaperCheck("parameters", paper.params, ours, text)
+
+
+def what_if_sentence(result: WhatIf) -> str:
+    """What replacing the standard convolutions did, in numbers."""
+    if not result.swaps:
+        return f"{result.before.name} has no standard k x k convolution to replace."
+    return (f"Replacing its {len(result.swaps)} standard k x k convolution{'s' if len(result.swaps) > 1 else ''} "
+            f"with {label(result.replacement)} takes multiply-adds from {in_millions(result.before.multiply_adds)} to "
+            f"{in_millions(result.after.multiply_adds)} ({_fewer(result.fewer('multiply_adds'))}) and parameters "
+            f"from {in_millions(result.before.params)} to {in_millions(result.after.params)} "
+            f"({_fewer(result.fewer('params'))}).")
+
+
+def _fewer(times: float) -> str:
+    """8.1 -> '8.1x fewer'; 1.02 -> '2.0% fewer'; 1.0 -> 'unchanged'."""
+    if times >= 1.5:
+        return f"{times:.1f}x fewer"
+    cut = 1 - 1 / times
+    if abs(cut) < 0.0005:
+        return "unchanged" if cut == 0 else "almost unchanged"
+    return f"{_percent(cut)} fewer" if cut > 0 else f"{_percent(-cut)} more"
+
+
+def comparison_sentence(left: Profile, left_paper: Published | None, right: Profile,
+                        right_paper: Published | None) -> str:
+    """Two networks' arithmetic against their published accuracy (compared only on one data set)."""
+    if left.multiply_adds == 0 or right.multiply_adds == 0:
+        return "One of the two networks has no counted multiply-adds, so they cannot be compared."
+    pairs = [(left, left_paper), (right, right_paper)]
+    (big, big_paper), (small, small_paper) = sorted(pairs, key=lambda pair: -pair[0].multiply_adds)
+    said = f"{big.name} does {big.multiply_adds / small.multiply_adds:.1f}x the multiply-adds of {small.name}"
+    if big_paper is None or small_paper is None or big_paper.top1 is None or small_paper.top1 is None:
+        return said + "; the papers give no accuracy for both."
+    if big_paper.dataset != small_paper.dataset:
+        return said + (f"; their accuracies are on different data sets ({big_paper.dataset}, "
+                       f"{small_paper.dataset}) and cannot be compared.")
+    gain = big_paper.top1 - small_paper.top1
+    if gain > 0:
+        return said + f" for {gain:.1f} more points of published top-1 accuracy."
+    if gain < 0:
+        return said + f" and is {-gain:.1f} points less accurate, as published."
+    return said + " for the same published top-1 accuracy."

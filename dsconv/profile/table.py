@@ -1,0 +1,105 @@
+"""A profiled network: one row per layer call, the totals, and each role's share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dsconv.profile.layers import ROLES, Shape
+
+COLUMNS = ("multiply_adds", "params", "frozen_params", "other_ops", "activation_bytes")
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One call of one layer: what it outputs and costs, or why it was not counted."""
+
+    name: str  # nested models prefix their layers: "block/conv"; a shared layer's later calls say "(call 2)"
+    class_name: str
+    role: str
+    output_shape: Shape | None
+    params: int = 0  # trainable; a shared layer's are counted on its first call only
+    frozen_params: int = 0
+    multiply_adds: int = 0
+    depthwise_multiply_adds: int = 0
+    other_ops: int = 0
+    activation_bytes: int = 0
+    counted: bool = True
+    note: str = ""  # why it was not counted, or where its shape came from
+    # What the what-if recounts a layer from: its config and input shapes (not shown).
+    config: dict = field(default_factory=dict, compare=False, repr=False)
+    inputs: tuple[Shape, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def total_params(self) -> int:
+        return self.params + self.frozen_params
+
+    @property
+    def kernel_text(self) -> str:
+        """'3x3' for a layer that slides a window, '' otherwise."""
+        size = self.config.get("kernel_size")
+        if isinstance(size, int):
+            size = [size] * max(1, len(self.inputs[0]) - 1 if self.inputs else 1)
+        return "x".join(map(str, size)) if isinstance(size, (list, tuple)) else ""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Every layer call of a network, in the order the network runs them."""
+
+    name: str
+    input_shape: Shape
+    rows: tuple[LayerRow, ...]
+
+    def total(self, column: str) -> int:
+        if column not in COLUMNS + ("depthwise_multiply_adds",):
+            raise ValueError(f"{column!r} is not a column of the profile; choose one of {', '.join(COLUMNS)}.")
+        return sum(getattr(row, column) for row in self.rows)
+
+    @property
+    def multiply_adds(self) -> int:
+        return self.total("multiply_adds")
+
+    @property
+    def params(self) -> int:
+        """Every parameter Keras counts: trainable and not."""
+        return self.total("params") + self.total("frozen_params")
+
+    @property
+    def not_counted(self) -> tuple[LayerRow, ...]:
+        return tuple(row for row in self.rows if not row.counted)
+
+    def by_role(self, column: str) -> dict[str, int]:
+        """A column's total per role, in ROLES order, roles with none left out."""
+        sums = {role: 0 for role in ROLES}
+        for row in self.rows:
+            sums[row.role] += getattr(row, column)
+        return {role: value for role, value in sums.items() if value}
+
+    def share(self, column: str) -> dict[str, float]:
+        """Each role's fraction of a column's total."""
+        whole = self.total(column)
+        return {role: value / whole for role, value in self.by_role(column).items()} if whole else {}
+
+    def layers_of(self, *roles: str) -> tuple[LayerRow, ...]:
+        return tuple(row for row in self.rows if row.role in roles)
+
+
+def in_millions(count: int | float) -> str:
+    """4,231,976 -> '4.23 M'; 15,470,264,320 -> '15.47 G'; small counts as they are."""
+    for size, unit in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(count) >= size:
+            return f"{count / size:.3g} {unit}" if abs(count) < 100 * size else f"{count / size:.0f} {unit}"
+    return f"{count:g}"
+
+
+def rows_as_records(profile: Profile) -> list[dict[str, Any]]:
+    """The table the page and the CLI show (and the CSV holds), one plain dict per row."""
+    return [{
+        "layer": row.name, "class": row.class_name, "role": row.role,
+        "output shape": "x".join(map(str, row.output_shape)) if row.output_shape else "?",
+        "kernel": row.kernel_text,
+        "params": row.params, "non-trainable": row.frozen_params, "multiply-adds": row.multiply_adds,
+        "other ops": row.other_ops, "activation KB": round(row.activation_bytes / 1024, 1),
+        "note": row.note,
+    } for row in profile.rows]
