@@ -20,6 +20,8 @@ DESCRIPTIONS = {  # what a student does on each page of the navigation (dsconv_u
     "pages/4_Filters_on_your_image.py":
         "Apply the trained models' filters and your own depthwise and pointwise filters to a photo.",
     "pages/5_Speed_lab.py": "Time the layers on this machine: fewer multiply-adds is not proportionally faster.",
+    "pages/7_Real_networks.py": "Open MobileNet, Xception, ResNet or your own Keras model: where its parameters and "
+                                "multiply-adds sit, layer by layer, checked against the papers.",
     "pages/6_Quiz.py": "Predict, then reveal: check what you learned, with the working and the common mistakes.",
 }
 

@@ -22,6 +22,7 @@ PAGES = (
     ("pages/3_Training_arena.py", "Training arena", "🏋️"),
     ("pages/4_Filters_on_your_image.py", "Filters on your image", "🖼️"),
     ("pages/5_Speed_lab.py", "Speed lab", "⏱️"),
+    ("pages/7_Real_networks.py", "Real networks", "🏗️"),
     ("pages/6_Quiz.py", "Quiz", "❓"),
 )
 

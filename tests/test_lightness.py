@@ -34,7 +34,7 @@ exec(sys.argv[1])
 print(json.dumps({"exceptions": [], "shown": 1, "loaded": sorted(m for m in json.loads(sys.argv[2]) if m in sys.modules)}))
 """
 HEAVY = ["tensorflow", "keras", "torch", "jax"]
-PACKAGES = "costs, sliding, training, arena, speed, quiz, images, figures"
+PACKAGES = "costs, sliding, training, arena, speed, quiz, images, figures, profile"
 
 # (what, page or engine code, link query): each page's first view, and the engine's packages and entry points.
 # The Training arena's replay, the Speed lab's recorded measurements and the shipped models' learned filters (in
@@ -50,6 +50,8 @@ CASES = [
      {"fil_source": "Upload a photo", "fil_view": "Learned filters (the CIFAR-10 models)"}),
     ("the Speed lab's recorded measurements", "pages/5_Speed_lab.py", {}),
     ("the Quiz", "pages/6_Quiz.py", {}),
+    ("the Real networks page, on Xception", "pages/7_Real_networks.py", {"rn_model": "Xception"}),
+    ("the Real networks page's what-if", "pages/7_Real_networks.py", {"rn_tab": "What if it were separable?"}),
     ("every engine package, and no Streamlit either", f"import dsconv.kinds, dsconv.image_files\nfrom dsconv import {PACKAGES}", None),
     ("run records and the list of pretrained models",
      "import dsconv.training.runs, dsconv.training.pretrained\ndsconv.training.pretrained.available_pretrained()", None),

@@ -17,7 +17,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
 
 from harness import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, full_screenshot, streamlit_server, wait_until_idle  # noqa: E402
 
-PAGES = ["", "Parameter_lab", "Sliding_kernels", "Training_arena", "Filters_on_your_image", "Speed_lab", "Quiz"]
+PAGES = ["", "Parameter_lab", "Sliding_kernels", "Training_arena", "Filters_on_your_image", "Speed_lab", "Real_networks",
+         "Quiz"]
 SIZES = {"wide": ({"width": 1400, "height": 1000}, ""), "projector": ({"width": 1280, "height": 800}, "present=true")}
 
 

@@ -5,7 +5,7 @@ Builders compute nothing a page could not check: they take dsconv's results and 
 
 from __future__ import annotations
 
-from dsconv.figures import cost, filters  # namespaces the pages read from
+from dsconv.figures import cost, filters, networks  # namespaces the pages read from
 from dsconv.figures.cost import idea_figure
 from dsconv.figures.sliding import output_labels, sliding_figure
 from dsconv.figures.speed import (
@@ -22,7 +22,7 @@ from dsconv.figures.style import CHANNEL_COLOURS, SERIES_COLOURS, SIGNED, axis, 
 from dsconv.figures.training import frames_note, live_figure, replay_figure
 from dsconv.figures.volume import MAX_VOLUME_FRAMES, volume_figure
 
-__all__ = ["axis", "CHANNEL_COLOURS", "SERIES_COLOURS", "cost", "filters", "frames_note", "idea_figure", "intensity_figure",
+__all__ = ["axis", "CHANNEL_COLOURS", "SERIES_COLOURS", "cost", "filters", "frames_note", "idea_figure", "intensity_figure", "networks",
            "layer_name", "live_figure", "log_ticks", "MAX_VOLUME_FRAMES", "output_labels", "ratio_figure",
            "readable", "replay_figure", "roofline_figure", "SIGNED", "sliding_figure", "sweep_figure",
            "timing_table", "tutorial_table", "two_lines", "volume_figure", "work_and_time_figure"]

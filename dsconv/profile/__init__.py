@@ -8,6 +8,7 @@ network with its standard convolutions made separable; `lesson` words what the n
 
 from __future__ import annotations
 
+from dsconv.profile import lesson  # the sentences the page and the CLI say
 from dsconv.profile.builtin import (
     ARCHITECTURES,
     SIZES,
@@ -15,14 +16,18 @@ from dsconv.profile.builtin import (
     Published,
     builtin_config,
     builtin_profile,
+    percent_text,
     published,
 )
+from dsconv.profile.files import ModelFileError, read_model_file
 from dsconv.profile.graph import MAX_LAYERS, ProfileError, declared_input_shape, profile_config
 from dsconv.profile.layers import CONVENTION, ROLES, LayerCount, NotCounted, count_layer
 from dsconv.profile.table import COLUMNS, LayerRow, Profile, in_millions, rows_as_records
+from dsconv.profile.whatif import Swap, WhatIf, what_if
 
 __all__ = [
     "ARCHITECTURES", "COLUMNS", "CONVENTION", "MAX_LAYERS", "ROLES", "SIZES", "Architecture", "LayerCount", "LayerRow",
-    "NotCounted", "Profile", "ProfileError", "Published", "builtin_config", "builtin_profile", "count_layer",
-    "declared_input_shape", "in_millions", "profile_config", "published", "rows_as_records",
+    "ModelFileError", "NotCounted", "Profile", "ProfileError", "Published", "Swap", "WhatIf", "builtin_config",
+    "builtin_profile", "count_layer", "declared_input_shape", "in_millions", "lesson", "percent_text", "profile_config", "published",
+    "read_model_file", "rows_as_records", "what_if",
 ]

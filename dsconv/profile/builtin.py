@@ -107,6 +107,12 @@ def builtin_profile(name: str, size: int | None = None) -> Profile:
     return profile_config(config, input_shape=(side, side, 3), name=arch.title)
 
 
+def percent_text(value: float) -> str:
+    """A published accuracy as printed: 70.6 -> '70.6', 77.15 -> '77.15', 72.0 -> '72.0'."""
+    text = f"{value:.2f}"
+    return text[:-1] if text.endswith("0") else text
+
+
 _UNITS = {"": 1, "k": 1e3, "M": 1e6, "G": 1e9, "B": 1e9}
 
 

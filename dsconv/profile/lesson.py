@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dsconv.kinds import label
-from dsconv.profile.builtin import Published, paper_number
+from dsconv.profile.builtin import Published, paper_number, percent_text
 from dsconv.profile.table import Profile, in_millions
 from dsconv.profile.whatif import WhatIf
 
@@ -96,7 +96,7 @@ def _agrees(ours: float, paper: str) -> tuple[bool, str]:
     if ours == value:
         return True, "equals it exactly"
     if abs(off) <= AGREE:
-        return True, f"agrees within 1 % ({off:+.1%})"
+        return True, f"agrees within 1 % ({off:+.2%})"
     if abs(ours - value) <= half_unit:
         return True, f"agrees to the paper's precision ({off:+.1%}: it prints {paper})"
     return False, f"is {_percent(abs(off))} {'above' if off > 0 else 'below'} the paper's"
@@ -171,7 +171,7 @@ def comparison_sentence(left: Profile, left_paper: Published | None, right: Prof
                        f"{small_paper.dataset}) and cannot be compared.")
     gain = big_paper.top1 - small_paper.top1
     if gain > 0:
-        return said + f" for {gain:.1f} more points of published top-1 accuracy."
+        return said + f" for {percent_text(gain)} more points of published top-1 accuracy."
     if gain < 0:
-        return said + f" and is {-gain:.1f} points less accurate, as published."
+        return said + f" and is {percent_text(-gain)} points less accurate, as published."
     return said + " for the same published top-1 accuracy."

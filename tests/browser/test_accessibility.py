@@ -8,6 +8,7 @@ from harness import streamlit_server, wait_until_idle
 pytestmark = pytest.mark.browser
 
 VIEWS = ["", "Parameter_lab", "Sliding_kernels", "Training_arena", "Filters_on_your_image", "Speed_lab", "Quiz",
+         "Real_networks", "Real_networks?present=1&rn_tab=What%20if%20it%20were%20separable%3F",
          "?present=1", "Parameter_lab?present=1&lab_tab=Whole%20network", "Sliding_kernels?present=1&sl_mode=separable",
          "Training_arena?present=1&arena_launch=1", "Filters_on_your_image?fil_view=Hand-made%20filters%20(NumPy)",
          "Speed_lab?present=1", "Quiz?present=1"]

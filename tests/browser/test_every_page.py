@@ -18,6 +18,7 @@ PHRASES = {
     "pages/4_Filters_on_your_image.py": "Filters on your image",
     "pages/5_Speed_lab.py": "Speed lab",
     "pages/6_Quiz.py": "Check yourself",
+    "pages/7_Real_networks.py": "where do its parameters and multiply-adds sit",
 }
 # Streamlit's URL path for a page file: its name without the leading number and ".py".
 PAGES = [("" if source == "app.py" else source.split("/")[-1].removesuffix(".py").split("_", 1)[1], source,

@@ -40,6 +40,7 @@ PAGES = {
     "Parameter_lab": ['.st-key-lab_cin', '.st-key-lab_k'],
     "Filters_on_your_image": ['.st-key-fil_source'],
     "Quiz": ['.st-key-quiz_seed', '.st-key-quiz_topics'],
+    "Real_networks": ['.st-key-rn_model', '.st-key-rn_size'],
 }
 
 

@@ -14,6 +14,7 @@ PAGES = {
     "Training arena": "pages/3_Training_arena.py",
     "Filters on your image": "pages/4_Filters_on_your_image.py",
     "Speed lab": "pages/5_Speed_lab.py",
+    "Real networks": "pages/7_Real_networks.py",
     "Quiz": "pages/6_Quiz.py",
 }
 

@@ -61,6 +61,12 @@ PRESETS: dict[str, list[dict[str, tuple[object, object]]]] = {
         {"fil_source": ("CIFAR-10 test picture", "CIFAR-10 test picture"), "fil_cifar": ("17", 17)},
         {"fil_layer": ("block2_conv1", "block2_conv1"), "fil_maps": ("8", 8)},  # needs a model (SESSION)
     ],
+    "pages/7_Real_networks.py": [  # only the open tab draws its widgets
+        {"rn_model": ("ResNet50", "resnet50"), "rn_size": ("160", 160), "present": ("true", True)},
+        {"rn_tab": ("What if it were separable?", "What if it were separable?"),
+         "rn_whatif": (KINDS["mobilenet"].label, "mobilenet")},
+        {"rn_tab": ("Compare two networks", "Compare two networks"), "rn_compare": ("Xception", "xception")},
+    ],
     "pages/3_Training_arena.py": [
         {"arena_runs": ("", []), "arena_archs": ([KINDS["standard"].short, KINDS["mobilenet"].short],
                                                  ["standard", "mobilenet"]), "present": ("true", True)},
@@ -158,7 +164,7 @@ def bound_keys(page: str) -> set[str]:
     return keys
 
 
-TAB_KEYS = ("lab_tab",)  # keyed st.tabs of the pages
+TAB_KEYS = ("lab_tab", "rn_tab")  # keyed st.tabs of the pages
 
 
 class OpenTab:

@@ -14,6 +14,7 @@ BARS = {  # page: the keys of the widgets in its projector bar
     "pages/3_Training_arena.py": ("arena_runs", "arena_archs"),
     "pages/5_Speed_lab.py": ("spd_size", "spd_cin", "spd_cout", "spd_k"),
     "pages/6_Quiz.py": ("quiz_seed", "quiz_topics", "quiz_new_set"),
+    "pages/7_Real_networks.py": ("rn_model", "rn_size"),
 }
 
 

@@ -1,0 +1,67 @@
+"""Figures of a real network's profile: multiply-adds and parameters layer by layer, and each role's share.
+
+Bars take the role's colour: the convolution kinds' own (dsconv.kinds), greys for the rest.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dsconv.figures.style import axis
+from dsconv.kinds import KINDS
+from dsconv.profile import ROLES, Profile
+
+ROLE_COLOURS = {**{role: KINDS[role].colour for role in ("standard", "grouped", "depthwise", "pointwise", "separable")},
+                "dense": "#6b7280", "normalisation": "#9ca3af", "elementwise": "#c4b5a0", "pooling": "#a3a3a3",
+                "other": "#d4d4d4"}
+WEIGHTED = ("standard", "grouped", "depthwise", "pointwise", "separable", "dense")  # the roles with multiply-adds
+FONT = dict(size=15, color="#111827")
+
+
+def layer_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
+    """Multiply-adds (top) and trainable parameters (bottom) of every convolution and dense layer, in order."""
+    rows = [(index, row) for index, row in enumerate(r for r in profile.rows if r.role in WEIGHTED)]
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                           subplot_titles=("Multiply-adds per layer", "Trainable parameters per layer"))
+    for role in WEIGHTED:
+        mine = [(index, row) for index, row in rows if row.role == role]
+        if not mine:
+            continue
+        names = [row.name for _, row in mine]
+        for line, values in ((1, [row.multiply_adds for _, row in mine]), (2, [row.params for _, row in mine])):
+            figure.add_trace(go.Bar(
+                x=[index + 1 for index, _ in mine], y=values, name=role, legendgroup=role, showlegend=line == 1,
+                marker_color=ROLE_COLOURS[role], customdata=names,
+                hovertemplate="%{customdata}: %{y:,}<extra>" + role + "</extra>"), row=line, col=1)
+    figure.update_layout(
+        barmode="overlay", bargap=0.1, height=round(480 * scale), margin=dict(l=10, r=10, t=60, b=30),
+        font={**FONT, "size": round(FONT["size"] * scale)}, plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.06, x=0, traceorder="normal"))
+    figure.update_xaxes(axis(scale, automargin=True))
+    figure.update_yaxes(axis(scale, rangemode="tozero", automargin=True))
+    figure.update_annotations(font={**FONT, "size": round(FONT["size"] * scale)})
+    return figure
+
+
+def share_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
+    """Each role's share of multiply-adds and of trainable parameters, as two stacked bars of 100 %."""
+    bars = (("multiply-adds", profile.share("multiply_adds")), ("parameters", profile.share("params")))
+    figure = go.Figure()
+    for role in ROLES:
+        shares = [share.get(role, 0.0) for _, share in bars]
+        if not any(shares):
+            continue
+        figure.add_trace(go.Bar(
+            y=[name for name, _ in bars], x=[100 * value for value in shares], name=role, orientation="h",
+            marker_color=ROLE_COLOURS[role], text=[f"{value:.0%}" if value >= 0.05 else "" for value in shares],
+            textposition="inside", insidetextfont=dict(color="#111827"),
+            hovertemplate="%{y}: %{x:.1f} %<extra>" + role + "</extra>"))
+    figure.update_layout(
+        barmode="stack", height=round(210 * scale), margin=dict(l=10, r=10, t=40, b=30),
+        font={**FONT, "size": round(FONT["size"] * scale)}, plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
+        uniformtext=dict(minsize=round(12 * scale), mode="hide"))
+    figure.update_xaxes(axis(scale, range=[0, 100], ticksuffix=" %", automargin=True))
+    figure.update_yaxes(axis(scale, autorange="reversed", automargin=True))
+    return figure

@@ -1,0 +1,233 @@
+"""Real networks: where MobileNet, Xception, EfficientNet and ResNet spend their parameters and multiply-adds, and the
+same for any Keras model a student brings. Counted from the model's config alone: no TensorFlow on this page."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import streamlit as st
+
+from dsconv.figures import networks as figures
+from dsconv.kinds import SEPARABLE_KINDS, label
+from dsconv.profile import (
+    ARCHITECTURES,
+    CONVENTION,
+    SIZES,
+    ModelFileError,
+    Profile,
+    ProfileError,
+    builtin_profile,
+    in_millions,
+    lesson,
+    percent_text,
+    profile_config,
+    published,
+    read_model_file,
+    rows_as_records,
+    what_if,
+)
+from dsconv_ui.common import BOUND, figure_scale, page_setup, projector_bar, share_link, show_error
+
+TABS = ("Layer by layer", "What if it were separable?", "Compare two networks")
+OWN_SIZE = 0  # the input size picker's value for "the model's own"
+UPLOAD = "your model file"  # the network picker's last choice
+CHOICES = tuple(ARCHITECTURES) + (UPLOAD,)
+DEFAULT = "mobilenet_v1_100"
+
+
+def title(name: str) -> str:
+    return "Your model file (.keras, .h5 or .json)" if name == UPLOAD else ARCHITECTURES[name].title
+
+
+def network_controls(bar: list | None) -> tuple[str, int]:
+    """The network and its input size, from the sidebar or (projector mode) the bar at the top."""
+    spots = bar or [st.sidebar, st.sidebar]
+    st.sidebar.header("The network")
+    name = spots[0].selectbox("Network", CHOICES, index=CHOICES.index(DEFAULT), format_func=title, key="rn_model",
+                              **BOUND)
+    own = ARCHITECTURES[name].size if name in ARCHITECTURES else None
+    size = spots[1].select_slider(
+        "Input size (height = width)", (OWN_SIZE,) + SIZES, OWN_SIZE, key="rn_size", **BOUND,
+        format_func=lambda side: (f"its own ({own})" if own else "the file's own") if side == OWN_SIZE else str(side),
+        help="A network without a dense layer on a flattened map takes any size; its multiply-adds grow with the "
+             "picture's area. The papers' figures are for the network's own size.")
+    return name, int(size)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def profile_of(name: str, size: int) -> Profile:
+    """A built-in network profiled once per size for every student: a shared, read-only result."""
+    return builtin_profile(name, size or None)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def layer_figure(name: str, size: int, scale: float):
+    return figures.layer_figure(profile_of(name, size), scale)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def share_figure(name: str, size: int, scale: float):
+    return figures.share_figure(profile_of(name, size), scale)
+
+
+def uploaded_profile(size: int) -> Profile | None:
+    """The uploaded model's profile, read once per file and size and kept for this student; None until there is
+    one. Every refusal is a sentence; nothing from the file is ever run."""
+    upload = st.sidebar.file_uploader("A Keras model: .keras, .h5 or the config JSON", type=["keras", "h5", "json"],
+                                      key="rn_upload")
+    st.sidebar.caption("Only the model's config is read (never its code or weights): a Lambda or custom layer is "
+                       "listed as not counted. Over 25 MB? A .keras file is a zip: upload the config.json inside.")
+    if upload is None:
+        st.info("Upload a model saved with `model.save('name.keras')` (or `model.to_json()` saved as .json) in the "
+                "sidebar, or pick a built-in network.")
+        return None
+    kept = st.session_state.get("rn_upload_profile")
+    if kept and kept[0] == (upload.file_id, size):
+        return kept[1]
+    try:
+        config = read_model_file(upload.getvalue(), upload.name)
+        shape = (size, size, 3) if size else None
+        result = profile_config(config, input_shape=shape, name=upload.name.rsplit(".", 1)[0][:60])
+    except (ModelFileError, ProfileError) as error:
+        show_error(error)
+        if isinstance(error, ProfileError) and "unknown" in str(error):
+            st.caption("Pick an input size in the sidebar: it sets height and width, with 3 channels.")
+        return None
+    st.session_state["rn_upload_profile"] = ((upload.file_id, size), result)
+    return result
+
+
+def totals_section(profile: Profile, paper) -> None:
+    cols = st.columns(4)
+    cols[0].metric("Multiply-adds per picture", in_millions(profile.multiply_adds),
+                   help=f"{profile.multiply_adds:,}; FLOPs about {in_millions(2 * profile.multiply_adds)}")
+    cols[1].metric("Parameters (Keras's count)", in_millions(profile.params),
+                   help=f"{profile.params:,}: {profile.total('params'):,} trainable, "
+                        f"{profile.total('frozen_params'):,} not (batch norm's moving statistics)")
+    cols[2].metric("Other operations", in_millions(profile.total("other_ops")),
+                   help="Batch norm, activations, additions, pooling: counted apart from multiply-adds")
+    cols[3].metric("Activation memory", f"{profile.total('activation_bytes') / 2**20:,.1f} MB",
+                   help="Every layer's output in float32, for one picture")
+    missing = lesson.not_counted(profile)
+    if missing:
+        st.warning(missing, icon="🧮")
+    st.markdown(lesson.where_the_arithmetic_is(profile))
+    st.markdown(lesson.where_the_parameters_are(profile))
+    if paper is None:
+        return
+    checks = [check for check in (lesson.multiply_adds_check(profile, paper), lesson.params_check(profile, paper))
+              if check]
+    if checks:
+        st.table([{"figure": check.what, "the paper says": check.paper, "we count": f"{check.ours:,}",
+                   "how they agree": check.verdict} for check in checks], hide_index=True)
+    st.caption(f"Paper: {paper.source}." + (f" Note: {paper.note}." if paper.note else ""))
+
+
+def layers_section(profile: Profile, name: str, size: int) -> None:
+    scale = figure_scale()
+    if name in ARCHITECTURES:
+        chart, shares = layer_figure(name, size, scale), share_figure(name, size, scale)
+    else:
+        chart, shares = figures.layer_figure(profile, scale), figures.share_figure(profile, scale)
+    st.plotly_chart(shares, key="rn_share_chart", config={"displayModeBar": False}, theme=None)
+    st.plotly_chart(chart, key="rn_layer_chart", config={"displayModeBar": False}, theme=None)
+    st.caption("Every convolution and dense layer, in the order the network runs them; hover over a bar for its "
+               "name. The table below lists every layer.")
+    records = rows_as_records(profile)
+    st.dataframe(records, hide_index=True, key="rn_table", height=420, column_config={
+        "params": st.column_config.NumberColumn(format="localized"),
+        "non-trainable": st.column_config.NumberColumn(format="localized"),
+        "multiply-adds": st.column_config.NumberColumn(format="localized"),
+        "other ops": st.column_config.NumberColumn(format="localized")})
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(records[0]))
+    writer.writeheader()
+    writer.writerows(records)
+    st.download_button("Download the table (CSV)", text.getvalue(), f"{profile.name}.csv", "text/csv",
+                       key="rn_csv")
+
+
+def what_if_section(profile: Profile) -> None:
+    st.markdown("The tutorial's experiment on a whole network: replace every standard k x k convolution (k > 1) "
+                "with a separable one of the same filters, window, strides and padding. The output shapes stay the "
+                "same, so every other layer stays as it was.")
+    replacement = st.radio("Replace them with", SEPARABLE_KINDS, format_func=label, horizontal=True,
+                           key="rn_whatif", **BOUND)
+    result = what_if(profile, replacement)
+    st.markdown(lesson.what_if_sentence(result))
+    if not result.swaps:
+        return
+    cols = st.columns(2)
+    cols[0].metric("Multiply-adds after", in_millions(result.after.multiply_adds),
+                   f"before: {in_millions(result.before.multiply_adds)}", delta_color="off", delta_arrow="off")
+    cols[1].metric("Parameters after", in_millions(result.after.params),
+                   f"before: {in_millions(result.before.params)}", delta_color="off", delta_arrow="off")
+    st.dataframe([{"layer": swap.before.name, "kernel": swap.before.kernel_text,
+                   "output shape": "x".join(map(str, swap.before.output_shape or ())),
+                   "params before": swap.total("total_params")[0], "params after": swap.total("total_params")[1],
+                   "multiply-adds before": swap.total("multiply_adds")[0],
+                   "multiply-adds after": swap.total("multiply_adds")[1]} for swap in result.swaps],
+                 hide_index=True, key="rn_whatif_table")
+
+
+def compare_section(profile: Profile, name: str, size: int) -> None:
+    others = tuple(ARCHITECTURES)
+    other = st.selectbox("Compare with", others, index=others.index("mobilenet_v2" if name != "mobilenet_v2"
+                                                                     else "resnet50"),
+                         format_func=title, key="rn_compare", **BOUND)
+    other_profile = profile_of(other, 0)
+    mine = published(name, size or None) if name in ARCHITECTURES else None
+    theirs = published(other)
+    rows = []
+    for shown, paper in ((profile, mine), (other_profile, theirs)):
+        rows.append({"network": shown.name, "input": "x".join(map(str, shown.input_shape)),
+                     "multiply-adds (we count)": in_millions(shown.multiply_adds),
+                     "parameters (we count)": in_millions(shown.params),
+                     "top-1, as published": f"{percent_text(paper.top1)} %" if paper and paper.top1 else "—",
+                     "data set": paper.dataset if paper else "—", "source": paper.source if paper else "—"})
+    st.table(rows, hide_index=True)
+    st.markdown(lesson.comparison_sentence(profile, mine, other_profile, theirs))
+    st.caption("The accuracies are quoted from the papers, not measured here: top-1 on the data set named, as each "
+               "paper measured it. The tutorial's models are CIFAR-10 models and do not compare with ImageNet ones.")
+
+
+page_setup("Real networks", "🏗️")
+st.title("Real networks")
+bar = projector_bar(2)
+st.markdown("MobileNet and Xception made depthwise separable convolutions famous. Open one and count: where do its "
+            "parameters and multiply-adds sit, layer by layer? Every number comes from the model's Keras config "
+            "alone, and the tests check each built-in network against the Keras model itself.")
+name, size = network_controls(bar)
+if name == UPLOAD:
+    profile, paper = uploaded_profile(size), None
+else:
+    try:
+        profile, paper = profile_of(name, size), published(name, size or None)
+    except ProfileError as error:  # a size too small for the network's windows
+        show_error(error)
+        profile, paper = None, None
+if profile is not None:
+    sizes = sorted(ARCHITECTURES[name].published) if name in ARCHITECTURES else []
+    if sizes and paper is None:
+        st.caption(f"The papers give figures at input sizes {', '.join(map(str, sizes))} only, so there is no "
+                   "published figure to check against at this size.")
+    totals_section(profile, paper)
+    tabs = dict(zip(TABS, st.tabs(TABS, key="rn_tab", on_change="rerun", bind="query-params")))
+    with tabs["Layer by layer"]:
+        if tabs["Layer by layer"].open:
+            layers_section(profile, name, size)
+    with tabs["What if it were separable?"]:
+        if tabs["What if it were separable?"].open:
+            what_if_section(profile)
+    with tabs["Compare two networks"]:
+        if tabs["Compare two networks"].open:
+            compare_section(profile, name, size)
+with st.expander("How dsconv counts"):
+    st.markdown(CONVENTION)
+st.subheader("Why it matters")
+st.markdown("Multiply-adds and parameters are what a network costs on paper, not what it costs in time. A layer "
+            "that does few sums for each value it reads and writes waits for memory, not for arithmetic: the "
+            "Speed lab measures both on this machine. And parameters are not arithmetic: a dense layer can hold "
+            "most of a network's weights and do almost none of its sums (open VGG16).")
+share_link()

@@ -1,0 +1,129 @@
+"""Every branch of the Real networks page's sentences, on small profiles whose numbers are written here by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from dsconv.profile import LayerRow, Profile, Published, lesson, percent_text, what_if
+from dsconv.profile.builtin import paper_number
+
+
+def net(*rows: LayerRow, name: str = "Net") -> Profile:
+    return Profile(name, (8, 8, 3), rows)
+
+
+def row(role: str, macs: int = 0, params: int = 0, frozen: int = 0, depthwise_macs: int = 0, counted: bool = True,
+        name: str = "layer", class_name: str = "Conv2D") -> LayerRow:
+    return LayerRow(name, class_name, role, (8, 8, 4), params, frozen, macs, depthwise_macs, counted=counted)
+
+
+def test_where_the_arithmetic_is_in_each_case():
+    cheap = net(row("depthwise", 30), row("pointwise", 950), row("standard", 20))
+    said = lesson.where_the_arithmetic_is(cheap)
+    assert "95% of the multiply-adds sit in 1x1 pointwise work and 3.0% in depthwise work" in said
+    assert "cheap in arithmetic" in said
+    costly = net(row("depthwise", 600), row("pointwise", 400))
+    assert "does more arithmetic than the 1x1 step" in lesson.where_the_arithmetic_is(costly)
+    # a SeparableConv2D's steps: 100 of its 500 multiply-adds are depthwise
+    separable = net(row("separable", 500, depthwise_macs=100))
+    assert "80% of the multiply-adds sit in 1x1 pointwise work and 20% in depthwise" in \
+        lesson.where_the_arithmetic_is(separable)
+    plain = net(row("standard", 510), row("dense", 490))
+    assert "no depthwise layer: 51% of its multiply-adds sit in standard" in lesson.where_the_arithmetic_is(plain)
+    dense = net(row("dense", 10))
+    assert "neither depthwise nor standard k x k convolutions: 100% of its multiply-adds sit in dense layers" in \
+        lesson.where_the_arithmetic_is(dense)
+    assert "has no multiply-adds here" in lesson.where_the_arithmetic_is(net(row("pooling")))
+
+
+def test_where_the_parameters_are_in_each_case():
+    together = net(row("pointwise", 90, params=80), row("dense", 10, params=20))
+    assert lesson.where_the_parameters_are(together) == (
+        "Parameters and arithmetic sit together: pointwise layers hold 80% of the trainable parameters and do 90% "
+        "of the multiply-adds.")
+    apart = net(row("standard", 990, params=10), row("dense", 10, params=90))
+    assert lesson.where_the_parameters_are(apart).startswith(
+        "Dense layers hold 90% of the trainable parameters but do only 1.0% of the multiply-adds")
+    assert "no trainable parameters" in lesson.where_the_parameters_are(net(row("pooling")))
+
+
+def test_layers_not_counted_are_named_and_the_totals_say_so():
+    assert lesson.not_counted(net(row("standard", 5))) == ""
+    one = net(row("other", counted=False, name="mystery", class_name="Lambda"))
+    assert lesson.not_counted(one) == "1 layer call could not be counted: mystery (Lambda). The totals leave them out."
+    many = net(*(row("other", counted=False, name=f"l{i}", class_name="Custom") for i in range(6)))
+    assert lesson.not_counted(many).startswith("6 layer calls could not be counted: l0 (Custom), l1 (Custom), "
+                                               "l2 (Custom), l3 (Custom) and 2 more.")
+
+
+@pytest.mark.parametrize("text, value, half_unit", [("569 M", 569e6, 0.5e6), ("0.39 B", 0.39e9, 0.005e9),
+                                                    ("1,186,378", 1186378, 0.5), ("15.3 G", 15.3e9, 0.05e9)])
+def test_paper_figures_are_read_with_their_precision(text, value, half_unit):
+    assert paper_number(text) == pytest.approx((value, half_unit))
+
+
+def test_the_multiply_add_check_in_each_case():
+    paper = Published("a paper", multiply_adds="100 M")
+    assert "equals it exactly" in lesson.multiply_adds_check(net(row("standard", 100_000_000)), paper).verdict
+    assert "agrees within 1 % (+0.90%)" in lesson.multiply_adds_check(net(row("standard", 100_900_000)), paper).verdict
+    assert "is 5.0% below the paper's" in lesson.multiply_adds_check(net(row("standard", 95_000_000)), paper).verdict
+    rounded = Published("a paper", multiply_adds="0.39 B")  # 0.386 B is 1.0 % off, but prints as 0.39 B
+    assert "agrees to the paper's precision (-1.0%: it prints 0.39 B)" in \
+        lesson.multiply_adds_check(net(row("standard", 386_000_000)), rounded).verdict
+    conv_only = Published("a paper", multiply_adds="100 M", conv_only=True)
+    check = lesson.multiply_adds_check(net(row("standard", 100_000_000), row("dense", 50_000_000)), conv_only)
+    assert check.ours == 100_000_000 and "convolution layers' multiply-adds" in check.verdict
+    assert lesson.multiply_adds_check(net(row("standard", 1)), Published("a paper")) is None
+
+
+def test_the_parameter_check_in_each_case():
+    paper = Published("a paper", params="4.2 M")
+    assert lesson.params_check(net(row("pointwise", params=4_210_000)), paper).verdict == \
+        "Keras's parameter count agrees within 1 % (+0.24%)."
+    # 4,233,000 in all is within 1 % too, but 4,211,000 without the statistics is closer: the sentence says why
+    with_statistics = net(row("pointwise", params=4_200_000), row("normalisation", params=11_000, frozen=22_000))
+    said = lesson.params_check(with_statistics, paper).verdict
+    assert said.startswith("Keras counts 4.23 M parameters, the paper 4.2 M: Keras includes batch norm's moving "
+                           "means and variances (22,000)")
+    assert said.endswith("Without them the count agrees within 1 % (+0.26%).")
+    unexplained = net(row("pointwise", params=3_500_000), row("normalisation", params=4_000, frozen=34_000))
+    said = lesson.params_check(unexplained, Published("a paper", params="3.4 M")).verdict
+    assert "even the trainable count is 3.1% above the paper's" in said and "not the paper's layer for layer" in said
+
+
+def test_the_what_if_sentence_in_each_case():
+    from dsconv.profile import profile_config
+
+    config = {"class_name": "Sequential", "config": {"name": "tiny", "layers": [
+        {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [None, 8, 8, 3]}},
+        {"class_name": "Conv2D", "config": {"name": "conv", "filters": 4, "kernel_size": [3, 3], "padding": "same"}}]}}
+    result = what_if(profile_config(config), "separable")
+    # standard: 3*3*3*4 + 4 = 112 params, 8*8*108 = 6,912 multiply-adds; separable: 27 + 12 + 4 = 43 params,
+    # 8*8*(27 + 12) = 2,496 multiply-adds
+    assert lesson.what_if_sentence(result) == (
+        "Replacing its 1 standard k x k convolution with SeparableConv2D takes multiply-adds from 6.91 k to 2.5 k "
+        "(2.8x fewer) and parameters from 112 to 43 (2.6x fewer).")
+    again = what_if(result.after, "separable")
+    assert lesson.what_if_sentence(again).endswith("has no standard k x k convolution to replace.")
+
+
+def test_the_comparison_sentence_in_each_case():
+    big, small = net(row("standard", 600), name="Big"), net(row("pointwise", 200), name="Small")
+    imagenet = lambda top1: Published("a paper", top1=top1)  # noqa: E731
+    assert lesson.comparison_sentence(small, imagenet(70.0), big, imagenet(75.5)) == \
+        "Big does 3.0x the multiply-adds of Small for 5.5 more points of published top-1 accuracy."
+    assert lesson.comparison_sentence(big, imagenet(70.0), small, imagenet(72.25)) == \
+        "Big does 3.0x the multiply-adds of Small and is 2.25 points less accurate, as published."
+    assert lesson.comparison_sentence(big, imagenet(70.0), small, imagenet(70.0)).endswith(
+        "for the same published top-1 accuracy.")
+    assert lesson.comparison_sentence(big, imagenet(70.0), small, None).endswith(
+        "; the papers give no accuracy for both.")
+    cifar = Published("a tutorial", top1=75.6, dataset="CIFAR-10")
+    assert "different data sets (ImageNet, CIFAR-10) and cannot be compared" in \
+        lesson.comparison_sentence(big, imagenet(70.0), small, cifar)
+    assert "cannot be compared" in lesson.comparison_sentence(net(row("pooling")), None, small, None)
+
+
+@pytest.mark.parametrize("value, text", [(70.6, "70.6"), (77.15, "77.15"), (72.0, "72.0"), (6.55, "6.55")])
+def test_published_accuracies_are_printed_as_published(value, text):
+    assert percent_text(value) == text

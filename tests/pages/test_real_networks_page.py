@@ -1,0 +1,140 @@
+"""The Real networks page run by Streamlit's AppTest: the totals against Keras's and the papers' figures, the
+what-if against the tutorial's two models, the comparison, uploads (good and hostile), and bad sizes."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zipfile
+
+from conftest import ROOT, open_page
+
+PAGE = "pages/7_Real_networks.py"
+
+
+def texts(elements) -> str:
+    return "\n".join(str(element.value) for element in elements)
+
+
+def metrics(at) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def shipped_config(name: str) -> bytes:
+    return gzip.decompress((ROOT / "dsconv" / "assets" / "profile" / f"{name}.json.gz").read_bytes())
+
+
+def keras_archive(config: bytes) -> bytes:
+    """A .keras file as Keras writes one: a zip of metadata.json, config.json and the weights."""
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("metadata.json", '{"keras_version": "3.15.1"}')
+        archive.writestr("config.json", config)
+        archive.writestr("model.weights.h5", b"\x89HDF\r\n\x1a\n" + bytes(64))
+    return data.getvalue()
+
+
+def upload(at, name: str, data: bytes):
+    at.file_uploader(key="rn_upload").set_value((name, data, "application/octet-stream"))
+    return at.run()
+
+
+def test_mobilenet_v1_by_default_with_the_papers_figures_and_the_lesson():
+    at = open_page(PAGE)
+    assert not at.exception
+    shown = metrics(at)
+    # Keras's MobileNet(weights=None).count_params() is 4,253,864; the paper's 569 M multiply-adds (Table 8)
+    assert shown["Multiply-adds per picture"] == "569 M"
+    assert shown["Parameters (Keras's count)"] == "4.25 M"
+    words = texts(at.markdown)
+    assert "95% of the multiply-adds sit in 1x1 pointwise work and 3.1% in depthwise work" in words
+    assert "not cheap in time" in words
+    table = at.table[0].value
+    assert list(table["the paper says"]) == ["569 M", "4.2 M"]
+    assert "batch norm's moving means and variances (21,888)" in table["how they agree"][1]
+    assert "Table" in texts(at.caption)
+
+
+def test_vgg16_says_its_dense_layers_hold_the_parameters_not_the_arithmetic():
+    at = open_page(PAGE, rn_model="VGG16")
+    assert not at.exception
+    words = texts(at.markdown)
+    assert "Dense layers hold 89% of the trainable parameters but do only 0.8% of the multiply-adds" in words
+    assert "has no depthwise layer: 99% of its multiply-adds sit in standard k x k convolutions" in words
+    assert metrics(at)["Parameters (Keras's count)"] == "138 M"  # Keras: 138,357,544
+
+
+def test_a_size_the_paper_lists_brings_its_figure_and_one_it_does_not_says_so():
+    at = open_page(PAGE, rn_size="128")
+    assert not at.exception
+    assert list(at.table[0].value["the paper says"]) == ["186 M", "4.2 M"]  # MobileNet paper, Table 7
+    at = open_page(PAGE, rn_size="96")
+    assert not at.exception and not at.table
+    assert "no published figure to check against at this size" in texts(at.caption)
+
+
+def test_the_what_if_turns_the_tutorials_standard_vgg_into_its_separable_one():
+    at = open_page(PAGE, rn_model="The tutorial's VGG, standard Conv2D", rn_tab="What if it were separable?")
+    assert not at.exception
+    words = texts(at.markdown)
+    # the tutorial's table: 1,186,378 -> 174,821 parameters; 152.8 M -> 18.3 M multiply-adds
+    assert "Replacing its 6 standard k x k convolutions with SeparableConv2D takes multiply-adds from 153 M to " \
+           "18.3 M (8.4x fewer) and parameters from 1.19 M to 175 k (6.8x fewer)" in words
+    assert metrics(at)["Parameters after"] == "175 k"
+    assert len(at.dataframe[0].value) == 6
+
+
+def test_the_what_if_has_nothing_to_replace_in_a_separable_network():
+    at = open_page(PAGE, rn_model="The tutorial's VGG, SeparableConv2D", rn_tab="What if it were separable?")
+    assert not at.exception
+    assert "has no standard k x k convolution to replace" in texts(at.markdown)
+    assert not at.dataframe
+
+
+def test_comparing_two_networks_quotes_accuracies_and_refuses_to_compare_data_sets():
+    at = open_page(PAGE, rn_tab="Compare two networks", rn_compare="ResNet50")
+    assert not at.exception
+    rows = at.table[1].value
+    assert list(rows["top-1, as published"]) == ["70.6 %", "77.15 %"]  # MobileNet Table 8; ResNet Table 3
+    assert "ResNet50 does 6.8x the multiply-adds of MobileNet V1, width 1 for 6.55 more points" in texts(at.markdown)
+    assert "quoted from the papers, not measured here" in texts(at.caption)
+    at = open_page(PAGE, rn_tab="Compare two networks", rn_compare="The tutorial's VGG, SeparableConv2D")
+    assert "different data sets (ImageNet, CIFAR-10) and cannot be compared" in texts(at.markdown)
+
+
+def test_an_uploaded_keras_archive_is_profiled_from_its_config():
+    at = open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)")
+    assert not at.exception and "Upload a model" in texts(at.info)
+    at = upload(at, "tutorial.keras", keras_archive(shipped_config("vgg_separable")))
+    assert not at.exception and not at.error
+    assert metrics(at)["Parameters (Keras's count)"] == "175 k"  # the tutorial's 174,821
+    assert "93% of the multiply-adds sit in 1x1 pointwise work" in texts(at.markdown)
+
+
+def test_a_hostile_upload_gets_a_sentence_and_the_page_goes_on():
+    at = open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)")
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w") as archive:
+        archive.writestr("../../etc/config.json", "{}")
+    at = upload(at, "evil.keras", bomb.getvalue())
+    assert not at.exception
+    assert "names a file outside itself" in texts(at.error)
+    at = upload(at, "photo.keras", b"\xff\xd8\xff\xe0 not a model")
+    assert not at.exception and "neither a .keras archive" in texts(at.error)
+    assert "Why it matters" in texts(at.subheader)  # the rest of the page is still there
+
+
+def test_a_config_without_an_input_size_asks_for_one_and_takes_it():
+    config = json.loads(shipped_config("vgg16"))
+    config["config"]["layers"][0]["config"]["batch_shape"] = [None, None, None, 3]
+    config["config"]["layers"] = [layer for layer in config["config"]["layers"] if layer["class_name"] != "Flatten"
+                                  and not layer["class_name"] == "Dense"]
+    config["config"]["output_layers"] = [["block5_pool", 0, 0]]
+    at = open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)")
+    at = upload(at, "vgg16_conv.json", json.dumps(config).encode())
+    assert not at.exception
+    assert "some sizes are unknown" in texts(at.error) and "Pick an input size" in texts(at.caption)
+    at.select_slider(key="rn_size").set_value(224).run()
+    assert not at.exception and not at.error
+    assert metrics(at)["Multiply-adds per picture"] == "15.3 G"  # MobileNet paper, Table 8: VGG16's convolutions
