@@ -88,7 +88,7 @@ def uploaded_profile(size: int) -> Profile | None:
     try:
         config = read_model_file(upload.getvalue(), upload.name)
         shape = (size, size, 3) if size else None
-        result = profile_config(config, input_shape=shape, name=upload.name.rsplit(".", 1)[0][:60])
+        result = profile_config(config, input_shape=shape, name=upload.name[:60])
     except (ModelFileError, ProfileError) as error:
         show_error(error)
         if isinstance(error, ProfileError) and "unknown" in str(error):

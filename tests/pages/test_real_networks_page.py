@@ -109,7 +109,7 @@ def test_an_uploaded_keras_archive_is_profiled_from_its_config():
     at = upload(at, "tutorial.keras", keras_archive(shipped_config("vgg_separable")))
     assert not at.exception and not at.error
     assert metrics(at)["Parameters (Keras's count)"] == "175 k"  # the tutorial's 174,821
-    assert "93% of the multiply-adds sit in 1x1 pointwise work" in texts(at.markdown)
+    assert "In tutorial.keras, 93% of the multiply-adds sit in 1x1 pointwise work" in texts(at.markdown)
 
 
 def test_a_hostile_upload_gets_a_sentence_and_the_page_goes_on():
