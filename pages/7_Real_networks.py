@@ -21,6 +21,7 @@ from dsconv.profile import (
     in_millions,
     lesson,
     percent_text,
+    picture_input,
     profile_config,
     published,
     read_model_file,
@@ -87,7 +88,7 @@ def uploaded_profile(size: int) -> Profile | None:
         return kept[1]
     try:
         config = read_model_file(upload.getvalue(), upload.name)
-        shape = (size, size, 3) if size else None
+        shape = picture_input(config, size) if size else None
         result = profile_config(config, input_shape=shape, name=upload.name[:60])
     except (ModelFileError, ProfileError) as error:
         show_error(error)
@@ -109,6 +110,9 @@ def totals_section(profile: Profile, paper) -> None:
                    help="Batch norm, activations, additions, pooling: counted apart from multiply-adds")
     cols[3].metric("Activation memory", f"{profile.total('activation_bytes') / 2**20:,.1f} MB",
                    help="Every layer's output in float32, for one picture")
+    st.caption("Multiply-adds are the convolution and dense layers', as the papers count them (FLOPs are about twice "
+               "as many); batch norm, activations, additions and pooling are the other operations. More in \"How "
+               "dsconv counts\" below.")
     missing = lesson.not_counted(profile)
     if missing:
         st.warning(missing, icon="🧮")

@@ -315,6 +315,28 @@ def declared_input_shape(config: Any) -> Shape | None:
     return _declared_input(named[refs[0][0]])[0] if len(refs) == 1 and refs[0][0] in named else None
 
 
+def picture_input(config: Any, side: int) -> Shape:
+    """The input shape of a model that takes one picture, resized to side x side with its own channel count."""
+    class_name, body = model_body(config)
+    layers = [layer for layer in body["layers"] if isinstance(layer, dict)]
+    if class_name == "Sequential":
+        first = layers[0] if layers and layers[0].get("class_name") == "InputLayer" else None
+        declared = _declared_input(first)[1] if first else body.get("build_input_shape")
+    else:
+        refs = _refs(body.get("input_layers"), "input layers")
+        named = {_name(layer): layer for layer in layers}
+        if len(refs) != 1 or refs[0][0] not in named:
+            raise ProfileError("This model has several inputs; its input size cannot be set to one picture's.")
+        declared = _declared_input(named[refs[0][0]])[1]
+    if not isinstance(declared, (list, tuple)) or len(declared) != 4:
+        raise ProfileError(f"This model's input {declared!r} is not a picture (height, width, channels), so the input "
+                           "size cannot be set; pick \"its own\".")
+    channels = declared[-1]
+    if isinstance(channels, bool) or not isinstance(channels, int) or not 1 <= channels < LARGEST_DIMENSION:
+        channels = 3
+    return side, side, channels
+
+
 def profile_config(config: Any, *, input_shape: Shape | None = None, name: str | None = None) -> Profile:
     """Every layer call of a Keras model config, counted; `input_shape` (no batch axis) replaces the declared one."""
     class_name, body = model_body(config)

@@ -138,3 +138,17 @@ def test_a_config_without_an_input_size_asks_for_one_and_takes_it():
     at.select_slider(key="rn_size").set_value(224).run()
     assert not at.exception and not at.error
     assert metrics(at)["Multiply-adds per picture"] == "15.3 G"  # MobileNet paper, Table 8: VGG16's convolutions
+
+
+def test_a_new_input_size_keeps_an_uploaded_models_own_channels():
+    config = json.loads(shipped_config("vgg_separable"))
+    layers = config["config"]["layers"]
+    first = layers[0] if layers[0]["class_name"] == "InputLayer" else None
+    assert first is not None
+    first["config"]["batch_shape"] = [None, 32, 32, 1]  # a grey-scale model
+    at = open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)", rn_size="96")
+    at = upload(at, "grey.json", json.dumps(config).encode())
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert table["output shape"][0] == "96x96x64"
+    assert table["params"][0] == 3 * 3 * 1 + 1 * 64 + 64  # depthwise 3x3 on one channel, 64 pointwise filters, biases
