@@ -59,8 +59,13 @@ def model_body(config: Any) -> tuple[str, dict]:
     return class_name, body
 
 
+def _dict(value: Any) -> dict:
+    """A config's object, or an empty one where a damaged file has something else."""
+    return value if isinstance(value, dict) else {}
+
+
 def _name(layer: dict) -> str:
-    name = layer.get("name") or (layer.get("config") or {}).get("name")
+    name = layer.get("name") or _dict(layer.get("config")).get("name")
     if not isinstance(name, str) or not name:
         raise ProfileError("A layer of the model has no name; the file is damaged or not a Keras config.")
     return name[:200]
@@ -79,7 +84,7 @@ def _shape_of(value: Any, what: str) -> Shape | None:
 
 
 def _declared_input(layer: dict) -> tuple[Shape | None, Any]:
-    config = layer.get("config") or {}
+    config = _dict(layer.get("config"))
     declared = config.get("batch_shape") or config.get("batch_input_shape")
     return _shape_of(declared, f"input {_name(layer)!r}"), declared
 
@@ -94,7 +99,7 @@ def _tensors(value: Any) -> Iterator[tuple[Ref, Any]]:
     """Every Keras 3 `__keras_tensor__` in a node's arguments, in order: its reference and its recorded shape."""
     if isinstance(value, dict):
         if value.get("class_name") == "__keras_tensor__":
-            config = value.get("config") or {}
+            config = _dict(value.get("config"))
             history = config.get("keras_history")
             if isinstance(history, list) and len(history) == 3:
                 yield _ref(*history), config.get("shape")
@@ -116,7 +121,7 @@ def _constants(node: Any) -> int:
 def _node_inputs(node: Any) -> list[tuple[Ref, Any]]:
     """The tensors one call of a layer takes: Keras 3 ({"args", "kwargs"}) or Keras 2 ([[name, node, tensor, {}]])."""
     if isinstance(node, dict):
-        return list(_tensors(node.get("args", []))) + list(_tensors(node.get("kwargs", {})))
+        return list(_tensors(node.get("args"))) + list(_tensors(node.get("kwargs")))
     if isinstance(node, list):
         return [(_ref(*item[:3]), None) for item in node if isinstance(item, list) and len(item) >= 3]
     raise ProfileError("A layer's inbound node is neither Keras 3's nor Keras 2's spelling; the file is damaged.")
@@ -148,7 +153,7 @@ def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape 
     """Count one call of one layer (a nested model is walked), add its rows, and return its output shapes."""
     name = prefix + _name(layer) + (f" (call {call + 1})" if call else "")
     class_name = str(layer.get("class_name"))[:80]
-    config = layer.get("config") if isinstance(layer.get("config"), dict) else {}
+    config = _dict(layer.get("config"))
     if class_name in MODEL_CLASSES and isinstance(config.get("layers"), list):
         if any(shape is None for shape in inputs):
             walk.rows.append(LayerRow(name, class_name, "other", None, counted=False,
@@ -166,6 +171,8 @@ def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape 
                 counted = count_layer(class_name, config, list(inputs))
         except NotCounted as error:
             reason = str(error)
+        except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as error:  # a config no rule expected
+            reason = f"its config does not fit a {class_name} ({type(error).__name__}: {str(error)[:80]})"
         else:
             if call:  # a shared layer's weights were counted on its first call
                 counted = LayerCount(counted.role, counted.outputs, multiply_adds=counted.multiply_adds,
@@ -349,8 +356,11 @@ def profile_config(config: Any, *, input_shape: Shape | None = None, name: str |
         if class_name == "Functional" and len(_refs(body.get("input_layers"), "input layers")) != 1:
             raise ProfileError("This model has several inputs; its input shape cannot be replaced by one.")
         walk.recorded_shapes_hold = input_shape == declared_input_shape(config)
-    outputs = _walk_model(walk, config, "", [input_shape] if input_shape is not None else None)
-    del outputs
+    try:
+        _walk_model(walk, config, "", [input_shape] if input_shape is not None else None)
+    except (AttributeError, TypeError, KeyError, IndexError, ArithmeticError) as error:  # a shape no rule expected
+        raise ProfileError(f"The config is damaged where a layer or its inputs should be ({type(error).__name__}: "
+                           f"{str(error)[:80]}). Save the model again with Keras.") from None
     model_name = name or str(body.get("name") or "model")[:80]
     first = input_shape or declared_input_shape(config) or ()
     return Profile(model_name, tuple(first), tuple(walk.rows))

@@ -73,8 +73,11 @@ def what_if(profile: Profile, replacement: str = "separable") -> WhatIf:
         raise ValueError(f"Replace with one of {', '.join(SEPARABLE_KINDS)}, not {replacement!r}.")
     rows, swaps = [], []
     for row in profile.rows:
-        if swappable(row):
-            swap = Swap(row, _replace(row, replacement))
+        try:
+            swap = Swap(row, _replace(row, replacement)) if swappable(row) else None
+        except (NotCounted, KeyError, TypeError, ValueError):  # a window the separable layer cannot take: kept
+            swap = None
+        if swap:
             swaps.append(swap)
             rows.extend(swap.after)
         else:
