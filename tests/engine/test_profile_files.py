@@ -1,0 +1,842 @@
+"""dsconv.profile on hostile uploads and hand-counted layers: every refusal is a sentence, every count a formula.
+
+Each hostile file is made here (zipfile, io, h5py) and refused with its sentence; hostile configs go through
+`profile_config`; each layer rule is checked against a count written out by hand and, on many random cases, against
+Keras's own `compute_output_shape` and `count_params()`. The CLI runs as a student would run it. About 15 s of CPU
+on 2 cores.
+"""
+
+import csv
+import io
+import json
+import math
+import os
+import subprocess
+import sys
+import zipfile
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import h5py
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT
+from dsconv.profile import ProfileError, builtin_profile, count_layer, graph, profile_config
+from dsconv.profile import files as upload
+from dsconv.profile.files import ModelFileError, read_model_file
+from dsconv.profile.layers import RULES, NotCounted
+from dsconv.profile.lesson import not_counted
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# ---- Configs written by hand, in Keras 3's spelling ---------------------------------------------------------------
+
+def tensor(name, node=0, index=0, shape=None):
+    """A Keras 3 `__keras_tensor__` reference; `shape` (with the batch axis) as Keras records it, or None."""
+    return {"class_name": "__keras_tensor__",
+            "config": {"shape": shape, "dtype": "float32", "keras_history": [name, node, index]}}
+
+
+def input_layer(name="image", shape=(8, 8, 3)):
+    return {"module": "keras.layers", "class_name": "InputLayer", "name": name, "inbound_nodes": [],
+            "config": {"batch_shape": [None, *shape], "dtype": "float32", "name": name}}
+
+
+def layer(class_name, name, config=None, *inputs, **extra):
+    """A layer called once on `inputs` (names, or tensor dicts); several inputs go in one list, as Merge takes."""
+    refs = [tensor(item) if isinstance(item, str) else item for item in inputs]
+    args = [refs] if len(refs) > 1 else refs
+    return {"module": "keras.layers", "class_name": class_name, "name": name, "registered_name": None,
+            "config": {"name": name, **(config or {})}, "inbound_nodes": [{"args": args, "kwargs": {}}], **extra}
+
+
+def functional(layers, outputs, inputs=("image",)):
+    return {"module": "keras", "class_name": "Functional", "registered_name": "Functional",
+            "config": {"name": "hand", "layers": list(layers), "input_layers": [[name, 0, 0] for name in inputs],
+                       "output_layers": [[name, 0, 0] for name in outputs]}}
+
+
+def sequential(layers, shape=(8, 8, 3)):
+    return {"module": "keras", "class_name": "Sequential",
+            "config": {"name": "seq", "layers": [input_layer("seq_input", shape), *layers]}}
+
+
+def dense(name, units=4):
+    return {"module": "keras.layers", "class_name": "Dense", "config": {"name": name, "units": units}}
+
+
+def archive(members, compression=zipfile.ZIP_DEFLATED):
+    """A zip archive in memory holding `members` (name -> bytes or str)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as handle:
+        for name, data in members.items():
+            handle.writestr(zipfile.ZipInfo(name), data, compress_type=compression)
+    return buffer.getvalue()
+
+
+def h5_file(attributes=None, weights=True):
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as handle:
+        if weights:
+            handle.create_dataset("layers/dense/vars/0", data=np.zeros((3, 4), "float32"))
+        for key, value in (attributes or {}).items():
+            handle.attrs[key] = value
+    return buffer.getvalue()
+
+
+SMALL = functional([input_layer(), layer("Conv2D", "conv", {"filters": 4, "kernel_size": 3}, "image"),
+                    layer("Flatten", "flat", {}, "conv"), layer("Dense", "head", {"units": 2}, "flat")], ["head"])
+SMALL_TEXT = json.dumps(SMALL)
+
+
+# ---- Hostile files ------------------------------------------------------------------------------------------------
+
+def test_a_file_over_the_size_cap(monkeypatch):
+    monkeypatch.setattr(upload, "MAX_FILE_BYTES", 2**20)
+    with pytest.raises(ModelFileError, match=r"The file is 1 MB; dsconv reads model files up to 1 MB\. Upload the "
+                                             r"config\.json inside it"):
+        read_model_file(b"{" + b" " * 2**20, "big.keras")
+
+
+def test_an_archive_with_too_many_members():
+    members = {"config.json": SMALL_TEXT, **{f"junk/{i}.txt": "x" for i in range(upload.MAX_MEMBERS)}}
+    with pytest.raises(ModelFileError, match=rf"The archive holds {upload.MAX_MEMBERS + 1} files; a Keras archive "
+                                             rf"holds 3, and dsconv opens archives of up to {upload.MAX_MEMBERS}\."):
+        read_model_file(archive(members), "many.keras")
+
+
+def test_a_zip_bomb_config():
+    # 4 MB of one repeated layer compress about 1000 times: far past any JSON's 10-20x.
+    bomb = '{"layers": [' + ",".join(['{"class_name": "Dense"}'] * 170_000) + "]}"
+    assert 2**20 < len(bomb) < upload.MAX_CONFIG_BYTES
+    with pytest.raises(ModelFileError, match=r"unpacks \d+ times bigger than it is stored: a zip bomb"):
+        read_model_file(archive({"config.json": bomb}), "bomb.keras")
+
+
+def test_a_config_over_its_own_cap(monkeypatch):
+    monkeypatch.setattr(upload, "MAX_CONFIG_BYTES", 2**20)
+    big = json.dumps({"layers": [{"name": f"layer {i}"} for i in range(80_000)]})
+    assert len(big) > 2**20
+    megabytes = len(big) / 2**20
+    with pytest.raises(ModelFileError, match=rf"config\.json unpacks to {megabytes:.0f} MB; dsconv reads configs up "
+                                             r"to 1 MB"):
+        read_model_file(archive({"config.json": big}), "big.keras")
+    with pytest.raises(ModelFileError, match=rf"The file holds {megabytes:.1f} MB of config; dsconv reads configs "
+                                             r"up to 1 MB"):
+        read_model_file(big.encode(), "big.json")
+
+
+@pytest.mark.parametrize("name", ["../evil.json", "a/../../evil.json", "/etc/passwd", "C:/Windows/evil.dll",
+                                  "..\\evil.json"])
+def test_member_names_outside_the_archive(name):
+    with pytest.raises(ModelFileError, match=r"The archive names a file outside itself \(.*an absolute path or "
+                                             r"'\.\.'\); dsconv refuses such archives"):
+        read_model_file(archive({"config.json": SMALL_TEXT, name: "x"}), "evil.keras")
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["json", "keras"])
+def test_json_nested_deeper_than_the_cap(packed):
+    deep = "[" * (upload.MAX_DEPTH + 1) + "]" * (upload.MAX_DEPTH + 1)
+    data = archive({"config.json": deep}) if packed else deep.encode()
+    with pytest.raises(ModelFileError, match=rf"nests its JSON {upload.MAX_DEPTH + 1} levels deep; dsconv reads "
+                                             rf"configs up to {upload.MAX_DEPTH} levels"):
+        read_model_file(data, "deep")
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting():
+    text = json.dumps({"name": "[" * 500, "nested": [[["ok"]]]})
+    assert read_model_file(text.encode(), "x.json") == json.loads(text)
+    at_the_cap = "[" * upload.MAX_DEPTH + "]" * upload.MAX_DEPTH
+    assert read_model_file(at_the_cap.encode(), "x.json") is not None
+
+
+@pytest.mark.parametrize("text", [b"{not json}", b'{"a": NaN}', b'{"a": Infinity}', b"[1, 2", b'{"a": 1} trailing'])
+def test_not_json(text):
+    with pytest.raises(ModelFileError, match=r"The file is not valid JSON \(.*\); a Keras config is JSON\."):
+        read_model_file(text, "x.json")
+    with pytest.raises(ModelFileError, match=r"The archive's config\.json is not valid JSON"):
+        read_model_file(archive({"config.json": text}), "x.keras")
+
+
+def test_not_utf8():
+    with pytest.raises(ModelFileError, match=r"The file is not UTF-8 text, so it is not a Keras config\."):
+        read_model_file(b'{"name": "\xff\xfe"}', "x.json")
+    with pytest.raises(ModelFileError, match=r"The archive's config\.json is not UTF-8 text"):
+        read_model_file(archive({"config.json": b'{"name": "\xc3\x28"}'}), "x.keras")
+
+
+def test_an_empty_file():
+    with pytest.raises(ModelFileError, match=r"The file is empty\. Upload a \.keras, \.h5 or \.json model file\."):
+        read_model_file(b"", "empty.keras")
+
+
+def test_random_bytes():
+    data = np.random.default_rng(17).integers(0, 256, 4096, dtype=np.uint8).tobytes()
+    assert not data.startswith((upload.ZIP_SIGNATURE, upload.HDF5_SIGNATURE, b"{", b"["))
+    with pytest.raises(ModelFileError, match=r"'noise\.keras' is neither a \.keras archive, an \.h5 model nor JSON"):
+        read_model_file(data, "noise.keras")
+
+
+@SETTINGS
+@given(st.binary(max_size=300) | st.binary(max_size=300).map(lambda data: upload.ZIP_SIGNATURE + data)
+       | st.binary(max_size=300).map(lambda data: upload.HDF5_SIGNATURE + data))
+def test_any_bytes_are_read_or_refused_in_words(data):
+    try:
+        config = read_model_file(data, "any")
+    except ModelFileError:
+        return
+    try:
+        profile_config(config)
+    except ProfileError:
+        pass
+
+
+def test_a_keras_archive_without_config_json():
+    data = archive({"metadata.json": '{"keras_version": "3.15.1"}', "model.weights.h5": b"weights"})
+    with pytest.raises(ModelFileError, match=r"The archive has no config\.json, so it is not a Keras 3 \.keras file"):
+        read_model_file(data, "x.keras")
+
+
+def test_a_truncated_archive():
+    data = archive({"metadata.json": "{}", "config.json": SMALL_TEXT})
+    assert read_model_file(data, "x.keras") == SMALL  # whole, it reads
+    for cut in (len(data) // 2, len(data) - 10, 30):
+        with pytest.raises(ModelFileError, match=r"The \.keras file is not a readable zip archive \(.*\)\. Save the "
+                                                 r"model again"):
+            read_model_file(data[:cut], "x.keras")
+
+
+def test_an_encrypted_or_unknown_compression_config():
+    data = bytearray(archive({"config.json": SMALL_TEXT}))
+    central = data.rfind(b"PK\x01\x02")
+    encrypted = bytearray(data)
+    encrypted[6] |= 1  # the "encrypted" flag, in the local header and the central directory
+    encrypted[central + 8] |= 1
+    with pytest.raises(ModelFileError, match=r"The archive's config\.json cannot be read \(.*\); save the model"):
+        read_model_file(bytes(encrypted), "x.keras")
+    unknown = bytearray(data)
+    unknown[8] = unknown[central + 10] = 99  # a compression method zipfile does not know
+    with pytest.raises(ModelFileError, match=r"cannot be read \(That compression method is not supported\)"):
+        read_model_file(bytes(unknown), "x.keras")
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a corrupt deflate stream in config.json raises zlib.error, which "
+                   "files._from_zip does not catch (it catches BadZipFile, NotImplementedError, RuntimeError, "
+                   "OSError, EOFError): the page and the CLI get a traceback, not a sentence")
+def test_a_corrupt_compressed_config():
+    data = bytearray(archive({"config.json": SMALL_TEXT * 3}))
+    start = 30 + len("config.json")  # the compressed bytes follow the 30-byte local header and the name
+    for position in range(start, start + 40):
+        data[position] ^= 0xFF
+    with pytest.raises(ModelFileError, match=r"The archive's config\.json cannot be read"):
+        read_model_file(bytes(data), "x.keras")
+
+
+def test_an_h5_file_without_a_model_config():
+    with pytest.raises(ModelFileError, match=r"The \.h5 file holds no model config \(it may hold weights only"):
+        read_model_file(h5_file(), "weights.h5")
+
+
+def test_an_h5_model_config_that_is_not_text():
+    with pytest.raises(ModelFileError, match=r"The \.h5 file's model_config is not text"):
+        read_model_file(h5_file({"model_config": np.arange(4)}), "x.h5")
+
+
+def test_an_h5_model_config_is_read_as_text_and_checked_like_json():
+    assert read_model_file(h5_file({"model_config": SMALL_TEXT}), "x.h5") == SMALL
+    deep = "[" * (upload.MAX_DEPTH + 5) + "]" * (upload.MAX_DEPTH + 5)
+    with pytest.raises(ModelFileError, match=r"The \.h5 file's model_config nests its JSON"):
+        read_model_file(h5_file({"model_config": deep}), "x.h5")
+
+
+def test_a_damaged_h5_file():
+    data = h5_file({"model_config": SMALL_TEXT})
+    with pytest.raises(ModelFileError, match=r"The \.h5 file cannot be read as HDF5"):
+        read_model_file(data[: len(data) // 3], "x.h5")
+    with pytest.raises(ModelFileError, match=r"The \.h5 file cannot be read as HDF5"):
+        read_model_file(upload.HDF5_SIGNATURE + b"\x00" * 200, "x.h5")
+
+
+# ---- Hostile configs ----------------------------------------------------------------------------------------------
+
+def test_more_layers_than_the_cap(monkeypatch):
+    monkeypatch.setattr(graph, "MAX_LAYERS", 20)
+    with pytest.raises(ProfileError, match=r"The model has more than 20 layers; dsconv profiles models up to that"):
+        profile_config(sequential([dense(f"d{i}") for i in range(21)], shape=(4,)))
+    chain = [input_layer(shape=(4,))] + [layer("Dense", f"d{i}", {"units": 4}, f"d{i - 1}" if i else "image")
+                                         for i in range(21)]
+    with pytest.raises(ProfileError, match=r"more than 20 layers"):
+        profile_config(functional(chain, ["d20"]))
+    assert len(profile_config(sequential([dense(f"d{i}") for i in range(19)], shape=(4,))).rows) == 19
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: MAX_LAYERS counts layers, not layer calls. One layer with N inbound "
+                   "nodes is walked N times, and graph._walk_functional's ready list is scanned with min() and "
+                   "list.remove() on every step, so the walk is quadratic in calls: a 2.7 MB .json upload of one "
+                   "Dense layer called 20,000 times took 11.7 s to profile (an 8 MB one, minutes). Counting calls "
+                   "against the cap (or a heap for the ready list) would bound it")
+def test_layer_calls_count_against_the_cap(monkeypatch):
+    monkeypatch.setattr(graph, "MAX_LAYERS", 100)
+    many = layer("Dense", "d", {"units": 2}, "image")
+    many["inbound_nodes"] = many["inbound_nodes"] * 200
+    with pytest.raises(ProfileError, match=r"more than 100"):
+        profile_config(functional([input_layer(shape=(4,)), many], ["d"]))
+
+
+def _with_a_layer_in_the_middle(middle, recorded_shape=(None, 6, 6, 4)):
+    """image 8x8x3 -> conv 3x3 (6x6x4) -> `middle` -> conv 3x3 (4x4x2) -> flatten -> dense 5."""
+    return functional([
+        input_layer(),
+        layer("Conv2D", "before", {"filters": 4, "kernel_size": 3}, "image"),
+        middle,
+        layer("Conv2D", "after", {"filters": 2, "kernel_size": 3},
+              tensor(middle["name"], shape=list(recorded_shape) if recorded_shape else None)),
+        layer("Flatten", "flat", {}, "after"),
+        layer("Dense", "head", {"units": 5}, "flat"),
+    ], ["head"])
+
+
+LAMBDA = layer("Lambda", "code", {"function": {"class_name": "__lambda__", "config": {
+    "code": "4wEAAAAAAAAAAAAAAAEAAAADAAAAQwAAAHMIAAAAfABkARQAUwApAk7pAgAAAKkAKQHaAXhyAgAAAHICAAAA+gI8eT7aCDxsYW1iZGE+"
+            "AQAAAPMAAAAA"}}}, "before")
+CUSTOM = layer("Doubler", "custom", {"factor": 2}, "before", registered_name="evil>Doubler", module="evil.layers")
+# A custom class that borrows a known class name is still custom: the name alone is never trusted.
+IMPOSTOR = layer("Conv2D", "impostor", {"filters": 4, "kernel_size": 1}, "before",
+                 registered_name="evil>Conv2D", module="evil.layers")
+# Hand counts of the three counted layers around the middle one:
+# before: 3x3x3x4 = 108 weights + 4 biases, x 6x6 positions; after: 3x3x4x2 = 72 + 2, x 4x4; head: 32x5 + 5.
+COUNTED_PARAMS = 112 + 74 + 165
+COUNTED_MULTIPLY_ADDS = 108 * 36 + 72 * 16 + 32 * 5
+RECORDED_SHAPE_BUG = (
+    "BUG: graph._walk_functional reads a recorded shape as _shape_of([None, *shape]), but Keras 3 records "
+    "__keras_tensor__ shapes WITH the batch axis ([null, 6, 6, 4]); the extra None makes every recorded shape "
+    "unknown, so no layer after a Lambda or custom layer is ever counted ('output shape as the file records it' "
+    "never happens with a real Keras file)")
+
+
+@pytest.mark.parametrize("middle, reason", [
+    (LAMBDA, "not counted: a Lambda layer holds code; dsconv never runs code from a file, so it is not counted"),
+    (CUSTOM, "not counted: Doubler is a custom class (evil>Doubler); it is not counted"),
+    (IMPOSTOR, "not counted: Conv2D is a custom class (evil>Conv2D); it is not counted"),
+], ids=["lambda", "custom", "impostor"])
+def test_code_and_custom_classes_are_listed_never_run(middle, reason):
+    """Without a shape recorded for the layer's output, every layer after it says its input was not counted."""
+    profile = profile_config(_with_a_layer_in_the_middle(middle, recorded_shape=None))
+    assert [row.name for row in profile.rows if row.counted] == ["before"]
+    notes = {row.name: row.note for row in profile.not_counted}
+    assert notes[middle["name"]] == reason
+    for name in ("after", "flat", "head"):
+        assert notes[name] == "not counted: its input comes from a layer that was not counted", name
+    assert (profile.params, profile.multiply_adds) == (112, 108 * 36)  # the first conv's alone
+    assert not_counted(profile) == (f"4 layer calls could not be counted: {middle['name']} ({middle['class_name']}), "
+                                    "after (Conv2D), flat (Flatten), head (Dense). The totals leave them out.")
+
+
+@pytest.mark.xfail(strict=True, reason=RECORDED_SHAPE_BUG)
+def test_downstream_layers_use_the_shape_the_file_records():
+    """Keras 3 records each tensor's shape with its batch axis ([null, 6, 6, 4]) where a later layer takes it."""
+    profile = profile_config(_with_a_layer_in_the_middle(LAMBDA, recorded_shape=(None, 6, 6, 4)))
+    (row,) = profile.not_counted
+    assert row.note.endswith("output shape as the file records it") and row.output_shape == (6, 6, 4)
+    assert [r.name for r in profile.rows if r.counted] == ["before", "after", "flat", "head"]
+    assert (profile.params, profile.multiply_adds) == (COUNTED_PARAMS, COUNTED_MULTIPLY_ADDS)
+    assert not_counted(profile) == "1 layer call could not be counted: code (Lambda). The totals leave them out."
+
+
+def _saved_with_code(tmp_path):
+    """A real Keras model with a Lambda and a registered custom layer, saved; and the live model."""
+    keras = pytest.importorskip("keras")
+
+    @keras.saving.register_keras_serializable(package="dsconv_test_evil")
+    class Doubler(keras.layers.Layer):
+        def call(self, inputs):
+            return inputs * 2
+
+    layers = keras.layers
+    image = keras.Input((8, 8, 3), name="image")
+    x = layers.Conv2D(4, 3, name="before")(image)
+    x = layers.Lambda(lambda t: t * 2, name="code")(x)
+    x = Doubler(name="custom")(x)
+    x = layers.Conv2D(2, 3, name="after")(x)
+    model = keras.Model(image, layers.Dense(5, name="head")(layers.Flatten(name="flat")(x)))
+    path = tmp_path / "code.keras"
+    model.save(path)
+    return profile_config(read_model_file(path.read_bytes(), "code.keras")), model
+
+
+@pytest.mark.slow
+def test_a_keras_saved_lambda_and_custom_layer_are_listed_never_run(tmp_path):
+    profile, model = _saved_with_code(tmp_path)
+    notes = {row.name: row.note for row in profile.not_counted}
+    assert notes["code"].startswith("not counted: a Lambda layer holds code; dsconv never runs code from a file")
+    assert notes["custom"].startswith("not counted: Doubler is a custom class (dsconv_test_evil>Doubler)")
+    assert profile.rows[0].name == "before" and profile.rows[0].counted
+    assert profile.rows[0].params == model.get_layer("before").count_params()
+    assert "could not be counted: code (Lambda), custom (Doubler)" in not_counted(profile)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=RECORDED_SHAPE_BUG)
+def test_a_keras_saved_lambda_does_not_hide_the_layers_after_it(tmp_path):
+    profile, model = _saved_with_code(tmp_path)
+    assert [row.name for row in profile.not_counted] == ["code", "custom"]
+    assert profile.params == model.count_params()  # the Lambda and Doubler hold no weights
+
+
+def test_a_new_input_size_makes_recorded_shapes_stale():
+    """The file's shapes were recorded at 8x8; at 10x10 they no longer hold, so nothing after the Lambda is counted."""
+    profile = profile_config(_with_a_layer_in_the_middle(LAMBDA), input_shape=(10, 10, 3))
+    assert [row.name for row in profile.rows if row.counted] == ["before"]
+    assert profile.rows[0].output_shape == (8, 8, 4)
+    assert profile.rows[2].note == "not counted: its input comes from a layer that was not counted"
+
+
+@pytest.mark.parametrize("inputs", [("b",), ("ghost",)], ids=["loop", "missing"])
+def test_a_graph_loop_or_a_missing_inbound_layer(inputs):
+    config = functional([input_layer(), layer("Conv2D", "a", {"filters": 2, "kernel_size": 1}, *inputs),
+                         layer("Conv2D", "b", {"filters": 2, "kernel_size": 1}, "a")], ["b"])
+    with pytest.raises(ProfileError, match=r"Some layers wait for tensors no layer makes \(a loop, or a missing "
+                                           r"layer\): a, b\. The file is damaged"):
+        profile_config(config)
+
+
+@pytest.mark.parametrize("filters", ["64", -3, 0, 2**40, True, 3.0, None, [4]])
+def test_sizes_that_are_not_whole_numbers(filters):
+    config = functional([input_layer(), layer("Conv2D", "good", {"filters": 4, "kernel_size": 1}, "image"),
+                         layer("Conv2D", "bad", {"filters": filters, "kernel_size": 3}, "good")], ["bad"])
+    profile = profile_config(config)
+    good, bad = profile.rows
+    assert good.counted and (good.params, good.multiply_adds) == (3 * 4 + 4, 3 * 4 * 64)
+    assert not bad.counted
+    assert bad.note == f"not counted: its number of filters is {filters!r}, not a whole number from 1 up"
+    assert profile.params == 16
+
+
+@pytest.mark.parametrize("batch_shape", [[None, "8", 8, 3], [None, 8.0, 8, 3], [None, -8, 8, 3], [None, True, 8, 3],
+                                         [None, 2**40, 8, 3]])
+def test_an_input_size_that_is_not_a_whole_number(batch_shape):
+    config = functional([input_layer(), layer("Conv2D", "c", {"filters": 2, "kernel_size": 1}, "image")], ["c"])
+    config["config"]["layers"][0]["config"]["batch_shape"] = batch_shape
+    with pytest.raises(ProfileError, match=r"The input 'image' has a size that is not a whole number from 1 up"):
+        profile_config(config)
+
+
+@pytest.mark.parametrize("shape", [(True, 8, 3), (0, 8, 3), (8, "8", 3), (), (8, 2**40, 3)])
+def test_a_given_input_shape_that_is_not_whole_numbers(shape):
+    with pytest.raises(ProfileError, match=r"should be whole numbers from 1 up, such as 224,224,3"):
+        profile_config(SMALL, input_shape=shape)
+
+
+def test_an_unknown_input_size_needs_one_given():
+    config = functional([input_layer(shape=(None, None, 3)),
+                         layer("Conv2D", "c", {"filters": 8, "kernel_size": 3, "strides": 2, "padding": "same"},
+                               "image"),
+                         layer("GlobalAveragePooling2D", "gap", {}, "c")], ["gap"])
+    with pytest.raises(ProfileError, match=r"The model's input shape is \[None, None, None, 3\]: some sizes are "
+                                           r"unknown\. Give one, such as 224,224,3"):
+        profile_config(config)
+    profile = profile_config(config, input_shape=(64, 48, 3))
+    # 'same' with stride 2: ceil(64 / 2) x ceil(48 / 2) = 32 x 24 positions; 3x3x3x8 = 216 weights each.
+    assert profile.rows[0].output_shape == (32, 24, 8)
+    assert profile.multiply_adds == 216 * 32 * 24
+    assert profile.input_shape == (64, 48, 3)
+
+
+def test_a_sequential_model_without_an_input_layer():
+    config = {"class_name": "Sequential", "config": {"name": "s", "layers": [dense("d1", 8), dense("d2", 2)],
+                                                     "build_input_shape": [None, 5]}}
+    assert [row.output_shape for row in profile_config(config).rows] == [(8,), (2,)]
+    del config["config"]["build_input_shape"]
+    with pytest.raises(ProfileError, match=r"The model's input shape is None: some sizes are unknown"):
+        profile_config(config)
+
+
+def test_keras_2_spelling_of_inbound_nodes():
+    config = functional([input_layer(shape=(4,)), layer("Dense", "d", {"units": 3}, "image")], ["d"])
+    config["config"]["layers"][1]["inbound_nodes"] = [[["image", 0, 0, {}]]]
+    (row,) = profile_config(config).rows
+    assert (row.output_shape, row.params, row.multiply_adds) == ((3,), 4 * 3 + 3, 12)
+
+
+@pytest.mark.parametrize("class_name, config", [
+    ("Conv2D", {"filters": 4, "kernel_size": 3}), ("MaxPooling2D", {}), ("GlobalAveragePooling2D", {}),
+    ("ZeroPadding2D", {"padding": 1})])
+def test_channels_first_is_listed_not_guessed(class_name, config):
+    profile = profile_config(functional([input_layer(shape=(3, 8, 8)),
+                                         layer(class_name, "cf", {**config, "data_format": "channels_first"}, "image")],
+                                        ["cf"]))
+    (row,) = profile.rows
+    assert not row.counted
+    assert row.note == "not counted: its data format is 'channels_first'; only channels_last is counted"
+
+
+ODD_VALUES = [("Permute", {"dims": [1, "a", 3]}, (2, 3, 4)), ("PReLU", {"shared_axes": "ab"}, (8, 8, 3)),
+              ("PReLU", {"shared_axes": 0.5}, (8, 8, 3)), ("Cropping2D", {"cropping": 0.5}, (8, 8, 3))]
+ODD_IDS = ["permute-dims", "prelu-axes-text", "prelu-axes-float", "cropping-float"]
+
+
+@pytest.mark.parametrize("class_name, config, shape", ODD_VALUES, ids=ODD_IDS)
+def test_odd_values_in_known_layers_are_listed_not_raised(class_name, config, shape):
+    profile = profile_config(functional([input_layer(shape=shape), layer(class_name, "odd", config, "image")],
+                                        ["odd"]))
+    (row,) = profile.rows
+    assert not row.counted and row.note.startswith("not counted: ")
+
+
+@pytest.mark.parametrize("class_name, config, shape", ODD_VALUES, ids=ODD_IDS)
+@pytest.mark.xfail(strict=True, reason="BUG: layers.py's _permute (sorted() of mixed types), _prelu (`in` on a str "
+                   "or float shared_axes) and _cropping (iterating a float cropping) raise TypeError instead of "
+                   "NotCounted; graph._count's catch-all (93ecfee) keeps it from the page, but the row's note is "
+                   "Python's message ('TypeError: argument of type 'float' is not iterable'), not a sentence")
+def test_odd_values_in_known_layers_are_not_counted_in_words(class_name, config, shape):
+    with pytest.raises(NotCounted):
+        count_layer(class_name, config, [shape])
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: output sizes are never checked against layers.LARGEST_DIMENSION "
+                   "(its comment: 'refused, so no count overflows a table'): two Dense layers of 2**31 - 1 units "
+                   "count 2.9e20 multiply-adds, past int64, which a table (pandas/Arrow) cannot hold")
+def test_no_count_outgrows_a_table():
+    config = functional([input_layer(), layer("Dense", "wide", {"units": 2**31 - 1}, "image"),
+                         layer("Dense", "wider", {"units": 2**31 - 1}, "wide")], ["wider"])
+    try:
+        profile = profile_config(config)
+    except ProfileError:
+        return
+    for row in profile.rows:
+        assert max(row.multiply_adds, row.params, row.other_ops, row.activation_bytes) < 2**63, row.name
+
+
+# Layer classes whose odd configs raise TypeError today (test_odd_values_in_known_layers_are_not_counted_in_words,
+# an xfail): add them back once it passes.
+FUZZED = sorted(set(RULES) - {"Permute", "PReLU", "Cropping1D", "Cropping2D", "Cropping3D"})
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-3, 2**40) | st.floats(allow_nan=False)
+                           | st.sampled_from(["same", "valid", "channels_last", "channels_first", "relu", "a"]),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner,
+                                                                                       max_size=2), max_leaves=8)
+KEYS = ["filters", "kernel_size", "strides", "dilation_rate", "padding", "groups", "depth_multiplier", "units", "axis",
+        "pool_size", "keepdims", "cropping", "size", "target_shape", "dims", "shared_axes", "scale", "center",
+        "mean", "variance", "data_format", "use_bias", "activation"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(FUZZED), st.dictionaries(st.sampled_from(KEYS), JSON_VALUES, max_size=6),
+       st.lists(st.lists(st.integers(1, 9), max_size=4).map(tuple), max_size=3))
+def test_any_config_of_a_known_layer_is_counted_or_refused_in_words(class_name, config, inputs):
+    try:
+        counted = count_layer(class_name, config, inputs)
+    except NotCounted as error:
+        assert str(error)
+        return
+    assert all(isinstance(size, int) and size >= 0 for shape in counted.outputs for size in shape)
+    assert min(counted.params, counted.frozen_params, counted.multiply_adds, counted.other_ops) >= 0
+
+
+# ---- Each rule against a count written out by hand ----------------------------------------------------------------
+
+def counted(class_name, config, *shapes):
+    result = count_layer(class_name, config, list(shapes))
+    return result.role, result.outputs[0], result.params, result.frozen_params, result.multiply_adds
+
+
+@pytest.mark.parametrize("config, shape, expected", [
+    # valid: 32 - 3 + 1 = 30; weights 3x3x3x64 = 1728 (+ 64 biases); MACs = 1728 x 30 x 30
+    ({"filters": 64, "kernel_size": 3}, (32, 32, 3), ("standard", (30, 30, 64), 1792, 0, 1728 * 900)),
+    # same, stride 2: ceil(32 / 2) = 16
+    ({"filters": 64, "kernel_size": 3, "strides": 2, "padding": "same"}, (32, 32, 3),
+     ("standard", (16, 16, 64), 1792, 0, 1728 * 256)),
+    # valid, stride (2, 3), kernel (3, 5), no bias: floor((31 - 3) / 2) + 1 = 15, floor((20 - 5) / 3) + 1 = 6
+    ({"filters": 2, "kernel_size": [3, 5], "strides": [2, 3], "use_bias": False}, (31, 20, 4),
+     ("standard", (15, 6, 2), 3 * 5 * 4 * 2, 0, 120 * 90)),
+    # dilation 2: the 3x3 window spans 5, so 32 - 5 + 1 = 28; weights 3x3x3x8 = 216
+    ({"filters": 8, "kernel_size": 3, "dilation_rate": 2}, (32, 32, 3), ("standard", (28, 28, 8), 224, 0, 216 * 784)),
+    # groups 2: each filter sees 8 / 2 = 4 channels: 3x3x4x16 = 576 weights
+    ({"filters": 16, "kernel_size": 3, "padding": "same", "groups": 2}, (10, 10, 8),
+     ("grouped", (10, 10, 16), 592, 0, 576 * 100)),
+    # groups = input channels: a depthwise convolution spelled as Conv2D, 3x3x1x8 = 72 weights
+    ({"filters": 8, "kernel_size": 3, "padding": "same", "groups": 8}, (10, 10, 8),
+     ("depthwise", (10, 10, 8), 80, 0, 72 * 100)),
+    # 1x1: pointwise, 8 x 16 = 128 weights
+    ({"filters": 16, "kernel_size": 1}, (10, 10, 8), ("pointwise", (10, 10, 16), 144, 0, 128 * 100)),
+])
+def test_conv2d_by_hand(config, shape, expected):
+    assert counted("Conv2D", config, shape) == expected
+
+
+def test_depthwise_separable_and_dense_by_hand():
+    # DepthwiseConv2D, multiplier 2: 3x3 x 8 x 2 = 144 weights, 16 biases, 16 output channels
+    assert counted("DepthwiseConv2D", {"kernel_size": 3, "padding": "same", "depth_multiplier": 2}, (10, 10, 8)) == \
+        ("depthwise", (10, 10, 16), 160, 0, 144 * 100)
+    # SeparableConv2D: depthwise 3x3x8 = 72, pointwise 8 x 16 = 128, one bias per filter (16)
+    separable = count_layer("SeparableConv2D", {"filters": 16, "kernel_size": 3, "padding": "same"}, [(10, 10, 8)])
+    assert (separable.role, separable.outputs[0], separable.params, separable.multiply_adds,
+            separable.depthwise_multiply_adds) == ("separable", (10, 10, 16), 216, 200 * 100, 72 * 100)
+    # ... with multiplier 3: depthwise 3x3x8x3 = 216, pointwise 24 x 4 = 96, 4 biases
+    assert counted("SeparableConv2D", {"filters": 4, "kernel_size": 3, "depth_multiplier": 3}, (6, 6, 8)) == \
+        ("separable", (4, 4, 4), 316, 0, 312 * 16)
+    # Dense on a 3-D input acts on the last axis: 12 x 4 weights at each of 5 x 7 positions
+    assert counted("Dense", {"units": 4}, (5, 7, 12)) == ("dense", (5, 7, 4), 52, 0, 48 * 35)
+    assert counted("Dense", {"units": 4, "use_bias": False}, (12,)) == ("dense", (4,), 48, 0, 48)
+
+
+@pytest.mark.parametrize("config, expected", [
+    ({}, (8, 8)),  # axis -1: 4 channels; gamma and beta trainable, moving mean and variance not
+    ({"axis": 1}, (12, 12)),  # axis 1 is the first axis after the batch: 6
+    ({"axis": [1, 2]}, (60, 60)),  # 6 x 5 = 30 per statistic
+    ({"center": False}, (4, 8)),
+    ({"center": False, "scale": False}, (0, 8)),
+])
+def test_batch_normalization_axis_by_hand(config, expected):
+    assert counted("BatchNormalization", config, (6, 5, 4))[2:4] == expected
+
+
+def test_pooling_padding_reshape_merges_by_hand():
+    # 3x3 windows, stride 2: valid floor((9 - 3) / 2) + 1 = 4; same ceil(9 / 2) = 5; 9 reads per output element
+    pool = count_layer("MaxPooling2D", {"pool_size": 3, "strides": 2}, [(9, 9, 4)])
+    assert (pool.outputs[0], pool.other_ops) == ((4, 4, 4), 64 * 9)
+    assert counted("MaxPooling2D", {"pool_size": 3, "strides": 2, "padding": "same"}, (9, 9, 4))[1] == (5, 5, 4)
+    assert counted("AveragePooling2D", {"pool_size": 2, "strides": None}, (9, 8, 4))[1] == (4, 4, 4)  # strides = pool
+    assert counted("GlobalAveragePooling2D", {}, (7, 7, 32))[1] == (32,)
+    assert counted("GlobalAveragePooling2D", {"keepdims": True}, (7, 7, 32))[1] == (1, 1, 32)
+    assert counted("GlobalMaxPooling2D", {"keepdims": True}, (7, 7, 32))[1] == (1, 1, 32)
+    # ZeroPadding2D ((top, bottom), (left, right)): 5 + 1 + 2 = 8, 5 + 3 + 4 = 12; an int pads every side
+    assert counted("ZeroPadding2D", {"padding": [[1, 2], [3, 4]]}, (5, 5, 2))[1] == (8, 12, 2)
+    assert counted("ZeroPadding2D", {"padding": 1}, (5, 5, 2))[1] == (7, 7, 2)
+    assert counted("ZeroPadding2D", {"padding": [1, 2]}, (5, 5, 2))[1] == (7, 9, 2)
+    # Reshape with -1: 2 x 3 x 4 = 24 values, 24 / 4 = 6
+    assert counted("Reshape", {"target_shape": [-1, 4]}, (2, 3, 4))[1] == (6, 4)
+    with pytest.raises(NotCounted, match="does not hold the 24 values"):
+        count_layer("Reshape", {"target_shape": [5, -1]}, [(2, 3, 4)])
+    # Concatenate: sizes add on the axis, the others must agree
+    assert counted("Concatenate", {"axis": -1}, (4, 4, 3), (4, 4, 5))[1] == (4, 4, 8)
+    assert counted("Concatenate", {"axis": 1}, (2, 4, 3), (5, 4, 3))[1] == (7, 4, 3)
+    with pytest.raises(NotCounted, match="differ on an axis other than -1"):
+        count_layer("Concatenate", {"axis": -1}, [(4, 4, 3), (4, 5, 3)])
+    # Multiply broadcasts (4, 4, 8) with (1, 1, 8): one operation per output element; Add of three: two
+    multiply = count_layer("Multiply", {}, [(4, 4, 8), (1, 1, 8)])
+    assert (multiply.outputs[0], multiply.other_ops) == ((4, 4, 8), 128)
+    assert count_layer("Add", {}, [(4, 4, 8)] * 3).other_ops == 2 * 128
+    with pytest.raises(NotCounted, match="do not broadcast together"):
+        count_layer("Multiply", {}, [(4, 4, 8), (4, 4, 3)])
+
+
+# ---- Each rule against Keras on random cases ----------------------------------------------------------------------
+
+@st.composite
+def windows(draw, channels_multiple=1):
+    """A 2-D window layer's settings and an input it fits (strides > 1 with dilation > 1 is refused by Keras)."""
+    kernel = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    dilation = (1, 1) if draw(st.booleans()) else (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    strides = (1, 1) if dilation != (1, 1) else (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = draw(st.sampled_from(["valid", "same"]))
+    shape = tuple((k - 1) * d + 1 + draw(st.integers(0, 6)) for k, d in zip(kernel, dilation))
+    shape += (channels_multiple * draw(st.integers(1, 4)),)
+    return dict(kernel_size=kernel, strides=strides, dilation_rate=dilation, padding=padding,
+                use_bias=draw(st.booleans())), shape
+
+
+def against_keras(keras_layer, *shapes):
+    """Keras's output shape and parameters for a layer on `shapes`, and the profiler's, from Keras's own config."""
+    batched = [(None, *shape) for shape in shapes]
+    keras_shape = keras_layer.compute_output_shape(batched if len(shapes) > 1 else batched[0])
+    keras_layer.build(batched if len(shapes) > 1 else batched[0])
+    ours = count_layer(type(keras_layer).__name__, keras_layer.get_config(), list(shapes))
+    assert ours.outputs[0] == tuple(keras_shape[1:])
+    assert ours.params + ours.frozen_params == keras_layer.count_params()
+    assert ours.params == sum(math.prod(weight.shape) for weight in keras_layer.trainable_weights)
+    return ours
+
+
+@pytest.mark.slow
+def test_convolutions_against_keras():
+    keras = pytest.importorskip("keras")
+
+    @SETTINGS
+    @given(windows(channels_multiple=2), st.integers(1, 3), st.integers(1, 5), st.sampled_from([1, 2]))
+    def run(window, multiplier, filters, groups):
+        settings_, shape = window
+        conv = against_keras(keras.layers.Conv2D(filters * groups, groups=groups, **settings_), shape)
+        positions = math.prod(conv.outputs[0][:-1])
+        kh, kw = settings_["kernel_size"]
+        # k_h x k_w x (C_in / groups) x C_out weights, each used at every output position
+        assert conv.multiply_adds == kh * kw * (shape[-1] // groups) * filters * groups * positions
+        depthwise = against_keras(keras.layers.DepthwiseConv2D(depth_multiplier=multiplier, **settings_), shape)
+        assert depthwise.multiply_adds == kh * kw * shape[-1] * multiplier * positions  # k x C_in x m per position
+        separable = against_keras(keras.layers.SeparableConv2D(filters, depth_multiplier=multiplier, **settings_),
+                                  shape)
+        # depthwise k x C_in x m, then pointwise C_in x m x C_out, per position
+        assert separable.multiply_adds == (kh * kw + filters) * shape[-1] * multiplier * positions
+
+    run()
+
+
+@pytest.mark.slow
+def test_other_layers_against_keras():
+    keras = pytest.importorskip("keras")
+    layers = keras.layers
+    side, channels = st.integers(1, 9), st.integers(1, 6)
+
+    @SETTINGS
+    @given(st.tuples(st.integers(1, 4), st.integers(1, 4)), st.sampled_from(["valid", "same"]), st.integers(0, 4),
+           st.integers(0, 4), channels, st.integers(1, 3), st.booleans())
+    def pooling(pool, padding, extra_h, extra_w, c, stride, keepdims):
+        shape = (pool[0] + extra_h, pool[1] + extra_w, c)
+        for kind in (layers.MaxPooling2D, layers.AveragePooling2D):
+            against_keras(kind(pool, strides=stride, padding=padding), shape)
+            against_keras(kind(pool, padding=padding), shape)
+        for kind in (layers.GlobalAveragePooling2D, layers.GlobalMaxPooling2D):
+            against_keras(kind(keepdims=keepdims), shape)
+
+    @SETTINGS
+    @given(side, side, channels, st.tuples(*[st.integers(0, 3)] * 4), st.tuples(st.integers(1, 3), st.integers(1, 3)))
+    def resizing(h, w, c, pads, size):
+        against_keras(layers.ZeroPadding2D(((pads[0], pads[1]), (pads[2], pads[3]))), (h, w, c))
+        against_keras(layers.ZeroPadding2D(pads[0]), (h, w, c))
+        against_keras(layers.Cropping2D(((pads[0], pads[1]), (pads[2], pads[3]))), (h + sum(pads[:2]) + 1,
+                                                                                    w + sum(pads[2:]) + 1, c))
+        against_keras(layers.UpSampling2D(size), (h, w, c))
+        against_keras(layers.Flatten(), (h, w, c))
+        against_keras(layers.Reshape((-1, c)), (h, w, c))
+        against_keras(layers.Reshape((w, -1)), (h, w, c))
+        against_keras(layers.Permute((3, 1, 2)), (h, w, c))
+
+    @SETTINGS
+    @given(st.lists(side, min_size=1, max_size=3).map(tuple), st.integers(1, 7), st.booleans(), st.booleans())
+    def dense_and_norms(shape, units, center, scale):
+        against_keras(layers.Dense(units, use_bias=center), shape)
+        axes = list(range(1, len(shape) + 1))
+        for axis in [-1, *axes]:
+            against_keras(layers.BatchNormalization(axis=axis, center=center, scale=scale), shape)
+            against_keras(layers.LayerNormalization(axis=axis, center=center, scale=scale), shape)
+        against_keras(layers.Normalization(axis=-1), shape)
+        against_keras(layers.PReLU(shared_axes=axes[:-1] or None), shape)
+
+    @SETTINGS
+    @given(side, side, channels, channels, st.integers(2, 3), st.sampled_from([-1, 1, 2, 3]))
+    def merging(h, w, c, other, count, axis):
+        sizes = {-1: (h, w, other), 3: (h, w, other), 1: (other, w, c), 2: (h, other, c)}
+        against_keras(layers.Concatenate(axis=axis), (h, w, c), sizes[axis])
+        for kind in (layers.Add, layers.Multiply, layers.Maximum, layers.Average, layers.Subtract):
+            shapes = [(h, w, c)] * (2 if kind is layers.Subtract else count)
+            merged = against_keras(kind(), *shapes)
+            assert merged.other_ops == (len(shapes) - 1) * h * w * c  # n - 1 operations per output element
+        against_keras(layers.Multiply(), (h, w, c), (1, 1, c))  # broadcasting, as squeeze-and-excite does
+
+    pooling()
+    resizing()
+    dense_and_norms()
+    merging()
+
+
+# ---- Never Keras: reading and profiling import neither Keras nor TensorFlow --------------------------------------
+
+def test_reading_and_profiling_never_import_keras(tmp_path):
+    script = """
+import io, json, sys, zipfile
+import dsconv.profile
+from dsconv.profile import builtin_config, builtin_profile, profile_config
+from dsconv.profile.files import read_model_file
+from dsconv.profile.lesson import where_the_arithmetic_is
+from dsconv.profile.whatif import what_if
+profile = builtin_profile("mobilenet_v2")
+where_the_arithmetic_is(profile)
+what_if(builtin_profile("vgg16"), "separable")
+buffer = io.BytesIO()
+with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as handle:
+    handle.writestr("config.json", json.dumps(builtin_config("mobilenet_v3_small")))
+    handle.writestr("metadata.json", "{}")
+uploaded = profile_config(read_model_file(buffer.getvalue(), "x.keras"), input_shape=(224, 224, 3))
+assert uploaded.multiply_adds == builtin_profile("mobilenet_v3_small").multiply_adds
+heavy = sorted(name for name in sys.modules if name.split(".")[0] in ("keras", "tensorflow", "tf_keras", "jax"))
+assert not heavy, heavy
+print("light")
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "light"
+
+
+# ---- The CLI ------------------------------------------------------------------------------------------------------
+
+def cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "dsconv.profile", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_cli_prints_the_table_and_the_totals(tmp_path):
+    result = cli("mobilenet_v2", "--csv", tmp_path / "table.csv")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    lines = out.splitlines()
+    assert lines[0].split() == ["layer", "class", "role", "output", "shape", "params", "multiply-adds"]
+    # The first layer: 3x3x3x32 = 864 weights, no bias; 112 x 112 positions
+    assert lines[1].split() == ["Conv1", "Conv2D", "standard", "112x112x32", "864", f"{864 * 112 * 112:,}"]
+    # Keras's count_params() of MobileNetV2 (checked layer by layer in test_profile_vs_keras.py)
+    assert "parameters 3,538,984 (3,504,872 trainable, 34,112 not)" in out
+    assert "multiply-adds 300,774,272 (301 M; FLOPs about 602 M)" in out
+    assert "Convention: Multiply-adds are those of the convolution and dense layers" in out
+    assert "paper (MobileNetV2 paper (Sandler et al. 2018), Table 4): multiply-adds 300 M" in out
+    with (tmp_path / "table.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 155 and f"wrote {len(rows)} rows to" in out
+    assert sum(int(row["multiply-adds"]) for row in rows) == 300_774_272
+    assert sum(int(row["params"]) + int(row["non-trainable"]) for row in rows) == 3_538_984
+
+
+def test_cli_at_another_input_size_and_with_a_file(tmp_path):
+    result = cli("mobilenet_v2", "--input-shape", "160,160,3")
+    assert result.returncode == 0, result.stderr
+    assert "MobileNetV2: input 160x160x3, 155 layer calls" in result.stdout
+    assert f"multiply-adds {builtin_profile('mobilenet_v2', 160).multiply_adds:,}" in result.stdout
+    assert "paper (" not in result.stdout  # the paper gives no figure at 160
+    path = tmp_path / "small.keras"
+    path.write_bytes(archive({"metadata.json": "{}", "config.json": SMALL_TEXT}))
+    result = cli(path, "--input-shape", "10,10,3", "--what-if", "separable")
+    assert result.returncode == 0, result.stderr
+    # conv 3x3x3x4 = 108 weights at 8 x 8; flatten 256; head 256 x 2
+    assert f"multiply-adds {108 * 64 + 256 * 2:,}" in result.stdout
+    assert "Replacing its 1 standard k x k convolution with" in result.stdout
+
+
+@pytest.mark.parametrize("data, sentence", [
+    (archive({"config.json": SMALL_TEXT})[:40], "is not a readable zip archive"),
+    (archive({"config.json": SMALL_TEXT, "../evil": "x"}), "names a file outside itself"),
+    (b"\x00\x01binary", "is neither a .keras archive, an .h5 model nor JSON"),
+    (json.dumps(functional([input_layer()], ["image"], inputs=("ghost",))).encode(),
+     "The model's input 'ghost' is not among its layers"),
+], ids=["truncated", "escape", "binary", "damaged-config"])
+def test_cli_refuses_a_hostile_file_in_words(tmp_path, data, sentence):
+    path = tmp_path / "hostile.keras"
+    path.write_bytes(data)
+    result = cli(path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and sentence in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_cli_refuses_a_file_over_the_cap_and_a_bad_input_shape(tmp_path, monkeypatch, capsys):
+    from dsconv.profile import __main__ as command
+
+    path = tmp_path / "big.json"
+    path.write_bytes(SMALL_TEXT.encode())
+    monkeypatch.setattr(command, "MAX_FILE_BYTES", 100)
+    assert command.main([str(path)]) == 2
+    assert "error: big.json is over 0 MB; profile its config.json." in capsys.readouterr().err
+    result = cli("mobilenet_v2", "--input-shape", "224,abc,3")
+    assert result.returncode == 2 and "'224,abc,3' is not sizes such as 224,224,3" in result.stderr
+    result = cli(tmp_path / "missing.keras")
+    assert result.returncode == 2 and "is neither a built-in architecture nor a file" in result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: __main__.main writes the CSV with fieldnames=list(records[0]), so a "
+                   "model with no layer calls (a Sequential of only its InputLayer) ends in IndexError, exit 1 "
+                   "and a traceback")
+def test_cli_csv_of_a_model_without_layers(tmp_path):
+    path = tmp_path / "empty.json"
+    path.write_text(json.dumps(sequential([])))
+    result = cli(path, "--csv", tmp_path / "empty.csv")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
