@@ -13,6 +13,7 @@ from dsconv.kinds import SEPARABLE_KINDS, label
 from dsconv.profile import (
     ARCHITECTURES,
     CONVENTION,
+    RECORD_FIELDS,
     SIZES,
     ModelFileError,
     Profile,
@@ -145,7 +146,7 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
         "multiply-adds": st.column_config.NumberColumn(format="localized"),
         "other ops": st.column_config.NumberColumn(format="localized")})
     text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=list(records[0]))
+    writer = csv.DictWriter(text, fieldnames=RECORD_FIELDS)
     writer.writeheader()
     writer.writerows(records)
     st.download_button("Download the table (CSV)", text.getvalue(), f"{profile.name}.csv", "text/csv",

@@ -25,7 +25,7 @@ from dsconv.profile.lesson import (
     where_the_arithmetic_is,
     where_the_parameters_are,
 )
-from dsconv.profile.table import Profile, in_millions, rows_as_records
+from dsconv.profile.table import RECORD_FIELDS, Profile, in_millions, rows_as_records
 from dsconv.profile.whatif import what_if
 
 SHOWN = ("layer", "class", "role", "output shape", "params", "multiply-adds")
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.csv:
         records = rows_as_records(profile)
         with args.csv.open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(records[0]))
+            writer = csv.DictWriter(handle, fieldnames=RECORD_FIELDS)
             writer.writeheader()
             writer.writerows(records)
         print(f"wrote {len(records)} rows to {args.csv}")

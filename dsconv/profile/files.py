@@ -15,6 +15,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -96,8 +97,8 @@ def _from_zip(data: bytes) -> Any:
     try:
         with archive.open(config) as stream:
             text = stream.read(MAX_CONFIG_BYTES + 1)  # sizes in the header can lie: never read past the cap
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
-        raise ModelFileError(f"The archive's config.json cannot be read ({str(error)[:80]}); save the model "
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as error:
+        raise ModelFileError(f"The archive's config.json cannot be read ({str(error)[:160]}); save the model "
                              "again with Keras.") from None
     return parse_config_text(text, "The archive's config.json")
 

@@ -10,6 +10,7 @@ Nothing here imports Keras.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -237,6 +238,9 @@ def _walk_functional(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] |
     if inputs is not None and len(inputs) != len(input_refs):
         raise ProfileError(f"The nested model {prefix.rstrip('/')!r} takes {len(input_refs)} inputs and is given "
                            f"{len(inputs)}.")
+    missing_outputs = [ref[0] for ref in output_refs if ref[0] not in layers]
+    if missing_outputs:
+        raise ProfileError(f"The model's output {missing_outputs[0]!r} is not among its layers; the file is damaged.")
     tensors: dict[Ref, Shape | None] = {}
     for index, ref in enumerate(input_refs):
         if ref[0] not in layers:
@@ -262,6 +266,8 @@ def _walk_functional(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] |
             for ref, shape in found:
                 recorded[ref[:2]].setdefault(ref[2], shape)
             calls.append((layer, index, [ref for ref, _ in found], _constants(node)))
+            if index:  # a shared layer's every call is walked: each counts against the cap
+                walk.visit()
 
     # Kahn's order: a call runs once every tensor it takes exists; a loop or a missing layer leaves calls waiting.
     waiting: dict[Ref, list[int]] = defaultdict(list)
@@ -272,13 +278,13 @@ def _walk_functional(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] |
         for ref in pending:
             waiting[ref].append(position)
     ready = [position for position, count in enumerate(missing) if count == 0]
+    heapq.heapify(ready)
     done = 0
     while ready:
-        position = min(ready)  # the file's order where it has a choice: the table reads like the model
-        ready.remove(position)
+        position = heapq.heappop(ready)  # the file's order where it has a choice: the table reads like the model
         layer, index, refs, constants = calls[position]
         name = _name(layer)
-        from_file = [_shape_of([None, *shape], "recorded shape") if isinstance(shape, list) else None
+        from_file = [_shape_of(shape, "recorded shape") if isinstance(shape, list) else None
                      for shape in _in_order(recorded.get((name, index), {}))]
         outputs = _count(walk, layer, prefix, index, [tensors[ref] for ref in refs], from_file, constants)
         done += 1
@@ -288,7 +294,7 @@ def _walk_functional(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] |
             for other in waiting.pop(ref, []):
                 missing[other] -= 1
                 if missing[other] == 0:
-                    ready.append(other)
+                    heapq.heappush(ready, other)
     if done < len(calls):
         stuck = sorted({_name(calls[p][0]) for p, count in enumerate(missing) if count})[:5]
         raise ProfileError(f"Some layers wait for tensors no layer makes (a loop, or a missing layer): "

@@ -35,6 +35,7 @@ CONVENTION = (
 ROLES = ("standard", "grouped", "depthwise", "pointwise", "separable", "dense", "normalisation", "elementwise",
          "pooling", "other")
 LARGEST_DIMENSION = 2**31  # a size beyond this is not a real model: refused, so no count overflows a table
+LARGEST_COUNT = 10**15  # one layer's multiply-adds, parameters or values (GPT-3 does 1.75e11 a token): beyond, refused
 
 
 class NotCounted(ValueError):
@@ -214,6 +215,8 @@ def _prelu(config: dict, inputs: list[Shape]) -> LayerCount:
     shape = _one_input(inputs)
     shared = config.get("shared_axes") or []
     shared = [shared] if isinstance(shared, int) else shared
+    if not isinstance(shared, (list, tuple)) or any(isinstance(a, bool) or not isinstance(a, int) for a in shared):
+        raise NotCounted(f"its shared axes {config.get('shared_axes')!r} are not whole numbers")
     alpha = [1 if axis + 1 in shared else size for axis, size in enumerate(shape)]
     return LayerCount("elementwise", (shape,), params=math.prod(alpha), other_ops=math.prod(shape))
 
@@ -257,7 +260,7 @@ def _pooling(config: dict, inputs: list[Shape], rank: int) -> LayerCount:
     _channels_last(config)
     spatial, channels = _spatial(_one_input(inputs), rank, "pooling layer")
     pool = _tuple(config.get("pool_size", 2), rank, "pool size")
-    strides = _tuple(config.get("strides") or pool, rank, "strides")
+    strides = pool if config.get("strides") is None else _tuple(config.get("strides"), rank, "strides")
     padding = config.get("padding", "valid")
     if padding not in ("valid", "same"):
         raise NotCounted(f"its padding is {padding!r}; valid and same are counted")
@@ -296,8 +299,10 @@ def _cropping(config: dict, inputs: list[Shape], rank: int) -> LayerCount:
     _channels_last(config)
     spatial, channels = _spatial(_one_input(inputs), rank, "cropping layer")
     cropping = config.get("cropping", 0)
+    if not isinstance(cropping, (int, list, tuple)) or isinstance(cropping, bool):
+        raise NotCounted(f"its cropping {cropping!r} is not {rank} pairs of whole numbers")
     pairs = ([(cropping, cropping)] * rank if isinstance(cropping, int) else
-             [item if isinstance(item, (list, tuple)) else (item, item) for item in cropping or []])
+             [item if isinstance(item, (list, tuple)) else (item, item) for item in cropping])
     if len(pairs) != rank or any(len(pair) != 2 for pair in pairs):
         raise NotCounted(f"its cropping {cropping!r} is not {rank} pairs of whole numbers")
     out = tuple(n - _whole(a, "cropping", 0) - _whole(b, "cropping", 0) for n, (a, b) in zip(spatial, pairs))
@@ -333,7 +338,8 @@ def _reshape(config: dict, inputs: list[Shape]) -> LayerCount:
 def _permute(config: dict, inputs: list[Shape]) -> LayerCount:
     shape = _one_input(inputs)
     dims = config.get("dims")
-    if not isinstance(dims, (list, tuple)) or sorted(dims) != list(range(1, len(shape) + 1)):
+    if not isinstance(dims, (list, tuple)) or any(isinstance(d, bool) or not isinstance(d, int) for d in dims) \
+            or sorted(dims) != list(range(1, len(shape) + 1)):
         raise NotCounted(f"its dims {dims!r} are not a reordering of 1..{len(shape)}")
     return LayerCount("other", (tuple(shape[d - 1] for d in dims),))
 
@@ -389,7 +395,8 @@ def count_operation(class_name: str, inputs: list[Shape], constants: int) -> Lay
     if len(inputs) + constants < 2 or not inputs:
         raise NotCounted(f"the operation {class_name} needs two operands, one of them a tensor")
     shape = inputs[0] if len(inputs) == 1 else _broadcast(inputs)
-    return LayerCount("elementwise", (shape,), other_ops=(len(inputs) + constants - 1) * math.prod(shape))
+    return _within_reason(LayerCount("elementwise", (shape,),
+                                     other_ops=(len(inputs) + constants - 1) * math.prod(shape)))
 
 
 def count_layer(class_name: str, config: Any, inputs: list[Shape]) -> LayerCount:
@@ -399,4 +406,14 @@ def count_layer(class_name: str, config: Any, inputs: list[Shape]) -> LayerCount
         raise NotCounted(f"{class_name} is not a layer class the profiler knows")
     if not isinstance(config, dict):
         raise NotCounted(f"its config is a {type(config).__name__}, not an object")
-    return rule(config, inputs)
+    return _within_reason(rule(config, inputs))
+
+
+def _within_reason(counted: LayerCount) -> LayerCount:
+    """A count no real network reaches is refused, so that no total outgrows a table's 64-bit numbers."""
+    sizes = [size for shape in counted.outputs for size in shape]
+    biggest = max(counted.params, counted.frozen_params, counted.multiply_adds, counted.other_ops,
+                  max((math.prod(shape) for shape in counted.outputs), default=0))
+    if any(size >= LARGEST_DIMENSION for size in sizes) or biggest > LARGEST_COUNT:
+        raise NotCounted(f"its counts reach {biggest:.2g}, beyond any real network's ({LARGEST_COUNT:.0e} a layer)")
+    return counted

@@ -93,6 +93,10 @@ def in_millions(count: int | float) -> str:
     return f"{count:g}"
 
 
+RECORD_FIELDS = ("layer", "class", "role", "output shape", "kernel", "params", "non-trainable", "multiply-adds",
+                 "other ops", "activation KB", "note")
+
+
 def rows_as_records(profile: Profile) -> list[dict[str, Any]]:
     """The table the page and the CLI show (and the CSV holds), one plain dict per row."""
     return [{

@@ -224,9 +224,6 @@ def test_an_encrypted_or_unknown_compression_config():
         read_model_file(bytes(unknown), "x.keras")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a corrupt deflate stream in config.json raises zlib.error, which "
-                   "files._from_zip does not catch (it catches BadZipFile, NotImplementedError, RuntimeError, "
-                   "OSError, EOFError): the page and the CLI get a traceback, not a sentence")
 def test_a_corrupt_compressed_config():
     data = bytearray(archive({"config.json": SMALL_TEXT * 3}))
     start = 30 + len("config.json")  # the compressed bytes follow the 30-byte local header and the name
@@ -274,11 +271,6 @@ def test_more_layers_than_the_cap(monkeypatch):
     assert len(profile_config(sequential([dense(f"d{i}") for i in range(19)], shape=(4,))).rows) == 19
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: MAX_LAYERS counts layers, not layer calls. One layer with N inbound "
-                   "nodes is walked N times, and graph._walk_functional's ready list is scanned with min() and "
-                   "list.remove() on every step, so the walk is quadratic in calls: a 2.7 MB .json upload of one "
-                   "Dense layer called 20,000 times took 11.7 s to profile (an 8 MB one, minutes). Counting calls "
-                   "against the cap (or a heap for the ready list) would bound it")
 def test_layer_calls_count_against_the_cap(monkeypatch):
     monkeypatch.setattr(graph, "MAX_LAYERS", 100)
     many = layer("Dense", "d", {"units": 2}, "image")
@@ -311,12 +303,6 @@ IMPOSTOR = layer("Conv2D", "impostor", {"filters": 4, "kernel_size": 1}, "before
 # before: 3x3x3x4 = 108 weights + 4 biases, x 6x6 positions; after: 3x3x4x2 = 72 + 2, x 4x4; head: 32x5 + 5.
 COUNTED_PARAMS = 112 + 74 + 165
 COUNTED_MULTIPLY_ADDS = 108 * 36 + 72 * 16 + 32 * 5
-RECORDED_SHAPE_BUG = (
-    "BUG: graph._walk_functional reads a recorded shape as _shape_of([None, *shape]), but Keras 3 records "
-    "__keras_tensor__ shapes WITH the batch axis ([null, 6, 6, 4]); the extra None makes every recorded shape "
-    "unknown, so no layer after a Lambda or custom layer is ever counted ('output shape as the file records it' "
-    "never happens with a real Keras file)")
-
 
 @pytest.mark.parametrize("middle, reason", [
     (LAMBDA, "not counted: a Lambda layer holds code; dsconv never runs code from a file, so it is not counted"),
@@ -336,7 +322,6 @@ def test_code_and_custom_classes_are_listed_never_run(middle, reason):
                                     "after (Conv2D), flat (Flatten), head (Dense). The totals leave them out.")
 
 
-@pytest.mark.xfail(strict=True, reason=RECORDED_SHAPE_BUG)
 def test_downstream_layers_use_the_shape_the_file_records():
     """Keras 3 records each tensor's shape with its batch axis ([null, 6, 6, 4]) where a later layer takes it."""
     profile = profile_config(_with_a_layer_in_the_middle(LAMBDA, recorded_shape=(None, 6, 6, 4)))
@@ -380,7 +365,6 @@ def test_a_keras_saved_lambda_and_custom_layer_are_listed_never_run(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=RECORDED_SHAPE_BUG)
 def test_a_keras_saved_lambda_does_not_hide_the_layers_after_it(tmp_path):
     profile, model = _saved_with_code(tmp_path)
     assert [row.name for row in profile.not_counted] == ["code", "custom"]
@@ -488,18 +472,11 @@ def test_odd_values_in_known_layers_are_listed_not_raised(class_name, config, sh
 
 
 @pytest.mark.parametrize("class_name, config, shape", ODD_VALUES, ids=ODD_IDS)
-@pytest.mark.xfail(strict=True, reason="BUG: layers.py's _permute (sorted() of mixed types), _prelu (`in` on a str "
-                   "or float shared_axes) and _cropping (iterating a float cropping) raise TypeError instead of "
-                   "NotCounted; graph._count's catch-all (93ecfee) keeps it from the page, but the row's note is "
-                   "Python's message ('TypeError: argument of type 'float' is not iterable'), not a sentence")
 def test_odd_values_in_known_layers_are_not_counted_in_words(class_name, config, shape):
     with pytest.raises(NotCounted):
         count_layer(class_name, config, [shape])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: output sizes are never checked against layers.LARGEST_DIMENSION "
-                   "(its comment: 'refused, so no count overflows a table'): two Dense layers of 2**31 - 1 units "
-                   "count 2.9e20 multiply-adds, past int64, which a table (pandas/Arrow) cannot hold")
 def test_no_count_outgrows_a_table():
     config = functional([input_layer(), layer("Dense", "wide", {"units": 2**31 - 1}, "image"),
                          layer("Dense", "wider", {"units": 2**31 - 1}, "wide")], ["wider"])
@@ -511,9 +488,7 @@ def test_no_count_outgrows_a_table():
         assert max(row.multiply_adds, row.params, row.other_ops, row.activation_bytes) < 2**63, row.name
 
 
-# Layer classes whose odd configs raise TypeError today (test_odd_values_in_known_layers_are_not_counted_in_words,
-# an xfail): add them back once it passes.
-FUZZED = sorted(set(RULES) - {"Permute", "PReLU", "Cropping1D", "Cropping2D", "Cropping3D"})
+FUZZED = sorted(RULES)
 JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-3, 2**40) | st.floats(allow_nan=False)
                            | st.sampled_from(["same", "valid", "channels_last", "channels_first", "relu", "a"]),
                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner,
@@ -832,9 +807,6 @@ def test_cli_refuses_a_file_over_the_cap_and_a_bad_input_shape(tmp_path, monkeyp
     assert result.returncode == 2 and "is neither a built-in architecture nor a file" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: __main__.main writes the CSV with fieldnames=list(records[0]), so a "
-                   "model with no layer calls (a Sequential of only its InputLayer) ends in IndexError, exit 1 "
-                   "and a traceback")
 def test_cli_csv_of_a_model_without_layers(tmp_path):
     path = tmp_path / "empty.json"
     path.write_text(json.dumps(sequential([])))
