@@ -235,3 +235,29 @@ def test_each_chosen_kernel_is_explained_under_its_picker():
     captions = [caption.value for caption in at.caption]
     assert "Right column minus left column: vertical edges (brightness changing from left to right)." in captions
     assert "The four neighbours minus four times the pixel: zero on flat areas, strong on fine detail." in captions
+
+
+def test_a_class_opening_the_same_view_builds_its_figures_once(monkeypatch):
+    """The learned view's figures are shared per setting: a second student with the same picture and settings gets
+    them without building any (a re-run's CPU was mostly figure building; 30 students share one server)."""
+    import streamlit as st
+
+    from dsconv.figures import filters
+    from dsconv.training.pretrained import available_pretrained
+
+    if not {"tutorial_standard", "tutorial_separable"} <= set(available_pretrained()):
+        pytest.skip("the pretrained tutorial weights are not in this copy")
+    builds = []
+    for name in ("kernel_figure", "pointwise_figure", "feature_grid_figure", "predictions_figure"):
+        real = getattr(filters, name)
+        monkeypatch.setattr(filters, name, lambda *args, _real=real, **kwargs: builds.append(1) or _real(*args,
+                                                                                                            **kwargs))
+    st.cache_resource.clear()
+    specs = []
+    for _ in range(2):  # two students, one after the other
+        at = page(LEARNED)
+        specs.append([chart.proto.spec for chart in at.get("plotly_chart")])
+        if len(specs) == 1:
+            first_builds, builds[:] = len(builds), []
+    assert first_builds >= 6 and not builds, (first_builds, len(builds))
+    assert specs[0] == specs[1]  # the same figures, not merely as many
