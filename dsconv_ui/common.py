@@ -5,8 +5,9 @@ The engine (`dsconv`) never imports Streamlit; this package is the thin layer be
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -162,6 +163,14 @@ def projector_bar(spec: int | list[float]) -> list | None:
 def figure_scale() -> float:
     """How much to enlarge figures and their fonts: 1.0 normally, more in projector mode."""
     return 1.35 if is_presenting() else 1.0
+
+
+@cache
+def shared_figure(builder: Callable, max_entries: int = 64) -> Callable:
+    """`builder` (a dsconv.figures function) with its figures shared by every session, one per setting
+    (st.cache_resource: st.plotly_chart only reads them). Wrapped once per server: a page's script runs on every
+    click, and wrapping the builder there would read its source again each time (about 1 ms a builder)."""
+    return st.cache_resource(max_entries=max_entries, show_spinner=False)(builder)
 
 
 def show_error(exc: Exception) -> None:

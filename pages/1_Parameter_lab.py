@@ -18,7 +18,7 @@ from dsconv.costs import (
 )
 from dsconv.figures import cost as figures_cost
 from dsconv.kinds import KINDS, LAYER_KINDS, NETWORK_KINDS, short_label
-from dsconv_ui.common import BOUND, figure_scale, page_setup, projector_bar, share_link, show_error
+from dsconv_ui.common import BOUND, figure_scale, page_setup, projector_bar, share_link, shared_figure, show_error
 
 TABS = ("Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code")
 
@@ -68,11 +68,11 @@ def network(config: NetworkConfig) -> tuple:
     return summary, figures_cost.network_parts(summary)
 
 
-# Figures are cached as shared objects (st.cache_resource): st.plotly_chart only reads them, and unpickling
-# a Plotly figure from st.cache_data would validate it all over again, which is what caching should save.
-cost_figure = st.cache_resource(max_entries=128, show_spinner=False)(figures_cost.cost_figure)
-ratio_figure = st.cache_resource(max_entries=128, show_spinner=False)(figures_cost.ratio_figure)
-share_figure = st.cache_resource(max_entries=32, show_spinner=False)(figures_cost.network_share_figure)
+# Figures are shared objects (st.cache_resource, through shared_figure): st.plotly_chart only reads them, and
+# unpickling a Plotly figure from st.cache_data would validate it all over again, which is what caching should save.
+cost_figure = shared_figure(figures_cost.cost_figure, 128)
+ratio_figure = shared_figure(figures_cost.ratio_figure, 128)
+share_figure = shared_figure(figures_cost.network_share_figure, 32)
 
 
 def show_kind_errors(costs: dict) -> None:

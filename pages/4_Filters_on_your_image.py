@@ -30,7 +30,7 @@ from dsconv.images import (
 )
 from dsconv.images import handmade as hand
 from dsconv.sliding import samples
-from dsconv_ui.common import BOUND, figure_scale, page_setup, share_link, show_error
+from dsconv_ui.common import BOUND, figure_scale, page_setup, share_link, shared_figure, show_error
 
 SOURCES = ("Sample picture", "Upload a photo", "Camera", "CIFAR-10 test picture")
 SAMPLE_NAMES = tuple(scene.name for scene in SAMPLE_SCENES) + tuple(samples.SAMPLE_LABELS[n] for n in samples.SAMPLES)
@@ -63,13 +63,14 @@ def cifar_pictures(path: str) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     return cifar_test_images(path)
 
 
-# Figures are shared objects (st.cache_resource, as on the Parameter lab): a class that opens the same picture with the
-# same models and settings gets them built once per server, and st.plotly_chart only reads them. A new session's run
-# of the learned view took 38 ms of CPU building them, 30 ms sharing them (2-core AMD EPYC).
-kernel_figure = st.cache_resource(max_entries=64, show_spinner=False)(figs.kernel_figure)
-pointwise_figure = st.cache_resource(max_entries=64, show_spinner=False)(figs.pointwise_figure)
-feature_grid_figure = st.cache_resource(max_entries=64, show_spinner=False)(figs.feature_grid_figure)
-predictions_figure = st.cache_resource(max_entries=64, show_spinner=False)(figs.predictions_figure)
+# The figures (and the kernels' colour tiles) are shared per setting: a class that opens the same picture with the same
+# models and settings gets them built once per server. A new session's run of the learned view took 38 ms of CPU
+# building them, 30 ms sharing them, 26 ms with the wrappers made once (2-core AMD EPYC).
+kernel_figure = shared_figure(figs.kernel_figure)
+pointwise_figure = shared_figure(figs.pointwise_figure)
+feature_grid_figure = shared_figure(figs.feature_grid_figure)
+predictions_figure = shared_figure(figs.predictions_figure)
+kernel_mosaic = shared_figure(figs.rgb_kernel_mosaic, 16)
 
 
 SIGNED_NOTE = ("Maps marked ± go below zero: there mid-grey is 0, white the largest positive value and black the most "
@@ -202,7 +203,7 @@ def kernels_panel(model, title: str) -> None:
     st.markdown(f"**{title}**")
     if kernels.standard is not None:
         k, _, channels, count = kernels.standard.shape
-        st.image(figs.rgb_kernel_mosaic(kernels.standard, columns=8), width="stretch",  # 8 a row: weights ~20 px
+        st.image(kernel_mosaic(kernels.standard, columns=8), width="stretch",  # 8 a row: weights ~20 px
                  alt=f"The first layer's {kernels.standard.shape[3]} learned kernels as colour tiles",
                  caption=f"{count} kernels of {k} x {k} x {channels} = {k * k * channels * count:,} weights, each a "
                          "colour tile: red, green and blue say how much the kernel weighs each channel there "
