@@ -143,9 +143,9 @@ async def one_session(browser, url: str, first_n: int) -> tuple[list[float], int
         seconds = []
         for n in range(first_n, first_n + CHANGES):
             field = page.get_by_label("Out channels N")
-            await field.fill(str(n))
+            await field.fill(str(n), timeout=300_000)
             started = time.perf_counter()
-            await field.press("Enter")
+            await field.press("Enter", timeout=300_000)
             await page.get_by_text(f"30 x 30 x {n}").first.wait_for(timeout=300_000)
             seconds.append(time.perf_counter() - started)
             await asyncio.sleep(0.2)
