@@ -3,9 +3,6 @@ same for any Keras model a student brings. Counted from the model's config alone
 
 from __future__ import annotations
 
-import csv
-import io
-
 import streamlit as st
 
 from dsconv.figures import networks as figures
@@ -13,12 +10,12 @@ from dsconv.kinds import SEPARABLE_KINDS, label
 from dsconv.profile import (
     ARCHITECTURES,
     CONVENTION,
-    RECORD_FIELDS,
     SIZES,
     ModelFileError,
     Profile,
     ProfileError,
     builtin_profile,
+    csv_text,
     in_millions,
     lesson,
     percent_text,
@@ -29,7 +26,8 @@ from dsconv.profile import (
     rows_as_records,
     what_if,
 )
-from dsconv_ui.common import BOUND, figure_scale, page_setup, projector_bar, share_link, show_error
+from dsconv.safe_text import plain, plain_rows
+from dsconv_ui.common import BOUND, figure_scale, is_presenting, page_setup, projector_bar, share_link, show_error
 
 TABS = ("Layer by layer", "What if it were separable?", "Compare two networks")
 OWN_SIZE = 0  # the input size picker's value for "the model's own"
@@ -76,13 +74,15 @@ def share_figure(name: str, size: int, scale: float):
 def uploaded_profile(size: int) -> Profile | None:
     """The uploaded model's profile, read once per file and size and kept for this student; None until there is
     one. Every refusal is a sentence; nothing from the file is ever run."""
-    upload = st.sidebar.file_uploader("A Keras model: .keras, .h5 or the config JSON", type=["keras", "h5", "json"],
-                                      key="rn_upload")
-    st.sidebar.caption("Only the model's config is read (never its code or weights): a Lambda or custom layer is "
-                       "listed as not counted. Over 25 MB? A .keras file is a zip: upload the config.json inside.")
+    spot = st if is_presenting() else st.sidebar  # projector mode hides the sidebar
+    upload = spot.file_uploader("A Keras model: .keras, .h5 or the config JSON", type=["keras", "h5", "json"],
+                                key="rn_upload")
+    spot.caption("Only the model's config is read (never its code or weights): a Lambda or custom layer is "
+                 "listed as not counted. Over 25 MB? A .keras file is a zip: upload the config.json inside.")
     if upload is None:
-        st.info("Upload a model saved with `model.save('name.keras')` (or `model.to_json()` saved as .json) in the "
-                "sidebar, or pick a built-in network.")
+        where = "above" if is_presenting() else "in the sidebar"
+        st.info(f"Upload a model saved with `model.save('name.keras')` (or `model.to_json()` saved as .json) {where}, "
+                "or pick a built-in network.")
         return None
     kept = st.session_state.get("rn_upload_profile")
     if kept and kept[0] == (upload.file_id, size):
@@ -94,13 +94,14 @@ def uploaded_profile(size: int) -> Profile | None:
     except (ModelFileError, ProfileError) as error:
         show_error(error)
         if isinstance(error, ProfileError) and "unknown" in str(error):
-            st.caption("Pick an input size in the sidebar: it sets height and width, with 3 channels.")
+            where = "at the top" if is_presenting() else "in the sidebar"
+            st.caption(f"Pick an input size {where}: it sets height and width, and the model keeps its channels.")
         return None
     st.session_state["rn_upload_profile"] = ((upload.file_id, size), result)
     return result
 
 
-def totals_section(profile: Profile, paper) -> None:
+def totals_section(profile: Profile, paper, own: Profile | None) -> None:
     cols = st.columns(4)
     cols[0].metric("Multiply-adds per picture", in_millions(profile.multiply_adds),
                    help=f"{profile.multiply_adds:,}; FLOPs about {in_millions(2 * profile.multiply_adds)}")
@@ -109,16 +110,21 @@ def totals_section(profile: Profile, paper) -> None:
                         f"{profile.total('frozen_params'):,} not (batch norm's moving statistics)")
     cols[2].metric("Other operations", in_millions(profile.total("other_ops")),
                    help="Batch norm, activations, additions, pooling: counted apart from multiply-adds")
-    cols[3].metric("Activation memory", f"{profile.total('activation_bytes') / 2**20:,.1f} MB",
+    memory = profile.total("activation_bytes")
+    shown = f"{memory / 2**20:,.1f} MB" if memory >= 0.1 * 2**20 else f"{memory / 1024:,.1f} KB"
+    cols[3].metric("Activation memory", shown,
                    help="Every layer's output in float32, for one picture")
     st.caption("Multiply-adds are the convolution and dense layers', as the papers count them (FLOPs are about twice "
                "as many); batch norm, activations, additions and pooling are the other operations. More in \"How "
                "dsconv counts\" below.")
-    missing = lesson.not_counted(profile)
+    missing = lesson.not_counted(profile, plain)
     if missing:
         st.warning(missing, icon="🧮")
-    st.markdown(lesson.where_the_arithmetic_is(profile))
+    st.markdown(lesson.where_the_arithmetic_is(profile, plain))
     st.markdown(lesson.where_the_parameters_are(profile))
+    changed = lesson.size_note(profile, own) if own else ""
+    if changed:
+        st.markdown(changed)
     if paper is None:
         return
     checks = [check for check in (lesson.multiply_adds_check(profile, paper), lesson.params_check(profile, paper))
@@ -145,12 +151,7 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
         "non-trainable": st.column_config.NumberColumn(format="localized"),
         "multiply-adds": st.column_config.NumberColumn(format="localized"),
         "other ops": st.column_config.NumberColumn(format="localized")})
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=RECORD_FIELDS)
-    writer.writeheader()
-    writer.writerows(records)
-    st.download_button("Download the table (CSV)", text.getvalue(), f"{profile.name}.csv", "text/csv",
-                       key="rn_csv")
+    st.download_button("Download the table (CSV)", csv_text(profile), "layers.csv", "text/csv", key="rn_csv")
 
 
 def what_if_section(profile: Profile) -> None:
@@ -160,7 +161,10 @@ def what_if_section(profile: Profile) -> None:
     replacement = st.radio("Replace them with", SEPARABLE_KINDS, format_func=label, horizontal=True,
                            key="rn_whatif", **BOUND)
     result = what_if(profile, replacement)
-    st.markdown(lesson.what_if_sentence(result))
+    st.markdown(lesson.what_if_sentence(result, plain))
+    if replacement == "mobilenet":
+        st.caption("A MobileNet block brings its own batch norm and ReLU after each step; where the network already "
+                   "had them after the convolution, the swap keeps both, as a literal swap would.")
     if not result.swaps:
         return
     cols = st.columns(2)
@@ -173,14 +177,15 @@ def what_if_section(profile: Profile) -> None:
                    "params before": swap.total("total_params")[0], "params after": swap.total("total_params")[1],
                    "multiply-adds before": swap.total("multiply_adds")[0],
                    "multiply-adds after": swap.total("multiply_adds")[1]} for swap in result.swaps],
-                 hide_index=True, key="rn_whatif_table")
+                 hide_index=True, key="rn_whatif_table", column_config={
+                     column: st.column_config.NumberColumn(format="localized") for column in (
+                         "params before", "params after", "multiply-adds before", "multiply-adds after")})
 
 
 def compare_section(profile: Profile, name: str, size: int) -> None:
     others = tuple(ARCHITECTURES)
-    other = st.selectbox("Compare with", others, index=others.index("mobilenet_v2" if name != "mobilenet_v2"
-                                                                     else "resnet50"),
-                         format_func=title, key="rn_compare", **BOUND)
+    other = st.selectbox("Compare with", others, index=others.index("mobilenet_v2"), format_func=title,
+                         key="rn_compare", **BOUND)
     other_profile = profile_of(other, 0)
     mine = published(name, size or None) if name in ARCHITECTURES else None
     theirs = published(other)
@@ -190,11 +195,28 @@ def compare_section(profile: Profile, name: str, size: int) -> None:
                      "multiply-adds (we count)": in_millions(shown.multiply_adds),
                      "parameters (we count)": in_millions(shown.params),
                      "top-1, as published": f"{percent_text(paper.top1)} %" if paper and paper.top1 else "—",
-                     "data set": paper.dataset if paper else "—", "source": paper.source if paper else "—"})
-    st.table(rows, hide_index=True)
-    st.markdown(lesson.comparison_sentence(profile, mine, other_profile, theirs))
+                     "data set": paper.dataset if paper else "—",
+                     "measured with": paper.protocol if paper and paper.top1 else "—",
+                     "source": paper.source if paper else "—"})
+    st.table(plain_rows(rows, ("network",)), hide_index=True)
+    st.markdown(lesson.comparison_sentence(profile, mine, other_profile, theirs, plain))
     st.caption("The accuracies are quoted from the papers, not measured here: top-1 on the data set named, as each "
                "paper measured it. The tutorial's models are CIFAR-10 models and do not compare with ImageNet ones.")
+
+
+def tab_contents(profile: Profile | None, name: str, size: int) -> None:
+    """The three tabs; only the open one runs. Without a profile (no file yet) each says so, and keeps its place."""
+    tabs = dict(zip(TABS, st.tabs(TABS, key="rn_tab", on_change="rerun", bind="query-params")))
+    sections = {"Layer by layer": lambda: layers_section(profile, name, size),
+                "What if it were separable?": lambda: what_if_section(profile),
+                "Compare two networks": lambda: compare_section(profile, name, size)}
+    for title_, section in sections.items():
+        with tabs[title_]:
+            if tabs[title_].open:
+                if profile is None:
+                    st.caption("This part shows once a network is counted.")
+                else:
+                    section()
 
 
 page_setup("Real networks", "🏗️")
@@ -215,19 +237,10 @@ else:
 if profile is not None:
     sizes = sorted(ARCHITECTURES[name].published) if name in ARCHITECTURES else []
     if sizes and paper is None:
-        st.caption(f"The papers give figures at input sizes {', '.join(map(str, sizes))} only, so there is no "
-                   "published figure to check against at this size.")
-    totals_section(profile, paper)
-    tabs = dict(zip(TABS, st.tabs(TABS, key="rn_tab", on_change="rerun", bind="query-params")))
-    with tabs["Layer by layer"]:
-        if tabs["Layer by layer"].open:
-            layers_section(profile, name, size)
-    with tabs["What if it were separable?"]:
-        if tabs["What if it were separable?"].open:
-            what_if_section(profile)
-    with tabs["Compare two networks"]:
-        if tabs["Compare two networks"].open:
-            compare_section(profile, name, size)
+        st.caption(f"Published figures exist for input size{'s' if len(sizes) > 1 else ''} "
+                   f"{', '.join(map(str, sizes))} only, so there is none to check against at this size.")
+    totals_section(profile, paper, profile_of(name, 0) if name in ARCHITECTURES and size else None)
+tab_contents(profile, name, size)
 with st.expander("How dsconv counts"):
     st.markdown(CONVENTION)
 st.subheader("Why it matters")

@@ -46,7 +46,7 @@ def layer_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
 
 def share_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
     """Each role's share of multiply-adds and of trainable parameters, as two stacked bars of 100 %."""
-    bars = (("multiply-adds", profile.share("multiply_adds")), ("parameters", profile.share("params")))
+    bars = (("multiply-adds", profile.share("multiply_adds")), ("trainable parameters", profile.share("params")))
     figure = go.Figure()
     for role in ROLES:
         shares = [share.get(role, 0.0) for _, share in bars]

@@ -8,7 +8,6 @@ runs anything from the file (only its config is read: dsconv.profile.files).
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from dsconv.profile.lesson import (
     where_the_arithmetic_is,
     where_the_parameters_are,
 )
-from dsconv.profile.table import RECORD_FIELDS, Profile, in_millions, rows_as_records
+from dsconv.profile.table import Profile, csv_text, in_millions, rows_as_records
 from dsconv.profile.whatif import what_if
 
 SHOWN = ("layer", "class", "role", "output shape", "params", "multiply-adds")
@@ -74,12 +73,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--what-if", choices=SEPARABLE_KINDS,
                         help="also recount with every standard k x k convolution replaced by this kind")
     args = parser.parse_args(argv)
+    if args.csv:  # say it now, not after the table, if the CSV cannot be written
+        try:
+            args.csv.open("a").close()
+        except OSError as error:
+            parser.error(f"cannot write the CSV to {args.csv}: {error.strerror}")
     try:
         if args.model in ARCHITECTURES:
             arch = ARCHITECTURES[args.model]
             shape = args.input_shape or (arch.size, arch.size, 3)
-            profile = profile_config(builtin_config(args.model), input_shape=shape, name=arch.title)
-            paper = published(args.model, shape[0] if shape[0] == shape[1] else -1)
+            if len(shape) != 3:
+                parser.error(f"{args.model} takes a picture: give --input-shape as height,width,channels")
+            title = arch.title if shape == (arch.size, arch.size, 3) else f"{arch.title} at {'x'.join(map(str, shape))}"
+            profile = profile_config(builtin_config(args.model), input_shape=shape, name=title)
+            # the papers' figures hold for their own square, three-channel pictures only
+            paper = published(args.model, shape[0]) if shape[0] == shape[1] and shape[2] == 3 else None
         else:
             path = Path(args.model)
             if not path.is_file():
@@ -100,12 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         print("", what_if_sentence(what_if(profile, args.what_if)), sep="\n")
     print("", "Convention: " + CONVENTION, sep="\n")
     if args.csv:
-        records = rows_as_records(profile)
-        with args.csv.open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=RECORD_FIELDS)
-            writer.writeheader()
-            writer.writerows(records)
-        print(f"wrote {len(records)} rows to {args.csv}")
+        args.csv.write_text(csv_text(profile), newline="")
+        print(f"wrote {len(profile.rows)} rows to {args.csv}")
     return 0
 
 

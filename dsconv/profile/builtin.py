@@ -32,6 +32,7 @@ class Published:
     dataset: str = "ImageNet"
     note: str = ""  # how the paper measured, where that matters
     conv_only: bool = False  # its multiply-adds are the convolution layers' alone
+    protocol: str = "single crop"  # how the accuracy was measured: accuracies are compared on one protocol only
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,11 @@ def _mobilenet_v1(alpha: float, name: str, published: dict[int, Published]) -> A
 
 _V1 = "MobileNet paper (Howard et al. 2017)"
 ARCHITECTURES: dict[str, Architecture] = {arch.name: arch for arch in (
-    Architecture("vgg_standard", "The tutorial's VGG, standard Conv2D", "tutorial", 32,
+    Architecture("vgg_standard", "Tutorial VGG, standard Conv2D", "tutorial", 32,
                  {32: Published("the tutorial's parameter table and multiply-add count", "152.8 M", "1,186,378", 75.60,
                                 "CIFAR-10", "its best epoch, read off the test set")},
                  {"conv_kind": "standard"}),
-    Architecture("vgg_separable", "The tutorial's VGG, SeparableConv2D", "tutorial", 32,
+    Architecture("vgg_separable", "Tutorial VGG, SeparableConv2D", "tutorial", 32,
                  {32: Published("the tutorial's parameter table and multiply-add count", "18.3 M", "174,821", 75.82,
                                 "CIFAR-10", "its best epoch, read off the test set")},
                  {"conv_kind": "separable"}),
@@ -82,7 +83,9 @@ ARCHITECTURES: dict[str, Architecture] = {arch.name: arch for arch in (
                                  note="the paper gives no multiply-add count")}),
     Architecture("resnet50", "ResNet50", "ResNet50", 224,
                  {224: Published("ResNet paper (He et al. 2015), Tables 1 and 3", "3.8 G", None, 77.15,
-                                 note="10-crop testing; the paper gives no parameter count")}),
+                                 note="its accuracy is from 10-crop testing, and it gives 3.8 x 10^9 multiply-adds "
+                                      "without saying what it counted, and no parameter count",
+                                 protocol="10-crop testing")}),
     Architecture("vgg16", "VGG16", "VGG16", 224,
                  {224: Published(f"{_V1}, Table 8", "15.3 G", "138 M", 71.5,
                                  note="its 15.3 G multiply-adds are the convolution layers'", conv_only=True)}),
@@ -104,7 +107,8 @@ def builtin_profile(name: str, size: int | None = None) -> Profile:
     if arch is None:
         raise ValueError(f"No built-in architecture is called {name!r}.")
     side = size or arch.size
-    return profile_config(config, input_shape=(side, side, 3), name=arch.title)
+    title = arch.title if side == arch.size else f"{arch.title} at {side}x{side}"
+    return profile_config(config, input_shape=(side, side, 3), name=title)
 
 
 def percent_text(value: float) -> str:

@@ -26,6 +26,7 @@ MAX_CONFIG_BYTES = 8 * 2**20  # config.json, uncompressed: EfficientNetB7's is a
 MAX_MEMBERS = 64  # a Keras archive holds 3 (metadata.json, config.json, model.weights.h5)
 MAX_RATIO = 100  # uncompressed / compressed size of config.json: JSON compresses 10-20x, a bomb thousands
 MAX_DEPTH = 100  # brackets inside brackets: Keras configs reach about 12, plus about 8 per nested model
+BOM = b"\xef\xbb\xbf"  # some editors start UTF-8 text with it
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')  # a JSON string, escapes included
@@ -48,7 +49,7 @@ def parse_config_text(data: bytes | str, where: str = "The file") -> Any:
         raise ModelFileError(f"{where} holds {len(data) / 2**20:.1f} MB of config; dsconv reads configs up to "
                              f"{MAX_CONFIG_BYTES // 2**20} MB. Profile a smaller model.")
     try:
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        text = data.removeprefix(BOM).decode("utf-8") if isinstance(data, bytes) else data.removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise ModelFileError(f"{where} is not UTF-8 text, so it is not a Keras config.") from None
     depth = _nesting_depth(text)
@@ -70,7 +71,19 @@ def _member_name_is_safe(name: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and not (len(name) > 1 and name[1] == ":")
 
 
+def _declared_members(data: bytes) -> int | None:
+    """How many members a zip's end-of-central-directory record declares, read before zipfile lists them all."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))  # the record, after at most a 64 KB comment
+    if end < 0 or end + 12 > len(data):
+        return None
+    return int.from_bytes(data[end + 10:end + 12], "little")
+
+
 def _from_zip(data: bytes) -> Any:
+    declared = _declared_members(data)
+    if declared is not None and declared > MAX_MEMBERS:  # 0xFFFF also means "see the ZIP64 record": too many either way
+        raise ModelFileError(f"The archive holds {declared} files; a Keras archive holds 3, and dsconv opens "
+                             f"archives of up to {MAX_MEMBERS}.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -121,6 +134,7 @@ def _from_h5(data: bytes) -> Any:
 
 def read_model_file(data: bytes, filename: str = "model") -> Any:
     """The Keras config inside an uploaded .keras, .h5 or .json file, after every safety check."""
+    data = data.removeprefix(BOM)
     if len(data) > MAX_FILE_BYTES:
         raise ModelFileError(f"The file is {len(data) / 2**20:.0f} MB; dsconv reads model files up to "
                              f"{MAX_FILE_BYTES // 2**20} MB. Upload the config.json inside it instead (a .keras "

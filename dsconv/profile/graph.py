@@ -204,7 +204,8 @@ def _walk_sequential(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] |
     if inputs is not None:
         shape = inputs[0] if len(inputs) == 1 else None
         if len(inputs) != 1:
-            raise ProfileError(f"A Sequential model ({prefix.rstrip('/')}) is given {len(inputs)} inputs; it takes one.")
+            raise ProfileError(f"A Sequential model ({prefix.rstrip('/')}) is given {len(inputs)} inputs; it takes "
+                               "one.")
     else:
         declared = body.get("build_input_shape")
         if layers and layers[0].get("class_name") == "InputLayer":

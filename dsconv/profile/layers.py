@@ -102,6 +102,8 @@ def _slide(config: dict, shape: Shape, rank: int, layer: str) -> tuple[tuple[int
     strides = _tuple(config.get("strides", 1), rank, "strides")
     dilation = _tuple(config.get("dilation_rate", 1), rank, "dilation rate")
     padding = config.get("padding", "valid")
+    if padding == "causal" and rank == 1:  # padded on the left only: as long as "same"
+        padding = "same"
     if padding not in ("valid", "same"):
         raise NotCounted(f"its padding is {padding!r}; valid and same are counted")
     out = tuple(conv_output_length(n, k, s, padding, d) for n, k, s, d in zip(spatial, kernel, strides, dilation))
@@ -119,7 +121,9 @@ def _conv(config: dict, inputs: list[Shape], rank: int) -> LayerCount:
         raise NotCounted(f"its {groups} groups do not divide {in_channels} input and {filters} output channels")
     weights = math.prod(kernel) * (in_channels // groups) * filters
     positions = math.prod(out)
-    if groups == 1:
+    if groups == 1 and math.prod(kernel) == 1 and math.prod(out) == 1 == math.prod(_one_input(inputs)[:-1]):
+        role = "dense"  # a 1x1 convolution of a 1x1 map: a classifier or a squeeze-and-excite layer, dense in effect
+    elif groups == 1:
         role = "pointwise" if math.prod(kernel) == 1 else "standard"
     else:
         role = "depthwise" if groups == in_channels else "grouped"
@@ -189,9 +193,10 @@ def _batch_norm(config: dict, inputs: list[Shape]) -> LayerCount:
 
 
 def _layer_norm(config: dict, inputs: list[Shape]) -> LayerCount:
+    """gamma (when scale) and beta (when center, and not RMS scaling, which has no beta) over the normalised axes."""
     shape = _one_input(inputs)
     size = math.prod(shape[axis] for axis in _axes(config, shape, -1))
-    affine = bool(config.get("scale", True)) + bool(config.get("center", True))
+    affine = bool(config.get("scale", True)) + (bool(config.get("center", True)) and not config.get("rms_scaling"))
     return LayerCount("normalisation", (shape,), params=affine * size, other_ops=math.prod(shape))
 
 
@@ -406,6 +411,11 @@ def count_layer(class_name: str, config: Any, inputs: list[Shape]) -> LayerCount
         raise NotCounted(f"{class_name} is not a layer class the profiler knows")
     if not isinstance(config, dict):
         raise NotCounted(f"its config is a {type(config).__name__}, not an object")
+    if config.get("lora_rank"):
+        raise NotCounted("it carries LoRA adapters, whose weights the profiler does not count")
+    policy = config.get("dtype")
+    if isinstance(policy, dict) and "Quantized" in str(policy.get("class_name", "")):
+        raise NotCounted("it is quantized, and its weights are not stored as one float each")
     return _within_reason(rule(config, inputs))
 
 

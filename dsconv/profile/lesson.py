@@ -1,11 +1,14 @@
 """What a profile's numbers say, in sentences chosen from the numbers themselves.
 
 Every sentence here has a branch for each way the numbers can fall; the tests build a profile for each branch.
+Names that came from a file go through `quote` (the page passes dsconv.safe_text.plain, so that a layer named like a
+Markdown link stays text; the CLI prints them as they are).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from dsconv.kinds import label
 from dsconv.profile.builtin import Published, paper_number, percent_text
@@ -13,6 +16,7 @@ from dsconv.profile.table import Profile, in_millions
 from dsconv.profile.whatif import WhatIf
 
 AGREE = 0.01  # within 1 % is agreement
+Quote = Callable[[str], str]
 
 
 def depthwise_and_pointwise(profile: Profile) -> tuple[float, float]:
@@ -30,28 +34,34 @@ def depthwise_and_pointwise(profile: Profile) -> tuple[float, float]:
 
 
 def _percent(fraction: float) -> str:
+    """0.95 -> '95%'; 0.031 -> '3.1%'; 0.0002 -> 'under 0.1%'."""
+    if 0 < fraction < 0.0005:
+        return "under 0.1%"
     return f"{fraction:.1%}" if fraction < 0.1 else f"{fraction:.0%}"
 
 
-def where_the_arithmetic_is(profile: Profile) -> str:
+def where_the_arithmetic_is(profile: Profile, quote: Quote = str) -> str:
     """Where the multiply-adds sit, and what that teaches."""
+    name = quote(profile.name)
     if not profile.multiply_adds:
-        return f"{profile.name} has no convolution or dense layer that was counted, so it has no multiply-adds here."
+        return f"{name} has no convolution or dense layer that was counted, so it has no multiply-adds here."
     depthwise, pointwise = depthwise_and_pointwise(profile)
     if depthwise:
-        said = (f"In {profile.name}, {_percent(pointwise)} of the multiply-adds sit in 1x1 pointwise work and "
+        inside = " (the 1x1 step inside each SeparableConv2D included)" if profile.layers_of("separable") else ""
+        said = (f"In {name}, {_percent(pointwise)} of the multiply-adds sit in 1x1 pointwise work{inside} and "
                 f"{_percent(depthwise)} in depthwise work. ")
         if depthwise < pointwise:
-            return said + ("The depthwise step is cheap in arithmetic. It is not cheap in time: it does few sums for "
-                           "each value it reads and writes, so memory sets its speed, as the Speed lab measures.")
+            return said + ("The depthwise step is cheap in arithmetic. It does few sums for each value it reads and "
+                           "writes, though, so whether it is cheap in time is another question: the Speed lab "
+                           "measures it.")
         return said + ("Here the depthwise step does more arithmetic than the 1x1 step: its windows are large "
                        "for its channel counts.")
     standard = profile.share("multiply_adds").get("standard", 0.0)
     if standard:
-        return (f"{profile.name} has no depthwise layer: {_percent(standard)} of its multiply-adds sit in standard "
+        return (f"{name} has no depthwise layer: {_percent(standard)} of its multiply-adds sit in standard "
                 "k x k convolutions; the what-if makes them separable.")
     role, share = max(profile.share("multiply_adds").items(), key=lambda item: item[1])
-    return f"{profile.name} has neither depthwise nor standard k x k convolutions: {_percent(share)} of its " \
+    return f"{name} has neither depthwise nor standard k x k convolutions: {_percent(share)} of its " \
            f"multiply-adds sit in {role} layers."
 
 
@@ -66,18 +76,29 @@ def where_the_parameters_are(profile: Profile) -> str:
         return f"Parameters and arithmetic sit together: {role} layers hold {_percent(share)} of the trainable " \
                f"parameters and do {_percent(macs)} of the multiply-adds."
     return f"{role.capitalize()} layers hold {_percent(share)} of the trainable parameters but do only " \
-           f"{_percent(macs)} of the multiply-adds: parameters are not where the time goes."
+           f"{_percent(macs)} of the multiply-adds: parameters are not where the arithmetic is."
 
 
-def not_counted(profile: Profile) -> str:
+def not_counted(profile: Profile, quote: Quote = str) -> str:
     """'' when everything was counted; otherwise which layers the totals leave out."""
     missing = profile.not_counted
     if not missing:
         return ""
-    names = ", ".join(f"{row.name} ({row.class_name})" for row in missing[:4])
+    names = ", ".join(f"{quote(row.name)} ({quote(row.class_name)})" for row in missing[:4])
     more = f" and {len(missing) - 4} more" if len(missing) > 4 else ""
-    return f"{len(missing)} layer call{'s' if len(missing) > 1 else ''} could not be counted: {names}{more}. " \
-           "The totals leave them out."
+    if len(missing) == 1:
+        return f"1 layer call could not be counted: {names}. The totals leave it out."
+    return f"{len(missing)} layer calls could not be counted: {names}{more}. The totals leave them out."
+
+
+def size_note(profile: Profile, own: Profile) -> str:
+    """At another input size, a network whose parameters change (a dense layer after Flatten) is another network."""
+    if profile.params == own.params:
+        return ""
+    return (f"At {'x'.join(map(str, profile.input_shape))} this network has {in_millions(profile.params)} parameters, "
+            f"against {in_millions(own.params)} at its own {'x'.join(map(str, own.input_shape))}: a dense layer after "
+            "Flatten takes every value of the last feature map, so its weights change with the picture's size. It is "
+            "not the published network any more.")
 
 
 @dataclass(frozen=True)
@@ -95,6 +116,8 @@ def _agrees(ours: float, paper: str) -> tuple[bool, str]:
     off = ours / value - 1
     if ours == value:
         return True, "equals it exactly"
+    if abs(off) < 0.0001:
+        return True, "agrees within 0.01 %"
     if abs(off) <= AGREE:
         return True, f"agrees within 1 % ({off:+.2%})"
     if abs(ours - value) <= half_unit:
@@ -124,23 +147,30 @@ def params_check(profile: Profile, paper: Published) -> PaperCheck | None:
     if agrees and not (frozen and closer_without):
         text = f"Keras's parameter count {verdict}."
     elif frozen and _agrees(ours - frozen, paper.params)[0]:
-        text = (f"Keras counts {in_millions(ours)} parameters, the paper {paper.params}: Keras includes batch "
-                f"norm's moving means and variances ({frozen:,}), which are not learned. Without them the count "
-                f"{_agrees(ours - frozen, paper.params)[1]}.")
+        text = (f"Keras counts {in_millions(ours)} parameters, the paper {paper.params}: Keras includes {frozen:,} "
+                "non-trainable statistics (the moving means and variances of batch norm and normalisation layers), "
+                f"which are not learned. Without them the count {_agrees(ours - frozen, paper.params)[1]}.")
+    elif not frozen:
+        text = (f"Keras counts {in_millions(ours)} parameters against the paper's {paper.params}: the count "
+                f"{verdict}. Keras's implementation is not the paper's layer for layer.")
     else:
-        text = (f"Keras counts {in_millions(ours)} parameters ({in_millions(ours - frozen)} without batch norm's "
-                f"{frozen:,} moving statistics), against the paper's {paper.params}: even the trainable count "
+        text = (f"Keras counts {in_millions(ours)} parameters ({in_millions(ours - frozen)} without the {frozen:,} "
+                "moving means and variances of its batch norm and normalisation layers, which are not learned), "
+                f"against the paper's {paper.params}: even the trainable count "
                 f"{_agrees(ours - frozen, paper.params)[1]}. Keras's implementation is not the paper's layer for "
                 "layer.")
     return PaperCheck("parameters", paper.params, ours, text)
 
 
-def what_if_sentence(result: WhatIf) -> str:
+def what_if_sentence(result: WhatIf, quote: Quote = str) -> str:
     """What replacing the standard convolutions did, in numbers."""
     if not result.swaps:
-        return f"{result.before.name} has no standard k x k convolution to replace."
-    return (f"Replacing its {len(result.swaps)} standard k x k convolution{'s' if len(result.swaps) > 1 else ''} "
-            f"with {label(result.replacement)} takes multiply-adds from {in_millions(result.before.multiply_adds)} to "
+        return f"{quote(result.before.name)} has no standard k x k convolution to replace."
+    layers = result.layers_swapped
+    count = "its one standard k x k convolution" if layers == 1 else f"its {layers} standard k x k convolutions"
+    calls = f" (called {len(result.swaps)} times)" if len(result.swaps) != layers else ""
+    return (f"Making {count}{calls} separable ({label(result.replacement)}) takes multiply-adds from "
+            f"{in_millions(result.before.multiply_adds)} to "
             f"{in_millions(result.after.multiply_adds)} ({_fewer(result.fewer('multiply_adds'))}) and parameters "
             f"from {in_millions(result.before.params)} to {in_millions(result.after.params)} "
             f"({_fewer(result.fewer('params'))}).")
@@ -157,18 +187,27 @@ def _fewer(times: float) -> str:
 
 
 def comparison_sentence(left: Profile, left_paper: Published | None, right: Profile,
-                        right_paper: Published | None) -> str:
-    """Two networks' arithmetic against their published accuracy (compared only on one data set)."""
+                        right_paper: Published | None, quote: Quote = str) -> str:
+    """Two networks' arithmetic against their published accuracy (compared only on one data set, one protocol)."""
     if left.multiply_adds == 0 or right.multiply_adds == 0:
         return "One of the two networks has no counted multiply-adds, so they cannot be compared."
+    if left.name == right.name and left.multiply_adds == right.multiply_adds:
+        return f"These are the same network: pick another to compare {quote(left.name)} with."
     pairs = [(left, left_paper), (right, right_paper)]
     (big, big_paper), (small, small_paper) = sorted(pairs, key=lambda pair: -pair[0].multiply_adds)
-    said = f"{big.name} does {big.multiply_adds / small.multiply_adds:.1f}x the multiply-adds of {small.name}"
-    if big_paper is None or small_paper is None or big_paper.top1 is None or small_paper.top1 is None:
-        return said + "; the papers give no accuracy for both."
+    times = big.multiply_adds / small.multiply_adds
+    amount = "about as many multiply-adds as" if times < 1.05 else f"{times:.1f}x the multiply-adds of"
+    said = f"{quote(big.name)} does {amount} {quote(small.name)}"
+    unknown = [quote(shown.name) for shown, paper in ((big, big_paper), (small, small_paper))
+               if paper is None or paper.top1 is None]
+    if unknown:
+        return said + f"; no published accuracy is known here for {' and '.join(unknown)}."
     if big_paper.dataset != small_paper.dataset:
         return said + (f"; their accuracies are on different data sets ({big_paper.dataset}, "
                        f"{small_paper.dataset}) and cannot be compared.")
+    if big_paper.protocol != small_paper.protocol:
+        return said + (f"; their accuracies were measured differently ({big_paper.protocol}, "
+                       f"{small_paper.protocol}), so they are not compared here.")
     gain = big_paper.top1 - small_paper.top1
     if gain > 0:
         return said + f" for {percent_text(gain)} more points of published top-1 accuracy."

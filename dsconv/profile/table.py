@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +97,18 @@ def in_millions(count: int | float) -> str:
 
 RECORD_FIELDS = ("layer", "class", "role", "output shape", "kernel", "params", "non-trainable", "multiply-adds",
                  "other ops", "activation KB", "note")
+
+
+def csv_text(profile: Profile) -> str:
+    """The table as CSV; a cell a spreadsheet would take for a formula (=, +, -, @ first) starts with ' instead."""
+    def cell(value: Any) -> Any:
+        return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=RECORD_FIELDS)
+    writer.writeheader()
+    writer.writerows({key: cell(value) for key, value in record.items()} for record in rows_as_records(profile))
+    return text.getvalue()
 
 
 def rows_as_records(profile: Profile) -> list[dict[str, Any]]:

@@ -34,6 +34,11 @@ class WhatIf:
     replacement: str  # a separable kind of dsconv.kinds
     swaps: tuple[Swap, ...]
 
+    @property
+    def layers_swapped(self) -> int:
+        """Distinct layers replaced (a shared layer's later calls are the same layer)."""
+        return sum(not swap.before.note.startswith("shared") for swap in self.swaps)
+
     def fewer(self, column: str) -> float:
         """How many times smaller the network's column is after the swap (inf where it fell to zero)."""
         after = self.after.total(column) if column != "params" else self.after.params
@@ -64,6 +69,8 @@ def _replace(row: LayerRow, replacement: str) -> tuple[LayerRow, ...]:
                              config=spec.args, inputs=(row.inputs[0],)))
     if shape != row.output_shape:
         raise NotCounted(f"{row.name}'s replacement gives {shape}, not {row.output_shape}")
+    if row.note.startswith("shared"):  # a later call of a shared layer: its replacement's weights are counted once
+        rows = [LayerRow(**{**new.__dict__, "params": 0, "frozen_params": 0, "note": row.note}) for new in rows]
     return tuple(rows)
 
 

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from dsconv.profile import ARCHITECTURES, ProfileError, builtin_config, profile_config, what_if
 from dsconv.profile.files import ModelFileError, parse_config_text
 
-ODD = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False), st.text(max_size=5),
-                st.lists(st.integers(-3, 3), max_size=4), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+ODD = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False),
+                st.text(max_size=5), st.lists(st.integers(-3, 3), max_size=4),
+                st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
 
 
 def paths(value, prefix=()):

@@ -26,8 +26,8 @@ def test_where_the_arithmetic_is_in_each_case():
     assert "does more arithmetic than the 1x1 step" in lesson.where_the_arithmetic_is(costly)
     # a SeparableConv2D's steps: 100 of its 500 multiply-adds are depthwise
     separable = net(row("separable", 500, depthwise_macs=100))
-    assert "80% of the multiply-adds sit in 1x1 pointwise work and 20% in depthwise" in \
-        lesson.where_the_arithmetic_is(separable)
+    assert "80% of the multiply-adds sit in 1x1 pointwise work (the 1x1 step inside each SeparableConv2D included) " \
+           "and 20% in depthwise" in lesson.where_the_arithmetic_is(separable)
     plain = net(row("standard", 510), row("dense", 490))
     assert "no depthwise layer: 51% of its multiply-adds sit in standard" in lesson.where_the_arithmetic_is(plain)
     dense = net(row("dense", 10))
@@ -50,7 +50,7 @@ def test_where_the_parameters_are_in_each_case():
 def test_layers_not_counted_are_named_and_the_totals_say_so():
     assert lesson.not_counted(net(row("standard", 5))) == ""
     one = net(row("other", counted=False, name="mystery", class_name="Lambda"))
-    assert lesson.not_counted(one) == "1 layer call could not be counted: mystery (Lambda). The totals leave them out."
+    assert lesson.not_counted(one) == "1 layer call could not be counted: mystery (Lambda). The totals leave it out."
     many = net(*(row("other", counted=False, name=f"l{i}", class_name="Custom") for i in range(6)))
     assert lesson.not_counted(many).startswith("6 layer calls could not be counted: l0 (Custom), l1 (Custom), "
                                                "l2 (Custom), l3 (Custom) and 2 more.")
@@ -83,8 +83,8 @@ def test_the_parameter_check_in_each_case():
     # 4,233,000 in all is within 1 % too, but 4,211,000 without the statistics is closer: the sentence says why
     with_statistics = net(row("pointwise", params=4_200_000), row("normalisation", params=11_000, frozen=22_000))
     said = lesson.params_check(with_statistics, paper).verdict
-    assert said.startswith("Keras counts 4.23 M parameters, the paper 4.2 M: Keras includes batch norm's moving "
-                           "means and variances (22,000)")
+    assert said.startswith("Keras counts 4.23 M parameters, the paper 4.2 M: Keras includes 22,000 non-trainable "
+                           "statistics (the moving means and variances of batch norm and normalisation layers)")
     assert said.endswith("Without them the count agrees within 1 % (+0.26%).")
     unexplained = net(row("pointwise", params=3_500_000), row("normalisation", params=4_000, frozen=34_000))
     said = lesson.params_check(unexplained, Published("a paper", params="3.4 M")).verdict
@@ -101,8 +101,8 @@ def test_the_what_if_sentence_in_each_case():
     # standard: 3*3*3*4 + 4 = 112 params, 8*8*108 = 6,912 multiply-adds; separable: 27 + 12 + 4 = 43 params,
     # 8*8*(27 + 12) = 2,496 multiply-adds
     assert lesson.what_if_sentence(result) == (
-        "Replacing its 1 standard k x k convolution with SeparableConv2D takes multiply-adds from 6.91 k to 2.5 k "
-        "(2.8x fewer) and parameters from 112 to 43 (2.6x fewer).")
+        "Making its one standard k x k convolution separable (SeparableConv2D) takes multiply-adds from 6.91 k to "
+        "2.5 k (2.8x fewer) and parameters from 112 to 43 (2.6x fewer).")
     again = what_if(result.after, "separable")
     assert lesson.what_if_sentence(again).endswith("has no standard k x k convolution to replace.")
 
@@ -117,7 +117,15 @@ def test_the_comparison_sentence_in_each_case():
     assert lesson.comparison_sentence(big, imagenet(70.0), small, imagenet(70.0)).endswith(
         "for the same published top-1 accuracy.")
     assert lesson.comparison_sentence(big, imagenet(70.0), small, None).endswith(
-        "; the papers give no accuracy for both.")
+        "; no published accuracy is known here for Small.")
+    assert lesson.comparison_sentence(big, None, small, None).endswith("known here for Big and Small.")
+    ten_crop = Published("a paper", top1=77.0, protocol="10-crop testing")
+    assert "measured differently (10-crop testing, single crop), so they are not compared here" in \
+        lesson.comparison_sentence(big, ten_crop, small, imagenet(70.0))
+    assert lesson.comparison_sentence(big, None, big, None) == \
+        "These are the same network: pick another to compare Big with."
+    twin = net(row("standard", 590), name="Twin")
+    assert lesson.comparison_sentence(big, None, twin, None).startswith("Big does about as many multiply-adds as Twin")
     cifar = Published("a tutorial", top1=75.6, dataset="CIFAR-10")
     assert "different data sets (ImageNet, CIFAR-10) and cannot be compared" in \
         lesson.comparison_sentence(big, imagenet(70.0), small, cifar)
@@ -127,3 +135,47 @@ def test_the_comparison_sentence_in_each_case():
 @pytest.mark.parametrize("value, text", [(70.6, "70.6"), (77.15, "77.15"), (72.0, "72.0"), (6.55, "6.55")])
 def test_published_accuracies_are_printed_as_published(value, text):
     assert percent_text(value) == text
+
+
+def test_names_from_a_file_go_through_quote():
+    from dsconv.safe_text import plain
+
+    evil = net(row("depthwise", 30), row("pointwise", 950), row("other", counted=False, name="[x](http://e.com)",
+                                                               class_name="![i](http://e.com/t.png)"),
+               name="[notes](https://example.com).json")
+    assert "[notes]" not in lesson.where_the_arithmetic_is(evil, plain)
+    assert "\\[notes\\]" in lesson.where_the_arithmetic_is(evil, plain)
+    warned = lesson.not_counted(evil, plain)
+    assert "](http" not in warned and "!\\[i\\]" in warned
+
+
+def test_a_size_that_changes_the_parameters_is_said():
+    from dsconv.profile import builtin_profile
+
+    own, small = builtin_profile("vgg16"), builtin_profile("vgg16", 96)
+    # Flatten at 96: 3x3x512 = 4,608 inputs to the first dense layer of 4,096 units, against 7x7x512 = 25,088
+    assert own.params - small.params == (25_088 - 4_608) * 4_096
+    said = lesson.size_note(small, own)
+    assert said.startswith("At 96x96x3 this network has 54.5 M parameters, against 138 M at its own 224x224x3")
+    assert lesson.size_note(builtin_profile("mobilenet_v2", 96), builtin_profile("mobilenet_v2")) == ""
+
+
+def test_every_sentence_of_every_built_in_at_every_size_is_a_finished_sentence():
+    """No unformatted field, no empty count, every sentence ends: for each network, size and what-if kind."""
+    from dsconv.kinds import SEPARABLE_KINDS
+    from dsconv.profile import ARCHITECTURES, SIZES, builtin_profile, published
+
+    for name, arch in ARCHITECTURES.items():
+        own = builtin_profile(name)
+        for size in (arch.size, *SIZES):
+            profile = builtin_profile(name, size)
+            paper = published(name, size)
+            said = [lesson.where_the_arithmetic_is(profile), lesson.where_the_parameters_are(profile),
+                    lesson.size_note(profile, own), lesson.not_counted(profile),
+                    *(check.verdict for check in (lesson.multiply_adds_check(profile, paper) if paper else None,
+                                                  lesson.params_check(profile, paper) if paper else None) if check),
+                    *(lesson.what_if_sentence(what_if(profile, kind)) for kind in SEPARABLE_KINDS),
+                    lesson.comparison_sentence(profile, paper, own, published(name))]
+            for sentence in filter(None, said):
+                assert "{" not in sentence and "}" not in sentence and " 0 " not in sentence, (name, size, sentence)
+                assert sentence.endswith("."), (name, size, sentence)

@@ -95,7 +95,10 @@ def check_rows_against_keras(profile, model, asset):
             assert row.depthwise_multiply_adds == math.prod(op.depthwise_kernel.shape) * \
                 math.prod(op.output.shape[1:-1]), row.name
         if type(op) is keras.layers.Conv2D and op.groups == 1:
-            assert row.role == ("pointwise" if tuple(op.kernel_size) == (1, 1) else "standard"), row.name
+            # a 1x1 convolution of a 1x1 map (a classifier, a squeeze-and-excite layer) is a dense layer in effect
+            on_one_pixel = math.prod(op.input.shape[1:-1]) == 1 == math.prod(op.output.shape[1:-1])
+            expected = "standard" if tuple(op.kernel_size) != (1, 1) else "dense" if on_one_pixel else "pointwise"
+            assert row.role == expected, row.name
     # Every layer and operation of the model but its input has exactly one row (no layer is shared here).
     assert len(seen) == len(profile.rows)
     assert seen == {name for name, op in operations.items() if not isinstance(op, keras.layers.InputLayer)}
