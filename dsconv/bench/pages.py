@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DSCONV_CHROMIUM", "/usr/bin/chromium")
 PAGES = {"Home": "", "Parameter lab": "Parameter_lab", "Sliding kernels": "Sliding_kernels",
          "Training arena (replay)": "Training_arena", "Filters on your image (learned view)": "Filters_on_your_image",
-         "Speed lab (recorded)": "Speed_lab", "Quiz": "Quiz"}
+         "Speed lab (recorded)": "Speed_lab", "Real networks": "Real_networks", "Quiz": "Quiz"}
 QUIET_MS = 1500  # nothing busy for this long: the page is done
 BUSY_SELECTOR = ('[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-testid="stSpinner"], '
                  '[data-stale="true"]')
