@@ -17,7 +17,7 @@ from dsconv.costs import (
     ratio_derivation,
 )
 from dsconv.figures import cost as figures_cost
-from dsconv.kinds import KINDS, LAYER_KINDS, NETWORK_KINDS, short_label
+from dsconv.kinds import KINDS, LAYER_KINDS, NETWORK_KINDS, label, short_label
 from dsconv_ui.common import BOUND, figure_scale, page_setup, projector_bar, share_link, shared_figure, show_error
 
 TABS = ("Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code")
@@ -217,7 +217,7 @@ def network_section(scale: float) -> None:
 
 def code_section(settings: dict, costs: dict) -> None:
     kind = st.selectbox("Layer kind", LAYER_KINDS, index=LAYER_KINDS.index("separable"), key="lab_code_kind",
-                        format_func=lambda kind: KINDS[kind].label, **BOUND)
+                        format_func=label, **BOUND)
     if isinstance(costs[kind], str):
         show_error(LayerConfigError(f"{KINDS[kind].label}: {costs[kind]}"))
         return

@@ -93,7 +93,7 @@ def layer_controls(bar: list | None) -> tuple[SlidingConfig, int]:
         st.header("Layer")
     with bar[0] if bar else st.sidebar:
         mode = st.radio("Kind of convolution", SLIDING_KINDS, key="sl_mode", horizontal=bool(bar),
-                        format_func=lambda kind: KINDS[kind].word, **BOUND)
+                        format_func=lambda kind: KINDS[kind].word if kind in KINDS else str(kind), **BOUND)
         if not bar:
             st.caption(KINDS[mode].lesson + ".")
     spatial = mode != "pointwise"

@@ -278,7 +278,8 @@ def replay_controls(runs: list[replay.LoadedRun], problems: list[str], bar: list
         st.header("Runs to replay")
     chosen = (bar[0] if bar else st.sidebar).multiselect("Recorded runs (bundled with the app)", list(by_key),
                                                         default=list(by_key)[:2], key="arena_runs",
-                                                        format_func=lambda k: by_key[k].label, **BOUND)
+                                                        format_func=lambda k: by_key[k].label if k in by_key else str(k),
+                                                        **BOUND)
     with st.sidebar:
         for problem in problems:
             st.warning(f"A bundled run file could not be read: {problem}")

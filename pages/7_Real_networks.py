@@ -37,7 +37,11 @@ DEFAULT = "mobilenet_v1_100"
 
 
 def title(name: str) -> str:
-    return "Your model file (.keras, .h5 or .json)" if name == UPLOAD else ARCHITECTURES[name].title
+    """A network's name in the pickers. An unknown one (a broken link) is shown as it is, so that Streamlit drops it
+    and the link's check names it; a label that raised would leave it in the session state unannounced."""
+    if name == UPLOAD:
+        return "Your model file (.keras, .h5 or .json)"
+    return ARCHITECTURES[name].title if name in ARCHITECTURES else str(name)
 
 
 def network_controls(bar: list | None) -> tuple[str, int]:
