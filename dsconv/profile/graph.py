@@ -344,7 +344,7 @@ def picture_input(config: Any, side: int) -> Shape:
         declared = _declared_input(named[refs[0][0]])[1]
     if not isinstance(declared, (list, tuple)) or len(declared) != 4:
         raise ProfileError(f"This model's input {declared!r} is not a picture (height, width, channels), so the input "
-                           "size cannot be set; pick \"its own\".")
+                           "size cannot be set: set it back to the file's own.")
     channels = declared[-1]
     if isinstance(channels, bool) or not isinstance(channels, int) or not 1 <= channels < LARGEST_DIMENSION:
         channels = 3
