@@ -115,7 +115,8 @@ def totals_section(profile: Profile, paper, own: Profile | None) -> None:
     cols[2].metric("Other operations", in_millions(profile.total("other_ops")),
                    help="Batch norm, activations, additions, pooling: counted apart from multiply-adds")
     memory = profile.total("activation_bytes")
-    shown = f"{memory / 2**20:,.1f} MB" if memory >= 0.1 * 2**20 else f"{memory / 1024:,.1f} KB"
+    shown = (f"{memory / 2**20:,.1f} MB" if memory >= 0.1 * 2**20 else f"{memory / 1024:,.1f} KB" if memory >= 1024
+             else f"{memory:,} bytes")
     cols[3].metric("Activation memory", shown,
                    help="Every layer's output in float32, for one picture")
     st.caption("Multiply-adds are the convolution and dense layers', as the papers count them (FLOPs are about twice "

@@ -199,3 +199,17 @@ def test_a_size_that_changes_vgg16s_dense_layer_says_it_is_another_network():
     assert not at.exception
     assert "At 96x96x3 this network has 54.5 M parameters, against 138 M at its own 224x224x3" in texts(at.markdown)
     assert "It is not the published network any more" in texts(at.markdown)
+
+
+def test_a_model_that_takes_no_picture_refuses_a_picture_size_and_says_which_choice_works():
+    mlp = {"class_name": "Sequential", "config": {"name": "mlp", "layers": [
+        {"class_name": "InputLayer", "config": {"name": "numbers", "batch_shape": [None, 4]}},
+        {"class_name": "Dense", "config": {"name": "hidden", "units": 3}}]}}
+    at = open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)", rn_size="96")
+    at = upload(at, "mlp.json", json.dumps(mlp).encode())
+    assert not at.exception
+    assert "is not a picture (height, width, channels)" in texts(at.error)
+    assert "set it back to the file's own" in texts(at.error)
+    at.select_slider(key="rn_size").set_value(0).run()
+    assert not at.error and metrics(at)["Parameters (Keras's count)"] == "15"  # 4 x 3 weights + 3 biases
+    assert metrics(at)["Activation memory"] == "12 bytes"  # 3 float32 outputs
