@@ -50,6 +50,11 @@ def label(kind: str) -> str:
     return KINDS[kind].label if kind in KINDS else kind
 
 
+def word(kind: str) -> str:
+    """A kind's one-word label; an unknown name (a broken link) is shown as it is."""
+    return KINDS[kind].word if kind in KINDS else kind
+
+
 def short_label(kind: str) -> str:
     """A kind's short label; an unknown name is shown as it is."""
     return KINDS[kind].short if kind in KINDS else kind

@@ -8,7 +8,7 @@ import streamlit as st
 from dsconv.costs import LayerConfigError, mobilenet_ratio, shape_text, tutorial_cost
 from dsconv.figures import MAX_VOLUME_FRAMES, output_labels, sliding_figure, volume_figure
 from dsconv.images import ImageError, load_image
-from dsconv.kinds import KINDS, SLIDING_KINDS
+from dsconv.kinds import KINDS, SLIDING_KINDS, word
 from dsconv.sliding import (
     PRESET_LABELS,
     PRESETS,
@@ -93,7 +93,7 @@ def layer_controls(bar: list | None) -> tuple[SlidingConfig, int]:
         st.header("Layer")
     with bar[0] if bar else st.sidebar:
         mode = st.radio("Kind of convolution", SLIDING_KINDS, key="sl_mode", horizontal=bool(bar),
-                        format_func=lambda kind: KINDS[kind].word if kind in KINDS else str(kind), **BOUND)
+                        format_func=word, **BOUND)
         if not bar:
             st.caption(KINDS[mode].lesson + ".")
     spatial = mode != "pointwise"

@@ -102,10 +102,8 @@ def builtin_config(name: str) -> dict:
 
 def builtin_profile(name: str, size: int | None = None) -> Profile:
     """A built-in architecture profiled at `size` x `size` (its own input size by default)."""
-    arch = ARCHITECTURES.get(name)
-    config = builtin_config(name)
-    if arch is None:
-        raise ValueError(f"No built-in architecture is called {name!r}.")
+    config = builtin_config(name)  # refuses an unknown name
+    arch = ARCHITECTURES[name]
     side = size or arch.size
     title = arch.title if side == arch.size else f"{arch.title} at {side}x{side}"
     return profile_config(config, input_shape=(side, side, 3), name=title)

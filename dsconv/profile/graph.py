@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from dsconv.profile.layers import LARGEST_DIMENSION, LayerCount, NotCounted, Shape, count_layer, count_operation
@@ -88,6 +88,21 @@ def _declared_input(layer: dict) -> tuple[Shape | None, Any]:
     config = _dict(layer.get("config"))
     declared = config.get("batch_shape") or config.get("batch_input_shape")
     return _shape_of(declared, f"input {_name(layer)!r}"), declared
+
+
+def _declared(class_name: str, body: dict) -> tuple[Shape | None, Any]:
+    """The one input a model declares: (its shape without the batch axis or None where a size is unknown, the batch
+    shape as the file writes it). A Functional model with several inputs is refused here."""
+    layers = [layer for layer in body["layers"] if isinstance(layer, dict)]
+    if class_name == "Sequential":
+        if layers and layers[0].get("class_name") == "InputLayer":
+            return _declared_input(layers[0])
+        return _shape_of(body.get("build_input_shape"), "model's input"), body.get("build_input_shape")
+    refs = _refs(body.get("input_layers"), "input layers")
+    named = {_name(layer): layer for layer in layers}
+    if len(refs) != 1 or refs[0][0] not in named:
+        raise ProfileError("This model has several inputs; its input size cannot be set to one picture's.")
+    return _declared_input(named[refs[0][0]])
 
 
 def _ref(name: Any, node: Any, tensor: Any) -> Ref:
@@ -207,11 +222,7 @@ def _walk_sequential(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] |
             raise ProfileError(f"A Sequential model ({prefix.rstrip('/')}) is given {len(inputs)} inputs; it takes "
                                "one.")
     else:
-        declared = body.get("build_input_shape")
-        if layers and layers[0].get("class_name") == "InputLayer":
-            shape, declared = _declared_input(layers[0])
-        else:
-            shape = _shape_of(declared, "model's input")
+        shape, declared = _declared("Sequential", body)
         if shape is None:
             raise _unknown_input(declared)
     for layer in layers:
@@ -309,8 +320,8 @@ def _walk_model(walk: _Walk, model: dict, prefix: str, inputs: list[Shape] | Non
     if not first_call:
         before = len(walk.rows)
         outputs = walker(walk, body, prefix, inputs, True)
-        walk.rows[before:] = [LayerRow(**{**row.__dict__, "params": 0, "frozen_params": 0,
-                                          "note": row.note or "shared: weights counted on its first call"})
+        walk.rows[before:] = [replace(row, params=0, frozen_params=0,
+                                      note=row.note or "shared: weights counted on its first call")
                               for row in walk.rows[before:]]
         return outputs
     return walker(walk, body, prefix, inputs, True)
@@ -318,30 +329,15 @@ def _walk_model(walk: _Walk, model: dict, prefix: str, inputs: list[Shape] | Non
 
 def declared_input_shape(config: Any) -> Shape | None:
     """The input shape a model config declares (None where it has several inputs or unknown sizes)."""
-    class_name, body = model_body(config)
-    layers = [layer for layer in body["layers"] if isinstance(layer, dict)]
-    if class_name == "Sequential":
-        if layers and layers[0].get("class_name") == "InputLayer":
-            return _declared_input(layers[0])[0]
-        return _shape_of(body.get("build_input_shape"), "model's input")
-    refs = _refs(body.get("input_layers"), "input layers")
-    named = {_name(layer): layer for layer in layers}
-    return _declared_input(named[refs[0][0]])[0] if len(refs) == 1 and refs[0][0] in named else None
+    try:
+        return _declared(*model_body(config))[0]
+    except ProfileError:  # several inputs
+        return None
 
 
 def picture_input(config: Any, side: int) -> Shape:
     """The input shape of a model that takes one picture, resized to side x side with its own channel count."""
-    class_name, body = model_body(config)
-    layers = [layer for layer in body["layers"] if isinstance(layer, dict)]
-    if class_name == "Sequential":
-        first = layers[0] if layers and layers[0].get("class_name") == "InputLayer" else None
-        declared = _declared_input(first)[1] if first else body.get("build_input_shape")
-    else:
-        refs = _refs(body.get("input_layers"), "input layers")
-        named = {_name(layer): layer for layer in layers}
-        if len(refs) != 1 or refs[0][0] not in named:
-            raise ProfileError("This model has several inputs; its input size cannot be set to one picture's.")
-        declared = _declared_input(named[refs[0][0]])[1]
+    declared = _declared(*model_body(config))[1]
     if not isinstance(declared, (list, tuple)) or len(declared) != 4:
         raise ProfileError(f"This model's input {declared!r} is not a picture (height, width, channels), so the input "
                            "size cannot be set: set it back to the file's own.")

@@ -7,7 +7,7 @@ strides, padding, bias and activation; the output shape is the same, so every ot
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dsconv.kinds import SEPARABLE_KINDS, layer_specs, short_label
 from dsconv.profile.layers import NotCounted, count_layer
@@ -70,7 +70,7 @@ def _replace(row: LayerRow, replacement: str) -> tuple[LayerRow, ...]:
     if shape != row.output_shape:
         raise NotCounted(f"{row.name}'s replacement gives {shape}, not {row.output_shape}")
     if row.note.startswith("shared"):  # a later call of a shared layer: its replacement's weights are counted once
-        rows = [LayerRow(**{**new.__dict__, "params": 0, "frozen_params": 0, "note": row.note}) for new in rows]
+        rows = [replace(new, params=0, frozen_params=0, note=row.note) for new in rows]
     return tuple(rows)
 
 

@@ -54,6 +54,16 @@ def _tf_reference(tf, image, config, weights):
                                   padding=pad, dilations=[d, d])
 
 
+def _random_cases(rng, mode, count=40):
+    """`count` random valid (image, config, weights) cases for one mode, drawn one at a time from `rng`."""
+    found = 0
+    while found < count:
+        case = _random_case(rng, mode)
+        if case is not None:
+            found += 1
+            yield case
+
+
 def _random_case(rng, mode):
     """A random valid layer and weights for one mode (None when Keras would reject the layer)."""
     height, width = rng.integers(3, 13, size=2)
@@ -86,18 +96,11 @@ def _random_case(rng, mode):
 
 @pytest.mark.parametrize("mode", SLIDING_KINDS)
 def test_outputs_match_tensorflow_on_random_layers(tf, mode):
-    rng = np.random.default_rng(sum(map(ord, mode)))
-    checked = 0
-    while checked < 40:
-        case = _random_case(rng, mode)
-        if case is None:
-            continue
-        image, config, weights = case
+    for image, config, weights in _random_cases(np.random.default_rng(sum(map(ord, mode))), mode):
         ours = run_layer(image, config, weights).output
         reference = _tf_reference(tf, image, config, weights).numpy()[0]
         assert ours.shape == reference.shape, config
         np.testing.assert_allclose(ours, reference, atol=ATOL, err_msg=str(config))
-        checked += 1
 
 
 @pytest.mark.parametrize("mode", SLIDING_KINDS)
@@ -124,12 +127,7 @@ def test_same_padding_puts_the_extra_zero_at_the_bottom_right():
 @pytest.mark.parametrize("mode", SLIDING_KINDS)
 def test_step_counter_ends_at_layer_cost_for_every_mode(mode):
     rng = np.random.default_rng(7 + len(mode))
-    checked = 0
-    while checked < 40:
-        case = _random_case(rng, mode)
-        if case is None:
-            continue
-        image, config, weights = case
+    for image, config, weights in _random_cases(rng, mode):  # the loop draws from rng too, between cases
         layer = run_layer(image, config, weights)
         timeline = build_timeline(layer, watch=int(rng.integers(0, 4)), max_frames=int(rng.integers(5, 400)))
         height, width, channels = image.shape
@@ -154,7 +152,6 @@ def test_step_counter_ends_at_layer_cost_for_every_mode(mode):
             assert last.standard_multiply_adds == standard.multiply_adds
         counts = [frame.multiply_adds for frame in timeline.frames]
         assert counts == sorted(counts) and len(set(counts)) == len(counts)  # strictly growing
-        checked += 1
 
 
 def test_counter_grows_by_the_work_of_one_position_each_step():
