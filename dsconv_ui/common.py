@@ -37,6 +37,7 @@ _PENDING = "_link_pending"  # settings of an older link, for the widgets of the 
 _TRIED = "_link_tried"  # what the last run asked the widgets to take from an older link
 _NOTES = "_link_notes"
 _IGNORED = "_link_ignored"
+SHARE_KEY = "share_link_open"  # widget key of the share-link expander (its link is built only while it is open)
 _DEFAULT = "<dsconv: the widget's default>"  # a pending value that means "forget the value"  # settings refused on a run that was followed at once by another
 
 
@@ -98,9 +99,13 @@ def share_link() -> None:
     _close_link()
     query = urlencode([(key, value) for key in st.query_params for value in st.query_params.get_all(key)])
     base = str(st.context.url or "").split("?")[0] or "http://localhost:8501/"
-    with st.expander("Share these settings (link for a class)", expanded=False):
-        st.caption("Anyone who opens this link sees the page exactly as it is set now.")
-        st.code(base + ("?" + query if query else ""), language=None)
+    # Drawn only while open: st.code makes the browser load its code highlighter (1.5 MB of script, about 0.3 s
+    # of a page's first paint on a 2-core machine) for a link that most visits never look at.
+    box = st.expander("Share these settings (link for a class)", key=SHARE_KEY, on_change="rerun")
+    if box.open:
+        with box:
+            st.caption("Anyone who opens this link sees the page exactly as it is set now.")
+            st.code(base + ("?" + query if query else ""), language=None)
 
 
 def is_presenting() -> bool:

@@ -11,19 +11,10 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from dsconv import ASSETS
+from dsconv import ASSETS, figures
 from dsconv.costs import COMPARED_KINDS, compare_traffic
 from dsconv.devices import cpu_model
-from dsconv.figures import (
-    intensity_figure,
-    layer_name,
-    ratio_figure,
-    roofline_figure,
-    sweep_figure,
-    timing_table,
-    tutorial_table,
-    work_and_time_figure,
-)
+from dsconv.figures import layer_name, timing_table, tutorial_table
 from dsconv.speed import (
     NEAR_ROOF,
     NOISY_SPREAD,
@@ -52,13 +43,20 @@ from dsconv.speed import (
     sweep,
     traffic_paragraph,
 )
-from dsconv_ui.common import BOUND, figure_scale, page_setup, projector_bar, share_link, show_error
+from dsconv_ui.common import BOUND, figure_scale, page_setup, projector_bar, share_link, shared_figure, show_error
 
 TIMINGS_DIR = ASSETS / "speed"
 SIZES = (4, 8, 16, 32, 56, 64, 112, 128, 224)
 KERNELS = (1, 3, 5, 7, 9, 11)
 LIMITS = Limits()
 DEFAULT = LayerSetup()
+# Figures are shared by every session, one per setting (dsconv_ui.common.shared_figure): a class opening the page
+# with the recorded timings builds its six figures once, not once per student.
+intensity_figure = shared_figure(figures.intensity_figure)
+work_and_time_figure = shared_figure(figures.work_and_time_figure)
+ratio_figure = shared_figure(figures.ratio_figure)
+roofline_figure = shared_figure(figures.roofline_figure)
+sweep_figure = shared_figure(figures.sweep_figure)
 RECORDED_TITLES = {"sweep_out_channels": "Sweep over output channels", "sweep_kernel_size": "Sweep over kernel size",
                    "tutorial_layers": "The tutorial's convolution layers", "default": "The default layer"}
 

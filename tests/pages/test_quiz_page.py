@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT, open_page
 from dsconv.quiz.answers import traps
 from dsconv.quiz.generate import answer_text, make_quiz
+from dsconv_ui.common import SHARE_KEY
 
 PAGE = "pages/6_Quiz.py"
 
@@ -141,7 +142,9 @@ def test_topic_filter_and_bad_links_fail_gently():
 def test_share_link_carries_the_seed_and_question():
     question, number, _ = find(12, "params")
     at = open_page(PAGE, quiz_seed="12", quiz_q=str(number))
-    links = [code.value for code in at.code]
+    assert not at.code  # the link is built only once its expander is opened
+    at.session_state[SHARE_KEY] = True
+    links = [code.value for code in at.run().code]
     assert any("quiz_seed=12" in link and f"quiz_q={number}" in link for link in links), links
 
 
