@@ -1,0 +1,33 @@
+"""The crowd benchmark's protocol client against a real server: it opens pages and changes a widget as a browser
+does, sees the new output shape in the server's answer, and says when a page does not exist."""
+
+import asyncio
+
+import pytest
+
+from dsconv.bench.crowd import ProtocolError, Session, class_of, open_session
+from dsconv.bench.pages import ROOT, server
+
+
+@pytest.fixture(scope="module")
+def url():
+    with server(ROOT / "app.py", ROOT) as (address, _pid):
+        yield address
+
+
+def test_two_sessions_change_n_and_see_each_new_shape(url):
+    times, errors = asyncio.run(class_of(url, 2, paced=False, visits=("Parameter_lab",)))  # raises if an answer
+    # lacks the new shape "30 x 30 x N"
+    assert len(times) == 10 and all(t > 0 for t in times) and errors == 0
+
+
+def test_an_unknown_page_is_a_protocol_error(url):
+    async def ask():
+        socket = await open_session(url)
+        try:
+            await Session(socket).run("No_such_page")
+        finally:
+            await socket.close()
+
+    with pytest.raises(ProtocolError, match="no page 'No_such_page'"):
+        asyncio.run(ask())
