@@ -79,9 +79,10 @@ BUSY_SCRIPT = """() => {
 }"""
 
 
-def wait_until_idle(page, timeout_ms: int = 300_000, quiet_ms: int = 1500) -> None:
+def wait_until_idle(page, timeout_ms: int = 300_000, quiet_ms: int = 1000) -> None:
     """Wait until the script run is over and everything is drawn: no running indicator, no skeleton,
-    no stale element, every Plotly chart rendered, all of it for `quiet_ms` in a row."""
+    no stale element, every Plotly chart rendered, all of it for `quiet_ms` in a row. (While the browser loads an
+    element's script, such as Plotly's 4.6 MB, Streamlit shows a skeleton in its place, so that counts as busy.)"""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_selector('[data-testid="stMain"] [data-testid="stMarkdownContainer"]', timeout=timeout_ms)
     deadline = time.monotonic() + timeout_ms / 1000
@@ -106,5 +107,5 @@ def full_screenshot(page, path) -> None:
     }""")
     width = page.viewport_size["width"]
     page.set_viewport_size({"width": width, "height": min(int(height) + 80, 16000)})
-    wait_until_idle(page)
+    wait_until_idle(page, quiet_ms=500)  # the page only lays itself out again: no run, nothing to load
     page.screenshot(path=str(path), full_page=True)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from harness import ROOT, SCREENSHOTS, full_screenshot, streamlit_server, wait_until_idle
+from harness import SCREENSHOTS, full_screenshot, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -31,45 +31,30 @@ def batches_done(page) -> int | None:
     return (epoch - 1) * batches + batch
 
 
-def test_launch_shows_moving_progress_and_stop_keeps_the_finished_epochs(page):
-    (ROOT / "artifacts").mkdir(exist_ok=True)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server() as url:
-        page.goto(f"{url}/Training_arena{TINY}")
-        wait_until_idle(page, 300_000)
-        launch = page.locator(".st-key-arena_launch_button button")
-        launch.wait_for(timeout=300_000)  # the launcher times a few training steps first
-        assert page.get_by_text("Estimated time").count() >= 1
-        launch.click()
-        page.wait_for_selector(PROGRESS, timeout=120_000)
-        deadline = time.monotonic() + 300
-        first = None
-        while time.monotonic() < deadline:
-            first = batches_done(page)
-            if first is not None:
-                break
-            page.wait_for_timeout(500)
-        assert first is not None, "training never reported a batch"
-        moved = None
-        while time.monotonic() < deadline:
-            page.wait_for_timeout(500)
-            moved = batches_done(page)
-            if moved is not None and moved > first:
-                break
-        assert moved is not None and moved > first, f"the progress stayed at {first} batches"
-        page.screenshot(path=str(SCREENSHOTS / "Training_arena_launch.png"), full_page=True)
-        page.locator(".st-key-arena_stop button").click()
-        page.get_by_text("Stopped with the Stop button.").first.wait_for(timeout=180_000)
-        wait_until_idle(page, 120_000)
-        assert page.locator('[data-testid="stException"]').count() == 0
-        assert page.locator(PROGRESS).count() == 0  # the live panel gave way to the result
-        page.screenshot(path=str(SCREENSHOTS / "Training_arena_stopped.png"), full_page=True)
+def progress_moves(page) -> None:
+    """The progress bar reports a batch, then a later one."""
+    deadline = time.monotonic() + 300
+    first = None
+    while time.monotonic() < deadline:
+        first = batches_done(page)
+        if first is not None:
+            break
+        page.wait_for_timeout(500)
+    assert first is not None, "training never reported a batch"
+    moved = None
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        moved = batches_done(page)
+        if moved is not None and moved > first:
+            break
+    assert moved is not None and moved > first, f"the progress stayed at {first} batches"
 
 
 def test_a_refused_second_tab_gets_a_working_launch_when_the_slot_frees(browser):
-    """Tab B opens the launcher while the slot is free, tab A launches, B's Launch is refused ("busy"). When A
-    stops, B's button must come back by itself within seconds: it stayed disabled until a reload, because the
-    notice refreshed itself only when the last full page run had seen a busy server."""
+    """Tab B opens the launcher while the slot is free, tab A launches and its progress moves batch by batch, B's
+    Launch is refused ("busy"). A's Stop keeps the finished epochs, and B's button must come back by itself within
+    seconds: it stayed disabled until a reload, because the notice refreshed itself only when the last full page
+    run had seen a busy server. (One launch serves both stories: each launch costs half a minute on 2 cores.)"""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
@@ -82,8 +67,11 @@ def test_a_refused_second_tab_gets_a_working_launch_when_the_slot_frees(browser)
                 tab.locator(".st-key-arena_launch_button button").wait_for(timeout=300_000)
             launch_b = tab_b.locator(".st-key-arena_launch_button button")
             assert launch_b.is_enabled()
+            assert tab_a.get_by_text("Estimated time").count() >= 1  # the launcher timed a few steps first
             tab_a.locator(".st-key-arena_launch_button button").click()
             tab_a.wait_for_selector(PROGRESS, timeout=120_000)
+            progress_moves(tab_a)
+            tab_a.screenshot(path=str(SCREENSHOTS / "Training_arena_launch.png"), full_page=True)
             with contextlib.suppress(PlaywrightTimeout):  # B may already show "busy" by itself: nothing to click
                 launch_b.click(timeout=5_000)
             tab_b.get_by_text("The server is already training").first.wait_for(timeout=30_000)
@@ -99,6 +87,10 @@ def test_a_refused_second_tab_gets_a_working_launch_when_the_slot_frees(browser)
             assert tab_b.get_by_text("The server is already training").count() == 0
             assert tab_b.locator('[data-testid="stException"]').count() == 0
             assert waited < 20, f"B's Launch came back {waited:.0f} s after the slot freed"
+            wait_until_idle(tab_a, 120_000)
+            assert tab_a.locator('[data-testid="stException"]').count() == 0
+            assert tab_a.locator(PROGRESS).count() == 0  # the live panel gave way to the result
+            tab_a.screenshot(path=str(SCREENSHOTS / "Training_arena_stopped.png"), full_page=True)
     finally:
         for context in contexts:
             context.close()

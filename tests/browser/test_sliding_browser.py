@@ -11,6 +11,14 @@ from harness import SCREENSHOTS, full_screenshot, streamlit_server, wait_until_i
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(scope="module")
+def url():
+    """One server for the module: each test opens its own browser session, and nothing here depends on a fresh
+    server (tests/browser/test_every_page.py opens every page on a fresh one)."""
+    with streamlit_server() as address:
+        yield address
+
+
 def current_step(page) -> int:
     text = page.locator(".slider-label").first.text_content() or ""
     match = re.search(r"(\d+)", text.replace(",", ""))
@@ -35,70 +43,67 @@ def button(page, action: str, chart: str = "sl_chart"):
     return page.locator(f'.dsconv-playback[data-chart="{chart}"] button[data-action="{action}"]{extra}')
 
 
-def test_play_moves_the_animation_and_pause_logs_no_error(page):
+def test_play_moves_the_animation_and_pause_logs_no_error(page, url):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    with streamlit_server() as url:
-        page.goto(f"{url}/Sliding_kernels")
-        wait_until_idle(page)
-        first = current_step(page)
-        button(page, "play").click()
-        middle = wait_for_step_after(page, first)
-        assert first < middle < wait_for_step_after(page, middle)  # still moving: frames play one after another
-        # Client-side animation: the server was not asked to re-run the script (no status widget).
-        assert page.locator('[data-testid="stStatusWidget"]').count() == 0
-        assert page.locator('[data-testid="stException"]').count() == 0
-        full_screenshot(page, SCREENSHOTS / "2_Sliding_kernels_playing.png")
-        button(page, "pause").click()
-        page.wait_for_timeout(600)
-        paused = current_step(page)
-        page.wait_for_timeout(1200)
-        assert current_step(page) == paused  # it stopped
-        assert errors == []  # Plotly's own Pause left a rejected promise behind; this one does not
+    page.goto(f"{url}/Sliding_kernels")
+    wait_until_idle(page)
+    first = current_step(page)
+    button(page, "play").click()
+    middle = wait_for_step_after(page, first)
+    assert first < middle < wait_for_step_after(page, middle)  # still moving: frames play one after another
+    # Client-side animation: the server was not asked to re-run the script (no status widget).
+    assert page.locator('[data-testid="stStatusWidget"]').count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    full_screenshot(page, SCREENSHOTS / "2_Sliding_kernels_playing.png")
+    button(page, "pause").click()
+    page.wait_for_timeout(600)
+    paused = current_step(page)
+    page.wait_for_timeout(1200)
+    assert current_step(page) == paused  # it stopped
+    assert errors == []  # Plotly's own Pause left a rejected promise behind; this one does not
 
 
-def test_previous_and_next_step_by_one_in_the_browser(page):
-    with streamlit_server() as url:
-        page.goto(f"{url}/Sliding_kernels")
-        wait_until_idle(page)
-        assert current_step(page) == 1
-        button(page, "next").click()
-        page.wait_for_timeout(300)
-        assert current_step(page) == 2
-        button(page, "next").click()
-        button(page, "next").click()
-        page.wait_for_timeout(300)
-        assert current_step(page) == 4
+def test_previous_and_next_step_by_one_in_the_browser(page, url):
+    page.goto(f"{url}/Sliding_kernels")
+    wait_until_idle(page)
+    assert current_step(page) == 1
+    button(page, "next").click()
+    page.wait_for_timeout(300)
+    assert current_step(page) == 2
+    button(page, "next").click()
+    button(page, "next").click()
+    page.wait_for_timeout(300)
+    assert current_step(page) == 4
+    button(page, "prev").click()
+    page.wait_for_timeout(300)
+    assert current_step(page) == 3
+    page.keyboard.press("ArrowRight")  # the keys do the same when no field has the focus
+    page.wait_for_timeout(300)
+    assert current_step(page) == 4
+    for _ in range(5):
         button(page, "prev").click()
-        page.wait_for_timeout(300)
-        assert current_step(page) == 3
-        page.keyboard.press("ArrowRight")  # the keys do the same when no field has the focus
-        page.wait_for_timeout(300)
-        assert current_step(page) == 4
-        for _ in range(5):
-            button(page, "prev").click()
-        page.wait_for_timeout(300)
-        assert current_step(page) == 1  # it stops at the first step
-        assert page.locator('[data-testid="stStatusWidget"]').count() == 0  # no script re-run
+    page.wait_for_timeout(300)
+    assert current_step(page) == 1  # it stops at the first step
+    assert page.locator('[data-testid="stStatusWidget"]').count() == 0  # no script re-run
 
 
-def test_the_space_bar_pauses_what_a_click_started(page):
+def test_the_space_bar_pauses_what_a_click_started(page, url):
     """The space bar kept its own idea of "playing": after a click on Play, space started the animation again
     instead of pausing it."""
-    with streamlit_server() as url:
-        page.goto(f"{url}/Sliding_kernels")
-        wait_until_idle(page)
-        first = current_step(page)
-        button(page, "play").click()
-        wait_for_step_after(page, first)
-        page.locator("h1").first.click()  # the focus leaves the button, as a teacher's next click would
-        page.keyboard.press(" ")
-        page.wait_for_timeout(600)
-        paused = current_step(page)
-        page.wait_for_timeout(1500)
-        assert current_step(page) == paused, "space did not pause the animation that a click started"
-        page.keyboard.press(" ")  # and space plays again
-        wait_for_step_after(page, paused, timeout_s=30)
+    page.goto(f"{url}/Sliding_kernels")
+    wait_until_idle(page)
+    first = current_step(page)
+    button(page, "play").click()
+    wait_for_step_after(page, first)
+    page.locator("h1").first.click()  # the focus leaves the button, as a teacher's next click would
+    page.keyboard.press(" ")
+    page.wait_for_timeout(600)
+    paused = current_step(page)
+    page.wait_for_timeout(1500)
+    assert current_step(page) == paused, "space did not pause the animation that a click started"
+    page.keyboard.press(" ")  # and space plays again
+    wait_for_step_after(page, paused, timeout_s=30)
 
 
 BLANK_PROBE = """() => {
@@ -122,24 +127,23 @@ def coloured_share(png: bytes) -> float:
 
 
 @pytest.mark.parametrize("mode", ["separable", "grouped"])
-def test_playback_at_the_fastest_speed_never_blanks(page, mode):
+def test_playback_at_the_fastest_speed_never_blanks(page, url, mode):
     """The largest layer the page allows, played at the fastest speed: every sample of the figure taken while it
     plays still shows its coloured grids and its numbers (the figure once went blank while playing)."""
     query = f"sl_mode={mode}&sl_size=16&sl_k=5&sl_cout=8&sl_groups=1"
-    with streamlit_server() as url:
-        page.goto(f"{url}/Sliding_kernels?{query}")
-        wait_until_idle(page)
-        chart = page.locator(".st-key-sl_chart")
-        chart.scroll_into_view_if_needed()
-        before = coloured_share(chart.screenshot())
-        assert before > 0.05, f"the figure is blank before it plays ({before:.3f} coloured)"
-        page.get_by_text("Fast", exact=False).first.click()
-        samples = []
-        for _ in range(24):
-            page.wait_for_timeout(120)
-            probe = page.evaluate(BLANK_PROBE)
-            samples.append((coloured_share(chart.screenshot()), probe))
-        steps = {probe["step"] for _, probe in samples}
-        assert len(steps) >= 5, f"the animation did not play: {steps}"
-        blank = [(share, probe) for share, probe in samples if share < 0.5 * before or probe["numbers"] == 0]
-        assert not blank, f"{len(blank)} of {len(samples)} samples were blank while playing: {blank[:3]}"
+    page.goto(f"{url}/Sliding_kernels?{query}")
+    wait_until_idle(page)
+    chart = page.locator(".st-key-sl_chart")
+    chart.scroll_into_view_if_needed()
+    before = coloured_share(chart.screenshot())
+    assert before > 0.05, f"the figure is blank before it plays ({before:.3f} coloured)"
+    page.get_by_text("Fast", exact=False).first.click()
+    samples = []
+    for _ in range(24):
+        page.wait_for_timeout(120)
+        probe = page.evaluate(BLANK_PROBE)
+        samples.append((coloured_share(chart.screenshot()), probe))
+    steps = {probe["step"] for _, probe in samples}
+    assert len(steps) >= 5, f"the animation did not play: {steps}"
+    blank = [(share, probe) for share, probe in samples if share < 0.5 * before or probe["numbers"] == 0]
+    assert not blank, f"{len(blank)} of {len(samples)} samples were blank while playing: {blank[:3]}"
