@@ -27,7 +27,16 @@ from dsconv.profile import (
     what_if,
 )
 from dsconv.safe_text import plain, plain_rows
-from dsconv_ui.common import BOUND, figure_scale, is_presenting, page_setup, projector_bar, share_link, show_error
+from dsconv_ui.common import (
+    BOUND,
+    arrow_table,
+    figure_scale,
+    is_presenting,
+    page_setup,
+    projector_bar,
+    share_link,
+    show_error,
+)
 
 TABS = ("Layer by layer", "What if it were separable?", "Compare two networks")
 OWN_SIZE = 0  # the input size picker's value for "the model's own"
@@ -135,8 +144,8 @@ def totals_section(profile: Profile, paper, own: Profile | None) -> None:
     checks = [check for check in (lesson.multiply_adds_check(profile, paper), lesson.params_check(profile, paper))
               if check]
     if checks:
-        st.table([{"figure": check.what, "the paper says": check.paper, "we count": f"{check.ours:,}",
-                   "how they agree": check.verdict} for check in checks], hide_index=True)
+        st.table(arrow_table([{"figure": check.what, "the paper says": check.paper, "we count": f"{check.ours:,}",
+                   "how they agree": check.verdict} for check in checks]), hide_index=True)
     st.caption(f"Paper: {paper.source}." + (f" Note: {paper.note}." if paper.note else ""))
 
 
@@ -151,7 +160,7 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
     st.caption("Every convolution and dense layer, in the order the network runs them; hover over a bar for its "
                "name. The table below lists every layer.")
     records = rows_as_records(profile)
-    st.dataframe(records, hide_index=True, key="rn_table", height=420, column_config={
+    st.dataframe(arrow_table(records), hide_index=True, key="rn_table", height=420, column_config={
         "params": st.column_config.NumberColumn(format="localized"),
         "non-trainable": st.column_config.NumberColumn(format="localized"),
         "multiply-adds": st.column_config.NumberColumn(format="localized"),
@@ -177,11 +186,11 @@ def what_if_section(profile: Profile) -> None:
                    f"before: {in_millions(result.before.multiply_adds)}", delta_color="off", delta_arrow="off")
     cols[1].metric("Parameters after", in_millions(result.after.params),
                    f"before: {in_millions(result.before.params)}", delta_color="off", delta_arrow="off")
-    st.dataframe([{"layer": swap.before.name, "kernel": swap.before.kernel_text,
+    st.dataframe(arrow_table([{"layer": swap.before.name, "kernel": swap.before.kernel_text,
                    "output shape": "x".join(map(str, swap.before.output_shape or ())),
                    "params before": swap.total("total_params")[0], "params after": swap.total("total_params")[1],
                    "multiply-adds before": swap.total("multiply_adds")[0],
-                   "multiply-adds after": swap.total("multiply_adds")[1]} for swap in result.swaps],
+                   "multiply-adds after": swap.total("multiply_adds")[1]} for swap in result.swaps]),
                  hide_index=True, key="rn_whatif_table", column_config={
                      column: st.column_config.NumberColumn(format="localized") for column in (
                          "params before", "params after", "multiply-adds before", "multiply-adds after")})
@@ -203,7 +212,7 @@ def compare_section(profile: Profile, name: str, size: int) -> None:
                      "data set": paper.dataset if paper else "—",
                      "measured with": paper.protocol if paper and paper.top1 else "—",
                      "source": paper.source if paper else "—"})
-    st.table(plain_rows(rows, ("network",)), hide_index=True)
+    st.table(arrow_table(plain_rows(rows, ("network",))), hide_index=True)
     st.markdown(lesson.comparison_sentence(profile, mine, other_profile, theirs, plain))
     st.caption("The accuracies are quoted from the papers, not measured here: top-1 on the data set named, as each "
                "paper measured it. The tutorial's models are CIFAR-10 models and do not compare with ImageNet ones.")
