@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from dsconv.costs import TUTORIAL_LAYER, tutorial_cost
-from dsconv.figures import idea_figure
+from dsconv.figures import drawing_svg, idea_figure
 from dsconv_ui.common import PAGES, ROOT, figure_scale, page_setup, share_link
 
 # The tutorial's example: an RGB 32 x 32 image, a 3 x 3 kernel, 64 output channels, padding "valid".
@@ -32,10 +32,16 @@ def example_costs() -> dict:
     return {kind: tutorial_cost(kind) for kind in ("standard", "separable", "depthwise_pointwise")}
 
 
+IDEA_TITLE = ("The tutorial's layer two ways. Top: a standard convolution, 64 filters that each read all three "
+              "channels. Bottom: a depthwise step, one 3 x 3 kernel per channel, then a pointwise step, 64 filters of "
+              "1 x 1 x 3 that mix the channels.")
+
+
 @st.cache_resource(max_entries=2, show_spinner=False)
-def example_picture(scale: float):
-    """The idea picture, built once per server (about 300 shapes and labels to validate) and only read after."""
-    return idea_figure(**TUTORIAL_LAYER, scale=scale)
+def example_picture(scale: float) -> str:
+    """The idea picture as inline SVG, built once per server: drawn as SVG, the home page needs no Plotly in the
+    browser (4.6 MB of script, about 1 s of a first paint here, far more on a classroom's wifi)."""
+    return drawing_svg(idea_figure(**TUTORIAL_LAYER, scale=scale), IDEA_TITLE)
 
 
 def key_numbers() -> None:
@@ -110,7 +116,7 @@ st.markdown(
     "train and run it. Every count is computed by the app and checked against Keras; figures quoted from the "
     "tutorial say so.")
 st.subheader("The idea in one picture")
-st.plotly_chart(example_picture(figure_scale()), key="home_idea", config={"displayModeBar": False}, theme=None)
+st.markdown(example_picture(figure_scale()), unsafe_allow_html=True)
 st.caption("Boxes are tensors (height x width x channels; red, green and blue are the three input channels, and "
            "more channels are drawn deeper). The small shapes under the arrows are the kernels each step learns.")
 key_numbers()

@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from collections import defaultdict
 
+import pytest
+
 from conftest import ROOT
 
 PACKAGES = ("costs", "sliding", "training", "arena", "speed", "quiz", "images", "figures", "profile")
@@ -103,3 +105,14 @@ def test_the_engine_never_imports_streamlit():
                  if isinstance(node, (ast.Import, ast.ImportFrom))
                  for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
         assert "streamlit" not in names or module.startswith("dsconv.bench"), module
+
+
+def test_every_name_the_figures_package_lists_is_read_from_its_module():
+    """dsconv.figures loads its names lazily (PEP 562): each listed name must resolve, and every lazy name be listed."""
+    import dsconv.figures as figures
+
+    assert set(figures.__all__) == {*figures._HOMES, *figures._NAMESPACES}
+    for name in figures.__all__:
+        assert getattr(figures, name) is not None, name
+    with pytest.raises(AttributeError, match="no attribute 'not_a_figure'"):
+        figures.not_a_figure  # noqa: B018
