@@ -6,7 +6,8 @@ and nothing is left loading (no running indicator, skeleton, stale element or un
 that quiet time is not counted). Then one more fresh server has every page visited once, and its resident memory
 is read from /proc. Needs Playwright and Chromium (`DSCONV_CHROMIUM`, default /usr/bin/chromium). About 2 minutes on
 a 2-core CPU. Goals: every page but the arena's launch and the Speed lab's measure within 1.5x of the bare page; the
-server under 350 MB after visiting every page.
+server under 350 MB after visiting every page. A second reference, the bare page with one small Plotly chart, shows
+the floor for any page that draws Plotly on its first screen.
 
 `--sessions N` then has N browser sessions (one Chromium, N contexts, at a lower CPU priority than the server) open
 the Filters page's learned view and the Parameter lab at once, each changing the lab's output channels five times,
@@ -43,6 +44,10 @@ BUSY_SELECTOR = ('[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [d
 BUSY = ("() => Boolean(document.querySelector('" + BUSY_SELECTOR.replace("'", "\\'") + "') || "
         "[...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].some(c => !c.querySelector('.main-svg')))")
 BARE_PAGE = 'import streamlit as st\n\nst.write("A bare page: one line.")\n'
+# The same page with one small Plotly chart: the floor for any page that draws Plotly on its first screen (the browser
+# loads and runs Plotly's 4.6 MB script before it draws the chart).
+PLOTLY_PAGE = ("import plotly.graph_objects as go\n" + BARE_PAGE +
+               "st.plotly_chart(go.Figure(go.Bar(x=[1, 2], y=[1, 2])))\n")
 GOAL_RATIO, GOAL_MB = 1.5, 350
 CHANGES = 5  # widget changes per session
 GOAL_CROWD_RATIO, GOAL_P95_S = 3.0, 1.5
@@ -194,19 +199,23 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        bare = Path(folder) / "bare.py"
-        bare.write_text(BARE_PAGE)
+        references = {"bare one-line page": Path(folder) / "bare.py", "the same with one Plotly chart": Path(folder) /
+                      "plotly.py"}
+        references["bare one-line page"].write_text(BARE_PAGE)
+        references["the same with one Plotly chart"].write_text(PLOTLY_PAGE)
         times = {}
-        for name, path in [("bare one-line page", None), *PAGES.items()]:
+        for name, path in [*((name, None) for name in references), *PAGES.items()]:
             runs = []
             for _ in range(args.repeats):
-                script, cwd = (bare, Path(folder)) if path is None else (ROOT / "app.py", ROOT)
+                script, cwd = (references[name], Path(folder)) if path is None else (ROOT / "app.py", ROOT)
                 with server(script, cwd) as (url, _pid):
                     runs.append(paint_seconds(browser, f"{url}/{path or ''}"))
             times[name] = sorted(runs)[len(runs) // 2]
-        baseline = times.pop("bare one-line page")
+        baseline, plotly_floor = times.pop("bare one-line page"), times.pop("the same with one Plotly chart")
         print(f"\nFirst paint on a fresh server, opened by its link (median of {args.repeats}):")
         print(f"  {'bare one-line page':40s} {baseline:6.2f} s")
+        print(f"  {'the same with one Plotly chart':40s} {plotly_floor:6.2f} s  {plotly_floor / baseline:4.1f}x the "
+              "bare page: the floor for a page that draws Plotly")
         for name, seconds in times.items():
             ratio = seconds / baseline
             print(f"  {name:40s} {seconds:6.2f} s  {ratio:4.1f}x the bare page {'(goal met)' if ratio <= GOAL_RATIO else '(over the 1.5x goal)'}")

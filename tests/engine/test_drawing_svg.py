@@ -1,5 +1,5 @@
 """dsconv.figures.drawing_svg refuses what it does not draw, in a sentence, and keeps text as text. (That it draws the
-idea picture where Plotly does is checked against plotly.js in tests/browser/test_drawing_svg.py.)"""
+idea picture where Plotly does is checked against plotly.js in tests/browser/test_drawing_svg_browser.py.)"""
 
 import xml.etree.ElementTree as ElementTree
 
