@@ -2,11 +2,18 @@
 does, sees the new output shape in the server's answer, and says when a page does not exist."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from dsconv.bench.crowd import ProtocolError, Session, class_of, open_session
 from dsconv.bench.pages import ROOT, server
+
+
+def run(coroutine):
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +23,7 @@ def url():
 
 
 def test_two_sessions_change_n_and_see_each_new_shape(url):
-    times, errors = asyncio.run(class_of(url, 2, paced=False, visits=("Parameter_lab",)))  # raises if an answer
+    times, errors = run(class_of(url, 2, paced=False, visits=("Parameter_lab",)))  # raises if an answer
     # lacks the new shape "30 x 30 x N"
     assert len(times) == 10 and all(t > 0 for t in times) and errors == 0
 
@@ -30,4 +37,4 @@ def test_an_unknown_page_is_a_protocol_error(url):
             await socket.close()
 
     with pytest.raises(ProtocolError, match="no page 'No_such_page'"):
-        asyncio.run(ask())
+        run(ask())
