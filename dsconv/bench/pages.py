@@ -114,7 +114,8 @@ def paint_seconds(browser, url: str, timeout_s: float = 300) -> float:
     try:
         started = time.perf_counter()
         page.goto(url)
-        page.wait_for_selector('[data-testid="stMain"] [data-testid="stMarkdownContainer"]', timeout=timeout_s * 1000)
+        page.wait_for_selector('[data-testid="stMain"] [data-testid="stMarkdownContainer"], '
+                               '[data-testid="stException"]', timeout=timeout_s * 1000)
         quiet_since = None
         while time.perf_counter() - started < timeout_s:
             if page.evaluate(BUSY):
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
         references = {"bare one-line page": Path(folder) / "bare.py", "the same with one Plotly chart": Path(folder) /
-                      "plotly.py"}
+                      "one_chart.py"}  # not plotly.py: the script's folder comes first on sys.path
         references["bare one-line page"].write_text(BARE_PAGE)
         references["the same with one Plotly chart"].write_text(PLOTLY_PAGE)
         times = {}
