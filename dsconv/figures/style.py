@@ -52,12 +52,13 @@ def readable(fig: Any, scale: float = 1.0) -> Any:
 
 
 def two_lines(label: str) -> str:
-    """A layer's label broken for a bar chart's axis: "Depthwise<br>+ 1x1", "Separable-<br>Conv2D", "1x1 Conv2D<br>alone"."""
+    """A layer's label broken for a bar chart's axis: "Depthwise<br>+ 1x1", "Separable-<br>Conv2D", "1x1 Conv2D<br>alone",
+    "Depthwise-<br>Conv2D<br>alone" (on one line, "DepthwiseConv2D" ran into its neighbours' labels)."""
     if " + " in label:
         head, _, tail = label.partition(" + ")
         return f"{head}<br>+ {tail}"
     if label.endswith(" alone"):
-        return f"{label[:-len(' alone')]}<br>alone"
+        return f"{two_lines(label[:-len(' alone')])}<br>alone"
     if label.endswith("Conv2D") and len(label) > len("Conv2D") and " " not in label:
         return f"{label[:-len('Conv2D')]}-<br>Conv2D"
     return label
