@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from dsconv.costs import TUTORIAL_LAYER, tutorial_cost
-from dsconv.figures import drawing_svg, idea_figure
+from dsconv.figures import drawing_svg, idea_layout
 from dsconv_ui.common import PAGES, ROOT, figure_scale, page_setup, share_link
 
 # The tutorial's example: an RGB 32 x 32 image, a 3 x 3 kernel, 64 output channels, padding "valid".
@@ -41,7 +41,7 @@ IDEA_TITLE = ("The tutorial's layer two ways. Top: a standard convolution, 64 fi
 def example_picture(scale: float) -> str:
     """The idea picture as inline SVG, built once per server: drawn as SVG, the home page needs no Plotly in the
     browser (4.6 MB of script, about 1 s of a first paint here, far more on a classroom's wifi)."""
-    return drawing_svg(idea_figure(**TUTORIAL_LAYER, scale=scale), IDEA_TITLE)
+    return drawing_svg({"layout": idea_layout(**TUTORIAL_LAYER, scale=scale)}, IDEA_TITLE)
 
 
 def key_numbers() -> None:

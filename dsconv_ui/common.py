@@ -36,9 +36,9 @@ _ARRIVED = "_link_arrived"  # the address's settings when this run began
 _PENDING = "_link_pending"  # settings of an older link, for the widgets of the next run
 _TRIED = "_link_tried"  # what the last run asked the widgets to take from an older link
 _NOTES = "_link_notes"
-_IGNORED = "_link_ignored"
+_IGNORED = "_link_ignored"  # settings refused on a run that was followed at once by another
+_DEFAULT = "<dsconv: the widget's default>"  # a pending value that means "forget the value"
 SHARE_KEY = "share_link_open"  # widget key of the share-link expander (its link is built only while it is open)
-_DEFAULT = "<dsconv: the widget's default>"  # a pending value that means "forget the value"  # settings refused on a run that was followed at once by another
 
 
 def _older_spelling(texts: list[str], current: Any) -> Any:
@@ -185,9 +185,9 @@ def show_error(exc: Exception) -> None:
 
 def arrow_table(rows: Sequence[Mapping[str, Any]]):
     """`rows` (one mapping per row) as a pyarrow Table for st.table and st.dataframe, columns in the order they first
-    appear. Handed a list, Streamlit would build a pandas DataFrame first: importing pandas adds about 0.3 s to a fresh
-    server's first page, and the frame 0.6 ms to every run of every table (a tenth of a Parameter lab re-run when a
-    class re-runs it at once). A column that mixes text and numbers is shown as text."""
+    appear. Handed a list, Streamlit builds a pandas DataFrame from it on every run (0.6 ms a table; in a burst of 30
+    sessions, tables were a fifth of a Parameter lab re-run's CPU). A column that mixes text and numbers is shown
+    as text."""
     import pyarrow as pa
 
     columns = {}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 # Each public name and the module that defines it.
 _HOMES = {
-    "idea_figure": "cost",
+    "idea_figure": "cost", "idea_layout": "cost",
     "output_labels": "sliding", "sliding_figure": "sliding",
     "intensity_figure": "speed", "layer_name": "speed", "ratio_figure": "speed", "roofline_figure": "speed",
     "sweep_figure": "speed", "timing_table": "speed", "tutorial_table": "speed", "work_and_time_figure": "speed",
@@ -27,10 +27,10 @@ _HOMES = {
 _NAMESPACES = ("cost", "filters", "networks")  # modules the pages read from as namespaces (figures.cost.cost_figure)
 
 __all__ = ["CHANNEL_COLOURS", "DrawingError", "MAX_VOLUME_FRAMES", "SERIES_COLOURS", "SIGNED", "axis", "cost",
-           "drawing_svg", "filters", "frames_note", "idea_figure", "intensity_figure", "layer_name", "live_figure",
-           "log_ticks", "networks", "output_labels", "ratio_figure", "readable", "replay_figure", "roofline_figure",
-           "sliding_figure", "sweep_figure", "timing_table", "tutorial_table", "two_lines", "volume_figure",
-           "work_and_time_figure"]  # every name in _HOMES and _NAMESPACES
+           "drawing_svg", "filters", "frames_note", "idea_figure", "idea_layout", "intensity_figure", "layer_name",
+           "live_figure", "log_ticks", "networks", "output_labels", "ratio_figure", "readable", "replay_figure",
+           "roofline_figure", "sliding_figure", "sweep_figure", "timing_table", "tutorial_table", "two_lines",
+           "volume_figure", "work_and_time_figure"]  # every name in _HOMES and _NAMESPACES
 
 
 def __getattr__(name: str):
@@ -49,7 +49,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for readers and type checkers: what the names are
     from dsconv.figures import cost, filters, networks
-    from dsconv.figures.cost import idea_figure
+    from dsconv.figures.cost import idea_figure, idea_layout
     from dsconv.figures.sliding import output_labels, sliding_figure
     from dsconv.figures.speed import (
         intensity_figure,

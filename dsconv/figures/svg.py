@@ -2,7 +2,7 @@
 
 A page that shows it this way needs no Plotly in the browser: Plotly's script is 4.6 MB, about 1 s of a page's first
 paint on a 2-core machine and far more on a classroom's wifi. The drawing keeps one definition (its Plotly layout, as
-`idea_figure` builds it); this module only draws what that layout says, in the same coordinates, font and colours.
+`idea_layout` builds it); this module only draws what that layout says, in the same coordinates, font and colours.
 """
 
 from __future__ import annotations

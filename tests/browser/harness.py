@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from dsconv.bench.pages import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DSCONV_CHROMIUM", "/usr/bin/chromium")
@@ -28,12 +29,6 @@ def chromium_missing() -> str | None:
     except ImportError:
         return "playwright is not installed (pip install -r requirements-test.txt)"
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dsconv.costs import TUTORIAL_LAYER
-from dsconv.figures import DrawingError, drawing_svg, idea_figure
+from dsconv.figures import DrawingError, drawing_svg, idea_figure, idea_layout
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -27,6 +27,13 @@ def test_the_idea_picture_is_well_formed_svg_with_every_label_and_its_accessible
         if note.text:
             assert note.text.replace("<br>", "").replace("<b>", "").replace("</b>", "") in texts
     assert len(list(root.iter(f"{SVG}path"))) == len(figure.layout.shapes)
+
+
+def test_the_plain_layout_draws_as_the_validated_figure():
+    """The home page draws idea_layout's plain dicts; the checks against plotly.js draw idea_figure: one picture."""
+    for scale in (1.0, 1.35):
+        assert drawing_svg({"layout": idea_layout(**TUTORIAL_LAYER, scale=scale)}, "x") == \
+            drawing_svg(idea_figure(**TUTORIAL_LAYER, scale=scale), "x")
 
 
 def test_one_data_unit_is_as_many_pixels_across_as_up():
