@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from dsconv.safe_text import plain
+
 ROOT = Path(__file__).resolve().parents[1]
 # The app's pages in teaching order: (file relative to app.py, label, icon). A page whose file is
 # not there is left out of the navigation.
@@ -178,9 +180,10 @@ def shared_figure(builder: Callable, max_entries: int = 64) -> Callable:
     return st.cache_resource(max_entries=max_entries, show_spinner=False)(builder)
 
 
-def show_error(exc: Exception) -> None:
-    """Show a bad-input error as the sentence it carries, never as a traceback."""
-    st.error(str(exc), icon="⚠️")
+def show_error(exc: Exception, literal: bool = False) -> None:
+    """Show a bad-input error as the sentence it carries, never as a traceback. `literal`: the sentence quotes
+    something from outside (a file's names, a folder's paths), shown as written, never as Markdown."""
+    st.error(plain(exc) if literal else str(exc), icon="⚠️")
 
 
 def arrow_table(rows: Sequence[Mapping[str, Any]]):

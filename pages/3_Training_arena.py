@@ -203,7 +203,7 @@ def finished_view(job: TrainingJob) -> None:
     """A finished launch: why it stopped, or its test accuracies, summary table, downloads and filters link."""
     snap = job.snapshot()
     if snap.state == "failed":
-        show_error(ArenaError(plain(snap.message)))  # it may quote a data folder's paths and class names
+        show_error(ArenaError(snap.message), literal=True)  # it may quote a data folder's paths and class names
         return
     record = job.record
     finished = [part for part in record.architectures if part.epochs] if record is not None else []

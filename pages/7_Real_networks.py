@@ -14,6 +14,7 @@ from dsconv.profile import (
     ModelFileError,
     Profile,
     ProfileError,
+    UnknownInputSize,
     builtin_profile,
     csv_text,
     in_millions,
@@ -105,8 +106,8 @@ def uploaded_profile(size: int) -> Profile | None:
         shape = picture_input(config, size) if size else None
         result = profile_config(config, input_shape=shape, name=upload.name[:60])
     except (ModelFileError, ProfileError) as error:
-        show_error(error)
-        if isinstance(error, ProfileError) and "unknown" in str(error):
+        show_error(error, literal=True)  # it may quote the file's names
+        if isinstance(error, UnknownInputSize):
             where = "at the top" if is_presenting() else "in the sidebar"
             st.caption(f"Pick an input size {where}: it sets height and width, and the model keeps its channels.")
         return None

@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 from dsconv.figures.style import axis
 from dsconv.kinds import KINDS
 from dsconv.profile import ROLES, Profile
+from dsconv.safe_text import plotly_text
 
 ROLE_COLOURS = {**{role: KINDS[role].colour for role in ("standard", "grouped", "depthwise", "pointwise", "separable")},
                 "dense": "#6b7280", "normalisation": "#9ca3af", "elementwise": "#c4b5a0", "pooling": "#a3a3a3",
@@ -28,7 +29,7 @@ def layer_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
         mine = [(index, row) for index, row in rows if row.role == role]
         if not mine:
             continue
-        names = [row.name for _, row in mine]
+        names = [plotly_text(row.name) for _, row in mine]  # a file's names, shown as written
         for line, values in ((1, [row.multiply_adds for _, row in mine]), (2, [row.params for _, row in mine])):
             figure.add_trace(go.Bar(
                 x=[index + 1 for index, _ in mine], y=values, name=role, legendgroup=role, showlegend=line == 1,

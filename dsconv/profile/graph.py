@@ -27,6 +27,10 @@ class ProfileError(ValueError):
     """A config that is not a model the profiler can walk, with what to change."""
 
 
+class UnknownInputSize(ProfileError):
+    """The model's input has sizes it does not declare: the reader must give one."""
+
+
 @dataclass
 class _Walk:
     """What one profiling run accumulates: the rows, the layers seen, and whether shapes in the file still hold."""
@@ -233,8 +237,8 @@ def _walk_sequential(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] |
     return [shape]
 
 
-def _unknown_input(declared: Any) -> ProfileError:
-    return ProfileError(f"The model's input shape is {declared!r}: some sizes are unknown. Give one, such as "
+def _unknown_input(declared: Any) -> UnknownInputSize:
+    return UnknownInputSize(f"The model's input shape is {declared!r}: some sizes are unknown. Give one, such as "
                         "224,224,3 (height, width, channels).")
 
 

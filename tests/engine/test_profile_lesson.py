@@ -179,3 +179,19 @@ def test_every_sentence_of_every_built_in_at_every_size_is_a_finished_sentence()
             for sentence in filter(None, said):
                 assert "{" not in sentence and "}" not in sentence and " 0 " not in sentence, (name, size, sentence)
                 assert sentence.endswith("."), (name, size, sentence)
+
+
+def test_layer_names_in_the_charts_hover_are_text():
+    """Plotly draws tags in hover text: a name from a file must be shown as written, not as a link or markup."""
+    import gzip
+    import json
+
+    from dsconv import ASSETS
+    from dsconv.figures.networks import layer_figure
+    from dsconv.profile import profile_config
+
+    text = gzip.decompress((ASSETS / "profile" / "vgg_separable.json.gz").read_bytes()).decode()
+    assert '"block1_conv1"' in text
+    config = json.loads(text.replace('"block1_conv1"', '"<a href=\\"http://tracker.example\\">x</a>"'))
+    names = [name for trace in layer_figure(profile_config(config)).data for name in trace.customdata]
+    assert '&lt;a href="http://tracker.example"&gt;x&lt;/a&gt;' in names and not any("<a " in name for name in names)

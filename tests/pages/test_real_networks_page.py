@@ -213,3 +213,17 @@ def test_a_model_that_takes_no_picture_refuses_a_picture_size_and_says_which_cho
     at.select_slider(key="rn_size").set_value(0).run()
     assert not at.error and metrics(at)["Parameters (Keras's count)"] == "15"  # 4 x 3 weights + 3 biases
     assert metrics(at)["Activation memory"] == "12 bytes"  # 3 float32 outputs
+
+
+def test_names_from_an_upload_in_a_refusal_are_shown_as_text():
+    """A refusal quotes the file's own names: a picture in Markdown there would be fetched from its server."""
+    config = json.loads(shipped_config("vgg_separable"))
+    config["config"]["output_layers"] = [["![x](http://tracker.example/p.png) unknown", 0, 0]]
+    at = open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)")
+    at = upload(at, "damaged.json", json.dumps(config).encode())
+    assert not at.exception
+    raw = "\n".join(str(element.value) for element in at.error)
+    assert "is not among its layers" in texts(at.error)
+    assert "![x](http" not in raw and "\\!\\[x\\]" in raw
+    assert not any("Pick an input size" in caption.value for caption in at.caption)  # "unknown" in a name is not
+    # an unknown input size
