@@ -1,6 +1,6 @@
 """Text that came from a file or a user, made safe to show in Streamlit Markdown and in Plotly labels.
 
-Streamlit renders Markdown in st.markdown, st.caption, st.info and friends, and in st.table's cells. A run
+Streamlit renders Markdown in st.markdown, st.caption, st.info and friends, and in table cells. A run
 record's title such as `![x](http://tracker/pixel.png)` would otherwise make the browser fetch an image from
 another server, and `**` or `$` would restyle the page. `plain` backslash-escapes every ASCII punctuation
 character (CommonMark lets any of them be escaped) and breaks bare web and mail addresses with an invisible
@@ -27,11 +27,37 @@ def plain(text: Any) -> str:
     return _AUTOLINK.sub("\\1\u2060", str(text)).translate(_ESCAPED)
 
 
-def plain_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:
-    """Table rows with the named columns' cells made literal (st.table renders Markdown in cells)."""
-    return [{key: plain(value) if key in columns else value for key, value in row.items()} for row in rows]
-
-
 def plotly_text(text: Any) -> str:
     """`text` as Plotly shows it literally: no tags (Plotly draws <b>, <a href>, <span style>), no %{...} fields."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("%{", "%&#123;")
+
+
+# A cell that is a number as the app writes them ("1,792", "0.158", "6.3x", "95 %", "18.3 M", "-2.5"), or a dash.
+_NUMBER = re.compile(r"^(?:[-+−]?[\d,]*\.?\d+(?:e[-+]?\d+)?\s?(?:%|x|×|k|M|G)?|—|–|-)$")
+
+
+SHORT_CELL = 16  # characters: a cell this short never wraps
+
+
+def markdown_table(rows: Sequence[Mapping[str, Any]]) -> str:
+    """`rows` (one mapping per row; columns in the order they first appear) as a GitHub-flavoured Markdown table whose
+    every cell renders literally (`plain`). A column whose cells are all numbers is right-aligned; a cell of at most
+    SHORT_CELL characters keeps its words on one line (no-break spaces). A missing cell is empty. For the small
+    static tables of the pages: unlike st.table, it needs no pandas on the server (0.3 s of a fresh server's first
+    page) and no Arrow script in the browser (0.9 MB)."""
+    if not rows:
+        raise ValueError("a table needs at least one row")
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    cells = [["" if row.get(key) is None else str(row.get(key)) for key in columns] for row in rows]
+
+    def numeric(index: int) -> bool:
+        column = [line[index].strip() for line in cells if line[index].strip()]
+        return bool(column) and all(_NUMBER.match(cell) for cell in column) and \
+            any(char.isdigit() for cell in column for char in cell)
+
+    align = ["---:" if numeric(index) else ":---" for index in range(len(columns))]
+    def cell_text(text: str) -> str:  # a short cell ("30 x 30 x 64", "225.0 KiB") stays on one line
+        return plain(text).replace(" ", "\u00a0") if len(text) <= SHORT_CELL else plain(text)
+
+    lines = [[plain(key) for key in columns], align, *([cell_text(cell) for cell in line] for line in cells)]
+    return "\n".join("| " + " | ".join(line) + " |" for line in lines)

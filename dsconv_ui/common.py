@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from dsconv.safe_text import plain
+from dsconv.safe_text import markdown_table, plain
 
 ROOT = Path(__file__).resolve().parents[1]
 # The app's pages in teaching order: (file relative to app.py, label, icon). A page whose file is
@@ -126,6 +126,16 @@ html { font-size: 21px; }  /* Streamlit's text is 0.875rem: 18.4 px here, readab
 """
 
 
+# The small tables (show_table) as compact as Streamlit's st.table: smaller text, tight cells, numbers on one line.
+_TABLE_CSS = """
+<style>
+[data-testid="stMarkdownContainer"] table { font-size: 0.875rem; width: 100%; }
+[data-testid="stMarkdownContainer"] :is(th, td) { padding: 0.25rem 0.5rem; }
+[data-testid="stMarkdownContainer"] td[style*="right"] { white-space: nowrap; }
+</style>
+"""
+
+
 def navigation() -> None:
     """The sidebar's page list, with readable names (Streamlit's own would call the home page "app")."""
     try:
@@ -154,6 +164,7 @@ def page_setup(title: str, icon: str) -> None:
         "The settings stay as they are; turn this off to change them.",
         **BOUND,
     )
+    st.html(_TABLE_CSS)  # style only: Streamlit puts it where it takes no room on the page
     if is_presenting():
         st.markdown(_PROJECTOR_CSS, unsafe_allow_html=True)
 
@@ -184,6 +195,12 @@ def show_error(exc: Exception, literal: bool = False) -> None:
     """Show a bad-input error as the sentence it carries, never as a traceback. `literal`: the sentence quotes
     something from outside (a file's names, a folder's paths), shown as written, never as Markdown."""
     st.error(plain(exc) if literal else str(exc), icon="⚠️")
+
+
+def show_table(rows: Sequence[Mapping[str, Any]]) -> None:
+    """A small static table (every cell shown as written) as Markdown: no pandas import on the server and no Arrow
+    script in the browser, which st.table needs. For tables a student sorts or scrolls, use st.dataframe."""
+    st.markdown(markdown_table(rows))
 
 
 def arrow_table(rows: Sequence[Mapping[str, Any]]):

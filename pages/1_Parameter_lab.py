@@ -20,13 +20,13 @@ from dsconv.figures import cost as figures_cost
 from dsconv.kinds import KINDS, LAYER_KINDS, NETWORK_KINDS, label, short_label
 from dsconv_ui.common import (
     BOUND,
-    arrow_table,
     figure_scale,
     page_setup,
     projector_bar,
     share_link,
     shared_figure,
     show_error,
+    show_table,
 )
 
 TABS = ("Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code")
@@ -103,7 +103,7 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
                 f"multiplier {s['depth_multiplier']}, groups {s['groups']}, {'with' if s['use_bias'] else 'no'} "
                 f"bias. {count_name} are per image, for one forward pass.")
     rows = figures_cost.cost_table_rows(costs, count_name, use_flops, s["groups"])
-    st.table(arrow_table(rows), hide_index=True)
+    show_table(rows)
     show_kind_errors(costs)
     for note in (lab_text.pointwise_row_note(costs, (s["height"], s["width"], s["in_channels"])),
                  lab_text.grouped_note(costs, s["groups"])):
@@ -174,7 +174,7 @@ def keras_section(settings: dict, costs: dict) -> None:
                     "server, then instant)..."):
         rows = compare_with_keras(costs, keras_reference(settings))
     verdict = keras_verdict(rows, lambda kind: figures_cost.kind_label(kind, settings["groups"]))
-    st.table(arrow_table(verdict.rows), hide_index=True)
+    show_table(verdict.rows)
     for refusal in verdict.refusals:
         st.caption(refusal)
     (st.success if verdict.agrees else st.warning)(verdict.sentence)
@@ -208,7 +208,7 @@ def network_section(scale: float) -> None:
                    f"standard: {standard.total_multiply_adds / 1e6:,.1f} M", delta_color="off",
                    delta_arrow="off")
     cols[2].metric("Multiply-adds: standard / this", f"{standard.total_multiply_adds / summary.total_multiply_adds:.2f}x")
-    st.table(arrow_table(rows), hide_index=True)
+    show_table(rows)
     st.plotly_chart(share_figure(parts, scale), key="net_share_chart",
                     config={"displayModeBar": False}, theme=None)
     share = lab_text.network_pointwise_share(sum(p.params.get("pointwise", 0) for p in parts),

@@ -22,7 +22,7 @@ from dsconv.sliding import (
     standard_twins,
     weight_rules,
 )
-from dsconv_ui.common import BOUND, arrow_table, figure_scale, page_setup, projector_bar, share_link, show_error
+from dsconv_ui.common import BOUND, figure_scale, page_setup, projector_bar, share_link, show_error, show_table
 from dsconv_ui.playback import playback_bar
 
 UPLOAD = "upload"
@@ -159,7 +159,7 @@ def numbers_section(timeline, config: SlidingConfig) -> None:
         rows[1:1] = [{"Layer": f"  of which step {number}, {stage.name}", "Weights (+ bias)": f"{stage.params:,}",
                       "Multiply-adds": f"{stage.multiply_adds:,}", "Output shape": shape_text(stage.output_shape)}
                      for number, stage in enumerate(cost.stages, 1)]
-    st.table(arrow_table(rows), hide_index=True)
+    show_table(rows)
     ratio = standard.multiply_adds / cost.multiply_adds
     if config.mode == "standard":
         comparison = "this is the standard convolution itself; pick another kind to compare"

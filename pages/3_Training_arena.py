@@ -24,9 +24,9 @@ from dsconv.arena import (
 )
 from dsconv.figures import frames_note, live_figure, replay_figure
 from dsconv.kinds import NETWORK_KINDS, short_label
-from dsconv.safe_text import plain, plain_rows
+from dsconv.safe_text import plain
 from dsconv.training import SOURCES, ModelConfig, RunFileError, TrainConfig, comparison, replay
-from dsconv_ui.common import BOUND, ROOT, arrow_table, figure_scale, page_setup, projector_bar, share_link, show_error
+from dsconv_ui.common import BOUND, ROOT, figure_scale, page_setup, projector_bar, share_link, show_error, show_table
 
 SOURCE_LABELS = {"synthetic": "Synthetic shapes (generated, no download)", "cifar10": "CIFAR-10 (download, 163 MB)",
                  "cifar10-local": "CIFAR-10 from a folder on the server", "folder": "Image folder on the server"}
@@ -229,7 +229,7 @@ def finished_view(job: TrainingJob) -> None:
                    delta_color="off", delta_arrow="off")
     run = replay.LoadedRun(f"session:{job.id}", f"Launch {job.id}", "session", record)
     rows = [row for row in replay.summary_rows(run) if row.epochs_done]
-    st.table(arrow_table(replay.table_rows(rows)), hide_index=True)
+    show_table(replay.table_rows(rows))
     cols = st.columns(3)
     cols[0].download_button("Download the run record (JSON)", job.record_json, file_name=f"{job.run_name}.json",
                             mime="application/json", key="arena_download_json", on_click="ignore")
@@ -321,7 +321,7 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
         st.caption(stepping)
     rows = [row for run in selected for row in replay.summary_rows(run) if row.architecture in archs]
     st.subheader("Summary")
-    st.table(arrow_table(plain_rows(replay.table_rows(rows), ("Run", "Device"))), hide_index=True)
+    show_table(replay.table_rows(rows))
     st.caption("Multiply-adds: one per weight per output position, forward pass, per image (FLOPs are twice that). "
                "Best val accuracy is the highest over the finished epochs (at the epoch in brackets), final val "
                "accuracy the last one's; a run "

@@ -27,7 +27,7 @@ from dsconv.profile import (
     rows_as_records,
     what_if,
 )
-from dsconv.safe_text import plain, plain_rows
+from dsconv.safe_text import plain
 from dsconv_ui.common import (
     BOUND,
     arrow_table,
@@ -37,6 +37,7 @@ from dsconv_ui.common import (
     projector_bar,
     share_link,
     show_error,
+    show_table,
 )
 
 TABS = ("Layer by layer", "What if it were separable?", "Compare two networks")
@@ -145,8 +146,8 @@ def totals_section(profile: Profile, paper, own: Profile | None) -> None:
     checks = [check for check in (lesson.multiply_adds_check(profile, paper), lesson.params_check(profile, paper))
               if check]
     if checks:
-        st.table(arrow_table([{"figure": check.what, "the paper says": check.paper, "we count": f"{check.ours:,}",
-                   "how they agree": check.verdict} for check in checks]), hide_index=True)
+        show_table([{"figure": check.what, "the paper says": check.paper, "we count": f"{check.ours:,}",
+                    "how they agree": check.verdict} for check in checks])
     st.caption(f"Paper: {paper.source}." + (f" Note: {paper.note}." if paper.note else ""))
 
 
@@ -213,7 +214,7 @@ def compare_section(profile: Profile, name: str, size: int) -> None:
                      "data set": paper.dataset if paper else "—",
                      "measured with": paper.protocol if paper and paper.top1 else "—",
                      "source": paper.source if paper else "—"})
-    st.table(arrow_table(plain_rows(rows, ("network",))), hide_index=True)
+    show_table(rows)
     st.markdown(lesson.comparison_sentence(profile, mine, other_profile, theirs, plain))
     st.caption("The accuracies are quoted from the papers, not measured here: top-1 on the data set named, as each "
                "paper measured it. The tutorial's models are CIFAR-10 models and do not compare with ImageNet ones.")

@@ -1,7 +1,7 @@
 """Shared test set-up: the repository's root, one way to open a page under AppTest, the headless browser for
 tests/browser, and hypothesis running the same examples on every CI machine.
 
-Tests import the helpers with `from conftest import ROOT, open_page` (tests/ is on pytest's pythonpath).
+Tests import the helpers with `from conftest import ROOT, open_page, shown_tables` (tests/ is on pytest's pythonpath).
 """
 
 from __future__ import annotations
@@ -38,6 +38,47 @@ def open_page(page: str, query: Mapping[str, Any] | None = None, *, timeout: flo
     for key, value in {**(query or {}), **params}.items():
         at.query_params[key] = list(value) if isinstance(value, (list, tuple)) else value
     return at.run()
+
+
+def shown_tables(at: Any) -> list:
+    """The Markdown tables a page shows, in page order, as pandas DataFrames of the cells' text as a reader sees it.
+    Read by an independent Markdown parser (markdown-it-py, with tables as in GitHub-flavoured Markdown) from the
+    page's Markdown elements: the pages draw their small tables with dsconv.safe_text.markdown_table."""
+    from html.parser import HTMLParser
+
+    import pandas as pd
+    from markdown_it import MarkdownIt
+
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tables, self.cell = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table":
+                self.tables.append([])
+            elif tag == "tr":
+                self.tables[-1].append([])
+            elif tag in ("td", "th"):
+                self.cell = ""
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th"):
+                self.tables[-1][-1].append(self.cell)
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                # as a reader sees it: no word joiner (it keeps an address from being a link), a no-break space a space
+                self.cell += data.replace("\u2060", "").replace("\u00a0", " ")
+
+    parser = MarkdownIt("commonmark").enable("table")
+    frames = []
+    for element in at.markdown:
+        cells = Cells()
+        cells.feed(parser.render(element.value))
+        frames += [pd.DataFrame(rows[1:], columns=rows[0]) for rows in cells.tables]
+    return frames
 
 
 @pytest.fixture(scope="session")

@@ -124,7 +124,7 @@ def test_hostile_run_records_get_sentences_and_the_bundled_replay_stays(page, tm
     with streamlit_server() as url:
         page.goto(f"{url}/Training_arena")
         wait_until_idle(page, 300_000)
-        bundled_rows = page.locator('[data-testid="stTable"] tbody tr').count()
+        bundled_rows = page.locator('[data-testid="stMarkdownContainer"] table tbody tr').count()
         assert bundled_rows >= 2
         page.locator(".st-key-arena_upload input[type=file]").set_input_files(_hostile_records(tmp_path))
         page.get_by_text("digits long").first.wait_for(timeout=60_000)
@@ -136,7 +136,7 @@ def test_hostile_run_records_get_sentences_and_the_bundled_replay_stays(page, tm
             assert any(name in text and field in text for text in errors), (name, errors)
         # The bundled replay is still drawn, and the valid upload joined it with its title as plain text.
         assert page.locator('[data-testid="stPlotlyChart"] .main-svg').count() >= 1
-        table = page.locator('[data-testid="stTable"]').first
+        table = page.locator('[data-testid="stMarkdownContainer"] table').first
         assert table.locator("tbody tr").count() == bundled_rows + 2
         assert "![pixel](http://192.0.2.1/p.png) **loud**" in table.inner_text().replace("\u2060", "")
         assert page.locator('img[src*="192.0.2.1"]').count() == 0

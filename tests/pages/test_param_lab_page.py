@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import open_page
+from conftest import open_page, shown_tables
 
 PAGE = "pages/1_Parameter_lab.py"
 TABS = ("Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code")
@@ -17,7 +17,7 @@ TABS = ("Compare the kinds", "Separable vs standard", "Check with Keras", "Whole
 
 def cost_table(at: AppTest) -> dict[str, dict[str, str]]:
     """The comparison table, as {kind label: {column: shown text}}."""
-    frame = at.table[0].value
+    frame = shown_tables(at)[0]
     return {row["Kind"]: row.to_dict() for _, row in frame.iterrows()}
 
 
@@ -61,7 +61,7 @@ def test_flops_toggle_doubles_the_shown_count_and_says_so():
     column = "FLOPs (2 x multiply-adds)"
     after = cost_table(at)["Standard Conv2D"][column]
     assert int(after.replace(",", "")) == 2 * int(before.replace(",", ""))
-    assert "Multiply-adds" not in at.table[0].value.columns
+    assert "Multiply-adds" not in shown_tables(at)[0].columns
 
 
 def test_invalid_groups_shows_the_sentence_for_that_kind_only():
@@ -102,7 +102,7 @@ def test_bad_or_extreme_settings_never_show_a_traceback(query, sentence):
         assert sentence in errors
     else:
         assert errors == ""
-    assert len(at.table) >= 1  # the comparison table still shows
+    assert len(shown_tables(at)) >= 1  # the comparison table still shows
     for tab in TABS[1:]:
         if tab == "Check with Keras":
             continue  # pressing it imports TensorFlow: covered by the slow test below
@@ -143,14 +143,14 @@ def test_ratio_formulas_show_the_users_numbers():
 
 def test_network_tab_shows_the_tutorials_models():
     at = open_page(PAGE, lab_tab="Whole network")
-    network = at.table[-1].value
+    network = shown_tables(at)[-1]
     total = network[network["Layer"] == "total"].iloc[0]
     assert total["Params"] == "174,821"
     conv = network[network["Layer"] == "block3_conv2"].iloc[0]
     assert conv["Params"] == "68,096"
     at.selectbox(key="net_kind").set_value("standard").run()
     no_traceback(at)
-    network = at.table[-1].value
+    network = shown_tables(at)[-1]
     assert network[network["Layer"] == "total"].iloc[0]["Params"] == "1,186,378"
     assert network[network["Layer"] == "block1_conv2"].iloc[0]["Params"] == "36,928"
     captions = " ".join(c.value for c in at.caption)
@@ -169,7 +169,7 @@ def test_closed_tabs_keep_their_settings():
     no_traceback(at)
     assert at.selectbox(key="net_kind").value == "mobilenet"
     assert at.slider(key="net_blocks").value == 2
-    rows = at.table[-1].value["Layer"].tolist()
+    rows = shown_tables(at)[-1]["Layer"].tolist()
     assert "block2_pool" in rows and "block3_conv1" not in rows
 
 
@@ -190,7 +190,7 @@ def test_keras_check_agrees_with_the_table():
     at.default_timeout = 420  # the first Keras import can take minutes on a busy 2-core machine
     at.button(key="lab_keras_check").click().run()
     no_traceback(at)
-    frames = [t.value for t in at.table if "Keras count_params()" in t.value.columns]
+    frames = [t for t in shown_tables(at) if "Keras count_params()" in t.columns]
     assert len(frames) == 1
     check = {row["Kind"]: row for _, row in frames[0].iterrows()}
     assert check["SeparableConv2D"]["Keras count_params()"] == "283"
@@ -200,7 +200,7 @@ def test_keras_check_agrees_with_the_table():
     assert any("Keras agrees" in m.value for m in at.success)
     # A new setting asks for a new check instead of showing stale numbers.
     at.slider(key="lab_k").set_value(5).run()
-    assert not any("Keras count_params()" in t.value.columns for t in at.table)
+    assert not any("Keras count_params()" in t.columns for t in shown_tables(at))
     assert any("press the button again" in i.value for i in at.info)
 
 
@@ -215,7 +215,7 @@ def test_separable_kinds_show_their_two_steps_and_the_pointwise_row_says_what_it
     assert table["SeparableConv2D"]["Multiply-adds"] == "197,100"
     assert (depthwise_step["Params"], pointwise_step["Params"]) == ("27", "256")  # no depthwise bias; 192 + 64
     assert table["↳ its depthwise step (DepthwiseConv2D + 1x1 Conv2D)"]["Params"] == "30"  # 27 + 3 biases
-    rows = list(at.table[0].value["Kind"])
+    rows = list(shown_tables(at)[0]["Kind"])
     assert rows.index("SeparableConv2D") + 1 == rows.index("↳ its depthwise step (SeparableConv2D)")
     text = "\n".join(m.value for m in at.markdown)
     assert "1x1 layer on the raw 32 x 32 x 3 input (196,608 multiply-adds)" in text
@@ -261,7 +261,7 @@ def test_keras_check_with_strides_and_dilation_agrees_everywhere():
     at.default_timeout = 420
     at.button(key="lab_keras_check").click().run()
     no_traceback(at)
-    frame = next(t.value for t in at.table if "Keras count_params()" in t.value.columns)
+    frame = next(t for t in shown_tables(at) if "Keras count_params()" in t.columns)
     check = {row["Kind"]: row for _, row in frame.iterrows()}
     assert check["SeparableConv2D"]["Keras count_params()"] == "283"
     assert check["DepthwiseConv2D"]["Keras output"] == "14 x 14 x 3"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, shown_tables
 
 BARS = {  # page: the keys of the widgets in its projector bar
     "pages/1_Parameter_lab.py": ("lab_cin", "lab_cout", "lab_k"),
@@ -46,6 +46,6 @@ def test_a_bar_setting_changes_the_page_in_projector_mode():
     at.query_params["present"] = "1"
     at.run()
     at.slider(key="lab_k").set_value(5).run()
-    table = {row["Kind"]: row for _, row in at.table[0].value.iterrows()}
+    table = {row["Kind"]: row for _, row in shown_tables(at)[0].iterrows()}
     assert table["Standard Conv2D"]["Params"] == f"{5 * 5 * 3 * 64 + 64:,}"
     assert at.toggle(key="present").value is True

@@ -9,7 +9,7 @@ import json
 import re
 import zipfile
 
-from conftest import ROOT, open_page
+from conftest import ROOT, open_page, shown_tables
 
 PAGE = "pages/7_Real_networks.py"
 
@@ -52,7 +52,7 @@ def test_mobilenet_v1_by_default_with_the_papers_figures_and_the_lesson():
     words = texts(at.markdown)
     assert "95% of the multiply-adds sit in 1x1 pointwise work and 3.1% in depthwise work" in words
     assert "whether it is cheap in time is another question: the Speed lab measures it" in words
-    table = at.table[0].value
+    table = shown_tables(at)[0]
     assert list(table["the paper says"]) == ["569 M", "4.2 M"]
     assert "21,888 non-trainable statistics (the moving means and variances of batch norm" in \
         table["how they agree"][1]
@@ -71,9 +71,9 @@ def test_vgg16_says_its_dense_layers_hold_the_parameters_not_the_arithmetic():
 def test_a_size_the_paper_lists_brings_its_figure_and_one_it_does_not_says_so():
     at = open_page(PAGE, rn_size="128")
     assert not at.exception
-    assert list(at.table[0].value["the paper says"]) == ["186 M", "4.2 M"]  # MobileNet paper, Table 7
+    assert list(shown_tables(at)[0]["the paper says"]) == ["186 M", "4.2 M"]  # MobileNet paper, Table 7
     at = open_page(PAGE, rn_size="96")
-    assert not at.exception and not at.table
+    assert not at.exception and not shown_tables(at)
     assert "Published figures exist for input sizes 128, 160, 192, 224 only, so there is none to check against" in \
         texts(at.caption)
 
@@ -99,7 +99,7 @@ def test_the_what_if_has_nothing_to_replace_in_a_separable_network():
 def test_comparing_two_networks_quotes_accuracies_and_refuses_to_compare_data_sets():
     at = open_page(PAGE, rn_tab="Compare two networks", rn_compare="ResNet50")
     assert not at.exception
-    rows = at.table[1].value
+    rows = shown_tables(at)[1]
     assert list(rows["top-1, as published"]) == ["70.6 %", "77.15 %"]  # MobileNet Table 8; ResNet Table 3
     # the ResNet paper's 77.15 % is from 10-crop testing, the MobileNet paper's single-crop: not compared
     assert "ResNet50 does 6.8x the multiply-adds of MobileNet V1, width 1; their accuracies were measured " \

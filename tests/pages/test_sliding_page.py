@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/2_Sliding_kernels.py"
-from conftest import ROOT
+from conftest import ROOT, shown_tables
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_link_settings_are_restored():
 def test_separable_numbers_list_the_steps_in_order_and_name_the_standard_twins(app):
     app.radio(key="sl_mode").set_value("separable").run()
     assert not app.exception
-    layers = list(app.table[0].value["Layer"])
+    layers = list(shown_tables(app)[0]["Layer"])
     assert [layer.strip() for layer in layers[1:3]] == ["of which step 1, depthwise", "of which step 2, pointwise"]
     text = page_text(app)
     # Sobel on each channel, then the four mixes: outputs 1-4 are the standard Sobel filters 1-4.

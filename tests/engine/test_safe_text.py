@@ -1,0 +1,89 @@
+"""Markdown made safe: `plain` and `markdown_table`, read back by an independent CommonMark parser (markdown-it-py,
+with GitHub-flavoured tables), which is what a reader of the page would see."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import shown_tables
+from dsconv.safe_text import markdown_table, plain
+
+
+class Page:
+    """Just enough of an AppTest for shown_tables: Markdown elements with a value."""
+
+    def __init__(self, *texts: str) -> None:
+        self.markdown = [type("Markdown", (), {"value": text})() for text in texts]
+
+
+def rendered(text: str) -> str:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").render(text)
+
+
+def test_a_table_reads_back_cell_for_cell_with_columns_in_first_seen_order():
+    rows = [{"Kind": "Standard Conv2D", "Params": "1,792", "Output shape": "30 x 30 x 64"},
+            {"Kind": "SeparableConv2D", "Params": "283", "Note": "two steps"}]
+    frame = shown_tables(Page(markdown_table(rows)))[0]
+    assert list(frame.columns) == ["Kind", "Params", "Output shape", "Note"]
+    assert frame.to_dict("records") == [
+        {"Kind": "Standard Conv2D", "Params": "1,792", "Output shape": "30 x 30 x 64", "Note": ""},
+        {"Kind": "SeparableConv2D", "Params": "283", "Output shape": "", "Note": "two steps"}]
+
+
+def test_columns_of_numbers_are_right_aligned_and_text_columns_left():
+    html = rendered(markdown_table([{"Kind": "Standard", "Params": "1,792", "Ratio": "6.3x", "Share": "95 %",
+                                     "Multiply-adds": "152.8 M"},
+                                    {"Kind": "Pointwise", "Params": "—", "Ratio": "0.158", "Share": "-2.5",
+                                     "Multiply-adds": "18.3 M"}]))
+    header = html.split("</thead>")[0]
+    assert header.count('style="text-align:right"') == 4 and header.count('style="text-align:left"') == 1
+    # a column with a word in it, or with no number at all, is text
+    html = rendered(markdown_table([{"a": "1,792", "b": "—"}, {"a": "invalid here", "b": "—"}]))
+    assert 'style="text-align:right"' not in html
+
+
+def test_an_int_cell_is_written_as_python_writes_it_and_none_is_empty():
+    frame = shown_tables(Page(markdown_table([{"n": 1792, "x": None}])))[0]
+    assert frame.to_dict("records") == [{"n": "1792", "x": ""}]
+
+
+def test_an_empty_table_is_refused():
+    with pytest.raises(ValueError, match="at least one row"):
+        markdown_table([])
+
+
+HOSTILE = ["![x](http://127.0.0.1:9/p.png)", "a | b", "**loud**", "<script>alert(1)</script>", "$x^2$",
+           "line\nbreak", "[link](javascript:alert(1))", "`code`", "\\|", "www.example.com", "a@b.c", "| --- |"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_a_hostile_cell_or_header_shows_as_written_and_makes_no_image_link_or_tag(text):
+    html = rendered(markdown_table([{text: text, "n": "1"}]))
+    assert "<img" not in html and "<a " not in html and "<script" not in html and "<code" not in html
+    frame = shown_tables(Page(markdown_table([{text: text, "n": "1"}])))[0]
+    assert list(frame.columns) == [text.replace("\n", " "), "n"]
+    assert frame.iloc[0, 0] == text.replace("\n", " ")
+
+
+@given(st.lists(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), max_size=12)
+                .map(str.strip), min_size=1, max_size=4))
+def test_any_printable_text_in_a_cell_reads_back_unchanged(texts):
+    rows = [{f"c{i}": text for i, text in enumerate(texts)}]
+    frame = shown_tables(Page(markdown_table(rows)))[0]
+    assert [" ".join(cell.split()) for cell in frame.iloc[0]] == [" ".join(text.split()) for text in texts]
+
+
+def test_plain_text_in_a_paragraph_reads_back_unchanged():
+    for text in HOSTILE:
+        html = rendered(plain(text))
+        assert "<img" not in html and "<a " not in html and "<script" not in html
+
+
+def test_a_short_cell_keeps_its_words_together_and_a_long_one_may_wrap():
+    html = rendered(markdown_table([{"shape": "30 x 30 x 64", "note": "its pointwise (1x1) step, on the depthwise output"}]))
+    assert "30\u00a0x\u00a030\u00a0x\u00a064" in html
+    assert "its pointwise (1x1) step, on the depthwise output" in html
