@@ -164,7 +164,6 @@ def page_setup(title: str, icon: str) -> None:
         "The settings stay as they are; turn this off to change them.",
         **BOUND,
     )
-    st.html(_TABLE_CSS)  # style only: Streamlit puts it where it takes no room on the page
     if is_presenting():
         st.markdown(_PROJECTOR_CSS, unsafe_allow_html=True)
 
@@ -200,6 +199,7 @@ def show_error(exc: Exception, literal: bool = False) -> None:
 def show_table(rows: Sequence[Mapping[str, Any]]) -> None:
     """A small static table (every cell shown as written) as Markdown: no pandas import on the server and no Arrow
     script in the browser, which st.table needs. For tables a student sorts or scrolls, use st.dataframe."""
+    st.html(_TABLE_CSS)  # style only: it takes no room (and loads a 29 kB script, so only pages with a table have it)
     st.markdown(markdown_table(rows))
 
 
