@@ -10,12 +10,13 @@ server under 350 MB after visiting every page. A second reference, the bare page
 the floor for any page that draws Plotly on its first screen.
 
 `--sessions N` then has N browser sessions (one Chromium, N contexts, at a lower CPU priority than the server) open
-the Filters page's learned view and the Parameter lab at once, each changing the lab's output channels five times,
-and reports the median and 95th-percentile re-run time (from the change until the table shows it) against one
-session alone on the same server, and whether any session saw an error. Goal at 30 sessions: a median within 3x
-of one session's and a p95 under 1.5 s. It also says how much CPU the server used in that time against the whole
-machine's: here the browsers share the server's machine, and their work (loading pages, drawing charts) is in the
-times too.
+the Filters page's learned view and the Parameter lab at once (it reports how long that took), and once all have,
+each changes the lab's output channels five times, pausing before each change for a think time drawn from `--think`
+(default 1-4 s, seeded, like students; `--think 0.2` has them change as fast as they can). It reports the median and
+95th-percentile re-run time (from the change until the page shows it) against one session alone on the same server,
+and whether any session saw an error. Goal at 30 sessions: a median within 3x of one session's and a p95 under
+1.5 s. It also says how much CPU the server used in that time against the whole machine's: here the browsers share
+the server's machine, and their work (loading pages, drawing charts) is in the times too.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import random
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from dsconv.bench.ui import machine
@@ -50,6 +53,8 @@ PLOTLY_PAGE = ("import plotly.graph_objects as go\n" + BARE_PAGE +
                "st.plotly_chart(go.Figure(go.Bar(x=[1, 2], y=[1, 2])))\n")
 GOAL_RATIO, GOAL_MB = 1.5, 350
 CHANGES = 5  # widget changes per session
+THINK_S = (1.0, 4.0)  # a student's pause between two changes: `--think`'s default, and the crowd bench's paced round
+ALONE_PAUSE_S = (0.3, 0.3)  # one session alone: a short pause, so that a run never meets the last one's tail
 GOAL_CROWD_RATIO, GOAL_P95_S = 3.0, 1.5
 
 
@@ -99,6 +104,15 @@ def server(script: Path, cwd: Path):
             process.kill()
 
 
+def with_app_settings(folder: Path) -> Path:
+    """`folder`, for a reference page, with the app's own .streamlit/config.toml: the same server settings (no
+    gc.collect after every run, the theme) as the app it is compared with."""
+    settings = Path(folder) / ".streamlit"
+    settings.mkdir(exist_ok=True)
+    (settings / "config.toml").write_bytes((ROOT / ".streamlit" / "config.toml").read_bytes())
+    return Path(folder)
+
+
 def resident_mb(pid: int) -> float:
     """The process's resident memory (VmRSS), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -132,37 +146,53 @@ def paint_seconds(browser, url: str, timeout_s: float = 300) -> float:
         context.close()
 
 
-async def one_session(browser, url: str, first_n: int) -> tuple[list[float], int]:
-    """Open the Filters page's learned view and the Parameter lab; change N CHANGES times and time each re-run until
-    the table shows the new shape. Returns the seconds and the number of error elements seen."""
+@dataclass
+class Visit:
+    """One browser session's times: opening both pages, each re-run, and the error elements it saw."""
+    opening: float
+    reruns: list[float]
+    errors: int
+
+
+async def one_session(browser, url: str, first_n: int, think: tuple[float, float], seed: int,
+                      opened=None) -> Visit:
+    """Open the Filters page's learned view and the Parameter lab; then (after `opened`, a barrier, if given) change
+    N CHANGES times, each after a think time drawn from `think` (seeded), and time each re-run until the page shows
+    the new shape."""
     import asyncio
 
+    pause = random.Random(seed)
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     errors = 0
     try:
+        started = time.perf_counter()
         await page.goto(f"{url}/Filters_on_your_image", timeout=300_000)
         await page.get_by_text("What the models think it is").wait_for(timeout=300_000)
         errors += await page.locator('[data-testid="stException"]').count()
         await page.goto(f"{url}/Parameter_lab", timeout=300_000)
         await page.get_by_text("30 x 30 x 64").first.wait_for(timeout=300_000)
+        opening = time.perf_counter() - started
+        if opened is not None:
+            await opened.wait()
         seconds = []
         for n in range(first_n, first_n + CHANGES):
+            await asyncio.sleep(pause.uniform(*think))
             field = page.get_by_label("Out channels N")
             await field.fill(str(n), timeout=300_000)
             started = time.perf_counter()
             await field.press("Enter", timeout=300_000)
             await page.get_by_text(f"30 x 30 x {n}").first.wait_for(timeout=300_000)
             seconds.append(time.perf_counter() - started)
-            await asyncio.sleep(0.2)
         errors += await page.locator('[data-testid="stException"]').count()
-        return seconds, errors
+        return Visit(opening, seconds, errors)
     finally:
         await context.close()
 
 
-async def crowd(url: str, sessions: int) -> tuple[list[float], list[float], int]:
-    """Re-run seconds of one session alone, then of `sessions` sessions at once, and the errors seen."""
+async def crowd(url: str, sessions: int, think: tuple[float, float]) -> tuple[Visit, list[Visit]]:
+    """One session alone, then `sessions` sessions that open the pages at once and, once all have, change N with
+    think times drawn from `think`."""
     import asyncio
 
     from playwright.async_api import async_playwright
@@ -170,10 +200,24 @@ async def crowd(url: str, sessions: int) -> tuple[list[float], list[float], int]
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        alone, errors = await one_session(browser, url, 65)
-        results = await asyncio.gather(*(one_session(browser, url, 100 + 10 * i) for i in range(sessions)))
+        alone = await one_session(browser, url, 65, ALONE_PAUSE_S, seed=0)
+        opened = asyncio.Barrier(sessions)
+        visits = await asyncio.gather(*(one_session(browser, url, 100 + 10 * i, think, seed=i, opened=opened)
+                                        for i in range(sessions)))
         await browser.close()
-    return alone, [s for seconds, _ in results for s in seconds], errors + sum(e for _, e in results)
+    return alone, list(visits)
+
+
+def think_range(text: str) -> tuple[float, float]:
+    """"1-4" -> (1.0, 4.0) and "0.2" -> (0.2, 0.2): seconds a student pauses between two changes."""
+    low, dash, high = text.partition("-")
+    try:
+        pause = (float(low), float(high if dash else low))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a think time: write seconds, like 1-4 or 0.2") from None
+    if not 0 <= pause[0] <= pause[1] <= 60:
+        raise argparse.ArgumentTypeError(f"{text!r}: the think time must be 0 to 60 s, the shorter first")
+    return pause
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -187,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=1, help="fresh servers per page (default 1; the median is kept)")
     parser.add_argument("--sessions", type=int, default=0,
                         help="then time widget changes with this many browser sessions at once (e.g. 30)")
+    parser.add_argument("--think", type=think_range, default=THINK_S, metavar="SECONDS",
+                        help="with --sessions: each session's pause before a change, drawn from this range "
+                             "(default 1-4, like students; 0.2 has them change as fast as they can)")
     args = parser.parse_args(argv)
     try:
         from playwright.sync_api import sync_playwright
@@ -208,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, path in [*((name, None) for name in references), *PAGES.items()]:
             runs = []
             for _ in range(args.repeats):
-                script, cwd = (references[name], Path(folder)) if path is None else (ROOT / "app.py", ROOT)
+                script, cwd = (references[name], with_app_settings(folder)) if path is None else (ROOT / "app.py", ROOT)
                 with server(script, cwd) as (url, _pid):
                     runs.append(paint_seconds(browser, f"{url}/{path or ''}"))
             times[name] = sorted(runs)[len(runs) // 2]
@@ -235,13 +282,21 @@ def main(argv: list[str] | None = None) -> int:
         with server(ROOT / "app.py", ROOT) as (url, pid):
             os.nice(10)  # the clients below run at a lower priority than the server, so they do not starve it
             server_before, machine_before, started = process_cpu_seconds(pid), machine_cpu_seconds(), time.monotonic()
-            alone, crowded, errors = asyncio.run(crowd(url, args.sessions))
+            alone, visits = asyncio.run(crowd(url, args.sessions, args.think))
             server_cpu, machine_cpu = process_cpu_seconds(pid) - server_before, machine_cpu_seconds() - machine_before
             wall = time.monotonic() - started
             peak = resident_mb(pid)
-        one, many = statistics.median(alone), statistics.median(crowded)
+        crowded = [seconds for visit in visits for seconds in visit.reruns]
+        errors = alone.errors + sum(visit.errors for visit in visits)
+        one, many = statistics.median(alone.reruns), statistics.median(crowded)
         p95 = percentile(crowded, 0.95)
-        print(f"\nRe-runs after a widget change (Parameter lab, {CHANGES} changes a session):")
+        openings = [visit.opening for visit in visits]
+        think = f"{args.think[0]:g}" if args.think[0] == args.think[1] else f"{args.think[0]:g}-{args.think[1]:g}"
+        print(f"\nOpening the Filters page's learned view, then the Parameter lab: one session alone "
+              f"{alone.opening:.1f} s; {args.sessions} at once: median {statistics.median(openings):.1f} s, slowest "
+              f"{max(openings):.1f} s")
+        print(f"Re-runs after a widget change (Parameter lab, {CHANGES} changes a session, each after a {think} s "
+              "pause, once every session has opened the pages):")
         print(f"  one session alone: median {one * 1000:.0f} ms")
         print(f"  {args.sessions} sessions at once: median {many * 1000:.0f} ms ({many / one:.1f}x one session; goal "
               f"{GOAL_CROWD_RATIO:.0f}x), p95 {p95 * 1000:.0f} ms (goal {GOAL_P95_S * 1000:.0f} ms), "
