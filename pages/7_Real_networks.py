@@ -3,6 +3,8 @@ same for any Keras model a student brings. Counted from the model's config alone
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dsconv.figures import networks as figures
@@ -116,6 +118,17 @@ def uploaded_profile(size: int) -> Profile | None:
     return result
 
 
+def uploaded_figures(profile: Profile, scale: float) -> tuple:
+    """The uploaded model's two charts, built once per upload, size and scale and kept for this student (built on
+    every run, they took 40-70 ms of each click on this page)."""
+    kept = st.session_state.get("rn_upload_figures")
+    if kept and kept[0] is profile and kept[1] == scale:
+        return kept[2]
+    built = figures.layer_figure(profile, scale), figures.share_figure(profile, scale)
+    st.session_state["rn_upload_figures"] = (profile, scale, built)
+    return built
+
+
 def totals_section(profile: Profile, paper, own: Profile | None) -> None:
     cols = st.columns(4)
     cols[0].metric("Multiply-adds per picture", in_millions(profile.multiply_adds),
@@ -156,7 +169,7 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
     if name in ARCHITECTURES:
         chart, shares = layer_figure(name, size, scale), share_figure(name, size, scale)
     else:
-        chart, shares = figures.layer_figure(profile, scale), figures.share_figure(profile, scale)
+        chart, shares = uploaded_figures(profile, scale)
     st.plotly_chart(shares, key="rn_share_chart", config={"displayModeBar": False}, theme=None)
     st.plotly_chart(chart, key="rn_layer_chart", config={"displayModeBar": False}, theme=None)
     st.caption("Every convolution and dense layer, in the order the network runs them; hover over a bar for its "
@@ -167,7 +180,8 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
         "non-trainable": st.column_config.NumberColumn(format="localized"),
         "multiply-adds": st.column_config.NumberColumn(format="localized"),
         "other ops": st.column_config.NumberColumn(format="localized")})
-    st.download_button("Download the table (CSV)", csv_text(profile), "layers.csv", "text/csv", key="rn_csv")
+    st.download_button("Download the table (CSV)", partial(csv_text, profile), "layers.csv", "text/csv",
+                       key="rn_csv")  # written when clicked, not on every run
 
 
 def what_if_section(profile: Profile) -> None:

@@ -1,9 +1,11 @@
 """The Real networks page in headless Chromium: upload a .keras file through the real uploader, see its totals and
 both charts drawn (bars in the SVG, one colour per role), and a hostile archive refused in a sentence."""
 
+import csv
 import gzip
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -42,6 +44,11 @@ def test_an_uploaded_model_is_counted_and_drawn_and_a_hostile_one_refused(page, 
                                               "paths => paths.map(p => getComputedStyle(p).fill)"))
         assert len(fills) == 2, fills  # separable and dense
         full_screenshot(page, SCREENSHOTS / "Real_networks_upload.png")
+        with page.expect_download(timeout=60_000) as download:  # the CSV is written when the button is clicked
+            page.get_by_role("button", name="Download the table (CSV)").click()
+        rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+        assert sum(int(row["params"]) for row in rows) == 174_821  # the tutorial's separable model
+        assert any(row["class"] == "SeparableConv2D" for row in rows)
         page.locator('.st-key-rn_upload input[type="file"]').set_input_files(str(evil))
         page.get_by_text("names a file outside itself").wait_for(timeout=60_000)
         assert page.locator('[data-testid="stException"]').count() == 0

@@ -122,6 +122,22 @@ def test_an_uploaded_keras_archive_is_profiled_from_its_config():
     assert "In tutorial.keras, 93% of the multiply-adds sit in 1x1 pointwise work" in texts(at.markdown)
 
 
+def test_an_uploaded_models_charts_are_built_once_not_on_every_click(monkeypatch):
+    from dsconv.figures import networks
+
+    built = []
+    for name in ("layer_figure", "share_figure"):
+        builder = getattr(networks, name)
+        monkeypatch.setattr(networks, name, lambda *args, builder=builder: built.append(args) or builder(*args))
+    at = upload(open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)"), "tutorial.keras",
+                keras_archive(shipped_config("vgg_separable")))
+    assert not at.exception and len(built) == 2
+    at.run().run()  # any other click on the page runs it again: the same charts
+    assert not at.exception and len(built) == 2
+    at.toggle(key="present").set_value(True).run()  # projector mode draws them larger: built again, once
+    assert not at.exception and len(built) == 4 and all(args[1] > 1 for args in built[2:])
+
+
 def test_a_hostile_upload_gets_a_sentence_and_the_page_goes_on():
     at = open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)")
     bomb = io.BytesIO()
