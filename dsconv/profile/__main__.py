@@ -8,6 +8,7 @@ runs anything from the file (only its config is read: dsconv.profile.files).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -65,6 +66,17 @@ def summary_text(profile: Profile) -> str:
     return "\n".join(lines + ([missing] if missing else []))
 
 
+def csv_problem(path: Path) -> str | None:
+    """Why the CSV could not be written to `path`, found without creating it; None if it can."""
+    if path.is_dir():
+        return "it is a folder"
+    if path.exists():
+        return None if os.access(path, os.W_OK) else "the file is not writable"
+    if not path.parent.is_dir():
+        return f"there is no folder {path.parent}"
+    return None if os.access(path.parent, os.W_OK) else f"the folder {path.parent} is not writable"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dsconv.profile", description=__doc__.split("\n\n")[0])
     parser.add_argument("model", help=f"a built-in ({', '.join(ARCHITECTURES)}) or a .keras, .h5 or .json file")
@@ -73,11 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--what-if", choices=SEPARABLE_KINDS,
                         help="also recount with every standard k x k convolution replaced by this kind")
     args = parser.parse_args(argv)
-    if args.csv:  # say it now, not after the table, if the CSV cannot be written
-        try:
-            args.csv.open("a").close()
-        except OSError as error:
-            parser.error(f"cannot write the CSV to {args.csv}: {error.strerror}")
+    problem = args.csv and csv_problem(args.csv)
+    if problem:  # said now, not after the table; and no empty file is left behind if the model is refused
+        parser.error(f"cannot write the CSV to {args.csv}: {problem}")
     try:
         if args.model in ARCHITECTURES:
             arch = ARCHITECTURES[args.model]

@@ -879,5 +879,15 @@ def test_cli_refuses_a_built_in_picture_without_channels_and_an_unwritable_csv(t
     assert result.returncode == 2 and "give --input-shape as height,width,channels" in result.stderr
     result = cli("vgg16", "--csv", tmp_path / "missing" / "out.csv")
     assert result.returncode == 2 and "cannot write the CSV" in result.stderr and "Traceback" not in result.stderr
+    assert "there is no folder" in result.stderr
+    result = cli("vgg16", "--csv", tmp_path)
+    assert result.returncode == 2 and "it is a folder" in result.stderr
+
+
+def test_cli_leaves_no_empty_csv_when_it_refuses_the_model(tmp_path):
+    (tmp_path / "photo.keras").write_bytes(b"\xff\xd8\xff\xe0 not a model")
+    result = cli(tmp_path / "photo.keras", "--csv", tmp_path / "table.csv")
+    assert result.returncode == 2 and "error:" in result.stderr
+    assert not (tmp_path / "table.csv").exists()
     grey = cli("mobilenet_v2", "--input-shape", "224,224,1")
     assert grey.returncode == 0 and "paper (" not in grey.stdout  # the papers' figures are for RGB pictures
