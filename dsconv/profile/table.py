@@ -95,8 +95,16 @@ def in_millions(count: int | float) -> str:
     return f"{count:g}"
 
 
-RECORD_FIELDS = ("layer", "class", "role", "output shape", "kernel", "params", "non-trainable", "multiply-adds",
-                 "other ops", "activation KB", "note")
+# The table the page and the CLI show (and the CSV holds): each column's name and how a row gives it.
+_RECORD = (
+    ("layer", lambda row: row.name), ("class", lambda row: row.class_name), ("role", lambda row: row.role),
+    ("output shape", lambda row: "x".join(map(str, row.output_shape)) if row.output_shape else "?"),
+    ("kernel", lambda row: row.kernel_text), ("params", lambda row: row.params),
+    ("non-trainable", lambda row: row.frozen_params), ("multiply-adds", lambda row: row.multiply_adds),
+    ("other ops", lambda row: row.other_ops), ("activation KB", lambda row: round(row.activation_bytes / 1024, 1)),
+    ("note", lambda row: row.note),
+)
+RECORD_FIELDS = tuple(name for name, _ in _RECORD)
 
 
 def csv_text(profile: Profile) -> str:
@@ -113,11 +121,4 @@ def csv_text(profile: Profile) -> str:
 
 def rows_as_records(profile: Profile) -> list[dict[str, Any]]:
     """The table the page and the CLI show (and the CSV holds), one plain dict per row."""
-    return [{
-        "layer": row.name, "class": row.class_name, "role": row.role,
-        "output shape": "x".join(map(str, row.output_shape)) if row.output_shape else "?",
-        "kernel": row.kernel_text,
-        "params": row.params, "non-trainable": row.frozen_params, "multiply-adds": row.multiply_adds,
-        "other ops": row.other_ops, "activation KB": round(row.activation_bytes / 1024, 1),
-        "note": row.note,
-    } for row in profile.rows]
+    return [{name: value(row) for name, value in _RECORD} for row in profile.rows]
