@@ -36,19 +36,42 @@ def plotly_text(text: Any) -> str:
 _NUMBER = re.compile(r"^(?:[-+−]?[\d,]*\.?\d+(?:e[-+]?\d+)?\s?(?:%|x|×|k|M|G)?|—|–|-)$")
 
 
-SHORT_CELL = 16  # characters: a cell this short never wraps
+SHORT_CELL = 18  # characters: a cell this short ("forward + backward", "30 x 30 x 64") never wraps
+
+
+def number_text(value: Any, decimals: int | None = None) -> str:
+    """A table cell's text: a number with thousands separators (1792 -> "1,792", 1234.5 -> "1,234.5"), a float with
+    `decimals` places if given (else the digits it has), nothing for None, anything else as str."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and decimals is not None:
+        return f"{value:,.{decimals}f}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _decimals(values: Sequence[Any]) -> int | None:
+    """The most decimal places among a column's floats, so that they all show as many (1.0 and 7.89: 1.00, 7.89);
+    None where the column has no float, or one Python writes with an exponent."""
+    floats = [repr(value) for value in values if isinstance(value, float)]
+    if not floats or any("e" in text or "n" in text for text in floats):  # 1e-05, nan, inf
+        return None
+    return max(len(text.partition(".")[2]) for text in floats)
 
 
 def markdown_table(rows: Sequence[Mapping[str, Any]]) -> str:
     """`rows` (one mapping per row; columns in the order they first appear) as a GitHub-flavoured Markdown table whose
     every cell renders literally (`plain`). A column whose cells are all numbers is right-aligned; a cell of at most
-    SHORT_CELL characters keeps its words on one line (no-break spaces). A missing cell is empty. For the small
+    SHORT_CELL characters keeps its words on one line (no-break spaces). Numbers are written by `number_text`; a
+    missing cell is empty. For the small
     static tables of the pages: unlike st.table, it needs no pandas on the server (0.3 s of a fresh server's first
     page) and no Arrow script in the browser (0.9 MB)."""
     if not rows:
         raise ValueError("a table needs at least one row")
     columns = list(dict.fromkeys(key for row in rows for key in row))
-    cells = [["" if row.get(key) is None else str(row.get(key)) for key in columns] for row in rows]
+    places = {key: _decimals([row.get(key) for row in rows]) for key in columns}
+    cells = [[number_text(row.get(key), places[key]) for key in columns] for row in rows]
 
     def numeric(index: int) -> bool:
         column = [line[index].strip() for line in cells if line[index].strip()]

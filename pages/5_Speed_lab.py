@@ -45,13 +45,13 @@ from dsconv.speed import (
 )
 from dsconv_ui.common import (
     BOUND,
-    arrow_table,
     figure_scale,
     page_setup,
     projector_bar,
     share_link,
     shared_figure,
     show_error,
+    show_table,
 )
 
 TIMINGS_DIR = ASSETS / "speed"
@@ -121,8 +121,7 @@ def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = No
                "Forward + backward does 3x the forward pass's multiply-adds and moves 3x its bytes (gradients for "
                "the input and for the weights)." + (" Limited by: where the step sits under this device's roofs "
                                                    "(section 'The roofline' below)." if roofs else ""))
-    st.dataframe(arrow_table(timing_table(timings, roofs)), hide_index=True, width="stretch",
-                 column_config={"x fewer multiply-adds": st.column_config.NumberColumn("x fewer")})  # keeps "x faster"
+    show_table(timing_table(timings, roofs))
     noisy = [t for t in timings if t.noisy]
     if noisy:
         rows = "; ".join(f"{layer_name(t.kind)}, {t.pass_label} (IQR {t.iqr_ms:.2f} ms on a median of "
@@ -247,8 +246,7 @@ shown_roofs, roofs_device = (report.roofs, report.device) if report and report.r
 
 st.header("1. What counting says")
 st.caption(f"Layer: {describe(setup)}. Multiply-adds are for the whole batch, forward pass; FLOPs = 2 x multiply-adds.")
-st.dataframe(arrow_table(counting_rows(setup)), hide_index=True, width="stretch",
-             column_config={"params": st.column_config.NumberColumn("params", format="localized")})
+show_table(counting_rows(setup))
 st.plotly_chart(intensity_figure(traffic, scale=scale, roofs=shown_roofs), width="stretch", key="spd_intensity_chart")
 if shown_roofs:
     st.caption(f"Dashed line: the ridge point of {roofs_device}, its measured peak GFLOP/s over its measured GB/s. "
@@ -338,7 +336,7 @@ for name, data in recorded.items():
         rows, summary_text = tutorial_table(entry["timings"], entry["layer_names"])
         st.caption(f"Median ms of forward + backward for each layer at batch {entry['timings'][0].setup.batch}, as "
                    "in one training step.")
-        st.dataframe(arrow_table(rows), hide_index=True, width="stretch")
+        show_table(rows)
         st.write(summary_text)
     else:
         show_timings(entry["timings"], scale, f"spd_rec_{name}", recorded_roofs(data["meta"]), data["meta"])

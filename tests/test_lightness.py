@@ -62,10 +62,11 @@ CASES = [
 ]
 # Pages whose tables are all small static ones (Markdown, dsconv.safe_text.markdown_table) import no pandas or
 # pyarrow either: st.table and st.dataframe do (0.3 s of a fresh server's first page, and 0.9 MB of Arrow script in
-# the browser). The Speed lab and the Real networks page keep st.dataframe for tables a student sorts and scrolls.
+# the browser). The Real networks page keeps st.dataframe for its layer tables, which a student sorts and scrolls.
 NO_DATA_FRAMES = {"the home page", "the Parameter lab", "the Sliding kernels page", "the Training arena's replay",
                   "the Filters page's hand-made filters",
-                  "the Filters page's learned view of the shipped models, on an uploaded photo", "the Quiz"}
+                  "the Filters page's learned view of the shipped models, on an uploaded photo",
+                  "the Speed lab's recorded measurements", "the Quiz"}
 
 
 @pytest.mark.parametrize("what, target, query", CASES, ids=[case[0] for case in CASES])

@@ -46,9 +46,20 @@ def test_columns_of_numbers_are_right_aligned_and_text_columns_left():
     assert 'style="text-align:right"' not in html
 
 
-def test_an_int_cell_is_written_as_python_writes_it_and_none_is_empty():
-    frame = shown_tables(Page(markdown_table([{"n": 1792, "x": None}])))[0]
-    assert frame.to_dict("records") == [{"n": "1792", "x": ""}]
+def test_numbers_get_thousands_separators_and_none_is_empty():
+    frame = shown_tables(Page(markdown_table([{"n": 1792, "x": None, "ms": 1234.5, "r": 0.125, "b": True}])))[0]
+    assert frame.to_dict("records") == [{"n": "1,792", "x": "", "ms": "1,234.5", "r": "0.125", "b": "True"}]
+    assert 'style="text-align:right"' in rendered(markdown_table([{"n": 1792}, {"n": 12.5}, {"n": None}]))
+
+
+def test_the_floats_of_a_column_show_as_many_decimals_as_its_longest():
+    rows = [{"x": 1.0, "ms": 3.247, "n": 15, "tiny": 1e-05}, {"x": 7.89, "ms": 0.23, "n": 3, "tiny": 0.5},
+            {"x": None, "ms": 1234.5, "n": None, "tiny": None}]
+    frame = shown_tables(Page(markdown_table(rows)))[0]
+    assert list(frame["x"]) == ["1.00", "7.89", ""]
+    assert list(frame["ms"]) == ["3.247", "0.230", "1,234.500"]
+    assert list(frame["n"]) == ["15", "3", ""]
+    assert list(frame["tiny"]) == ["1e-05", "0.5", ""]  # written as Python writes them: no place count fits both
 
 
 def test_an_empty_table_is_refused():
