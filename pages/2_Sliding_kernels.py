@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 import streamlit as st
 
@@ -129,9 +131,15 @@ def layer_controls(bar: list | None) -> tuple[SlidingConfig, int]:
 
 @st.cache_resource(max_entries=8, show_spinner="Computing every step...")
 def animation(image: np.ndarray, config: SlidingConfig, preset: str, seed: int, watch: int, scale: float):
-    """The timeline and both figures (shared, read-only: st.plotly_chart only reads them)."""
+    """The timeline and its figure (shared, read-only: st.plotly_chart only reads them)."""
     timeline = build_timeline(build_layer(image, config, preset, seed), watch)
-    return timeline, sliding_figure(timeline, scale), volume_figure(timeline, scale)
+    return timeline, sliding_figure(timeline, scale)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def volume(image: np.ndarray, config: SlidingConfig, preset: str, seed: int, watch: int, scale: float):
+    """The same timeline in 3-D, built only for a student who opens that view (shared, read-only)."""
+    return volume_figure(animation(image, config, preset, seed, watch, scale)[0], scale)
 
 
 def explain_error(config: SlidingConfig, exc: ValueError) -> None:
@@ -231,14 +239,18 @@ def animation_section(figure) -> None:
                "computed yet. Hover over a small map for its numbers.")
 
 
-def volume_section(volume) -> None:
-    """The same layer as boxes in 3-D, with its own buttons."""
+def volume_section(draw: Callable[[], object]) -> None:
+    """The same layer as boxes in 3-D, with its own buttons; drawn (`draw()`) once the student switches it on: a
+    3-D view is the slowest thing on the page to draw (0.65 s of its first paint on a 2-core CPU)."""
     st.subheader("The same layer in 3-D")
     st.markdown("Tensors are boxes: height x width x channels. The orange box is the kernel volume where it is "
                 "now: a standard kernel reaches through all channels, a depthwise kernel is one slab per channel, "
                 "a pointwise kernel is a 1 x 1 column.")
+    if not st.toggle("Show the 3-D view", key="sl_3d", **BOUND,
+                     help="Draws the boxes; on a slow computer a 3-D view takes a moment to appear."):
+        return
     playback_bar("sl_volume", redraw=True, keys=False)
-    st.plotly_chart(volume, key="sl_volume", config={"displayModeBar": False})
+    st.plotly_chart(draw(), key="sl_volume", config={"displayModeBar": False})
     st.caption(f"Drag to turn the boxes. This view has its own buttons and at most {MAX_VOLUME_FRAMES} "
                "frames, so it jumps several steps at a time.")
 
@@ -260,7 +272,7 @@ def main() -> None:
             "pixel of the output. The kinds of convolution differ in **which channels** one kernel reads. "
             "Pick a kind, press play, and watch the red, green and blue channels being read.")
     try:
-        timeline, figure, volume = animation(image, config, preset, seed, watch, figure_scale())
+        timeline, figure = animation(image, config, preset, seed, watch, figure_scale())
     except (LayerConfigError, ValueError) as exc:
         with top:
             explain_error(config, exc)
@@ -272,7 +284,7 @@ def main() -> None:
         animation_section(figure)
     if bar:
         layer_section(image, timeline, config, watch)
-    volume_section(volume)
+    volume_section(lambda: volume(image, config, preset, seed, watch, figure_scale()))
     weights_section(timeline, preset, seed)
     numbers_section(timeline, config)
     st.subheader("Why it matters")

@@ -147,3 +147,29 @@ def test_playback_at_the_fastest_speed_never_blanks(page, url, mode):
     assert len(steps) >= 5, f"the animation did not play: {steps}"
     blank = [(share, probe) for share, probe in samples if share < 0.5 * before or probe["numbers"] == 0]
     assert not blank, f"{len(blank)} of {len(samples)} samples were blank while playing: {blank[:3]}"
+
+
+def test_the_3d_view_opened_by_its_link_draws_and_plays(page, url):
+    """Off by default (the slowest thing on the page to draw); a link with sl_3d=true opens it, drawn with WebGL,
+    and its own Play button moves it on the client: samples taken while it plays still show the boxes."""
+    page.goto(f"{url}/Sliding_kernels")
+    wait_until_idle(page)
+    assert page.locator(".st-key-sl_volume").count() == 0
+    page.goto(f"{url}/Sliding_kernels?sl_3d=true")
+    wait_until_idle(page)
+    volume = page.locator(".st-key-sl_volume")
+    volume.scroll_into_view_if_needed()
+    assert volume.locator("canvas").count() >= 1  # the gl3d scene
+    before = coloured_share(volume.screenshot())
+    assert before > 0.01, f"the 3-D view is blank ({before:.3f} coloured)"
+    label = volume.locator(".slider-label").first
+    assert (label.text_content() or "").startswith("Step 1 of")
+    button(page, "play", chart="sl_volume").click()
+    shares = []
+    for _ in range(6):
+        page.wait_for_timeout(250)
+        shares.append(coloured_share(volume.screenshot()))
+    assert min(shares) > 0.5 * before, shares
+    assert not (label.text_content() or "").startswith("Step 1 of")  # it moved on
+    assert page.locator('[data-testid="stStatusWidget"]').count() == 0  # played in the browser, no re-run
+    full_screenshot(page, SCREENSHOTS / "2_Sliding_kernels_3d_playing.png")

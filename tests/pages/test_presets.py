@@ -43,7 +43,7 @@ PRESETS: dict[str, list[dict[str, tuple[object, object]]]] = {
         {"sl_mode": (KINDS["separable"].word, "separable"), "sl_sample": (SAMPLE_LABELS["checkerboard"], "checkerboard"),
          "sl_size": ("6", 6), "sl_preset": (PRESET_LABELS["random"], "random"), "sl_seed": ("42", 42), "sl_k": ("5", 5),
          "sl_stride": ("2", 2), "sl_pad": ("same", "same"), "sl_cout": ("3", 3), "sl_dm": ("2", 2),
-         "sl_watch": ("2", 2), "present": ("true", True)},
+         "sl_watch": ("2", 2), "sl_3d": ("true", True), "present": ("true", True)},
         {"sl_mode": (KINDS["grouped"].word, "grouped"), "sl_groups": ("3", 3), "sl_dil": ("2", 2)},  # needs strides 1
     ],
     "pages/5_Speed_lab.py": [

@@ -35,8 +35,27 @@ def test_default_page_shows_the_standard_layer(app):
     assert "Multiply-adds: 3,888 (standard)" in text
     assert "ends at exactly 3,888" in text
     assert "one spatial dimension" in text and "height **and** width" in text  # the tutorial's mistake 1, fixed
-    assert charts(app) == 2
+    assert charts(app) == 1
     assert not app.error
+
+
+def test_the_3d_view_is_built_and_drawn_only_once_switched_on(monkeypatch):
+    import json
+
+    from dsconv import figures
+
+    built = []
+    original = figures.volume_figure
+    monkeypatch.setattr(figures, "volume_figure", lambda *args: built.append(args) or original(*args))
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=90)
+    at.query_params["sl_k"] = "5"  # a setting whose 3-D view no other test has built (the figures are shared)
+    at.run()
+    assert not at.exception and charts(at) == 1 and built == []
+    at.toggle(key="sl_3d").set_value(True).run()
+    assert not at.exception and charts(at) == 2 and len(built) == 1
+    volume = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert {trace["type"] for trace in volume["data"]} & {"mesh3d", "scatter3d"}
+    assert not at.toggle(key="sl_3d").set_value(False).run().exception and charts(at) == 1
 
 
 def test_depthwise_mode_counts_one_channel_per_kernel(app):
@@ -47,7 +66,7 @@ def test_depthwise_mode_counts_one_channel_per_kernel(app):
     assert "output **6 x 6 x 3**" in text
     app.slider(key="sl_dm").set_value(2).run()
     assert "Multiply-adds: 1,944 (depthwise) vs 5,832 (standard)" in page_text(app)
-    assert charts(app) == 2
+    assert charts(app) == 1
 
 
 def test_separable_with_larger_kernel_and_same_padding(app):
@@ -59,7 +78,7 @@ def test_separable_with_larger_kernel_and_same_padding(app):
     assert "Multiply-adds: 5,568 (separable) vs 19,200 (standard)" in text
     assert "output **8 x 8 x 4**" in text
     assert "1/4 + 1/25" in text
-    assert not app.exception and charts(app) == 2
+    assert not app.exception and charts(app) == 1
 
 
 def test_pointwise_and_kernel_size_ignored(app):
@@ -86,7 +105,7 @@ def test_strides_with_dilation_animate_a_depthwise_kind(app, mode):
     app.slider(key="sl_stride").set_value(2)
     app.slider(key="sl_dil").set_value(2).run()
     assert not app.exception and not app.error
-    assert charts(app) == 2
+    assert charts(app) == 1
     # 8 x 8 input, "valid": the dilated 3x3 window spans 5 cells, so (8 - 5) // 2 + 1 = 2 positions a side.
     assert "output **2 x 2 x" in page_text(app)
 
@@ -99,7 +118,7 @@ def test_two_groups_cannot_split_three_channels(app):
     assert charts(app) == 0
     app.select_slider(key="sl_groups").set_value(3)
     app.slider(key="sl_cout").set_value(6).run()
-    assert not app.error and charts(app) == 2
+    assert not app.error and charts(app) == 1
     # three groups of one channel = depthwise with 2 kernels per channel: 36 x 9 x 6; standard 36 x 27 x 6
     assert "Multiply-adds: 1,944 (grouped) vs 5,832 (standard)" in page_text(app)
 
@@ -163,4 +182,4 @@ def test_projector_mode_keeps_the_main_controls_in_a_bar():
     assert [s.key for s in at.sidebar.slider if s.key == "sl_stride"]  # the others stay in the (hidden) sidebar
     assert at.radio(key="sl_mode").horizontal
     at.radio(key="sl_mode").set_value("depthwise").run()
-    assert charts(at) == 2 and any("Share these settings" in e.label for e in at.expander)
+    assert charts(at) == 1 and any("Share these settings" in e.label for e in at.expander)
