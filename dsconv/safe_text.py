@@ -9,6 +9,7 @@ word joiner, so the reader sees the text as it was written, and nothing in it is
 
 from __future__ import annotations
 
+import numbers
 import re
 import string
 from typing import Any, Mapping, Sequence
@@ -44,6 +45,8 @@ def number_text(value: Any, decimals: int | None = None) -> str:
     `decimals` places if given (else the digits it has), nothing for None, anything else as str."""
     if value is None:
         return ""
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):  # numpy's too: as Python's int and float
+        value = int(value) if isinstance(value, numbers.Integral) else float(value)
     if isinstance(value, float) and decimals is not None:
         return f"{value:,.{decimals}f}"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -54,7 +57,8 @@ def number_text(value: Any, decimals: int | None = None) -> str:
 def _decimals(values: Sequence[Any]) -> int | None:
     """The most decimal places among a column's floats, so that they all show as many (1.0 and 7.89: 1.00, 7.89);
     None where the column has no float, or one Python writes with an exponent."""
-    floats = [repr(value) for value in values if isinstance(value, float)]
+    floats = [repr(float(value)) for value in values
+              if isinstance(value, numbers.Real) and not isinstance(value, (bool, numbers.Integral))]
     if not floats or any("e" in text or "n" in text for text in floats):  # 1e-05, nan, inf
         return None
     return max(len(text.partition(".")[2]) for text in floats)
@@ -64,9 +68,9 @@ def markdown_table(rows: Sequence[Mapping[str, Any]]) -> str:
     """`rows` (one mapping per row; columns in the order they first appear) as a GitHub-flavoured Markdown table whose
     every cell renders literally (`plain`). A column whose cells are all numbers is right-aligned; a cell of at most
     SHORT_CELL characters keeps its words on one line (no-break spaces). Numbers are written by `number_text`; a
-    missing cell is empty. For the small
-    static tables of the pages: unlike st.table, it needs no pandas on the server (0.3 s of a fresh server's first
-    page) and no Arrow script in the browser (0.9 MB)."""
+    missing cell is empty, and a cell's outer spaces are trimmed (mark a sub-row with "↳", not an indent). For the
+    small static tables of the pages: unlike st.table, it needs no pandas on the server (0.3 s of a fresh server's
+    first page) and no Arrow script in the browser (0.9 MB)."""
     if not rows:
         raise ValueError("a table needs at least one row")
     columns = list(dict.fromkeys(key for row in rows for key in row))
@@ -79,6 +83,7 @@ def markdown_table(rows: Sequence[Mapping[str, Any]]) -> str:
             any(char.isdigit() for cell in column for char in cell)
 
     align = ["---:" if numeric(index) else ":---" for index in range(len(columns))]
+
     def cell_text(text: str) -> str:  # a short cell ("30 x 30 x 64", "225.0 KiB") stays on one line
         return plain(text).replace(" ", "\u00a0") if len(text) <= SHORT_CELL else plain(text)
 

@@ -126,10 +126,11 @@ html { font-size: 21px; }  /* Streamlit's text is 0.875rem: 18.4 px here, readab
 """
 
 
-# The small tables (show_table) as compact as Streamlit's st.table: smaller text, tight cells, numbers on one line.
+# The small tables (show_table) as compact as Streamlit's st.table: smaller text, tight cells, numbers on one line;
+# a table wider than the page scrolls inside itself instead of pushing the page sideways.
 _TABLE_CSS = """
 <style>
-[data-testid="stMarkdownContainer"] table { font-size: 0.875rem; width: 100%; }
+[data-testid="stMarkdownContainer"] table { font-size: 0.875rem; display: block; max-width: 100%; overflow-x: auto; }
 [data-testid="stMarkdownContainer"] :is(th, td) { padding: 0.25rem 0.5rem; }
 [data-testid="stMarkdownContainer"] td[style*="right"] { white-space: nowrap; }
 </style>
@@ -199,6 +200,8 @@ def show_error(exc: Exception, literal: bool = False) -> None:
 def show_table(rows: Sequence[Mapping[str, Any]]) -> None:
     """A small static table (every cell shown as written) as Markdown: no pandas import on the server and no Arrow
     script in the browser, which st.table needs. For tables a student sorts or scrolls, use st.dataframe."""
+    if not rows:
+        return
     st.html(_TABLE_CSS)  # style only: it takes no room (and loads a 29 kB script, so only pages with a table have it)
     st.markdown(markdown_table(rows))
 

@@ -164,7 +164,7 @@ def numbers_section(timeline, config: SlidingConfig) -> None:
         rows.append({"Layer": "Standard convolution, same shapes", "Weights (+ bias)": f"{standard.params:,}",
                      "Multiply-adds": f"{standard.multiply_adds:,}", "Output shape": shape_text(standard.output_shape)})
     if len(cost.stages) > 1:  # the steps in the order they run, right under their layer
-        rows[1:1] = [{"Layer": f"  of which step {number}, {stage.name}", "Weights (+ bias)": f"{stage.params:,}",
+        rows[1:1] = [{"Layer": f"↳ of which step {number}, {stage.name}", "Weights (+ bias)": f"{stage.params:,}",
                       "Multiply-adds": f"{stage.multiply_adds:,}", "Output shape": shape_text(stage.output_shape)}
                      for number, stage in enumerate(cost.stages, 1)]
     show_table(rows)

@@ -100,6 +100,8 @@ def uploaded_profile(size: int) -> Profile | None:
         where = "above" if is_presenting() else "in the sidebar"
         st.info(f"Upload a model saved with `model.save('name.keras')` (or `model.to_json()` saved as .json) {where}, "
                 "or pick a built-in network.")
+        for kept in ("rn_upload_profile", "rn_upload_figures"):  # a removed file's profile and charts go too
+            st.session_state.pop(kept, None)
         return None
     kept = st.session_state.get("rn_upload_profile")
     if kept and kept[0] == (upload.file_id, size):

@@ -175,6 +175,25 @@ def verdict(name: str, times: list[float], one: float) -> str:
             f"({GOAL_CROWD_RATIO:.0f}x, {GOAL_P95_S * 1000:.0f} ms)")
 
 
+def rounds(url: str, pid: int, sessions: int, visits: tuple[str, ...], title: str) -> int:
+    """One server's rounds, printed: its first runs (untimed), one session alone, then `sessions` in a burst and
+    paced. Returns the number of exception elements the sessions saw."""
+    _, errors = asyncio.run(student(url, 40, None, seed=0, visits=visits))
+    alone, seen = asyncio.run(student(url, 60, ALONE_PAUSE_S, seed=0, visits=visits))
+    one, errors = statistics.median(alone), errors + seen
+    print(f"\n{title}\n  {'one session alone':34s} median {one * 1000:6.0f} ms")
+    for name, paced in ((f"{sessions} sessions, in a burst", False), (f"{sessions} sessions, paced 1-4 s", True)):
+        server_before, machine_before, started = process_cpu_seconds(pid), machine_cpu_seconds(), time.monotonic()
+        times, seen = asyncio.run(class_of(url, sessions, paced, visits=visits))
+        wall = time.monotonic() - started
+        server_cpu, machine_cpu = process_cpu_seconds(pid) - server_before, machine_cpu_seconds() - machine_before
+        errors += seen
+        print(verdict(name, times, one))
+        print(f"  {'':34s} CPU in those {wall:.0f} s: the server {server_cpu:.1f} s, the whole machine "
+              f"{machine_cpu:.1f} s of {wall * (os.cpu_count() or 1):.0f} s")
+    return errors
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dsconv.bench crowd", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -189,38 +208,20 @@ def main(argv: list[str] | None = None) -> int:
         print("error: the websockets package is missing (python3 -m pip install websockets)", file=sys.stderr)
         return 2
     print(machine())
-    with server(ROOT / "app.py", ROOT) as (url, pid):
-        os.nice(10)  # the clients below run at a lower priority than the server
-        _, errors = asyncio.run(student(url, 40, None, seed=0))  # untimed: the server's first runs of both pages
-        alone, seen = asyncio.run(student(url, 60, ALONE_PAUSE_S, seed=0))
-        one, errors = statistics.median(alone), errors + seen
-        print(f"\nRe-runs of the Parameter lab after a change of N, timed at the server's answer ({CHANGES} changes a "
-              f"session):\n  {'one session alone':34s} median {one * 1000:6.0f} ms")
-        for name, paced in ((f"{args.sessions} sessions, in a burst", False),
-                            (f"{args.sessions} sessions, paced 1-4 s", True)):
-            server_before, machine_before, started = process_cpu_seconds(pid), machine_cpu_seconds(), time.monotonic()
-            times, seen = asyncio.run(class_of(url, args.sessions, paced))
-            wall = time.monotonic() - started
-            server_cpu, machine_cpu = process_cpu_seconds(pid) - server_before, machine_cpu_seconds() - machine_before
-            errors += seen
-            print(verdict(name, times, one))
-            print(f"  {'':34s} CPU in those {wall:.0f} s: the server {server_cpu:.1f} s, the whole machine "
-                  f"{machine_cpu:.1f} s of {wall * (os.cpu_count() or 1):.0f} s")
-        print(f"\nErrors seen: {errors}; server memory {resident_mb(pid):.0f} MB")
-    with tempfile.TemporaryDirectory() as folder:
+    # Both servers start before this process lowers its priority, so each runs above its clients.
+    with tempfile.TemporaryDirectory() as folder, server(ROOT / "app.py", ROOT) as (url, pid):
         script = Path(folder) / "reference.py"
         script.write_text(REFERENCE_PAGE)
-        with server(script, with_app_settings(folder)) as (url, _pid):
-            asyncio.run(student(url, 40, None, seed=0, visits=("",)))
-            alone, _ = asyncio.run(student(url, 60, ALONE_PAUSE_S, seed=0, visits=("",)))
-            one = statistics.median(alone)
-            print(f"\nThe same, for the least a page can do (one number input and one line of text, its own server):"
-                  f"\n  {'one session alone':34s} median {one * 1000:6.0f} ms")
-            for name, paced in ((f"{args.sessions} sessions, in a burst", False),
-                                (f"{args.sessions} sessions, paced 1-4 s", True)):
-                times, seen = asyncio.run(class_of(url, args.sessions, paced, visits=("",)))
-                errors += seen
-                print(verdict(name, times, one))
+        with server(script, with_app_settings(folder)) as (reference_url, reference_pid):
+            os.nice(10)  # the clients below run at a lower priority than the servers
+            errors = rounds(url, pid, args.sessions, VISITS,
+                            "Re-runs of the Parameter lab after a change of N, timed at the server's answer "
+                            f"({CHANGES} changes a session):")
+            print(f"Server memory {resident_mb(pid):.0f} MB")
+            errors += rounds(reference_url, reference_pid, args.sessions, ("",),
+                             "The same, for the least a page can do (one number input and one line of text, on "
+                             "its own server with the app's settings):")
+    print(f"\nErrors seen: {errors}")
     return 1 if errors else 0
 
 

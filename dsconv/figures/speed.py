@@ -213,7 +213,7 @@ def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scal
 
 
 def timing_table(timings: Sequence[Timing], roofs: Roofs | None = None) -> list[dict[str, object]]:
-    """Rows for st.dataframe: median, spread, work, achieved GFLOP/s and GB/s, both ratios to Conv2D, and with
+    """Rows for the timing table: median, spread, work, achieved GFLOP/s and GB/s, both ratios to Conv2D, and with
     the device's roofs what limits each step."""
     ratios = {(r["kind"], r["pass_name"], r["setup"]): r for r in speed_ratios(timings)}
     rows = []

@@ -882,6 +882,8 @@ def test_cli_refuses_a_built_in_picture_without_channels_and_an_unwritable_csv(t
     assert "there is no folder" in result.stderr
     result = cli("vgg16", "--csv", tmp_path)
     assert result.returncode == 2 and "it is a folder" in result.stderr
+    grey = cli("mobilenet_v2", "--input-shape", "224,224,1")
+    assert grey.returncode == 0 and "paper (" not in grey.stdout  # the papers' figures are for RGB pictures
 
 
 def test_cli_leaves_no_empty_csv_when_it_refuses_the_model(tmp_path):
@@ -889,5 +891,3 @@ def test_cli_leaves_no_empty_csv_when_it_refuses_the_model(tmp_path):
     result = cli(tmp_path / "photo.keras", "--csv", tmp_path / "table.csv")
     assert result.returncode == 2 and "error:" in result.stderr
     assert not (tmp_path / "table.csv").exists()
-    grey = cli("mobilenet_v2", "--input-shape", "224,224,1")
-    assert grey.returncode == 0 and "paper (" not in grey.stdout  # the papers' figures are for RGB pictures

@@ -98,3 +98,32 @@ def test_a_short_cell_keeps_its_words_together_and_a_long_one_may_wrap():
     html = rendered(markdown_table([{"shape": "30 x 30 x 64", "note": "its pointwise (1x1) step, on the depthwise output"}]))
     assert "30\u00a0x\u00a030\u00a0x\u00a064" in html
     assert "its pointwise (1x1) step, on the depthwise output" in html
+
+
+def test_an_address_gets_a_word_joiner_so_no_markdown_flavour_links_it():
+    # GitHub-flavoured Markdown (Streamlit's) links bare addresses even when escaped; the CommonMark parser above
+    # does not, so the joiner itself is checked: after "://", "www" and "@", in a paragraph and in a table.
+    for text, joined in (("see http://127.0.0.1:9/p.png", "/\u2060127"), ("www.example.com", "www\u2060"),
+                         ("mail a@b.co", "@\u2060"), ("HTTPS://X.ORG", "/\u2060X"), ("WWW.X.ORG", "WWW\u2060")):
+        assert joined in plain(text)
+        assert joined in markdown_table([{"cell": text, "name at length": text + " and some more words"}])
+
+
+def test_numpy_numbers_are_written_like_pythons():
+    import numpy as np
+
+    frame = shown_tables(Page(markdown_table([{"n": np.int64(1792), "x": np.float64(1.5)},
+                                              {"n": np.int32(3), "x": np.float32(7.25)}])))[0]
+    assert frame.to_dict("records") == [{"n": "1,792", "x": "1.50"}, {"n": "3", "x": "7.25"}]
+
+
+def test_an_empty_table_shows_nothing_on_a_page():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        from dsconv_ui.common import show_table
+
+        show_table([])
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception and not at.markdown

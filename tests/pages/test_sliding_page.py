@@ -156,7 +156,7 @@ def test_separable_numbers_list_the_steps_in_order_and_name_the_standard_twins(a
     app.radio(key="sl_mode").set_value("separable").run()
     assert not app.exception
     layers = list(shown_tables(app)[0]["Layer"])
-    assert [layer.strip() for layer in layers[1:3]] == ["of which step 1, depthwise", "of which step 2, pointwise"]
+    assert layers[1:3] == ["↳ of which step 1, depthwise", "↳ of which step 2, pointwise"]  # sub-rows, marked
     text = page_text(app)
     # Sobel on each channel, then the four mixes: outputs 1-4 are the standard Sobel filters 1-4.
     assert "**Separable outputs 1, 2, 3, 4 equal standard filters 1, 2, 3, 4**" in text

@@ -13,10 +13,11 @@ def table(at, index: int):
     import pandas as pd
 
     frame = shown_tables(at)[index]
+    frame = frame.mask(frame == "")  # an empty cell is missing, in every column
     for column in frame.columns:
         cells = frame[column].str.replace(",", "")
-        numbers = pd.to_numeric(cells.mask(cells == ""), errors="coerce")
-        if numbers.notna().sum() == (cells != "").sum() > 0:  # every filled cell is a number
+        numbers = pd.to_numeric(cells, errors="coerce")
+        if numbers.notna().sum() == cells.notna().sum() > 0:  # every filled cell is a number
             frame[column] = numbers
     return frame
 
