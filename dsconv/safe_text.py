@@ -45,13 +45,11 @@ def number_text(value: Any, decimals: int | None = None) -> str:
     `decimals` places if given (else the digits it has), nothing for None, anything else as str."""
     if value is None:
         return ""
-    if isinstance(value, numbers.Number) and not isinstance(value, bool):  # numpy's too: as Python's int and float
-        value = int(value) if isinstance(value, numbers.Integral) else float(value)
-    if isinstance(value, float) and decimals is not None:
-        return f"{value:,.{decimals}f}"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+        return str(value)
+    if isinstance(value, numbers.Integral):  # numpy's numbers too, written as Python's
+        return f"{int(value):,}"
+    return f"{float(value):,}" if decimals is None else f"{float(value):,.{decimals}f}"
 
 
 def _decimals(values: Sequence[Any]) -> int | None:

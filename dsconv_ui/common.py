@@ -207,10 +207,10 @@ def show_table(rows: Sequence[Mapping[str, Any]]) -> None:
 
 
 def arrow_table(rows: Sequence[Mapping[str, Any]]):
-    """`rows` (one mapping per row) as a pyarrow Table for st.table and st.dataframe, columns in the order they first
-    appear. Handed a list, Streamlit builds a pandas DataFrame from it on every run (0.6 ms a table; in a burst of 30
-    sessions, tables were a fifth of a Parameter lab re-run's CPU). A column that mixes text and numbers is shown
-    as text."""
+    """`rows` (one mapping per row) as a pyarrow Table for st.dataframe, columns in the order they first appear.
+    Handed a list, Streamlit builds a pandas DataFrame from it on every run (0.6 ms a table; in a burst of 30
+    sessions, tables were a fifth of a Parameter lab re-run's CPU). A column that mixes text and numbers is shown as
+    text."""
     import pyarrow as pa
 
     columns = {}

@@ -116,8 +116,9 @@ def describe(setup: LayerSetup) -> str:
 
 def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = None, recorded: dict | None = None) -> None:
     """Table, a warning for noisy rows, work-vs-time bars and the ratio chart; `key` names the charts."""
-    st.caption("n: timed calls. IQR: interquartile range, the spread of the middle half of them. x fewer multiply-adds, "
-               "x faster: than Conv2D (multiply-adds, median ms). GB/s: the bytes each step must move at least, per second. "
+    st.caption("n: timed calls. IQR: interquartile range, the spread of the middle half of them. x fewer "
+               "multiply-adds, x faster: than Conv2D (multiply-adds, median ms). GB/s: the bytes each step must move "
+               "at least, per second. "
                "Forward + backward does 3x the forward pass's multiply-adds and moves 3x its bytes (gradients for "
                "the input and for the weights)." + (" Limited by: where the step sits under this device's roofs "
                                                    "(section 'The roofline' below)." if roofs else ""))

@@ -52,8 +52,9 @@ def readable(fig: Any, scale: float = 1.0) -> Any:
 
 
 def two_lines(label: str) -> str:
-    """A layer's label broken for a bar chart's axis: "Depthwise<br>+ 1x1", "Separable-<br>Conv2D", "1x1 Conv2D<br>alone",
-    "Depthwise-<br>Conv2D<br>alone" (on one line, "DepthwiseConv2D" ran into its neighbours' labels)."""
+    """A layer's label broken for a bar chart's axis: "Depthwise<br>+ 1x1", "Separable-<br>Conv2D",
+    "1x1 Conv2D<br>alone", "Depthwise-<br>Conv2D<br>alone" (on one line, "DepthwiseConv2D" ran into its neighbours'
+    labels)."""
     if " + " in label:
         head, _, tail = label.partition(" + ")
         return f"{head}<br>+ {tail}"

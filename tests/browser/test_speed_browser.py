@@ -38,3 +38,22 @@ def test_no_two_axis_labels_overlap(browser, url, viewport, query):
         assert page.evaluate(OVERLAPS) == []
     finally:
         page.close()
+
+
+def test_a_table_wider_than_a_narrow_window_scrolls_inside_itself(browser, url):
+    """At 900 px with the sidebar open, the timing table (11 columns) is wider than the page's column: it scrolls
+    on its own, and the page does not move sideways under the reader (it once did)."""
+    page = browser.new_page(viewport={"width": 900, "height": 900})
+    try:
+        page.goto(f"{url}/Speed_lab")
+        wait_until_idle(page)
+        widths = page.evaluate("""() => {
+          const main = document.querySelector('[data-testid="stMain"]');
+          const tables = [...document.querySelectorAll('[data-testid="stMarkdownContainer"] table')];
+          return {main: [main.scrollWidth, main.clientWidth], widest: Math.max(...tables.map(t => t.scrollWidth)),
+                  shown: Math.max(...tables.map(t => t.clientWidth))};
+        }""")
+        assert widths["main"][0] <= widths["main"][1], widths  # the page itself has nothing to scroll sideways,
+        assert widths["widest"] > widths["shown"], widths  # though a table is too wide: it scrolls on its own
+    finally:
+        page.close()

@@ -95,7 +95,8 @@ def test_plain_text_in_a_paragraph_reads_back_unchanged():
 
 
 def test_a_short_cell_keeps_its_words_together_and_a_long_one_may_wrap():
-    html = rendered(markdown_table([{"shape": "30 x 30 x 64", "note": "its pointwise (1x1) step, on the depthwise output"}]))
+    note = "its pointwise (1x1) step, on the depthwise output"
+    html = rendered(markdown_table([{"shape": "30 x 30 x 64", "note": note}]))
     assert "30\u00a0x\u00a030\u00a0x\u00a064" in html
     assert "its pointwise (1x1) step, on the depthwise output" in html
 
