@@ -37,7 +37,7 @@ def plotly_text(text: Any) -> str:
 _NUMBER = re.compile(r"^(?:[-+−]?[\d,]*\.?\d+(?:e[-+]?\d+)?\s?(?:%|x|×|k|M|G)?|—|–|-)$")
 
 
-SHORT_CELL = 18  # characters: a cell this short ("forward + backward", "30 x 30 x 64") never wraps
+SHORT_CELL = 18  # characters: a figure this short ("30 x 30 x 64", "1 min 43 s") never wraps
 
 
 def number_text(value: Any, decimals: int | None = None) -> str:
@@ -64,8 +64,9 @@ def _decimals(values: Sequence[Any]) -> int | None:
 
 def markdown_table(rows: Sequence[Mapping[str, Any]]) -> str:
     """`rows` (one mapping per row; columns in the order they first appear) as a GitHub-flavoured Markdown table whose
-    every cell renders literally (`plain`). A column whose cells are all numbers is right-aligned; a cell of at most
-    SHORT_CELL characters keeps its words on one line (no-break spaces). Numbers are written by `number_text`; a
+    every cell renders literally (`plain`). A column whose cells are all numbers is right-aligned; a figure (a cell with
+    a digit) of at most SHORT_CELL characters stays on one line (no-break spaces), while words may wrap, so that a
+    wide table still fits a projector's page. Numbers are written by `number_text`; a
     missing cell is empty, and a cell's outer spaces are trimmed (mark a sub-row with "↳", not an indent). For the
     small static tables of the pages: unlike st.table, it needs no pandas on the server (0.3 s of a fresh server's
     first page) and no Arrow script in the browser (0.9 MB)."""
@@ -82,8 +83,9 @@ def markdown_table(rows: Sequence[Mapping[str, Any]]) -> str:
 
     align = ["---:" if numeric(index) else ":---" for index in range(len(columns))]
 
-    def cell_text(text: str) -> str:  # a short cell ("30 x 30 x 64", "225.0 KiB") stays on one line
-        return plain(text).replace(" ", "\u00a0") if len(text) <= SHORT_CELL else plain(text)
+    def cell_text(text: str) -> str:  # a short figure ("30 x 30 x 64", "225.0 KiB") stays on one line; words wrap
+        together = len(text) <= SHORT_CELL and any(char.isdigit() for char in text)
+        return plain(text).replace(" ", "\u00a0") if together else plain(text)
 
     lines = [[plain(key) for key in columns], align, *([cell_text(cell) for cell in line] for line in cells)]
     return "\n".join("| " + " | ".join(line) + " |" for line in lines)

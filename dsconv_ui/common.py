@@ -131,7 +131,7 @@ html { font-size: 21px; }  /* Streamlit's text is 0.875rem: 18.4 px here, readab
 _TABLE_CSS = """
 <style>
 [data-testid="stMarkdownContainer"] table { font-size: 0.875rem; display: block; max-width: 100%; overflow-x: auto; }
-[data-testid="stMarkdownContainer"] :is(th, td) { padding: 0.25rem 0.5rem; }
+[data-testid="stMarkdownContainer"] :is(th, td) { padding: 0.25rem 0.3rem; }
 [data-testid="stMarkdownContainer"] td[style*="right"] { white-space: nowrap; }
 </style>
 """

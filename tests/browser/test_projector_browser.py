@@ -81,3 +81,18 @@ def test_the_animation_keeps_readable_numbers_while_it_plays(browser, server):
         assert small == [], f"numbers under {MIN_PX} px while playing: {small[:10]}"
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("path", ["Training_arena", "Speed_lab", "Parameter_lab"])
+def test_every_table_fits_the_projected_page(browser, server, path):
+    """The widest tables (the arena's summary, the Speed lab's timings: 11 columns) show every column on a projector:
+    a column hidden behind a table's own scroll bar ("Validated on" once was) is lost to the back of the room."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{server}/{path}?present=1")
+        wait_until_idle(page)
+        widths = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMarkdownContainer"] table')]
+          .map(t => [t.scrollWidth, t.clientWidth])""")
+        assert widths and all(scrolled <= shown for scrolled, shown in widths), widths
+    finally:
+        page.close()

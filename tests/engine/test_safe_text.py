@@ -85,7 +85,8 @@ def test_a_hostile_cell_or_header_shows_as_written_and_makes_no_image_link_or_ta
 def test_any_printable_text_in_a_cell_reads_back_unchanged(texts):
     rows = [{f"c{i}": text for i, text in enumerate(texts)}]
     frame = shown_tables(Page(markdown_table(rows)))[0]
-    assert [" ".join(cell.split()) for cell in frame.iloc[0]] == [" ".join(text.split()) for text in texts]
+    seen = [" ".join(text.replace("\u2060", "").split()) for text in texts]  # a word joiner is invisible
+    assert [" ".join(cell.split()) for cell in frame.iloc[0]] == seen
 
 
 def test_plain_text_in_a_paragraph_reads_back_unchanged():
