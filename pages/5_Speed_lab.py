@@ -198,17 +198,20 @@ def measuring_lock() -> threading.Lock:
     return threading.Lock()
 
 
-def run_measurement(run, state_key: str):
-    """Run `run(progress)` under the server-wide lock with a progress bar; store its result in session state."""
+def run_measurement(run, state_key: str) -> bool:
+    """Run `run(progress)` under the server-wide lock with a progress bar; store its result in session state.
+    Returns whether it did (otherwise a message on the page says why not)."""
     lock = measuring_lock()
     if not lock.acquire(blocking=False):
         st.warning("Someone else is measuring on this server right now; both timings would suffer. "
                    "Try again in a few seconds.", icon="⏳")
-        return
+        return False
     try:
         st.session_state[state_key] = run(progress_bar("Loading TensorFlow ..."))
+        return True
     except SpeedConfigError as exc:
         show_error(exc)
+        return False
     finally:
         lock.release()
 
@@ -262,10 +265,11 @@ st.caption(f"Device: {device_line}. Each click: 2 untimed warm-up calls per laye
 if too_large:
     show_error(too_large)
 clicked = st.button("Measure", type="primary", key="spd_measure", disabled=too_large is not None)
-if clicked:
-    run_measurement(lambda update: with_roofs(measure(setup, kinds=kinds, settings=settings, limits=LIMITS,
-                                                      progress=update)), "speed_report")
-report = st.session_state.get("speed_report")  # a click just now replaces it
+if clicked and run_measurement(lambda update: with_roofs(measure(setup, kinds=kinds, settings=settings, limits=LIMITS,
+                                                                   progress=update)), "speed_report"):
+    # Section 1 and "Why it matters" use the roofs of the newest measurement: draw the page again with them, or
+    # this run would show the recorded file's ridge point above and this server's below.
+    st.rerun()
 shown = ("", [], [])  # (where, timings, classified steps) section 2 shows for this layer, for "Why it matters"
 if report is not None:
     measured_setup = report.timings[0].setup

@@ -78,5 +78,6 @@ def ridge_paragraph(depthwise: StageTraffic, roofs: Roofs, device: str) -> str:
             f"byte on {device}. The depthwise step's {depthwise.flops_per_byte:.1f} lies "
             + ("**below** it: at best this step runs at intensity x bandwidth, so it can be memory-bound but never "
                "compute-bound. " if below else "**above** it: even this step could keep the arithmetic units busy. ")
-            + "Whether it really is at a roof is a measurement, not a count: small layers pay a fixed cost per call "
-              f"(here {roofs.call_ms:.2f} ms forward), and a two-step layer pays it twice.")
+            + "Whether it really is at a roof is a measurement, not a count: small layers pay a fixed cost once per call "
+              f"(here {roofs.call_ms:.2f} ms forward, the time of the smallest possible layer), however few "
+              "multiply-adds the call does.")

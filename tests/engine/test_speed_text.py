@@ -61,6 +61,9 @@ def test_the_ridge_paragraph_says_below_or_above_from_the_numbers():
     cpu = Roofs(peak_gflops=213.0, bandwidth_gbs=29.9, call_ms=0.32, call_backward_ms=0.35)  # ridge 7.1
     text = ridge_paragraph(depthwise, cpu, "AMD EPYC")
     assert "7.1 FLOPs per byte on AMD EPYC" in text and "step's 2.2 lies **below** it" in text
-    assert "(here 0.32 ms forward)" in text
+    assert "(here 0.32 ms forward, " in text
+    # The roofline section counts that fixed cost once per timed call, a two-step layer's call too; the paragraph
+    # must not claim a multiple of it that the page's own classification does not use.
+    assert "twice" not in text and "once per call" in text
     narrow = Roofs(peak_gflops=20.0, bandwidth_gbs=29.9, call_ms=0.1, call_backward_ms=0.2)  # ridge 0.7
     assert "**above** it: even this step could keep the arithmetic units busy" in ridge_paragraph(depthwise, narrow, "x")

@@ -226,3 +226,28 @@ def test_a_class_opening_the_page_builds_its_figures_once(monkeypatch):
             first_builds, builds[:] = len(builds), []
     assert first_builds >= 3 and not builds, (first_builds, len(builds))
     assert specs[0] == specs[1]  # the same figures, not merely as many
+
+
+def test_after_a_measure_click_every_section_uses_the_roofs_just_measured(monkeypatch):
+    """Section 1's ridge line and 'Why it matters' were drawn in the click's run with the recorded file's roofs,
+    while section 2 showed the new ones: two ridge points, both called measured."""
+    import json
+
+    import dsconv.speed as speed
+    from dsconv.speed.roofline import Roofs
+
+    roofs = Roofs(peak_gflops=100.0, bandwidth_gbs=40.0, call_ms=0.5, call_backward_ms=0.6)  # ridge 2.5
+    report = made_up_report({"standard": 7.0, "separable": 2.0}, None)
+    report.device = "Unit-test CPU with a 2.5 ridge"  # a device no other test measured: its roofs are not cached
+    monkeypatch.setattr(speed, "measure", lambda *args, **kwargs: report)
+    monkeypatch.setattr(speed, "measure_roofs", lambda: roofs)
+    at = fresh_page()
+    at.button(key="spd_measure").click().run()
+    assert not at.exception, at.exception
+    said = "\n".join(m.value for m in at.markdown)
+    assert "2.5 FLOPs per byte on Unit-test CPU with a 2.5 ridge" in said
+    assert "(here 0.50 ms forward" in said
+    intensity = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == "spd_intensity_chart")
+    assert "2.5" in json.dumps(intensity["layout"].get("shapes", [])) + json.dumps(intensity["layout"].get(
+        "annotations", []))
+    assert any("ridge point of Unit-test CPU" in c.value for c in at.caption)
