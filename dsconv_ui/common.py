@@ -43,15 +43,46 @@ _DEFAULT = "<dsconv: the widget's default>"  # a pending value that means "forge
 SHARE_KEY = "share_link_open"  # widget key of the share-link expander (its link is built only while it is open)
 
 
-def _older_spelling(texts: list[str], current: Any) -> Any:
+def _registration(key: str) -> Any:
+    """Streamlit's registration of the widget with this key in this run (its value type, its reading of a text, its
+    options), or None where this Streamlit keeps it elsewhere: then no text is taken for a default, and no older
+    spelling is tried on a picker, which only costs a warning."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    state = getattr(getattr(get_script_run_ctx(), "session_state", None), "_state", None)
+    ids, widgets = getattr(state, "_key_id_mapper", None), getattr(state, "_new_widget_state", None)
+    try:
+        return widgets.widget_metadata.get(ids.get_id_from_key(key)) if ids and widgets else None
+    except (AttributeError, KeyError, TypeError):
+        return None
+
+
+def _spells_default(registration: Any, texts: list[str]) -> bool:
+    """Whether the widget read the address's text as its default, as Streamlit itself reads it (it then drops the
+    setting from the address, exactly as it drops one the widget refused): ?quiz_q=1 is taken, not ignored."""
+    from streamlit.runtime.state.query_params import parse_url_param
+
+    try:
+        parsed = parse_url_param(texts[0] if len(texts) == 1 else texts, registration.value_type)
+        # The default as the widget writes it: a text it reads as its default only because it refused it (a slider's
+        # 99, an unknown label) is not a spelling of it.
+        return bool(parsed == registration.serializer(registration.deserializer(None)))
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+        return False
+
+
+def _older_spelling(texts: list[str], current: Any, options: Sequence[Any] | None) -> Any:
     """The value an older dsconv link meant where a widget refused its text, or None: "1"/"0" for a switch, "a,b" for
-    a multiselect, and an option's own name where the widget's address now holds its label (Separable for separable)."""
+    a multiselect, and an option's own name where the widget's address now holds its label (Separable for separable).
+    A picker's value is only ever one of its `options` (None: not known, so nothing is tried): a picker hands any
+    value in the session state to the page, which would fail on a name it does not know."""
     if isinstance(current, bool):
         return {"1": True, "0": False}.get(texts[0]) if len(texts) == 1 else None
     if isinstance(current, list):
-        return [item for text in texts for item in text.split(",") if item]
+        items = [item for text in texts for item in text.split(",") if item]
+        return items if options is not None and all(item in options for item in items) else None
     if isinstance(current, str) and len(texts) == 1:
-        return texts[0]
+        return texts[0] if options is not None and texts[0] in options else None
     return None
 
 
@@ -75,7 +106,11 @@ def _close_link() -> None:
     for key, texts in arrived.items():
         if key in st.query_params or key not in st.session_state or key in tried:
             continue  # the widget took it, or it is not a setting of this page
-        value = _older_spelling(texts, st.session_state[key])
+        registration = _registration(key)
+        if registration is not None and _spells_default(registration, texts):
+            continue  # the link wrote the widget's default, which the address never keeps
+        options = getattr(getattr(getattr(registration, "deserializer", None), "__self__", None), "options", None)
+        value = _older_spelling(texts, st.session_state[key], options)
         if value is None:
             ignored.append(f"{key}={','.join(texts)!r}")
         elif value != st.session_state[key]:
