@@ -31,15 +31,18 @@ def layer_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
             continue
         names = [plotly_text(row.name) for _, row in mine]  # a file's names, shown as written
         for line, values in ((1, [row.multiply_adds for _, row in mine]), (2, [row.params for _, row in mine])):
+            # width: one layer's slot. Left to Plotly, a role's bars are as wide as the gap between its own layers,
+            # and every other layer's pointwise bar would cover the depthwise bar beside it.
             figure.add_trace(go.Bar(
                 x=[index + 1 for index, _ in mine], y=values, name=role, legendgroup=role, showlegend=line == 1,
-                marker_color=ROLE_COLOURS[role], customdata=names,
+                width=0.85, marker_color=ROLE_COLOURS[role], customdata=names,
                 hovertemplate="%{customdata}: %{y:,}<extra>" + role + "</extra>"), row=line, col=1)
     figure.update_layout(
         barmode="overlay", bargap=0.1, height=round(480 * scale), margin=dict(l=10, r=10, t=60, b=30),
         font={**FONT, "size": round(FONT["size"] * scale)}, plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="bottom", y=1.06, x=0, traceorder="normal"))
     figure.update_xaxes(axis(scale, automargin=True))
+    figure.update_xaxes(title=dict(text="convolution and dense layers, input to output"), row=2, col=1)
     figure.update_yaxes(axis(scale, rangemode="tozero", automargin=True))
     figure.update_annotations(font={**FONT, "size": round(FONT["size"] * scale)})
     return figure

@@ -195,3 +195,20 @@ def test_layer_names_in_the_charts_hover_are_text():
     config = json.loads(text.replace('"block1_conv1"', '"<a href=\\"http://tracker.example\\">x</a>"'))
     names = [name for trace in layer_figure(profile_config(config)).data for name in trace.customdata]
     assert '&lt;a href="http://tracker.example"&gt;x&lt;/a&gt;' in names and not any("<a " in name for name in names)
+
+
+def test_every_layer_bar_keeps_to_its_own_slot():
+    """MobileNet alternates depthwise and pointwise layers: overlaid in one chart, a bar wider than one layer's slot
+    (Plotly sizes a trace's bars by the gap between its own layers: 2 slots for every other layer) hid the layer
+    beside it, so the depthwise bars this chart exists to show could not be seen."""
+    from dsconv.figures.networks import layer_figure
+    from dsconv.profile import builtin_profile
+
+    figure = layer_figure(builtin_profile("mobilenet_v1_100"))
+    roles = {trace.name for trace in figure.data}
+    assert {"depthwise", "pointwise"} <= roles
+    for trace in figure.data:
+        assert trace.width is not None and trace.width <= 1, (trace.name, trace.width)
+    positions = [x for trace in figure.data if trace.yaxis in (None, "y") for x in trace.x]
+    assert len(positions) == len(set(positions))  # one bar a slot: none is drawn over another
+    assert figure.layout.xaxis2.title.text  # the shared axis says what it counts
