@@ -6,6 +6,7 @@ Builders take plain numbers and return figures; they compute nothing a page coul
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -24,6 +25,13 @@ FONT = dict(size=16, color="#111827")
 def memory_text(n_bytes: int) -> str:
     """Bytes as KiB with one decimal, or MiB from 10 MiB up."""
     return f"{n_bytes / 1024:,.1f} KiB" if n_bytes < 1024**2 * 10 else f"{n_bytes / 1024**2:,.1f} MiB"
+
+
+def ratio_text(ratio: float) -> str:
+    """A ratio with three decimals (0.113), or three significant digits below 0.01 (0.000246), never 0.000."""
+    if ratio >= 0.01 or ratio <= 0:
+        return f"{ratio:.3f}"
+    return f"{ratio:.{2 - math.floor(math.log10(ratio))}f}"  # no exponent: 0.0000246, not 2.46e-05
 
 
 STEP_LABELS = {"depthwise": "↳ its depthwise step", "pointwise": "↳ its pointwise (1x1) step, on the depthwise output"}
@@ -48,7 +56,7 @@ def cost_table_rows(costs: dict, count_name: str, use_flops: bool, groups: int =
             rows.append({"Kind": label, "Params": "invalid here", count_name: "—", "Output shape": "—",
                          "Activation memory": "—", "Params vs standard": "—"})
             continue
-        versus = "—" if isinstance(standard, str) else f"{cost.params / standard.params:.3f}"
+        versus = "—" if isinstance(standard, str) else ratio_text(cost.params / standard.params)
         rows.append({"Kind": label, "Params": f"{cost.params:,}",
                      count_name: f"{cost.flops if use_flops else cost.multiply_adds:,}",
                      "Output shape": shape_text(cost.output_shape),

@@ -306,3 +306,26 @@ def test_the_tutorials_first_layer_has_its_hand_counted_parameters():
     assert tutorial_cost("standard").params == 3 * 3 * 3 * 64 + 64 == 1_792
     assert tutorial_cost("separable").params == 3 * 3 * 3 + 3 * 64 + 64 == 283
     assert tutorial_cost("depthwise_pointwise").params == 3 * 3 * 3 + 3 + 3 * 64 + 64 == 286
+
+
+def test_the_params_ratio_column_never_rounds_a_layer_to_nothing():
+    """4096 -> 4096 channels, k = 11, 4096 groups: the grouped layer has 499,712 weights against the standard
+    layer's 2,030,047,232, a ratio of 0.000246. Three decimals showed it as 0.000, as if it had no weights."""
+    from dsconv.costs.arithmetic import every_kind
+    from dsconv.figures.cost import cost_table_rows
+
+    costs = every_kind(height=8, width=8, in_channels=4096, out_channels=4096, kernel_size=11, padding="same",
+                       groups=4096)
+    rows = {row["Kind"]: row["Params vs standard"] for row in cost_table_rows(costs, "Multiply-adds", False, 4096)}
+    for kind, cost in costs.items():
+        if isinstance(cost, str):
+            continue
+        from dsconv.kinds import KINDS
+
+        shown = next(text for label, text in rows.items() if label.startswith(KINDS[kind].label))
+        exact = cost.params / costs["standard"].params
+        assert float(shown) > 0 and abs(float(shown) - exact) <= 0.005 * exact, (kind, shown, exact)
+    # ratios from 0.01 up keep their three decimals, as before
+    tutorial = every_kind(height=32, width=32, in_channels=3, out_channels=64, kernel_size=3)
+    default = cost_table_rows(tutorial, "M", False)
+    assert [row["Params vs standard"] for row in default if row["Params vs standard"] != "—"][0] == "1.000"
