@@ -11,6 +11,7 @@ Like Keras, these are cross-correlations (the kernel is not flipped). NumPy only
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -85,11 +86,26 @@ def parse_kernel(text: str) -> np.ndarray:
     side = len(rows)
     if side > MAX_KERNEL_SIDE:
         raise FilterError(f"The kernel has {side} rows; use at most {MAX_KERNEL_SIDE}.")
+    if side == 1 and len(rows[0]) > 1:  # everything on one line: the rows' ';' forgotten
+        count = len(rows[0])
+        k = math.isqrt(count)
+        if k * k == count and k <= MAX_KERNEL_SIDE:
+            example = "; ".join([" ".join(["1"] * k)] * k)
+            raise FilterError(f"This looks like a {k} x {k} kernel typed on one line: separate its rows with ';', like "
+                              f"{example}.")
+        raise FilterError(f"The kernel has one row of {count} numbers: a kernel is square, k rows of k numbers (at "
+                          f"most {MAX_KERNEL_SIDE} x {MAX_KERNEL_SIDE}), rows separated by ';', like 1 2 1; 0 0 0; "
+                          "-1 -2 -1.")
     for number, row in enumerate(rows, 1):
         if len(row) != side:
-            raise FilterError(f"The kernel must be square: it has {side} rows, but row {number} has {len(row)} "
-                              f"numbers. Give each row {side} numbers.")
+            raise FilterError(f"The kernel must be square: it has {side} rows, but row {number} has "
+                              f"{_count(len(row), 'number')}. Give each of the {side} rows {side} numbers.")
     return np.array(rows, np.float32)
+
+
+def _count(n: int, thing: str) -> str:
+    """'1 number', '3 numbers'."""
+    return f"{n} {thing}" + ("" if n == 1 else "s")
 
 
 def parse_mix(text: str, in_channels: int = 3) -> np.ndarray:

@@ -135,6 +135,23 @@ def test_bad_kernels_get_a_sentence(text, message):
         parse_kernel(text)
 
 
+@pytest.mark.parametrize("text, says", [
+    ("1 1 1 1 1 1 1 1 1", "a 3 x 3 kernel typed on one line: separate its rows with ';', like 1 1 1; 1 1 1; 1 1 1"),
+    (" ".join(["1"] * 25), "a 5 x 5 kernel typed on one line"),
+    (" ".join(["1"] * 64), "one row of 64 numbers: a kernel is square, k rows of k numbers (at most 7 x 7)"),
+    ("1 2 3", "one row of 3 numbers: a kernel is square"),
+    ("1 2; 3", "it has 2 rows, but row 2 has 1 number. Give each of the 2 rows 2 numbers"),
+    ("1 2 3; 4 5 6", "it has 2 rows, but row 1 has 3 numbers. Give each of the 2 rows 2 numbers"),
+])
+def test_a_kernel_of_the_wrong_shape_is_told_what_to_type(text, says):
+    """64 numbers and no ';' were told "it has 1 rows ... Give each row 1 numbers": a 1 x 1 kernel, which is not
+    what the student meant, in broken grammar."""
+    with pytest.raises(FilterError) as refused:
+        parse_kernel(text)
+    assert says in str(refused.value)
+    assert "1 rows" not in str(refused.value) and "1 numbers" not in str(refused.value)
+
+
 def test_bad_mixes_and_kernel_sizes_get_a_sentence():
     with pytest.raises(FilterError, match="needs 3"):
         parse_mix("1 1; 0 1 0")
