@@ -11,6 +11,8 @@ browser (dsconv_ui.playback drives it); the figure carries the step slider.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from dsconv.figures.sliding_layout import (
@@ -89,14 +91,15 @@ def _stage_reads(timeline: Timeline) -> list[list[tuple[int, int, int]]]:
     return reads
 
 
-def plan(timeline: Timeline, scale: float = 1.0) -> Layout:
-    """Every position of the figure for this timeline and scale (see dsconv.figures.sliding_layout)."""
+def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3) -> Layout:
+    """Every position of the figure for this timeline and scale (see dsconv.figures.sliding_layout), with
+    `header_count` lines of text over it."""
     layer = timeline.layer
     stages = layer.stages
     width = TARGET_WIDTH_PX * scale
     header_font = 15 * scale
-    header_lines = [(4 * scale, (0.75 + 1.35 * i) * header_font) for i in range(3)]
-    head = 4.2 * header_font  # the three header lines
+    header_lines = [(4 * scale, (0.75 + 1.35 * i) * header_font) for i in range(header_count)]
+    head = (1.5 + 1.35 * (header_count - 1)) * header_font  # the header lines
     top = head + 28 * scale  # then the computation's title
     reads = _stage_reads(timeline)
     sizes = [stage.filters[0].shape[0] for stage in stages]
@@ -357,13 +360,14 @@ def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str
 
 
 def _title_lines(timeline: Timeline, frame, details) -> list[str]:
-    """The three lines over the figure: where the kernel is and what it reads, the sums, the count so far."""
+    """The lines over the figure: where the kernel is and what it reads, the sums, the count so far; each wrapped to
+    the figure's width (wrap_parts)."""
     layer = timeline.layer
     stage = layer.stages[frame.stage]
     notes = layer.notes[frame.stage] if frame.stage < len(layer.notes) else ()
     where = f"output row {frame.row + 1}, column {frame.col + 1}"
     if stage.name == "depthwise":
-        what = "each channel has its own kernel, which reads that channel only"
+        what = "each channel is read by its own kernel only"
     elif stage.name == "pointwise":
         what = f"output {frame.watched[0] + 1} reads a 1×1 column through every channel"
     else:
@@ -374,16 +378,59 @@ def _title_lines(timeline: Timeline, frame, details) -> list[str]:
     header = (f"<b>Step {steps_done(timeline, frame)} of {timeline.total_positions}</b> · {stage.name} "
               f"at {where}: {what}")
     labels = output_labels(layer, frame.stage)
-    sums = " · ".join(f"{d['products'].size} products, sum <b>{format_value(d['sum'])}</b>, + bias → "
-                      f"{labels[d['output_channel']]}" for d in details)
+    sums = [f"{d['products'].size} products, sum <b>{format_value(d['sum'])}</b>, + bias → "
+            f"{labels[d['output_channel']]}" for d in details]
     outputs = stage.output.shape[2]
     sizes = {f.size for f in stage.filters}
     unit = "kernels" if stage.name == "depthwise" else "outputs" if stage.name == "pointwise" else "filters"
     each = f"{outputs} {unit} × {sizes.pop()}" if len(sizes) == 1 else f"{outputs} {unit}"
     earlier = ", after the depthwise step" if frame.stage > 0 else ""
-    count = (f"Multiply-adds so far: <b>{frame.multiply_adds:,}</b> (all {unit}: {each} per position{earlier}) · "
-             f"standard convolution, same point: <b>{frame.standard_multiply_adds:,}</b>")
-    return [header, sums, count]
+    count = [f"Multiply-adds so far: <b>{frame.multiply_adds:,}</b> ({each} per position{earlier})",
+             f"standard convolution, same point: <b>{frame.standard_multiply_adds:,}</b>"]
+    return [line for parts in ([header], sums, count) for line in wrap_parts(parts)]
+
+
+CHAR_EM = 0.55  # a character's width in ems, on average (digits and capitals a little wider than most letters)
+
+
+def tile_caption(label: str, room_px: float, font_px: float) -> str:
+    """A map's name as written over its tile, shortened where the full name is wider than the tile and its gap
+    ("from R, kernel 2" -> "R, k2"): side by side, six names of a depth multiplier of 2 ran into each other. Hovering
+    over the map still gives the full name."""
+    if len(label) * CHAR_EM * font_px <= room_px:
+        return label
+    short = label.replace("from ", "").replace("kernel ", "k").replace("Filter ", "F").replace("Output ", "out ")
+    return short.replace(" (group ", " g").replace(")", "") if "(group " in short else short
+
+
+# A header line holds about this many characters at the plot's width (15 px text, bold parts included) in the wide
+# layout and in projector mode: six depthwise sums on one line were cut off at the figure's right edge.
+HEADER_CHARS = 112
+_TAG = re.compile(r"<[^>]+>")
+
+
+def shown_length(text: str) -> int:
+    """Characters a reader sees: Plotly's tags (<b>, <br>) left out."""
+    return len(_TAG.sub("", text))
+
+
+def wrap_parts(parts: list[str], width: int = HEADER_CHARS) -> list[str]:
+    """Parts joined by " · " into lines of at most `width` shown characters; a part longer than a line is broken at
+    spaces, never inside a bold run."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and shown_length(lines[-1]) + 3 + shown_length(part) <= width:
+            lines[-1] += " · " + part
+            continue
+        words, line = re.findall(r"(?:<b>.*?</b>|\S)+", part), ""  # a bold run is never split
+        for word in words:
+            if line and shown_length(line) + 1 + shown_length(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
 
 
 def _map_text(layout: Layout, timeline: Timeline) -> list[dict]:
@@ -422,15 +469,18 @@ def sliding_figure(timeline: Timeline, scale: float = 1.0) -> PrebuiltFigure:
 
 def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     """The animated figure as a Plotly JSON dict (data, layout, frames), built from plain lists."""
-    layout = plan(timeline, scale)
+    details_of = [frame_detail(timeline, frame) for frame in timeline.frames]
+    titles = [_title_lines(timeline, frame, details) for frame, details in zip(timeline.frames, details_of)]
+    header_count = max(len(lines) for lines in titles)  # the same in every frame: a text point per line
+    layout = plan(timeline, scale, header_count)
     static_shapes = _map_shapes(layout, timeline)
     data = _map_text(layout, timeline)
     annotations = [{"text": f"<b>{group.title}</b>", "x": group.title_at[0], "y": group.title_at[1], "xref": "x",
                     "yref": "y", "xanchor": "left", "yanchor": "middle", "showarrow": False,
                     "font": {"size": round(layout.title_font, 1), "color": TEXT_COLOUR}} for group in layout.maps]
-    annotations += [{"text": tile.label, "x": tile.x0, "y": tile.y0 - 2 * scale, "xref": "x", "yref": "y",
-                     "xanchor": "left", "yanchor": "bottom", "showarrow": False,
-                     "font": {"size": round(14 * scale, 1), "color": "#374151"}}
+    annotations += [{"text": tile_caption(tile.label, tile.cols * tile.cell + 8 * scale, 14 * scale), "x": tile.x0,
+                     "y": tile.y0 - 2 * scale, "xref": "x", "yref": "y", "xanchor": "left", "yanchor": "bottom",
+                     "showarrow": False, "font": {"size": round(14 * scale, 1), "color": "#374151"}}
                     for group in layout.maps for tile in group.tiles]
     annotations.append({"text": "<b>The watched kernel: window × weights = products, then their sum</b>",
                         "x": layout.board_title_at[0], "y": layout.board_title_at[1], "xref": "x", "yref": "y",
@@ -446,11 +496,10 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     board_indices = list(range(len(data), len(data) + len(board_traces)))
     header_index = board_indices[-1] + 1
     frames, names, labels = [], [], []
-    for number, frame in enumerate(timeline.frames):
-        details = frame_detail(timeline, frame)
+    for number, (frame, details, lines) in enumerate(zip(timeline.frames, details_of, titles)):
         texts = [{"text": _board_texts(layout, timeline, frame, details) if index == frame.stage
                   else [""] * len(trace["x"])} for index, trace in enumerate(board_traces)]
-        header = {"text": _title_lines(timeline, frame, details)}
+        header = {"text": lines + [""] * (header_count - len(lines))}
         shapes = _board_shapes(layout, timeline, frame, details) + _frame_outlines(layout, timeline, frame)
         frames.append({"name": str(number), "traces": board_indices + [header_index], "data": texts + [header],
                        "layout": {"shapes": [{"path": s["path"], "fillcolor": s["fillcolor"],

@@ -240,8 +240,36 @@ def test_figures_are_valid_plotly_and_every_frame_has_the_same_shapes(mode):
     assert len(spec["frames"]) == timeline.total_positions == len(spec["layout"]["sliders"][0]["steps"])
     header = spec["frames"][-1]["data"][-1]["text"]
     assert header[0].startswith(f"<b>Step {timeline.total_positions} of {timeline.total_positions}</b>")
-    assert header[2].startswith(f"Multiply-adds so far: <b>{timeline.layer.cost.multiply_adds:,}</b> (all ")
-    assert f"per position{', after the depthwise step' if mode == 'separable' else ''}) · " in header[2]
+    joined = " · ".join(line for line in header if line)
+    count = joined[joined.index("Multiply"):]
+    assert count.startswith(f"Multiply-adds so far: <b>{timeline.layer.cost.multiply_adds:,}</b> (")
+    assert f"per position{', after the depthwise step' if mode == 'separable' else ''}) · " in count
+    # Every frame has as many header lines as the trace has points: Plotly keeps a point's old text otherwise.
+    assert {len(frame["data"][-1]["text"]) for frame in spec["frames"]} == {len(spec["data"][-1]["x"])}
+
+
+@pytest.mark.parametrize("mode, multiplier, outputs, kernel", [("depthwise", 2, 3, 3), ("separable", 2, 5, 5),
+                                                              ("depthwise", 4, 3, 3), ("depthwise", 1, 3, 3)])
+def test_every_header_line_fits_the_figure_and_names_every_sum_once(mode, multiplier, outputs, kernel):
+    """The depthwise step's sums stood on one line: with a depth multiplier of 2, six of them ran past the figure's
+    right edge ("... + bias → from B, kerne"). They now wrap, a line holding at most HEADER_CHARS characters."""
+    import re
+
+    from dsconv.figures.sliding import HEADER_CHARS, sliding_figure_spec
+
+    config = SlidingConfig(mode=mode, kernel_size=kernel, padding="same", out_channels=outputs,
+                           depth_multiplier=multiplier)
+    timeline = build_timeline(build_layer(sample_image("shape", 16), config, "sharpen"), watch=1)
+    spec = sliding_figure_spec(timeline)
+    for frame in spec["frames"][:3] + spec["frames"][-3:]:
+        lines = frame["data"][-1]["text"]
+        shown = [re.sub(r"<[^>]+>", "", line) for line in lines]
+        assert all(len(line) <= HEADER_CHARS for line in shown), shown
+        assert all(line.count("<b>") == line.count("</b>") for line in lines)  # no bold run split over two lines
+        text = " · ".join(line for line in shown if line)
+        sums = [part for part in text.split(" · ") if "products, sum" in part]
+        assert len(sums) == len(timeline.frames[int(frame["name"])].watched)  # one sum per watched kernel
+        assert text.count("Multiply-adds so far") == 1 and "standard convolution, same point" in text
 
 
 def test_the_step_line_says_every_filter_is_counted_and_where_the_bias_goes():
@@ -252,7 +280,7 @@ def test_the_step_line_says_every_filter_is_counted_and_where_the_bias_goes():
     header = sliding_figure_spec(timeline)["frames"][0]["data"][-1]["text"]
     assert "filter 1 reads 3 channels (Sobel edge × (R + G + B) / 3)" in header[0]
     assert header[1].startswith("27 products, sum ") and header[1].endswith(", + bias → Filter 1")
-    assert header[2].startswith("Multiply-adds so far: <b>108</b> (all filters: 4 filters × 27 per position)")
+    assert header[2].startswith("Multiply-adds so far: <b>108</b> (4 filters × 27 per position)")
 
 
 def test_preset_filters_are_described_by_pattern_and_channel_mix():
@@ -343,3 +371,28 @@ def test_projector_sizes_for_the_default_layer():
     layout = plan(timeline, 1.35)
     assert layout.boards[0].font >= 18 and layout.header_font >= 18
     assert sliding_figure_spec(timeline, 1.35)["layout"]["height"] <= 720
+
+
+@pytest.mark.parametrize("mode, multiplier, outputs", [("depthwise", 2, 3), ("separable", 2, 5), ("grouped", 1, 6)])
+def test_map_names_never_run_into_each_other(mode, multiplier, outputs):
+    """With a depth multiplier of 2, "from R, kernel 1" and "from R, kernel 2" printed over each other: a name wider
+    than its tile is shortened, and the map's hover still gives the full name."""
+    from dsconv.figures.sliding import plan, sliding_figure_spec
+
+    char_em = 0.55  # a character's width in ems, on average (as dsconv.figures.sliding.CHAR_EM)
+
+    config = SlidingConfig(mode=mode, kernel_size=3, padding="same", out_channels=outputs,
+                           depth_multiplier=multiplier, groups=3 if mode == "grouped" else 1)
+    timeline = build_timeline(build_layer(sample_image("shape", 16), config, "sharpen"), watch=1)
+    for scale in (1.0, 1.35):
+        spec = sliding_figure_spec(timeline, scale)
+        layout = plan(timeline, scale, len(spec["data"][-1]["x"]))
+        tiles = [tile for group in layout.maps for tile in group.tiles]
+        drawn = {(round(a["x"], 3), round(a["y"], 3)): a["text"] for a in spec["layout"]["annotations"]}
+        for tile in tiles:
+            text = drawn[(round(tile.x0, 3), round(tile.y0 - 2 * scale, 3))]
+            neighbours = [t.x0 for t in tiles if t.y0 == tile.y0 and t.x0 > tile.x0]
+            room = (min(neighbours) - tile.x0) if neighbours else float("inf")
+            assert len(text) * char_em * 14 * scale <= room, (tile.label, text, room)
+        hover = " ".join(text for trace in spec["data"] for text in trace.get("customdata") or [])
+        assert all(tile.label in hover for tile in tiles)
