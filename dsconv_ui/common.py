@@ -57,18 +57,25 @@ def _registration(key: str) -> Any:
         return None
 
 
-def _spells_default(registration: Any, texts: list[str]) -> bool:
-    """Whether the widget read the address's text as its default, as Streamlit itself reads it (it then drops the
-    setting from the address, exactly as it drops one the widget refused): ?quiz_q=1 is taken, not ignored."""
+def _spells_default(registration: Any, texts: list[str], current: Any) -> bool:
+    """Whether the address's text is the widget's default, as the widget writes it, and the widget holds it: Streamlit
+    drops such a setting from the address, exactly as it drops one the widget refused, so ?quiz_q=1 looked ignored.
+    A text the widget reads as its default only because it refused it (a slider's 99, an unknown label) is not one."""
     from streamlit.runtime.state.query_params import parse_url_param
 
     try:
+        default = registration.deserializer(None)
         parsed = parse_url_param(texts[0] if len(texts) == 1 else texts, registration.value_type)
-        # The default as the widget writes it: a text it reads as its default only because it refused it (a slider's
-        # 99, an unknown label) is not a spelling of it.
-        return bool(parsed == registration.serializer(registration.deserializer(None)))
+        return bool(current == default and parsed == registration.serializer(default))
     except (AttributeError, TypeError, ValueError, KeyError, IndexError):
         return False
+
+
+def _options(registration: Any) -> Sequence[Any] | None:
+    """The values a picker can hold (a tab bar's are its labels), or None for other widgets and where not known."""
+    reader = getattr(getattr(registration, "deserializer", None), "__self__", None)
+    options = getattr(reader, "options", None)
+    return options if options is not None else getattr(registration, "formatted_options", None)
 
 
 def _older_spelling(texts: list[str], current: Any, options: Sequence[Any] | None) -> Any:
@@ -107,10 +114,9 @@ def _close_link() -> None:
         if key in st.query_params or key not in st.session_state or key in tried:
             continue  # the widget took it, or it is not a setting of this page
         registration = _registration(key)
-        if registration is not None and _spells_default(registration, texts):
-            continue  # the link wrote the widget's default, which the address never keeps
-        options = getattr(getattr(getattr(registration, "deserializer", None), "__self__", None), "options", None)
-        value = _older_spelling(texts, st.session_state[key], options)
+        if registration is not None and _spells_default(registration, texts, st.session_state[key]):
+            continue  # the link wrote the widget's default, which the widget holds and the address never keeps
+        value = _older_spelling(texts, st.session_state[key], _options(registration))
         if value is None:
             ignored.append(f"{key}={','.join(texts)!r}")
         elif value != st.session_state[key]:
