@@ -104,19 +104,43 @@ def _panels(titles: list[str], gap: float = 0.03) -> tuple[dict, list[dict]]:
     return axes, annotations
 
 
+def short_number(value: float) -> str:
+    """A bar's label: exact up to 9,999, then three significant digits and k, M, G or T (59,190,018,048 -> 59.2 G)."""
+    if abs(value) < 10_000:
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    for power, suffix in ((12, "T"), (9, "G"), (6, "M"), (3, "k")):
+        if abs(value) >= 10**power:
+            scaled = value / 10**power
+            return f"{scaled:.3g} {suffix}" if abs(scaled) < 1000 else f"{scaled:,.0f} {suffix}"
+    return f"{value:,.0f}"  # unreachable: 10,000 and more has a suffix
+
+
+def short_memory(n_bytes: float) -> str:
+    """A bar's label for bytes: three significant digits in KiB, MiB or GiB (100,352 KiB -> 98 MiB)."""
+    for power, unit in ((3, "GiB"), (2, "MiB"), (1, "KiB")):
+        if n_bytes >= 1024**power:
+            return f"{n_bytes / 1024**power:.3g} {unit}"
+    return f"{n_bytes:.0f} B"
+
+
 def cost_figure(kinds: list[str], params: list[int], counts: list[int], activation_kib: list[float],
                 count_label: str, scale: float = 1.0) -> go.Figure:
-    """Three bar charts side by side: params, multiply-adds (or FLOPs) and activation memory per kind."""
+    """Three bar charts side by side: params, multiply-adds (or FLOPs) and activation memory per kind.
+
+    Each bar is labelled in short (1.18 M, 59.2 G, 98 MiB): the exact figures stood outside the bars and ran into
+    the next panel; the table above has them, and so has each bar's hover."""
     labels = [KINDS[kind].label for kind in kinds]
     colors = [KINDS[kind].colour for kind in kinds]
-    axes, titles = _panels(["Parameters", count_label, "Activation memory (KiB)"], gap=0.04)
+    axes, titles = _panels(["Parameters", count_label, "Activation memory"], gap=0.04)
     data = []
-    for index, (values, fmt) in enumerate(((params, "{:,}"), (counts, "{:,}"), (activation_kib, "{:,.1f}"))):
+    panels = ((params, short_number, "{:,}"), (counts, short_number, "{:,}"),
+              (activation_kib, lambda kib: short_memory(kib * 1024), "{:,.1f} KiB"))
+    for index, (values, short, exact) in enumerate(panels):
         data.append(dict(type="bar", x=values, y=labels, orientation="h", marker_color=colors,
-                         xaxis="x" if index == 0 else f"x{index + 1}", text=[fmt.format(v) for v in values],
-                         textposition="outside", textangle=0, cliponaxis=False,
-                         hovertemplate="%{y}: %{x:,}<extra></extra>"))
-        # Room on the right of the longest bar for its number, which is printed outside the bar.
+                         xaxis="x" if index == 0 else f"x{index + 1}", text=[short(v) for v in values],
+                         customdata=[exact.format(v) for v in values], textposition="outside", textangle=0,
+                         cliponaxis=False, hovertemplate="%{y}: %{customdata}<extra></extra>"))
+        # Room on the right of the longest bar for its label, which is printed outside the bar.
         axes["xaxis" if index == 0 else f"xaxis{index + 1}"].update(
             range=[0, 1.55 * max(values) if max(values) > 0 else 1], showticklabels=False, showgrid=False)
     layout = _base_layout(90 + 48 * len(kinds), scale, annotations=titles,

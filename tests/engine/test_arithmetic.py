@@ -329,3 +329,24 @@ def test_the_params_ratio_column_never_rounds_a_layer_to_nothing():
     tutorial = every_kind(height=32, width=32, in_channels=3, out_channels=64, kernel_size=3)
     default = cost_table_rows(tutorial, "M", False)
     assert [row["Params vs standard"] for row in default if row["Params vs standard"] != "—"][0] == "1.000"
+
+
+def test_the_cost_charts_labels_stay_short_and_the_hover_keeps_the_exact_figures():
+    """A VGG layer (224 x 224 x 256 -> 512, k = 3): '59,190,018,048' stood outside its bar and ran into the next
+    panel, cut to '59,190,018,0'. Bars now read 59.2 G; the hover and the table keep every digit."""
+    from dsconv.costs.arithmetic import every_kind
+    from dsconv.figures.cost import cost_figure, short_memory, short_number
+
+    every = every_kind(height=224, width=224, in_channels=256, out_channels=512, kernel_size=3, padding="same")
+    costs = {kind: cost for kind, cost in every.items() if not isinstance(cost, str)}
+    figure = cost_figure(list(costs), [c.params for c in costs.values()], [c.multiply_adds for c in costs.values()],
+                         [c.activation_bytes / 1024 for c in costs.values()], "Multiply-adds")
+    for trace in figure.data:
+        assert all(len(text) <= 8 for text in trace.text), trace.text
+    standard = costs["standard"]
+    assert standard.multiply_adds == 59_190_018_048 and "59.2 G" in figure.data[1].text
+    assert f"{standard.multiply_adds:,}" in figure.data[1].customdata
+    assert f"{standard.params:,}" in figure.data[0].customdata
+    assert [short_number(v) for v in (864, 9_999, 10_000, 1_180_160, 115_605_504, 2.5e12)] == \
+        ["864", "9,999", "10 k", "1.18 M", "116 M", "2.5 T"]
+    assert [short_memory(b) for b in (512, 2048, 100_352 * 1024, 3 * 1024**3)] == ["512 B", "2 KiB", "98 MiB", "3 GiB"]
