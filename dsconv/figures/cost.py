@@ -237,7 +237,10 @@ def network_share_figure(parts: list[LayerParts], scale: float = 1.0) -> go.Figu
                              legendgroup=part, showlegend=index == 0, xaxis="x" if index == 0 else "x2",
                              hovertemplate=f"%{{y}} {part}: %{{x:.1f}}%<extra></extra>"))
     layout = _base_layout(120 + 34 * len(parts), scale, barmode="stack", annotations=titles, showlegend=True,
-                          legend=dict(orientation="h", y=-0.08, x=0),
+                          # The legend in the figure's own bottom margin, under the axes' numbers (placed on the
+                          # plot, at y=-0.08, it covered them).
+                          legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0),
+                          margin=dict(l=10, r=10, t=60, b=int(64 * scale)),
                           yaxis=axis(autorange="reversed", automargin=True), **axes)
     return go.Figure(data=data, layout=layout)
 

@@ -350,3 +350,18 @@ def test_the_cost_charts_labels_stay_short_and_the_hover_keeps_the_exact_figures
     assert [short_number(v) for v in (864, 9_999, 10_000, 1_180_160, 115_605_504, 2.5e12)] == \
         ["864", "9,999", "10 k", "1.18 M", "116 M", "2.5 T"]
     assert [short_memory(b) for b in (512, 2048, 100_352 * 1024, 3 * 1024**3)] == ["512 B", "2 KiB", "98 MiB", "3 GiB"]
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.35])
+def test_the_whole_network_legend_sits_under_the_axes_numbers(scale):
+    """The legend was placed on the plot at y = -0.08, over the x axes' numbers (10, 20, 30 half hidden). It now sits
+    in the figure's own bottom margin, which is tall enough for the numbers and the legend's row."""
+    from dsconv.costs import network_summary
+    from dsconv.figures.cost import network_parts, network_share_figure
+    from dsconv.training.models import NetworkConfig
+
+    figure = network_share_figure(network_parts(network_summary(NetworkConfig(conv_kind="mobilenet"))), scale)
+    legend = figure.layout.legend
+    assert legend.yref == "container" and legend.y == 0 and legend.yanchor == "bottom"
+    font = figure.layout.font.size
+    assert figure.layout.margin.b >= 1.2 * font + 1.6 * font  # a row of axis numbers, then the legend's row
