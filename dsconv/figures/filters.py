@@ -17,6 +17,7 @@ from dsconv.safe_text import plotly_text
 
 FONT = dict(size=15, color="#111827")
 NUMBER_PX = 13.5  # numbers written in cells, times the scale: 18 px in projector mode
+DIGIT_EM = 0.56  # a digit's width in ems, about; a point or a minus sign about 0.3
 GREY = "gray"  # black 0, white largest
 
 
@@ -74,19 +75,33 @@ def _number(value: float, decimals: int) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1.0, decimals: int = 2) -> go.Figure:
-    """k x k kernels side by side as heatmaps with their numbers written in (orange positive, violet negative)."""
+def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1.0, decimals: int = 2,
+                  width_px: float | None = None) -> go.Figure:
+    """k x k kernels side by side as heatmaps with their numbers written in (orange positive, violet negative).
+
+    `width_px`, the figure's width on the page (about), for a narrow column: the numbers are written smaller where
+    they would not fit a cell (down to 10 px times the scale), and left to the hover where even that does not fit
+    (three 5 x 5 slices in a third of the page ran together: "0.590.590.59")."""
     extent = max(float(np.max(np.abs(k), initial=0.0)) for k in kernels) or 1.0
     count, spacing = len(kernels), 0.04
     width = (1 - spacing * (count - 1)) / count
+    font, texts = NUMBER_PX * scale, [[[_number(v, decimals) for v in row] for row in np.asarray(k)] for k in kernels]
+    if width_px is not None:
+        side = max(max(np.shape(k)[:2]) for k in kernels)
+        cell = min((width_px - 20) * width, (240 - 50) * scale) / side
+        ems = max(sum(0.3 if ch in ".-" else DIGIT_EM for ch in text) for kernel in texts for row in kernel
+                  for text in row)
+        font = min(font, 0.9 * cell / ems)
+        if font < 10 * scale:
+            font, titles = 0.0, [f"{title} (hover for numbers)" for title in titles]
     axis = dict(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain")
     # Built as plain dicts: Plotly validates once, several times faster than make_subplots and updates.
     data, layout = [], {}
     for col, kernel in enumerate(kernels):
         kernel = np.asarray(kernel, np.float64)
         suffix = str(col + 1) if col else ""
-        data.append(dict(type="heatmap", z=kernel.tolist(), text=[[_number(v, decimals) for v in row] for row in kernel],
-                         texttemplate="%{text}", textfont=dict(size=round(NUMBER_PX * scale, 1), color="#111827"),
+        data.append(dict(type="heatmap", z=kernel.tolist(), text=texts[col], texttemplate="%{text}" if font else "",
+                         textfont=dict(size=round(font or NUMBER_PX * scale, 1), color="#111827"),
                          colorscale=SIGNED, zmin=-extent, zmax=extent, showscale=False,
                          xgap=2, ygap=2, xaxis=f"x{suffix}", yaxis=f"y{suffix}",
                          hovertemplate="row %{y}, column %{x}: %{z:.4f}<extra></extra>"))

@@ -204,3 +204,24 @@ def test_rgb_kernel_tiles_stretch_each_kernel_on_its_own():
     mosaic = rgb_kernel_mosaic(kernels, columns=2, zoom=2, gap=1)
     assert mosaic.shape == (4, 7, 3)
     assert mosaic[1, 1].tolist() == [0, 128, 255] and mosaic[1, 4].tolist() == [128, 128, 128]
+
+
+@pytest.mark.parametrize("side, scale, width_px, written", [(3, 1.0, 340, True), (5, 1.0, 340, False),
+                                                           (5, 1.35, 460, False), (5, 1.0, 900, True),
+                                                           (7, 1.0, 900, True)])
+def test_kernel_numbers_are_written_only_where_they_fit_a_cell(side, scale, width_px, written):
+    """Three 5 x 5 slices of the standard kernel in a third of the page: "0.59" in 20 px cells ran together. A number
+    is written at a size that fits its cell, no smaller than 10 px times the scale, or left to the hover."""
+    from dsconv.figures.filters import kernel_figure
+
+    kernels = [np.full((side, side), value, np.float32) for value in (0.3, -0.59, 0.11)]
+    figure = kernel_figure(kernels, ["red", "green", "blue"], scale, width_px=width_px)
+    cell = min((width_px - 20) * figure.layout.xaxis.domain[1], 190 * scale) / side
+    for trace in figure.data:
+        if written:
+            font = trace.textfont.size
+            assert trace.texttemplate == "%{text}" and font >= 10 * scale
+            assert max(len(t) for row in trace.text for t in row) * 0.5 * font <= cell
+        else:
+            assert trace.texttemplate == "" and "%{z" in trace.hovertemplate
+    assert all(("hover for numbers" in a.text) != written for a in figure.layout.annotations)
