@@ -7,6 +7,7 @@ mix, and the one standard convolution they equal, in NumPy.
 
 from __future__ import annotations
 
+import time
 import zlib
 
 import numpy as np
@@ -308,6 +309,8 @@ def picture_controls() -> tuple[Image.Image | None, str]:
     else:
         upload = st.camera_input("Take a picture", key="fil_camera")
     if upload is None:
+        if st.session_state.pop(SHOWN_UPLOAD, False):
+            wait_for_a_replacement()
         st.info("Choose a photo to see the filters at work, or pick a sample picture.")
         return None, ""
     try:
@@ -315,9 +318,27 @@ def picture_controls() -> tuple[Image.Image | None, str]:
     except ImageError as exc:
         show_error(exc)
         return None, ""
+    st.session_state[SHOWN_UPLOAD] = True
     note = "" if (pixels.shape[1], pixels.shape[0]) == (width, height) else \
         f", shrunk to {pixels.shape[1]} x {pixels.shape[0]} before any filtering"
     return Image.fromarray(pixels), f"Your picture: {width} x {height} pixels{note}."
+
+
+SHOWN_UPLOAD = "fil_upload_shown"  # the last run showed an uploaded photo
+REPLACEMENT_WAIT_S = 1.0
+
+
+def wait_for_a_replacement(seconds: float = REPLACEMENT_WAIT_S) -> None:
+    """Choosing a new photo over the shown one makes the uploader run the page twice: first without any photo, as
+    it drops the old one, then with the new one once it has arrived. Drawn at once, the first run swept the whole
+    learned view away for a blink, and the second had to draw every chart anew. So wait here, up to `seconds`: the
+    new photo's run takes over at the next Streamlit call, leaving the old view in place until the new one replaces
+    it; after a removal (the uploader's ×) the page goes back to its empty state `seconds` later."""
+    slot = st.empty()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        slot.empty()  # a Streamlit call: where a waiting run (the new photo's) stops this one
 
 
 def kernel_controls() -> tuple[np.ndarray, list[str]]:
