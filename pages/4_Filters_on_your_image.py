@@ -14,9 +14,8 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from dsconv.figures import SERIES_COLOURS
+from dsconv.figures import PAGE_WIDTH_PX, SERIES_COLOURS
 from dsconv.figures import filters as figs
-from dsconv.figures.sliding_layout import TARGET_WIDTH_PX
 from dsconv.images import (
     DISPLAY_MAX_SIDE,
     SAMPLE_SCENES,
@@ -121,7 +120,7 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
             # This column is 1.2 / 3.2 of the page, about 340 px wide (460 in projector mode).
             st.plotly_chart(kernel_figure([result.combined[:, :, c, n] for c in range(3)],
                                           [f"W[..., {ch}, {n}]" for ch in hand.CHANNELS], figure_scale(),
-                                          width_px=1.2 / 3.2 * TARGET_WIDTH_PX * figure_scale()),
+                                          width_px=1.2 / 3.2 * PAGE_WIDTH_PX * figure_scale()),
                             key=f"fil_combined_{n}")
     if any_signed:
         st.caption(SIGNED_NOTE)

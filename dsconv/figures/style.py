@@ -23,6 +23,7 @@ SIGNED = [[0.0, "#a78bfa"], [0.5, "#ffffff"], [1.0, "#fb923c"]]  # violet < 0 < 
 # Series that are not layer kinds (kernel sizes, the left and right model): Okabe-Ito, in this order.
 SERIES_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00")
 CHANNEL_COLOURS = ("#f87171", "#4ade80", "#60a5fa")  # red, green, blue: light enough for black digits on top
+PAGE_WIDTH_PX = 900  # a figure as wide as the page: Streamlit's wide layout, 1400 px window, sidebar open (x scale)
 TICK_PX = 13.5  # tick labels, times the figure's scale: 18 px in projector mode (scale 1.35)
 
 
