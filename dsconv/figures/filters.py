@@ -93,7 +93,7 @@ def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1
                   for text in row)
         font = min(font, 0.9 * cell / ems)
         if font < 10 * scale:
-            font, titles = 0.0, [f"{title} (hover for numbers)" for title in titles]
+            font = 0.0
     axis = dict(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain")
     # Built as plain dicts: Plotly validates once, several times faster than make_subplots and updates.
     data, layout = [], {}
@@ -112,7 +112,14 @@ def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1
                                   yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
                                   font=dict(size=int(FONT["size"] * scale)))
                              for col, title in enumerate(titles)]
-    return go.Figure(data=data, layout=_layout(240, scale, **layout, margin=dict(l=10, r=10, t=int(40 * scale), b=10)))
+    bottom = 10
+    if not font:  # said once, under the kernels (beside each title, the notes ran into each other)
+        layout["annotations"].append(dict(text="hover over a cell for its number", x=0.5, y=0, xref="paper",
+                                          yref="paper", xanchor="center", yanchor="top", yshift=-4, showarrow=False,
+                                          font=dict(size=int(FONT["size"] * scale * 0.85))))
+        bottom = int(28 * scale)
+    return go.Figure(data=data, layout=_layout(240, scale, **layout,
+                                               margin=dict(l=10, r=10, t=int(40 * scale), b=bottom)))
 
 
 def rgb_kernel_mosaic(kernels: np.ndarray, columns: int = 16, zoom: int = 10, gap: int = 3) -> np.ndarray:

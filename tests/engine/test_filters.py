@@ -224,4 +224,6 @@ def test_kernel_numbers_are_written_only_where_they_fit_a_cell(side, scale, widt
             assert max(len(t) for row in trace.text for t in row) * 0.5 * font <= cell
         else:
             assert trace.texttemplate == "" and "%{z" in trace.hovertemplate
-    assert all(("hover for numbers" in a.text) != written for a in figure.layout.annotations)
+    notes = [a.text for a in figure.layout.annotations if "hover" in a.text]
+    assert len(notes) == (0 if written else 1)  # one note under the kernels, not one beside each title
+    assert [a.text for a in figure.layout.annotations if "hover" not in a.text] == ["red", "green", "blue"]
