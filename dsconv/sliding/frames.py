@@ -62,7 +62,8 @@ def watched_channels(layer: Layer, stage_index: int, watch: int) -> tuple[int, .
 
 
 def build_timeline(layer: Layer, watch: int = 0, max_frames: int = MAX_FRAMES) -> Timeline:
-    """Frames for every output position of every stage, grouped in runs of ceil(steps / max_frames) if needed."""
+    """Frames for every output position of every stage, grouped in runs of ceil(steps / max_frames) if needed (the first
+    step of each run shown, and each stage's last step)."""
     if max_frames < 1:
         raise ValueError(f"max_frames must be at least 1; got {max_frames}.")
     watch = max(0, int(watch))
@@ -79,7 +80,9 @@ def build_timeline(layer: Layer, watch: int = 0, max_frames: int = MAX_FRAMES) -
             done_macs += per_position  # one multiply-add per weight of every kernel at this position
             done_positions += 1
             last_of_stage = position == stage.positions - 1
-            if done_positions % group and not last_of_stage:
+            # Steps 1, 1 + group, 1 + 2 group, ... and each stage's last: the animation opens on the first step
+            # (row 1, column 1), which a 512-step layer skipped when it showed every second step from step 2.
+            if (done_positions - 1) % group and not last_of_stage:
                 continue
             row, col = divmod(position, width)
             frames.append(Frame(stage_index, position, row, col, watched, position + 1, done_macs,

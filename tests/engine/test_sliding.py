@@ -396,3 +396,18 @@ def test_map_names_never_run_into_each_other(mode, multiplier, outputs):
             assert len(text) * char_em * 14 * scale <= room, (tile.label, text, room)
         hover = " ".join(text for trace in spec["data"] for text in trace.get("customdata") or [])
         assert all(tile.label in hover for tile in tiles)
+
+
+@pytest.mark.parametrize("mode, size", [("separable", 16), ("standard", 16), ("depthwise", 32)])
+def test_a_long_layer_opens_on_its_first_step_and_ends_on_its_last(mode, size):
+    """A layer of more steps than frames shows every n-th step: it opened at 'Step 2 of 512', so the first
+    position (row 1, column 1) was never on screen. It now shows steps 1, 1 + n, ... and each stage's last."""
+    config = SlidingConfig(mode=mode, kernel_size=3, padding="same", out_channels=5)
+    timeline = build_timeline(build_layer(sample_image("shape", size), config, "sharpen"), watch=1,
+                              max_frames=MAX_FRAMES // 2)
+    stages = timeline.layer.stages
+    assert timeline.positions_per_frame > 1 and timeline.frames[0].position == 0 and timeline.frames[0].stage == 0
+    for index, stage in enumerate(stages):
+        mine = [frame.position for frame in timeline.frames if frame.stage == index]
+        assert mine[-1] == stage.positions - 1
+    assert len(timeline.frames) <= MAX_FRAMES // 2 + len(stages)
