@@ -215,7 +215,8 @@ def kernels_panel(model, title: str) -> None:
     depthwise, mix = kernels.depthwise, kernels.pointwise
     names = list(hand.CHANNELS) if depthwise.shape[2] == 3 else [f"channel {c}" for c in range(depthwise.shape[2])]
     st.plotly_chart(kernel_figure([depthwise[..., c] for c in range(depthwise.shape[2])], names,
-                                       figure_scale()), key=f"fil_dw_{title}")
+                                  figure_scale(), width_px=PAGE_WIDTH_PX * figure_scale() / 2),  # half the page
+                    key=f"fil_dw_{title}")
     st.plotly_chart(pointwise_figure(mix, names, [str(n) for n in range(mix.shape[1])], figure_scale()),
                     key=f"fil_pw_{title}")
     k = depthwise.shape[0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from dsconv.figures.style import SERIES_COLOURS, SIGNED, axis
+from dsconv.figures.style import PAGE_WIDTH_PX, SERIES_COLOURS, SIGNED, axis
 from dsconv.safe_text import plotly_text
 
 FONT = dict(size=15, color="#111827")
@@ -79,21 +79,20 @@ def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1
                   width_px: float | None = None) -> go.Figure:
     """k x k kernels side by side as heatmaps with their numbers written in (orange positive, violet negative).
 
-    `width_px`, the figure's width on the page (about), for a narrow column: the numbers are written smaller where
-    they would not fit a cell (down to 10 px times the scale), and left to the hover where even that does not fit
-    (three 5 x 5 slices in a third of the page ran together: "0.590.590.59")."""
+    `width_px`, the figure's width on the page (about; the whole page's by default): the numbers are written smaller
+    where they would not fit a cell (down to 10 px times the scale), and left to the hover where even that does not
+    fit (three 5 x 5 slices in a third of the page ran together: "0.590.590.59"; 7 x 7 ones overflowed even across
+    the whole page)."""
     extent = max(float(np.max(np.abs(k), initial=0.0)) for k in kernels) or 1.0
     count, spacing = len(kernels), 0.04
     width = (1 - spacing * (count - 1)) / count
     font, texts = NUMBER_PX * scale, [[[_number(v, decimals) for v in row] for row in np.asarray(k)] for k in kernels]
-    if width_px is not None:
-        side = max(max(np.shape(k)[:2]) for k in kernels)
-        cell = min((width_px - 20) * width, (240 - 50) * scale) / side
-        ems = max(sum(0.3 if ch in ".-" else DIGIT_EM for ch in text) for kernel in texts for row in kernel
-                  for text in row)
-        font = min(font, 0.9 * cell / ems)
-        if font < 10 * scale:
-            font = 0.0
+    side = max(max(np.shape(k)[:2]) for k in kernels)
+    cell = min(((width_px or PAGE_WIDTH_PX * scale) - 20) * width, (240 - 50) * scale) / side
+    ems = max(sum(0.3 if ch in ".-" else DIGIT_EM for ch in text) for kernel in texts for row in kernel for text in row)
+    font = min(font, 0.9 * cell / ems)
+    if font < 10 * scale:
+        font = 0.0
     axis = dict(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain")
     # Built as plain dicts: Plotly validates once, several times faster than make_subplots and updates.
     data, layout = [], {}

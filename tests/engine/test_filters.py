@@ -227,3 +227,15 @@ def test_kernel_numbers_are_written_only_where_they_fit_a_cell(side, scale, widt
     notes = [a.text for a in figure.layout.annotations if "hover" in a.text]
     assert len(notes) == (0 if written else 1)  # one note under the kernels, not one beside each title
     assert [a.text for a in figure.layout.annotations if "hover" not in a.text] == ["red", "green", "blue"]
+
+
+def test_kernel_numbers_fit_their_cells_across_the_whole_page_too():
+    """Without a width, the figure is as wide as the page: a 7 x 7 kernel's cells are then about 27 px, and "-0.59"
+    at the full 13.5 px overflowed them. The numbers now shrink to fit there as well; a 3 x 3 kernel's stay full size."""
+    from dsconv.figures.filters import NUMBER_PX, kernel_figure
+
+    seven = kernel_figure([np.full((7, 7), -0.59, np.float32)] * 3, ["red", "green", "blue"])
+    cell = min((900 - 20) * seven.layout.xaxis.domain[1], 190) / 7
+    assert all(len("-0.59") * 0.5 * trace.textfont.size <= cell for trace in seven.data if trace.texttemplate)
+    three = kernel_figure([np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], np.float32)] * 3, ["r", "g", "b"])
+    assert all(trace.textfont.size == NUMBER_PX and trace.texttemplate == "%{text}" for trace in three.data)
