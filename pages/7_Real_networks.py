@@ -12,6 +12,7 @@ from dsconv.kinds import SEPARABLE_KINDS, label
 from dsconv.profile import (
     ARCHITECTURES,
     CONVENTION,
+    RECORD_FIELDS,
     SIZES,
     ModelFileError,
     Profile,
@@ -47,6 +48,11 @@ OWN_SIZE = 0  # the input size picker's value for "the model's own"
 UPLOAD = "your model file"  # the network picker's last choice
 CHOICES = tuple(ARCHITECTURES) + (UPLOAD,)
 DEFAULT = "mobilenet_v1_100"
+# The layer table shows every column on the page, at 1400 px and on a projector, without a sideways scroll: the Keras
+# class and the non-trainable count are left to the CSV, a layer's name is cut at this width (MobileNetV3's run to 40
+# characters), and the note column comes only where a layer has a note.
+CSV_ONLY = ("class", "non-trainable")
+LAYER_COLUMN_PX = 240
 
 
 def title(name: str) -> str:
@@ -177,11 +183,15 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
     st.caption("Every convolution and dense layer, in the order the network runs them; hover over a bar for its "
                "name. The table below lists every layer.")
     records = rows_as_records(profile)
-    st.dataframe(arrow_table(records), hide_index=True, key="rn_table", height=420, column_config={
-        "params": st.column_config.NumberColumn(format="localized"),
-        "non-trainable": st.column_config.NumberColumn(format="localized"),
-        "multiply-adds": st.column_config.NumberColumn(format="localized"),
-        "other ops": st.column_config.NumberColumn(format="localized")})
+    shown = [column for column in RECORD_FIELDS if column not in CSV_ONLY
+             and (column != "note" or any(record["note"] for record in records))]
+    st.dataframe(arrow_table(records), hide_index=True, key="rn_table", height=420, column_order=shown,
+                 column_config={"layer": st.column_config.TextColumn(width=LAYER_COLUMN_PX),
+                                "activation KB": st.column_config.NumberColumn("output KB"),
+                                **{column: st.column_config.NumberColumn(format="localized")
+                                   for column in ("params", "multiply-adds", "other ops")}})
+    st.caption("Output KB: the layer's output for one picture, in float32. The CSV also has each layer's Keras class "
+               "and its non-trainable parameters, and names a long layer in full.")
     st.download_button("Download the table (CSV)", partial(csv_text, profile), "layers.csv", "text/csv",
                        key="rn_csv")  # written when clicked, not on every run
 

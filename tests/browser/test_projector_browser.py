@@ -96,3 +96,25 @@ def test_every_table_fits_the_projected_page(browser, server, path):
         assert widths and all(scrolled <= shown for scrolled, shown in widths), widths
     finally:
         page.close()
+
+
+GRID_WIDTHS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
+  .map(s => [s.scrollWidth, s.clientWidth])"""
+
+
+@pytest.mark.parametrize("network, viewport, extra", [
+    ("xception", {"width": 1280, "height": 800}, "&present=1"),  # the largest numbers
+    ("mobilenet_v3_large", {"width": 1280, "height": 800}, "&present=1"),  # the longest layer names (40 characters)
+    ("mobilenet_v3_large", {"width": 1400, "height": 1000}, ""),
+])
+def test_the_real_networks_layer_table_shows_every_column(browser, server, network, viewport, extra):
+    """The layer table's last columns ("activation KB", "note") hid behind the data grid's sideways scroll, at 1400 px
+    and on a projector: every column it shows now fits the page."""
+    page = browser.new_page(viewport=viewport)
+    try:
+        page.goto(f"{server}/Real_networks?rn_model={network}{extra}")
+        wait_until_idle(page)
+        widths = page.evaluate(GRID_WIDTHS)
+        assert len(widths) == 1 and all(scrolled <= shown for scrolled, shown in widths), widths
+    finally:
+        page.close()

@@ -193,6 +193,17 @@ def test_names_from_an_upload_are_shown_as_text_not_markdown():
     assert "[notes](https" not in raw and "\\[notes\\]" in raw  # escaped: the browser shows it, links nothing
     assert "[click](https" not in raw and "\\[click\\]" in raw
     assert "(Lambda)" in texts(at.warning)
+    assert list(at.dataframe[0].proto.column_order)[-1] == "note"  # the uncounted layer's note is on the page
+
+
+def test_the_layer_table_leaves_the_class_and_the_empty_notes_to_the_csv():
+    """Eleven columns needed a sideways scroll: the page shows the lesson's columns and says where the others are."""
+    at = open_page(PAGE)
+    assert not at.exception
+    assert list(at.dataframe[0].proto.column_order) == ["layer", "role", "output shape", "kernel", "params",
+                                                        "multiply-adds", "other ops", "activation KB"]
+    assert "The CSV also has each layer's Keras class and its non-trainable parameters" in texts(at.caption)
+    assert set(at.dataframe[0].value.columns) >= {"class", "non-trainable", "note"}  # the data keeps every column
 
 
 def test_projector_mode_puts_the_uploader_on_the_page():
