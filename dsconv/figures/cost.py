@@ -13,12 +13,12 @@ import plotly.graph_objects as go
 
 from dsconv.costs.arithmetic import layer_cost, shape_text
 from dsconv.costs.network import NetworkSummary
-from dsconv.figures.style import CHANNEL_COLOURS, SERIES_COLOURS, axis
+from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, SERIES_COLOURS, axis
 from dsconv.kinds import KINDS
 
 PART_COLORS = {"depthwise": KINDS["depthwise"].colour, "pointwise": KINDS["pointwise"].colour,
                "standard conv": KINDS["standard"].colour, "dense": "#6b7280"}
-FONT = dict(size=16, color="#111827")
+FONT = dict(family=FONT_FAMILY, size=16, color="#111827")
 
 
 

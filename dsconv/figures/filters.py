@@ -12,12 +12,11 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from dsconv.figures.style import PAGE_WIDTH_PX, SERIES_COLOURS, SIGNED, axis
+from dsconv.figures.style import FONT_FAMILY, PAGE_WIDTH_PX, SERIES_COLOURS, SIGNED, axis, text_em
 from dsconv.safe_text import plotly_text
 
-FONT = dict(size=15, color="#111827")
+FONT = dict(family=FONT_FAMILY, size=15, color="#111827")
 NUMBER_PX = 13.5  # numbers written in cells, times the scale: 18 px in projector mode
-DIGIT_EM = 0.56  # a digit's width in ems, about; a point or a minus sign about 0.3
 GREY = "gray"  # black 0, white largest
 
 
@@ -89,7 +88,7 @@ def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1
     font, texts = NUMBER_PX * scale, [[[_number(v, decimals) for v in row] for row in np.asarray(k)] for k in kernels]
     side = max(max(np.shape(k)[:2]) for k in kernels)
     cell = min(((width_px or PAGE_WIDTH_PX * scale) - 20) * width, (240 - 50) * scale) / side
-    ems = max(sum(0.3 if ch in ".-" else DIGIT_EM for ch in text) for kernel in texts for row in kernel for text in row)
+    ems = max(text_em(text) for kernel in texts for row in kernel for text in row)
     font = min(font, 0.9 * cell / ems)
     if font < 10 * scale:
         font = 0.0

@@ -8,7 +8,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dsconv.figures.style import axis
+from dsconv.figures.style import FONT_FAMILY, axis
 from dsconv.kinds import KINDS
 from dsconv.profile import ROLES, Profile
 from dsconv.safe_text import plotly_text
@@ -17,7 +17,7 @@ ROLE_COLOURS = {**{role: KINDS[role].colour for role in ("standard", "grouped", 
                 "dense": "#6b7280", "normalisation": "#9ca3af", "elementwise": "#c4b5a0", "pooling": "#a3a3a3",
                 "other": "#d4d4d4"}
 WEIGHTED = ("standard", "grouped", "depthwise", "pointwise", "separable", "dense")  # the roles with multiply-adds
-FONT = dict(size=15, color="#111827")
+FONT = dict(family=FONT_FAMILY, size=15, color="#111827")
 
 
 def layer_figure(profile: Profile, scale: float = 1.0) -> go.Figure:

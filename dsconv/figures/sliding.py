@@ -43,7 +43,7 @@ from dsconv.figures.sliding_parts import (
     symmetric_peak,
     tint_colours,
 )
-from dsconv.figures.style import CHANNEL_COLOURS, TEXT_COLOUR
+from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, TEXT_COLOUR, text_em
 from dsconv.sliding.engine import channel_names, hidden_names
 from dsconv.sliding.frames import Timeline, frame_detail
 
@@ -390,14 +390,11 @@ def _title_lines(timeline: Timeline, frame, details) -> list[str]:
     return [line for parts in ([header], sums, count) for line in wrap_parts(parts)]
 
 
-CHAR_EM = 0.55  # a character's width in ems, on average (digits and capitals a little wider than most letters)
-
-
 def tile_caption(label: str, room_px: float, font_px: float) -> str:
     """A map's name as written over its tile, shortened where the full name is wider than the tile and its gap
     ("from R, kernel 2" -> "R, k2"): side by side, six names of a depth multiplier of 2 ran into each other. Hovering
     over the map still gives the full name."""
-    if len(label) * CHAR_EM * font_px <= room_px:
+    if text_em(label) * font_px <= room_px:
         return label
     short = label.replace("from ", "").replace("kernel ", "k").replace("Filter ", "F").replace("Output ", "out ")
     return short.replace(" (group ", " g").replace(")", "") if "(group " in short else short
@@ -518,7 +515,7 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     layout_dict = {
         "height": int(layout.height + margin_top + 6), "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff",
         "margin": {"l": 4, "r": 4, "t": margin_top, "b": 6}, "showlegend": False, "dragmode": False,
-        "font": {"color": TEXT_COLOUR}, "hovermode": "closest",
+        "font": {"family": FONT_FAMILY, "color": TEXT_COLOUR}, "hovermode": "closest",
         "xaxis": {"visible": False, "range": [0, layout.width], "fixedrange": True, "constrain": "domain"},
         "yaxis": {"visible": False, "range": [layout.height, 0], "fixedrange": True, "scaleanchor": "x",
                   "constrain": "domain"},

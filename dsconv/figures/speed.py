@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dsconv.costs.intensity import STEP_KINDS, LayerTraffic
-from dsconv.figures.style import log_ticks, readable, two_lines
+from dsconv.figures.style import FONT_FAMILY, log_ticks, readable, two_lines
 from dsconv.kinds import KINDS, LAYER_KINDS
 from dsconv.speed.roofline import Roofs, StepRegime, classify
 from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
@@ -39,7 +39,7 @@ def axis_label(kind: str) -> str:
 
 
 def _layout(fig: go.Figure, title: str, height: int, scale: float) -> go.Figure:
-    fig.update_layout(title=title, height=int(height * scale), font=dict(size=int(14 * scale)),
+    fig.update_layout(title=title, height=int(height * scale), font=dict(family=FONT_FAMILY, size=int(14 * scale)),
                       template="plotly_white", margin=dict(l=60, r=20, t=80, b=50),
                       legend=dict(orientation="h", yanchor="top", y=-0.22, x=0))
     return readable(fig, scale)

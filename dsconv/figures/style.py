@@ -13,6 +13,7 @@ are light enough for black digits written on top.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Iterable
 
 TEXT_COLOUR = "#111827"  # body text: 17:1 on white
@@ -23,6 +24,27 @@ SIGNED = [[0.0, "#a78bfa"], [0.5, "#ffffff"], [1.0, "#fb923c"]]  # violet < 0 < 
 # Series that are not layer kinds (kernel sizes, the left and right model): Okabe-Ito, in this order.
 SERIES_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00")
 CHANNEL_COLOURS = ("#f87171", "#4ade80", "#60a5fa")  # red, green, blue: light enough for black digits on top
+# Every figure's font: the app's own, which Streamlit serves with the page, so that a figure's text is as wide on every
+# machine. Plotly's default ("Open Sans", else Verdana, else Arial) is whatever the machine has: a digit is 0.64 em wide
+# in Verdana (Windows, macOS), 0.56 in Arial and 0.50 in Source Sans, and numbers fitted to their cells for Source Sans
+# overflowed them in Verdana. (Streamlit's chart theme sets this font too; figures shown with theme=None did not.)
+FONT_FAMILY = '"Source Sans", sans-serif'
+# Source Sans's advance widths in ems, regular weight (from its font file, as Chromium draws them; rounded up: kerning
+# only narrows), for what the figures write. Any other character counts as OTHER_EM.
+_EMS = {0.20: " ", 0.25: "ij.,·:;'", 0.26: "l", 0.27: "I", 0.30: "f", 0.31: "()", 0.32: "-", 0.34: "t", 0.35: "r/",
+        0.42: "s", 0.43: "z", 0.45: "x", 0.46: "c", 0.47: "vy", 0.48: "JY", 0.49: "L", 0.50: "0123456789ekF−×+=",
+        0.51: "ag", 0.52: "VX", 0.53: "E", 0.54: "STZΣ", 0.55: "hnouA", 0.56: "bdpq", 0.57: "PR", 0.58: "CK", 0.59: "B",
+        0.62: "DG→", 0.65: "NU", 0.66: "H", 0.67: "OQ", 0.72: "w", 0.73: "M", 0.79: "W", 0.83: "m%"}
+CHAR_EMS = {char: em for em, chars in _EMS.items() for char in chars}
+OTHER_EM = 0.9  # wider than any letter or digit of the font
+
+
+def text_em(text: str) -> float:
+    """How wide `text` is in the figures' font at its regular weight, in ems: times the font size, pixels. Plotly's
+    tags are not text (bold is 6 to 20 % wider: nothing the figures fit is bold)."""
+    return sum(CHAR_EMS.get(char, OTHER_EM) for char in re.sub(r"<[^>]+>", "", text))
+
+
 PAGE_WIDTH_PX = 900  # a figure as wide as the page: Streamlit's wide layout, 1400 px window, sidebar open (x scale)
 TICK_PX = 13.5  # tick labels, times the figure's scale: 18 px in projector mode (scale 1.35)
 

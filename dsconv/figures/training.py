@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dsconv.figures.style import GRID_COLOUR, log_ticks, readable
+from dsconv.figures.style import FONT_FAMILY, GRID_COLOUR, log_ticks, readable
 from dsconv.kinds import KINDS
 from dsconv.safe_text import plotly_text
 from dsconv.training.replay import EpochSeries
@@ -153,7 +153,7 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
                                                   transition=dict(duration=0))])
                     for epoch in shown]
     fig.update_layout(
-        height=int(680 * scale), margin=dict(l=60, r=20, t=60, b=40), font=dict(size=int(13 * scale)),
+        height=int(680 * scale), margin=dict(l=60, r=20, t=60, b=40), font=dict(family=FONT_FAMILY, size=int(13 * scale)),
         legend=dict(orientation="h", yanchor="top", y=-LEGEND_GAP_PX * scale / (680 * scale - 110 * scale - 40), x=0,
                     title_text=("colour: architecture · dash: run · thin, open circles: training · thick: validation   "
                                 if markers else "colour: architecture · dash: run · thin: training · thick: validation   ")),
@@ -197,7 +197,7 @@ def live_figure(curves: Mapping[str, Mapping[str, Sequence[float]]], epochs: int
     fig.update_yaxes(range=_range(losses, floor=0.0), title_text="loss", row=1, col=1)
     fig.update_yaxes(range=[0, 1.02], title_text="accuracy", row=1, col=2)
     fig.update_yaxes(showgrid=True, gridcolor=GRID_COLOUR)
-    fig.update_layout(height=int(380 * scale), margin=dict(l=60, r=20, t=50, b=40), font=dict(size=int(13 * scale)),
+    fig.update_layout(height=int(380 * scale), margin=dict(l=60, r=20, t=50, b=40), font=dict(family=FONT_FAMILY, size=int(13 * scale)),
                       legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), plot_bgcolor="white",
                       uirevision="live")
     return readable(fig, scale)

@@ -13,7 +13,7 @@ import numpy as np
 
 from dsconv.figures.sliding import output_labels, steps_done
 from dsconv.figures.sliding_parts import PrebuiltFigure, channel_name, frame_slider
-from dsconv.figures.style import CHANNEL_COLOURS, SIGNED
+from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, SIGNED
 from dsconv.sliding.frames import Timeline
 
 MAX_VOLUME_FRAMES = 40  # the filled cells are re-sent every frame; 40 keeps a 16 x 16 layer under 1 MB
@@ -135,7 +135,7 @@ def volume_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     axis = {"visible": False, "showspikes": False}
     layout = {
         "height": int(560 * scale), "margin": {"l": 0, "r": 0, "t": int(70 * scale), "b": int(80 * scale)},
-        "paper_bgcolor": "#ffffff", "showlegend": False, "sliders": sliders,
+        "paper_bgcolor": "#ffffff", "showlegend": False, "sliders": sliders, "font": {"family": FONT_FAMILY},
         "title": {"text": frames[0]["layout"]["title"]["text"], "x": 0.0, "xanchor": "left", "xref": "paper",
                   "font": {"size": 15 * scale}},
         "scene": {"xaxis": axis, "yaxis": axis, "zaxis": axis, "aspectmode": "manual", "annotations": annotations,

@@ -21,6 +21,11 @@ PHRASES = {
     "pages/7_Real_networks.py": "where do its parameters and multiply-adds sit",
 }
 # Streamlit's URL path for a page file: its name without the leading number and ".py".
+# The font of every text in a chart or drawing, and whether the app's own font is loaded (not only named).
+CHART_FONTS = """() => ({
+  families: [...new Set([...document.querySelectorAll('.js-plotly-plot text, [data-testid="stMain"] svg[role="img"] text')]
+    .filter(t => t.textContent.trim()).map(t => getComputedStyle(t).fontFamily))],
+  loaded: [...document.fonts].some(f => f.family.replace(/"/g, '') === 'Source Sans' && f.status === 'loaded')})"""
 PAGES = [("" if source == "app.py" else source.split("/")[-1].removesuffix(".py").split("_", 1)[1], source,
           PHRASES[source]) for source, _label, _icon in APP_PAGES]
 
@@ -36,3 +41,8 @@ def test_page_opens_by_url_on_a_fresh_server(page, path, source, phrase):
         full_screenshot(page, SCREENSHOTS / f"{name}.png")
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.locator('[data-testid="stMain"]').get_by_text(phrase).first.is_visible()
+        # Every chart writes in the app's font, whose widths the figures fit their numbers to: Plotly's own default is
+        # Verdana on most machines, 28 % wider, and charts shown with theme=None used it.
+        fonts = page.evaluate(CHART_FONTS)
+        assert all(family.startswith('"Source Sans"') for family in fonts["families"]), fonts
+        assert fonts["loaded"] or not fonts["families"], fonts

@@ -212,6 +212,8 @@ def test_rgb_kernel_tiles_stretch_each_kernel_on_its_own():
 def test_kernel_numbers_are_written_only_where_they_fit_a_cell(side, scale, width_px, written):
     """Three 5 x 5 slices of the standard kernel in a third of the page: "0.59" in 20 px cells ran together. A number
     is written at a size that fits its cell, no smaller than 10 px times the scale, or left to the hover."""
+    from font_reference import text_px
+
     from dsconv.figures.filters import kernel_figure
 
     kernels = [np.full((side, side), value, np.float32) for value in (0.3, -0.59, 0.11)]
@@ -221,7 +223,7 @@ def test_kernel_numbers_are_written_only_where_they_fit_a_cell(side, scale, widt
         if written:
             font = trace.textfont.size
             assert trace.texttemplate == "%{text}" and font >= 10 * scale
-            assert max(len(t) for row in trace.text for t in row) * 0.5 * font <= cell
+            assert max(text_px(t, font) for row in trace.text for t in row) <= cell - 2  # 2 px gaps between cells
         else:
             assert trace.texttemplate == "" and "%{z" in trace.hovertemplate
     notes = [a.text for a in figure.layout.annotations if "hover" in a.text]
@@ -232,10 +234,12 @@ def test_kernel_numbers_are_written_only_where_they_fit_a_cell(side, scale, widt
 def test_kernel_numbers_fit_their_cells_across_the_whole_page_too():
     """Without a width, the figure is as wide as the page: a 7 x 7 kernel's cells are then about 27 px, and "-0.59"
     at the full 13.5 px overflowed them. The numbers now shrink to fit there as well; a 3 x 3 kernel's stay full size."""
+    from font_reference import text_px
+
     from dsconv.figures.filters import NUMBER_PX, kernel_figure
 
     seven = kernel_figure([np.full((7, 7), -0.59, np.float32)] * 3, ["red", "green", "blue"])
     cell = min((900 - 20) * seven.layout.xaxis.domain[1], 190) / 7
-    assert all(len("-0.59") * 0.5 * trace.textfont.size <= cell for trace in seven.data if trace.texttemplate)
+    assert all(text_px("-0.59", trace.textfont.size) <= cell - 2 for trace in seven.data if trace.texttemplate)
     three = kernel_figure([np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], np.float32)] * 3, ["r", "g", "b"])
     assert all(trace.textfont.size == NUMBER_PX and trace.texttemplate == "%{text}" for trace in three.data)

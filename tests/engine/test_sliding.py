@@ -377,9 +377,9 @@ def test_projector_sizes_for_the_default_layer():
 def test_map_names_never_run_into_each_other(mode, multiplier, outputs):
     """With a depth multiplier of 2, "from R, kernel 1" and "from R, kernel 2" printed over each other: a name wider
     than its tile is shortened, and the map's hover still gives the full name."""
-    from dsconv.figures.sliding import plan, sliding_figure_spec
+    from font_reference import text_px
 
-    char_em = 0.55  # a character's width in ems, on average (as dsconv.figures.sliding.CHAR_EM)
+    from dsconv.figures.sliding import plan, sliding_figure_spec
 
     config = SlidingConfig(mode=mode, kernel_size=3, padding="same", out_channels=outputs,
                            depth_multiplier=multiplier, groups=3 if mode == "grouped" else 1)
@@ -393,7 +393,7 @@ def test_map_names_never_run_into_each_other(mode, multiplier, outputs):
             text = drawn[(round(tile.x0, 3), round(tile.y0 - 2 * scale, 3))]
             neighbours = [t.x0 for t in tiles if t.y0 == tile.y0 and t.x0 > tile.x0]
             room = (min(neighbours) - tile.x0) if neighbours else float("inf")
-            assert len(text) * char_em * 14 * scale <= room, (tile.label, text, room)
+            assert text_px(text, 14 * scale) <= room, (tile.label, text, room)  # in the app's font, from its file
         hover = " ".join(text for trace in spec["data"] for text in trace.get("customdata") or [])
         assert all(tile.label in hover for tile in tiles)
 
