@@ -18,7 +18,9 @@ TARGET_WIDTH_PX = PAGE_WIDTH_PX  # the plot as wide as the page
 MIN_NUMBER_PX = 13.5  # smallest number drawn, times the scale: 18 px in projector mode (scale 1.35)
 MAX_BOARD_CELL_PX = 56  # the computation's cells, times the scale
 MAX_MAP_CELL_PX = 34  # the maps' cells, times the scale
-DIGIT_WIDTH = CHAR_EMS["0"]  # a digit's width in ems in the figures' font; a point or a minus sign is narrower
+# A number's character in ems: a digit of the figures' font (0.50; a point or a minus sign is narrower), and 4 % to
+# spare, because the computation sizes its numbers for 4 characters and its products can have 5 ("-1320").
+DIGIT_WIDTH = 1.04 * CHAR_EMS["0"]
 
 
 def number_font(cell_px: float, chars: int = 4, scale: float = 1.0) -> float:
