@@ -43,7 +43,7 @@ from dsconv.figures.sliding_parts import (
     symmetric_peak,
     tint_colours,
 )
-from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, TEXT_COLOUR, text_em
+from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, TEXT_COLOUR, reader_text, text_em
 from dsconv.sliding.engine import channel_names, hidden_names
 from dsconv.sliding.frames import Timeline, frame_detail
 
@@ -403,12 +403,11 @@ def tile_caption(label: str, room_px: float, font_px: float) -> str:
 # A header line holds about this many characters at the plot's width (15 px text, bold parts included) in the wide
 # layout and in projector mode: six depthwise sums on one line were cut off at the figure's right edge.
 HEADER_CHARS = 112
-_TAG = re.compile(r"<[^>]+>")
 
 
 def shown_length(text: str) -> int:
     """Characters a reader sees: Plotly's tags (<b>, <br>) left out."""
-    return len(_TAG.sub("", text))
+    return len(reader_text(text))
 
 
 def wrap_parts(parts: list[str], width: int = HEADER_CHARS) -> list[str]:

@@ -39,10 +39,15 @@ CHAR_EMS = {char: em for em, chars in _EMS.items() for char in chars}
 OTHER_EM = 0.9  # wider than any letter or digit of the font
 
 
+def reader_text(text: str) -> str:
+    """What a reader sees of a figure's text: Plotly's tags (<b>, <br>) left out."""
+    return re.sub(r"<[^>]+>", "", text)
+
+
 def text_em(text: str) -> float:
     """How wide `text` is in the figures' font at its regular weight, in ems: times the font size, pixels. Plotly's
     tags are not text (bold is 6 to 20 % wider: nothing the figures fit is bold)."""
-    return sum(CHAR_EMS.get(char, OTHER_EM) for char in re.sub(r"<[^>]+>", "", text))
+    return sum(CHAR_EMS.get(char, OTHER_EM) for char in reader_text(text))
 
 
 PAGE_WIDTH_PX = 900  # a figure as wide as the page: Streamlit's wide layout, 1400 px window, sidebar open (x scale)
