@@ -5,6 +5,7 @@ The engine (`dsconv`) never imports Streamlit; this package is the thin layer be
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -189,9 +190,33 @@ def navigation() -> None:
     st.sidebar.divider()
 
 
+def _clean_after_a_run() -> None:
+    """What Streamlit's runner cleans after a run, less Keras: it closes matplotlib's figures, and leaves Keras's
+    session as it is."""
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+def leave_keras_alone() -> None:
+    """Stop Streamlit from clearing Keras's session after every script run (once per process).
+
+    Once Keras is imported, Streamlit's script runner calls keras.backend.clear_session() after each run and each
+    fragment run of every session (its `_clean_problem_modules`, written for Keras 2's graphs). In Keras 3 that is
+    a full gc.collect(): 0.22 s with TensorFlow loaded (2-core AMD EPYC), holding the interpreter lock that every
+    other session's run waits for, on every slider move from then on. It also drops TensorFlow's kernel cache and
+    resets Keras's global state, under a Training arena thread too, whose graph tracing it stalled for minutes.
+    The app keeps its models in st.session_state and st.cache_resource: it has nothing for Keras to clear.
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    if getattr(script_runner, "_clean_problem_modules", None) is not None:
+        script_runner._clean_problem_modules = _clean_after_a_run
+
+
 def page_setup(title: str, icon: str) -> None:
     """Configure the page, draw the navigation and offer projector mode (?present=true in the URL). Every page
     ends with share_link(), which checks the link's settings once the widgets have taken them."""
+    leave_keras_alone()
     st.set_page_config(page_title=f"{title} · dsconv", page_icon=icon, layout="wide")
     navigation()
     _open_link()

@@ -1,7 +1,7 @@
 """The Training arena's live training: one job per launch, a child process, and the server's shared slots.
 
 Settings and limits (`settings`), time estimates (`estimates`), the job (`job`), its child process
-(`child`), the process-wide slots (`slots`) and the guard around Keras's global state (`guard`).
+(`child`) and the process-wide slots (`slots`).
 """
 
 from __future__ import annotations

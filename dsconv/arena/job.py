@@ -6,7 +6,7 @@ default); a job runs `dsconv.training.engine.train_run` on a thread, publishes a
 batch, stops on request after the current batch, and stops by itself when its browser tab goes quiet.
 Keras is imported only inside the functions that train or probe. The parts live beside this module:
 arena_settings (limits, launch settings, data), arena_slots (the shared slots), arena_estimates (speeds and
-time estimates), arena_guard (Keras's clear_session held off while training) and arena_child (the training).
+time estimates) and arena_child (the training).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from dsconv.arena.estimates import (
     remember_speed,
     speeds_from_record,
 )
-from dsconv.arena.guard import training_ended, training_started
 from dsconv.arena.settings import (
     ArenaBusy,
     ArenaLimits,
@@ -71,8 +70,8 @@ class TrainingJob:
     """One launch, trained on a thread (or a spawned process) and watched by another thread; the page reads
     snapshot() and may request_stop().
 
-    On a thread, training shares the server's TensorFlow (memory stays under 1.5 GB) and Streamlit's
-    clear_session after each script run is held off while it trains. ArenaLimits.train_in_subprocess
+    On a thread, training shares the server's TensorFlow (memory stays under 1.5 GB); the pages keep Streamlit
+    from clearing Keras's session under it (dsconv_ui.common.leave_keras_alone). ArenaLimits.train_in_subprocess
     trains in a process instead: isolated from the server, and stoppable even while it builds a model.
     """
 
@@ -166,8 +165,6 @@ class TrainingJob:
         worker: Any = threading.Thread(target=child_train, args=args, daemon=True, name=f"dsconv-train-{self.id}") \
             if in_process else self._context.Process(target=child_train, args=args, daemon=True)
         outcome: tuple = ("failed", "The training process ended without a word (out of memory?).", None)
-        if in_process:
-            training_started()  # Streamlit's clear_session after each script run would stall the training
         try:
             worker.start()
             self.process_id = None if in_process else worker.pid
@@ -192,9 +189,7 @@ class TrainingJob:
             self.training_ended_at = time.monotonic()
             self._finish(*outcome)
         finally:
-            if in_process:
-                training_ended()
-            elif worker.is_alive():
+            if not in_process and worker.is_alive():
                 worker.kill()
             if not in_process:
                 messages.close()

@@ -21,7 +21,6 @@ from dsconv.arena import (
     train_and_val_sizes,
 )
 from dsconv.arena import estimates as arena
-from dsconv.arena import guard as arena_guard
 from dsconv.arena import settings as arena_settings
 from dsconv.training.engine import TrainConfig
 from dsconv.training.models import ModelConfig
@@ -200,20 +199,6 @@ def test_stop_keeps_finished_epochs_and_a_quiet_tab_stops_its_job():
     assert quiet.join(600)
     assert quiet.snapshot().state == "stopped"
     assert "tab was closed" in quiet.snapshot().message
-
-
-def test_streamlits_clear_session_is_held_off_while_a_job_trains():
-    import keras
-
-    arena_guard.training_started()  # what a job's thread does first
-    try:
-        first = keras.backend.get_uid("dsconv_guard_test")
-        keras.backend.clear_session()  # Streamlit calls this after every script run
-        assert keras.backend.get_uid("dsconv_guard_test") == first + 1  # Keras's state was kept
-    finally:
-        arena_guard.training_ended()
-    keras.backend.clear_session()
-    assert keras.backend.get_uid("dsconv_guard_test") == 1  # with no training, it clears as before
 
 
 def test_finished_runs_teach_the_estimator_their_speeds():
