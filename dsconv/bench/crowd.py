@@ -16,6 +16,11 @@ Goals at 30 sessions: a median within 3x of one session's and a p95 under 1.5 s.
 at a lower CPU priority than the server. Then the same rounds on a reference page, on its own server: one number
 input and one line of text, the least any Streamlit page costs the server for the same change. About a minute and a
 half on a 2-core CPU.
+
+`--keras` has both servers import Keras before their first run, as the app's server has once a Training arena launch
+trained on a thread or the Speed lab measured. Streamlit then clears Keras's session after every run, a full
+gc.collect(), unless the page stops it (dsconv_ui.common.leave_keras_alone, which every app page calls); the reference
+page does not, so its times show what every page cost before.
 """
 
 from __future__ import annotations
@@ -198,6 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dsconv.bench crowd", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=30, help="students at once (default 30)")
+    parser.add_argument("--keras", action="store_true",
+                        help="both servers import Keras before their first run, as the app's server has after a "
+                             "Training arena launch or a Speed lab measure; the reference page lets Streamlit clear "
+                             "Keras's session after each run, as every page did before dsconv_ui.common."
+                             "leave_keras_alone")
     args = parser.parse_args(argv)
     if not 1 <= args.sessions <= 200:
         print("error: --sessions takes 1 to 200", file=sys.stderr)
@@ -209,10 +219,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(machine())
     # Both servers start before this process lowers its priority, so each runs above its clients.
-    with tempfile.TemporaryDirectory() as folder, server(ROOT / "app.py", ROOT) as (url, pid):
+    preload = ("keras",) if args.keras else ()
+    with tempfile.TemporaryDirectory() as folder, server(ROOT / "app.py", ROOT, preload) as (url, pid):
         script = Path(folder) / "reference.py"
         script.write_text(REFERENCE_PAGE)
-        with server(script, with_app_settings(folder)) as (reference_url, reference_pid):
+        with server(script, with_app_settings(folder), preload) as (reference_url, reference_pid):
             os.nice(10)  # the clients below run at a lower priority than the servers
             errors = rounds(url, pid, args.sessions, VISITS,
                             "Re-runs of the Parameter lab after a change of N, timed at the server's answer "
@@ -220,7 +231,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Server memory {resident_mb(pid):.0f} MB")
             errors += rounds(reference_url, reference_pid, args.sessions, ("",),
                              "The same, for the least a page can do (one number input and one line of text, on "
-                             "its own server with the app's settings):")
+                             "its own server with the app's settings" +
+                             ("; Streamlit clears Keras's session after each of its runs" if args.keras else "") +
+                             "):")
     print(f"\nErrors seen: {errors}")
     return 1 if errors else 0
 

@@ -77,11 +77,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(script: Path, cwd: Path):
-    """A fresh `streamlit run script` on a free port: yields (base URL, process id)."""
+def server(script: Path, cwd: Path, preload: tuple[str, ...] = ()):
+    """A fresh `streamlit run script` on a free port, with the modules in `preload` imported before it starts:
+    yields (base URL, process id)."""
     port = free_port()
+    start = ["-m", "streamlit"] if not preload else \
+        ["-c", "".join(f"import {name}\n" for name in preload) + "from streamlit.web.cli import main\nmain()"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.address",
+        [sys.executable, *start, "run", str(script), "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

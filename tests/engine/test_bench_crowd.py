@@ -38,3 +38,21 @@ def test_an_unknown_page_is_a_protocol_error(url):
 
     with pytest.raises(ProtocolError, match="no page 'No_such_page'"):
         run(ask())
+
+
+def test_a_preloaded_server_has_keras_before_its_first_run(tmp_path):
+    """`bench crowd --keras`: the server imports Keras before any page runs, as after an arena launch."""
+    page = tmp_path / "probe.py"
+    page.write_text('import sys\n\nimport streamlit as st\n\nst.write(f"keras loaded: {\'keras\' in sys.modules}")\n')
+
+    async def ask(address):
+        socket = await open_session(address)
+        try:
+            return await Session(socket).run("")
+        finally:
+            await socket.close()
+
+    with server(page, tmp_path, preload=("keras",)) as (address, _pid):
+        assert b"keras loaded: True" in run(ask(address)).payload
+    with server(page, tmp_path) as (address, _pid):
+        assert b"keras loaded: False" in run(ask(address)).payload
