@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from dsconv.figures import PAGE_WIDTH_PX, SERIES_COLOURS
+from dsconv.figures import SERIES_COLOURS, page_width_px
 from dsconv.figures import filters as figs
 from dsconv.images import (
     DISPLAY_MAX_SIDE,
@@ -117,10 +117,10 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
                        alt=f"Output {name} made by one standard convolution: the same picture",
                        caption=f"{name}: one standard convolution{mark}", width="stretch", output_format="JPEG")
         with kernel:
-            # This column is 1.2 / 3.2 of the page, about 340 px wide (460 in projector mode).
+            # This column is 1.2 / 3.2 of the page, about 340 px wide (380 in projector mode).
             st.plotly_chart(kernel_figure([result.combined[:, :, c, n] for c in range(3)],
                                           [f"W[..., {ch}, {n}]" for ch in hand.CHANNELS], figure_scale(),
-                                          width_px=1.2 / 3.2 * PAGE_WIDTH_PX * figure_scale()),
+                                          width_px=1.2 / 3.2 * page_width_px(figure_scale())),
                             key=f"fil_combined_{n}")
     if any_signed:
         st.caption(SIGNED_NOTE)
@@ -215,7 +215,7 @@ def kernels_panel(model, title: str) -> None:
     depthwise, mix = kernels.depthwise, kernels.pointwise
     names = list(hand.CHANNELS) if depthwise.shape[2] == 3 else [f"channel {c}" for c in range(depthwise.shape[2])]
     st.plotly_chart(kernel_figure([depthwise[..., c] for c in range(depthwise.shape[2])], names,
-                                  figure_scale(), width_px=PAGE_WIDTH_PX * figure_scale() / 2),  # half the page
+                                  figure_scale(), width_px=page_width_px(figure_scale()) / 2),  # half the page
                     key=f"fil_dw_{title}")
     st.plotly_chart(pointwise_figure(mix, names, [str(n) for n in range(mix.shape[1])], figure_scale()),
                     key=f"fil_pw_{title}")

@@ -29,3 +29,14 @@ def _font(weight: int):
 def text_px(text: str, size_px: float, bold: bool = False) -> float:
     """The width of `text` (Plotly's tags left out) at `size_px`, in pixels."""
     return _font(700 if bold else 400).getlength(re.sub(r"<[^>]+>", "", text)) * size_px / 1000
+
+
+def mixed_px(text: str, size_px: float) -> float:
+    """The width of a text with bold runs (<b>...</b>, as Plotly writes them) at `size_px`: each run at its weight."""
+    width, bold = 0.0, False
+    for part in re.split(r"(<[^>]+>)", text):
+        if part.lower() in ("<b>", "</b>"):
+            bold = part.lower() == "<b>"
+        elif not part.startswith("<"):
+            width += text_px(part, size_px, bold=bold)
+    return width

@@ -18,8 +18,8 @@ _HOMES = {
     "output_labels": "sliding", "sliding_figure": "sliding",
     "intensity_figure": "speed", "layer_name": "speed", "ratio_figure": "speed", "roofline_figure": "speed",
     "sweep_figure": "speed", "timing_table": "speed", "tutorial_table": "speed", "work_and_time_figure": "speed",
-    "CHANNEL_COLOURS": "style", "PAGE_WIDTH_PX": "style", "SERIES_COLOURS": "style", "SIGNED": "style", "axis": "style", "log_ticks": "style",
-    "readable": "style", "two_lines": "style",
+    "CHANNEL_COLOURS": "style", "SERIES_COLOURS": "style", "SIGNED": "style", "axis": "style", "log_ticks": "style",
+    "page_width_px": "style", "readable": "style", "two_lines": "style",
     "DrawingError": "svg", "drawing_svg": "svg",
     "frames_note": "training", "live_figure": "training", "replay_figure": "training",
     "MAX_VOLUME_FRAMES": "volume", "volume_figure": "volume",
@@ -28,7 +28,7 @@ _NAMESPACES = ("cost", "filters", "networks")  # modules the pages read from as 
 
 __all__ = ["CHANNEL_COLOURS", "DrawingError", "MAX_VOLUME_FRAMES", "SERIES_COLOURS", "SIGNED", "axis", "cost",
            "drawing_svg", "filters", "frames_note", "idea_figure", "idea_layout", "intensity_figure", "layer_name",
-           "live_figure", "log_ticks", "networks", "output_labels", "PAGE_WIDTH_PX", "ratio_figure", "readable", "replay_figure",
+           "live_figure", "log_ticks", "networks", "output_labels", "page_width_px", "ratio_figure", "readable", "replay_figure",
            "roofline_figure", "sliding_figure", "sweep_figure", "timing_table", "tutorial_table", "two_lines",
            "volume_figure", "work_and_time_figure"]  # every name in _HOMES and _NAMESPACES
 
@@ -61,7 +61,16 @@ if TYPE_CHECKING:  # for readers and type checkers: what the names are
         tutorial_table,
         work_and_time_figure,
     )
-    from dsconv.figures.style import CHANNEL_COLOURS, SERIES_COLOURS, SIGNED, axis, log_ticks, readable, two_lines
+    from dsconv.figures.style import (
+        CHANNEL_COLOURS,
+        SERIES_COLOURS,
+        SIGNED,
+        axis,
+        log_ticks,
+        page_width_px,
+        readable,
+        two_lines,
+    )
     from dsconv.figures.svg import DrawingError, drawing_svg
     from dsconv.figures.training import frames_note, live_figure, replay_figure
     from dsconv.figures.volume import MAX_VOLUME_FRAMES, volume_figure

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from dsconv.figures.style import FONT_FAMILY, PAGE_WIDTH_PX, SERIES_COLOURS, SIGNED, axis, text_em
+from dsconv.figures.style import FONT_FAMILY, SERIES_COLOURS, SIGNED, axis, page_width_px, text_em
 from dsconv.safe_text import plotly_text
 
 FONT = dict(family=FONT_FAMILY, size=15, color="#111827")
@@ -87,7 +87,7 @@ def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1
     width = (1 - spacing * (count - 1)) / count
     font, texts = NUMBER_PX * scale, [[[_number(v, decimals) for v in row] for row in np.asarray(k)] for k in kernels]
     side = max(max(np.shape(k)[:2]) for k in kernels)
-    cell = min(((width_px or PAGE_WIDTH_PX * scale) - 20) * width, (240 - 50) * scale) / side
+    cell = min(((width_px or page_width_px(scale)) - 20) * width, (240 - 50) * scale) / side
     ems = max(text_em(text) for kernel in texts for row in kernel for text in row)
     font = min(font, 0.9 * cell / ems)
     if font < 10 * scale:

@@ -17,7 +17,6 @@ import numpy as np
 
 from dsconv.figures.sliding_layout import (
     MAX_BOARD_CELL_PX,
-    TARGET_WIDTH_PX,
     Board,
     Grid,
     Layout,
@@ -43,7 +42,7 @@ from dsconv.figures.sliding_parts import (
     symmetric_peak,
     tint_colours,
 )
-from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, TEXT_COLOUR, reader_text, text_em
+from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, TEXT_COLOUR, page_width_px, text_em
 from dsconv.sliding.engine import channel_names, hidden_names
 from dsconv.sliding.frames import Timeline, frame_detail
 
@@ -96,7 +95,7 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3) -> Layou
     `header_count` lines of text over it."""
     layer = timeline.layer
     stages = layer.stages
-    width = TARGET_WIDTH_PX * scale
+    width = page_width_px(scale)
     header_font = 15 * scale
     header_lines = [(4 * scale, (0.75 + 1.35 * i) * header_font) for i in range(header_count)]
     head = (1.5 + 1.35 * (header_count - 1)) * header_font  # the header lines
@@ -359,7 +358,7 @@ def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str
     return texts
 
 
-def _title_lines(timeline: Timeline, frame, details) -> list[str]:
+def _title_lines(timeline: Timeline, frame, details, scale: float) -> list[str]:
     """The lines over the figure: where the kernel is and what it reads, the sums, the count so far; each wrapped to
     the figure's width (wrap_parts)."""
     layer = timeline.layer
@@ -387,7 +386,7 @@ def _title_lines(timeline: Timeline, frame, details) -> list[str]:
     earlier = ", after the depthwise step" if frame.stage > 0 else ""
     count = [f"Multiply-adds so far: <b>{frame.multiply_adds:,}</b> ({each} per position{earlier})",
              f"standard convolution, same point: <b>{frame.standard_multiply_adds:,}</b>"]
-    return [line for parts in ([header], sums, count) for line in wrap_parts(parts)]
+    return [line for parts in ([header], sums, count) for line in wrap_parts(parts, header_room_em(scale))]
 
 
 def tile_caption(label: str, room_px: float, font_px: float) -> str:
@@ -400,27 +399,23 @@ def tile_caption(label: str, room_px: float, font_px: float) -> str:
     return short.replace(" (group ", " g").replace(")", "") if "(group " in short else short
 
 
-# A header line holds about this many characters at the plot's width (15 px text, bold parts included) in the wide
-# layout and in projector mode: six depthwise sums on one line were cut off at the figure's right edge.
-HEADER_CHARS = 112
+def header_room_em(scale: float) -> float:
+    """A header line's room, in ems of its 15 px text times the scale: the page's width less the line's 4 px inset on
+    both sides. (Six depthwise sums on one line were once cut off at the figure's right edge.)"""
+    return (page_width_px(scale) - 8 * scale) / (15 * scale)
 
 
-def shown_length(text: str) -> int:
-    """Characters a reader sees: Plotly's tags (<b>, <br>) left out."""
-    return len(reader_text(text))
-
-
-def wrap_parts(parts: list[str], width: int = HEADER_CHARS) -> list[str]:
-    """Parts joined by " · " into lines of at most `width` shown characters; a part longer than a line is broken at
-    spaces, never inside a bold run."""
+def wrap_parts(parts: list[str], room_em: float) -> list[str]:
+    """Parts joined by " · " into lines at most `room_em` wide (style.text_em); a part longer than a line is broken
+    at spaces, never inside a bold run."""
     lines: list[str] = []
     for part in parts:
-        if lines and shown_length(lines[-1]) + 3 + shown_length(part) <= width:
+        if lines and text_em(f"{lines[-1]} · {part}") <= room_em:
             lines[-1] += " · " + part
             continue
         words, line = re.findall(r"(?:<b>.*?</b>|\S)+", part), ""  # a bold run is never split
         for word in words:
-            if line and shown_length(line) + 1 + shown_length(word) > width:
+            if line and text_em(f"{line} {word}") > room_em:
                 lines.append(line)
                 line = word
             else:
@@ -466,7 +461,7 @@ def sliding_figure(timeline: Timeline, scale: float = 1.0) -> PrebuiltFigure:
 def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     """The animated figure as a Plotly JSON dict (data, layout, frames), built from plain lists."""
     details_of = [frame_detail(timeline, frame) for frame in timeline.frames]
-    titles = [_title_lines(timeline, frame, details) for frame, details in zip(timeline.frames, details_of)]
+    titles = [_title_lines(timeline, frame, details, scale) for frame, details in zip(timeline.frames, details_of)]
     header_count = max(len(lines) for lines in titles)  # the same in every frame: a text point per line
     layout = plan(timeline, scale, header_count)
     static_shapes = _map_shapes(layout, timeline)

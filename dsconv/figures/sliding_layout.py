@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dsconv.figures.style import CHAR_EMS, PAGE_WIDTH_PX
+from dsconv.figures.style import CHAR_EMS
 
-TARGET_WIDTH_PX = PAGE_WIDTH_PX  # the plot as wide as the page
 MIN_NUMBER_PX = 13.5  # smallest number drawn, times the scale: 18 px in projector mode (scale 1.35)
 MAX_BOARD_CELL_PX = 56  # the computation's cells, times the scale
 MAX_MAP_CELL_PX = 34  # the maps' cells, times the scale

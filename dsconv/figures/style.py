@@ -39,18 +39,34 @@ CHAR_EMS = {char: em for em, chars in _EMS.items() for char in chars}
 OTHER_EM = 0.9  # wider than any letter or digit of the font
 
 
-def reader_text(text: str) -> str:
-    """What a reader sees of a figure's text: Plotly's tags (<b>, <br>) left out."""
-    return re.sub(r"<[^>]+>", "", text)
+BOLD_WIDER = 1.21  # a bold character is at most 20.5 % wider than the regular one ('.', ',', ':', '·'); 6 % in words
 
 
 def text_em(text: str) -> float:
-    """How wide `text` is in the figures' font at its regular weight, in ems: times the font size, pixels. Plotly's
-    tags are not text (bold is 6 to 20 % wider: nothing the figures fit is bold)."""
-    return sum(CHAR_EMS.get(char, OTHER_EM) for char in reader_text(text))
+    """How wide `text` is in the figures' font, in ems: times the font size, pixels. Plotly's tags are not text; a
+    bold run (<b>...</b>) counts BOLD_WIDER times its regular width."""
+    width, bold = 0.0, False
+    for part in re.split(r"(<[^>]+>)", text):
+        if part.lower() in ("<b>", "</b>"):
+            bold = part.lower() == "<b>"
+        elif not part.startswith("<"):
+            width += sum(CHAR_EMS.get(char, OTHER_EM) for char in part) * (BOLD_WIDER if bold else 1.0)
+    return width
 
 
-PAGE_WIDTH_PX = 900  # a figure as wide as the page: Streamlit's wide layout, 1400 px window, sidebar open (x scale)
+PAGE_WIDTH_PX = 900  # a figure as wide as the page: Streamlit's wide layout, 1400 px window, sidebar open
+# The same in projector mode (scale 1.35): a 1280 x 800 window with the sidebar hidden gives the page 1018 px (measured in
+# Chromium), not 1.35 x 900 = 1215. A figure laid out for more is shrunk to fit by Plotly, its text never: at 1215 px,
+# numbers sized for their cells were 19 % too large for them.
+PROJECTOR_PAGE_WIDTH_PX = 1018
+
+
+def page_width_px(scale: float = 1.0) -> float:
+    """The width a figure as wide as the page is shown at, which its layout fits: PAGE_WIDTH_PX, and
+    PROJECTOR_PAGE_WIDTH_PX in projector mode (a scale over 1). A wider window only makes the figure larger."""
+    return PROJECTOR_PAGE_WIDTH_PX if scale > 1 else PAGE_WIDTH_PX * scale
+
+
 TICK_PX = 13.5  # tick labels, times the figure's scale: 18 px in projector mode (scale 1.35)
 
 

@@ -83,6 +83,51 @@ def test_the_animation_keeps_readable_numbers_while_it_plays(browser, server):
         page.close()
 
 
+# The widest numbers the computation writes: a 5 x 5 Sobel on the disc, two kernels a channel ("-1320" products).
+WIDE_NUMBERS = ("sl_mode=Separable&sl_dm=2&sl_cout=5&sl_k=5&sl_size=16&sl_pad=same&sl_preset=Sobel%20edge%20"
+                "(left-right%20change)&sl_sample=Shape%20(a%20yellow%20disc%20on%20dark%20blue)")
+CHART_TEXT = """() => {
+  const svg = document.querySelector('.st-key-sl_chart .main-svg').getBoundingClientRect();
+  const texts = [...document.querySelectorAll('.st-key-sl_chart .js-plotly-plot text')]
+    .filter(t => t.textContent.trim() && !t.closest('.slider-group, .hoverlayer'))
+    .filter(t => getComputedStyle(t).opacity !== '0' && getComputedStyle(t).fill !== 'rgba(0, 0, 0, 0)')
+    .map(t => [t.textContent, t.getBoundingClientRect()]).filter(([_, box]) => box.width > 0);
+  const overlaps = [];
+  for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+    const a = texts[i][1], b = texts[j][1];
+    const wide = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    const high = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    if (wide > 1 && high > 0.5 * Math.min(a.height, b.height)) overlaps.push([texts[i][0], texts[j][0], wide]);
+  }
+  const past = texts.filter(([_, box]) => box.right > svg.right + 1).map(([text, box]) => [text, box.right - svg.right]);
+  const axis = document.querySelector('.st-key-sl_chart .js-plotly-plot')._fullLayout.xaxis;
+  return {scale: axis._length / (axis.range[1] - axis.range[0]), overlaps: overlaps, past: past};
+}"""
+
+
+@pytest.mark.parametrize("viewport, present", [({"width": 1400, "height": 1000}, False),
+                                               ({"width": 1280, "height": 800}, True)])
+def test_the_animation_is_laid_out_for_the_width_it_is_shown_at(browser, server, viewport, present):
+    """In projector mode the figure was laid out for 1.35 x 900 = 1215 px and shown at 1018: Plotly shrank its
+    cells to fit, never its text, so the numbers were 19 % too large for their cells. It is now laid out for the width
+    it gets (page_width_px), and with the widest numbers no text overlaps another or runs past the figure's edge."""
+    page = browser.new_page(viewport=viewport)
+    try:
+        page.goto(f"{server}/Sliding_kernels?{WIDE_NUMBERS}" + ("&present=1" if present else ""))
+        wait_until_idle(page)
+        for moment in range(3):
+            found = page.evaluate(CHART_TEXT)
+            # A figure pixel is a screen pixel, less what Plotly takes for the step slider over the figure: it grows
+            # the top margin by 25-32 px, and the drawing shrinks by 3-4 % to keep its proportions.
+            assert found["scale"] >= 0.95, found["scale"]
+            assert found["overlaps"] == [] and found["past"] == [], (moment, found["overlaps"][:5], found["past"][:5])
+            if moment == 0:
+                page.locator('.dsconv-playback[data-chart="sl_chart"] button[data-action="play"][data-default="1"]').click()
+            page.wait_for_timeout(1500)
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("path", ["Training_arena", "Speed_lab", "Parameter_lab"])
 def test_every_table_fits_the_projected_page(browser, server, path):
     """The widest tables (the arena's summary, the Speed lab's timings: 11 columns) show every column on a projector:

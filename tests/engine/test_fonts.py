@@ -2,7 +2,7 @@
 (read by FreeType: tests/font_reference.py)."""
 
 import pytest
-from font_reference import FAMILY, text_px
+from font_reference import FAMILY, mixed_px, text_px
 
 from dsconv.figures.style import CHAR_EMS, FONT_FAMILY, OTHER_EM, text_em
 
@@ -26,6 +26,15 @@ def test_a_texts_width_is_never_underestimated_and_close(text):
     real, estimate = text_px(text, 100), 100 * text_em(text)
     assert real <= estimate <= 1.06 * real, (text, real, estimate)
     assert text_em(f"<i>{text}</i>") == text_em(text)  # Plotly's tags take no room
+
+
+@pytest.mark.parametrize("text", ["<b>Step 391 of 512</b> · pointwise at output row 9, column 7",
+                                  "9 products, sum <b>-1320</b>, + bias → Output 1", "Multiply-adds: <b>1,234,567</b>",
+                                  "<b>R</b> ×", "<b>.:,;·</b>"])
+def test_bold_runs_are_measured_bold_and_never_underestimated(text):
+    real, estimate = mixed_px(text, 100), 100 * text_em(text)
+    assert real <= estimate <= 1.15 * real, (text, real, estimate)
+    assert text_em(text) > text_em(text.replace("<b>", "").replace("</b>", ""))
 
 
 def test_an_unknown_character_counts_as_the_widest():

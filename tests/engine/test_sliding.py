@@ -252,24 +252,31 @@ def test_figures_are_valid_plotly_and_every_frame_has_the_same_shapes(mode):
                                                               ("depthwise", 4, 3, 3), ("depthwise", 1, 3, 3)])
 def test_every_header_line_fits_the_figure_and_names_every_sum_once(mode, multiplier, outputs, kernel):
     """The depthwise step's sums stood on one line: with a depth multiplier of 2, six of them ran past the figure's
-    right edge ("... + bias → from B, kerne"). They now wrap, a line holding at most HEADER_CHARS characters."""
+    right edge ("... + bias → from B, kerne"). They now wrap: each line, measured in the app's font from its file
+    (bold runs in bold), fits the width the figure is shown at (its left inset on both sides), at both scales."""
     import re
 
-    from dsconv.figures.sliding import HEADER_CHARS, sliding_figure_spec
+    from font_reference import mixed_px
+
+    from dsconv.figures.sliding import sliding_figure_spec
+    from dsconv.figures.style import page_width_px
 
     config = SlidingConfig(mode=mode, kernel_size=kernel, padding="same", out_channels=outputs,
                            depth_multiplier=multiplier)
     timeline = build_timeline(build_layer(sample_image("shape", 16), config, "sharpen"), watch=1)
-    spec = sliding_figure_spec(timeline)
-    for frame in spec["frames"][:3] + spec["frames"][-3:]:
-        lines = frame["data"][-1]["text"]
-        shown = [re.sub(r"<[^>]+>", "", line) for line in lines]
-        assert all(len(line) <= HEADER_CHARS for line in shown), shown
-        assert all(line.count("<b>") == line.count("</b>") for line in lines)  # no bold run split over two lines
-        text = " · ".join(line for line in shown if line)
-        sums = [part for part in text.split(" · ") if "products, sum" in part]
-        assert len(sums) == len(timeline.frames[int(frame["name"])].watched)  # one sum per watched kernel
-        assert text.count("Multiply-adds so far") == 1 and "standard convolution, same point" in text
+    for scale in (1.0, 1.35):
+        spec = sliding_figure_spec(timeline, scale)
+        header = spec["data"][-1]
+        room = page_width_px(scale) - 2 * header["x"][0]  # the width it is shown at, the same inset on the right
+        for frame in spec["frames"][:3] + spec["frames"][-3:]:
+            lines = frame["data"][-1]["text"]
+            widths = [mixed_px(line, header["textfont"]["size"]) for line in lines]
+            assert max(widths) <= room, (scale, max(widths), room, lines)
+            assert all(line.count("<b>") == line.count("</b>") for line in lines)  # no bold run split over two lines
+            text = " · ".join(re.sub(r"<[^>]+>", "", line) for line in lines if line)
+            sums = [part for part in text.split(" · ") if "products, sum" in part]
+            assert len(sums) == len(timeline.frames[int(frame["name"])].watched)  # one sum per watched kernel
+            assert text.count("Multiply-adds so far") == 1 and "standard convolution, same point" in text
 
 
 def test_the_step_line_says_every_filter_is_counted_and_where_the_bias_goes():
