@@ -59,8 +59,16 @@ def _count_formula(spec: LayerSpec, metric: str) -> str:
 
 # ---------------------------------------------------------------- question builders
 
+def _defaults(spec: LayerSpec) -> str:
+    """The settings the layer's code leaves at Keras's defaults, in words ('strides 1 and padding "valid", Keras's
+    defaults'), or "": a count of multiply-adds or an output shape depends on them, so no student has to guess."""
+    left = ([] if spec.strides != 1 else ["strides 1"]) + ([] if spec.padding == "same" else ['padding "valid"'])
+    return f"{' and '.join(left)}, Keras's default{'s' if len(left) > 1 else ''}" if left else ""
+
+
 def _intro(spec: LayerSpec) -> str:
-    return f"`{spec.code()}` reads an input of shape **{spec.input_text}** (one image)."
+    said = _defaults(spec)
+    return f"`{spec.code()}` reads an input of shape **{spec.input_text}** (one image{'; ' + said if said else ''})."
 
 
 _BIAS_CHOICES = ("pointwise_only", "depthwise_only", "both", "none")
@@ -102,15 +110,20 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
         answer, formula, metric = spec.cost().multiply_adds, (macs_formula(spec),), "multiply_adds"
     elif topic == "cheaper":
         layer_a, layer_b = layers
-        prompt = f"Both layers read an input of shape **{layer_a.input_text}**. Which one has fewer **{what}**?"
+        shared = _defaults(layer_a) if _defaults(layer_a) == _defaults(layer_b) else ""
+        prompt = (f"Both layers read an input of shape **{layer_a.input_text}**{f' ({shared})' if shared else ''}. "
+                  f"Which one has fewer **{what}**?")
         answer = which_fewer(_count(layer_a, metric), _count(layer_b, metric))
-        extra["choices"] = (("A", f"Layer A: `{layer_a.code()}`"), ("B", f"Layer B: `{layer_b.code()}`"),
-                            ("same", f"Neither: they have the same number of {what}"))
+        extra["choices"] = tuple((name, f"Layer {name}: `{layer.code()}`" + (
+            f" ({_defaults(layer)})" if _defaults(layer) and not shared else "")) for name, layer in zip("AB", layers))
+        extra["choices"] += (("same", f"Neither: they have the same number of {what}"),)
         formula = tuple(rf"\text{{{name}: }}{_count_formula(layer, metric)}" for name, layer in zip("AB", layers))
     elif topic == "times_fewer":
         standard, other = layers
-        prompt = (f"`{standard.code()}` and `{other.code()}` both read an input of shape **{standard.input_text}**. "
-                  f"How many times fewer **{what}** does the second have? (One decimal place.)")
+        said = _defaults(standard)  # the two share their strides and padding
+        prompt = (f"`{standard.code()}` and `{other.code()}` both read an input of shape **{standard.input_text}**"
+                  f"{f' ({said})' if said else ''}. How many times fewer **{what}** does the second have? (One decimal "
+                  "place.)")
         big, small = _count(standard, metric), _count(other, metric)
         answer = big / small
         formula = (rf"\text{{Conv2D: }}{_count_formula(standard, metric)}",

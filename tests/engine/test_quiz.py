@@ -139,6 +139,17 @@ def test_kinds_of_question_vary_and_numbers_stay_small():
     assert len(make_quiz(0)) == settings.questions
 
 
+def test_every_prompt_says_the_strides_and_the_padding():
+    """`DepthwiseConv2D(5)` on 8x8x2 asked for its multiply-adds (800 with "valid" padding, 3,200 with "same"): the code
+    leaves Keras's defaults out, so the prompt says them."""
+    for question in (q for seed in range(40) for q in make_quiz(seed)):
+        choices = dict(question.choices)
+        for name, spec in zip("AB", question.layers):
+            said = question.prompt + " " + choices.get(name, "")  # a choice says its own layer's settings
+            assert f"strides={spec.strides}" in said if spec.strides != 1 else "strides 1" in said, said
+            assert 'padding="same"' in said if spec.padding == "same" else 'padding "valid"' in said, said
+
+
 def test_comparison_pairs_differ_in_one_idea_only():
     """'Which is cheaper' tests the idea, not arithmetic: the two layers share input, channels, kernel and padding,
     and differ in their kind (and N where a depthwise layer fixes it) or in their stride alone."""
