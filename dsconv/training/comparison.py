@@ -151,20 +151,22 @@ def behind_sentence(c: Comparison) -> str | None:
 
 
 def time_sentence(c: Comparison) -> str | None:
-    """How much less time per epoch the other model took, beside how many times fewer multiply-adds it does."""
+    """How many times faster (or slower) per epoch the other model was, beside how many times fewer multiply-adds
+    it does."""
     s, o = c.standard, c.other
     if not s.seconds_per_epoch or not o.seconds_per_epoch or not o.multiply_adds:
         return None
     work = s.multiply_adds / o.multiply_adds
     speed = s.seconds_per_epoch / o.seconds_per_epoch
-    took = f"{speed:.2f}x less time per epoch" if speed >= 1 else f"{1 / speed:.2f}x more time per epoch"
+    took = (f"was {speed:.2f}x faster per epoch" if speed >= 1.005 else f"was {1 / speed:.2f}x slower per epoch"
+            if speed <= 1 / 1.005 else "took as long per epoch")
     times = f"({o.seconds_per_epoch:.1f} s against {s.seconds_per_epoch:.1f} s)"
     if work < SAVING:  # no saving in arithmetic to compare the time with
         does = ("about as many multiply-adds per image as the standard model" if work > 1 / SAVING
                 else f"{1 / work:.2f}x more multiply-adds per image")
         verdict = ("about as the arithmetic says" if 1 / SAVING < speed / work < SAVING
                    else "so the difference in time does not come from the arithmetic")
-        return f"Time: the {o.name} model does {does} and took {took} {times}: {verdict}."
+        return f"Time: the {o.name} model does {does} and {took} {times}: {verdict}."
     if speed < 0.5 * work:
         verdict = "far less than the saving in arithmetic"
     elif speed < 0.8 * work:
@@ -173,7 +175,7 @@ def time_sentence(c: Comparison) -> str | None:
         verdict = "more than the saving in arithmetic"
     else:
         verdict = "about the saving in arithmetic"
-    return f"Time: the {o.name} model does {work:.2f}x fewer multiply-adds per image and took {took} {times}: {verdict}."
+    return f"Time: the {o.name} model does {work:.2f}x fewer multiply-adds per image and {took} {times}: {verdict}."
 
 
 def negative_first_gap(series: Sequence) -> list[str]:
@@ -201,6 +203,8 @@ def seed_note(counts: dict[tuple[str, str], int]) -> str | None:
     if fewest >= SEEDS_FOR_A_SPREAD:
         return None
     runs = "one run" if fewest == 1 else f"{fewest} runs"
-    return (f"Some of these models have {runs} each, with {'one seed' if fewest == 1 else 'different seeds'}: too "
+    every = all(count == fewest for count in counts.values())
+    who = f"These models have {runs} each" if every else f"Some of these models have only {runs}"
+    return (f"{who}, with {'one seed' if fewest == 1 else 'different seeds'}: too "
             f"few to measure how much another seed changes the accuracy. Until at least {SEEDS_FOR_A_SPREAD} seeds "
             "per model give that spread, a difference of a point or two may be nothing but the seed.")

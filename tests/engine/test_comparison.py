@@ -75,10 +75,10 @@ def test_validation_on_the_test_set_is_named_and_no_second_test_figure_is_given(
 
 
 def test_time_against_work():
-    # 8x fewer multiply-adds, 10 s against 5 s per epoch: 2x less time, far less than the saving.
+    # 8x fewer multiply-adds, 10 s against 5 s per epoch: 2x faster, far less than the saving.
     slow = loaded([(1.6, 0.40, 1.5, 0.44, 5.0)])
     assert comparison.time_sentence(comparison.compare(slow)) == (
-        "Time: the separable model does 8.00x fewer multiply-adds per image and took 2.00x less time per epoch "
+        "Time: the separable model does 8.00x fewer multiply-adds per image and was 2.00x faster per epoch "
         "(5.0 s against 10.0 s): far less than the saving in arithmetic.")
     fair = loaded([(1.6, 0.40, 1.5, 0.44, 1.25)])
     assert comparison.time_sentence(comparison.compare(fair)).endswith("about the saving in arithmetic.")
@@ -87,7 +87,7 @@ def test_time_against_work():
     fast = loaded([(1.6, 0.40, 1.5, 0.44, 0.5)])
     assert comparison.time_sentence(comparison.compare(fast)).endswith("more than the saving in arithmetic.")
     slower = loaded([(1.6, 0.40, 1.5, 0.44, 20.0)])
-    assert "took 2.00x more time per epoch" in comparison.time_sentence(comparison.compare(slower))
+    assert "was 2.00x slower per epoch" in comparison.time_sentence(comparison.compare(slower))
 
 
 def test_a_run_without_both_models_is_not_compared():
@@ -104,7 +104,10 @@ def test_negative_first_epoch_gap_and_seed_counts():
     assert comparison.seeds_per_model(runs) == {("A run", "standard"): 3, ("A run", "separable"): 3}
     assert comparison.seeds_per_model(runs[:1]) == {("A run", "standard"): 1, ("A run", "separable"): 1}
     assert comparison.seed_note(comparison.seeds_per_model(runs)) is None  # three seeds each: a spread exists
-    assert "have one run each, with one seed" in comparison.seed_note(comparison.seeds_per_model(runs[:1]))
+    assert comparison.seed_note(comparison.seeds_per_model(runs[:1])).startswith(
+        "These models have one run each, with one seed")  # it said "Some of these models" of every one of them
+    assert comparison.seed_note({("A run", "standard"): 1, ("A run", "separable"): 3}).startswith(
+        "Some of these models have only one run, with one seed")
     assert "have 2 runs each, with different seeds" in comparison.seed_note(comparison.seeds_per_model(runs[:2]))
 
 
@@ -113,13 +116,13 @@ def test_time_when_there_is_no_saving_in_arithmetic():
     a model with more multiply-adds was said to do "0.50x fewer"."""
     same = loaded([(1.6, 0.40, 1.5, 0.44, 10.0)], macs=(10_000, 10_000))
     assert comparison.time_sentence(comparison.compare(same)) == (
-        "Time: the separable model does about as many multiply-adds per image as the standard model and took "
-        "1.00x less time per epoch (10.0 s against 10.0 s): about as the arithmetic says.")
+        "Time: the separable model does about as many multiply-adds per image as the standard model and took as "
+        "long per epoch (10.0 s against 10.0 s): about as the arithmetic says.")
     faster = loaded([(1.6, 0.40, 1.5, 0.44, 5.0)], macs=(10_000, 10_000))
     assert comparison.time_sentence(comparison.compare(faster)).endswith(
-        "took 2.00x less time per epoch (5.0 s against 10.0 s): so the difference in time does not come from the "
+        "was 2.00x faster per epoch (5.0 s against 10.0 s): so the difference in time does not come from the "
         "arithmetic.")
     more = loaded([(1.6, 0.40, 1.5, 0.44, 20.0)], macs=(10_000, 20_000))
     assert comparison.time_sentence(comparison.compare(more)) == (
-        "Time: the separable model does 2.00x more multiply-adds per image and took 2.00x more time per epoch "
+        "Time: the separable model does 2.00x more multiply-adds per image and was 2.00x slower per epoch "
         "(20.0 s against 10.0 s): about as the arithmetic says.")
