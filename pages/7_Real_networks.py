@@ -187,7 +187,7 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
              and (column != "note" or any(record["note"] for record in records))]
     st.dataframe(arrow_table(records), hide_index=True, key="rn_table", height=420, column_order=shown,
                  column_config={"layer": st.column_config.TextColumn(width=LAYER_COLUMN_PX),
-                                "activation KB": st.column_config.NumberColumn("output KB", format="localized"),
+                                "activation KiB": st.column_config.NumberColumn("output KiB", format="localized"),
                                 **{column: st.column_config.NumberColumn(format="localized")
                                    for column in ("params", "multiply-adds", "other ops")}})
     st.caption("Output KB: the layer's output for one picture, in float32. The CSV also has each layer's Keras class "

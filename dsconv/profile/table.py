@@ -101,7 +101,7 @@ _RECORD = (
     ("output shape", lambda row: "x".join(map(str, row.output_shape)) if row.output_shape else "?"),
     ("kernel", lambda row: row.kernel_text), ("params", lambda row: row.params),
     ("non-trainable", lambda row: row.frozen_params), ("multiply-adds", lambda row: row.multiply_adds),
-    ("other ops", lambda row: row.other_ops), ("activation KB", lambda row: round(row.activation_bytes / 1024, 1)),
+    ("other ops", lambda row: row.other_ops), ("activation KiB", lambda row: round(row.activation_bytes / 1024, 1)),
     ("note", lambda row: row.note),
 )
 RECORD_FIELDS = tuple(name for name, _ in _RECORD)

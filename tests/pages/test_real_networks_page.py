@@ -201,7 +201,7 @@ def test_the_layer_table_leaves_the_class_and_the_empty_notes_to_the_csv():
     at = open_page(PAGE)
     assert not at.exception
     assert list(at.dataframe[0].proto.column_order) == ["layer", "role", "output shape", "kernel", "params",
-                                                        "multiply-adds", "other ops", "activation KB"]
+                                                        "multiply-adds", "other ops", "activation KiB"]
     assert "The CSV also has each layer's Keras class and its non-trainable parameters" in texts(at.caption)
     assert set(at.dataframe[0].value.columns) >= {"class", "non-trainable", "note"}  # the data keeps every column
 
