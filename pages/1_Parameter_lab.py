@@ -241,7 +241,8 @@ def code_section(settings: dict, costs: dict) -> None:
 page_setup("Parameter lab", "🧮")
 st.title("Parameter lab")
 bar = projector_bar(3)  # projector mode: C, N and k at the top of the page (the sidebar is hidden)
-st.markdown("Set up one convolution layer in the sidebar and compare what every kind of convolution costs "
+where = ("with C, N and k above (turn projector mode off for the other settings)" if bar else "in the sidebar")
+st.markdown(f"Set up one convolution layer {where} and compare what every kind of convolution costs "
             "for it: parameters, multiply-adds, output shape and memory. Every number is computed from the "
             "layer's shape and can be checked against real Keras layers below.")
 settings = lab_controls(bar)

@@ -36,6 +36,8 @@ def test_main_settings_leave_the_hidden_sidebar_in_projector_mode(page, keys):
     assert not at.exception, at.exception
     in_sidebar, on_page = keys_in(at.sidebar), keys_in(at.main)
     assert set(keys) <= on_page and not set(keys) & in_sidebar, (set(keys) - on_page, set(keys) & in_sidebar)
+    said = [element.value for kind in ("markdown", "caption", "info", "warning") for element in getattr(at, kind)]
+    assert not [text for text in said if "in the sidebar" in str(text)]  # hidden in projector mode: nobody finds it
     normal = AppTest.from_file(str(ROOT / page), default_timeout=120)
     normal.run()
     assert set(keys) <= keys_in(normal.sidebar)  # without projector mode they stay in the sidebar
