@@ -169,14 +169,15 @@ def numbers_section(timeline, config: SlidingConfig) -> None:
                      for number, stage in enumerate(cost.stages, 1)]
     show_table(rows)
     ratio = standard.multiply_adds / cost.multiply_adds
+    counts = f"{cost.multiply_adds:,} ({config.mode}) vs {standard.multiply_adds:,} (standard)"
     if config.mode == "standard":
+        counts = f"{cost.multiply_adds:,}"
         comparison = "this is the standard convolution itself; pick another kind to compare"
     elif config.mode == "grouped" and config.groups == 1:
         comparison = "one group is a standard convolution, so the work is the same"
     else:
         comparison = f"the standard convolution does {ratio:.2f} times the work"
-    st.markdown(f"**Multiply-adds: {cost.multiply_adds:,} ({config.mode}) vs {standard.multiply_adds:,} "
-                f"(standard)**: {comparison}. The counter in the animation ends at exactly "
+    st.markdown(f"**Multiply-adds: {counts}**: {comparison}. The counter in the animation ends at exactly "
                 f"{timeline.frames[-1].multiply_adds:,}. Output shape {shape_text(cost.output_shape)}.")
     if config.mode == "separable":
         n, k = cost.output_shape[2], config.kernel_size

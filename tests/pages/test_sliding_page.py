@@ -32,7 +32,7 @@ def charts(at) -> int:
 def test_default_page_shows_the_standard_layer(app):
     text = page_text(app)
     assert "input 8 x 8 x 3 → output **6 x 6 x 4**" in text
-    assert "Multiply-adds: 3,888 (standard)" in text
+    assert "Multiply-adds: 3,888**" in text
     assert "ends at exactly 3,888" in text
     assert "one spatial dimension" in text and "height **and** width" in text  # the tutorial's mistake 1, fixed
     assert charts(app) == 1
@@ -56,6 +56,14 @@ def test_the_3d_view_is_built_and_drawn_only_once_switched_on(monkeypatch):
     volume = json.loads(at.get("plotly_chart")[1].proto.spec)
     assert {trace["type"] for trace in volume["data"]} & {"mesh3d", "scatter3d"}
     assert not at.toggle(key="sl_3d").set_value(False).run().exception and charts(at) == 1
+
+
+def test_standard_mode_gives_its_count_once(app):
+    """It read "Multiply-adds: 3,888 (standard) vs 3,888 (standard)": the layer compared with itself."""
+    text = page_text(app)
+    # the default layer: 6 x 6 positions ("valid", 8 x 8 picture, k = 3) x 3 x 3 x 3 weights x 4 filters
+    assert "**Multiply-adds: 3,888**: this is the standard convolution itself" in text
+    assert "(standard) vs" not in text
 
 
 def test_depthwise_mode_counts_one_channel_per_kernel(app):
