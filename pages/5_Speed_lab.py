@@ -295,7 +295,10 @@ else:
         meta = recorded[name]["meta"]
         roofs = recorded_roofs(meta)
         st.subheader(f"Recorded earlier on {meta['device']}")
-        st.caption(f"Recorded {meta['date']}; nothing was run to show these. {meta['note']} "
+        calls = meta.get("settings", {}).get("repeats")
+        with_calls = f" with up to {calls} timed calls per layer and pass (the slider sets a new measurement's)" \
+            if calls else ""
+        st.caption(f"Recorded {meta['date']}{with_calls}; nothing was run to show these. {meta['note']} "
                    "Click Measure to time this layer here and now.")
         show_timings(timings, scale, f"spd_found_{name}", roofs, meta)
         steps = show_roofline(timings, roofs, meta["device"], scale, f"spd_found_{name}")

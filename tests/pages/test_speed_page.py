@@ -45,6 +45,18 @@ def test_first_view_shows_recorded_measurements_without_running_anything():
     assert f"{standard / separable:.1f}x faster" in sentence and "7.9x fewer multiply-adds" in sentence
 
 
+def test_the_recorded_tables_count_of_calls_is_said_beside_the_sliders():
+    """The caption said "up to 10 timed calls" (the slider's default) over a recorded table whose rows all say n = 15:
+    the recording's own count is now said with it."""
+    import re
+
+    at = fresh_page()
+    calls = set(table(at, 1)["n"])
+    said = [int(n) for c in at.caption for n in re.findall(r"Recorded .*? with up to (\d+) timed calls", c.value)]
+    assert said and max(calls) <= said[0], (calls, said)
+    assert at.slider(key="spd_repeats").value != said[0]  # the case the caption must not leave to the slider
+
+
 def test_counting_table_follows_the_widgets():  # and the address, in a browser: tests/browser/test_links.py
     at = fresh_page()
     at.number_input(key="spd_cout").set_value(128).run()
