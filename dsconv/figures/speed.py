@@ -150,9 +150,12 @@ def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing
     top = max(b[2] for b in bars)
     if roofs is not None:  # below the ridge a step can at best reach intensity x bandwidth, not the peak
         fig.add_hline(y=roofs.ridge, line_dash="dash", line_color="#92400e", row=1, col=1)
-        fig.add_annotation(x=1, xref="x domain", y=math.log10(roofs.ridge), yref="y", showarrow=False,
-                           text=f"the device's ridge point (measured): {roofs.ridge:.1f}", xanchor="right",
-                           yanchor="bottom", font=dict(size=int(12 * scale), color="#92400e"))
+        # Named over the shortest bar: at the line's right end the label sat on the 1x1 step's bar, which rises
+        # through it. The caption under the figure says what the line is.
+        shortest = min(bars, key=lambda bar: bar[2])
+        fig.add_annotation(x=shortest[1], xref="x", y=math.log10(roofs.ridge), yref="y", showarrow=False,
+                           text=f"ridge point {roofs.ridge:.1f}", yanchor="bottom", bgcolor="rgba(255,255,255,0.85)",
+                           font=dict(size=int(12 * scale), color="#92400e"))
         top = max(top, roofs.ridge)
     fig.update_yaxes(type="log", dtick=1, range=[-0.3, math.log10(top) + 0.45], title_text="FLOPs / byte",
                      row=1, col=1)
@@ -167,6 +170,10 @@ def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing
 
 
 PASS_SYMBOLS = {"forward": "circle", "forward_backward": "diamond"}
+# Marker sizes (times the scale). SeparableConv2D does the work of DepthwiseConv2D + 1x1 Conv2D and often as fast: its
+# points landed exactly under theirs and vanished. Drawn larger, before them (LAYER_KINDS' order), they ring them.
+MARKER_PX = {"separable": 20}
+MARKER_PX_DEFAULT = 13
 # Where each kind's label sits beside its point: the two separable kinds land on top of each other.
 LABEL_POSITIONS = {"standard": "middle left", "separable": "top left", "depthwise_pointwise": "bottom right",
                    "depthwise": "middle right", "pointwise": "top right"}
@@ -188,7 +195,8 @@ def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scal
                 continue
             fig.add_scatter(
                 x=[p.flops_per_byte for p in points], y=[p.achieved_gflops for p in points], mode="markers+text",
-                marker=dict(color=KINDS[kind].colour, size=13 * scale, symbol=PASS_SYMBOLS[pass_name],
+                marker=dict(color=KINDS[kind].colour, size=MARKER_PX.get(kind, MARKER_PX_DEFAULT) * scale,
+                            symbol=PASS_SYMBOLS[pass_name],
                             line=dict(color="#111827", width=1)),
                 text=[short_name(kind) if pass_name == "forward" else "" for _ in points],
                 textposition=LABEL_POSITIONS[kind],

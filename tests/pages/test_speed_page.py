@@ -161,6 +161,19 @@ def test_recorded_layer_is_placed_on_the_roofline_and_the_prose_follows_the_tabl
     assert len(roofline) == 1
     points = [trace for trace in roofline[0]["data"] if trace["mode"] == "markers+text"]
     assert sum(len(trace["x"]) for trace in points) == len(recorded)  # one point per timed step
+    # Two points of different kinds that land within one marker of each other (SeparableConv2D and DepthwiseConv2D +
+    # 1x1 here, the same work at the same speed) must both show: the one drawn first is larger, so it rings the other.
+    import math
+
+    seen = 0
+    for first, second in ((a, b) for i, a in enumerate(points) for b in points[i + 1:]):
+        for x1, y1 in zip(first["x"], first["y"]):
+            for x2, y2 in zip(second["x"], second["y"]):
+                if math.hypot(math.log10(x1 / x2), math.log10(y1 / y2)) < 0.05 and first["name"].split(",")[0] != \
+                        second["name"].split(",")[0]:
+                    seen += 1
+                    assert first["marker"]["size"] >= second["marker"]["size"] + 6, (first["name"], second["name"])
+    assert seen  # the recorded default layer has such a pair
     # No blanket claim: the page's own numbers decide.
     assert "why the depthwise step is memory-bound" not in json.dumps([c.proto.spec for c in at.get("plotly_chart")])
     assert "wait on memory" not in said
@@ -262,4 +275,8 @@ def test_after_a_measure_click_every_section_uses_the_roofs_just_measured(monkey
     intensity = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == "spd_intensity_chart")
     assert "2.5" in json.dumps(intensity["layout"].get("shapes", [])) + json.dumps(intensity["layout"].get(
         "annotations", []))
+    # The line's label sits over a bar that stays under the line, never on one that rises through it.
+    label = next(a for a in intensity["layout"]["annotations"] if "ridge point" in a["text"])
+    heights = dict(zip(intensity["data"][0]["x"], intensity["data"][0]["y"]))
+    assert heights[label["x"]] < 2.5, (label, heights)
     assert any("ridge point of Unit-test CPU" in c.value for c in at.caption)
