@@ -153,7 +153,15 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
 # --- Learned filters: the shipped models run in NumPy; TensorFlow only for a model trained in the arena ---
 
 ARENA_PREFIX = "Trained in the arena: "
-COLORS = (SERIES_COLOURS[1], SERIES_COLOURS[0])  # left and right model: orange and blue
+COLORS = (SERIES_COLOURS[1], SERIES_COLOURS[0])  # two models of one kind, left and right: orange and blue
+
+
+def model_colours(kinds: list[str]) -> list[str]:
+    """Each model in its kind's colour, as on every other page (a separable model was drawn in the depthwise kind's
+    blue); two models of one kind in the two series colours."""
+    from dsconv.kinds import KINDS
+
+    return [KINDS[kind].colour for kind in kinds] if len(set(kinds)) == len(kinds) else list(COLORS[:len(kinds)])
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the pretrained model (once per server)...")
@@ -224,7 +232,7 @@ def kernels_panel(model, title: str) -> None:
                f"Pointwise: {mix.shape[0]} x {mix.shape[1]} mixing weights ({mix.size:,}).")
 
 
-def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray) -> None:
+def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, colours: list[str]) -> None:
     """Kernels, feature maps and top-5 of each model, side by side."""
     from dsconv.images import conv_rows, feature_maps, strongest_channels, top_predictions
     from dsconv.training import CIFAR10_CLASSES
@@ -268,7 +276,7 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray) ->
                "Hover over a map for its channel number.")
 
     st.markdown("#### What the models think it is")
-    for column, (model, names), title, color in zip(st.columns(len(models)), models, titles, COLORS):
+    for column, (model, names), title, color in zip(st.columns(len(models)), models, titles, colours):
         column.markdown(f"**{title}**")
         column.plotly_chart(predictions_figure(top_predictions(model, pixels, names), None, figure_scale(),
                                                     color), key=f"fil_top_{title}")
@@ -467,9 +475,9 @@ def learned_section(picture: Image.Image) -> None:
              alt="The picture as the models see it: its centred square shrunk to 32 x 32 pixels, enlarged",
              caption="What the models see: the centred square, shrunk to 32 x 32")
     try:
-        titles = [f"{label} ({kind_label(row_kind(model, conv_rows(model)[0]))})" for label, (model, _) in
-                  zip(labels, models)]
-        learned_views(models, titles, pixels)
+        kinds = [row_kind(model, conv_rows(model)[0]) for model, _ in models]
+        titles = [f"{label} · {kind_label(kind)}" for label, kind in zip(labels, kinds)]  # labels end in brackets
+        learned_views(models, titles, pixels, model_colours(kinds))
     except ValueError as exc:  # FeatureError: a model this page cannot look inside
         show_error(exc)
 

@@ -189,6 +189,13 @@ def test_the_pretrained_tutorial_models_side_by_side():
     for bar in bars:
         assert len(bar["y"]) == 5 and set(bar["y"]) <= set(CIFAR10_CLASSES)
         assert bar["x"] == sorted(bar["x"], reverse=True) and sum(bar["x"]) <= 100.0001
+    # Each model in its kind's colour, as on the Parameter lab, the arena and the Speed lab (the separable model was
+    # drawn in the depthwise kind's blue), and one pair of brackets to a title: "(the tutorial's recipe) (Standard ...)".
+    from dsconv.kinds import KINDS
+
+    assert [bar["marker"]["color"] for bar in bars] == [KINDS["standard"].colour, KINDS["separable"].colour]
+    titles = [m.value for m in at.markdown if m.value.startswith("**Pretrained")]
+    assert len(titles) >= 2 and not any(") (" in title for title in titles), titles
 
 
 @pytest.mark.slow
