@@ -56,7 +56,7 @@ def key_numbers() -> None:
                    delta_color="off", delta_arrow="off")
     cols[1].metric("SeparableConv2D params", f"{separable.params:,}", f"{separable.multiply_adds:,} multiply-adds",
                    delta_color="off", delta_arrow="off")
-    cols[2].metric("Depthwise + 1x1 Conv2D params", f"{pair.params:,}", f"{pair.multiply_adds:,} multiply-adds",
+    cols[2].metric("Depthwise + 1x1 params", f"{pair.params:,}", f"{pair.multiply_adds:,} multiply-adds",
                    delta_color="off", delta_arrow="off")
     cols[3].metric("Fewer params than Conv2D", f"{standard.params / pair.params:.1f}x",
                    f"{standard.multiply_adds / separable.multiply_adds:.1f}x fewer multiply-adds",

@@ -279,7 +279,7 @@ def replay_controls(runs: list[replay.LoadedRun], problems: list[str], bar: list
     chosen = (bar[0] if bar else st.sidebar).multiselect("Recorded runs (bundled with the app)", list(by_key),
                                                         default=list(by_key)[:2], key="arena_runs",
                                                         format_func=lambda k: by_key[k].label if k in by_key else str(k),
-                                                        **BOUND)
+                                                        wrap=True, **BOUND)
     with st.sidebar:
         for problem in problems:
             st.warning(f"A bundled run file could not be read: {problem}")
@@ -294,10 +294,10 @@ def replay_controls(runs: list[replay.LoadedRun], problems: list[str], bar: list
         if "arena_mine" in st.session_state:
             st.session_state["arena_mine"] = [k for k in st.session_state["arena_mine"] if k in mine]
         chosen_mine = st.multiselect("Your runs (uploaded or launched in this tab)", list(mine), key="arena_mine",
-                                     format_func=lambda k: mine[k].label,
+                                     format_func=lambda k: mine[k].label, wrap=True,
                                      placeholder="Upload a run file or launch a training")
     archs = (bar[1] if bar else st.sidebar).multiselect("Architectures", NETWORK_KINDS, default=NETWORK_KINDS,
-                                                       key="arena_archs", format_func=short_label, **BOUND)
+                                                       key="arena_archs", format_func=short_label, wrap=True, **BOUND)
     return [by_key[k] for k in chosen] + [mine[k] for k in chosen_mine], archs
 
 
@@ -396,7 +396,7 @@ def launch_controls(limits: ArenaLimits) -> LaunchSettings:
                                   **BOUND)
     cols = st.columns([3, 2, 1])
     archs = cols[0].multiselect("Architectures", NETWORK_KINDS, default=DEFAULT.train.architectures,
-                                key="arena_launch_archs", format_func=short_label, **BOUND)
+                                key="arena_launch_archs", format_func=short_label, wrap=True, **BOUND)
     alpha = cols[1].select_slider("Width multiplier (MobileNet's alpha)", ALPHAS,
                                   DEFAULT.train.model.network.width_multiplier, key="arena_alpha", **BOUND)
     seed = cols[2].number_input("Seed", 0, 999_999, DEFAULT.train.seed, key="arena_seed", **BOUND)

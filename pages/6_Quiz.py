@@ -55,7 +55,7 @@ def quiz_controls(bar: list | None) -> tuple[int, list[str]]:
         "Set number", min_value=0, max_value=9999, value=1, step=1, key="quiz_seed", **BOUND,
         help="Everyone with the same set number (or the same link) gets the same questions.")
     topics = (bar[1] if bar else st.sidebar).multiselect("Kinds of question", TOPICS, default=TOPICS, key="quiz_topics",
-                                                         format_func=SHORT_LABELS.get, **BOUND)
+                                                         format_func=SHORT_LABELS.get, wrap=True, **BOUND)
     (bar[2] if bar else st.sidebar).button("New question set", key="quiz_new_set", on_click=new_question_set,
                                            width="stretch")
     with st.sidebar:

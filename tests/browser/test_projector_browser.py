@@ -128,6 +128,48 @@ def test_the_animation_is_laid_out_for_the_width_it_is_shown_at(browser, server,
         page.close()
 
 
+CUT_CHIPS = """() => [...document.querySelectorAll('[data-testid="stMultiSelect"] > [data-rac]')].flatMap(box => {
+  const outer = box.getBoundingClientRect();
+  return [...box.querySelectorAll('[data-tag]')].filter(tag => {
+    const r = tag.getBoundingClientRect(), text = tag.querySelector('[title]') || tag;
+    return r.left < outer.left - 1 || r.right > outer.right + 1 || text.scrollWidth > text.clientWidth + 1;
+  }).map(tag => tag.textContent);
+})"""
+CHIPS = '[data-testid="stMultiSelect"] > [data-rac] [data-tag]'
+
+
+@pytest.mark.parametrize("path, viewport", [("Training_arena?present=1", {"width": 1280, "height": 800}),
+                                            ("Quiz?present=1", {"width": 1280, "height": 800}),
+                                            ("Quiz", {"width": 1400, "height": 1000})])
+def test_every_chosen_option_shows_in_full(browser, server, path, viewport):
+    """The arena's runs and architectures and the quiz's kinds of question stood in one row that ran past their box
+    ("A better recipe on (", "D"): a teacher could not read what was chosen. They now wrap."""
+    page = browser.new_page(viewport=viewport)
+    try:
+        page.goto(f"{server}/{path}")
+        wait_until_idle(page)
+        assert page.locator(CHIPS).count() >= 2
+        assert page.evaluate(CUT_CHIPS) == []
+    finally:
+        page.close()
+
+
+CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] *')]
+  .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)"""
+
+
+def test_no_metric_label_is_cut_off(browser, server):
+    """On the home page the projector showed "Depthwise + 1x1 Conv2D par..." over the 286."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{server}/?present=1")
+        wait_until_idle(page)
+        assert page.locator('[data-testid="stMetricLabel"]').count() >= 3
+        assert page.evaluate(CUT_LABELS) == []
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("path", ["Training_arena", "Speed_lab", "Parameter_lab"])
 def test_every_table_fits_the_projected_page(browser, server, path):
     """The widest tables (the arena's summary, the Speed lab's timings: 11 columns) show every column on a projector:
