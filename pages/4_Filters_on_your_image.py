@@ -132,7 +132,7 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
                 help=f"{k} x {k} x {channels} + {channels} x {out_channels}")
     middle.metric("One standard convolution: weights", f"{standard.params:,}",
                   help=f"{k} x {k} x {channels} x {out_channels}")
-    right.metric("Largest difference between the two results", f"{result.max_difference:.1e}",
+    right.metric("The two results differ by at most", f"{result.max_difference:.1e}",
                  help="float32 rounding only; pixel values run from 0 to 1")
     st.caption(f"Weights only, no biases. Multiply-adds for this picture: {separable.multiply_adds:,} "
                f"(depthwise + pointwise) against {standard.multiply_adds:,} (standard), one per weight per "

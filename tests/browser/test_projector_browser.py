@@ -158,11 +158,13 @@ CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel
   .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)"""
 
 
-def test_no_metric_label_is_cut_off(browser, server):
-    """On the home page the projector showed "Depthwise + 1x1 Conv2D par..." over the 286."""
+@pytest.mark.parametrize("path", ["?present=1", "Filters_on_your_image?fil_view=Hand-made%20filters%20(NumPy)&present=1"])
+def test_no_metric_label_is_cut_off(browser, server, path):
+    """The projector showed "Depthwise + 1x1 Conv2D par..." over the home page's 286, and "Largest difference between
+    the two r..." on the Filters page."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
-        page.goto(f"{server}/?present=1")
+        page.goto(f"{server}/{path}")
         wait_until_idle(page)
         assert page.locator('[data-testid="stMetricLabel"]').count() >= 3
         assert page.evaluate(CUT_LABELS) == []

@@ -53,7 +53,7 @@ def test_upload_a_photo_shows_its_size_and_the_filters():
     assert any("512 x 384" in markdown.value for markdown in at.markdown)
     shown = metrics(at)
     assert shown["Depthwise + pointwise: weights"] == "30" and shown["One standard convolution: weights"] == "27"
-    assert float(shown["Largest difference between the two results"]) < 1e-5
+    assert float(shown["The two results differ by at most"]) < 1e-5
 
 
 def test_a_bad_upload_gets_a_sentence_not_a_traceback():
@@ -83,7 +83,7 @@ def test_hand_made_mix_and_kernels_change_the_counts():
     assert any("same size" in error.value for error in at.error)  # 5x5 red next to 3x3 green and blue
     assert at.selectbox(key="fil_mix").value == "Opponent colours"  # nothing else was lost
     at.text_input(key="fil_kernel").set_value("0 0 0; 0 2 0; 0 0 0").run()
-    assert not at.error and float(metrics(at)["Largest difference between the two results"]) < 1e-5
+    assert not at.error and float(metrics(at)["The two results differ by at most"]) < 1e-5
 
 
 def test_a_link_sets_the_page_up():
