@@ -118,12 +118,7 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
             [costs[k].flops if use_flops else costs[k].multiply_adds for k in valid],
             [costs[k].activation_bytes / 1024 for k in valid], count_name, figure_scale())
         st.plotly_chart(fig, key="lab_cost_chart", config={"displayModeBar": False}, theme=None)
-    st.markdown(
-        "**Read the table like this.** The *depthwise* step slides one k x k kernel over each input channel "
-        "(over height and width; a channel is not a spatial dimension). The *pointwise* step is N filters of "
-        "1 x 1 x C: it mixes channels at each pixel. *SeparableConv2D* is the two together with one bias "
-        "vector at the end; the tutorial's depthwise + pointwise layer keeps a bias in both steps, which is "
-        "why it reports 286 where Keras's SeparableConv2D has 283 (for 32 x 32 x 3 to 64, k = 3).")
+    st.markdown(lab_text.reading_note(costs, s["in_channels"], s["depth_multiplier"]))
 
 
 def ratio_section(settings: dict, costs: dict) -> None:

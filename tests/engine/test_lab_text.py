@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dsconv.costs.arithmetic import every_kind
-from dsconv.costs.lab_text import grouped_note, pointwise_row_note, pointwise_share
+from dsconv.costs.lab_text import grouped_note, pointwise_row_note, pointwise_share, reading_note
 
 TUTORIAL = dict(height=32, width=32, in_channels=3, out_channels=64, kernel_size=3)
 
@@ -99,3 +99,21 @@ def test_the_tutorials_savings_are_computed():
     assert tutorial_saving() == ("For the tutorial's 3 → 64 layer the parameter saving is 1,792 / 286 = 6.3x "
                                  "(1,792 / 283 = 6.3x against Keras's SeparableConv2D), not \"less than 6 times\"; its "
                                  "multiply-add saving is 7.9x.")
+
+
+def test_the_reading_note_gives_this_layers_counts():
+    # Tutorial layer: SeparableConv2D 3*9 + 3*64 + 64 = 283; the tutorial's pair adds its depthwise step's 3 biases.
+    note = reading_note(every_kind(**TUTORIAL), 3, 1)
+    assert "one k x k kernel over each input channel" in note and "1 x 1 x C:" in note
+    assert note.endswith("so here it has 286 parameters where SeparableConv2D has 283: the 3 biases of its depthwise "
+                         "step.")
+    # m = 2: 3*2*9 + 6*64 + 64 = 502 and 6 depthwise biases more, 508 (the table under which it once said 286 and 283).
+    note = reading_note(every_kind(**dict(TUTORIAL, depth_multiplier=2)), 3, 2)
+    assert "2 k x k kernels over each input channel" in note and "1 x 1 x C·m = 6:" in note
+    assert "here it has 508 parameters where SeparableConv2D has 502: the 6 biases" in note and "286" not in note
+    # No bias: 3*9 + 3*64 = 219 for both.
+    note = reading_note(every_kind(**dict(TUTORIAL, use_bias=False)), 3, 1)
+    assert note.endswith("when it has biases at all: without them both have 219 parameters here.")
+    # A layer the kinds refuse: no numbers.
+    note = reading_note(every_kind(**dict(TUTORIAL, height=2, width=2)), 3, 1)
+    assert note.endswith("keeps a bias in both steps.")

@@ -43,6 +43,15 @@ def test_defaults_show_the_tutorials_numbers():
     assert len(at.get("plotly_chart")) == 1  # the cost bars; closed tabs do not run
 
 
+def test_the_reading_note_follows_the_layer_in_the_table():
+    """It said "286 where Keras's SeparableConv2D has 283" under a table of a layer with a depth multiplier of 2."""
+    at = open_page(PAGE, lab_dm="2")
+    note = next(m.value for m in at.markdown if m.value.startswith("**Read the table like this.**"))
+    rows = {row["Kind"]: row for _, row in shown_tables(at)[0].iterrows()}
+    separable, pair = rows["SeparableConv2D"]["Params"], rows["DepthwiseConv2D + 1x1 Conv2D"]["Params"]
+    assert f"here it has {pair} parameters where SeparableConv2D has {separable}" in note and "286" not in note
+
+
 def test_slider_change_updates_the_numbers():  # the address follows it in a browser: tests/browser/test_links.py
     at = open_page(PAGE)
     at.slider(key="lab_k").set_value(5).run()
