@@ -359,9 +359,9 @@ def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series
     st.subheader("What these runs say")
     for block in blocks:
         st.markdown(block)
-    negative = comparison.negative_first_gap(series)
+    negative = comparison.negative_gap_note(series, quote=plain)
     if negative:
-        st.caption(comparison.NEGATIVE_GAP_NOTE.format(labels=", ".join(plain(label) for label in negative)))
+        st.caption(negative)
     note = comparison.seed_note(comparison.seeds_per_model(selected))
     if note:
         st.info(note, icon="🎲")

@@ -11,7 +11,7 @@ records with each outcome.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from dsconv.safe_text import plain
 from dsconv.training.replay import LoadedRun, best_epoch, generalisation_gap
@@ -183,9 +183,18 @@ def negative_first_gap(series: Sequence) -> list[str]:
     return [item.label for item in series if item.gap and item.gap[0] is not None and item.gap[0] < 0]
 
 
-NEGATIVE_GAP_NOTE = ("At epoch 1 the gap is negative for {labels}: the validation accuracy is above the training "
-                     "accuracy. Training accuracy is averaged over an epoch in which the model kept improving, "
-                     "while validation is measured once, at the epoch's end, by the better model.")
+def negative_gap_note(series: Sequence, quote: Callable[[str], str] = str) -> str | None:
+    """The sentence for the curves whose gap is negative at epoch 1: every curve shown, or the list of them, one
+    "architecture · run" label apart from the next by a semicolon (a label holds a "·" and often a ":" itself, and
+    four of them joined by commas read as one). `quote` writes a label (a run file's title) for the page."""
+    negative = [quote(label) for label in negative_first_gap(series)]
+    if not negative:
+        return None
+    who = ("every curve shown" if len(negative) == len(series) and len(series) > 1
+           else "; ".join(negative) if len(negative) > 1 else negative[0])
+    return (f"At epoch 1 the gap is negative for {who}: the validation accuracy is above the training accuracy. "
+            "Training accuracy is averaged over an epoch in which the model kept improving, while validation is "
+            "measured once, at the epoch's end, by the better model.")
 
 
 def seeds_per_model(runs: Sequence[LoadedRun]) -> dict[tuple[str, str], int]:

@@ -111,6 +111,19 @@ def test_negative_first_epoch_gap_and_seed_counts():
     assert "have 2 runs each, with different seeds" in comparison.seed_note(comparison.seeds_per_model(runs[:2]))
 
 
+def test_the_negative_gap_note_names_every_curve_or_each_one_apart():
+    """Four "architecture · run" labels joined by commas read as one garbled list; all of them are "every curve"."""
+    both = replay.all_series([loaded([(1.6, 0.40, 1.5, 0.44, 5.0)])])  # both curves: validation above training
+    assert comparison.negative_gap_note(both).startswith("At epoch 1 the gap is negative for every curve shown: ")
+    positive = loaded([(1.6, 0.50, 1.5, 0.44, 5.0)], standard_epochs=[(1.5, 0.50, 1.4, 0.45, 10.0)])
+    assert comparison.negative_gap_note(replay.all_series([positive])) is None
+    one = replay.all_series([loaded([(1.6, 0.40, 1.5, 0.44, 5.0)], standard_epochs=[(1.5, 0.50, 1.4, 0.45, 10.0)])])
+    assert comparison.negative_gap_note(one).startswith("At epoch 1 the gap is negative for separable · A run: ")
+    three = both + one
+    assert comparison.negative_gap_note(three).startswith(
+        "At epoch 1 the gap is negative for standard · A run; separable · A run; separable · A run: ")
+
+
 def test_time_when_there_is_no_saving_in_arithmetic():
     """With equal multiply-adds it said "does 1.00x fewer multiply-adds ... about the saving in arithmetic", and
     a model with more multiply-adds was said to do "0.50x fewer"."""

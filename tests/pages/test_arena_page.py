@@ -48,6 +48,14 @@ def table(at: AppTest, index: int = 0) -> list[dict]:
     return shown_tables(at)[index].to_dict("records")
 
 
+def test_the_default_replay_names_its_negative_first_gaps_readably():
+    """The caption listed four "architecture · run: title" labels joined by commas, which read as one garbled list."""
+    at = open_page(PAGE)
+    assert not at.exception
+    note = next(c.value for c in at.caption if c.value.startswith("At epoch 1 the gap is negative"))
+    assert note.startswith("At epoch 1 the gap is negative for every curve shown:"), note  # the default's four
+
+
 def test_every_bundled_run_replays_with_the_numbers_of_its_file():
     files = replay.bundled_files()
     assert files, "no bundled run files in dsconv/assets/runs"
