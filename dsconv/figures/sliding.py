@@ -385,7 +385,7 @@ def _title_lines(timeline: Timeline, frame, details, scale: float) -> list[str]:
     each = f"{outputs} {unit} × {sizes.pop()}" if len(sizes) == 1 else f"{outputs} {unit}"
     earlier = ", after the depthwise step" if frame.stage > 0 else ""
     count = [f"Multiply-adds so far: <b>{frame.multiply_adds:,}</b> ({each} per position{earlier})",
-             f"standard convolution, same point: <b>{frame.standard_multiply_adds:,}</b>"]
+             f"a standard convolution as far through its own sweep: <b>{frame.standard_multiply_adds:,}</b>"]
     return [line for parts in ([header], sums, count) for line in wrap_parts(parts, header_room_em(scale))]
 
 

@@ -164,6 +164,9 @@ def test_counter_grows_by_the_work_of_one_position_each_step():
     assert counts[:2] == [27, 54]  # depthwise: 3 channels x 9 weights
     assert counts[16] - counts[15] == 12  # pointwise: 4 filters x 3 weights
     assert counts[-1] == 16 * 27 + 16 * 12
+    # Beside it, a standard convolution to the same 4 x 4 x 4 output (16 positions x 108) as far through its own sweep:
+    # step 1 of 32 is 1/32 of its 1,728, not the 108 of its own first position.
+    assert [f.standard_multiply_adds for f in build_timeline(separable).frames][:2] == [1728 // 32, 1728 * 2 // 32]
 
 
 def test_frames_are_grouped_below_the_cap_and_say_so():
@@ -276,7 +279,8 @@ def test_every_header_line_fits_the_figure_and_names_every_sum_once(mode, multip
             text = " · ".join(re.sub(r"<[^>]+>", "", line) for line in lines if line)
             sums = [part for part in text.split(" · ") if "products, sum" in part]
             assert len(sums) == len(timeline.frames[int(frame["name"])].watched)  # one sum per watched kernel
-            assert text.count("Multiply-adds so far") == 1 and "standard convolution, same point" in text
+            assert text.count("Multiply-adds so far") == 1
+            assert "a standard convolution as far through its own sweep" in text
 
 
 def test_the_step_line_says_every_filter_is_counted_and_where_the_bias_goes():
