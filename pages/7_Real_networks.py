@@ -169,7 +169,9 @@ def totals_section(profile: Profile, paper, own: Profile | None) -> None:
     if checks:
         show_table([{"figure": check.what, "the paper says": check.paper, "we count": f"{check.ours:,}",
                     "how they agree": check.verdict} for check in checks])
-    st.caption(f"Paper: {paper.source}." + (f" Note: {paper.note}." if paper.note else ""))
+    # The accuracy too: a note often qualifies it ("its best epoch, read off the test set"), and stood alone.
+    accuracy = f" Top-1 accuracy {percent_text(paper.top1)} % on {paper.dataset}." if paper.top1 else ""
+    st.caption(f"Paper: {paper.source}.{accuracy}" + (f" Note: {paper.note}." if paper.note else ""))
 
 
 def layers_section(profile: Profile, name: str, size: int) -> None:

@@ -36,6 +36,16 @@ def test_where_the_arithmetic_is_in_each_case():
     assert "has no multiply-adds here" in lesson.where_the_arithmetic_is(net(row("pooling")))
 
 
+def test_a_share_short_of_all_is_never_written_100_percent():
+    """The tutorial's separable VGG: its dense layer does 40,960 of 18,295,808 multiply-adds, and the page said the
+    separable layers do "100%" of them."""
+    vgg = net(row("separable", 18_295_808 - 40_960, params=100), row("dense", 40_960, params=10))
+    assert "do 99.8% of the multiply-adds" in lesson.where_the_parameters_are(vgg)
+    almost = net(row("separable", 99_990, params=100), row("dense", 10, params=1))
+    assert "do over 99.9% of the multiply-adds" in lesson.where_the_parameters_are(almost)
+    assert "do 100% of the multiply-adds" in lesson.where_the_parameters_are(net(row("separable", 10, params=5)))
+
+
 def test_where_the_parameters_are_in_each_case():
     together = net(row("pointwise", 90, params=80), row("dense", 10, params=20))
     assert lesson.where_the_parameters_are(together) == (

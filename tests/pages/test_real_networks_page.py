@@ -254,3 +254,13 @@ def test_names_from_an_upload_in_a_refusal_are_shown_as_text():
     assert "![x](http" not in raw and "\\!\\[x\\]" in raw
     assert not any("Pick an input size" in caption.value for caption in at.caption)  # "unknown" in a name is not
     # an unknown input size
+
+
+def test_the_papers_note_stands_beside_the_accuracy_it_qualifies():
+    """'Note: its best epoch, read off the test set.' stood under a check of parameters and multiply-adds, with no
+    accuracy on that tab for it to qualify; and the separable layers were said to do '100%' of the arithmetic while the
+    dense layer does 40,960 of 18,295,808 multiply-adds."""
+    at = open_page(PAGE, rn_model="Tutorial VGG, SeparableConv2D")
+    assert not at.exception
+    assert ("Top-1 accuracy 75.82 % on CIFAR-10. Note: its best epoch, read off the test set." in texts(at.caption))
+    assert "100%" not in texts(at.markdown) and "99.8%" in texts(at.markdown)
