@@ -261,7 +261,9 @@ def main() -> None:
     st.title("Sliding kernels")
     # In projector mode the lesson's main controls sit in a bar at the top and the animation comes right after
     # it; the introduction and the picture follow. Otherwise the controls stay in the sidebar.
-    bar = projector_bar(4)
+    kinds = st.container()  # in projector mode the kind of convolution, on one line over the other three settings:
+    bar = projector_bar(3)  # in a quarter of the page its five choices took four lines, pushing the animation down
+    bar = [kinds, *bar] if bar else None
     top = st.container()
     image = input_controls()
     preset, seed = kernel_controls(bar)

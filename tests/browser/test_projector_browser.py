@@ -172,6 +172,19 @@ def test_no_metric_label_is_cut_off(browser, server, path):
         page.close()
 
 
+def test_the_kinds_of_convolution_stand_on_one_line(browser, server):
+    """In a quarter of the projected page the five kinds took four lines and pushed the animation down."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{server}/Sliding_kernels?present=1")
+        wait_until_idle(page)
+        tops = page.evaluate("""() => [...document.querySelectorAll('.st-key-sl_mode [data-testid="stRadioOption"]')]
+          .map(option => Math.round(option.getBoundingClientRect().top))""")
+        assert len(tops) == 5 and len(set(tops)) == 1, tops
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("path", ["Training_arena", "Speed_lab", "Parameter_lab"])
 def test_every_table_fits_the_projected_page(browser, server, path):
     """The widest tables (the arena's summary, the Speed lab's timings: 11 columns) show every column on a projector:
