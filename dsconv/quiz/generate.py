@@ -79,7 +79,7 @@ _EXPLANATIONS = {
              "input side divided by the stride, rounded up.",
     "multiply_adds": "One multiply-add per weight per output position, so use the output's height and width. "
                      "FLOPs count the multiply and the add separately: twice this number.",
-    "cheaper": "The two layers differ in one thing only. Parameters ignore the stride and the input size; "
+    "cheaper": "The two layers differ in {what} only. Parameters ignore the stride and the input size; "
                "multiply-adds grow with the number of output positions, and a bias adds but does not multiply. A "
                "separable layer is a depthwise step plus a pointwise layer: cheaper than a standard layer with the "
                "same settings, never cheaper than the pointwise layer alone.",
@@ -148,8 +148,12 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
         metric = "params"
     else:
         raise ValueError(f"Unknown kind of question {topic!r}; choose from {', '.join(TOPICS)}.")
-    return Question(seed, index, topic, prompt, layers, metric, answer, formula=formula,
-                    explanation=_EXPLANATIONS[topic], **extra)
+    explanation = _EXPLANATIONS[topic]
+    if topic == "cheaper":  # which one idea the pair differs in (tests/engine/test_quiz.py: the kind or the stride)
+        explanation = explanation.format(what="their stride" if layers[0].strides != layers[1].strides else
+                                         "the kind of layer")
+    return Question(seed, index, topic, prompt, layers, metric, answer, formula=formula, explanation=explanation,
+                    **extra)
 
 
 def _pick(rng: random.Random, settings: QuizSettings, kind: str, sizes: Sequence[int] | None = None,

@@ -163,6 +163,9 @@ def test_comparison_pairs_differ_in_one_idea_only():
             differences = {field for field in ("kind", "out_channels", "kernel_size", "strides")
                            if getattr(a, field) != getattr(b, field)}
             assert differences in ({"kind"}, {"strides"}, {"kind", "kernel_size"}), (a, b)  # 1x1: the pointwise
+            # the explanation names that idea ("differ in one thing only" was said of Conv2D against depthwise + 1x1)
+            said = "their stride" if differences == {"strides"} else "the kind of layer"
+            assert question.explanation.startswith(f"The two layers differ in {said} only."), question.explanation
             if "kernel_size" in differences:
                 assert {a.kind, b.kind} == {"pointwise", "separable"}
             answers.add(question.answer)
