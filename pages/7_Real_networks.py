@@ -147,7 +147,7 @@ def totals_section(profile: Profile, paper, own: Profile | None) -> None:
     cols[2].metric("Other operations", in_millions(profile.total("other_ops")),
                    help="Batch norm, activations, additions, pooling: counted apart from multiply-adds")
     memory = profile.total("activation_bytes")
-    shown = (f"{memory / 2**20:,.1f} MB" if memory >= 0.1 * 2**20 else f"{memory / 1024:,.1f} KB" if memory >= 1024
+    shown = (f"{memory / 2**20:,.1f} MiB" if memory >= 0.1 * 2**20 else f"{memory / 1024:,.1f} KiB" if memory >= 1024
              else f"{memory:,} bytes")
     cols[3].metric("Activation memory", shown,
                    help="Every layer's output in float32, for one picture")
@@ -192,8 +192,9 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
                                 "activation KiB": st.column_config.NumberColumn("output KiB", format="localized"),
                                 **{column: st.column_config.NumberColumn(format="localized")
                                    for column in ("params", "multiply-adds", "other ops")}})
-    st.caption("Output KB: the layer's output for one picture, in float32. The CSV also has each layer's Keras class "
-               "and its non-trainable parameters, and names a long layer in full.")
+    st.caption("Output KiB: the layer's output for one picture, in float32 (1 KiB = 1,024 bytes). Params: the "
+               "trainable ones (Keras's count adds batch norm's moving statistics). The CSV also has each layer's "
+               "Keras class and its non-trainable parameters, and names a long layer in full.")
     st.download_button("Download the table (CSV)", partial(csv_text, profile), "layers.csv", "text/csv",
                        key="rn_csv")  # written when clicked, not on every run
 

@@ -203,6 +203,9 @@ def test_the_layer_table_leaves_the_class_and_the_empty_notes_to_the_csv():
     assert list(at.dataframe[0].proto.column_order) == ["layer", "role", "output shape", "kernel", "params",
                                                         "multiply-adds", "other ops", "activation KiB"]
     assert "The CSV also has each layer's Keras class and its non-trainable parameters" in texts(at.caption)
+    # The unit is KiB (bytes / 1,024) everywhere it is shown, and "params" says which parameters it counts.
+    assert "Output KiB:" in texts(at.caption) and "Params: the trainable ones" in texts(at.caption)
+    assert any(metric.value.endswith(("MiB", "KiB", "bytes")) for metric in at.metric if "memory" in metric.label)
     assert set(at.dataframe[0].value.columns) >= {"class", "non-trainable", "note"}  # the data keeps every column
 
 
