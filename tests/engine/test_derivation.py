@@ -41,8 +41,14 @@ def test_every_step_of_the_worked_ratio_evaluates_to_the_count_it_names(h, w, c,
     assert float(result) == pytest.approx(separable_macs / standard_macs, abs=5e-5)
     assert derivation.exact == pytest.approx(separable_macs / standard_macs)
     approx_worked, approx_result = parts(derivation.approximation)[1:]
-    assert evaluate(approx_worked.split(" + ")[0]) + evaluate(approx_worked.split(" + ")[1]) == Fraction(1, n) + Fraction(1, k * k)
-    assert float(approx_result) == pytest.approx(1 / n + 1 / k**2, abs=5e-5)
+    if m > 1:  # m(1/N + 1/k²): it said 1/N + 1/k² = 0.1267 beside an exact ratio of 0.2535 when m = 2
+        times, inner = re.fullmatch(r"(\d+)\\left\((.+)\\right\)", approx_worked).groups()
+        assert int(times) == m
+        approx_worked = inner
+    first, second = approx_worked.split(" + ")
+    assert evaluate(first) + evaluate(second) == Fraction(1, n) + Fraction(1, k * k)
+    assert float(approx_result) == pytest.approx(m * (1 / n + 1 / k**2), abs=5e-5)
+    assert float(approx_result) == pytest.approx(derivation.exact, abs=5e-5)  # the same output positions: exactly
     bias_terms = n if bias else 0
     params_worked, params_counted, params_result = parts(derivation.params)[1:]
     separable_params = k * k * c * m + c * m * n + bias_terms  # Keras: no depthwise bias in SeparableConv2D
