@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 
 from dsconv.figures.style import FONT_FAMILY, axis
 from dsconv.kinds import KINDS
-from dsconv.profile import ROLES, Profile
+from dsconv.profile import ROLES, Profile, lesson
 from dsconv.safe_text import plotly_text
 
 ROLE_COLOURS = {**{role: KINDS[role].colour for role in ("standard", "grouped", "depthwise", "pointwise", "separable")},
@@ -58,7 +58,7 @@ def share_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
             continue
         figure.add_trace(go.Bar(
             y=[name for name, _ in bars], x=[100 * value for value in shares], name=role, orientation="h",
-            marker_color=ROLE_COLOURS[role], text=[f"{value:.0%}" if value >= 0.05 else "" for value in shares],
+            marker_color=ROLE_COLOURS[role], text=[lesson.share_text(value) if value >= 0.05 else "" for value in shares],
             textposition="inside", insidetextfont=dict(color="#111827"),
             hovertemplate="%{y}: %{x:.1f} %<extra>" + role + "</extra>"))
     figure.update_layout(

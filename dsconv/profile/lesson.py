@@ -33,7 +33,7 @@ def depthwise_and_pointwise(profile: Profile) -> tuple[float, float]:
     return depthwise / total, pointwise / total
 
 
-def _percent(fraction: float) -> str:
+def share_text(fraction: float) -> str:
     """0.95 -> '95%'; 0.031 -> '3.1%'; 0.0002 -> 'under 0.1%'; 0.998 -> '99.8%' and 0.9999 -> 'over 99.9%' (a share
     short of all is never rounded up to '100%': the tutorial's separable VGG's dense layer does 0.2 % of its work)."""
     if 0 < fraction < 0.0005:
@@ -51,8 +51,8 @@ def where_the_arithmetic_is(profile: Profile, quote: Quote = str) -> str:
     depthwise, pointwise = depthwise_and_pointwise(profile)
     if depthwise:
         inside = " (the 1x1 step inside each SeparableConv2D included)" if profile.layers_of("separable") else ""
-        said = (f"In {name}, {_percent(pointwise)} of the multiply-adds sit in 1x1 pointwise work{inside} and "
-                f"{_percent(depthwise)} in depthwise work. ")
+        said = (f"In {name}, {share_text(pointwise)} of the multiply-adds sit in 1x1 pointwise work{inside} and "
+                f"{share_text(depthwise)} in depthwise work. ")
         if depthwise < pointwise:
             return said + ("The depthwise step is cheap in arithmetic. It does few sums for each value it reads and "
                            "writes, though, so whether it is cheap in time is another question: the Speed lab "
@@ -61,10 +61,10 @@ def where_the_arithmetic_is(profile: Profile, quote: Quote = str) -> str:
                        "for its channel counts.")
     standard = profile.share("multiply_adds").get("standard", 0.0)
     if standard:
-        return (f"{name} has no depthwise layer: {_percent(standard)} of its multiply-adds sit in standard "
+        return (f"{name} has no depthwise layer: {share_text(standard)} of its multiply-adds sit in standard "
                 "k x k convolutions; the what-if makes them separable.")
     role, share = max(profile.share("multiply_adds").items(), key=lambda item: item[1])
-    return f"{name} has neither depthwise nor standard k x k convolutions: {_percent(share)} of its " \
+    return f"{name} has neither depthwise nor standard k x k convolutions: {share_text(share)} of its " \
            f"multiply-adds sit in {role} layers."
 
 
@@ -76,10 +76,10 @@ def where_the_parameters_are(profile: Profile) -> str:
     role, share = max(params.items(), key=lambda item: item[1])
     macs = profile.share("multiply_adds").get(role, 0.0)
     if macs >= share / 2:
-        return f"Parameters and arithmetic sit together: {role} layers hold {_percent(share)} of the trainable " \
-               f"parameters and do {_percent(macs)} of the multiply-adds."
-    return f"{role.capitalize()} layers hold {_percent(share)} of the trainable parameters but do only " \
-           f"{_percent(macs)} of the multiply-adds: parameters are not where the arithmetic is."
+        return f"Parameters and arithmetic sit together: {role} layers hold {share_text(share)} of the trainable " \
+               f"parameters and do {share_text(macs)} of the multiply-adds."
+    return f"{role.capitalize()} layers hold {share_text(share)} of the trainable parameters but do only " \
+           f"{share_text(macs)} of the multiply-adds: parameters are not where the arithmetic is."
 
 
 def not_counted(profile: Profile, quote: Quote = str) -> str:
@@ -125,7 +125,7 @@ def _agrees(ours: float, paper: str) -> tuple[bool, str]:
         return True, f"agrees within 1 % ({off:+.2%})"
     if abs(ours - value) <= half_unit:
         return True, f"agrees to the paper's precision ({off:+.1%}: it prints {paper})"
-    return False, f"is {_percent(abs(off))} {'above' if off > 0 else 'below'} the paper's"
+    return False, f"is {share_text(abs(off))} {'above' if off > 0 else 'below'} the paper's"
 
 
 def multiply_adds_check(profile: Profile, paper: Published) -> PaperCheck | None:
@@ -186,7 +186,7 @@ def _fewer(times: float) -> str:
     cut = 1 - 1 / times
     if abs(cut) < 0.0005:
         return "unchanged" if cut == 0 else "almost unchanged"
-    return f"{_percent(cut)} fewer" if cut > 0 else f"{_percent(-cut)} more"
+    return f"{share_text(cut)} fewer" if cut > 0 else f"{share_text(-cut)} more"
 
 
 def comparison_sentence(left: Profile, left_paper: Published | None, right: Profile,

@@ -267,3 +267,5 @@ def test_the_papers_note_stands_beside_the_accuracy_it_qualifies():
     assert not at.exception
     assert ("Top-1 accuracy 75.82 % on CIFAR-10. Note: its best epoch, read off the test set." in texts(at.caption))
     assert "100%" not in texts(at.markdown) and "99.8%" in texts(at.markdown)
+    shares = json.loads(at.get("plotly_chart")[0].proto.spec)  # the stacked shares over the layer chart said it too
+    assert "100%" not in json.dumps([trace.get("text") for trace in shares["data"]])
