@@ -76,17 +76,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The benchmarks' server flags: no browser opened, no usage statistics, no source watching.
+BENCH_SETTINGS = ("--server.headless", "true", "--browser.gatherUsageStats", "false",
+                  "--server.fileWatcherType", "none")
+
+
 @contextlib.contextmanager
-def server(script: Path, cwd: Path, preload: tuple[str, ...] = ()):
-    """A fresh `streamlit run script` on a free port, with the modules in `preload` imported before it starts:
-    yields (base URL, process id)."""
+def server(script: Path, cwd: Path, preload: tuple[str, ...] = (), settings: tuple[str, ...] = BENCH_SETTINGS):
+    """A fresh `streamlit run script` on a free port, with the modules in `preload` imported before it starts and
+    `settings` on its command line (none: only cwd's .streamlit/config.toml): yields (base URL, process id)."""
     port = free_port()
     start = ["-m", "streamlit"] if not preload else \
         ["-c", "".join(f"import {name}\n" for name in preload) + "from streamlit.web.cli import main\nmain()"]
     process = subprocess.Popen(
-        [sys.executable, *start, "run", str(script), "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [sys.executable, *start, "run", str(script), "--server.port", str(port), "--server.address", "127.0.0.1",
+         *settings], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90

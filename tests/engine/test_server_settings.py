@@ -4,16 +4,11 @@ files change (a teacher editing a page, a `git pull`) keeps serving its pages wi
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from dsconv.bench.crowd import Session, open_session
-from dsconv.bench.pages import ROOT, free_port
+from dsconv.bench.pages import ROOT, server
 
 
 def test_an_edited_source_file_leaves_the_filters_page_working(tmp_path):
@@ -23,13 +18,8 @@ def test_an_edited_source_file_leaves_the_filters_page_working(tmp_path):
     for part in ("app.py", "pages", "dsconv", "dsconv_ui", ".streamlit"):
         copy = shutil.copytree if (ROOT / part).is_dir() else shutil.copy
         copy(ROOT / part, tmp_path / part)
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1"],  # the app's settings only, as `streamlit run app.py`
-                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
 
-    async def visit_edit_visit():
+    async def visit_edit_visit(url):
         socket = await open_session(url)
         try:
             session = Session(socket)
@@ -42,20 +32,8 @@ def test_an_edited_source_file_leaves_the_filters_page_working(tmp_path):
         finally:
             await socket.close()
 
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            with contextlib.suppress(OSError), urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-                break
-            assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
-        with ThreadPoolExecutor(1) as pool:  # asyncio.run in its own thread: Playwright may hold this one's loop
-            before, after = pool.submit(asyncio.run, visit_edit_visit()).result()
-        assert before.errors == 0 and b"Learned filters" in before.payload
-        assert after.errors == 0, after.payload[-2000:]
-    finally:
-        server.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            server.wait(10)
-        if server.poll() is None:
-            server.kill()
+    # the app's settings only, as `streamlit run app.py` reads them
+    with server(tmp_path / "app.py", tmp_path, settings=()) as (url, _pid), ThreadPoolExecutor(1) as pool:
+        before, after = pool.submit(asyncio.run, visit_edit_visit(url)).result()  # Playwright may hold this loop
+    assert before.errors == 0 and b"Learned filters" in before.payload
+    assert after.errors == 0, after.payload[-2000:]
