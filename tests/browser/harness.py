@@ -93,6 +93,18 @@ def wait_until_idle(page, timeout_ms: int = 300_000, quiet_ms: int = 1000) -> No
     raise TimeoutError("the page kept running")
 
 
+@contextlib.contextmanager
+def opened(browser, url: str, viewport: dict):
+    """A new tab at `viewport` on `url`, once the page is idle; closed afterwards."""
+    page = browser.new_page(viewport=viewport)
+    try:
+        page.goto(url)
+        wait_until_idle(page)
+        yield page
+    finally:
+        page.close()
+
+
 def full_screenshot(page, path) -> None:
     """Screenshot the whole page: Streamlit scrolls inside its own container, so grow the viewport to fit."""
     height = page.evaluate("""() => {

@@ -4,11 +4,12 @@ sizes while it plays. Screenshots go to artifacts/screenshots/."""
 
 import pytest
 
-from harness import SCREENSHOTS, streamlit_server, wait_until_idle
+from harness import SCREENSHOTS, opened, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
 MIN_PX = 18
+PROJECTOR = {"width": 1280, "height": 800}
 SMALL_NUMBERS = """(limit) => {
   const main = document.querySelector('[data-testid="stMain"]');
   const small = [];
@@ -111,10 +112,8 @@ def test_the_animation_is_laid_out_for_the_width_it_is_shown_at(browser, server,
     """In projector mode the figure was laid out for 1.35 x 900 = 1215 px and shown at 1018: Plotly shrank its
     cells to fit, never its text, so the numbers were 19 % too large for their cells. It is now laid out for the width
     it gets (page_width_px), and with the widest numbers no text overlaps another or runs past the figure's edge."""
-    page = browser.new_page(viewport=viewport)
-    try:
-        page.goto(f"{server}/Sliding_kernels?{WIDE_NUMBERS}" + ("&present=1" if present else ""))
-        wait_until_idle(page)
+    with opened(browser, f"{server}/Sliding_kernels?{WIDE_NUMBERS}" + ("&present=1" if present else ""),
+                viewport) as page:
         for moment in range(3):
             found = page.evaluate(CHART_TEXT)
             # A figure pixel is a screen pixel, less what Plotly takes for the step slider over the figure: it grows
@@ -124,8 +123,6 @@ def test_the_animation_is_laid_out_for_the_width_it_is_shown_at(browser, server,
             if moment == 0:
                 page.locator('.dsconv-playback[data-chart="sl_chart"] button[data-action="play"][data-default="1"]').click()
             page.wait_for_timeout(1500)
-    finally:
-        page.close()
 
 
 CUT_CHIPS = """() => [...document.querySelectorAll('[data-testid="stMultiSelect"] > [data-rac]')].flatMap(box => {
@@ -144,14 +141,9 @@ CHIPS = '[data-testid="stMultiSelect"] > [data-rac] [data-tag]'
 def test_every_chosen_option_shows_in_full(browser, server, path, viewport):
     """The arena's runs and architectures and the quiz's kinds of question stood in one row that ran past their box
     ("A better recipe on (", "D"): a teacher could not read what was chosen. They now wrap."""
-    page = browser.new_page(viewport=viewport)
-    try:
-        page.goto(f"{server}/{path}")
-        wait_until_idle(page)
+    with opened(browser, f"{server}/{path}", viewport) as page:
         assert page.locator(CHIPS).count() >= 2
         assert page.evaluate(CUT_CHIPS) == []
-    finally:
-        page.close()
 
 
 CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] *')]
@@ -162,27 +154,17 @@ CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel
 def test_no_metric_label_is_cut_off(browser, server, path):
     """The projector showed "Depthwise + 1x1 Conv2D par..." over the home page's 286, and "Largest difference between
     the two r..." on the Filters page."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    try:
-        page.goto(f"{server}/{path}")
-        wait_until_idle(page)
+    with opened(browser, f"{server}/{path}", PROJECTOR) as page:
         assert page.locator('[data-testid="stMetricLabel"]').count() >= 3
         assert page.evaluate(CUT_LABELS) == []
-    finally:
-        page.close()
 
 
 def test_the_kinds_of_convolution_stand_on_one_line(browser, server):
     """In a quarter of the projected page the five kinds took four lines and pushed the animation down."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    try:
-        page.goto(f"{server}/Sliding_kernels?present=1")
-        wait_until_idle(page)
+    with opened(browser, f"{server}/Sliding_kernels?present=1", PROJECTOR) as page:
         tops = page.evaluate("""() => [...document.querySelectorAll('.st-key-sl_mode [data-testid="stRadioOption"]')]
           .map(option => Math.round(option.getBoundingClientRect().top))""")
         assert len(tops) == 5 and len(set(tops)) == 1, tops
-    finally:
-        page.close()
 
 
 @pytest.mark.parametrize("path", ["Training_arena", "Speed_lab", "Parameter_lab"])
