@@ -209,7 +209,7 @@ def leave_keras_alone() -> None:
     """
     from streamlit.runtime.scriptrunner import script_runner
 
-    if getattr(script_runner, "_clean_problem_modules", None) is not None:
+    if getattr(script_runner, "_clean_problem_modules", _clean_after_a_run) is not _clean_after_a_run:
         script_runner._clean_problem_modules = _clean_after_a_run
 
 

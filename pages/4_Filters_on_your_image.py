@@ -30,6 +30,8 @@ from dsconv.images import (
     to_model_input,
 )
 from dsconv.images import handmade as hand
+from dsconv.kinds import KINDS
+from dsconv.kinds import label as kind_label
 from dsconv.sliding import samples
 from dsconv_ui.common import BOUND, figure_scale, page_setup, share_link, shared_figure, show_error
 
@@ -159,8 +161,6 @@ COLORS = (SERIES_COLOURS[1], SERIES_COLOURS[0])  # two models of one kind, left 
 def model_colours(kinds: list[str]) -> list[str]:
     """Each model in its kind's colour, as on every other page (a separable model was drawn in the depthwise kind's
     blue); two models of one kind in the two series colours."""
-    from dsconv.kinds import KINDS
-
     return [KINDS[kind].colour for kind in kinds] if len(set(kinds)) == len(kinds) else list(COLORS[:len(kinds)])
 
 
@@ -458,7 +458,6 @@ def learned_section(picture: Image.Image) -> None:
         return
     labels = model_controls(catalogue)
     from dsconv.images import conv_rows, row_kind
-    from dsconv.kinds import label as kind_label
 
     try:
         loaded = [get_model(catalogue[label]) for label in labels]
