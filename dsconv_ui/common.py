@@ -168,6 +168,21 @@ html { font-size: 21px; }  /* Streamlit's text is 0.875rem: 18.4 px here, readab
 """
 
 
+# A chosen option longer than its box (a run's title in the sidebar) wraps inside its chip: Streamlit cuts it with an
+# ellipsis ("Published: the tutor..."), and a teacher cannot tell which runs are chosen.
+_CHIP_CSS = """
+<style>
+[data-testid="stMultiSelect"] [data-tag] { max-width: 100%; height: auto; white-space: normal; }
+[data-testid="stMultiSelect"] [data-tag] > [title] { white-space: normal; overflow-wrap: anywhere; }
+</style>
+"""
+
+
+def wrap_long_chips() -> None:
+    """Let every multiselect on the page show long chosen options in full, over several lines (style only)."""
+    st.markdown(_CHIP_CSS, unsafe_allow_html=True)
+
+
 # The small tables (show_table) as compact as Streamlit's st.table: smaller text, tight cells, numbers on one line;
 # a table wider than the page scrolls inside itself instead of pushing the page sideways.
 _TABLE_CSS = """

@@ -26,7 +26,17 @@ from dsconv.figures import frames_note, live_figure, replay_figure
 from dsconv.kinds import NETWORK_KINDS, short_label
 from dsconv.safe_text import plain
 from dsconv.training import SOURCES, ModelConfig, RunFileError, TrainConfig, comparison, replay
-from dsconv_ui.common import BOUND, ROOT, figure_scale, page_setup, projector_bar, share_link, show_error, show_table
+from dsconv_ui.common import (
+    BOUND,
+    ROOT,
+    figure_scale,
+    page_setup,
+    projector_bar,
+    share_link,
+    show_error,
+    show_table,
+    wrap_long_chips,
+)
 
 SOURCE_LABELS = {"synthetic": "Synthetic shapes (generated, no download)", "cifar10": "CIFAR-10 (download, 163 MB)",
                  "cifar10-local": "CIFAR-10 from a folder on the server", "folder": "Image folder on the server"}
@@ -276,6 +286,7 @@ def replay_controls(runs: list[replay.LoadedRun], problems: list[str], bar: list
         st.session_state["arena_runs"] = [k for k in st.session_state["arena_runs"] if k in by_key]
     with st.sidebar:
         st.header("Runs to replay")
+        wrap_long_chips()
     chosen = (bar[0] if bar else st.sidebar).multiselect("Recorded runs (bundled with the app)", list(by_key),
                                                         default=list(by_key)[:2], key="arena_runs",
                                                         format_func=lambda k: by_key[k].label if k in by_key else str(k),
@@ -295,7 +306,7 @@ def replay_controls(runs: list[replay.LoadedRun], problems: list[str], bar: list
             st.session_state["arena_mine"] = [k for k in st.session_state["arena_mine"] if k in mine]
         chosen_mine = st.multiselect("Your runs (uploaded or launched in this tab)", list(mine), key="arena_mine",
                                      format_func=lambda k: mine[k].label, wrap=True,
-                                     placeholder="Upload a run file or launch a training")
+                                     placeholder="Upload or launch a run")
     archs = (bar[1] if bar else st.sidebar).multiselect("Architectures", NETWORK_KINDS, default=NETWORK_KINDS,
                                                        key="arena_archs", format_func=short_label, wrap=True, **BOUND)
     return [by_key[k] for k in chosen] + [mine[k] for k in chosen_mine], archs

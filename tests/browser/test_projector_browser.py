@@ -137,10 +137,12 @@ CHIPS = '[data-testid="stMultiSelect"] > [data-rac] [data-tag]'
 
 @pytest.mark.parametrize("path, viewport", [("Training_arena?present=1", {"width": 1280, "height": 800}),
                                             ("Quiz?present=1", {"width": 1280, "height": 800}),
-                                            ("Quiz", {"width": 1400, "height": 1000})])
+                                            ("Quiz", {"width": 1400, "height": 1000}),
+                                            ("Training_arena", {"width": 1400, "height": 1000})])
 def test_every_chosen_option_shows_in_full(browser, server, path, viewport):
     """The arena's runs and architectures and the quiz's kinds of question stood in one row that ran past their box
-    ("A better recipe on (", "D"): a teacher could not read what was chosen. They now wrap."""
+    ("A better recipe on (", "D"): a teacher could not read what was chosen. They now wrap. In the sidebar, a chip
+    longer than the box was cut with an ellipsis ("Published: the tutor..."); its text now wraps inside the chip."""
     with opened(browser, f"{server}/{path}", viewport) as page:
         assert page.locator(CHIPS).count() >= 2
         assert page.evaluate(CUT_CHIPS) == []
