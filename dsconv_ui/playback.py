@@ -64,8 +64,26 @@ _SCRIPT = """
     const gd = chart();
     if (gd && window.Plotly) window.Plotly.animate(gd, [null], still).catch(() => {});
   };
+  // The window scrolls whatever holds the page (Streamlit's main block, or the document itself).
+  const scroller = () => {
+    for (let box = bar.parentElement; box; box = box.parentElement) {
+      const overflow = getComputedStyle(box).overflowY;
+      if ((overflow === 'auto' || overflow === 'scroll') && box.scrollHeight > box.clientHeight) return box;
+    }
+    return document.scrollingElement || document.documentElement;
+  };
+  // A press brings the chart's bottom into view when it is below the window (in projector mode the controls fill
+  // the first screen, and the class would watch nothing), but never scrolls the buttons out of sight.
+  const reveal = () => {
+    const gd = chart();
+    if (!gd) return;
+    const below = gd.getBoundingClientRect().bottom + 8 - window.innerHeight;
+    const by = Math.min(below, bar.querySelector('button').getBoundingClientRect().top - 8);
+    if (below > 0 && by > 0) scroller().scrollBy({top: by, behavior: 'smooth'});
+  };
   bar.querySelectorAll('button').forEach((button) => {
     button.addEventListener('click', () => {
+      reveal();
       const action = button.dataset.action;
       if (action === 'prev') go(current() - 1);
       else if (action === 'next') go(current() + 1);
@@ -96,8 +114,8 @@ _SCRIPT = """
 
 _STYLE = """
 <style>
-.dsconv-playback { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin: 0.2rem 0 0.4rem 0; }
-.dsconv-playback button { font: inherit; font-size: 1.05rem; padding: 0.35rem 0.9rem; border-radius: 0.5rem;
+.dsconv-playback { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin: 0.2rem 0 0 0; }
+.dsconv-playback button { font: inherit; font-size: 1.05rem; padding: 0.35rem 0.6rem; border-radius: 0.5rem;
   border: 1px solid #9ca3af; background: #ffffff; color: #111827; cursor: pointer; min-height: 2.4rem; }
 .dsconv-playback button:hover { border-color: #c2410c; color: #9a3412; }
 .dsconv-playback button:focus-visible { outline: 3px solid #c2410c; outline-offset: 2px; }

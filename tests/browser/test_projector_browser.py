@@ -125,6 +125,50 @@ def test_the_animation_is_laid_out_for_the_width_it_is_shown_at(browser, server,
             page.wait_for_timeout(1500)
 
 
+IN_VIEW = """() => {
+  const buttons = document.querySelector('.dsconv-playback[data-chart="sl_chart"] button').getBoundingClientRect();
+  const chart = document.querySelector('.st-key-sl_chart .js-plotly-plot').getBoundingClientRect();
+  const main = document.querySelector('[data-testid="stMain"]');
+  return {buttons: buttons.top, chart: [chart.top, chart.bottom], height: innerHeight, scrolled: main.scrollTop};
+}"""
+PLAY = '.dsconv-playback[data-chart="sl_chart"] button[data-action="play"][data-default="1"]'
+
+
+@pytest.mark.parametrize("viewport, query", [({"width": 1400, "height": 1000}, ""),
+                                             ({"width": 1280, "height": 800}, "present=1"),
+                                             ({"width": 1400, "height": 1000}, "sl_size=16&sl_k=5")],
+                         ids=["wide", "projector", "taller-than-the-window"])
+def test_play_brings_the_animation_into_view_with_its_buttons(browser, server, viewport, query):
+    """In projector mode the controls fill the first screen: a teacher pressed Play and the class watched nothing,
+    the figure was below the window (at 1400 x 1000 its lower half was). A press now scrolls the figure's bottom into
+    view, never past the buttons: a figure taller than the window starts right under them."""
+    with opened(browser, f"{server}/Sliding_kernels?{query}", viewport) as page:
+        page.locator(PLAY).click()
+        page.wait_for_timeout(1500)
+        found = page.evaluate(IN_VIEW)
+        assert found["buttons"] >= 0, found
+        if found["chart"][1] - found["chart"][0] <= viewport["height"] - 150:
+            assert found["chart"][1] <= found["height"], found
+        else:  # the figure cannot fit with its buttons: it starts right under them, as much of it as fits
+            assert found["buttons"] <= 20 and found["chart"][0] <= 150, found
+        assert found["scrolled"] > 0
+
+
+def test_a_key_press_leaves_a_page_the_teacher_scrolled_alone(browser, server):
+    """Scrolled down so that a figure taller than the window fills it and the buttons are above it, the arrow keys
+    step without moving the page (bringing the figure's bottom into view would hide its top)."""
+    with opened(browser, f"{server}/Sliding_kernels?sl_size=16&sl_k=5", {"width": 1400, "height": 1000}) as page:
+        page.evaluate("""() => { const main = document.querySelector('[data-testid="stMain"]');
+          const chart = document.querySelector('.st-key-sl_chart').getBoundingClientRect();
+          main.scrollTop += chart.top; }""")
+        page.wait_for_timeout(300)
+        before = page.evaluate(IN_VIEW)
+        assert before["buttons"] < 0 and before["chart"][1] > before["height"]
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(800)
+        assert page.evaluate(IN_VIEW)["scrolled"] == before["scrolled"]
+
+
 CUT_CHIPS = """() => [...document.querySelectorAll('[data-testid="stMultiSelect"] > [data-rac]')].flatMap(box => {
   const outer = box.getBoundingClientRect();
   return [...box.querySelectorAll('[data-tag]')].filter(tag => {
