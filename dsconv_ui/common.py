@@ -79,9 +79,19 @@ def _options(registration: Any) -> Sequence[Any] | None:
     return options if options is not None else getattr(registration, "formatted_options", None)
 
 
-def _older_spelling(texts: list[str], current: Any, options: Sequence[Any] | None) -> Any:
+_OLDER_LABELS: dict[str, dict[str, Any]] = {}  # widget key -> {a label it showed before: the option it meant}
+
+
+def older_labels(key: str, labels: Mapping[str, Any]) -> None:
+    """Labels the picker `key` showed before they were shortened, each with the option it meant. A picker's address
+    holds its shown label, so links saved then spell these: they keep setting the picker."""
+    _OLDER_LABELS[key] = dict(labels)
+
+
+def _older_spelling(texts: list[str], current: Any, options: Sequence[Any] | None, older: Mapping[str, Any]) -> Any:
     """The value an older dsconv link meant where a widget refused its text, or None: "1"/"0" for a switch, "a,b" for
-    a multiselect, and an option's own name where the widget's address now holds its label (Separable for separable).
+    a multiselect, an option's own name where the widget's address now holds its label (Separable for separable),
+    and a label the picker showed before (`older`, from older_labels).
     A picker's value is only ever one of its `options` (None: not known, so nothing is tried): a picker hands any
     value in the session state to the page, which would fail on a name it does not know."""
     if isinstance(current, bool):
@@ -90,7 +100,8 @@ def _older_spelling(texts: list[str], current: Any, options: Sequence[Any] | Non
         items = [item for text in texts for item in text.split(",") if item]
         return items if options is not None and all(item in options for item in items) else None
     if isinstance(current, str) and len(texts) == 1:
-        return texts[0] if options is not None and texts[0] in options else None
+        value = older.get(texts[0], texts[0])
+        return value if options is not None and value in options else None
     return None
 
 
@@ -117,7 +128,7 @@ def _close_link() -> None:
         registration = _registration(key)
         if registration is not None and _spells_default(registration, texts, st.session_state[key]):
             continue  # the link wrote the widget's default, which the widget holds and the address never keeps
-        value = _older_spelling(texts, st.session_state[key], _options(registration))
+        value = _older_spelling(texts, st.session_state[key], _options(registration), _OLDER_LABELS.get(key, {}))
         if value is None:
             ignored.append(f"{key}={','.join(texts)!r}")
         elif value != st.session_state[key]:

@@ -15,6 +15,8 @@ from dsconv.sliding import (
     PRESET_LABELS,
     PRESETS,
     SAMPLE_LABELS,
+    SAMPLE_NAMES,
+    SAMPLE_NOTES,
     SAMPLES,
     SlidingConfig,
     build_layer,
@@ -24,7 +26,16 @@ from dsconv.sliding import (
     standard_twins,
     weight_rules,
 )
-from dsconv_ui.common import BOUND, figure_scale, page_setup, projector_bar, share_link, show_error, show_table
+from dsconv_ui.common import (
+    BOUND,
+    figure_scale,
+    older_labels,
+    page_setup,
+    projector_bar,
+    share_link,
+    show_error,
+    show_table,
+)
 from dsconv_ui.playback import playback_bar
 
 UPLOAD = "upload"
@@ -44,28 +55,35 @@ WHAT_TO_WATCH = {
 }
 
 
-def input_controls() -> np.ndarray:
-    """The picture to convolve, size x size x 3 (0-255), from a sample or an uploaded file."""
+def sample_text(name: str) -> str:
+    """A sample picture's name and what it shows, for the caption under it."""
+    return f"{SAMPLE_NAMES[name]}: {SAMPLE_NOTES[name]}"
+
+
+def input_controls() -> tuple[np.ndarray, str]:
+    """The picture to convolve, size x size x 3 (0-255), from a sample or an uploaded file, and what it is."""
     with st.sidebar:
         st.header("Picture")
+        older_labels("sl_sample", {label: name for name, label in SAMPLE_LABELS.items()})  # links before 2026-12
         source = st.selectbox("Picture", SAMPLES + (UPLOAD,), index=SAMPLES.index("shape"), key="sl_sample", **BOUND,
-                              format_func=lambda s: SAMPLE_LABELS.get(s, "Your own picture (upload)"))
+                              format_func=lambda s: SAMPLE_NAMES.get(s, "Your own picture (upload)"),
+                              help="; ".join(sample_text(name) for name in SAMPLES) + ".")
         size = st.slider("Size in pixels (size x size)", 4, 16, 8, key="sl_size", **BOUND,
                          help="Small pictures keep every number readable; 16 x 16 has 256 positions per map.")
         if source != UPLOAD:  # the uploader appears only when it is used (a greyed-out one is hard to read)
-            return sample_image(source, size)
+            return sample_image(source, size), sample_text(source)
         upload = st.file_uploader("Picture file", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
                                   key="sl_upload", help="Shrunk to the size above (centre square). It stays on the "
                                                         "server only while this page is open.")
     if upload is None:
         st.info("Choose a picture file in the sidebar. Until then the page uses the shape sample.", icon="🖼️")
-        return sample_image("shape", size)
+        return sample_image("shape", size), sample_text("shape")
     try:
-        return shrunk_upload(upload.getvalue(), size)
+        return shrunk_upload(upload.getvalue(), size), "Your picture"
     except ImageError as exc:
         show_error(exc)
         st.caption("The page uses the shape sample until the picture can be read.")
-        return sample_image("shape", size)
+        return sample_image("shape", size), sample_text("shape")
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -212,12 +230,12 @@ def weights_section(timeline, preset: str, seed: int) -> None:
                     "that does not factor this way has no separable twin.")
 
 
-def layer_section(image: np.ndarray, timeline, config: SlidingConfig, watch: int) -> None:
+def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig, watch: int) -> None:
     """The picture and what this kind of convolution does, in a sentence."""
     layer = timeline.layer
     picture, text = st.columns([1, 4])
     picture.image(np.kron(image, np.ones((160 // image.shape[0], 160 // image.shape[0], 1))).astype(np.uint8),
-                  caption=f"The picture, {image.shape[0]} x {image.shape[1]} pixels",
+                  caption=f"{what}, {image.shape[0]} x {image.shape[1]} pixels",
                   alt=f"The picture the kernels slide over, {image.shape[0]} x {image.shape[1]} pixels, enlarged")
     with text:
         st.markdown(f"**{KINDS[config.mode].lesson}**: input {shape_text(image.shape)} → output "
@@ -265,7 +283,7 @@ def main() -> None:
     bar = projector_bar(3)  # in a quarter of the page its five choices took four lines, pushing the animation down
     bar = [kinds, *bar] if bar else None
     top = st.container()
-    image = input_controls()
+    image, what = input_controls()
     preset, seed = kernel_controls(bar)
     config, watch = layer_controls(bar)
     with top if not bar else st.container():
@@ -283,10 +301,10 @@ def main() -> None:
         return
     with top:
         if not bar:
-            layer_section(image, timeline, config, watch)
+            layer_section(image, what, timeline, config, watch)
         animation_section(figure)
     if bar:
-        layer_section(image, timeline, config, watch)
+        layer_section(image, what, timeline, config, watch)
     volume_section(lambda: volume(image, config, preset, seed, watch, figure_scale()))
     weights_section(timeline, preset, seed)
     numbers_section(timeline, config)

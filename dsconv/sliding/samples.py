@@ -11,11 +11,13 @@ import numpy as np
 from PIL import Image
 
 SAMPLES = ("gradient", "checkerboard", "shape")
-SAMPLE_LABELS = {
-    "gradient": "Colour gradient (red grows to the right, green downwards)",
-    "checkerboard": "Checkerboard (orange and blue squares)",
-    "shape": "Shape (a yellow disc on dark blue)",
+SAMPLE_NAMES = {"gradient": "Colour gradient", "checkerboard": "Checkerboard", "shape": "Shape"}  # short, for pickers
+SAMPLE_NOTES = {
+    "gradient": "red grows to the right, green downwards",
+    "checkerboard": "orange and blue squares",
+    "shape": "a yellow disc on dark blue",
 }
+SAMPLE_LABELS = {name: f"{SAMPLE_NAMES[name]} ({SAMPLE_NOTES[name]})" for name in SAMPLES}  # name and what it shows
 MIN_SIZE = 2  # below 2 x 2 there is no pattern to see
 MAX_SIZE = 1024  # large enough for any page; the animation itself stops at 16
 

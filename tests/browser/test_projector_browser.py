@@ -86,7 +86,7 @@ def test_the_animation_keeps_readable_numbers_while_it_plays(browser, server):
 
 # The widest numbers the computation writes: a 5 x 5 Sobel on the disc, two kernels a channel ("-1320" products).
 WIDE_NUMBERS = ("sl_mode=Separable&sl_dm=2&sl_cout=5&sl_k=5&sl_size=16&sl_pad=same&sl_preset=Sobel%20edge%20"
-                "(left-right%20change)&sl_sample=Shape%20(a%20yellow%20disc%20on%20dark%20blue)")
+                "(left-right%20change)&sl_sample=shape")
 CHART_TEXT = """() => {
   const svg = document.querySelector('.st-key-sl_chart .main-svg').getBoundingClientRect();
   const texts = [...document.querySelectorAll('.st-key-sl_chart .js-plotly-plot text')]
@@ -190,6 +190,25 @@ def test_every_chosen_option_shows_in_full(browser, server, path, viewport):
     with opened(browser, f"{server}/{path}", viewport) as page:
         assert page.locator(CHIPS).count() >= 2
         assert page.evaluate(CUT_CHIPS) == []
+
+
+CUT_VALUES = """() => [...document.querySelectorAll('[data-testid="stSelectbox"] input')]
+  .filter(input => input.getBoundingClientRect().width > 0 && input.scrollWidth > input.clientWidth + 1)
+  .map(input => input.value)"""
+WIDE = {"width": 1400, "height": 1000}
+
+
+@pytest.mark.parametrize("path, viewport", [("Sliding_kernels", WIDE), ("Sliding_kernels?sl_sample=gradient", WIDE),
+                                            ("Sliding_kernels?sl_sample=checkerboard", WIDE),
+                                            ("Training_arena?arena_launch=true", WIDE),
+                                            ("Training_arena?arena_launch=true&present=1", PROJECTOR)])
+def test_every_picker_shows_its_choice_in_full(browser, server, path, viewport):
+    """The Sliding kernels sidebar showed "Shape (a yellow disc on dark blue" and "Colour gradient (red grows to
+    the"; the arena's launcher "Synthetic shapes (generated, no downlo". The pickers now show short names, and
+    what each choice is goes in a caption."""
+    with opened(browser, f"{server}/{path}", viewport) as page:
+        assert page.locator('[data-testid="stSelectbox"] input').count() >= 1
+        assert page.evaluate(CUT_VALUES) == []
 
 
 CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] *')]

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT, open_page
 from dsconv.images import handmade as hand  # the Filters page's "custom" choices, whatever their wording
 from dsconv.kinds import KINDS
-from dsconv.sliding import PRESET_LABELS, SAMPLE_LABELS
+from dsconv.sliding import PRESET_LABELS, SAMPLE_NAMES
 
 WIDGET_KINDS = ("number_input", "slider", "select_slider", "selectbox", "radio", "checkbox", "toggle",
                 "multiselect", "text_input", "text_area", "button_group")
@@ -40,7 +40,7 @@ PRESETS: dict[str, list[dict[str, tuple[object, object]]]] = {
     ],
     "app.py": [{"present": ("true", True)}],  # the home page has no settings but projector mode
     "pages/2_Sliding_kernels.py": [
-        {"sl_mode": (KINDS["separable"].word, "separable"), "sl_sample": (SAMPLE_LABELS["checkerboard"], "checkerboard"),
+        {"sl_mode": (KINDS["separable"].word, "separable"), "sl_sample": (SAMPLE_NAMES["checkerboard"], "checkerboard"),
          "sl_size": ("6", 6), "sl_preset": (PRESET_LABELS["random"], "random"), "sl_seed": ("42", 42), "sl_k": ("5", 5),
          "sl_stride": ("2", 2), "sl_pad": ("same", "same"), "sl_cout": ("3", 3), "sl_dm": ("2", 2),
          "sl_watch": ("2", 2), "sl_3d": ("true", True), "present": ("true", True)},
@@ -70,7 +70,7 @@ PRESETS: dict[str, list[dict[str, tuple[object, object]]]] = {
     "pages/3_Training_arena.py": [
         {"arena_runs": ("", []), "arena_archs": ([KINDS["standard"].short, KINDS["mobilenet"].short],
                                                  ["standard", "mobilenet"]), "present": ("true", True)},
-        {"arena_launch": ("true", True), "arena_source": ("CIFAR-10 (download, 163 MB)", "cifar10"),
+        {"arena_launch": ("true", True), "arena_source": ("CIFAR-10, downloaded", "cifar10"),
          "arena_train": ("500", 500), "arena_test": ("100", 100), "arena_epochs": ("2", 2), "arena_batch": ("64", 64),
          "arena_alpha": ("0.5", 0.5), "arena_launch_archs": ([KINDS["separable"].short, KINDS["mobilenet"].short],
                                                              ["separable", "mobilenet"]),
@@ -240,6 +240,21 @@ def test_a_link_made_before_the_binding_still_sets_the_widgets(page):
     widgets = widgets_by_key(at)
     for key, (text, expected) in OLDER_LINKS[page].items():
         assert widgets[key].value == expected, f"{page}: {key}={text!r} gave {widgets[key].value!r}"
+
+
+# Labels that pickers showed before they were shortened, so saved links spell them: each must still set its picker.
+RELABELLED = [("pages/2_Sliding_kernels.py", "sl_sample", "Checkerboard (orange and blue squares)", "checkerboard"),
+              ("pages/2_Sliding_kernels.py", "sl_sample", "Colour gradient (red grows to the right, green downwards)",
+               "gradient"),
+              ("pages/3_Training_arena.py", "arena_source", "CIFAR-10 (download, 163 MB)", "cifar10")]
+
+
+@pytest.mark.parametrize("page, key, text, expected", RELABELLED, ids=[r[2][:12] for r in RELABELLED])
+def test_a_link_with_a_pickers_older_label_still_sets_it(page, key, text, expected):
+    at = open_page(page, {key: text, **({"arena_launch": "true"} if key.startswith("arena") else {})})
+    assert not at.exception, at.exception
+    assert not [w.value for w in at.warning if "Ignored the link's setting" in str(w.value)]
+    assert widgets_by_key(at)[key].value == expected
 
 
 def spelled(widget: object) -> str | None:
