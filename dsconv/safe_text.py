@@ -34,7 +34,7 @@ def plotly_text(text: Any) -> str:
 
 
 # A cell that is a number as the app writes them ("1,792", "0.158", "6.3x", "95 %", "18.3 M", "-2.5"), or a dash.
-_NUMBER = re.compile(r"^(?:[-+−]?[\d,]*\.?\d+(?:e[-+]?\d+)?\s?(?:%|x|×|k|M|G)?|—|–|-)$")
+_NUMBER = re.compile(r"^(?:[-+−]?[\d,]*\.?\d+(?:e[-+]?\d+)?\s?(?:%|x|×|k|M|G|KiB|MiB|GiB)?|—|–|-)$")
 
 
 SHORT_CELL = 18  # characters: a figure this short ("30 x 30 x 64", "1 min 43 s") never wraps
@@ -64,10 +64,10 @@ def _decimals(values: Sequence[Any]) -> int | None:
 
 def markdown_table(rows: Sequence[Mapping[str, Any]]) -> str:
     """`rows` (one mapping per row; columns in the order they first appear) as a GitHub-flavoured Markdown table whose
-    every cell renders literally (`plain`). A column whose cells are all numbers is right-aligned; a figure (a cell with
-    a digit) of at most SHORT_CELL characters stays on one line (no-break spaces), while words may wrap, so that a
-    wide table still fits a projector's page. Numbers are written by `number_text`; a
-    missing cell is empty, and a cell's outer spaces are trimmed (mark a sub-row with "↳", not an indent). For the
+    every cell renders literally (`plain`). A column of numbers is right-aligned, also where a few words without digits
+    stand for missing ones ("invalid here"); a figure (a cell with a digit) of at most SHORT_CELL characters stays on
+    one line (no-break spaces), while words may wrap, so that a wide table still fits a projector's page. Numbers are
+    written by `number_text`; a missing cell is empty, and a cell's outer spaces are trimmed (mark a sub-row with "↳", not an indent). For the
     small static tables of the pages: unlike st.table, it needs no pandas on the server (0.3 s of a fresh server's
     first page) and no Arrow script in the browser (0.9 MB)."""
     if not rows:
@@ -76,10 +76,11 @@ def markdown_table(rows: Sequence[Mapping[str, Any]]) -> str:
     places = {key: _decimals([row.get(key) for row in rows]) for key in columns}
     cells = [[number_text(row.get(key), places[key]) for key in columns] for row in rows]
 
-    def numeric(index: int) -> bool:
+    def numeric(index: int) -> bool:  # numbers, and words in place of a few missing ones ("invalid here")
         column = [line[index].strip() for line in cells if line[index].strip()]
-        return bool(column) and all(_NUMBER.match(cell) for cell in column) and \
-            any(char.isdigit() for cell in column for char in cell)
+        numbers = [cell for cell in column if _NUMBER.match(cell) and any(char.isdigit() for char in cell)]
+        words = [cell for cell in column if not _NUMBER.match(cell)]
+        return bool(numbers) and len(words) <= len(numbers) and not any(char.isdigit() for cell in words for char in cell)
 
     align = ["---:" if numeric(index) else ":---" for index in range(len(columns))]
 
