@@ -134,22 +134,23 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3) -> Layou
 
 # --- Shapes ------------------------------------------------------------------------------------------------
 
+# A shape with nothing to draw in a frame gets the path NOTHING, never visible=False: a frame that turns a shape
+# invisible leaves its last drawing on screen in Plotly.animate (the depthwise step's cells stayed under the pointwise
+# step's products), while a new path always replaces it.
+NOTHING = "M0,0"
+
+
 def _fill(path: str, colour: str) -> dict:
-    """A filled shape without an outline, in figure pixels (hidden while its path is empty)."""
-    shape = {"type": "path", "xref": "x", "yref": "y", "path": path or "M0,0", "fillcolor": colour,
-             "line": {"width": 0}, "layer": "below"}
-    if not path:
-        shape["visible"] = False
-    return shape
+    """A filled shape without an outline, in figure pixels (nothing drawn while its path is empty)."""
+    return {"type": "path", "xref": "x", "yref": "y", "path": path or NOTHING, "fillcolor": colour,
+            "line": {"width": 0}, "layer": "below"}
 
 
 def _outline(path: str, colour: str, width: float, fill: str | None = None) -> dict:
-    """An outline (or a cover, with `fill`) above everything, in figure pixels."""
-    shape = {"type": "path", "xref": "x", "yref": "y", "path": path or "M0,0", "line": {"color": colour,
-             "width": width}, "fillcolor": fill or "rgba(0,0,0,0)", "layer": "above"}
-    if not path:
-        shape["visible"] = False
-    return shape
+    """An outline (or a cover, with `fill`) above everything, in figure pixels (nothing drawn while its path is
+    empty)."""
+    return {"type": "path", "xref": "x", "yref": "y", "path": path or NOTHING, "line": {"color": colour,
+            "width": width}, "fillcolor": fill or "rgba(0,0,0,0)", "layer": "above"}
 
 
 def _cells_path(grid: Grid, cells, inset: float) -> str:
@@ -493,8 +494,7 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
         header = {"text": lines + [""] * (header_count - len(lines))}
         shapes = _board_shapes(layout, timeline, frame, details) + _frame_outlines(layout, timeline, frame)
         frames.append({"name": str(number), "traces": board_indices + [header_index], "data": texts + [header],
-                       "layout": {"shapes": [{"path": s["path"], "fillcolor": s["fillcolor"],
-                                              "visible": s.get("visible", True)} for s in shapes]}})
+                       "layout": {"shapes": [{"path": s["path"], "fillcolor": s["fillcolor"]} for s in shapes]}})
         names.append(str(number))
         labels.append(f"{steps_done(timeline, frame)} of {timeline.total_positions}")
         if number == 0:

@@ -173,3 +173,35 @@ def test_the_3d_view_opened_by_its_link_draws_and_plays(page, url):
     assert not (label.text_content() or "").startswith("Step 1 of")  # it moved on
     assert page.locator('[data-testid="stStatusWidget"]').count() == 0  # played in the browser, no re-run
     full_screenshot(page, SCREENSHOTS / "2_Sliding_kernels_3d_playing.png")
+
+
+DRAWN_AS_THE_FRAME_SAYS = """() => {
+  const gd = document.querySelector('.st-key-sl_chart .js-plotly-plot');
+  const name = gd._fullLayout._currentFrame;
+  const frame = gd._transitionData._frames.find(f => f.name === name);
+  const wanted = frame.layout.shapes.map(s => s.visible !== false && s.path !== 'M0,0');
+  const drawn = wanted.map((_, i) => {
+    const path = gd.querySelector(`.shapelayer path[data-index="${i}"]`);
+    if (!path || getComputedStyle(path).display === 'none') return false;
+    const box = path.getBBox();
+    return box.width * box.height > 0;
+  });
+  return {step: name, wanted: wanted.filter(Boolean).length,
+          wrong: wanted.map((want, i) => want !== drawn[i] ? i : -1).filter(i => i >= 0)};
+}"""
+
+
+def test_stepping_into_the_pointwise_step_clears_the_depthwise_cells(page, url):
+    """Stepped with Next from the depthwise step into the pointwise one, the depthwise step's weight and product cells
+    stayed on screen under the pointwise products: a frame that hid a shape left its last drawing there. Every cell
+    shape is now drawn exactly when the frame on screen has it."""
+    page.goto(f"{url}/Sliding_kernels?sl_mode=Separable")
+    wait_until_idle(page)
+    page.locator(".st-key-sl_chart").scroll_into_view_if_needed()
+    for _ in range(37):  # step 38 of 72: the pointwise step's second position (36 depthwise positions first)
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(60)
+    page.wait_for_timeout(800)
+    found = page.evaluate(DRAWN_AS_THE_FRAME_SAYS)
+    assert found["step"] == "37", found
+    assert found["wrong"] == [], found
