@@ -180,17 +180,20 @@ html { font-size: 21px; }  /* Streamlit's text is 0.875rem: 18.4 px here, readab
 
 
 # A chosen option longer than its box (a run's title in the sidebar) wraps inside its chip: Streamlit cuts it with an
-# ellipsis ("Published: the tutor..."), and a teacher cannot tell which runs are chosen.
+# ellipsis ("Published: the tutor..."), and a teacher cannot tell which runs are chosen. The box grows with its chips:
+# Streamlit stops it at about five rows and hides the rest, to be scrolled to inside it.
 _CHIP_CSS = """
 <style>
 [data-testid="stMultiSelect"] [data-tag] { max-width: 100%; height: auto; white-space: normal; }
 [data-testid="stMultiSelect"] [data-tag] > [title] { white-space: normal; overflow-wrap: anywhere; }
+[data-testid="stMultiSelect"] div:has(> [data-testid="stMultiSelectTagsContainer"]) { max-height: none; }
+[data-testid="stMultiSelectTagsContainer"] { max-height: none; overflow-y: visible; }
 </style>
 """
 
 
 def wrap_long_chips() -> None:
-    """Let every multiselect on the page show long chosen options in full, over several lines (style only)."""
+    """Let every multiselect on the page show all its chosen options in full, over several lines (style only)."""
     st.markdown(_CHIP_CSS, unsafe_allow_html=True)
 
 

@@ -18,7 +18,7 @@ from dsconv.quiz import (
     check_answer,
     make_quiz,
 )
-from dsconv_ui.common import BOUND, page_setup, projector_bar, share_link, show_error
+from dsconv_ui.common import BOUND, page_setup, projector_bar, share_link, show_error, wrap_long_chips
 
 SETTINGS = QuizSettings()
 RESULTS_KEY = "quiz_results"  # question id -> what the student answered and how it was judged
@@ -51,6 +51,7 @@ def quiz_controls(bar: list | None) -> tuple[int, list[str]]:
     bar at the top of the page (the class sees the set number and the topics there)."""
     with st.sidebar:
         st.header("Question set")
+        wrap_long_chips()
     seed = (bar[0] if bar else st.sidebar).number_input(
         "Set number", min_value=0, max_value=9999, value=1, step=1, key="quiz_seed", **BOUND,
         help="Everyone with the same set number (or the same link) gets the same questions.")
@@ -146,6 +147,11 @@ st.write("Work each answer out on paper, type it in and press **Check**. Then th
          "and the formula with your numbers, and names the mistake if your answer matches a common one.")
 
 seed, topics = quiz_controls(bar)
+if not topics:
+    st.error("Pick at least one kind of question in the “Kinds of question” box: "
+             f"{', '.join(SHORT_LABELS[topic] for topic in TOPICS)}.", icon="⚠️")
+    share_link()
+    st.stop()
 try:
     quiz = make_quiz(seed, topics, SETTINGS)
 except ValueError as exc:

@@ -271,8 +271,8 @@ def answer_text(question: Question, value: Answer | None = None) -> str:
     value = question.answer if value is None else value
     if question.answer_kind == "shape":
         return " × ".join(str(int(v)) for v in value)
-    if question.answer_kind == "ratio":
-        return f"{float(value):.1f} times fewer"
+    if question.answer_kind == "ratio":  # two decimals, as the answer box takes them: a wrong 5.56 must not read as
+        return f"{float(value):.2f}".rstrip("0").rstrip(".") + " times fewer"  # the right 5.611's "5.6"
     if question.answer_kind == "choice":
         return dict(question.choices).get(value, str(value))
     unit = "parameters" if question.topic == "params" else "multiply-adds"

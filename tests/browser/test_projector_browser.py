@@ -173,7 +173,9 @@ CUT_CHIPS = """() => [...document.querySelectorAll('[data-testid="stMultiSelect"
   const outer = box.getBoundingClientRect();
   return [...box.querySelectorAll('[data-tag]')].filter(tag => {
     const r = tag.getBoundingClientRect(), text = tag.querySelector('[title]') || tag;
-    return r.left < outer.left - 1 || r.right > outer.right + 1 || text.scrollWidth > text.clientWidth + 1;
+    const shown = tag.closest('[data-testid="stMultiSelectTagsContainer"]').getBoundingClientRect();
+    return r.left < outer.left - 1 || r.right > outer.right + 1 || text.scrollWidth > text.clientWidth + 1 ||
+      r.top < shown.top - 1 || r.bottom > shown.bottom + 1;  // scrolled out of its box
   }).map(tag => tag.textContent);
 })"""
 CHIPS = '[data-testid="stMultiSelect"] > [data-rac] [data-tag]'
@@ -186,7 +188,8 @@ CHIPS = '[data-testid="stMultiSelect"] > [data-rac] [data-tag]'
 def test_every_chosen_option_shows_in_full(browser, server, path, viewport):
     """The arena's runs and architectures and the quiz's kinds of question stood in one row that ran past their box
     ("A better recipe on (", "D"): a teacher could not read what was chosen. They now wrap. In the sidebar, a chip
-    longer than the box was cut with an ellipsis ("Published: the tutor..."); its text now wraps inside the chip."""
+    longer than the box was cut with an ellipsis ("Published: the tutor..."); its text now wraps inside the chip. The
+    quiz's sixth kind of question was hidden below the box's fixed height, to be scrolled to inside it."""
     with opened(browser, f"{server}/{path}", viewport) as page:
         assert page.locator(CHIPS).count() >= 2
         assert page.evaluate(CUT_CHIPS) == []

@@ -254,6 +254,14 @@ def test_ratio_and_choice_misconceptions():
     assert _named(question, 7.9) == {"forgot_bias"}  # 1728 / 219
     assert _named(question, 6.27) == {"separable_depthwise_bias"}  # 1792 / 286, the tutorial's 6.3
 
+    # A wrong ratio never reads as the right one: the box takes two decimals, and "You said 5.6 times fewer; the
+    # answer is 5.6 times fewer" was marked wrong (5.56 against 808 / 144 = 5.611, 0.051 off).
+    for hundredths in range(600, 670):
+        response = hundredths / 100
+        if not check_answer(question, response).correct:
+            assert answer_text(question, response) != answer_text(question), response
+    assert answer_text(question, 6.3) == "6.3 times fewer" and answer_text(question) == "6.33 times fewer"
+
     bias = build_question("bias_place", [TUTORIAL_SEPARABLE])
     assert bias.answer == "pointwise_only"
     assert _named(bias, "both") == {"separable_depthwise_bias"}

@@ -137,6 +137,9 @@ def test_topic_filter_and_bad_links_fail_gently():
     at.multiselect(key="quiz_topics").set_value([]).run()
     assert not at.exception
     assert "Pick at least one kind of question" in texts(at.error)
+    # in the words of the picker the student uses, never the code's names ("multiply_adds, times_fewer")
+    assert "multiply-adds, which is cheaper, times fewer, where the bias goes" in texts(at.error)
+    assert "_" not in texts(at.error)
 
 
 def test_share_link_carries_the_seed_and_question():
