@@ -229,11 +229,13 @@ MISCONCEPTIONS = (  # mistakes about separable layers first: check_answer names 
                   _bias_explanation),
     Misconception("flops_not_macs", "Giving FLOPs instead of multiply-adds",
                   "FLOPs count the multiply and the add separately, so they are twice the multiply-adds.", _flops),
-    Misconception("wrong_padding", 'Mixing up "valid" and "same" padding',
-                  '"valid" output side = floor((H − k) / s) + 1; "same" output side = ceil(H / s).', _other_padding),
+    # Before the padding: with strides 1 both give the input's positions, and the prompt names the padding, so the
+    # input size is the likelier slip.
     Misconception("input_not_output_positions", "Counting multiply-adds on the input size",
                   "The kernel's weights are used once per output position: multiply by the output's height × width, "
                   "not the input's.", _input_positions),
+    Misconception("wrong_padding", 'Mixing up "valid" and "same" padding',
+                  '"valid" output side = floor((H − k) / s) + 1; "same" output side = ceil(H / s).', _other_padding),
     Misconception("forgot_stride", "Forgetting the stride",
                   "A stride of 2 moves the kernel two pixels at a time: about half the height and half the width.",
                   _no_stride),

@@ -79,7 +79,7 @@ _EXPLANATIONS = {
              "input side divided by the stride, rounded up.",
     "multiply_adds": "One multiply-add per weight per output position, so use the output's height and width. "
                      "FLOPs count the multiply and the add separately: twice this number.",
-    "cheaper": "The two layers differ in {what} only. Parameters ignore the stride and the input size; "
+    "cheaper": "The two layers differ in {what}. Parameters ignore the stride and the input size; "
                "multiply-adds grow with the number of output positions, and a bias adds but does not multiply. A "
                "separable layer is a depthwise step plus a pointwise layer: cheaper than a standard layer with the "
                "same settings, never cheaper than the pointwise layer alone.",
@@ -150,8 +150,12 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
         raise ValueError(f"Unknown kind of question {topic!r}; choose from {', '.join(TOPICS)}.")
     explanation = _EXPLANATIONS[topic]
     if topic == "cheaper":  # which one idea the pair differs in (tests/engine/test_quiz.py: the kind or the stride)
-        explanation = explanation.format(what="their stride" if layers[0].strides != layers[1].strides else
-                                         "the kind of layer")
+        what = "the kind of layer only"
+        if layers[0].strides != layers[1].strides:
+            what = "their stride only"
+        elif layers[0].kernel_size != layers[1].kernel_size:  # a pointwise layer against a separable one
+            what = "the kind of layer, and so in the kernel: a pointwise layer's is always 1 x 1"
+        explanation = explanation.format(what=what)
     return Question(seed, index, topic, prompt, layers, metric, answer, formula=formula, explanation=explanation,
                     **extra)
 

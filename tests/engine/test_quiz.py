@@ -164,10 +164,11 @@ def test_comparison_pairs_differ_in_one_idea_only():
                            if getattr(a, field) != getattr(b, field)}
             assert differences in ({"kind"}, {"strides"}, {"kind", "kernel_size"}), (a, b)  # 1x1: the pointwise
             # the explanation names that idea ("differ in one thing only" was said of Conv2D against depthwise + 1x1)
-            said = "their stride" if differences == {"strides"} else "the kind of layer"
-            assert question.explanation.startswith(f"The two layers differ in {said} only."), question.explanation
-            if "kernel_size" in differences:
+            said = "their stride only" if differences == {"strides"} else "the kind of layer only"
+            if "kernel_size" in differences:  # "the kind of layer only" was said of SeparableConv2D(8, 5) and Conv2D(8, 1)
                 assert {a.kind, b.kind} == {"pointwise", "separable"}
+                said = "the kind of layer, and so in the kernel: a pointwise layer's is always 1 x 1"
+            assert question.explanation.startswith(f"The two layers differ in {said}."), question.explanation
             answers.add(question.answer)
     assert answers == {"A", "B", "same"}
 
@@ -228,6 +229,12 @@ def test_multiply_add_misconceptions():
     assert _named(question, 81 * 144) == {"input_not_output_positions"}
     assert _named(question, 25 * 144) == {"wrong_padding"}  # "same" would give 5x5
     assert _named(question, 49 * 144) == {"forgot_stride"}  # stride 1 would give 7x7
+
+    # With strides 1 and "valid" (the prompt says so), counting on the input's 8 x 8 positions gives what "same"
+    # would: the input-size slip is named, not the padding the prompt spelled out (it named the padding first).
+    depthwise = build_question("multiply_adds", [LayerSpec("depthwise", 8, 2, 2, 5)])
+    assert depthwise.answer == 16 * 50
+    assert _named(depthwise, 64 * 50) == {"input_not_output_positions"}
 
     # SeparableConv2D(8, 3) on 6x6x2, "same": 36 positions x (18 + 16); pointwise as 1x1x8: 36 x (18 + 64)
     pointwise = build_question("multiply_adds", [LayerSpec("separable", 6, 2, 8, 3, padding="same")])
