@@ -165,7 +165,7 @@ def explain_error(config: SlidingConfig, exc: ValueError) -> None:
     show_error(exc)
     if config.mode == "grouped" and config.groups == 2:
         st.info("An RGB picture has 3 channels, and 3 cannot be split into 2 equal groups (1.5 channels each). "
-                "Pick 1 group (a standard convolution) or 3 groups (one channel each: depthwise).")
+                "Pick 1 group (a standard convolution) or 3 groups (one channel each: depthwise) with N = 3 or 6.")
     elif config.mode == "grouped" and config.groups == 3 and config.out_channels % 3:
         st.info("With 3 groups every group needs the same number of filters, so N must be 3 or 6.")
     st.caption("Nothing is animated until the layer is possible.")
@@ -193,15 +193,22 @@ def numbers_section(timeline, config: SlidingConfig) -> None:
         comparison = "this is the standard convolution itself; pick another kind to compare"
     elif config.mode == "grouped" and config.groups == 1:
         comparison = "one group is a standard convolution, so the work is the same"
+    elif config.mode == "pointwise":
+        comparison = "a pointwise layer is a standard convolution with a 1 x 1 kernel: the same work"
+    elif f"{ratio:.2f}" == "1.00":
+        comparison = "the standard convolution does the same work"
+    elif ratio < 1:  # a 1 x 1 depthwise step only adds work
+        comparison = f"here the standard convolution does less: this layer does {1 / ratio:.2f} times its work"
     else:
         comparison = f"the standard convolution does {ratio:.2f} times the work"
     st.markdown(f"**Multiply-adds: {counts}**: {comparison}. The counter in the animation ends at exactly "
                 f"{timeline.frames[-1].multiply_adds:,}. Output shape {shape_text(cost.output_shape)}.")
     if config.mode == "separable":
-        n, k = cost.output_shape[2], config.kernel_size
-        st.markdown(f"MobileNet's rule of thumb 1/N + 1/k² = 1/{n} + 1/{k * k} = {mobilenet_ratio(n, k):.3f}; "
-                    f"here it is {cost.multiply_adds / standard.multiply_adds:.3f} (the depth multiplier is "
-                    f"{config.depth_multiplier}).")
+        n, k, m = cost.output_shape[2], config.kernel_size, config.depth_multiplier
+        rule = (f"1/N + 1/k² = 1/{n} + 1/{k * k}" if m == 1 else  # m kernels a channel: m times the work of both steps
+                f"m(1/N + 1/k²) = {m} × (1/{n} + 1/{k * k})")
+        st.markdown(f"MobileNet's rule of thumb {rule} = {m * mobilenet_ratio(n, k):.3f}; "
+                    f"here it is {cost.multiply_adds / standard.multiply_adds:.3f}.")
     st.caption("One multiply-add per weight per output position, padding zeros included (FLOPs = 2 x multiply-adds). "
                "Each output adds its bias after the sum ('+ bias' in the step line): one addition, no multiply-add. "
                "The biases on this page are 0, so the maps show the sums. Weights include the bias, as Keras counts "
@@ -230,7 +237,7 @@ def weights_section(timeline, preset: str, seed: int) -> None:
                     "that does not factor this way has no separable twin.")
 
 
-def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig, watch: int) -> None:
+def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig, watch: int, preset: str) -> None:
     """The picture and what this kind of convolution does, in a sentence."""
     layer = timeline.layer
     picture, text = st.columns([1, 4])
@@ -240,10 +247,18 @@ def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig,
     with text:
         st.markdown(f"**{KINDS[config.mode].lesson}**: input {shape_text(image.shape)} → output "
                     f"**{shape_text(layer.output.shape)}**. {WHAT_TO_WATCH[config.mode]}")
-        watched = timeline.frames[0].watched
-        if config.mode not in ("depthwise", "separable") and watch >= layer.stages[-1].output.shape[2]:
-            st.caption(f"There are only {layer.stages[-1].output.shape[2]} filters, so the animation watches "
-                       f"filter {watched[0] + 1}.")
+        if not any(np.any(kernel) for kernel in layer.stages[0].filters):
+            why = " (a Sobel edge compares neighbours, and a 1 x 1 kernel has none)" if preset == "sobel" else ""
+            st.caption(f"Every weight of the {layer.stages[0].name} kernels is 0 here{why}, so every output is 0. "
+                       "Pick a larger kernel or another preset.")
+        # a watch past the last filter or kernel copy shows the last one (dsconv.sliding.watched_channels): say so
+        m, filters = config.depth_multiplier, layer.stages[-1].output.shape[2]
+        if config.mode in ("depthwise", "separable") and watch >= m:
+            st.caption(f"Each channel has {'1 kernel copy' if m == 1 else f'{m} kernel copies'} (depth multiplier "
+                       f"{m}), so the depthwise step shows copy {m}.")
+        if config.mode != "depthwise" and watch >= filters:
+            st.caption(f"There {'is only 1 filter' if filters == 1 else f'are only {filters} filters'}, so the "
+                       f"animation watches filter {filters}.")
         if timeline.positions_per_frame > 1:
             st.caption(f"This layer has {timeline.total_positions} steps; to keep the page light each frame "
                        f"jumps {timeline.positions_per_frame} steps (the counter still counts every one).")
@@ -301,10 +316,10 @@ def main() -> None:
         return
     with top:
         if not bar:
-            layer_section(image, what, timeline, config, watch)
+            layer_section(image, what, timeline, config, watch, preset)
         animation_section(figure)
     if bar:
-        layer_section(image, what, timeline, config, watch)
+        layer_section(image, what, timeline, config, watch, preset)
     volume_section(lambda: volume(image, config, preset, seed, watch, figure_scale()))
     weights_section(timeline, preset, seed)
     numbers_section(timeline, config)

@@ -271,6 +271,7 @@ def standard_twins(layer: Layer, preset: str, seed: int = 0) -> tuple[int, ...]:
     Output n of depthwise + pointwise is sum_c P[c, n] (D_c * x_c) = (D P[., n]) * x: a standard filter whose
     kernel factors into a depthwise kernel times a channel mix. With a preset, standard filter n is the pattern
     times mix n, so the two agree wherever the pointwise mix and the depthwise copy line up. Found by computing.
+    An output that is 0 everywhere (a 1 x 1 Sobel kernel is all zeros) equals a zero filter by no merit: not a twin.
     """
     if layer.config.mode != "separable":
         return ()
@@ -281,4 +282,5 @@ def standard_twins(layer: Layer, preset: str, seed: int = 0) -> tuple[int, ...]:
     standard = grouped_stage(layer.image, kernel, 1, config.strides, config.dilation_rate, config.padding).output
     if standard.shape != layer.output.shape:
         return ()
-    return tuple(n for n in range(count) if np.allclose(standard[..., n], layer.output[..., n], atol=1e-9))
+    return tuple(n for n in range(count) if np.any(np.abs(standard[..., n]) > 1e-9)
+                 and np.allclose(standard[..., n], layer.output[..., n], atol=1e-9))

@@ -324,6 +324,9 @@ def test_separable_outputs_equal_the_standard_filters_they_factor_into():
     doubled = build_layer(image, SlidingConfig(mode="separable", depth_multiplier=2), "sobel")
     assert standard_twins(doubled, "sobel") == ()
     assert standard_twins(build_layer(image, SlidingConfig(), "sobel"), "sobel") == ()  # not separable
+    # A 1 x 1 Sobel kernel is all zeros: every output is 0, and a zero output is nobody's twin.
+    flat = build_layer(image, SlidingConfig(mode="separable", kernel_size=1), "sobel")
+    assert not flat.output.any() and standard_twins(flat, "sobel") == ()
 
 
 def test_the_benchmark_case_stays_under_five_megabytes():

@@ -89,12 +89,38 @@ def test_separable_with_larger_kernel_and_same_padding(app):
     assert not app.exception and charts(app) == 1
 
 
+def test_the_rule_of_thumb_carries_the_depth_multiplier(app):
+    """With m = 2 it read "1/N + 1/k² = 1/4 + 1/9 = 0.361; here it is 0.722": the rule looked off by half."""
+    app.radio(key="sl_mode").set_value("separable").run()
+    app.slider(key="sl_dm").set_value(2).run()
+    text = page_text(app)
+    # 36 positions: depthwise 36 x 9 x 6 = 1,944, pointwise 36 x 6 x 4 = 864; standard 36 x 27 x 4 = 3,888
+    assert "Multiply-adds: 2,808 (separable) vs 3,888 (standard)" in text
+    assert "m(1/N + 1/k²) = 2 × (1/4 + 1/9) = 0.722; here it is 0.722" in text
+
+
 def test_pointwise_and_kernel_size_ignored(app):
     app.radio(key="sl_mode").set_value("pointwise").run()
     assert app.slider(key="sl_k").disabled
     text = page_text(app)
     assert "Multiply-adds: 768 (pointwise) vs 768 (standard)" in text  # 64 positions x 3 x 4, a 1x1 standard
     assert "output **8 x 8 x 4**" in text
+    # the standard convolution of the same shape is this very layer: "does 1.00 times the work" said nothing
+    assert "a pointwise layer is a standard convolution with a 1 x 1 kernel: the same work" in text
+    assert "times the work" not in text
+
+
+def test_a_separable_layer_with_a_1x1_kernel_does_more_work_and_the_page_says_so(app):
+    app.radio(key="sl_mode").set_value("separable").run()
+    app.slider(key="sl_k").set_value(1).run()
+    text = page_text(app)
+    # 64 positions: depthwise 64 x 1 x 3 = 192, pointwise 64 x 3 x 4 = 768; standard 64 x 3 x 4 = 768
+    assert "Multiply-adds: 960 (separable) vs 768 (standard)" in text
+    assert "the standard convolution does 0.80 times the work" not in text  # backwards for a student
+    assert "here the standard convolution does less: this layer does 1.25 times its work" in text
+    # a 1 x 1 Sobel kernel is all zeros: the page says so, and claims no twins ("outputs 1-4 equal standard filters")
+    assert "Every weight of the depthwise kernels is 0 here (a Sobel edge compares neighbours" in text
+    assert "equal standard filter" not in text
 
 
 def test_strides_with_dilation_show_one_sentence_and_no_chart(app):
@@ -123,6 +149,8 @@ def test_two_groups_cannot_split_three_channels(app):
     app.select_slider(key="sl_groups").set_value(2).run()
     assert len(app.error) == 1 and "divide both the input channels (3)" in app.error[0].value
     assert any("1.5 channels" in info.value for info in app.info)
+    # following the hint must not lead to the next error: 3 groups need N = 3 or 6, and N is 4
+    assert any("or 3 groups (one channel each: depthwise) with N = 3 or 6" in info.value for info in app.info)
     assert charts(app) == 0
     app.select_slider(key="sl_groups").set_value(3)
     app.slider(key="sl_cout").set_value(6).run()
@@ -191,3 +219,22 @@ def test_projector_mode_keeps_the_main_controls_in_a_bar():
     assert at.radio(key="sl_mode").horizontal
     at.radio(key="sl_mode").set_value("depthwise").run()
     assert charts(at) == 1 and any("Share these settings" in e.label for e in at.expander)
+
+
+@pytest.mark.parametrize("mode, cout, said", [
+    ("depthwise", 4, ["Each channel has 1 kernel copy (depth multiplier 1), so the depthwise step shows copy 1."]),
+    ("separable", 4, ["Each channel has 1 kernel copy (depth multiplier 1), so the depthwise step shows copy 1.",
+                      "There are only 4 filters, so the animation watches filter 4."]),
+    ("standard", 1, ["There is only 1 filter, so the animation watches filter 1."]),
+])
+def test_a_filter_to_watch_past_the_last_one_is_explained(app, mode, cout, said):
+    """The depthwise kind ignored 'Filter (or depthwise kernel copy) to watch' = 5 without a word; the other kinds said
+    why."""
+    app.radio(key="sl_mode").set_value(mode)
+    app.slider(key="sl_cout").set_value(cout)
+    app.slider(key="sl_watch").set_value(5).run()
+    captions = [c.value for c in app.caption]
+    assert all(sentence in captions for sentence in said), captions
+    app.slider(key="sl_watch").set_value(1).run()
+    assert not any("so the depthwise step shows" in c.value or "so the animation watches" in c.value
+                   for c in app.caption)
