@@ -34,7 +34,7 @@ def plotly_text(text: Any) -> str:
 
 
 # A cell that is a number as the app writes them ("1,792", "0.158", "6.3x", "95 %", "18.3 M", "-2.5"), or a dash.
-_NUMBER = re.compile(r"^(?:[-+−]?[\d,]*\.?\d+(?:e[-+]?\d+)?\s?(?:%|x|×|k|M|G|KiB|MiB|GiB)?|—|–|-)$")
+_NUMBER = re.compile(r"^(?:[-+−]?[\d,]*\.?\d+(?:e[-+]?\d+)?\s?(?:%|x|×|k|M|G|B|KiB|MiB|GiB)?|—|–|-)$")
 
 
 SHORT_CELL = 18  # characters: a figure this short ("30 x 30 x 64", "1 min 43 s") never wraps

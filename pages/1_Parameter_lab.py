@@ -105,7 +105,7 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
     rows = figures_cost.cost_table_rows(costs, count_name, use_flops, s["groups"])
     show_table(rows)
     show_kind_errors(costs)
-    for note in (lab_text.pointwise_row_note(costs, (s["height"], s["width"], s["in_channels"])),
+    for note in (lab_text.pointwise_row_note(costs, (s["height"], s["width"], s["in_channels"]), use_flops),
                  lab_text.grouped_note(costs, s["groups"])):
         if note:
             st.markdown(note)

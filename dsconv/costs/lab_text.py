@@ -17,28 +17,28 @@ def _valid(costs: Mapping[str, Any], *kinds: str) -> bool:
     return all(not isinstance(costs.get(kind), (str, type(None))) for kind in kinds)
 
 
-def pointwise_row_note(costs: Mapping[str, Any], in_shape: tuple[int, int, int]) -> str | None:
-    """What the Pointwise (1x1) row counts, and whether the depthwise and pointwise rows add up to a separable layer."""
+def pointwise_row_note(costs: Mapping[str, Any], in_shape: tuple[int, int, int], flops: bool = False) -> str | None:
+    """What the Pointwise (1x1) row counts, and whether the depthwise and pointwise rows add up to a separable layer,
+    in the table's unit: multiply-adds, or FLOPs (twice as many) when `flops`."""
     if not _valid(costs, "pointwise"):
         return None
-    pointwise = costs["pointwise"]
+    unit, per = ("FLOPs", 2) if flops else ("multiply-adds", 1)
+    pointwise = costs["pointwise"].multiply_adds * per
     note = (f"The **{KINDS['pointwise'].label}** row is a 1x1 layer on the raw {shape_text(in_shape)} input "
-            f"({pointwise.multiply_adds:,} multiply-adds).")
+            f"({pointwise:,} {unit}).")
     if not _valid(costs, "depthwise", "separable"):
         return note
-    depthwise, separable = costs["depthwise"], costs["separable"]
-    inner = separable.stages[1]
-    total = depthwise.multiply_adds + pointwise.multiply_adds
-    if total == separable.multiply_adds:
+    depthwise, separable = costs["depthwise"].multiply_adds * per, costs["separable"]
+    inner, whole = separable.stages[1].multiply_adds * per, separable.multiply_adds * per
+    total = depthwise + pointwise
+    if total == whole:
         return (note + f" Here the 1x1 step inside SeparableConv2D reads a tensor of the same size "
                 f"({shape_text(separable.stages[0].output_shape)}), so the DepthwiseConv2D row plus this row "
-                f"({depthwise.multiply_adds:,} + {pointwise.multiply_adds:,}) equals SeparableConv2D's "
-                f"{separable.multiply_adds:,} multiply-adds.")
+                f"({depthwise:,} + {pointwise:,}) equals SeparableConv2D's {whole:,} {unit}.")
     return (note + f" Inside SeparableConv2D the 1x1 step reads the depthwise output instead "
-            f"({shape_text(separable.stages[0].output_shape)}: {inner.multiply_adds:,} multiply-adds), so the "
-            f"DepthwiseConv2D row plus this row ({depthwise.multiply_adds:,} + {pointwise.multiply_adds:,} = "
-            f"{total:,}) is not SeparableConv2D's {separable.multiply_adds:,}. The ↳ rows under each two-step "
-            "layer are its own two steps: they add up.")
+            f"({shape_text(separable.stages[0].output_shape)}: {inner:,} {unit}), so the DepthwiseConv2D row plus "
+            f"this row ({depthwise:,} + {pointwise:,} = {total:,}) is not SeparableConv2D's {whole:,}. The ↳ rows "
+            "under each two-step layer are its own two steps: they add up.")
 
 
 def reading_note(costs: Mapping[str, Any], in_channels: int, depth_multiplier: int) -> str:
@@ -97,6 +97,9 @@ def network_pointwise_share(pointwise_params: int, pointwise_macs: int, depthwis
     text = (f"**The pointwise (1 x 1) parts hold {pointwise_params / total_params:.0%} of the parameters and do "
             f"{macs:.0%} of the multiply-adds.**")
     k = f"{kernel_size} x {kernel_size}"
+    if kernel_size == 1:  # nothing spatial to split off: a depthwise step only scales each channel
+        return text + (" With 1 x 1 kernels there is no spatial work to split off: each depthwise step only scales "
+                       "its channels, so a separable layer costs more than a standard 1 x 1 layer, not less.")
     if macs > 0.5:
         return text + f" Once the {k} work is depthwise, mixing the channels is what costs."
     if depthwise > 0.5:
@@ -127,6 +130,6 @@ def tutorial_saving() -> str:
     """The tutorial's first layer (32 x 32 x 3 to 64, k = 3): its parameter and multiply-add savings, computed."""
     standard, separable, pair = (tutorial_cost(kind) for kind in ("standard", "separable", "depthwise_pointwise"))
     return (f"For the tutorial's 3 → 64 layer the parameter saving is {standard.params:,} / {pair.params:,} = "
-            f"{standard.params / pair.params:.1f}x ({standard.params:,} / {separable.params:,} = "
-            f"{standard.params / separable.params:.1f}x against Keras's SeparableConv2D), not \"less than 6 times\"; "
-            f"its multiply-add saving is {standard.multiply_adds / separable.multiply_adds:.1f}x.")
+            f"{standard.params / pair.params:.2f}x ({standard.params:,} / {separable.params:,} = "
+            f"{standard.params / separable.params:.2f}x against Keras's SeparableConv2D), not \"less than 6 times\"; "
+            f"its multiply-add saving is {standard.multiply_adds / separable.multiply_adds:.2f}x.")

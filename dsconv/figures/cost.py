@@ -23,7 +23,9 @@ FONT = dict(family=FONT_FAMILY, size=16, color="#111827")
 
 
 def memory_text(n_bytes: int) -> str:
-    """Bytes as KiB with one decimal, or MiB from 10 MiB up."""
+    """Bytes under 1 KiB (a tiny tensor's 48 B read "0.0 KiB"), KiB with one decimal, or MiB from 10 MiB up."""
+    if n_bytes < 1024:
+        return f"{n_bytes:,} B"
     return f"{n_bytes / 1024:,.1f} KiB" if n_bytes < 1024**2 * 10 else f"{n_bytes / 1024**2:,.1f} MiB"
 
 

@@ -16,6 +16,17 @@ def test_the_tutorials_rows_do_not_add_up_and_the_note_says_why():
     assert "reads the depthwise output instead (30 x 30 x 3: 172,800 multiply-adds)" in note
 
 
+def test_with_flops_on_the_note_speaks_the_tables_unit():
+    """The table shows FLOPs (48,600, 393,216, 394,200) and the note quoted multiply-adds (24,300 + 196,608 =
+    220,908 against 197,100): none of its numbers were on the screen."""
+    note = pointwise_row_note(every_kind(**TUTORIAL), (32, 32, 3), flops=True)
+    assert "1x1 layer on the raw 32 x 32 x 3 input (393,216 FLOPs)" in note
+    assert "(48,600 + 393,216 = 441,816) is not SeparableConv2D's 394,200" in note
+    assert "(30 x 30 x 3: 345,600 FLOPs)" in note and "multiply-add" not in note
+    same = pointwise_row_note(every_kind(**dict(TUTORIAL, padding="same")), (32, 32, 3), flops=True)
+    assert "(55,296 + 393,216) equals SeparableConv2D's 448,512 FLOPs" in same
+
+
 def test_same_padding_with_stride_one_makes_the_rows_add_up():
     note = pointwise_row_note(every_kind(**dict(TUTORIAL, padding="same")), (32, 32, 3))
     # depthwise 32*32*27 = 27,648; pointwise 196,608; separable the same two
@@ -60,6 +71,9 @@ def test_network_pointwise_share_is_worded_by_the_share():
     assert "do 14% of the multiply-adds" in few and "With 7 x 7 kernels" in few and "what costs" not in few
     assert "the depthwise steps still do most of the work (80%)" in few
     assert network_pointwise_share(0, 0, 0, 1000, 100, 3) is None
+    # 1 x 1 kernels: there is no k x k work to make depthwise ("Once the 1 x 1 work is depthwise" made no sense)
+    flat = network_pointwise_share(2_000, 95, 1, 2_134, 100, 1)
+    assert "Once the" not in flat and "With 1 x 1 kernels there is no spatial work to split off" in flat
 
 
 def test_network_share_claims_no_majority_that_is_not_there():
@@ -96,9 +110,10 @@ def test_the_tutorials_savings_are_computed():
     from dsconv.costs.lab_text import tutorial_saving
 
     # 1,792 / 286 = 6.27; 1,792 / 283 = 6.33; multiply-adds 1,555,200 / 197,100 = 7.89
-    assert tutorial_saving() == ("For the tutorial's 3 → 64 layer the parameter saving is 1,792 / 286 = 6.3x "
-                                 "(1,792 / 283 = 6.3x against Keras's SeparableConv2D), not \"less than 6 times\"; its "
-                                 "multiply-add saving is 7.9x.")
+    # (two decimals: "6.3x ... 6.3x against Keras's" pointed at a difference that one decimal hides)
+    assert tutorial_saving() == ("For the tutorial's 3 → 64 layer the parameter saving is 1,792 / 286 = 6.27x "
+                                 "(1,792 / 283 = 6.33x against Keras's SeparableConv2D), not \"less than 6 times\"; "
+                                 "its multiply-add saving is 7.89x.")
 
 
 def test_the_reading_note_gives_this_layers_counts():

@@ -81,7 +81,7 @@ def test_confusions_quote_computed_counts_and_no_blanket_memory_claim():
     at = open_page("app.py", timeout=60)
     said = "\n".join(m.value for m in at.markdown)
     # 27 + 192 + 64 = 283 (Keras) and (27 + 3) + (192 + 64) = 286 (two layers); 1,792 / 286 = 6.27, / 283 = 6.33
-    assert "**283 or 286?**" in said and "1,792 / 286 = 6.3; against Keras's layer it is 6.3 (1,792 / 283)" in said
+    assert "**283 or 286?**" in said and "1,792 / 286 = 6.27; against Keras's layer it is 6.33 (1,792 / 283)" in said
     assert "so they are limited by memory" not in said and "The Speed lab measures which limit" in said
 
 

@@ -43,6 +43,24 @@ def test_defaults_show_the_tutorials_numbers():
     assert len(at.get("plotly_chart")) == 1  # the cost bars; closed tabs do not run
 
 
+def test_a_tensor_under_a_kibibyte_is_given_in_bytes_not_as_zero():
+    """7 x 7 input, k = 3, strides 3, N = 3: the output is 2 x 2 x 3 floats, 48 bytes, and the table said 0.0 KiB."""
+    at = open_page(PAGE, lab_h="7", lab_w="7", lab_stride="3", lab_cout="3", lab_dm="3")
+    table = cost_table(at)
+    assert table["Standard Conv2D"]["Output shape"] == "2 x 2 x 3"
+    assert table["Standard Conv2D"]["Activation memory"] == f"{2 * 2 * 3 * 4} B"
+    assert not [row for row in table.values() if row["Activation memory"].startswith("0.0")]
+
+
+def test_with_flops_on_every_note_under_the_table_uses_the_tables_numbers():
+    at = open_page(PAGE, lab_flops="true")
+    table = cost_table(at)
+    note = next(m.value for m in at.markdown if "row is a 1x1 layer" in m.value)
+    # 2 x (30*30*27) = 48,600 and 2 x 196,608 = 393,216, both in the table: the note adds those
+    assert table["DepthwiseConv2D"]["FLOPs (2 x multiply-adds)"] == "48,600"
+    assert "(48,600 + 393,216 = 441,816)" in note
+
+
 def test_the_reading_note_follows_the_layer_in_the_table():
     """It said "286 where Keras's SeparableConv2D has 283" under a table of a layer with a depth multiplier of 2."""
     at = open_page(PAGE, lab_dm="2")
