@@ -25,6 +25,7 @@ from dsconv.images import (
     fit_within,
     load_image,
     pretrained_catalogue,
+    preview,
     scene_image,
     to_float_array,
     to_model_input,
@@ -428,7 +429,8 @@ def hand_made_section(picture: Image.Image) -> None:
                     "mixed with another yet.")
         show_maps(result.depthwise, [f"{ch} after {n}" for ch, n in zip(hand.CHANNELS, names)])
     with step2:
-        st.plotly_chart(pointwise_figure(mix, list(hand.CHANNELS), outputs, figure_scale()), key="fil_mix_fig")
+        st.plotly_chart(pointwise_figure(mix, list(hand.CHANNELS), outputs, figure_scale(), decimals=3),
+                        key="fil_mix_fig")
         if mix_name == "Keep the channels" and not figs.is_signed(result.mixed):
             st.image(figs.channels_to_rgb(result.mixed), alt="The three mixed channels shown as one colour picture",
                      caption="The three mixed channels shown as one colour "
@@ -495,7 +497,7 @@ with picture_column:
 
 
 if picture is not None:
-    preview_column.image(picture if max(picture.size) >= 128 else picture.resize((256, 256), Image.Resampling.NEAREST),
+    preview_column.image(preview(picture),
                          alt=caption or "The picture the filters work on",
                          caption=caption, width="stretch", output_format="JPEG")
     if view == VIEWS[0]:

@@ -290,7 +290,8 @@ with st.expander("How dsconv counts"):
     st.markdown(CONVENTION)
 st.subheader("Why it matters")
 st.markdown("Multiply-adds and parameters are what a network costs on paper, not what it costs in time. A layer "
-            "that does few sums for each value it reads and writes waits for memory, not for arithmetic: the "
-            "Speed lab measures both on this machine. And parameters are not arithmetic: a dense layer can hold "
+            "that does few sums for each value it reads and writes can end up waiting for memory, or for the fixed "
+            "cost of a call, rather than for arithmetic: the Speed lab measures which limit each layer meets on "
+            "this machine. And parameters are not arithmetic: a dense layer can hold "
             "most of a network's weights and do almost none of its sums (open VGG16).")
 share_link()

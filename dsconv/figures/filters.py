@@ -140,8 +140,9 @@ def rgb_kernel_mosaic(kernels: np.ndarray, columns: int = 16, zoom: int = 10, ga
 
 
 def pointwise_figure(mix: np.ndarray, input_names: list[str], output_names: list[str] | None = None,
-                     scale: float = 1.0, annotate: bool | None = None) -> go.Figure:
-    """The pointwise weights P (C, N) as a heatmap: a row per input channel, a column per output channel."""
+                     scale: float = 1.0, annotate: bool | None = None, decimals: int = 2) -> go.Figure:
+    """The pointwise weights P (C, N) as a heatmap: a row per input channel, a column per output channel, with
+    `decimals` (the luma mix's 0.587 written 0.59 did not multiply to the combined kernel's 1.17)."""
     mix = np.asarray(mix, np.float64)
     channels, outputs = mix.shape
     output_names = output_names or [f"{n}" for n in range(outputs)]
@@ -152,7 +153,7 @@ def pointwise_figure(mix: np.ndarray, input_names: list[str], output_names: list
                    colorbar=dict(title=dict(text="weight"), thickness=12),
                    hovertemplate="from %{y} to output %{x}: %{z:.4f}<extra></extra>")
     if annotate:
-        heatmap.update(text=[[_number(v, 2) for v in row] for row in mix], texttemplate="%{text}",
+        heatmap.update(text=[[_number(v, decimals) for v in row] for row in mix], texttemplate="%{text}",
                        textfont=dict(size=round(NUMBER_PX * scale, 1), color="#111827"))
     return go.Figure(data=[heatmap], layout=_layout(
         120 + 38 * channels, scale, yaxis=axis(scale, autorange="reversed", title=dict(text="input channel c")),
@@ -212,13 +213,24 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
         yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")))
 
 
+def probability_text(probability: float) -> str:
+    """A probability in percent with one decimal, never rounded to a certainty or to nothing: a model that gives
+    "ship" 99.97 % showed "100.0%" under a caption saying that probabilities are not certainties."""
+    percent = 100 * probability
+    if 99.95 <= percent < 100:
+        return "over 99.9%"
+    if 0 < percent < 0.05:
+        return "under 0.1%"
+    return f"{percent:.1f}%"
+
+
 def predictions_figure(predictions: list[tuple[str, float]], title: str | None, scale: float = 1.0,
                        color: str = SERIES_COLOURS[0]) -> go.Figure:
     """Top-k classes as horizontal bars with their probabilities in percent, most likely on top."""
     names = [plotly_text(name) for name, _ in predictions]  # class names come from a data folder
     percents = [100 * p for _, p in predictions]
     bar = dict(type="bar", x=percents, y=names, orientation="h", marker=dict(color=color),
-               text=[f"{p:.1f}%" for p in percents], cliponaxis=False,
+               text=[probability_text(p) for _, p in predictions], cliponaxis=False,
                textposition=["inside" if p >= 15 else "outside" for p in percents],  # small bars keep their label
                hovertemplate="%{y}: %{x:.2f}%<extra></extra>")
     return go.Figure(data=[bar], layout=_layout(

@@ -25,6 +25,7 @@ from dsconv.images.loading import (
                                    center_square,
                                    cifar_test_images,
                                    find_cifar_test_batch,
+                                   preview,
                                    scene_image,
                                    to_float_array,
                                    to_model_input,
@@ -34,5 +35,5 @@ from dsconv.images.numpy_model import NumpyModel, WeightFileError, load_numpy_mo
 __all__ = ["center_square", "cifar_test_images", "conv_rows", "DISPLAY_MAX_SIDE", "feature_maps",
            "find_cifar_test_batch", "first_layer_kernels", "fit_within", "handmade", "ImageError", "load_image",
            "load_numpy_model", "model_classes", "NumpyModel", "pretrained_catalogue", "pretrained_facts",
-           "pretrained_numpy_model", "row_kind", "SAMPLE_SCENES", "scene_image", "strongest_channels",
+           "pretrained_numpy_model", "preview", "row_kind", "SAMPLE_SCENES", "scene_image", "strongest_channels",
            "to_float_array", "to_model_input", "top_predictions", "WeightFileError"]

@@ -21,6 +21,7 @@ from dsconv.costs.arithmetic import LayerCost, layer_cost
 
 MAX_KERNEL_SIDE = 7  # bigger hand-typed kernels are hard to read and slow on a 2-core CPU
 MAX_MIX_OUTPUTS = 8  # more output channels than fit on a page side by side
+MAX_WEIGHT = 100  # a typed weight's size at most: pixels are 0-255, and past this float32 sums lose their digits
 PADDINGS = ("same", "valid")
 
 # A 3x3 kernel for each classic filter. Sobel x responds where brightness grows from left to right.
@@ -76,6 +77,10 @@ def _parse_rows(text: str, what: str) -> list[list[float]]:
                               "use numbers like 1, -2 or 0.25 separated by spaces.") from exc
         if not all(np.isfinite(numbers)):
             raise FilterError(f"The {what} has an infinite or missing number in the row '{row}'.")
+        if any(abs(number) > MAX_WEIGHT for number in numbers):
+            raise FilterError(f"The {what} has a number too large in the row '{row}': use weights from "
+                              f"-{MAX_WEIGHT} to {MAX_WEIGHT} (a pixel is 0 to 255; larger weights only push the "
+                              "map past what can be shown).")
         parsed.append(numbers)
     return parsed
 

@@ -27,6 +27,17 @@ def center_square(image: Image.Image) -> Image.Image:
     return image.crop((left, top, left + side, top + side))
 
 
+def preview(image: Image.Image, smallest_side: int = 128, target: int = 256) -> Image.Image:
+    """The picture as the page shows it: a small one (longest side under `smallest_side`) enlarged by a whole factor,
+    up to about `target` pixels, with its pixels kept sharp and its proportions kept (a 100 x 30 upload was stretched
+    to a square)."""
+    longest = max(image.size)
+    if longest >= smallest_side:
+        return image
+    factor = max(2, target // longest)
+    return image.resize((image.width * factor, image.height * factor), Image.Resampling.NEAREST)
+
+
 def to_model_input(image: Image.Image, side: int = MODEL_SIDE) -> np.ndarray:
     """The centred square shrunk (or enlarged) to side x side: uint8 array (side, side, 3), 0-255."""
     square = center_square(image.convert("RGB"))

@@ -78,8 +78,10 @@ def where_the_parameters_are(profile: Profile) -> str:
     if macs >= share / 2:
         return f"Parameters and arithmetic sit together: {role} layers hold {share_text(share)} of the trainable " \
                f"parameters and do {share_text(macs)} of the multiply-adds."
-    return f"{role.capitalize()} layers hold {share_text(share)} of the trainable parameters but do only " \
-           f"{share_text(macs)} of the multiply-adds: parameters are not where the arithmetic is."
+    done = share_text(macs)
+    return f"{role.capitalize()} layers hold {share_text(share)} of the trainable parameters but do " \
+           f"{'' if done.startswith('under') else 'only '}{done} of the multiply-adds: parameters are not where " \
+           "the arithmetic is."
 
 
 def not_counted(profile: Profile, quote: Quote = str) -> str:

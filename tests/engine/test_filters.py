@@ -129,7 +129,9 @@ def test_parse_kernel_and_mix_read_what_format_writes():
 
 
 @pytest.mark.parametrize("text,message", [("", "empty"), ("1 2; 3", "square"), ("1 x 3; 1 1 1; 1 1 1", "not a number"),
-                                          ("; ".join(["1 " * 8] * 8), "at most 7"), ("inf 0; 0 0", "infinite")])
+                                          ("; ".join(["1 " * 8] * 8), "at most 7"), ("inf 0; 0 0", "infinite"),
+                                          # 1e308 gave "Infinity" cells, black maps and "differ by at most nan"
+                                          ("1e308 0; 0 0", "from -100 to 100"), ("1 1e30; 0 0", "from -100 to 100")])
 def test_bad_kernels_get_a_sentence(text, message):
     with pytest.raises(FilterError, match=message):
         parse_kernel(text)
@@ -243,3 +245,19 @@ def test_kernel_numbers_fit_their_cells_across_the_whole_page_too():
     assert all(text_px("-0.59", trace.textfont.size) <= cell - 2 for trace in seven.data if trace.texttemplate)
     three = kernel_figure([np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], np.float32)] * 3, ["r", "g", "b"])
     assert all(trace.textfont.size == NUMBER_PX and trace.texttemplate == "%{text}" for trace in three.data)
+
+
+def test_a_prediction_is_never_rounded_to_a_certainty_or_to_nothing():
+    """A model that gave "ship" 99.97 % showed "100.0%", under a caption saying probabilities are not certainties."""
+    from dsconv.figures.filters import predictions_figure
+
+    figure = predictions_figure([("ship", 0.9997), ("truck", 0.0002), ("cat", 0.0001), ("dog", 0.25)], None)
+    assert list(figure.data[0].text) == ["over 99.9%", "under 0.1%", "under 0.1%", "25.0%"]
+
+
+def test_the_luma_mix_is_written_with_the_digits_its_products_need():
+    """0.587 written 0.59 did not multiply to the combined kernel's 1.17 (2 x 0.587 = 1.174)."""
+    from dsconv.figures.filters import pointwise_figure
+
+    figure = pointwise_figure(MIXES["Grey (luma)"][0], ["R", "G", "B"], ["grey"], decimals=3)
+    assert [row[0] for row in figure.data[0].text] == ["0.299", "0.587", "0.114"]

@@ -231,3 +231,17 @@ def test_cifar_test_batch_is_read_plane_by_plane(tmp_path, monkeypatch):
     assert pictures.shape == (2, 32, 32, 3) and labels.tolist() == [3, 8]
     assert pictures[0, 5, 7].tolist() == [255, 0, 0] and pictures[1, 31, 0].tolist() == [0, 0, 200]
     assert names[3] == "cat" and names[8] == "ship"
+
+
+def test_a_small_picture_is_enlarged_with_its_proportions_kept():
+    """A 100 x 30 upload was shown as a square ("resize((256, 256))"), captioned 100 x 30 pixels."""
+    from PIL import Image
+
+    from dsconv.images import preview
+
+    wide = Image.new("RGB", (100, 30), "red")
+    assert preview(wide).size == (200, 60)
+    assert preview(Image.new("RGB", (32, 32))).size == (256, 256)  # a CIFAR-10 picture, pixels kept sharp
+    assert preview(Image.new("RGB", (1, 1))).size == (256, 256)
+    large = Image.new("RGB", (640, 100))
+    assert preview(large) is large

@@ -55,6 +55,9 @@ def test_where_the_parameters_are_in_each_case():
     assert lesson.where_the_parameters_are(apart).startswith(
         "Dense layers hold 90% of the trainable parameters but do only 1.0% of the multiply-adds")
     assert "no trainable parameters" in lesson.where_the_parameters_are(net(row("pooling")))
+    tiny = net(row("standard", 99_999, params=10), row("dense", 1, params=90))  # "do only under 0.1%"
+    assert lesson.where_the_parameters_are(tiny).startswith(
+        "Dense layers hold 90% of the trainable parameters but do under 0.1% of the multiply-adds")
 
 
 def test_layers_not_counted_are_named_and_the_totals_say_so():
