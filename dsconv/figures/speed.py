@@ -78,15 +78,22 @@ def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Fi
     return fig
 
 
+def ratio_label(ratio: float) -> str:
+    """A bar's ratio, as the bar's height: 2.04 -> '2.0x'; one that would round to 1.0 gets another digit (0.98x read
+    '1.0x', as if the two layers were even, under a title saying 1.02x more multiply-adds)."""
+    digits = 2 if ratio != 1 and round(ratio, 1) == 1 else 1
+    return f"{ratio:.{digits}f}x"
+
+
 def ratio_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:
     """For each separable kind and pass: how many times fewer multiply-adds, and how many times faster, than Conv2D."""
     rows = [r for r in speed_ratios(timings) if r["kind"] in ("separable", "depthwise_pointwise")]
     names = [f"{short_name(r['kind'])}<br>{PASS_LABELS[r['pass_name']]}" for r in rows]
     fig = go.Figure()
     fig.add_bar(x=names, y=[r["mac_ratio"] for r in rows], name="Conv2D's multiply-adds / its multiply-adds",
-                marker_color="#94a3b8", text=[f"{r['mac_ratio']:.1f}x" for r in rows], textposition="outside")
+                marker_color="#94a3b8", text=[ratio_label(r['mac_ratio']) for r in rows], textposition="outside")
     fig.add_bar(x=names, y=[r["speed_ratio"] for r in rows], name="speed-up: Conv2D's time / its time (measured; "
-                "below 1 is slower)", marker_color="#c2410c", text=[f"{r['speed_ratio']:.1f}x" for r in rows],
+                "below 1 is slower)", marker_color="#c2410c", text=[ratio_label(r['speed_ratio']) for r in rows],
                 textposition="outside")
     fig.add_hline(y=1, line_dash="dot", line_color="#111827")
     top = max([r["mac_ratio"] for r in rows] + [r["speed_ratio"] for r in rows] + [1.0])

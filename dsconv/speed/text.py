@@ -48,6 +48,13 @@ def speedup_sentence(timings: Sequence[Timing], where: str) -> str | None:
             f"{achieved.get('standard', float('nan')):.0f}.")
 
 
+def tensor_sizes(read: int, written: int) -> str:
+    """The sizes of a step's input and output tensors in MB: '2.10 MB each, 4.19 MB together', or each its own."""
+    if f"{read / 1e6:,.2f}" == f"{written / 1e6:,.2f}":
+        return f"{read / 1e6:,.2f} MB each, {(read + written) / 1e6:,.2f} MB together"
+    return f"{read / 1e6:,.2f} MB in, {written / 1e6:,.2f} MB out"
+
+
 def traffic_paragraph(traffic: dict[str, LayerTraffic], kernel_size: int) -> str:
     """Work per byte of Conv2D, of the depthwise step and of the 1x1 step, and work against bytes for the layer."""
     standard, separable = traffic["standard"], traffic["separable"]
@@ -58,7 +65,7 @@ def traffic_paragraph(traffic: dict[str, LayerTraffic], kernel_size: int) -> str
             f"**depthwise step** of SeparableConv2D does {'only ' if lower else ''}"
             f"**{depthwise.flops_per_byte:.1f}**: each output value needs {per_output} multiply-add"
             f"{'s' if per_output > 1 else ''}, yet the step reads a whole input tensor and writes a whole output "
-            f"tensor ({(depthwise.input_bytes + depthwise.output_bytes) / 1e6:.2f} MB), which the 1x1 step then reads "
+            f"tensor ({tensor_sizes(depthwise.input_bytes, depthwise.output_bytes)}), which the 1x1 step then reads "
             f"back ({pointwise.flops_per_byte:.1f} FLOPs per byte). ")
     work = standard.multiply_adds / separable.multiply_adds
     moved = separable.bytes_moved / standard.bytes_moved

@@ -240,6 +240,13 @@ def test_figures_build_from_recorded_timings():
     separable = next(t for t in default if t.kind == "separable" and t.pass_name == "forward")
     assert ratios[1].y[0] == pytest.approx(standard.median_ms / separable.median_ms)
     assert ratios[0].y[0] == pytest.approx(standard.multiply_adds / separable.multiply_adds)
+    assert list(ratios[0].text) == [f"{y:.1f}x" for y in ratios[0].y]  # 7.9x: one decimal where it tells them apart
+    # k = 1: SeparableConv2D does 1.02x more multiply-adds; its bar read "1.0x", as if even (the table says 0.98)
+    from dsconv.speed.setup import LayerSetup
+
+    flat = [Timing(kind, "forward", LayerSetup(kernel_size=1), (ms,) * 3)
+            for kind, ms in (("standard", 1.0), ("separable", 1.2), ("depthwise_pointwise", 1.2))]
+    assert ratio_figure(flat).data[0].text[0] == "0.98x" and ratio_figure(flat).data[1].text[0] == "0.8x"
     rows = timing_table(default)
     assert rows[0]["x faster"] == 1.0 and rows[0]["GFLOP/s"] == pytest.approx(standard.gflops_per_s, abs=0.05)
     sweep = sweep_figure(data["sweep_out_channels"]["timings"], "out_channels", "forward")

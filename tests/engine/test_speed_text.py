@@ -51,6 +51,11 @@ def test_the_traffic_paragraph_follows_the_layer():
     single = traffic_paragraph(compare_traffic(("standard", "separable"), **vars(LayerSetup(
         in_channels=1, out_channels=1, kernel_size=1))), 1)
     assert "needs 1 multiply-add," in single and "only" not in single
+    # 8 x 32 x 32 x 64 floats are 2.10 MB a tensor: "writes a whole output tensor (4.19 MB)" gave both as one's size
+    assert "reads a whole input tensor and writes a whole output tensor (2.10 MB each, 4.19 MB together)" in default
+    huge = traffic_paragraph(compare_traffic(("standard", "separable"), **vars(LayerSetup(
+        batch=64, height=224, width=224, in_channels=512, out_channels=512))), 3)
+    assert "(6,576.67 MB each, 13,153.34 MB together)" in huge  # 64 x 224 x 224 x 512 x 4 bytes, with separators
 
 
 def test_the_ridge_paragraph_says_below_or_above_from_the_numbers():
