@@ -120,7 +120,8 @@ def uploaded_profile(size: int) -> Profile | None:
         show_error(error, literal=True)  # it may quote the file's names
         if isinstance(error, UnknownInputSize):
             where = "at the top" if is_presenting() else "in the sidebar"
-            st.caption(f"Pick an input size {where}: it sets height and width, and the model keeps its channels.")
+            st.caption(f"Pick an input size {where}: it sets height and width, and the model keeps its channels "
+                       "(3, an RGB picture, where the file does not say).")
         return None
     st.session_state["rn_upload_profile"] = ((upload.file_id, size), result)
     return result

@@ -238,8 +238,10 @@ def _walk_sequential(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] |
 
 
 def _unknown_input(declared: Any) -> UnknownInputSize:
-    return UnknownInputSize(f"The model's input shape is {declared!r}: some sizes are unknown. Give one, such as "
-                        "224,224,3 (height, width, channels).")
+    if declared is None:  # model.to_json() of a Sequential model that was never built
+        return UnknownInputSize("The model file records no input shape: the model was saved before it was built, or "
+                                "without an Input layer, so its sizes are unknown.")
+    return UnknownInputSize(f"The model's input shape is {declared!r}: some sizes are unknown.")
 
 
 def _walk_functional(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] | None, first_call: bool) -> list:
@@ -340,8 +342,11 @@ def declared_input_shape(config: Any) -> Shape | None:
 
 
 def picture_input(config: Any, side: int) -> Shape:
-    """The input shape of a model that takes one picture, resized to side x side with its own channel count."""
+    """The input shape of a model that takes one picture, resized to side x side with its own channel count (3, an
+    RGB picture, where the file records no input at all)."""
     declared = _declared(*model_body(config))[1]
+    if declared is None:  # no input recorded at all (an unbuilt Sequential model): take it as an RGB picture
+        return side, side, 3
     if not isinstance(declared, (list, tuple)) or len(declared) != 4:
         raise ProfileError(f"This model's input {declared!r} is not a picture (height, width, channels), so the input "
                            "size cannot be set: set it back to the file's own.")

@@ -420,8 +420,9 @@ def test_an_unknown_input_size_needs_one_given():
                          layer("Conv2D", "c", {"filters": 8, "kernel_size": 3, "strides": 2, "padding": "same"},
                                "image"),
                          layer("GlobalAveragePooling2D", "gap", {}, "c")], ["gap"])
+    # (it asked to "Give one, such as 224,224,3", where the page has no field to type one: it has a size picker)
     with pytest.raises(ProfileError, match=r"The model's input shape is \[None, None, None, 3\]: some sizes are "
-                                           r"unknown\. Give one, such as 224,224,3"):
+                                           r"unknown\.$"):
         profile_config(config)
     profile = profile_config(config, input_shape=(64, 48, 3))
     # 'same' with stride 2: ceil(64 / 2) x ceil(48 / 2) = 32 x 24 positions; 3x3x3x8 = 216 weights each.
@@ -435,8 +436,25 @@ def test_a_sequential_model_without_an_input_layer():
                                                      "build_input_shape": [None, 5]}}
     assert [row.output_shape for row in profile_config(config).rows] == [(8,), (2,)]
     del config["config"]["build_input_shape"]
-    with pytest.raises(ProfileError, match=r"The model's input shape is None: some sizes are unknown"):
+    with pytest.raises(ProfileError, match=r"The model file records no input shape: the model was saved before it was "
+                                           r"built, or without an Input layer"):
         profile_config(config)
+
+
+def test_a_model_saved_unbuilt_is_counted_on_rgb_pictures_of_the_picked_size():
+    """model.to_json() of an unbuilt Sequential model records no input. The page asked for a size, then refused the
+    size picked ("input None is not a picture ... set it back to the file's own"), which asked for a size again."""
+    from dsconv.profile import picture_input
+
+    config = {"class_name": "Sequential", "config": {"name": "s", "layers": [
+        layer("Conv2D", "c1", {"filters": 8, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same"}),
+        layer("GlobalAveragePooling2D", "g", {}), dense("d", 10)]}}
+    for one in config["config"]["layers"]:
+        one.pop("inbound_nodes", None)
+    assert picture_input(config, 224) == (224, 224, 3)
+    profile = profile_config(config, input_shape=picture_input(config, 224))
+    assert profile.params == 3 * 3 * 3 * 8 + 8 + 8 * 10 + 10  # 314
+    assert profile.multiply_adds == 224 * 224 * 216 + 80
 
 
 def test_keras_2_spelling_of_inbound_nodes():

@@ -233,6 +233,22 @@ def test_a_size_that_changes_vgg16s_dense_layer_says_it_is_another_network():
     assert "It is not the published network any more" in texts(at.markdown)
 
 
+def test_a_model_saved_before_it_was_built_takes_the_picked_size_instead_of_going_round_in_a_loop():
+    """It asked for an input size, then refused the one picked ("input None is not a picture ... set it back to the
+    file's own"), which asked for a size again."""
+    unbuilt = {"class_name": "Sequential", "config": {"name": "s", "layers": [
+        {"class_name": "Conv2D", "config": {"name": "c1", "filters": 8, "kernel_size": [3, 3], "strides": [1, 1],
+                                            "padding": "same", "use_bias": True}},
+        {"class_name": "GlobalAveragePooling2D", "config": {"name": "g"}},
+        {"class_name": "Dense", "config": {"name": "d", "units": 10}}]}}
+    at = open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)")
+    at = upload(at, "unbuilt.json", json.dumps(unbuilt).encode())
+    assert "records no input shape" in texts(at.error) and "3, an RGB picture" in texts(at.caption)
+    at.select_slider(key="rn_size").set_value(224).run()
+    assert not at.exception and not at.error
+    assert metrics(at)["Parameters (Keras's count)"] == "314"  # 3 x 3 x 3 x 8 + 8, then 8 x 10 + 10
+
+
 def test_a_model_that_takes_no_picture_refuses_a_picture_size_and_says_which_choice_works():
     mlp = {"class_name": "Sequential", "config": {"name": "mlp", "layers": [
         {"class_name": "InputLayer", "config": {"name": "numbers", "batch_shape": [None, 4]}},
