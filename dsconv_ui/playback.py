@@ -77,8 +77,8 @@ _SCRIPT = """
   const reveal = () => {
     const gd = chart();
     if (!gd) return;
-    const below = gd.getBoundingClientRect().bottom + 8 - window.innerHeight;
-    const by = Math.min(below, bar.querySelector('button').getBoundingClientRect().top - 8);
+    const below = gd.getBoundingClientRect().bottom + 4 - window.innerHeight;
+    const by = Math.min(below, bar.querySelector('button').getBoundingClientRect().top - 4);
     if (below > 0 && by > 0) scroller().scrollBy({top: by, behavior: 'smooth'});
   };
   bar.querySelectorAll('button').forEach((button) => {

@@ -11,6 +11,7 @@ browser (dsconv_ui.playback drives it); the figure carries the step slider.
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -129,7 +130,7 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3) -> Layou
         maps, maps_bottom = place_maps(groups, 0.0, board_bottom + 24 * scale, width, map_cell, scale)
     height = max(board_bottom, maps_bottom) + 8 * scale
     return Layout(width, height, scale, header_lines, header_font, boards, maps, map_cell,
-                  (0.0, head + 11 * scale), 15 * scale)
+                  (0.0, head + 11 * scale), 15 * scale, maps_x - 8 * scale if two_columns else width - 4 * scale)
 
 
 # --- Shapes ------------------------------------------------------------------------------------------------
@@ -393,8 +394,9 @@ def _title_lines(timeline: Timeline, frame, details, scale: float) -> list[str]:
 def tile_caption(label: str, room_px: float, font_px: float) -> str:
     """A map's name as written over its tile, shortened where the full name is wider than the tile and its gap
     ("from R, kernel 2" -> "R, k2"): side by side, six names of a depth multiplier of 2 ran into each other. Hovering
-    over the map still gives the full name."""
-    if text_em(label) * font_px <= room_px:
+    over the map still gives the full name. Half an em stays clear before the next name ("Output 1Output 2", 4 px
+    apart, read as one word)."""
+    if (text_em(label) + 0.5) * font_px <= room_px:
         return label
     short = label.replace("from ", "").replace("kernel ", "k").replace("Filter ", "F").replace("Output ", "out ")
     return short.replace(" (group ", " g").replace(")", "") if "(group " in short else short
@@ -479,9 +481,15 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
                         "xanchor": "left", "yanchor": "middle", "showarrow": False,
                         "font": {"size": round(layout.title_font, 1), "color": TEXT_COLOUR}})
 
+    board_texts = [_board_texts(layout, timeline, frame, details) for frame, details in zip(timeline.frames, details_of)]
     board_traces = []
-    for board in layout.boards:  # one text trace per stage's computation: positions fixed, texts per frame
+    for index, board in enumerate(layout.boards):  # one text trace per stage's computation: positions fixed
         xs, ys, sizes, where = _board_points(board)
+        if board.total_at is not None:  # the total line ("Σ of the 9 products = ...") at a size its longest fits in:
+            longest = max((text_em(texts[-1]) for frame, texts in zip(timeline.frames, board_texts)  # it ran under
+                           if frame.stage == index), default=0.0)  # the output maps beside it
+            if longest:
+                sizes[-1] = round(min(sizes[-1], (layout.board_right - board.total_at[0]) / longest), 1)
         trace = _text_trace(xs, ys, [""] * len(xs), sizes)
         trace["textposition"] = where
         board_traces.append(trace)
@@ -489,8 +497,8 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     header_index = board_indices[-1] + 1
     frames, names, labels = [], [], []
     for number, (frame, details, lines) in enumerate(zip(timeline.frames, details_of, titles)):
-        texts = [{"text": _board_texts(layout, timeline, frame, details) if index == frame.stage
-                  else [""] * len(trace["x"])} for index, trace in enumerate(board_traces)]
+        texts = [{"text": board_texts[number] if index == frame.stage else [""] * len(trace["x"])}
+                 for index, trace in enumerate(board_traces)]
         header = {"text": lines + [""] * (header_count - len(lines))}
         shapes = _board_shapes(layout, timeline, frame, details) + _frame_outlines(layout, timeline, frame)
         frames.append({"name": str(number), "traces": board_indices + [header_index], "data": texts + [header],
@@ -505,7 +513,10 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
             header_trace["textposition"] = "middle right"
             data.append(header_trace)
             first_shapes = shapes
-    margin_top = int(42 * scale)  # room for the step slider over the figure
+    # Room for the step slider over the figure, as much as Plotly takes for it (measured in Chromium: 55 px at scale 1,
+    # 62 at 1.35). With less, Plotly grew the margin itself and shrank the drawing to 93-97 % of its planned size while
+    # its text kept its size, so the texts sized to fit their places ran past them.
+    margin_top = math.ceil(35 + 20 * scale) + 1
     layout_dict = {
         "height": int(layout.height + margin_top + 6), "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff",
         "margin": {"l": 4, "r": 4, "t": margin_top, "b": 6}, "showlegend": False, "dragmode": False,

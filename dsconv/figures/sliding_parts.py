@@ -55,10 +55,11 @@ def frame_slider(frame_names: list[str], labels: list[str], scale: float, redraw
               "args": [[name], {"frame": {"duration": 0, "redraw": redraw}, "mode": "immediate",
                                 "transition": {"duration": 0}}]} for name, label in zip(frame_names, labels)]
     return [{"active": 0, "steps": steps, "x": 0.0, "len": 1.0, "y": 1.0 if at_top else 0.0,
-             "yanchor": "bottom" if at_top else "top", "pad": {"t": 0 if at_top else 8, "b": 6 if at_top else 0},
-             "font": {"color": "rgba(0,0,0,0)", "size": 1}, "tickcolor": "rgba(0,0,0,0)",
+             "yanchor": "bottom" if at_top else "top", "pad": {"t": 0 if at_top else 8, "b": 0},
+             "font": {"color": "rgba(0,0,0,0)", "size": 1}, "tickcolor": "rgba(0,0,0,0)", "ticklen": 0,
+             "minorticklen": 0,
              "currentvalue": {"prefix": "Step ", "font": {"size": round(15 * scale, 1), "color": "#111827"},
-                              "xanchor": "left"}}]
+                              "xanchor": "left", "offset": 4}}]
 
 
 def _mix(colour: str, share: float) -> str:

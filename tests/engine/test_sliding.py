@@ -384,20 +384,24 @@ def test_projector_sizes_for_the_default_layer():
     timeline = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(), "sobel"))
     layout = plan(timeline, 1.35)
     assert layout.boards[0].font >= 18 and layout.header_font >= 18
-    assert sliding_figure_spec(timeline, 1.35)["layout"]["height"] <= 720
+    # 800 px, less the playback bar on one line (52 px) and the gap under it (21 px), less 4 px under the figure
+    assert sliding_figure_spec(timeline, 1.35)["layout"]["height"] <= 800 - 52 - 21 - 4
 
 
-@pytest.mark.parametrize("mode, multiplier, outputs", [("depthwise", 2, 3), ("separable", 2, 5), ("grouped", 1, 6)])
-def test_map_names_never_run_into_each_other(mode, multiplier, outputs):
+@pytest.mark.parametrize("mode, multiplier, outputs, size, strides", [
+    ("depthwise", 2, 3, 16, 1), ("separable", 2, 5, 16, 1), ("grouped", 1, 6, 16, 1),
+    ("separable", 2, 4, 8, 2)])  # 4 x 4 output maps: "Output 1Output 2Output 3Output 4", with 4 px between them
+def test_map_names_never_run_into_each_other(mode, multiplier, outputs, size, strides):
     """With a depth multiplier of 2, "from R, kernel 1" and "from R, kernel 2" printed over each other: a name wider
-    than its tile is shortened, and the map's hover still gives the full name."""
+    than its tile is shortened, and the map's hover still gives the full name. Half an em stays clear between two
+    names, so that they read as two."""
     from font_reference import text_px
 
     from dsconv.figures.sliding import plan, sliding_figure_spec
 
-    config = SlidingConfig(mode=mode, kernel_size=3, padding="same", out_channels=outputs,
+    config = SlidingConfig(mode=mode, kernel_size=3, padding="same", out_channels=outputs, strides=strides,
                            depth_multiplier=multiplier, groups=3 if mode == "grouped" else 1)
-    timeline = build_timeline(build_layer(sample_image("shape", 16), config, "sharpen"), watch=1)
+    timeline = build_timeline(build_layer(sample_image("shape", size), config, "sharpen"), watch=1)
     for scale in (1.0, 1.35):
         spec = sliding_figure_spec(timeline, scale)
         layout = plan(timeline, scale, len(spec["data"][-1]["x"]))
@@ -407,7 +411,7 @@ def test_map_names_never_run_into_each_other(mode, multiplier, outputs):
             text = drawn[(round(tile.x0, 3), round(tile.y0 - 2 * scale, 3))]
             neighbours = [t.x0 for t in tiles if t.y0 == tile.y0 and t.x0 > tile.x0]
             room = (min(neighbours) - tile.x0) if neighbours else float("inf")
-            assert text_px(text, 14 * scale) <= room, (tile.label, text, room)  # in the app's font, from its file
+            assert text_px(text, 14 * scale) + 7 * scale <= room, (tile.label, text, room)  # the app's font file
         hover = " ".join(text for trace in spec["data"] for text in trace.get("customdata") or [])
         assert all(tile.label in hover for tile in tiles)
 
@@ -425,3 +429,27 @@ def test_a_long_layer_opens_on_its_first_step_and_ends_on_its_last(mode, size):
         mine = [frame.position for frame in timeline.frames if frame.stage == index]
         assert mine[-1] == stage.positions - 1
     assert len(timeline.frames) <= MAX_FRAMES // 2 + len(stages)
+
+
+@pytest.mark.parametrize("mode, groups, outputs, kernel, size", [
+    ("grouped", 3, 6, 3, 8),  # "... → Filter 1 (group 1), row 1, column 1" ran under the output maps beside it
+    ("standard", 1, 8, 5, 16), ("grouped", 3, 6, 5, 16)])
+def test_the_total_line_stays_left_of_the_output_maps(mode, groups, outputs, kernel, size):
+    from font_reference import mixed_px
+
+    from dsconv.figures.sliding import plan, sliding_figure_spec
+
+    config = SlidingConfig(mode=mode, groups=groups, out_channels=outputs, kernel_size=kernel)
+    timeline = build_timeline(build_layer(sample_image("shape", size), config, "sobel"))
+    for scale in (1.0, 1.35):
+        spec = sliding_figure_spec(timeline, scale)
+        layout = plan(timeline, scale, len(spec["data"][-1]["x"]))
+        board, trace = layout.boards[0], next(t for t in spec["data"] if isinstance(t.get("textposition"), list))
+        maps_left = min(tile.x0 for group in layout.maps for tile in group.tiles)
+        right_edge = maps_left if maps_left > board.total_at[0] else layout.width  # maps beside, or under it
+        font = trace["textfont"]["size"][-1]
+        assert scale == 1.0 or font >= 18  # still readable from the back row in projector mode
+        for frame in spec["frames"]:
+            total = frame["data"][0]["text"][-1]
+            assert total.startswith("Σ of the")
+            assert board.total_at[0] + mixed_px(total, font) <= right_edge, (scale, total, font)
