@@ -254,12 +254,13 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
     row = left.selectbox("Layer", rows, key="fil_layer", **BOUND)
     count = right.select_slider("Maps shown (the strongest)", (8, 16, 32, 64), 32, key="fil_maps", **BOUND)
     results = [feature_maps(model, pixels, row) for model, _ in models]
+    shown_px = page_width_px(figure_scale()) / len(models)  # each model's grids get its column of the page
     for column, maps, title in zip(st.columns(len(models)), results, titles):
         channels = strongest_channels(maps.output, count)
         column.markdown(f"**{title}**")
         column.plotly_chart(feature_grid_figure(
             maps.output, channels, f"{len(channels)} of {maps.output.shape[2]} maps, "
-            f"{maps.output.shape[0]} x {maps.output.shape[1]}, after {row}", scale=figure_scale()),
+            f"{maps.output.shape[0]} x {maps.output.shape[1]}, after {row}", scale=figure_scale(), width_px=shown_px),
             key=f"fil_maps_{title}")
     for column, maps, title in zip(st.columns(len(models)), results, titles):
         if maps.hidden is None:
@@ -268,10 +269,11 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
         channels = strongest_channels(maps.hidden, count)
         column.plotly_chart(feature_grid_figure(
             maps.hidden, channels, f"Depthwise maps ({len(channels)} of {maps.hidden.shape[2]}), before the mix",
-            scale=figure_scale(), tile_labels=[maps.hidden_sources[c] for c in channels]),
+            scale=figure_scale(), tile_labels=[maps.hidden_sources[c] for c in channels], width_px=shown_px),
             key=f"fil_hidden_{title}")
         column.caption(f"The hidden output is {maps.hidden_note}. Each of its maps comes from one input channel, "
-                       "named above it.")
+                       "written above it where there is room: its name, or its number alone (hover over a map for its own "
+                       "channel).")
     st.caption("Each map is scaled to its own maximum. Grey maps: black 0, white the maximum. Maps that go below "
                "zero: violet negative, white 0, orange positive; the colour is a sign, not a colour channel. "
                "Hover over a map for its channel number.")

@@ -9,6 +9,8 @@ and blue, for the channels they weigh.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -161,8 +163,9 @@ def pointwise_figure(mix: np.ndarray, input_names: list[str], output_names: list
 
 
 def feature_mosaic(maps: np.ndarray, channels: list[int] | np.ndarray, columns: int, gap: int = 1,
-                   signed: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Chosen maps of (H, W, N) tiled into one array with NaN gaps, each map scaled on its own.
+                   signed: bool | None = None, row_gap: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Chosen maps of (H, W, N) tiled into one array with NaN gaps (`row_gap` between rows, `gap` by default), each map
+    scaled on its own.
 
     ReLU maps go to 0..1 (divided by their maximum); signed maps to -1..1 (divided by max |value|).
     Returns (mosaic, channel index per cell, -1 in the gaps), for one heatmap with hover labels.
@@ -170,27 +173,65 @@ def feature_mosaic(maps: np.ndarray, channels: list[int] | np.ndarray, columns: 
     maps = np.asarray(maps, np.float32)
     height, width, _ = maps.shape
     signed = is_signed(maps) if signed is None else signed
-    rows = -(-len(channels) // columns)
-    mosaic = np.full((rows * (height + gap) - gap, columns * (width + gap) - gap), np.nan, np.float32)
+    rows, row_gap = -(-len(channels) // columns), gap if row_gap is None else row_gap
+    mosaic = np.full((rows * (height + row_gap) - row_gap, columns * (width + gap) - gap), np.nan, np.float32)
     labels = np.full(mosaic.shape, -1, np.int32)
     for slot, channel in enumerate(channels):
         tile = maps[..., channel]
         extent = float(np.max(np.abs(tile), initial=0.0))
         tile = tile / extent if extent > 0 else tile
-        top, left = (slot // columns) * (height + gap), (slot % columns) * (width + gap)
+        top, left = (slot // columns) * (height + row_gap), (slot % columns) * (width + gap)
         mosaic[top:top + height, left:left + width] = tile
         labels[top:top + height, left:left + width] = channel
     return mosaic, labels
 
 
+TILE_LABEL_PX = 13  # a map's label over it, times the scale
+COLOUR_BAR_PX = 90  # what the colour bar and its title take of the figure's width, times the scale (about)
+
+
+def _figure_height(mosaic_shape: tuple[int, int], pixel_height: int) -> int:
+    """The grid figure's height before the scale: the mosaic's proportions, within limits."""
+    aspect = mosaic_shape[0] / mosaic_shape[1]
+    return int(60 + pixel_height * min(1.2, max(0.25, aspect)))
+
+
+def _tile_texts(labels: list[str], tile_px: float, font_px: float) -> list[str]:
+    """The maps' labels as written over them: in full where every one fits its map with half an em to spare ("from
+    map 54"), else the channel alone ("54", "R"), else none (hover names each map's channel). Over a grid of 64
+    small maps the full labels ran into one another: "from mfrom mfrap 18"."""
+    for texts in (labels, [label.replace("from map ", "").replace("from ", "") for label in labels]):
+        if all((text_em(text) + 0.5) * font_px <= tile_px for text in texts):
+            return texts
+    return []
+
+
 def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, title: str, columns: int = 8,
                         scale: float = 1.0, signed: bool | None = None, pixel_height: int = 440,
-                        tile_labels: list[str] | None = None) -> go.Figure:
+                        tile_labels: list[str] | None = None, width_px: float | None = None) -> go.Figure:
     """A grid of feature maps as one heatmap (grey for ReLU outputs, violet-orange for signed ones) with a colour
-    bar; hover names the channel, and `tile_labels` (one per map shown) are written above the maps."""
+    bar; hover names the channel, and `tile_labels` (one per map shown) are written above the maps where they fit.
+    `width_px`: the figure's width on the page (about; the whole page's by default)."""
     signed = is_signed(maps) if signed is None else signed
     columns = max(1, min(columns, len(channels)))
-    mosaic, labels = feature_mosaic(maps, channels, columns, signed=signed)
+    height, width = maps.shape[:2]
+    rows, font = -(-len(channels) // columns), TILE_LABEL_PX * scale
+    top = int(50 * scale) + (int(18 * scale) if tile_labels else 0)
+
+    def unit_px(row_gap: int) -> float:  # screen pixels per map pixel: the drawing keeps the mosaic's proportions
+        shape = (rows * (height + row_gap) - row_gap, columns * (width + 1) - 1)
+        across = ((width_px or page_width_px(scale)) - 20 - COLOUR_BAR_PX * scale) / shape[1]
+        return min(across, (_figure_height(shape, pixel_height) * scale - top - 10) / shape[0])
+
+    texts, row_gap = [], 1
+    if tile_labels:
+        texts = _tile_texts(list(tile_labels), unit_px(1) * width, font)
+        if texts and rows > 1:  # room between the rows for the labels of the rows below the first
+            row_gap = max(1, math.ceil(1.3 * font / unit_px(1)))
+            row_gap = max(row_gap, math.ceil(1.3 * font / unit_px(row_gap)))
+            texts = _tile_texts(list(tile_labels), unit_px(row_gap) * width, font)
+            row_gap = row_gap if texts else 1
+    mosaic, labels = feature_mosaic(maps, channels, columns, signed=signed, row_gap=row_gap)
     # Three decimals are plenty for grey levels and keep the JSON short; NaN gaps become nulls.
     # Gaps never hover (hoverongaps=False), so their label can be 0 and the labels fit in one byte each.
     labels = np.where(labels < 0, 0, labels).astype(np.uint8 if labels.max(initial=0) < 256 else np.uint16)
@@ -200,15 +241,12 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
                    colorbar=dict(title=dict(text=scale_text, side="right"), thickness=12,
                                  tickvals=[-1, 0, 1] if signed else [0, 1]),
                    hovertemplate="channel %{customdata}: %{z:.2f} of its maximum<extra></extra>")
-    height, width = maps.shape[:2]
-    annotations = [dict(text=text, x=(slot % columns) * (width + 1) - 0.5, y=(slot // columns) * (height + 1) - 0.5,
-                        xref="x", yref="y", xanchor="left", yanchor="bottom", showarrow=False,
-                        font=dict(size=int(13 * scale), color="#111827"))
-                   for slot, text in enumerate(tile_labels or [])]
-    aspect = mosaic.shape[0] / mosaic.shape[1]
-    top = int(50 * scale) + (int(18 * scale) if tile_labels else 0)
+    annotations = [dict(text=text, x=(slot % columns) * (width + 1) - 0.5,
+                        y=(slot // columns) * (height + row_gap) - 0.5, xref="x", yref="y", xanchor="left",
+                        yanchor="bottom", showarrow=False, font=dict(size=int(font), color="#111827"))
+                   for slot, text in enumerate(texts)]
     return go.Figure(data=[heatmap], layout=_layout(
-        int(60 + pixel_height * min(1.2, max(0.25, aspect))), scale, title, annotations=annotations,
+        _figure_height(mosaic.shape, pixel_height), scale, title, annotations=annotations,
         margin=dict(l=10, r=10, t=top, b=10), xaxis=dict(visible=False, constrain="domain"),
         yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")))
 
