@@ -81,7 +81,7 @@ def confusions() -> None:
         f"- **{separable.params:,} or {pair.params:,}?** Keras's SeparableConv2D has one bias vector, after the "
         f"pointwise step: {separable.params:,}. A DepthwiseConv2D followed by a 1x1 Conv2D keeps a bias in each "
         f"step: {pair.params:,}. Both are \"separable\".\n"
-        f"- **{standard.params / pair.params:.1f} times fewer, not \"less than 6\".** {standard.params:,} / "
+        f"- **About {standard.params / pair.params:.1f} times fewer, not \"less than 6\".** {standard.params:,} / "
         f"{pair.params:,} = {standard.params / pair.params:.2f}; against Keras's layer it is "
         f"{standard.params / separable.params:.2f} ({standard.params:,} / {separable.params:,}).\n"
         "- **Three different \"separable\" blocks.** Keras's layer has no activation between the steps, the "

@@ -64,12 +64,13 @@ def _decimals(values: Sequence[Any]) -> int | None:
 
 def markdown_table(rows: Sequence[Mapping[str, Any]]) -> str:
     """`rows` (one mapping per row; columns in the order they first appear) as a GitHub-flavoured Markdown table whose
-    every cell renders literally (`plain`). A column of numbers is right-aligned, also where a few words without digits
-    stand for missing ones ("invalid here"); a figure (a cell with a digit) of at most SHORT_CELL characters stays on
-    one line (no-break spaces), while words may wrap, so that a wide table still fits a projector's page. Numbers are
-    written by `number_text`; a missing cell is empty, and a cell's outer spaces are trimmed (mark a sub-row with "↳", not an indent). For the
-    small static tables of the pages: unlike st.table, it needs no pandas on the server (0.3 s of a fresh server's
-    first page) and no Arrow script in the browser (0.9 MB)."""
+    every cell renders literally (`plain`). A column of numbers is right-aligned, also where words without digits stand
+    for missing ones ("invalid here"), as long as they are no more than the numbers; a figure (a cell with a digit) of
+    at most SHORT_CELL characters stays on one line (no-break spaces), while words may wrap, so that a wide table still
+    fits a projector's page. Numbers are written by `number_text`; a missing cell is empty, and a cell's outer spaces
+    are trimmed (mark a sub-row with "↳", not an indent). For the small static tables of the pages: unlike st.table,
+    it needs no pandas on the server (0.3 s of a fresh server's first page) and no Arrow script in the browser
+    (0.9 MB)."""
     if not rows:
         raise ValueError("a table needs at least one row")
     columns = list(dict.fromkeys(key for row in rows for key in row))
@@ -80,7 +81,8 @@ def markdown_table(rows: Sequence[Mapping[str, Any]]) -> str:
         column = [line[index].strip() for line in cells if line[index].strip()]
         numbers = [cell for cell in column if _NUMBER.match(cell) and any(char.isdigit() for char in cell)]
         words = [cell for cell in column if not _NUMBER.match(cell)]
-        return bool(numbers) and len(words) <= len(numbers) and not any(char.isdigit() for cell in words for char in cell)
+        return (bool(numbers) and len(words) <= len(numbers)
+                and not any(char.isdigit() for cell in words for char in cell))
 
     align = ["---:" if numeric(index) else ":---" for index in range(len(columns))]
 

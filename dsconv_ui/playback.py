@@ -72,13 +72,19 @@ _SCRIPT = """
     }
     return document.scrollingElement || document.documentElement;
   };
+  // The top of what the class sees: under Streamlit's header where it is shown (it hides what scrolls under it).
+  const ceiling = () => {
+    const header = document.querySelector('[data-testid="stHeader"]');
+    if (!header || getComputedStyle(header).display === 'none') return 0;
+    return Math.max(0, header.getBoundingClientRect().bottom);
+  };
   // A press brings the chart's bottom into view when it is below the window (in projector mode the controls fill
   // the first screen, and the class would watch nothing), but never scrolls the buttons out of sight.
   const reveal = () => {
     const gd = chart();
     if (!gd) return;
     const below = gd.getBoundingClientRect().bottom + 4 - window.innerHeight;
-    const by = Math.min(below, bar.querySelector('button').getBoundingClientRect().top - 4);
+    const by = Math.min(below, bar.querySelector('button').getBoundingClientRect().top - ceiling() - 4);
     if (below > 0 && by > 0) scroller().scrollBy({top: by, behavior: 'smooth'});
   };
   bar.querySelectorAll('button').forEach((button) => {

@@ -14,7 +14,6 @@ from dsconv.kinds import KINDS, SLIDING_KINDS, word
 from dsconv.sliding import (
     PRESET_LABELS,
     PRESETS,
-    SAMPLE_LABELS,
     SAMPLE_NAMES,
     SAMPLE_NOTES,
     SAMPLES,
@@ -39,6 +38,9 @@ from dsconv_ui.common import (
 from dsconv_ui.playback import playback_bar
 
 UPLOAD = "upload"
+OLDER_SAMPLE_LABELS = {  # what the picture picker showed, and links saved, before 2026-12
+    "Colour gradient (red grows to the right, green downwards)": "gradient",
+    "Checkerboard (orange and blue squares)": "checkerboard", "Shape (a yellow disc on dark blue)": "shape"}
 
 WHAT_TO_WATCH = {
     "standard": "Each filter is a k x k x 3 block. At every position it multiplies every number under it, in all "
@@ -64,7 +66,7 @@ def input_controls() -> tuple[np.ndarray, str]:
     """The picture to convolve, size x size x 3 (0-255), from a sample or an uploaded file, and what it is."""
     with st.sidebar:
         st.header("Picture")
-        older_labels("sl_sample", {label: name for name, label in SAMPLE_LABELS.items()})  # links before 2026-12
+        older_labels("sl_sample", OLDER_SAMPLE_LABELS)
         source = st.selectbox("Picture", SAMPLES + (UPLOAD,), index=SAMPLES.index("shape"), key="sl_sample", **BOUND,
                               format_func=lambda s: SAMPLE_NAMES.get(s, "Your own picture (upload)"),
                               help="; ".join(sample_text(name) for name in SAMPLES) + ".")

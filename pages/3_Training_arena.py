@@ -45,8 +45,9 @@ SOURCE_LABELS = {"synthetic": "Synthetic shapes", "cifar10": "CIFAR-10, download
 SOURCE_NOTES = {"synthetic": "generated here, no download", "cifar10": "163 MB from the internet, once",
                 "cifar10-local": "a copy unpacked from cifar-10-python.tar.gz, in a folder on the server",
                 "folder": "a folder on the server with train/ and test/, one subfolder per class in each"}
-OLDER_SOURCE_LABELS = {"Synthetic shapes (generated, no download)": "synthetic", "CIFAR-10 (download, 163 MB)": "cifar10",
-                       "CIFAR-10 from a folder on the server": "cifar10-local", "Image folder on the server": "folder"}
+OLDER_SOURCE_LABELS = {  # what the data picker showed, and links saved, before 2026-12
+    "Synthetic shapes (generated, no download)": "synthetic", "CIFAR-10 (download, 163 MB)": "cifar10",
+    "CIFAR-10 from a folder on the server": "cifar10-local", "Image folder on the server": "folder"}
 BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
 ALPHAS = (0.25, 0.5, 0.75, 1.0)
 DEFAULT = LaunchSettings()  # the launch form starts at these settings
@@ -390,7 +391,7 @@ def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series
 def launch_controls(limits: ArenaLimits) -> LaunchSettings:
     """The launch form's widgets; returns the settings they describe."""
     cols = st.columns(3)
-    older_labels("arena_source", OLDER_SOURCE_LABELS)  # links before 2026-12
+    older_labels("arena_source", OLDER_SOURCE_LABELS)
     source = cols[0].selectbox("Data", SOURCES, index=SOURCES.index(DEFAULT.source), key="arena_source",
                                format_func=SOURCE_LABELS.get, **BOUND,
                                help=" ".join(f"{SOURCE_LABELS[s]}: {SOURCE_NOTES[s]}." for s in SOURCES))

@@ -37,7 +37,7 @@ from dsconv.sliding import samples
 from dsconv_ui.common import BOUND, figure_scale, page_setup, share_link, shared_figure, show_error
 
 SOURCES = ("Sample picture", "Upload a photo", "Camera", "CIFAR-10 test picture")
-SAMPLE_NAMES = tuple(scene.name for scene in SAMPLE_SCENES) + tuple(samples.SAMPLE_LABELS[n] for n in samples.SAMPLES)
+PICTURE_NAMES = tuple(scene.name for scene in SAMPLE_SCENES) + tuple(samples.SAMPLE_LABELS[n] for n in samples.SAMPLES)
 VIEWS = ("Learned filters (the CIFAR-10 models)", "Hand-made filters (NumPy)")
 KERNEL_CHOICES = tuple(hand.KERNELS) + (hand.CUSTOM,)
 MIX_CHOICES = tuple(hand.MIXES) + (hand.CUSTOM_MIX,)
@@ -272,8 +272,8 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
             scale=figure_scale(), tile_labels=[maps.hidden_sources[c] for c in channels], width_px=shown_px),
             key=f"fil_hidden_{title}")
         column.caption(f"The hidden output is {maps.hidden_note}. Each of its maps comes from one input channel, "
-                       "written above it where there is room: its name, or its number alone (hover over a map for its own "
-                       "channel).")
+                       "written above it where there is room: its name, or its number alone (hover over a map for its "
+                       "own channel).")
     st.caption("Each map is scaled to its own maximum. Grey maps: black 0, white the maximum. Maps that go below "
                "zero: violet negative, white 0, orange positive; the colour is a sign, not a colour channel. "
                "Hover over a map for its channel number.")
@@ -297,7 +297,7 @@ def picture_controls() -> tuple[Image.Image | None, str]:
     """Where the picture comes from; returns it (None if there is none yet) and a caption."""
     source = st.radio("Picture", SOURCES, horizontal=True, key="fil_source", **BOUND)
     if source == "Sample picture":
-        name = st.selectbox("Sample", SAMPLE_NAMES, key="fil_sample", **BOUND)
+        name = st.selectbox("Sample", PICTURE_NAMES, key="fil_sample", **BOUND)
         why = {scene.name: scene.why for scene in SAMPLE_SCENES}.get(name, "a picture from the Sliding kernels page")
         pixels = sample(name)
         return Image.fromarray(pixels), f"Generated sample: {why}. {pixels.shape[1]} x {pixels.shape[0]} pixels."

@@ -136,11 +136,12 @@ def cost_figure(kinds: list[str], params: list[int], counts: list[int], activati
     axes, titles = _panels(["Parameters", count_label, "Activation memory"], gap=0.04)
     data = []
     panels = ((params, short_number, "{:,}"), (counts, short_number, "{:,}"),
-              (activation_kib, lambda kib: short_memory(kib * 1024), "{:,.1f} KiB"))
+              (activation_kib, lambda kib: short_memory(kib * 1024), lambda kib: memory_text(round(kib * 1024))))
     for index, (values, short, exact) in enumerate(panels):
         data.append(dict(type="bar", x=values, y=labels, orientation="h", marker_color=colors,
                          xaxis="x" if index == 0 else f"x{index + 1}", text=[short(v) for v in values],
-                         customdata=[exact.format(v) for v in values], textposition="outside", textangle=0,
+                         customdata=[exact(v) if callable(exact) else exact.format(v)
+                                     for v in values], textposition="outside", textangle=0,
                          cliponaxis=False, hovertemplate="%{y}: %{customdata}<extra></extra>"))
         # Room on the right of the longest bar for its label, which is printed outside the bar.
         axes["xaxis" if index == 0 else f"xaxis{index + 1}"].update(

@@ -252,12 +252,13 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
 
 
 def probability_text(probability: float) -> str:
-    """A probability in percent with one decimal, never rounded to a certainty or to nothing: a model that gives
-    "ship" 99.97 % showed "100.0%" under a caption saying that probabilities are not certainties."""
+    """A class's probability in percent with one decimal, never a certainty or nothing: a model that gives "ship"
+    99.97 % showed "100.0%" under a caption saying that probabilities are not certainties. A softmax over several
+    classes never reaches 1 or 0, though in float32 it can round to them (logits 30, 0, -1 give exactly 1.0)."""
     percent = 100 * probability
-    if 99.95 <= percent < 100:
+    if percent >= 99.95:
         return "over 99.9%"
-    if 0 < percent < 0.05:
+    if percent < 0.05:
         return "under 0.1%"
     return f"{percent:.1f}%"
 

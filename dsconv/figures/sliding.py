@@ -481,7 +481,8 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
                         "xanchor": "left", "yanchor": "middle", "showarrow": False,
                         "font": {"size": round(layout.title_font, 1), "color": TEXT_COLOUR}})
 
-    board_texts = [_board_texts(layout, timeline, frame, details) for frame, details in zip(timeline.frames, details_of)]
+    board_texts = [_board_texts(layout, timeline, frame, details)
+                   for frame, details in zip(timeline.frames, details_of)]
     board_traces = []
     for index, board in enumerate(layout.boards):  # one text trace per stage's computation: positions fixed
         xs, ys, sizes, where = _board_points(board)

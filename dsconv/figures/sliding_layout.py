@@ -111,7 +111,8 @@ class Layout:
     map_cell: float
     board_title_at: tuple[float, float]
     title_font: float  # the maps' and the computation's titles, in px
-    board_right: float = 0.0  # the computation's texts end left of this x (the maps beside it, or the figure's edge)
+    board_right: float = float("inf")  # the computation's texts end left of this x (the maps beside it, or the
+    # figure's edge)
 
 
 def board_cells_wide(size: int, own_sums: bool) -> float:

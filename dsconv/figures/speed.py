@@ -17,7 +17,7 @@ from dsconv.figures.style import FONT_FAMILY, log_ticks, readable, two_lines
 from dsconv.kinds import KINDS, LAYER_KINDS
 from dsconv.speed.roofline import Roofs, StepRegime, classify
 from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
-from dsconv.speed.text import times, work_time_title
+from dsconv.speed.text import digits_apart_from_one, times, work_time_title
 from dsconv.speed.timings import Timing, speed_ratios
 
 PASS_COLORS = {"forward": "#2563eb", "forward_backward": "#c2410c"}
@@ -81,8 +81,7 @@ def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Fi
 def ratio_label(ratio: float) -> str:
     """A bar's ratio, as the bar's height: 2.04 -> '2.0x'; one that would round to 1.0 gets another digit (0.98x read
     '1.0x', as if the two layers were even, under a title saying 1.02x more multiply-adds)."""
-    digits = 2 if ratio != 1 and round(ratio, 1) == 1 else 1
-    return f"{ratio:.{digits}f}x"
+    return f"{ratio:.{digits_apart_from_one(ratio)}f}x"
 
 
 def ratio_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:

@@ -343,10 +343,18 @@ def declared_input_shape(config: Any) -> Shape | None:
 
 def picture_input(config: Any, side: int) -> Shape:
     """The input shape of a model that takes one picture, resized to side x side with its own channel count (3, an
-    RGB picture, where the file records no input at all)."""
-    declared = _declared(*model_body(config))[1]
-    if declared is None:  # no input recorded at all (an unbuilt Sequential model): take it as an RGB picture
-        return side, side, 3
+    RGB picture, where the file records no input at all and its first layer is a 2-D convolution)."""
+    class_name, body = model_body(config)
+    declared = _declared(class_name, body)[1]
+    if declared is None:  # no input recorded at all (an unbuilt Sequential model)
+        first = next((layer for layer in body["layers"] if isinstance(layer, dict)
+                      and layer.get("class_name") != "InputLayer"), {})
+        kind = str(first.get("class_name", "none"))[:60]
+        if kind.endswith("Conv2D"):  # it reads pictures: take an RGB one
+            return side, side, 3
+        raise ProfileError(f"The model file records no input shape, and its first layer ({kind}) does not read a "
+                           "picture, so a picture size cannot stand in for one: build the model before saving it "
+                           "(give it a keras.Input(shape=...) or call model.build).")
     if not isinstance(declared, (list, tuple)) or len(declared) != 4:
         raise ProfileError(f"This model's input {declared!r} is not a picture (height, width, channels), so the input "
                            "size cannot be set: set it back to the file's own.")

@@ -16,11 +16,16 @@ from dsconv.speed.timings import Timing, speed_ratios
 
 def times(ratio: float, above: str, below: str, digits: int = 1) -> str:
     """A ratio as words: 2.04 -> '2.0x faster'; 0.5 -> '2.0x slower' (the inverse, with the other word); a ratio
-    that would round to 1.0 gets another digit (1.02x more), so that the word is never the only sign of a difference."""
+    that would round to 1.0 gets more digits (1.02x more), so that the word is never the only sign of a difference."""
     value, word = (ratio, above) if ratio >= 1 else (1 / ratio, below)
-    if value != 1 and round(value, digits) == 1:
+    return f"{value:.{digits_apart_from_one(value, digits)}f}x {word}"
+
+
+def digits_apart_from_one(ratio: float, digits: int = 1) -> int:
+    """Decimals enough for a ratio that is not 1 never to read as 1 (1.02, 0.998), up to four."""
+    while ratio != 1 and round(ratio, digits) == 1 and digits < 4:
         digits += 1
-    return f"{value:.{digits}f}x {word}"
+    return digits
 
 
 def work_time_title(timings: Sequence[Timing]) -> str:
@@ -49,10 +54,13 @@ def speedup_sentence(timings: Sequence[Timing], where: str) -> str | None:
 
 
 def tensor_sizes(read: int, written: int) -> str:
-    """The sizes of a step's input and output tensors in MB: '2.10 MB each, 4.19 MB together', or each its own."""
-    if f"{read / 1e6:,.2f}" == f"{written / 1e6:,.2f}":
-        return f"{read / 1e6:,.2f} MB each, {(read + written) / 1e6:,.2f} MB together"
-    return f"{read / 1e6:,.2f} MB in, {written / 1e6:,.2f} MB out"
+    """The sizes of a step's input and output tensors in MB: '2.10 MB each, 4.20 MB together', or each its own. The
+    total is the sum of the sizes shown (2,097,152 bytes twice is 4.19 MB, which a student adding 2.10 + 2.10 would
+    not find)."""
+    first, second = round(read / 1e6, 2), round(written / 1e6, 2)
+    if first == second:
+        return f"{first:,.2f} MB each, {first + second:,.2f} MB together"
+    return f"{first:,.2f} MB in, {second:,.2f} MB out"
 
 
 def traffic_paragraph(traffic: dict[str, LayerTraffic], kernel_size: int) -> str:

@@ -58,8 +58,8 @@ LABELS = """() => [...document.querySelectorAll('[class*="st-key-fil_hidden"]')]
   const overlaps = [];
   for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
     const a = texts[i][1], b = texts[j][1];
-    if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0)
-      overlaps.push([texts[i][0], texts[j][0]]);
+    if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0 &&
+        Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0) overlaps.push([texts[i][0], texts[j][0]]);
   }
   return {count: texts.length, overlaps: overlaps, outside: texts.filter(([_, r]) => r.right > plot.right + 1).length};
 })"""
@@ -71,7 +71,8 @@ def test_the_depthwise_maps_labels_never_run_into_each_other(page, query):
     together ("from mfrom mfrap 18"). A label is now written in full, as its channel alone, or not at all: whatever
     fits, with room between the rows for the rows below the first."""
     with streamlit_server() as url:
-        page.set_viewport_size({"width": 1280, "height": 800} if "present" in query else {"width": 1400, "height": 1000})
+        wide = "present" not in query
+        page.set_viewport_size({"width": 1400, "height": 1000} if wide else {"width": 1280, "height": 800})
         page.goto(f"{url}/Filters_on_your_image?{query}")
         wait_until_idle(page, timeout_ms=300_000)
         grids = page.evaluate(LABELS)

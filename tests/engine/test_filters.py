@@ -253,6 +253,11 @@ def test_a_prediction_is_never_rounded_to_a_certainty_or_to_nothing():
 
     figure = predictions_figure([("ship", 0.9997), ("truck", 0.0002), ("cat", 0.0001), ("dog", 0.25)], None)
     assert list(figure.data[0].text) == ["over 99.9%", "under 0.1%", "under 0.1%", "25.0%"]
+    # a float32 softmax rounds to exactly 1 and 0 (logits 30, 0, -1): still not a certainty
+    probabilities = np.exp(np.float32([30, 0, -1]) - 30) / np.exp(np.float32([30, 0, -1]) - 30).sum()
+    assert probabilities[0] == 1.0
+    rounded = predictions_figure([("ship", float(probabilities[0])), ("cat", 0.0)], None)
+    assert list(rounded.data[0].text) == ["over 99.9%", "under 0.1%"]
 
 
 def test_the_luma_mix_is_written_with_the_digits_its_products_need():

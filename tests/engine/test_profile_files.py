@@ -455,6 +455,10 @@ def test_a_model_saved_unbuilt_is_counted_on_rgb_pictures_of_the_picked_size():
     profile = profile_config(config, input_shape=picture_input(config, 224))
     assert profile.params == 3 * 3 * 3 * 8 + 8 + 8 * 10 + 10  # 314
     assert profile.multiply_adds == 224 * 224 * 216 + 80
+    # Dense layers first: no picture to stand in for the missing input (it was counted as 224 x 224 x 64 maps)
+    numbers = {"class_name": "Sequential", "config": {"name": "mlp", "layers": [dense("d1", 64), dense("d2", 10)]}}
+    with pytest.raises(ProfileError, match=r"its first layer \(Dense\) does not read a picture"):
+        picture_input(numbers, 224)
 
 
 def test_keras_2_spelling_of_inbound_nodes():

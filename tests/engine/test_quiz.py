@@ -165,7 +165,7 @@ def test_comparison_pairs_differ_in_one_idea_only():
             assert differences in ({"kind"}, {"strides"}, {"kind", "kernel_size"}), (a, b)  # 1x1: the pointwise
             # the explanation names that idea ("differ in one thing only" was said of Conv2D against depthwise + 1x1)
             said = "their stride only" if differences == {"strides"} else "the kind of layer only"
-            if "kernel_size" in differences:  # "the kind of layer only" was said of SeparableConv2D(8, 5) and Conv2D(8, 1)
+            if "kernel_size" in differences:  # "the kind of layer only" was said of SeparableConv2D(8, 5), Conv2D(8, 1)
                 assert {a.kind, b.kind} == {"pointwise", "separable"}
                 said = "the kind of layer, and so in the kernel: a pointwise layer's is always 1 x 1"
             assert question.explanation.startswith(f"The two layers differ in {said}."), question.explanation

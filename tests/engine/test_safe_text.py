@@ -42,7 +42,8 @@ def test_columns_of_numbers_are_right_aligned_and_text_columns_left():
     header = html.split("</thead>")[0]
     assert header.count('style="text-align:right"') == 4 and header.count('style="text-align:left"') == 1
     # a column with no number at all, a figure that is not one number, or more words than numbers, is text
-    html = rendered(markdown_table([{"a": "30 x 30 x 64", "b": "—", "c": "two"}, {"a": "1,792", "b": "—", "c": "one"},
+    html = rendered(markdown_table([{"a": "30 x 30 x 64", "b": "—", "c": "two"},
+                                    {"a": "1,792", "b": "—", "c": "one"},
                                     {"a": "5", "b": "—", "c": "3"}]))
     assert 'style="text-align:right"' not in html
 
@@ -51,7 +52,8 @@ def test_a_column_of_numbers_with_a_word_for_a_missing_one_stays_right_aligned()
     """The Parameter lab's comparison writes "invalid here" where a kind cannot be built: its column of counts was
     left-aligned, so the class could not compare the counts' lengths. Sizes in KiB and MiB are numbers too."""
     rows = [{"Kind": kind, "Params": params, "Activation memory": memory} for kind, params, memory in
-            [("Standard", "1,792", "225.0 KiB"), ("Depthwise", "invalid here", "—"), ("Separable", "283", "12.3 MiB")]]
+            [("Standard", "1,792", "225.0 KiB"), ("Depthwise", "invalid here", "—"),
+             ("Separable", "283", "12.3 MiB")]]
     header = rendered(markdown_table(rows)).split("</thead>")[0]
     assert header.count('style="text-align:right"') == 2 and header.count('style="text-align:left"') == 1
 

@@ -15,6 +15,13 @@ def timed(setup, ms):
     return [Timing(kind, "forward", setup, (value,) * 3) for kind, value in ms.items()]
 
 
+def test_a_ratio_near_one_gets_the_digits_that_keep_it_apart_from_one():
+    from dsconv.figures.speed import ratio_label
+
+    assert times(1.002, "faster", "slower") == "1.002x faster" and ratio_label(0.998) == "0.998x"
+    assert ratio_label(1.0) == "1.0x" and ratio_label(0.98) == "0.98x" and ratio_label(7.89) == "7.9x"
+
+
 def test_ratios_read_as_words_both_ways():
     assert times(2.04, "faster", "slower") == "2.0x faster"
     assert times(0.5, "faster", "slower") == "2.0x slower"
@@ -51,8 +58,9 @@ def test_the_traffic_paragraph_follows_the_layer():
     single = traffic_paragraph(compare_traffic(("standard", "separable"), **vars(LayerSetup(
         in_channels=1, out_channels=1, kernel_size=1))), 1)
     assert "needs 1 multiply-add," in single and "only" not in single
-    # 8 x 32 x 32 x 64 floats are 2.10 MB a tensor: "writes a whole output tensor (4.19 MB)" gave both as one's size
-    assert "reads a whole input tensor and writes a whole output tensor (2.10 MB each, 4.19 MB together)" in default
+    # 8 x 32 x 32 x 64 floats are 2.10 MB a tensor: "writes a whole output tensor (4.19 MB)" gave both as one's size;
+    # the total is what the sizes shown add up to (2,097,152 bytes twice are 4.19 MB, but 2.10 + 2.10 = 4.20)
+    assert "reads a whole input tensor and writes a whole output tensor (2.10 MB each, 4.20 MB together)" in default
     huge = traffic_paragraph(compare_traffic(("standard", "separable"), **vars(LayerSetup(
         batch=64, height=224, width=224, in_channels=512, out_channels=512))), 3)
     assert "(6,576.67 MB each, 13,153.34 MB together)" in huge  # 64 x 224 x 224 x 512 x 4 bytes, with separators

@@ -268,3 +268,11 @@ def test_a_class_opening_the_same_view_builds_its_figures_once(monkeypatch):
             first_builds, builds[:] = len(builds), []
     assert first_builds >= 6 and not builds, (first_builds, len(builds))
     assert specs[0] == specs[1]  # the same figures, not merely as many
+
+
+def test_the_hand_made_mix_is_written_with_the_digits_its_products_need():
+    """The luma mix read 0.3 / 0.59 / 0.11 beside a combined kernel of 1.17 (2 x 0.587 = 1.174, not 2 x 0.59)."""
+    at = page()
+    assert at.selectbox(key="fil_mix").value == "Grey (luma)"
+    text = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
+    assert '"0.587"' in text and '"0.299"' in text and '"0.114"' in text
