@@ -65,17 +65,23 @@ LABELS = """() => [...document.querySelectorAll('[class*="st-key-fil_hidden"]')]
 })"""
 
 
+@pytest.fixture(scope="module")
+def url():
+    """One server for the label cases: they only read what a fresh page draws."""
+    with streamlit_server() as address:
+        yield address
+
+
 @pytest.mark.parametrize("query", ["fil_layer=block3_conv2&fil_maps=64", "fil_layer=block2_conv1&fil_maps=8&present=1"])
-def test_the_depthwise_maps_labels_never_run_into_each_other(page, query):
+def test_the_depthwise_maps_labels_never_run_into_each_other(page, url, query):
     """Each depthwise map's label ("from map 54") was wider than its tile: over 64 maps in half the page they ran
     together ("from mfrom mfrap 18"). A label is now written in full, as its channel alone, or not at all: whatever
     fits, with room between the rows for the rows below the first."""
-    with streamlit_server() as url:
-        wide = "present" not in query
-        page.set_viewport_size({"width": 1400, "height": 1000} if wide else {"width": 1280, "height": 800})
-        page.goto(f"{url}/Filters_on_your_image?{query}")
-        wait_until_idle(page, timeout_ms=300_000)
-        grids = page.evaluate(LABELS)
-        assert len(grids) >= 1  # the separable model has a hidden step (a standard model has none)
-        for grid in grids:
-            assert grid["count"] in (8, 64) and grid["overlaps"] == [] and grid["outside"] == 0, grid
+    wide = "present" not in query
+    page.set_viewport_size({"width": 1400, "height": 1000} if wide else {"width": 1280, "height": 800})
+    page.goto(f"{url}/Filters_on_your_image?{query}")
+    wait_until_idle(page, timeout_ms=300_000)
+    grids = page.evaluate(LABELS)
+    assert len(grids) >= 1  # the separable model has a hidden step (a standard model has none)
+    for grid in grids:
+        assert grid["count"] in (8, 64) and grid["overlaps"] == [] and grid["outside"] == 0, grid
