@@ -23,6 +23,7 @@ from dsconv.sliding import (
     sample_image,
     shrink_to_square,
     standard_twins,
+    watched_channels,
     weight_rules,
 )
 from dsconv_ui.common import (
@@ -209,7 +210,7 @@ def numbers_section(timeline, config: SlidingConfig) -> None:
         n, k, m = cost.output_shape[2], config.kernel_size, config.depth_multiplier
         rule = (f"1/N + 1/k² = 1/{n} + 1/{k * k}" if m == 1 else  # m kernels a channel: m times the work of both steps
                 f"m(1/N + 1/k²) = {m} × (1/{n} + 1/{k * k})")
-        st.markdown(f"MobileNet's rule of thumb {rule} = {m * mobilenet_ratio(n, k):.3f}; "
+        st.markdown(f"MobileNet's rule of thumb {rule} = {mobilenet_ratio(n, k, m):.3f}; "
                     f"here it is {cost.multiply_adds / standard.multiply_adds:.3f}.")
     st.caption("One multiply-add per weight per output position, padding zeros included (FLOPs = 2 x multiply-adds). "
                "Each output adds its bias after the sum ('+ bias' in the step line): one addition, no multiply-add. "
@@ -253,14 +254,16 @@ def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig,
             why = " (a Sobel edge compares neighbours, and a 1 x 1 kernel has none)" if preset == "sobel" else ""
             st.caption(f"Every weight of the {layer.stages[0].name} kernels is 0 here{why}, so every output is 0. "
                        "Pick a larger kernel or another preset.")
-        # a watch past the last filter or kernel copy shows the last one (dsconv.sliding.watched_channels): say so
+        # a watch past the last filter or kernel copy shows another one (watched_channels decides which): say so
         m, filters = config.depth_multiplier, layer.stages[-1].output.shape[2]
-        if config.mode in ("depthwise", "separable") and watch >= m:
+        copy = watched_channels(layer, 0, watch)[0] if layer.stages[0].name == "depthwise" else watch
+        if copy != watch:  # the depthwise step's copy j is channel 0's output j
             st.caption(f"Each channel has {'1 kernel copy' if m == 1 else f'{m} kernel copies'} (depth multiplier "
-                       f"{m}), so the depthwise step shows copy {m}.")
-        if config.mode != "depthwise" and watch >= filters:
+                       f"{m}), so the depthwise step shows copy {copy + 1}.")
+        shown = watched_channels(layer, len(layer.stages) - 1, watch)[0] if config.mode != "depthwise" else watch
+        if shown != watch:
             st.caption(f"There {'is only 1 filter' if filters == 1 else f'are only {filters} filters'}, so the "
-                       f"animation watches filter {filters}.")
+                       f"animation watches filter {shown + 1}.")
         if timeline.positions_per_frame > 1:
             st.caption(f"This layer has {timeline.total_positions} steps; to keep the page light each frame "
                        f"jumps {timeline.positions_per_frame} steps (the counter still counts every one).")

@@ -275,7 +275,8 @@ def standard_counterpart(*, height: int, width: int, in_channels: int, out_chann
     return LayerCost("standard", stage.params, stage.multiply_adds, stage.output_shape, (stage,))
 
 
-def mobilenet_ratio(out_channels: int, kernel_size: int) -> float:
-    """MobileNet's approximation of separable/standard cost: 1/N + 1/k^2 (Howard et al., 2017, eq. 5)."""
-    _check_positive(out_channels=out_channels, kernel_size=kernel_size)
-    return 1.0 / out_channels + 1.0 / kernel_size**2
+def mobilenet_ratio(out_channels: int, kernel_size: int, depth_multiplier: int = 1) -> float:
+    """MobileNet's approximation of separable/standard cost: 1/N + 1/k^2 (Howard et al., 2017, eq. 5), times the
+    depth multiplier m (with m kernels a channel, both steps do m times the work): m(1/N + 1/k^2)."""
+    _check_positive(out_channels=out_channels, kernel_size=kernel_size, depth_multiplier=depth_multiplier)
+    return depth_multiplier * (1.0 / out_channels + 1.0 / kernel_size**2)

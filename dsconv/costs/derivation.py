@@ -46,7 +46,7 @@ def ratio_derivation(standard: LayerCost, separable: LayerCost, *, kernel_size: 
     approximation = rf"\frac{{1}}{{N}} + \frac{{1}}{{k^2}} = \frac{{1}}{{{n}}} + \frac{{1}}{{{k}^2}} = {approximate:.4f}"
     if m > 1:  # MobileNet's ratio has no depth multiplier: with m kernels a channel both steps do m times the work
         approximation = (rf"m\left(\frac{{1}}{{N}} + \frac{{1}}{{k^2}}\right) = {m}\left(\frac{{1}}{{{n}}} + "
-                         rf"\frac{{1}}{{{k}^2}}\right) = {m * approximate:.4f}")
+                         rf"\frac{{1}}{{{k}^2}}\right) = {mobilenet_ratio(n, k, m):.4f}")
     bias, bias_n = (r" + N", rf" + {n}") if use_bias else ("", "")
     params = (rf"\text{{params: }}\frac{{k^2 C m + C m N{bias}}}{{k^2 C N{bias}}} = "
               rf"\frac{{{k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n}{bias_n}}}{{{k}^2\cdot{c}\cdot{n}{bias_n}}} = "
