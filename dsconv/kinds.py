@@ -55,6 +55,14 @@ def word(kind: str) -> str:
     return KINDS[kind].word if kind in KINDS else kind
 
 
+def noun(kind: str) -> str:
+    """A kind's one-word label as it reads inside a sentence: 'the separable model', 'the depthwise + 1x1 model',
+    but 'the MobileNet model' (a name keeps its capitals)."""
+    text = word(kind)
+    first = text.split(" ")[0]
+    return text[0].lower() + text[1:] if first[1:].islower() else text
+
+
 def short_label(kind: str) -> str:
     """A kind's short label; an unknown name is shown as it is."""
     return KINDS[kind].short if kind in KINDS else kind

@@ -91,13 +91,13 @@ def older_labels(key: str, labels: Mapping[str, Any]) -> None:
 def _older_spelling(texts: list[str], current: Any, options: Sequence[Any] | None, older: Mapping[str, Any]) -> Any:
     """The value an older dsconv link meant where a widget refused its text, or None: "1"/"0" for a switch, "a,b" for
     a multiselect, an option's own name where the widget's address now holds its label (Separable for separable),
-    and a label the picker showed before (`older`, from older_labels).
+    and a label the picker showed before (`older`, from older_labels), for a multiselect's items too.
     A picker's value is only ever one of its `options` (None: not known, so nothing is tried): a picker hands any
     value in the session state to the page, which would fail on a name it does not know."""
     if isinstance(current, bool):
         return {"1": True, "0": False}.get(texts[0]) if len(texts) == 1 else None
     if isinstance(current, list):
-        items = [item for text in texts for item in text.split(",") if item]
+        items = [older.get(item, item) for text in texts for item in text.split(",") if item]
         return items if options is not None and all(item in options for item in items) else None
     if isinstance(current, str) and len(texts) == 1:
         value = older.get(texts[0], texts[0])

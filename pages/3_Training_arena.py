@@ -23,9 +23,18 @@ from dsconv.arena import (
     train_and_val_sizes,
 )
 from dsconv.figures import frames_note, live_figure, replay_figure
-from dsconv.kinds import NETWORK_KINDS, short_label
+from dsconv.kinds import KINDS, NETWORK_KINDS, noun, word
 from dsconv.safe_text import plain
-from dsconv.training import SOURCES, ModelConfig, RunFileError, TrainConfig, comparison, replay
+from dsconv.training import (
+    SOURCE_LABELS,
+    SOURCE_NOTES,
+    SOURCES,
+    ModelConfig,
+    RunFileError,
+    TrainConfig,
+    comparison,
+    replay,
+)
 from dsconv_ui.common import (
     BOUND,
     ROOT,
@@ -39,15 +48,16 @@ from dsconv_ui.common import (
     wrap_long_chips,
 )
 
-# Short, so the picker shows them in full; what each source is goes in its help.
-SOURCE_LABELS = {"synthetic": "Synthetic shapes", "cifar10": "CIFAR-10, downloaded",
-                 "cifar10-local": "CIFAR-10 on the server", "folder": "Image folder"}
-SOURCE_NOTES = {"synthetic": "generated here, no download", "cifar10": "163 MB from the internet, once",
-                "cifar10-local": "a copy unpacked from cifar-10-python.tar.gz, in a folder on the server",
-                "folder": "a folder on the server with train/ and test/, one subfolder per class in each"}
 OLDER_SOURCE_LABELS = {  # what the data picker showed, and links saved, before 2026-12
     "Synthetic shapes (generated, no download)": "synthetic", "CIFAR-10 (download, 163 MB)": "cifar10",
     "CIFAR-10 from a folder on the server": "cifar10-local", "Image folder on the server": "folder"}
+# The architecture pickers showed the kinds' Keras names until 2026-12; the legend, table and sentences said
+# "standard" and "separable". All now say each kind's word (dsconv.kinds.word).
+OLDER_ARCH_LABELS = {"Conv2D": "standard", "SeparableConv2D": "separable", "Depthwise + 1x1": "depthwise_pointwise",
+                     "MobileNet block": "mobilenet"}
+ARCH_HELP = "Each model is the tutorial's VGG with one kind of convolution: " + "; ".join(
+    f"{word(kind)}: {KINDS[kind].label}" + (f" ({KINDS[kind].detail})" if KINDS[kind].detail else "")
+    for kind in NETWORK_KINDS) + "."
 BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
 ALPHAS = (0.25, 0.5, 0.75, 1.0)
 DEFAULT = LaunchSettings()  # the launch form starts at these settings
@@ -108,7 +118,8 @@ def collect_finished_job() -> None:
                                       or k.startswith("upload:")] + [key]
     kept = st.session_state.setdefault("arena_model_jobs", [])
     class_names = tuple(job.record.data.get("class_names") or ()) or None
-    kept.append((job.id, {f"{name} (launch {job.id})": (model, class_names) for name, model in job.models.items()}))
+    kept.append((job.id, {f"{word(name)} model (launch {job.id})": (model, class_names)
+                          for name, model in job.models.items()}))
     del kept[:-MAX_MODEL_RUNS]
     st.session_state["arena_models"] = {name: model for _, models in kept for name, model in models.items()}
 
@@ -200,7 +211,7 @@ def live_panel() -> None:
         text = "Loading the data and TensorFlow…"
     else:
         index = snap.architectures.index(snap.architecture) + 1
-        text = (f"Training {snap.architecture} ({index} of {len(snap.architectures)}) · "
+        text = (f"Training the {noun(snap.architecture)} model ({index} of {len(snap.architectures)}) · "
                 f"epoch {snap.epoch} of {snap.epochs} · batch {snap.batch} of {snap.batches}")
     if job.stop_requested:
         text = "Stopping after this batch, keeping the finished epochs… " + text
@@ -230,7 +241,7 @@ def finished_view(job: TrainingJob) -> None:
                    "as they were.", icon="⏹️")
         return
     if snap.state == "stopped":
-        unfinished = [short_label(part.name) for part in record.architectures if not part.epochs]
+        unfinished = [word(part.name) for part in record.architectures if not part.epochs]
         left_out = (f" Stopped before a first epoch finished, so left out: {', '.join(unfinished)}."
                     if unfinished else "")
         st.warning(f"{snap.message} The epochs that finished are kept below and in the replay above.{left_out}",
@@ -241,7 +252,7 @@ def finished_view(job: TrainingJob) -> None:
     cols = st.columns(len(finished))
     for col, part in zip(cols, finished):
         best = replay.best_epoch(part)
-        col.metric(f"{short_label(part.name)}: test accuracy",
+        col.metric(f"{word(part.name)}: test accuracy",
                    "—" if part.test_accuracy is None else f"{part.test_accuracy:.3f}",
                    f"best val {best[0]:.3f} (epoch {best[1]})" if best else f"{len(part.epochs)} epochs",
                    delta_color="off", delta_arrow="off")
@@ -315,8 +326,10 @@ def replay_controls(runs: list[replay.LoadedRun], problems: list[str], bar: list
         chosen_mine = st.multiselect("Your runs (uploaded or launched in this tab)", list(mine), key="arena_mine",
                                      format_func=lambda k: mine[k].label, wrap=True,
                                      placeholder="Upload or launch a run")
+    older_labels("arena_archs", OLDER_ARCH_LABELS)
     archs = (bar[1] if bar else st.sidebar).multiselect("Architectures", NETWORK_KINDS, default=NETWORK_KINDS,
-                                                       key="arena_archs", format_func=short_label, wrap=True, **BOUND)
+                                                       key="arena_archs", format_func=word, wrap=True, help=ARCH_HELP,
+                                                       **BOUND)
     return [by_key[k] for k in chosen] + [mine[k] for k in chosen_mine], archs
 
 
@@ -372,7 +385,7 @@ def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series
                 continue
             lines = [text for text in (comparison.overfitting_sentence(found), comparison.accuracy_sentence(found),
                                        comparison.behind_sentence(found), comparison.time_sentence(found)) if text]
-            blocks.append(f"**{plain(run.label)}**, {other} against standard:\n" + "\n".join(f"- {line}" for line in lines))
+            blocks.append(f"**{plain(run.label)}**, {noun(other)} against {noun('standard')}:\n" + "\n".join(f"- {line}" for line in lines))
     if not blocks:
         return
     st.subheader("What these runs say")
@@ -417,8 +430,9 @@ def launch_controls(limits: ArenaLimits) -> LaunchSettings:
     batch = cols[2].select_slider("Batch size", batches, min(DEFAULT.train.batch_size, batches[-1]), key="arena_batch",
                                   **BOUND)
     cols = st.columns([3, 2, 1])
+    older_labels("arena_launch_archs", OLDER_ARCH_LABELS)
     archs = cols[0].multiselect("Architectures", NETWORK_KINDS, default=DEFAULT.train.architectures,
-                                key="arena_launch_archs", format_func=short_label, wrap=True, **BOUND)
+                                key="arena_launch_archs", format_func=word, wrap=True, help=ARCH_HELP, **BOUND)
     alpha = cols[1].select_slider("Width multiplier (MobileNet's alpha)", ALPHAS,
                                   DEFAULT.train.model.network.width_multiplier, key="arena_alpha", **BOUND)
     seed = cols[2].number_input("Seed", 0, 999_999, DEFAULT.train.seed, key="arena_seed", **BOUND)

@@ -9,8 +9,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Mapping
 
-from dsconv.kinds import NETWORK_KINDS
-from dsconv.training.data import IMAGE_SUFFIXES, SOURCES
+from dsconv.kinds import NETWORK_KINDS, word
+from dsconv.training.data import IMAGE_SUFFIXES, SOURCES, source_label
 from dsconv.training.engine import TrainConfig
 
 ENV_PREFIX = "DSCONV_ARENA_"
@@ -118,7 +118,8 @@ class LaunchSettings:
     def title(self) -> str:
         """A short title for the run record."""
         train, _ = train_and_val_sizes(self)
-        return (f"{' vs '.join(self.train.architectures)} · {self.source} · {train:,} images · "
+        return (f"{' vs '.join(word(arch) for arch in self.train.architectures)} · {source_label(self.source)} · "
+                f"{train:,} images · "
                 f"{self.train.epochs} epoch{'s' if self.train.epochs != 1 else ''}")
 
 

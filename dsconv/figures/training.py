@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dsconv.figures.style import FONT_FAMILY, GRID_COLOUR, log_ticks, readable
-from dsconv.kinds import KINDS
+from dsconv.kinds import KINDS, word
 from dsconv.safe_text import plotly_text
 from dsconv.training.replay import EpochSeries
 
@@ -179,18 +179,19 @@ def live_figure(curves: Mapping[str, Mapping[str, Sequence[float]]], epochs: int
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Loss", "Accuracy"), horizontal_spacing=0.08)
     losses: list[float] = []
     for arch, curve in curves.items():
+        name = plotly_text(word(arch))
         losses += list(curve.get("loss", [])) + list(curve.get("val_loss", []))
         for col, field in ((1, "loss"), (2, "accuracy")):
             fig.add_trace(go.Scatter(
-                x=list(curve.get("x", [])), y=list(curve.get(field, [])), mode="lines", name=f"{arch} (training)",
+                x=list(curve.get("x", [])), y=list(curve.get(field, [])), mode="lines", name=f"{name} (training)",
                 legendgroup=arch, showlegend=col == 1, line=dict(color=colour(arch), width=2 * scale, dash="dash"),
-                hovertemplate=f"{arch}: training {field} %{{y:.4f}} at epoch %{{x:.2f}}<extra></extra>"),
+                hovertemplate=f"{name}: training {field} %{{y:.4f}} at epoch %{{x:.2f}}<extra></extra>"),
                 row=1, col=col)
             fig.add_trace(go.Scatter(
                 x=list(curve.get("val_x", [])), y=list(curve.get(f"val_{field}", [])), mode="lines+markers",
-                name=f"{arch} (validation)", legendgroup=arch, showlegend=col == 1,
+                name=f"{name} (validation)", legendgroup=arch, showlegend=col == 1,
                 line=dict(color=colour(arch), width=2.5 * scale), marker=dict(size=8 * scale),
-                hovertemplate=f"{arch}: validation {field} %{{y:.4f}} after epoch %{{x}}<extra></extra>"),
+                hovertemplate=f"{name}: validation {field} %{{y:.4f}} after epoch %{{x}}<extra></extra>"),
                 row=1, col=col)
     fig.update_xaxes(range=[0, max(epochs, 1)], dtick=1 if epochs <= 20 else None, title_text="epoch",
                      showgrid=True, gridcolor=GRID_COLOUR)

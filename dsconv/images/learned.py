@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from dsconv.images.numpy_model import NumpyModel
-from dsconv.kinds import NETWORK_KINDS
+from dsconv.kinds import NETWORK_KINDS, noun
 
 ROW_NAME = re.compile(r"^(block\d+_conv\d+)(?:_(?:dw|pw)(?:_bn|_relu)?)?$")
 HIDDEN_NOTES = {
@@ -223,7 +223,7 @@ RECIPE_LABELS = {"tutorial": "the tutorial's recipe", "better": "the better reci
 def pretrained_label(name: str) -> str:
     """'tutorial_standard' -> "Pretrained standard model (the tutorial's recipe)"."""
     recipe, _, arch = name.partition("_")
-    return f"Pretrained {arch} model ({RECIPE_LABELS.get(recipe, recipe)})"
+    return f"Pretrained {noun(arch)} model ({RECIPE_LABELS.get(recipe, recipe)})"
 
 
 def pretrained_catalogue() -> list[tuple[str, str]]:

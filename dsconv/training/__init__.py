@@ -7,7 +7,17 @@ train a model, never on import.
 from __future__ import annotations
 
 from dsconv.training import comparison, replay  # namespaces the pages read from
-from dsconv.training.data import CIFAR10_CLASSES, IMAGE_SUFFIXES, SOURCES, load_source, prepare, read_cifar_batch
+from dsconv.training.data import (
+    CIFAR10_CLASSES,
+    IMAGE_SUFFIXES,
+    SOURCE_LABELS,
+    SOURCE_NOTES,
+    SOURCES,
+    load_source,
+    prepare,
+    read_cifar_batch,
+    source_label,
+)
 from dsconv.training.dataset import IMAGE_SIZE, DataError, Dataset
 from dsconv.training.engine import TrainConfig, TrainingError, train_run
 from dsconv.training.models import (
@@ -26,5 +36,5 @@ __all__ = ["ArchitectureRun", "available_pretrained", "build_model", "CIFAR10_CL
            "compile_model", "DataError", "Dataset", "DEPTHWISE_INITS", "EpochLog", "IMAGE_SIZE", "IMAGE_SUFFIXES",
            "INPUT_SCALINGS", "load_pretrained", "load_run", "load_source", "MAX_RUN_BYTES", "ModelConfig",
            "ModelConfigError", "prepare", "pretrained_info", "PretrainedError", "read_cifar_batch", "replay",
-           "RunFileError", "RunRecord", "save_run", "SOURCES", "synthetic_dataset", "train_run", "TrainConfig",
+           "RunFileError", "RunRecord", "save_run", "SOURCE_LABELS", "source_label", "SOURCE_NOTES", "SOURCES", "synthetic_dataset", "train_run", "TrainConfig",
            "TrainingError"]

@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from dsconv.kinds import noun
 from dsconv.safe_text import plain
+from dsconv.training.models import DEPTHWISE_INIT_WORDS, INPUT_SCALING_WORDS
 from dsconv.training.replay import LoadedRun, best_epoch, generalisation_gap
 from dsconv.training.runs import ArchitectureRun
 
@@ -100,10 +102,10 @@ def overfitting_sentence(c: Comparison) -> str | None:
                          f"overfits **about as much** as the standard model (the gaps differ by "
                          f"{_points(difference)}, within a single run's noise)",
                          f"**overfits more** than the standard model (its gap is {_points(difference)} larger)")
-    text = (f"Overfitting: at the last epoch ({o.last_epoch}) the {o.name} model's training accuracy is "
+    text = (f"Overfitting: at the last epoch ({o.last_epoch}) the {noun(o.name)} model's training accuracy is "
             f"{_above(o.final_gap)} its validation accuracy, the standard model's {_above(s.final_gap)}"
             + ("" if s.last_epoch == o.last_epoch else f" (at its epoch {s.last_epoch})")
-            + f": the {o.name} model {verdict}.")
+            + f": the {noun(o.name)} model {verdict}.")
     if o.best_gap is not None and s.best_gap is not None:
         text += (f" At each model's best validation epoch ({o.best_epoch} and {s.best_epoch}) the gaps were "
                  f"{o.best_gap:.2f} and {s.best_gap:.2f}.")
@@ -120,7 +122,7 @@ def accuracy_sentence(c: Comparison) -> str | None:
                          f"{_points(difference)} **higher**")
     what = "test-set accuracy read every epoch (the run validated on the test set)" if c.validation_on_test else \
         "validation accuracy"
-    text = (f"Accuracy: best {what}: {o.best_val:.3f} for the {o.name} model against {s.best_val:.3f} for the standard "
+    text = (f"Accuracy: best {what}: {o.best_val:.3f} for the {noun(o.name)} model against {s.best_val:.3f} for the standard "
             f"model, {verdict}.")
     if not c.validation_on_test and o.test is not None and s.test is not None:
         test_difference = o.test - s.test
@@ -139,13 +141,14 @@ def behind_sentence(c: Comparison) -> str | None:
     causes = [f"it has {s.params / o.params:.1f}x fewer parameters (less capacity)"]
     init = c.recipe.get("depthwise_init")
     if init:
-        causes.append(f"its depthwise kernels start from the '{plain(init)}' initialiser")
+        causes.append(f"it starts from {plain(str(DEPTHWISE_INIT_WORDS.get(init, f'the depthwise initializer {init}')))}")
     scaling, rate = c.recipe.get("input_scaling"), c.recipe.get("learning_rate")
     if scaling or rate:
-        shared = " and ".join(part for part in (f"input scaling ('{plain(scaling)}')" if scaling else "",
-                                                f"learning rate ({plain(rate)})" if rate else "") if part)
+        shared = " and ".join(part for part in (
+            f"input scaling ({plain(str(INPUT_SCALING_WORDS.get(scaling, scaling)))})" if scaling else "",
+            f"learning rate ({plain(rate)})" if rate else "") if part)
         causes.append(f"its {shared} are the standard model's, chosen for neither in particular")
-    return (f"Why the {o.name} model is behind here is **not known**. Candidates: "
+    return (f"Why the {noun(o.name)} model is behind here is **not known**. Candidates: "
             + "; ".join(causes) + ". Telling them apart takes runs that change one of them at a time, each with "
             "several seeds.")
 
@@ -166,7 +169,7 @@ def time_sentence(c: Comparison) -> str | None:
                 else f"{1 / work:.2f}x more multiply-adds per image")
         verdict = ("about as the arithmetic says" if 1 / SAVING < speed / work < SAVING
                    else "so the difference in time does not come from the arithmetic")
-        return f"Time: the {o.name} model does {does} and {took} {times}: {verdict}."
+        return f"Time: the {noun(o.name)} model does {does} and {took} {times}: {verdict}."
     if speed < 0.5 * work:
         verdict = "far less than the saving in arithmetic"
     elif speed < 0.8 * work:
@@ -175,7 +178,7 @@ def time_sentence(c: Comparison) -> str | None:
         verdict = "more than the saving in arithmetic"
     else:
         verdict = "about the saving in arithmetic"
-    return f"Time: the {o.name} model does {work:.2f}x fewer multiply-adds per image and {took} {times}: {verdict}."
+    return f"Time: the {noun(o.name)} model does {work:.2f}x fewer multiply-adds per image and {took} {times}: {verdict}."
 
 
 def negative_first_gap(series: Sequence) -> list[str]:

@@ -24,11 +24,22 @@ from dsconv.training.runs import MAX_CLASS_NAME, MAX_CLASSES
 from dsconv.training.synthetic import synthetic_dataset
 
 SOURCES = ("synthetic", "cifar10", "cifar10-local", "folder")
+# Short, so a picker shows them in full; what each source is, in the notes.
+SOURCE_LABELS = {"synthetic": "Synthetic shapes", "cifar10": "CIFAR-10, downloaded",
+                 "cifar10-local": "CIFAR-10 on the server", "folder": "Image folder"}
+SOURCE_NOTES = {"synthetic": "generated here, no download", "cifar10": "163 MB from the internet, once",
+                "cifar10-local": "a copy unpacked from cifar-10-python.tar.gz, in a folder on the server",
+                "folder": "a folder on the server with train/ and test/, one subfolder per class in each"}
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 CIFAR_BATCH_DIR = "cifar-10-batches-py"
 CIFAR_TRAIN_FILES = tuple(f"data_batch_{i}" for i in range(1, 6))
 MAX_IMAGE_FILE_BYTES = 25_000_000  # as an uploaded photo (.streamlit/config.toml's maxUploadSize)
 MAX_FOLDER_IMAGES = 200_000  # per split of an image folder: 4x CIFAR-10's training set, about 600 MB as 32x32 RGB
+
+
+def source_label(source: str) -> str:
+    """A data source's short label; one this version does not know (a run record may name any) as it is."""
+    return SOURCE_LABELS.get(source, source)
 
 
 # --- Reading pickled CIFAR batches without trusting them -------------------------------------------

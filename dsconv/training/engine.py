@@ -21,8 +21,8 @@ from typing import Any, Callable
 import numpy as np
 
 from dsconv.costs.network import network_summary
-from dsconv.kinds import NETWORK_KINDS
-from dsconv.training.data import Dataset
+from dsconv.kinds import NETWORK_KINDS, word
+from dsconv.training.data import Dataset, source_label
 from dsconv.training.models import ModelConfig
 from dsconv.training.runs import ArchitectureRun, EpochLog, RunRecord, save_run
 
@@ -205,7 +205,7 @@ def new_record(dataset: Dataset, config: TrainConfig, title: str, data_info: dic
               "epochs": config.epochs, "input_scaling": config.model.input_scaling,
               "depthwise_init": config.model.depthwise_init, "multi_gpu": config.multi_gpu,
               "loss": "sparse_categorical_crossentropy"}
-    return RunRecord(title=title or f"{' vs '.join(config.architectures)} on {dataset.source}", kind="measured",
+    return RunRecord(title=title or f"{' vs '.join(word(arch) for arch in config.architectures)} on {source_label(dataset.source)}", kind="measured",
                      created=datetime.now(timezone.utc).isoformat(timespec="seconds"), data=data, recipe=recipe,
                      device=describe_device(), versions=library_versions())
 

@@ -17,6 +17,9 @@ from dsconv.kinds import NETWORK_KINDS, keras_layers
 
 INPUT_SCALINGS = ("unit", "none")
 DEPTHWISE_INITS = ("per_channel", "keras")
+INPUT_SCALING_WORDS = {"unit": "pixels scaled to 0-1", "none": "raw 0-255 pixels"}
+DEPTHWISE_INIT_WORDS = {"per_channel": "a per-channel depthwise initializer (glorot over each kernel's own k x k)",
+                        "keras": "Keras's default depthwise initializer"}
 
 
 class ModelConfigError(ValueError):

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dsconv import ASSETS
+from dsconv.kinds import word
 from dsconv.safe_text import plain
+from dsconv.training.data import source_label
+from dsconv.training.models import DEPTHWISE_INIT_WORDS, INPUT_SCALING_WORDS
 from dsconv.training.runs import MAX_RUN_BYTES, ArchitectureRun, EpochLog, RunFileError, RunRecord, load_run
 
 BUNDLED_DIR = ASSETS / "runs"  # DSCONV_RUNS_DIR=FOLDER replaces it
@@ -98,7 +101,7 @@ class EpochSeries:
 
     @property
     def label(self) -> str:
-        return f"{self.architecture} · {self.run_label}"
+        return f"{word(self.architecture)} · {self.run_label}"
 
     @property
     def has_validation(self) -> bool:
@@ -180,17 +183,46 @@ def record_date(record: RunRecord) -> str:
     return f"measured {day}"
 
 
+OPTIMIZER_WORDS = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop", "adamw": "AdamW"}
+LOSS_WORDS = {"sparse_categorical_crossentropy": "sparse categorical cross-entropy loss",
+              "categorical_crossentropy": "categorical cross-entropy loss"}
+
+
+def recipe_text(recipe: dict) -> str:
+    """A run's recipe in words: 'Adam, learning rate 0.001, batch 128, 10 epochs, raw 0-255 pixels, ...'.
+
+    The keys `dsconv` writes read as words; any other key is shown as 'key value'. Markdown, made literal (`plain`).
+    """
+    parts = []
+    for key, value in recipe.items():
+        if value is None or (key == "multi_gpu" and value is False):  # one device: the usual case, said by "Device"
+            continue
+        text = {"optimizer": lambda: OPTIMIZER_WORDS.get(value, value),
+                "learning_rate": lambda: f"learning rate {value}",
+                "batch_size": lambda: f"batch {value}",
+                "epochs": lambda: f"{value} epoch{'' if value == 1 else 's'}",
+                "input_scaling": lambda: INPUT_SCALING_WORDS.get(value, f"input scaling {value}"),
+                "depthwise_init": lambda: DEPTHWISE_INIT_WORDS.get(value, f"depthwise initializer {value}"),
+                "multi_gpu": lambda: "on every GPU at once (MirroredStrategy)" if value is True else f"multi GPU {value}",
+                "loss": lambda: LOSS_WORDS.get(value, f"loss {value}"),
+                }.get(key, lambda: f"{key.replace('_', ' ')} {value}")()
+        parts.append(plain(str(text)))
+    return ", ".join(parts)
+
+
 def about_run(record: RunRecord) -> list[str]:
     """Markdown lines on where a run came from: title, date, data and recipe; the source; the notes.
 
     Everything the record says is made literal (`plain`): a record is a file anyone can write.
     """
-    recipe = ", ".join(f"{key.replace('_', ' ')} {plain(value)}" for key, value in record.recipe.items()
-                       if value is not None)
+    recipe = recipe_text(record.recipe)
     size = record.data.get("train_size")
     images = f"{size:,} training images" if isinstance(size, int) else "training size not recorded"
-    lines = [f"**{plain(record.title)}** ({record_date(record)}, {plain(record.data.get('source', '?'))}, "
-             f"{images}). Recipe: {recipe or 'not recorded'}."]
+    source = record.data.get("source")
+    data = "data source not recorded" if source is None else plain(str(source_label(source)))
+    when = record_date(record)
+    lines = [f"**{plain(record.title)}**. {plain(when[0].upper() + when[1:])}. Data: {data}; {images}. "
+             f"Recipe: {recipe or 'not recorded'}."]
     if record.source:
         where = ", ".join(plain(record.source[key]) for key in ("site", "year") if record.source.get(key))
         lines.append(f"Source: {plain(record.source.get('title', 'untitled'))}" + (f" ({where})." if where else "."))
@@ -226,7 +258,7 @@ def table_rows(rows: list[SummaryRow]) -> list[dict[str, str]]:
         epochs = f"{row.epochs_done}" if row.epochs_planned in (None, row.epochs_done) else \
             f"{row.epochs_done} of {row.epochs_planned}"
         shown.append({
-            "Run": row.run_label, "Architecture": row.architecture, "Params": f"{row.params:,}",
+            "Run": row.run_label, "Architecture": word(row.architecture), "Params": f"{row.params:,}",
             "Multiply-adds / image": f"{row.multiply_adds / 1e6:,.1f} M",
             "Best val accuracy (epoch)": "—" if row.best_val_accuracy is None else
             f"{row.best_val_accuracy:.4f} ({row.best_epoch})",

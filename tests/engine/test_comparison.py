@@ -15,10 +15,10 @@ STANDARD = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, 0.60, 10.0), (0.6, 0.
 
 
 def loaded(separable_epochs, *, standard_epochs=STANDARD, standard_test=0.58, separable_test=0.57,
-           validation_on_test=False, recipe=None, seed=0, title="A run", macs=(80_000, 10_000)):
+           validation_on_test=False, recipe=None, seed=0, title="A run", macs=(80_000, 10_000), other="separable"):
     record = run_from_dict(record_dict(
         [arch("standard", standard_epochs, test_accuracy=standard_test, params=8000, macs=macs[0]),
-         arch("separable", separable_epochs, test_accuracy=separable_test, params=1000, macs=macs[1])],
+         arch(other, separable_epochs, test_accuracy=separable_test, params=1000, macs=macs[1])],
         validation_on_test=validation_on_test, recipe=recipe, seed=seed, title=title))
     return replay.LoadedRun(title, title, "bundled", record)
 
@@ -53,8 +53,10 @@ def test_lower_accuracy_names_best_validation_and_test_and_says_why_is_not_known
     assert "5.0 points **lower**" in sentence
     assert "Test accuracy, measured once after the last epoch: 0.500 against 0.580, 8.0 points lower" in sentence
     behind = literal(comparison.behind_sentence(c))
-    assert "is **not known**" in behind and "8.0x fewer parameters" in behind and "'per_channel'" in behind
-    assert "input scaling ('unit')" in behind and "Telling them apart takes runs" in behind
+    assert "is **not known**" in behind and "8.0x fewer parameters" in behind
+    assert "it starts from a per-channel depthwise initializer (glorot over each kernel's own k x k)" in behind
+    assert "input scaling (pixels scaled to 0-1) and learning rate" not in behind  # no learning rate in this recipe
+    assert "its input scaling (pixels scaled to 0-1) are the standard model's" in behind and "Telling them apart takes runs" in behind
 
 
 def test_about_the_same_and_higher_accuracy_give_no_why():
@@ -97,7 +99,7 @@ def test_a_run_without_both_models_is_not_compared():
 
 def test_negative_first_epoch_gap_and_seed_counts():
     run = loaded([(1.6, 0.40, 1.5, 0.44, 5.0)])  # both: validation above training at epoch 1
-    assert comparison.negative_first_gap(replay.all_series([run])) == ["standard · A run", "separable · A run"]
+    assert comparison.negative_first_gap(replay.all_series([run])) == ["Standard · A run", "Separable · A run"]
     positive = loaded([(1.6, 0.50, 1.5, 0.44, 5.0)], standard_epochs=[(1.5, 0.50, 1.4, 0.45, 10.0)])
     assert comparison.negative_first_gap(replay.all_series([positive])) == []
     runs = [loaded([(1.6, 0.4, 1.5, 0.44, 5.0)], seed=seed) for seed in (1, 2, 3)]
@@ -118,10 +120,10 @@ def test_the_negative_gap_note_names_every_curve_or_each_one_apart():
     positive = loaded([(1.6, 0.50, 1.5, 0.44, 5.0)], standard_epochs=[(1.5, 0.50, 1.4, 0.45, 10.0)])
     assert comparison.negative_gap_note(replay.all_series([positive])) is None
     one = replay.all_series([loaded([(1.6, 0.40, 1.5, 0.44, 5.0)], standard_epochs=[(1.5, 0.50, 1.4, 0.45, 10.0)])])
-    assert comparison.negative_gap_note(one).startswith("At epoch 1 the gap is negative for separable · A run: ")
+    assert comparison.negative_gap_note(one).startswith("At epoch 1 the gap is negative for Separable · A run: ")
     three = both + one
     assert comparison.negative_gap_note(three).startswith(
-        "At epoch 1 the gap is negative for standard · A run; separable · A run; separable · A run: ")
+        "At epoch 1 the gap is negative for Standard · A run; Separable · A run; Separable · A run: ")
 
 
 def test_time_when_there_is_no_saving_in_arithmetic():
@@ -139,3 +141,17 @@ def test_time_when_there_is_no_saving_in_arithmetic():
     assert comparison.time_sentence(comparison.compare(more)) == (
         "Time: the separable model does 2.00x more multiply-adds per image and was 2.00x slower per epoch "
         "(20.0 s against 10.0 s): about as the arithmetic says.")
+
+
+def test_models_are_named_in_words_never_by_their_keys():
+    """The depthwise + 1x1 model was 'the depthwise_pointwise model', and the recipe's values were quoted raw."""
+    run = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.55, 1.2, 0.52, 5.0), (1.0, 0.60, 1.1, 0.55, 5.0)],
+                 other="depthwise_pointwise", recipe={"depthwise_init": "keras", "input_scaling": "none",
+                                                      "learning_rate": 0.001})
+    c = comparison.compare(run, "depthwise_pointwise")
+    said = [literal(text(c)) for text in (comparison.overfitting_sentence, comparison.accuracy_sentence,
+                                           comparison.behind_sentence, comparison.time_sentence)]
+    assert all("the depthwise + 1x1 model" in sentence for sentence in said)
+    assert not any("_" in sentence for sentence in said)
+    assert ("it starts from Keras's default depthwise initializer; its input scaling (raw 0-255 pixels) and "
+            "learning rate (0.001) are the standard model's") in said[2]

@@ -161,11 +161,23 @@ def test_record_text_is_shown_literally_never_as_markdown():
     data["source"] = {"title": "`code` and _under_", "site": "[a](b)", "year": 2022}
     record = load_run(raw(data))
     first, source, notes = replay.about_run(record)
-    title = first[2:first.index("** (")]  # between the page's own bold markers
+    title = first[2:first.index("**. ")]  # between the page's own bold markers
     assert literal(title) == data["title"] and every_punctuation_escaped(title)
     assert source == "Source: " + r"\`code\` and \_under\_ (\[a\]\(b\), 2022)."
     assert literal(notes) == "line one  # a heading <img src=x>" and every_punctuation_escaped(notes)
     assert "http\\:\\/\\/\u2060127" in title  # an address cannot become a link (GFM's autolinks)
+
+
+def test_recipe_and_data_source_values_are_literal_and_unknown_ones_shown_as_they_are():
+    data = valid()
+    data["data"]["source"] = "**bold** [a](http://127.0.0.1:9)"
+    data["recipe"] = {"optimizer": "*sgd*", "input_scaling": "_half_", "warmup_steps": "`5`", "multi_gpu": True}
+    first, *_ = replay.about_run(load_run(raw(data)))
+    data_part = first[first.index("Data: ") + 6:first.index("; 900 training images")]
+    assert literal(data_part) == data["data"]["source"] and every_punctuation_escaped(data_part)
+    recipe = first[first.index("Recipe: ") + 8:-1]
+    assert literal(recipe) == "*sgd*, input scaling _half_, warmup steps `5`, on every GPU at once (MirroredStrategy)"
+    assert all(every_punctuation_escaped(part) for part in recipe.split(", "))  # the page's own commas apart
 
 
 def every_punctuation_escaped(markdown: str) -> bool:

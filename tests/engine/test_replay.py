@@ -46,7 +46,7 @@ def test_epoch_series_and_gap_match_the_file(runs_dir):
     assert series.val_accuracy == tuple(e["val_accuracy"] for e in raw)
     for gap, entry in zip(series.gap, raw):
         assert gap == pytest.approx(entry["accuracy"] - entry["val_accuracy"])
-    assert [s.label for s in replay.all_series(runs, ["separable"])] == ["separable · A run"]
+    assert [s.label for s in replay.all_series(runs, ["separable"])] == ["Separable · A run"]
 
 
 def test_summary_rows_match_an_independent_reading(runs_dir):
@@ -164,9 +164,9 @@ def test_colour_is_the_architecture_and_dash_the_run(runs_dir):
     by_name = {}
     for trace in fig["data"]:
         by_name.setdefault(trace["name"], set()).add((trace["line"]["color"], trace["line"]["dash"]))
-    standard_colours = {colour for name, looks in by_name.items() if name.startswith("standard") for colour, _ in looks}
+    standard_colours = {colour for name, looks in by_name.items() if name.startswith("Standard") for colour, _ in looks}
     assert standard_colours == {KINDS["standard"].colour}
-    assert {colour for name, looks in by_name.items() if name.startswith("separable")
+    assert {colour for name, looks in by_name.items() if name.startswith("Separable")
             for colour, _ in looks} == {KINDS["separable"].colour}
     dashes = {name.split(" · ")[1]: {dash for _, dash in looks} for name, looks in by_name.items()}
     assert dashes == {"Published": {"solid"}, "A run": {"dash"}}  # the published run first, then b_run
@@ -191,3 +191,19 @@ def test_the_replay_benchmark_runs_and_refuses_bad_options(capsys):
     assert lines[3].split()[:2] == ["120", "40"]  # 120 epochs, at most 50 frames: every 3rd epoch, 40 frames
     with pytest.raises(SystemExit):
         bench.main(["--epochs", "501"])
+
+
+def test_about_a_run_says_its_data_and_recipe_in_words():
+    """'About these runs' quoted the record's keys: 'cifar10-local', 'multi gpu False', 'depthwise init per_channel'."""
+    record = replay.load_bundled()[0]
+    by_key = {run.key: run.record for run in record}
+    first = replay.about_run(by_key["better_recipe"])[0]
+    shown = first.replace("\\", "")  # the record's words are escaped Markdown
+    assert ("Measured 2026-11-25. Data: CIFAR-10 on the server; 45,000 training images. Recipe: Adam, learning rate "
+            "0.001, batch 128, 10 epochs, pixels scaled to 0-1, a per-channel depthwise initializer (glorot over each "
+            "kernel's own k x k), sparse categorical cross-entropy loss.") in shown
+    for raw_value in ("cifar10-local", "multi gpu", "per_channel", "sparse_categorical", "input scaling"):
+        assert raw_value not in shown
+    published = replay.about_run(by_key["tutorial_published"])[0].replace("\\", "")
+    assert "Published 2022 (transcribed 2026-11-25). Data: CIFAR-10, downloaded; 50,000 training images." in published
+    assert "raw 0-255 pixels" in published

@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 from conftest import open_page, shown_tables
+from dsconv.kinds import KINDS, NETWORK_KINDS
 from dsconv.training import replay
 from rendered import literal
 
@@ -27,7 +28,7 @@ def expected_rows(path: Path) -> list[dict]:
         vals = [e["val_accuracy"] for e in part["epochs"] if e["val_accuracy"] is not None]
         best = max(vals) if vals else None
         rows.append({
-            "Architecture": part["name"], "Params": f"{part['params']:,}",
+            "Architecture": KINDS[part["name"]].word, "Params": f"{part['params']:,}",
             "Multiply-adds / image": f"{part['multiply_adds'] / 1e6:,.1f} M",
             "Best val accuracy (epoch)": "—" if best is None else
             f"{best:.4f} ({next(e['epoch'] for e in part['epochs'] if e['val_accuracy'] == best)})",
@@ -100,14 +101,14 @@ def test_uploads_good_and_malformed(run_file):
     assert any("broken.json" in e and "not JSON" in e for e in errors), errors
     assert at.multiselect(key="arena_mine").value == ["upload:gpu_run.json"]
     row = table(at)[0]
-    assert row["Architecture"] == "mobilenet" and row["Best val accuracy (epoch)"] == "0.7000 (1)"
+    assert row["Architecture"] == "MobileNet" and row["Best val accuracy (epoch)"] == "0.7000 (1)"
     assert row["Test accuracy"] == "0.8125" and row["Device"] == "A GPU" and row["Params"] == "12,345"
 
     at.file_uploader(key="arena_upload").set_value(("wrong.json", json.dumps({"schema": "other"}).encode(),
                                                      "application/json")).run()
     assert any("wrong.json" in literal(e.value) and "not a dsconv run record" in e.value for e in at.error)
     assert not at.exception
-    assert table(at)[0]["Architecture"] == "mobilenet"  # the good upload stays
+    assert table(at)[0]["Architecture"] == "MobileNet"  # the good upload stays
 
 
 def launcher_page(monkeypatch, batch: int) -> tuple[AppTest, str]:
@@ -144,11 +145,11 @@ def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
     assert any("finished" in s.value for s in at.success)
     assert f"session:{job.id}" in at.multiselect(key="arena_mine").value
     rows = table(at)  # the replay table now holds the launch
-    assert rows[0]["Architecture"] == "separable"
+    assert rows[0]["Architecture"] == "Separable"
     assert rows[0]["Best val accuracy (epoch)"].startswith(f"{part.best_val_accuracy():.4f} (")
     models = at.session_state["arena_models"]
-    assert list(models) == [f"separable (launch {job.id})"]
-    model, class_names = models[f"separable (launch {job.id})"]  # the Filters page takes (model, class names)
+    assert list(models) == [f"Separable model (launch {job.id})"]
+    model, class_names = models[f"Separable model (launch {job.id})"]  # the Filters page takes (model, class names)
     assert model.count_params() == part.params
     assert class_names == tuple(job.record.data["class_names"]) and len(class_names) == 10
     # The launcher keeps its settings after the run (it once fell back to 2,000 images and 3 epochs).
@@ -201,7 +202,7 @@ def test_claims_come_from_the_replayed_runs():
     assert "less room to memorise" not in said and "never means 8x faster" not in said
     assert any("Training accuracy is averaged over an epoch" in c.value for c in at.caption)
     assert any("have one run each, with one seed" in i.value for i in at.info)
-    assert any("published 2022 (transcribed 2026-11-25)" in m.value for m in at.markdown)
+    assert any("Published 2022 (transcribed 2026-11-25)" in literal(m.value) for m in at.markdown)
 
 
 def test_hostile_uploads_show_sentences_and_the_bundled_replay_stays(run_file):
@@ -224,7 +225,7 @@ def test_hostile_uploads_show_sentences_and_the_bundled_replay_stays(run_file):
     assert any(e.startswith("digits.json:") and "digits long" in e for e in errors), errors
     rows = table(at)
     assert rows[:len(bundled_rows)] == bundled_rows  # the bundled replay is still there
-    assert rows[-1]["Run"] == pixel["title"] and rows[-1]["Architecture"] == "mobilenet"
+    assert rows[-1]["Run"] == pixel["title"] and rows[-1]["Architecture"] == "MobileNet"
     texts = [m.value for m in (*at.markdown, *at.caption, *at.warning, *at.info)]
     assert any(pixel["title"] in literal(text) for text in texts)
     assert not any("![pixel]" in text for text in texts)
@@ -269,3 +270,23 @@ def test_the_caption_describes_the_figure_it_sits_above():
     for trace in training:  # a run's training and validation lines share its dash
         twin = next(v for v in validation if v["name"] == trace["name"])
         assert twin["line"]["dash"] == trace["line"]["dash"]
+
+
+def test_the_models_have_one_name_each_on_the_whole_page():
+    """The picker said "Conv2D" and "SeparableConv2D", the legend, table and sentences "standard" and "separable",
+    and "About these runs" quoted raw settings ("cifar10-local", "multi gpu False")."""
+    at = open_page(PAGE)
+    assert not at.exception
+    words = [KINDS[kind].word for kind in NETWORK_KINDS]
+    assert at.multiselect(key="arena_archs").options == words
+    assert {row["Architecture"] for row in table(at)} == {"Standard", "Separable"}
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    legend = {trace["name"].split(" · ")[0] for trace in figure["data"] if trace.get("showlegend", True)}
+    assert legend <= set(words), legend
+    said = "\n".join(m.value for m in at.markdown)
+    assert "separable against standard:" in said
+    expander = next(e for e in at.expander if e.label.startswith("About these runs"))
+    about = "\n".join(literal(m.value) for m in expander.markdown)
+    assert "Data: CIFAR-10 on the server; 45,000 training images" in about
+    for raw_value in ("cifar10-local", "multi gpu", "per_channel", "sparse_categorical"):
+        assert raw_value not in about

@@ -68,11 +68,11 @@ PRESETS: dict[str, list[dict[str, tuple[object, object]]]] = {
         {"rn_tab": ("Compare two networks", "Compare two networks"), "rn_compare": ("Xception", "xception")},
     ],
     "pages/3_Training_arena.py": [
-        {"arena_runs": ("", []), "arena_archs": ([KINDS["standard"].short, KINDS["mobilenet"].short],
+        {"arena_runs": ("", []), "arena_archs": ([KINDS["standard"].word, KINDS["mobilenet"].word],
                                                  ["standard", "mobilenet"]), "present": ("true", True)},
         {"arena_launch": ("true", True), "arena_source": ("CIFAR-10, downloaded", "cifar10"),
          "arena_train": ("500", 500), "arena_test": ("100", 100), "arena_epochs": ("2", 2), "arena_batch": ("64", 64),
-         "arena_alpha": ("0.5", 0.5), "arena_launch_archs": ([KINDS["separable"].short, KINDS["mobilenet"].short],
+         "arena_alpha": ("0.5", 0.5), "arena_launch_archs": ([KINDS["separable"].word, KINDS["mobilenet"].word],
                                                              ["separable", "mobilenet"]),
          "arena_seed": ("7", 7), "arena_valtest": ("true", True)},
     ],
@@ -246,10 +246,14 @@ def test_a_link_made_before_the_binding_still_sets_the_widgets(page):
 RELABELLED = [("pages/2_Sliding_kernels.py", "sl_sample", "Checkerboard (orange and blue squares)", "checkerboard"),
               ("pages/2_Sliding_kernels.py", "sl_sample", "Colour gradient (red grows to the right, green downwards)",
                "gradient"),
-              ("pages/3_Training_arena.py", "arena_source", "CIFAR-10 (download, 163 MB)", "cifar10")]
+              ("pages/3_Training_arena.py", "arena_source", "CIFAR-10 (download, 163 MB)", "cifar10"),
+              # The architecture pickers showed Keras's names until 2026-12 (a multiselect: a repeated parameter).
+              ("pages/3_Training_arena.py", "arena_archs", ["Conv2D", "MobileNet block"], ["standard", "mobilenet"]),
+              ("pages/3_Training_arena.py", "arena_launch_archs", ["SeparableConv2D", "Depthwise + 1x1"],
+               ["separable", "depthwise_pointwise"])]
 
 
-@pytest.mark.parametrize("page, key, text, expected", RELABELLED, ids=[r[2][:12] for r in RELABELLED])
+@pytest.mark.parametrize("page, key, text, expected", RELABELLED, ids=[str(r[2])[:16] for r in RELABELLED])
 def test_a_link_with_a_pickers_older_label_still_sets_it(page, key, text, expected):
     at = open_page(page, {key: text, **({"arena_launch": "true"} if key.startswith("arena") else {})})
     assert not at.exception, at.exception
