@@ -385,7 +385,8 @@ def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series
                 continue
             lines = [text for text in (comparison.overfitting_sentence(found), comparison.accuracy_sentence(found),
                                        comparison.behind_sentence(found), comparison.time_sentence(found)) if text]
-            blocks.append(f"**{plain(run.label)}**, {noun(other)} against {noun('standard')}:\n" + "\n".join(f"- {line}" for line in lines))
+            blocks.append(f"**{plain(run.label)}**, {noun(other)} against {noun('standard')}:\n"
+                          + "\n".join(f"- {line}" for line in lines))
     if not blocks:
         return
     st.subheader("What these runs say")

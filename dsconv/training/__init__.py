@@ -36,5 +36,6 @@ __all__ = ["ArchitectureRun", "available_pretrained", "build_model", "CIFAR10_CL
            "compile_model", "DataError", "Dataset", "DEPTHWISE_INITS", "EpochLog", "IMAGE_SIZE", "IMAGE_SUFFIXES",
            "INPUT_SCALINGS", "load_pretrained", "load_run", "load_source", "MAX_RUN_BYTES", "ModelConfig",
            "ModelConfigError", "prepare", "pretrained_info", "PretrainedError", "read_cifar_batch", "replay",
-           "RunFileError", "RunRecord", "save_run", "SOURCE_LABELS", "source_label", "SOURCE_NOTES", "SOURCES", "synthetic_dataset", "train_run", "TrainConfig",
+           "RunFileError", "RunRecord", "save_run", "SOURCE_LABELS", "source_label", "SOURCE_NOTES", "SOURCES",
+           "synthetic_dataset", "train_run", "TrainConfig",
            "TrainingError"]

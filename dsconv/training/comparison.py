@@ -122,8 +122,8 @@ def accuracy_sentence(c: Comparison) -> str | None:
                          f"{_points(difference)} **higher**")
     what = "test-set accuracy read every epoch (the run validated on the test set)" if c.validation_on_test else \
         "validation accuracy"
-    text = (f"Accuracy: best {what}: {o.best_val:.3f} for the {noun(o.name)} model against {s.best_val:.3f} for the standard "
-            f"model, {verdict}.")
+    text = (f"Accuracy: best {what}: {o.best_val:.3f} for the {noun(o.name)} model against {s.best_val:.3f} for the "
+            f"standard model, {verdict}.")
     if not c.validation_on_test and o.test is not None and s.test is not None:
         test_difference = o.test - s.test
         test_verdict = _direction(test_difference, f"{_points(test_difference)} lower", "about the same",
@@ -141,7 +141,8 @@ def behind_sentence(c: Comparison) -> str | None:
     causes = [f"it has {s.params / o.params:.1f}x fewer parameters (less capacity)"]
     init = c.recipe.get("depthwise_init")
     if init:
-        causes.append(f"it starts from {plain(str(DEPTHWISE_INIT_WORDS.get(init, f'the depthwise initializer {init}')))}")
+        start = DEPTHWISE_INIT_WORDS.get(init, f"the depthwise initializer {init}")
+        causes.append(f"it starts from {plain(str(start))}")
     scaling, rate = c.recipe.get("input_scaling"), c.recipe.get("learning_rate")
     if scaling or rate:
         shared = " and ".join(part for part in (
@@ -178,7 +179,8 @@ def time_sentence(c: Comparison) -> str | None:
         verdict = "more than the saving in arithmetic"
     else:
         verdict = "about the saving in arithmetic"
-    return f"Time: the {noun(o.name)} model does {work:.2f}x fewer multiply-adds per image and {took} {times}: {verdict}."
+    return (f"Time: the {noun(o.name)} model does {work:.2f}x fewer multiply-adds per image and {took} {times}: "
+            f"{verdict}.")
 
 
 def negative_first_gap(series: Sequence) -> list[str]:

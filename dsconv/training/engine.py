@@ -205,7 +205,8 @@ def new_record(dataset: Dataset, config: TrainConfig, title: str, data_info: dic
               "epochs": config.epochs, "input_scaling": config.model.input_scaling,
               "depthwise_init": config.model.depthwise_init, "multi_gpu": config.multi_gpu,
               "loss": "sparse_categorical_crossentropy"}
-    return RunRecord(title=title or f"{' vs '.join(word(arch) for arch in config.architectures)} on {source_label(dataset.source)}", kind="measured",
+    title = title or f"{' vs '.join(word(arch) for arch in config.architectures)} on {source_label(dataset.source)}"
+    return RunRecord(title=title, kind="measured",
                      created=datetime.now(timezone.utc).isoformat(timespec="seconds"), data=data, recipe=recipe,
                      device=describe_device(), versions=library_versions())
 

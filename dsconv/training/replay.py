@@ -203,7 +203,8 @@ def recipe_text(recipe: dict) -> str:
                 "epochs": lambda: f"{value} epoch{'' if value == 1 else 's'}",
                 "input_scaling": lambda: INPUT_SCALING_WORDS.get(value, f"input scaling {value}"),
                 "depthwise_init": lambda: DEPTHWISE_INIT_WORDS.get(value, f"depthwise initializer {value}"),
-                "multi_gpu": lambda: "on every GPU at once (MirroredStrategy)" if value is True else f"multi GPU {value}",
+                "multi_gpu": lambda: ("on every GPU at once (MirroredStrategy)" if value is True
+                                      else f"multi GPU {value}"),
                 "loss": lambda: LOSS_WORDS.get(value, f"loss {value}"),
                 }.get(key, lambda: f"{key.replace('_', ' ')} {value}")()
         parts.append(plain(str(text)))
