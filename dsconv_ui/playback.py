@@ -14,6 +14,31 @@ import streamlit as st
 
 SPEEDS = (("Slow", 1200), ("Play", 500), ("Fast", 150))  # milliseconds per frame
 
+# A press brings the chart's bottom into view when it is below the window (in projector mode the controls fill the
+# first screen, and the class would watch nothing), but never scrolls `keep` (the buttons) out of sight: not above
+# the window, nor under Streamlit's header, which hides what scrolls under it. The window scrolls whatever holds
+# the page (Streamlit's main block, or the document itself).
+_VIEW = """
+  const scroller = (from) => {
+    for (let box = from.parentElement; box; box = box.parentElement) {
+      const overflow = getComputedStyle(box).overflowY;
+      if ((overflow === 'auto' || overflow === 'scroll') && box.scrollHeight > box.clientHeight) return box;
+    }
+    return document.scrollingElement || document.documentElement;
+  };
+  const ceiling = () => {
+    const header = document.querySelector('[data-testid="stHeader"]');
+    if (!header || getComputedStyle(header).display === 'none') return 0;
+    return Math.max(0, header.getBoundingClientRect().bottom);
+  };
+  const reveal = (gd, keep) => {
+    if (!gd || !keep) return;
+    const below = gd.getBoundingClientRect().bottom + 4 - window.innerHeight;
+    const by = Math.min(below, keep.getBoundingClientRect().top - ceiling() - 4);
+    if (below > 0 && by > 0) scroller(gd).scrollBy({top: by, behavior: 'smooth'});
+  };
+"""
+
 _SCRIPT = """
 <script>
 (function () {
@@ -64,32 +89,9 @@ _SCRIPT = """
     const gd = chart();
     if (gd && window.Plotly) window.Plotly.animate(gd, [null], still).catch(() => {});
   };
-  // The window scrolls whatever holds the page (Streamlit's main block, or the document itself).
-  const scroller = () => {
-    for (let box = bar.parentElement; box; box = box.parentElement) {
-      const overflow = getComputedStyle(box).overflowY;
-      if ((overflow === 'auto' || overflow === 'scroll') && box.scrollHeight > box.clientHeight) return box;
-    }
-    return document.scrollingElement || document.documentElement;
-  };
-  // The top of what the class sees: under Streamlit's header where it is shown (it hides what scrolls under it).
-  const ceiling = () => {
-    const header = document.querySelector('[data-testid="stHeader"]');
-    if (!header || getComputedStyle(header).display === 'none') return 0;
-    return Math.max(0, header.getBoundingClientRect().bottom);
-  };
-  // A press brings the chart's bottom into view when it is below the window (in projector mode the controls fill
-  // the first screen, and the class would watch nothing), but never scrolls the buttons out of sight.
-  const reveal = () => {
-    const gd = chart();
-    if (!gd) return;
-    const below = gd.getBoundingClientRect().bottom + 4 - window.innerHeight;
-    const by = Math.min(below, bar.querySelector('button').getBoundingClientRect().top - ceiling() - 4);
-    if (below > 0 && by > 0) scroller().scrollBy({top: by, behavior: 'smooth'});
-  };
-  bar.querySelectorAll('button').forEach((button) => {
+__VIEW__  bar.querySelectorAll('button').forEach((button) => {
     button.addEventListener('click', () => {
-      reveal();
+      reveal(chart(), bar.querySelector('button'));
       const action = button.dataset.action;
       if (action === 'prev') go(current() - 1);
       else if (action === 'next') go(current() + 1);
@@ -144,5 +146,33 @@ def playback_bar(chart_key: str, redraw: bool = False, keys: bool = True) -> Non
     hint = '<span class="dsconv-hint">keys: ← → step, space plays and pauses</span>' if keys else ""
     html = (f'{_STYLE}<div class="dsconv-playback" data-chart="{chart_key}" data-redraw="{int(redraw)}" '
             f'data-keys="{int(keys)}" role="toolbar" aria-label="Animation controls">{"".join(buttons)}{hint}</div>'
-            + _SCRIPT.replace("__KEY__", json.dumps(chart_key)[1:-1]))
+            + _SCRIPT.replace("__VIEW__", _VIEW).replace("__KEY__", json.dumps(chart_key)[1:-1]))
     st.html(html, unsafe_allow_javascript=True)
+
+
+# Plotly's own Play button and slider, inside the chart: the same reveal when either is pressed.
+_PLOTLY_CONTROLS = """
+<script>
+(function () {
+  const key = "__KEY__";
+  window.dsconvRevealing = window.dsconvRevealing || {};
+  if (window.dsconvRevealing[key]) return;
+  window.dsconvRevealing[key] = true;
+  __VIEW__
+  document.addEventListener('click', (event) => {
+    const target = event.target;
+    const control = target && target.closest && target.closest('.updatemenu-button, .slider-group');
+    if (!control) return;
+    const gd = control.closest(`.st-key-${key} .js-plotly-plot`);
+    if (gd) reveal(gd, control);
+  }, true);
+})();
+</script>
+"""
+
+
+def reveal_on_play(chart_key: str) -> None:
+    """Pressing Play (or the slider) of the animated chart drawn with st.plotly_chart(key=chart_key), with Plotly's
+    own controls, scrolls the chart's bottom into view, never the pressed control out of sight (as playback_bar)."""
+    script = _PLOTLY_CONTROLS.replace("__VIEW__", _VIEW).replace("__KEY__", json.dumps(chart_key)[1:-1])
+    st.html(script, unsafe_allow_javascript=True)

@@ -47,6 +47,7 @@ from dsconv_ui.common import (
     show_table,
     wrap_long_chips,
 )
+from dsconv_ui.playback import reveal_on_play
 
 OLDER_SOURCE_LABELS = {  # what the data picker showed, and links saved, before 2026-12
     "Synthetic shapes (generated, no download)": "synthetic", "CIFAR-10 (download, 163 MB)": "cifar10",
@@ -348,6 +349,7 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
                "validation images the model never trained on.")
     st.plotly_chart(cached_replay_figure(tuple(series), figure_scale()), key="arena_replay_chart",
                     config={"displayModeBar": False})
+    reveal_on_play("arena_replay_chart")
     stepping = frames_note(series)
     if stepping:
         st.caption(stepping)

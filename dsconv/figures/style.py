@@ -67,6 +67,17 @@ def page_width_px(scale: float = 1.0) -> float:
     return PROJECTOR_PAGE_WIDTH_PX if scale > 1 else PAGE_WIDTH_PX * scale
 
 
+# The window's height a figure must fit in to be seen whole: the 1400 x 1000 window, and the 1280 x 800 one of projector
+# mode (Streamlit's header is hidden there). A figure taller than this is never on the screen at once.
+SCREEN_HEIGHT_PX = 1000
+PROJECTOR_SCREEN_HEIGHT_PX = 800
+
+
+def screen_height_px(scale: float = 1.0) -> float:
+    """The height of the window a figure is shown in: SCREEN_HEIGHT_PX, PROJECTOR_SCREEN_HEIGHT_PX in projector mode."""
+    return PROJECTOR_SCREEN_HEIGHT_PX if scale > 1 else SCREEN_HEIGHT_PX
+
+
 TICK_PX = 13.5  # tick labels, times the figure's scale: 18 px in projector mode (scale 1.35)
 
 

@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dsconv.figures.style import FONT_FAMILY, GRID_COLOUR, log_ticks, readable
+from dsconv.figures.style import FONT_FAMILY, GRID_COLOUR, log_ticks, readable, screen_height_px
 from dsconv.kinds import KINDS, word
 from dsconv.safe_text import plotly_text
 from dsconv.training.replay import EpochSeries
@@ -107,14 +107,20 @@ def _trace(item: EpochSeries, field: str, validation: bool, last: int, scale: fl
 
 
 def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: int = 600) -> go.Figure:
-    """Four panels with one frame per epoch, a play/pause button and an epoch slider."""
+    """Four panels with one frame per epoch, a play/pause button and an epoch slider; no taller than the window
+    (in projector mode it was 918 px in an 800 px window, so a class never saw it whole while it played)."""
     if not series:
         raise ValueError("Pick at least one run and architecture to replay.")
+    height = int(min(680 * scale, screen_height_px(scale) - 40))
+    # Between the rows: the upper panels' tick labels and the lower panels' titles, 75 px at scale 1 (0.14 of the
+    # panels' height there); the same pixels when the figure is kept within the window.
+    spacing = 75 * scale / (height - 110 * scale - 40)
     last_epoch = max(max(item.epochs, default=0) for item in series)
     specs = _trace_specs(series)
     markers = last_epoch <= MAX_MARKED_EPOCHS
     dashes = run_dashes(series)
-    fig = make_subplots(rows=2, cols=2, subplot_titles=PANELS, horizontal_spacing=0.08, vertical_spacing=0.14)
+    fig = make_subplots(rows=2, cols=2, subplot_titles=PANELS, horizontal_spacing=0.08,
+                        vertical_spacing=spacing)
     for item, field, row, col, validation in specs:
         fig.add_trace(_trace(item, field, validation, last_epoch, scale, dashes[item.run_key], markers),
                       row=row, col=col)
@@ -153,8 +159,8 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
                                                   transition=dict(duration=0))])
                     for epoch in shown]
     fig.update_layout(
-        height=int(680 * scale), margin=dict(l=60, r=20, t=60, b=40), font=dict(family=FONT_FAMILY, size=int(13 * scale)),
-        legend=dict(orientation="h", yanchor="top", y=-LEGEND_GAP_PX * scale / (680 * scale - 110 * scale - 40), x=0,
+        height=height, margin=dict(l=60, r=20, t=60, b=40), font=dict(family=FONT_FAMILY, size=int(13 * scale)),
+        legend=dict(orientation="h", yanchor="top", y=-LEGEND_GAP_PX * scale / (height - 110 * scale - 40), x=0,
                     title_text=("colour: architecture · dash: run · thin, open circles: training · thick: validation   "
                                 if markers else "colour: architecture · dash: run · thin: training · thick: validation   ")),
         updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0, y=1.13, xanchor="left",

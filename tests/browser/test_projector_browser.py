@@ -157,6 +157,26 @@ def test_play_brings_the_animation_into_view_with_its_buttons(browser, server, v
         assert found["scrolled"] > 0
 
 
+ARENA_IN_VIEW = """() => {
+  const chart = document.querySelector('.st-key-arena_replay_chart .js-plotly-plot').getBoundingClientRect();
+  const play = document.querySelector('.st-key-arena_replay_chart .updatemenu-button').getBoundingClientRect();
+  return {chart: [chart.top, chart.bottom], play: play.top, height: innerHeight};
+}"""
+
+
+def test_the_arenas_play_brings_its_whole_replay_into_view(browser, server):
+    """In projector mode the replay (918 px tall in an 800 px window) started at the first screen's bottom edge: a
+    teacher pressed Plotly's Play and the class watched the curves grow below the window. It now fits the window,
+    and Play scrolls it into view, its Play button still on the screen."""
+    with opened(browser, f"{server}/Training_arena?present=1", {"width": 1280, "height": 800}) as page:
+        before = page.evaluate(ARENA_IN_VIEW)
+        assert before["chart"][1] > before["height"], before  # the first screen holds the controls, not the figure
+        page.locator(".st-key-arena_replay_chart .updatemenu-button").first.click()
+        page.wait_for_timeout(1500)
+        found = page.evaluate(ARENA_IN_VIEW)
+        assert 0 <= found["play"] and found["chart"][1] <= found["height"], found
+
+
 def test_a_key_press_leaves_a_page_the_teacher_scrolled_alone(browser, server):
     """Scrolled down so that a figure taller than the window fills it and the buttons are above it, the arrow keys
     step without moving the page (bringing the figure's bottom into view would hide its top)."""

@@ -207,3 +207,10 @@ def test_about_a_run_says_its_data_and_recipe_in_words():
     published = replay.about_run(by_key["tutorial_published"])[0].replace("\\", "")
     assert "Published 2022 (transcribed 2026-11-25). Data: CIFAR-10, downloaded; 50,000 training images." in published
     assert "raw 0-255 pixels" in published
+
+
+def test_the_replay_fits_the_projector_window(runs_dir):
+    """At scale 1.35 it was 918 px tall, in projector mode's 1280 x 800 window: never seen whole while it played."""
+    series = replay.all_series(replay.load_bundled(runs_dir)[0])
+    assert replay_figure(series, 1.35).layout.height <= 800 - 40
+    assert replay_figure(series, 1.0).layout.height == 680  # the 1400 x 1000 window holds the whole figure as it was
