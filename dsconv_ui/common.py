@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from dsconv.figures.style import page_width_px
 from dsconv.safe_text import markdown_table, plain
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -276,6 +277,53 @@ def projector_bar(spec: int | list[float]) -> list | None:
 def figure_scale() -> float:
     """How much to enlarge figures and their fonts: 1.0 normally, more in projector mode."""
     return 1.35 if is_presenting() else 1.0
+
+
+# The browser measures the width a figure as wide as the page is shown at, and tells the page when it is not the one
+# the page laid its figures out for: page_width_px assumes the 1400 x 1000 window (sidebar open) and the 1280 x 800
+# projector, and at 1024 x 768 the sliding-kernel figure's text ran past its edge and into its maps. A width must stay
+# for 0.3 s before it is told (the sidebar hides a moment after projector mode starts), and only a change of more than
+# 2 % is told; resizing the window tells the new width.
+_WIDTH_JS = """
+export default function (component) {
+  const { data, setStateValue } = component;
+  const box = document.querySelector('[data-testid="stMainBlockContainer"]');
+  if (!box) return;
+  const report = () => {
+    const style = getComputedStyle(box);
+    const width = Math.round(box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
+    if (width > 0 && Math.abs(width - data.shown) > Math.max(8, 0.02 * data.shown)) setStateValue('width', width);
+  };
+  let timer = null;
+  const observer = new ResizeObserver(() => { clearTimeout(timer); timer = setTimeout(report, 300); });
+  observer.observe(box);
+  return () => { clearTimeout(timer); observer.disconnect(); };
+}
+"""
+WIDTH_RANGE_PX = (320, 4000)  # a width the browser tells outside these is not taken (it may say anything)
+
+
+@cache
+def _width_probe() -> Callable:
+    return st.components.v2.component("dsconv_shown_width", js=_WIDTH_JS)
+
+
+def shown_width() -> float:
+    """The width, in px, that a figure as wide as the page is shown at: page_width_px(figure_scale()), or the width the
+    browser measured where that is not it (a 1024 x 768 projector, a narrow laptop), in steps of 10 px."""
+    assumed = page_width_px(figure_scale())
+    key = f"_shown_width_{int(is_presenting())}"  # one measure per mode: the sidebar is hidden in projector mode
+    told = st.session_state.get(key)
+    width = told.get("width") if isinstance(told, Mapping) else None
+    low, high = WIDTH_RANGE_PX
+    used = float(round(width / 10) * 10) if isinstance(width, (int, float)) and low <= width <= high else assumed
+    st.markdown(f"<style>.st-key-{key} {{ display: none; }}</style>", unsafe_allow_html=True)
+    _width_probe()(key=key, data={"shown": used}, default={"width": None}, on_width_change=_nothing)
+    return used
+
+
+def _nothing() -> None:
+    """A component's state callback: the new width is read on the run it starts."""
 
 
 @cache

@@ -35,6 +35,7 @@ from dsconv_ui.common import (
     share_link,
     show_error,
     show_table,
+    shown_width,
 )
 from dsconv_ui.playback import playback_bar
 
@@ -151,16 +152,18 @@ def layer_controls(bar: list | None) -> tuple[SlidingConfig, int]:
 
 
 @st.cache_resource(max_entries=8, show_spinner="Computing every step...")
-def animation(image: np.ndarray, config: SlidingConfig, preset: str, seed: int, watch: int, scale: float):
-    """The timeline and its figure (shared, read-only: st.plotly_chart only reads them)."""
+def animation(image: np.ndarray, config: SlidingConfig, preset: str, seed: int, watch: int, scale: float,
+              width: float):
+    """The timeline and its figure, laid out for a figure `width` px wide (shared, read-only: st.plotly_chart only
+    reads them)."""
     timeline = build_timeline(build_layer(image, config, preset, seed), watch)
-    return timeline, sliding_figure(timeline, scale)
+    return timeline, sliding_figure(timeline, scale, width)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def volume(image: np.ndarray, config: SlidingConfig, preset: str, seed: int, watch: int, scale: float):
+def volume(image: np.ndarray, config: SlidingConfig, preset: str, seed: int, watch: int, scale: float, width: float):
     """The same timeline in 3-D, built only for a student who opens that view (shared, read-only)."""
-    return volume_figure(animation(image, config, preset, seed, watch, scale)[0], scale)
+    return volume_figure(animation(image, config, preset, seed, watch, scale, width)[0], scale)
 
 
 def explain_error(config: SlidingConfig, exc: ValueError) -> None:
@@ -312,8 +315,9 @@ def main() -> None:
             "multiplies the pixels under the kernel by the weights and adds the products up: that sum is one "
             "pixel of the output. The kinds of convolution differ in **which channels** one kernel reads. "
             "Pick a kind, press play, and watch the red, green and blue channels being read.")
+    width = shown_width()
     try:
-        timeline, figure = animation(image, config, preset, seed, watch, figure_scale())
+        timeline, figure = animation(image, config, preset, seed, watch, figure_scale(), width)
     except (LayerConfigError, ValueError) as exc:
         with top:
             explain_error(config, exc)
@@ -325,7 +329,7 @@ def main() -> None:
         animation_section(figure)
     if bar:
         layer_section(image, what, timeline, config, watch, preset)
-    volume_section(lambda: volume(image, config, preset, seed, watch, figure_scale()))
+    volume_section(lambda: volume(image, config, preset, seed, watch, figure_scale(), width))
     weights_section(timeline, preset, seed)
     numbers_section(timeline, config)
     st.subheader("Why it matters")

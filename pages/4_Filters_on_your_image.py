@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from dsconv.figures import SERIES_COLOURS, page_width_px
+from dsconv.figures import SERIES_COLOURS
 from dsconv.figures import filters as figs
 from dsconv.images import (
     DISPLAY_MAX_SIDE,
@@ -34,7 +34,7 @@ from dsconv.images import handmade as hand
 from dsconv.kinds import KINDS
 from dsconv.kinds import label as kind_label
 from dsconv.sliding import samples
-from dsconv_ui.common import BOUND, figure_scale, page_setup, share_link, shared_figure, show_error
+from dsconv_ui.common import BOUND, figure_scale, page_setup, share_link, shared_figure, show_error, shown_width
 
 SOURCES = ("Sample picture", "Upload a photo", "Camera", "CIFAR-10 test picture")
 PICTURE_NAMES = tuple(scene.name for scene in SAMPLE_SCENES) + tuple(samples.SAMPLE_LABELS[n] for n in samples.SAMPLES)
@@ -123,7 +123,7 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
             # This column is 1.2 / 3.2 of the page, about 340 px wide (380 in projector mode).
             st.plotly_chart(kernel_figure([result.combined[:, :, c, n] for c in range(3)],
                                           [f"W[..., {ch}, {n}]" for ch in hand.CHANNELS], figure_scale(),
-                                          width_px=1.2 / 3.2 * page_width_px(figure_scale())),
+                                          width_px=1.2 / 3.2 * PAGE_PX),
                             key=f"fil_combined_{n}")
     if any_signed:
         st.caption(SIGNED_NOTE)
@@ -224,7 +224,7 @@ def kernels_panel(model, title: str) -> None:
     depthwise, mix = kernels.depthwise, kernels.pointwise
     names = list(hand.CHANNELS) if depthwise.shape[2] == 3 else [f"channel {c}" for c in range(depthwise.shape[2])]
     st.plotly_chart(kernel_figure([depthwise[..., c] for c in range(depthwise.shape[2])], names,
-                                  figure_scale(), width_px=page_width_px(figure_scale()) / 2),  # half the page
+                                  figure_scale(), width_px=PAGE_PX / 2),  # half the page
                     key=f"fil_dw_{title}")
     st.plotly_chart(pointwise_figure(mix, names, [str(n) for n in range(mix.shape[1])], figure_scale()),
                     key=f"fil_pw_{title}")
@@ -254,7 +254,7 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
     row = left.selectbox("Layer", rows, key="fil_layer", **BOUND)
     count = right.select_slider("Maps shown (the strongest)", (8, 16, 32, 64), 32, key="fil_maps", **BOUND)
     results = [feature_maps(model, pixels, row) for model, _ in models]
-    shown_px = page_width_px(figure_scale()) / len(models)  # each model's grids get its column of the page
+    shown_px = PAGE_PX / len(models)  # each model's grids get its column of the page
     for column, maps, title in zip(st.columns(len(models)), results, titles):
         channels = strongest_channels(maps.output, count)
         column.markdown(f"**{title}**")
@@ -486,6 +486,7 @@ def learned_section(picture: Image.Image) -> None:
 
 
 page_setup("Filters on your image", "🖼️")
+PAGE_PX = shown_width()  # what a figure as wide as the page is shown at: its grids and tiles fit it
 st.title("Filters on your image")
 st.markdown("Bring a photo and watch what convolution filters do to it: the filters the CIFAR-10 models "
             "learned, and filters you make yourself, first one per colour channel (depthwise), then a mix of "

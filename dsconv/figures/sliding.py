@@ -91,12 +91,18 @@ def _stage_reads(timeline: Timeline) -> list[list[tuple[int, int, int]]]:
     return reads
 
 
-def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3) -> Layout:
+def _sum_em(layer, stage_index: int) -> float:
+    """The widest of a computation row's own two-line sum (_board_texts: "Σ = <b>-1320</b>", "→ from B, kernel 2"), in
+    ems, its number taken six characters wide."""
+    return max([text_em("Σ = <b>-00000</b>")] + [text_em(f"→ {label}") for label in output_labels(layer, stage_index)])
+
+
+def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px: float | None = None) -> Layout:
     """Every position of the figure for this timeline and scale (see dsconv.figures.sliding_layout), with
-    `header_count` lines of text over it."""
+    `header_count` lines of text over it, for a figure shown `width_px` wide (default: page_width_px)."""
     layer = timeline.layer
     stages = layer.stages
-    width = page_width_px(scale)
+    width = width_px or page_width_px(scale)
     header_font = 15 * scale
     header_lines = [(4 * scale, (0.75 + 1.35 * i) * header_font) for i in range(header_count)]
     head = (1.5 + 1.35 * (header_count - 1)) * header_font  # the header lines
@@ -104,7 +110,8 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3) -> Layou
     reads = _stage_reads(timeline)
     sizes = [stage.filters[0].shape[0] for stage in stages]
     own = [stage.name == "depthwise" for stage in stages]
-    cells = max(board_cells_wide(size, mine) for size, mine in zip(sizes, own))
+    cells = max(board_cells_wide(size, mine, _sum_em(layer, index) if mine else 0.0)
+                for index, (size, mine) in enumerate(zip(sizes, own)))
     tall = max(len(r) * (size + 0.55) + (0 if mine else 1.1) for r, size, mine in zip(reads, sizes, own))
     readable = number_cell(scale)
     by_height = max(BOARD_HEIGHT_PX * scale / tall, readable)
@@ -360,7 +367,7 @@ def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str
     return texts
 
 
-def _title_lines(timeline: Timeline, frame, details, scale: float) -> list[str]:
+def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: float | None = None) -> list[str]:
     """The lines over the figure: where the kernel is and what it reads, the sums, the count so far; each wrapped to
     the figure's width (wrap_parts)."""
     layer = timeline.layer
@@ -388,7 +395,7 @@ def _title_lines(timeline: Timeline, frame, details, scale: float) -> list[str]:
     earlier = ", after the depthwise step" if frame.stage > 0 else ""
     count = [f"Multiply-adds so far: <b>{frame.multiply_adds:,}</b> ({each} per position{earlier})",
              f"a standard convolution as far through its own sweep: <b>{frame.standard_multiply_adds:,}</b>"]
-    return [line for parts in ([header], sums, count) for line in wrap_parts(parts, header_room_em(scale))]
+    return [line for parts in ([header], sums, count) for line in wrap_parts(parts, header_room_em(scale, width_px))]
 
 
 def tile_caption(label: str, room_px: float, font_px: float) -> str:
@@ -402,10 +409,10 @@ def tile_caption(label: str, room_px: float, font_px: float) -> str:
     return short.replace(" (group ", " g").replace(")", "") if "(group " in short else short
 
 
-def header_room_em(scale: float) -> float:
-    """A header line's room, in ems of its 15 px text times the scale: the page's width less the line's 4 px inset on
-    both sides. (Six depthwise sums on one line were once cut off at the figure's right edge.)"""
-    return (page_width_px(scale) - 8 * scale) / (15 * scale)
+def header_room_em(scale: float, width_px: float | None = None) -> float:
+    """A header line's room, in ems of its 15 px text times the scale: the figure's width (default: page_width_px)
+    less the line's 4 px inset on both sides. (Six depthwise sums on one line were once cut off at the right edge.)"""
+    return ((width_px or page_width_px(scale)) - 8 * scale) / (15 * scale)
 
 
 def wrap_parts(parts: list[str], room_em: float) -> list[str]:
@@ -456,17 +463,19 @@ def _map_text(layout: Layout, timeline: Timeline) -> list[dict]:
 
 # --- The figure --------------------------------------------------------------------------------------------
 
-def sliding_figure(timeline: Timeline, scale: float = 1.0) -> PrebuiltFigure:
-    """The animated figure: the computation beside the maps, one frame per step (see the module docstring)."""
-    return PrebuiltFigure(sliding_figure_spec(timeline, scale))
+def sliding_figure(timeline: Timeline, scale: float = 1.0, width_px: float | None = None) -> PrebuiltFigure:
+    """The animated figure: the computation beside the maps, one frame per step (see the module docstring), laid out
+    for a figure shown `width_px` wide (default: page_width_px)."""
+    return PrebuiltFigure(sliding_figure_spec(timeline, scale, width_px))
 
 
-def sliding_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
+def sliding_figure_spec(timeline: Timeline, scale: float = 1.0, width_px: float | None = None) -> dict:
     """The animated figure as a Plotly JSON dict (data, layout, frames), built from plain lists."""
     details_of = [frame_detail(timeline, frame) for frame in timeline.frames]
-    titles = [_title_lines(timeline, frame, details, scale) for frame, details in zip(timeline.frames, details_of)]
+    titles = [_title_lines(timeline, frame, details, scale, width_px)
+              for frame, details in zip(timeline.frames, details_of)]
     header_count = max(len(lines) for lines in titles)  # the same in every frame: a text point per line
-    layout = plan(timeline, scale, header_count)
+    layout = plan(timeline, scale, header_count, width_px)
     static_shapes = _map_shapes(layout, timeline)
     data = _map_text(layout, timeline)
     annotations = [{"text": f"<b>{group.title}</b>", "x": group.title_at[0], "y": group.title_at[1], "xref": "x",

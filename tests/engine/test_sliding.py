@@ -453,3 +453,28 @@ def test_the_total_line_stays_left_of_the_output_maps(mode, groups, outputs, ker
             total = frame["data"][0]["text"][-1]
             assert total.startswith("Σ of the")
             assert board.total_at[0] + mixed_px(total, font) <= right_edge, (scale, total, font)
+
+
+@pytest.mark.parametrize("width, scale", [(770.0, 1.35), (850.0, 1.0), (None, 1.0), (None, 1.35)])
+def test_the_figure_is_laid_out_for_the_width_it_is_shown_at(width, scale):
+    """page_width_px assumes the 1400 x 1000 window and the 1280 x 800 projector; on a 1024 x 768 projector the page
+    is 770 px wide, and the figure laid out for 1018 px ran its header past its edge and its names into its maps.
+    Laid out for the width the browser measured, every header line fits it (measured with the app's font file), and
+    the maps move under the computation when they do not fit beside it."""
+    from font_reference import mixed_px
+
+    from dsconv.figures.sliding import plan, sliding_figure_spec
+    from dsconv.figures.style import page_width_px
+
+    shown = width or page_width_px(scale)
+    timeline = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(), "sobel"))
+    spec = sliding_figure_spec(timeline, scale, width)
+    layout = plan(timeline, scale, len(spec["data"][-1]["x"]), width)
+    assert spec["layout"]["xaxis"]["range"] == [0, shown] and layout.width == shown
+    header_font = spec["data"][-1]["textfont"]["size"]
+    header_font = header_font[0] if isinstance(header_font, list) else header_font
+    for frame in spec["frames"]:
+        for line, (x, _) in zip(frame["data"][-1]["text"], layout.header_lines):
+            assert x + mixed_px(line, header_font) <= shown, (line, shown)
+    tiles = [tile for group in layout.maps for tile in group.tiles]
+    assert all(tile.x0 + tile.cols * tile.cell <= shown for tile in tiles)

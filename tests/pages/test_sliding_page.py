@@ -238,3 +238,20 @@ def test_a_filter_to_watch_past_the_last_one_is_explained(app, mode, cout, said)
     app.slider(key="sl_watch").set_value(1).run()
     assert not any("so the depthwise step shows" in c.value or "so the animation watches" in c.value
                    for c in app.caption)
+
+
+@pytest.mark.parametrize("told, laid_out", [({"width": 773}, 770.0), (None, 1018.0), ({"width": 10**9}, 1018.0),
+                                            ({"width": "wide"}, 1018.0), ({"width": True}, 1018.0), ([1, 2], 1018.0),
+                                            ({"width": float("nan")}, 1018.0)])
+def test_the_animation_is_laid_out_for_the_width_the_browser_measured(told, laid_out):
+    """On a 1024 x 768 projector the page is 773 px wide: the browser says so (dsconv_ui.common.shown_width), and the
+    figure is laid out for 770 px instead of the 1280 x 800 projector's 1018. Whatever else a browser says is not
+    taken: the page keeps the width it assumes, without an error."""
+    import json
+
+    from conftest import open_page
+
+    at = open_page(PAGE, {"present": "true"}, session={} if told is None else {"_shown_width_1": told})
+    assert not at.exception, at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["xaxis"]["range"] == [0, laid_out]
