@@ -92,9 +92,10 @@ def _stage_reads(timeline: Timeline) -> list[list[tuple[int, int, int]]]:
 
 
 def _sum_em(layer, stage_index: int) -> float:
-    """The widest of a computation row's own two-line sum (_board_texts: "Σ = <b>-1320</b>", "→ from B, kernel 2"), in
+    """The widest line of a computation row's own sum (_board_texts: "Σ = <b>-1320</b>", "→ from B, kernel 2"), in
     ems, its number taken six characters wide."""
-    return max([text_em("Σ = <b>-00000</b>")] + [text_em(f"→ {label}") for label in output_labels(layer, stage_index)])
+    labels = output_labels(layer, stage_index)
+    return max([text_em("Σ = <b>-00000</b>")] + [text_em(f"→ {label}") for label in labels])
 
 
 def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px: float | None = None) -> Layout:
