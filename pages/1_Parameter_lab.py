@@ -8,6 +8,7 @@ from dsconv.costs import (
     LayerConfigError,
     NetworkConfig,
     compare_with_keras,
+    count_text,
     every_kind,
     keras_code,
     keras_verdict,
@@ -98,7 +99,8 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
     count_name = "FLOPs (2 x multiply-adds)" if use_flops else "Multiply-adds"
     s = settings
     st.markdown(f"Every kind of layer on the same **{s['height']} x {s['width']} x {s['in_channels']}** input: "
-                f"**{s['kernel_size']} x {s['kernel_size']}** kernels, **N = {s['out_channels']}** output channels, "
+                f"**{s['kernel_size']} x {s['kernel_size']}** kernels, **N = {s['out_channels']}** output "
+                f"channel{'' if s['out_channels'] == 1 else 's'}, "
                 f"strides {s['strides']}, padding \"{s['padding']}\", dilation {s['dilation_rate']}, depth "
                 f"multiplier {s['depth_multiplier']}, groups {s['groups']}, {'with' if s['use_bias'] else 'no'} "
                 f"bias. {count_name} are per image, for one forward pass.")
@@ -199,9 +201,8 @@ def network_section(scale: float) -> None:
     cols = st.columns(3)
     cols[0].metric("Total params", f"{summary.total_params:,}",
                    f"standard: {standard.total_params:,}", delta_color="off", delta_arrow="off")
-    cols[1].metric("Multiply-adds per image", f"{summary.total_multiply_adds / 1e6:,.1f} M",
-                   f"standard: {standard.total_multiply_adds / 1e6:,.1f} M", delta_color="off",
-                   delta_arrow="off")
+    cols[1].metric("Multiply-adds per image", count_text(summary.total_multiply_adds),
+                   f"standard: {count_text(standard.total_multiply_adds)}", delta_color="off", delta_arrow="off")
     cols[2].metric("Multiply-adds: standard / this", f"{standard.total_multiply_adds / summary.total_multiply_adds:.2f}x")
     show_table(rows)
     st.plotly_chart(share_figure(parts, scale), key="net_share_chart",

@@ -110,8 +110,8 @@ def measuring_controls() -> tuple[TimingSettings, tuple[str, ...], str, str]:
 
 def describe(setup: LayerSetup) -> str:
     """The layer in one line."""
-    return (f"{setup.batch} x {setup.height} x {setup.width} x {setup.in_channels} in, {setup.out_channels} channels "
-            f"out, {setup.kernel_size}x{setup.kernel_size} kernel")
+    return (f"{setup.batch} x {setup.height} x {setup.width} x {setup.in_channels} in, {setup.out_channels} "
+            f"channel{'' if setup.out_channels == 1 else 's'} out, {setup.kernel_size}x{setup.kernel_size} kernel")
 
 
 def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = None, recorded: dict | None = None) -> None:
@@ -290,7 +290,8 @@ if report is not None:
 else:
     found = recorded_for(recorded, setup)
     if not found:
-        st.info("Nothing measured yet, and no recorded measurement for exactly this layer: click Measure.")
+        st.info("Nothing measured yet, and no recorded measurement for exactly this layer: "
+                + ("it is too large to time here (above); a smaller one can be." if too_large else "click Measure."))
     for name, timings in found.items():
         meta = recorded[name]["meta"]
         roofs = recorded_roofs(meta)
@@ -298,8 +299,9 @@ else:
         calls = meta.get("settings", {}).get("repeats")
         with_calls = f" with up to {calls} timed calls per layer and pass (the slider sets a new measurement's)" \
             if calls else ""
-        st.caption(f"Recorded {meta['date']}{with_calls}; nothing was run to show these. {meta['note']} "
-                   "Click Measure to time this layer here and now.")
+        now = ("This layer is too large to time in a click here (above); `python -m dsconv.bench layers` recorded "
+               "these without that limit." if too_large else "Click Measure to time this layer here and now.")
+        st.caption(f"Recorded {meta['date']}{with_calls}; nothing was run to show these. {meta['note']} {now}")
         show_timings(timings, scale, f"spd_found_{name}", roofs, meta)
         steps = show_roofline(timings, roofs, meta["device"], scale, f"spd_found_{name}")
         shown = (f"the recorded {meta['device']}", timings, steps)

@@ -48,11 +48,12 @@ from dsconv.costs.network import (
                                      NetworkConfig,
                                      NetworkSummary,
                                      block_filters,
+                                     count_text,
                                      network_summary,
 )
 
 __all__ = ["as_pair", "BATCHNORM_PARAMS_PER_CHANNEL", "block_filters", "BYTES_PER_FLOAT32", "CheckRow",
-           "compare_traffic", "compare_with_keras", "COMPARED_KINDS", "conv_output_length", "every_kind",
+           "compare_traffic", "compare_with_keras", "COMPARED_KINDS", "count_text", "conv_output_length", "every_kind",
            "grouped_note", "keras_code", "keras_counts", "keras_verdict", "KerasCount", "KerasVerdict",
            "kernel_term_note", "lab_text", "latex_number", "layer_cost", "layer_traffic", "LayerConfigError",
            "LayerCost", "LayerRow", "LayerTraffic", "mobilenet_ratio", "network_pointwise_share",

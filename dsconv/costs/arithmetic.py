@@ -79,6 +79,16 @@ def shape_text(shape: tuple) -> str:
     return " x ".join(map(str, shape))
 
 
+def share_text(fraction: float) -> str:
+    """0.95 -> '95%'; 0.031 -> '3.1%'; 0.0002 -> 'under 0.1%'; 0.998 -> '99.8%' and 0.9999 -> 'over 99.9%' (a share
+    short of all is never rounded up to '100%': the tutorial's separable VGG's dense layer does 0.2 % of its work)."""
+    if 0 < fraction < 0.0005:
+        return "under 0.1%"
+    if 0.9995 <= fraction < 1:
+        return "over 99.9%"
+    return f"{fraction:.1%}" if fraction < 0.1 or 0.995 <= fraction < 1 else f"{fraction:.0%}"
+
+
 def as_pair(value: IntOrPair, name: str) -> tuple[int, int]:
     """Turn an int or an (h, w) pair into a pair of positive ints, as Keras does."""
     if isinstance(value, bool):

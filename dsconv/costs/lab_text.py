@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from dsconv.costs.arithmetic import shape_text, tutorial_cost
+from dsconv.costs.arithmetic import shape_text, share_text, tutorial_cost
 from dsconv.kinds import KINDS
 
 
@@ -78,11 +78,11 @@ def pointwise_share(costs: Mapping[str, Any]) -> str | None:
     total = depthwise.multiply_adds + pointwise.multiply_adds
     share = pointwise.multiply_adds / total
     if share > 0.5:
-        return (f"For this layer the pointwise step does **{share:.0%}** of SeparableConv2D's multiply-adds: once "
-                "the k x k work is depthwise, mixing the channels is what costs.")
+        return (f"For this layer the pointwise step does **{share_text(share)}** of SeparableConv2D's multiply-adds: "
+                "once the k x k work is depthwise, mixing the channels is what costs.")
     if share < 0.5:
-        return (f"For this layer the depthwise step does **{1 - share:.0%}** of SeparableConv2D's multiply-adds: "
-                "with few output channels against a large kernel, looking around costs more than mixing the "
+        return (f"For this layer the depthwise step does **{share_text(1 - share)}** of SeparableConv2D's "
+                "multiply-adds: with few output channels against a large kernel, looking around costs more than mixing the "
                 "channels.")
     return "For this layer the depthwise and the pointwise steps do the same number of multiply-adds."
 
@@ -94,8 +94,8 @@ def network_pointwise_share(pointwise_params: int, pointwise_macs: int, depthwis
     if not pointwise_macs:
         return None
     macs, depthwise = pointwise_macs / total_macs, depthwise_macs / total_macs
-    text = (f"**The pointwise (1 x 1) parts hold {pointwise_params / total_params:.0%} of the parameters and do "
-            f"{macs:.0%} of the multiply-adds.**")
+    text = (f"**The pointwise (1 x 1) parts hold {share_text(pointwise_params / total_params)} of the parameters "
+            f"and do {share_text(macs)} of the multiply-adds.**")
     k = f"{kernel_size} x {kernel_size}"
     if kernel_size == 1:  # nothing spatial to split off: a depthwise step only scales each channel
         return text + (" With 1 x 1 kernels there is no spatial work to split off: each depthwise step only scales "
@@ -104,9 +104,10 @@ def network_pointwise_share(pointwise_params: int, pointwise_macs: int, depthwis
         return text + f" Once the {k} work is depthwise, mixing the channels is what costs."
     if depthwise > 0.5:
         return text + (f" With {k} kernels and these channel counts the depthwise steps still do most of the work "
-                       f"({depthwise:.0%}): mixing channels costs less than looking around.")
-    return text + (f" No part does most of the work: the depthwise steps do {depthwise:.0%}, the pointwise parts "
-                   f"{macs:.0%}, the other layers {1 - depthwise - macs:.0%}.")
+                       f"({share_text(depthwise)}): mixing channels costs less than looking around.")
+    rest = max(0.0, 1 - depthwise - macs)  # never -0.0 %
+    return text + (f" No part does most of the work: the depthwise steps do {share_text(depthwise)}, the "
+                   f"pointwise parts {share_text(macs)}, the other layers {share_text(rest)}.")
 
 
 def kernel_term_note(kernel_size: int, out_channels: int, depth_multiplier: int) -> str:

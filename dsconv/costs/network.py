@@ -69,6 +69,12 @@ class NetworkSummary:
         return row.multiply_adds / total if total else 0.0
 
 
+def count_text(count: int) -> str:
+    """A network's multiply-adds (or params) as the Parameter lab's metrics show them: '152.8 M', or the exact count
+    under a million ('35,136': a tiny network read '0.0 M')."""
+    return f"{count / 1e6:,.1f} M" if count >= 1_000_000 else f"{count:,}"
+
+
 def block_filters(filters: int, blocks: int, width_multiplier: float = 1.0) -> list[int]:
     """Filters of each block: filters * 2**b, scaled by the width multiplier and rounded (at least 1)."""
     if blocks < 1 or filters < 1:

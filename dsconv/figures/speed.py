@@ -12,20 +12,20 @@ from typing import Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dsconv.costs.intensity import STEP_KINDS, LayerTraffic
+from dsconv.costs.intensity import LayerTraffic
 from dsconv.figures.style import FONT_FAMILY, log_ticks, readable, two_lines
 from dsconv.kinds import KINDS, LAYER_KINDS
 from dsconv.speed.roofline import Roofs, StepRegime, classify
 from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
 from dsconv.speed.text import digits_apart_from_one, times, work_time_title
-from dsconv.speed.timings import Timing, speed_ratios
+from dsconv.speed.timings import Timing, speed_ratios, timed_name
 
 PASS_COLORS = {"forward": "#2563eb", "forward_backward": "#c2410c"}
 
 
 def layer_name(kind: str, form: str = "label") -> str:
     """A timed kind's name (`form`: "label" or "short"); a step timed on its own says so: "DepthwiseConv2D alone"."""
-    return f"{KINDS[kind].short} alone" if kind in STEP_KINDS else getattr(KINDS[kind], form)
+    return timed_name(kind, form)
 
 
 def short_name(kind: str) -> str:

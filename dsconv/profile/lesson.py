@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from dsconv.costs.arithmetic import share_text
 from dsconv.kinds import label
 from dsconv.profile.builtin import Published, paper_number, percent_text
 from dsconv.profile.table import Profile, in_millions
@@ -31,16 +32,6 @@ def depthwise_and_pointwise(profile: Profile) -> tuple[float, float]:
     pointwise = sum(row.multiply_adds for row in profile.layers_of("pointwise")) + \
         sum(row.multiply_adds - row.depthwise_multiply_adds for row in separable)
     return depthwise / total, pointwise / total
-
-
-def share_text(fraction: float) -> str:
-    """0.95 -> '95%'; 0.031 -> '3.1%'; 0.0002 -> 'under 0.1%'; 0.998 -> '99.8%' and 0.9999 -> 'over 99.9%' (a share
-    short of all is never rounded up to '100%': the tutorial's separable VGG's dense layer does 0.2 % of its work)."""
-    if 0 < fraction < 0.0005:
-        return "under 0.1%"
-    if 0.9995 <= fraction < 1:
-        return "over 99.9%"
-    return f"{fraction:.1%}" if fraction < 0.1 or 0.995 <= fraction < 1 else f"{fraction:.0%}"
 
 
 def where_the_arithmetic_is(profile: Profile, quote: Quote = str) -> str:

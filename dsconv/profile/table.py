@@ -96,12 +96,18 @@ def in_millions(count: int | float) -> str:
 
 
 # The table the page and the CLI show (and the CSV holds): each column's name and how a row gives it.
+def _kib(size: int) -> float:
+    """Bytes in KiB, to 0.1 KiB, and to three decimals under 1 KiB: a 10-class output's 40 B read 0.0."""
+    kib = size / 1024
+    return round(kib, 1) if kib >= 1 else round(kib, 3)
+
+
 _RECORD = (
     ("layer", lambda row: row.name), ("class", lambda row: row.class_name), ("role", lambda row: row.role),
     ("output shape", lambda row: "x".join(map(str, row.output_shape)) if row.output_shape else "?"),
     ("kernel", lambda row: row.kernel_text), ("params", lambda row: row.params),
     ("non-trainable", lambda row: row.frozen_params), ("multiply-adds", lambda row: row.multiply_adds),
-    ("other ops", lambda row: row.other_ops), ("activation KiB", lambda row: round(row.activation_bytes / 1024, 1)),
+    ("other ops", lambda row: row.other_ops), ("activation KiB", lambda row: _kib(row.activation_bytes)),
     ("note", lambda row: row.note),
 )
 RECORD_FIELDS = tuple(name for name, _ in _RECORD)

@@ -115,7 +115,7 @@ def _biases_text(spec: LayerSpec) -> str:
 def _bias_explanation(q: Question) -> str:
     layers = q.layers if q.topic == "times_fewer" else q.layers[:1]
     parts = [f"`{spec.code()}` has {_biases_text(spec)}" for spec in layers]
-    return "use_bias=True is the default, so biases count as parameters: " + "; ".join(parts) + "."
+    return "`use_bias=True` is the default, so biases count as parameters: " + "; ".join(parts) + "."
 
 
 def _pointwise_as_n_by_n(spec: LayerSpec, metric: str) -> int | None:
@@ -224,7 +224,7 @@ MISCONCEPTIONS = (  # mistakes about separable layers first: check_answer names 
                   "A separable layer is a depthwise step plus a pointwise (1 × 1) layer: it beats a standard layer "
                   "with the same settings, but never the pointwise layer alone.", _separable_always_wins),
     Misconception("forgot_bias", "Forgetting the bias",
-                  "Every output channel also has one bias (use_bias=True is the default): add one number per output "
+                  "Every output channel also has one bias (`use_bias=True` is the default): add one number per output "
                   "channel to the weights.", _without_bias,
                   _bias_explanation),
     Misconception("flops_not_macs", "Giving FLOPs instead of multiply-adds",

@@ -142,7 +142,7 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
                   "depthwise_only": f"Only after the depthwise step: {c} biases",
                   "both": f"After both steps: {c} + {n} = {c + n} biases", "none": "Nowhere: no bias at all"}
         extra["choices"] = tuple((key, labels[key]) for key in _BIAS_CHOICES)
-        prompt = _intro(spec) + " Where are its biases (use_bias is left at its default)?"
+        prompt = _intro(spec) + " Where are its biases (`use_bias` is left at its default)?"
         other = replace(spec, kind="depthwise_pointwise" if spec.kind == "separable" else "separable")
         formula = tuple(rf"\text{{{KINDS[layer.kind].label}: }}{params_formula(layer)}" for layer in (spec, other))
         metric = "params"
@@ -272,11 +272,14 @@ def check_answer(question: Question, response: Answer) -> Verdict:
 
 def answer_text(question: Question, value: Answer | None = None) -> str:
     """An answer (the right one by default) as a student reads it."""
+    right = value is None
     value = question.answer if value is None else value
     if question.answer_kind == "shape":
         return " × ".join(str(int(v)) for v in value)
     if question.answer_kind == "ratio":  # two decimals, as the answer box takes them: a wrong 5.56 must not read as
-        return f"{float(value):.2f}".rstrip("0").rstrip(".") + " times fewer"  # the right 5.611's "5.6"
+        text = f"{float(value):.2f}".rstrip("0").rstrip(".")  # the right 5.611's "5.6"
+        rounded = f"{float(value):.1f}"  # the prompt asks for one decimal place: say what that is
+        return f"{text} times fewer" + (f" ({rounded} to one decimal place)" if right and rounded != text else "")
     if question.answer_kind == "choice":
         return dict(question.choices).get(value, str(value))
     unit = "parameters" if question.topic == "params" else "multiply-adds"

@@ -152,9 +152,15 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs) -> list[str]:
     sentences = []
     if groups["compute"]:
         names = _named(groups["compute"], lambda s: f"{s.achieved_gflops:.0f} GFLOP/s, {s.fraction:.0%} of the peak")
-        sentences.append(f"**Compute-bound**: {names}. They keep the arithmetic units busy "
-                         f"(the peak measured here is {roofs.peak_gflops:.0f} GFLOP/s): fewer multiply-adds would make "
-                         "them proportionally faster.")
+        text = (f"**Compute-bound**: {names}. They keep the arithmetic units busy (the peak measured here is "
+                f"{roofs.peak_gflops:.0f} GFLOP/s): fewer multiply-adds would make them proportionally faster.")
+        beyond = [step for step in groups["compute"] if step.achieved_gflops > 1.02 * roofs.peak_gflops]
+        if beyond:  # the matrix product the roof comes from is not the fastest thing this machine runs
+            fastest = max(step.achieved_gflops for step in beyond)
+            text += (f" {'It' if len(beyond) == 1 else 'Some'} ran faster than that peak: the "
+                     f"{roofs.matmul_size} x {roofs.matmul_size} matrix product it is measured with does not reach "
+                     f"all this machine can do, whose true peak is at least {fastest:.0f} GFLOP/s.")
+        sentences.append(text)
     if groups["memory"]:
         names = _named(groups["memory"], lambda s: f"{s.achieved_gbs:.1f} GB/s at {s.flops_per_byte:.1f} FLOPs per "
                                                    f"byte, {s.fraction:.0%} of the roof")
@@ -196,11 +202,16 @@ def recorded_roofs(meta: dict[str, Any]) -> Roofs | None:
         return None
 
 
+def listed(names: Sequence[str]) -> str:
+    """Names as a sentence lists them: "A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def summary(steps: Sequence[StepRegime]) -> str:
     """Which steps sit in which regime, in one sentence (forward pass), e.g. for 'Why it matters'."""
     forward = [s for s in steps if s.timing.pass_name == "forward"]
     groups = {regime: [s.timing.label for s in forward if s.regime == regime] for regime in REGIMES}
-    parts = [f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} {REGIME_LABELS[regime]}"
+    parts = [f"{listed(names)} {'is' if len(names) == 1 else 'are'} {REGIME_LABELS[regime]}"
              for regime, names in groups.items() if names]
     return "; ".join(parts) + "." if parts else ""
 

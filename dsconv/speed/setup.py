@@ -78,14 +78,16 @@ class LayerSetup:
         elements = self.batch * self.height * self.width * max(self.in_channels, self.out_channels)
         if elements > limits.max_tensor_elements:
             raise SpeedConfigError(
-                f"batch x height x width x channels is {elements:,}, above the {limits.max_tensor_elements:,} "
-                "this page times in one click. Lower the batch, the input size or the channels.")
+                f"batch x height x width x channels (the larger of in and out) is {elements:,}, above the "
+                f"{limits.max_tensor_elements:,} this page times in one click. Lower the batch, the input size or the "
+                "channels.")
         work = self.batch * self.cost("standard").multiply_adds
         if work > limits.max_multiply_adds:
             raise SpeedConfigError(
                 f"The Conv2D forward pass would take {work / 1e9:.2f} billion multiply-adds, above the "
-                f"{limits.max_multiply_adds / 1e9:.0f} billion that fit in a click. Lower the batch, the input "
-                "size, the channels or the kernel size.")
+                f"{limits.max_multiply_adds / 1e9:.0f} billion this page times in one click (on a small shared "
+                "server, more would take a click past 10 s). Lower the batch, the input size, the channels or the "
+                "kernel size.")
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from dsconv.costs.intensity import layer_traffic
+from dsconv.costs.intensity import STEP_KINDS, layer_traffic
 from dsconv.kinds import KINDS
 from dsconv.speed.setup import BACKWARD_TRAFFIC_FACTOR, BACKWARD_WORK_FACTOR, PASS_LABELS, LayerSetup
 
 NOISY_SPREAD = 0.25  # an interquartile range above a quarter of the median: the machine was busy meanwhile
+
+
+def timed_name(kind: str, form: str = "label") -> str:
+    """A timed kind's name, the same in tables, figures and sentences (`form`: "label" or "short"); a step of a
+    separable layer timed on its own says so: "DepthwiseConv2D alone", "1x1 Conv2D alone"."""
+    return f"{KINDS[kind].short} alone" if kind in STEP_KINDS else getattr(KINDS[kind], form)
 
 
 @dataclass(frozen=True)
@@ -32,8 +38,8 @@ class Timing:
 
     @property
     def label(self) -> str:
-        """The Keras name of the layer kind."""
-        return KINDS[self.kind].label
+        """The name of the layer kind timed: "SeparableConv2D", "DepthwiseConv2D alone" (timed_name)."""
+        return timed_name(self.kind)
 
     @property
     def multiply_adds(self) -> int:

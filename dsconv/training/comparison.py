@@ -100,7 +100,7 @@ def overfitting_sentence(c: Comparison) -> str | None:
     verdict = _direction(difference, f"**overfits less** than the standard model (its gap is {_points(difference)} "
                                      "smaller)",
                          f"overfits **about as much** as the standard model (the gaps differ by "
-                         f"{_points(difference)}, within a single run's noise)",
+                         f"{_points(difference)}, under {100 * NOISE_POINTS:g}: another seed may change that much)",
                          f"**overfits more** than the standard model (its gap is {_points(difference)} larger)")
     text = (f"Overfitting: at the last epoch ({o.last_epoch}) the {noun(o.name)} model's training accuracy is "
             f"{_above(o.final_gap)} its validation accuracy, the standard model's {_above(s.final_gap)}"

@@ -267,7 +267,9 @@ def test_ratio_and_choice_misconceptions():
         response = hundredths / 100
         if not check_answer(question, response).correct:
             assert answer_text(question, response) != answer_text(question), response
-    assert answer_text(question, 6.3) == "6.3 times fewer" and answer_text(question) == "6.33 times fewer"
+    # The prompt asks for one decimal place; the right answer says what that is ("6.33" alone read as asking for two).
+    assert answer_text(question, 6.3) == "6.3 times fewer"
+    assert answer_text(question) == "6.33 times fewer (6.3 to one decimal place)"
 
     bias = build_question("bias_place", [TUTORIAL_SEPARABLE])
     assert bias.answer == "pointwise_only"

@@ -319,3 +319,36 @@ def test_ratio_chart_marks_the_layer_at_its_depth_multiplier():
     # 3x3x3x4 + 12x64 + 64 = 940 params against 1,792: the page's LaTeX shows the same 0.5246
     assert marker["text"] == ["your layer: 0.525"]
     assert any("1/9 x m = 4/9" in c.value for c in at.caption)
+
+
+def test_a_tiny_networks_multiply_adds_are_not_shown_as_zero():
+    """Five blocks of 1 x 1 kernels at width 0.25 showed '0.0 M' multiply-adds (and 'standard: 0.0 M')."""
+    at = open_page(PAGE, lab_tab="Whole network", net_kind="standard", net_blocks="5", net_k="1", net_alpha="0.25",
+                   net_filters="8")
+    assert not at.exception
+    metric = next(m for m in at.metric if m.label == "Multiply-adds per image")
+    # By hand, 32 x 32 x 3 in, filters 2, 4, 8, 16, 32, two 1 x 1 convolutions per block, 2 x 2 pooling after each:
+    # 32*32*3*2 + 32*32*2*2 = 10,240 in the first block, 16*16*2*4 + 16*16*4*4 = 6,144 in each of the next four,
+    # and a dense layer of 32 x 10 = 320.
+    assert metric.value == "35,136" == f"{10_240 + 4 * 6_144 + 320:,}"
+    assert "standard: 35,136" in str(metric.proto.delta)
+    tutorial = next(m for m in open_page(PAGE, lab_tab="Whole network", net_kind="standard").metric
+                    if m.label == "Multiply-adds per image")
+    assert tutorial.value == "152.8 M"  # a million or more keeps the tutorial's unit
+
+
+def test_a_share_short_of_all_is_never_rounded_to_100_percent():
+    """C = N = 4096, 3 x 3: the pointwise step does 4096 / (9 + 4096) = 99.78 % of SeparableConv2D's multiply-adds,
+    and the page said 100%, the depthwise step's part being the point of the sentence."""
+    at = open_page(PAGE, lab_cin="4096", lab_cout="4096", lab_bias="false")
+    assert not at.exception
+    said = " ".join(m.value for m in at.markdown)
+    assert f"the pointwise step does **{4096 / (9 + 4096):.1%}** of SeparableConv2D's multiply-adds" in said
+    assert "**100%**" not in said
+
+
+def test_one_output_channel_is_said_in_the_singular():
+    at = open_page(PAGE, lab_cin="1", lab_cout="1")
+    assert not at.exception
+    said = " ".join(m.value for m in at.markdown)
+    assert "**N = 1** output channel, " in said

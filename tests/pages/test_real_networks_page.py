@@ -287,3 +287,13 @@ def test_the_papers_note_stands_beside_the_accuracy_it_qualifies():
     assert "100%" not in texts(at.markdown) and "99.8%" in texts(at.markdown)
     shares = json.loads(at.get("plotly_chart")[0].proto.spec)  # the stacked shares over the layer chart said it too
     assert "100%" not in json.dumps([trace.get("text") for trace in shares["data"]])
+
+
+def test_a_layer_output_under_one_kib_is_not_shown_as_zero():
+    """The tutorial's 10-class predictions (10 float32 = 40 bytes) read 0.0 in the 'output KiB' column."""
+    at = open_page(PAGE, rn_model="vgg_separable")
+    assert not at.exception
+    table = at.dataframe[0].value
+    predictions = table[table["layer"] == "predictions"].iloc[0]
+    assert predictions["output shape"].endswith("10")
+    assert predictions["activation KiB"] == round(10 * 4 / 1024, 3) == 0.039

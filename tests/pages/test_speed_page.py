@@ -76,6 +76,23 @@ def test_a_layer_too_large_for_a_click_is_explained_and_not_measured():
     assert at.button(key="spd_measure").disabled
     # Counting still works: nothing is lost.
     assert len(table(at, 0)) == 3
+    # The page told the student to "click Measure" beside the Measure button it had just disabled.
+    said = [i.value for i in at.info] + [c.value for c in at.caption]
+    assert not any("click Measure" in text or "Click Measure" in text for text in said), said
+    assert any("too large to time here" in i.value for i in at.info)
+
+
+def test_a_layer_too_large_for_a_click_with_a_recording_says_how_the_recording_was_made():
+    """A 11 x 11 kernel: refused (4.06 billion multiply-adds), while the recording right below timed it in 69 ms; the
+    refusal said the work 'did not fit in a click' and the recording's caption said to click Measure."""
+    at = open_page(PAGE, {"spd_k": "11"})
+    assert not at.exception
+    assert at.button(key="spd_measure").disabled
+    error = next(e.value for e in at.error if "billion multiply-adds" in e.value)
+    assert "4.06 billion" in error and "on a small shared server, more would take a click past 10 s" in error
+    recorded = [c.value for c in at.caption if c.value.startswith("Recorded ")]
+    assert recorded and all("`python -m dsconv.bench layers` recorded these without that limit" in c for c in recorded)
+    assert not any("Click Measure" in c for c in recorded)
 
 
 def test_a_link_with_settings_restores_them():
@@ -280,3 +297,10 @@ def test_after_a_measure_click_every_section_uses_the_roofs_just_measured(monkey
     heights = dict(zip(intensity["data"][0]["x"], intensity["data"][0]["y"]))
     assert heights[label["x"]] < 2.5, (label, heights)
     assert any("ridge point of Unit-test CPU" in c.value for c in at.caption)
+
+
+def test_one_output_channel_is_said_in_the_singular():
+    at = open_page(PAGE, {"spd_cin": "1", "spd_cout": "1"})
+    assert not at.exception
+    layer = next(c.value for c in at.caption if c.value.startswith("Layer: "))
+    assert "x 1 in, 1 channel out, 3x3 kernel" in layer
