@@ -82,8 +82,8 @@ def pointwise_share(costs: Mapping[str, Any]) -> str | None:
                 "once the k x k work is depthwise, mixing the channels is what costs.")
     if share < 0.5:
         return (f"For this layer the depthwise step does **{share_text(1 - share)}** of SeparableConv2D's "
-                "multiply-adds: with few output channels against a large kernel, looking around costs more than mixing the "
-                "channels.")
+                "multiply-adds: with fewer output channels than the kernel has positions (k x k), looking around costs "
+                "more than mixing the channels.")
     return "For this layer the depthwise and the pointwise steps do the same number of multiply-adds."
 
 

@@ -57,6 +57,11 @@ def test_the_step_that_does_most_of_the_work_is_named_with_its_share():
                                                                                   kernel_size=5)))
     # N = k^2 = 9: the two steps do the same work
     assert "the same number" in pointwise_share(every_kind(**dict(TUTORIAL, out_channels=9)))
+    # The reason given is the rule itself: the depthwise step does more exactly when N < k^2 (k^2 C dm against C dm N
+    # per position). It said "against a large kernel" of a 3 x 3 kernel with N = 1.
+    small = pointwise_share(every_kind(**dict(TUTORIAL, out_channels=1, kernel_size=3)))
+    assert "the depthwise step does **90%**" in small  # 9 of 9 + 1
+    assert "with fewer output channels than the kernel has positions (k x k)" in small
     assert pointwise_share({"separable": "refused"}) is None
 
 
