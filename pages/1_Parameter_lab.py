@@ -28,6 +28,7 @@ from dsconv_ui.common import (
     shared_figure,
     show_error,
     show_table,
+    shown_width,
 )
 
 TABS = ("Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code")
@@ -118,7 +119,7 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
         fig = cost_figure(
             valid, [costs[k].params for k in valid],
             [costs[k].flops if use_flops else costs[k].multiply_adds for k in valid],
-            [costs[k].activation_bytes / 1024 for k in valid], count_name, figure_scale())
+            [costs[k].activation_bytes / 1024 for k in valid], count_name, figure_scale(), shown_width())
         st.plotly_chart(fig, key="lab_cost_chart", config={"displayModeBar": False}, theme=None)
     st.markdown(lab_text.reading_note(costs, s["in_channels"], s["depth_multiplier"]))
 

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from dsconv.costs.arithmetic import layer_cost, shape_text
 from dsconv.costs.network import NetworkSummary
-from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, SERIES_COLOURS, axis
+from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, SERIES_COLOURS, axis, page_width_px, text_em
 from dsconv.kinds import KINDS
 
 PART_COLORS = {"depthwise": KINDS["depthwise"].colour, "pointwise": KINDS["pointwise"].colour,
@@ -125,15 +125,30 @@ def short_memory(n_bytes: float) -> str:
     return f"{n_bytes:.0f} B"
 
 
+PANEL_GAP = 0.04  # between the cost figure's three panels, a share of the plotting width
+
+
+def label_room(values: list[float], texts: list[str], panel_px: float, font_px: float) -> float:
+    """The end of a bar axis that leaves each bar's label, printed outside its end, room inside the panel: at least
+    1.55 x the longest bar, more where the panel is narrow (a 1024 x 768 projector cut "256 KiB" to "256 KiE")."""
+    longest = max(values) if values and max(values) > 0 else 1.0
+    needed = [value / max(0.3, 1 - (text_em(text) * font_px + 10) / panel_px) for value, text in zip(values, texts)]
+    return max([1.55 * longest, *needed])
+
+
 def cost_figure(kinds: list[str], params: list[int], counts: list[int], activation_kib: list[float],
-                count_label: str, scale: float = 1.0) -> go.Figure:
-    """Three bar charts side by side: params, multiply-adds (or FLOPs) and activation memory per kind.
+                count_label: str, scale: float = 1.0, width_px: float | None = None) -> go.Figure:
+    """Three bar charts side by side: params, multiply-adds (or FLOPs) and activation memory per kind, laid out
+    for a figure `width_px` wide (default: page_width_px).
 
     Each bar is labelled in short (1.18 M, 59.2 G, 98 MiB): the exact figures stood outside the bars and ran into
     the next panel; the table above has them, and so has each bar's hover."""
     labels = [KINDS[kind].label for kind in kinds]
     colors = [KINDS[kind].colour for kind in kinds]
-    axes, titles = _panels(["Parameters", count_label, "Activation memory"], gap=0.04)
+    axes, titles = _panels(["Parameters", count_label, "Activation memory"], gap=PANEL_GAP)
+    font_px = int(FONT["size"] * scale)
+    names_px = max(text_em(label) for label in labels) * font_px + 12  # the kinds' names, left of the panels
+    panel_px = ((width_px or page_width_px(scale)) - 20 - names_px) * (1 - 2 * PANEL_GAP) / 3
     data = []
     panels = ((params, short_number, "{:,}"), (counts, short_number, "{:,}"),
               (activation_kib, lambda kib: short_memory(kib * 1024), lambda kib: memory_text(round(kib * 1024))))
@@ -145,7 +160,8 @@ def cost_figure(kinds: list[str], params: list[int], counts: list[int], activati
                          cliponaxis=False, hovertemplate="%{y}: %{customdata}<extra></extra>"))
         # Room on the right of the longest bar for its label, which is printed outside the bar.
         axes["xaxis" if index == 0 else f"xaxis{index + 1}"].update(
-            range=[0, 1.55 * max(values) if max(values) > 0 else 1], showticklabels=False, showgrid=False)
+            range=[0, label_room(values, [short(v) for v in values], panel_px, font_px)], showticklabels=False,
+            showgrid=False)
     layout = _base_layout(90 + 48 * len(kinds), scale, annotations=titles,
                           yaxis=axis(autorange="reversed", automargin=True), **axes)
     return go.Figure(data=data, layout=layout)

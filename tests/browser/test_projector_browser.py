@@ -246,13 +246,35 @@ CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel
   .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)"""
 
 
-@pytest.mark.parametrize("path", ["?present=1", "Filters_on_your_image?fil_view=Hand-made%20filters%20(NumPy)&present=1"])
-def test_no_metric_label_is_cut_off(browser, server, path):
+@pytest.mark.parametrize("path, viewport", [
+    ("?present=1", PROJECTOR), ("Filters_on_your_image?fil_view=Hand-made%20filters%20(NumPy)&present=1", PROJECTOR),
+    ("Real_networks?present=1", {"width": 1024, "height": 768})])
+def test_no_metric_label_is_cut_off(browser, server, path, viewport):
     """The projector showed "Depthwise + 1x1 Conv2D par..." over the home page's 286, and "Largest difference between
-    the two r..." on the Filters page."""
-    with opened(browser, f"{server}/{path}", PROJECTOR) as page:
+    the two r..." on the Filters page; a 1024 x 768 projector "Multiply-adds pe..." on Real networks. Labels wrap."""
+    with opened(browser, f"{server}/{path}", viewport) as page:
         assert page.locator('[data-testid="stMetricLabel"]').count() >= 3
         assert page.evaluate(CUT_LABELS) == []
+
+
+CUT_BAR_LABELS = """() => {
+  const gd = document.querySelector('.st-key-lab_cost_chart .js-plotly-plot');
+  const right = gd.getBoundingClientRect().right;
+  return [...gd.querySelectorAll('.bartext')].filter(t => t.getBoundingClientRect().right > right + 1)
+    .map(t => t.textContent);
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PROJECTOR, {"width": 1024, "height": 768}])
+def test_every_bar_label_of_the_parameter_lab_stays_in_its_figure(browser, server, viewport):
+    """On a 1024 x 768 projector the activation memory's "256 KiB" ran past the figure's edge ("256 KiE"): the
+    figure left each bar's label the room it needs at the 1280 x 800 projector's width. The browser tells the page
+    its width, and the bars leave room for their labels at that width."""
+    with opened(browser, f"{server}/Parameter_lab?present=1", viewport) as page:
+        page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
+        wait_until_idle(page)
+        assert page.locator(".st-key-lab_cost_chart .bartext").count() >= 18
+        assert page.evaluate(CUT_BAR_LABELS) == []
 
 
 def test_the_kinds_of_convolution_stand_on_one_line(browser, server):
