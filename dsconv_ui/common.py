@@ -80,6 +80,16 @@ def _options(registration: Any) -> Sequence[Any] | None:
     return options if options is not None else getattr(registration, "formatted_options", None)
 
 
+def _labels(registration: Any) -> dict[str, Any]:
+    """A picker's shown labels, each with its option (for a link that mixes them with older labels), or nothing."""
+    reader = getattr(getattr(registration, "deserializer", None), "__self__", None)
+    options, labels = getattr(reader, "options", None), getattr(reader, "formatted_options", None)
+    try:
+        return dict(zip(labels, options)) if options is not None and labels is not None else {}
+    except TypeError:  # unhashable labels: nothing to look up
+        return {}
+
+
 _OLDER_LABELS: dict[str, dict[str, Any]] = {}  # widget key -> {a label it showed before: the option it meant}
 
 
@@ -124,12 +134,15 @@ def _close_link() -> None:
     tried = st.session_state.pop(_TRIED, {})
     fixes, ignored = {}, []
     for key, texts in arrived.items():
-        if key in st.query_params or key not in st.session_state or key in tried:
+        # A multiselect takes the items it knows and drops the others: only all of them is taken.
+        taken = key in st.query_params and (len(texts) < 2 or set(st.query_params.get_all(key)) >= set(texts))
+        if taken or key not in st.session_state or key in tried:
             continue  # the widget took it, or it is not a setting of this page
         registration = _registration(key)
         if registration is not None and _spells_default(registration, texts, st.session_state[key]):
             continue  # the link wrote the widget's default, which the widget holds and the address never keeps
-        value = _older_spelling(texts, st.session_state[key], _options(registration), _OLDER_LABELS.get(key, {}))
+        older = {**_labels(registration), **_OLDER_LABELS.get(key, {})}
+        value = _older_spelling(texts, st.session_state[key], _options(registration), older)
         if value is None:
             ignored.append(f"{key}={','.join(texts)!r}")
         elif value != st.session_state[key]:
