@@ -41,6 +41,7 @@ _PENDING = "_link_pending"  # settings of an older link, for the widgets of the 
 _TRIED = "_link_tried"  # what the last run asked the widgets to take from an older link
 _NOTES = "_link_notes"
 _IGNORED = "_link_ignored"  # settings refused on a run that was followed at once by another
+_SAID = "_link_said"  # the refused settings last said, and the controls' values then: said again while they stay
 _DEFAULT = "<dsconv: the widget's default>"  # a pending value that means "forget the value"
 SHARE_KEY = "share_link_open"  # widget key of the share-link expander (its link is built only while it is open)
 
@@ -156,10 +157,30 @@ def _close_link() -> None:
         st.session_state[_TRIED] = {key: value for key, value in fixes.items() if value is not _DEFAULT}
         st.session_state[_IGNORED] = ignored  # to be said on the run that follows
         st.rerun()
+    # Said until a setting changes: on a run the page starts by itself (the browser telling its width) every control
+    # kept its value, and the warnings vanished on it.
+    settings = {key: st.session_state[key] for key in list(st.session_state)
+                if isinstance(key, str) and not key.startswith("_") and _registration(key) is not None}
+    said = st.session_state.get(_SAID)
+    if ignored:
+        st.session_state[_SAID] = (ignored, settings)
+    elif said and _same(said[1], settings):
+        ignored = said[0]
+    else:
+        st.session_state.pop(_SAID, None)
     notes = st.session_state.pop(_NOTES, None)
     for setting in ignored:
         (notes or st).warning(f"Ignored the link's setting {setting}: it is not one of the values its control "
                               "takes here, so the control keeps its default.", icon="🔗")
+
+
+def _same(before: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
+    """Whether every control there both times holds the value it held (one drawn after the check, such as the share
+    link's, is there only the second time; a value that cannot be compared counts as changed)."""
+    try:
+        return all(bool(before[key] == now[key]) for key in before.keys() & now.keys())
+    except (TypeError, ValueError):  # an array's ambiguous truth, say
+        return False
 
 
 def share_link() -> None:

@@ -334,3 +334,17 @@ def test_projector_mode_from_the_link_hides_the_sidebar():
     assert at.toggle(key="present").value is True
     assert any("stSidebar" in str(m.value) and "display: none" in str(m.value) for m in at.markdown)
 
+
+
+def test_the_ignored_settings_stay_said_until_a_setting_changes():
+    """The warning was said on one run only: a run the page starts by itself (the browser telling its width, in
+    projector mode at 1400 x 1000) wiped it before anyone could read it. It stays while the address stays."""
+    def said(at) -> list[str]:
+        return [str(w.value) for w in at.warning if "Ignored the link's setting sl_k='99'" in str(w.value)]
+
+    at = open_page("pages/2_Sliding_kernels.py", {"sl_k": "99", "sl_mode": "Separable"})
+    assert said(at)
+    at.run()  # nothing changed
+    assert not at.exception and said(at)
+    at.slider(key="sl_cout").set_value(5).run()  # the student changes a setting: the link is behind them
+    assert not said(at)
