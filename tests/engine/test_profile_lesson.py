@@ -30,7 +30,7 @@ def test_where_the_arithmetic_is_in_each_case():
            "and 20% in depthwise" in lesson.where_the_arithmetic_is(separable)
     plain = net(row("standard", 510), row("dense", 490))
     assert "no depthwise layer: 51% of its multiply-adds sit in standard" in lesson.where_the_arithmetic_is(plain)
-    dense = net(row("dense", 10))
+    dense = net(row("dense", 10, class_name="Dense"))
     assert "neither depthwise nor standard k x k convolutions: 100% of its multiply-adds sit in dense layers" in \
         lesson.where_the_arithmetic_is(dense)
     assert "has no multiply-adds here" in lesson.where_the_arithmetic_is(net(row("pooling")))
@@ -47,17 +47,26 @@ def test_a_share_short_of_all_is_never_written_100_percent():
 
 
 def test_where_the_parameters_are_in_each_case():
-    together = net(row("pointwise", 90, params=80), row("dense", 10, params=20))
+    together = net(row("pointwise", 90, params=80), row("dense", 10, params=20, class_name="Dense"))
     assert lesson.where_the_parameters_are(together) == (
         "Parameters and arithmetic sit together: pointwise layers hold 80% of the trainable parameters and do 90% "
         "of the multiply-adds.")
-    apart = net(row("standard", 990, params=10), row("dense", 10, params=90))
+    apart = net(row("standard", 990, params=10), row("dense", 10, params=90, class_name="Dense"))
     assert lesson.where_the_parameters_are(apart).startswith(
         "Dense layers hold 90% of the trainable parameters but do only 1.0% of the multiply-adds")
     assert "no trainable parameters" in lesson.where_the_parameters_are(net(row("pooling")))
-    tiny = net(row("standard", 99_999, params=10), row("dense", 1, params=90))  # "do only under 0.1%"
+    tiny = net(row("standard", 99_999, params=10), row("dense", 1, params=90, class_name="Dense"))  # not "only under"
     assert lesson.where_the_parameters_are(tiny).startswith(
         "Dense layers hold 90% of the trainable parameters but do under 0.1% of the multiply-adds")
+    # MobileNetV3 Small has no Dense layer: its "dense" role is 1 x 1 convolutions of a 1 x 1 map, and the page said
+    # "Dense layers hold 82%" of a network without one.
+    convs = net(row("standard", 990, params=10), row("dense", 10, params=90))
+    assert lesson.where_the_parameters_are(convs).startswith(
+        "1 x 1 convolutions of a 1 x 1 map (dense layers in effect) hold 90% of the trainable parameters")
+    both = net(row("standard", 990, params=10), row("dense", 5, params=45), row("dense", 5, params=45,
+                                                                               class_name="Dense"))
+    assert lesson.where_the_parameters_are(both).startswith(
+        "Dense layers (with the 1 x 1 convolutions of a 1 x 1 map) hold 90% of the trainable parameters")
 
 
 def test_layers_not_counted_are_named_and_the_totals_say_so():

@@ -222,8 +222,8 @@ def test_projector_mode_puts_the_uploader_on_the_page():
 def test_mobilenet_v3_keeps_its_parameters_in_dense_layers_not_its_arithmetic():
     at = open_page(PAGE, rn_model="MobileNetV3 Small")
     # the classifier and the squeeze-and-excite layers are 1x1 convolutions of a 1x1 map: dense in effect
-    assert "Dense layers hold 82% of the trainable parameters but do only 3.7% of the multiply-adds" in \
-        texts(at.markdown)
+    assert ("1 x 1 convolutions of a 1 x 1 map (dense layers in effect) hold 82% of the trainable parameters but do "
+            "only 3.7% of the multiply-adds") in texts(at.markdown)
 
 
 def test_a_size_that_changes_vgg16s_dense_layer_says_it_is_another_network():
