@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from dsconv.figures.style import page_width_px
+from dsconv.figures import page_width_px
 from dsconv.safe_text import markdown_table, plain
 
 ROOT = Path(__file__).resolve().parents[1]
