@@ -140,15 +140,16 @@ def behind_sentence(c: Comparison) -> str | None:
         return None
     causes = [f"it has {s.params / o.params:.1f}x fewer parameters (less capacity)"]
     init = c.recipe.get("depthwise_init")
-    if init:
-        start = DEPTHWISE_INIT_WORDS.get(init, f"the depthwise initializer {init}")
-        causes.append(f"it starts from {plain(str(start))}")
+    if init:  # a record may hold a list of numbers here: shown as it is, never looked up
+        start = DEPTHWISE_INIT_WORDS.get(init) if isinstance(init, str) else None
+        causes.append(f"it starts from {plain(start or f'the depthwise initializer {init}')}")
     scaling, rate = c.recipe.get("input_scaling"), c.recipe.get("learning_rate")
     if scaling or rate:
-        shared = " and ".join(part for part in (
-            f"input scaling ({plain(str(INPUT_SCALING_WORDS.get(scaling, scaling)))})" if scaling else "",
-            f"learning rate ({plain(rate)})" if rate else "") if part)
-        causes.append(f"its {shared} are the standard model's, chosen for neither in particular")
+        scaling_words = INPUT_SCALING_WORDS.get(scaling, scaling) if isinstance(scaling, str) else scaling
+        shared = [part for part in (f"input scaling ({plain(scaling_words)})" if scaling else "",
+                                    f"learning rate ({plain(rate)})" if rate else "") if part]
+        causes.append(f"its {' and '.join(shared)} {'is' if len(shared) == 1 else 'are'} the standard model's, "
+                      "chosen for neither in particular")
     return (f"Why the {noun(o.name)} model is behind here is **not known**. Candidates: "
             + "; ".join(causes) + ". Telling them apart takes runs that change one of them at a time, each with "
             "several seeds.")

@@ -14,7 +14,7 @@ import math
 import pickle
 from dataclasses import replace
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -37,9 +37,10 @@ MAX_IMAGE_FILE_BYTES = 25_000_000  # as an uploaded photo (.streamlit/config.tom
 MAX_FOLDER_IMAGES = 200_000  # per split of an image folder: 4x CIFAR-10's training set, about 600 MB as 32x32 RGB
 
 
-def source_label(source: str) -> str:
-    """A data source's short label; one this version does not know (a run record may name any) as it is."""
-    return SOURCE_LABELS.get(source, source)
+def source_label(source: Any) -> Any:
+    """A data source's short label; one this version does not know, or a record's non-text value (a record may hold
+    a list of numbers there), as it is."""
+    return SOURCE_LABELS.get(source, source) if isinstance(source, str) else source
 
 
 # --- Reading pickled CIFAR batches without trusting them -------------------------------------------

@@ -197,15 +197,19 @@ def recipe_text(recipe: dict) -> str:
     for key, value in recipe.items():
         if value is None or (key == "multi_gpu" and value is False):  # one device: the usual case, said by "Device"
             continue
-        text = {"optimizer": lambda: OPTIMIZER_WORDS.get(value, value),
+
+        def known(words: dict, otherwise: str) -> str:  # a record may hold a list of numbers anywhere: not a key
+            return words.get(value, otherwise) if isinstance(value, str) else otherwise
+
+        text = {"optimizer": lambda: known(OPTIMIZER_WORDS, f"optimizer {value}"),
                 "learning_rate": lambda: f"learning rate {value}",
                 "batch_size": lambda: f"batch {value}",
                 "epochs": lambda: f"{value} epoch{'' if value == 1 else 's'}",
-                "input_scaling": lambda: INPUT_SCALING_WORDS.get(value, f"input scaling {value}"),
-                "depthwise_init": lambda: DEPTHWISE_INIT_WORDS.get(value, f"depthwise initializer {value}"),
+                "input_scaling": lambda: known(INPUT_SCALING_WORDS, f"input scaling {value}"),
+                "depthwise_init": lambda: known(DEPTHWISE_INIT_WORDS, f"depthwise initializer {value}"),
                 "multi_gpu": lambda: ("on every GPU at once (MirroredStrategy)" if value is True
                                       else f"multi GPU {value}"),
-                "loss": lambda: LOSS_WORDS.get(value, f"loss {value}"),
+                "loss": lambda: known(LOSS_WORDS, f"loss {value}"),
                 }.get(key, lambda: f"{key.replace('_', ' ')} {value}")()
         parts.append(plain(str(text)))
     return ", ".join(parts)

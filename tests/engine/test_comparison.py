@@ -59,7 +59,7 @@ def test_lower_accuracy_names_best_validation_and_test_and_says_why_is_not_known
     assert "is **not known**" in behind and "8.0x fewer parameters" in behind
     assert "it starts from a per-channel depthwise initializer (glorot over each kernel's own k x k)" in behind
     assert "input scaling (pixels scaled to 0-1) and learning rate" not in behind  # no learning rate in this recipe
-    assert "its input scaling (pixels scaled to 0-1) are the standard model's" in behind
+    assert "its input scaling (pixels scaled to 0-1) is the standard model's" in behind  # one item: "is"
     assert "Telling them apart takes runs" in behind
 
 
