@@ -41,6 +41,7 @@ _PENDING = "_link_pending"  # settings of an older link, for the widgets of the 
 _TRIED = "_link_tried"  # what the last run asked the widgets to take from an older link
 _NOTES = "_link_notes"
 _IGNORED = "_link_ignored"  # settings refused on a run that was followed at once by another
+_PAGE = "_link_page"  # the page this run draws (page_setup's title)
 _SAID = "_link_said"  # the refused settings last said, and the controls' values then: said again while they stay
 _DEFAULT = "<dsconv: the widget's default>"  # a pending value that means "forget the value"
 SHARE_KEY = "share_link_open"  # widget key of the share-link expander (its link is built only while it is open)
@@ -161,10 +162,10 @@ def _close_link() -> None:
     # kept its value, and the warnings vanished on it.
     settings = {key: st.session_state[key] for key in list(st.session_state)
                 if isinstance(key, str) and not key.startswith("_") and _registration(key) is not None}
-    said = st.session_state.get(_SAID)
+    said, page = st.session_state.get(_SAID), st.session_state.get(_PAGE)
     if ignored:
-        st.session_state[_SAID] = (ignored, settings)
-    elif said and _same(said[1], settings):
+        st.session_state[_SAID] = (ignored, settings, page)
+    elif said and said[2] == page and _same(said[1], settings):  # not on another page: the link was this one's
         ignored = said[0]
     else:
         st.session_state.pop(_SAID, None)
@@ -283,6 +284,7 @@ def page_setup(title: str, icon: str) -> None:
     """Configure the page, draw the navigation and offer projector mode (?present=true in the URL). Every page
     ends with share_link(), which checks the link's settings once the widgets have taken them."""
     leave_keras_alone()
+    st.session_state[_PAGE] = title
     st.set_page_config(page_title=f"{title} · dsconv", page_icon=icon, layout="wide")
     navigation()
     _open_link()

@@ -348,3 +348,16 @@ def test_the_ignored_settings_stay_said_until_a_setting_changes():
     assert not at.exception and said(at)
     at.slider(key="sl_cout").set_value(5).run()  # the student changes a setting: the link is behind them
     assert not said(at)
+
+
+def test_the_ignored_settings_are_not_said_on_another_page():
+    """A student who opened a link with sl_k=99 and then the Parameter lab was told there that sl_k was ignored."""
+    at = open_page("app.py", timeout=300)
+    at.switch_page("pages/2_Sliding_kernels.py")
+    at.query_params["sl_k"] = "99"
+    at.run()
+    assert any("sl_k='99'" in str(w.value) for w in at.warning)
+    at.switch_page("pages/1_Parameter_lab.py").run()
+    assert not at.exception
+    assert not any("sl_k" in str(w.value) for w in at.warning)
+
