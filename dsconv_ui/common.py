@@ -327,15 +327,30 @@ export default function (component) {
   const { data, setStateValue } = component;
   const box = document.querySelector('[data-testid="stMainBlockContainer"]');
   if (!box) return;
-  const report = () => {
-    const style = getComputedStyle(box);
-    const width = Math.round(box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
-    if (width > 0 && Math.abs(width - data.shown) > Math.max(8, 0.02 * data.shown)) setStateValue('width', width);
-  };
-  let timer = null;
-  const observer = new ResizeObserver(() => { clearTimeout(timer); timer = setTimeout(report, 300); });
-  observer.observe(box);
-  return () => { clearTimeout(timer); observer.disconnect(); };
+  // Streamlit calls this again with each run's data, without the cleanup: one observer per probe reads the latest.
+  const probes = window.dsconvWidth = window.dsconvWidth || {};
+  const probe = probes[data.key] = probes[data.key] || {};
+  probe.shown = data.shown;
+  probe.tell = setStateValue;
+  if (!probe.observer) {
+    let timer = null;
+    const report = () => {
+      const style = getComputedStyle(box);
+      const width = Math.round(box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
+      if (width === probe.measured) return;  // a change of height only
+      probe.measured = width;
+      if (width >= data.low && width <= data.high && Math.abs(width - probe.shown) > Math.max(8, 0.02 * probe.shown)) {
+        probe.tell('width', width);
+      }
+    };
+    probe.check = () => { clearTimeout(timer); timer = setTimeout(report, 300); };
+    probe.observer = new ResizeObserver(probe.check);
+    probe.observer.observe(box);
+    probe.stop = () => { clearTimeout(timer); probe.observer.disconnect(); delete probes[data.key]; };
+  }
+  probe.measured = null;  // each run checks once more against the width it laid its figures out for
+  probe.check();
+  return () => { if (probes[data.key] === probe) probe.stop(); };
 }
 """
 WIDTH_RANGE_PX = (320, 4000)  # a width the browser tells outside these is not taken (it may say anything)
@@ -356,7 +371,8 @@ def shown_width() -> float:
     low, high = WIDTH_RANGE_PX
     used = float(round(width / 10) * 10) if isinstance(width, (int, float)) and low <= width <= high else assumed
     st.markdown(f"<style>.st-key-{key} {{ display: none; }}</style>", unsafe_allow_html=True)
-    _width_probe()(key=key, data={"shown": used}, default={"width": None}, on_width_change=_nothing)
+    _width_probe()(key=key, data={"shown": used, "key": key, "low": low, "high": high}, default={"width": None},
+                   on_width_change=_nothing)
     return used
 
 

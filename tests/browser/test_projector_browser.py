@@ -162,6 +162,30 @@ def test_play_brings_the_animation_into_view_with_its_buttons(browser, server, v
         assert found["scrolled"] > 0
 
 
+def test_a_window_that_only_changes_height_runs_nothing_again(browser, server):
+    """Once the page is laid out for the width the browser told, a change of the window's height alone (a teacher
+    moving the browser's toolbar) must not make the page run again and rebuild the 1.5 MB animation. Counted as
+    messages from the server. (A guard for the width probe, which answers width changes only.)"""
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    received = []
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: received.append(len(payload))))
+    try:
+        page.goto(f"{server}/Sliding_kernels?present=1")
+        page.wait_for_function("() => { const gd = document.querySelector('.st-key-sl_chart .js-plotly-plot');"
+                               " return Boolean(gd && gd._fullLayout && gd._fullLayout.xaxis.range[1] < 1000); }",
+                               timeout=30_000)
+        wait_until_idle(page)
+        page.wait_for_timeout(1000)
+        before = len(received)
+        for height in (700, 740, 768):
+            page.set_viewport_size({"width": 1024, "height": height})
+            page.wait_for_timeout(900)
+        wait_until_idle(page)
+        assert len(received) == before, received[before:]  # no run: the server sent nothing
+    finally:
+        page.close()
+
+
 ARENA_IN_VIEW = """() => {
   const chart = document.querySelector('.st-key-arena_replay_chart .js-plotly-plot').getBoundingClientRect();
   const play = document.querySelector('.st-key-arena_replay_chart .updatemenu-button').getBoundingClientRect();
