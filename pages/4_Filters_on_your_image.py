@@ -416,7 +416,7 @@ def hand_made_section(picture: Image.Image) -> None:
         if depthwise is not None:
             st.plotly_chart(kernel_figure([depthwise[..., c] for c in range(3)],
                                                [f"{ch}: {n}" for ch, n in zip(hand.CHANNELS, names)],
-                                               figure_scale()), key="fil_kernel_fig")
+                                               figure_scale(), width_px=PAGE_PX), key="fil_kernel_fig")
     with step2:
         try:
             mix, outputs, mix_name = mix_controls()

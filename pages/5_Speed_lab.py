@@ -14,7 +14,7 @@ import streamlit as st
 from dsconv import ASSETS, figures
 from dsconv.costs import COMPARED_KINDS, compare_traffic
 from dsconv.devices import cpu_model
-from dsconv.figures import layer_name, timing_table, tutorial_table
+from dsconv.figures import timing_table, tutorial_table
 from dsconv.speed import (
     NEAR_ROOF,
     NOISY_SPREAD,
@@ -125,7 +125,7 @@ def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = No
     show_table(timing_table(timings, roofs))
     noisy = [t for t in timings if t.noisy]
     if noisy:
-        rows = "; ".join(f"{layer_name(t.kind)}, {t.pass_label} (IQR {t.iqr_ms:.2f} ms on a median of "
+        rows = "; ".join(f"{t.label}, {t.pass_label} (IQR {t.iqr_ms:.2f} ms on a median of "
                          f"{t.median_ms:.2f} ms)" for t in noisy)
         if recorded:
             when = (f"The machine may have been busy while these were recorded (load average "
@@ -174,7 +174,7 @@ def show_skipped(timings: list, parameter: str | None = None) -> None:
         values = sorted({getattr(t.setup, parameter) for t in skipped})
         where = f"at {SWEEP_PARAMETERS[parameter]} {', '.join(map(str, values))}"
     else:
-        where = "; ".join(f"{layer_name(t.kind)}, {PASS_LABELS[t.pass_name]}: {t.skipped}" for t in skipped)
+        where = "; ".join(f"{t.label}, {PASS_LABELS[t.pass_name]}: {t.skipped}" for t in skipped)
     st.warning(f"{len(skipped)} of {len(timings)} timings did not fit in the time cap ({where}). Make the layer "
                "smaller (batch, size, channels) or time fewer kinds; a busy server also leaves less time.", icon="⏱️")
 
@@ -279,7 +279,8 @@ if report is not None:
     show_skipped(report.timings)
     if measured_setup != setup:
         st.warning("These timings are for the layer above, not for the settings now in the sidebar. "
-                   "Click Measure to time the new layer.")
+                   + ("The new layer is too large to time here (above)." if too_large
+                      else "Click Measure to time the new layer."))
     show_timings(report.timings, scale, "spd_measured", report.roofs)
     measured_traffic = compare_traffic(COMPARED_KINDS, **asdict(measured_setup))
     st.plotly_chart(intensity_figure(measured_traffic, report.timings, scale, report.roofs), width="stretch",

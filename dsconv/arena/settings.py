@@ -95,10 +95,10 @@ class LaunchSettings:
     def check(self, limits: ArenaLimits) -> None:
         """Raise ArenaError with a sentence when this launch breaks a rule or a limit."""
         if self.source not in SOURCES:
-            raise ArenaError(f"Choose a data source from {', '.join(SOURCES)}.")
+            raise ArenaError(f"Choose a data source from {', '.join(map(source_label, SOURCES))}.")
         unknown = [a for a in self.train.architectures if a not in NETWORK_KINDS]
         if not self.train.architectures or unknown:
-            raise ArenaError(f"Pick at least one architecture from {', '.join(NETWORK_KINDS)}.")
+            raise ArenaError(f"Pick at least one architecture from {', '.join(map(word, NETWORK_KINDS))}.")
         for name, value, low, high in (("training images", self.train_size, MIN_TRAIN_IMAGES, limits.max_train_images),
                                        ("test images", self.test_size, MIN_TEST_IMAGES, limits.max_test_images),
                                        ("epochs", self.train.epochs, 1, limits.max_epochs),

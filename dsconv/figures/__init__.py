@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 _HOMES = {
     "idea_figure": "cost", "idea_layout": "cost",
     "output_labels": "sliding", "sliding_figure": "sliding",
-    "intensity_figure": "speed", "layer_name": "speed", "ratio_figure": "speed", "roofline_figure": "speed",
+    "intensity_figure": "speed", "ratio_figure": "speed", "roofline_figure": "speed",
     "sweep_figure": "speed", "timing_table": "speed", "tutorial_table": "speed", "work_and_time_figure": "speed",
     "CHANNEL_COLOURS": "style", "SERIES_COLOURS": "style", "SIGNED": "style", "axis": "style", "log_ticks": "style",
     "page_width_px": "style", "readable": "style", "two_lines": "style",
@@ -27,7 +27,7 @@ _HOMES = {
 _NAMESPACES = ("cost", "filters", "networks")  # modules the pages read from as namespaces (figures.cost.cost_figure)
 
 __all__ = ["CHANNEL_COLOURS", "DrawingError", "MAX_VOLUME_FRAMES", "SERIES_COLOURS", "SIGNED", "axis", "cost",
-           "drawing_svg", "filters", "frames_note", "idea_figure", "idea_layout", "intensity_figure", "layer_name",
+           "drawing_svg", "filters", "frames_note", "idea_figure", "idea_layout", "intensity_figure",
            "live_figure", "log_ticks", "networks", "output_labels", "page_width_px", "ratio_figure", "readable", "replay_figure",
            "roofline_figure", "sliding_figure", "sweep_figure", "timing_table", "tutorial_table", "two_lines",
            "volume_figure", "work_and_time_figure"]  # every name in _HOMES and _NAMESPACES
@@ -53,7 +53,6 @@ if TYPE_CHECKING:  # for readers and type checkers: what the names are
     from dsconv.figures.sliding import output_labels, sliding_figure
     from dsconv.figures.speed import (
         intensity_figure,
-        layer_name,
         ratio_figure,
         roofline_figure,
         sweep_figure,

@@ -23,14 +23,9 @@ from dsconv.speed.timings import Timing, speed_ratios, timed_name
 PASS_COLORS = {"forward": "#2563eb", "forward_backward": "#c2410c"}
 
 
-def layer_name(kind: str, form: str = "label") -> str:
-    """A timed kind's name (`form`: "label" or "short"); a step timed on its own says so: "DepthwiseConv2D alone"."""
-    return timed_name(kind, form)
-
-
 def short_name(kind: str) -> str:
     """A timed kind's short name: "Depthwise + 1x1", "1x1 Conv2D alone"."""
-    return layer_name(kind, "short")
+    return timed_name(kind, "short")
 
 
 def axis_label(kind: str) -> str:
@@ -237,7 +232,7 @@ def timing_table(timings: Sequence[Timing], roofs: Roofs | None = None) -> list[
             ratio = {"mac_ratio": 1.0, "speed_ratio": 1.0}  # the baseline itself
         # What a reader compares comes first (time, the two ratios, the regime); the details after.
         row = {
-            "layer": layer_name(t.kind),
+            "layer": timed_name(t.kind),
             "pass": PASS_LABELS[t.pass_name],
             "median ms": round(t.median_ms, 3) if t.measured else None,
             "x fewer multiply-adds": round(ratio["mac_ratio"], 2) if ratio else None,

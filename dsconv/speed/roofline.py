@@ -157,7 +157,8 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs) -> list[str]:
         beyond = [step for step in groups["compute"] if step.achieved_gflops > 1.02 * roofs.peak_gflops]
         if beyond:  # the matrix product the roof comes from is not the fastest thing this machine runs
             fastest = max(step.achieved_gflops for step in beyond)
-            text += (f" {'It' if len(beyond) == 1 else 'Some'} ran faster than that peak: the "
+            text += (f" {_named(beyond, lambda step: f'{step.achieved_gflops:.0f} GFLOP/s')} ran faster than that "
+                     "peak: the "
                      f"{roofs.matmul_size} x {roofs.matmul_size} matrix product it is measured with does not reach "
                      f"all this machine can do, whose true peak is at least {fastest:.0f} GFLOP/s.")
         sentences.append(text)

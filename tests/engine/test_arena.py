@@ -234,3 +234,19 @@ def test_a_launch_is_estimated_only_when_every_model_has_a_speed(monkeypatch):
     assert calls[0] == (("standard", "separable"), 1.0, 128, True)
     device, estimate = estimates.launch_estimate(settings, probe=False)  # the server is training: no probe now
     assert device == "CPU Y" and estimate is None
+
+
+def test_a_refused_launch_names_the_choices_as_the_pickers_show_them():
+    """The launcher's pickers say "Standard" and "Synthetic shapes"; the refusal listed "standard, separable,
+    depthwise_pointwise, mobilenet"."""
+    from dataclasses import replace
+
+    from dsconv.arena import ArenaError, ArenaLimits, LaunchSettings
+
+    settings = LaunchSettings()
+    no_models = replace(settings, train=replace(settings.train, architectures=()))
+    with pytest.raises(ArenaError, match="Pick at least one architecture from Standard, Separable, Depthwise \\+ 1x1, "
+                                         "MobileNet\\."):
+        no_models.check(ArenaLimits())
+    with pytest.raises(ArenaError, match="Choose a data source from Synthetic shapes, CIFAR-10, downloaded"):
+        replace(settings, source="elsewhere").check(ArenaLimits())

@@ -297,6 +297,11 @@ def test_after_a_measure_click_every_section_uses_the_roofs_just_measured(monkey
     heights = dict(zip(intensity["data"][0]["x"], intensity["data"][0]["y"]))
     assert heights[label["x"]] < 2.5, (label, heights)
     assert any("ridge point of Unit-test CPU" in c.value for c in at.caption)
+    # Then a layer too large to time: the warning under the old timings told the student to click the disabled button.
+    at.select_slider(key="spd_k").set_value(11).run()
+    assert at.button(key="spd_measure").disabled
+    warning = next(w.value for w in at.warning if w.value.startswith("These timings are for the layer above"))
+    assert "The new layer is too large to time here (above)." in warning and "Click Measure" not in warning
 
 
 def test_one_output_channel_is_said_in_the_singular():
