@@ -13,6 +13,7 @@ from dsconv.images import ImageError, load_image
 from dsconv.kinds import KINDS, SLIDING_KINDS, word
 from dsconv.sliding import (
     PRESET_LABELS,
+    PRESET_NOTES,
     PRESETS,
     SAMPLE_NAMES,
     SAMPLE_NOTES,
@@ -43,6 +44,9 @@ UPLOAD = "upload"
 OLDER_SAMPLE_LABELS = {  # what the picture picker showed, and links saved, before 2026-12
     "Colour gradient (red grows to the right, green downwards)": "gradient",
     "Checkerboard (orange and blue squares)": "checkerboard", "Shape (a yellow disc on dark blue)": "shape"}
+OLDER_PRESET_LABELS = {  # what the preset picker showed, and links saved, before 2026-12 ("Sharpen" stays)
+    "Identity (copies the pixel)": "identity", "Box blur (average)": "box_blur",
+    "Sobel edge (left-right change)": "sobel", "Random (seeded)": "random"}
 
 WHAT_TO_WATCH = {
     "standard": "Each filter is a k x k x 3 block. At every position it multiplies every number under it, in all "
@@ -101,10 +105,14 @@ def kernel_controls(bar: list | None) -> tuple[str, int]:
     with st.sidebar:
         st.header("Kernel weights")
     with bar[3] if bar else st.sidebar:
-        preset = st.selectbox("Preset", PRESETS, index=PRESETS.index("sobel"), key="sl_preset", format_func=PRESET_LABELS.get,
-                              **BOUND,
-                              help="Even sizes centre the pattern on the upper-left of the middle four cells; "
+        older_labels("sl_preset", OLDER_PRESET_LABELS)
+        preset = st.selectbox("Preset", PRESETS, index=PRESETS.index("sobel"), key="sl_preset",
+                              format_func=PRESET_LABELS.get, **BOUND,
+                              help=" ".join(f"{PRESET_LABELS[p]}: {PRESET_NOTES[p]}." for p in PRESETS) +
+                                   " Even sizes centre the pattern on the upper-left of the middle four cells; "
                                    "at size 1 identity, blur and sharpen become the weight 1 and Sobel becomes 0.")
+    if not bar:
+        st.sidebar.caption(PRESET_NOTES[preset][0].upper() + PRESET_NOTES[preset][1:] + ".")
     with st.sidebar:
         seed = st.number_input("Seed (random weights)", 0, 9999, 0, step=1, key="sl_seed", **BOUND,
                                disabled=preset != "random")

@@ -22,13 +22,12 @@ import math
 import numpy as np
 
 PRESETS = ("identity", "box_blur", "sobel", "sharpen", "random")
-PRESET_LABELS = {
-    "identity": "Identity (copies the pixel)",
-    "box_blur": "Box blur (average)",
-    "sobel": "Sobel edge (left-right change)",
-    "sharpen": "Sharpen",
-    "random": "Random (seeded)",
-}
+# Short, so the picker shows them in full in a quarter of a 1024 x 768 projector's page; what each does, in the notes.
+PRESET_LABELS = {"identity": "Identity", "box_blur": "Box blur", "sobel": "Sobel edge", "sharpen": "Sharpen",
+                 "random": "Random"}
+PRESET_NOTES = {"identity": "copies the pixel under the kernel's centre", "box_blur": "the average of the window",
+                "sobel": "the change from left to right", "sharpen": "the pixel against its neighbours",
+                "random": "weights drawn from the seed"}
 MAX_KERNEL_SIZE = 5  # a 5x5 kernel already has 25 weights per channel: the largest a student reads
 
 
@@ -129,7 +128,7 @@ def filter_descriptions(preset: str, channel_names: list[str], count: int) -> li
     """
     if preset == "random":
         return ["random weights, drawn one by one from the seed"] * count
-    pattern = PRESET_LABELS[preset].split(" (")[0]
+    pattern = PRESET_LABELS[preset]
     names = mix_names(channel_names)
     return [f"{_turned(pattern, n // len(names))} × {names[n % len(names)]}" for n in range(count)]
 
@@ -146,7 +145,7 @@ def depthwise_descriptions(preset: str, depth_multiplier: int) -> list[str]:
     """What kernel copy j of depthwise_filters is: the pattern turned j quarter turns, the same in every channel."""
     if preset == "random":
         return ["random weights, drawn one by one from the seed"] * depth_multiplier
-    pattern = PRESET_LABELS[preset].split(" (")[0]
+    pattern = PRESET_LABELS[preset]
     return [_turned(pattern, copy) for copy in range(depth_multiplier)]
 
 

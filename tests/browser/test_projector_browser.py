@@ -256,11 +256,12 @@ WIDE = {"width": 1400, "height": 1000}
 @pytest.mark.parametrize("path, viewport", [("Sliding_kernels", WIDE), ("Sliding_kernels?sl_sample=gradient", WIDE),
                                             ("Sliding_kernels?sl_sample=checkerboard", WIDE),
                                             ("Training_arena?arena_launch=true", WIDE),
-                                            ("Training_arena?arena_launch=true&present=1", PROJECTOR)])
+                                            ("Training_arena?arena_launch=true&present=1", PROJECTOR),
+                                            ("Sliding_kernels?present=1", {"width": 1024, "height": 768})])
 def test_every_picker_shows_its_choice_in_full(browser, server, path, viewport):
     """The Sliding kernels sidebar showed "Shape (a yellow disc on dark blue" and "Colour gradient (red grows to
-    the"; the arena's launcher "Synthetic shapes (generated, no downlo". The pickers now show short names, and
-    what each choice is goes in a caption."""
+    the"; the arena's launcher "Synthetic shapes (generated, no downlo"; a 1024 x 768 projector "Sobel edge
+    (left-right ch". The pickers now show short names, and what each choice is goes in a caption or the help."""
     with opened(browser, f"{server}/{path}", viewport) as page:
         assert page.locator('[data-testid="stSelectbox"] input').count() >= 1
         assert page.evaluate(CUT_VALUES) == []

@@ -246,6 +246,8 @@ def test_a_link_made_before_the_binding_still_sets_the_widgets(page):
 RELABELLED = [("pages/2_Sliding_kernels.py", "sl_sample", "Checkerboard (orange and blue squares)", "checkerboard"),
               ("pages/2_Sliding_kernels.py", "sl_sample", "Colour gradient (red grows to the right, green downwards)",
                "gradient"),
+              ("pages/2_Sliding_kernels.py", "sl_preset", "Sobel edge (left-right change)", "sobel"),
+              ("pages/2_Sliding_kernels.py", "sl_preset", "Random (seeded)", "random"),
               ("pages/3_Training_arena.py", "arena_source", "CIFAR-10 (download, 163 MB)", "cifar10"),
               # The architecture pickers showed Keras's names until 2026-12 (a multiselect: a repeated parameter).
               ("pages/3_Training_arena.py", "arena_archs", ["Conv2D", "MobileNet block"], ["standard", "mobilenet"]),
