@@ -211,8 +211,11 @@ html { font-size: 21px; }  /* Streamlit's text is 0.875rem: 18.4 px here, readab
 .block-container { max-width: 96vw; padding-top: 2rem; }
 [data-testid="stMarkdownContainer"] code { font-size: 1em; }
 [data-testid="stHeader"] { display: none; }
-/* A metric's label wraps rather than ending in "..." ("Multiply-adds pe..." in four columns of a 1024 px window) */
+/* A metric's label and its note wrap rather than ending in "..." ("Multiply-adds pe...", "1,555,200 multiply..."
+   in four columns of a 1024 px window) */
 [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { white-space: normal !important; }
+[data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"] p { white-space: normal !important; }
 </style>
 """
 

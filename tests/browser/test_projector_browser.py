@@ -267,16 +267,17 @@ def test_every_picker_shows_its_choice_in_full(browser, server, path, viewport):
         assert page.evaluate(CUT_VALUES) == []
 
 
-CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] *')]
+CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *')]
   .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)"""
 
 
 @pytest.mark.parametrize("path, viewport", [
     ("?present=1", PROJECTOR), ("Filters_on_your_image?fil_view=Hand-made%20filters%20(NumPy)&present=1", PROJECTOR),
-    ("Real_networks?present=1", {"width": 1024, "height": 768})])
+    ("Real_networks?present=1", {"width": 1024, "height": 768}), ("?present=1", {"width": 1024, "height": 768})])
 def test_no_metric_label_is_cut_off(browser, server, path, viewport):
     """The projector showed "Depthwise + 1x1 Conv2D par..." over the home page's 286, and "Largest difference between
-    the two r..." on the Filters page; a 1024 x 768 projector "Multiply-adds pe..." on Real networks. Labels wrap."""
+    the two r..." on the Filters page; a 1024 x 768 projector "Multiply-adds pe..." on Real networks and "1,555,200
+    multiply..." under the home page's 1,792. Labels and the notes under the numbers wrap."""
     with opened(browser, f"{server}/{path}", viewport) as page:
         assert page.locator('[data-testid="stMetricLabel"]').count() >= 3
         assert page.evaluate(CUT_LABELS) == []
