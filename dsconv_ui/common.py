@@ -75,16 +75,20 @@ def _spells_default(registration: Any, texts: list[str], current: Any) -> bool:
         return False
 
 
+def _reader(registration: Any) -> Any:
+    """The object that reads a picker's values (its options and their shown labels), or None."""
+    return getattr(getattr(registration, "deserializer", None), "__self__", None)
+
+
 def _options(registration: Any) -> Sequence[Any] | None:
     """The values a picker can hold (a tab bar's are its labels), or None for other widgets and where not known."""
-    reader = getattr(getattr(registration, "deserializer", None), "__self__", None)
-    options = getattr(reader, "options", None)
+    options = getattr(_reader(registration), "options", None)
     return options if options is not None else getattr(registration, "formatted_options", None)
 
 
 def _labels(registration: Any) -> dict[str, Any]:
     """A picker's shown labels, each with its option (for a link that mixes them with older labels), or nothing."""
-    reader = getattr(getattr(registration, "deserializer", None), "__self__", None)
+    reader = _reader(registration)
     options, labels = getattr(reader, "options", None), getattr(reader, "formatted_options", None)
     try:
         return dict(zip(labels, options)) if options is not None and labels is not None else {}

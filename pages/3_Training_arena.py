@@ -53,9 +53,8 @@ OLDER_SOURCE_LABELS = {  # what the data picker showed, and links saved, before 
     "Synthetic shapes (generated, no download)": "synthetic", "CIFAR-10 (download, 163 MB)": "cifar10",
     "CIFAR-10 from a folder on the server": "cifar10-local", "Image folder on the server": "folder"}
 # The architecture pickers showed the kinds' Keras names until 2026-12; the legend, table and sentences said
-# "standard" and "separable". All now say each kind's word (dsconv.kinds.word).
-OLDER_ARCH_LABELS = {"Conv2D": "standard", "SeparableConv2D": "separable", "Depthwise + 1x1": "depthwise_pointwise",
-                     "MobileNet block": "mobilenet"}
+# "standard" and "separable". All now say each kind's word (dsconv.kinds.word; "Depthwise + 1x1" was and is its label).
+OLDER_ARCH_LABELS = {"Conv2D": "standard", "SeparableConv2D": "separable", "MobileNet block": "mobilenet"}
 ARCH_HELP = "Each model is the tutorial's VGG with one kind of convolution: " + "; ".join(
     f"{word(kind)}: {KINDS[kind].label}" + (f" ({KINDS[kind].detail})" if KINDS[kind].detail else "")
     for kind in NETWORK_KINDS) + "."
