@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from dsconv.figures import page_width_px
+from dsconv.figures import page_width_px, text_em
 from dsconv.safe_text import markdown_table, plain
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -381,6 +381,21 @@ def shown_width() -> float:
     _width_probe()(key=key, data={"shown": used, "key": key, "low": low, "high": high}, default={"width": None},
                    on_width_change=_nothing)
     return used
+
+
+# A picker's text (Streamlit's 0.875 rem, as Chromium draws it): normally, and in projector mode (html at 21 px).
+PICKER_TEXT_PX = 14.875
+PROJECTOR_PICKER_TEXT_PX = 18.375
+
+
+def side_by_side(choices: Sequence[str], width_px: float, count: int = 2) -> bool:
+    """Whether `count` pickers standing side by side across a page `width_px` wide (shown_width()) each show the
+    longest of `choices` in full. At half of a 1024 x 768 projector's page a model picker read "Pretrained standard
+    model (the tutorial's..."; where they would not fit, a page stacks them."""
+    font = PROJECTOR_PICKER_TEXT_PX if is_presenting() else PICKER_TEXT_PX
+    column = (width_px - font / 0.875 * (count - 1)) / count  # the columns' gap is 1 rem
+    # The choice's text, 8 % to spare (Chromium drew it 4 % wider than text_em), and the box's padding and arrow.
+    return column >= max(map(text_em, choices), default=0.0) * font * 1.08 + 3 * font
 
 
 def _nothing() -> None:

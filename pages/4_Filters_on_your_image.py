@@ -34,7 +34,16 @@ from dsconv.images import handmade as hand
 from dsconv.kinds import KINDS
 from dsconv.kinds import label as kind_label
 from dsconv.sliding import samples
-from dsconv_ui.common import BOUND, figure_scale, page_setup, share_link, shared_figure, show_error, shown_width
+from dsconv_ui.common import (
+    BOUND,
+    figure_scale,
+    page_setup,
+    share_link,
+    shared_figure,
+    show_error,
+    shown_width,
+    side_by_side,
+)
 
 SOURCES = ("Sample picture", "Upload a photo", "Camera", "CIFAR-10 test picture")
 PICTURE_NAMES = tuple(scene.name for scene in SAMPLE_SCENES) + tuple(samples.SAMPLE_LABELS[n] for n in samples.SAMPLES)
@@ -446,7 +455,7 @@ def model_controls(catalogue: dict) -> list[str]:
     labels = list(catalogue)
     if len(labels) == 1:
         return labels
-    left, right = st.columns(2)
+    left, right = st.columns(2) if side_by_side(labels, PAGE_PX) else (st.container(), st.container())
     first = left.selectbox("Left model", labels, index=0, key="fil_left_model")
     second = right.selectbox("Right model", labels, index=1, key="fil_right_model")
     return [first] if first == second else [first, second]

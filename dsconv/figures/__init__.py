@@ -19,7 +19,7 @@ _HOMES = {
     "intensity_figure": "speed", "ratio_figure": "speed", "roofline_figure": "speed",
     "sweep_figure": "speed", "timing_table": "speed", "tutorial_table": "speed", "work_and_time_figure": "speed",
     "CHANNEL_COLOURS": "style", "SERIES_COLOURS": "style", "SIGNED": "style", "axis": "style", "log_ticks": "style",
-    "page_width_px": "style", "readable": "style", "two_lines": "style",
+    "page_width_px": "style", "readable": "style", "text_em": "style", "two_lines": "style",
     "DrawingError": "svg", "drawing_svg": "svg",
     "frames_note": "training", "live_figure": "training", "replay_figure": "training",
     "MAX_VOLUME_FRAMES": "volume", "volume_figure": "volume",
@@ -27,10 +27,10 @@ _HOMES = {
 _NAMESPACES = ("cost", "filters", "networks")  # modules the pages read from as namespaces (figures.cost.cost_figure)
 
 __all__ = ["CHANNEL_COLOURS", "DrawingError", "MAX_VOLUME_FRAMES", "SERIES_COLOURS", "SIGNED", "axis", "cost",
-           "drawing_svg", "filters", "frames_note", "idea_figure", "idea_layout", "intensity_figure",
-           "live_figure", "log_ticks", "networks", "output_labels", "page_width_px", "ratio_figure", "readable", "replay_figure",
-           "roofline_figure", "sliding_figure", "sweep_figure", "timing_table", "tutorial_table", "two_lines",
-           "volume_figure", "work_and_time_figure"]  # every name in _HOMES and _NAMESPACES
+           "drawing_svg", "filters", "frames_note", "idea_figure", "idea_layout", "intensity_figure", "live_figure",
+           "log_ticks", "networks", "output_labels", "page_width_px", "ratio_figure", "readable", "replay_figure",
+           "roofline_figure", "sliding_figure", "sweep_figure", "text_em", "timing_table", "tutorial_table",
+           "two_lines", "volume_figure", "work_and_time_figure"]  # every name in _HOMES and _NAMESPACES
 
 
 def __getattr__(name: str):
@@ -68,6 +68,7 @@ if TYPE_CHECKING:  # for readers and type checkers: what the names are
         log_ticks,
         page_width_px,
         readable,
+        text_em,
         two_lines,
     )
     from dsconv.figures.svg import DrawingError, drawing_svg

@@ -10,6 +10,7 @@ pytestmark = pytest.mark.browser
 
 MIN_PX = 18
 PROJECTOR = {"width": 1280, "height": 800}
+XGA = {"width": 1024, "height": 768}  # an older projector
 SMALL_NUMBERS = """(limit) => {
   const main = document.querySelector('[data-testid="stMain"]');
   const small = [];
@@ -257,14 +258,34 @@ WIDE = {"width": 1400, "height": 1000}
                                             ("Sliding_kernels?sl_sample=checkerboard", WIDE),
                                             ("Training_arena?arena_launch=true", WIDE),
                                             ("Training_arena?arena_launch=true&present=1", PROJECTOR),
-                                            ("Sliding_kernels?present=1", {"width": 1024, "height": 768})])
+                                            ("Sliding_kernels?present=1", XGA),
+                                            ("Filters_on_your_image?present=1", XGA),
+                                            ("Filters_on_your_image?present=1", PROJECTOR)])
 def test_every_picker_shows_its_choice_in_full(browser, server, path, viewport):
     """The Sliding kernels sidebar showed "Shape (a yellow disc on dark blue" and "Colour gradient (red grows to
     the"; the arena's launcher "Synthetic shapes (generated, no downlo"; a 1024 x 768 projector "Sobel edge
-    (left-right ch". The pickers now show short names, and what each choice is goes in a caption or the help."""
+    (left-right ch" and, on the Filters page, "Pretrained standard model (the tutorial's". The pickers now show short
+    names, and what each choice is goes in a caption or the help; the Filters page stacks its model pickers where two
+    side by side would cut their names."""
     with opened(browser, f"{server}/{path}", viewport) as page:
+        page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
+        wait_until_idle(page)
         assert page.locator('[data-testid="stSelectbox"] input').count() >= 1
         assert page.evaluate(CUT_VALUES) == []
+
+
+CUT_BUTTONS = """() => [...document.querySelectorAll('[data-testid="stButton"] button')]
+  .filter(button => button.getBoundingClientRect().width > 0)
+  .filter(button => [...button.querySelectorAll('*')].some(el => el.scrollWidth > el.clientWidth))
+  .map(button => button.textContent)"""
+
+
+@pytest.mark.parametrize("viewport", [XGA, PROJECTOR])
+def test_the_quiz_buttons_show_their_names_in_full(browser, server, viewport):
+    """On a 1024 x 768 projector the Quiz's bar showed "New questi..." for "New question set"."""
+    with opened(browser, f"{server}/Quiz?present=1", viewport) as page:
+        assert page.locator('.st-key-quiz_new_set button').count() == 1
+        assert page.evaluate(CUT_BUTTONS) == []
 
 
 CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *')]
