@@ -45,6 +45,7 @@ from dsconv_ui.common import (
     share_link,
     show_error,
     show_table,
+    shown_width,
     wrap_long_chips,
 )
 from dsconv_ui.playback import reveal_on_play
@@ -277,9 +278,10 @@ def bundled(listing: tuple) -> tuple[list, list]:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)  # shared and never changed: no copy on each rerun
-def cached_replay_figure(series: tuple, scale: float):
-    """The animated replay figure for these series (cached: frames take a moment to build)."""
-    return replay_figure(list(series), scale)
+def cached_replay_figure(series: tuple, scale: float, width_px: float):
+    """The animated replay figure for these series, laid out for the width it is shown at (cached: frames take a
+    moment to build)."""
+    return replay_figure(list(series), scale, width_px=width_px)
 
 
 def bundled_runs() -> tuple[list[replay.LoadedRun], list[str]]:
@@ -346,7 +348,7 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
     st.caption("Press ▶ Play to watch the runs epoch by epoch, or drag the slider. Colour is the architecture and the "
                "line's dash the run. Thin lines with open circles are measured on the training images, thick ones on "
                "validation images the model never trained on.")
-    st.plotly_chart(cached_replay_figure(tuple(series), figure_scale()), key="arena_replay_chart",
+    st.plotly_chart(cached_replay_figure(tuple(series), figure_scale(), PAGE_PX), key="arena_replay_chart",
                     config={"displayModeBar": False})
     reveal_on_play("arena_replay_chart")
     stepping = frames_note(series)
@@ -487,6 +489,7 @@ def launch_section(limits: ArenaLimits) -> None:
 
 
 page_setup("Training arena", "🏋️")
+PAGE_PX = shown_width()  # what a figure as wide as the page is shown at: the replay is laid out for it
 st.title("Training arena")
 bar = projector_bar([3, 2])  # projector mode: the runs and architectures to replay, at the top
 st.markdown("The tutorial trained a standard and a separable VGG model on CIFAR-10 and concluded that the separable "

@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dsconv.figures.style import FONT_FAMILY, GRID_COLOUR, log_ticks, readable, screen_height_px
+from dsconv.figures.style import FONT_FAMILY, GRID_COLOUR, log_ticks, page_width_px, readable, screen_height_px, text_em
 from dsconv.kinds import KINDS, word
 from dsconv.safe_text import plotly_text
 from dsconv.training.replay import EpochSeries
@@ -24,6 +24,9 @@ FRAME_POINT_BUDGET = 60_000  # points in all frames together: the figure's size 
 LEGEND_GAP_PX = 78  # the legend's top below the lower panels: under their tick labels and "epoch" titles
 MAX_MARKED_EPOCHS = 60  # beyond this, a circle per epoch hides the lines
 PANELS = ("Accuracy", "Loss", "Seconds per epoch", "Generalisation gap (train − validation accuracy)")
+SHORT_GAP_TITLE = "Gap: train − validation accuracy"  # where the long title is wider than its panel
+SUBPLOT_TITLE_PX = 16  # the panels' titles (make_subplots's size), times the scale: 16 px read small on a projector
+BUTTON_PAD_PX = 20  # each of Plotly's buttons: its text and this on either side together, times the scale (measured 17)
 PANEL_FIELDS = (("accuracy", 1, 1, False), ("val_accuracy", 1, 1, True), ("loss", 1, 2, False),
                 ("val_loss", 1, 2, True), ("seconds", 2, 1, True), ("gap", 2, 2, True))  # field, row, col, thick
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")  # one per run, in the order shown
@@ -106,20 +109,41 @@ def _trace(item: EpochSeries, field: str, validation: bool, last: int, scale: fl
         hovertemplate=f"{label}<br>epoch %{{x}}: {kind} %{{y:.4f}}<extra></extra>")
 
 
-def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: int = 600) -> go.Figure:
+def replay_layout(scale: float, width_px: float | None = None) -> dict[str, float]:
+    """Where the replay figure's parts go, in Plotly's fractions of its panels' area, for a figure shown `width_px`
+    wide (default: page_width_px): the gap between the two columns of panels, wide enough for the right panels' tick
+    labels, and where the epoch slider starts, right of the Play and Pause buttons (at 1024 x 768, with fixed
+    fractions, the Pause button covered the slider's first ticks)."""
+    width = width_px or page_width_px(scale)
+    panels_px = width - 80 * scale - 20  # the margins: the left axes' titles and tick labels (99 px measured at 1.35)
+    buttons_px = sum(text_em(label) * 13 * scale + BUTTON_PAD_PX * scale for label in (PLAY_LABEL, PAUSE_LABEL))
+    gap_px = max(0.08 * panels_px, 50 * scale)  # "−0.1" at 18 px is 32 px, 15 px from its panel
+    return {"gap": gap_px / panels_px, "slider_x": (buttons_px + 12 * scale) / panels_px,
+            "panel_px": (panels_px - gap_px) / 2}
+
+
+PLAY_LABEL, PAUSE_LABEL = "▶ Play", "❚❚ Pause"
+
+
+def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: int = 600,
+                  width_px: float | None = None) -> go.Figure:
     """Four panels with one frame per epoch, a play/pause button and an epoch slider; no taller than the window
-    (in projector mode it was 918 px in an 800 px window, so a class never saw it whole while it played)."""
+    (in projector mode it was 918 px in an 800 px window, so a class never saw it whole while it played), and laid
+    out for the width it is shown at (`width_px`, default: page_width_px)."""
     if not series:
         raise ValueError("Pick at least one run and architecture to replay.")
     height = int(min(680 * scale, screen_height_px(scale) - 40))
     # Between the rows: the upper panels' tick labels and the lower panels' titles, 75 px at scale 1 (0.14 of the
     # panels' height there); the same pixels when the figure is kept within the window.
     spacing = 75 * scale / (height - 110 * scale - 40)
+    place = replay_layout(scale, width_px)
     last_epoch = max(max(item.epochs, default=0) for item in series)
     specs = _trace_specs(series)
     markers = last_epoch <= MAX_MARKED_EPOCHS
     dashes = run_dashes(series)
-    fig = make_subplots(rows=2, cols=2, subplot_titles=PANELS, horizontal_spacing=0.08,
+    title_px = SUBPLOT_TITLE_PX * scale
+    titles = PANELS if text_em(PANELS[3]) * title_px <= place["panel_px"] else (*PANELS[:3], SHORT_GAP_TITLE)
+    fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=place["gap"],
                         vertical_spacing=spacing)
     for item, field, row, col, validation in specs:
         fig.add_trace(_trace(item, field, validation, last_epoch, scale, dashes[item.run_key], markers),
@@ -135,10 +159,11 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     seconds = [v for item in series for v in item.seconds]
     gaps = [v for item in series for v in item.gap]
     dtick = 1 if last_epoch <= 20 else None
+    # The right panels' titles name their axes: a title beside their tick labels ran into the left panels.
     for row, col, y_range, title in ((1, 1, _range(accuracies, pad=0.05), "accuracy"),
-                                     (1, 2, _range(losses, floor=0.0), "loss"),
+                                     (1, 2, _range(losses, floor=0.0), None),
                                      (2, 1, _range(seconds, floor=0.0), "seconds"),
-                                     (2, 2, _range(gaps, floor=0.0), "train − val accuracy")):
+                                     (2, 2, _range(gaps, floor=0.0), None)):
         fig.update_xaxes(range=x_range, dtick=dtick, title_text="epoch" if row == 2 else None, row=row, col=col)
         fig.update_yaxes(range=y_range, title_text=title, row=row, col=col)
     positive = [v for v in seconds if v and v > 0]
@@ -148,10 +173,10 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
         fig.update_yaxes(type="log", range=[low - 0.1, high + 0.1], title_text="seconds (log scale)", row=2, col=1,
                          tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     fig.add_hline(y=0, line=dict(color="#6b7280", width=1), row=2, col=2)
-    play = dict(label="▶ Play", method="animate",
+    play = dict(label=PLAY_LABEL, method="animate",
                 args=[None, dict(frame=dict(duration=frame_ms, redraw=False), fromcurrent=False,
                                  transition=dict(duration=frame_ms // 2), mode="immediate")])
-    pause = dict(label="❚❚ Pause", method="animate",
+    pause = dict(label=PAUSE_LABEL, method="animate",
                  args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
                                     transition=dict(duration=0))])
     slider_steps = [dict(label=str(epoch), method="animate",
@@ -165,13 +190,15 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
                                 if markers else "colour: architecture · dash: run · thin: training · thick: validation   ")),
         updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0, y=1.13, xanchor="left",
                           yanchor="bottom", showactive=False, pad=dict(r=8, t=0))],
-        sliders=[dict(active=len(shown) - 1, steps=slider_steps, x=0.2, y=1.13, len=0.8, xanchor="left",
+        sliders=[dict(active=len(shown) - 1, steps=slider_steps, x=place["slider_x"], y=1.13,
+                      len=1 - place["slider_x"], xanchor="left",
                       yanchor="bottom", pad=dict(t=0, b=0), currentvalue=dict(prefix="epoch ", visible=True),
                       transition=dict(duration=0))],
         plot_bgcolor="white", hovermode="closest")
     fig.update_xaxes(showgrid=True, gridcolor=GRID_COLOUR, zeroline=False)
     fig.update_yaxes(showgrid=True, gridcolor=GRID_COLOUR, zeroline=False)
     readable(fig, scale)
+    fig.update_annotations(font_size=round(title_px, 1))  # the annotations are the panels' titles
     fig.update_layout(margin=dict(t=int(110 * scale)))
     return fig
 

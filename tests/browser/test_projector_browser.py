@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 MIN_PX = 18
 PROJECTOR = {"width": 1280, "height": 800}
 XGA = {"width": 1024, "height": 768}  # an older projector
+WIDE = {"width": 1400, "height": 1000}
 SMALL_NUMBERS = """(limit) => {
   const main = document.querySelector('[data-testid="stMain"]');
   const small = [];
@@ -207,6 +208,35 @@ def test_the_arenas_play_brings_its_whole_replay_into_view(browser, server):
         assert 0 <= found["play"] and found["chart"][1] <= found["height"], found
 
 
+REPLAY_CROWDING = """() => {
+  const gd = document.querySelector('.st-key-arena_replay_chart .js-plotly-plot');
+  const boxes = (selector) => [...gd.querySelectorAll(selector)].map(e => e.getBoundingClientRect());
+  const buttons = Math.max(...boxes('.updatemenu-button').map(b => b.right));
+  const ticks = Math.min(...boxes('.slider-label').filter(b => b.width > 0).slice(1).map(b => b.left));
+  const size = gd._fullLayout._size;  // the left panels' right edge, and what stands left of the right panels
+  const left = gd.getBoundingClientRect().left + size.l + gd._fullLayout.xaxis.domain[1] * size.w;
+  const right = Math.min(...boxes('.y2tick, .y4tick, .g-y2title, .g-y4title').filter(b => b.width > 0)
+    .map(b => b.left));
+  const titles = boxes('.g-gtitle, .annotation').map(b => [b.left, b.right]);
+  const shown = gd.getBoundingClientRect();
+  return {buttons, ticks, left, right, cut: titles.filter(([l, r]) => l < shown.left || r > shown.right)};
+}"""
+
+
+@pytest.mark.parametrize("query, viewport", [("?present=1", XGA), ("", WIDE)])
+def test_the_replays_buttons_ticks_and_panels_keep_apart(browser, server, query, viewport):
+    """At 1024 x 768 the Pause button covered the epoch slider's first ticks, the loss panel's axis title ran into
+    the accuracy panel (at 1400 x 1000 too, by 8 px), and the gap panel's title ran past its panel. The replay is laid
+    out for the width the browser measures."""
+    with opened(browser, f"{server}/Training_arena{query}", viewport) as page:
+        page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
+        wait_until_idle(page)
+        found = page.evaluate(REPLAY_CROWDING)
+        assert found["buttons"] < found["ticks"], found
+        assert found["left"] + 8 < found["right"], found
+        assert found["cut"] == [], found
+
+
 def test_a_key_press_leaves_a_page_the_teacher_scrolled_alone(browser, server):
     """Scrolled down so that a figure taller than the window fills it and the buttons are above it, the arrow keys
     step without moving the page (bringing the figure's bottom into view would hide its top)."""
@@ -251,7 +281,6 @@ def test_every_chosen_option_shows_in_full(browser, server, path, viewport):
 CUT_VALUES = """() => [...document.querySelectorAll('[data-testid="stSelectbox"] input')]
   .filter(input => input.getBoundingClientRect().width > 0 && input.scrollWidth > input.clientWidth + 1)
   .map(input => input.value)"""
-WIDE = {"width": 1400, "height": 1000}
 
 
 @pytest.mark.parametrize("path, viewport", [("Sliding_kernels", WIDE), ("Sliding_kernels?sl_sample=gradient", WIDE),
