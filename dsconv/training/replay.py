@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dsconv import ASSETS
-from dsconv.kinds import word
+from dsconv.costs.network import count_text
+from dsconv.kinds import NETWORK_KINDS, word
 from dsconv.safe_text import plain
 from dsconv.training.data import source_label
 from dsconv.training.models import DEPTHWISE_INIT_WORDS, INPUT_SCALING_WORDS
@@ -119,9 +120,17 @@ def epoch_series(run: LoadedRun, architecture: str) -> EpochSeries:
         gap=tuple(generalisation_gap(log) for log in logs))
 
 
+def in_kind_order(architectures: tuple[ArchitectureRun, ...] | list[ArchitectureRun]) -> list[ArchitectureRun]:
+    """A record's architectures in the app's order of kinds, standard first (a record lists them in the order they
+    were trained: the summary showed one run's separable model above its standard one, the next run's below)."""
+    order = {name: place for place, name in enumerate(NETWORK_KINDS)}
+    return sorted(architectures, key=lambda arch: order.get(arch.name, len(order)))
+
+
 def all_series(runs: list[LoadedRun], architectures: list[str] | None = None) -> list[EpochSeries]:
-    """Series for every architecture of every run (only those named in `architectures`, when given)."""
-    return [epoch_series(run, arch.name) for run in runs for arch in run.record.architectures
+    """Series for every architecture of every run (only those named in `architectures`, when given), run by run,
+    each run's in the order of kinds."""
+    return [epoch_series(run, arch.name) for run in runs for arch in in_kind_order(run.record.architectures)
             if architectures is None or arch.name in architectures]
 
 
@@ -158,11 +167,11 @@ class SummaryRow:
 
 
 def summary_rows(run: LoadedRun) -> list[SummaryRow]:
-    """One SummaryRow per architecture of `run`."""
+    """One SummaryRow per architecture of `run`, in the order of kinds."""
     record = run.record
     planned = record.recipe.get("epochs")
     rows = []
-    for arch in record.architectures:
+    for arch in in_kind_order(record.architectures):
         best = best_epoch(arch)
         rows.append(SummaryRow(
             run_label=run.label, architecture=arch.name, params=arch.params, multiply_adds=arch.multiply_adds,
@@ -264,7 +273,7 @@ def table_rows(rows: list[SummaryRow]) -> list[dict[str, str]]:
             f"{row.epochs_done} of {row.epochs_planned}"
         shown.append({
             "Run": row.run_label, "Architecture": word(row.architecture), "Params": f"{row.params:,}",
-            "Multiply-adds / image": f"{row.multiply_adds / 1e6:,.1f} M",
+            "Multiply-adds / image": count_text(row.multiply_adds),
             "Best val accuracy (epoch)": "—" if row.best_val_accuracy is None else
             f"{row.best_val_accuracy:.4f} ({row.best_epoch})",
             "Final val accuracy": "—" if row.final_val_accuracy is None else f"{row.final_val_accuracy:.4f}",

@@ -70,6 +70,18 @@ def test_summary_rows_match_an_independent_reading(runs_dir):
     assert published["Validated on"] == "test set"
 
 
+def test_a_runs_rows_and_curves_come_standard_first_and_small_counts_in_full():
+    """A record lists its models in the order they trained: the summary showed the better recipe's separable model
+    above its standard one, under a run that had them the other way round. A tiny model's 35,136 multiply-adds read
+    "0.0 M"."""
+    log = [(1.0, 0.5, 0.9, 0.55, 3.0)]
+    data = record_dict([arch("mobilenet", log, macs=35_136), arch("separable", log), arch("standard", log)], epochs=1)
+    run = replay.LoadedRun("x", "x", "upload", replay.read_upload("x.json", json.dumps(data).encode()))
+    assert [row.architecture for row in replay.summary_rows(run)] == ["standard", "separable", "mobilenet"]
+    assert [item.label.split(" · ")[0] for item in replay.all_series([run])] == ["Standard", "Separable", "MobileNet"]
+    assert replay.table_rows(replay.summary_rows(run))[2]["Multiply-adds / image"] == "35,136"
+
+
 def test_runs_without_validation_have_no_best_epoch():
     data = record_dict([arch("standard", [(1.0, 0.5, None, None, 3.0), (0.8, 0.6, None, None, 61.0)])], epochs=2)
     run = replay.LoadedRun("x", "x", "upload", replay.read_upload("x.json", json.dumps(data).encode()))

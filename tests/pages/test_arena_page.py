@@ -24,12 +24,14 @@ def expected_rows(path: Path) -> list[dict]:
     """The table's numbers computed straight from the JSON file."""
     data = json.loads(path.read_text())
     rows = []
-    for part in data["architectures"]:
+    # Standard first, whatever order the file lists them in (the better recipe's file has separable first).
+    for part in sorted(data["architectures"], key=lambda part: NETWORK_KINDS.index(part["name"])):
         vals = [e["val_accuracy"] for e in part["epochs"] if e["val_accuracy"] is not None]
         best = max(vals) if vals else None
         rows.append({
             "Architecture": KINDS[part["name"]].word, "Params": f"{part['params']:,}",
-            "Multiply-adds / image": f"{part['multiply_adds'] / 1e6:,.1f} M",
+            "Multiply-adds / image": f"{part['multiply_adds'] / 1e6:,.1f} M" if part["multiply_adds"] >= 10**6 else
+            f"{part['multiply_adds']:,}",
             "Best val accuracy (epoch)": "—" if best is None else
             f"{best:.4f} ({next(e['epoch'] for e in part['epochs'] if e['val_accuracy'] == best)})",
             "Final val accuracy": f"{part['epochs'][-1]['val_accuracy']:.4f}",
