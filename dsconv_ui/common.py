@@ -96,6 +96,47 @@ def _labels(registration: Any) -> dict[str, Any]:
         return {}
 
 
+MAX_QUOTED_CHOICES = 8  # a refused picker's choices are quoted up to this many; past it, the warning counts them
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+
+
+def _takes(registration: Any) -> str | None:
+    """What a control takes, in words, for the warning about a link it refused: "a whole number from 1 to 11", "true
+    or false", "'valid' or 'same'"; None where Streamlit does not say. The warning said only "not one of the values its
+    control takes here", and a teacher who had typed ?lab_k=13 was not told that 11 is the largest."""
+    reader = _reader(registration)
+    try:
+        default = registration.deserializer(None)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+        default = None
+    low, high = getattr(reader, "min_value", None), getattr(reader, "max_value", None)
+    if all(isinstance(bound, (int, float)) and not isinstance(bound, bool) for bound in (low, high)):
+        return f"{'a whole number' if isinstance(default, int) else 'a number'} from {_number(low)} to {_number(high)}"
+    if getattr(registration, "value_type", None) == "bool_value":
+        return "true or false"
+    labels = [str(label) for label in getattr(reader, "formatted_options", None)
+              or getattr(registration, "formatted_options", None) or ()]  # a tab bar: its labels
+    if not labels:
+        return None
+    if len(labels) > MAX_QUOTED_CHOICES:
+        return f"one of the {len(labels)} choices in its list"
+    quoted = [f"'{plain(label)}'" for label in labels]
+    if isinstance(default, list):  # a multiselect
+        return "any of " + (quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}")
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def _refusal(key: str, shown: str) -> str:
+    """The warning's sentence for the setting `key`={`shown`} of a link that its control refused. The link's text is
+    shown literally: ?lab_pad=[click](http://...) made a link inside the app's own warning."""
+    takes = _takes(_registration(key))
+    said = f"its control takes {takes}" if takes else "it is not one of the values its control takes here"
+    return f"Ignored the link's setting {plain(key)}={plain(repr(shown))}: {said}, so the control keeps its default."
+
+
 _OLDER_LABELS: dict[str, dict[str, Any]] = {}  # widget key -> {a label it showed before: the option it meant}
 
 
@@ -150,11 +191,11 @@ def _close_link() -> None:
         older = {**_labels(registration), **_OLDER_LABELS.get(key, {})}
         value = _older_spelling(texts, st.session_state[key], _options(registration), older)
         if value is None:
-            ignored.append(f"{key}={','.join(texts)!r}")
+            ignored.append(_refusal(key, ','.join(texts)))
         elif value != st.session_state[key]:
             fixes[key] = value
     refused = {key: value for key, value in tried.items() if st.session_state.get(key) != value}
-    ignored += [f"{key}={value!r}" for key, value in refused.items()]
+    ignored += [_refusal(key, value) for key, value in refused.items()]
     ignored = st.session_state.pop(_IGNORED, []) + ignored
     fixes.update({key: _DEFAULT for key in refused})
     if fixes:
@@ -174,9 +215,8 @@ def _close_link() -> None:
     else:
         st.session_state.pop(_SAID, None)
     notes = st.session_state.pop(_NOTES, None)
-    for setting in ignored:
-        (notes or st).warning(f"Ignored the link's setting {setting}: it is not one of the values its control "
-                              "takes here, so the control keeps its default.", icon="🔗")
+    for sentence in ignored:
+        (notes or st).warning(sentence, icon="🔗")
 
 
 def _same(before: Mapping[str, Any], now: Mapping[str, Any]) -> bool:

@@ -12,12 +12,14 @@ import functools
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, open_page
 from dsconv.images import handmade as hand  # the Filters page's "custom" choices, whatever their wording
 from dsconv.kinds import KINDS
 from dsconv.sliding import PRESET_LABELS, SAMPLE_NAMES
+from rendered import literal
 
 WIDGET_KINDS = ("number_input", "slider", "select_slider", "selectbox", "radio", "checkbox", "toggle",
                 "multiselect", "text_input", "text_area", "button_group")
@@ -310,7 +312,7 @@ def test_a_broken_link_keeps_the_defaults_and_says_which_settings_it_ignored(pag
     default = widgets_by_key(open_page(page, tab)) if tab else default_widgets(page)
     at = open_page(page, query)
     assert not at.exception, at.exception
-    said = " ".join(str(w.value) for w in at.warning if "Ignored the link's setting" in str(w.value))
+    said = " ".join(literal(w.value) for w in at.warning if "Ignored the link's setting" in str(w.value))
     for key in named:
         assert f"{key}=" in said, (key, said)
         assert widgets_by_key(at)[key].value == default[key].value
@@ -326,7 +328,7 @@ def test_a_link_of_nonsense_never_breaks_the_page(page, number):
     query.update({key: text for key, (text, _) in PRESETS[page][number].items() if key in TAB_KEYS})
     at = open_page(page, query, timeout=TIMEOUTS.get(page))
     assert not at.exception, at.exception
-    said = " ".join(str(w.value) for w in at.warning if "Ignored the link's setting" in str(w.value))
+    said = " ".join(literal(w.value) for w in at.warning if "Ignored the link's setting" in str(w.value))
     drawn = [key for key in settings if key in widgets_by_key(at)]  # with nonsense, some controls never appear
     assert drawn and all(f"{key}='zzz'" in said for key in drawn), said
 
@@ -342,7 +344,7 @@ def test_the_ignored_settings_stay_said_until_a_setting_changes():
     """The warning was said on one run only: a run the page starts by itself (the browser telling its width, in
     projector mode at 1400 x 1000) wiped it before anyone could read it. It stays while the address stays."""
     def said(at) -> list[str]:
-        return [str(w.value) for w in at.warning if "Ignored the link's setting sl_k='99'" in str(w.value)]
+        return [w.value for w in at.warning if "Ignored the link's setting sl_k='99'" in literal(w.value)]
 
     at = open_page("pages/2_Sliding_kernels.py", {"sl_k": "99", "sl_mode": "Separable"})
     assert said(at)
@@ -358,8 +360,27 @@ def test_the_ignored_settings_are_not_said_on_another_page():
     at.switch_page("pages/2_Sliding_kernels.py")
     at.query_params["sl_k"] = "99"
     at.run()
-    assert any("sl_k='99'" in str(w.value) for w in at.warning)
+    assert any("sl_k='99'" in literal(w.value) for w in at.warning)
     at.switch_page("pages/1_Parameter_lab.py").run()
     assert not at.exception
     assert not any("sl_k" in str(w.value) for w in at.warning)
 
+
+
+def test_a_refused_setting_is_quoted_literally_with_what_its_control_takes():
+    """The warning said only that the value was "not one of the values its control takes here": a teacher who typed
+    ?lab_k=13 was not told that 11 is the largest. And the link's text went into it as Markdown: ?lab_pad=[click](...)
+    made a link inside the app's own warning, and ![..](...) loaded a picture from anywhere."""
+    hostile = "[click](http://evil.example) ![x](http://evil.example/a.png) **loud**"
+    at = open_page("pages/1_Parameter_lab.py", lab_k="13", lab_cin="5000", lab_pad=hostile, lab_bias="maybe")
+    assert not at.exception
+    said = {literal(w.value).split("=")[0].rsplit(" ", 1)[-1]: w.value for w in at.warning
+            if "Ignored the link's setting" in str(w.value)}
+    assert set(said) == {"lab_k", "lab_cin", "lab_pad", "lab_bias"}, said
+    assert "takes a whole number from 1 to 11," in literal(said["lab_k"])
+    assert "takes a whole number from 1 to 4,096," in literal(said["lab_cin"])
+    assert "takes true or false," in literal(said["lab_bias"])
+    assert "takes 'valid' or 'same'," in literal(said["lab_pad"])
+    assert f"lab_pad={hostile!r}:" in literal(said["lab_pad"])  # what the reader sees: the text as it was typed
+    tokens = MarkdownIt().parseInline(said["lab_pad"])[0].children  # no link, picture or bold text is made of it
+    assert {token.type for token in tokens} == {"text"}, [token.type for token in tokens]
