@@ -40,11 +40,31 @@ _NUMBER = re.compile(r"^(?:[-+−]?[\d,]*\.?\d+(?:e[-+]?\d+)?\s?(?:%|x|×|k|M|G|
 SHORT_CELL = 18  # characters: a figure this short ("30 x 30 x 64", "1 min 43 s") never wraps
 
 
+class Fixed(float):
+    """A table's number with its own count of decimal places: rounded to them, and shown with them whatever the
+    column's other numbers hold. A column of plain floats shows as many places as the most any of them has, so a
+    table whose rows change with a setting changed its places: "FLOPs per byte" read 139.1 for one layer and 72.42
+    for the next, "x fewer" 1.0 for one and 1.00 for the next."""
+
+    places: int
+
+    def __new__(cls, value: float, places: int) -> Fixed:
+        number = super().__new__(cls, round(float(value), places))
+        number.places = places
+        return number
+
+    def __reduce__(self) -> tuple:  # copies and st.cache_data's pickles keep the places
+        return Fixed, (float(self), self.places)
+
+
 def number_text(value: Any, decimals: int | None = None) -> str:
     """A table cell's text: a number with thousands separators (1792 -> "1,792", 1234.5 -> "1,234.5"), a float with
-    `decimals` places if given (else the digits it has), nothing for None, anything else as str."""
+    its own places (Fixed), else `decimals` places if given, else the digits it has; nothing for None, anything else
+    as str."""
     if value is None:
         return ""
+    if isinstance(value, Fixed):
+        return f"{float(value):,.{value.places}f}"
     if isinstance(value, bool) or not isinstance(value, numbers.Number):
         return str(value)
     if isinstance(value, numbers.Integral):  # numpy's numbers too, written as Python's

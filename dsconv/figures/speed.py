@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 from dsconv.costs.intensity import LayerTraffic
 from dsconv.figures.style import FONT_FAMILY, log_ticks, readable, two_lines
 from dsconv.kinds import KINDS, LAYER_KINDS
+from dsconv.safe_text import Fixed
 from dsconv.speed.roofline import Roofs, StepRegime, classify
 from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
 from dsconv.speed.text import digits_apart_from_one, times, work_time_title
@@ -234,19 +235,19 @@ def timing_table(timings: Sequence[Timing], roofs: Roofs | None = None) -> list[
         row = {
             "layer": timed_name(t.kind),
             "pass": PASS_LABELS[t.pass_name],
-            "median ms": round(t.median_ms, 3) if t.measured else None,
-            "x fewer multiply-adds": round(ratio["mac_ratio"], 2) if ratio else None,
-            "x faster": round(ratio["speed_ratio"], 2) if ratio else None,
+            "median ms": Fixed(t.median_ms, 3) if t.measured else None,
+            "x fewer multiply-adds": Fixed(ratio["mac_ratio"], 2) if ratio else None,
+            "x faster": Fixed(ratio["speed_ratio"], 2) if ratio else None,
         }
         if roofs is not None:
             regime = classify(t, roofs)
             row["limited by"] = regime.label if regime else None
         row.update({
-            "GFLOP/s": round(t.gflops_per_s, 1) if t.measured else None,
-            "GB/s": round(t.gbytes_per_s, 1) if t.measured else None,
-            "IQR ms": round(t.iqr_ms, 3) if t.measured else None,
+            "GFLOP/s": Fixed(t.gflops_per_s, 1) if t.measured else None,
+            "GB/s": Fixed(t.gbytes_per_s, 1) if t.measured else None,
+            "IQR ms": Fixed(t.iqr_ms, 3) if t.measured else None,
             "n": len(t.samples_ms),
-            "M multiply-adds": round(t.multiply_adds / 1e6, 2),
+            "M multiply-adds": Fixed(t.multiply_adds / 1e6, 2),
         })
         if any(other.skipped for other in timings):
             row["note"] = t.skipped
@@ -265,14 +266,14 @@ def tutorial_table(timings: Sequence[Timing], layer_names: Sequence[str],
                                   "output channels": setup.out_channels}
         for kind in ("standard", "separable", "depthwise_pointwise"):
             timing = found.get((kind, setup))
-            row[f"{short_name(kind)} ms"] = round(timing.median_ms, 2) if timing else None
+            row[f"{short_name(kind)} ms"] = Fixed(timing.median_ms, 2) if timing else None
             if timing:
                 ms, work = totals.get(kind, (0.0, 0))
                 totals[kind] = (ms + timing.median_ms, work + timing.multiply_adds)
         standard, separable = found.get(("standard", setup)), found.get(("separable", setup))
         if standard and separable:
-            row["x fewer multiply-adds"] = round(standard.multiply_adds / separable.multiply_adds, 2)
-            row["x faster"] = round(standard.median_ms / separable.median_ms, 2)
+            row["x fewer multiply-adds"] = Fixed(standard.multiply_adds / separable.multiply_adds, 2)
+            row["x faster"] = Fixed(standard.median_ms / separable.median_ms, 2)
         rows.append(row)
     if "standard" not in totals or "separable" not in totals:
         return rows, "Some layers were not measured, so there is no total."

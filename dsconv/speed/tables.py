@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 from dsconv.costs.intensity import COMPARED_KINDS, compare_traffic
 from dsconv.kinds import KINDS
+from dsconv.safe_text import Fixed
 from dsconv.speed.setup import LayerSetup
 from dsconv.speed.timings import Timing
 
@@ -19,10 +20,10 @@ def counting_rows(setup: LayerSetup) -> list[dict[str, Any]]:
     standard = traffic["standard"]
     return [{"layer": KINDS[kind].label,
              "params": setup.cost(kind).params,
-             "multiply-adds (M)": round(layer.multiply_adds / 1e6, 2),
-             "x fewer multiply-adds": round(standard.multiply_adds / layer.multiply_adds, 2),
-             "MB moved": round(layer.bytes_moved / 1e6, 2),
-             "FLOPs per byte": round(layer.flops_per_byte, 2)} for kind, layer in traffic.items()]
+             "multiply-adds (M)": Fixed(layer.multiply_adds / 1e6, 2),
+             "x fewer multiply-adds": Fixed(standard.multiply_adds / layer.multiply_adds, 2),
+             "MB moved": Fixed(layer.bytes_moved / 1e6, 2),
+             "FLOPs per byte": Fixed(layer.flops_per_byte, 1)} for kind, layer in traffic.items()]
 
 
 def recorded_for(recorded: Mapping[str, Mapping[str, Any]], setup: LayerSetup) -> dict[str, list[Timing]]:

@@ -3,12 +3,14 @@ with GitHub-flavoured tables), which is what a reader of the page would see."""
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import shown_tables
-from dsconv.safe_text import markdown_table, plain
+from dsconv.safe_text import Fixed, markdown_table, number_text, plain
 
 
 class Page:
@@ -141,3 +143,15 @@ def test_an_empty_table_shows_nothing_on_a_page():
 
     at = AppTest.from_function(page).run()
     assert not at.exception and not at.markdown
+
+
+def test_a_fixed_number_keeps_its_places_in_a_table_and_through_a_pickle():
+    """A column of plain floats shows the most places any of them has: 139.1 beside 9.1 in one table, 72.42 in the
+    next. A Fixed number is rounded to its places and always shows them."""
+    rows = [{"x": Fixed(139.1, 2), "y": 1.0}, {"x": Fixed(9.125, 2), "y": 7.891}]
+    lines = markdown_table(rows).splitlines()
+    assert "139\\.10" in lines[2] and "9\\.12" in lines[3]  # round half to even on the float 9.125: 9.12
+    assert "1\\.000" in lines[2]  # plain floats still take the column's most places
+    copied = pickle.loads(pickle.dumps(Fixed(2 / 3, 3)))
+    assert copied == 0.667 and copied.places == 3 and number_text(copied, decimals=1) == "0.667"
+    assert number_text(Fixed(1234.5, 0)) == "1,234" and number_text(Fixed(1235.5, 0)) == "1,236"
