@@ -119,7 +119,7 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
         fig = cost_figure(
             valid, [costs[k].params for k in valid],
             [costs[k].flops if use_flops else costs[k].multiply_adds for k in valid],
-            [costs[k].activation_bytes / 1024 for k in valid], count_name, figure_scale(), shown_width())
+            [costs[k].activation_bytes / 1024 for k in valid], count_name, figure_scale(), PAGE_PX)
         st.plotly_chart(fig, key="lab_cost_chart", config={"displayModeBar": False}, theme=None)
     st.markdown(lab_text.reading_note(costs, s["in_channels"], s["depth_multiplier"]))
 
@@ -236,6 +236,9 @@ def code_section(settings: dict, costs: dict) -> None:
 
 
 page_setup("Parameter lab", "🧮")
+# The width a figure as wide as the page is shown at. Measured here, above the tabs: in a tab, the measure went with
+# the tab, and coming back to it drew the bars for the assumed width first.
+PAGE_PX = shown_width()
 st.title("Parameter lab")
 bar = projector_bar(3)  # projector mode: C, N and k at the top of the page (the sidebar is hidden)
 where = ("with C, N and k above (turn projector mode off for the other settings)" if bar else "in the sidebar")

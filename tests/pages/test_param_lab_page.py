@@ -352,3 +352,17 @@ def test_one_output_channel_is_said_in_the_singular():
     assert not at.exception
     said = " ".join(m.value for m in at.markdown)
     assert "**N = 1** output channel, " in said
+
+
+def test_the_measured_width_outlives_a_visit_to_another_tab():
+    """The browser's measure of the page's width was taken inside the first tab: on another tab it was dropped, and
+    coming back drew the bars for the assumed width (cut labels on a 1024 x 768 projector) until it was measured
+    again. It is taken above the tabs."""
+    at = open_page(PAGE, present="true")
+    at.session_state["_shown_width_1"] = {"width": 770}  # what the browser tells at 1024 x 768
+    at.run()
+    for tab in ("Code", "Compare the kinds"):
+        at.query_params["lab_tab"] = tab  # a click on a tab (the tabs are bound to the address)
+        at.run()
+        assert not at.exception
+        assert at.session_state["_shown_width_1"] == {"width": 770}, tab
