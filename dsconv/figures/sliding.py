@@ -464,6 +464,16 @@ def _map_text(layout: Layout, timeline: Timeline) -> list[dict]:
 
 # --- The figure --------------------------------------------------------------------------------------------
 
+# The computation's title, shortened where the figure is narrow (a phone's 360 px cut the longest by 83 px).
+BOARD_TITLES = ("The watched kernel: window × weights = products, then their sum",
+                "The watched kernel: window × weights = products", "The watched kernel")
+
+
+def board_title(room_px: float, font_px: float) -> str:
+    """The longest of BOARD_TITLES that fits `room_px` in bold at `font_px` (the shortest where none does)."""
+    return next((title for title in BOARD_TITLES if text_em(f"<b>{title}</b>") * font_px <= room_px),
+                BOARD_TITLES[-1])
+
 def sliding_figure(timeline: Timeline, scale: float = 1.0, width_px: float | None = None) -> PrebuiltFigure:
     """The animated figure: the computation beside the maps, one frame per step (see the module docstring), laid out
     for a figure shown `width_px` wide (default: page_width_px)."""
@@ -486,7 +496,7 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0, width_px: float 
                      "y": tile.y0 - 2 * scale, "xref": "x", "yref": "y", "xanchor": "left", "yanchor": "bottom",
                      "showarrow": False, "font": {"size": round(14 * scale, 1), "color": "#374151"}}
                     for group in layout.maps for tile in group.tiles]
-    annotations.append({"text": "<b>The watched kernel: window × weights = products, then their sum</b>",
+    annotations.append({"text": f"<b>{board_title(layout.board_right - layout.board_title_at[0], layout.title_font)}</b>",
                         "x": layout.board_title_at[0], "y": layout.board_title_at[1], "xref": "x", "yref": "y",
                         "xanchor": "left", "yanchor": "middle", "showarrow": False,
                         "font": {"size": round(layout.title_font, 1), "color": TEXT_COLOUR}})

@@ -396,3 +396,24 @@ def test_the_real_networks_layer_table_shows_every_column(browser, server, netwo
         assert len(widths) == 1 and all(scrolled <= shown for scrolled, shown in widths), widths
     finally:
         page.close()
+
+
+PHONE = {"width": 390, "height": 844}  # a phone held upright: the page is 356 px wide
+CUT_FIGURE_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => {
+  const shown = gd.getBoundingClientRect();
+  return [...gd.querySelectorAll('text')].filter(text => {
+    const box = text.getBoundingClientRect();
+    return box.width > 0 && (box.right > shown.right + 1 || box.left < shown.left - 1);
+  }).map(text => text.textContent);
+})"""
+
+
+@pytest.mark.parametrize("path", ["Sliding_kernels", "Sliding_kernels?sl_mode=Separable&sl_dm=2&sl_k=5"])
+def test_no_figure_text_runs_past_a_phones_edge(browser, server, path):
+    """A student opening the class's link on a phone: the sliding figure's title "The watched kernel: window x weights
+    = products, then their sum" ran 83 px past the edge of the 356 px page."""
+    with opened(browser, f"{server}/{path}", PHONE) as page:
+        page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
+        wait_until_idle(page)
+        assert page.locator(".js-plotly-plot").count() >= 1
+        assert page.evaluate(CUT_FIGURE_TEXT) == []
