@@ -106,6 +106,24 @@ def _panels(titles: list[str], gap: float = 0.03) -> tuple[dict, list[dict]]:
     return axes, annotations
 
 
+def _rows(titles: list[str], gap_px: float, height_px: float) -> tuple[dict, list[dict]]:
+    """Panels one above another, each with its own x and y axis: a narrow page (a phone) has no room for them side
+    by side. `gap_px` between the panels, of a plotting area `height_px` tall, holds each panel's title."""
+    gap = gap_px / height_px
+    height = (1 - gap * (len(titles) - 1)) / len(titles)
+    axes, annotations = {}, []
+    for index, title in enumerate(titles):
+        top = 1 - index * (height + gap)
+        suffix = "" if index == 0 else str(index + 1)
+        axes[f"xaxis{suffix}"] = axis(anchor=f"y{suffix}", rangemode="tozero")
+        axes[f"yaxis{suffix}"] = axis(domain=[max(0.0, round(top - height, 6)), round(top, 6)], anchor=f"x{suffix}",
+                                      autorange="reversed",
+                                      automargin=True)
+        annotations.append(dict(text=title, x=0.5, y=top, xref="paper", yref="paper", xanchor="center",
+                                yanchor="bottom", showarrow=False, yshift=4))
+    return axes, annotations
+
+
 def short_number(value: float) -> str:
     """A bar's label: exact up to 9,999, then three significant digits and k, M, G or T (59,190,018,048 -> 59.2 G)."""
     if abs(value) < 10_000:
@@ -126,6 +144,8 @@ def short_memory(n_bytes: float) -> str:
 
 
 PANEL_GAP = 0.04  # between the cost figure's three panels, a share of the plotting width
+# Narrower panels than this (a phone's page: 46 px each beside the kinds' names) stand one above another instead.
+MIN_PANEL_PX = 100
 
 
 def label_room(values: list[float], texts: list[str], panel_px: float, font_px: float) -> float:
@@ -139,22 +159,32 @@ def label_room(values: list[float], texts: list[str], panel_px: float, font_px: 
 def cost_figure(kinds: list[str], params: list[int], counts: list[int], activation_kib: list[float],
                 count_label: str, scale: float = 1.0, width_px: float | None = None) -> go.Figure:
     """Three bar charts side by side: params, multiply-adds (or FLOPs) and activation memory per kind, laid out
-    for a figure `width_px` wide (default: page_width_px).
+    for a figure `width_px` wide (default: page_width_px); one above another where that is too narrow for them.
 
     Each bar is labelled in short (1.18 M, 59.2 G, 98 MiB): the exact figures stood outside the bars and ran into
     the next panel; the table above has them, and so has each bar's hover."""
     labels = [KINDS[kind].label for kind in kinds]
     colors = [KINDS[kind].colour for kind in kinds]
-    axes, titles = _panels(["Parameters", count_label, "Activation memory"], gap=PANEL_GAP)
+    names = ["Parameters", count_label, "Activation memory"]
     font_px = int(FONT["size"] * scale)
     names_px = max(text_em(label) for label in labels) * font_px + 12  # the kinds' names, left of the panels
-    panel_px = ((width_px or page_width_px(scale)) - 20 - names_px) * (1 - 2 * PANEL_GAP) / 3
+    room_px = (width_px or page_width_px(scale)) - 20 - names_px
+    panel_px = room_px * (1 - 2 * PANEL_GAP) / 3
+    stacked = panel_px < MIN_PANEL_PX
+    if stacked:  # one panel a row, each with the kinds' names
+        panel_px, row_px, gap_px = room_px, 30 * len(kinds) * scale, 40 * scale
+        axes, titles = _rows(names, gap_px, 3 * row_px + 2 * gap_px)
+        height = (3 * row_px + 2 * gap_px) / scale + 70
+    else:
+        axes, titles = _panels(names, gap=PANEL_GAP)
+        height = 90 + 48 * len(kinds)
     data = []
     panels = ((params, short_number, "{:,}"), (counts, short_number, "{:,}"),
               (activation_kib, lambda kib: short_memory(kib * 1024), lambda kib: memory_text(round(kib * 1024))))
     for index, (values, short, exact) in enumerate(panels):
         data.append(dict(type="bar", x=values, y=labels, orientation="h", marker_color=colors,
-                         xaxis="x" if index == 0 else f"x{index + 1}", text=[short(v) for v in values],
+                         xaxis="x" if index == 0 else f"x{index + 1}",
+                         yaxis="y" if index == 0 or not stacked else f"y{index + 1}", text=[short(v) for v in values],
                          customdata=[exact(v) if callable(exact) else exact.format(v)
                                      for v in values], textposition="outside", textangle=0,
                          cliponaxis=False, hovertemplate="%{y}: %{customdata}<extra></extra>"))
@@ -162,8 +192,8 @@ def cost_figure(kinds: list[str], params: list[int], counts: list[int], activati
         axes["xaxis" if index == 0 else f"xaxis{index + 1}"].update(
             range=[0, label_room(values, [short(v) for v in values], panel_px, font_px)], showticklabels=False,
             showgrid=False)
-    layout = _base_layout(90 + 48 * len(kinds), scale, annotations=titles,
-                          yaxis=axis(autorange="reversed", automargin=True), **axes)
+    shared = {} if stacked else {"yaxis": axis(autorange="reversed", automargin=True)}
+    layout = _base_layout(height, scale, annotations=titles, **shared, **axes)
     return go.Figure(data=data, layout=layout)
 
 
