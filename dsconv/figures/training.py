@@ -118,11 +118,19 @@ def replay_layout(scale: float, width_px: float | None = None) -> dict[str, floa
     panels_px = width - 80 * scale - 20  # the margins: the left axes' titles and tick labels (99 px measured at 1.35)
     buttons_px = sum(text_em(label) * 13 * scale + BUTTON_PAD_PX * scale for label in (PLAY_LABEL, PAUSE_LABEL))
     gap_px = max(0.08 * panels_px, 50 * scale)  # "−0.1" at 18 px is 32 px, 15 px from its panel
-    return {"gap": gap_px / panels_px, "slider_x": (buttons_px + 12 * scale) / panels_px,
-            "panel_px": (panels_px - gap_px) / 2}
+    columns = 2 if (panels_px - gap_px) / 2 >= MIN_PANEL_PX * scale else 1
+    return {"gap": gap_px / panels_px, "slider_x": (buttons_px + 12 * scale) / panels_px, "columns": columns,
+            "panel_px": (panels_px - gap_px) / 2 if columns == 2 else panels_px, "width": width}
 
 
 PLAY_LABEL, PAUSE_LABEL = "▶ Play", "❚❚ Pause"
+MIN_PANEL_PX = 180  # narrower panels than this (a phone's: 103 px two abreast) stand in one column
+LEGEND_TITLE = "colour: architecture · dash: run · thin{}: training · thick: validation   "
+
+
+def _at(row: int, col: int, columns: int) -> dict[str, int]:
+    """Where the panel of the 2 x 2 grid at (row, col) goes: there, or its place in one column of four."""
+    return {"row": row, "col": col} if columns == 2 else {"row": 2 * (row - 1) + col, "col": 1}
 
 
 def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: int = 600,
@@ -132,11 +140,13 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     out for the width it is shown at (`width_px`, default: page_width_px)."""
     if not series:
         raise ValueError("Pick at least one run and architecture to replay.")
-    height = int(min(680 * scale, screen_height_px(scale) - 40))
+    place = replay_layout(scale, width_px)
+    columns = place["columns"]
+    # One column (a phone) is taller than any window: four panels of 170 px, one above another.
+    height = int(min(680 * scale, screen_height_px(scale) - 40) if columns == 2 else (110 + 4 * 170 + 3 * 75) * scale)
     # Between the rows: the upper panels' tick labels and the lower panels' titles, 75 px at scale 1 (0.14 of the
     # panels' height there); the same pixels when the figure is kept within the window.
     spacing = 75 * scale / (height - 110 * scale - 40)
-    place = replay_layout(scale, width_px)
     last_epoch = max(max(item.epochs, default=0) for item in series)
     specs = _trace_specs(series)
     markers = last_epoch <= MAX_MARKED_EPOCHS
@@ -144,10 +154,11 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     title_px = SUBPLOT_TITLE_PX * scale
     titles = PANELS if text_em(PANELS[3]) * title_px <= place["panel_px"] else (*PANELS[:3], SHORT_GAP_TITLE)
     fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=place["gap"],
-                        vertical_spacing=spacing)
+                        vertical_spacing=spacing) if columns == 2 else \
+        make_subplots(rows=4, cols=1, subplot_titles=titles, vertical_spacing=spacing)
     for item, field, row, col, validation in specs:
         fig.add_trace(_trace(item, field, validation, last_epoch, scale, dashes[item.run_key], markers),
-                      row=row, col=col)
+                      **_at(row, col, columns))
     shown = frame_epochs(series)
     fig.frames = [go.Frame(name=str(epoch), traces=list(range(len(specs))),  # x and y only: the style stays
                            data=[go.Scatter(dict(zip("xy", _upto(getattr(item, field), item.epochs, epoch))))
@@ -164,15 +175,17 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
                                      (1, 2, _range(losses, floor=0.0), None),
                                      (2, 1, _range(seconds, floor=0.0), "seconds"),
                                      (2, 2, _range(gaps, floor=0.0), None)):
-        fig.update_xaxes(range=x_range, dtick=dtick, title_text="epoch" if row == 2 else None, row=row, col=col)
-        fig.update_yaxes(range=y_range, title_text=title, row=row, col=col)
+        at = _at(row, col, columns)
+        bottom = at["row"] == (2 if columns == 2 else 4)
+        fig.update_xaxes(range=x_range, dtick=dtick, title_text="epoch" if bottom else None, **at)
+        fig.update_yaxes(range=y_range, title_text=title, **at)
     positive = [v for v in seconds if v and v > 0]
     if positive and max(positive) > 20 * min(positive):  # e.g. a GPU's 10 s beside a CPU's 600 s: log scale
         low, high = math.log10(min(positive)), math.log10(max(positive))
         ticks = log_ticks(positive)
-        fig.update_yaxes(type="log", range=[low - 0.1, high + 0.1], title_text="seconds (log scale)", row=2, col=1,
-                         tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
-    fig.add_hline(y=0, line=dict(color="#6b7280", width=1), row=2, col=2)
+        fig.update_yaxes(type="log", range=[low - 0.1, high + 0.1], title_text="seconds (log scale)",
+                         tickvals=ticks, ticktext=[f"{t:g}" for t in ticks], **_at(2, 1, columns))
+    fig.add_hline(y=0, line=dict(color="#6b7280", width=1), **_at(2, 2, columns))
     play = dict(label=PLAY_LABEL, method="animate",
                 args=[None, dict(frame=dict(duration=frame_ms, redraw=False), fromcurrent=False,
                                  transition=dict(duration=frame_ms // 2), mode="immediate")])
@@ -186,8 +199,7 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     fig.update_layout(
         height=height, margin=dict(l=60, r=20, t=60, b=40), font=dict(family=FONT_FAMILY, size=int(13 * scale)),
         legend=dict(orientation="h", yanchor="top", y=-LEGEND_GAP_PX * scale / (height - 110 * scale - 40), x=0,
-                    title_text=("colour: architecture · dash: run · thin, open circles: training · thick: validation   "
-                                if markers else "colour: architecture · dash: run · thin: training · thick: validation   ")),
+                    title_text=legend_title(markers, place["width"] - 20, 13 * scale)),
         updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0, y=1.13, xanchor="left",
                           yanchor="bottom", showactive=False, pad=dict(r=8, t=0))],
         sliders=[dict(active=len(shown) - 1, steps=slider_steps, x=place["slider_x"], y=1.13,
@@ -201,6 +213,15 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     fig.update_annotations(font_size=round(title_px, 1))  # the annotations are the panels' titles
     fig.update_layout(margin=dict(t=int(110 * scale)))
     return fig
+
+
+def legend_title(markers: bool, room_px: float, font_px: float) -> str:
+    """What the replay's lines mean, on one line, or two where the figure is narrower than it (a phone cut it)."""
+    title = LEGEND_TITLE.format(", open circles" if markers else "")
+    if text_em(title) * font_px <= room_px:
+        return title
+    head, _, tail = title.partition(" · thin")
+    return f"{head}<br>thin{tail}"
 
 
 def live_figure(curves: Mapping[str, Mapping[str, Sequence[float]]], epochs: int, scale: float = 1.0) -> go.Figure:
