@@ -51,7 +51,11 @@ EMPTY_CELL = "#f3f4f6"  # a cell whose value is (near) zero: light grey, so the 
 BOARD_LEVELS = 2  # signed board cells: -2..2 (strong, weak, zero); tinted window cells: 0..3
 MAP_LEVELS = 3  # signed map cells: -3..3; tinted input cells: 0..5
 BOARD_HEIGHT_PX = 400  # the computation's height budget (times the scale) when its numbers fit in it
-FRAME_SLOTS = 3 * 6  # dynamic fill shapes of the computation: window (3 channels x 4 tints or 5 signs), weights, products
+WINDOW_TINTS = 3  # tinted window cells: 0..3
+# The computation's fill shapes in every frame (a frame can only change shapes that every frame has): one per colour
+# the board may show, the window's (3 channels x 4 tints, or 5 signs) and the weights' and products' (5 signs each).
+# It was 18: a 5 x 5 kernel on the gradient used 19, and the page said the layer was impossible.
+FRAME_SLOTS = 3 * (WINDOW_TINTS + 1) + 2 * (2 * BOARD_LEVELS + 1)
 
 
 def output_labels(layer, stage_index: int) -> list[str]:
@@ -231,8 +235,8 @@ def _board_shapes(layout: Layout, timeline: Timeline, frame, details) -> list[di
         weights = detail["weights"][:, :, row.slot]
         products = detail["products"][:, :, row.slot]
         if reading_picture:
-            colours = tint_colours(CHANNEL_COLOURS[row.channel], 3)
-            levels = tint_levels(window, 3)
+            colours = tint_colours(CHANNEL_COLOURS[row.channel], WINDOW_TINTS)
+            levels = tint_levels(window, WINDOW_TINTS)
         else:
             colours = signed_colours(BOARD_LEVELS)
             levels = signed_levels(window, symmetric_peak(layer.stages[frame.stage].inputs[:, :, row.channel]),

@@ -255,3 +255,17 @@ def test_the_animation_is_laid_out_for_the_width_the_browser_measured(told, laid
     assert not at.exception, at.exception
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["xaxis"]["range"] == [0, laid_out]
+
+
+@pytest.mark.parametrize("query", [{"sl_k": "5", "sl_sample": "gradient"},
+                                   {"sl_k": "5", "sl_sample": "gradient", "sl_mode": "separable"},
+                                   {"sl_k": "4", "sl_sample": "gradient", "sl_preset": "random", "sl_mode": "depthwise"}])
+def test_a_busy_computation_board_still_animates(query):
+    """A 5 x 5 kernel on the gradient needs 19 colours on the computation board; the figure had 18, and the page said
+    "Nothing is animated until the layer is possible" of a layer that is possible."""
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=90)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert charts(at) == 1
