@@ -246,9 +246,12 @@ def weights_section(timeline, preset: str, seed: int) -> None:
         which = ", ".join(str(n + 1) for n in twins)
         st.markdown(f"**Separable output{'s' if len(twins) > 1 else ''} {which} "
                     f"{'equal' if len(twins) > 1 else 'equals'} standard filter{'s' if len(twins) > 1 else ''} "
-                    f"{which}** with the same preset (pick *Standard convolution* to compare): the depthwise kernel "
-                    "times the pointwise mix, W[i, j, c] = D[i, j, c] × P[c], is the standard kernel. A standard kernel "
-                    "that does not factor this way has no separable twin.")
+                    f"{which}** with the same preset (pick *Standard convolution* to compare), on any picture: "
+                    + ("the depthwise kernel times the pointwise mix, W[i, j, c] = D[i, j, c] × P[c], is the standard "
+                       "kernel. " if layer.config.depth_multiplier == 1 else
+                       "each channel's depthwise kernels times their pointwise weights, added up, are the standard "
+                       "kernel. ")
+                    + "A standard kernel that does not factor this way has no separable twin.")
 
 
 def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig, watch: int, preset: str) -> None:

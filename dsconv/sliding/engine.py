@@ -266,21 +266,21 @@ def build_layer(image: np.ndarray, config: SlidingConfig, preset: str = "box_blu
 
 
 def standard_twins(layer: Layer, preset: str, seed: int = 0) -> tuple[int, ...]:
-    """Outputs of a separable layer equal to the same-numbered filter of a standard convolution with the preset.
+    """Outputs of a separable layer whose kernel is the same-numbered filter of a standard convolution with the preset.
 
     Output n of depthwise + pointwise is sum_c P[c, n] (D_c * x_c) = (D P[., n]) * x: a standard filter whose
-    kernel factors into a depthwise kernel times a channel mix. With a preset, standard filter n is the pattern
-    times mix n, so the two agree wherever the pointwise mix and the depthwise copy line up. Found by computing.
-    An output that is 0 everywhere (a 1 x 1 Sobel kernel is all zeros) equals a zero filter by no merit: not a twin.
+    kernel is W[i, j, c] = sum over the m copies of D[i, j, c, copy] P[c, copy, n]. It is a twin when W is the
+    standard filter's kernel, so the two agree on every picture. Comparing the outputs on the page's picture found
+    "twins" that were not: on the linear gradient, Sobel minus Sobel turned 90 degrees gives the same map as Sobel
+    on R minus Sobel on G. A zero kernel (a 1 x 1 Sobel) equals a zero filter by no merit: not a twin.
     """
-    if layer.config.mode != "separable":
-        return ()
     config = layer.config
-    height, width, channels = layer.image.shape
-    count = layer.output.shape[2]
-    kernel = kernels.preset_filters(preset, config.kernel_size, channels, count, seed)
-    standard = grouped_stage(layer.image, kernel, 1, config.strides, config.dilation_rate, config.padding).output
-    if standard.shape != layer.output.shape:
+    if config.mode != "separable":
         return ()
-    return tuple(n for n in range(count) if np.any(np.abs(standard[..., n]) > 1e-9)
-                 and np.allclose(standard[..., n], layer.output[..., n], atol=1e-9))
+    channels, copies, count = layer.image.shape[2], config.depth_multiplier, config.out_channels
+    depthwise = kernels.depthwise_filters(preset, config.kernel_size, channels, copies, seed)  # (k, k, C, m)
+    pointwise = kernels.pointwise_filters(preset, channels * copies, count, seed)[0, 0]  # (C m, N), Keras's order
+    combined = np.einsum("ijcm,cmn->ijcn", depthwise, pointwise.reshape(channels, copies, count))
+    standard = kernels.preset_filters(preset, config.kernel_size, channels, count, seed)  # (k, k, C, N)
+    return tuple(n for n in range(count) if np.any(np.abs(standard[..., n]) > 1e-12)
+                 and np.allclose(combined[..., n], standard[..., n], rtol=0, atol=1e-12))
