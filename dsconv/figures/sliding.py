@@ -42,6 +42,7 @@ from dsconv.figures.sliding_parts import (
     signed_colours,
     symmetric_peak,
     tint_colours,
+    weight_text,
 )
 from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, TEXT_COLOUR, page_width_px, text_em
 from dsconv.sliding.engine import channel_names, hidden_names
@@ -361,8 +362,9 @@ def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str
     for row in board.rows:
         detail = by_output[row.output]
         texts += [f"<b>{names[row.channel]}</b>", "×", "="]
-        for values in (detail["window"], detail["weights"], detail["products"]):
-            texts += [format_value(float(v)) for v in values[:, :, row.slot].ravel()]
+        for values, write in ((detail["window"], format_value), (detail["weights"], weight_text),
+                              (detail["products"], format_value)):
+            texts += [write(float(v)) for v in values[:, :, row.slot].ravel()]
         if row.sum_at is not None:
             texts.append(f"Σ = <b>{format_value(detail['sum'])}</b><br>→ {labels[row.output]}")
     if board.total_at is not None:

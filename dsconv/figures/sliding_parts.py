@@ -6,6 +6,8 @@ which keeps animation frames small and lets them update without a redraw.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -29,6 +31,19 @@ def format_value(value: float) -> str:
     if abs(value) >= 10:
         return f"{value:.1f}"
     return f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) >= 0.005 else "0"
+
+
+def weight_text(value: float) -> str:
+    """A kernel weight as the computation shows it, exactly: its decimals where two places hold it (0.5, -0.04, 2),
+    else its fraction (1/75, -2/3, -8/3). Shown as 0.01, a box blur's 1/75 sat beside products worked out with 1/75:
+    "20 x 0.01 = 0.27" to a student checking by hand. Every preset's weight is one or the other."""
+    if np.isfinite(value) and abs(value * 100 - round(value * 100)) < 1e-9:
+        return format_value(value)
+    if np.isfinite(value):
+        fraction = Fraction(float(value)).limit_denominator(1000)
+        if abs(float(fraction) - value) < 1e-9:
+            return f"{fraction.numerator}/{fraction.denominator}"
+    return format_value(value)
 
 
 def channel_name(channel: int, channels: int) -> str:

@@ -498,3 +498,25 @@ def test_a_named_twin_agrees_with_the_standard_filter_on_any_picture(preset, mul
     agree = {n for n in range(count) if np.abs(standard[..., n]).max() > 1e-9
              and np.allclose(on_noise[..., n], standard[..., n], rtol=1e-9, atol=1e-9)}
     assert set(standard_twins(separable, preset)) == agree
+
+
+def test_the_computation_shows_every_weight_exactly():
+    """A 5 x 5 box blur's weight 1/75 was shown as 0.01 beside products worked out with 1/75: "20 x 0.01 = 0.27" to a
+    student checking by hand. Every preset's weight reads back as exactly itself, as decimals or a fraction."""
+    from fractions import Fraction
+
+    from dsconv.figures.sliding import sliding_figure_spec
+    from dsconv.figures.sliding_parts import weight_text
+    from dsconv.sliding import kernels
+
+    for preset in kernels.PRESETS:
+        for size in (1, 3, 5):
+            weights = np.concatenate([kernels.preset_filters(preset, size, 3, 4).ravel(),
+                                      kernels.depthwise_filters(preset, size, 3, 2).ravel(),
+                                      kernels.pointwise_filters(preset, 6, 4).ravel()])
+            for weight in weights:
+                assert float(Fraction(weight_text(float(weight)))) == pytest.approx(weight, abs=1e-12), weight
+    blur = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(kernel_size=5), "box_blur"), watch=0)
+    shown = {text for frame in sliding_figure_spec(blur)["frames"][:3] for trace in frame["data"]
+             for text in trace.get("text", []) if isinstance(text, str)}
+    assert "1/75" in shown and "0.01" not in shown
