@@ -36,6 +36,7 @@ from dsconv.figures.sliding_parts import (
     WINDOW_COLOUR,
     PrebuiltFigure,
     channel_name,
+    counted,
     format_value,
     frame_slider,
     rect_path,
@@ -393,12 +394,12 @@ def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: flo
     header = (f"<b>Step {steps_done(timeline, frame)} of {timeline.total_positions}</b> · {stage.name} "
               f"at {where}: {what}")
     labels = output_labels(layer, frame.stage)
-    sums = [f"{d['products'].size} products, sum <b>{format_value(d['sum'])}</b>, + bias → "
+    sums = [f"{counted(d['products'].size, 'product')}, sum <b>{format_value(d['sum'])}</b>, + bias → "
             f"{labels[d['output_channel']]}" for d in details]
     outputs = stage.output.shape[2]
     sizes = {f.size for f in stage.filters}
-    unit = "kernels" if stage.name == "depthwise" else "outputs" if stage.name == "pointwise" else "filters"
-    each = f"{outputs} {unit} × {sizes.pop()}" if len(sizes) == 1 else f"{outputs} {unit}"
+    unit = "kernel" if stage.name == "depthwise" else "output" if stage.name == "pointwise" else "filter"
+    each = f"{counted(outputs, unit)} × {sizes.pop()}" if len(sizes) == 1 else counted(outputs, unit)
     earlier = ", after the depthwise step" if frame.stage > 0 else ""
     count = [f"Multiply-adds so far: <b>{frame.multiply_adds:,}</b> ({each} per position{earlier})",
              f"a standard convolution as far through its own sweep: <b>{frame.standard_multiply_adds:,}</b>"]

@@ -520,3 +520,18 @@ def test_the_computation_shows_every_weight_exactly():
     shown = {text for frame in sliding_figure_spec(blur)["frames"][:3] for trace in frame["data"]
              for text in trace.get("text", []) if isinstance(text, str)}
     assert "1/75" in shown and "0.01" not in shown
+
+
+@pytest.mark.parametrize("config", [SlidingConfig(out_channels=1),
+                                    SlidingConfig(mode="separable", kernel_size=1, out_channels=1),
+                                    SlidingConfig(mode="depthwise", kernel_size=1)])
+def test_the_header_says_one_thing_in_the_singular(config):
+    """With one filter the header read "(1 filters x 27 per position)"; a 1 x 1 kernel read "1 products"."""
+    import re
+
+    from dsconv.figures.sliding import sliding_figure_spec
+
+    timeline = build_timeline(build_layer(sample_image("shape", 8), config, "identity"), watch=0)
+    lines = [line for frame in sliding_figure_spec(timeline)["frames"] for line in frame["data"][-1]["text"] if line]
+    assert not [line for line in lines if re.search(r"(?<![\d,])1 (filters|products|outputs|kernels)\b", line)]
+    assert any(re.search(r"(?<![\d,])1 (filter|product|output|kernel)\b", line) for line in lines)
