@@ -360,6 +360,14 @@ def idea_figure(height: int, width: int, in_channels: int, out_channels: int, ke
     return go.Figure(layout=idea_layout(height, width, in_channels, out_channels, kernel_size, scale))
 
 
+def _filters_count(filters: int, params: int, biases: int) -> str:
+    """Under a picture's filters, the count as a sum a student can check: "64 x (27 weights + 1 bias)<br>= 1,792
+    params". It read "x 64 = 1,792 params" under "64 filters of 3x3x3", which is 1,728."""
+    weights, bias = (params - biases) // filters, biases // filters
+    each = f"{weights:,} weight{'' if weights == 1 else 's'}" + (f" + {bias} bias" if bias else "")
+    return f"{filters} x ({each})<br>= {params:,} params"
+
+
 def idea_layout(height: int, width: int, in_channels: int, out_channels: int, kernel_size: int,
                 scale: float = 1.0) -> dict:
     """The idea in one picture: standard conv vs depthwise then pointwise, with tensor shapes and params. A Plotly
@@ -380,8 +388,7 @@ def idea_layout(height: int, width: int, in_channels: int, out_channels: int, ke
     _tensor(fig, 0.0, top, size, c, thin, "#9ca3af", f"input {height}x{width}x{c}")
     _arrow(fig, 3.0, 9.4, top + 1.1, f"Conv2D: {n} filters of {k}x{k}x{c}")
     _tensor(fig, 5.5, top - 0.35, 0.8, c, 0.45, KINDS["standard"].colour,
-            below=f"x {n} = {standard.params:,} params<br>({standard.params - standard.stages[0].bias:,} weights + "
-                  f"{standard.stages[0].bias} biases)")
+            below=_filters_count(n, standard.params, standard.stages[0].bias))
     _box(fig, 9.8, top, size, size, fat, KINDS["standard"].colour, f"output {out_h}x{out_w}x{n}")
     # Row 2: depthwise (one k x k kernel per channel) then pointwise (N filters of 1 x 1 x C).
     _tensor(fig, 0.0, bottom, size, c, thin, "#9ca3af", f"input {height}x{width}x{c}")
@@ -394,8 +401,7 @@ def idea_layout(height: int, width: int, in_channels: int, out_channels: int, ke
     _tensor(fig, 6.6, bottom, size, c, thin, KINDS["depthwise"].colour, f"{out_h}x{out_w}x{c}")
     _arrow(fig, 9.6, 12.6, bottom + 1.1, f"pointwise: {n} filters<br>of 1x1x{c}")
     _tensor(fig, 10.75, bottom + 0.1, 0.3, c, 0.45, KINDS["pointwise"].colour,
-            below=f"x {n} = {pointwise.params:,} params<br>({pointwise.params - pointwise.bias:,} weights + "
-                  f"{pointwise.bias} biases)")
+            below=_filters_count(n, pointwise.params, pointwise.bias))
     _box(fig, 12.9, bottom, size, size, fat, KINDS["pointwise"].colour, f"output {out_h}x{out_w}x{n}")
     fig.add_annotation(x=0, y=top + 4.4, xanchor="left", showarrow=False,
                        text="<b>Standard convolution</b>: every filter looks at all channels at once")

@@ -323,7 +323,8 @@ CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel
 
 @pytest.mark.parametrize("path, viewport", [
     ("?present=1", PROJECTOR), ("Filters_on_your_image?fil_view=Hand-made%20filters%20(NumPy)&present=1", PROJECTOR),
-    ("Real_networks?present=1", {"width": 1024, "height": 768}), ("?present=1", {"width": 1024, "height": 768})])
+    ("Real_networks?present=1", {"width": 1024, "height": 768}), ("?present=1", {"width": 1024, "height": 768}),
+    ("", {"width": 1400, "height": 1000})])
 def test_no_metric_label_is_cut_off(browser, server, path, viewport):
     """The projector showed "Depthwise + 1x1 Conv2D par..." over the home page's 286, and "Largest difference between
     the two r..." on the Filters page; a 1024 x 768 projector "Multiply-adds pe..." on Real networks and "1,555,200

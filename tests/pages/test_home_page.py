@@ -33,7 +33,7 @@ def test_key_numbers_are_the_tutorials():
     assert metrics["Conv2D params"] == f"{3 * 3 * 3 * 64 + 64:,}" == "1,792"
     assert metrics["SeparableConv2D params"] == f"{3 * 3 * 3 + 3 * 64 + 64}" == "283"
     assert metrics["Depthwise + 1x1 params"] == f"{3 * 3 * 3 + 3 + 3 * 64 + 64}" == "286"
-    assert metrics["Fewer params than Conv2D"] == f"{1792 / 286:.1f}x" == "6.3x"
+    assert metrics["Depthwise + 1x1 against Conv2D"] == f"{1792 / 286:.1f}x" == "6.3x"
 
 
 def test_multiply_adds_are_shown_per_layer():
@@ -41,6 +41,10 @@ def test_multiply_adds_are_shown_per_layer():
     deltas = {m.label: m.proto.delta for m in at.metric}
     assert deltas["Conv2D params"] == f"{30 * 30 * 27 * 64:,} multiply-adds"
     assert deltas["SeparableConv2D params"] == f"{30 * 30 * 27 + 30 * 30 * 3 * 64:,} multiply-adds"
+    # One layer, the pair, for both ratios: it read "Fewer params than Conv2D" without saying against which.
+    pair = 30 * 30 * 27 + 30 * 30 * 3 * 64
+    fewer = 30 * 30 * 27 * 64 / pair
+    assert deltas["Depthwise + 1x1 against Conv2D"] == f"fewer params; {fewer:.1f}x fewer multiply-adds"
 
 
 def test_the_picture_is_drawn_with_the_examples_shapes():
@@ -50,7 +54,9 @@ def test_the_picture_is_drawn_with_the_examples_shapes():
     assert len(pictures) == 1
     texts = " ".join("".join(text.itertext()) for text in ElementTree.fromstring(pictures[0]).iter(f"{SVG}text"))
     for piece in ("input 32x32x3", "output 30x30x64", "30x30x3", "64 filters of 3x3x3", "3 kernelsof 3x3, oneper channel",
-                  "64 filtersof 1x1x3", "1,792 params", "27 params", "256 params"):
+                  "64 filtersof 1x1x3", "1,792 params", "27 params", "256 params",
+                  # a sum a student can check: 64 x 28 = 1,792 (it read "x 64 = 1,792" under 3x3x3: 1,728)
+                  "64 x (27 weights + 1 bias)= 1,792 params", "64 x (3 weights + 1 bias)= 256 params"):
         assert piece in texts
 
 
