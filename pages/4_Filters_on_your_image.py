@@ -52,6 +52,8 @@ KERNEL_CHOICES = tuple(hand.KERNELS) + (hand.CUSTOM,)
 MIX_CHOICES = tuple(hand.MIXES) + (hand.CUSTOM_MIX,)
 WORK_SIZES = (256, 512, 1024)
 DEFAULT_KERNEL = "1 1 1; 1 -8 1; 1 1 1"  # the custom kernel to start from: an edge finder
+YOUR_KERNEL = "your kernel"  # the custom kernel in captions: "red after Custom (edit it)" named a menu entry
+KERNEL_DECIMALS = 4  # the blur's 1/16, 2/16 and 4/16 written to two decimals (0.06, 0.12, 0.25) summed to 0.97
 
 
 @st.cache_data(max_entries=8, show_spinner="Opening the picture...")
@@ -86,8 +88,7 @@ predictions_figure = shared_figure(figs.predictions_figure)
 kernel_mosaic = shared_figure(figs.rgb_kernel_mosaic, 16)
 
 
-SIGNED_NOTE = ("Maps marked ± go below zero: there mid-grey is 0, white the largest positive value and black the most "
-               "negative. The other maps show 0 as black and brightness as it is (a few pixels below zero turn black).")
+SIGNED_NOTE = figs.GREY_NOTE  # said by the module whose map_to_grey draws the maps, so that the two agree
 
 
 def grey_picture(values: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -115,7 +116,8 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
     st.markdown("**The same result as one standard convolution.** Multiply each channel's kernel by that "
                 "channel's weight in the mix, W[i, j, c, n] = D[i, j, c] × P[c, n], and one Conv2D with a "
                 f"{' x '.join(map(str, result.combined.shape))} kernel gives the same output. For each output "
-                "channel: the two-step result, the one-step result, and the standard kernel's three slices.")
+                "channel: the two-step result, the one-step result, and the standard kernel's three slices "
+                "(n counts the outputs from 1, as their names do).")
     any_signed = False
     for n, name in enumerate(outputs):
         two_steps, one_step, kernel = st.columns([1, 1, 1.2])
@@ -131,7 +133,7 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
         with kernel:
             # This column is 1.2 / 3.2 of the page, about 340 px wide (380 in projector mode).
             st.plotly_chart(kernel_figure([result.combined[:, :, c, n] for c in range(3)],
-                                          [f"W[..., {ch}, {n}]" for ch in hand.CHANNELS], figure_scale(),
+                                          [f"W[..., {ch}, {n + 1}]" for ch in hand.CHANNELS], figure_scale(),
                                           width_px=1.2 / 3.2 * PAGE_PX),
                             key=f"fil_combined_{n}")
     if any_signed:
@@ -149,14 +151,9 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
     st.caption(f"Weights only, no biases. Multiply-adds for this picture: {separable.multiply_adds:,} "
                f"(depthwise + pointwise) against {standard.multiply_adds:,} (standard), one per weight per "
                "output pixel.")
-    if separable.params >= standard.params:
-        many = 64  # the first layer of the tutorial's models
-        st.info(f"With {out_channels} output channel{'s' if out_channels > 1 else ''} the two-step way has "
-                f"{'as many' if separable.params == standard.params else 'more'} weights ({k}·{k}·{channels} + "
-                f"{channels}·{out_channels} against {k}·{k}·{channels}·{out_channels}): the saving only appears with "
-                f"many outputs. With {many} outputs, as in the tutorial models' first layer, {k}·{k}·{channels} + "
-                f"{channels}·{many} = {k * k * channels + channels * many:,} weights would replace "
-                f"{k}·{k}·{channels}·{many} = {k * k * channels * many:,}.")
+    note = hand.saving_note(k, channels, out_channels)  # None where the two-step way saves weights
+    if note:
+        st.info(note)
     st.caption("It only works this way round: every depthwise + pointwise pair equals some standard kernel, but "
                "a standard kernel splits into a depthwise kernel times a mix only when, for each input channel, every "
                "filter's slice of that channel is a multiple of one shared k x k pattern, which most kernels are not.")
@@ -231,11 +228,12 @@ def kernels_panel(model, title: str) -> None:
                          "(each tile stretched to its own range).")
         return
     depthwise, mix = kernels.depthwise, kernels.pointwise
-    names = list(hand.CHANNELS) if depthwise.shape[2] == 3 else [f"channel {c}" for c in range(depthwise.shape[2])]
+    # Counted from 1, as everywhere on the page ("output 1"; the maps' hover "channel 1").
+    names = list(hand.CHANNELS) if depthwise.shape[2] == 3 else [f"channel {c + 1}" for c in range(depthwise.shape[2])]
     st.plotly_chart(kernel_figure([depthwise[..., c] for c in range(depthwise.shape[2])], names,
                                   figure_scale(), width_px=PAGE_PX / 2),  # half the page
                     key=f"fil_dw_{title}")
-    st.plotly_chart(pointwise_figure(mix, names, [str(n) for n in range(mix.shape[1])], figure_scale()),
+    st.plotly_chart(pointwise_figure(mix, names, [str(n + 1) for n in range(mix.shape[1])], figure_scale()),
                     key=f"fil_pw_{title}")
     k = depthwise.shape[0]
     st.caption(f"Depthwise: {depthwise.shape[2]} kernels of {k} x {k}, one per channel ({depthwise.size} weights). "
@@ -282,7 +280,7 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
             key=f"fil_hidden_{title}")
         column.caption(f"The hidden output is {maps.hidden_note}. Each of its maps comes from one input channel, "
                        "written above it where there is room: its name, or its number alone (hover over a map for its "
-                       "own channel).")
+                       "own channel number; both count from 1).")
     st.caption("Each map is scaled to its own maximum. Grey maps: black 0, white the maximum. Maps that go below "
                "zero: violet negative, white 0, orange positive; the colour is a sign, not a colour channel. "
                "Hover over a map for its channel number.")
@@ -362,7 +360,8 @@ def wait_for_a_replacement(seconds: float = REPLACEMENT_WAIT_S) -> None:
 
 
 def kernel_controls() -> tuple[np.ndarray, list[str]]:
-    """One kernel per channel (a preset or the typed one); returns D (k, k, 3) and the kernels' names."""
+    """One kernel per channel (a preset or the typed one); returns D (k, k, 3) and the kernels' names as captions
+    write them (the typed one is "your kernel")."""
     st.markdown("**Step 1: the depthwise filters**, one kernel for each colour channel.")
     columns = st.columns(3)
     chosen = [col.selectbox(f"{channel.capitalize()} channel's kernel", KERNEL_CHOICES,
@@ -372,7 +371,7 @@ def kernel_controls() -> tuple[np.ndarray, list[str]]:
         col.caption(hand.KERNEL_NOTES[name].capitalize() + ".")
     custom = custom_kernel_editor() if hand.CUSTOM in chosen else None
     kernels = [custom if name == hand.CUSTOM else hand.KERNELS[name] for name in chosen]
-    return hand.depthwise_kernel(kernels), chosen
+    return hand.depthwise_kernel(kernels), [YOUR_KERNEL if name == hand.CUSTOM else name for name in chosen]
 
 
 def custom_kernel_editor() -> np.ndarray:
@@ -415,6 +414,9 @@ def hand_made_section(picture: Image.Image) -> None:
     work_side = st.select_slider("Working size (longest side, pixels)", WORK_SIZES, 512, key="fil_size", **BOUND,
                                  help="Smaller is faster and lighter over a slow network; 1024 shows fine detail.")
     image = to_float_array(fit_within(picture, work_side))
+    if max(picture.size) < work_side:  # fit_within never enlarges: say why the size chosen is not the size used
+        st.caption(f"This picture is {picture.width} x {picture.height} pixels, smaller than the {work_side} "
+                   "chosen: it is filtered at its own size (a picture is never enlarged).")
     step1, step2 = st.container(), st.container()  # controls first (all of them, always), pictures after
     depthwise = mix = None
     with step1:
@@ -425,7 +427,8 @@ def hand_made_section(picture: Image.Image) -> None:
         if depthwise is not None:
             st.plotly_chart(kernel_figure([depthwise[..., c] for c in range(3)],
                                                [f"{ch}: {n}" for ch, n in zip(hand.CHANNELS, names)],
-                                               figure_scale(), width_px=PAGE_PX), key="fil_kernel_fig")
+                                               figure_scale(), decimals=KERNEL_DECIMALS, width_px=PAGE_PX),
+                            key="fil_kernel_fig")
     with step2:
         try:
             mix, outputs, mix_name = mix_controls()
@@ -451,13 +454,15 @@ def hand_made_section(picture: Image.Image) -> None:
 
 # --- Learned filters on the page (TensorFlow is imported only inside the functions above that run a model) ---
 def model_controls(catalogue: dict) -> list[str]:
-    """Which models to compare (one or two labels)."""
+    """Which models to compare (one or two labels). Both pickers are kept in the address like every other setting;
+    a link naming a model that is not on offer here (one trained in another session's arena, say) keeps the default,
+    and the page's link check says so."""
     labels = list(catalogue)
     if len(labels) == 1:
         return labels
     left, right = st.columns(2) if side_by_side(labels, PAGE_PX) else (st.container(), st.container())
-    first = left.selectbox("Left model", labels, index=0, key="fil_left_model")
-    second = right.selectbox("Right model", labels, index=1, key="fil_right_model")
+    first = left.selectbox("Left model", labels, index=0, key="fil_left_model", **BOUND)
+    second = right.selectbox("Right model", labels, index=1, key="fil_right_model", **BOUND)
     return [first] if first == second else [first, second]
 
 

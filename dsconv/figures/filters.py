@@ -20,6 +20,12 @@ from dsconv.safe_text import plotly_text
 FONT = dict(family=FONT_FAMILY, size=15, color="#111827")
 NUMBER_PX = 13.5  # numbers written in cells, times the scale: 18 px in projector mode
 GREY = "gray"  # black 0, white largest
+GREY_PERCENTILE = 99.5  # map_to_grey's scale: this percentile of |value|, so a few extreme pixels cannot grey the rest
+# What map_to_grey does, in words, for a caption under its maps.
+GREY_NOTE = (f"Maps marked ± go below zero: there mid-grey is 0, and white and black are equally far from 0, at the "
+             f"{GREY_PERCENTILE:g}th percentile of the values' size; the few values beyond are clipped. The other "
+             f"maps show 0 as black and 1 as white (or their {GREY_PERCENTILE:g}th percentile, where that is larger); "
+             "values beyond turn white, and the few below 0 black.")
 
 
 def _layout(height: int, scale: float, title: str | None = None, **extra) -> dict:
@@ -53,11 +59,12 @@ def _sample(values: np.ndarray, size: int = 65_536) -> np.ndarray:
 def map_to_grey(values: np.ndarray, signed: bool | None = None) -> np.ndarray:
     """One (H, W) map as uint8 grey: signed maps put 0 at mid-grey; others map 0..max (at least 1) to black..white.
 
-    The scale is the 99.5th percentile of |values|, so a few extreme pixels do not turn the rest grey.
+    The scale is the GREY_PERCENTILE-th percentile of |values|, so a few extreme pixels do not turn the rest grey; the
+    values beyond it are clipped. GREY_NOTE says so in words.
     """
     values = np.asarray(values, np.float32)
     signed = is_signed(values) if signed is None else signed
-    extent = float(np.percentile(np.abs(_sample(values)), 99.5)) if values.size else 0.0
+    extent = float(np.percentile(np.abs(_sample(values)), GREY_PERCENTILE)) if values.size else 0.0
     if signed:
         shown = 0.5 + 0.5 * values / (extent if extent > 0 else 1.0)
     else:
@@ -100,7 +107,9 @@ def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1
     for col, kernel in enumerate(kernels):
         kernel = np.asarray(kernel, np.float64)
         suffix = str(col + 1) if col else ""
-        data.append(dict(type="heatmap", z=kernel.tolist(), text=texts[col], texttemplate="%{text}" if font else "",
+        # Rows and columns counted from 1 in the hover, as the page counts channels and outputs.
+        data.append(dict(type="heatmap", z=kernel.tolist(), x=list(range(1, kernel.shape[1] + 1)),
+                         y=list(range(1, kernel.shape[0] + 1)), text=texts[col], texttemplate="%{text}" if font else "",
                          textfont=dict(size=round(font or NUMBER_PX * scale, 1), color="#111827"),
                          colorscale=SIGNED, zmin=-extent, zmax=extent, showscale=False,
                          xgap=2, ygap=2, xaxis=f"x{suffix}", yaxis=f"y{suffix}",
@@ -144,16 +153,19 @@ def rgb_kernel_mosaic(kernels: np.ndarray, columns: int = 16, zoom: int = 10, ga
 def pointwise_figure(mix: np.ndarray, input_names: list[str], output_names: list[str] | None = None,
                      scale: float = 1.0, annotate: bool | None = None, decimals: int = 2) -> go.Figure:
     """The pointwise weights P (C, N) as a heatmap: a row per input channel, a column per output channel, with
-    `decimals` (the luma mix's 0.587 written 0.59 did not multiply to the combined kernel's 1.17)."""
+    `decimals` (the luma mix's 0.587 written 0.59 did not multiply to the combined kernel's 1.17). Outputs without
+    names are numbered from 1, as the page names them ("output 1"); the axis ran 0-63 beside "output 1"."""
     mix = np.asarray(mix, np.float64)
     channels, outputs = mix.shape
-    output_names = output_names or [f"{n}" for n in range(outputs)]
+    output_names = output_names or [f"{n + 1}" for n in range(outputs)]
+    # A bare number reads "to output 54"; a name ("grey", "output 1") reads alone: "to output output 1" did not.
+    to = "output %{x}" if all(str(name).isdigit() for name in output_names) else "%{x}"
     annotate = outputs <= 12 if annotate is None else annotate
     extent = float(np.max(np.abs(mix), initial=0.0)) or 1.0
     heatmap = dict(type="heatmap", z=mix.tolist(), x=list(output_names), y=list(input_names), colorscale=SIGNED,
                    zmin=-extent, zmax=extent, xgap=1 if annotate else 0, ygap=1,
                    colorbar=dict(title=dict(text="weight"), thickness=12),
-                   hovertemplate="from %{y} to output %{x}: %{z:.4f}<extra></extra>")
+                   hovertemplate=f"from %{{y}} to {to}: %{{z:.4f}}<extra></extra>")
     if annotate:
         heatmap.update(text=[[_number(v, decimals) for v in row] for row in mix], texttemplate="%{text}",
                        textfont=dict(size=round(NUMBER_PX * scale, 1), color="#111827"))
@@ -234,7 +246,8 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
     mosaic, labels = feature_mosaic(maps, channels, columns, signed=signed, row_gap=row_gap)
     # Three decimals are plenty for grey levels and keep the JSON short; NaN gaps become nulls.
     # Gaps never hover (hoverongaps=False), so their label can be 0 and the labels fit in one byte each.
-    labels = np.where(labels < 0, 0, labels).astype(np.uint8 if labels.max(initial=0) < 256 else np.uint16)
+    # The hover counts channels from 1, as the labels over the maps do: a tile labelled "54" said "channel 53".
+    labels = np.where(labels < 0, 0, labels + 1).astype(np.uint8 if labels.max(initial=0) < 255 else np.uint16)
     scale_text = "scaled value"  # each map divided by its own largest |value| (the page's caption says so)
     heatmap = dict(type="heatmap", z=np.round(mosaic, 3), customdata=labels, colorscale=SIGNED if signed else GREY,
                    zmin=-1 if signed else 0, zmax=1, showscale=True, hoverongaps=False,
@@ -254,24 +267,27 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
 def probability_text(probability: float) -> str:
     """A class's probability in percent with one decimal, never a certainty or nothing: a model that gives "ship"
     99.97 % showed "100.0%" under a caption saying that probabilities are not certainties. A softmax over several
-    classes never reaches 1 or 0, though in float32 it can round to them (logits 30, 0, -1 give exactly 1.0)."""
+    classes never reaches 1 or 0, though in float32 it can round to them (logits 30, 0, -1 give exactly 1.0). Every
+    value under 0.1 % reads "under 0.1%": 0.0645 % read "0.1%" above smaller ones that read "under 0.1%"."""
     percent = 100 * probability
     if percent >= 99.95:
         return "over 99.9%"
-    if percent < 0.05:
+    if percent < 0.1:
         return "under 0.1%"
     return f"{percent:.1f}%"
 
 
 def predictions_figure(predictions: list[tuple[str, float]], title: str | None, scale: float = 1.0,
                        color: str = SERIES_COLOURS[0]) -> go.Figure:
-    """Top-k classes as horizontal bars with their probabilities in percent, most likely on top."""
+    """Top-k classes as horizontal bars with their probabilities in percent, most likely on top. The hover says what
+    the label says: "%{x:.2f}%" showed 99.9961 % as "100.00%" and 2.7e-05 % as "0.00%"."""
     names = [plotly_text(name) for name, _ in predictions]  # class names come from a data folder
     percents = [100 * p for _, p in predictions]
+    texts = [probability_text(p) for _, p in predictions]
     bar = dict(type="bar", x=percents, y=names, orientation="h", marker=dict(color=color),
-               text=[probability_text(p) for _, p in predictions], cliponaxis=False,
+               text=texts, customdata=texts, cliponaxis=False,
                textposition=["inside" if p >= 15 else "outside" for p in percents],  # small bars keep their label
-               hovertemplate="%{y}: %{x:.2f}%<extra></extra>")
+               hovertemplate="%{y}: %{customdata}<extra></extra>")
     return go.Figure(data=[bar], layout=_layout(
         80 + 40 * len(names), scale, title, yaxis=axis(scale, autorange="reversed"),
         xaxis=axis(scale, range=[0, 100], title=dict(text="probability (%)"), showgrid=True)))

@@ -231,6 +231,34 @@ def filter_costs(height: int, width: int, kernel_side: int, in_channels: int, ou
     return layer_cost("separable", **common), layer_cost("standard", **common)
 
 
+MANY_OUTPUTS = 64  # the output channels of the first layer of the tutorial's models, for the one-output note
+
+
+def saving_note(kernel_side: int, in_channels: int, out_channels: int, many: int = MANY_OUTPUTS) -> str | None:
+    """Why the two-step way saves no weights here, or None where it does save (k*k*C + C*N < k*k*C*N).
+
+    Chosen from the numbers: a saving with `many` outputs is claimed only where those numbers show one. With a
+    1 x 1 kernel there is none at any N, since k*k*C + C*N = C + C*N > C*N; the note had claimed "195 weights would
+    replace 192" there."""
+    k, c, n = kernel_side, in_channels, out_channels
+    separable, standard = (cost.params for cost in filter_costs(1, 1, k, c, n))
+    if separable < standard:
+        return None
+    here = (f"With {_count(n, 'output channel')} the two-step way has {'as many' if separable == standard else 'more'} "
+            f"weights ({k}·{k}·{c} + {c}·{n} against {k}·{k}·{c}·{n})")
+    many_separable, many_standard = (cost.params for cost in filter_costs(1, 1, k, c, many))
+    if many_separable < many_standard:
+        return (f"{here}: the saving only appears with many outputs. With {many} outputs, as in the tutorial models' "
+                f"first layer, {k}·{k}·{c} + {c}·{many} = {many_separable:,} weights would replace "
+                f"{k}·{k}·{c}·{many} = {many_standard:,}.")
+    if k == 1:
+        return (f"{here}, and with a 1 x 1 kernel there is no saving at any number of outputs: {c} + {c}·N is always "
+                f"more than {c}·N (with {many} outputs, {many_separable:,} against {many_standard:,}). A 1 x 1 "
+                "depthwise step only scales each channel, which the mix could do on its own.")
+    return (f"{here}, and there is no saving even with {_count(many, 'output')}: {k}·{k}·{c} + {c}·{many} = "
+            f"{many_separable:,} against {k}·{k}·{c}·{many} = {many_standard:,}.")
+
+
 def apply_hand_made(image: np.ndarray, depthwise: np.ndarray, mix: np.ndarray,
                     padding: str = "same") -> HandMadeResult:
     """Filter `image` (H, W, C floats) as depthwise-then-pointwise and as one standard convolution."""

@@ -266,3 +266,93 @@ def test_the_luma_mix_is_written_with_the_digits_its_products_need():
 
     figure = pointwise_figure(MIXES["Grey (luma)"][0], ["R", "G", "B"], ["grey"], decimals=3)
     assert [row[0] for row in figure.data[0].text] == ["0.299", "0.587", "0.114"]
+
+
+# --- what the filters page says, checked against its own numbers (the review of the Filters page) -------------------
+
+
+def weights(side: int, channels: int, outputs: int) -> tuple[int, int]:
+    """(two-step, one-step) weights without biases, counted here: k*k*C + C*N against k*k*C*N."""
+    return side * side * channels + channels * outputs, side * side * channels * outputs
+
+
+@pytest.mark.parametrize("side, outputs", [(1, 1), (1, 3), (1, 8)])
+def test_a_one_by_one_kernel_is_never_said_to_save_weights(side, outputs):
+    """With k = 1 the note said "the saving only appears with many outputs ... 195 weights would replace 192"."""
+    from dsconv.images.handmade import saving_note
+
+    note = saving_note(side, 3, outputs)
+    two_step, one_step = weights(side, 3, outputs)
+    many_two_step, many_one_step = weights(side, 3, 64)
+    assert two_step > one_step and many_two_step > many_one_step  # the reference: no saving at any N
+    assert note is not None and "would replace" not in note and "saving only appears" not in note
+    assert "no saving at any number of outputs" in note
+    assert f"{many_two_step:,} against {many_one_step:,}" in note  # 195 against 192
+
+
+def test_a_saving_is_claimed_only_where_the_numbers_show_one():
+    from dsconv.images.handmade import saving_note
+
+    many_two_step, many_one_step = weights(3, 3, 64)
+    assert many_two_step < many_one_step
+    note = saving_note(3, 3, 1)  # one output: more weights, but 64 outputs would save
+    assert note.startswith("With 1 output channel the two-step way has more weights (3·3·3 + 3·1 against "
+                           "3·3·3·1)")
+    assert f"3·3·3 + 3·64 = {many_two_step:,} weights would replace 3·3·3·64 = {many_one_step:,}." in note
+    assert weights(3, 3, 3)[0] < weights(3, 3, 3)[1] and saving_note(3, 3, 3) is None  # a saving here: no note
+    # Were even the many outputs too few to save, the note says so rather than claiming a saving.
+    assert weights(2, 3, 1)[0] > weights(2, 3, 1)[1]
+    few = saving_note(2, 3, 1, many=1)
+    assert "no saving even with 1 output:" in few and "would replace" not in few
+
+
+def test_a_hover_over_a_top_five_bar_says_what_its_label_says():
+    """"%{x:.2f}%" showed 99.9961 % as "100.00%" and 2.7e-05 % as "0.00%", beside labels "over 99.9%"."""
+    from dsconv.figures.filters import predictions_figure
+
+    bar = predictions_figure([("ship", 0.999961), ("cat", 2.7e-7), ("dog", 0.25)], None).data[0]
+    assert "%{x" not in bar.hovertemplate and "%{customdata}" in bar.hovertemplate
+    assert list(bar.customdata) == list(bar.text) == ["over 99.9%", "under 0.1%", "25.0%"]
+
+
+@pytest.mark.parametrize("probability", [0.000645, 0.000999, 0.0009999999, 0.0005, 0.0004999, 1e-9, 0.0])
+def test_every_probability_under_a_tenth_of_a_percent_reads_under_it(probability):
+    """On the checkerboard, 0.0645 % read "0.1%" above smaller ones that read "under 0.1%"."""
+    from dsconv.figures.filters import probability_text
+
+    assert 100 * probability < 0.1 and probability_text(probability) == "under 0.1%"
+
+
+@pytest.mark.parametrize("probability, text", [(0.001, "0.1%"), (0.00149, "0.1%"), (0.0123, "1.2%"),
+                                               (0.9994, "99.9%"), (0.99951, "over 99.9%")])
+def test_a_probability_from_a_tenth_of_a_percent_keeps_its_number(probability, text):
+    from dsconv.figures.filters import probability_text
+
+    assert probability_text(probability) == text
+
+
+def test_kernel_and_mix_hovers_count_from_one():
+    """Rows, columns and outputs are counted from 1, as the page names its outputs ("output 1")."""
+    from dsconv.figures.filters import kernel_figure, pointwise_figure
+
+    figure = kernel_figure([np.zeros((3, 3), np.float32)], ["red"])
+    assert list(figure.data[0].x) == list(figure.data[0].y) == [1, 2, 3]
+    mix = pointwise_figure(np.zeros((3, 64), np.float32), ["red", "green", "blue"])
+    assert list(mix.data[0].x) == [str(n) for n in range(1, 65)] and "to output %{x}" in mix.data[0].hovertemplate
+    named = pointwise_figure(np.zeros((3, 2), np.float32), ["red", "green", "blue"], ["output 1", "output 2"])
+    assert "from %{y} to %{x}:" in named.data[0].hovertemplate  # "to output output 1" before
+
+
+def test_a_feature_grid_hover_names_the_channel_its_label_names():
+    """A depthwise map labelled "54" (counted from 1) said "channel 53" (counted from 0) in its hover."""
+    from dsconv.figures.filters import feature_grid_figure
+
+    maps = np.random.default_rng(3).random((4, 4, 300)).astype(np.float32)
+    chosen = [299, 0, 53]
+    labels = [f"from map {c + 1}" for c in chosen]
+    figure = feature_grid_figure(maps, chosen, "maps", columns=3, tile_labels=labels, width_px=2000)
+    trace = figure.data[0]
+    hover = np.asarray(trace.customdata)
+    assert [a.text for a in figure.layout.annotations] == labels  # written in full: there is room
+    assert hover[0, 0] == 300 and hover[0, 5] == 1 and hover[0, 10] == 54  # first cell of each 4-wide tile (+1 gap)
+    assert trace.hovertemplate.startswith("channel %{customdata}:")

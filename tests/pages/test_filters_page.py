@@ -276,3 +276,183 @@ def test_the_hand_made_mix_is_written_with_the_digits_its_products_need():
     assert at.selectbox(key="fil_mix").value == "Grey (luma)"
     text = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
     assert '"0.587"' in text and '"0.299"' in text and '"0.114"' in text
+
+
+# --- the review of this page: each sentence and number as the reader sees it ---------------------------------------
+
+HAND_KEYS = dict(fil_view=HAND_MADE, fil_red="Custom (edit it)", fil_green="Custom (edit it)",
+                 fil_blue="Custom (edit it)")
+BETTER_SEPARABLE = "Pretrained separable model (the better recipe)"
+BETTER_STANDARD = "Pretrained standard model (the better recipe)"
+
+
+def needs_pretrained(*names: str) -> None:
+    from dsconv.training.pretrained import available_pretrained
+
+    if not set(names) <= set(available_pretrained()):
+        pytest.skip("the pretrained weights are not in this copy")
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Every Plotly chart's figure, by its widget key."""
+    import json
+
+    return {chart.key: json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
+
+
+def array(value) -> np.ndarray:
+    """A Plotly array as sent: a list, or a typed array ({"dtype", "bdata", "shape"} in base64)."""
+    import base64
+
+    if not isinstance(value, dict):
+        return np.asarray(value)
+    shape = [int(n) for n in str(value.get("shape", "-1")).split(",")]
+    return np.frombuffer(base64.b64decode(value["bdata"]), np.dtype(value["dtype"])).reshape(shape)
+
+
+def test_a_one_by_one_kernel_is_never_said_to_save_weights():
+    """?fil_kernel=5 (1 x 1) with one output said "the saving only appears with many outputs ... 195 weights would
+    replace 192": a 1 x 1 kernel never saves weights, since k·k·C + C·N = C + C·N > C·N."""
+    from rendered import literal
+
+    at = open_page(PAGE, **HAND_KEYS, fil_kernel="5", fil_mix="Custom (type it)", fil_mix_text="1 1 1")
+    assert not at.exception and not at.error
+    two_step, one_step = 1 * 1 * 3 + 3 * 1, 1 * 1 * 3 * 1
+    many_two_step, many_one_step = 1 * 1 * 3 + 3 * 64, 1 * 1 * 3 * 64
+    shown = metrics(at)
+    assert shown["Depthwise + pointwise: weights"] == str(two_step)
+    assert shown["One standard convolution: weights"] == str(one_step)
+    notes = [literal(info.value) for info in at.info]
+    assert len(notes) == 1 and "would replace" not in notes[0] and "saving only appears" not in notes[0]
+    assert "no saving at any number of outputs" in notes[0] and f"{many_two_step} against {many_one_step}" in notes[0]
+
+
+def test_outputs_are_counted_from_one_in_the_standard_kernels_slices():
+    """The slices were titled "W[..., red, 0]" beside outputs named "output 1"."""
+    at = open_page(PAGE, fil_view=HAND_MADE, fil_mix="Custom (type it)", fil_mix_text="1 0 0; 0 0 1")
+    assert not at.exception and not at.error
+    figures = charts(at)
+    assert figures["fil_mix_fig"]["data"][0]["x"] == ["output 1", "output 2"]
+    for n in (1, 2):
+        titles = [a["text"] for a in figures[f"fil_combined_{n - 1}"]["layout"]["annotations"]]
+        assert titles == [f"W[..., {channel}, {n}]" for channel in ("red", "green", "blue")]
+
+
+def test_the_grey_maps_note_says_what_the_mapping_does():
+    """The note said "white the largest positive value and black the most negative"; the maps are drawn on a symmetric
+    scale, a percentile of |value|, with the values beyond clipped. The mapping is recomputed here from the sentence."""
+    import re
+
+    from dsconv.figures.filters import map_to_grey
+
+    at = page()  # Sobel x: signed maps
+    notes = [caption.value for caption in at.caption if "Maps marked ±" in caption.value]
+    assert notes, [caption.value for caption in at.caption]
+    note = notes[0]
+    assert "equally far from 0" in note and "clipped" in note and "largest positive value" not in note
+    percentile = float(re.search(r"(\d+(?:\.\d+)?)th percentile", note).group(1))
+    rng = np.random.default_rng(5)
+    values = np.concatenate([rng.uniform(-1, 3, 9_950), [-40, 40, 55, -60, 70] * 10]).astype(np.float32)
+    values = values.reshape(100, 100)
+    extent = np.percentile(np.abs(values), percentile)  # white and black: equally far from 0, beyond it clipped
+    expected = np.clip(np.rint((0.5 + 0.5 * values / extent) * 255), 0, 255)
+    np.testing.assert_array_equal(map_to_grey(values, signed=True), expected)
+    assert map_to_grey(values, signed=True)[values == values.min()].max() == 0  # the few beyond: clipped
+    positive = np.abs(values) / 10  # the other maps: 0 black, the percentile (here above 1) white
+    expected = np.clip(np.rint(positive / max(1.0, np.percentile(positive, percentile)) * 255), 0, 255)
+    np.testing.assert_array_equal(map_to_grey(positive, signed=False), expected)
+    dim = np.linspace(0, 0.8, 10_000, dtype=np.float32).reshape(100, 100)  # under 1: brightness as it is
+    np.testing.assert_array_equal(map_to_grey(dim, signed=False), np.rint(dim * 255))
+
+
+def test_a_typed_kernel_is_called_your_kernel():
+    """Captions read "red after Custom (edit it)", a menu entry's name."""
+    at = open_page(PAGE, fil_view=HAND_MADE, fil_red="Custom (edit it)")
+    assert not at.exception and not at.error
+    captions = image_captions(at)
+    assert "red after your kernel (±)" in captions and not any("Custom" in caption for caption in captions)
+    titles = [a["text"] for a in charts(at)["fil_kernel_fig"]["layout"]["annotations"]]
+    assert titles == ["red: your kernel", "green: Sobel x", "blue: Sobel x"]
+
+
+def test_the_blur_weights_visibly_sum_to_one():
+    """The blur's weights read 0.06, 0.12 and 0.25, which sum to 0.97, beside "summing to 1"."""
+    at = open_page(PAGE, fil_view=HAND_MADE, fil_green="Blur")
+    assert not at.exception and not at.error
+    blur = np.array([[float(text) for text in row] for row in charts(at)["fil_kernel_fig"]["data"][1]["text"]])
+    np.testing.assert_array_equal(blur, np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16)
+    assert blur.sum() == 1.0  # as written: 4 x 0.0625 + 4 x 0.125 + 0.25
+
+
+def test_a_picture_smaller_than_the_working_size_says_so():
+    """A working size of 1024 for a 640 x 480 picture stayed 640 x 480 without a word."""
+    from dsconv.images import scene_image
+
+    at = open_page(PAGE, fil_view=HAND_MADE, fil_size=1024)
+    assert not at.exception and not at.error
+    width, height = scene_image(at.selectbox(key="fil_sample").value).size
+    assert max(width, height) < 1024
+    said = f"This picture is {width} x {height} pixels, smaller than the 1024 chosen"
+    assert any(said in caption.value for caption in at.caption)
+    assert any(f"**{width} x {height}** picture" in markdown.value for markdown in at.markdown)  # the size used
+    at.select_slider(key="fil_size").set_value(512).run()  # smaller than the picture: nothing to say
+    assert not any("smaller than the" in caption.value for caption in at.caption)
+
+
+def test_learned_maps_labels_and_hovers_count_from_one_and_hovers_never_round_to_certainty():
+    """A depthwise map labelled "54" (counted from 1) said "channel 53" in its hover, the mix's output axis ran 0-63,
+    and a top-5 hover "%{x:.2f}%" read "0.00%" for 2.7e-05 % where the bar's label said "under 0.1%"."""
+    needs_pretrained("tutorial_standard", "tutorial_separable")
+    at = open_page(PAGE, fil_layer="block2_conv1", fil_maps=8)
+    assert not at.exception and not at.error and not at.warning
+    figures = charts(at)
+    hidden = next(figure for key, figure in figures.items() if key.startswith("fil_hidden_"))
+    hover = array(hidden["data"][0]["customdata"])
+    labels = hidden["layout"]["annotations"]
+    assert len(labels) == 8
+    for label in labels:  # each label sits above its map's top-left pixel
+        number = int(label["text"].split()[-1])
+        assert hover[int(label["y"] + 0.5), int(label["x"] + 0.5)] == number, label
+    assert "channel %{customdata}" in hidden["data"][0]["hovertemplate"]
+    mix = next(figure for key, figure in figures.items() if key.startswith("fil_pw_"))["data"][0]
+    assert mix["x"] == [str(n) for n in range(1, len(mix["x"]) + 1)] and "to output %{x}" in mix["hovertemplate"]
+
+    bars = [figure["data"][0] for key, figure in figures.items() if key.startswith("fil_top_")]
+    assert len(bars) == 2 and any(min(bar["x"]) < 0.1 for bar in bars)
+    for bar in bars:
+        assert "%{x" not in bar["hovertemplate"] and bar["customdata"] == bar["text"]
+        assert all(text == "under 0.1%" for x, text in zip(bar["x"], bar["text"]) if x < 0.1)
+
+    at.select_slider(key="fil_maps").set_value(64).run()  # all 64 depthwise maps: channels 1 to 64
+    trace = next(figure for key, figure in charts(at).items() if key.startswith("fil_hidden_"))["data"][0]
+    shown = array(trace["customdata"])[~np.isnan(array(trace["z"]).astype(float))]
+    assert set(shown.tolist()) == set(range(1, 65))
+
+
+def test_a_link_keeps_the_chosen_models_and_no_small_probability_reads_a_tenth_of_a_percent():
+    """The model pickers were not in the address: a shared link lost them. And on the checkerboard the better
+    separable model's 0.0645 % read "0.1%" above smaller ones that read "under 0.1%"."""
+    from rendered import literal
+
+    needs_pretrained("better_separable", "better_standard")
+    at = open_page(PAGE, fil_sample="Checkerboard (orange and blue squares)", fil_left_model=BETTER_SEPARABLE,
+                   fil_right_model=BETTER_STANDARD)
+    assert not at.exception and not at.error and not at.warning
+    assert (at.selectbox(key="fil_left_model").value, at.selectbox(key="fil_right_model").value) == (
+        BETTER_SEPARABLE, BETTER_STANDARD)
+    bars = [figure["data"][0] for key, figure in charts(at).items() if key.startswith("fil_top_")]
+    assert len(bars) == 2
+    for bar in bars:
+        for percent, text in zip(bar["x"], bar["text"]):
+            if percent < 0.1:
+                assert text == "under 0.1%", (percent, text)
+            elif percent < 99.95:
+                assert text == f"{percent:.1f}%", (percent, text)
+
+    # A model trained in another session's arena is not on offer here: the default stays, and the page says so.
+    at = open_page(PAGE, fil_left_model="Trained in the arena: my model", fil_right_model=BETTER_SEPARABLE)
+    assert not at.exception and not at.error
+    assert at.selectbox(key="fil_left_model").value == at.selectbox(key="fil_left_model").options[0]
+    assert at.selectbox(key="fil_right_model").value == BETTER_SEPARABLE
+    warnings = [literal(warning.value) for warning in at.warning]
+    assert len(warnings) == 1 and "fil_left_model='Trained in the arena: my model'" in warnings[0], warnings

@@ -62,6 +62,10 @@ PRESETS: dict[str, list[dict[str, tuple[object, object]]]] = {
          "fil_mix_text": ("0 1 0; 1 0 0", "0 1 0; 1 0 0"), "fil_size": ("256", 256), "present": ("true", True)},
         {"fil_source": ("CIFAR-10 test picture", "CIFAR-10 test picture"), "fil_cifar": ("17", 17)},
         {"fil_layer": ("block2_conv1", "block2_conv1"), "fil_maps": ("8", 8)},  # needs a model (SESSION)
+        {"fil_left_model": ("Pretrained separable model (the better recipe)",
+                            "Pretrained separable model (the better recipe)"),
+         "fil_right_model": ("Pretrained standard model (the better recipe)",
+                             "Pretrained standard model (the better recipe)")},  # needs two shipped models
     ],
     "pages/7_Real_networks.py": [  # only the open tab draws its widgets
         {"rn_model": ("ResNet50", "resnet50"), "rn_size": ("160", 160), "present": ("true", True)},
@@ -117,6 +121,11 @@ def known_gaps(page: str) -> set[str]:
 
         if not replay.bundled_files():
             gaps.add("arena_runs")  # its choices are the bundled run files: none yet
+    if page == "pages/4_Filters_on_your_image.py":
+        from dsconv.images.learned import pretrained_catalogue
+
+        if len(pretrained_catalogue()) < 2:
+            gaps |= {"fil_left_model", "fil_right_model"}  # drawn only where two models are on offer
     return gaps
 
 
