@@ -111,12 +111,29 @@ def kernel_controls(bar: list | None) -> tuple[str, int]:
                               help=" ".join(f"{PRESET_LABELS[p]}: {PRESET_NOTES[p]}." for p in PRESETS) +
                                    " Even sizes centre the pattern on the upper-left of the middle four cells; "
                                    "at size 1 identity, blur and sharpen become the weight 1 and Sobel becomes 0.")
-    if not bar:
-        st.sidebar.caption(PRESET_NOTES[preset][0].upper() + PRESET_NOTES[preset][1:] + ".")
+    note = None if bar else st.sidebar.empty()  # what the preset does, said once the kind is known
     with st.sidebar:
         seed = st.number_input("Seed (random weights)", 0, 9999, 0, step=1, key="sl_seed", **BOUND,
                                disabled=preset != "random")
-    return preset, int(seed)
+    return preset, int(seed), note
+
+
+def decimals(value: float, places: int = 4) -> str:
+    """A ratio to `places` decimals, trailing zeros dropped: 0.3125, 0.3611 (1/4 + 1/16 read "0.312")."""
+    return f"{value:.{places}f}".rstrip("0").rstrip(".")
+
+
+def exact(value: float, places: int = 4) -> bool:
+    """Whether decimals(value) is the value itself, not a rounding of it."""
+    return abs(float(decimals(value, places)) - value) < 1e-12
+
+
+def preset_note(preset: str, mode: str) -> str:
+    """What the preset does, for the sidebar: a pointwise layer has no k x k pattern, so there the preset only picks
+    the channel mixes ("The change from left to right" was said of a 1 x 1 layer)."""
+    if mode == "pointwise" and preset != "random":
+        return f"A 1 x 1 layer has no {PRESET_LABELS[preset]} pattern: here the preset only picks the channel mixes."
+    return PRESET_NOTES[preset][0].upper() + PRESET_NOTES[preset][1:] + "."
 
 
 def layer_controls(bar: list | None) -> tuple[SlidingConfig, int]:
@@ -221,8 +238,9 @@ def numbers_section(timeline, config: SlidingConfig) -> None:
         n, k, m = cost.output_shape[2], config.kernel_size, config.depth_multiplier
         rule = (f"1/N + 1/k² = 1/{n} + 1/{k * k}" if m == 1 else  # m kernels a channel: m times the work of both steps
                 f"m(1/N + 1/k²) = {m} × (1/{n} + 1/{k * k})")
-        st.markdown(f"MobileNet's rule of thumb {rule} = {mobilenet_ratio(n, k, m):.3f}; "
-                    f"here it is {cost.multiply_adds / standard.multiply_adds:.3f}.")
+        thumb, here = mobilenet_ratio(n, k, m), cost.multiply_adds / standard.multiply_adds
+        st.markdown(f"MobileNet's rule of thumb {rule} {'=' if exact(thumb) else '≈'} {decimals(thumb)}; "
+                    f"here it is {'' if exact(here) else 'about '}{decimals(here)}.")
     st.caption("One multiply-add per weight per output position, padding zeros included (FLOPs = 2 x multiply-adds). "
                "Each output adds its bias after the sum ('+ bias' in the step line): one addition, no multiply-add. "
                "The biases on this page are 0, so the maps show the sums. Weights include the bias, as Keras counts "
@@ -276,8 +294,9 @@ def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig,
                        f"{m}), so the depthwise step shows copy {copy + 1}.")
         shown = watched_channels(layer, len(layer.stages) - 1, watch)[0] if config.mode != "depthwise" else watch
         if shown != watch:
-            st.caption(f"There {'is only 1 filter' if filters == 1 else f'are only {filters} filters'}, so the "
-                       f"animation watches filter {shown + 1}.")
+            unit = "output" if config.mode in ("separable", "pointwise") else "filter"  # as the figure names them
+            st.caption(f"There {f'is only 1 {unit}' if filters == 1 else f'are only {filters} {unit}s'}, so the "
+                       f"animation watches {unit} {shown + 1}.")
         if timeline.positions_per_frame > 1:
             st.caption(f"This layer has {timeline.total_positions} steps; to keep the page light each frame "
                        f"jumps {timeline.positions_per_frame} steps (the counter still counts every one).")
@@ -318,8 +337,10 @@ def main() -> None:
     bar = [kinds, *bar] if bar else None
     top = st.container()
     image, what = input_controls()
-    preset, seed = kernel_controls(bar)
+    preset, seed, note = kernel_controls(bar)
     config, watch = layer_controls(bar)
+    if note is not None:
+        note.caption(preset_note(preset, config.mode))
     with top if not bar else st.container():
         st.markdown(
             "A convolution slides a small grid of weights, the kernel, over a picture. At each position it "

@@ -217,16 +217,17 @@ def hidden_names(channels: int, depth_multiplier: int) -> list[str]:
 
 def weight_notes(config: SlidingConfig, channels: int, preset: str) -> tuple[tuple[str, ...], ...]:
     """Per stage, what each output channel's preset weights are: pattern, turn and channel mix (dsconv.sliding.kernels)."""
-    names = channel_names(channels)
+    names, size = channel_names(channels), config.kernel_size
     if config.mode == "standard":
-        return (tuple(kernels.filter_descriptions(preset, names, config.out_channels)),)
+        return (tuple(kernels.filter_descriptions(preset, names, config.out_channels, size)),)
     if config.mode == "grouped":
         per_in, per_out = channels // config.groups, config.out_channels // config.groups
         return (tuple(note for g in range(config.groups)
-                      for note in kernels.filter_descriptions(preset, names[g * per_in:(g + 1) * per_in], per_out)),)
+                      for note in kernels.filter_descriptions(preset, names[g * per_in:(g + 1) * per_in], per_out,
+                                                              size)),)
     if config.mode == "pointwise":
         return (tuple(kernels.pointwise_descriptions(preset, names, config.out_channels)),)
-    copies = kernels.depthwise_descriptions(preset, config.depth_multiplier)
+    copies = kernels.depthwise_descriptions(preset, config.depth_multiplier, size)
     depthwise = tuple(f"{copies[j]} on {name} alone" for name in names for j in range(config.depth_multiplier))
     if config.mode == "depthwise":
         return (depthwise,)
@@ -244,8 +245,10 @@ def weight_rules(config: SlidingConfig, channels: int, preset: str) -> list[str]
         mixes = len(kernels.mix_names(channel_names(channels)[:per_group]))
         rules.append("A filter is a k x k pattern times a channel mix: × (R + G + B) / 3 puts the pattern divided by 3 "
                      "in each channel's slice, × (R − G) puts it in R and its negative in G. "
-                     + (f"After the {mixes} mixes the pattern turns by 90° and the mixes start again."
-                        if mixes > 1 else "Each group reads one channel; its next filter turns the pattern by 90°."))
+                     f"After the {mixes} mixes the pattern turns by 90° and the mixes start again." if mixes > 1 else
+                     # one channel a group: no mix to speak of (the mixes' sentence did not apply)
+                     "Each group reads one channel, so its filter is the k x k pattern itself on that channel; the "
+                     "group's next filter turns the pattern by 90°.")
     if config.mode in ("depthwise", "separable"):
         rules.append("Every channel gets the same pattern; with depth multiplier m, kernel copy j is the pattern "
                      "turned j × 90°.")

@@ -115,22 +115,29 @@ def mix_names(channel_names: list[str]) -> list[str]:
     return [average] + differences + list(channel_names)
 
 
-def _turned(label: str, quarter_turns: int) -> str:
+def _turned(label: str, quarter_turns: int, pattern: np.ndarray | None = None) -> str:
+    """A pattern's name and its turn; "(the same: it is symmetric)" where turning the `pattern` changes nothing
+    ("Box blur, turned 90°" described a filter identical to the unturned one, as if it differed)."""
     turns = quarter_turns % 4
-    return label if turns == 0 else f"{label}, turned {90 * turns}°"
+    if turns == 0:
+        return label
+    same = pattern is not None and np.array_equal(np.rot90(pattern, turns), pattern)
+    return f"{label}, turned {90 * turns}°" + (" (the same: it is symmetric)" if same else "")
 
 
-def filter_descriptions(preset: str, channel_names: list[str], count: int) -> list[str]:
+def filter_descriptions(preset: str, channel_names: list[str], count: int, size: int | None = None) -> list[str]:
     """What each filter of preset_filters is, in words: its pattern (and turn) times its colour mix.
 
     Filter n is the pattern turned n // M quarter turns, times the weights of mix n % M (M mixes), e.g.
-    "Sobel edge × (R + G + B) / 3": each channel's slice is the Sobel pattern times 1/3.
+    "Sobel edge × (R + G + B) / 3": each channel's slice is the Sobel pattern times 1/3. With the kernel's `size`, a
+    turn that changes nothing says so.
     """
     if preset == "random":
         return ["random weights, drawn one by one from the seed"] * count
-    pattern = PRESET_LABELS[preset]
+    pattern = None if size is None else spatial_kernel(preset, size)
     names = mix_names(channel_names)
-    return [f"{_turned(pattern, n // len(names))} × {names[n % len(names)]}" for n in range(count)]
+    return [f"{_turned(PRESET_LABELS[preset], n // len(names), pattern)} × {names[n % len(names)]}"
+            for n in range(count)]
 
 
 def pointwise_descriptions(preset: str, channel_names: list[str], count: int) -> list[str]:
@@ -141,12 +148,13 @@ def pointwise_descriptions(preset: str, channel_names: list[str], count: int) ->
     return [("−" + names[n % len(names)] if (n // len(names)) % 2 else names[n % len(names)]) for n in range(count)]
 
 
-def depthwise_descriptions(preset: str, depth_multiplier: int) -> list[str]:
-    """What kernel copy j of depthwise_filters is: the pattern turned j quarter turns, the same in every channel."""
+def depthwise_descriptions(preset: str, depth_multiplier: int, size: int | None = None) -> list[str]:
+    """What kernel copy j of depthwise_filters is: the pattern turned j quarter turns, the same in every channel
+    (with the kernel's `size`, a turn that changes nothing says so)."""
     if preset == "random":
         return ["random weights, drawn one by one from the seed"] * depth_multiplier
-    pattern = PRESET_LABELS[preset]
-    return [_turned(pattern, copy) for copy in range(depth_multiplier)]
+    pattern = None if size is None else spatial_kernel(preset, size)
+    return [_turned(PRESET_LABELS[preset], copy, pattern) for copy in range(depth_multiplier)]
 
 
 def preset_filters(preset: str, size: int, channels: int, count: int, seed: int = 0) -> np.ndarray:

@@ -535,3 +535,16 @@ def test_the_header_says_one_thing_in_the_singular(config):
     lines = [line for frame in sliding_figure_spec(timeline)["frames"] for line in frame["data"][-1]["text"] if line]
     assert not [line for line in lines if re.search(r"(?<![\d,])1 (filters|products|outputs|kernels)\b", line)]
     assert any(re.search(r"(?<![\d,])1 (filter|product|output|kernel)\b", line) for line in lines)
+
+
+@pytest.mark.parametrize("preset, size", [("box_blur", 3), ("identity", 5), ("sobel", 3), ("sharpen", 3),
+                                          ("identity", 4), ("box_blur", 4)])
+def test_a_turn_that_changes_nothing_says_so(preset, size):
+    """"Box blur, turned 90°" named a filter identical to the unturned one as if it differed. Checked against
+    np.rot90 of the kernels the layer uses (after the 6 mixes of R, G and B, filter 7 is filter 1 turned once)."""
+    layer = build_layer(sample_image("shape", 8), SlidingConfig(kernel_size=size, out_channels=8, padding="same"),
+                        preset)
+    first, turned = layer.stages[0].filters[0][:, :, 0], layer.stages[0].filters[6][:, :, 0]
+    same = np.allclose(first, turned)  # filter 7 is the same as filter 1
+    note = layer.notes[0][6]
+    assert ", turned 90°" in note and ("(the same: it is symmetric)" in note) == same, note

@@ -96,7 +96,8 @@ def test_the_rule_of_thumb_carries_the_depth_multiplier(app):
     text = page_text(app)
     # 36 positions: depthwise 36 x 9 x 6 = 1,944, pointwise 36 x 6 x 4 = 864; standard 36 x 27 x 4 = 3,888
     assert "Multiply-adds: 2,808 (separable) vs 3,888 (standard)" in text
-    assert "m(1/N + 1/k²) = 2 × (1/4 + 1/9) = 0.722; here it is 0.722" in text
+    # 2 x (1/4 + 1/9) = 0.72222...; 2,808 / 3,888 = 0.72222...: both rounded, so "≈" and "about"
+    assert "m(1/N + 1/k²) = 2 × (1/4 + 1/9) ≈ 0.7222; here it is about 0.7222" in text
 
 
 def test_pointwise_and_kernel_size_ignored(app):
@@ -224,7 +225,7 @@ def test_projector_mode_keeps_the_main_controls_in_a_bar():
 @pytest.mark.parametrize("mode, cout, said", [
     ("depthwise", 4, ["Each channel has 1 kernel copy (depth multiplier 1), so the depthwise step shows copy 1."]),
     ("separable", 4, ["Each channel has 1 kernel copy (depth multiplier 1), so the depthwise step shows copy 1.",
-                      "There are only 4 filters, so the animation watches filter 4."]),
+                      "There are only 4 outputs, so the animation watches output 4."]),
     ("standard", 1, ["There is only 1 filter, so the animation watches filter 1."]),
 ])
 def test_a_filter_to_watch_past_the_last_one_is_explained(app, mode, cout, said):
@@ -269,3 +270,34 @@ def test_a_busy_computation_board_still_animates(query):
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert charts(at) == 1
+
+
+def test_the_pages_words_fit_the_layer_it_shows():
+    """A teacher's review: the rule of thumb 1/4 + 1/16 = 0.3125 read "0.312"; a pointwise layer's preset was said to
+    find "the change from left to right", which a 1 x 1 kernel cannot; a separable layer's outputs were "filters"
+    in the caption while the figure calls them "Output 2"; three groups of one channel were told about channel
+    mixes such as (R − G); a box blur turned 90° was named as if it differed from the unturned one."""
+    from rendered import literal
+
+    def opened(**query):
+        at = AppTest.from_file(str(ROOT / PAGE), default_timeout=90)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception
+        return at
+
+    at = opened(sl_mode="separable", sl_k="4")  # N = 4: 1/4 + 1/16 = 0.3125 exactly
+    assert "1/N + 1/k² = 1/4 + 1/16 = 0.3125;" in literal(page_text(at))
+    at = opened(sl_mode="separable", sl_k="3")  # 1/4 + 1/9 = 0.36111...
+    assert "1/N + 1/k² = 1/4 + 1/9 ≈ 0.3611;" in literal(page_text(at))
+    at = opened(sl_mode="pointwise")
+    said = " ".join(c.value for c in at.sidebar.caption)
+    assert "left to right" not in said and "A 1 x 1 layer has no Sobel edge pattern" in said
+    at = opened(sl_mode="separable", sl_cout="2", sl_watch="6")
+    assert "There are only 2 outputs, so the animation watches output 2." in [c.value for c in at.caption]
+    at = opened(sl_mode="grouped", sl_groups="3", sl_cout="6")
+    rules = literal(page_text(at))
+    assert "(R − G)" not in rules and "Each group reads one channel, so its filter is the k x k pattern" in rules
+    at = opened(sl_preset="box_blur", sl_cout="8")
+    assert "Filter 7: Box blur, turned 90° (the same: it is symmetric) × (R + G + B) / 3" in literal(page_text(at))
