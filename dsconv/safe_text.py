@@ -49,7 +49,7 @@ class Fixed(float):
     places: int
 
     def __new__(cls, value: float, places: int) -> Fixed:
-        number = super().__new__(cls, round(float(value), places))
+        number = super().__new__(cls, round(float(value), places) + 0.0)  # + 0.0: never "-0.000"
         number.places = places
         return number
 

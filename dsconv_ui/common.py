@@ -113,7 +113,9 @@ def _takes(registration: Any) -> str | None:
     except (TypeError, ValueError, AttributeError, KeyError, IndexError):
         default = None
     low, high = getattr(reader, "min_value", None), getattr(reader, "max_value", None)
-    if all(isinstance(bound, (int, float)) and not isinstance(bound, bool) for bound in (low, high)):
+    # Only bounds a page gave: without them Streamlit's own are about ±9e15, no help to a teacher.
+    if all(isinstance(bound, (int, float)) and not isinstance(bound, bool) and abs(bound) < 1e9
+           for bound in (low, high)):
         return f"{'a whole number' if isinstance(default, int) else 'a number'} from {_number(low)} to {_number(high)}"
     if getattr(registration, "value_type", None) == "bool_value":
         return "true or false"
@@ -195,7 +197,8 @@ def _close_link() -> None:
         elif value != st.session_state[key]:
             fixes[key] = value
     refused = {key: value for key, value in tried.items() if st.session_state.get(key) != value}
-    ignored += [_refusal(key, value) for key, value in refused.items()]
+    # Said as the link wrote them: `refused` holds what the older spelling was read as (True, ['a', 'b']).
+    ignored += [_refusal(key, ",".join(arrived.get(key, [str(value)]))) for key, value in refused.items()]
     ignored = st.session_state.pop(_IGNORED, []) + ignored
     fixes.update({key: _DEFAULT for key in refused})
     if fixes:
@@ -257,10 +260,13 @@ html { font-size: 21px; }  /* Streamlit's text is 0.875rem: 18.4 px here, readab
 [data-testid="stHeader"] { display: none; }
 </style>
 """
-# A metric's label and its note wrap rather than ending in "..." ("Multiply-adds pe...", "1,555,200 multiply..." in
-# four columns of a 1024 px projector; "fewer params; 7.9x fewer mult..." on the home page at 1400 px): on every page.
+# On every page: a metric's label and its note wrap rather than ending in "..." ("Multiply-adds pe...", "1,555,200
+# multiply..." in four columns of a 1024 px projector; "fewer params; 7.9x fewer mult..." on the home page at 1400 px),
+# and the width probes are hidden.
 _METRIC_CSS = """
 <style>
+/* The width probes (shown_width) take no room: a style element of their own pushed the page's title 20 px down */
+[class*="st-key-_shown_width_"] { display: none; }
 [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { white-space: normal !important; }
 [data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"],
 [data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"] p { white-space: normal !important; }
@@ -423,7 +429,6 @@ def shown_width() -> float:
     width = told.get("width") if isinstance(told, Mapping) else None
     low, high = WIDTH_RANGE_PX
     used = float(round(width / 10) * 10) if isinstance(width, (int, float)) and low <= width <= high else assumed
-    st.markdown(f"<style>.st-key-{key} {{ display: none; }}</style>", unsafe_allow_html=True)
     _width_probe()(key=key, data={"shown": used, "key": key, "low": low, "high": high}, default={"width": None},
                    on_width_change=_nothing)
     return used
@@ -481,7 +486,7 @@ def arrow_table(rows: Sequence[Mapping[str, Any]]):
     columns = {}
     for key in dict.fromkeys(key for row in rows for key in row):
         values = [row.get(key) for row in rows]
-        kinds = {type(value) for value in values if value is not None}
+        kinds = {float if isinstance(value, float) else type(value) for value in values if value is not None}
         numbers = kinds <= {int, float, bool}
         columns[key] = values if len(kinds) <= 1 or numbers and bool not in kinds else \
             [None if value is None else str(value) for value in values]

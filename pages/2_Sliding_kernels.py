@@ -100,8 +100,9 @@ def shrunk_upload(data: bytes, size: int) -> np.ndarray:
     return shrink_to_square(load_image(data, max_side=512), size)
 
 
-def kernel_controls(bar: list | None) -> tuple[str, int]:
-    """The kernel preset (in the projector bar when there is one) and the seed for random weights."""
+def kernel_controls(bar: list | None) -> tuple[str, int, object | None]:
+    """The kernel preset (in the projector bar when there is one), the seed for random weights, and the sidebar's
+    place for the preset's note (None in projector mode)."""
     with st.sidebar:
         st.header("Kernel weights")
     with bar[3] if bar else st.sidebar:
@@ -129,10 +130,11 @@ def exact(value: float, places: int = 4) -> bool:
 
 
 def preset_note(preset: str, mode: str) -> str:
-    """What the preset does, for the sidebar: a pointwise layer has no k x k pattern, so there the preset only picks
-    the channel mixes ("The change from left to right" was said of a 1 x 1 layer)."""
+    """What the preset does, for the sidebar: a pointwise layer has no k x k pattern, and every preset but Random
+    gives it the same channel mixes ("The change from left to right" was said of a 1 x 1 layer)."""
     if mode == "pointwise" and preset != "random":
-        return f"A 1 x 1 layer has no {PRESET_LABELS[preset]} pattern: here the preset only picks the channel mixes."
+        return (f"A 1 x 1 layer has no {PRESET_LABELS[preset]} pattern: every preset but Random gives it the same "
+                "channel mixes.")
     return PRESET_NOTES[preset][0].upper() + PRESET_NOTES[preset][1:] + "."
 
 

@@ -280,7 +280,8 @@ def bundled(listing: tuple) -> tuple[list, list]:
 @st.cache_resource(max_entries=16, show_spinner=False)  # shared and never changed: no copy on each rerun
 def cached_replay_figure(series: tuple, scale: float, width_px: float):
     """The animated replay figure for these series, laid out for the width it is shown at (cached: frames take a
-    moment to build)."""
+    moment to build). The page hands the width in steps of 40 px, down: a class of laptops of slightly different
+    widths shares a figure, and one laid out for a few px less than its width still fits."""
     return replay_figure(list(series), scale, width_px=width_px)
 
 
@@ -348,7 +349,7 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
     st.caption("Press ▶ Play to watch the runs epoch by epoch, or drag the slider. Colour is the architecture and the "
                "line's dash the run. Thin lines with open circles are measured on the training images, thick ones on "
                "validation images the model never trained on.")
-    st.plotly_chart(cached_replay_figure(tuple(series), figure_scale(), PAGE_PX), key="arena_replay_chart",
+    st.plotly_chart(cached_replay_figure(tuple(series), figure_scale(), PAGE_PX // 40 * 40), key="arena_replay_chart",
                     config={"displayModeBar": False})
     reveal_on_play("arena_replay_chart")
     stepping = frames_note(series)

@@ -134,7 +134,7 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
             # This column is 1.2 / 3.2 of the page, about 340 px wide (380 in projector mode).
             st.plotly_chart(kernel_figure([result.combined[:, :, c, n] for c in range(3)],
                                           [f"W[..., {ch}, {n + 1}]" for ch in hand.CHANNELS], figure_scale(),
-                                          width_px=1.2 / 3.2 * PAGE_PX),
+                                          decimals=KERNEL_DECIMALS, width_px=1.2 / 3.2 * PAGE_PX),  # as D's
                             key=f"fil_combined_{n}")
     if any_signed:
         st.caption(SIGNED_NOTE)

@@ -255,6 +255,7 @@ def saving_note(kernel_side: int, in_channels: int, out_channels: int, many: int
         return (f"{here}, and with a 1 x 1 kernel there is no saving at any number of outputs: {c} + {c}·N is always "
                 f"more than {c}·N (with {many} outputs, {many_separable:,} against {many_standard:,}). A 1 x 1 "
                 "depthwise step only scales each channel, which the mix could do on its own.")
+    # Reached only where `many` is small (k >= 2 and N >= 2 always save): a guard should MANY_OUTPUTS change.
     return (f"{here}, and there is no saving even with {_count(many, 'output')}: {k}·{k}·{c} + {c}·{many} = "
             f"{many_separable:,} against {k}·{k}·{c}·{many} = {many_standard:,}.")
 

@@ -243,9 +243,9 @@ def weight_rules(config: SlidingConfig, channels: int, preset: str) -> list[str]
     if config.mode in ("standard", "grouped"):
         per_group = channels // (config.groups if config.mode == "grouped" else 1)
         mixes = len(kernels.mix_names(channel_names(channels)[:per_group]))
-        rules.append("A filter is a k x k pattern times a channel mix: × (R + G + B) / 3 puts the pattern divided by 3 "
-                     "in each channel's slice, × (R − G) puts it in R and its negative in G. "
-                     f"After the {mixes} mixes the pattern turns by 90° and the mixes start again." if mixes > 1 else
+        rules.append(("A filter is a k x k pattern times a channel mix: × (R + G + B) / 3 puts the pattern divided by "
+                      "3 in each channel's slice, × (R − G) puts it in R and its negative in G. "
+                      f"After the {mixes} mixes the pattern turns by 90° and the mixes start again.") if mixes > 1 else
                      # one channel a group: no mix to speak of (the mixes' sentence did not apply)
                      "Each group reads one channel, so its filter is the k x k pattern itself on that channel; the "
                      "group's next filter turns the pattern by 90°.")

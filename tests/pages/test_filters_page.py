@@ -382,6 +382,11 @@ def test_the_blur_weights_visibly_sum_to_one():
     blur = np.array([[float(text) for text in row] for row in charts(at)["fil_kernel_fig"]["data"][1]["text"]])
     np.testing.assert_array_equal(blur, np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16)
     assert blur.sum() == 1.0  # as written: 4 x 0.0625 + 4 x 0.125 + 0.25
+    # W = D x P one figure lower, with the mix that keeps the channels (P = 1 for green's own output): the same
+    # numbers, not 0.06 / 0.12 / 0.25 under "W[i, j, c, n] = D[i, j, c] x P[c, n]".
+    at.selectbox(key="fil_mix").set_value("Keep the channels").run()
+    green = charts(at)["fil_combined_1"]["data"][1]["text"]
+    np.testing.assert_array_equal(np.array([[float(text) for text in row] for row in green]), blur)
 
 
 def test_a_picture_smaller_than_the_working_size_says_so():

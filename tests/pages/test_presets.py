@@ -372,7 +372,7 @@ def test_the_ignored_settings_are_not_said_on_another_page():
     assert any("sl_k='99'" in literal(w.value) for w in at.warning)
     at.switch_page("pages/1_Parameter_lab.py").run()
     assert not at.exception
-    assert not any("sl_k" in str(w.value) for w in at.warning)
+    assert not any("sl_k" in literal(w.value) for w in at.warning)
 
 
 

@@ -9,6 +9,7 @@ from conftest import ROOT, open_page
 from dsconv.quiz.answers import traps
 from dsconv.quiz.generate import answer_text, make_quiz
 from dsconv_ui.common import SHARE_KEY
+from rendered import literal
 
 PAGE = "pages/6_Quiz.py"
 
@@ -132,7 +133,8 @@ def test_topic_filter_and_bad_links_fail_gently():
     assert "What shape" in texts(at.markdown)
     at = open_page(PAGE, quiz_seed="banana", quiz_q="99")
     assert not at.exception
-    assert "quiz_seed" in texts(at.warning) and "quiz_q" in texts(at.warning)
+    said = literal(texts(at.warning))  # the keys are shown literally (quiz\_seed in Markdown)
+    assert "quiz_seed='banana'" in said and "quiz_q='99'" in said
     assert at.number_input(key="quiz_seed").value == 1 and at.radio(key="quiz_q").value == 1
     at.multiselect(key="quiz_topics").set_value([]).run()
     assert not at.exception

@@ -6,6 +6,7 @@ Expected counts are worked out by hand here (one multiply-add per weight per out
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -293,7 +294,11 @@ def test_the_pages_words_fit_the_layer_it_shows():
     assert "1/N + 1/k² = 1/4 + 1/9 ≈ 0.3611;" in literal(page_text(at))
     at = opened(sl_mode="pointwise")
     said = " ".join(c.value for c in at.sidebar.caption)
-    assert "left to right" not in said and "A 1 x 1 layer has no Sobel edge pattern" in said
+    assert "left to right" not in said and "every preset but Random gives it the same channel mixes" in said
+    from dsconv.sliding import kernels  # ... which the pointwise weights bear out
+
+    mixes = [kernels.pointwise_filters(preset, 3, 8) for preset in kernels.PRESETS if preset != "random"]
+    assert all(np.array_equal(mix, mixes[0]) for mix in mixes)
     at = opened(sl_mode="separable", sl_cout="2", sl_watch="6")
     assert "There are only 2 outputs, so the animation watches output 2." in [c.value for c in at.caption]
     at = opened(sl_mode="grouped", sl_groups="3", sl_cout="6")
