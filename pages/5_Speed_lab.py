@@ -52,6 +52,7 @@ from dsconv_ui.common import (
     shared_figure,
     show_error,
     show_table,
+    shown_width,
 )
 
 TIMINGS_DIR = ASSETS / "speed"
@@ -136,9 +137,9 @@ def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = No
         st.warning(f"The middle half of the samples spans more than {NOISY_SPREAD:.0%} of the median for {rows}. "
                    + when, icon="📉")
     if any(t.measured for t in timings):
-        st.plotly_chart(work_and_time_figure(timings, scale), width="stretch", key=f"{key}_work")
+        st.plotly_chart(work_and_time_figure(timings, scale, PAGE_PX), width="stretch", key=f"{key}_work")
         if speed_ratios(timings):
-            st.plotly_chart(ratio_figure(timings, scale), width="stretch", key=f"{key}_ratio")
+            st.plotly_chart(ratio_figure(timings, scale, PAGE_PX), width="stretch", key=f"{key}_ratio")
 
 
 def show_roofline(timings: list, roofs: Roofs | None, device: str, scale: float, key: str) -> list:
@@ -154,7 +155,7 @@ def show_roofline(timings: list, roofs: Roofs | None, device: str, scale: float,
                 f"GB/s** copying a {roofs.copy_megabytes} MB array: its ridge point is {roofs.ridge:.1f} FLOPs per "
                 f"byte. The smallest possible layer call takes {roofs.call_ms:.2f} ms forward and "
                 f"{roofs.call_backward_ms:.2f} ms forward + backward.")
-    st.plotly_chart(roofline_figure(steps, roofs, device, scale), width="stretch", key=f"{key}_roofline")
+    st.plotly_chart(roofline_figure(steps, roofs, device, scale, PAGE_PX), width="stretch", key=f"{key}_roofline")
     above = [s for s in steps if s.achieved_gflops > 1.02 * s.bound_gflops]
     st.caption("Points on a roof run as fast as that roof allows; a step is bound by a roof when it reaches at "
                f"least {NEAR_ROOF:.0%} of it. Circles: forward; diamonds: forward + backward."
@@ -223,6 +224,7 @@ def progress_bar(first_text: str):
 
 
 page_setup("Speed lab", "⏱️")
+PAGE_PX = shown_width()  # what a figure as wide as the page is shown at: titles and legends fit it
 
 st.title("Speed lab: multiply-adds are not milliseconds")
 bar = projector_bar(4)  # projector mode: the layer's size, channels and kernel at the top (the sidebar is hidden)
@@ -251,7 +253,8 @@ shown_roofs, roofs_device = (report.roofs, report.device) if report and report.r
 st.header("1. What counting says")
 st.caption(f"Layer: {describe(setup)}. Multiply-adds are for the whole batch, forward pass; FLOPs = 2 x multiply-adds.")
 show_table(counting_rows(setup))
-st.plotly_chart(intensity_figure(traffic, scale=scale, roofs=shown_roofs), width="stretch", key="spd_intensity_chart")
+st.plotly_chart(intensity_figure(traffic, scale=scale, roofs=shown_roofs, width_px=PAGE_PX), width="stretch",
+                key="spd_intensity_chart")
 if shown_roofs:
     st.caption(f"Dashed line: the ridge point of {roofs_device}, its measured peak GFLOP/s over its measured GB/s. "
                "A step below it can at best run at intensity x bandwidth.")
@@ -283,7 +286,7 @@ if report is not None:
                       else "Click Measure to time the new layer."))
     show_timings(report.timings, scale, "spd_measured", report.roofs)
     measured_traffic = compare_traffic(COMPARED_KINDS, **asdict(measured_setup))
-    st.plotly_chart(intensity_figure(measured_traffic, report.timings, scale, report.roofs), width="stretch",
+    st.plotly_chart(intensity_figure(measured_traffic, report.timings, scale, report.roofs, PAGE_PX), width="stretch",
                     key="spd_measured_intensity")
     steps = show_roofline(report.timings, report.roofs, report.device, scale, "spd_measured")
     if measured_setup == setup:
@@ -318,7 +321,7 @@ if "sweep_report" in st.session_state:
     parameter, sweep_report = st.session_state["sweep_report"]
     timings = sweep_report.timings
     show_skipped(timings, parameter)
-    st.plotly_chart(sweep_figure(timings, parameter, timings[0].pass_name, scale), width="stretch",
+    st.plotly_chart(sweep_figure(timings, parameter, timings[0].pass_name, scale, PAGE_PX), width="stretch",
                     key="spd_sweep_chart")
     for note in sweep_report.notes:
         st.caption(note)
@@ -341,7 +344,7 @@ for name, data in recorded.items():
         continue
     if entry.get("parameter"):
         for pass_name in PASSES:
-            st.plotly_chart(sweep_figure(entry["timings"], entry["parameter"], pass_name, scale),
+            st.plotly_chart(sweep_figure(entry["timings"], entry["parameter"], pass_name, scale, PAGE_PX),
                             width="stretch", key=f"spd_recorded_{name}_{pass_name}")
     elif choice == "tutorial_layers":
         rows, summary_text = tutorial_table(entry["timings"], entry["layer_names"])

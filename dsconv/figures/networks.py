@@ -42,7 +42,8 @@ def layer_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
         font={**FONT, "size": round(FONT["size"] * scale)}, plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="bottom", y=1.06, x=0, traceorder="normal"))
     figure.update_xaxes(axis(scale, automargin=True))
-    figure.update_xaxes(title=dict(text="convolution and dense layers, input to output"), row=2, col=1)
+    # "..., input to output" ran 8 px past a phone's 356 px page
+    figure.update_xaxes(title=dict(text="convolution and dense layers, in order"), row=2, col=1)
     figure.update_yaxes(axis(scale, rangemode="tozero", automargin=True))
     figure.update_annotations(font={**FONT, "size": round(FONT["size"] * scale)})
     return figure

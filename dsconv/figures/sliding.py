@@ -12,7 +12,6 @@ browser (dsconv_ui.playback drives it); the figure carries the step slider.
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 
@@ -45,7 +44,7 @@ from dsconv.figures.sliding_parts import (
     tint_colours,
     weight_text,
 )
-from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, TEXT_COLOUR, page_width_px, text_em
+from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, TEXT_COLOUR, page_width_px, text_em, wrap_parts
 from dsconv.sliding.engine import channel_names, hidden_names
 from dsconv.sliding.frames import Timeline, frame_detail
 
@@ -421,25 +420,6 @@ def header_room_em(scale: float, width_px: float | None = None) -> float:
     """A header line's room, in ems of its 15 px text times the scale: the figure's width (default: page_width_px)
     less the line's 4 px inset on both sides. (Six depthwise sums on one line were once cut off at the right edge.)"""
     return ((width_px or page_width_px(scale)) - 8 * scale) / (15 * scale)
-
-
-def wrap_parts(parts: list[str], room_em: float) -> list[str]:
-    """Parts joined by " · " into lines at most `room_em` wide (style.text_em); a part longer than a line is broken
-    at spaces, never inside a bold run."""
-    lines: list[str] = []
-    for part in parts:
-        if lines and text_em(f"{lines[-1]} · {part}") <= room_em:
-            lines[-1] += " · " + part
-            continue
-        words, line = re.findall(r"(?:<b>.*?</b>|\S)+", part), ""  # a bold run is never split
-        for word in words:
-            if line and text_em(f"{line} {word}") > room_em:
-                lines.append(line)
-                line = word
-            else:
-                line = f"{line} {word}" if line else word
-        lines.append(line)
-    return lines
 
 
 def _map_text(layout: Layout, timeline: Timeline) -> list[dict]:

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dsconv.costs.intensity import LayerTraffic
-from dsconv.figures.style import FONT_FAMILY, log_ticks, readable, two_lines
+from dsconv.figures.style import FONT_FAMILY, fit_lines, log_ticks, page_width_px, readable, two_lines
 from dsconv.kinds import KINDS, LAYER_KINDS
 from dsconv.safe_text import Fixed
 from dsconv.speed.roofline import Roofs, StepRegime, classify
@@ -34,18 +34,51 @@ def axis_label(kind: str) -> str:
     return two_lines(short_name(kind))
 
 
-def _layout(fig: go.Figure, title: str, height: int, scale: float) -> go.Figure:
-    fig.update_layout(title=title, height=int(height * scale), font=dict(family=FONT_FAMILY, size=int(14 * scale)),
-                      template="plotly_white", margin=dict(l=60, r=20, t=80, b=50),
+MARGIN = dict(l=60, r=20, t=80, b=50)
+SUBPLOT_TITLE_PX = 16  # make_subplots's size for the panels' titles
+
+
+def _room(scale: float, width_px: float | None) -> float:
+    """The plotting width of a figure shown `width_px` wide (default: page_width_px), between its margins."""
+    return (width_px or page_width_px(scale)) - MARGIN["l"] - MARGIN["r"]
+
+
+def _titles(titles: tuple[str, ...], room_px: float) -> tuple[str, ...]:
+    """Panels' titles, each broken into lines that fit its panel (`room_px` wide)."""
+    return tuple(fit_lines(title, room_px, SUBPLOT_TITLE_PX) for title in titles)
+
+
+def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: float | None = None) -> go.Figure:
+    """The Speed lab's look, laid out for a figure shown `width_px` wide: a title or a legend entry wider than the
+    figure takes more lines (on a phone, "SeparableConv2D against Conv2D, forward: ..." ran 252 px past its edge)."""
+    font = int(14 * scale)
+    title_font = round(font * 1.4)  # Plotly's own size for a title
+    title = fit_lines(title, (width_px or page_width_px(scale)) - 20, title_font)
+    # The top margin holds the title's lines, from the top, then the top panels' titles' lines (Plotly writes a title
+    # at the margin's middle: its second line ran into the panels' titles).
+    panel_lines = max([1 + str(note.text).count("<br>") for note in fig.layout.annotations
+                       if note.yref == "paper" and note.y is not None and note.y >= 0.99], default=0)
+    top = 14 + (1 + title.count("<br>")) * round(title_font * 1.3) + panel_lines * 21 + 12
+    extra = max(0, top - MARGIN["t"])
+    room = _room(scale, width_px)
+    for trace in fig.data:
+        if trace.name and trace.showlegend is not False:
+            trace.name = fit_lines(trace.name, room - 40, font)  # 40: the entry's line sample
+    fig.update_layout(title=dict(text=title, font=dict(size=title_font), y=1, yref="container", yanchor="top",
+                                 pad=dict(t=14)),
+                      height=int(height * scale) + extra, font=dict(family=FONT_FAMILY, size=font),
+                      template="plotly_white", margin={**MARGIN, "t": MARGIN["t"] + extra},
                       legend=dict(orientation="h", yanchor="top", y=-0.22, x=0))
     return readable(fig, scale)
 
 
-def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:
-    """Work (multiply-adds per layer kind) beside, or in projector mode above, time (median ms with the
-    interquartile range). Projector-sized labels need the page's whole width: side by side they crossed."""
-    stacked = scale > 1
-    titles = ("Work (million multiply-adds, whole batch)", "Time (median ms; whiskers: middle half of the samples)")
+def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0, width_px: float | None = None) -> go.Figure:
+    """Work (multiply-adds per layer kind) beside, or in projector mode or a narrow figure above, time (median ms with
+    the interquartile range). Projector-sized labels need the page's whole width: side by side they crossed."""
+    room = _room(scale, width_px)
+    stacked = scale > 1 or room < 700
+    titles = _titles(("Work (million multiply-adds, whole batch)",
+                      "Time (median ms; whiskers: middle half of the samples)"), room if stacked else room * 0.45)
     fig = (make_subplots(rows=2, cols=1, vertical_spacing=0.2, subplot_titles=titles) if stacked else
            make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=titles))
     time_panel = dict(row=2, col=1) if stacked else dict(row=1, col=2)
@@ -68,7 +101,7 @@ def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Fi
     fig.update_yaxes(title_text="ms", **time_panel)
     fig.update_xaxes(tickangle=0)  # two-line labels, never turned
     fig.update_layout(barmode="group")
-    fig = _layout(fig, work_time_title(timings), 760 if stacked else 460, scale)
+    fig = _layout(fig, work_time_title(timings), 760 if stacked else 460, scale, width_px)
     if stacked:
         fig.update_layout(legend=dict(y=-0.12))
     return fig
@@ -80,7 +113,7 @@ def ratio_label(ratio: float) -> str:
     return f"{ratio:.{digits_apart_from_one(ratio)}f}x"
 
 
-def ratio_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:
+def ratio_figure(timings: Sequence[Timing], scale: float = 1.0, width_px: float | None = None) -> go.Figure:
     """For each separable kind and pass: how many times fewer multiply-adds, and how many times faster, than Conv2D."""
     rows = [r for r in speed_ratios(timings) if r["kind"] in ("separable", "depthwise_pointwise")]
     names = [f"{short_name(r['kind'])}<br>{PASS_LABELS[r['pass_name']]}" for r in rows]
@@ -94,16 +127,20 @@ def ratio_figure(timings: Sequence[Timing], scale: float = 1.0) -> go.Figure:
     top = max([r["mac_ratio"] for r in rows] + [r["speed_ratio"] for r in rows] + [1.0])
     fig.update_yaxes(title_text="times", range=[0, top * 1.2])
     fig.update_layout(barmode="group")
-    return _layout(fig, "Speed-up next to the multiply-add saving (dotted line: no speed-up)", 440, scale)
+    return _layout(fig, "Speed-up next to the multiply-add saving (dotted line: no speed-up)", 440, scale, width_px)
 
 
-def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scale: float = 1.0) -> go.Figure:
+def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scale: float = 1.0,
+                 width_px: float | None = None) -> go.Figure:
     """Top: median ms of each kind as one size grows; bottom: multiply-add ratio and speed ratio to Conv2D."""
     rows = [t for t in timings if t.pass_name == pass_name and t.measured]
     axis_name = SWEEP_PARAMETERS[parameter]
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
-                        subplot_titles=(f"Median time, {PASS_LABELS[pass_name]} (ms, log scale)",
-                                        "Times fewer multiply-adds (dashed grey) and times faster (solid) than Conv2D"))
+    titles = _titles((f"Median time, {PASS_LABELS[pass_name]} (ms, log scale)",
+                      "Times fewer multiply-adds (dashed grey) and times faster (solid) than Conv2D"),
+                     _room(scale, width_px))
+    # The lower panel's title stands between the panels: each further line of it needs 21 px more room there.
+    spacing = 0.1 + 21 * titles[1].count("<br>") / (620 * scale - 130)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=spacing, subplot_titles=titles)
     for kind in LAYER_KINDS:
         points = sorted((getattr(t.setup, parameter), t) for t in rows if t.kind == kind)
         if not points:
@@ -128,11 +165,11 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
     fig.update_xaxes(type="log" if parameter == "out_channels" else "linear",
                      tickvals=sorted({getattr(t.setup, parameter) for t in rows}))  # both panels alike
     fig.update_xaxes(title_text=axis_name, row=2, col=1)
-    return _layout(fig, f"Sweep over {axis_name}, {PASS_LABELS[pass_name]}", 620, scale)
+    return _layout(fig, f"Sweep over {axis_name}, {PASS_LABELS[pass_name]}", 620, scale, width_px)
 
 
 def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing] = (),
-                     scale: float = 1.0, roofs: Roofs | None = None) -> go.Figure:
+                     scale: float = 1.0, roofs: Roofs | None = None, width_px: float | None = None) -> go.Figure:
     """Arithmetic intensity (FLOPs per byte) of each kind and of each step, with the device's measured ridge
     point when its roofs are known; with timings, achieved GFLOP/s beside it."""
     bars = [(kind, axis_label(kind), layer.flops_per_byte) for kind, layer in traffic.items()]
@@ -143,9 +180,11 @@ def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing
                   stage.flops_per_byte) for stage in two_step.stages]
     forward = {t.kind: t for t in measured if t.pass_name == "forward" and t.measured}
     columns = 2 if forward else 1
+    room = _room(scale, width_px)
+    titles = _titles(("Arithmetic intensity: FLOPs per byte moved (log scale)", "Achieved speed, forward (GFLOP/s)"),
+                     room * 0.54 if columns == 2 else room)[:columns]
     fig = make_subplots(rows=1, cols=columns, horizontal_spacing=0.1, column_widths=[0.6, 0.4][:columns],
-                        subplot_titles=("Arithmetic intensity: FLOPs per byte moved (log scale)",
-                                        "Achieved speed, forward (GFLOP/s)")[:columns])
+                        subplot_titles=titles)
     fig.add_bar(x=[b[1] for b in bars], y=[b[2] for b in bars], marker_color=[KINDS[b[0]].colour for b in bars],
                 text=[f"{b[2]:.1f}" for b in bars], textposition="outside", showlegend=False, row=1, col=1,
                 hovertemplate="%{x}: %{y:.2f} FLOPs per byte<extra></extra>")
@@ -168,7 +207,7 @@ def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing
                     text=[f"{forward[k].gflops_per_s:.0f}" for k in kinds], textposition="outside",
                     hovertemplate="%{x}: %{y:.1f} GFLOP/s<extra></extra>")
         fig.update_yaxes(title_text="GFLOP/s", row=1, col=2)
-    return _layout(fig, "Work per byte moved", 440, scale)
+    return _layout(fig, "Work per byte moved", 440, scale, width_px)
 
 
 PASS_SYMBOLS = {"forward": "circle", "forward_backward": "diamond"}
@@ -181,7 +220,8 @@ LABEL_POSITIONS = {"standard": "middle left", "separable": "top left", "depthwis
                    "depthwise": "middle right", "pointwise": "top right"}
 
 
-def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scale: float = 1.0) -> go.Figure:
+def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scale: float = 1.0,
+                    width_px: float | None = None) -> go.Figure:
     """The classic roofline, log-log: the device's two roofs and each measured step as a point labelled by kind."""
     intensities = [s.flops_per_byte for s in steps] + [roofs.ridge]
     low = 10 ** math.floor(math.log10(min(intensities) / 2))
@@ -208,18 +248,21 @@ def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scal
                 hovertemplate=("%{x:.2f} FLOPs/byte, %{y:.1f} GFLOP/s, %{customdata[1]:.1f} GB/s: "
                                "%{customdata[0]} (%{customdata[2]:.0f}% of its roof)<extra>"
                                f"{short_name(kind)}, {PASS_LABELS[pass_name]}</extra>"))
-    fig.add_annotation(x=math.log10(high), y=math.log10(roofs.peak_gflops), text=f"peak {roofs.peak_gflops:.0f} "
-                       "GFLOP/s (matrix product)", showarrow=False, xanchor="right", yanchor="bottom",
-                       font=dict(size=int(12 * scale), color="#111827"))
-    fig.add_annotation(x=math.log10(roofs.ridge), y=math.log10(roofs.bound_gflops(roofs.ridge)), showarrow=False,
-                       text=f"bandwidth {roofs.bandwidth_gbs:.1f} GB/s (array copy) x intensity ", xanchor="right",
+    # The roofs' names, each in at most half the plot (left of the ridge, the bandwidth's ran past a phone's edge).
+    half = _room(scale, width_px) / 2
+    fig.add_annotation(x=math.log10(high), y=math.log10(roofs.peak_gflops), showarrow=False, xanchor="right",
+                       text=fit_lines(f"peak {roofs.peak_gflops:.0f} GFLOP/s (matrix product)", half, 12 * scale),
                        yanchor="bottom", font=dict(size=int(12 * scale), color="#111827"))
+    fig.add_annotation(x=math.log10(roofs.ridge), y=math.log10(roofs.bound_gflops(roofs.ridge)), showarrow=False,
+                       text=fit_lines(f"bandwidth {roofs.bandwidth_gbs:.1f} GB/s (array copy) x intensity ", half,
+                                      12 * scale), xanchor="right", yanchor="bottom",
+                       font=dict(size=int(12 * scale), color="#111827"))
     lowest = min([s.achieved_gflops for s in steps] + [roofs.bound_gflops(low)])
     fig.update_xaxes(type="log", title_text="arithmetic intensity (FLOPs per byte moved)", range=[
         math.log10(low), math.log10(high)], tickvals=log_ticks([low, high]))
     fig.update_yaxes(type="log", title_text="achieved GFLOP/s", range=[math.log10(lowest / 2),
                      math.log10(roofs.peak_gflops * 3)], tickvals=log_ticks([lowest / 2, roofs.peak_gflops * 3]))
-    return _layout(fig, f"Roofline of {device}: each timed step under its roofs", 520, scale)
+    return _layout(fig, f"Roofline of {device}: each timed step under its roofs", 520, scale, width_px)
 
 
 def timing_table(timings: Sequence[Timing], roofs: Roofs | None = None) -> list[dict[str, object]]:

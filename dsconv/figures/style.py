@@ -54,6 +54,31 @@ def text_em(text: str) -> float:
     return width
 
 
+def wrap_parts(parts: list[str], room_em: float) -> list[str]:
+    """Parts joined by " · " into lines at most `room_em` wide (style.text_em); a part longer than a line is broken
+    at spaces, never inside a bold run."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and text_em(f"{lines[-1]} · {part}") <= room_em:
+            lines[-1] += " · " + part
+            continue
+        words, line = re.findall(r"(?:<b>.*?</b>|\S)+", part), ""  # a bold run is never split
+        for word in words:
+            if line and text_em(f"{line} {word}") > room_em:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
+
+
+def fit_lines(text: str, room_px: float, font_px: float) -> str:
+    """`text` broken at its spaces into lines (Plotly's <br>) no wider than `room_px` at `font_px`: a figure's title,
+    a panel's title or a legend entry that a narrow figure (a phone's) would cut at its edge."""
+    return "<br>".join(wrap_parts([text], room_px / font_px))
+
+
 PAGE_WIDTH_PX = 900  # a figure as wide as the page: Streamlit's wide layout, 1400 px window, sidebar open
 # The same in projector mode (scale 1.35): a 1280 x 800 window with the sidebar hidden gives the page 1018 px (measured in
 # Chromium), not 1.35 x 900 = 1215. A figure laid out for more is shrunk to fit by Plotly, its text never: at 1215 px,

@@ -410,12 +410,14 @@ CUT_FIGURE_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot')].fla
 
 
 @pytest.mark.parametrize("path", ["Sliding_kernels", "Sliding_kernels?sl_mode=Separable&sl_dm=2&sl_k=5",
-                                  "Parameter_lab", "Training_arena"])
+                                  "Parameter_lab", "Training_arena", "Speed_lab", "Real_networks"])
 def test_no_figure_text_runs_past_a_phones_edge(browser, server, path):
     """A student opening the class's link on a phone: the sliding figure's title "The watched kernel: window x weights
     = products, then their sum" ran 83 px past the edge of the 356 px page; the Parameter lab's three panels, 46 px
     each beside the kinds' names, cut every bar's label ("225 KiB" by 16 px) and "Activation memory"; the arena's
-    replay, four panels of 103 px, cut its legend's title by 57 px. Panels stand one above another there."""
+    replay, four panels of 103 px, cut its legend's title by 57 px; the Speed lab's titles and legend entries ran up
+    to 252 px past the edge, and Real networks' axis title 8 px. Panels stand one above another there, and titles
+    take more lines."""
     with opened(browser, f"{server}/{path}", PHONE) as page:
         page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
         wait_until_idle(page)
