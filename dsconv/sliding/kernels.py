@@ -122,7 +122,10 @@ def _turned(label: str, quarter_turns: int, pattern: np.ndarray | None = None) -
     if turns == 0:
         return label
     same = pattern is not None and np.array_equal(np.rot90(pattern, turns), pattern)
-    return f"{label}, turned {90 * turns}°" + (" (the same: it is symmetric)" if same else "")
+    # At an even size the identity's 1 is off the middle (no cell is): turned, it copies a neighbouring pixel.
+    shifted = pattern is not None and not same and label == PRESET_LABELS["identity"]
+    return (f"{label}, turned {90 * turns}°" + (" (the same: it is symmetric)" if same else "")
+            + (" (a copy shifted by one pixel: an even kernel has no middle cell)" if shifted else ""))
 
 
 def filter_descriptions(preset: str, channel_names: list[str], count: int, size: int | None = None) -> list[str]:

@@ -548,3 +548,8 @@ def test_a_turn_that_changes_nothing_says_so(preset, size):
     same = np.allclose(first, turned)  # filter 7 is the same as filter 1
     note = layer.notes[0][6]
     assert ", turned 90°" in note and ("(the same: it is symmetric)" in note) == same, note
+    # An even identity's turned copy reads a neighbouring pixel, and says so: its 1 moved off the first one's cell.
+    moved = preset == "identity" and not same
+    assert ("a copy shifted by one pixel" in note) == moved, note
+    if moved:
+        assert np.argwhere(first)[0].tolist() != np.argwhere(turned)[0].tolist()
