@@ -35,6 +35,7 @@ def axis_label(kind: str) -> str:
 
 
 MARGIN = dict(l=60, r=20, t=80, b=50)
+NARROW_PX = 500  # a plotting width below which a legend takes a line an entry, and a roofline writes no words
 SUBPLOT_TITLE_PX = 16  # make_subplots's size for the panels' titles
 
 
@@ -61,12 +62,17 @@ def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: flo
     top = 14 + (1 + title.count("<br>")) * round(title_font * 1.3) + panel_lines * 21 + 12
     extra = max(0, top - MARGIN["t"])
     room = _room(scale, width_px)
+    entries = 0
     for trace in fig.data:
         if trace.name and trace.showlegend is not False:
             trace.name = fit_lines(trace.name, room - 40, font)  # 40: the entry's line sample
+            entries += 1 + trace.name.count("<br>")
+    # A narrow figure's legend has an entry a line: it took the plot's height, and the x axis's title ran into it.
+    # The figure grows by the legend instead.
+    legend = round(entries * font * 1.45) if room < NARROW_PX else 0
     fig.update_layout(title=dict(text=title, font=dict(size=title_font), y=1, yref="container", yanchor="top",
                                  pad=dict(t=14)),
-                      height=int(height * scale) + extra, font=dict(family=FONT_FAMILY, size=font),
+                      height=int(height * scale) + extra + legend, font=dict(family=FONT_FAMILY, size=font),
                       template="plotly_white", margin={**MARGIN, "t": MARGIN["t"] + extra},
                       legend=dict(orientation="h", yanchor="top", y=-0.22, x=0))
     return readable(fig, scale)
@@ -223,6 +229,9 @@ LABEL_POSITIONS = {"standard": "middle left", "separable": "top left", "depthwis
 def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scale: float = 1.0,
                     width_px: float | None = None) -> go.Figure:
     """The classic roofline, log-log: the device's two roofs and each measured step as a point labelled by kind."""
+    # A narrow figure (a phone's) has no room for words on the plot: its points' names overlapped and ran past the
+    # edge, and the roofs' names covered the axis. The legend names the points; the page's text, the roofs.
+    narrow = _room(scale, width_px) < NARROW_PX
     intensities = [s.flops_per_byte for s in steps] + [roofs.ridge]
     low = 10 ** math.floor(math.log10(min(intensities) / 2))
     high = 10 ** math.ceil(math.log10(max(intensities) * 2))
@@ -240,7 +249,7 @@ def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scal
                 marker=dict(color=KINDS[kind].colour, size=MARKER_PX.get(kind, MARKER_PX_DEFAULT) * scale,
                             symbol=PASS_SYMBOLS[pass_name],
                             line=dict(color="#111827", width=1)),
-                text=[short_name(kind) if pass_name == "forward" else "" for _ in points],
+                text=[short_name(kind) if pass_name == "forward" and not narrow else "" for _ in points],
                 textposition=LABEL_POSITIONS[kind],
                 textfont=dict(size=int(12 * scale), color="#111827"),
                 name=f"{short_name(kind)}, {PASS_LABELS[pass_name]}",
@@ -248,18 +257,21 @@ def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scal
                 hovertemplate=("%{x:.2f} FLOPs/byte, %{y:.1f} GFLOP/s, %{customdata[1]:.1f} GB/s: "
                                "%{customdata[0]} (%{customdata[2]:.0f}% of its roof)<extra>"
                                f"{short_name(kind)}, {PASS_LABELS[pass_name]}</extra>"))
-    # The roofs' names, each in at most half the plot (left of the ridge, the bandwidth's ran past a phone's edge).
-    half = _room(scale, width_px) / 2
-    fig.add_annotation(x=math.log10(high), y=math.log10(roofs.peak_gflops), showarrow=False, xanchor="right",
-                       text=fit_lines(f"peak {roofs.peak_gflops:.0f} GFLOP/s (matrix product)", half, 12 * scale),
-                       yanchor="bottom", font=dict(size=int(12 * scale), color="#111827"))
-    fig.add_annotation(x=math.log10(roofs.ridge), y=math.log10(roofs.bound_gflops(roofs.ridge)), showarrow=False,
-                       text=fit_lines(f"bandwidth {roofs.bandwidth_gbs:.1f} GB/s (array copy) x intensity ", half,
-                                      12 * scale), xanchor="right", yanchor="bottom",
-                       font=dict(size=int(12 * scale), color="#111827"))
+    if not narrow:  # the roofs' names, each in at most half the plot
+        half = _room(scale, width_px) / 2
+        fig.add_annotation(x=math.log10(high), y=math.log10(roofs.peak_gflops), showarrow=False, xanchor="right",
+                           text=fit_lines(f"peak {roofs.peak_gflops:.0f} GFLOP/s (matrix product)", half, 12 * scale),
+                           yanchor="bottom", font=dict(size=int(12 * scale), color="#111827"))
+        fig.add_annotation(x=math.log10(roofs.ridge), y=math.log10(roofs.bound_gflops(roofs.ridge)), showarrow=False,
+                           text=fit_lines(f"bandwidth {roofs.bandwidth_gbs:.1f} GB/s (array copy) x intensity ",
+                                          half, 12 * scale), xanchor="right", yanchor="bottom",
+                           font=dict(size=int(12 * scale), color="#111827"))
     lowest = min([s.achieved_gflops for s in steps] + [roofs.bound_gflops(low)])
+    ticks = log_ticks([low, high])
+    if narrow:  # powers of ten only: 1, 2, 5, 10, ... stood on their sides, and the axis title ran into the legend
+        ticks = [tick for tick in ticks if math.log10(tick).is_integer()]
     fig.update_xaxes(type="log", title_text="arithmetic intensity (FLOPs per byte moved)", range=[
-        math.log10(low), math.log10(high)], tickvals=log_ticks([low, high]))
+        math.log10(low), math.log10(high)], tickvals=ticks, tickangle=0)
     fig.update_yaxes(type="log", title_text="achieved GFLOP/s", range=[math.log10(lowest / 2),
                      math.log10(roofs.peak_gflops * 3)], tickvals=log_ticks([lowest / 2, roofs.peak_gflops * 3]))
     return _layout(fig, f"Roofline of {device}: each timed step under its roofs", 520, scale, width_px)

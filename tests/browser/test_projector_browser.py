@@ -409,6 +409,18 @@ CUT_FIGURE_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot')].fla
 })"""
 
 
+LEGEND_ON_AXIS_TITLE = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => {
+  const legend = gd.querySelector('.legend');
+  if (!legend) return [];
+  const box = legend.getBoundingClientRect();
+  return [...gd.querySelectorAll('[class*="xtitle"]')].filter(title => {
+    const other = title.getBoundingClientRect();
+    return other.width > 0 && other.bottom > box.top + 1 && other.top < box.bottom - 1
+      && other.right > box.left && other.left < box.right;
+  }).map(title => title.textContent);
+})"""
+
+
 @pytest.mark.parametrize("path", ["Sliding_kernels", "Sliding_kernels?sl_mode=Separable&sl_dm=2&sl_k=5",
                                   "Parameter_lab", "Training_arena", "Speed_lab", "Real_networks"])
 def test_no_figure_text_runs_past_a_phones_edge(browser, server, path):
@@ -423,3 +435,5 @@ def test_no_figure_text_runs_past_a_phones_edge(browser, server, path):
         wait_until_idle(page)
         assert page.locator(".js-plotly-plot").count() >= 1
         assert page.evaluate(CUT_FIGURE_TEXT) == []
+        # the roofline's legend, an entry a line, took the plot's height and ran into its axis's title
+        assert page.evaluate(LEGEND_ON_AXIS_TITLE) == []
