@@ -257,14 +257,16 @@ def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scal
                 hovertemplate=("%{x:.2f} FLOPs/byte, %{y:.1f} GFLOP/s, %{customdata[1]:.1f} GB/s: "
                                "%{customdata[0]} (%{customdata[2]:.0f}% of its roof)<extra>"
                                f"{short_name(kind)}, {PASS_LABELS[pass_name]}</extra>"))
-    if not narrow:  # the roofs' names, each in at most half the plot
-        half = _room(scale, width_px) / 2
+    if not narrow:  # the roofs' names: the bandwidth's left of the ridge, the peak's right of it, each in its room
+        room = _room(scale, width_px)
+        left = room * math.log10(roofs.ridge / low) / math.log10(high / low)  # the ridge, from the plot's left
         fig.add_annotation(x=math.log10(high), y=math.log10(roofs.peak_gflops), showarrow=False, xanchor="right",
-                           text=fit_lines(f"peak {roofs.peak_gflops:.0f} GFLOP/s (matrix product)", half, 12 * scale),
+                           text=fit_lines(f"peak {roofs.peak_gflops:.0f} GFLOP/s (matrix product)", room - left - 10,
+                                          12 * scale),
                            yanchor="bottom", font=dict(size=int(12 * scale), color="#111827"))
         fig.add_annotation(x=math.log10(roofs.ridge), y=math.log10(roofs.bound_gflops(roofs.ridge)), showarrow=False,
                            text=fit_lines(f"bandwidth {roofs.bandwidth_gbs:.1f} GB/s (array copy) x intensity ",
-                                          half, 12 * scale), xanchor="right", yanchor="bottom",
+                                          left, 12 * scale), xanchor="right", yanchor="bottom",
                            font=dict(size=int(12 * scale), color="#111827"))
     lowest = min([s.achieved_gflops for s in steps] + [roofs.bound_gflops(low)])
     ticks = log_ticks([low, high])

@@ -437,3 +437,13 @@ def test_no_figure_text_runs_past_a_phones_edge(browser, server, path):
         assert page.evaluate(CUT_FIGURE_TEXT) == []
         # the roofline's legend, an entry a line, took the plot's height and ran into its axis's title
         assert page.evaluate(LEGEND_ON_AXIS_TITLE) == []
+
+
+def test_the_roofline_names_its_roofs_within_a_1024_projectors_figure(browser, server):
+    """At 1024 x 768 the bandwidth roof's name, written leftwards from the ridge, began left of the figure's own
+    edge ("andwidth 29.9 GB/s ..."): it now takes as many lines as the room left of the ridge needs."""
+    with opened(browser, f"{server}/Speed_lab?present=1", XGA) as page:
+        page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
+        wait_until_idle(page)
+        assert page.locator('[class*="roofline"] .js-plotly-plot').count() >= 1
+        assert page.evaluate(CUT_FIGURE_TEXT) == []
