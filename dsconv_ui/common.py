@@ -297,7 +297,7 @@ def wrap_long_chips() -> None:
 _TABLE_CSS = """
 <style>
 [data-testid="stMarkdownContainer"] table { font-size: 0.875rem; display: block; max-width: 100%; overflow-x: auto; }
-[data-testid="stMarkdownContainer"] :is(th, td) { padding: 0.25rem 0.3rem; }
+[data-testid="stMarkdownContainer"] :is(th, td) { padding: 0.25rem 0.2rem; }
 [data-testid="stMarkdownContainer"] td[style*="right"] { white-space: nowrap; }
 </style>
 """

@@ -259,7 +259,7 @@ def finished_view(job: TrainingJob) -> None:
                    delta_color="off", delta_arrow="off")
     run = replay.LoadedRun(f"session:{job.id}", f"Launch {job.id}", "session", record)
     rows = [row for row in replay.summary_rows(run) if row.epochs_done]
-    show_table(replay.table_rows(rows))
+    summary_table(replay.table_rows(rows))
     cols = st.columns(3)
     cols[0].download_button("Download the run record (JSON)", job.record_json, file_name=f"{job.run_name}.json",
                             mime="application/json", key="arena_download_json", on_click="ignore")
@@ -357,7 +357,7 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
         st.caption(stepping)
     rows = [row for run in selected for row in replay.summary_rows(run) if row.architecture in archs]
     st.subheader("Summary")
-    show_table(replay.table_rows(rows))
+    summary_table(replay.table_rows(rows))
     st.caption("Multiply-adds: one per weight per output position, forward pass, per image (FLOPs are twice that). "
                "Best val accuracy is the highest over the finished epochs (at the epoch in brackets), final val "
                "accuracy the last one's; a run "
@@ -377,6 +377,18 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
             st.markdown(first)
             for line in more:
                 st.caption(line)
+
+
+RUN_COLUMNS = ("Device", "Validated on")  # the same for every row of a run: said once a run, under the table
+
+
+def summary_table(rows: list[dict[str, str]]) -> None:
+    """The summary, with where each run ran and what it validated on in a line under it: as two more columns, the
+    same on every row of a run, they ran 224 px past a 1024 x 768 projector's page, behind the table's scroll bar."""
+    show_table([{key: value for key, value in row.items() if key not in RUN_COLUMNS} for row in rows])
+    runs = dict.fromkeys((row["Run"], row["Device"], row["Validated on"]) for row in rows)
+    st.caption("Where each ran: " + "; ".join(f"{plain(run)} on {plain(device)}, validated on the {validated}"
+                                              for run, device, validated in runs) + ".")
 
 
 def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series: list) -> None:

@@ -39,8 +39,6 @@ def expected_rows(path: Path) -> list[dict]:
             # A run validated on the test set has no test accuracy but its last epoch's validation figure.
             + (" (= final val)" if data["data"].get("validation_on_test")
                and part["test_accuracy"] == part["epochs"][-1]["val_accuracy"] else ""),
-            "Device": data["device"]["description"],
-            "Validated on": "test set" if data["data"].get("validation_on_test") else "held-out split",
             "seconds": sum(e["seconds"] for e in part["epochs"]),
         })
     return rows
@@ -74,6 +72,14 @@ def test_every_bundled_run_replays_with_the_numbers_of_its_file():
             if column != "seconds":
                 assert got[column] == value, (column, got, want)
         assert got["Total time"] == replay._duration(want["seconds"])
+        assert "Device" not in got and "Validated on" not in got  # said once a run, under the table
+    # Where each run ran and what it validated on, from the files: "<title> on <device>, validated on the <...>".
+    where = next(literal(c.value) for c in at.caption if c.value.startswith("Where each ran: "))
+    labels = {run.key: run.label for run in replay.load_bundled()[0]}  # the runs' names, as the table's "Run" has them
+    for path in files:
+        data = json.loads(path.read_text())
+        split = "test set" if data["data"].get("validation_on_test") else "held-out split"
+        assert f"{labels[path.stem]} on {data['device']['description']}, validated on the {split}" in where, where
     assert len(at.get("plotly_chart")) == 1
     if any(json.loads(p.read_text())["data"].get("validation_on_test") for p in files):
         assert any("validated on the test set" in w.value for w in at.warning)
@@ -104,7 +110,8 @@ def test_uploads_good_and_malformed(run_file):
     assert at.multiselect(key="arena_mine").value == ["upload:gpu_run.json"]
     row = table(at)[0]
     assert row["Architecture"] == "MobileNet" and row["Best val accuracy (epoch)"] == "0.7000 (1)"
-    assert row["Test accuracy"] == "0.8125" and row["Device"] == "A GPU" and row["Params"] == "12,345"
+    assert row["Test accuracy"] == "0.8125" and row["Params"] == "12,345"
+    assert any("on A GPU, validated on the held-out split" in literal(c.value) for c in at.caption)
 
     at.file_uploader(key="arena_upload").set_value(("wrong.json", json.dumps({"schema": "other"}).encode(),
                                                      "application/json")).run()
