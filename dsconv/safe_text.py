@@ -40,6 +40,12 @@ _NUMBER = re.compile(r"^(?:[-+−]?[\d,]*\.?\d+(?:e[-+]?\d+)?\s?(?:%|x|×|k|M|G|
 SHORT_CELL = 18  # characters: a figure this short ("30 x 30 x 64", "1 min 43 s") never wraps
 
 
+def counted(count: int, noun: str) -> str:
+    """'1 filter', '4 filters', '1,024 channels': a count and its noun (a regular plural), as every sentence and figure
+    says them ("1 filters" and "1 products" were once shown)."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 class Fixed(float):
     """A table's number with its own count of decimal places: rounded to them, and shown with them whatever the
     column's other numbers hold. A column of plain floats shows as many places as the most any of them has, so a

@@ -15,6 +15,7 @@ from dsconv import ASSETS, figures
 from dsconv.costs import COMPARED_KINDS, compare_traffic
 from dsconv.devices import cpu_model
 from dsconv.figures import timing_table, tutorial_table
+from dsconv.safe_text import counted
 from dsconv.speed import (
     NEAR_ROOF,
     NOISY_SPREAD,
@@ -111,8 +112,8 @@ def measuring_controls() -> tuple[TimingSettings, tuple[str, ...], str, str]:
 
 def describe(setup: LayerSetup) -> str:
     """The layer in one line."""
-    return (f"{setup.batch} x {setup.height} x {setup.width} x {setup.in_channels} in, {setup.out_channels} "
-            f"channel{'' if setup.out_channels == 1 else 's'} out, {setup.kernel_size}x{setup.kernel_size} kernel")
+    return (f"{setup.batch} x {setup.height} x {setup.width} x {setup.in_channels} in, "
+            f"{counted(setup.out_channels, 'channel')} out, {setup.kernel_size}x{setup.kernel_size} kernel")
 
 
 def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = None, recorded: dict | None = None) -> None:

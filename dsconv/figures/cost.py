@@ -15,6 +15,7 @@ from dsconv.costs.arithmetic import layer_cost, shape_text
 from dsconv.costs.network import NetworkSummary
 from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, SERIES_COLOURS, axis, page_width_px, text_em
 from dsconv.kinds import KINDS
+from dsconv.safe_text import counted
 
 PART_COLORS = {"depthwise": KINDS["depthwise"].colour, "pointwise": KINDS["pointwise"].colour,
                "standard conv": KINDS["standard"].colour, "dense": "#6b7280"}
@@ -364,7 +365,7 @@ def _filters_count(filters: int, params: int, biases: int) -> str:
     """Under a picture's filters, the count as a sum a student can check: "64 x (27 weights + 1 bias)<br>= 1,792
     params". It read "x 64 = 1,792 params" under "64 filters of 3x3x3", which is 1,728."""
     weights, bias = (params - biases) // filters, biases // filters
-    each = f"{weights:,} weight{'' if weights == 1 else 's'}" + (f" + {bias} bias" if bias else "")
+    each = counted(weights, "weight") + (f" + {bias} bias" if bias else "")
     return f"{filters} x ({each})<br>= {params:,} params"
 
 

@@ -35,7 +35,6 @@ from dsconv.figures.sliding_parts import (
     WINDOW_COLOUR,
     PrebuiltFigure,
     channel_name,
-    counted,
     format_value,
     frame_slider,
     rect_path,
@@ -45,6 +44,7 @@ from dsconv.figures.sliding_parts import (
     weight_text,
 )
 from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, TEXT_COLOUR, page_width_px, text_em, wrap_parts
+from dsconv.safe_text import counted
 from dsconv.sliding.engine import channel_names, hidden_names
 from dsconv.sliding.frames import Timeline, frame_detail
 

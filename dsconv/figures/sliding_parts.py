@@ -33,12 +33,6 @@ def format_value(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) >= 0.005 else "0"
 
 
-def counted(count: int, noun: str) -> str:
-    """'1 filter', '4 filters': a count and its noun (a regular plural), as the figure's lines say them ("1 filters"
-    and "1 products" were)."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
 def weight_text(value: float) -> str:
     """A kernel weight as the computation shows it, exactly: its decimals where two places hold it (0.5, -0.04, 2),
     else its fraction (1/75, -2/3, -8/3). Shown as 0.01, a box blur's 1/75 sat beside products worked out with 1/75:

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dsconv.costs.intensity import LayerTraffic
-from dsconv.figures.style import FONT_FAMILY, fit_lines, log_ticks, page_width_px, readable, two_lines
+from dsconv.figures.style import FONT_FAMILY, SUBPLOT_TITLE_PX, fit_lines, log_ticks, page_width_px, readable, two_lines
 from dsconv.kinds import KINDS, LAYER_KINDS
 from dsconv.safe_text import Fixed
 from dsconv.speed.roofline import Roofs, StepRegime, classify
@@ -36,7 +36,6 @@ def axis_label(kind: str) -> str:
 
 MARGIN = dict(l=60, r=20, t=80, b=50)
 NARROW_PX = 500  # a plotting width below which a legend takes a line an entry, and a roofline writes no words
-SUBPLOT_TITLE_PX = 16  # make_subplots's size for the panels' titles
 
 
 def _room(scale: float, width_px: float | None) -> float:

@@ -103,6 +103,7 @@ def screen_height_px(scale: float = 1.0) -> float:
     return PROJECTOR_SCREEN_HEIGHT_PX if scale > 1 else SCREEN_HEIGHT_PX
 
 
+SUBPLOT_TITLE_PX = 16  # make_subplots's size for panels' titles (times the scale where a figure scales them)
 TICK_PX = 13.5  # tick labels, times the figure's scale: 18 px in projector mode (scale 1.35)
 
 

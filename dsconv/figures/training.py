@@ -14,7 +14,16 @@ from typing import Mapping, Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dsconv.figures.style import FONT_FAMILY, GRID_COLOUR, log_ticks, page_width_px, readable, screen_height_px, text_em
+from dsconv.figures.style import (
+    FONT_FAMILY,
+    GRID_COLOUR,
+    SUBPLOT_TITLE_PX,
+    log_ticks,
+    page_width_px,
+    readable,
+    screen_height_px,
+    text_em,
+)
 from dsconv.kinds import KINDS, word
 from dsconv.safe_text import plotly_text
 from dsconv.training.replay import EpochSeries
@@ -25,7 +34,6 @@ LEGEND_GAP_PX = 78  # the legend's top below the lower panels: under their tick 
 MAX_MARKED_EPOCHS = 60  # beyond this, a circle per epoch hides the lines
 PANELS = ("Accuracy", "Loss", "Seconds per epoch", "Generalisation gap (train − validation accuracy)")
 SHORT_GAP_TITLE = "Gap: train − validation accuracy"  # where the long title is wider than its panel
-SUBPLOT_TITLE_PX = 16  # the panels' titles (make_subplots's size), times the scale: 16 px read small on a projector
 BUTTON_PAD_PX = 20  # each of Plotly's buttons: its text and this on either side together, times the scale (measured 17)
 PANEL_FIELDS = (("accuracy", 1, 1, False), ("val_accuracy", 1, 1, True), ("loss", 1, 2, False),
                 ("val_loss", 1, 2, True), ("seconds", 2, 1, True), ("gap", 2, 2, True))  # field, row, col, thick

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dsconv.costs.arithmetic import LayerCost, layer_cost
+from dsconv.safe_text import counted
 
 MAX_KERNEL_SIDE = 7  # bigger hand-typed kernels are hard to read and slow on a 2-core CPU
 MAX_MIX_OUTPUTS = 8  # more output channels than fit on a page side by side
@@ -104,13 +105,8 @@ def parse_kernel(text: str) -> np.ndarray:
     for number, row in enumerate(rows, 1):
         if len(row) != side:
             raise FilterError(f"The kernel must be square: it has {side} rows, but row {number} has "
-                              f"{_count(len(row), 'number')}. Give each of the {side} rows {side} numbers.")
+                              f"{counted(len(row), 'number')}. Give each of the {side} rows {side} numbers.")
     return np.array(rows, np.float32)
-
-
-def _count(n: int, thing: str) -> str:
-    """'1 number', '3 numbers'."""
-    return f"{n} {thing}" + ("" if n == 1 else "s")
 
 
 def parse_mix(text: str, in_channels: int = 3) -> np.ndarray:
@@ -244,7 +240,8 @@ def saving_note(kernel_side: int, in_channels: int, out_channels: int, many: int
     separable, standard = (cost.params for cost in filter_costs(1, 1, k, c, n))
     if separable < standard:
         return None
-    here = (f"With {_count(n, 'output channel')} the two-step way has {'as many' if separable == standard else 'more'} "
+    here = (f"With {counted(n, 'output channel')} the two-step way has "
+            f"{'as many' if separable == standard else 'more'} "
             f"weights ({k}·{k}·{c} + {c}·{n} against {k}·{k}·{c}·{n})")
     many_separable, many_standard = (cost.params for cost in filter_costs(1, 1, k, c, many))
     if many_separable < many_standard:
@@ -256,7 +253,7 @@ def saving_note(kernel_side: int, in_channels: int, out_channels: int, many: int
                 f"more than {c}·N (with {many} outputs, {many_separable:,} against {many_standard:,}). A 1 x 1 "
                 "depthwise step only scales each channel, which the mix could do on its own.")
     # Reached only where `many` is small (k >= 2 and N >= 2 always save): a guard should MANY_OUTPUTS change.
-    return (f"{here}, and there is no saving even with {_count(many, 'output')}: {k}·{k}·{c} + {c}·{many} = "
+    return (f"{here}, and there is no saving even with {counted(many, 'output')}: {k}·{k}·{c} + {c}·{many} = "
             f"{many_separable:,} against {k}·{k}·{c}·{many} = {many_standard:,}.")
 
 
