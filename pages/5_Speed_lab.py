@@ -124,7 +124,9 @@ def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = No
                "Forward + backward does 3x the forward pass's multiply-adds and moves 3x its bytes (gradients for "
                "the input and for the weights)." + (" Limited by: where the step sits under this device's roofs "
                                                    "(section 'The roofline' below)." if roofs else ""))
-    show_table(timing_table(timings, roofs))
+    for pass_name in (p for p in PASSES if any(t.pass_name == p for t in timings)):
+        st.markdown(f"**{PASS_LABELS[pass_name].capitalize()} pass**")
+        show_table(timing_table(timings, pass_name, roofs))
     noisy = [t for t in timings if t.noisy]
     if noisy:
         rows = "; ".join(f"{t.label}, {t.pass_label} (IQR {t.iqr_ms:.2f} ms on a median of "

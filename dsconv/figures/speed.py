@@ -278,19 +278,19 @@ def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scal
     return _layout(fig, f"Roofline of {device}: each timed step under its roofs", 520, scale, width_px)
 
 
-def timing_table(timings: Sequence[Timing], roofs: Roofs | None = None) -> list[dict[str, object]]:
-    """Rows for the timing table: median, spread, work, achieved GFLOP/s and GB/s, both ratios to Conv2D, and with
-    the device's roofs what limits each step."""
+def timing_table(timings: Sequence[Timing], pass_name: str, roofs: Roofs | None = None) -> list[dict[str, object]]:
+    """Rows for the timing table of one pass (the page shows one table per pass; with a column naming the pass, one
+    table of both ran 43 px past a 1024 x 768 projector's page): median, spread, work, achieved GFLOP/s and GB/s,
+    both ratios to Conv2D, and with the device's roofs what limits each step."""
     ratios = {(r["kind"], r["pass_name"], r["setup"]): r for r in speed_ratios(timings)}
     rows = []
-    for t in timings:
+    for t in (t for t in timings if t.pass_name == pass_name):
         ratio = ratios.get((t.kind, t.pass_name, t.setup), {})
         if t.kind == "standard" and t.measured:
             ratio = {"mac_ratio": 1.0, "speed_ratio": 1.0}  # the baseline itself
         # What a reader compares comes first (time, the two ratios, the regime); the details after.
         row = {
             "layer": timed_name(t.kind),
-            "pass": PASS_LABELS[t.pass_name],
             "median ms": Fixed(t.median_ms, 3) if t.measured else None,
             "x fewer multiply-adds": Fixed(ratio["mac_ratio"], 2) if ratio else None,
             "x faster": Fixed(ratio["speed_ratio"], 2) if ratio else None,

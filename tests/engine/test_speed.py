@@ -247,7 +247,7 @@ def test_figures_build_from_recorded_timings():
     flat = [Timing(kind, "forward", LayerSetup(kernel_size=1), (ms,) * 3)
             for kind, ms in (("standard", 1.0), ("separable", 1.2), ("depthwise_pointwise", 1.2))]
     assert ratio_figure(flat).data[0].text[0] == "0.98x" and ratio_figure(flat).data[1].text[0] == "0.8x"
-    rows = timing_table(default)
+    rows = timing_table(default, "forward")
     assert rows[0]["x faster"] == 1.0 and rows[0]["GFLOP/s"] == pytest.approx(standard.gflops_per_s, abs=0.05)
     sweep = sweep_figure(data["sweep_out_channels"]["timings"], "out_channels", "forward")
     assert sorted(sweep.data[0].x) == [8, 16, 32, 64, 128, 256]
