@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from dsconv.costs.arithmetic import layer_cost, shape_text
 from dsconv.costs.network import NetworkSummary
-from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, SERIES_COLOURS, axis, page_width_px, text_em
+from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, SERIES_COLOURS, axis, fit_lines, page_width_px, text_em
 from dsconv.kinds import KINDS
 from dsconv.safe_text import counted
 
@@ -176,8 +176,9 @@ def cost_figure(kinds: list[str], params: list[int], counts: list[int], activati
         panel_px, row_px, gap_px = room_px, 30 * len(kinds) * scale, 40 * scale
         axes, titles = _rows(names, gap_px, 3 * row_px + 2 * gap_px)
         height = (3 * row_px + 2 * gap_px) / scale + 70
-    else:
-        axes, titles = _panels(names, gap=PANEL_GAP)
+    else:  # a panel's title wider than its panel takes two lines ("Activation memory" ran 2 px past a 1024 x 768
+        # projector's figure)
+        axes, titles = _panels([fit_lines(name, panel_px, font_px) for name in names], gap=PANEL_GAP)
         height = 90 + 48 * len(kinds)
     data = []
     panels = ((params, short_number, "{:,}"), (counts, short_number, "{:,}"),

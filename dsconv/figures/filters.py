@@ -14,7 +14,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from dsconv.figures.style import FONT_FAMILY, SERIES_COLOURS, SIGNED, axis, page_width_px, text_em
+from dsconv.figures.style import FONT_FAMILY, SERIES_COLOURS, SIGNED, axis, fit_lines, page_width_px, text_em
 from dsconv.safe_text import plotly_text
 
 FONT = dict(family=FONT_FAMILY, size=15, color="#111827")
@@ -77,10 +77,20 @@ def channels_to_rgb(values: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(np.asarray(values, np.float32) * 255), 0, 255).astype(np.uint8)
 
 
-def _number(value: float, decimals: int) -> str:
-    """A kernel weight as short text: 0.25, -1, 0.06; never '-0'."""
-    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+def _number(value: float, decimals: int, exact: bool) -> str:
+    """A kernel weight as text. `exact`, where every weight of the figure is exactly what `decimals` places write (a
+    hand-made kernel): as short as it stays exact (0.0625, 0.25, -1). Else (learned weights) every one with `decimals`
+    places: a learned 0.003 read "0", as if the weight were nothing, beside "0.2" for 0.20 and "0.41". Never '-0'."""
+    text = f"{value:.{decimals}f}"
+    if exact:
+        text = text.rstrip("0").rstrip(".")
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text or "0"
+
+
+def _exact(kernels: list[np.ndarray], decimals: int) -> bool:
+    """Whether `decimals` places write every weight exactly (to float32's precision: 0.299 is stored as 0.29899999)."""
+    values = np.concatenate([np.ravel(np.asarray(kernel, np.float64)) for kernel in kernels])
+    return bool(np.all(np.abs(np.round(values, decimals) - values) <= 1e-6 * np.maximum(1.0, np.abs(values))))
 
 
 def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1.0, decimals: int = 2,
@@ -94,7 +104,9 @@ def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1
     extent = max(float(np.max(np.abs(k), initial=0.0)) for k in kernels) or 1.0
     count, spacing = len(kernels), 0.04
     width = (1 - spacing * (count - 1)) / count
-    font, texts = NUMBER_PX * scale, [[[_number(v, decimals) for v in row] for row in np.asarray(k)] for k in kernels]
+    exact = _exact(kernels, decimals)
+    font = NUMBER_PX * scale
+    texts = [[[_number(v, decimals, exact) for v in row] for row in np.asarray(k)] for k in kernels]
     side = max(max(np.shape(k)[:2]) for k in kernels)
     cell = min(((width_px or page_width_px(scale)) - 20) * width, (240 - 50) * scale) / side
     ems = max(text_em(text) for kernel in texts for row in kernel for text in row)
@@ -167,7 +179,8 @@ def pointwise_figure(mix: np.ndarray, input_names: list[str], output_names: list
                    colorbar=dict(title=dict(text="weight"), thickness=12),
                    hovertemplate=f"from %{{y}} to {to}: %{{z:.4f}}<extra></extra>")
     if annotate:
-        heatmap.update(text=[[_number(v, decimals) for v in row] for row in mix], texttemplate="%{text}",
+        exact = _exact([mix], decimals)
+        heatmap.update(text=[[_number(v, decimals, exact) for v in row] for row in mix], texttemplate="%{text}",
                        textfont=dict(size=round(NUMBER_PX * scale, 1), color="#111827"))
     return go.Figure(data=[heatmap], layout=_layout(
         120 + 38 * channels, scale, yaxis=axis(scale, autorange="reversed", title=dict(text="input channel c")),
@@ -228,12 +241,17 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
     columns = max(1, min(columns, len(channels)))
     height, width = maps.shape[:2]
     rows, font = -(-len(channels) // columns), TILE_LABEL_PX * scale
-    top = int(50 * scale) + (int(18 * scale) if tile_labels else 0)
+    # A title wider than the figure takes more lines, from the top ("32 of 64 maps, 32 x 32, after block1_conv1" ran
+    # 16 px past a 1024 x 768 projector's half-page figure); the top margin holds them.
+    title_px = round(int(FONT["size"] * scale) * 1.4)  # Plotly's own size for a title
+    title = fit_lines(title, (width_px or page_width_px(scale)) - 20, title_px)
+    more_lines_px = title.count("<br>") * round(title_px * 1.3)
+    top = int(50 * scale) + more_lines_px + (int(18 * scale) if tile_labels else 0)
 
     def unit_px(row_gap: int) -> float:  # screen pixels per map pixel: the drawing keeps the mosaic's proportions
         shape = (rows * (height + row_gap) - row_gap, columns * (width + 1) - 1)
         across = ((width_px or page_width_px(scale)) - 20 - COLOUR_BAR_PX * scale) / shape[1]
-        return min(across, (_figure_height(shape, pixel_height) * scale - top - 10) / shape[0])
+        return min(across, (_figure_height(shape, pixel_height) * scale + more_lines_px - top - 10) / shape[0])
 
     texts, row_gap = [], 1
     if tile_labels:
@@ -258,10 +276,12 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
                         y=(slot // columns) * (height + row_gap) - 0.5, xref="x", yref="y", xanchor="left",
                         yanchor="bottom", showarrow=False, font=dict(size=int(font), color="#111827"))
                    for slot, text in enumerate(texts)]
-    return go.Figure(data=[heatmap], layout=_layout(
-        _figure_height(mosaic.shape, pixel_height), scale, title, annotations=annotations,
-        margin=dict(l=10, r=10, t=top, b=10), xaxis=dict(visible=False, constrain="domain"),
-        yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")))
+    layout = _layout(_figure_height(mosaic.shape, pixel_height) + more_lines_px / scale, scale,
+                     annotations=annotations, margin=dict(l=10, r=10, t=top, b=10),
+                     xaxis=dict(visible=False, constrain="domain"),
+                     yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", constrain="domain"))
+    layout["title"] = dict(text=title, y=1, yref="container", yanchor="top", pad=dict(t=int(12 * scale)))
+    return go.Figure(data=[heatmap], layout=layout)
 
 
 def probability_text(probability: float) -> str:

@@ -444,6 +444,18 @@ def test_no_figure_text_runs_past_a_phones_edge(browser, server, path):
         assert page.evaluate(LEGEND_ON_AXIS_TITLE) == []
 
 
+@pytest.mark.parametrize("path", ["Filters_on_your_image?present=1", "Parameter_lab?present=1"])
+def test_no_figure_text_runs_past_a_1024_projectors_edge(browser, server, path):
+    """On a 1024 x 768 projector the feature maps' title "32 of 64 maps, 32 x 32, after block1_conv1" ran 16 px past
+    its half-page figure, and the Parameter lab's panel title "Activation memory" 2 px past the page's: both take two
+    lines where one does not fit."""
+    with opened(browser, f"{server}/{path}", XGA) as page:
+        page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
+        wait_until_idle(page)
+        assert page.locator(".js-plotly-plot").count() >= 1
+        assert page.evaluate(CUT_FIGURE_TEXT) == []
+
+
 def test_the_roofline_names_its_roofs_within_a_1024_projectors_figure(browser, server):
     """At 1024 x 768 the bandwidth roof's name, written leftwards from the ridge, began left of the figure's own
     edge ("andwidth 29.9 GB/s ..."): it now takes as many lines as the room left of the ridge needs."""

@@ -247,6 +247,23 @@ def test_kernel_numbers_fit_their_cells_across_the_whole_page_too():
     assert all(trace.textfont.size == NUMBER_PX and trace.texttemplate == "%{text}" for trace in three.data)
 
 
+def test_learned_weights_share_their_places_and_hand_made_ones_stay_exact():
+    """A learned kernel read "0" for 0.003, as if the weight were nothing, and "0.2" beside "0.41": rounded weights
+    all show the figure's places. A hand-made kernel, which those places write exactly, stays short."""
+    from dsconv.figures.filters import kernel_figure
+
+    def written(kernel, decimals=2):
+        figure = kernel_figure([np.asarray(kernel, np.float32)], ["red"], decimals=decimals)
+        return [list(row) for row in figure.data[0].text]
+
+    learned = [[0.2001, 0.003, -0.41], [-0.002, 1.0, 0.1], [0.0, 0.25, -0.5]]
+    assert written(learned) == [["0.20", "0.00", "-0.41"], ["0.00", "1.00", "0.10"], ["0.00", "0.25", "-0.50"]]
+    assert written([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]) == [["-1", "0", "1"], ["-2", "0", "2"], ["-1", "0", "1"]]
+    blur = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16
+    assert written(blur, 4)[1] == ["0.125", "0.25", "0.125"]
+    assert written([[0.299]], 4) == [["0.299"]]  # stored in float32 as 0.29899999: still the 0.299 the student typed
+
+
 def test_a_prediction_is_never_rounded_to_a_certainty_or_to_nothing():
     """A model that gave "ship" 99.97 % showed "100.0%", under a caption saying probabilities are not certainties."""
     from dsconv.figures.filters import predictions_figure
