@@ -13,7 +13,17 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dsconv.costs.intensity import LayerTraffic
-from dsconv.figures.style import FONT_FAMILY, SUBPLOT_TITLE_PX, fit_lines, log_ticks, page_width_px, readable, two_lines
+from dsconv.figures.style import (
+    FONT_FAMILY,
+    SUBPLOT_TITLE_PX,
+    TICK_PX,
+    fit_lines,
+    log_ticks,
+    page_width_px,
+    readable,
+    text_em,
+    two_lines,
+)
 from dsconv.kinds import KINDS, LAYER_KINDS
 from dsconv.safe_text import Fixed
 from dsconv.speed.roofline import Roofs, StepRegime, classify
@@ -48,9 +58,66 @@ def _titles(titles: tuple[str, ...], room_px: float) -> tuple[str, ...]:
     return tuple(fit_lines(title, room_px, SUBPLOT_TITLE_PX) for title in titles)
 
 
+def _bottom_axes(fig: go.Figure) -> list[tuple[str, object]]:
+    """The x axes along the plot's bottom edge, as (trace name of the axis, its layout): those anchored to a y axis
+    whose domain starts at 0."""
+    found = []
+    for name in dict.fromkeys(["xaxis", *(key for key in fig.layout.to_plotly_json() if key.startswith("xaxis"))]):
+        axis = fig.layout[name]
+        anchor = axis.anchor if axis.anchor and axis.anchor != "free" else "y"
+        y_axis = fig.layout["yaxis" + anchor[1:]]
+        if (y_axis.domain or (0, 1))[0] == 0:
+            found.append(("x" + name[len("xaxis"):], axis))
+    return found
+
+
+TICK_GAP_PX = 16  # from the plot's bottom edge to its tick labels' top (Plotly's tick and padding, measured)
+
+
+def _tick_labels(fig: go.Figure, room: float, tick_px: float) -> float:
+    """Lays out the bottom axes' category labels for the plot's width and returns the height they take: as written
+    (lines broken by <br>) where every line fits its category, else turned upright on one line each (on a phone the
+    labels of five bars ran into one another, and Plotly's own turn put them under the legend)."""
+    height = TICK_GAP_PX + tick_px * 1.4  # numbers: one line
+    for trace_axis, axis in _bottom_axes(fig):
+        labels = list(dict.fromkeys(str(x) for trace in fig.data if (trace.xaxis or "x") == trace_axis
+                                    and trace.x is not None for x in trace.x if isinstance(x, str)))
+        if not labels:
+            continue
+        share = (axis.domain or (0, 1))[1] - (axis.domain or (0, 1))[0]
+        category_px = room * share / len(labels)
+        lines = [label.split("<br>") for label in labels]
+        if all(text_em(line) * tick_px <= category_px - 6 for label in lines for line in label):
+            height = max(height, TICK_GAP_PX + max(len(label) for label in lines) * tick_px * 1.4)
+            axis.update(tickangle=0)
+            continue
+        upright = [label.replace("-<br>", "").replace("<br>", " ") for label in labels]
+        axis.update(tickangle=-90, tickmode="array", tickvals=labels, ticktext=upright)
+        height = max(height, TICK_GAP_PX + max(text_em(label) for label in upright) * tick_px + 6)
+    return height
+
+
+def _legend_rows(names: list[str], room: float, font: float) -> float:
+    """The height a horizontal legend of these entries takes when each row holds what fits in `room` px (an entry:
+    its sample, about 40 px, and its text)."""
+    rows, row_px, row_lines = 0.0, 0.0, 0
+    for name in names:
+        width = 50 + max(text_em(line) for line in name.split("<br>")) * font
+        if row_lines and row_px + width > room:
+            rows += row_lines * font * 1.3 + 8
+            row_px, row_lines = 0.0, 0
+        row_px += width
+        row_lines = max(row_lines, 1 + name.count("<br>"))
+    return rows + (row_lines * font * 1.3 + 8 if row_lines else 0)
+
+
 def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: float | None = None) -> go.Figure:
     """The Speed lab's look, laid out for a figure shown `width_px` wide: a title or a legend entry wider than the
-    figure takes more lines (on a phone, "SeparableConv2D against Conv2D, forward: ..." ran 252 px past its edge)."""
+    figure takes more lines (on a phone, "SeparableConv2D against Conv2D, forward: ..." ran 252 px past its edge).
+
+    Below the plot, from the top: the bottom axes' labels, their title, then the legend, each in its own room, and the
+    figure grows by what they take. The legend stood at a share of the plot's height below it, which on a 1024 x 768
+    projector put the roofline's legend on its axis title, and on a phone under the bars' turned labels."""
     font = int(14 * scale)
     title_font = round(font * 1.4)  # Plotly's own size for a title
     title = fit_lines(title, (width_px or page_width_px(scale)) - 20, title_font)
@@ -61,19 +128,24 @@ def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: flo
     top = 14 + (1 + title.count("<br>")) * round(title_font * 1.3) + panel_lines * 21 + 12
     extra = max(0, top - MARGIN["t"])
     room = _room(scale, width_px)
-    entries = 0
+    names = []
     for trace in fig.data:
         if trace.name and trace.showlegend is not False:
             trace.name = fit_lines(trace.name, room - 40, font)  # 40: the entry's line sample
-            entries += 1 + trace.name.count("<br>")
-    # A narrow figure's legend has an entry a line: it took the plot's height, and the x axis's title ran into it.
-    # The figure grows by the legend instead.
-    legend = round(entries * font * 1.45) if room < NARROW_PX else 0
+            names.append(trace.name)
+    axis_px = _tick_labels(fig, room, round(TICK_PX * scale, 1))
+    if any(axis.title.text for _, axis in _bottom_axes(fig)):
+        axis_px += font * 1.5 + 12
+    axis_px += 10  # between the axis and the legend
+    legend_px = _legend_rows(names, room, font)
+    bottom = round(axis_px + legend_px + 12)
+    plot_px = int(height * scale) - MARGIN["t"] - MARGIN["b"]  # the plot keeps its height; the figure grows
     fig.update_layout(title=dict(text=title, font=dict(size=title_font), y=1, yref="container", yanchor="top",
                                  pad=dict(t=14)),
-                      height=int(height * scale) + extra + legend, font=dict(family=FONT_FAMILY, size=font),
-                      template="plotly_white", margin={**MARGIN, "t": MARGIN["t"] + extra},
-                      legend=dict(orientation="h", yanchor="top", y=-0.22, x=0))
+                      height=MARGIN["t"] + extra + plot_px + bottom, font=dict(family=FONT_FAMILY, size=font),
+                      template="plotly_white", margin={**MARGIN, "t": MARGIN["t"] + extra, "b": bottom},
+                      legend=dict(orientation="h", yanchor="top", y=-axis_px / plot_px, x=0))
+    fig.update_xaxes(automargin=False)  # the bottom margin holds the labels: Plotly's push would move the legend up
     return readable(fig, scale)
 
 
@@ -84,7 +156,9 @@ def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0, width_px
     stacked = scale > 1 or room < 700
     titles = _titles(("Work (million multiply-adds, whole batch)",
                       "Time (median ms; whiskers: middle half of the samples)"), room if stacked else room * 0.45)
-    fig = (make_subplots(rows=2, cols=1, vertical_spacing=0.2, subplot_titles=titles) if stacked else
+    # Stacked, the two panels share their bars' names, written once under the lower one.
+    fig = (make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, subplot_titles=titles)
+           if stacked else
            make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=titles))
     time_panel = dict(row=2, col=1) if stacked else dict(row=1, col=2)
     for pass_name in PASSES:
@@ -104,12 +178,8 @@ def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0, width_px
                     hovertemplate="%{x}: %{y:.2f} ms (median)<extra>" + PASS_LABELS[pass_name] + "</extra>")
     fig.update_yaxes(title_text="million multiply-adds", row=1, col=1)
     fig.update_yaxes(title_text="ms", **time_panel)
-    fig.update_xaxes(tickangle=0)  # two-line labels, never turned
     fig.update_layout(barmode="group")
-    fig = _layout(fig, work_time_title(timings), 760 if stacked else 460, scale, width_px)
-    if stacked:
-        fig.update_layout(legend=dict(y=-0.12))
-    return fig
+    return _layout(fig, work_time_title(timings), 760 if stacked else 460, scale, width_px)
 
 
 def ratio_label(ratio: float) -> str:
@@ -259,9 +329,11 @@ def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scal
     if not narrow:  # the roofs' names: the bandwidth's left of the ridge, the peak's right of it, each in its room
         room = _room(scale, width_px)
         left = room * math.log10(roofs.ridge / low) / math.log10(high / low)  # the ridge, from the plot's left
-        fig.add_annotation(x=math.log10(high), y=math.log10(roofs.peak_gflops), showarrow=False, xanchor="right",
-                           text=fit_lines(f"peak {roofs.peak_gflops:.0f} GFLOP/s (matrix product)", room - left - 10,
-                                          12 * scale),
+        # The peak's name starts just right of the ridge: at the roof's right end, the Conv2D points, the most
+        # intense, stood on it ("peak 213" half hidden by a diamond).
+        fig.add_annotation(x=math.log10(roofs.ridge), y=math.log10(roofs.peak_gflops), showarrow=False, xanchor="left",
+                           xshift=8, text=fit_lines(f"peak {roofs.peak_gflops:.0f} GFLOP/s (matrix product)",
+                                                    room - left - 18, 12 * scale),
                            yanchor="bottom", font=dict(size=int(12 * scale), color="#111827"))
         fig.add_annotation(x=math.log10(roofs.ridge), y=math.log10(roofs.bound_gflops(roofs.ridge)), showarrow=False,
                            text=fit_lines(f"bandwidth {roofs.bandwidth_gbs:.1f} GB/s (array copy) x intensity ",

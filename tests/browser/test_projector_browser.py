@@ -456,6 +456,31 @@ def test_no_figure_text_runs_past_a_1024_projectors_edge(browser, server, path):
         assert page.evaluate(CUT_FIGURE_TEXT) == []
 
 
+OVERLAPPING_FIGURE_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => {
+  const boxes = [...gd.querySelectorAll('text')].filter(t => t.textContent.trim())
+    .map(t => [t.textContent, t.getBoundingClientRect()]).filter(([, b]) => b.width > 0 && b.height > 0);
+  const hits = [];
+  boxes.forEach(([one, a], i) => boxes.slice(i + 1).forEach(([other, b]) => {
+    const across = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    if (across > 2 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 3) hits.push([one, other]);
+  }));
+  return hits;
+})"""
+
+
+@pytest.mark.parametrize("path, viewport", [("Speed_lab", PHONE), ("Speed_lab?present=1", XGA)])
+def test_no_two_texts_of_a_speed_lab_figure_overlap(browser, server, path, viewport):
+    """Under the Speed lab's bars: on a 1024 x 768 projector the roofline's legend lay on its axis title, and the
+    ratio chart's two-line bar names ran into its legend at every width; on a phone the work and time bars' names
+    ran into one another, and Plotly's own turn put the ratio chart's under its legend. Below each plot the axis's
+    labels, its title and the legend now each have their own room, and names too wide for their bars stand upright."""
+    with opened(browser, f"{server}/{path}", viewport) as page:
+        page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
+        wait_until_idle(page)
+        assert page.locator(".js-plotly-plot").count() >= 5
+        assert page.evaluate(OVERLAPPING_FIGURE_TEXT) == []
+
+
 def test_the_roofline_names_its_roofs_within_a_1024_projectors_figure(browser, server):
     """At 1024 x 768 the bandwidth roof's name, written leftwards from the ridge, began left of the figure's own
     edge ("andwidth 29.9 GB/s ..."): it now takes as many lines as the room left of the ridge needs."""
