@@ -63,6 +63,22 @@ class Fixed(float):
         return Fixed, (float(self), self.places)
 
 
+COUNT_UNITS = (("M", 1e6), ("k", 1e3), ("", 1.0))  # millions, thousands, ones
+BYTE_UNITS = (("MB", 1e6), ("kB", 1e3), ("bytes", 1.0))  # decimal, as bandwidths are counted (GB/s)
+
+
+def column_unit(values: Sequence[float], units: Sequence[tuple[str, float]] = COUNT_UNITS) -> tuple[str, float, int]:
+    """The unit for a column (or a sentence) of these values, with the decimals to show them in: the largest in
+    which the smallest non-zero one is at least 1 (so at least three digits show), two decimals, or the last unit,
+    whole numbers. A tiny layer's 1,936 multiply-adds and 616 bytes read "0.00" in millions and MB."""
+    smallest = min((abs(value) for value in values if value), default=0.0)
+    for name, size in units[:-1]:
+        if smallest >= size:
+            return name, size, 2
+    name, size = units[-1]
+    return name, size, 0
+
+
 def number_text(value: Any, decimals: int | None = None) -> str:
     """A table cell's text: a number with thousands separators (1792 -> "1,792", 1234.5 -> "1,234.5"), a float with
     its own places (Fixed), else `decimals` places if given, else the digits it has; nothing for None, anything else

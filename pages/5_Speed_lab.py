@@ -361,7 +361,7 @@ for name, data in recorded.items():
 st.header("Why it matters")
 st.markdown(traffic_paragraph(traffic, setup.kernel_size))
 if shown_roofs:
-    st.markdown(ridge_paragraph(traffic["separable"].stages[0], shown_roofs, roofs_device))
+    st.markdown(ridge_paragraph(traffic["separable"].stages, shown_roofs, roofs_device))
 where, timings, steps = shown
 if steps:
     st.markdown(f"Measured on {where}, forward pass: {summary(steps)}")

@@ -25,8 +25,8 @@ from dsconv.figures.style import (
     two_lines,
 )
 from dsconv.kinds import KINDS, LAYER_KINDS
-from dsconv.safe_text import Fixed
-from dsconv.speed.roofline import Roofs, StepRegime, classify
+from dsconv.safe_text import Fixed, column_unit
+from dsconv.speed.roofline import Roofs, StepRegime, classify, roof_percent
 from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
 from dsconv.speed.text import digits_apart_from_one, times, work_time_title
 from dsconv.speed.timings import Timing, speed_ratios, timed_name
@@ -322,9 +322,9 @@ def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scal
                 textposition=LABEL_POSITIONS[kind],
                 textfont=dict(size=int(12 * scale), color="#111827"),
                 name=f"{short_name(kind)}, {PASS_LABELS[pass_name]}",
-                customdata=[[p.label, p.achieved_gbs, 100 * p.fraction] for p in points],
+                customdata=[[p.label, p.achieved_gbs, roof_percent(p.fraction)] for p in points],
                 hovertemplate=("%{x:.2f} FLOPs/byte, %{y:.1f} GFLOP/s, %{customdata[1]:.1f} GB/s: "
-                               "%{customdata[0]} (%{customdata[2]:.0f}% of its roof)<extra>"
+                               "%{customdata[0]} (%{customdata[2]} of its roof)<extra>"
                                f"{short_name(kind)}, {PASS_LABELS[pass_name]}</extra>"))
     if not narrow:  # the roofs' names: the bandwidth's left of the ridge, the peak's right of it, each in its room
         room = _room(scale, width_px)
@@ -355,6 +355,7 @@ def timing_table(timings: Sequence[Timing], pass_name: str, roofs: Roofs | None 
     table of both ran 43 px past a 1024 x 768 projector's page): median, spread, work, achieved GFLOP/s and GB/s,
     both ratios to Conv2D, and with the device's roofs what limits each step."""
     ratios = {(r["kind"], r["pass_name"], r["setup"]): r for r in speed_ratios(timings)}
+    unit, per_unit, places = column_unit([t.multiply_adds for t in timings])  # one unit for both passes' tables
     rows = []
     for t in (t for t in timings if t.pass_name == pass_name):
         ratio = ratios.get((t.kind, t.pass_name, t.setup), {})
@@ -375,7 +376,7 @@ def timing_table(timings: Sequence[Timing], pass_name: str, roofs: Roofs | None 
             "GB/s": Fixed(t.gbytes_per_s, 1) if t.measured else None,
             "IQR ms": Fixed(t.iqr_ms, 3) if t.measured else None,
             "n": len(t.samples_ms),
-            "M multiply-adds": Fixed(t.multiply_adds / 1e6, 2),
+            f"{unit} multiply-adds".strip(): Fixed(t.multiply_adds / per_unit, places),
         })
         if any(other.skipped for other in timings):
             row["note"] = t.skipped

@@ -125,6 +125,16 @@ def classify_all(timings: Sequence[Timing], roofs: Roofs) -> list[StepRegime]:
     return [step for step in (classify(t, roofs) for t in timings) if step is not None]
 
 
+def roof_percent(fraction: float) -> str:
+    """A step's share of its roof in whole percent, with the decimals it takes to read on its own side of NEAR_ROOF
+    (49.6 % read "50%" in a sentence saying the step reaches less than 50 % of its roof) and never as nothing."""
+    digits = 0
+    while digits < 3 and ((fraction < NEAR_ROOF) != (round(100 * fraction, digits) < 100 * NEAR_ROOF)
+                          or fraction > 0 and round(100 * fraction, digits) == 0):
+        digits += 1
+    return f"{100 * fraction:.{digits}f}%"
+
+
 def _named(steps: Sequence[StepRegime], figure: Callable[[StepRegime], str]) -> str:
     """The steps by layer kind, each pass with its figure: 'SeparableConv2D (forward: ...; forward + backward: ...)'."""
     kinds = list(dict.fromkeys(step.timing.kind for step in steps))
@@ -151,26 +161,31 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs) -> list[str]:
     forward_ms = {s.timing.kind: s.timing.median_ms for s in steps if s.timing.pass_name == "forward"}
     sentences = []
     if groups["compute"]:
-        names = _named(groups["compute"], lambda s: f"{s.achieved_gflops:.0f} GFLOP/s, {s.fraction:.0%} of the peak")
+        names = _named(groups["compute"],
+                       lambda s: f"{s.achieved_gflops:.0f} GFLOP/s, {roof_percent(s.fraction)} of the peak")
         text = (f"**Compute-bound**: {names}. They keep the arithmetic units busy (the peak measured here is "
                 f"{roofs.peak_gflops:.0f} GFLOP/s): fewer multiply-adds would make them proportionally faster.")
         beyond = [step for step in groups["compute"] if step.achieved_gflops > 1.02 * roofs.peak_gflops]
         if beyond:  # the matrix product the roof comes from is not the fastest thing this machine runs
             fastest = max(step.achieved_gflops for step in beyond)
+            # Counted as a direct convolution's multiply-adds: a library may do fewer multiplications (Winograd's
+            # method, for small kernels), so the rate alone does not prove the machine's peak is higher.
             text += (f" {_named(beyond, lambda step: f'{step.achieved_gflops:.0f} GFLOP/s')} ran faster than that "
-                     "peak: the "
-                     f"{roofs.matmul_size} x {roofs.matmul_size} matrix product it is measured with does not reach "
-                     f"all this machine can do, whose true peak is at least {fastest:.0f} GFLOP/s.")
+                     "peak, counting the multiply-adds a direct convolution does. Either the "
+                     f"{roofs.matmul_size} x {roofs.matmul_size} matrix product the peak is measured with does not "
+                     f"reach all this machine can do (whose peak would then be at least {fastest:.0f} GFLOP/s), or the "
+                     "library computed the layer with fewer multiplications than counted (Winograd's method does, for "
+                     "small kernels).")
         sentences.append(text)
     if groups["memory"]:
         names = _named(groups["memory"], lambda s: f"{s.achieved_gbs:.1f} GB/s at {s.flops_per_byte:.1f} FLOPs per "
-                                                   f"byte, {s.fraction:.0%} of the roof")
+                                                   f"byte, {roof_percent(s.fraction)} of the roof")
         sentences.append(f"**Memory-bound**: {names}. Below the ridge point ({roofs.ridge:.1f} FLOPs per byte) the "
                          f"{roofs.bandwidth_gbs:.1f} GB/s bandwidth sets their speed: cutting multiply-adds would barely "
                          "shorten them; moving fewer bytes would.")
     if groups["overhead"]:
         members = groups["overhead"]
-        names = _named(members, lambda s: f"{s.timing.median_ms:.2f} ms, {s.fraction:.0%} of its roof")
+        names = _named(members, lambda s: f"{s.timing.median_ms:.2f} ms, {roof_percent(s.fraction)} of its roof")
         text = (f"**Overhead-bound**: {names}. The smallest possible call already takes {roofs.call_ms:.2f} ms "
                 f"forward and {roofs.call_backward_ms:.2f} ms forward + backward here: the fixed cost of each call "
                 "(dispatch, threads, tiny kernels) is most of their time.")
@@ -183,7 +198,7 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs) -> list[str]:
         sentences.append(text + " A larger batch or image would spread the fixed cost over more work.")
     if groups["kernel"]:
         members = groups["kernel"]
-        names = _named(members, lambda s: f"{s.achieved_gflops:.0f} GFLOP/s, {s.fraction:.0%} of its roof")
+        names = _named(members, lambda s: f"{s.achieved_gflops:.0f} GFLOP/s, {roof_percent(s.fraction)} of its roof")
         shares = [roofs.floor_ms(s.timing.pass_name) / s.timing.median_ms for s in members]
         sentences.append(f"**Below both roofs**: {names}. They reach less than {NEAR_ROOF:.0%} of what the roofs "
                          f"allow, yet the fixed cost of a call is only {_span([100 * x for x in shares], '%', 0)} of "

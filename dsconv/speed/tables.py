@@ -8,21 +8,25 @@ from typing import Any, Mapping
 
 from dsconv.costs.intensity import COMPARED_KINDS, compare_traffic
 from dsconv.kinds import KINDS
-from dsconv.safe_text import Fixed
+from dsconv.safe_text import BYTE_UNITS, Fixed, column_unit
 from dsconv.speed.setup import LayerSetup
 from dsconv.speed.timings import Timing
 
 
 def counting_rows(setup: LayerSetup) -> list[dict[str, Any]]:
-    """One row per compared kind: params, multiply-adds for the whole batch (millions), how many times fewer than
-    Conv2D's, the bytes a forward pass must move at least (MB), and its arithmetic intensity (FLOPs per byte)."""
+    """One row per compared kind: params, multiply-adds for the whole batch (in millions, safe_text.column_unit),
+    how many times fewer than Conv2D's, the bytes a forward pass must move at least (in MB) and its arithmetic
+    intensity (FLOPs per byte)."""
     traffic = compare_traffic(COMPARED_KINDS, **asdict(setup))
     standard = traffic["standard"]
+    # In millions and MB where those show three digits; a tiny layer's in thousands or ones, kB or bytes.
+    count, per_count, count_places = column_unit([layer.multiply_adds for layer in traffic.values()])
+    byte, per_byte, byte_places = column_unit([layer.bytes_moved for layer in traffic.values()], BYTE_UNITS)
     return [{"layer": KINDS[kind].label,
              "params": setup.cost(kind).params,
-             "multiply-adds (M)": Fixed(layer.multiply_adds / 1e6, 2),
+             f"multiply-adds{f' ({count})' if count else ''}": Fixed(layer.multiply_adds / per_count, count_places),
              "x fewer multiply-adds": Fixed(standard.multiply_adds / layer.multiply_adds, 2),
-             "MB moved": Fixed(layer.bytes_moved / 1e6, 2),
+             f"{byte} moved": Fixed(layer.bytes_moved / per_byte, byte_places),
              "FLOPs per byte": Fixed(layer.flops_per_byte, 1)} for kind, layer in traffic.items()]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from dsconv.costs.intensity import LayerTraffic, StageTraffic
+from dsconv.safe_text import BYTE_UNITS, column_unit, counted
 from dsconv.speed.roofline import Roofs
 from dsconv.speed.timings import Timing, speed_ratios
 
@@ -54,13 +55,14 @@ def speedup_sentence(timings: Sequence[Timing], where: str) -> str | None:
 
 
 def tensor_sizes(read: int, written: int) -> str:
-    """The sizes of a step's input and output tensors in MB: '2.10 MB each, 4.20 MB together', or each its own. The
-    total is the sum of the sizes shown (2,097,152 bytes twice is 4.19 MB, which a student adding 2.10 + 2.10 would
-    not find)."""
-    first, second = round(read / 1e6, 2), round(written / 1e6, 2)
+    """The sizes of a step's input and output tensors in MB (kB or bytes for a tiny layer's, which read "0.00 MB"):
+    '2.10 MB each, 4.20 MB together', or each its own. The total is the sum of the sizes shown (2,097,152 bytes twice
+    is 4.19 MB, which a student adding 2.10 + 2.10 would not find)."""
+    unit, size, places = column_unit([read, written], BYTE_UNITS)
+    first, second = round(read / size, places), round(written / size, places)
     if first == second:
-        return f"{first:,.2f} MB each, {first + second:,.2f} MB together"
-    return f"{first:,.2f} MB in, {second:,.2f} MB out"
+        return f"{first:,.{places}f} {unit} each, {first + second:,.{places}f} {unit} together"
+    return f"{first:,.{places}f} {unit} in, {second:,.{places}f} {unit} out"
 
 
 def traffic_paragraph(traffic: dict[str, LayerTraffic], kernel_size: int) -> str:
@@ -68,13 +70,17 @@ def traffic_paragraph(traffic: dict[str, LayerTraffic], kernel_size: int) -> str
     standard, separable = traffic["standard"], traffic["separable"]
     depthwise, pointwise = separable.stages
     per_output = kernel_size * kernel_size
-    lower = depthwise.flops_per_byte < standard.flops_per_byte
+    sizes = tensor_sizes(depthwise.input_bytes, depthwise.output_bytes)
+    needs = f"each output value needs {counted(per_output, 'multiply-add')}"
+    if depthwise.flops_per_byte < standard.flops_per_byte:  # the step's few sums per value against whole tensors
+        step = (f"only **{depthwise.flops_per_byte:.1f}**: {needs}, yet the step reads a whole input tensor and "
+                f"writes a whole output tensor ({sizes})")
+    else:  # "only ... yet" would contradict the numbers (an 11 x 11 kernel over a few output channels)
+        step = (f"**{depthwise.flops_per_byte:.1f}**: {needs}, from the input tensor it reads and into the output "
+                f"tensor it writes ({sizes})")
     text = (f"For this layer, **Conv2D** does **{standard.flops_per_byte:.1f} FLOPs per byte** it reads or writes; the "
-            f"**depthwise step** of SeparableConv2D does {'only ' if lower else ''}"
-            f"**{depthwise.flops_per_byte:.1f}**: each output value needs {per_output} multiply-add"
-            f"{'s' if per_output > 1 else ''}, yet the step reads a whole input tensor and writes a whole output "
-            f"tensor ({tensor_sizes(depthwise.input_bytes, depthwise.output_bytes)}), which the 1x1 step then reads "
-            f"back ({pointwise.flops_per_byte:.1f} FLOPs per byte). ")
+            f"**depthwise step** of SeparableConv2D does {step}, which the 1x1 step then reads back "
+            f"({pointwise.flops_per_byte:.1f} FLOPs per byte). ")
     work = standard.multiply_adds / separable.multiply_adds
     moved = separable.bytes_moved / standard.bytes_moved
     text += (f"Altogether SeparableConv2D does {times(work, 'fewer', 'more')} multiply-adds and moves "
@@ -86,13 +92,28 @@ def traffic_paragraph(traffic: dict[str, LayerTraffic], kernel_size: int) -> str
     return text + " (best cases: each tensor touched once)."
 
 
-def ridge_paragraph(depthwise: StageTraffic, roofs: Roofs, device: str) -> str:
-    """Where the depthwise step's work per byte lies against the device's ridge point, and what that allows."""
-    below = depthwise.flops_per_byte < roofs.ridge
+def ridge_paragraph(stages: Sequence[StageTraffic], roofs: Roofs, device: str) -> str:
+    """Where the separable layer's two steps' work per byte lies against the device's ridge point, and what that
+    allows: each step on its own side (with an 11 x 11 kernel the depthwise step is above the ridge while the 1x1
+    step, below it, was not mentioned)."""
+    named = [(f"the {'depthwise' if stage.name == 'depthwise' else '1x1'} step's {stage.flops_per_byte:.1f}",
+              stage.flops_per_byte < roofs.ridge) for stage in stages]
+    sides = []
+    for below in (True, False) if named[0][1] else (False, True):  # the depthwise step's side first
+        steps = [name for name, is_below in named if is_below == below]
+        if not steps:
+            continue
+        one = len(steps) == 1
+        said = f"{' and '.join(steps)} {'lies' if one else 'both lie'} "
+        if below:
+            said += (f"**below** it: at best {'it runs' if one else 'they run'} at intensity x bandwidth, so "
+                     f"{'it' if one else 'they'} can be memory-bound but never compute-bound")
+        else:
+            said += f"**above** it: {'it' if one else 'either'} could keep the arithmetic units busy"
+        sides.append(said)
+    text = "; ".join(sides)
     return (f"A device's **ridge point** is its peak FLOP/s over its memory bandwidth: {roofs.ridge:.1f} FLOPs per "
-            f"byte on {device}. The depthwise step's {depthwise.flops_per_byte:.1f} lies "
-            + ("**below** it: at best this step runs at intensity x bandwidth, so it can be memory-bound but never "
-               "compute-bound. " if below else "**above** it: even this step could keep the arithmetic units busy. ")
-            + "Whether it really is at a roof is a measurement, not a count: small layers pay a fixed cost once per call "
-              f"(here {roofs.call_ms:.2f} ms forward, the time of the smallest possible layer), however few "
-              "multiply-adds the call does.")
+            f"byte on {device}. {text[0].upper()}{text[1:]}. "
+            "Whether a step really is at a roof is a measurement, not a count: small layers pay a fixed cost once per "
+            f"call (here {roofs.call_ms:.2f} ms forward, the time of the smallest possible layer), however few "
+            "multiply-adds the call does.")

@@ -16,9 +16,10 @@ def test_counting_rows_follow_the_formulas_of_a_same_padded_layer():
     positions = 4 * 16 * 12  # "same", stride 1: every input position, for each of the 4 images
     standard = positions * 5 * 5 * 8 * 32
     separable = positions * (5 * 5 * 8 + 8 * 32)
-    assert rows["Standard Conv2D"]["multiply-adds (M)"] == round(standard / 1e6, 2)
-    assert rows["SeparableConv2D"]["multiply-adds (M)"] == round(separable / 1e6, 2)
-    assert rows["DepthwiseConv2D + 1x1 Conv2D"]["multiply-adds (M)"] == round(separable / 1e6, 2)
+    # 350,208 multiply-adds, the fewest: in thousands, with three digits before the point (0.35 in millions)
+    assert rows["Standard Conv2D"]["multiply-adds (k)"] == round(standard / 1e3, 2)
+    assert rows["SeparableConv2D"]["multiply-adds (k)"] == round(separable / 1e3, 2)
+    assert rows["DepthwiseConv2D + 1x1 Conv2D"]["multiply-adds (k)"] == round(separable / 1e3, 2)
     assert rows["SeparableConv2D"]["x fewer multiply-adds"] == round(standard / separable, 2)
     assert rows["Standard Conv2D"]["x fewer multiply-adds"] == 1.0
     assert rows["Standard Conv2D"]["params"] == 5 * 5 * 8 * 32 + 32
@@ -26,8 +27,24 @@ def test_counting_rows_follow_the_formulas_of_a_same_padded_layer():
     assert rows["DepthwiseConv2D + 1x1 Conv2D"]["params"] == 5 * 5 * 8 + 8 + 8 * 32 + 32
     # Standard: read the input, the weights and write the output once, float32.
     moved = 4 * (4 * 16 * 12 * 8 + (5 * 5 * 8 * 32 + 32) + 4 * 16 * 12 * 32)
-    assert rows["Standard Conv2D"]["MB moved"] == round(moved / 1e6, 2)
+    assert rows["Standard Conv2D"]["kB moved"] == round(moved / 1e3, 2)  # 87,168 bytes: 0.09 in MB
     assert rows["Standard Conv2D"]["FLOPs per byte"] == pytest.approx(2 * standard / moved, abs=0.05)
+
+
+def test_a_tiny_layers_counts_are_never_written_as_nothing():
+    """A 4 x 4 x 1 picture, one output channel, an 11 x 11 kernel: the table read 0.00 million multiply-adds and
+    0.00 MB moved for each kind, and the paragraph "(0.00 MB each, 0.00 MB together)"."""
+    from dsconv.costs.intensity import compare_traffic
+    from dsconv.speed.text import traffic_paragraph
+
+    setup = LayerSetup(batch=1, height=4, width=4, in_channels=1, out_channels=1, kernel_size=11)
+    rows = {row["layer"]: row for row in counting_rows(setup)}
+    assert rows["Standard Conv2D"]["multiply-adds (k)"] == 1.94  # 4 x 4 x 11 x 11 = 1,936
+    assert rows["SeparableConv2D"]["multiply-adds (k)"] == 1.95  # 4 x 4 x (11 x 11 + 1) = 1,952
+    moved = 4 * (4 * 4 + (11 * 11 + 1) + 4 * 4)  # input, weights and bias, output: 616 bytes
+    assert rows["Standard Conv2D"]["bytes moved"] == moved
+    said = traffic_paragraph(compare_traffic(("standard", "separable"), **vars(setup)), 11)
+    assert "(64 bytes each, 128 bytes together)" in said  # 4 x 4 floats a tensor
 
 
 def test_the_counting_table_keeps_its_decimal_places_whatever_the_layer():

@@ -70,13 +70,45 @@ def test_the_ridge_paragraph_says_below_or_above_from_the_numbers():
     from dsconv.speed.roofline import Roofs
     from dsconv.speed.text import ridge_paragraph
 
-    depthwise = compare_traffic(("separable",), **vars(DEFAULT))["separable"].stages[0]  # 2.2 FLOPs per byte
+    stages = compare_traffic(("separable",), **vars(DEFAULT))["separable"].stages  # 2.2 and 15.9 FLOPs per byte
     cpu = Roofs(peak_gflops=213.0, bandwidth_gbs=29.9, call_ms=0.32, call_backward_ms=0.35)  # ridge 7.1
-    text = ridge_paragraph(depthwise, cpu, "AMD EPYC")
-    assert "7.1 FLOPs per byte on AMD EPYC" in text and "step's 2.2 lies **below** it" in text
+    text = ridge_paragraph(stages, cpu, "AMD EPYC")
+    assert "7.1 FLOPs per byte on AMD EPYC" in text and "The depthwise step's 2.2 lies **below** it" in text
+    assert "the 1x1 step's 15.9 lies **above** it: it could keep the arithmetic units busy" in text
     assert "(here 0.32 ms forward, " in text
     # The roofline section counts that fixed cost once per timed call, a two-step layer's call too; the paragraph
     # must not claim a multiple of it that the page's own classification does not use.
     assert "twice" not in text and "once per call" in text
     narrow = Roofs(peak_gflops=20.0, bandwidth_gbs=29.9, call_ms=0.1, call_backward_ms=0.2)  # ridge 0.7
-    assert "**above** it: even this step could keep the arithmetic units busy" in ridge_paragraph(depthwise, narrow, "x")
+    assert ("The depthwise step's 2.2 and the 1x1 step's 15.9 both lie **above** it: either could keep the arithmetic "
+            "units busy.") in ridge_paragraph(stages, narrow, "x")
+    wide = Roofs(peak_gflops=1000.0, bandwidth_gbs=29.9, call_ms=0.1, call_backward_ms=0.2)  # ridge 33.4
+    assert "2.2 and the 1x1 step's 15.9 both lie **below** it: at best they run" in ridge_paragraph(stages, wide, "x")
+
+
+def test_the_ridge_paragraph_names_a_memory_bound_1x1_step_beside_a_busy_depthwise_step():
+    """An 11 x 11 kernel into 4 output channels: the depthwise step's 30.0 FLOPs per byte is above the ridge, and the
+    paragraph said only that "even this step could keep the arithmetic units busy", while the 1x1 step, at 1.9, is
+    the one that can be memory-bound. (The traffic paragraph's "only 30.0 ... yet reads whole tensors" is right
+    there: Conv2D's 215.8 is far above it; a depthwise step above Conv2D's intensity no longer reads "only".)"""
+    from dsconv.speed.roofline import Roofs
+    from dsconv.speed.text import ridge_paragraph
+
+    setup = LayerSetup(kernel_size=11, out_channels=4)
+    traffic = compare_traffic(("standard", "separable"), **vars(setup))
+    depthwise, pointwise = traffic["separable"].stages
+    assert depthwise.flops_per_byte > 7.1 > pointwise.flops_per_byte  # the case (30.0 and 1.9)
+    cpu = Roofs(peak_gflops=213.0, bandwidth_gbs=29.9, call_ms=0.32, call_backward_ms=0.35)
+    text = ridge_paragraph(traffic["separable"].stages, cpu, "AMD EPYC")
+    assert (f"The depthwise step's {depthwise.flops_per_byte:.1f} lies **above** it: it could keep the arithmetic "
+            f"units busy; the 1x1 step's {pointwise.flops_per_byte:.1f} lies **below** it: at best it runs at "
+            "intensity x bandwidth, so it can be memory-bound but never compute-bound.") in text
+    # "only ... yet" is Conv2D's contrast: here Conv2D's 215.8 FLOPs per byte is far above the depthwise step's 30.0
+    assert "does only **30.0**: each output value needs 121 multiply-adds, yet" in traffic_paragraph(traffic, 11)
+    # A depthwise step above Conv2D's intensity (a one-channel output: Conv2D reads the input for a single sum)
+    # gets no "only ... yet".
+    flat = compare_traffic(("standard", "separable"), **vars(LayerSetup(kernel_size=11, out_channels=1, batch=1,
+                                                                        in_channels=1)))
+    assert flat["separable"].stages[0].flops_per_byte > flat["standard"].flops_per_byte  # 28.56 against 28.55
+    said = traffic_paragraph(flat, 11)
+    assert "only" not in said and "yet" not in said and "from the input tensor it reads" in said
