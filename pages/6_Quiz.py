@@ -127,8 +127,11 @@ def reveal(question: Question, record: dict) -> None:
         st.error(f"You said {answer_text(question, record['response'])}; the answer is "
                  f"**{answer_text(question)}**.", icon="❌")
     named = {m.key: m for m in MISCONCEPTIONS}
-    for misconception in (named[key] for key in record["misconceptions"]):
-        st.warning(f"Your answer matches a known mistake: **{misconception.name}.** {misconception.text(question)}",
+    found = [named[key] for key in record["misconceptions"] if key in named]
+    # Where two mistakes give the same number here, each is named: the answer alone cannot tell which was made.
+    which = "a known mistake" + ("" if len(found) == 1 else f" (one of {len(found)} that give this number here)")
+    for misconception in found:
+        st.warning(f"Your answer matches {which}: **{misconception.name}.** {misconception.text(question)}",
                    icon="🧠")
     st.markdown("**Worked answer**")
     for line in question.formula:
@@ -176,7 +179,7 @@ with st.container(border=True):
         elif action == "check":
             verdict = check_answer(question, response)
             results[qid] = {"response": response, "correct": verdict.correct,
-                            "misconceptions": [verdict.misconception.key] if verdict.misconception else []}
+                            "misconceptions": [misconception.key for misconception in verdict.misconceptions]}
             st.rerun()
         elif action == "show":
             results[qid] = {"response": None, "correct": None, "misconceptions": []}

@@ -43,10 +43,17 @@ class QuizSettings:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The result of checking one answer: right or wrong, and the known mistake that best explains a wrong one."""
+    """The result of checking one answer: right or wrong, and the known mistakes that best explain a wrong one."""
 
     correct: bool
-    misconception: Misconception | None = None  # the closest known mistake, if any gives this answer
+    # The closest known mistakes, in MISCONCEPTIONS order: more than one where they give the same number (a 1x1
+    # layer with N = 2C: counting FLOPs and counting the pointwise kernel as 1 x 1 x N both double the answer).
+    misconceptions: tuple[Misconception, ...] = ()
+
+    @property
+    def misconception(self) -> Misconception | None:
+        """The first of the closest known mistakes, if any gives this answer."""
+        return self.misconceptions[0] if self.misconceptions else None
 
 
 def _count(spec: LayerSpec, metric: str) -> int:
@@ -256,18 +263,19 @@ def make_quiz(seed: int, topics: Sequence[str] = TOPICS,
 
 
 def check_answer(question: Question, response: Answer) -> Verdict:
-    """Right or wrong, and the one known misconception whose computed answer is closest to a wrong response.
+    """Right or wrong, and the known misconceptions whose computed answer is closest to a wrong response.
 
-    Several mistakes can give the same wrong answer; the student hears one: the nearest value (ratios are
-    matched within a tolerance), and among equally near ones the first in MISCONCEPTIONS, which lists the
-    mistakes about separable layers before the general ones.
+    Several mistakes can give the same wrong answer: the student hears each of the nearest (ratios are matched
+    within a tolerance, so one value can be nearer than another), in MISCONCEPTIONS order, which lists the mistakes
+    about separable layers before the general ones. Naming only the first told a student who counted FLOPs that
+    they had counted the pointwise kernel as 1 x 1 x N, where N = 2C makes both give the same number.
     """
     if answers_match(question, response, question.answer):
         return Verdict(True)
-    matches = [(answer_distance(question, response, wrong), order, misconception)
-               for order, (misconception, wrong) in enumerate(traps(question))
-               if answers_match(question, response, wrong)]
-    return Verdict(False, min(matches, key=lambda match: match[:2])[2] if matches else None)
+    matches = [(answer_distance(question, response, wrong), misconception)
+               for misconception, wrong in traps(question) if answers_match(question, response, wrong)]
+    nearest = min((distance for distance, _ in matches), default=None)
+    return Verdict(False, tuple(misconception for distance, misconception in matches if distance == nearest))
 
 
 def answer_text(question: Question, value: Answer | None = None) -> str:

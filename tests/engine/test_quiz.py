@@ -314,6 +314,17 @@ def test_the_closest_misconception_is_named_when_two_give_the_same_kind_of_answe
     assert verdict.misconception.key == "forgot_bias"
 
 
+def test_every_mistake_that_gives_the_same_number_is_named():
+    """Conv2D(8, 1) on 7x7x4 does 49 x 4 x 8 = 1,568 multiply-adds. 3,136 is both the FLOPs (2 x 1,568) and the
+    pointwise kernel counted as 1 x 1 x N (49 x 8 x 8, since N = 2C): only the second was named, to a student who
+    had most likely counted FLOPs."""
+    question = build_question("multiply_adds", [LayerSpec("pointwise", 7, 4, 8, 1, padding="same")])
+    assert question.answer == 49 * 4 * 8
+    verdict = check_answer(question, 3136)
+    assert {m.key for m in verdict.misconceptions} == {"flops_not_macs", "pointwise_n_by_n"}
+    assert check_answer(question, 1568 + 1).misconceptions == ()  # and a number no mistake gives names none
+
+
 def test_forgetting_the_bias_names_every_bias_the_layer_has():
     custom = build_question("params", [TUTORIAL_CUSTOM])
     misconception = check_answer(custom, 27 + 192).misconception  # both biases left out: 286 - 3 - 64

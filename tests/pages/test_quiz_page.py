@@ -90,6 +90,17 @@ def test_named_misconceptions_cover_pointwise_and_input_size():
     assert "Counting the pointwise kernel as 1 × 1 × N" in texts(at.warning)
 
 
+def test_two_mistakes_that_give_the_same_number_are_both_named():
+    """Set 4, question 5: Conv2D(8, 1) on 7x7x4. The FLOPs, 3,136, are also what counting the pointwise kernel as
+    1 x 1 x N gives (N = 2C); the page named only the second."""
+    question = make_quiz(4)[4]
+    assert question.answer == 1568 and "Conv2D(8, 1" in question.prompt
+    at = answer(open_page(PAGE, quiz_seed="4", quiz_q="5"), question, 3136)
+    said = texts(at.warning)
+    assert "Giving FLOPs instead of multiply-adds" in said and "Counting the pointwise kernel as 1 × 1 × N" in said
+    assert said.count("(one of 2 that give this number here)") == 2
+
+
 def test_unexplained_wrong_answer_names_nothing_and_first_answer_counts():
     question, number, _ = find(3, "params")
     at = answer(open_page(PAGE, quiz_seed="3", quiz_q=str(number)), question, question.answer + 1001)
