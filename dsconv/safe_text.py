@@ -40,10 +40,10 @@ _NUMBER = re.compile(r"^(?:[-+−]?[\d,]*\.?\d+(?:e[-+]?\d+)?\s?(?:%|x|×|k|M|G|
 SHORT_CELL = 18  # characters: a figure this short ("30 x 30 x 64", "1 min 43 s") never wraps
 
 
-def counted(count: int, noun: str) -> str:
-    """'1 filter', '4 filters', '1,024 channels': a count and its noun (a regular plural), as every sentence and figure
-    says them ("1 filters" and "1 products" were once shown)."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """'1 filter', '4 filters', '1,024 channels', '1 bias': a count and its noun (`plural` where it is not the noun and
+    an s), as every sentence and figure says them ("1 filters" and "the 1 biases" were once shown)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 class Fixed(float):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from dsconv.costs.arithmetic import shape_text, share_text, tutorial_cost
+from dsconv.costs.arithmetic import shape_text, share_apart, share_text, tutorial_cost
 from dsconv.kinds import KINDS
+from dsconv.safe_text import counted
 
 
 def _valid(costs: Mapping[str, Any], *kinds: str) -> bool:
@@ -31,10 +32,17 @@ def pointwise_row_note(costs: Mapping[str, Any], in_shape: tuple[int, int, int],
     depthwise, separable = costs["depthwise"].multiply_adds * per, costs["separable"]
     inner, whole = separable.stages[1].multiply_adds * per, separable.multiply_adds * per
     total = depthwise + pointwise
-    if total == whole:
+    inner_input = separable.stages[0].output_shape
+    if total == whole and tuple(inner_input) == tuple(in_shape):
         return (note + f" Here the 1x1 step inside SeparableConv2D reads a tensor of the same size "
-                f"({shape_text(separable.stages[0].output_shape)}), so the DepthwiseConv2D row plus this row "
+                f"({shape_text(inner_input)}), so the DepthwiseConv2D row plus this row "
                 f"({depthwise:,} + {pointwise:,}) equals SeparableConv2D's {whole:,} {unit}.")
+    if total == whole:  # a stride: the row reads the raw input at the layer's output positions, the step all of its
+        height, width = costs["pointwise"].output_shape[:2]
+        return (note + f" With the layer's stride it visits {height} x {width} positions, as many as the 1x1 step "
+                f"inside SeparableConv2D, which reads the depthwise output ({shape_text(inner_input)}), so the "
+                f"DepthwiseConv2D row plus this row ({depthwise:,} + {pointwise:,}) equals SeparableConv2D's "
+                f"{whole:,} {unit}.")
     return (note + f" Inside SeparableConv2D the 1x1 step reads the depthwise output instead "
             f"({shape_text(separable.stages[0].output_shape)}: {inner:,} {unit}), so the DepthwiseConv2D row plus "
             f"this row ({depthwise:,} + {pointwise:,} = {total:,}) is not SeparableConv2D's {whole:,}. The ↳ rows "
@@ -58,7 +66,7 @@ def reading_note(costs: Mapping[str, Any], in_channels: int, depth_multiplier: i
     if separable == pair:
         return note + f" when it has biases at all: without them both have {separable:,} parameters here."
     return note + (f", so here it has {pair:,} parameters where SeparableConv2D has {separable:,}: the "
-                   f"{pair - separable:,} biases of its depthwise step.")
+                   f"{counted(pair - separable, 'bias', 'biases')} of its depthwise step.")
 
 
 def grouped_note(costs: Mapping[str, Any], groups: int) -> str | None:
@@ -77,11 +85,15 @@ def pointwise_share(costs: Mapping[str, Any]) -> str | None:
     depthwise, pointwise = costs["separable"].stages
     total = depthwise.multiply_adds + pointwise.multiply_adds
     share = pointwise.multiply_adds / total
+    if tuple(depthwise.kernel_shape[:2]) == (1, 1):  # no k x k work to split off ("once the k x k work is depthwise")
+        return (f"For this layer the pointwise step does **{share_apart(share, 0.5)}** of SeparableConv2D's "
+                "multiply-adds, yet with k = 1 there is no looking around to split off: the depthwise step only "
+                "scales each channel, and SeparableConv2D does more than a 1x1 Conv2D would.")
     if share > 0.5:
-        return (f"For this layer the pointwise step does **{share_text(share)}** of SeparableConv2D's multiply-adds: "
-                "once the k x k work is depthwise, mixing the channels is what costs.")
+        return (f"For this layer the pointwise step does **{share_apart(share, 0.5)}** of SeparableConv2D's "
+                "multiply-adds: once the k x k work is depthwise, mixing the channels is what costs.")
     if share < 0.5:
-        return (f"For this layer the depthwise step does **{share_text(1 - share)}** of SeparableConv2D's "
+        return (f"For this layer the depthwise step does **{share_apart(1 - share, 0.5)}** of SeparableConv2D's "
                 "multiply-adds: with fewer output channels than the kernel has positions (k x k), looking around costs "
                 "more than mixing the channels.")
     return "For this layer the depthwise and the pointwise steps do the same number of multiply-adds."

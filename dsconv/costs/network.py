@@ -69,10 +69,11 @@ class NetworkSummary:
         return row.multiply_adds / total if total else 0.0
 
 
-def count_text(count: int) -> str:
+def count_text(count: int, *beside: int) -> str:
     """A network's multiply-adds (or params) as the Parameter lab's metrics show them: '152.8 M', or the exact count
-    under a million ('35,136': a tiny network read '0.0 M')."""
-    return f"{count / 1e6:,.1f} M" if count >= 1_000_000 else f"{count:,}"
+    under a million ('35,136': a tiny network read '0.0 M'). Counts shown `beside` one another take one form: exact
+    where any is under a million ('427,136 | standard: 1.7 M' read as two kinds of number)."""
+    return f"{count / 1e6:,.1f} M" if min((count, *beside)) >= 1_000_000 else f"{count:,}"
 
 
 def block_filters(filters: int, blocks: int, width_multiplier: float = 1.0) -> list[int]:

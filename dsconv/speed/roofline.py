@@ -26,6 +26,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Sequence
 
+from dsconv.costs.arithmetic import share_apart
 from dsconv.speed.setup import LayerSetup
 from dsconv.speed.timings import Timing
 
@@ -126,13 +127,9 @@ def classify_all(timings: Sequence[Timing], roofs: Roofs) -> list[StepRegime]:
 
 
 def roof_percent(fraction: float) -> str:
-    """A step's share of its roof in whole percent, with the decimals it takes to read on its own side of NEAR_ROOF
-    (49.6 % read "50%" in a sentence saying the step reaches less than 50 % of its roof) and never as nothing."""
-    digits = 0
-    while digits < 3 and ((fraction < NEAR_ROOF) != (round(100 * fraction, digits) < 100 * NEAR_ROOF)
-                          or fraction > 0 and round(100 * fraction, digits) == 0):
-        digits += 1
-    return f"{100 * fraction:.{digits}f}%"
+    """A step's share of its roof, read on its own side of NEAR_ROOF (49.6 % read "50%" in a sentence saying the step
+    reaches less than 50 % of its roof) and never as nothing."""
+    return share_apart(fraction, NEAR_ROOF)
 
 
 def _named(steps: Sequence[StepRegime], figure: Callable[[StepRegime], str]) -> str:

@@ -34,6 +34,17 @@ def test_same_padding_with_stride_one_makes_the_rows_add_up():
     assert "is not" not in note
 
 
+def test_with_a_stride_the_note_says_the_row_visits_the_same_positions():
+    """Stride 2, "same": the note said the 1x1 step "reads a tensor of the same size (16 x 16 x 3)" as the row's
+    raw 32 x 32 x 3 input. The sums match because the strided 1x1 row visits 16 x 16 positions, as the step does."""
+    costs = every_kind(**dict(TUTORIAL, padding="same", strides=2))
+    note = pointwise_row_note(costs, (32, 32, 3))
+    # depthwise 16*16*27 = 6,912; the strided 1x1 row 16*16*3*64 = 49,152; separable 6,912 + 49,152 = 56,064
+    assert "With the layer's stride it visits 16 x 16 positions, as many as the 1x1 step" in note
+    assert "reads the depthwise output (16 x 16 x 3)" in note and "same size" not in note
+    assert "(6,912 + 49,152) equals SeparableConv2D's 56,064 multiply-adds" in note
+
+
 def test_pointwise_note_without_a_valid_separable_layer_only_says_what_the_row_is():
     costs = every_kind(**dict(TUTORIAL, height=2, width=2))  # k = 3 does not fit: only the 1x1 layer is valid
     assert isinstance(costs["separable"], str)
@@ -137,3 +148,36 @@ def test_the_reading_note_gives_this_layers_counts():
     # A layer the kinds refuse: no numbers.
     note = reading_note(every_kind(**dict(TUTORIAL, height=2, width=2)), 3, 1)
     assert note.endswith("keeps a bias in both steps.")
+
+
+def test_a_share_beside_one_half_never_reads_one_half():
+    """k = 11 and N = 120: the depthwise step does 121 / 241 = 50.2 % and the sentence said "does **50%**" while
+    naming it the costlier step; k = 1 said "once the k x k work is depthwise" where there is none."""
+    assert "the depthwise step does **50.2%**" in pointwise_share(every_kind(**dict(TUTORIAL, kernel_size=11,
+                                                                                    out_channels=120)))
+    assert "the pointwise step does **50.2%**" in pointwise_share(every_kind(**dict(TUTORIAL, kernel_size=11,
+                                                                                    out_channels=122)))
+    flat = pointwise_share(every_kind(**dict(TUTORIAL, kernel_size=1, out_channels=4096)))
+    assert "k x k work" not in flat and "with k = 1 there is no looking around to split off" in flat
+    assert "**over 99.9%**" in flat  # 4096 of 4097 per position
+
+
+def test_one_bias_is_one_bias():
+    """C = 1: the tutorial's pair has one more parameter than SeparableConv2D, and the note said "the 1 biases"."""
+    note = reading_note(every_kind(**dict(TUTORIAL, in_channels=1, out_channels=1)), 1, 1)
+    assert "here it has 12 parameters where SeparableConv2D has 11: the 1 bias of its depthwise step." in note
+
+
+def test_a_mobilenet_blocks_batchnorm_is_not_counted_in_its_pointwise_part():
+    """MobileNet blocks (no biases, a BatchNorm after each step): the 1 x 1 part held its BatchNorm's 4 numbers a
+    channel, so a tiny network's 1 x 1 weights, 25.9 % of its parameters, were said to be 32 %. Counted by hand from
+    the layers Keras builds (dsconv.costs.network's own model): the 1 x 1 weights alone."""
+    from dsconv.costs.network import NetworkConfig, network_summary
+    from dsconv.figures.cost import network_parts
+
+    config = NetworkConfig(conv_kind="mobilenet", blocks=5, filters=8, width_multiplier=0.25, kernel_size=7)
+    parts = network_parts(network_summary(config))
+    pointwise = sum(p.params.get("pointwise", 0) for p in parts)
+    assert pointwise == 6 + 4 + 8 + 16 + 32 + 64 + 128 + 256 + 512 + 1024  # the ten 1 x 1 kernels, C x N each
+    assert all(p.params.get("batchnorm", 0) % 4 == 0 for p in parts)  # gamma, beta, mean and variance per channel
+    assert sum(sum(p.params.values()) for p in parts) == network_summary(config).total_params

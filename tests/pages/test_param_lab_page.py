@@ -337,6 +337,20 @@ def test_a_tiny_networks_multiply_adds_are_not_shown_as_zero():
     assert tutorial.value == "152.8 M"  # a million or more keeps the tutorial's unit
 
 
+def test_counts_side_by_side_take_one_form():
+    """MobileNet blocks at width 0.25: '427,136 | standard: 1.7 M' (an exact count beside a rounded one); and the
+    layer table's total row read "100" under rows of "0.2"."""
+    at = open_page(PAGE, lab_tab="Whole network", net_kind="mobilenet", net_blocks="5", net_filters="8",
+                   net_alpha="0.25", net_k="7")
+    assert not at.exception
+    metric = next(m for m in at.metric if m.label == "Multiply-adds per image")
+    delta = str(metric.proto.delta)
+    assert " M" not in metric.value and " M" not in delta and delta.startswith("standard: ")
+    assert int(metric.value.replace(",", "")) < 1_000_000 <= int(delta.removeprefix("standard: ").replace(",", ""))
+    total = shown_tables(at)[-1].iloc[-1]
+    assert total["Layer"] == "total" and total["% params"] == "100.0" and total["% multiply-adds"] == "100.0"
+
+
 def test_a_share_short_of_all_is_never_rounded_to_100_percent():
     """C = N = 4096, 3 x 3: the pointwise step does 4096 / (9 + 4096) = 99.78 % of SeparableConv2D's multiply-adds,
     and the page said 100%, the depthwise step's part being the point of the sentence."""
