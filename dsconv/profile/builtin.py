@@ -33,6 +33,7 @@ class Published:
     note: str = ""  # how the paper measured, where that matters
     conv_only: bool = False  # its multiply-adds are the convolution layers' alone
     protocol: str = "single crop"  # how the accuracy was measured: accuracies are compared on one protocol only
+    one_run: bool = False  # its accuracy is one training run's (one seed), as the Training arena's records are
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,13 @@ _V1 = "MobileNet paper (Howard et al. 2017)"
 ARCHITECTURES: dict[str, Architecture] = {arch.name: arch for arch in (
     Architecture("vgg_standard", "Tutorial VGG, standard Conv2D", "tutorial", 32,
                  {32: Published("the tutorial's parameter table and multiply-add count", "152.8 M", "1,186,378", 75.60,
-                                "CIFAR-10", "its best epoch, read off the test set")},
+                                "CIFAR-10", "its best epoch, read off the test set", protocol="best epoch, test set",
+                                one_run=True)},
                  {"conv_kind": "standard"}),
     Architecture("vgg_separable", "Tutorial VGG, SeparableConv2D", "tutorial", 32,
                  {32: Published("the tutorial's parameter table and multiply-add count", "18.3 M", "174,821", 75.82,
-                                "CIFAR-10", "its best epoch, read off the test set")},
+                                "CIFAR-10", "its best epoch, read off the test set", protocol="best epoch, test set",
+                                one_run=True)},
                  {"conv_kind": "separable"}),
     _mobilenet_v1(1.0, "mobilenet_v1_100", {
         224: Published(f"{_V1}, Tables 7 and 8", "569 M", "4.2 M", 70.6),

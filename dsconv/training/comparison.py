@@ -15,13 +15,11 @@ from typing import Callable, Sequence
 
 from dsconv.kinds import noun
 from dsconv.safe_text import plain
+from dsconv.seeds import NOISE_POINTS
 from dsconv.training.models import DEPTHWISE_INIT_WORDS, INPUT_SCALING_WORDS
 from dsconv.training.replay import LoadedRun, best_epoch, generalisation_gap
 from dsconv.training.runs import ArchitectureRun
 
-# Two accuracy points: seed-to-seed spread of these CIFAR-10 models is of that order, so a smaller
-# difference between two single runs says nothing about the models.
-NOISE_POINTS = 0.02
 SAVING = 1.1  # fewer multiply-adds by a smaller factor than this is no saving to set the time against
 SEEDS_FOR_A_SPREAD = 3  # fewer runs per model than this give no spread to compare a difference with
 

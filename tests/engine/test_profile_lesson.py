@@ -88,6 +88,9 @@ def test_the_multiply_add_check_in_each_case():
     paper = Published("a paper", multiply_adds="100 M")
     assert "equals it exactly" in lesson.multiply_adds_check(net(row("standard", 100_000_000)), paper).verdict
     assert "agrees within 1 % (+0.90%)" in lesson.multiply_adds_check(net(row("standard", 100_900_000)), paper).verdict
+    # the closest tier says its difference too (it read bare, "agrees within 0.01 %", beside "(-0.02%)" ones)
+    assert "agrees within 0.01 % (+0.0035%)" in lesson.multiply_adds_check(net(row("standard", 100_003_500)),
+                                                                            paper).verdict
     assert "is 5.0% below the paper's" in lesson.multiply_adds_check(net(row("standard", 95_000_000)), paper).verdict
     rounded = Published("a paper", multiply_adds="0.39 B")  # 0.386 B is 1.0 % off, but prints as 0.39 B
     assert "agrees to the paper's precision (-1.0%: it prints 0.39 B)" in \
@@ -146,6 +149,12 @@ def test_the_comparison_sentence_in_each_case():
         lesson.comparison_sentence(big, ten_crop, small, imagenet(70.0))
     assert lesson.comparison_sentence(big, None, big, None) == \
         "These are the same network: pick another to compare Big with."
+    one_run = lambda top1: Published("a run", top1=top1, one_run=True)  # noqa: E731
+    assert lesson.comparison_sentence(big, one_run(75.6), small, one_run(75.82)).endswith(
+        "for about the same published top-1 accuracy (75.6 % against 75.82 %: within 2 points, which another seed of "
+        "one training run can change).")
+    assert lesson.comparison_sentence(big, one_run(75.6), small, one_run(72.0)).endswith(  # 3.6 points: a difference
+        "for 3.6 more points of published top-1 accuracy.")
     twin = net(row("standard", 590), name="Twin")
     assert lesson.comparison_sentence(big, None, twin, None).startswith("Big does about as many multiply-adds as Twin")
     cifar = Published("a tutorial", top1=75.6, dataset="CIFAR-10")

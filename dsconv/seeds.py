@@ -1,0 +1,7 @@
+"""How far apart two training runs of the same model can land: the one rule by which the Training arena and Real
+networks call two single runs' accuracies "about the same". A module of its own so that a light page can read it
+without importing the training package."""
+
+# Two accuracy points: the seed-to-seed spread of the tutorial's CIFAR-10 models is of that order, so a smaller
+# difference between two single runs says nothing about the models.
+NOISE_POINTS = 0.02
