@@ -341,6 +341,9 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
     if not selected:
         st.info("Pick a recorded run in the sidebar, upload a run file, or launch a training below.")
         return
+    if not archs:  # the multiselect emptied: there is nothing to draw, whatever the runs hold
+        st.info("Pick at least one architecture in the “Architectures” box to replay its runs.")
+        return
     series = replay.all_series(selected, archs)
     series = [item for item in series if item.epochs]
     if not series:

@@ -114,7 +114,10 @@ def _trace(item: EpochSeries, field: str, validation: bool, last: int, scale: fl
         line=dict(color=colour(item.architecture), width=(2.8 if validation else 1.3) * scale, dash=dash),
         marker=dict(size=(7 if validation else 6) * scale, symbol="circle" if validation else "circle-open"),
         opacity=1.0 if validation else 0.75,
-        hovertemplate=f"{label}<br>epoch %{{x}}: {kind} %{{y:.4f}}<extra></extra>")
+        # Seconds with a tenth at most, and none a record did not have (a published run's whole 11 s hovered as
+        # "11.0000"); accuracies and losses with four decimals.
+        hovertemplate=f"{label}<br>epoch %{{x}}: {kind} %{{y:{'.1~f' if field == 'seconds' else '.4f'}}}"
+                      f"{' s' if field == 'seconds' else ''}<extra></extra>")
 
 
 def replay_layout(scale: float, width_px: float | None = None) -> dict[str, float]:

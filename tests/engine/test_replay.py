@@ -132,6 +132,10 @@ def test_replay_figure_has_one_frame_per_epoch_with_growing_traces(runs_dir):
     gaps = [e[1] - e[3] for e in STANDARD + SEPARABLE]
     low, high = fig.layout.yaxis4.range
     assert low <= min(gaps) and high >= max(gaps)
+    # The seconds' hover shows a tenth at most, and no trailing zero ('~'): a published run's whole 11 s read
+    # "seconds 11.0000". Accuracies and losses keep four decimals.
+    hovers = {trace.hovertemplate.split(": ", 1)[1].split(" %{y", 1)[0]: trace.hovertemplate for trace in fig.data}
+    assert "%{y:.1~f} s<extra>" in hovers["seconds"] and "%{y:.4f}<extra>" in hovers["validation accuracy"]
 
 
 def test_replay_figure_needs_a_series():

@@ -197,6 +197,16 @@ def test_replay_choices_left_on_an_earlier_visit_come_back():
     assert at.multiselect(key="arena_archs").value == ["separable"]
 
 
+def test_no_architecture_chosen_says_to_choose_one():
+    """With the Architectures box emptied, the page said "The chosen runs have no finished epoch for these
+    architectures", which blamed the runs."""
+    at = open_page(PAGE)
+    at.multiselect(key="arena_archs").set_value([]).run()
+    assert not at.exception, at.exception
+    said = " ".join(info.value for info in at.info)
+    assert "Pick at least one architecture in the “Architectures” box" in said and "no finished epoch" not in said
+
+
 def test_claims_come_from_the_replayed_runs():
     # The default replay: the tutorial's published logs and our better-recipe run.
     at = open_page(PAGE)
