@@ -5,6 +5,7 @@ The engine (`dsconv`) never imports Streamlit; this package is the thin layer be
 
 from __future__ import annotations
 
+import math
 import sys
 from functools import cache
 from pathlib import Path
@@ -96,7 +97,8 @@ def _labels(registration: Any) -> dict[str, Any]:
         return {}
 
 
-MAX_QUOTED_CHOICES = 8  # a refused picker's choices are quoted up to this many; past it, the warning counts them
+MAX_QUOTED_CHOICES = 8  # a refused picker's choices are quoted up to this many; past it, the warning counts them,
+MAX_QUOTED_CHARACTERS = 40  # unless they are this short in all (a select slider's nine sizes, 4 to 224)
 
 
 def _number(value: float) -> str:
@@ -120,15 +122,34 @@ def _takes(registration: Any) -> str | None:
     if getattr(registration, "value_type", None) == "bool_value":
         return "true or false"
     labels = [str(label) for label in getattr(reader, "formatted_options", None)
+              or getattr(reader, "formatted_option_to_index", None)  # a select slider's labels, in order
               or getattr(registration, "formatted_options", None) or ()]  # a tab bar: its labels
     if not labels:
         return None
-    if len(labels) > MAX_QUOTED_CHOICES:
+    if len(labels) > MAX_QUOTED_CHOICES and sum(map(len, labels)) > MAX_QUOTED_CHARACTERS:  # short ones are all said
         return f"one of the {len(labels)} choices in its list"
     quoted = [f"'{plain(label)}'" for label in labels]
     if isinstance(default, list):  # a multiselect
         return "any of " + (quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}")
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def _cut_to_whole(text: str, value: Any) -> bool:
+    """Whether a whole-number control took a link's fraction by cutting it (?lab_h=31.9 set 31, saying nothing)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return False
+    try:
+        number = float(text)
+    except ValueError:
+        return False
+    return math.isfinite(number) and not number.is_integer()
+
+
+def _cut_note(key: str, shown: str, value: int) -> str:
+    """The warning's sentence for a fraction a whole-number control took as `value`."""
+    takes = _takes(_registration(key)) or "a whole number"
+    return (f"Read the link's setting {plain(key)}={plain(repr(shown))} as {value:,}: its control takes {takes}. "
+            "Change the link's number, or the control, if you meant another.")
 
 
 def _refusal(key: str, shown: str) -> str:
@@ -172,8 +193,33 @@ def _open_link() -> None:
             st.session_state.pop(key, None)  # an older link's value the widget only half took: back to the default
         else:
             st.session_state[key] = value
-    st.session_state[_ARRIVED] = {key: st.query_params.get_all(key) for key in st.query_params}
+    arrived = {key: st.query_params.get_all(key) for key in st.query_params}
+    st.session_state[_ARRIVED] = arrived
+    for key, texts in arrived.items():
+        if any(_infinite(text) for text in texts):  # Streamlit's number inputs raise on it: refused (_close_link)
+            _forget_link_setting(key)
     st.session_state[_NOTES] = st.container()  # warnings about the link go at the top of the page
+
+
+def _forget_link_setting(key: str) -> None:
+    """Drop `key` from the address, and from the copy Streamlit keeps of it to seed the widgets on their first run
+    (where this Streamlit keeps it; elsewhere the widget reads it, as before)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    del st.query_params[key]
+    state = getattr(getattr(get_script_run_ctx(), "session_state", None), "_state", None)
+    initial = getattr(getattr(state, "query_params", None), "_initial_query_params", None)
+    if isinstance(initial, dict):
+        initial.pop(key, None)
+
+
+def _infinite(text: str) -> bool:
+    """Whether a link's text reads as an infinite number ('inf', '1e400'): a whole-number control's reading of it
+    raised OverflowError, and ?lab_h=1e400 showed a traceback instead of the page."""
+    try:
+        return math.isinf(float(text))
+    except ValueError:
+        return False
 
 
 def _close_link() -> None:
@@ -185,6 +231,9 @@ def _close_link() -> None:
     for key, texts in arrived.items():
         # A multiselect takes the items it knows and drops the others: only all of them is taken.
         taken = key in st.query_params and (len(texts) < 2 or set(st.query_params.get_all(key)) >= set(texts))
+        if taken and len(texts) == 1 and key in st.session_state and _cut_to_whole(texts[0], st.session_state[key]):
+            ignored.append(_cut_note(key, texts[0], st.session_state[key]))
+            continue
         if taken or key not in st.session_state or key in tried:
             continue  # the widget took it, or it is not a setting of this page
         registration = _registration(key)

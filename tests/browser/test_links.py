@@ -63,3 +63,17 @@ def test_an_older_link_still_sets_the_widgets_and_names_what_it_could_not(page):
         assert any("sl_k='99'" in text for text in warnings), warnings
         assert "sl_k" not in query(page)  # the refused value left the address
         assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_link_with_an_endless_or_a_fractional_number_says_what_it_did(page):
+    """?lab_h=1e400 (or inf) showed a traceback: Streamlit's whole-number input raised OverflowError reading it. Such a
+    setting is now refused with the warning every refused setting gets. ?lab_k=2.5 was cut to 2 without a word."""
+    with streamlit_server() as url:
+        page.goto(f"{url}/Parameter_lab?lab_h=1e400&lab_k=2.5&lab_cout=16")
+        settle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        warnings = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
+        assert "lab_h='1e400': its control takes a whole number from 1 to 1,024" in warnings, warnings
+        assert "lab_k='2.5' as 2: its control takes a whole number from 1 to 11" in warnings, warnings
+        address = query(page)
+        assert "lab_h" not in address and address.get("lab_cout") == ["16"]

@@ -393,3 +393,17 @@ def test_a_refused_setting_is_quoted_literally_with_what_its_control_takes():
     assert f"lab_pad={hostile!r}:" in literal(said["lab_pad"])  # what the reader sees: the text as it was typed
     tokens = MarkdownIt().parseInline(said["lab_pad"])[0].children  # no link, picture or bold text is made of it
     assert {token.type for token in tokens} == {"text"}, [token.type for token in tokens]
+
+
+def test_a_select_sliders_refusal_lists_its_values_and_a_fraction_is_said_as_read():
+    """?spd_size=33 said only "not one of the values its control takes here" (a select slider's labels were not
+    found), and ?quiz_seed=3.5 set question set 3 without a word."""
+    at = open_page("pages/5_Speed_lab.py", spd_size="33")
+    assert not at.exception
+    assert any("its control takes '4', '8', '16', '32', '56', '64', '112', '128' or '224', so" in literal(w.value)
+               for w in at.warning)
+    at = open_page("pages/6_Quiz.py", quiz_seed="3.5")
+    assert not at.exception and at.number_input(key="quiz_seed").value == 3
+    assert any("quiz_seed='3.5' as 3: its control takes a whole number from 0 to 9,999" in literal(w.value)
+               for w in at.warning)
+
