@@ -163,7 +163,8 @@ def show_roofline(timings: list, roofs: Roofs | None, device: str, scale: float,
     st.caption("Points on a roof run as fast as that roof allows; a step is bound by a roof when it reaches at "
                f"least {NEAR_ROOF:.0%} of it. Circles: forward; diamonds: forward + backward."
                + (" A point above a roof beat the measured roof: its data fit in the caches, which are faster "
-                  "than main memory, or its kernel is better tuned than the matrix product."
+                  "than main memory, its kernel is better tuned than the matrix product, or it did fewer "
+                  "multiplications than the count it is placed by (Winograd's method does, for small kernels)."
                   if above else ""))
     st.markdown("\n".join(f"- {line}" for line in explain(steps, roofs)))
     return steps

@@ -34,6 +34,14 @@ class Published:
     conv_only: bool = False  # its multiply-adds are the convolution layers' alone
     protocol: str = "single crop"  # how the accuracy was measured: accuracies are compared on one protocol only
     one_run: bool = False  # its accuracy is one training run's (one seed), as the Training arena's records are
+    top1_places: int | None = None  # the decimals the source prints, where a float drops a trailing zero (75.60)
+
+    @property
+    def top1_text(self) -> str:
+        """The published accuracy as its source prints it (percent, without the sign): '70.6', '77.15', '75.60'."""
+        if self.top1 is None:
+            return "—"
+        return f"{self.top1:.{self.top1_places}f}" if self.top1_places is not None else percent_text(self.top1)
 
 
 @dataclass(frozen=True)
@@ -57,12 +65,12 @@ ARCHITECTURES: dict[str, Architecture] = {arch.name: arch for arch in (
     Architecture("vgg_standard", "Tutorial VGG, standard Conv2D", "tutorial", 32,
                  {32: Published("the tutorial's parameter table and multiply-add count", "152.8 M", "1,186,378", 75.60,
                                 "CIFAR-10", "its best epoch, read off the test set", protocol="best epoch, test set",
-                                one_run=True)},
+                                one_run=True, top1_places=2)},
                  {"conv_kind": "standard"}),
     Architecture("vgg_separable", "Tutorial VGG, SeparableConv2D", "tutorial", 32,
                  {32: Published("the tutorial's parameter table and multiply-add count", "18.3 M", "174,821", 75.82,
                                 "CIFAR-10", "its best epoch, read off the test set", protocol="best epoch, test set",
-                                one_run=True)},
+                                one_run=True, top1_places=2)},
                  {"conv_kind": "separable"}),
     _mobilenet_v1(1.0, "mobilenet_v1_100", {
         224: Published(f"{_V1}, Tables 7 and 8", "569 M", "4.2 M", 70.6),
