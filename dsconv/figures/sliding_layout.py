@@ -156,7 +156,8 @@ def place_board(stage_reads: list[tuple[int, int, int]], size: int, own_sums: bo
 def place_maps(groups: list[tuple[str, list[str], int, int]], x0: float, y0: float, width: float, cell: float,
                scale: float) -> tuple[list[MapGroup], float]:
     """Tiles of each (title, tile labels, rows, cols) group, wrapped to `width`; returns the groups and the bottom."""
-    title_px, label_px, gap = 24 * scale, 18 * scale, 10 * scale
+    # A group's title has 28 px: at 24 its line ran 4 px into the tiles' names under it on a phone ("Input", "R").
+    title_px, label_px, gap = 28 * scale, 18 * scale, 10 * scale
     placed, y = [], y0
     for title, labels, rows, cols in groups:
         group = MapGroup(title, (x0, y + title_px * 0.5))

@@ -451,7 +451,8 @@ def test_no_figure_text_runs_past_a_phones_edge(browser, server, path):
     each beside the kinds' names, cut every bar's label ("225 KiB" by 16 px) and "Activation memory"; the arena's
     replay, four panels of 103 px, cut its legend's title by 57 px; the Speed lab's titles and legend entries ran up
     to 252 px past the edge, and Real networks' axis title 8 px. Panels stand one above another there, and titles
-    take more lines. No two texts of a figure overlap either (the Speed lab's bar names did)."""
+    take more lines. No two texts of a figure overlap either (the Speed lab's bar names did, and the sliding
+    figure's maps' titles their tiles' names)."""
     with opened(browser, f"{server}/{path}", PHONE) as page:
         page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
         wait_until_idle(page)
@@ -459,10 +460,9 @@ def test_no_figure_text_runs_past_a_phones_edge(browser, server, path):
         assert page.evaluate(CUT_FIGURE_TEXT) == []
         # the roofline's legend, an entry a line, took the plot's height and ran into its axis's title
         assert page.evaluate(LEGEND_ON_AXIS_TITLE) == []
-        if not path.startswith("Sliding_kernels"):  # its maps' titles and tile names touch by their line boxes
-            # the Speed lab's work and time bars' names ran into one another, and Plotly's own turn put the ratio
-            # chart's under its legend
-            assert page.evaluate(OVERLAPPING_FIGURE_TEXT) == []
+        # the Speed lab's work and time bars' names ran into one another, and Plotly's own turn put the ratio chart's
+        # under its legend; the sliding figure's maps' titles ("Input") sat 4 px into their tiles' names ("R")
+        assert page.evaluate(OVERLAPPING_FIGURE_TEXT) == []
 
 
 def test_no_figure_text_of_the_filters_page_runs_past_a_1024_projectors_edge(browser, server):
