@@ -63,8 +63,9 @@ class Fixed(float):
         return Fixed, (float(self), self.places)
 
 
-COUNT_UNITS = (("M", 1e6), ("k", 1e3), ("", 1.0))  # millions, thousands, ones
-BYTE_UNITS = (("MB", 1e6), ("kB", 1e3), ("bytes", 1.0))  # decimal, as bandwidths are counted (GB/s)
+COUNT_UNITS = (("G", 1e9), ("M", 1e6), ("k", 1e3), ("", 1.0))  # billions, millions, thousands, ones
+COUNT_WORDS = {"G": "billion", "M": "million", "k": "thousand", "": ""}  # the same, in words
+BYTE_UNITS = (("GB", 1e9), ("MB", 1e6), ("kB", 1e3), ("bytes", 1.0))  # decimal, as bandwidths are counted (GB/s)
 
 
 def column_unit(values: Sequence[float], units: Sequence[tuple[str, float]] = COUNT_UNITS) -> tuple[str, float, int]:

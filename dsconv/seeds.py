@@ -5,3 +5,8 @@ without importing the training package."""
 # Two accuracy points: the seed-to-seed spread of the tutorial's CIFAR-10 models is of that order, so a smaller
 # difference between two single runs says nothing about the models.
 NOISE_POINTS = 0.02
+
+
+def about_the_same(difference: float) -> bool:
+    """Whether two single runs' accuracies (as fractions: 0.7582 - 0.7560) are within NOISE_POINTS of each other."""
+    return abs(difference) <= NOISE_POINTS

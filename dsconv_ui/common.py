@@ -42,6 +42,7 @@ _PENDING = "_link_pending"  # settings of an older link, for the widgets of the 
 _TRIED = "_link_tried"  # what the last run asked the widgets to take from an older link
 _NOTES = "_link_notes"
 _IGNORED = "_link_ignored"  # settings refused on a run that was followed at once by another
+_ENDLESS = "_link_endless"  # settings that were an endless number, taken out of the address before the widgets ran
 _PAGE = "_link_page"  # the page this run draws (page_setup's title)
 _SAID = "_link_said"  # the refused settings last said, and the controls' values then: said again while they stay
 _DEFAULT = "<dsconv: the widget's default>"  # a pending value that means "forget the value"
@@ -152,6 +153,14 @@ def _cut_note(key: str, shown: str, value: int) -> str:
             "Change the link's number, or the control, if you meant another.")
 
 
+def _endless_note(key: str, shown: str) -> str:
+    """The warning's sentence for a setting that was an endless number ('inf', '1e400'), whatever its control."""
+    takes = _takes(_registration(key))
+    said = f"and its control takes {takes}" if takes else "which no setting here can hold"
+    return (f"Ignored the link's setting {plain(key)}={plain(repr(shown))}: an endless number, {said}, so the "
+            "control keeps its default.")
+
+
 def _refusal(key: str, shown: str) -> str:
     """The warning's sentence for the setting `key`={`shown`} of a link that its control refused. The link's text is
     shown literally: ?lab_pad=[click](http://...) made a link inside the app's own warning."""
@@ -195,9 +204,13 @@ def _open_link() -> None:
             st.session_state[key] = value
     arrived = {key: st.query_params.get_all(key) for key in st.query_params}
     st.session_state[_ARRIVED] = arrived
-    for key, texts in arrived.items():
-        if any(_infinite(text) for text in texts):  # Streamlit's number inputs raise on it: refused (_close_link)
-            _forget_link_setting(key)
+    # Streamlit's number inputs raise on an endless number: such a setting never reaches its widget (a text box
+    # would take "inf" as text, and refuse it itself; a multiselect drops an item it does not know, so only a setting
+    # that is one endless number is taken out)
+    endless = [key for key, texts in arrived.items() if len(texts) == 1 and _infinite(texts[0])]
+    for key in endless:
+        _forget_link_setting(key)
+    st.session_state[_ENDLESS] = endless
     st.session_state[_NOTES] = st.container()  # warnings about the link go at the top of the page
 
 
@@ -227,8 +240,12 @@ def _close_link() -> None:
     (the page runs once more with it) or named in a warning; a broken link never breaks the page."""
     arrived = st.session_state.pop(_ARRIVED, {})
     tried = st.session_state.pop(_TRIED, {})
+    endless = st.session_state.pop(_ENDLESS, [])
     fixes, ignored = {}, []
     for key, texts in arrived.items():
+        if key in endless:
+            ignored.append(_endless_note(key, texts[0]))
+            continue
         # A multiselect takes the items it knows and drops the others: only all of them is taken.
         taken = key in st.query_params and (len(texts) < 2 or set(st.query_params.get_all(key)) >= set(texts))
         if taken and len(texts) == 1 and key in st.session_state and _cut_to_whole(texts[0], st.session_state[key]):

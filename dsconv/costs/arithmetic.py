@@ -93,13 +93,13 @@ def share_apart(fraction: float, threshold: float) -> str:
     """share_text, with the decimals it takes to read on its own side of `threshold` when it is not there: 50.2 %
     read "50%" in "the pointwise step does 50% ... mixing the channels is what costs", and a roof's 49.6 % "50%" in
     "less than 50 %"."""
-    digits = 0
-    while fraction != threshold and digits < 3:
+    if fraction == threshold:
+        return share_text(fraction)
+    for digits in range(4):
         shown = round(100 * fraction, digits)
         if shown != round(100 * threshold, 6) and (shown < 100 * threshold) == (fraction < threshold):
-            break
-        digits += 1
-    return share_text(fraction) if digits == 0 else f"{100 * fraction:.{digits}f}%"
+            return share_text(fraction) if digits == 0 else f"{100 * fraction:.{digits}f}%"
+    return f"just {'under' if fraction < threshold else 'over'} {100 * threshold:g}%"  # 49.99996 % read "50.000%"
 
 
 def as_pair(value: IntOrPair, name: str) -> tuple[int, int]:

@@ -33,16 +33,16 @@ def pointwise_row_note(costs: Mapping[str, Any], in_shape: tuple[int, int, int],
     inner, whole = separable.stages[1].multiply_adds * per, separable.multiply_adds * per
     total = depthwise + pointwise
     inner_input = separable.stages[0].output_shape
-    if total == whole and tuple(inner_input) == tuple(in_shape):
-        return (note + f" Here the 1x1 step inside SeparableConv2D reads a tensor of the same size "
-                f"({shape_text(inner_input)}), so the DepthwiseConv2D row plus this row "
-                f"({depthwise:,} + {pointwise:,}) equals SeparableConv2D's {whole:,} {unit}.")
-    if total == whole:  # a stride: the row reads the raw input at the layer's output positions, the step all of its
+    if total == whole:
+        adds_up = (f"so the DepthwiseConv2D row plus this row ({depthwise:,} + {pointwise:,}) equals "
+                   f"SeparableConv2D's {whole:,} {unit}.")
+        if tuple(inner_input) == tuple(in_shape):
+            return note + f" Here the 1x1 step inside SeparableConv2D reads a tensor of the same size " \
+                          f"({shape_text(inner_input)}), {adds_up}"
+        # a stride: the row reads the raw input at the layer's output positions, the step all of the depthwise output
         height, width = costs["pointwise"].output_shape[:2]
-        return (note + f" With the layer's stride it visits {height} x {width} positions, as many as the 1x1 step "
-                f"inside SeparableConv2D, which reads the depthwise output ({shape_text(inner_input)}), so the "
-                f"DepthwiseConv2D row plus this row ({depthwise:,} + {pointwise:,}) equals SeparableConv2D's "
-                f"{whole:,} {unit}.")
+        return note + f" With the layer's stride it visits {height} x {width} positions, as many as the 1x1 step " \
+                      f"inside SeparableConv2D, which reads the depthwise output ({shape_text(inner_input)}), {adds_up}"
     return (note + f" Inside SeparableConv2D the 1x1 step reads the depthwise output instead "
             f"({shape_text(separable.stages[0].output_shape)}: {inner:,} {unit}), so the DepthwiseConv2D row plus "
             f"this row ({depthwise:,} + {pointwise:,} = {total:,}) is not SeparableConv2D's {whole:,}. The ↳ rows "
@@ -106,8 +106,9 @@ def network_pointwise_share(pointwise_params: int, pointwise_macs: int, depthwis
     if not pointwise_macs:
         return None
     macs, depthwise = pointwise_macs / total_macs, depthwise_macs / total_macs
+    # The shares the sentence weighs against one half read on their side of it (50.19 % read "50%" beside "what costs")
     text = (f"**The pointwise (1 x 1) parts hold {share_text(pointwise_params / total_params)} of the parameters "
-            f"and do {share_text(macs)} of the multiply-adds.**")
+            f"and do {share_apart(macs, 0.5)} of the multiply-adds.**")
     k = f"{kernel_size} x {kernel_size}"
     if kernel_size == 1:  # nothing spatial to split off: a depthwise step only scales each channel
         return text + (" With 1 x 1 kernels there is no spatial work to split off: each depthwise step only scales "
@@ -116,10 +117,10 @@ def network_pointwise_share(pointwise_params: int, pointwise_macs: int, depthwis
         return text + f" Once the {k} work is depthwise, mixing the channels is what costs."
     if depthwise > 0.5:
         return text + (f" With {k} kernels and these channel counts the depthwise steps still do most of the work "
-                       f"({share_text(depthwise)}): mixing channels costs less than looking around.")
+                       f"({share_apart(depthwise, 0.5)}): mixing channels costs less than looking around.")
     rest = max(0.0, 1 - depthwise - macs)  # never -0.0 %
-    return text + (f" No part does most of the work: the depthwise steps do {share_text(depthwise)}, the "
-                   f"pointwise parts {share_text(macs)}, the other layers {share_text(rest)}.")
+    return text + (f" No part does most of the work: the depthwise steps do {share_apart(depthwise, 0.5)}, the "
+                   f"pointwise parts {share_apart(macs, 0.5)}, the other layers {share_text(rest)}.")
 
 
 def kernel_term_note(kernel_size: int, out_channels: int, depth_multiplier: int) -> str:

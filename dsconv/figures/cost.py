@@ -238,7 +238,8 @@ def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, cu
 
 @dataclass(frozen=True)
 class LayerParts:
-    """One network row split into its parts (depthwise / pointwise / standard conv / dense)."""
+    """One network row split into its parts (depthwise / pointwise / standard conv / batchnorm / dense): a MobileNet
+    block's BatchNorm is a part of its own, parameters without multiply-adds."""
 
     name: str
     params: dict[str, int]
@@ -246,7 +247,8 @@ class LayerParts:
 
 
 def network_parts(summary: NetworkSummary) -> list[LayerParts]:
-    """Split every weighted row of a network summary into depthwise and pointwise parts (with dsconv.costs.arithmetic)."""
+    """Split every weighted row of a network summary into its parts (with dsconv.costs.arithmetic): depthwise and
+    pointwise, a MobileNet block's BatchNorm apart, a standard convolution or a dense layer whole."""
     config = summary.config
     cost_kind = "separable" if config.conv_kind == "mobilenet" else config.conv_kind
     shape = config.input_shape
@@ -286,11 +288,15 @@ def network_share_figure(parts: list[LayerParts], scale: float = 1.0) -> go.Figu
     for part, color in PART_COLORS.items():
         if not any(part in p.params for p in parts):
             continue
+        named = False
         for index, key, total in ((0, "params", total_params), (1, "multiply_adds", total_macs)):
             values = [100 * getattr(p, key).get(part, 0) / total if total else 0 for p in parts]
+            if not any(values):  # a part with none of it (BatchNorm's multiply-adds) draws nothing to hover over
+                continue
             data.append(dict(type="bar", x=values, y=names, orientation="h", name=part, marker_color=color,
-                             legendgroup=part, showlegend=index == 0, xaxis="x" if index == 0 else "x2",
+                             legendgroup=part, showlegend=not named, xaxis="x" if index == 0 else "x2",
                              hovertemplate=f"%{{y}} {part}: %{{x:.1f}}%<extra></extra>"))
+            named = True
     layout = _base_layout(120 + 34 * len(parts), scale, barmode="stack", annotations=titles, showlegend=True,
                           # The legend in the figure's own bottom margin, under the axes' numbers (placed on the
                           # plot, at y=-0.08, it covered them).

@@ -14,7 +14,17 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from dsconv.figures.style import FONT_FAMILY, SERIES_COLOURS, SIGNED, axis, fit_lines, page_width_px, text_em
+from dsconv.figures.style import (
+    FONT_FAMILY,
+    LINE_HEIGHT,
+    SERIES_COLOURS,
+    SIGNED,
+    axis,
+    fit_lines,
+    page_width_px,
+    text_em,
+    title_px,
+)
 from dsconv.safe_text import plotly_text
 
 FONT = dict(family=FONT_FAMILY, size=15, color="#111827")
@@ -82,7 +92,7 @@ def _number(value: float, decimals: int, exact: bool) -> str:
     hand-made kernel): as short as it stays exact (0.0625, 0.25, -1). Else (learned weights) every one with `decimals`
     places: a learned 0.003 read "0", as if the weight were nothing, beside "0.2" for 0.20 and "0.41". Never '-0'."""
     text = f"{value:.{decimals}f}"
-    if exact:
+    if exact and "." in text:  # 10 at no decimals stays "10"
         text = text.rstrip("0").rstrip(".")
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text or "0"
 
@@ -243,9 +253,9 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
     rows, font = -(-len(channels) // columns), TILE_LABEL_PX * scale
     # A title wider than the figure takes more lines, from the top ("32 of 64 maps, 32 x 32, after block1_conv1" ran
     # 16 px past a 1024 x 768 projector's half-page figure); the top margin holds them.
-    title_px = round(int(FONT["size"] * scale) * 1.4)  # Plotly's own size for a title
-    title = fit_lines(title, (width_px or page_width_px(scale)) - 20, title_px)
-    more_lines_px = title.count("<br>") * round(title_px * 1.3)
+    title_font = title_px(int(FONT["size"] * scale))
+    title = fit_lines(title, (width_px or page_width_px(scale)) - 20, title_font)
+    more_lines_px = title.count("<br>") * round(title_font * LINE_HEIGHT)
     top = int(50 * scale) + more_lines_px + (int(18 * scale) if tile_labels else 0)
 
     def unit_px(row_gap: int) -> float:  # screen pixels per map pixel: the drawing keeps the mosaic's proportions

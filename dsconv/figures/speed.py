@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 from dsconv.costs.intensity import LayerTraffic
 from dsconv.figures.style import (
     FONT_FAMILY,
+    LINE_HEIGHT,
     SUBPLOT_TITLE_PX,
     TICK_PX,
     fit_lines,
@@ -22,10 +23,11 @@ from dsconv.figures.style import (
     page_width_px,
     readable,
     text_em,
+    title_px,
     two_lines,
 )
 from dsconv.kinds import KINDS, LAYER_KINDS
-from dsconv.safe_text import Fixed, column_unit
+from dsconv.safe_text import COUNT_WORDS, Fixed, column_unit
 from dsconv.speed.roofline import Roofs, StepRegime, classify, roof_percent
 from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
 from dsconv.speed.text import digits_apart_from_one, times, work_time_title
@@ -104,11 +106,11 @@ def _legend_rows(names: list[str], room: float, font: float) -> float:
     for name in names:
         width = 50 + max(text_em(line) for line in name.split("<br>")) * font
         if row_lines and row_px + width > room:
-            rows += row_lines * font * 1.3 + 8
+            rows += row_lines * font * LINE_HEIGHT + 8
             row_px, row_lines = 0.0, 0
         row_px += width
         row_lines = max(row_lines, 1 + name.count("<br>"))
-    return rows + (row_lines * font * 1.3 + 8 if row_lines else 0)
+    return rows + (row_lines * font * LINE_HEIGHT + 8 if row_lines else 0)
 
 
 def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: float | None = None) -> go.Figure:
@@ -119,13 +121,13 @@ def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: flo
     figure grows by what they take. The legend stood at a share of the plot's height below it, which on a 1024 x 768
     projector put the roofline's legend on its axis title, and on a phone under the bars' turned labels."""
     font = int(14 * scale)
-    title_font = round(font * 1.4)  # Plotly's own size for a title
+    title_font = title_px(font)
     title = fit_lines(title, (width_px or page_width_px(scale)) - 20, title_font)
     # The top margin holds the title's lines, from the top, then the top panels' titles' lines (Plotly writes a title
     # at the margin's middle: its second line ran into the panels' titles).
     panel_lines = max([1 + str(note.text).count("<br>") for note in fig.layout.annotations
                        if note.yref == "paper" and note.y is not None and note.y >= 0.99], default=0)
-    top = 14 + (1 + title.count("<br>")) * round(title_font * 1.3) + panel_lines * 21 + 12
+    top = 14 + (1 + title.count("<br>")) * round(title_font * LINE_HEIGHT) + panel_lines * 21 + 12
     extra = max(0, top - MARGIN["t"])
     room = _room(scale, width_px)
     names = []
@@ -154,7 +156,10 @@ def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0, width_px
     the interquartile range). Projector-sized labels need the page's whole width: side by side they crossed."""
     room = _room(scale, width_px)
     stacked = scale > 1 or room < 700
-    titles = _titles(("Work (million multiply-adds, whole batch)",
+    # In millions, or the unit the table beside it uses for a tiny layer's (its bars read "0.0 M multiply-adds")
+    unit, per_unit, places = column_unit([t.multiply_adds for t in timings if t.measured])
+    work = f"{COUNT_WORDS[unit]} multiply-adds".strip()
+    titles = _titles((f"Work ({work}, whole batch)",
                       "Time (median ms; whiskers: middle half of the samples)"), room if stacked else room * 0.45)
     # Stacked, the two panels share their bars' names, written once under the lower one.
     fig = (make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, subplot_titles=titles)
@@ -167,16 +172,17 @@ def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0, width_px
             continue
         names = [axis_label(t.kind) for t in rows]
         color = PASS_COLORS[pass_name]
-        fig.add_bar(x=names, y=[t.multiply_adds / 1e6 for t in rows], name=PASS_LABELS[pass_name],
+        fig.add_bar(x=names, y=[t.multiply_adds / per_unit for t in rows], name=PASS_LABELS[pass_name],
                     marker_color=color, legendgroup=pass_name, row=1, col=1,
-                    hovertemplate="%{x}: %{y:,.1f} M multiply-adds<extra>" + PASS_LABELS[pass_name] + "</extra>")
+                    hovertemplate=f"%{{x}}: %{{y:,.{places}f}} {unit} multiply-adds".replace("  ", " ")
+                    + "<extra>" + PASS_LABELS[pass_name] + "</extra>")
         quartiles = [t.quartiles_ms() for t in rows]
         fig.add_bar(x=names, y=[q[1] for q in quartiles], name=PASS_LABELS[pass_name], marker_color=color,
                     legendgroup=pass_name, showlegend=False, **time_panel,
                     error_y=dict(type="data", symmetric=False, array=[q[2] - q[1] for q in quartiles],
                                  arrayminus=[q[1] - q[0] for q in quartiles], color="#111827"),
                     hovertemplate="%{x}: %{y:.2f} ms (median)<extra>" + PASS_LABELS[pass_name] + "</extra>")
-    fig.update_yaxes(title_text="million multiply-adds", row=1, col=1)
+    fig.update_yaxes(title_text=work, row=1, col=1)
     fig.update_yaxes(title_text="ms", **time_panel)
     fig.update_layout(barmode="group")
     return _layout(fig, work_time_title(timings), 760 if stacked else 460, scale, width_px)

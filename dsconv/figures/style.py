@@ -73,6 +73,14 @@ def wrap_parts(parts: list[str], room_em: float) -> list[str]:
     return lines
 
 
+LINE_HEIGHT = 1.3  # a line of Plotly's text, in sizes of its font
+
+
+def title_px(font_px: float) -> int:
+    """The size Plotly gives a figure's title over a layout font of `font_px`: 1.4 times it."""
+    return round(font_px * 1.4)
+
+
 def fit_lines(text: str, room_px: float, font_px: float) -> str:
     """`text` broken at its spaces into lines (Plotly's <br>) no wider than `room_px` at `font_px`: a figure's title,
     a panel's title or a legend entry that a narrow figure (a phone's) would cut at its edge."""

@@ -108,15 +108,15 @@ def _trace(item: EpochSeries, field: str, validation: bool, last: int, scale: fl
     first_shown = field == ("val_accuracy" if item.has_validation else "accuracy")
     label = plotly_text(item.label)
     kind = {"accuracy": "training accuracy", "val_accuracy": "validation accuracy", "loss": "training loss",
-            "val_loss": "validation loss", "seconds": "seconds", "gap": "train − validation accuracy"}[field]
+            "val_loss": "validation loss", "seconds": "time", "gap": "train − validation accuracy"}[field]
     return go.Scatter(
         x=x, y=y, mode="lines+markers" if markers else "lines", name=label, legendgroup=label, showlegend=first_shown,
         line=dict(color=colour(item.architecture), width=(2.8 if validation else 1.3) * scale, dash=dash),
         marker=dict(size=(7 if validation else 6) * scale, symbol="circle" if validation else "circle-open"),
         opacity=1.0 if validation else 0.75,
-        # Seconds with a tenth at most, and none a record did not have (a published run's whole 11 s hovered as
-        # "11.0000"); accuracies and losses with four decimals.
-        hovertemplate=f"{label}<br>epoch %{{x}}: {kind} %{{y:{'.1~f' if field == 'seconds' else '.4f'}}}"
+        # Seconds with three digits, and no zero a record did not have (a published run's whole 11 s hovered as
+        # "11.0000"; a tenth at most read a 0.04 s epoch as "0"); accuracies and losses with four decimals.
+        hovertemplate=f"{label}<br>epoch %{{x}}: {kind} %{{y:{'.3~g' if field == 'seconds' else '.4f'}}}"
                       f"{' s' if field == 'seconds' else ''}<extra></extra>")
 
 

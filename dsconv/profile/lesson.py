@@ -15,7 +15,7 @@ from dsconv.kinds import label
 from dsconv.profile.builtin import Published, paper_number, percent_text
 from dsconv.profile.table import Profile, in_millions
 from dsconv.profile.whatif import WhatIf
-from dsconv.seeds import NOISE_POINTS
+from dsconv.seeds import NOISE_POINTS, about_the_same
 
 AGREE = 0.01  # within 1 % is agreement
 Quote = Callable[[str], str]
@@ -126,7 +126,7 @@ def _agrees(ours: float, paper: str) -> tuple[bool, str]:
     if ours == value:
         return True, "equals it exactly"
     if abs(off) < 0.0001:  # with its difference, as the next tier says it (one read bare, the other not)
-        return True, f"agrees within 0.01 % ({off:+.4%})"
+        return True, f"agrees within 0.01 % ({off:+.4%})" if round(off, 6) else "agrees within 0.0001 %"
     if abs(off) <= AGREE:
         return True, f"agrees within 1 % ({off:+.2%})"
     if abs(ours - value) <= half_unit:
@@ -218,7 +218,7 @@ def comparison_sentence(left: Profile, left_paper: Published | None, right: Prof
         return said + (f"; their accuracies were measured differently ({big_paper.protocol}, "
                        f"{small_paper.protocol}), so they are not compared here.")
     gain = big_paper.top1 - small_paper.top1
-    if (big_paper.one_run or small_paper.one_run) and abs(gain) <= 100 * NOISE_POINTS:
+    if (big_paper.one_run or small_paper.one_run) and about_the_same(gain / 100):
         # The Training arena's rule for the same runs: one seed each, so a point or two is what another seed changes
         # (this page said "0.22 points less accurate" of the tutorial's two models, which the arena calls the same).
         return said + (f" for about the same published top-1 accuracy ({big_paper.top1_text} % against "

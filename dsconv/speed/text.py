@@ -73,14 +73,14 @@ def traffic_paragraph(traffic: dict[str, LayerTraffic], kernel_size: int) -> str
     sizes = tensor_sizes(depthwise.input_bytes, depthwise.output_bytes)
     needs = f"each output value needs {counted(per_output, 'multiply-add')}"
     if depthwise.flops_per_byte < standard.flops_per_byte:  # the step's few sums per value against whole tensors
-        step = (f"only **{depthwise.flops_per_byte:.1f}**: {needs}, yet the step reads a whole input tensor and "
+        step = (f"only **{depthwise.flops_per_byte:,.1f}**: {needs}, yet the step reads a whole input tensor and "
                 f"writes a whole output tensor ({sizes})")
     else:  # "only ... yet" would contradict the numbers (an 11 x 11 kernel over a few output channels)
-        step = (f"**{depthwise.flops_per_byte:.1f}**: {needs}, from the input tensor it reads and into the output "
+        step = (f"**{depthwise.flops_per_byte:,.1f}**: {needs}, from the input tensor it reads and into the output "
                 f"tensor it writes ({sizes})")
-    text = (f"For this layer, **Conv2D** does **{standard.flops_per_byte:.1f} FLOPs per byte** it reads or writes; the "
-            f"**depthwise step** of SeparableConv2D does {step}, which the 1x1 step then reads back "
-            f"({pointwise.flops_per_byte:.1f} FLOPs per byte). ")
+    text = (f"For this layer, **Conv2D** does **{standard.flops_per_byte:,.1f} FLOPs per byte** it reads or writes; "
+            f"the **depthwise step** of SeparableConv2D does {step}, which the 1x1 step then reads back "
+            f"({pointwise.flops_per_byte:,.1f} FLOPs per byte). ")
     work = standard.multiply_adds / separable.multiply_adds
     moved = separable.bytes_moved / standard.bytes_moved
     text += (f"Altogether SeparableConv2D does {times(work, 'fewer', 'more')} multiply-adds and moves "
@@ -96,7 +96,7 @@ def ridge_paragraph(stages: Sequence[StageTraffic], roofs: Roofs, device: str) -
     """Where the separable layer's two steps' work per byte lies against the device's ridge point, and what that
     allows: each step on its own side (with an 11 x 11 kernel the depthwise step is above the ridge while the 1x1
     step, below it, was not mentioned)."""
-    named = [(f"the {'depthwise' if stage.name == 'depthwise' else '1x1'} step's {stage.flops_per_byte:.1f}",
+    named = [(f"the {'depthwise' if stage.name == 'depthwise' else '1x1'} step's {stage.flops_per_byte:,.1f}",
               stage.flops_per_byte < roofs.ridge) for stage in stages]
     sides = []
     for below in (True, False) if named[0][1] else (False, True):  # the depthwise step's side first

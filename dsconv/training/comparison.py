@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 
 from dsconv.kinds import noun
 from dsconv.safe_text import plain
-from dsconv.seeds import NOISE_POINTS
+from dsconv.seeds import NOISE_POINTS, about_the_same
 from dsconv.training.models import DEPTHWISE_INIT_WORDS, INPUT_SCALING_WORDS
 from dsconv.training.replay import LoadedRun, best_epoch, generalisation_gap
 from dsconv.training.runs import ArchitectureRun
@@ -82,11 +82,9 @@ def _above(gap: float) -> str:
 
 
 def _direction(difference: float, lower: str, same: str, higher: str) -> str:
-    if difference < -NOISE_POINTS:
-        return lower
-    if difference > NOISE_POINTS:
-        return higher
-    return same
+    if about_the_same(difference):
+        return same
+    return lower if difference < 0 else higher
 
 
 def overfitting_sentence(c: Comparison) -> str | None:

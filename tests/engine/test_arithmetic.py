@@ -365,3 +365,15 @@ def test_the_whole_network_legend_sits_under_the_axes_numbers(scale):
     assert legend.yref == "container" and legend.y == 0 and legend.yanchor == "bottom"
     font = figure.layout.font.size
     assert figure.layout.margin.b >= 1.2 * font + 1.6 * font  # a row of axis numbers, then the legend's row
+
+
+def test_a_share_beside_a_threshold_reads_on_its_own_side():
+    """A share weighed against a threshold (a half, a roof's 50 %) never reads as the threshold unless it is it:
+    50.2 % read "50%" beside "costs more", 49.6 % "50%" beside "less than 50 %"; the decimals stop at three, and
+    beyond them the words say it."""
+    from dsconv.costs.arithmetic import share_apart
+
+    assert share_apart(0.502, 0.5) == "50.2%" and share_apart(0.496, 0.5) == "49.6%"
+    assert share_apart(0.5, 0.5) == "50%" and share_apart(0.87, 0.5) == "87%"  # as share_text says them
+    assert share_apart(0.49996, 0.5) == "49.996%"
+    assert share_apart(0.4999996, 0.5) == "just under 50%" and share_apart(0.5000004, 0.5) == "just over 50%"

@@ -262,6 +262,7 @@ def test_learned_weights_share_their_places_and_hand_made_ones_stay_exact():
     blur = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16
     assert written(blur, 4)[1] == ["0.125", "0.25", "0.125"]
     assert written([[0.299]], 4) == [["0.299"]]  # stored in float32 as 0.29899999: still the 0.299 the student typed
+    assert written([[10, 100], [-20, 0]], 0) == [["10", "100"], ["-20", "0"]]  # no decimals: never "1" for 10
 
 
 def test_a_prediction_is_never_rounded_to_a_certainty_or_to_nothing():

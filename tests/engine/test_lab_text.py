@@ -181,3 +181,31 @@ def test_a_mobilenet_blocks_batchnorm_is_not_counted_in_its_pointwise_part():
     assert pointwise == 6 + 4 + 8 + 16 + 32 + 64 + 128 + 256 + 512 + 1024  # the ten 1 x 1 kernels, C x N each
     assert all(p.params.get("batchnorm", 0) % 4 == 0 for p in parts)  # gamma, beta, mean and variance per channel
     assert sum(sum(p.params.values()) for p in parts) == network_summary(config).total_params
+    # In the chart, BatchNorm has its parameters' bars and no multiply-adds' bars to hover over ("batchnorm: 0.0%")
+    from dsconv.figures.cost import network_share_figure
+
+    drawn = [(trace.name, trace.xaxis) for trace in network_share_figure(parts).data]
+    assert ("batchnorm", "x") in drawn and ("batchnorm", "x2") not in drawn and ("pointwise", "x2") in drawn
+
+
+def test_a_networks_share_beside_one_half_never_reads_one_half():
+    """Four separable blocks of 16 filters, k = 6: the 1 x 1 parts do 50.2 % of the work, and the sentence read
+    "do 50% of the multiply-adds. Once the 6 x 6 work is depthwise, mixing the channels is what costs"."""
+    from dsconv.costs.lab_text import network_pointwise_share
+    from dsconv.costs.network import NetworkConfig, network_summary
+    from dsconv.figures.cost import network_parts
+
+    # By hand, 32 x 32 x 3 in, "same" padding, two convolutions a block, 2 x 2 pooling after each block:
+    # 1 x 1 parts (H W C N): 1024*3*16 + 1024*16*16 + 256*16*32 + 256*32*32 + 64*32*64 + 64*64*64 + 16*64*128
+    # + 16*128*128; depthwise parts (H W 36 C): 1024*36*(3 + 16) + 256*36*(16 + 32) + 64*36*(32 + 64)
+    # + 16*36*(64 + 128); the dense layer 2*2*128*10.
+    pointwise = 1024 * 3 * 16 + 1024 * 16 * 16 + 256 * 16 * 32 + 256 * 32 * 32 + 64 * 32 * 64 + 64 * 64 * 64 \
+        + 16 * 64 * 128 + 16 * 128 * 128
+    depthwise = 36 * (1024 * 19 + 256 * 48 + 64 * 96 + 16 * 192)
+    total = pointwise + depthwise + 2 * 2 * 128 * 10
+    summary = network_summary(NetworkConfig(conv_kind="separable", blocks=4, filters=16, kernel_size=6))
+    assert summary.total_multiply_adds == total and 0.5 < pointwise / total < 0.505
+    parts = network_parts(summary)
+    text = network_pointwise_share(sum(p.params.get("pointwise", 0) for p in parts), pointwise, depthwise,
+                                   summary.total_params, total, 6)
+    assert "do 50.2% of the multiply-adds.**" in text and "mixing the channels is what costs" in text

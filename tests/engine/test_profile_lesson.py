@@ -91,6 +91,9 @@ def test_the_multiply_add_check_in_each_case():
     # the closest tier says its difference too (it read bare, "agrees within 0.01 %", beside "(-0.02%)" ones)
     assert "agrees within 0.01 % (+0.0035%)" in lesson.multiply_adds_check(net(row("standard", 100_003_500)),
                                                                             paper).verdict
+    # closer than the four decimals can say: not "(+0.0000%)", which reads as exact
+    assert lesson.multiply_adds_check(net(row("standard", 100_000_040)), paper).verdict.endswith(
+        "agrees within 0.0001 %.")
     assert "is 5.0% below the paper's" in lesson.multiply_adds_check(net(row("standard", 95_000_000)), paper).verdict
     rounded = Published("a paper", multiply_adds="0.39 B")  # 0.386 B is 1.0 % off, but prints as 0.39 B
     assert "agrees to the paper's precision (-1.0%: it prints 0.39 B)" in \

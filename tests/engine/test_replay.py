@@ -80,6 +80,11 @@ def test_a_runs_rows_and_curves_come_standard_first_and_small_counts_in_full():
     assert [row.architecture for row in replay.summary_rows(run)] == ["standard", "separable", "mobilenet"]
     assert [item.label.split(" · ")[0] for item in replay.all_series([run])] == ["Standard", "Separable", "MobileNet"]
     assert replay.table_rows(replay.summary_rows(run))[2]["Multiply-adds / image"] == "35,136"
+    # Beside a model of millions, the column keeps one form: 152,764,416 in full, not "152.8 M" above "35,136"
+    data = record_dict([arch("standard", log, macs=152_764_416), arch("mobilenet", log, macs=35_136)], epochs=1)
+    run = replay.LoadedRun("x", "x", "upload", replay.read_upload("x.json", json.dumps(data).encode()))
+    assert [row["Multiply-adds / image"] for row in replay.table_rows(replay.summary_rows(run))] == [
+        "152,764,416", "35,136"]
 
 
 def test_runs_without_validation_have_no_best_epoch():
@@ -132,10 +137,10 @@ def test_replay_figure_has_one_frame_per_epoch_with_growing_traces(runs_dir):
     gaps = [e[1] - e[3] for e in STANDARD + SEPARABLE]
     low, high = fig.layout.yaxis4.range
     assert low <= min(gaps) and high >= max(gaps)
-    # The seconds' hover shows a tenth at most, and no trailing zero ('~'): a published run's whole 11 s read
+    # The time's hover shows three digits and no trailing zero ('~'): a published run's whole 11 s read
     # "seconds 11.0000". Accuracies and losses keep four decimals.
     hovers = {trace.hovertemplate.split(": ", 1)[1].split(" %{y", 1)[0]: trace.hovertemplate for trace in fig.data}
-    assert "%{y:.1~f} s<extra>" in hovers["seconds"] and "%{y:.4f}<extra>" in hovers["validation accuracy"]
+    assert "%{y:.3~g} s<extra>" in hovers["time"] and "%{y:.4f}<extra>" in hovers["validation accuracy"]
 
 
 def test_replay_figure_needs_a_series():

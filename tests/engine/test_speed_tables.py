@@ -45,6 +45,15 @@ def test_a_tiny_layers_counts_are_never_written_as_nothing():
     assert rows["Standard Conv2D"]["bytes moved"] == moved
     said = traffic_paragraph(compare_traffic(("standard", "separable"), **vars(setup)), 11)
     assert "(64 bytes each, 128 bytes together)" in said  # 4 x 4 floats a tensor
+    # and the work bars beside the timings: "0.0 M multiply-adds" in their hover, 0.002 on an axis of millions
+    from dsconv.figures.speed import work_and_time_figure
+
+    figure = work_and_time_figure([Timing("standard", "forward", setup, (0.3,) * 3),
+                                   Timing("separable", "forward", setup, (0.4,) * 3)])
+    work = figure.data[0]
+    assert list(work.y) == [1.936, 1.952] and "%{y:,.2f} k multiply-adds" in work.hovertemplate
+    assert figure.layout.yaxis.title.text == "thousand multiply-adds"
+    assert "Work (thousand multiply-adds, whole batch)" in [note.text for note in figure.layout.annotations]
 
 
 def test_the_counting_table_keeps_its_decimal_places_whatever_the_layer():

@@ -63,7 +63,8 @@ def test_the_traffic_paragraph_follows_the_layer():
     assert "reads a whole input tensor and writes a whole output tensor (2.10 MB each, 4.20 MB together)" in default
     huge = traffic_paragraph(compare_traffic(("standard", "separable"), **vars(LayerSetup(
         batch=64, height=224, width=224, in_channels=512, out_channels=512))), 3)
-    assert "(6,576.67 MB each, 13,153.34 MB together)" in huge  # 64 x 224 x 224 x 512 x 4 bytes, with separators
+    assert "(6.58 GB each, 13.16 GB together)" in huge  # 64 x 224 x 224 x 512 x 4 bytes: 6,576,668,672 each
+    assert "**1,151.2 FLOPs per byte**" in huge  # with its separator
 
 
 def test_the_ridge_paragraph_says_below_or_above_from_the_numbers():

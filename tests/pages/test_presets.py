@@ -407,3 +407,17 @@ def test_a_select_sliders_refusal_lists_its_values_and_a_fraction_is_said_as_rea
     assert any("quiz_seed='3.5' as 3: its control takes a whole number from 0 to 9,999" in literal(w.value)
                for w in at.warning)
 
+
+
+def test_an_endless_number_is_refused_whatever_its_control():
+    """?quiz_seed=-1e999 raised OverflowError in Streamlit's number input (a traceback for the page); a typed kernel's
+    text box given 'inf' is told the same, not that it takes none of the values "its control takes here"."""
+    at = open_page("pages/6_Quiz.py", quiz_seed="-1e999")
+    assert not at.exception and at.number_input(key="quiz_seed").value == 1
+    assert any("quiz_seed='-1e999': an endless number, and its control takes a whole number from 0 to 9,999"
+               in literal(w.value) for w in at.warning)
+    at = open_page("pages/4_Filters_on_your_image.py", fil_view="Hand-made filters (NumPy)", fil_red="Custom (edit it)",
+                   fil_kernel="inf")
+    assert not at.exception
+    assert any("fil_kernel='inf': an endless number, which no setting here can hold" in literal(w.value)
+               for w in at.warning)
