@@ -287,7 +287,9 @@ def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing
                     marker_color=[KINDS[k].colour for k in kinds], showlegend=False, row=1, col=2,
                     text=[f"{forward[k].gflops_per_s:.0f}" for k in kinds], textposition="outside",
                     hovertemplate="%{x}: %{y:.1f} GFLOP/s<extra></extra>")
-        fig.update_yaxes(title_text="GFLOP/s", row=1, col=2)
+        # The panel's title names its unit; on a narrow page an axis title beside it stood on the intensity
+        # panel's bar labels ("15.9", "ridge point 7.1"), so it is left out there.
+        fig.update_yaxes(title_text="GFLOP/s" if room >= 700 else None, row=1, col=2)
     return _layout(fig, "Work per byte moved", 440, scale, width_px)
 
 

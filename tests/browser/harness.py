@@ -116,3 +116,17 @@ def full_screenshot(page, path) -> None:
     page.set_viewport_size({"width": width, "height": min(int(height) + 80, 16000)})
     wait_until_idle(page, quiet_ms=500)  # the page only lays itself out again: no run, nothing to load
     page.screenshot(path=str(path), full_page=True)
+
+
+# Pairs of texts of one Plotly figure drawn on one another (more than 2 px across and 3 px down: line boxes of
+# stacked lines may touch).
+OVERLAPPING_FIGURE_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => {
+  const boxes = [...gd.querySelectorAll('text')].filter(t => t.textContent.trim())
+    .map(t => [t.textContent, t.getBoundingClientRect()]).filter(([, b]) => b.width > 0 && b.height > 0);
+  const hits = [];
+  boxes.forEach(([one, a], i) => boxes.slice(i + 1).forEach(([other, b]) => {
+    const across = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    if (across > 2 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 3) hits.push([one, other]);
+  }));
+  return hits;
+})"""

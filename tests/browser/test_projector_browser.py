@@ -4,7 +4,7 @@ sizes while it plays. Screenshots go to artifacts/screenshots/."""
 
 import pytest
 
-from harness import SCREENSHOTS, opened, streamlit_server, wait_until_idle
+from harness import OVERLAPPING_FIGURE_TEXT, SCREENSHOTS, opened, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -428,18 +428,6 @@ LEGEND_ON_AXIS_TITLE = """() => [...document.querySelectorAll('.js-plotly-plot')
     return other.width > 0 && other.bottom > box.top + 1 && other.top < box.bottom - 1
       && other.right > box.left && other.left < box.right;
   }).map(title => title.textContent);
-})"""
-
-
-OVERLAPPING_FIGURE_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => {
-  const boxes = [...gd.querySelectorAll('text')].filter(t => t.textContent.trim())
-    .map(t => [t.textContent, t.getBoundingClientRect()]).filter(([, b]) => b.width > 0 && b.height > 0);
-  const hits = [];
-  boxes.forEach(([one, a], i) => boxes.slice(i + 1).forEach(([other, b]) => {
-    const across = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-    if (across > 2 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 3) hits.push([one, other]);
-  }));
-  return hits;
 })"""
 
 

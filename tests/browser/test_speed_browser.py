@@ -3,7 +3,7 @@ of an x axis overlap (the five timed kinds' names once ran into each other: "Dep
 
 import pytest
 
-from harness import streamlit_server, wait_until_idle
+from harness import OVERLAPPING_FIGURE_TEXT, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -55,5 +55,39 @@ def test_a_table_wider_than_a_narrow_window_scrolls_inside_itself(browser, url):
         }""")
         assert widths["main"][0] <= widths["main"][1], widths  # the page itself has nothing to scroll sideways,
         assert widths["widest"] > widths["shown"], widths  # though a table is too wide: it scrolls on its own
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", [356, 420, 500])
+def test_a_measured_layers_work_per_byte_keeps_its_texts_apart_on_a_phone(browser, tmp_path, width):
+    """After Measure, "Work per byte moved" has a second panel, achieved GFLOP/s; on a phone its axis title stood on
+    the first panel's bar label ("15.9") and on "ridge point 7.1". The panel's title names the unit: the axis title is
+    left out there. Drawn by Plotly's own script in Chromium (a measurement takes the page several seconds)."""
+    from pathlib import Path
+
+    import plotly
+    import plotly.io as pio
+
+    from dsconv.costs.intensity import compare_traffic
+    from dsconv.figures.speed import intensity_figure
+    from dsconv.speed import LayerSetup, Timing
+    from dsconv.speed.roofline import Roofs
+
+    setup = LayerSetup()
+    traffic = compare_traffic(("standard", "separable", "depthwise_pointwise"), **vars(setup))
+    timings = [Timing(kind, "forward", setup, (ms,) * 3) for kind, ms in (
+        ("standard", 3.2), ("separable", 1.2), ("depthwise_pointwise", 1.2), ("depthwise", 0.7), ("pointwise", 0.85))]
+    figure = intensity_figure(traffic, timings, 1.0, Roofs(213.0, 29.9, 0.32, 0.35), width)
+    assert len(figure.data) == 2  # both panels
+    script = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    html = pio.to_html(figure, include_plotlyjs=False, full_html=True, default_width=f"{width}px")
+    (tmp_path / "figure.html").write_text(html.replace("<head>", f"<head><script src='{script.as_uri()}'></script>"))
+    page = browser.new_page(viewport={"width": width + 20, "height": 900})
+    try:
+        page.goto((tmp_path / "figure.html").as_uri())
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        assert page.locator(".js-plotly-plot .bartext").count() >= 5
+        assert page.evaluate(OVERLAPPING_FIGURE_TEXT) == []
     finally:
         page.close()
