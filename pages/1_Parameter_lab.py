@@ -152,7 +152,7 @@ def ratio_section(settings: dict, costs: dict) -> None:
                                f"{m} x (1/N + 1/k²), and the parameters grow alike (biases aside). ")
         + lab_text.tutorial_saving())
     kernels = sorted({3, 5, 7, k})
-    st.plotly_chart(ratio_figure(c, kernels, n, k, settings["use_bias"], max(512, n), figure_scale(), m),
+    st.plotly_chart(ratio_figure(c, kernels, n, k, settings["use_bias"], max(512, n), figure_scale(), m, PAGE_PX),
                     key="lab_ratio_chart", config={"displayModeBar": False}, theme=None)
     st.caption(lab_text.kernel_term_note(k, n, m))
 
@@ -207,7 +207,7 @@ def network_section(scale: float) -> None:
                    delta_color="off", delta_arrow="off")
     cols[2].metric("Multiply-adds: standard / this", f"{standard.total_multiply_adds / summary.total_multiply_adds:.2f}x")
     show_table(rows)
-    st.plotly_chart(share_figure(parts, scale), key="net_share_chart",
+    st.plotly_chart(share_figure(parts, scale, PAGE_PX), key="net_share_chart",
                     config={"displayModeBar": False}, theme=None)
     share = lab_text.network_pointwise_share(sum(p.params.get("pointwise", 0) for p in parts),
                                              sum(p.multiply_adds.get("pointwise", 0) for p in parts),

@@ -13,7 +13,18 @@ import plotly.graph_objects as go
 
 from dsconv.costs.arithmetic import layer_cost, shape_text
 from dsconv.costs.network import NetworkSummary
-from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, SERIES_COLOURS, axis, fit_lines, page_width_px, text_em
+from dsconv.figures.style import (
+    CHANNEL_COLOURS,
+    FONT_FAMILY,
+    LINE_HEIGHT,
+    SERIES_COLOURS,
+    axis,
+    fit_lines,
+    legend_height,
+    page_width_px,
+    text_em,
+    title_px,
+)
 from dsconv.kinds import KINDS
 from dsconv.safe_text import counted
 
@@ -207,10 +218,16 @@ def _params_ratio(k: int, in_channels: int, out_channels: int, use_bias: bool, d
     return (k * k * mid + mid * out_channels + bias) / (k * k * in_channels * out_channels + bias)
 
 
+NARROW_FIGURE_PX = 600  # a figure narrower than this (a phone's) has its legend under the plot, not beside it
+
+
 def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, current_kernel: int,
                  use_bias: bool = True, max_out: int = 512, scale: float = 1.0,
-                 depth_multiplier: int = 1) -> go.Figure:
-    """Separable/standard parameter ratio (exact) and m x (1/N + 1/k^2) against N, at the layer's depth multiplier m."""
+                 depth_multiplier: int = 1, width_px: float | None = None) -> go.Figure:
+    """Separable/standard parameter ratio (exact) and m x (1/N + 1/k^2) against N, at the layer's depth multiplier m,
+    laid out for a figure `width_px` wide (default: page_width_px). On a phone the legend beside the plot left it
+    90 px, the title ran past both edges and "your layer: 0.158" past the right one: there the title takes more
+    lines, the legend stands under the plot, and the marker's label sits on its side with room."""
     outs = sorted({4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, max_out, current_out})
     data = []
     for index, k in enumerate(kernel_sizes):
@@ -222,17 +239,31 @@ def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, cu
                          name=f"k={k}: {'' if m == 1 else f'{m} x '}(1/N + 1/k²)",
                          line=dict(color=color, width=2, dash="dot")))
     here = _params_ratio(current_kernel, in_channels, current_out, use_bias, depth_multiplier)
+    along = math.log(current_out / outs[0]) / math.log(outs[-1] / outs[0])  # where the marker is, left to right
     data.append(dict(type="scatter", x=[current_out], y=[here], mode="markers+text", name="your layer",
-                     marker=dict(size=14, color="#111827", symbol="diamond"),
-                     text=[f"your layer: {here:.3f}"], textposition="top right"))
+                     marker=dict(size=14, color="#111827", symbol="diamond"), text=[f"your layer: {here:.3f}"],
+                     textposition="top right" if along < 0.5 else "top left"))
+    width = width_px or page_width_px(scale)
+    font = int(FONT["size"] * scale)
+    title = fit_lines(f"Parameter ratio for C = {in_channels} input channels, depth multiplier {depth_multiplier}",
+                      width - 20, title_px(font))
+    top = 24 + (1 + title.count("<br>")) * round(title_px(font) * LINE_HEIGHT)
+    narrow = width < NARROW_FIGURE_PX
+    legend, bottom, extra = dict(orientation="v", x=1.01, y=1), 10, 0
+    if narrow:  # under the axis's numbers and title, in rows
+        room = width - 20
+        legend_px = legend_height([trace["name"] for trace in data], room, font)
+        bottom = round(font * LINE_HEIGHT * 2 + 40 + legend_px)
+        legend = dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0)
+        extra = bottom - 10 + top - 60
     layout = _base_layout(
-        430, scale, showlegend=True, legend=dict(orientation="v", x=1.01, y=1),
-        title=dict(text=f"Parameter ratio for C = {in_channels} input channels, depth multiplier {depth_multiplier}"),
+        430 + extra / scale, scale, showlegend=True, legend=legend,
+        title=dict(text=title, y=1, yref="container", yanchor="top", pad=dict(t=12)),
         xaxis=axis(scale, type="log", title=dict(text="output channels N (log scale)", standoff=12),
                    tickvals=[v for v in (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096) if v <= max(outs)],
-                   automargin=True),
+                   automargin=not narrow),
         yaxis=axis(scale, title=dict(text="separable / standard"), rangemode="tozero",
-                   automargin=True), margin=dict(l=70, r=10, t=60, b=10))
+                   automargin=True), margin=dict(l=70, r=10, t=max(60, top), b=bottom))
     return go.Figure(data=data, layout=layout)
 
 
@@ -278,12 +309,24 @@ def network_parts(summary: NetworkSummary) -> list[LayerParts]:
     return parts
 
 
-def network_share_figure(parts: list[LayerParts], scale: float = 1.0) -> go.Figure:
-    """Stacked bars: each layer's share of all params and of all multiply-adds, split by part."""
+def network_share_figure(parts: list[LayerParts], scale: float = 1.0, width_px: float | None = None) -> go.Figure:
+    """Stacked bars: each layer's share of all params and of all multiply-adds, split by part; side by side, or on a
+    narrow page (a phone) one above the other, where side by side their titles ran into each other and their axes'
+    numbers into one another."""
     total_params = sum(sum(p.params.values()) for p in parts)
     total_macs = sum(sum(p.multiply_adds.values()) for p in parts)
     names = [p.name for p in parts]
-    axes, titles = _panels(["Share of parameters (%)", "Share of multiply-adds (%)"], gap=0.04)
+    width = width_px or page_width_px(scale)
+    font = int(FONT["size"] * scale)
+    stacked = width < NARROW_FIGURE_PX
+    titles = ["Share of parameters (%)", "Share of multiply-adds (%)"]
+    row_px = 34 * len(parts) * scale
+    if stacked:
+        axes, annotations = _rows(titles, 56 * scale, 2 * row_px + 56 * scale)
+        for name in ("xaxis", "xaxis2"):  # numbers under each panel
+            axes[name].update(showticklabels=True)
+    else:
+        axes, annotations = _panels(titles, gap=0.04)
     data = []
     for part, color in PART_COLORS.items():
         if not any(part in p.params for p in parts):
@@ -295,17 +338,20 @@ def network_share_figure(parts: list[LayerParts], scale: float = 1.0) -> go.Figu
                 continue
             data.append(dict(type="bar", x=values, y=names, orientation="h", name=part, marker_color=color,
                              legendgroup=part, showlegend=not named, xaxis="x" if index == 0 else "x2",
+                             yaxis="y2" if stacked and index == 1 else "y",
                              hovertemplate=f"%{{y}} {part}: %{{x:.1f}}%<extra></extra>"))
             named = True
-    layout = _base_layout(120 + 34 * len(parts), scale, barmode="stack", annotations=titles, showlegend=True,
-                          # The legend in the figure's own bottom margin, under the axes' numbers (placed on the
-                          # plot, at y=-0.08, it covered them).
-                          legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0),
-                          margin=dict(l=10, r=10, t=60, b=int(64 * scale)),
-                          yaxis=axis(autorange="reversed", automargin=True), **axes)
+    # The legend in the figure's own bottom margin, under the axes' numbers (placed on the plot, at y=-0.08, it
+    # covered them), in as many rows as its entries take.
+    legend_px = legend_height([trace["name"] for trace in data if trace["showlegend"]], width - 20, font)
+    bottom = round(font * LINE_HEIGHT + 28 + legend_px)  # the numbers (16 px below the plot), then the legend
+    shared = {} if stacked else {"yaxis": axis(autorange="reversed", automargin=True)}
+    bottom = max(bottom, int(64 * scale))
+    plot_px = 2 * row_px + 56 * scale if stacked else row_px + 56 * scale - 60  # side by side: as it always was
+    layout = _base_layout((plot_px + 60 + bottom) / scale, scale, barmode="stack", annotations=annotations,
+                          showlegend=True, legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0),
+                          margin=dict(l=10, r=10, t=60, b=bottom), **shared, **axes)
     return go.Figure(data=data, layout=layout)
-
-
 
 
 class _Drawing:

@@ -19,6 +19,7 @@ from dsconv.figures.style import (
     SUBPLOT_TITLE_PX,
     TICK_PX,
     fit_lines,
+    legend_height,
     log_ticks,
     page_width_px,
     readable,
@@ -99,20 +100,6 @@ def _tick_labels(fig: go.Figure, room: float, tick_px: float) -> float:
     return height
 
 
-def _legend_rows(names: list[str], room: float, font: float) -> float:
-    """The height a horizontal legend of these entries takes when each row holds what fits in `room` px (an entry:
-    its sample, about 40 px, and its text)."""
-    rows, row_px, row_lines = 0.0, 0.0, 0
-    for name in names:
-        width = 50 + max(text_em(line) for line in name.split("<br>")) * font
-        if row_lines and row_px + width > room:
-            rows += row_lines * font * LINE_HEIGHT + 8
-            row_px, row_lines = 0.0, 0
-        row_px += width
-        row_lines = max(row_lines, 1 + name.count("<br>"))
-    return rows + (row_lines * font * LINE_HEIGHT + 8 if row_lines else 0)
-
-
 def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: float | None = None) -> go.Figure:
     """The Speed lab's look, laid out for a figure shown `width_px` wide: a title or a legend entry wider than the
     figure takes more lines (on a phone, "SeparableConv2D against Conv2D, forward: ..." ran 252 px past its edge).
@@ -139,7 +126,7 @@ def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: flo
     if any(axis.title.text for _, axis in _bottom_axes(fig)):
         axis_px += font * 1.5 + 12
     axis_px += 10  # between the axis and the legend
-    legend_px = _legend_rows(names, room, font)
+    legend_px = legend_height(names, room, font)
     bottom = round(axis_px + legend_px + 12)
     plot_px = int(height * scale) - MARGIN["t"] - MARGIN["b"]  # the plot keeps its height; the figure grows
     fig.update_layout(title=dict(text=title, font=dict(size=title_font), y=1, yref="container", yanchor="top",

@@ -81,6 +81,20 @@ def title_px(font_px: float) -> int:
     return round(font_px * 1.4)
 
 
+def legend_height(names: list[str], room_px: float, font_px: float) -> float:
+    """The height a horizontal legend of these entries takes when each row holds what fits in `room_px` (an entry:
+    its sample and the gaps around it, about 60 px, and its text, whose lines are broken by <br>)."""
+    rows, row_px, row_lines = 0.0, 0.0, 0
+    for name in names:
+        width = 60 + max(text_em(line) for line in name.split("<br>")) * font_px  # sample, gaps and text
+        if row_lines and row_px + width > room_px:
+            rows += row_lines * font_px * LINE_HEIGHT + 8
+            row_px, row_lines = 0.0, 0
+        row_px += width
+        row_lines = max(row_lines, 1 + name.count("<br>"))
+    return rows + (row_lines * font_px * LINE_HEIGHT + 8 if row_lines else 0)
+
+
 def fit_lines(text: str, room_px: float, font_px: float) -> str:
     """`text` broken at its spaces into lines (Plotly's <br>) no wider than `room_px` at `font_px`: a figure's title,
     a panel's title or a legend entry that a narrow figure (a phone's) would cut at its edge."""

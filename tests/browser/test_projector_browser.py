@@ -432,7 +432,9 @@ LEGEND_ON_AXIS_TITLE = """() => [...document.querySelectorAll('.js-plotly-plot')
 
 
 @pytest.mark.parametrize("path", ["Sliding_kernels", "Sliding_kernels?sl_mode=Separable&sl_dm=2&sl_k=5",
-                                  "Parameter_lab", "Training_arena", "Speed_lab", "Real_networks"])
+                                  "Parameter_lab", "Parameter_lab?lab_tab=Separable+vs+standard",
+                                  "Parameter_lab?lab_tab=Whole+network", "Training_arena", "Speed_lab",
+                                  "Real_networks"])
 def test_no_figure_text_runs_past_a_phones_edge(browser, server, path):
     """A student opening the class's link on a phone: the sliding figure's title "The watched kernel: window x weights
     = products, then their sum" ran 83 px past the edge of the 356 px page; the Parameter lab's three panels, 46 px
@@ -440,7 +442,9 @@ def test_no_figure_text_runs_past_a_phones_edge(browser, server, path):
     replay, four panels of 103 px, cut its legend's title by 57 px; the Speed lab's titles and legend entries ran up
     to 252 px past the edge, and Real networks' axis title 8 px. Panels stand one above another there, and titles
     take more lines. No two texts of a figure overlap either (the Speed lab's bar names did, and the sliding
-    figure's maps' titles their tiles' names)."""
+    figure's maps' titles their tiles' names). The Parameter lab's other tabs: the ratio chart's legend beside it left
+    the plot 90 px and its title ran past both edges; the whole network's two panels, side by side, ran their titles
+    and numbers into each other: there the legend stands under the plot, and the panels one above the other."""
     with opened(browser, f"{server}/{path}", PHONE) as page:
         page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
         wait_until_idle(page)
