@@ -153,19 +153,16 @@ def _cut_note(key: str, shown: str, value: int) -> str:
             "Change the link's number, or the control, if you meant another.")
 
 
-def _endless_note(key: str, shown: str) -> str:
-    """The warning's sentence for a setting that was an endless number ('inf', '1e400'), whatever its control."""
+def _refusal(key: str, shown: str, endless: bool = False) -> str:
+    """The warning's sentence for the setting `key`={`shown`} of a link that its control refused, or that was an
+    `endless` number ('inf', '1e400'), whatever its control. The link's text is shown literally: ?lab_pad=[click](...)
+    made a link inside the app's own warning."""
     takes = _takes(_registration(key))
-    said = f"and its control takes {takes}" if takes else "which no setting here can hold"
-    return (f"Ignored the link's setting {plain(key)}={plain(repr(shown))}: an endless number, {said}, so the "
-            "control keeps its default.")
-
-
-def _refusal(key: str, shown: str) -> str:
-    """The warning's sentence for the setting `key`={`shown`} of a link that its control refused. The link's text is
-    shown literally: ?lab_pad=[click](http://...) made a link inside the app's own warning."""
-    takes = _takes(_registration(key))
-    said = f"its control takes {takes}" if takes else "it is not one of the values its control takes here"
+    if endless:
+        said = f"an endless number, and its control takes {takes}" if takes else \
+            "an endless number, which no setting here can hold"
+    else:
+        said = f"its control takes {takes}" if takes else "it is not one of the values its control takes here"
     return f"Ignored the link's setting {plain(key)}={plain(repr(shown))}: {said}, so the control keeps its default."
 
 
@@ -244,7 +241,7 @@ def _close_link() -> None:
     fixes, ignored = {}, []
     for key, texts in arrived.items():
         if key in endless:
-            ignored.append(_endless_note(key, texts[0]))
+            ignored.append(_refusal(key, texts[0], endless=True))
             continue
         # A multiselect takes the items it knows and drops the others: only all of them is taken.
         taken = key in st.query_params and (len(texts) < 2 or set(st.query_params.get_all(key)) >= set(texts))

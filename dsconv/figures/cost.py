@@ -23,7 +23,7 @@ from dsconv.figures.style import (
     legend_height,
     page_width_px,
     text_em,
-    title_px,
+    top_title,
 )
 from dsconv.kinds import KINDS
 from dsconv.safe_text import counted
@@ -245,9 +245,9 @@ def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, cu
                      textposition="top right" if along < 0.5 else "top left"))
     width = width_px or page_width_px(scale)
     font = int(FONT["size"] * scale)
-    title = fit_lines(f"Parameter ratio for C = {in_channels} input channels, depth multiplier {depth_multiplier}",
-                      width - 20, title_px(font))
-    top = 24 + (1 + title.count("<br>")) * round(title_px(font) * LINE_HEIGHT)
+    title, title_lines_px = top_title(
+        f"Parameter ratio for C = {in_channels} input channels, depth multiplier {depth_multiplier}", width, font, 12)
+    top = 24 + title_lines_px
     narrow = width < NARROW_FIGURE_PX
     legend, bottom, extra = dict(orientation="v", x=1.01, y=1), 10, 0
     if narrow:  # under the axis's numbers and title, in rows
@@ -258,7 +258,7 @@ def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, cu
         extra = bottom - 10 + top - 60
     layout = _base_layout(
         430 + extra / scale, scale, showlegend=True, legend=legend,
-        title=dict(text=title, y=1, yref="container", yanchor="top", pad=dict(t=12)),
+        title=title,
         xaxis=axis(scale, type="log", title=dict(text="output channels N (log scale)", standoff=12),
                    tickvals=[v for v in (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096) if v <= max(outs)],
                    automargin=not narrow),

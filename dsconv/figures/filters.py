@@ -20,10 +20,9 @@ from dsconv.figures.style import (
     SERIES_COLOURS,
     SIGNED,
     axis,
-    fit_lines,
     page_width_px,
     text_em,
-    title_px,
+    top_title,
 )
 from dsconv.safe_text import plotly_text
 
@@ -253,9 +252,9 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
     rows, font = -(-len(channels) // columns), TILE_LABEL_PX * scale
     # A title wider than the figure takes more lines, from the top ("32 of 64 maps, 32 x 32, after block1_conv1" ran
     # 16 px past a 1024 x 768 projector's half-page figure); the top margin holds them.
-    title_font = title_px(int(FONT["size"] * scale))
-    title = fit_lines(title, (width_px or page_width_px(scale)) - 20, title_font)
-    more_lines_px = title.count("<br>") * round(title_font * LINE_HEIGHT)
+    title, title_lines_px = top_title(title, width_px or page_width_px(scale), int(FONT["size"] * scale),
+                                      int(12 * scale))
+    more_lines_px = title_lines_px - round(title["font"]["size"] * LINE_HEIGHT)  # the lines past the first
     top = int(50 * scale) + more_lines_px + (int(18 * scale) if tile_labels else 0)
 
     def unit_px(row_gap: int) -> float:  # screen pixels per map pixel: the drawing keeps the mosaic's proportions
@@ -290,7 +289,7 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
                      annotations=annotations, margin=dict(l=10, r=10, t=top, b=10),
                      xaxis=dict(visible=False, constrain="domain"),
                      yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", constrain="domain"))
-    layout["title"] = dict(text=title, y=1, yref="container", yanchor="top", pad=dict(t=int(12 * scale)))
+    layout["title"] = title
     return go.Figure(data=[heatmap], layout=layout)
 
 

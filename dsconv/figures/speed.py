@@ -15,7 +15,6 @@ from plotly.subplots import make_subplots
 from dsconv.costs.intensity import LayerTraffic
 from dsconv.figures.style import (
     FONT_FAMILY,
-    LINE_HEIGHT,
     SUBPLOT_TITLE_PX,
     TICK_PX,
     fit_lines,
@@ -24,7 +23,7 @@ from dsconv.figures.style import (
     page_width_px,
     readable,
     text_em,
-    title_px,
+    top_title,
     two_lines,
 )
 from dsconv.kinds import KINDS, LAYER_KINDS
@@ -108,13 +107,11 @@ def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: flo
     figure grows by what they take. The legend stood at a share of the plot's height below it, which on a 1024 x 768
     projector put the roofline's legend on its axis title, and on a phone under the bars' turned labels."""
     font = int(14 * scale)
-    title_font = title_px(font)
-    title = fit_lines(title, (width_px or page_width_px(scale)) - 20, title_font)
-    # The top margin holds the title's lines, from the top, then the top panels' titles' lines (Plotly writes a title
-    # at the margin's middle: its second line ran into the panels' titles).
+    title, title_lines_px = top_title(title, width_px or page_width_px(scale), font, 14)
+    # The top margin holds the title's lines, from the top, then the top panels' titles' lines.
     panel_lines = max([1 + str(note.text).count("<br>") for note in fig.layout.annotations
                        if note.yref == "paper" and note.y is not None and note.y >= 0.99], default=0)
-    top = 14 + (1 + title.count("<br>")) * round(title_font * LINE_HEIGHT) + panel_lines * 21 + 12
+    top = 14 + title_lines_px + panel_lines * 21 + 12
     extra = max(0, top - MARGIN["t"])
     room = _room(scale, width_px)
     names = []
@@ -129,8 +126,7 @@ def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: flo
     legend_px = legend_height(names, room, font)
     bottom = round(axis_px + legend_px + 12)
     plot_px = int(height * scale) - MARGIN["t"] - MARGIN["b"]  # the plot keeps its height; the figure grows
-    fig.update_layout(title=dict(text=title, font=dict(size=title_font), y=1, yref="container", yanchor="top",
-                                 pad=dict(t=14)),
+    fig.update_layout(title=title,
                       height=MARGIN["t"] + extra + plot_px + bottom, font=dict(family=FONT_FAMILY, size=font),
                       template="plotly_white", margin={**MARGIN, "t": MARGIN["t"] + extra, "b": bottom},
                       legend=dict(orientation="h", yanchor="top", y=-axis_px / plot_px, x=0))

@@ -81,6 +81,17 @@ def title_px(font_px: float) -> int:
     return round(font_px * 1.4)
 
 
+def top_title(text: str, width_px: float, font_px: float, pad_px: float) -> tuple[dict, int]:
+    """A figure's title for a figure `width_px` wide over a layout font of `font_px`: broken into the lines that fit
+    (a phone's figure, a half-page one on a 1024 x 768 projector), standing `pad_px` below the figure's top (Plotly
+    centres a title in the top margin, and its second line ran into what stands under it). Returns the layout's
+    title and the pixels its lines take."""
+    size = title_px(font_px)
+    text = fit_lines(text, width_px - 20, size)
+    lines_px = (1 + text.count("<br>")) * round(size * LINE_HEIGHT)
+    return dict(text=text, font=dict(size=size), y=1, yref="container", yanchor="top", pad=dict(t=pad_px)), lines_px
+
+
 def legend_height(names: list[str], room_px: float, font_px: float) -> float:
     """The height a horizontal legend of these entries takes when each row holds what fits in `room_px` (an entry:
     its sample and the gaps around it, about 60 px, and its text, whose lines are broken by <br>)."""
