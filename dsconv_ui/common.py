@@ -178,11 +178,14 @@ def older_labels(key: str, labels: Mapping[str, Any]) -> None:
 def _older_spelling(texts: list[str], current: Any, options: Sequence[Any] | None, older: Mapping[str, Any]) -> Any:
     """The value an older dsconv link meant where a widget refused its text, or None: "1"/"0" for a switch, "a,b" for
     a multiselect, an option's own name where the widget's address now holds its label (Separable for separable),
+    a number a numeric picker labels another way (16.0 for 16),
     and a label the picker showed before (`older`, from older_labels), for a multiselect's items too.
     A picker's value is only ever one of its `options` (None: not known, so nothing is tried): a picker hands any
     value in the session state to the page, which would fail on a name it does not know."""
     if isinstance(current, bool):
         return {"1": True, "0": False}.get(texts[0]) if len(texts) == 1 else None
+    if isinstance(current, (int, float)) and len(texts) == 1:  # a select slider of numbers: ?net_filters=16.0
+        return next((option for option in options or () if _same_number(option, texts[0])), None)
     if isinstance(current, list):
         items = [older.get(item, item) for text in texts for item in text.split(",") if item]
         return items if options is not None and all(item in options for item in items) else None
@@ -190,6 +193,17 @@ def _older_spelling(texts: list[str], current: Any, options: Sequence[Any] | Non
         value = older.get(texts[0], texts[0])
         return value if options is not None and value in options else None
     return None
+
+
+def _same_number(option: Any, text: str) -> bool:
+    """Whether a picker's numeric option is the number a link wrote another way ("16.0" for 16, "1" for 1.0): the
+    picker reads only its own label, and ?net_filters=16.0 was refused while ?net_blocks=2.0 set a slider."""
+    if isinstance(option, bool) or not isinstance(option, (int, float)):
+        return False
+    try:
+        return float(text) == option
+    except ValueError:
+        return False
 
 
 def _open_link() -> None:

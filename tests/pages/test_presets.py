@@ -421,3 +421,17 @@ def test_an_endless_number_is_refused_whatever_its_control():
     assert not at.exception
     assert any("fil_kernel='inf': an endless number, which no setting here can hold" in literal(w.value)
                for w in at.warning)
+
+
+@pytest.mark.parametrize("page, key, text, expected", [
+    ("pages/1_Parameter_lab.py", "net_filters", "16.0", 16),
+    ("pages/1_Parameter_lab.py", "net_alpha", "1", 1.0),
+    ("pages/1_Parameter_lab.py", "net_alpha", "0.50", 0.5),
+    ("pages/5_Speed_lab.py", "spd_size", "224.0", 224),
+])
+def test_a_numeric_picker_takes_its_number_written_another_way(page, key, text, expected):
+    """A select slider reads only its own label: ?net_filters=16.0 was refused where ?net_blocks=2.0 set a slider."""
+    at = open_page(page, {key: text, **({"lab_tab": "Whole network"} if key.startswith("net") else {})})
+    assert not at.exception, at.exception
+    assert not [w.value for w in at.warning if "Ignored the link's setting" in str(w.value)]
+    assert widgets_by_key(at)[key].value == expected
