@@ -192,6 +192,9 @@ def cost_figure(kinds: list[str], params: list[int], counts: list[int], activati
         # projector's figure)
         axes, titles = _panels([fit_lines(name, panel_px, font_px) for name in names], gap=PANEL_GAP)
         height = 90 + 48 * len(kinds)
+        # and the top margin the lines past the first (its second line stood above the figure's top)
+        more_px = max(title["text"].count("<br>") for title in titles) * round(font_px * LINE_HEIGHT)
+        height, top_px = height + more_px / scale, 60 + more_px
     data = []
     panels = ((params, short_number, "{:,}"), (counts, short_number, "{:,}"),
               (activation_kib, lambda kib: short_memory(kib * 1024), lambda kib: memory_text(round(kib * 1024))))
@@ -208,6 +211,8 @@ def cost_figure(kinds: list[str], params: list[int], counts: list[int], activati
             showgrid=False)
     shared = {} if stacked else {"yaxis": axis(autorange="reversed", automargin=True)}
     layout = _base_layout(height, scale, annotations=titles, **shared, **axes)
+    if not stacked:
+        layout["margin"] = dict(layout["margin"], t=top_px)
     return go.Figure(data=data, layout=layout)
 
 

@@ -74,6 +74,7 @@ def wrap_parts(parts: list[str], room_em: float) -> list[str]:
 
 
 LINE_HEIGHT = 1.3  # a line of Plotly's text, in sizes of its font
+CAP_SHIFT_EM = 0.7  # how far below its anchor Plotly sets the baseline of a top-anchored line of text, in ems
 
 
 def title_px(font_px: float) -> int:
@@ -88,8 +89,12 @@ def top_title(text: str, width_px: float, font_px: float, pad_px: float) -> tupl
     title and the pixels its lines take."""
     size = title_px(font_px)
     text = fit_lines(text, width_px - 20, size)
-    lines_px = (1 + text.count("<br>")) * round(size * LINE_HEIGHT)
-    return dict(text=text, font=dict(size=size), y=1, yref="container", yanchor="top", pad=dict(t=pad_px)), lines_px
+    lines = 1 + text.count("<br>")
+    # Plotly sets a top-anchored title's first baseline 0.7 em below the pad, but a title of several lines gets its
+    # first line's baseline on the pad itself: its top stood above the figure's edge ("32 ot 64 maps ... atter").
+    pad_px += round(CAP_SHIFT_EM * size) if lines > 1 else 0
+    return (dict(text=text, font=dict(size=size), y=1, yref="container", yanchor="top", pad=dict(t=pad_px)),
+            lines * round(size * LINE_HEIGHT))
 
 
 def legend_height(names: list[str], room_px: float, font_px: float) -> float:

@@ -414,7 +414,8 @@ CUT_FIGURE_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot')].fla
   const shown = gd.getBoundingClientRect();
   return [...gd.querySelectorAll('text')].filter(text => {
     const box = text.getBoundingClientRect();
-    return box.width > 0 && (box.right > shown.right + 1 || box.left < shown.left - 1);
+    return box.width > 0 && (box.right > shown.right + 1 || box.left < shown.left - 1
+      || box.top < shown.top - 1 || box.bottom > shown.bottom + 1);
   }).map(text => text.textContent);
 })"""
 
