@@ -21,17 +21,18 @@ class Kind:
     short: str  # legends, pickers and chart labels: "Depthwise + 1x1"
     word: str  # one word where space is tight (the projector bar): "Separable"
     lesson: str  # what the Sliding kernels page calls it, in plain words
-    colour: str  # Okabe-Ito: readable on a projector and by most colour-blind viewers
+    colour: str  # Okabe-Ito: readable on a projector and by most colour-blind viewers. Standard and separable, the
+    # comparison of every page, are its vermillion and blue: as vermillion and orange they merged on a projector.
     detail: str = ""  # what its Keras layers are, where the label does not say it
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("standard", "Standard Conv2D", "Conv2D", "Standard", "Standard convolution", "#d55e00"),
     Kind("grouped", "Grouped Conv2D", "Grouped Conv2D", "Grouped", "Grouped convolution", "#cc79a7"),
-    Kind("depthwise", "DepthwiseConv2D", "DepthwiseConv2D", "Depthwise", "Depthwise convolution", "#0072b2"),
+    Kind("depthwise", "DepthwiseConv2D", "DepthwiseConv2D", "Depthwise", "Depthwise convolution", "#e69f00"),
     Kind("pointwise", "Pointwise (1x1) Conv2D", "1x1 Conv2D", "Pointwise", "Pointwise (1x1) convolution", "#009e73"),
     Kind("separable", "SeparableConv2D", "SeparableConv2D", "Separable",
-         "Depthwise separable (depthwise, then pointwise)", "#e69f00"),
+         "Depthwise separable (depthwise, then pointwise)", "#0072b2"),
     Kind("depthwise_pointwise", "DepthwiseConv2D + 1x1 Conv2D", "Depthwise + 1x1", "Depthwise + 1x1",
          "Depthwise, then a separate 1x1 convolution", "#56b4e9",
          detail="each with its bias and ReLU: the tutorial's custom layer"),

@@ -33,7 +33,8 @@ from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
 from dsconv.speed.text import digits_apart_from_one, times, work_time_title
 from dsconv.speed.timings import Timing, speed_ratios, timed_name
 
-PASS_COLORS = {"forward": "#2563eb", "forward_backward": "#c2410c"}
+# Greys, light and dark: the kinds' colours (blue: SeparableConv2D, vermillion: Conv2D) meant the passes here.
+PASS_COLORS = {"forward": "#94a3b8", "forward_backward": "#475569"}
 
 
 def short_name(kind: str) -> str:

@@ -72,3 +72,16 @@ def test_the_simulation_is_the_published_one():
     assert red[0] == pytest.approx(0.152286 * 1.0, rel=1e-6)
     grey = seen("#808080", "deuteranopia")
     assert abs(grey[1]) < 2 and abs(grey[2]) < 2
+
+
+# The comparison every page makes: these two must be far apart, not just apart (vermillion and orange, ΔE 18-33,
+# merged in the arena's lines on a projector, whose washed-out colours lose much of that).
+MAIN_PAIR_DELTA_E = 60.0
+
+
+@pytest.mark.parametrize("vision", VISIONS)
+def test_standard_and_separable_are_far_apart(vision):
+    from dsconv.kinds import KINDS
+
+    distance = float(np.linalg.norm(seen(KINDS["standard"].colour, vision) - seen(KINDS["separable"].colour, vision)))
+    assert distance >= MAIN_PAIR_DELTA_E, f"{vision}: ΔE {distance:.1f}"
