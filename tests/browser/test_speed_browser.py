@@ -59,16 +59,32 @@ def test_a_table_wider_than_a_narrow_window_scrolls_inside_itself(browser, url):
         page.close()
 
 
-@pytest.mark.parametrize("width", [356, 420, 500])
-def test_a_measured_layers_work_per_byte_keeps_its_texts_apart_on_a_phone(browser, tmp_path, width):
-    """After Measure, "Work per byte moved" has a second panel, achieved GFLOP/s; on a phone its axis title stood on
-    the first panel's bar label ("15.9") and on "ridge point 7.1". The panel's title names the unit: the axis title is
-    left out there. Drawn by Plotly's own script in Chromium (a measurement takes the page several seconds)."""
+def overlapping_texts(browser, tmp_path, figure, width: int) -> list:
+    """The pairs of texts of `figure` drawn on one another, drawn `width` px wide by Plotly's own script in Chromium
+    (a measurement takes the page several seconds)."""
     from pathlib import Path
 
     import plotly
     import plotly.io as pio
 
+    script = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    html = pio.to_html(figure, include_plotlyjs=False, full_html=True, default_width=f"{width}px")
+    (tmp_path / "figure.html").write_text(html.replace("<head>", f"<head><script src='{script.as_uri()}'></script>"))
+    page = browser.new_page(viewport={"width": width + 20, "height": 900})
+    try:
+        page.goto((tmp_path / "figure.html").as_uri())
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        assert page.locator(".js-plotly-plot .bartext").count() >= 5
+        return page.evaluate(OVERLAPPING_FIGURE_TEXT)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", [356, 420, 500])
+def test_a_measured_layers_work_per_byte_keeps_its_texts_apart_on_a_phone(browser, tmp_path, width):
+    """After Measure, "Work per byte moved" has a second panel, achieved GFLOP/s; on a phone its axis title stood on
+    the first panel's bar label ("15.9") and on "ridge point 7.1". The panel's title names the unit: the axis title is
+    left out there."""
     from dsconv.costs.intensity import compare_traffic
     from dsconv.figures.speed import intensity_figure
     from dsconv.speed import LayerSetup, Timing
@@ -79,15 +95,24 @@ def test_a_measured_layers_work_per_byte_keeps_its_texts_apart_on_a_phone(browse
     timings = [Timing(kind, "forward", setup, (ms,) * 3) for kind, ms in (
         ("standard", 3.2), ("separable", 1.2), ("depthwise_pointwise", 1.2), ("depthwise", 0.7), ("pointwise", 0.85))]
     figure = intensity_figure(traffic, timings, 1.0, Roofs(213.0, 29.9, 0.32, 0.35), width)
-    assert len(figure.data) == 2  # both panels
-    script = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    html = pio.to_html(figure, include_plotlyjs=False, full_html=True, default_width=f"{width}px")
-    (tmp_path / "figure.html").write_text(html.replace("<head>", f"<head><script src='{script.as_uri()}'></script>"))
-    page = browser.new_page(viewport={"width": width + 20, "height": 900})
-    try:
-        page.goto((tmp_path / "figure.html").as_uri())
-        page.wait_for_selector(".js-plotly-plot .main-svg")
-        assert page.locator(".js-plotly-plot .bartext").count() >= 5
-        assert page.evaluate(OVERLAPPING_FIGURE_TEXT) == []
-    finally:
-        page.close()
+    assert len(figure.data) == 3  # both panels, and the ridge line's name in the legend
+    assert overlapping_texts(browser, tmp_path, figure, width) == []
+
+
+@pytest.mark.parametrize("kernel, ridge, width", [(7, 11.5, 900), (9, 20.0, 1018), (5, 7.1, 356), (1, 3.0, 356)])
+def test_the_ridge_lines_name_and_the_bars_numbers_stay_apart(browser, tmp_path, kernel, ridge, width):
+    """The ridge line's name stood over the shortest bar: with a 7x7 kernel and a ridge of 11.5 FLOPs per byte, the
+    depthwise step's 12.2 rises just past the line, and "ridge point 11.5" covered its number (on the bundled
+    recording's 7.1, a 5x5 kernel's 6.2). The name is in the legend now. And a 1x1 kernel's depthwise step (0.2)
+    stood below the axis, its number on the names under it."""
+    import dataclasses
+
+    from dsconv.costs.intensity import compare_traffic
+    from dsconv.figures.speed import intensity_figure
+    from dsconv.speed import LayerSetup
+    from dsconv.speed.roofline import Roofs
+
+    setup = dataclasses.replace(LayerSetup(), kernel_size=kernel)
+    traffic = compare_traffic(("standard", "separable", "depthwise_pointwise"), **vars(setup))
+    figure = intensity_figure(traffic, (), 1.35 if width == 1018 else 1.0, Roofs(ridge * 20, 20.0, 0.3, 0.3), width)
+    assert overlapping_texts(browser, tmp_path, figure, width) == []
