@@ -9,12 +9,14 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dsconv.costs.intensity import LayerTraffic
 from dsconv.figures.style import (
     FONT_FAMILY,
+    LINE_HEIGHT,
     SUBPLOT_TITLE_PX,
     TICK_PX,
     fit_lines,
@@ -279,13 +281,62 @@ def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing
 
 
 PASS_SYMBOLS = {"forward": "circle", "forward_backward": "diamond"}
+ROOFLINE_HEIGHT = 520  # the roofline's height, before the scale and the rows under its plot
 # Marker sizes (times the scale). SeparableConv2D does the work of DepthwiseConv2D + 1x1 Conv2D and often as fast: its
 # points landed exactly under theirs and vanished. Drawn larger, before them (LAYER_KINDS' order), they ring them.
 MARKER_PX = {"separable": 20}
 MARKER_PX_DEFAULT = 13
-# Where each kind's label sits beside its point: the two separable kinds land on top of each other.
+# Where each kind's label sits beside its point, first choice: the two separable kinds land on top of each other.
 LABEL_POSITIONS = {"standard": "middle left", "separable": "top left", "depthwise_pointwise": "bottom right",
                    "depthwise": "middle right", "pointwise": "top right"}
+# The other places tried, in order, where the first is taken (by the roofs, their names, a point or another label)
+OTHER_POSITIONS = ("middle right", "bottom right", "top right", "middle left", "bottom left", "top left",
+                   "top center", "bottom center")
+
+
+LABEL_GAP_PX = 8  # room kept left and right of a label: the layout's pixels are the browser's to within about that
+
+
+def _label_box(position: str, x: float, y: float, radius: float, width: float, height: float) -> tuple:
+    """The box (left, top, right, bottom; pixels, y down) of a label `width` x `height` that Plotly writes at
+    `position` beside a marker of `radius` at (x, y), with a little room around it."""
+    vertical, horizontal = position.split()
+    left = {"left": x - radius - 2 - width, "right": x + radius + 2, "center": x - width / 2}[horizontal]
+    top = {"top": y - radius - 1 - height, "bottom": y + radius + 1, "middle": y - height / 2}[vertical]
+    # the room kept on the sides away from the marker (on its side the box would take in the marker itself)
+    return (left - (LABEL_GAP_PX if horizontal != "right" else 0), top - (1 if vertical != "bottom" else 0),
+            left + width + (LABEL_GAP_PX if horizontal != "left" else 0), top + height + (vertical != "top"))
+
+
+def _overlaps(one: tuple, other: tuple) -> bool:
+    return one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
+
+
+def _label_positions(points: Sequence[tuple[str, str, float, float, float]], obstacles: Sequence[tuple],
+                     roof: Sequence[tuple[float, float]], room: tuple[float, float], font_px: float,
+                     markers: Sequence[tuple[float, float, float]]) -> list[str | None]:
+    """Where each point's label goes: `points` are (kind, label, x, y, marker radius) in the plot's pixels (y down),
+    labelled in that order; each takes the first place of its kind's LABEL_POSITIONS, then OTHER_POSITIONS, whose
+    box stays in the plot (Plotly cuts a point's text at the plot's edge) and clear of the `obstacles` (boxes: the
+    roofs' names), the `roof` line (pixel points along it), every marker ((x, y, radius)) and the labels placed
+    before. None where no place is clear: the legend and the hover name that point. Fixed places put
+    "SeparableConv2D" across the bandwidth roof, away from its own point, and Conv2D's name on the peak roof's."""
+    placed: list[tuple] = []
+    markers = [(x - r, y - r, x + r, y + r) for x, y, r in markers]
+    chosen = []
+    for kind, label, x, y, radius in points:
+        width, height = text_em(label) * font_px, font_px * LINE_HEIGHT
+        for position in dict.fromkeys((LABEL_POSITIONS[kind], *OTHER_POSITIONS)):
+            box = _label_box(position, x, y, radius, width, height)
+            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= room[0] and box[3] <= room[1]
+            if inside and not any(_overlaps(box, other) for other in (*obstacles, *placed, *markers)) \
+                    and not any(box[0] < px < box[2] and box[1] < py < box[3] for px, py in roof):
+                chosen.append(position)
+                placed.append(box)
+                break
+        else:
+            chosen.append(None)
+    return chosen
 
 
 def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scale: float = 1.0,
@@ -293,54 +344,78 @@ def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scal
     """The classic roofline, log-log: the device's two roofs and each measured step as a point labelled by kind."""
     # A narrow figure (a phone's) has no room for words on the plot: its points' names overlapped and ran past the
     # edge, and the roofs' names covered the axis. The legend names the points; the page's text, the roofs.
-    narrow = _room(scale, width_px) < NARROW_PX
+    room = _room(scale, width_px)
+    narrow = room < NARROW_PX
     intensities = [s.flops_per_byte for s in steps] + [roofs.ridge]
     low = 10 ** math.floor(math.log10(min(intensities) / 2))
     high = 10 ** math.ceil(math.log10(max(intensities) * 2))
+    lowest = min([s.achieved_gflops for s in steps] + [roofs.bound_gflops(low)])
+    x_range = [math.log10(low), math.log10(high)]
+    y_range = [math.log10(lowest / 2), math.log10(roofs.peak_gflops * 3)]
+    y_ticks = log_ticks([lowest / 2, roofs.peak_gflops * 3])
+    plot_px = int(ROOFLINE_HEIGHT * scale) - MARGIN["t"] - MARGIN["b"]  # _layout keeps the plot's height
+    # The plot's width: Plotly widens the left margin for the y axis's numbers and title (by 17 px in projector mode)
+    axis_px = max(text_em(f"{tick:g}") for tick in y_ticks) * TICK_PX * scale + 14 * scale * LINE_HEIGHT + 25
+    room -= max(0.0, axis_px - MARGIN["l"])
+
+    def pixels(x: float, y: float) -> tuple[float, float]:  # a point's place on the plot, y down
+        return (room * (math.log10(x) - x_range[0]) / (x_range[1] - x_range[0]),
+                plot_px * (y_range[1] - math.log10(y)) / (y_range[1] - y_range[0]))
+
     xs = [low, roofs.ridge, high]
     fig = go.Figure()
     fig.add_scatter(x=xs, y=[roofs.bound_gflops(x) for x in xs], mode="lines", line=dict(color="#111827",
                     width=3 * scale), name="roofs: min(peak, intensity x bandwidth)", hoverinfo="skip")
-    for kind in LAYER_KINDS:
-        for pass_name in PASSES:
-            points = [s for s in steps if s.timing.kind == kind and s.timing.pass_name == pass_name]
-            if not points:
-                continue
-            fig.add_scatter(
-                x=[p.flops_per_byte for p in points], y=[p.achieved_gflops for p in points], mode="markers+text",
-                marker=dict(color=KINDS[kind].colour, size=MARKER_PX.get(kind, MARKER_PX_DEFAULT) * scale,
-                            symbol=PASS_SYMBOLS[pass_name],
-                            line=dict(color="#111827", width=1)),
-                text=[short_name(kind) if pass_name == "forward" and not narrow else "" for _ in points],
-                textposition=LABEL_POSITIONS[kind],
-                textfont=dict(size=int(12 * scale), color="#111827"),
-                name=f"{short_name(kind)}, {PASS_LABELS[pass_name]}",
-                customdata=[[p.label, p.achieved_gbs, roof_percent(p.fraction)] for p in points],
-                hovertemplate=("%{x:.2f} FLOPs/byte, %{y:.1f} GFLOP/s, %{customdata[1]:.1f} GB/s: "
-                               "%{customdata[0]} (%{customdata[2]} of its roof)<extra>"
-                               f"{short_name(kind)}, {PASS_LABELS[pass_name]}</extra>"))
+    font_px = int(12 * scale)
+    names = []  # the roofs' names' boxes on the plot, which the points' labels keep clear of
     if not narrow:  # the roofs' names: the bandwidth's left of the ridge, the peak's right of it, each in its room
-        room = _room(scale, width_px)
-        left = room * math.log10(roofs.ridge / low) / math.log10(high / low)  # the ridge, from the plot's left
+        ridge_x, ridge_y = pixels(roofs.ridge, roofs.peak_gflops)
         # The peak's name starts just right of the ridge: at the roof's right end, the Conv2D points, the most
         # intense, stood on it ("peak 213" half hidden by a diamond).
+        peak = fit_lines(f"peak {roofs.peak_gflops:.0f} GFLOP/s (matrix product)", room - ridge_x - 18, font_px)
+        bandwidth = fit_lines(f"bandwidth {roofs.bandwidth_gbs:.1f} GB/s (array copy) x intensity ", ridge_x, font_px)
+        for text, left in ((peak, ridge_x + 8), (bandwidth, None)):
+            lines = text.split("<br>")
+            width, height = max(map(text_em, lines)) * font_px, len(lines) * font_px * LINE_HEIGHT
+            names.append((ridge_x - width if left is None else left, ridge_y - height, (left or ridge_x - width)
+                          + width, ridge_y))
         fig.add_annotation(x=math.log10(roofs.ridge), y=math.log10(roofs.peak_gflops), showarrow=False, xanchor="left",
-                           xshift=8, text=fit_lines(f"peak {roofs.peak_gflops:.0f} GFLOP/s (matrix product)",
-                                                    room - left - 18, 12 * scale),
-                           yanchor="bottom", font=dict(size=int(12 * scale), color="#111827"))
+                           xshift=8, text=peak, yanchor="bottom", font=dict(size=font_px, color="#111827"))
         fig.add_annotation(x=math.log10(roofs.ridge), y=math.log10(roofs.bound_gflops(roofs.ridge)), showarrow=False,
-                           text=fit_lines(f"bandwidth {roofs.bandwidth_gbs:.1f} GB/s (array copy) x intensity ",
-                                          left, 12 * scale), xanchor="right", yanchor="bottom",
-                           font=dict(size=int(12 * scale), color="#111827"))
-    lowest = min([s.achieved_gflops for s in steps] + [roofs.bound_gflops(low)])
+                           text=bandwidth, xanchor="right", yanchor="bottom", font=dict(size=font_px, color="#111827"))
+    groups = [(kind, pass_name, [s for s in steps if s.timing.kind == kind and s.timing.pass_name == pass_name])
+              for kind in LAYER_KINDS for pass_name in PASSES]
+    groups = [group for group in groups if group[2]]
+    radius = {kind: MARKER_PX.get(kind, MARKER_PX_DEFAULT) * scale / 2 for kind in LAYER_KINDS}
+    labelled = [(kind, short_name(kind), *pixels(p.flops_per_byte, p.achieved_gflops),
+                 radius[kind] if pass_name == "forward" else 0.0)
+                for kind, pass_name, points in groups for p in points]
+    # Every point is a marker to keep clear of; a forward point's label is placed (a radius of 0: not labelled)
+    roof = [pixels(x, roofs.bound_gflops(x)) for x in np.logspace(x_range[0], x_range[1], 400)]
+    positions = iter(_label_positions([point for point in labelled if point[4]], names, roof, (room, plot_px),
+                                      font_px, [(x, y, radius[kind]) for kind, _, x, y, _ in labelled])
+                     if not narrow else ())
+    for kind, pass_name, points in groups:
+        places = [next(positions) for _ in points] if pass_name == "forward" and not narrow else [None] * len(points)
+        fig.add_scatter(
+            x=[p.flops_per_byte for p in points], y=[p.achieved_gflops for p in points], mode="markers+text",
+            marker=dict(color=KINDS[kind].colour, size=MARKER_PX.get(kind, MARKER_PX_DEFAULT) * scale,
+                        symbol=PASS_SYMBOLS[pass_name], line=dict(color="#111827", width=1)),
+            text=[short_name(kind) if place else "" for place in places],
+            textposition=[place or "top center" for place in places],
+            textfont=dict(size=font_px, color="#111827"),
+            name=f"{short_name(kind)}, {PASS_LABELS[pass_name]}",
+            customdata=[[p.label, p.achieved_gbs, roof_percent(p.fraction)] for p in points],
+            hovertemplate=("%{x:.2f} FLOPs/byte, %{y:.1f} GFLOP/s, %{customdata[1]:.1f} GB/s: "
+                           "%{customdata[0]} (%{customdata[2]} of its roof)<extra>"
+                           f"{short_name(kind)}, {PASS_LABELS[pass_name]}</extra>"))
     ticks = log_ticks([low, high])
     if narrow:  # powers of ten only: 1, 2, 5, 10, ... stood on their sides, and the axis title ran into the legend
         ticks = [tick for tick in ticks if math.log10(tick).is_integer()]
-    fig.update_xaxes(type="log", title_text="arithmetic intensity (FLOPs per byte moved)", range=[
-        math.log10(low), math.log10(high)], tickvals=ticks, tickangle=0)
-    fig.update_yaxes(type="log", title_text="achieved GFLOP/s", range=[math.log10(lowest / 2),
-                     math.log10(roofs.peak_gflops * 3)], tickvals=log_ticks([lowest / 2, roofs.peak_gflops * 3]))
-    return _layout(fig, f"Roofline of {device}: each timed step under its roofs", 520, scale, width_px)
+    fig.update_xaxes(type="log", title_text="arithmetic intensity (FLOPs per byte moved)", range=x_range,
+                     tickvals=ticks, tickangle=0)
+    fig.update_yaxes(type="log", title_text="achieved GFLOP/s", range=y_range, tickvals=y_ticks)
+    return _layout(fig, f"Roofline of {device}: each timed step under its roofs", ROOFLINE_HEIGHT, scale, width_px)
 
 
 def timing_table(timings: Sequence[Timing], pass_name: str, roofs: Roofs | None = None) -> list[dict[str, object]]:
