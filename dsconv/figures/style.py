@@ -193,7 +193,8 @@ def log_ticks(values: Iterable[float]) -> list[float]:
         return []
     low, high = min(positive), max(positive)
     steps = (1, 2, 5) if high <= 1000 * low else (1,)  # over three decades, 1-2-5 would crowd the axis
-    ticks, decade = [], 10.0 ** math.floor(math.log10(low))
+    # From 1e-300 at least: 10.0 ** -324 is 0, and the loop below never ended for a value of 5e-324
+    ticks, decade = [], 10.0 ** max(math.floor(math.log10(low)), -300)
     while not ticks or ticks[-1] < high:
         ticks += [step * decade for step in steps]
         decade *= 10

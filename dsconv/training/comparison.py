@@ -151,6 +151,12 @@ def behind_sentence(c: Comparison) -> str | None:
             "several seeds.")
 
 
+def epoch_time(seconds: float) -> str:
+    """An epoch's time: '11.2 s', or in milliseconds under a second ('40 ms'): a run of 0.04 s epochs against
+    0.1 s ones read "2.50x faster per epoch (0.0 s against 0.0 s)"."""
+    return f"{seconds:.1f} s" if seconds >= 0.95 else f"{seconds * 1000:.0f} ms"
+
+
 def time_sentence(c: Comparison) -> str | None:
     """How many times faster (or slower) per epoch the other model was, beside how many times fewer multiply-adds
     it does."""
@@ -161,7 +167,7 @@ def time_sentence(c: Comparison) -> str | None:
     speed = s.seconds_per_epoch / o.seconds_per_epoch
     took = (f"was {speed:.2f}x faster per epoch" if speed >= 1.005 else f"was {1 / speed:.2f}x slower per epoch"
             if speed <= 1 / 1.005 else "took as long per epoch")
-    times = f"({o.seconds_per_epoch:.1f} s against {s.seconds_per_epoch:.1f} s)"
+    times = f"({epoch_time(o.seconds_per_epoch)} against {epoch_time(s.seconds_per_epoch)})"
     if work < SAVING:  # no saving in arithmetic to compare the time with
         does = ("about as many multiply-adds per image as the standard model" if work > 1 / SAVING
                 else f"{1 / work:.2f}x more multiply-adds per image")

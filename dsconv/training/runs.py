@@ -111,6 +111,7 @@ MAX_PARAMS = 10**12  # GPT-3 has 1.75e11
 MAX_MULTIPLY_ADDS = 10**15  # per image, forward pass
 MAX_IMAGES = 10**9  # per split
 MAX_SECONDS = 10**7  # per epoch: about 115 days
+MIN_SECONDS = 0.001
 MAX_LOSS = 10**9  # a diverging run may reach a large loss; it stays finite and plottable
 MAX_TEXT = {"title": 300, "notes": 5000, "short": 200}
 MAX_CLASSES = 1000  # ImageNet has 1,000
@@ -205,7 +206,16 @@ def _epoch(data: Any, where: str) -> EpochLog:
         accuracy=_number(data.get("accuracy"), f"{where}.accuracy", low=0, high=1),
         val_loss=_number(data.get("val_loss"), f"{where}.val_loss", low=0, high=MAX_LOSS, optional=True),
         val_accuracy=_number(data.get("val_accuracy"), f"{where}.val_accuracy", low=0, high=1, optional=True),
-        seconds=_number(data.get("seconds"), f"{where}.seconds", low=0, high=MAX_SECONDS))
+        seconds=_seconds(data.get("seconds"), f"{where}.seconds"))
+
+
+def _seconds(value: Any, where: str) -> float:
+    """An epoch's seconds: 0, or from MIN_SECONDS to MAX_SECONDS. 5e-324 s beside 10 s hung the page: the time
+    axis's ticks started at 10 ** -324, which is 0 in floating point, and grew the server's memory for ever."""
+    seconds = _number(value, where, low=0, high=MAX_SECONDS)
+    if 0 < seconds < MIN_SECONDS:
+        raise _fail(where, f"must be 0 or at least {MIN_SECONDS:g} (a millisecond): no epoch trains faster")
+    return seconds
 
 
 def _architecture(data: Any, where: str) -> ArchitectureRun:

@@ -16,3 +16,11 @@ from dsconv.figures.style import log_ticks
 ])
 def test_log_ticks_step_1_2_5_and_cover_the_data(values, expected):
     assert log_ticks(values) == pytest.approx(expected)
+
+
+@pytest.mark.timeout(3)
+def test_log_ticks_of_a_value_too_small_for_its_decade_end():
+    """5e-324 s in a run record: its decade, 10.0 ** -324, is 0 in floating point, and the loop never ended (the page
+    hung, the server's memory grew by about 150 MB a second)."""
+    ticks = log_ticks([5e-324, 10.0])
+    assert ticks[0] > 0 and ticks[-1] >= 10

@@ -94,6 +94,9 @@ def test_time_against_work():
     assert comparison.time_sentence(comparison.compare(fast)).endswith("more than the saving in arithmetic.")
     slower = loaded([(1.6, 0.40, 1.5, 0.44, 20.0)])
     assert "was 2.00x slower per epoch" in comparison.time_sentence(comparison.compare(slower))
+    # under a second in milliseconds: "(0.0 s against ...)" for a 0.04 s epoch
+    brief = loaded([(1.6, 0.40, 1.5, 0.44, 0.04)])
+    assert "was 250.00x faster per epoch (40 ms against 10.0 s)" in comparison.time_sentence(comparison.compare(brief))
 
 
 def test_a_run_without_both_models_is_not_compared():
