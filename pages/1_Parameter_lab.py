@@ -16,6 +16,7 @@ from dsconv.costs import (
     network_summary,
     pytorch_code,
     ratio_derivation,
+    too_large_to_check,
 )
 from dsconv.figures import cost as figures_cost
 from dsconv.kinds import KINDS, LAYER_KINDS, NETWORK_KINDS, label, short_label
@@ -161,10 +162,13 @@ def keras_section(settings: dict, costs: dict) -> None:
     st.markdown("Our numbers come from arithmetic. Press the button to build the real Keras layers for these "
                 "settings and read Keras's own `count_params()` and output shapes. (This loads TensorFlow, "
                 "which takes a few seconds the first time.)")
-    pressed = st.button("Check with Keras", key="lab_keras_check", type="primary")
+    refusal = too_large_to_check(costs)
+    if refusal:
+        st.info(refusal)
+    pressed = st.button("Check with Keras", key="lab_keras_check", type="primary", disabled=refusal is not None)
     if pressed:
         st.session_state["lab_keras_checked"] = dict(settings)
-    if st.session_state.get("lab_keras_checked") != settings:
+    if refusal or st.session_state.get("lab_keras_checked") != settings:
         if "lab_keras_checked" in st.session_state:
             st.info("The settings changed since the last check: press the button again.")
         return

@@ -33,7 +33,14 @@ from dsconv.costs.intensity import (
                                      compare_traffic,
                                      layer_traffic,
 )
-from dsconv.costs.keras_check import CheckRow, KerasCount, compare_with_keras, keras_counts
+from dsconv.costs.keras_check import (
+                                     MAX_CHECKED_PARAMS,
+                                     CheckRow,
+                                     KerasCount,
+                                     compare_with_keras,
+                                     keras_counts,
+                                     too_large_to_check,
+)
 from dsconv.costs.lab_text import (
                                      grouped_note,
                                      kernel_term_note,
@@ -54,7 +61,7 @@ from dsconv.costs.network import (
 
 __all__ = ["as_pair", "BATCHNORM_PARAMS_PER_CHANNEL", "block_filters", "BYTES_PER_FLOAT32", "CheckRow",
            "compare_traffic", "compare_with_keras", "COMPARED_KINDS", "count_text", "conv_output_length", "every_kind",
-           "grouped_note", "keras_code", "keras_counts", "keras_verdict", "KerasCount", "KerasVerdict",
+           "grouped_note", "keras_code", "MAX_CHECKED_PARAMS", "too_large_to_check", "keras_counts", "keras_verdict", "KerasCount", "KerasVerdict",
            "kernel_term_note", "lab_text", "latex_number", "layer_cost", "layer_traffic", "LayerConfigError",
            "LayerCost", "LayerRow", "LayerTraffic", "mobilenet_ratio", "network_pointwise_share",
            "network_summary", "NetworkConfig", "NetworkSummary", "pointwise_row_note", "pointwise_share",

@@ -24,6 +24,23 @@ class KerasCount:
     error: str = ""  # Keras's own message when it refuses the configuration
 
 
+# The most weights Keras is asked to build for one check, all kinds together (float32: 100 MB). Building a layer
+# allocates its weights: C = N = 4096 with an 11 x 11 kernel is 8 GB for the standard kernel alone, and a server with
+# 1 GB (Streamlit Community Cloud) was killed, every student's session with it.
+MAX_CHECKED_PARAMS = 25_000_000
+
+
+def too_large_to_check(costs: Mapping[str, Any]) -> str | None:
+    """The sentence refusing a Keras check of these layers (LayerCost per kind; a kind our arithmetic refuses is a
+    sentence), or None where their weights, all together, stay within MAX_CHECKED_PARAMS."""
+    total = sum(cost.params for cost in costs.values() if not isinstance(cost, str))
+    if total <= MAX_CHECKED_PARAMS:
+        return None
+    return (f"Keras would have to build {total:,} weights ({total * 4 / 1e6:,.0f} MB) for these "
+            f"{len(costs)} layers, and this server builds at most {MAX_CHECKED_PARAMS:,} for a check. Lower the "
+            "channels or the kernel size to check with Keras; the counts above need no Keras.")
+
+
 def keras_counts(kinds: list[str] | tuple[str, ...], **settings: Any) -> list[KerasCount]:
     """For each kind, build its Keras layers on an (H, W, C) input; return count_params() and the output shape.
 

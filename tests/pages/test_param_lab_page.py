@@ -380,3 +380,18 @@ def test_the_measured_width_outlives_a_visit_to_another_tab():
         at.run()
         assert not at.exception
         assert at.session_state["_shown_width_1"] == {"width": 770}, tab
+
+
+def test_a_layer_too_large_to_build_is_not_checked_with_keras():
+    """C = N = 1024 with an 11 x 11 kernel: the check built every kind's weights (2 GB measured), and at C = N = 4096
+    a server with 1 GB was killed. Past MAX_CHECKED_PARAMS weights the button is off and a sentence says what to
+    lower; the counts stay. 1024 x 1024 x 121 + 1024 weights of the standard layer alone, counted by hand."""
+    at = open_page(PAGE, lab_tab="Check with Keras", lab_cin="1024", lab_cout="1024", lab_k="11")
+    no_traceback(at)
+    assert at.button(key="lab_keras_check").disabled
+    said = " ".join(i.value for i in at.info)
+    assert "Lower the channels or the kernel size to check with Keras" in said
+    total = int(said.split("Keras would have to build ")[1].split(" weights")[0].replace(",", ""))
+    assert total > 1024 * 1024 * 121 + 1024
+    at = open_page(PAGE, lab_tab="Check with Keras", lab_cin="64", lab_cout="64", lab_k="3")  # the same page, small
+    assert not at.button(key="lab_keras_check").disabled and not at.info
