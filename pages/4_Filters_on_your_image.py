@@ -422,8 +422,8 @@ def hand_made_section(picture: Image.Image) -> None:
     with step1:
         try:
             depthwise, names = kernel_controls()
-        except ValueError as exc:  # FilterError: a typed kernel that cannot be used
-            show_error(exc)
+        except ValueError as exc:  # FilterError: a typed kernel that cannot be used; it quotes the text typed
+            show_error(exc, literal=True)
         if depthwise is not None:
             st.plotly_chart(kernel_figure([depthwise[..., c] for c in range(3)],
                                                [f"{ch}: {n}" for ch, n in zip(hand.CHANNELS, names)],
@@ -433,7 +433,7 @@ def hand_made_section(picture: Image.Image) -> None:
         try:
             mix, outputs, mix_name = mix_controls()
         except ValueError as exc:
-            show_error(exc)
+            show_error(exc, literal=True)
     if depthwise is None or mix is None:
         return
     result = hand.apply_hand_made(image, depthwise, mix)

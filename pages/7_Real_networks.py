@@ -158,7 +158,7 @@ def totals_section(profile: Profile, paper, own: Profile | None) -> None:
     if missing:
         st.warning(missing, icon="🧮")
     st.markdown(lesson.where_the_arithmetic_is(profile, plain))
-    st.markdown(lesson.where_the_parameters_are(profile))
+    st.markdown(lesson.where_the_parameters_are(profile, plain))
     changed = lesson.size_note(profile, own) if own else ""
     if changed:
         st.markdown(changed)

@@ -65,6 +65,13 @@ class FilterError(ValueError):
     """A kernel or mix that cannot be used, explained in one sentence that says what to change."""
 
 
+QUOTED_ROW_CHARACTERS = 60  # a refused row is quoted up to this many characters (one of 3,000 filled the box)
+
+
+def _quoted(row: str) -> str:
+    return f"'{row}'" if len(row) <= QUOTED_ROW_CHARACTERS else f"'{row[:QUOTED_ROW_CHARACTERS]}...'"
+
+
 def _parse_rows(text: str, what: str) -> list[list[float]]:
     rows = [row.strip() for row in re.split(r"[;\n]", text) if row.strip()]
     if not rows:
@@ -74,12 +81,13 @@ def _parse_rows(text: str, what: str) -> list[list[float]]:
         try:
             numbers = [float(item) for item in re.split(r"[,\s]+", row) if item]
         except ValueError as exc:
-            raise FilterError(f"The {what} has something that is not a number in the row '{row}'; "
+            raise FilterError(f"The {what} has something that is not a number in the row {_quoted(row)}; "
                               "use numbers like 1, -2 or 0.25 separated by spaces.") from exc
         if not all(np.isfinite(numbers)):
-            raise FilterError(f"The {what} has an infinite or missing number in the row '{row}'.")
+            raise FilterError(f"The {what} has an infinite or missing number in the row {_quoted(row)}; use numbers "
+                              "like 1, -2 or 0.25 (not inf or nan).")
         if any(abs(number) > MAX_WEIGHT for number in numbers):
-            raise FilterError(f"The {what} has a number too large in the row '{row}': use weights from "
+            raise FilterError(f"The {what} has a number too large in the row {_quoted(row)}: use weights from "
                               f"-{MAX_WEIGHT} to {MAX_WEIGHT} (a pixel is 0 to 255; larger weights only push the "
                               "map past what can be shown).")
         parsed.append(numbers)

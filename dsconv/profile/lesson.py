@@ -71,11 +71,12 @@ def role_layers(profile: Profile, role: str) -> str:
     return "dense layers (with the 1 x 1 convolutions of a 1 x 1 map)" if classes == {True, False} else "dense layers"
 
 
-def where_the_parameters_are(profile: Profile) -> str:
-    """Which role holds most parameters, against where the arithmetic is."""
+def where_the_parameters_are(profile: Profile, quote: Quote = str) -> str:
+    """Which role holds most parameters, against where the arithmetic is. `quote` writes the network's name (an
+    upload's file name) for the page."""
     params = profile.share("params")
     if not params:
-        return f"{profile.name} has no trainable parameters that were counted."
+        return f"{quote(profile.name)} has no trainable parameters that were counted."
     role, share = max(params.items(), key=lambda item: item[1])
     macs = profile.share("multiply_adds").get(role, 0.0)
     layers = role_layers(profile, role)

@@ -13,6 +13,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, open_page
+from rendered import literal
 
 PAGE = "pages/4_Filters_on_your_image.py"
 HAND_MADE = "Hand-made filters (NumPy)"
@@ -461,3 +462,19 @@ def test_a_link_keeps_the_chosen_models_and_no_small_probability_reads_a_tenth_o
     assert at.selectbox(key="fil_right_model").value == BETTER_SEPARABLE
     warnings = [literal(warning.value) for warning in at.warning]
     assert len(warnings) == 1 and "fil_left_model='Trained in the arena: my model'" in warnings[0], warnings
+
+
+@pytest.mark.parametrize("query", [
+    {"fil_kernel": "1 ![x](http://127.0.0.1:9/p.png) [click me](http://127.0.0.1:9) 2"},
+    {"fil_mix": "Custom (type it)", "fil_mix_text": "[click](http://127.0.0.1:9) 1 1"}])
+def test_a_typed_kernel_or_mix_is_quoted_as_text_in_its_error(query):
+    """The error quoted the typed row as Markdown: a link could put a picture from another server and a link of its
+    own in the app's error box. A refused row is shown as written, and cut after 60 characters."""
+    at = open_page(PAGE, **HAND_KEYS, **query)
+    assert not at.exception
+    raw = " ".join(str(e.value) for e in at.error)
+    assert "has something that is not a number" in raw
+    assert "](http" not in raw and "\\]" in raw  # escaped: shown, links and loads nothing
+    at = open_page(PAGE, **HAND_KEYS, fil_kernel="x" * 3000)
+    shown = " ".join(literal(e.value) for e in at.error)
+    assert "x" * 60 + "..." in shown and "x" * 61 not in shown

@@ -312,3 +312,16 @@ def test_a_layer_output_under_one_kib_is_not_shown_as_zero():
     predictions = table[table["layer"] == "predictions"].iloc[0]
     assert predictions["output shape"].endswith("10")
     assert predictions["activation KiB"] == round(10 * 4 / 1024, 3) == 0.039
+
+
+def test_the_name_of_an_upload_without_parameters_is_shown_as_text():
+    """A model with no trainable parameters is told so by name, and that name (the file's) went to the page as
+    Markdown: a link and a picture from another server in the app's own sentence."""
+    config = {"class_name": "Sequential", "config": {"name": "m", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_shape": [None, 32, 32, 3], "name": "in"}},
+        {"class_name": "MaxPooling2D", "config": {"name": "pool", "pool_size": [2, 2]}}]}}
+    at = open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)")
+    at = upload(at, "[notes](https://example.com) ![x](http://127.0.0.1:9/p.png).json", json.dumps(config).encode())
+    assert not at.exception
+    said = [str(m.value) for m in at.markdown if "has no trainable parameters" in str(m.value)]
+    assert said and all("](http" not in line and "\\[notes\\]" in line for line in said), said
