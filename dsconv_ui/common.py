@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import sys
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -42,6 +43,7 @@ _PENDING = "_link_pending"  # settings of an older link, for the widgets of the 
 _TRIED = "_link_tried"  # what the last run asked the widgets to take from an older link
 _NOTES = "_link_notes"
 _IGNORED = "_link_ignored"  # settings refused on a run that was followed at once by another
+_LAST = "_link_last"  # the address's settings of the last run
 _ENDLESS = "_link_endless"  # settings that were an endless number, taken out of the address before the widgets ran
 _PAGE = "_link_page"  # the page this run draws (page_setup's title)
 _SAID = "_link_said"  # the refused settings last said, and the controls' values then: said again while they stay
@@ -175,7 +177,8 @@ def older_labels(key: str, labels: Mapping[str, Any]) -> None:
     _OLDER_LABELS[key] = dict(labels)
 
 
-def _older_spelling(texts: list[str], current: Any, options: Sequence[Any] | None, older: Mapping[str, Any]) -> Any:
+def _older_spelling(texts: list[str], current: Any, options: Sequence[Any] | None, older: Mapping[str, Any],
+                    fresh: bool = True) -> Any:
     """The value an older dsconv link meant where a widget refused its text, or None: "1"/"0" for a switch, "a,b" for
     a multiselect, an option's own name where the widget's address now holds its label (Separable for separable),
     a number a numeric picker labels another way (16.0 for 16),
@@ -184,7 +187,9 @@ def _older_spelling(texts: list[str], current: Any, options: Sequence[Any] | Non
     value in the session state to the page, which would fail on a name it does not know."""
     if isinstance(current, bool):
         return {"1": True, "0": False}.get(texts[0]) if len(texts) == 1 else None
-    if isinstance(current, (int, float)) and len(texts) == 1:  # a select slider of numbers: ?net_filters=16.0
+    if isinstance(current, (int, float)) and len(texts) == 1 and fresh:
+        # a select slider of numbers (?net_filters=16.0), on the run the link arrived; a picker the student moved
+        # since is not set back where the address still holds the link's first text (AppTest's does)
         return next((option for option in options or () if _same_number(option, texts[0])), None)
     if isinstance(current, list):
         items = [older.get(item, item) for text in texts for item in text.split(",") if item]
@@ -250,6 +255,8 @@ def _close_link() -> None:
     """After the page's widgets: a setting of the address that its widget refused is either an older link's spelling
     (the page runs once more with it) or named in a warning; a broken link never breaks the page."""
     arrived = st.session_state.pop(_ARRIVED, {})
+    fresh = arrived != st.session_state.get(_LAST, {})  # a link new to this page, not the one the last run had
+    st.session_state[_LAST] = arrived
     tried = st.session_state.pop(_TRIED, {})
     endless = st.session_state.pop(_ENDLESS, [])
     fixes, ignored = {}, []
@@ -268,7 +275,7 @@ def _close_link() -> None:
         if registration is not None and _spells_default(registration, texts, st.session_state[key]):
             continue  # the link wrote the widget's default, which the widget holds and the address never keeps
         older = {**_labels(registration), **_OLDER_LABELS.get(key, {})}
-        value = _older_spelling(texts, st.session_state[key], _options(registration), older)
+        value = _older_spelling(texts, st.session_state[key], _options(registration), older, fresh)
         if value is None:
             ignored.append(_refusal(key, ','.join(texts)))
         elif value != st.session_state[key]:
@@ -536,6 +543,37 @@ def shared_figure(builder: Callable, max_entries: int = 64) -> Callable:
     (st.cache_resource: st.plotly_chart only reads them). Wrapped once per server: a page's script runs on every
     click, and wrapping the builder there would read its source again each time (about 1 ms a builder)."""
     return st.cache_resource(max_entries=max_entries, show_spinner=False)(builder)
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    """A file a student chose earlier, read as Streamlit's uploaded file is (its name, bytes and id)."""
+
+    name: str
+    data: bytes
+    file_id: str
+
+    def getvalue(self) -> bytes:
+        return self.data
+
+
+def kept_upload(uploader: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> Any:
+    """`uploader(*args, key=key, **kwargs)` (st.file_uploader, st.camera_input, or a column's): its file, or the one
+    chosen earlier where the uploader was left out of the page for a run. Streamlit forgets a widget it does not
+    draw: a student who picked a sample picture and then their own again found their photo gone. Removing the file
+    with the uploader's x forgets it here too. None where there is none."""
+    kept_key = f"_kept_{key}"
+    fresh = key not in st.session_state  # drawn anew: Streamlit dropped it (or the page has just opened)
+    upload = uploader(*args, key=key, **kwargs)
+    if upload is not None:
+        st.session_state[kept_key] = KeptFile(upload.name, upload.getvalue(), upload.file_id)
+        return upload
+    kept = st.session_state.get(kept_key) if fresh else None
+    if kept is None:
+        st.session_state.pop(kept_key, None)
+        return None
+    st.caption(f"Still using your file {plain(repr(kept.name))}: choose another to replace it.")
+    return kept
 
 
 def show_error(exc: Exception, literal: bool = False) -> None:

@@ -30,6 +30,7 @@ from dsconv.sliding import (
 from dsconv_ui.common import (
     BOUND,
     figure_scale,
+    kept_upload,
     older_labels,
     page_setup,
     projector_bar,
@@ -80,8 +81,8 @@ def input_controls() -> tuple[np.ndarray, str]:
                          help="Small pictures keep every number readable; 16 x 16 has 256 positions per map.")
         if source != UPLOAD:  # the uploader appears only when it is used (a greyed-out one is hard to read)
             return sample_image(source, size), sample_text(source)
-        upload = st.file_uploader("Picture file", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
-                                  key="sl_upload", help="Shrunk to the size above (centre square). It stays on the "
+        upload = kept_upload(st.file_uploader, "Picture file", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
+                             key="sl_upload", help="Shrunk to the size above (centre square). It stays on the "
                                                         "server only while this page is open.")
     if upload is None:
         st.info("Choose a picture file in the sidebar. Until then the page uses the shape sample.", icon="🖼️")

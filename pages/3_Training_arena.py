@@ -432,7 +432,9 @@ def launch_controls(limits: ArenaLimits) -> LaunchSettings:
     data_dir = ""
     if source in ("cifar10-local", "folder"):
         hint = "/path/to/cifar-10-batches-py" if source == "cifar10-local" else "/path/with/train/and/test"
-        data_dir = cols[0].text_input("Folder on the server", key="arena_dir", placeholder=hint)
+        # kept while the box is hidden (another data source, the launcher closed), never in the page's link
+        data_dir = cols[0].text_input("Folder on the server", key="arena_dir", placeholder=hint,
+                                      persist_state="session")
     _, fewest_val = train_and_val_sizes(LaunchSettings(train_size=MIN_TRAIN_IMAGES))
     train = cols[1].number_input(f"Training images ({MIN_TRAIN_IMAGES:,} to {limits.max_train_images:,})",
                                  MIN_TRAIN_IMAGES, limits.max_train_images, min(DEFAULT.train_size, limits.max_train_images),

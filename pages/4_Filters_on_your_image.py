@@ -37,6 +37,7 @@ from dsconv.sliding import samples
 from dsconv_ui.common import (
     BOUND,
     figure_scale,
+    kept_upload,
     page_setup,
     share_link,
     shared_figure,
@@ -322,10 +323,10 @@ def picture_controls() -> tuple[Image.Image | None, str]:
         index = int(st.number_input("Test picture number", 0, len(pictures) - 1, 0, step=1, key="fil_cifar", **BOUND))
         return Image.fromarray(pictures[index]), f"CIFAR-10 test picture {index}: a {names[labels[index]]}, 32 x 32."
     if source == "Upload a photo":
-        upload = st.file_uploader("A photo (PNG, JPEG, WebP, BMP or GIF; up to 25 MB)",
-                                  type=["png", "jpg", "jpeg", "webp", "bmp", "gif"], key="fil_upload")
+        upload = kept_upload(st.file_uploader, "A photo (PNG, JPEG, WebP, BMP or GIF; up to 25 MB)",
+                             type=["png", "jpg", "jpeg", "webp", "bmp", "gif"], key="fil_upload")
     else:
-        upload = st.camera_input("Take a picture", key="fil_camera")
+        upload = kept_upload(st.camera_input, "Take a picture", key="fil_camera")
     if upload is None:
         if st.session_state.pop(SHOWN_UPLOAD, False):
             wait_for_a_replacement()

@@ -35,6 +35,7 @@ from dsconv_ui.common import (
     arrow_table,
     figure_scale,
     is_presenting,
+    kept_upload,
     page_setup,
     projector_bar,
     share_link,
@@ -97,8 +98,8 @@ def uploaded_profile(size: int) -> Profile | None:
     """The uploaded model's profile, read once per file and size and kept for this student; None until there is
     one. Every refusal is a sentence; nothing from the file is ever run."""
     spot = st if is_presenting() else st.sidebar  # projector mode hides the sidebar
-    upload = spot.file_uploader("A Keras model: .keras, .h5 or the config JSON", type=["keras", "h5", "json"],
-                                key="rn_upload")
+    upload = kept_upload(spot.file_uploader, "A Keras model: .keras, .h5 or the config JSON",
+                         type=["keras", "h5", "json"], key="rn_upload")
     spot.caption("Only the model's config is read (never its code or weights): a Lambda or custom layer is "
                  "listed as not counted. Over 25 MB? A .keras file is a zip: upload the config.json inside.")
     if upload is None:

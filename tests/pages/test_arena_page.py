@@ -309,3 +309,15 @@ def test_the_models_have_one_name_each_on_the_whole_page():
     assert "Data: CIFAR-10 on the server; 45,000 training images" in about
     for raw_value in ("cifar10-local", "multi gpu", "per_channel", "sparse_categorical"):
         assert raw_value not in about
+
+
+def test_the_launchers_folder_stays_typed_while_another_source_is_chosen():
+    """The folder typed for an image-folder launch was emptied when the data source changed and changed back, or
+    the launcher was closed and opened: it was the only launcher control not kept while hidden."""
+    at = open_page(PAGE, arena_launch="1", arena_source="Image folder on the server")
+    at.text_input(key="arena_dir").set_value("/data/my_pictures").run()
+    at.selectbox(key="arena_source").set_value("synthetic").run()
+    at.selectbox(key="arena_source").set_value("folder").run()
+    assert not at.exception
+    assert at.text_input(key="arena_dir").value == "/data/my_pictures"
+    assert "my_pictures" not in str(dict(at.query_params))  # a server's path stays out of the page's link

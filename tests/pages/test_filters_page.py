@@ -478,3 +478,18 @@ def test_a_typed_kernel_or_mix_is_quoted_as_text_in_its_error(query):
     at = open_page(PAGE, **HAND_KEYS, fil_kernel="x" * 3000)
     shown = " ".join(literal(e.value) for e in at.error)
     assert "x" * 60 + "..." in shown and "x" * 61 not in shown
+
+
+def test_a_photo_stays_chosen_while_a_sample_is_looked_at():
+    """Picking a sample picture and then "Upload a photo" again lost the photo: Streamlit forgets an uploader it does
+    not draw. The page keeps the photo and says so; the uploader's x still removes it."""
+    at = page()
+    at.radio(key="fil_source").set_value("Upload a photo").run()
+    at.file_uploader(key="fil_upload").set_value(("holiday.jpg", jpeg_bytes(800, 600), "image/jpeg")).run()
+    at.radio(key="fil_source").set_value("Sample picture").run()
+    at.radio(key="fil_source").set_value("Upload a photo").run()
+    assert not at.exception and not at.error
+    assert "Your picture: 800 x 600 pixels." in image_captions(at)
+    assert any("Still using your file 'holiday.jpg'" in literal(caption.value) for caption in at.caption)
+    at.file_uploader(key="fil_upload").set_value(None).run()  # removed with the x
+    assert any("Choose a photo" in info.value for info in at.info)
