@@ -18,6 +18,7 @@ from dsconv.profile import (
     Profile,
     ProfileError,
     UnknownInputSize,
+    apart,
     builtin_profile,
     csv_text,
     in_millions,
@@ -214,10 +215,10 @@ def what_if_section(profile: Profile) -> None:
     if not result.swaps:
         return
     cols = st.columns(2)
-    cols[0].metric("Multiply-adds after", in_millions(result.after.multiply_adds),
-                   f"before: {in_millions(result.before.multiply_adds)}", delta_color="off", delta_arrow="off")
-    cols[1].metric("Parameters after", in_millions(result.after.params),
-                   f"before: {in_millions(result.before.params)}", delta_color="off", delta_arrow="off")
+    for spot, name, (before, after) in ((cols[0], "Multiply-adds", apart(result.before.multiply_adds,
+                                                                        result.after.multiply_adds)),
+                                        (cols[1], "Parameters", apart(result.before.params, result.after.params))):
+        spot.metric(f"{name} after", after, f"before: {before}", delta_color="off", delta_arrow="off")
     st.dataframe(arrow_table([{"layer": swap.before.name, "kernel": swap.before.kernel_text,
                    "output shape": "x".join(map(str, swap.before.output_shape or ())),
                    "params before": swap.total("total_params")[0], "params after": swap.total("total_params")[1],

@@ -29,13 +29,22 @@ from dsconv.profile.graph import (
     profile_config,
 )
 from dsconv.profile.layers import CONVENTION, ROLES, LayerCount, NotCounted, count_layer
-from dsconv.profile.table import COLUMNS, RECORD_FIELDS, LayerRow, Profile, csv_text, in_millions, rows_as_records
+from dsconv.profile.table import (
+    COLUMNS,
+    RECORD_FIELDS,
+    LayerRow,
+    Profile,
+    apart,
+    csv_text,
+    in_millions,
+    rows_as_records,
+)
 from dsconv.profile.whatif import Swap, WhatIf, what_if
 
 __all__ = [
     "ARCHITECTURES", "COLUMNS", "CONVENTION", "MAX_LAYERS", "RECORD_FIELDS", "ROLES", "SIZES", "Architecture",
     "LayerCount", "LayerRow", "ModelFileError", "NotCounted", "Profile", "ProfileError", "Published", "Swap",
     "UnknownInputSize", "WhatIf",
-    "builtin_config", "builtin_profile", "count_layer", "csv_text", "declared_input_shape", "in_millions", "lesson",
+    "apart", "builtin_config", "builtin_profile", "count_layer", "csv_text", "declared_input_shape", "in_millions", "lesson",
     "percent_text", "picture_input", "profile_config", "published", "read_model_file", "rows_as_records", "what_if",
 ]

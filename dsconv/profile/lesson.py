@@ -13,7 +13,7 @@ from typing import Callable
 from dsconv.costs.arithmetic import share_text
 from dsconv.kinds import label
 from dsconv.profile.builtin import Published, paper_number, percent_text
-from dsconv.profile.table import Profile, in_millions
+from dsconv.profile.table import Profile, apart, in_millions
 from dsconv.profile.whatif import WhatIf
 from dsconv.seeds import NOISE_POINTS, about_the_same
 
@@ -179,10 +179,10 @@ def what_if_sentence(result: WhatIf, quote: Quote = str) -> str:
     layers = result.layers_swapped
     count = "its one standard k x k convolution" if layers == 1 else f"its {layers} standard k x k convolutions"
     calls = f" (called {len(result.swaps)} times)" if len(result.swaps) != layers else ""
-    return (f"Making {count}{calls} separable ({label(result.replacement)}) takes multiply-adds from "
-            f"{in_millions(result.before.multiply_adds)} to "
-            f"{in_millions(result.after.multiply_adds)} ({_fewer(result.fewer('multiply_adds'))}) and parameters "
-            f"from {in_millions(result.before.params)} to {in_millions(result.after.params)} "
+    macs = apart(result.before.multiply_adds, result.after.multiply_adds)
+    params = apart(result.before.params, result.after.params)
+    return (f"Making {count}{calls} separable ({label(result.replacement)}) takes multiply-adds from {macs[0]} to "
+            f"{macs[1]} ({_fewer(result.fewer('multiply_adds'))}) and parameters from {params[0]} to {params[1]} "
             f"({_fewer(result.fewer('params'))}).")
 
 

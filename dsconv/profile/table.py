@@ -95,6 +95,15 @@ def in_millions(count: int | float) -> str:
     return f"{count:g}"
 
 
+def apart(before: int | float, after: int | float) -> tuple[str, str]:
+    """Two counts in_millions, or exact where that reads them the same though they differ: a MobileNet's one
+    standard convolution made separable took "parameters from 4.25 M to 4.25 M", the change the page is about."""
+    shown = in_millions(before), in_millions(after)
+    if shown[0] == shown[1] and before != after:
+        return f"{before:,}", f"{after:,}"
+    return shown
+
+
 # The table the page and the CLI show (and the CSV holds): each column's name and how a row gives it.
 def _kib(size: int) -> float:
     """Bytes in KiB, to 0.1 KiB, and to three decimals under 1 KiB: a 10-class output's 40 B read 0.0."""

@@ -325,3 +325,17 @@ def test_the_name_of_an_upload_without_parameters_is_shown_as_text():
     assert not at.exception
     said = [str(m.value) for m in at.markdown if "has no trainable parameters" in str(m.value)]
     assert said and all("](http" not in line and "\\[notes\\]" in line for line in said), said
+
+
+def test_a_what_if_that_changes_little_still_shows_the_change():
+    """MobileNet's only standard convolution (conv1, 3 x 3 x 3 x 32 = 864 weights, no bias) made separable:
+    3 x 3 x 3 + 3 x 32 = 123 weights, counted by hand. Its parameters read "from 4.25 M to 4.25 M", and so did the
+    two metrics: where three digits read the same, the counts are exact."""
+    at = open_page(PAGE, rn_model="mobilenet_v1", rn_tab="What if it were separable?", rn_whatif="separable")
+    assert not at.exception
+    sentence = next(m.value for m in at.markdown if "takes multiply-adds from" in m.value)
+    before, after = (int(part.replace(",", "")) for part in
+                     sentence.split("parameters from ")[1].split(" (")[0].split(" to "))
+    assert before - after == 864 - 123
+    shown = {metric.label: (metric.value, metric.proto.delta) for metric in at.metric}
+    assert shown["Parameters after"] == (f"{after:,}", f"before: {before:,}")
