@@ -66,12 +66,13 @@ def quiz_controls(bar: list | None) -> tuple[int, list[str]]:
 
 
 def question_picker(questions: tuple[Question, ...], results: dict) -> Question:
-    """Pick the question, see which are answered (✓ right, ✗ wrong, · shown) and the session's score."""
+    """Pick the question, see which are answered (✓ right, ✗ wrong, "answer shown") and the session's score."""
     picker, score = st.columns([3, 1])
     number = picker.radio("Question", range(1, len(questions) + 1), key="quiz_q", horizontal=True, **BOUND)
-    marks = [f"{i} {'✓' if record['correct'] else '·' if record['correct'] is None else '✗'}"
+    # A shown answer was "2 ·", which read as a separator left dangling
+    marks = [f"{i} {'✓' if record['correct'] else '(answer shown)' if record['correct'] is None else '✗'}"
              for i, record in ((i, results.get(question_id(q))) for i, q in enumerate(questions, 1)) if record]
-    picker.caption(f"Question set {questions[0].seed} · answered: " + ("  ".join(marks) if marks else "none yet"))
+    picker.caption(f"Question set {questions[0].seed} · answered: " + (", ".join(marks) if marks else "none yet"))
     scored = [record["correct"] for record in results.values() if record["correct"] is not None]
     score.metric("Score this session", f"{sum(scored)} / {len(scored)}",
                  help="Right answers out of questions answered; only your first answer to each question counts. "

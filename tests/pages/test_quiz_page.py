@@ -124,6 +124,8 @@ def test_show_answer_reveals_without_scoring_and_next_moves_on():
     assert answer_text(question) in texts(at.info)
     assert at.metric[0].value == "0 / 0"
     assert len(at.latex) == 2  # both layers' counts, worked out
+    # said in words among the answered ones: "6 ·" read as a separator left dangling
+    assert f"answered: {number} (answer shown)" in " ".join(c.value for c in at.caption)
     at = at.button(key="quiz_next").click().run()
     assert at.radio(key="quiz_q").value == number % 10 + 1
     assert at.query_params["quiz_q"] == str(number % 10 + 1)  # the address bar follows
