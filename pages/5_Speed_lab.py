@@ -356,6 +356,9 @@ for name, data in recorded.items():
                    "in one training step.")
         show_table(rows)
         st.write(summary_text)
+    elif report is None and recorded_for({name: data}, setup).get(name) == entry["timings"]:
+        # section 2 shows these very timings, for the layer chosen: the page showed them, and their warnings, twice
+        st.caption(f"The default layer is the layer chosen now: its {name.upper()} timings are in section 2 above.")
     else:
         show_timings(entry["timings"], scale, f"spd_rec_{name}", recorded_roofs(data["meta"]), data["meta"])
 

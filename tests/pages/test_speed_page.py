@@ -332,3 +332,18 @@ def test_one_output_channel_is_said_in_the_singular():
     assert not at.exception
     layer = next(c.value for c in at.caption if c.value.startswith("Layer: "))
     assert "x 1 in, 1 channel out, 3x3 kernel" in layer
+
+
+def test_the_default_layers_recording_is_not_shown_twice():
+    """With the default layer chosen, section 2 shows its recorded timings, and section 4's "The default layer"
+    showed them again, with the same warning about a noisy row twice."""
+    from conftest import open_page
+
+    at = open_page("pages/5_Speed_lab.py", spd_recorded="The default layer")
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == len(set(warnings)), warnings
+    assert any("its CPU timings are in section 2 above" in c.value for c in at.caption)
+    at = open_page("pages/5_Speed_lab.py", spd_recorded="The default layer", spd_k="5")  # another layer: shown
+    assert not any("section 2 above" in c.value for c in at.caption)
+    assert any(t.key == "spd_rec_cpu_work" for t in at.get("plotly_chart"))
