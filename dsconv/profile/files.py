@@ -43,6 +43,9 @@ def _nesting_depth(text: str) -> int:
     return int(np.cumsum(steps).max(initial=0))
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # how a text file saved as UTF-16 (Windows' "Unicode") starts
+
+
 def parse_config_text(data: bytes | str, where: str = "The file") -> Any:
     """JSON text to a config, refused if too big, too deep or not JSON."""
     if len(data) > MAX_CONFIG_BYTES:
@@ -59,6 +62,9 @@ def parse_config_text(data: bytes | str, where: str = "The file") -> Any:
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except (json.JSONDecodeError, RecursionError, ValueError) as error:
+        if not isinstance(error, json.JSONDecodeError) and "digits" in str(error):  # Python's 4,300-digit limit
+            raise ModelFileError(f"{where} holds a number thousands of digits long, which no Keras config has; "
+                                 "it is not a model's config.") from None
         raise ModelFileError(f"{where} is not valid JSON ({str(error)[:120]}); a Keras config is JSON.") from None
 
 
@@ -147,5 +153,8 @@ def read_model_file(data: bytes, filename: str = "model") -> Any:
         return _from_h5(data)
     if data.lstrip()[:1] in (b"{", b"["):
         return parse_config_text(data)
+    if data.startswith(UTF16_BOMS):
+        raise ModelFileError(f"{filename[:80]!r} is text in UTF-16; a Keras config is JSON in UTF-8. Save it as "
+                             "UTF-8 (any text editor can) and upload it again.")
     raise ModelFileError(f"{filename[:80]!r} is neither a .keras archive, an .h5 model nor JSON. Upload a file "
                          "saved by model.save(), or the JSON of model.to_json().")

@@ -364,11 +364,18 @@ def load_run(path_or_bytes: str | Path | bytes) -> RunRecord:
             raise RunFileError(f"Could not read the run record {path}: {exc.strerror or exc}.") from exc
     if len(raw) > MAX_RUN_BYTES:
         raise RunFileError(f"This file is larger than {MAX_RUN_BYTES // 1_000_000} MB; a run record is a few kB.")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # saved as UTF-16 (Windows' "Unicode")
+        raise RunFileError("This file is text in UTF-16; a run record is JSON in UTF-8. Save it as UTF-8 (any text "
+                           "editor can) and add it again.")
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+        # utf-8-sig: a byte-order mark first, as Windows' Notepad writes it, is no reason to refuse a record
+        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
     except RunFileError:
         raise
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise RunFileError("This file is not text in UTF-8, so it cannot be a run record (JSON in UTF-8). Save it "
+                           "as UTF-8 and add it again.") from exc
+    except json.JSONDecodeError as exc:
         raise RunFileError(f"This file is not JSON, so it cannot be a run record ({exc}).") from exc
     except RecursionError as exc:
         raise RunFileError("This file nests too deeply to be a run record.") from exc

@@ -297,3 +297,14 @@ def test_record_titles_reach_the_figure_as_text_not_tags():
     for trace in fig.data:
         assert "<a" not in trace.name and "<b>" not in trace.name and "%{y}" not in trace.hovertemplate
         assert "&lt;b&gt;bold&lt;/b&gt;" in trace.name
+
+
+def test_a_record_saved_with_a_byte_order_mark_loads_and_utf16_is_told_to_be_utf8():
+    """A record re-saved by Windows' Notepad starts with a byte-order mark: it was refused with "Unexpected UTF-8 BOM
+    (decode using utf-8-sig)". One saved as UTF-16, or in Latin-1, was told it was not JSON, in Python's words."""
+    record = load_run(b"\xef\xbb\xbf" + raw(valid()))
+    assert record.architectures
+    with pytest.raises(RunFileError, match=r"UTF-16; a run record is JSON in UTF-8\. Save it as UTF-8"):
+        load_run(raw(valid()).decode().encode("utf-16"))
+    with pytest.raises(RunFileError, match=r"not text in UTF-8, so it cannot be a run record \(JSON in UTF-8\)"):
+        load_run(raw(valid()).replace(b'"title": "', b'"title": "caf\xe9 '))

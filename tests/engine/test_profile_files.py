@@ -913,3 +913,13 @@ def test_cli_leaves_no_empty_csv_when_it_refuses_the_model(tmp_path):
     result = cli(tmp_path / "photo.keras", "--csv", tmp_path / "table.csv")
     assert result.returncode == 2 and "error:" in result.stderr
     assert not (tmp_path / "table.csv").exists()
+
+
+def test_utf16_and_a_number_of_thousands_of_digits_are_said_for_what_they_are():
+    """A config saved as UTF-16 was "neither a .keras archive, an .h5 model nor JSON"; a 5,000-digit number quoted
+    Python's own advice, cut mid-word ("use sys.set_int_max_str_digits() t")."""
+    utf16 = '{"class_name": "Sequential"}'.encode("utf-16")
+    with pytest.raises(ModelFileError, match=r"is text in UTF-16; a Keras config is JSON in UTF-8\. Save it as UTF-8"):
+        read_model_file(utf16, "config.json")
+    with pytest.raises(ModelFileError, match=r"holds a number thousands of digits long, which no Keras config has"):
+        read_model_file(b'{"a": ' + b"9" * 5000 + b"}", "x.json")
