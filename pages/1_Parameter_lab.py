@@ -186,7 +186,7 @@ def network_section(scale: float) -> None:
     st.markdown("The tutorial's CIFAR-10 model: blocks of two convolutions and a max-pool, filters doubling per "
                 "block, then Flatten and a Dense softmax. Change the convolution kind and see where the "
                 "parameters and the multiply-adds go.")
-    cols = st.columns(5)
+    cols = st.columns([1.5, 1, 1, 1, 1])  # the kind's name needs the room: "SeparableConv2" in a fifth of a projector
     kind = cols[0].selectbox("Convolution kind", NETWORK_KINDS, index=NETWORK_KINDS.index("separable"), key="net_kind", **BOUND,
                              format_func=short_label)
     blocks = cols[1].slider("Blocks", 1, 5, 3, key="net_blocks", **BOUND)
