@@ -347,3 +347,14 @@ def test_the_default_layers_recording_is_not_shown_twice():
     at = open_page("pages/5_Speed_lab.py", spd_recorded="The default layer", spd_k="5")  # another layer: shown
     assert not any("section 2 above" in c.value for c in at.caption)
     assert any(t.key == "spd_rec_cpu_work" for t in at.get("plotly_chart"))
+
+
+def test_a_layer_too_large_in_projector_mode_says_where_the_batch_is():
+    """The refusal says "Lower the batch, ...", and in projector mode the batch is in the hidden sidebar."""
+    from conftest import open_page
+
+    at = open_page("pages/5_Speed_lab.py", spd_size="224", spd_cin="512", spd_cout="512", present="1")
+    assert not at.exception and at.error
+    assert any("the batch is in the hidden sidebar" in c.value for c in at.caption)
+    at = open_page("pages/5_Speed_lab.py", spd_size="224", spd_cin="512", spd_cout="512")
+    assert at.error and not any("hidden sidebar" in c.value for c in at.caption)
