@@ -106,6 +106,10 @@ def load_image(data: bytes, *, max_side: int | None = None) -> Image.Image:
         raise ImageError(f"This file is not {FORMATS_SENTENCE} that can be read; choose a picture file.") from exc
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError) as exc:
         # Pillow's decoders report broken files with several exception types.
+        if "MAX_TEXT_CHUNK" in str(exc) or "MAX_TEXT_MEMORY" in str(exc):  # a whole PNG with megabytes of text
+            raise ImageError("The picture carries more text beside it (its metadata) than is read safely, so it is "
+                             "not opened. Save it again without its metadata (any image editor's 'export' does) "
+                             "or choose another file.") from exc
         raise ImageError(f"The picture file is damaged or cut short, so it cannot be read ({exc}). "
                          "Save it again or choose another file.") from exc
     if max_side is not None:

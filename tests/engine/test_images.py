@@ -245,3 +245,13 @@ def test_a_small_picture_is_enlarged_with_its_proportions_kept():
     assert preview(Image.new("RGB", (1, 1))).size == (256, 256)
     large = Image.new("RGB", (640, 100))
     assert preview(large) is large
+
+
+def test_a_png_with_megabytes_of_text_is_told_so_not_called_damaged():
+    """A whole PNG with a 50 MB compressed text chunk was "damaged or cut short ... (Decompressed data too large for
+    PngImagePlugin.MAX_TEXT_CHUNK)": the cause is its metadata, in Pillow's words."""
+    picture = encode(solid((200, 30, 30)), "PNG")
+    text = png_chunk(b"zTXt", b"note\x00\x00" + zlib.compress(b"a" * 50_000_000))
+    with_text = picture[:33] + text + picture[33:]  # after the signature and IHDR
+    with pytest.raises(ImageError, match=r"carries more text beside it \(its metadata\) than is read safely"):
+        load_image(with_text)
