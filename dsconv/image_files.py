@@ -40,7 +40,7 @@ def check_dimensions(width: int, height: int) -> None:
                          f"the limit is {MAX_PIXELS / 1e6:.0f} megapixels. Shrink it or choose a smaller photo.")
     ratio = max(width, height) / min(width, height)
     if ratio > MAX_ASPECT_RATIO:
-        raise ImageError(f"The picture is {width} x {height} pixels, a strip {ratio:,.0f} times longer than it is "
+        raise ImageError(f"The picture is {width:,} x {height:,} pixels, a strip {ratio:,.0f} times longer than it is "
                          f"wide; pictures up to {MAX_ASPECT_RATIO:.0f}:1 are accepted. Crop it to a normal shape.")
 
 
