@@ -43,7 +43,7 @@ _PENDING = "_link_pending"  # settings of an older link, for the widgets of the 
 _TRIED = "_link_tried"  # what the last run asked the widgets to take from an older link
 _NOTES = "_link_notes"
 _IGNORED = "_link_ignored"  # settings refused on a run that was followed at once by another
-_LAST = "_link_last"  # the address's settings of the last run
+_LAST = "_link_last"  # the address's settings that the last run's controls met
 _ENDLESS = "_link_endless"  # settings that were an endless number, taken out of the address before the widgets ran
 _PAGE = "_link_page"  # the page this run draws (page_setup's title)
 _SAID = "_link_said"  # the refused settings last said, and the controls' values then: said again while they stay
@@ -188,8 +188,8 @@ def _older_spelling(texts: list[str], current: Any, options: Sequence[Any] | Non
     if isinstance(current, bool):
         return {"1": True, "0": False}.get(texts[0]) if len(texts) == 1 else None
     if isinstance(current, (int, float)) and len(texts) == 1 and fresh:
-        # a select slider of numbers (?net_filters=16.0), on the run the link arrived; a picker the student moved
-        # since is not set back where the address still holds the link's first text (AppTest's does)
+        # a select slider of numbers (?net_filters=16.0), on the first run its control meets the link's text; a
+        # picker the student moved since is not set back where the address still holds that text (AppTest's does)
         return next((option for option in options or () if _same_number(option, texts[0])), None)
     if isinstance(current, list):
         items = [older.get(item, item) for text in texts for item in text.split(",") if item]
@@ -255,8 +255,7 @@ def _close_link() -> None:
     """After the page's widgets: a setting of the address that its widget refused is either an older link's spelling
     (the page runs once more with it) or named in a warning; a broken link never breaks the page."""
     arrived = st.session_state.pop(_ARRIVED, {})
-    fresh = arrived != st.session_state.get(_LAST, {})  # a link new to this page, not the one the last run had
-    st.session_state[_LAST] = arrived
+    last = st.session_state.get(_LAST, {})  # each setting the last run's controls met, as the address wrote it
     tried = st.session_state.pop(_TRIED, {})
     endless = st.session_state.pop(_ENDLESS, [])
     fixes, ignored = {}, []
@@ -275,11 +274,13 @@ def _close_link() -> None:
         if registration is not None and _spells_default(registration, texts, st.session_state[key]):
             continue  # the link wrote the widget's default, which the widget holds and the address never keeps
         older = {**_labels(registration), **_OLDER_LABELS.get(key, {})}
-        value = _older_spelling(texts, st.session_state[key], _options(registration), older, fresh)
+        value = _older_spelling(texts, st.session_state[key], _options(registration), older, last.get(key) != texts)
         if value is None:
             ignored.append(_refusal(key, ','.join(texts)))
         elif value != st.session_state[key]:
             fixes[key] = value
+    # a setting whose control is drawn later (after an upload, in another tab) is new to it then
+    st.session_state[_LAST] = {key: texts for key, texts in arrived.items() if _registration(key) is not None}
     refused = {key: value for key, value in tried.items() if st.session_state.get(key) != value}
     # Said as the link wrote them: `refused` holds what the older spelling was read as (True, ['a', 'b']).
     ignored += [_refusal(key, ",".join(arrived.get(key, [str(value)]))) for key, value in refused.items()]
@@ -558,21 +559,26 @@ class KeptFile:
 
 
 def kept_upload(uploader: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> Any:
-    """`uploader(*args, key=key, **kwargs)` (st.file_uploader, st.camera_input, or a column's): its file, or the one
-    chosen earlier where the uploader was left out of the page for a run. Streamlit forgets a widget it does not
-    draw: a student who picked a sample picture and then their own again found their photo gone. Removing the file
-    with the uploader's x forgets it here too. None where there is none."""
-    kept_key = f"_kept_{key}"
-    fresh = key not in st.session_state  # drawn anew: Streamlit dropped it (or the page has just opened)
+    """`uploader(*args, key=key, **kwargs)` (st.file_uploader, st.camera_input, or the sidebar's): its file, or the
+    one chosen earlier while the uploader, drawn anew after a run without it, is empty. Streamlit forgets a widget it
+    does not draw: a student who picked a sample picture and then their own again found their photo gone. Removing
+    the file with the uploader's x forgets it here too (the uploader held it on the run before, and now holds none).
+    None where there is none."""
+    kept_key, held_key = f"_kept_{key}", f"_held_{key}"
+    drawn_before = key in st.session_state  # else Streamlit dropped it (or the page has just opened)
     upload = uploader(*args, key=key, **kwargs)
+    held = drawn_before and st.session_state.get(held_key, False)  # it showed a file on the run before
+    st.session_state[held_key] = upload is not None
     if upload is not None:
         st.session_state[kept_key] = KeptFile(upload.name, upload.getvalue(), upload.file_id)
         return upload
-    kept = st.session_state.get(kept_key) if fresh else None
+    kept = None if held else st.session_state.get(kept_key)  # held, then none: removed with the x
     if kept is None:
         st.session_state.pop(kept_key, None)
         return None
-    st.caption(f"Still using your file {plain(repr(kept.name))}: choose another to replace it.")
+    # under the uploader, in the sidebar where it is there
+    getattr(uploader, "__self__", st).caption(f"Still using your file {plain(repr(kept.name))}: choose another to "
+                                              "replace it.")
     return kept
 
 

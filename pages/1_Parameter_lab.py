@@ -166,9 +166,11 @@ def keras_section(settings: dict, costs: dict) -> None:
     if refusal:
         st.info(refusal)
     pressed = st.button("Check with Keras", key="lab_keras_check", type="primary", disabled=refusal is not None)
+    if refusal:
+        return  # not also "press the button again" beside a button that is off
     if pressed:
         st.session_state["lab_keras_checked"] = dict(settings)
-    if refusal or st.session_state.get("lab_keras_checked") != settings:
+    if st.session_state.get("lab_keras_checked") != settings:
         if "lab_keras_checked" in st.session_state:
             st.info("The settings changed since the last check: press the button again.")
         return

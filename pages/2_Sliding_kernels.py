@@ -83,7 +83,7 @@ def input_controls() -> tuple[np.ndarray, str]:
             return sample_image(source, size), sample_text(source)
         upload = kept_upload(st.file_uploader, "Picture file", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
                              key="sl_upload", help="Shrunk to the size above (centre square). It stays on the "
-                                                        "server only while this page is open.")
+                                                   "server only for your session, and is never saved.")
     if upload is None:
         st.info("Choose a picture file in the sidebar. Until then the page uses the shape sample.", icon="🖼️")
         return sample_image("shape", size), sample_text("shape")

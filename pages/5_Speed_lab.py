@@ -272,8 +272,8 @@ st.caption(f"Device: {device_line}. Each click: 2 untimed warm-up calls per laye
 if too_large:
     show_error(too_large)
     if bar:  # projector mode: the batch is in the sidebar, which that mode hides
-        st.caption("In projector mode the batch is in the hidden sidebar: lower the input size, the channels or the "
-                   "kernel above, or leave projector mode to change the batch.")
+        st.caption("In projector mode the batch is in the hidden sidebar: change the settings above, or leave "
+                   "projector mode to lower the batch.")
 clicked = st.button("Measure", type="primary", key="spd_measure", disabled=too_large is not None)
 if clicked and run_measurement(lambda update: with_roofs(measure(setup, kinds=kinds, settings=settings, limits=LIMITS,
                                                                    progress=update)), "speed_report"):

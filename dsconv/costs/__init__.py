@@ -61,9 +61,10 @@ from dsconv.costs.network import (
 
 __all__ = ["as_pair", "BATCHNORM_PARAMS_PER_CHANNEL", "block_filters", "BYTES_PER_FLOAT32", "CheckRow",
            "compare_traffic", "compare_with_keras", "COMPARED_KINDS", "count_text", "conv_output_length", "every_kind",
-           "grouped_note", "keras_code", "MAX_CHECKED_PARAMS", "too_large_to_check", "keras_counts", "keras_verdict", "KerasCount", "KerasVerdict",
+           "grouped_note", "keras_code", "keras_counts", "keras_verdict", "KerasCount", "KerasVerdict",
            "kernel_term_note", "lab_text", "latex_number", "layer_cost", "layer_traffic", "LayerConfigError",
-           "LayerCost", "LayerRow", "LayerTraffic", "mobilenet_ratio", "network_pointwise_share",
+           "LayerCost", "LayerRow", "LayerTraffic", "MAX_CHECKED_PARAMS", "mobilenet_ratio", "network_pointwise_share",
            "network_summary", "NetworkConfig", "NetworkSummary", "pointwise_row_note", "pointwise_share",
            "pytorch_code", "ratio_derivation", "RatioDerivation", "shape_text", "StageCost", "StageTraffic",
-           "standard_counterpart", "STEP_KINDS", "tutorial_cost", "TUTORIAL_LAYER", "tutorial_saving"]
+           "standard_counterpart", "STEP_KINDS", "too_large_to_check", "tutorial_cost", "TUTORIAL_LAYER",
+           "tutorial_saving"]

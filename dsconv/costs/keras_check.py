@@ -33,11 +33,12 @@ MAX_CHECKED_PARAMS = 25_000_000
 def too_large_to_check(costs: Mapping[str, Any]) -> str | None:
     """The sentence refusing a Keras check of these layers (LayerCost per kind; a kind our arithmetic refuses is a
     sentence), or None where their weights, all together, stay within MAX_CHECKED_PARAMS."""
-    total = sum(cost.params for cost in costs.values() if not isinstance(cost, str))
+    built = [cost for cost in costs.values() if not isinstance(cost, str)]
+    total = sum(cost.params for cost in built)
     if total <= MAX_CHECKED_PARAMS:
         return None
     return (f"Keras would have to build {total:,} weights ({total * 4 / 1e6:,.0f} MB) for these "
-            f"{len(costs)} layers, and this server builds at most {MAX_CHECKED_PARAMS:,} for a check. Lower the "
+            f"{len(built)} layers, and this server builds at most {MAX_CHECKED_PARAMS:,} for a check. Lower the "
             "channels or the kernel size to check with Keras; the counts above need no Keras.")
 
 

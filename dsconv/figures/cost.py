@@ -232,7 +232,7 @@ def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, cu
     """Separable/standard parameter ratio (exact) and m x (1/N + 1/k^2) against N, at the layer's depth multiplier m,
     laid out for a figure `width_px` wide (default: page_width_px). On a phone the legend beside the plot left it
     90 px, the title ran past both edges and "your layer: 0.158" past the right one: there the title takes more
-    lines, the legend stands under the plot, and the marker's label sits on its side with room."""
+    lines, and the legend, which names the marker's value, stands under the plot."""
     outs = sorted({4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, max_out, current_out})
     data = []
     for index, k in enumerate(kernel_sizes):
@@ -257,8 +257,7 @@ def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, cu
     narrow = width < NARROW_FIGURE_PX
     legend, bottom, extra = dict(orientation="v", x=1.01, y=1), 10, 0
     if narrow:  # under the axis's numbers and title, in rows
-        room = width - 20
-        legend_px = legend_height([trace["name"] for trace in data], room, font)
+        legend_px = legend_height([trace["name"] for trace in data], width - 80, font)  # the plot's width
         bottom = round(font * LINE_HEIGHT * 2 + 40 + legend_px)
         legend = dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0)
         extra = bottom - 10 + top - 60
@@ -349,7 +348,8 @@ def network_share_figure(parts: list[LayerParts], scale: float = 1.0, width_px: 
             named = True
     # The legend in the figure's own bottom margin, under the axes' numbers (placed on the plot, at y=-0.08, it
     # covered them), in as many rows as its entries take.
-    legend_px = legend_height([trace["name"] for trace in data if trace["showlegend"]], width - 20, font)
+    legend_px = legend_height([trace["name"] for trace in data if trace["showlegend"]], width - 20, font,
+                              grouped=True)
     bottom = round(font * LINE_HEIGHT + 28 + legend_px)  # the numbers (16 px below the plot), then the legend
     shared = {} if stacked else {"yaxis": axis(autorange="reversed", automargin=True)}
     bottom = max(bottom, int(64 * scale))

@@ -97,17 +97,27 @@ def top_title(text: str, width_px: float, font_px: float, pad_px: float) -> tupl
             lines * round(size * LINE_HEIGHT))
 
 
-def legend_height(names: list[str], room_px: float, font_px: float) -> float:
-    """The height a horizontal legend of these entries takes in `room_px` (an entry: its sample and the gaps around
-    it, about 60 px, and its text, whose lines are broken by <br>). Entries that fit take one row; else Plotly sets
-    them in columns as wide as the widest entry (counted as rows packed by each entry's own width, the roofline's
-    11 entries took 6 rows, not 4, and pushed its plot 27 px shorter than laid out)."""
+def legend_height(names: list[str], room_px: float, font_px: float, grouped: bool = False) -> float:
+    """The height a horizontal legend of these entries takes in `room_px`, the plot's width (an entry: its sample and
+    the gaps around it, about 60 px, and its text, whose lines are broken by <br>). Entries that fit take one row;
+    else Plotly sets them in columns as wide as the widest entry (counted as rows packed by each entry's own width,
+    the roofline's 11 entries took 6 rows, not 4, and pushed its plot 27 px shorter than laid out). A `grouped`
+    legend (traces with a legendgroup) is packed by each entry's own width, as before."""
     widths = [60 + max(text_em(line) for line in name.split("<br>")) * font_px for name in names]
-    if not names:
-        return 0.0
-    per_row = len(names) if sum(widths) <= room_px else max(1, int(room_px // max(widths)))
-    rows = [names[start:start + per_row] for start in range(0, len(names), per_row)]
-    return sum(max(1 + name.count("<br>") for name in row) * font_px * LINE_HEIGHT + 8 for row in rows)
+    rows, row_px, row_lines = [], 0.0, 0
+    for name, width in zip(names, widths):
+        if row_lines and row_px + width > room_px:
+            rows.append(row_lines)
+            row_px, row_lines = 0.0, 0
+        row_px += width
+        row_lines = max(row_lines, 1 + name.count("<br>"))
+    if row_lines:
+        rows.append(row_lines)
+    if names and not grouped and sum(widths) > room_px:
+        per_row = max(1, int(room_px // max(widths)))
+        rows = [max(1 + name.count("<br>") for name in names[start:start + per_row])
+                for start in range(0, len(names), per_row)]
+    return sum(lines * font_px * LINE_HEIGHT + 8 for lines in rows)
 
 
 def fit_lines(text: str, room_px: float, font_px: float) -> str:

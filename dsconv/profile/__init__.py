@@ -45,6 +45,7 @@ __all__ = [
     "ARCHITECTURES", "COLUMNS", "CONVENTION", "MAX_LAYERS", "RECORD_FIELDS", "ROLES", "SIZES", "Architecture",
     "LayerCount", "LayerRow", "ModelFileError", "NotCounted", "Profile", "ProfileError", "Published", "Swap",
     "UnknownInputSize", "WhatIf",
-    "apart", "builtin_config", "builtin_profile", "count_layer", "csv_text", "declared_input_shape", "in_millions", "lesson",
+    "apart", "builtin_config", "builtin_profile", "count_layer", "csv_text", "declared_input_shape", "in_millions",
+    "lesson",
     "percent_text", "picture_input", "profile_config", "published", "read_model_file", "rows_as_records", "what_if",
 ]

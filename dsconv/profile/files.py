@@ -11,6 +11,7 @@ Every refusal is a `ModelFileError` whose sentence says what was wrong and what 
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import re
@@ -43,7 +44,7 @@ def _nesting_depth(text: str) -> int:
     return int(np.cumsum(steps).max(initial=0))
 
 
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # how a text file saved as UTF-16 (Windows' "Unicode") starts
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # how a text saved as UTF-16 (Windows' "Unicode") starts
 
 
 def parse_config_text(data: bytes | str, where: str = "The file") -> Any:

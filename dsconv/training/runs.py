@@ -8,6 +8,7 @@ page reads records on its light path.
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import re
@@ -364,17 +365,18 @@ def load_run(path_or_bytes: str | Path | bytes) -> RunRecord:
             raise RunFileError(f"Could not read the run record {path}: {exc.strerror or exc}.") from exc
     if len(raw) > MAX_RUN_BYTES:
         raise RunFileError(f"This file is larger than {MAX_RUN_BYTES // 1_000_000} MB; a run record is a few kB.")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # saved as UTF-16 (Windows' "Unicode")
-        raise RunFileError("This file is text in UTF-16; a run record is JSON in UTF-8. Save it as UTF-8 (any text "
-                           "editor can) and add it again.")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # saved as UTF-16 (Windows' "Unicode")
+        raise RunFileError("This file is text in UTF-16, not JSON in UTF-8 as a run record is. Save it as UTF-8 "
+                           "(any text editor can) and add it again.")
     try:
         # utf-8-sig: a byte-order mark first, as Windows' Notepad writes it, is no reason to refuse a record
         data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
     except RunFileError:
         raise
     except UnicodeDecodeError as exc:
-        raise RunFileError("This file is not text in UTF-8, so it cannot be a run record (JSON in UTF-8). Save it "
-                           "as UTF-8 and add it again.") from exc
+        raise RunFileError("This file is not JSON in UTF-8, so it cannot be a run record. A text file saved in "
+                           "another encoding can be saved again as UTF-8; a picture or any other file is no run "
+                           "record.") from exc
     except json.JSONDecodeError as exc:
         raise RunFileError(f"This file is not JSON, so it cannot be a run record ({exc}).") from exc
     except RecursionError as exc:

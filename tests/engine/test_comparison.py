@@ -95,6 +95,8 @@ def test_time_against_work():
     slower = loaded([(1.6, 0.40, 1.5, 0.44, 20.0)])
     assert "was 2.00x slower per epoch" in comparison.time_sentence(comparison.compare(slower))
     # under a second in milliseconds: "(0.0 s against ...)" for a 0.04 s epoch
+    assert [comparison.epoch_time(s) for s in (0.04, 0.9494, 0.95, 0.9994, 0.9996, 11.24)] == [
+        "40 ms", "949 ms", "950 ms", "999 ms", "1.0 s", "11.2 s"]  # 0.95 read "0.9 s", 0.96 "1.0 s"
     brief = loaded([(1.6, 0.40, 1.5, 0.44, 0.04)])
     assert "was 250.00x faster per epoch (40 ms against 10.0 s)" in comparison.time_sentence(comparison.compare(brief))
 

@@ -304,7 +304,7 @@ def test_a_record_saved_with_a_byte_order_mark_loads_and_utf16_is_told_to_be_utf
     (decode using utf-8-sig)". One saved as UTF-16, or in Latin-1, was told it was not JSON, in Python's words."""
     record = load_run(b"\xef\xbb\xbf" + raw(valid()))
     assert record.architectures
-    with pytest.raises(RunFileError, match=r"UTF-16; a run record is JSON in UTF-8\. Save it as UTF-8"):
+    with pytest.raises(RunFileError, match=r"text in UTF-16, not JSON in UTF-8 as a run record is\. Save it as UTF-8"):
         load_run(raw(valid()).decode().encode("utf-16"))
-    with pytest.raises(RunFileError, match=r"not text in UTF-8, so it cannot be a run record \(JSON in UTF-8\)"):
+    with pytest.raises(RunFileError, match=r"not JSON in UTF-8, so it cannot be a run record\. A text file saved in"):
         load_run(raw(valid()).replace(b'"title": "', b'"title": "caf\xe9 '))

@@ -491,5 +491,19 @@ def test_a_photo_stays_chosen_while_a_sample_is_looked_at():
     assert not at.exception and not at.error
     assert "Your picture: 800 x 600 pixels." in image_captions(at)
     assert any("Still using your file 'holiday.jpg'" in literal(caption.value) for caption in at.caption)
+    at.run()  # and on the runs after (a slider moved): it was dropped on the next one
+    assert "Your picture: 800 x 600 pixels." in image_captions(at)
+    at.file_uploader(key="fil_upload").set_value(("beach.jpg", jpeg_bytes(640, 480), "image/jpeg")).run()
+    assert "Your picture: 640 x 480 pixels." in image_captions(at)  # another file replaces it
     at.file_uploader(key="fil_upload").set_value(None).run()  # removed with the x
     assert any("Choose a photo" in info.value for info in at.info)
+
+
+def test_a_link_setting_for_a_control_drawn_after_an_upload_is_read():
+    """?fil_source=Upload+a+photo&fil_size=256.0: the working size is drawn only once a photo is there, and the
+    link's "256.0" was then refused, its control meeting it on a run whose address had not changed."""
+    at = open_page(PAGE, fil_view=HAND_MADE, fil_source="Upload a photo", fil_size="256.0")
+    at.file_uploader(key="fil_upload").set_value(("holiday.jpg", jpeg_bytes(800, 600), "image/jpeg")).run()
+    assert not at.exception
+    assert at.select_slider(key="fil_size").value == 256
+    assert not [w.value for w in at.warning if "Ignored the link's setting" in str(w.value)]

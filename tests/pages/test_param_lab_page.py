@@ -396,3 +396,8 @@ def test_a_layer_too_large_to_build_is_not_checked_with_keras():
     assert total > 1024 * 1024 * 121 + 1024
     at = open_page(PAGE, lab_tab="Check with Keras", lab_cin="64", lab_cout="64", lab_k="3")  # the same page, small
     assert not at.button(key="lab_keras_check").disabled and not at.info
+    at.session_state["lab_keras_checked"] = {}  # as after a check of other settings
+    at.number_input(key="lab_cin").set_value(4096)
+    at.number_input(key="lab_cout").set_value(4096).run()
+    assert at.button(key="lab_keras_check").disabled  # and not also "press the button again" beside it
+    assert [i.value for i in at.info if "press the button again" in i.value] == []
