@@ -197,6 +197,11 @@ def ratio_figure(timings: Sequence[Timing], scale: float = 1.0, width_px: float 
     return _layout(fig, "Speed-up next to the multiply-add saving (dotted line: no speed-up)", 440, scale, width_px)
 
 
+# Each kind's marker on the sweep's lines: SeparableConv2D's blue and Depthwise + 1x1's sky blue, the same maths two
+# ways, are told apart by shape too (ΔE 25 between them)
+SWEEP_SYMBOLS = {"standard": "circle", "separable": "square", "depthwise_pointwise": "diamond"}
+
+
 def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scale: float = 1.0,
                  width_px: float | None = None) -> go.Figure:
     """Top: median ms of each kind as one size grows; bottom: multiply-add ratio and speed ratio to Conv2D."""
@@ -214,6 +219,7 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
             continue
         fig.add_scatter(x=[p[0] for p in points], y=[p[1].median_ms for p in points], mode="lines+markers",
                         name=short_name(kind), line_color=KINDS[kind].colour, legendgroup=kind, row=1, col=1,
+                        marker=dict(symbol=SWEEP_SYMBOLS.get(kind, "circle"), size=9 * scale),
                         hovertemplate=f"{axis_name} %{{x}}: %{{y:.2f}} ms<extra>{short_name(kind)}</extra>")
     ratios = speed_ratios(rows)
     work = sorted((getattr(r["setup"], parameter), r["mac_ratio"]) for r in ratios if r["kind"] == "separable")
@@ -226,6 +232,7 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
         if points:
             fig.add_scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers",
                             line_color=KINDS[kind].colour, legendgroup=kind, showlegend=False, row=2, col=1,
+                            marker=dict(symbol=SWEEP_SYMBOLS.get(kind, "circle"), size=9 * scale),
                             hovertemplate="%{y:.1f}x faster<extra>" + short_name(kind) + "</extra>")
     fig.update_yaxes(type="log", tickvals=log_ticks([t.median_ms for t in rows]), title_text="ms", row=1, col=1)
     fig.update_yaxes(title_text="times", rangemode="tozero", row=2, col=1)

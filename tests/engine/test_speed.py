@@ -251,6 +251,11 @@ def test_figures_build_from_recorded_timings():
     assert rows[0]["x faster"] == 1.0 and rows[0]["GFLOP/s"] == pytest.approx(standard.gflops_per_s, abs=0.05)
     sweep = sweep_figure(data["sweep_out_channels"]["timings"], "out_channels", "forward")
     assert sorted(sweep.data[0].x) == [8, 16, 32, 64, 128, 256]
+    # the two blues, SeparableConv2D and Depthwise + 1x1, differ by their markers' shape too, in both panels
+    shapes = {(trace.legendgroup, trace.marker.symbol) for trace in sweep.data if trace.legendgroup}
+    assert {symbol for group, symbol in shapes if group == "separable"} != {
+        symbol for group, symbol in shapes if group == "depthwise_pointwise"}
+    assert len({group for group, _ in shapes}) == len(shapes)  # one shape a kind
     traffic = compare_traffic(batch=8, height=32, width=32, in_channels=64, out_channels=64, kernel_size=3)
     bars = intensity_figure(traffic, default).data
     assert list(bars[0].y) == pytest.approx([traffic["standard"].flops_per_byte, traffic["separable"].flops_per_byte,
