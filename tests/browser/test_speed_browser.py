@@ -105,9 +105,8 @@ LABEL_ON_ROOF = """() => { const gd = document.querySelector('.js-plotly-plot');
   }).map(t => t.textContent); }"""
 
 
-@pytest.mark.parametrize("recorded, number, scale, width", [
-    ("tutorial_layers", 0, 1.0, 900), ("tutorial_layers", 5, 1.35, 760), ("sweep_kernel_size", 0, 1.35, 1018),
-    ("sweep_out_channels", 0, 1.35, 1018), ("default", 0, 1.35, 760)])
+@pytest.mark.parametrize("recorded, number, scale, width", [  # each of them failed on the fixed places
+    ("tutorial_layers", 0, 1.0, 900), ("tutorial_layers", 5, 1.35, 760), ("default", 0, 1.35, 760)])
 def test_the_rooflines_labels_keep_clear_of_the_roofs_and_of_one_another(browser, tmp_path, recorded, number, scale,
                                                                           width):
     """The points' names stood at fixed places beside them: "SeparableConv2D" across the bandwidth roof and away from
