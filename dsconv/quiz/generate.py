@@ -278,6 +278,9 @@ def check_answer(question: Question, response: Answer) -> Verdict:
     return Verdict(False, tuple(misconception for distance, misconception in matches if distance == nearest))
 
 
+HUGE = 1e15  # an answer this large is said back in powers of ten, not in full
+
+
 def answer_text(question: Question, value: Answer | None = None) -> str:
     """An answer (the right one by default) as a student reads it."""
     right = value is None
@@ -286,9 +289,11 @@ def answer_text(question: Question, value: Answer | None = None) -> str:
         return " × ".join(str(int(v)) for v in value)
     if question.answer_kind == "ratio":  # two decimals, as the answer box takes them: a wrong 5.56 must not read as
         text = f"{float(value):.2f}".rstrip("0").rstrip(".")  # the right 5.611's "5.6"
+        if abs(float(value)) >= HUGE:  # an answer of 1e300 was said back in 301 digits
+            return f"{float(value):.3g} times fewer"
         rounded = f"{float(value):.1f}"  # the prompt asks for one decimal place: say what that is
         return f"{text} times fewer" + (f" ({rounded} to one decimal place)" if right and rounded != text else "")
     if question.answer_kind == "choice":
         return dict(question.choices).get(value, str(value))
     unit = "parameters" if question.topic == "params" else "multiply-adds"
-    return f"{int(value):,} {unit}"
+    return f"{int(value):,} {unit}" if abs(float(value)) < HUGE else f"{float(value):.3g} {unit}"

@@ -270,6 +270,11 @@ def test_ratio_and_choice_misconceptions():
     # The prompt asks for one decimal place; the right answer says what that is ("6.33" alone read as asking for two).
     assert answer_text(question, 6.3) == "6.3 times fewer"
     assert answer_text(question) == "6.33 times fewer (6.3 to one decimal place)"
+    # an answer of 1e300 (the box allows it) was said back in 301 digits
+    assert answer_text(question, 1e300) == "1e+300 times fewer"
+    assert answer_text(question, 123456.789) == "123456.79 times fewer"
+    counts = build_question("params", [TUTORIAL_STANDARD])
+    assert answer_text(counts, 1e300) == "1e+300 parameters" and answer_text(counts, 1792) == "1,792 parameters"
 
     bias = build_question("bias_place", [TUTORIAL_SEPARABLE])
     assert bias.answer == "pointwise_only"
