@@ -162,7 +162,7 @@ def _refusal(key: str, shown: str, endless: bool = False) -> str:
     takes = _takes(_registration(key))
     if endless:
         said = f"an endless number, and its control takes {takes}" if takes else \
-            "an endless number, which no setting here can hold"
+            "an endless number, which this page takes from no link"
     else:
         said = f"its control takes {takes}" if takes else "it is not one of the values its control takes here"
     return f"Ignored the link's setting {plain(key)}={plain(repr(shown))}: {said}, so the control keeps its default."
