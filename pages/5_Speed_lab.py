@@ -249,6 +249,7 @@ except SpeedConfigError as exc:
     too_large = exc
 traffic = compare_traffic(COMPARED_KINDS, **asdict(setup))
 report = st.session_state.get("speed_report")
+found = {}  # the recorded timings section 2 shows, by device, when nothing was measured here
 # The roofs section 1 compares with: this server's, once measured here, else the bundled CPU file's.
 cpu_meta = recorded.get("cpu", {}).get("meta", {})
 shown_roofs, roofs_device = (report.roofs, report.device) if report and report.roofs else (
@@ -299,7 +300,7 @@ if report is not None:
     if measured_setup == setup:
         shown = (f"this server ({report.device})", report.timings, steps)
 else:
-    found = recorded_for(recorded, setup)
+    found = recorded_for(recorded, setup)  # shown here; section 4 does not show them again
     if not found:
         st.info("Nothing measured yet, and no recorded measurement for exactly this layer: "
                 + ("it is too large to time here (above); a smaller one can be." if too_large else "click Measure."))
@@ -359,7 +360,7 @@ for name, data in recorded.items():
                    "in one training step.")
         show_table(rows)
         st.write(summary_text)
-    elif report is None and recorded_for({name: data}, setup).get(name) == entry["timings"]:
+    elif found.get(name) == entry["timings"]:
         # section 2 shows these very timings, for the layer chosen: the page showed them, and their warnings, twice
         st.caption(f"The default layer is the layer chosen now: its {name.upper()} timings are in section 2 above.")
     else:

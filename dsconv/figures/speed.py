@@ -382,11 +382,11 @@ def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scal
         # intense, stood on it ("peak 213" half hidden by a diamond).
         peak = fit_lines(f"peak {roofs.peak_gflops:.0f} GFLOP/s (matrix product)", room - ridge_x - 18, font_px)
         bandwidth = fit_lines(f"bandwidth {roofs.bandwidth_gbs:.1f} GB/s (array copy) x intensity ", ridge_x, font_px)
-        for text, left in ((peak, ridge_x + 8), (bandwidth, None)):
+        for text, right_of_ridge in ((peak, True), (bandwidth, False)):
             lines = text.split("<br>")
             width, height = max(map(text_em, lines)) * font_px, len(lines) * font_px * LINE_HEIGHT
-            names.append((ridge_x - width if left is None else left, ridge_y - height, (left or ridge_x - width)
-                          + width, ridge_y))
+            left = ridge_x + 8 if right_of_ridge else ridge_x - width
+            names.append((left, ridge_y - height, left + width, ridge_y))
         fig.add_annotation(x=math.log10(roofs.ridge), y=math.log10(roofs.peak_gflops), showarrow=False, xanchor="left",
                            xshift=8, text=peak, yanchor="bottom", font=dict(size=font_px, color="#111827"))
         fig.add_annotation(x=math.log10(roofs.ridge), y=math.log10(roofs.bound_gflops(roofs.ridge)), showarrow=False,

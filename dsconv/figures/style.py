@@ -104,20 +104,19 @@ def legend_height(names: list[str], room_px: float, font_px: float, grouped: boo
     the roofline's 11 entries took 6 rows, not 4, and pushed its plot 27 px shorter than laid out). A `grouped`
     legend (traces with a legendgroup) is packed by each entry's own width, as before."""
     widths = [60 + max(text_em(line) for line in name.split("<br>")) * font_px for name in names]
-    rows, row_px, row_lines = [], 0.0, 0
-    for name, width in zip(names, widths):
-        if row_lines and row_px + width > room_px:
-            rows.append(row_lines)
-            row_px, row_lines = 0.0, 0
-        row_px += width
-        row_lines = max(row_lines, 1 + name.count("<br>"))
-    if row_lines:
-        rows.append(row_lines)
-    if names and not grouped and sum(widths) > room_px:
+    rows: list[list[str]] = []
+    if names and not grouped and sum(widths) > room_px:  # in columns
         per_row = max(1, int(room_px // max(widths)))
-        rows = [max(1 + name.count("<br>") for name in names[start:start + per_row])
-                for start in range(0, len(names), per_row)]
-    return sum(lines * font_px * LINE_HEIGHT + 8 for lines in rows)
+        rows = [names[start:start + per_row] for start in range(0, len(names), per_row)]
+    else:  # packed, each entry as wide as it is
+        row_px = 0.0
+        for name, width in zip(names, widths):
+            if not rows or row_px + width > room_px:
+                rows.append([])
+                row_px = 0.0
+            rows[-1].append(name)
+            row_px += width
+    return sum(max(1 + name.count("<br>") for name in row) * font_px * LINE_HEIGHT + 8 for row in rows)
 
 
 def fit_lines(text: str, room_px: float, font_px: float) -> str:
