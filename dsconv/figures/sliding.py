@@ -16,7 +16,9 @@ import math
 import numpy as np
 
 from dsconv.figures.sliding_layout import (
+    MAP_NAME_PX,
     MAX_BOARD_CELL_PX,
+    MIN_SIDE_MAP_CELL_PX,
     Board,
     Grid,
     Layout,
@@ -121,24 +123,39 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
     tall = max(len(r) * (size + 0.55) + (0 if mine else 1.1) for r, size, mine in zip(reads, sizes, own))
     readable = number_cell(scale)
     by_height = max(BOARD_HEIGHT_PX * scale / tall, readable)
-    two_columns = 0.6 * width / cells >= readable
-    board_width = 0.6 * width if two_columns else width
-    cell = min(board_width / cells, by_height, MAX_BOARD_CELL_PX * scale)
-    boards = [place_board(r, size, mine, 0.0, top, cell, scale) for r, size, mine in zip(reads, sizes, own)]
-    board_bottom = top + max(board.height for board in boards)
-
     first = stages[0]
-    groups = [("Input" + (" (grey: padding)" if any(first.pad) else ""), read_names(layer, 0),
-               first.padded.shape[0], first.padded.shape[1])]
+    name_font = MAP_NAME_PX * scale
+
+    def name_px(labels: list[str]) -> float:  # the widest of the tiles' shortest names, and half an em after it
+        return max(text_em(tile_caption(label, 0.0, name_font)) + 0.5 for label in labels) * name_font
+
+    labels = read_names(layer, 0)
+    groups = [("Input" + (" (grey: padding)" if any(first.pad) else ""), labels, first.padded.shape[0],
+               first.padded.shape[1], name_px(labels))]
     for index, stage in enumerate(stages):
         title = "Depthwise output" if index < len(stages) - 1 else "Output maps"
-        groups.append((title, output_labels(layer, index), stage.output.shape[0], stage.output.shape[1]))
+        labels = output_labels(layer, index)
+        groups.append((title, labels, stage.output.shape[0], stage.output.shape[1], name_px(labels)))
+
+    def boards_at(board_width: float) -> tuple[float, list, float]:
+        cell = min(board_width / cells, by_height, MAX_BOARD_CELL_PX * scale)
+        placed = [place_board(r, size, mine, 0.0, top, cell, scale) for r, size, mine in zip(reads, sizes, own)]
+        return cell, placed, top + max(board.height for board in placed)
+
+    # The maps go beside the computation when its numbers stay readable in 60 % of the width; failing that, when
+    # the computation at its smallest readable cells leaves the maps room for cells of MIN_SIDE_MAP_CELL_PX: in
+    # projector mode at 1280 x 800 a separable layer's maps sat a screen below its Play buttons.
+    board_width = 0.6 * width if 0.6 * width / cells >= readable else cells * readable
+    cell, boards, board_bottom = boards_at(board_width)
+    maps_x = board_width + 28 * scale
+    maps_width, maps_budget = width - maps_x, max(board_bottom - head, 300 * scale)
+    two_columns = maps_width > 0 and (board_width == 0.6 * width or
+                                      fit_maps(groups, maps_width, maps_budget, scale) >= MIN_SIDE_MAP_CELL_PX * scale)
     if two_columns:
-        maps_x = board_width + 28 * scale
-        maps_width = width - maps_x
-        map_cell = fit_maps(groups, maps_width, max(board_bottom - head, 300 * scale), scale)
+        map_cell = fit_maps(groups, maps_width, maps_budget, scale)
         maps, maps_bottom = place_maps(groups, maps_x, head, maps_width, map_cell, scale)
     else:
+        cell, boards, board_bottom = boards_at(width)
         map_cell = fit_maps(groups, width, 380 * scale, scale)
         maps, maps_bottom = place_maps(groups, 0.0, board_bottom + 24 * scale, width, map_cell, scale)
     height = max(board_bottom, maps_bottom) + 8 * scale
@@ -479,9 +496,9 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0, width_px: float 
     annotations = [{"text": f"<b>{group.title}</b>", "x": group.title_at[0], "y": group.title_at[1], "xref": "x",
                     "yref": "y", "xanchor": "left", "yanchor": "middle", "showarrow": False,
                     "font": {"size": round(layout.title_font, 1), "color": TEXT_COLOUR}} for group in layout.maps]
-    annotations += [{"text": tile_caption(tile.label, tile.cols * tile.cell + 8 * scale, 14 * scale), "x": tile.x0,
-                     "y": tile.y0 - 2 * scale, "xref": "x", "yref": "y", "xanchor": "left", "yanchor": "bottom",
-                     "showarrow": False, "font": {"size": round(14 * scale, 1), "color": "#374151"}}
+    annotations += [{"text": tile_caption(tile.label, tile.cols * tile.cell + 8 * scale, MAP_NAME_PX * scale),
+                     "x": tile.x0, "y": tile.y0 - 2 * scale, "xref": "x", "yref": "y", "xanchor": "left",
+                     "yanchor": "bottom", "showarrow": False, "font": {"size": round(MAP_NAME_PX * scale, 1), "color": "#374151"}}
                     for group in layout.maps for tile in group.tiles]
     annotations.append({"text": f"<b>{board_title(layout.board_right - layout.board_title_at[0], layout.title_font)}</b>",
                         "x": layout.board_title_at[0], "y": layout.board_title_at[1], "xref": "x", "yref": "y",

@@ -17,6 +17,9 @@ from dsconv.figures.style import CHAR_EMS
 MIN_NUMBER_PX = 13.5  # smallest number drawn, times the scale: 18 px in projector mode (scale 1.35)
 MAX_BOARD_CELL_PX = 56  # the computation's cells, times the scale
 MAX_MAP_CELL_PX = 34  # the maps' cells, times the scale
+MAP_NAME_PX = 14  # the maps' names over their tiles, times the scale
+MIN_SIDE_MAP_CELL_PX = 5  # the smallest map cell, times the scale, for which the maps move up beside a computation
+# that needs more than 60 % of the width (below it they go under it, as wide as the figure)
 # A number's character in ems: a digit of the figures' font (0.50; a point or a minus sign is narrower), and 4 % to
 # spare, because the computation sizes its numbers for 4 characters and its products can have 5 ("-1320").
 DIGIT_WIDTH = 1.04 * CHAR_EMS["0"]
@@ -153,33 +156,35 @@ def place_board(stage_reads: list[tuple[int, int, int]], size: int, own_sums: bo
     return Board(rows, cell, number_font(cell, 4, scale), total, height)
 
 
-def place_maps(groups: list[tuple[str, list[str], int, int]], x0: float, y0: float, width: float, cell: float,
+def place_maps(groups: list[tuple[str, list[str], int, int, float]], x0: float, y0: float, width: float, cell: float,
                scale: float) -> tuple[list[MapGroup], float]:
-    """Tiles of each (title, tile labels, rows, cols) group, wrapped to `width`; returns the groups and the bottom."""
+    """Tiles of each (title, tile labels, rows, cols, name px) group, wrapped to `width`; returns the groups and the
+    bottom. A tile takes at least `name px` across, with its gap, so that its shortest name stays clear of the next."""
     # A group's title has 28 px: at 24 its line ran 4 px into the tiles' names under it on a phone ("Input", "R").
     title_px, label_px, gap = 28 * scale, 18 * scale, 10 * scale
     placed, y = [], y0
-    for title, labels, rows, cols in groups:
+    for title, labels, rows, cols, name_px in groups:
         group = MapGroup(title, (x0, y + title_px * 0.5))
         y += title_px
         x = x0
         for label in labels:
             tile_w = cols * cell
-            if x > x0 and x + tile_w > x0 + width + 1e-6:
+            span = max(tile_w, name_px - gap)
+            if x > x0 and x + span > x0 + width + 1e-6:
                 x = x0
                 y += label_px + rows * cell + gap
             group.tiles.append(Grid(x, y + label_px, rows, cols, cell, label))
-            x += tile_w + gap
+            x += span + gap
         y += label_px + rows * cell + gap * 1.6
         placed.append(group)
     return placed, y
 
 
-def fit_maps(groups: list[tuple[str, list[str], int, int]], width: float, budget: float, scale: float) -> float:
+def fit_maps(groups: list[tuple[str, list[str], int, int, float]], width: float, budget: float, scale: float) -> float:
     """The largest map cell (at most MAX_MAP_CELL_PX x scale) whose tiles fit in `width` and `budget` pixels high."""
     cell = MAX_MAP_CELL_PX * scale
     while cell > 3:
-        widest = max(cols * cell for _, _, _, cols in groups)
+        widest = max(cols * cell for _, _, _, cols, _ in groups)
         _, bottom = place_maps(groups, 0, 0, width, cell, scale)
         if widest <= width and bottom <= budget:
             return cell

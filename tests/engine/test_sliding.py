@@ -376,12 +376,16 @@ def test_the_animation_never_needs_a_redraw():
             assert sum(filled) == 1
 
 
-def test_projector_sizes_for_the_default_layer():
+@pytest.mark.parametrize("mode", ["standard", "depthwise", "pointwise", "separable", "grouped"])
+def test_projector_sizes_for_the_default_layer(mode):
     """At 1.35x (projector mode) the computation's numbers and the header are at least 18 px, and the figure fits
-    in one 800 px screen with room for the buttons above it."""
+    in one 800 px screen with room for the buttons above it, for every kind with the page's other settings: the
+    depthwise and separable figures were 1,256 and 1,310 px tall, their maps under the computation, a screen below
+    the Play buttons."""
     from dsconv.figures.sliding import plan, sliding_figure_spec
 
-    timeline = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(), "sobel"))
+    config = SlidingConfig(mode=mode, kernel_size=1 if mode == "pointwise" else 3)
+    timeline = build_timeline(build_layer(sample_image("shape", 8), config, "sobel"))
     layout = plan(timeline, 1.35)
     assert layout.boards[0].font >= 18 and layout.header_font >= 18
     # 800 px, less the playback bar on one line (52 px) and the gap under it (21 px), less 4 px under the figure
