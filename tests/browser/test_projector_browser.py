@@ -144,20 +144,26 @@ IN_VIEW = """() => {
 PLAY = '.dsconv-playback[data-chart="sl_chart"] button[data-action="play"][data-default="1"]'
 
 
-@pytest.mark.parametrize("viewport, query", [({"width": 1400, "height": 1000}, ""),
-                                             ({"width": 1280, "height": 800}, "present=1"),
-                                             ({"width": 1400, "height": 1000}, "sl_size=16&sl_k=5")],
-                         ids=["wide", "projector", "taller-than-the-window"])
-def test_play_brings_the_animation_into_view_with_its_buttons(browser, server, viewport, query):
+@pytest.mark.parametrize("viewport, query, fits", [({"width": 1400, "height": 1000}, "", True),
+                                                   ({"width": 1280, "height": 800}, "present=1", True),
+                                                   ({"width": 1280, "height": 800}, "present=1&sl_mode=separable", True),
+                                                   ({"width": 1400, "height": 1000},
+                                                    "sl_mode=separable&sl_size=16&sl_k=5", False)],
+                         ids=["wide", "projector", "projector-separable", "taller-than-the-window"])
+def test_play_brings_the_animation_into_view_with_its_buttons(browser, server, viewport, query, fits):
     """In projector mode the controls fill the first screen: a teacher pressed Play and the class watched nothing,
     the figure was below the window (at 1400 x 1000 its lower half was). A press now scrolls the figure's bottom into
-    view, never past the buttons: a figure taller than the window starts right under them."""
+    view, never past the buttons: a figure taller than the window starts right under them. A separable layer's
+    figure in projector mode was such a figure (1,310 px, its maps under the computation); its maps now stand beside
+    the computation and the whole figure is seen with its buttons."""
     with opened(browser, f"{server}/Sliding_kernels?{query}", viewport) as page:
         page.locator(PLAY).click()
         page.wait_for_timeout(1500)
         found = page.evaluate(IN_VIEW)
         assert found["buttons"] >= found["header"], found  # never under Streamlit's header either
-        if found["chart"][1] - found["chart"][0] <= viewport["height"] - 150:
+        together = found["chart"][1] - found["buttons"] <= found["height"] - found["header"]  # buttons to chart's end
+        assert together == fits, found
+        if together:
             assert found["chart"][1] <= found["height"], found
         else:  # the figure cannot fit with its buttons: it starts right under them, as much of it as fits
             assert found["buttons"] <= found["header"] + 20 and found["chart"][0] <= found["header"] + 150, found
