@@ -9,6 +9,7 @@ word joiner, so the reader sees the text as it was written, and nothing in it is
 
 from __future__ import annotations
 
+import math
 import numbers
 import re
 import string
@@ -61,6 +62,22 @@ class Fixed(float):
 
     def __reduce__(self) -> tuple:  # copies and st.cache_data's pickles keep the places
         return Fixed, (float(self), self.places)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(value: float, digits: int = 2) -> str:
+    """A number written for reading, in `digits` significant digits: as it is between 0.01 and 100,000 ("0.25"),
+    else with a power of ten ("4.8 × 10⁻⁷"): "4.8e-07" read as a code to a class."""
+    value = float(value)
+    if value == 0:
+        return "0"
+    if 0.01 <= abs(value) < 1e5:
+        places = digits - 1 - math.floor(math.log10(abs(value)))
+        return f"{round(value, places):,.{max(places, 0)}f}"
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
 COUNT_UNITS = (("G", 1e9), ("M", 1e6), ("k", 1e3), ("", 1.0))  # billions, millions, thousands, ones

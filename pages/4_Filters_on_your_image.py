@@ -33,6 +33,7 @@ from dsconv.images import (
 from dsconv.images import handmade as hand
 from dsconv.kinds import KINDS
 from dsconv.kinds import label as kind_label
+from dsconv.safe_text import power_of_ten
 from dsconv.sliding import samples
 from dsconv_ui.common import (
     BOUND,
@@ -147,8 +148,9 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
                 help=f"{k} x {k} x {channels} + {channels} x {out_channels}")
     middle.metric("One standard convolution: weights", f"{standard.params:,}",
                   help=f"{k} x {k} x {channels} x {out_channels}")
-    right.metric("The two results differ by at most", f"{result.max_difference:.1e}",
-                 help="float32 rounding only; pixel values run from 0 to 1")
+    right.metric("The two results differ by at most", power_of_ten(result.max_difference),
+                 hand.difference_note(result.max_difference), delta_color="off", delta_arrow="off",
+                 help="Pixel values run from 0 to 1 here, and an 8-bit picture has 255 grey levels between them.")
     st.caption(f"Weights only, no biases. Multiply-adds for this picture: {separable.multiply_adds:,} "
                f"(depthwise + pointwise) against {standard.multiply_adds:,} (standard), one per weight per "
                "output pixel.")

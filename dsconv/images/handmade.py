@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dsconv.costs.arithmetic import LayerCost, layer_cost
-from dsconv.safe_text import counted
+from dsconv.safe_text import counted, power_of_ten
 
 MAX_KERNEL_SIDE = 7  # bigger hand-typed kernels are hard to read and slow on a 2-core CPU
 MAX_MIX_OUTPUTS = 8  # more output channels than fit on a page side by side
@@ -225,6 +225,18 @@ class HandMadeResult:
     def max_difference(self) -> float:
         """Largest absolute difference between the two ways (float32 rounding only)."""
         return float(np.max(np.abs(self.mixed - self.standard), initial=0.0))
+
+
+GREY_LEVELS = 255  # an 8-bit picture's steps from black to white: the pixel values here run from 0 to 1
+
+
+def difference_note(difference: float) -> str:
+    """What the largest difference between the two ways means, in grey levels of an 8-bit picture: float32
+    rounding (far under one level, never seen) or a difference a viewer could see (half a level or more)."""
+    levels = difference * GREY_LEVELS
+    if levels < 0.5:
+        return f"{power_of_ten(levels)} of one grey level: float32 rounding, never seen"
+    return f"{levels:,.1f} grey levels: a difference you can see"
 
 
 def filter_costs(height: int, width: int, kernel_side: int, in_channels: int, out_channels: int,

@@ -374,3 +374,20 @@ def test_a_feature_grid_hover_names_the_channel_its_label_names():
     assert [a.text for a in figure.layout.annotations] == labels  # written in full: there is room
     assert hover[0, 0] == 300 and hover[0, 5] == 1 and hover[0, 10] == 54  # first cell of each 4-wide tile (+1 gap)
     assert trace.hovertemplate.startswith("channel %{customdata}:")
+
+
+@pytest.mark.parametrize("difference, words", [
+    (4.8e-7, "of one grey level: float32 rounding, never seen"),  # the sample's: 0.00012 of a level
+    (0.5 / 255 - 1e-9, "of one grey level: float32 rounding, never seen"),
+    (0.5 / 255, "0.5 grey levels: a difference you can see"), (0.2, "51.0 grey levels: a difference you can see")])
+def test_the_two_ways_difference_is_said_in_grey_levels(difference, words):
+    """'The two results differ by at most 4.8e-07' told a class nothing; the note under it says how much of one of
+    an 8-bit picture's 255 grey levels that is, and calls it rounding only below half a level."""
+    from dsconv.images.handmade import difference_note
+
+    note = difference_note(difference)
+    assert note.endswith(words)
+    if "rounding" in note:
+        from rendered import read_power_of_ten
+
+        assert read_power_of_ten(note.split(" of one")[0]) == pytest.approx(difference * 255, rel=0.06)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import shown_tables
 from dsconv.safe_text import Fixed, markdown_table, number_text, plain
+from rendered import read_power_of_ten
 
 
 class Page:
@@ -155,3 +156,15 @@ def test_a_fixed_number_keeps_its_places_in_a_table_and_through_a_pickle():
     copied = pickle.loads(pickle.dumps(Fixed(2 / 3, 3)))
     assert copied == 0.667 and copied.places == 3 and number_text(copied, decimals=1) == "0.667"
     assert number_text(Fixed(1234.5, 0)) == "1,234" and number_text(Fixed(1235.5, 0)) == "1,236"
+
+
+
+@pytest.mark.parametrize("value, shown", [
+    (4.76837158203125e-07, "4.8 × 10⁻⁷"), (0.0, "0"), (0.25, "0.25"), (1234.0, "1,200"), (3e-3, "3.0 × 10⁻³"),
+    (2.5e12, "2.5 × 10¹²"), (-6.02e-23, "-6.0 × 10⁻²³")])
+def test_a_tiny_or_huge_number_reads_with_a_power_of_ten_not_an_e(value, shown):
+    """The Filters page showed '4.8e-07' beside the counts 30 and 27: a class reads 'e' as a letter."""
+    from dsconv.safe_text import power_of_ten
+
+    assert power_of_ten(value) == shown
+    assert read_power_of_ten(shown) == pytest.approx(value, rel=0.06)

@@ -13,7 +13,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, open_page
-from rendered import literal
+from rendered import literal, read_power_of_ten
 
 PAGE = "pages/4_Filters_on_your_image.py"
 HAND_MADE = "Hand-made filters (NumPy)"
@@ -36,6 +36,10 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in at.metric}
 
 
+def deltas(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.delta for metric in at.metric}
+
+
 def jpeg_bytes(width: int, height: int) -> bytes:
     pixels = np.random.default_rng(0).integers(0, 256, (height, width, 3), dtype=np.uint8)
     buffer = io.BytesIO()
@@ -54,7 +58,8 @@ def test_upload_a_photo_shows_its_size_and_the_filters():
     assert any("512 x 384" in markdown.value for markdown in at.markdown)
     shown = metrics(at)
     assert shown["Depthwise + pointwise: weights"] == "30" and shown["One standard convolution: weights"] == "27"
-    assert float(shown["The two results differ by at most"]) < 1e-5
+    assert read_power_of_ten(shown["The two results differ by at most"]) < 1e-5
+    assert "float32 rounding" in deltas(at)["The two results differ by at most"]
 
 
 def test_a_bad_upload_gets_a_sentence_not_a_traceback():
@@ -84,7 +89,7 @@ def test_hand_made_mix_and_kernels_change_the_counts():
     assert any("same size" in error.value for error in at.error)  # 5x5 red next to 3x3 green and blue
     assert at.selectbox(key="fil_mix").value == "Opponent colours"  # nothing else was lost
     at.text_input(key="fil_kernel").set_value("0 0 0; 0 2 0; 0 0 0").run()
-    assert not at.error and float(metrics(at)["The two results differ by at most"]) < 1e-5
+    assert not at.error and read_power_of_ten(metrics(at)["The two results differ by at most"]) < 1e-5
 
 
 def test_a_link_sets_the_page_up():
