@@ -118,11 +118,17 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
     st.markdown("**The same result as one standard convolution.** Multiply each channel's kernel by that "
                 "channel's weight in the mix, W[i, j, c, n] = D[i, j, c] × P[c, n], and one Conv2D with a "
                 f"{' x '.join(map(str, result.combined.shape))} kernel gives the same output. For each output "
-                "channel: the two-step result, the one-step result, and the standard kernel's three slices "
+                "channel: the standard kernel's three slices, then the two-step and the one-step results "
                 "(n counts the outputs from 1, as their names do).")
     any_signed = False
     for n, name in enumerate(outputs):
-        two_steps, one_step, kernel = st.columns([1, 1, 1.2])
+        # The slices take the page's width: in a third of it (beside the two pictures) their numbers, such as -0.598,
+        # had no room and were left to the hover, and W = D x P could not be read off the page.
+        st.plotly_chart(kernel_figure([result.combined[:, :, c, n] for c in range(3)],
+                                      [f"W[..., {ch}, {n + 1}]" for ch in hand.CHANNELS], figure_scale(),
+                                      decimals=KERNEL_DECIMALS, width_px=PAGE_PX),  # as D's
+                        key=f"fil_combined_{n}")
+        two_steps, one_step = st.columns(2)
         signed = figs.is_signed(result.mixed[..., n])  # both ways shown on the same scale
         any_signed |= signed
         mark = " (±)" if signed else ""
@@ -132,12 +138,6 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
         one_step.image(figs.map_to_grey(result.standard[..., n], signed),
                        alt=f"Output {name} made by one standard convolution: the same picture",
                        caption=f"{name}: one standard convolution{mark}", width="stretch", output_format="JPEG")
-        with kernel:
-            # This column is 1.2 / 3.2 of the page, about 340 px wide (380 in projector mode).
-            st.plotly_chart(kernel_figure([result.combined[:, :, c, n] for c in range(3)],
-                                          [f"W[..., {ch}, {n + 1}]" for ch in hand.CHANNELS], figure_scale(),
-                                          decimals=KERNEL_DECIMALS, width_px=1.2 / 3.2 * PAGE_PX),  # as D's
-                            key=f"fil_combined_{n}")
     if any_signed:
         st.caption(SIGNED_NOTE)
     k = result.combined.shape[0]

@@ -344,6 +344,22 @@ def test_outputs_are_counted_from_one_in_the_standard_kernels_slices():
         assert titles == [f"W[..., {channel}, {n}]" for channel in ("red", "green", "blue")]
 
 
+@pytest.mark.parametrize("query", [{}, {"present": "1"}])
+def test_the_standard_kernels_slices_show_their_numbers(query):
+    """The grey mix's standard kernel, W = D x P, had no numbers on the page (-0.598 had no room in a third of it),
+    so a class could not check -2 x 0.299 = -0.598 against the kernel that gives the same picture. Every slice's
+    numbers are written in now, at 13 px or more (10.8 px on a 1400 x 1000 screen before), each the product of the Sobel
+    weight and the luma weight, as read off the page."""
+    at = open_page(PAGE, {"fil_view": HAND_MADE, "fil_mix": "Grey (luma)", **query})
+    assert not at.exception and not at.error
+    slices = charts(at)["fil_combined_0"]["data"]
+    sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+    for trace, luma in zip(slices, (0.299, 0.587, 0.114)):  # ITU-R BT.601's weights
+        assert trace["texttemplate"] == "%{text}" and trace["textfont"]["size"] >= 13
+        written = np.array([[float(text.replace("−", "-")) for text in row] for row in trace["text"]])
+        np.testing.assert_allclose(written, sobel * luma, atol=5e-5)
+
+
 def test_the_grey_maps_note_says_what_the_mapping_does():
     """The note said "white the largest positive value and black the most negative"; the maps are drawn on a symmetric
     scale, a percentile of |value|, with the values beyond clipped. The mapping is recomputed here from the sentence."""
