@@ -100,9 +100,10 @@ def answer_controls(question: Question, qid: str) -> tuple[object, bool]:
             unit = "parameters" if question.topic == "params" else "multiply-adds"
             response = st.number_input(f"Your answer ({unit})", min_value=0, step=1, value=None,
                                        key=f"quiz_answer_{qid}")
-        check, give_up = st.columns([1, 4])
-        pressed = check.form_submit_button("Check", type="primary", key=f"quiz_check_{qid}")
-        shown = give_up.form_submit_button("Just show the answer", type="tertiary", key=f"quiz_show_{qid}",
+        buttons = st.container(horizontal=True)  # side by side, whatever the page's width
+        pressed = buttons.form_submit_button("Check", type="primary", key=f"quiz_check_{qid}")
+        # A button that looks like one: as a "tertiary" (plain text) button it read as a label under the box.
+        shown = buttons.form_submit_button("Just show the answer", icon=":material/visibility:", key=f"quiz_show_{qid}",
                                            help="For a class discussion: reveals the answer without scoring it.")
     return response, "check" if pressed else "show" if shown else ""
 
