@@ -5,6 +5,7 @@ The engine (`dsconv`) never imports Streamlit; this package is the thin layer be
 
 from __future__ import annotations
 
+import difflib
 import math
 import sys
 from dataclasses import dataclass
@@ -108,7 +109,15 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
 
 
-def _takes(registration: Any) -> str | None:
+def _nearest(text: str | None, labels: list[str]) -> str | None:
+    """The label most like a link's text, ignoring case ("resnet" -> "ResNet50"), or None where none is close."""
+    if not text:
+        return None
+    found = difflib.get_close_matches(text.casefold(), [label.casefold() for label in labels], n=1, cutoff=0.6)
+    return next(label for label in labels if label.casefold() == found[0]) if found else None
+
+
+def _takes(registration: Any, shown: str | None = None) -> str | None:
     """What a control takes, in words, for the warning about a link it refused: "a whole number from 1 to 11", "true
     or false", "'valid' or 'same'"; None where Streamlit does not say. The warning said only "not one of the values its
     control takes here", and a teacher who had typed ?lab_k=13 was not told that 11 is the largest."""
@@ -130,7 +139,9 @@ def _takes(registration: Any) -> str | None:
     if not labels:
         return None
     if len(labels) > MAX_QUOTED_CHOICES and sum(map(len, labels)) > MAX_QUOTED_CHARACTERS:  # short ones are all said
-        return f"one of the {len(labels)} choices in its list"
+        nearest = _nearest(shown, labels)  # a link typed by hand: ?rn_model=resnet was told only "14 choices"
+        return (f"one of the {len(labels)} choices in its list, written as the picker shows them" +
+                (f" (the nearest is '{plain(nearest)}')" if nearest else ""))
     quoted = [f"'{plain(label)}'" for label in labels]
     if isinstance(default, list):  # a multiselect
         return "any of " + (quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}")
@@ -159,7 +170,7 @@ def _refusal(key: str, shown: str, endless: bool = False) -> str:
     """The warning's sentence for the setting `key`={`shown`} of a link that its control refused, or that was an
     `endless` number ('inf', '1e400'), whatever its control. The link's text is shown literally: ?lab_pad=[click](...)
     made a link inside the app's own warning."""
-    takes = _takes(_registration(key))
+    takes = _takes(_registration(key), shown)
     if endless:
         said = f"an endless number, and its control takes {takes}" if takes else \
             "an endless number, which this page takes from no link"

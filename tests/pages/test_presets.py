@@ -327,6 +327,23 @@ def test_a_broken_link_keeps_the_defaults_and_says_which_settings_it_ignored(pag
         assert widgets_by_key(at)[key].value == default[key].value
 
 
+@pytest.mark.parametrize("text, nearest", [("resnet", "ResNet50"), ("mobilenet v2", "MobileNetV2"),
+                                           ("efficientnet", "EfficientNetB0"), ("zzz", None)])
+def test_a_long_pickers_refusal_names_the_choice_nearest_the_links(text, nearest):
+    """?rn_model=resnet was told only that its control "takes one of the 14 choices in its list": a teacher who typed
+    the link had no way to learn it is spelt ResNet50. The refusal names the nearest choice, which the link takes."""
+    at = open_page("pages/7_Real_networks.py", {"rn_model": text})
+    said = " ".join(literal(w.value) for w in at.warning if "Ignored the link's setting" in str(w.value))
+    assert "written as the picker shows them" in said
+    assert ("the nearest is" in said) == (nearest is not None)
+    if nearest:
+        assert f"(the nearest is '{nearest}')" in said
+        taken = open_page("pages/7_Real_networks.py", {"rn_model": nearest})
+        assert not [w for w in taken.warning if "Ignored the link's setting" in str(w.value)]
+        picker = taken.selectbox(key="rn_model")
+        assert picker.options[picker.index] == nearest  # the label the picker shows
+
+
 @pytest.mark.parametrize("page, number", [pytest.param(page, number, id=f"{Path(page).stem}-{number}")
                                           for page, number in CASES if (page, number) not in SESSION])
 def test_a_link_of_nonsense_never_breaks_the_page(page, number):
