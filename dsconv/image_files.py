@@ -45,18 +45,20 @@ def check_dimensions(width: int, height: int) -> None:
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
-    """Any Pillow mode as 8-bit RGB: transparency over white, 16-bit and float greys rescaled, not clipped."""
+    """Any Pillow mode as 8-bit RGB: transparency over white, 16-bit, signed and float greys rescaled, not clipped."""
     if image.mode == "RGB":
         return image
     if image.mode == "P":
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
     if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         values = np.asarray(image, dtype=np.float64)
-        if image.mode.startswith("I;16") or (image.mode == "I" and values.max(initial=0) > 255):
-            values = values / 257.0  # 0..65535 -> 0..255 (Pillow's own convert would clip at 255)
-        elif image.mode == "F":
-            low, high = float(values.min(initial=0)), float(values.max(initial=0))
+        low, high = float(values.min(initial=0)), float(values.max(initial=0))
+        # Floats, and integers outside 16-bit's 0..65535 (a signed 16-bit TIFF opens as "I" and went almost black,
+        # its negative half clipped to 0), are stretched from their lowest to their highest value.
+        if image.mode == "F" or (image.mode == "I" and (low < 0 or high > 65535)):
             values = (values - low) * (255.0 / (high - low)) if high > low else values * 0
+        elif image.mode.startswith("I;16") or (image.mode == "I" and high > 255):
+            values = values / 257.0  # 0..65535 -> 0..255 (Pillow's own convert would clip at 255)
         grey = np.clip(np.rint(values), 0, 255).astype(np.uint8)
         return Image.fromarray(np.repeat(grey[:, :, None], 3, axis=2))
     if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):

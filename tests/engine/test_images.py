@@ -122,6 +122,21 @@ def test_16_bit_png_is_rescaled_not_clipped():
     assert np.all(pixels[..., 0] == pixels[..., 2])  # grey stays grey
 
 
+@pytest.mark.parametrize("low, high", [(-32768, 32767), (-5, 5), (0, 1_000_000)])
+def test_signed_and_wide_integer_pictures_are_stretched_not_clipped(low, high):
+    """A TIFF of signed integers (a signed 16-bit scan opens as Pillow's "I") loaded almost black: its values were
+    divided by 257 as if they ran from 0 to 65,535, and the negative half clipped to 0. Integers below 0 or above
+    65,535 are stretched from their lowest to their highest value, as floats are."""
+    ramp = np.tile(np.linspace(low, high, 5).round().astype(np.int32), (5, 1))
+    data = encode(Image.fromarray(ramp, mode="I"), "TIFF")
+    with Image.open(io.BytesIO(data)) as raw:
+        assert raw.mode == "I" and np.asarray(raw).min() == low  # really signed or wide integers
+    pixels = np.asarray(load_image(data), dtype=int)
+    np.testing.assert_allclose(pixels[0, :, 0], (ramp[0] - low) / (high - low) * 255, atol=0.51)
+    assert pixels[0, 0, 0] == 0 and pixels[0, -1, 0] == 255
+    assert np.all(pixels[..., 0] == pixels[..., 1])
+
+
 def test_animated_gif_gives_its_first_frame():
     frames = [solid((255, 0, 0), (20, 20)), solid((0, 0, 255), (20, 20))]
     data = encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
