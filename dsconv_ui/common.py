@@ -366,6 +366,9 @@ _METRIC_CSS = """
 [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { white-space: normal !important; }
 [data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"],
 [data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"] p { white-space: normal !important; }
+/* In a row of metrics every label has room for two lines, its text at the bottom: where one label wrapped and the
+   next did not, their numbers stood a line apart (the home page's 1,792 above 283, 286 and 6.3x at 1024 px) */
+[data-testid="stHorizontalBlock"] [data-testid="stMetricLabel"] { min-height: 2.7em; align-items: flex-end; }
 </style>
 """
 
