@@ -34,6 +34,7 @@ from dsconv.speed import (
     explain,
     measure,
     measure_roofs,
+    more_work_note,
     read_measurements,
     recorded_for,
     recorded_roofs,
@@ -119,8 +120,8 @@ def describe(setup: LayerSetup) -> str:
 def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = None, recorded: dict | None = None) -> None:
     """Table, a warning for noisy rows, work-vs-time bars and the ratio chart; `key` names the charts."""
     st.caption("n: timed calls. IQR: interquartile range, the spread of the middle half of them. x fewer "
-               "multiply-adds, x faster: than Conv2D (multiply-adds, median ms). GB/s: the bytes each step must move "
-               "at least, per second. "
+               "multiply-adds, x faster: than Conv2D (multiply-adds, median ms); below 1, more work or slower (0.50x "
+               "faster takes twice Conv2D's time). GB/s: the bytes each step must move at least, per second. "
                "Forward + backward does 3x the forward pass's multiply-adds and moves 3x its bytes (gradients for "
                "the input and for the weights)." + (" Limited by: where the step sits under this device's roofs "
                                                    "(section 'The roofline' below)." if roofs else ""))
@@ -258,6 +259,8 @@ shown_roofs, roofs_device = (report.roofs, report.device) if report and report.r
 st.header("1. What counting says")
 st.caption(f"Layer: {describe(setup)}. Multiply-adds are for the whole batch, forward pass; FLOPs = 2 x multiply-adds.")
 show_table(counting_rows(setup))
+if more_work := more_work_note(setup):
+    st.caption(more_work)
 st.plotly_chart(intensity_figure(traffic, scale=scale, roofs=shown_roofs, width_px=PAGE_PX), width="stretch",
                 key="spd_intensity_chart")
 if shown_roofs:

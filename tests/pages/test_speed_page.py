@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, open_page, shown_tables
+from rendered import literal
 
 PAGE = "pages/5_Speed_lab.py"
 
@@ -93,6 +94,19 @@ def test_counting_table_follows_the_widgets():  # and the address, in a browser:
     # SeparableConv2D: 3*3*64 + 64 + 64*128 + 128 params (Keras: no depthwise bias)
     assert counts.loc["SeparableConv2D", "params"] == 576 + 8192 + 128
     assert not at.exception
+
+
+def test_a_one_by_one_kernel_says_its_times_fewer_below_one_means_more():
+    """At k = 1 the counting table's "x fewer multiply-adds" read 0.98 for both separable kinds, with no word."""
+    def said(at) -> str:
+        return " ".join(literal(caption.value) for caption in at.caption)
+
+    at = fresh_page()
+    assert "means more, not fewer" not in said(at)  # 3 x 3: both do fewer
+    at.select_slider(key="spd_k").set_value(1).run()
+    counts = table(at, 0).set_index("layer")
+    assert counts.loc["SeparableConv2D", "x fewer multiply-adds"] < 1
+    assert "means more, not fewer" in said(at) and "1/N + 1/k² = 1/64 + 1/1 = 1.02" in said(at)
 
 
 def test_a_layer_too_large_for_a_click_is_explained_and_not_measured():
