@@ -145,12 +145,13 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
     # The maps go beside the computation when its numbers stay readable in 60 % of the width; failing that, when
     # the computation at its smallest readable cells leaves the maps room for cells of MIN_SIDE_MAP_CELL_PX: in
     # projector mode at 1280 x 800 a separable layer's maps sat a screen below its Play buttons.
-    board_width = 0.6 * width if 0.6 * width / cells >= readable else cells * readable
+    roomy = 0.6 * width / cells >= readable
+    board_width = 0.6 * width if roomy else cells * readable
     cell, boards, board_bottom = boards_at(board_width)
     maps_x = board_width + 28 * scale
     maps_width, maps_budget = width - maps_x, max(board_bottom - head, 300 * scale)
-    two_columns = maps_width > 0 and (board_width == 0.6 * width or
-                                      fit_maps(groups, maps_width, maps_budget, scale) >= MIN_SIDE_MAP_CELL_PX * scale)
+    two_columns = roomy or (maps_width > 0 and
+                            fit_maps(groups, maps_width, maps_budget, scale) >= MIN_SIDE_MAP_CELL_PX * scale)
     if two_columns:
         map_cell = fit_maps(groups, maps_width, maps_budget, scale)
         maps, maps_bottom = place_maps(groups, maps_x, head, maps_width, map_cell, scale)
@@ -498,7 +499,8 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0, width_px: float 
                     "font": {"size": round(layout.title_font, 1), "color": TEXT_COLOUR}} for group in layout.maps]
     annotations += [{"text": tile_caption(tile.label, tile.cols * tile.cell + 8 * scale, MAP_NAME_PX * scale),
                      "x": tile.x0, "y": tile.y0 - 2 * scale, "xref": "x", "yref": "y", "xanchor": "left",
-                     "yanchor": "bottom", "showarrow": False, "font": {"size": round(MAP_NAME_PX * scale, 1), "color": "#374151"}}
+                     "yanchor": "bottom", "showarrow": False,
+                     "font": {"size": round(MAP_NAME_PX * scale, 1), "color": "#374151"}}
                     for group in layout.maps for tile in group.tiles]
     annotations.append({"text": f"<b>{board_title(layout.board_right - layout.board_title_at[0], layout.title_font)}</b>",
                         "x": layout.board_title_at[0], "y": layout.board_title_at[1], "xref": "x", "yref": "y",
