@@ -111,7 +111,7 @@ def _number(value: float) -> str:
 
 def _nearest(text: str | None, labels: list[str]) -> str | None:
     """The label most like a link's text, ignoring case ("resnet" -> "ResNet50"), or None where none is close."""
-    if not text:
+    if not text or len(text) > 100:  # no name is that long
         return None
     found = difflib.get_close_matches(text.casefold(), [label.casefold() for label in labels], n=1, cutoff=0.6)
     return next(label for label in labels if label.casefold() == found[0]) if found else None

@@ -232,11 +232,11 @@ GREY_LEVELS = 255  # an 8-bit picture's steps from black to white: the pixel val
 
 def difference_note(difference: float) -> str:
     """What the largest difference between the two ways means, in grey levels of an 8-bit picture: float32
-    rounding (far under one level, never seen) or a difference a viewer could see (half a level or more)."""
+    rounding (under half a level, too small to see) or more than rounding (half a level or more)."""
     levels = difference * GREY_LEVELS
     if levels < 0.5:
-        return f"{power_of_ten(levels)} of one grey level: float32 rounding, never seen"
-    return f"{levels:,.1f} grey levels: a difference you can see"
+        return f"{power_of_ten(levels)} of one grey level: float32 rounding, too small to see"
+    return f"{levels:,.1f} grey levels: more than float32 rounding"
 
 
 def filter_costs(height: int, width: int, kernel_side: int, in_channels: int, out_channels: int,
