@@ -258,8 +258,8 @@ shown_roofs, roofs_device = (report.roofs, report.device) if report and report.r
 
 st.header("1. What counting says")
 st.caption(f"Layer: {describe(setup)}. Multiply-adds are for the whole batch, forward pass; FLOPs = 2 x multiply-adds. "
-           "Bytes are counted in thousands as bandwidth is (1 MB = 1,000,000 bytes, as in GB/s; Real networks "
-           "counts memory in KiB, 1,024 bytes).")
+           "Bytes are counted in powers of 1,000, as bandwidth is (1 MB = 1,000,000 bytes, as in GB/s; Real networks "
+           "counts memory in KiB of 1,024 bytes).")
 show_table(counting_rows(setup))
 if more_work := more_work_note(setup):
     st.caption(more_work)
