@@ -486,14 +486,15 @@ def learned_section(picture: Image.Image) -> None:
         show_error(ValueError(f"The model could not be loaded: {exc}"))
         return
     models = [(model, names) for model, names, _ in loaded]
-    st.caption(" · ".join(f"{label}: {note}" for label, (_, _, note) in zip(labels, loaded)))
-    if any(entry[0] == "pretrained" for entry in (catalogue[label] for label in labels)):
-        st.caption("The shipped models run here in NumPy, from the same weights Keras trained: every number below is "
-                   "these sums, checked against Keras to 1e-4. A trained CNN is nothing more.")
     pixels = to_model_input(picture)
-    st.image(Image.fromarray(pixels).resize((160, 160), Image.Resampling.NEAREST), width=160,
-             alt="The picture as the models see it: its centred square shrunk to 32 x 32 pixels, enlarged",
-             caption="What the models see: the centred square, shrunk to 32 x 32")
+    seen, notes = st.columns([1, 3])  # the small picture beside the notes: alone on its row it left a blank band
+    seen.image(Image.fromarray(pixels).resize((160, 160), Image.Resampling.NEAREST), width=160,
+               alt="The picture as the models see it: its centred square shrunk to 32 x 32 pixels, enlarged",
+               caption="What the models see: the centred square, shrunk to 32 x 32")
+    notes.caption(" · ".join(f"{label}: {note}" for label, (_, _, note) in zip(labels, loaded)))
+    if any(entry[0] == "pretrained" for entry in (catalogue[label] for label in labels)):
+        notes.caption("The shipped models run here in NumPy, from the same weights Keras trained: every number below "
+                      "is these sums, checked against Keras to 1e-4. A trained CNN is nothing more.")
     try:
         kinds = [row_kind(model, conv_rows(model)[0]) for model, _ in models]
         titles = [f"{label} · {kind_label(kind)}" for label, kind in zip(labels, kinds)]  # labels end in brackets
