@@ -170,6 +170,7 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
 # invisible leaves its last drawing on screen in Plotly.animate (the depthwise step's cells stayed under the pointwise
 # step's products), while a new path always replaces it.
 NOTHING = "M0,0"
+BLANK_LINE = "\u00a0"  # a header line with nothing to say in this frame (see sliding_figure_spec)
 
 
 def _fill(path: str, colour: str) -> dict:
@@ -517,16 +518,19 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0, width_px: float 
                            if frame.stage == index), default=0.0)  # the output maps beside it
             if longest:
                 sizes[-1] = round(min(sizes[-1], (layout.board_right - board.total_at[0]) / longest), 1)
-        trace = _text_trace(xs, ys, [""] * len(xs), sizes)
+        trace = _text_trace(xs, ys, [BLANK_LINE] * len(xs), sizes)
         trace["textposition"] = where
         board_traces.append(trace)
     board_indices = list(range(len(data), len(data) + len(board_traces)))
     header_index = board_indices[-1] + 1
     frames, names, labels = [], [], []
     for number, (frame, details, lines) in enumerate(zip(timeline.frames, details_of, titles)):
-        texts = [{"text": board_texts[number] if index == frame.stage else [""] * len(trace["x"])}
+        # A text with nothing to say in this frame is a no-break space, never "": Plotly removes the text of a point
+        # whose text turns empty and, animating without a redraw, does not draw it again ("Multiply-adds so far"
+        # vanished after a frame of fewer header lines; the pointwise step's numbers on its first frame).
+        texts = [{"text": board_texts[number] if index == frame.stage else [BLANK_LINE] * len(trace["x"])}
                  for index, trace in enumerate(board_traces)]
-        header = {"text": lines + [""] * (header_count - len(lines))}
+        header = {"text": lines + [BLANK_LINE] * (header_count - len(lines))}
         shapes = _board_shapes(layout, timeline, frame, details) + _frame_outlines(layout, timeline, frame)
         frames.append({"name": str(number), "traces": board_indices + [header_index], "data": texts + [header],
                        "layout": {"shapes": [{"path": s["path"], "fillcolor": s["fillcolor"]} for s in shapes]}})

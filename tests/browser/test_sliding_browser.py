@@ -191,17 +191,37 @@ DRAWN_AS_THE_FRAME_SAYS = """() => {
 }"""
 
 
+TEXTS_AS_THE_FRAME_SAYS = """() => {
+  const gd = document.querySelector('.st-key-sl_chart .js-plotly-plot');
+  const name = gd._fullLayout._currentFrame || '0';
+  const frame = gd._transitionData._frames.find(f => f.name === name);
+  const groups = gd.querySelectorAll('.scatterlayer .trace');
+  const plain = t => (t || '').replace(/<[^>]+>/g, '').replace(/\\u00a0/g, ' ').trim();
+  return frame.traces.map((index, k) => {
+    const wanted = (frame.data[k].text || []).map(plain).filter(Boolean);
+    const drawn = [...groups[index].querySelectorAll('.textpoint')].map(g => plain(g.textContent)).filter(Boolean);
+    return wanted.join('|') === drawn.join('|') ? null : {step: name, trace: index, wanted: wanted.slice(0, 4),
+                                                          drawn: drawn.slice(0, 4)};
+  }).filter(Boolean);
+}"""
+
+
 def test_stepping_into_the_pointwise_step_clears_the_depthwise_cells(page, url):
     """Stepped with Next from the depthwise step into the pointwise one, the depthwise step's weight and product cells
     stayed on screen under the pointwise products: a frame that hid a shape left its last drawing there. Every cell
-    shape is now drawn exactly when the frame on screen has it."""
-    page.goto(f"{url}/Sliding_kernels?sl_mode=Separable")
+    shape is now drawn exactly when the frame on screen has it. And every text: with three kernels a channel, after a
+    frame of fewer header lines "Multiply-adds so far" was gone (16 of 72 frames), and the pointwise step's first
+    frame showed no numbers (Plotly does not draw again a text it removed when it turned empty)."""
+    page.goto(f"{url}/Sliding_kernels?sl_mode=Separable&sl_dm=3")
     wait_until_idle(page)
     page.locator(".st-key-sl_chart").scroll_into_view_if_needed()
+    missing = []
     for _ in range(37):  # step 38 of 72: the pointwise step's second position (36 depthwise positions first)
+        missing += page.evaluate(TEXTS_AS_THE_FRAME_SAYS)
         page.keyboard.press("ArrowRight")
         page.wait_for_timeout(60)
     page.wait_for_timeout(800)
     found = page.evaluate(DRAWN_AS_THE_FRAME_SAYS)
     assert found["step"] == "37", found
     assert found["wrong"] == [], found
+    assert missing + page.evaluate(TEXTS_AS_THE_FRAME_SAYS) == [], missing[:3]
