@@ -231,9 +231,11 @@ GREY_LEVELS = 255  # an 8-bit picture's steps from black to white: the pixel val
 
 
 def difference_note(difference: float) -> str:
-    """What the largest difference between the two ways means, in grey levels of an 8-bit picture: float32
+    """What the largest difference between the two ways means, in grey levels of an 8-bit picture: none, float32
     rounding (under half a level, too small to see) or more than rounding (half a level or more)."""
     levels = difference * GREY_LEVELS
+    if levels == 0:  # a mix that keeps the channels adds nothing up: no rounding at all
+        return "identical: no pixel differs"
     if levels < 0.5:
         return f"{power_of_ten(levels)} of one grey level: float32 rounding, too small to see"
     return f"{levels:,.1f} grey levels: more than float32 rounding"

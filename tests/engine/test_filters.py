@@ -379,7 +379,8 @@ def test_a_feature_grid_hover_names_the_channel_its_label_names():
 @pytest.mark.parametrize("difference, words", [
     (4.8e-7, "of one grey level: float32 rounding, too small to see"),  # the sample's: 0.00012 of a level
     (0.5 / 255 - 1e-9, "of one grey level: float32 rounding, too small to see"),
-    (0.5 / 255, "0.5 grey levels: more than float32 rounding"), (0.2, "51.0 grey levels: more than float32 rounding")])
+    (0.5 / 255, "0.5 grey levels: more than float32 rounding"), (0.2, "51.0 grey levels: more than float32 rounding"),
+    (0.0, "identical: no pixel differs")])  # 'Keep the channels' read "0 of one grey level: float32 rounding"
 def test_the_two_ways_difference_is_said_in_grey_levels(difference, words):
     """'The two results differ by at most 4.8e-07' told a class nothing; the note under it says how much of one of
     an 8-bit picture's 255 grey levels that is, and calls it rounding only below half a level."""

@@ -409,6 +409,10 @@ def test_the_blur_weights_visibly_sum_to_one():
     at.selectbox(key="fil_mix").set_value("Keep the channels").run()
     green = charts(at)["fil_combined_1"]["data"][1]["text"]
     np.testing.assert_array_equal(np.array([[float(text) for text in row] for row in green]), blur)
+    # Keeping the channels multiplies by 1 and adds zeros: the two ways give the same bits, and the note says so (it
+    # read "0 of one grey level: float32 rounding").
+    assert metrics(at)["The two results differ by at most"] == "0"
+    assert deltas(at)["The two results differ by at most"] == "identical: no pixel differs"
 
 
 def test_a_picture_smaller_than_the_working_size_says_so():
