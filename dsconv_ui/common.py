@@ -176,7 +176,25 @@ def _refusal(key: str, shown: str, endless: bool = False) -> str:
             "an endless number, which this page takes from no link"
     else:
         said = f"its control takes {takes}" if takes else "it is not one of the values its control takes here"
-    return f"Ignored the link's setting {plain(key)}={plain(repr(shown))}: {said}, so the control keeps its default."
+    kept = _default_label(_registration(key))  # said, so that a class does not read the default's numbers as the link's
+    return (f"Ignored the link's setting {plain(key)}={plain(repr(shown))}: {said}, so the control keeps its default"
+            + (f", {kept}." if kept else "."))
+
+
+def _default_label(registration: Any) -> str | None:
+    """A control's default as the warning says it: a picker's label, quoted ("'MobileNet V1, width 1'"), a number
+    ("8"); None for other controls (a switch, a multiselect's list) and where it is not known."""
+    reader = _reader(registration)
+    options, labels = getattr(reader, "options", None), getattr(reader, "formatted_options", None)
+    try:
+        default = registration.deserializer(None)
+        if options is not None and labels is not None:
+            return f"'{plain(str(list(labels)[list(options).index(default)]))}'"
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+        return None
+    # A number box or slider (it has bounds); a select slider's options are not numbers even where they look it
+    numeric = isinstance(default, (int, float)) and not isinstance(default, bool) and math.isfinite(default)
+    return _number(default) if numeric and getattr(reader, "min_value", None) is not None else None
 
 
 _OLDER_LABELS: dict[str, dict[str, Any]] = {}  # widget key -> {a label it showed before: the option it meant}
