@@ -103,8 +103,8 @@ def answer_controls(question: Question, qid: str) -> tuple[object, bool]:
         buttons = st.container(horizontal=True)  # side by side, whatever the page's width
         pressed = buttons.form_submit_button("Check", type="primary", key=f"quiz_check_{qid}")
         # A button that looks like one: as a "tertiary" (plain text) button it read as a label under the box.
-        shown = buttons.form_submit_button("Just show the answer", icon=":material/visibility:", key=f"quiz_show_{qid}",
-                                           help="For a class discussion: reveals the answer without scoring it.")
+        # No tooltip: after the click it stayed over the revealed answer until the mouse moved (said above instead)
+        shown = buttons.form_submit_button("Just show the answer", icon=":material/visibility:", key=f"quiz_show_{qid}")
     return response, "check" if pressed else "show" if shown else ""
 
 
@@ -150,7 +150,8 @@ st.title("Check yourself: predict, then reveal")
 bar = projector_bar([1, 3, 1.4])  # projector mode: set number, topics and a new set, at the top for the class
 # (at [1, 3, 1] a 1024 x 768 projector cut the button to "New questi...", at [1, 3, 1.2] "New question ...")
 st.write("Work each answer out on paper, type it in and press **Check**. Then the quiz reveals the answer "
-         "and the formula with your numbers, and names the mistake if your answer matches a common one.")
+         "and the formula with your numbers, and names the mistake if your answer matches a common one. For a "
+         "class discussion, **Just show the answer** reveals it without scoring.")
 
 seed, topics = quiz_controls(bar)
 if not topics:
