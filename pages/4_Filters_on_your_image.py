@@ -122,6 +122,8 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
                 "(n counts the outputs from 1, as their names do).")
     any_signed = False
     for n, name in enumerate(outputs):
+        if len(outputs) > 1:  # which output the slices below make: its name was only under its pictures
+            st.markdown(f"**Output {n + 1}: {name}**")
         # The slices take the page's width: in a third of it (beside the two pictures) their numbers, such as -0.598,
         # had no room and were left to the hover, and W = D x P could not be read off the page.
         st.plotly_chart(kernel_figure([result.combined[:, :, c, n] for c in range(3)],

@@ -89,7 +89,10 @@ def channels_to_rgb(values: np.ndarray) -> np.ndarray:
 def _number(value: float, decimals: int, exact: bool) -> str:
     """A kernel weight as text. `exact`, where every weight of the figure is exactly what `decimals` places write (a
     hand-made kernel): as short as it stays exact (0.0625, 0.25, -1). Else (learned weights) every one with `decimals`
-    places: a learned 0.003 read "0", as if the weight were nothing, beside "0.2" for 0.20 and "0.41". Never '-0'."""
+    places: a learned 0.003 read "0", as if the weight were nothing, beside "0.2" for 0.20 and "0.41". A weight that is
+    exactly 0 reads "0" either way ("0.0000" beside a mix's 0.3333). Never '-0'."""
+    if value == 0:
+        return "0"
     text = f"{value:.{decimals}f}"
     if exact and "." in text:  # 10 at no decimals stays "10"
         text = text.rstrip("0").rstrip(".")
