@@ -105,6 +105,18 @@ def _sum_em(layer, stage_index: int) -> float:
     return max([text_em("Σ = <b>-00000</b>")] + [text_em(f"→ {label}") for label in labels])
 
 
+def number_ems(timeline: Timeline) -> list[float]:
+    """For each stage, the widest number its computation writes in any frame (window, weight or product), in ems of
+    the figure's font: "-1000" sized as four digits ran into "-2000" in the next cell, read as "-1000-2000"."""
+    widest = [0.0] * len(timeline.layer.stages)
+    for frame in timeline.frames:
+        for detail in frame_detail(timeline, frame):
+            texts = {format_value(float(v)) for key in ("window", "products") for v in np.ravel(detail[key])}
+            texts |= {weight_text(float(v)) for v in np.ravel(detail["weights"])}
+            widest[frame.stage] = max([widest[frame.stage]] + [text_em(text) for text in texts])
+    return widest
+
+
 def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px: float | None = None) -> Layout:
     """Every position of the figure for this timeline and scale (see dsconv.figures.sliding_layout), with
     `header_count` lines of text over it, for a figure shown `width_px` wide (default: page_width_px)."""
@@ -118,10 +130,12 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
     reads = _stage_reads(timeline)
     sizes = [stage.filters[0].shape[0] for stage in stages]
     own = [stage.name == "depthwise" for stage in stages]
-    cells = max(board_cells_wide(size, mine, _sum_em(layer, index) if mine else 0.0)
-                for index, (size, mine) in enumerate(zip(sizes, own)))
+    wide = [board_cells_wide(size, mine, _sum_em(layer, index) if mine else 0.0)
+            for index, (size, mine) in enumerate(zip(sizes, own))]
+    cells = max(wide)
     tall = max(len(r) * (size + 0.55) + (0 if mine else 1.1) for r, size, mine in zip(reads, sizes, own))
-    readable = number_cell(scale)
+    ems = number_ems(timeline)
+    readable = max(number_cell(scale, ems=em) for em in ems)
     by_height = max(BOARD_HEIGHT_PX * scale / tall, readable)
     first = stages[0]
     name_font = MAP_NAME_PX * scale
@@ -138,8 +152,14 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
         groups.append((title, labels, stage.output.shape[0], stage.output.shape[1], name_px(labels)))
 
     def boards_at(board_width: float) -> tuple[float, list, float]:
+        # One cell size for every stage's computation, but a narrower one (a 1 x 1 step) whose numbers need more
+        # room gets larger cells as far as the width allows: a separable 5 x 5 layer's pointwise products were
+        # written at 14 px in projector mode, in the depthwise step's cells.
         cell = min(board_width / cells, by_height, MAX_BOARD_CELL_PX * scale)
-        placed = [place_board(r, size, mine, 0.0, top, cell, scale) for r, size, mine in zip(reads, sizes, own)]
+        own_cells = [max(cell, min(number_cell(scale, ems=em), board_width / across, MAX_BOARD_CELL_PX * scale))
+                     for em, across in zip(ems, wide)]
+        placed = [place_board(r, size, mine, 0.0, top, mine_cell, scale, em)
+                  for r, size, mine, em, mine_cell in zip(reads, sizes, own, ems, own_cells)]
         return cell, placed, top + max(board.height for board in placed)
 
     # The maps go beside the computation when its numbers stay readable in 60 % of the width; failing that, when

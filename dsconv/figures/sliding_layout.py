@@ -28,9 +28,14 @@ DIGIT_WIDTH = 1.04 * CHAR_EMS["0"]
 FONT_PER_CELL = 0.86 / (4 * DIGIT_WIDTH)  # the computation's font size, in cells, below its 22 px cap
 
 
-def number_font(cell_px: float, chars: int = 4, scale: float = 1.0) -> float:
-    """The font size that fits `chars` characters in a cell, at most 22 px times the scale."""
-    return min(22 * scale, 0.86 * cell_px / (max(chars, 2) * DIGIT_WIDTH))
+def number_font(cell_px: float, chars: int = 4, scale: float = 1.0, ems: float | None = None) -> float:
+    """The font size that fits `chars` characters in a cell (or a text `ems` wide, at least 4 characters' room), at
+    most 22 px times the scale."""
+    return min(22 * scale, 0.86 * cell_px / _number_ems(chars, ems))
+
+
+def _number_ems(chars: int, ems: float | None) -> float:
+    return max(4 * DIGIT_WIDTH, ems) if ems is not None else max(chars, 2) * DIGIT_WIDTH
 
 
 def numbers_fit(cell_px: float, chars: int, scale: float) -> bool:
@@ -130,14 +135,16 @@ def board_cells_wide(size: int, own_sums: bool, sum_em: float = 0.0) -> float:
     return 1.7 + 3 * size + 2 * 0.9 + 0.3 + max(2.9, sum_em * FONT_PER_CELL)
 
 
-def number_cell(scale: float, chars: int = 4) -> float:
-    """The smallest cell whose numbers of `chars` characters fit at MIN_NUMBER_PX x scale."""
-    return MIN_NUMBER_PX * scale * max(chars, 2) * DIGIT_WIDTH / 0.86
+def number_cell(scale: float, chars: int = 4, ems: float | None = None) -> float:
+    """The smallest cell whose numbers of `chars` characters (or `ems` wide, as number_font) fit at MIN_NUMBER_PX x
+    scale."""
+    return MIN_NUMBER_PX * scale * _number_ems(chars, ems) / 0.86
 
 
 def place_board(stage_reads: list[tuple[int, int, int]], size: int, own_sums: bool, x0: float, y0: float,
-                cell: float, scale: float) -> Board:
-    """The computation rows of one stage from (output, slot, channel) reads, at (x0, y0) with this cell size."""
+                cell: float, scale: float, ems: float | None = None) -> Board:
+    """The computation rows of one stage from (output, slot, channel) reads, at (x0, y0) with this cell size, its
+    numbers sized for the widest, `ems` wide (at least 4 characters' room)."""
     rows, y = [], y0
     gap = 0.55 * cell
     for output, slot, channel in stage_reads:
@@ -153,7 +160,7 @@ def place_board(stage_reads: list[tuple[int, int, int]], size: int, own_sums: bo
         y += size * cell + gap
     total = None if own_sums else (x0 + 0.2 * cell, y + 0.4 * cell)
     height = (y - gap - y0) + (1.2 * cell if total else 0)
-    return Board(rows, cell, number_font(cell, 4, scale), total, height)
+    return Board(rows, cell, number_font(cell, 4, scale, ems), total, height)
 
 
 def place_maps(groups: list[tuple[str, list[str], int, int, float]], x0: float, y0: float, width: float, cell: float,

@@ -423,6 +423,33 @@ def test_map_names_never_run_into_each_other(mode, multiplier, outputs, size, st
         assert all(tile.label in hover for tile in tiles)
 
 
+@pytest.mark.parametrize("mode, kernel, multiplier, size", [("separable", 5, 1, 8), ("grouped", 5, 1, 8),
+                                                             ("separable", 5, 3, 16), ("standard", 3, 1, 8)])
+def test_every_number_of_the_computation_fits_its_cell_with_room_between(mode, kernel, multiplier, size):
+    """The computation sized its numbers for four digits, and a product of five characters ("-1000") filled its cell
+    edge to edge: "-1000-2000" read as a subtraction (5 x 5 kernels, projector mode). Every number, measured in the
+    app's font file, leaves at least a tenth of its cell free, at 17 px or more in projector mode (a 5 x 5 layer's
+    cells, as wide as the page allows, hold five characters at 17.2 px; a 3 x 3 layer's 18 px and more)."""
+    from font_reference import text_px
+
+    from dsconv.figures.sliding import plan, sliding_figure_spec
+
+    config = SlidingConfig(mode=mode, kernel_size=kernel, depth_multiplier=multiplier, padding="same",
+                           groups=3 if mode == "grouped" else 1, out_channels=6 if mode == "grouped" else 4)
+    timeline = build_timeline(build_layer(sample_image("shape", size), config, "sobel"))
+    for scale in (1.0, 1.35):
+        spec = sliding_figure_spec(timeline, scale)
+        layout = plan(timeline, scale, len(spec["data"][-1]["x"]))
+        traces = [t for t in spec["data"] if isinstance(t.get("textposition"), list)]  # a computation's, per stage
+        for frame, stage in zip(spec["frames"], (f.stage for f in timeline.frames)):
+            board, trace = layout.boards[stage], traces[stage]
+            assert scale == 1.0 or board.font >= (18 if kernel == 3 else 17)
+            for text, size_px, where in zip(frame["data"][stage]["text"], trace["textfont"]["size"],
+                                            trace["textposition"]):
+                if size_px == round(board.font, 1) and where == "middle center":  # a cell's number
+                    assert text_px(text, size_px) <= 0.9 * board.cell, (scale, text, size_px, board.cell)
+
+
 @pytest.mark.parametrize("mode, size", [("separable", 16), ("standard", 16), ("depthwise", 32)])
 def test_a_long_layer_opens_on_its_first_step_and_ends_on_its_last(mode, size):
     """A layer of more steps than frames shows every n-th step: it opened at 'Step 2 of 512', so the first
