@@ -306,7 +306,8 @@ def _frame_outlines(layout: Layout, timeline: Timeline, frame) -> list[dict]:
     for offset, group in enumerate(layout.maps[1:]):
         filled = group.tiles[0].rows * group.tiles[0].cols if offset < frame.stage else \
             frame.filled if offset == frame.stage else 0
-        shapes.append(_outline("".join(_unfilled_path(tile, filled) for tile in group.tiles), UNFILLED_COLOUR, 0,
+        # edged in its own colour: a bare cover let the coloured cells under it show as slivers along its edges
+        shapes.append(_outline("".join(_unfilled_path(tile, filled) for tile in group.tiles), UNFILLED_COLOUR, 1.5,
                                fill=UNFILLED_COLOUR))
     reading = layout.maps[frame.stage]
     read = sorted({c for o in frame.watched for c in stage.reads[o]})
