@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from dsconv.figures.sliding_layout import (
+    GROUP_TITLE_PX,
     MAP_NAME_PX,
     MAX_BOARD_CELL_PX,
     MIN_SIDE_MAP_CELL_PX,
@@ -170,7 +171,9 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
     cell, boards, board_bottom = boards_at(board_width)
     maps_x = board_width + 28 * scale
     maps_width, maps_budget = width - maps_x, max(board_bottom - head, 300 * scale)
-    two_columns = roomy or (maps_width > 0 and
+    # Beside, every group's title must fit too: "Input (grey: padding)" ran 8 px past a 1024 x 768 projector's figure
+    titles_px = max(text_em(f"<b>{group[0]}</b>") for group in groups) * GROUP_TITLE_PX * scale
+    two_columns = roomy or (maps_width >= titles_px and
                             fit_maps(groups, maps_width, maps_budget, scale) >= MIN_SIDE_MAP_CELL_PX * scale)
     if two_columns:
         map_cell = fit_maps(groups, maps_width, maps_budget, scale)
@@ -181,7 +184,8 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
         maps, maps_bottom = place_maps(groups, 0.0, board_bottom + 24 * scale, width, map_cell, scale)
     height = max(board_bottom, maps_bottom) + 8 * scale
     return Layout(width, height, scale, header_lines, header_font, boards, maps, map_cell,
-                  (0.0, head + 11 * scale), 15 * scale, maps_x - 8 * scale if two_columns else width - 4 * scale)
+                  (0.0, head + 11 * scale), GROUP_TITLE_PX * scale,
+                  maps_x - 8 * scale if two_columns else width - 4 * scale)
 
 
 # --- Shapes ------------------------------------------------------------------------------------------------

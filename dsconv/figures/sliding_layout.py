@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dsconv.figures.style import CHAR_EMS
+from dsconv.figures.style import CHAR_EMS, text_em
 
 MIN_NUMBER_PX = 13.5  # smallest number drawn, times the scale: 18 px in projector mode (scale 1.35)
 MAX_BOARD_CELL_PX = 56  # the computation's cells, times the scale
@@ -163,28 +163,39 @@ def place_board(stage_reads: list[tuple[int, int, int]], size: int, own_sums: bo
     return Board(rows, cell, number_font(cell, 4, scale, ems), total, height)
 
 
+GROUP_GAP_PX = 28  # between two groups of maps side by side, times the scale
+GROUP_TITLE_PX = 15  # a group's title ("Depthwise output"), bold, times the scale: Layout.title_font
+
+
 def place_maps(groups: list[tuple[str, list[str], int, int, float]], x0: float, y0: float, width: float, cell: float,
                scale: float) -> tuple[list[MapGroup], float]:
-    """Tiles of each (title, tile labels, rows, cols, name px) group, wrapped to `width`; returns the groups and the
-    bottom. A tile takes at least `name px` across, with its gap, so that its shortest name stays clear of the next."""
+    """Tiles of each (title, tile labels, rows, cols, name px) group, within `width`; returns the groups and the
+    bottom. A group whose tiles fit in one row beside the group before it stands there, else it starts a new band under
+    the groups before (stacked, a separable layer's maps had 5 px cells in a third of the page, the rest blank); a group
+    wider than `width` wraps its tiles. A tile takes at least `name px` across, with its gap, so that its shortest name
+    stays clear of the next."""
     # A group's title has 28 px: at 24 its line ran 4 px into the tiles' names under it on a phone ("Input", "R").
     title_px, label_px, gap = 28 * scale, 18 * scale, 10 * scale
-    placed, y = [], y0
+    right = x0 + width + 1e-6
+    placed, band_top, bottom, x = [], y0, y0, x0
     for title, labels, rows, cols, name_px in groups:
-        group = MapGroup(title, (x0, y + title_px * 0.5))
-        y += title_px
-        x = x0
+        span = max(cols * cell, name_px - gap)
+        one_row = max(len(labels) * span + (len(labels) - 1) * gap,
+                      text_em(f"<b>{title}</b>") * GROUP_TITLE_PX * scale)
+        if not (x > x0 and x + one_row <= right):  # a new band, under everything so far
+            x, band_top = x0, bottom
+        group, left = MapGroup(title, (x, band_top + title_px * 0.5)), x
+        y = band_top + title_px
         for label in labels:
-            tile_w = cols * cell
-            span = max(tile_w, name_px - gap)
-            if x > x0 and x + span > x0 + width + 1e-6:
-                x = x0
+            if x > left and x + span > right:
+                x = left
                 y += label_px + rows * cell + gap
             group.tiles.append(Grid(x, y + label_px, rows, cols, cell, label))
             x += span + gap
-        y += label_px + rows * cell + gap * 1.6
+        bottom = max(bottom, y + label_px + rows * cell + gap * 1.6)
+        x = left + one_row + GROUP_GAP_PX * scale if left + one_row <= right else right  # the next group's place
         placed.append(group)
-    return placed, y
+    return placed, bottom
 
 
 def fit_maps(groups: list[tuple[str, list[str], int, int, float]], width: float, budget: float, scale: float) -> float:

@@ -450,6 +450,42 @@ def test_every_number_of_the_computation_fits_its_cell_with_room_between(mode, k
                     assert text_px(text, size_px) <= 0.9 * board.cell, (scale, text, size_px, board.cell)
 
 
+@pytest.mark.parametrize("mode, size, kernel, multiplier", [("separable", 16, 3, 1), ("separable", 8, 5, 1),
+                                                             ("separable", 16, 3, 2), ("depthwise", 16, 5, 1),
+                                                             ("grouped", 16, 3, 1), ("standard", 8, 3, 1)])
+def test_maps_under_the_computation_share_the_width_and_never_overlap(mode, size, kernel, multiplier):
+    """Under the computation the groups of maps were stacked, each in its own band: a 16 x 16 separable layer's maps
+    had 5.9 px cells in a third of a projector's page, the rest blank. A group that fits beside the one before now
+    stands there. No tile, tile name or group title runs into another, or past the figure's edge (the app's font)."""
+    from font_reference import text_px
+
+    from dsconv.figures.sliding import plan, sliding_figure_spec, tile_caption
+
+    config = SlidingConfig(mode=mode, kernel_size=kernel, depth_multiplier=multiplier, padding="same",
+                           groups=3 if mode == "grouped" else 1, out_channels=6 if mode == "grouped" else 4)
+    timeline = build_timeline(build_layer(sample_image("shape", size), config, "sobel"))
+    for scale, width in ((1.0, None), (1.35, None), (1.35, 770.0)):
+        spec = sliding_figure_spec(timeline, scale, width)
+        layout = plan(timeline, scale, len(spec["data"][-1]["x"]), width)
+        boxes = []  # (x0, y0, x1, y1, what) of every tile, tile name and group title
+        for group in layout.maps:
+            x, y = group.title_at
+            boxes.append((x, y - 9 * scale, x + text_px(group.title, layout.title_font, bold=True), y + 9 * scale,
+                          group.title))
+            for tile in group.tiles:
+                name = tile_caption(tile.label, tile.cols * tile.cell + 8 * scale, 14 * scale)
+                boxes.append((tile.x0, tile.y0 - 18 * scale, tile.x0 + text_px(name, 14 * scale), tile.y0 - 2 * scale,
+                              name))
+                boxes.append((tile.x0, tile.y0, tile.x0 + tile.width, tile.y0 + tile.height, tile.label + " tile"))
+        for index, (ax0, ay0, ax1, ay1, a) in enumerate(boxes):
+            assert ax1 <= layout.width + 1e-6, (scale, width, a)
+            for bx0, by0, bx1, by1, b in boxes[index + 1:]:
+                assert ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0, (scale, width, a, b)
+    if (mode, size, kernel, multiplier) == ("separable", 16, 3, 1):  # under the computation in projector mode: two
+        layout = plan(timeline, 1.35, len(sliding_figure_spec(timeline, 1.35)["data"][-1]["x"]))  # groups a band
+        assert layout.maps[0].tiles[0].y0 == layout.maps[1].tiles[0].y0 and layout.map_cell >= 8.5  # was 5.9
+
+
 @pytest.mark.parametrize("mode, size", [("separable", 16), ("standard", 16), ("depthwise", 32)])
 def test_a_long_layer_opens_on_its_first_step_and_ends_on_its_last(mode, size):
     """A layer of more steps than frames shows every n-th step: it opened at 'Step 2 of 512', so the first
