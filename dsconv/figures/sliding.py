@@ -433,7 +433,7 @@ def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: flo
         reads = stage.reads[frame.watched[0]]
         what = f"filter {frame.watched[0] + 1} reads {len(reads)} channel{'s' if len(reads) > 1 else ''}"
     if notes and len(frame.watched) == 1:
-        what += f" ({notes[frame.watched[0]]})"
+        what += f" — {notes[frame.watched[0]]}"  # "(Sobel edge × (R + G + B) / 3)" read as nested brackets
     header = (f"<b>Step {steps_done(timeline, frame)} of {timeline.total_positions}</b> · {stage.name} "
               f"at {where}: {what}")
     labels = output_labels(layer, frame.stage)

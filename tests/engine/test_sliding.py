@@ -289,7 +289,7 @@ def test_the_step_line_says_every_filter_is_counted_and_where_the_bias_goes():
     # 8 x 8 x 3, k = 3, 4 standard filters (the page's default): 27 products per filter, 4 x 27 = 108 per position.
     timeline = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(), "sobel"))
     header = sliding_figure_spec(timeline)["frames"][0]["data"][-1]["text"]
-    assert "filter 1 reads 3 channels (Sobel edge × (R + G + B) / 3)" in header[0]
+    assert "filter 1 reads 3 channels — Sobel edge × (R + G + B) / 3" in header[0]
     assert header[1].startswith("27 products, sum ") and header[1].endswith(", + bias → Filter 1")
     assert header[2].startswith("Multiply-adds so far: <b>108</b> (4 filters × 27 per position)")
 
