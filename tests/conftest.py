@@ -97,6 +97,18 @@ def shown_tables(at: Any) -> list:
 
 
 @pytest.fixture(scope="session")
+def shared_server():
+    """One app server for the browser modules that only open pages and read them (accessibility, projector, Sliding
+    kernels, Speed lab, Filters): each test opens its own browser session, so none sees another's settings. A server
+    of their own cost each module its start and every page's first, cold run again (and the arena launcher's Keras
+    import). Tests that need a fresh server (tests/browser/test_every_page.py, the arena's launch) start their own."""
+    from harness import streamlit_server
+
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's headless Chromium, through Playwright (tests/browser); skipped where either is missing."""
     from harness import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, chromium_missing

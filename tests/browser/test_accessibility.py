@@ -3,7 +3,7 @@ violation, in the first view, in projector mode, and in the views a class uses m
 
 import pytest
 
-from harness import streamlit_server, wait_until_idle
+from harness import wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -16,9 +16,8 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
+def server(shared_server):
+    return shared_server
 
 
 @pytest.mark.parametrize("view", VIEWS)

@@ -66,10 +66,9 @@ LABELS = """() => [...document.querySelectorAll('[class*="st-key-fil_hidden"]')]
 
 
 @pytest.fixture(scope="module")
-def url():
-    """One server for the label cases: they only read what a fresh page draws."""
-    with streamlit_server() as address:
-        yield address
+def url(shared_server):
+    """The shared server (tests/conftest.py) for the label cases: they only read what a fresh page draws."""
+    return shared_server
 
 
 @pytest.mark.parametrize("query", ["fil_layer=block3_conv2&fil_maps=64", "fil_layer=block2_conv1&fil_maps=8&present=1"])

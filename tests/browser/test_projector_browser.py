@@ -4,7 +4,7 @@ sizes while it plays. Screenshots go to artifacts/screenshots/."""
 
 import pytest
 
-from harness import OVERLAPPING_FIGURE_TEXT, SCREENSHOTS, opened, streamlit_server, wait_until_idle
+from harness import OVERLAPPING_FIGURE_TEXT, SCREENSHOTS, opened, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -48,9 +48,8 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
+def server(shared_server):
+    return shared_server
 
 
 @pytest.mark.parametrize("path", list(PAGES))

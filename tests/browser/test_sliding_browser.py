@@ -6,17 +6,16 @@ import time
 
 import pytest
 
-from harness import SCREENSHOTS, full_screenshot, streamlit_server, wait_until_idle
+from harness import SCREENSHOTS, full_screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def url():
-    """One server for the module: each test opens its own browser session, and nothing here depends on a fresh
-    server (tests/browser/test_every_page.py opens every page on a fresh one)."""
-    with streamlit_server() as address:
-        yield address
+def url(shared_server):
+    """The shared server (tests/conftest.py): each test opens its own browser session, and nothing here depends on a
+    fresh server (tests/browser/test_every_page.py opens every page on a fresh one)."""
+    return shared_server
 
 
 def current_step(page) -> int:

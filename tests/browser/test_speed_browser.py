@@ -3,7 +3,7 @@ of an x axis overlap (the five timed kinds' names once ran into each other: "Dep
 
 import pytest
 
-from harness import OVERLAPPING_FIGURE_TEXT, streamlit_server, wait_until_idle
+from harness import OVERLAPPING_FIGURE_TEXT, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -22,9 +22,8 @@ OVERLAPS = """() => {
 
 
 @pytest.fixture(scope="module")
-def url():
-    with streamlit_server() as address:
-        yield address
+def url(shared_server):
+    return shared_server
 
 
 @pytest.mark.parametrize("viewport, query", [({"width": 1400, "height": 1000}, ""),
