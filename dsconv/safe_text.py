@@ -9,12 +9,14 @@ word joiner, so the reader sees the text as it was written, and nothing in it is
 
 from __future__ import annotations
 
+import codecs
 import math
 import numbers
 import re
 import string
 from typing import Any, Mapping, Sequence
 
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # how a text saved as UTF-16 (Windows' "Unicode") starts
 _ESCAPED = {ord(char): "\\" + char for char in string.punctuation}
 _ESCAPED.update({ord(char): " " for char in "\n\r\t\v\f\x85\u2028\u2029"})  # no new block from a newline
 

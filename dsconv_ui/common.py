@@ -184,17 +184,16 @@ def _refusal(key: str, shown: str, endless: bool = False) -> str:
 def _default_label(registration: Any) -> str | None:
     """A control's default as the warning says it: a picker's label, quoted ("'MobileNet V1, width 1'"), a number
     ("8"); None for other controls (a switch, a multiselect's list) and where it is not known."""
-    reader = _reader(registration)
-    options, labels = getattr(reader, "options", None), getattr(reader, "formatted_options", None)
     try:
         default = registration.deserializer(None)
-        if options is not None and labels is not None:
-            return f"'{plain(str(list(labels)[list(options).index(default)]))}'"
     except (TypeError, ValueError, AttributeError, KeyError, IndexError):
         return None
+    labels = _labels(registration)  # a picker's: each shown label with its option
+    if labels:
+        return next((f"'{plain(str(label))}'" for label, option in labels.items() if option == default), None)
     # A number box or slider (it has bounds); a select slider's options are not numbers even where they look it
     numeric = isinstance(default, (int, float)) and not isinstance(default, bool) and math.isfinite(default)
-    return _number(default) if numeric and getattr(reader, "min_value", None) is not None else None
+    return _number(default) if numeric and getattr(_reader(registration), "min_value", None) is not None else None
 
 
 _OLDER_LABELS: dict[str, dict[str, Any]] = {}  # widget key -> {a label it showed before: the option it meant}

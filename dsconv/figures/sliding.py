@@ -25,6 +25,7 @@ from dsconv.figures.sliding_layout import (
     Layout,
     board_cells_wide,
     fit_maps,
+    group_title_px,
     number_cell,
     number_font,
     numbers_fit,
@@ -106,21 +107,25 @@ def _sum_em(layer, stage_index: int) -> float:
     return max([text_em("Σ = <b>-00000</b>")] + [text_em(f"→ {label}") for label in labels])
 
 
-def number_ems(timeline: Timeline) -> list[float]:
+def number_ems(timeline: Timeline, details_of: list | None = None) -> list[float]:
     """For each stage, the widest number its computation writes in any frame (window, weight or product), in ems of
-    the figure's font: "-1000" sized as four digits ran into "-2000" in the next cell, read as "-1000-2000"."""
+    the figure's font: "-1000" sized as four digits ran into "-2000" in the next cell, read as "-1000-2000".
+    `details_of`: each frame's frame_detail, where the caller has them already."""
     widest = [0.0] * len(timeline.layer.stages)
-    for frame in timeline.frames:
-        for detail in frame_detail(timeline, frame):
+    details_of = details_of or [frame_detail(timeline, frame) for frame in timeline.frames]
+    for frame, details in zip(timeline.frames, details_of):
+        for detail in details:
             texts = {format_value(float(v)) for key in ("window", "products") for v in np.ravel(detail[key])}
             texts |= {weight_text(float(v)) for v in np.ravel(detail["weights"])}
             widest[frame.stage] = max([widest[frame.stage]] + [text_em(text) for text in texts])
     return widest
 
 
-def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px: float | None = None) -> Layout:
+def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px: float | None = None,
+         details_of: list | None = None) -> Layout:
     """Every position of the figure for this timeline and scale (see dsconv.figures.sliding_layout), with
-    `header_count` lines of text over it, for a figure shown `width_px` wide (default: page_width_px)."""
+    `header_count` lines of text over it, for a figure shown `width_px` wide (default: page_width_px); `details_of`
+    as number_ems."""
     layer = timeline.layer
     stages = layer.stages
     width = width_px or page_width_px(scale)
@@ -135,7 +140,7 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
             for index, (size, mine) in enumerate(zip(sizes, own))]
     cells = max(wide)
     tall = max(len(r) * (size + 0.55) + (0 if mine else 1.1) for r, size, mine in zip(reads, sizes, own))
-    ems = number_ems(timeline)
+    ems = number_ems(timeline, details_of)
     readable = max(number_cell(scale, ems=em) for em in ems)
     by_height = max(BOARD_HEIGHT_PX * scale / tall, readable)
     first = stages[0]
@@ -172,7 +177,7 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
     maps_x = board_width + 28 * scale
     maps_width, maps_budget = width - maps_x, max(board_bottom - head, 300 * scale)
     # Beside, every group's title must fit too: "Input (grey: padding)" ran 8 px past a 1024 x 768 projector's figure
-    titles_px = max(text_em(f"<b>{group[0]}</b>") for group in groups) * GROUP_TITLE_PX * scale
+    titles_px = max(group_title_px(group[0], scale) for group in groups)
     two_columns = roomy or (maps_width >= titles_px and
                             fit_maps(groups, maps_width, maps_budget, scale) >= MIN_SIDE_MAP_CELL_PX * scale)
     if two_columns:
@@ -517,7 +522,7 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0, width_px: float 
     titles = [_title_lines(timeline, frame, details, scale, width_px)
               for frame, details in zip(timeline.frames, details_of)]
     header_count = max(len(lines) for lines in titles)  # the same in every frame: a text point per line
-    layout = plan(timeline, scale, header_count, width_px)
+    layout = plan(timeline, scale, header_count, width_px, details_of)
     static_shapes = _map_shapes(layout, timeline)
     data = _map_text(layout, timeline)
     annotations = [{"text": f"<b>{group.title}</b>", "x": group.title_at[0], "y": group.title_at[1], "xref": "x",

@@ -167,6 +167,11 @@ GROUP_GAP_PX = 28  # between two groups of maps side by side, times the scale
 GROUP_TITLE_PX = 15  # a group's title ("Depthwise output"), bold, times the scale: Layout.title_font
 
 
+def group_title_px(title: str, scale: float) -> float:
+    """How wide a group's title is written, in pixels."""
+    return text_em(f"<b>{title}</b>") * GROUP_TITLE_PX * scale
+
+
 def place_maps(groups: list[tuple[str, list[str], int, int, float]], x0: float, y0: float, width: float, cell: float,
                scale: float) -> tuple[list[MapGroup], float]:
     """Tiles of each (title, tile labels, rows, cols, name px) group, within `width`; returns the groups and the
@@ -180,8 +185,7 @@ def place_maps(groups: list[tuple[str, list[str], int, int, float]], x0: float, 
     placed, band_top, bottom, x = [], y0, y0, x0
     for title, labels, rows, cols, name_px in groups:
         span = max(cols * cell, name_px - gap)
-        one_row = max(len(labels) * span + (len(labels) - 1) * gap,
-                      text_em(f"<b>{title}</b>") * GROUP_TITLE_PX * scale)
+        one_row = max(len(labels) * span + (len(labels) - 1) * gap, group_title_px(title, scale))
         if not (x > x0 and x + one_row <= right):  # a new band, under everything so far
             x, band_top = x0, bottom
         group, left = MapGroup(title, (x, band_top + title_px * 0.5)), x

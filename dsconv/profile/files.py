@@ -11,7 +11,6 @@ Every refusal is a `ModelFileError` whose sentence says what was wrong and what 
 
 from __future__ import annotations
 
-import codecs
 import io
 import json
 import re
@@ -21,6 +20,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
+
+from dsconv.safe_text import UTF16_BOMS
 
 MAX_FILE_BYTES = 200 * 2**20  # the whole upload (the app's own upload cap is lower: .streamlit/config.toml)
 MAX_CONFIG_BYTES = 8 * 2**20  # config.json, uncompressed: EfficientNetB7's is about 1.5 MB
@@ -44,7 +45,6 @@ def _nesting_depth(text: str) -> int:
     return int(np.cumsum(steps).max(initial=0))
 
 
-UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # how a text saved as UTF-16 (Windows' "Unicode") starts
 
 
 def parse_config_text(data: bytes | str, where: str = "The file") -> Any:

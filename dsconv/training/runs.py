@@ -8,7 +8,6 @@ page reads records on its light path.
 
 from __future__ import annotations
 
-import codecs
 import json
 import math
 import re
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dsconv.kinds import NETWORK_KINDS
+from dsconv.safe_text import UTF16_BOMS
 
 SCHEMA = "dsconv-run"
 SCHEMA_VERSION = 1
@@ -365,7 +365,7 @@ def load_run(path_or_bytes: str | Path | bytes) -> RunRecord:
             raise RunFileError(f"Could not read the run record {path}: {exc.strerror or exc}.") from exc
     if len(raw) > MAX_RUN_BYTES:
         raise RunFileError(f"This file is larger than {MAX_RUN_BYTES // 1_000_000} MB; a run record is a few kB.")
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # saved as UTF-16 (Windows' "Unicode")
+    if raw.startswith(UTF16_BOMS):  # saved as UTF-16 (Windows' "Unicode")
         raise RunFileError("This file is text in UTF-16, not JSON in UTF-8 as a run record is. Save it as UTF-8 "
                            "(any text editor can) and add it again.")
     try:
