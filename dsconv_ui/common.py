@@ -95,9 +95,12 @@ def _labels(registration: Any) -> dict[str, Any]:
     """A picker's shown labels, each with its option (for a link that mixes them with older labels), or nothing."""
     reader = _reader(registration)
     options, labels = getattr(reader, "options", None), getattr(reader, "formatted_options", None)
+    by_label = getattr(reader, "formatted_option_to_index", None)  # a select slider's: label -> its option's index
     try:
+        if options is not None and labels is None and isinstance(by_label, dict):
+            return {label: options[index] for label, index in by_label.items()}
         return dict(zip(labels, options)) if options is not None and labels is not None else {}
-    except TypeError:  # unhashable labels: nothing to look up
+    except (TypeError, IndexError):  # unhashable labels, or labels the options do not match: nothing to look up
         return {}
 
 

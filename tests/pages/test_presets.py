@@ -347,15 +347,20 @@ def test_a_long_pickers_refusal_names_the_choice_nearest_the_links(text, nearest
 @pytest.mark.parametrize("page, key, text", [("pages/7_Real_networks.py", "rn_model", "mobilenet v2"),
                                              ("pages/2_Sliding_kernels.py", "sl_mode", "Inception"),
                                              ("pages/2_Sliding_kernels.py", "sl_size", "99"),
-                                             ("pages/1_Parameter_lab.py", "lab_cin", "abc")])
+                                             ("pages/1_Parameter_lab.py", "lab_cin", "abc"),
+                                             ("pages/7_Real_networks.py", "rn_size", "999")])
 def test_a_refusal_names_the_default_the_page_shows_instead(page, key, text):
     """'?rn_model=mobilenet v2' was refused "so the control keeps its default", without saying which: a class read
-    MobileNet V1's numbers under a link that asked for V2. The warning names the default as its control shows it."""
+    MobileNet V1's numbers under a link that asked for V2. The warning names the default as its control shows it;
+    a select slider's default was not named (?rn_size=999: "keeps its default.")."""
     at = open_page(page, {key: text})
     said = " ".join(literal(w.value) for w in at.warning if f"Ignored the link's setting {key}=" in literal(w.value))
     widget = widgets_by_key(at)[key]
     options = getattr(widget, "options", None)
-    shown = f"'{options[widget.index]}'" if options else f"{widget.value:,}"  # as the page draws the control now
+    if options and not hasattr(widget, "index"):  # a select slider: the labels it shows, its default first here
+        shown = f"'{options[int(widget.proto.default[0])]}'"
+    else:
+        shown = f"'{options[widget.index]}'" if options else f"{widget.value:,}"  # as the page draws the control now
     assert said.endswith(f"so the control keeps its default, {shown}."), said
 
 
