@@ -7,12 +7,11 @@ loaded only when the reader clicks "Measure" or "Run the sweep".
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict
 
 import streamlit as st
 
 from dsconv import ASSETS, figures
-from dsconv.costs import COMPARED_KINDS, compare_traffic
+from dsconv.costs import COMPARED_KINDS
 from dsconv.devices import cpu_model
 from dsconv.figures import timing_table, tutorial_table
 from dsconv.safe_text import counted
@@ -32,6 +31,7 @@ from dsconv.speed import (
     classify_all,
     counting_rows,
     explain,
+    layer_traffic,
     measure,
     measure_roofs,
     more_work_note,
@@ -248,7 +248,7 @@ try:
     setup.validate(LIMITS)
 except SpeedConfigError as exc:
     too_large = exc
-traffic = compare_traffic(COMPARED_KINDS, **asdict(setup))
+traffic = layer_traffic(setup)
 report = st.session_state.get("speed_report")
 found = {}  # the recorded timings section 2 shows, by device, when nothing was measured here
 # The roofs section 1 compares with: this server's, once measured here, else the bundled CPU file's.
@@ -298,7 +298,7 @@ if report is not None:
                    + ("The new layer is too large to time here (above)." if too_large
                       else "Click Measure to time the new layer."))
     show_timings(report.timings, scale, "spd_measured", report.roofs)
-    measured_traffic = compare_traffic(COMPARED_KINDS, **asdict(measured_setup))
+    measured_traffic = layer_traffic(measured_setup)
     st.plotly_chart(intensity_figure(measured_traffic, report.timings, scale, report.roofs, PAGE_PX), width="stretch",
                     key="spd_measured_intensity")
     steps = show_roofline(report.timings, report.roofs, report.device, scale, "spd_measured")

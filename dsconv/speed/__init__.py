@@ -31,11 +31,11 @@ from dsconv.speed.setup import (
                                 SpeedConfigError,
                                 TimingSettings,
 )
-from dsconv.speed.tables import counting_rows, more_work_note, recorded_for
+from dsconv.speed.tables import counting_rows, layer_traffic, more_work_note, recorded_for
 from dsconv.speed.text import ridge_paragraph, speedup_sentence, traffic_paragraph
 from dsconv.speed.timings import NOISY_SPREAD, SpeedReport, Timing, read_measurements, speed_ratios
 
-__all__ = ["BACKWARD_WORK_FACTOR", "classify", "classify_all", "counting_rows", "explain", "LayerSetup", "Limits",
+__all__ = ["BACKWARD_WORK_FACTOR", "classify", "classify_all", "counting_rows", "layer_traffic", "explain", "LayerSetup", "Limits",
            "measure", "measure_roofs", "more_work_note", "NEAR_ROOF", "NOISY_SPREAD", "PASS_LABELS", "PASSES",
            "read_measurements", "recorded_for", "recorded_roofs", "ridge_paragraph", "Roofs", "speed_ratios", "SpeedConfigError",
            "SpeedReport", "speedup_sentence", "StepRegime", "summary", "sweep", "SWEEP_PARAMETERS", "sweep_setups",

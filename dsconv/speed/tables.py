@@ -4,21 +4,29 @@ holds exactly that layer."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import lru_cache
 from typing import Any, Mapping
 
 from dsconv.costs.arithmetic import mobilenet_ratio
-from dsconv.costs.intensity import COMPARED_KINDS, compare_traffic
+from dsconv.costs.intensity import COMPARED_KINDS, LayerTraffic, compare_traffic
 from dsconv.kinds import KINDS
 from dsconv.safe_text import BYTE_UNITS, Fixed, column_unit
 from dsconv.speed.setup import LayerSetup
 from dsconv.speed.timings import Timing
 
 
+@lru_cache(maxsize=64)
+def layer_traffic(setup: LayerSetup) -> dict[str, LayerTraffic]:
+    """Each compared kind's work and memory traffic for the layer: the page's table, its note and its intensity
+    figure read one count (they counted it three times a run). The dict is shared: read it, do not change it."""
+    return compare_traffic(COMPARED_KINDS, **asdict(setup))
+
+
 def counting_rows(setup: LayerSetup) -> list[dict[str, Any]]:
     """One row per compared kind: params, multiply-adds for the whole batch (in millions, safe_text.column_unit),
     how many times fewer than Conv2D's, the bytes a forward pass must move at least (in MB) and its arithmetic
     intensity (FLOPs per byte)."""
-    traffic = compare_traffic(COMPARED_KINDS, **asdict(setup))
+    traffic = layer_traffic(setup)
     standard = traffic["standard"]
     # In millions and MB where those show three digits; a tiny layer's in thousands or ones, kB or bytes.
     count, per_count, count_places = column_unit([layer.multiply_adds for layer in traffic.values()])
@@ -34,7 +42,7 @@ def counting_rows(setup: LayerSetup) -> list[dict[str, Any]]:
 def more_work_note(setup: LayerSetup) -> str | None:
     """A sentence under the counting table where a kind's "x fewer multiply-adds" is below 1, which means more: with a
     1 x 1 kernel SeparableConv2D read "0.98" in a column of times fewer. None where every kind does fewer."""
-    traffic = compare_traffic(COMPARED_KINDS, **asdict(setup))
+    traffic = layer_traffic(setup)
     standard = traffic["standard"].multiply_adds
     more = [(kind, layer.multiply_adds) for kind, layer in traffic.items() if layer.multiply_adds > standard]
     if not more:
