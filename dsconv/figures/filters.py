@@ -28,6 +28,7 @@ from dsconv.safe_text import plotly_text
 
 FONT = dict(family=FONT_FAMILY, size=15, color="#111827")
 NUMBER_PX = 13.5  # numbers written in cells, times the scale: 18 px in projector mode
+PLOT_PX = 190  # a kernel figure's plotting height, times the scale, unless its numbers need more
 GREY = "gray"  # black 0, white largest
 GREY_PERCENTILE = 99.5  # map_to_grey's scale: this percentile of |value|, so a few extreme pixels cannot grey the rest
 # What map_to_grey does, in words, for a caption under its maps.
@@ -120,8 +121,12 @@ def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1
     font = NUMBER_PX * scale
     texts = [[[_number(v, decimals, exact) for v in row] for row in np.asarray(k)] for k in kernels]
     side = max(max(np.shape(k)[:2]) for k in kernels)
-    cell = min(((width_px or page_width_px(scale)) - 20) * width, (240 - 50) * scale) / side
     ems = max(text_em(text) for kernel in texts for row in kernel for text in row)
+    # A cell as wide as the figure allows; the figure grows taller (past its 240 px) as far as its numbers need at
+    # full size: in 240 px a 7 x 7 kernel's cells were 27 px, too small for "0.299" even across the whole page.
+    across = ((width_px or page_width_px(scale)) - 20) * width / side
+    cell = min(across, max(PLOT_PX * scale / side, ems * font / 0.9))
+    plot_px = max(PLOT_PX * scale, cell * side)
     font = min(font, 0.9 * cell / ems)
     if font < 10 * scale:
         font = 0.0
@@ -151,8 +156,9 @@ def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1
                                           yref="paper", xanchor="center", yanchor="top", yshift=-4, showarrow=False,
                                           font=dict(size=int(FONT["size"] * scale * 0.85))))
         bottom = int(28 * scale)
-    return go.Figure(data=data, layout=_layout(240, scale, **layout,
-                                               margin=dict(l=10, r=10, t=int(40 * scale), b=bottom)))
+    top = int(40 * scale)
+    layout = _layout(240, scale, **layout, margin=dict(l=10, r=10, t=top, b=bottom))
+    return go.Figure(data=data, layout={**layout, "height": int(math.ceil(plot_px + top + bottom))})
 
 
 def rgb_kernel_mosaic(kernels: np.ndarray, columns: int = 16, zoom: int = 10, gap: int = 3) -> np.ndarray:

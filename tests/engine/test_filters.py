@@ -208,6 +208,36 @@ def test_rgb_kernel_tiles_stretch_each_kernel_on_its_own():
     assert mosaic[1, 1].tolist() == [0, 128, 255] and mosaic[1, 4].tolist() == [128, 128, 128]
 
 
+def cell_px(figure, width_px: float, side: int) -> float:
+    """A kernel's square cell as the figure draws it: its panel's width or its plotting height, the smaller, over
+    the side (the page's figure is width_px wide, with 10 px margins left and right)."""
+    panel = (width_px - 20) * (figure.layout.xaxis.domain[1] - figure.layout.xaxis.domain[0])
+    margin = figure.layout.margin
+    return min(panel, figure.layout.height - margin.t - margin.b) / side
+
+
+@pytest.mark.parametrize("scale, width_px", [(1.0, 900), (1.35, 1018)])
+def test_a_seven_by_seven_kernel_writes_its_numbers_across_the_page(scale, width_px):
+    """A typed 7 x 7 kernel's slices of W (x the luma mix: 0.299, -0.598, 0.114) across the whole page were left to
+    the hover, at 1400 x 1000 and in projector mode: the figure kept its 240 px height, which gave 7 rows 27 px cells.
+    It now grows taller for its numbers, which are written where they fit, at 10 px x the scale or more."""
+    from font_reference import text_px
+
+    from dsconv.figures.filters import kernel_figure
+
+    rng = np.random.default_rng(7)
+    kernels = [rng.choice([-2.0, -1.0, 0.0, 1.0, 2.0], (7, 7)).astype(np.float32) * weight
+               for weight in (0.299, 0.587, 0.114)]
+    figure = kernel_figure(kernels, ["red", "green", "blue"], scale, decimals=4, width_px=width_px)
+    cell = cell_px(figure, width_px, 7)
+    assert "-0.598" in [text for row in figure.data[0].text for text in row]
+    for trace in figure.data:
+        font = trace.textfont.size
+        assert trace.texttemplate == "%{text}" and font >= 10 * scale
+        assert max(text_px(t, font) for row in trace.text for t in row) <= cell - 2  # 2 px gaps between cells
+    assert figure.layout.height <= (800 if scale > 1 else 1000) / 2  # under half the screen
+
+
 @pytest.mark.parametrize("side, scale, width_px, written", [(3, 1.0, 340, True), (5, 1.0, 340, False),
                                                            (5, 1.35, 460, False), (5, 1.0, 900, True),
                                                            (7, 1.0, 900, True)])
@@ -220,7 +250,7 @@ def test_kernel_numbers_are_written_only_where_they_fit_a_cell(side, scale, widt
 
     kernels = [np.full((side, side), value, np.float32) for value in (0.3, -0.59, 0.11)]
     figure = kernel_figure(kernels, ["red", "green", "blue"], scale, width_px=width_px)
-    cell = min((width_px - 20) * figure.layout.xaxis.domain[1], 190 * scale) / side
+    cell = cell_px(figure, width_px, side)
     for trace in figure.data:
         if written:
             font = trace.textfont.size
@@ -241,7 +271,7 @@ def test_kernel_numbers_fit_their_cells_across_the_whole_page_too():
     from dsconv.figures.filters import NUMBER_PX, kernel_figure
 
     seven = kernel_figure([np.full((7, 7), -0.59, np.float32)] * 3, ["red", "green", "blue"])
-    cell = min((900 - 20) * seven.layout.xaxis.domain[1], 190) / 7
+    cell = cell_px(seven, 900, 7)
     assert all(text_px("-0.59", trace.textfont.size) <= cell - 2 for trace in seven.data if trace.texttemplate)
     three = kernel_figure([np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], np.float32)] * 3, ["r", "g", "b"])
     assert all(trace.textfont.size == NUMBER_PX and trace.texttemplate == "%{text}" for trace in three.data)
