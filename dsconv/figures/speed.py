@@ -58,9 +58,16 @@ def _room(scale: float, width_px: float | None) -> float:
     return (width_px or page_width_px(scale)) - MARGIN["l"] - MARGIN["r"]
 
 
-def _titles(titles: tuple[str, ...], room_px: float) -> tuple[str, ...]:
+def _panel_title_px(scale: float) -> float:
+    """Panels' titles' size: make_subplots's 16 px times the scale. Left at 16 px, in projector mode they were smaller
+    than the page's 18 px text, as were the legends (Streamlit's theme draws them at 0.75 rem) and the roofline's
+    names (12 px times the scale)."""
+    return round(SUBPLOT_TITLE_PX * scale, 1)
+
+
+def _titles(titles: tuple[str, ...], room_px: float, scale: float = 1.0) -> tuple[str, ...]:
     """Panels' titles, each broken into lines that fit its panel (`room_px` wide)."""
-    return tuple(fit_lines(title, room_px, SUBPLOT_TITLE_PX) for title in titles)
+    return tuple(fit_lines(title, room_px, _panel_title_px(scale)) for title in titles)
 
 
 def _bottom_axes(fig: go.Figure) -> list[tuple[str, object]]:
@@ -114,7 +121,7 @@ def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: flo
     # The top margin holds the title's lines, from the top, then the top panels' titles' lines.
     panel_lines = max([1 + str(note.text).count("<br>") for note in fig.layout.annotations
                        if note.yref == "paper" and note.y is not None and note.y >= 0.99], default=0)
-    top = 14 + title_lines_px + panel_lines * 21 + 12
+    top = 14 + title_lines_px + panel_lines * round(_panel_title_px(scale) * LINE_HEIGHT) + 12
     extra = max(0, top - MARGIN["t"])
     room = _room(scale, width_px)
     names = []
@@ -132,7 +139,10 @@ def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: flo
     fig.update_layout(title=title,
                       height=MARGIN["t"] + extra + plot_px + bottom, font=dict(family=FONT_FAMILY, size=font),
                       template="plotly_white", margin={**MARGIN, "t": MARGIN["t"] + extra, "b": bottom},
-                      legend=dict(orientation="h", yanchor="top", y=-axis_px / plot_px, x=0))
+                      legend=dict(orientation="h", yanchor="top", y=-axis_px / plot_px, x=0, font=dict(size=font)))
+    # The panels' titles (make_subplots's annotations, placed on the paper) at their size; the roofline's names and
+    # other annotations placed on the data keep their own.
+    fig.update_annotations(selector=dict(xref="paper", yref="paper"), font_size=_panel_title_px(scale))
     fig.update_xaxes(automargin=False)  # the bottom margin holds the labels: Plotly's push would move the legend up
     return readable(fig, scale)
 
@@ -146,7 +156,8 @@ def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0, width_px
     unit, per_unit, places = column_unit([t.multiply_adds for t in timings if t.measured])
     work = f"{COUNT_WORDS[unit]} multiply-adds".strip()
     titles = _titles((f"Work ({work}, whole batch)",
-                      "Time (median ms; whiskers: middle half of the samples)"), room if stacked else room * 0.45)
+                      "Time (median ms; whiskers: middle half of the samples)"), room if stacked else room * 0.45,
+                     scale)
     # Stacked, the two panels share their bars' names, written once under the lower one.
     fig = (make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, subplot_titles=titles)
            if stacked else
@@ -209,9 +220,9 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
     axis_name = SWEEP_PARAMETERS[parameter]
     titles = _titles((f"Median time, {PASS_LABELS[pass_name]} (ms, log scale)",
                       "Times fewer multiply-adds (dashed grey) and times faster (solid) than Conv2D"),
-                     _room(scale, width_px))
-    # The lower panel's title stands between the panels: each further line of it needs 21 px more room there.
-    spacing = 0.1 + 21 * titles[1].count("<br>") / (620 * scale - 130)
+                     _room(scale, width_px), scale)
+    # The lower panel's title stands between the panels: each further line of it needs a line's more room there.
+    spacing = 0.1 + round(_panel_title_px(scale) * LINE_HEIGHT) * titles[1].count("<br>") / (620 * scale - 130)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=spacing, subplot_titles=titles)
     for kind in LAYER_KINDS:
         points = sorted((getattr(t.setup, parameter), t) for t in rows if t.kind == kind)
@@ -256,7 +267,7 @@ def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing
     columns = 2 if forward else 1
     room = _room(scale, width_px)
     titles = _titles(("Arithmetic intensity: FLOPs per byte moved (log scale)", "Achieved speed, forward (GFLOP/s)"),
-                     room * 0.54 if columns == 2 else room)[:columns]
+                     room * 0.54 if columns == 2 else room, scale)[:columns]
     fig = make_subplots(rows=1, cols=columns, horizontal_spacing=0.1, column_widths=[0.6, 0.4][:columns],
                         subplot_titles=titles)
     fig.add_bar(x=[b[1] for b in bars], y=[b[2] for b in bars], marker_color=[KINDS[b[0]].colour for b in bars],
@@ -374,7 +385,7 @@ def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scal
     fig = go.Figure()
     fig.add_scatter(x=xs, y=[roofs.bound_gflops(x) for x in xs], mode="lines", line=dict(color="#111827",
                     width=3 * scale), name="roofs: min(peak, intensity x bandwidth)", hoverinfo="skip")
-    font_px = int(12 * scale)
+    font_px = round(TICK_PX * scale, 1)  # as the axes' numbers: 12 px times the scale was 16 px on a projector
     names = []  # the roofs' names' boxes on the plot, which the points' labels keep clear of
     if not narrow:  # the roofs' names: the bandwidth's left of the ridge, the peak's right of it, each in its room
         ridge_x, ridge_y = pixels(roofs.ridge, roofs.peak_gflops)

@@ -18,6 +18,7 @@ from dsconv.figures.style import (
     FONT_FAMILY,
     GRID_COLOUR,
     SUBPLOT_TITLE_PX,
+    TICK_PX,
     log_ticks,
     page_width_px,
     readable,
@@ -209,8 +210,10 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
                     for epoch in shown]
     fig.update_layout(
         height=height, margin=dict(l=60, r=20, t=60, b=40), font=dict(family=FONT_FAMILY, size=int(13 * scale)),
+        # The legend at the axes' numbers' size, said: Streamlit's theme draws it at 0.75 rem, 15.75 px on a projector
         legend=dict(orientation="h", yanchor="top", y=-LEGEND_GAP_PX * scale / (height - 110 * scale - 40), x=0,
-                    title_text=legend_title(markers, place["width"] - 20, 13 * scale)),
+                    font=dict(size=round(TICK_PX * scale, 1)), title_font=dict(size=round(TICK_PX * scale, 1)),
+                    title_text=legend_title(markers, place["width"] - 20, TICK_PX * scale)),
         updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0, y=1.13, xanchor="left",
                           yanchor="bottom", showactive=False, pad=dict(r=8, t=0))],
         sliders=[dict(active=len(shown) - 1, steps=slider_steps, x=place["slider_x"], y=1.13,
@@ -264,6 +267,8 @@ def live_figure(curves: Mapping[str, Mapping[str, Sequence[float]]], epochs: int
     fig.update_yaxes(range=[0, 1.02], title_text="accuracy", row=1, col=2)
     fig.update_yaxes(showgrid=True, gridcolor=GRID_COLOUR)
     fig.update_layout(height=int(380 * scale), margin=dict(l=60, r=20, t=50, b=40), font=dict(family=FONT_FAMILY, size=int(13 * scale)),
-                      legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), plot_bgcolor="white",
-                      uirevision="live")
+                      legend=dict(orientation="h", yanchor="top", y=-0.18, x=0,
+                                  font=dict(size=round(TICK_PX * scale, 1))),
+                      plot_bgcolor="white", uirevision="live")
+    fig.update_annotations(font_size=round(SUBPLOT_TITLE_PX * scale, 1))  # the panels' titles: 16 px at any scale
     return readable(fig, scale)
