@@ -173,15 +173,42 @@ class NumpyModel:
         return relu(batch_norm(conv2d(hidden, *w["Conv2D"][0]), *w["BatchNormalization"][1])), hidden
 
 
-def _expected_rows(config: ModelConfig) -> list[tuple[str, list[str]]]:
-    """(row name, the Keras classes of its layers that hold weights, in order) for every convolution row."""
+def _weight_shapes(class_name: str, args: dict, channels: int) -> tuple[list[tuple[int, ...]], int]:
+    """The shapes of a Keras layer's weights, in its file's order, for `channels` in, and the channels it gives out."""
+    k = args.get("kernel_size", 1)
+    kernel = (k, k) if isinstance(k, int) else tuple(k)
+    bias = args.get("use_bias", True)
+    if class_name == "Conv2D":
+        filters = args["filters"]
+        return [(*kernel, channels // args.get("groups", 1), filters)] + [(filters,)] * bias, filters
+    multiplier = args.get("depth_multiplier", 1)
+    if class_name == "DepthwiseConv2D":
+        return [(*kernel, channels, multiplier)] + [(channels * multiplier,)] * bias, channels * multiplier
+    if class_name == "SeparableConv2D":
+        filters = args["filters"]
+        return ([(*kernel, channels, multiplier), (1, 1, channels * multiplier, filters)] + [(filters,)] * bias,
+                filters)
+    return [(channels,)] * 4, channels  # BatchNormalization: gamma, beta, moving mean, moving variance
+
+
+def _expected_rows(config: ModelConfig) -> list[tuple[str, list[tuple[str, list[tuple[int, ...]]]]]]:
+    """(row name, [(Keras class of a layer that holds weights, the shapes of its weights)]) for every convolution
+    row, in order, and last ("dense", [("Dense", [kernel, bias])])."""
     network = config.network
+    height, width, channels = network.input_shape
     rows = []
     for block, filters in enumerate(block_filters(network.filters, network.blocks, network.width_multiplier), 1):
         for conv in range(1, network.convs_per_block + 1):
             specs = layer_specs(network.conv_kind, out_channels=filters, kernel_size=network.kernel_size,
                                 padding="same", activation="relu", name=f"block{block}_conv{conv}")
-            rows.append((f"block{block}_conv{conv}", [s.class_name for s in specs if s.class_name in SNAKE]))
+            layers = []
+            for spec in specs:
+                if spec.class_name in SNAKE:
+                    shapes, channels = _weight_shapes(spec.class_name, spec.args, channels)
+                    layers.append((spec.class_name, shapes))
+            rows.append((f"block{block}_conv{conv}", layers))
+        height, width = height // 2, width // 2  # each block ends in a 2 x 2 max-pool ("valid")
+    rows.append(("dense", [("Dense", [(height * width * channels, network.num_classes), (network.num_classes,)])]))
     return rows
 
 
@@ -209,38 +236,41 @@ def load_numpy_model(path: str | Path, config: ModelConfig) -> NumpyModel:
                                           f"was saved from a different model than its record describes.")
                 return [np.asarray(group[key], np.float32) for key in sorted(group, key=int)]
 
-            rows = []
-            for name, classes in _expected_rows(config):
+            rows, dense = [], []
+            for name, layers in _expected_rows(config):
                 weights: dict[str, list[list[np.ndarray]]] = {}
-                for class_name in classes:
-                    weights.setdefault(class_name, []).append(arrays(class_name))
-                rows.append(Row(name, config.network.conv_kind, weights))
-            dense = arrays("Dense")
+                for class_name, shapes in layers:
+                    found = arrays(class_name)
+                    _check_shapes(path.name, name, class_name, [array.shape for array in found], shapes)
+                    weights.setdefault(class_name, []).append(found)
+                if name == "dense":
+                    dense = weights["Dense"][0]
+                else:
+                    rows.append(Row(name, config.network.conv_kind, weights))
     except OSError as exc:
         raise WeightFileError(f"{path.name} is not a readable weights file ({exc}).") from exc
-    model = NumpyModel(config, rows, dense)
-    _check_shapes(model, path.name)
-    return model
+    return NumpyModel(config, rows, dense)
 
 
-def _check_shapes(model: NumpyModel, name: str) -> None:
-    """Run one black picture through: a weight of the wrong shape fails here with a sentence, not later."""
-    height, width, channels = model.config.network.input_shape
-    try:
-        result = model.forward(np.zeros((1, height, width, channels), np.float32))
-    except (ValueError, IndexError, TypeError) as exc:
-        raise WeightFileError(f"{name} does not fit its model ({exc}).") from exc
-    network = model.config.network
-    expected = [filters for filters in block_filters(network.filters, network.blocks, network.width_multiplier)
-                for _ in range(network.convs_per_block)]
-    for row, filters in zip(model.rows, expected):
-        kernels = [array for arrays in row.weights.values() for layer in arrays for array in layer if array.ndim == 4]
-        if result.rows[row.name].shape[-1] != filters or any(a.shape[0] not in (1, network.kernel_size) for a in kernels):
-            raise WeightFileError(f"{name} does not fit its model: {row.name} should give {filters} maps with "
-                                  f"{network.kernel_size}x{network.kernel_size} kernels, and its weights give "
-                                  f"{result.rows[row.name].shape[-1]}.")
-    if result.probabilities.shape != (1, network.num_classes):
-        raise WeightFileError(f"{name} gives {result.probabilities.shape[1]} classes, not {network.num_classes}.")
+def _check_shapes(file_name: str, row: str, class_name: str, found: list[tuple[int, ...]],
+                  expected: list[tuple[int, ...]]) -> None:
+    """Every weight of a layer in the shape the model needs, or a sentence. NumPy would broadcast some wrong ones
+    silently (a bias of one number added to every channel) and give wrong maps and classes, not an error."""
+    if found == expected:
+        return
+    if len(found) != len(expected):
+        said = f"has {len(found)} weight arrays, and the model needs {len(expected)}"
+    else:
+        wrong = next(n for n, (have, need) in enumerate(zip(found, expected)) if have != need)
+        said = (f"has its weight array {wrong + 1} of shape {_shape(found[wrong])}, and the model needs "
+                f"{_shape(expected[wrong])}")
+    where = "the dense layer" if row == "dense" else f"{row}'s {class_name} layer"
+    raise WeightFileError(f"{file_name} does not fit its model: {where} {said}. It was saved from a different model "
+                          "than its record describes.")
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return " x ".join(map(str, shape)) if shape else "a single number"
 
 
 def pretrained_numpy_model(name: str) -> NumpyModel:

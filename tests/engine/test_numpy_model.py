@@ -129,6 +129,26 @@ def test_weights_of_another_model_are_refused_with_a_sentence(tmp_path):
         load_numpy_model(tmp_path / "none.weights.h5", ModelConfig())
 
 
+@pytest.mark.parametrize("layer, kind, said", [
+    ("conv2d", "standard", "block1_conv1's Conv2D layer has its weight array 2 of shape 1, and the model needs 8"),
+    ("batch_normalization_1", "mobilenet",
+     "block1_conv1's BatchNormalization layer has its weight array 2 of shape 1, and the model needs 8"),
+    ("dense", "standard", "the dense layer has its weight array 2 of shape 1, and the model needs 10")])
+def test_a_weight_that_numpy_would_broadcast_is_refused(tmp_path, layer, kind, said):
+    """A bias (or BatchNorm's beta) of one number where the model needs one per channel: NumPy adds it to every
+    channel without a word, and the file loaded, giving wrong maps and classes. Every weight's shape is checked."""
+    import h5py
+
+    path = tmp_path / "model.weights.h5"
+    build_model(kind, blocks=2, filters=8).save_weights(path)
+    with h5py.File(path, "r+") as weights:
+        arrays = weights[f"layers/{layer}/vars"]
+        del arrays["1"]
+        arrays["1"] = np.zeros((1,), np.float32)
+    with pytest.raises(WeightFileError, match=said):
+        load_numpy_model(path, ModelConfig.of(conv_kind=kind, blocks=2, filters=8))
+
+
 @pytest.mark.parametrize("record, architecture", SHIPPED[:2])
 def test_the_filters_page_shows_the_same_maps_kernels_and_top_five_from_numpy_as_from_keras(record, architecture):
     from dsconv.images import (
