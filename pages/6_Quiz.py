@@ -173,8 +173,9 @@ qid = question_id(question)
 with st.container(border=True):
     st.subheader(f"Question {question.index + 1}: {TOPIC_LABELS[question.topic]}")
     st.markdown(question.prompt)
-    if qid in results and results[qid]["response"] is not None:
-        st.markdown(f"Your answer: **{answer_text(question, results[qid]['response'])}**")
+    if qid in results:  # answered, or shown without a guess: either way it takes no answer now (a shown one was scored)
+        if results[qid]["response"] is not None:
+            st.markdown(f"Your answer: **{answer_text(question, results[qid]['response'])}**")
     else:
         response, action = answer_controls(question, qid)
         if action == "check" and response is None:

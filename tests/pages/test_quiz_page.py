@@ -131,6 +131,17 @@ def test_show_answer_reveals_without_scoring_and_next_moves_on():
     assert at.query_params["quiz_q"] == str(number % 10 + 1)  # the address bar follows
 
 
+def test_a_shown_answer_cannot_be_typed_back_and_scored():
+    """After "Just show the answer" ("not scored") the answer box and Check stayed: typing the shown number and
+    pressing Check scored it, 1 / 1. Once shown, the question takes no answer."""
+    question, number, _ = find(2, "params")
+    at = open_page(PAGE, quiz_seed="2", quiz_q=str(number))
+    at = at.button(key=f"quiz_show_{qid(question)}").click().run()
+    assert f"quiz_answer_{qid(question)}" not in [w.key for w in at.number_input]
+    assert f"quiz_check_{qid(question)}" not in [b.key for b in at.button]
+    assert at.metric[0].value == "0 / 0" and answer_text(question) in texts(at.info)
+
+
 def test_same_seed_same_questions_for_the_class_and_new_set_changes_them():
     first = open_page(PAGE, quiz_seed="77")
     second = open_page(PAGE, quiz_seed="77")
