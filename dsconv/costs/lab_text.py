@@ -11,7 +11,6 @@ from typing import Any, Mapping
 
 from dsconv.costs.arithmetic import shape_text, share_apart, share_text, tutorial_cost
 from dsconv.kinds import KINDS
-from dsconv.safe_text import counted
 
 
 def _valid(costs: Mapping[str, Any], *kinds: str) -> bool:
@@ -65,8 +64,9 @@ def reading_note(costs: Mapping[str, Any], in_channels: int, depth_multiplier: i
     separable, pair = costs["separable"].params, costs["depthwise_pointwise"].params
     if separable == pair:
         return note + f" when it has biases at all: without them both have {separable:,} parameters here."
-    return note + (f", so here it has {pair:,} parameters where SeparableConv2D has {separable:,}: the "
-                   f"{counted(pair - separable, 'bias', 'biases')} of its depthwise step.")
+    more = pair - separable
+    return note + (f", so here it has {pair:,} parameters to SeparableConv2D's {separable:,}: {more:,} more, the "
+                   f"{'bias' if more == 1 else 'biases'} of its depthwise step.")
 
 
 def grouped_note(costs: Mapping[str, Any], groups: int) -> str | None:

@@ -136,12 +136,12 @@ def test_the_reading_note_gives_this_layers_counts():
     # Tutorial layer: SeparableConv2D 3*9 + 3*64 + 64 = 283; the tutorial's pair adds its depthwise step's 3 biases.
     note = reading_note(every_kind(**TUTORIAL), 3, 1)
     assert "one k x k kernel over each input channel" in note and "1 x 1 x C:" in note
-    assert note.endswith("so here it has 286 parameters where SeparableConv2D has 283: the 3 biases of its depthwise "
+    assert note.endswith("so here it has 286 parameters to SeparableConv2D's 283: 3 more, the biases of its depthwise "
                          "step.")
     # m = 2: 3*2*9 + 6*64 + 64 = 502 and 6 depthwise biases more, 508 (the table under which it once said 286 and 283).
     note = reading_note(every_kind(**dict(TUTORIAL, depth_multiplier=2)), 3, 2)
     assert "2 k x k kernels over each input channel" in note and "1 x 1 x C·m = 6:" in note
-    assert "here it has 508 parameters where SeparableConv2D has 502: the 6 biases" in note and "286" not in note
+    assert "here it has 508 parameters to SeparableConv2D's 502: 6 more, the biases" in note and "286" not in note
     # No bias: 3*9 + 3*64 = 219 for both.
     note = reading_note(every_kind(**dict(TUTORIAL, use_bias=False)), 3, 1)
     assert note.endswith("when it has biases at all: without them both have 219 parameters here.")
@@ -165,7 +165,7 @@ def test_a_share_beside_one_half_never_reads_one_half():
 def test_one_bias_is_one_bias():
     """C = 1: the tutorial's pair has one more parameter than SeparableConv2D, and the note said "the 1 biases"."""
     note = reading_note(every_kind(**dict(TUTORIAL, in_channels=1, out_channels=1)), 1, 1)
-    assert "here it has 12 parameters where SeparableConv2D has 11: the 1 bias of its depthwise step." in note
+    assert "here it has 12 parameters to SeparableConv2D's 11: 1 more, the bias of its depthwise step." in note
 
 
 def test_a_mobilenet_blocks_batchnorm_is_not_counted_in_its_pointwise_part():

@@ -67,7 +67,7 @@ def test_the_reading_note_follows_the_layer_in_the_table():
     note = next(m.value for m in at.markdown if m.value.startswith("**Read the table like this.**"))
     rows = {row["Kind"]: row for _, row in shown_tables(at)[0].iterrows()}
     separable, pair = rows["SeparableConv2D"]["Params"], rows["DepthwiseConv2D + 1x1 Conv2D"]["Params"]
-    assert f"here it has {pair} parameters where SeparableConv2D has {separable}" in note and "286" not in note
+    assert f"here it has {pair} parameters to SeparableConv2D's {separable}" in note and "286" not in note
 
 
 def test_slider_change_updates_the_numbers():  # the address follows it in a browser: tests/browser/test_links.py
