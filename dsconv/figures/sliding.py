@@ -449,8 +449,13 @@ def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: flo
     unit = "kernel" if stage.name == "depthwise" else "output" if stage.name == "pointwise" else "filter"
     each = f"{counted(outputs, unit)} × {sizes.pop()}" if len(sizes) == 1 else counted(outputs, unit)
     earlier = ", after the depthwise step" if frame.stage > 0 else ""
-    count = [f"Multiply-adds so far: <b>{frame.multiply_adds:,}</b> ({each} per position{earlier})",
-             f"a standard convolution as far through its own sweep: <b>{frame.standard_multiply_adds:,}</b>"]
+    count = [f"Multiply-adds so far: <b>{frame.multiply_adds:,}</b> ({each} per position{earlier})"]
+    last = timeline.frames[-1]
+    if last.standard_multiply_adds != last.multiply_adds:  # a standard layer was compared with itself ("108: 108")
+        # the same share of its own sweep, and its whole: "as far through its own sweep: 54" beside 27 read as one
+        # position's work (a standard convolution does 108 there)
+        count.append(f"a standard convolution to the same output, as far through: "
+                     f"<b>{frame.standard_multiply_adds:,}</b> of its {last.standard_multiply_adds:,}")
     return [line for parts in ([header], sums, count) for line in wrap_parts(parts, header_room_em(scale, width_px))]
 
 

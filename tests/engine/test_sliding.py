@@ -7,6 +7,8 @@ TensorFlow is imported once, by the `tf` fixture.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -169,6 +171,23 @@ def test_counter_grows_by_the_work_of_one_position_each_step():
     assert [f.standard_multiply_adds for f in build_timeline(separable).frames][:2] == [1728 // 32, 1728 * 2 // 32]
 
 
+@pytest.mark.parametrize("mode, compared", [("standard", False), ("pointwise", False), ("separable", True),
+                                           ("depthwise", True), ("grouped", True)])
+def test_the_step_line_compares_with_a_standard_convolution_only_where_the_work_differs(mode, compared):
+    """A standard layer's step line said "Multiply-adds so far: 108" and "a standard convolution as far through its
+    own sweep: 108": the layer against itself. Elsewhere "54" beside "27" read as a standard convolution's work at
+    one position (it does 108 there); the line now says its whole too: "54 of its 1,728"."""
+    from dsconv.figures.sliding import sliding_figure_spec
+
+    groups = dict(groups=3, out_channels=6) if mode == "grouped" else dict(out_channels=4)
+    layer = build_layer(sample_image("shape", 6), SlidingConfig(mode=mode, kernel_size=3, **groups), "sobel")
+    timeline = build_timeline(layer)
+    lines = " ".join(re.sub(r"<[^>]+>", "", line) for line in sliding_figure_spec(timeline)["frames"][0]["data"][-1]["text"])
+    assert ("a standard convolution to the same output" in lines) == compared, lines
+    if mode == "separable":  # 4 x 4 x 4 from 6 x 6 x 3, k = 3: 16 positions x 4 filters x 27 = 1,728 in all
+        assert "as far through: 54 of its 1,728" in lines
+
+
 def test_frames_are_grouped_below_the_cap_and_say_so():
     image = sample_image("gradient", 16)
     layer = build_layer(image, SlidingConfig(mode="separable", padding="same"), "box_blur")
@@ -246,7 +265,8 @@ def test_figures_are_valid_plotly_and_every_frame_has_the_same_shapes(mode):
     joined = " · ".join(line for line in header if line)
     count = joined[joined.index("Multiply"):]
     assert count.startswith(f"Multiply-adds so far: <b>{timeline.layer.cost.multiply_adds:,}</b> (")
-    assert f"per position{', after the depthwise step' if mode == 'separable' else ''}) · " in count
+    ends = ")" if mode in ("standard", "pointwise") else ") · "  # a standard convolution's own count: nothing beside it
+    assert f"per position{', after the depthwise step' if mode == 'separable' else ''}{ends}" in count
     # Every frame has as many header lines as the trace has points: Plotly keeps a point's old text otherwise.
     assert {len(frame["data"][-1]["text"]) for frame in spec["frames"]} == {len(spec["data"][-1]["x"])}
 
@@ -257,7 +277,6 @@ def test_every_header_line_fits_the_figure_and_names_every_sum_once(mode, multip
     """The depthwise step's sums stood on one line: with a depth multiplier of 2, six of them ran past the figure's
     right edge ("... + bias → from B, kerne"). They now wrap: each line, measured in the app's font from its file
     (bold runs in bold), fits the width the figure is shown at (its left inset on both sides), at both scales."""
-    import re
 
     from font_reference import mixed_px
 
@@ -280,7 +299,7 @@ def test_every_header_line_fits_the_figure_and_names_every_sum_once(mode, multip
             sums = [part for part in text.split(" · ") if "products, sum" in part]
             assert len(sums) == len(timeline.frames[int(frame["name"])].watched)  # one sum per watched kernel
             assert text.count("Multiply-adds so far") == 1
-            assert "a standard convolution as far through its own sweep" in text
+            assert "a standard convolution to the same output, as far through: " in text
 
 
 def test_the_step_line_says_every_filter_is_counted_and_where_the_bias_goes():
@@ -597,7 +616,6 @@ def test_the_computation_shows_every_weight_exactly():
                                     SlidingConfig(mode="depthwise", kernel_size=1)])
 def test_the_header_says_one_thing_in_the_singular(config):
     """With one filter the header read "(1 filters x 27 per position)"; a 1 x 1 kernel read "1 products"."""
-    import re
 
     from dsconv.figures.sliding import sliding_figure_spec
 
