@@ -182,7 +182,8 @@ def test_the_step_line_compares_with_a_standard_convolution_only_where_the_work_
     groups = dict(groups=3, out_channels=6) if mode == "grouped" else dict(out_channels=4)
     layer = build_layer(sample_image("shape", 6), SlidingConfig(mode=mode, kernel_size=3, **groups), "sobel")
     timeline = build_timeline(layer)
-    lines = " ".join(re.sub(r"<[^>]+>", "", line) for line in sliding_figure_spec(timeline)["frames"][0]["data"][-1]["text"])
+    header = sliding_figure_spec(timeline)["frames"][0]["data"][-1]["text"]
+    lines = " ".join(re.sub(r"<[^>]+>", "", line) for line in header)
     assert ("a standard convolution to the same output" in lines) == compared, lines
     if mode == "separable":  # 4 x 4 x 4 from 6 x 6 x 3, k = 3: 16 positions x 4 filters x 27 = 1,728 in all
         assert "as far through: 54 of its 1,728" in lines
@@ -265,7 +266,7 @@ def test_figures_are_valid_plotly_and_every_frame_has_the_same_shapes(mode):
     joined = " · ".join(line for line in header if line)
     count = joined[joined.index("Multiply"):]
     assert count.startswith(f"Multiply-adds so far: <b>{timeline.layer.cost.multiply_adds:,}</b> (")
-    ends = ")" if mode in ("standard", "pointwise") else ") · "  # a standard convolution's own count: nothing beside it
+    ends = ")" if mode in ("standard", "pointwise") else ") · "  # a standard convolution's count: nothing beside it
     assert f"per position{', after the depthwise step' if mode == 'separable' else ''}{ends}" in count
     # Every frame has as many header lines as the trace has points: Plotly keeps a point's old text otherwise.
     assert {len(frame["data"][-1]["text"]) for frame in spec["frames"]} == {len(spec["data"][-1]["x"])}
