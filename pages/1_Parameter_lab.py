@@ -253,12 +253,14 @@ st.markdown(f"Set up one convolution layer {where} and compare what every kind o
             "for it: parameters, multiply-adds, output shape and memory. Every number is computed from the "
             "layer's shape and can be checked against real Keras layers below.")
 settings = lab_controls(bar)
-use_flops = st.toggle("Count FLOPs instead of multiply-adds (1 multiply-add = 2 FLOPs)", False, key="lab_flops", **BOUND)
 costs = all_costs(settings)
 # Only the open tab runs (on_change="rerun"): a slider change re-runs one section, not five.
 tabs = dict(zip(TABS, st.tabs(TABS, key="lab_tab", on_change="rerun", bind="query-params")))
 with tabs["Compare the kinds"]:
     if tabs["Compare the kinds"].open:
+        # Here, where it counts: above the tabs, it left the other tabs' multiply-adds as they were
+        use_flops = st.toggle("Count FLOPs instead of multiply-adds (1 multiply-add = 2 FLOPs)", False, key="lab_flops",
+                              **BOUND)
         compare_section(settings, costs, use_flops)
 with tabs["Separable vs standard"]:
     if tabs["Separable vs standard"].open:

@@ -91,6 +91,14 @@ def test_flops_toggle_doubles_the_shown_count_and_says_so():
     assert "Multiply-adds" not in shown_tables(at)[0].columns
 
 
+def test_the_flops_switch_sits_in_the_one_tab_it_changes():
+    """Above the tabs, "Count FLOPs instead of multiply-adds" changed only the first tab's counts: the whole network's
+    "Multiply-adds per image 18.3 M" and the separable tab's counts stayed as they were with it on."""
+    at = open_page(PAGE)
+    assert [toggle.key for toggle in at.tabs[0].toggle] == ["lab_flops"]
+    assert [toggle.key for toggle in at.toggle if toggle.key != "present"] == ["lab_flops"]  # nowhere else
+
+
 def test_invalid_groups_shows_the_sentence_for_that_kind_only():
     at = open_page(PAGE)
     at.number_input(key="lab_groups").set_value(5).run()
