@@ -210,8 +210,12 @@ def top_predictions(model: Any, image: np.ndarray, class_names: tuple[str, ...],
 
 
 def strongest_channels(maps: np.ndarray, count: int) -> np.ndarray:
-    """Indices of the `count` channels with the largest mean absolute response, strongest first."""
+    """Indices of the `count` channels with the largest mean absolute response, strongest first; all of them, in
+    their own order, where `count` takes every one (a separable model's three depthwise maps read "from B, from G,
+    from R" under filters shown red, green, blue)."""
     strength = np.abs(np.asarray(maps)).mean(axis=(0, 1))
+    if count >= len(strength):
+        return np.arange(len(strength))
     return np.argsort(-strength, kind="stable")[:count]
 
 

@@ -144,6 +144,8 @@ def test_strongest_channels_orders_by_mean_absolute_response():
     maps[..., 3] = 2.0
     maps[0, 0, 4] = 1.0
     assert strongest_channels(maps, 3).tolist() == [1, 3, 4]
+    # every map shown: in channel order, as their sources are (R, G, B), not strongest first (B, G, R)
+    assert strongest_channels(maps, 5).tolist() == strongest_channels(maps, 8).tolist() == [0, 1, 2, 3, 4]
 
 
 def test_pretrained_catalogue_puts_the_tutorial_standard_model_first(monkeypatch):
