@@ -314,8 +314,8 @@ else:
         roofs = recorded_roofs(meta)
         st.subheader(f"Recorded earlier on {meta['device']}")
         calls = meta.get("settings", {}).get("repeats")
-        with_calls = f" with up to {calls} timed calls per layer and pass (the slider sets a new measurement's)" \
-            if calls else ""
+        with_calls = (f" with up to {calls} timed calls per layer and pass (a measurement here takes the number the "
+                      "slider sets)") if calls else ""
         now = ("This layer is too large to time in a click here (above); `python -m dsconv.bench layers` recorded "
                "these without that limit." if too_large else "Click Measure to time this layer here and now.")
         st.caption(f"Recorded {meta['date']}{with_calls}; nothing was run to show these. {meta['note']} {now}")

@@ -259,8 +259,9 @@ def pretrained_facts(name: str) -> tuple[tuple[str, ...] | None, str]:
     run = f"our run, {record_date(record)}"
     final = part.final_val_accuracy()
     if record.validation_on_test and final is not None:
-        return names, (f"final validation accuracy {final:.3f} after {epochs} epochs, on the test set ({run}; it "
-                       "validated on the test set, as the tutorial did)")
+        # "on the test set" once: it said so twice ("..., on the test set (our run; it validated on the test set")
+        return names, (f"final validation accuracy {final:.3f} after {epochs} epochs, on the test set, which it "
+                       f"validated on as the tutorial did ({run})")
     if part.test_accuracy is not None:
         best = part.best_val_accuracy()
         best_text = f"; best validation accuracy {best:.3f}" if best is not None else ""

@@ -174,8 +174,10 @@ def test_the_pretrained_tutorial_models_side_by_side():
     assert at.selectbox(key="fil_left_model").value == "Pretrained standard model (the tutorial's recipe)"
     assert at.selectbox(key="fil_right_model").value == "Pretrained separable model (the tutorial's recipe)"
     # Which accuracy of which run: the tutorial-recipe runs validated on the test set.
-    assert any("final validation accuracy 0." in c.value and "on the test set (our run, measured" in c.value
-               for c in at.caption)
+    notes = [c.value for c in at.caption if "final validation accuracy 0." in c.value]
+    assert notes and all("on the test set, which it validated on as the tutorial did (our run, measured" in note
+                         for note in notes)
+    assert all(note.count("test set") == 2 for note in notes)  # once a model: it said "test set" twice for each
     text = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
     assert "32 of 64 maps, 32 x 32" in text and "Depthwise maps (3 of 3), before the mix" in text
     # The hidden maps say which channel each comes from, carry a colour bar, and their sign colours are no channel's.
