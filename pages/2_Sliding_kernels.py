@@ -19,8 +19,10 @@ from dsconv.sliding import (
     SAMPLE_NOTES,
     SAMPLES,
     SlidingConfig,
+    alike_note,
     build_layer,
     build_timeline,
+    maps_alike,
     sample_image,
     shrink_to_square,
     standard_twins,
@@ -275,7 +277,8 @@ def weights_section(timeline, preset: str, seed: int) -> None:
                     + "A standard kernel that does not factor this way has no separable twin.")
 
 
-def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig, watch: int, preset: str) -> None:
+def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig, watch: int, preset: str,
+                  seed: int) -> None:
     """The picture and what this kind of convolution does, in a sentence."""
     layer = timeline.layer
     picture, text = st.columns([1, 4])
@@ -300,6 +303,8 @@ def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig,
             unit = "output" if config.mode in ("separable", "pointwise") else "filter"  # as the figure names them
             st.caption(f"There {f'is only 1 {unit}' if filters == 1 else f'are only {filters} {unit}s'}, so the "
                        f"animation watches {unit} {shown + 1}.")
+        if maps_alike(layer.output):
+            st.caption(alike_note(image, config, preset, seed))
         if timeline.positions_per_frame > 1:
             st.caption(f"This layer has {timeline.total_positions} steps; to keep the page light each frame "
                        f"jumps {timeline.positions_per_frame} steps (the counter still counts every one).")
@@ -360,10 +365,10 @@ def main() -> None:
         return
     with top:
         if not bar:
-            layer_section(image, what, timeline, config, watch, preset)
+            layer_section(image, what, timeline, config, watch, preset, seed)
         animation_section(figure)
     if bar:
-        layer_section(image, what, timeline, config, watch, preset)
+        layer_section(image, what, timeline, config, watch, preset, seed)
     volume_section(lambda: volume(image, config, preset, seed, watch, figure_scale(), width))
     weights_section(timeline, preset, seed)
     numbers_section(timeline, config)

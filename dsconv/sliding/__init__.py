@@ -12,11 +12,13 @@ from dsconv.sliding.engine import (
                                    Layer,
                                    SlidingConfig,
                                    Stage,
+                                   alike_note,
                                    axis_padding,
                                    build_layer,
                                    channel_names,
                                    hidden_names,
                                    layer_weights,
+                                   maps_alike,
                                    run_layer,
                                    standard_twins,
                                    weight_notes,
@@ -27,8 +29,8 @@ from dsconv.sliding.frames import MAX_FRAMES, Frame, Timeline, build_timeline, f
 from dsconv.sliding.kernels import MAX_KERNEL_SIZE, PRESET_LABELS, PRESET_NOTES, PRESETS
 from dsconv.sliding.samples import SAMPLE_LABELS, SAMPLE_NAMES, SAMPLE_NOTES, SAMPLES, sample_image, shrink_to_square
 
-__all__ = ["axis_padding", "build_layer", "build_timeline", "CHANNEL_NAMES", "channel_names", "Frame",
-           "frame_detail", "hidden_names", "Layer", "layer_weights", "MAX_FRAMES", "MAX_KERNEL_SIZE",
+__all__ = ["alike_note", "axis_padding", "build_layer", "build_timeline", "CHANNEL_NAMES", "channel_names", "Frame",
+           "frame_detail", "hidden_names", "Layer", "layer_weights", "maps_alike", "MAX_FRAMES", "MAX_KERNEL_SIZE",
            "PRESET_LABELS", "PRESET_NOTES", "PRESETS", "run_layer", "sample_image", "SAMPLE_LABELS", "SAMPLE_NAMES",
            "SAMPLE_NOTES", "SAMPLES", "samples",
            "shrink_to_square", "SlidingConfig", "Stage", "standard_twins", "Timeline", "watched_channels",

@@ -287,3 +287,36 @@ def standard_twins(layer: Layer, preset: str, seed: int = 0) -> tuple[int, ...]:
     standard = kernels.preset_filters(preset, config.kernel_size, channels, count, seed)  # (k, k, C, N)
     return tuple(n for n in range(count) if np.any(np.abs(standard[..., n]) > 1e-12)
                  and np.allclose(combined[..., n], standard[..., n], rtol=0, atol=1e-12))
+
+
+ALIKE_COSINE = 0.999  # maps this close to one another's multiples show the same picture, each on its own colour scale
+
+
+def maps_alike(output: np.ndarray) -> bool:
+    """True when the layer's two or more output maps are all multiples of one map (to ALIKE_COSINE): each map is
+    coloured on its own scale, so they look identical. On the shape sample (one disc, the same in every channel)
+    the four standard filters, Sobel x (R + G + B) / 3, x (R - G), x (G - B) and x R, gave four identical maps beside
+    a caption that said N filters give N different ones. Maps that are all zero are not said to be alike."""
+    maps = np.asarray(output, np.float64).reshape(-1, np.shape(output)[-1]).T
+    norms = np.linalg.norm(maps, axis=1)
+    if len(maps) < 2 or np.any(norms == 0):
+        return False
+    unit = maps / norms[:, None]
+    return bool(np.all(np.abs(unit @ unit[0]) >= ALIKE_COSINE))
+
+
+def alike_note(image: np.ndarray, config: SlidingConfig, preset: str, seed: int = 0) -> str:
+    """Why a layer's output maps look identical (maps_alike), and a preset whose maps differ on this picture, where
+    one does: on the shape sample the four Sobel filters' maps looked the same under "N filters give N maps"."""
+    from dsconv.sliding.kernels import PRESET_LABELS, PRESETS
+
+    def differ(name: str) -> bool:  # all-zero maps (Sobel on a flat picture) do not differ either
+        output = build_layer(image, config, name, seed).output
+        return bool(np.any(output)) and not maps_alike(output)
+
+    count = build_layer(image, config, preset, seed).output.shape[2]
+    other = next((name for name in PRESETS if name != preset and differ(name)), None)
+    return (f"On this picture the {count} output maps are multiples of one another, so, each coloured on its own "
+            "scale, they look alike: their numbers differ (hover over a map). "
+            + (f"With the {PRESET_LABELS[other]} preset they differ." if other else
+               "Every preset gives maps like these here: another picture, or your own photo, can make them differ."))

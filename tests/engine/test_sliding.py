@@ -642,3 +642,31 @@ def test_a_turn_that_changes_nothing_says_so(preset, size):
     assert ("a copy shifted by one pixel" in note) == moved, note
     if moved:
         assert np.argwhere(first)[0].tolist() != np.argwhere(turned)[0].tolist()
+
+
+def test_maps_that_are_multiples_of_one_another_are_said_to_be_alike():
+    """The shape sample's channels are each a*disc + b, and a Sobel kernel sums to 0: every filter's map is a multiple
+    of one map, and each coloured on its own scale, the four looked identical. A box blur keeps the b's: they differ."""
+    from dsconv.sliding.engine import maps_alike
+
+    image = sample_image("shape", 8)
+    sobel = build_layer(image, SlidingConfig(mode="standard", out_channels=4), "sobel").output
+    edges = sobel[..., 0] != 0
+    ratios = sobel[edges] / sobel[..., 0][edges][:, None]  # each map over the first, where it is not 0
+    assert np.allclose(ratios, ratios[0]) and np.all(sobel[~edges] == 0)  # multiples, by hand
+    assert maps_alike(sobel)
+    blur = build_layer(image, SlidingConfig(mode="standard", out_channels=4), "box_blur").output
+    assert not np.allclose(blur[..., 1] * blur[0, 0, 0], blur[..., 0] * blur[0, 0, 1]) and not maps_alike(blur)
+    assert not maps_alike(sobel[..., :1])  # one map: nothing to be alike
+    assert not maps_alike(np.zeros((4, 4, 3)))  # all zero (a 1 x 1 Sobel): said otherwise on the page
+
+
+def test_the_alike_note_names_a_preset_whose_maps_differ_or_says_none_does():
+    from dsconv.sliding.engine import alike_note
+
+    config = SlidingConfig(mode="standard", out_channels=4)
+    assert alike_note(sample_image("shape", 8), config, "sobel").endswith("With the Identity preset they differ.")
+    # A flat orange picture: every preset's maps are flat (alike), and Sobel's are all zero, which differ no more
+    flat = np.broadcast_to(np.array([200, 80, 30], np.uint8), (6, 6, 3))
+    assert alike_note(flat, config, "box_blur").endswith("Every preset gives maps like these here: another picture, "
+                                                         "or your own photo, can make them differ.")

@@ -306,3 +306,16 @@ def test_the_pages_words_fit_the_layer_it_shows():
     assert "(R − G)" not in rules and "Each group reads one channel, so its filter is the k x k pattern" in rules
     at = opened(sl_preset="box_blur", sl_cout="8")
     assert "Filter 7: Box blur, turned 90° (the same: it is symmetric) × (R + G + B) / 3" in literal(page_text(at))
+
+
+def test_it_says_why_the_output_maps_look_alike_and_which_preset_makes_them_differ(app):
+    """The default, four Sobel filters over the shape sample, drew four identical maps under "N filters give N
+    output maps". The page says they are multiples of one another, and names a preset whose maps differ here."""
+    said = [c.value for c in app.caption if "output maps are multiples of one another" in c.value]
+    assert said == ["On this picture the 4 output maps are multiples of one another, so, each coloured on its own "
+                    "scale, they look alike: their numbers differ (hover over a map). With the Identity preset they "
+                    "differ."]
+    app.selectbox(key="sl_preset").set_value("identity").run()
+    assert not [c for c in app.caption if "multiples of one another" in c.value]
+    app.selectbox(key="sl_preset").set_value("box_blur").run()
+    assert not [c for c in app.caption if "multiples of one another" in c.value]
