@@ -58,6 +58,11 @@ def _room(scale: float, width_px: float | None) -> float:
     return (width_px or page_width_px(scale)) - MARGIN["l"] - MARGIN["r"]
 
 
+def _font_px(scale: float) -> int:
+    """The Speed lab figures' text (a bar's number, a legend entry), times the scale."""
+    return int(14 * scale)
+
+
 def _panel_title_px(scale: float) -> float:
     """Panels' titles' size: make_subplots's 16 px times the scale. Left at 16 px, in projector mode they were smaller
     than the page's 18 px text, as were the legends (Streamlit's theme draws them at 0.75 rem) and the roofline's
@@ -116,7 +121,7 @@ def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: flo
     Below the plot, from the top: the bottom axes' labels, their title, then the legend, each in its own room, and the
     figure grows by what they take. The legend stood at a share of the plot's height below it, which on a 1024 x 768
     projector put the roofline's legend on its axis title, and on a phone under the bars' turned labels."""
-    font = int(14 * scale)
+    font = _font_px(scale)
     title, title_lines_px = top_title(title, width_px or page_width_px(scale), font, 14)
     # The top margin holds the title's lines, from the top, then the top panels' titles' lines.
     panel_lines = max([1 + str(note.text).count("<br>") for note in fig.layout.annotations
@@ -270,10 +275,19 @@ def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing
                      room * 0.54 if columns == 2 else room, scale)[:columns]
     fig = make_subplots(rows=1, cols=columns, horizontal_spacing=0.1, column_widths=[0.6, 0.4][:columns],
                         subplot_titles=titles)
+    top = max([b[2] for b in bars] + ([roofs.ridge] if roofs is not None else []))
+    # from under the lowest bar: a 1x1 kernel's depthwise step (0.2) stood below the axis, its number on the names
+    low = min(-0.3, math.log10(min(b[2] for b in bars)) - 0.3)
+    y_range = [low, math.log10(top) + 0.45]
+    # A bar's number stands just over it; where the ridge line runs through that number (a measured ridge of 13.9
+    # over bars of 9.1) it is written inside the bar's top instead.
+    decades_per_px = (y_range[1] - y_range[0]) / (int(440 * scale) - MARGIN["t"] - MARGIN["b"])
+    label_decades = (_font_px(scale) * LINE_HEIGHT + 4) * decades_per_px
+    crossed = [roofs is not None and 0 <= math.log10(roofs.ridge) - math.log10(b[2]) <= label_decades for b in bars]
     fig.add_bar(x=[b[1] for b in bars], y=[b[2] for b in bars], marker_color=[KINDS[b[0]].colour for b in bars],
-                text=[f"{b[2]:.1f}" for b in bars], textposition="outside", showlegend=False, row=1, col=1,
+                text=[f"{b[2]:.1f}" for b in bars], textposition=["inside" if c else "outside" for c in crossed],
+                insidetextanchor="end", showlegend=False, row=1, col=1,
                 hovertemplate="%{x}: %{y:.2f} FLOPs per byte<extra></extra>")
-    top = max(b[2] for b in bars)
     if roofs is not None:  # below the ridge a step can at best reach intensity x bandwidth, not the peak
         fig.add_hline(y=roofs.ridge, line_dash="dash", line_color="#92400e", row=1, col=1)
         # Named in the legend, under the plot: on the plot no place was free for every layer. Over the shortest bar
@@ -281,11 +295,7 @@ def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing
         # rose through it. The caption under the figure says what the line is.
         fig.add_scatter(x=[None], y=[None], mode="lines", line=dict(color="#92400e", dash="dash", width=2),
                         name=f"ridge point: {roofs.ridge:.1f} FLOPs per byte", hoverinfo="skip", row=1, col=1)
-        top = max(top, roofs.ridge)
-    # from under the lowest bar: a 1x1 kernel's depthwise step (0.2) stood below the axis, its number on the names
-    low = min(-0.3, math.log10(min(b[2] for b in bars)) - 0.3)
-    fig.update_yaxes(type="log", dtick=1, range=[low, math.log10(top) + 0.45], title_text="FLOPs / byte",
-                     row=1, col=1)
+    fig.update_yaxes(type="log", dtick=1, range=y_range, title_text="FLOPs / byte", row=1, col=1)
     if forward:
         kinds = [k for k in LAYER_KINDS if k in forward]
         fig.add_bar(x=[axis_label(k) for k in kinds], y=[forward[k].gflops_per_s for k in kinds],

@@ -5,6 +5,7 @@ are summarised correctly.
 """
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -266,3 +267,26 @@ def test_figures_build_from_recorded_timings():
     assert [row["layer"] for row in table] == [f"block{b}_conv{c}" for b in (1, 2, 3) for c in (1, 2)]
     assert "Conv2D" in summary and "8.35x fewer" in summary
     assert "8.37x fewer multiply-adds" in summary  # by hand: 152,764,416 / 18,254,848 = 8.368
+
+
+@pytest.mark.parametrize("ridge, inside", [(13.9, {"Separable-<br>Conv2D", "Depthwise<br>+ 1x1"}),
+                                          (7.1, set())])
+def test_a_bars_number_that_the_ridge_line_would_cross_is_written_inside_the_bar(ridge, inside):
+    """A measured ridge of 13.9 FLOPs per byte ran its dashed line through the "9.1" over the separable bars. Such a
+    number goes inside its bar's top; every number left over a bar has the line clear of it."""
+    from dsconv.figures.speed import intensity_figure
+    from dsconv.speed import layer_traffic
+    from dsconv.speed.roofline import Roofs
+
+    roofs = Roofs(peak_gflops=ridge * 20.0, bandwidth_gbs=20.0, call_ms=0.01, call_backward_ms=0.03)
+    figure = intensity_figure(layer_traffic(LayerSetup()), scale=1.0, roofs=roofs)
+    bars = figure.data[0]
+    positions = dict(zip(bars.x, bars.textposition))
+    assert {name for name, where in positions.items() if where == "inside"} == inside, positions
+    low, high = figure.layout.yaxis.range
+    plot_px = figure.layout.height - figure.layout.margin.t - figure.layout.margin.b
+    text_px = figure.layout.font.size * 1.2 + 3  # a line of the number and Plotly's gap over the bar
+    for name, value, where in zip(bars.x, bars.y, bars.textposition):
+        above = (math.log10(ridge) - math.log10(value)) / (high - low) * plot_px  # the line over the bar's top, px
+        if where == "outside":
+            assert not 0 <= above <= text_px, (name, value, above)
