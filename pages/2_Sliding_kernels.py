@@ -22,7 +22,6 @@ from dsconv.sliding import (
     alike_note,
     build_layer,
     build_timeline,
-    maps_alike,
     sample_image,
     shrink_to_square,
     standard_twins,
@@ -303,8 +302,8 @@ def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig,
             unit = "output" if config.mode in ("separable", "pointwise") else "filter"  # as the figure names them
             st.caption(f"There {f'is only 1 {unit}' if filters == 1 else f'are only {filters} {unit}s'}, so the "
                        f"animation watches {unit} {shown + 1}.")
-        if maps_alike(layer.output):
-            st.caption(alike_note(image, config, preset, seed))
+        if alike := alike_note(layer, preset, seed):
+            st.caption(alike)
         if timeline.positions_per_frame > 1:
             st.caption(f"This layer has {timeline.total_positions} steps; to keep the page light each frame "
                        f"jumps {timeline.positions_per_frame} steps (the counter still counts every one).")

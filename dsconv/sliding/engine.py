@@ -305,16 +305,20 @@ def maps_alike(output: np.ndarray) -> bool:
     return bool(np.all(np.abs(unit @ unit[0]) >= ALIKE_COSINE))
 
 
-def alike_note(image: np.ndarray, config: SlidingConfig, preset: str, seed: int = 0) -> str:
-    """Why a layer's output maps look identical (maps_alike), and a preset whose maps differ on this picture, where
-    one does: on the shape sample the four Sobel filters' maps looked the same under "N filters give N maps"."""
+def alike_note(layer: Layer, preset: str, seed: int = 0) -> str | None:
+    """Why the layer's output maps look identical, where they are multiples of one another (maps_alike), and a preset
+    whose maps differ on its picture, where one does; None where the maps are not alike. On the shape sample the four
+    Sobel filters' maps looked the same under "N filters give N maps"."""
     from dsconv.sliding.kernels import PRESET_LABELS, PRESETS
 
+    if not maps_alike(layer.output):
+        return None
+
     def differ(name: str) -> bool:  # all-zero maps (Sobel on a flat picture) do not differ either
-        output = build_layer(image, config, name, seed).output
+        output = build_layer(layer.image, layer.config, name, seed).output
         return bool(np.any(output)) and not maps_alike(output)
 
-    count = build_layer(image, config, preset, seed).output.shape[2]
+    count = layer.output.shape[2]
     other = next((name for name in PRESETS if name != preset and differ(name)), None)
     return (f"On this picture the {count} output maps are multiples of one another, so, each coloured on its own "
             "scale, they look alike: their numbers differ (hover over a map). "

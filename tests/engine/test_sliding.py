@@ -665,8 +665,9 @@ def test_the_alike_note_names_a_preset_whose_maps_differ_or_says_none_does():
     from dsconv.sliding.engine import alike_note
 
     config = SlidingConfig(mode="standard", out_channels=4)
-    assert alike_note(sample_image("shape", 8), config, "sobel").endswith("With the Identity preset they differ.")
+    shape = build_layer(sample_image("shape", 8), config, "sobel")
+    assert alike_note(shape, "sobel").endswith("With the Identity preset they differ.")
     # A flat orange picture: every preset's maps are flat (alike), and Sobel's are all zero, which differ no more
     flat = np.broadcast_to(np.array([200, 80, 30], np.uint8), (6, 6, 3))
-    assert alike_note(flat, config, "box_blur").endswith("Every preset gives maps like these here: another picture, "
+    assert alike_note(build_layer(flat, config, "box_blur"), "box_blur").endswith("Every preset gives maps like these here: another picture, "
                                                          "or your own photo, can make them differ.")
