@@ -669,5 +669,6 @@ def test_the_alike_note_names_a_preset_whose_maps_differ_or_says_none_does():
     assert alike_note(shape, "sobel").endswith("With the Identity preset they differ.")
     # A flat orange picture: every preset's maps are flat (alike), and Sobel's are all zero, which differ no more
     flat = np.broadcast_to(np.array([200, 80, 30], np.uint8), (6, 6, 3))
-    assert alike_note(build_layer(flat, config, "box_blur"), "box_blur").endswith("Every preset gives maps like these here: another picture, "
-                                                         "or your own photo, can make them differ.")
+    said = alike_note(build_layer(flat, config, "box_blur"), "box_blur")
+    assert said.endswith("Every preset gives maps like these here: another picture, or your own photo, can make "
+                         "them differ.")
