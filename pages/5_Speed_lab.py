@@ -263,11 +263,15 @@ st.caption(f"Layer: {describe(setup)}. Multiply-adds are for the whole batch, fo
 show_table(counting_rows(setup))
 if more_work := more_work_note(setup):
     st.caption(more_work)
-st.plotly_chart(intensity_figure(traffic, scale=scale, roofs=shown_roofs, width_px=PAGE_PX), width="stretch",
+# Timings measured here for this very layer are drawn beside its work per byte, once: section 2 drew the same
+# intensity panel again under them.
+measured_here = report.timings if report and report.timings[0].setup == setup else ()
+st.plotly_chart(intensity_figure(traffic, measured_here, scale, shown_roofs, PAGE_PX), width="stretch",
                 key="spd_intensity_chart")
 if shown_roofs:
     st.caption(f"Dashed line: the ridge point of {roofs_device}, its measured peak GFLOP/s over its measured GB/s. "
-               "A step below it can at best run at intensity x bandwidth.")
+               "A step below it can at best run at intensity x bandwidth."
+               + (" Right: the speed each layer reached when measured here (section 2)." if measured_here else ""))
 
 st.header("2. What the clock says")
 device_line = report.device if report else f"{cpu_model()} (a GPU, if any, is named after the first click)"
@@ -298,9 +302,9 @@ if report is not None:
                    + ("The new layer is too large to time here (above)." if too_large
                       else "Click Measure to time the new layer."))
     show_timings(report.timings, scale, "spd_measured", report.roofs)
-    measured_traffic = layer_traffic(measured_setup)
-    st.plotly_chart(intensity_figure(measured_traffic, report.timings, scale, report.roofs, PAGE_PX), width="stretch",
-                    key="spd_measured_intensity")
+    if not measured_here:  # an earlier layer's: section 1 draws the layer now chosen
+        st.plotly_chart(intensity_figure(layer_traffic(measured_setup), report.timings, scale, report.roofs, PAGE_PX),
+                        width="stretch", key="spd_measured_intensity")
     steps = show_roofline(report.timings, report.roofs, report.device, scale, "spd_measured")
     if measured_setup == setup:
         shown = (f"this server ({report.device})", report.timings, steps)

@@ -341,6 +341,36 @@ def test_after_a_measure_click_every_section_uses_the_roofs_just_measured(monkey
     assert "The new layer is too large to time here (above)." in warning and "Click Measure" not in warning
 
 
+def test_a_measured_layers_work_per_byte_is_drawn_once():
+    """After Measure, section 1 drew the layer's work per byte and section 2 drew the same panel again, with the
+    achieved speed beside it. It is drawn once, in section 1, with the speed beside it; section 2 draws one only for
+    an earlier layer than the one now chosen."""
+    import json
+
+    from dsconv.speed.roofline import Roofs
+
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.session_state["speed_report"] = made_up_report({"standard": 7.0, "separable": 2.0},
+                                                      Roofs(100.0, 40.0, 0.5, 0.6))
+    at.run()
+    assert not at.exception, at.exception
+
+    def intensity_panels():
+        charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        titles = [[a["text"] for a in chart["layout"].get("annotations", [])] for chart in charts]
+        return [[t for t in chart if t.startswith(("Arithmetic intensity", "Achieved speed"))] for chart in titles]
+
+    assert [panels for panels in intensity_panels() if panels] == [
+        ["Arithmetic intensity: FLOPs per byte moved (log scale)", "Achieved speed, forward (GFLOP/s)"]]
+    assert any("Right: the speed each layer reached when measured here" in c.value for c in at.caption)
+    at.select_slider(key="spd_k").set_value(5).run()  # another layer: its counting above, the measured one's below
+    assert not at.exception, at.exception
+    assert [panels for panels in intensity_panels() if panels] == [
+        ["Arithmetic intensity: FLOPs per byte moved (log scale)"],
+        ["Arithmetic intensity: FLOPs per byte moved (log scale)", "Achieved speed, forward (GFLOP/s)"]]
+    assert not any("Right: the speed each layer reached" in c.value for c in at.caption)
+
+
 def test_one_output_channel_is_said_in_the_singular():
     at = open_page(PAGE, {"spd_cin": "1", "spd_cout": "1"})
     assert not at.exception
