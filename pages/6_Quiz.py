@@ -59,10 +59,12 @@ def quiz_controls(bar: list | None) -> tuple[int, list[str]]:
                                                          format_func=SHORT_LABELS.get, wrap=True, **BOUND)
     (bar[2] if bar else st.sidebar).button("New question set", key="quiz_new_set", on_click=new_question_set,
                                            width="stretch")
-    with st.sidebar:
-        if st.button("Reset my score", key="quiz_reset_score", width="stretch"):
-            st.session_state[RESULTS_KEY] = {}
     return int(seed), list(topics)
+
+
+def reset_score() -> None:
+    """Forget every answer of this session: the score starts again, and the questions take answers again."""
+    st.session_state[RESULTS_KEY] = {}
 
 
 def question_picker(questions: tuple[Question, ...], results: dict) -> Question:
@@ -77,6 +79,10 @@ def question_picker(questions: tuple[Question, ...], results: dict) -> Question:
     score.metric("Score this session", f"{sum(scored)} / {len(scored)}",
                  help="Right answers out of questions answered; only your first answer to each question counts. "
                  '"Just show the answer" is not counted.')
+    # Beside the score, in every mode: in the sidebar, projector mode hid it, and a teacher could not start again.
+    score.button("Reset my score", key="quiz_reset_score", on_click=reset_score, disabled=not results,
+                 help="Forget this session's answers: the score starts at 0 / 0 and every question takes an answer "
+                 "again.")
     return questions[number - 1]
 
 

@@ -142,6 +142,23 @@ def test_a_shown_answer_cannot_be_typed_back_and_scored():
     assert at.metric[0].value == "0 / 0" and answer_text(question) in texts(at.info)
 
 
+@pytest.mark.parametrize("query", [{}, {"present": "1"}])
+def test_the_score_resets_beside_it_in_every_mode(query):
+    """"Reset my score" stood in the sidebar, which projector mode hides: a teacher could not start the class's score
+    again. It stands under the score, and a reset takes answers again."""
+    question, number, _ = find(3, "params")
+    at = open_page(PAGE, {**query, "quiz_seed": "3", "quiz_q": str(number)})
+    assert at.button(key="quiz_reset_score").disabled  # nothing to forget yet
+    at = answer(at, question, question.answer)
+    assert at.metric[0].value == "1 / 1"
+    assert "quiz_reset_score" not in [b.key for b in at.sidebar.button]  # on the page, not in the sidebar
+    at = at.button(key="quiz_reset_score").click().run()
+    assert not at.exception, at.exception
+    assert at.metric[0].value == "0 / 0" and "answered: none yet" in " ".join(c.value for c in at.caption)
+    assert f"quiz_answer_{qid(question)}" in [w.key for w in at.number_input]  # it takes an answer again
+    assert at.button(key="quiz_reset_score").disabled
+
+
 def test_same_seed_same_questions_for_the_class_and_new_set_changes_them():
     first = open_page(PAGE, quiz_seed="77")
     second = open_page(PAGE, quiz_seed="77")
