@@ -512,19 +512,37 @@ export default function (component) {
   probe.tell = setStateValue;
   if (!probe.observer) {
     let timer = null;
-    const report = () => {
+    const contentWidth = () => {
       const style = getComputedStyle(box);
-      const width = Math.round(box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
-      if (width === probe.measured) return;  // a change of height only
+      return Math.round(box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
+    };
+    const report = () => {
+      const width = contentWidth();
+      if (width === probe.measured) return;  // measured and answered already
       probe.measured = width;
       if (width >= data.low && width <= data.high && Math.abs(width - probe.shown) > Math.max(8, 0.02 * probe.shown)) {
         probe.tell('width', width);
       }
     };
-    probe.check = () => { clearTimeout(timer); timer = setTimeout(report, 300); };
-    probe.observer = new ResizeObserver(probe.check);
+    // `pending` while a measure waits for the layout to settle (the browser tests wait for it too).
+    probe.check = () => {
+      clearTimeout(timer);
+      probe.pending = true;
+      timer = setTimeout(() => { probe.pending = false; report(); }, 300);
+    };
+    // Only a change of width starts the wait again: the page growing as its figures are drawn (a change of height)
+    // held the measure back until the last figure was drawn, and the page's second run with it.
+    probe.observer = new ResizeObserver(() => {
+      const width = contentWidth();
+      if (width !== probe.seen) { probe.seen = width; probe.check(); }
+    });
     probe.observer.observe(box);
-    probe.stop = () => { clearTimeout(timer); probe.observer.disconnect(); delete probes[data.key]; };
+    probe.stop = () => {
+      clearTimeout(timer);
+      probe.pending = false;
+      probe.observer.disconnect();
+      delete probes[data.key];
+    };
   }
   probe.measured = null;  // each run checks once more against the width it laid its figures out for
   probe.check();

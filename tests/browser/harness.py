@@ -70,14 +70,18 @@ BUSY_SCRIPT = """() => {
   const stale = document.querySelector('[data-stale="true"]');
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
   const unrendered = charts.filter(c => !c.querySelector('.main-svg')).length;
-  return Boolean(running || skeleton || stale || unrendered);
+  // the page's width probe (dsconv_ui.common) waits 0.3 s for the layout to settle, then may make the page run again
+  const measuring = Object.values(window.dsconvWidth || {}).some(probe => probe.pending);
+  return Boolean(running || skeleton || stale || unrendered || measuring);
 }"""
 
 
-def wait_until_idle(page, timeout_ms: int = 300_000, quiet_ms: int = 1000) -> None:
-    """Wait until the script run is over and everything is drawn: no running indicator, no skeleton,
-    no stale element, every Plotly chart rendered, all of it for `quiet_ms` in a row. (While the browser loads an
-    element's script, such as Plotly's 4.6 MB, Streamlit shows a skeleton in its place, so that counts as busy.)"""
+def wait_until_idle(page, timeout_ms: int = 300_000, quiet_ms: int = 500) -> None:
+    """Wait until the script run is over and everything is drawn: no running indicator, no skeleton, no stale
+    element, every Plotly chart rendered, no width measure pending, all of it for `quiet_ms` in a row. (While the
+    browser loads an element's script, such as Plotly's 4.6 MB, Streamlit shows a skeleton in its place, so that
+    counts as busy. A widget's change shows the running indicator as soon as the browser asks for the run, before
+    the server answers; a slider sends its value 0.2 s after it stops.)"""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_selector('[data-testid="stMain"] [data-testid="stMarkdownContainer"]', timeout=timeout_ms)
     deadline = time.monotonic() + timeout_ms / 1000
@@ -89,7 +93,7 @@ def wait_until_idle(page, timeout_ms: int = 300_000, quiet_ms: int = 1000) -> No
             quiet_since = time.monotonic()
         elif (time.monotonic() - quiet_since) * 1000 >= quiet_ms:
             return
-        page.wait_for_timeout(200)
+        page.wait_for_timeout(100)
     raise TimeoutError("the page kept running")
 
 
@@ -114,7 +118,7 @@ def full_screenshot(page, path) -> None:
     }""")
     width = page.viewport_size["width"]
     page.set_viewport_size({"width": width, "height": min(int(height) + 80, 16000)})
-    wait_until_idle(page, quiet_ms=500)  # the page only lays itself out again: no run, nothing to load
+    wait_until_idle(page, quiet_ms=300)  # the page only lays itself out again: no run, nothing to load
     page.screenshot(path=str(path), full_page=True)
 
 
@@ -130,3 +134,4 @@ OVERLAPPING_FIGURE_TEXT = """() => [...document.querySelectorAll('.js-plotly-plo
   }));
   return hits;
 })"""
+

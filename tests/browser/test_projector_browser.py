@@ -128,7 +128,8 @@ def test_the_animation_is_laid_out_for_the_width_it_is_shown_at(browser, server,
             assert found["overlaps"] == [] and found["past"] == [], (moment, found["overlaps"][:5], found["past"][:5])
             if moment == 0:
                 page.locator('.dsconv-playback[data-chart="sl_chart"] button[data-action="play"][data-default="1"]').click()
-            page.wait_for_timeout(1500)
+            if moment < 2:  # the next moment, further on
+                page.wait_for_timeout(1500)
 
 
 IN_VIEW = """() => {
@@ -234,8 +235,6 @@ def test_the_replays_buttons_ticks_and_panels_keep_apart(browser, server, query,
     the accuracy panel (at 1400 x 1000 too, by 8 px), and the gap panel's title ran past its panel. The replay is laid
     out for the width the browser measures."""
     with opened(browser, f"{server}/Training_arena{query}", viewport) as page:
-        page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
-        wait_until_idle(page)
         found = page.evaluate(REPLAY_CROWDING)
         assert found["buttons"] < found["ticks"], found
         assert found["left"] + 8 < found["right"], found
@@ -304,8 +303,6 @@ def test_every_picker_shows_its_choice_in_full(browser, server, path, viewport):
     names, and what each choice is goes in a caption or the help; the Filters page stacks its model pickers where two
     side by side would cut their names."""
     with opened(browser, f"{server}/{path}", viewport) as page:
-        page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
-        wait_until_idle(page)
         assert page.locator('[data-testid="stSelectbox"] input').count() >= 1
         assert page.evaluate(CUT_VALUES) == []
 
@@ -366,8 +363,6 @@ def test_every_bar_label_of_the_parameter_lab_stays_in_its_figure(browser, serve
     its width, and the bars leave room for their labels at that width. A panel's title wider than its panel takes two
     lines."""
     with opened(browser, f"{server}/Parameter_lab?present=1", viewport) as page:
-        page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
-        wait_until_idle(page)
         assert page.locator(".st-key-lab_cost_chart .bartext").count() >= 18
         assert page.evaluate(CUT_BAR_LABELS) == []
         # and every other text of its figures: "Activation memory", a panel's title, ran 2 px past at 1024 x 768
@@ -464,8 +459,6 @@ def test_no_figure_text_runs_past_a_phones_edge(browser, server, path):
     the plot 90 px and its title ran past both edges; the whole network's two panels, side by side, ran their titles
     and numbers into each other: there the legend stands under the plot, and the panels one above the other."""
     with opened(browser, f"{server}/{path}", PHONE) as page:
-        page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
-        wait_until_idle(page)
         assert page.locator(".js-plotly-plot").count() >= 1
         assert page.evaluate(CUT_FIGURE_TEXT) == []
         # the roofline's legend, an entry a line, took the plot's height and ran into its axis's title
@@ -480,8 +473,6 @@ def test_no_figure_text_of_the_filters_page_runs_past_a_1024_projectors_edge(bro
     its half-page figure: it takes two lines where one does not fit (the Parameter lab's "Activation memory" is
     checked with its bar labels)."""
     with opened(browser, f"{server}/Filters_on_your_image?present=1", XGA) as page:
-        page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
-        wait_until_idle(page)
         assert page.locator(".js-plotly-plot").count() >= 1
         assert page.evaluate(CUT_FIGURE_TEXT) == []
 
@@ -493,8 +484,6 @@ def test_the_speed_lab_fits_a_1024_projector(browser, server):
     now, without a column naming it. The roofline's legend lay on its axis title, and the ratio chart's two-line bar
     names ran into its legend: below each plot the axis's labels, its title and the legend have their own room."""
     with opened(browser, f"{server}/Speed_lab?present=1", XGA) as page:
-        page.wait_for_timeout(1500)  # the browser says its width 0.3 s after it settles, and the page runs again
-        wait_until_idle(page)
         assert page.locator('[class*="roofline"] .js-plotly-plot').count() >= 1
         assert page.locator(".js-plotly-plot").count() >= 5
         assert page.evaluate(CUT_FIGURE_TEXT) == []
