@@ -135,3 +135,15 @@ OVERLAPPING_FIGURE_TEXT = """() => [...document.querySelectorAll('.js-plotly-plo
   return hits;
 })"""
 
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def serious_accessibility_violations(page) -> list:
+    """axe-core's serious and critical violations of WCAG 2.1 A and AA on the page as it is now, with up to three
+    elements each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    return [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"][:3]])
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]

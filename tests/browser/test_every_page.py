@@ -1,10 +1,18 @@
 """Open every page by its URL on a freshly started server, in headless Chromium: no exception element,
-the page's title is shown, and a full-page screenshot is saved under artifacts/screenshots/."""
+the page's title is shown, no serious accessibility violation (axe-core; other views: test_accessibility.py), and a
+full-page screenshot is saved under artifacts/screenshots/."""
 
 import pytest
 
 from dsconv_ui.common import PAGES as APP_PAGES
-from harness import ROOT, SCREENSHOTS, full_screenshot, streamlit_server, wait_until_idle
+from harness import (
+    ROOT,
+    SCREENSHOTS,
+    full_screenshot,
+    serious_accessibility_violations,
+    streamlit_server,
+    wait_until_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +45,8 @@ def test_page_opens_by_url_on_a_fresh_server(page, path, source, phrase):
     with streamlit_server() as url:
         page.goto(f"{url}/{path}")
         wait_until_idle(page)
+        serious = serious_accessibility_violations(page)  # the first view, before the screenshot resizes the window
+        assert serious == [], serious
         name = source.split("/")[-1].removesuffix(".py")
         full_screenshot(page, SCREENSHOTS / f"{name}.png")
         assert page.locator('[data-testid="stException"]').count() == 0
