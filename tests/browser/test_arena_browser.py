@@ -159,16 +159,16 @@ OVERLAPS = """() => {
 
 @pytest.mark.parametrize("viewport, query", [({"width": 1400, "height": 1000}, ""),
                                              ({"width": 1280, "height": 800}, "?present=1")])
-def test_the_replay_legend_clears_the_epoch_titles(browser, viewport, query):
+def test_the_replay_legend_clears_the_epoch_titles(browser, viewport, query, shared_server):
     """The legend's title ("colour: architecture · dash: run ...") sat on the lower panels' "epoch" title."""
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     try:
-        with streamlit_server() as url:
-            page.goto(f"{url}/Training_arena{query}")
-            wait_until_idle(page, 300_000)
-            found = page.evaluate(OVERLAPS)
-            assert found["titles"] >= 2, found  # both lower panels say "epoch"
-            assert found["crossing"] == 0, found
+        url = shared_server
+        page.goto(f"{url}/Training_arena{query}")
+        wait_until_idle(page, 300_000)
+        found = page.evaluate(OVERLAPS)
+        assert found["titles"] >= 2, found  # both lower panels say "epoch"
+        assert found["crossing"] == 0, found
     finally:
         context.close()

@@ -11,7 +11,7 @@ import pytest
 
 from dsconv.costs import TUTORIAL_LAYER
 from dsconv.figures import drawing_svg, idea_figure
-from harness import streamlit_server, wait_until_idle
+from harness import wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -58,14 +58,14 @@ def test_every_label_and_shape_lands_where_plotly_draws_it(browser, scale):
         assert abs(x - px) <= 3 and abs(y - py) <= 4 * scale, (text, (x, y), (px, py))
 
 
-def test_the_home_page_draws_the_picture_without_loading_plotly(page):
+def test_the_home_page_draws_the_picture_without_loading_plotly(page, shared_server):
     scripts = []
     page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
-    with streamlit_server() as url:
-        page.goto(url)
-        wait_until_idle(page)
-        picture = page.locator('svg[role="img"]')
-        assert picture.count() == 1 and picture.is_visible()
-        assert picture.locator("path").count() > 30 and "283 params" in picture.text_content()
-        assert picture.bounding_box()["width"] > 600
+    url = shared_server
+    page.goto(url)
+    wait_until_idle(page)
+    picture = page.locator('svg[role="img"]')
+    assert picture.count() == 1 and picture.is_visible()
+    assert picture.locator("path").count() > 30 and "283 params" in picture.text_content()
+    assert picture.bounding_box()["width"] > 600
     assert scripts and not [url for url in scripts if "Plotly" in url], [url for url in scripts if "Plotly" in url]

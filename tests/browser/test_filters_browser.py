@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from harness import streamlit_server, wait_until_idle
+from harness import wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -27,29 +27,29 @@ def photo(path, width: int, seed: int) -> str:
     return str(path)
 
 
-def test_a_new_photo_replaces_the_learned_view_in_place(page, tmp_path):
+def test_a_new_photo_replaces_the_learned_view_in_place(page, tmp_path, shared_server):
     """The uploader runs the page twice for a new photo, first without any: that run swept the learned view away
     (no chart left, "Choose a photo" shown) before the new photo's run drew every chart anew."""
     first, second = photo(tmp_path / "first.jpg", 640, 1), photo(tmp_path / "second.jpg", 642, 2)
-    with streamlit_server() as url:
-        page.goto(f"{url}/Filters_on_your_image?fil_source=Upload+a+photo")
-        page.get_by_text("Choose a photo to see the filters at work").wait_for(timeout=120_000)
-        uploader = page.locator(".st-key-fil_upload input[type=file]")
-        uploader.set_input_files(first)
-        page.get_by_text("Your picture: 640 x 480 pixels").wait_for(timeout=120_000)
-        wait_until_idle(page)
-        shown = page.locator('[data-testid="stPlotlyChart"]').count()
-        assert shown >= 5
-        page.evaluate(WATCH)
-        uploader.set_input_files(second)
-        page.get_by_text("Your picture: 642 x 480 pixels").wait_for(timeout=120_000)
-        wait_until_idle(page)
-        assert page.evaluate("window.__fewest") >= shown and not page.evaluate("window.__empty")
-        assert page.locator('[data-testid="stException"]').count() == 0
-        page.get_by_role("button", name="Remove second.jpg").click()  # the uploader's ×: no photo now
-        page.get_by_text("Choose a photo to see the filters at work").wait_for(timeout=30_000)
-        wait_until_idle(page)
-        assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+    url = shared_server
+    page.goto(f"{url}/Filters_on_your_image?fil_source=Upload+a+photo")
+    page.get_by_text("Choose a photo to see the filters at work").wait_for(timeout=120_000)
+    uploader = page.locator(".st-key-fil_upload input[type=file]")
+    uploader.set_input_files(first)
+    page.get_by_text("Your picture: 640 x 480 pixels").wait_for(timeout=120_000)
+    wait_until_idle(page)
+    shown = page.locator('[data-testid="stPlotlyChart"]').count()
+    assert shown >= 5
+    page.evaluate(WATCH)
+    uploader.set_input_files(second)
+    page.get_by_text("Your picture: 642 x 480 pixels").wait_for(timeout=120_000)
+    wait_until_idle(page)
+    assert page.evaluate("window.__fewest") >= shown and not page.evaluate("window.__empty")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.get_by_role("button", name="Remove second.jpg").click()  # the uploader's ×: no photo now
+    page.get_by_text("Choose a photo to see the filters at work").wait_for(timeout=30_000)
+    wait_until_idle(page)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
 
 
 LABELS = """() => [...document.querySelectorAll('[class*="st-key-fil_hidden"]')].map(box => {

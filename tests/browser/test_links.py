@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from harness import streamlit_server, wait_until_idle
+from harness import wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -20,61 +20,61 @@ def settle(page) -> None:
     wait_until_idle(page)
 
 
-def test_the_parameter_labs_settings_round_trip_through_its_address(page):
-    with streamlit_server() as url:
-        page.goto(f"{url}/Parameter_lab?lab_k=5&lab_bias=false")
-        wait_until_idle(page)
-        main = page.locator('[data-testid="stMain"]')
-        assert page.locator('[data-testid="stSliderThumbValue"]').first.inner_text() == "5"
-        assert not page.get_by_label("Use bias").is_checked()
-        assert "5 x 5 x 3 x 64" in main.inner_text() or "4,800" in main.inner_text()  # 5*5*3*64 weights, no bias
-        assert query(page) == {"lab_k": ["5"], "lab_bias": ["false"]}
+def test_the_parameter_labs_settings_round_trip_through_its_address(page, shared_server):
+    url = shared_server
+    page.goto(f"{url}/Parameter_lab?lab_k=5&lab_bias=false")
+    wait_until_idle(page)
+    main = page.locator('[data-testid="stMain"]')
+    assert page.locator('[data-testid="stSliderThumbValue"]').first.inner_text() == "5"
+    assert not page.get_by_label("Use bias").is_checked()
+    assert "5 x 5 x 3 x 64" in main.inner_text() or "4,800" in main.inner_text()  # 5*5*3*64 weights, no bias
+    assert query(page) == {"lab_k": ["5"], "lab_bias": ["false"]}
 
-        field = page.get_by_label("Out channels N")
-        field.fill("32")
-        field.press("Enter")
-        settle(page)
-        assert query(page) == {"lab_k": ["5"], "lab_bias": ["false"], "lab_cout": ["32"]}
+    field = page.get_by_label("Out channels N")
+    field.fill("32")
+    field.press("Enter")
+    settle(page)
+    assert query(page) == {"lab_k": ["5"], "lab_bias": ["false"], "lab_cout": ["32"]}
 
-        page.get_by_label("Use bias").check(force=True)  # back to its default: it leaves the address
-        settle(page)
-        assert query(page) == {"lab_k": ["5"], "lab_cout": ["32"]}
+    page.get_by_label("Use bias").check(force=True)  # back to its default: it leaves the address
+    settle(page)
+    assert query(page) == {"lab_k": ["5"], "lab_cout": ["32"]}
 
-        page.locator('[data-testid="stSidebar"] a', has_text="Quiz").click()
-        wait_until_idle(page)
-        page.locator('[data-testid="stSidebar"] a', has_text="Parameter lab").click()
-        settle(page)
-        assert query(page) == {"lab_k": ["5"], "lab_cout": ["32"]}
-        assert page.get_by_label("Out channels N").input_value() == "32"
+    page.locator('[data-testid="stSidebar"] a', has_text="Quiz").click()
+    wait_until_idle(page)
+    page.locator('[data-testid="stSidebar"] a', has_text="Parameter lab").click()
+    settle(page)
+    assert query(page) == {"lab_k": ["5"], "lab_cout": ["32"]}
+    assert page.get_by_label("Out channels N").input_value() == "32"
 
-        page.get_by_text("Share these settings").click()
-        shared = page.locator('[data-testid="stCode"]').last.inner_text().strip()
-        assert parse_qs(urlparse(shared).query) == query(page) and urlparse(shared).path == "/Parameter_lab"
-
-
-def test_an_older_link_still_sets_the_widgets_and_names_what_it_could_not(page):
-    with streamlit_server() as url:
-        page.goto(f"{url}/Sliding_kernels?sl_mode=separable&present=1&sl_k=99")
-        settle(page)
-        assert page.get_by_role("switch", name="Projector mode").is_checked()
-        radios = page.locator('[data-testid="stRadio"]', has_text="Kind of convolution")
-        assert radios.get_by_role("radio", name="Separable").is_checked()
-        warnings = page.locator('[data-testid="stAlert"]').all_inner_texts()
-        assert any("sl_k='99'" in text for text in warnings), warnings
-        assert "sl_k" not in query(page)  # the refused value left the address
-        assert page.locator('[data-testid="stException"]').count() == 0
+    page.get_by_text("Share these settings").click()
+    shared = page.locator('[data-testid="stCode"]').last.inner_text().strip()
+    assert parse_qs(urlparse(shared).query) == query(page) and urlparse(shared).path == "/Parameter_lab"
 
 
-def test_a_link_with_an_endless_or_a_fractional_number_says_what_it_did(page):
+def test_an_older_link_still_sets_the_widgets_and_names_what_it_could_not(page, shared_server):
+    url = shared_server
+    page.goto(f"{url}/Sliding_kernels?sl_mode=separable&present=1&sl_k=99")
+    settle(page)
+    assert page.get_by_role("switch", name="Projector mode").is_checked()
+    radios = page.locator('[data-testid="stRadio"]', has_text="Kind of convolution")
+    assert radios.get_by_role("radio", name="Separable").is_checked()
+    warnings = page.locator('[data-testid="stAlert"]').all_inner_texts()
+    assert any("sl_k='99'" in text for text in warnings), warnings
+    assert "sl_k" not in query(page)  # the refused value left the address
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_link_with_an_endless_or_a_fractional_number_says_what_it_did(page, shared_server):
     """?lab_h=1e400 (or inf) showed a traceback: Streamlit's whole-number input raised OverflowError reading it. Such a
     setting is now refused with the warning every refused setting gets. ?lab_k=2.5 was cut to 2 without a word."""
-    with streamlit_server() as url:
-        page.goto(f"{url}/Parameter_lab?lab_h=1e400&lab_k=2.5&lab_cout=16")
-        settle(page)
-        assert page.locator('[data-testid="stException"]').count() == 0
-        warnings = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
-        assert "lab_h='1e400': an endless number, and its control takes a whole number from 1 to 1,024" in warnings, \
-            warnings
-        assert "lab_k='2.5' as 2: its control takes a whole number from 1 to 11" in warnings, warnings
-        address = query(page)
-        assert "lab_h" not in address and address.get("lab_cout") == ["16"]
+    url = shared_server
+    page.goto(f"{url}/Parameter_lab?lab_h=1e400&lab_k=2.5&lab_cout=16")
+    settle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    warnings = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
+    assert "lab_h='1e400': an endless number, and its control takes a whole number from 1 to 1,024" in warnings, \
+        warnings
+    assert "lab_k='2.5' as 2: its control takes a whole number from 1 to 11" in warnings, warnings
+    address = query(page)
+    assert "lab_h" not in address and address.get("lab_cout") == ["16"]

@@ -149,11 +149,9 @@ def test_playback_at_the_fastest_speed_never_blanks(page, url, mode):
 
 
 def test_the_3d_view_opened_by_its_link_draws_and_plays(page, url):
-    """Off by default (the slowest thing on the page to draw); a link with sl_3d=true opens it, drawn with WebGL,
-    and its own Play button moves it on the client: samples taken while it plays still show the boxes."""
-    page.goto(f"{url}/Sliding_kernels")
-    wait_until_idle(page)
-    assert page.locator(".st-key-sl_volume").count() == 0
+    """Off by default (the slowest thing on the page to draw: tests/pages/test_sliding_page.py); a link with
+    sl_3d=true opens it, drawn with WebGL, and its own Play button moves it on the client: samples taken while it
+    plays still show the boxes."""
     page.goto(f"{url}/Sliding_kernels?sl_3d=true")
     wait_until_idle(page)
     volume = page.locator(".st-key-sl_volume")
