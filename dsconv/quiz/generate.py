@@ -25,6 +25,7 @@ from dsconv.quiz.answers import (
     which_fewer,
 )
 from dsconv.quiz.questions import SEPARABLE_KINDS, TOPICS, Answer, LayerSpec, Question
+from dsconv.safe_text import counted
 
 
 @dataclass(frozen=True)
@@ -295,5 +296,6 @@ def answer_text(question: Question, value: Answer | None = None) -> str:
         return f"{text} times fewer" + (f" ({rounded} to one decimal place)" if right and rounded != text else "")
     if question.answer_kind == "choice":
         return dict(question.choices).get(value, str(value))
-    unit = "parameters" if question.topic == "params" else "multiply-adds"
-    return f"{int(value):,} {unit}" if abs(float(value)) < HUGE else f"{float(value):.3g} {unit}"
+    unit = "parameter" if question.topic == "params" else "multiply-add"
+    # counted: a student's 1 was said back as "1 parameters"
+    return counted(int(value), unit) if abs(float(value)) < HUGE else f"{float(value):.3g} {unit}s"

@@ -275,6 +275,10 @@ def test_ratio_and_choice_misconceptions():
     assert answer_text(question, 123456.789) == "123456.79 times fewer"
     counts = build_question("params", [TUTORIAL_STANDARD])
     assert answer_text(counts, 1e300) == "1e+300 parameters" and answer_text(counts, 1792) == "1,792 parameters"
+    # a student's 1 was said back as "You said 1 parameters"
+    assert answer_text(counts, 1) == "1 parameter" and answer_text(counts, 0) == "0 parameters"
+    work = build_question("multiply_adds", [TUTORIAL_STANDARD])
+    assert answer_text(work, 1) == "1 multiply-add" and answer_text(work, 2) == "2 multiply-adds"
 
     bias = build_question("bias_place", [TUTORIAL_SEPARABLE])
     assert bias.answer == "pointwise_only"
