@@ -516,19 +516,25 @@ export default function (component) {
       const style = getComputedStyle(box);
       return Math.round(box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
     };
-    const report = () => {
+    const report = () => {  // whether it told a new width (the page then runs again)
       const width = contentWidth();
-      if (width === probe.measured) return;  // measured and answered already
+      if (width === probe.measured) return false;  // measured and answered already
       probe.measured = width;
       if (width >= data.low && width <= data.high && Math.abs(width - probe.shown) > Math.max(8, 0.02 * probe.shown)) {
         probe.tell('width', width);
+        return true;
       }
+      return false;
     };
-    // `pending` while a measure waits for the layout to settle (the browser tests wait for it too).
+    // `pending` while a measure waits for the layout to settle, and after it told a width until the run it asked
+    // for begins (at most 3 s): the browser tests wait for it.
     probe.check = () => {
       clearTimeout(timer);
       probe.pending = true;
-      timer = setTimeout(() => { probe.pending = false; report(); }, 300);
+      timer = setTimeout(() => {
+        if (report()) timer = setTimeout(() => { probe.pending = false; }, 3000);
+        else probe.pending = false;
+      }, 300);
     };
     // Only a change of width starts the wait again: the page growing as its figures are drawn (a change of height)
     // held the measure back until the last figure was drawn, and the page's second run with it.
