@@ -136,13 +136,17 @@ class TabsShareTheirCache:
         self._context = None
 
     def new_page(self, viewport: dict | None = None, **options):
+        from harness import watch_messages
+
         if options:  # anything else a context decides: a context of its own
-            return self._chromium.new_page(viewport=viewport, **options)
-        if self._context is None:
-            self._context = self._chromium.new_context()
-        tab = self._context.new_page()
-        if viewport:
-            tab.set_viewport_size(viewport)
+            tab = self._chromium.new_page(viewport=viewport, **options)
+        else:
+            if self._context is None:
+                self._context = self._chromium.new_context()
+            tab = self._context.new_page()
+            if viewport:
+                tab.set_viewport_size(viewport)
+        watch_messages(tab)  # for wait_until_idle
         return tab
 
     def __getattr__(self, name: str):
@@ -152,7 +156,10 @@ class TabsShareTheirCache:
 @pytest.fixture
 def page(browser):
     """A fresh 1400 x 1000 browser tab."""
+    from harness import watch_messages
+
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     tab = context.new_page()
+    watch_messages(tab)  # for wait_until_idle
     yield tab
     context.close()

@@ -72,27 +72,46 @@ BUSY_SCRIPT = """() => {
   const unrendered = charts.filter(c => !c.querySelector('.main-svg')).length;
   // the page's width probe (dsconv_ui.common) waits 0.3 s for the layout to settle, then may make the page run again
   const measuring = Object.values(window.dsconvWidth || {}).some(probe => probe.pending);
-  return Boolean(running || skeleton || stale || unrendered || measuring);
+  // a playback bar (dsconv_ui.playback) whose script has not bound its buttons yet: a click there does nothing
+  const unbound = document.querySelector('.dsconv-playback:not([data-bound="1"])');
+  return Boolean(running || skeleton || stale || unrendered || measuring || unbound);
 }"""
+
+
+def watch_messages(page) -> None:
+    """Note when the page last sent or received a message over its websocket (a widget's change going out, a run's
+    elements coming in), for wait_until_idle. Call it before the page opens its address; once is enough."""
+    if hasattr(page, "dsconv_last_message"):
+        return
+    last = [0.0]
+
+    def watch(socket) -> None:
+        for event in ("framesent", "framereceived"):
+            socket.on(event, lambda _payload: last.__setitem__(0, time.monotonic()))
+
+    page.on("websocket", watch)
+    page.dsconv_last_message = last
 
 
 def wait_until_idle(page, timeout_ms: int = 300_000, quiet_ms: int = 500) -> None:
     """Wait until the script run is over and everything is drawn: no running indicator, no skeleton, no stale
-    element, every Plotly chart rendered, no width measure pending, all of it for `quiet_ms` in a row. (While the
+    element, every Plotly chart rendered, no width measure pending, no playback bar waiting for its script, and no
+    message to or from the server (on a page watch_messages watches), all of it for `quiet_ms` in a row. (While the
     browser loads an element's script, such as Plotly's 4.6 MB, Streamlit shows a skeleton in its place, so that
-    counts as busy. A widget's change shows the running indicator as soon as the browser asks for the run, before
-    the server answers; a slider sends its value 0.2 s after it stops.)"""
+    counts as busy. A widget's change goes out as a message at once; the page may show nothing of the run it asked
+    for until its first elements come back. A slider sends its value 0.2 s after it stops.)"""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_selector('[data-testid="stMain"] [data-testid="stMarkdownContainer"]', timeout=timeout_ms)
     deadline = time.monotonic() + timeout_ms / 1000
+    last_message = getattr(page, "dsconv_last_message", [0.0])
     quiet_since = None
     while time.monotonic() < deadline:
         if page.evaluate(BUSY_SCRIPT):
             quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.monotonic()
-        elif (time.monotonic() - quiet_since) * 1000 >= quiet_ms:
-            return
+        else:
+            quiet_since = max(quiet_since or time.monotonic(), last_message[0])  # quiet counts from the last message
+            if (time.monotonic() - quiet_since) * 1000 >= quiet_ms:
+                return
         page.wait_for_timeout(100)
     raise TimeoutError("the page kept running")
 
@@ -101,6 +120,7 @@ def wait_until_idle(page, timeout_ms: int = 300_000, quiet_ms: int = 500) -> Non
 def opened(browser, url: str, viewport: dict):
     """A new tab at `viewport` on `url`, once the page is idle; closed afterwards."""
     page = browser.new_page(viewport=viewport)
+    watch_messages(page)
     try:
         page.goto(url)
         wait_until_idle(page)
