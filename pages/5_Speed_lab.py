@@ -297,7 +297,7 @@ if report is not None:
     startup = f" (+ {report.startup_s:.1f} s starting {report.backend})" if report.startup_s >= 0.05 else ""
     st.caption(f"Layer: {describe(measured_setup)}; backend {report.backend}; took {report.elapsed_s:.1f} s{startup}.")
     show_skipped(report.timings)
-    if measured_setup != setup:
+    if not measured_here:
         st.warning("These timings are for the layer above, not for the settings now in the sidebar. "
                    + ("The new layer is too large to time here (above)." if too_large
                       else "Click Measure to time the new layer."))
@@ -306,7 +306,7 @@ if report is not None:
         st.plotly_chart(intensity_figure(layer_traffic(measured_setup), report.timings, scale, report.roofs, PAGE_PX),
                         width="stretch", key="spd_measured_intensity")
     steps = show_roofline(report.timings, report.roofs, report.device, scale, "spd_measured")
-    if measured_setup == setup:
+    if measured_here:
         shown = (f"this server ({report.device})", report.timings, steps)
 else:
     found = recorded_for(recorded, setup)  # shown here; section 4 does not show them again
