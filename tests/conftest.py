@@ -153,6 +153,31 @@ class TabsShareTheirCache:
         return getattr(self._chromium, name)
 
 
+@pytest.fixture(scope="session")
+def shared_views(request, browser, shared_server):
+    """The tabs that tests parametrized with harness.on_views read, on the shared server: each view is opened once
+    for all the tests that read it in this run (counted from the collected tests) and closed after the last."""
+    from harness import SharedViews
+
+    uses: dict = {}
+    for item in request.session.items:
+        key = getattr(item, "callspec", None) and item.callspec.params.get("view")
+        if key:
+            uses[key] = uses.get(key, 0) + 1
+    views = SharedViews(browser, shared_server, uses)
+    yield views
+    views.close()
+
+
+@pytest.fixture
+def view(request, shared_views):
+    """A tab open and idle on the (address, (width, height)) the test is parametrized with (harness.on_views); the
+    test only reads it: other tests read the same tab."""
+    tab = shared_views.open(request.param)
+    yield tab
+    shared_views.done(request.param)
+
+
 @pytest.fixture
 def page(browser):
     """A fresh 1400 x 1000 browser tab."""

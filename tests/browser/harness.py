@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from dsconv.bench.pages import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,6 +129,56 @@ def opened(browser, url: str, viewport: dict):
         yield page
     finally:
         page.close()
+
+
+def on_views(*views):
+    """Parametrize a test that only reads what a page shows with the views it reads: (address, viewport) pairs. The
+    test gets each as `view`, a tab open on that address at that size and idle (tests/conftest.py); tests that read
+    the same view share one tab, opened once. A test that clicks, scrolls, types or resizes opens its own tab
+    (opened)."""
+    return pytest.mark.parametrize("view", [pytest.param((path, (size["width"], size["height"])),
+                                                         id=f"{path or 'home'}@{size['width']}x{size['height']}")
+                                            for path, size in views], indirect=True)
+
+
+class SharedViews:
+    """The tabs behind `view`: each (address, size) is opened the first time a test asks for it and closed after the
+    last test that reads it, so that the tests sharing it need not run one after another. `uses` counts the tests
+    that will ask for each view in this run."""
+
+    def __init__(self, browser, server: str, uses: dict) -> None:
+        self._browser, self._server, self._left = browser, server, dict(uses)
+        self._tabs: dict = {}
+
+    def open(self, key: tuple):
+        path, (width, height) = key
+        tab = self._tabs.get(key)
+        if tab is None or tab.is_closed():
+            tab = self._browser.new_page(viewport={"width": width, "height": height})
+            tab.goto(f"{self._server}/{path}")
+            wait_until_idle(tab)
+            tab.dsconv_address = tab.url
+            self._tabs[key] = tab
+        elif tab.url != tab.dsconv_address or tab.evaluate(SCROLLED):
+            raise AssertionError(f"a test changed the shared view {path} at {width} x {height}: a test that changes "
+                                 "a page opens its own tab (opened)")
+        elif tab.evaluate(BUSY_SCRIPT):
+            wait_until_idle(tab)
+        return tab
+
+    def done(self, key: tuple) -> None:
+        self._left[key] = self._left.get(key, 1) - 1
+        if self._left[key] <= 0 and key in self._tabs:
+            self._tabs.pop(key).close()
+
+    def close(self) -> None:
+        for tab in self._tabs.values():
+            tab.close()
+        self._tabs.clear()
+
+
+SCROLLED = """() => { const main = document.querySelector('[data-testid="stMain"]');
+  return Boolean(window.scrollY || (main && main.scrollTop)); }"""
 
 
 def full_screenshot(page, path) -> None:

@@ -4,7 +4,7 @@ sizes while it plays. Screenshots go to artifacts/screenshots/."""
 
 import pytest
 
-from harness import OVERLAPPING_FIGURE_TEXT, SCREENSHOTS, opened, wait_until_idle
+from harness import OVERLAPPING_FIGURE_TEXT, SCREENSHOTS, on_views, opened, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -52,19 +52,14 @@ def server(shared_server):
     return shared_server
 
 
-@pytest.mark.parametrize("path", list(PAGES))
-def test_numbers_are_readable_and_controls_on_the_first_screen(browser, server, path):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    try:
-        page.goto(f"{server}/{path}?present=1")
-        wait_until_idle(page)
-        for selector in PAGES[path]:
-            assert page.evaluate(ON_FIRST_SCREEN, selector), f"{selector} is not on the first screen"
-        page.screenshot(path=str(SCREENSHOTS / f"projector_{path}.png"))
-        small = page.evaluate(SMALL_NUMBERS, MIN_PX)
-        assert small == [], f"numbers under {MIN_PX} px: {small[:10]}"
-    finally:
-        page.close()
+@on_views(*[(f"{path}?present=1", PROJECTOR) for path in PAGES])
+def test_numbers_are_readable_and_controls_on_the_first_screen(view):
+    path = view.url.split("/")[-1].split("?")[0]
+    for selector in PAGES[path]:
+        assert view.evaluate(ON_FIRST_SCREEN, selector), f"{selector} is not on the first screen"
+    view.screenshot(path=str(SCREENSHOTS / f"projector_{path}.png"))
+    small = view.evaluate(SMALL_NUMBERS, MIN_PX)
+    assert small == [], f"numbers under {MIN_PX} px: {small[:10]}"
 
 
 def test_the_animation_keeps_readable_numbers_while_it_plays(browser, server):
@@ -229,16 +224,15 @@ REPLAY_CROWDING = """() => {
 }"""
 
 
-@pytest.mark.parametrize("query, viewport", [("?present=1", XGA), ("", WIDE)])
-def test_the_replays_buttons_ticks_and_panels_keep_apart(browser, server, query, viewport):
+@on_views(("Training_arena?present=1", XGA), ("Training_arena", WIDE))
+def test_the_replays_buttons_ticks_and_panels_keep_apart(view):
     """At 1024 x 768 the Pause button covered the epoch slider's first ticks, the loss panel's axis title ran into
     the accuracy panel (at 1400 x 1000 too, by 8 px), and the gap panel's title ran past its panel. The replay is laid
     out for the width the browser measures."""
-    with opened(browser, f"{server}/Training_arena{query}", viewport) as page:
-        found = page.evaluate(REPLAY_CROWDING)
-        assert found["buttons"] < found["ticks"], found
-        assert found["left"] + 8 < found["right"], found
-        assert found["cut"] == [], found
+    found = view.evaluate(REPLAY_CROWDING)
+    assert found["buttons"] < found["ticks"], found
+    assert found["left"] + 8 < found["right"], found
+    assert found["cut"] == [], found
 
 
 def test_a_key_press_leaves_a_page_the_teacher_scrolled_alone(browser, server):
@@ -270,18 +264,15 @@ CUT_CHIPS = """() => [...document.querySelectorAll('[data-testid="stMultiSelect"
 CHIPS = '[data-testid="stMultiSelect"] > [data-rac] [data-tag]'
 
 
-@pytest.mark.parametrize("path, viewport", [("Training_arena?present=1", {"width": 1280, "height": 800}),
-                                            ("Quiz?present=1", {"width": 1280, "height": 800}),
-                                            ("Quiz", {"width": 1400, "height": 1000}),
-                                            ("Training_arena", {"width": 1400, "height": 1000})])
-def test_every_chosen_option_shows_in_full(browser, server, path, viewport):
+@on_views(("Training_arena?present=1", PROJECTOR), ("Quiz?present=1", PROJECTOR), ("Quiz", WIDE),
+          ("Training_arena", WIDE))
+def test_every_chosen_option_shows_in_full(view):
     """The arena's runs and architectures and the quiz's kinds of question stood in one row that ran past their box
     ("A better recipe on (", "D"): a teacher could not read what was chosen. They now wrap. In the sidebar, a chip
     longer than the box was cut with an ellipsis ("Published: the tutor..."); its text now wraps inside the chip. The
     quiz's sixth kind of question was hidden below the box's fixed height, to be scrolled to inside it."""
-    with opened(browser, f"{server}/{path}", viewport) as page:
-        assert page.locator(CHIPS).count() >= 2
-        assert page.evaluate(CUT_CHIPS) == []
+    assert view.locator(CHIPS).count() >= 2
+    assert view.evaluate(CUT_CHIPS) == []
 
 
 CUT_VALUES = """() => [...document.querySelectorAll('[data-testid="stSelectbox"] input')]
@@ -289,22 +280,18 @@ CUT_VALUES = """() => [...document.querySelectorAll('[data-testid="stSelectbox"]
   .map(input => input.value)"""
 
 
-@pytest.mark.parametrize("path, viewport", [("Sliding_kernels", WIDE), ("Sliding_kernels?sl_sample=gradient", WIDE),
-                                            ("Sliding_kernels?sl_sample=checkerboard", WIDE),
-                                            ("Training_arena?arena_launch=true", WIDE),
-                                            ("Training_arena?arena_launch=true&present=1", PROJECTOR),
-                                            ("Sliding_kernels?present=1", XGA),
-                                            ("Filters_on_your_image?present=1", XGA),
-                                            ("Filters_on_your_image?present=1", PROJECTOR)])
-def test_every_picker_shows_its_choice_in_full(browser, server, path, viewport):
+@on_views(("Sliding_kernels", WIDE), ("Sliding_kernels?sl_sample=gradient", WIDE),
+          ("Sliding_kernels?sl_sample=checkerboard", WIDE), ("Training_arena?arena_launch=true", WIDE),
+          ("Training_arena?arena_launch=true&present=1", PROJECTOR), ("Sliding_kernels?present=1", XGA),
+          ("Filters_on_your_image?present=1", XGA), ("Filters_on_your_image?present=1", PROJECTOR))
+def test_every_picker_shows_its_choice_in_full(view):
     """The Sliding kernels sidebar showed "Shape (a yellow disc on dark blue" and "Colour gradient (red grows to
     the"; the arena's launcher "Synthetic shapes (generated, no downlo"; a 1024 x 768 projector "Sobel edge
     (left-right ch" and, on the Filters page, "Pretrained standard model (the tutorial's". The pickers now show short
     names, and what each choice is goes in a caption or the help; the Filters page stacks its model pickers where two
     side by side would cut their names."""
-    with opened(browser, f"{server}/{path}", viewport) as page:
-        assert page.locator('[data-testid="stSelectbox"] input').count() >= 1
-        assert page.evaluate(CUT_VALUES) == []
+    assert view.locator('[data-testid="stSelectbox"] input').count() >= 1
+    assert view.evaluate(CUT_VALUES) == []
 
 
 CUT_BUTTONS = """() => [...document.querySelectorAll('[data-testid="stButton"] button')]
@@ -313,33 +300,29 @@ CUT_BUTTONS = """() => [...document.querySelectorAll('[data-testid="stButton"] b
   .map(button => button.textContent)"""
 
 
-@pytest.mark.parametrize("viewport", [XGA, PROJECTOR])
-def test_the_quiz_buttons_show_their_names_in_full(browser, server, viewport):
+@on_views(("Quiz?present=1", XGA), ("Quiz?present=1", PROJECTOR))
+def test_the_quiz_buttons_show_their_names_in_full(view):
     """On a 1024 x 768 projector the Quiz's bar showed "New questi..." for "New question set"."""
-    with opened(browser, f"{server}/Quiz?present=1", viewport) as page:
-        assert page.locator('.st-key-quiz_new_set button').count() == 1
-        assert page.evaluate(CUT_BUTTONS) == []
+    assert view.locator('.st-key-quiz_new_set button').count() == 1
+    assert view.evaluate(CUT_BUTTONS) == []
 
 
 CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *')]
   .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)"""
 
 
-@pytest.mark.parametrize("path, viewport", [
-    ("?present=1", PROJECTOR), ("Filters_on_your_image?fil_view=Hand-made%20filters%20(NumPy)&present=1", PROJECTOR),
-    ("Real_networks?present=1", {"width": 1024, "height": 768}), ("?present=1", {"width": 1024, "height": 768}),
-    ("", {"width": 1400, "height": 1000})])
-def test_no_metric_label_is_cut_off(browser, server, path, viewport):
+@on_views(("?present=1", PROJECTOR), ("Real_networks?present=1", XGA), ("?present=1", XGA), ("", WIDE),
+          ("Filters_on_your_image?fil_view=Hand-made%20filters%20(NumPy)&present=1", PROJECTOR))
+def test_no_metric_label_is_cut_off(view):
     """The projector showed "Depthwise + 1x1 Conv2D par..." over the home page's 286, and "Largest difference between
     the two r..." on the Filters page; a 1024 x 768 projector "Multiply-adds pe..." on Real networks and "1,555,200
     multiply..." under the home page's 1,792. Labels and the notes under the numbers wrap."""
-    with opened(browser, f"{server}/{path}", viewport) as page:
-        assert page.locator('[data-testid="stMetricLabel"]').count() >= 3
-        assert page.evaluate(CUT_LABELS) == []
-        # The numbers of a row stand on one line: where one label wrapped and its neighbour's did not, the home page's
-        # 1,792 stood a line above 283, 286 and 6.3x on a 1024 x 768 projector.
-        for row in page.evaluate(METRIC_ROWS):
-            assert max(row) - min(row) <= 1, row
+    assert view.locator('[data-testid="stMetricLabel"]').count() >= 3
+    assert view.evaluate(CUT_LABELS) == []
+    # The numbers of a row stand on one line: where one label wrapped and its neighbour's did not, the home page's
+    # 1,792 stood a line above 283, 286 and 6.3x on a 1024 x 768 projector.
+    for row in view.evaluate(METRIC_ROWS):
+        assert max(row) - min(row) <= 1, row
 
 
 METRIC_ROWS = """() => [...document.querySelectorAll('[data-testid="stHorizontalBlock"]')]
@@ -356,69 +339,54 @@ CUT_BAR_LABELS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("viewport", [PROJECTOR, {"width": 1024, "height": 768}])
-def test_every_bar_label_of_the_parameter_lab_stays_in_its_figure(browser, server, viewport):
+@on_views(("Parameter_lab?present=1", PROJECTOR), ("Parameter_lab?present=1", XGA))
+def test_every_bar_label_of_the_parameter_lab_stays_in_its_figure(view):
     """On a 1024 x 768 projector the activation memory's "256 KiB" ran past the figure's edge ("256 KiE"): the
     figure left each bar's label the room it needs at the 1280 x 800 projector's width. The browser tells the page
     its width, and the bars leave room for their labels at that width. A panel's title wider than its panel takes two
     lines."""
-    with opened(browser, f"{server}/Parameter_lab?present=1", viewport) as page:
-        assert page.locator(".st-key-lab_cost_chart .bartext").count() >= 18
-        assert page.evaluate(CUT_BAR_LABELS) == []
-        # and every other text of its figures: "Activation memory", a panel's title, ran 2 px past at 1024 x 768
-        assert page.evaluate(CUT_FIGURE_TEXT) == []
+    assert view.locator(".st-key-lab_cost_chart .bartext").count() >= 18
+    assert view.evaluate(CUT_BAR_LABELS) == []
+    # and every other text of its figures: "Activation memory", a panel's title, ran 2 px past at 1024 x 768
+    assert view.evaluate(CUT_FIGURE_TEXT) == []
 
 
-def test_the_kinds_of_convolution_stand_on_one_line(browser, server):
+@on_views(("Sliding_kernels?present=1", PROJECTOR))
+def test_the_kinds_of_convolution_stand_on_one_line(view):
     """In a quarter of the projected page the five kinds took four lines and pushed the animation down."""
-    with opened(browser, f"{server}/Sliding_kernels?present=1", PROJECTOR) as page:
-        tops = page.evaluate("""() => [...document.querySelectorAll('.st-key-sl_mode [data-testid="stRadioOption"]')]
-          .map(option => Math.round(option.getBoundingClientRect().top))""")
-        assert len(tops) == 5 and len(set(tops)) == 1, tops
+    tops = view.evaluate("""() => [...document.querySelectorAll('.st-key-sl_mode [data-testid="stRadioOption"]')]
+      .map(option => Math.round(option.getBoundingClientRect().top))""")
+    assert len(tops) == 5 and len(set(tops)) == 1, tops
 
 
 TABLE_WIDTHS = """() => [...document.querySelectorAll('[data-testid="stMarkdownContainer"] table')]
   .map(t => [t.scrollWidth, t.clientWidth])"""
 
 
-@pytest.mark.parametrize("path, viewport", [("Training_arena", PROJECTOR), ("Speed_lab", PROJECTOR),
-                                            ("Parameter_lab", PROJECTOR), ("Training_arena", XGA)])
-def test_every_table_fits_the_projected_page(browser, server, path, viewport):
+@on_views(("Training_arena?present=1", PROJECTOR), ("Speed_lab?present=1", PROJECTOR),
+          ("Parameter_lab?present=1", PROJECTOR), ("Training_arena?present=1", XGA))
+def test_every_table_fits_the_projected_page(view):
     """The widest tables (the arena's summary, the Speed lab's timings: 11 columns) show every column on a projector:
     a column hidden behind a table's own scroll bar ("Validated on" once was) is lost to the back of the room. On a
     1024 x 768 projector the arena's summary ran 224 px over: where each run ran and what it validated on, the same
     on every row of a run, is now said under the table, and cells are padded less (the Speed lab's at 1024 x 768:
     test_the_speed_lab_fits_a_1024_projector)."""
-    page = browser.new_page(viewport=viewport)
-    try:
-        page.goto(f"{server}/{path}?present=1")
-        wait_until_idle(page)
-        widths = page.evaluate(TABLE_WIDTHS)
-        assert widths and all(scrolled <= shown for scrolled, shown in widths), widths
-    finally:
-        page.close()
+    widths = view.evaluate(TABLE_WIDTHS)
+    assert widths and all(scrolled <= shown for scrolled, shown in widths), widths
 
 
 GRID_WIDTHS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
   .map(s => [s.scrollWidth, s.clientWidth])"""
 
 
-@pytest.mark.parametrize("network, viewport, extra", [
-    ("xception", {"width": 1280, "height": 800}, "&present=1"),  # the largest numbers
-    ("mobilenet_v3_large", {"width": 1280, "height": 800}, "&present=1"),  # the longest layer names (40 characters)
-    ("mobilenet_v3_large", {"width": 1400, "height": 1000}, ""),
-])
-def test_the_real_networks_layer_table_shows_every_column(browser, server, network, viewport, extra):
+@on_views(("Real_networks?rn_model=xception&present=1", PROJECTOR),  # the largest numbers
+          ("Real_networks?rn_model=mobilenet_v3_large&present=1", PROJECTOR),  # the longest layer names (40 characters)
+          ("Real_networks?rn_model=mobilenet_v3_large", WIDE))
+def test_the_real_networks_layer_table_shows_every_column(view):
     """The layer table's last columns ("activation KB", "note") hid behind the data grid's sideways scroll, at 1400 px
     and on a projector: every column it shows now fits the page."""
-    page = browser.new_page(viewport=viewport)
-    try:
-        page.goto(f"{server}/Real_networks?rn_model={network}{extra}")
-        wait_until_idle(page)
-        widths = page.evaluate(GRID_WIDTHS)
-        assert len(widths) == 1 and all(scrolled <= shown for scrolled, shown in widths), widths
-    finally:
-        page.close()
+    widths = view.evaluate(GRID_WIDTHS)
+    assert len(widths) == 1 and all(scrolled <= shown for scrolled, shown in widths), widths
 
 
 PHONE = {"width": 390, "height": 844}  # a phone held upright: the page is 356 px wide
@@ -444,11 +412,11 @@ LEGEND_ON_AXIS_TITLE = """() => [...document.querySelectorAll('.js-plotly-plot')
 })"""
 
 
-@pytest.mark.parametrize("path", ["Sliding_kernels", "Sliding_kernels?sl_mode=Separable&sl_dm=2&sl_k=5",
-                                  "Parameter_lab", "Parameter_lab?lab_tab=Separable+vs+standard",
-                                  "Parameter_lab?lab_tab=Whole+network", "Training_arena", "Speed_lab",
-                                  "Real_networks"])
-def test_no_figure_text_runs_past_a_phones_edge(browser, server, path):
+@on_views(*[(path, PHONE) for path in ["Sliding_kernels", "Sliding_kernels?sl_mode=Separable&sl_dm=2&sl_k=5",
+                                         "Parameter_lab", "Parameter_lab?lab_tab=Separable+vs+standard",
+                                         "Parameter_lab?lab_tab=Whole+network", "Training_arena", "Speed_lab",
+                                         "Real_networks"]])
+def test_no_figure_text_runs_past_a_phones_edge(view):
     """A student opening the class's link on a phone: the sliding figure's title "The watched kernel: window x weights
     = products, then their sum" ran 83 px past the edge of the 356 px page; the Parameter lab's three panels, 46 px
     each beside the kinds' names, cut every bar's label ("225 KiB" by 16 px) and "Activation memory"; the arena's
@@ -458,35 +426,34 @@ def test_no_figure_text_runs_past_a_phones_edge(browser, server, path):
     figure's maps' titles their tiles' names). The Parameter lab's other tabs: the ratio chart's legend beside it left
     the plot 90 px and its title ran past both edges; the whole network's two panels, side by side, ran their titles
     and numbers into each other: there the legend stands under the plot, and the panels one above the other."""
-    with opened(browser, f"{server}/{path}", PHONE) as page:
-        assert page.locator(".js-plotly-plot").count() >= 1
-        assert page.evaluate(CUT_FIGURE_TEXT) == []
-        # the roofline's legend, an entry a line, took the plot's height and ran into its axis's title
-        assert page.evaluate(LEGEND_ON_AXIS_TITLE) == []
-        # the Speed lab's work and time bars' names ran into one another, and Plotly's own turn put the ratio chart's
-        # under its legend; the sliding figure's maps' titles ("Input") sat 4 px into their tiles' names ("R")
-        assert page.evaluate(OVERLAPPING_FIGURE_TEXT) == []
+    assert view.locator(".js-plotly-plot").count() >= 1
+    assert view.evaluate(CUT_FIGURE_TEXT) == []
+    # the roofline's legend, an entry a line, took the plot's height and ran into its axis's title
+    assert view.evaluate(LEGEND_ON_AXIS_TITLE) == []
+    # the Speed lab's work and time bars' names ran into one another, and Plotly's own turn put the ratio chart's
+    # under its legend; the sliding figure's maps' titles ("Input") sat 4 px into their tiles' names ("R")
+    assert view.evaluate(OVERLAPPING_FIGURE_TEXT) == []
 
 
-def test_no_figure_text_of_the_filters_page_runs_past_a_1024_projectors_edge(browser, server):
+@on_views(("Filters_on_your_image?present=1", XGA))
+def test_no_figure_text_of_the_filters_page_runs_past_a_1024_projectors_edge(view):
     """On a 1024 x 768 projector the feature maps' title "32 of 64 maps, 32 x 32, after block1_conv1" ran 16 px past
     its half-page figure: it takes two lines where one does not fit (the Parameter lab's "Activation memory" is
     checked with its bar labels)."""
-    with opened(browser, f"{server}/Filters_on_your_image?present=1", XGA) as page:
-        assert page.locator(".js-plotly-plot").count() >= 1
-        assert page.evaluate(CUT_FIGURE_TEXT) == []
+    assert view.locator(".js-plotly-plot").count() >= 1
+    assert view.evaluate(CUT_FIGURE_TEXT) == []
 
 
-def test_the_speed_lab_fits_a_1024_projector(browser, server):
+@on_views(("Speed_lab?present=1", XGA))
+def test_the_speed_lab_fits_a_1024_projector(view):
     """At 1024 x 768, in one visit: the bandwidth roof's name, written leftwards from the ridge, began left of the
     figure's own edge ("andwidth 29.9 GB/s ..."): it now takes as many lines as the room left of the ridge needs. The
     timings' table (11 columns) ran 43 px past the page, "M multiply-adds" behind its scroll bar: one table a pass
     now, without a column naming it. The roofline's legend lay on its axis title, and the ratio chart's two-line bar
     names ran into its legend: below each plot the axis's labels, its title and the legend have their own room."""
-    with opened(browser, f"{server}/Speed_lab?present=1", XGA) as page:
-        assert page.locator('[class*="roofline"] .js-plotly-plot').count() >= 1
-        assert page.locator(".js-plotly-plot").count() >= 5
-        assert page.evaluate(CUT_FIGURE_TEXT) == []
-        assert page.evaluate(OVERLAPPING_FIGURE_TEXT) == []
-        widths = page.evaluate(TABLE_WIDTHS)
-        assert len(widths) >= 3 and all(scrolled <= shown for scrolled, shown in widths), widths
+    assert view.locator('[class*="roofline"] .js-plotly-plot').count() >= 1
+    assert view.locator(".js-plotly-plot").count() >= 5
+    assert view.evaluate(CUT_FIGURE_TEXT) == []
+    assert view.evaluate(OVERLAPPING_FIGURE_TEXT) == []
+    widths = view.evaluate(TABLE_WIDTHS)
+    assert len(widths) >= 3 and all(scrolled <= shown for scrolled, shown in widths), widths

@@ -3,7 +3,7 @@ of an x axis overlap (the five timed kinds' names once ran into each other: "Dep
 
 import pytest
 
-from harness import OVERLAPPING_FIGURE_TEXT, wait_until_idle
+from harness import OVERLAPPING_FIGURE_TEXT, on_views, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -26,17 +26,10 @@ def url(shared_server):
     return shared_server
 
 
-@pytest.mark.parametrize("viewport, query", [({"width": 1400, "height": 1000}, ""),
-                                             ({"width": 1280, "height": 800}, "?present=1")], ids=["wide", "projector"])
-def test_no_two_axis_labels_overlap(browser, url, viewport, query):
-    page = browser.new_page(viewport=viewport)
-    try:
-        page.goto(f"{url}/Speed_lab{query}")
-        wait_until_idle(page)
-        assert page.locator(".js-plotly-plot .xtick text").count() > 10
-        assert page.evaluate(OVERLAPS) == []
-    finally:
-        page.close()
+@on_views(("Speed_lab", {"width": 1400, "height": 1000}), ("Speed_lab?present=1", {"width": 1280, "height": 800}))
+def test_no_two_axis_labels_overlap(view):
+    assert view.locator(".js-plotly-plot .xtick text").count() > 10
+    assert view.evaluate(OVERLAPS) == []
 
 
 def test_a_table_wider_than_a_narrow_window_scrolls_inside_itself(browser, url):
