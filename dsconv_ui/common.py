@@ -61,7 +61,8 @@ def _registration(key: str) -> Any:
     state = getattr(getattr(get_script_run_ctx(), "session_state", None), "_state", None)
     ids, widgets = getattr(state, "_key_id_mapper", None), getattr(state, "_new_widget_state", None)
     try:
-        return widgets.widget_metadata.get(ids.get_id_from_key(key)) if ids and widgets else None
+        # (not `ids and widgets`: both have a length, and the widget state counts none before a widget changes)
+        return widgets.widget_metadata.get(ids.get_id_from_key(key)) if None not in (ids, widgets) else None
     except (AttributeError, KeyError, TypeError):
         return None
 
@@ -78,6 +79,16 @@ def _spells_default(registration: Any, texts: list[str], current: Any) -> bool:
         return bool(current == default and parsed == registration.serializer(default))
     except (AttributeError, TypeError, ValueError, KeyError, IndexError):
         return False
+
+
+def _spelling(key: str, value: Any) -> tuple[Any, str] | None:
+    """How the widget `key` writes `value` in the address, with Streamlit's type of the value (_write_link_setting),
+    or None where not known."""
+    registration = _registration(key)
+    try:
+        return registration.serializer(value), registration.value_type
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+        return None
 
 
 def _reader(registration: Any) -> Any:
@@ -244,11 +255,12 @@ def _same_number(option: Any, text: str) -> bool:
 
 def _open_link() -> None:
     """Before the page's widgets: note the address's settings, and hand the widgets an older link's values."""
-    for key, value in st.session_state.pop(_PENDING, {}).items():
+    for key, (value, spelling) in st.session_state.pop(_PENDING, {}).items():
         if value is _DEFAULT:
             st.session_state.pop(key, None)  # an older link's value the widget only half took: back to the default
         else:
             st.session_state[key] = value
+            _write_link_setting(key, spelling)
     arrived = {key: st.query_params.get_all(key) for key in st.query_params}
     st.session_state[_ARRIVED] = arrived
     # Streamlit's number inputs raise on an endless number: such a setting never reaches its widget (a text box
@@ -259,6 +271,24 @@ def _open_link() -> None:
         _forget_link_setting(key)
     st.session_state[_ENDLESS] = endless
     st.session_state[_NOTES] = st.container()  # warnings about the link go at the top of the page
+
+
+def _write_link_setting(key: str, spelling: tuple[Any, str] | None) -> None:
+    """Put an older link's setting back in the address the way its widget writes it (`spelling`: the text and
+    Streamlit's type of the value), so that the address, and the share link made from it, open the page as it is:
+    Streamlit drops the text its widget refused and writes nothing for a value handed to the widget this way
+    (?sl_mode=pointwise showed Pointwise, and its share link opened Standard). Through Streamlit's own correction of
+    a bound setting (st.query_params refuses to set one); where this Streamlit has none, the address keeps it out."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    state = getattr(getattr(get_script_run_ctx(), "session_state", None), "_state", None)
+    correct = getattr(getattr(state, "query_params", None), "set_corrected_value", None)
+    if spelling is None or correct is None:
+        return
+    try:
+        correct(key, *spelling)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return
 
 
 def _forget_link_setting(key: str) -> None:
@@ -318,7 +348,8 @@ def _close_link() -> None:
     ignored = st.session_state.pop(_IGNORED, []) + ignored
     fixes.update({key: _DEFAULT for key in refused})
     if fixes:
-        st.session_state[_PENDING] = fixes
+        st.session_state[_PENDING] = {key: (value, None if value is _DEFAULT else _spelling(key, value))
+                                      for key, value in fixes.items()}
         st.session_state[_TRIED] = {key: value for key, value in fixes.items() if value is not _DEFAULT}
         st.session_state[_IGNORED] = ignored  # to be said on the run that follows
         st.rerun()
@@ -465,7 +496,8 @@ def page_setup(title: str, icon: str) -> None:
     navigation()
     _open_link()
     older = st.query_params.get(PRESENT_KEY)
-    if PRESENT_KEY not in st.session_state and older in ("1", "0"):  # a projector link from before the binding:
+    taken = PRESENT_KEY not in st.session_state and older in ("1", "0")
+    if taken:  # a projector link from before the binding:
         st.session_state[PRESENT_KEY] = older == "1"  # taken at once, so the page is not drawn twice
     st.toggle(
         "Projector mode",
@@ -475,6 +507,8 @@ def page_setup(title: str, icon: str) -> None:
         "The settings stay as they are; turn this off to change them.",
         **BOUND,
     )
+    if taken and older == "1":  # and the address says it the switch's way, for the share link
+        _write_link_setting(PRESENT_KEY, _spelling(PRESENT_KEY, True))
     if is_presenting():
         st.markdown(_METRIC_CSS + _PROJECTOR_CSS, unsafe_allow_html=True)
     else:  # in the sidebar, under the pages' links: an element at the top of the page pushed the title 17 px down

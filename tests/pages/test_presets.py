@@ -251,6 +251,14 @@ def test_a_link_made_before_the_binding_still_sets_the_widgets(page):
     widgets = widgets_by_key(at)
     for key, (text, expected) in OLDER_LINKS[page].items():
         assert widgets[key].value == expected, f"{page}: {key}={text!r} gave {widgets[key].value!r}"
+    # The address now spells each setting as its widget does, so the page's share link (the address) opens the page
+    # as it is: ?sl_mode=pointwise showed Pointwise, and the link under "Anyone who opens this link sees the page
+    # exactly as it is set now" had no sl_mode, and opened Standard.
+    assert set(OLDER_LINKS[page]) <= set(at.query_params), dict(at.query_params)
+    shared = open_page(page, dict(at.query_params), timeout=TIMEOUTS.get(page))
+    again = widgets_by_key(shared)
+    assert {key: again[key].value for key in OLDER_LINKS[page]} == {key: expected for key, (_, expected)
+                                                                     in OLDER_LINKS[page].items()}
 
 
 # Labels that pickers showed before they were shortened, so saved links spell them: each must still set its picker.
@@ -274,6 +282,9 @@ def test_a_link_with_a_pickers_older_label_still_sets_it(page, key, text, expect
     assert not at.exception, at.exception
     assert not [w.value for w in at.warning if "Ignored the link's setting" in str(w.value)]
     assert widgets_by_key(at)[key].value == expected
+    # the address (the share link) now spells the setting the picker's way, and sets it as well
+    shared = open_page(page, dict(at.query_params))
+    assert widgets_by_key(shared)[key].value == expected, dict(at.query_params)
 
 
 def spelled(widget: object) -> str | None:
