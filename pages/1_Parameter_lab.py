@@ -277,9 +277,11 @@ with tabs["Code"]:
 st.subheader("Why it matters")
 # Exact for the multiply-adds and the weights; the biases (N in both, C more in the tutorial's pair) are why the
 # parameters' ratio is not it (a one-channel input: 0.214 against 1/64 + 1/9 = 0.127).
+# With N and k both at least 2 the share is at most 1/2 + 1/4; with either at 1 it is over 1 (N = 1: 1 + 1/k²).
 st.markdown("A separable layer does 1/N + 1/k² of a standard layer's multiply-adds, and has that share of its "
-            "weights, biases aside (with depth multiplier 1; at k = 1 that is more than the standard layer's). "
-            "MobileNet spends that saving on size: it is what lets it run on phones. Xception spends it on "
+            "weights, biases aside (with depth multiplier 1). That is at most 3/4 of the standard layer's when N and "
+            "k are both 2 or more, and more than the standard layer's when N = 1 or k = 1. MobileNet spends that "
+            "saving on size: it is what lets it run on phones. Xception spends it on "
             "accuracy instead: about as many parameters as Inception V3, and a better ImageNet score. Fewer "
             "multiply-adds is not the same as faster, though: the Speed lab measures what they cost in time.")
 share = lab_text.pointwise_share(costs)

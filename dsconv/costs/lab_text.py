@@ -86,17 +86,17 @@ def pointwise_share(costs: Mapping[str, Any]) -> str | None:
     total = depthwise.multiply_adds + pointwise.multiply_adds
     share = pointwise.multiply_adds / total
     if tuple(depthwise.kernel_shape[:2]) == (1, 1):  # no k x k work to split off ("once the k x k work is depthwise")
-        return (f"For this layer the pointwise step does **{share_apart(share, 0.5)}** of SeparableConv2D's "
-                "multiply-adds, yet with k = 1 there is no looking around to split off: the depthwise step only "
-                "scales each channel, and SeparableConv2D does more than a 1x1 Conv2D would.")
+        return (f"For the layer you set up, the pointwise step does **{share_apart(share, 0.5)}** of "
+                "SeparableConv2D's multiply-adds, yet with k = 1 there is no looking around to split off: the "
+                "depthwise step only scales each channel, and SeparableConv2D does more than a 1x1 Conv2D would.")
     if share > 0.5:
-        return (f"For this layer the pointwise step does **{share_apart(share, 0.5)}** of SeparableConv2D's "
-                "multiply-adds: once the k x k work is depthwise, mixing the channels is what costs.")
+        return (f"For the layer you set up, the pointwise step does **{share_apart(share, 0.5)}** of "
+                "SeparableConv2D's multiply-adds: once the k x k work is depthwise, mixing the channels is what costs.")
     if share < 0.5:
-        return (f"For this layer the depthwise step does **{share_apart(1 - share, 0.5)}** of SeparableConv2D's "
-                "multiply-adds: with fewer output channels than the kernel has positions (k x k), looking around costs "
-                "more than mixing the channels.")
-    return "For this layer the depthwise and the pointwise steps do the same number of multiply-adds."
+        return (f"For the layer you set up, the depthwise step does **{share_apart(1 - share, 0.5)}** of "
+                "SeparableConv2D's multiply-adds: with fewer output channels than the kernel has positions (k x k), "
+                "looking around costs more than mixing the channels.")
+    return "For the layer you set up, the depthwise and the pointwise steps do the same number of multiply-adds."
 
 
 def network_pointwise_share(pointwise_params: int, pointwise_macs: int, depthwise_macs: int, total_params: int,

@@ -409,3 +409,38 @@ def test_a_layer_too_large_to_build_is_not_checked_with_keras():
     at.number_input(key="lab_cout").set_value(4096).run()
     assert at.button(key="lab_keras_check").disabled  # and not also "press the button again" beside it
     assert [i.value for i in at.info if "press the button again" in i.value] == []
+
+
+def why_it_matters(at: AppTest) -> str:
+    """The paragraph under "Why it matters" that states the separable layer's share of the work."""
+    return next(m.value for m in at.markdown if "1/N + 1/k²" in m.value)
+
+
+@pytest.mark.parametrize("query, n, k", [({"lab_cout": "1"}, 1, 3), ({"lab_k": "1"}, 64, 1),
+                                         ({"lab_cout": "1", "lab_k": "1"}, 1, 1), ({}, 64, 3),
+                                         ({"lab_cout": "2", "lab_k": "2"}, 2, 2)])
+def test_why_it_matters_names_every_case_where_separable_costs_more(query, n, k):
+    """The paragraph said a separable layer costs more "at k = 1" only; with N = 1 the table showed SeparableConv2D at
+    9,000 multiply-adds against 8,100 under it. Counted by hand for 32 x 32 x 3 ("valid"): the separable layer does
+    more exactly when 1/N + 1/k² > 1, that is when N = 1 or k = 1, and the paragraph names both."""
+    at = open_page(PAGE, **query)
+    no_traceback(at)
+    out = 32 - k + 1
+    standard, separable = out * out * k * k * 3 * n, out * out * (k * k * 3 + 3 * n)
+    table = cost_table(at)
+    assert table["Standard Conv2D"]["Multiply-adds"] == f"{standard:,}"
+    assert table["SeparableConv2D"]["Multiply-adds"] == f"{separable:,}"
+    text = why_it_matters(at)
+    assert "N = 1 or k = 1" in text and "more than the standard layer's" in text, text
+    assert (separable > standard) == (n == 1 or k == 1)
+    if n >= 2 and k >= 2:  # and at most 3/4 of it otherwise, as it says: N = k = 2 is 1/2 + 1/4
+        assert "at most 3/4" in text and separable <= 0.75 * standard
+
+
+def test_the_pointwise_share_under_the_tabs_names_the_layer_it_is_about():
+    """On the Whole network tab the note under it said "For this layer the pointwise step does 88%" about the
+    layer set up in the sidebar, just under the network's 93%: it now says which layer."""
+    at = open_page(PAGE, lab_tab="Whole network")
+    note = next(m.value for m in at.markdown if "the pointwise step does **88%**" in m.value)
+    assert note.startswith("For the layer you set up"), note
+    assert not [m.value for m in at.markdown if "For this layer" in m.value]
