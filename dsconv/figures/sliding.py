@@ -452,10 +452,11 @@ def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: flo
     count = [f"Multiply-adds so far: <b>{frame.multiply_adds:,}</b> ({each} per position{earlier})"]
     last = timeline.frames[-1]
     if last.standard_multiply_adds != last.multiply_adds:  # a standard layer was compared with itself ("108: 108")
-        # the same share of its own sweep, and its whole: "as far through its own sweep: 54" beside 27 read as one
-        # position's work (a standard convolution does 108 there)
-        count.append(f"a standard convolution to the same output, as far through: "
-                     f"<b>{frame.standard_multiply_adds:,}</b> of its {last.standard_multiply_adds:,}")
+        # the same share of its own work, the share said, and its whole: "as far through: 54" beside 27 read as a
+        # standard convolution at the same output position (it does 108 there)
+        count.append(f"a standard convolution to the same output, {steps_done(timeline, frame)}/"
+                     f"{timeline.total_positions} of the way through: <b>{frame.standard_multiply_adds:,}</b> of its "
+                     f"{last.standard_multiply_adds:,}")
     return [line for parts in ([header], sums, count) for line in wrap_parts(parts, header_room_em(scale, width_px))]
 
 

@@ -31,7 +31,8 @@ class Frame:
     watched: tuple[int, ...]  # output channels whose kernels are shown in full
     filled: int  # output positions of this stage already written (this one included)
     multiply_adds: int  # multiply-adds so far in this mode, all stages and output channels
-    standard_multiply_adds: int  # a standard convolution to the same output, the same share of its sweep done
+    standard_multiply_adds: int  # a standard convolution to the same output, the same share of its work done
+    # (steps done / all steps of all stages)
     written: np.ndarray  # the value every output channel of this stage writes here
 
 

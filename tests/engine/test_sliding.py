@@ -186,7 +186,12 @@ def test_the_step_line_compares_with_a_standard_convolution_only_where_the_work_
     lines = " ".join(re.sub(r"<[^>]+>", "", line) for line in header)
     assert ("a standard convolution to the same output" in lines) == compared, lines
     if mode == "separable":  # 4 x 4 x 4 from 6 x 6 x 3, k = 3: 16 positions x 4 filters x 27 = 1,728 in all
-        assert "as far through: 54 of its 1,728" in lines
+        # Step 1 of 32 (16 depthwise positions, then 16 pointwise): 1/32 of 1,728 is 54. "as far through: 54" read
+        # as a standard convolution that had reached the same output position, which has done 108 there: the line
+        # says what share of its work it is.
+        assert "1/32 of the way through: 54 of its 1,728" in lines
+        step_6 = re.sub(r"<[^>]+>", "", " ".join(sliding_figure_spec(timeline)["frames"][5]["data"][-1]["text"]))
+        assert "6/32 of the way through: 324 of its 1,728" in step_6  # 1,728 x 6 / 32
 
 
 def test_frames_are_grouped_below_the_cap_and_say_so():
@@ -300,7 +305,7 @@ def test_every_header_line_fits_the_figure_and_names_every_sum_once(mode, multip
             sums = [part for part in text.split(" · ") if "products, sum" in part]
             assert len(sums) == len(timeline.frames[int(frame["name"])].watched)  # one sum per watched kernel
             assert text.count("Multiply-adds so far") == 1
-            assert "a standard convolution to the same output, as far through: " in text
+            assert re.search(r"a standard convolution to the same output, \d+/\d+ of the way through: ", text), text
 
 
 def test_the_step_line_says_every_filter_is_counted_and_where_the_bias_goes():
