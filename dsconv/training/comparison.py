@@ -88,20 +88,31 @@ def _direction(difference: float, lower: str, same: str, higher: str) -> str:
 
 
 def overfitting_sentence(c: Comparison) -> str | None:
-    """Less, about the same or more overfitting than the standard model: the gaps at the last and best epochs."""
+    """Whether each model overfits at its last epoch, and if both do, less, about as much or more than the standard
+    model: the gaps at the last and best epochs."""
     s, o = c.standard, c.other
     if s.final_gap is None or o.final_gap is None:
         return None
     difference = o.final_gap - s.final_gap
-    verdict = _direction(difference, f"**overfits less** than the standard model (its gap is {_points(difference)} "
-                                     "smaller)",
-                         f"overfits **about as much** as the standard model (the gaps differ by "
-                         f"{_points(difference)}, under {100 * NOISE_POINTS:g}: another seed may change that much)",
-                         f"**overfits more** than the standard model (its gap is {_points(difference)} larger)")
+    # A model overfits where its training accuracy is above its validation accuracy: two models at or under theirs
+    # were said to overfit "more" or "less" by their signed gaps (-0.05 against -0.16: "overfits more").
+    if o.final_gap <= 0 and s.final_gap <= 0:
+        verdict = ("**neither model overfits**: each does at least as well on the validation images as on its "
+                   "training images")
+    elif o.final_gap <= 0:
+        verdict = f"the {noun(o.name)} model **does not overfit**, and the standard model does"
+    elif s.final_gap <= 0:
+        verdict = f"the {noun(o.name)} model **overfits**, and the standard model does not"
+    else:
+        verdict = f"the {noun(o.name)} model " + _direction(
+            difference, f"**overfits less** than the standard model (its gap is {_points(difference)} smaller)",
+            f"overfits **about as much** as the standard model (the gaps differ by {_points(difference)}, under "
+            f"{100 * NOISE_POINTS:g}: another seed may change that much)",
+            f"**overfits more** than the standard model (its gap is {_points(difference)} larger)")
     text = (f"Overfitting: at the last epoch ({o.last_epoch}) the {noun(o.name)} model's training accuracy is "
             f"{_above(o.final_gap)} its validation accuracy, the standard model's {_above(s.final_gap)}"
             + ("" if s.last_epoch == o.last_epoch else f" (at its epoch {s.last_epoch})")
-            + f": the {noun(o.name)} model {verdict}.")
+            + f": {verdict}.")
     if o.best_gap is not None and s.best_gap is not None:
         text += (f" At each model's best validation epoch ({o.best_epoch} and {s.best_epoch}) the gaps were "
                  f"{o.best_gap:.2f} and {s.best_gap:.2f}.")

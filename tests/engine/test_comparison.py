@@ -47,6 +47,33 @@ def test_more_overfitting():
     assert "**overfits more** than the standard model (its gap is 11.0 points larger)" in sentence
 
 
+# Standard at or under its validation accuracy at the last epoch: gap 0.60 - 0.62 = -0.02 at epoch 3.
+UNDER = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.55, 1.1, 0.58, 10.0), (0.9, 0.60, 1.0, 0.62, 10.0)]
+
+
+def test_two_models_under_their_validation_accuracy_overfit_neither():
+    """A one-epoch launch said "the separable model's training accuracy is 0.05 below its validation accuracy, the
+    standard model's 0.16 below: the separable model overfits more": neither overfits, whatever their gaps' order."""
+    run = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.50, 1.2, 0.52, 5.0), (1.0, 0.57, 1.1, 0.62, 5.0)],
+                 standard_epochs=UNDER)  # separable gap 0.57 - 0.62 = -0.05 against -0.02
+    sentence = comparison.overfitting_sentence(comparison.compare(run))
+    assert "training accuracy is 0.05 below its validation accuracy, the standard model's 0.02 below" in sentence
+    assert ": **neither model overfits**: each does at least as well on the validation images" in sentence
+    assert "more" not in sentence and "less" not in sentence
+
+
+def test_a_model_under_its_validation_accuracy_does_not_overfit_beside_one_that_does():
+    does_not = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.50, 1.2, 0.52, 5.0), (1.0, 0.57, 1.1, 0.62, 5.0)])
+    sentence = comparison.overfitting_sentence(comparison.compare(does_not))  # -0.05 against the standard's 0.20
+    assert "0.05 below its validation accuracy, the standard model's 0.20 above" in sentence
+    assert ": the separable model **does not overfit**, and the standard model does." in sentence
+    does = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, 0.55, 5.0), (1.0, 0.70, 1.1, 0.62, 5.0)],
+                  standard_epochs=UNDER)  # 0.08 against -0.02
+    sentence = comparison.overfitting_sentence(comparison.compare(does))
+    assert "0.08 above its validation accuracy, the standard model's 0.02 below" in sentence
+    assert ": the separable model **overfits**, and the standard model does not." in sentence
+
+
 def test_lower_accuracy_names_best_validation_and_test_and_says_why_is_not_known():
     run = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.55, 1.2, 0.52, 5.0), (1.0, 0.60, 1.1, 0.55, 5.0)],
                  separable_test=0.50, recipe={"depthwise_init": "per_channel", "input_scaling": "unit"})
