@@ -82,6 +82,20 @@ def power_of_ten(value: float, digits: int = 2) -> str:
     return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
+def rate_places(values: Sequence[float], places: int = 0) -> int:
+    """Decimals for measured speeds (GFLOP/s, GB/s): `places`, or more where the smallest non-zero value would show
+    fewer than two significant digits (0.14, 0.035), up to four. A small layer's 0.14 GFLOP/s read "0"."""
+    smallest = min((abs(v) for v in values if v and math.isfinite(v)), default=0.0)
+    if not smallest:
+        return places
+    return min(4, max(places, 1 - math.floor(math.log10(smallest))))
+
+
+def rate(value: float, places: int = 0) -> str:
+    """A measured speed with at least two significant digits (rate_places): 213, 22, 5.3, 0.14, 0.035."""
+    return f"{value:,.{rate_places([value], places)}f}"
+
+
 COUNT_UNITS = (("G", 1e9), ("M", 1e6), ("k", 1e3), ("", 1.0))  # billions, millions, thousands, ones
 COUNT_WORDS = {"G": "billion", "M": "million", "k": "thousand", "": ""}  # the same, in words
 BYTE_UNITS = (("GB", 1e9), ("MB", 1e6), ("kB", 1e3), ("bytes", 1.0))  # decimal, as bandwidths are counted (GB/s)

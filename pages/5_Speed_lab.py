@@ -167,7 +167,7 @@ def show_roofline(timings: list, roofs: Roofs | None, device: str, scale: float,
                   "than main memory, its kernel is better tuned than the matrix product, or it did fewer "
                   "multiplications than the count it is placed by (Winograd's method does, for small kernels)."
                   if above else ""))
-    st.markdown("\n".join(f"- {line}" for line in explain(steps, roofs)))
+    st.markdown("\n".join(f"- {line}" for line in explain(steps, roofs, device)))
     return steps
 
 
@@ -328,7 +328,7 @@ else:
         shown = (f"the recorded {meta['device']}", timings, steps)
 
 st.header("3. Sweep")
-st.write(f"Time the three layers while the {SWEEP_PARAMETERS[sweep_parameter]} step through "
+st.write(f"Time the three layers with the {SWEEP_PARAMETERS[sweep_parameter]} set to each of "
          f"{', '.join(map(str, SWEEP_VALUES[sweep_parameter]))}, everything else as configured "
          f"({PASS_LABELS[sweep_pass]}, same {settings.time_cap_s:.0f} s cap: fewer repeats each).")
 if st.button("Run the sweep", key="spd_run_sweep", disabled=too_large is not None):

@@ -29,7 +29,7 @@ from dsconv.figures.style import (
     two_lines,
 )
 from dsconv.kinds import KINDS, LAYER_KINDS
-from dsconv.safe_text import COUNT_WORDS, Fixed, column_unit
+from dsconv.safe_text import COUNT_WORDS, Fixed, column_unit, rate, rate_places
 from dsconv.speed.roofline import Roofs, StepRegime, classify, roof_percent
 from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
 from dsconv.speed.text import digits_apart_from_one, times, work_time_title
@@ -300,8 +300,8 @@ def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing
         kinds = [k for k in LAYER_KINDS if k in forward]
         fig.add_bar(x=[axis_label(k) for k in kinds], y=[forward[k].gflops_per_s for k in kinds],
                     marker_color=[KINDS[k].colour for k in kinds], showlegend=False, row=1, col=2,
-                    text=[f"{forward[k].gflops_per_s:.0f}" for k in kinds], textposition="outside",
-                    hovertemplate="%{x}: %{y:.1f} GFLOP/s<extra></extra>")
+                    text=[rate(forward[k].gflops_per_s) for k in kinds], textposition="outside",
+                    hovertemplate="%{x}: %{y:.3~g} GFLOP/s<extra></extra>")
         # The panel's title names its unit; on a narrow page an axis title beside it stood on the intensity
         # panel's bar labels ("15.9", "ridge point 7.1"), so it is left out there.
         fig.update_yaxes(title_text="GFLOP/s" if room >= 700 else None, row=1, col=2)
@@ -453,6 +453,10 @@ def timing_table(timings: Sequence[Timing], pass_name: str, roofs: Roofs | None 
     both ratios to Conv2D, and with the device's roofs what limits each step."""
     ratios = {(r["kind"], r["pass_name"], r["setup"]): r for r in speed_ratios(timings)}
     unit, per_unit, places = column_unit([t.multiply_adds for t in timings])  # one unit for both passes' tables
+    # one decimal, or as many as the slowest needs for two significant digits (a small layer's 0.14 read 0.0)
+    measured = [t for t in timings if t.measured]
+    speed_places = (rate_places([t.gflops_per_s for t in measured], 1),
+                    rate_places([t.gbytes_per_s for t in measured], 1))
     rows = []
     for t in (t for t in timings if t.pass_name == pass_name):
         ratio = ratios.get((t.kind, t.pass_name, t.setup), {})
@@ -469,8 +473,8 @@ def timing_table(timings: Sequence[Timing], pass_name: str, roofs: Roofs | None 
             regime = classify(t, roofs)
             row["limited by"] = regime.label if regime else None
         row.update({
-            "GFLOP/s": Fixed(t.gflops_per_s, 1) if t.measured else None,
-            "GB/s": Fixed(t.gbytes_per_s, 1) if t.measured else None,
+            "GFLOP/s": Fixed(t.gflops_per_s, speed_places[0]) if t.measured else None,
+            "GB/s": Fixed(t.gbytes_per_s, speed_places[1]) if t.measured else None,
             "IQR ms": Fixed(t.iqr_ms, 3) if t.measured else None,
             "n": len(t.samples_ms),
             f"{unit} multiply-adds".strip(): Fixed(t.multiply_adds / per_unit, places),

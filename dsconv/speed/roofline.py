@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable, Sequence
 
 from dsconv.costs.arithmetic import share_apart
+from dsconv.safe_text import rate
 from dsconv.speed.setup import LayerSetup
 from dsconv.speed.timings import Timing
 
@@ -149,8 +150,9 @@ def _span(values: Sequence[float], unit: str, digits: int = 2) -> str:
         f"{low:.{digits}f}-{high:.{digits}f}{unit}"
 
 
-def explain(steps: Sequence[StepRegime], roofs: Roofs) -> list[str]:
-    """One sentence per regime present among the steps, in REGIMES order, naming each step with its figures.
+def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]:
+    """One sentence per regime present among the steps, in REGIMES order, naming each step with its figures, and
+    the device the roofs were measured on (a recorded file's roofs were said to be "measured here").
 
     Why a step takes its time is chosen from where it sits under the roofs (classify), never assumed.
     """
@@ -159,24 +161,24 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs) -> list[str]:
     sentences = []
     if groups["compute"]:
         names = _named(groups["compute"],
-                       lambda s: f"{s.achieved_gflops:.0f} GFLOP/s, {roof_percent(s.fraction)} of the peak")
-        text = (f"**Compute-bound**: {names}. They keep the arithmetic units busy (the peak measured here is "
-                f"{roofs.peak_gflops:.0f} GFLOP/s): fewer multiply-adds would make them proportionally faster.")
+                       lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {roof_percent(s.fraction)} of the peak")
+        text = (f"**Compute-bound**: {names}. They keep the arithmetic units busy (the peak measured on "
+                f"{device} is {roofs.peak_gflops:.0f} GFLOP/s): fewer multiply-adds would make them proportionally faster.")
         beyond = [step for step in groups["compute"] if step.achieved_gflops > 1.02 * roofs.peak_gflops]
         if beyond:  # the matrix product the roof comes from is not the fastest thing this machine runs
             fastest = max(step.achieved_gflops for step in beyond)
             # Counted as a direct convolution's multiply-adds: a library may do fewer multiplications (Winograd's
             # method, for small kernels), so the rate alone does not prove the machine's peak is higher.
-            text += (f" {_named(beyond, lambda step: f'{step.achieved_gflops:.0f} GFLOP/s')} ran faster than that "
+            text += (f" {_named(beyond, lambda step: f'{rate(step.achieved_gflops)} GFLOP/s')} ran faster than that "
                      "peak, counting the multiply-adds a direct convolution does. Either the "
                      f"{roofs.matmul_size} x {roofs.matmul_size} matrix product the peak is measured with does not "
-                     f"reach all this machine can do (whose peak would then be at least {fastest:.0f} GFLOP/s), or the "
+                     f"reach all that {device} can do (whose peak would then be at least {fastest:.0f} GFLOP/s), or the "
                      "library computed the layer with fewer multiplications than counted (Winograd's method does, for "
                      "small kernels).")
         sentences.append(text)
     if groups["memory"]:
-        names = _named(groups["memory"], lambda s: f"{s.achieved_gbs:.1f} GB/s at {s.flops_per_byte:.1f} FLOPs per "
-                                                   f"byte, {roof_percent(s.fraction)} of the roof")
+        names = _named(groups["memory"], lambda s: f"{rate(s.achieved_gbs, 1)} GB/s at {s.flops_per_byte:.1f} FLOPs "
+                                                   f"per byte, {roof_percent(s.fraction)} of the roof")
         sentences.append(f"**Memory-bound**: {names}. Below the ridge point ({roofs.ridge:.1f} FLOPs per byte) the "
                          f"{roofs.bandwidth_gbs:.1f} GB/s bandwidth sets their speed: cutting multiply-adds would barely "
                          "shorten them; moving fewer bytes would.")
@@ -184,7 +186,7 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs) -> list[str]:
         members = groups["overhead"]
         names = _named(members, lambda s: f"{s.timing.median_ms:.2f} ms, {roof_percent(s.fraction)} of its roof")
         text = (f"**Overhead-bound**: {names}. The smallest possible call already takes {roofs.call_ms:.2f} ms "
-                f"forward and {roofs.call_backward_ms:.2f} ms forward + backward here: the fixed cost of each call "
+                f"forward and {roofs.call_backward_ms:.2f} ms forward + backward on {device}: the fixed cost of each call "
                 "(dispatch, threads, tiny kernels) is most of their time.")
         quick = [s for s in members if s.timing.pass_name == "forward_backward" and s.timing.kind in forward_ms
                  and s.timing.median_ms < 2 * forward_ms[s.timing.kind]]
@@ -195,7 +197,7 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs) -> list[str]:
         sentences.append(text + " A larger batch or image would spread the fixed cost over more work.")
     if groups["kernel"]:
         members = groups["kernel"]
-        names = _named(members, lambda s: f"{s.achieved_gflops:.0f} GFLOP/s, {roof_percent(s.fraction)} of its roof")
+        names = _named(members, lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {roof_percent(s.fraction)} of its roof")
         shares = [roofs.floor_ms(s.timing.pass_name) / s.timing.median_ms for s in members]
         sentences.append(f"**Below both roofs**: {names}. They reach less than {NEAR_ROOF:.0%} of what the roofs "
                          f"allow, yet the fixed cost of a call is only {_span([100 * x for x in shares], '%', 0)} of "

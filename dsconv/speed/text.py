@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from dsconv.costs.intensity import LayerTraffic, StageTraffic
-from dsconv.safe_text import BYTE_UNITS, column_unit, counted
+from dsconv.safe_text import BYTE_UNITS, column_unit, counted, rate
 from dsconv.speed.roofline import Roofs
 from dsconv.speed.timings import Timing, speed_ratios
 
@@ -50,8 +50,8 @@ def speedup_sentence(timings: Sequence[Timing], where: str) -> str | None:
                 if "forward_backward" in ratios else "")
     return (f"On {where}, this layer's SeparableConv2D ran **{times(forward['speed_ratio'], 'faster', 'slower')}** "
             f"than Conv2D forward{backward} for **{times(forward['mac_ratio'], 'fewer', 'more')} multiply-adds**: "
-            f"it computed at {achieved.get('separable', float('nan')):.0f} GFLOP/s where Conv2D reached "
-            f"{achieved.get('standard', float('nan')):.0f}.")
+            f"it computed at {rate(achieved.get('separable', float('nan')))} GFLOP/s where Conv2D reached "
+            f"{rate(achieved.get('standard', float('nan')))}.")
 
 
 def tensor_sizes(read: int, written: int) -> str:

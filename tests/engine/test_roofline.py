@@ -18,6 +18,7 @@ from dsconv.speed.timings import Timing
 DEFAULT = LayerSetup()  # 8 x 32 x 32 x 64 -> 64, k = 3, "same"
 SMALL = LayerSetup(height=16, width=16, in_channels=32, out_channels=32, batch=2)  # ~0.3 MFLOP in a depthwise step
 ROOFS = Roofs(peak_gflops=100.0, bandwidth_gbs=20.0, call_ms=0.3, call_backward_ms=0.4)  # ridge 5 FLOPs/byte
+DEVICE = "a test CPU"  # the machine the roofs are said to be measured on
 # Bytes of the default layer's Conv2D forward pass, by hand: input 8*32*32*64 floats, weights 3*3*64*64 + 64,
 # output 8*32*32*64, 4 bytes each.
 CONV_BYTES = 4 * (8 * 32 * 32 * 64 + 3 * 3 * 64 * 64 + 64 + 8 * 32 * 32 * 64)
@@ -52,9 +53,10 @@ def test_a_step_near_the_flat_roof_is_compute_bound():
     ms = CONV_FLOPS / (80.0 * 1e6)  # 80 GFLOP/s of a 100 GFLOP/s peak, far right of the ridge
     step = classify(timing("standard", ms), ROOFS)
     assert step.regime == "compute" and step.fraction == pytest.approx(0.8)
-    [sentence] = explain([step], ROOFS)
+    [sentence] = explain([step], ROOFS, DEVICE)
     assert sentence.startswith("**Compute-bound**: Standard Conv2D (forward: 80 GFLOP/s, 80% of the peak)")
-    assert "the peak measured here is 100 GFLOP/s" in sentence and "proportionally faster" in sentence
+    # on the device the roofs come from: a recorded file's roofs were "the peak measured here", on another machine
+    assert "the peak measured on a test CPU is 100 GFLOP/s" in sentence and "proportionally faster" in sentence
     assert "faster than that peak" not in sentence
 
 
@@ -64,11 +66,11 @@ def test_a_step_faster_than_the_measured_peak_gives_both_readings():
     best, or the library did fewer multiplications than counted: the sentence says both, and claims neither."""
     ms = CONV_FLOPS / (165.0 * 1e6)  # 165 GFLOP/s against a peak of 100
     step = classify(timing("standard", ms), ROOFS)
-    [sentence] = explain([step], ROOFS)
+    [sentence] = explain([step], ROOFS, DEVICE)
     assert "165% of the peak" in sentence
     assert (f"Standard Conv2D (forward: 165 GFLOP/s) ran faster than that peak, counting the multiply-adds a direct "
             f"convolution does. Either the {ROOFS.matmul_size} x {ROOFS.matmul_size} matrix product the peak is "
-            "measured with does not reach all this machine can do (whose peak would then be at least 165 GFLOP/s), "
+            "measured with does not reach all that a test CPU can do (whose peak would then be at least 165 GFLOP/s), "
             "or the library computed the layer with fewer multiplications than counted") in sentence
     # a count-based rate above the peak is not proof of a higher peak: the sentence gives both readings, claims neither
     assert "true peak is at least" not in sentence
@@ -83,14 +85,14 @@ def test_a_share_of_a_roof_reads_on_its_side_of_the_half():
         "49.6%", "49.96%", "50%", "50.04%", "87%", "123%", "0.4%"]
     ms = CONV_FLOPS / (49.6 * 1e6)  # 49.6 GFLOP/s of a 100 GFLOP/s peak
     step = classify(timing("standard", ms), ROOFS)
-    assert step.regime in ("kernel", "overhead") and "49.6% of its roof" in explain([step], ROOFS)[0]
+    assert step.regime in ("kernel", "overhead") and "49.6% of its roof" in explain([step], ROOFS, DEVICE)[0]
 
 
 def test_a_step_near_the_slanted_roof_is_memory_bound():
     ms = DEPTHWISE_BYTES / (15.0 * 1e6)  # 15 GB/s of 20, intensity ~2.2 below the ridge of 5
     step = classify(timing("depthwise", ms), ROOFS)
     assert step.regime == "memory" and step.fraction == pytest.approx(0.75)
-    [sentence] = explain([step], ROOFS)
+    [sentence] = explain([step], ROOFS, DEVICE)
     assert sentence.startswith("**Memory-bound**: DepthwiseConv2D alone (forward: 15.0 GB/s at 2.2 FLOPs per byte, "
                                "75% of the roof)")
     assert "ridge point (5.0 FLOPs per byte)" in sentence and "moving fewer bytes would" in sentence
@@ -99,24 +101,24 @@ def test_a_step_near_the_slanted_roof_is_memory_bound():
 def test_a_short_step_far_below_both_roofs_is_overhead_bound():
     step = classify(timing("depthwise", 0.5, setup=SMALL), ROOFS)  # 0.5 ms, while an empty call takes 0.3 ms
     assert step.regime == "overhead" and step.fraction < NEAR_ROOF
-    [sentence] = explain([step], ROOFS)
+    [sentence] = explain([step], ROOFS, DEVICE)
     assert sentence.startswith("**Overhead-bound**: DepthwiseConv2D alone (forward: 0.50 ms, ")
-    assert "already takes 0.30 ms forward and 0.40 ms forward + backward" in sentence
+    assert "already takes 0.30 ms forward and 0.40 ms forward + backward on a test CPU:" in sentence
     assert "larger batch or image" in sentence and "3x the forward work" not in sentence
     # Forward + backward: 3x the work in less than twice the time is quoted as evidence; its floor is 0.4 ms.
     backward = classify(timing("depthwise", 0.7, "forward_backward", SMALL), ROOFS)
     assert backward.regime == "overhead"
-    [both] = explain([step, backward], ROOFS)
+    [both] = explain([step, backward], ROOFS, DEVICE)
     assert "took only 1.4x as long (DepthwiseConv2D alone)" in both
     assert "DepthwiseConv2D alone (forward: 0.50 ms, 1.3% of its roof; forward + backward: 0.70 ms" in both
     slow_forward = classify(timing("depthwise", 0.3, setup=SMALL), ROOFS)
-    assert "took only" not in explain([slow_forward, backward], ROOFS)[0]  # 0.7 ms is more than twice 0.3
+    assert "took only" not in explain([slow_forward, backward], ROOFS, DEVICE)[0]  # 0.7 ms is more than twice 0.3
 
 
 def test_a_long_step_far_below_both_roofs_is_below_both_roofs_not_overhead():
     step = classify(timing("depthwise", 5.0), ROOFS)  # 5 ms: the 0.3 ms call floor is 6% of it
     assert step.regime == "kernel" and step.fraction < NEAR_ROOF
-    [sentence] = explain([step], ROOFS)
+    [sentence] = explain([step], ROOFS, DEVICE)
     assert sentence.startswith("**Below both roofs**: DepthwiseConv2D alone (forward: ")
     assert "the fixed cost of a call is only 6% of their time" in sentence and "verhead" not in sentence
 
@@ -131,7 +133,7 @@ def test_every_regime_has_a_label_and_the_summary_groups_the_forward_steps():
     # Pointwise (1x1) Conv2D are ...", other names and no "and".
     assert summary(steps) == ("Standard Conv2D is compute-bound; DepthwiseConv2D alone and 1x1 Conv2D alone are "
                               "overhead-bound.")
-    sentences = explain(steps, ROOFS)  # one per regime present, in order
+    sentences = explain(steps, ROOFS, DEVICE)  # one per regime present, in order
     assert [line.split("**")[1] for line in sentences] == ["Compute-bound", "Overhead-bound", "Below both roofs"]
 
 

@@ -47,6 +47,27 @@ def test_the_speedup_sentence_says_slower_and_more_when_it_is():
     assert speedup_sentence(timed(DEFAULT, {"separable": 1.3}), "x") is None
 
 
+SMALL = LayerSetup(height=8, width=8, in_channels=8, out_channels=8, batch=1)  # "same": 8 x 8 positions
+
+
+def test_a_small_layers_speeds_keep_two_significant_digits():
+    """A small layer's Measure said "it computed at 0 GFLOP/s where Conv2D reached 0". Counted by hand: Conv2D does
+    64 positions x 9 x 8 x 8 = 36,864 multiply-adds, 73,728 FLOPs in 0.524 ms: 0.14 GFLOP/s; SeparableConv2D
+    64 x (9 x 8 + 8 x 8) = 8,704, 17,408 FLOPs in 0.5 ms: 0.035 GFLOP/s."""
+    from dsconv.safe_text import rate
+
+    sentence = speedup_sentence(timed(SMALL, {"standard": 0.524, "separable": 0.5}), "a test CPU")
+    assert "it computed at 0.035 GFLOP/s where Conv2D reached 0.14." in sentence, sentence
+    assert [rate(value) for value in (213.4, 21.7, 5.31, 0.1407, 0.0348, 0.0)] == ["213", "22", "5.3", "0.14",
+                                                                                   "0.035", "0"]
+    assert rate(0.1407, 1) == "0.14" and rate(29.94, 1) == "29.9" and rate(2.5, 1) == "2.5"
+    # and the timing table, whose columns showed 0.0: as many decimals as the slowest needs (0.035 and 0.14)
+    from dsconv.figures.speed import timing_table
+
+    rows = timing_table(timed(SMALL, {"standard": 0.524, "separable": 0.5}), "forward")
+    assert [(row["GFLOP/s"], row["GFLOP/s"].places) for row in rows] == [(0.141, 3), (0.035, 3)]
+
+
 def test_the_traffic_paragraph_follows_the_layer():
     default = traffic_paragraph(compare_traffic(("standard", "separable"), **vars(DEFAULT)), 3)
     assert "does only **2.2**" in default and "each output value needs 9 multiply-adds" in default

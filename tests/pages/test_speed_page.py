@@ -402,3 +402,15 @@ def test_a_layer_too_large_in_projector_mode_says_where_the_batch_is():
     assert any("the batch is in the hidden sidebar" in c.value for c in at.caption)
     at = open_page("pages/5_Speed_lab.py", spd_size="224", spd_cin="512", spd_cout="512")
     assert at.error and not any("hidden sidebar" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("parameter, said", [("kernel_size", "with the kernel size set to each of 1, 3, 5, 7, 9, 11,"),
+                                             ("out_channels", "with the output channels set to each of 8, 16, 32, "
+                                                              "64, 128, 256,")])
+def test_the_sweep_says_what_it_varies_in_a_sentence_that_agrees_with_it(parameter, said):
+    """With the kernel size varied the page read "while the kernel size step through 1, 3, 5, ...": the sentence was
+    written for the plural "output channels"."""
+    at = open_page(PAGE, spd_sweep=parameter)
+    assert not at.exception
+    text = " ".join(str(element.value) for element in at.markdown)
+    assert said in text and "step through" not in text
