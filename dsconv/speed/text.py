@@ -29,6 +29,13 @@ def digits_apart_from_one(ratio: float, digits: int = 1) -> int:
     return digits
 
 
+def pace(ratio: dict) -> str:
+    """A speed ratio (a row of speed_ratios) as words: '2.0x faster', '1.2x slower', or 'about as fast' where the
+    middle halves of the two layers' samples overlap (the page said "1.02x faster" under a warning that both medians
+    were noisy)."""
+    return times(ratio["speed_ratio"], "faster", "slower") if ratio["apart"] else "about as fast"
+
+
 def work_time_title(timings: Sequence[Timing]) -> str:
     """The work-and-time chart's title: what SeparableConv2D's forward pass did against Conv2D's, measured."""
     found = next((r for r in speed_ratios(timings) if r["kind"] == "separable" and r["pass_name"] == "forward"),
@@ -36,7 +43,7 @@ def work_time_title(timings: Sequence[Timing]) -> str:
     if found is None:
         return "Work and time of each layer kind"
     return (f"SeparableConv2D against Conv2D, forward: {times(found['mac_ratio'], 'fewer', 'more')} multiply-adds, "
-            f"{times(found['speed_ratio'], 'faster', 'slower')}")
+            f"{pace(found)}")
 
 
 def speedup_sentence(timings: Sequence[Timing], where: str) -> str | None:
@@ -46,12 +53,17 @@ def speedup_sentence(timings: Sequence[Timing], where: str) -> str | None:
         return None
     forward = ratios["forward"]
     achieved = {t.kind: t.gflops_per_s for t in timings if t.pass_name == "forward" and t.measured}
-    backward = (f" ({times(ratios['forward_backward']['speed_ratio'], 'faster', 'slower')} forward + backward)"
-                if "forward_backward" in ratios else "")
-    return (f"On {where}, this layer's SeparableConv2D ran **{times(forward['speed_ratio'], 'faster', 'slower')}** "
-            f"than Conv2D forward{backward} for **{times(forward['mac_ratio'], 'fewer', 'more')} multiply-adds**: "
-            f"it computed at {rate(achieved.get('separable', float('nan')))} GFLOP/s where Conv2D reached "
-            f"{rate(achieved.get('standard', float('nan')))}.")
+    backward = (f" ({pace(ratios['forward_backward'])} forward + backward)" if "forward_backward" in ratios else "")
+    speeds = (f"computed at {rate(achieved.get('separable', float('nan')))} GFLOP/s where Conv2D reached "
+              f"{rate(achieved.get('standard', float('nan')))}.")
+    work = f"**{times(forward['mac_ratio'], 'fewer', 'more')} multiply-adds**"
+    if forward["apart"]:
+        return (f"On {where}, this layer's SeparableConv2D ran **{pace(forward)}** than Conv2D forward{backward} for "
+                f"{work}: it {speeds}")
+    value = max(forward["speed_ratio"], 1 / forward["speed_ratio"])  # the medians' order is within their spread
+    return (f"On {where}, this layer's SeparableConv2D ran **about as fast as** Conv2D forward{backward} for {work}: "
+            f"their medians are {value:.{digits_apart_from_one(value)}f}x apart, and the middle halves of their "
+            f"samples overlap. It {speeds}")
 
 
 def tensor_sizes(read: int, written: int) -> str:

@@ -140,10 +140,18 @@ def read_measurements(path: str | Path) -> dict[str, Any]:
     return {"meta": data["meta"], "sets": sets}
 
 
+def middles_apart(one: Timing, other: Timing) -> bool:
+    """Whether the middle halves (first to third quartile) of two timings' samples do not overlap."""
+    (low_one, _, high_one), (low_other, _, high_other) = one.quartiles_ms(), other.quartiles_ms()
+    return high_one < low_other or high_other < low_one
+
+
 def speed_ratios(timings: Sequence[Timing], baseline: str = "standard") -> list[dict[str, Any]]:
     """For each measured kind and pass beside the baseline: times fewer multiply-adds and times faster.
 
-    mac_ratio = baseline multiply-adds / kind multiply-adds; speed_ratio = baseline median ms / kind median ms.
+    mac_ratio = baseline multiply-adds / kind multiply-adds; speed_ratio = baseline median ms / kind median ms;
+    apart: whether the middle halves of the two sets of samples do not overlap (where they do, the medians' order is
+    not a finding: another click may swap it).
     """
     rows = []
     for timing in timings:
@@ -153,5 +161,5 @@ def speed_ratios(timings: Sequence[Timing], baseline: str = "standard") -> list[
             continue
         rows.append({"kind": timing.kind, "label": timing.label, "pass_name": timing.pass_name, "setup": timing.setup,
                      "mac_ratio": base.multiply_adds / timing.multiply_adds,
-                     "speed_ratio": base.median_ms / timing.median_ms})
+                     "speed_ratio": base.median_ms / timing.median_ms, "apart": middles_apart(base, timing)})
     return rows

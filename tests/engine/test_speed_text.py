@@ -68,6 +68,21 @@ def test_a_small_layers_speeds_keep_two_significant_digits():
     assert [(row["GFLOP/s"], row["GFLOP/s"].places) for row in rows] == [(0.141, 3), (0.035, 3)]
 
 
+def test_medians_within_their_samples_spread_are_about_as_fast():
+    """A noisy Measure said SeparableConv2D "ran 1.02x faster" under a warning that both medians were noisy. Medians
+    0.55 and 0.54 ms (1.0185: "1.02x"); the middle halves, 0.52-0.60 and 0.51-0.58 ms, overlap."""
+    timings = [Timing("standard", "forward", DEFAULT, (0.50, 0.52, 0.55, 0.60, 0.70)),
+               Timing("separable", "forward", DEFAULT, (0.48, 0.51, 0.54, 0.58, 0.66))]
+    sentence = speedup_sentence(timings, "a test CPU")
+    assert "ran **about as fast as** Conv2D forward for **7.9x fewer multiply-adds**: their medians are 1.02x " \
+           "apart, and the middle halves of their samples overlap. It computed at" in sentence, sentence
+    assert "faster" not in sentence and "slower" not in sentence
+    assert work_time_title(timings) == "SeparableConv2D against Conv2D, forward: 7.9x fewer multiply-adds, about as fast"
+    # the same medians with tight samples are apart: then the ratio is a finding
+    tight = [Timing("standard", "forward", DEFAULT, (0.55,) * 3), Timing("separable", "forward", DEFAULT, (0.54,) * 3)]
+    assert "ran **1.02x faster** than Conv2D forward" in speedup_sentence(tight, "a test CPU")
+
+
 def test_the_traffic_paragraph_follows_the_layer():
     default = traffic_paragraph(compare_traffic(("standard", "separable"), **vars(DEFAULT)), 3)
     assert "does only **2.2**" in default and "each output value needs 9 multiply-adds" in default
