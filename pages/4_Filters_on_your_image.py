@@ -24,6 +24,7 @@ from dsconv.images import (
     find_cifar_test_batch,
     fit_within,
     load_image,
+    model_input_words,
     pretrained_catalogue,
     preview,
     scene_image,
@@ -491,8 +492,9 @@ def learned_section(picture: Image.Image) -> None:
     pixels = to_model_input(picture)
     seen, notes = st.columns([1, 3])  # the small picture beside the notes: alone on its row it left a blank band
     seen.image(Image.fromarray(pixels).resize((160, 160), Image.Resampling.NEAREST), width=160,
-               alt="The picture as the models see it: its centred square shrunk to 32 x 32 pixels, enlarged",
-               caption="What the models see: the centred square, shrunk to 32 x 32")
+               alt=f"The picture as the models see it: its centred square {model_input_words(picture)} pixels, "
+                   "shown larger",
+               caption=f"What the models see: the centred square, {model_input_words(picture)}")
     notes.caption(" · ".join(f"{label}: {note}" for label, (_, _, note) in zip(labels, loaded)))
     if any(entry[0] == "pretrained" for entry in (catalogue[label] for label in labels)):
         notes.caption("The shipped models run here in NumPy, from the same weights Keras trained: every number below "

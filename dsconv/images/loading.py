@@ -46,6 +46,13 @@ def to_model_input(image: Image.Image, side: int = MODEL_SIDE) -> np.ndarray:
     return np.asarray(resized, dtype=np.uint8).copy()
 
 
+def model_input_words(image: Image.Image, side: int = MODEL_SIDE) -> str:
+    """What to_model_input does to the picture's centred square, in words: "shrunk to 32 x 32", "enlarged to 32 x 32"
+    or "already 32 x 32" (a 1 x 1 upload was said to be shrunk)."""
+    square = min(image.size)
+    return f"{'shrunk to' if square > side else 'enlarged to' if square < side else 'already'} {side} x {side}"
+
+
 def to_float_array(image: Image.Image) -> np.ndarray:
     """Pixels as float32 (H, W, 3) in 0..1, ready for the NumPy filters."""
     return np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0

@@ -534,3 +534,18 @@ def test_a_link_setting_for_a_control_drawn_after_an_upload_is_read():
     assert not at.exception
     assert at.select_slider(key="fil_size").value == 256
     assert not [w.value for w in at.warning if "Ignored the link's setting" in str(w.value)]
+
+
+@pytest.mark.parametrize("size, said", [((1, 1), "the centred square, enlarged to 32 x 32"),
+                                        ((20, 30), "the centred square, enlarged to 32 x 32"),
+                                        ((32, 40), "the centred square, already 32 x 32"),
+                                        ((640, 480), "the centred square, shrunk to 32 x 32")])
+def test_what_the_models_see_says_whether_the_picture_was_shrunk_or_enlarged(size, said):
+    """A 1 x 1 upload was "the centred square, shrunk to 32 x 32": its square (1 x 1, 20 x 20, 32 x 32, 480 x 480)
+    is enlarged, kept or shrunk."""
+    at = page(LEARNED, timeout=240)
+    at.radio(key="fil_source").set_value("Upload a photo").run()
+    at.file_uploader(key="fil_upload").set_value(("photo.jpg", jpeg_bytes(*size), "image/jpeg")).run()
+    assert not at.exception and not at.error, [e.value for e in at.exception]
+    captions = image_captions(at)
+    assert f"What the models see: {said}" in captions, captions
