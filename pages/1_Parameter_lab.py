@@ -152,7 +152,7 @@ def ratio_section(settings: dict, costs: dict) -> None:
         + ("" if m == 1 else f"Here the depth multiplier is {m}: both steps do {m} times the work, so the ratio is "
                                f"{m} x (1/N + 1/k²), and the parameters grow alike (biases aside). ")
         + lab_text.tutorial_saving())
-    kernels = sorted({3, 5, 7, k})
+    kernels = sorted({*figures_cost.RATIO_KERNELS, k})
     st.plotly_chart(ratio_figure(c, kernels, n, k, settings["use_bias"], max(512, n), figure_scale(), m, PAGE_PX),
                     key="lab_ratio_chart", config={"displayModeBar": False}, theme=None)
     st.caption(lab_text.kernel_term_note(k, n, m))

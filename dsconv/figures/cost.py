@@ -223,6 +223,7 @@ def _params_ratio(k: int, in_channels: int, out_channels: int, use_bias: bool, d
     return (k * k * mid + mid * out_channels + bias) / (k * k * in_channels * out_channels + bias)
 
 
+RATIO_KERNELS = (3, 5, 7)  # the kernel sizes the ratio chart always draws (with the layer's), in the first colours
 NARROW_FIGURE_PX = 600  # a figure narrower than this (a phone's) has its legend under the plot, not beside it
 
 
@@ -235,7 +236,10 @@ def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, cu
     lines, and the legend, which names the marker's value, stands under the plot."""
     outs = sorted({4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, max_out, current_out})
     data = []
-    for index, k in enumerate(kernel_sizes):
+    # Each kernel size keeps its colour whatever else is drawn: chosen k = 1 came first and took k = 3's blue.
+    others = [k for k in kernel_sizes if k not in RATIO_KERNELS]
+    for k in kernel_sizes:
+        index = RATIO_KERNELS.index(k) if k in RATIO_KERNELS else len(RATIO_KERNELS) + others.index(k)
         color = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         m = depth_multiplier
         data.append(dict(type="scatter", x=outs, y=[_params_ratio(k, in_channels, n, use_bias, m) for n in outs],

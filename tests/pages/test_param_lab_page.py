@@ -444,3 +444,21 @@ def test_the_pointwise_share_under_the_tabs_names_the_layer_it_is_about():
     note = next(m.value for m in at.markdown if "the pointwise step does **88%**" in m.value)
     assert note.startswith("For the layer you set up"), note
     assert not [m.value for m in at.markdown if "For this layer" in m.value]
+
+
+def test_each_kernel_size_keeps_its_colour_in_the_ratio_chart():
+    """With k = 1 chosen, the ratio chart drew k = 1 in the blue that k = 3 has by default, and k = 3 in orange: a
+    class comparing two screens read the colours as the same kernels."""
+    import json
+
+    def colours(**query) -> dict[str, str]:
+        at = open_page(PAGE, lab_tab="Separable vs standard", **query)
+        no_traceback(at)
+        chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+        return {trace["name"].split(":")[0]: trace["line"]["color"] for trace in chart["data"] if "line" in trace}
+
+    default, one, nine = colours(), colours(lab_k="1"), colours(lab_k="9")
+    assert set(default) == {"k=3", "k=5", "k=7"} and set(one) == {"k=1", "k=3", "k=5", "k=7"}
+    for shown in (one, nine):
+        assert all(shown[name] == colour for name, colour in default.items()), (default, shown)
+    assert one["k=1"] not in default.values() and nine["k=9"] not in default.values()
