@@ -515,13 +515,16 @@ def page_setup(title: str, icon: str) -> None:
         st.sidebar.markdown(_METRIC_CSS, unsafe_allow_html=True)
 
 
-def projector_bar(spec: int | list[float]) -> list | None:
+def projector_bar(spec: int | list[float], hidden: str = "") -> list | None:
     """In projector mode, columns (a count, or their widths) at the top of the page for its most important
-    settings (the sidebar is hidden there, and a teacher must still change them live); None otherwise, when they
-    stay in the sidebar."""
+    settings (the sidebar is hidden there, and a teacher must still change them live), and under them what else the
+    hidden sidebar holds (`hidden`: "change the batch"); None otherwise, when they stay in the sidebar."""
     if not is_presenting():
         return None
-    return list(st.columns(spec, vertical_alignment="bottom"))
+    columns = list(st.columns(spec, vertical_alignment="bottom"))
+    if hidden:
+        st.caption(f"Turn projector mode off to {hidden}.")
+    return columns
 
 
 def figure_scale() -> float:

@@ -39,6 +39,7 @@ from dsconv_ui.common import (
     BOUND,
     ROOT,
     figure_scale,
+    is_presenting,
     older_labels,
     page_setup,
     projector_bar,
@@ -339,7 +340,8 @@ def replay_controls(runs: list[replay.LoadedRun], problems: list[str], bar: list
 def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
     st.header("Replay recorded runs")
     if not selected:
-        st.info("Pick a recorded run in the sidebar, upload a run file, or launch a training below.")
+        st.info("Pick a recorded run above, or launch a training below." if is_presenting() else
+                "Pick a recorded run in the sidebar, upload a run file, or launch a training below.")
         return
     if not archs:  # the multiselect emptied: there is nothing to draw, whatever the runs hold
         st.info("Pick at least one architecture in the “Architectures” box to replay its runs.")
@@ -509,7 +511,8 @@ def launch_section(limits: ArenaLimits) -> None:
 page_setup("Training arena", "🏋️")
 PAGE_PX = shown_width()  # what a figure as wide as the page is shown at: the replay is laid out for it
 st.title("Training arena")
-bar = projector_bar([3, 2])  # projector mode: the runs and architectures to replay, at the top
+# projector mode: the runs and architectures to replay, at the top
+bar = projector_bar([3, 2], hidden="upload run files and to replay the runs you uploaded or launched")
 st.markdown("The tutorial trained a standard and a separable VGG model on CIFAR-10 and concluded that the separable "
             "one reaches about the same accuracy with 6.8x fewer parameters and less overfitting. Replay its "
             "published logs next to our own measured runs, epoch by epoch, or launch a small comparison live.")

@@ -232,7 +232,8 @@ page_setup("Speed lab", "⏱️")
 PAGE_PX = shown_width()  # what a figure as wide as the page is shown at: titles and legends fit it
 
 st.title("Speed lab: multiply-adds are not milliseconds")
-bar = projector_bar(4)  # projector mode: the layer's size, channels and kernel at the top (the sidebar is hidden)
+# projector mode: the layer's size, channels and kernel at the top (the sidebar is hidden)
+bar = projector_bar(4, hidden="change the batch, the timed repeats, the steps timed alone and the sweep")
 st.write(
     "A depthwise separable layer usually does far fewer multiply-adds than a standard convolution, so it should "
     "be that much faster. Is it? Configure a layer, count its work, then time it on this server: Conv2D, "

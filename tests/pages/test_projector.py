@@ -51,3 +51,25 @@ def test_a_bar_setting_changes_the_page_in_projector_mode():
     table = {row["Kind"]: row for _, row in shown_tables(at)[0].iterrows()}
     assert table["Standard Conv2D"]["Params"] == f"{5 * 5 * 3 * 64 + 64:,}"
     assert at.toggle(key="present").value is True
+
+
+HIDDEN = {  # page: what projector mode hides with the sidebar, as the page names it there
+    "pages/5_Speed_lab.py": "Turn projector mode off to change the batch, the timed repeats, the steps timed alone "
+                            "and the sweep.",
+    "pages/3_Training_arena.py": "Turn projector mode off to upload run files and to replay the runs you uploaded or "
+                                 "launched.",
+}
+
+
+@pytest.mark.parametrize("page, said", HIDDEN.items(), ids=list(HIDDEN))
+def test_a_page_says_which_settings_projector_mode_hides(page, said):
+    """The Speed lab's batch, repeats and sweep and the arena's run-file upload were in the hidden sidebar, and
+    nothing on the projected page said how to reach them (the Parameter lab said it)."""
+    at = AppTest.from_file(str(ROOT / page), default_timeout=120)
+    at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception, at.exception
+    assert said in [caption.value for caption in at.caption]
+    normal = AppTest.from_file(str(ROOT / page), default_timeout=120)
+    normal.run()
+    assert not [caption.value for caption in normal.caption if "projector mode off" in caption.value]
