@@ -653,21 +653,26 @@ class KeptFile:
         return self.data
 
 
-def kept_upload(uploader: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> Any:
+def kept_upload(uploader: Callable[..., Any], *args: Any, key: str,
+                refusal: Callable[[Any], Exception | None] | None = None, **kwargs: Any) -> Any:
     """`uploader(*args, key=key, **kwargs)` (st.file_uploader, st.camera_input, or the sidebar's): its file, or the
     one chosen earlier while the uploader, drawn anew after a run without it, is empty. Streamlit forgets a widget it
     does not draw: a student who picked a sample picture and then their own again found their photo gone. Removing
     the file with the uploader's x forgets it here too (the uploader held it on the run before, and now holds none).
-    None where there is none."""
+    `refusal(file)`: why a new file cannot be used, or None; a refused file is said so, and the file kept before
+    stays (a text file named .jpg, chosen after a photo, threw the photo away). None where there is none."""
     kept_key, held_key = f"_kept_{key}", f"_held_{key}"
     drawn_before = key in st.session_state  # else Streamlit dropped it (or the page has just opened)
     upload = uploader(*args, key=key, **kwargs)
     held = drawn_before and st.session_state.get(held_key, False)  # it showed a file on the run before
     st.session_state[held_key] = upload is not None
-    if upload is not None:
+    problem = refusal(upload) if upload is not None and refusal is not None else None
+    if upload is not None and problem is None:
         st.session_state[kept_key] = KeptFile(upload.name, upload.getvalue(), upload.file_id)
         return upload
-    kept = None if held else st.session_state.get(kept_key)  # held, then none: removed with the x
+    if problem is not None:
+        show_error(problem)
+    kept = None if held and problem is None else st.session_state.get(kept_key)  # held, then none: removed (x)
     if kept is None:
         st.session_state.pop(kept_key, None)
         return None

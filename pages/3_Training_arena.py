@@ -327,9 +327,10 @@ def replay_controls(runs: list[replay.LoadedRun], problems: list[str], bar: list
                 **st.session_state.get("arena_session_runs", {})}
         if "arena_mine" in st.session_state:
             st.session_state["arena_mine"] = [k for k in st.session_state["arena_mine"] if k in mine]
+        # kept while another page runs, as the runs are (not in the address: a link cannot carry a file)
         chosen_mine = st.multiselect("Your runs (uploaded or launched in this tab)", list(mine), key="arena_mine",
                                      format_func=lambda k: mine[k].label, wrap=True,
-                                     placeholder="Upload or launch a run")
+                                     placeholder="Upload or launch a run", persist_state="session")
     older_labels("arena_archs", OLDER_ARCH_LABELS)
     archs = (bar[1] if bar else st.sidebar).multiselect("Architectures", NETWORK_KINDS, default=NETWORK_KINDS,
                                                        key="arena_archs", format_func=word, wrap=True, help=ARCH_HELP,

@@ -120,6 +120,20 @@ def test_uploads_good_and_malformed(run_file):
     assert table(at)[0]["Architecture"] == "MobileNet"  # the good upload stays
 
 
+def test_an_uploaded_run_stays_chosen_after_a_visit_to_another_page(run_file):
+    """A run file uploaded, the Quiz visited, the arena opened again: "Your runs" was empty and the run had left the
+    replay (Streamlit forgets the uploader it does not draw, and the picker was not kept for the session)."""
+    at = open_page("app.py", timeout=300)
+    at.switch_page("pages/3_Training_arena.py").run()
+    at.file_uploader(key="arena_upload").set_value(("gpu_run.json", run_file.read_bytes(), "application/json")).run()
+    assert at.multiselect(key="arena_mine").value == ["upload:gpu_run.json"]
+    at.switch_page("pages/6_Quiz.py").run()
+    at.switch_page("pages/3_Training_arena.py").run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="arena_mine").value == ["upload:gpu_run.json"]
+    assert any(row["Architecture"] == "MobileNet" and row["Params"] == "12,345" for row in table(at))
+
+
 def launcher_page(monkeypatch, batch: int) -> tuple[AppTest, str]:
     """The page with the launcher open on 500 synthetic images, 1 epoch, the separable model; and the device."""
     monkeypatch.setenv("DSCONV_ARENA_HEARTBEAT_SECONDS", "900")  # AppTest sends no heartbeats

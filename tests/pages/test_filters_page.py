@@ -526,6 +526,26 @@ def test_a_photo_stays_chosen_while_a_sample_is_looked_at():
     assert any("Choose a photo" in info.value for info in at.info)
 
 
+def test_a_file_that_is_no_picture_leaves_the_photo_before_it():
+    """A text file named .jpg chosen after a photo threw the photo away: the hand-made section vanished under the
+    refusal, and later the page kept "using" the text file. The refusal is said, and the photo stays."""
+    at = page()
+    at.radio(key="fil_source").set_value("Upload a photo").run()
+    at.file_uploader(key="fil_upload").set_value(("holiday.jpg", jpeg_bytes(800, 600), "image/jpeg")).run()
+    at.file_uploader(key="fil_upload").set_value(("notes.jpg", b"not a picture at all", "image/jpeg")).run()
+    assert not at.exception
+    assert any("not a PNG, JPEG" in error.value for error in at.error), [error.value for error in at.error]
+    assert "Your picture: 800 x 600 pixels." in image_captions(at)
+    assert any("Still using your file 'holiday.jpg'" in literal(caption.value) for caption in at.caption)
+    at.file_uploader(key="fil_upload").set_value(None).run()  # the refused file removed with the x: no photo
+    assert any("Choose a photo" in info.value for info in at.info)
+    at.file_uploader(key="fil_upload").set_value(("holiday.jpg", jpeg_bytes(800, 600), "image/jpeg")).run()
+    at.file_uploader(key="fil_upload").set_value(("notes.jpg", b"not a picture at all", "image/jpeg")).run()
+    at.radio(key="fil_source").set_value("Sample picture").run()  # away and back: the photo, not the text file
+    at.radio(key="fil_source").set_value("Upload a photo").run()
+    assert "Your picture: 800 x 600 pixels." in image_captions(at) and not at.error
+
+
 def test_a_link_setting_for_a_control_drawn_after_an_upload_is_read():
     """?fil_source=Upload+a+photo&fil_size=256.0: the working size is drawn only once a photo is there, and the
     link's "256.0" was then refused, its control meeting it on a run whose address had not changed."""

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/2_Sliding_kernels.py"
 from conftest import ROOT, shown_tables
+from rendered import literal
 
 
 @pytest.fixture
@@ -319,3 +320,21 @@ def test_it_says_why_the_output_maps_look_alike_and_which_preset_makes_them_diff
     assert not [c for c in app.caption if "multiples of one another" in c.value]
     app.selectbox(key="sl_preset").set_value("box_blur").run()
     assert not [c for c in app.caption if "multiples of one another" in c.value]
+
+
+def test_a_file_that_is_no_picture_leaves_the_picture_before_it(app):
+    """As on the Filters page: a text file chosen after a picture replaced it with the shape sample."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), (250, 10, 10)).save(buffer, format="PNG")  # all red: every cell reads 250, 10, 10
+    app.selectbox(key="sl_sample").set_value("upload").run()
+    app.sidebar.get("file_uploader")[0].set_value(("red.png", buffer.getvalue(), "image/png")).run()
+    assert not app.exception and not app.error
+    app.sidebar.get("file_uploader")[0].set_value(("notes.png", b"not a picture at all", "image/png")).run()
+    assert not app.exception
+    assert any("not a PNG, JPEG" in error.value for error in app.error), [error.value for error in app.error]
+    assert "Still using your file 'red.png'" in literal(page_text(app))
+    assert "uses the shape sample" not in page_text(app)
