@@ -187,12 +187,23 @@ def _refusal(key: str, shown: str, endless: bool = False) -> str:
     takes = _takes(_registration(key), shown)
     if endless:
         said = f"an endless number, and its control takes {takes}" if takes else \
-            "an endless number, which this page takes from no link"
+            "an endless number, which no control here takes"
     else:
         said = f"its control takes {takes}" if takes else "it is not one of the values its control takes here"
     kept = _default_label(_registration(key))  # said, so that a class does not read the default's numbers as the link's
-    return (f"Ignored the link's setting {plain(key)}={plain(repr(shown))}: {said}, so the control keeps its default"
+    return (f"Ignored the link's setting {plain(key)}={_quoted(shown)}: {said}, so the control keeps its default"
             + (f", {kept}." if kept else "."))
+
+
+MAX_QUOTED = 80  # a link's text longer than this is quoted in part: 5,000 characters buried the page under a warning
+
+
+def _quoted(text: str) -> str:
+    """A link's text quoted literally, its start only where it is long: "'aaaa...' (5,000 characters)"."""
+    if len(text) <= MAX_QUOTED:
+        return plain(repr(text))
+    start = repr(text[:MAX_QUOTED - 20])
+    return f"{plain(start[:-1] + '...' + start[-1])} ({len(text):,} characters)"
 
 
 def _default_label(registration: Any) -> str | None:
@@ -253,8 +264,9 @@ def _same_number(option: Any, text: str) -> bool:
         return False
 
 
-def _open_link() -> None:
-    """Before the page's widgets: note the address's settings, and hand the widgets an older link's values."""
+def _open_link(text_settings: Sequence[str] = ()) -> None:
+    """Before the page's widgets: note the address's settings, and hand the widgets an older link's values.
+    `text_settings`: the keys of the page's text boxes, which take any text, "inf" too."""
     for key, (value, spelling) in st.session_state.pop(_PENDING, {}).items():
         if value is _DEFAULT:
             st.session_state.pop(key, None)  # an older link's value the widget only half took: back to the default
@@ -264,9 +276,11 @@ def _open_link() -> None:
     arrived = {key: st.query_params.get_all(key) for key in st.query_params}
     st.session_state[_ARRIVED] = arrived
     # Streamlit's number inputs raise on an endless number: such a setting never reaches its widget (a text box
-    # would take "inf" as text, and refuse it itself; a multiselect drops an item it does not know, so only a setting
-    # that is one endless number is taken out)
-    endless = [key for key, texts in arrived.items() if len(texts) == 1 and _infinite(texts[0])]
+    # takes "inf" as text, and its page says what is wrong with it: ?fil_kernel=inf was told the page "takes it from
+    # no link"; a multiselect drops an item it does not know, so only a setting that is one endless number is taken
+    # out)
+    endless = [key for key, texts in arrived.items()
+               if len(texts) == 1 and _infinite(texts[0]) and key not in text_settings]
     for key in endless:
         _forget_link_setting(key)
     st.session_state[_ENDLESS] = endless
@@ -487,14 +501,15 @@ def leave_keras_alone() -> None:
         script_runner._clean_problem_modules = _clean_after_a_run
 
 
-def page_setup(title: str, icon: str) -> None:
+def page_setup(title: str, icon: str, text_settings: Sequence[str] = ()) -> None:
     """Configure the page, draw the navigation and offer projector mode (?present=true in the URL). Every page
-    ends with share_link(), which checks the link's settings once the widgets have taken them."""
+    ends with share_link(), which checks the link's settings once the widgets have taken them. `text_settings`: the
+    keys of the page's text boxes bound to the address."""
     leave_keras_alone()
     st.session_state[_PAGE] = title
     st.set_page_config(page_title=f"{title} · dsconv", page_icon=icon, layout="wide")
     navigation()
-    _open_link()
+    _open_link(text_settings)
     older = st.query_params.get(PRESENT_KEY)
     taken = PRESENT_KEY not in st.session_state and older in ("1", "0")
     if taken:  # a projector link from before the binding:

@@ -516,7 +516,7 @@ def learned_section(picture: Image.Image) -> None:
         show_error(exc)
 
 
-page_setup("Filters on your image", "🖼️")
+page_setup("Filters on your image", "🖼️", text_settings=("fil_kernel", "fil_mix_text"))
 PAGE_PX = shown_width()  # what a figure as wide as the page is shown at: its grids and tiles fit it
 st.title("Filters on your image")
 st.markdown("Bring a photo and watch what convolution filters do to it: the filters the CIFAR-10 models "

@@ -467,9 +467,24 @@ def test_an_endless_number_is_refused_whatever_its_control():
     at = open_page("pages/4_Filters_on_your_image.py", fil_view="Hand-made filters (NumPy)", fil_red="Custom (edit it)",
                    fil_kernel="inf")
     assert not at.exception
-    # a text box could hold it, so not "which no setting here can hold"; typed, the kernel's own sentence says why
-    assert any("fil_kernel='inf': an endless number, which this page takes from no link" in literal(w.value)
-               for w in at.warning)
+    # A text box takes any text: the kernel's own sentence says what is wrong with it. The link's 'inf' was refused
+    # as "an endless number, which this page takes from no link", though the page takes fil_kernel from links.
+    assert not [w.value for w in at.warning if "Ignored the link's setting" in str(w.value)]
+    assert any("infinite or missing number in the row 'inf'" in literal(e.value) and "not inf or nan" in e.value
+               for e in at.error), [e.value for e in at.error]
+    # a number no control here takes (the launcher's seed is not drawn while the launcher is closed)
+    at = open_page("pages/3_Training_arena.py", arena_seed="1e400")
+    assert not at.exception
+    assert any("arena_seed='1e400': an endless number, which no control here takes" in literal(w.value)
+               for w in at.warning), [w.value for w in at.warning]
+
+
+def test_a_long_refused_setting_is_quoted_in_part_with_its_length():
+    """?lab_pad= with 5,000 letters gave a warning of 5,121 characters: a junk link buried the page."""
+    at = open_page("pages/1_Parameter_lab.py", lab_pad="a" * 5000)
+    assert not at.exception
+    [warning] = [literal(w.value) for w in at.warning if "Ignored the link's setting" in str(w.value)]
+    assert f"lab_pad='{'a' * 60}...' (5,000 characters): " in warning and len(warning) < 300, warning
 
 
 @pytest.mark.parametrize("page, key, text, expected", [
