@@ -91,9 +91,9 @@ def handle_uploads(files: list) -> list[str]:
             continue
         try:
             record = replay.read_upload(file.name, file.getvalue())
-        except RunFileError as exc:
-            errors.append(str(exc))
-            uploads.pop(key, None)
+        except RunFileError as exc:  # a run read earlier from a file of that name stays: nothing is lost
+            errors.append(str(exc) + (" The run read earlier from a file of the same name stays in the replay."
+                                      if key in uploads else ""))
             continue
         uploads[key] = (file.file_id, replay.LoadedRun(key, replay.run_label(record, file.name), "upload", record))
         mine = st.session_state.get("arena_mine", [])

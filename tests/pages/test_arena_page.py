@@ -134,6 +134,22 @@ def test_an_uploaded_run_stays_chosen_after_a_visit_to_another_page(run_file):
     assert any(row["Architecture"] == "MobileNet" and row["Params"] == "12,345" for row in table(at))
 
 
+def test_a_broken_file_named_like_an_uploaded_run_leaves_that_run(run_file):
+    """A good gpu_run.json and then a broken file of the same name: the good run left the replay without a word, and
+    the refusal did not say which of the two it meant."""
+    at = open_page(PAGE, arena_runs="")
+    good = ("gpu_run.json", run_file.read_bytes(), "application/json")
+    at.file_uploader(key="arena_upload").set_value(good).run()
+    at.file_uploader(key="arena_upload").set_value([good, ("gpu_run.json", b'{"schema": "dsc', "application/json")]
+                                                    ).run()
+    assert not at.exception
+    errors = [literal(e.value) for e in at.error]
+    assert any("gpu_run.json" in e and "not JSON" in e and "read earlier from a file of the same name stays" in e
+               for e in errors), errors
+    assert at.multiselect(key="arena_mine").value == ["upload:gpu_run.json"]
+    assert table(at)[0]["Architecture"] == "MobileNet"
+
+
 def launcher_page(monkeypatch, batch: int) -> tuple[AppTest, str]:
     """The page with the launcher open on 500 synthetic images, 1 epoch, the separable model; and the device."""
     monkeypatch.setenv("DSCONV_ARENA_HEARTBEAT_SECONDS", "900")  # AppTest sends no heartbeats
