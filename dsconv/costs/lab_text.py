@@ -38,10 +38,19 @@ def pointwise_row_note(costs: Mapping[str, Any], in_shape: tuple[int, int, int],
         if tuple(inner_input) == tuple(in_shape):
             return note + f" Here the 1x1 step inside SeparableConv2D reads a tensor of the same size " \
                           f"({shape_text(inner_input)}), {adds_up}"
-        # a stride: the row reads the raw input at the layer's output positions, the step all of the depthwise output
         height, width = costs["pointwise"].output_shape[:2]
-        return note + f" With the layer's stride it visits {height} x {width} positions, as many as the 1x1 step " \
-                      f"inside SeparableConv2D, which reads the depthwise output ({shape_text(inner_input)}), {adds_up}"
+        if (height, width) == tuple(inner_input[:2]):
+            # a stride: the row reads the raw input at the layer's output positions, the step all of the depthwise
+            # output
+            return (note + f" With the layer's stride it visits {height} x {width} positions, as many as the 1x1 "
+                    f"step inside SeparableConv2D, which reads the depthwise output ({shape_text(inner_input)}), "
+                    f"{adds_up}")
+        # fewer positions of more channels (a depth multiplier m: m x the channels at 1/m of the positions): the same
+        # sum by another product; "as many positions" was said of 12 against 6
+        return (note + f" Inside SeparableConv2D the 1x1 step reads the depthwise output instead "
+                f"({shape_text(inner_input)}): its {inner_input[0] * inner_input[1]:,} positions x {inner_input[2]:,} "
+                f"channels come to what this row's {height * width:,} positions x {in_shape[2]:,} channels do, "
+                f"{adds_up}")
     return (note + f" Inside SeparableConv2D the 1x1 step reads the depthwise output instead "
             f"({shape_text(separable.stages[0].output_shape)}: {inner:,} {unit}), so the DepthwiseConv2D row plus "
             f"this row ({depthwise:,} + {pointwise:,} = {total:,}) is not SeparableConv2D's {whole:,}. The ↳ rows "
@@ -126,9 +135,11 @@ def network_pointwise_share(pointwise_params: int, pointwise_macs: int, depthwis
 def kernel_term_note(kernel_size: int, out_channels: int, depth_multiplier: int) -> str:
     """Which term of 1/N + 1/k^2 dominates for this layer, and the floor 1/k^2 puts under the separable cost."""
     k2 = kernel_size**2
-    if kernel_size == 1:
+    if kernel_size == 1:  # m x (1/N + 1): "a little more" was said of 8.125 times (m = 8), and of 2 (N = 1)
+        formula = "1/N + 1" if depth_multiplier == 1 else "m x (1/N + 1)"
         return ("With k = 1 there is nothing to separate: the depthwise step only scales each channel, so the "
-                "separable layer costs a little more than the standard 1 x 1 layer (1/N + 1 > 1).")
+                f"separable layer does {formula} = {depth_multiplier * (1 / out_channels + 1):.4g} times the "
+                "standard 1 x 1 layer's multiply-adds.")
     if out_channels > k2:
         which = f"with N = {out_channels} > k² = {k2}, the 1/k² term is the larger one"
     elif out_channels < k2:

@@ -45,6 +45,28 @@ def test_with_a_stride_the_note_says_the_row_visits_the_same_positions():
     assert "(6,912 + 49,152) equals SeparableConv2D's 56,064 multiply-adds" in note
 
 
+def test_rows_that_add_up_by_coincidence_are_not_said_to_visit_as_many_positions():
+    """3 x 4 x 3 to 8, k = 2, m = 2, stride 1, "valid": the note said the 1x1 row "visits 3 x 4 positions, as many as
+    the 1x1 step inside SeparableConv2D ... (2 x 3 x 6)", which visits 6. By hand: the row 12 positions x 3 channels x
+    8 = 288; the step 6 positions x 6 channels x 8 = 288; the depthwise step 6 x 2 x 2 x 3 x 2 = 144."""
+    costs = every_kind(height=3, width=4, in_channels=3, out_channels=8, kernel_size=2, depth_multiplier=2)
+    note = pointwise_row_note(costs, (3, 4, 3))
+    assert "as many as" not in note and "stride" not in note, note
+    assert ("Inside SeparableConv2D the 1x1 step reads the depthwise output instead (2 x 3 x 6): its 6 positions x 6 "
+            "channels come to what this row's 12 positions x 3 channels do, so the DepthwiseConv2D row plus this row "
+            "(144 + 288) equals SeparableConv2D's 432 multiply-adds.") in note, note
+
+
+def test_with_k_1_the_note_says_how_much_more_the_separable_layer_does():
+    """With k = 1 and m = 8 the caption said the separable layer "costs a little more than the standard 1 x 1 layer
+    (1/N + 1 > 1)" beside a ratio of 8.125: m x (1/N + 1) = 8 x 65/64. With N = 1, 1/N + 1 = 2."""
+    from dsconv.costs.lab_text import kernel_term_note
+
+    assert "1/N + 1 = 1.016 times the standard 1 x 1 layer's multiply-adds" in kernel_term_note(1, 64, 1)
+    assert "m x (1/N + 1) = 8.125 times" in kernel_term_note(1, 64, 8)
+    assert "1/N + 1 = 2 times" in kernel_term_note(1, 1, 1) and "a little" not in kernel_term_note(1, 1, 1)
+
+
 def test_pointwise_note_without_a_valid_separable_layer_only_says_what_the_row_is():
     costs = every_kind(**dict(TUTORIAL, height=2, width=2))  # k = 3 does not fit: only the 1x1 layer is valid
     assert isinstance(costs["separable"], str)
@@ -119,7 +141,7 @@ def test_kernel_term_note_names_the_larger_term():
     assert "with N = 64 < k² = 121, the 1/N term is still the larger one" in kernel_term_note(11, 64, 1)
     assert "the two terms are equal" in kernel_term_note(3, 9, 1)
     assert "1/9 x m = 4/9" in kernel_term_note(3, 64, 4)
-    assert "costs a little more than the standard 1 x 1 layer" in kernel_term_note(1, 64, 1)
+    assert "nothing to separate" in kernel_term_note(1, 64, 1)
 
 
 def test_the_tutorials_savings_are_computed():
