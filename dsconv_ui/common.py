@@ -674,9 +674,11 @@ def kept_upload(uploader: Callable[..., Any], *args: Any, key: str,
     one chosen earlier while the uploader, drawn anew after a run without it, is empty. Streamlit forgets a widget it
     does not draw: a student who picked a sample picture and then their own again found their photo gone. Removing
     the file with the uploader's x forgets it here too (the uploader held it on the run before, and now holds none).
-    `refusal(file)`: why a new file cannot be used, or None; a refused file is said so, and the file kept before
-    stays (a text file named .jpg, chosen after a photo, threw the photo away). None where there is none."""
-    kept_key, held_key = f"_kept_{key}", f"_held_{key}"
+    `refusal(file)`: why a new file cannot be used, or None; a refused file is said so, and the file used before
+    stays (a text file named .jpg, chosen after a photo, threw the photo away). The browser replaces a file in two
+    runs, the first with the uploader empty: the file it held is set aside then, for a refused file that follows.
+    None where there is none."""
+    kept_key, held_key, aside_key = f"_kept_{key}", f"_held_{key}", f"_aside_{key}"
     drawn_before = key in st.session_state  # else Streamlit dropped it (or the page has just opened)
     upload = uploader(*args, key=key, **kwargs)
     held = drawn_before and st.session_state.get(held_key, False)  # it showed a file on the run before
@@ -684,13 +686,20 @@ def kept_upload(uploader: Callable[..., Any], *args: Any, key: str,
     problem = refusal(upload) if upload is not None and refusal is not None else None
     if upload is not None and problem is None:
         st.session_state[kept_key] = KeptFile(upload.name, upload.getvalue(), upload.file_id)
+        st.session_state.pop(aside_key, None)
         return upload
     if problem is not None:
         show_error(problem)
-    kept = None if held and problem is None else st.session_state.get(kept_key)  # held, then none: removed (x)
+        kept = st.session_state.get(kept_key) or st.session_state.pop(aside_key, None)
+    elif held:  # removed with the x, or the first of a replacement's two runs
+        kept = None
+        if kept_key in st.session_state:
+            st.session_state[aside_key] = st.session_state.pop(kept_key)
+    else:
+        kept = st.session_state.get(kept_key)
     if kept is None:
-        st.session_state.pop(kept_key, None)
         return None
+    st.session_state[kept_key] = kept
     # under the uploader, in the sidebar where it is there
     getattr(uploader, "__self__", st).caption(f"Still using your file {plain(repr(kept.name))}: choose another to "
                                               "replace it.")

@@ -1,5 +1,5 @@
-"""The Filters page in headless Chromium: a new photo chosen over the shown one replaces the learned view in place,
-and removing the photo takes the page back to its empty state."""
+"""The Filters page in headless Chromium: a new photo chosen over the shown one replaces the learned view in place, a
+file that is no picture leaves the photo, and removing the file takes the page back to its empty state."""
 
 import io
 
@@ -46,7 +46,17 @@ def test_a_new_photo_replaces_the_learned_view_in_place(page, tmp_path, shared_s
     wait_until_idle(page)
     assert page.evaluate("window.__fewest") >= shown and not page.evaluate("window.__empty")
     assert page.locator('[data-testid="stException"]').count() == 0
-    page.get_by_role("button", name="Remove second.jpg").click()  # the uploader's ×: no photo now
+    # A file that is no picture, over the photo: it is refused, and the photo stays (its first, empty run set the photo
+    # aside, and the refusal threw it away: "Choose a photo" under the refusal).
+    notes = tmp_path / "notes.jpg"
+    notes.write_bytes(b"not a picture at all")
+    uploader.set_input_files(str(notes))
+    page.get_by_text("This file is not a PNG, JPEG").wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert page.get_by_text("Your picture: 642 x 480 pixels").count() == 1
+    assert page.get_by_text("Still using your file").count() == 1
+    assert page.get_by_text("Choose a photo to see the filters at work").count() == 0
+    page.get_by_role("button", name="Remove notes.jpg").click()  # the uploader's ×: no photo now
     page.get_by_text("Choose a photo to see the filters at work").wait_for(timeout=30_000)
     wait_until_idle(page)
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
