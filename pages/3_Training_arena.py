@@ -509,7 +509,7 @@ def launch_section(limits: ArenaLimits) -> None:
         launcher(limits)
 
 
-page_setup("Training arena", "🏋️", text_settings=("arena_dir",))
+page_setup("Training arena", "🏋️")
 PAGE_PX = shown_width()  # what a figure as wide as the page is shown at: the replay is laid out for it
 st.title("Training arena")
 # projector mode: the runs and architectures to replay, at the top

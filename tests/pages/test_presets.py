@@ -499,3 +499,25 @@ def test_a_numeric_picker_takes_its_number_written_another_way(page, key, text, 
     assert not at.exception, at.exception
     assert not [w.value for w in at.warning if "Ignored the link's setting" in str(w.value)]
     assert widgets_by_key(at)[key].value == expected
+
+
+PAGE_FILES = ["app.py", *sorted(str(path.relative_to(ROOT)) for path in (ROOT / "pages").glob("*.py"))]
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_every_text_box_bound_to_the_address_is_named_to_page_setup(page):
+    """A text box takes any text from a link, "inf" too: page_setup must know its key (text_settings), or the link's
+    "inf" is taken out of the address as an endless number the page's number boxes would raise on."""
+    tree = ast.parse((ROOT / page).read_text())
+    boxes, named = set(), set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+        keywords = {kw.arg: kw.value for kw in node.keywords}
+        bound = any(kw.arg is None and getattr(kw.value, "id", None) == "BOUND" for kw in node.keywords)
+        if name in ("text_input", "text_area") and bound and isinstance(keywords.get("key"), ast.Constant):
+            boxes.add(keywords["key"].value)
+        if name == "page_setup" and "text_settings" in keywords:
+            named |= {element.value for element in keywords["text_settings"].elts}
+    assert boxes == named, (boxes, named)
