@@ -669,7 +669,7 @@ class KeptFile:
 
 
 def kept_upload(uploader: Callable[..., Any], *args: Any, key: str,
-                refusal: Callable[[Any], Exception | None] | None = None, **kwargs: Any) -> Any:
+                refusal: Callable[[Any], Exception | None] | None = None, literal: bool = False, **kwargs: Any) -> Any:
     """`uploader(*args, key=key, **kwargs)` (st.file_uploader, st.camera_input, or the sidebar's): its file, or the
     one chosen earlier while the uploader, drawn anew after a run without it, is empty. Streamlit forgets a widget it
     does not draw: a student who picked a sample picture and then their own again found their photo gone. Removing
@@ -677,7 +677,7 @@ def kept_upload(uploader: Callable[..., Any], *args: Any, key: str,
     `refusal(file)`: why a new file cannot be used, or None; a refused file is said so, and the file used before
     stays (a text file named .jpg, chosen after a photo, threw the photo away). The browser replaces a file in two
     runs, the first with the uploader empty: the file it held is set aside then, for a refused file that follows.
-    None where there is none."""
+    `literal`: the refusal quotes the file (its names), shown as written (show_error). None where there is none."""
     kept_key, held_key, aside_key = f"_kept_{key}", f"_held_{key}", f"_aside_{key}"
     drawn_before = key in st.session_state  # else Streamlit dropped it (or the page has just opened)
     upload = uploader(*args, key=key, **kwargs)
@@ -689,7 +689,7 @@ def kept_upload(uploader: Callable[..., Any], *args: Any, key: str,
         st.session_state.pop(aside_key, None)
         return upload
     if problem is not None:
-        show_error(problem)
+        show_error(problem, literal=literal)
         kept = st.session_state.get(kept_key) or st.session_state.pop(aside_key, None)
     elif held:  # removed with the x, or the first of a replacement's two runs
         kept = None

@@ -10,6 +10,7 @@ import re
 import zipfile
 
 from conftest import ROOT, open_page, shown_tables
+from rendered import literal
 
 PAGE = "pages/7_Real_networks.py"
 
@@ -339,3 +340,17 @@ def test_a_what_if_that_changes_little_still_shows_the_change():
     assert before - after == 864 - 123
     shown = {metric.label: (metric.value, metric.proto.delta) for metric in at.metric}
     assert shown["Parameters after"] == (f"{after:,}", f"before: {before:,}")
+
+
+def test_a_broken_file_chosen_over_a_model_keeps_that_model():
+    """As on the Filters page: a file that is no model, chosen over an uploaded one (the browser's two runs, the first
+    with the uploader empty), was refused and the model's analysis vanished with it."""
+    at = open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)")
+    at = upload(at, "tutorial.keras", keras_archive(shipped_config("vgg_separable")))
+    assert metrics(at)["Parameters (Keras's count)"] == "175 k"
+    at.file_uploader(key="rn_upload").set_value(None).run()
+    at = upload(at, "broken.keras", b"not a zip")
+    assert not at.exception
+    assert any("broken.keras" in literal(e.value) and "neither a .keras archive" in literal(e.value) for e in at.error)
+    assert metrics(at)["Parameters (Keras's count)"] == "175 k"
+    assert any("Still using your file 'tutorial.keras'" in literal(c.value) for c in at.caption)
