@@ -668,22 +668,30 @@ class KeptFile:
         return self.data
 
 
-def kept_upload(uploader: Callable[..., Any], *args: Any, key: str,
-                refusal: Callable[[Any], Exception | None] | None = None, literal: bool = False, **kwargs: Any) -> Any:
+def kept_upload(uploader: Callable[..., Any], *args: Any, key: str, reader: Callable[[Any], Any] | None = None,
+                refused: type[Exception] | tuple[type[Exception], ...] = (), literal: bool = False,
+                **kwargs: Any) -> Any:
     """`uploader(*args, key=key, **kwargs)` (st.file_uploader, st.camera_input, or the sidebar's): its file, or the
     one chosen earlier while the uploader, drawn anew after a run without it, is empty. Streamlit forgets a widget it
     does not draw: a student who picked a sample picture and then their own again found their photo gone. Removing
     the file with the uploader's x forgets it here too (the uploader held it on the run before, and now holds none).
-    `refusal(file)`: why a new file cannot be used, or None; a refused file is said so, and the file used before
-    stays (a text file named .jpg, chosen after a photo, threw the photo away). The browser replaces a file in two
-    runs, the first with the uploader empty: the file it held is set aside then, for a refused file that follows.
-    `literal`: the refusal quotes the file (its names), shown as written (show_error). None where there is none."""
+    `reader(file)` reads a new file once (the page's own, cached reader); where it raises one of `refused`, the file
+    is refused with that sentence, and the file used before stays (a text file named .jpg, chosen after a photo,
+    threw the photo away). The browser replaces a file in two runs, the first with the uploader empty: the file it
+    held is set aside then, for a refused file that follows. `literal`: the refusal quotes the file (its names),
+    shown as written (show_error). None where there is none."""
     kept_key, held_key, aside_key = f"_kept_{key}", f"_held_{key}", f"_aside_{key}"
     drawn_before = key in st.session_state  # else Streamlit dropped it (or the page has just opened)
     upload = uploader(*args, key=key, **kwargs)
     held = drawn_before and st.session_state.get(held_key, False)  # it showed a file on the run before
     st.session_state[held_key] = upload is not None
-    problem = refusal(upload) if upload is not None and refusal is not None else None
+    problem = None
+    if upload is not None and reader is not None and upload.file_id != getattr(st.session_state.get(kept_key),
+                                                                                "file_id", None):
+        try:
+            reader(upload)
+        except refused as exc:
+            problem = exc
     if upload is not None and problem is None:
         st.session_state[kept_key] = KeptFile(upload.name, upload.getvalue(), upload.file_id)
         st.session_state.pop(aside_key, None)

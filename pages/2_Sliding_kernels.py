@@ -85,7 +85,7 @@ def input_controls() -> tuple[np.ndarray, str]:
         upload = kept_upload(st.file_uploader, "Picture file", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
                              key="sl_upload", help="Shrunk to the size above (centre square). It stays on the "
                                                    "server only for your session, and is never saved.",
-                             refusal=lambda file: unreadable(file, size))
+                             reader=lambda file: shrunk_upload(file.getvalue(), size), refused=ImageError)
     if upload is None:
         st.info("Choose a picture file in the sidebar. Until then the page uses the shape sample.", icon="🖼️")
         return sample_image("shape", size), sample_text("shape")
@@ -95,15 +95,6 @@ def input_controls() -> tuple[np.ndarray, str]:
         show_error(exc)
         st.caption("The page uses the shape sample until the picture can be read.")
         return sample_image("shape", size), sample_text("shape")
-
-
-def unreadable(upload, size: int) -> ImageError | None:
-    """Why an uploaded file cannot be shown at this size, or None (shrunk_upload's answer is cached)."""
-    try:
-        shrunk_upload(upload.getvalue(), size)
-    except ImageError as exc:
-        return exc
-    return None
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

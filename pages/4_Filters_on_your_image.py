@@ -66,15 +66,6 @@ def decode(data: bytes) -> tuple[np.ndarray, tuple[int, int]]:
     return np.asarray(image), image.info["original_size"]
 
 
-def unreadable(upload) -> ImageError | None:
-    """Why an uploaded file cannot be shown, or None (decode's answer is cached for the run that shows it)."""
-    try:
-        decode(upload.getvalue())
-    except ImageError as exc:
-        return exc
-    return None
-
-
 @st.cache_data(max_entries=8, show_spinner=False)
 def sample(name: str) -> np.ndarray:
     """A built-in picture: a generated scene (640 x 480) or one of the Sliding kernels samples (256 x 256)."""
@@ -338,7 +329,8 @@ def picture_controls() -> tuple[Image.Image | None, str]:
         return Image.fromarray(pictures[index]), f"CIFAR-10 test picture {index}: a {names[labels[index]]}, 32 x 32."
     if source == "Upload a photo":
         upload = kept_upload(st.file_uploader, "A photo (PNG, JPEG, WebP, BMP or GIF; up to 25 MB)",
-                             type=["png", "jpg", "jpeg", "webp", "bmp", "gif"], key="fil_upload", refusal=unreadable)
+                             type=["png", "jpg", "jpeg", "webp", "bmp", "gif"], key="fil_upload",
+                             reader=lambda file: decode(file.getvalue()), refused=ImageError)
     else:
         upload = kept_upload(st.camera_input, "Take a picture", key="fil_camera")
     if upload is None:

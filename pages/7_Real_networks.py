@@ -95,25 +95,14 @@ def share_figure(name: str, size: int, scale: float):
     return figures.share_figure(profile_of(name, size), scale)
 
 
-def unreadable_model(upload) -> ModelFileError | None:
-    """Why an uploaded file is no model file, or None: a broken file chosen over a model keeps that model (it threw
-    it away). A file read before is not read again."""
-    kept = st.session_state.get("rn_upload_profile")
-    if kept and kept[0][0] == upload.file_id:
-        return None
-    try:
-        read_model_file(upload.getvalue(), upload.name)
-    except ModelFileError as error:
-        return error
-    return None
-
-
 def uploaded_profile(size: int) -> Profile | None:
     """The uploaded model's profile, read once per file and size and kept for this student; None until there is
     one. Every refusal is a sentence; nothing from the file is ever run."""
     spot = st if is_presenting() else st.sidebar  # projector mode hides the sidebar
     upload = kept_upload(spot.file_uploader, "A Keras model: .keras, .h5 or the config JSON",
-                         type=["keras", "h5", "json"], key="rn_upload", refusal=unreadable_model, literal=True)
+                         type=["keras", "h5", "json"], key="rn_upload",
+                         reader=lambda file: read_model_file(file.getvalue(), file.name), refused=ModelFileError,
+                         literal=True)
     spot.caption("Only the model's config is read (never its code or weights): a Lambda or custom layer is "
                  "listed as not counted. Over 25 MB? A .keras file is a zip: upload the config.json inside.")
     if upload is None:

@@ -163,7 +163,8 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
         names = _named(groups["compute"],
                        lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {roof_percent(s.fraction)} of the peak")
         text = (f"**Compute-bound**: {names}. They keep the arithmetic units busy (the peak measured on "
-                f"{device} is {roofs.peak_gflops:.0f} GFLOP/s): fewer multiply-adds would make them proportionally faster.")
+                f"{device} is {roofs.peak_gflops:.0f} GFLOP/s): fewer multiply-adds would make them proportionally "
+                "faster.")
         beyond = [step for step in groups["compute"] if step.achieved_gflops > 1.02 * roofs.peak_gflops]
         if beyond:  # the matrix product the roof comes from is not the fastest thing this machine runs
             fastest = max(step.achieved_gflops for step in beyond)
@@ -172,9 +173,9 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
             text += (f" {_named(beyond, lambda step: f'{rate(step.achieved_gflops)} GFLOP/s')} ran faster than that "
                      "peak, counting the multiply-adds a direct convolution does. Either the "
                      f"{roofs.matmul_size} x {roofs.matmul_size} matrix product the peak is measured with does not "
-                     f"reach all that {device} can do (whose peak would then be at least {fastest:.0f} GFLOP/s), or the "
-                     "library computed the layer with fewer multiplications than counted (Winograd's method does, for "
-                     "small kernels).")
+                     f"reach all that {device} can do (whose peak would then be at least {fastest:.0f} GFLOP/s), or "
+                     "the library computed the layer with fewer multiplications than counted (Winograd's method does, "
+                     "for small kernels).")
         sentences.append(text)
     if groups["memory"]:
         names = _named(groups["memory"], lambda s: f"{rate(s.achieved_gbs, 1)} GB/s at {s.flops_per_byte:.1f} FLOPs "
@@ -186,8 +187,8 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
         members = groups["overhead"]
         names = _named(members, lambda s: f"{s.timing.median_ms:.2f} ms, {roof_percent(s.fraction)} of its roof")
         text = (f"**Overhead-bound**: {names}. The smallest possible call already takes {roofs.call_ms:.2f} ms "
-                f"forward and {roofs.call_backward_ms:.2f} ms forward + backward on {device}: the fixed cost of each call "
-                "(dispatch, threads, tiny kernels) is most of their time.")
+                f"forward and {roofs.call_backward_ms:.2f} ms forward + backward on {device}: the fixed cost of each "
+                "call (dispatch, threads, tiny kernels) is most of their time.")
         quick = [s for s in members if s.timing.pass_name == "forward_backward" and s.timing.kind in forward_ms
                  and s.timing.median_ms < 2 * forward_ms[s.timing.kind]]
         if quick:
