@@ -19,6 +19,7 @@ from streamlit.errors import StreamlitAPIException
 
 from dsconv.figures import page_width_px, text_em
 from dsconv.safe_text import markdown_table, plain
+from dsconv_ui import link_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 # The app's pages in teaching order: (file relative to app.py, label, icon). A page whose file is
@@ -47,6 +48,7 @@ _IGNORED = "_link_ignored"  # settings refused on a run that was followed at onc
 _LAST = "_link_last"  # the address's settings that the last run's controls met
 _ENDLESS = "_link_endless"  # settings that were an endless number, taken out of the address before the widgets ran
 _PAGE = "_link_page"  # the page this run draws (page_setup's title)
+_SOURCE = "_link_source"  # the file of the page this run draws
 _SAID = "_link_said"  # the refused settings last said, and the controls' values then: said again while they stay
 _DEFAULT = "<dsconv: the widget's default>"  # a pending value that means "forget the value"
 SHARE_KEY = "share_link_open"  # widget key of the share-link expander (its link is built only while it is open)
@@ -338,6 +340,11 @@ def _close_link() -> None:
         if key in endless:
             ignored.append(_refusal(key, texts[0], endless=True))
             continue
+        if _registration(key) is None:  # no control of this run took it: another page's, or no page's
+            stray = _stray(key, texts)
+            if stray:
+                ignored.append(stray)
+                continue
         # A multiselect takes the items it knows and drops the others: only all of them is taken.
         taken = key in st.query_params and (len(texts) < 2 or set(st.query_params.get_all(key)) >= set(texts))
         if taken and len(texts) == 1 and key in st.session_state and _cut_to_whole(texts[0], st.session_state[key]):
@@ -381,6 +388,30 @@ def _close_link() -> None:
     notes = st.session_state.pop(_NOTES, None)
     for sentence in ignored:
         (notes or st).warning(sentence, icon="🔗")
+
+
+def _stray(key: str, texts: list[str]) -> str | None:
+    """Where `key` is no setting of this page (another page's, or no page's), take it out of the address and return
+    the warning's sentence; None for this page's own settings (a control in a closed tab, or one drawn after an
+    upload) and Streamlit's. ?foo=bar and the Quiz's ?lab_h=20 stayed in the address without a word, and were carried
+    into the share link, under "Anyone who opens this link sees the page exactly as it is set now"."""
+    source = st.session_state.get(_SOURCE)
+    pages = [((ROOT / file).resolve(), label) for file, label, _ in PAGES]
+    shared = (Path(__file__).resolve(),)  # projector mode's switch, which every page draws
+    if source not in [file for file, _ in pages] or link_keys.owner(key, [(source, "")], shared) is not None:
+        return None  # a page the app does not list (a test's script) is not judged
+    page = link_keys.owner(key, pages, shared)
+    try:
+        _forget_link_setting(key)
+    except (KeyError, StreamlitAPIException):  # bound to a control after all: its own check speaks for it
+        return None
+    shown = f"{_quoted(key) if len(key) > MAX_QUOTED else plain(key)}={_quoted(','.join(texts))}"
+    if page:
+        return (f"Left out the link's setting {shown}: it is a setting of the {page} page, not of this one. "
+                f"Open the {page} page to use it.")
+    nearest = _nearest(key, link_keys.every_key(pages, shared))
+    return (f"Left out the link's setting {shown}: no page of this app has a setting called that"
+            + (f" (the nearest is {plain(nearest)})." if nearest else "."))
 
 
 def _same(before: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
@@ -507,6 +538,8 @@ def page_setup(title: str, icon: str, text_settings: Sequence[str] = ()) -> None
     keys of the page's text boxes bound to the address."""
     leave_keras_alone()
     st.session_state[_PAGE] = title
+    caller = sys._getframe(1).f_globals.get("__file__")  # the page's file, whose controls are this page's settings
+    st.session_state[_SOURCE] = Path(caller).resolve() if caller else None
     st.set_page_config(page_title=f"{title} · dsconv", page_icon=icon, layout="wide")
     navigation()
     _open_link(text_settings)

@@ -78,3 +78,14 @@ def test_a_link_with_an_endless_or_a_fractional_number_says_what_it_did(page, sh
     assert "lab_k='2.5' as 2: its control takes a whole number from 1 to 11" in warnings, warnings
     address = query(page)
     assert "lab_h" not in address and address.get("lab_cout") == ["16"]
+
+
+def test_a_setting_of_no_page_leaves_the_address_with_a_word(page, shared_server):
+    """?foo=bar and another page's setting stayed in the address bar, and so in every link copied from it."""
+    page.goto(f"{shared_server}/Quiz?foo=bar&quiz_seed=4&sl_k=5")
+    settle(page)
+    warnings = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
+    assert "foo='bar': no page of this app has a setting called that." in warnings, warnings
+    assert "sl_k='5': it is a setting of the Sliding kernels page, not of this one." in warnings, warnings
+    assert query(page) == {"quiz_seed": ["4"]}
+    assert page.locator('[data-testid="stException"]').count() == 0

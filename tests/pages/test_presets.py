@@ -521,3 +521,70 @@ def test_every_text_box_bound_to_the_address_is_named_to_page_setup(page):
         if name == "page_setup" and "text_settings" in keywords:
             named |= {element.value for element in keywords["text_settings"].elts}
     assert boxes == named, (boxes, named)
+
+
+PAGE_LABELS = {"pages/1_Parameter_lab.py": "Parameter lab", "pages/2_Sliding_kernels.py": "Sliding kernels",
+               "pages/3_Training_arena.py": "Training arena",
+               "pages/4_Filters_on_your_image.py": "Filters on your image", "pages/5_Speed_lab.py": "Speed lab",
+               "pages/7_Real_networks.py": "Real networks"}
+
+
+def test_a_setting_of_another_page_or_of_none_is_said_and_left_out_of_the_share_link():
+    """?foo=bar, or the Quiz opened with the Parameter lab's ?lab_h=20, stayed in the address without a word and went
+    into the share link, under "Anyone who opens this link sees the page exactly as it is set now"."""
+    from dsconv_ui.common import SHARE_KEY
+
+    others = {page: next(key for number in range(len(PRESETS[page])) for key in PRESETS[page][number]
+                         if key not in TAB_KEYS + ("present",)) for page in PAGE_LABELS}
+    query = {"foo": "bar", "lab_hh": "3", "quiz_seed": "4", "embed": "true",
+             **{key: "1" for key in others.values()}}
+    at = open_page("pages/6_Quiz.py", query, session={SHARE_KEY: True})
+    assert not at.exception, at.exception
+    said = [literal(w.value) for w in at.warning if "Left out the link's setting" in literal(w.value)]
+    assert "Left out the link's setting foo='bar': no page of this app has a setting called that." in said, said
+    assert ("Left out the link's setting lab_hh='3': no page of this app has a setting called that (the nearest is "
+            "lab_h).") in said, said
+    for page, key in others.items():
+        label = PAGE_LABELS[page]
+        assert (f"Left out the link's setting {key}='1': it is a setting of the {label} page, not of this one. "
+                f"Open the {label} page to use it.") in said, (key, said)
+    assert len(said) == 2 + len(others)
+    assert dict(at.query_params) == {"quiz_seed": "4", "embed": "true"}  # Streamlit's own setting stays
+    [link] = [code.value for code in at.code]
+    assert link.endswith("?quiz_seed=4"), link  # (Streamlit's st.query_params never lists embed)
+
+
+@pytest.mark.parametrize("page", list(PRESETS))
+def test_a_pages_own_settings_are_kept_where_their_controls_are_not_drawn(page):
+    """A setting of this page whose control this run does not draw (a closed tab's, the launcher's while it is
+    closed, the learned view's while the hand-made one is open) is kept in the address, without a word, for when
+    the control appears. Every preset of the page at once: where they disagree, the first preset's value."""
+    query = {}
+    for preset in PRESETS[page]:
+        for key, (text, _) in preset.items():
+            if key not in TAB_KEYS:
+                query.setdefault(key, text)
+    at = open_page(page, query, timeout=TIMEOUTS.get(page))
+    assert not at.exception, at.exception
+    assert not [w.value for w in at.warning if "Left out the link's setting" in literal(w.value)]
+    drawn = widgets_by_key(at)
+    kept = {key for key in query if key not in drawn}
+    assert kept <= set(at.query_params), (kept, dict(at.query_params))
+
+
+@pytest.mark.parametrize("page", list(PRESETS))
+def test_every_setting_of_a_page_is_read_as_that_pages_own(page):
+    """The app tells a page's settings from another page's by reading the pages' source: each key of the presets
+    here (written by hand) must be read as its own page's, projector mode's as every page's."""
+    from dsconv_ui.common import PAGES
+    from dsconv_ui.link_keys import owner
+
+    pages = [(ROOT / file, label) for file, label, _ in PAGES]
+    shared = (ROOT / "dsconv_ui" / "common.py",)
+    for key in {key for preset in PRESETS[page] for key in preset}:
+        expected = "" if key == "present" else dict(PAGES_BY_FILE)[page]
+        assert owner(key, pages, shared) == expected, key
+    assert owner("fil_nonsense!", pages, shared) is None and owner("lab_hh", pages, shared) is None
+
+
+PAGES_BY_FILE = [*PAGE_LABELS.items(), ("pages/6_Quiz.py", "Quiz"), ("app.py", "Home")]

@@ -1,0 +1,74 @@
+"""Which page of the app a link's setting belongs to, read from the pages' own source.
+
+A page's settings are the keys of its controls bound to the address (`**BOUND`, or `bind="query-params"`). The
+widget calls are their one definition: the pages' source is read (not run) once per process, and only where an
+address holds a key that no control of the running page drew.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from functools import cache
+from pathlib import Path
+from typing import Mapping, Sequence
+
+# Streamlit's own settings of the address (a page embedded in another site): never a page's, never taken out
+STREAMLIT_KEYS = ("embed", "embed_options")
+
+
+def _is_bound(call: ast.Call) -> bool:
+    for keyword in call.keywords:
+        if keyword.arg is None and isinstance(keyword.value, ast.Name) and keyword.value.id == "BOUND":
+            return True
+        if keyword.arg == "bind" and isinstance(keyword.value, ast.Constant) and keyword.value.value == "query-params":
+            return True
+    return False
+
+
+def _pattern(key: ast.expr, constants: Mapping[str, str]) -> str | None:
+    """A bound control's key as a regular expression: its text, a module constant's text, or an f-string's text with
+    any name for each of its holes (f"fil_{channel}"); None for a key this reading cannot follow."""
+    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+        return re.escape(key.value)
+    if isinstance(key, ast.Name) and key.id in constants:
+        return re.escape(constants[key.id])
+    if isinstance(key, ast.JoinedStr):
+        parts = [re.escape(part.value) if isinstance(part, ast.Constant) else r"[A-Za-z0-9_]+" for part in key.values]
+        return "".join(parts)
+    return None
+
+
+@cache
+def settings_of(source: Path) -> tuple[str, ...]:
+    """The keys (as regular expressions) of the controls that the file `source` binds to the address."""
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    constants = {target.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                 and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+                 for target in node.targets if isinstance(target, ast.Name)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _is_bound(node):
+            key = next((keyword.value for keyword in node.keywords if keyword.arg == "key"), None)
+            pattern = _pattern(key, constants) if key is not None else None
+            if pattern is not None and pattern not in found:
+                found.append(pattern)
+    return tuple(found)
+
+
+def owner(key: str, pages: Sequence[tuple[Path, str]], shared: Sequence[Path] = ()) -> str | None:
+    """The label of the page (of `pages`: its file and label) whose controls take the setting `key`, "" where every
+    page's do (`shared`: files whose bound controls each page draws, like projector mode's switch), or None where
+    no page's do."""
+    if key.lower() in STREAMLIT_KEYS or any(re.fullmatch(pattern, key) for source in shared
+                                            for pattern in settings_of(source)):
+        return ""
+    return next((label for source, label in pages if source.exists()
+                 and any(re.fullmatch(pattern, key) for pattern in settings_of(source))), None)
+
+
+def every_key(pages: Sequence[tuple[Path, str]], shared: Sequence[Path] = ()) -> list[str]:
+    """Every setting's key written out, for the nearest one to a mistyped key (an f-string's key is left out)."""
+    files = [source for source, _ in pages if source.exists()] + list(shared)
+    return [re.sub(r"\\(.)", r"\1", pattern) for source in files for pattern in settings_of(source)
+            if "[" not in pattern]
