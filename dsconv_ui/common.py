@@ -374,6 +374,7 @@ def _close_link() -> None:
         st.session_state[_TRIED] = {key: value for key, value in fixes.items() if value is not _DEFAULT}
         st.session_state[_IGNORED] = ignored  # to be said on the run that follows
         st.rerun()
+    _write_empty_lists()
     # Said until a setting changes: on a run the page starts by itself (the browser telling its width) every control
     # kept its value, and the warnings vanished on it.
     settings = {key: st.session_state[key] for key in list(st.session_state)
@@ -388,6 +389,23 @@ def _close_link() -> None:
     notes = st.session_state.pop(_NOTES, None)
     for sentence in ignored:
         (notes or st).warning(sentence, icon="🔗")
+
+
+def _write_empty_lists() -> None:
+    """Write `key=` in the address for each list picker of this run that the student emptied where its default is
+    not empty: Streamlit's browser side writes nothing for an empty list, and the address (and the share link) then
+    opened the picker's default choices (the Training arena's bundled runs, all cleared, came back)."""
+    for key in [key for key in st.session_state if isinstance(key, str) and not key.startswith("_")]:
+        registration = _registration(key)
+        if getattr(registration, "bind", None) != "query-params" or st.session_state[key] != [] \
+                or st.query_params.get_all(key):  # (Streamlit holds the emptied picker as an empty list)
+            continue
+        try:
+            empty_by_default = registration.deserializer(None) == []
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+            continue
+        if not empty_by_default:
+            _write_link_setting(key, ("", registration.value_type))
 
 
 def _stray(key: str, texts: list[str]) -> str | None:

@@ -89,3 +89,24 @@ def test_a_setting_of_no_page_leaves_the_address_with_a_word(page, shared_server
     assert "sl_k='5': it is a setting of the Sliding kernels page, not of this one." in warnings, warnings
     assert query(page) == {"quiz_seed": ["4"]}
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_list_picker_emptied_stays_empty_in_the_address(page, shared_server):
+    """Streamlit's browser side writes nothing for an emptied list picker: the Training arena's bundled runs, all
+    cleared, came back when the address was opened again."""
+    page.goto(f"{shared_server}/Training_arena")
+    wait_until_idle(page)
+    runs = page.locator('[data-testid="stMultiSelect"]', has_text="Recorded runs (bundled with the app)")
+    tags = runs.locator("[data-tag]")
+    assert tags.count() > 0
+    field = runs.locator("input").first
+    field.click()
+    while tags.count():
+        field.press("Backspace")
+        page.wait_for_timeout(300)
+    page.keyboard.press("Escape")
+    settle(page)
+    assert query(page).get("arena_runs") == [""], page.url
+    page.goto(page.url)
+    settle(page)
+    assert tags.count() == 0 and query(page).get("arena_runs") == [""], page.url

@@ -195,6 +195,21 @@ def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
     assert at.number_input(key="arena_train").value == 500 and at.slider(key="arena_epochs").value == 1
 
 
+def test_the_bundled_runs_all_cleared_stay_cleared_in_the_address():
+    """Streamlit's browser side writes nothing for an emptied list picker: the address and the share link then
+    opened the bundled runs the student had cleared."""
+    from dsconv_ui.common import SHARE_KEY
+
+    at = open_page(PAGE, session={SHARE_KEY: True})
+    at.multiselect(key="arena_runs").set_value([]).run()
+    assert not at.exception
+    for _ in range(2):  # and on a run the student did not start
+        assert at.query_params.get("arena_runs") in ("", [""]), dict(at.query_params)
+        assert any(code.value.endswith("?arena_runs=") for code in at.code), [code.value for code in at.code]
+        at.run()
+    assert open_page(PAGE, arena_runs="").multiselect(key="arena_runs").value == []  # the link opens them cleared
+
+
 @pytest.mark.slow
 def test_a_second_visitor_sees_busy_with_an_estimate_while_the_slot_is_taken():
     import dsconv.arena as arena
