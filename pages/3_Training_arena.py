@@ -424,45 +424,46 @@ def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series
 
 # --- Launch -----------------------------------------------------------------------------------------------
 
-def launch_controls(limits: ArenaLimits) -> LaunchSettings:
-    """The launch form's widgets; returns the settings they describe."""
+def launch_controls(limits: ArenaLimits, locked: bool = False) -> LaunchSettings:
+    """The launch form's widgets (greyed out where `locked`); returns the settings they describe."""
+    lock = {"disabled": locked}
     cols = st.columns(3)
     older_labels("arena_source", OLDER_SOURCE_LABELS)
     source = cols[0].selectbox("Data", SOURCES, index=SOURCES.index(DEFAULT.source), key="arena_source",
-                               format_func=SOURCE_LABELS.get, **BOUND,
+                               format_func=SOURCE_LABELS.get, **lock, **BOUND,
                                help=" ".join(f"{SOURCE_LABELS[s]}: {SOURCE_NOTES[s]}." for s in SOURCES))
     cols[0].caption(SOURCE_NOTES[source][0].upper() + SOURCE_NOTES[source][1:] + ".")
     data_dir = ""
     if source in ("cifar10-local", "folder"):
         hint = "/path/to/cifar-10-batches-py" if source == "cifar10-local" else "/path/with/train/and/test"
         # kept while the box is hidden (another data source, the launcher closed), never in the page's link
-        data_dir = cols[0].text_input("Folder on the server", key="arena_dir", placeholder=hint,
+        data_dir = cols[0].text_input("Folder on the server", key="arena_dir", placeholder=hint, **lock,
                                       persist_state="session")
     _, fewest_val = train_and_val_sizes(LaunchSettings(train_size=MIN_TRAIN_IMAGES))
     train = cols[1].number_input(f"Training images ({MIN_TRAIN_IMAGES:,} to {limits.max_train_images:,})",
                                  MIN_TRAIN_IMAGES, limits.max_train_images, min(DEFAULT.train_size, limits.max_train_images),
-                                 step=100, key="arena_train", **BOUND,
+                                 step=100, key="arena_train", **lock, **BOUND,
                                  help=f"A tenth is held out for validation. At least {MIN_TRAIN_IMAGES:,}, so that "
                                       f"the validation set has {fewest_val} images: with fewer, one image moves the "
                                       "validation accuracy by several points.")
     test = cols[1].number_input(f"Test images ({MIN_TEST_IMAGES:,} to {limits.max_test_images:,})", MIN_TEST_IMAGES,
                                 limits.max_test_images, min(DEFAULT.test_size, limits.max_test_images), step=100,
-                                key="arena_test", **BOUND,
+                                key="arena_test", **lock, **BOUND,
                                 help=f"At least {MIN_TEST_IMAGES}: one image is then one point of test accuracy.")
     epochs = cols[2].slider("Epochs", 1, limits.max_epochs, min(DEFAULT.train.epochs, limits.max_epochs),
-                            key="arena_epochs", **BOUND)
+                            key="arena_epochs", **lock, **BOUND)
     batches = tuple(b for b in BATCH_SIZES if b <= limits.max_batch_size)
     batch = cols[2].select_slider("Batch size", batches, min(DEFAULT.train.batch_size, batches[-1]), key="arena_batch",
-                                  **BOUND)
+                                  **lock, **BOUND)
     cols = st.columns([3, 2, 1])
     older_labels("arena_launch_archs", OLDER_ARCH_LABELS)
     archs = cols[0].multiselect("Architectures", NETWORK_KINDS, default=DEFAULT.train.architectures,
-                                key="arena_launch_archs", format_func=word, wrap=True, help=ARCH_HELP, **BOUND)
+                                key="arena_launch_archs", format_func=word, wrap=True, help=ARCH_HELP, **lock, **BOUND)
     alpha = cols[1].select_slider("Width multiplier (MobileNet's alpha)", ALPHAS,
-                                  DEFAULT.train.model.network.width_multiplier, key="arena_alpha", **BOUND)
-    seed = cols[2].number_input("Seed", 0, 999_999, DEFAULT.train.seed, key="arena_seed", **BOUND)
+                                  DEFAULT.train.model.network.width_multiplier, key="arena_alpha", **lock, **BOUND)
+    seed = cols[2].number_input("Seed", 0, 999_999, DEFAULT.train.seed, key="arena_seed", **lock, **BOUND)
     valtest = st.checkbox("Validate on the test set (the tutorial's shortcut; keeps no images aside)",
-                          DEFAULT.train.validate_on_test, key="arena_valtest", **BOUND)
+                          DEFAULT.train.validate_on_test, key="arena_valtest", **lock, **BOUND)
     model = ModelConfig.of(width_multiplier=float(alpha))
     recipe = TrainConfig(architectures=tuple(archs), epochs=int(epochs), batch_size=int(batch), seed=int(seed),
                          validate_on_test=valtest, model=model)
@@ -501,12 +502,21 @@ def launch_section(limits: ArenaLimits) -> None:
     job = st.session_state.get("arena_job")
     if job is not None:
         live_panel()
+        # Drawn, greyed out, so that the address (and the share link) keeps them: a control that is not drawn
+        # leaves it, and a link copied during a launch opened the launcher's defaults.
+        with st.expander("This launch's settings (locked while it trains)"):
+            launch_switch(locked=True)
+            launch_controls(limits, locked=True)
         return
     if "arena_last_job" in st.session_state:
         finished_view(st.session_state["arena_last_job"])
-    if st.toggle("Open the launcher (loads TensorFlow: a few seconds the first time)", False, key="arena_launch",
-                 **BOUND):
+    if launch_switch():
         launcher(limits)
+
+
+def launch_switch(locked: bool = False) -> bool:
+    return st.toggle("Open the launcher (loads TensorFlow: a few seconds the first time)", False, key="arena_launch",
+                     disabled=locked, **BOUND)
 
 
 page_setup("Training arena", "🏋️")

@@ -211,6 +211,26 @@ def test_the_bundled_runs_all_cleared_stay_cleared_in_the_address():
 
 
 @pytest.mark.slow
+def test_the_address_keeps_the_launchers_settings_while_a_launch_runs(monkeypatch):
+    """The launcher was not drawn while its launch ran, and Streamlit takes a control that is not drawn out of the
+    address: a link copied then opened the launcher's defaults. Its controls are now drawn, greyed out."""
+    at, _ = launcher_page(monkeypatch, batch=8)
+    before = dict(at.query_params)
+    assert before.get("arena_train") == "500" and before.get("arena_launch") == "true", before
+    at.button(key="arena_launch_button").click().run()
+    job = at.session_state["arena_job"]
+    try:
+        assert not at.exception, at.exception
+        assert not job.snapshot().finished  # this run drew the running launch
+        assert dict(at.query_params) == before
+        shown = at.number_input(key="arena_train")
+        assert shown.value == 500 and shown.disabled and at.toggle(key="arena_launch").disabled
+    finally:
+        job.request_stop()
+        assert job.join(600)
+
+
+@pytest.mark.slow
 def test_a_second_visitor_sees_busy_with_an_estimate_while_the_slot_is_taken():
     import dsconv.arena as arena
 
