@@ -102,16 +102,20 @@ def grey_picture(values: np.ndarray) -> tuple[np.ndarray, bool]:
 
 def show_maps(values: np.ndarray, captions: list[str], per_row: int = 3) -> None:
     """Each channel of (H, W, N) as a grey picture, per_row a row; each map decides on its own if it is signed."""
-    any_signed = False
+    any_signed = any_flat = False
     for start in range(0, values.shape[2], per_row):
         columns = st.columns(per_row)
         for col, n in zip(columns, range(start, min(start + per_row, values.shape[2]))):
             pixels, signed = grey_picture(values[..., n])
-            any_signed |= signed
-            col.image(pixels, caption=captions[n] + (" (±)" if signed else ""), width="stretch", output_format="JPEG",
-                      alt=f"Feature map {captions[n]}, in grey" + (", mid-grey is zero" if signed else ""))
+            flat = figs.flat_mark(values[..., n])
+            any_signed, any_flat = any_signed or signed, any_flat or bool(flat)
+            col.image(pixels, caption=captions[n] + (" (±)" if signed else "") + flat, width="stretch",
+                      output_format="JPEG",
+                      alt=f"Feature map {captions[n]}, in grey" + (", mid-grey is zero" if signed else "") + flat)
     if any_signed:
         st.caption(SIGNED_NOTE)
+    if any_flat:
+        st.caption(figs.FLAT_NOTE)
 
 
 def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
@@ -121,7 +125,7 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
                 f"{' x '.join(map(str, result.combined.shape))} kernel gives the same output. For each output "
                 "channel: the standard kernel's three slices, then the two-step and the one-step results "
                 "(n counts the outputs from 1, as their names do).")
-    any_signed = False
+    any_signed = any_flat = False
     for n, name in enumerate(outputs):
         if len(outputs) > 1:  # which output the slices below make: its name was only under its pictures
             st.markdown(f"**Output {n + 1}: {name}**")
@@ -133,8 +137,9 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
                         key=f"fil_combined_{n}")
         two_steps, one_step = st.columns(2)
         signed = figs.is_signed(result.mixed[..., n])  # both ways shown on the same scale
-        any_signed |= signed
-        mark = " (±)" if signed else ""
+        flat = figs.flat_mark(result.mixed[..., n])
+        any_signed, any_flat = any_signed or signed, any_flat or bool(flat)
+        mark = (" (±)" if signed else "") + flat
         two_steps.image(figs.map_to_grey(result.mixed[..., n], signed), caption=f"{name}: depthwise + pointwise{mark}",
                         alt=f"Output {name} made by the depthwise step then the pointwise mix",
                         width="stretch", output_format="JPEG")
@@ -143,6 +148,8 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
                        caption=f"{name}: one standard convolution{mark}", width="stretch", output_format="JPEG")
     if any_signed:
         st.caption(SIGNED_NOTE)
+    if any_flat:
+        st.caption(figs.FLAT_NOTE)
     k = result.combined.shape[0]
     channels, out_channels = result.combined.shape[2], result.combined.shape[3]
     separable, standard = result.separable_cost, result.standard_cost

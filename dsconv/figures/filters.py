@@ -60,6 +60,28 @@ def is_signed(values: np.ndarray) -> bool:
     return float(np.percentile(_sample(values), 1)) < -(1e-6 + 0.005 * extent)
 
 
+FLAT_NOTE = ("A map marked \"everywhere\" holds that one value at every pixel, so it is drawn in one shade: its kernel "
+             "found nothing that changes across this picture.")
+
+
+def one_value(values: np.ndarray) -> float | None:
+    """The value a map holds at every pixel, or None where it holds more than one. Such a map is drawn in one shade
+    (black for a Sobel filter on a picture of one colour), which says nothing on its own: its caption gives the value."""
+    values = np.asarray(values, np.float32)
+    if values.size == 0:
+        return None
+    low, high = float(values.min()), float(values.max())
+    return low if high - low <= 1e-6 * max(1.0, abs(low), abs(high)) else None
+
+
+def flat_mark(values: np.ndarray) -> str:
+    """" (0 everywhere)" for a caption where the map holds one value at every pixel (FLAT_NOTE explains it), else ""."""
+    value = one_value(values)
+    if value is None:
+        return ""
+    return " (0 everywhere)" if abs(value) < 1e-6 else f" ({value:.3g} everywhere)"
+
+
 def _sample(values: np.ndarray, size: int = 65_536) -> np.ndarray:
     """An evenly spaced sample of at most `size` values: percentiles for display need no full sort."""
     flat = np.asarray(values).ravel()

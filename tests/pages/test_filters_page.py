@@ -570,3 +570,22 @@ def test_what_the_models_see_says_whether_the_picture_was_shrunk_or_enlarged(siz
     assert not at.exception and not at.error, [e.value for e in at.exception]
     captions = image_captions(at)
     assert f"What the models see: {said}" in captions, captions
+
+
+def test_a_map_of_one_value_says_its_value():
+    """A 1 x 1 white upload gave black maps under Sobel x without a word. Worked by hand: with zero padding the 3 x 3
+    Sobel x kernel sees the pixel (1) only at its centre, whose weight is 0, so every map is 0; the Laplacian's centre
+    weight is -4, so its map is -4. A photo's maps each hold many values."""
+    png = io.BytesIO()
+    Image.new("RGB", (1, 1), (255, 255, 255)).save(png, format="PNG")
+    at = open_page(PAGE, fil_view=HAND_MADE, fil_source="Upload a photo", fil_red="Laplacian")
+    at.file_uploader(key="fil_upload").set_value(("dot.png", png.getvalue(), "image/png")).run()
+    assert not at.exception and not at.error
+    captions = image_captions(at)
+    assert "red after Laplacian (±) (-4 everywhere)" in captions, captions
+    assert "green after Sobel x (0 everywhere)" in captions and "blue after Sobel x (0 everywhere)" in captions
+    notes = [caption.value for caption in at.caption]
+    assert sum("holds that one value at every pixel" in note for note in notes) == 2, notes  # under both sets of maps
+    at = open_page(PAGE, fil_view=HAND_MADE)  # a sample photo
+    assert not any("everywhere)" in caption for caption in image_captions(at))
+    assert not any("holds that one value" in caption.value for caption in at.caption)
