@@ -35,10 +35,14 @@ FONT = dict(family=FONT_FAMILY, size=16, color="#111827")
 
 
 def memory_text(n_bytes: int) -> str:
-    """Bytes under 1 KiB (a tiny tensor's 48 B read "0.0 KiB"), KiB with one decimal, or MiB from 10 MiB up."""
+    """Bytes under 1 KiB (a tiny tensor's 48 B read "0.0 KiB"), KiB with one decimal, MiB from 10 MiB up and GiB from
+    10 GiB up (a 1024 x 1024 x 4096 output read "16,384.0 MiB" in the table beside its bar's "16 GiB")."""
     if n_bytes < 1024:
         return f"{n_bytes:,} B"
-    return f"{n_bytes / 1024:,.1f} KiB" if n_bytes < 1024**2 * 10 else f"{n_bytes / 1024**2:,.1f} MiB"
+    for power, unit in ((3, "GiB"), (2, "MiB")):
+        if n_bytes >= 10 * 1024**power:
+            return f"{n_bytes / 1024**power:,.1f} {unit}"
+    return f"{n_bytes / 1024:,.1f} KiB"
 
 
 def ratio_text(ratio: float) -> str:

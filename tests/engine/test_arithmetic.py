@@ -352,6 +352,15 @@ def test_the_cost_charts_labels_stay_short_and_the_hover_keeps_the_exact_figures
     assert [short_memory(b) for b in (512, 2048, 100_352 * 1024, 3 * 1024**3)] == ["512 B", "2 KiB", "98 MiB", "3 GiB"]
 
 
+def test_the_tables_memory_takes_the_unit_of_its_size():
+    """A 1024 x 1024 output of 4,096 float32 channels is 1024 * 1024 * 4096 * 4 = 17,179,869,184 bytes: the table read
+    "16,384.0 MiB" beside its bar's "16 GiB"."""
+    from dsconv.figures.cost import memory_text
+
+    sizes = (48, 1024, 10 * 1024**2 - 1, 10 * 1024**2, 1024 * 1024 * 4096 * 4)
+    assert [memory_text(b) for b in sizes] == ["48 B", "1.0 KiB", "10,240.0 KiB", "10.0 MiB", "16.0 GiB"]
+
+
 @pytest.mark.parametrize("scale", [1.0, 1.35])
 def test_the_whole_network_legend_sits_under_the_axes_numbers(scale):
     """The legend was placed on the plot at y = -0.08, over the x axes' numbers (10, 20, 30 half hidden). It now sits
