@@ -92,12 +92,24 @@ _EXPLANATIONS = {
                "separable layer is a depthwise step plus a pointwise layer: cheaper than a standard layer with the "
                "same settings, never cheaper than the pointwise layer alone.",
     "times_fewer": "Divide the standard count by the separable count. For multiply-adds the ratio is exactly "
-                   "1 / (1/N + 1/k²); for parameters the biases make it slightly different.",
+                   "1 / (1/N + 1/k²): a bias adds, it does not multiply.",
     "bias_place": "Keras's SeparableConv2D has one bias vector, after the pointwise step. DepthwiseConv2D followed "
                   "by Conv2D is two layers, each with its own bias "
                   f"({tutorial_cost('depthwise_pointwise').params} vs {tutorial_cost('separable').params} parameters in "
                   "the tutorial's first layer).",
 }
+
+
+def _params_ratio_explanation(standard: LayerSpec, other: LayerSpec) -> str:
+    """How far the biases move a parameter ratio from 1 / (1/N + 1/k²), which counts the weights only. It said the
+    biases make it "slightly different": with C = 2 and N = 64 the weights give 7.89 and the parameters 5.74."""
+    n, k2 = standard.out_channels, standard.kernel_size ** 2
+    weights = standard.cost(use_bias=False).params / other.cost(use_bias=False).params
+    biases = [layer.cost().params - layer.cost(use_bias=False).params for layer in (standard, other)]
+    return (f"Divide the standard count by the separable count. 1 / (1/N + 1/k²) counts the weights only: "
+            f"1 / (1/{n} + 1/{k2}) = {weights:.2f}. The biases ({biases[0]} in the Conv2D, {biases[1]} in the "
+            f"{KINDS[other.kind].label}) make the parameters' ratio "
+            f"{standard.cost().params / other.cost().params:.2f}.")
 
 
 def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "params", seed: int = 0,
@@ -157,6 +169,8 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
     else:
         raise ValueError(f"Unknown kind of question {topic!r}; choose from {', '.join(TOPICS)}.")
     explanation = _EXPLANATIONS[topic]
+    if topic == "times_fewer" and metric == "params":
+        explanation = _params_ratio_explanation(*layers)
     if topic == "cheaper":  # which one idea the pair differs in (tests/engine/test_quiz.py: the kind or the stride)
         what = "the kind of layer only"
         if layers[0].strides != layers[1].strides:
@@ -237,14 +251,22 @@ def _well_posed(question: Question) -> bool:
     return question.answer_kind == "choice" or bool(traps(question))
 
 
-def make_question(seed: int, index: int, topic: str, settings: QuizSettings = QuizSettings()) -> Question:
-    """The question at `index` of the set `seed`: the same on every machine and every run."""
+def _identity(question: Question) -> tuple:
+    """What makes two questions the same question: the kind, the quantity and the layers (a pair in either order)."""
+    return question.topic, question.metric, frozenset(question.layers)
+
+
+def make_question(seed: int, index: int, topic: str, settings: QuizSettings = QuizSettings(),
+                  asked: frozenset = frozenset()) -> Question:
+    """The question at `index` of the set `seed`: the same on every machine and every run. `asked`: the identities
+    (_identity) of the set's questions before it, which it does not repeat (set 151 asked the same question twice,
+    and the answer to one was a free point for the other)."""
     if topic not in TOPICS:
         raise ValueError(f"Unknown kind of question {topic!r}; choose from {', '.join(TOPICS)}.")
     rng = random.Random(f"dsconv-quiz/{seed}/{index}/{topic}")  # string seeds hash with SHA-512: stable
     question = _random_question(rng, settings, topic, seed, index)
-    for _ in range(60):  # redraw the rare degenerate case
-        if _well_posed(question):
+    for _ in range(60):  # redraw the rare degenerate case, and the rarer repeat
+        if _well_posed(question) and _identity(question) not in asked:
             break
         question = _random_question(rng, settings, topic, seed, index)
     return question
@@ -260,7 +282,11 @@ def make_quiz(seed: int, topics: Sequence[str] = TOPICS,
     if unknown or not chosen:
         raise ValueError(f"Pick at least one kind of question from: {', '.join(TOPICS)}.")
     random.Random(seed).shuffle(chosen)
-    return tuple(make_question(seed, i, chosen[i % len(chosen)], settings) for i in range(settings.questions))
+    questions: list[Question] = []
+    for i in range(settings.questions):
+        asked = frozenset(_identity(question) for question in questions)
+        questions.append(make_question(seed, i, chosen[i % len(chosen)], settings, asked))
+    return tuple(questions)
 
 
 def check_answer(question: Question, response: Answer) -> Verdict:

@@ -379,3 +379,43 @@ def test_worked_formulas_end_in_the_keras_counts(keras_facts):
                 assert total(macs_formula(spec)) == facts["multiply_adds"], macs_formula(spec)
                 checked += 1
     assert checked >= 20
+
+
+def seen_by_the_student(question) -> tuple:
+    """What a student reads of a question: its prompt and its choices, whatever order the choices come in."""
+    choices = sorted(label.split(": ", 1)[-1] for _, label in question.choices)
+    return question.prompt, tuple(choices)
+
+
+@pytest.mark.parametrize("topics, seeds", [(TOPICS, range(400)), *(((topic,), range(120)) for topic in TOPICS),
+                                           (TOPICS, (151,)), (("params",), (14,))])
+def test_no_set_asks_the_same_question_twice(topics, seeds):
+    """Set 151 asked the same SeparableConv2D question as its 2nd and its 8th, each scored: one answer was a free
+    point for the other. Set 14 of parameter questions only did the same with its 7th and 8th."""
+    for seed in seeds:
+        shown = [seen_by_the_student(question) for question in make_quiz(seed, topics)]
+        assert len(set(shown)) == len(shown), (seed, topics)
+
+
+def test_the_ratio_explanation_gives_the_weights_and_the_parameters_ratios():
+    """It said the biases make a parameter ratio "slightly different" from 1 / (1/N + 1/k²): set 1943's 2nd question
+    (C = 2, N = 64, k = 3) has 7.89 from the weights and 5.74 with the biases. Counted here by hand: weights k²CN
+    against k²C + CN; biases N for Conv2D and SeparableConv2D, C + N for the two layers."""
+    seen = 0
+    for seed in range(300):
+        for question in make_quiz(seed, ("times_fewer",)):
+            if question.metric != "params":
+                assert "slightly" not in question.explanation
+                continue
+            standard, other = question.layers
+            c, n, k2 = standard.in_channels, standard.out_channels, standard.kernel_size ** 2
+            bias = n + (c if other.kind == "depthwise_pointwise" else 0)
+            weights = k2 * c * n / (k2 * c + c * n)
+            total = (k2 * c * n + n) / (k2 * c + c * n + bias)
+            assert f"1 / (1/{n} + 1/{k2}) = {weights:.2f}." in question.explanation, question.explanation
+            assert f"({n} in the Conv2D, {bias} in the " in question.explanation
+            assert question.explanation.endswith(f"ratio {total:.2f}.") and math.isclose(question.answer, total)
+            seen += 1
+    assert seen > 100
+    question = make_quiz(1943)[1]
+    assert "= 7.89." in question.explanation and question.explanation.endswith("ratio 5.74.")
