@@ -95,9 +95,10 @@ def share_figure(name: str, size: int, scale: float):
     return figures.share_figure(profile_of(name, size), scale)
 
 
-def uploaded_profile(size: int) -> Profile | None:
-    """The uploaded model's profile, read once per file and size and kept for this student; None until there is
-    one. Every refusal is a sentence; nothing from the file is ever run."""
+def uploaded_profile(size: int) -> tuple[Profile | None, Profile | None]:
+    """The uploaded model's profile, read once per file and size and kept for this student, and at another size than
+    the file's, its profile at the file's own size (None where the file names none); None until there is one. Every
+    refusal is a sentence; nothing from the file is ever run."""
     spot = st if is_presenting() else st.sidebar  # projector mode hides the sidebar
     upload = kept_upload(spot.file_uploader, "A Keras model: .keras, .h5 or the config JSON",
                          type=["keras", "h5", "json"], key="rn_upload",
@@ -111,10 +112,10 @@ def uploaded_profile(size: int) -> Profile | None:
                 "or pick a built-in network.")
         for kept in ("rn_upload_profile", "rn_upload_figures"):  # a removed file's profile and charts go too
             st.session_state.pop(kept, None)
-        return None
+        return None, None
     kept = st.session_state.get("rn_upload_profile")
     if kept and kept[0] == (upload.file_id, size):
-        return kept[1]
+        return kept[1], kept[2]
     try:
         config = read_model_file(upload.getvalue(), upload.name)
         shape = picture_input(config, size) if size else None
@@ -125,9 +126,15 @@ def uploaded_profile(size: int) -> Profile | None:
             where = "at the top" if is_presenting() else "in the sidebar"
             st.caption(f"Pick an input size {where}: it sets height and width, and the model keeps its channels "
                        "(3, an RGB picture, where the file does not say).")
-        return None
-    st.session_state["rn_upload_profile"] = ((upload.file_id, size), result)
-    return result
+        return None, None
+    own = None
+    if size:  # for the note on a network whose parameters change with the size (VGG16's file at 96 said nothing)
+        try:
+            own = profile_config(config, name=upload.name[:60])
+        except ProfileError:  # the file names no size of its own
+            own = None
+    st.session_state["rn_upload_profile"] = ((upload.file_id, size), result, own)
+    return result, own
 
 
 def uploaded_figures(profile: Profile, scale: float) -> tuple:
@@ -141,7 +148,7 @@ def uploaded_figures(profile: Profile, scale: float) -> tuple:
     return built
 
 
-def totals_section(profile: Profile, paper, own: Profile | None) -> None:
+def totals_section(profile: Profile, paper, own: Profile | None, network: str) -> None:
     cols = st.columns(4)
     cols[0].metric("Multiply-adds per picture", in_millions(profile.multiply_adds),
                    help=f"{profile.multiply_adds:,}; FLOPs about {in_millions(2 * profile.multiply_adds)}")
@@ -163,7 +170,7 @@ def totals_section(profile: Profile, paper, own: Profile | None) -> None:
         st.warning(missing, icon="🧮")
     st.markdown(lesson.where_the_arithmetic_is(profile, plain))
     st.markdown(lesson.where_the_parameters_are(profile, plain))
-    changed = lesson.size_note(profile, own) if own else ""
+    changed = lesson.size_note(profile, own, network) if own else ""
     if changed:
         st.markdown(changed)
     if paper is None:
@@ -276,19 +283,20 @@ st.markdown("MobileNet and Xception made depthwise separable convolutions famous
             "alone, and the tests check each built-in network against the Keras model itself.")
 name, size = network_controls(bar)
 if name == UPLOAD:
-    profile, paper = uploaded_profile(size), None
+    (profile, own), paper = uploaded_profile(size), None
 else:
     try:
         profile, paper = profile_of(name, size), published(name, size or None)
+        own = profile_of(name, 0) if size else None
     except ProfileError as error:  # a size too small for the network's windows
         show_error(error)
-        profile, paper = None, None
+        profile, paper, own = None, None, None
 if profile is not None:
     sizes = sorted(ARCHITECTURES[name].published) if name in ARCHITECTURES else []
     if sizes and paper is None:
         st.caption(f"Published figures exist for input size{'s' if len(sizes) > 1 else ''} "
                    f"{', '.join(map(str, sizes))} only, so there is none to check against at this size.")
-    totals_section(profile, paper, profile_of(name, 0) if name in ARCHITECTURES and size else None)
+    totals_section(profile, paper, own, "the network in the file" if name == UPLOAD else "the published network")
 tab_contents(profile, name, size)
 with st.expander("How dsconv counts"):
     st.markdown(CONVENTION)

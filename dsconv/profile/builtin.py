@@ -94,8 +94,9 @@ ARCHITECTURES: dict[str, Architecture] = {arch.name: arch for arch in (
                                  note="the paper gives no multiply-add count")}),
     Architecture("resnet50", "ResNet50", "ResNet50", 224,
                  {224: Published("ResNet paper (He et al. 2015), Tables 1 and 3", "3.8 G", None, 77.15,
-                                 note="its accuracy is from 10-crop testing, and it gives 3.8 x 10^9 multiply-adds "
-                                      "without saying what it counted, and no parameter count",
+                                 note="its accuracy is from 10-crop testing; its 3.8 x 10^9 FLOPs are multiply-adds "
+                                      "(Section 3.3 says so of its 34-layer network's 3.6 billion), and it gives no "
+                                      "parameter count",
                                  protocol="10-crop testing")}),
     Architecture("vgg16", "VGG16", "VGG16", 224,
                  {224: Published(f"{_V1}, Table 8", "15.3 G", "138 M", 71.5,

@@ -41,8 +41,13 @@ def where_the_arithmetic_is(profile: Profile, quote: Quote = str) -> str:
     if not profile.multiply_adds:
         return f"{name} has no convolution or dense layer that was counted, so it has no multiply-adds here."
     depthwise, pointwise = depthwise_and_pointwise(profile)
+    if depthwise and not pointwise:  # it said "0.0% sit in 1x1 pointwise work"
+        return (f"In {name}, {share_text(depthwise)} of the multiply-adds sit in depthwise work and none in 1x1 "
+                "pointwise work: no 1x1 layer mixes the channels that its depthwise layers filter one by one.")
     if depthwise:
-        inside = " (the 1x1 step inside each SeparableConv2D included)" if profile.layers_of("separable") else ""
+        classes = sorted({row.class_name for row in profile.layers_of("separable")})
+        inside = (f" (the 1x1 step inside each {quote(classes[0]) if len(classes) == 1 else 'separable layer'} "
+                  "included)") if classes else ""  # a SeparableConv1D was called a SeparableConv2D
         said = (f"In {name}, {share_text(pointwise)} of the multiply-adds sit in 1x1 pointwise work{inside} and "
                 f"{share_text(depthwise)} in depthwise work. ")
         if depthwise < pointwise:
@@ -83,10 +88,10 @@ def where_the_parameters_are(profile: Profile, quote: Quote = str) -> str:
     if macs >= share / 2:
         return f"Parameters and arithmetic sit together: {layers} hold {share_text(share)} of the trainable " \
                f"parameters and do {share_text(macs)} of the multiply-adds."
-    done = share_text(macs)
+    done = "none" if not macs else share_text(macs) if share_text(macs).startswith("under") else \
+        f"only {share_text(macs)}"  # a role that does no sums "did only 0.0%"
     return f"{layers[0].upper() + layers[1:]} hold {share_text(share)} of the trainable parameters but do " \
-           f"{'' if done.startswith('under') else 'only '}{done} of the multiply-adds: parameters are not where " \
-           "the arithmetic is."
+           f"{done} of the multiply-adds: parameters are not where the arithmetic is."
 
 
 def not_counted(profile: Profile, quote: Quote = str) -> str:
@@ -101,14 +106,15 @@ def not_counted(profile: Profile, quote: Quote = str) -> str:
     return f"{len(missing)} layer calls could not be counted: {names}{more}. The totals leave them out."
 
 
-def size_note(profile: Profile, own: Profile) -> str:
-    """At another input size, a network whose parameters change (a dense layer after Flatten) is another network."""
+def size_note(profile: Profile, own: Profile, network: str = "the published network") -> str:
+    """At another input size, a network whose parameters change (a dense layer after Flatten) is another network
+    than `network` ("the network in the file", for an upload)."""
     if profile.params == own.params:
         return ""
     return (f"At {'x'.join(map(str, profile.input_shape))} this network has {in_millions(profile.params)} parameters, "
             f"against {in_millions(own.params)} at its own {'x'.join(map(str, own.input_shape))}: a dense layer after "
-            "Flatten takes every value of the last feature map, so its weights change with the picture's size. It is "
-            "not the published network any more.")
+            f"Flatten takes every value of the last feature map, so its weights change with the picture's size. It is "
+            f"not {network} any more.")
 
 
 @dataclass(frozen=True)
@@ -206,7 +212,8 @@ def comparison_sentence(left: Profile, left_paper: Published | None, right: Prof
     pairs = [(left, left_paper), (right, right_paper)]
     (big, big_paper), (small, small_paper) = sorted(pairs, key=lambda pair: -pair[0].multiply_adds)
     times = big.multiply_adds / small.multiply_adds
-    amount = "about as many multiply-adds as" if times < 1.05 else f"{times:.1f}x the multiply-adds of"
+    amount = "exactly as many multiply-adds as" if times == 1 else \
+        "about as many multiply-adds as" if times < 1.05 else f"{times:.1f}x the multiply-adds of"
     said = f"{quote(big.name)} does {amount} {quote(small.name)}"
     unknown = [quote(shown.name) for shown, paper in ((big, big_paper), (small, small_paper))
                if paper is None or paper.top1 is None]

@@ -25,7 +25,7 @@ def test_where_the_arithmetic_is_in_each_case():
     costly = net(row("depthwise", 600), row("pointwise", 400))
     assert "does more arithmetic than the 1x1 step" in lesson.where_the_arithmetic_is(costly)
     # a SeparableConv2D's steps: 100 of its 500 multiply-adds are depthwise
-    separable = net(row("separable", 500, depthwise_macs=100))
+    separable = net(row("separable", 500, depthwise_macs=100, class_name="SeparableConv2D"))
     assert "80% of the multiply-adds sit in 1x1 pointwise work (the 1x1 step inside each SeparableConv2D included) " \
            "and 20% in depthwise" in lesson.where_the_arithmetic_is(separable)
     plain = net(row("standard", 510), row("dense", 490))
@@ -34,6 +34,23 @@ def test_where_the_arithmetic_is_in_each_case():
     assert "neither depthwise nor standard k x k convolutions: 100% of its multiply-adds sit in dense layers" in \
         lesson.where_the_arithmetic_is(dense)
     assert "has no multiply-adds here" in lesson.where_the_arithmetic_is(net(row("pooling")))
+
+
+def test_a_network_of_depthwise_layers_only_is_not_compared_with_a_1x1_step_it_lacks():
+    """A model of one DepthwiseConv2D read "0.0% of the multiply-adds sit in 1x1 pointwise work and 100% in depthwise
+    work. Here the depthwise step does more arithmetic than the 1x1 step", of a 1x1 step it does not have."""
+    said = lesson.where_the_arithmetic_is(net(row("depthwise", 300), row("dense", 100, class_name="Dense")))
+    assert said == ("In Net, 75% of the multiply-adds sit in depthwise work and none in 1x1 pointwise work: no 1x1 "
+                    "layer mixes the channels that its depthwise layers filter one by one.")
+
+
+def test_the_1x1_step_is_named_after_the_separable_layers_class():
+    """A SeparableConv1D's 1x1 step was said to be "inside each SeparableConv2D"."""
+    one_d = net(row("separable", 500, depthwise_macs=100, class_name="SeparableConv1D"))
+    assert "(the 1x1 step inside each SeparableConv1D included)" in lesson.where_the_arithmetic_is(one_d)
+    both = net(row("separable", 500, depthwise_macs=100, class_name="SeparableConv1D"),
+               row("separable", 500, depthwise_macs=100, class_name="SeparableConv2D"))
+    assert "(the 1x1 step inside each separable layer included)" in lesson.where_the_arithmetic_is(both)
 
 
 def test_a_share_short_of_all_is_never_written_100_percent():
@@ -58,6 +75,10 @@ def test_where_the_parameters_are_in_each_case():
     tiny = net(row("standard", 99_999, params=10), row("dense", 1, params=90, class_name="Dense"))  # not "only under"
     assert lesson.where_the_parameters_are(tiny).startswith(
         "Dense layers hold 90% of the trainable parameters but do under 0.1% of the multiply-adds")
+    # batch norm holds the parameters and does no multiply-adds: it read "do only 0.0% of the multiply-adds"
+    idle = net(row("pointwise", 100, params=4), row("normalisation", 0, params=8))
+    assert lesson.where_the_parameters_are(idle).startswith(
+        "Normalisation layers hold 67% of the trainable parameters but do none of the multiply-adds")
     # MobileNetV3 Small has no Dense layer: its "dense" role is 1 x 1 convolutions of a 1 x 1 map, and the page said
     # "Dense layers hold 82%" of a network without one.
     convs = net(row("standard", 990, params=10), row("dense", 10, params=90))
@@ -159,6 +180,8 @@ def test_the_comparison_sentence_in_each_case():
     assert lesson.comparison_sentence(big, one_run(75.6), small, one_run(72.0)).endswith(  # 3.6 points: a difference
         "for 3.6 more points of published top-1 accuracy.")
     twin = net(row("standard", 590), name="Twin")
+    same = net(row("standard", 600), name="Same")  # an upload of a built-in: it said "about as many"
+    assert lesson.comparison_sentence(big, None, same, None).startswith("Big does exactly as many multiply-adds as Same")
     assert lesson.comparison_sentence(big, None, twin, None).startswith("Big does about as many multiply-adds as Twin")
     cifar = Published("a tutorial", top1=75.6, dataset="CIFAR-10")
     assert "different data sets (ImageNet, CIFAR-10) and cannot be compared" in \
@@ -191,6 +214,8 @@ def test_a_size_that_changes_the_parameters_is_said():
     assert own.params - small.params == (25_088 - 4_608) * 4_096
     said = lesson.size_note(small, own)
     assert said.startswith("At 96x96x3 this network has 54.5 M parameters, against 138 M at its own 224x224x3")
+    assert said.endswith("It is not the published network any more.")
+    assert lesson.size_note(small, own, "the network in the file").endswith("It is not the network in the file any more.")
     assert lesson.size_note(builtin_profile("mobilenet_v2", 96), builtin_profile("mobilenet_v2")) == ""
 
 

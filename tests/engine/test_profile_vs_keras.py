@@ -198,6 +198,10 @@ def test_resnet50_in_keras_layout():
     # page says so ("1.5% above") rather than claiming agreement.
     assert published("resnet50").multiply_adds == "3.8 G"
     assert "1.5% above" in multiply_adds_check(profile, published("resnet50")).verdict
+    # The note said the paper gives its 3.8 x 10^9 "without saying what it counted"; its Section 3.3 says of the
+    # 34-layer network: "3.6 billion FLOPs (multiply-adds)".
+    note = published("resnet50").note
+    assert "FLOPs are multiply-adds" in note and "Section 3.3" in note and "without saying" not in note
 
 
 def test_vgg16_conv_layers_and_parameters():

@@ -249,6 +249,19 @@ def test_a_size_that_changes_vgg16s_dense_layer_says_it_is_another_network():
     assert "It is not the published network any more" in texts(at.markdown)
 
 
+def test_an_uploaded_vgg16_at_another_size_says_it_is_another_network():
+    """VGG16's config uploaded and set to 96 showed 54.5 M parameters without a word: the built-in VGG16 says so. At
+    96 its first dense layer reads 3 x 3 x 512 values, not 7 x 7 x 512: (25,088 - 4,608) x 4,096 fewer weights."""
+    at = open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)", rn_size="96")
+    at = upload(at, "vgg16.json", shipped_config("vgg16"))
+    assert not at.exception and not at.error
+    assert "At 96x96x3 this network has 54.5 M parameters, against 138 M at its own 224x224x3" in texts(at.markdown)
+    assert "It is not the network in the file any more" in texts(at.markdown)
+    at = upload(open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)"), "vgg16.json",
+                shipped_config("vgg16"))
+    assert not at.exception and "It is not the network" not in texts(at.markdown)  # at its own size
+
+
 def test_a_model_saved_before_it_was_built_takes_the_picked_size_instead_of_going_round_in_a_loop():
     """It asked for an input size, then refused the one picked ("input None is not a picture ... set it back to the
     file's own"), which asked for a size again."""
