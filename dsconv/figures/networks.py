@@ -38,13 +38,17 @@ def layer_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
                 width=0.85, marker_color=ROLE_COLOURS[role], customdata=names,
                 hovertemplate="%{customdata}: %{y:,}<extra>" + role + "</extra>"), row=line, col=1)
     figure.update_layout(
-        barmode="overlay", bargap=0.1, height=round(480 * scale), margin=dict(l=10, r=10, t=60, b=30),
+        barmode="overlay", bargap=0.1, height=round(480 * scale), margin=dict(l=10, r=10, t=60, b=30), showlegend=True,
         font={**FONT, "size": round(FONT["size"] * scale)}, plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="bottom", y=1.06, x=0, traceorder="normal"))
-    figure.update_xaxes(axis(scale, automargin=True))
+    # Layers are counted in whole numbers: a model of one or two layers had ticks at 0.6, 0.8, ... (a long one keeps
+    # Plotly's own, which are whole)
+    few = {"tickvals": [index + 1 for index, _ in rows]} if len(rows) <= 12 else {}
+    figure.update_xaxes(axis(scale, automargin=True, **few))
     # "..., input to output" ran 8 px past a phone's 356 px page
     figure.update_xaxes(title=dict(text="convolution and dense layers, in order"), row=2, col=1)
-    figure.update_yaxes(axis(scale, rangemode="tozero", automargin=True))
+    # G for 10^9, as the page's totals write it ("15.5 G"): Plotly's default wrote "1.5B"
+    figure.update_yaxes(axis(scale, rangemode="tozero", automargin=True, exponentformat="SI"))
     figure.update_annotations(font={**FONT, "size": round(FONT["size"] * scale)})
     return figure
 
@@ -61,12 +65,15 @@ def share_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
             y=[name for name, _ in bars], x=[100 * value for value in shares], name=role, orientation="h",
             marker_color=ROLE_COLOURS[role], text=[lesson.share_text(value) if value >= 0.05 else "" for value in shares],
             textposition="inside", insidetextfont=dict(color="#111827"),
-            hovertemplate="%{y}: %{x:.1f} %<extra>" + role + "</extra>"))
+            hovertemplate="%{y}: %{x:.1f}%<extra>" + role + "</extra>"))
     figure.update_layout(
-        barmode="stack", height=round(210 * scale), margin=dict(l=10, r=10, t=40, b=30),
+        barmode="stack", height=round(210 * scale), margin=dict(l=10, r=10, t=40, b=30), showlegend=True,
         font={**FONT, "size": round(FONT["size"] * scale)}, plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
         uniformtext=dict(minsize=round(12 * scale), mode="hide"))
-    figure.update_xaxes(axis(scale, range=[0, 100], ticksuffix=" %", automargin=True))
+    # "%" as the bars' own labels write it ("95%"), and 100 always marked (Plotly's own ticks stopped at 80)
+    ticks = list(range(0, 101, 20))
+    figure.update_xaxes(axis(scale, range=[0, 100], tickvals=ticks, ticktext=[f"{tick}%" for tick in ticks],
+                             automargin=True))
     figure.update_yaxes(axis(scale, autorange="reversed", automargin=True))
     return figure

@@ -133,9 +133,9 @@ def _agrees(ours: float, paper: str) -> tuple[bool, str]:
     if ours == value:
         return True, "equals it exactly"
     if abs(off) < 0.0001:  # with its difference, as the next tier says it (one read bare, the other not)
-        return True, f"agrees within 0.01 % ({off:+.4%})" if round(off, 6) else "agrees within 0.0001 %"
+        return True, f"agrees within 0.01% ({off:+.4%})" if round(off, 6) else "agrees within 0.0001%"
     if abs(off) <= AGREE:
-        return True, f"agrees within 1 % ({off:+.2%})"
+        return True, f"agrees within 1% ({off:+.2%})"
     if abs(ours - value) <= half_unit:
         return True, f"agrees to the paper's precision ({off:+.1%}: it prints {paper})"
     return False, f"is {share_text(abs(off))} {'above' if off > 0 else 'below'} the paper's"

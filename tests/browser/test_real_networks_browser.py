@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import ROOT, SCREENSHOTS, full_screenshot, wait_until_idle
+from harness import ROOT, SCREENSHOTS, full_screenshot, on_views, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +43,9 @@ def test_an_uploaded_model_is_counted_and_drawn_and_a_hostile_one_refused(page, 
     fills = set(page.eval_on_selector_all('.st-key-rn_layer_chart g.point path',
                                           "paths => paths.map(p => getComputedStyle(p).fill)"))
     assert len(fills) == 2, fills  # separable and dense
+    # seven layers: a tick for each, in whole numbers (a one-layer model's read 0.6, 0.8, 1, 1.2, 1.4)
+    ticks = page.locator('.st-key-rn_layer_chart g.x2tick text').all_text_contents()  # the lower panel's axis
+    assert ticks and all(tick.isdigit() for tick in ticks), ticks
     full_screenshot(page, SCREENSHOTS / "Real_networks_upload.png")
     with page.expect_download(timeout=60_000) as download:  # the CSV is written when the button is clicked
         page.get_by_role("button", name="Download the table (CSV)").click()
@@ -52,3 +55,29 @@ def test_an_uploaded_model_is_counted_and_drawn_and_a_hostile_one_refused(page, 
     page.locator('.st-key-rn_upload input[type="file"]').set_input_files(str(evil))
     page.get_by_text("names a file outside itself").wait_for(timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+@on_views(("Real_networks?rn_model=VGG16", {"width": 1400, "height": 1000}))
+def test_the_charts_axes_write_their_units_as_the_page_does(view):
+    """VGG16's layer chart read "0.5B, 1B, 1.5B" beside the page's "15.5 G"; the share chart's axis "80 %" beside its
+    bars' "95%", and it stopped at 80."""
+    counts = view.locator('.st-key-rn_layer_chart g.ytick text').all_text_contents()
+    assert counts and not any(tick.endswith("B") for tick in counts), counts
+    assert any(tick.endswith("G") for tick in counts), counts
+    shares = view.locator('.st-key-rn_share_chart g.xtick text').all_text_contents()
+    assert shares == ["0%", "20%", "40%", "60%", "80%", "100%"], shares
+
+
+def test_a_one_layer_models_layers_are_numbered_in_whole_numbers(page, tmp_path, shared_server):
+    """A model of one Conv2D had its layer axis marked 0.6, 0.8, 1, 1.2, 1.4."""
+    import keras
+
+    model = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3)])
+    path = tmp_path / "one.json"
+    path.write_text(model.to_json())
+    page.goto(f"{shared_server}/Real_networks{UPLOAD}")
+    wait_until_idle(page)
+    page.locator('.st-key-rn_upload input[type="file"]').set_input_files(str(path))
+    page.locator('.st-key-rn_layer_chart .main-svg').first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert page.locator('.st-key-rn_layer_chart g.x2tick text').all_text_contents() == ["1"]

@@ -108,13 +108,13 @@ def test_paper_figures_are_read_with_their_precision(text, value, half_unit):
 def test_the_multiply_add_check_in_each_case():
     paper = Published("a paper", multiply_adds="100 M")
     assert "equals it exactly" in lesson.multiply_adds_check(net(row("standard", 100_000_000)), paper).verdict
-    assert "agrees within 1 % (+0.90%)" in lesson.multiply_adds_check(net(row("standard", 100_900_000)), paper).verdict
-    # the closest tier says its difference too (it read bare, "agrees within 0.01 %", beside "(-0.02%)" ones)
-    assert "agrees within 0.01 % (+0.0035%)" in lesson.multiply_adds_check(net(row("standard", 100_003_500)),
+    assert "agrees within 1% (+0.90%)" in lesson.multiply_adds_check(net(row("standard", 100_900_000)), paper).verdict
+    # the closest tier says its difference too (it read bare, "agrees within 0.01%", beside "(-0.02%)" ones)
+    assert "agrees within 0.01% (+0.0035%)" in lesson.multiply_adds_check(net(row("standard", 100_003_500)),
                                                                             paper).verdict
     # closer than the four decimals can say: not "(+0.0000%)", which reads as exact
     assert lesson.multiply_adds_check(net(row("standard", 100_000_040)), paper).verdict.endswith(
-        "agrees within 0.0001 %.")
+        "agrees within 0.0001%.")
     assert "is 5.0% below the paper's" in lesson.multiply_adds_check(net(row("standard", 95_000_000)), paper).verdict
     rounded = Published("a paper", multiply_adds="0.39 B")  # 0.386 B is 1.0 % off, but prints as 0.39 B
     assert "agrees to the paper's precision (-1.0%: it prints 0.39 B)" in \
@@ -128,13 +128,13 @@ def test_the_multiply_add_check_in_each_case():
 def test_the_parameter_check_in_each_case():
     paper = Published("a paper", params="4.2 M")
     assert lesson.params_check(net(row("pointwise", params=4_210_000)), paper).verdict == \
-        "Keras's parameter count agrees within 1 % (+0.24%)."
+        "Keras's parameter count agrees within 1% (+0.24%)."
     # 4,233,000 in all is within 1 % too, but 4,211,000 without the statistics is closer: the sentence says why
     with_statistics = net(row("pointwise", params=4_200_000), row("normalisation", params=11_000, frozen=22_000))
     said = lesson.params_check(with_statistics, paper).verdict
     assert said.startswith("Keras counts 4.23 M parameters, the paper 4.2 M: Keras includes 22,000 non-trainable "
                            "statistics (the moving means and variances of batch norm and normalisation layers)")
-    assert said.endswith("Without them the count agrees within 1 % (+0.26%).")
+    assert said.endswith("Without them the count agrees within 1% (+0.26%).")
     unexplained = net(row("pointwise", params=3_500_000), row("normalisation", params=4_000, frozen=34_000))
     said = lesson.params_check(unexplained, Published("a paper", params="3.4 M")).verdict
     assert "even the trainable count is 3.1% above the paper's" in said and "not the paper's layer for layer" in said

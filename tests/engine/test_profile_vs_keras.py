@@ -178,7 +178,7 @@ def test_mobilenet_v2_matches_its_paper_and_says_why_keras_counts_more_parameter
     sentence = params_check(profile, paper).verdict
     assert "3.54 M" in sentence and "34,112" in sentence and "moving" in sentence and "batch norm" in sentence
     assert f"{trainable_above:.1%} above" in sentence
-    assert "agrees within 1 %" in multiply_adds_check(profile, paper).verdict
+    assert "agrees within 1%" in multiply_adds_check(profile, paper).verdict
 
 
 def test_efficientnet_b0_agrees_to_the_papers_two_figures():
@@ -212,7 +212,7 @@ def test_vgg16_conv_layers_and_parameters():
     paper = published("vgg16")
     assert (paper.multiply_adds, paper.params, paper.conv_only) == ("15.3 G", "138 M", True)
     check = multiply_adds_check(profile, paper)
-    assert check.ours == conv and "agrees within 1 %" in check.verdict
+    assert check.ours == conv and "agrees within 1%" in check.verdict
 
 
 # ---- A model saved by Keras, read back through the upload path --------------------------------------------------
