@@ -107,8 +107,8 @@ def _biases_text(spec: LayerSpec) -> str:
         "depthwise": f"one bias per output channel, which here is one per input channel: C = {c}",
         "separable": f"one bias per output channel after the pointwise step, N = {n}, and none after the depthwise "
                      "step",
-        "depthwise_pointwise": f"both layers keep theirs: C = {c} after the depthwise step and N = {n} after the 1x1 "
-                               f"step, {c + n} in all",
+        "depthwise_pointwise": f"two bias vectors, one per layer: C = {c} after the depthwise step and N = {n} after "
+                               f"the 1x1 step, {c + n} in all",
     }[spec.kind]
 
 

@@ -340,6 +340,8 @@ def test_forgetting_the_bias_names_every_bias_the_layer_has():
     assert misconception.key == "forgot_bias"
     text = misconception.text(custom)
     assert "C = 3 after the depthwise step and N = 64 after the 1x1 step, 67 in all" in text
+    # it read "`DepthwiseConv2D(3) then Conv2D(64, 1)` has both layers keep theirs: C = 3 ..."
+    assert "then Conv2D(64, 1)` has two bias vectors, one per layer: C = 3 after" in text, text
     separable = build_question("params", [TUTORIAL_SEPARABLE])
     assert "N = 64, and none after the depthwise step" in check_answer(separable, 219).misconception.text(separable)
     depthwise = build_question("params", [LayerSpec("depthwise", 8, 4, 4, 3)])  # 36 weights + 4 biases
