@@ -8,6 +8,7 @@ from functools import partial
 import streamlit as st
 
 from dsconv.figures import networks as figures
+from dsconv.figures.cost import short_memory
 from dsconv.kinds import SEPARABLE_KINDS, label
 from dsconv.profile import (
     ARCHITECTURES,
@@ -158,10 +159,9 @@ def totals_section(profile: Profile, paper, own: Profile | None, network: str) -
     cols[2].metric("Other operations", in_millions(profile.total("other_ops")),
                    help="Batch norm, activations, additions, pooling: counted apart from multiply-adds")
     memory = profile.total("activation_bytes")
-    shown = (f"{memory / 2**20:,.1f} MiB" if memory >= 0.1 * 2**20 else f"{memory / 1024:,.1f} KiB" if memory >= 1024
-             else f"{memory:,} bytes")
-    cols[3].metric("Activation memory", shown,
-                   help="Every layer's output in float32, for one picture")
+    # three significant digits, as the other totals ("569 M"): ResNet50's read "141.0 MiB"
+    cols[3].metric("Activation memory", short_memory(memory) if memory >= 1024 else f"{memory:,} bytes",
+                   help=f"Every layer's output in float32, for one picture: {memory:,} bytes")
     st.caption("Multiply-adds are the convolution and dense layers', as the papers count them (FLOPs are about twice "
                "as many); batch norm, activations, additions and pooling are the other operations. More in \"How "
                "dsconv counts\" below.")

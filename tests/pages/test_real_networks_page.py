@@ -367,3 +367,10 @@ def test_a_broken_file_chosen_over_a_model_keeps_that_model():
     assert any("broken.keras" in literal(e.value) and "neither a .keras archive" in literal(e.value) for e in at.error)
     assert metrics(at)["Parameters (Keras's count)"] == "175 k"
     assert any("Still using your file 'tutorial.keras'" in literal(c.value) for c in at.caption)
+
+
+def test_activation_memory_has_three_significant_digits_as_the_other_totals():
+    """ResNet50's read "141.0 MiB" beside "3.87 G" and "25.6 M". Its 147,878,736 bytes are 141.03 MiB (the profile's
+    count, checked against Keras's layer outputs in tests/engine)."""
+    assert metrics(open_page(PAGE, rn_model="ResNet50"))["Activation memory"] == "141 MiB"
+    assert metrics(open_page(PAGE))["Activation memory"] == "63.7 MiB"  # MobileNet V1: 66,786,784 bytes
