@@ -100,6 +100,12 @@ _EXPLANATIONS = {
 }
 
 
+def _labelled(name: str, formula: str) -> str:
+    """A worked formula under its layer's name: beside it, "DepthwiseConv2D + 1x1 Conv2D:" pushed a two-layer sum
+    past the right edge of a 1024 px projector."""
+    return rf"\begin{{gathered}}\text{{{name}:}}\\ {formula}\end{{gathered}}"
+
+
 def _params_ratio_explanation(standard: LayerSpec, other: LayerSpec) -> str:
     """How far the biases move a parameter ratio from 1 / (1/N + 1/k²), which counts the weights only. It said the
     biases make it "slightly different": with C = 2 and N = 64 the weights give 7.89 and the parameters 5.74."""
@@ -146,13 +152,13 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
                   "place.)")
         big, small = _count(standard, metric), _count(other, metric)
         answer = big / small
-        formula = (rf"\text{{Conv2D: }}{_count_formula(standard, metric)}",
-                   rf"\text{{{KINDS[other.kind].label}: }}{_count_formula(other, metric)}",
+        formula = (_labelled("Conv2D", _count_formula(standard, metric)),
+                   _labelled(KINDS[other.kind].label, _count_formula(other, metric)),
                    rf"\frac{{{latex_number(big)}}}{{{latex_number(small)}}} \approx {answer:.2f}")
         if metric == "multiply_adds":
             n, k = standard.out_channels, standard.kernel_size
-            formula += (rf"\text{{MobileNet: }}\frac{{1}}{{1/N + 1/k^2}} = \frac{{1}}{{1/{n} + 1/{k * k}}}"
-                        rf" = {1 / (1 / n + 1 / k**2):.2f}",)
+            formula += (_labelled("MobileNet", rf"\frac{{1}}{{1/N + 1/k^2}} = \frac{{1}}{{1/{n} + 1/{k * k}}}"
+                                               rf" = {1 / (1 / n + 1 / k**2):.2f}"),)
     elif topic == "bias_place":
         depthwise, pointwise = spec.cost().stages
         answer = {(False, True): "pointwise_only", (True, False): "depthwise_only", (True, True): "both",
@@ -164,7 +170,7 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
         extra["choices"] = tuple((key, labels[key]) for key in _BIAS_CHOICES)
         prompt = _intro(spec) + " Where are its biases (`use_bias` is left at its default)?"
         other = replace(spec, kind="depthwise_pointwise" if spec.kind == "separable" else "separable")
-        formula = tuple(rf"\text{{{KINDS[layer.kind].label}: }}{params_formula(layer)}" for layer in (spec, other))
+        formula = tuple(_labelled(KINDS[layer.kind].label, params_formula(layer)) for layer in (spec, other))
         metric = "params"
     else:
         raise ValueError(f"Unknown kind of question {topic!r}; choose from {', '.join(TOPICS)}.")

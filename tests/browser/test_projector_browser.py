@@ -457,3 +457,21 @@ def test_the_speed_lab_fits_a_1024_projector(view):
     assert view.evaluate(OVERLAPPING_FIGURE_TEXT) == []
     widths = view.evaluate(TABLE_WIDTHS)
     assert len(widths) >= 3 and all(scrolled <= shown for scrolled, shown in widths), widths
+
+
+# a formula wider than its column scrolls sideways inside it (KaTeX's braces overhang by 2 px, which shows nothing)
+WIDE_FORMULAS = """() => [...document.querySelectorAll('.katex-display')]
+  .filter(display => display.scrollWidth > display.clientWidth + 3).map(display => display.textContent.slice(0, 80))"""
+
+
+@pytest.mark.parametrize("viewport", [XGA, PROJECTOR])
+def test_the_quizs_worked_answer_fits_a_projector(browser, server, viewport):
+    """Set 8's 8th question (a DepthwiseConv2D then a 1x1 Conv2D against a Conv2D): its worked sum, with
+    "DepthwiseConv2D + 1x1 Conv2D:" beside it, was 960 px wide in a 773 px column on a 1024 x 768 projector."""
+    with opened(browser, f"{server}/Quiz?present=1&quiz_seed=8&quiz_q=8", viewport) as page:
+        page.get_by_role("button", name="Just show the answer").click()
+        page.locator(".katex-display").first.wait_for()
+        wait_until_idle(page)
+        assert 'then Conv2D(64, 1)' in page.locator('[data-testid="stMain"]').inner_text()
+        assert page.locator(".katex-display").count() >= 3
+        assert page.evaluate(WIDE_FORMULAS) == []
