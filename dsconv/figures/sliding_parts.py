@@ -7,6 +7,7 @@ which keeps animation frames small and lets them update without a redraw.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
@@ -33,6 +34,7 @@ def format_value(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) >= 0.005 else "0"
 
 
+@lru_cache(maxsize=4096)  # a kernel's few weights, written for every frame (a Fraction's limit_denominator is slow)
 def weight_text(value: float) -> str:
     """A kernel weight as the computation shows it, exactly: its decimals where two places hold it (0.5, -0.04, 2),
     else its fraction (1/75, -2/3, -8/3). Shown as 0.01, a box blur's 1/75 sat beside products worked out with 1/75:
