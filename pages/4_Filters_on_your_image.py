@@ -499,7 +499,10 @@ def learned_section(picture: Image.Image) -> None:
     models = [(model, names) for model, names, _ in loaded]
     pixels = to_model_input(picture)
     seen, notes = st.columns([1, 3])  # the small picture beside the notes: alone on its row it left a blank band
-    seen.image(Image.fromarray(pixels).resize((160, 160), Image.Resampling.NEAREST), width=160,
+    # at most its column's width (a quarter of the page, less the 1 rem gap): at 1024 px beside the sidebar, 160 px
+    # ran 35 px over the notes
+    side = max(32, min(160, int((PAGE_PX - 16) / 4)))
+    seen.image(Image.fromarray(pixels).resize((160, 160), Image.Resampling.NEAREST), width=side,
                alt=f"The picture as the models see it: its centred square {model_input_words(picture)} pixels, "
                    "shown larger",
                caption=f"What the models see: the centred square, {model_input_words(picture)}")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from harness import wait_until_idle
+from harness import on_views, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -94,3 +94,21 @@ def test_the_depthwise_maps_labels_never_run_into_each_other(page, url, query):
     assert len(grids) >= 1  # the separable model has a hidden step (a standard model has none)
     for grid in grids:
         assert grid["count"] in (8, 64) and grid["overlaps"] == [] and grid["outside"] == 0, grid
+
+
+OVER_THE_NOTES = """() => {
+  const image = [...document.querySelectorAll('[data-testid="stImage"]')]
+    .find(element => element.textContent.includes('What the models see'));
+  const column = image.closest('[data-testid="stColumn"]');
+  const next = column.nextElementSibling;
+  return [image.querySelector('img').getBoundingClientRect().right, next.getBoundingClientRect().left];
+}"""
+
+
+@on_views(("Filters_on_your_image", {"width": 1024, "height": 768}),
+          ("Filters_on_your_image", {"width": 1400, "height": 1000}))
+def test_the_small_picture_keeps_to_its_column(view):
+    """At 1024 x 768 beside the sidebar, "What the models see" (160 px in a 125 px column) covered the start of the
+    models' notes beside it."""
+    right, notes_left = view.evaluate(OVER_THE_NOTES)
+    assert right <= notes_left, (right, notes_left)
