@@ -484,6 +484,9 @@ _METRIC_CSS = """
 /* In a row of metrics every label has room for two lines, its text at the bottom: where one label wrapped and the
    next did not, their numbers stood a line apart (the home page's 1,792 above 283, 286 and 6.3x at 1024 px) */
 [data-testid="stHorizontalBlock"] [data-testid="stMetricLabel"] { min-height: 2.7em; align-items: flex-end; }
+/* A number too wide for its column wraps at its space ("63.7 / MiB"): Streamlit cut it ("63.7 ...") in a quarter of
+   a 1024 px page beside the sidebar */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { white-space: normal !important; }
 </style>
 """
 

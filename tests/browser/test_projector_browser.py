@@ -475,3 +475,15 @@ def test_the_quizs_worked_answer_fits_a_projector(browser, server, viewport):
         assert 'then Conv2D(64, 1)' in page.locator('[data-testid="stMain"]').inner_text()
         assert page.locator(".katex-display").count() >= 3
         assert page.evaluate(WIDE_FORMULAS) == []
+
+
+CUT_VALUES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stMetricValue"] *')]
+  .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)"""
+
+
+@on_views(("Real_networks?rn_model=Xception", XGA), ("Real_networks", XGA), ("Real_networks?present=1", XGA))
+def test_no_metric_value_is_cut_off(view):
+    """At 1024 x 768 beside the sidebar, Real networks' activation memory read "63.7 ..." and "239.2 ...": a value
+    too wide for its quarter of the page wraps at its space instead."""
+    assert view.locator('[data-testid="stMetricValue"]').count() >= 4
+    assert view.evaluate(CUT_VALUES) == []
