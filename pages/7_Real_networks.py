@@ -7,8 +7,8 @@ from functools import partial
 
 import streamlit as st
 
+from dsconv.figures import cost
 from dsconv.figures import networks as figures
-from dsconv.figures.cost import short_memory
 from dsconv.kinds import SEPARABLE_KINDS, label
 from dsconv.profile import (
     ARCHITECTURES,
@@ -160,7 +160,7 @@ def totals_section(profile: Profile, paper, own: Profile | None, network: str) -
                    help="Batch norm, activations, additions, pooling: counted apart from multiply-adds")
     memory = profile.total("activation_bytes")
     # three significant digits, as the other totals ("569 M"): ResNet50's read "141.0 MiB"
-    cols[3].metric("Activation memory", short_memory(memory) if memory >= 1024 else f"{memory:,} bytes",
+    cols[3].metric("Activation memory", cost.short_memory(memory) if memory >= 1024 else f"{memory:,} bytes",
                    help=f"Every layer's output in float32, for one picture: {memory:,} bytes")
     st.caption("Multiply-adds are the convolution and dense layers', as the papers count them (FLOPs are about twice "
                "as many); batch norm, activations, additions and pooling are the other operations. More in \"How "

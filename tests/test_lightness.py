@@ -86,3 +86,20 @@ def test_loads_no_heavy_library(what, target, query):
     assert report["exceptions"] == []
     assert report["shown"] > 0, f"{what}: the page showed nothing"
     assert report["loaded"] == [], f"{what} imported {report['loaded']}"
+
+
+PAGE_FILES = ["app.py", *sorted(str(path.relative_to(ROOT)) for path in (ROOT / "pages").glob("*.py"))]
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_pages_import_the_engine_from_its_packages_only(page):
+    """The README's rule: each package's __init__ is its public surface. A page that imports from inside a package
+    (dsconv.figures.cost) skips it, and the lazy loading it does (dsconv.figures loads a builder when first read)."""
+    import ast
+
+    tree = ast.parse((ROOT / page).read_text())
+    inside = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+              and node.module.startswith("dsconv.") and node.module.count(".") > 1]
+    inside += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+               if alias.name.startswith("dsconv.") and alias.name.count(".") > 1]
+    assert inside == [], inside
