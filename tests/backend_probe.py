@@ -1,4 +1,5 @@
-"""Run the engine under another Keras backend (KERAS_BACKEND=jax) and save what it computed, for tests/test_backends.py.
+"""Run the engine under another Keras backend (KERAS_BACKEND=jax) and save what it computed, for
+tests/engine/test_backends.py.
 
 The GPU machines have no TensorFlow: training and the Speed lab's recorder run there on JAX or PyTorch.
 This script exercises those paths on whatever backend the environment selects and writes an .npz:
@@ -10,7 +11,7 @@ The test then recomputes every array with TensorFlow (tf.nn ops, or the same wei
 
 Usage: KERAS_BACKEND=jax python tests/backend_probe.py OUT.npz
 Run it with an interpreter that has no TensorFlow (as on the GPU machines) to prove nothing falls back on it:
-tests/test_backends.py takes that interpreter from DSCONV_PROBE_PYTHON.
+tests/engine/test_backends.py takes that interpreter from DSCONV_PROBE_PYTHON.
 """
 
 import json

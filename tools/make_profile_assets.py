@@ -8,6 +8,7 @@ reads these files exactly as it reads an upload's config.json.
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import sys
@@ -43,6 +44,8 @@ def build(name: str):
 
 
 def main() -> None:
+    # It takes no options: `--help` wrote every asset anew (the same bytes, but a reader asking for help got a rebuild)
+    argparse.ArgumentParser(prog="python tools/make_profile_assets.py", description=__doc__).parse_args()
     ASSET_DIR.mkdir(parents=True, exist_ok=True)
     for name in ARCHITECTURES:
         model = build(name)

@@ -71,7 +71,8 @@ def line(label: str, times: list[float], goal: float | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dsconv.bench profile", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m dsconv.bench profile", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=20, help="profiles per network (default 20)")
     parser.add_argument("--rounds", type=int, default=12, help="page re-runs per kind of change (default 12)")
     args = parser.parse_args(argv)
