@@ -55,6 +55,7 @@ DEFAULT = "mobilenet_v1_100"
 # characters), and the note column comes only where a layer has a note.
 CSV_ONLY = ("class", "non-trainable")
 LAYER_COLUMN_PX = 240
+ROW_PX = 35  # a row of st.dataframe, its header's too
 
 
 def title(name: str) -> str:
@@ -198,7 +199,9 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
     records = rows_as_records(profile)
     shown = [column for column in RECORD_FIELDS if column not in CSV_ONLY
              and (column != "note" or any(record["note"] for record in records))]
-    st.dataframe(arrow_table(records), hide_index=True, key="rn_table", height=420, column_order=shown,
+    # as tall as its rows, up to 420 px (a one-layer upload's table stood 420 px tall, mostly empty rows)
+    height = min(420, ROW_PX * (len(records) + 1) + 3)
+    st.dataframe(arrow_table(records), hide_index=True, key="rn_table", height=height, column_order=shown,
                  column_config={"layer": st.column_config.TextColumn(width=LAYER_COLUMN_PX),
                                 "activation KiB": st.column_config.NumberColumn("output KiB", format="localized"),
                                 **{column: st.column_config.NumberColumn(format="localized")

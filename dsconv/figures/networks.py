@@ -67,7 +67,8 @@ def share_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
             textposition="inside", insidetextfont=dict(color="#111827"),
             hovertemplate="%{y}: %{x:.1f}%<extra>" + role + "</extra>"))
     figure.update_layout(
-        barmode="stack", height=round(210 * scale), margin=dict(l=10, r=10, t=40, b=30), showlegend=True,
+        # room right of the plot for half of "100%" under its edge, which Plotly drops where it does not fit
+        barmode="stack", height=round(210 * scale), margin=dict(l=10, r=round(24 * scale), t=40, b=30), showlegend=True,
         font={**FONT, "size": round(FONT["size"] * scale)}, plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
         uniformtext=dict(minsize=round(12 * scale), mode="hide"))
