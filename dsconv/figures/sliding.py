@@ -47,6 +47,7 @@ from dsconv.figures.sliding_parts import (
     symmetric_peak,
     tint_colours,
     weight_text,
+    window_text,
 )
 from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, TEXT_COLOUR, page_width_px, text_em, wrap_parts
 from dsconv.safe_text import counted
@@ -116,7 +117,8 @@ def number_ems(timeline: Timeline, details_of: list | None = None) -> list[float
     details_of = details_of or [frame_detail(timeline, frame) for frame in timeline.frames]
     for frame, details in zip(timeline.frames, details_of):
         for detail in details:
-            texts = {format_value(float(v)) for key in ("window", "products") for v in np.ravel(detail[key])}
+            texts = {format_value(float(v)) for v in np.ravel(detail["products"])}
+            texts |= {window_text(float(v)) for v in np.ravel(detail["window"])}
             texts |= {weight_text(float(v)) for v in np.ravel(detail["weights"])}
             widest[frame.stage] = max([widest[frame.stage]] + [text_em(text) for text in texts])
     return widest
@@ -425,7 +427,7 @@ def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str
     for row in board.rows:
         detail = by_output[row.output]
         texts += [f"<b>{names[row.channel]}</b>", "×", "="]
-        for values, write in ((detail["window"], format_value), (detail["weights"], weight_text),
+        for values, write in ((detail["window"], window_text), (detail["weights"], weight_text),
                               (detail["products"], format_value)):
             texts += [write(float(v)) for v in values[:, :, row.slot].ravel()]
         if row.sum_at is not None:

@@ -7,6 +7,7 @@ tests/test_speed_text.py drives every branch.
 
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 from dsconv.costs.intensity import LayerTraffic, StageTraffic
@@ -19,7 +20,11 @@ def times(ratio: float, above: str, below: str, digits: int = 1) -> str:
     """A ratio as words: 2.04 -> '2.0x faster'; 0.5 -> '2.0x slower' (the inverse, with the other word); a ratio
     that would round to 1.0 gets more digits (1.02x more), so that the word is never the only sign of a difference."""
     value, word = (ratio, above) if ratio >= 1 else (1 / ratio, below)
-    return f"{value:.{digits_apart_from_one(value, digits)}f}x {word}"
+    digits = digits_apart_from_one(value, digits)
+    scaled = value * 10**digits
+    if abs(scaled - math.floor(scaled) - 0.5) < 1e-6:  # halfway (1.25): "1.2x" stood under a caption's "1.25x"
+        digits += 1
+    return f"{value:.{digits}f}x {word}"
 
 
 def digits_apart_from_one(ratio: float, digits: int = 1) -> int:

@@ -677,3 +677,24 @@ def test_the_alike_note_names_a_preset_whose_maps_differ_or_says_none_does():
     said = alike_note(build_layer(flat, config, "box_blur"), "box_blur")
     assert said.endswith("Every preset gives maps like these here: another picture, or your own photo, can make "
                          "them differ.")
+
+
+def test_a_window_value_keeps_the_decimal_its_product_was_worked_with():
+    """A separable layer's pointwise step read a depthwise output of -144.5 as "-144", beside "-144 x -0.3 = 43.4"
+    (-144.5 x -0.3 = 43.35). A window's values from 100 to 1,000 keep one decimal; from 1,000 the decimal is under
+    0.05 %. The figure of the reviewer's settings shows -144.5 in its window."""
+    from dsconv.figures.sliding_parts import window_text
+
+    assert [window_text(v) for v in (-144.5, 265.5, -246.49999999999991, 43.35, 120.0, 1234.4, 9.876)] == \
+        ["-144.5", "265.5", "-246.5", "43.4", "120", "1234", "9.88"]
+    from dsconv.figures.sliding import sliding_figure_spec
+    from dsconv.sliding.engine import SlidingConfig, build_layer
+    from dsconv.sliding.frames import build_timeline
+    from dsconv.sliding.samples import sample_image
+
+    config = SlidingConfig(mode="separable", dilation_rate=2, strides=2, padding="same", depth_multiplier=2,
+                           out_channels=3)
+    timeline = build_timeline(build_layer(sample_image("gradient", 7), config, "random", seed=5))
+    texts = {text for frame in sliding_figure_spec(timeline)["frames"] for trace in frame["data"]
+             for text in (trace.get("text") or []) if isinstance(text, str)}
+    assert "-144.5" in texts and "-144" not in texts

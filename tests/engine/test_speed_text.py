@@ -27,6 +27,11 @@ def test_ratios_read_as_words_both_ways():
     assert times(0.5, "faster", "slower") == "2.0x slower"
     assert times(1.0, "fewer", "more") == "1.0x fewer"
     assert times(1 / 1.02, "fewer", "more") == "1.02x more"
+    # an exact ratio of two decimals keeps them: 2,621,440 / 2,097,152 is 1.25, and "1.2x" (rounded half to even)
+    # stood below a caption's "1.25x"
+    assert times(2_621_440 / 2_097_152, "fewer", "more") == "1.25x fewer"
+    assert times(2_097_152 / 2_621_440, "fewer", "more") == "1.25x more"
+    assert times(1.26, "fewer", "more") == "1.3x fewer" and times(7.89, "fewer", "more") == "7.9x fewer"
 
 
 def test_the_chart_title_states_what_was_measured():
@@ -34,13 +39,13 @@ def test_the_chart_title_states_what_was_measured():
         "SeparableConv2D against Conv2D, forward: 7.9x fewer multiply-adds, 2.0x faster")
     # k = 1: 64 x 64 weights per position against 64 + 64 x 64: 1.02x more work; and slower here.
     assert work_time_title(timed(ONE_BY_ONE, {"standard": 1.0, "separable": 1.25})) == (
-        "SeparableConv2D against Conv2D, forward: 1.02x more multiply-adds, 1.2x slower")
+        "SeparableConv2D against Conv2D, forward: 1.02x more multiply-adds, 1.25x slower")  # 1.25 / 1.0 exactly
     assert work_time_title(timed(DEFAULT, {"standard": 2.6})) == "Work and time of each layer kind"
 
 
 def test_the_speedup_sentence_says_slower_and_more_when_it_is():
     sentence = speedup_sentence(timed(ONE_BY_ONE, {"standard": 1.0, "separable": 1.25}), "a test CPU")
-    assert "ran **1.2x slower** than Conv2D forward for **1.02x more multiply-adds**" in sentence
+    assert "ran **1.25x slower** than Conv2D forward for **1.02x more multiply-adds**" in sentence
     assert "faster" not in sentence and "fewer" not in sentence
     sentence = speedup_sentence(timed(DEFAULT, {"standard": 2.6, "separable": 1.3}), "a test CPU")
     assert "ran **2.0x faster** than Conv2D forward for **7.9x fewer multiply-adds**" in sentence
