@@ -108,8 +108,9 @@ def layer_specs(kind: str, *, out_channels: int = 1, kernel_size: Any = 3, strid
         return [LayerSpec("Conv2D", dict(filters=out_channels, **window, groups=1, use_bias=use_bias, **act,
                                          **named()))]
     if kind == "grouped":
+        # (a grouped layer of one group read "# 1 groups")
         return [LayerSpec("Conv2D", dict(filters=out_channels, **window, groups=groups, use_bias=use_bias, **act,
-                                         **named()), f"{groups} groups")]
+                                         **named()), f"{groups} group{'' if groups == 1 else 's'}")]
     if kind == "pointwise":
         return [pointwise(strides, padding, extra=act, suffix="", comment=f"{out_channels} filters of 1x1{channels}")]
     depthwise = dict(**window, depth_multiplier=depth_multiplier)

@@ -10,6 +10,7 @@ from typing import Any
 
 from dsconv.costs.arithmetic import as_pair, conv_output_length, layer_cost
 from dsconv.kinds import layer_specs
+from dsconv.safe_text import counted
 
 
 def _literal(value: Any) -> str:
@@ -108,7 +109,7 @@ def pytorch_code(kind: str, settings: dict[str, Any]) -> str:
         body = conv(c, n, 1, bias, f"{n} filters of {k}x{k}x{c}")
     elif kind == "grouped":
         g = s["groups"]
-        body = conv(c, n, g, bias, f"{g} groups: each filter sees {c // g} channels")
+        body = conv(c, n, g, bias, f"{counted(g, 'group')}: each filter sees {counted(c // g, 'channel')}")
     elif kind == "pointwise":
         pad_line = ""
         body = one_by_one(c, st, f"{n} filters of 1x1x{c}")

@@ -157,3 +157,13 @@ def test_keras_code_with_strides_and_dilation_runs(kind):
     assert namespace["model"].count_params() == reference.params == ours.params
     expected = (8, 8, 3 if kind == "depthwise" else 8)  # "same": ceil(16 / 2) = 8 a side
     assert tuple(namespace["model"].output_shape[1:]) == reference.output_shape == ours.output_shape == expected
+
+
+def test_one_group_is_one_group_in_the_comments():
+    """The Code tab's grouped layer with g = 1 read "# 1 groups" (Keras) and "# 1 groups: each filter sees 3
+    channels" (PyTorch)."""
+    settings = dict(height=8, width=8, in_channels=3, out_channels=4, kernel_size=3, groups=1)
+    assert "# 1 group" in keras_code("grouped", settings) and "1 groups" not in keras_code("grouped", settings)
+    assert "# 1 group: each filter sees 3 channels" in pytorch_code("grouped", settings)
+    one = dict(settings, in_channels=2, out_channels=2, groups=2)
+    assert "# 2 groups: each filter sees 1 channel" in pytorch_code("grouped", one)
