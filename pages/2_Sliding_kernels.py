@@ -222,6 +222,11 @@ def numbers_section(timeline, config: SlidingConfig) -> None:
                       "Multiply-adds": f"{stage.multiply_adds:,}", "Output shape": shape_text(stage.output_shape)}
                      for number, stage in enumerate(cost.stages, 1)]
     show_table(rows)
+    if config.mode != "standard" and config.strides > 1 and config.dilation_rate > 1:
+        # the page refuses this standard layer itself (Keras does), and compared with it without a word
+        st.caption(f"Keras's Conv2D refuses strides {config.strides} with dilation {config.dilation_rate}, so the "
+                   "standard row is counted by the same rule for a layer Keras would not build: the comparison of "
+                   "arithmetic stands, the layer does not.")
     ratio = standard.multiply_adds / cost.multiply_adds
     counts = f"{cost.multiply_adds:,} ({config.mode}) vs {standard.multiply_adds:,} (standard)"
     if config.mode == "standard":

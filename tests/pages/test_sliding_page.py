@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/2_Sliding_kernels.py"
-from conftest import ROOT, shown_tables
+from conftest import ROOT, open_page, shown_tables
 from rendered import literal
 
 
@@ -338,3 +338,17 @@ def test_a_file_that_is_no_picture_leaves_the_picture_before_it(app):
     assert any("not a PNG, JPEG" in error.value for error in app.error), [error.value for error in app.error]
     assert "Still using your file 'red.png'" in literal(page_text(app))
     assert "uses the shape sample" not in page_text(app)
+
+
+@pytest.mark.parametrize("mode, said", [("Depthwise", True), ("Separable", True), ("Standard", False)])
+def test_a_standard_layer_keras_refuses_is_said_to_be_counted_only(mode, said):
+    """With strides 2 and dilation 2 the page refuses a standard convolution (Keras does), and compared a depthwise
+    layer with one ("the standard convolution does 3.00 times the work") without a word."""
+    at = open_page(PAGE, {"sl_mode": mode, "sl_stride": "2", "sl_dil": "2", "sl_pad": "same", "sl_size": "9"})
+    assert not at.exception
+    noted = any("for a layer Keras would not build" in caption.value for caption in at.caption)
+    assert noted == said
+    if mode == "Standard":
+        assert any("cannot both be above 1 in a Conv2D" in error.value for error in at.error)
+    at = open_page(PAGE, {"sl_mode": mode, "sl_stride": "2", "sl_pad": "same", "sl_size": "9"})
+    assert not any("for a layer Keras would not build" in caption.value for caption in at.caption)
