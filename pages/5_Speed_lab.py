@@ -373,7 +373,9 @@ for name, data in recorded.items():
     elif found.get(name) == entry["timings"]:
         # section 2 shows these very timings, for the layer chosen: the page showed them, and their warnings, twice
         st.caption(f"The default layer is the layer chosen now: its {name.upper()} timings are in section 2 above.")
-    else:
+    else:  # named: beside section 2's tables of another layer, these read as that layer's
+        st.caption(f"Layer: {describe(entry['timings'][0].setup)}, the layer this page opens with; measured on "
+                   f"{data['meta']['device']}.")
         show_timings(entry["timings"], scale, f"spd_rec_{name}", recorded_roofs(data["meta"]), data["meta"])
 
 st.header("Why it matters")

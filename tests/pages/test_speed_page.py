@@ -391,6 +391,10 @@ def test_the_default_layers_recording_is_not_shown_twice():
     at = open_page("pages/5_Speed_lab.py", spd_recorded="The default layer", spd_k="5")  # another layer: shown
     assert not any("section 2 above" in c.value for c in at.caption)
     assert any(t.key == "spd_rec_cpu_work" for t in at.get("plotly_chart"))
+    # and named: after section 2's tables of the 5 x 5 layer, they read as its own (the default is 8 x 32 x 32 x 64
+    # in, 64 channels out, 3 x 3: dsconv.speed.setup.LayerSetup's defaults)
+    assert any(c.value.startswith("Layer: 8 x 32 x 32 x 64 in, 64 channels out, 3x3 kernel, the layer this page "
+                                  "opens with; measured on ") for c in at.caption), [c.value for c in at.caption]
 
 
 def test_a_layer_too_large_in_projector_mode_says_where_the_batch_is():
