@@ -72,8 +72,15 @@ class NetworkSummary:
 def count_text(count: int, *beside: int) -> str:
     """A network's multiply-adds (or params) as the Parameter lab's metrics show them: '152.8 M', or the exact count
     under a million ('35,136': a tiny network read '0.0 M'). Counts shown `beside` one another take one form: exact
-    where any is under a million ('427,136 | standard: 1.7 M' read as two kinds of number)."""
-    return f"{count / 1e6:,.1f} M" if min((count, *beside)) >= 1_000_000 else f"{count:,}"
+    where any is under a million ('427,136 | standard: 1.7 M' read as two kinds of number), and as many decimals as
+    tell them apart, up to three (1,580,000 and 1,630,000 both read '1.6 M' beside a ratio of 0.97x)."""
+    if min((count, *beside)) < 1_000_000:
+        return f"{count:,}"
+    places = 1
+    while places < 3 and any(other != count and f"{other / 1e6:.{places}f}" == f"{count / 1e6:.{places}f}"
+                             for other in beside):
+        places += 1
+    return f"{count / 1e6:,.{places}f} M"
 
 
 def block_filters(filters: int, blocks: int, width_multiplier: float = 1.0) -> list[int]:

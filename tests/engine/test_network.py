@@ -43,3 +43,14 @@ def test_block_filters_and_bad_configs():
         network_summary(NetworkConfig(blocks=6))
     with pytest.raises(LayerConfigError, match="Unknown convolution kind"):
         network_summary(NetworkConfig(conv_kind="inception"))
+
+
+def test_two_counts_shown_side_by_side_are_told_apart():
+    """The Whole network tab read "1.6 M" beside "standard: 1.6 M" next to a ratio of 0.97x."""
+    from dsconv.costs.network import count_text
+
+    assert count_text(1_580_000, 1_630_000) == "1.58 M" and count_text(1_630_000, 1_580_000) == "1.63 M"
+    assert count_text(152_800_000, 18_300_000) == "152.8 M"  # apart at one decimal: one decimal
+    assert count_text(1_600_000, 1_600_000) == "1.6 M"  # equal: equal
+    assert count_text(1_600_400, 1_600_100) == "1.600 M"  # three decimals at most
+    assert count_text(427_136, 1_700_000) == "427,136"
