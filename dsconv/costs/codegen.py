@@ -67,6 +67,8 @@ def keras_code(kind: str, settings: dict[str, Any]) -> str:
         "print(model.count_params(), model.output_shape)",
         f"# expect {cost.params:,} params and output (None, {', '.join(map(str, cost.output_shape))})",
     ]
+    if kind == "depthwise_pointwise":  # the kind is described as the tutorial's layer, "each with its bias and ReLU"
+        lines.append('# the tutorial\'s layer gives each step activation="relu" too: no count changes')
     return "\n".join(lines) + "\n"
 
 

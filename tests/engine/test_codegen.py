@@ -167,3 +167,18 @@ def test_one_group_is_one_group_in_the_comments():
     assert "# 1 group: each filter sees 3 channels" in pytorch_code("grouped", settings)
     one = dict(settings, in_channels=2, out_channels=2, groups=2)
     assert "# 2 groups: each filter sees 1 channel" in pytorch_code("grouped", one)
+
+
+@pytest.mark.slow
+def test_the_tutorials_layer_code_says_its_relu_changes_no_count():
+    """The kind is described as the tutorial's layer, "each with its bias and ReLU", and its code had no ReLU. The
+    code says so, and the same code with activation="relu" on each step counts the same."""
+    config = KERAS_CONFIGS[0]
+    code = keras_code("depthwise_pointwise", config)
+    assert 'gives each step activation="relu" too: no count changes' in code
+    plain, with_relu = {}, {}
+    exec(compile(code, "<plain>", "exec"), plain)
+    exec(compile(code.replace("use_bias=True,", 'use_bias=True, activation="relu",'), "<relu>", "exec"), with_relu)
+    assert [layer.activation.__name__ for layer in with_relu["model"].layers] == ["relu", "relu"]
+    assert with_relu["model"].count_params() == plain["model"].count_params() == layer_cost(
+        "depthwise_pointwise", **config).params
