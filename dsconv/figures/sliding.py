@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import Callable
 
 import numpy as np
 
@@ -431,12 +432,20 @@ def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str
                               (detail["products"], format_value)):
             texts += [write(float(v)) for v in values[:, :, row.slot].ravel()]
         if row.sum_at is not None:
-            texts.append(f"Σ = <b>{format_value(detail['sum'])}</b><br>→ {labels[row.output]}")
+            texts.append(f"Σ = <b>{output_text(timeline, frame.stage)(detail['sum'])}</b><br>→ {labels[row.output]}")
     if board.total_at is not None:
         watched = details[0]
-        texts.append(f"Σ of the {watched['products'].size} products = <b>{format_value(watched['sum'])}</b>, + bias "
+        total = output_text(timeline, frame.stage)(watched["sum"])
+        texts.append(f"Σ of the {watched['products'].size} products = <b>{total}</b>, + bias "
                      f"→ <b>{labels[watched['output_channel']]}</b>, row {frame.row + 1}, column {frame.col + 1}")
     return texts
+
+
+def output_text(timeline: Timeline, stage: int) -> Callable[[float], str]:
+    """How a stage's outputs are written, as sums and in its map: as the next step's window writes them where they
+    feed one (window_text: a depthwise sum of -144.5 read "-144" above a pointwise window's "-144.5"), else as any
+    value (format_value)."""
+    return window_text if stage < len(timeline.layer.stages) - 1 else format_value
 
 
 def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: float | None = None) -> list[str]:
@@ -458,7 +467,8 @@ def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: flo
     header = (f"<b>Step {steps_done(timeline, frame)} of {timeline.total_positions}</b> · {stage.name} "
               f"at {where}: {what}")
     labels = output_labels(layer, frame.stage)
-    sums = [f"{counted(d['products'].size, 'product')}, sum <b>{format_value(d['sum'])}</b>, + bias → "
+    sums = [f"{counted(d['products'].size, 'product')}, sum <b>{output_text(timeline, frame.stage)(d['sum'])}</b>, "
+            "+ bias → "
             f"{labels[d['output_channel']]}" for d in details]
     outputs = stage.output.shape[2]
     sizes = {f.size for f in stage.filters}
@@ -496,13 +506,13 @@ def header_room_em(scale: float, width_px: float | None = None) -> float:
 def _map_text(layout: Layout, timeline: Timeline) -> list[dict]:
     """Static traces: each map group's numbers where they fit, else invisible points that show values on hover."""
     layer = timeline.layer
-    grids = [(layout.maps[0], [layer.stages[0].padded[:, :, c] for c in range(layer.image.shape[2])])]
-    grids += [(group, [stage.output[:, :, o] for o in range(stage.output.shape[2])])
-              for group, stage in zip(layout.maps[1:], layer.stages)]
+    grids = [(layout.maps[0], [layer.stages[0].padded[:, :, c] for c in range(layer.image.shape[2])], format_value)]
+    grids += [(group, [stage.output[:, :, o] for o in range(stage.output.shape[2])], output_text(timeline, index))
+              for index, (group, stage) in enumerate(zip(layout.maps[1:], layer.stages))]
     traces = []
-    for group, maps in grids:
+    for group, maps, write in grids:
         xs, ys, texts, hover = [], [], [], []
-        chars = max(len(format_value(float(v))) for values in maps for v in np.ravel(values))
+        chars = max(len(write(float(v))) for values in maps for v in np.ravel(values))
         show = numbers_fit(layout.map_cell, chars, layout.scale)
         for tile, values in zip(group.tiles, maps):
             for r in range(tile.rows):
@@ -510,7 +520,7 @@ def _map_text(layout: Layout, timeline: Timeline) -> list[dict]:
                     x, y = tile.center(r, c)
                     xs.append(round(x, 1))
                     ys.append(round(y, 1))
-                    text = format_value(float(values[r, c]))
+                    text = write(float(values[r, c]))
                     texts.append(text if show else "")
                     hover.append(f"{tile.label}, row {r + 1}, column {c + 1}: {text}")
         trace = _text_trace(xs, ys, texts, round(number_font(layout.map_cell, chars, layout.scale), 1), hover)

@@ -7,6 +7,7 @@ TensorFlow is imported once, by the `tf` fixture.
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -698,3 +699,8 @@ def test_a_window_value_keeps_the_decimal_its_product_was_worked_with():
     texts = {text for frame in sliding_figure_spec(timeline)["frames"] for trace in frame["data"]
              for text in (trace.get("text") or []) if isinstance(text, str)}
     assert "-144.5" in texts and "-144" not in texts
+    # and the depthwise step that made it says the same: its sum, its line over the figure, its map and hovers
+    spec = sliding_figure_spec(timeline)
+    written = json.dumps(spec)
+    assert "<b>-144.5</b>" in written and "<b>-144</b>" not in written
+    assert ": -144.5" in written and ": -144\"" not in written  # a map's hover: "from R, kernel 1, row 1, column 2: -144.5"
