@@ -10,7 +10,6 @@ import math
 import sys
 from dataclasses import dataclass
 from functools import cache
-from importlib.machinery import ModuleSpec
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import urlencode
@@ -562,11 +561,6 @@ def page_setup(title: str, icon: str, text_settings: Sequence[str] = ()) -> None
     st.session_state[_PAGE] = title
     caller = sys._getframe(1).f_globals.get("__file__")  # the page's file, whose controls are this page's settings
     st.session_state[_SOURCE] = Path(caller).resolve() if caller else None
-    main = sys.modules.get("__main__")  # the module Streamlit runs this script in (app.py's, for every page)
-    if getattr(main, "__file__", None) and getattr(main, "__spec__", None) is None:
-        # multiprocessing's spawn runs the main module's file again in each child it starts, unless its spec names
-        # a __main__ module: the Training arena's speed probe ran the home page outside Streamlit (190 warnings)
-        main.__spec__ = ModuleSpec("dsconv_ui.page.__main__", None, origin=main.__file__)
     st.set_page_config(page_title=f"{title} · dsconv", page_icon=icon, layout="wide")
     navigation()
     _open_link(text_settings)

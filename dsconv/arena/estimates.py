@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from dsconv.arena.settings import LaunchSettings, train_and_val_sizes
+from dsconv.arena.spawning import without_main
 
 EVAL_FRACTION = 1 / 3  # evaluating an image is a forward pass: about a third of a training step's work
 DATA_SECONDS = 2.0  # loading and cutting the data, roughly, before the first model starts
@@ -117,7 +118,9 @@ def machine_profile(architectures: tuple[str, ...], width_multiplier: float, bat
     if not _DEVICE or missing:
         context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
-            device, speeds = pool.submit(_probe_child, tuple(missing), width_multiplier, batch_size).result()
+            with without_main():  # the process starts here, in this thread
+                future = pool.submit(_probe_child, tuple(missing), width_multiplier, batch_size)
+            device, speeds = future.result()
         _DEVICE[:] = [device]
         for arch, speed in speeds.items():
             remember_speed(device, arch, width_multiplier, speed)

@@ -37,6 +37,7 @@ from dsconv.arena.settings import (
     LaunchSettings,
 )
 from dsconv.arena.slots import SLOTS, TrainingSlots
+from dsconv.arena.spawning import without_main
 
 STOP_GRACE_SECONDS = 30.0  # a stop request not honoured by then (one enormous batch) ends the process
 STATES = ("loading", "training", "complete", "stopped", "failed")
@@ -166,7 +167,8 @@ class TrainingJob:
             if in_process else self._context.Process(target=child_train, args=args, daemon=True)
         outcome: tuple = ("failed", "The training process ended without a word (out of memory?).", None)
         try:
-            worker.start()
+            with without_main():  # a process runs none of the app's script (dsconv.arena.spawning)
+                worker.start()
             self.process_id = None if in_process else worker.pid
             while True:
                 try:
