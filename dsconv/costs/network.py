@@ -72,15 +72,14 @@ class NetworkSummary:
 def count_text(count: int, *beside: int) -> str:
     """A network's multiply-adds (or params) as the Parameter lab's metrics show them: '152.8 M', or the exact count
     under a million ('35,136': a tiny network read '0.0 M'). Counts shown `beside` one another take one form: exact
-    where any is under a million ('427,136 | standard: 1.7 M' read as two kinds of number), and as many decimals as
-    tell them apart, up to three (1,580,000 and 1,630,000 both read '1.6 M' beside a ratio of 0.97x)."""
-    if min((count, *beside)) < 1_000_000:
-        return f"{count:,}"
-    places = 1
-    while places < 3 and any(other != count and f"{other / 1e6:.{places}f}" == f"{count / 1e6:.{places}f}"
-                             for other in beside):
-        places += 1
-    return f"{count / 1e6:,.{places}f} M"
+    where any is under a million ('427,136 | standard: 1.7 M' read as two kinds of number), and the decimals that tell
+    all of them apart, up to three, else exact (1,580,000 and 1,630,000 both read '1.6 M' beside a ratio of 0.97x)."""
+    group = {count, *beside}
+    if min(group) >= 1_000_000:
+        for places in (1, 2, 3):
+            if len({f"{value / 1e6:.{places}f}" for value in group}) == len(group):
+                return f"{count / 1e6:,.{places}f} M"
+    return f"{count:,}"
 
 
 def block_filters(filters: int, blocks: int, width_multiplier: float = 1.0) -> list[int]:

@@ -22,7 +22,8 @@ def times(ratio: float, above: str, below: str, digits: int = 1) -> str:
     value, word = (ratio, above) if ratio >= 1 else (1 / ratio, below)
     digits = digits_apart_from_one(value, digits)
     scaled = value * 10**digits
-    if abs(scaled - math.floor(scaled) - 0.5) < 1e-6:  # halfway (1.25): "1.2x" stood under a caption's "1.25x"
+    if math.isfinite(scaled) and abs(scaled - math.floor(scaled) - 0.5) < 1e-6:  # halfway (1.25): "1.2x" stood
+        # under a caption's "1.25x"
         digits += 1
     return f"{value:.{digits}f}x {word}"
 

@@ -52,5 +52,8 @@ def test_two_counts_shown_side_by_side_are_told_apart():
     assert count_text(1_580_000, 1_630_000) == "1.58 M" and count_text(1_630_000, 1_580_000) == "1.63 M"
     assert count_text(152_800_000, 18_300_000) == "152.8 M"  # apart at one decimal: one decimal
     assert count_text(1_600_000, 1_600_000) == "1.6 M"  # equal: equal
-    assert count_text(1_600_400, 1_600_100) == "1.600 M"  # three decimals at most
+    assert count_text(1_600_400, 1_600_100) == "1,600,400"  # not apart at three decimals: exact
     assert count_text(427_136, 1_700_000) == "427,136"
+    # a column of them (the arena's summary) takes one number of decimals for all
+    column = [1_580_000, 1_630_000, 152_800_000]
+    assert [count_text(value, *column) for value in column] == ["1.58 M", "1.63 M", "152.80 M"]

@@ -32,6 +32,8 @@ def test_ratios_read_as_words_both_ways():
     assert times(2_621_440 / 2_097_152, "fewer", "more") == "1.25x fewer"
     assert times(2_097_152 / 2_621_440, "fewer", "more") == "1.25x more"
     assert times(1.26, "fewer", "more") == "1.3x fewer" and times(7.89, "fewer", "more") == "7.9x fewer"
+    # a ratio that is no number still reads as one, as before the halfway rule (it raised OverflowError)
+    assert times(float("inf"), "faster", "slower") == "infx faster"
 
 
 def test_the_chart_title_states_what_was_measured():
