@@ -35,14 +35,13 @@ FONT = dict(family=FONT_FAMILY, size=16, color="#111827")
 
 
 def memory_text(n_bytes: int) -> str:
-    """Bytes under 1 KiB (a tiny tensor's 48 B read "0.0 KiB"), KiB with one decimal, MiB from 10 MiB up and GiB from
-    10 GiB up (a 1024 x 1024 x 4096 output read "16,384.0 MiB" in the table beside its bar's "16 GiB")."""
+    """Bytes under 1 KiB (a tiny tensor's 48 B read "0.0 KiB"), else one decimal in the unit its bar's label takes
+    (short_memory): a 1024 x 1024 x 4096 output read "16,384.0 MiB" in the table beside its bar's "16 GiB", and 5 GiB
+    "5,120.0 MiB"."""
     if n_bytes < 1024:
         return f"{n_bytes:,} B"
-    for power, unit in ((3, "GiB"), (2, "MiB")):
-        if n_bytes >= 10 * 1024**power:
-            return f"{n_bytes / 1024**power:,.1f} {unit}"
-    return f"{n_bytes / 1024:,.1f} KiB"
+    unit = short_memory(n_bytes).rsplit(" ", 1)[1]
+    return f"{n_bytes / 1024 ** ('B', 'KiB', 'MiB', 'GiB').index(unit):,.1f} {unit}"
 
 
 def ratio_text(ratio: float) -> str:
@@ -153,10 +152,15 @@ def short_number(value: float) -> str:
 
 
 def short_memory(n_bytes: float) -> str:
-    """A bar's label for bytes: three significant digits in KiB, MiB or GiB (100,352 KiB -> 98 MiB)."""
-    for power, unit in ((3, "GiB"), (2, "MiB"), (1, "KiB")):
+    """A bar's label for bytes: three significant digits in KiB, MiB or GiB (100,352 KiB -> 98 MiB). A size that
+    rounds to 1,000 of its unit is said in the next ("1e+03 KiB" was written for 1,000 to 1,023 KiB)."""
+    units = ("B", "KiB", "MiB", "GiB")
+    for power in (3, 2, 1):
         if n_bytes >= 1024**power:
-            return f"{n_bytes / 1024**power:.3g} {unit}"
+            value = n_bytes / 1024**power
+            if float(f"{value:.3g}") >= 1000 and power < 3:
+                power, value = power + 1, value / 1024
+            return f"{value:.3g} {units[power]}" if value < 1000 else f"{value:,.0f} {units[power]}"
     return f"{n_bytes:.0f} B"
 
 

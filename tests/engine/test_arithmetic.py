@@ -350,15 +350,19 @@ def test_the_cost_charts_labels_stay_short_and_the_hover_keeps_the_exact_figures
     assert [short_number(v) for v in (864, 9_999, 10_000, 1_180_160, 115_605_504, 2.5e12)] == \
         ["864", "9,999", "10 k", "1.18 M", "116 M", "2.5 T"]
     assert [short_memory(b) for b in (512, 2048, 100_352 * 1024, 3 * 1024**3)] == ["512 B", "2 KiB", "98 MiB", "3 GiB"]
+    # a size that rounds to 1,000 of its unit is said in the next: 1,000 to 1,023 KiB read "1e+03 KiB"
+    assert [short_memory(b) for b in (1000 * 1024, 1023 * 1024, 1010 * 1024**2, 1500 * 1024**3)] == \
+        ["0.977 MiB", "0.999 MiB", "0.986 GiB", "1,500 GiB"]
 
 
 def test_the_tables_memory_takes_the_unit_of_its_size():
     """A 1024 x 1024 output of 4,096 float32 channels is 1024 * 1024 * 4096 * 4 = 17,179,869,184 bytes: the table read
-    "16,384.0 MiB" beside its bar's "16 GiB"."""
+    "16,384.0 MiB" beside its bar's "16 GiB"; 5 GiB read "5,120.0 MiB" and 2 MiB "2,048.0 KiB". The table takes the
+    unit of the bar's label."""
     from dsconv.figures.cost import memory_text
 
-    sizes = (48, 1024, 10 * 1024**2 - 1, 10 * 1024**2, 1024 * 1024 * 4096 * 4)
-    assert [memory_text(b) for b in sizes] == ["48 B", "1.0 KiB", "10,240.0 KiB", "10.0 MiB", "16.0 GiB"]
+    sizes = (48, 1024, 2 * 1024**2, 5 * 1024**3, 1000 * 1024, 1024 * 1024 * 4096 * 4)
+    assert [memory_text(b) for b in sizes] == ["48 B", "1.0 KiB", "2.0 MiB", "5.0 GiB", "1.0 MiB", "16.0 GiB"]
 
 
 @pytest.mark.parametrize("scale", [1.0, 1.35])
