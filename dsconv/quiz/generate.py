@@ -264,18 +264,21 @@ def _identity(question: Question) -> tuple:
 
 def make_question(seed: int, index: int, topic: str, settings: QuizSettings = QuizSettings(),
                   asked: frozenset = frozenset()) -> Question:
-    """The question at `index` of the set `seed`: the same on every machine and every run. `asked`: the identities
-    (_identity) of the set's questions before it, which it does not repeat (set 151 asked the same question twice,
-    and the answer to one was a free point for the other)."""
+    """The question at `index` of the set `seed`, given the identities (_identity) of the set's questions before it
+    (`asked`, as make_quiz passes them), which it does not repeat: the same on every machine and every run (set 151
+    asked the same question twice, and the answer to one was a free point for the other). Where 60 draws give only
+    repeats (a small pool of QuizSettings), the first well-posed one."""
     if topic not in TOPICS:
         raise ValueError(f"Unknown kind of question {topic!r}; choose from {', '.join(TOPICS)}.")
     rng = random.Random(f"dsconv-quiz/{seed}/{index}/{topic}")  # string seeds hash with SHA-512: stable
-    question = _random_question(rng, settings, topic, seed, index)
+    question, first_well_posed = _random_question(rng, settings, topic, seed, index), None
     for _ in range(60):  # redraw the rare degenerate case, and the rarer repeat
-        if _well_posed(question) and _identity(question) not in asked:
-            break
+        if _well_posed(question):
+            if _identity(question) not in asked:
+                return question
+            first_well_posed = first_well_posed or question
         question = _random_question(rng, settings, topic, seed, index)
-    return question
+    return first_well_posed or question
 
 
 def make_quiz(seed: int, topics: Sequence[str] = TOPICS,
