@@ -182,7 +182,7 @@ def totals_section(profile: Profile, paper, own: Profile | None, network: str) -
         show_table([{"figure": check.what, "the paper says": check.paper, "we count": f"{check.ours:,}",
                     "how they agree": check.verdict} for check in checks])
     # The accuracy too: a note often qualifies it ("its best epoch, read off the test set"), and stood alone.
-    accuracy = f" Top-1 accuracy {paper.top1_text} % on {paper.dataset}." if paper.top1 else ""
+    accuracy = f" Top-1 accuracy {paper.top1_text}% on {paper.dataset}." if paper.top1 else ""
     st.caption(f"Paper: {paper.source}.{accuracy}" + (f" Note: {paper.note}." if paper.note else ""))
 
 
@@ -253,7 +253,7 @@ def compare_section(profile: Profile, name: str, size: int) -> None:
         rows.append({"network": shown.name, "input": "x".join(map(str, shown.input_shape)),
                      "multiply-adds (we count)": in_millions(shown.multiply_adds),
                      "parameters (we count)": in_millions(shown.params),
-                     "top-1, as published": f"{paper.top1_text} %" if paper and paper.top1 else "—",
+                     "top-1, as published": f"{paper.top1_text}%" if paper and paper.top1 else "—",
                      "data set": paper.dataset if paper else "—",
                      "measured with": paper.protocol if paper and paper.top1 else "—",
                      "source": paper.source if paper else "—"})

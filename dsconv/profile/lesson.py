@@ -229,8 +229,8 @@ def comparison_sentence(left: Profile, left_paper: Published | None, right: Prof
     if (big_paper.one_run or small_paper.one_run) and about_the_same(gain / 100):
         # The Training arena's rule for the same runs: one seed each, so a point or two is what another seed changes
         # (this page said "0.22 points less accurate" of the tutorial's two models, which the arena calls the same).
-        return said + (f" for about the same published top-1 accuracy ({big_paper.top1_text} % against "
-                       f"{small_paper.top1_text} %: within {100 * NOISE_POINTS:g} points, which another seed of one "
+        return said + (f" for about the same published top-1 accuracy ({big_paper.top1_text}% against "
+                       f"{small_paper.top1_text}%: within {100 * NOISE_POINTS:g} points, which another seed of one "
                        "training run can change).")
     if gain > 0:
         return said + f" for {percent_text(gain)} more points of published top-1 accuracy."

@@ -175,7 +175,7 @@ def test_the_comparison_sentence_in_each_case():
         "These are the same network: pick another to compare Big with."
     one_run = lambda top1: Published("a run", top1=top1, one_run=True)  # noqa: E731
     assert lesson.comparison_sentence(big, one_run(75.6), small, one_run(75.82)).endswith(
-        "for about the same published top-1 accuracy (75.6 % against 75.82 %: within 2 points, which another seed of "
+        "for about the same published top-1 accuracy (75.6% against 75.82%: within 2 points, which another seed of "
         "one training run can change).")
     assert lesson.comparison_sentence(big, one_run(75.6), small, one_run(72.0)).endswith(  # 3.6 points: a difference
         "for 3.6 more points of published top-1 accuracy.")

@@ -107,18 +107,18 @@ def test_the_tutorials_two_models_are_about_as_accurate_as_the_arena_says():
     assert not at.exception
     said = texts(at.markdown)
     assert "less accurate" not in said
-    assert ("for about the same published top-1 accuracy (75.60 % against 75.82 %: within 2 points, which another "
+    assert ("for about the same published top-1 accuracy (75.60% against 75.82%: within 2 points, which another "
             "seed of one training run can change)") in said
     rows = shown_tables(at)[1]
     assert list(rows["measured with"]) == ["best epoch, test set"] * 2
-    assert list(rows["top-1, as published"]) == ["75.82 %", "75.60 %"]  # as the tutorial prints them (0.7560)
+    assert list(rows["top-1, as published"]) == ["75.82%", "75.60%"]  # as the tutorial prints them (0.7560)
 
 
 def test_comparing_two_networks_quotes_accuracies_and_refuses_to_compare_data_sets():
     at = open_page(PAGE, rn_tab="Compare two networks", rn_compare="ResNet50")
     assert not at.exception
     rows = shown_tables(at)[1]
-    assert list(rows["top-1, as published"]) == ["70.6 %", "77.15 %"]  # MobileNet Table 8; ResNet Table 3
+    assert list(rows["top-1, as published"]) == ["70.6%", "77.15%"]  # MobileNet Table 8; ResNet Table 3
     # the ResNet paper's 77.15 % is from 10-crop testing, the MobileNet paper's single-crop: not compared
     assert "ResNet50 does 6.8x the multiply-adds of MobileNet V1, width 1; their accuracies were measured " \
            "differently (10-crop testing, single crop)" in texts(at.markdown)
@@ -312,7 +312,7 @@ def test_the_papers_note_stands_beside_the_accuracy_it_qualifies():
     dense layer does 40,960 of 18,295,808 multiply-adds."""
     at = open_page(PAGE, rn_model="Tutorial VGG, SeparableConv2D")
     assert not at.exception
-    assert ("Top-1 accuracy 75.82 % on CIFAR-10. Note: its best epoch, read off the test set." in texts(at.caption))
+    assert ("Top-1 accuracy 75.82% on CIFAR-10. Note: its best epoch, read off the test set." in texts(at.caption))
     assert "100%" not in texts(at.markdown) and "99.8%" in texts(at.markdown)
     shares = json.loads(at.get("plotly_chart")[0].proto.spec)  # the stacked shares over the layer chart said it too
     assert "100%" not in json.dumps([trace.get("text") for trace in shares["data"]])
