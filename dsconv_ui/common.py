@@ -410,9 +410,10 @@ def _write_empty_lists() -> None:
 
 def _stray(key: str, texts: list[str]) -> str | None:
     """Where `key` is no setting of this page (another page's, or no page's), take it out of the address and return
-    the warning's sentence; None for this page's own settings (a control in a closed tab, or one drawn after an
-    upload) and Streamlit's. ?foo=bar and the Quiz's ?lab_h=20 stayed in the address without a word, and were carried
-    into the share link, under "Anyone who opens this link sees the page exactly as it is set now"."""
+    the warning's sentence (None for what a site adds to track a link, ?fbclid=...); None for this page's own
+    settings (a control in a closed tab, or one drawn after an upload) and Streamlit's. ?foo=bar and the Quiz's
+    ?lab_h=20 stayed in the address without a word, and were carried into the share link, under "Anyone who opens
+    this link sees the page exactly as it is set now"."""
     source = st.session_state.get(_SOURCE)
     pages = [((ROOT / file).resolve(), label) for file, label, _ in PAGES]
     shared = (Path(__file__).resolve(),)  # projector mode's switch, which every page draws
@@ -423,6 +424,8 @@ def _stray(key: str, texts: list[str]) -> str | None:
         _forget_link_setting(key)
     except (KeyError, StreamlitAPIException):  # bound to a control after all: its own check speaks for it
         return None
+    if link_keys.is_tracking(key):
+        return None  # taken out without a word: a site added it, not a teacher
     shown = f"{_quoted(key) if len(key) > MAX_QUOTED else plain(key)}={_quoted(','.join(texts))}"
     if page:
         return (f"Left out the link's setting {shown}: it is a setting of the {page} page, not of this one. "

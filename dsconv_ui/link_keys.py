@@ -15,6 +15,15 @@ from typing import Mapping, Sequence
 
 # Streamlit's own settings of the address (a page embedded in another site): never a page's, never taken out
 STREAMLIT_KEYS = ("embed", "embed_options")
+# What sites and mail add to a link shared through them (Facebook's fbclid, utm_source, ...): taken out without a
+# word, which a class opening the teacher's posted link would otherwise read as a broken setting
+TRACKING_KEYS = ("fbclid", "gclid", "dclid", "msclkid", "igshid", "yclid", "mc_cid", "mc_eid", "_ga", "_gl")
+TRACKING_PREFIXES = ("utm_",)
+
+
+def is_tracking(key: str) -> bool:
+    """Whether `key` is one a site added to track the link, not a setting (TRACKING_KEYS)."""
+    return key.lower() in TRACKING_KEYS or key.lower().startswith(TRACKING_PREFIXES)
 
 
 def _is_bound(call: ast.Call) -> bool:

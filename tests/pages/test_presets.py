@@ -554,6 +554,16 @@ def test_a_setting_of_another_page_or_of_none_is_said_and_left_out_of_the_share_
     assert link.endswith("?quiz_seed=4"), link  # (Streamlit's st.query_params never lists embed)
 
 
+def test_what_a_site_adds_to_a_shared_link_is_taken_out_without_a_word():
+    """A link a teacher posted comes back with ?fbclid=... or ?utm_source=...: a class was told "no page of this app
+    has a setting called that" about what Facebook or a mail added."""
+    at = open_page("pages/6_Quiz.py", {"fbclid": "IwAR0abc", "utm_source": "moodle", "UTM_Medium": "x",
+                                       "quiz_seed": "4"})
+    assert not at.exception
+    assert not [w.value for w in at.warning if "the link's setting" in literal(w.value)]
+    assert dict(at.query_params) == {"quiz_seed": "4"}
+
+
 @pytest.mark.parametrize("page", list(PRESETS))
 def test_a_pages_own_settings_are_kept_where_their_controls_are_not_drawn(page):
     """A setting of this page whose control this run does not draw (a closed tab's, the launcher's while it is
