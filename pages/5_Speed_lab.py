@@ -374,8 +374,7 @@ for name, data in recorded.items():
         # section 2 shows these very timings, for the layer chosen: the page showed them, and their warnings, twice
         st.caption(f"The default layer is the layer chosen now: its {name.upper()} timings are in section 2 above.")
     else:  # named: beside section 2's tables of another layer, these read as that layer's
-        st.caption(f"Layer: {describe(entry['timings'][0].setup)}, the layer this page opens with; measured on "
-                   f"{data['meta']['device']}.")
+        st.caption(f"Layer: {describe(entry['timings'][0].setup)}, the layer this page opens with.")
         show_timings(entry["timings"], scale, f"spd_rec_{name}", recorded_roofs(data["meta"]), data["meta"])
 
 st.header("Why it matters")

@@ -101,7 +101,9 @@ def test_a_list_picker_emptied_stays_empty_in_the_address(page, shared_server):
     assert tags.count() > 0
     field = runs.locator("input").first
     field.click()
-    while tags.count():
+    for _ in range(2 * tags.count()):  # each Backspace takes the last chip (a few spare, never endless)
+        if not tags.count():
+            break
         field.press("Backspace")
         page.wait_for_timeout(300)
     page.keyboard.press("Escape")

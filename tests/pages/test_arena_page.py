@@ -214,6 +214,12 @@ def test_the_bundled_runs_all_cleared_stay_cleared_in_the_address():
 def test_the_address_keeps_the_launchers_settings_while_a_launch_runs(monkeypatch):
     """The launcher was not drawn while its launch ran, and Streamlit takes a control that is not drawn out of the
     address: a link copied then opened the launcher's defaults. Its controls are now drawn, greyed out."""
+    import dsconv.arena.job
+
+    def held(*args):  # the training, held until Stop: the page is drawn while it runs, whatever the machine's speed
+        args[-1].wait(600)
+
+    monkeypatch.setattr(dsconv.arena.job, "child_train", held)
     at, _ = launcher_page(monkeypatch, batch=8)
     before = dict(at.query_params)
     assert before.get("arena_train") == "500" and before.get("arena_launch") == "true", before
@@ -222,6 +228,7 @@ def test_the_address_keeps_the_launchers_settings_while_a_launch_runs(monkeypatc
     try:
         assert not at.exception, at.exception
         assert not job.snapshot().finished  # this run drew the running launch
+        assert any("locked while it trains" in expander.label for expander in at.expander)
         assert dict(at.query_params) == before
         shown = at.number_input(key="arena_train")
         assert shown.value == 500 and shown.disabled and at.toggle(key="arena_launch").disabled

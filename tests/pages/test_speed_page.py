@@ -393,8 +393,13 @@ def test_the_default_layers_recording_is_not_shown_twice():
     assert any(t.key == "spd_rec_cpu_work" for t in at.get("plotly_chart"))
     # and named: after section 2's tables of the 5 x 5 layer, they read as its own (the default is 8 x 32 x 32 x 64
     # in, 64 channels out, 3 x 3: dsconv.speed.setup.LayerSetup's defaults)
-    assert any(c.value.startswith("Layer: 8 x 32 x 32 x 64 in, 64 channels out, 3x3 kernel, the layer this page "
-                                  "opens with; measured on ") for c in at.caption), [c.value for c in at.caption]
+    assert "Layer: 8 x 32 x 32 x 64 in, 64 channels out, 3x3 kernel, the layer this page opens with." in \
+        [c.value for c in at.caption]
+    from dsconv.speed.setup import LayerSetup
+    from dsconv.speed.timings import read_measurements
+
+    recorded = read_measurements(ROOT / "dsconv" / "assets" / "speed" / "cpu.json")["sets"]["default"]["timings"]
+    assert {timing.setup for timing in recorded} == {LayerSetup()}  # the page's own default, as the caption says
 
 
 def test_a_layer_too_large_in_projector_mode_says_where_the_batch_is():
