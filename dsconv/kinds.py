@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dsconv.safe_text import counted
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -110,7 +112,7 @@ def layer_specs(kind: str, *, out_channels: int = 1, kernel_size: Any = 3, strid
     if kind == "grouped":
         # (a grouped layer of one group read "# 1 groups")
         return [LayerSpec("Conv2D", dict(filters=out_channels, **window, groups=groups, use_bias=use_bias, **act,
-                                         **named()), f"{groups} group{'' if groups == 1 else 's'}")]
+                                         **named()), counted(groups, "group"))]
     if kind == "pointwise":
         return [pointwise(strides, padding, extra=act, suffix="", comment=f"{out_channels} filters of 1x1{channels}")]
     depthwise = dict(**window, depth_multiplier=depth_multiplier)
