@@ -41,6 +41,7 @@ from dsconv.figures.sliding_parts import (
     WINDOW_COLOUR,
     PrebuiltFigure,
     channel_name,
+    exact_text,
     format_value,
     frame_slider,
     rect_path,
@@ -118,7 +119,7 @@ def number_ems(timeline: Timeline, details_of: list | None = None) -> list[float
     details_of = details_of or [frame_detail(timeline, frame) for frame in timeline.frames]
     for frame, details in zip(timeline.frames, details_of):
         for detail in details:
-            texts = {format_value(float(v)) for v in np.ravel(detail["products"])}
+            texts = {exact_text(float(v)) for v in np.ravel(detail["products"])}
             texts |= {window_text(float(v)) for v in np.ravel(detail["window"])}
             texts |= {weight_text(float(v)) for v in np.ravel(detail["weights"])}
             widest[frame.stage] = max([widest[frame.stage]] + [text_em(text) for text in texts])
@@ -429,7 +430,7 @@ def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str
         detail = by_output[row.output]
         texts += [f"<b>{names[row.channel]}</b>", "×", "="]
         for values, write in ((detail["window"], window_text), (detail["weights"], weight_text),
-                              (detail["products"], format_value)):
+                              (detail["products"], exact_text)):
             texts += [write(float(v)) for v in values[:, :, row.slot].ravel()]
         if row.sum_at is not None:
             texts.append(f"Σ = <b>{output_text(timeline, frame.stage)(detail['sum'])}</b><br>→ {labels[row.output]}")
@@ -444,8 +445,8 @@ def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str
 def output_text(timeline: Timeline, stage: int) -> Callable[[float], str]:
     """How a stage's outputs are written, as sums and in its map: as the next step's window writes them where they
     feed one (window_text: a depthwise sum of -144.5 read "-144" above a pointwise window's "-144.5"), else as any
-    value (format_value)."""
-    return window_text if stage < len(timeline.layer.stages) - 1 else format_value
+    value that is a sum of products (exact_text)."""
+    return window_text if stage < len(timeline.layer.stages) - 1 else exact_text
 
 
 def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: float | None = None) -> list[str]:

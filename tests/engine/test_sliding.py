@@ -699,8 +699,20 @@ def test_a_window_value_keeps_the_decimal_its_product_was_worked_with():
     texts = {text for frame in sliding_figure_spec(timeline)["frames"] for trace in frame["data"]
              for text in (trace.get("text") or []) if isinstance(text, str)}
     assert "-144.5" in texts and "-144" not in texts
+    # its products add up to it as written: 170 x -0.9 + 255 x 0.7 + 170 x -0.4 + 255 x -0.4 = -153 + 178.5 - 68 - 102
+    # (255 x 0.7 read "178", and the shown products made -145)
+    assert {"-153", "178.5", "-68", "-102"} <= texts and "178" not in texts
     # and the depthwise step that made it says the same: its sum, its line over the figure, its map and hovers
     spec = sliding_figure_spec(timeline)
     written = json.dumps(spec)
     assert "<b>-144.5</b>" in written and "<b>-144</b>" not in written
     assert ": -144.5" in written and ": -144\"" not in written  # a map's hover: "from R, kernel 1, row 1, column 2: -144.5"
+
+
+def test_a_product_or_sum_keeps_the_one_decimal_that_holds_it_exactly():
+    """255 x 0.7 = 178.5 read "178"; a value one decimal does not hold (250 x 2/3) stays rounded, so the default
+    layer's figure (weights in thirds) keeps its size."""
+    from dsconv.figures.sliding_parts import exact_text
+
+    assert [exact_text(v) for v in (178.5, -144.5, 250 * 2 / 3, 43.35, 120.0, 1234.5, 0.25)] == \
+        ["178.5", "-144.5", "167", "43.4", "120", "1234", "0.25"]
