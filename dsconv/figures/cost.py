@@ -34,14 +34,17 @@ FONT = dict(family=FONT_FAMILY, size=16, color="#111827")
 
 
 
+MEMORY_UNITS = ("B", "KiB", "MiB", "GiB")
+
+
 def memory_text(n_bytes: int) -> str:
     """Bytes under 1 KiB (a tiny tensor's 48 B read "0.0 KiB"), else one decimal in the unit its bar's label takes
     (short_memory): a 1024 x 1024 x 4096 output read "16,384.0 MiB" in the table beside its bar's "16 GiB", and 5 GiB
     "5,120.0 MiB"."""
     if n_bytes < 1024:
         return f"{n_bytes:,} B"
-    unit = short_memory(n_bytes).rsplit(" ", 1)[1]
-    return f"{n_bytes / 1024 ** ('B', 'KiB', 'MiB', 'GiB').index(unit):,.1f} {unit}"
+    power = _memory_power(n_bytes)
+    return f"{n_bytes / 1024**power:,.1f} {MEMORY_UNITS[power]}"
 
 
 def ratio_text(ratio: float) -> str:
@@ -154,14 +157,21 @@ def short_number(value: float) -> str:
 def short_memory(n_bytes: float) -> str:
     """A bar's label for bytes: three significant digits in KiB, MiB or GiB (100,352 KiB -> 98 MiB). A size that
     rounds to 1,000 of its unit is said in the next ("1e+03 KiB" was written for 1,000 to 1,023 KiB)."""
-    units = ("B", "KiB", "MiB", "GiB")
+    power = _memory_power(n_bytes)
+    value = n_bytes / 1024**power
+    if power == 0:
+        return f"{n_bytes:.0f} B"
+    return f"{value:.3g} {MEMORY_UNITS[power]}" if value < 1000 else f"{value:,.0f} {MEMORY_UNITS[power]}"
+
+
+
+def _memory_power(n_bytes: float) -> int:
+    """The unit (a power of 1024, up to GiB) a size is said in: the largest it is at least 1 of, or the next where it
+    rounds to 1,000 of that one at three digits. The table (memory_text) and the bars (short_memory) share it."""
     for power in (3, 2, 1):
         if n_bytes >= 1024**power:
-            value = n_bytes / 1024**power
-            if float(f"{value:.3g}") >= 1000 and power < 3:
-                power, value = power + 1, value / 1024
-            return f"{value:.3g} {units[power]}" if value < 1000 else f"{value:,.0f} {units[power]}"
-    return f"{n_bytes:.0f} B"
+            return power + 1 if power < 3 and float(f"{n_bytes / 1024**power:.3g}") >= 1000 else power
+    return 0
 
 
 PANEL_GAP = 0.04  # between the cost figure's three panels, a share of the plotting width

@@ -38,10 +38,8 @@ def exact_text(value: float) -> str:
     """A product or a sum: as format_value, but from 100 to 1,000 with the one decimal that holds it exactly (255 x
     0.7 = 178.5 read "178", and the sum of the products shown missed the sum written by a half); a value one decimal
     does not hold (166.67) stays rounded, as before."""
-    if np.isfinite(value) and 100 <= abs(value) < 1000 and abs(value - round(value)) >= 1e-9 \
-            and abs(value * 10 - round(value * 10)) < 1e-6:
-        return f"{value:.1f}"
-    return format_value(value)
+    exact = np.isfinite(value) and abs(value * 10 - round(value * 10)) < 1e-6
+    return window_text(value) if exact else format_value(value)
 
 
 def window_text(value: float) -> str:
