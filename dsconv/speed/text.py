@@ -11,7 +11,7 @@ import math
 from typing import Sequence
 
 from dsconv.costs.intensity import LayerTraffic, StageTraffic
-from dsconv.safe_text import BYTE_UNITS, column_unit, counted, rate
+from dsconv.safe_text import BYTE_UNITS, column_unit, counted, rate, rate_places
 from dsconv.speed.roofline import Roofs
 from dsconv.speed.timings import Timing, speed_ratios
 
@@ -33,6 +33,17 @@ def digits_apart_from_one(ratio: float, digits: int = 1) -> int:
     while ratio != 1 and round(ratio, digits) == 1 and digits < 4:
         digits += 1
     return digits
+
+
+def rates_apart(first: float, second: float) -> tuple[str, str]:
+    """Two measured speeds, each with its two significant digits (rate), and more where that is all that tells them
+    apart: "computed at 0.0026 GFLOP/s where Conv2D reached 0.0026" said they were the same."""
+    places = rate_places([first, second])
+    texts = rate(first), rate(second)
+    while texts[0] == texts[1] and first != second and places < 6:
+        places += 1
+        texts = f"{first:,.{places}f}", f"{second:,.{places}f}"
+    return texts
 
 
 def pace(ratio: dict) -> str:
@@ -60,8 +71,9 @@ def speedup_sentence(timings: Sequence[Timing], where: str) -> str | None:
     forward = ratios["forward"]
     achieved = {t.kind: t.gflops_per_s for t in timings if t.pass_name == "forward" and t.measured}
     backward = (f" ({pace(ratios['forward_backward'])} forward + backward)" if "forward_backward" in ratios else "")
-    speeds = (f"computed at {rate(achieved.get('separable', float('nan')))} GFLOP/s where Conv2D reached "
-              f"{rate(achieved.get('standard', float('nan')))}.")
+    separable, standard = rates_apart(achieved.get("separable", math.nan), achieved.get("standard", math.nan))
+    speeds = (f"computed at {separable} GFLOP/s where Conv2D reached {standard}." if separable != standard else
+              f"computed at {separable} GFLOP/s, as Conv2D did.")
     work = f"**{times(forward['mac_ratio'], 'fewer', 'more')} multiply-adds**"
     if forward["apart"]:
         return (f"On {where}, this layer's SeparableConv2D ran **{pace(forward)}** than Conv2D forward{backward} for "

@@ -156,3 +156,13 @@ def test_the_ridge_paragraph_names_a_memory_bound_1x1_step_beside_a_busy_depthwi
     assert flat["separable"].stages[0].flops_per_byte > flat["standard"].flops_per_byte  # 28.56 against 28.55
     said = traffic_paragraph(flat, 11)
     assert "only" not in said and "yet" not in said and "from the input tensor it reads" in said
+
+
+def test_speeds_that_read_the_same_get_the_digits_that_tell_them_apart():
+    """A small layer's Measure said "it computed at 0.0026 GFLOP/s where Conv2D reached 0.0026". Counted by hand:
+    Conv2D 73,728 FLOPs in 14 ms is 0.0052663 GFLOP/s; SeparableConv2D 17,408 in 3.31 ms is 0.0052592."""
+    sentence = speedup_sentence(timed(SMALL, {"standard": 14.0, "separable": 3.31}), "a test CPU")
+    assert "it computed at 0.00526 GFLOP/s where Conv2D reached 0.00527." in sentence, sentence
+    # exactly the same speed says so, in words
+    sentence = speedup_sentence(timed(SMALL, {"standard": 14.0, "separable": 14.0 * 8_704 / 36_864}), "a test CPU")
+    assert "it computed at 0.0053 GFLOP/s, as Conv2D did." in sentence, sentence
