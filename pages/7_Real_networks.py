@@ -97,6 +97,24 @@ def share_figure(name: str, size: int, scale: float):
     return figures.share_figure(profile_of(name, size), scale)
 
 
+def check_model_file(file, size: int) -> None:
+    """Raise the sentence that refuses a file that is no model this page can count: one that reads, but is no model
+    config (a JSON of {}), threw away the model uploaded before it. A file that names no input size is taken (the
+    student picks one), and so is one that fails only at the size picked (the size is at fault, not the file)."""
+    config = read_model_file(file.getvalue(), file.name)
+    try:
+        try:
+            profile_config(config, name=file.name[:60])
+        except UnknownInputSize:
+            return
+        except ProfileError:
+            if not size:
+                raise
+            profile_config(config, input_shape=picture_input(config, size), name=file.name[:60])
+    except ProfileError as error:  # said with the file's name: the model before it stays, and is named under it
+        raise ProfileError(f"{file.name[:80]!r} was not taken. {error}") from None
+
+
 def uploaded_profile(size: int) -> tuple[Profile | None, Profile | None]:
     """The uploaded model's profile, read once per file and size and kept for this student, and at another size than
     the file's, its profile at the file's own size (None where the file names none); None until there is one. Every
@@ -104,7 +122,7 @@ def uploaded_profile(size: int) -> tuple[Profile | None, Profile | None]:
     spot = st if is_presenting() else st.sidebar  # projector mode hides the sidebar
     upload = kept_upload(spot.file_uploader, "A Keras model: .keras, .h5 or the config JSON",
                          type=["keras", "h5", "json"], key="rn_upload",
-                         reader=lambda file: read_model_file(file.getvalue(), file.name), refused=ModelFileError,
+                         reader=partial(check_model_file, size=size), refused=(ModelFileError, ProfileError),
                          literal=True)
     spot.caption("Only the model's config is read (never its code or weights): a Lambda or custom layer is "
                  "listed as not counted. Over 25 MB? A .keras file is a zip: upload the config.json inside.")

@@ -374,3 +374,20 @@ def test_activation_memory_has_three_significant_digits_as_the_other_totals():
     count, checked against Keras's layer outputs in tests/engine)."""
     assert metrics(open_page(PAGE, rn_model="ResNet50"))["Activation memory"] == "141 MiB"
     assert metrics(open_page(PAGE))["Activation memory"] == "63.7 MiB"  # MobileNet V1: 66,786,784 bytes
+
+
+def test_a_file_that_reads_but_is_no_model_keeps_the_model_before_it():
+    """A JSON file of {} (or [1, 2], or a Sequential without layers) chosen over an uploaded model was refused with
+    "it has no list of layers", and the model's analysis went with it: only a file that could not be read at all kept
+    the model before it."""
+    at = open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)")
+    at = upload(at, "tutorial.keras", keras_archive(shipped_config("vgg_separable")))
+    assert metrics(at)["Parameters (Keras's count)"] == "175 k"
+    for name, data in (("empty.json", b"{}"), ("numbers.json", b"[1, 2]"),
+                       ("nothing.json", b'{"class_name": "Sequential", "config": {"layers": []}}')):
+        at.file_uploader(key="rn_upload").set_value(None).run()
+        at = upload(at, name, data)
+        assert not at.exception
+        assert any(name in literal(e.value) for e in at.error), [e.value for e in at.error]
+        assert metrics(at)["Parameters (Keras's count)"] == "175 k", name
+        assert any("Still using your file 'tutorial.keras'" in literal(c.value) for c in at.caption)
