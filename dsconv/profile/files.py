@@ -47,6 +47,19 @@ def _nesting_depth(text: str) -> int:
 
 
 
+def _reason(error: Exception, limit: int) -> str:
+    """A library's own words for a failure, as text of at most about `limit` characters: cut at a word's end with
+    "...", and every bracket it opens closed ("(truncated file: eof = 6800, sblock->base_addr)." was cut inside the
+    library's own bracket, which the sentence's then seemed to close)."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+    depth = 0
+    for char in text:
+        depth = depth + 1 if char == "(" else max(depth - 1, 0) if char == ")" else depth
+    return text + ")" * depth
+
+
 def parse_config_text(data: bytes | str, where: str = "The file") -> Any:
     """JSON text to a config, refused if too big, too deep or not JSON."""
     if len(data) > MAX_CONFIG_BYTES:
@@ -55,7 +68,8 @@ def parse_config_text(data: bytes | str, where: str = "The file") -> Any:
     try:
         text = data.removeprefix(BOM).decode("utf-8") if isinstance(data, bytes) else data.removeprefix("\ufeff")
     except UnicodeDecodeError:
-        raise ModelFileError(f"{where} is not UTF-8 text, so it is not a Keras config.") from None
+        raise ModelFileError(f"{where} is not UTF-8 text, so it is not a Keras config. Upload the model's .keras "
+                             "file, or the JSON of model.to_json().") from None
     depth = _nesting_depth(text)
     if depth > MAX_DEPTH:
         raise ModelFileError(f"{where} nests its JSON {depth} levels deep; dsconv reads configs up to {MAX_DEPTH} "
@@ -66,7 +80,8 @@ def parse_config_text(data: bytes | str, where: str = "The file") -> Any:
         if not isinstance(error, json.JSONDecodeError) and "digits" in str(error):  # Python's 4,300-digit limit
             raise ModelFileError(f"{where} holds a number thousands of digits long, which no Keras config has; "
                                  "it is not a model's config.") from None
-        raise ModelFileError(f"{where} is not valid JSON ({str(error)[:120]}); a Keras config is JSON.") from None
+        raise ModelFileError(f"{where} is not valid JSON ({_reason(error, 120)}); a Keras config is JSON. Upload the "
+                             "model's .keras file, or the JSON of model.to_json() as Keras wrote it.") from None
 
 
 def _refuse_constant(name: str) -> None:
@@ -95,7 +110,7 @@ def _from_zip(data: bytes) -> Any:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
-        raise ModelFileError(f"The .keras file is not a readable zip archive ({str(error)[:80]}). Save the model "
+        raise ModelFileError(f"The .keras file is not a readable zip archive ({_reason(error, 80)}). Save the model "
                              "again with model.save('name.keras').") from None
     if len(members) > MAX_MEMBERS:
         raise ModelFileError(f"The archive holds {len(members)} files; a Keras archive holds 3, and dsconv opens "
@@ -118,7 +133,7 @@ def _from_zip(data: bytes) -> Any:
         with archive.open(config) as stream:
             text = stream.read(MAX_CONFIG_BYTES + 1)  # sizes in the header can lie: never read past the cap
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as error:
-        raise ModelFileError(f"The archive's config.json cannot be read ({str(error)[:160]}); save the model "
+        raise ModelFileError(f"The archive's config.json cannot be read ({_reason(error, 160)}); save the model "
                              "again with Keras.") from None
     return parse_config_text(text, "The archive's config.json")
 
@@ -130,12 +145,15 @@ def _from_h5(data: bytes) -> Any:
         with h5py.File(io.BytesIO(data), "r") as handle:
             raw = handle.attrs.get("model_config")
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ModelFileError(f"The .h5 file cannot be read as HDF5 ({str(error)[:80]}).") from None
+        raise ModelFileError(f"The .h5 file cannot be read as HDF5 ({_reason(error, 80)}): it is damaged, cut "
+                             "short, or not HDF5. Save the model again with Keras, model.save('name.keras') or "
+                             "'name.h5', and upload that, or upload its config JSON.") from None
     if raw is None:
         raise ModelFileError("The .h5 file holds no model config (it may hold weights only, such as a "
                              ".weights.h5 file). Upload a whole saved model or its config JSON.")
     if not isinstance(raw, (bytes, str)):
-        raise ModelFileError("The .h5 file's model_config is not text; dsconv reads only a JSON config from it.")
+        raise ModelFileError("The .h5 file's model_config is not text; dsconv reads only a JSON config from it. "
+                             "Save the model again with Keras, or upload its config JSON.")
     return parse_config_text(raw, "The .h5 file's model_config")
 
 

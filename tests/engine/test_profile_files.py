@@ -250,12 +250,23 @@ def test_an_h5_model_config_is_read_as_text_and_checked_like_json():
         read_model_file(h5_file({"model_config": deep}), "x.h5")
 
 
-def test_a_damaged_h5_file():
+def test_a_damaged_h5_file_is_refused_with_what_to_do():
+    """A cut-short .h5 said only "cannot be read as HDF5 (Unable to synchronously open file (truncated file: eof =
+    6800, sblock->base_addr)." and nothing to do: h5py's words were cut inside their own bracket."""
     data = h5_file({"model_config": SMALL_TEXT})
-    with pytest.raises(ModelFileError, match=r"The \.h5 file cannot be read as HDF5"):
-        read_model_file(data[: len(data) // 3], "x.h5")
-    with pytest.raises(ModelFileError, match=r"The \.h5 file cannot be read as HDF5"):
-        read_model_file(upload.HDF5_SIGNATURE + b"\x00" * 200, "x.h5")
+    for damaged in (data[: len(data) // 3], data[: len(data) // 2], upload.HDF5_SIGNATURE + b"\x00" * 200):
+        with pytest.raises(ModelFileError, match=r"The \.h5 file cannot be read as HDF5") as refused:
+            read_model_file(damaged, "x.h5")
+        sentence = str(refused.value)
+        assert "Save the model again with Keras" in sentence, sentence
+        assert sentence.count("(") == sentence.count(")"), sentence
+
+
+def test_a_librarys_words_in_a_refusal_are_cut_at_a_word_with_their_brackets_closed():
+    reason = upload._reason(OSError("Unable to synchronously open file (truncated file: eof = 6800, "
+                                    "sblock->base_addr = 0, stored_eof = 13600)"), 80)
+    assert reason == "Unable to synchronously open file (truncated file: eof = 6800...)"
+    assert upload._reason(ValueError("short"), 80) == "short" and upload._reason(ValueError(""), 80) == "ValueError"
 
 
 # ---- Hostile configs ----------------------------------------------------------------------------------------------
