@@ -340,11 +340,21 @@ def _close_link() -> None:
         if key in endless:
             ignored.append(_refusal(key, texts[0], endless=True))
             continue
-        if _registration(key) is None:  # no control of this run took it: another page's, or no page's
+        registration = _registration(key)
+        # no control of this run took it (another page's, or no page's), or one that the address does not set (the
+        # arena's own runs, the width probe): ?arena_mine=... stayed in the address and the share link unsaid
+        if getattr(registration, "bind", None) != "query-params":
             stray = _stray(key, texts)
             if stray:
                 ignored.append(stray)
                 continue
+        if len(texts) > 1 and registration is not None and not _holds_a_list(registration):
+            # a control of one value reads the last: ?lab_h=abc&lab_h=40 set 40 without a word, and the share link
+            # carried both
+            ignored.append(_repeated_note(key, texts))
+            texts = texts[-1:]
+            if key in st.query_params and key in st.session_state:
+                _write_link_setting(key, _spelling(key, st.session_state[key]))
         # A multiselect takes the items it knows and drops the others: only all of them is taken.
         taken = key in st.query_params and (len(texts) < 2 or set(st.query_params.get_all(key)) >= set(texts))
         if taken and len(texts) == 1 and key in st.session_state and _cut_to_whole(texts[0], st.session_state[key]):
@@ -352,7 +362,6 @@ def _close_link() -> None:
             continue
         if taken or key not in st.session_state or key in tried:
             continue  # the widget took it, or it is not a setting of this page
-        registration = _registration(key)
         if registration is not None and _spells_default(registration, texts, st.session_state[key]):
             continue  # the link wrote the widget's default, which the widget holds and the address never keeps
         older = {**_labels(registration), **_OLDER_LABELS.get(key, {})}
@@ -406,6 +415,19 @@ def _write_empty_lists() -> None:
             continue
         if not empty_by_default:
             _write_link_setting(key, ("", registration.value_type))
+
+
+def _holds_a_list(registration: Any) -> bool:
+    """Whether a control holds a list (a multiselect), which a link sets by repeating its key."""
+    return str(getattr(registration, "value_type", "")).endswith("_array_value")
+
+
+def _repeated_note(key: str, texts: list[str]) -> str:
+    """The warning's sentence for a link that gives a control of one value several (?lab_h=abc&lab_h=40)."""
+    shown = ", ".join(_quoted(text) for text in texts[:MAX_QUOTED_CHOICES])
+    more = f" and {len(texts) - MAX_QUOTED_CHOICES:,} more" if len(texts) > MAX_QUOTED_CHOICES else ""
+    return (f"The link sets {plain(key)} {len(texts):,} times ({shown}{more}); its control holds one value, so the "
+            f"page read the last, {_quoted(texts[-1])}. Keep one {plain(key)}= in the link.")
 
 
 def _stray(key: str, texts: list[str]) -> str | None:

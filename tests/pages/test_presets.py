@@ -598,3 +598,48 @@ def test_every_setting_of_a_page_is_read_as_that_pages_own(page):
 
 
 PAGES_BY_FILE = [*PAGE_LABELS.items(), ("pages/6_Quiz.py", "Quiz"), ("app.py", "Home")]
+
+
+def test_a_setting_given_twice_to_a_control_of_one_value_is_said_and_written_once():
+    """?lab_h=abc&lab_h=40 set 40 without a word (Streamlit's control reads the last), and the share link carried
+    both; ?lab_pad=valid&lab_pad=same the same. A multiselect's repeated key is its list, as before."""
+    from dsconv_ui.common import SHARE_KEY
+
+    at = open_page("pages/1_Parameter_lab.py", {"lab_h": ["abc", "40"], "lab_pad": ["valid", "same"]},
+                   session={SHARE_KEY: True})
+    assert not at.exception
+    said = [literal(w.value) for w in at.warning]
+    assert ("The link sets lab_h 2 times ('abc', '40'); its control holds one value, so the page read the last, "
+            "'40'. Keep one lab_h= in the link.") in said, said
+    assert any(line.startswith("The link sets lab_pad 2 times ('valid', 'same')") for line in said), said
+    assert at.number_input(key="lab_h").value == 40 and at.radio(key="lab_pad").value == "same"
+    assert at.query_params["lab_h"] in ("40", ["40"]) and at.query_params["lab_pad"] in ("same", ["same"])
+    [link] = [code.value for code in at.code]
+    assert "lab_h=40" in link and "abc" not in link and "valid" not in link, link
+    # the last refused: said twice over, the default kept
+    at = open_page("pages/1_Parameter_lab.py", {"lab_h": ["40", "abc"]})
+    said = [literal(w.value) for w in at.warning]
+    assert any(line.startswith("The link sets lab_h 2 times ('40', 'abc')") for line in said), said
+    assert any(line.startswith("Ignored the link's setting lab_h='abc'") for line in said), said
+    assert at.number_input(key="lab_h").value == 32
+    # a list picker's items are its repeated key
+    at = open_page("pages/6_Quiz.py", {"quiz_topics": ["output shape", "times fewer"]})
+    assert not [w.value for w in at.warning if "times (" in literal(w.value)]
+
+
+def test_a_controls_key_that_the_address_does_not_set_is_said_and_left_out():
+    """?arena_mine=... (the arena's own runs, kept for the session, not in links) and the width probe's
+    ?_shown_width_0=... stayed in the address and the share link without a word: a control of the page has that key,
+    but not one the address sets."""
+    from dsconv_ui.common import SHARE_KEY
+
+    at = open_page("pages/3_Training_arena.py", {"arena_mine": "upload:foo", "_shown_width_0": "zz"},
+                   session={SHARE_KEY: True}, timeout=TIMEOUTS.get("pages/3_Training_arena.py"))
+    assert not at.exception
+    said = [literal(w.value) for w in at.warning]
+    for key, text in (("arena_mine", "upload:foo"), ("_shown_width_0", "zz")):
+        assert any(line.startswith(f"Left out the link's setting {key}={text!r}: no page of this app has a setting "
+                                   "called that") for line in said), (key, said)
+        assert key not in at.query_params
+    [link] = [code.value for code in at.code]
+    assert "arena_mine" not in link and "_shown_width" not in link, link
