@@ -134,7 +134,7 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
         st.plotly_chart(kernel_figure([result.combined[:, :, c, n] for c in range(3)],
                                       [f"W[..., {ch}, {n + 1}]" for ch in hand.CHANNELS], figure_scale(),
                                       decimals=KERNEL_DECIMALS, width_px=PAGE_PX),  # as D's
-                        key=f"fil_combined_{n}")
+                        key=f"fil_combined_{n}", config={"displayModeBar": False})
         two_steps, one_step = st.columns(2)
         signed = figs.is_signed(result.mixed[..., n])  # both ways shown on the same scale
         flat = figs.flat_mark(result.mixed[..., n])
@@ -245,9 +245,9 @@ def kernels_panel(model, title: str) -> None:
     names = list(hand.CHANNELS) if depthwise.shape[2] == 3 else [f"channel {c + 1}" for c in range(depthwise.shape[2])]
     st.plotly_chart(kernel_figure([depthwise[..., c] for c in range(depthwise.shape[2])], names,
                                   figure_scale(), width_px=PAGE_PX / 2),  # half the page
-                    key=f"fil_dw_{title}")
+                    key=f"fil_dw_{title}", config={"displayModeBar": False})
     st.plotly_chart(pointwise_figure(mix, names, [str(n + 1) for n in range(mix.shape[1])], figure_scale()),
-                    key=f"fil_pw_{title}")
+                    key=f"fil_pw_{title}", config={"displayModeBar": False})
     k = depthwise.shape[0]
     st.caption(f"Depthwise: {depthwise.shape[2]} kernels of {k} x {k}, one per channel ({depthwise.size} weights). "
                f"Pointwise: {mix.shape[0]} x {mix.shape[1]} mixing weights ({mix.size:,}).")
@@ -281,7 +281,7 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
         column.plotly_chart(feature_grid_figure(
             maps.output, channels, f"{len(channels)} of {maps.output.shape[2]} maps, "
             f"{maps.output.shape[0]} x {maps.output.shape[1]}, after {row}", scale=figure_scale(), width_px=shown_px),
-            key=f"fil_maps_{title}")
+            key=f"fil_maps_{title}", config={"displayModeBar": False})
     for column, maps, title in zip(st.columns(len(models)), results, titles):
         if maps.hidden is None:
             column.caption("A standard layer has no step in between: each map is made from all input channels at once.")
@@ -290,7 +290,7 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
         column.plotly_chart(feature_grid_figure(
             maps.hidden, channels, f"Depthwise maps ({len(channels)} of {maps.hidden.shape[2]}), before the mix",
             scale=figure_scale(), tile_labels=[maps.hidden_sources[c] for c in channels], width_px=shown_px),
-            key=f"fil_hidden_{title}")
+            key=f"fil_hidden_{title}", config={"displayModeBar": False})
         column.caption(f"The hidden output is {maps.hidden_note}. Each of its maps comes from one input channel, "
                        "written above it where there is room: its name, or its number alone (hover over a map for its "
                        "own channel number; both count from 1).")
@@ -302,7 +302,7 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
     for column, (model, names), title, color in zip(st.columns(len(models)), models, titles, colours):
         column.markdown(f"**{title}**")
         column.plotly_chart(predictions_figure(top_predictions(model, pixels, names), None, figure_scale(),
-                                                    color), key=f"fil_top_{title}")
+                                                    color), key=f"fil_top_{title}", config={"displayModeBar": False})
     if all(names == CIFAR10_CLASSES for _, names in models):
         st.caption("These models only know CIFAR-10's ten classes (airplane, automobile, bird, cat, deer, dog, frog, "
                    "horse, ship, truck) in tiny 32 x 32 pictures: a photo of anything else still gets one of those "
@@ -442,7 +442,7 @@ def hand_made_section(picture: Image.Image) -> None:
             st.plotly_chart(kernel_figure([depthwise[..., c] for c in range(3)],
                                                [f"{ch}: {n}" for ch, n in zip(hand.CHANNELS, names)],
                                                figure_scale(), decimals=KERNEL_DECIMALS, width_px=PAGE_PX),
-                            key="fil_kernel_fig")
+                            key="fil_kernel_fig", config={"displayModeBar": False})
     with step2:
         try:
             mix, outputs, mix_name = mix_controls()
@@ -458,7 +458,7 @@ def hand_made_section(picture: Image.Image) -> None:
         show_maps(result.depthwise, [f"{ch} after {n}" for ch, n in zip(hand.CHANNELS, names)])
     with step2:
         st.plotly_chart(pointwise_figure(mix, list(hand.CHANNELS), outputs, figure_scale(), decimals=3),
-                        key="fil_mix_fig")
+                        key="fil_mix_fig", config={"displayModeBar": False})
         if mix_name == "Keep the channels" and not figs.is_signed(result.mixed):
             st.image(figs.channels_to_rgb(result.mixed), alt="The three mixed channels shown as one colour picture",
                      caption="The three mixed channels shown as one colour "

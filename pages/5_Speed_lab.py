@@ -141,9 +141,11 @@ def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = No
         st.warning(f"The middle half of the samples spans more than {NOISY_SPREAD:.0%} of the median for {rows}. "
                    + when, icon="📉")
     if any(t.measured for t in timings):
-        st.plotly_chart(work_and_time_figure(timings, scale, PAGE_PX), width="stretch", key=f"{key}_work")
+        st.plotly_chart(work_and_time_figure(timings, scale, PAGE_PX), width="stretch", key=f"{key}_work",
+                        config={"displayModeBar": False})
         if speed_ratios(timings):
-            st.plotly_chart(ratio_figure(timings, scale, PAGE_PX), width="stretch", key=f"{key}_ratio")
+            st.plotly_chart(ratio_figure(timings, scale, PAGE_PX), width="stretch", key=f"{key}_ratio",
+                            config={"displayModeBar": False})
 
 
 def show_roofline(timings: list, roofs: Roofs | None, device: str, scale: float, key: str) -> list:
@@ -159,7 +161,8 @@ def show_roofline(timings: list, roofs: Roofs | None, device: str, scale: float,
                 f"GB/s** copying a {roofs.copy_megabytes} MB array: its ridge point is {roofs.ridge:.1f} FLOPs per "
                 f"byte. The smallest possible layer call takes {roofs.call_ms:.2f} ms forward and "
                 f"{roofs.call_backward_ms:.2f} ms forward + backward.")
-    st.plotly_chart(roofline_figure(steps, roofs, device, scale, PAGE_PX), width="stretch", key=f"{key}_roofline")
+    st.plotly_chart(roofline_figure(steps, roofs, device, scale, PAGE_PX), width="stretch", key=f"{key}_roofline",
+                    config={"displayModeBar": False})
     above = [s for s in steps if s.achieved_gflops > 1.02 * s.bound_gflops]
     st.caption("Points on a roof run as fast as that roof allows; a step is bound by a roof when it reaches at "
                f"least {NEAR_ROOF:.0%} of it. Circles: forward; diamonds: forward + backward."
@@ -268,7 +271,7 @@ if more_work := more_work_note(setup):
 # intensity panel again under them.
 measured_here = report.timings if report and report.timings[0].setup == setup else ()
 st.plotly_chart(intensity_figure(traffic, measured_here, scale, shown_roofs, PAGE_PX), width="stretch",
-                key="spd_intensity_chart")
+                key="spd_intensity_chart", config={"displayModeBar": False})
 if shown_roofs:
     st.caption(f"Dashed line: the ridge point of {roofs_device}, its measured peak GFLOP/s over its measured GB/s. "
                "A step below it can at best run at intensity x bandwidth."
@@ -305,7 +308,7 @@ if report is not None:
     show_timings(report.timings, scale, "spd_measured", report.roofs)
     if not measured_here:  # an earlier layer's: section 1 draws the layer now chosen
         st.plotly_chart(intensity_figure(layer_traffic(measured_setup), report.timings, scale, report.roofs, PAGE_PX),
-                        width="stretch", key="spd_measured_intensity")
+                        width="stretch", key="spd_measured_intensity", config={"displayModeBar": False})
     steps = show_roofline(report.timings, report.roofs, report.device, scale, "spd_measured")
     if measured_here:
         shown = (f"this server ({report.device})", report.timings, steps)
@@ -340,7 +343,7 @@ if "sweep_report" in st.session_state:
     timings = sweep_report.timings
     show_skipped(timings, parameter)
     st.plotly_chart(sweep_figure(timings, parameter, timings[0].pass_name, scale, PAGE_PX), width="stretch",
-                    key="spd_sweep_chart")
+                    key="spd_sweep_chart", config={"displayModeBar": False})
     for note in sweep_report.notes:
         st.caption(note)
 else:
@@ -363,7 +366,7 @@ for name, data in recorded.items():
     if entry.get("parameter"):
         for pass_name in PASSES:
             st.plotly_chart(sweep_figure(entry["timings"], entry["parameter"], pass_name, scale, PAGE_PX),
-                            width="stretch", key=f"spd_recorded_{name}_{pass_name}")
+                            width="stretch", key=f"spd_recorded_{name}_{pass_name}", config={"displayModeBar": False})
     elif choice == "tutorial_layers":
         rows, summary_text = tutorial_table(entry["timings"], entry["layer_names"])
         st.caption(f"Median ms of forward + backward for each layer at batch {entry['timings'][0].setup.batch}, as "
