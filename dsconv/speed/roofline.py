@@ -37,6 +37,9 @@ REGIME_LABELS = {"compute": "compute-bound", "memory": "memory-bound", "overhead
 # "Near" a roof: reaching half of it. Below half of both roofs, something other than arithmetic or memory
 # traffic takes most of the time; half is the usual cut in roofline practice (a factor of 2 from the bound).
 NEAR_ROOF = 0.5
+# A step this close to NEAR_ROOF (in share of its roof) is said to be near the line: 48 % and 51 % of a roof read as
+# "below both roofs" and "memory-bound", and another Measure may swap them.
+NEAR_LINE = 0.05
 # Overhead dominates when a call that does almost nothing already takes half of the step's time.
 OVERHEAD_SHARE = 0.5
 MATMUL_SIZE = 2048  # a 2048 x 2048 float32 product: 17 GFLOP, long enough to reach peak, ~0.2 s on 2 cores
@@ -162,9 +165,9 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
     if groups["compute"]:
         names = _named(groups["compute"],
                        lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {roof_percent(s.fraction)} of the peak")
-        text = (f"**Compute-bound**: {names}. They keep the arithmetic units busy (the peak measured on "
-                f"{device} is {roofs.peak_gflops:.0f} GFLOP/s): fewer multiply-adds would make them proportionally "
-                "faster.")
+        text = (f"**Compute-bound**: {names}. Right of the ridge point ({roofs.ridge:.1f} FLOPs per byte) their roof "
+                f"is the arithmetic (the peak measured on {device} is {roofs.peak_gflops:.0f} GFLOP/s), and they reach "
+                f"at least {NEAR_ROOF:.0%} of it: fewer multiply-adds would make them proportionally faster.")
         beyond = [step for step in groups["compute"] if step.achieved_gflops > 1.02 * roofs.peak_gflops]
         if beyond:  # the matrix product the roof comes from is not the fastest thing this machine runs
             fastest = max(step.achieved_gflops for step in beyond)
@@ -180,9 +183,11 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
     if groups["memory"]:
         names = _named(groups["memory"], lambda s: f"{rate(s.achieved_gbs, 1)} GB/s at {s.flops_per_byte:.1f} FLOPs "
                                                    f"per byte, {roof_percent(s.fraction)} of the roof")
-        sentences.append(f"**Memory-bound**: {names}. Below the ridge point ({roofs.ridge:.1f} FLOPs per byte) the "
-                         f"{roofs.bandwidth_gbs:.1f} GB/s bandwidth sets their speed: cutting multiply-adds would barely "
-                         "shorten them; moving fewer bytes would.")
+        # (their roof, not their speed: at 51 % of it, "the 11.6 GB/s bandwidth sets their speed" stood beside 5.9 GB/s)
+        sentences.append(f"**Memory-bound**: {names}. Below the ridge point ({roofs.ridge:.1f} FLOPs per byte) their "
+                         f"roof is the {roofs.bandwidth_gbs:.1f} GB/s bandwidth, and they reach at least "
+                         f"{NEAR_ROOF:.0%} of it: cutting multiply-adds would barely shorten them; moving fewer bytes "
+                         "would.")
     if groups["overhead"]:
         members = groups["overhead"]
         names = _named(members, lambda s: f"{s.timing.median_ms:.2f} ms, {roof_percent(s.fraction)} of its roof")
@@ -204,6 +209,15 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
                          f"allow, yet the fixed cost of a call is only {_span([100 * x for x in shares], '%', 0)} of "
                          "their time: no roof sets their time, how well this implementation runs at this size does. "
                          "Counting multiply-adds or bytes does not predict it.")
+    near = [step for step in steps if abs(step.fraction - NEAR_ROOF) < NEAR_LINE]
+    if near:
+        one = len(near) == 1
+        text = (f"**Near the line**: {_named(near, lambda s: f'{roof_percent(s.fraction)} of its roof')} "
+                f"{'is' if one else 'are'} within {NEAR_LINE * 100:.0f} points of the {NEAR_ROOF:.0%} line between "
+                f"a roof's limit and neither: another Measure may place {'it' if one else 'them'} on its other side")
+        sides = {step.fraction >= NEAR_ROOF for step in near}
+        sentences.append(text + (", so the steps either side of it differ less than their labels do." if len(sides) > 1
+                                 else "."))
     return sentences
 
 

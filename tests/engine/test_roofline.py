@@ -162,3 +162,38 @@ def test_the_roof_kernels_compute_what_they_claim():
                                rtol=1e-4, atol=1e-4)
     x = rng.standard_normal(1000, dtype=np.float32)
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(make_array_step(lambda v: v + 1.0, x)()), x + 1.0)
+
+
+def test_steps_near_the_half_line_are_said_to_be_near_it():
+    """A Measure put SeparableConv2D at 48 % of its roof ("below both roofs: no roof sets their time") and
+    DepthwiseConv2D + 1x1 at 51 % ("memory-bound: the 11.6 GB/s bandwidth sets their speed", at 5.9 GB/s): nearly the
+    same step, opposite explanations, and another Measure could swap them."""
+    roofs = Roofs(peak_gflops=100.0, bandwidth_gbs=20.0, call_ms=0.01, call_backward_ms=0.02)  # a call costs ~0
+    below = classify(timing("depthwise", DEPTHWISE_BYTES / (9.6 * 1e6)), roofs)  # 9.6 GB/s of 20: 48 %
+    above = classify(timing("depthwise", 3 * DEPTHWISE_BYTES / (10.2 * 1e6), "forward_backward"), roofs)  # 51 %
+    far = classify(timing("depthwise", DEPTHWISE_BYTES / (15.0 * 1e6)), roofs)  # 75 %: not near
+    assert (below.regime, above.regime, far.regime) == ("kernel", "memory", "memory")
+    sentences = explain([below, above], roofs, DEVICE)
+    memory = next(s for s in sentences if s.startswith("**Memory-bound**"))
+    assert "sets their speed" not in memory  # at 51 % the bandwidth is their roof, not their speed
+    assert "their roof is the 20.0 GB/s bandwidth, and they reach at least 50% of it" in memory
+    assert sentences[-1] == (
+        "**Near the line**: DepthwiseConv2D alone (forward: 48% of its roof; forward + backward: 51% of its roof) are "
+        "within 5 points of the 50% line between a roof's limit and neither: another Measure may place them on its "
+        "other side, so the steps either side of it differ less than their labels do.")
+    # one step near it, on one side: no "either side"
+    assert explain([above, far], roofs, DEVICE)[-1].endswith("another Measure may place it on its other side.")
+    assert not any("Near the line" in s for s in explain([far], roofs, DEVICE))
+
+
+def test_the_roofline_title_says_under_its_roofs_only_where_every_step_is():
+    """The recorded Conv2D forward + backward ran at 123 % of the peak, above the flat roof, under the title "each
+    timed step under its roofs"."""
+    from dsconv.figures.speed import roofline_figure
+
+    under = classify(timing("standard", CONV_FLOPS / (80.0 * 1e6)), ROOFS)
+    over = classify(timing("standard", CONV_FLOPS / (123.0 * 1e6), "forward_backward"), ROOFS)
+    title = roofline_figure([under], ROOFS, DEVICE).layout.title.text
+    assert title.endswith("each timed step under its roofs"), title
+    title = roofline_figure([under, over], ROOFS, DEVICE).layout.title.text
+    assert "under" not in title and title.endswith("each timed step and its roofs"), title
