@@ -114,6 +114,17 @@ def answer_controls(question: Question, qid: str) -> tuple[object, bool]:
     return response, "check" if pressed else "show" if shown else ""
 
 
+def answered_choices(question: Question, response: object) -> None:
+    """A choice question's options, still listed once it is answered or its answer shown, the answer and the student's
+    pick marked: the form that listed them goes, and "A: 3·3·2·8 + 8 = 152" stood under "The answer: Layer B" with
+    Layer A nowhere on the screen."""
+    lines = []
+    for key, label in question.choices:
+        marks = [mark for mark, on in (("the answer", key == question.answer), ("your answer", key == response)) if on]
+        lines.append(f"- {label}" + (f" **← {' and '.join(marks)}**" if marks else ""))
+    st.markdown("\n".join(lines))
+
+
 def show_link(topic: str) -> None:
     """Link to the page that shows this idea, when that page exists."""
     file_name, label = TOPIC_PAGES[topic]
@@ -180,7 +191,9 @@ with st.container(border=True):
     st.subheader(f"Question {question.index + 1}: {TOPIC_LABELS[question.topic]}")
     st.markdown(question.prompt)
     if qid in results:  # answered, or shown without a guess: either way it takes no answer now (a shown one was scored)
-        if results[qid]["response"] is not None:
+        if question.answer_kind == "choice":
+            answered_choices(question, results[qid]["response"])
+        elif results[qid]["response"] is not None:
             st.markdown(f"Your answer: **{answer_text(question, results[qid]['response'])}**")
     else:
         response, action = answer_controls(question, qid)

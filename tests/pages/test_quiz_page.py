@@ -229,3 +229,24 @@ def test_a_new_set_is_never_the_current_one(monkeypatch):
     monkeypatch.setattr(random, "choice", lambda seeds: seeds[76])  # the 77th candidate: 78, since 77 is left out
     at = open_page(PAGE, quiz_seed="77").button(key="quiz_new_set").click().run()
     assert at.number_input(key="quiz_seed").value == 78
+
+
+@pytest.mark.parametrize("topic", ["cheaper", "bias_place"])
+def test_a_choice_questions_options_stay_listed_once_answered(topic):
+    """"Just show the answer" on a which-is-cheaper question took its options away with the form: "The answer:
+    Layer B: ..." and the worked "A: 3·3·2·8 + 8 = 152" stood with Layer A nowhere on the screen. Once answered (or
+    shown), every option stays listed, the answer and the student's pick marked."""
+    question, number, _ = find(6, topic)
+    at = open_page(PAGE, quiz_seed="6", quiz_q=str(number))
+    at = at.button(key=f"quiz_show_{qid(question)}").click().run()
+    assert not at.exception
+    listed = next(m.value for m in at.markdown if m.value.startswith("- "))
+    lines = listed.split("\n")
+    assert [line.split(" **←")[0] for line in lines] == [f"- {label}" for _, label in question.choices]
+    right = dict(question.choices)[question.answer]
+    assert [line for line in lines if line.endswith("**← the answer**")] == [f"- {right} **← the answer**"]
+    # answered wrong: both marks, each on its own option
+    wrong = next(key for key, _ in question.choices if key != question.answer)
+    at = answer(open_page(PAGE, quiz_seed="6", quiz_q=str(number)), question, wrong)
+    lines = next(m.value for m in at.markdown if m.value.startswith("- ")).split("\n")
+    assert f"- {dict(question.choices)[wrong]} **← your answer**" in lines and f"- {right} **← the answer**" in lines
