@@ -253,6 +253,7 @@ def feature_mosaic(maps: np.ndarray, channels: list[int] | np.ndarray, columns: 
 
 TILE_LABEL_PX = 13  # a map's label over it, times the scale
 COLOUR_BAR_PX = 90  # what the colour bar and its title take of the figure's width, times the scale (about)
+UNDER_BAR_PX = 45  # what it takes of the height lying under the grid, with its ticks and title, times the scale
 
 
 def _figure_height(mosaic_shape: tuple[int, int], pixel_height: int) -> int:
@@ -287,11 +288,16 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
                                       int(12 * scale))
     more_lines_px = title_lines_px - round(title["font"]["size"] * LINE_HEIGHT)  # the lines past the first
     top = int(50 * scale) + more_lines_px + (int(18 * scale) if tile_labels else 0)
+    figure_px = width_px or page_width_px(scale)
+    # Beside the grid the colour bar took a third of a 1024 x 768 projector's half-page figure, and its maps were 28 px
+    # wide: where it would take over a quarter of the width, it lies under the grid.
+    under = COLOUR_BAR_PX * scale > 0.25 * figure_px
+    bottom = int(10 + (UNDER_BAR_PX * scale if under else 0))
 
     def unit_px(row_gap: int) -> float:  # screen pixels per map pixel: the drawing keeps the mosaic's proportions
         shape = (rows * (height + row_gap) - row_gap, columns * (width + 1) - 1)
-        across = ((width_px or page_width_px(scale)) - 20 - COLOUR_BAR_PX * scale) / shape[1]
-        return min(across, (_figure_height(shape, pixel_height) * scale + more_lines_px - top - 10) / shape[0])
+        across = (figure_px - 20 - (0 if under else COLOUR_BAR_PX * scale)) / shape[1]
+        return min(across, (_figure_height(shape, pixel_height) * scale + more_lines_px - top - bottom) / shape[0])
 
     texts, row_gap = [], 1
     if tile_labels:
@@ -310,14 +316,20 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
     heatmap = dict(type="heatmap", z=np.round(mosaic, 3), customdata=labels, colorscale=SIGNED if signed else GREY,
                    zmin=-1 if signed else 0, zmax=1, showscale=True, hoverongaps=False,
                    colorbar=dict(title=dict(text=scale_text, side="right"), thickness=12,
-                                 tickvals=[-1, 0, 1] if signed else [0, 1]),
+                                 tickvals=[-1, 0, 1] if signed else [0, 1],
+                                 **(dict(orientation="h", x=0.5, xanchor="center", y=0, yanchor="top",
+                                         yref="paper", ypad=int(8 * scale), len=0.6) if under else {})),
                    hovertemplate="channel %{customdata}: %{z:.2f} of its maximum<extra></extra>")
     annotations = [dict(text=text, x=(slot % columns) * (width + 1) - 0.5,
                         y=(slot // columns) * (height + row_gap) - 0.5, xref="x", yref="y", xanchor="left",
                         yanchor="bottom", showarrow=False, font=dict(size=int(font), color="#111827"))
                    for slot, text in enumerate(texts)]
-    layout = _layout(_figure_height(mosaic.shape, pixel_height) + more_lines_px / scale, scale,
-                     annotations=annotations, margin=dict(l=10, r=10, t=top, b=10),
+    # A grid narrower than its height allows is drawn at its own height: its maps stood at the foot of a tall,
+    # mostly empty figure
+    drawn_px = unit_px(row_gap) * mosaic.shape[0]
+    figure_height = min(_figure_height(mosaic.shape, pixel_height) + more_lines_px / scale,
+                        (top + drawn_px + bottom + 2) / scale)
+    layout = _layout(figure_height, scale, annotations=annotations, margin=dict(l=10, r=10, t=top, b=bottom),
                      xaxis=dict(visible=False, constrain="domain"),
                      yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", constrain="domain"))
     layout["title"] = title

@@ -425,3 +425,24 @@ def test_the_two_ways_difference_is_said_in_grey_levels(difference, words):
         from rendered import read_power_of_ten
 
         assert read_power_of_ten(note.split(" of one")[0]) == pytest.approx(difference * 255, rel=0.06)
+
+
+@pytest.mark.parametrize("width_px, scale, bar_under", [(376, 1.35, True), (499, 1.35, False), (447, 1.0, False)])
+def test_a_narrow_feature_grid_lays_its_colour_bar_under_the_maps_and_wastes_no_height(width_px, scale, bar_under):
+    """On a 1024 x 768 projector (half-page figures 376 px wide) the colour bar took a third of the width, the maps
+    were 28 px wide, and they stood at the foot of a 378 px figure, mostly empty. Counted from the layout: the plot
+    area is the figure less its margins (and the colour bar, where it stands beside); the mosaic keeps its
+    proportions."""
+    from dsconv.figures.filters import COLOUR_BAR_PX, feature_grid_figure
+
+    maps = np.random.default_rng(4).random((32, 32, 64)).astype(np.float32)
+    figure = feature_grid_figure(maps, list(range(32)), "32 of 64 maps, 32 x 32, after block1_conv1", scale=scale,
+                                 width_px=width_px)
+    layout, bar = figure.layout, figure.data[0].colorbar
+    assert (bar.orientation == "h") == bar_under
+    area_w = width_px - layout.margin.l - layout.margin.r - (0 if bar_under else COLOUR_BAR_PX * scale)
+    area_h = layout.height - layout.margin.t - layout.margin.b
+    mosaic_h, mosaic_w = 4 * 33 - 1, 8 * 33 - 1  # 4 rows of 8 maps of 32 px, 1 px between them
+    unit = min(area_w / mosaic_w, area_h / mosaic_h)
+    assert 32 * unit >= 40, 32 * unit  # each map drawn at least 40 px wide
+    assert area_h - unit * mosaic_h < 10, (area_h, unit * mosaic_h)  # no empty band over or under the maps
