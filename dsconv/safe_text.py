@@ -82,6 +82,11 @@ def power_of_ten(value: float, digits: int = 2) -> str:
     return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
+def listed(names: Sequence[str], joiner: str = "and") -> str:
+    """Names as a sentence lists them: "A", "A and B", "A, B and C" (or "A or B" with `joiner` "or")."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"
+
+
 def rate_places(values: Sequence[float], places: int = 0) -> int:
     """Decimals for measured speeds (GFLOP/s, GB/s): `places`, or more where the smallest non-zero value would show
     fewer than two significant digits (0.14, 0.035), up to four. A small layer's 0.14 GFLOP/s read "0"."""

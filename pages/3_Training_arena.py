@@ -349,9 +349,13 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
         return
     series = replay.all_series(selected, archs)
     series = [item for item in series if item.epochs]
+    untrained = replay.untrained_note(selected, archs)
     if not series:
-        st.info("The chosen runs have no finished epoch for these architectures; pick other architectures.")
+        st.info(untrained or "The chosen runs have no finished epoch for these architectures; pick other "
+                "architectures.")
         return
+    if untrained:
+        st.caption(untrained)
     st.caption("Press ▶ Play to watch the runs epoch by epoch, or drag the slider. Colour is the architecture and the "
                "line's dash the run. Thin lines with open circles are measured on the training images, thick ones on "
                "validation images the model never trained on.")

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable, Sequence
 
 from dsconv.costs.arithmetic import share_apart
-from dsconv.safe_text import rate
+from dsconv.safe_text import listed, rate
 from dsconv.speed.setup import LayerSetup
 from dsconv.speed.timings import Timing
 
@@ -230,11 +230,6 @@ def recorded_roofs(meta: dict[str, Any]) -> Roofs | None:
         return Roofs.from_dict(data)
     except ValueError:
         return None
-
-
-def listed(names: Sequence[str]) -> str:
-    """Names as a sentence lists them: "A", "A and B", "A, B and C"."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def summary(steps: Sequence[StepRegime]) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from dsconv import ASSETS
 from dsconv.costs.network import count_text
 from dsconv.kinds import NETWORK_KINDS, word
-from dsconv.safe_text import plain
+from dsconv.safe_text import listed, plain
 from dsconv.training.data import source_label
 from dsconv.training.models import DEPTHWISE_INIT_WORDS, INPUT_SCALING_WORDS
 from dsconv.training.runs import MAX_RUN_BYTES, ArchitectureRun, EpochLog, RunFileError, RunRecord, load_run
@@ -132,6 +132,21 @@ def all_series(runs: list[LoadedRun], architectures: list[str] | None = None) ->
     each run's in the order of kinds."""
     return [epoch_series(run, arch.name) for run in runs for arch in in_kind_order(run.record.architectures)
             if architectures is None or arch.name in architectures]
+
+
+def untrained_note(runs: list[LoadedRun], architectures: list[str]) -> str | None:
+    """The sentence for the architectures picked that none of the chosen runs trained (None where each was): the
+    bundled runs hold two of the four, and the two others were picked by default, drew nothing and said nothing."""
+    trained = [kind for kind in NETWORK_KINDS if any(part.name == kind for run in runs
+                                                     for part in run.record.architectures)]
+    missing = [kind for kind in architectures if kind not in trained]
+    if not runs or not missing or not trained:
+        return None
+    one, only = len(missing) == 1, len(runs) == 1
+    return (f"{'The chosen run' if only else 'No chosen run'} {'did not train' if only else 'trained'} "
+            f"{listed([word(kind) for kind in missing], 'or')}: nothing is drawn for {'it' if one else 'them'}. "
+            f"{'It' if only else 'They'} trained {listed([word(kind) for kind in trained])}; launch a training "
+            "below to see the others.")
 
 
 # --- Summary table -------------------------------------------------------------------------------------
