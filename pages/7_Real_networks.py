@@ -197,7 +197,7 @@ def totals_section(profile: Profile, paper, own: Profile | None, network: str) -
     checks = [check for check in (lesson.multiply_adds_check(profile, paper), lesson.params_check(profile, paper))
               if check]
     if checks:
-        show_table([{"figure": check.what, "the paper says": check.paper, "we count": f"{check.ours:,}",
+        show_table([{"figure": check.what, "paper": check.paper, "we count": f"{check.ours:,}",
                     "how they agree": check.verdict} for check in checks])
     # The accuracy too: a note often qualifies it ("its best epoch, read off the test set"), and stood alone.
     accuracy = f" Top-1 accuracy {paper.top1_text}% on {paper.dataset}." if paper.top1 else ""

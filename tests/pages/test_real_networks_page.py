@@ -54,7 +54,7 @@ def test_mobilenet_v1_by_default_with_the_papers_figures_and_the_lesson():
     assert "95% of the multiply-adds sit in 1x1 pointwise work and 3.1% in depthwise work" in words
     assert "whether it is cheap in time is another question: the Speed lab measures it" in words
     table = shown_tables(at)[0]
-    assert list(table["the paper says"]) == ["569 M", "4.2 M"]
+    assert list(table["paper"]) == ["569 M", "4.2 M"]
     assert "21,888 non-trainable statistics (the moving means and variances of batch norm" in \
         table["how they agree"][1]
     assert "Table" in texts(at.caption)
@@ -74,7 +74,7 @@ def test_vgg16_says_its_dense_layers_hold_the_parameters_not_the_arithmetic():
 def test_a_size_the_paper_lists_brings_its_figure_and_one_it_does_not_says_so():
     at = open_page(PAGE, rn_size="128")
     assert not at.exception
-    assert list(shown_tables(at)[0]["the paper says"]) == ["186 M", "4.2 M"]  # MobileNet paper, Table 7
+    assert list(shown_tables(at)[0]["paper"]) == ["186 M", "4.2 M"]  # MobileNet paper, Table 7
     at = open_page(PAGE, rn_size="96")
     assert not at.exception and not shown_tables(at)
     assert "Published figures exist for input sizes 128, 160, 192, 224 only, so there is none to check against" in \
