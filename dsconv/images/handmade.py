@@ -267,9 +267,14 @@ def saving_note(kernel_side: int, in_channels: int, out_channels: int, many: int
             f"weights ({k}·{k}·{c} + {c}·{n} against {k}·{k}·{c}·{n})")
     many_separable, many_standard = (cost.params for cost in filter_costs(1, 1, k, c, many))
     if many_separable < many_standard:
-        return (f"{here}: the saving only appears with many outputs. With {many} outputs, as in the tutorial models' "
-                f"first layer, {k}·{k}·{c} + {c}·{many} = {many_separable:,} weights would replace "
-                f"{k}·{k}·{c}·{many} = {many_standard:,}.")
+        # the fewest outputs that save, counted: "the saving only appears with many outputs" stood where 2 save
+        first = next(outputs for outputs in range(n + 1, many + 1)
+                     if filter_costs(1, 1, k, c, outputs)[0].params < filter_costs(1, 1, k, c, outputs)[1].params)
+        first_separable, first_standard = (cost.params for cost in filter_costs(1, 1, k, c, first))
+        return (f"{here}: the saving appears from {first} outputs on ({k}·{k}·{c} + {c}·{first} = "
+                f"{first_separable:,} against {k}·{k}·{c}·{first} = {first_standard:,}) and grows with them. With "
+                f"{many} outputs, as in the tutorial models' first layer, {k}·{k}·{c} + {c}·{many} = "
+                f"{many_separable:,} weights would replace {k}·{k}·{c}·{many} = {many_standard:,}.")
     if k == 1:
         return (f"{here}, and with a 1 x 1 kernel there is no saving at any number of outputs: {c} + {c}·N is always "
                 f"more than {c}·N (with {many} outputs, {many_separable:,} against {many_standard:,}). A 1 x 1 "

@@ -336,7 +336,7 @@ def test_a_one_by_one_kernel_is_never_said_to_save_weights(side, outputs):
     two_step, one_step = weights(side, 3, outputs)
     many_two_step, many_one_step = weights(side, 3, 64)
     assert two_step > one_step and many_two_step > many_one_step  # the reference: no saving at any N
-    assert note is not None and "would replace" not in note and "saving only appears" not in note
+    assert note is not None and "would replace" not in note and "saving appears" not in note
     assert "no saving at any number of outputs" in note
     assert f"{many_two_step:,} against {many_one_step:,}" in note  # 195 against 192
 
@@ -446,3 +446,17 @@ def test_a_narrow_feature_grid_lays_its_colour_bar_under_the_maps_and_wastes_no_
     unit = min(area_w / mosaic_w, area_h / mosaic_h)
     assert 32 * unit >= 40, 32 * unit  # each map drawn at least 40 px wide
     assert area_h - unit * mosaic_h < 10, (area_h, unit * mosaic_h)  # no empty band over or under the maps
+
+
+@pytest.mark.parametrize("side, channels", [(3, 3), (5, 3), (2, 3), (2, 8), (3, 1)])
+def test_one_outputs_note_says_from_how_many_outputs_the_saving_appears(side, channels):
+    """"With 1 output channel the two-step way has more weights: the saving only appears with many outputs", where
+    2 outputs already save (3·3·3 + 3·2 = 33 against 54). The first saving number of outputs is counted here."""
+    from dsconv.images.handmade import saving_note
+
+    first = next(n for n in range(2, 65) if weights(side, channels, n)[0] < weights(side, channels, n)[1])
+    two_step, one_step = weights(side, channels, first)
+    note = saving_note(side, channels, 1)
+    assert f"the saving appears from {first} outputs on ({side}·{side}·{channels} + {channels}·{first} = " \
+           f"{two_step:,} against {side}·{side}·{channels}·{first} = {one_step:,})" in note, note
+    assert "only appears with many" not in note

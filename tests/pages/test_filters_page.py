@@ -233,14 +233,14 @@ def test_one_output_note_uses_this_kernel_size():
     at.query_params.update(fil_view=HAND_MADE, fil_sample="Coloured shapes")
     at.run()
     assert not at.exception
-    note = next(i.value for i in at.info if "the saving only appears" in i.value)
+    note = next(i.value for i in at.info if "the saving appears from" in i.value)
     # Sobel x, 3 x 3, one grey output: 27 + 3 = 30 weights against 27; with 64 outputs 27 + 192 = 219 against 1,728.
     assert "more weights (3·3·3 + 3·1 against 3·3·3·1)" in note and "= 219 weights would replace" in note
     custom = "Custom (edit it)"  # every channel gets the same typed 5 x 5 kernel
     at.query_params.update(fil_red=custom, fil_green=custom, fil_blue=custom,
                            fil_kernel="1 1 1 1 1; 1 1 1 1 1; 1 1 -24 1 1; 1 1 1 1 1; 1 1 1 1 1")
     at.run()
-    note = next(i.value for i in at.info if "the saving only appears" in i.value)
+    note = next(i.value for i in at.info if "the saving appears from" in i.value)
     assert "5·5·3 + 3·64 = 267 weights would replace 5·5·3·64 = 4,800" in note  # k comes from the kernel used
 
 
@@ -331,7 +331,7 @@ def test_a_one_by_one_kernel_is_never_said_to_save_weights():
     assert shown["Depthwise + pointwise: weights"] == str(two_step)
     assert shown["One standard convolution: weights"] == str(one_step)
     notes = [literal(info.value) for info in at.info]
-    assert len(notes) == 1 and "would replace" not in notes[0] and "saving only appears" not in notes[0]
+    assert len(notes) == 1 and "would replace" not in notes[0] and "saving appears" not in notes[0]
     assert "no saving at any number of outputs" in notes[0] and f"{many_two_step} against {many_one_step}" in notes[0]
 
 
