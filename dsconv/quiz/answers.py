@@ -222,7 +222,8 @@ MISCONCEPTIONS = (  # mistakes about separable layers first: check_answer names 
                   lambda q: _swap_two_step(q, "depthwise_pointwise", "separable")),
     Misconception("separable_always_cheaper", "Assuming a separable layer is always cheaper",
                   "A separable layer is a depthwise step plus a pointwise (1 × 1) layer: it beats a standard layer "
-                  "with the same settings, but never the pointwise layer alone.", _separable_always_wins),
+                  "with the same settings where N ≥ 2 and k ≥ 2, but never has fewer parameters than the pointwise "
+                  "layer alone, nor fewer multiply-adds at the same output positions.", _separable_always_wins),
     Misconception("forgot_bias", "Forgetting the bias",
                   "Every output channel also has one bias (`use_bias=True` is the default): add one number per output "
                   "channel to the weights.", _without_bias,

@@ -89,8 +89,9 @@ _EXPLANATIONS = {
                      "FLOPs count the multiply and the add separately: twice this number.",
     "cheaper": "The two layers differ in {what}. Parameters ignore the stride and the input size; "
                "multiply-adds grow with the number of output positions, and a bias adds but does not multiply. A "
-               "separable layer is a depthwise step plus a pointwise layer: cheaper than a standard layer with the "
-               "same settings, never cheaper than the pointwise layer alone.",
+               "separable layer is a depthwise step plus a pointwise layer: with 2 or more output channels and a "
+               "kernel of 2 x 2 or more, cheaper than a standard layer with the same settings; never fewer parameters "
+               "than its pointwise layer alone, nor fewer multiply-adds at the same output positions.",
     "times_fewer": "Divide the standard count by the separable count. For multiply-adds the ratio is exactly "
                    "1 / (1/N + 1/k²): a bias adds, it does not multiply.",
     "bias_place": "Keras's SeparableConv2D has one bias vector, after the pointwise step. DepthwiseConv2D followed "

@@ -421,3 +421,33 @@ def test_the_ratio_explanation_gives_the_weights_and_the_parameters_ratios():
     assert seen > 100
     question = make_quiz(1943)[1]
     assert "= 7.89." in question.explanation and question.explanation.endswith("ratio 5.74.")
+
+
+def test_the_cheaper_explanation_states_the_conditions_keras_needs():
+    """"A separable layer is ... cheaper than a standard layer with the same settings, never cheaper than the
+    pointwise layer alone" was false at N = 1 (SeparableConv2D(1, 3) on 8 channels: 81 parameters, Conv2D(1, 3): 73)
+    and for multiply-adds at other output positions (SeparableConv2D(8, 7) on 8 x 8 x 3, "valid": 2 x 2 positions, 684
+    multiply-adds; Conv2D(8, 1): 8 x 8 positions, 1,536). Counted in Keras; the sentences now state both conditions."""
+    keras = pytest.importorskip("keras")
+    from dsconv.quiz.answers import MISCONCEPTIONS
+    from dsconv.quiz.generate import _EXPLANATIONS
+
+    def params(layer, shape):
+        keras.Sequential([keras.Input(shape), layer])
+        return layer.count_params()
+
+    assert params(keras.layers.SeparableConv2D(1, 3), (8, 8, 8)) > params(keras.layers.Conv2D(1, 3), (8, 8, 8))
+    assert params(keras.layers.SeparableConv2D(64, 1), (8, 8, 3)) > params(keras.layers.Conv2D(64, 1), (8, 8, 3))
+    assert params(keras.layers.SeparableConv2D(2, 2), (8, 8, 3)) < params(keras.layers.Conv2D(2, 2), (8, 8, 3))
+    separable, pointwise = keras.layers.SeparableConv2D(8, 7), keras.layers.Conv2D(8, 1)
+    out_s = keras.Sequential([keras.Input((8, 8, 3)), separable]).output_shape
+    out_p = keras.Sequential([keras.Input((8, 8, 3)), pointwise]).output_shape
+    macs_s = out_s[1] * out_s[2] * (7 * 7 * 3 + 3 * 8)  # one multiply-add per weight per output position
+    macs_p = out_p[1] * out_p[2] * 3 * 8
+    assert (macs_s, macs_p) == (684, 1536)  # the separable layer does fewer, at fewer positions
+    cheaper = _EXPLANATIONS["cheaper"]
+    assert "with 2 or more output channels and a kernel of 2 x 2 or more" in cheaper
+    assert "nor fewer multiply-adds at the same output positions" in cheaper
+    mistake = next(m for m in MISCONCEPTIONS if m.key == "separable_always_cheaper")
+    said = mistake.text if isinstance(mistake.text, str) else mistake.text(None)
+    assert "where N ≥ 2 and k ≥ 2" in said and "at the same output positions" in said
