@@ -378,13 +378,17 @@ def main() -> None:
     weights_section(timeline, preset, seed)
     numbers_section(timeline, config)
     st.subheader("Why it matters")
+    # weights alone, then with the biases: "286 or 283 weights instead of 1,792" counted the biases as weights
+    weights = {kind: tutorial_cost(kind, use_bias=False).params for kind in ("separable", "standard")}
+    params = {kind: tutorial_cost(kind).params for kind in ("depthwise_pointwise", "separable", "standard")}
     st.markdown(
         "A standard kernel does two jobs at once: it looks at neighbours (space) and it mixes channels. "
         "A depthwise separable convolution splits those jobs: the depthwise step handles space, one channel "
         "at a time, and the 1 x 1 pointwise step mixes channels, for roughly 1/N + 1/k² of the work. MobileNet "
         "spends that saving on running on phones; Xception on a more accurate network of Inception V3's size. In "
-        f"the tutorial's first layer (3 x 3 kernel, 3 → 64 channels) that is {tutorial_cost('depthwise_pointwise').params:,} "
-        f"or {tutorial_cost('separable').params:,} weights instead of {tutorial_cost('standard').params:,}.\n\n"
+        f"the tutorial's first layer (3 x 3 kernel, 3 → 64 channels) that is {weights['separable']:,} weights instead "
+        f"of {weights['standard']:,}; with the biases, {params['depthwise_pointwise']:,} parameters (two layers) or "
+        f"{params['separable']:,} (SeparableConv2D) instead of {params['standard']:,}.\n\n"
         "A common mistake, made by the tutorial this app grew from, is to say a depthwise convolution works "
         "along one spatial dimension, the channel. A channel is not a spatial dimension: as the animation shows, "
         "a depthwise kernel slides over height **and** width; what it does not do is look at other channels.")

@@ -268,9 +268,10 @@ TUTORIAL_LAYER = dict(height=32, width=32, in_channels=3, out_channels=64, kerne
 
 
 @functools.lru_cache(maxsize=None)
-def tutorial_cost(kind: str) -> LayerCost:
-    """The cost of the tutorial's first layer (32 x 32 x 3 to 64 channels, k = 3) as layer kind `kind`."""
-    return layer_cost(kind, **TUTORIAL_LAYER)
+def tutorial_cost(kind: str, use_bias: bool = True) -> LayerCost:
+    """The cost of the tutorial's first layer (32 x 32 x 3 to 64 channels, k = 3) as layer kind `kind` (its weights
+    alone without `use_bias`)."""
+    return layer_cost(kind, **TUTORIAL_LAYER, use_bias=use_bias)
 
 
 def every_kind(**settings) -> dict[str, LayerCost | str]:

@@ -352,3 +352,27 @@ def test_a_standard_layer_keras_refuses_is_said_to_be_counted_only(mode, said):
         assert any("cannot both be above 1 in a Conv2D" in error.value for error in at.error)
     at = open_page(PAGE, {"sl_mode": mode, "sl_stride": "2", "sl_pad": "same", "sl_size": "9"})
     assert not any("for a layer Keras would not build" in caption.value for caption in at.caption)
+
+
+def test_why_it_matters_counts_weights_and_parameters_as_keras_does():
+    """"286 or 283 weights instead of 1,792" counted the biases as weights. Keras, on the tutorial's first layer
+    (32 x 32 x 3 -> 64, k = 3): the kernels alone, then every parameter."""
+    import keras
+
+    def built(*layers):
+        keras.Sequential([keras.Input((32, 32, 3)), *layers])
+        return layers
+
+    standard, = built(keras.layers.Conv2D(64, 3))
+    separable, = built(keras.layers.SeparableConv2D(64, 3))
+    pair = built(keras.layers.DepthwiseConv2D(3), keras.layers.Conv2D(64, 1))
+    kernels = {"standard": standard.kernel.shape, "separable": (separable.depthwise_kernel.shape,
+                                                                separable.pointwise_kernel.shape)}
+    standard_weights = int(np.prod(kernels["standard"]))
+    separable_weights = sum(int(np.prod(shape)) for shape in kernels["separable"])
+    params = {"standard": standard.count_params(), "separable": separable.count_params(),
+              "pair": sum(layer.count_params() for layer in pair)}
+    text = " ".join(m.value for m in open_page(PAGE).markdown if "tutorial's first layer" in m.value)
+    assert (f"that is {separable_weights:,} weights instead of {standard_weights:,}; with the biases, "
+            f"{params['pair']:,} parameters (two layers) or {params['separable']:,} (SeparableConv2D) instead of "
+            f"{params['standard']:,}.") in text, text
