@@ -589,3 +589,16 @@ def test_a_map_of_one_value_says_its_value():
     at = open_page(PAGE, fil_view=HAND_MADE)  # a sample photo
     assert not any("everywhere)" in caption for caption in image_captions(at))
     assert not any("holds that one value" in caption.value for caption in at.caption)
+
+
+def test_the_difference_metric_counts_grey_levels_as_an_8_bit_picture_has_them():
+    """Its help said "an 8-bit picture has 255 grey levels between 0 and 1": it has 2**8 = 256 levels, 255 steps of
+    1/255 apart, and the note under the metric counts those steps."""
+    from dsconv.images.handmade import GREY_LEVELS
+
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=180)
+    at.query_params.update(fil_view=HAND_MADE)
+    at.run()
+    [metric] = [m for m in at.metric if m.label == "The two results differ by at most"]
+    assert f"An 8-bit picture has {2 ** 8} grey levels, 1/{GREY_LEVELS} apart" in metric.proto.help
+    assert GREY_LEVELS == 2 ** 8 - 1
