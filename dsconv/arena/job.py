@@ -243,7 +243,9 @@ class TrainingJob:
             return JobSnapshot(
                 state=self._state, architecture=self._arch, architectures=archs, epoch=self._epoch, epochs=epochs,
                 batch=self._batch, batches=batches, fraction=min(1.0, fraction),
-                elapsed=time.monotonic() - self._started, remaining=self._remaining(index, done),
+                # until the training ended: "Launch 1 finished in 6 s" read "46 s" forty seconds later
+                elapsed=(self.training_ended_at or time.monotonic()) - self._started,
+                remaining=self._remaining(index, done),
                 curves={a: {k: list(v) for k, v in c.items()} for a, c in self._curves.items()},
                 message=self._message)
 

@@ -156,6 +156,8 @@ def test_a_tiny_launch_completes_and_keeps_record_weights_and_model(in_subproces
     snap = job.snapshot()
     assert snap.state == "complete", snap.message
     assert snap.fraction == 1.0 and snap.remaining == 0.0 and slots.running() == []
+    time.sleep(0.3)  # "Launch 1 finished in 6 s" read "46 s" forty seconds later: the time stops with the job
+    assert job.snapshot().elapsed == snap.elapsed
     part = job.record.architectures[0]
     assert len(part.epochs) == 1 and part.test_accuracy is not None
     assert snap.curves["separable"]["x"][-1] == pytest.approx(1.0)  # the last batch of epoch 1
