@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 from streamlit import config as st_config
+from streamlit.errors import StreamlitPageNotFoundError
 
 from dsconv.arena import (
     MIN_TEST_IMAGES,
@@ -268,8 +269,13 @@ def finished_view(job: TrainingJob) -> None:
                             file_name=f"{job.run_name}_weights.zip", mime="application/zip",
                             key="arena_download_weights", on_click="ignore")
     if job.models and (ROOT / "pages" / "4_Filters_on_your_image.py").exists():
-        cols[2].markdown("🖼️ [See its learned filters](/Filters_on_your_image) (on the Filters page, for as long "
-                         "as this tab stays open)")
+        # In this tab, whose session holds the models: a Markdown link opened a new tab, a new session without them
+        with cols[2]:
+            try:
+                st.page_link("pages/4_Filters_on_your_image.py", label="See its learned filters", icon="🖼️")
+            except StreamlitPageNotFoundError:  # this page runs on its own, without the app's other pages
+                st.markdown("🖼️ See its learned filters on the **Filters on your image** page of the app.")
+            st.caption("On the Filters page, for as long as this tab stays open.")
 
 
 @st.cache_data(ttl=30, max_entries=4, show_spinner=False)

@@ -12,7 +12,7 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from conftest import open_page, shown_tables
+from conftest import ROOT, open_page, shown_tables
 from dsconv.kinds import KINDS, NETWORK_KINDS
 from dsconv.training import replay
 from rendered import literal
@@ -150,8 +150,9 @@ def test_a_broken_file_named_like_an_uploaded_run_leaves_that_run(run_file):
     assert table(at)[0]["Architecture"] == "MobileNet"
 
 
-def launcher_page(monkeypatch, batch: int) -> tuple[AppTest, str]:
-    """The page with the launcher open on 500 synthetic images, 1 epoch, the separable model; and the device."""
+def launcher_page(monkeypatch, batch: int, in_app: bool = False) -> tuple[AppTest, str]:
+    """The page with the launcher open on 500 synthetic images, 1 epoch, the separable model; and the device.
+    `in_app`: opened from the app's home page, with the app's other pages (for links to them)."""
     monkeypatch.setenv("DSCONV_ARENA_HEARTBEAT_SECONDS", "900")  # AppTest sends no heartbeats
     import dsconv.arena as arena
     from dsconv.arena import estimates as arena_estimates
@@ -161,13 +162,19 @@ def launcher_page(monkeypatch, batch: int) -> tuple[AppTest, str]:
     device = arena_estimates._DEVICE[0] if arena_estimates._DEVICE else cpu_model()
     arena_estimates._DEVICE[:] = [device]
     arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded"))
-    return open_page(PAGE, arena_launch="1", arena_train="500", arena_test="100", arena_epochs="1", arena_batch=str(batch),
-                    arena_launch_archs="separable", arena_runs=""), device
+    query = dict(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="1", arena_batch=str(batch),
+                 arena_launch_archs="separable", arena_runs="")
+    if not in_app:
+        return open_page(PAGE, query), device
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.switch_page(PAGE).run(), device
 
 
 @pytest.mark.slow
 def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
-    at, device = launcher_page(monkeypatch, batch=64)
+    at, device = launcher_page(monkeypatch, batch=64, in_app=True)
     assert not at.exception
     assert any(m.label == "Estimated time" for m in at.metric)
     assert any(device in m.value for m in at.markdown)
@@ -191,6 +198,11 @@ def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
     model, class_names = models[f"Separable model (launch {job.id})"]  # the Filters page takes (model, class names)
     assert model.count_params() == part.params
     assert class_names == tuple(job.record.data["class_names"]) and len(class_names) == 10
+    # Its learned filters are one click away in this tab, whose session holds the model: a Markdown link opened a
+    # new tab, a new session without it
+    links = [(link.proto.label, link.proto.page) for link in at.get("page_link")]
+    assert ("See its learned filters", "Filters_on_your_image") in links, links
+    assert not any("](/Filters_on_your_image)" in m.value for m in at.markdown)
     # The launcher keeps its settings after the run (it once fell back to 2,000 images and 3 epochs).
     assert at.number_input(key="arena_train").value == 500 and at.slider(key="arena_epochs").value == 1
 
