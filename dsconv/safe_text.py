@@ -82,6 +82,19 @@ def power_of_ten(value: float, digits: int = 2) -> str:
     return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
+def library_words(error: BaseException, limit: int = 160) -> str:
+    """A library's own words for a failure, as text of at most about `limit` characters: cut at a word's end with
+    "...", and every bracket it opens closed ("(truncated file: eof = 6800, sblock->base_addr)." was cut inside the
+    library's own bracket, which the sentence's then seemed to close)."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+    depth = 0
+    for char in text:
+        depth = depth + 1 if char == "(" else max(depth - 1, 0) if char == ")" else depth
+    return text + ")" * depth
+
+
 def listed(names: Sequence[str], joiner: str = "and") -> str:
     """Names as a sentence lists them: "A", "A and B", "A, B and C" (or "A or B" with `joiner` "or")."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"

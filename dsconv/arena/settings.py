@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from dsconv.kinds import NETWORK_KINDS, word
+from dsconv.safe_text import counted, library_words
 from dsconv.training.data import IMAGE_SUFFIXES, SOURCES, source_label
 from dsconv.training.engine import TrainConfig
 
@@ -141,11 +142,41 @@ def load_dataset(settings: LaunchSettings, limits: ArenaLimits) -> Any:
             > limits.max_folder_images:
         raise DataError(f"{settings.data_dir} holds more than {limits.max_folder_images:,} images; this server "
                         "reads an image folder whole, so give it a smaller copy.")
-    full = load_source(settings.source, settings.data_dir or None, settings.train.seed,
-                       train_size=settings.train_size, test_size=settings.test_size)
-    return prepare(full, train_size=min(settings.train_size, len(full.y_train)),
-                   test_size=min(settings.test_size, len(full.y_test)),
+    try:
+        full = load_source(settings.source, settings.data_dir or None, settings.train.seed,
+                           train_size=settings.train_size, test_size=settings.test_size)
+    except DataError as exc:
+        if settings.source != "cifar10":
+            raise
+        # The data module speaks to the command line ("Use --data cifar10-local --data-dir FOLDER"): the page's
+        # choices are the way out here
+        local = ("" if not limits.allow_server_folders else f"choose “{source_label('cifar10-local')}” and type "
+                 "the folder of the unpacked cifar-10-python.tar.gz, or ")
+        raise DataError(f"Could not download CIFAR-10: this server has no internet, or the download failed. Under "
+                        f"Data, {local}choose “{source_label('synthetic')}”, which needs no download. "
+                        f"(The download said: {library_words(exc.__cause__ or exc)})") from exc
+    except OSError as exc:  # a path the system refuses (too long, a loop): its error quoted the whole path
+        raise DataError(f"The folder cannot be read ({exc.strerror or 'the system refused the path'}); type a "
+                        "shorter path to a folder on this server.") from exc
+    held = len(full.y_train), len(full.y_test)
+    if held[0] < settings.train_size or held[1] < settings.test_size:
+        # A smaller folder trained on what it held without a word, under a title that said the sizes asked for
+        # ("1,800 images" over 540), and below the page's own minimums (27 training images)
+        raise DataError(_too_few_images(held, settings))
+    return prepare(full, train_size=settings.train_size, test_size=settings.test_size,
                    val_split=0.0 if settings.train.validate_on_test else settings.val_split, seed=settings.train.seed)
+
+
+def _too_few_images(held: tuple[int, int], settings: LaunchSettings) -> str:
+    """The sentence for data that holds fewer images than the launch asked for, and what to change."""
+    train, test = held
+    said = (f"The data holds {counted(train, 'training image')} and {counted(test, 'test image')}; the launch asked "
+            f"for {settings.train_size:,} and {settings.test_size:,}.")
+    if train < MIN_TRAIN_IMAGES or test < MIN_TEST_IMAGES:
+        return (f"{said} The arena trains on at least {MIN_TRAIN_IMAGES:,} training and {MIN_TEST_IMAGES:,} test "
+                "images (with fewer, one image moves an accuracy by several points): give it a folder with more.")
+    return (f"{said} Set Training images to at most {train:,} and Test images to at most {test:,}, or give it a "
+            "folder with more.")
 
 
 def train_and_val_sizes(settings: LaunchSettings) -> tuple[int, int]:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from dsconv.safe_text import UTF16_BOMS
+from dsconv.safe_text import UTF16_BOMS, library_words
 
 MAX_FILE_BYTES = 200 * 2**20  # the whole upload (the app's own upload cap is lower: .streamlit/config.toml)
 MAX_CONFIG_BYTES = 8 * 2**20  # config.json, uncompressed: EfficientNetB7's is about 1.5 MB
@@ -47,19 +47,6 @@ def _nesting_depth(text: str) -> int:
 
 
 
-def _reason(error: Exception, limit: int) -> str:
-    """A library's own words for a failure, as text of at most about `limit` characters: cut at a word's end with
-    "...", and every bracket it opens closed ("(truncated file: eof = 6800, sblock->base_addr)." was cut inside the
-    library's own bracket, which the sentence's then seemed to close)."""
-    text = " ".join(str(error).split()) or type(error).__name__
-    if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "..."
-    depth = 0
-    for char in text:
-        depth = depth + 1 if char == "(" else max(depth - 1, 0) if char == ")" else depth
-    return text + ")" * depth
-
-
 def parse_config_text(data: bytes | str, where: str = "The file") -> Any:
     """JSON text to a config, refused if too big, too deep or not JSON."""
     if len(data) > MAX_CONFIG_BYTES:
@@ -80,7 +67,7 @@ def parse_config_text(data: bytes | str, where: str = "The file") -> Any:
         if not isinstance(error, json.JSONDecodeError) and "digits" in str(error):  # Python's 4,300-digit limit
             raise ModelFileError(f"{where} holds a number thousands of digits long, which no Keras config has; "
                                  "it is not a model's config.") from None
-        raise ModelFileError(f"{where} is not valid JSON ({_reason(error, 120)}); a Keras config is JSON. Upload the "
+        raise ModelFileError(f"{where} is not valid JSON ({library_words(error, 120)}); a Keras config is JSON. Upload the "
                              "model's .keras file, or the JSON of model.to_json() as Keras wrote it.") from None
 
 
@@ -110,7 +97,7 @@ def _from_zip(data: bytes) -> Any:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
-        raise ModelFileError(f"The .keras file is not a readable zip archive ({_reason(error, 80)}). Save the model "
+        raise ModelFileError(f"The .keras file is not a readable zip archive ({library_words(error, 80)}). Save the model "
                              "again with model.save('name.keras').") from None
     if len(members) > MAX_MEMBERS:
         raise ModelFileError(f"The archive holds {len(members)} files; a Keras archive holds 3, and dsconv opens "
@@ -133,7 +120,7 @@ def _from_zip(data: bytes) -> Any:
         with archive.open(config) as stream:
             text = stream.read(MAX_CONFIG_BYTES + 1)  # sizes in the header can lie: never read past the cap
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as error:
-        raise ModelFileError(f"The archive's config.json cannot be read ({_reason(error, 160)}); save the model "
+        raise ModelFileError(f"The archive's config.json cannot be read ({library_words(error, 160)}); save the model "
                              "again with Keras.") from None
     return parse_config_text(text, "The archive's config.json")
 
@@ -145,7 +132,7 @@ def _from_h5(data: bytes) -> Any:
         with h5py.File(io.BytesIO(data), "r") as handle:
             raw = handle.attrs.get("model_config")
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ModelFileError(f"The .h5 file cannot be read as HDF5 ({_reason(error, 80)}): it is damaged, cut "
+        raise ModelFileError(f"The .h5 file cannot be read as HDF5 ({library_words(error, 80)}): it is damaged, cut "
                              "short, or not HDF5. Save the model again with Keras, model.save('name.keras') or "
                              "'name.h5', and upload that, or upload its config JSON.") from None
     if raw is None:

@@ -252,3 +252,71 @@ def test_a_refused_launch_names_the_choices_as_the_pickers_show_them():
         no_models.check(ArenaLimits())
     with pytest.raises(ArenaError, match="Choose a data source from Synthetic shapes, CIFAR-10, downloaded"):
         replace(settings, source="elsewhere").check(ArenaLimits())
+
+
+def image_folder(root, train_per_class: int, test_per_class: int, classes: int = 10):
+    """FOLDER/train/<class>/*.png and FOLDER/test/<class>/*.png of tiny pictures."""
+    from PIL import Image
+
+    picture = Image.new("RGB", (8, 8), (120, 30, 200))
+    for split, count in (("train", train_per_class), ("test", test_per_class)):
+        for label in range(classes):
+            folder = root / split / f"class{label}"
+            folder.mkdir(parents=True)
+            for index in range(count):
+                picture.save(folder / f"{index}.png")
+    return root
+
+
+def test_a_folder_with_fewer_images_than_asked_is_refused_with_what_to_set(tmp_path):
+    """A folder of 600 training and 150 test images, asked for 2,000 and 500, trained on 540 without a word under a
+    title saying "1,800 images"; one of 30 and 30 trained on 27, far below the page's own minimum of 500."""
+    from dsconv.training.data import DataError
+
+    limits = ArenaLimits()
+    folder = image_folder(tmp_path / "mid", 60, 15)
+    asked = LaunchSettings(source="folder", data_dir=str(folder), train_size=2000, test_size=500)
+    with pytest.raises(DataError) as refused:
+        arena_settings.load_dataset(asked, limits)
+    assert str(refused.value) == ("The data holds 600 training images and 150 test images; the launch asked for "
+                                  "2,000 and 500. Set Training images to at most 600 and Test images to at most 150, "
+                                  "or give it a folder with more.")
+    small = image_folder(tmp_path / "small", 3, 3)
+    with pytest.raises(DataError, match="The data holds 30 training images and 30 test images; .* The arena trains on "
+                                        "at least 500 training and 100 test images"):
+        arena_settings.load_dataset(LaunchSettings(source="folder", data_dir=str(small), train_size=500,
+                                                   test_size=100), limits)
+    # enough images: the sizes asked for, as before
+    data = arena_settings.load_dataset(LaunchSettings(source="folder", data_dir=str(folder), train_size=500,
+                                                      test_size=100), limits)
+    assert len(data.y_train) + len(data.y_val) == 500 and len(data.y_test) == 100
+
+
+def test_the_download_failing_points_to_the_pages_choices_and_a_long_path_gets_a_sentence(monkeypatch, tmp_path):
+    """Offline, the page said "Use --data cifar10-local --data-dir FOLDER", flags a web page does not have; a folder
+    path too long for the system showed "[Errno 36] File name too long: '/data/a/a/a/..." with all 4,000 characters."""
+    from dsconv.training import data as training_data
+    from dsconv.training.data import DataError
+
+    def offline(*args, **kwargs):
+        try:
+            raise OSError("[Errno -2] Name or service not known")
+        except OSError as cause:
+            raise DataError("Could not download CIFAR-10 (no internet?). Use --data cifar10-local ...") from cause
+
+    monkeypatch.setattr(training_data, "load_cifar10_download", offline)
+    with pytest.raises(DataError) as refused:
+        arena_settings.load_dataset(LaunchSettings(source="cifar10", train_size=500, test_size=100), ArenaLimits())
+    said = str(refused.value)
+    assert "--data" not in said and "Under Data, choose “CIFAR-10 on the server”" in said, said
+    assert "choose “Synthetic shapes”, which needs no download" in said and "Name or service not known" in said
+    no_folders = ArenaLimits(allow_server_folders=False)
+    with pytest.raises(DataError) as refused:
+        arena_settings.load_dataset(LaunchSettings(source="cifar10", train_size=500, test_size=100), no_folders)
+    assert "on the server" not in str(refused.value)
+    long_path = str(tmp_path) + "/a" * 2100
+    with pytest.raises(DataError) as refused:
+        arena_settings.load_dataset(LaunchSettings(source="folder", data_dir=long_path, train_size=500,
+                                                   test_size=100), ArenaLimits())
+    said = str(refused.value)
+    assert len(said) < 200 and "/a/a/a" not in said and "type a shorter path" in said, said

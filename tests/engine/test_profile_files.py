@@ -263,10 +263,12 @@ def test_a_damaged_h5_file_is_refused_with_what_to_do():
 
 
 def test_a_librarys_words_in_a_refusal_are_cut_at_a_word_with_their_brackets_closed():
-    reason = upload._reason(OSError("Unable to synchronously open file (truncated file: eof = 6800, "
-                                    "sblock->base_addr = 0, stored_eof = 13600)"), 80)
+    from dsconv.safe_text import library_words
+
+    reason = library_words(OSError("Unable to synchronously open file (truncated file: eof = 6800, "
+                                   "sblock->base_addr = 0, stored_eof = 13600)"), 80)
     assert reason == "Unable to synchronously open file (truncated file: eof = 6800...)"
-    assert upload._reason(ValueError("short"), 80) == "short" and upload._reason(ValueError(""), 80) == "ValueError"
+    assert library_words(ValueError("short"), 80) == "short" and library_words(ValueError(""), 80) == "ValueError"
 
 
 # ---- Hostile configs ----------------------------------------------------------------------------------------------
