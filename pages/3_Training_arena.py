@@ -265,7 +265,7 @@ def finished_view(job: TrainingJob) -> None:
     cols = st.columns(3)
     cols[0].download_button("Download the run record (JSON)", job.record_json, file_name=f"{job.run_name}.json",
                             mime="application/json", key="arena_download_json", on_click="ignore")
-    cols[1].download_button("Download the weights (zip of .weights.h5)", job.weights_zip,
+    cols[1].download_button("Download the weights (.zip)", job.weights_zip,
                             file_name=f"{job.run_name}_weights.zip", mime="application/zip",
                             key="arena_download_weights", on_click="ignore")
     if job.models and (ROOT / "pages" / "4_Filters_on_your_image.py").exists():
