@@ -267,7 +267,8 @@ def finished_view(job: TrainingJob) -> None:
                             mime="application/json", key="arena_download_json", on_click="ignore")
     cols[1].download_button("Download the weights (.zip)", job.weights_zip,
                             file_name=f"{job.run_name}_weights.zip", mime="application/zip",
-                            key="arena_download_weights", on_click="ignore")
+                            key="arena_download_weights", on_click="ignore",
+                            help="Each model's .weights.h5 file and the run record, in one zip.")
     if job.models and (ROOT / "pages" / "4_Filters_on_your_image.py").exists():
         # In this tab, whose session holds the models: a Markdown link opened a new tab, a new session without them
         with cols[2]:
