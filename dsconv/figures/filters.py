@@ -19,9 +19,11 @@ from dsconv.figures.style import (
     LINE_HEIGHT,
     SERIES_COLOURS,
     SIGNED,
+    TEXT_COLOUR,
     axis,
     page_width_px,
     text_em,
+    text_on,
     top_title,
 )
 from dsconv.safe_text import plotly_text
@@ -359,6 +361,7 @@ def predictions_figure(predictions: list[tuple[str, float]], title: str | None, 
     bar = dict(type="bar", x=percents, y=names, orientation="h", marker=dict(color=color),
                text=texts, customdata=texts, cliponaxis=False,
                textposition=["inside" if p >= 15 else "outside" for p in percents],  # small bars keep their label
+               insidetextfont=dict(color=text_on(color)), outsidetextfont=dict(color=TEXT_COLOUR),
                hovertemplate="%{y}: %{customdata}<extra></extra>")
     # No grid: its lines ran through the small bars' "under 0.1%", which looked crossed out; every bar is labelled
     return go.Figure(data=[bar], layout=_layout(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dsconv.figures.style import FONT_FAMILY, axis
+from dsconv.figures.style import FONT_FAMILY, axis, text_on
 from dsconv.kinds import KINDS
 from dsconv.profile import ROLES, Profile, lesson
 from dsconv.safe_text import plotly_text
@@ -64,7 +64,7 @@ def share_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
         figure.add_trace(go.Bar(
             y=[name for name, _ in bars], x=[100 * value for value in shares], name=role, orientation="h",
             marker_color=ROLE_COLOURS[role], text=[lesson.share_text(value) if value >= 0.05 else "" for value in shares],
-            textposition="inside", insidetextfont=dict(color="#111827"),
+            textposition="inside", insidetextfont=dict(color=text_on(ROLE_COLOURS[role])),
             hovertemplate="%{y}: %{x:.1f}%<extra>" + role + "</extra>"))
     figure.update_layout(
         # room right of the plot for half of "100%" under its edge, which Plotly drops where it does not fit

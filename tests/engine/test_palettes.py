@@ -85,3 +85,32 @@ def test_standard_and_separable_are_far_apart(vision):
 
     distance = float(np.linalg.norm(seen(KINDS["standard"].colour, vision) - seen(KINDS["separable"].colour, vision)))
     assert distance >= MAIN_PAIR_DELTA_E, f"{vision}: ΔE {distance:.1f}"
+
+
+def wcag_contrast(first: str, second: str) -> float:
+    """WCAG 2's contrast ratio, computed here from the sRGB decoding above."""
+    light, dark = sorted((float(linear([int(c[i:i + 2], 16) for i in (1, 3, 5)]) @ [0.2126, 0.7152, 0.0722])
+                          for c in (first, second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_labels_inside_bars_and_legend_titles_are_readable():
+    """Three texts under WCAG's 4.5:1 for small text: the arena replay's legend title (Streamlit's theme grey,
+    3.7:1), "over 99.9%" in white on the standard model's vermillion bar (3.9:1), and "24%" in dark grey on the
+    dense layers' grey (3.7:1)."""
+    from dsconv.figures.filters import predictions_figure
+    from dsconv.figures.networks import share_figure
+    from dsconv.figures.style import SERIES_COLOURS
+    from dsconv.figures.training import replay_figure
+    from dsconv.profile import builtin_profile
+    from dsconv.training import replay
+
+    runs, _ = replay.load_bundled()
+    legend = replay_figure(replay.all_series(runs[:2], ["standard", "separable"])).layout.legend
+    assert min(wcag_contrast(legend.title.font.color, "#ffffff"), wcag_contrast(legend.font.color, "#ffffff")) >= 4.5
+    for colour in SERIES_COLOURS[:2]:  # the left and right model
+        bar = predictions_figure([("ship", 0.9996), ("cat", 0.0004)], None, color=colour).data[0]
+        assert wcag_contrast(bar.insidetextfont.color, colour) >= 4.5, colour
+    for name in ("mobilenet_v1_100", "vgg16"):
+        for trace in share_figure(builtin_profile(name)).data:
+            assert wcag_contrast(trace.insidetextfont.color, trace.marker.color) >= 4.5, (name, trace.name)
