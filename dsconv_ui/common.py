@@ -511,6 +511,11 @@ _METRIC_CSS = """
 /* A number too wide for its column wraps at its space ("63.7 / MiB"): Streamlit cut it ("63.7 ...") in a quarter of
    a 1024 px page beside the sidebar */
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { white-space: normal !important; }
+/* Where the keyboard is, as the playback buttons show it: a focused radio option or switch had only a pale
+   background (1.2:1 against its own), and a focused page link none beside the current page's */
+[data-testid="stPageLink-NavLink"]:focus-visible, [data-testid="stSidebarNavLink"]:focus-visible,
+[data-testid="stRadio"] label:has(input:focus-visible), [data-testid="stCheckbox"] label:has(input:focus-visible) {
+  outline: 3px solid #c2410c; outline-offset: 2px; border-radius: 0.25rem; }
 </style>
 """
 

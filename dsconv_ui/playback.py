@@ -150,8 +150,16 @@ def playback_bar(chart_key: str, redraw: bool = False, keys: bool = True) -> Non
     st.html(html, unsafe_allow_javascript=True)
 
 
-# Plotly's own Play button and slider, inside the chart: the same reveal when either is pressed.
+# Plotly's own Play button and slider, inside the chart: the same reveal when either is pressed, and both work from
+# the keyboard. Plotly draws them as SVG that no Tab reaches (the arena's replay could be played only with a mouse):
+# its buttons become buttons (Enter or space presses one), its slider a slider (the arrow keys, Home and End step the
+# frames), each with the playback buttons' focus ring.
 _PLOTLY_CONTROLS = """
+<style>
+.js-plotly-plot .updatemenu-button:focus-visible, .js-plotly-plot .slider-group:focus-visible { outline: none; }
+.js-plotly-plot .updatemenu-button:focus-visible rect.updatemenu-item-rect,
+.js-plotly-plot .slider-group:focus-visible rect.slider-rail { stroke: #c2410c !important; stroke-width: 3px; }
+</style>
 <script>
 (function () {
   const key = "__KEY__";
@@ -166,6 +174,63 @@ _PLOTLY_CONTROLS = """
     const gd = control.closest(`.st-key-${key} .js-plotly-plot`);
     if (gd) reveal(gd, control);
   }, true);
+  const chart = () => document.querySelector(`.st-key-${key} .js-plotly-plot`);
+  const frames = (gd) => (gd && gd._transitionData ? gd._transitionData._frames : []);
+  const shown = (gd) => {
+    const names = frames(gd).map((frame) => String(frame.name));
+    const found = names.indexOf(String(gd._fullLayout && gd._fullLayout._currentFrame));
+    const slider = ((gd._fullLayout && gd._fullLayout.sliders) || [])[0];
+    return found >= 0 ? found : (slider && slider.active !== undefined ? slider.active : names.length - 1);
+  };
+  const step = (gd, control, index) => {
+    const all = frames(gd);
+    if (!all.length || !window.Plotly) return;
+    const target = Math.max(0, Math.min(all.length - 1, index));
+    reveal(gd, control);
+    window.Plotly.animate(gd, [String(all[target].name)], {frame: {duration: 0, redraw: false},
+                                                          transition: {duration: 0}, mode: 'immediate'})
+      .catch(() => {});
+    control.setAttribute('aria-valuenow', String(all[target].name));
+  };
+  const enable = () => {
+    const gd = chart();
+    if (!gd) return;
+    gd.querySelectorAll('.updatemenu-button').forEach((button) => {
+      if (button.getAttribute('tabindex') === '0') return;
+      const text = button.querySelector('text');
+      button.setAttribute('tabindex', '0');
+      button.setAttribute('role', 'button');
+      button.setAttribute('aria-label', text ? text.textContent.replace(/[^A-Za-z ]/g, '').trim() : 'Play');
+      button.addEventListener('keydown', (event) => {
+        if (event.key !== 'Enter' && event.key !== ' ') return;
+        event.preventDefault();
+        button.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+      });
+    });
+    const slider = gd.querySelector('.slider-group');
+    if (slider && frames(gd).length) {  // the epoch it shows, for a screen reader (a slider must say its value)
+      slider.setAttribute('aria-valuenow', String(frames(gd)[Math.max(0, shown(gd))].name));
+    }
+    if (slider && slider.getAttribute('tabindex') !== '0') {
+      const names = frames(gd).map((frame) => String(frame.name));
+      slider.setAttribute('tabindex', '0');
+      slider.setAttribute('role', 'slider');
+      slider.setAttribute('aria-label', 'Epoch');
+      slider.setAttribute('aria-valuemin', names[0] || '0');
+      slider.setAttribute('aria-valuemax', names[names.length - 1] || '0');
+      slider.addEventListener('keydown', (event) => {
+        const now = shown(gd);
+        const to = {ArrowRight: now + 1, ArrowUp: now + 1, ArrowLeft: now - 1, ArrowDown: now - 1, Home: 0,
+                    End: frames(gd).length - 1}[event.key];
+        if (to === undefined) return;
+        event.preventDefault();
+        step(gd, slider, to);
+      });
+    }
+  };
+  // Plotly draws the controls after the chart's script arrives, and again after each new figure: look twice a
+  // second (a few selector calls) rather than watch every change an animation makes to the SVG
+  setInterval(enable, 500);
 })();
 </script>
 """
@@ -173,6 +238,8 @@ _PLOTLY_CONTROLS = """
 
 def reveal_on_play(chart_key: str) -> None:
     """Pressing Play (or the slider) of the animated chart drawn with st.plotly_chart(key=chart_key), with Plotly's
-    own controls, scrolls the chart's bottom into view, never the pressed control out of sight (as playback_bar)."""
+    own controls, scrolls the chart's bottom into view, never the pressed control out of sight (as playback_bar);
+    and those controls work from the keyboard: Tab reaches them, Enter or space presses a button, the arrow keys,
+    Home and End move the slider."""
     script = _PLOTLY_CONTROLS.replace("__VIEW__", _VIEW).replace("__KEY__", json.dumps(chart_key)[1:-1])
     st.html(script, unsafe_allow_javascript=True)

@@ -158,6 +158,25 @@ def reveal(question: Question, record: dict) -> None:
     st.info(question.explanation)
     show_link(question.topic)
     st.button("Next question →", key="quiz_next", on_click=next_question, type="primary")
+    if st.session_state.pop(FOCUS_NEXT, False):  # only on the run that reveals it, never on a later one
+        # Check and "Just show the answer" leave the page with the form gone and the keyboard's focus nowhere: the
+        # next Tab began again at the top, 14 stops of the sidebar before the verdict
+        st.html(_FOCUS_NEXT_SCRIPT, unsafe_allow_javascript=True)
+
+
+FOCUS_NEXT = "_quiz_focus_next"
+_FOCUS_NEXT_SCRIPT = """<script>
+(function () {
+  let tries = 0;
+  const focus = () => {
+    const button = document.querySelector('.st-key-quiz_next button');
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (button && lost) button.focus({preventScroll: true});
+    else if (!button && ++tries < 20) setTimeout(focus, 100);
+  };
+  focus();
+})();
+</script>"""
 
 
 page_setup("Quiz", "❓")
@@ -203,9 +222,11 @@ with st.container(border=True):
             verdict = check_answer(question, response)
             results[qid] = {"response": response, "correct": verdict.correct,
                             "misconceptions": [misconception.key for misconception in verdict.misconceptions]}
+            st.session_state[FOCUS_NEXT] = True
             st.rerun()
         elif action == "show":
             results[qid] = {"response": None, "correct": None, "misconceptions": []}
+            st.session_state[FOCUS_NEXT] = True
             st.rerun()
 
 if qid in results:
