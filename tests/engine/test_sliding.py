@@ -716,3 +716,19 @@ def test_a_product_or_sum_keeps_the_one_decimal_that_holds_it_exactly():
 
     assert [exact_text(v) for v in (178.5, -144.5, 250 * 2 / 3, 43.35, 120.0, 1234.5, 0.25)] == \
         ["178.5", "-144.5", "167", "43.4", "120", "1234", "0.25"]
+
+
+def test_the_3d_views_input_slabs_are_named_in_the_order_they_stand():
+    """The 3-D view told its red and green input slabs apart by tint alone (6.9 CIEDE2000 apart under deuteranopia),
+    with nothing naming them. The camera looks along +y, and each channel's slab stands at its own y: the nearest
+    (smallest y) is in front."""
+    from dsconv.figures.volume import volume_figure_spec
+
+    timeline = build_timeline(build_layer(sample_image("shape", 5), SlidingConfig(mode="separable"), "sharpen"), 1)
+    spec = volume_figure_spec(timeline)
+    scene = spec["layout"]["scene"]
+    assert scene["camera"]["eye"]["y"] < 0  # the viewer stands at negative y
+    first_pixel = spec["data"][0]["y"][:3]  # the first pixel's R, G and B cells, in the order the picture holds them
+    assert first_pixel[0] < first_pixel[1] < first_pixel[2]  # R nearest the viewer, B farthest
+    title = next(note["text"] for note in scene["annotations"] if note["text"].startswith("<b>Input"))
+    assert title.endswith("<br>R in front, then G, B"), title
