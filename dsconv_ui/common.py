@@ -281,8 +281,8 @@ def _open_link(text_settings: Sequence[str] = ()) -> None:
     # takes "inf" as text, and its page says what is wrong with it: ?fil_kernel=inf was told the page "takes it from
     # no link"; a multiselect drops an item it does not know, so only a setting that is one endless number is taken
     # out)
-    endless = [key for key, texts in arrived.items()
-               if len(texts) == 1 and _infinite(texts[0]) and key not in text_settings]
+    # (the last text of a repeated key too: a control of one value reads the last, and ?lab_h=32&lab_h=inf raised)
+    endless = [key for key, texts in arrived.items() if texts and _infinite(texts[-1]) and key not in text_settings]
     for key in endless:
         _forget_link_setting(key)
     st.session_state[_ENDLESS] = endless
@@ -338,7 +338,7 @@ def _close_link() -> None:
     fixes, ignored = {}, []
     for key, texts in arrived.items():
         if key in endless:
-            ignored.append(_refusal(key, texts[0], endless=True))
+            ignored.append(_refusal(key, texts[-1], endless=True))
             continue
         registration = _registration(key)
         # no control of this run took it (another page's, or no page's), or one that the address does not set (the
@@ -348,15 +348,19 @@ def _close_link() -> None:
             if stray:
                 ignored.append(stray)
                 continue
-        if len(texts) > 1 and registration is not None and not _holds_a_list(registration):
-            # a control of one value reads the last: ?lab_h=abc&lab_h=40 set 40 without a word, and the share link
-            # carried both
-            ignored.append(_repeated_note(key, texts))
+        given = texts
+        # A control of one value given several (?lab_h=abc&lab_h=40) reads the last, or (a slider) none: it set 40
+        # without a word, and the share link carried both. Said, and written once; judged on the last from here.
+        repeated = len(texts) > 1 and registration is not None and not _holds_a_list(key)
+        if repeated:
             texts = texts[-1:]
             if key in st.query_params and key in st.session_state:
                 _write_link_setting(key, _spelling(key, st.session_state[key]))
         # A multiselect takes the items it knows and drops the others: only all of them is taken.
         taken = key in st.query_params and (len(texts) < 2 or set(st.query_params.get_all(key)) >= set(texts))
+        if repeated and key in st.session_state and key not in tried and (taken or _spells_default(
+                registration, texts, st.session_state[key])):
+            ignored.append(_repeated_note(key, given))
         if taken and len(texts) == 1 and key in st.session_state and _cut_to_whole(texts[0], st.session_state[key]):
             ignored.append(_cut_note(key, texts[0], st.session_state[key]))
             continue
@@ -367,9 +371,12 @@ def _close_link() -> None:
         older = {**_labels(registration), **_OLDER_LABELS.get(key, {})}
         value = _older_spelling(texts, st.session_state[key], _options(registration), older, last.get(key) != texts)
         if value is None:
-            ignored.append(_refusal(key, ','.join(texts)))
+            ignored.append(_repeated_note(key, given, _default_label(registration) or "") if repeated else
+                           _refusal(key, ','.join(texts)))
         elif value != st.session_state[key]:
             fixes[key] = value
+            if repeated:  # an older spelling of the last (?sl_mode=Standard&sl_mode=pointwise), set on the next run
+                ignored.append(_repeated_note(key, given))
     # a setting whose control is drawn later (after an upload, in another tab) is new to it then
     st.session_state[_LAST] = {key: texts for key, texts in arrived.items() if _registration(key) is not None}
     refused = {key: value for key, value in tried.items() if st.session_state.get(key) != value}
@@ -417,17 +424,23 @@ def _write_empty_lists() -> None:
             _write_link_setting(key, ("", registration.value_type))
 
 
-def _holds_a_list(registration: Any) -> bool:
-    """Whether a control holds a list (a multiselect), which a link sets by repeating its key."""
-    return str(getattr(registration, "value_type", "")).endswith("_array_value")
+def _holds_a_list(key: str) -> bool:
+    """Whether the control `key` holds a list (a multiselect) or a pair (a range slider), which a link sets by
+    repeating its key. Read from the value it holds: Streamlit keeps a slider of one number as an array too, and
+    ?lab_k=3&lab_k=5 was refused as "'3,5'" instead of said to be repeated."""
+    return isinstance(st.session_state.get(key), (list, tuple))
 
 
-def _repeated_note(key: str, texts: list[str]) -> str:
-    """The warning's sentence for a link that gives a control of one value several (?lab_h=abc&lab_h=40)."""
+def _repeated_note(key: str, texts: list[str], kept: str | None = None) -> str:
+    """The warning's sentence for a link that gives a control of one value several (?lab_h=abc&lab_h=40): the page
+    read the last, or (`kept`: the default's label, or "") its control took none of them and keeps its default."""
     shown = ", ".join(_quoted(text) for text in texts[:MAX_QUOTED_CHOICES])
     more = f" and {len(texts) - MAX_QUOTED_CHOICES:,} more" if len(texts) > MAX_QUOTED_CHOICES else ""
-    return (f"The link sets {plain(key)} {len(texts):,} times ({shown}{more}); its control holds one value, so the "
-            f"page read the last, {_quoted(texts[-1])}. Keep one {plain(key)}= in the link.")
+    said = f"The link sets {plain(key)} {len(texts):,} times ({shown}{more}); its control holds one value"
+    keep = f"Keep one {plain(key)}= in the link."
+    if kept is None:
+        return f"{said}, so the page read the last, {_quoted(texts[-1])}. {keep}"
+    return f"{said} and took none of them, so it keeps its default{f', {kept}' if kept else ''}. {keep}"
 
 
 def _stray(key: str, texts: list[str]) -> str | None:

@@ -4,6 +4,7 @@ DSCONV_ARENA_* variables), the settings a student picks, how many images each ep
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -155,9 +156,13 @@ def load_dataset(settings: LaunchSettings, limits: ArenaLimits) -> Any:
         raise DataError(f"Could not download CIFAR-10: this server has no internet, or the download failed. Under "
                         f"Data, {local}choose “{source_label('synthetic')}”, which needs no download. "
                         f"(The download said: {library_words(exc.__cause__ or exc)})") from exc
-    except OSError as exc:  # a path the system refuses (too long, a loop): its error quoted the whole path
-        raise DataError(f"The folder cannot be read ({exc.strerror or 'the system refused the path'}); type a "
-                        "shorter path to a folder on this server.") from exc
+    except OSError as exc:  # a path the system refuses: its error quoted the whole path (4,000 characters)
+        why = exc.strerror or "the system refused the path"
+        if exc.errno == errno.ENAMETOOLONG:
+            raise DataError(f"The folder cannot be read ({why}); type a shorter path to a folder on this "
+                            "server.") from exc
+        raise DataError(f"The folder cannot be read ({why}): check that this server may read it, or type "
+                        "another folder.") from exc
     held = len(full.y_train), len(full.y_test)
     if held[0] < settings.train_size or held[1] < settings.test_size:
         # A smaller folder trained on what it held without a word, under a title that said the sizes asked for

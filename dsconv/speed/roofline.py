@@ -209,7 +209,8 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
                          f"allow, yet the fixed cost of a call is only {_span([100 * x for x in shares], '%', 0)} of "
                          "their time: no roof sets their time, how well this implementation runs at this size does. "
                          "Counting multiply-adds or bytes does not predict it.")
-    near = [step for step in steps if abs(step.fraction - NEAR_ROOF) < NEAR_LINE]
+    # judged on the whole percent shown (45% and 55% are near; a raw 0.4501 was and 0.4499 was not, both "45%")
+    near = [step for step in steps if abs(round(100 * step.fraction) - round(100 * NEAR_ROOF)) <= 100 * NEAR_LINE]
     if near:
         one = len(near) == 1
         text = (f"**Near the line**: {_named(near, lambda s: f'{roof_percent(s.fraction)} of its roof')} "

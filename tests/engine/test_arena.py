@@ -320,3 +320,23 @@ def test_the_download_failing_points_to_the_pages_choices_and_a_long_path_gets_a
                                                    test_size=100), ArenaLimits())
     said = str(refused.value)
     assert len(said) < 200 and "/a/a/a" not in said and "type a shorter path" in said, said
+
+
+def test_a_folder_the_system_refuses_for_another_reason_is_not_told_to_shorten_its_path(monkeypatch, tmp_path):
+    """Every system error on the folder was told "type a shorter path", a permission error too (a root test cannot
+    make one on disk: the loader is made to raise it)."""
+    import errno
+
+    from dsconv.training.data import DataError
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path))
+
+    from dsconv.training import data as training_data
+
+    monkeypatch.setattr(training_data, "load_source", denied)
+    with pytest.raises(DataError) as refused:
+        arena_settings.load_dataset(LaunchSettings(source="folder", data_dir=str(tmp_path), train_size=500,
+                                                   test_size=100), ArenaLimits())
+    assert str(refused.value) == ("The folder cannot be read (Permission denied): check that this server may read "
+                                  "it, or type another folder.")

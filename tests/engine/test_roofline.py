@@ -197,3 +197,14 @@ def test_the_roofline_title_says_under_its_roofs_only_where_every_step_is():
     assert title.endswith("each timed step under its roofs"), title
     title = roofline_figure([under, over], ROOFS, DEVICE).layout.title.text
     assert "under" not in title and title.endswith("each timed step and its roofs"), title
+
+
+def test_near_the_line_is_judged_on_the_percent_shown():
+    """Two steps both shown at "45%" (0.4501 and 0.4499 of their roofs): one was said to be near the line, the other
+    not."""
+    roofs = Roofs(peak_gflops=100.0, bandwidth_gbs=20.0, call_ms=0.01, call_backward_ms=0.02)
+    steps = [classify(timing("standard", CONV_FLOPS / (fraction * 100.0 * 1e6)), roofs) for fraction in
+             (0.4501, 0.4499, 0.5549, 0.4449)]
+    assert [f"{100 * step.fraction:.2f}" for step in steps] == ["45.01", "44.99", "55.49", "44.49"]
+    [near] = [s for s in explain(steps, roofs, DEVICE) if s.startswith("**Near the line**")]
+    assert near.count("45% of its roof") == 2 and "55% of its roof" in near and "44% of its roof" not in near, near

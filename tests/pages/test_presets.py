@@ -616,12 +616,25 @@ def test_a_setting_given_twice_to_a_control_of_one_value_is_said_and_written_onc
     assert at.query_params["lab_h"] in ("40", ["40"]) and at.query_params["lab_pad"] in ("same", ["same"])
     [link] = [code.value for code in at.code]
     assert "lab_h=40" in link and "abc" not in link and "valid" not in link, link
-    # the last refused: said twice over, the default kept
-    at = open_page("pages/1_Parameter_lab.py", {"lab_h": ["40", "abc"]})
-    said = [literal(w.value) for w in at.warning]
-    assert any(line.startswith("The link sets lab_h 2 times ('40', 'abc')") for line in said), said
-    assert any(line.startswith("Ignored the link's setting lab_h='abc'") for line in said), said
-    assert at.number_input(key="lab_h").value == 32
+    # the last refused, or (a slider, which read '3,5' as a range) none taken: said once, the default kept
+    for key, texts, default in (("lab_h", ["40", "abc"], "32"), ("lab_k", ["3", "5"], "3")):
+        at = open_page("pages/1_Parameter_lab.py", {key: texts})
+        said = [literal(w.value) for w in at.warning]
+        assert said == [f"The link sets {key} 2 times ({', '.join(repr(t) for t in texts)}); its control holds one "
+                        f"value and took none of them, so it keeps its default, {default}. Keep one {key}= in the "
+                        "link."], said
+        assert str(at.session_state[key]) == default and key not in at.query_params
+    # a select slider reads the last
+    at = open_page("pages/5_Speed_lab.py", {"spd_size": ["64", "128"]})
+    assert [literal(w.value) for w in at.warning] == [
+        "The link sets spd_size 2 times ('64', '128'); its control holds one value, so the page read the last, "
+        "'128'. Keep one spd_size= in the link."]
+    assert at.session_state["spd_size"] == 128 and at.query_params["spd_size"] in ("128", ["128"])
+    # an endless last value is refused before its control reads it (it raised OverflowError)
+    at = open_page("pages/1_Parameter_lab.py", {"lab_h": ["32", "inf"]})
+    assert not at.exception and at.number_input(key="lab_h").value == 32
+    assert any(literal(w.value).startswith("Ignored the link's setting lab_h='inf': an endless number") for w in
+               at.warning)
     # a list picker's items are its repeated key
     at = open_page("pages/6_Quiz.py", {"quiz_topics": ["output shape", "times fewer"]})
     assert not [w.value for w in at.warning if "times (" in literal(w.value)]
