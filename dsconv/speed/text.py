@@ -11,7 +11,7 @@ import math
 from typing import Sequence
 
 from dsconv.costs.intensity import LayerTraffic, StageTraffic
-from dsconv.safe_text import BYTE_UNITS, column_unit, counted, rate, rate_places
+from dsconv.safe_text import BYTE_UNITS, column_unit, counted, rate
 from dsconv.speed.roofline import Roofs
 from dsconv.speed.timings import Timing, speed_ratios
 
@@ -38,10 +38,12 @@ def digits_apart_from_one(ratio: float, digits: int = 1) -> int:
 def rates_apart(first: float, second: float) -> tuple[str, str]:
     """Two measured speeds, each with its two significant digits (rate), and more where that is all that tells them
     apart: "computed at 0.0026 GFLOP/s where Conv2D reached 0.0026" said they were the same."""
-    places = rate_places([first, second])
-    texts = rate(first), rate(second)
-    while texts[0] == texts[1] and first != second and places < 6:
-        places += 1
+    texts, digits = (rate(first), rate(second)), 2
+    if not (math.isfinite(first) and math.isfinite(second)) or min(first, second) <= 0:
+        return texts
+    while texts[0] == texts[1] and first != second and digits < 6:  # significant digits of the smaller: 1e-7 and
+        digits += 1  # 1.01e-7 read alike at six decimals
+        places = max(0, digits - 1 - math.floor(math.log10(min(first, second))))
         texts = f"{first:,.{places}f}", f"{second:,.{places}f}"
     return texts
 

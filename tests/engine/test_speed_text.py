@@ -166,3 +166,11 @@ def test_speeds_that_read_the_same_get_the_digits_that_tell_them_apart():
     # exactly the same speed says so, in words
     sentence = speedup_sentence(timed(SMALL, {"standard": 14.0, "separable": 14.0 * 8_704 / 36_864}), "a test CPU")
     assert "it computed at 0.0053 GFLOP/s, as Conv2D did." in sentence, sentence
+
+
+def test_speeds_are_told_apart_in_significant_digits_however_small():
+    """Six decimals were the most: 1e-7 and 1.01e-7 GFLOP/s both read "0.000000", said to be "as Conv2D did"."""
+    from dsconv.speed.text import rates_apart
+
+    assert rates_apart(1e-7, 1.01e-7) == ("0.000000100", "0.000000101")
+    assert rates_apart(213.44, 213.41) == ("213.44", "213.41") and rates_apart(5.3, 5.3) == ("5.3", "5.3")
