@@ -487,3 +487,16 @@ def test_no_metric_value_is_cut_off(view):
     too wide for its quarter of the page wraps at its space instead."""
     assert view.locator('[data-testid="stMetricValue"]').count() >= 4
     assert view.evaluate(CUT_VALUES) == []
+
+
+def test_projector_mode_from_a_link_to_home_stays_on_at_its_first_link(browser, server):
+    """A class opened /?present=true and the teacher clicked the home page's "Parameter lab": the lab opened with the
+    sidebar back and projector mode off. The home page had no second run, and Streamlit carried the switch, set by
+    the link and never touched, into the next page's address as nothing, which a bound switch reads as off."""
+    with opened(browser, f"{server}/?present=true", {"width": 1400, "height": 1000}) as page:
+        page.locator('[data-testid="stMain"] a[href*="Parameter_lab"]').first.click()
+        page.wait_for_timeout(1500)
+        wait_until_idle(page)
+        assert "present=true" in page.url, page.url
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        assert page.locator(".st-key-present input").is_checked()
