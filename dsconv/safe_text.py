@@ -95,6 +95,13 @@ def library_words(error: BaseException, limit: int = 160) -> str:
     return text + ")" * depth
 
 
+def digits_apart_from_one(ratio: float, digits: int = 1) -> int:
+    """Decimals enough for a ratio that is not 1 never to read as 1 (1.02, 0.998), up to four."""
+    while ratio != 1 and round(ratio, digits) == 1 and digits < 4:
+        digits += 1
+    return digits
+
+
 def listed(names: Sequence[str], joiner: str = "and") -> str:
     """Names as a sentence lists them: "A", "A and B", "A, B and C" (or "A or B" with `joiner` "or")."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"

@@ -20,6 +20,7 @@ from dsconv.costs import (
 )
 from dsconv.figures import cost as figures_cost
 from dsconv.kinds import KINDS, LAYER_KINDS, NETWORK_KINDS, label, short_label
+from dsconv.safe_text import digits_apart_from_one
 from dsconv_ui.common import (
     BOUND,
     figure_scale,
@@ -211,7 +212,8 @@ def network_section(scale: float) -> None:
     mine, theirs = summary.total_multiply_adds, standard.total_multiply_adds
     cols[1].metric("Multiply-adds per image", count_text(mine, theirs), f"standard: {count_text(theirs, mine)}",
                    delta_color="off", delta_arrow="off")
-    cols[2].metric("Multiply-adds: standard / this", f"{standard.total_multiply_adds / summary.total_multiply_adds:.2f}x")
+    ratio = theirs / mine  # never "1.00x" for 0.996 beside "costs more, not less" (1 x 1 kernels)
+    cols[2].metric("Multiply-adds: standard / this", f"{ratio:.{digits_apart_from_one(ratio, 2)}f}x")
     show_table(rows)
     st.plotly_chart(share_figure(parts, scale, PAGE_PX), key="net_share_chart",
                     config={"displayModeBar": False}, theme=None)

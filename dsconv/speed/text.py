@@ -11,7 +11,7 @@ import math
 from typing import Sequence
 
 from dsconv.costs.intensity import LayerTraffic, StageTraffic
-from dsconv.safe_text import BYTE_UNITS, column_unit, counted, rate
+from dsconv.safe_text import BYTE_UNITS, column_unit, counted, digits_apart_from_one, rate
 from dsconv.speed.roofline import Roofs
 from dsconv.speed.timings import Timing, speed_ratios
 
@@ -26,13 +26,6 @@ def times(ratio: float, above: str, below: str, digits: int = 1) -> str:
         # under a caption's "1.25x"
         digits += 1
     return f"{value:.{digits}f}x {word}"
-
-
-def digits_apart_from_one(ratio: float, digits: int = 1) -> int:
-    """Decimals enough for a ratio that is not 1 never to read as 1 (1.02, 0.998), up to four."""
-    while ratio != 1 and round(ratio, digits) == 1 and digits < 4:
-        digits += 1
-    return digits
 
 
 def rates_apart(first: float, second: float) -> tuple[str, str]:

@@ -462,3 +462,17 @@ def test_each_kernel_size_keeps_its_colour_in_the_ratio_chart():
     for shown in (one, nine):
         assert all(shown[name] == colour for name, colour in default.items()), (default, shown)
     assert one["k=1"] not in default.values() and nine["k=9"] not in default.values()
+
+
+def test_a_whole_network_ratio_just_under_one_never_reads_one():
+    """1 x 1 kernels, wide layers: "Multiply-adds: standard / this" read "1.00x" (67,584,000 / 67,865,600 = 0.996)
+    beside "a separable layer costs more than a standard 1 x 1 layer, not less" and "67.9 M, standard: 67.6 M"."""
+    at = open_page(PAGE, lab_tab="Whole network", net_kind="separable", net_blocks="3", net_filters="64", net_k="1",
+                   net_alpha="2.0")
+    no_traceback(at)
+    shown = {m.label: m.value for m in at.metric}
+    said = [str(element.value) for kind in (at.markdown, at.caption, at.info, at.warning) for element in kind]
+    assert any("costs more than a standard 1 x 1 layer, not less" in line for line in said), said
+    ratio = shown["Multiply-adds: standard / this"]
+    assert ratio == "0.996x", ratio
+    assert open_page(PAGE, lab_tab="Whole network").metric[2].value == "8.35x"  # the tutorial's models, as before
