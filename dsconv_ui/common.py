@@ -49,7 +49,6 @@ _LAST = "_link_last"  # the address's settings that the last run's controls met
 _ENDLESS = "_link_endless"  # settings that were an endless number, taken out of the address before the widgets ran
 _PAGE = "_link_page"  # the page this run draws (page_setup's title)
 _SOURCE = "_link_source"  # the file of the page this run draws
-_PRESENTED = "_presented"  # projector mode as the last page drew it, for the next page (page_setup)
 _SAID = "_link_said"  # the refused settings last said, and the controls' values then: said again while they stay
 _DEFAULT = "<dsconv: the widget's default>"  # a pending value that means "forget the value"
 SHARE_KEY = "share_link_open"  # widget key of the share-link expander (its link is built only while it is open)
@@ -612,13 +611,14 @@ def page_setup(title: str, icon: str, text_settings: Sequence[str] = ()) -> None
     taken = PRESENT_KEY not in st.session_state and older in ("1", "0")
     if taken:  # a projector link from before the binding:
         st.session_state[PRESENT_KEY] = older == "1"  # taken at once, so the page is not drawn twice
-    elif older is None and st.session_state.get(_PRESENTED):
-        # The switch set by a link (?present=true) and never touched is not carried to the next page's address by
-        # Streamlit where the page had no second run, and a bound switch missing from the address reads its default:
-        # the home page opened in projector mode lost it at its first link
+    elif older is None and st.session_state.get(PRESENT_KEY) is True:
+        # The switch set by a link (?present=true) and never touched is on in the session but not carried to the next
+        # page's address by Streamlit where the page had no second run, and a bound switch missing from the address
+        # reads its default: the home page opened in projector mode lost it at its first link. Set again, so that the
+        # switch takes the session's value over the address's missing one.
         st.session_state[PRESENT_KEY] = True
         _write_link_setting(PRESENT_KEY, (True, "bool_value"))
-    presenting = st.toggle(
+    st.toggle(
         "Projector mode",
         value=False,
         key=PRESENT_KEY,
@@ -626,7 +626,6 @@ def page_setup(title: str, icon: str, text_settings: Sequence[str] = ()) -> None
         "The settings stay as they are; turn this off to change them.",
         **BOUND,
     )
-    st.session_state[_PRESENTED] = bool(presenting)
     if taken and older == "1":  # and the address says it the switch's way, for the share link
         _write_link_setting(PRESENT_KEY, _spelling(PRESENT_KEY, True))
     if is_presenting():

@@ -29,10 +29,10 @@ from dsconv.figures.style import (
     two_lines,
 )
 from dsconv.kinds import KINDS, LAYER_KINDS
-from dsconv.safe_text import COUNT_WORDS, Fixed, column_unit, rate, rate_places
+from dsconv.safe_text import COUNT_WORDS, Fixed, column_unit, digits_apart_from_one, rate, rate_places
 from dsconv.speed.roofline import Roofs, StepRegime, classify, roof_percent
 from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
-from dsconv.speed.text import digits_apart_from_one, times, work_time_title
+from dsconv.speed.text import times, work_time_title
 from dsconv.speed.timings import Timing, speed_ratios, timed_name
 
 # Greys, light and dark: the kinds' colours (blue: SeparableConv2D, vermillion: Conv2D) meant the passes here.

@@ -268,9 +268,9 @@ def saving_note(kernel_side: int, in_channels: int, out_channels: int, many: int
     many_separable, many_standard = (cost.params for cost in filter_costs(1, 1, k, c, many))
     if many_separable < many_standard:
         # the fewest outputs that save, counted: "the saving only appears with many outputs" stood where 2 save
-        first = next(outputs for outputs in range(n + 1, many + 1)
-                     if filter_costs(1, 1, k, c, outputs)[0].params < filter_costs(1, 1, k, c, outputs)[1].params)
-        first_separable, first_standard = (cost.params for cost in filter_costs(1, 1, k, c, first))
+        counts = ((outputs, *(cost.params for cost in filter_costs(1, 1, k, c, outputs)))
+                  for outputs in range(n + 1, many + 1))
+        first, first_separable, first_standard = next(count for count in counts if count[1] < count[2])
         return (f"{here}: the saving appears from {first} outputs on ({k}·{k}·{c} + {c}·{first} = "
                 f"{first_separable:,} against {k}·{k}·{c}·{first} = {first_standard:,}) and grows with them. With "
                 f"{many} outputs, as in the tutorial models' first layer, {k}·{k}·{c} + {c}·{many} = "

@@ -67,8 +67,9 @@ def parse_config_text(data: bytes | str, where: str = "The file") -> Any:
         if not isinstance(error, json.JSONDecodeError) and "digits" in str(error):  # Python's 4,300-digit limit
             raise ModelFileError(f"{where} holds a number thousands of digits long, which no Keras config has; "
                                  "it is not a model's config.") from None
-        raise ModelFileError(f"{where} is not valid JSON ({library_words(error, 120)}); a Keras config is JSON. Upload the "
-                             "model's .keras file, or the JSON of model.to_json() as Keras wrote it.") from None
+        raise ModelFileError(f"{where} is not valid JSON ({library_words(error, 120)}); a Keras config is JSON. "
+                             "Upload the model's .keras file, or the JSON of model.to_json() as Keras wrote it.") \
+            from None
 
 
 def _refuse_constant(name: str) -> None:
@@ -97,8 +98,8 @@ def _from_zip(data: bytes) -> Any:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
-        raise ModelFileError(f"The .keras file is not a readable zip archive ({library_words(error, 80)}). Save the model "
-                             "again with model.save('name.keras').") from None
+        raise ModelFileError(f"The .keras file is not a readable zip archive ({library_words(error, 80)}). Save the "
+                             "model again with model.save('name.keras').") from None
     if len(members) > MAX_MEMBERS:
         raise ModelFileError(f"The archive holds {len(members)} files; a Keras archive holds 3, and dsconv opens "
                              f"archives of up to {MAX_MEMBERS}.")
