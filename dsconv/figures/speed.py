@@ -29,7 +29,7 @@ from dsconv.figures.style import (
     two_lines,
 )
 from dsconv.kinds import KINDS, LAYER_KINDS
-from dsconv.safe_text import COUNT_WORDS, Fixed, column_unit, digits_apart_from_one, rate, rate_places
+from dsconv.safe_text import COUNT_WORDS, Fixed, column_unit, digits_apart_from_one, rate, rate_places, ratio_cell
 from dsconv.speed.roofline import Roofs, StepRegime, classify, roof_percent
 from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
 from dsconv.speed.text import times, work_time_title
@@ -468,7 +468,7 @@ def timing_table(timings: Sequence[Timing], pass_name: str, roofs: Roofs | None 
         row = {
             "layer": timed_name(t.kind),
             "median ms": Fixed(t.median_ms, 3) if t.measured else None,
-            "x fewer multiply-adds": Fixed(ratio["mac_ratio"], 2) if ratio else None,
+            "x fewer multiply-adds": ratio_cell(ratio["mac_ratio"]) if ratio else None,
             "x faster": Fixed(ratio["speed_ratio"], 2) if ratio else None,
         }
         if roofs is not None:
@@ -504,7 +504,7 @@ def tutorial_table(timings: Sequence[Timing], layer_names: Sequence[str],
                 totals[kind] = (ms + timing.median_ms, work + timing.multiply_adds)
         standard, separable = found.get(("standard", setup)), found.get(("separable", setup))
         if standard and separable:
-            row["x fewer multiply-adds"] = Fixed(standard.multiply_adds / separable.multiply_adds, 2)
+            row["x fewer multiply-adds"] = ratio_cell(standard.multiply_adds / separable.multiply_adds)
             row["x faster"] = Fixed(standard.median_ms / separable.median_ms, 2)
         rows.append(row)
     if "standard" not in totals or "separable" not in totals:

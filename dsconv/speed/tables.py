@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from dsconv.costs.arithmetic import mobilenet_ratio
 from dsconv.costs.intensity import COMPARED_KINDS, LayerTraffic, compare_traffic
 from dsconv.kinds import KINDS
-from dsconv.safe_text import BYTE_UNITS, Fixed, column_unit
+from dsconv.safe_text import BYTE_UNITS, Fixed, column_unit, digits_apart_from_one, ratio_cell
 from dsconv.speed.setup import LayerSetup
 from dsconv.speed.timings import Timing
 
@@ -34,7 +34,7 @@ def counting_rows(setup: LayerSetup) -> list[dict[str, Any]]:
     return [{"layer": KINDS[kind].label,
              "params": setup.cost(kind).params,
              f"multiply-adds{f' ({count})' if count else ''}": Fixed(layer.multiply_adds / per_count, count_places),
-             "x fewer multiply-adds": Fixed(standard.multiply_adds / layer.multiply_adds, 2),
+             "x fewer multiply-adds": ratio_cell(standard.multiply_adds / layer.multiply_adds),
              f"{byte} moved": Fixed(layer.bytes_moved / per_byte, byte_places),
              "FLOPs per byte": Fixed(layer.flops_per_byte, 1)} for kind, layer in traffic.items()]
 
@@ -50,12 +50,14 @@ def more_work_note(setup: LayerSetup) -> str | None:
     names: dict[int, list[str]] = {}  # the two separable kinds do the same work: said once, naming both
     for kind, work in more:
         names.setdefault(work, []).append(KINDS[kind].label)
-    said = "; ".join(f"{' and '.join(labels)} {'does' if len(labels) == 1 else 'do'} {work / standard:.2f}x Conv2D's "
+    said = "; ".join(f"{' and '.join(labels)} {'does' if len(labels) == 1 else 'do'} "
+                     f"{work / standard:.{digits_apart_from_one(work / standard, 2)}f}x Conv2D's "
                      f"({work:,} against {standard:,})" for work, labels in names.items())
     n, k = setup.out_channels, setup.kernel_size
+    rule = mobilenet_ratio(n, k)
     return (f"A number below 1 in \"x fewer multiply-adds\" means more, not fewer: {said}. MobileNet's rule of thumb "
-            f"for the separable share, 1/N + 1/k² = 1/{n} + 1/{k * k} = {mobilenet_ratio(n, k):.2f}, is above 1 for "
-            "this layer.")
+            f"for the separable share, 1/N + 1/k² = 1/{n} + 1/{k * k} = {rule:.{digits_apart_from_one(rule, 2)}f}, "
+            "is above 1 for this layer.")
 
 
 def recorded_for(recorded: Mapping[str, Mapping[str, Any]], setup: LayerSetup) -> dict[str, list[Timing]]:

@@ -248,6 +248,11 @@ def test_figures_build_from_recorded_timings():
     flat = [Timing(kind, "forward", LayerSetup(kernel_size=1), (ms,) * 3)
             for kind, ms in (("standard", 1.0), ("separable", 1.2), ("depthwise_pointwise", 1.2))]
     assert ratio_figure(flat).data[0].text[0] == "0.98x" and ratio_figure(flat).data[1].text[0] == "0.8x"
+    # 256 outputs: SeparableConv2D does 1 + 1/256 = 1.0039 times the work; the table's "x fewer" read 1.00
+    wide = [Timing(kind, "forward", LayerSetup(kernel_size=1, out_channels=256), (ms,) * 3)
+            for kind, ms in (("standard", 1.0), ("separable", 1.2), ("depthwise_pointwise", 1.2))]
+    cells = [row["x fewer multiply-adds"] for row in timing_table(wide, "forward")]
+    assert [f"{cell:.{cell.places}f}" for cell in cells] == ["1.00", "0.996", "0.996"]
     rows = timing_table(default, "forward")
     assert rows[0]["x faster"] == 1.0 and rows[0]["GFLOP/s"] == pytest.approx(standard.gflops_per_s, abs=0.05)
     sweep = sweep_figure(data["sweep_out_channels"]["timings"], "out_channels", "forward")

@@ -31,24 +31,29 @@ def test_counting_rows_follow_the_formulas_of_a_same_padded_layer():
     assert rows["Standard Conv2D"]["FLOPs per byte"] == pytest.approx(2 * standard / moved, abs=0.05)
 
 
-@pytest.mark.parametrize("kernel, outputs, times", [(1, 64, "1.02"), (3, 1, "1.11"), (1, 1, "2.00"), (3, 64, None),
-                                                    (3, 2, None)])
-def test_a_ratio_below_one_in_the_times_fewer_column_is_said_to_mean_more(kernel, outputs, times):
+@pytest.mark.parametrize("kernel, outputs, times, rule, fewer", [
+    (1, 64, "1.02", "1.02", "0.98"), (3, 1, "1.11", "1.11", "0.90"), (1, 1, "2.00", "2.00", "0.50"),
+    (1, 256, "1.004", "1.004", "0.996"), (1, 1024, "1.001", "1.001", "0.999"),
+    (3, 64, None, None, "7.89"), (3, 2, None, None, "1.64")])
+def test_a_ratio_below_one_in_the_times_fewer_column_is_said_to_mean_more(kernel, outputs, times, rule, fewer):
     """With a 1 x 1 kernel SeparableConv2D read "0.98" under "x fewer multiply-adds", unexplained. Where a separable
     kind does more work than Conv2D, a sentence says how much more, with the counts (computed here by hand), and that
-    MobileNet's 1/N + 1/k² is above 1; where both do less, nothing is said."""
+    MobileNet's 1/N + 1/k² is above 1; where both do less, nothing is said. With 256 outputs the column and the
+    sentence read "1.00" (1.004 times the work): a ratio that is not 1 keeps the digits that show it."""
     from dsconv.speed.tables import more_work_note
 
     setup = LayerSetup(height=8, width=8, in_channels=16, out_channels=outputs, kernel_size=kernel, batch=2)
     note = more_work_note(setup)
     rows = {row["layer"]: row for row in counting_rows(setup)}
     assert (note is None) == (times is None) == (rows["SeparableConv2D"]["x fewer multiply-adds"] >= 1)
+    cell = rows["SeparableConv2D"]["x fewer multiply-adds"]
+    assert f"{cell:.{cell.places}f}" == fewer
     if note:
         positions = 2 * 8 * 8
         standard, separable = positions * kernel**2 * 16 * outputs, positions * (kernel**2 * 16 + 16 * outputs)
         assert (f"SeparableConv2D and DepthwiseConv2D + 1x1 Conv2D do {times}x Conv2D's ({separable:,} against "
                 f"{standard:,})") in note
-        assert f"1/N + 1/k² = 1/{outputs} + 1/{kernel**2} = {1 / outputs + 1 / kernel**2:.2f}, is above 1" in note
+        assert f"1/N + 1/k² = 1/{outputs} + 1/{kernel**2} = {rule}, is above 1" in note
 
 
 def test_a_tiny_layers_counts_are_never_written_as_nothing():
