@@ -11,6 +11,7 @@ from dsconv.costs import LayerConfigError, mobilenet_ratio, shape_text, tutorial
 from dsconv.figures import MAX_VOLUME_FRAMES, output_labels, sliding_figure, volume_figure
 from dsconv.images import ImageError, load_image
 from dsconv.kinds import KINDS, SLIDING_KINDS, word
+from dsconv.safe_text import digits_apart_from_one
 from dsconv.sliding import (
     PRESET_LABELS,
     PRESET_NOTES,
@@ -236,12 +237,13 @@ def numbers_section(timeline, config: SlidingConfig) -> None:
         comparison = "one group is a standard convolution, so the work is the same"
     elif config.mode == "pointwise":
         comparison = "a pointwise layer is a standard convolution with a 1 x 1 kernel: the same work"
-    elif f"{ratio:.2f}" == "1.00":
+    elif cost.multiply_adds == standard.multiply_adds:  # (k = 2, m = 2, N = 4: 2,352 each)
         comparison = "the standard convolution does the same work"
     elif ratio < 1:  # a 1 x 1 depthwise step only adds work
-        comparison = f"here the standard convolution does less: this layer does {1 / ratio:.2f} times its work"
+        comparison = (f"here the standard convolution does less: this layer does "
+                      f"{1 / ratio:.{digits_apart_from_one(1 / ratio, 2)}f} times its work")
     else:
-        comparison = f"the standard convolution does {ratio:.2f} times the work"
+        comparison = f"the standard convolution does {ratio:.{digits_apart_from_one(ratio, 2)}f} times the work"
     st.markdown(f"**Multiply-adds: {counts}**: {comparison}. The counter in the animation ends at exactly "
                 f"{timeline.frames[-1].multiply_adds:,}. Output shape {shape_text(cost.output_shape)}.")
     if config.mode == "separable":

@@ -113,6 +113,28 @@ def test_pointwise_and_kernel_size_ignored(app):
     assert "times the work" not in text
 
 
+@pytest.mark.parametrize("settings, said", [
+    # 36 positions: depthwise 36 x 9 x 3 = 972; a standard layer to 6 x 6 x 3, 36 x 27 x 3 = 2,916
+    ({"sl_mode": "depthwise"}, "**Multiply-adds: 972 (depthwise) vs 2,916 (standard)**: the standard convolution "
+                               "does 3.00 times the work."),
+    # 49 positions (k = 2): depthwise 49 x 4 x 6 = 1,176, pointwise 49 x 6 x 4 = 1,176; standard 49 x 12 x 4 = 2,352
+    ({"sl_mode": "separable", "sl_k": "2", "sl_dm": "2"},
+     "**Multiply-adds: 2,352 (separable) vs 2,352 (standard)**: the standard convolution does the same work."),
+    # one group of all 3 channels: 36 x 27 x 4 = 3,888 both
+    ({"sl_mode": "grouped", "sl_groups": "1"},
+     "**Multiply-adds: 3,888 (grouped) vs 3,888 (standard)**: one group is a standard convolution, so the work is "
+     "the same."),
+    # 36 positions: depthwise 36 x 9 x 3 = 972, pointwise 36 x 3 x 8 = 864; standard 36 x 27 x 8 = 7,776
+    ({"sl_mode": "separable", "sl_cout": "8"},
+     "**Multiply-adds: 1,836 (separable) vs 7,776 (standard)**: the standard convolution does 4.24 times the work."),
+])
+def test_the_work_sentence_compares_with_the_standard_layer(settings, said):
+    """Each wording of the sentence under the table, with its numbers counted here by hand."""
+    at = open_page(PAGE, settings)
+    assert not at.exception
+    assert said in page_text(at)
+
+
 def test_a_separable_layer_with_a_1x1_kernel_does_more_work_and_the_page_says_so(app):
     app.radio(key="sl_mode").set_value("separable").run()
     app.slider(key="sl_k").set_value(1).run()
