@@ -27,7 +27,7 @@ class RatioDerivation:
     approximation: str  # LaTeX: 1/N + 1/k² with the numbers
     params: str  # LaTeX: (k²Cm + CmN + N) / (k²CN + N) with the numbers (biases where the layer has them)
     exact: float  # separable / standard multiply-adds
-    approximate: float  # MobileNet's 1/N + 1/k²
+    approximate: float  # MobileNet's 1/N + 1/k², times m where the layer has m kernels a channel
     params_ratio: float  # separable / standard params
 
 
@@ -37,7 +37,7 @@ def ratio_derivation(standard: LayerCost, separable: LayerCost, *, kernel_size: 
     k, c, n, m = kernel_size, in_channels, out_channels, depth_multiplier
     out_h, out_w, _ = separable.output_shape
     exact = separable.multiply_adds / standard.multiply_adds
-    approximate = mobilenet_ratio(n, k)
+    approximate = mobilenet_ratio(n, k, m)
     multiply_adds = (
         rf"\frac{{\text{{separable}}}}{{\text{{standard}}}} = \frac{{H'W'(k^2 C m + C m N)}}{{H'W' k^2 C N}} "
         rf"= \frac{{{out_h}\cdot{out_w}\cdot({k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n})}}"
@@ -46,7 +46,7 @@ def ratio_derivation(standard: LayerCost, separable: LayerCost, *, kernel_size: 
     approximation = rf"\frac{{1}}{{N}} + \frac{{1}}{{k^2}} = \frac{{1}}{{{n}}} + \frac{{1}}{{{k}^2}} = {approximate:.4f}"
     if m > 1:  # MobileNet's ratio has no depth multiplier: with m kernels a channel both steps do m times the work
         approximation = (rf"m\left(\frac{{1}}{{N}} + \frac{{1}}{{k^2}}\right) = {m}\left(\frac{{1}}{{{n}}} + "
-                         rf"\frac{{1}}{{{k}^2}}\right) = {mobilenet_ratio(n, k, m):.4f}")
+                         rf"\frac{{1}}{{{k}^2}}\right) = {approximate:.4f}")
     bias, bias_n = (r" + N", rf" + {n}") if use_bias else ("", "")
     params = (rf"\text{{params: }}\frac{{k^2 C m + C m N{bias}}}{{k^2 C N{bias}}} = "
               rf"\frac{{{k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n}{bias_n}}}{{{k}^2\cdot{c}\cdot{n}{bias_n}}} = "

@@ -49,6 +49,7 @@ def test_every_step_of_the_worked_ratio_evaluates_to_the_count_it_names(h, w, c,
     assert evaluate(first) + evaluate(second) == Fraction(1, n) + Fraction(1, k * k)
     assert float(approx_result) == pytest.approx(m * (1 / n + 1 / k**2), abs=5e-5)
     assert float(approx_result) == pytest.approx(derivation.exact, abs=5e-5)  # the same output positions: exactly
+    assert derivation.approximate == pytest.approx(m * (1 / n + 1 / k**2))  # it left m out (0.1267 for 0.2535)
     bias_terms = n if bias else 0
     params_worked, params_counted, params_result = parts(derivation.params)[1:]
     separable_params = k * k * c * m + c * m * n + bias_terms  # Keras: no depthwise bias in SeparableConv2D
