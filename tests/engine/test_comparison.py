@@ -98,6 +98,13 @@ def test_about_the_same_and_higher_accuracy_give_no_why():
     higher = comparison.compare(loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.66, 1.2, 0.65, 5.0)]))
     assert "5.0 points **higher**" in comparison.accuracy_sentence(higher)
     assert comparison.behind_sentence(higher) is None
+    # Both models trained all three epochs: their test accuracies are compared too (0.570 against 0.580: 1 point)
+    three = [(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, 0.59, 5.0), (1.0, 0.62, 1.1, 0.59, 5.0)]
+    assert ("0.590 for the separable model against 0.600 for the standard model, **about the same** (within 2 "
+            "points). Test accuracy, measured once after the last epoch: 0.570 against 0.580, about the same."
+            ) in comparison.accuracy_sentence(comparison.compare(loaded(three)))
+    assert "0.650 against 0.580, 7.0 points higher." in comparison.accuracy_sentence(
+        comparison.compare(loaded(three, separable_test=0.65)))
 
 
 def test_validation_on_the_test_set_is_named_and_no_second_test_figure_is_given():

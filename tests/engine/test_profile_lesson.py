@@ -271,3 +271,17 @@ def test_every_layer_bar_keeps_to_its_own_slot():
     positions = [x for trace in figure.data if trace.yaxis in (None, "y") for x in trace.x]
     assert len(positions) == len(set(positions))  # one bar a slot: none is drawn over another
     assert figure.layout.xaxis2.title.text  # the shared axis says what it counts
+
+
+@pytest.mark.parametrize("times, said", [
+    (8.1, "8.1x fewer"),  # 1.5 and up: a factor
+    (1.25, "20% fewer"),  # 1 - 1 / 1.25 = 0.20
+    (0.8, "25% more"),  # 1 / 0.8 - 1 = 0.25
+    (1.02, "2.0% fewer"),  # 1 - 1 / 1.02 = 0.0196
+    (1.0, "unchanged"),
+    (1.0004, "almost unchanged"),  # 0.04 % fewer
+    (1 / 1.0004, "almost unchanged"),  # 0.04 % more
+])
+def test_a_what_ifs_change_is_worded_by_its_size(times, said):
+    """The what-if's "from A to B (...)": a factor, a share fewer or more, or unchanged (each worked out by hand)."""
+    assert lesson._fewer(times) == said

@@ -52,6 +52,14 @@ def test_the_speedup_sentence_says_slower_and_more_when_it_is():
     sentence = speedup_sentence(timed(DEFAULT, {"standard": 2.6, "separable": 1.3}), "a test CPU")
     assert "ran **2.0x faster** than Conv2D forward for **7.9x fewer multiply-adds**" in sentence
     assert speedup_sentence(timed(DEFAULT, {"separable": 1.3}), "x") is None
+    # with both passes timed: 2.6 / 1.3 = 2.0x forward, 6.0 / 4.0 = 1.5x forward + backward, said in brackets
+    both = timed(DEFAULT, {"standard": 2.6, "separable": 1.3}) + [
+        Timing(kind, "forward_backward", DEFAULT, (ms,) * 3) for kind, ms in (("standard", 6.0), ("separable", 4.0))]
+    assert ("ran **2.0x faster** than Conv2D forward (1.5x faster forward + backward) for **7.9x fewer "
+            "multiply-adds**") in speedup_sentence(both, "a test CPU")
+    slower_back = both[:2] + [Timing(kind, "forward_backward", DEFAULT, (ms,) * 3)
+                              for kind, ms in (("standard", 4.0), ("separable", 6.0))]
+    assert "forward (1.5x slower forward + backward)" in speedup_sentence(slower_back, "a test CPU")
 
 
 SMALL = LayerSetup(height=8, width=8, in_channels=8, out_channels=8, batch=1)  # "same": 8 x 8 positions
@@ -101,6 +109,11 @@ def test_the_traffic_paragraph_follows_the_layer():
     single = traffic_paragraph(compare_traffic(("standard", "separable"), **vars(LayerSetup(
         in_channels=1, out_channels=1, kernel_size=1))), 1)
     assert "needs 1 multiply-add," in single and "only" not in single
+    # 1 -> 1 channel, k = 1, batch 8 of 32 x 32: Conv2D 8,192 multiply-adds, the two steps 8,192 each; Conv2D moves
+    # 32,768 + 8 + 32,768 bytes, the steps 32,768 + 4 + 32,768 and 32,768 + 8 + 32,768: 131,084 / 65,544 = 2.0x.
+    # It saves on neither, and says nothing of saving.
+    assert ("SeparableConv2D does 2.0x more multiply-adds and moves 2.0x more bytes than Conv2D (best cases: each "
+            "tensor touched once).") in single
     # 8 x 32 x 32 x 64 floats are 2.10 MB a tensor: "writes a whole output tensor (4.19 MB)" gave both as one's size;
     # the total is what the sizes shown add up to (2,097,152 bytes twice are 4.19 MB, but 2.10 + 2.10 = 4.20)
     assert "reads a whole input tensor and writes a whole output tensor (2.10 MB each, 4.20 MB together)" in default

@@ -173,6 +173,7 @@ def test_ratio_formulas_show_the_users_numbers():
     assert f"{283 / 1792:.4f}" in latex
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Params: standard / separable"] == f"{1792 / 283:.2f}x"
+    assert metrics["Multiply-adds: standard / separable"] == "7.89x"  # by hand: 1,555,200 / 197,100 = 7.890
     assert metrics["Params: standard / depthwise + pointwise"] == "6.27x"
 
 
@@ -183,6 +184,11 @@ def test_network_tab_shows_the_tutorials_models():
     assert total["Params"] == "174,821"
     conv = network[network["Layer"] == "block3_conv2"].iloc[0]
     assert conv["Params"] == "68,096"
+    # the shares, by hand: 68,096 / 174,821 = 38.95 %, 4,341,760 / 18,295,808 = 23.73 %; the dense layer holds
+    # 40,970 / 174,821 = 23.44 % of the parameters and does 40,960 / 18,295,808 = 0.22 % of the multiply-adds
+    assert (conv["% params"], conv["% multiply-adds"]) == ("39.0", "23.7")
+    dense = network[network["Layer"] == "predictions"].iloc[0]
+    assert (dense["% params"], dense["% multiply-adds"]) == ("23.4", "0.2")
     at.selectbox(key="net_kind").set_value("standard").run()
     no_traceback(at)
     network = shown_tables(at)[-1]
