@@ -423,3 +423,44 @@ def test_the_sweep_says_what_it_varies_in_a_sentence_that_agrees_with_it(paramet
     assert not at.exception
     text = " ".join(str(element.value) for element in at.markdown)
     assert said in text and "step through" not in text
+
+
+@pytest.mark.parametrize("call_s, every_one", [(0.5, False), (3.0, True)])
+def test_timings_the_time_cap_left_out_are_named_in_a_warning(monkeypatch, call_s, every_one):
+    """A busy server runs out of the 10 s cap: the steps it could not start or fit get a note instead of a time,
+    and a warning names each of them and says what to change. The page's steps run on a clock of their own, on
+    which each call of a layer takes `call_s` (the real call runs too): the cap runs out after some steps (0.5 s a
+    call: 4 of 6 left out) or before any finishes (3 s), on any machine."""
+    import importlib
+
+    measuring = importlib.import_module("dsconv.speed.measure")  # the module (dsconv.speed.measure is its function)
+    now = [0.0]
+
+    def slow(*args):
+        step = measuring.make_step(*args)
+
+        def call():
+            now[0] += call_s
+            return step()
+        return call
+
+    original = measuring.time_steps
+    monkeypatch.setattr(measuring, "time_steps", lambda tasks, settings, progress=None: original(
+        tasks, settings, progress, make=slow, clock=lambda: now[0]))
+    at = fresh_page()
+    at.select_slider(key="spd_size").set_value(4)
+    at.number_input(key="spd_cin").set_value(2)
+    at.number_input(key="spd_cout").set_value(4)
+    at.number_input(key="spd_batch").set_value(1)
+    at.slider(key="spd_repeats").set_value(3).run()
+    at.button(key="spd_measure").click().run(timeout=180)
+    assert not at.exception, at.exception
+    measured = timings(at)
+    left_out = measured[measured["n"] == 0]
+    assert len(left_out) == (6 if every_one else 4), measured
+    assert left_out["median ms"].isna().all() and left_out["note"].str.contains("time cap").all()
+    warning = next(w.value for w in at.warning if "did not fit in the time cap" in w.value)
+    assert warning.startswith(f"{len(left_out)} of 6 timings did not fit in the time cap (")
+    for _, row in left_out.iterrows():  # each named with its pass and why
+        assert f"{row['layer']}, {row['pass']}: {row['note']}" in warning
+    assert "Make the layer smaller (batch, size, channels) or time fewer kinds" in warning
