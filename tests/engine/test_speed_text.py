@@ -157,9 +157,12 @@ def test_the_ridge_paragraph_names_a_memory_bound_1x1_step_beside_a_busy_depthwi
     assert depthwise.flops_per_byte > 7.1 > pointwise.flops_per_byte  # the case (30.0 and 1.9)
     cpu = Roofs(peak_gflops=213.0, bandwidth_gbs=29.9, call_ms=0.32, call_backward_ms=0.35)
     text = ridge_paragraph(traffic["separable"].stages, cpu, "AMD EPYC")
-    assert (f"The depthwise step's {depthwise.flops_per_byte:.1f} lies **above** it: it could keep the arithmetic "
-            f"units busy; the 1x1 step's {pointwise.flops_per_byte:.1f} lies **below** it: at best it runs at "
-            "intensity x bandwidth, so it can be memory-bound but never compute-bound.") in text
+    # By hand, batch 8 of 32 x 32 x 64, "same": the depthwise step does 2 x 8·32·32·64·121 = 126,877,696 FLOPs and
+    # moves 4 x (8·32·32·64 + 121·64 + 8·32·32·64) = 4,225,280 bytes: 30.03; the 1x1 step 2 x 8·32·32·64·4 =
+    # 4,194,304 FLOPs over 4 x (8·32·32·64 + 64·4 + 4 + 8·32·32·4) = 2,229,264 bytes: 1.88
+    assert ("The depthwise step's 30.0 lies **above** it: it could keep the arithmetic units busy; the 1x1 step's "
+            "1.9 lies **below** it: at best it runs at intensity x bandwidth, so it can be memory-bound but never "
+            "compute-bound.") in text
     # "only ... yet" is Conv2D's contrast: here Conv2D's 215.8 FLOPs per byte is far above the depthwise step's 30.0
     assert "does only **30.0**: each output value needs 121 multiply-adds, yet" in traffic_paragraph(traffic, 11)
     # A depthwise step above Conv2D's intensity (a one-channel output: Conv2D reads the input for a single sum)
