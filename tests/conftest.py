@@ -188,3 +188,13 @@ def page(browser):
     watch_messages(tab)  # for wait_until_idle
     yield tab
     context.close()
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items) -> None:
+    """pytest.ini runs the suite on two pytest-xdist workers with --dist loadgroup and two groups, one a worker, each
+    in file order, as one pytest alone would run it: the browser tests (one app server and one Chromium, which they
+    share), and the rest (Python and TensorFlow, mostly on one core, beside the browser tests as they wait for pages
+    to settle). The README says what that saves."""
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group("browser" if item.get_closest_marker("browser") else "python"))
