@@ -11,6 +11,7 @@ No TensorFlow here: the tests check every count against real Keras layers.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from typing import Sequence, Union
 
@@ -100,6 +101,28 @@ def share_apart(fraction: float, threshold: float) -> str:
         if shown != round(100 * threshold, 6) and (shown < 100 * threshold) == (fraction < threshold):
             return share_text(fraction) if digits == 0 else f"{100 * fraction:.{digits}f}%"
     return f"just {'under' if fraction < threshold else 'over'} {100 * threshold:g}%"  # 49.99996 % read "50.000%"
+
+
+def parts_text(fractions: Sequence[float], threshold: float = 0.5) -> list[str]:
+    """The shares of one whole (`fractions` add up to 1), to be read together: all with the same decimals, at least
+    one, and rounded so that the numbers shown add up to 100 % (the largest remainders round up), each still on its
+    own side of `threshold`, none that is not nothing shown as 0 and none short of all shown as 100. The network's
+    47.8 %, 42.5 % and 9.7 % read "48%, 43%, 9.7%", 100.7 % together. Where no rounding up to 3 decimals does all
+    that, each share reads as share_apart reads it."""
+    for digits in range(1, 4):
+        unit = 10**digits
+        exact = [round(100 * unit * f, 6) for f in fractions]  # 0.29 x 1000 is 289.99999999999994
+        shown = [math.floor(x) for x in exact]
+        short = 100 * unit - sum(shown)
+        if not 0 <= short <= len(shown):
+            break  # the fractions are not the parts of one whole
+        for i in sorted(range(len(exact)), key=lambda i: shown[i] - exact[i])[:short]:  # largest remainders first
+            shown[i] += 1
+        cut = 100 * threshold * unit
+        if all((s < cut) == (f < threshold) and (s != cut or f == threshold) and (s > 0 or f <= 0)
+               and (s < 100 * unit or f >= 1) for s, f in zip(shown, fractions)):
+            return [f"{s / unit:.{digits}f}%" for s in shown]
+    return [share_apart(f, threshold) for f in fractions]
 
 
 def as_pair(value: IntOrPair, name: str) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from dsconv.costs.arithmetic import shape_text, share_apart, share_text, tutorial_cost
+from dsconv.costs.arithmetic import parts_text, shape_text, share_apart, share_text, tutorial_cost
 from dsconv.kinds import KINDS
 
 
@@ -115,9 +115,13 @@ def network_pointwise_share(pointwise_params: int, pointwise_macs: int, depthwis
     if not pointwise_macs:
         return None
     macs, depthwise = pointwise_macs / total_macs, depthwise_macs / total_macs
+
+    def lead(macs_text: str) -> str:
+        return (f"**The pointwise (1 x 1) parts hold {share_text(pointwise_params / total_params)} of the parameters "
+                f"and do {macs_text} of the multiply-adds.**")
+
     # The shares the sentence weighs against one half read on their side of it (50.19 % read "50%" beside "what costs")
-    text = (f"**The pointwise (1 x 1) parts hold {share_text(pointwise_params / total_params)} of the parameters "
-            f"and do {share_apart(macs, 0.5)} of the multiply-adds.**")
+    text = lead(share_apart(macs, 0.5))
     k = f"{kernel_size} x {kernel_size}"
     if kernel_size == 1:  # nothing spatial to split off: a depthwise step only scales each channel
         return text + (" With 1 x 1 kernels there is no spatial work to split off: each depthwise step only scales "
@@ -128,8 +132,9 @@ def network_pointwise_share(pointwise_params: int, pointwise_macs: int, depthwis
         return text + (f" With {k} kernels and these channel counts the depthwise steps still do most of the work "
                        f"({share_apart(depthwise, 0.5)}): mixing channels costs less than looking around.")
     rest = max(0.0, 1 - depthwise - macs)  # never -0.0 %
-    return text + (f" No part does most of the work: the depthwise steps do {share_apart(depthwise, 0.5)}, the "
-                   f"pointwise parts {share_apart(macs, 0.5)}, the other layers {share_text(rest)}.")
+    shown = parts_text([depthwise, macs, rest])  # read together: they add up to 100 %
+    return lead(shown[1]) + (f" No part does most of the work: the depthwise steps do {shown[0]}, the pointwise "
+                             f"parts {shown[1]}, the other layers {shown[2]}.")
 
 
 def kernel_term_note(kernel_size: int, out_channels: int, depth_multiplier: int) -> str:

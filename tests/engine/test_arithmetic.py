@@ -390,3 +390,40 @@ def test_a_share_beside_a_threshold_reads_on_its_own_side():
     assert share_apart(0.5, 0.5) == "50%" and share_apart(0.87, 0.5) == "87%"  # as share_text says them
     assert share_apart(0.49996, 0.5) == "49.996%"
     assert share_apart(0.4999996, 0.5) == "just under 50%" and share_apart(0.5000004, 0.5) == "just over 50%"
+
+
+def test_the_parts_of_one_whole_add_up_to_100_as_shown():
+    """The network's three parts read "48%, 43%, 9.7%" (100.7 % together): read together, they now share their
+    decimals and add up to 100 % as shown, each within one step of the last decimal of its own value."""
+    from dsconv.costs.arithmetic import parts_text
+
+    # by hand: 101,376, 90,112 and 20,480 of 211,968 multiply-adds are 47.83 %, 42.51 % and 9.66 %
+    assert parts_text([101_376 / 211_968, 90_112 / 211_968, 20_480 / 211_968]) == ["47.8%", "42.5%", "9.7%"]
+    # thirds: 33.33 % each; the one tenth of a percent left goes to the first of the equal remainders
+    assert parts_text([1 / 3, 1 / 3, 1 / 3]) == ["33.4%", "33.3%", "33.3%"]
+    # 49.96 % stays under a half: with one decimal it would read 50.0 %
+    assert parts_text([0.4996, 0.4804, 0.02]) == ["49.96%", "48.04%", "2.00%"]
+    # a sliver is never 0, and what is short of all never 100
+    assert parts_text([0.99996, 0.00004, 0.0]) == ["99.996%", "0.004%", "0.000%"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 10**9), min_size=2, max_size=4).filter(lambda counts: sum(counts) > 0))
+def test_any_parts_of_one_whole_add_up_as_shown_and_keep_their_side_of_a_half(counts):
+    from dsconv.costs.arithmetic import parts_text
+
+    fractions = [c / sum(counts) for c in counts]
+    shown = parts_text(fractions)
+    if not all(text.endswith("%") and text[:-1].replace(".", "").isdigit() for text in shown):
+        # no three decimals keep every share on its side of a half, off 0 and off 100: each reads as share_apart
+        # reads it, and words say the rest ("just under 50%", "under 0.1%")
+        assert any(text[:1].isalpha() for text in shown), shown
+        return
+    values = [float(text[:-1]) for text in shown]
+    digits = len(shown[0][:-1].split(".")[1])
+    assert all(len(text[:-1].split(".")[1]) == digits for text in shown) and 1 <= digits <= 3
+    assert round(sum(values), digits) == 100
+    for value, fraction in zip(values, fractions):
+        assert abs(value - 100 * fraction) < 10**-digits
+        assert (value < 50) == (fraction < 0.5) and (value != 50 or fraction == 0.5)
+        assert (value > 0) == (fraction > 0) and (value < 100) == (fraction < 1)
