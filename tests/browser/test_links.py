@@ -2,6 +2,7 @@
 widgets, a changed widget changes the address, the settings come back after a visit to another page, the share
 link is the address, and a link made before the binding (1/0, raw names) still sets the widgets."""
 
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -15,8 +16,13 @@ def query(page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query, keep_blank_values=True)
 
 
-def settle(page) -> None:
-    page.wait_for_timeout(600)  # the address is updated just after the widget's message goes out
+def settle(page, until=None) -> None:
+    """Wait until the page is idle, and, given `until` (a test of the address's query), until the address passes it,
+    for up to 30 s: Streamlit writes a changed widget into the address just after the widget's message goes out,
+    and a fixed pause for it (600 ms) was a guess at how slow a machine can be."""
+    deadline = time.monotonic() + 30
+    while until is not None and not until(query(page)) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
     wait_until_idle(page)
 
 
@@ -33,18 +39,20 @@ def test_the_parameter_labs_settings_round_trip_through_its_address(page, shared
     field = page.get_by_label("Out channels N")
     field.fill("32")
     field.press("Enter")
-    settle(page)
-    assert query(page) == {"lab_k": ["5"], "lab_bias": ["false"], "lab_cout": ["32"]}
+    expected = {"lab_k": ["5"], "lab_bias": ["false"], "lab_cout": ["32"]}
+    settle(page, expected.__eq__)
+    assert query(page) == expected
 
     page.get_by_label("Use bias").check(force=True)  # back to its default: it leaves the address
-    settle(page)
-    assert query(page) == {"lab_k": ["5"], "lab_cout": ["32"]}
+    expected = {"lab_k": ["5"], "lab_cout": ["32"]}
+    settle(page, expected.__eq__)
+    assert query(page) == expected
 
     page.locator('[data-testid="stSidebar"] a', has_text="Quiz").click()
     wait_until_idle(page)
     page.locator('[data-testid="stSidebar"] a', has_text="Parameter lab").click()
-    settle(page)
-    assert query(page) == {"lab_k": ["5"], "lab_cout": ["32"]}
+    settle(page, expected.__eq__)
+    assert query(page) == expected
     assert page.get_by_label("Out channels N").input_value() == "32"
 
     page.get_by_text("Share these settings").click()
@@ -107,8 +115,12 @@ def test_a_list_picker_emptied_stays_empty_in_the_address(page, shared_server):
         field.press("Backspace")
         page.wait_for_timeout(300)
     page.keyboard.press("Escape")
-    settle(page)
+
+    def emptied(shown: dict) -> bool:
+        return shown.get("arena_runs") == [""]
+
+    settle(page, emptied)
     assert query(page).get("arena_runs") == [""], page.url
     page.goto(page.url)
-    settle(page)
+    settle(page, emptied)
     assert tags.count() == 0 and query(page).get("arena_runs") == [""], page.url
