@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from dsconv.costs import LayerConfigError, mobilenet_ratio, shape_text, tutorial_cost
-from dsconv.figures import MAX_VOLUME_FRAMES, output_labels, sliding_figure, volume_figure
+from dsconv.figures import MAX_VOLUME_FRAMES, output_labels, projected_scale, sliding_figure, volume_figure
 from dsconv.images import ImageError, load_image
 from dsconv.kinds import KINDS, SLIDING_KINDS, word
 from dsconv.safe_text import digits_apart_from_one
@@ -364,7 +364,7 @@ def main() -> None:
             "Pick a kind, press play, and watch the red, green and blue channels being read.")
     width = shown_width()
     try:
-        timeline, figure = animation(image, config, preset, seed, watch, figure_scale(), width)
+        timeline, figure = animation(image, config, preset, seed, watch, projected_scale(figure_scale(), width), width)
     except (LayerConfigError, ValueError) as exc:
         with top:
             explain_error(config, exc)

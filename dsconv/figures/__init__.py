@@ -19,18 +19,19 @@ _HOMES = {
     "intensity_figure": "speed", "ratio_figure": "speed", "roofline_figure": "speed",
     "sweep_figure": "speed", "timing_table": "speed", "tutorial_table": "speed", "work_and_time_figure": "speed",
     "CHANNEL_COLOURS": "style", "SERIES_COLOURS": "style", "SIGNED": "style", "axis": "style", "log_ticks": "style",
-    "page_width_px": "style", "readable": "style", "text_em": "style", "two_lines": "style",
+    "page_width_px": "style", "projected_scale": "style", "readable": "style", "text_em": "style", "two_lines": "style",
     "DrawingError": "svg", "drawing_svg": "svg",
     "frames_note": "training", "live_figure": "training", "replay_figure": "training",
     "MAX_VOLUME_FRAMES": "volume", "volume_figure": "volume",
 }
 _NAMESPACES = ("cost", "filters", "networks")  # modules the pages read from as namespaces (figures.cost.cost_figure)
 
+# every name in _HOMES and _NAMESPACES
 __all__ = ["CHANNEL_COLOURS", "DrawingError", "MAX_VOLUME_FRAMES", "SERIES_COLOURS", "SIGNED", "axis", "cost",
            "drawing_svg", "filters", "frames_note", "idea_figure", "idea_layout", "intensity_figure", "live_figure",
-           "log_ticks", "networks", "output_labels", "page_width_px", "ratio_figure", "readable", "replay_figure",
-           "roofline_figure", "sliding_figure", "sweep_figure", "text_em", "timing_table", "tutorial_table",
-           "two_lines", "volume_figure", "work_and_time_figure"]  # every name in _HOMES and _NAMESPACES
+           "log_ticks", "networks", "output_labels", "page_width_px", "projected_scale", "ratio_figure", "readable",
+           "replay_figure", "roofline_figure", "sliding_figure", "sweep_figure", "text_em", "timing_table",
+           "tutorial_table", "two_lines", "volume_figure", "work_and_time_figure"]
 
 
 def __getattr__(name: str):
@@ -67,6 +68,7 @@ if TYPE_CHECKING:  # for readers and type checkers: what the names are
         axis,
         log_ticks,
         page_width_px,
+        projected_scale,
         readable,
         text_em,
         two_lines,

@@ -142,6 +142,18 @@ def page_width_px(scale: float = 1.0) -> float:
     return PROJECTOR_PAGE_WIDTH_PX if scale > 1 else PAGE_WIDTH_PX * scale
 
 
+def projected_scale(scale: float, width_px: float) -> float:
+    """The scale of a figure shown `width_px` wide. In projector mode (a scale over 1) a window narrower than the
+    1280 x 800 one the scale is made for puts the same picture across the same wall in fewer pixels, each one larger:
+    a 1024 x 768 projector shows the page 773 px wide where the 1280 x 800 one shows it 1018 px wide, so 14 px there
+    stand as tall on the wall as 18 px here. The scale shrinks with the width (scale x width / 1018), never under 1,
+    the normal window's, and never over `scale`. At 1.35 the sliding-kernel animation on a 1024 x 768 projector ran
+    77 px (standard) to 670 px (depthwise) below the window while it played."""
+    if scale <= 1:
+        return scale
+    return max(1.0, scale * min(1.0, width_px / PROJECTOR_PAGE_WIDTH_PX))
+
+
 # The window's height a figure must fit in to be seen whole: the 1400 x 1000 window, and the 1280 x 800 one of projector
 # mode (Streamlit's header is hidden there). A figure taller than this is never on the screen at once.
 SCREEN_HEIGHT_PX = 1000

@@ -463,13 +463,14 @@ def test_every_number_of_the_computation_fits_its_cell_with_room_between(mode, k
     config = SlidingConfig(mode=mode, kernel_size=kernel, depth_multiplier=multiplier, padding="same",
                            groups=3 if mode == "grouped" else 1, out_channels=6 if mode == "grouped" else 4)
     timeline = build_timeline(build_layer(sample_image("shape", size), config, "sobel"))
-    for scale in (1.0, 1.35):
-        spec = sliding_figure_spec(timeline, scale)
-        layout = plan(timeline, scale, len(spec["data"][-1]["x"]))
+    # the last: a 1024 x 768 projector (770 px), whose numbers stand as tall on the wall at 770 / 1018 of the size
+    for scale, width in ((1.0, None), (1.35, None), (1.0211, 770.0)):
+        spec = sliding_figure_spec(timeline, scale, width)
+        layout = plan(timeline, scale, len(spec["data"][-1]["x"]), width)
         traces = [t for t in spec["data"] if isinstance(t.get("textposition"), list)]  # a computation's, per stage
         for frame, stage in zip(spec["frames"], (f.stage for f in timeline.frames)):
             board, trace = layout.boards[stage], traces[stage]
-            assert scale == 1.0 or board.font >= (18 if kernel == 3 else 17)
+            assert scale == 1.0 or board.font >= (18 if kernel == 3 else 17) * (width or 1018) / 1018
             for text, size_px, where in zip(frame["data"][stage]["text"], trace["textfont"]["size"],
                                             trace["textposition"]):
                 if size_px == round(board.font, 1) and where == "middle center":  # a cell's number
@@ -490,7 +491,7 @@ def test_maps_under_the_computation_share_the_width_and_never_overlap(mode, size
     config = SlidingConfig(mode=mode, kernel_size=kernel, depth_multiplier=multiplier, padding="same",
                            groups=3 if mode == "grouped" else 1, out_channels=6 if mode == "grouped" else 4)
     timeline = build_timeline(build_layer(sample_image("shape", size), config, "sobel"))
-    for scale, width in ((1.0, None), (1.35, None), (1.35, 770.0)):
+    for scale, width in ((1.0, None), (1.35, None), (1.35, 770.0), (1.0211, 770.0)):  # the last: a 1024 projector's
         spec = sliding_figure_spec(timeline, scale, width)
         layout = plan(timeline, scale, len(spec["data"][-1]["x"]), width)
         boxes = []  # (x0, y0, x1, y1, what) of every tile, tile name and group title
@@ -551,7 +552,18 @@ def test_the_total_line_stays_left_of_the_output_maps(mode, groups, outputs, ker
             assert board.total_at[0] + mixed_px(total, font) <= right_edge, (scale, total, font)
 
 
-@pytest.mark.parametrize("width, scale", [(770.0, 1.35), (850.0, 1.0), (None, 1.0), (None, 1.35)])
+def test_a_narrower_projector_draws_with_a_scale_as_tall_on_the_wall():
+    """A 1024 x 768 projector shows the page 770 px wide across the same wall the 1280 x 800 one fills with 1018 px:
+    1.35 x 770 / 1018 = 1.0211 there draws a number as tall on the wall as 1.35 does at 1280 x 800."""
+    from dsconv.figures.style import projected_scale
+
+    assert projected_scale(1.35, 1018.0) == 1.35 and projected_scale(1.35, 1400.0) == 1.35  # never larger
+    assert projected_scale(1.35, 770.0) == pytest.approx(1.02112, abs=1e-5)
+    assert projected_scale(1.35, 600.0) == 1.0  # 0.796: never under a normal window's
+    assert projected_scale(1.0, 770.0) == 1.0 and projected_scale(1.0, 356.0) == 1.0  # a normal window: unchanged
+
+
+@pytest.mark.parametrize("width, scale", [(770.0, 1.35), (770.0, 1.0211), (850.0, 1.0), (None, 1.0), (None, 1.35)])
 def test_the_figure_is_laid_out_for_the_width_it_is_shown_at(width, scale):
     """page_width_px assumes the 1400 x 1000 window and the 1280 x 800 projector; on a 1024 x 768 projector the page
     is 770 px wide, and the figure laid out for 1018 px ran its header past its edge and its names into its maps.
