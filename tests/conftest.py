@@ -196,5 +196,7 @@ def pytest_collection_modifyitems(config, items) -> None:
     in file order, as one pytest alone would run it: the browser tests (one app server and one Chromium, which they
     share), and the rest (Python and TensorFlow, mostly on one core, beside the browser tests as they wait for pages
     to settle). The README says what that saves."""
+    if not config.pluginmanager.hasplugin("xdist"):  # run with -p no:xdist (and without pytest.ini's -n 2)
+        return
     for item in items:
         item.add_marker(pytest.mark.xdist_group("browser" if item.get_closest_marker("browser") else "python"))

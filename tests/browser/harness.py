@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -34,10 +36,30 @@ def chromium_missing() -> str | None:
     return None
 
 
+def server_port() -> int:
+    """A free port for a browser test's server, under the kernel's range of ephemeral ports where there is room. The
+    other pytest worker's tests start servers on free_port (port 0: the kernel picks one in that range) while these
+    run: a port picked in the same range could be handed to both in the same moment, and the health check below would
+    then find the other worker's server."""
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return free_port()
+    for _ in range(50):
+        port = random.randint(max(1024, low - 10_000), low - 1) if low > 2048 else 0
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    return free_port()
+
+
 @contextlib.contextmanager
 def streamlit_server(timeout: float = 90):
     """A freshly started app server; yields its base URL and stops it afterwards."""
-    port = free_port()
+    port = server_port()
     log = open(ROOT / "artifacts" / f"streamlit-{port}.log", "w") if (ROOT / "artifacts").exists() else subprocess.DEVNULL
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
