@@ -363,8 +363,9 @@ def main() -> None:
             "pixel of the output. The kinds of convolution differ in **which channels** one kernel reads. "
             "Pick a kind, press play, and watch the red, green and blue channels being read.")
     width = shown_width()
+    scale = projected_scale(figure_scale(), width)  # smaller on a narrower projector: the figure fits its window
     try:
-        timeline, figure = animation(image, config, preset, seed, watch, projected_scale(figure_scale(), width), width)
+        timeline, figure = animation(image, config, preset, seed, watch, scale, width)
     except (LayerConfigError, ValueError) as exc:
         with top:
             explain_error(config, exc)
@@ -376,7 +377,7 @@ def main() -> None:
         animation_section(figure)
     if bar:
         layer_section(image, what, timeline, config, watch, preset, seed)
-    volume_section(lambda: volume(image, config, preset, seed, watch, figure_scale(), width))
+    volume_section(lambda: volume(image, config, preset, seed, watch, scale, width))
     weights_section(timeline, preset, seed)
     numbers_section(timeline, config)
     st.subheader("Why it matters")

@@ -143,12 +143,12 @@ def page_width_px(scale: float = 1.0) -> float:
 
 
 def projected_scale(scale: float, width_px: float) -> float:
-    """The scale of a figure shown `width_px` wide. In projector mode (a scale over 1) a window narrower than the
-    1280 x 800 one the scale is made for puts the same picture across the same wall in fewer pixels, each one larger:
-    a 1024 x 768 projector shows the page 773 px wide where the 1280 x 800 one shows it 1018 px wide, so 14 px there
-    stand as tall on the wall as 18 px here. The scale shrinks with the width (scale x width / 1018), never under 1,
-    the normal window's, and never over `scale`. At 1.35 the sliding-kernel animation on a 1024 x 768 projector ran
-    77 px (standard) to 670 px (depthwise) below the window while it played."""
+    """The scale of a figure shown `width_px` wide. In projector mode (a scale over 1) the scale is made for the
+    1280 x 800 window, whose page is 1018 px wide. A 1024 x 768 projector puts its whole window across the same wall,
+    each pixel 1280/1024 = 1.25 times larger, and gives the page 770 px. The scale shrinks with the page's width
+    (scale x width / 1018: 1.021 there), never under 1, the normal window's, and never over `scale`: a number drawn
+    there stands 0.756 x 1.25 = 95 % as tall on the wall as at 1280 x 800. At 1.35 the sliding-kernel animation on
+    a 1024 x 768 projector ran 77 px (standard) to 670 px (depthwise) below the window while it played."""
     if scale <= 1:
         return scale
     return max(1.0, scale * min(1.0, width_px / PROJECTOR_PAGE_WIDTH_PX))

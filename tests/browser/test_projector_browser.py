@@ -63,9 +63,10 @@ def test_numbers_are_readable_and_controls_on_the_first_screen(view):
 
 
 @on_views(("Sliding_kernels?present=1", XGA))
-def test_a_1024_projector_shows_numbers_as_tall_on_the_wall(view):
-    """A 1024 x 768 projector fills the wall the 1280 x 800 one fills with 770 px of page where that one has 1018:
-    the animation is drawn smaller in pixels (to fit the window's height), its numbers as tall on the wall."""
+def test_a_1024_projector_keeps_the_animations_numbers_large(view):
+    """On a 1024 x 768 projector the animation is drawn at 770/1018 of projector mode's size to fit the window's
+    height (the page is 770 px wide there, 1018 at 1280 x 800): its numbers at least 18 x 770/1018 = 13.6 px, each
+    pixel 1.25 times as large on the wall as at 1280 x 800, so 95 % as tall there as the 18 px numbers."""
     limit = MIN_PX * 770 / 1018
     small = view.evaluate(SMALL_NUMBERS, limit)
     assert small == [], f"numbers under {limit:.1f} px: {small[:10]}"
@@ -153,15 +154,18 @@ PLAY = '.dsconv-playback[data-chart="sl_chart"] button[data-action="play"][data-
                                                    ({"width": 1280, "height": 800}, "present=1&sl_mode=separable", True),
                                                    ({"width": 1400, "height": 1000},
                                                     "sl_mode=separable&sl_size=16&sl_k=5", False),
-                                                   (XGA, "present=1", True)],
-                         ids=["wide", "projector", "projector-separable", "taller-than-the-window", "1024-projector"])
+                                                   (XGA, "present=1", True), (XGA, "present=1&sl_mode=separable", True),
+                                                   (XGA, "present=1&sl_mode=depthwise", True)],
+                         ids=["wide", "projector", "projector-separable", "taller-than-the-window", "1024-projector",
+                              "1024-projector-separable", "1024-projector-depthwise"])
 def test_play_brings_the_animation_into_view_with_its_buttons(browser, server, viewport, query, fits):
     """In projector mode the controls fill the first screen: a teacher pressed Play and the class watched nothing,
     the figure was below the window (at 1400 x 1000 its lower half was). A press now scrolls the figure's bottom into
     view, never past the buttons: a figure taller than the window starts right under them. A separable layer's
     figure in projector mode was such a figure (1,310 px, its maps under the computation); its maps now stand beside
-    the computation and the whole figure is seen with its buttons. On a 1024 x 768 projector the standard layer's
-    figure ended 77 px below the window: it is now drawn as tall on the wall as at 1280 x 800, in fewer pixels."""
+    the computation and the whole figure is seen with its buttons. On a 1024 x 768 projector the figure ended 77 px
+    (standard), 551 px (separable) and 670 px (depthwise) below the window: it is now drawn at 770/1018 of projector
+    mode's size (dsconv.figures.style.projected_scale), its numbers 95 % as tall on the wall as at 1280 x 800."""
     with opened(browser, f"{server}/Sliding_kernels?{query}", viewport) as page:
         page.locator(PLAY).click()
         page.wait_for_timeout(1500)

@@ -463,7 +463,7 @@ def test_every_number_of_the_computation_fits_its_cell_with_room_between(mode, k
     config = SlidingConfig(mode=mode, kernel_size=kernel, depth_multiplier=multiplier, padding="same",
                            groups=3 if mode == "grouped" else 1, out_channels=6 if mode == "grouped" else 4)
     timeline = build_timeline(build_layer(sample_image("shape", size), config, "sobel"))
-    # the last: a 1024 x 768 projector (770 px), whose numbers stand as tall on the wall at 770 / 1018 of the size
+    # the last: a 1024 x 768 projector (770 px), where the animation is drawn at 770 / 1018 of projector mode's size
     for scale, width in ((1.0, None), (1.35, None), (1.0211, 770.0)):
         spec = sliding_figure_spec(timeline, scale, width)
         layout = plan(timeline, scale, len(spec["data"][-1]["x"]), width)
@@ -552,9 +552,9 @@ def test_the_total_line_stays_left_of_the_output_maps(mode, groups, outputs, ker
             assert board.total_at[0] + mixed_px(total, font) <= right_edge, (scale, total, font)
 
 
-def test_a_narrower_projector_draws_with_a_scale_as_tall_on_the_wall():
-    """A 1024 x 768 projector shows the page 770 px wide across the same wall the 1280 x 800 one fills with 1018 px:
-    1.35 x 770 / 1018 = 1.0211 there draws a number as tall on the wall as 1.35 does at 1280 x 800."""
+def test_a_narrower_projector_draws_the_animation_at_a_smaller_scale():
+    """A 1024 x 768 projector gives the page 770 px where the 1280 x 800 one gives it 1018: 1.35 x 770 / 1018 =
+    1.0211 there (each of its pixels 1.25 times as large on the wall: a number 95 % as tall there as at 1.35)."""
     from dsconv.figures.style import projected_scale
 
     assert projected_scale(1.35, 1018.0) == 1.35 and projected_scale(1.35, 1400.0) == 1.35  # never larger
