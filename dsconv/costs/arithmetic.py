@@ -107,8 +107,8 @@ def parts_text(fractions: Sequence[float], threshold: float = 0.5) -> list[str]:
     """The shares of one whole (`fractions` add up to 1), to be read together: all with the same decimals, at least
     one, and rounded so that the numbers shown add up to 100 % (the largest remainders round up), each still on its
     own side of `threshold`, none that is not nothing shown as 0 and none short of all shown as 100. The network's
-    47.8 %, 42.5 % and 9.7 % read "48%, 43%, 9.7%", 100.7 % together. Where no rounding up to 3 decimals does all
-    that, each share reads as share_apart reads it."""
+    47.8 %, 42.5 % and 9.7 % read "48%, 43%, 9.7%", 100.7 % together. Only that rounding is tried, with 1 to 3
+    decimals; where it keeps none of them to all of those rules, each share reads as share_apart reads it."""
     for digits in range(1, 4):
         unit = 10**digits
         exact = [round(100 * unit * f, 6) for f in fractions]  # 0.29 x 1000 is 289.99999999999994
