@@ -90,6 +90,13 @@ def share_text(fraction: float) -> str:
     return f"{fraction:.1%}" if fraction < 0.1 or 0.995 <= fraction < 1 else f"{fraction:.0%}"
 
 
+def reads_on_its_side(shown_percent: float, fraction: float, threshold: float) -> bool:
+    """Whether a share written as `shown_percent` reads on the same side of `threshold` as `fraction` is: under it
+    when it is under, over it when it is over, and at it only when it is it."""
+    at = round(100 * threshold, 6)
+    return (shown_percent < at) == (fraction < threshold) and (shown_percent != at or fraction == threshold)
+
+
 def share_apart(fraction: float, threshold: float) -> str:
     """share_text, with the decimals it takes to read on its own side of `threshold` when it is not there: 50.2 %
     read "50%" in "the pointwise step does 50% ... mixing the channels is what costs", and a roof's 49.6 % "50%" in
@@ -98,7 +105,7 @@ def share_apart(fraction: float, threshold: float) -> str:
         return share_text(fraction)
     for digits in range(4):
         shown = round(100 * fraction, digits)
-        if shown != round(100 * threshold, 6) and (shown < 100 * threshold) == (fraction < threshold):
+        if reads_on_its_side(shown, fraction, threshold):
             return share_text(fraction) if digits == 0 else f"{100 * fraction:.{digits}f}%"
     return f"just {'under' if fraction < threshold else 'over'} {100 * threshold:g}%"  # 49.99996 % read "50.000%"
 
@@ -118,9 +125,8 @@ def parts_text(fractions: Sequence[float], threshold: float = 0.5) -> list[str]:
             break  # the fractions are not the parts of one whole
         for i in sorted(range(len(exact)), key=lambda i: shown[i] - exact[i])[:short]:  # largest remainders first
             shown[i] += 1
-        cut = 100 * threshold * unit
-        if all((s < cut) == (f < threshold) and (s != cut or f == threshold) and (s > 0 or f <= 0)
-               and (s < 100 * unit or f >= 1) for s, f in zip(shown, fractions)):
+        if all(reads_on_its_side(s / unit, f, threshold) and (s > 0 or f <= 0) and (s < 100 * unit or f >= 1)
+               for s, f in zip(shown, fractions)):
             return [f"{s / unit:.{digits}f}%" for s in shown]
     return [share_apart(f, threshold) for f in fractions]
 
