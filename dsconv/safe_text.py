@@ -102,6 +102,12 @@ def digits_apart_from_one(ratio: float, digits: int = 1) -> int:
     return digits
 
 
+def times_text(ratio: float, places: int = 2) -> str:
+    """A ratio as "2.04x": `places` decimals, or the few more that keep one that is not 1 off 1 (C = N = 4096 with
+    k = 1: the standard layer does 0.9998x the separable one's multiply-adds, and read "1.00x")."""
+    return f"{ratio:.{digits_apart_from_one(ratio, places)}f}x"
+
+
 def ratio_cell(ratio: float, places: int = 2) -> Fixed:
     """A table's ratio ("x fewer multiply-adds"): `places` decimals, or the few more that keep a ratio that is not 1
     off 1.00 (with a 1 x 1 kernel and 256 outputs SeparableConv2D does 1.004 times Conv2D's work: its 0.996 read

@@ -20,7 +20,7 @@ from dsconv.costs import (
 )
 from dsconv.figures import cost as figures_cost
 from dsconv.kinds import KINDS, LAYER_KINDS, NETWORK_KINDS, label, short_label
-from dsconv.safe_text import digits_apart_from_one
+from dsconv.safe_text import times_text
 from dsconv_ui.common import (
     BOUND,
     figure_scale,
@@ -142,11 +142,11 @@ def ratio_section(settings: dict, costs: dict) -> None:
     for formula in (derivation.multiply_adds, derivation.approximation, derivation.params):
         st.latex(formula)
     cols = st.columns(3)
-    cols[0].metric("Multiply-adds: standard / separable", f"{standard.multiply_adds / separable.multiply_adds:.2f}x")
-    cols[1].metric("Params: standard / separable", f"{standard.params / separable.params:.2f}x")
+    cols[0].metric("Multiply-adds: standard / separable", times_text(standard.multiply_adds / separable.multiply_adds))
+    cols[1].metric("Params: standard / separable", times_text(standard.params / separable.params))
     pair = costs["depthwise_pointwise"]
     if not isinstance(pair, str):
-        cols[2].metric("Params: standard / depthwise + pointwise", f"{standard.params / pair.params:.2f}x")
+        cols[2].metric("Params: standard / depthwise + pointwise", times_text(standard.params / pair.params))
     st.markdown(
         f"With depth multiplier 1 the multiply-add ratio *is* 1/N + 1/k² exactly: both steps work on the same "
         f"{out_h} x {out_w} output positions, and the parameter ratio differs from it only by the biases. "
@@ -212,8 +212,7 @@ def network_section(scale: float) -> None:
     mine, theirs = summary.total_multiply_adds, standard.total_multiply_adds
     cols[1].metric("Multiply-adds per image", count_text(mine, theirs), f"standard: {count_text(theirs, mine)}",
                    delta_color="off", delta_arrow="off")
-    ratio = theirs / mine  # never "1.00x" for 0.996 beside "costs more, not less" (1 x 1 kernels)
-    cols[2].metric("Multiply-adds: standard / this", f"{ratio:.{digits_apart_from_one(ratio, 2)}f}x")
+    cols[2].metric("Multiply-adds: standard / this", times_text(theirs / mine))
     show_table(rows)
     st.plotly_chart(share_figure(parts, scale, PAGE_PX), key="net_share_chart",
                     config={"displayModeBar": False}, theme=None)

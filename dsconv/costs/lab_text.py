@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 from dsconv.costs.arithmetic import parts_text, shape_text, share_apart, share_text, tutorial_cost
 from dsconv.kinds import KINDS
+from dsconv.safe_text import digits_apart_from_one
 
 
 def _valid(costs: Mapping[str, Any], *kinds: str) -> bool:
@@ -142,9 +143,10 @@ def kernel_term_note(kernel_size: int, out_channels: int, depth_multiplier: int)
     k2 = kernel_size**2
     if kernel_size == 1:  # m x (1/N + 1): "a little more" was said of 8.125 times (m = 8), and of 2 (N = 1)
         formula = "1/N + 1" if depth_multiplier == 1 else "m x (1/N + 1)"
+        times = depth_multiplier * (1 / out_channels + 1)
+        shown = f"{times:.4g}" if float(f"{times:.4g}") != 1 else f"{times:.{digits_apart_from_one(times, 4)}f}"
         return ("With k = 1 there is nothing to separate: the depthwise step only scales each channel, so the "
-                f"separable layer does {formula} = {depth_multiplier * (1 / out_channels + 1):.4g} times the "
-                "standard 1 x 1 layer's multiply-adds.")
+                f"separable layer does {formula} = {shown} times the standard 1 x 1 layer's multiply-adds.")
     if out_channels > k2:
         which = f"with N = {out_channels} > k² = {k2}, the 1/k² term is the larger one"
     elif out_channels < k2:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dsconv.costs.arithmetic import layer_cost, shape_text
+from dsconv.costs.arithmetic import layer_cost, percent_column, shape_text
 from dsconv.costs.network import NetworkSummary
 from dsconv.figures.style import (
     CHANNEL_COLOURS,
@@ -26,7 +26,7 @@ from dsconv.figures.style import (
     top_title,
 )
 from dsconv.kinds import KINDS
-from dsconv.safe_text import counted
+from dsconv.safe_text import counted, digits_apart_from_one
 
 PART_COLORS = {"depthwise": KINDS["depthwise"].colour, "pointwise": KINDS["pointwise"].colour,
                "standard conv": KINDS["standard"].colour, "batchnorm": "#a78bfa", "dense": "#6b7280"}
@@ -48,9 +48,11 @@ def memory_text(n_bytes: int) -> str:
 
 
 def ratio_text(ratio: float) -> str:
-    """A ratio with three decimals (0.113), or three significant digits below 0.01 (0.000246), never 0.000."""
+    """A ratio with three decimals (0.113), or three significant digits below 0.01 (0.000246), never 0.000, and the
+    decimals it takes not to read 1.000 when it is not 1 (C = N = 4096 with k = 1: SeparableConv2D has 1.0002 times
+    the standard layer's params)."""
     if ratio >= 0.01 or ratio <= 0:
-        return f"{ratio:.3f}"
+        return f"{ratio:.{digits_apart_from_one(ratio, 3)}f}"
     return f"{ratio:.{2 - math.floor(math.log10(ratio))}f}"  # no exponent: 0.0000246, not 2.46e-05
 
 
@@ -93,10 +95,12 @@ def cost_table_rows(costs: dict, count_name: str, use_flops: bool, groups: int =
 
 
 def network_table_rows(summary: NetworkSummary) -> list[dict[str, str]]:
-    """One row per layer with its shares, and a total row."""
+    """One row per layer with its shares (each column adds up to the total row's 100.0), and a total row."""
+    params = percent_column([summary.params_share(r) for r in summary.rows])
+    multiply_adds = percent_column([summary.multiply_adds_share(r) for r in summary.rows])
     rows = [{"Layer": r.name, "Type": r.layer, "Output shape": shape_text(r.output_shape), "Params": f"{r.params:,}",
-             "% params": f"{100 * summary.params_share(r):.1f}", "Multiply-adds": f"{r.multiply_adds:,}",
-             "% multiply-adds": f"{100 * summary.multiply_adds_share(r):.1f}"} for r in summary.rows]
+             "% params": p, "Multiply-adds": f"{r.multiply_adds:,}", "% multiply-adds": m}
+            for r, p, m in zip(summary.rows, params, multiply_adds)]
     rows.append({"Layer": "total", "Type": "", "Output shape": "", "Params": f"{summary.total_params:,}",
                  "% params": "100.0", "Multiply-adds": f"{summary.total_multiply_adds:,}",
                  "% multiply-adds": "100.0"})  # the column's one decimal, as every row has it

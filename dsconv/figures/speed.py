@@ -29,7 +29,7 @@ from dsconv.figures.style import (
     two_lines,
 )
 from dsconv.kinds import KINDS, LAYER_KINDS
-from dsconv.safe_text import COUNT_WORDS, Fixed, column_unit, digits_apart_from_one, rate, rate_places, ratio_cell
+from dsconv.safe_text import COUNT_WORDS, Fixed, column_unit, rate, rate_places, ratio_cell, times_text
 from dsconv.speed.roofline import Roofs, StepRegime, classify, roof_percent
 from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
 from dsconv.speed.text import times, work_time_title
@@ -193,7 +193,7 @@ def work_and_time_figure(timings: Sequence[Timing], scale: float = 1.0, width_px
 def ratio_label(ratio: float) -> str:
     """A bar's ratio, as the bar's height: 2.04 -> '2.0x'; one that would round to 1.0 gets another digit (0.98x read
     '1.0x', as if the two layers were even, under a title saying 1.02x more multiply-adds)."""
-    return f"{ratio:.{digits_apart_from_one(ratio)}f}x"
+    return times_text(ratio, 1)
 
 
 def ratio_figure(timings: Sequence[Timing], scale: float = 1.0, width_px: float | None = None) -> go.Figure:

@@ -427,3 +427,36 @@ def test_any_parts_of_one_whole_add_up_as_shown_and_keep_their_side_of_a_half(co
         assert abs(value - 100 * fraction) < 10**-digits
         assert (value < 50) == (fraction < 0.5) and (value != 50 or fraction == 0.5)
         assert (value > 0) == (fraction > 0) and (value < 100) == (fraction < 1)
+
+
+def test_a_tables_column_of_shares_adds_up_and_never_shows_work_as_nothing():
+    """The standard tutorial network's layers (by hand, its multiply-adds: 1,769,472, 37,748,736, 0, 18,874,368,
+    37,748,736, 0, 18,874,368, 37,748,736, 0, 0, 40,960 of 152,805,376) read 0.0 for the predictions layer's
+    40,960 (0.027 %), as for the pooling layers' zeros, and the column added up to 99.9."""
+    from dsconv.costs.arithmetic import percent_column
+
+    counts = [1_769_472, 37_748_736, 0, 18_874_368, 37_748_736, 0, 18_874_368, 37_748_736, 0, 0, 40_960]
+    assert sum(counts) == 152_805_376
+    assert percent_column([c / sum(counts) for c in counts]) == \
+        ["1.2", "24.7", "0.0", "12.4", "24.7", "0.0", "12.3", "24.7", "0.0", "0.0", "< 0.1"]
+    assert percent_column([0.99996, 0.00004]) == ["> 99.9", "< 0.1"]
+    assert percent_column([1.0, 0.0]) == ["100.0", "0.0"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 10**9), min_size=1, max_size=40).filter(lambda counts: sum(counts) > 0))
+def test_any_column_of_shares_adds_up_to_100_with_slivers_marked(counts):
+    from dsconv.costs.arithmetic import percent_column
+
+    fractions = [c / sum(counts) for c in counts]
+    shown = percent_column(fractions)
+    numbers = [float(text) for text in shown if text[0].isdigit()]
+    assert round(sum(numbers), 1) == 100.0 or "> 99.9" in shown
+    for text, fraction in zip(shown, fractions):
+        if text == "< 0.1":
+            assert 0 < fraction < 0.001
+        elif text == "> 99.9":
+            assert 0.999 < fraction < 1
+        else:
+            assert len(text.split(".")[1]) == 1 and abs(float(text) - 100 * fraction) < 0.1
+            assert (float(text) > 0) == (fraction > 0) and (float(text) < 100) == (fraction < 1)

@@ -482,3 +482,77 @@ def test_a_whole_network_ratio_just_under_one_never_reads_one():
     ratio = shown["Multiply-adds: standard / this"]
     assert ratio == "0.996x", ratio
     assert open_page(PAGE, lab_tab="Whole network").metric[2].value == "8.35x"  # the tutorial's models, as before
+
+
+def decimals_hold(shown: str, exact: float) -> bool:
+    """Whether `shown` ("0.9998x", "1.0002") is `exact` rounded to the decimals it shows, and reads off 1 when `exact`
+    is not 1."""
+    digits = shown.rstrip("x").strip()
+    places = len(digits.split(".")[1]) if "." in digits else 0
+    value = float(digits)
+    return abs(value - exact) <= 0.5 * 10**-places + 1e-12 and (value != 1 or exact == 1)
+
+
+def test_ratios_that_are_not_one_never_read_one_at_the_widest_one_by_one_layer():
+    """C = N = 4096, k = 1 on the Separable vs standard tab: the metrics read "1.00x" and the caption "1/N + 1 = 1
+    times", beside the sentence that the separable layer does more. Counted by hand (32 x 32, "valid"): Conv2D does
+    32·32·4096·4096 multiply-adds and has 4096·4096 + 4096 params; SeparableConv2D adds the 4096 depthwise ones, a
+    ratio of 4096/4097 = 0.99976 for the multiply-adds and 1/N + 1 = 1.000244 the other way."""
+    c = n = 4096
+    at = open_page(PAGE, lab_tab="Separable vs standard", lab_cin=str(c), lab_cout=str(n), lab_k="1")
+    no_traceback(at)
+    shown = {m.label: m.value for m in at.metric}
+    standard_macs, separable_macs = 32 * 32 * c * n, 32 * 32 * (c + c * n)
+    standard_params, separable_params, pair_params = c * n + n, c + c * n + n, (c + c) + (c * n + n)
+    for label, exact in (("Multiply-adds: standard / separable", standard_macs / separable_macs),
+                         ("Params: standard / separable", standard_params / separable_params),
+                         ("Params: standard / depthwise + pointwise", standard_params / pair_params)):
+        assert decimals_hold(shown[label], exact), (label, shown[label], exact)
+    caption = next(c.value for c in at.caption if "1/N + 1 =" in c.value)
+    told = caption.split("1/N + 1 = ")[1].split(" times")[0]
+    assert decimals_hold(told, 1 + 1 / n), caption
+
+
+def test_the_tables_params_ratio_never_reads_one_for_a_layer_that_is_not_the_standard_one():
+    """1024 x 1024, C = N = 4096, k = 1: SeparableConv2D's and the depthwise + 1x1 pair's "Params vs standard" read
+    "1.000", as the pointwise layer's, which is the standard layer. By hand: 4096 + 4096·4096 + 4096 = 16,785,408
+    and 4096·2 + 4096·4096 + 4096 = 16,789,504 against 16,781,312."""
+    at = open_page(PAGE, lab_h="1024", lab_w="1024", lab_cin="4096", lab_cout="4096", lab_k="1")
+    no_traceback(at)
+    table = cost_table(at)
+    standard = 4096 * 4096 + 4096
+    for label, params in (("SeparableConv2D", 16_785_408), ("DepthwiseConv2D + 1x1 Conv2D", 16_789_504),
+                          ("Pointwise (1x1) Conv2D", standard)):
+        assert table[label]["Params"] == f"{params:,}"
+        assert decimals_hold(table[label]["Params vs standard"], params / standard), table[label]
+
+
+@pytest.mark.parametrize("query", [dict(net_kind="standard"),
+                                   dict(net_kind="separable", net_blocks="5", net_filters="128", net_alpha="2.0",
+                                        net_k="7")])
+def test_the_network_tables_shares_are_never_zero_for_work_and_add_up_to_the_total(query):
+    """The standard network's predictions layer does 40,960 of 152,805,376 multiply-adds (0.027 %) and its share read
+    "0.0", as the pooling layers' real zeros; a wide separable network's first convolution had "0.0" of its params.
+    The columns then added up to 99.9 or 100.1 under a total of 100.0. Checked against the table's own counts: a
+    share that is not nothing but rounds to nothing reads "< 0.1", and the numbers in a column add up to 100.0."""
+    at = open_page(PAGE, lab_tab="Whole network", **query)
+    no_traceback(at)
+    table = next(t for t in shown_tables(at) if "% multiply-adds" in t.columns)
+    rows, total = table.iloc[:-1], table.iloc[-1]
+    assert total["Layer"] == "total"
+    slivers = 0
+    for count, share in (("Params", "% params"), ("Multiply-adds", "% multiply-adds")):
+        counts = [int(v.replace(",", "")) for v in rows[count]]
+        assert sum(counts) == int(total[count].replace(",", "")) and total[share] == "100.0"
+        numbers = []
+        for part, shown in zip(counts, rows[share]):
+            exact = 100 * part / sum(counts)
+            if shown == "< 0.1":
+                assert 0 < exact < 0.1, (count, part)
+                slivers += 1
+                continue
+            assert len(shown.split(".")[1]) == 1, shown
+            numbers.append(float(shown))
+            assert (float(shown) > 0) == (part > 0) and abs(float(shown) - exact) < 0.1, (count, part, shown)
+        assert round(sum(numbers), 1) == 100.0, (count, numbers)
+    assert slivers  # these two networks each have one
