@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import lzma
 import re
 import zipfile
 import zlib
@@ -31,7 +32,10 @@ MAX_DEPTH = 100  # brackets inside brackets: Keras configs reach about 12, plus 
 BOM = b"\xef\xbb\xbf"  # some editors start UTF-8 text with it
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')  # a JSON string, escapes included
+# A JSON string, escapes included, or one left open to the end of the text. Every match that starts at a quote
+# succeeds, so one pass over the text finds them all: the pattern that needed its closing quote failed, and started
+# again, at every quote of an open string, and 160 KB of \" took 131 s with the interpreter lock held.
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
 
 
 class ModelFileError(ValueError):
@@ -107,6 +111,11 @@ def _from_zip(data: bytes) -> Any:
     if unsafe:
         raise ModelFileError(f"The archive names a file outside itself ({unsafe[0][:80]!r}: an absolute path or "
                              "'..'); dsconv refuses such archives. Save the model again with Keras.")
+    names = [member.filename for member in members]
+    twice = next((name for name in names if names.count(name) > 1), None)
+    if twice is not None:  # dsconv would read the first, Keras's loader the last: two models under one name
+        raise ModelFileError(f"The archive holds two files named {twice[:80]!r}; a Keras archive holds each once. "
+                             "Save the model again with model.save('name.keras').")
     config = next((member for member in members if member.filename == "config.json"), None)
     if config is None:
         raise ModelFileError("The archive has no config.json, so it is not a Keras 3 .keras file. Save the model "
@@ -120,7 +129,8 @@ def _from_zip(data: bytes) -> Any:
     try:
         with archive.open(config) as stream:
             text = stream.read(MAX_CONFIG_BYTES + 1)  # sizes in the header can lie: never read past the cap
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as error:
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error,
+            lzma.LZMAError) as error:
         raise ModelFileError(f"The archive's config.json cannot be read ({library_words(error, 160)}); save the model "
                              "again with Keras.") from None
     return parse_config_text(text, "The archive's config.json")
