@@ -10,6 +10,7 @@ records with each outcome.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
@@ -99,9 +100,19 @@ def _points(value: float) -> str:
     return f"{100 * abs(value):.1f} points"
 
 
+def _gap_digits(gap: float) -> int:
+    """Decimals for a gap: two, or more where a gap that is not nothing would read 0.00 (0.003), or one above
+    NOISE_POINTS or under it would read as it (0.0196: the sentence says whether a gap is at most that)."""
+    digits = 2
+    while digits < 4 and ((gap and round(abs(gap), digits) == 0) or (
+            gap > 0 and not math.isclose(gap, NOISE_POINTS) and round(gap, digits) == NOISE_POINTS)):
+        digits += 1
+    return digits
+
+
 def _above(gap: float) -> str:
-    """A gap as words: 0.11 -> '0.11 above', -0.02 -> '0.02 below'."""
-    return f"{abs(gap):.2f} {'above' if gap >= 0 else 'below'}"
+    """A gap as words: 0.11 -> '0.11 above', -0.02 -> '0.02 below', 0.003 -> '0.003 above' (_gap_digits)."""
+    return f"{abs(gap):.{_gap_digits(gap)}f} {'above' if gap >= 0 else 'below'}"
 
 
 def _direction(difference: float, lower: str, same: str, higher: str) -> str:
@@ -119,13 +130,23 @@ def overfitting_sentence(c: Comparison) -> str | None:
     difference = o.final_gap - s.final_gap
     # A model overfits where its training accuracy is above its validation accuracy: two models at or under theirs
     # were said to overfit "more" or "less" by their signed gaps (-0.05 against -0.16: "overfits more").
+    # A gap of a point or two is what another seed may change (a run cut to 3 epochs read "0.00 above its validation
+    # accuracy ...: the separable model overfits"): a model overfits clearly above NOISE_POINTS.
+    noise = f"at most {100 * NOISE_POINTS:g} points: another seed may change that much"
+    clear_o, clear_s = (gap > NOISE_POINTS and not math.isclose(gap, NOISE_POINTS)
+                        for gap in (o.final_gap, s.final_gap))
     if o.final_gap <= 0 and s.final_gap <= 0:
         verdict = ("**neither model overfits**: each does at least as well on the validation images as on its "
                    "training images")
-    elif o.final_gap <= 0:
-        verdict = f"the {noun(o.name)} model **does not overfit**, and the standard model does"
-    elif s.final_gap <= 0:
-        verdict = f"the {noun(o.name)} model **overfits**, and the standard model does not"
+    elif not clear_o and not clear_s:
+        verdict = f"**neither model clearly overfits** (each gap is {noise})"
+    elif not clear_o:
+        verdict = (f"the {noun(o.name)} model **does not overfit**" if o.final_gap <= 0 else
+                   f"the {noun(o.name)} model **does not clearly overfit** (its gap is {noise})") + \
+            ", and the standard model does"
+    elif not clear_s:
+        verdict = f"the {noun(o.name)} model **overfits**, and the standard model does not" + \
+            ("" if s.final_gap <= 0 else f" clearly (its gap is {noise})")
     else:
         verdict = f"the {noun(o.name)} model " + _direction(
             difference, f"**overfits less** than the standard model (its gap is {_points(difference)} smaller)",
@@ -138,7 +159,7 @@ def overfitting_sentence(c: Comparison) -> str | None:
             + f": {verdict}.")
     if o.best_gap is not None and s.best_gap is not None:
         text += (f" At each model's best validation epoch ({o.best_epoch} and {s.best_epoch}) the gaps were "
-                 f"{o.best_gap:.2f} and {s.best_gap:.2f}.")
+                 f"{o.best_gap:.{_gap_digits(o.best_gap)}f} and {s.best_gap:.{_gap_digits(s.best_gap)}f}.")
     return text
 
 
