@@ -340,7 +340,7 @@ def run_from_dict(data: Any) -> RunRecord:
     source = data.get("source")
     if source is not None:
         year = _scalars(source, "source").get("year")
-        if year is not None and not (str(year).isdigit() and 1000 <= int(str(year)) <= 2999):
+        if year is not None and not (re.fullmatch(r"[0-9]{4}", str(year)) and 1000 <= int(str(year)) <= 2999):
             raise _fail("source.year", "must be a year such as 2022")
     versions = _scalars(data.get("versions", {}), "versions")
     return RunRecord(

@@ -101,6 +101,9 @@ def _every_epoch(key, value):
     (_set(("title",), "t" * 10_000), "title"),
     (_set(("created",), "yesterday"), "created"),
     (_set(("source",), {"title": "A blog", "year": "2022; DROP"}), "source.year"),
+    # "²²²²".isdigit() is true and int() refuses it: a ValueError, and a traceback on the page
+    (_set(("source",), {"title": "A blog", "year": "²²²²"}), "source.year"),
+    (_set(("source",), {"title": "A blog", "year": "٢٠٢٢"}), "source.year"),  # Arabic-Indic digits: int() reads 2022
     (_set(("architectures", 0, "model", "width_multiplier"), 0), "width_multiplier"),
     (_set(("architectures", 0, "weights"), ".hidden.weights.h5"), "weights"),
 ])
