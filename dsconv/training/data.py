@@ -68,8 +68,19 @@ class _RestrictedUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"refused to load {module}.{name}: a CIFAR-10 batch never needs it")
 
 
+MAX_BATCH_BYTES = 64 * 2**20  # an official batch is 31 MB: 10,000 pictures of 3,072 bytes, their labels and names
+
+
 def restricted_unpickle(path: Path) -> object:
     """Unpickle `path` allowing only builtin containers and numpy arrays; raise DataError otherwise."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DataError(f"{path} cannot be read ({exc}).") from exc
+    if size > MAX_BATCH_BYTES:
+        raise DataError(f"{path} is {size / 2**20:,.0f} MB; a CIFAR-10 python batch is 31 MB (10,000 pictures), and "
+                        f"dsconv reads batches of up to {MAX_BATCH_BYTES // 2**20} MB. Name the folder of the official "
+                        "cifar-10-python.tar.gz.")
     try:
         with open(path, "rb") as handle:
             return _RestrictedUnpickler(handle, encoding="bytes").load()
@@ -137,7 +148,10 @@ def read_cifar_batch(path: Path, num_classes: int = 10) -> tuple[np.ndarray, np.
     try:
         if not isinstance(batch, dict):
             raise TypeError("not a dict")
-        data = np.asarray(_key(batch, "data"))
+        data = _key(batch, "data")
+        if not isinstance(data, np.ndarray):  # a pickled list may repeat one row by reference: 206 KB of file made
+            # 50,000 rows, and 2.6 GB of memory in np.asarray
+            raise TypeError(f"data is a {type(data).__name__}, not an array as in the official batches")
         raw_labels = _key(batch, "labels")
         count = len(raw_labels)
         if data.dtype == object or data.ndim != 2 or data.shape[1] != 3 * 32 * 32 or len(data) != count:

@@ -22,7 +22,7 @@ from PIL import Image
 from conftest import ROOT
 from dsconv.image_files import ImageError
 from dsconv.images.loading import cifar_test_images
-from dsconv.training.data import DataError, load_cifar10_local, load_image_folder, whole_labels
+from dsconv.training.data import DataError, load_cifar10_local, load_image_folder, read_cifar_batch, whole_labels
 
 
 def png_claiming(width: int, height: int) -> bytes:
@@ -256,3 +256,30 @@ def test_class_names_from_a_folder_reach_the_predictions_chart_as_text():
 
     fig = predictions_figure([("<b>cat</b>", 0.7), ('<a href="http://192.0.2.1">dog</a>', 0.3)], None)
     assert list(fig.data[0].y) == ["&lt;b&gt;cat&lt;/b&gt;", '&lt;a href="http://192.0.2.1"&gt;dog&lt;/a&gt;']
+
+
+def test_a_batch_whose_rows_repeat_one_list_by_reference_is_refused(tmp_path):
+    """pickle keeps one copy of an object that a list holds many times: 50,000 references to one row of 3,072
+    numbers made a 206 KB file that np.asarray spread into 2.6 GB. The official batches hold an array, which cannot
+    grow that way; a list of rows is refused."""
+    row = [0] * 3072
+    path = tmp_path / "test_batch"
+    with open(path, "wb") as handle:
+        pickle.dump({b"data": [row] * 2000, b"labels": [0] * 2000}, handle, protocol=2)
+    assert path.stat().st_size < 20_000  # 2,000 rows of 3,072 numbers, in under 20 KB
+    with pytest.raises(DataError, match=r"does not hold a CIFAR-10 batch: .*\(data is a list, not an array as in "
+                                        r"the official batches\)"):
+        read_cifar_batch(path)
+    with pytest.raises(ImageError, match="not an array as in the official batches"):
+        cifar_test_images(path)
+
+
+def test_a_batch_file_over_the_size_cap_is_refused_before_it_is_read(tmp_path):
+    from dsconv.training.data import MAX_BATCH_BYTES
+
+    path = tmp_path / "test_batch"
+    with open(path, "wb") as handle:
+        handle.truncate(MAX_BATCH_BYTES + 1)  # sparse: no disk written; never unpickled
+    with pytest.raises(DataError, match=r"test_batch is 64 MB; a CIFAR-10 python batch is 31 MB \(10,000 pictures\), "
+                                        r"and dsconv reads batches of up to 64 MB"):
+        read_cifar_batch(path)
