@@ -13,6 +13,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from dsconv.arena import (
     MIN_TEST_IMAGES,
     MIN_TRAIN_IMAGES,
+    SERVER_FOLDER_SOURCES,
     SLOTS,
     ArenaBusy,
     ArenaError,
@@ -29,7 +30,6 @@ from dsconv.safe_text import plain
 from dsconv.training import (
     SOURCE_LABELS,
     SOURCE_NOTES,
-    SOURCES,
     ModelConfig,
     RunFileError,
     TrainConfig,
@@ -441,12 +441,13 @@ def launch_controls(limits: ArenaLimits, locked: bool = False) -> LaunchSettings
     lock = {"disabled": locked}
     cols = st.columns(3)
     older_labels("arena_source", OLDER_SOURCE_LABELS)
-    source = cols[0].selectbox("Data", SOURCES, index=SOURCES.index(DEFAULT.source), key="arena_source",
+    sources = limits.sources()
+    source = cols[0].selectbox("Data", sources, index=sources.index(DEFAULT.source), key="arena_source",
                                format_func=SOURCE_LABELS.get, **lock, **BOUND,
-                               help=" ".join(f"{SOURCE_LABELS[s]}: {SOURCE_NOTES[s]}." for s in SOURCES))
+                               help=" ".join(f"{SOURCE_LABELS[s]}: {SOURCE_NOTES[s]}." for s in sources))
     cols[0].caption(SOURCE_NOTES[source][0].upper() + SOURCE_NOTES[source][1:] + ".")
     data_dir = ""
-    if source in ("cifar10-local", "folder"):
+    if source in SERVER_FOLDER_SOURCES:
         hint = "/path/to/cifar-10-batches-py" if source == "cifar10-local" else "/path/with/train/and/test"
         # kept while the box is hidden (another data source, the launcher closed), never in the page's link
         data_dir = cols[0].text_input("Folder on the server", key="arena_dir", placeholder=hint, **lock,

@@ -20,6 +20,7 @@ from dsconv.arena.job import STATES, JobSnapshot, TrainingJob
 from dsconv.arena.settings import (
            MIN_TEST_IMAGES,
            MIN_TRAIN_IMAGES,
+           SERVER_FOLDER_SOURCES,
            ArenaBusy,
            ArenaError,
            ArenaLimits,
@@ -30,5 +31,5 @@ from dsconv.arena.slots import SLOTS, TrainingSlots
 
 __all__ = ["ArenaBusy", "ArenaError", "ArenaLimits", "Estimate", "estimate_launch", "JobSnapshot",
            "launch_estimate", "LaunchSettings", "learn_from_records", "machine_profile", "MIN_TEST_IMAGES",
-           "MIN_TRAIN_IMAGES", "remember_speed", "SLOTS", "Speed", "speeds_from_record", "STATES",
-           "train_and_val_sizes", "TrainingJob", "TrainingSlots"]
+           "MIN_TRAIN_IMAGES", "remember_speed", "SERVER_FOLDER_SOURCES", "SLOTS", "Speed", "speeds_from_record",
+           "STATES", "train_and_val_sizes", "TrainingJob", "TrainingSlots"]

@@ -16,6 +16,7 @@ from dsconv.training.data import IMAGE_SUFFIXES, SOURCES, source_label
 from dsconv.training.engine import TrainConfig
 
 ENV_PREFIX = "DSCONV_ARENA_"
+SERVER_FOLDER_SOURCES = ("cifar10-local", "folder")  # the sources that read a folder typed on the page
 
 
 class ArenaError(ValueError):
@@ -68,6 +69,10 @@ class ArenaLimits:
                              "DSCONV_ARENA_* settings.")
         return limits
 
+    def sources(self) -> tuple[str, ...]:
+        """The data sources a launch may use here: without the folders on the server's disk where it forbids them."""
+        return tuple(s for s in SOURCES if self.allow_server_folders or s not in SERVER_FOLDER_SOURCES)
+
 
 def _parse_setting(name: str, raw: Any, kind: type) -> Any:
     text = str(raw).strip().lower()
@@ -108,7 +113,7 @@ class LaunchSettings:
             if not low <= value <= high:
                 raise ArenaError(f"The number of {name} must be between {low:,} and {high:,} on this server; "
                                  f"got {value:,}.")
-        if self.source in ("cifar10-local", "folder"):
+        if self.source in SERVER_FOLDER_SOURCES:
             if not limits.allow_server_folders:
                 raise ArenaError("This server does not read folders from its disk; use synthetic data or the "
                                  "CIFAR-10 download.")
@@ -126,12 +131,22 @@ class LaunchSettings:
 
 
 def count_folder_images(folder: str | Path, stop_after: int) -> int:
-    """Image files under `folder` (recursively), counting no further than stop_after + 1."""
+    """Image files where the image-folder source reads them, FOLDER/train/<class>/ and FOLDER/test/<class>/ (one
+    level each), counting no further than stop_after + 1. Nothing else is looked at: "/" typed as the folder was
+    walked whole, 90 s with the launch's slot held, before anyone found that it had no train/."""
     count = 0
-    for _, _, names in os.walk(folder):
-        count += sum(1 for name in names if Path(name).suffix.lower() in IMAGE_SUFFIXES)
-        if count > stop_after:
-            break
+    for split in ("train", "test"):
+        try:
+            with os.scandir(Path(folder) / split) as entries:
+                classes = [entry.path for entry in entries if entry.is_dir()]
+            for path in classes:
+                with os.scandir(path) as files:
+                    for file in files:
+                        count += Path(file.name).suffix.lower() in IMAGE_SUFFIXES
+                        if count > stop_after:
+                            return count
+        except OSError:  # missing or unreadable: the loader says which and what to do
+            continue
     return count
 
 

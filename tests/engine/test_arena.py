@@ -128,11 +128,29 @@ def test_recorded_speeds_come_from_epoch_seconds_and_beat_probes():
 
 
 def test_folder_images_are_counted_with_a_stop(tmp_path):
-    for index in range(5):
+    for split, name, count in (("train", "cats", 3), ("train", "dogs", 2), ("test", "cats", 2)):
+        (tmp_path / split / name).mkdir(parents=True)
+        for index in range(count):
+            (tmp_path / split / name / f"{index}.png").write_bytes(b"x")
+    (tmp_path / "train" / "cats" / "notes.txt").write_text("x")
+    assert arena_settings.count_folder_images(tmp_path, 100) == 7
+    assert arena_settings.count_folder_images(tmp_path, 2) == 3
+
+
+def test_only_the_folders_the_image_source_reads_are_counted(tmp_path):
+    """"/" typed as the image folder was walked whole (8,293 images and 90 s here, the launch's slot held) before
+    the loader found no train/ in it. The count now looks where the loader reads, train/<class>/ and
+    test/<class>/, one level each."""
+    deep = tmp_path / "elsewhere" / "a" / "b"
+    deep.mkdir(parents=True)
+    for index in range(50):
+        (deep / f"{index}.jpg").write_bytes(b"x")
         (tmp_path / f"{index}.png").write_bytes(b"x")
-    (tmp_path / "notes.txt").write_text("x")
-    assert arena_settings.count_folder_images(tmp_path, 100) == 5
-    assert arena_settings.count_folder_images(tmp_path, 2) >= 3
+    (tmp_path / "train" / "cats" / "nested").mkdir(parents=True)
+    (tmp_path / "train" / "cats" / "nested" / "0.png").write_bytes(b"x")  # the loader does not read it either
+    (tmp_path / "train" / "cats" / "1.png").write_bytes(b"x")
+    assert arena_settings.count_folder_images(tmp_path, 10) == 1
+    assert arena_settings.count_folder_images(tmp_path / "missing", 10) == 0
 
 
 def wait_until(condition, seconds):

@@ -429,3 +429,15 @@ def test_architectures_that_no_chosen_run_trained_are_said():
     # every kind picked was trained: nothing to say
     at.multiselect(key="arena_archs").set_value(sorted(held, key=NETWORK_KINDS.index)).run()
     assert not [c.value for c in at.caption if "nothing is drawn for" in literal(c.value)]
+
+
+def test_a_server_that_reads_no_folders_offers_none(monkeypatch):
+    """With allow_server_folders off (the README's setting for a public app) the launcher still offered both folder
+    sources, which then refused at launch. A link that names one says it was ignored and keeps the default."""
+    monkeypatch.setenv("DSCONV_ARENA_ALLOW_SERVER_FOLDERS", "false")
+    at = open_page(PAGE, arena_launch="1", arena_source="Image folder on the server")
+    assert not at.exception
+    picker = at.selectbox(key="arena_source")
+    assert picker.options == ["Synthetic shapes", "CIFAR-10, downloaded"] and picker.value == "synthetic"
+    assert not any(box.label == "Folder on the server" for box in at.text_input)
+    assert any("arena_source='Image folder on the server'" in literal(w.value) for w in at.warning)
