@@ -14,7 +14,7 @@ import re
 import warnings
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is larger than any phone camera's; beyond is suspicious
 DISPLAY_MAX_SIDE = 1024  # hand-made filters and pictures: enough detail for a projector, fast in NumPy
@@ -44,28 +44,78 @@ def check_dimensions(width: int, height: int) -> None:
                          f"wide; pictures up to {MAX_ASPECT_RATIO:.0f}:1 are accepted. Crop it to a normal shape.")
 
 
-def _to_rgb(image: Image.Image) -> Image.Image:
-    """Any Pillow mode as 8-bit RGB: transparency over white, 16-bit, signed and float greys rescaled, not clipped."""
-    if image.mode == "RGB":
-        return image
-    if image.mode == "P":
-        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
-        values = np.asarray(image, dtype=np.float64)
-        low, high = float(values.min(initial=0)), float(values.max(initial=0))
-        # Floats, and integers outside 16-bit's 0..65535 (a signed 16-bit TIFF opens as "I" and went almost black,
-        # its negative half clipped to 0), are stretched from their lowest to their highest value.
-        if image.mode == "F" or (image.mode == "I" and (low < 0 or high > 65535)):
-            values = (values - low) * (255.0 / (high - low)) if high > low else values * 0
-        elif image.mode.startswith("I;16") or (image.mode == "I" and high > 255):
-            values = values / 257.0  # 0..65535 -> 0..255 (Pillow's own convert would clip at 255)
+# How each EXIF orientation is undone (the Orientation tag's values, as ImageOps.exif_transpose has them).
+UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+           5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+           8: Image.Transpose.ROTATE_90}
+GREY_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")  # one number a pixel, wider than 8 bits
+ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
+# Modes that Pillow shrinks as they are, without losing their values: all others are made one of these first
+# (a palette or 1-bit picture would be shrunk by picking pixels, Pillow cannot shrink 16-bit greys, and shrinking
+# colour and transparency apart rings at a see-through edge by up to 26 levels once laid over white).
+SHRINKABLE_MODES = ("L", "RGB", "I", "F")
+
+
+def _grey_levels(mode: str, low: float, high: float) -> tuple[float, float]:
+    """Offset and factor that map the values of a wide grey picture, lowest `low` and highest `high`, onto 0..255.
+
+    Floats, and integers outside 16-bit's 0..65535 (a signed 16-bit TIFF opens as "I" and went almost black, its
+    negative half clipped to 0), are stretched from their lowest to their highest value; 16-bit greys are divided by
+    257 (Pillow's own convert would clip at 255); integers that fit 8 bits are kept."""
+    if mode == "F" or (mode == "I" and (low < 0 or high > 65535)):
+        return (low, 255.0 / (high - low)) if high > low else (low, 0.0)
+    if mode.startswith("I;16") or (mode == "I" and high > 255):
+        return 0.0, 1 / 257
+    return 0.0, 1.0
+
+
+def _finite_floats(image: Image.Image) -> Image.Image:
+    """A float picture whose NaN and infinite pixels are its lowest (NaN, -inf) or highest (+inf) finite value."""
+    values = np.asarray(image, dtype=np.float32)
+    finite = values[np.isfinite(values)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+    return Image.fromarray(np.nan_to_num(values, nan=low, neginf=low, posinf=high), mode="F")
+
+
+def _over_white(image: Image.Image) -> Image.Image:
+    """A picture with transparency laid over white: an L picture for a grey one, RGB for any other. Pasting through
+    its own opacity keeps one plane of white beside it; Image.alpha_composite would take three RGBA copies."""
+    if image.mode in ("LA", "La"):
+        grey, alpha = (image if image.mode == "LA" else image.convert("LA")).split()
+        white = Image.new("L", image.size, 255)
+        white.paste(grey, mask=alpha)
+        return white
+    rgba = image if image.mode == "RGBA" else image.convert("RGBA")
+    white = Image.new("RGB", image.size, (255, 255, 255))
+    white.paste(rgba, mask=rgba)  # an RGBA mask pastes through its alpha
+    return white
+
+
+def _shrinkable(image: Image.Image) -> tuple[Image.Image, tuple[float, float] | None]:
+    """`image` in a mode that SHRINKABLE_MODES holds (converted at full size only where it must be), and for a wide
+    grey picture the levels that turn its values into 8 bits (from every pixel, before any shrinking)."""
+    mode = image.mode
+    if mode in GREY_MODES:
+        if mode.startswith("I;16"):
+            image = image.convert("I")  # the same numbers, in a mode Pillow can shrink and measure
+        if mode == "F" and not all(np.isfinite(image.getextrema())):
+            image = _finite_floats(image)
+        return image, _grey_levels(mode, *image.getextrema())
+    if mode in SHRINKABLE_MODES:
+        return image, None
+    if mode in ALPHA_MODES or (mode == "P" and "transparency" in image.info):
+        return _over_white(image), None
+    return image.convert("L" if mode == "1" else "RGB"), None  # P, CMYK, YCbCr, LAB, HSV
+
+
+def _to_rgb(image: Image.Image, levels: tuple[float, float] | None = None) -> Image.Image:
+    """A picture from _shrinkable (shrunk or not) as 8-bit RGB, wide greys by their `levels`."""
+    if image.mode in ("I", "F"):
+        offset, factor = levels if levels is not None else (0.0, 1.0)
+        values = (np.asarray(image, dtype=np.float64) - offset) * factor
         grey = np.clip(np.rint(values), 0, 255).astype(np.uint8)
         return Image.fromarray(np.repeat(grey[:, :, None], 3, axis=2))
-    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
-        rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(white, rgba).convert("RGB")
-    return image.convert("RGB")  # L, 1, CMYK, YCbCr, LAB, HSV
+    return image.convert("RGB") if image.mode != "RGB" else image
 
 
 def load_image(data: bytes, *, max_side: int | None = None) -> Image.Image:
@@ -92,8 +142,15 @@ def load_image(data: bytes, *, max_side: int | None = None) -> Image.Image:
                     # Decode at 1/2, 1/4 or 1/8 scale; rotation may swap sides, so ask for both at least max_side.
                     image.draft("RGB", (max_side, max_side))
                 image.load()
-                upright = ImageOps.exif_transpose(image)
-                rgb = _to_rgb(upright)
+                # Shrunk before it is turned upright and made RGB: a 40-megapixel picture with transparency or 16-bit
+                # greys took 0.9-1.2 GB when each step copied it at full size.
+                picture, levels = _shrinkable(image)
+                if max_side is not None:
+                    picture = fit_within(picture, max_side)
+                turn = UPRIGHT.get(image.getexif().get(EXIF_ORIENTATION))
+                if turn is not None:
+                    picture = picture.transpose(turn)
+                rgb = _to_rgb(picture, levels)
                 if rgb is image:
                     rgb = image.copy()  # detach from the closed file
     except ImageError:
@@ -114,8 +171,6 @@ def load_image(data: bytes, *, max_side: int | None = None) -> Image.Image:
                              "or choose another file.") from exc
         raise ImageError(f"The picture file is damaged or cut short, so it cannot be read ({exc}). "
                          "Save it again or choose another file.") from exc
-    if max_side is not None:
-        rgb = fit_within(rgb, max_side)
     rgb.info["original_size"] = original_size  # width x height of the file, upright, before any shrinking
     return rgb
 

@@ -18,6 +18,10 @@ cached) handed to the page's file input, timed until the page shows the learned 
 drawn and nothing left loading (the bench's quiet time not counted). That includes sending the 4-5 MB file to the
 server, the page's re-run and the browser's drawing. The first upload also loads the models and is reported on its
 own. Needs Playwright and Chromium, like `python -m dsconv.bench pages`. About 1 minute.
+
+`--modes` measures memory instead: a 40-megapixel picture (the largest accepted) in each kind of file that is not
+a plain colour photo (16-bit and float greys, transparency, a palette) is opened as the page opens it, each in a
+fresh Python, which prints how far opening it raised the process's peak memory. About 1 minute.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from __future__ import annotations
 import argparse
 import io
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -175,6 +181,65 @@ def browser_uploads(repeats: int) -> tuple[float, list[float]]:
     return seconds[0], seconds[1:]
 
 
+def mode_pictures(width: int = 7700, height: int = 5190) -> dict[str, tuple[Image.Image, str]]:
+    """A smooth picture of width x height (40 megapixels by default) in each mode that needs converting, and the
+    format it is saved in."""
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    grey = (np.sin(x / 97) * np.cos(y / 61) + 1) / 2
+    del x, y
+    g8 = (grey * 255).astype(np.uint8)
+    rgb = np.stack([g8, 255 - g8, g8 // 2], axis=2)
+    palette = Image.fromarray(rgb).quantize(64)
+    see_through = palette.copy()
+    see_through.info["transparency"] = 0
+    return {
+        "RGB (for comparison)": (Image.fromarray(rgb), "PNG"),
+        "16-bit grey": (Image.fromarray((grey * 65535).astype(np.uint16)), "PNG"),
+        "float grey": (Image.fromarray((grey * 3 - 1).astype(np.float32), mode="F"), "TIFF"),
+        "grey with transparency (LA)": (Image.merge("LA", [Image.fromarray(g8), Image.fromarray(255 - g8)]), "PNG"),
+        "RGBA": (Image.fromarray(np.dstack([rgb, g8])), "PNG"),
+        "palette": (palette, "PNG"),
+        "palette with transparency": (see_through, "PNG"),
+    }
+
+
+_PEAK = """
+import resource, sys
+from dsconv.image_files import DISPLAY_MAX_SIDE, load_image
+
+def peak_mb():
+    # VmHWM starts afresh in a new program; ru_maxrss would start at the parent's size, which forked it
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 if sys.platform != "darwin" else 2**20)
+
+data = open(sys.argv[1], "rb").read()
+before = peak_mb()
+load_image(data, max_side=DISPLAY_MAX_SIDE)
+print(peak_mb() - before)
+"""
+
+
+def modes_main(machine_text: str) -> int:
+    """`--modes`: print how far opening each 40-megapixel picture raises a fresh process's peak memory."""
+    print(f"{'40-megapixel picture':30s} {'file':>9s} {'peak memory added':>18s}")
+    with tempfile.TemporaryDirectory() as folder:
+        for name, (picture, fmt) in mode_pictures().items():
+            path = Path(folder) / "picture"
+            picture.save(path, format=fmt, **({"compression": "tiff_deflate"} if fmt == "TIFF" else {}))
+            done = subprocess.run([sys.executable, "-c", _PEAK, str(path)], capture_output=True, text=True,
+                                  check=False, cwd=Path(__file__).resolve().parents[2])
+            if done.returncode:
+                print(f"{name:30s} failed: {done.stderr.strip().splitlines()[-1:]}")
+                return 1
+            size = f"{path.stat().st_size / 1e6:.1f} MB {fmt}"
+            print(f"{name:30s} {size:>13s} {float(done.stdout):13.0f} MB")
+    print(f"Machine: {machine_text}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     """Print the timings of the Filters page's path for a generated 12-megapixel photo, and the machine."""
     parser = argparse.ArgumentParser(prog="python -m dsconv.bench images", description=__doc__,
@@ -184,6 +249,8 @@ def main(argv: list[str]) -> int:
                         help="the hand-made view's working size (the page's default is 512)")
     parser.add_argument("--browser", action="store_true",
                         help="time the whole way in headless Chromium on a fresh server (upload, re-run, drawing)")
+    parser.add_argument("--modes", action="store_true",
+                        help="the peak memory of opening 40-megapixel pictures of each mode (transparency, 16-bit...)")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be 1 or more")
@@ -191,6 +258,8 @@ def main(argv: list[str]) -> int:
 
     if args.browser:
         return browser_main(args.repeats, machine())
+    if args.modes:
+        return modes_main(machine())
 
     data = photo_bytes()
     print(f"Photo: 4000 x 3000 JPEG, {len(data) / 1e6:.1f} MB, generated.")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import struct
+import warnings
 import zlib
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFile
+from PIL import Image, ImageFile, ImageOps
 
 from dsconv.image_files import MAX_PIXELS, ImageError, fit_within, load_image
 from dsconv.images.loading import SAMPLE_SCENES, center_square, scene_image, to_float_array, to_model_input
@@ -175,6 +176,135 @@ def test_palette_and_one_bit_images_become_rgb():
     assert np.all(np.asarray(load_image(encode(see_through, "PNG"))) == 255)
     bits = Image.new("1", (8, 8), 1)
     assert np.all(np.asarray(load_image(encode(bits, "BMP"))) == 255)
+
+
+# --- shrinking a large picture before it is made RGB -------------------------------------------
+
+def smooth(width: int = 300, height: int = 200, phase: float = 0.0) -> np.ndarray:
+    """Values from 0 to 1 that vary gently across a picture (nothing for a resampling filter to ring on)."""
+    y, x = np.mgrid[0:height, 0:width]
+    return (np.sin(x / 23.0 + phase) * np.cos(y / 17.0 - phase) + 1) / 2
+
+
+def over_white(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """Colours (0..255) with their opacity (0..1) laid over white."""
+    return rgb * alpha[..., None] + 255 * (1 - alpha[..., None])
+
+
+def picture_and_its_colours(kind: str) -> tuple[bytes, np.ndarray]:
+    """A 300 x 200 file of one mode, and the RGB colours (0..255, full size) it stands for, worked out here."""
+    grey, other = smooth(), smooth(phase=1.0)
+    g8 = np.rint(grey * 255).astype(np.uint8)
+    rgb8 = np.stack([g8, np.rint(other * 255).astype(np.uint8), 255 - g8], axis=2)
+    alpha8 = np.rint(other * 255).astype(np.uint8)
+    if kind == "L":
+        return encode(Image.fromarray(g8), "PNG"), np.repeat(g8[..., None], 3, axis=2).astype(float)
+    if kind == "LA":
+        image = Image.merge("LA", [Image.fromarray(g8), Image.fromarray(alpha8)])
+        return encode(image, "PNG"), over_white(np.repeat(g8[..., None], 3, axis=2), alpha8 / 255)
+    if kind == "RGBA":
+        return encode(Image.fromarray(np.dstack([rgb8, alpha8])), "PNG"), over_white(rgb8, alpha8 / 255)
+    if kind in ("P", "P with transparency"):
+        palette = Image.fromarray(rgb8).quantize(32)
+        colours = np.asarray(palette.convert("RGB"), dtype=float)
+        if kind == "P":
+            return encode(palette, "PNG"), colours
+        clear = int(np.asarray(palette)[100, 150])  # one of its colours is see-through
+        return encode(palette, "PNG", transparency=clear), over_white(colours, np.asarray(palette) != clear)
+    if kind == "1":
+        bits = Image.fromarray(g8).convert("1")  # dithered: shrinking must average the dots, not pick some
+        return encode(bits, "PNG"), np.repeat(np.asarray(bits, dtype=float)[..., None] * 255, 3, axis=2)
+    if kind == "I;16":
+        values = np.rint(grey * 65535).astype(np.uint16)
+        return encode(Image.fromarray(values), "PNG"), np.repeat(values[..., None] / 257, 3, axis=2)
+    if kind == "I (signed)":
+        values = np.rint(grey * 600 - 300).astype(np.int32)
+        stretched = (values - values.min()) / (values.max() - values.min()) * 255
+        return encode(Image.fromarray(values, mode="I"), "TIFF"), np.repeat(stretched[..., None], 3, axis=2)
+    if kind == "F":
+        values = (grey * 3 - 1).astype(np.float32)
+        stretched = (values - values.min()) / (values.max() - values.min()) * 255
+        return encode(Image.fromarray(values, mode="F"), "TIFF"), np.repeat(stretched[..., None], 3, axis=2)
+    if kind == "CMYK":
+        cmyk = Image.fromarray(rgb8).convert("CMYK")
+        return encode(cmyk, "TIFF"), np.asarray(cmyk.convert("RGB"), dtype=float)
+    raise AssertionError(kind)
+
+
+SHRINK_KINDS = ["L", "LA", "RGBA", "P", "P with transparency", "1", "I;16", "I (signed)", "F", "CMYK"]
+
+
+@pytest.mark.parametrize("kind", SHRINK_KINDS)
+def test_a_shrunk_picture_of_any_mode_shows_the_colours_of_the_whole(kind):
+    """Shrinking happens before the picture is made RGB (for memory); what is shown must still be the whole picture
+    made RGB and then shrunk: transparency over white, wide greys by the levels of every pixel, palettes and 1-bit
+    dots averaged rather than picked."""
+    data, colours = picture_and_its_colours(kind)
+    with Image.open(io.BytesIO(data)) as raw:
+        assert raw.mode == kind.split(" ")[0]  # really a file of that mode
+    image = load_image(data, max_side=50)
+    assert image.mode == "RGB" and image.size == (50, 33) and image.info["original_size"] == (300, 200)
+    expected = np.stack([np.asarray(Image.fromarray(colours[..., c].astype(np.float32), mode="F")
+                                    .resize((50, 33), Image.Resampling.LANCZOS, reducing_gap=3.0))
+                         for c in range(3)], axis=2)
+    difference = np.abs(np.asarray(image, dtype=float) - np.clip(expected, 0, 255))
+    assert difference.mean() < 1.0 and difference.max() <= 6, (difference.mean(), difference.max())
+
+
+@pytest.mark.parametrize("max_side", [None, 60])
+def test_a_float_picture_with_nan_and_infinities_is_stretched_over_its_finite_values(max_side):
+    """A float TIFF holding NaN went wholly black with "invalid value" warnings: its lowest value was NaN. Now NaN
+    and minus infinity show as its lowest finite value, plus infinity as its highest, the rest stretched between."""
+    values = np.array([[np.nan, -1.0, 0.0, 1.0, 2.0, np.inf], [-np.inf, 2.0, 1.0, 0.0, -1.0, 0.5]], np.float32)
+    data = encode(Image.fromarray(np.repeat(np.repeat(values, 20, axis=0), 20, axis=1), mode="F"), "TIFF")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        image = load_image(data, max_side=max_side)
+    block = 20 if max_side is None else 10  # each value fills a square of 20 x 20 pixels, 10 x 10 once shrunk
+    grey = np.asarray(image, dtype=int)[block // 2::block, block // 2::block, 0]
+    np.testing.assert_allclose(grey, [[0, 0, 85, 170, 255, 255], [0, 255, 170, 85, 0, 128]], atol=2)
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_shrunk_picture_is_turned_as_its_exif_says(orientation):
+    """Turning upright now happens after shrinking, with the app's own table of the eight EXIF orientations: each
+    must give what Pillow's exif_transpose gives."""
+    stored = np.zeros((200, 300, 3), np.uint8)
+    stored[:100, :150] = (255, 0, 0)
+    stored[:100, 150:] = (0, 255, 0)
+    stored[100:, :150] = (0, 0, 255)
+    stored[100:, 150:] = (255, 255, 0)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    data = encode(Image.fromarray(stored), "PNG", exif=exif.tobytes())
+    with Image.open(io.BytesIO(data)) as raw:
+        upright = ImageOps.exif_transpose(raw).convert("RGB")
+    image = load_image(data, max_side=60)
+    assert image.size == fit_within(upright, 60).size and image.info["original_size"] == upright.size
+    difference = np.abs(np.asarray(image, dtype=int) - np.asarray(fit_within(upright, 60), dtype=int))
+    assert difference.mean() < 0.5 and difference.max() <= 6  # shrunk across, then down, before or after turning
+
+
+@pytest.mark.parametrize("kind", ["LA", "RGBA", "P with transparency", "I;16", "I (signed)", "F"])
+def test_a_large_picture_is_shrunk_before_it_is_made_rgb(kind, monkeypatch):
+    """A 40-megapixel picture with transparency or wide greys took 0.9-1.2 GB: it was turned upright, laid over
+    white and made RGB at full size, each step a copy, before being shrunk to 1,024 pixels. Now every such step
+    meets the shrunk picture (the figures: `python -m dsconv.bench images --modes`)."""
+    data, _ = picture_and_its_colours(kind)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    with Image.open(io.BytesIO(data)) as raw:
+        raw.load()
+        data = encode(raw, "PNG" if raw.mode != "F" and raw.mode != "I" else "TIFF", exif=exif.tobytes())
+    sizes = []
+    real_composite, real_transpose, real_fromarray = Image.alpha_composite, Image.Image.transpose, Image.fromarray
+    monkeypatch.setattr(Image, "alpha_composite", lambda a, b: sizes.append(a.size) or real_composite(a, b))
+    monkeypatch.setattr(Image.Image, "transpose", lambda self, how: sizes.append(self.size) or real_transpose(self, how))
+    monkeypatch.setattr(Image, "fromarray", lambda array, *a, **k: sizes.append(array.shape[1::-1])
+                        or real_fromarray(array, *a, **k))
+    image = load_image(data, max_side=30)
+    assert image.size == (20, 30)  # turned upright
+    assert sizes and max(max(size) for size in sizes) <= 30, sizes
 
 
 @pytest.mark.parametrize("fmt", ["WEBP", "BMP", "PNG", "JPEG"])
