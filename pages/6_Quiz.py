@@ -86,15 +86,31 @@ def question_picker(questions: tuple[Question, ...], results: dict) -> Question:
     return questions[number - 1]
 
 
-def answer_controls(question: Question, qid: str) -> tuple[object, bool]:
-    """The form for the student's prediction; returns (answer or None, whether Check was pressed)."""
+def whole_numbers(values: list[float | None]) -> tuple[tuple[int, ...] | None, str]:
+    """Typed counts as whole numbers, or None and a sentence for the first that is not one ("" when one is empty).
+
+    The boxes take any number: a whole-number box in the browser cut "800.9" to 800, which was then marked right."""
+    if None in values:
+        return None, ""
+    for value in values:
+        if not float(value).is_integer():
+            return None, (f"{value:,g} is not a whole number: layers have whole numbers of parameters, "
+                          "multiply-adds, pixels and channels. Type a whole number, then press Check.")
+    return tuple(int(value) for value in values), ""
+
+
+def answer_controls(question: Question, qid: str) -> tuple[object, str, str]:
+    """The form for the student's prediction; returns the answer or None, "check", "show" or "" for the button
+    pressed, and a sentence on what to change where the answer cannot be checked as typed."""
+    whole = {"min_value": 0.0, "step": 1.0, "value": None, "format": "%g"}  # "%g": 800 reads 800, 800.9 reads 800.9
+    problem = ""
     with st.form(f"quiz_form_{qid}"):
         kind = question.answer_kind
         if kind == "shape":
             columns = st.columns(3)
-            values = [column.number_input(name, min_value=0, step=1, value=None, key=f"quiz_answer_{qid}_{name}")
+            values = [column.number_input(name, key=f"quiz_answer_{qid}_{name}", **whole)
                       for column, name in zip(columns, ("height", "width", "channels"))]
-            response = None if None in values else tuple(int(v) for v in values)
+            response, problem = whole_numbers(values)
         elif kind == "choice":
             labels = dict(question.choices)
             response = st.radio("Your answer", list(labels), index=None, format_func=labels.get,
@@ -104,14 +120,15 @@ def answer_controls(question: Question, qid: str) -> tuple[object, bool]:
                                        format="%.2f", key=f"quiz_answer_{qid}")
         else:
             unit = "parameters" if question.topic == "params" else "multiply-adds"
-            response = st.number_input(f"Your answer ({unit})", min_value=0, step=1, value=None,
-                                       key=f"quiz_answer_{qid}")
+            number, problem = whole_numbers([st.number_input(f"Your answer ({unit})", key=f"quiz_answer_{qid}",
+                                                             **whole)])
+            response = None if number is None else number[0]
         buttons = st.container(horizontal=True)  # side by side, whatever the page's width
         pressed = buttons.form_submit_button("Check", type="primary", key=f"quiz_check_{qid}")
         # A button that looks like one: as a "tertiary" (plain text) button it read as a label under the box.
         # No tooltip: after the click it stayed over the revealed answer until the mouse moved (said above instead)
         shown = buttons.form_submit_button("Just show the answer", icon=":material/visibility:", key=f"quiz_show_{qid}")
-    return response, "check" if pressed else "show" if shown else ""
+    return response, "check" if pressed else "show" if shown else "", problem
 
 
 def answered_choices(question: Question, response: object) -> None:
@@ -215,8 +232,10 @@ with st.container(border=True):
         elif results[qid]["response"] is not None:
             st.markdown(f"Your answer: **{answer_text(question, results[qid]['response'])}**")
     else:
-        response, action = answer_controls(question, qid)
-        if action == "check" and response is None:
+        response, action, problem = answer_controls(question, qid)
+        if action == "check" and problem:
+            st.warning(problem, icon="✍️")
+        elif action == "check" and response is None:
             st.warning("Type or pick your answer first, then press Check.", icon="✍️")
         elif action == "check":
             verdict = check_answer(question, response)

@@ -117,6 +117,24 @@ def test_check_without_answer_asks_for_one():
     assert at.metric[0].value == "0 / 0" and not at.latex
 
 
+@pytest.mark.parametrize("topic", ["params", "shape"])
+def test_a_number_that_is_not_whole_is_sent_back_not_scored(topic):
+    """In the browser a whole-number box cut "800.9" to 800, which was then marked right. The boxes take any number
+    now; one that is not whole is sent back with a sentence, unscored, and the box keeps what was typed."""
+    question, number, _ = find(3, topic)
+    typed = (question.answer + 0.9 if topic == "params" else
+             (question.answer[0] + 0.5, *question.answer[1:]))
+    at = answer(open_page(PAGE, quiz_seed="3", quiz_q=str(number)), question, typed)
+    assert not at.exception
+    shown = (typed if topic == "params" else typed[0])
+    assert f"{shown:,g} is not a whole number" in texts(at.warning), texts(at.warning)
+    assert at.metric[0].value == "0 / 0" and not at.latex and not at.success and not at.error
+    key = f"quiz_answer_{qid(question)}" + ("" if topic == "params" else "_height")
+    assert at.number_input(key=key).value == shown  # kept, to be mended
+    at = answer(at, question, question.answer)  # the whole number is then checked as usual
+    assert at.success and at.metric[0].value == "1 / 1"
+
+
 def test_show_answer_reveals_without_scoring_and_next_moves_on():
     question, number, _ = find(6, "cheaper")
     at = open_page(PAGE, quiz_seed="6", quiz_q=str(number))

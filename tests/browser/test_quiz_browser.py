@@ -1,0 +1,39 @@
+"""The Quiz in headless Chromium: what a student types is what is checked."""
+
+import pytest
+
+from dsconv.quiz.generate import make_quiz
+from harness import wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(shared_server):
+    return shared_server
+
+
+def test_a_number_typed_with_a_fraction_is_sent_back_not_cut_to_a_whole_one(browser, server):
+    """The answer boxes took whole numbers only: the browser cut a typed "78.9" to 78, and the quiz marked it right.
+    Now the box keeps 78.9, Check says it is not a whole number and scores nothing; 78 is then marked right."""
+    question = make_quiz(3)[0]
+    assert question.topic == "params" and isinstance(question.answer, int)  # set 3's first question: a count
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{server}/Quiz?quiz_seed=3&quiz_q=1")
+        wait_until_idle(page)
+        box = page.locator(f".st-key-quiz_answer_{question.seed}_0_params input")
+        box.fill(f"{question.answer}.9")
+        page.get_by_role("button", name="Check").click()
+        wait_until_idle(page)
+        warning = page.locator('[data-testid="stAlertContentWarning"]')
+        assert f"{question.answer}.9 is not a whole number" in warning.inner_text()
+        assert box.input_value() == f"{question.answer}.9"
+        assert page.locator('[data-testid="stMetricValue"]').inner_text() == "0 / 0"
+        box.fill(str(question.answer))
+        page.get_by_role("button", name="Check").click()
+        wait_until_idle(page)
+        assert "Right" in page.locator('[data-testid="stAlertContentSuccess"]').inner_text()
+        assert page.locator('[data-testid="stMetricValue"]').inner_text() == "1 / 1"
+    finally:
+        page.close()
