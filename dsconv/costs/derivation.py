@@ -31,6 +31,15 @@ class RatioDerivation:
     params_ratio: float  # separable / standard params
 
 
+def aligned_chain(*lines: Sequence[str]) -> str:
+    """A chain of equalities a = b = c ..., one line of terms each, the lines' "=" under one another: in one line
+    the worked ratio ran 994 px wide, past a 1024 px projector's 773 px page."""
+    rows = [" = ".join(terms) for terms in lines]
+    first, _, rest = rows[0].partition(" = ")
+    return (r"\begin{aligned}" + rf"{first} &= {rest}" + "".join(rf" \\ &= {row}" for row in rows[1:])
+            + r"\end{aligned}")
+
+
 def ratio_derivation(standard: LayerCost, separable: LayerCost, *, kernel_size: int, in_channels: int,
                      out_channels: int, depth_multiplier: int = 1, use_bias: bool = True) -> RatioDerivation:
     """MobileNet's ratio (Howard et al., 2017, eq. 5) worked out for one layer, with its exact counterpart."""
@@ -38,20 +47,22 @@ def ratio_derivation(standard: LayerCost, separable: LayerCost, *, kernel_size: 
     out_h, out_w, _ = separable.output_shape
     exact = separable.multiply_adds / standard.multiply_adds
     approximate = mobilenet_ratio(n, k, m)
-    multiply_adds = (
-        rf"\frac{{\text{{separable}}}}{{\text{{standard}}}} = \frac{{H'W'(k^2 C m + C m N)}}{{H'W' k^2 C N}} "
-        rf"= \frac{{{out_h}\cdot{out_w}\cdot({k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n})}}"
-        rf"{{{out_h}\cdot{out_w}\cdot{k}^2\cdot{c}\cdot{n}}} = \frac{{{latex_number(separable.multiply_adds)}}}"
-        rf"{{{latex_number(standard.multiply_adds)}}} = {exact:.4f}")
+    multiply_adds = aligned_chain(
+        [r"\frac{\text{separable}}{\text{standard}}", r"\frac{H'W'(k^2 C m + C m N)}{H'W' k^2 C N}"],
+        [rf"\frac{{{out_h}\cdot{out_w}\cdot({k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n})}}"
+         rf"{{{out_h}\cdot{out_w}\cdot{k}^2\cdot{c}\cdot{n}}}"],
+        [rf"\frac{{{latex_number(separable.multiply_adds)}}}{{{latex_number(standard.multiply_adds)}}}",
+         f"{exact:.4f}"])
     approximation = rf"\frac{{1}}{{N}} + \frac{{1}}{{k^2}} = \frac{{1}}{{{n}}} + \frac{{1}}{{{k}^2}} = {approximate:.4f}"
     if m > 1:  # MobileNet's ratio has no depth multiplier: with m kernels a channel both steps do m times the work
         approximation = (rf"m\left(\frac{{1}}{{N}} + \frac{{1}}{{k^2}}\right) = {m}\left(\frac{{1}}{{{n}}} + "
                          rf"\frac{{1}}{{{k}^2}}\right) = {approximate:.4f}")
     bias, bias_n = (r" + N", rf" + {n}") if use_bias else ("", "")
-    params = (rf"\text{{params: }}\frac{{k^2 C m + C m N{bias}}}{{k^2 C N{bias}}} = "
-              rf"\frac{{{k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n}{bias_n}}}{{{k}^2\cdot{c}\cdot{n}{bias_n}}} = "
-              rf"\frac{{{latex_number(separable.params)}}}{{{latex_number(standard.params)}}} = "
-              rf"{separable.params / standard.params:.4f}")
+    params = aligned_chain(
+        [rf"\text{{params: }}\frac{{k^2 C m + C m N{bias}}}{{k^2 C N{bias}}}",
+         rf"\frac{{{k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n}{bias_n}}}{{{k}^2\cdot{c}\cdot{n}{bias_n}}}"],
+        [rf"\frac{{{latex_number(separable.params)}}}{{{latex_number(standard.params)}}}",
+         f"{separable.params / standard.params:.4f}"])
     return RatioDerivation(multiply_adds, approximation, params, exact, approximate,
                            separable.params / standard.params)
 

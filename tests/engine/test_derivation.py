@@ -21,7 +21,10 @@ def evaluate(latex: str) -> Fraction:
 
 
 def parts(formula: str) -> list[str]:
-    """The terms of a chain a = b = c, without the leading words."""
+    """The terms of a chain a = b = c, without the leading words (over several aligned lines or one)."""
+    aligned = re.fullmatch(r"\\begin\{aligned\}(.+)\\end\{aligned\}", formula)
+    if aligned:
+        formula = aligned.group(1).replace(r" \\ ", " ").replace("&=", "=")
     return [part.strip() for part in formula.replace(r"\text{params: }", "").split("=")]
 
 
