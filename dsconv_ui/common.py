@@ -494,6 +494,22 @@ def share_link() -> None:
             st.code(base + ("?" + query if query else ""), language=None)
 
 
+_ROOMY_PROJECTOR_CSS = """
+<style>
+@media (max-width: 1200px) { .block-container { max-width: 100vw; padding-left: 1rem; padding-right: 1rem; } }
+</style>
+"""
+
+
+def roomy_on_a_small_projector() -> None:
+    """In projector mode in a window up to 1,200 px wide (a 1024 x 768 projector), this page keeps 1rem a side rather
+    than 5rem: 982 px for its content rather than 773, which hid two of the Real networks layer table's 8 columns.
+    Only pages whose figures are laid out for the width they are shown at (shown_width) call it: the Sliding kernels
+    animation is sized for a 773 px page there, to fit the window's height."""
+    if is_presenting():
+        st.html(_ROOMY_PROJECTOR_CSS)
+
+
 def is_presenting() -> bool:
     """True in projector mode: sidebar hidden, larger text and figures."""
     return bool(st.session_state.get(PRESENT_KEY, False))
@@ -504,7 +520,7 @@ _PROJECTOR_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
 html { font-size: 21px; }  /* Streamlit's text is 0.875rem: 18.4 px here, readable from the back row */
 .block-container { max-width: 96vw; padding-top: 2rem; }
-[data-testid="stMarkdownContainer"] code { font-size: 1em; }
+[data-testid="stMarkdownContainer"] code, [data-testid="stCaptionContainer"] code { font-size: 1em !important; }
 [data-testid="stHeader"] { display: none; }
 </style>
 """

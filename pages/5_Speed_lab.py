@@ -50,6 +50,7 @@ from dsconv_ui.common import (
     figure_scale,
     page_setup,
     projector_bar,
+    roomy_on_a_small_projector,
     share_link,
     shared_figure,
     show_error,
@@ -232,6 +233,7 @@ def progress_bar(first_text: str):
 
 
 page_setup("Speed lab", "⏱️")
+roomy_on_a_small_projector()  # at 773 px the roofline's legend took 11 lines: the figure could not fit the window
 PAGE_PX = shown_width()  # what a figure as wide as the page is shown at: titles and legends fit it
 
 st.title("Speed lab: multiply-adds are not milliseconds")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dsconv.figures import cost
 from dsconv.figures import networks as figures
+from dsconv.figures.style import PROJECTOR_PAGE_WIDTH_PX
 from dsconv.kinds import SEPARABLE_KINDS, label
 from dsconv.profile import (
     ARCHITECTURES,
@@ -40,9 +41,11 @@ from dsconv_ui.common import (
     kept_upload,
     page_setup,
     projector_bar,
+    roomy_on_a_small_projector,
     share_link,
     show_error,
     show_table,
+    shown_width,
 )
 
 TABS = ("Layer by layer", "What if it were separable?", "Compare two networks")
@@ -54,7 +57,7 @@ DEFAULT = "mobilenet_v1_100"
 # class and the non-trainable count are left to the CSV, a layer's name is cut at this width (MobileNetV3's run to 40
 # characters), and the note column comes only where a layer has a note.
 CSV_ONLY = ("class", "non-trainable")
-LAYER_COLUMN_PX = 240
+LAYER_COLUMN_PX = 240  # in projector mode, less by as much as the page is narrower than at 1280 x 800 (to 160 px)
 ROW_PX = 35  # a row of st.dataframe, its header's too
 
 
@@ -219,8 +222,11 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
              and (column != "note" or any(record["note"] for record in records))]
     # as tall as its rows, up to 420 px (a one-layer upload's table stood 420 px tall, mostly empty rows)
     height = min(420, ROW_PX * (len(records) + 1) + 3)
+    # On a 1024 x 768 projector Xception's table ran 13 px past the page, with the layer names 240 px wide
+    layer_px = LAYER_COLUMN_PX if not is_presenting() else \
+        int(max(160, LAYER_COLUMN_PX - max(0.0, PROJECTOR_PAGE_WIDTH_PX - PAGE_PX)))
     st.dataframe(arrow_table(records), hide_index=True, key="rn_table", height=height, column_order=shown,
-                 column_config={"layer": st.column_config.TextColumn(width=LAYER_COLUMN_PX),
+                 column_config={"layer": st.column_config.TextColumn(width=layer_px),
                                 "activation KiB": st.column_config.NumberColumn("output KiB", format="localized"),
                                 **{column: st.column_config.NumberColumn(format="localized")
                                    for column in ("params", "multiply-adds", "other ops")}})
@@ -297,6 +303,8 @@ def tab_contents(profile: Profile | None, name: str, size: int) -> None:
 
 
 page_setup("Real networks", "🏗️")
+roomy_on_a_small_projector()
+PAGE_PX = shown_width()  # what a table as wide as the page is shown at: the layer table's names give way to fit it
 st.title("Real networks")
 bar = projector_bar(2)
 st.markdown("MobileNet and Xception made depthwise separable convolutions famous. Open one and count: where do its "

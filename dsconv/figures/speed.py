@@ -51,6 +51,11 @@ def axis_label(kind: str) -> str:
 
 MARGIN = dict(l=60, r=20, t=80, b=50)
 NARROW_PX = 500  # a plotting width below which a legend takes a line an entry, and a roofline writes no words
+# In projector mode a figure is at most this tall, so that the class sees all of it at once in a 1280 x 800 or
+# 1024 x 768 window (the work/time figure stood 1,128-1,160 px tall, the roofline 943-1,100): its plot gives way,
+# down to PROJECTOR_MIN_PLOT_PX; the text around it keeps its projector size.
+PROJECTOR_FIGURE_PX = 740
+PROJECTOR_MIN_PLOT_PX = 300
 
 
 def _room(scale: float, width_px: float | None) -> float:
@@ -114,13 +119,25 @@ def _tick_labels(fig: go.Figure, room: float, tick_px: float) -> float:
     return height
 
 
-def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: float | None = None) -> go.Figure:
+def _plot_px(height: int, scale: float, around_px: float) -> int:
+    """The plot's height in a figure of nominal `height` whose title, labels and legend take `around_px`."""
+    plot_px = int(height * scale) - MARGIN["t"] - MARGIN["b"]
+    if scale > 1:
+        plot_px = max(PROJECTOR_MIN_PLOT_PX, min(plot_px, int(PROJECTOR_FIGURE_PX - around_px)))
+    return plot_px
+
+
+def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: float | None = None,
+            plot_px: int | None = None) -> go.Figure:
     """The Speed lab's look, laid out for a figure shown `width_px` wide: a title or a legend entry wider than the
     figure takes more lines (on a phone, "SeparableConv2D against Conv2D, forward: ..." ran 252 px past its edge).
 
     Below the plot, from the top: the bottom axes' labels, their title, then the legend, each in its own room, and the
     figure grows by what they take. The legend stood at a share of the plot's height below it, which on a 1024 x 768
-    projector put the roofline's legend on its axis title, and on a phone under the bars' turned labels."""
+    projector put the roofline's legend on its axis title, and on a phone under the bars' turned labels.
+
+    The plot is `height` times the scale, less the margins, or in projector mode what PROJECTOR_FIGURE_PX leaves it
+    (_plot_px); `plot_px` sets it instead (the roofline places its labels for the plot's height)."""
     font = _font_px(scale)
     title, title_lines_px = top_title(title, width_px or page_width_px(scale), font, 14)
     # The top margin holds the title's lines, from the top, then the top panels' titles' lines.
@@ -140,7 +157,8 @@ def _layout(fig: go.Figure, title: str, height: int, scale: float, width_px: flo
     axis_px += 10  # between the axis and the legend
     legend_px = legend_height(names, room, font, grouped=any(trace.legendgroup for trace in fig.data))
     bottom = round(axis_px + legend_px + 12)
-    plot_px = int(height * scale) - MARGIN["t"] - MARGIN["b"]  # the plot keeps its height; the figure grows
+    if plot_px is None:  # the plot keeps its height, as far as a projector's window allows; the figure grows
+        plot_px = _plot_px(height, scale, MARGIN["t"] + extra + bottom)
     fig.update_layout(title=title,
                       height=MARGIN["t"] + extra + plot_px + bottom, font=dict(family=FONT_FAMILY, size=font),
                       template="plotly_white", margin={**MARGIN, "t": MARGIN["t"] + extra, "b": bottom},
@@ -370,7 +388,20 @@ def _label_positions(points: Sequence[tuple[str, str, float, float, float]], obs
 
 def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scale: float = 1.0,
                     width_px: float | None = None) -> go.Figure:
-    """The classic roofline, log-log: the device's two roofs and each measured step as a point labelled by kind."""
+    """The classic roofline, log-log: the device's two roofs and each measured step as a point labelled by kind.
+
+    Its points' labels are placed for the plot's height, so in projector mode it is drawn once to learn what its
+    title, labels and legend take, then again with the plot that leaves the figure PROJECTOR_FIGURE_PX tall."""
+    plot_px = int(ROOFLINE_HEIGHT * scale) - MARGIN["t"] - MARGIN["b"]
+    fig = _roofline(steps, roofs, device, scale, width_px, plot_px)
+    if scale > 1 and fig.layout.height > PROJECTOR_FIGURE_PX:
+        fig = _roofline(steps, roofs, device, scale, width_px,
+                        _plot_px(ROOFLINE_HEIGHT, scale, fig.layout.height - plot_px))
+    return fig
+
+
+def _roofline(steps: Sequence[StepRegime], roofs: Roofs, device: str, scale: float, width_px: float | None,
+              plot_px: int) -> go.Figure:
     # A narrow figure (a phone's) has no room for words on the plot: its points' names overlapped and ran past the
     # edge, and the roofs' names covered the axis. The legend names the points; the page's text, the roofs.
     room = _room(scale, width_px)
@@ -382,7 +413,6 @@ def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scal
     x_range = [math.log10(low), math.log10(high)]
     y_range = [math.log10(lowest / 2), math.log10(roofs.peak_gflops * 3)]
     y_ticks = log_ticks([lowest / 2, roofs.peak_gflops * 3])
-    plot_px = int(ROOFLINE_HEIGHT * scale) - MARGIN["t"] - MARGIN["b"]  # _layout keeps the plot's height
     # The plot's width: Plotly widens the left margin for the y axis's numbers and title (by 17 px in projector mode)
     axis_px = max(text_em(f"{tick:g}") for tick in y_ticks) * TICK_PX * scale + 14 * scale * LINE_HEIGHT + 25
     room -= max(0.0, axis_px - MARGIN["l"])
@@ -446,7 +476,8 @@ def roofline_figure(steps: Sequence[StepRegime], roofs: Roofs, device: str, scal
     fig.update_yaxes(type="log", title_text="achieved GFLOP/s", range=y_range, tickvals=y_ticks)
     # "under its roofs" only where every step is: the recorded Conv2D forward + backward sits above the peak (123%)
     where = "under its roofs" if all(step.achieved_gflops <= step.bound_gflops for step in steps) else "and its roofs"
-    return _layout(fig, f"Roofline of {device}: each timed step {where}", ROOFLINE_HEIGHT, scale, width_px)
+    return _layout(fig, f"Roofline of {device}: each timed step {where}", ROOFLINE_HEIGHT, scale, width_px,
+                   plot_px)
 
 
 def timing_table(timings: Sequence[Timing], pass_name: str, roofs: Roofs | None = None) -> list[dict[str, object]]:

@@ -396,10 +396,14 @@ GRID_WIDTHS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"
 
 @on_views(("Real_networks?rn_model=xception&present=1", PROJECTOR),  # the largest numbers
           ("Real_networks?rn_model=mobilenet_v3_large&present=1", PROJECTOR),  # the longest layer names (40 characters)
-          ("Real_networks?rn_model=mobilenet_v3_large", WIDE))
+          ("Real_networks?rn_model=mobilenet_v3_large", WIDE),
+          ("Real_networks?rn_model=xception&present=1", XGA),
+          ("Real_networks?present=1&rn_tab=What%20if%20it%20were%20separable%3F", XGA))
 def test_the_real_networks_layer_table_shows_every_column(view):
     """The layer table's last columns ("activation KB", "note") hid behind the data grid's sideways scroll, at 1400 px
-    and on a projector: every column it shows now fits the page."""
+    and on a projector: every column it shows now fits the page. On a 1024 x 768 projector the page was 773 px wide
+    (5rem of room a side), which hid two of the layer table's columns and the what-if table's last: the page keeps 1rem
+    a side there (982 px), and the layer names give way by what the page lacks of 1,018 px."""
     widths = view.evaluate(GRID_WIDTHS)
     assert len(widths) == 1 and all(scrolled <= shown for scrolled, shown in widths), widths
 
@@ -477,6 +481,30 @@ def test_the_speed_lab_fits_a_1024_projector(view):
 # a formula wider than its column scrolls sideways inside it (KaTeX's braces overhang by 2 px, which shows nothing)
 WIDE_FORMULAS = """() => [...document.querySelectorAll('.katex-display')]
   .filter(display => display.scrollWidth > display.clientWidth + 3).map(display => display.textContent.slice(0, 80))"""
+
+
+@on_views(("Parameter_lab?present=1&lab_tab=Separable%20vs%20standard", XGA),
+          ("Parameter_lab?present=1&lab_tab=Separable%20vs%20standard&lab_cin=4096&lab_cout=4096&lab_k=7", XGA))
+def test_the_worked_ratio_fits_a_projector(view):
+    """The worked ratio was one chain of equalities 994 px wide, cut at the right of a 1024 x 768 projector's page:
+    it now takes a line a step."""
+    assert view.locator(".katex-display").count() == 3
+    assert view.evaluate(WIDE_FORMULAS) == []
+
+
+FIGURE_HEIGHTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => gd.getBoundingClientRect().height)"""
+SMALL_CODE = """(limit) => [...document.querySelectorAll('[data-testid="stMain"] code')]
+  .filter(code => parseFloat(getComputedStyle(code).fontSize) < limit).map(code => code.textContent.slice(0, 30))"""
+
+
+@on_views(("Speed_lab?present=1", XGA), ("Speed_lab?present=1", PROJECTOR))
+def test_every_speed_lab_figure_fits_a_projectors_window(view):
+    """In projector mode the work/time figure stood 1,128-1,160 px tall and the roofline 943-1,100: more than the
+    window, so the class never saw a whole one. And a command in a caption was 13.8 px."""
+    heights = view.evaluate(FIGURE_HEIGHTS)
+    window = view.evaluate("() => innerHeight")
+    assert len(heights) >= 5 and max(heights) <= window - 20, (heights, window)
+    assert view.evaluate(SMALL_CODE, MIN_PX) == []
 
 
 @pytest.mark.parametrize("viewport", [XGA, PROJECTOR])
