@@ -492,7 +492,8 @@ def test_the_worked_ratio_fits_a_projector(view):
     assert view.evaluate(WIDE_FORMULAS) == []
 
 
-FIGURE_HEIGHTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => gd.getBoundingClientRect().height)"""
+FIGURE_HEIGHTS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+  .map(gd => gd.getBoundingClientRect().height)"""
 SMALL_CODE = """(limit) => [...document.querySelectorAll('[data-testid="stMain"] code')]
   .filter(code => parseFloat(getComputedStyle(code).fontSize) < limit).map(code => code.textContent.slice(0, 30))"""
 
