@@ -7,9 +7,8 @@ from functools import partial
 
 import streamlit as st
 
-from dsconv.figures import cost
+from dsconv.figures import cost, page_width_px
 from dsconv.figures import networks as figures
-from dsconv.figures.style import PROJECTOR_PAGE_WIDTH_PX
 from dsconv.kinds import SEPARABLE_KINDS, label
 from dsconv.profile import (
     ARCHITECTURES,
@@ -224,7 +223,7 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
     height = min(420, ROW_PX * (len(records) + 1) + 3)
     # On a 1024 x 768 projector Xception's table ran 13 px past the page, with the layer names 240 px wide
     layer_px = LAYER_COLUMN_PX if not is_presenting() else \
-        int(max(160, LAYER_COLUMN_PX - max(0.0, PROJECTOR_PAGE_WIDTH_PX - PAGE_PX)))
+        int(max(160, LAYER_COLUMN_PX - max(0.0, page_width_px(figure_scale()) - PAGE_PX)))
     st.dataframe(arrow_table(records), hide_index=True, key="rn_table", height=height, column_order=shown,
                  column_config={"layer": st.column_config.TextColumn(width=layer_px),
                                 "activation KiB": st.column_config.NumberColumn("output KiB", format="localized"),
