@@ -17,8 +17,10 @@ from plotly.subplots import make_subplots
 from dsconv.figures.style import (
     FONT_FAMILY,
     GRID_COLOUR,
+    LINE_HEIGHT,
     SUBPLOT_TITLE_PX,
     TICK_PX,
+    legend_height,
     log_ticks,
     page_width_px,
     readable,
@@ -154,14 +156,23 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
         raise ValueError("Pick at least one run and architecture to replay.")
     place = replay_layout(scale, width_px)
     columns = place["columns"]
-    # One column (a phone) is taller than any window: four panels of 170 px, one above another.
-    height = int(min(680 * scale, screen_height_px(scale) - 40) if columns == 2 else (110 + 4 * 170 + 3 * 75) * scale)
-    # Between the rows: the upper panels' tick labels and the lower panels' titles, 75 px at scale 1 (0.14 of the
-    # panels' height there); the same pixels when the figure is kept within the window.
-    spacing = 75 * scale / (height - 110 * scale - 40)
     last_epoch = max(max(item.epochs, default=0) for item in series)
-    specs = _trace_specs(series)
     markers = last_epoch <= MAX_MARKED_EPOCHS
+    # Below the panels: their tick labels and "epoch", then the legend, its title and one entry a curve's label. The
+    # bottom margin holds them all: left to Plotly, it grew by the legend after the panels were spaced, and at 1024 px
+    # (a legend of five lines) the lower panels' titles lay 5-7 px over the upper panels' epoch numbers.
+    legend_font = round(TICK_PX * scale, 1)
+    key = legend_title(markers, place["width"] - 20, TICK_PX * scale)
+    bottom = int(LEGEND_GAP_PX * scale + (1 + key.count("<br>")) * legend_font * LINE_HEIGHT + 8
+                 + legend_height([plotly_text(item.label) for item in series], place["width"] - 20, legend_font,
+                                 grouped=True) + 8)
+    # One column (a phone) is taller than any window: four panels of 170 px, one above another.
+    height = int(min(680 * scale, screen_height_px(scale) - 40) if columns == 2 else
+                 (110 + 4 * 170 + 3 * 75) * scale + bottom - 40)
+    plot_px = height - 110 * scale - bottom
+    # Between the rows: the upper panels' tick labels and the lower panels' titles, 75 px at scale 1
+    spacing = 75 * scale / plot_px
+    specs = _trace_specs(series)
     dashes = run_dashes(series)
     title_px = SUBPLOT_TITLE_PX * scale
     titles = PANELS if text_em(PANELS[3]) * title_px <= place["panel_px"] else (*PANELS[:3], SHORT_GAP_TITLE)
@@ -194,7 +205,9 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     positive = [v for v in seconds if v and v > 0]
     if positive and max(positive) > 20 * min(positive):  # e.g. a GPU's 10 s beside a CPU's 600 s: log scale
         low, high = math.log10(min(positive)), math.log10(max(positive))
-        ticks = log_ticks(positive)
+        rows = 2 if columns == 2 else 4
+        panel_px = (plot_px - (rows - 1) * 75 * scale) / rows
+        ticks = spaced_ticks(log_ticks(positive), panel_px / (high - low + 0.2), TICK_PX * scale * 1.4)
         fig.update_yaxes(type="log", range=[low - 0.1, high + 0.1], title_text="seconds (log scale)",
                          tickvals=ticks, ticktext=[f"{t:g}" for t in ticks], **_at(2, 1, columns))
     fig.add_hline(y=0, line=dict(color="#6b7280", width=1), **_at(2, 2, columns))
@@ -209,11 +222,11 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
                                                   transition=dict(duration=0))])
                     for epoch in shown]
     fig.update_layout(
-        height=height, margin=dict(l=60, r=20, t=60, b=40), font=dict(family=FONT_FAMILY, size=int(13 * scale)),
+        height=height, margin=dict(l=60, r=20, t=60, b=bottom), font=dict(family=FONT_FAMILY, size=int(13 * scale)),
         # The legend at the axes' numbers' size, said: Streamlit's theme draws it at 0.75 rem, 15.75 px on a projector
-        legend=dict(orientation="h", yanchor="top", y=-LEGEND_GAP_PX * scale / (height - 110 * scale - 40), x=0,
+        legend=dict(orientation="h", yanchor="top", y=-LEGEND_GAP_PX * scale / plot_px, x=0,
                     font=dict(size=round(TICK_PX * scale, 1)), title_font=dict(size=round(TICK_PX * scale, 1)),
-                    title_text=legend_title(markers, place["width"] - 20, TICK_PX * scale)),
+                    title_text=key),
         updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0, y=1.13, xanchor="left",
                           yanchor="bottom", showactive=False, pad=dict(r=8, t=0))],
         sliders=[dict(active=len(shown) - 1, steps=slider_steps, x=place["slider_x"], y=1.13,
@@ -227,6 +240,17 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     fig.update_annotations(font_size=round(title_px, 1))  # the annotations are the panels' titles
     fig.update_layout(margin=dict(t=int(110 * scale)))
     return fig
+
+
+def spaced_ticks(ticks: Sequence[float], decade_px: float, min_px: float) -> list[float]:
+    """The ticks of a log axis `decade_px` tall a decade that stand at least `min_px` apart: the powers of ten first,
+    then the others where they fit (a replay kept within a 1024 x 768 window wrote 10, 20, 50, 100 and 200 on a
+    110 px panel, each number over the next)."""
+    kept: list[float] = []
+    for tick in sorted(ticks, key=lambda t: (not math.log10(t).is_integer(), t)):
+        if all(abs(math.log10(tick) - math.log10(other)) * decade_px >= min_px for other in kept):
+            kept.append(tick)
+    return sorted(kept)
 
 
 def legend_title(markers: bool, room_px: float, font_px: float) -> str:

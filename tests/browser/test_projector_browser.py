@@ -239,15 +239,17 @@ REPLAY_CROWDING = """() => {
 }"""
 
 
-@on_views(("Training_arena?present=1", XGA), ("Training_arena", WIDE))
+@on_views(("Training_arena?present=1", XGA), ("Training_arena", WIDE), ("Training_arena", XGA))
 def test_the_replays_buttons_ticks_and_panels_keep_apart(view):
     """At 1024 x 768 the Pause button covered the epoch slider's first ticks, the loss panel's axis title ran into
     the accuracy panel (at 1400 x 1000 too, by 8 px), and the gap panel's title ran past its panel. The replay is laid
-    out for the width the browser measures."""
+    out for the width the browser measures. At 1024 px the legend, five lines there, grew the bottom margin after the
+    panels were spaced: the lower panels' titles lay 5-7 px over the upper panels' epoch numbers."""
     found = view.evaluate(REPLAY_CROWDING)
     assert found["buttons"] < found["ticks"], found
     assert found["left"] + 8 < found["right"], found
     assert found["cut"] == [], found
+    assert view.evaluate(OVERLAPPING_FIGURE_TEXT) == []
 
 
 def test_a_key_press_leaves_a_page_the_teacher_scrolled_alone(browser, server):

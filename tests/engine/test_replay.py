@@ -235,3 +235,14 @@ def test_the_replay_fits_the_projector_window(runs_dir):
     series = replay.all_series(replay.load_bundled(runs_dir)[0])
     assert replay_figure(series, 1.35).layout.height <= 800 - 40
     assert replay_figure(series, 1.0).layout.height == 680  # the 1400 x 1000 window holds the whole figure as it was
+
+
+def test_a_short_log_axis_keeps_only_the_ticks_that_stand_apart():
+    """A replay kept within a 1024 x 768 window wrote 10, 20, 50, 100 and 200 on its 110 px seconds panel, each
+    number over the next: there a decade is 73 px and an 18 px number needs 25 px. Powers of ten go first."""
+    from dsconv.figures.training import spaced_ticks
+
+    assert spaced_ticks([10, 20, 50, 100, 200], decade_px=73, min_px=25.5) == [10, 100]
+    assert spaced_ticks([10, 20, 50, 100, 200], decade_px=200, min_px=25.5) == [10, 20, 50, 100, 200]
+    assert spaced_ticks([2, 5, 10, 20, 50], decade_px=100, min_px=25.5) == [2, 5, 10, 20, 50]  # 0.3 decade: 30 px
+    assert spaced_ticks([20, 50, 200], decade_px=40, min_px=25.5) == [20, 200]  # no power of ten among them
