@@ -159,7 +159,8 @@ def show_roofline(timings: list, roofs: Roofs | None, device: str, scale: float,
         return []
     st.markdown(f"**The roofline.** {device} reaches **{roofs.peak_gflops:.0f} GFLOP/s** on a "
                 f"{roofs.matmul_size} x {roofs.matmul_size} matrix product and moves **{roofs.bandwidth_gbs:.1f} "
-                f"GB/s** copying a {roofs.copy_megabytes} MB array: its ridge point is {roofs.ridge:.1f} FLOPs per "
+                f"GB/s** copying a {roofs.copy_megabytes * 2**20 / 1e6:.0f} MB array ({roofs.copy_megabytes} MiB): its "
+                f"ridge point is {roofs.ridge:.1f} FLOPs per "
                 f"byte. The smallest possible layer call takes {roofs.call_ms:.2f} ms forward and "
                 f"{roofs.call_backward_ms:.2f} ms forward + backward.")
     st.plotly_chart(roofline_figure(steps, roofs, device, scale, PAGE_PX), width="stretch", key=f"{key}_roofline",

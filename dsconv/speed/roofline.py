@@ -153,6 +153,14 @@ def _span(values: Sequence[float], unit: str, digits: int = 2) -> str:
         f"{low:.{digits}f}-{high:.{digits}f}{unit}"
 
 
+def _share_span(fractions: Sequence[float]) -> str:
+    """The lowest and highest of some shares of a step's time taken by the fixed cost of a call, each read on its
+    own side of OVERHEAD_SHARE and never as nothing: whole percents read "only 0%" for a call under 0.5 % of a step's
+    time, and "only 50%" for 49.6 %, where half is what makes a step overhead-bound."""
+    low, high = (share_apart(fraction, OVERHEAD_SHARE) for fraction in (min(fractions), max(fractions)))
+    return low if low == high else f"{low} to {high}"
+
+
 def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]:
     """One sentence per regime present among the steps, in REGIMES order, naming each step with its figures, and
     the device the roofs were measured on (a recorded file's roofs were said to be "measured here").
@@ -206,7 +214,7 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
         names = _named(members, lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {roof_percent(s.fraction)} of its roof")
         shares = [roofs.floor_ms(s.timing.pass_name) / s.timing.median_ms for s in members]
         sentences.append(f"**Below both roofs**: {names}. They reach less than {NEAR_ROOF:.0%} of what the roofs "
-                         f"allow, yet the fixed cost of a call is only {_span([100 * x for x in shares], '%', 0)} of "
+                         f"allow, yet the fixed cost of a call is only {_share_span(shares)} of "
                          "their time: no roof sets their time, how well this implementation runs at this size does. "
                          "Counting multiply-adds or bytes does not predict it.")
     # judged on the whole percent shown (45% and 55% are near; a raw 0.4501 was and 0.4499 was not, both "45%")

@@ -21,9 +21,9 @@ def times(ratio: float, above: str, below: str, digits: int = 1) -> str:
     that would round to 1.0 gets more digits (1.02x more), so that the word is never the only sign of a difference."""
     value, word = (ratio, above) if ratio >= 1 else (1 / ratio, below)
     digits = digits_apart_from_one(value, digits)
-    scaled = value * 10**digits
-    if math.isfinite(scaled) and abs(scaled - math.floor(scaled) - 0.5) < 1e-6:  # halfway (1.25): "1.2x" stood
-        # under a caption's "1.25x"
+    # Where the figure with one more decimal ends in 5 (1.25), rounding it again is a coin toss: "1.2x" stood under
+    # a caption's "1.25x", and over a table's 1.25 for a ratio of 1.2496. It keeps that decimal.
+    if math.isfinite(value) and f"{value:.{digits + 1}f}".endswith("5"):
         digits += 1
     return f"{value:.{digits}f}x {word}"
 
@@ -121,7 +121,13 @@ def ridge_paragraph(stages: Sequence[StageTraffic], roofs: Roofs, device: str) -
     """Where the separable layer's two steps' work per byte lies against the device's ridge point, and what that
     allows: each step on its own side (with an 11 x 11 kernel the depthwise step is above the ridge while the 1x1
     step, below it, was not mentioned)."""
-    named = [(f"the {'depthwise' if stage.name == 'depthwise' else '1x1'} step's {stage.flops_per_byte:,.1f}",
+    # One decimal, or as many as tell a step from the ridge: "ridge point 7.1 ... the 1x1 step's 7.1 lies above it"
+    # (7.137 against 7.121)
+    places = 1
+    while places < 4 and any(f"{stage.flops_per_byte:,.{places}f}" == f"{roofs.ridge:,.{places}f}"
+                             and stage.flops_per_byte != roofs.ridge for stage in stages):
+        places += 1
+    named = [(f"the {'depthwise' if stage.name == 'depthwise' else '1x1'} step's {stage.flops_per_byte:,.{places}f}",
               stage.flops_per_byte < roofs.ridge) for stage in stages]
     sides = []
     for below in (True, False) if named[0][1] else (False, True):  # the depthwise step's side first
@@ -137,7 +143,7 @@ def ridge_paragraph(stages: Sequence[StageTraffic], roofs: Roofs, device: str) -
             said += f"**above** it: {'it' if one else 'either'} could keep the arithmetic units busy"
         sides.append(said)
     text = "; ".join(sides)
-    return (f"A device's **ridge point** is its peak FLOP/s over its memory bandwidth: {roofs.ridge:.1f} FLOPs per "
+    return (f"A device's **ridge point** is its peak FLOP/s over its memory bandwidth: {roofs.ridge:,.{places}f} FLOPs per "
             f"byte on {device}. {text[0].upper()}{text[1:]}. "
             "Whether a step really is at a roof is a measurement, not a count: small layers pay a fixed cost once per "
             f"call (here {roofs.call_ms:.2f} ms forward, the time of the smallest possible layer), however few "

@@ -120,7 +120,19 @@ def test_a_long_step_far_below_both_roofs_is_below_both_roofs_not_overhead():
     assert step.regime == "kernel" and step.fraction < NEAR_ROOF
     [sentence] = explain([step], ROOFS, DEVICE)
     assert sentence.startswith("**Below both roofs**: DepthwiseConv2D alone (forward: ")
-    assert "the fixed cost of a call is only 6% of their time" in sentence and "verhead" not in sentence
+    assert "the fixed cost of a call is only 6.0% of their time" in sentence and "verhead" not in sentence
+
+
+@pytest.mark.parametrize("median_ms, share", [(1000.0, "under 0.1%"), (400.0, "0.1%"), (0.3 / 0.496, "49.6%"),
+                                              (30.0, "1.0%"), (2.0, "15%")])
+def test_the_fixed_costs_share_of_a_step_below_both_roofs_is_never_nothing_nor_half(median_ms, share):
+    """The share was written in whole percents: a step of 400 ms read "the fixed cost of a call is only 0%" (it is
+    0.075 %), and one where the 0.3 ms call was 49.6 % of its time "only 50%", where half is what would make it
+    overhead-bound."""
+    step = classify(timing("depthwise", median_ms), ROOFS)
+    assert step.regime == "kernel"
+    [sentence] = explain([step], ROOFS, DEVICE)
+    assert f"the fixed cost of a call is only {share} of their time" in sentence
 
 
 def test_every_regime_has_a_label_and_the_summary_groups_the_forward_steps():

@@ -295,3 +295,24 @@ def test_a_bars_number_that_the_ridge_line_would_cross_is_written_inside_the_bar
         above = (math.log10(ridge) - math.log10(value)) / (high - low) * plot_px  # the line over the bar's top, px
         if where == "outside":
             assert not 0 <= above <= text_px, (name, value, above)
+
+
+def test_the_sweeps_hover_words_each_ratio_as_the_sentences_do():
+    """The recorded kernel-size sweep at k = 1: SeparableConv2D does 1 + 1/N times Conv2D's multiply-adds (more), and
+    its dashed line hovered "1.0x fewer multiply-adds"; a speed ratio of 0.83 hovered "0.8x faster"."""
+    from dsconv.figures.speed import sweep_figure
+
+    timings = read_measurements(ROOT / "dsconv" / "assets" / "speed" / "cpu.json")["sets"]["sweep_kernel_size"][
+        "timings"]
+    forward = [t for t in timings if t.pass_name == "forward"]
+    fig = sweep_figure(forward, "kernel_size", "forward")
+    work = next(trace for trace in fig.data if trace.name == "times fewer multiply-adds (SeparableConv2D)")
+    at_one = list(work.x).index(1)
+    out_channels = next(t.setup.out_channels for t in forward if t.setup.kernel_size == 1)
+    # k = 1: Conv2D does C·N multiply-adds a position, SeparableConv2D C + C·N (no bias in the count)
+    assert work.y[at_one] == pytest.approx(out_channels / (out_channels + 1), rel=1e-3)
+    assert work.customdata[at_one].endswith("x more") and not work.customdata[at_one].startswith("1.0x")
+    for trace in fig.data:
+        if trace.customdata is not None and trace.name != work.name:  # the speed ratios, one trace a kind
+            for ratio, words in zip(trace.y, trace.customdata):
+                assert words.endswith("faster") == (ratio >= 1), (ratio, words)

@@ -143,6 +143,25 @@ def test_the_ridge_paragraph_says_below_or_above_from_the_numbers():
     assert "2.2 and the 1x1 step's 15.9 both lie **below** it: at best they run" in ridge_paragraph(stages, wide, "x")
 
 
+def test_a_step_just_above_the_ridge_is_never_said_to_lie_above_an_equal_number():
+    """8 x 8 x 19 -> 1024 channels, k = 1, batch 1, on the recorded CPU's roofs: the 1x1 step does 7.137 FLOPs per
+    byte against a ridge of 7.124, and the page said "ridge point ... 7.1 ... the 1x1 step's 7.1 lies above it".
+    Both take the digits that tell them apart."""
+    from dsconv.speed.roofline import Roofs
+    from dsconv.speed.text import ridge_paragraph
+
+    setup = LayerSetup(batch=1, height=8, width=8, in_channels=19, out_channels=1024, kernel_size=1)
+    stages = compare_traffic(("separable",), **vars(setup))["separable"].stages
+    # By hand: 2 x 64·19·1024 FLOPs = 2,490,368 over 4 x (64·19 + 19·1024 + 1024 + 64·1024) bytes = 348,928: 7.1372
+    assert stages[1].flops_per_byte == 2 * 64 * 19 * 1024 / (4 * (64 * 19 + 19 * 1024 + 1024 + 64 * 1024))
+    roofs = Roofs(peak_gflops=213.0, bandwidth_gbs=29.9, call_ms=0.32, call_backward_ms=0.35)  # ridge 7.1237
+    text = ridge_paragraph(stages, roofs, "AMD EPYC")
+    assert "7.12 FLOPs per byte on AMD EPYC" in text and "the 1x1 step's 7.14 lies **above** it" in text
+    plain = ridge_paragraph(stages, Roofs(peak_gflops=300.0, bandwidth_gbs=29.9, call_ms=0.3, call_backward_ms=0.3),
+                            "x")  # ridge 10.0: one decimal tells them apart
+    assert "10.0 FLOPs per byte on x" in plain and "step's 0.2 and the 1x1 step's 7.1 both lie **below**" in plain
+
+
 def test_the_ridge_paragraph_names_a_memory_bound_1x1_step_beside_a_busy_depthwise_step():
     """An 11 x 11 kernel into 4 output channels: the depthwise step's 30.0 FLOPs per byte is above the ridge, and the
     paragraph said only that "even this step could keep the arithmetic units busy", while the 1x1 step, at 1.9, is
@@ -190,3 +209,32 @@ def test_speeds_are_told_apart_in_significant_digits_however_small():
 
     assert rates_apart(1e-7, 1.01e-7) == ("0.000000100", "0.000000101")
     assert rates_apart(213.44, 213.41) == ("213.44", "213.41") and rates_apart(5.3, 5.3) == ("5.3", "5.3")
+
+
+def test_the_x_faster_column_and_the_sentence_under_it_never_disagree():
+    """Conv2D at 1.000 ms, SeparableConv2D at 1.004 ms with tight samples: the table's "x faster" read 1.00 while the
+    sentence under it said "ran 1.004x slower" (the "x fewer multiply-adds" column already kept off 1.00). And a
+    ratio of 1.2496 read 1.25 in the table but "1.2x faster" in the sentence."""
+    from dsconv.figures.speed import timing_table
+
+    close = timed(DEFAULT, {"standard": 1.0, "separable": 1.004})
+    cell = timing_table(close, "forward")[1]["x faster"]
+    assert f"{cell:.{cell.places}f}" == "0.996"  # 1.000 / 1.004 = 0.99602
+    assert "ran **1.004x slower** than Conv2D" in speedup_sentence(close, "a test CPU")
+    assert times(1.2496, "faster", "slower") == "1.25x faster"  # as the table's two decimals show it
+    assert times(1.2449, "faster", "slower") == "1.2x faster"  # its table's 1.24 agrees
+    assert times(1.25, "faster", "slower") == "1.25x faster" and times(2.04, "faster", "slower") == "2.0x faster"
+
+
+def test_the_tutorial_tables_x_faster_keeps_off_one():
+    from dsconv.figures.speed import tutorial_table
+
+    timings = [Timing(kind, "forward_backward", DEFAULT, (ms,) * 3)
+               for kind, ms in (("standard", 2.0), ("separable", 2.006))]
+    rows, summary = tutorial_table(timings, ["block1_conv1"])
+    cell = rows[0]["x faster"]
+    assert f"{cell:.{cell.places}f}" == "0.997"  # 2.000 / 2.006 = 0.99701
+    assert summary.startswith("Summed over the one layer (forward + backward, batch 8): Conv2D 2.00 ms, "
+                              "SeparableConv2D 2.01 ms: 1.003x slower for")  # it said "2 ms ... 2 ms: slower"
+    rows, summary = tutorial_table(timings[:1], ["block1_conv1"])
+    assert summary == "Some layers were not measured, so there is no total." and "x faster" not in rows[0]

@@ -220,6 +220,8 @@ def test_recorded_layer_is_placed_on_the_roofline_and_the_prose_follows_the_tabl
                         None)
         assert (sentence is not None) == (len(rows) > 0), (label, sentence)
     assert "The roofline." in said
+    # The copy's array is 64 x 2**20 bytes; "a 64 MB array" beside a caption defining 1 MB as 1,000,000 bytes
+    assert "copying a 67 MB array (64 MiB)" in said
     roofline = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if "Roofline of" in c.proto.spec]
     assert len(roofline) == 1
     points = [trace for trace in roofline[0]["data"] if trace["mode"] == "markers+text"]
