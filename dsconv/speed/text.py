@@ -143,8 +143,8 @@ def ridge_paragraph(stages: Sequence[StageTraffic], roofs: Roofs, device: str) -
             said += f"**above** it: {'it' if one else 'either'} could keep the arithmetic units busy"
         sides.append(said)
     text = "; ".join(sides)
-    return (f"A device's **ridge point** is its peak FLOP/s over its memory bandwidth: {roofs.ridge:,.{places}f} FLOPs per "
-            f"byte on {device}. {text[0].upper()}{text[1:]}. "
+    return (f"A device's **ridge point** is its peak FLOP/s over its memory bandwidth: {roofs.ridge:,.{places}f} "
+            f"FLOPs per byte on {device}. {text[0].upper()}{text[1:]}. "
             "Whether a step really is at a roof is a measurement, not a count: small layers pay a fixed cost once per "
             f"call (here {roofs.call_ms:.2f} ms forward, the time of the smallest possible layer), however few "
             "multiply-adds the call does.")
