@@ -133,6 +133,12 @@ def exact(value: float, places: int = 4) -> bool:
     return abs(float(decimals(value, places)) - value) < 1e-12
 
 
+def times_said(ratio: float) -> str:
+    """A work ratio as the sentence under the counts says it: whole where four decimals hold it (9/8 read "1.12"
+    there and "1.125" in MobileNet's rule a line below), else two decimals, or more where those would read 1.00."""
+    return decimals(ratio) if exact(ratio) else f"{ratio:.{digits_apart_from_one(ratio, 2)}f}"
+
+
 def preset_note(preset: str, mode: str) -> str:
     """What the preset does, for the sidebar: a pointwise layer has no k x k pattern, and every preset but Random
     gives it the same channel mixes ("The change from left to right" was said of a 1 x 1 layer)."""
@@ -240,10 +246,9 @@ def numbers_section(timeline, config: SlidingConfig) -> None:
     elif cost.multiply_adds == standard.multiply_adds:  # (k = 2, m = 2, N = 4: 2,352 each)
         comparison = "the standard convolution does the same work"
     elif ratio < 1:  # a 1 x 1 depthwise step only adds work
-        comparison = (f"here the standard convolution does less: this layer does "
-                      f"{1 / ratio:.{digits_apart_from_one(1 / ratio, 2)}f} times its work")
+        comparison = f"here the standard convolution does less: this layer does {times_said(1 / ratio)} times its work"
     else:
-        comparison = f"the standard convolution does {ratio:.{digits_apart_from_one(ratio, 2)}f} times the work"
+        comparison = f"the standard convolution does {times_said(ratio)} times the work"
     st.markdown(f"**Multiply-adds: {counts}**: {comparison}. The counter in the animation ends at exactly "
                 f"{timeline.frames[-1].multiply_adds:,}. Output shape {shape_text(cost.output_shape)}.")
     if config.mode == "separable":

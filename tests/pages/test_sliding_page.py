@@ -116,7 +116,7 @@ def test_pointwise_and_kernel_size_ignored(app):
 @pytest.mark.parametrize("settings, said", [
     # 36 positions: depthwise 36 x 9 x 3 = 972; a standard layer to 6 x 6 x 3, 36 x 27 x 3 = 2,916
     ({"sl_mode": "depthwise"}, "**Multiply-adds: 972 (depthwise) vs 2,916 (standard)**: the standard convolution "
-                               "does 3.00 times the work."),
+                               "does 3 times the work."),
     # 49 positions (k = 2): depthwise 49 x 4 x 6 = 1,176, pointwise 49 x 6 x 4 = 1,176; standard 49 x 12 x 4 = 2,352
     ({"sl_mode": "separable", "sl_k": "2", "sl_dm": "2"},
      "**Multiply-adds: 2,352 (separable) vs 2,352 (standard)**: the standard convolution does the same work."),
@@ -133,6 +133,17 @@ def test_the_work_sentence_compares_with_the_standard_layer(settings, said):
     at = open_page(PAGE, settings)
     assert not at.exception
     assert said in page_text(at)
+
+
+@pytest.mark.parametrize("dm, ratio", [("1", "1.125"), ("3", "3.375")])
+def test_one_ratio_reads_alike_in_the_work_sentence_and_mobilenets_rule(dm, ratio):
+    """A separable 1 x 1 layer into 8 channels: "this layer does 1.12 times its work" (two decimals, rounded half to
+    even) stood over "here it is 1.125" in the rule of thumb. By hand, a position costs the depthwise step 3m
+    multiply-adds (3 channels, m kernels each, k = 1) and the pointwise step 3m·8, against the standard layer's 3·8:
+    27m/24 = 9m/8."""
+    at = open_page(PAGE, {"sl_mode": "separable", "sl_k": "1", "sl_cout": "8", "sl_dm": dm})
+    text = page_text(at)
+    assert f"this layer does {ratio} times its work" in text and f"here it is {ratio}." in text
 
 
 def test_a_separable_layer_with_a_1x1_kernel_does_more_work_and_the_page_says_so(app):
