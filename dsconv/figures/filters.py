@@ -317,7 +317,9 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
     scale_text = "scaled value"  # each map divided by its own largest |value| (the page's caption says so)
     heatmap = dict(type="heatmap", z=np.round(mosaic, 3), customdata=labels, colorscale=SIGNED if signed else GREY,
                    zmin=-1 if signed else 0, zmax=1, showscale=True, hoverongaps=False,
-                   colorbar=dict(title=dict(text=scale_text, side="right"), thickness=12,
+                   # Under the grid its title stands above it: beside it, the title took the bar's length (a 22 px
+                   # bar at 1024 px, its -1, 0 and 1 turned and stacked on one another)
+                   colorbar=dict(title=dict(text=scale_text, side="top" if under else "right"), thickness=12,
                                  tickvals=[-1, 0, 1] if signed else [0, 1],
                                  **(dict(orientation="h", x=0.5, xanchor="center", y=0, yanchor="top",
                                          yref="paper", ypad=int(8 * scale), len=0.6) if under else {})),

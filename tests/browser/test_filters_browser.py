@@ -112,3 +112,19 @@ def test_the_small_picture_keeps_to_its_column(view):
     models' notes beside it."""
     right, notes_left = view.evaluate(OVER_THE_NOTES)
     assert right <= notes_left, (right, notes_left)
+
+
+COLOUR_BARS = """() => [...document.querySelectorAll('.colorbar .cbfills')].map(fill => {
+  const box = fill.getBoundingClientRect();
+  return Math.round(Math.max(box.width, box.height));
+})"""
+
+
+@on_views(("Filters_on_your_image", {"width": 1024, "height": 768}),
+          ("Filters_on_your_image", {"width": 390, "height": 844}))
+def test_every_colour_bar_is_long_enough_to_read(view):
+    """Under the depthwise maps, beside the sidebar at 1024 x 768, the colour bar was 22 px long: its title, written
+    beside it, took its length, and its -1, 0 and 1 stood turned and stacked on one another. It is the only key to
+    the maps' signs (violet negative, orange positive)."""
+    lengths = view.evaluate(COLOUR_BARS)
+    assert len(lengths) >= 4 and min(lengths) >= 90, lengths  # the kernels' bar beside them: 98 px
