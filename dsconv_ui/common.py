@@ -764,6 +764,17 @@ def side_by_side(choices: Sequence[str], width_px: float, count: int = 2) -> boo
     return column >= max(map(text_em, choices), default=0.0) * font * 1.08 + 3 * font
 
 
+# Streamlit stands st.columns one above another in a window narrower than 640 px: a page under about 600 px wide
+STACKED_BELOW_PX = 600
+
+
+def column_width(width_px: float, count: int) -> float:
+    """The width of one of `count` columns across a page `width_px` wide (shown_width()), or the page's own where
+    the columns stand one above another (a phone: the Filters page laid its depthwise maps out for half a 356 px
+    page, and their labels "from R", "from G", "from B" ran into one another at the whole page's width)."""
+    return width_px if width_px < STACKED_BELOW_PX else width_px / count
+
+
 def _nothing() -> None:
     """A component's state callback: the new width is read on the run it starts."""
 

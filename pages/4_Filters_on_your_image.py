@@ -38,6 +38,7 @@ from dsconv.safe_text import power_of_ten
 from dsconv.sliding import samples
 from dsconv_ui.common import (
     BOUND,
+    column_width,
     figure_scale,
     kept_upload,
     page_setup,
@@ -245,7 +246,7 @@ def kernels_panel(model, title: str) -> None:
     # Counted from 1, as everywhere on the page ("output 1"; the maps' hover "channel 1").
     names = list(hand.CHANNELS) if depthwise.shape[2] == 3 else [f"channel {c + 1}" for c in range(depthwise.shape[2])]
     st.plotly_chart(kernel_figure([depthwise[..., c] for c in range(depthwise.shape[2])], names,
-                                  figure_scale(), width_px=PAGE_PX / 2),  # half the page
+                                  figure_scale(), width_px=column_width(PAGE_PX, 2)),  # its half of the page
                     key=f"fil_dw_{title}", config={"displayModeBar": False})
     st.plotly_chart(pointwise_figure(mix, names, [str(n + 1) for n in range(mix.shape[1])], figure_scale()),
                     key=f"fil_pw_{title}", config={"displayModeBar": False})
@@ -275,7 +276,7 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
     row = left.selectbox("Layer", rows, key="fil_layer", **BOUND)
     count = right.select_slider("Maps shown (the strongest)", (8, 16, 32, 64), 32, key="fil_maps", **BOUND)
     results = [feature_maps(model, pixels, row) for model, _ in models]
-    shown_px = PAGE_PX / len(models)  # each model's grids get its column of the page
+    shown_px = column_width(PAGE_PX, len(models))  # each model's grids get its column of the page
     for column, maps, title in zip(st.columns(len(models)), results, titles):
         channels = strongest_channels(maps.output, count)
         column.markdown(f"**{title}**")
