@@ -24,6 +24,7 @@ from dsconv.safe_text import times_text
 from dsconv_ui.common import (
     BOUND,
     figure_scale,
+    is_presenting,
     page_setup,
     projector_bar,
     share_link,
@@ -33,6 +34,10 @@ from dsconv_ui.common import (
     shown_width,
 )
 
+# The worked ratio's widest line with every "=" under the first line's, in Chromium, with 4-digit settings, k = 11 and
+# m = 8: 615 px, and 759 px in projector mode's larger text (a 1024 x 768 projector's page is 773). A page narrower
+# than this (a phone, a laptop's page beside the sidebar) gets a line a step.
+WIDE_FORMULAS_PX = {False: 620, True: 765}  # by is_presenting()
 TABS = ("Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code")
 
 
@@ -138,7 +143,8 @@ def ratio_section(settings: dict, costs: dict) -> None:
     st.markdown("MobileNet's paper estimates the separable layer's cost as a fraction of the standard one: "
                 "the depthwise step does k²·C work per pixel, the pointwise step C·N, the standard layer k²·C·N.")
     derivation = ratio_derivation(standard, separable, kernel_size=k, in_channels=c, out_channels=n,
-                                  depth_multiplier=m, use_bias=settings["use_bias"])
+                                  depth_multiplier=m, use_bias=settings["use_bias"],
+                                  narrow=PAGE_PX < WIDE_FORMULAS_PX[is_presenting()])
     for formula in (derivation.multiply_adds, derivation.approximation, derivation.params):
         st.latex(formula)
     cols = st.columns(3)

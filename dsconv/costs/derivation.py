@@ -40,29 +40,51 @@ def aligned_chain(*lines: Sequence[str]) -> str:
             + r"\end{aligned}")
 
 
+def stacked_lines(first: str, *rest: str) -> str:
+    """A formula in lines that all begin at its left edge, each after the first with its own operator ("= ...",
+    "+ ..."): for a narrow page, where aligned_chain's "=" under the first line's indents every line by its left
+    side (on a phone's 356 px page the worked parameter ratio ran 502 px)."""
+    if not rest:
+        return first
+    return r"\begin{aligned}&" + first + "".join(rf" \\ &{{}}{line}" for line in rest) + r"\end{aligned}"
+
+
 def ratio_derivation(standard: LayerCost, separable: LayerCost, *, kernel_size: int, in_channels: int,
-                     out_channels: int, depth_multiplier: int = 1, use_bias: bool = True) -> RatioDerivation:
-    """MobileNet's ratio (Howard et al., 2017, eq. 5) worked out for one layer, with its exact counterpart."""
+                     out_channels: int, depth_multiplier: int = 1, use_bias: bool = True,
+                     narrow: bool = False) -> RatioDerivation:
+    """MobileNet's ratio (Howard et al., 2017, eq. 5) worked out for one layer, with its exact counterpart. `narrow`
+    (a phone, a laptop's page beside the sidebar): every step on a line of its own, from the left edge, and the
+    output positions H'W' cancelled before the numbers go in, which keeps 4-digit settings under 356 px."""
     k, c, n, m = kernel_size, in_channels, out_channels, depth_multiplier
     out_h, out_w, _ = separable.output_shape
     exact = separable.multiply_adds / standard.multiply_adds
     approximate = mobilenet_ratio(n, k, m)
-    multiply_adds = aligned_chain(
-        [r"\frac{\text{separable}}{\text{standard}}", r"\frac{H'W'(k^2 C m + C m N)}{H'W' k^2 C N}"],
-        [rf"\frac{{{out_h}\cdot{out_w}\cdot({k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n})}}"
-         rf"{{{out_h}\cdot{out_w}\cdot{k}^2\cdot{c}\cdot{n}}}"],
-        [rf"\frac{{{latex_number(separable.multiply_adds)}}}{{{latex_number(standard.multiply_adds)}}}",
-         f"{exact:.4f}"])
-    approximation = rf"\frac{{1}}{{N}} + \frac{{1}}{{k^2}} = \frac{{1}}{{{n}}} + \frac{{1}}{{{k}^2}} = {approximate:.4f}"
+    counted = (rf"\frac{{{latex_number(separable.multiply_adds)}}}{{{latex_number(standard.multiply_adds)}}}",
+               f"{exact:.4f}")
+    if narrow:
+        multiply_adds = stacked_lines(
+            r"\frac{\text{separable}}{\text{standard}} = \frac{H'W'(k^2 C m + C m N)}{H'W' k^2 C N}",
+            r"= \frac{k^2 C m + C m N}{k^2 C N}",
+            rf"= \frac{{{k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n}}}{{{k}^2\cdot{c}\cdot{n}}}",
+            "= " + " = ".join(counted))
+    else:
+        multiply_adds = aligned_chain(
+            [r"\frac{\text{separable}}{\text{standard}}", r"\frac{H'W'(k^2 C m + C m N)}{H'W' k^2 C N}"],
+            [rf"\frac{{{out_h}\cdot{out_w}\cdot({k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n})}}"
+             rf"{{{out_h}\cdot{out_w}\cdot{k}^2\cdot{c}\cdot{n}}}"],
+            counted)
+    general, numbers = r"\frac{1}{N} + \frac{1}{k^2}", rf"\frac{{1}}{{{n}}} + \frac{{1}}{{{k}^2}}"
     if m > 1:  # MobileNet's ratio has no depth multiplier: with m kernels a channel both steps do m times the work
-        approximation = (rf"m\left(\frac{{1}}{{N}} + \frac{{1}}{{k^2}}\right) = {m}\left(\frac{{1}}{{{n}}} + "
-                         rf"\frac{{1}}{{{k}^2}}\right) = {approximate:.4f}")
+        general, numbers = rf"m\left({general}\right)", rf"{m}\left({numbers}\right)"
+    approximation = (stacked_lines(general, f"= {numbers} = {approximate:.4f}") if narrow
+                     else f"{general} = {numbers} = {approximate:.4f}")
     bias, bias_n = (r" + N", rf" + {n}") if use_bias else ("", "")
-    params = aligned_chain(
-        [rf"\text{{params: }}\frac{{k^2 C m + C m N{bias}}}{{k^2 C N{bias}}}",
-         rf"\frac{{{k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n}{bias_n}}}{{{k}^2\cdot{c}\cdot{n}{bias_n}}}"],
-        [rf"\frac{{{latex_number(separable.params)}}}{{{latex_number(standard.params)}}}",
-         f"{separable.params / standard.params:.4f}"])
+    params_steps = [rf"\text{{params: }}\frac{{k^2 C m + C m N{bias}}}{{k^2 C N{bias}}}",
+                    rf"\frac{{{k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n}{bias_n}}}{{{k}^2\cdot{c}\cdot{n}{bias_n}}}"]
+    params_counted = [rf"\frac{{{latex_number(separable.params)}}}{{{latex_number(standard.params)}}}",
+                      f"{separable.params / standard.params:.4f}"]
+    params = (stacked_lines(params_steps[0], f"= {params_steps[1]}", "= " + " = ".join(params_counted)) if narrow
+              else aligned_chain(params_steps, params_counted))
     return RatioDerivation(multiply_adds, approximation, params, exact, approximate,
                            separable.params / standard.params)
 

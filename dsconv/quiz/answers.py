@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from dsconv.costs.arithmetic import LayerConfigError, tutorial_cost
-from dsconv.costs.derivation import latex_number
+from dsconv.costs.derivation import aligned_chain, latex_number, stacked_lines
 from dsconv.quiz.questions import SEPARABLE_KINDS, Answer, LayerSpec, Question
 
 RATIO_TOLERANCE = 0.05  # "one decimal place": 6.33 accepts 6.3; a ratio exactly halfway accepts both roundings
@@ -54,38 +54,42 @@ def _weight_terms(spec: LayerSpec) -> list[tuple[str, str, int, bool]]:
 
 
 def params_formula(spec: LayerSpec) -> str:
-    """LaTeX: the parameter count as labelled products with this layer's numbers."""
+    """LaTeX: the parameter count as labelled products with this layer's numbers, two products a line."""
     terms = _weight_terms(spec)
-    parts = " + ".join(rf"\underbrace{{{text}}}_{{\text{{{label.rsplit(' ', 1)[0]}}}\ {label.rsplit(' ', 1)[1]}}}"
-                       for label, text, _, _ in terms)
-    return rf"{parts} = {latex_number(sum(value for _, _, value, _ in terms))}"
+    braces = [rf"\underbrace{{{text}}}_{{\text{{{label.rsplit(' ', 1)[0]}}}\ {label.rsplit(' ', 1)[1]}}}"
+              for label, text, _, _ in terms]
+    lines = [("+ " if i else "") + " + ".join(braces[i:i + 2]) for i in range(0, len(braces), 2)]
+    lines[-1] += rf" = {latex_number(sum(value for _, _, value, _ in terms))}"
+    return stacked_lines(*lines)
 
 
 def macs_formula(spec: LayerSpec) -> str:
-    """LaTeX: multiply-adds = output positions x weights per position (biases add, they do not multiply)."""
+    """LaTeX: multiply-adds = output positions x weights per position (biases add, they do not multiply), the
+    products on the first line, the numbers on the second."""
     height, width, _ = spec.cost().output_shape
     weights = [(text, value) for _, text, value, is_bias in _weight_terms(spec) if not is_bias]
     inner = " + ".join(text for text, _ in weights)
     per_position = sum(value for _, value in weights)
     bracket = f"({inner})" if len(weights) > 1 else inner
-    return (rf"\underbrace{{{height}\cdot{width}}}_{{\text{{output positions}}}} \times {bracket}"
-            rf" = {latex_number(height * width)} \times {latex_number(per_position)}"
-            rf" = {latex_number(height * width * per_position)}")
+    return stacked_lines(rf"\underbrace{{{height}\cdot{width}}}_{{\text{{output positions}}}} \times {bracket}",
+                  rf"= {latex_number(height * width)} \times {latex_number(per_position)}"
+                  rf" = {latex_number(height * width * per_position)}")
 
 
 def shape_formula(spec: LayerSpec) -> tuple[str, str]:
-    """LaTeX: output height (= width) by Keras's padding rule, then the channel count."""
+    """LaTeX: output height (= width) by Keras's padding rule, then the channel count and the shape, each in lines
+    that fit a phone's 356 px page (in one line the channels' ran 590 px)."""
     s, size, k = spec.strides, spec.size, spec.kernel_size
     out = spec.cost().output_shape
     if spec.padding == "same":
-        side = (rf"H' = \left\lceil \frac{{H}}{{s}} \right\rceil = \left\lceil \frac{{{size}}}{{{s}}}"
-                rf" \right\rceil = {out[0]}\quad\text{{(same)}}")
+        side = aligned_chain([r"H'", r"\left\lceil \frac{H}{s} \right\rceil\quad\text{(same)}"],
+                             [rf"\left\lceil \frac{{{size}}}{{{s}}} \right\rceil", str(out[0])])
     else:
-        side = (rf"H' = \left\lfloor \frac{{H - k}}{{s}} \right\rfloor + 1 = \left\lfloor \frac{{{size} - {k}}}{{{s}}}"
-                rf" \right\rfloor + 1 = {out[0]}\quad\text{{(valid)}}")
-    channels = (rf"\text{{channels}} = C = {out[2]}\ \text{{(one output per input channel)}}"
-                if spec.kind == "depthwise" else rf"\text{{channels}} = N = {out[2]}\ \text{{(one per filter)}}")
-    return side, channels + rf"\quad\Rightarrow\quad {out[0]}\times{out[1]}\times{out[2]}"
+        side = aligned_chain([r"H'", r"\left\lfloor \frac{H - k}{s} \right\rfloor + 1\quad\text{(valid)}"],
+                             [rf"\left\lfloor \frac{{{size} - {k}}}{{{s}}} \right\rfloor + 1", str(out[0])])
+    channels, why = (("C", "one output per input channel") if spec.kind == "depthwise" else ("N", "one per filter"))
+    return side, (rf"\begin{{gathered}}\text{{channels}} = {channels} = {out[2]}\quad\Rightarrow\quad"
+                  rf" {out[0]}\times{out[1]}\times{out[2]}\\ \text{{({why})}}\end{{gathered}}")
 
 
 # ---------------------------------------------------------------- misconceptions: each computes its wrong answer

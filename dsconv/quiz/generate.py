@@ -144,7 +144,7 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
         extra["choices"] = tuple((name, f"Layer {name}: `{layer.code()}`" + (
             f" ({_defaults(layer)})" if _defaults(layer) and not shared else "")) for name, layer in zip("AB", layers))
         extra["choices"] += (("same", f"Neither: they have the same number of {what}"),)
-        formula = tuple(rf"\text{{{name}: }}{_count_formula(layer, metric)}" for name, layer in zip("AB", layers))
+        formula = tuple(_labelled(f"Layer {name}", _count_formula(layer, metric)) for name, layer in zip("AB", layers))
     elif topic == "times_fewer":
         standard, other = layers
         said = _defaults(standard)  # the two share their strides and padding

@@ -228,6 +228,11 @@ def full_screenshot(page, path) -> None:
     page.screenshot(path=str(path), full_page=True)
 
 
+# a formula wider than its column scrolls sideways inside it (KaTeX's braces overhang by 2 px, which shows nothing)
+WIDE_FORMULAS = """() => [...document.querySelectorAll('.katex-display')]
+  .filter(display => display.scrollWidth > display.clientWidth + 3).map(display => display.textContent.slice(0, 80))"""
+
+
 # Pairs of texts of one Plotly figure drawn on one another (more than 2 px across and 3 px down: line boxes of
 # stacked lines may touch).
 OVERLAPPING_FIGURE_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => {

@@ -4,7 +4,7 @@ sizes while it plays. Screenshots go to artifacts/screenshots/."""
 
 import pytest
 
-from harness import OVERLAPPING_FIGURE_TEXT, SCREENSHOTS, on_views, opened, wait_until_idle
+from harness import OVERLAPPING_FIGURE_TEXT, SCREENSHOTS, WIDE_FORMULAS, on_views, opened, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -480,16 +480,26 @@ def test_the_speed_lab_fits_a_1024_projector(view):
     assert len(widths) >= 3 and all(scrolled <= shown for scrolled, shown in widths), widths
 
 
-# a formula wider than its column scrolls sideways inside it (KaTeX's braces overhang by 2 px, which shows nothing)
-WIDE_FORMULAS = """() => [...document.querySelectorAll('.katex-display')]
-  .filter(display => display.scrollWidth > display.clientWidth + 3).map(display => display.textContent.slice(0, 80))"""
-
 
 @on_views(("Parameter_lab?present=1&lab_tab=Separable%20vs%20standard", XGA),
           ("Parameter_lab?present=1&lab_tab=Separable%20vs%20standard&lab_cin=4096&lab_cout=4096&lab_k=7", XGA))
 def test_the_worked_ratio_fits_a_projector(view):
     """The worked ratio was one chain of equalities 994 px wide, cut at the right of a 1024 x 768 projector's page:
     it now takes a line a step."""
+    assert view.locator(".katex-display").count() == 3
+    assert view.evaluate(WIDE_FORMULAS) == []
+
+
+@on_views(("Parameter_lab?lab_tab=Separable%20vs%20standard", PHONE),
+          ("Parameter_lab?lab_tab=Separable%20vs%20standard&lab_cin=1024&lab_cout=2048&lab_k=7&lab_dm=2", PHONE),
+          ("Parameter_lab?lab_tab=Separable%20vs%20standard&lab_cin=4096&lab_cout=4096&lab_k=11&lab_dm=8&lab_h=1024"
+           "&lab_w=1024", PHONE),
+          ("Parameter_lab?lab_tab=Separable%20vs%20standard&lab_cin=4096&lab_cout=4096&lab_k=11&lab_dm=8&lab_h=1024"
+           "&lab_w=1024&present=1", XGA))
+def test_the_worked_ratio_fits_a_phone(view):
+    """On a phone's 356 px page the worked ratio's lines, each "=" under the first line's, ran 374 px (multiply-adds)
+    and 502 px (parameters) with the lab's first settings, and 508 and 615 px with 4-digit ones: there every step
+    takes a line of its own from the left edge, the output positions cancelled before the numbers go in."""
     assert view.locator(".katex-display").count() == 3
     assert view.evaluate(WIDE_FORMULAS) == []
 

@@ -3,7 +3,7 @@
 import pytest
 
 from dsconv.quiz.generate import make_quiz
-from harness import wait_until_idle
+from harness import WIDE_FORMULAS, opened, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -37,3 +37,24 @@ def test_a_number_typed_with_a_fraction_is_sent_back_not_cut_to_a_whole_one(brow
         assert page.locator('[data-testid="stMetricValue"]').inner_text() == "1 / 1"
     finally:
         page.close()
+
+
+
+@pytest.mark.parametrize("seed, number, topic, kind", [
+    (1, 4, "params", "depthwise_pointwise"), (23, 6, "multiply_adds", "separable"), (11, 9, "shape", "depthwise"),
+    (16, 5, "cheaper", "depthwise_pointwise"), (109, 10, "cheaper", "depthwise_pointwise"),
+    (2, 10, "times_fewer", "standard"), (16, 4, "times_fewer", "standard"),
+    (2, 5, "bias_place", "depthwise_pointwise")])
+def test_every_worked_answer_fits_a_phone(browser, server, seed, number, topic, kind):
+    """On a phone (390 px: a 356 px page) 7 of 10 worked answers scrolled sideways: a DepthwiseConv2D then a 1x1
+    Conv2D's four labelled products in one line (459 px), a count of multiply-adds with its numbers (up to 492 px),
+    a depthwise layer's channels with their reason (590 px). Each now takes two products, or one step, a line. These
+    are, for each kind of question, the sets' widest answers (by their LaTeX's length, over sets 0-199)."""
+    question = make_quiz(seed)[number - 1]
+    assert (question.topic, question.layers[0].kind) == (topic, kind)
+    with opened(browser, f"{server}/Quiz?quiz_seed={seed}&quiz_q={number}", {"width": 390, "height": 844}) as page:
+        page.get_by_role("button", name="Just show the answer").click()
+        page.locator(".katex-display").first.wait_for()
+        wait_until_idle(page)
+        assert page.locator(".katex-display").count() == len(question.formula)
+        assert page.evaluate(WIDE_FORMULAS) == []

@@ -370,7 +370,7 @@ def test_worked_formulas_end_in_the_keras_counts(keras_facts):
     from dsconv.quiz.answers import macs_formula, params_formula
 
     def total(formula: str) -> int:
-        return int(formula.rsplit("=", 1)[1].replace("{,}", "").strip())
+        return int(formula.rsplit("=", 1)[1].replace(r"\end{aligned}", "").replace("{,}", "").strip())
 
     checked = 0
     for seed in REFERENCE_SEEDS:
