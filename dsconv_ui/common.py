@@ -571,9 +571,23 @@ def wrap_long_chips() -> None:
 # a table wider than the page scrolls inside itself instead of pushing the page sideways.
 _TABLE_CSS = """
 <style>
-[data-testid="stMarkdownContainer"] table { font-size: 0.875rem; display: block; max-width: 100%; overflow-x: auto; }
+[data-testid="stMarkdownContainer"] table { font-size: 0.875rem; display: block; max-width: 100%; overflow-x: auto;
+  /* A table wider than the page (a phone) scrolls sideways: a shadow at the right edge says that more columns lie
+     beyond it. The white cover travels with the columns and hides the shadow once the last one is in view. */
+  background: linear-gradient(to left, #fff 40%, rgba(255, 255, 255, 0)) right / 1.5rem 100% no-repeat local,
+    radial-gradient(farthest-side at 100% 50%, rgba(17, 24, 39, 0.28), rgba(17, 24, 39, 0)) right / 0.75rem 100%
+    no-repeat scroll; }
 [data-testid="stMarkdownContainer"] :is(th, td) { padding: 0.25rem 0.2rem; }
 [data-testid="stMarkdownContainer"] td[style*="right"] { white-space: nowrap; }
+/* The first column names the row: it stays in view while the others scroll under it. Chromium paints a sticky cell
+   of a table with collapsed borders under the cells that scroll past it: the borders are drawn a side a cell here,
+   the sticky cell's opaque (Streamlit's 10 % of the text colour over white), or the lines under it show through. */
+[data-testid="stMarkdownContainer"] table { border-collapse: separate; border-spacing: 0; }
+[data-testid="stMarkdownContainer"] :is(th, td) { border-width: 0 1px 1px 0; }
+[data-testid="stMarkdownContainer"] thead :is(th, td) { border-top-width: 1px; }
+[data-testid="stMarkdownContainer"] :is(th, td):first-child { position: sticky; left: 0; z-index: 1;
+  background: #fff; border-left-width: 1px; border-color: #e7e8e9; border-right-color: #b8babe; }
+@media (max-width: 640px) { [data-testid="stMarkdownContainer"] table { font-size: 0.8rem; } }
 </style>
 """
 

@@ -57,6 +57,7 @@ DEFAULT = "mobilenet_v1_100"
 # characters), and the note column comes only where a layer has a note.
 CSV_ONLY = ("class", "non-trainable")
 LAYER_COLUMN_PX = 240  # in projector mode, less by as much as the page is narrower than at 1280 x 800 (to 160 px)
+LAYER_COLUMN_SHARE, LAYER_COLUMN_MIN_PX = 0.4, 120  # and never more than this share of a narrow page
 ROW_PX = 35  # a row of st.dataframe, its header's too
 
 
@@ -224,8 +225,10 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
     # On a 1024 x 768 projector Xception's table ran 13 px past the page, with the layer names 240 px wide
     layer_px = LAYER_COLUMN_PX if not is_presenting() else \
         int(max(160, LAYER_COLUMN_PX - max(0.0, page_width_px(figure_scale()) - PAGE_PX)))
+    # On a phone the table scrolls sideways under its pinned layer names: 240 px of a 356 px page left one more column
+    layer_px = int(min(layer_px, max(LAYER_COLUMN_MIN_PX, LAYER_COLUMN_SHARE * PAGE_PX)))
     st.dataframe(arrow_table(records), hide_index=True, key="rn_table", height=height, column_order=shown,
-                 column_config={"layer": st.column_config.TextColumn(width=layer_px),
+                 column_config={"layer": st.column_config.TextColumn(width=layer_px, pinned=True),
                                 "activation KiB": st.column_config.NumberColumn("output KiB", format="localized"),
                                 **{column: st.column_config.NumberColumn(format="localized")
                                    for column in ("params", "multiply-adds", "other ops")}})
@@ -260,8 +263,9 @@ def what_if_section(profile: Profile) -> None:
                    "multiply-adds before": swap.total("multiply_adds")[0],
                    "multiply-adds after": swap.total("multiply_adds")[1]} for swap in result.swaps]),
                  hide_index=True, key="rn_whatif_table", column_config={
-                     column: st.column_config.NumberColumn(format="localized") for column in (
-                         "params before", "params after", "multiply-adds before", "multiply-adds after")})
+                     "layer": st.column_config.TextColumn(pinned=True),
+                     **{column: st.column_config.NumberColumn(format="localized") for column in (
+                         "params before", "params after", "multiply-adds before", "multiply-adds after")}})
 
 
 def compare_section(profile: Profile, name: str, size: int) -> None:

@@ -2,6 +2,8 @@
 the browser), the page's main controls are on the first screen, and the Sliding kernels animation keeps its
 sizes while it plays. Screenshots go to artifacts/screenshots/."""
 
+import io
+
 import pytest
 
 from harness import OVERLAPPING_FIGURE_TEXT, SCREENSHOTS, WIDE_FORMULAS, on_views, opened, wait_until_idle
@@ -488,6 +490,61 @@ def test_the_worked_ratio_fits_a_projector(view):
     it now takes a line a step."""
     assert view.locator(".katex-display").count() == 3
     assert view.evaluate(WIDE_FORMULAS) == []
+
+
+# The first column of the widest table (or data grid) on the page, in page pixels, and its scroller.
+FIRST_COLUMN = """(grid) => {
+  const scrollers = grid ? [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
+    : [...document.querySelectorAll('[data-testid="stMarkdownContainer"] table')];
+  const widest = scrollers.sort((a, b) => (b.scrollWidth - b.clientWidth) - (a.scrollWidth - a.clientWidth))[0];
+  widest.scrollIntoView({block: 'start'});
+  widest.dataset.widest = 'yes';
+  const box = widest.getBoundingClientRect();
+  const first = grid ? 50 : widest.querySelector('th').getBoundingClientRect().width;
+  const top = Math.max(0, box.top);
+  return {x: box.left, y: top, width: first, height: Math.min(box.bottom, innerHeight - 20) - top,
+          hidden: widest.scrollWidth - widest.clientWidth};
+}"""
+
+
+def apart(one: bytes, other: bytes, levels: int = 40) -> tuple:
+    """Where two screenshots differ by more than `levels` (of 255) in any colour (the box), and how many pixels do.
+    The lines between rows may be drawn a shade apart (24 levels) where the scroll moves the sticky cells to a layer
+    of their own; a cell's text scrolled away or drawn over differs by 150 or more."""
+    from PIL import Image, ImageChops
+
+    diff = ImageChops.difference(*(Image.open(io.BytesIO(png)).convert("L") for png in (one, other)))
+    far = diff.point(lambda value: 255 if value > levels else 0)
+    return far.getbbox(), sum(1 for value in far.getdata() if value)
+
+
+@pytest.mark.parametrize("path, grid", [("Training_arena", False), ("Speed_lab", False),
+                                        ("Parameter_lab?lab_tab=Whole%20network", False),
+                                        ("Parameter_lab", False), ("Real_networks", True),
+                                        ("Real_networks?rn_tab=What%20if%20it%20were%20separable%3F", True)])
+def test_a_tables_row_names_stay_in_view_as_it_scrolls_on_a_phone(browser, server, path, grid):
+    """On a phone the wide tables (the arena's summary: 9 columns in 628 px; the Speed lab's timings; the lab's
+    network and kinds; Real networks' layers, 835 px) scroll sideways, and the rows' names scrolled away with the
+    numbers: a student read "152.8 M" without knowing whose. The first column now stays (a sticky cell, a pinned grid
+    column) while the others pass under it, painted over them: its pixels are the same before and after the scroll
+    (but for a shade of the lines between rows)."""
+    with opened(browser, f"{server}/{path}", PHONE) as page:
+        wait_until_idle(page, quiet_ms=1000)  # the width probe's run is over: a run fades the page while it lasts
+        box = page.evaluate(FIRST_COLUMN, grid)
+        assert box["hidden"] > 50, box  # the table is wider than the phone's page
+        wait_until_idle(page, quiet_ms=300)
+        clip = {key: box[key] for key in ("x", "y", "width", "height")}
+        before = page.screenshot(clip=clip)
+        page.evaluate("() => { document.querySelector('[data-widest]').scrollLeft = 100000; }")
+        page.wait_for_timeout(400)
+        assert page.evaluate("() => document.querySelector('[data-widest]').scrollLeft") > 50
+        after = page.screenshot(clip=clip)
+        box, count = apart(before, after)
+        if count:  # kept for a look
+            name = "phone-row-names-" + "".join(c if c.isalnum() else "-" for c in path)
+            (SCREENSHOTS / f"{name}-before.png").write_bytes(before)
+            (SCREENSHOTS / f"{name}-after.png").write_bytes(after)
+        assert count == 0, (box, count)
 
 
 @on_views(("Parameter_lab?lab_tab=Separable%20vs%20standard", PHONE),
