@@ -91,13 +91,13 @@ def profile_of(name: str, size: int) -> Profile:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def layer_figure(name: str, size: int, scale: float):
-    return figures.layer_figure(profile_of(name, size), scale)
+def layer_figure(name: str, size: int, scale: float, width_px: float):
+    return figures.layer_figure(profile_of(name, size), scale, width_px)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def share_figure(name: str, size: int, scale: float):
-    return figures.share_figure(profile_of(name, size), scale)
+def share_figure(name: str, size: int, scale: float, width_px: float):
+    return figures.share_figure(profile_of(name, size), scale, width_px)
 
 
 def check_model_file(file, size: int) -> None:
@@ -160,14 +160,14 @@ def uploaded_profile(size: int) -> tuple[Profile | None, Profile | None]:
     return result, own
 
 
-def uploaded_figures(profile: Profile, scale: float) -> tuple:
-    """The uploaded model's two charts, built once per upload, size and scale and kept for this student (built on
-    every run, they took 40-70 ms of each click on this page)."""
+def uploaded_figures(profile: Profile, scale: float, width_px: float) -> tuple:
+    """The uploaded model's two charts, built once per upload, size, scale and page width and kept for this student
+    (built on every run, they took 40-70 ms of each click on this page)."""
     kept = st.session_state.get("rn_upload_figures")
-    if kept and kept[0] is profile and kept[1] == scale:
+    if kept and kept[0] is profile and kept[1] == (scale, width_px):
         return kept[2]
-    built = figures.layer_figure(profile, scale), figures.share_figure(profile, scale)
-    st.session_state["rn_upload_figures"] = (profile, scale, built)
+    built = figures.layer_figure(profile, scale, width_px), figures.share_figure(profile, scale, width_px)
+    st.session_state["rn_upload_figures"] = (profile, (scale, width_px), built)
     return built
 
 
@@ -210,9 +210,9 @@ def totals_section(profile: Profile, paper, own: Profile | None, network: str) -
 def layers_section(profile: Profile, name: str, size: int) -> None:
     scale = figure_scale()
     if name in ARCHITECTURES:
-        chart, shares = layer_figure(name, size, scale), share_figure(name, size, scale)
+        chart, shares = layer_figure(name, size, scale, PAGE_PX), share_figure(name, size, scale, PAGE_PX)
     else:
-        chart, shares = uploaded_figures(profile, scale)
+        chart, shares = uploaded_figures(profile, scale, PAGE_PX)
     st.plotly_chart(shares, key="rn_share_chart", config={"displayModeBar": False}, theme=None)
     st.plotly_chart(chart, key="rn_layer_chart", config={"displayModeBar": False}, theme=None)
     st.caption("Every convolution and dense layer, in the order the network runs them; hover over a bar for its "

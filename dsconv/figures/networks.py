@@ -8,7 +8,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dsconv.figures.style import FONT_FAMILY, axis, text_on
+from dsconv.figures.style import FONT_FAMILY, TICK_PX, axis, legend_height, page_width_px, text_em, text_on
 from dsconv.kinds import KINDS
 from dsconv.profile import ROLES, Profile, lesson
 from dsconv.safe_text import plotly_text
@@ -18,10 +18,22 @@ ROLE_COLOURS = {**{role: KINDS[role].colour for role in ("standard", "grouped", 
                 "other": "#d4d4d4"}
 WEIGHTED = ("standard", "grouped", "depthwise", "pointwise", "separable", "dense")  # the roles with multiply-adds
 FONT = dict(family=FONT_FAMILY, size=15, color="#111827")
+TITLE_ROOM_PX = 24  # a panel's title (make_subplots's, 16 px) over the first panel
 
 
-def layer_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
-    """Multiply-adds (top) and trainable parameters (bottom) of every convolution and dense layer, in order."""
+def _legend_on_top(names: list[str], width_px: float, font_px: int, beside_px: float) -> tuple[dict, int]:
+    """A horizontal legend along the figure's top edge, and the height its rows take there. Set above the plot in
+    a fixed margin, two rows on a phone ran into the bars below, and Plotly gave a third a scroll bar. Plotly breaks
+    its rows at the plot's width: the figure's, less `beside_px` (the margins and the y axis's labels)."""
+    room = width_px - beside_px
+    legend = dict(orientation="h", xref="container", x=10 / width_px, yref="container", y=1, yanchor="top",
+                  traceorder="normal")
+    return legend, round(legend_height(names, room, font_px)) + 6
+
+
+def layer_figure(profile: Profile, scale: float = 1.0, width_px: float | None = None) -> go.Figure:
+    """Multiply-adds (top) and trainable parameters (bottom) of every convolution and dense layer, in order, laid out
+    for a page `width_px` wide (page_width_px(scale) by default)."""
     rows = [(index, row) for index, row in enumerate(r for r in profile.rows if r.role in WEIGHTED)]
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
                            subplot_titles=("Multiply-adds per layer", "Trainable parameters per layer"))
@@ -37,10 +49,14 @@ def layer_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
                 x=[index + 1 for index, _ in mine], y=values, name=role, legendgroup=role, showlegend=line == 1,
                 width=0.85, marker_color=ROLE_COLOURS[role], customdata=names,
                 hovertemplate="%{customdata}: %{y:,}<extra>" + role + "</extra>"), row=line, col=1)
+    font = round(FONT["size"] * scale)
+    legend, legend_px = _legend_on_top([trace.name for trace in figure.data if trace.showlegend],
+                                       width_px or page_width_px(scale), font, 20 + 5 * TICK_PX * scale)
+    top = legend_px + round(TITLE_ROOM_PX * scale)
     figure.update_layout(
-        barmode="overlay", bargap=0.1, height=round(480 * scale), margin=dict(l=10, r=10, t=60, b=30), showlegend=True,
-        font={**FONT, "size": round(FONT["size"] * scale)}, plot_bgcolor="white",
-        legend=dict(orientation="h", yanchor="bottom", y=1.06, x=0, traceorder="normal"))
+        barmode="overlay", bargap=0.1, height=round(480 * scale) - 90 + top + 30,
+        margin=dict(l=10, r=10, t=top, b=30), showlegend=True,
+        font={**FONT, "size": font}, plot_bgcolor="white", legend=legend)
     # Layers are counted in whole numbers: a model of one or two layers had ticks at 0.6, 0.8, ... (a long one keeps
     # Plotly's own, which are whole)
     few = {"tickvals": [index + 1 for index, _ in rows]} if len(rows) <= 12 else {}
@@ -53,8 +69,9 @@ def layer_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
     return figure
 
 
-def share_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
-    """Each role's share of multiply-adds and of trainable parameters, as two stacked bars of 100 %."""
+def share_figure(profile: Profile, scale: float = 1.0, width_px: float | None = None) -> go.Figure:
+    """Each role's share of multiply-adds and of trainable parameters, as two stacked bars of 100 %, laid out for a
+    page `width_px` wide (page_width_px(scale) by default)."""
     bars = (("multiply-adds", profile.share("multiply_adds")), ("trainable parameters", profile.share("params")))
     figure = go.Figure()
     for role in ROLES:
@@ -66,11 +83,15 @@ def share_figure(profile: Profile, scale: float = 1.0) -> go.Figure:
             marker_color=ROLE_COLOURS[role], text=[lesson.share_text(value) if value >= 0.05 else "" for value in shares],
             textposition="inside", insidetextfont=dict(color=text_on(ROLE_COLOURS[role])),
             hovertemplate="%{y}: %{x:.1f}%<extra>" + role + "</extra>"))
+    font = round(FONT["size"] * scale)
+    labels_px = max(text_em(name) for name, _ in bars) * TICK_PX * scale + 12  # the bars' names and their gap
+    legend, top = _legend_on_top([trace.name for trace in figure.data], width_px or page_width_px(scale), font,
+                                 10 + round(24 * scale) + labels_px)
     figure.update_layout(
         # room right of the plot for half of "100%" under its edge, which Plotly drops where it does not fit
-        barmode="stack", height=round(210 * scale), margin=dict(l=10, r=round(24 * scale), t=40, b=30), showlegend=True,
-        font={**FONT, "size": round(FONT["size"] * scale)}, plot_bgcolor="white",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
+        barmode="stack", height=round(210 * scale) - 70 + top + 30,
+        margin=dict(l=10, r=round(24 * scale), t=top, b=30), showlegend=True,
+        font={**FONT, "size": font}, plot_bgcolor="white", legend=legend,
         uniformtext=dict(minsize=round(12 * scale), mode="hide"))
     # "%" as the bars' own labels write it ("95%"), and 100 always marked (Plotly's own ticks stopped at 80)
     ticks = list(range(0, 101, 20))

@@ -492,6 +492,26 @@ def test_the_worked_ratio_fits_a_projector(view):
     assert view.evaluate(WIDE_FORMULAS) == []
 
 
+LEGEND_ON_PLOT = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
+  const legend = gd.querySelector('.legend').getBoundingClientRect();
+  const plots = [...gd.querySelectorAll('.nsewdrag')].map(drag => drag.getBoundingClientRect());
+  return [Math.round(legend.bottom - Math.min(...plots.map(plot => plot.top))),
+          Math.round(Math.min(...plots.map(plot => plot.height)))];
+})"""
+
+
+@on_views(("Real_networks", PHONE), ("Real_networks?rn_model=xception", PHONE), ("Real_networks", WIDE),
+          ("Real_networks?present=1", PROJECTOR), ("Real_networks?present=1", XGA))
+def test_real_networks_legends_stand_above_their_bars(view):
+    """On a phone the share chart's legend (five roles) took three rows in a margin made for one: "normalisation" sat
+    on the multiply-adds bar, under a scroll bar. Each legend now has the rows it takes, above the plot, and the
+    plots keep their height (the share chart's two bars 140 px at 16 px text, the layer chart's panels 150)."""
+    found = view.evaluate(LEGEND_ON_PLOT)
+    assert len(found) == 2, found
+    for overlap, plot_px in found:
+        assert overlap <= 0 and plot_px >= 100, found
+
+
 # The first column of the widest table (or data grid) on the page, in page pixels, and its scroller.
 FIRST_COLUMN = """(grid) => {
   const scrollers = grid ? [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
