@@ -540,6 +540,9 @@ _METRIC_CSS = """
 /* A number too wide for its column wraps at its space ("63.7 / MiB"): Streamlit cut it ("63.7 ...") in a quarter of
    a 1024 px page beside the sidebar */
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { white-space: normal !important; }
+/* Tabs that do not fit in one row take two: on a phone the Parameter lab's "Whole network" and "Code" lay past the
+   page's edge, behind a scroll arrow */
+[data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }
 /* Where the keyboard is, as the playback buttons show it: a focused radio option or switch had only a pale
    background (1.2:1 against its own), and a focused page link none beside the current page's */
 [data-testid="stPageLink-NavLink"]:focus-visible, [data-testid="stSidebarNavLink"]:focus-visible,

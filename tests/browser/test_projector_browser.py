@@ -492,6 +492,23 @@ def test_the_worked_ratio_fits_a_projector(view):
     assert view.evaluate(WIDE_FORMULAS) == []
 
 
+TABS_PAST_THE_EDGE = """() => [...document.querySelectorAll('[data-testid="stTabs"] [role="tablist"]')]
+  .flatMap(list => {
+  const shown = list.getBoundingClientRect();
+  return [...list.querySelectorAll('[role="tab"]')].filter(tab => tab.getBoundingClientRect().right > shown.right + 1)
+    .map(tab => tab.textContent);
+})"""
+
+
+@on_views(("Parameter_lab", PHONE), ("Real_networks", PHONE), ("Parameter_lab?present=1", XGA))  # the pages with tabs
+def test_every_tab_is_in_view_on_a_phone(view):
+    """On a phone the Parameter lab's five tabs ran 553 px in a 356 px page: "Whole network" and "Code" lay past the
+    edge, behind a scroll arrow, and Real networks' "Compare two networks" too. Tabs that do not fit take a second
+    row."""
+    assert view.locator('[role="tab"]').count() >= 2
+    assert view.evaluate(TABS_PAST_THE_EDGE) == []
+
+
 LEGEND_ON_PLOT = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
   const legend = gd.querySelector('.legend').getBoundingClientRect();
   const plots = [...gd.querySelectorAll('.nsewdrag')].map(drag => drag.getBoundingClientRect());
