@@ -37,11 +37,23 @@ IDEA_TITLE = ("The tutorial's layer two ways. Top: a standard convolution, 64 fi
               "1 x 1 x 3 that mix the channels.")
 
 
+# The browser shows one of the two pictures by the width of the page (a container query: no run, no probe). The wide
+# one's 16 px text shrinks with it: on a phone's 356 px page to 7 px; under 600 px the narrow one (464 px) is shown.
+IDEA_CSS = """<style>
+.dsconv-idea { container-type: inline-size; }
+.dsconv-idea-narrow { display: none; }
+@container (max-width: 600px) { .dsconv-idea-wide { display: none; } .dsconv-idea-narrow { display: block; } }
+</style>"""
+
+
 @st.cache_resource(max_entries=2, show_spinner=False)
 def example_picture(scale: float) -> str:
-    """The idea picture as inline SVG, built once per server: drawn as SVG, the home page needs no Plotly in the
-    browser (4.6 MB of script, about 1 s of a first paint here, far more on a classroom's wifi)."""
-    return drawing_svg({"layout": idea_layout(**TUTORIAL_LAYER, scale=scale)}, IDEA_TITLE)
+    """The idea picture as inline SVG, wide and narrow, built once per server: drawn as SVG, the home page needs no
+    Plotly in the browser (4.6 MB of script, about 1 s of a first paint here, far more on a classroom's wifi)."""
+    wide, narrow = (drawing_svg({"layout": idea_layout(**TUTORIAL_LAYER, scale=scale, narrow=narrow)}, IDEA_TITLE)
+                    for narrow in (False, True))
+    return (f'{IDEA_CSS}<div class="dsconv-idea"><div class="dsconv-idea-wide">{wide}</div>'
+            f'<div class="dsconv-idea-narrow">{narrow}</div></div>')
 
 
 def key_numbers() -> None:

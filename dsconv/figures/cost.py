@@ -445,9 +445,9 @@ def _arrow(fig: _Drawing, x0: float, x1: float, y: float, text: str) -> None:
 
 
 def idea_figure(height: int, width: int, in_channels: int, out_channels: int, kernel_size: int,
-                scale: float = 1.0) -> go.Figure:
+                scale: float = 1.0, narrow: bool = False) -> go.Figure:
     """The idea picture as a Plotly figure (see idea_layout)."""
-    return go.Figure(layout=idea_layout(height, width, in_channels, out_channels, kernel_size, scale))
+    return go.Figure(layout=idea_layout(height, width, in_channels, out_channels, kernel_size, scale, narrow))
 
 
 def _filters_count(filters: int, params: int, biases: int) -> str:
@@ -459,10 +459,12 @@ def _filters_count(filters: int, params: int, biases: int) -> str:
 
 
 def idea_layout(height: int, width: int, in_channels: int, out_channels: int, kernel_size: int,
-                scale: float = 1.0) -> dict:
+                scale: float = 1.0, narrow: bool = False) -> dict:
     """The idea in one picture: standard conv vs depthwise then pointwise, with tensor shapes and params. A Plotly
     layout of shapes and annotations as plain data: the home page draws it as SVG (drawing_svg) without the 0.08 s
-    that Plotly takes to validate it as a figure."""
+    that Plotly takes to validate it as a figure. `narrow` (a phone): the separable row turns down after its
+    depthwise step, and the titles take two lines: 9.9 units across instead of 17.1, so that its text, shrunk with
+    the picture to a 356 px page, is 12 px and not 7."""
     standard = layer_cost("standard", height=height, width=width, in_channels=in_channels,
                           out_channels=out_channels, kernel_size=kernel_size)
     separable = layer_cost("separable", height=height, width=width, in_channels=in_channels,
@@ -471,8 +473,15 @@ def idea_layout(height: int, width: int, in_channels: int, out_channels: int, ke
     out_h, out_w, _ = standard.output_shape
     k, c, n = kernel_size, in_channels, out_channels
     fig = _Drawing()
-    top, bottom = 6.8, 0.6
     size, thin, fat = 2.2, 0.6, 2.2  # drawing sizes: spatial side, few channels, many channels
+    titles = (("<b>Standard convolution</b>:", "every filter looks at all channels at once"),
+              ("<b>Depthwise separable</b> (Keras SeparableConv2D):",
+               f"each channel filtered alone, then mixed · {separable.params:,} params"))
+    if narrow:  # each title in two lines
+        return _idea_narrow(fig, standard, separable, (height, width, c, k), scale,
+                            ["<br>".join(parts) for parts in titles])
+    standard_title, separable_title = (" ".join(parts) for parts in titles)
+    top, bottom = 6.8, 0.6
     # Row 1: one standard convolution. Its kernel reaches through every channel: drawn as one slab per channel
     # (R, G, B), N of them; its count sits under it, not under the tensors.
     _tensor(fig, 0.0, top, size, c, thin, "#9ca3af", f"input {height}x{width}x{c}")
@@ -493,12 +502,61 @@ def idea_layout(height: int, width: int, in_channels: int, out_channels: int, ke
     _tensor(fig, 10.75, bottom + 0.1, 0.3, c, 0.45, KINDS["pointwise"].colour,
             below=_filters_count(n, pointwise.params, pointwise.bias))
     _box(fig, 12.9, bottom, size, size, fat, KINDS["pointwise"].colour, f"output {out_h}x{out_w}x{n}")
-    fig.add_annotation(x=0, y=top + 4.4, xanchor="left", showarrow=False,
-                       text="<b>Standard convolution</b>: every filter looks at all channels at once")
-    fig.add_annotation(x=0, y=bottom + 4.3, xanchor="left", showarrow=False,
-                       text=f"<b>Depthwise separable</b> (Keras SeparableConv2D): each channel filtered alone, "
-                            f"then mixed · {separable.params:,} params")
-    layout = _base_layout(620, scale, shapes=fig.shapes, annotations=fig.annotations,
-                          margin=dict(l=0, r=0, t=10, b=0), xaxis=dict(visible=False, range=[-0.3, 16.8]),
-                          yaxis=dict(visible=False, range=[-1.3, 11.7], scaleanchor="x", scaleratio=1))
-    return layout
+    fig.add_annotation(x=0, y=top + 4.4, xanchor="left", showarrow=False, text=standard_title)
+    fig.add_annotation(x=0, y=bottom + 4.3, xanchor="left", showarrow=False, text=separable_title)
+    return _idea_frame(fig, scale, (-0.3, 16.8), (-1.3, 11.7))
+
+
+IDEA_PX_PER_UNIT = 610 / 13  # the wide picture: 620 px tall, 10 of them margin, 13 units of drawing
+
+
+def _idea_frame(fig: _Drawing, scale: float, x_range: tuple[float, float], y_range: tuple[float, float]) -> dict:
+    """The picture's layout: its drawing in these ranges, one unit as many pixels as in the wide picture."""
+    height = 10 + (y_range[1] - y_range[0]) * IDEA_PX_PER_UNIT
+    return _base_layout(height, scale, shapes=fig.shapes, annotations=fig.annotations,
+                        margin=dict(l=0, r=0, t=10, b=0), xaxis=dict(visible=False, range=list(x_range)),
+                        yaxis=dict(visible=False, range=list(y_range), scaleanchor="x", scaleratio=1))
+
+
+def _idea_narrow(fig: _Drawing, standard, separable, shape: tuple[int, int, int, int], scale: float,
+                 titles: list[str]) -> dict:
+    """The idea picture for a phone: the standard row as in the wide one; the separable row's depthwise step left to
+    right, then its pointwise step down, from the depthwise output to the output under it. `shape`: the input's
+    height, width and channels, and the kernel's size."""
+    depthwise, pointwise = separable.stages
+    out_h, out_w, n = standard.output_shape
+    height, width, c, k = shape
+    standard_title, separable_title = titles
+    size, thin, fat = 2.2, 0.6, 2.2
+    # The standard convolution, at the top
+    row = 14.3
+    _tensor(fig, 0.0, row, size, c, thin, "#9ca3af", f"input {height}x{width}x{c}")
+    _arrow(fig, 3.0, 5.4, row + 1.1, f"Conv2D: {n} filters<br>of {k}x{k}x{c}")
+    _tensor(fig, 3.75, row - 0.35, 0.8, c, 0.45, KINDS["standard"].colour,
+            below=_filters_count(n, standard.params, standard.stages[0].bias))
+    _box(fig, 5.7, row, size, size, fat, KINDS["standard"].colour, f"output {out_h}x{out_w}x{n}")
+    fig.add_annotation(x=0, y=19.4, xanchor="left", yanchor="top", showarrow=False, text=standard_title)
+    # Depthwise, left to right
+    row = 7.6
+    _tensor(fig, 0.0, row, size, c, thin, "#9ca3af", f"input {height}x{width}x{c}")
+    _arrow(fig, 3.0, 5.5, row + 1.1, f"depthwise: {c} kernels<br>of {k}x{k}, one<br>per channel")
+    for index in range(min(c, len(CHANNEL_COLOURS))):
+        _box(fig, 3.25 + 0.75 * index, row + 0.1, 0.6, 0.6, 0.05,
+             CHANNEL_COLOURS[index] if c <= len(CHANNEL_COLOURS) else KINDS["depthwise"].colour)
+    fig.add_annotation(x=3.25 + 0.75 * min(c, len(CHANNEL_COLOURS)) / 2 - 0.08, y=row - 0.1,
+                       text=f"{depthwise.params:,} params", showarrow=False, yanchor="top")
+    _tensor(fig, 5.9, row, size, c, thin, KINDS["depthwise"].colour, f"{out_h}x{out_w}x{c}")
+    # then pointwise, down: the output stands under the depthwise output, its name under it; the step's name, its
+    # filters and their count left of the arrow
+    middle = 5.9 + (size + 0.6 * thin) / 2
+    fig.add_annotation(x=middle, y=3.95, ax=middle, ay=row - 0.2, xref="x", yref="y", axref="x", ayref="y",
+                       showarrow=True, arrowhead=3, arrowwidth=2.5, arrowcolor="#374151")
+    fig.add_annotation(x=middle - 0.35, y=6.0, text=f"pointwise: {n} filters<br>of 1x1x{c}", showarrow=False,
+                       xanchor="right", yanchor="bottom")
+    _tensor(fig, middle - 1.1, 5.0, 0.3, c, 0.45, KINDS["pointwise"].colour)
+    fig.add_annotation(x=middle - 0.35, y=4.8, text=_filters_count(n, pointwise.params, pointwise.bias),
+                       showarrow=False, xanchor="right", yanchor="top")
+    _box(fig, middle - (size + 0.6 * fat) / 2, 0.5, size, size, fat, KINDS["pointwise"].colour,
+         below=f"<b>output {out_h}x{out_w}x{n}</b>")
+    fig.add_annotation(x=0, y=12.1, xanchor="left", yanchor="top", showarrow=False, text=separable_title)
+    return _idea_frame(fig, scale, (-0.3, 9.6), (-0.6, 19.6))

@@ -29,9 +29,10 @@ def centre(box):
     return left + width / 2, top + height / 2
 
 
-@pytest.mark.parametrize("scale", [1.0, 1.35], ids=["wide", "projector"])
-def test_every_label_and_shape_lands_where_plotly_draws_it(browser, scale):
-    figure = idea_figure(**TUTORIAL_LAYER, scale=scale)
+@pytest.mark.parametrize("scale, narrow", [(1.0, False), (1.35, False), (1.0, True)],
+                         ids=["wide", "projector", "phone"])
+def test_every_label_and_shape_lands_where_plotly_draws_it(browser, scale, narrow):
+    figure = idea_figure(**TUTORIAL_LAYER, scale=scale, narrow=narrow)
     svg = drawing_svg(figure, "the idea")
     width = float(svg.split('viewBox="0 0 ', 1)[1].split(" ", 1)[0])
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -64,8 +65,40 @@ def test_the_home_page_draws_the_picture_without_loading_plotly(page, shared_ser
     url = shared_server
     page.goto(url)
     wait_until_idle(page)
-    picture = page.locator('svg[role="img"]')
-    assert picture.count() == 1 and picture.is_visible()
+    picture = page.locator('svg[role="img"]:visible')  # the wide one (the narrow one is for a page under 600 px)
+    assert picture.count() == 1 and page.locator('svg[role="img"]').count() == 2
     assert picture.locator("path").count() > 30 and "283 params" in picture.text_content()
     assert picture.bounding_box()["width"] > 600
     assert scripts and not [url for url in scripts if "Plotly" in url], [url for url in scripts if "Plotly" in url]
+
+
+# Each drawn text's size as shown (its font size times the picture's shrink), and the pairs of texts that overlap.
+SHOWN_TEXT = """(svg) => {
+  const shrink = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const boxes = [...svg.querySelectorAll('text')].map(text => [text.textContent, text.getBoundingClientRect()]);
+  const overlaps = [];
+  boxes.forEach(([one, a], i) => boxes.slice(i + 1).forEach(([other, b]) => {
+    const across = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    if (across > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1) overlaps.push([one, other]);
+  }));
+  const outside = boxes.filter(([, box]) => box.left < svg.getBoundingClientRect().left - 1
+    || box.right > svg.getBoundingClientRect().right + 1).map(([text]) => text);
+  return {px: parseFloat(svg.getAttribute('font-size')) * shrink, overlaps, outside};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1400, 1024])
+def test_the_idea_pictures_text_is_readable_on_a_phone(browser, shared_server, width):
+    """On a phone the idea picture, 802 px wide, shrank to the 356 px page with its 16 px text: 7 px, unreadable.
+    A page under 600 px now shows the narrow picture (its separable row turns down after the depthwise step), whose
+    text is 12 px there; no two of its texts overlap, and none runs past its edge."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(shared_server)
+        wait_until_idle(page)
+        picture = page.locator('svg[role="img"]:visible')
+        assert picture.count() == 1
+        shown = picture.evaluate(SHOWN_TEXT)
+    finally:
+        page.close()
+    assert shown["px"] >= 11.5 and shown["overlaps"] == [] and shown["outside"] == [], shown

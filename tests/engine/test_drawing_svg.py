@@ -31,9 +31,9 @@ def test_the_idea_picture_is_well_formed_svg_with_every_label_and_its_accessible
 
 def test_the_plain_layout_draws_as_the_validated_figure():
     """The home page draws idea_layout's plain dicts; the checks against plotly.js draw idea_figure: one picture."""
-    for scale in (1.0, 1.35):
-        assert drawing_svg({"layout": idea_layout(**TUTORIAL_LAYER, scale=scale)}, "x") == \
-            drawing_svg(idea_figure(**TUTORIAL_LAYER, scale=scale), "x")
+    for scale, narrow in ((1.0, False), (1.35, False), (1.0, True), (1.35, True)):
+        assert drawing_svg({"layout": idea_layout(**TUTORIAL_LAYER, scale=scale, narrow=narrow)}, "x") == \
+            drawing_svg(idea_figure(**TUTORIAL_LAYER, scale=scale, narrow=narrow), "x")
 
 
 def test_one_data_unit_is_as_many_pixels_across_as_up():
