@@ -72,8 +72,8 @@ def macs_formula(spec: LayerSpec) -> str:
     per_position = sum(value for _, value in weights)
     bracket = f"({inner})" if len(weights) > 1 else inner
     return stacked_lines(rf"\underbrace{{{height}\cdot{width}}}_{{\text{{output positions}}}} \times {bracket}",
-                  rf"= {latex_number(height * width)} \times {latex_number(per_position)}"
-                  rf" = {latex_number(height * width * per_position)}")
+                         rf"= {latex_number(height * width)} \times {latex_number(per_position)}"
+                         rf" = {latex_number(height * width * per_position)}")
 
 
 def shape_formula(spec: LayerSpec) -> tuple[str, str]:
