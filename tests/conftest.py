@@ -199,4 +199,10 @@ def pytest_collection_modifyitems(config, items) -> None:
     if not config.pluginmanager.hasplugin("xdist"):  # run with -p no:xdist (and without pytest.ini's -n 2)
         return
     for item in items:
-        item.add_marker(pytest.mark.xdist_group("browser" if item.get_closest_marker("browser") else "python"))
+        browser = item.get_closest_marker("browser") and item.path.name not in BESIDE_THE_PYTHON_TESTS
+        item.add_marker(pytest.mark.xdist_group("browser" if browser else "python"))
+
+
+# Browser test files that run in the other worker, with a server and a Chromium of its own (each worker is a process,
+# with its own session fixtures): the browser worker's tests took 842 s and the rest 458 s, the suite 14 min 25 s.
+BESIDE_THE_PYTHON_TESTS = {"test_accessibility.py", "test_every_page.py"}
