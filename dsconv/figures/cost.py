@@ -458,6 +458,22 @@ def _filters_count(filters: int, params: int, biases: int) -> str:
     return f"{filters} x ({each})<br>= {params:,} params"
 
 
+def _depthwise_step(fig: _Drawing, y: float, xs: tuple[float, float, float], shape: tuple[int, int, int, int],
+                    out: tuple[int, int], params: int) -> None:
+    """The idea picture's depthwise step, left to right at height `y`: the input, an arrow to `xs[0]` under its
+    name, one small k x k kernel per channel from `xs[1]` with their count, and the output at `xs[2]`. `shape`: the
+    input's height, width and channels and the kernel's size; `out`: the output's height and width."""
+    (arrow_end, kernels, output), (height, width, c, k) = xs, shape
+    _tensor(fig, 0.0, y, 2.2, c, 0.6, "#9ca3af", f"input {height}x{width}x{c}")
+    _arrow(fig, 3.0, arrow_end, y + 1.1, f"depthwise: {c} kernels<br>of {k}x{k}, one<br>per channel")
+    for index in range(min(c, len(CHANNEL_COLOURS))):
+        _box(fig, kernels + 0.75 * index, y + 0.1, 0.6, 0.6, 0.05,
+             CHANNEL_COLOURS[index] if c <= len(CHANNEL_COLOURS) else KINDS["depthwise"].colour)
+    fig.add_annotation(x=kernels + 0.75 * min(c, len(CHANNEL_COLOURS)) / 2 - 0.08, y=y - 0.1,
+                       text=f"{params:,} params", showarrow=False, yanchor="top")
+    _tensor(fig, output, y, 2.2, c, 0.6, KINDS["depthwise"].colour, f"{out[0]}x{out[1]}x{c}")
+
+
 def idea_layout(height: int, width: int, in_channels: int, out_channels: int, kernel_size: int,
                 scale: float = 1.0, narrow: bool = False) -> dict:
     """The idea in one picture: standard conv vs depthwise then pointwise, with tensor shapes and params. A Plotly
@@ -490,14 +506,7 @@ def idea_layout(height: int, width: int, in_channels: int, out_channels: int, ke
             below=_filters_count(n, standard.params, standard.stages[0].bias))
     _box(fig, 9.8, top, size, size, fat, KINDS["standard"].colour, f"output {out_h}x{out_w}x{n}")
     # Row 2: depthwise (one k x k kernel per channel) then pointwise (N filters of 1 x 1 x C).
-    _tensor(fig, 0.0, bottom, size, c, thin, "#9ca3af", f"input {height}x{width}x{c}")
-    _arrow(fig, 3.0, 6.2, bottom + 1.1, f"depthwise: {c} kernels<br>of {k}x{k}, one<br>per channel")
-    for index in range(min(c, len(CHANNEL_COLOURS))):
-        _box(fig, 3.6 + 0.75 * index, bottom + 0.1, 0.6, 0.6, 0.05,
-             CHANNEL_COLOURS[index] if c <= len(CHANNEL_COLOURS) else KINDS["depthwise"].colour)
-    fig.add_annotation(x=3.6 + 0.75 * min(c, len(CHANNEL_COLOURS)) / 2 - 0.08, y=bottom - 0.1,
-                       text=f"{depthwise.params:,} params", showarrow=False, yanchor="top")
-    _tensor(fig, 6.6, bottom, size, c, thin, KINDS["depthwise"].colour, f"{out_h}x{out_w}x{c}")
+    _depthwise_step(fig, bottom, (6.2, 3.6, 6.6), (height, width, c, k), (out_h, out_w), depthwise.params)
     _arrow(fig, 9.6, 12.6, bottom + 1.1, f"pointwise: {n} filters<br>of 1x1x{c}")
     _tensor(fig, 10.75, bottom + 0.1, 0.3, c, 0.45, KINDS["pointwise"].colour,
             below=_filters_count(n, pointwise.params, pointwise.bias))
@@ -538,14 +547,7 @@ def _idea_narrow(fig: _Drawing, standard, separable, shape: tuple[int, int, int,
     fig.add_annotation(x=0, y=19.4, xanchor="left", yanchor="top", showarrow=False, text=standard_title)
     # Depthwise, left to right
     row = 7.6
-    _tensor(fig, 0.0, row, size, c, thin, "#9ca3af", f"input {height}x{width}x{c}")
-    _arrow(fig, 3.0, 5.5, row + 1.1, f"depthwise: {c} kernels<br>of {k}x{k}, one<br>per channel")
-    for index in range(min(c, len(CHANNEL_COLOURS))):
-        _box(fig, 3.25 + 0.75 * index, row + 0.1, 0.6, 0.6, 0.05,
-             CHANNEL_COLOURS[index] if c <= len(CHANNEL_COLOURS) else KINDS["depthwise"].colour)
-    fig.add_annotation(x=3.25 + 0.75 * min(c, len(CHANNEL_COLOURS)) / 2 - 0.08, y=row - 0.1,
-                       text=f"{depthwise.params:,} params", showarrow=False, yanchor="top")
-    _tensor(fig, 5.9, row, size, c, thin, KINDS["depthwise"].colour, f"{out_h}x{out_w}x{c}")
+    _depthwise_step(fig, row, (5.5, 3.25, 5.9), (height, width, c, k), (out_h, out_w), depthwise.params)
     # then pointwise, down: the output stands under the depthwise output, its name under it; the step's name, its
     # filters and their count left of the arrow
     middle = 5.9 + (size + 0.6 * thin) / 2
