@@ -20,6 +20,7 @@ from dsconv.figures.style import (
     LINE_HEIGHT,
     SUBPLOT_TITLE_PX,
     TICK_PX,
+    fit_lines,
     legend_height,
     log_ticks,
     page_width_px,
@@ -33,6 +34,7 @@ from dsconv.training.replay import EpochSeries
 
 MAX_FRAMES = 50  # animation frames per replay, however many epochs the runs have
 FRAME_POINT_BUDGET = 60_000  # points in all frames together: the figure's size stays linear in the epochs
+LEGEND_SAMPLE_PX = 60  # a legend entry's line sample and the gaps around it
 LEGEND_GAP_PX = 78  # the legend's top below the lower panels: under their tick labels and "epoch" titles
 MAX_MARKED_EPOCHS = 60  # beyond this, a circle per epoch hides the lines
 PANELS = ("Accuracy", "Loss", "Seconds per epoch", "Generalisation gap (train − validation accuracy)")
@@ -106,14 +108,15 @@ def _trace_specs(series: Sequence[EpochSeries]) -> list[tuple[EpochSeries, str, 
 
 
 def _trace(item: EpochSeries, field: str, validation: bool, last: int, scale: float, dash: str,
-           markers: bool) -> go.Scatter:
+           markers: bool, legend_name: str) -> go.Scatter:
     x, y = _upto(getattr(item, field), item.epochs, last)
     first_shown = field == ("val_accuracy" if item.has_validation else "accuracy")
     label = plotly_text(item.label)
     kind = {"accuracy": "training accuracy", "val_accuracy": "validation accuracy", "loss": "training loss",
             "val_loss": "validation loss", "seconds": "time", "gap": "train − validation accuracy"}[field]
     return go.Scatter(
-        x=x, y=y, mode="lines+markers" if markers else "lines", name=label, legendgroup=label, showlegend=first_shown,
+        x=x, y=y, mode="lines+markers" if markers else "lines", name=legend_name, legendgroup=label,
+        showlegend=first_shown,
         line=dict(color=colour(item.architecture), width=(2.8 if validation else 1.3) * scale, dash=dash),
         marker=dict(size=(7 if validation else 6) * scale, symbol="circle" if validation else "circle-open"),
         opacity=1.0 if validation else 0.75,
@@ -163,9 +166,12 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     # (a legend of five lines) the lower panels' titles lay 5-7 px over the upper panels' epoch numbers.
     legend_font = round(TICK_PX * scale, 1)
     key = legend_title(markers, place["width"] - 20, TICK_PX * scale)
+    # A run's name takes two lines where one does not fit beside its line's sample ("Standard · Published: the
+    # tutorial's own training logs" ran 26 px past a 360 px phone's edge)
+    names = {item.label: fit_lines(plotly_text(item.label), place["width"] - 20 - LEGEND_SAMPLE_PX * scale,
+                                   legend_font) for item in series}
     bottom = int(LEGEND_GAP_PX * scale + (1 + key.count("<br>")) * legend_font * LINE_HEIGHT + 8
-                 + legend_height([plotly_text(item.label) for item in series], place["width"] - 20, legend_font,
-                                 grouped=True) + 8)
+                 + legend_height(list(names.values()), place["width"] - 20, legend_font, grouped=True) + 8)
     # One column (a phone) is taller than any window: four panels of 170 px, one above another.
     height = int(min(680 * scale, screen_height_px(scale) - 40) if columns == 2 else
                  (110 + 4 * 170 + 3 * 75) * scale + bottom - 40)
@@ -180,7 +186,8 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
                         vertical_spacing=spacing) if columns == 2 else \
         make_subplots(rows=4, cols=1, subplot_titles=titles, vertical_spacing=spacing)
     for item, field, row, col, validation in specs:
-        fig.add_trace(_trace(item, field, validation, last_epoch, scale, dashes[item.run_key], markers),
+        fig.add_trace(_trace(item, field, validation, last_epoch, scale, dashes[item.run_key], markers,
+                             names[item.label]),
                       **_at(row, col, columns))
     shown = frame_epochs(series)
     fig.frames = [go.Frame(name=str(epoch), traces=list(range(len(specs))),  # x and y only: the style stays

@@ -413,6 +413,7 @@ def test_the_real_networks_layer_table_shows_every_column(view):
 
 
 PHONE = {"width": 390, "height": 844}  # a phone held upright: the page is 356 px wide
+SMALL_PHONE = {"width": 360, "height": 800}  # the narrowest common phone (many Androids): a 326 px page
 CUT_FIGURE_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => {
   const shown = gd.getBoundingClientRect();
   return [...gd.querySelectorAll('text')].filter(text => {
@@ -438,7 +439,8 @@ LEGEND_ON_AXIS_TITLE = """() => [...document.querySelectorAll('.js-plotly-plot')
 @on_views(*[(path, PHONE) for path in ["Sliding_kernels", "Sliding_kernels?sl_mode=Separable&sl_dm=2&sl_k=5",
                                          "Parameter_lab", "Parameter_lab?lab_tab=Separable+vs+standard",
                                          "Parameter_lab?lab_tab=Whole+network", "Training_arena", "Speed_lab",
-                                         "Real_networks"]])
+                                         "Real_networks"]],
+          *[(path, SMALL_PHONE) for path in ["Parameter_lab", "Training_arena", "Speed_lab"]])
 def test_no_figure_text_runs_past_a_phones_edge(view):
     """A student opening the class's link on a phone: the sliding figure's title "The watched kernel: window x weights
     = products, then their sum" ran 83 px past the edge of the 356 px page; the Parameter lab's three panels, 46 px
@@ -448,7 +450,10 @@ def test_no_figure_text_runs_past_a_phones_edge(view):
     take more lines. No two texts of a figure overlap either (the Speed lab's bar names did, and the sliding
     figure's maps' titles their tiles' names). The Parameter lab's other tabs: the ratio chart's legend beside it left
     the plot 90 px and its title ran past both edges; the whole network's two panels, side by side, ran their titles
-    and numbers into each other: there the legend stands under the plot, and the panels one above the other."""
+    and numbers into each other: there the legend stands under the plot, and the panels one above the other. On a
+    360 px phone the Parameter lab's panel title "Activation memory", centred over bars narrower than it, ran 21 px
+    past the edge, the arena's runs' names in its legend 26 px, and the roofline's axis title 22 px: such a title
+    ends at its panel's right end, and the names and the axis title take two lines."""
     assert view.locator(".js-plotly-plot").count() >= 1
     assert view.evaluate(CUT_FIGURE_TEXT) == []
     # the roofline's legend, an entry a line, took the plot's height and ran into its axis's title
