@@ -9,10 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
-
 from dsconv.costs.arithmetic import layer_cost, percent_column, shape_text
 from dsconv.costs.network import NetworkSummary
+from dsconv.figures.plotting import go
 from dsconv.figures.style import (
     CHANNEL_COLOURS,
     FONT_FAMILY,

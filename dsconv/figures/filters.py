@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import plotly.graph_objects as go
 
+from dsconv.figures.plotting import go
 from dsconv.figures.style import (
     FONT_FAMILY,
     LINE_HEIGHT,

@@ -5,9 +5,7 @@ Bars take the role's colour: the convolution kinds' own (dsconv.kinds), greys fo
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
-
+from dsconv.figures.plotting import go, make_subplots
 from dsconv.figures.style import FONT_FAMILY, TICK_PX, axis, legend_height, page_width_px, text_em, text_on
 from dsconv.kinds import KINDS
 from dsconv.profile import ROLES, Profile, lesson

@@ -10,8 +10,8 @@ from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
-import plotly.graph_objects as go
 
+from dsconv.figures.plotting import go
 from dsconv.figures.style import SIGNED
 from dsconv.sliding.engine import channel_names
 

@@ -10,10 +10,9 @@ import math
 from typing import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dsconv.costs.intensity import LayerTraffic
+from dsconv.figures.plotting import go, make_subplots
 from dsconv.figures.style import (
     FONT_FAMILY,
     LINE_HEIGHT,

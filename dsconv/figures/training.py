@@ -11,9 +11,7 @@ from __future__ import annotations
 import math
 from typing import Mapping, Sequence
 
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
-
+from dsconv.figures.plotting import go, make_subplots
 from dsconv.figures.style import (
     FONT_FAMILY,
     GRID_COLOUR,
