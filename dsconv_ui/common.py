@@ -706,10 +706,13 @@ export default function (component) {
       return Math.round(box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
     };
     const report = () => {  // whether it told a new width (the page then runs again)
-      const width = contentWidth();
+      // a width outside the range is told as its nearest end: a 320 px phone's 288 px page was not told at all, and
+      // its figures were laid out for 900 px. A page not laid out (0 px wide) tells nothing.
+      if (contentWidth() <= 0) return false;
+      const width = Math.min(data.high, Math.max(data.low, contentWidth()));
       if (width === probe.measured) return false;  // measured and answered already
       probe.measured = width;
-      if (width >= data.low && width <= data.high && Math.abs(width - probe.shown) > Math.max(8, 0.02 * probe.shown)) {
+      if (Math.abs(width - probe.shown) > Math.max(8, 0.02 * probe.shown)) {
         probe.tell('width', width);
         return true;
       }
@@ -744,7 +747,10 @@ export default function (component) {
   return () => { if (probes[data.key] === probe) probe.stop(); };
 }
 """
-WIDTH_RANGE_PX = (320, 4000)  # a width the browser tells outside these is not taken (it may say anything)
+# The widths a page's figures are laid out for: the probe tells a width outside these as the nearest end, and a width
+# told outside them is not taken (a browser may say anything). 240: a folded phone's page (280 px, less the page's
+# 1 rem a side); a 320 px phone's is 288 px.
+WIDTH_RANGE_PX = (240, 4000)
 
 
 @cache

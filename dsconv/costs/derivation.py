@@ -62,8 +62,9 @@ def ratio_derivation(standard: LayerCost, separable: LayerCost, *, kernel_size: 
     counted = (rf"\frac{{{latex_number(separable.multiply_adds)}}}{{{latex_number(standard.multiply_adds)}}}",
                f"{exact:.4f}")
     if narrow:
-        multiply_adds = stacked_lines(
-            r"\frac{\text{separable}}{\text{standard}} = \frac{H'W'(k^2 C m + C m N)}{H'W' k^2 C N}",
+        multiply_adds = stacked_lines(  # the ratio's name on a line of its own: beside its first step it ran 36 px
+            # past a 320 px phone's page
+            r"\frac{\text{separable}}{\text{standard}}", r"= \frac{H'W'(k^2 C m + C m N)}{H'W' k^2 C N}",
             r"= \frac{k^2 C m + C m N}{k^2 C N}",
             rf"= \frac{{{k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n}}}{{{k}^2\cdot{c}\cdot{n}}}",
             "= " + " = ".join(counted))

@@ -23,6 +23,7 @@ from dsconv.figures.style import (
     page_width_px,
     text_em,
     top_title,
+    two_lines,
 )
 from dsconv.kinds import KINDS
 from dsconv.safe_text import counted, digits_apart_from_one
@@ -180,6 +181,7 @@ def _memory_power(n_bytes: float) -> int:
 PANEL_GAP = 0.04  # between the cost figure's three panels, a share of the plotting width
 # Narrower panels than this (a phone's page: 46 px each beside the kinds' names) stand one above another instead.
 MIN_PANEL_PX = 100
+MIN_BARS_PX = 80  # the room stacked panels leave their bars and labels beside the kinds' names, or names take two lines
 
 
 def label_room(values: list[float], texts: list[str], panel_px: float, font_px: float) -> float:
@@ -206,7 +208,13 @@ def cost_figure(kinds: list[str], params: list[int], counts: list[int], activati
     panel_px = room_px * (1 - 2 * PANEL_GAP) / 3
     stacked = panel_px < MIN_PANEL_PX
     if stacked:  # one panel a row, each with the kinds' names
-        panel_px, row_px, gap_px = room_px, 30 * len(kinds) * scale, 40 * scale
+        line_px = 30
+        if room_px < MIN_BARS_PX:  # names on two lines: on a 320 px phone "DepthwiseConv2D + 1x1 Conv2D" took 205
+            # of the figure's 288 px, and Plotly cut it at the left
+            labels = [two_lines(label) for label in labels]
+            names_px = max(text_em(line) for label in labels for line in label.split("<br>")) * font_px + 12
+            room_px, line_px = (width_px or page_width_px(scale)) - 20 - names_px, 44
+        panel_px, row_px, gap_px = room_px, line_px * len(kinds) * scale, 40 * scale
         axes, titles = _rows(names, gap_px, 3 * row_px + 2 * gap_px)
         for title in titles:  # centred over a panel narrower than it, "Activation memory" ran 21 px past a 360 px
             # phone's edge: it ends at the panel's right end instead, over the kinds' names
@@ -285,15 +293,18 @@ def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, cu
     top = 24 + title_lines_px
     narrow = width < NARROW_FIGURE_PX
     legend, bottom, extra = dict(orientation="v", x=1.01, y=1), 10, 0
+    # the axis's title in as many lines as the plot's width needs (on a 320 px phone it ran 9 px past the edge)
+    x_title = "output channels N (log scale)"
+    x_title = fit_lines(x_title, width - 100, font) if narrow else x_title
     if narrow:  # under the axis's numbers and title, in rows
         legend_px = legend_height([trace["name"] for trace in data], width - 80, font)  # the plot's width
-        bottom = round(font * LINE_HEIGHT * 2 + 40 + legend_px)
+        bottom = round(font * LINE_HEIGHT * (1 + x_title.count("<br>") + 1) + 40 + legend_px)
         legend = dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0)
         extra = bottom - 10 + top - 60
     layout = _base_layout(
         430 + extra / scale, scale, showlegend=True, legend=legend,
         title=title,
-        xaxis=axis(scale, type="log", title=dict(text="output channels N (log scale)", standoff=12),
+        xaxis=axis(scale, type="log", title=dict(text=x_title, standoff=12),
                    tickvals=[v for v in (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096) if v <= max(outs)],
                    automargin=not narrow),
         yaxis=axis(scale, title=dict(text="separable / standard"), rangemode="tozero",
@@ -377,7 +388,10 @@ def network_share_figure(parts: list[LayerParts], scale: float = 1.0, width_px: 
             named = True
     # The legend in the figure's own bottom margin, under the axes' numbers (placed on the plot, at y=-0.08, it
     # covered them), in as many rows as its entries take.
-    legend_px = legend_height([trace["name"] for trace in data if trace["showlegend"]], width - 20, font,
+    # in the plot's width, right of the layers' names (on a 320 px phone the legend took a row an entry, and its
+    # rows, counted across the whole figure, covered the numbers under the plot)
+    names_px = max((text_em(name) for name in names), default=0.0) * font + 12
+    legend_px = legend_height([trace["name"] for trace in data if trace["showlegend"]], width - 20 - names_px, font,
                               grouped=True)
     bottom = round(font * LINE_HEIGHT + 28 + legend_px)  # the numbers (16 px below the plot), then the legend
     shared = {} if stacked else {"yaxis": axis(autorange="reversed", automargin=True)}

@@ -6,7 +6,16 @@ Bars take the role's colour: the convolution kinds' own (dsconv.kinds), greys fo
 from __future__ import annotations
 
 from dsconv.figures.plotting import go, make_subplots
-from dsconv.figures.style import FONT_FAMILY, TICK_PX, axis, legend_height, page_width_px, text_em, text_on
+from dsconv.figures.style import (
+    FONT_FAMILY,
+    TICK_PX,
+    axis,
+    fit_lines,
+    legend_height,
+    page_width_px,
+    text_em,
+    text_on,
+)
 from dsconv.kinds import KINDS
 from dsconv.profile import ROLES, Profile, lesson
 from dsconv.safe_text import plotly_text
@@ -59,8 +68,11 @@ def layer_figure(profile: Profile, scale: float = 1.0, width_px: float | None = 
     # Plotly's own, which are whole)
     few = {"tickvals": [index + 1 for index, _ in rows]} if len(rows) <= 12 else {}
     figure.update_xaxes(axis(scale, automargin=True, **few))
-    # "..., input to output" ran 8 px past a phone's 356 px page
-    figure.update_xaxes(title=dict(text="convolution and dense layers, in order"), row=2, col=1)
+    # "..., input to output" ran 8 px past a phone's 356 px page, and "..., in order" 13 px past a 320 px phone's
+    # 288 px page: it takes two lines where the plot is narrower than it (Plotly's margin grows for them)
+    plot_px = (width_px or page_width_px(scale)) - 20 - 5 * TICK_PX * scale
+    figure.update_xaxes(title=dict(text=fit_lines("convolution and dense layers, in order", plot_px, font)), row=2,
+                        col=1)
     # G for 10^9, as the page's totals write it ("15.5 G"): Plotly's default wrote "1.5B"
     figure.update_yaxes(axis(scale, rangemode="tozero", automargin=True, exponentformat="SI"))
     figure.update_annotations(font={**FONT, "size": round(FONT["size"] * scale)})

@@ -65,20 +65,21 @@ def params_formula(spec: LayerSpec) -> str:
 
 def macs_formula(spec: LayerSpec) -> str:
     """LaTeX: multiply-adds = output positions x weights per position (biases add, they do not multiply), the
-    products on the first line, the numbers on the second."""
+    products on the first line (the sum of a two-layer's weights on the next), the numbers on the last."""
     height, width, _ = spec.cost().output_shape
     weights = [(text, value) for _, text, value, is_bias in _weight_terms(spec) if not is_bias]
     inner = " + ".join(text for text, _ in weights)
     per_position = sum(value for _, value in weights)
-    bracket = f"({inner})" if len(weights) > 1 else inner
-    return stacked_lines(rf"\underbrace{{{height}\cdot{width}}}_{{\text{{output positions}}}} \times {bracket}",
-                         rf"= {latex_number(height * width)} \times {latex_number(per_position)}"
-                         rf" = {latex_number(height * width * per_position)}")
+    positions = rf"\underbrace{{{height}\cdot{width}}}_{{\text{{output positions}}}}"
+    # a sum of two layers' weights on a line of its own: beside the positions it ran past a 320 px phone's page
+    products = [rf"{positions} \times {inner}"] if len(weights) == 1 else [positions, rf"\times ({inner})"]
+    return stacked_lines(*products, rf"= {latex_number(height * width)} \times {latex_number(per_position)}"
+                                    rf" = {latex_number(height * width * per_position)}")
 
 
 def shape_formula(spec: LayerSpec) -> tuple[str, str]:
     """LaTeX: output height (= width) by Keras's padding rule, then the channel count and the shape, each in lines
-    that fit a phone's 356 px page (in one line the channels' ran 590 px)."""
+    that fit a phone's 288 px page (in one line the channels' ran 590 px)."""
     s, size, k = spec.strides, spec.size, spec.kernel_size
     out = spec.cost().output_shape
     if spec.padding == "same":
@@ -88,7 +89,8 @@ def shape_formula(spec: LayerSpec) -> tuple[str, str]:
         side = aligned_chain([r"H'", r"\left\lfloor \frac{H - k}{s} \right\rfloor + 1\quad\text{(valid)}"],
                              [rf"\left\lfloor \frac{{{size} - {k}}}{{{s}}} \right\rfloor + 1", str(out[0])])
     channels, why = (("C", "one output per input channel") if spec.kind == "depthwise" else ("N", "one per filter"))
-    return side, (rf"\begin{{gathered}}\text{{channels}} = {channels} = {out[2]}\quad\Rightarrow\quad"
+    # the shape on a line of its own: beside the channels it ran past a 320 px phone's page
+    return side, (rf"\begin{{gathered}}\text{{channels}} = {channels} = {out[2]}\\ \Rightarrow\;"
                   rf" {out[0]}\times{out[1]}\times{out[2]}\\ \text{{({why})}}\end{{gathered}}")
 
 

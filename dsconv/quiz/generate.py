@@ -103,8 +103,11 @@ _EXPLANATIONS = {
 
 def _labelled(name: str, formula: str) -> str:
     """A worked formula under its layer's name: beside it, "DepthwiseConv2D + 1x1 Conv2D:" pushed a two-layer sum
-    past the right edge of a 1024 px projector."""
-    return rf"\begin{{gathered}}\text{{{name}:}}\\ {formula}\end{{gathered}}"
+    past the right edge of a 1024 px projector. A two-layer name takes two lines: in one it ran past a 320 px phone's
+    page."""
+    head, plus, tail = name.partition(" + ")
+    title = rf"\text{{{head} +}}\\ \text{{{tail}:}}" if plus else rf"\text{{{name}:}}"
+    return rf"\begin{{gathered}}{title}\\ {formula}\end{{gathered}}"
 
 
 def _params_ratio_explanation(standard: LayerSpec, other: LayerSpec) -> str:
@@ -158,7 +161,8 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
                    rf"\frac{{{latex_number(big)}}}{{{latex_number(small)}}} \approx {answer:.2f}")
         if metric == "multiply_adds":
             n, k = standard.out_channels, standard.kernel_size
-            formula += (_labelled("MobileNet", rf"\frac{{1}}{{1/N + 1/k^2}} = \frac{{1}}{{1/{n} + 1/{k * k}}}"
+            # the numbers on a line of their own: in one line the ratio ran past a 320 px phone's page
+            formula += (_labelled("MobileNet", rf"\frac{{1}}{{1/N + 1/k^2}} \\ = \frac{{1}}{{1/{n} + 1/{k * k}}}"
                                                rf" = {1 / (1 / n + 1 / k**2):.2f}"),)
     elif topic == "bias_place":
         depthwise, pointwise = spec.cost().stages

@@ -99,14 +99,15 @@ BUSY_SCRIPT = """() => {
   const probes = window.dsconvWidth || {};
   const box = document.querySelector('[data-testid="stMainBlockContainer"]');
   const style = box && getComputedStyle(box);
-  const width = box ? Math.round(box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)) : 0;
+  const width = box ? Math.min(__HIGH__, Math.max(__LOW__,
+    Math.round(box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)))) : 0;
   const measuring = [...document.querySelectorAll('.stElementContainer[class*="st-key-_shown_width_"]')].some(el => {
     const probe = probes[(el.className.match(/st-key-(_shown_width_\\d+)/) || [])[1]];
     // Drawn but its script not run yet (on a busy 2-core machine it ran 0.5 s after the page looked done, and the
     // tests read figures laid out for another width), measuring, or laid out for another width than the one shown
     // (told, and the run it asked for not begun): the page is not done.
     return !probe || probe.pending ||
-      (width >= __LOW__ && width <= __HIGH__ && Math.abs(width - probe.shown) > Math.max(8, 0.02 * probe.shown));
+      (box && box.clientWidth > 0 && Math.abs(width - probe.shown) > Math.max(8, 0.02 * probe.shown));
   });
   // a playback bar (dsconv_ui.playback) whose script has not bound its buttons yet: a click there does nothing
   const unbound = document.querySelector('.dsconv-playback:not([data-bound="1"])');

@@ -414,6 +414,7 @@ def test_the_real_networks_layer_table_shows_every_column(view):
 
 PHONE = {"width": 390, "height": 844}  # a phone held upright: the page is 356 px wide
 SMALL_PHONE = {"width": 360, "height": 800}  # the narrowest common phone (many Androids): a 326 px page
+TINY_PHONE = {"width": 320, "height": 640}  # the narrowest phone still met (an iPhone SE of 2016): a 288 px page
 CUT_FIGURE_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => {
   const shown = gd.getBoundingClientRect();
   return [...gd.querySelectorAll('text')].filter(text => {
@@ -440,7 +441,9 @@ LEGEND_ON_AXIS_TITLE = """() => [...document.querySelectorAll('.js-plotly-plot')
                                          "Parameter_lab", "Parameter_lab?lab_tab=Separable+vs+standard",
                                          "Parameter_lab?lab_tab=Whole+network", "Training_arena", "Speed_lab",
                                          "Real_networks"]],
-          *[(path, SMALL_PHONE) for path in ["Parameter_lab", "Training_arena", "Speed_lab"]])
+          *[(path, SMALL_PHONE) for path in ["Parameter_lab", "Training_arena", "Speed_lab"]],
+          *[(path, TINY_PHONE) for path in ["Sliding_kernels", "Parameter_lab", "Parameter_lab?lab_tab=Whole+network",
+                                            "Parameter_lab?lab_tab=Separable+vs+standard", "Real_networks"]])
 def test_no_figure_text_runs_past_a_phones_edge(view):
     """A student opening the class's link on a phone: the sliding figure's title "The watched kernel: window x weights
     = products, then their sum" ran 83 px past the edge of the 356 px page; the Parameter lab's three panels, 46 px
@@ -453,7 +456,12 @@ def test_no_figure_text_runs_past_a_phones_edge(view):
     and numbers into each other: there the legend stands under the plot, and the panels one above the other. On a
     360 px phone the Parameter lab's panel title "Activation memory", centred over bars narrower than it, ran 21 px
     past the edge, the arena's runs' names in its legend 26 px, and the roofline's axis title 22 px: such a title
-    ends at its panel's right end, and the names and the axis title take two lines."""
+    ends at its panel's right end, and the names and the axis title take two lines. On a 320 px phone the page's
+    288 px were too few for the width probe, which told nothing, and every figure was laid out for 900 px (the sliding
+    figure's numbers lay on one another): it now tells a width under 240 px as 240. There the kinds' names take two
+    lines beside the cost bars (Plotly cut "DepthwiseConv2D + 1x1 Conv2D" at the left), the axes' titles of the ratio
+    chart and of Real networks' layers two, and the whole network's legend, a row an entry beside the layers' names,
+    has the room it takes (it lay on the numbers under the plot)."""
     assert view.locator(".js-plotly-plot").count() >= 1
     assert view.evaluate(CUT_FIGURE_TEXT) == []
     # the roofline's legend, an entry a line, took the plot's height and ran into its axis's title
@@ -588,6 +596,7 @@ def test_a_tables_row_names_stay_in_view_as_it_scrolls_on_a_phone(browser, serve
 
 
 @on_views(("Parameter_lab?lab_tab=Separable%20vs%20standard", PHONE),
+          ("Parameter_lab?lab_tab=Separable%20vs%20standard", TINY_PHONE),
           ("Parameter_lab?lab_tab=Separable%20vs%20standard&lab_cin=4096&lab_cout=4096&lab_k=11&lab_dm=8&lab_h=1024"
            "&lab_w=1024", PHONE),
           ("Parameter_lab?lab_tab=Separable%20vs%20standard&lab_cin=4096&lab_cout=4096&lab_k=11&lab_dm=8&lab_h=1024"
@@ -595,7 +604,8 @@ def test_a_tables_row_names_stay_in_view_as_it_scrolls_on_a_phone(browser, serve
 def test_the_worked_ratio_fits_a_phone(view):
     """On a phone's 356 px page the worked ratio's lines, each "=" under the first line's, ran 374 px (multiply-adds)
     and 502 px (parameters) with the lab's first settings, and 508 and 615 px with 4-digit ones: there every step
-    takes a line of its own from the left edge, the output positions cancelled before the numbers go in."""
+    takes a line of its own from the left edge, the output positions cancelled before the numbers go in. On a 320 px
+    phone the first line, the ratio's name beside its first step, ran 36 px past the page: the name has its own."""
     assert view.locator(".katex-display").count() == 3
     assert view.evaluate(WIDE_FORMULAS) == []
 

@@ -49,10 +49,12 @@ def test_every_worked_answer_fits_a_phone(browser, server, seed, number, topic, 
     a depthwise layer's channels with their reason (590 px). Each now takes two products, or one step, a line. These
     are the sets' widest answers (by their LaTeX's length, over sets 0-199) of the formulas' four shapes: a sum of
     labelled products, a shape, a count of multiply-adds beside a layer's name, and a ratio with MobileNet's.
-    (The bias questions' sums are the parameter question's.)"""
+    (The bias questions' sums are the parameter question's.) On the narrowest phone met (320 px: a 288 px page) the
+    channels beside the shape ran 24 px past it, and "DepthwiseConv2D + 1x1 Conv2D:" 25 px: the shape, a two-layer
+    name's second layer, its sum of weights and MobileNet's numbers each take a line of their own."""
     question = make_quiz(seed)[number - 1]
     assert (question.topic, question.layers[0].kind) == (topic, kind)
-    with opened(browser, f"{server}/Quiz?quiz_seed={seed}&quiz_q={number}", {"width": 390, "height": 844}) as page:
+    with opened(browser, f"{server}/Quiz?quiz_seed={seed}&quiz_q={number}", {"width": 320, "height": 640}) as page:
         page.get_by_role("button", name="Just show the answer").click()
         page.locator(".katex-display").first.wait_for()
         wait_until_idle(page)
