@@ -26,8 +26,8 @@ _plotly_lookup = optional_imports.get_module
 
 
 def loaded_module(name: str, should_load: bool = True) -> ModuleType | None:
-    """Plotly's get_module, but without loading a module still being imported (in another thread) counts as absent.
-    Python marks such a module with __spec__._initializing, as importlib's own check does."""
+    """Plotly's get_module, except that where it is not to load a module, one still being imported (by another
+    thread) counts as absent. Python marks such a module with __spec__._initializing, which importlib checks too."""
     if not should_load:
         module = sys.modules.get(name)
         if getattr(getattr(module, "__spec__", None), "_initializing", False):
