@@ -708,8 +708,9 @@ export default function (component) {
     const report = () => {  // whether it told a new width (the page then runs again)
       // a width outside the range is told as its nearest end: a 320 px phone's 288 px page was not told at all, and
       // its figures were laid out for 900 px. A page not laid out (0 px wide) tells nothing.
-      if (contentWidth() <= 0) return false;
-      const width = Math.min(data.high, Math.max(data.low, contentWidth()));
+      const shown = contentWidth();
+      if (shown <= 0) return false;
+      const width = Math.min(data.high, Math.max(data.low, shown));
       if (width === probe.measured) return false;  // measured and answered already
       probe.measured = width;
       if (Math.abs(width - probe.shown) > Math.max(8, 0.02 * probe.shown)) {

@@ -184,6 +184,11 @@ MIN_PANEL_PX = 100
 MIN_BARS_PX = 80  # the room stacked panels leave their bars and labels beside the kinds' names, or names take two lines
 
 
+def names_width_px(labels: list[str], font_px: float) -> float:
+    """The room bars' names take left of their plot: the widest line of any (lines broken by <br>), and a gap."""
+    return max((text_em(line) for label in labels for line in label.split("<br>")), default=0.0) * font_px + 12
+
+
 def label_room(values: list[float], texts: list[str], panel_px: float, font_px: float) -> float:
     """The end of a bar axis that leaves each bar's label, printed outside its end, room inside the panel: at least
     1.55 x the longest bar, more where the panel is narrow (a 1024 x 768 projector cut "256 KiB" to "256 KiE")."""
@@ -203,8 +208,8 @@ def cost_figure(kinds: list[str], params: list[int], counts: list[int], activati
     colors = [KINDS[kind].colour for kind in kinds]
     names = ["Parameters", count_label, "Activation memory"]
     font_px = int(FONT["size"] * scale)
-    names_px = max(text_em(label) for label in labels) * font_px + 12  # the kinds' names, left of the panels
-    room_px = (width_px or page_width_px(scale)) - 20 - names_px
+    width = width_px or page_width_px(scale)
+    room_px = width - 20 - names_width_px(labels, font_px)  # right of the kinds' names
     panel_px = room_px * (1 - 2 * PANEL_GAP) / 3
     stacked = panel_px < MIN_PANEL_PX
     if stacked:  # one panel a row, each with the kinds' names
@@ -212,8 +217,7 @@ def cost_figure(kinds: list[str], params: list[int], counts: list[int], activati
         if room_px < MIN_BARS_PX:  # names on two lines: on a 320 px phone "DepthwiseConv2D + 1x1 Conv2D" took 205
             # of the figure's 288 px, and Plotly cut it at the left
             labels = [two_lines(label) for label in labels]
-            names_px = max(text_em(line) for label in labels for line in label.split("<br>")) * font_px + 12
-            room_px, line_px = (width_px or page_width_px(scale)) - 20 - names_px, 44
+            room_px, line_px = width - 20 - names_width_px(labels, font_px), 44
         panel_px, row_px, gap_px = room_px, line_px * len(kinds) * scale, 40 * scale
         axes, titles = _rows(names, gap_px, 3 * row_px + 2 * gap_px)
         for title in titles:  # centred over a panel narrower than it, "Activation memory" ran 21 px past a 360 px
@@ -390,9 +394,8 @@ def network_share_figure(parts: list[LayerParts], scale: float = 1.0, width_px: 
     # covered them), in as many rows as its entries take.
     # in the plot's width, right of the layers' names (on a 320 px phone the legend took a row an entry, and its
     # rows, counted across the whole figure, covered the numbers under the plot)
-    names_px = max((text_em(name) for name in names), default=0.0) * font + 12
-    legend_px = legend_height([trace["name"] for trace in data if trace["showlegend"]], width - 20 - names_px, font,
-                              grouped=True)
+    legend_px = legend_height([trace["name"] for trace in data if trace["showlegend"]],
+                              width - 20 - names_width_px(names, font), font, grouped=True)
     bottom = round(font * LINE_HEIGHT + 28 + legend_px)  # the numbers (16 px below the plot), then the legend
     shared = {} if stacked else {"yaxis": axis(autorange="reversed", automargin=True)}
     bottom = max(bottom, int(64 * scale))

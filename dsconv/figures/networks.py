@@ -57,8 +57,9 @@ def layer_figure(profile: Profile, scale: float = 1.0, width_px: float | None = 
                 width=0.85, marker_color=ROLE_COLOURS[role], customdata=names,
                 hovertemplate="%{customdata}: %{y:,}<extra>" + role + "</extra>"), row=line, col=1)
     font = round(FONT["size"] * scale)
-    legend, legend_px = _legend_on_top([trace.name for trace in figure.data if trace.showlegend],
-                                       width_px or page_width_px(scale), font, 20 + 5 * TICK_PX * scale)
+    width, beside_px = width_px or page_width_px(scale), 20 + 5 * TICK_PX * scale  # the margins and the y axis's labels
+    legend, legend_px = _legend_on_top([trace.name for trace in figure.data if trace.showlegend], width, font,
+                                       beside_px)
     top = legend_px + round(TITLE_ROOM_PX * scale)
     figure.update_layout(
         barmode="overlay", bargap=0.1, height=round(480 * scale) - 90 + top + 30,
@@ -70,9 +71,8 @@ def layer_figure(profile: Profile, scale: float = 1.0, width_px: float | None = 
     figure.update_xaxes(axis(scale, automargin=True, **few))
     # "..., input to output" ran 8 px past a phone's 356 px page, and "..., in order" 13 px past a 320 px phone's
     # 288 px page: it takes two lines where the plot is narrower than it (Plotly's margin grows for them)
-    plot_px = (width_px or page_width_px(scale)) - 20 - 5 * TICK_PX * scale
-    figure.update_xaxes(title=dict(text=fit_lines("convolution and dense layers, in order", plot_px, font)), row=2,
-                        col=1)
+    figure.update_xaxes(title=dict(text=fit_lines("convolution and dense layers, in order", width - beside_px, font)),
+                        row=2, col=1)
     # G for 10^9, as the page's totals write it ("15.5 G"): Plotly's default wrote "1.5B"
     figure.update_yaxes(axis(scale, rangemode="tozero", automargin=True, exponentformat="SI"))
     figure.update_annotations(font={**FONT, "size": round(FONT["size"] * scale)})
