@@ -15,19 +15,18 @@ from dsconv.profile import (
     CONVENTION,
     RECORD_FIELDS,
     SIZES,
+    CountedUpload,
     ModelFileError,
     Profile,
     ProfileError,
     UnknownInputSize,
     apart,
     builtin_profile,
+    count_upload,
     csv_text,
     in_millions,
     lesson,
-    picture_input,
-    profile_config,
     published,
-    read_model_file,
     rows_as_records,
     what_if,
 )
@@ -100,28 +99,32 @@ def share_figure(name: str, size: int, scale: float, width_px: float):
     return figures.share_figure(profile_of(name, size), scale, width_px)
 
 
+def counted_upload(file, size: int) -> CountedUpload:
+    """The file counted at this size, read once per file and size and kept for this student: the check that takes
+    or refuses a new file and the page that shows it read the same count (each read and profiled it apart, twice
+    for every new file). A refusal is raised, never kept."""
+    kept = st.session_state.get("rn_upload_profile")
+    if kept and kept[0] == (file.file_id, size):
+        return kept[1]
+    counted = count_upload(file.getvalue(), file.name, size)
+    st.session_state["rn_upload_profile"] = ((file.file_id, size), counted)
+    return counted
+
+
 def check_model_file(file, size: int) -> None:
     """Raise the sentence that refuses a file that is no model this page can count: one that reads, but is no model
     config (a JSON of {}), threw away the model uploaded before it. A file that names no input size is taken (the
     student picks one), and so is one that fails only at the size picked (the size is at fault, not the file)."""
-    config = read_model_file(file.getvalue(), file.name)
     try:
-        try:
-            profile_config(config, name=file.name[:60])
-        except UnknownInputSize:
-            return
-        except ProfileError:
-            if not size:
-                raise
-            profile_config(config, input_shape=picture_input(config, size), name=file.name[:60])
+        counted_upload(file, size)
     except ProfileError as error:  # said with the file's name: the model before it stays, and is named under it
         raise ProfileError(f"{file.name[:80]!r} was not taken. {error}") from None
 
 
 def uploaded_profile(size: int) -> tuple[Profile | None, Profile | None]:
-    """The uploaded model's profile, read once per file and size and kept for this student, and at another size than
-    the file's, its profile at the file's own size (None where the file names none); None until there is one. Every
-    refusal is a sentence; nothing from the file is ever run."""
+    """The uploaded model's profile at the size picked, and at another size than the file's, its profile at the
+    file's own size (None where the file names none); None until there is one. Every refusal is a sentence; nothing
+    from the file is ever run."""
     spot = st if is_presenting() else st.sidebar  # projector mode hides the sidebar
     upload = kept_upload(spot.file_uploader, "A Keras model: .keras, .h5 or the config JSON",
                          type=["keras", "h5", "json"], key="rn_upload",
@@ -136,28 +139,19 @@ def uploaded_profile(size: int) -> tuple[Profile | None, Profile | None]:
         for kept in ("rn_upload_profile", "rn_upload_figures"):  # a removed file's profile and charts go too
             st.session_state.pop(kept, None)
         return None, None
-    kept = st.session_state.get("rn_upload_profile")
-    if kept and kept[0] == (upload.file_id, size):
-        return kept[1], kept[2]
-    try:
-        config = read_model_file(upload.getvalue(), upload.name)
-        shape = picture_input(config, size) if size else None
-        result = profile_config(config, input_shape=shape, name=upload.name[:60])
+    try:  # a kept file at a size picked since it was taken: counted again, or refused there
+        counted = counted_upload(upload, size)
     except (ModelFileError, ProfileError) as error:
         show_error(error, literal=True)  # it may quote the file's names
-        if isinstance(error, UnknownInputSize):
+        return None, None
+    if counted.problem is not None:  # the size is at fault, not the file: the student picks another
+        show_error(counted.problem, literal=True)
+        if isinstance(counted.problem, UnknownInputSize):
             where = "at the top" if is_presenting() else "in the sidebar"
             st.caption(f"Pick an input size {where}: it sets height and width, and the model keeps its channels "
                        "(3, an RGB picture, where the file does not say).")
         return None, None
-    own = None
-    if size:  # for the note on a network whose parameters change with the size (VGG16's file at 96 said nothing)
-        try:
-            own = profile_config(config, name=upload.name[:60])
-        except ProfileError:  # the file names no size of its own
-            own = None
-    st.session_state["rn_upload_profile"] = ((upload.file_id, size), result, own)
-    return result, own
+    return counted.profile, counted.own
 
 
 def uploaded_figures(profile: Profile, scale: float, width_px: float) -> tuple:

@@ -2,8 +2,9 @@
 
 `profile_config` walks a config (Sequential, Functional, nested models, shared layers) and counts every layer
 call (`layers`: the per-class rules and the stated convention); `builtin` holds the shipped architectures and
-their papers' figures; `files` reads an untrusted upload's config without running anything; `whatif` recounts a
-network with its standard convolutions made separable; `lesson` words what the numbers say. No TensorFlow.
+their papers' figures; `files` reads an untrusted upload's config without running anything; `upload` counts it at
+the input size a student picked; `whatif`
+recounts a network with its standard convolutions made separable; `lesson` words what the numbers say. No TensorFlow.
 """
 
 from __future__ import annotations
@@ -39,13 +40,14 @@ from dsconv.profile.table import (
     in_millions,
     rows_as_records,
 )
+from dsconv.profile.upload import CountedUpload, count_upload
 from dsconv.profile.whatif import Swap, WhatIf, what_if
 
 __all__ = [
     "ARCHITECTURES", "COLUMNS", "CONVENTION", "MAX_LAYERS", "RECORD_FIELDS", "ROLES", "SIZES", "Architecture",
-    "LayerCount", "LayerRow", "ModelFileError", "NotCounted", "Profile", "ProfileError", "Published", "Swap",
-    "UnknownInputSize", "WhatIf",
-    "apart", "builtin_config", "builtin_profile", "count_layer", "csv_text", "declared_input_shape", "in_millions",
-    "lesson",
+    "CountedUpload", "LayerCount", "LayerRow", "ModelFileError", "NotCounted", "Profile", "ProfileError", "Published",
+    "Swap", "UnknownInputSize", "WhatIf",
+    "apart", "builtin_config", "builtin_profile", "count_layer", "count_upload", "csv_text", "declared_input_shape",
+    "in_millions", "lesson",
     "percent_text", "picture_input", "profile_config", "published", "read_model_file", "rows_as_records", "what_if",
 ]

@@ -156,6 +156,34 @@ def test_an_uploaded_models_charts_are_built_once_not_on_every_click(monkeypatch
     assert not at.exception and len(built) == 4 and all(args[1] > 1 for args in built[2:])
 
 
+def test_an_uploaded_file_is_read_and_profiled_once_per_size(monkeypatch):
+    """The check that takes or refuses a new file and the page that shows it each read the archive and walked its
+    config apart: two reads of every new file, and three walks at a picked size (about 0.1 s for an 8 MB config)."""
+    from dsconv.profile import files, graph
+
+    reads, walks = [], []
+    reader = files._from_zip
+    monkeypatch.setattr(files, "_from_zip", lambda data: reads.append(len(data)) or reader(data))
+
+    class CountedWalk(graph._Walk):  # one for each walk of a config (profile_config)
+        def __init__(self, *args, **kwargs):
+            walks.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(graph, "_Walk", CountedWalk)
+    archive = keras_archive(shipped_config("vgg_separable"))
+    at = upload(open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)"), "tutorial.keras", archive)
+    assert not at.exception and metrics(at)["Parameters (Keras's count)"] == "175 k"
+    assert (len(reads), len(walks)) == (1, 1)  # at the file's own size: one walk
+    at.run()
+    assert (len(reads), len(walks)) == (1, 1)  # another click: nothing read again
+    at.select_slider(key="rn_size").set_value(96).run()
+    assert not at.exception and not at.error and "at its own 32x32x3" in texts(at.markdown)
+    assert (len(reads), len(walks)) == (2, 3)  # a new size: read once, walked at 96 and at the file's own 32
+    at = upload(at, "again.keras", archive)  # a new file (a new id), at the size picked
+    assert not at.exception and (len(reads), len(walks)) == (3, 5)
+
+
 def test_a_hostile_upload_gets_a_sentence_and_the_page_goes_on():
     at = open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)")
     bomb = io.BytesIO()
