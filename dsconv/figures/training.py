@@ -128,18 +128,26 @@ def replay_layout(scale: float, width_px: float | None = None) -> dict[str, floa
     """Where the replay figure's parts go, in Plotly's fractions of its panels' area, for a figure shown `width_px`
     wide (default: page_width_px): the gap between the two columns of panels, wide enough for the right panels' tick
     labels, and where the epoch slider starts, right of the Play and Pause buttons (at 1024 x 768, with fixed
-    fractions, the Pause button covered the slider's first ticks)."""
+    fractions, the Pause button covered the slider's first ticks), or under them, across the panels, where fewer than
+    MIN_SLIDER_PX are left beside them (a phone's: 58 px for ten epochs at 390 px, and less than none at 280 px)."""
     width = width_px or page_width_px(scale)
     panels_px = width - 80 * scale - 20  # the margins: the left axes' titles and tick labels (99 px measured at 1.35)
     buttons_px = sum(text_em(label) * 13 * scale + BUTTON_PAD_PX * scale for label in (PLAY_LABEL, PAUSE_LABEL))
     gap_px = max(0.08 * panels_px, 50 * scale)  # "−0.1" at 18 px is 32 px, 15 px from its panel
     columns = 2 if (panels_px - gap_px) / 2 >= MIN_PANEL_PX * scale else 1
-    return {"gap": gap_px / panels_px, "slider_x": (buttons_px + 12 * scale) / panels_px, "columns": columns,
+    under = panels_px - buttons_px - 12 * scale < MIN_SLIDER_PX * scale
+    return {"gap": gap_px / panels_px, "slider_x": 0.0 if under else (buttons_px + 12 * scale) / panels_px,
+            "slider_under": under, "columns": columns,
             "panel_px": (panels_px - gap_px) / 2 if columns == 2 else panels_px, "width": width}
 
 
 PLAY_LABEL, PAUSE_LABEL = "▶ Play", "❚❚ Pause"
 MIN_PANEL_PX = 180  # narrower panels than this (a phone's: 103 px two abreast) stand in one column
+MIN_SLIDER_PX = 160  # a shorter epoch slider stands under the buttons: 16 px an epoch for ten epochs
+TOP_PX = 110  # above the panels: the buttons, the slider beside them and its "epoch N", the panels' titles
+SLIDER_ROW_PX = 80  # a slider under the buttons: its "epoch N", its rail and its ticks' numbers (75 px measured)
+SLIDER_UNDER_PX = 40  # and its bottom above the panels: over the first panel's title
+BUTTONS_ROW_PX = 40  # the Play and Pause buttons over it (32 px measured)
 LEGEND_TITLE = "colour: architecture · dash: run · thin{}: training · thick: validation   "
 
 
@@ -170,16 +178,24 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
                                    legend_font) for item in series}
     bottom = int(LEGEND_GAP_PX * scale + (1 + key.count("<br>")) * legend_font * LINE_HEIGHT + 8
                  + legend_height(list(names.values()), place["width"] - 20, legend_font, grouped=True) + 8)
-    # One column (a phone) is taller than any window: four panels of 170 px, one above another.
+    # One column (a phone) is taller than any window: four panels of 170 px, one above another. Over them, the buttons
+    # and the slider beside them, or one above the other.
+    top = (SLIDER_UNDER_PX + SLIDER_ROW_PX + BUTTONS_ROW_PX if place["slider_under"] else TOP_PX) * scale
     height = int(min(680 * scale, screen_height_px(scale) - 40) if columns == 2 else
-                 (110 + 4 * 170 + 3 * 75) * scale + bottom - 40)
-    plot_px = height - 110 * scale - bottom
+                 top + (4 * 170 + 3 * 75) * scale + bottom - 40)
+    plot_px = height - top - bottom
+    # The buttons and the slider stand on their bottoms 13 % of the panels' height above them; a slider under the
+    # buttons stands on its bottom over the panels' titles, and the buttons on it.
+    slider_y = 1 + SLIDER_UNDER_PX * scale / plot_px if place["slider_under"] else 1.13
+    buttons_y = slider_y + SLIDER_ROW_PX * scale / plot_px if place["slider_under"] else 1.13
     # Between the rows: the upper panels' tick labels and the lower panels' titles, 75 px at scale 1
     spacing = 75 * scale / plot_px
     specs = _trace_specs(series)
     dashes = run_dashes(series)
     title_px = SUBPLOT_TITLE_PX * scale
-    titles = PANELS if text_em(PANELS[3]) * title_px <= place["panel_px"] else (*PANELS[:3], SHORT_GAP_TITLE)
+    # The gap panel's title, shorter where its panel is narrower than it, and on two lines on a folded phone
+    titles = PANELS if text_em(PANELS[3]) * title_px <= place["panel_px"] else \
+        (*PANELS[:3], fit_lines(SHORT_GAP_TITLE, place["panel_px"], title_px))
     fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=place["gap"],
                         vertical_spacing=spacing) if columns == 2 else \
         make_subplots(rows=4, cols=1, subplot_titles=titles, vertical_spacing=spacing)
@@ -232,9 +248,9 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
         legend=dict(orientation="h", yanchor="top", y=-LEGEND_GAP_PX * scale / plot_px, x=0,
                     font=dict(size=round(TICK_PX * scale, 1)), title_font=dict(size=round(TICK_PX * scale, 1)),
                     title_text=key),
-        updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0, y=1.13, xanchor="left",
+        updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0, y=buttons_y, xanchor="left",
                           yanchor="bottom", showactive=False, pad=dict(r=8, t=0))],
-        sliders=[dict(active=len(shown) - 1, steps=slider_steps, x=place["slider_x"], y=1.13,
+        sliders=[dict(active=len(shown) - 1, steps=slider_steps, x=place["slider_x"], y=slider_y,
                       len=1 - place["slider_x"], xanchor="left",
                       yanchor="bottom", pad=dict(t=0, b=0), currentvalue=dict(prefix="epoch ", visible=True),
                       transition=dict(duration=0))],
@@ -243,7 +259,7 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     fig.update_yaxes(showgrid=True, gridcolor=GRID_COLOUR, zeroline=False)
     readable(fig, scale)
     fig.update_annotations(font_size=round(title_px, 1))  # the annotations are the panels' titles
-    fig.update_layout(margin=dict(t=int(110 * scale)))
+    fig.update_layout(margin=dict(t=int(top)))
     return fig
 
 
@@ -259,12 +275,13 @@ def spaced_ticks(ticks: Sequence[float], decade_px: float, min_px: float) -> lis
 
 
 def legend_title(markers: bool, room_px: float, font_px: float) -> str:
-    """What the replay's lines mean, on one line, or two where the figure is narrower than it (a phone cut it)."""
+    """What the replay's lines mean, on one line, or two where the figure is narrower than it (a phone cut it), and
+    more on a folded phone's 240 px (its second line ran 22 px past the edge)."""
     title = LEGEND_TITLE.format(", open circles" if markers else "")
     if text_em(title) * font_px <= room_px:
         return title
     head, _, tail = title.partition(" · thin")
-    return f"{head}<br>thin{tail}"
+    return "<br>".join(fit_lines(line, room_px, font_px) for line in (head, f"thin{tail}"))
 
 
 def live_figure(curves: Mapping[str, Mapping[str, Sequence[float]]], epochs: int, scale: float = 1.0) -> go.Figure:

@@ -415,6 +415,7 @@ def test_the_real_networks_layer_table_shows_every_column(view):
 PHONE = {"width": 390, "height": 844}  # a phone held upright: the page is 356 px wide
 SMALL_PHONE = {"width": 360, "height": 800}  # the narrowest common phone (many Androids): a 326 px page
 TINY_PHONE = {"width": 320, "height": 640}  # the narrowest phone still met (an iPhone SE of 2016): a 288 px page
+FOLDED_PHONE = {"width": 280, "height": 653}  # a folded phone's outer screen (Galaxy Z Fold): a 248 px page
 CUT_FIGURE_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => {
   const shown = gd.getBoundingClientRect();
   return [...gd.querySelectorAll('text')].filter(text => {
@@ -423,6 +424,28 @@ CUT_FIGURE_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot')].fla
       || box.top < shown.top - 1 || box.bottom > shown.bottom + 1);
   }).map(text => text.textContent);
 })"""
+
+
+REPLAY_SLIDER = """() => {
+  const gd = document.querySelector('.st-key-arena_replay_chart .js-plotly-plot');
+  const box = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+  const rail = box(gd.querySelector('.slider-rail-rect'));
+  const slider = [...gd.querySelectorAll('.slider-rail-rect, .slider-label, .slider-current-value, .slider-grip-rect')]
+    .map(box);
+  const buttons = [...gd.querySelectorAll('.updatemenu-button')].map(box);
+  const on = (a, b) => Math.min(a[2], b[2]) > Math.max(a[0], b[0]) && Math.min(a[3], b[3]) > Math.max(a[1], b[1]);
+  return {rail: rail[2] - rail[0], on_buttons: buttons.flatMap(a => slider.filter(b => on(a, b))).length};
+}"""
+
+
+@on_views(*[("Training_arena", size) for size in (PHONE, SMALL_PHONE, TINY_PHONE, FOLDED_PHONE)])
+def test_the_replays_slider_has_room_on_a_phone(view):
+    """Beside the Play and Pause buttons, the epoch slider had 93 px on a 390 px phone, 57 px at 360 and 16 px at
+    320, its ten epochs' numbers on one another; at 280 px the page showed a traceback (a slider of negative length).
+    Where it has under 160 px beside them, it stands under them, across the panels."""
+    found = view.evaluate(REPLAY_SLIDER)
+    assert found["rail"] >= 120 and found["on_buttons"] == 0, found
+    assert view.evaluate(OVERLAPPING_FIGURE_TEXT) == []
 
 
 LEGEND_ON_AXIS_TITLE = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => {
