@@ -84,7 +84,9 @@ def ratio_derivation(standard: LayerCost, separable: LayerCost, *, kernel_size: 
                     rf"\frac{{{k}^2\cdot{c}\cdot{m} + {c}\cdot{m}\cdot{n}{bias_n}}}{{{k}^2\cdot{c}\cdot{n}{bias_n}}}"]
     params_counted = [rf"\frac{{{latex_number(separable.params)}}}{{{latex_number(standard.params)}}}",
                       f"{separable.params / standard.params:.4f}"]
-    params = (stacked_lines(params_steps[0], f"= {params_steps[1]}", "= " + " = ".join(params_counted)) if narrow
+    # narrow: "params:" on a line of its own (beside the general ratio it ran 12 px past a folded phone's 248 px page)
+    params = (stacked_lines(r"\text{params:}", params_steps[0].removeprefix(r"\text{params: }"),
+                            f"= {params_steps[1]}", "= " + " = ".join(params_counted)) if narrow
               else aligned_chain(params_steps, params_counted))
     return RatioDerivation(multiply_adds, approximation, params, exact, approximate,
                            separable.params / standard.params)

@@ -466,7 +466,10 @@ LEGEND_ON_AXIS_TITLE = """() => [...document.querySelectorAll('.js-plotly-plot')
                                          "Real_networks"]],
           *[(path, SMALL_PHONE) for path in ["Parameter_lab", "Training_arena", "Speed_lab"]],
           *[(path, TINY_PHONE) for path in ["Sliding_kernels", "Parameter_lab", "Parameter_lab?lab_tab=Whole+network",
-                                            "Parameter_lab?lab_tab=Separable+vs+standard", "Real_networks"]])
+                                            "Parameter_lab?lab_tab=Separable+vs+standard", "Real_networks"]],
+          *[(path, FOLDED_PHONE) for path in ["Sliding_kernels", "Parameter_lab", "Parameter_lab?lab_tab=Whole+network",
+                                              "Training_arena", "Filters_on_your_image", "Speed_lab",
+                                              "Real_networks"]])
 def test_no_figure_text_runs_past_a_phones_edge(view):
     """A student opening the class's link on a phone: the sliding figure's title "The watched kernel: window x weights
     = products, then their sum" ran 83 px past the edge of the 356 px page; the Parameter lab's three panels, 46 px
@@ -484,7 +487,9 @@ def test_no_figure_text_runs_past_a_phones_edge(view):
     figure's numbers lay on one another): it now tells a width under 240 px as 240. There the kinds' names take two
     lines beside the cost bars (Plotly cut "DepthwiseConv2D + 1x1 Conv2D" at the left), the axes' titles of the ratio
     chart and of Real networks' layers two, and the whole network's legend, a row an entry beside the layers' names,
-    has the room it takes (it lay on the numbers under the plot)."""
+    has the room it takes (it lay on the numbers under the plot). On a folded phone's 248 px page the whole network's
+    panel titles ran 26 px past its edge (they end at their panels' right end), and the arena's gap panel's title and
+    its legend's second line (they take the lines they need)."""
     assert view.locator(".js-plotly-plot").count() >= 1
     assert view.evaluate(CUT_FIGURE_TEXT) == []
     # the roofline's legend, an entry a line, took the plot's height and ran into its axis's title
@@ -620,6 +625,7 @@ def test_a_tables_row_names_stay_in_view_as_it_scrolls_on_a_phone(browser, serve
 
 @on_views(("Parameter_lab?lab_tab=Separable%20vs%20standard", PHONE),
           ("Parameter_lab?lab_tab=Separable%20vs%20standard", TINY_PHONE),
+          ("Parameter_lab?lab_tab=Separable%20vs%20standard", FOLDED_PHONE),
           ("Parameter_lab?lab_tab=Separable%20vs%20standard&lab_cin=4096&lab_cout=4096&lab_k=11&lab_dm=8&lab_h=1024"
            "&lab_w=1024", PHONE),
           ("Parameter_lab?lab_tab=Separable%20vs%20standard&lab_cin=4096&lab_cout=4096&lab_k=11&lab_dm=8&lab_h=1024"
@@ -628,7 +634,8 @@ def test_the_worked_ratio_fits_a_phone(view):
     """On a phone's 356 px page the worked ratio's lines, each "=" under the first line's, ran 374 px (multiply-adds)
     and 502 px (parameters) with the lab's first settings, and 508 and 615 px with 4-digit ones: there every step
     takes a line of its own from the left edge, the output positions cancelled before the numbers go in. On a 320 px
-    phone the first line, the ratio's name beside its first step, ran 36 px past the page: the name has its own."""
+    phone the first line, the ratio's name beside its first step, ran 36 px past the page: the name has its own. On a
+    folded phone's 248 px page the parameters' first line ran 12 px past it: "params:" has its own line too."""
     assert view.locator(".katex-display").count() == 3
     assert view.evaluate(WIDE_FORMULAS) == []
 
