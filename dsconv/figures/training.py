@@ -193,9 +193,10 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     specs = _trace_specs(series)
     dashes = run_dashes(series)
     title_px = SUBPLOT_TITLE_PX * scale
-    # The gap panel's title, shorter where its panel is narrower than it, and on two lines on a folded phone
+    # The gap panel's title, shorter where its panel is narrower than it, and on two lines where the short one would
+    # run more than 20 px past its panel on either side, the figure's right margin (a folded phone's, by 26 px)
     titles = PANELS if text_em(PANELS[3]) * title_px <= place["panel_px"] else \
-        (*PANELS[:3], fit_lines(SHORT_GAP_TITLE, place["panel_px"], title_px))
+        (*PANELS[:3], fit_lines(SHORT_GAP_TITLE, place["panel_px"] + 40, title_px))
     fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=place["gap"],
                         vertical_spacing=spacing) if columns == 2 else \
         make_subplots(rows=4, cols=1, subplot_titles=titles, vertical_spacing=spacing)
