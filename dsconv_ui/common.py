@@ -698,6 +698,7 @@ export default function (component) {
   const probes = window.dsconvWidth = window.dsconvWidth || {};
   const probe = probes[data.key] = probes[data.key] || {};
   probe.shown = data.shown;
+  probe.stacked = data.stacked;
   probe.tell = setStateValue;
   if (!probe.observer) {
     let timer = null;
@@ -711,13 +712,22 @@ export default function (component) {
       const shown = contentWidth();
       if (shown <= 0) return false;
       const width = Math.min(data.high, Math.max(data.low, shown));
-      if (width === probe.measured) return false;  // measured and answered already
+      // Streamlit stands columns one above another in a window of at most 640 px, whatever the page's width: beside
+      // the sidebar a 1024 px window's page is 535 px, its columns side by side
+      const stacked = window.matchMedia(`(max-width: ${data.columns_px}px)`).matches;
+      if (width === probe.measured && stacked === probe.measuredStacked) return false;  // measured and answered
       probe.measured = width;
+      probe.measuredStacked = stacked;
+      let told = false;
+      if (stacked !== probe.stacked) {
+        probe.tell('stacked', stacked);
+        told = true;
+      }
       if (Math.abs(width - probe.shown) > Math.max(8, 0.02 * probe.shown)) {
         probe.tell('width', width);
-        return true;
+        told = true;
       }
-      return false;
+      return told;
     };
     // `pending` while a measure waits for the layout to settle, and after it told a width until the run it asked
     // for begins (at most 3 s): the browser tests wait for it.
@@ -759,18 +769,35 @@ def _width_probe() -> Callable:
     return st.components.v2.component("dsconv_shown_width", js=_WIDTH_JS)
 
 
-def shown_width() -> float:
-    """The width, in px, that a figure as wide as the page is shown at: page_width_px(figure_scale()), or the width the
-    browser measured where that is not it (a 1024 x 768 projector, a narrow laptop), in steps of 10 px."""
-    assumed = page_width_px(figure_scale())
+def _told() -> tuple[str, float, bool]:
+    """The probe's key in this mode, the width figures are laid out for, and whether columns stand one above
+    another: what the browser told, or page_width_px(figure_scale()) and a guess from it until it has."""
     key = f"_shown_width_{int(is_presenting())}"  # one measure per mode: the sidebar is hidden in projector mode
     told = st.session_state.get(key)
-    width = told.get("width") if isinstance(told, Mapping) else None
+    told = told if isinstance(told, Mapping) else {}
+    width, stacked = told.get("width"), told.get("stacked")
     low, high = WIDTH_RANGE_PX
-    used = float(round(width / 10) * 10) if isinstance(width, (int, float)) and low <= width <= high else assumed
-    _width_probe()(key=key, data={"shown": used, "key": key, "low": low, "high": high}, default={"width": None},
-                   on_width_change=_nothing)
+    used = float(round(width / 10) * 10) if isinstance(width, (int, float)) and low <= width <= high else \
+        page_width_px(figure_scale())
+    return key, used, stacked if isinstance(stacked, bool) else used < STACKED_BELOW_PX
+
+
+def shown_width() -> float:
+    """The width, in px, that a figure as wide as the page is shown at: page_width_px(figure_scale()), or the width the
+    browser measured where that is not it (a 1024 x 768 projector, a narrow laptop), in steps of 10 px. The browser
+    also tells whether columns stand one above another there (columns_stacked)."""
+    key, used, stacked = _told()
+    low, high = WIDTH_RANGE_PX
+    _width_probe()(key=key, data={"shown": used, "stacked": stacked, "columns_px": COLUMNS_STACK_AT_PX, "key": key,
+                                  "low": low, "high": high},
+                   default={"width": None, "stacked": None}, on_width_change=_nothing, on_stacked_change=_nothing)
     return used
+
+
+def columns_stacked() -> bool:
+    """Whether st.columns stand one above another in this browser (a window of at most 640 px), as the page's width
+    probe (shown_width) told; until it has, a guess from the page's width."""
+    return _told()[2]
 
 
 # A picker's text (Streamlit's 0.875 rem, as Chromium draws it): normally, and in projector mode (html at 21 px).
@@ -788,15 +815,20 @@ def side_by_side(choices: Sequence[str], width_px: float, count: int = 2) -> boo
     return column >= max(map(text_em, choices), default=0.0) * font * 1.08 + 3 * font
 
 
-# Streamlit stands st.columns one above another in a window narrower than 640 px: a page under about 600 px wide
+# Streamlit stands st.columns one above another in a window of at most 640 px (its theme's breakpoint), where the page
+# is under 610 px: the guess from a page's width until the browser has told (columns_stacked). Beside the open sidebar
+# a window of 640 to about 1,100 px has a page under 600 px and its columns side by side.
+COLUMNS_STACK_AT_PX = 640
 STACKED_BELOW_PX = 600
 
 
-def column_width(width_px: float, count: int) -> float:
+def column_width(width_px: float, count: int, stacked: bool | None = None) -> float:
     """The width of one of `count` columns across a page `width_px` wide (shown_width()), or the page's own where
-    the columns stand one above another (a phone: the Filters page laid its depthwise maps out for half a 356 px
-    page, and their labels "from R", "from G", "from B" ran into one another at the whole page's width)."""
-    return width_px if width_px < STACKED_BELOW_PX else width_px / count
+    the columns stand one above another (`stacked`, default columns_stacked(): a phone: the Filters page laid its
+    depthwise maps out for half a 356 px page, and their labels "from R", "from G", "from B" ran into one another at
+    the whole page's width; and the other way at 1024 px beside the sidebar, its 535 px page taken for a phone's)."""
+    stacked = columns_stacked() if stacked is None else stacked
+    return width_px if stacked else width_px / count
 
 
 def _nothing() -> None:

@@ -39,6 +39,7 @@ from dsconv.sliding import samples
 from dsconv_ui.common import (
     BOUND,
     column_width,
+    columns_stacked,
     figure_scale,
     kept_upload,
     page_setup,
@@ -502,8 +503,9 @@ def learned_section(picture: Image.Image) -> None:
     pixels = to_model_input(picture)
     seen, notes = st.columns([1, 3])  # the small picture beside the notes: alone on its row it left a blank band
     # at most its column's width (a quarter of the page, less the 1 rem gap): at 1024 px beside the sidebar, 160 px
-    # ran 35 px over the notes
-    side = max(32, min(160, int((PAGE_PX - 16) / 4)))
+    # ran 35 px over the notes. On a phone it stands above them: a quarter of the page (56 px on a folded phone)
+    # wrapped its caption a word a line.
+    side = max(32, min(160, int(PAGE_PX if columns_stacked() else (PAGE_PX - 16) / 4)))
     seen.image(Image.fromarray(pixels).resize((160, 160), Image.Resampling.NEAREST), width=side,
                alt=f"The picture as the models see it: its centred square {model_input_words(picture)} pixels, "
                    "shown larger",

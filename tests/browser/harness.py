@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from dsconv.bench.pages import free_port
-from dsconv_ui.common import WIDTH_RANGE_PX
+from dsconv_ui.common import COLUMNS_STACK_AT_PX, WIDTH_RANGE_PX
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DSCONV_CHROMIUM", "/usr/bin/chromium")
@@ -106,13 +106,16 @@ BUSY_SCRIPT = """() => {
     // Drawn but its script not run yet (on a busy 2-core machine it ran 0.5 s after the page looked done, and the
     // tests read figures laid out for another width), measuring, or laid out for another width than the one shown
     // (told, and the run it asked for not begun): the page is not done.
+    // Or laid out for columns side by side where they stand one above another, or the other way.
     return !probe || probe.pending ||
-      (box && box.clientWidth > 0 && Math.abs(width - probe.shown) > Math.max(8, 0.02 * probe.shown));
+      (box && box.clientWidth > 0 && Math.abs(width - probe.shown) > Math.max(8, 0.02 * probe.shown)) ||
+      (box && box.clientWidth > 0 && probe.stacked !== window.matchMedia('(max-width: __COLUMNS__px)').matches);
   });
   // a playback bar (dsconv_ui.playback) whose script has not bound its buttons yet: a click there does nothing
   const unbound = document.querySelector('.dsconv-playback:not([data-bound="1"])');
   return Boolean(running || skeleton || stale || unrendered || measuring || unbound);
-}""".replace("__LOW__", str(WIDTH_RANGE_PX[0])).replace("__HIGH__", str(WIDTH_RANGE_PX[1]))
+}""".replace("__LOW__", str(WIDTH_RANGE_PX[0])).replace("__HIGH__", str(WIDTH_RANGE_PX[1])).replace(
+    "__COLUMNS__", str(COLUMNS_STACK_AT_PX))
 
 
 def watch_messages(page) -> None:

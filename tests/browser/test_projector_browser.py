@@ -499,13 +499,38 @@ def test_no_figure_text_runs_past_a_phones_edge(view):
     assert view.evaluate(OVERLAPPING_FIGURE_TEXT) == []
 
 
-@on_views(("Filters_on_your_image?present=1", XGA))
+@on_views(("Filters_on_your_image?present=1", XGA), ("Filters_on_your_image", XGA),
+          ("Filters_on_your_image", {"width": 800, "height": 600}),
+          ("Filters_on_your_image", {"width": 640, "height": 900}))
 def test_no_figure_text_of_the_filters_page_runs_past_a_1024_projectors_edge(view):
     """On a 1024 x 768 projector the feature maps' title "32 of 64 maps, 32 x 32, after block1_conv1" ran 16 px past
     its half-page figure: it takes two lines where one does not fit (the Parameter lab's "Activation memory" is
-    checked with its bar labels)."""
+    checked with its bar labels). At 1024 x 768 with the sidebar open (and at 800 x 600) the page is 535 px (447),
+    under the 600 px taken for a phone's, where columns stand one above another: the half-page figures, laid out for
+    the whole page, cut both maps' titles and the depthwise maps' title, and the first layer's kernel weights lay on
+    one another. The browser now tells whether its columns stand one above another (up to 640 px)."""
     assert view.locator(".js-plotly-plot").count() >= 1
     assert view.evaluate(CUT_FIGURE_TEXT) == []
+    assert view.evaluate(OVERLAPPING_FIGURE_TEXT) == []
+
+
+MODEL_INPUT = """() => {
+  const image = document.querySelector('img[alt^="The picture as the models see it"]');
+  const column = image.closest('[data-testid="stColumn"]').getBoundingClientRect();
+  const notes = image.closest('[data-testid="stHorizontalBlock"]').lastElementChild.getBoundingClientRect();
+  const box = image.getBoundingClientRect();
+  return {width: box.width, column: column.width, over_notes: box.bottom > notes.top && box.right > notes.left + 1};
+}"""
+
+
+@on_views(("Filters_on_your_image", FOLDED_PHONE), ("Filters_on_your_image", PHONE),
+          ("Filters_on_your_image", XGA), ("Filters_on_your_image", WIDE))
+def test_what_the_models_see_is_shown_large_enough_for_its_caption(view):
+    """The 32 x 32 picture the models see, beside the notes, is a quarter of the page at most 160 px wide. On a phone
+    its column stands above the notes and it was still a quarter: 56 px on a folded phone (85 px at 390), its caption
+    a word a line down the page. There it is 160 px wide; beside the notes it stays in its column."""
+    found = view.evaluate(MODEL_INPUT)
+    assert found["width"] >= min(160, found["column"] - 2) and not found["over_notes"], found
 
 
 @on_views(("Speed_lab?present=1", XGA))

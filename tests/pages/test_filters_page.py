@@ -602,3 +602,22 @@ def test_the_difference_metric_counts_grey_levels_as_an_8_bit_picture_has_them()
     [metric] = [m for m in at.metric if m.label == "The two results differ by at most"]
     assert f"An 8-bit picture has {2 ** 8} grey levels, 1/{GREY_LEVELS} apart" in metric.proto.help
     assert GREY_LEVELS == 2 ** 8 - 1
+
+
+@pytest.mark.parametrize("told, two_lines", [({"width": 530, "stacked": False}, True),
+                                             ({"width": 530, "stacked": True}, False),
+                                             ({"width": 530}, False),  # not told yet: a page under 600 px, a phone's
+                                             ({"width": 530, "stacked": "yes"}, False),  # not a yes or no: not taken
+                                             ({"width": 1400, "stacked": False}, False)])
+def test_the_maps_are_laid_out_for_the_columns_the_browser_shows(told, two_lines):
+    """At 1024 x 768 beside the sidebar the page is 535 px, under the 600 px taken for a phone's where columns stand
+    one above another: the two models' maps, side by side there in 259 px each, were laid out for 535 px, and their
+    titles ran past their figures. The browser tells whether its columns stand one above another."""
+    import json
+
+    at = open_page(PAGE, session={"_shown_width_0": told})
+    assert not at.exception
+    titles = [json.loads(chart.proto.spec)["layout"].get("title", {}).get("text", "")
+              for chart in at.get("plotly_chart")]
+    maps = [title for title in titles if "maps, 32 x 32" in title]
+    assert len(maps) == 2 and all(("<br>" in title) == two_lines for title in maps), maps
