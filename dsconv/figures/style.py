@@ -37,16 +37,20 @@ _EMS = {0.20: " ", 0.25: "ij.,·:;'", 0.26: "l", 0.27: "I", 0.30: "f", 0.31: "()
         0.51: "ag", 0.52: "VX", 0.53: "E", 0.54: "STZΣ", 0.55: "hnouA", 0.56: "bdpq", 0.57: "PR", 0.58: "CK", 0.59: "B",
         0.62: "DG→", 0.65: "NU", 0.66: "H", 0.67: "OQ", 0.72: "w", 0.73: "M", 0.79: "W", 0.83: "m%"}
 CHAR_EMS = {char: em for em, chars in _EMS.items() for char in chars}
-OTHER_EM = 0.9  # wider than any letter or digit of the font
-
-
-BOLD_WIDER = 1.21  # a bold character is at most 20.5 % wider than the regular one ('.', ',', ':', '·'); 6 % in words
+# The same at the bold weight (700): Plotly's <b>...</b>, and every figure's title, which Streamlit's chart theme draws
+# bold (a title fitted to a 447 px figure at the regular weight was 446 px wide at 4 px from its left edge, cut).
+_BOLD_EMS = {0.20: " ", 0.28: "ij", 0.29: "l", 0.30: "',.:;·", 0.31: "I", 0.34: "-/", 0.35: "()f", 0.39: "t",
+             0.40: "r", 0.45: "s", 0.46: "z", 0.47: "c", 0.51: "J", 0.52: "Lex", 0.53: "+0123456789=FYavy×−",
+             0.54: "g", 0.55: "EZkΣ", 0.56: "STVo", 0.57: "Xu", 0.58: "Abdhnpq", 0.59: "C", 0.60: "P", 0.61: "B",
+             0.62: "KR→", 0.64: "DG", 0.67: "NU", 0.68: "H", 0.69: "OQ", 0.77: "M", 0.78: "w", 0.82: "W", 0.86: "%m"}
+BOLD_CHAR_EMS = {char: em for em, chars in _BOLD_EMS.items() for char in chars}
+OTHER_EM = 0.91  # wider than any letter, digit or "@" of the font, at either weight (a bold "@": 0.902)
 
 
 def text_em(text: str) -> float:
     """How wide `text` is in the figures' font, in ems: times the font size, pixels. Plotly's tags are not text; a
-    bold run (<b>...</b>) counts BOLD_WIDER times its regular width. (Summed with map, in the same order as a loop:
-    the Sliding kernels figure measures some 16,000 texts, and a generator made this a third of its 0.45 s.)"""
+    bold run (<b>...</b>) is measured bold. (Summed with map, in the same order as a loop: the Sliding kernels figure
+    measures some 16,000 texts, and a generator made this a third of its 0.45 s.)"""
     if "<" not in text:
         return float(sum(map(CHAR_EMS.get, text, repeat(OTHER_EM))))
     width, bold = 0.0, False
@@ -54,21 +58,24 @@ def text_em(text: str) -> float:
         if part.lower() in ("<b>", "</b>"):
             bold = part.lower() == "<b>"
         elif not part.startswith("<"):
-            width += sum(map(CHAR_EMS.get, part, repeat(OTHER_EM))) * (BOLD_WIDER if bold else 1.0)
+            width += sum(map((BOLD_CHAR_EMS if bold else CHAR_EMS).get, part, repeat(OTHER_EM)))
     return width
 
 
-def wrap_parts(parts: list[str], room_em: float) -> list[str]:
-    """Parts joined by " · " into lines at most `room_em` wide (style.text_em); a part longer than a line is broken
-    at spaces, never inside a bold run."""
+def wrap_parts(parts: list[str], room_em: float, bold: bool = False) -> list[str]:
+    """Parts joined by " · " into lines at most `room_em` wide (style.text_em; `bold`: drawn bold, as a figure's
+    title is); a part longer than a line is broken at spaces, never inside a bold run."""
+    def em(line: str) -> float:
+        return text_em("<b>" + re.sub(r"</?b>", "", line, flags=re.IGNORECASE) + "</b>" if bold else line)
+
     lines: list[str] = []
     for part in parts:
-        if lines and text_em(f"{lines[-1]} · {part}") <= room_em:
+        if lines and em(f"{lines[-1]} · {part}") <= room_em:
             lines[-1] += " · " + part
             continue
         words, line = re.findall(r"(?:<b>.*?</b>|\S)+", part), ""  # a bold run is never split
         for word in words:
-            if line and text_em(f"{line} {word}") > room_em:
+            if line and em(f"{line} {word}") > room_em:
                 lines.append(line)
                 line = word
             else:
@@ -92,7 +99,7 @@ def top_title(text: str, width_px: float, font_px: float, pad_px: float) -> tupl
     centres a title in the top margin, and its second line ran into what stands under it). Returns the layout's
     title and the pixels its lines take."""
     size = title_px(font_px)
-    text = fit_lines(text, width_px - 20, size)
+    text = fit_lines(text, width_px - 20, size, bold=True)  # Streamlit's chart theme draws a figure's title bold
     lines = 1 + text.count("<br>")
     # Plotly sets a top-anchored title's first baseline 0.7 em below the pad, but a title of several lines gets its
     # first line's baseline on the pad itself: its top stood above the figure's edge ("32 ot 64 maps ... atter").
@@ -123,10 +130,11 @@ def legend_height(names: list[str], room_px: float, font_px: float, grouped: boo
     return sum(max(1 + name.count("<br>") for name in row) * font_px * LINE_HEIGHT + 8 for row in rows)
 
 
-def fit_lines(text: str, room_px: float, font_px: float) -> str:
-    """`text` broken at its spaces into lines (Plotly's <br>) no wider than `room_px` at `font_px`: a figure's title,
-    a panel's title or a legend entry that a narrow figure (a phone's) would cut at its edge."""
-    return "<br>".join(wrap_parts([text], room_px / font_px))
+def fit_lines(text: str, room_px: float, font_px: float, bold: bool = False) -> str:
+    """`text` broken at its spaces into lines (Plotly's <br>) no wider than `room_px` at `font_px` (`bold`: drawn
+    bold): a figure's title, a panel's title or a legend entry that a narrow figure (a phone's) would cut at its
+    edge."""
+    return "<br>".join(wrap_parts([text], room_px / font_px, bold))
 
 
 PAGE_WIDTH_PX = 900  # a figure as wide as the page: Streamlit's wide layout, 1400 px window, sidebar open
