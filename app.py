@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import streamlit as st
-from streamlit.errors import StreamlitAPIException
+from dsconv.importing import ONE_AT_A_TIME
 
-from dsconv.costs import TUTORIAL_LAYER, tutorial_cost
-from dsconv.figures import drawing_svg, idea_layout
-from dsconv_ui.common import PAGES, ROOT, figure_scale, page_setup, share_link
+with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/importing.py
+    import streamlit as st
+    from streamlit.errors import StreamlitAPIException
+
+    from dsconv.costs import TUTORIAL_LAYER, tutorial_cost
+    from dsconv.figures import drawing_svg, idea_layout
+    from dsconv_ui.common import PAGES, ROOT, figure_scale, page_setup, share_link
 
 # The tutorial's example: an RGB 32 x 32 image, a 3 x 3 kernel, 64 output channels, padding "valid".
 DESCRIPTIONS = {  # what a student does on each page of the navigation (dsconv_ui.common.PAGES)

@@ -11,6 +11,8 @@ import platform
 import sys
 from pathlib import Path
 
+from dsconv.importing import ONE_AT_A_TIME
+
 
 def cpu_model() -> str:
     """The CPU's model name from /proc/cpuinfo (Linux), else platform.processor(), with the core count."""
@@ -29,21 +31,25 @@ def cpu_model() -> str:
 
 def gpu_names() -> list[str]:
     """Names of the GPUs the active Keras backend can use (empty on a CPU-only machine)."""
-    import keras
+    with ONE_AT_A_TIME:
+        import keras
 
     backend = keras.backend.backend()
     try:
         if backend == "tensorflow":
-            import tensorflow as tf
+            with ONE_AT_A_TIME:
+                import tensorflow as tf
 
             gpus = tf.config.list_physical_devices("GPU")
             return [tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name) for gpu in gpus]
         if backend == "jax":
-            import jax
+            with ONE_AT_A_TIME:
+                import jax
 
             return [device.device_kind for device in jax.devices() if device.platform == "gpu"]
         if backend == "torch":
-            import torch
+            with ONE_AT_A_TIME:
+                import torch
 
             return [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
     except (RuntimeError, ValueError):  # a backend without a usable GPU runtime
@@ -63,8 +69,9 @@ def describe_device() -> dict[str, object]:
 
 def library_versions() -> dict[str, str]:
     """Versions of Python, NumPy, Keras and the Keras backend."""
-    import keras
-    import numpy
+    with ONE_AT_A_TIME:
+        import keras
+        import numpy
 
     backend = keras.backend.backend()
     module_name = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(backend, backend)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.safe_text import counted
 
 
@@ -136,7 +137,8 @@ def keras_layers(kind: str, *, depthwise_initializer: Any = None, **settings: An
 
     `depthwise_initializer` (a Keras initializer) goes to every depthwise kernel; without it Keras's default.
     """
-    from keras import layers  # heavy: pulls in a backend, so only here
+    with ONE_AT_A_TIME:
+        from keras import layers  # heavy: pulls in a backend, so only here
 
     made = []
     for spec in layer_specs(kind, **settings):

@@ -18,6 +18,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from dsconv.figures import page_width_px, text_em
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.safe_text import markdown_table, plain
 from dsconv_ui import link_keys
 
@@ -921,7 +922,8 @@ def arrow_table(rows: Sequence[Mapping[str, Any]]):
     Handed a list, Streamlit builds a pandas DataFrame from it on every run (0.6 ms a table; in a burst of 30
     sessions, tables were a fifth of a Parameter lab re-run's CPU). A column that mixes text and numbers is shown as
     text."""
-    import pyarrow as pa
+    with ONE_AT_A_TIME:
+        import pyarrow as pa
 
     columns = {}
     for key in dict.fromkeys(key for row in rows for key in row):

@@ -2,37 +2,40 @@
 
 from __future__ import annotations
 
-import streamlit as st
+from dsconv.importing import ONE_AT_A_TIME
 
-from dsconv.costs import (
-    LayerConfigError,
-    NetworkConfig,
-    compare_with_keras,
-    count_text,
-    every_kind,
-    keras_code,
-    keras_verdict,
-    lab_text,
-    network_summary,
-    pytorch_code,
-    ratio_derivation,
-    too_large_to_check,
-)
-from dsconv.figures import cost as figures_cost
-from dsconv.kinds import KINDS, LAYER_KINDS, NETWORK_KINDS, label, short_label
-from dsconv.safe_text import times_text
-from dsconv_ui.common import (
-    BOUND,
-    figure_scale,
-    is_presenting,
-    page_setup,
-    projector_bar,
-    share_link,
-    shared_figure,
-    show_error,
-    show_table,
-    shown_width,
-)
+with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/importing.py
+    import streamlit as st
+
+    from dsconv.costs import (
+        LayerConfigError,
+        NetworkConfig,
+        compare_with_keras,
+        count_text,
+        every_kind,
+        keras_code,
+        keras_verdict,
+        lab_text,
+        network_summary,
+        pytorch_code,
+        ratio_derivation,
+        too_large_to_check,
+    )
+    from dsconv.figures import cost as figures_cost
+    from dsconv.kinds import KINDS, LAYER_KINDS, NETWORK_KINDS, label, short_label
+    from dsconv.safe_text import times_text
+    from dsconv_ui.common import (
+        BOUND,
+        figure_scale,
+        is_presenting,
+        page_setup,
+        projector_bar,
+        share_link,
+        shared_figure,
+        show_error,
+        show_table,
+        shown_width,
+    )
 
 # The worked ratio's widest line with every "=" under the first line's, in Chromium, with 4-digit settings, k = 11 and
 # m = 8: 615 px, and 759 px in projector mode's larger text (a 1024 x 768 projector's page is 773). A page narrower
@@ -74,7 +77,8 @@ def all_costs(settings: dict) -> dict:
 @st.cache_data(max_entries=32, show_spinner=False)  # keras_section shows what it waits for
 def keras_reference(settings: dict) -> list:
     """count_params() and output shapes of the real Keras layers (imports TensorFlow)."""
-    from dsconv.costs import keras_counts
+    with ONE_AT_A_TIME:
+        from dsconv.costs import keras_counts
 
     return keras_counts(LAYER_KINDS, **settings)
 

@@ -2,46 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from dsconv.importing import ONE_AT_A_TIME
 
-import numpy as np
-import streamlit as st
+with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/importing.py
+    from typing import Callable
 
-from dsconv.costs import LayerConfigError, mobilenet_ratio, shape_text, tutorial_cost
-from dsconv.figures import MAX_VOLUME_FRAMES, output_labels, projected_scale, sliding_figure, volume_figure
-from dsconv.images import ImageError, load_image
-from dsconv.kinds import KINDS, SLIDING_KINDS, word
-from dsconv.safe_text import digits_apart_from_one
-from dsconv.sliding import (
-    PRESET_LABELS,
-    PRESET_NOTES,
-    PRESETS,
-    SAMPLE_NAMES,
-    SAMPLE_NOTES,
-    SAMPLES,
-    SlidingConfig,
-    alike_note,
-    build_layer,
-    build_timeline,
-    sample_image,
-    shrink_to_square,
-    standard_twins,
-    watched_channels,
-    weight_rules,
-)
-from dsconv_ui.common import (
-    BOUND,
-    figure_scale,
-    kept_upload,
-    older_labels,
-    page_setup,
-    projector_bar,
-    share_link,
-    show_error,
-    show_table,
-    shown_width,
-)
-from dsconv_ui.playback import playback_bar
+    import numpy as np
+    import streamlit as st
+
+    from dsconv.costs import LayerConfigError, mobilenet_ratio, shape_text, tutorial_cost
+    from dsconv.figures import MAX_VOLUME_FRAMES, output_labels, projected_scale, sliding_figure, volume_figure
+    from dsconv.images import ImageError, load_image
+    from dsconv.kinds import KINDS, SLIDING_KINDS, word
+    from dsconv.safe_text import digits_apart_from_one
+    from dsconv.sliding import (
+        PRESET_LABELS,
+        PRESET_NOTES,
+        PRESETS,
+        SAMPLE_NAMES,
+        SAMPLE_NOTES,
+        SAMPLES,
+        SlidingConfig,
+        alike_note,
+        build_layer,
+        build_timeline,
+        sample_image,
+        shrink_to_square,
+        standard_twins,
+        watched_channels,
+        weight_rules,
+    )
+    from dsconv_ui.common import (
+        BOUND,
+        figure_scale,
+        kept_upload,
+        older_labels,
+        page_setup,
+        projector_bar,
+        share_link,
+        show_error,
+        show_table,
+        shown_width,
+    )
+    from dsconv_ui.playback import playback_bar
 
 UPLOAD = "upload"
 OLDER_SAMPLE_LABELS = {  # what the picture picker showed, and links saved, before 2026-12

@@ -6,51 +6,54 @@ opening the launcher (device, time estimate) and training load Keras, lazily.
 
 from __future__ import annotations
 
-import streamlit as st
-from streamlit import config as st_config
-from streamlit.errors import StreamlitPageNotFoundError
+from dsconv.importing import ONE_AT_A_TIME
 
-from dsconv.arena import (
-    MIN_TEST_IMAGES,
-    MIN_TRAIN_IMAGES,
-    SERVER_FOLDER_SOURCES,
-    SLOTS,
-    ArenaBusy,
-    ArenaError,
-    ArenaLimits,
-    LaunchSettings,
-    TrainingJob,
-    launch_estimate,
-    learn_from_records,
-    train_and_val_sizes,
-)
-from dsconv.figures import frames_note, live_figure, replay_figure
-from dsconv.kinds import KINDS, NETWORK_KINDS, noun, word
-from dsconv.safe_text import plain
-from dsconv.training import (
-    SOURCE_LABELS,
-    SOURCE_NOTES,
-    ModelConfig,
-    RunFileError,
-    TrainConfig,
-    comparison,
-    replay,
-)
-from dsconv_ui.common import (
-    BOUND,
-    ROOT,
-    figure_scale,
-    is_presenting,
-    older_labels,
-    page_setup,
-    projector_bar,
-    share_link,
-    show_error,
-    show_table,
-    shown_width,
-    wrap_long_chips,
-)
-from dsconv_ui.playback import reveal_on_play
+with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/importing.py
+    import streamlit as st
+    from streamlit import config as st_config
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    from dsconv.arena import (
+        MIN_TEST_IMAGES,
+        MIN_TRAIN_IMAGES,
+        SERVER_FOLDER_SOURCES,
+        SLOTS,
+        ArenaBusy,
+        ArenaError,
+        ArenaLimits,
+        LaunchSettings,
+        TrainingJob,
+        launch_estimate,
+        learn_from_records,
+        train_and_val_sizes,
+    )
+    from dsconv.figures import frames_note, live_figure, replay_figure
+    from dsconv.kinds import KINDS, NETWORK_KINDS, noun, word
+    from dsconv.safe_text import plain
+    from dsconv.training import (
+        SOURCE_LABELS,
+        SOURCE_NOTES,
+        ModelConfig,
+        RunFileError,
+        TrainConfig,
+        comparison,
+        replay,
+    )
+    from dsconv_ui.common import (
+        BOUND,
+        ROOT,
+        figure_scale,
+        is_presenting,
+        older_labels,
+        page_setup,
+        projector_bar,
+        share_link,
+        show_error,
+        show_table,
+        shown_width,
+        wrap_long_chips,
+    )
+    from dsconv_ui.playback import reveal_on_play
 
 OLDER_SOURCE_LABELS = {  # what the data picker showed, and links saved, before 2026-12
     "Synthetic shapes (generated, no download)": "synthetic", "CIFAR-10 (download, 163 MB)": "cifar10",

@@ -7,48 +7,51 @@ mix, and the one standard convolution they equal, in NumPy.
 
 from __future__ import annotations
 
-import time
-import zlib
+from dsconv.importing import ONE_AT_A_TIME
 
-import numpy as np
-import streamlit as st
-from PIL import Image
+with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/importing.py
+    import time
+    import zlib
 
-from dsconv.figures import SERIES_COLOURS
-from dsconv.figures import filters as figs
-from dsconv.images import (
-    DISPLAY_MAX_SIDE,
-    SAMPLE_SCENES,
-    ImageError,
-    cifar_test_images,
-    find_cifar_test_batch,
-    fit_within,
-    load_image,
-    model_input_words,
-    pretrained_catalogue,
-    preview,
-    scene_image,
-    to_float_array,
-    to_model_input,
-)
-from dsconv.images import handmade as hand
-from dsconv.kinds import KINDS
-from dsconv.kinds import label as kind_label
-from dsconv.safe_text import power_of_ten
-from dsconv.sliding import samples
-from dsconv_ui.common import (
-    BOUND,
-    column_width,
-    columns_stacked,
-    figure_scale,
-    kept_upload,
-    page_setup,
-    share_link,
-    shared_figure,
-    show_error,
-    shown_width,
-    side_by_side,
-)
+    import numpy as np
+    import streamlit as st
+    from PIL import Image
+
+    from dsconv.figures import SERIES_COLOURS
+    from dsconv.figures import filters as figs
+    from dsconv.images import (
+        DISPLAY_MAX_SIDE,
+        SAMPLE_SCENES,
+        ImageError,
+        cifar_test_images,
+        find_cifar_test_batch,
+        fit_within,
+        load_image,
+        model_input_words,
+        pretrained_catalogue,
+        preview,
+        scene_image,
+        to_float_array,
+        to_model_input,
+    )
+    from dsconv.images import handmade as hand
+    from dsconv.kinds import KINDS
+    from dsconv.kinds import label as kind_label
+    from dsconv.safe_text import power_of_ten
+    from dsconv.sliding import samples
+    from dsconv_ui.common import (
+        BOUND,
+        column_width,
+        columns_stacked,
+        figure_scale,
+        kept_upload,
+        page_setup,
+        share_link,
+        shared_figure,
+        show_error,
+        shown_width,
+        side_by_side,
+    )
 
 SOURCES = ("Sample picture", "Upload a photo", "Camera", "CIFAR-10 test picture")
 PICTURE_NAMES = tuple(scene.name for scene in SAMPLE_SCENES) + tuple(samples.SAMPLE_LABELS[n] for n in samples.SAMPLES)
@@ -190,7 +193,8 @@ def model_colours(kinds: list[str]) -> list[str]:
 @st.cache_resource(max_entries=4, show_spinner="Loading the pretrained model (once per server)...")
 def pretrained_model(name: str):
     """A shipped pretrained model in NumPy (no TensorFlow), loaded once per server and shared, read-only."""
-    from dsconv.images import pretrained_numpy_model
+    with ONE_AT_A_TIME:
+        from dsconv.images import pretrained_numpy_model
 
     return pretrained_numpy_model(name)
 
@@ -198,7 +202,8 @@ def pretrained_model(name: str):
 @st.cache_data(max_entries=8, show_spinner=False)
 def pretrained_facts(name: str) -> tuple[tuple[str, ...] | None, str]:
     """Class names and a sentence on accuracy from the model's run record (JSON only)."""
-    from dsconv.images import pretrained_facts as facts
+    with ONE_AT_A_TIME:
+        from dsconv.images import pretrained_facts as facts
 
     return facts(name)
 
@@ -215,8 +220,9 @@ def model_catalogue() -> dict[str, tuple]:
 def get_model(entry: tuple) -> tuple[object, tuple[str, ...], str]:
     """The model of a catalogue entry (NumPy for a shipped one, Keras for one trained here), its class names
     (CIFAR-10's when it has ten outputs), and a note."""
-    from dsconv.images import model_classes
-    from dsconv.training import CIFAR10_CLASSES
+    with ONE_AT_A_TIME:
+        from dsconv.images import model_classes
+        from dsconv.training import CIFAR10_CLASSES
 
     if entry[0] == "pretrained":
         names, note = pretrained_facts(entry[1])
@@ -231,7 +237,8 @@ def get_model(entry: tuple) -> tuple[object, tuple[str, ...], str]:
 
 def kernels_panel(model, title: str) -> None:
     """The first convolution row's kernels: RGB tiles for Conv2D, or depthwise kernels and the mix."""
-    from dsconv.images import first_layer_kernels
+    with ONE_AT_A_TIME:
+        from dsconv.images import first_layer_kernels
 
     kernels = first_layer_kernels(model)
     st.markdown(f"**{title}**")
@@ -258,8 +265,9 @@ def kernels_panel(model, title: str) -> None:
 
 def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, colours: list[str]) -> None:
     """Kernels, feature maps and top-5 of each model, side by side."""
-    from dsconv.images import conv_rows, feature_maps, strongest_channels, top_predictions
-    from dsconv.training import CIFAR10_CLASSES
+    with ONE_AT_A_TIME:
+        from dsconv.images import conv_rows, feature_maps, strongest_channels, top_predictions
+        from dsconv.training import CIFAR10_CLASSES
 
     st.markdown("#### The first layer's filters")
     for column, (model, _), title in zip(st.columns(len(models)), models, titles):
@@ -492,7 +500,8 @@ def learned_section(picture: Image.Image) -> None:
                 "and it appears here. The hand-made filters (choose them above) work without any model.")
         return
     labels = model_controls(catalogue)
-    from dsconv.images import conv_rows, row_kind
+    with ONE_AT_A_TIME:
+        from dsconv.images import conv_rows, row_kind
 
     try:
         loaded = [get_model(catalogue[label]) for label in labels]

@@ -6,57 +6,60 @@ loaded only when the reader clicks "Measure" or "Run the sweep".
 
 from __future__ import annotations
 
-import threading
+from dsconv.importing import ONE_AT_A_TIME
 
-import streamlit as st
+with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/importing.py
+    import threading
 
-from dsconv import ASSETS, figures
-from dsconv.costs import COMPARED_KINDS
-from dsconv.devices import cpu_model
-from dsconv.figures import timing_table, tutorial_table
-from dsconv.safe_text import counted
-from dsconv.speed import (
-    NEAR_ROOF,
-    NOISY_SPREAD,
-    PASS_LABELS,
-    PASSES,
-    SWEEP_PARAMETERS,
-    SWEEP_VALUES,
-    TIMED_KINDS,
-    LayerSetup,
-    Limits,
-    Roofs,
-    SpeedConfigError,
-    TimingSettings,
-    classify_all,
-    counting_rows,
-    explain,
-    layer_traffic,
-    measure,
-    measure_roofs,
-    more_work_note,
-    read_measurements,
-    recorded_for,
-    recorded_roofs,
-    ridge_paragraph,
-    speed_ratios,
-    speedup_sentence,
-    summary,
-    sweep,
-    traffic_paragraph,
-)
-from dsconv_ui.common import (
-    BOUND,
-    figure_scale,
-    page_setup,
-    projector_bar,
-    roomy_on_a_small_projector,
-    share_link,
-    shared_figure,
-    show_error,
-    show_table,
-    shown_width,
-)
+    import streamlit as st
+
+    from dsconv import ASSETS, figures
+    from dsconv.costs import COMPARED_KINDS
+    from dsconv.devices import cpu_model
+    from dsconv.figures import timing_table, tutorial_table
+    from dsconv.safe_text import counted
+    from dsconv.speed import (
+        NEAR_ROOF,
+        NOISY_SPREAD,
+        PASS_LABELS,
+        PASSES,
+        SWEEP_PARAMETERS,
+        SWEEP_VALUES,
+        TIMED_KINDS,
+        LayerSetup,
+        Limits,
+        Roofs,
+        SpeedConfigError,
+        TimingSettings,
+        classify_all,
+        counting_rows,
+        explain,
+        layer_traffic,
+        measure,
+        measure_roofs,
+        more_work_note,
+        read_measurements,
+        recorded_for,
+        recorded_roofs,
+        ridge_paragraph,
+        speed_ratios,
+        speedup_sentence,
+        summary,
+        sweep,
+        traffic_paragraph,
+    )
+    from dsconv_ui.common import (
+        BOUND,
+        figure_scale,
+        page_setup,
+        projector_bar,
+        roomy_on_a_small_projector,
+        share_link,
+        shared_figure,
+        show_error,
+        show_table,
+        shown_width,
+    )
 
 TIMINGS_DIR = ASSETS / "speed"
 SIZES = (4, 8, 16, 32, 56, 64, 112, 128, 224)

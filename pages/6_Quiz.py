@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import random
-from pathlib import Path
+from dsconv.importing import ONE_AT_A_TIME
 
-import streamlit as st
-from streamlit.errors import StreamlitPageNotFoundError
+with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/importing.py
+    import random
+    from pathlib import Path
 
-from dsconv.quiz import (
-    MISCONCEPTIONS,
-    TOPIC_LABELS,
-    TOPICS,
-    Question,
-    QuizSettings,
-    answer_text,
-    check_answer,
-    make_quiz,
-)
-from dsconv_ui.common import BOUND, page_setup, projector_bar, share_link, show_error, wrap_long_chips
+    import streamlit as st
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    from dsconv.quiz import (
+        MISCONCEPTIONS,
+        TOPIC_LABELS,
+        TOPICS,
+        Question,
+        QuizSettings,
+        answer_text,
+        check_answer,
+        make_quiz,
+    )
+    from dsconv_ui.common import BOUND, page_setup, projector_bar, share_link, show_error, wrap_long_chips
 
 SETTINGS = QuizSettings()
 RESULTS_KEY = "quiz_results"  # question id -> what the student answered and how it was judged

@@ -3,48 +3,51 @@ same for any Keras model a student brings. Counted from the model's config alone
 
 from __future__ import annotations
 
-from functools import partial
+from dsconv.importing import ONE_AT_A_TIME
 
-import streamlit as st
+with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/importing.py
+    from functools import partial
 
-from dsconv.figures import cost, page_width_px
-from dsconv.figures import networks as figures
-from dsconv.kinds import SEPARABLE_KINDS, label
-from dsconv.profile import (
-    ARCHITECTURES,
-    CONVENTION,
-    RECORD_FIELDS,
-    SIZES,
-    CountedUpload,
-    ModelFileError,
-    Profile,
-    ProfileError,
-    UnknownInputSize,
-    apart,
-    builtin_profile,
-    count_upload,
-    csv_text,
-    in_millions,
-    lesson,
-    published,
-    rows_as_records,
-    what_if,
-)
-from dsconv.safe_text import plain
-from dsconv_ui.common import (
-    BOUND,
-    arrow_table,
-    figure_scale,
-    is_presenting,
-    kept_upload,
-    page_setup,
-    projector_bar,
-    roomy_on_a_small_projector,
-    share_link,
-    show_error,
-    show_table,
-    shown_width,
-)
+    import streamlit as st
+
+    from dsconv.figures import cost, page_width_px
+    from dsconv.figures import networks as figures
+    from dsconv.kinds import SEPARABLE_KINDS, label
+    from dsconv.profile import (
+        ARCHITECTURES,
+        CONVENTION,
+        RECORD_FIELDS,
+        SIZES,
+        CountedUpload,
+        ModelFileError,
+        Profile,
+        ProfileError,
+        UnknownInputSize,
+        apart,
+        builtin_profile,
+        count_upload,
+        csv_text,
+        in_millions,
+        lesson,
+        published,
+        rows_as_records,
+        what_if,
+    )
+    from dsconv.safe_text import plain
+    from dsconv_ui.common import (
+        BOUND,
+        arrow_table,
+        figure_scale,
+        is_presenting,
+        kept_upload,
+        page_setup,
+        projector_bar,
+        roomy_on_a_small_projector,
+        share_link,
+        show_error,
+        show_table,
+        shown_width,
+    )
 
 TABS = ("Layer by layer", "What if it were separable?", "Compare two networks")
 OWN_SIZE = 0  # the input size picker's value for "the model's own"

@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 
 from dsconv.arena.settings import LaunchSettings, train_and_val_sizes
 from dsconv.arena.spawning import without_main
+from dsconv.importing import ONE_AT_A_TIME
 
 EVAL_FRACTION = 1 / 3  # evaluating an image is a forward pass: about a third of a training step's work
 DATA_SECONDS = 2.0  # loading and cutting the data, roughly, before the first model starts
@@ -76,10 +77,11 @@ def speeds_from_record(record: Any) -> dict[tuple[str, str, float], Speed]:
 
 def probe_speed(architecture: str, width_multiplier: float, batch_size: int = 32) -> Speed:
     """Measure a training step on random images (imports Keras; a few seconds): overhead and seconds per image."""
-    import keras
-    import numpy as np
+    with ONE_AT_A_TIME:
+        import keras
+        import numpy as np
 
-    from dsconv.training.models import ModelConfig, build_model, compile_model
+        from dsconv.training.models import ModelConfig, build_model, compile_model
 
     batch = max(8, min(batch_size, 64))
     images = np.random.default_rng(0).integers(0, 256, size=(batch, 32, 32, 3)).astype("float32")
@@ -97,7 +99,8 @@ def probe_speed(architecture: str, width_multiplier: float, batch_size: int = 32
 
 
 def _probe_child(architectures: tuple[str, ...], width_multiplier: float, batch_size: int) -> tuple[str, dict]:
-    from dsconv.devices import describe_device
+    with ONE_AT_A_TIME:
+        from dsconv.devices import describe_device
 
     device = str(describe_device()["description"])
     return device, {arch: probe_speed(arch, width_multiplier, batch_size) for arch in architectures}

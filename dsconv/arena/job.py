@@ -38,6 +38,7 @@ from dsconv.arena.settings import (
 )
 from dsconv.arena.slots import SLOTS, TrainingSlots
 from dsconv.arena.spawning import without_main
+from dsconv.importing import ONE_AT_A_TIME
 
 STOP_GRACE_SECONDS = 30.0  # a stop request not honoured by then (one enormous batch) ends the process
 STATES = ("loading", "training", "complete", "stopped", "failed")
@@ -199,7 +200,8 @@ class TrainingJob:
 
     def _finish(self, state: str, detail: str | None, child_peak: int | None) -> None:
         """Read the record the process wrote, and rebuild its models for the Filters page."""
-        from dsconv.training.runs import RunFileError, load_run
+        with ONE_AT_A_TIME:
+            from dsconv.training.runs import RunFileError, load_run
 
         self.child_peak_rss = child_peak if self.limits.train_in_subprocess else None
         path = self.work_dir / f"{self.run_name}.json"
@@ -224,8 +226,9 @@ class TrainingJob:
     def _load_models(self) -> None:
         """Each architecture with a finished epoch, from the weights of its last finished epoch, in NumPy: the
         Filters page shows them as it shows the shipped models, and this server never loads Keras for them."""
-        from dsconv.images.numpy_model import load_numpy_model
-        from dsconv.training.models import ModelConfig
+        with ONE_AT_A_TIME:
+            from dsconv.images.numpy_model import load_numpy_model
+            from dsconv.training.models import ModelConfig
 
         for part in self.record.architectures:
             if part.epochs and part.weights and (self.work_dir / part.weights).exists():

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Mapping
 
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import NETWORK_KINDS, word
 from dsconv.safe_text import counted, library_words
 from dsconv.training.data import IMAGE_SUFFIXES, SOURCES, source_label
@@ -152,7 +153,8 @@ def count_folder_images(folder: str | Path, stop_after: int) -> int:
 
 def load_dataset(settings: LaunchSettings, limits: ArenaLimits) -> Any:
     """The launch's data: loaded, then cut to the requested sizes with a held-out validation split."""
-    from dsconv.training.data import DataError, load_source, prepare
+    with ONE_AT_A_TIME:
+        from dsconv.training.data import DataError, load_source, prepare
 
     if settings.source == "folder" and count_folder_images(settings.data_dir, limits.max_folder_images) \
             > limits.max_folder_images:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import keras_layers
 
 SHAPE_KEYS = ("height", "width", "in_channels")  # the input, not the layer
@@ -48,7 +49,8 @@ def keras_counts(kinds: list[str] | tuple[str, ...], **settings: Any) -> list[Ke
     settings are layer_cost's keyword arguments (height, width, in_channels, out_channels, kernel_size,
     strides, padding, dilation_rate, depth_multiplier, groups, use_bias).
     """
-    import keras  # heavy: pulls in TensorFlow, so only here (dsconv.kinds builds the layers)
+    with ONE_AT_A_TIME:
+        import keras  # heavy: pulls in TensorFlow, so only here (dsconv.kinds builds the layers)
 
     s = dict(strides=1, padding="valid", dilation_rate=1, depth_multiplier=1, groups=1, use_bias=True)
     s.update(settings)

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from dsconv.images.numpy_model import NumpyModel
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import NETWORK_KINDS, noun
 
 ROW_NAME = re.compile(r"^(block\d+_conv\d+)(?:_(?:dw|pw)(?:_bn|_relu)?)?$")
@@ -120,7 +121,8 @@ _PROBES: "weakref.WeakKeyDictionary[Any, dict[str, Any]]" = weakref.WeakKeyDicti
 def _probe(model: Any, row: str, kind: str) -> Any:
     cache = _PROBES.setdefault(model, {})
     if row not in cache:
-        import keras
+        with ONE_AT_A_TIME:
+            import keras
 
         if kind == "standard":
             outputs = [model.get_layer(row).output]
@@ -166,7 +168,8 @@ def feature_maps(model: Any, image: np.ndarray, row: str) -> FeatureMaps:
             result.rows[model.row_names[index - 1]].shape[-1]
         sources = hidden_sources(input_channels, hidden.shape[2], index == 0) if hidden is not None else ()
         return FeatureMaps(row, kind, output, hidden, HIDDEN_NOTES.get(kind, ""), sources)
-    import keras
+    with ONE_AT_A_TIME:
+        import keras
 
     # predict_on_batch runs a compiled function: several times faster than an eager call after the first.
     results = _probe(model, row, kind).predict_on_batch(model_batch(model, image))
@@ -232,7 +235,8 @@ def pretrained_label(name: str) -> str:
 
 def pretrained_catalogue() -> list[tuple[str, str]]:
     """(name, label) of every shipped model, the tutorial's first, standard before separable; [] if none."""
-    from dsconv.training.pretrained import available_pretrained
+    with ONE_AT_A_TIME:
+        from dsconv.training.pretrained import available_pretrained
 
     try:
         names = available_pretrained()
@@ -250,8 +254,9 @@ def pretrained_catalogue() -> list[tuple[str, str]]:
 
 def pretrained_facts(name: str) -> tuple[tuple[str, ...] | None, str]:
     """Class names (None if the record has none) and a note that says which accuracy it quotes, of which run."""
-    from dsconv.training.pretrained import pretrained_info
-    from dsconv.training.replay import record_date
+    with ONE_AT_A_TIME:
+        from dsconv.training.pretrained import pretrained_info
+        from dsconv.training.replay import record_date
 
     record, part = pretrained_info(name)
     names = tuple(record.data.get("class_names") or ()) or None

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from dsconv.costs.network import block_filters
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import layer_specs
 from dsconv.training.models import ModelConfig
 
@@ -214,7 +215,8 @@ def _expected_rows(config: ModelConfig) -> list[tuple[str, list[tuple[str, list[
 
 def load_numpy_model(path: str | Path, config: ModelConfig) -> NumpyModel:
     """The model of `config` with the weights in a Keras 3 `.weights.h5` file; WeightFileError if they do not fit."""
-    import h5py
+    with ONE_AT_A_TIME:
+        import h5py
 
     path = Path(path)
     if not path.is_file() or path.stat().st_size > MAX_WEIGHT_FILE_BYTES:
@@ -275,7 +277,8 @@ def _shape(shape: tuple[int, ...]) -> str:
 
 def pretrained_numpy_model(name: str) -> NumpyModel:
     """A shipped pretrained model (e.g. 'tutorial_standard') in NumPy: its record's config, its shipped weights."""
-    from dsconv.training.pretrained import RUNS_DIR, pretrained_info
+    with ONE_AT_A_TIME:
+        from dsconv.training.pretrained import RUNS_DIR, pretrained_info
 
     _, part = pretrained_info(name)
     return load_numpy_model(RUNS_DIR / part.weights, ModelConfig.from_dict(part.model))

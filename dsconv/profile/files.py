@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.safe_text import UTF16_BOMS, library_words
 
 MAX_FILE_BYTES = 200 * 2**20  # the whole upload (the app's own upload cap is lower: .streamlit/config.toml)
@@ -137,7 +138,8 @@ def _from_zip(data: bytes) -> Any:
 
 
 def _from_h5(data: bytes) -> Any:
-    import h5py  # a Keras dependency; imported only when an .h5 file comes
+    with ONE_AT_A_TIME:
+        import h5py  # a Keras dependency; imported only when an .h5 file comes
 
     try:
         with h5py.File(io.BytesIO(data), "r") as handle:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from dsconv.costs.arithmetic import LayerConfigError, LayerCost, layer_cost, standard_counterpart
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import SLIDING_KINDS
 from dsconv.sliding import kernels
 
@@ -309,7 +310,8 @@ def alike_note(layer: Layer, preset: str, seed: int = 0) -> str | None:
     """Why the layer's output maps look identical, where they are multiples of one another (maps_alike), and a preset
     whose maps differ on its picture, where one does; None where the maps are not alike. On the shape sample the four
     Sobel filters' maps looked the same under "N filters give N maps"."""
-    from dsconv.sliding.kernels import PRESET_LABELS, PRESETS
+    with ONE_AT_A_TIME:
+        from dsconv.sliding.kernels import PRESET_LABELS, PRESETS
 
     if not maps_alike(layer.output):
         return None

@@ -14,6 +14,7 @@ import time
 from typing import Any, Callable, Sequence
 
 from dsconv.costs.intensity import COMPARED_KINDS
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import KINDS
 from dsconv.speed.setup import (
     PASS_LABELS,
@@ -101,7 +102,8 @@ def time_steps(tasks: Sequence[tuple[str, str, LayerSetup]], settings: TimingSet
 
 def device_name() -> str:
     """The device the Keras backend computes on: a GPU's name, else the CPU model and its cores."""
-    from dsconv.devices import describe_device
+    with ONE_AT_A_TIME:
+        from dsconv.devices import describe_device
 
     return str(describe_device()["description"])
 
@@ -111,7 +113,8 @@ def measure(setup: LayerSetup, kinds: Sequence[str] = COMPARED_KINDS, passes: Se
             progress: Progress | None = None) -> SpeedReport:
     """Time forward and forward+backward of each layer kind for one configured layer."""
     setup.validate(limits)
-    import keras
+    with ONE_AT_A_TIME:
+        import keras
 
     startup_s = start_backend()
     began = time.perf_counter()
@@ -142,7 +145,8 @@ def sweep(setup: LayerSetup, parameter: str, pass_name: str = "forward", kinds: 
           limits: Limits = Limits(), progress: Progress | None = None) -> SpeedReport:
     """Time each layer kind while one size (output channels or kernel size) steps through its values."""
     setups, notes = sweep_setups(setup, parameter, values, limits)
-    import keras
+    with ONE_AT_A_TIME:
+        import keras
 
     startup_s = start_backend()
     began = time.perf_counter()

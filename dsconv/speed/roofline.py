@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable, Sequence
 
 from dsconv.costs.arithmetic import share_apart
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.safe_text import listed, rate
 from dsconv.speed.setup import LayerSetup
 from dsconv.speed.timings import Timing
@@ -266,10 +267,11 @@ def _best_rate(step: Callable[[], Any], amount: float, repeats: int, clock: Call
 def measure_roofs(matmul_size: int = MATMUL_SIZE, copy_megabytes: int = COPY_MEGABYTES,
                   repeats: int = ROOF_REPEATS, clock: Callable[[], float] = time.perf_counter) -> Roofs:
     """Measure peak GFLOP/s, bandwidth and the per-call floor on the active Keras backend (about 2 s on 2 cores)."""
-    import keras
-    import numpy as np
+    with ONE_AT_A_TIME:
+        import keras
+        import numpy as np
 
-    from dsconv.speed.steps import make_array_step, make_step
+        from dsconv.speed.steps import make_array_step, make_step
 
     rng = np.random.default_rng(0)
     a = rng.standard_normal((matmul_size, matmul_size), dtype=np.float32)

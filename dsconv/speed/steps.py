@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import keras_layers
 from dsconv.speed.setup import PASSES, LayerSetup, SpeedConfigError
 
@@ -27,8 +28,9 @@ def build_layers(kind: str, setup: LayerSetup) -> list[Any]:
 
 def make_step(kind: str, pass_name: str, setup: LayerSetup, seed: int = 0) -> Callable[[], Any]:
     """A no-argument function that runs one pass on a fixed random batch and waits until the device is done."""
-    import keras
-    import numpy as np
+    with ONE_AT_A_TIME:
+        import keras
+        import numpy as np
 
     if pass_name not in PASSES:
         raise SpeedConfigError(f"Unknown pass {pass_name!r}; choose forward or forward_backward.")
@@ -49,7 +51,8 @@ def make_step(kind: str, pass_name: str, setup: LayerSetup, seed: int = 0) -> Ca
 
 def _tensorflow_step(layers: list[Any], inputs: Any, upstream: Any, backward: bool) -> Callable[[], Any]:
     """A traced tf.function (as model.fit runs); the backward pass uses tf.GradientTape."""
-    import tensorflow as tf
+    with ONE_AT_A_TIME:
+        import tensorflow as tf
 
     x, dy = tf.constant(inputs), tf.constant(upstream)
     weights = [v for layer in layers for v in layer.trainable_variables]
@@ -81,7 +84,8 @@ def _tensorflow_step(layers: list[Any], inputs: Any, upstream: Any, backward: bo
 
 def _jax_step(layers: list[Any], inputs: Any, upstream: Any, backward: bool) -> Callable[[], Any]:
     """A jax.jit-compiled stateless call; the backward pass uses jax.vjp."""
-    import jax
+    with ONE_AT_A_TIME:
+        import jax
 
     trainable = [[v.value for v in layer.trainable_variables] for layer in layers]
     frozen = [[v.value for v in layer.non_trainable_variables] for layer in layers]
@@ -102,7 +106,8 @@ def _jax_step(layers: list[Any], inputs: Any, upstream: Any, backward: bool) -> 
 
 def _torch_step(layers: list[Any], inputs: Any, upstream: Any, backward: bool) -> Callable[[], Any]:
     """Eager PyTorch; the backward pass uses torch.autograd.grad (untested in this project)."""
-    import torch
+    with ONE_AT_A_TIME:
+        import torch
 
     weights = [v.value for layer in layers for v in layer.trainable_variables]
     device = weights[0].device
@@ -134,11 +139,13 @@ def make_array_step(function: Callable[..., Any], *arrays: Any) -> Callable[[], 
     TensorFlow: a traced tf.function; JAX: jax.jit and block_until_ready; PyTorch: eager, then synchronised.
     The roofline's matrix product and array copy run through here (dsconv.speed.roofline.measure_roofs).
     """
-    import keras
+    with ONE_AT_A_TIME:
+        import keras
 
     backend = keras.backend.backend()
     if backend == "tensorflow":
-        import tensorflow as tf
+        with ONE_AT_A_TIME:
+            import tensorflow as tf
 
         tensors = [tf.constant(a) for a in arrays]
         compiled = tf.function(function)
@@ -152,13 +159,15 @@ def make_array_step(function: Callable[..., Any], *arrays: Any) -> Callable[[], 
 
         return run
     if backend == "jax":
-        import jax
+        with ONE_AT_A_TIME:
+            import jax
 
         tensors = [jax.numpy.asarray(a) for a in arrays]
         compiled = jax.jit(function)
         return lambda: jax.block_until_ready(compiled(*tensors))
     if backend == "torch":
-        import torch
+        with ONE_AT_A_TIME:
+            import torch
 
         tensors = [keras.ops.convert_to_tensor(a) for a in arrays]
 
@@ -178,7 +187,8 @@ _STARTED_BACKENDS: set[str] = set()
 
 def start_backend() -> float:
     """Run one tiny layer so the backend's one-time start-up (thread pools, kernel set-up) is not timed; seconds."""
-    import keras
+    with ONE_AT_A_TIME:
+        import keras
 
     backend = keras.backend.backend()
     if backend in _STARTED_BACKENDS:

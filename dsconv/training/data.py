@@ -19,6 +19,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from dsconv.image_files import ImageError, load_image
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.training.dataset import IMAGE_SIZE, DataError, Dataset
 from dsconv.training.runs import MAX_CLASS_NAME, MAX_CLASSES
 from dsconv.training.synthetic import synthetic_dataset
@@ -231,7 +232,8 @@ def load_cifar10_download() -> Dataset:
     """CIFAR-10 through `keras.datasets.cifar10.load_data()` (downloads about 163 MB once, then cached)."""
     import socket
 
-    from keras.datasets import cifar10
+    with ONE_AT_A_TIME:
+        from keras.datasets import cifar10
 
     previous = socket.getdefaulttimeout()
     socket.setdefaulttimeout(20)  # offline machines must fail fast, not hang
@@ -273,7 +275,8 @@ def _entries(folder: Path) -> list[Path]:
 
 def _read_image(path: Path) -> np.ndarray:
     """One picture as 32 x 32 RGB, through the same guards as an uploaded photo (dsconv.image_files.load_image)."""
-    from PIL import Image
+    with ONE_AT_A_TIME:
+        from PIL import Image
 
     try:
         size = path.stat().st_size

@@ -21,6 +21,7 @@ from typing import Any, Callable
 import numpy as np
 
 from dsconv.costs.network import network_summary
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import NETWORK_KINDS, word
 from dsconv.training.data import Dataset, source_label
 from dsconv.training.models import ModelConfig
@@ -85,19 +86,22 @@ ProgressCallback = Callable[[Progress], None]
 def _strategy(multi_gpu: bool) -> Any:
     if not multi_gpu:
         return None
-    import keras
+    with ONE_AT_A_TIME:
+        import keras
 
     if keras.backend.backend() != "tensorflow":
         raise TrainingError(f"The multi-GPU option uses tf.distribute.MirroredStrategy, which needs the TensorFlow "
                             f"backend; Keras runs on {keras.backend.backend()!r}. Set KERAS_BACKEND=tensorflow or drop it.")
-    import tensorflow as tf
+    with ONE_AT_A_TIME:
+        import tensorflow as tf
 
     return tf.distribute.MirroredStrategy()
 
 
 def _make_callback(arch: str, epoch: int, config: TrainConfig, batches: int, started: float,
                    on_progress: ProgressCallback | None, stop_event: threading.Event | None) -> Any:
-    import keras
+    with ONE_AT_A_TIME:
+        import keras
 
     class _Relay(keras.callbacks.Callback):
         stopped = False
@@ -142,9 +146,10 @@ def _uses_batch_loop(config: TrainConfig) -> bool:
     GPU, and on JAX and PyTorch, model.fit stays: its prefetching and asynchronous dispatch keep a GPU fed,
     and the batch loop was never measured there.
     """
-    import keras
+    with ONE_AT_A_TIME:
+        import keras
 
-    from dsconv.devices import gpu_names
+        from dsconv.devices import gpu_names
 
     return keras.backend.backend() == "tensorflow" and not config.multi_gpu and not gpu_names()
 
@@ -195,7 +200,8 @@ def _fit_epoch(model: Any, dataset: Dataset, x_val: Any, y_val: Any, arch: str, 
 
 def new_record(dataset: Dataset, config: TrainConfig, title: str, data_info: dict[str, Any] | None = None) -> RunRecord:
     """An empty 'running' record describing the data, recipe, device and libraries."""
-    from dsconv.devices import describe_device, library_versions
+    with ONE_AT_A_TIME:
+        from dsconv.devices import describe_device, library_versions
 
     sizes = dataset.sizes()
     data = {"source": dataset.source, "class_names": list(dataset.class_names), "train_size": sizes["train"],
@@ -226,9 +232,10 @@ def train_run(dataset: Dataset, config: TrainConfig, *, out_dir: str | Path | No
         x_val, y_val = dataset.x_val, dataset.y_val
     else:
         x_val = y_val = None
-    import keras
+    with ONE_AT_A_TIME:
+        import keras
 
-    from dsconv.training.models import build_model, compile_model
+        from dsconv.training.models import build_model, compile_model
 
     strategy = _strategy(config.multi_gpu)
     batch_loop = _uses_batch_loop(config)

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from dsconv.costs.network import NetworkConfig, block_filters
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import NETWORK_KINDS, keras_layers
 
 INPUT_SCALINGS = ("unit", "none")
@@ -92,7 +93,8 @@ def depthwise_initializer(depthwise_init: str, kernel_size: int) -> Any:
 
     Glorot uniform draws from +-sqrt(6 / (fan_in + fan_out)) = +-sqrt(3) / k with the true fans.
     """
-    import keras
+    with ONE_AT_A_TIME:
+        import keras
 
     if depthwise_init == "keras":
         return "glorot_uniform"
@@ -116,8 +118,9 @@ def build_model(config: ModelConfig | str = "standard", **overrides: Any) -> Any
         config = ModelConfig.from_dict({**config.to_dict(), **overrides})
     config.validate()
     network = config.network
-    import keras
-    from keras import layers
+    with ONE_AT_A_TIME:
+        import keras
+        from keras import layers
 
     inputs = keras.Input(shape=tuple(network.input_shape), name="image")
     x = inputs
@@ -135,7 +138,8 @@ def build_model(config: ModelConfig | str = "standard", **overrides: Any) -> Any
 
 def compile_model(model: Any, learning_rate: float = 1e-3) -> Any:
     """Compile as the tutorial does: Adam, sparse categorical cross-entropy, accuracy."""
-    import keras
+    with ONE_AT_A_TIME:
+        import keras
 
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from dsconv import ASSETS
+from dsconv.importing import ONE_AT_A_TIME
 from dsconv.training.runs import ArchitectureRun, RunRecord, load_run
 
 RUNS_DIR = ASSETS / "runs"
@@ -53,7 +54,8 @@ def pretrained_info(name: str) -> tuple[RunRecord, ArchitectureRun]:
 
 def load_pretrained(name: str) -> Any:
     """A built Keras model (uncompiled) with the shipped weights of `name`, e.g. 'tutorial_standard'."""
-    from dsconv.training.models import ModelConfig, build_model
+    with ONE_AT_A_TIME:
+        from dsconv.training.models import ModelConfig, build_model
 
     _, part = pretrained_info(name)
     model = build_model(ModelConfig.from_dict(part.model))
