@@ -11,7 +11,7 @@ import platform
 import sys
 from pathlib import Path
 
-from dsconv.importing import ONE_AT_A_TIME
+from dsconv import ONE_AT_A_TIME
 
 
 def cpu_model() -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dsconv.importing import ONE_AT_A_TIME
+from dsconv import ONE_AT_A_TIME
 from dsconv.safe_text import counted
 
 

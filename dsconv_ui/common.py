@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from dsconv import ONE_AT_A_TIME
 from dsconv.figures import page_width_px, text_em
-from dsconv.importing import ONE_AT_A_TIME
 from dsconv.safe_text import markdown_table, plain
 from dsconv_ui import link_keys
 

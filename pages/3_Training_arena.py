@@ -6,9 +6,9 @@ opening the launcher (device, time estimate) and training load Keras, lazily.
 
 from __future__ import annotations
 
-from dsconv.importing import ONE_AT_A_TIME
+from dsconv import ONE_AT_A_TIME
 
-with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/importing.py
+with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     import streamlit as st
     from streamlit import config as st_config
     from streamlit.errors import StreamlitPageNotFoundError

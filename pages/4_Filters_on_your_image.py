@@ -7,9 +7,9 @@ mix, and the one standard convolution they equal, in NumPy.
 
 from __future__ import annotations
 
-from dsconv.importing import ONE_AT_A_TIME
+from dsconv import ONE_AT_A_TIME
 
-with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/importing.py
+with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     import time
     import zlib
 

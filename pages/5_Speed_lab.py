@@ -6,9 +6,9 @@ loaded only when the reader clicks "Measure" or "Run the sweep".
 
 from __future__ import annotations
 
-from dsconv.importing import ONE_AT_A_TIME
+from dsconv import ONE_AT_A_TIME
 
-with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/importing.py
+with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     import threading
 
     import streamlit as st

@@ -3,9 +3,9 @@ same for any Keras model a student brings. Counted from the model's config alone
 
 from __future__ import annotations
 
-from dsconv.importing import ONE_AT_A_TIME
+from dsconv import ONE_AT_A_TIME
 
-with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/importing.py
+with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     from functools import partial
 
     import streamlit as st

@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from dsconv import ONE_AT_A_TIME
 from dsconv.arena.settings import LaunchSettings, train_and_val_sizes
 from dsconv.arena.spawning import without_main
-from dsconv.importing import ONE_AT_A_TIME
 
 EVAL_FRACTION = 1 / 3  # evaluating an image is a forward pass: about a third of a training step's work
 DATA_SECONDS = 2.0  # loading and cutting the data, roughly, before the first model starts

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from dsconv import ONE_AT_A_TIME
 from dsconv.arena.child import ProgressView, child_train
 from dsconv.arena.estimates import (
     Estimate,
@@ -38,7 +39,6 @@ from dsconv.arena.settings import (
 )
 from dsconv.arena.slots import SLOTS, TrainingSlots
 from dsconv.arena.spawning import without_main
-from dsconv.importing import ONE_AT_A_TIME
 
 STOP_GRACE_SECONDS = 30.0  # a stop request not honoured by then (one enormous batch) ends the process
 STATES = ("loading", "training", "complete", "stopped", "failed")

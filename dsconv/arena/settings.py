@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Mapping
 
-from dsconv.importing import ONE_AT_A_TIME
+from dsconv import ONE_AT_A_TIME
 from dsconv.kinds import NETWORK_KINDS, word
 from dsconv.safe_text import counted, library_words
 from dsconv.training.data import IMAGE_SUFFIXES, SOURCES, source_label

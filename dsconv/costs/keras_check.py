@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from dsconv.importing import ONE_AT_A_TIME
+from dsconv import ONE_AT_A_TIME
 from dsconv.kinds import keras_layers
 
 SHAPE_KEYS = ("height", "width", "in_channels")  # the input, not the layer

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from dsconv import ONE_AT_A_TIME
 from dsconv.images.numpy_model import NumpyModel
-from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import NETWORK_KINDS, noun
 
 ROW_NAME = re.compile(r"^(block\d+_conv\d+)(?:_(?:dw|pw)(?:_bn|_relu)?)?$")

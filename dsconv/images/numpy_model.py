@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from dsconv import ONE_AT_A_TIME
 from dsconv.costs.network import block_filters
-from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import layer_specs
 from dsconv.training.models import ModelConfig
 

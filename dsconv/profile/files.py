@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from dsconv.importing import ONE_AT_A_TIME
+from dsconv import ONE_AT_A_TIME
 from dsconv.safe_text import UTF16_BOMS, library_words
 
 MAX_FILE_BYTES = 200 * 2**20  # the whole upload (the app's own upload cap is lower: .streamlit/config.toml)

@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from dsconv import ONE_AT_A_TIME
 from dsconv.costs.arithmetic import LayerConfigError, LayerCost, layer_cost, standard_counterpart
-from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import SLIDING_KINDS
 from dsconv.sliding import kernels
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Sequence
 
+from dsconv import ONE_AT_A_TIME
 from dsconv.costs.intensity import COMPARED_KINDS
-from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import KINDS
 from dsconv.speed.setup import (
     PASS_LABELS,

@@ -26,8 +26,8 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Sequence
 
+from dsconv import ONE_AT_A_TIME
 from dsconv.costs.arithmetic import share_apart
-from dsconv.importing import ONE_AT_A_TIME
 from dsconv.safe_text import listed, rate
 from dsconv.speed.setup import LayerSetup
 from dsconv.speed.timings import Timing

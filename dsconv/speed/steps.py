@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
-from dsconv.importing import ONE_AT_A_TIME
+from dsconv import ONE_AT_A_TIME
 from dsconv.kinds import keras_layers
 from dsconv.speed.setup import PASSES, LayerSetup, SpeedConfigError
 

@@ -18,8 +18,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from dsconv import ONE_AT_A_TIME
 from dsconv.image_files import ImageError, load_image
-from dsconv.importing import ONE_AT_A_TIME
 from dsconv.training.dataset import IMAGE_SIZE, DataError, Dataset
 from dsconv.training.runs import MAX_CLASS_NAME, MAX_CLASSES
 from dsconv.training.synthetic import synthetic_dataset

@@ -20,8 +20,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from dsconv import ONE_AT_A_TIME
 from dsconv.costs.network import network_summary
-from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import NETWORK_KINDS, word
 from dsconv.training.data import Dataset, source_label
 from dsconv.training.models import ModelConfig

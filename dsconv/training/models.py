@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from dsconv import ONE_AT_A_TIME
 from dsconv.costs.network import NetworkConfig, block_filters
-from dsconv.importing import ONE_AT_A_TIME
 from dsconv.kinds import NETWORK_KINDS, keras_layers
 
 INPUT_SCALINGS = ("unit", "none")

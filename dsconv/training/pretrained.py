@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dsconv import ASSETS
-from dsconv.importing import ONE_AT_A_TIME
+from dsconv import ASSETS, ONE_AT_A_TIME
 from dsconv.training.runs import ArchitectureRun, RunRecord, load_run
 
 RUNS_DIR = ASSETS / "runs"

@@ -1,5 +1,5 @@
 """Every import that may first load a module in a session's thread does it inside `with ONE_AT_A_TIME:`
-(dsconv/importing.py): a class opening its links at once on a fresh server got "_DeadlockError: deadlock detected by
+(dsconv/__init__.py): a class opening its links at once on a fresh server got "_DeadlockError: deadlock detected by
 _ModuleLock('dsconv.costs.arithmetic')" on the Speed lab and the Parameter lab (8 of 16 first runs, in one of four
 bursts beside a busy CPU), where one session ran dsconv/costs/__init__.py while another imported
 dsconv.costs.arithmetic by name. Read from the source (ast): which code runs in which thread is not left to luck."""
@@ -36,7 +36,8 @@ def imports_outside_the_lock(tree: ast.AST, top_level: bool) -> list[tuple[int, 
             if isinstance(child, (ast.Import, ast.ImportFrom)):
                 module = child.module if isinstance(child, ast.ImportFrom) else child.names[0].name
                 first = (module or "").split(".")[0]
-                own = module == "__future__" or (module == "dsconv.importing" and not in_function)
+                own = module == "__future__" or (not in_function and module == "dsconv"
+                                                 and [alias.name for alias in child.names] == ["ONE_AT_A_TIME"])
                 outside = first not in sys.stdlib_module_names and first != "streamlit"
                 if not locked and not own and (outside if in_function else top_level):
                     found.append((child.lineno, module))
