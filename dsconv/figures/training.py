@@ -186,8 +186,10 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     plot_px = height - top - bottom
     # The buttons and the slider stand on their bottoms 13 % of the panels' height above them; a slider under the
     # buttons stands on its bottom over the panels' titles, and the buttons on it.
-    slider_y = 1 + SLIDER_UNDER_PX * scale / plot_px if place["slider_under"] else 1.13
-    buttons_y = slider_y + SLIDER_ROW_PX * scale / plot_px if place["slider_under"] else 1.13
+    slider_y = buttons_y = 1.13
+    if place["slider_under"]:
+        slider_y = 1 + SLIDER_UNDER_PX * scale / plot_px
+        buttons_y = slider_y + SLIDER_ROW_PX * scale / plot_px
     # Between the rows: the upper panels' tick labels and the lower panels' titles, 75 px at scale 1
     spacing = 75 * scale / plot_px
     specs = _trace_specs(series)
