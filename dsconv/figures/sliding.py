@@ -21,10 +21,14 @@ from dsconv.figures.sliding_layout import (
     GROUP_TITLE_PX,
     MAP_NAME_PX,
     MAX_BOARD_CELL_PX,
+    MIN_NUMBER_PX,
     MIN_SIDE_MAP_CELL_PX,
+    STACK_BELOW_PX,
+    STACK_UNDER_NUMBER_PX,
     Board,
     Grid,
     Layout,
+    board_cells_tall,
     board_cells_wide,
     fit_maps,
     group_title_px,
@@ -141,13 +145,9 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
     reads = _stage_reads(timeline)
     sizes = [stage.filters[0].shape[0] for stage in stages]
     own = [stage.name == "depthwise" for stage in stages]
-    wide = [board_cells_wide(size, mine, _sum_em(layer, index) if mine else 0.0)
-            for index, (size, mine) in enumerate(zip(sizes, own))]
-    cells = max(wide)
-    tall = max(len(r) * (size + 0.55) + (0 if mine else 1.1) for r, size, mine in zip(reads, sizes, own))
+    sum_ems = [_sum_em(layer, index) if mine else 0.0 for index, mine in enumerate(own)]
     ems = number_ems(timeline, details_of)
     readable = max(number_cell(scale, ems=em) for em in ems)
-    by_height = max(BOARD_HEIGHT_PX * scale / tall, readable)
     first = stages[0]
     name_font = MAP_NAME_PX * scale
 
@@ -162,16 +162,24 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
         labels = output_labels(layer, index)
         groups.append((title, labels, stage.output.shape[0], stage.output.shape[1], name_px(labels)))
 
-    def boards_at(board_width: float) -> tuple[float, list, float]:
+    def cells_across(stacked: bool) -> list[float]:
+        return [board_cells_wide(size, mine, sum_em, stacked) for size, mine, sum_em in zip(sizes, own, sum_ems)]
+
+    def boards_at(board_width: float, stacked: bool = False) -> tuple[float, list, float]:
         # One cell size for every stage's computation, but a narrower one (a 1 x 1 step) whose numbers need more
         # room gets larger cells as far as the width allows: a separable 5 x 5 layer's pointwise products were
         # written at 14 px in projector mode, in the depthwise step's cells.
-        cell = min(board_width / cells, by_height, MAX_BOARD_CELL_PX * scale)
+        wide = cells_across(stacked)
+        tall = max(board_cells_tall(len(r), size, mine, stacked) for r, size, mine in zip(reads, sizes, own))
+        by_height = max(BOARD_HEIGHT_PX * scale / tall, readable)
+        cell = min(board_width / max(wide), by_height, MAX_BOARD_CELL_PX * scale)
         own_cells = [max(cell, min(number_cell(scale, ems=em), board_width / across, MAX_BOARD_CELL_PX * scale))
                      for em, across in zip(ems, wide)]
-        placed = [place_board(r, size, mine, 0.0, top, mine_cell, scale, em)
+        placed = [place_board(r, size, mine, 0.0, top, mine_cell, scale, em, stacked)
                   for r, size, mine, em, mine_cell in zip(reads, sizes, own, ems, own_cells)]
         return cell, placed, top + max(board.height for board in placed)
+
+    cells = max(cells_across(False))
 
     # The maps go beside the computation when its numbers stay readable in 60 % of the width; failing that, when
     # the computation at its smallest readable cells leaves the maps room for cells of MIN_SIDE_MAP_CELL_PX: in
@@ -188,8 +196,12 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
     if two_columns:
         map_cell = fit_maps(groups, maps_width, maps_budget, scale)
         maps, maps_bottom = place_maps(groups, maps_x, head, maps_width, map_cell, scale)
-    else:
-        cell, boards, board_bottom = boards_at(width)
+    else:  # under the computation; on a phone, where three grids across leave numbers too small to read, each row's
+        # products go under its window (a 280 px phone's numbers were 8 px, a separable layer's 6.5 px on a 390 px
+        # phone). Stacked, the computation is half as tall again: where the numbers are only a little under the
+        # readable size (12 px on a 390 px phone), and on any wider page, it stays on one row.
+        stacked = width < STACK_BELOW_PX and width / cells < readable * STACK_UNDER_NUMBER_PX / MIN_NUMBER_PX
+        cell, boards, board_bottom = boards_at(width, stacked)
         map_cell = fit_maps(groups, width, 380 * scale, scale)
         maps, maps_bottom = place_maps(groups, 0.0, board_bottom + 24 * scale, width, map_cell, scale)
     height = max(board_bottom, maps_bottom) + 8 * scale
@@ -437,7 +449,8 @@ def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str
     if board.total_at is not None:
         watched = details[0]
         total = output_text(timeline, frame.stage)(watched["sum"])
-        texts.append(f"Σ of the {watched['products'].size} products = <b>{total}</b>, + bias "
+        then = "<br>" if board.stacked else " "  # stacked, on a phone: two lines (on one, its letters were 7 px)
+        texts.append(f"Σ of the {watched['products'].size} products = <b>{total}</b>,{then}+ bias "
                      f"→ <b>{labels[watched['output_channel']]}</b>, row {frame.row + 1}, column {frame.col + 1}")
     return texts
 
@@ -577,8 +590,8 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0, width_px: float 
     for index, board in enumerate(layout.boards):  # one text trace per stage's computation: positions fixed
         xs, ys, sizes, where = _board_points(board)
         if board.total_at is not None:  # the total line ("Σ of the 9 products = ...") at a size its longest fits in:
-            longest = max((text_em(texts[-1]) for frame, texts in zip(timeline.frames, board_texts)  # it ran under
-                           if frame.stage == index), default=0.0)  # the output maps beside it
+            longest = max((text_em(line) for frame, texts in zip(timeline.frames, board_texts)  # it ran under the
+                           if frame.stage == index for line in texts[-1].split("<br>")), default=0.0)  # maps beside it
             if longest:
                 sizes[-1] = round(min(sizes[-1], (layout.board_right - board.total_at[0]) / longest), 1)
         trace = _text_trace(xs, ys, [BLANK_LINE] * len(xs), sizes)

@@ -18,6 +18,9 @@ MIN_NUMBER_PX = 13.5  # smallest number drawn, times the scale: 18 px in project
 MAX_BOARD_CELL_PX = 56  # the computation's cells, times the scale
 MAX_MAP_CELL_PX = 34  # the maps' cells, times the scale
 MAP_NAME_PX = 14  # the maps' names over their tiles, times the scale
+STACK_GAP = 0.35  # cells between a stacked row's window and its products (place_board)
+STACK_BELOW_PX = 600  # a figure narrower than this (a phone, a small window) stacks its computation's rows where,
+STACK_UNDER_NUMBER_PX = 10.5  # on one row, their numbers would be smaller than this, times the scale (place_board)
 MIN_SIDE_MAP_CELL_PX = 5  # the smallest map cell, times the scale, for which the maps move up beside a computation
 # that needs more than 60 % of the width (below it they go under it, as wide as the figure)
 # A number's character in ems: a digit of the figures' font (0.50; a point or a minus sign is narrower), and 4 % to
@@ -97,6 +100,7 @@ class Board:
     font: float
     total_at: tuple[float, float] | None
     height: float
+    stacked: bool = False  # each row's products under its window (a phone); its total line then takes two lines
 
 
 @dataclass
@@ -126,13 +130,22 @@ class Layout:
     # figure's edge)
 
 
-def board_cells_wide(size: int, own_sums: bool, sum_em: float = 0.0) -> float:
+def board_cells_wide(size: int, own_sums: bool, sum_em: float = 0.0, stacked: bool = False) -> float:
     """Cells across one computation row: label, three k-wide grids, x and =, and a sum of its own if any, written
     from 0.3 cells right of the products, `sum_em` ems wide at the numbers' font (at least 2.9 cells). On a 1024 x
-    768 projector "→ from B, kernel 1" ran 2 px past the figure's edge in the 3.2 cells it had."""
+    768 projector "→ from B, kernel 1" ran 2 px past the figure's edge in the 3.2 cells it had. `stacked`: the
+    products under the window (place_board), two grids across instead of three."""
+    if stacked:
+        return max(1.7 + 2 * size + 0.9, 1.7 + size + 0.3 + max(2.9, sum_em * FONT_PER_CELL) if own_sums else 0.0)
     if not own_sums:
         return 1.7 + 3 * size + 2 * 0.9
     return 1.7 + 3 * size + 2 * 0.9 + 0.3 + max(2.9, sum_em * FONT_PER_CELL)
+
+
+def board_cells_tall(reads: int, size: int, own_sums: bool, stacked: bool = False) -> float:
+    """Cells down one stage's computation of `reads` rows, with room for its total line (0.55 more than
+    place_board's height: the gap under the last row)."""
+    return reads * ((2 * size + STACK_GAP if stacked else size) + 0.55) + (0 if own_sums else 1.1)
 
 
 def number_cell(scale: float, chars: int = 4, ems: float | None = None) -> float:
@@ -142,25 +155,31 @@ def number_cell(scale: float, chars: int = 4, ems: float | None = None) -> float
 
 
 def place_board(stage_reads: list[tuple[int, int, int]], size: int, own_sums: bool, x0: float, y0: float,
-                cell: float, scale: float, ems: float | None = None) -> Board:
+                cell: float, scale: float, ems: float | None = None, stacked: bool = False) -> Board:
     """The computation rows of one stage from (output, slot, channel) reads, at (x0, y0) with this cell size, its
-    numbers sized for the widest, `ems` wide (at least 4 characters' room)."""
+    numbers sized for the widest, `ems` wide (at least 4 characters' room). `stacked` (a page too narrow for three
+    grids across at readable numbers: a phone): each row's products stand under its window, "=" before them in
+    the label's column, so that the cells are half as wide again (a 280 px phone's numbers were 8 px)."""
     rows, y = [], y0
     gap = 0.55 * cell
     for output, slot, channel in stage_reads:
         x = x0 + 1.7 * cell
         window = Grid(x, y, size, size, cell)
         weights = Grid(window.x0 + window.width + 0.9 * cell, y, size, size, cell)
-        products = Grid(weights.x0 + weights.width + 0.9 * cell, y, size, size, cell)
         middle = y + size * cell / 2
+        if stacked:
+            products = Grid(x, y + (size + STACK_GAP) * cell, size, size, cell)
+            equals_at = (x0 + 0.85 * cell, products.y0 + size * cell / 2)
+        else:
+            products = Grid(weights.x0 + weights.width + 0.9 * cell, y, size, size, cell)
+            equals_at = (weights.x0 + weights.width + 0.45 * cell, middle)
+        sum_at = (products.x0 + products.width + 0.3 * cell, products.y0 + size * cell / 2) if own_sums else None
         rows.append(BoardRow(output, slot, channel, window, weights, products, (x0 + 0.85 * cell, middle),
-                             (window.x0 + window.width + 0.45 * cell, middle),
-                             (weights.x0 + weights.width + 0.45 * cell, middle),
-                             (products.x0 + products.width + 0.3 * cell, middle) if own_sums else None))
-        y += size * cell + gap
+                             (window.x0 + window.width + 0.45 * cell, middle), equals_at, sum_at))
+        y += (2 * size + STACK_GAP) * cell + gap if stacked else size * cell + gap
     total = None if own_sums else (x0 + 0.2 * cell, y + 0.4 * cell)
     height = (y - gap - y0) + (1.2 * cell if total else 0)
-    return Board(rows, cell, number_font(cell, 4, scale, ems), total, height)
+    return Board(rows, cell, number_font(cell, 4, scale, ems), total, height, stacked)
 
 
 GROUP_GAP_PX = 28  # between two groups of maps side by side, times the scale

@@ -477,6 +477,66 @@ def test_every_number_of_the_computation_fits_its_cell_with_room_between(mode, k
                     assert text_px(text, size_px) <= 0.9 * board.cell, (scale, text, size_px, board.cell)
 
 
+@pytest.mark.parametrize("mode, kernel, width, least_px", [
+    ("standard", 3, 248.0, 11.5), ("standard", 3, 288.0, 13), ("separable", 3, 356.0, 13), ("depthwise", 3, 288.0, 13),
+    ("standard", 5, 328.0, 9.5), ("separable", 5, 248.0, 7.2), ("grouped", 3, 288.0, 13)])
+def test_a_phone_stacks_the_computation_so_that_its_numbers_can_be_read(mode, kernel, width, least_px):
+    """On a phone, three grids across (window x weights = products) left numbers of 8 px on a 280 px phone (a 248 px
+    figure) and 6.5 px for a separable layer on a 390 px phone. There each row's products now stand under its window:
+    every number at least `least_px` (measured in the app's font file, with a tenth of its cell free), no grid past
+    the figure's edge or on another, and the total line, on two lines, inside the figure."""
+    from font_reference import mixed_px, text_px
+
+    from dsconv.figures.sliding import plan, sliding_figure_spec
+
+    config = SlidingConfig(mode=mode, kernel_size=kernel, padding="same", groups=3 if mode == "grouped" else 1,
+                           out_channels=6 if mode == "grouped" else 4)
+    timeline = build_timeline(build_layer(sample_image("shape", 8), config, "sobel"))
+    spec = sliding_figure_spec(timeline, 1.0, width)
+    layout = plan(timeline, 1.0, len(spec["data"][-1]["x"]), width)
+    traces = [t for t in spec["data"] if isinstance(t.get("textposition"), list)]  # a computation's, per stage
+    for stage, (board, trace) in enumerate(zip(layout.boards, traces)):
+        assert board.font >= least_px, (stage, board.font)
+        assert all(row.products.y0 >= row.window.y0 + row.window.height for row in board.rows)  # under the window
+        grids = [(grid, f"row {i} {name}") for i, row in enumerate(board.rows)
+                 for grid, name in ((row.window, "window"), (row.weights, "weights"), (row.products, "products"))]
+        for index, (a, what) in enumerate(grids):
+            assert a.x0 >= 0 and a.x0 + a.width <= width + 1e-6, what
+            for b, other in grids[index + 1:]:
+                apart = a.x0 + a.width <= b.x0 or b.x0 + b.width <= a.x0 or a.y0 + a.height <= b.y0 or \
+                    b.y0 + b.height <= a.y0
+                assert apart, (what, other)
+        frames = [f for f, step in zip(spec["frames"], timeline.frames) if step.stage == stage]
+        for frame in frames:
+            texts = frame["data"][stage]["text"]
+            for text, size_px, where in zip(texts, trace["textfont"]["size"], trace["textposition"]):
+                if size_px == round(board.font, 1) and where == "middle center":  # a cell's number
+                    assert text_px(text, size_px) <= 0.9 * board.cell, (text, size_px, board.cell)
+            if board.total_at is not None:
+                lines = texts[-1].split("<br>")
+                assert len(lines) == 2
+                assert all(board.total_at[0] + mixed_px(line, trace["textfont"]["size"][-1]) <= width
+                           for line in lines), lines
+
+
+@pytest.mark.parametrize("mode, kernel, width", [("standard", 3, 356.0), ("standard", 5, 900.0),
+                                                 ("separable", 5, None), ("separable", 5, 770.0),
+                                                 ("separable", 3, 447.0), ("standard", 5, 535.0)])
+def test_a_wider_page_or_numbers_nearly_readable_keep_the_computation_on_one_row(mode, kernel, width):
+    """Stacked, the computation is half as tall again; where its numbers are only a little under the readable size
+    (12 px on a 390 px phone, 13 px for a 5 x 5 layer at 1400 x 1000) or the page is 600 px or wider, each row keeps
+    window x weights = products side by side."""
+    from dsconv.figures.sliding import plan, sliding_figure_spec
+
+    config = SlidingConfig(mode=mode, kernel_size=kernel, padding="same")
+    timeline = build_timeline(build_layer(sample_image("shape", 8), config, "sobel"))
+    for scale in (1.0, 1.35) if width is None else (1.0,):
+        layout = plan(timeline, scale, len(sliding_figure_spec(timeline, scale, width)["data"][-1]["x"]), width)
+        for board in layout.boards:
+            assert all(row.products.y0 == row.window.y0 for row in board.rows)
+            assert board.font >= 10.5 * scale
+
+
 @pytest.mark.parametrize("mode, size, kernel, multiplier", [("separable", 16, 3, 1), ("separable", 8, 5, 1),
                                                              ("separable", 16, 3, 2), ("depthwise", 16, 5, 1),
                                                              ("grouped", 16, 3, 1), ("standard", 8, 3, 1)])
