@@ -4,7 +4,10 @@ For every page, and for a bare one-line Streamlit page as the baseline, it start
 opens the page by its link in headless Chromium (no other request first) and times until the script has finished
 and nothing is left loading (no running indicator, skeleton, stale element or undrawn chart, for 1.5 s in a row;
 that quiet time is not counted). Then one more fresh server has every page visited once, and its resident memory
-is read from /proc. Needs Playwright and Chromium (`DSCONV_CHROMIUM`, default /usr/bin/chromium). About 2 minutes on
+is read from /proc. Between the two, on as many fresh servers as `--repeats`, one tab opens the home page and
+follows its link to every other page, going back between two: the app's own navigation, with no page load, so the
+browser runs Streamlit's and Plotly's scripts once a tab instead of once a page (seconds only: the goal is set
+for a page opened by its link). Needs Playwright and Chromium (`DSCONV_CHROMIUM`, default /usr/bin/chromium). About 2 minutes on
 a 2-core CPU. Goals: every page but the arena's launch and the Speed lab's measure within 1.5x of the bare page; the
 server under 350 MB after visiting every page. A second reference, the bare page with one small Plotly chart, shows
 the floor for any page that draws Plotly on its first screen.
@@ -135,20 +138,50 @@ def paint_seconds(browser, url: str, timeout_s: float = 300) -> float:
     try:
         started = time.perf_counter()
         page.goto(url)
-        page.wait_for_selector('[data-testid="stMain"] [data-testid="stMarkdownContainer"], '
-                               '[data-testid="stException"]', timeout=timeout_s * 1000)
-        quiet_since = None
-        while time.perf_counter() - started < timeout_s:
-            if page.evaluate(BUSY):
-                quiet_since = None
-            elif quiet_since is None:
-                quiet_since = time.perf_counter()
-            elif (time.perf_counter() - quiet_since) * 1000 >= QUIET_MS:
-                if page.locator('[data-testid="stException"]').count():
-                    raise RuntimeError(f"{url} shows an exception")
-                return quiet_since - started
-            page.wait_for_timeout(50)
-        raise TimeoutError(f"{url} kept running")
+        return done_after(page, started, timeout_s)
+    finally:
+        context.close()
+
+
+def done_after(page, started: float, timeout_s: float = 300) -> float:
+    """Seconds from `started` (perf_counter) until the page in `page` is done: its text is there, and nothing is busy
+    for QUIET_MS in a row (not counted). A page that shows an exception raises."""
+    page.wait_for_selector('[data-testid="stMain"] [data-testid="stMarkdownContainer"], '
+                           '[data-testid="stException"]', timeout=timeout_s * 1000)
+    quiet_since = None
+    while time.perf_counter() - started < timeout_s:
+        if page.evaluate(BUSY):
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.perf_counter()
+        elif (time.perf_counter() - quiet_since) * 1000 >= QUIET_MS:
+            if page.locator('[data-testid="stException"]').count():
+                raise RuntimeError(f"{page.url} shows an exception")
+            return quiet_since - started
+        page.wait_for_timeout(50)
+    raise TimeoutError(f"{page.url} kept running")
+
+
+def in_app_seconds(browser, url: str, timeout_s: float = 300) -> dict[str, float]:
+    """For every page but the home page: seconds from a click on the home page's link to it until it is done, in the
+    one tab that opened the home page, going back there between two (the app's own navigation: no page load, so the
+    browser runs Streamlit's and Plotly's scripts once a tab, not once a page)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(url)
+        done_after(page, time.perf_counter(), timeout_s)
+        times = {}
+        for name, path in PAGES.items():
+            if not path:
+                continue
+            started = time.perf_counter()
+            page.locator(f'[data-testid="stMain"] a[href="{path}"]').first.click()
+            page.wait_for_url(f"**/{path}", timeout=timeout_s * 1000)
+            times[name] = done_after(page, started, timeout_s)
+            page.go_back()
+            done_after(page, time.perf_counter(), timeout_s)
+        return times
     finally:
         context.close()
 
@@ -275,6 +308,14 @@ def main(argv: list[str] | None = None) -> int:
             ratio = seconds / baseline
             verdict = "(goal met)" if ratio <= GOAL_RATIO else f"(over the {GOAL_RATIO}x goal)"
             print(f"  {name:40s} {seconds:6.2f} s  {ratio:4.1f}x the bare page {verdict}")
+        rounds = []
+        for _ in range(args.repeats):
+            with server(ROOT / "app.py", ROOT) as (url, _pid):
+                rounds.append(in_app_seconds(browser, url))
+        print(f"\nThe same pages by the home page's links, in the tab that opened it, on a fresh server (median of "
+              f"{args.repeats}; no page load: Streamlit's and Plotly's scripts run once a tab, not once a page):")
+        for name in rounds[0]:
+            print(f"  {name:40s} {sorted(r[name] for r in rounds)[len(rounds) // 2]:6.2f} s")
         with server(ROOT / "app.py", ROOT) as (url, pid):
             before = resident_mb(pid)
             for path in PAGES.values():

@@ -124,3 +124,13 @@ def test_a_list_picker_emptied_stays_empty_in_the_address(page, shared_server):
     page.goto(page.url)
     settle(page, emptied)
     assert tags.count() == 0 and query(page).get("arena_runs") == [""], page.url
+
+
+def test_the_page_bench_follows_the_home_pages_link_to_every_page(browser, shared_server):
+    """`python -m dsconv.bench pages` also times each page reached by the home page's link, in the one tab that opened
+    it (no page load): every page but the home page, in the bench's order, each done (drawn, quiet, no exception)."""
+    from dsconv.bench.pages import PAGES, in_app_seconds
+
+    times = in_app_seconds(browser, shared_server)
+    assert list(times) == [name for name, path in PAGES.items() if path]
+    assert all(0 < seconds < 120 for seconds in times.values()), times
