@@ -162,24 +162,25 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
         labels = output_labels(layer, index)
         groups.append((title, labels, stage.output.shape[0], stage.output.shape[1], name_px(labels)))
 
-    def cells_across(stacked: bool) -> list[float]:
-        return [board_cells_wide(size, mine, sum_em, stacked) for size, mine, sum_em in zip(sizes, own, sum_ems)]
-
     def boards_at(board_width: float, stacked: bool = False) -> tuple[float, list, float]:
         # One cell size for every stage's computation, but a narrower one (a 1 x 1 step) whose numbers need more
         # room gets larger cells as far as the width allows: a separable 5 x 5 layer's pointwise products were
-        # written at 14 px in projector mode, in the depthwise step's cells.
-        wide = cells_across(stacked)
-        tall = max(board_cells_tall(len(r), size, mine, stacked) for r, size, mine in zip(reads, sizes, own))
+        # written at 14 px in projector mode, in the depthwise step's cells. `stacked`: the stages whose rows, one
+        # grid beside another, would write their numbers too small stack them (never a 1 x 1 step: it has room).
+        stack = [stacked and board_width / across < too_small for across in one_row]
+        wide = [board_cells_wide(size, mine, sum_em, s) for size, mine, sum_em, s in zip(sizes, own, sum_ems, stack)]
+        tall = max(board_cells_tall(len(r), size, mine, s) for r, size, mine, s in zip(reads, sizes, own, stack))
         by_height = max(BOARD_HEIGHT_PX * scale / tall, readable)
         cell = min(board_width / max(wide), by_height, MAX_BOARD_CELL_PX * scale)
         own_cells = [max(cell, min(number_cell(scale, ems=em), board_width / across, MAX_BOARD_CELL_PX * scale))
                      for em, across in zip(ems, wide)]
-        placed = [place_board(r, size, mine, 0.0, top, mine_cell, scale, em, stacked)
-                  for r, size, mine, em, mine_cell in zip(reads, sizes, own, ems, own_cells)]
+        placed = [place_board(r, size, mine, 0.0, top, mine_cell, scale, em, s)
+                  for r, size, mine, em, mine_cell, s in zip(reads, sizes, own, ems, own_cells, stack)]
         return cell, placed, top + max(board.height for board in placed)
 
-    cells = max(cells_across(False))
+    one_row = [board_cells_wide(size, mine, sum_em) for size, mine, sum_em in zip(sizes, own, sum_ems)]
+    too_small = readable * STACK_UNDER_NUMBER_PX / MIN_NUMBER_PX  # cells under this write numbers too small to read
+    cells = max(one_row)
 
     # The maps go beside the computation when its numbers stay readable in 60 % of the width; failing that, when
     # the computation at its smallest readable cells leaves the maps room for cells of MIN_SIDE_MAP_CELL_PX: in
@@ -200,8 +201,7 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
         # products go under its window (a 280 px phone's numbers were 8 px, a separable layer's 6.5 px on a 390 px
         # phone). Stacked, the computation is half as tall again: where the numbers are only a little under the
         # readable size (12 px on a 390 px phone), and on any wider page, it stays on one row.
-        stacked = width < STACK_BELOW_PX and width / cells < readable * STACK_UNDER_NUMBER_PX / MIN_NUMBER_PX
-        cell, boards, board_bottom = boards_at(width, stacked)
+        cell, boards, board_bottom = boards_at(width, stacked=width < STACK_BELOW_PX)
         map_cell = fit_maps(groups, width, 380 * scale, scale)
         maps, maps_bottom = place_maps(groups, 0.0, board_bottom + 24 * scale, width, map_cell, scale)
     height = max(board_bottom, maps_bottom) + 8 * scale
@@ -449,7 +449,7 @@ def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str
     if board.total_at is not None:
         watched = details[0]
         total = output_text(timeline, frame.stage)(watched["sum"])
-        then = "<br>" if board.stacked else " "  # stacked, on a phone: two lines (on one, its letters were 7 px)
+        then = "<br>" if layout.width < STACK_BELOW_PX else " "  # on a phone, two lines (on one, its letters were 7 px)
         texts.append(f"Σ of the {watched['products'].size} products = <b>{total}</b>,{then}+ bias "
                      f"→ <b>{labels[watched['output_channel']]}</b>, row {frame.row + 1}, column {frame.col + 1}")
     return texts

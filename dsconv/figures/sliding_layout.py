@@ -19,8 +19,9 @@ MAX_BOARD_CELL_PX = 56  # the computation's cells, times the scale
 MAX_MAP_CELL_PX = 34  # the maps' cells, times the scale
 MAP_NAME_PX = 14  # the maps' names over their tiles, times the scale
 STACK_GAP = 0.35  # cells between a stacked row's window and its products (place_board)
-STACK_BELOW_PX = 600  # a figure narrower than this (a phone, a small window) stacks its computation's rows where,
-STACK_UNDER_NUMBER_PX = 10.5  # on one row, their numbers would be smaller than this, times the scale (place_board)
+STACK_BELOW_PX = 600  # a figure narrower than this (a phone, a small window) writes its total on two lines, and
+# stacks a computation's rows (place_board) whose numbers, one grid beside another, would be smaller than
+STACK_UNDER_NUMBER_PX = 10.5  # this, times the scale
 MIN_SIDE_MAP_CELL_PX = 5  # the smallest map cell, times the scale, for which the maps move up beside a computation
 # that needs more than 60 % of the width (below it they go under it, as wide as the figure)
 # A number's character in ems: a digit of the figures' font (0.50; a point or a minus sign is narrower), and 4 % to
@@ -100,7 +101,6 @@ class Board:
     font: float
     total_at: tuple[float, float] | None
     height: float
-    stacked: bool = False  # each row's products under its window (a phone); its total line then takes two lines
 
 
 @dataclass
@@ -179,7 +179,7 @@ def place_board(stage_reads: list[tuple[int, int, int]], size: int, own_sums: bo
         y += (2 * size + STACK_GAP) * cell + gap if stacked else size * cell + gap
     total = None if own_sums else (x0 + 0.2 * cell, y + 0.4 * cell)
     height = (y - gap - y0) + (1.2 * cell if total else 0)
-    return Board(rows, cell, number_font(cell, 4, scale, ems), total, height, stacked)
+    return Board(rows, cell, number_font(cell, 4, scale, ems), total, height)
 
 
 GROUP_GAP_PX = 28  # between two groups of maps side by side, times the scale

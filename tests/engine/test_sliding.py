@@ -484,7 +484,8 @@ def test_a_phone_stacks_the_computation_so_that_its_numbers_can_be_read(mode, ke
     """On a phone, three grids across (window x weights = products) left numbers of 8 px on a 280 px phone (a 248 px
     figure) and 6.5 px for a separable layer on a 390 px phone. There each row's products now stand under its window:
     every number at least `least_px` (measured in the app's font file, with a tenth of its cell free), no grid past
-    the figure's edge or on another, and the total line, on two lines, inside the figure."""
+    the figure's edge or on another, and the total line, on two lines, inside the figure. A 1 x 1 step (separable's
+    pointwise) has room for its row and keeps it."""
     from font_reference import mixed_px, text_px
 
     from dsconv.figures.sliding import plan, sliding_figure_spec
@@ -497,7 +498,10 @@ def test_a_phone_stacks_the_computation_so_that_its_numbers_can_be_read(mode, ke
     traces = [t for t in spec["data"] if isinstance(t.get("textposition"), list)]  # a computation's, per stage
     for stage, (board, trace) in enumerate(zip(layout.boards, traces)):
         assert board.font >= least_px, (stage, board.font)
-        assert all(row.products.y0 >= row.window.y0 + row.window.height for row in board.rows)  # under the window
+        if board.rows[0].window.rows > 1:  # products under the window
+            assert all(row.products.y0 >= row.window.y0 + row.window.height for row in board.rows)
+        else:  # a 1 x 1 step has room on one row: stacked, "-230 x 1/3" stood over "= -76.7", a line each
+            assert all(row.products.y0 == row.window.y0 for row in board.rows) and board.total_at is not None
         grids = [(grid, f"row {i} {name}") for i, row in enumerate(board.rows)
                  for grid, name in ((row.window, "window"), (row.weights, "weights"), (row.products, "products"))]
         for index, (a, what) in enumerate(grids):
@@ -531,10 +535,14 @@ def test_a_wider_page_or_numbers_nearly_readable_keep_the_computation_on_one_row
     config = SlidingConfig(mode=mode, kernel_size=kernel, padding="same")
     timeline = build_timeline(build_layer(sample_image("shape", 8), config, "sobel"))
     for scale in (1.0, 1.35) if width is None else (1.0,):
-        layout = plan(timeline, scale, len(sliding_figure_spec(timeline, scale, width)["data"][-1]["x"]), width)
+        spec = sliding_figure_spec(timeline, scale, width)
+        layout = plan(timeline, scale, len(spec["data"][-1]["x"]), width)
         for board in layout.boards:
             assert all(row.products.y0 == row.window.y0 for row in board.rows)
             assert board.font >= 10.5 * scale
+        # the total line ("Σ of the 27 products = ...") takes two lines on a page under 600 px, one on a wider one
+        totals = [text for frame in spec["frames"] if (text := frame["data"][-2]["text"][-1]).startswith("Σ of the")]
+        assert totals and all(text.count("<br>") == int((width or 900) < 600) for text in totals)
 
 
 @pytest.mark.parametrize("mode, size, kernel, multiplier", [("separable", 16, 3, 1), ("separable", 8, 5, 1),
