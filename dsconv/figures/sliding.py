@@ -21,7 +21,6 @@ from dsconv.figures.sliding_layout import (
     GROUP_TITLE_PX,
     MAP_NAME_PX,
     MAX_BOARD_CELL_PX,
-    MIN_NUMBER_PX,
     MIN_SIDE_MAP_CELL_PX,
     STACK_BELOW_PX,
     STACK_UNDER_NUMBER_PX,
@@ -64,6 +63,9 @@ EMPTY_CELL = "#f3f4f6"  # a cell whose value is (near) zero: light grey, so the 
 BOARD_LEVELS = 2  # signed board cells: -2..2 (strong, weak, zero); tinted window cells: 0..3
 MAP_LEVELS = 3  # signed map cells: -3..3; tinted input cells: 0..5
 BOARD_HEIGHT_PX = 400  # the computation's height budget (times the scale) when its numbers fit in it
+# Plotly writes a text placed "middle right" of its point this far right of it: the default marker's radius, 3 px,
+# / 0.8 + 1 (plotly.js, Drawing.textPointPosition), even where no marker is drawn
+RIGHT_TEXT_NUDGE_PX = 3 / 0.8 + 1
 WINDOW_TINTS = 3  # tinted window cells: 0..3
 # The computation's fill shapes in every frame (a frame can only change shapes that every frame has): one per colour
 # the board may show, the window's (3 channels x 4 tints, or 5 signs) and the weights' and products' (5 signs each).
@@ -167,7 +169,8 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
         # room gets larger cells as far as the width allows: a separable 5 x 5 layer's pointwise products were
         # written at 14 px in projector mode, in the depthwise step's cells. `stacked`: the stages whose rows, one
         # grid beside another, would write their numbers too small stack them (never a 1 x 1 step: it has room).
-        stack = [stacked and board_width / across < too_small for across in one_row]
+        stack = [stacked and number_font(board_width / across, ems=em) < STACK_UNDER_NUMBER_PX * scale
+                 for across, em in zip(one_row, ems)]
         wide = [board_cells_wide(size, mine, sum_em, s) for size, mine, sum_em, s in zip(sizes, own, sum_ems, stack)]
         tall = max(board_cells_tall(len(r), size, mine, s) for r, size, mine, s in zip(reads, sizes, own, stack))
         by_height = max(BOARD_HEIGHT_PX * scale / tall, readable)
@@ -179,7 +182,6 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
         return cell, placed, top + max(board.height for board in placed)
 
     one_row = [board_cells_wide(size, mine, sum_em) for size, mine, sum_em in zip(sizes, own, sum_ems)]
-    too_small = readable * STACK_UNDER_NUMBER_PX / MIN_NUMBER_PX  # cells under this write numbers too small to read
     cells = max(one_row)
 
     # The maps go beside the computation when its numbers stay readable in 60 % of the width; failing that, when
@@ -199,8 +201,8 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
         maps, maps_bottom = place_maps(groups, maps_x, head, maps_width, map_cell, scale)
     else:  # under the computation; on a phone, where three grids across leave numbers too small to read, each row's
         # products go under its window (a 280 px phone's numbers were 8 px, a separable layer's 6.5 px on a 390 px
-        # phone). Stacked, the computation is half as tall again: where the numbers are only a little under the
-        # readable size (12 px on a 390 px phone), and on any wider page, it stays on one row.
+        # phone, 11.8 px for the default layer there). Stacked, the computation is half as tall again: where its
+        # numbers can be read on one row, and on any page of 600 px or more, it stays on one row.
         cell, boards, board_bottom = boards_at(width, stacked=width < STACK_BELOW_PX)
         map_cell = fit_maps(groups, width, 380 * scale, scale)
         maps, maps_bottom = place_maps(groups, 0.0, board_bottom + 24 * scale, width, map_cell, scale)
@@ -592,8 +594,9 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0, width_px: float 
         if board.total_at is not None:  # the total line ("Σ of the 9 products = ...") at a size its longest fits in:
             longest = max((text_em(line) for frame, texts in zip(timeline.frames, board_texts)  # it ran under the
                            if frame.stage == index for line in texts[-1].split("<br>")), default=0.0)  # maps beside it
-            if longest:
-                sizes[-1] = round(min(sizes[-1], (layout.board_right - board.total_at[0]) / longest), 1)
+            if longest:  # (Plotly writes it RIGHT_TEXT_NUDGE_PX right of its point: it ended 4 px from a phone's maps)
+                room = layout.board_right - board.total_at[0] - RIGHT_TEXT_NUDGE_PX
+                sizes[-1] = math.floor(min(sizes[-1], room / longest) * 10) / 10
         trace = _text_trace(xs, ys, [BLANK_LINE] * len(xs), sizes)
         trace["textposition"] = where
         board_traces.append(trace)

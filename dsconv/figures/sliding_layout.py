@@ -21,7 +21,7 @@ MAP_NAME_PX = 14  # the maps' names over their tiles, times the scale
 STACK_GAP = 0.35  # cells between a stacked row's window and its products (place_board)
 STACK_BELOW_PX = 600  # a figure narrower than this (a phone, a small window) writes its total on two lines, and
 # stacks a computation's rows (place_board) whose numbers, one grid beside another, would be smaller than
-STACK_UNDER_NUMBER_PX = 10.5  # this, times the scale
+STACK_UNDER_NUMBER_PX = 12  # this, times the scale
 MIN_SIDE_MAP_CELL_PX = 5  # the smallest map cell, times the scale, for which the maps move up beside a computation
 # that needs more than 60 % of the width (below it they go under it, as wide as the figure)
 # A number's character in ems: a digit of the figures' font (0.50; a point or a minus sign is narrower), and 4 % to

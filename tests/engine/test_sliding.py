@@ -479,13 +479,13 @@ def test_every_number_of_the_computation_fits_its_cell_with_room_between(mode, k
 
 @pytest.mark.parametrize("mode, kernel, width, least_px", [
     ("standard", 3, 248.0, 11.5), ("standard", 3, 288.0, 13), ("separable", 3, 356.0, 13), ("depthwise", 3, 288.0, 13),
-    ("standard", 5, 328.0, 9.5), ("separable", 5, 248.0, 7.2), ("grouped", 3, 288.0, 13)])
+    ("standard", 5, 328.0, 9.5), ("separable", 5, 248.0, 7.2), ("grouped", 3, 288.0, 13), ("standard", 3, 356.0, 13),
+    ("separable", 3, 447.0, 13)])
 def test_a_phone_stacks_the_computation_so_that_its_numbers_can_be_read(mode, kernel, width, least_px):
     """On a phone, three grids across (window x weights = products) left numbers of 8 px on a 280 px phone (a 248 px
     figure) and 6.5 px for a separable layer on a 390 px phone. There each row's products now stand under its window:
     every number at least `least_px` (measured in the app's font file, with a tenth of its cell free), no grid past
-    the figure's edge or on another, and the total line, on two lines, inside the figure. A 1 x 1 step (separable's
-    pointwise) has room for its row and keeps it."""
+    the figure's edge or on another, and the total line, on two lines, inside the figure."""
     from font_reference import mixed_px, text_px
 
     from dsconv.figures.sliding import plan, sliding_figure_spec
@@ -498,10 +498,8 @@ def test_a_phone_stacks_the_computation_so_that_its_numbers_can_be_read(mode, ke
     traces = [t for t in spec["data"] if isinstance(t.get("textposition"), list)]  # a computation's, per stage
     for stage, (board, trace) in enumerate(zip(layout.boards, traces)):
         assert board.font >= least_px, (stage, board.font)
-        if board.rows[0].window.rows > 1:  # products under the window
+        if board.rows[0].window.rows > 1:  # products under the window (a 1 x 1 step: see the next test)
             assert all(row.products.y0 >= row.window.y0 + row.window.height for row in board.rows)
-        else:  # a 1 x 1 step has room on one row: stacked, "-230 x 1/3" stood over "= -76.7", a line each
-            assert all(row.products.y0 == row.window.y0 for row in board.rows) and board.total_at is not None
         grids = [(grid, f"row {i} {name}") for i, row in enumerate(board.rows)
                  for grid, name in ((row.window, "window"), (row.weights, "weights"), (row.products, "products"))]
         for index, (a, what) in enumerate(grids):
@@ -523,13 +521,28 @@ def test_a_phone_stacks_the_computation_so_that_its_numbers_can_be_read(mode, ke
                            for line in lines), lines
 
 
-@pytest.mark.parametrize("mode, kernel, width", [("standard", 3, 356.0), ("standard", 5, 900.0),
+@pytest.mark.parametrize("width", [288.0, 356.0])
+def test_a_1x1_step_with_room_on_a_phone_keeps_its_row(width):
+    """A separable layer's pointwise step, stacked with its depthwise step on a phone, wrote "-230 x 1/3" over "=
+    -76.7", a line each, where one row had room for its numbers at 13.5 px: a step stacks only where its own numbers,
+    on one row, would be under 12 px."""
+    from dsconv.figures.sliding import plan, sliding_figure_spec
+
+    timeline = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(mode="separable", padding="same"),
+                                          "sobel"))
+    layout = plan(timeline, 1.0, len(sliding_figure_spec(timeline, 1.0, width)["data"][-1]["x"]), width)
+    depthwise, pointwise = layout.boards
+    assert all(row.products.y0 > row.window.y0 for row in depthwise.rows)  # stacked
+    assert all(row.products.y0 == row.window.y0 for row in pointwise.rows) and pointwise.font >= 13.5
+
+
+@pytest.mark.parametrize("mode, kernel, width", [("standard", 3, 447.0), ("standard", 5, 900.0),
                                                  ("separable", 5, None), ("separable", 5, 770.0),
-                                                 ("separable", 3, 447.0), ("standard", 5, 535.0)])
+                                                 ("separable", 3, 535.0), ("depthwise", 3, 535.0)])
 def test_a_wider_page_or_numbers_nearly_readable_keep_the_computation_on_one_row(mode, kernel, width):
-    """Stacked, the computation is half as tall again; where its numbers are only a little under the readable size
-    (12 px on a 390 px phone, 13 px for a 5 x 5 layer at 1400 x 1000) or the page is 600 px or wider, each row keeps
-    window x weights = products side by side."""
+    """Stacked, the computation is half as tall again; where its numbers can be read on one row (14 px in a 447 px
+    page) or the page is 600 px or wider (13 px for a 5 x 5 layer at 1400 x 1000), each row keeps window x weights =
+    products side by side."""
     from dsconv.figures.sliding import plan, sliding_figure_spec
 
     config = SlidingConfig(mode=mode, kernel_size=kernel, padding="same")
@@ -542,7 +555,8 @@ def test_a_wider_page_or_numbers_nearly_readable_keep_the_computation_on_one_row
             assert board.font >= 10.5 * scale
         # the total line ("Σ of the 27 products = ...") takes two lines on a page under 600 px, one on a wider one
         totals = [text for frame in spec["frames"] if (text := frame["data"][-2]["text"][-1]).startswith("Σ of the")]
-        assert totals and all(text.count("<br>") == int((width or 900) < 600) for text in totals)
+        assert bool(totals) == any(board.total_at for board in layout.boards)  # a depthwise layer sums each row
+        assert all(text.count("<br>") == int((width or 900) < 600) for text in totals)
 
 
 @pytest.mark.parametrize("mode, size, kernel, multiplier", [("separable", 16, 3, 1), ("separable", 8, 5, 1),
@@ -598,26 +612,32 @@ def test_a_long_layer_opens_on_its_first_step_and_ends_on_its_last(mode, size):
 
 @pytest.mark.parametrize("mode, groups, outputs, kernel, size", [
     ("grouped", 3, 6, 3, 8),  # "... → Filter 1 (group 1), row 1, column 1" ran under the output maps beside it
-    ("standard", 1, 8, 5, 16), ("grouped", 3, 6, 5, 16)])
-def test_the_total_line_stays_left_of_the_output_maps(mode, groups, outputs, kernel, size):
+    ("standard", 1, 8, 5, 16), ("grouped", 3, 6, 5, 16), ("pointwise", 1, 4, 1, 8)])
+@pytest.mark.parametrize("scale, width", [(1.0, None), (1.35, None), (1.0, 356.0)])  # the last: a 390 px phone
+def test_the_total_line_stays_left_of_the_output_maps(mode, groups, outputs, kernel, size, scale, width):
+    """The total line ("Σ of the 27 products = ... → Filter 1, row 1, column 1") ends 8 px left of the maps beside
+    it, or 4 px of the figure's edge, where Plotly writes it: 4.75 px right of its point (on a 390 px
+    phone a pointwise layer's total ended 4.7 px from the maps' tiles, whose outlines reach past their left edge)."""
     from font_reference import mixed_px
 
     from dsconv.figures.sliding import plan, sliding_figure_spec
 
+    nudge = 3 / 0.8 + 1  # plotly.js Drawing.textPointPosition: the default marker's radius (3 px) / 0.8 + 1
     config = SlidingConfig(mode=mode, groups=groups, out_channels=outputs, kernel_size=kernel)
     timeline = build_timeline(build_layer(sample_image("shape", size), config, "sobel"))
-    for scale in (1.0, 1.35):
-        spec = sliding_figure_spec(timeline, scale)
-        layout = plan(timeline, scale, len(spec["data"][-1]["x"]))
-        board, trace = layout.boards[0], next(t for t in spec["data"] if isinstance(t.get("textposition"), list))
-        maps_left = min(tile.x0 for group in layout.maps for tile in group.tiles)
-        right_edge = maps_left if maps_left > board.total_at[0] else layout.width  # maps beside, or under it
-        font = trace["textfont"]["size"][-1]
-        assert scale == 1.0 or font >= 18  # still readable from the back row in projector mode
-        for frame in spec["frames"]:
-            total = frame["data"][0]["text"][-1]
-            assert total.startswith("Σ of the")
-            assert board.total_at[0] + mixed_px(total, font) <= right_edge, (scale, total, font)
+    spec = sliding_figure_spec(timeline, scale, width)
+    layout = plan(timeline, scale, len(spec["data"][-1]["x"]), width)
+    board, trace = layout.boards[0], next(t for t in spec["data"] if isinstance(t.get("textposition"), list))
+    maps_left = min(tile.x0 for group in layout.maps for tile in group.tiles)
+    # 8 px clear of the maps beside it (their outlines reach past their left edge), or 4 px of the figure's edge
+    right_edge = maps_left - 8 if maps_left > board.total_at[0] else layout.width - 4
+    font = trace["textfont"]["size"][-1]
+    assert scale == 1.0 or font >= 18  # still readable from the back row in projector mode
+    for frame in spec["frames"]:
+        total = frame["data"][0]["text"][-1]
+        assert total.startswith("Σ of the")
+        for line in total.split("<br>"):
+            assert board.total_at[0] + nudge + mixed_px(line, font) <= right_edge, (line, font)
 
 
 def test_a_narrower_projector_draws_the_animation_at_a_smaller_scale():
