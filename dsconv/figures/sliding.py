@@ -194,10 +194,13 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
     maps_width, maps_budget = width - maps_x, max(board_bottom - head, 300 * scale)
     # Beside, every group's title must fit too: "Input (grey: padding)" ran 8 px past a 1024 x 768 projector's figure
     titles_px = max(group_title_px(group[0], scale) for group in groups)
-    two_columns = roomy or (maps_width >= titles_px and
-                            fit_maps(groups, maps_width, maps_budget, scale) >= MIN_SIDE_MAP_CELL_PX * scale)
+    side_cell = fit_maps(groups, maps_width, maps_budget, scale)
+    fits_beside = side_cell >= MIN_SIDE_MAP_CELL_PX * scale
+    # (on a phone, maps beside a roomy computation must fit too: a pointwise layer's 8 x 8 input was drawn in cells of
+    # 3.5 px beside it on a 390 px phone, stripes more than a picture; under it they have 9.5 px)
+    two_columns = roomy and (fits_beside or width >= STACK_BELOW_PX) or (maps_width >= titles_px and fits_beside)
     if two_columns:
-        map_cell = fit_maps(groups, maps_width, maps_budget, scale)
+        map_cell = side_cell
         maps, maps_bottom = place_maps(groups, maps_x, head, maps_width, map_cell, scale)
     else:  # under the computation; on a phone, where three grids across leave numbers too small to read, each row's
         # products go under its window (a 280 px phone's numbers were 8 px, a separable layer's 6.5 px on a 390 px

@@ -536,6 +536,21 @@ def test_a_1x1_step_with_room_on_a_phone_keeps_its_row(width):
     assert all(row.products.y0 == row.window.y0 for row in pointwise.rows) and pointwise.font >= 13.5
 
 
+@pytest.mark.parametrize("size, width, least", [(8, 356.0, 9.5), (16, 447.0, 6), (16, 535.0, 7)])
+def test_maps_too_small_beside_the_computation_on_a_phone_go_under_it(size, width, least):
+    """A pointwise layer's computation is narrow enough for the maps beside it, and there, on a 390 px phone, its
+    8 x 8 input had cells of 3.5 px (stripes more than a picture). On a page under 600 px the maps go beside it only
+    where their cells are 5 px or more, and otherwise under it, as wide as the figure."""
+    from dsconv.figures.sliding import plan, sliding_figure_spec
+
+    config = SlidingConfig(mode="pointwise", kernel_size=1, out_channels=4)
+    timeline = build_timeline(build_layer(sample_image("shape", size), config, "sobel"))
+    layout = plan(timeline, 1.0, len(sliding_figure_spec(timeline, 1.0, width)["data"][-1]["x"]), width)
+    board_bottom = max(row.products.y0 + row.products.height for row in layout.boards[0].rows)
+    assert all(tile.y0 > board_bottom for group in layout.maps for tile in group.tiles)  # under the computation
+    assert layout.map_cell >= least
+
+
 @pytest.mark.parametrize("mode, kernel, width", [("standard", 3, 447.0), ("standard", 5, 900.0),
                                                  ("separable", 5, None), ("separable", 5, 770.0),
                                                  ("separable", 3, 535.0), ("depthwise", 3, 535.0)])
