@@ -322,7 +322,7 @@ def alike_note(layer: Layer, preset: str, seed: int = 0) -> str | None:
 
     count = layer.output.shape[2]
     other = next((name for name in PRESETS if name != preset and differ(name)), None)
-    return (f"On this picture the {count} output maps are multiples of one another, so, each coloured on its own "
-            "scale, they look alike: their numbers differ (hover over a map). "
+    return (f"On this picture the {count} output maps are multiples of one another. Each map is coloured on its own "
+            "scale, so they look alike, but their numbers differ (hover over a map). "
             + (f"With the {PRESET_LABELS[other]} preset they differ." if other else
                "Every preset gives maps like these here: another picture, or your own photo, can make them differ."))
