@@ -162,17 +162,17 @@ def done_after(page, started: float, timeout_s: float = 300) -> float:
     raise TimeoutError(f"{page.url} kept running")
 
 
-def in_app_seconds(browser, url: str, timeout_s: float = 300) -> dict[str, float]:
-    """For every page but the home page: seconds from a click on the home page's link to it until it is done, in the
-    one tab that opened the home page, going back there between two (the app's own navigation: no page load, so the
-    browser runs Streamlit's and Plotly's scripts once a tab, not once a page)."""
+def in_app_seconds(browser, url: str, timeout_s: float = 300, pages: dict[str, str] = PAGES) -> dict[str, float]:
+    """For every page of `pages` but the home page: seconds from a click on the home page's link to it until it is
+    done, in the one tab that opened the home page, going back there between two (the app's own navigation: no page
+    load, so the browser runs Streamlit's and Plotly's scripts once a tab, not once a page)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     try:
         page.goto(url)
         done_after(page, time.perf_counter(), timeout_s)
         times = {}
-        for name, path in PAGES.items():
+        for name, path in pages.items():
             if not path:
                 continue
             started = time.perf_counter()

@@ -176,7 +176,8 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
                        lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {roof_percent(s.fraction)} of the peak")
         text = (f"**Compute-bound**: {names}. Right of the ridge point ({roofs.ridge:.1f} FLOPs per byte) their roof "
                 f"is the arithmetic (the peak measured on {device} is {roofs.peak_gflops:.0f} GFLOP/s), and they reach "
-                f"at least {NEAR_ROOF:.0%} of it: fewer multiply-adds would make them proportionally faster.")
+                f"at least {NEAR_ROOF:.0%} of it: fewer multiply-adds, done at the same rate, would make them "
+                "proportionally faster.")
         beyond = [step for step in groups["compute"] if step.achieved_gflops > 1.02 * roofs.peak_gflops]
         if beyond:  # the matrix product the roof comes from is not the fastest thing this machine runs
             fastest = max(step.achieved_gflops for step in beyond)
