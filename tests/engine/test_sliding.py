@@ -632,7 +632,7 @@ def test_a_long_layer_opens_on_its_first_step_and_ends_on_its_last(mode, size):
 def test_the_total_line_stays_left_of_the_output_maps(mode, groups, outputs, kernel, size, scale, width):
     """The total line ("Σ of the 27 products = ... → Filter 1, row 1, column 1") ends 8 px left of the maps beside
     it, or 4 px of the figure's edge, where Plotly writes it: 4.75 px right of its point (on a 390 px
-    phone a pointwise layer's total ended 4.7 px from the maps' tiles, whose outlines reach past their left edge)."""
+    phone a pointwise layer's total ended 4.3 px from the maps' tiles, whose outlines reach past their left edge)."""
     from font_reference import mixed_px
 
     from dsconv.figures.sliding import plan, sliding_figure_spec
