@@ -204,5 +204,7 @@ def pytest_collection_modifyitems(config, items) -> None:
 
 
 # Browser test files that run in the other worker, with a server and a Chromium of its own (each worker is a process,
-# with its own session fixtures): the browser worker's tests took 842 s and the rest 458 s, the suite 14 min 25 s.
-BESIDE_THE_PYTHON_TESTS = {"test_accessibility.py", "test_every_page.py"}
+# with its own session fixtures): the browser worker's tests took 842 s and the rest 458 s, the suite 14 min 25 s;
+# with the first two here, 793 s and 596 s (pytest --durations, 2026-12-04), the suite 13 min 31 s that day, and the
+# arena's browser tests (95 s, two of them on servers of their own) moved too.
+BESIDE_THE_PYTHON_TESTS = {"test_accessibility.py", "test_every_page.py", "test_arena_browser.py"}
