@@ -167,8 +167,8 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
     def boards_at(board_width: float, stacked: bool = False) -> tuple[float, list, float]:
         # One cell size for every stage's computation, but a narrower one (a 1 x 1 step) whose numbers need more
         # room gets larger cells as far as the width allows: a separable 5 x 5 layer's pointwise products were
-        # written at 14 px in projector mode, in the depthwise step's cells. `stacked`: the stages whose rows, one
-        # grid beside another, would write their numbers too small stack them (never a 1 x 1 step: it has room).
+        # written at 14 px in projector mode, in the depthwise step's cells. `stacked`: each stage whose own numbers,
+        # one grid beside another, would be under STACK_UNDER_NUMBER_PX stacks its rows (a 1 x 1 step mostly has room).
         stack = [stacked and number_font(board_width / across, ems=em) < STACK_UNDER_NUMBER_PX * scale
                  for across, em in zip(one_row, ems)]
         wide = [board_cells_wide(size, mine, sum_em, s) for size, mine, sum_em, s in zip(sizes, own, sum_ems, stack)]
@@ -198,7 +198,7 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
     fits_beside = side_cell >= MIN_SIDE_MAP_CELL_PX * scale
     # (on a phone, maps beside a roomy computation must fit too: a pointwise layer's 8 x 8 input was drawn in cells of
     # 3.5 px beside it on a 390 px phone, stripes more than a picture; under it they have 9.5 px)
-    two_columns = roomy and (fits_beside or width >= STACK_BELOW_PX) or (maps_width >= titles_px and fits_beside)
+    two_columns = (roomy and (fits_beside or width >= STACK_BELOW_PX)) or (maps_width >= titles_px and fits_beside)
     if two_columns:
         map_cell = side_cell
         maps, maps_bottom = place_maps(groups, maps_x, head, maps_width, map_cell, scale)

@@ -135,11 +135,12 @@ def board_cells_wide(size: int, own_sums: bool, sum_em: float = 0.0, stacked: bo
     from 0.3 cells right of the products, `sum_em` ems wide at the numbers' font (at least 2.9 cells). On a 1024 x
     768 projector "→ from B, kernel 1" ran 2 px past the figure's edge in the 3.2 cells it had. `stacked`: the
     products under the window (place_board), two grids across instead of three."""
-    if stacked:
-        return max(1.7 + 2 * size + 0.9, 1.7 + size + 0.3 + max(2.9, sum_em * FONT_PER_CELL) if own_sums else 0.0)
+    sum_cells = 0.3 + max(2.9, sum_em * FONT_PER_CELL) if own_sums else 0.0
+    if stacked:  # window x weights on top; the products, and their sum, under the window
+        return max(1.7 + 2 * size + 0.9, 1.7 + size + sum_cells)
     if not own_sums:
         return 1.7 + 3 * size + 2 * 0.9
-    return 1.7 + 3 * size + 2 * 0.9 + 0.3 + max(2.9, sum_em * FONT_PER_CELL)
+    return 1.7 + 3 * size + 2 * 0.9 + 0.3 + max(2.9, sum_em * FONT_PER_CELL)  # (+ sum_cells rounds differently)
 
 
 def board_cells_tall(reads: int, size: int, own_sums: bool, stacked: bool = False) -> float:
