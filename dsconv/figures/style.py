@@ -62,9 +62,27 @@ def text_em(text: str) -> float:
     return width
 
 
+OPERATORS = frozenset("+−×/=-")  # a word that is one of these is never at a line's end or start (wrap_parts)
+
+
+def _unbroken_words(part: str) -> list[str]:
+    """The words of `part` that a line may break between: a bold run is one word, and an operator standing alone
+    joins the words on both sides ("(R + G + B) /" ended a line, "3" alone began the next)."""
+    words: list[str] = []
+    glue = False
+    for word in re.findall(r"(?:<b>.*?</b>|\S)+", part):
+        operator = word in OPERATORS
+        if words and (glue or operator):
+            words[-1] += " " + word
+        else:
+            words.append(word)
+        glue = operator
+    return words
+
+
 def wrap_parts(parts: list[str], room_em: float, bold: bool = False) -> list[str]:
     """Parts joined by " · " into lines at most `room_em` wide (style.text_em; `bold`: drawn bold, as a figure's
-    title is); a part longer than a line is broken at spaces, never inside a bold run."""
+    title is); a part longer than a line is broken at spaces, never inside a bold run nor beside an operator."""
     def em(line: str) -> float:
         return text_em("<b>" + re.sub(r"</?b>", "", line, flags=re.IGNORECASE) + "</b>" if bold else line)
 
@@ -73,7 +91,7 @@ def wrap_parts(parts: list[str], room_em: float, bold: bool = False) -> list[str
         if lines and em(f"{lines[-1]} · {part}") <= room_em:
             lines[-1] += " · " + part
             continue
-        words, line = re.findall(r"(?:<b>.*?</b>|\S)+", part), ""  # a bold run is never split
+        words, line = _unbroken_words(part), ""
         for word in words:
             if line and em(f"{line} {word}") > room_em:
                 lines.append(line)

@@ -309,6 +309,26 @@ def test_every_header_line_fits_the_figure_and_names_every_sum_once(mode, multip
             assert re.search(r"a standard convolution to the same output, \d+/\d+ of the way through: ", text), text
 
 
+LONE_OPERATOR_AT_A_BREAK = re.compile(r"(?:^|\s)[+−×/=-]$|^[+−×/=-]\s")
+
+
+@pytest.mark.parametrize("mode", ["standard", "separable", "depthwise", "pointwise", "grouped"])
+@pytest.mark.parametrize("scale, width_px", [(1.35, None), (1.35, 770), (1.0, 390), (1.0, 280), (1.0, None)])
+def test_a_header_line_never_breaks_beside_an_operator(mode, scale, width_px):
+    """In projector mode a separable layer's pointwise steps read "... through every channel — (R + G + B) /" with
+    "3" alone on the next line, a stray number. A line of the header never ends with an operator (+, −, ×, /, =) nor
+    starts with one: the sum and the operator's two sides stay on one line."""
+    from dsconv.figures.sliding import sliding_figure_spec
+
+    groups = {"groups": 3, "out_channels": 3} if mode == "grouped" else {}
+    timeline = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(mode=mode, **groups), "sobel"))
+    spec = sliding_figure_spec(timeline, scale, width_px)
+    for frame in spec["frames"]:
+        for line in frame["data"][-1]["text"]:
+            plain = re.sub(r"<[^>]+>", "", line).strip()
+            assert not LONE_OPERATOR_AT_A_BREAK.search(plain), (frame["name"], frame["data"][-1]["text"])
+
+
 def test_the_step_line_says_every_filter_is_counted_and_where_the_bias_goes():
     from dsconv.figures.sliding import sliding_figure_spec
 
