@@ -2,7 +2,7 @@
 
 A `.keras` file is a zip archive; only its `config.json` is read, with the standard library, after the archive
 has passed every check below. A legacy `.h5` model's config is its `model_config` attribute, read with h5py as
-text. A `.json` file is the config itself. Keras's own loaders are never called on a user's file: several
+text in a child process with a time and memory limit (H5_SECONDS, H5_MEMORY_BYTES). A `.json` file is the config itself. Keras's own loaders are never called on a user's file: several
 2025 CVEs ran code through them (CVE-2025-1550, CVE-2025-8747, CVE-2025-9906; CVE-2025-9905, where HDF5 files
 skip `safe_mode`). Lambda layers and custom classes are listed as not counted by the profiler, never run.
 
@@ -14,7 +14,10 @@ from __future__ import annotations
 import io
 import json
 import lzma
+import os
 import re
+import subprocess
+import sys
 import zipfile
 import zlib
 from pathlib import PurePosixPath
@@ -22,7 +25,6 @@ from typing import Any
 
 import numpy as np
 
-from dsconv import ONE_AT_A_TIME
 from dsconv.safe_text import UTF16_BOMS, library_words
 
 MAX_FILE_BYTES = 200 * 2**20  # the whole upload (the app's own upload cap is lower: .streamlit/config.toml)
@@ -137,21 +139,71 @@ def _from_zip(data: bytes) -> Any:
     return parse_config_text(text, "The archive's config.json")
 
 
-def _from_h5(data: bytes) -> Any:
-    with ONE_AT_A_TIME:
-        import h5py  # a Keras dependency; imported only when an .h5 file comes
-
-    try:
-        with h5py.File(io.BytesIO(data), "r") as handle:
-            raw = handle.attrs.get("model_config")
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ModelFileError(f"The .h5 file cannot be read as HDF5 ({library_words(error, 80)}): it is damaged, cut "
-                             "short, or not HDF5. Save the model again with Keras, model.save('name.keras') or "
-                             "'name.h5', and upload that, or upload its config JSON.") from None
+H5_SECONDS = 10  # reading a model's config from HDF5 takes milliseconds; a file that stalls the reader is stopped
+H5_MEMORY_BYTES = 2**30  # the reader's address space, where the system can cap it (Linux, macOS)
+# The reader, run in a child process: HDF5 is C, and a fuzzer found .h5 files that kill the process reading them
+# (SIGSEGV) or read for ever holding the interpreter lock, which would take the whole server and every session down.
+# It writes one tag byte and the config: N (none), B (bytes), S (text), T (not text), E (an error's words).
+_H5_READER = r"""
+import io, sys
+try:
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+except (ImportError, AttributeError, ValueError, OSError):
+    pass
+out = sys.stdout.buffer
+try:
+    import h5py
+    with h5py.File(io.BytesIO(sys.stdin.buffer.read()), "r") as handle:
+        raw = handle.attrs.get("model_config")
+except BaseException as error:
+    out.write(b"E" + (str(error) or type(error).__name__)[:400].encode("utf-8", "replace"))
+else:
     if raw is None:
+        out.write(b"N")
+    elif isinstance(raw, bytes):
+        out.write(b"B" + raw)
+    elif isinstance(raw, str):
+        out.write(b"S" + raw.encode("utf-8", "surrogatepass"))
+    else:
+        out.write(b"T")
+"""
+_AGAIN = ("Save the model again with Keras, model.save('name.keras') or 'name.h5', and upload that, or upload its "
+          "config JSON.")
+
+
+def _read_h5_in_a_child(data: bytes) -> bytes:
+    """The reader's answer (a tag byte and the config), from a child process with a time and memory limit."""
+    reader = _H5_READER.replace("MEMORY_CAP", str(H5_MEMORY_BYTES))
+    environment = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    try:
+        done = subprocess.run([sys.executable, "-I", "-c", reader], input=data, capture_output=True,
+                              timeout=H5_SECONDS, env=environment)
+    except subprocess.TimeoutExpired:
+        raise ModelFileError(f"Reading the .h5 file took more than {H5_SECONDS} s (a model's config takes "
+                             "milliseconds), so dsconv stopped: the file is damaged or made to stall its reader. "
+                             + _AGAIN) from None
+    except OSError as error:
+        raise ModelFileError(f"dsconv could not start its reader for .h5 files ({library_words(error, 80)}). Upload "
+                             "the model's .keras file, or upload the model's config JSON.") from None
+    if done.returncode != 0 or not done.stdout:
+        raise ModelFileError("The HDF5 library stopped with an error while reading the .h5 file (its reader "
+                             f"ended with code {done.returncode}): the file is damaged or made to break its reader. "
+                             + _AGAIN)
+    return done.stdout
+
+
+def _from_h5(data: bytes) -> Any:
+    answer = _read_h5_in_a_child(data)
+    tag, raw = answer[:1], answer[1:]
+    if tag == b"E":
+        words = raw.decode("utf-8", "replace")
+        raise ModelFileError(f"The .h5 file cannot be read as HDF5 ({library_words(words, 80)}): it is damaged, cut "
+                             "short, or not HDF5. " + _AGAIN)
+    if tag == b"N":
         raise ModelFileError("The .h5 file holds no model config (it may hold weights only, such as a "
                              ".weights.h5 file). Upload a whole saved model or its config JSON.")
-    if not isinstance(raw, (bytes, str)):
+    if tag not in (b"B", b"S"):
         raise ModelFileError("The .h5 file's model_config is not text; dsconv reads only a JSON config from it. "
                              "Save the model again with Keras, or upload its config JSON.")
     return parse_config_text(raw, "The .h5 file's model_config")

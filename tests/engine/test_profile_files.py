@@ -293,6 +293,23 @@ def test_a_damaged_h5_file_is_refused_with_what_to_do():
         assert sentence.count("(") == sentence.count(")"), sentence
 
 
+@pytest.mark.parametrize("name, words", [
+    ("hdf5_segfault.h5", r"The HDF5 library stopped with an error while reading the \.h5 file"),
+    ("hdf5_stall.h5", r"Reading the \.h5 file took more than 3 s"),
+    ("hdf5_overflow.h5", r"The \.h5 file cannot be read as HDF5 \(.+\): it is damaged")])
+def test_an_h5_file_that_breaks_the_hdf5_library_is_refused_and_the_server_lives_on(monkeypatch, name, words):
+    """Three files a fuzzer made from a Keras .h5 model, a few bytes changed each (tests/data): h5py killed the
+    server's process on the first (SIGSEGV), read the second for ever holding the interpreter lock (every session
+    froze), and let an OverflowError out of the third (a traceback on the Real networks page). HDF5 is now read in a
+    child process with a time limit: each is a sentence, and this process goes on."""
+    monkeypatch.setattr(upload, "H5_SECONDS", 3)
+    with pytest.raises(ModelFileError, match=words) as refused:
+        read_model_file((ROOT / "tests" / "data" / name).read_bytes(), name)
+    sentence = str(refused.value)
+    assert "upload its config JSON" in sentence or "upload the model's config JSON" in sentence, sentence
+    assert read_model_file(h5_file({"model_config": SMALL_TEXT}), "x.h5") == SMALL  # and a sound file still reads
+
+
 def test_a_librarys_words_in_a_refusal_are_cut_at_a_word_with_their_brackets_closed():
     from dsconv.safe_text import library_words
 
