@@ -16,6 +16,7 @@ import json
 import lzma
 import os
 import re
+import struct
 import subprocess
 import sys
 import zipfile
@@ -104,7 +105,7 @@ def _from_zip(data: bytes) -> Any:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError, struct.error) as error:
         raise ModelFileError(f"The .keras file is not a readable zip archive ({library_words(error, 80)}). Save the "
                              "model again with model.save('name.keras').") from None
     if len(members) > MAX_MEMBERS:
@@ -132,8 +133,8 @@ def _from_zip(data: bytes) -> Any:
     try:
         with archive.open(config) as stream:
             text = stream.read(MAX_CONFIG_BYTES + 1)  # sizes in the header can lie: never read past the cap
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error,
-            lzma.LZMAError) as error:
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error, lzma.LZMAError,
+            ValueError, struct.error) as error:  # ValueError: a header's offsets or a name (not UTF-8) that lie
         raise ModelFileError(f"The archive's config.json cannot be read ({library_words(error, 160)}); save the model "
                              "again with Keras.") from None
     return parse_config_text(text, "The archive's config.json")

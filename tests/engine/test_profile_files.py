@@ -224,6 +224,40 @@ def test_an_encrypted_or_unknown_compression_config():
         read_model_file(bytes(unknown), "x.keras")
 
 
+def _header_changed(change):
+    """A sound archive (metadata.json, then config.json) with one field of its headers changed by `change(data,
+    end, central, local)`: the offsets of the end record, config.json's central entry and its local header."""
+    data = bytearray(archive({"metadata.json": "{}", "config.json": SMALL_TEXT}))
+    end = data.rfind(b"PK\x05\x06")
+    central = data.rfind(b"PK\x01\x02")
+    local = int.from_bytes(data[central + 42:central + 46], "little")
+    change(data, end, central, local)
+    return bytes(data)
+
+
+def _newer_zip_version(data, end, central, local):
+    data[central + 6:central + 8] = (255).to_bytes(2, "little")  # "version needed to extract": 25.5
+
+
+def _far_directory(data, end, central, local):
+    data[end + 19] = 0x81  # the directory's offset 2 GB on: zipfile's correction for a prefix went negative
+
+
+def _name_not_utf8(data, end, central, local):
+    for flags in (local + 6, central + 8):  # the UTF-8 flag, in both headers
+        data[flags + 1] |= 0x08
+    data[local + 30 + 2] = 0xA5  # "config.json" in the local header only: "c\xa5nfig.json", not UTF-8
+
+
+@pytest.mark.parametrize("change", [_newer_zip_version, _far_directory, _name_not_utf8])
+def test_an_archive_whose_headers_lie_is_refused_in_words(change):
+    """Three archives from a fuzzer, one header field changed each: zipfile raised NotImplementedError ("zip file
+    version 25.5"), ValueError ("negative seek value") and UnicodeDecodeError, which no refusal caught: the Real
+    networks page showed a traceback, and the model shown before was gone."""
+    with pytest.raises(ModelFileError, match=r"(not a readable zip archive|config\.json cannot be read) \(.+\)"):
+        read_model_file(_header_changed(change), "x.keras")
+
+
 @pytest.mark.parametrize("compression", [zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA],
                          ids=["deflate", "bzip2", "lzma"])
 def test_a_corrupt_compressed_config(compression):
