@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import warnings
 
 import numpy as np
@@ -118,6 +119,17 @@ def _to_rgb(image: Image.Image, levels: tuple[float, float] | None = None) -> Im
     return image.convert("RGB") if image.mode != "RGB" else image
 
 
+def exif_orientation(image: Image.Image) -> int | None:
+    """The EXIF orientation tag of an opened picture, or None where it has none or its EXIF cannot be read: EXIF is
+    metadata beside the pixels, and a 4-byte eXIf chunk raised struct.error (a garbage one, "not a TIFF file"),
+    while the pixels were sound. Such a picture is shown as stored."""
+    try:
+        orientation = image.getexif().get(EXIF_ORIENTATION)
+    except (struct.error, SyntaxError, ValueError, OSError, EOFError, IndexError, KeyError, TypeError):
+        return None
+    return orientation if isinstance(orientation, int) else None
+
+
 def load_image(data: bytes, *, max_side: int | None = None) -> Image.Image:
     """An RGB image from the bytes of a file, upright (EXIF), first frame only; ImageError if unusable.
 
@@ -135,19 +147,22 @@ def load_image(data: bytes, *, max_side: int | None = None) -> Image.Image:
                 # The header is read, no pixels yet: refuse bad sizes before decoding anything.
                 check_dimensions(*image.size)
                 original_size = image.size
-                if image.getexif().get(EXIF_ORIENTATION) in (5, 6, 7, 8):  # shown turned by 90 degrees
-                    original_size = original_size[::-1]
                 image.seek(0)  # an animated GIF or WebP: its first frame
                 if max_side is not None and image.format in ("JPEG", "MPO"):
                     # Decode at 1/2, 1/4 or 1/8 scale; rotation may swap sides, so ask for both at least max_side.
                     image.draft("RGB", (max_side, max_side))
                 image.load()
+                # Read after loading: Pillow turns a TIFF upright itself as it loads it (its size is the upright one
+                # from the start), and drops the tag
+                orientation = exif_orientation(image)
+                if orientation in (5, 6, 7, 8):  # to be shown turned by 90 degrees
+                    original_size = original_size[::-1]
                 # Shrunk before it is turned upright and made RGB: a 40-megapixel picture with transparency or 16-bit
                 # greys took 0.9-1.2 GB when each step copied it at full size.
                 picture, levels = _shrinkable(image)
                 if max_side is not None:
                     picture = fit_within(picture, max_side)
-                turn = UPRIGHT.get(image.getexif().get(EXIF_ORIENTATION))
+                turn = UPRIGHT.get(orientation)
                 if turn is not None:
                     picture = picture.transpose(turn)
                 rgb = _to_rgb(picture, levels)

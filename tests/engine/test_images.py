@@ -162,6 +162,41 @@ def test_exif_rotation_is_applied():
     assert pixels[35, 10, 2] > 200 and pixels[35, 10, 0] < 60
 
 
+def _png_with_exif(exif: bytes) -> bytes:
+    """A 4 x 4 PNG of one colour, (16, 32, 48), with `exif` as its eXIf chunk."""
+    rows = b"".join(b"\x00" + bytes((16, 32, 48)) * 4 for _ in range(4))
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+            + png_chunk(b"eXIf", exif) + png_chunk(b"IDAT", zlib.compress(rows)) + png_chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("exif", [b"II*\x00", b"Exif\x00\x00II*\x00", b"\xff" * 30], ids=["short", "prefixed", "garbage"])
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+@pytest.mark.parametrize("max_side", [None, 1024])
+def test_a_picture_with_broken_exif_opens_as_stored(exif, fmt, max_side):
+    """EXIF is metadata beside the pixels: a PNG whose eXIf chunk was 4 bytes (or a WebP's) raised struct.error,
+    which no refusal caught (a traceback on the Filters and Sliding kernels pages, and the photo before it gone), and
+    one of garbage was refused as a damaged picture, while a JPEG with the same EXIF opened. Broken EXIF now says
+    nothing about turning the picture: it opens as stored."""
+    data = _png_with_exif(exif) if fmt == "PNG" else encode(solid((16, 32, 48), (4, 4)), "WEBP", lossless=True,
+                                                            exif=exif)
+    image = load_image(data, max_side=max_side)
+    assert image.size == (4, 4) and image.info["original_size"] == (4, 4)
+    np.testing.assert_array_equal(np.asarray(image), np.full((4, 4, 3), (16, 32, 48), np.uint8))
+
+
+def test_a_tiff_turned_by_its_exif_reports_its_upright_size():
+    """Pillow turns a TIFF upright as it loads it (its size is the upright one from the start): the size the page
+    reports as the file's was given turned once more, 30 x 20 for a picture shown 20 x 30."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    data = encode(Image.fromarray(np.zeros((20, 30), np.float32)), "TIFF", exif=exif.tobytes())
+    with Image.open(io.BytesIO(data)) as raw:
+        upright = ImageOps.exif_transpose(raw)
+        upright.load()
+    image = load_image(data)
+    assert image.size == upright.size == image.info["original_size"], (image.size, upright.size)
+
+
 @pytest.mark.parametrize("mode,color", [("RGBA", (0, 0, 0, 0)), ("LA", (0, 0))])
 def test_transparent_pixels_become_white(mode, color):
     image = load_image(encode(solid(color, (8, 8), mode=mode), "PNG"))
