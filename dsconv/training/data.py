@@ -47,10 +47,9 @@ def source_label(source: Any) -> Any:
 # --- Reading pickled CIFAR batches without trusting them -------------------------------------------
 
 # The only globals a CIFAR-10 batch needs: numpy's array reconstruction (the "data" array), and
-# _codecs.encode, which protocol-2 pickles use to rebuild bytes (it only turns text into bytes).
+# _codecs.encode, which protocol-2 pickles use to rebuild bytes from latin-1 text (_latin1_bytes stands in for it).
 # Everything else in a batch (dict, list, bytes, str, int) is built by pickle opcodes, no globals.
 _ALLOWED_GLOBALS = {
-    ("_codecs", "encode"),
     ("numpy.core.multiarray", "_reconstruct"),
     ("numpy._core.multiarray", "_reconstruct"),
     ("numpy", "ndarray"),
@@ -58,10 +57,22 @@ _ALLOWED_GLOBALS = {
 }
 
 
+def _latin1_bytes(text: str, encoding: str = "latin1") -> bytes:
+    """What _codecs.encode does for a pickle, and no more: text to bytes in latin-1. A batch that named another codec
+    (an unknown one raised LookupError, a traceback) is refused."""
+    if not isinstance(text, str) or not isinstance(encoding, str) or \
+            encoding.lower().replace("_", "-") not in ("latin1", "latin-1", "iso-8859-1"):
+        raise pickle.UnpicklingError(f"refused to rebuild bytes with the codec {str(encoding)[:40]!r}: a CIFAR-10 "
+                                     "batch uses latin-1")
+    return text.encode("latin-1")
+
+
 class _RestrictedUnpickler(pickle.Unpickler):
     """An unpickler that refuses every global except numpy's plain-array reconstruction."""
 
     def find_class(self, module: str, name: str):  # noqa: D401 - pickle's hook
+        if (module, name) == ("_codecs", "encode"):
+            return _latin1_bytes
         if (module, name) in _ALLOWED_GLOBALS:
             import importlib
 
@@ -86,7 +97,7 @@ def restricted_unpickle(path: Path) -> object:
         with open(path, "rb") as handle:
             return _RestrictedUnpickler(handle, encoding="bytes").load()
     except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError,
-            KeyError, OSError) as exc:
+            KeyError, OSError, LookupError) as exc:
         raise DataError(f"{path} is not a readable CIFAR-10 python batch ({exc}).") from exc
 
 

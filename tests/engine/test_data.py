@@ -94,6 +94,26 @@ def test_restricted_unpickler_refuses_code(tmp_path, cifar_folder):
         load_cifar10_local(folder)
 
 
+def _codecs_encode_pickle(text: str, encoding: str) -> bytes:
+    """A protocol-2 pickle of _codecs.encode(text, encoding): the one call a batch's bytes are rebuilt with."""
+    def string(value: str) -> bytes:
+        return b"X" + len(value.encode()).to_bytes(4, "little") + value.encode()
+    return b"\x80\x02c_codecs\nencode\n" + string(text) + string(encoding) + b"\x86R."
+
+
+@pytest.mark.parametrize("encoding", ["no-such-code", "rot13", "utf-16", "idna"])
+def test_the_allowed_bytes_rebuilder_takes_latin1_only(tmp_path, encoding):
+    """A 44-byte test_batch called the allowed _codecs.encode with an unknown encoding: LookupError, which no
+    refusal caught (a traceback on the Filters page's CIFAR-10 source; "failed unexpectedly" in the arena). Pickles
+    rebuild bytes with latin-1 only; any other codec is refused in words."""
+    path = tmp_path / "test_batch"
+    path.write_bytes(_codecs_encode_pickle("a", encoding))
+    with pytest.raises(DataError, match=rf"test_batch is not a readable CIFAR-10 python batch \(.*{encoding}"):
+        restricted_unpickle(path)
+    path.write_bytes(_codecs_encode_pickle("\xff\x00a", "latin1"))
+    assert restricted_unpickle(path) == b"\xff\x00a"
+
+
 def test_cifar10_download_offline_names_the_local_options(monkeypatch):
     keras_datasets = pytest.importorskip("keras.datasets")
 
