@@ -189,7 +189,9 @@ def behind_sentence(c: Comparison) -> str | None:
     s, o = c.standard, c.other
     if s.best_val is None or o.best_val is None or o.best_val - s.best_val >= -NOISE_POINTS:
         return None
-    causes = [f"it has {s.params / o.params:.1f}x fewer parameters (less capacity)"]
+    # fewer only where the record says so, in the digits written: 8x more had read "0.1x fewer", as many "1.0x fewer"
+    fewer = s.params / o.params if s.params and o.params else 0.0
+    causes = [f"it has {fewer:.1f}x fewer parameters (less capacity)"] if round(fewer, 1) > 1 else []
     init = c.recipe.get("depthwise_init")
     if init:  # a record may hold a list of numbers here: shown as it is, never looked up
         start = DEPTHWISE_INIT_WORDS.get(init) if isinstance(init, str) else None
@@ -201,6 +203,10 @@ def behind_sentence(c: Comparison) -> str | None:
                                     f"learning rate ({plain(rate)})" if rate else "") if part]
         causes.append(f"its {' and '.join(shared)} {'is' if len(shared) == 1 else 'are'} the standard model's, "
                       "chosen for neither in particular")
+    if not causes:
+        return (f"Why the {noun(o.name)} model is behind here is **not known**: in this record only its layers differ "
+                "from the standard model's. Telling chance from the layers' effect takes several runs of each, with "
+                "different seeds.")
     return (f"Why the {noun(o.name)} model is behind here is **not known**. Candidates: "
             + "; ".join(causes) + ". Telling them apart takes runs that change one of them at a time, each with "
             "several seeds.")

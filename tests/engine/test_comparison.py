@@ -5,6 +5,8 @@ Each record below is built so that one outcome holds; the expected figures are w
 
 from __future__ import annotations
 
+import pytest
+
 from dsconv.training import comparison, replay
 from dsconv.training.runs import run_from_dict
 from rendered import literal
@@ -15,10 +17,11 @@ STANDARD = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, 0.60, 10.0), (0.6, 0.
 
 
 def loaded(separable_epochs, *, standard_epochs=STANDARD, standard_test=0.58, separable_test=0.57,
-           validation_on_test=False, recipe=None, seed=0, title="A run", macs=(80_000, 10_000), other="separable"):
+           validation_on_test=False, recipe=None, seed=0, title="A run", macs=(80_000, 10_000), other="separable",
+           params=(8000, 1000)):
     record = run_from_dict(record_dict(
-        [arch("standard", standard_epochs, test_accuracy=standard_test, params=8000, macs=macs[0]),
-         arch(other, separable_epochs, test_accuracy=separable_test, params=1000, macs=macs[1])],
+        [arch("standard", standard_epochs, test_accuracy=standard_test, params=params[0], macs=macs[0]),
+         arch(other, separable_epochs, test_accuracy=separable_test, params=params[1], macs=macs[1])],
         validation_on_test=validation_on_test, recipe=recipe, seed=seed, title=title))
     return replay.LoadedRun(title, title, "bundled", record)
 
@@ -117,6 +120,28 @@ def test_lower_accuracy_names_best_validation_and_test_and_says_why_is_not_known
     assert "input scaling (pixels scaled to 0-1) and learning rate" not in behind  # no learning rate in this recipe
     assert "its input scaling (pixels scaled to 0-1) is the standard model's" in behind  # one item: "is"
     assert "Telling them apart takes runs" in behind
+
+
+BEHIND = [(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.55, 1.2, 0.52, 5.0), (1.0, 0.60, 1.1, 0.55, 5.0)]
+
+
+@pytest.mark.parametrize("params", [(1000, 8000), (1000, 1000), (1000, 1040)])
+def test_fewer_parameters_is_a_candidate_only_where_the_model_has_fewer(params):
+    """A record whose separable model had 8x more parameters read "it has 0.1x fewer parameters (less capacity)", and
+    one with as many "1.0x fewer": the record's own numbers said otherwise."""
+    behind = literal(comparison.behind_sentence(comparison.compare(loaded(BEHIND, params=params))))
+    assert "fewer parameters" not in behind and "capacity" not in behind, behind
+    assert "is **not known**" in behind and "it has as many parameters" not in behind
+    with_recipe = loaded(BEHIND, params=params, recipe={"depthwise_init": "per_channel"})
+    assert "Candidates: it starts from a per-channel" in literal(comparison.behind_sentence(comparison.compare(
+        with_recipe)))
+
+
+def test_a_model_behind_with_nothing_else_different_says_so():
+    behind = literal(comparison.behind_sentence(comparison.compare(loaded(BEHIND, params=(1000, 1000)))))
+    assert behind == ("Why the separable model is behind here is **not known**: in this record only its layers "
+                      "differ from the standard model's. Telling chance from the layers' effect takes several runs "
+                      "of each, with different seeds."), behind
 
 
 def test_about_the_same_and_higher_accuracy_give_no_why():
