@@ -226,19 +226,36 @@ class HandMadeResult:
         """Largest absolute difference between the two ways (float32 rounding only)."""
         return float(np.max(np.abs(self.mixed - self.standard), initial=0.0))
 
+    @property
+    def rounding_bound(self) -> float:
+        """The most float32 rounding can part the two ways, for pixel values from 0 to 1. Each way sums at most
+        k*k*C products and C more (the depthwise outputs mixed), and no partial sum exceeds one output's sum of
+        |weights|, S. Each float32 operation errs by at most u = 2**-24 of its result, so each way is within
+        (k*k*C + C + 1) * u * S of the exact sum (Higham's bound, to first order), and the two within twice that.
+        float32's spacing at S is at least u * S: the bound counts it whole, 2 (k*k*C + C + 1) spacing(S)."""
+        kernel_h, kernel_w, channels, outputs = self.combined.shape
+        largest = float(np.abs(self.combined).reshape(-1, outputs).sum(axis=0).max(initial=0.0))
+        terms = kernel_h * kernel_w * channels + channels + 1
+        return 2 * terms * float(np.spacing(np.float32(max(largest, 1.0))))
+
 
 GREY_LEVELS = 255  # an 8-bit picture's steps from black to white: the pixel values here run from 0 to 1
 
 
-def difference_note(difference: float) -> str:
+def difference_note(difference: float, bound: float, largest: float) -> str:
     """What the largest difference between the two ways means, in grey levels of an 8-bit picture: none, float32
-    rounding (under half a level, too small to see) or more than rounding (half a level or more)."""
+    rounding (within `bound`, HandMadeResult.rounding_bound), too small to see under half a level, or more than
+    rounding. `largest`: the largest output, in units of white, for the rounding that can be seen (weights of 100
+    make sums of a million, where float32's 7 digits leave whole grey levels)."""
     levels = difference * GREY_LEVELS
     if levels == 0:  # a mix that keeps the channels adds nothing up: no rounding at all
         return "identical: no pixel differs"
+    if difference > bound:
+        return f"{levels:,.1f} grey levels: more than float32 rounding"
     if levels < 0.5:
         return f"{power_of_ten(levels)} of one grey level: float32 rounding, too small to see"
-    return f"{levels:,.1f} grey levels: more than float32 rounding"
+    return (f"{levels:,.1f} grey levels: float32 rounding all the same, on outputs up to {largest * GREY_LEVELS:,.0f} "
+            "grey levels (float32 keeps about 7 digits)")
 
 
 def filter_costs(height: int, width: int, kernel_side: int, in_channels: int, out_channels: int,

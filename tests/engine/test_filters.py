@@ -411,20 +411,51 @@ def test_a_feature_grid_hover_names_the_channel_its_label_names():
 
 @pytest.mark.parametrize("difference, words", [
     (4.8e-7, "of one grey level: float32 rounding, too small to see"),  # the sample's: 0.00012 of a level
-    (0.5 / 255 - 1e-9, "of one grey level: float32 rounding, too small to see"),
+    (1e-5, "of one grey level: float32 rounding, too small to see"),
     (0.5 / 255, "0.5 grey levels: more than float32 rounding"), (0.2, "51.0 grey levels: more than float32 rounding"),
     (0.0, "identical: no pixel differs")])  # 'Keep the channels' read "0 of one grey level: float32 rounding"
 def test_the_two_ways_difference_is_said_in_grey_levels(difference, words):
     """'The two results differ by at most 4.8e-07' told a class nothing; the note under it says how much of one of
-    an 8-bit picture's 255 grey levels that is, and calls it rounding only below half a level."""
+    an 8-bit picture's 255 grey levels that is, and calls it rounding only within what float32 can round (here, for
+    weights like the sample's: 3 x 3 x 3 + 3 products on sums of at most 8)."""
     from dsconv.images.handmade import difference_note
 
-    note = difference_note(difference)
+    bound = 2 * 31 * float(np.spacing(np.float32(8.0)))  # 5.9e-5: 0.015 of a grey level
+    note = difference_note(difference, bound, 8.0)
     assert note.endswith(words)
     if "too small to see" in note:
         from rendered import read_power_of_ten
 
         assert read_power_of_ten(note.split(" of one")[0]) == pytest.approx(difference * 255, rel=0.06)
+
+
+@pytest.mark.parametrize("side, weight, mix", [(7, 100, 100), (5, 10, 10), (3, 100, -100)])
+def test_large_weights_round_by_more_than_a_grey_level_and_it_is_still_called_rounding(side, weight, mix):
+    """With the largest weights the page takes (100), the outputs reach 1.5 million (in units of white): float32
+    keeps about 7 digits there, and the two ways, the same sum in another order, differed by 159 grey levels, which
+    the page called "more than float32 rounding". The bound is counted from the weights (each way sums k x k x C + C
+    products, none larger than the sum of one output's |weights|, pixels at most 1); the two ways' float64 results
+    agree to far less, so the difference is float32's."""
+    from dsconv.images import fit_within, scene_image, to_float_array
+    from dsconv.images import handmade as hand
+
+    image = to_float_array(fit_within(scene_image("Sunset harbour"), 128))
+    kernel = np.full((side, side), float(weight))
+    depthwise = hand.depthwise_kernel([kernel, kernel, kernel])
+    pointwise = np.array([[mix], [-mix if mix < 0 else mix], [mix]], np.float32)
+    result = hand.apply_hand_made(image, depthwise, pointwise)
+    # the exact sum, in float64, written here: zero padding of k // 2 a side ("same"), every window times W
+    weights = depthwise.astype(np.float64)[..., None] * pointwise.astype(np.float64)[None, None]  # (k, k, C, 1)
+    padded = np.pad(np.asarray(image, np.float64), ((side // 2,) * 2, (side // 2,) * 2, (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (side, side), axis=(0, 1))  # (H, W, C, k, k)
+    exact = np.einsum("hwcij,ijcn->hwn", windows, weights)
+    assert result.max_difference > 1e-4  # more than a grey level's 1/255 at least somewhere in the cases
+    for way in (result.mixed, result.standard):  # each way within half the bound of the exact sum: rounding only
+        assert np.abs(way - exact).max() <= result.rounding_bound / 2
+    largest = float(np.abs(result.standard).max())
+    note = hand.difference_note(result.max_difference, result.rounding_bound, largest)
+    assert "more than" not in note and "float32 rounding" in note, note
+    assert f"{result.max_difference * 255:,.1f} grey levels" in note
 
 
 @pytest.mark.parametrize("width_px, scale, bar_under", [(376, 1.35, True), (499, 1.35, False), (447, 1.0, False)])
