@@ -163,9 +163,10 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
                 help=f"{k} x {k} x {channels} + {channels} x {out_channels}")
     middle.metric("One standard convolution: weights", f"{standard.params:,}",
                   help=f"{k} x {k} x {channels} x {out_channels}")
+    largest = float(np.abs(result.standard).max(initial=0.0))
     right.metric("The two results differ by at most", power_of_ten(result.max_difference),
-                 hand.difference_note(result.max_difference, result.rounding_bound,
-                                      float(np.abs(result.standard).max(initial=0.0))), delta_color="off", delta_arrow="off",
+                 hand.difference_note(result.max_difference, result.rounding_bound, largest), delta_color="off",
+                 delta_arrow="off",
                  help="Pixel values run from 0 to 1 here. An 8-bit picture has 256 grey levels, 1/255 apart: the "
                       "difference is counted in those steps.")
     st.caption(f"Weights only, no biases. Multiply-adds for this picture: {separable.multiply_adds:,} "
