@@ -89,15 +89,20 @@ def handle_uploads(files: list) -> list[str]:
     """Read each uploaded run file into st.session_state; return an error sentence per unusable file."""
     uploads = st.session_state.setdefault("arena_uploads", {})
     errors = []
+    seen: dict[str, int] = {}
     for file in files or []:
-        key = f"upload:{file.name}"
+        # A new file of a name read before replaces its run; two of one name in the uploader (run.json from two
+        # folders) are two runs: the second replaced the first without a word
+        seen[file.name] = seen.get(file.name, 0) + 1
+        named = f"upload:{file.name}"
+        key = named if seen[file.name] == 1 else f"{named} ({seen[file.name]})"
         if key in uploads and uploads[key][0] == file.file_id:
             continue
         try:
             record = replay.read_upload(file.name, file.getvalue())
         except RunFileError as exc:  # a run read earlier from a file of that name stays: nothing is lost
             errors.append(str(exc) + (" The run read earlier from a file of the same name stays in the replay."
-                                      if key in uploads else ""))
+                                      if key in uploads or named in uploads else ""))
             continue
         uploads[key] = (file.file_id, replay.LoadedRun(key, replay.run_label(record, file.name), "upload", record))
         mine = st.session_state.get("arena_mine", [])

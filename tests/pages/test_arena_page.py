@@ -134,6 +134,24 @@ def test_an_uploaded_run_stays_chosen_after_a_visit_to_another_page(run_file):
     assert any(row["Architecture"] == "MobileNet" and row["Params"] == "12,345" for row in table(at))
 
 
+def test_two_run_files_of_one_name_in_one_upload_are_both_kept(run_file):
+    """Two run files, both called run.json (from two folders), uploaded together: the second replaced the first
+    without a word, and the Monday class's run was gone. Each is kept, the second under "run.json (2)"."""
+    data = json.loads(run_file.read_text())
+    monday, tuesday = (json.dumps({**data, "title": f"{day} class run"}).encode() for day in ("Monday", "Tuesday"))
+    at = open_page(PAGE, arena_runs="")
+    at.file_uploader(key="arena_upload").set_value([("run.json", monday, "application/json"),
+                                                     ("run.json", tuesday, "application/json")]).run()
+    assert not at.exception and not at.error
+    mine = at.multiselect(key="arena_mine")
+    assert mine.value == ["upload:run.json", "upload:run.json (2)"]
+    shown = [literal(option) for option in mine.options]
+    assert any("Monday class run" in option for option in shown) and any("Tuesday class run" in option
+                                                                         for option in shown), shown
+    at.run()  # the next run keeps both, under the same keys
+    assert at.multiselect(key="arena_mine").value == ["upload:run.json", "upload:run.json (2)"]
+
+
 def test_a_broken_file_named_like_an_uploaded_run_leaves_that_run(run_file):
     """A good gpu_run.json and then a broken file of the same name: the good run left the replay without a word, and
     the refusal did not say which of the two it meant."""
