@@ -165,6 +165,23 @@ def _takes(registration: Any, shown: str | None = None) -> str | None:
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
+def _partial_note(key: str, texts: list[str], kept: list[str]) -> str:
+    """The warning's sentence for a list picker that took some of a link's items (`kept`) and left out the rest:
+    it had said the whole setting was ignored and the control kept its default, while it held the items taken."""
+    def listed(items: list[str]) -> str:
+        quoted = [_quoted(item) for item in items[:MAX_QUOTED_CHOICES]]
+        more = [f"{len(items) - MAX_QUOTED_CHOICES:,} more"] if len(items) > MAX_QUOTED_CHOICES else []
+        quoted += more
+        return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+    dropped = [text for text in texts if text not in kept]
+    takes = _takes(_registration(key))
+    return (f"Took part of the link's setting {plain(key)}={_quoted(','.join(texts))}: its control took "
+            f"{listed(list(dict.fromkeys(kept)))}; it left out {listed(dropped)}"
+            + (f", since it takes {takes}." if takes else ".")
+            + " Change the link, or the control, if you meant more.")
+
+
 def _cut_to_whole(text: str, value: Any) -> bool:
     """Whether a whole-number control took a link's fraction by cutting it (?lab_h=31.9 set 31, saying nothing)."""
     if not isinstance(value, int) or isinstance(value, bool):
@@ -371,7 +388,11 @@ def _close_link() -> None:
             continue  # the link wrote the widget's default, which the widget holds and the address never keeps
         older = {**_labels(registration), **_OLDER_LABELS.get(key, {})}
         value = _older_spelling(texts, st.session_state[key], _options(registration), older, last.get(key) != texts)
-        if value is None:
+        # what a list picker took of the link's items: Streamlit keeps those it knows, drops the rest
+        kept = st.query_params.get_all(key) if _holds_a_list(key) and key in st.query_params else []
+        if value is None and kept and set(kept) < set(texts):
+            ignored.append(_partial_note(key, texts, kept))
+        elif value is None:
             ignored.append(_repeated_note(key, given, _default_label(registration) or "") if repeated else
                            _refusal(key, ','.join(texts)))
         elif value != st.session_state[key]:

@@ -338,6 +338,23 @@ def test_a_broken_link_keeps_the_defaults_and_says_which_settings_it_ignored(pag
         assert widgets_by_key(at)[key].value == default[key].value
 
 
+@pytest.mark.parametrize("page, key, texts, kept, left_out, extra", [
+    ("pages/6_Quiz.py", "quiz_topics", ["parameters", "zzz"], ["params"], "'zzz'", {}),
+    ("pages/6_Quiz.py", "quiz_topics", ["output shape", "parameters", "Bogus", "x"], ["shape", "params"],
+     "'Bogus' and 'x'", {}),
+    ("pages/3_Training_arena.py", "arena_archs", ["Standard", "Bogus"], ["standard"], "'Bogus'", {})])
+def test_a_link_whose_list_is_taken_in_part_says_what_was_taken_and_left_out(page, key, texts, kept, left_out, extra):
+    """?quiz_topics=parameters&quiz_topics=zzz: the picker took "parameters" and dropped "zzz" (Streamlit's way), and
+    the warning said the link's setting was ignored and the control kept its default, all six topics."""
+    at = open_page(page, {key: texts, **extra})
+    assert not at.exception, at.exception
+    assert at.multiselect(key=key).value == kept
+    said = " ".join(literal(w.value) for w in at.warning)
+    assert "Ignored the link's setting" not in said and "keeps its default" not in said, said
+    assert f"Took part of the link's setting {key}=" in said and f"left out {left_out}" in said, said
+    assert "since it takes any of " in said, said
+
+
 @pytest.mark.parametrize("text, nearest", [("resnet", "ResNet50"), ("mobilenet v2", "MobileNetV2"),
                                            ("efficientnet", "EfficientNetB0"), ("zzz", None)])
 def test_a_long_pickers_refusal_names_the_choice_nearest_the_links(text, nearest):
