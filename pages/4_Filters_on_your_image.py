@@ -28,6 +28,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         fit_within,
         load_image,
         model_input_words,
+        older_pretrained_labels,
         pretrained_catalogue,
         preview,
         scene_image,
@@ -45,6 +46,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         columns_stacked,
         figure_scale,
         kept_upload,
+        older_labels,
         page_setup,
         share_link,
         shared_figure,
@@ -488,6 +490,9 @@ def model_controls(catalogue: dict) -> list[str]:
     if len(labels) == 1:
         return labels
     left, right = st.columns(2) if side_by_side(labels, PAGE_PX) else (st.container(), st.container())
+    older = older_pretrained_labels([entry[1] for entry in catalogue.values() if entry[0] == "pretrained"])
+    older_labels("fil_left_model", older)
+    older_labels("fil_right_model", older)
     first = left.selectbox("Left model", labels, index=0, key="fil_left_model", **BOUND)
     second = right.selectbox("Right model", labels, index=1, key="fil_right_model", **BOUND)
     return [first] if first == second else [first, second]

@@ -156,8 +156,8 @@ def test_pretrained_catalogue_puts_the_tutorial_standard_model_first(monkeypatch
     assert pretrained_catalogue() == [
         ("tutorial_standard", "Pretrained standard model (the tutorial's recipe)"),
         ("tutorial_separable", "Pretrained separable model (the tutorial's recipe)"),
-        ("better_standard", "Pretrained standard model (the better recipe)"),
-        ("better_separable", "Pretrained separable model (the better recipe)"),
+        ("better_standard", "Pretrained standard model (the held-out recipe)"),
+        ("better_separable", "Pretrained separable model (the held-out recipe)"),
     ]
     monkeypatch.setattr("dsconv.training.pretrained.available_pretrained", lambda: [])
     assert pretrained_catalogue() == []

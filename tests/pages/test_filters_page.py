@@ -290,8 +290,8 @@ def test_the_hand_made_mix_is_written_with_the_digits_its_products_need():
 
 HAND_KEYS = dict(fil_view=HAND_MADE, fil_red="Custom (edit it)", fil_green="Custom (edit it)",
                  fil_blue="Custom (edit it)")
-BETTER_SEPARABLE = "Pretrained separable model (the better recipe)"
-BETTER_STANDARD = "Pretrained standard model (the better recipe)"
+BETTER_SEPARABLE = "Pretrained separable model (the held-out recipe)"
+BETTER_STANDARD = "Pretrained standard model (the held-out recipe)"
 
 
 def needs_pretrained(*names: str) -> None:
