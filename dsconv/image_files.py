@@ -102,9 +102,11 @@ def _shrinkable(image: Image.Image) -> tuple[Image.Image, tuple[float, float] | 
         if mode == "F" and not all(np.isfinite(image.getextrema())):
             image = _finite_floats(image)
         return image, _grey_levels(mode, *image.getextrema())
+    if mode in ("L", "RGB", "P") and "transparency" in image.info:  # one colour marked see-through (PNG's tRNS)
+        return _over_white(image.convert("LA") if mode == "L" else image), None
     if mode in SHRINKABLE_MODES:
         return image, None
-    if mode in ALPHA_MODES or (mode == "P" and "transparency" in image.info):
+    if mode in ALPHA_MODES:
         return _over_white(image), None
     return image.convert("L" if mode == "1" else "RGB"), None  # P, CMYK, YCbCr, LAB, HSV
 

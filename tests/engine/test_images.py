@@ -203,6 +203,20 @@ def test_transparent_pixels_become_white(mode, color):
     assert image.mode == "RGB" and np.all(np.asarray(image) == 255)
 
 
+@pytest.mark.parametrize("mode, key, kept", [("RGB", (0, 0, 0), (9, 90, 200)), ("L", 0, 90)])
+@pytest.mark.parametrize("max_side", [None, 4])
+def test_a_colour_keyed_transparency_becomes_white_too(mode, key, kept, max_side):
+    """An RGB or grey PNG can mark one colour see-through (its tRNS chunk, as GIMP and ImageMagick write it): those
+    pixels came out in their stored colour (black here), while a palette PNG's see-through pixels became white."""
+    stored = solid(key, (8, 8), mode=mode)
+    stored.paste(kept, (0, 0, 8, 4))  # the top half another colour, the bottom half the see-through one
+    image = np.asarray(load_image(encode(stored, "PNG", transparency=key), max_side=max_side), dtype=int)
+    near = 0 if max_side is None else 12  # the first and last rows; shrinking blends a few levels across the edge
+    assert np.all(image[-1] >= 255 - near), image[-1, 0]
+    np.testing.assert_allclose(image[0], np.broadcast_to(kept if mode == "RGB" else (kept,) * 3, image[0].shape),
+                               atol=near)
+
+
 def test_palette_and_one_bit_images_become_rgb():
     palette = solid((0, 128, 0), (8, 8)).convert("P", palette=Image.Palette.ADAPTIVE)
     assert np.all(np.asarray(load_image(encode(palette, "PNG")))[0, 0] == (0, 128, 0))
