@@ -206,8 +206,10 @@ def _refusal(key: str, shown: str, endless: bool = False) -> str:
     made a link inside the app's own warning."""
     takes = _takes(_registration(key), shown)
     if endless:
-        said = f"an endless number, and its control takes {takes}" if takes else \
-            "an endless number, which no control here takes"
+        # 'inf' is endless; a 400-digit seed or 1e400 is a number, too large for a float (it reads as inf)
+        what = "an endless number" if shown.strip().lstrip("+-").lower() in ("inf", "infinity") else \
+            "a number beyond the largest a computer's number holds (about 1.8 × 10³⁰⁸)"
+        said = f"{what}, and its control takes {takes}" if takes else f"{what}, which no control here takes"
     else:
         said = f"its control takes {takes}" if takes else "it is not one of the values its control takes here"
     kept = _default_label(_registration(key))  # said, so that a class does not read the default's numbers as the link's
