@@ -81,8 +81,8 @@ def test_a_link_with_an_endless_or_a_fractional_number_says_what_it_did(page, sh
     settle(page, lambda shown: "lab_h" not in shown)
     assert page.locator('[data-testid="stException"]').count() == 0
     warnings = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
-    assert "lab_h='1e400': a number beyond the largest a computer's number holds (about 1.8 × 10³⁰⁸), and its control takes a whole number from 1 to " \
-        "1,024" in warnings, warnings
+    assert "lab_h='1e400': a number beyond the largest a computer's number holds (about 1.8 × 10³⁰⁸), and its " \
+        "control takes a whole number from 1 to 1,024" in warnings, warnings
     assert "lab_k='2.5' as 2: its control takes a whole number from 1 to 11" in warnings, warnings
     address = query(page)
     assert "lab_h" not in address and address.get("lab_cout") == ["16"]

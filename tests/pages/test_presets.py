@@ -477,9 +477,11 @@ def test_a_select_sliders_refusal_lists_its_values_and_a_fraction_is_said_as_rea
 
 
 
+BEYOND = "a number beyond the largest a computer's number holds (about 1.8 × 10³⁰⁸)"
+
+
 @pytest.mark.parametrize("text, words", [("inf", "an endless number"), ("-Infinity", "an endless number"),
-                                         ("1" * 400, "a number beyond the largest a computer's number holds (about 1.8 × 10³⁰⁸)"),
-                                         ("1e400", "a number beyond the largest a computer's number holds (about 1.8 × 10³⁰⁸)")])
+                                         ("1" * 400, BEYOND), ("1e400", BEYOND)])
 def test_a_number_too_large_is_not_called_endless(text, words):
     """A 400-digit seed was refused as "an endless number": it is a number, only too large for a float. Only inf is
     called endless."""
@@ -495,8 +497,8 @@ def test_an_endless_number_is_refused_whatever_its_control():
     text box given 'inf' is told the same, not that it takes none of the values "its control takes here"."""
     at = open_page("pages/6_Quiz.py", quiz_seed="-1e999")
     assert not at.exception and at.number_input(key="quiz_seed").value == 1
-    assert any("quiz_seed='-1e999': a number beyond the largest a computer's number holds (about 1.8 × 10³⁰⁸), and its control takes a whole number from "
-               "0 to 9,999" in literal(w.value) for w in at.warning), [w.value for w in at.warning]
+    assert any(f"quiz_seed='-1e999': {BEYOND}, and its control takes a whole number from 0 to 9,999"
+               in literal(w.value) for w in at.warning), [w.value for w in at.warning]
     at = open_page("pages/4_Filters_on_your_image.py", fil_view="Hand-made filters (NumPy)", fil_red="Custom (edit it)",
                    fil_kernel="inf")
     assert not at.exception
@@ -508,8 +510,8 @@ def test_an_endless_number_is_refused_whatever_its_control():
     # a number no control here takes (the launcher's seed is not drawn while the launcher is closed)
     at = open_page("pages/3_Training_arena.py", arena_seed="1e400")
     assert not at.exception
-    assert any("arena_seed='1e400': a number beyond the largest a computer's number holds (about 1.8 × 10³⁰⁸), which no control here takes" in
-               literal(w.value) for w in at.warning), [w.value for w in at.warning]
+    assert any(f"arena_seed='1e400': {BEYOND}, which no control here takes" in literal(w.value)
+               for w in at.warning), [w.value for w in at.warning]
 
 
 def test_a_long_refused_setting_is_quoted_in_part_with_its_length():
