@@ -292,10 +292,12 @@ def _device(value: Any) -> dict[str, Any]:
 
 def _created(value: Any) -> str:
     text = _text(value, "created", limit=40)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[:10]):
+        raise _fail("created", "must start with a date written YYYY-MM-DD, such as 2026-11-25")
     try:
         date.fromisoformat(text[:10])
-    except ValueError:
-        raise _fail("created", "must start with a date written YYYY-MM-DD") from None
+    except ValueError:  # written right, but no such day: 2024-02-30
+        raise _fail(f"created {text[:10]!r}", "is not a day of the calendar; write the day the run was made") from None
     return text
 
 

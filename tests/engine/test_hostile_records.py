@@ -115,6 +115,19 @@ def test_out_of_range_fields_are_refused_naming_the_field(mutate, field):
     assert field in str(info.value)
 
 
+@pytest.mark.parametrize("created, words", [
+    ("2024-02-30T10:00:00+00:00", "created '2024-02-30' is not a day of the calendar; write the day the run was"),
+    ("2024-13-01", "created '2024-13-01' is not a day of the calendar"),
+    ("yesterday", "created must start with a date written YYYY-MM-DD, such as 2026-11-25")])
+def test_a_date_that_is_not_a_day_is_told_so(created, words):
+    """created "2024-02-30" was told it "must start with a date written YYYY-MM-DD", which it is."""
+    data = valid()
+    data["created"] = created
+    with pytest.raises(RunFileError) as info:
+        load_run(raw(data))
+    assert words in str(info.value), str(info.value)
+
+
 def test_huge_numbers_in_the_file_text_are_refused_as_run_file_errors():
     text = raw(valid()).decode()
     for literal_number, field in (("1" + "0" * 400, "multiply_adds"), ("9" * 5000, None)):
