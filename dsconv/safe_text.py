@@ -26,9 +26,20 @@ _ESCAPED.update({ord(char): " " for char in "\n\r\t\v\f\x85\u2028\u2029"})  # no
 _AUTOLINK = re.compile(r"(://|(?<![A-Za-z0-9])www(?=\.)|@)", re.IGNORECASE)
 
 
+def sendable(text: Any) -> str:
+    """`text` (shown with str) as UTF-8 can carry it: a file name that is not UTF-8 (a cp1252 "café.jpg" from an old
+    zip) comes from the system with a lone surrogate for each odd byte, which Streamlit could not send ("surrogates
+    not allowed"): a traceback. Each such byte is shown as a replacement character."""
+    text = str(text)
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that no byte stands for
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def plain(text: Any) -> str:
     """`text` (any value, shown with str) as Markdown that renders it literally, on one line, with no links."""
-    return _AUTOLINK.sub("\\1\u2060", str(text)).translate(_ESCAPED)
+    return _AUTOLINK.sub("\\1\u2060", sendable(text)).translate(_ESCAPED)
 
 
 def plotly_text(text: Any) -> str:

@@ -19,7 +19,7 @@ from streamlit.errors import StreamlitAPIException
 
 from dsconv import ONE_AT_A_TIME
 from dsconv.figures import page_width_px, text_em
-from dsconv.safe_text import markdown_table, plain
+from dsconv.safe_text import markdown_table, plain, sendable
 from dsconv_ui import link_keys
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -928,7 +928,7 @@ def kept_upload(uploader: Callable[..., Any], *args: Any, key: str, reader: Call
 def show_error(exc: Exception, literal: bool = False) -> None:
     """Show a bad-input error as the sentence it carries, never as a traceback. `literal`: the sentence quotes
     something from outside (a file's names, a folder's paths), shown as written, never as Markdown."""
-    st.error(plain(exc) if literal else str(exc), icon="⚠️")
+    st.error(plain(exc) if literal else sendable(exc), icon="⚠️")
 
 
 def show_table(rows: Sequence[Mapping[str, Any]]) -> None:

@@ -168,3 +168,24 @@ def test_a_tiny_or_huge_number_reads_with_a_power_of_ten_not_an_e(value, shown):
 
     assert power_of_ten(value) == shown
     assert read_power_of_ten(shown) == pytest.approx(value, rel=0.06)
+
+
+def _page_with_an_undecodable_name() -> None:
+    from dsconv.training.dataset import DataError
+    from dsconv_ui.common import show_error
+
+    name = b"caf\xe9.jpg".decode("utf-8", "surrogateescape")  # a cp1252 name from an old zip, as os.listdir gives it
+    show_error(DataError(f"{name} is not a picture this app reads."), literal=True)
+    show_error(DataError(f"{name} is not a picture this app reads."))
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_not_a_traceback():
+    """A data folder holding a cp1252 "café.jpg": Python gives its name with a lone surrogate (\\udce9), and st.error
+    could not send it ("surrogates not allowed"): a traceback, and the arena's launcher never drawn again in that tab.
+    The name is shown with a replacement character instead."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_page_with_an_undecodable_name).run()
+    assert not at.exception, at.exception
+    assert len(at.error) == 2 and all("caf\ufffd" in error.value for error in at.error), [e.value for e in at.error]
+    assert "caf\ufffd" in plain(b"caf\xe9".decode("utf-8", "surrogateescape"))
