@@ -348,8 +348,13 @@ if "sweep_report" in st.session_state:
     parameter, sweep_report = st.session_state["sweep_report"]
     timings = sweep_report.timings
     show_skipped(timings, parameter)
-    st.plotly_chart(sweep_figure(timings, parameter, timings[0].pass_name, scale, PAGE_PX), width="stretch",
-                    key="spd_sweep_chart", config={"displayModeBar": False})
+    if timings:
+        st.plotly_chart(sweep_figure(timings, parameter, timings[0].pass_name, scale, PAGE_PX), width="stretch",
+                        key="spd_sweep_chart", config={"displayModeBar": False})
+    else:  # each value over a limit (an 11 x 11 kernel at 224 px, batch 83): the notes below say which and why
+        st.warning(f"Every value of the sweep was left out, so nothing was timed: the notes below say why. Make the "
+                   f"layer smaller (batch, size, channels), or sweep another setting than the "
+                   f"{SWEEP_PARAMETERS[parameter]}.", icon="⏱️")
     for note in sweep_report.notes:
         st.caption(note)
 else:

@@ -486,3 +486,19 @@ def test_timings_the_time_cap_left_out_are_named_in_a_warning(monkeypatch, call_
     for _, row in left_out.iterrows():  # each named with its pass and why
         assert f"{row['layer']}, {row['pass']}: {row['note']}" in warning
     assert "Make the layer smaller (batch, size, channels) or time fewer kinds" in warning
+
+
+def test_a_sweep_whose_every_value_was_left_out_says_so():
+    """224 px, 1 -> 1 channels, an 11 x 11 kernel, batch 83, output channels swept: every value was over a limit and
+    left out, and the page's `timings[0]` raised IndexError on every run (the sections after it never drawn)."""
+    from dsconv.speed import SpeedReport
+
+    notes = ["output channels 16 left out: over the limit", "output channels 64 left out: over the limit"]
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.session_state["sweep_report"] = ("out_channels", SpeedReport([], "Test CPU, 2 cores", "tensorflow", 0.1, notes))
+    at.run()
+    assert not at.exception, at.exception
+    said = " ".join(literal(w.value) for w in at.warning)
+    assert "Every value of the sweep was left out" in said, said
+    assert all(note in " ".join(literal(c.value) for c in at.caption) for note in notes)
+    assert "Why it matters" in " ".join(h.value for h in at.header)
