@@ -19,6 +19,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     from dsconv.figures import timing_table, tutorial_table
     from dsconv.safe_text import counted
     from dsconv.speed import (
+        BACKEND_FAILED,
         NEAR_ROOF,
         NOISY_SPREAD,
         PASS_LABELS,
@@ -180,8 +181,15 @@ def show_roofline(timings: list, roofs: Roofs | None, device: str, scale: float,
 
 
 def show_skipped(timings: list, parameter: str | None = None) -> None:
-    """Say which timings the time cap left out, and what to change."""
-    skipped = [t for t in timings if t.skipped]
+    """Say which timings the backend could not run and which the time cap left out, and what to change."""
+    failed = [t for t in timings if t.skipped.startswith(BACKEND_FAILED)]
+    if failed:
+        st.warning(f"The backend could not run {len(failed)} of {len(timings)} timings on this machine: "
+                   + "; ".join(f"{t.label}, {PASS_LABELS[t.pass_name]} at {t.setup.in_channels} -> "
+                               f"{t.setup.out_channels} channels, k = {t.setup.kernel_size}: {t.skipped}"
+                               for t in failed[:4]) + (f"; and {len(failed) - 4} more" if len(failed) > 4 else "")
+                   + ". Try other channel counts or kernel sizes.", icon="⚠️")
+    skipped = [t for t in timings if t.skipped and t not in failed]
     if not skipped:
         return
     if parameter:

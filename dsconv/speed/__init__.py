@@ -7,7 +7,7 @@ Keras is imported only when something is timed.
 
 from __future__ import annotations
 
-from dsconv.speed.measure import measure, sweep, sweep_setups, time_steps
+from dsconv.speed.measure import BACKEND_FAILED, measure, sweep, sweep_setups, time_steps
 from dsconv.speed.roofline import (
                                 NEAR_ROOF,
                                 Roofs,
@@ -35,7 +35,8 @@ from dsconv.speed.tables import counting_rows, layer_traffic, more_work_note, re
 from dsconv.speed.text import ridge_paragraph, speedup_sentence, traffic_paragraph
 from dsconv.speed.timings import NOISY_SPREAD, SpeedReport, Timing, read_measurements, speed_ratios
 
-__all__ = ["BACKWARD_WORK_FACTOR", "classify", "classify_all", "counting_rows", "layer_traffic", "explain", "LayerSetup", "Limits",
+__all__ = ["BACKEND_FAILED", "BACKWARD_WORK_FACTOR",
+           "classify", "classify_all", "counting_rows", "layer_traffic", "explain", "LayerSetup", "Limits",
            "measure", "measure_roofs", "more_work_note", "NEAR_ROOF", "NOISY_SPREAD", "PASS_LABELS", "PASSES",
            "read_measurements", "recorded_for", "recorded_roofs", "ridge_paragraph", "Roofs", "speed_ratios", "SpeedConfigError",
            "SpeedReport", "speedup_sentence", "StepRegime", "summary", "sweep", "SWEEP_PARAMETERS", "sweep_setups",

@@ -16,6 +16,7 @@ from typing import Any, Callable, Sequence
 from dsconv import ONE_AT_A_TIME
 from dsconv.costs.intensity import COMPARED_KINDS
 from dsconv.kinds import KINDS
+from dsconv.safe_text import library_words
 from dsconv.speed.setup import (
     PASS_LABELS,
     PASSES,
@@ -29,6 +30,17 @@ from dsconv.speed.setup import (
 )
 from dsconv.speed.steps import make_step, start_backend
 from dsconv.speed.timings import SpeedReport, Timing
+
+BACKEND_FAILED = "the backend could not run this step here"  # a skipped step's words when the backend raised
+
+
+def _backend_words(error: BaseException) -> str:
+    """The line of a backend's error that says what failed: TensorFlow's starts with where in the graph ("Graph
+    execution error: Detected at node ... File ...") and says it on a line near its end."""
+    lines = [line.strip() for line in str(error).splitlines()]
+    said = [line for line in lines if line and line != "Graph execution error:"
+            and not line.startswith(("[[", "File ", "Detected at"))]
+    return library_words(said[-1] if said else type(error).__name__, 120)
 
 
 def time_steps(tasks: Sequence[tuple[str, str, LayerSetup]], settings: TimingSettings = TimingSettings(),
@@ -65,11 +77,17 @@ def time_steps(tasks: Sequence[tuple[str, str, LayerSetup]], settings: TimingSet
                 results[i] = Timing(kind, pass_name, setup, skipped="time cap reached before it started")
                 continue
             began = clock()
-            step = make(kind, pass_name, setup)
-            for _ in range(settings.warmup):
-                call_began = clock()
-                step()
-                call_s = clock() - call_began  # the last warm-up predicts the timed calls
+            try:
+                step = make(kind, pass_name, setup)
+                for _ in range(settings.warmup):
+                    call_began = clock()
+                    step()
+                    call_s = clock() - call_began  # the last warm-up predicts the timed calls
+            except Exception as error:  # noqa: BLE001 - a backend's own error, of whatever class it raises
+                # TensorFlow's CPU library (oneDNN) cannot build SeparableConv2D's backward pass for 1 -> 1 channels
+                # and a 1 x 1 kernel: an AbortedError, which was a traceback on the page
+                results[i] = Timing(kind, pass_name, setup, skipped=f"{BACKEND_FAILED} ({_backend_words(error)})")
+                continue
             preparation = clock() - began
             shortest_preparation = min(shortest_preparation, preparation) if shortest_preparation else preparation
             prepared.append([i, step, call_s])
@@ -89,9 +107,18 @@ def time_steps(tasks: Sequence[tuple[str, str, LayerSetup]], settings: TimingSet
                 break  # the calls ran slower than the warm-up promised
             report(base + width * (0.3 + 0.7 * number / rounds), f"Timing round {number + 1} of {rounds}"
                    + (f", layer {group + 1} of {len(setups)}" if len(setups) > 1 else ""))
-            for i, step, _ in prepared:
+            for entry in list(prepared):
+                i, step, _ = entry
                 began = clock()
-                step()
+                try:
+                    step()
+                except Exception as error:  # noqa: BLE001 - as in the warm-up: oneDNN failed on a later call too
+                    kind, pass_name, _ = tasks[i]
+                    results[i] = Timing(kind, pass_name, setup,
+                                        skipped=f"{BACKEND_FAILED} ({_backend_words(error)})")
+                    prepared.remove(entry)
+                    samples.pop(i)
+                    continue
                 samples[i].append((clock() - began) * 1e3)
         for i, values in samples.items():
             kind, pass_name, _ = tasks[i]

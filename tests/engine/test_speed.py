@@ -24,6 +24,7 @@ from dsconv.speed import (
     sweep_setups,
     time_steps,
 )
+from dsconv.speed.measure import BACKEND_FAILED
 from dsconv.speed.steps import build_layers, make_step
 from speed_reference import same_inputs, tf_reference
 
@@ -133,6 +134,33 @@ def test_step_that_cannot_fit_is_skipped_not_started():
     assert device.calls.count("standard") == 1  # the warm-up only
     assert timings[0].measured and len(timings[0].samples_ms) >= 3
     assert device.now <= 5.0
+
+
+@pytest.mark.parametrize("fails_at", ["make", "warm-up", "a timed call"])
+def test_a_step_the_backend_cannot_run_is_skipped_with_its_words(fails_at):
+    """1 -> 1 channels with a 1 x 1 kernel: TensorFlow's CPU library raised AbortedError ("could not create a
+    primitive descriptor for the reorder primitive") on SeparableConv2D forward + backward, and the Speed lab showed a
+    traceback. That step is skipped with the backend's words; the others are timed."""
+    device = FakeDevice({"standard": 0.1, "separable": 0.1})
+
+    def make(kind, pass_name, setup):
+        if kind == "separable" and fails_at == "make":
+            raise RuntimeError("could not create a primitive descriptor for the reorder primitive")
+        step = device.make(kind, pass_name, setup)
+        calls = []
+
+        def failing():  # from its first call, or (a timed call) from its second: after the warm-up
+            calls.append(1)
+            if fails_at != "a timed call" or len(calls) > 1:
+                raise RuntimeError("Graph execution error: could not create a primitive descriptor")
+            return step()
+        return failing if kind == "separable" else step
+
+    tasks = [("separable", "forward_backward", TINY), ("standard", "forward_backward", TINY)]
+    timings = time_steps(tasks, TimingSettings(warmup=1, time_cap_s=5.0), make=make, clock=device.clock)
+    assert not timings[0].measured and timings[0].skipped.startswith(BACKEND_FAILED), timings[0].skipped
+    assert "could not create a primitive descriptor" in timings[0].skipped
+    assert timings[1].measured and len(timings[1].samples_ms) >= 3
 
 
 def test_a_slow_machine_still_measures_the_first_setups_of_a_sweep():

@@ -502,3 +502,23 @@ def test_a_sweep_whose_every_value_was_left_out_says_so():
     assert "Every value of the sweep was left out" in said, said
     assert all(note in " ".join(literal(c.value) for c in at.caption) for note in notes)
     assert "Why it matters" in " ".join(h.value for h in at.header)
+
+
+def test_a_timing_the_backend_could_not_run_is_said_apart_from_the_time_cap():
+    """A step TensorFlow's CPU library could not build was a traceback; skipped now, it is not said to have missed
+    the time cap."""
+    from dsconv.speed import BACKEND_FAILED, LayerSetup, SpeedReport, Timing
+    from dsconv.speed.roofline import Roofs
+
+    setup = LayerSetup()
+    timings = [Timing("standard", "forward", setup, (7.0, 7.0, 7.0)),
+               Timing("separable", "forward", setup, skipped=f"{BACKEND_FAILED} (could not create a primitive)")]
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.session_state["speed_report"] = SpeedReport(timings, "Test CPU, 2 cores", "tensorflow", 1.0,
+                                                   roofs=Roofs(peak_gflops=100.0, bandwidth_gbs=20.0, call_ms=2.0,
+                                                               call_backward_ms=2.5))
+    at.run()
+    assert not at.exception, at.exception
+    said = " ".join(literal(w.value) for w in at.warning)
+    assert "The backend could not run 1 of 2 timings on this machine: SeparableConv2D, forward" in said, said
+    assert "could not create a primitive" in said and "time cap" not in said, said
