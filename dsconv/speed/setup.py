@@ -41,6 +41,7 @@ class Limits:
     max_batch: int = 256  # images per call
     max_tensor_elements: int = 4_194_304  # batch x H x W x max(C_in, C_out): one 16 MiB float32 tensor
     max_multiply_adds: int = 3_000_000_000  # Conv2D forward: ~0.3-1 s per forward+backward on 2 slow cores
+    max_weights: int = 4_194_304  # Conv2D's k x k x C_in x C_out kernel: 16 MiB (11 x 11, 1024 -> 1024 took 3.7 GB)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,12 @@ class LayerSetup:
                 f"batch x height x width x channels (the larger of in and out) is {elements:,}, above the "
                 f"{limits.max_tensor_elements:,} this page times in one click. Lower the batch, the input size or the "
                 "channels.")
+        weights = self.kernel_size ** 2 * self.in_channels * self.out_channels
+        if weights > limits.max_weights:
+            raise SpeedConfigError(
+                f"Conv2D's kernel would hold {weights:,} weights ({weights * 4 / 2**20:,.0f} MiB), above the "
+                f"{limits.max_weights:,} this page times in one click (with their gradients and the library's copies, "
+                "more could fill a small server's memory). Lower the channels or the kernel size.")
         work = self.batch * self.cost("standard").multiply_adds
         if work > limits.max_multiply_adds:
             raise SpeedConfigError(

@@ -344,3 +344,15 @@ def test_the_sweeps_hover_words_each_ratio_as_the_sentences_do():
         if trace.customdata is not None and trace.name != work.name:  # the speed ratios, one trace a kind
             for ratio, words in zip(trace.y, trace.customdata):
                 assert words.endswith("faster") == (ratio >= 1), (ratio, words)
+
+
+def test_a_layer_whose_weights_alone_would_fill_a_small_server_is_refused():
+    """4 x 4 pictures, 1024 -> 1024 channels, an 11 x 11 kernel, batch 1: the activations and the multiply-adds were
+    within the limits, but Conv2D's kernel alone is 127 million weights (484 MiB): one click took the server to 3.7 GB,
+    past what Streamlit Community Cloud gives a whole app. The weights have a cap too, said in a sentence."""
+    setup = LayerSetup(height=4, width=4, in_channels=1024, out_channels=1024, kernel_size=11, batch=1)
+    with pytest.raises(SpeedConfigError, match=r"Conv2D's kernel would hold 126,877,696 weights \(484 MiB\), above "
+                                               r"the 4,194,304"):
+        setup.validate()
+    LayerSetup(height=32, width=32, in_channels=128, out_channels=128, kernel_size=3, batch=8).validate()  # tutorial
+    LayerSetup(kernel_size=7).validate()  # the default layer with a 7 x 7 kernel
