@@ -78,6 +78,12 @@ def _parse_rows(text: str, what: str) -> list[list[float]]:
         raise FilterError(f"The {what} is empty; type numbers, rows separated by ';'.")
     parsed = []
     for row in rows:
+        row = row.replace("\u2212", "-")  # the minus sign textbooks print, copied from one
+        decimal_comma = re.search(r"[-+]?\d*\d,\d+", row)
+        if decimal_comma:  # "0,5": two numbers, or a half written the way much of the world writes it
+            raise FilterError(f"The {what} has {_quoted(decimal_comma.group())} in the row {_quoted(row)}: write a "
+                              "decimal with a decimal point (0.5), and separate numbers with spaces or a comma and a "
+                              "space (1, 2).")
         try:
             numbers = [float(item) for item in re.split(r"[,\s]+", row) if item]
         except ValueError as exc:

@@ -491,3 +491,21 @@ def test_one_outputs_note_says_from_how_many_outputs_the_saving_appears(side, ch
     assert f"the saving appears from {first} outputs on ({side}·{side}·{channels} + {channels}·{first} = " \
            f"{two_step:,} against {side}·{side}·{channels}·{first} = {one_step:,})" in note, note
     assert "only appears with many" not in note
+
+
+@pytest.mark.parametrize("text", ["0,5 1; 1,5 2", "1 0,25 1; 1 1 1; 1 1 1"])
+def test_a_decimal_comma_is_refused_not_read_as_two_numbers(text):
+    """"0,5; 1,5" was read as the 2 x 2 kernel [[0, 5], [1, 5]] and the mix "1,5 0" as red 1, green 5, blue 0:
+    a comma between two digits is a decimal comma in much of the world. It is refused, saying how to write both."""
+    with pytest.raises(FilterError, match=r"'0,5'|'0,25'") as refused:
+        parse_kernel(text)
+    assert "decimal point" in str(refused.value) and "1, 2" in str(refused.value)
+    with pytest.raises(FilterError, match=r"'1,5'"):
+        parse_mix("1,5 0")
+    assert parse_kernel("1, 2; 3, 4").tolist() == [[1, 2], [3, 4]]  # a comma and a space still separate
+
+
+def test_a_typographic_minus_is_read_as_minus():
+    """"−1" (U+2212, as textbooks print it, copied from one) was refused as something that is not a number, in a
+    sentence that showed the same "−1"."""
+    assert parse_kernel("−1 0 1; −2 0 2; −1 0 1").tolist() == [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
