@@ -38,7 +38,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     from dsconv.images import handmade as hand
     from dsconv.kinds import KINDS
     from dsconv.kinds import label as kind_label
-    from dsconv.safe_text import power_of_ten
+    from dsconv.safe_text import plain, power_of_ten
     from dsconv.sliding import samples
     from dsconv_ui.common import (
         BOUND,
@@ -323,7 +323,8 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
                    "horse, ship, truck) in tiny 32 x 32 pictures: a photo of anything else still gets one of those "
                    "ten names, and probabilities are not certainties.")
     else:
-        known = "; ".join(f"{title}: {', '.join(names)}" for title, (_, names) in zip(titles, models))
+        # class names come from a data folder's names: shown as written ("**bold**" made bold text, a [link] a link)
+        known = "; ".join(f"{title}: {', '.join(map(plain, names))}" for title, (_, names) in zip(titles, models))
         st.caption(f"Each model only knows the classes it was trained on, in tiny 32 x 32 pictures ({known}): a "
                    "photo of anything else still gets one of those names, and probabilities are not certainties.")
 

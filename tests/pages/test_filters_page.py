@@ -621,3 +621,22 @@ def test_the_maps_are_laid_out_for_the_columns_the_browser_shows(told, two_lines
               for chart in at.get("plotly_chart")]
     maps = [title for title in titles if "maps, 32 x 32" in title]
     assert len(maps) == 2 and all(("<br>" in title) == two_lines for title in maps), maps
+
+
+def test_class_names_from_a_data_folder_are_shown_as_written(monkeypatch):
+    """A data folder's class folders named "**bold**" and "[click me](mailto:x@y)" made bold text and a live link in
+    the caption under the predictions (the chart wrote them as text). The caption reads them as written."""
+    from markdown_it import MarkdownIt
+
+    from dsconv.training.models import build_model
+
+    monkeypatch.setattr("dsconv.training.pretrained.available_pretrained", lambda: [])  # the arena's model alone
+    names = ("circle", "**bold**", "[click me](mailto:x@y)")
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=180)
+    at.session_state["arena_models"] = {"shapes": (build_model("standard", blocks=2, filters=8, num_classes=3), names)}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    [caption] = [c.value for c in at.caption if "only knows the classes" in c.value]
+    html = MarkdownIt("commonmark").render(caption)
+    assert "<strong>" not in html and "<a " not in html, html
+    assert "circle, **bold**, [click me](mailto:x@y)" in html.replace("\u2060", ""), html
