@@ -19,7 +19,7 @@ from streamlit.errors import StreamlitAPIException
 
 from dsconv import ONE_AT_A_TIME
 from dsconv.figures import page_width_px, text_em
-from dsconv.safe_text import markdown_table, plain, sendable
+from dsconv.safe_text import listed, markdown_table, plain, sendable
 from dsconv_ui import link_keys
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,16 +168,14 @@ def _takes(registration: Any, shown: str | None = None) -> str | None:
 def _partial_note(key: str, texts: list[str], kept: list[str]) -> str:
     """The warning's sentence for a list picker that took some of a link's items (`kept`) and left out the rest:
     it had said the whole setting was ignored and the control kept its default, while it held the items taken."""
-    def listed(items: list[str]) -> str:
-        quoted = [_quoted(item) for item in items[:MAX_QUOTED_CHOICES]]
+    def quoted(items: list[str]) -> str:
         more = [f"{len(items) - MAX_QUOTED_CHOICES:,} more"] if len(items) > MAX_QUOTED_CHOICES else []
-        quoted += more
-        return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+        return listed([_quoted(item) for item in items[:MAX_QUOTED_CHOICES]] + more)
 
     dropped = [text for text in texts if text not in kept]
     takes = _takes(_registration(key))
     return (f"Took part of the link's setting {plain(key)}={_quoted(','.join(texts))}: its control took "
-            f"{listed(list(dict.fromkeys(kept)))}; it left out {listed(dropped)}"
+            f"{quoted(list(dict.fromkeys(kept)))}; it left out {quoted(dropped)}"
             + (f", since it takes {takes}." if takes else ".")
             + " Change the link, or the control, if you meant more.")
 

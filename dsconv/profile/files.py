@@ -1,10 +1,11 @@
 """Read a model config out of an untrusted file without running anything from it: `read_model_file`.
 
-A `.keras` file is a zip archive; only its `config.json` is read, with the standard library, after the archive
-has passed every check below. A legacy `.h5` model's config is its `model_config` attribute, read with h5py as
-text in a child process with a time and memory limit (H5_SECONDS, H5_MEMORY_BYTES). A `.json` file is the config itself. Keras's own loaders are never called on a user's file: several
-2025 CVEs ran code through them (CVE-2025-1550, CVE-2025-8747, CVE-2025-9906; CVE-2025-9905, where HDF5 files
-skip `safe_mode`). Lambda layers and custom classes are listed as not counted by the profiler, never run.
+A `.keras` file is a zip archive; only its `config.json` is read, with the standard library, after the archive has
+passed every check below. A legacy `.h5` model's config is its `model_config` attribute, read with h5py as text in
+a child process with a time and memory limit (H5_SECONDS, H5_MEMORY_BYTES). A `.json` file is the config itself.
+Keras's own loaders are never called on a user's file: several 2025 CVEs ran code through them (CVE-2025-1550,
+CVE-2025-8747, CVE-2025-9906; CVE-2025-9905, where HDF5 files skip `safe_mode`). Lambda layers and custom classes
+are listed as not counted by the profiler, never run.
 
 Every refusal is a `ModelFileError` whose sentence says what was wrong and what to do instead.
 """

@@ -34,6 +34,13 @@ from dsconv.speed.timings import SpeedReport, Timing
 BACKEND_FAILED = "the backend could not run this step here"  # a skipped step's words when the backend raised
 
 
+def _failed(kind: str, pass_name: str, setup: LayerSetup, error: BaseException) -> Timing:
+    """A step the backend raised on, skipped with its words: TensorFlow's CPU library (oneDNN) cannot build
+    SeparableConv2D's backward pass for 1 -> 1 channels and a 1 x 1 kernel (AbortedError, in the warm-up or a later
+    call), which was a traceback on the page."""
+    return Timing(kind, pass_name, setup, skipped=f"{BACKEND_FAILED} ({_backend_words(error)})")
+
+
 def _backend_words(error: BaseException) -> str:
     """The line of a backend's error that says what failed: TensorFlow's starts with where in the graph ("Graph
     execution error: Detected at node ... File ...") and says it on a line near its end."""
@@ -84,9 +91,7 @@ def time_steps(tasks: Sequence[tuple[str, str, LayerSetup]], settings: TimingSet
                     step()
                     call_s = clock() - call_began  # the last warm-up predicts the timed calls
             except Exception as error:  # noqa: BLE001 - a backend's own error, of whatever class it raises
-                # TensorFlow's CPU library (oneDNN) cannot build SeparableConv2D's backward pass for 1 -> 1 channels
-                # and a 1 x 1 kernel: an AbortedError, which was a traceback on the page
-                results[i] = Timing(kind, pass_name, setup, skipped=f"{BACKEND_FAILED} ({_backend_words(error)})")
+                results[i] = _failed(kind, pass_name, setup, error)
                 continue
             preparation = clock() - began
             shortest_preparation = min(shortest_preparation, preparation) if shortest_preparation else preparation
@@ -112,10 +117,8 @@ def time_steps(tasks: Sequence[tuple[str, str, LayerSetup]], settings: TimingSet
                 began = clock()
                 try:
                     step()
-                except Exception as error:  # noqa: BLE001 - as in the warm-up: oneDNN failed on a later call too
-                    kind, pass_name, _ = tasks[i]
-                    results[i] = Timing(kind, pass_name, setup,
-                                        skipped=f"{BACKEND_FAILED} ({_backend_words(error)})")
+                except Exception as error:  # noqa: BLE001 - as in the warm-up
+                    results[i] = _failed(*tasks[i], error)
                     prepared.remove(entry)
                     samples.pop(i)
                     continue
