@@ -326,8 +326,8 @@ def answer_text(question: Question, value: Answer | None = None) -> str:
     """An answer (the right one by default) as a student reads it."""
     right = value is None
     value = question.answer if value is None else value
-    if question.answer_kind == "shape":
-        return " × ".join(str(int(v)) for v in value)
+    if question.answer_kind == "shape":  # a height of 1e308 was said back in 309 digits
+        return " × ".join(str(int(v)) if abs(float(v)) < HUGE else f"{float(v):.3g}" for v in value)
     if question.answer_kind == "ratio":  # two decimals, as the answer box takes them: a wrong 5.56 must not read as
         text = f"{float(value):.2f}".rstrip("0").rstrip(".")  # the right 5.611's "5.6"
         if abs(float(value)) >= HUGE:  # an answer of 1e300 was said back in 301 digits

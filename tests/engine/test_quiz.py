@@ -275,6 +275,9 @@ def test_ratio_and_choice_misconceptions():
     assert answer_text(question, 123456.789) == "123456.79 times fewer"
     counts = build_question("params", [TUTORIAL_STANDARD])
     assert answer_text(counts, 1e300) == "1e+300 parameters" and answer_text(counts, 1792) == "1,792 parameters"
+    # a shape of 1e308 x 1 x 1 (the boxes allow it) was said back in 309 digits
+    shape = build_question("shape", [TUTORIAL_STANDARD])
+    assert answer_text(shape, (1e308, 1, 1)) == "1e+308 × 1 × 1" and answer_text(shape, (30, 30, 64)) == "30 × 30 × 64"
     # a student's 1 was said back as "You said 1 parameters"
     assert answer_text(counts, 1) == "1 parameter" and answer_text(counts, 0) == "0 parameters"
     work = build_question("multiply_adds", [TUTORIAL_STANDARD])
