@@ -80,6 +80,12 @@ class Fixed(float):
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def with_article(noun: str) -> str:
+    """'a cat', 'an airplane': the noun after the article its first letter's sound takes (by its spelling, which
+    holds for every name the app says this way: CIFAR-10's ten classes)."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def power_of_ten(value: float, digits: int = 2) -> str:
     """A number written for reading, in `digits` significant digits: as it is between 0.01 and 100,000 ("0.25"),
     else with a power of ten ("4.8 × 10⁻⁷"): "4.8e-07" read as a code to a class."""

@@ -28,6 +28,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         fit_within,
         load_image,
         model_input_words,
+        no_cifar_test_batch,
         older_pretrained_labels,
         pretrained_catalogue,
         preview,
@@ -38,7 +39,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     from dsconv.images import handmade as hand
     from dsconv.kinds import KINDS
     from dsconv.kinds import label as kind_label
-    from dsconv.safe_text import plain, power_of_ten
+    from dsconv.safe_text import plain, power_of_ten, with_article
     from dsconv.sliding import samples
     from dsconv_ui.common import (
         BOUND,
@@ -340,8 +341,7 @@ def picture_controls() -> tuple[Image.Image | None, str]:
     if source == "CIFAR-10 test picture":
         path = find_cifar_test_batch()
         if path is None:
-            st.info("No CIFAR-10 copy on this machine. Set DSCONV_CIFAR10_DIR to the folder that holds "
-                    "cifar-10-batches-py/ (the unpacked cifar-10-python.tar.gz) and restart the app.")
+            st.info(plain(no_cifar_test_batch()))
             return None, ""
         try:
             pictures, labels, names = cifar_pictures(str(path))
@@ -349,7 +349,7 @@ def picture_controls() -> tuple[Image.Image | None, str]:
             show_error(exc)
             return None, ""
         index = int(st.number_input("Test picture number", 0, len(pictures) - 1, 0, step=1, key="fil_cifar", **BOUND))
-        return Image.fromarray(pictures[index]), f"CIFAR-10 test picture {index}: a {names[labels[index]]}, 32 x 32."
+        return Image.fromarray(pictures[index]), f"CIFAR-10 test picture {index}: {with_article(names[labels[index]])}, 32 x 32."
     if source == "Upload a photo":
         upload = kept_upload(st.file_uploader, "A photo (PNG, JPEG, WebP, BMP or GIF; up to 25 MB)",
                              type=["png", "jpg", "jpeg", "webp", "bmp", "gif"], key="fil_upload",

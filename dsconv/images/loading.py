@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from dsconv.image_files import ImageError, check_dimensions
+from dsconv.safe_text import listed
 from dsconv.training.data import CIFAR10_CLASSES, DataError, read_cifar_batch
 
 MODEL_SIDE = 32  # the CIFAR-10 models' input is 32 x 32 x 3
@@ -119,14 +120,42 @@ def scene_image(name: str, width: int = 640, height: int = 480, seed: int = 0) -
 CIFAR_DIR_VARIABLE = "DSCONV_CIFAR10_DIR"  # a folder holding cifar-10-batches-py/ (or that folder itself)
 
 
-def find_cifar_test_batch() -> Path | None:
-    """The CIFAR-10 `test_batch` file from $DSCONV_CIFAR10_DIR or Keras's download cache, or None."""
-    candidates = []
+def cifar_test_batch_places() -> list[Path]:
+    """Where a CIFAR-10 `test_batch` file is looked for, in order: in $DSCONV_CIFAR10_DIR (or its
+    cifar-10-batches-py/), then in Keras's download cache."""
+    places = []
     if os.environ.get(CIFAR_DIR_VARIABLE):
-        folder = Path(os.environ[CIFAR_DIR_VARIABLE]).expanduser()
-        candidates += [folder / "test_batch", folder / "cifar-10-batches-py" / "test_batch"]
-    candidates.append(Path.home() / ".keras" / "datasets" / "cifar-10-batches-py" / "test_batch")
-    return next((path for path in candidates if path.is_file()), None)
+        folder = _expanded(Path(os.environ[CIFAR_DIR_VARIABLE]))
+        places += [folder / "test_batch", folder / "cifar-10-batches-py" / "test_batch"]
+    places.append(_expanded(Path("~/.keras/datasets/cifar-10-batches-py/test_batch")))
+    return places
+
+
+def _expanded(path: Path) -> Path:
+    """`path` with "~" as the home folder; as written where the system names no home folder."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        return path
+
+
+def find_cifar_test_batch() -> Path | None:
+    """The first CIFAR-10 `test_batch` file of cifar_test_batch_places(), or None."""
+    for path in cifar_test_batch_places():
+        try:
+            if path.is_file():
+                return path
+        except (OSError, ValueError):  # a path the system refuses (too long, a NUL byte): nothing there
+            continue
+    return None
+
+
+def no_cifar_test_batch() -> str:
+    """What the page says when find_cifar_test_batch() found nothing: the places it looked, and what to do."""
+    looked = listed([f"“{path}”" for path in cifar_test_batch_places()])
+    lead = "No CIFAR-10 test_batch file found" if os.environ.get(CIFAR_DIR_VARIABLE) else "No CIFAR-10 copy on this machine"
+    return (f"{lead}: looked at {looked}. Set {CIFAR_DIR_VARIABLE} to the folder that holds cifar-10-batches-py/ (the "
+            "unpacked cifar-10-python.tar.gz) and restart the app.")
 
 
 def cifar_test_images(path: str | Path) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:

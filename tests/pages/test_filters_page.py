@@ -119,6 +119,28 @@ def test_cifar_pictures_come_from_the_named_folder(tmp_path, monkeypatch):
     assert not at.exception
     assert "CIFAR-10 test picture 2: a ship, 32 x 32." in image_captions(at)
     assert any("32 x 32" in markdown.value for markdown in at.markdown)  # filtered at its own size
+    at.number_input(key="fil_cifar").set_value(0).run()
+    assert "CIFAR-10 test picture 0: an airplane, 32 x 32." in image_captions(at)  # it said "a airplane"
+
+
+def test_no_cifar_copy_names_the_places_looked_at(tmp_path, monkeypatch):
+    """The page said "No CIFAR-10 copy on this machine. Set DSCONV_CIFAR10_DIR ..." where the variable was set to a
+    folder without the file: it named neither that folder nor Keras's cache."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("DSCONV_CIFAR10_DIR", "~/cifar")  # "~" is the home folder here too
+    at = page()
+    at.radio(key="fil_source").set_value("CIFAR-10 test picture").run()
+    assert not at.exception
+    said = " ".join(info.value for info in at.info).replace("\\", "")
+    for place in (home / "cifar" / "test_batch", home / "cifar" / "cifar-10-batches-py" / "test_batch",
+                  home / ".keras" / "datasets" / "cifar-10-batches-py" / "test_batch"):
+        assert f"“{place}”" in said, said
+    assert "No CIFAR-10 test_batch file found" in said and "DSCONV_CIFAR10_DIR" in said
+    monkeypatch.delenv("DSCONV_CIFAR10_DIR")
+    at.run()
+    said = " ".join(info.value for info in at.info).replace("\\", "")
+    assert said.startswith("No CIFAR-10 copy on this machine: looked at “") and "cifar/test_batch" not in said
 
 
 @pytest.mark.slow
