@@ -13,7 +13,8 @@ from typing import Any, Mapping
 from dsconv import ONE_AT_A_TIME
 from dsconv.kinds import NETWORK_KINDS, word
 from dsconv.safe_text import counted, library_words
-from dsconv.training.data import IMAGE_SUFFIXES, SOURCES, source_label
+from dsconv.training.data import IMAGE_SUFFIXES, SOURCES, folder_path, source_label
+from dsconv.training.dataset import DataError
 from dsconv.training.engine import TrainConfig
 
 ENV_PREFIX = "DSCONV_ARENA_"
@@ -120,6 +121,10 @@ class LaunchSettings:
                                  "CIFAR-10 download.")
             if not self.data_dir.strip():
                 raise ArenaError("Type the folder that holds the images (on the machine that runs this app).")
+            try:
+                folder_path(self.data_dir)
+            except DataError as exc:
+                raise ArenaError(str(exc)) from None
         if not 0.25 <= self.train.model.network.width_multiplier <= 2:
             raise ArenaError(f"The width multiplier must be between 0.25 and 2 here; got {self.train.model.network.width_multiplier}.")
 
@@ -138,7 +143,7 @@ def count_folder_images(folder: str | Path, stop_after: int) -> int:
     count = 0
     for split in ("train", "test"):
         try:
-            with os.scandir(Path(folder) / split) as entries:
+            with os.scandir(folder_path(folder) / split) as entries:
                 classes = [entry.path for entry in entries if entry.is_dir()]
             for path in classes:
                 with os.scandir(path) as files:

@@ -15,7 +15,7 @@ from PIL import Image
 
 from dsconv.image_files import ImageError, check_dimensions
 from dsconv.safe_text import listed
-from dsconv.training.data import CIFAR10_CLASSES, DataError, read_cifar_batch
+from dsconv.training.data import CIFAR10_CLASSES, DataError, folder_path, read_cifar_batch
 
 MODEL_SIDE = 32  # the CIFAR-10 models' input is 32 x 32 x 3
 
@@ -125,18 +125,10 @@ def cifar_test_batch_places() -> list[Path]:
     cifar-10-batches-py/), then in Keras's download cache."""
     places = []
     if os.environ.get(CIFAR_DIR_VARIABLE):
-        folder = _expanded(Path(os.environ[CIFAR_DIR_VARIABLE]))
+        folder = folder_path(os.environ[CIFAR_DIR_VARIABLE])
         places += [folder / "test_batch", folder / "cifar-10-batches-py" / "test_batch"]
-    places.append(_expanded(Path("~/.keras/datasets/cifar-10-batches-py/test_batch")))
+    places.append(folder_path("~/.keras/datasets/cifar-10-batches-py/test_batch"))
     return places
-
-
-def _expanded(path: Path) -> Path:
-    """`path` with "~" as the home folder; as written where the system names no home folder."""
-    try:
-        return path.expanduser()
-    except RuntimeError:
-        return path
 
 
 def find_cifar_test_batch() -> Path | None:

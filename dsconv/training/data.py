@@ -181,9 +181,21 @@ def read_cifar_batch(path: Path, num_classes: int = 10) -> tuple[np.ndarray, np.
     return np.ascontiguousarray(images), labels
 
 
+def folder_path(typed: str | Path) -> Path:
+    """A folder as a person typed it: "~" is their home folder, as in a shell (the arena's box read "~/cifar" as a
+    folder named "~"). A NUL character, which no path can hold, is refused: it raised "embedded null byte"."""
+    if "\x00" in str(typed):
+        raise DataError("The folder's name holds a NUL character (\\x00), which no path can hold; type the folder "
+                        "again.")
+    try:
+        return Path(typed).expanduser()
+    except RuntimeError:  # the system names no home folder: "~" stays as typed, and the loader says it is missing
+        return Path(typed)
+
+
 def load_cifar10_local(folder: str | Path) -> Dataset:
     """CIFAR-10 from a folder in the official python-batches layout (or the folder that contains it)."""
-    folder = Path(folder)
+    folder = folder_path(folder)
     if folder.exists() and not folder.is_dir():
         raise DataError(f"{folder} is a file, not a folder; name the folder that cifar-10-python.tar.gz unpacks to.")
     if not folder.is_dir():
@@ -337,7 +349,7 @@ def _read_split(root: Path, folder: Path, class_names: tuple[str, ...] | None) -
 
 def load_image_folder(folder: str | Path) -> Dataset:
     """Images from FOLDER/train/<class>/* and FOLDER/test/<class>/*, resized to 32x32 RGB."""
-    folder = Path(folder)
+    folder = folder_path(folder)
     if folder.exists() and not folder.is_dir():
         raise DataError(f"{folder} is a file, not a folder; name a folder that holds train/ and test/.")
     if not folder.is_dir():

@@ -358,3 +358,26 @@ def test_a_folder_the_system_refuses_for_another_reason_is_not_told_to_shorten_i
                                                    test_size=100), ArenaLimits())
     assert str(refused.value) == ("The folder cannot be read (Permission denied): check that this server may read "
                                   "it, or type another folder.")
+
+
+def test_a_folder_typed_with_a_tilde_is_read_from_the_home_folder(monkeypatch, tmp_path):
+    """"~/pictures" was read as a folder named "~" in the server's working folder: "does not exist"."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    image_folder(tmp_path / "pictures", 60, 15)
+    for source in ("folder", "cifar10-local"):
+        LaunchSettings(source=source, data_dir="~/pictures").check(ArenaLimits())
+    data = arena_settings.load_dataset(LaunchSettings(source="folder", data_dir="~/pictures", train_size=500,
+                                                      test_size=100), ArenaLimits())
+    assert len(data.y_train) + len(data.y_val) == 500 and len(data.y_test) == 100
+
+
+@pytest.mark.parametrize("source", ["folder", "cifar10-local"])
+def test_a_folder_name_with_a_nul_character_is_refused_in_words(source):
+    """"/tmp/a\\x00b" raised ValueError ("embedded null byte"), shown as "Training failed unexpectedly"."""
+    from dsconv.training.data import DataError
+
+    typed = LaunchSettings(source=source, data_dir="/tmp/a\x00b", train_size=500, test_size=100)
+    with pytest.raises(ArenaError, match=r"NUL character \(\\x00\), which no path can hold; type the folder again"):
+        typed.check(ArenaLimits())
+    with pytest.raises(DataError, match="NUL character"):  # the loader refuses it too, launched or from the CLI
+        arena_settings.load_dataset(typed, ArenaLimits())
