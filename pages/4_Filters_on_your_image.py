@@ -12,6 +12,7 @@ from dsconv import ONE_AT_A_TIME
 with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     import time
     import zlib
+    from typing import Any
 
     import numpy as np
     import streamlit as st
@@ -72,6 +73,16 @@ def decode(data: bytes) -> tuple[np.ndarray, tuple[int, int]]:
     """The uploaded bytes as an upright RGB array at most DISPLAY_MAX_SIDE a side, and the file's own size."""
     image = load_image(data, max_side=DISPLAY_MAX_SIDE)
     return np.asarray(image), image.info["original_size"]
+
+
+def camera_frame(file: Any) -> tuple[np.ndarray, tuple[int, int]]:
+    """A camera's picture, decoded as an upload is; one that cannot be read is refused in the camera's words (it is
+    no file the student chose)."""
+    try:
+        return decode(file.getvalue())
+    except ImageError:
+        raise ImageError("The camera's picture could not be read as an image; take another (the last good one stays "
+                         "in use).") from None
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -355,7 +366,7 @@ def picture_controls() -> tuple[Image.Image | None, str]:
                              type=["png", "jpg", "jpeg", "webp", "bmp", "gif"], key="fil_upload",
                              reader=lambda file: decode(file.getvalue()), refused=ImageError)
     else:
-        upload = kept_upload(st.camera_input, "Take a picture", key="fil_camera")
+        upload = kept_upload(st.camera_input, "Take a picture", key="fil_camera", reader=camera_frame, refused=ImageError)
     if upload is None:
         if st.session_state.pop(SHOWN_UPLOAD, False):
             wait_for_a_replacement()

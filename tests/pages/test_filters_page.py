@@ -172,6 +172,9 @@ def test_without_models_the_learned_part_says_so(monkeypatch):
     assert any("pretrained weights are not in this copy of the app" in info.value for info in at.info)
 
 
+CAMERA_REFUSED = "The camera's picture could not be read as an image; take another (the last good one stays in use)."
+
+
 def test_a_camera_shot_goes_through_the_same_path():
     at = page()
     at.radio(key="fil_source").set_value("Camera").run()
@@ -179,6 +182,12 @@ def test_a_camera_shot_goes_through_the_same_path():
     assert not at.exception and not at.error
     assert "Your picture: 640 x 480 pixels." in image_captions(at)
     assert metrics(at)["One standard convolution: weights"] == "27"
+    # a frame that cannot be read is refused in the camera's words and the good photo stays (it replaced it)
+    at.camera_input(key="fil_camera").set_value(("shot2.jpg", b"not a jpeg at all", "image/jpeg")).run()
+    assert not at.exception
+    assert [error.value for error in at.error] == [CAMERA_REFUSED]
+    assert "Your picture: 640 x 480 pixels." in image_captions(at)
+    assert "Still using your file 'shot.jpg'" in " ".join(caption.value.replace("\\", "") for caption in at.caption)
 
 
 @pytest.mark.slow
