@@ -415,6 +415,9 @@ def kernel_controls() -> tuple[np.ndarray, list[str]]:
     return hand.depthwise_kernel(kernels), [YOUR_KERNEL if name == hand.CUSTOM else name for name in chosen]
 
 
+EMPTY_CELL = "A cell of the grid is empty: type a number in it (0 for none). Until then the kernel keeps its numbers."
+
+
 def custom_kernel_editor() -> np.ndarray:
     """The custom kernel as an editable grid beside the same numbers as text (the text is what a link keeps)."""
     grid_column, text_column = st.columns([2, 3])
@@ -428,9 +431,11 @@ def custom_kernel_editor() -> np.ndarray:
         # A new grid whenever the text changes, so typed text and grid edits never fight over a cell.
         edited = grid_column.data_editor(kernel.astype(np.float64), key=f"fil_grid_{zlib.crc32(text.encode())}",
                                          hide_index=True, num_rows="fixed", width="stretch")
-        edited_text = hand.format_matrix(np.asarray(edited, np.float64))
-        if edited_text != hand.format_matrix(kernel):
-            st.session_state["fil_kernel"] = edited_text  # allowed: the text field is not drawn yet in this run
+        edited = np.asarray(edited, np.float64)
+        if np.isnan(edited).any():  # a cleared cell: the kernel keeps its numbers (its text had read "nan")
+            grid_column.warning(EMPTY_CELL, icon="✏️")
+        elif not np.array_equal(edited, kernel):  # allowed: the text field is not drawn yet in this run
+            st.session_state["fil_kernel"] = hand.edited_text(text, kernel, edited)
     text_column.text_input("Your kernel: click a cell of the grid, or type numbers separated by spaces and rows "
                            "by ';' (square, up to 7 x 7)", DEFAULT_KERNEL, key="fil_kernel", **BOUND)
     return hand.parse_kernel(st.session_state["fil_kernel"])  # FilterError is shown by the caller

@@ -72,8 +72,21 @@ def _quoted(row: str) -> str:
     return f"'{row}'" if len(row) <= QUOTED_ROW_CHARACTERS else f"'{row[:QUOTED_ROW_CHARACTERS]}...'"
 
 
+def _rows(text: str) -> list[str]:
+    """The rows of a typed kernel or mix: separated by ';' or new lines, empty ones left out."""
+    return [row.strip() for row in re.split(r"[;\n]", text) if row.strip()]
+
+
+def _items(row: str) -> list[str]:
+    """The numbers of a row as typed: separated by spaces or commas."""
+    return [item for item in re.split(r"[,\s]+", row) if item]
+
+
+SMALLEST_WEIGHT = float(np.finfo(np.float32).tiny)  # 1.2e-38: below it a float32 weight loses digits, then is 0
+
+
 def _parse_rows(text: str, what: str) -> list[list[float]]:
-    rows = [row.strip() for row in re.split(r"[;\n]", text) if row.strip()]
+    rows = _rows(text)
     if not rows:
         raise FilterError(f"The {what} is empty; type numbers, rows separated by ';'.")
     parsed = []
@@ -85,7 +98,7 @@ def _parse_rows(text: str, what: str) -> list[list[float]]:
                               "decimal with a decimal point (0.5), and separate numbers with spaces or a comma and a "
                               "space (1, 2).")
         try:
-            numbers = [float(item) for item in re.split(r"[,\s]+", row) if item]
+            numbers = [float(item) for item in _items(row)]
         except ValueError as exc:
             raise FilterError(f"The {what} has something that is not a number in the row {_quoted(row)}; "
                               "use numbers like 1, -2 or 0.25 separated by spaces.") from exc
@@ -96,6 +109,11 @@ def _parse_rows(text: str, what: str) -> list[list[float]]:
             raise FilterError(f"The {what} has a number too large in the row {_quoted(row)}: use weights from "
                               f"-{MAX_WEIGHT} to {MAX_WEIGHT} (a pixel is 0 to 255; larger weights only push the "
                               "map past what can be shown).")
+        tiny = next((number for number in numbers if 0 < abs(number) < SMALLEST_WEIGHT), None)
+        if tiny is not None:  # 1e-300 became 0 without a word
+            raise FilterError(f"The {what} has {tiny:g} in the row {_quoted(row)}: too small for the weights, which are "
+                              f"float32 numbers (it would lose its digits or become 0). Type 0, or a weight of at "
+                              f"least {SMALLEST_WEIGHT:.1e} in size.")
         parsed.append(numbers)
     return parsed
 
@@ -135,9 +153,19 @@ def parse_mix(text: str, in_channels: int = 3) -> np.ndarray:
     return np.array(rows, np.float32).T
 
 
-def format_matrix(rows: np.ndarray) -> str:
-    """Text that parse_kernel/parse_mix read back: rows separated by '; ' (for the mix, pass P.T)."""
-    return "; ".join(" ".join(f"{value:g}" for value in row) for row in np.asarray(rows, np.float64))
+def edited_text(text: str, before: np.ndarray, after: np.ndarray) -> str:
+    """`text`, read as the matrix `before`, with the cells that differ in `after` (a grid's edit of it) written anew,
+    each as the shortest decimal that reads back as the grid's number; every other number stays as typed. A grid
+    edit rewrote every number with "%g", six digits: 0.1234567891 became 0.123457."""
+    before = np.asarray(before, np.float64)
+    return "; ".join(" ".join(item if after[i, j] == before[i, j] else _shortest(after[i, j])
+                              for j, item in enumerate(_items(row))) for i, row in enumerate(_rows(text)))
+
+
+def _shortest(value: float) -> str:
+    """The shortest decimal that reads back as `value`, without a trailing ".0": 0.1234567891, 3, 1e-05."""
+    written = repr(float(value))
+    return written[:-2] if written.endswith(".0") else written
 
 
 def depthwise_kernel(per_channel: list[np.ndarray]) -> np.ndarray:

@@ -15,8 +15,8 @@ from dsconv.images.handmade import (
     combined_kernel,
     depthwise_conv,
     depthwise_kernel,
+    edited_text,
     filter_costs,
-    format_matrix,
     parse_kernel,
     parse_mix,
     pointwise_conv,
@@ -119,19 +119,32 @@ def test_mixes_have_a_name_per_output():
     np.testing.assert_allclose(opponent[0, 0], [0.7, 0.0, 0.0], atol=1e-6)  # grey has no colour contrast
 
 
-def test_parse_kernel_and_mix_read_what_format_writes():
+def test_parse_kernel_and_mix():
     kernel = parse_kernel("1 2 1; 0 0 0\n-1 -2 -1")
     np.testing.assert_array_equal(kernel, -KERNELS["Sobel y"])
-    assert np.array_equal(parse_kernel(format_matrix(KERNELS["Emboss"])), KERNELS["Emboss"])
     mix = parse_mix("0.5, 0.5, 0; 0 0 1")
     assert mix.shape == (3, 2) and mix[1, 0] == 0.5 and mix[2, 1] == 1.0
-    np.testing.assert_array_equal(parse_mix(format_matrix(mix.T)), mix)
+
+
+def test_a_grid_edit_rewrites_only_the_cells_it_changed():
+    """A grid edit rewrote every number with "%g": 0.1234567891 typed (or set in the grid) became 0.123457."""
+    text = "0.1234567891 1.50, 2; 0 −1 0; 1e-3 0 7"
+    before = parse_kernel(text)
+    after = before.astype(np.float64)
+    assert edited_text(text, before, after) == "0.1234567891 1.50 2; 0 −1 0; 1e-3 0 7"  # nothing changed: as typed
+    after[1, 1], after[2, 2] = 0.9876543219, 100.0
+    edited = edited_text(text, before, after)
+    assert edited == "0.1234567891 1.50 2; 0 0.9876543219 0; 1e-3 0 100"
+    np.testing.assert_array_equal(parse_kernel(edited), np.float32(after))
 
 
 @pytest.mark.parametrize("text,message", [("", "empty"), ("1 2; 3", "square"), ("1 x 3; 1 1 1; 1 1 1", "not a number"),
                                           ("; ".join(["1 " * 8] * 8), "at most 7"), ("inf 0; 0 0", "infinite"),
                                           # 1e308 gave "Infinity" cells, black maps and "differ by at most nan"
-                                          ("1e308 0; 0 0", "from -100 to 100"), ("1 1e30; 0 0", "from -100 to 100")])
+                                          ("1e308 0; 0 0", "from -100 to 100"), ("1 1e30; 0 0", "from -100 to 100"),
+                                          # 1e-300 became 0 without a word
+                                          ("1 1e-300; 0 0", "1e-300 in the row '1 1e-300': too small"),
+                                          ("1 -1e-39; 0 0", "Type 0, or a weight of at least 1.2e-38 in size")])
 def test_bad_kernels_get_a_sentence(text, message):
     with pytest.raises(FilterError, match=message):
         parse_kernel(text)

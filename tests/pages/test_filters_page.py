@@ -92,6 +92,28 @@ def test_hand_made_mix_and_kernels_change_the_counts():
     assert not at.error and read_power_of_ten(metrics(at)["The two results differ by at most"]) < 1e-5
 
 
+def test_the_kernel_grid_keeps_typed_numbers_and_a_cleared_cell_is_told():
+    """Clearing a cell of the grid wrote "nan" into the kernel's text, and the error quoted a row never typed; an edit
+    rewrote every number in six digits (0.1234567891 became 0.123457)."""
+    import zlib
+
+    at = page()
+    at.selectbox(key="fil_red").set_value("Custom (edit it)").run()
+    text = at.text_input(key="fil_kernel").value
+    assert text == "1 1 1; 1 -8 1; 1 1 1"
+    grid = f"fil_grid_{zlib.crc32(text.encode())}"
+    at.session_state[grid] = {"edited_rows": {0: {"0": None}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception and not at.error
+    assert at.text_input(key="fil_kernel").value == text  # the kernel keeps its numbers
+    assert [warning.value for warning in at.warning] == [
+        "A cell of the grid is empty: type a number in it (0 for none). Until then the kernel keeps its numbers."]
+    at.session_state[grid] = {"edited_rows": {0: {"0": 0.1234567891}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception and not at.error and not at.warning
+    assert at.text_input(key="fil_kernel").value == "0.1234567891 1 1; 1 -8 1; 1 1 1"
+
+
 def test_a_link_sets_the_page_up():
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=180)
     at.query_params["fil_view"] = HAND_MADE
