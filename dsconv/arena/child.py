@@ -16,17 +16,19 @@ def child_train(settings: LaunchSettings, limits: ArenaLimits, work_dir: str, ru
     """The training (thread or process): trains, writes record and weights to work_dir, reports via `messages`."""
     from dataclasses import asdict
 
-    from dsconv.training.data import DataError
+    from dsconv.training.data import DataError, LoadingStopped
     from dsconv.training.engine import TrainingError, train_run
     from dsconv.training.models import ModelConfigError
 
     try:
-        dataset = load_dataset(settings, limits)
+        dataset = load_dataset(settings, limits, stop)
         config = settings.train
         record = train_run(dataset, config, out_dir=work_dir, title=settings.title(), run_name=run_name,
                            on_progress=lambda progress: messages.put(("progress", asdict(progress))),
                            stop_event=stop, data_info={"launched_from": "training arena"})
         messages.put(("done", record.status, _own_peak_rss()))
+    except LoadingStopped:  # Stop pressed (or the tab closed) while a folder was read: no record, nothing trained
+        messages.put(("stopped", None, _own_peak_rss()))
     except (DataError, TrainingError, ModelConfigError, ArenaError, OSError) as exc:
         messages.put(("failed", str(exc), _own_peak_rss()))
     except Exception as exc:  # noqa: BLE001 - the parent must hear about any failure

@@ -136,38 +136,44 @@ class LaunchSettings:
                 f"{self.train.epochs} epoch{'s' if self.train.epochs != 1 else ''}")
 
 
-def count_folder_images(folder: str | Path, stop_after: int) -> int:
+def count_folder_images(folder: str | Path, stop_after: int) -> tuple[int | None, int | None]:
     """Image files where the image-folder source reads them, FOLDER/train/<class>/ and FOLDER/test/<class>/ (one
-    level each), counting no further than stop_after + 1. Nothing else is looked at: "/" typed as the folder was
-    walked whole, 90 s with the launch's slot held, before anyone found that it had no train/."""
-    count = 0
-    for split in ("train", "test"):
+    level each): (training, test), counting no further than stop_after + 1 in all; None for a split that could not
+    be listed whole (missing or unreadable: the loader says which and what to do). Nothing else is looked at: "/"
+    typed as the folder was walked whole, 90 s with the launch's slot held, before anyone found that it had no
+    train/."""
+    counts: dict[str, int | None] = {"train": 0, "test": 0}
+    for split in counts:
         try:
             with os.scandir(folder_path(folder) / split) as entries:
                 classes = [entry.path for entry in entries if entry.is_dir()]
             for path in classes:
                 with os.scandir(path) as files:
                     for file in files:
-                        count += Path(file.name).suffix.lower() in IMAGE_SUFFIXES
-                        if count > stop_after:
-                            return count
-        except OSError:  # missing or unreadable: the loader says which and what to do
-            continue
-    return count
+                        counts[split] += Path(file.name).suffix.lower() in IMAGE_SUFFIXES
+                        if sum(count or 0 for count in counts.values()) > stop_after:
+                            return counts["train"], counts["test"]
+        except OSError:
+            counts[split] = None
+    return counts["train"], counts["test"]
 
 
-def load_dataset(settings: LaunchSettings, limits: ArenaLimits) -> Any:
-    """The launch's data: loaded, then cut to the requested sizes with a held-out validation split."""
+def load_dataset(settings: LaunchSettings, limits: ArenaLimits, stop: Any = None) -> Any:
+    """The launch's data: loaded, then cut to the requested sizes with a held-out validation split. `stop`, an
+    Event, ends the reading of a folder early (dsconv.training.data.LoadingStopped)."""
     with ONE_AT_A_TIME:
-        from dsconv.training.data import DataError, load_source, prepare
+        from dsconv.training.data import load_source, prepare
 
-    if settings.source == "folder" and count_folder_images(settings.data_dir, limits.max_folder_images) \
-            > limits.max_folder_images:
-        raise DataError(f"{settings.data_dir} holds more than {limits.max_folder_images:,} images; this server "
-                        "reads an image folder whole, so give it a smaller copy.")
+    if settings.source == "folder":
+        train, test = count_folder_images(settings.data_dir, limits.max_folder_images)
+        if (train or 0) + (test or 0) > limits.max_folder_images:
+            raise DataError(f"{settings.data_dir} holds more than {limits.max_folder_images:,} images; this server "
+                            "reads an image folder whole, so give it a smaller copy.")
+        if train and test:  # both counted: too few is said before they are read (it took minutes); else the loader
+            _enough_images((train, test), settings)  # says what is missing
     try:
         full = load_source(settings.source, settings.data_dir or None, settings.train.seed,
-                           train_size=settings.train_size, test_size=settings.test_size)
+                           train_size=settings.train_size, test_size=settings.test_size, stop=stop)
     except DataError as exc:
         if settings.source != "cifar10":
             raise
@@ -185,13 +191,17 @@ def load_dataset(settings: LaunchSettings, limits: ArenaLimits) -> Any:
                             "server.") from exc
         raise DataError(f"The folder cannot be read ({why}): check that this server may read it, or type "
                         "another folder.") from exc
-    held = len(full.y_train), len(full.y_test)
-    if held[0] < settings.train_size or held[1] < settings.test_size:
-        # A smaller folder trained on what it held without a word, under a title that said the sizes asked for
-        # ("1,800 images" over 540), and below the page's own minimums (27 training images)
-        raise DataError(_too_few_images(held, settings))
+    _enough_images((len(full.y_train), len(full.y_test)), settings)
     return prepare(full, train_size=settings.train_size, test_size=settings.test_size,
                    val_split=0.0 if settings.train.validate_on_test else settings.val_split, seed=settings.train.seed)
+
+
+def _enough_images(held: tuple[int, int], settings: LaunchSettings) -> None:
+    """Raise DataError where the data holds fewer training or test images than the launch asked for, saying what to
+    change. A smaller folder trained on what it held without a word, under a title that said the sizes asked for
+    ("1,800 images" over 540), and below the page's own minimums (27 training images)."""
+    if held[0] < settings.train_size or held[1] < settings.test_size:
+        raise DataError(_too_few_images(held, settings))
 
 
 def _too_few_images(held: tuple[int, int], settings: LaunchSettings) -> str:

@@ -181,6 +181,16 @@ def read_cifar_batch(path: Path, num_classes: int = 10) -> tuple[np.ndarray, np.
     return np.ascontiguousarray(images), labels
 
 
+class LoadingStopped(DataError):
+    """A stop was asked for (the Training arena's Stop button) while the data loaded."""
+
+
+def _go_on(stop: Any) -> None:
+    """Raise LoadingStopped where `stop` (a threading or multiprocessing Event, or None) is set."""
+    if stop is not None and stop.is_set():
+        raise LoadingStopped("Stopped while the data loaded.")
+
+
 def folder_path(typed: str | Path) -> Path:
     """A folder as a person typed it: "~" is their home folder, as in a shell (the arena's box read "~/cifar" as a
     folder named "~"). A NUL character, which no path can hold, is refused: it raised "embedded null byte"."""
@@ -193,8 +203,9 @@ def folder_path(typed: str | Path) -> Path:
         return Path(typed)
 
 
-def load_cifar10_local(folder: str | Path) -> Dataset:
-    """CIFAR-10 from a folder in the official python-batches layout (or the folder that contains it)."""
+def load_cifar10_local(folder: str | Path, stop: Any = None) -> Dataset:
+    """CIFAR-10 from a folder in the official python-batches layout (or the folder that contains it); `stop`, an
+    Event, ends the reading between two batch files (LoadingStopped)."""
     folder = folder_path(folder)
     if folder.exists() and not folder.is_dir():
         raise DataError(f"{folder} is a file, not a folder; name the folder that cifar-10-python.tar.gz unpacks to.")
@@ -210,10 +221,13 @@ def load_cifar10_local(folder: str | Path) -> Dataset:
         if (folder / name).exists():  # batches.meta may be absent: the official class names then
             _inside(folder / name, folder)
     class_names = _cifar_class_names(folder)
-    parts = [read_cifar_batch(folder / name, len(class_names)) for name in CIFAR_TRAIN_FILES]
-    x_train = np.concatenate([p[0] for p in parts])
-    y_train = np.concatenate([p[1] for p in parts])
-    x_test, y_test = read_cifar_batch(folder / "test_batch", len(class_names))
+    parts = []
+    for name in (*CIFAR_TRAIN_FILES, "test_batch"):
+        _go_on(stop)
+        parts.append(read_cifar_batch(folder / name, len(class_names)))
+    x_train = np.concatenate([p[0] for p in parts[:-1]])
+    y_train = np.concatenate([p[1] for p in parts[:-1]])
+    x_test, y_test = parts[-1]
     return Dataset(x_train, y_train, x_test, y_test, class_names, "cifar10-local")
 
 
@@ -314,7 +328,8 @@ def _read_image(path: Path) -> np.ndarray:
     return np.asarray(picture.resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.BILINEAR), dtype=np.uint8)
 
 
-def _read_split(root: Path, folder: Path, class_names: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+def _read_split(root: Path, folder: Path, class_names: tuple[str, ...] | None,
+                stop: Any = None) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     if not folder.is_dir():
         raise DataError(f"The image folder needs a subfolder {folder.name}/ with one folder per class; {folder} is missing.")
     _inside(folder, root)
@@ -342,28 +357,32 @@ def _read_split(root: Path, folder: Path, class_names: tuple[str, ...] | None) -
                         "(CIFAR-10 has 50,000). Use a smaller selection.")
     images, labels = [], []
     for label, files in enumerate(files_per_class):
-        images.extend(_read_image(path) for path in files)
+        for path in files:
+            _go_on(stop)
+            images.append(_read_image(path))
         labels.extend([label] * len(files))
     return np.stack(images), np.asarray(labels, dtype=np.int64), class_names
 
 
-def load_image_folder(folder: str | Path) -> Dataset:
-    """Images from FOLDER/train/<class>/* and FOLDER/test/<class>/*, resized to 32x32 RGB."""
+def load_image_folder(folder: str | Path, stop: Any = None) -> Dataset:
+    """Images from FOLDER/train/<class>/* and FOLDER/test/<class>/*, resized to 32x32 RGB; `stop`, an Event, ends
+    the reading between two images (LoadingStopped)."""
     folder = folder_path(folder)
     if folder.exists() and not folder.is_dir():
         raise DataError(f"{folder} is a file, not a folder; name a folder that holds train/ and test/.")
     if not folder.is_dir():
         raise DataError(f"The image folder {folder} does not exist.")
-    x_train, y_train, class_names = _read_split(folder, folder / "train", None)
-    x_test, y_test, _ = _read_split(folder, folder / "test", class_names)
+    x_train, y_train, class_names = _read_split(folder, folder / "train", None, stop)
+    x_test, y_test, _ = _read_split(folder, folder / "test", class_names, stop)
     return Dataset(x_train, y_train, x_test, y_test, class_names, "folder")
 
 
 # --- Choosing a source and cutting it -------------------------------------------------------------------
 
 def load_source(source: str, data_dir: str | Path | None = None, seed: int = 0, *,
-                train_size: int | None = None, test_size: int | None = None) -> Dataset:
-    """The full data set of `source` (one of SOURCES); data_dir for cifar10-local and folder.
+                train_size: int | None = None, test_size: int | None = None, stop: Any = None) -> Dataset:
+    """The full data set of `source` (one of SOURCES); data_dir for cifar10-local and folder; `stop`, an Event,
+    ends the reading of a folder early (LoadingStopped).
 
     The synthetic source generates exactly train_size and test_size images (defaults 5,000 and 1,000).
     """
@@ -377,8 +396,8 @@ def load_source(source: str, data_dir: str | Path | None = None, seed: int = 0, 
     if source == "cifar10":
         return load_cifar10_download()
     if source == "cifar10-local":
-        return load_cifar10_local(data_dir)
-    return load_image_folder(data_dir)
+        return load_cifar10_local(data_dir, stop)
+    return load_image_folder(data_dir, stop)
 
 
 def stratified_indices(labels: np.ndarray, size: int | None, seed: int) -> np.ndarray:

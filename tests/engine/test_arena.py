@@ -6,6 +6,7 @@ import json
 import time
 import zipfile
 
+import numpy as np
 import pytest
 
 from dsconv.arena import (
@@ -133,8 +134,8 @@ def test_folder_images_are_counted_with_a_stop(tmp_path):
         for index in range(count):
             (tmp_path / split / name / f"{index}.png").write_bytes(b"x")
     (tmp_path / "train" / "cats" / "notes.txt").write_text("x")
-    assert arena_settings.count_folder_images(tmp_path, 100) == 7
-    assert arena_settings.count_folder_images(tmp_path, 2) == 3
+    assert arena_settings.count_folder_images(tmp_path, 100) == (5, 2)  # training and test images
+    assert arena_settings.count_folder_images(tmp_path, 2) == (3, 0)
 
 
 def test_only_the_folders_the_image_source_reads_are_counted(tmp_path):
@@ -149,8 +150,10 @@ def test_only_the_folders_the_image_source_reads_are_counted(tmp_path):
     (tmp_path / "train" / "cats" / "nested").mkdir(parents=True)
     (tmp_path / "train" / "cats" / "nested" / "0.png").write_bytes(b"x")  # the loader does not read it either
     (tmp_path / "train" / "cats" / "1.png").write_bytes(b"x")
-    assert arena_settings.count_folder_images(tmp_path, 10) == 1
-    assert arena_settings.count_folder_images(tmp_path / "missing", 10) == 0
+    assert arena_settings.count_folder_images(tmp_path, 10) == (1, None)  # no test/
+    assert arena_settings.count_folder_images(tmp_path / "missing", 10) == (None, None)
+    (tmp_path / "train").rename(tmp_path / "test")
+    assert arena_settings.count_folder_images(tmp_path, 10) == (None, 1)  # no train/, then a test/ to count
 
 
 def wait_until(condition, seconds):
@@ -381,3 +384,44 @@ def test_a_folder_name_with_a_nul_character_is_refused_in_words(source):
         typed.check(ArenaLimits())
     with pytest.raises(DataError, match="NUL character"):  # the loader refuses it too, launched or from the CLI
         arena_settings.load_dataset(typed, ArenaLimits())
+
+
+def test_stop_ends_the_reading_of_a_data_folder(monkeypatch, tmp_path):
+    """On a thread, Stop did nothing while a data folder loaded: the launch's slot stayed held until every image was
+    read (117 s for a reviewer's folder), then training began and stopped. Now the reading stops at the next image."""
+    from dsconv.training import data as training_data
+
+    folder = image_folder(tmp_path / "pictures", 60, 15)
+    job, read = [], []
+
+    def read_image(path):  # the fifth image read is where the student presses Stop
+        read.append(path)
+        if len(read) == 5:
+            job[0].request_stop()
+        return np.zeros((32, 32, 3), np.uint8)
+
+    monkeypatch.setattr(training_data, "_read_image", read_image)
+    slots = TrainingSlots(1)
+    settings = LaunchSettings(source="folder", data_dir=str(folder), train_size=500, test_size=100,
+                              train=TrainConfig(epochs=1, architectures=("standard",)))
+    job.append(TrainingJob(settings, ArenaLimits(heartbeat_seconds=600), slots=slots).start())
+    assert job[0].join(600)
+    snap = job[0].snapshot()
+    assert snap.state == "stopped" and snap.message == "Stopped with the Stop button.", snap
+    assert len(read) == 5 and job[0].record is None and slots.running() == []
+
+
+def test_a_folder_with_too_few_images_is_refused_before_any_is_read(monkeypatch, tmp_path):
+    """A folder too small was found only after every image in it had been read."""
+    from dsconv.training import data as training_data
+    from dsconv.training.data import DataError
+
+    def read_image(path):
+        raise AssertionError(f"{path} was read")
+
+    monkeypatch.setattr(training_data, "_read_image", read_image)
+    folder = image_folder(tmp_path / "pictures", 60, 15)
+    with pytest.raises(DataError, match="The data holds 600 training images and 150 test images; the launch asked for "
+                                        "2,000 and 100"):
+        arena_settings.load_dataset(LaunchSettings(source="folder", data_dir=str(folder), train_size=2000,
+                                                   test_size=100), ArenaLimits())

@@ -220,3 +220,17 @@ def test_synthetic_is_deterministic_balanced_and_varied():
     assert (warm[..., 0] - warm[..., 2]).mean() > (cool[..., 0] - cool[..., 2]).mean() + 5
     dataset = load_source("synthetic", seed=7, train_size=30, test_size=20)
     assert dataset.sizes() == {"train": 30, "validation": 0, "test": 20}
+
+
+def test_a_stop_ends_the_reading_of_cifar_batches(cifar_folder):
+    """The Training arena's Stop is heard between two batch files (it was heard only once training began)."""
+    import threading
+
+    from dsconv.training.data import LoadingStopped, load_cifar10_local
+
+    folder, batches = cifar_folder
+    stop = threading.Event()
+    assert len(load_cifar10_local(folder, stop).y_test) == 6  # not set: read whole
+    stop.set()
+    with pytest.raises(LoadingStopped, match="Stopped while the data loaded"):
+        load_cifar10_local(folder, stop)
