@@ -173,8 +173,7 @@ def reveal(question: Question, record: dict) -> None:
         st.warning(f"Your answer matches {which}: **{misconception.name}.** {misconception.text(question)}",
                    icon="🧠")
     st.markdown("**Worked answer**")
-    for line in question.formula:
-        st.latex(line)
+    worked_formulas(question.formula)
     st.info(question.explanation)
     show_link(question.topic)
     st.button("Next question →", key="quiz_next", on_click=next_question, type="primary")
@@ -182,6 +181,16 @@ def reveal(question: Question, record: dict) -> None:
         # Check and "Just show the answer" leave the page with the form gone and the keyboard's focus nowhere: the
         # next Tab began again at the top, 14 stops of the sidebar before the verdict
         st.html(_FOCUS_NEXT_SCRIPT, unsafe_allow_javascript=True)
+
+
+def worked_formulas(formulas: tuple[str, ...]) -> None:
+    """A worked answer's formulas, side by side where the page has room for them. Each is laid out in lines for a
+    phone's 288 px, and one under another they made a narrow column down a desktop's page (a ratio's four, 640 px
+    tall at 1400 x 1000); a formula that does not fit beside the one before goes under it."""
+    for start in range(0, len(formulas), 2):
+        row = st.container(horizontal=True, wrap=True, horizontal_alignment="center", gap="medium")
+        for formula in formulas[start:start + 2]:
+            row.latex(formula, width="content")
 
 
 FOCUS_NEXT = "_quiz_focus_next"

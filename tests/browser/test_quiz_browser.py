@@ -60,3 +60,35 @@ def test_every_worked_answer_fits_a_phone(browser, server, seed, number, topic, 
         wait_until_idle(page)
         assert page.locator(".katex-display").count() == len(question.formula)
         assert page.evaluate(WIDE_FORMULAS) == []
+
+
+FORMULA_BOXES = """() => [...document.querySelectorAll('.katex-display')].map(display => {
+  const box = display.getBoundingClientRect();
+  return [Math.round(box.left), Math.round(box.top), Math.round(box.right), Math.round(box.bottom)];
+})"""
+
+
+@pytest.mark.parametrize("width", [1400, 1024, 800])
+def test_a_worked_answer_stands_in_pairs_on_a_wider_page(browser, server, width):
+    """Laid out in lines for a phone, a ratio's four formulas stood one under another down a desktop's page, a narrow
+    column 640 px tall at 1400 x 1000. Now two stand side by side where the page has room (at 1400 and 1024 px,
+    beside the sidebar); where it has not (800 px, the sidebar open), the second goes under the first. None scrolls
+    sideways or runs into another; on a phone they stand one under another (the test above)."""
+    question = make_quiz(16)[3]
+    assert question.topic == "times_fewer" and len(question.formula) == 4
+    with opened(browser, f"{server}/Quiz?quiz_seed=16&quiz_q=4", {"width": width, "height": 800}) as page:
+        page.get_by_role("button", name="Just show the answer").click()
+        page.locator(".katex-display").first.wait_for()
+        wait_until_idle(page)
+        assert page.evaluate(WIDE_FORMULAS) == []
+        boxes = page.evaluate(FORMULA_BOXES)
+        assert len(boxes) == 4
+        for index, (left, top, right, bottom) in enumerate(boxes):  # no two formulas on one another
+            for other in boxes[index + 1:]:
+                assert right <= other[0] or other[2] <= left or bottom <= other[1] or other[3] <= top, boxes
+        if width >= 1024:
+            for first, second in (boxes[:2], boxes[2:]):
+                assert first[1] == second[1] and first[2] <= second[0], boxes  # one beside the other
+            assert boxes[2][1] > boxes[0][1]  # the second pair under the first
+        else:
+            assert boxes[1][1] > boxes[0][1], boxes  # the page has no room for the first pair on one line
