@@ -133,8 +133,7 @@ def overfitting_sentence(c: Comparison) -> str | None:
     # A gap of a point or two is what another seed may change (a run cut to 3 epochs read "0.00 above its validation
     # accuracy ...: the separable model overfits"): a model overfits clearly above NOISE_POINTS.
     noise = f"at most {100 * NOISE_POINTS:g} points: another seed may change that much"
-    clear_o, clear_s = (gap > NOISE_POINTS and not math.isclose(gap, NOISE_POINTS)
-                        for gap in (o.final_gap, s.final_gap))
+    clear_o, clear_s = (gap > 0 and not about_the_same(gap) for gap in (o.final_gap, s.final_gap))
     if o.final_gap <= 0 and s.final_gap <= 0:
         verdict = ("**neither model overfits**: each does at least as well on the validation images as on its "
                    "training images")
@@ -150,7 +149,7 @@ def overfitting_sentence(c: Comparison) -> str | None:
     else:
         verdict = f"the {noun(o.name)} model " + _direction(
             difference, f"**overfits less** than the standard model (its gap is {_points(difference)} smaller)",
-            f"overfits **about as much** as the standard model (the gaps differ by {_points(difference)}, under "
+            f"overfits **about as much** as the standard model (the gaps differ by {_points(difference)}, at most "
             f"{100 * NOISE_POINTS:g}: another seed may change that much)",
             f"**overfits more** than the standard model (its gap is {_points(difference)} larger)")
     text = (f"Overfitting: at the last epoch ({o.last_epoch}) the {noun(o.name)} model's training accuracy is "
@@ -187,7 +186,7 @@ def accuracy_sentence(c: Comparison) -> str | None:
 def behind_sentence(c: Comparison) -> str | None:
     """When the other model is clearly behind: what could explain it, and that this run cannot tell which."""
     s, o = c.standard, c.other
-    if s.best_val is None or o.best_val is None or o.best_val - s.best_val >= -NOISE_POINTS:
+    if s.best_val is None or o.best_val is None or o.best_val >= s.best_val or about_the_same(o.best_val - s.best_val):
         return None
     # fewer only where the record says so, in the digits written: 8x more had read "0.1x fewer", as many "1.0x fewer"
     fewer = s.params / o.params if s.params and o.params else 0.0

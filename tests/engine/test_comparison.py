@@ -40,7 +40,7 @@ def test_about_the_same_overfitting_within_two_points():
     sentence = comparison.overfitting_sentence(comparison.compare(run))  # gap 0.19 against 0.20
     assert "overfits **about as much**" in sentence and "differ by 1.0 points" in sentence
     # One run per model cannot measure the noise (the seed note says so): it was "within a single run's noise".
-    assert "differ by 1.0 points, under 2: another seed may change that much)" in sentence
+    assert "differ by 1.0 points, at most 2: another seed may change that much)" in sentence
     assert "noise" not in sentence
 
 
@@ -159,6 +159,21 @@ def test_about_the_same_and_higher_accuracy_give_no_why():
             ) in comparison.accuracy_sentence(comparison.compare(loaded(three)))
     assert "0.650 against 0.580, 7.0 points higher." in comparison.accuracy_sentence(
         comparison.compare(loaded(three, separable_test=0.65)))
+
+
+@pytest.mark.parametrize("standard_best, separable_best", [(0.76, 0.74), (0.7555, 0.7355), (0.7012, 0.6812)])
+def test_a_gap_of_exactly_two_points_is_about_the_same_however_it_rounds(standard_best, separable_best):
+    """0.74 against 0.76 read "2.0 points lower", with a paragraph on why the separable model is behind, and 0.7355
+    against 0.7555 "about the same (within 2 points)": 0.74 - 0.76 is -0.020000000000000018 in floating point."""
+    from dsconv.seeds import about_the_same
+
+    standard = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, standard_best, 10.0)]
+    run = comparison.compare(loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, separable_best, 5.0)],
+                                    standard_epochs=standard))
+    assert "**about the same** (within 2 points)" in comparison.accuracy_sentence(run)
+    assert comparison.behind_sentence(run) is None
+    assert about_the_same(separable_best - standard_best) and about_the_same(standard_best - separable_best)
+    assert not about_the_same(0.7399 - 0.76) and not about_the_same(0.0201)
 
 
 def test_validation_on_the_test_set_is_named_and_no_second_test_figure_is_given():
