@@ -28,6 +28,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         build_timeline,
         sample_image,
         shrink_to_square,
+        size_one_note,
         standard_twins,
         watched_channels,
         weight_rules,
@@ -142,12 +143,15 @@ def times_said(ratio: float) -> str:
     return decimals(ratio) if exact(ratio) else f"{ratio:.{digits_apart_from_one(ratio, 2)}f}"
 
 
-def preset_note(preset: str, mode: str) -> str:
+def preset_note(preset: str, mode: str, kernel_size: int) -> str:
     """What the preset does, for the sidebar: a pointwise layer has no k x k pattern, and every preset but Random
-    gives it the same channel mixes ("The change from left to right" was said of a 1 x 1 layer)."""
+    gives it the same channel mixes ("The change from left to right" was said of a 1 x 1 layer); at k = 1 another
+    layer's pattern is a single weight (it was said of a Sobel edge whose every weight is 0)."""
     if mode == "pointwise" and preset != "random":
         return (f"A 1 x 1 layer has no {PRESET_LABELS[preset]} pattern: every preset but Random gives it the same "
                 "channel mixes.")
+    if kernel_size == 1 and preset != "random":
+        return size_one_note(preset)
     return PRESET_NOTES[preset][0].upper() + PRESET_NOTES[preset][1:] + "."
 
 
@@ -363,7 +367,7 @@ def main() -> None:
     preset, seed, note = kernel_controls(bar)
     config, watch = layer_controls(bar)
     if note is not None:
-        note.caption(preset_note(preset, config.mode))
+        note.caption(preset_note(preset, config.mode, config.kernel_size))
     with top if not bar else st.container():
         st.markdown(
             "A convolution slides a small grid of weights, the kernel, over a picture. At each position it "

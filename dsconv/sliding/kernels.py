@@ -115,15 +115,31 @@ def mix_names(channel_names: list[str]) -> list[str]:
     return [average] + differences + list(channel_names)
 
 
-def _turned(label: str, quarter_turns: int, pattern: np.ndarray | None = None) -> str:
+def pattern_name(preset: str, size: int | None = None) -> str:
+    """A preset's pattern as the filters' descriptions name it: its label, or at 1 x 1 the single weight it becomes
+    (a Sobel edge of 1 x 1 was listed as an edge filter beside "every weight is 0")."""
+    if size == 1 and preset != "random":
+        return f"the weight {spatial_kernel(preset, 1)[0, 0]:g} (the {PRESET_LABELS[preset]} preset at 1 x 1)"
+    return PRESET_LABELS[preset]
+
+
+def size_one_note(preset: str) -> str:
+    """What a non-random preset becomes at 1 x 1, in a sentence."""
+    return (f"A 1 x 1 kernel has no neighbours: the {PRESET_LABELS[preset]} preset becomes the single weight "
+            f"{spatial_kernel(preset, 1)[0, 0]:g}" + (", so its output is 0." if preset == "sobel" else
+                                                      ", the pixel itself."))
+
+
+def _turned(preset: str, quarter_turns: int, pattern: np.ndarray | None = None) -> str:
     """A pattern's name and its turn; "(the same: it is symmetric)" where turning the `pattern` changes nothing
     ("Box blur, turned 90°" described a filter identical to the unturned one, as if it differed)."""
+    label = pattern_name(preset, None if pattern is None else pattern.shape[0])
     turns = quarter_turns % 4
     if turns == 0:
         return label
     same = pattern is not None and np.array_equal(np.rot90(pattern, turns), pattern)
     # At an even size the identity's 1 is off the middle (no cell is): turned, it copies a neighbouring pixel.
-    shifted = pattern is not None and not same and label == PRESET_LABELS["identity"]
+    shifted = pattern is not None and not same and preset == "identity"
     return (f"{label}, turned {90 * turns}°" + (" (the same: it is symmetric)" if same else "")
             + (" (a copy shifted by one pixel: an even kernel has no middle cell)" if shifted else ""))
 
@@ -139,7 +155,7 @@ def filter_descriptions(preset: str, channel_names: list[str], count: int, size:
         return ["random weights, drawn one by one from the seed"] * count
     pattern = None if size is None else spatial_kernel(preset, size)
     names = mix_names(channel_names)
-    return [f"{_turned(PRESET_LABELS[preset], n // len(names), pattern)} × {names[n % len(names)]}"
+    return [f"{_turned(preset, n // len(names), pattern)} × {names[n % len(names)]}"
             for n in range(count)]
 
 
@@ -157,7 +173,7 @@ def depthwise_descriptions(preset: str, depth_multiplier: int, size: int | None 
     if preset == "random":
         return ["random weights, drawn one by one from the seed"] * depth_multiplier
     pattern = None if size is None else spatial_kernel(preset, size)
-    return [_turned(PRESET_LABELS[preset], copy, pattern) for copy in range(depth_multiplier)]
+    return [_turned(preset, copy, pattern) for copy in range(depth_multiplier)]
 
 
 def preset_filters(preset: str, size: int, channels: int, count: int, seed: int = 0) -> np.ndarray:

@@ -329,6 +329,16 @@ def test_the_pages_words_fit_the_layer_it_shows():
     at = opened(sl_mode="pointwise")
     said = " ".join(c.value for c in at.sidebar.caption)
     assert "left to right" not in said and "every preset but Random gives it the same channel mixes" in said
+    # k = 1: the Sobel edge (the default preset) is the single weight 0, and the page says so of every filter; it
+    # was "The change from left to right", each filter "Sobel edge on R alone", beside "every weight is 0"
+    for mode in ("separable", "standard", "depthwise"):
+        at = opened(sl_mode=mode, sl_k="1")
+        said = literal(page_text(at)) + " ".join(c.value for c in at.sidebar.caption)
+        assert "left to right" not in said and "Sobel edge on" not in said and "Sobel edge ×" not in said, said
+        assert "the Sobel edge preset becomes the single weight 0, so its output is 0" in said
+        assert "the weight 0 (the Sobel edge preset at 1 x 1)" in said
+    said = " ".join(c.value for c in opened(sl_mode="standard", sl_k="1", sl_preset="box_blur").sidebar.caption)
+    assert "the Box blur preset becomes the single weight 1, the pixel itself" in said
     from dsconv.sliding import kernels  # ... which the pointwise weights bear out
 
     mixes = [kernels.pointwise_filters(preset, 3, 8) for preset in kernels.PRESETS if preset != "random"]
