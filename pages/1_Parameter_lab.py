@@ -132,7 +132,7 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
             [costs[k].flops if use_flops else costs[k].multiply_adds for k in valid],
             [costs[k].activation_bytes / 1024 for k in valid], count_name, figure_scale(), PAGE_PX)
         st.plotly_chart(fig, key="lab_cost_chart", config={"displayModeBar": False}, theme=None)
-    st.markdown(lab_text.reading_note(costs, s["in_channels"], s["depth_multiplier"]))
+    st.markdown(lab_text.reading_note(costs, s["in_channels"], s["depth_multiplier"], s["use_bias"]))
 
 
 def ratio_section(settings: dict, costs: dict) -> None:

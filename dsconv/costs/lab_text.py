@@ -58,22 +58,28 @@ def pointwise_row_note(costs: Mapping[str, Any], in_shape: tuple[int, int, int],
             "under each two-step layer are its own two steps: they add up.")
 
 
-def reading_note(costs: Mapping[str, Any], in_channels: int, depth_multiplier: int) -> str:
+def reading_note(costs: Mapping[str, Any], in_channels: int, depth_multiplier: int, use_bias: bool = True) -> str:
     """How to read the two-step rows, in this layer's terms: m kernels per channel, 1 x 1 x (C·m) filters, and the
     parameters each two-step layer has here. (It said "286 where Keras's SeparableConv2D has 283, for 32 x 32 x 3 to
-    64, k = 3" under a table of another layer, with 508 and 502.)"""
+    64, k = 3" under a table of another layer, with 508 and 502; with biases off, that SeparableConv2D has "one bias
+    vector at the end" beside a table that counts none.)"""
     c, m = in_channels, depth_multiplier
     kernels = "one k x k kernel" if m == 1 else f"{m} k x k kernels"
     depth = "C" if m == 1 else f"C·m = {c * m}"
     note = (f"**Read the table like this.** The *depthwise* step slides {kernels} over each input channel (over "
             "height and width; a channel is not a spatial dimension). The *pointwise* step is N filters of "
-            f"1 x 1 x {depth}: it mixes channels at each pixel. *SeparableConv2D* is the two together with one bias "
-            "vector at the end; the tutorial's depthwise + pointwise layer keeps a bias in both steps")
-    if not _valid(costs, "separable", "depthwise_pointwise"):
+            f"1 x 1 x {depth}: it mixes channels at each pixel. ")
+    valid = _valid(costs, "separable", "depthwise_pointwise")
+    if not use_bias:
+        same = f"both have {costs['separable'].params:,} parameters" if valid else "both have the same count"
+        return note + ("*SeparableConv2D* is the two together, and so is the tutorial's depthwise + pointwise layer, "
+                       "in two layers. With biases, SeparableConv2D adds one bias vector at the end and the "
+                       f"tutorial's layer one after each step; without them, as here, {same}.")
+    note += ("*SeparableConv2D* is the two together with one bias vector at the end; the tutorial's depthwise + "
+             "pointwise layer keeps a bias in both steps")
+    if not valid:
         return note + "."
     separable, pair = costs["separable"].params, costs["depthwise_pointwise"].params
-    if separable == pair:
-        return note + f" when it has biases at all: without them both have {separable:,} parameters here."
     more = pair - separable
     return note + (f", so here it has {pair:,} parameters to SeparableConv2D's {separable:,}: {more:,} more, the "
                    f"{'bias' if more == 1 else 'biases'} of its depthwise step.")

@@ -169,12 +169,16 @@ def test_the_reading_note_gives_this_layers_counts():
     note = reading_note(every_kind(**dict(TUTORIAL, depth_multiplier=2)), 3, 2)
     assert "2 k x k kernels over each input channel" in note and "1 x 1 x C·m = 6:" in note
     assert "here it has 508 parameters to SeparableConv2D's 502: 6 more, the biases" in note and "286" not in note
-    # No bias: 3*9 + 3*64 = 219 for both.
-    note = reading_note(every_kind(**dict(TUTORIAL, use_bias=False)), 3, 1)
-    assert note.endswith("when it has biases at all: without them both have 219 parameters here.")
+    # No bias: 3*9 + 3*64 = 219 for both, and no "one bias vector at the end" said of this layer (it was)
+    note = reading_note(every_kind(**dict(TUTORIAL, use_bias=False)), 3, 1, use_bias=False)
+    assert note.endswith("With biases, SeparableConv2D adds one bias vector at the end and the tutorial's layer one "
+                         "after each step; without them, as here, both have 219 parameters.")
+    assert "together with one bias vector" not in note
     # A layer the kinds refuse: no numbers.
     note = reading_note(every_kind(**dict(TUTORIAL, height=2, width=2)), 3, 1)
     assert note.endswith("keeps a bias in both steps.")
+    note = reading_note(every_kind(**dict(TUTORIAL, height=2, width=2, use_bias=False)), 3, 1, use_bias=False)
+    assert note.endswith("without them, as here, both have the same count.")
 
 
 def test_a_share_beside_one_half_never_reads_one_half():

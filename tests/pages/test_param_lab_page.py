@@ -68,6 +68,12 @@ def test_the_reading_note_follows_the_layer_in_the_table():
     rows = {row["Kind"]: row for _, row in shown_tables(at)[0].iterrows()}
     separable, pair = rows["SeparableConv2D"]["Params"], rows["DepthwiseConv2D + 1x1 Conv2D"]["Params"]
     assert f"here it has {pair} parameters to SeparableConv2D's {separable}" in note and "286" not in note
+    # with "Use bias" off the note said SeparableConv2D has "one bias vector at the end" beside a table of none
+    at = open_page(PAGE, lab_bias="false")
+    note = next(m.value for m in at.markdown if m.value.startswith("**Read the table like this.**"))
+    rows = {row["Kind"]: row for _, row in shown_tables(at)[0].iterrows()}
+    assert rows["SeparableConv2D"]["Params"] == rows["DepthwiseConv2D + 1x1 Conv2D"]["Params"] == "219"  # 27 + 192
+    assert "together with one bias vector" not in note and "without them, as here, both have 219 parameters." in note
 
 
 def test_slider_change_updates_the_numbers():  # the address follows it in a browser: tests/browser/test_links.py
