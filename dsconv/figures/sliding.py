@@ -56,7 +56,7 @@ from dsconv.figures.sliding_parts import (
 )
 from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, TEXT_COLOUR, page_width_px, text_em, wrap_parts
 from dsconv.safe_text import counted
-from dsconv.sliding.engine import channel_names, hidden_names
+from dsconv.sliding.engine import channel_names, hidden_names, hidden_names_note
 from dsconv.sliding.frames import Timeline, frame_detail
 
 EMPTY_CELL = "#f3f4f6"  # a cell whose value is (near) zero: light grey, so the grid stays visible on white
@@ -455,7 +455,8 @@ def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str
         watched = details[0]
         total = output_text(timeline, frame.stage)(watched["sum"])
         then = "<br>" if layout.width < STACK_BELOW_PX else " "  # on a phone, two lines (on one, its letters were 7 px)
-        texts.append(f"Σ of the {watched['products'].size} products = <b>{total}</b>,{then}+ bias "
+        bias = f",{then}+ bias " if layer.adds_bias(frame.stage) else then
+        texts.append(f"Σ of the {watched['products'].size} products = <b>{total}</b>{bias}"
                      f"→ <b>{labels[watched['output_channel']]}</b>, row {frame.row + 1}, column {frame.col + 1}")
     return texts
 
@@ -476,6 +477,9 @@ def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: flo
     where = f"output row {frame.row + 1}, column {frame.col + 1}"
     if stage.name == "depthwise":
         what = "each channel is read by its own kernel only"
+    elif stage.name == "pointwise" and frame.stage > 0:  # the depthwise maps, primed (hidden_names)
+        what = (f"output {frame.watched[0] + 1} reads a 1×1 column through every depthwise map "
+                f"({hidden_names_note(layer.image.shape[2], layer.config.depth_multiplier)})")
     elif stage.name == "pointwise":
         what = f"output {frame.watched[0] + 1} reads a 1×1 column through every channel"
     else:
@@ -486,9 +490,9 @@ def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: flo
     header = (f"<b>Step {steps_done(timeline, frame)} of {timeline.total_positions}</b> · {stage.name} "
               f"at {where}: {what}")
     labels = output_labels(layer, frame.stage)
-    sums = [f"{counted(d['products'].size, 'product')}, sum <b>{output_text(timeline, frame.stage)(d['sum'])}</b>, "
-            "+ bias → "
-            f"{labels[d['output_channel']]}" for d in details]
+    bias = ", + bias" if layer.adds_bias(frame.stage) else ""  # a separable layer's depthwise step has none
+    sums = [f"{counted(d['products'].size, 'product')}, sum <b>{output_text(timeline, frame.stage)(d['sum'])}</b>"
+            f"{bias} → {labels[d['output_channel']]}" for d in details]
     outputs = stage.output.shape[2]
     sizes = {f.size for f in stage.filters}
     unit = "kernel" if stage.name == "depthwise" else "output" if stage.name == "pointwise" else "filter"

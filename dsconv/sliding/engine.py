@@ -161,6 +161,11 @@ class Layer:
         """The layer's final output (bias left out: it adds a number after the sum, no multiply-add)."""
         return self.stages[-1].output
 
+    def adds_bias(self, stage_index: int) -> bool:
+        """Whether a bias is added after this stage's sums: after every stage but a separable layer's depthwise step
+        (Keras's SeparableConv2D has one bias, after its pointwise step; its animation said "+ bias" there)."""
+        return not (self.config.mode == "separable" and stage_index < len(self.stages) - 1)
+
     @property
     def multiply_adds(self) -> int:
         """Multiply-adds counted by sliding: products per position x positions, summed over stages."""
@@ -210,10 +215,23 @@ def channel_names(channels: int) -> list[str]:
     return list(CHANNEL_NAMES) if channels == 3 else [f"ch {c + 1}" for c in range(channels)]
 
 
+HIDDEN_MARK = "′"  # R′: the depthwise step's map from R, as the pointwise step reads it
+
+
 def hidden_names(channels: int, depth_multiplier: int) -> list[str]:
-    """Names of a depthwise step's outputs: the channel each comes from (and its kernel copy when m > 1)."""
+    """Names of a depthwise step's outputs, as the pointwise step reads them: the channel each comes from, primed (and
+    its kernel copy when m > 1): R′, or R′1 and R′2. Named R, G and B, a pointwise row read "R: -230", a number found
+    nowhere in the picture's red channel."""
     names = channel_names(channels)
-    return [name if depth_multiplier == 1 else f"{name}{copy + 1}" for name in names for copy in range(depth_multiplier)]
+    return [f"{name}{HIDDEN_MARK}" + ("" if depth_multiplier == 1 else str(copy + 1))
+            for name in names for copy in range(depth_multiplier)]
+
+
+def hidden_names_note(channels: int, depth_multiplier: int) -> str:
+    """What the primed names stand for, in a sentence's words: "R′ is the depthwise map from R"."""
+    first = hidden_names(channels, depth_multiplier)[0]
+    return f"{first} is the depthwise map from {channel_names(channels)[0]}" + (
+        " made by kernel 1" if depth_multiplier > 1 else "")
 
 
 def weight_notes(config: SlidingConfig, channels: int, preset: str) -> tuple[tuple[str, ...], ...]:
@@ -257,7 +275,9 @@ def weight_rules(config: SlidingConfig, channels: int, preset: str) -> list[str]
         read = hidden_names(channels, config.depth_multiplier) if config.mode == "separable" else channel_names(channels)
         mixes = len(kernels.mix_names(read))
         rules.append(f"A pointwise filter is a channel mix of the {len(read)} channels it reads; after the {mixes} "
-                     "mixes the same mixes come back with their sign flipped.")
+                     "mixes the same mixes come back with their sign flipped."
+                     + (f" It reads the depthwise maps: {hidden_names_note(channels, config.depth_multiplier)}, and "
+                        "so on." if config.mode == "separable" else ""))
     return rules
 
 

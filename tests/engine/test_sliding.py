@@ -16,7 +16,7 @@ import pytest
 from conv_reference import pad_like_tensorflow
 from dsconv.costs.arithmetic import LayerConfigError, layer_cost
 from dsconv.kinds import SLIDING_KINDS
-from dsconv.sliding.engine import SlidingConfig, axis_padding, build_layer, layer_weights, run_layer
+from dsconv.sliding.engine import SlidingConfig, axis_padding, build_layer, hidden_names, layer_weights, run_layer
 from dsconv.sliding.frames import MAX_FRAMES, build_timeline, frame_detail
 from dsconv.sliding.samples import sample_image
 
@@ -340,6 +340,33 @@ def test_the_step_line_says_every_filter_is_counted_and_where_the_bias_goes():
     assert header[2].startswith("Multiply-adds so far: <b>108</b> (4 filters × 27 per position)")
 
 
+@pytest.mark.parametrize("multiplier", [1, 2])
+def test_a_separable_layers_depthwise_step_adds_no_bias_and_its_maps_are_primed(multiplier):
+    """The separable animation said "sum 230, + bias → from R" in its depthwise step, beside a table and a caption
+    saying that SeparableConv2D has no depthwise bias (Keras's has one, after the pointwise step); and its pointwise
+    step's rows were named R, G and B, holding -230, -180 and 70, numbers found nowhere in the picture's channels."""
+    from dsconv.figures.sliding import sliding_figure_spec
+
+    config = SlidingConfig(mode="separable", depth_multiplier=multiplier)
+    timeline = build_timeline(build_layer(sample_image("shape", 8), config, "sobel"))
+    spec = sliding_figure_spec(timeline)
+    for frame, drawn in zip(timeline.frames, spec["frames"]):
+        header = " ".join(drawn["data"][-1]["text"])
+        board = " ".join(drawn["data"][-2]["text"])
+        if frame.stage == 0:  # the depthwise step: its own sums, no bias
+            assert "products, sum" in header and "bias" not in header and "bias" not in board, header
+        else:  # the pointwise step: SeparableConv2D's one bias, after it; the rows are the depthwise maps
+            assert ", + bias → Output" in header and "+ bias" in board, header
+            first = "R′" if multiplier == 1 else "R′1"
+            assert f"reads a 1×1 column through every depthwise map ({first} is the depthwise map from R" in header
+    names = {"R′", "G′", "B′"} if multiplier == 1 else {"R′1", "R′2", "G′1", "G′2", "B′1", "B′2"}
+    assert set(hidden_names(3, multiplier)) == names
+    labels = {text for text in spec["frames"][-1]["data"][-2]["text"] if text.startswith("<b>")}  # the rows' names
+    assert labels and labels <= {f"<b>{name}</b>" for name in names}, labels  # never <b>R</b>
+    depthwise_only = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(mode="depthwise"), "sobel"))
+    assert ", + bias → from R" in " ".join(sliding_figure_spec(depthwise_only)["frames"][0]["data"][-1]["text"])
+
+
 def test_preset_filters_are_described_by_pattern_and_channel_mix():
     layer = build_layer(sample_image("shape", 8), SlidingConfig(out_channels=8), "sobel")
     notes = layer.notes[0]
@@ -351,7 +378,7 @@ def test_preset_filters_are_described_by_pattern_and_channel_mix():
     np.testing.assert_allclose(layer.stages[0].filters[1][:, :, 1], -3 * sobel)  # (R − G): minus the pattern in G
     separable = build_layer(sample_image("shape", 8), SlidingConfig(mode="separable"), "sobel")
     assert separable.notes == (("Sobel edge on R alone", "Sobel edge on G alone", "Sobel edge on B alone"),
-                               ("(R + G + B) / 3", "(R − G)", "(G − B)", "R"))
+                               ("(R′ + G′ + B′) / 3", "(R′ − G′)", "(G′ − B′)", "R′"))  # the depthwise maps
     grouped = build_layer(sample_image("shape", 8), SlidingConfig(mode="grouped", groups=3, out_channels=3), "sobel")
     assert grouped.notes == (("Sobel edge × R", "Sobel edge × G", "Sobel edge × B"),)
 

@@ -232,7 +232,8 @@ def test_separable_numbers_list_the_steps_in_order_and_name_the_standard_twins(a
     text = page_text(app)
     # Sobel on each channel, then the four mixes: outputs 1-4 are the standard Sobel filters 1-4.
     assert "**Separable outputs 1, 2, 3, 4 equal standard filters 1, 2, 3, 4**" in text
-    assert "Output 1: (R + G + B) / 3" in text and "from R: Sobel edge on R alone" in text
+    assert "Output 1: (R′ + G′ + B′) / 3" in text and "from R: Sobel edge on R alone" in text
+    assert "It reads the depthwise maps: R′ is the depthwise map from R, and so on." in text  # the primes said
 
 
 def test_standard_filters_name_their_channel_mix_and_the_bias(app):
