@@ -143,10 +143,11 @@ def untrained_note(runs: list[LoadedRun], architectures: list[str]) -> str | Non
     if not runs or not missing or not trained:
         return None
     one, only = len(missing) == 1, len(runs) == 1
-    return (f"{'The chosen run' if only else 'No chosen run'} {'did not train' if only else 'trained'} "
-            f"{listed([word(kind) for kind in missing], 'or')}: nothing is drawn for {'it' if one else 'them'}. "
-            f"{'It' if only else 'They'} trained {listed([word(kind) for kind in trained])}; launch a training "
-            "below to see the others.")
+    # said as what the runs hold, not as a fault: "No chosen run trained Depthwise + 1x1 or MobileNet: nothing is
+    # drawn for them" stood first on the page as it opened, its default settings read as something broken
+    return (f"{'The chosen run' if only else 'The chosen runs'} trained {listed([word(kind) for kind in trained])}, "
+            f"so {listed([word(kind) for kind in missing])} {'has no line' if one else 'have no lines'} here: "
+            f"launch a training below to see {'it' if one else 'them'}.")
 
 
 # --- Summary table -------------------------------------------------------------------------------------

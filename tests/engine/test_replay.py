@@ -246,3 +246,15 @@ def test_a_short_log_axis_keeps_only_the_ticks_that_stand_apart():
     assert spaced_ticks([10, 20, 50, 100, 200], decade_px=200, min_px=25.5) == [10, 20, 50, 100, 200]
     assert spaced_ticks([2, 5, 10, 20, 50], decade_px=100, min_px=25.5) == [2, 5, 10, 20, 50]  # 0.3 decade: 30 px
     assert spaced_ticks([20, 50, 200], decade_px=40, min_px=25.5) == [20, 200]  # no power of ten among them
+
+
+def test_the_kinds_no_chosen_run_trained_are_said_as_what_the_runs_hold():
+    """It read "No chosen run trained Depthwise + 1x1 or MobileNet: nothing is drawn for them", first on the page as
+    it opened with its default settings, as if something were broken."""
+    runs, _ = replay.load_bundled()
+    one = [run for run in runs if {part.name for part in run.record.architectures} == {"standard", "separable"}][:1]
+    assert one, "a bundled run of the standard and separable models"
+    assert replay.untrained_note(one, ["standard", "mobilenet"]) == (
+        "The chosen run trained Standard and Separable, so MobileNet has no line here: launch a training below to "
+        "see it.")
+    assert replay.untrained_note(one, ["standard", "separable"]) is None

@@ -435,18 +435,21 @@ def test_architectures_that_no_chosen_run_trained_are_said():
     held = set().union(*(trained[key] for key in chosen))
     missing = [kind for kind in NETWORK_KINDS if kind not in held]
     assert missing, "the bundled runs now train every kind: this test needs another case"
-    said = [literal(c.value) for c in at.caption if "nothing is drawn for" in literal(c.value)]
-    words = " or ".join(KINDS[kind].word for kind in missing)
-    assert said and said[0].startswith(f"No chosen run trained {words}: nothing is drawn for them."), said
+    said = [literal(c.value) for c in at.caption if "here: launch a training below" in literal(c.value)]
+    ran = " and ".join(KINDS[kind].word for kind in NETWORK_KINDS if kind in held)
+    words = " and ".join(KINDS[kind].word for kind in missing)
+    # said as what the runs hold: "No chosen run trained ...: nothing is drawn for them" read as a fault
+    assert said == [f"The chosen runs trained {ran}, so {words} have no lines here: launch a training below to see "
+                    "them."], said
     # only kinds no run trained: the page says so, and does not blame unfinished epochs
     at.multiselect(key="arena_archs").set_value(missing[-1:]).run()
     assert not at.exception
     info = " ".join(literal(i.value) for i in at.info)
-    assert f"No chosen run trained {KINDS[missing[-1]].word}: nothing is drawn for it." in info, info
+    assert f"so {KINDS[missing[-1]].word} has no line here: launch a training below to see it." in info, info
     assert "no finished epoch" not in info
     # every kind picked was trained: nothing to say
     at.multiselect(key="arena_archs").set_value(sorted(held, key=NETWORK_KINDS.index)).run()
-    assert not [c.value for c in at.caption if "nothing is drawn for" in literal(c.value)]
+    assert not [c.value for c in at.caption if "here: launch a training below" in literal(c.value)]
 
 
 def test_a_server_that_reads_no_folders_offers_none(monkeypatch):
