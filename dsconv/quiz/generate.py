@@ -137,7 +137,10 @@ def build_question(topic: str, layers: Sequence[LayerSpec], metric: str = "param
     elif topic == "multiply_adds":
         prompt = _intro(spec) + (" How many multiply-adds (one multiplication plus one addition each) does it do "
                                  "for this image? Bias additions do not count.")
-        answer, formula, metric = spec.cost().multiply_adds, (macs_formula(spec),), "multiply_adds"
+        # the output's side first, as the shape question works it: the count's "4·4 output positions" came from
+        # nowhere, where a student's mistake is most often that side (the input's, or the other padding's)
+        answer, formula, metric = spec.cost().multiply_adds, (shape_formula(spec)[0], macs_formula(spec)), \
+            "multiply_adds"
     elif topic == "cheaper":
         layer_a, layer_b = layers
         shared = _defaults(layer_a) if _defaults(layer_a) == _defaults(layer_b) else ""

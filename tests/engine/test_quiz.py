@@ -454,3 +454,14 @@ def test_the_cheaper_explanation_states_the_conditions_keras_needs():
     mistake = next(m for m in MISCONCEPTIONS if m.key == "separable_always_cheaper")
     said = mistake.text if isinstance(mistake.text, str) else mistake.text(None)
     assert "where N ≥ 2 and k ≥ 2" in said and "at the same output positions" in said
+
+
+def test_a_count_of_multiply_adds_works_out_its_output_positions_first():
+    """The worked answer read "4·4 (output positions) × 5·5·2 = 800" and never said where the 4 came from, while the
+    mistakes it named were about that side ("counting multiply-adds on the input size", "mixing up valid and same")."""
+    valid = build_question("multiply_adds", [LayerSpec("standard", 8, 2, 1, 5)])  # 8 x 8 x 2, k = 5: 4 x 4 outputs
+    side, count = valid.formula
+    assert side.endswith(r"\left\lfloor \frac{8 - 5}{1} \right\rfloor + 1 = 4\end{aligned}")
+    assert r"\underbrace{4\cdot4}" in count and count.endswith(r"= 800\end{aligned}")
+    same = build_question("multiply_adds", [LayerSpec("separable", 12, 4, 8, 3, strides=2, padding="same")])
+    assert r"\left\lceil \frac{12}{2} \right\rceil" in same.formula[0]  # 6 x 6 outputs
