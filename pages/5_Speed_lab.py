@@ -34,6 +34,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         TimingSettings,
         classify_all,
         counting_rows,
+        device_name,
         explain,
         layer_traffic,
         measure,
@@ -161,7 +162,8 @@ def show_roofline(timings: list, roofs: Roofs | None, device: str, scale: float,
     steps = classify_all(timings, roofs)
     if not steps:
         return []
-    st.markdown(f"**The roofline.** {device} reaches **{roofs.peak_gflops:.0f} GFLOP/s** on a "
+    named = device_name(device)
+    st.markdown(f"**The roofline.** {named[0].upper()}{named[1:]} reaches **{roofs.peak_gflops:.0f} GFLOP/s** on a "
                 f"{roofs.matmul_size} x {roofs.matmul_size} matrix product and moves **{roofs.bandwidth_gbs:.1f} "
                 f"GB/s** copying a {roofs.copy_megabytes * 2**20 / 1e6:.0f} MB array ({roofs.copy_megabytes} MiB): its "
                 f"ridge point is {roofs.ridge:.1f} FLOPs per "
@@ -287,7 +289,8 @@ measured_here = report.timings if report and report.timings[0].setup == setup el
 st.plotly_chart(intensity_figure(traffic, measured_here, scale, shown_roofs, PAGE_PX), width="stretch",
                 key="spd_intensity_chart", config={"displayModeBar": False})
 if shown_roofs:
-    st.caption(f"Dashed line: the ridge point of {roofs_device}, its measured peak GFLOP/s over its measured GB/s. "
+    st.caption(f"Dashed line: the ridge point of {device_name(roofs_device)}, its measured peak GFLOP/s over its "
+               "measured GB/s. "
                "A step below it can at best run at intensity x bandwidth."
                + (" Right: the speed each layer reached when measured here (section 2)." if measured_here else ""))
 

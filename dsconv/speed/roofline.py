@@ -131,6 +131,14 @@ def classify_all(timings: Sequence[Timing], roofs: Roofs) -> list[StepRegime]:
     return [step for step in (classify(t, roofs) for t in timings) if step is not None]
 
 
+def device_name(device: str) -> str:
+    """A device's label as a sentence names it: "AMD EPYC, 2 cores" reads "the AMD EPYC (2 cores)" ("AMD EPYC, 2
+    cores reaches 213 GFLOP/s" read as a list); a label that starts with a count or an article stays as it is."""
+    name, _, detail = device.partition(", ")
+    text = f"{name} ({detail})" if detail else name
+    return text if not text or text[0].isdigit() or text.lower().startswith(("the ", "this ", "a ")) else f"the {text}"
+
+
 def roof_percent(fraction: float) -> str:
     """A step's share of its roof, read on its own side of NEAR_ROOF (49.6 % read "50%" in a sentence saying the step
     reaches less than 50 % of its roof) and never as nothing."""
@@ -175,7 +183,8 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
         names = _named(groups["compute"],
                        lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {roof_percent(s.fraction)} of the peak")
         text = (f"**Compute-bound**: {names}. Right of the ridge point ({roofs.ridge:.1f} FLOPs per byte) their roof "
-                f"is the arithmetic (the peak measured on {device} is {roofs.peak_gflops:.0f} GFLOP/s), and they reach "
+                f"is the arithmetic (the peak measured on {device_name(device)} is {roofs.peak_gflops:.0f} GFLOP/s), and "
+                f"they reach "
                 f"at least {NEAR_ROOF:.0%} of it: fewer multiply-adds, done at the same rate, would make them "
                 "proportionally faster.")
         beyond = [step for step in groups["compute"] if step.achieved_gflops > 1.02 * roofs.peak_gflops]
@@ -186,7 +195,8 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
             text += (f" {_named(beyond, lambda step: f'{rate(step.achieved_gflops)} GFLOP/s')} ran faster than that "
                      "peak, counting the multiply-adds a direct convolution does. Either the "
                      f"{roofs.matmul_size} x {roofs.matmul_size} matrix product the peak is measured with does not "
-                     f"reach all that {device} can do (whose peak would then be at least {fastest:.0f} GFLOP/s), or "
+                     f"reach all that {device_name(device)} can do (whose peak would then be at least {fastest:.0f} GFLOP/s), "
+                     "or "
                      "the library computed the layer with fewer multiplications than counted (Winograd's method does, "
                      "for small kernels).")
         sentences.append(text)
@@ -202,7 +212,8 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
         members = groups["overhead"]
         names = _named(members, lambda s: f"{s.timing.median_ms:.2f} ms, {roof_percent(s.fraction)} of its roof")
         text = (f"**Overhead-bound**: {names}. The smallest possible call already takes {roofs.call_ms:.2f} ms "
-                f"forward and {roofs.call_backward_ms:.2f} ms forward + backward on {device}: the fixed cost of each "
+                f"forward and {roofs.call_backward_ms:.2f} ms forward + backward on {device_name(device)}: the fixed cost "
+                "of each "
                 "call (dispatch, threads, tiny kernels) is most of their time.")
         quick = [s for s in members if s.timing.pass_name == "forward_backward" and s.timing.kind in forward_ms
                  and s.timing.median_ms < 2 * forward_ms[s.timing.kind]]

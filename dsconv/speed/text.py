@@ -12,7 +12,7 @@ from typing import Sequence
 
 from dsconv.costs.intensity import LayerTraffic, StageTraffic
 from dsconv.safe_text import BYTE_UNITS, column_unit, counted, digits_apart_from_one, rate
-from dsconv.speed.roofline import Roofs
+from dsconv.speed.roofline import Roofs, device_name
 from dsconv.speed.timings import Timing, speed_ratios
 
 
@@ -144,7 +144,7 @@ def ridge_paragraph(stages: Sequence[StageTraffic], roofs: Roofs, device: str) -
         sides.append(said)
     text = "; ".join(sides)
     return (f"A device's **ridge point** is its peak FLOP/s over its memory bandwidth: {roofs.ridge:,.{places}f} "
-            f"FLOPs per byte on {device}. {text[0].upper()}{text[1:]}. "
+            f"FLOPs per byte on {device_name(device)}. {text[0].upper()}{text[1:]}. "
             "Whether a step really is at a roof is a measurement, not a count: small layers pay a fixed cost once per "
             f"call (here {roofs.call_ms:.2f} ms forward, the time of the smallest possible layer), however few "
             "multiply-adds the call does.")

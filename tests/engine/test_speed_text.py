@@ -130,7 +130,7 @@ def test_the_ridge_paragraph_says_below_or_above_from_the_numbers():
     stages = compare_traffic(("separable",), **vars(DEFAULT))["separable"].stages  # 2.2 and 15.9 FLOPs per byte
     cpu = Roofs(peak_gflops=213.0, bandwidth_gbs=29.9, call_ms=0.32, call_backward_ms=0.35)  # ridge 7.1
     text = ridge_paragraph(stages, cpu, "AMD EPYC")
-    assert "7.1 FLOPs per byte on AMD EPYC" in text and "The depthwise step's 2.2 lies **below** it" in text
+    assert "7.1 FLOPs per byte on the AMD EPYC" in text and "The depthwise step's 2.2 lies **below** it" in text
     assert "the 1x1 step's 15.9 lies **above** it: it could keep the arithmetic units busy" in text
     assert "(here 0.32 ms forward, " in text
     # The roofline section counts that fixed cost once per timed call, a two-step layer's call too; the paragraph
@@ -156,10 +156,10 @@ def test_a_step_just_above_the_ridge_is_never_said_to_lie_above_an_equal_number(
     assert stages[1].flops_per_byte == 2 * 64 * 19 * 1024 / (4 * (64 * 19 + 19 * 1024 + 1024 + 64 * 1024))
     roofs = Roofs(peak_gflops=213.0, bandwidth_gbs=29.9, call_ms=0.32, call_backward_ms=0.35)  # ridge 7.1237
     text = ridge_paragraph(stages, roofs, "AMD EPYC")
-    assert "7.12 FLOPs per byte on AMD EPYC" in text and "the 1x1 step's 7.14 lies **above** it" in text
+    assert "7.12 FLOPs per byte on the AMD EPYC" in text and "the 1x1 step's 7.14 lies **above** it" in text
     plain = ridge_paragraph(stages, Roofs(peak_gflops=300.0, bandwidth_gbs=29.9, call_ms=0.3, call_backward_ms=0.3),
                             "x")  # ridge 10.0: one decimal tells them apart
-    assert "10.0 FLOPs per byte on x" in plain and "step's 0.2 and the 1x1 step's 7.1 both lie **below**" in plain
+    assert "10.0 FLOPs per byte on the x" in plain and "step's 0.2 and the 1x1 step's 7.1 both lie **below**" in plain
 
 
 def test_the_ridge_paragraph_names_a_memory_bound_1x1_step_beside_a_busy_depthwise_step():
@@ -238,3 +238,12 @@ def test_the_tutorial_tables_x_faster_keeps_off_one():
                               "SeparableConv2D 2.01 ms: 1.003x slower for")  # it said "2 ms ... 2 ms: slower"
     rows, summary = tutorial_table(timings[:1], ["block1_conv1"])
     assert summary == "Some layers were not measured, so there is no total." and "x faster" not in rows[0]
+
+
+def test_a_device_is_named_in_a_sentence_as_a_device():
+    """"AMD EPYC, 2 cores reaches 213 GFLOP/s" and "does not reach all that AMD EPYC, 2 cores can do" read as lists."""
+    from dsconv.speed import device_name
+
+    assert device_name("AMD EPYC, 2 cores") == "the AMD EPYC (2 cores)"
+    assert device_name("NVIDIA H200") == "the NVIDIA H200"
+    assert device_name("2 x NVIDIA A100") == "2 x NVIDIA A100" and device_name("the recorded CPU") == "the recorded CPU"

@@ -356,12 +356,12 @@ def test_after_a_measure_click_every_section_uses_the_roofs_just_measured(monkey
     at.button(key="spd_measure").click().run()
     assert not at.exception, at.exception
     said = "\n".join(m.value for m in at.markdown)
-    assert "2.5 FLOPs per byte on Unit-test CPU with a 2.5 ridge" in said
+    assert "2.5 FLOPs per byte on the Unit-test CPU with a 2.5 ridge" in said
     assert "(here 0.50 ms forward" in said
     intensity = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == "spd_intensity_chart")
     assert [shape["y0"] for shape in intensity["layout"]["shapes"]] == [2.5]  # the ridge line
     assert "ridge point: 2.5 FLOPs per byte" in [trace.get("name") for trace in intensity["data"]]  # named below
-    assert any("ridge point of Unit-test CPU" in c.value for c in at.caption)
+    assert any("ridge point of the Unit-test CPU" in c.value for c in at.caption)
     # Then a layer too large to time: the warning under the old timings told the student to click the disabled button.
     at.select_slider(key="spd_k").set_value(11).run()
     assert at.button(key="spd_measure").disabled
