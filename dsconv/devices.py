@@ -14,6 +14,14 @@ from pathlib import Path
 from dsconv import ONE_AT_A_TIME
 
 
+def device_name(device: str) -> str:
+    """A device's label as a sentence names it: "AMD EPYC, 2 cores" reads "the AMD EPYC (2 cores)" ("AMD EPYC, 2
+    cores reaches 213 GFLOP/s" read as a list); a label that starts with a count or an article stays as it is."""
+    name, _, detail = device.partition(", ")
+    text = f"{name} ({detail})" if detail else name
+    return text if not text or text[0].isdigit() or text.lower().startswith(("the ", "this ", "a ")) else f"the {text}"
+
+
 def cpu_model() -> str:
     """The CPU's model name from /proc/cpuinfo (Linux), else platform.processor(), with the core count."""
     name = ""

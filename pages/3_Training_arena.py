@@ -27,6 +27,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         learn_from_records,
         train_and_val_sizes,
     )
+    from dsconv.devices import device_name
     from dsconv.figures import frames_note, live_figure, replay_figure
     from dsconv.kinds import KINDS, NETWORK_KINDS, noun, word
     from dsconv.safe_text import plain
@@ -412,8 +413,8 @@ def summary_table(rows: list[dict[str, str]]) -> None:
     same on every row of a run, they ran 224 px past a 1024 x 768 projector's page, behind the table's scroll bar."""
     show_table([{key: value for key, value in row.items() if key not in RUN_COLUMNS} for row in rows])
     runs = dict.fromkeys((row["Run"], row["Device"], row["Validated on"]) for row in rows)
-    st.caption("Where each ran: " + "; ".join(f"{plain(run)} on {plain(device)}, validated on the {validated}"
-                                              for run, device, validated in runs) + ".")
+    st.caption("Where each ran: " + "; ".join(f"{plain(run)} on {plain(device_name(device))}, validated on the "
+                                              f"{validated}" for run, device, validated in runs) + ".")
 
 
 def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series: list) -> None:

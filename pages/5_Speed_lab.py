@@ -15,7 +15,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
 
     from dsconv import ASSETS, figures
     from dsconv.costs import COMPARED_KINDS
-    from dsconv.devices import cpu_model
+    from dsconv.devices import cpu_model, device_name
     from dsconv.figures import timing_table, tutorial_table
     from dsconv.safe_text import counted
     from dsconv.speed import (
@@ -34,7 +34,6 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         TimingSettings,
         classify_all,
         counting_rows,
-        device_name,
         explain,
         layer_traffic,
         measure,

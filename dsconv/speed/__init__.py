@@ -14,7 +14,6 @@ from dsconv.speed.roofline import (
                                 StepRegime,
                                 classify,
                                 classify_all,
-                                device_name,
                                 explain,
                                 measure_roofs,
                                 recorded_roofs,
@@ -37,7 +36,7 @@ from dsconv.speed.text import ridge_paragraph, speedup_sentence, traffic_paragra
 from dsconv.speed.timings import NOISY_SPREAD, SpeedReport, Timing, read_measurements, speed_ratios
 
 __all__ = ["BACKEND_FAILED", "BACKWARD_WORK_FACTOR",
-           "classify", "classify_all", "counting_rows", "device_name", "layer_traffic", "explain", "LayerSetup", "Limits",
+           "classify", "classify_all", "counting_rows", "layer_traffic", "explain", "LayerSetup", "Limits",
            "measure", "measure_roofs", "more_work_note", "NEAR_ROOF", "NOISY_SPREAD", "PASS_LABELS", "PASSES",
            "read_measurements", "recorded_for", "recorded_roofs", "ridge_paragraph", "Roofs", "speed_ratios", "SpeedConfigError",
            "SpeedReport", "speedup_sentence", "StepRegime", "summary", "sweep", "SWEEP_PARAMETERS", "sweep_setups",

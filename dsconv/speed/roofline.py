@@ -28,6 +28,7 @@ from typing import Any, Callable, Sequence
 
 from dsconv import ONE_AT_A_TIME
 from dsconv.costs.arithmetic import share_apart
+from dsconv.devices import device_name
 from dsconv.safe_text import listed, rate
 from dsconv.speed.setup import LayerSetup
 from dsconv.speed.timings import Timing
@@ -129,14 +130,6 @@ def classify(timing: Timing, roofs: Roofs) -> StepRegime | None:
 def classify_all(timings: Sequence[Timing], roofs: Roofs) -> list[StepRegime]:
     """classify for every measured timing, in order."""
     return [step for step in (classify(t, roofs) for t in timings) if step is not None]
-
-
-def device_name(device: str) -> str:
-    """A device's label as a sentence names it: "AMD EPYC, 2 cores" reads "the AMD EPYC (2 cores)" ("AMD EPYC, 2
-    cores reaches 213 GFLOP/s" read as a list); a label that starts with a count or an article stays as it is."""
-    name, _, detail = device.partition(", ")
-    text = f"{name} ({detail})" if detail else name
-    return text if not text or text[0].isdigit() or text.lower().startswith(("the ", "this ", "a ")) else f"the {text}"
 
 
 def roof_percent(fraction: float) -> str:

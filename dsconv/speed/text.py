@@ -11,8 +11,9 @@ import math
 from typing import Sequence
 
 from dsconv.costs.intensity import LayerTraffic, StageTraffic
+from dsconv.devices import device_name
 from dsconv.safe_text import BYTE_UNITS, column_unit, counted, digits_apart_from_one, rate
-from dsconv.speed.roofline import Roofs, device_name
+from dsconv.speed.roofline import Roofs
 from dsconv.speed.timings import Timing, speed_ratios
 
 

@@ -242,7 +242,7 @@ def test_the_tutorial_tables_x_faster_keeps_off_one():
 
 def test_a_device_is_named_in_a_sentence_as_a_device():
     """"AMD EPYC, 2 cores reaches 213 GFLOP/s" and "does not reach all that AMD EPYC, 2 cores can do" read as lists."""
-    from dsconv.speed import device_name
+    from dsconv.devices import device_name
 
     assert device_name("AMD EPYC, 2 cores") == "the AMD EPYC (2 cores)"
     assert device_name("NVIDIA H200") == "the NVIDIA H200"

@@ -74,12 +74,15 @@ def test_every_bundled_run_replays_with_the_numbers_of_its_file():
         assert got["Total time"] == replay._duration(want["seconds"])
         assert "Device" not in got and "Validated on" not in got  # said once a run, under the table
     # Where each run ran and what it validated on, from the files: "<title> on <device>, validated on the <...>".
+    from dsconv.devices import device_name
+
     where = next(literal(c.value) for c in at.caption if c.value.startswith("Where each ran: "))
     labels = {run.key: run.label for run in replay.load_bundled()[0]}  # the runs' names, as the table's "Run" has them
     for path in files:
         data = json.loads(path.read_text())
         split = "test set" if data["data"].get("validation_on_test") else "held-out split"
-        assert f"{labels[path.stem]} on {data['device']['description']}, validated on the {split}" in where, where
+        device = device_name(data["device"]["description"])  # "the AMD EPYC (2 cores)": tests/engine/test_speed_text
+        assert f"{labels[path.stem]} on {device}, validated on the {split}" in where, where
     assert len(at.get("plotly_chart")) == 1
     if any(json.loads(p.read_text())["data"].get("validation_on_test") for p in files):
         assert any("validated on the test set" in w.value for w in at.warning)
