@@ -70,9 +70,13 @@ WHAT_TO_WATCH = {
 }
 
 
-def sample_text(name: str) -> str:
-    """A sample picture's name and what it shows, for the caption under it."""
-    return f"{SAMPLE_NAMES[name]}: {SAMPLE_NOTES[name]}"
+BLOCKY_BELOW = 16  # a disc of fewer pixels a side is steps: at 8 x 8 a reviewer saw a cross, not the caption's disc
+
+
+def sample_text(name: str, size: int | None = None) -> str:
+    """A sample picture's name and what it shows, for the caption under it (at `size`, where that changes it)."""
+    blocky = name == "shape" and size is not None and size < BLOCKY_BELOW
+    return f"{SAMPLE_NAMES[name]}: {SAMPLE_NOTES[name]}" + (" (blocky at this size)" if blocky else "")
 
 
 def input_controls() -> tuple[np.ndarray, str]:
@@ -86,20 +90,20 @@ def input_controls() -> tuple[np.ndarray, str]:
         size = st.slider("Size in pixels (size x size)", 4, 16, 8, key="sl_size", **BOUND,
                          help="Small pictures keep every number readable; 16 x 16 has 256 positions per map.")
         if source != UPLOAD:  # the uploader appears only when it is used (a greyed-out one is hard to read)
-            return sample_image(source, size), sample_text(source)
+            return sample_image(source, size), sample_text(source, size)
         upload = kept_upload(st.file_uploader, "Picture file", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
                              key="sl_upload", help="Shrunk to the size above (centre square). It stays on the "
                                                    "server only for your session, and is never saved.",
                              reader=lambda file: shrunk_upload(file.getvalue(), size), refused=ImageError)
     if upload is None:
         st.info("Choose a picture file in the sidebar. Until then the page uses the shape sample.", icon="🖼️")
-        return sample_image("shape", size), sample_text("shape")
+        return sample_image("shape", size), sample_text("shape", size)
     try:
         return shrunk_upload(upload.getvalue(), size), "Your picture"
     except ImageError as exc:
         show_error(exc)
         st.caption("The page uses the shape sample until the picture can be read.")
-        return sample_image("shape", size), sample_text("shape")
+        return sample_image("shape", size), sample_text("shape", size)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -41,6 +41,17 @@ def test_default_page_shows_the_standard_layer(app):
     assert not app.error
 
 
+def test_the_shape_is_said_to_be_blocky_where_it_is():
+    """At 8 x 8 the disc is a stepped diamond a reviewer took for a cross, under "a yellow disc on dark blue"."""
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=90)
+    at.run()
+    captions = [caption for image in at.get("image") for caption in image.captions]
+    assert "Shape: a yellow disc on dark blue (blocky at this size), 8 x 8 pixels" in captions, captions
+    at.slider(key="sl_size").set_value(16).run()
+    captions = [caption for image in at.get("image") for caption in image.captions]
+    assert "Shape: a yellow disc on dark blue, 16 x 16 pixels" in captions, captions
+
+
 def test_the_3d_view_is_built_and_drawn_only_once_switched_on(monkeypatch):
     import json
 
