@@ -106,9 +106,10 @@ def apart(before: int | float, after: int | float) -> tuple[str, str]:
 
 # The table the page and the CLI show (and the CSV holds): each column's name and how a row gives it.
 def _kib(size: int) -> float:
-    """Bytes in KiB, to 0.1 KiB, and to three decimals under 1 KiB: a 10-class output's 40 B read 0.0."""
+    """Bytes in KiB: whole from 100 KiB (MobileNet's 3,192.25 read "3,192.2" in a column of whole 1,568 and 3,136),
+    to 0.1 KiB from 1 KiB, and to three decimals under 1 KiB (a 10-class output's 40 B read 0.0)."""
     kib = size / 1024
-    return round(kib, 1) if kib >= 1 else round(kib, 3)
+    return round(kib) if kib >= 100 else round(kib, 1) if kib >= 1 else round(kib, 3)
 
 
 _RECORD = (

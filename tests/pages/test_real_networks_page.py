@@ -419,3 +419,16 @@ def test_a_file_that_reads_but_is_no_model_keeps_the_model_before_it():
         assert any(name in literal(e.value) for e in at.error), [e.value for e in at.error]
         assert metrics(at)["Parameters (Keras's count)"] == "175 k", name
         assert any("Still using your file 'tutorial.keras'" in literal(c.value) for c in at.caption)
+
+
+def test_large_layer_outputs_are_whole_kib_in_the_column():
+    """MobileNet V1 at 224: conv_pad_2's 113 x 113 x 64 float32 output is 3,192.25 KiB, and the column read "3,192.2"
+    between whole 1,568 and 3,136."""
+    at = open_page(PAGE)
+    assert not at.exception
+    table = at.dataframe[0].value
+    padded = table[table["layer"] == "conv_pad_2"].iloc[0]
+    assert padded["output shape"] == "113x113x64" and 113 * 113 * 64 * 4 / 1024 == 3192.25
+    assert padded["activation KiB"] == 3192
+    large = table[table["activation KiB"] >= 100]["activation KiB"]
+    assert len(large) > 10 and all(float(value).is_integer() for value in large)
