@@ -11,7 +11,14 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     import streamlit as st
 
     from dsconv.costs import LayerConfigError, mobilenet_ratio, shape_text, tutorial_cost
-    from dsconv.figures import MAX_VOLUME_FRAMES, output_labels, projected_scale, sliding_figure, volume_figure
+    from dsconv.figures import (
+        MAX_VOLUME_FRAMES,
+        output_labels,
+        projected_scale,
+        short_names_note,
+        sliding_figure,
+        volume_figure,
+    )
     from dsconv.images import ImageError, load_image
     from dsconv.kinds import KINDS, SLIDING_KINDS, word
     from dsconv.safe_text import digits_apart_from_one
@@ -337,9 +344,10 @@ def animation_section(figure) -> None:
     """The playback buttons and the animated figure."""
     playback_bar("sl_chart")
     st.plotly_chart(figure, key="sl_chart", config={"displayModeBar": False, "scrollZoom": False})
+    short = short_names_note(figure.to_dict())
     st.caption("The buttons, the keys and the slider run in your browser. The black outline is the window the "
                "watched kernel reads; the orange box is the cell its sum is written to; pale cells are not "
-               "computed yet. Hover over a small map for its numbers.")
+               "computed yet. Hover over a small map for its numbers." + (f" {short}" if short else ""))
 
 
 def volume_section(draw: Callable[[], object]) -> None:

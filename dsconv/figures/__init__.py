@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 # Each public name and the module that defines it.
 _HOMES = {
     "idea_figure": "cost", "idea_layout": "cost",
-    "output_labels": "sliding", "sliding_figure": "sliding",
+    "output_labels": "sliding", "short_names_note": "sliding", "sliding_figure": "sliding",
     "intensity_figure": "speed", "ratio_figure": "speed", "roofline_figure": "speed",
     "sweep_figure": "speed", "timing_table": "speed", "tutorial_table": "speed", "work_and_time_figure": "speed",
     "CHANNEL_COLOURS": "style", "SERIES_COLOURS": "style", "SIGNED": "style", "axis": "style", "log_ticks": "style",
@@ -30,7 +30,7 @@ _NAMESPACES = ("cost", "filters", "networks")  # modules the pages read from as 
 __all__ = ["CHANNEL_COLOURS", "DrawingError", "MAX_VOLUME_FRAMES", "SERIES_COLOURS", "SIGNED", "axis", "cost",
            "drawing_svg", "filters", "frames_note", "idea_figure", "idea_layout", "intensity_figure", "live_figure",
            "log_ticks", "networks", "output_labels", "page_width_px", "projected_scale", "ratio_figure", "readable",
-           "replay_figure", "roofline_figure", "sliding_figure", "sweep_figure", "text_em", "timing_table",
+           "replay_figure", "roofline_figure", "short_names_note", "sliding_figure", "sweep_figure", "text_em", "timing_table",
            "tutorial_table", "two_lines", "volume_figure", "work_and_time_figure"]
 
 
@@ -51,7 +51,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for readers and type checkers: what the names are
     from dsconv.figures import cost, filters, networks
     from dsconv.figures.cost import idea_figure, idea_layout
-    from dsconv.figures.sliding import output_labels, sliding_figure
+    from dsconv.figures.sliding import output_labels, short_names_note, sliding_figure
     from dsconv.figures.speed import (
         intensity_figure,
         ratio_figure,

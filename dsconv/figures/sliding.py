@@ -643,5 +643,32 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0, width_px: float 
                   "constrain": "domain"},
         "shapes": first_shapes + static_shapes, "annotations": annotations,
         "sliders": frame_slider(names, labels, scale),
+        # the maps' names written short over their tiles, with the full names, for the page to say ("F1 g1" stood
+        # over a grouped layer's maps unexplained); Plotly keeps layout.meta as data
+        "meta": {"short_names": shortened_names(layout, scale)},
     }
     return {"data": data, "layout": layout_dict, "frames": frames}
+
+
+def shortened_names(layout: Layout, scale: float) -> list[list[str]]:
+    """[written, full] for each map name written short over its tile (tile_caption), in the maps' order."""
+    pairs = []
+    for group in layout.maps:
+        for tile in group.tiles:
+            written = tile_caption(tile.label, tile.cols * tile.cell + 8 * scale, MAP_NAME_PX * scale)
+            if written != tile.label:
+                pairs.append([written, tile.label])
+    return pairs
+
+
+def short_names_note(spec: dict) -> str:
+    """A sentence on the figure's short map names, from its first of each kind ("F1 g1 is Filter 1 (group 1)"), or
+    "" where every name is written in full."""
+    pairs = spec.get("layout", {}).get("meta", {}).get("short_names", [])
+    firsts = {}
+    for written, full in pairs:  # one example of each kind of shortening: filters, kernels, outputs
+        firsts.setdefault(full.split(" ")[0], (written, full))
+    if not firsts:
+        return ""
+    examples = "; ".join(f"“{written}” stands for “{full}”" for written, full in firsts.values())
+    return f"Names over the maps are short where the maps are small: {examples}."

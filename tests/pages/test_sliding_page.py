@@ -431,3 +431,24 @@ def test_why_it_matters_counts_weights_and_parameters_as_keras_does():
     assert (f"that is {separable_weights:,} weights instead of {standard_weights:,}; with the biases, "
             f"{params['pair']:,} parameters (two layers) or {params['separable']:,} (SeparableConv2D) instead of "
             f"{params['standard']:,}.") in text, text
+
+
+def test_short_map_names_are_said_in_full_under_the_figure():
+    """Over a grouped layer's small maps "F1 g1" ... "F6 g3" stood unexplained."""
+    import json
+
+    from dsconv.figures.sliding import tile_caption
+
+    assert tile_caption("Filter 1 (group 1)", 10.0, 14.0) == "F1 g1"  # too narrow a tile: written short
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=90)
+    for key, value in {"sl_mode": "grouped", "sl_groups": "3", "sl_cout": "6"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    written = {a["text"] for a in spec["layout"]["annotations"]}
+    said = " ".join(c.value for c in at.caption)
+    assert "F1 g1" in written and "“F1 g1” stands for “Filter 1 (group 1)”" in said
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=90)  # the default layer's names are in full: nothing said
+    at.run()
+    assert "stands for" not in " ".join(c.value for c in at.caption)
