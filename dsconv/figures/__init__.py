@@ -30,8 +30,8 @@ _NAMESPACES = ("cost", "filters", "networks")  # modules the pages read from as 
 __all__ = ["CHANNEL_COLOURS", "DrawingError", "MAX_VOLUME_FRAMES", "SERIES_COLOURS", "SIGNED", "axis", "cost",
            "drawing_svg", "filters", "frames_note", "idea_figure", "idea_layout", "intensity_figure", "live_figure",
            "log_ticks", "networks", "output_labels", "page_width_px", "projected_scale", "ratio_figure", "readable",
-           "replay_figure", "roofline_figure", "short_names_note", "sliding_figure", "sweep_figure", "text_em", "timing_table",
-           "tutorial_table", "two_lines", "volume_figure", "work_and_time_figure"]
+           "replay_figure", "roofline_figure", "short_names_note", "sliding_figure", "sweep_figure", "text_em",
+           "timing_table", "tutorial_table", "two_lines", "volume_figure", "work_and_time_figure"]
 
 
 def __getattr__(name: str):
