@@ -299,7 +299,10 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
         st.session_state["fil_layer"] = rows[0]
     left, right = st.columns(2)
     row = left.selectbox("Layer", rows, key="fil_layer", **BOUND)
-    count = right.select_slider("Maps shown (the strongest)", (8, 16, 32, 64), 32, key="fil_maps", **BOUND)
+    count = right.select_slider("Maps shown (the strongest)", (8, 16, 32, 64), 32, key="fil_maps", **BOUND,
+                                help="16 or fewer are drawn twice as large, four a row: in projector mode 32 maps "
+                                     "of a 32 x 32 layer were 45 px each, too small to tell apart across a room.")
+    columns = 4 if count <= 16 else 8
     results = [feature_maps(model, pixels, row) for model, _ in models]
     shown_px = column_width(PAGE_PX, len(models))  # each model's grids get its column of the page
     for column, maps, title in zip(st.columns(len(models)), results, titles):
@@ -307,7 +310,8 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
         column.markdown(f"**{title}**")
         column.plotly_chart(feature_grid_figure(
             maps.output, channels, f"{len(channels)} of {maps.output.shape[2]} maps, "
-            f"{maps.output.shape[0]} x {maps.output.shape[1]}, after {row}", scale=figure_scale(), width_px=shown_px),
+            f"{maps.output.shape[0]} x {maps.output.shape[1]}, after {row}", columns, scale=figure_scale(),
+            width_px=shown_px),
             key=f"fil_maps_{title}", config={"displayModeBar": False})
     for column, maps, title in zip(st.columns(len(models)), results, titles):
         if maps.hidden is None:
@@ -316,7 +320,7 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
         channels = strongest_channels(maps.hidden, count)
         column.plotly_chart(feature_grid_figure(
             maps.hidden, channels, f"Depthwise maps ({len(channels)} of {maps.hidden.shape[2]}), before the mix",
-            scale=figure_scale(), tile_labels=[maps.hidden_sources[c] for c in channels], width_px=shown_px),
+            columns, scale=figure_scale(), tile_labels=[maps.hidden_sources[c] for c in channels], width_px=shown_px),
             key=f"fil_hidden_{title}", config={"displayModeBar": False})
         column.caption(f"The hidden output is {maps.hidden_note}. Each of its maps comes from one input channel, "
                        "written above it where there is room: its name, or its number alone (hover over a map for its "

@@ -693,3 +693,15 @@ def test_class_names_from_a_data_folder_are_shown_as_written(monkeypatch):
     html = MarkdownIt("commonmark").render(caption)
     assert "<strong>" not in html and "<a " not in html, html
     assert "circle, **bold**, [click me](mailto:x@y)" in html.replace("\u2060", ""), html
+
+
+def test_sixteen_maps_or_fewer_are_drawn_larger():
+    """In projector mode 32 maps of a 32 x 32 layer were 45 px each, and fewer maps were no larger (eight a row
+    whatever their number): 16 or fewer now stand four a row, twice as wide."""
+    needs_pretrained("tutorial_standard", "tutorial_separable")
+    for count, across in ((32, 8), (16, 4), (8, 4)):
+        at = open_page(PAGE, fil_maps=count)
+        assert not at.exception and not at.error
+        grid = next(figure for key, figure in charts(at).items() if key.startswith("fil_maps_"))["data"][0]
+        width = array(grid["z"]).shape[1]
+        assert width == across * 33 - 1, (count, width)  # 32-pixel maps, one pixel apart
