@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from dsconv import ONE_AT_A_TIME
 from dsconv.kinds import NETWORK_KINDS, word
 from dsconv.safe_text import counted, library_words
-from dsconv.training.data import IMAGE_SUFFIXES, SOURCES, folder_path, source_label
+from dsconv.training.data import SOURCES, folder_path, image_file_name, source_label, visible
 from dsconv.training.dataset import DataError
 from dsconv.training.engine import TrainConfig
 
@@ -145,12 +145,12 @@ def count_folder_images(folder: str | Path, stop_after: int) -> tuple[int | None
     counts: dict[str, int | None] = {"train": 0, "test": 0}
     for split in counts:
         try:
-            with os.scandir(folder_path(folder) / split) as entries:
-                classes = [entry.path for entry in entries if entry.is_dir()]
+            with os.scandir(folder_path(folder) / split) as entries:  # what the loader reads, by its own tests
+                classes = [entry.path for entry in entries if visible(entry.name) and entry.is_dir()]
             for path in classes:
                 with os.scandir(path) as files:
                     for file in files:
-                        counts[split] += Path(file.name).suffix.lower() in IMAGE_SUFFIXES
+                        counts[split] += image_file_name(file.name) and file.is_file()
                         if sum(count or 0 for count in counts.values()) > stop_after:
                             return counts["train"], counts["test"]
         except OSError:

@@ -302,10 +302,21 @@ def _inside(path: Path, root: Path) -> Path:
     return path
 
 
+def visible(name: str) -> bool:
+    """Whether a folder entry is read at all: hidden ones (.DS_Store, ._picture.jpg, .git) are skipped."""
+    return not name.startswith(".")
+
+
+def image_file_name(name: str) -> bool:
+    """Whether a visible file of this name is read as a picture (by its suffix). The arena's count before reading
+    uses it too: counted by suffix alone, a Mac copy's hidden "._0.png" twins doubled every count."""
+    return visible(name) and Path(name).suffix.lower() in IMAGE_SUFFIXES
+
+
 def _entries(folder: Path) -> list[Path]:
-    """The visible entries of `folder`, sorted; hidden ones (.DS_Store, ._picture.jpg, .git) are skipped."""
+    """The visible entries of `folder`, sorted."""
     try:
-        return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+        return sorted(p for p in folder.iterdir() if visible(p.name))
     except OSError as exc:
         raise DataError(f"Could not list the folder {folder} ({exc.strerror or exc}).") from exc
 
@@ -344,7 +355,7 @@ def _read_split(root: Path, folder: Path, class_names: tuple[str, ...] | None,
     files_per_class = []
     for name in class_names:
         entries = _entries(_inside(folder / name, root))
-        files = [_inside(p, root) for p in entries if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()]
+        files = [_inside(p, root) for p in entries if image_file_name(p.name) and p.is_file()]
         if not files:
             nested = [p.name + "/" for p in entries if p.is_dir()]
             inner = (f" (pictures in its subfolders {', '.join(nested[:3])} are not read: move them up)"

@@ -425,3 +425,22 @@ def test_a_folder_with_too_few_images_is_refused_before_any_is_read(monkeypatch,
                                         "2,000 and 100"):
         arena_settings.load_dataset(LaunchSettings(source="folder", data_dir=str(folder), train_size=2000,
                                                    test_size=100), ArenaLimits())
+
+
+def test_the_count_before_reading_leaves_out_what_the_loader_leaves_out(tmp_path):
+    """A folder copied from a Mac holds a hidden "._0.png" twin of every picture: counted by suffix alone, 600
+    training images were said where 300 are read ("Set Training images to at most 600", which then failed again),
+    and a folder under the size cap was refused as over it. Hidden class folders and folders named "x.png" too."""
+    folder = image_folder(tmp_path / "mac", 60, 15)
+    for split in ("train", "test"):
+        for picture in list((folder / split).glob("*/*.png")):
+            (picture.parent / f"._{picture.name}").write_bytes(b"\x00\x05\x16\x07")  # AppleDouble
+        (folder / split / "class0" / "folder.png").mkdir()
+        (folder / split / ".hidden").mkdir()
+        (folder / split / ".hidden" / "0.png").write_bytes(b"x")
+    assert arena_settings.count_folder_images(folder, 10_000) == (600, 150)
+    with pytest.raises(Exception, match="The data holds 600 training images and 150 test images"):
+        arena_settings.load_dataset(LaunchSettings(source="folder", data_dir=str(folder), train_size=1000,
+                                                   test_size=100), ArenaLimits())
+    arena_settings.load_dataset(LaunchSettings(source="folder", data_dir=str(folder), train_size=500, test_size=100),
+                                ArenaLimits(max_folder_images=800))  # 750 pictures: under the cap
