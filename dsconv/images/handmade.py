@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,23 +86,46 @@ def _items(row: str) -> list[str]:
 SMALLEST_WEIGHT = float(np.finfo(np.float32).tiny)  # 1.2e-38: below it a float32 weight loses digits, then is 0
 
 
+MAX_TEXT_CHARACTERS = 2000  # a 7 x 7 kernel of 13-character numbers is under 700; 30,000 digits froze the server
+
+
+# A minus sign as textbooks print it (U+2212) and as word processors write it (the en dash, U+2013) reads as "-";
+# characters that take no room (a zero-width space from a web page) are dropped: "1\u200b 0 1" was "not a number" in a
+# row that looked right.
+_AS_TYPED = {ord("\u2212"): "-", ord("\u2013"): "-", **{ord(char): None for char in "\u200b\u200c\u200d\u2060\ufeff"}}
+
+
+def _number_text(item: str) -> bool:
+    """Whether `item` is a number as the page takes it: Python's float, but without digit groups ("1_0" was 10)."""
+    try:
+        float(item)
+    except ValueError:
+        return False
+    return "_" not in item
+
+
 def _parse_rows(text: str, what: str) -> list[list[float]]:
+    if len(text) > MAX_TEXT_CHARACTERS:  # before any search: a row of 30,000 digits took 13 s, holding every session
+        raise FilterError(f"The {what} is {len(text):,} characters long; a {what} needs far fewer (at most "
+                          f"{MAX_TEXT_CHARACTERS:,}): type its numbers, rows separated by ';'.")
     rows = _rows(text)
     if not rows:
         raise FilterError(f"The {what} is empty; type numbers, rows separated by ';'.")
     parsed = []
     for row in rows:
-        row = row.replace("\u2212", "-")  # the minus sign textbooks print, copied from one
-        decimal_comma = re.search(r"[-+]?\d*\d,\d+", row)
+        row = row.translate(_AS_TYPED)  # the minus signs and invisible characters copied from a book or a slide
+        decimal_comma = re.search(r"[-+]?\d+,\d+", row)
         if decimal_comma:  # "0,5": two numbers, or a half written the way much of the world writes it
             raise FilterError(f"The {what} has {_quoted(decimal_comma.group())} in the row {_quoted(row)}: write a "
                               "decimal with a decimal point (0.5), and separate numbers with spaces or a comma and a "
                               "space (1, 2).")
-        try:
-            numbers = [float(item) for item in _items(row)]
-        except ValueError as exc:
-            raise FilterError(f"The {what} has something that is not a number in the row {_quoted(row)}; "
-                              "use numbers like 1, -2 or 0.25 separated by spaces.") from exc
+        bad = next((item for item in _items(row) if not _number_text(item)), None)
+        if bad is not None:
+            odd = next((char for char in bad if not char.isascii()), None)  # one that looks like a digit or sign
+            named = f" (it holds the character {unicodedata.name(odd, repr(odd))})" if odd else ""
+            raise FilterError(f"The {what} has {_quoted(bad)}, which is not a number{named}, in the row "
+                              f"{_quoted(row)}; use numbers like 1, -2 or 0.25 separated by spaces.")
+        numbers = [float(item) for item in _items(row)]
         if not all(np.isfinite(numbers)):
             raise FilterError(f"The {what} has an infinite or missing number in the row {_quoted(row)}; use numbers "
                               "like 1, -2 or 0.25 (not inf or nan).")

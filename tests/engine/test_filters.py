@@ -522,3 +522,20 @@ def test_a_typographic_minus_is_read_as_minus():
     """"−1" (U+2212, as textbooks print it, copied from one) was refused as something that is not a number, in a
     sentence that showed the same "−1"."""
     assert parse_kernel("−1 0 1; −2 0 2; −1 0 1").tolist() == [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
+
+
+def test_text_a_student_pastes_is_read_as_they_see_it_or_refused_in_words():
+    """A row of 30,000 digits froze the server for 13 s a run (the decimal-comma search backtracked over it, holding
+    every session); "–1" with the en dash a slide writes and "1\u200b" with a zero-width space from a web page were
+    "not a number" in rows that looked right; "1_0" was read as 10."""
+    sobel = parse_kernel("-1 0 1; -2 0 2; -1 0 1")
+    np.testing.assert_array_equal(parse_kernel("–1 0 1; –2 0 2; –1 0 1"), sobel)  # en dashes
+    np.testing.assert_array_equal(parse_kernel("−1 0 1\u200b; −2 0 2; −1\ufeff 0 1"), sobel)  # minus signs, invisibles
+    with pytest.raises(FilterError, match="The kernel is 5,000 characters long; a kernel needs far fewer"):
+        parse_kernel("1" * 5000)
+    with pytest.raises(FilterError, match="The mix is 2,001 characters long"):
+        parse_mix("1" * 2001)
+    with pytest.raises(FilterError, match="'1_0', which is not a number, in the row '1_0 0 0'"):
+        parse_kernel("1_0 0 0; 0 1 0; 0 0 0")
+    with pytest.raises(FilterError, match="'1—1', which is not a number \\(it holds the character EM DASH\\)"):
+        parse_kernel("1—1 0; 0 0")
