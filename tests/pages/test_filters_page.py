@@ -553,9 +553,9 @@ def test_a_typed_kernel_or_mix_is_quoted_as_text_in_its_error(query):
     at = open_page(PAGE, **HAND_KEYS, **query)
     assert not at.exception
     raw = " ".join(str(e.value) for e in at.error)
-    assert "has something that is not a number" in raw
+    assert ", which is not a number" in raw
     assert "](http" not in raw and "\\]" in raw  # escaped: shown, links and loads nothing
-    at = open_page(PAGE, **HAND_KEYS, fil_kernel="x" * 3000)
+    at = open_page(PAGE, **HAND_KEYS, fil_kernel="x" * 1500)  # under the 2,000 characters a text may have
     shown = " ".join(literal(e.value) for e in at.error)
     assert "x" * 60 + "..." in shown and "x" * 61 not in shown
 
