@@ -565,6 +565,12 @@ _METRIC_CSS = """
 /* Tabs that do not fit in one row take two: on a phone the Parameter lab's "Whole network" and "Code" lay past the
    page's edge, behind a scroll arrow */
 [data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }
+/* A page link's label wraps: on a phone the Quiz's "Sliding kernels: watch the kernel visit every output position"
+   was cut after "output", with no ellipsis */
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] [data-testid="stMarkdownContainer"] p {
+  white-space: normal !important; overflow-wrap: anywhere; }
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"], [data-testid="stMain"] [data-testid="stPageLink-NavLink"] > span {
+  height: auto; overflow: visible; max-width: 100%; }
 /* Where the keyboard is, as the playback buttons show it: a focused radio option or switch had only a pale
    background (1.2:1 against its own), and a focused page link none beside the current page's */
 [data-testid="stPageLink-NavLink"]:focus-visible, [data-testid="stSidebarNavLink"]:focus-visible,

@@ -92,3 +92,15 @@ def test_a_worked_answer_stands_in_pairs_on_a_wider_page(browser, server, width)
             assert boxes[2][1] > boxes[0][1]  # the second pair under the first
         else:
             assert boxes[1][1] > boxes[0][1], boxes  # the page has no room for the first pair on one line
+
+
+def test_the_link_under_a_worked_answer_wraps_on_a_phone(browser, server):
+    """At 390 px "Sliding kernels: watch the kernel visit every output position" was cut after "output" (366 px of
+    label in a 314 px box, no ellipsis)."""
+    with opened(browser, f"{server}/Quiz?quiz_seed=0&quiz_q=2", {"width": 390, "height": 844}) as page:
+        page.get_by_role("button", name="Just show the answer").click()
+        page.locator(".katex-display").first.wait_for()
+        wait_until_idle(page)
+        label = page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"] p')
+        assert "visit every output position" in label.inner_text()
+        assert label.evaluate("p => p.scrollWidth <= p.clientWidth + 1 && p.getBoundingClientRect().height > 30")
