@@ -305,6 +305,8 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
     columns = 4 if count <= 16 else 8
     results = [feature_maps(model, pixels, row) for model, _ in models]
     shown_px = column_width(PAGE_PX, len(models))  # each model's grids get its column of the page
+    # each model's maps and its step in between in its own column: in two rows of columns, a phone (columns one
+    # under another) put "A standard layer has no step in between" under the separable model's maps
     for column, maps, title in zip(st.columns(len(models)), results, titles):
         channels = strongest_channels(maps.output, count)
         column.markdown(f"**{title}**")
@@ -313,7 +315,6 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
             f"{maps.output.shape[0]} x {maps.output.shape[1]}, after {row}", columns, scale=figure_scale(),
             width_px=shown_px),
             key=f"fil_maps_{title}", config={"displayModeBar": False})
-    for column, maps, title in zip(st.columns(len(models)), results, titles):
         if maps.hidden is None:
             column.caption("A standard layer has no step in between: each map is made from all input channels at once.")
             continue

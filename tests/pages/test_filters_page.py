@@ -705,3 +705,17 @@ def test_sixteen_maps_or_fewer_are_drawn_larger():
         grid = next(figure for key, figure in charts(at).items() if key.startswith("fil_maps_"))["data"][0]
         width = array(grid["z"]).shape[1]
         assert width == across * 33 - 1, (count, width)  # 32-pixel maps, one pixel apart
+
+
+def test_each_models_step_in_between_stands_in_its_own_column():
+    """On a phone (columns one under another) "A standard layer has no step in between" stood under the separable
+    model's maps: the sentences and the depthwise maps were a second row of columns."""
+    needs_pretrained("tutorial_standard", "tutorial_separable")
+    at = open_page(PAGE)
+    assert not at.exception
+    said = "A standard layer has no step in between"
+    holding = [column for column in at.columns if any(said in caption.value for caption in column.caption)]
+    assert len(holding) == 1
+    keys = [chart.key for chart in holding[0].get("plotly_chart")]
+    assert keys == [key for key in keys if key.startswith("fil_maps_")] and len(keys) == 1, keys
+    assert "standard" in keys[0].lower()
