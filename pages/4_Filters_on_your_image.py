@@ -362,7 +362,7 @@ def picture_controls() -> tuple[Image.Image | None, str]:
         try:
             pictures, labels, names = cifar_pictures(str(path))
         except ImageError as exc:
-            show_error(exc)
+            show_error(exc, literal=True)  # it quotes the folder's path: "_old_ copy" lost its underscores
             return None, ""
         index = int(st.number_input("Test picture number", 0, len(pictures) - 1, 0, step=1, key="fil_cifar", **BOUND))
         return Image.fromarray(pictures[index]), f"CIFAR-10 test picture {index}: {with_article(names[labels[index]])}, 32 x 32."

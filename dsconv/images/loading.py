@@ -142,9 +142,19 @@ def find_cifar_test_batch() -> Path | None:
     return None
 
 
+QUOTED_PATH_CHARACTERS = 120  # a path quoted in a sentence: a 5,000-character one made a message of 10,291
+
+
+def _shortened(path: Path) -> str:
+    """A path as a sentence quotes it: whole, or its start and its end around "..." when it is long."""
+    text = str(path)
+    half = QUOTED_PATH_CHARACTERS // 2
+    return text if len(text) <= QUOTED_PATH_CHARACTERS else f"{text[:half]}...{text[-half:]}"
+
+
 def no_cifar_test_batch() -> str:
     """What the page says when find_cifar_test_batch() found nothing: the places it looked, and what to do."""
-    looked = listed([f"“{path}”" for path in cifar_test_batch_places()])
+    looked = listed([f"“{_shortened(path)}”" for path in cifar_test_batch_places()])
     lead = "No CIFAR-10 test_batch file found" if os.environ.get(CIFAR_DIR_VARIABLE) else "No CIFAR-10 copy on this machine"
     return (f"{lead}: looked at {looked}. Set {CIFAR_DIR_VARIABLE} to the folder that holds cifar-10-batches-py/ (the "
             "unpacked cifar-10-python.tar.gz) and restart the app.")

@@ -719,3 +719,24 @@ def test_each_models_step_in_between_stands_in_its_own_column():
     keys = [chart.key for chart in holding[0].get("plotly_chart")]
     assert keys == [key for key in keys if key.startswith("fil_maps_")] and len(keys) == 1, keys
     assert "standard" in keys[0].lower()
+
+
+def test_cifar_paths_are_quoted_as_written_and_long_ones_shortened(tmp_path, monkeypatch):
+    """A broken test_batch in "_old_ copy/" was reported as Markdown ("old" in italics, the underscores gone, on the
+    one message whose point is which file to fix); a 5,000-character folder made a message of 10,291 characters."""
+    from rendered import literal
+
+    folder = tmp_path / "_old_ copy" / "cifar-10-batches-py"
+    folder.mkdir(parents=True)
+    (folder / "test_batch").write_bytes(b"not a pickle")
+    monkeypatch.setenv("DSCONV_CIFAR10_DIR", str(folder.parent))
+    at = page()
+    at.radio(key="fil_source").set_value("CIFAR-10 test picture").run()
+    assert not at.exception
+    said = " ".join(error.value for error in at.error)
+    assert "_old_ copy" in literal(said) and "\\_old\\_" in said, said  # escaped: shown as written
+    monkeypatch.setenv("DSCONV_CIFAR10_DIR", "/tmp/" + "a" * 5000)
+    at = page()
+    at.radio(key="fil_source").set_value("CIFAR-10 test picture").run()
+    said = " ".join(literal(info.value) for info in at.info)
+    assert "No CIFAR-10 test_batch file found" in said and len(said) < 800 and "a" * 50 + "..." in said, len(said)
