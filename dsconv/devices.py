@@ -15,10 +15,11 @@ from dsconv import ONE_AT_A_TIME
 
 
 def device_name(device: str) -> str:
-    """A device's label as a sentence names it: "AMD EPYC, 2 cores" reads "the AMD EPYC (2 cores)" ("AMD EPYC, 2
-    cores reaches 213 GFLOP/s" read as a list); a label that starts with a count or an article stays as it is."""
-    name, _, detail = device.partition(", ")
-    text = f"{name} ({detail})" if detail else name
+    """A device's label as a sentence names it: "AMD EPYC, 2 cores" reads "the AMD EPYC with 2 cores" ("AMD EPYC, 2
+    cores reaches 213 GFLOP/s" read as a list; "(2 cores)" stood inside the sentences' own brackets), without the
+    (R) and (TM) marks of CPU names; a label that starts with a count or an article keeps its start."""
+    name, _, detail = device.replace("(R)", "").replace("(TM)", "").replace("(tm)", "").partition(", ")
+    text = " ".join((f"{name} with {detail}" if detail else name).split())  # the marks' spaces closed up
     return text if not text or text[0].isdigit() or text.lower().startswith(("the ", "this ", "a ")) else f"the {text}"
 
 

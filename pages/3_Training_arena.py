@@ -413,7 +413,9 @@ def summary_table(rows: list[dict[str, str]]) -> None:
     same on every row of a run, they ran 224 px past a 1024 x 768 projector's page, behind the table's scroll bar."""
     show_table([{key: value for key, value in row.items() if key not in RUN_COLUMNS} for row in rows])
     runs = dict.fromkeys((row["Run"], row["Device"], row["Validated on"]) for row in rows)
-    st.caption("Where each ran: " + "; ".join(f"{plain(run)} on {plain(device_name(device))}, validated on the "
+    # each run's name in quotes: "Where each ran: Published: the tutorial's own ...; A held-out recipe on CIFAR-10
+    # on the ..." ran the names into the sentence
+    st.caption("Where each ran: " + "; ".join(f"“{plain(run)}” on {plain(device_name(device))}, validated on the "
                                               f"{validated}" for run, device, validated in runs) + ".")
 
 

@@ -333,7 +333,7 @@ def answer_text(question: Question, value: Answer | None = None) -> str:
         return " × ".join(str(int(v)) if abs(float(v)) < HUGE else f"{float(v):.3g}" for v in value)
     if question.answer_kind == "ratio":  # two decimals, as the answer box takes them: a wrong 5.56 must not read as
         text = f"{float(value):.2f}".rstrip("0").rstrip(".")  # the right 5.611's "5.6"
-        if abs(float(value)) >= HUGE:  # an answer of 1e300 was said back in 301 digits
+        if abs(float(value)) >= HUGE or 0 < abs(float(value)) < 0.005:  # 1e300 was said in 301 digits, 1e-300 as 0
             return f"{float(value):.3g} times fewer"
         rounded = f"{float(value):.1f}"  # the prompt asks for one decimal place: say what that is
         return f"{text} times fewer" + (f" ({rounded} to one decimal place)" if right and rounded != text else "")

@@ -272,6 +272,7 @@ def test_ratio_and_choice_misconceptions():
     assert answer_text(question) == "6.33 times fewer (6.3 to one decimal place)"
     # an answer of 1e300 (the box allows it) was said back in 301 digits
     assert answer_text(question, 1e300) == "1e+300 times fewer"
+    assert answer_text(question, 1e-300) == "1e-300 times fewer" and answer_text(question, 0.0) == "0 times fewer"
     assert answer_text(question, 123456.789) == "123456.79 times fewer"
     counts = build_question("params", [TUTORIAL_STANDARD])
     assert answer_text(counts, 1e300) == "1e+300 parameters" and answer_text(counts, 1792) == "1,792 parameters"

@@ -244,6 +244,7 @@ def test_a_device_is_named_in_a_sentence_as_a_device():
     """"AMD EPYC, 2 cores reaches 213 GFLOP/s" and "does not reach all that AMD EPYC, 2 cores can do" read as lists."""
     from dsconv.devices import device_name
 
-    assert device_name("AMD EPYC, 2 cores") == "the AMD EPYC (2 cores)"
+    assert device_name("AMD EPYC, 2 cores") == "the AMD EPYC with 2 cores"  # "(2 cores)" nested in brackets
+    assert device_name("Intel(R) Xeon(R) Processor, 2 cores") == "the Intel Xeon Processor with 2 cores"
     assert device_name("NVIDIA H200") == "the NVIDIA H200"
     assert device_name("2 x NVIDIA A100") == "2 x NVIDIA A100" and device_name("the recorded CPU") == "the recorded CPU"

@@ -81,8 +81,8 @@ def test_every_bundled_run_replays_with_the_numbers_of_its_file():
     for path in files:
         data = json.loads(path.read_text())
         split = "test set" if data["data"].get("validation_on_test") else "held-out split"
-        device = device_name(data["device"]["description"])  # "the AMD EPYC (2 cores)": tests/engine/test_speed_text
-        assert f"{labels[path.stem]} on {device}, validated on the {split}" in where, where
+        device = device_name(data["device"]["description"])  # "the AMD EPYC with 2 cores": test_speed_text.py
+        assert f"“{labels[path.stem]}” on {device}, validated on the {split}" in where, where
     assert len(at.get("plotly_chart")) == 1
     if any(json.loads(p.read_text())["data"].get("validation_on_test") for p in files):
         assert any("validated on the test set" in w.value for w in at.warning)
