@@ -570,7 +570,7 @@ _METRIC_CSS = """
 [data-testid="stMain"] [data-testid="stPageLink-NavLink"] [data-testid="stMarkdownContainer"] p {
   white-space: normal !important; overflow-wrap: anywhere; }
 [data-testid="stMain"] [data-testid="stPageLink-NavLink"],
-[data-testid="stMain"] [data-testid="stPageLink-NavLink"] > span { height: auto; overflow: visible; max-width: 100%; }
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] > span { height: auto; overflow: visible; }
 /* Where the keyboard is, as the playback buttons show it: a focused radio option or switch had only a pale
    background (1.2:1 against its own), and a focused page link none beside the current page's */
 [data-testid="stPageLink-NavLink"]:focus-visible, [data-testid="stSidebarNavLink"]:focus-visible,

@@ -142,7 +142,7 @@ def find_cifar_test_batch() -> Path | None:
     return None
 
 
-QUOTED_PATH_CHARACTERS = 120  # a path quoted in a sentence: a 5,000-character one made a message of 10,291
+QUOTED_PATH_CHARACTERS = 300  # a path quoted in a sentence: a 5,000-character one made a message of 10,291
 
 
 def _shortened(path: Path) -> str:

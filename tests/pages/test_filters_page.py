@@ -739,4 +739,4 @@ def test_cifar_paths_are_quoted_as_written_and_long_ones_shortened(tmp_path, mon
     at = page()
     at.radio(key="fil_source").set_value("CIFAR-10 test picture").run()
     said = " ".join(literal(info.value) for info in at.info)
-    assert "No CIFAR-10 test_batch file found" in said and len(said) < 800 and "a" * 50 + "..." in said, len(said)
+    assert "No CIFAR-10 test_batch file found" in said and len(said) < 1300 and "a" * 100 + "..." in said, len(said)
