@@ -73,9 +73,18 @@ def _quoted(row: str) -> str:
     return f"'{row}'" if len(row) <= QUOTED_ROW_CHARACTERS else f"'{row[:QUOTED_ROW_CHARACTERS]}...'"
 
 
+# A minus sign as textbooks print it (U+2212) and as word processors write it (the en dash, U+2013) reads as "-";
+# characters that take no room (a zero-width space from a web page) are dropped: "1\u200b 0 1" was "not a number" in a
+# row that looked right.
+_MINUS_SIGNS = {ord("\u2212"): "-", ord("\u2013"): "-"}
+_INVISIBLE = {ord(char): None for char in "\u200b\u200c\u200d\u2060\ufeff"}
+
+
 def _rows(text: str) -> list[str]:
-    """The rows of a typed kernel or mix: separated by ';' or new lines, empty ones left out."""
-    return [row.strip() for row in re.split(r"[;\n]", text) if row.strip()]
+    """The rows of a typed kernel or mix, as the parser and a grid's edit both read them, invisible characters dropped:
+    separated by ';' or new lines, empty ones left out. (Read apart, a zero-width space between two numbers was an
+    item to the grid's edit and none to the parser: an edit of that kernel raised IndexError.)"""
+    return [row.strip() for row in re.split(r"[;\n]", text.translate(_INVISIBLE)) if row.strip()]
 
 
 def _items(row: str) -> list[str]:
@@ -87,12 +96,6 @@ SMALLEST_WEIGHT = float(np.finfo(np.float32).tiny)  # 1.2e-38: below it a float3
 
 
 MAX_TEXT_CHARACTERS = 2000  # a 7 x 7 kernel of 13-character numbers is under 700; 30,000 digits froze the server
-
-
-# A minus sign as textbooks print it (U+2212) and as word processors write it (the en dash, U+2013) reads as "-";
-# characters that take no room (a zero-width space from a web page) are dropped: "1\u200b 0 1" was "not a number" in a
-# row that looked right.
-_AS_TYPED = {ord("\u2212"): "-", ord("\u2013"): "-", **{ord(char): None for char in "\u200b\u200c\u200d\u2060\ufeff"}}
 
 
 def _number_text(item: str) -> bool:
@@ -113,7 +116,7 @@ def _parse_rows(text: str, what: str) -> list[list[float]]:
         raise FilterError(f"The {what} is empty; type numbers, rows separated by ';'.")
     parsed = []
     for row in rows:
-        row = row.translate(_AS_TYPED)  # the minus signs and invisible characters copied from a book or a slide
+        row = row.translate(_MINUS_SIGNS)  # kept as typed in a grid's edit (edited_text), read as "-" here
         decimal_comma = re.search(r"[-+]?\d+,\d+", row)
         if decimal_comma:  # "0,5": two numbers, or a half written the way much of the world writes it
             raise FilterError(f"The {what} has {_quoted(decimal_comma.group())} in the row {_quoted(row)}: write a "
@@ -135,8 +138,8 @@ def _parse_rows(text: str, what: str) -> list[list[float]]:
                               "map past what can be shown).")
         tiny = next((number for number in numbers if 0 < abs(number) < SMALLEST_WEIGHT), None)
         if tiny is not None:  # 1e-300 became 0 without a word
-            raise FilterError(f"The {what} has {tiny:g} in the row {_quoted(row)}: too small for the weights, which are "
-                              f"float32 numbers (it would lose its digits or become 0). Type 0, or a weight of at "
+            raise FilterError(f"The {what} has {tiny:g} in the row {_quoted(row)}: too small for the weights, which "
+                              f"are float32 numbers (it would lose its digits or become 0). Type 0, or a weight of at "
                               f"least {SMALLEST_WEIGHT:.1e} in size.")
         parsed.append(numbers)
     return parsed

@@ -136,6 +136,12 @@ def test_a_grid_edit_rewrites_only_the_cells_it_changed():
     edited = edited_text(text, before, after)
     assert edited == "0.1234567891 1.50 2; 0 0.9876543219 0; 1e-3 0 100"
     np.testing.assert_array_equal(parse_kernel(edited), np.float32(after))
+    # a zero-width space between two numbers (pasted from a web page) is no item to either: it raised IndexError
+    pasted = "1 \u200b 0; 0 1"
+    before = parse_kernel(pasted)
+    after = before.astype(np.float64)
+    after[1, 1] = 5.0
+    assert edited_text(pasted, before, after) == "1 0; 0 5"
 
 
 @pytest.mark.parametrize("text,message", [("", "empty"), ("1 2; 3", "square"), ("1 x 3; 1 1 1; 1 1 1", "not a number"),
