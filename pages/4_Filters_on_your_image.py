@@ -365,13 +365,15 @@ def picture_controls() -> tuple[Image.Image | None, str]:
             show_error(exc, literal=True)  # it quotes the folder's path: "_old_ copy" lost its underscores
             return None, ""
         index = int(st.number_input("Test picture number", 0, len(pictures) - 1, 0, step=1, key="fil_cifar", **BOUND))
-        return Image.fromarray(pictures[index]), f"CIFAR-10 test picture {index}: {with_article(names[labels[index]])}, 32 x 32."
+        name = with_article(names[labels[index]])
+        return Image.fromarray(pictures[index]), f"CIFAR-10 test picture {index}: {name}, 32 x 32."
     if source == "Upload a photo":
         upload = kept_upload(st.file_uploader, "A photo (PNG, JPEG, WebP, BMP or GIF; up to 25 MB)",
                              type=["png", "jpg", "jpeg", "webp", "bmp", "gif"], key="fil_upload",
                              reader=lambda file: decode(file.getvalue()), refused=ImageError)
     else:
-        upload = kept_upload(st.camera_input, "Take a picture", key="fil_camera", reader=camera_frame, refused=ImageError)
+        upload = kept_upload(st.camera_input, "Take a picture", key="fil_camera", reader=camera_frame,
+                             refused=ImageError)
     if upload is None:
         if st.session_state.pop(SHOWN_UPLOAD, False):
             wait_for_a_replacement()

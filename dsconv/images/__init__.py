@@ -37,7 +37,8 @@ from dsconv.images.numpy_model import NumpyModel, WeightFileError, load_numpy_mo
 
 __all__ = ["center_square", "cifar_test_images", "conv_rows", "DISPLAY_MAX_SIDE", "feature_maps",
            "find_cifar_test_batch", "first_layer_kernels", "fit_within", "handmade", "ImageError", "load_image",
-           "load_numpy_model", "model_classes", "model_input_words", "no_cifar_test_batch", "NumpyModel", "older_pretrained_labels",
+           "load_numpy_model", "model_classes", "model_input_words", "no_cifar_test_batch", "NumpyModel",
+           "older_pretrained_labels",
            "pretrained_catalogue",
            "pretrained_facts",
            "pretrained_numpy_model", "preview", "row_kind", "SAMPLE_SCENES", "scene_image", "strongest_channels",

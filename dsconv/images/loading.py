@@ -155,7 +155,8 @@ def _shortened(path: Path) -> str:
 def no_cifar_test_batch() -> str:
     """What the page says when find_cifar_test_batch() found nothing: the places it looked, and what to do."""
     looked = listed([f"“{_shortened(path)}”" for path in cifar_test_batch_places()])
-    lead = "No CIFAR-10 test_batch file found" if os.environ.get(CIFAR_DIR_VARIABLE) else "No CIFAR-10 copy on this machine"
+    lead = ("No CIFAR-10 test_batch file found" if os.environ.get(CIFAR_DIR_VARIABLE) else
+            "No CIFAR-10 copy on this machine")
     return (f"{lead}: looked at {looked}. Set {CIFAR_DIR_VARIABLE} to the folder that holds cifar-10-batches-py/ (the "
             "unpacked cifar-10-python.tar.gz) and restart the app.")
 

@@ -31,7 +31,7 @@ from dsconv.sliding.samples import SAMPLE_LABELS, SAMPLE_NAMES, SAMPLE_NOTES, SA
 
 __all__ = ["alike_note", "axis_padding", "build_layer", "build_timeline", "CHANNEL_NAMES", "channel_names", "Frame",
            "frame_detail", "hidden_names", "Layer", "layer_weights", "maps_alike", "MAX_FRAMES", "MAX_KERNEL_SIZE",
-           "PRESET_LABELS", "PRESET_NOTES", "PRESETS", "run_layer", "size_one_note", "sample_image", "SAMPLE_LABELS", "SAMPLE_NAMES",
-           "SAMPLE_NOTES", "SAMPLES", "samples",
+           "PRESET_LABELS", "PRESET_NOTES", "PRESETS", "run_layer", "size_one_note", "sample_image", "SAMPLE_LABELS",
+           "SAMPLE_NAMES", "SAMPLE_NOTES", "SAMPLES", "samples",
            "shrink_to_square", "SlidingConfig", "Stage", "standard_twins", "Timeline", "watched_channels",
            "weight_notes", "weight_rules", "window_starts"]

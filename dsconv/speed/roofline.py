@@ -171,14 +171,14 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
     """
     groups = {regime: [s for s in steps if s.regime == regime] for regime in REGIMES}
     forward_ms = {s.timing.kind: s.timing.median_ms for s in steps if s.timing.pass_name == "forward"}
+    named = device_name(device)  # "the AMD EPYC with 2 cores", as each sentence names it
     sentences = []
     if groups["compute"]:
         names = _named(groups["compute"],
                        lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {roof_percent(s.fraction)} of the peak")
         text = (f"**Compute-bound**: {names}. Right of the ridge point ({roofs.ridge:.1f} FLOPs per byte) their roof "
-                f"is the arithmetic (the peak measured on {device_name(device)} is {roofs.peak_gflops:.0f} GFLOP/s), and "
-                f"they reach "
-                f"at least {NEAR_ROOF:.0%} of it: fewer multiply-adds, done at the same rate, would make them "
+                f"is the arithmetic (the peak measured on {named} is {roofs.peak_gflops:.0f} GFLOP/s), and they "
+                f"reach at least {NEAR_ROOF:.0%} of it: fewer multiply-adds, done at the same rate, would make them "
                 "proportionally faster.")
         beyond = [step for step in groups["compute"] if step.achieved_gflops > 1.02 * roofs.peak_gflops]
         if beyond:  # the matrix product the roof comes from is not the fastest thing this machine runs
@@ -188,8 +188,7 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
             text += (f" {_named(beyond, lambda step: f'{rate(step.achieved_gflops)} GFLOP/s')} ran faster than that "
                      "peak, counting the multiply-adds a direct convolution does. Either the "
                      f"{roofs.matmul_size} x {roofs.matmul_size} matrix product the peak is measured with does not "
-                     f"reach all that {device_name(device)} can do (whose peak would then be at least {fastest:.0f} GFLOP/s), "
-                     "or "
+                     f"reach all that {named} can do (whose peak would then be at least {fastest:.0f} GFLOP/s), or "
                      "the library computed the layer with fewer multiplications than counted (Winograd's method does, "
                      "for small kernels).")
         sentences.append(text)
@@ -205,9 +204,8 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
         members = groups["overhead"]
         names = _named(members, lambda s: f"{s.timing.median_ms:.2f} ms, {roof_percent(s.fraction)} of its roof")
         text = (f"**Overhead-bound**: {names}. The smallest possible call already takes {roofs.call_ms:.2f} ms "
-                f"forward and {roofs.call_backward_ms:.2f} ms forward + backward on {device_name(device)}: the fixed cost "
-                "of each "
-                "call (dispatch, threads, tiny kernels) is most of their time.")
+                f"forward and {roofs.call_backward_ms:.2f} ms forward + backward on {named}: the fixed cost of "
+                "each call (dispatch, threads, tiny kernels) is most of their time.")
         quick = [s for s in members if s.timing.pass_name == "forward_backward" and s.timing.kind in forward_ms
                  and s.timing.median_ms < 2 * forward_ms[s.timing.kind]]
         if quick:
