@@ -11,6 +11,7 @@ subfolder per class). Bad data raises DataError, a ValueError that says what is 
 from __future__ import annotations
 
 import math
+import os
 import pickle
 from dataclasses import replace
 from pathlib import Path
@@ -198,9 +199,10 @@ def folder_path(typed: str | Path) -> Path:
         raise DataError("The folder's name holds a NUL character (\\x00), which no path can hold; type the folder "
                         "again.")
     try:
-        return Path(typed).expanduser()
+        path = Path(typed).expanduser()
     except RuntimeError:  # the system names no home folder: "~" stays as typed, and the loader says it is missing
-        return Path(typed)
+        path = Path(typed)
+    return Path(os.path.normpath(path))  # "a/../b" as a shell's cd reads it, and quoted so: "~/../.." is "/"
 
 
 def load_cifar10_local(folder: str | Path, stop: Any = None) -> Dataset:
@@ -341,6 +343,9 @@ def _read_image(path: Path) -> np.ndarray:
 
 def _read_split(root: Path, folder: Path, class_names: tuple[str, ...] | None,
                 stop: Any = None) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    if folder.exists() and not folder.is_dir():
+        raise DataError(f"The image folder needs a subfolder {folder.name}/ with one folder per class; {folder} is a "
+                        "file, not a folder.")
     if not folder.is_dir():
         raise DataError(f"The image folder needs a subfolder {folder.name}/ with one folder per class; {folder} is missing.")
     _inside(folder, root)

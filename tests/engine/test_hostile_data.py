@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import shutil
 import struct
 import subprocess
 import sys
@@ -142,6 +143,26 @@ def test_a_file_instead_of_a_folder_is_named(tmp_path):
     with pytest.raises(DataError, match="is a file, not a folder"):
         load_cifar10_local(tmp_path / "file")
 
+
+
+def test_a_split_that_is_a_file_is_called_a_file(tmp_path):
+    """A train/ that was a file was "missing", so a teacher looked for a folder that was there."""
+    root = image_folder(tmp_path / "set")
+    shutil.rmtree(root / "train")
+    (root / "train").write_text("not a folder")
+    with pytest.raises(DataError) as info:
+        load_image_folder(root)
+    assert "is a file, not a folder" in str(info.value) and "missing" not in str(info.value)
+
+
+def test_a_typed_folder_is_quoted_tidied(tmp_path):
+    """"~/../.." was quoted as typed, with the home folder spelt out before "/../..": now the folder it names."""
+    from dsconv.training.data import folder_path
+
+    assert folder_path(tmp_path / "a" / ".." / "b" / ".") == tmp_path / "b"
+    with pytest.raises(DataError) as info:
+        load_image_folder(str(tmp_path / "a" / ".." / "none"))
+    assert str(info.value) == f"The image folder {tmp_path / 'none'} does not exist."
 
 # --- CIFAR-10 batches --------------------------------------------------------------------------------------
 
