@@ -186,10 +186,9 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
             # Counted as a direct convolution's multiply-adds: a library may do fewer multiplications (Winograd's
             # method, for small kernels), so the rate alone does not prove the machine's peak is higher.
             text += (f" {_named(beyond, lambda step: f'{rate(step.achieved_gflops)} GFLOP/s')} ran faster than that "
-                     "peak, counting the multiply-adds a direct convolution does. Either the "
-                     f"{roofs.matmul_size} x {roofs.matmul_size} matrix product the peak is measured with does not "
-                     f"reach all that {named} can do (whose peak would then be at least {fastest:.0f} GFLOP/s), or "
-                     "the library computed the layer with fewer multiplications than counted (Winograd's method does, "
+                     f"peak, counting the multiply-adds a direct convolution does. Either {named} can do more than "
+                     f"the {roofs.matmul_size} x {roofs.matmul_size} matrix product the peak is measured with reaches "
+                     f"(at least {fastest:.0f} GFLOP/s, then), or the library computed the layer with fewer multiplications than counted (Winograd's method does, "
                      "for small kernels).")
         sentences.append(text)
     if groups["memory"]:

@@ -63,15 +63,15 @@ def test_a_step_near_the_flat_roof_is_compute_bound():
 def test_a_step_faster_than_the_measured_peak_gives_both_readings():
     """The recorded Conv2D with an 11 x 11 kernel ran at 352 GFLOP/s, 165% of a 213 GFLOP/s 'peak', and the page still
     called 213 the peak. A count-based rate above the flat roof means the roof's matrix product is not the machine's
-    best, or the library did fewer multiplications than counted: the sentence says both, and claims neither."""
+    best, or the library did fewer multiplications than counted: the sentence says both, and claims neither. (It
+    said "all that a test CPU can do (whose peak would then be ...)": the bracket hung on the device's name.)"""
     ms = CONV_FLOPS / (165.0 * 1e6)  # 165 GFLOP/s against a peak of 100
     step = classify(timing("standard", ms), ROOFS)
     [sentence] = explain([step], ROOFS, DEVICE)
     assert "165% of the peak" in sentence
     assert (f"Standard Conv2D (forward: 165 GFLOP/s) ran faster than that peak, counting the multiply-adds a direct "
-            f"convolution does. Either the {ROOFS.matmul_size} x {ROOFS.matmul_size} matrix product the peak is "
-            "measured with does not reach all that a test CPU can do (whose peak would then be at least 165 GFLOP/s), "
-            "or the library computed the layer with fewer multiplications than counted") in sentence
+            f"convolution does. Either a test CPU can do more than the {ROOFS.matmul_size} x {ROOFS.matmul_size} "
+            "matrix product the peak is measured with reaches (at least 165 GFLOP/s, then), or the library computed the layer with fewer multiplications than counted") in sentence
     # a count-based rate above the peak is not proof of a higher peak: the sentence gives both readings, claims neither
     assert "true peak is at least" not in sentence
 
