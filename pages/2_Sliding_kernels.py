@@ -13,6 +13,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     from dsconv.costs import LayerConfigError, mobilenet_ratio, shape_text, tutorial_cost
     from dsconv.figures import (
         MAX_VOLUME_FRAMES,
+        faint_maps_note,
         output_labels,
         projected_scale,
         short_names_note,
@@ -335,6 +336,8 @@ def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig,
                        f"animation watches {unit} {shown + 1}.")
         if alike := alike_note(layer, preset, seed):
             st.caption(alike)
+        if faint := faint_maps_note(layer):  # a white map, or one on a scale a thousand times finer, said
+            st.caption(faint)
         if timeline.positions_per_frame > 1:
             st.caption(f"This layer has {timeline.total_positions} steps; to keep the page light each frame "
                        f"jumps {timeline.positions_per_frame} steps (the counter still counts every one).")

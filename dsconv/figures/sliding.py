@@ -55,8 +55,8 @@ from dsconv.figures.sliding_parts import (
     window_text,
 )
 from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, TEXT_COLOUR, page_width_px, text_em, wrap_parts
-from dsconv.safe_text import counted
-from dsconv.sliding.engine import channel_names, hidden_names, hidden_names_note
+from dsconv.safe_text import counted, listed
+from dsconv.sliding.engine import cancelled_outputs, channel_names, faint_maps, hidden_names, hidden_names_note
 from dsconv.sliding.frames import Timeline, frame_detail
 
 EMPTY_CELL = "#f3f4f6"  # a cell whose value is (near) zero: light grey, so the grid stays visible on white
@@ -659,6 +659,50 @@ def shortened_names(layout: Layout, scale: float) -> list[list[str]]:
             if written != tile.label:
                 pairs.append([written, tile.label])
     return pairs
+
+
+def faint_maps_note(layer) -> str:
+    """Sentences on the maps that are 0 everywhere or nearly so (dsconv.sliding.faint_maps), named as the figure
+    names them, or "": each map is coloured on its own scale, so a faint one looks as strong as the rest, and one that
+    is 0 everywhere is white. Outputs whose weights cancel (cancelled_outputs) are said to be 0 on every picture."""
+    def named(index: int, maps: tuple[int, ...]) -> str:
+        names = [output_labels(layer, index)[n] for n in maps]
+        if layer.stages[index].name != "depthwise":
+            return listed(names)
+        kind = "depthwise map" if len(layer.stages) > 1 else "map"
+        return f"The {kind}{'' if len(maps) == 1 else 's'} {listed(names)}"
+
+    def verb(maps: tuple[int, ...]) -> str:
+        return "is" if len(maps) == 1 else "are"
+
+    sentences = []
+    cancelled, equal_pairs = cancelled_outputs(layer)
+    last = len(layer.stages) - 1
+    if cancelled:
+        it = "it is" if len(cancelled) == 1 else "they are"
+        why = (f"{'It' if len(cancelled) == 1 else 'Each'} adds one of a channel's depthwise maps and subtracts "
+               "another, and that channel's kernel copies are the same (turning this preset's kernel 90° changes "
+               "nothing)." if equal_pairs else
+               f"{'Its' if len(cancelled) == 1 else 'Their'} depthwise and pointwise weights cancel.")
+        sentences.append(f"{named(last, cancelled)} {verb(cancelled)} 0 on every picture, so {it} drawn white. {why}")
+    for index, stage in enumerate(layer.stages):
+        zero, faint = faint_maps(stage.output)
+        if index == last:
+            zero = tuple(n for n in zero if n not in cancelled)
+        if zero:
+            it = "it is" if len(zero) == 1 else "they are"
+            sentences.append(f"{named(index, zero)} {verb(zero)} 0 everywhere on this picture, so {it} drawn white.")
+        if faint:
+            peaks = np.abs(stage.output).reshape(-1, stage.output.shape[2]).max(axis=0)
+            top = int(np.argmax(peaks))
+            most = format_value(float(max(peaks[n] for n in faint)))
+            strongest = output_labels(layer, index)[top]
+            sentences.append(
+                f"{named(index, faint)} {verb(faint)} nearly 0 everywhere on this picture (at most {most}, where "
+                f"{'the map ' if stage.name == 'depthwise' else ''}{strongest} reaches "
+                f"{format_value(float(peaks[top]))}): each map is coloured on its own scale, so "
+                f"{'its' if len(faint) == 1 else 'their'} colours show differences too small to see in the others.")
+    return " ".join(sentences)
 
 
 def short_names_note(spec: dict) -> str:

@@ -894,3 +894,56 @@ def test_the_3d_views_input_slabs_are_named_in_the_order_they_stand():
     assert first_pixel[0] < first_pixel[1] < first_pixel[2]  # R nearest the viewer, B farthest
     title = next(note["text"] for note in scene["annotations"] if note["text"].startswith("<b>Input"))
     assert title.endswith("<br>R in front, then G, B"), title
+
+
+# --- Maps drawn white or on a much finer scale ------------------------------------------------------------------
+
+@pytest.mark.parametrize("preset, copies, cancelled", [
+    ("box_blur", 2, (1, 3)), ("box_blur", 3, (1, 2)), ("identity", 2, (1, 3)), ("sobel", 2, ()), ("random", 2, ()),
+    ("box_blur", 1, ())])
+def test_outputs_whose_weights_cancel_are_0_on_any_picture(preset, copies, cancelled):
+    """With a symmetric preset and depth multiplier 2, Outputs 2 and 4 of a separable layer were drawn white with
+    nothing said. The outputs said to cancel are 0 on random pictures, and every other output is not."""
+    from dsconv.sliding.engine import cancelled_outputs
+
+    config = SlidingConfig(mode="separable", depth_multiplier=copies, out_channels=4)
+    layer = build_layer(sample_image("shape", 8), config, preset)
+    said, equal_pairs = cancelled_outputs(layer)
+    assert said == cancelled and equal_pairs == bool(cancelled)
+    rng = np.random.default_rng(7)
+    for _ in range(3):
+        output = run_layer(rng.uniform(0, 255, (8, 8, 3)), config, layer_weights(config, 3, preset, 0)).output
+        peaks = np.abs(output).max(axis=(0, 1))
+        assert [n for n in range(4) if peaks[n] == 0] == list(cancelled), peaks
+
+
+def test_maps_that_are_0_or_nearly_0_on_this_picture_are_found():
+    from dsconv.sliding.engine import faint_maps
+
+    output = np.zeros((3, 3, 4))
+    output[1, 1, 0], output[0, 2, 1], output[2, 2, 3] = 292.0, -2.92, 2.93  # 1 % of the top, and just over it
+    assert faint_maps(output) == ((2,), (1,))
+    assert faint_maps(np.zeros((3, 3, 2))) == ((), ())  # nothing to compare with: the weights' note says why
+
+
+def test_the_faint_maps_note_names_the_maps_as_the_figure_does():
+    """On the gradient, Sobel with depth multiplier 2: Output 1 reaches 0.33 against Output 2's 292, yet each map is
+    coloured on its own scale, so it was drawn in full colour; Output 3 and two depthwise maps were white."""
+    from dsconv.figures import faint_maps_note
+
+    layer = build_layer(sample_image("gradient", 8), SlidingConfig(mode="separable", depth_multiplier=2), "sobel")
+    peaks = np.abs(layer.output).max(axis=(0, 1))
+    hidden = np.abs(layer.stages[0].output).max(axis=(0, 1))
+    assert peaks[2] == 0 and 0 < peaks[0] < 0.01 * peaks[1] and list(np.flatnonzero(hidden == 0)) == [1, 2]
+    note = faint_maps_note(layer)
+    assert note == ("The depthwise maps from R, kernel 2 and from G, kernel 1 are 0 everywhere on this picture, so "
+                    "they are drawn white. Output 3 is 0 everywhere on this picture, so it is drawn white. Output 1 is "
+                    f"nearly 0 everywhere on this picture (at most {peaks[0]:.2f}, where Output 2 reaches "
+                    f"{peaks[1]:.0f}): each map is coloured on its own scale, so its colours show differences too "
+                    "small to see in the others.")
+    box = build_layer(sample_image("shape", 8), SlidingConfig(mode="separable", depth_multiplier=2), "box_blur")
+    assert faint_maps_note(box) == (
+        "Output 2 and Output 4 are 0 on every picture, so they are drawn white. Each adds one of a channel's "
+        "depthwise maps and subtracts another, and that channel's kernel copies are the same (turning this preset's "
+        "kernel 90° changes nothing).")
+    assert faint_maps_note(build_layer(sample_image("shape", 8), SlidingConfig(), "sobel")) == ""

@@ -452,3 +452,13 @@ def test_short_map_names_are_said_in_full_under_the_figure():
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=90)  # the default layer's names are in full: nothing said
     at.run()
     assert "stands for" not in " ".join(c.value for c in at.caption)
+
+
+def test_white_and_faint_maps_are_said_under_the_picture(app):
+    """A separable Box blur with depth multiplier 2 drew Outputs 2 and 4 white, with nothing said."""
+    assert "drawn white" not in page_text(app) and "nearly 0" not in page_text(app)
+    at = open_page(PAGE, {"sl_mode": "separable", "sl_dm": "2", "sl_preset": "box_blur"})
+    assert "Output 2 and Output 4 are 0 on every picture, so they are drawn white." in page_text(at)
+    at = open_page(PAGE, {"sl_mode": "separable", "sl_dm": "2", "sl_preset": "sobel", "sl_sample": "gradient"})
+    assert "Output 1 is nearly 0 everywhere on this picture (at most 0.33, where Output 2 reaches 292)" in page_text(at)
+    assert not at.exception
