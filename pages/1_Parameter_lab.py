@@ -119,6 +119,7 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
     rows = figures_cost.cost_table_rows(costs, count_name, use_flops, s["groups"])
     show_table(rows)
     show_kind_errors(costs)
+    st.markdown(lab_text.reading_note(costs, s["in_channels"], s["depth_multiplier"], s["use_bias"]))
     for note in (lab_text.pointwise_row_note(costs, (s["height"], s["width"], s["in_channels"]), use_flops),
                  lab_text.grouped_note(costs, s["groups"])):
         if note:
@@ -132,7 +133,6 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
             [costs[k].flops if use_flops else costs[k].multiply_adds for k in valid],
             [costs[k].activation_bytes / 1024 for k in valid], count_name, figure_scale(), PAGE_PX)
         st.plotly_chart(fig, key="lab_cost_chart", config={"displayModeBar": False}, theme=None)
-    st.markdown(lab_text.reading_note(costs, s["in_channels"], s["depth_multiplier"], s["use_bias"]))
 
 
 def ratio_section(settings: dict, costs: dict) -> None:

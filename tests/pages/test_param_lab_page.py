@@ -562,3 +562,22 @@ def test_the_network_tables_shares_are_never_zero_for_work_and_add_up_to_the_tot
             assert (float(shown) > 0) == (part > 0) and abs(float(shown) - exact) < 0.1, (count, part, shown)
         assert round(sum(numbers), 1) == 100.0, (count, numbers)
     assert slivers  # these two networks each have one
+
+
+def test_the_reading_note_stands_under_its_table():
+    """"Read the table like this" stood below the three charts, a screen away from the table it explains."""
+    at = open_page(PAGE)
+
+    def leaves(node):
+        children = getattr(node, "children", None)
+        if children is None:
+            yield node
+            return
+        for child in children.values():
+            yield from leaves(child)
+
+    order = [(node.type, getattr(node, "value", "")) for node in leaves(at.main)]
+    table = next(i for i, (kind, value) in enumerate(order) if kind == "markdown" and "| Kind" in str(value))
+    note = next(i for i, (kind, value) in enumerate(order) if str(value).startswith("**Read the table like this.**"))
+    chart = next(i for i, (kind, _) in enumerate(order) if kind == "plotly_chart")
+    assert table < note < chart, order[table:chart + 1]
