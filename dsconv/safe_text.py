@@ -37,6 +37,33 @@ def sendable(text: Any) -> str:
         return text.encode("utf-8", "replace").decode("utf-8")
 
 
+def lone_surrogate_at(data: Any) -> str | None:
+    """Where parsed JSON holds text with a lone surrogate, as "title", "layers[2].name" or "a key of config" ("" for
+    the whole value), or None.
+    JSON may escape half of a UTF-16 pair on its own ("\\ud800"): json reads it as a character no UTF-8 can carry,
+    and a run record titled so, or a model with a layer named so, made Streamlit raise "surrogates not allowed" when
+    the page sent it (the arena's every rerun, until the browser reloaded). Files are refused with this place named."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, place = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return place
+        elif isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                named = f"{place}.{key}" if place else str(key)
+                try:
+                    str(key).encode("utf-8")
+                except UnicodeEncodeError:
+                    return f"a key of {place}" if place else "a key"
+                stack.append((item, named))
+        elif isinstance(value, list):
+            stack.extend((item, f"{place}[{index}]") for index, item in reversed(list(enumerate(value))))
+    return None
+
+
 def plain(text: Any) -> str:
     """`text` (any value, shown with str) as Markdown that renders it literally, on one line, with no links."""
     return _AUTOLINK.sub("\\1\u2060", sendable(text)).translate(_ESCAPED)

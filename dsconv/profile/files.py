@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from dsconv.safe_text import UTF16_BOMS, library_words
+from dsconv.safe_text import UTF16_BOMS, library_words, lone_surrogate_at
 
 MAX_FILE_BYTES = 200 * 2**20  # the whole upload (the app's own upload cap is lower: .streamlit/config.toml)
 MAX_CONFIG_BYTES = 8 * 2**20  # config.json, uncompressed: EfficientNetB7's is about 1.5 MB
@@ -71,7 +71,7 @@ def parse_config_text(data: bytes | str, where: str = "The file") -> Any:
         raise ModelFileError(f"{where} nests its JSON {depth} levels deep; dsconv reads configs up to {MAX_DEPTH} "
                              "levels (a real Keras model needs about 20).")
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        config = json.loads(text, parse_constant=_refuse_constant)
     except (json.JSONDecodeError, RecursionError, ValueError) as error:
         if not isinstance(error, json.JSONDecodeError) and "digits" in str(error):  # Python's 4,300-digit limit
             raise ModelFileError(f"{where} holds a number thousands of digits long, which no Keras config has; "
@@ -79,6 +79,13 @@ def parse_config_text(data: bytes | str, where: str = "The file") -> Any:
         raise ModelFileError(f"{where} is not valid JSON ({library_words(error, 120)}); a Keras config is JSON. "
                              "Upload the model's .keras file, or the JSON of model.to_json() as Keras wrote it.") \
             from None
+    place = lone_surrogate_at(config)
+    if place is not None:
+        raise ModelFileError(f"{where} holds text that is not valid Unicode{f' in “{place}”' if place else ''}: an "
+                             "escaped half of a character pair (such as \\ud800) that stands for no character, "
+                             "which Keras never writes. Remove it, or upload the model's .keras file as Keras saved "
+                             "it.")
+    return config
 
 
 def _refuse_constant(name: str) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dsconv.kinds import NETWORK_KINDS
-from dsconv.safe_text import UTF16_BOMS
+from dsconv.safe_text import UTF16_BOMS, lone_surrogate_at
 
 SCHEMA = "dsconv-run"
 SCHEMA_VERSION = 1
@@ -386,6 +386,11 @@ def load_run(path_or_bytes: str | Path | bytes) -> RunRecord:
     except ValueError as exc:  # an integer of more than 4,300 digits (Python's own limit)
         raise RunFileError("This file holds a number thousands of digits long, which no run record has.") from exc
     try:
+        place = lone_surrogate_at(data)
+        if place is not None:
+            raise RunFileError(f"This file holds text that is not valid Unicode{f' in “{place}”' if place else ''}: "
+                               "an escaped half of a character pair (such as \\ud800) that stands for no character. "
+                               "No run record has one: remove it.")
         return run_from_dict(data)
     except RecursionError as exc:
         raise RunFileError("This file nests too deeply to be a run record.") from exc

@@ -324,3 +324,18 @@ def test_a_record_saved_with_a_byte_order_mark_loads_and_utf16_is_told_to_be_utf
         load_run(raw(valid()).decode().encode("utf-16"))
     with pytest.raises(RunFileError, match=r"not JSON in UTF-8, so it cannot be a run record\. A text file saved in"):
         load_run(raw(valid()).replace(b'"title": "', b'"title": "caf\xe9 '))
+
+
+@pytest.mark.parametrize("field", ["title", "notes"])
+def test_an_escaped_lone_surrogate_is_refused_in_words(field):
+    """A title of "\\ud800" (valid JSON) made the arena raise "surrogates not allowed" on every rerun, until the
+    browser reloaded: the "Your runs" list could not be sent."""
+    data = valid()
+    data[field] = "A run \ud800"
+    with pytest.raises(RunFileError) as refused:
+        load_run(json.dumps(data).encode())  # json.dumps writes the escape, as a hostile file would
+    assert str(refused.value) == (f"This file holds text that is not valid Unicode in “{field}”: an escaped half of "
+                                  "a character pair (such as \\ud800) that stands for no character. No run record has "
+                                  "one: remove it.")
+    data[field] = "A run \U0001F600"  # a pair that makes a character is fine
+    assert load_run(json.dumps(data).encode())

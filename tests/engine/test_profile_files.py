@@ -169,6 +169,22 @@ def test_not_utf8():
         read_model_file(archive({"config.json": b'{"name": "\xc3\x28"}'}), "x.keras")
 
 
+def test_an_escaped_lone_surrogate_is_refused_in_words():
+    """A layer named "\\ud800" (valid JSON, valid UTF-8) made Real networks raise "surrogates not allowed" in its
+    chart and its tables."""
+    config = json.dumps(sequential([dense("d\ud800")]))  # json.dumps writes the escape, as a hostile file would
+    assert "\\ud800" in config
+    with pytest.raises(ModelFileError) as refused:
+        read_model_file(config.encode(), "x.json")
+    assert str(refused.value) == ("The file holds text that is not valid Unicode in “config.layers[1].config.name”: "
+                                  "an escaped half of a character pair (such as \\ud800) that stands for no "
+                                  "character, which Keras never writes. Remove it, or upload the model's .keras file "
+                                  "as Keras saved it.")
+    with pytest.raises(ModelFileError, match="The archive's config.json holds text that is not valid Unicode"):
+        read_model_file(archive({"config.json": config}), "x.keras")
+    assert read_model_file(json.dumps(sequential([dense("d\U0001F600")])).encode(), "x.json")  # a pair is fine
+
+
 def test_an_empty_file():
     with pytest.raises(ModelFileError, match=r"The file is empty\. Upload a \.keras, \.h5 or \.json model file\."):
         read_model_file(b"", "empty.keras")
