@@ -143,6 +143,7 @@ def replay_layout(scale: float, width_px: float | None = None) -> dict[str, floa
 
 PLAY_LABEL, PAUSE_LABEL = "▶ Play", "❚❚ Pause"
 MIN_PANEL_PX = 180  # narrower panels than this (a phone's: 103 px two abreast) stand in one column
+MIN_PANEL_HEIGHT_PX = 100  # the least a panel is drawn tall, legend or not (170 px in one column, 229 at 1400 px)
 MIN_SLIDER_PX = 160  # a shorter epoch slider stands under the buttons: 16 px an epoch for ten epochs
 TOP_PX = 110  # above the panels: the buttons, the slider beside them and its "epoch N", the panels' titles
 SLIDER_ROW_PX = 80  # a slider under the buttons: its "epoch N", its rail and its ticks' numbers (75 px measured)
@@ -183,6 +184,9 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
     top = (SLIDER_UNDER_PX + SLIDER_ROW_PX + BUTTONS_ROW_PX if place["slider_under"] else TOP_PX) * scale
     height = int(min(680 * scale, screen_height_px(scale) - 40) if columns == 2 else
                  top + (4 * 170 + 3 * 75) * scale + bottom - 40)
+    # A legend of many runs (four uploads with 300-character titles) left the window-high figure no room for its
+    # panels: Plotly raised "Vertical spacing must be between 0 and 1". The figure then grows past the window.
+    height = max(height, int(top + (2 * MIN_PANEL_HEIGHT_PX + 75) * scale + bottom) if columns == 2 else 0)
     plot_px = height - top - bottom
     # The buttons and the slider stand on their bottoms 13 % of the panels' height above them; a slider under the
     # buttons stands on its bottom over the panels' titles, and the buttons on it.
@@ -223,8 +227,8 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
                                      (2, 1, _range(seconds, floor=0.0), "seconds"),
                                      (2, 2, _range(gaps, floor=0.0), None)):
         at = _at(row, col, columns)
-        bottom = at["row"] == (2 if columns == 2 else 4)
-        fig.update_xaxes(range=x_range, dtick=dtick, title_text="epoch" if bottom else None, **at)
+        lowest = at["row"] == (2 if columns == 2 else 4)  # (named `bottom`, it overwrote the bottom margin: 1 px)
+        fig.update_xaxes(range=x_range, dtick=dtick, title_text="epoch" if lowest else None, **at)
         fig.update_yaxes(range=y_range, title_text=title, **at)
     positive = [v for v in seconds if v and v > 0]
     if positive and max(positive) > 20 * min(positive):  # e.g. a GPU's 10 s beside a CPU's 600 s: log scale

@@ -258,3 +258,35 @@ def test_the_kinds_no_chosen_run_trained_are_said_as_what_the_runs_hold():
         "The chosen run trained Standard and Separable, so MobileNet has no line here: launch a training below to "
         "see it.")
     assert replay.untrained_note(one, ["standard", "separable"]) is None
+
+
+@pytest.mark.parametrize("width", [720.0, 1100.0])
+def test_a_long_legend_makes_the_replay_taller_not_a_traceback(width):
+    """Four uploaded runs with 300-character titles (the record's limit) raised "Vertical spacing must be between 0
+    and 1" at 1280 px: the figure kept its window-high cap while the legend under the panels grew past it."""
+    from dsconv.kinds import NETWORK_KINDS
+
+    runs = []
+    for i in range(12):
+        record = replay.read_upload(f"r{i}.json", json.dumps(record_dict(
+            [arch(kind, [(1.0, 0.5, 1.1, 0.4, 1.0)] * 3) for kind in NETWORK_KINDS],
+            title=(f"run {i} " + "word " * 100)[:300])).encode())
+        runs.append(replay.LoadedRun(f"upload:r{i}.json", replay.run_label(record, f"r{i}.json"), "upload", record))
+    series = [item for item in replay.all_series(runs, list(NETWORK_KINDS)) if item.epochs]
+    figure = replay_figure(series, 1.0, width_px=width)
+    panels = [figure.layout[name].domain for name in ("yaxis", "yaxis3")]
+    plot_px = figure.layout.height - figure.layout.margin.t - figure.layout.margin.b
+    assert min((high - low) * plot_px for low, high in panels) >= 99  # each panel still tall enough to read
+
+
+@pytest.mark.parametrize("scale, width", [(1.0, None), (1.35, None), (1.35, 720.0), (1.0, 400.0)])
+def test_the_replay_keeps_room_for_its_legend_under_the_panels(runs_dir, scale, width):
+    """The bottom margin was 1 px: a loop over the panels reused its name for "is this the lowest panel" (True), and
+    Plotly pushed the legend's room out of the panels after they were spaced."""
+    series = replay.all_series(replay.load_bundled(runs_dir)[0])
+    figure = replay_figure(series, scale, width_px=width)
+    assert figure.layout.margin.b > 100 * scale  # the tick numbers, "epoch", the legend's title and its entries
+    plot_px = figure.layout.height - figure.layout.margin.t - figure.layout.margin.b
+    lowest = min(figure.layout[name].domain[1] - figure.layout[name].domain[0]
+                 for name in figure.layout if name.startswith("yaxis"))
+    assert lowest * plot_px >= 99 * scale
