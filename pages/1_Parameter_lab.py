@@ -144,7 +144,7 @@ def ratio_section(settings: dict, costs: dict) -> None:
     k, c, n, m = settings["kernel_size"], settings["in_channels"], settings["out_channels"], \
         settings["depth_multiplier"]
     out_h, out_w, _ = separable.output_shape
-    st.markdown("MobileNet's paper estimates the separable layer's cost as a fraction of the standard one: "
+    st.markdown("MobileNet's paper works out the separable layer's cost as a fraction of the standard one: "
                 "the depthwise step does k²·C work per pixel, the pointwise step C·N, the standard layer k²·C·N.")
     derivation = ratio_derivation(standard, separable, kernel_size=k, in_channels=c, out_channels=n,
                                   depth_multiplier=m, use_bias=settings["use_bias"],
@@ -292,7 +292,7 @@ st.subheader("Why it matters")
 st.markdown("A separable layer does 1/N + 1/k² of a standard layer's multiply-adds, and has that share of its "
             "weights, biases aside (with depth multiplier 1). That is at most 3/4 of the standard layer's when N and "
             "k are both 2 or more, and more than the standard layer's when N = 1 or k = 1. MobileNet spends that "
-            "saving on size: it is what lets it run on phones. Xception spends it on "
+            "saving on small, fast models for phones. Xception spends it on "
             "accuracy instead: about as many parameters as Inception V3, and a better ImageNet score. Fewer "
             "multiply-adds is not the same as faster, though: the Speed lab measures what they cost in time.")
 share = lab_text.pointwise_share(costs)

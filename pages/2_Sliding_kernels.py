@@ -5,6 +5,7 @@ from __future__ import annotations
 from dsconv import ONE_AT_A_TIME
 
 with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
+    import math
     from typing import Callable
 
     import numpy as np
@@ -275,8 +276,13 @@ def numbers_section(timeline, config: SlidingConfig) -> None:
         rule = (f"1/N + 1/k² = 1/{n} + 1/{k * k}" if m == 1 else  # m kernels a channel: m times the work of both steps
                 f"m(1/N + 1/k²) = {m} × (1/{n} + 1/{k * k})")
         thumb, here = mobilenet_ratio(n, k, m), cost.multiply_adds / standard.multiply_adds
-        st.markdown(f"MobileNet's rule of thumb {rule} {'=' if exact(thumb) else '≈'} {decimals(thumb)}; "
-                    f"here it is {'' if exact(here) else 'about '}{decimals(here)}.")
+        said = f"MobileNet's ratio {rule} {'=' if exact(thumb) else '≈'} {decimals(thumb)}"
+        if math.isclose(thumb, here, rel_tol=1e-12):  # always, by the counts; said from them, not assumed (it was
+            # a "rule of thumb", "here it is about 0.7222", as if the count could differ)
+            st.markdown(f"{said} is exactly the counts' ratio here: {cost.multiply_adds:,} / "
+                        f"{standard.multiply_adds:,}.")
+        else:
+            st.markdown(f"{said}; here it is {'' if exact(here) else 'about '}{decimals(here)}.")
     st.caption("One multiply-add per weight per output position, padding zeros included (FLOPs = 2 x multiply-adds). "
                "Each output adds its bias after the sum ('+ bias' in the step line): one addition, no multiply-add. "
                "The biases on this page are 0, so the maps show the sums. Weights include the bias, as Keras counts "

@@ -126,7 +126,9 @@ def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = No
     """Table, a warning for noisy rows, work-vs-time bars and the ratio chart; `key` names the charts."""
     st.caption("n: timed calls. IQR: interquartile range, the spread of the middle half of them. x fewer "
                "multiply-adds, x faster: than Conv2D (multiply-adds, median ms); below 1, more work or slower (0.50x "
-               "faster takes twice Conv2D's time). GB/s: the bytes each step must move at least, per second. "
+               "faster takes twice Conv2D's time). GB/s: the bytes each step moves if every tensor goes through "
+               "memory once (the hidden depthwise output out and back), per second; caches or a fused kernel can "
+               "move fewer. "
                "Forward + backward does 3x the forward pass's multiply-adds and moves 3x its bytes (gradients for "
                "the input and for the weights)." + (" Limited by: where the step sits under this device's roofs "
                                                    "(section 'The roofline' below)." if roofs else ""))

@@ -174,7 +174,8 @@ def totals_section(profile: Profile, paper, own: Profile | None, network: str) -
                    help=f"{profile.multiply_adds:,}; FLOPs about {in_millions(2 * profile.multiply_adds)}")
     cols[1].metric("Parameters (Keras's count)", in_millions(profile.params),
                    help=f"{profile.params:,}: {profile.total('params'):,} trainable, "
-                        f"{profile.total('frozen_params'):,} not (batch norm's moving statistics)")
+                        f"{profile.total('frozen_params'):,} not (the statistics that batch norm and "
+                        "normalisation layers keep)")
     cols[2].metric("Other operations", in_millions(profile.total("other_ops")),
                    help="Batch norm, activations, additions, pooling: counted apart from multiply-adds")
     memory = profile.total("activation_bytes")
@@ -230,8 +231,9 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
                                 **{column: st.column_config.NumberColumn(format="localized")
                                    for column in ("params", "multiply-adds", "other ops")}})
     st.caption("Output KiB: the layer's output for one picture, in float32 (1 KiB = 1,024 bytes). Params: the "
-               "trainable ones (Keras's count adds batch norm's moving statistics). The CSV also has each layer's "
-               "Keras class and its non-trainable parameters, and names a long layer in full.")
+               "trainable ones (Keras's count adds the statistics that batch norm and normalisation layers keep). "
+               "The CSV also has each layer's Keras class and its non-trainable parameters, and names a long layer "
+               "in full.")
     st.download_button("Download the table (CSV)", partial(csv_text, profile), "layers.csv", "text/csv",
                        key="rn_csv")  # written when clicked, not on every run
 

@@ -351,7 +351,9 @@ def standard_counterpart(*, height: int, width: int, in_channels: int, out_chann
 
 
 def mobilenet_ratio(out_channels: int, kernel_size: int, depth_multiplier: int = 1) -> float:
-    """MobileNet's approximation of separable/standard cost: 1/N + 1/k^2 (Howard et al., 2017, eq. 5), times the
-    depth multiplier m (with m kernels a channel, both steps do m times the work): m(1/N + 1/k^2)."""
+    """MobileNet's ratio of separable to standard multiply-adds, 1/N + 1/k^2 (Howard et al., 2017: its eq. 5 over
+    eq. 2), times the depth multiplier m (with m kernels a channel, both steps do m times the work): m(1/N + 1/k^2).
+    Exact for multiply-adds (both steps and the standard layer visit the same output positions); the parameters'
+    ratio differs from it by the biases."""
     _check_positive(out_channels=out_channels, kernel_size=kernel_size, depth_multiplier=depth_multiplier)
     return depth_multiplier * (1.0 / out_channels + 1.0 / kernel_size**2)

@@ -52,9 +52,10 @@ def stacked_lines(first: str, *rest: str) -> str:
 def ratio_derivation(standard: LayerCost, separable: LayerCost, *, kernel_size: int, in_channels: int,
                      out_channels: int, depth_multiplier: int = 1, use_bias: bool = True,
                      narrow: bool = False) -> RatioDerivation:
-    """MobileNet's ratio (Howard et al., 2017, eq. 5) worked out for one layer, with its exact counterpart. `narrow`
-    (a phone, a laptop's page beside the sidebar): every step on a line of its own, from the left edge, and the
-    output positions H'W' cancelled before the numbers go in, which keeps 4-digit settings under 356 px."""
+    """MobileNet's ratio (Howard et al., 2017: its eq. 5 over eq. 2) worked out for one layer, with the counts' ratio
+    beside it. `narrow` (a phone, a laptop's page beside the sidebar): every step on a line of its own, from the left
+    edge, and the output positions H'W' cancelled before the numbers go in, which keeps 4-digit settings under
+    356 px."""
     k, c, n, m = kernel_size, in_channels, out_channels, depth_multiplier
     out_h, out_w, _ = separable.output_shape
     exact = separable.multiply_adds / standard.multiply_adds

@@ -1,10 +1,12 @@
 """Arithmetic intensity: how much work a layer does per byte it moves, counted from dsconv.costs.arithmetic.
 
 A layer is fast when its arithmetic units stay busy; they starve when each byte fetched from memory
-feeds only a few multiply-adds. The count here is the least traffic a layer can get away with: each
-step reads its input and its weights once and writes its output once, all float32 (4 bytes). A
-two-step layer (depthwise, then 1x1) also writes its hidden depthwise output and reads it back.
-Caches only make real traffic larger, never smaller, so these are best cases. Forward pass only.
+feeds only a few multiply-adds. The count here is each tensor going through memory once: each step
+reads its input and its weights once and writes its output once, all float32 (4 bytes). A two-step
+layer (depthwise, then 1x1), run as two operations, also writes its hidden depthwise output and reads
+it back. A model, not a bound: a tensor that stays in cache between steps is never fetched again, and a
+fused kernel need not write the hidden output at all (both move fewer bytes), while a tensor evicted
+and fetched again moves more. Forward pass only.
 
 Intensity is given in FLOPs per byte (FLOPs = 2 x multiply-adds), the unit of the roofline model
 (Williams, Waterman and Patterson, 2009); `macs_per_byte` gives it in multiply-adds.

@@ -38,7 +38,7 @@ class QuizSettings:
     in_channels: tuple[int, ...] = (1, 2, 3, 4, 8)  # grey, RGB and a few feature maps
     depthwise_in_channels: tuple[int, ...] = (2, 3, 4, 8)  # with one channel a depthwise layer is trivial
     out_channels: tuple[int, ...] = (4, 8, 16, 32)  # filter counts of a small network's early layers
-    kernel_sizes: tuple[int, ...] = (3, 5)  # MobileNet's 3x3 and Xception-style 5x5
+    kernel_sizes: tuple[int, ...] = (3, 5)  # 3x3 (MobileNet, Xception) and 5x5 (MnasNet, EfficientNet)
     strides: tuple[int, ...] = (1, 1, 2)  # stride 2 one time in three, as in downsampling layers
 
 

@@ -188,8 +188,8 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
             text += (f" {_named(beyond, lambda step: f'{rate(step.achieved_gflops)} GFLOP/s')} ran faster than that "
                      f"peak, counting the multiply-adds a direct convolution does. Either {named} can do more than "
                      f"the {roofs.matmul_size} x {roofs.matmul_size} matrix product the peak is measured with reaches "
-                     f"(at least {fastest:.0f} GFLOP/s, then), or the library computed the layer with fewer multiplications than counted (Winograd's method does, "
-                     "for small kernels).")
+                     f"(at least {fastest:.0f} GFLOP/s, then), or the library computed the layer with fewer "
+                     "multiplications than counted (Winograd's method does, for small kernels).")
         sentences.append(text)
     if groups["memory"]:
         names = _named(groups["memory"], lambda s: f"{rate(s.achieved_gbs, 1)} GB/s at {s.flops_per_byte:.1f} FLOPs "

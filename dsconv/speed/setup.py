@@ -20,7 +20,7 @@ PASS_LABELS = {"forward": "forward", "forward_backward": "forward + backward"}
 BACKWARD_WORK_FACTOR = 3
 # The traffic grows alike: forward reads input and weights and writes the output; the input gradient reads the
 # output gradient and the weights and writes a tensor the input's size; the weight gradient reads the output
-# gradient and the input and writes the weights' size. Each moves the forward pass's bytes (best case).
+# gradient and the input and writes the weights' size. Each moves the forward pass's bytes (each tensor once).
 BACKWARD_TRAFFIC_FACTOR = 3
 SWEEP_PARAMETERS = {"out_channels": "output channels", "kernel_size": "kernel size"}
 SWEEP_VALUES = {"out_channels": (8, 16, 32, 64, 128, 256), "kernel_size": (1, 3, 5, 7, 9, 11)}

@@ -24,8 +24,8 @@ def layer_traffic(setup: LayerSetup) -> dict[str, LayerTraffic]:
 
 def counting_rows(setup: LayerSetup) -> list[dict[str, Any]]:
     """One row per compared kind: params, multiply-adds for the whole batch (in millions, safe_text.column_unit),
-    how many times fewer than Conv2D's, the bytes a forward pass must move at least (in MB) and its arithmetic
-    intensity (FLOPs per byte)."""
+    how many times fewer than Conv2D's, the bytes a forward pass moves with each tensor through memory once (in MB)
+    and its arithmetic intensity (FLOPs per byte)."""
     traffic = layer_traffic(setup)
     standard = traffic["standard"]
     # In millions and MB where those show three digits; a tiny layer's in thousands or ones, kB or bytes.
@@ -55,7 +55,7 @@ def more_work_note(setup: LayerSetup) -> str | None:
                      f"({work:,} against {standard:,})" for work, labels in names.items())
     n, k = setup.out_channels, setup.kernel_size
     rule = mobilenet_ratio(n, k)
-    return (f"A number below 1 in \"x fewer multiply-adds\" means more, not fewer: {said}. MobileNet's rule of thumb "
+    return (f"A number below 1 in \"x fewer multiply-adds\" means more, not fewer: {said}. MobileNet's ratio "
             f"for the separable share, 1/N + 1/k² = 1/{n} + 1/{k * k} = {rule:.{digits_apart_from_one(rule, 2)}f}, "
             "is above 1 for this layer.")
 

@@ -115,7 +115,7 @@ def traffic_paragraph(traffic: dict[str, LayerTraffic], kernel_size: int) -> str
         text += ": less arithmetic, more memory traffic"
     elif work > 1:
         text += ": it saves on both"
-    return text + " (best cases: each tensor touched once)."
+    return text + " (each tensor through memory once; caches or a fused kernel can move fewer)."
 
 
 def ridge_paragraph(stages: Sequence[StageTraffic], roofs: Roofs, device: str) -> str:

@@ -54,7 +54,8 @@ class Timing:
 
     @property
     def bytes_moved(self) -> int:
-        """Bytes this pass must read and write over the batch (dsconv.costs.intensity's best case), x3 with the backward pass."""
+        """Bytes this pass reads and writes over the batch, each tensor through memory once (dsconv.costs.intensity),
+        x3 with the backward pass."""
         factor = BACKWARD_TRAFFIC_FACTOR if self.pass_name == "forward_backward" else 1
         return factor * layer_traffic(self.kind, **asdict(self.setup)).bytes_moved
 

@@ -225,7 +225,7 @@ def test_tutorial_example_ratios():
     standard = layer_cost("standard", height=32, width=32, in_channels=3, out_channels=64, kernel_size=3)
     custom = layer_cost("depthwise_pointwise", height=32, width=32, in_channels=3, out_channels=64, kernel_size=3)
     assert round(standard.params / custom.params, 1) == 6.3  # the tutorial's "less than 6 times" is 6.3x
-    # Without biases the ratio is exactly 1/N + 1/k^2 (MobileNet, eq. 5).
+    # Without biases the ratio is exactly 1/N + 1/k^2 (MobileNet: eq. 5 over eq. 2).
     plain = dict(height=32, width=32, in_channels=3, out_channels=64, kernel_size=3, use_bias=False)
     ratio = layer_cost("separable", **plain).multiply_adds / layer_cost("standard", **plain).multiply_adds
     assert ratio == pytest.approx(mobilenet_ratio(64, 3))

@@ -141,7 +141,7 @@ MOBILENET_V2 = dict(multiply_adds=300e6, params=3.4e6)  # MobileNetV2 paper (San
 EFFICIENTNET_B0_MULTIPLY_ADDS = 0.39e9  # EfficientNet paper (Tan and Le 2019), Table 2, printed "0.39B"
 RESNET50_KERAS_LAYOUT = 3.86e9  # ResNet v1 as Keras lays it out (stride 2 in each stage's first 1x1); the
 # ResNet paper (He et al. 2015), Table 1, prints it as 3.8 x 10^9
-VGG16 = dict(conv_multiply_adds=15.3e9, params=138e6)  # MobileNet paper, Table 8 (15.3 G are the conv layers')
+VGG16 = dict(conv_multiply_adds=15.3e9, params=138e6)  # MobileNet paper, Table 8 (15.3 G: the conv layers')
 
 
 def within(ours, paper, tolerance=0.01):
@@ -213,6 +213,9 @@ def test_vgg16_conv_layers_and_parameters():
     assert (paper.multiply_adds, paper.params, paper.conv_only) == ("15.3 G", "138 M", True)
     check = multiply_adds_check(profile, paper)
     assert check.ours == conv and "agrees within 1%" in check.verdict
+    # The paper's Table 8 gives the number alone: the note says which count rounds to it, and which does not
+    assert f"{conv / 1e9:.1f} G" == "15.3 G" and f"{profile.multiply_adds / 1e9:.1f} G" == "15.5 G"
+    assert "does not say what its 15.3 G multiply-adds count" in paper.note and "15.5 G" in paper.note
 
 
 # ---- A model saved by Keras, read back through the upload path --------------------------------------------------

@@ -112,8 +112,8 @@ def test_the_traffic_paragraph_follows_the_layer():
     # 1 -> 1 channel, k = 1, batch 8 of 32 x 32: Conv2D 8,192 multiply-adds, the two steps 8,192 each; Conv2D moves
     # 32,768 + 8 + 32,768 bytes, the steps 32,768 + 4 + 32,768 and 32,768 + 8 + 32,768: 131,084 / 65,544 = 2.0x.
     # It saves on neither, and says nothing of saving.
-    assert ("SeparableConv2D does 2.0x more multiply-adds and moves 2.0x more bytes than Conv2D (best cases: each "
-            "tensor touched once).") in single
+    assert ("SeparableConv2D does 2.0x more multiply-adds and moves 2.0x more bytes than Conv2D (each tensor through "
+            "memory once; caches or a fused kernel can move fewer).") in single
     # 8 x 32 x 32 x 64 floats are 2.10 MB a tensor: "writes a whole output tensor (4.19 MB)" gave both as one's size;
     # the total is what the sizes shown add up to (2,097,152 bytes twice are 4.19 MB, but 2.10 + 2.10 = 4.20)
     assert "reads a whole input tensor and writes a whole output tensor (2.10 MB each, 4.20 MB together)" in default
