@@ -10,6 +10,7 @@ word joiner, so the reader sees the text as it was written, and nothing in it is
 from __future__ import annotations
 
 import codecs
+import decimal
 import math
 import numbers
 import re
@@ -144,6 +145,18 @@ def digits_apart_from_one(ratio: float, digits: int = 1) -> int:
     while ratio != 1 and round(ratio, digits) == 1 and digits < 4:
         digits += 1
     return digits
+
+
+def half_up(value: float, places: int) -> str:
+    """`value` with `places` decimals, a half rounded up as by hand: Python's format rounds an exact half to even
+    (0.0625 -> "0.062"). The float's shortest form is what is rounded (0.1575 is 0.15749999... in binary, and reads
+    0.158 here, as 1,575 / 10,000 would by hand)."""
+    if not math.isfinite(value) or abs(value) >= 1e50:  # (past Decimal's room below: as Python writes it)
+        return f"{value:.{places}f}"
+    with decimal.localcontext(decimal.Context(prec=120)):
+        exact = decimal.Decimal(repr(float(value))).quantize(decimal.Decimal(1).scaleb(-places),
+                                                             decimal.ROUND_HALF_UP)
+    return f"{exact:.{places}f}"
 
 
 def times_text(ratio: float, places: int = 2) -> str:

@@ -342,8 +342,9 @@ else:
         calls = meta.get("settings", {}).get("repeats")
         with_calls = (f" with up to {calls} timed calls per layer and pass (a measurement here takes the number the "
                       "slider sets)") if calls else ""
-        now = ("This layer is too large to time in a click here (above); `python -m dsconv.bench layers` recorded "
-               "these without that limit." if too_large else "Click Measure to time this layer here and now.")
+        # (no "-m" in the sentence's code: a projector's line broke the command there, "python -" over "m dsconv")
+        now = ("This layer is too large to time in a click here (above); the `dsconv.bench layers` benchmark "
+               "recorded these without that limit." if too_large else "Click Measure to time this layer here and now.")
         st.caption(f"Recorded {meta['date']}{with_calls}; nothing was run to show these. {meta['note']} {now}")
         show_timings(timings, scale, f"spd_found_{name}", roofs, meta)
         steps = show_roofline(timings, roofs, meta["device"], scale, f"spd_found_{name}")
@@ -378,8 +379,11 @@ for name, data in recorded.items():
     st.markdown(f"**{name.upper()}: {meta['device']}**, {meta['date']}, Keras {meta['keras']} on "
                 f"{meta['backend']} {meta['backend_version']}. {meta['note']}")
 if "gpu" not in recorded:
+    # The command in a block of its own, whole on one line and with a copy button: inside the sentence a projector's
+    # line broke it after "python -", and a student copied "m dsconv.bench ..." from the next line
     st.caption("GPU: none recorded. This project had no GPU when these were measured, and no figure is invented. "
-               "On a GPU machine, `python -m dsconv.bench layers --out dsconv/assets/speed/gpu.json` adds them here.")
+               "On a GPU machine, this command adds them here:")
+    st.code("python -m dsconv.bench layers --out dsconv/assets/speed/gpu.json", language="bash")
 choice = st.radio("Show", tuple(RECORDED_TITLES), format_func=RECORDED_TITLES.get, horizontal=True, key="spd_recorded",
                   **BOUND)
 for name, data in recorded.items():

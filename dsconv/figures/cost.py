@@ -26,7 +26,7 @@ from dsconv.figures.style import (
     two_lines,
 )
 from dsconv.kinds import KINDS
-from dsconv.safe_text import counted, digits_apart_from_one
+from dsconv.safe_text import counted, digits_apart_from_one, half_up
 
 PART_COLORS = {"depthwise": KINDS["depthwise"].colour, "pointwise": KINDS["pointwise"].colour,
                "standard conv": KINDS["standard"].colour, "batchnorm": "#a78bfa", "dense": "#6b7280"}
@@ -50,10 +50,11 @@ def memory_text(n_bytes: int) -> str:
 def ratio_text(ratio: float) -> str:
     """A ratio with three decimals (0.113), or three significant digits below 0.01 (0.000246), never 0.000, and the
     decimals it takes not to read 1.000 when it is not 1 (C = N = 4096 with k = 1: SeparableConv2D has 1.0002 times
-    the standard layer's params)."""
+    the standard layer's params). A half rounds up, as by hand: 800 / 12,800 = 0.0625 read "0.062" (Python rounds
+    an exact half to even)."""
     if ratio >= 0.01 or ratio <= 0:
-        return f"{ratio:.{digits_apart_from_one(ratio, 3)}f}"
-    return f"{ratio:.{2 - math.floor(math.log10(ratio))}f}"  # no exponent: 0.0000246, not 2.46e-05
+        return half_up(ratio, digits_apart_from_one(ratio, 3))
+    return half_up(ratio, 2 - math.floor(math.log10(ratio)))  # no exponent: 0.0000246, not 2.46e-05
 
 
 STEP_LABELS = {"depthwise": "↳ its depthwise step", "pointwise": "↳ its pointwise (1x1) step, on the depthwise output"}

@@ -460,3 +460,20 @@ def test_any_column_of_shares_adds_up_to_100_with_slivers_marked(counts):
         else:
             assert len(text.split(".")[1]) == 1 and abs(float(text) - 100 * fraction) < 0.1
             assert (float(text) > 0) == (fraction > 0) and (float(text) < 100) == (fraction < 1)
+
+
+def test_a_half_in_the_params_ratio_column_rounds_up_as_by_hand():
+    """k = 5, 16 -> 32 channels, depth multiplier 2, no bias: DepthwiseConv2D has 5 x 5 x 16 x 2 = 800 weights against
+    the standard layer's 5 x 5 x 16 x 32 = 12,800, exactly 0.0625, and the column read 0.062 (Python's format rounds
+    an exact half to even)."""
+    from dsconv.costs.arithmetic import every_kind
+    from dsconv.figures.cost import cost_table_rows
+    from dsconv.safe_text import half_up
+
+    costs = every_kind(height=32, width=32, in_channels=16, out_channels=32, kernel_size=5, depth_multiplier=2,
+                       use_bias=False)
+    assert (costs["depthwise"].params, costs["standard"].params) == (800, 12_800)
+    rows = {row["Kind"]: row["Params vs standard"] for row in cost_table_rows(costs, "Multiply-adds", False)}
+    assert rows["DepthwiseConv2D"] == "0.063"
+    assert [half_up(v, 3) for v in (0.0625, 0.0624999, 0.1575, 2.0005, -0.0625)] == \
+        ["0.063", "0.062", "0.158", "2.001", "-0.063"]

@@ -66,6 +66,8 @@ def test_first_view_shows_recorded_measurements_without_running_anything():
     assert set(recorded["pass"]) == {"forward", "forward + backward"}
     assert recorded["median ms"].notna().all()
     assert any("GPU: none recorded" in c.value for c in at.caption)
+    # the command whole, in a block of its own (in the sentence a projector's line broke it after "python -")
+    assert [c.value for c in at.code] == ["python -m dsconv.bench layers --out dsconv/assets/speed/gpu.json"]
     # "Why it matters" quotes the recorded speed-up of this very layer beside its multiply-add saving.
     standard = recorded[(recorded["layer"] == "Standard Conv2D") & (recorded["pass"] == "forward")]["median ms"].item()
     separable = recorded[(recorded["layer"] == "SeparableConv2D") & (recorded["pass"] == "forward")]["median ms"].item()
@@ -132,7 +134,8 @@ def test_a_layer_too_large_for_a_click_with_a_recording_says_how_the_recording_w
     error = next(e.value for e in at.error if "billion multiply-adds" in e.value)
     assert "4.06 billion" in error and "on a small shared server, more would take a click past 10 s" in error
     recorded = [c.value for c in at.caption if c.value.startswith("Recorded ")]
-    assert recorded and all("`python -m dsconv.bench layers` recorded these without that limit" in c for c in recorded)
+    assert recorded and all("the `dsconv.bench layers` benchmark recorded these without that limit" in c
+                            for c in recorded)
     assert not any("Click Measure" in c for c in recorded)
 
 
