@@ -198,7 +198,8 @@ def keras_section(settings: dict, costs: dict) -> None:
 def network_section(scale: float) -> None:
     st.markdown("The tutorial's CIFAR-10 model: blocks of two convolutions and a max-pool, filters doubling per "
                 "block, then Flatten and a Dense softmax. Change the convolution kind and see where the "
-                "parameters and the multiply-adds go.")
+                "parameters and the multiply-adds go. This tab has its own settings, right here: the layer set up "
+                "for the other tabs does not change it.")
     cols = st.columns([1.5, 1, 1, 1, 1])  # the kind's name needs the room: "SeparableConv2" in a fifth of a projector
     kind = cols[0].selectbox("Convolution kind", NETWORK_KINDS, index=NETWORK_KINDS.index("separable"), key="net_kind", **BOUND,
                              format_func=short_label)
@@ -296,6 +297,6 @@ st.markdown("A separable layer does 1/N + 1/k² of a standard layer's multiply-a
             "accuracy instead: about as many parameters as Inception V3, and a better ImageNet score. Fewer "
             "multiply-adds is not the same as faster, though: the Speed lab measures what they cost in time.")
 share = lab_text.pointwise_share(costs)
-if share:
+if share and not tabs["Whole network"].open:  # under the network's own shares it read as the network's
     st.markdown(share)
 share_link()
