@@ -220,3 +220,20 @@ def test_near_the_line_is_judged_on_the_percent_shown():
     assert [f"{100 * step.fraction:.2f}" for step in steps] == ["45.01", "44.99", "55.49", "44.49"]
     [near] = [s for s in explain(steps, roofs, DEVICE) if s.startswith("**Near the line**")]
     assert near.count("45% of its roof") == 2 and "55% of its roof" in near and "44% of its roof" not in near, near
+
+
+def test_the_peak_line_says_when_a_layer_ran_faster_than_it():
+    """The recorded Conv2D (forward + backward, 261 GFLOP/s) stood above a line named "peak 213 GFLOP/s (matrix
+    product)"; only the sentences further down said why. The line's name now says so, and only then."""
+    from dsconv.figures.speed import roofline_figure
+
+    under = classify(timing("standard", CONV_FLOPS / (80.0 * 1e6)), ROOFS)
+    over = classify(timing("standard", CONV_FLOPS / (123.0 * 1e6), "forward_backward"), ROOFS)
+
+    def peak_label(steps):
+        return next(a.text for a in roofline_figure(steps, ROOFS, DEVICE, width_px=1100).layout.annotations
+                    if a.text.startswith("peak")).replace("<br>", " ")
+
+    assert peak_label([under]) == "peak 100 GFLOP/s (matrix product)"
+    assert peak_label([under, over]) == "peak 100 GFLOP/s (matrix product; a layer ran faster: see below)"
+    assert "ran faster than that peak" in explain([under, over], ROOFS, DEVICE)[0]  # "below": the sentences say why
