@@ -71,8 +71,9 @@ def layer_figure(profile: Profile, scale: float = 1.0, width_px: float | None = 
     figure.update_xaxes(axis(scale, automargin=True, **few))
     # "..., input to output" ran 8 px past a phone's 356 px page, and "..., in order" 13 px past a 320 px phone's
     # 288 px page: it takes two lines where the plot is narrower than it (Plotly's margin grows for them)
-    figure.update_xaxes(title=dict(text=fit_lines("convolution and dense layers, in order", width - beside_px, font)),
-                        row=2, col=1)
+    # at the panels' titles' size: left to Plotly (1.2 times the figure's font) it stood out as the largest text
+    figure.update_xaxes(title=dict(text=fit_lines("convolution and dense layers, in order", width - beside_px, font),
+                                   font=dict(size=font)), row=2, col=1)
     # G for 10^9, as the page's totals write it ("15.5 G"): Plotly's default wrote "1.5B"
     figure.update_yaxes(axis(scale, rangemode="tozero", automargin=True, exponentformat="SI"))
     figure.update_annotations(font={**FONT, "size": round(FONT["size"] * scale)})

@@ -271,6 +271,8 @@ def test_every_layer_bar_keeps_to_its_own_slot():
     positions = [x for trace in figure.data if trace.yaxis in (None, "y") for x in trace.x]
     assert len(positions) == len(set(positions))  # one bar a slot: none is drawn over another
     assert figure.layout.xaxis2.title.text  # the shared axis says what it counts
+    # at the panels' titles' size (Plotly's default, 1.2 times the font, made it the largest text of the figure)
+    assert figure.layout.xaxis2.title.font.size == figure.layout.annotations[0].font.size
 
 
 @pytest.mark.parametrize("times, said", [
