@@ -10,6 +10,7 @@ scales as a whole; numbers are drawn only where they fit at MIN_NUMBER_PX or mor
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from dsconv.figures.style import CHAR_EMS, text_em
@@ -210,8 +211,12 @@ def place_maps(groups: list[tuple[str, list[str], int, int, float]], x0: float, 
             x, band_top = x0, bottom
         group, left = MapGroup(title, (x, band_top + title_px * 0.5)), x
         y = band_top + title_px
-        for label in labels:
-            if x > left and x + span > right:
+        # Wrapped tiles are shared out evenly over the rows they need: six maps where five fit stood 5 + 1 (a
+        # projector's grouped layer), now 3 + 3
+        fits = max(1, int((right - left + gap) // (span + gap)))
+        per_row = math.ceil(len(labels) / math.ceil(len(labels) / fits))
+        for index, label in enumerate(labels):
+            if index and index % per_row == 0:
                 x = left
                 y += label_px + rows * cell + gap
             group.tiles.append(Grid(x, y + label_px, rows, cols, cell, label))

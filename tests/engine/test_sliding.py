@@ -947,3 +947,20 @@ def test_the_faint_maps_note_names_the_maps_as_the_figure_does():
         "depthwise maps and subtracts another, and that channel's kernel copies are the same (turning this preset's "
         "kernel 90° changes nothing).")
     assert faint_maps_note(build_layer(sample_image("shape", 8), SlidingConfig(), "sobel")) == ""
+
+
+def test_wrapped_maps_share_their_rows_evenly():
+    """Six maps where five fit in a row stood 5 + 1 (a grouped layer's in projector mode); now 3 + 3, in as many rows
+    as before; seven where five fit, 4 + 3."""
+    from dsconv.figures.sliding_layout import place_maps
+
+    def rows_of(count: int, fits: int) -> list[int]:
+        cell, gap = 10.0, 10.0  # a 6-column map is 60 px, 70 px with its gap
+        groups, _ = place_maps([("Output maps", [f"F{n}" for n in range(count)], 6, 6, 0.0)], 0, 0,
+                               fits * 70 - gap, cell, 1.0)
+        tops = [tile.y0 for tile in groups[0].tiles]
+        return [tops.count(top) for top in sorted(set(tops))]
+
+    assert rows_of(6, 5) == [3, 3]
+    assert rows_of(7, 5) == [4, 3]
+    assert rows_of(5, 5) == [5] and rows_of(10, 5) == [5, 5] and rows_of(3, 1) == [1, 1, 1]
