@@ -255,27 +255,37 @@ def weight_notes(config: SlidingConfig, channels: int, preset: str) -> tuple[tup
 
 
 def weight_rules(config: SlidingConfig, channels: int, preset: str) -> list[str]:
-    """How this mode builds its preset weights, in words, with this layer's number of channel mixes."""
+    """How this mode builds its preset weights, in words, with this layer's number of channel mixes. What happens
+    after the last mix is said only where this layer has filters past it ("after the 18 mixes" stood over 4 outputs),
+    and the kernel copies are counted from 1, as the figure names them ("copy j is the pattern turned j × 90°" stood
+    over "kernel 1: Sobel edge", not turned)."""
     if preset == "random":
         return ["Random weights: each one drawn on its own from the seed, from -1 to 1, to one decimal."]
     rules = []
+    filters = config.out_channels
     if config.mode in ("standard", "grouped"):
-        per_group = channels // (config.groups if config.mode == "grouped" else 1)
+        groups = config.groups if config.mode == "grouped" else 1
+        per_group = channels // groups
         mixes = len(kernels.mix_names(channel_names(channels)[:per_group]))
-        rules.append(("A filter is a k x k pattern times a channel mix: × (R + G + B) / 3 puts the pattern divided by "
-                      "3 in each channel's slice, × (R − G) puts it in R and its negative in G. "
-                      f"After the {mixes} mixes the pattern turns by 90° and the mixes start again.") if mixes > 1 else
-                     # one channel a group: no mix to speak of (the mixes' sentence did not apply)
-                     "Each group reads one channel, so its filter is the k x k pattern itself on that channel; the "
-                     "group's next filter turns the pattern by 90°.")
+        if mixes > 1:
+            rules.append("A filter is a k x k pattern times a channel mix: × (R + G + B) / 3 puts the pattern divided "
+                         "by 3 in each channel's slice, × (R − G) puts it in R and its negative in G."
+                         + (f" After the {mixes} mixes the pattern turns by 90° and the mixes start again."
+                            if filters // groups > mixes else ""))
+        else:  # one channel a group: no mix to speak of (the mixes' sentence did not apply)
+            rules.append("Each group reads one channel, so its filter is the k x k pattern itself on that channel"
+                         + ("; the group's next filter turns the pattern by 90°." if filters // groups > 1 else "."))
     if config.mode in ("depthwise", "separable"):
-        rules.append("Every channel gets the same pattern; with depth multiplier m, kernel copy j is the pattern "
-                     "turned j × 90°.")
+        copies = config.depth_multiplier
+        turns = ", copy 2 turned 90°" + (", copy 3 turned 180°" if copies > 2 else "")
+        rules.append("Every channel gets the same pattern" + (f"; its {copies} kernel copies: copy 1 as it is{turns}."
+                                                              if copies > 1 else "."))
     if config.mode in ("pointwise", "separable"):
         read = hidden_names(channels, config.depth_multiplier) if config.mode == "separable" else channel_names(channels)
         mixes = len(kernels.mix_names(read))
-        rules.append(f"A pointwise filter is a channel mix of the {len(read)} channels it reads; after the {mixes} "
-                     "mixes the same mixes come back with their sign flipped."
+        rules.append(f"A pointwise filter is a channel mix of the {len(read)} channels it reads"
+                     + (f"; after the {mixes} mixes the same mixes come back with their sign flipped."
+                        if filters > mixes else ".")
                      + (f" It reads the depthwise maps: {hidden_names_note(channels, config.depth_multiplier)}, and "
                         "so on." if config.mode == "separable" else ""))
     return rules

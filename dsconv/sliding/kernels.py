@@ -137,6 +137,8 @@ def _turned(preset: str, quarter_turns: int, pattern: np.ndarray | None = None) 
     turns = quarter_turns % 4
     if turns == 0:
         return label
+    if pattern is not None and pattern.shape == (1, 1):  # "the weight 1 ..., turned 90° (the same: it is symmetric)"
+        return f"{label} again (a single weight has nothing to turn)"
     same = pattern is not None and np.array_equal(np.rot90(pattern, turns), pattern)
     # At an even size the identity's 1 is off the middle (no cell is): turned, it copies a neighbouring pixel.
     shifted = pattern is not None and not same and preset == "identity"

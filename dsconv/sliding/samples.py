@@ -13,7 +13,7 @@ from PIL import Image
 SAMPLES = ("gradient", "checkerboard", "shape")
 SAMPLE_NAMES = {"gradient": "Colour gradient", "checkerboard": "Checkerboard", "shape": "Shape"}  # short, for pickers
 SAMPLE_NOTES = {
-    "gradient": "red grows to the right, green downwards",
+    "gradient": "red grows to the right, green downwards, blue fades from the top left corner",
     "checkerboard": "orange and blue squares",
     "shape": "a yellow disc on dark blue",
 }

@@ -425,10 +425,20 @@ def test_weight_rules_match_the_filters_they_describe():
                          "mixes come back with their sign flipped."]
     flipped = build_layer(sample_image("shape", 8), SlidingConfig(mode="pointwise", out_channels=8), "sobel")
     assert flipped.notes[0][6] == "−(R + G + B) / 3"
-    separable = weight_rules(SlidingConfig(mode="separable", depth_multiplier=2), 3, "sobel")
-    assert "the 6 channels it reads; after the 12 mixes" in separable[1]  # average, 5 differences, 6 channels
+    separable = weight_rules(SlidingConfig(mode="separable", depth_multiplier=2, out_channels=8), 3, "sobel")
+    assert "the 6 channels it reads." in separable[1]  # 12 mixes (average, 5 differences, 6 channels), 8 outputs
+    assert "after the" not in separable[1]  # "after the 12 mixes ... come back" stood over fewer outputs than mixes
+    assert "After the" not in weight_rules(SlidingConfig(out_channels=4), 3, "sobel")[0]  # 6 mixes, 4 filters
+    # the copies are counted from 1, as the figure names them: "copy j is turned j × 90°" stood over an unturned
+    # kernel 1
+    assert separable[0] == "Every channel gets the same pattern; its 2 kernel copies: copy 1 as it is, copy 2 turned 90°."
+    assert weight_rules(SlidingConfig(mode="depthwise"), 3, "sobel") == ["Every channel gets the same pattern."]
+    layer = build_layer(sample_image("shape", 8), SlidingConfig(mode="depthwise", depth_multiplier=3), "sobel")
+    assert layer.notes[0][:3] == ("Sobel edge on R alone", "Sobel edge, turned 90° on R alone",
+                                  "Sobel edge, turned 180° on R alone")
     grouped = weight_rules(SlidingConfig(mode="grouped", groups=3, out_channels=6), 3, "sobel")
-    assert "Each group reads one channel" in grouped[0]
+    assert "Each group reads one channel" in grouped[0] and "next filter turns" in grouped[0]
+    assert weight_rules(SlidingConfig(mode="grouped", groups=3, out_channels=3), 3, "sobel")[0].endswith("channel.")
     assert weight_rules(SlidingConfig(), 3, "random")[0].startswith("Random weights")
 
 
@@ -964,3 +974,21 @@ def test_wrapped_maps_share_their_rows_evenly():
     assert rows_of(6, 5) == [3, 3]
     assert rows_of(7, 5) == [4, 3]
     assert rows_of(5, 5) == [5] and rows_of(10, 5) == [5, 5] and rows_of(3, 1) == [1, 1, 1]
+
+
+def test_the_gradient_sample_is_said_channel_by_channel():
+    """Its note named red and green only: with Sobel, the blue maps were not 0, and nothing said why."""
+    from dsconv.sliding.samples import SAMPLE_NOTES
+
+    picture = sample_image("gradient", 8).astype(int)
+    red, green, blue = (picture[..., c] for c in range(3))
+    assert (np.diff(red, axis=1) > 0).all() and (np.diff(green, axis=0) > 0).all()
+    assert blue[0, 0] == blue.max() and (np.diff(blue, axis=0) < 0).all() and (np.diff(blue, axis=1) < 0).all()
+    assert SAMPLE_NOTES["gradient"] == "red grows to the right, green downwards, blue fades from the top left corner"
+
+
+def test_a_single_weight_is_not_said_to_turn():
+    from dsconv.sliding.kernels import depthwise_descriptions
+
+    assert depthwise_descriptions("identity", 3, 1)[1] == ("the weight 1 (the Identity preset at 1 x 1) again (a "
+                                                          "single weight has nothing to turn)")
