@@ -273,16 +273,18 @@ def numbers_section(timeline, config: SlidingConfig) -> None:
                 f"{timeline.frames[-1].multiply_adds:,}. Output shape {shape_text(cost.output_shape)}.")
     if config.mode == "separable":
         n, k, m = cost.output_shape[2], config.kernel_size, config.depth_multiplier
-        rule = (f"1/N + 1/k² = 1/{n} + 1/{k * k}" if m == 1 else  # m kernels a channel: m times the work of both steps
-                f"m(1/N + 1/k²) = {m} × (1/{n} + 1/{k * k})")
+        numbers = f"1/{n} + 1/{k * k}" if m == 1 else f"{m} × (1/{n} + 1/{k * k})"
+        # m kernels a channel: both steps do m times the work, so MobileNet's ratio (which has no m) times m
+        name = "MobileNet's ratio 1/N + 1/k²" + ("" if m == 1 else ", times the depth multiplier m")
         thumb, here = mobilenet_ratio(n, k, m), cost.multiply_adds / standard.multiply_adds
-        said = f"MobileNet's ratio {rule} {'=' if exact(thumb) else '≈'} {decimals(thumb)}"
+        value = f"{'=' if exact(thumb) else '≈'} {decimals(thumb)}"
         if math.isclose(thumb, here, rel_tol=1e-12):  # always, by the counts; said from them, not assumed (it was
-            # a "rule of thumb", "here it is about 0.7222", as if the count could differ)
-            st.markdown(f"{said} is exactly the counts' ratio here: {cost.multiply_adds:,} / "
-                        f"{standard.multiply_adds:,}.")
+            # a "rule of thumb", "here it is about 0.7222", as if the count could differ; then "≈ 0.3611 is exactly")
+            st.markdown(f"The counts' ratio {cost.multiply_adds:,} / {standard.multiply_adds:,} is exactly "
+                        f"{numbers} {value}: {name}.")
         else:
-            st.markdown(f"{said}; here it is {'' if exact(here) else 'about '}{decimals(here)}.")
+            st.markdown(f"{name}: {numbers} {value}; here the counts give {'' if exact(here) else 'about '}"
+                        f"{decimals(here)}.")
     st.caption("One multiply-add per weight per output position, padding zeros included (FLOPs = 2 x multiply-adds). "
                "Each output adds its bias after the sum ('+ bias' in the step line): one addition, no multiply-add. "
                "The biases on this page are 0, so the maps show the sums. Weights include the bias, as Keras counts "

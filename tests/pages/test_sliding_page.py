@@ -110,8 +110,8 @@ def test_the_rule_of_thumb_carries_the_depth_multiplier(app):
     # 36 positions: depthwise 36 x 9 x 6 = 1,944, pointwise 36 x 6 x 4 = 864; standard 36 x 27 x 4 = 3,888
     assert "Multiply-adds: 2,808 (separable) vs 3,888 (standard)" in text
     # 2 x (1/4 + 1/9) = 0.72222... = 2,808 / 3,888: the ratio is exact (it was a "rule of thumb", "here it is about")
-    assert ("MobileNet's ratio m(1/N + 1/k²) = 2 × (1/4 + 1/9) ≈ 0.7222 is exactly the counts' ratio here: 2,808 / "
-            "3,888.") in text
+    assert ("The counts' ratio 2,808 / 3,888 is exactly 2 × (1/4 + 1/9) ≈ 0.7222: MobileNet's ratio 1/N + 1/k², "
+            "times the depth multiplier m.") in text
 
 
 def test_pointwise_and_kernel_size_ignored(app):
@@ -155,7 +155,7 @@ def test_one_ratio_reads_alike_in_the_work_sentence_and_mobilenets_rule(dm, rati
     27m/24 = 9m/8."""
     at = open_page(PAGE, {"sl_mode": "separable", "sl_k": "1", "sl_cout": "8", "sl_dm": dm})
     text = page_text(at)
-    assert f"this layer does {ratio} times its work" in text and f"= {ratio} is exactly the counts' ratio" in text
+    assert f"this layer does {ratio} times its work" in text and f"= {ratio}: MobileNet's ratio" in text
 
 
 def test_a_separable_layer_with_a_1x1_kernel_does_more_work_and_the_page_says_so(app):
@@ -336,9 +336,9 @@ def test_the_pages_words_fit_the_layer_it_shows():
         return at
 
     at = opened(sl_mode="separable", sl_k="4")  # N = 4: 1/4 + 1/16 = 0.3125 exactly
-    assert "1/N + 1/k² = 1/4 + 1/16 = 0.3125 is exactly" in literal(page_text(at))
+    assert "is exactly 1/4 + 1/16 = 0.3125: MobileNet's ratio" in literal(page_text(at))
     at = opened(sl_mode="separable", sl_k="3")  # 1/4 + 1/9 = 0.36111...
-    assert "1/N + 1/k² = 1/4 + 1/9 ≈ 0.3611 is exactly" in literal(page_text(at))
+    assert "is exactly 1/4 + 1/9 ≈ 0.3611: MobileNet's ratio" in literal(page_text(at))
     at = opened(sl_mode="pointwise")
     said = " ".join(c.value for c in at.sidebar.caption)
     assert "left to right" not in said and "every preset but Random gives it the same channel mixes" in said
@@ -472,5 +472,6 @@ def test_mobilenets_ratio_is_said_exact_only_where_the_counts_give_it(monkeypatc
     monkeypatch.setattr(dsconv.costs, "mobilenet_ratio", lambda n, k, m=1: 0.5)
     at = open_page(PAGE, {"sl_mode": "separable", "sl_dm": "2"})
     text = page_text(at)
-    assert "MobileNet's ratio m(1/N + 1/k²) = 2 × (1/4 + 1/9) = 0.5; here it is about 0.7222." in text
-    assert "exactly the counts' ratio" not in text
+    assert ("MobileNet's ratio 1/N + 1/k², times the depth multiplier m: 2 × (1/4 + 1/9) = 0.5; here the counts give "
+            "about 0.7222.") in text
+    assert "is exactly" not in text
