@@ -395,7 +395,13 @@ def alike_note(layer: Layer, preset: str, seed: int = 0) -> str | None:
 
     count = layer.output.shape[2]
     other = next((name for name in PRESETS if name != preset and differ(name)), None)
+    # A negative multiple is drawn in the other colours (violet for orange): "they look alike" was false of it
+    maps = np.asarray(layer.output, np.float64).reshape(-1, count).T
+    negative = int(np.sum(maps @ maps[0] < 0))
+    look = ("so they look alike" if not negative else
+            f"so they show one picture, {'one' if negative == 1 else negative} of them in swapped colours, violet for "
+            f"orange ({'a negative multiple' if negative == 1 else 'negative multiples'} of the first)")
     return (f"On this picture the {count} output maps are multiples of one another. Each map is coloured on its own "
-            "scale, so they look alike, but their numbers differ (hover over a map). "
+            f"scale, {look}, but their numbers differ (hover over a map). "
             + (f"With the {PRESET_LABELS[other]} preset they differ." if other else
                "Every preset gives maps like these here: another picture, or your own photo, can make them differ."))

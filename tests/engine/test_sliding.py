@@ -992,3 +992,19 @@ def test_a_single_weight_is_not_said_to_turn():
 
     assert depthwise_descriptions("identity", 3, 1)[1] == ("the weight 1 (the Identity preset at 1 x 1) again (a "
                                                           "single weight has nothing to turn)")
+
+
+def test_maps_that_are_negative_multiples_are_said_to_swap_colours():
+    """Separable, m = 3, three outputs, Sobel on the gradient: Output 1 is violet and Outputs 2 and 3 orange, under
+    "they look alike"."""
+    from dsconv.sliding.engine import alike_note
+
+    layer = build_layer(sample_image("gradient", 8), SlidingConfig(mode="separable", depth_multiplier=3,
+                                                                   out_channels=3), "sobel")
+    maps = layer.output.reshape(-1, 3).T
+    assert [float(np.sign(maps[n] @ maps[0])) for n in range(3)] == [1.0, -1.0, -1.0]
+    note = alike_note(layer, "sobel")
+    assert ("so they show one picture, 2 of them in swapped colours, violet for orange (negative multiples of the "
+            "first)") in note and "look alike" not in note
+    same = alike_note(build_layer(sample_image("shape", 8), SlidingConfig(), "sobel"), "sobel")
+    assert "so they look alike" in same and "swapped" not in same
