@@ -356,9 +356,13 @@ def animation_section(figure) -> None:
     playback_bar("sl_chart")
     st.plotly_chart(figure, key="sl_chart", config={"displayModeBar": False, "scrollZoom": False})
     short = short_names_note(figure.to_dict())
-    st.caption("The buttons, the keys and the slider run in your browser. The black outline is the window the "
-               "watched kernel reads; the orange box is the cell its sum is written to; pale cells are not "
-               "computed yet. Hover over a small map for its numbers." + (f" {short}" if short else ""))
+    # (it said "pale cells are not computed yet": those are covered in grey-blue; a pale square is a value near 0,
+    # and the thin black boxes on the other maps were not said)
+    st.caption("The buttons, the keys and the slider run in your browser. The thick black outline is the window the "
+               "watched kernel reads; the orange box is the cell its sum is written to, and thin black boxes the "
+               "cells the other maps get in the same step. A flat grey-blue cover hides the cells not computed yet; "
+               "a computed value near 0 is a pale square. Hover over a small map for its numbers, once the whole "
+               "map is computed." + (f" {short}" if short else ""))
 
 
 def volume_section(draw: Callable[[], object]) -> None:

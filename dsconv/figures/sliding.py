@@ -404,8 +404,15 @@ def _text_trace(xs, ys, texts, sizes, hover=None) -> dict:
         trace["hoverinfo"] = "skip"
     else:
         trace["customdata"] = hover
-        trace["hovertemplate"] = "%{customdata}<extra></extra>"
+        trace["hovertemplate"] = HOVER_DONE
     return trace
+
+
+# A map's hover, once its step is done, and before: a cover hid the cells not computed yet, while hovering one showed
+# the value the animation had not reached ("Filter 1, row 5, column 1: 340" at step 9 of 36). Each frame says which
+# maps are done: one string a map group, not one a cell.
+HOVER_DONE = "%{customdata[0]}: %{customdata[1]}<extra></extra>"
+HOVER_LATER = "%{customdata[0]}: its value shows once the whole map is computed<extra></extra>"
 
 
 def _board_points(board: Board) -> tuple[list[float], list[float], list[float], list[str]]:
@@ -545,7 +552,7 @@ def _map_text(layout: Layout, timeline: Timeline) -> list[dict]:
                     ys.append(round(y, 1))
                     text = write(float(values[r, c]))
                     texts.append(text if show else "")
-                    hover.append(f"{tile.label}, row {r + 1}, column {c + 1}: {text}")
+                    hover.append([f"{tile.label}, row {r + 1}, column {c + 1}", text])
         trace = _text_trace(xs, ys, texts, round(number_font(layout.map_cell, chars, layout.scale), 1), hover)
         trace["mode"] = "text" if show else "markers"
         trace["marker"] = {"size": max(layout.map_cell * 0.8, 4), "opacity": 0}
@@ -609,6 +616,8 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0, width_px: float 
         board_traces.append(trace)
     board_indices = list(range(len(data), len(data) + len(board_traces)))
     header_index = board_indices[-1] + 1
+    map_indices = list(range(1, len(layout.maps)))  # data[0] is the input's map, whose values are there from the start
+    map_cells = [group.tiles[0].rows * group.tiles[0].cols for group in layout.maps[1:]]
     frames, names, labels = [], [], []
     for number, (frame, details, lines) in enumerate(zip(timeline.frames, details_of, titles)):
         # A text with nothing to say in this frame is a no-break space, never "": Plotly removes the text of a point
@@ -618,11 +627,17 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0, width_px: float 
                  for index, trace in enumerate(board_traces)]
         header = {"text": lines + [BLANK_LINE] * (header_count - len(lines))}
         shapes = _board_shapes(layout, timeline, frame, details) + _frame_outlines(layout, timeline, frame)
-        frames.append({"name": str(number), "traces": board_indices + [header_index], "data": texts + [header],
+        hovers = [{"hovertemplate": HOVER_DONE if index < frame.stage or (index == frame.stage and frame.filled >= cells)
+                   else HOVER_LATER} for index, cells in enumerate(map_cells)]
+        # (the computations' texts first, one per stage, and the header last: the order the tests read them in)
+        frames.append({"name": str(number), "traces": board_indices + map_indices + [header_index],
+                       "data": texts + hovers + [header],
                        "layout": {"shapes": [{"path": s["path"], "fillcolor": s["fillcolor"]} for s in shapes]}})
         names.append(str(number))
         labels.append(f"{steps_done(timeline, frame)} of {timeline.total_positions}")
         if number == 0:
+            for index, hover in zip(map_indices, hovers):
+                data[index].update(hover)
             for trace, text in zip(board_traces, texts):
                 data.append({**trace, **text})
             header_trace = _text_trace([x for x, _ in layout.header_lines], [y for _, y in layout.header_lines],

@@ -352,7 +352,7 @@ def test_a_separable_layers_depthwise_step_adds_no_bias_and_its_maps_are_primed(
     spec = sliding_figure_spec(timeline)
     for frame, drawn in zip(timeline.frames, spec["frames"]):
         header = " ".join(drawn["data"][-1]["text"])
-        board = " ".join(drawn["data"][-2]["text"])
+        board = " ".join(drawn["data"][len(timeline.layer.stages) - 1]["text"])  # the last stage's computation
         if frame.stage == 0:  # the depthwise step: its own sums, no bias
             assert "products, sum" in header and "bias" not in header and "bias" not in board, header
         else:  # the pointwise step: SeparableConv2D's one bias, after it; the rows are the depthwise maps
@@ -361,7 +361,7 @@ def test_a_separable_layers_depthwise_step_adds_no_bias_and_its_maps_are_primed(
             assert f"reads a 1×1 column through every depthwise map ({first} is the depthwise map from R" in header
     names = {"R′", "G′", "B′"} if multiplier == 1 else {"R′1", "R′2", "G′1", "G′2", "B′1", "B′2"}
     assert set(hidden_names(3, multiplier)) == names
-    labels = {text for text in spec["frames"][-1]["data"][-2]["text"] if text.startswith("<b>")}  # the rows' names
+    labels = {text for text in spec["frames"][-1]["data"][1]["text"] if text.startswith("<b>")}  # the rows' names
     assert labels and labels <= {f"<b>{name}</b>" for name in names}, labels  # never <b>R</b>
     depthwise_only = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(mode="depthwise"), "sobel"))
     assert ", + bias → from R" in " ".join(sliding_figure_spec(depthwise_only)["frames"][0]["data"][-1]["text"])
@@ -455,11 +455,11 @@ def test_the_animation_never_needs_a_redraw():
         dynamic = len(spec["frames"][0]["layout"]["shapes"])
         assert all(len(frame["layout"]["shapes"]) == dynamic for frame in spec["frames"])
         for frame in spec["frames"]:  # the computation of the frame's stage is filled in, the other stage's blank
-            filled = [any(text.strip() for text in trace["text"]) for trace in frame["data"][:-1]]
+            filled = [any(text.strip() for text in trace["text"]) for trace in frame["data"][:-1] if "text" in trace]
             assert sum(filled) == 1
             # ...with no-break spaces, never "": Plotly removes a point's text that turns empty, and without a redraw
             # never draws it again (the header's "Multiply-adds so far" vanished after a frame of fewer lines)
-            assert all(text != "" for trace in frame["data"] for text in trace["text"])
+            assert all(text != "" for trace in frame["data"] if "text" in trace for text in trace["text"])
 
 
 @pytest.mark.parametrize("mode", ["standard", "depthwise", "pointwise", "separable", "grouped"])
@@ -502,7 +502,7 @@ def test_map_names_never_run_into_each_other(mode, multiplier, outputs, size, st
             neighbours = [t.x0 for t in tiles if t.y0 == tile.y0 and t.x0 > tile.x0]
             room = (min(neighbours) - tile.x0) if neighbours else float("inf")
             assert text_px(text, 14 * scale) + 7 * scale <= room, (tile.label, text, room)  # the app's font file
-        hover = " ".join(text for trace in spec["data"] for text in trace.get("customdata") or [])
+        hover = " ".join(where for trace in spec["data"] for where, _ in trace.get("customdata") or [])
         assert all(tile.label in hover for tile in tiles)
 
 
@@ -626,7 +626,8 @@ def test_a_wider_page_or_numbers_nearly_readable_keep_the_computation_on_one_row
             assert all(row.products.y0 == row.window.y0 for row in board.rows)
             assert board.font >= 10.5 * scale
         # the total line ("Σ of the 27 products = ...") takes two lines on a page under 600 px, one on a wider one
-        totals = [text for frame in spec["frames"] if (text := frame["data"][-2]["text"][-1]).startswith("Σ of the")]
+        last = len(layout.boards) - 1  # the last stage's computation
+        totals = [text for frame in spec["frames"] if (text := frame["data"][last]["text"][-1]).startswith("Σ of the")]
         assert bool(totals) == any(board.total_at for board in layout.boards)  # a depthwise layer sums each row
         assert all(text.count("<br>") == int((width or 900) < 600) for text in totals)
 
@@ -878,7 +879,8 @@ def test_a_window_value_keeps_the_decimal_its_product_was_worked_with():
     spec = sliding_figure_spec(timeline)
     written = json.dumps(spec)
     assert "<b>-144.5</b>" in written and "<b>-144</b>" not in written
-    assert ": -144.5" in written and ": -144\"" not in written  # a map's hover: "from R, kernel 1, row 1, column 2: -144.5"
+    # a map's hover: "from R, kernel 1, row 1, column 2: -144.5"
+    assert "column 2\", \"-144.5\"]" in written and "\"-144\"]" not in written
 
 
 def test_a_product_or_sum_keeps_the_one_decimal_that_holds_it_exactly():
@@ -1008,3 +1010,24 @@ def test_maps_that_are_negative_multiples_are_said_to_swap_colours():
             "first)") in note and "look alike" not in note
     same = alike_note(build_layer(sample_image("shape", 8), SlidingConfig(), "sobel"), "sobel")
     assert "so they look alike" in same and "swapped" not in same
+
+
+def test_a_map_shows_its_values_on_hover_only_once_it_is_computed():
+    """A cover hid the cells not computed yet, while hovering one showed its value ahead of the animation ("Filter 1,
+    row 5, column 1: 340" at step 9 of 36). Every frame says, map by map, whether the whole map is computed."""
+    from dsconv.figures.sliding import HOVER_DONE, HOVER_LATER, sliding_figure_spec
+
+    timeline = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(mode="separable"), "sobel"))
+    spec = sliding_figure_spec(timeline)
+    assert spec["data"][0]["hovertemplate"] == HOVER_DONE  # the picture's values are there from the start
+    assert [trace["hovertemplate"] for trace in spec["data"][1:3]] == [HOVER_LATER, HOVER_LATER]
+    assert "340" not in HOVER_LATER and spec["data"][1]["customdata"][0][0] == "from R, row 1, column 1"
+
+    def hovers(frame):  # the depthwise maps' and the outputs' templates in this frame
+        return [data["hovertemplate"] for index, data in zip(frame["traces"], frame["data"]) if index in (1, 2)]
+
+    frames = spec["frames"]
+    depthwise_done = next(n for n, frame in enumerate(timeline.frames) if frame.stage == 0 and frame.filled == 36)
+    assert hovers(frames[depthwise_done - 1]) == [HOVER_LATER, HOVER_LATER]
+    assert hovers(frames[depthwise_done]) == [HOVER_DONE, HOVER_LATER]
+    assert hovers(frames[-2]) == [HOVER_DONE, HOVER_LATER] and hovers(frames[-1]) == [HOVER_DONE, HOVER_DONE]
