@@ -92,10 +92,14 @@ def question_picker(questions: tuple[Question, ...], results: dict) -> Question:
 def whole_numbers(values: list[float | None]) -> tuple[tuple[int, ...] | None, str]:
     """Typed counts as whole numbers, or None and a sentence for the first that is not one ("" when one is empty).
 
-    The boxes take any number: a whole-number box in the browser cut "800.9" to 800, which was then marked right."""
+    The boxes take any number: a whole-number box in the browser cut "800.9" to 800, which was then marked right,
+    and one with a minimum of 0 turned red at "-5" and sent nothing, so Check seemed to do nothing."""
     if None in values:
         return None, ""
     for value in values:
+        if value < 0:
+            return None, (f"{value:,g} is below 0: a layer has no negative number of parameters, multiply-adds, "
+                          "pixels or channels. Type 0 or more, then press Check.")
         if not float(value).is_integer():
             return None, (f"{value:,g} is not a whole number: layers have whole numbers of parameters, "
                           "multiply-adds, pixels and channels. Type a whole number, then press Check.")
@@ -105,7 +109,8 @@ def whole_numbers(values: list[float | None]) -> tuple[tuple[int, ...] | None, s
 def answer_controls(question: Question, qid: str) -> tuple[object, str, str]:
     """The form for the student's prediction; returns the answer or None, "check", "show" or "" for the button
     pressed, and a sentence on what to change where the answer cannot be checked as typed."""
-    whole = {"min_value": 0.0, "step": 1.0, "value": None, "format": "%g"}  # "%g": 800 reads 800, 800.9 reads 800.9
+    # "%g": 800 reads 800, 800.9 reads 800.9. No minimum: the browser sent nothing for "-5" (see whole_numbers)
+    whole = {"step": 1.0, "value": None, "format": "%g"}
     problem = ""
     with st.form(f"quiz_form_{qid}"):
         kind = question.answer_kind
@@ -119,8 +124,13 @@ def answer_controls(question: Question, qid: str) -> tuple[object, str, str]:
             response = st.radio("Your answer", list(labels), index=None, format_func=labels.get,
                                 key=f"quiz_answer_{qid}")
         elif kind == "ratio":
-            response = st.number_input("Your answer (times fewer)", min_value=0.0, step=0.1, value=None,
-                                       format="%.2f", key=f"quiz_answer_{qid}")
+            response = st.number_input("Your answer (times fewer)", step=0.1, value=None, format="%.2f",
+                                       key=f"quiz_answer_{qid}")
+            if response is not None and response < 0:
+                response, problem = None, (f"{response:g} times fewer cannot be: a ratio of two counts is not "
+                                           "negative. Type 0 or more, then press Check.")
+            elif response is not None:
+                response += 0.0  # -0 is 0 ("You said -0 times fewer")
         else:
             unit = "parameters" if question.topic == "params" else "multiply-adds"
             number, problem = whole_numbers([st.number_input(f"Your answer ({unit})", key=f"quiz_answer_{qid}",

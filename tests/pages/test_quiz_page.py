@@ -135,6 +135,31 @@ def test_a_number_that_is_not_whole_is_sent_back_not_scored(topic):
     assert at.success and at.metric[0].value == "1 / 1"
 
 
+@pytest.mark.parametrize("topic", ["params", "shape", "times_fewer"])
+def test_a_negative_answer_is_sent_back_with_a_sentence(topic):
+    """The boxes had a minimum of 0: in the browser "-5" turned the box red and Check sent nothing, so it seemed to
+    do nothing. Now a negative answer is sent back with a sentence, unscored, and the box keeps it."""
+    question, number, _ = find(7, topic)
+    typed = -5.0 if topic != "shape" else (-5.0, *question.answer[1:])
+    at = answer(open_page(PAGE, quiz_seed="7", quiz_q=str(number)), question, typed)
+    assert not at.exception
+    said = texts(at.warning)
+    if topic == "times_fewer":
+        assert "-5 times fewer cannot be: a ratio of two counts is not negative. Type 0 or more" in said, said
+    else:
+        assert "-5 is below 0: a layer has no negative number of parameters, multiply-adds, pixels or channels." \
+            in said, said
+    assert at.metric[0].value == "0 / 0" and not at.latex
+    at = answer(at, question, question.answer)  # then checked as usual
+    assert at.success and at.metric[0].value == "1 / 1"
+
+
+def test_a_ratio_of_minus_0_is_said_as_0():
+    question, number, _ = find(7, "times_fewer")
+    at = answer(open_page(PAGE, quiz_seed="7", quiz_q=str(number)), question, -0.0)
+    assert "-0" not in " ".join(m.value for m in at.markdown) and not at.exception
+
+
 def test_show_answer_reveals_without_scoring_and_next_moves_on():
     question, number, _ = find(6, "cheaper")
     at = open_page(PAGE, quiz_seed="6", quiz_q=str(number))
