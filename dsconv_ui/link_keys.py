@@ -36,12 +36,17 @@ def _is_bound(call: ast.Call) -> bool:
 
 
 def _pattern(key: ast.expr, constants: Mapping[str, str]) -> str | None:
-    """A bound control's key as a regular expression: its text, a module constant's text, or an f-string's text with
-    any name for each of its holes (f"fil_{channel}"); None for a key this reading cannot follow."""
+    """A bound control's key as a regular expression: its text, a module constant's text, one of a module constant
+    tuple's texts (CHANNEL_KEYS[index]), or an f-string's text with any name for each of its holes; None for a key
+    this reading cannot follow. (The Filters page's f"fil_{channel}" made every fil_ name a setting: "fil_kernal", a
+    typo, was taken without a word and kept in the share link.)"""
     if isinstance(key, ast.Constant) and isinstance(key.value, str):
         return re.escape(key.value)
-    if isinstance(key, ast.Name) and key.id in constants:
+    if isinstance(key, ast.Name) and isinstance(constants.get(key.id), str):
         return re.escape(constants[key.id])
+    if isinstance(key, ast.Subscript) and isinstance(key.value, ast.Name) and \
+            isinstance(constants.get(key.value.id), tuple):
+        return "(?:" + "|".join(re.escape(text) for text in constants[key.value.id]) + ")"
     if isinstance(key, ast.JoinedStr):
         parts = [re.escape(part.value) if isinstance(part, ast.Constant) else r"[A-Za-z0-9_]+" for part in key.values]
         return "".join(parts)
@@ -52,9 +57,15 @@ def _pattern(key: ast.expr, constants: Mapping[str, str]) -> str | None:
 def settings_of(source: Path) -> tuple[str, ...]:
     """The keys (as regular expressions) of the controls that the file `source` binds to the address."""
     tree = ast.parse(source.read_text(encoding="utf-8"))
-    constants = {target.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
-                 and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
-                 for target in node.targets if isinstance(target, ast.Name)}
+    constants: dict[str, str | tuple[str, ...]] = {
+        target.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        for target in node.targets if isinstance(target, ast.Name)}
+    constants.update({target.id: tuple(item.value for item in node.value.elts) for node in tree.body
+                      if isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple) and node.value.elts
+                      and all(isinstance(item, ast.Constant) and isinstance(item.value, str)
+                              for item in node.value.elts)
+                      for target in node.targets if isinstance(target, ast.Name)})
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and _is_bound(node):

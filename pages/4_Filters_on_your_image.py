@@ -65,6 +65,9 @@ MIX_CHOICES = tuple(hand.MIXES) + (hand.CUSTOM_MIX,)
 WORK_SIZES = (256, 512, 1024)
 DEFAULT_KERNEL = "1 1 1; 1 -8 1; 1 1 1"  # the custom kernel to start from: an edge finder
 YOUR_KERNEL = "your kernel"  # the custom kernel in captions: "red after Custom (edit it)" named a menu entry
+# Each channel's kernel picker, in hand.CHANNELS's order: written out, for the app reads a link's keys from here
+# (dsconv_ui.link_keys); as f"fil_{channel}" every fil_ name was a setting, a typo such as fil_kernal too
+CHANNEL_KEYS = ("fil_red", "fil_green", "fil_blue")
 KERNEL_DECIMALS = 4  # the blur's 1/16, 2/16 and 4/16 written to two decimals (0.06, 0.12, 0.25) summed to 0.97
 
 
@@ -413,8 +416,8 @@ def kernel_controls() -> tuple[np.ndarray, list[str]]:
     st.markdown("**Step 1: the depthwise filters**, one kernel for each colour channel.")
     columns = st.columns(3)
     chosen = [col.selectbox(f"{channel.capitalize()} channel's kernel", KERNEL_CHOICES,
-                            index=KERNEL_CHOICES.index("Sobel x"), key=f"fil_{channel}", **BOUND)
-              for col, channel in zip(columns, hand.CHANNELS)]
+                            index=KERNEL_CHOICES.index("Sobel x"), key=CHANNEL_KEYS[index], **BOUND)
+              for index, (col, channel) in enumerate(zip(columns, hand.CHANNELS))]
     for col, name in zip(columns, chosen):
         col.caption(hand.KERNEL_NOTES[name].capitalize() + ".")
     custom = custom_kernel_editor() if hand.CUSTOM in chosen else None

@@ -740,3 +740,15 @@ def test_cifar_paths_are_quoted_as_written_and_long_ones_shortened(tmp_path, mon
     at.radio(key="fil_source").set_value("CIFAR-10 test picture").run()
     said = " ".join(literal(info.value) for info in at.info)
     assert "No CIFAR-10 test_batch file found" in said and len(said) < 1300 and "a" * 100 + "..." in said, len(said)
+
+
+def test_the_channel_pickers_keys_follow_the_channels():
+    """The pickers' keys are written out for the app's reading of links; they must stay the channels' own."""
+    import ast
+
+    from dsconv.images import handmade
+
+    tree = ast.parse((ROOT / PAGE).read_text())
+    keys = next(ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+                and getattr(node.targets[0], "id", None) == "CHANNEL_KEYS")
+    assert keys == tuple(f"fil_{channel}" for channel in handmade.CHANNELS)
