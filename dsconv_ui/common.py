@@ -215,6 +215,8 @@ def _refusal(key: str, shown: str, endless: bool = False) -> str:
             + (f", {kept}." if kept else "."))
 
 
+MAX_LINK_NOTES = 24  # a link's notes drawn in full (a page has up to 19 settings, each may be said); past it, the
+# first 23 and a count of the rest
 MAX_QUOTED = 80  # a link's text longer than this is quoted in part: 5,000 characters buried the page under a warning
 
 
@@ -425,8 +427,14 @@ def _close_link() -> None:
     else:
         st.session_state.pop(_SAID, None)
     notes = st.session_state.pop(_NOTES, None)
-    for sentence in ignored:
+    # A link of 1,000 made-up keys drew 1,000 warnings, 18-28 s for a browser to settle: the first few, then a count
+    shown = ignored if len(ignored) <= MAX_LINK_NOTES else ignored[:MAX_LINK_NOTES - 1]
+    for sentence in shown:
         (notes or st).warning(sentence, icon="🔗")
+    if len(shown) < len(ignored):
+        more = len(ignored) - len(shown)
+        (notes or st).warning(f"And {more:,} more of the link's settings were left out or mended, each for a reason "
+                              "like those above.", icon="🔗")
 
 
 def _write_empty_lists() -> None:
