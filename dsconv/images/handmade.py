@@ -128,8 +128,12 @@ def _parse_rows(text: str, what: str) -> list[list[float]]:
             named = f" (it holds the character {unicodedata.name(odd, repr(odd))})" if odd else ""
             raise FilterError(f"The {what} has {_quoted(bad)}, which is not a number{named}, in the row "
                               f"{_quoted(row)}; use numbers like 1, -2 or 0.25 separated by spaces.")
-        numbers = [float(item) for item in _items(row)]
-        if not all(np.isfinite(numbers)):
+        items = _items(row)
+        numbers = [float(item) for item in items]
+        # "1e400" and 400 nines are numbers too large for a float, said as too large below ("an infinite or missing
+        # number" was said of them); "inf" and "nan" as what they are
+        if any(not np.isfinite(number) and ("inf" in item.lower() or "nan" in item.lower())
+               for item, number in zip(items, numbers)):
             raise FilterError(f"The {what} has an infinite or missing number in the row {_quoted(row)}; use numbers "
                               "like 1, -2 or 0.25 (not inf or nan).")
         if any(abs(number) > MAX_WEIGHT for number in numbers):

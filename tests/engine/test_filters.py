@@ -148,6 +148,10 @@ def test_a_grid_edit_rewrites_only_the_cells_it_changed():
                                           ("; ".join(["1 " * 8] * 8), "at most 7"), ("inf 0; 0 0", "infinite"),
                                           # 1e308 gave "Infinity" cells, black maps and "differ by at most nan"
                                           ("1e308 0; 0 0", "from -100 to 100"), ("1 1e30; 0 0", "from -100 to 100"),
+                                          # past a float: "an infinite or missing number" was said of them
+                                          ("1e400 0; 0 0", "too large"), ("-1e999 1; 1 1", "too large"),
+                                          (("9" * 400) + " 0; 0 0", "too large"), ("nan 0; 0 0", "infinite or missing"),
+                                          ("-Infinity 0; 0 0", "infinite"),
                                           # 1e-300 became 0 without a word
                                           ("1 1e-300; 0 0", "1e-300 in the row '1 1e-300': too small"),
                                           ("1 -1e-39; 0 0", "Type 0, or a weight of at least 1.2e-38 in size")])
