@@ -388,8 +388,9 @@ def picture_controls() -> tuple[Image.Image | None, str]:
         show_error(exc)
         return None, ""
     st.session_state[SHOWN_UPLOAD] = True
+    # (it said "shrunk to 1024 x 683 before any filtering" over maps of a 512 x 342 picture, the working size)
     note = "" if (pixels.shape[1], pixels.shape[0]) == (width, height) else \
-        f", shrunk to {pixels.shape[1]} x {pixels.shape[0]} before any filtering"
+        f", read at {pixels.shape[1]} x {pixels.shape[0]} (each view then works at a size of its own, said with it)"
     return Image.fromarray(pixels), f"Your picture: {width} x {height} pixels{note}."
 
 

@@ -53,7 +53,9 @@ def test_upload_a_photo_shows_its_size_and_the_filters():
     assert any("Choose a photo" in info.value for info in at.info)
     at.file_uploader(key="fil_upload").set_value(("holiday.jpg", jpeg_bytes(2000, 1500), "image/jpeg")).run()
     assert not at.exception and not at.error
-    assert "Your picture: 2000 x 1500 pixels, shrunk to 1024 x 768 before any filtering." in image_captions(at)
+    # "shrunk to 1024 x 768 before any filtering" stood over maps of the 512 x 384 working size
+    assert ("Your picture: 2000 x 1500 pixels, read at 1024 x 768 (each view then works at a size of its own, said "
+            "with it).") in image_captions(at)
     # Default working size 512: the filtered pictures are 512 x 384, and the two ways agree.
     assert any("512 x 384" in markdown.value for markdown in at.markdown)
     shown = metrics(at)
