@@ -113,7 +113,7 @@ predictions_figure = shared_figure(figs.predictions_figure)
 kernel_mosaic = shared_figure(figs.rgb_kernel_mosaic, 16)
 
 
-SIGNED_NOTE = figs.GREY_NOTE  # said by the module whose map_to_grey draws the maps, so that the two agree
+# How the maps are greyed: said by the module whose map_to_grey draws them (figs.grey_note), so that the two agree
 
 
 def grey_picture(values: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -122,32 +122,33 @@ def grey_picture(values: np.ndarray) -> tuple[np.ndarray, bool]:
     return figs.map_to_grey(values, signed), signed
 
 
-def show_maps(values: np.ndarray, captions: list[str], per_row: int = 3) -> None:
-    """Each channel of (H, W, N) as a grey picture, per_row a row; each map decides on its own if it is signed."""
-    any_signed = any_flat = False
+def show_maps(values: np.ndarray, captions: list[str], said: set[str], per_row: int = 3) -> None:
+    """Each channel of (H, W, N) as a grey picture, per_row a row; each map decides on its own if it is signed.
+    `said`: the kinds of grey the page has explained (figs.grey_note)."""
+    any_signed = any_flat = any_plain = False
     for start in range(0, values.shape[2], per_row):
         columns = st.columns(per_row)
         for col, n in zip(columns, range(start, min(start + per_row, values.shape[2]))):
             pixels, signed = grey_picture(values[..., n])
             flat = figs.flat_mark(values[..., n])
-            any_signed, any_flat = any_signed or signed, any_flat or bool(flat)
+            any_signed, any_plain, any_flat = any_signed or signed, any_plain or not signed, any_flat or bool(flat)
             col.image(pixels, caption=captions[n] + (" (±)" if signed else "") + flat, width="stretch",
                       output_format="JPEG",
                       alt=f"Feature map {captions[n]}, in grey" + (", mid-grey is zero" if signed else "") + flat)
-    if any_signed:
-        st.caption(SIGNED_NOTE)
+    if note := figs.grey_note(any_signed, any_plain, said):
+        st.caption(note)
     if any_flat:
         st.caption(figs.FLAT_NOTE)
 
 
-def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
+def standard_section(result: hand.HandMadeResult, outputs: list[str], said: set[str]) -> None:
     """Each output made both ways side by side, the standard kernel that does it in one step, and the counts."""
     st.markdown("**The same result as one standard convolution.** Multiply each channel's kernel by that "
                 "channel's weight in the mix, W[i, j, c, n] = D[i, j, c] × P[c, n], and one Conv2D with a "
                 f"{' x '.join(map(str, result.combined.shape))} kernel gives the same output. For each output "
                 "channel: the standard kernel's three slices, then the two-step and the one-step results "
                 "(n counts the outputs from 1, as their names do).")
-    any_signed = any_flat = False
+    any_signed = any_flat = any_plain = False
     for n, name in enumerate(outputs):
         if len(outputs) > 1:  # which output the slices below make: its name was only under its pictures
             st.markdown(f"**Output {n + 1}: {name}**")
@@ -160,7 +161,7 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
         two_steps, one_step = st.columns(2)
         signed = figs.is_signed(result.mixed[..., n])  # both ways shown on the same scale
         flat = figs.flat_mark(result.mixed[..., n])
-        any_signed, any_flat = any_signed or signed, any_flat or bool(flat)
+        any_signed, any_plain, any_flat = any_signed or signed, any_plain or not signed, any_flat or bool(flat)
         mark = (" (±)" if signed else "") + flat
         two_steps.image(figs.map_to_grey(result.mixed[..., n], signed), caption=f"{name}: depthwise + pointwise{mark}",
                         alt=f"Output {name} made by the depthwise step then the pointwise mix",
@@ -168,8 +169,8 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str]) -> None:
         one_step.image(figs.map_to_grey(result.standard[..., n], signed),
                        alt=f"Output {name} made by one standard convolution: the same picture",
                        caption=f"{name}: one standard convolution{mark}", width="stretch", output_format="JPEG")
-    if any_signed:
-        st.caption(SIGNED_NOTE)
+    if note := figs.grey_note(any_signed, any_plain, said):
+        st.caption(note)
     if any_flat:
         st.caption(figs.FLAT_NOTE)
     k = result.combined.shape[0]
@@ -496,9 +497,12 @@ def hand_made_section(picture: Image.Image) -> None:
     result = hand.apply_hand_made(image, depthwise, mix)
     height, width = image.shape[:2]
     with step1:
+        # (a 20 x 20 upload's maps showed white and black bands at its sides, read as edges of the photo)
         st.markdown(f"Each channel of the **{width} x {height}** picture is filtered on its own: no channel is "
-                    "mixed with another yet.")
-        show_maps(result.depthwise, [f"{ch} after {n}" for ch, n in zip(hand.CHANNELS, names)])
+                    "mixed with another yet. Zeros pad its border (padding \"same\", as Keras pads), so a kernel "
+                    "that compares neighbours finds an edge wherever a bright picture meets them.")
+        said: set[str] = set()  # the kinds of grey explained so far: the second time in short
+        show_maps(result.depthwise, [f"{ch} after {n}" for ch, n in zip(hand.CHANNELS, names)], said)
     with step2:
         st.plotly_chart(pointwise_figure(mix, list(hand.CHANNELS), outputs, figure_scale(), decimals=3),
                         key="fil_mix_fig", config={"displayModeBar": False})
@@ -506,7 +510,7 @@ def hand_made_section(picture: Image.Image) -> None:
             st.image(figs.channels_to_rgb(result.mixed), alt="The three mixed channels shown as one colour picture",
                      caption="The three mixed channels shown as one colour "
                      "picture", width=min(width, 512))
-    standard_section(result, outputs)
+    standard_section(result, outputs, said)
 
 
 # --- Learned filters on the page (TensorFlow is imported only inside the functions above that run a model) ---

@@ -34,10 +34,26 @@ PLOT_PX = 190  # a kernel figure's plotting height, times the scale, unless its 
 GREY = "gray"  # black 0, white largest
 GREY_PERCENTILE = 99.5  # map_to_grey's scale: this percentile of |value|, so a few extreme pixels cannot grey the rest
 # What map_to_grey does, in words, for a caption under its maps.
-GREY_NOTE = (f"Maps marked ± go below zero: there mid-grey is 0, and white and black are equally far from 0, at the "
-             f"{GREY_PERCENTILE:g}th percentile of the values' size; the few values beyond are clipped. The other "
-             f"maps show 0 as black and 1 as white (or their {GREY_PERCENTILE:g}th percentile, where that is larger); "
-             "values beyond turn white, and the few below 0 black.")
+GREY_SIGNED = (f"Maps marked ± go below zero: there mid-grey is 0, and white and black are equally far from 0, at the "
+               f"{GREY_PERCENTILE:g}th percentile of the values' size; the few values beyond are clipped.")
+GREY_UNSIGNED = (f"Maps without ± show 0 as black and 1 as white (or their {GREY_PERCENTILE:g}th percentile, where that "
+                 "is larger); values beyond turn white, and the few below 0 black.")
+GREY_NOTE = f"{GREY_SIGNED} {GREY_UNSIGNED}"
+
+
+def grey_note(signed: bool, unsigned: bool, said: set[str] | None = None) -> str:
+    """How the maps shown are greyed: the sentence for maps marked ± where some are, for the others where some are
+    ("The other maps show 0 as black" stood under maps that were all ±), and once a page: a kind in `said` (updated
+    here) is said again in short (the whole legend stood twice, under step 1 and under the results)."""
+    said = set() if said is None else said
+    parts = []
+    for kind, shown, sentence in (("signed", signed, GREY_SIGNED), ("unsigned", unsigned, GREY_UNSIGNED)):
+        if shown:
+            parts.append(sentence if kind not in said else
+                         "Maps marked ±: mid-grey is 0, as above." if kind == "signed" else
+                         "Maps without ±: 0 is black, as above.")
+            said.add(kind)
+    return " ".join(parts)
 
 
 def _layout(height: int, scale: float, title: str | None = None, **extra) -> dict:

@@ -754,3 +754,31 @@ def test_the_channel_pickers_keys_follow_the_channels():
     keys = next(ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
                 and getattr(node.targets[0], "id", None) == "CHANNEL_KEYS")
     assert keys == tuple(f"fil_{channel}" for channel in handmade.CHANNELS)
+
+
+def test_the_grey_legend_says_what_the_maps_shown_are_and_says_it_once():
+    """Under maps that were all ± it said "The other maps show 0 as black"; and the whole legend stood twice, under
+    step 1 and under the results."""
+    from dsconv.figures.filters import GREY_SIGNED, GREY_UNSIGNED
+
+    at = open_page(PAGE, fil_view=HAND_MADE)  # Sobel x on every channel: every map goes below zero
+    captions = [c.value for c in at.caption]
+    assert captions.count(GREY_SIGNED) == 1 and not any(GREY_UNSIGNED in c for c in captions), captions
+    assert "Maps marked ±: mid-grey is 0, as above." in captions
+    at = open_page(PAGE, fil_view=HAND_MADE, fil_red="Blur", fil_green="Blur", fil_blue="Blur",
+                   fil_mix="Keep the channels")
+    captions = [c.value for c in at.caption]
+    assert any(GREY_UNSIGNED in c for c in captions) and not any(GREY_SIGNED in c for c in captions), captions
+
+
+def test_the_zero_padding_and_its_edges_are_said():
+    """A 20 x 20 upload's maps showed white and black bands at its sides: the zero padding, read as the photo's."""
+    from dsconv.images import handmade
+
+    at = open_page(PAGE, fil_view=HAND_MADE)
+    assert any("Zeros pad its border (padding \"same\", as Keras pads), so a kernel that compares neighbours finds an "
+               "edge wherever a bright picture meets them." in m.value.replace("\\", "") for m in at.markdown)
+    white = np.full((8, 8, 3), 255.0, np.float32)
+    sobel = np.stack([handmade.KERNELS["Sobel x"]] * 3, axis=-1)
+    maps = handmade.apply_hand_made(white, sobel, np.eye(3, dtype=np.float32)).depthwise
+    assert np.all(maps[:, 1:-1] == 0) and np.all(maps[:, 0] != 0) and np.all(maps[:, -1] != 0)  # only at the border
