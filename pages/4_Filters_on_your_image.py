@@ -560,8 +560,10 @@ def learned_section(picture: Image.Image) -> None:
                caption=f"What the models see: the centred square, {model_input_words(picture)}")
     notes.caption(" · ".join(f"{label}: {note}" for label, (_, _, note) in zip(labels, loaded)))
     if any(entry[0] == "pretrained" for entry in (catalogue[label] for label in labels)):
+        # ("every number below is these sums, checked against Keras to 1e-4": "these sums" named nothing on the page)
         notes.caption("The shipped models run here in NumPy, from the same weights Keras trained: every number below "
-                      "is these sums, checked against Keras to 1e-4. A trained CNN is nothing more.")
+                      "is sums of pixels times weights, and the tests check each against Keras's own to within 1e-4. "
+                      "A trained CNN is nothing more.")
     try:
         kinds = [row_kind(model, conv_rows(model)[0]) for model, _ in models]
         titles = [f"{label} · {kind_label(kind)}" for label, kind in zip(labels, kinds)]  # labels end in brackets

@@ -782,3 +782,14 @@ def test_the_zero_padding_and_its_edges_are_said():
     sobel = np.stack([handmade.KERNELS["Sobel x"]] * 3, axis=-1)
     maps = handmade.apply_hand_made(white, sobel, np.eye(3, dtype=np.float32)).depthwise
     assert np.all(maps[:, 1:-1] == 0) and np.all(maps[:, 0] != 0) and np.all(maps[:, -1] != 0)  # only at the border
+
+
+def test_the_learned_view_says_its_numbers_are_numpy_sums_checked_against_keras():
+    """Issue 16: one line on the page, the numbers from the same weights, computed in NumPy, checked against Keras
+    (tests/engine/test_numpy_model.py holds the check, to 1e-4)."""
+    at = open_page(PAGE)
+    said = " ".join(c.value for c in at.caption)
+    assert ("The shipped models run here in NumPy, from the same weights Keras trained: every number below is sums of "
+            "pixels times weights, and the tests check each against Keras's own to within 1e-4.") in said
+    checked = (ROOT / "tests" / "engine" / "test_numpy_model.py").read_text()
+    assert "1e-4" in checked
