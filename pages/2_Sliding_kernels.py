@@ -322,7 +322,8 @@ def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig,
     layer = timeline.layer
     picture, text = st.columns([1, 4])
     picture.image(np.kron(image, np.ones((160 // image.shape[0], 160 // image.shape[0], 1))).astype(np.uint8),
-                  caption=f"{what}, {image.shape[0]} x {image.shape[1]} pixels",
+                  # no-break spaces: on a phone it broke as "8 x" over "8 pixels"
+                  caption=f"{what}, {image.shape[0]}\u00a0x\u00a0{image.shape[1]}\u00a0pixels",
                   alt=f"The picture the kernels slide over, {image.shape[0]} x {image.shape[1]} pixels, enlarged")
     with text:
         st.markdown(f"**{KINDS[config.mode].lesson}**: input {shape_text(image.shape)} → output "

@@ -46,10 +46,11 @@ def test_the_shape_is_said_to_be_blocky_where_it_is():
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=90)
     at.run()
     captions = [caption for image in at.get("image") for caption in image.captions]
-    assert "Shape: a yellow disc on dark blue (blocky at this size), 8 x 8 pixels" in captions, captions
+    # (no-break spaces in the size: on a phone it broke as "8 x" over "8 pixels")
+    assert "Shape: a yellow disc on dark blue (blocky at this size), 8\u00a0x\u00a08\u00a0pixels" in captions, captions
     at.slider(key="sl_size").set_value(16).run()
     captions = [caption for image in at.get("image") for caption in image.captions]
-    assert "Shape: a yellow disc on dark blue, 16 x 16 pixels" in captions, captions
+    assert "Shape: a yellow disc on dark blue, 16\u00a0x\u00a016\u00a0pixels" in captions, captions
 
 
 def test_the_3d_view_is_built_and_drawn_only_once_switched_on(monkeypatch):
