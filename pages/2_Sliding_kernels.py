@@ -64,6 +64,14 @@ OLDER_PRESET_LABELS = {  # what the preset picker showed, and links saved, befor
     "Identity (copies the pixel)": "identity", "Box blur (average)": "box_blur",
     "Sobel edge (left-right change)": "sobel", "Random (seeded)": "random"}
 
+# Under the kind picker, each kind in a line ("Standard convolution." only said the choice again)
+KIND_LINES = {
+    "standard": "Standard convolution: each filter reads every channel.",
+    "depthwise": "Depthwise convolution: each kernel reads one channel.",
+    "pointwise": "Pointwise (1 x 1) convolution: each filter mixes the channels at one pixel.",
+    "separable": "Depthwise separable: a depthwise step, then a pointwise one.",
+    "grouped": "Grouped convolution: each filter reads its group's channels.",
+}
 WHAT_TO_WATCH = {
     "standard": "Each filter is a k x k x 3 block. At every position it multiplies every number under it, in all "
                 "three channels at once, and adds the products into **one** number. N filters give N output maps.",
@@ -176,7 +184,7 @@ def layer_controls(bar: list | None) -> tuple[SlidingConfig, int]:
         mode = st.radio("Kind of convolution", SLIDING_KINDS, key="sl_mode", horizontal=bool(bar),
                         format_func=word, **BOUND)
         if not bar:
-            st.caption(KINDS[mode].lesson + ".")
+            st.caption(KIND_LINES[mode])
     spatial = mode != "pointwise"
     with bar[1] if bar else st.sidebar:
         kernel = st.slider("Kernel size k", 1, 5, 3, key="sl_k", disabled=not spatial, **BOUND,

@@ -476,3 +476,12 @@ def test_mobilenets_ratio_is_said_exact_only_where_the_counts_give_it(monkeypatc
     assert ("MobileNet's ratio 1/N + 1/k², times the depth multiplier m: 2 × (1/4 + 1/9) = 0.5; here the counts give "
             "about 0.7222.") in text
     assert "is exactly" not in text
+
+
+@pytest.mark.parametrize("mode, line", [("standard", "Standard convolution: each filter reads every channel."),
+                                        ("depthwise", "Depthwise convolution: each kernel reads one channel."),
+                                        ("separable", "Depthwise separable: a depthwise step, then a pointwise one.")])
+def test_the_kind_picker_says_what_each_kind_reads(mode, line):
+    """Under the picker it said "Standard convolution.": the choice again, nothing more."""
+    at = open_page(PAGE, {"sl_mode": mode})
+    assert line in [c.value for c in at.sidebar.caption]
