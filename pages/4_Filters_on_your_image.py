@@ -27,6 +27,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         cifar_test_images,
         find_cifar_test_batch,
         fit_within,
+        joined_notes,
         load_image,
         model_input_words,
         no_cifar_test_batch,
@@ -558,7 +559,7 @@ def learned_section(picture: Image.Image) -> None:
                alt=f"The picture as the models see it: its centred square {model_input_words(picture)} pixels, "
                    "shown larger",
                caption=f"What the models see: the centred square, {model_input_words(picture)}")
-    notes.caption(" · ".join(f"{label}: {note}" for label, (_, _, note) in zip(labels, loaded)))
+    notes.caption(joined_notes(labels, [note for _, _, note in loaded]))
     if any(entry[0] == "pretrained" for entry in (catalogue[label] for label in labels)):
         # ("every number below is these sums, checked against Keras to 1e-4": "these sums" named nothing on the page)
         notes.caption("The shipped models run here in NumPy, from the same weights Keras trained: every number below "

@@ -13,6 +13,7 @@ from dsconv.images.learned import (
                                    conv_rows,
                                    feature_maps,
                                    first_layer_kernels,
+                                   joined_notes,
                                    model_classes,
                                    older_pretrained_labels,
                                    pretrained_catalogue,
@@ -40,6 +41,6 @@ __all__ = ["center_square", "cifar_test_images", "conv_rows", "DISPLAY_MAX_SIDE"
            "load_numpy_model", "model_classes", "model_input_words", "no_cifar_test_batch", "NumpyModel",
            "older_pretrained_labels",
            "pretrained_catalogue",
-           "pretrained_facts",
+           "joined_notes", "pretrained_facts",
            "pretrained_numpy_model", "preview", "row_kind", "SAMPLE_SCENES", "scene_image", "strongest_channels",
            "to_float_array", "to_model_input", "top_predictions", "WeightFileError"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -261,6 +261,23 @@ def pretrained_catalogue() -> list[tuple[str, str]]:
     return [(name, pretrained_label(name)) for name in sorted(names, key=order)]
 
 
+ON_THE_TEST_SET = ", on the test set, which it validated on as the tutorial did (our "  # then "run, measured ...)"
+
+
+def joined_notes(labels: Sequence[str], notes: Sequence[str]) -> str:
+    """Each model's note after its label, and a tail they all share said once: two runs that validated on the test
+    set on one day said "on the test set, which it validated on as the tutorial did (our run, measured ...)" twice in
+    one caption."""
+    said = " · ".join(f"{label}: {note}" for label, note in zip(labels, notes))
+    tails = {note[note.find(ON_THE_TEST_SET):] for note in notes}
+    if len(notes) < 2 or any(ON_THE_TEST_SET not in note for note in notes) or len(tails) != 1:
+        return said
+    run = tails.pop()[len(ON_THE_TEST_SET):]  # "run, measured 2026-11-25)"
+    heads = " · ".join(f"{label}: {note[:note.find(ON_THE_TEST_SET)]}" for label, note in zip(labels, notes))
+    return (f"{heads}; {'both' if len(notes) == 2 else 'all'} on the test set, which they validated on as the "
+            f"tutorial did (our {run.replace('run,', 'runs,', 1)}")
+
+
 def pretrained_facts(name: str) -> tuple[tuple[str, ...] | None, str]:
     """Class names (None if the record has none) and a note that says which accuracy it quotes, of which run."""
     with ONE_AT_A_TIME:
@@ -274,8 +291,7 @@ def pretrained_facts(name: str) -> tuple[tuple[str, ...] | None, str]:
     final = part.final_val_accuracy()
     if record.validation_on_test and final is not None:
         # "on the test set" once: it said so twice ("..., on the test set (our run; it validated on the test set")
-        return names, (f"final validation accuracy {final:.3f} after {epochs} epochs, on the test set, which it "
-                       f"validated on as the tutorial did ({run})")
+        return names, f"final validation accuracy {final:.3f} after {epochs} epochs{ON_THE_TEST_SET}{run[4:]})"
     if part.test_accuracy is not None:
         best = part.best_val_accuracy()
         best_text = f"; best validation accuracy {best:.3f}" if best is not None else ""
