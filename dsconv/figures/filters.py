@@ -36,8 +36,8 @@ GREY_PERCENTILE = 99.5  # map_to_grey's scale: this percentile of |value|, so a 
 # What map_to_grey does, in words, for a caption under its maps.
 GREY_SIGNED = (f"Maps marked ± go below zero: there mid-grey is 0, and white and black are equally far from 0, at the "
                f"{GREY_PERCENTILE:g}th percentile of the values' size; the few values beyond are clipped.")
-GREY_UNSIGNED = (f"Maps without ± show 0 as black and 1 as white (or their {GREY_PERCENTILE:g}th percentile, where that "
-                 "is larger); values beyond turn white, and the few below 0 black.")
+GREY_UNSIGNED = (f"Maps without ± show 0 as black and 1 as white (or their {GREY_PERCENTILE:g}th percentile, where "
+                 "that is larger); values beyond turn white, and the few below 0 black.")
 GREY_NOTE = f"{GREY_SIGNED} {GREY_UNSIGNED}"
 
 

@@ -627,8 +627,9 @@ def sliding_figure_spec(timeline: Timeline, scale: float = 1.0, width_px: float 
                  for index, trace in enumerate(board_traces)]
         header = {"text": lines + [BLANK_LINE] * (header_count - len(lines))}
         shapes = _board_shapes(layout, timeline, frame, details) + _frame_outlines(layout, timeline, frame)
-        hovers = [{"hovertemplate": HOVER_DONE if index < frame.stage or (index == frame.stage and frame.filled >= cells)
-                   else HOVER_LATER} for index, cells in enumerate(map_cells)]
+        done = [index < frame.stage or (index == frame.stage and frame.filled >= cells)
+                for index, cells in enumerate(map_cells)]
+        hovers = [{"hovertemplate": HOVER_DONE if whole else HOVER_LATER} for whole in done]
         # (the computations' texts first, one per stage, and the header last: the order the tests read them in)
         frames.append({"name": str(number), "traces": board_indices + map_indices + [header_index],
                        "data": texts + hovers + [header],

@@ -31,9 +31,9 @@ from dsconv.sliding.frames import MAX_FRAMES, Frame, Timeline, build_timeline, f
 from dsconv.sliding.kernels import MAX_KERNEL_SIZE, PRESET_LABELS, PRESET_NOTES, PRESETS, size_one_note
 from dsconv.sliding.samples import SAMPLE_LABELS, SAMPLE_NAMES, SAMPLE_NOTES, SAMPLES, sample_image, shrink_to_square
 
-__all__ = ["alike_note", "axis_padding", "build_layer", "build_timeline", "cancelled_outputs", "CHANNEL_NAMES", "channel_names", "faint_maps", "Frame",
-           "frame_detail", "hidden_names", "Layer", "layer_weights", "maps_alike", "MAX_FRAMES", "MAX_KERNEL_SIZE",
-           "PRESET_LABELS", "PRESET_NOTES", "PRESETS", "run_layer", "size_one_note", "sample_image", "SAMPLE_LABELS",
-           "SAMPLE_NAMES", "SAMPLE_NOTES", "SAMPLES", "samples",
+__all__ = ["alike_note", "axis_padding", "build_layer", "build_timeline", "cancelled_outputs", "CHANNEL_NAMES",
+           "channel_names", "faint_maps", "Frame", "frame_detail", "hidden_names", "Layer", "layer_weights",
+           "maps_alike", "MAX_FRAMES", "MAX_KERNEL_SIZE", "PRESET_LABELS", "PRESET_NOTES", "PRESETS", "run_layer",
+           "size_one_note", "sample_image", "SAMPLE_LABELS", "SAMPLE_NAMES", "SAMPLE_NOTES", "SAMPLES", "samples",
            "shrink_to_square", "SlidingConfig", "Stage", "standard_twins", "Timeline", "watched_channels",
            "weight_notes", "weight_rules", "window_starts"]

@@ -71,7 +71,8 @@ def test_a_step_faster_than_the_measured_peak_gives_both_readings():
     assert "165% of the peak" in sentence
     assert (f"Standard Conv2D (forward: 165 GFLOP/s) ran faster than that peak, counting the multiply-adds a direct "
             f"convolution does. Either a test CPU can do more than the {ROOFS.matmul_size} x {ROOFS.matmul_size} "
-            "matrix product the peak is measured with reaches (at least 165 GFLOP/s, then), or the library computed the layer with fewer multiplications than counted") in sentence
+            "matrix product the peak is measured with reaches (at least 165 GFLOP/s, then), or the library computed "
+            "the layer with fewer multiplications than counted") in sentence
     # a count-based rate above the peak is not proof of a higher peak: the sentence gives both readings, claims neither
     assert "true peak is at least" not in sentence
 

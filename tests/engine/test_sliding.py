@@ -431,7 +431,8 @@ def test_weight_rules_match_the_filters_they_describe():
     assert "After the" not in weight_rules(SlidingConfig(out_channels=4), 3, "sobel")[0]  # 6 mixes, 4 filters
     # the copies are counted from 1, as the figure names them: "copy j is turned j × 90°" stood over an unturned
     # kernel 1
-    assert separable[0] == "Every channel gets the same pattern; its 2 kernel copies: copy 1 as it is, copy 2 turned 90°."
+    assert separable[0] == ("Every channel gets the same pattern; its 2 kernel copies: copy 1 as it is, copy 2 turned "
+                            "90°.")
     assert weight_rules(SlidingConfig(mode="depthwise"), 3, "sobel") == ["Every channel gets the same pattern."]
     layer = build_layer(sample_image("shape", 8), SlidingConfig(mode="depthwise", depth_multiplier=3), "sobel")
     assert layer.notes[0][:3] == ("Sobel edge on R alone", "Sobel edge, turned 90° on R alone",

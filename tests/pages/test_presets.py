@@ -702,6 +702,7 @@ def test_a_link_of_many_unknown_settings_gets_a_few_notes_and_a_count():
     said = [literal(w.value) for w in at.warning]
     assert len(said) == 24, len(said)
     assert all(line.startswith("Left out the link's setting k") for line in said[:23])
-    assert said[23] == "And 277 more of the link's settings were left out or mended, each for a reason like those above."
+    assert said[23] == ("And 277 more of the link's settings were left out or mended, each for a reason like those "
+                        "above.")
     few = open_page("pages/1_Parameter_lab.py", {f"k{n}": "v" for n in range(24)})  # every one said, as before
     assert len(few.warning) == 24 and not any("more of the link's" in w.value for w in few.warning)
