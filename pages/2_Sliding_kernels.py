@@ -108,7 +108,9 @@ def input_controls() -> tuple[np.ndarray, str]:
                          help="Small pictures keep every number readable; 16 x 16 has 256 positions per map.")
         if source != UPLOAD:  # the uploader appears only when it is used (a greyed-out one is hard to read)
             return sample_image(source, size), sample_text(source, size)
-        upload = kept_upload(st.file_uploader, "Picture file", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
+        # its kinds and size said as the Filters page says them (Streamlit's own refusal of a larger file was all)
+        upload = kept_upload(st.file_uploader, "Picture file (PNG, JPEG, WebP, BMP or GIF; up to 25 MB)",
+                             type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
                              key="sl_upload", help="Shrunk to the size above (centre square). It stays on the "
                                                    "server only for your session, and is never saved.",
                              reader=lambda file: shrunk_upload(file.getvalue(), size), refused=ImageError)

@@ -103,3 +103,15 @@ def test_pages_import_the_engine_from_its_packages_only(page):
     inside += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
                if alias.name.startswith("dsconv.") and alias.name.count(".") > 1]
     assert inside == [], inside
+
+
+def test_the_upload_limits_the_pages_state_are_the_servers():
+    """Both picture uploaders say "up to 25 MB": the figure is the server's maxUploadSize (Sliding kernels' said no
+    limit, and a larger file got Streamlit's own refusal only)."""
+    import re
+    import tomllib
+
+    limit = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
+    for page in ("pages/2_Sliding_kernels.py", "pages/4_Filters_on_your_image.py"):
+        said = re.findall(r"up to (\d+) MB\)\"", (ROOT / page).read_text())
+        assert said == [str(limit)], (page, said)
