@@ -261,7 +261,7 @@ def pretrained_catalogue() -> list[tuple[str, str]]:
     return [(name, pretrained_label(name)) for name in sorted(names, key=order)]
 
 
-ON_THE_TEST_SET = ", on the test set, which it validated on as the tutorial did (our "  # then "run, measured ...)"
+ON_THE_TEST_SET = ", on the test set, which it validated on as the tutorial did"  # then " (our run, measured ...)"
 
 
 def joined_notes(labels: Sequence[str], notes: Sequence[str]) -> str:
@@ -272,10 +272,10 @@ def joined_notes(labels: Sequence[str], notes: Sequence[str]) -> str:
     tails = {note[note.find(ON_THE_TEST_SET):] for note in notes}
     if len(notes) < 2 or any(ON_THE_TEST_SET not in note for note in notes) or len(tails) != 1:
         return said
-    run = tails.pop()[len(ON_THE_TEST_SET):]  # "run, measured 2026-11-25)"
+    run = tails.pop()[len(ON_THE_TEST_SET):]  # " (our run, measured 2026-11-25)"
     heads = " · ".join(f"{label}: {note[:note.find(ON_THE_TEST_SET)]}" for label, note in zip(labels, notes))
     return (f"{heads}; {'both' if len(notes) == 2 else 'all'} on the test set, which they validated on as the "
-            f"tutorial did (our {run.replace('run,', 'runs,', 1)}")
+            f"tutorial did{run.replace('(our run,', '(our runs,', 1)}")
 
 
 def pretrained_facts(name: str) -> tuple[tuple[str, ...] | None, str]:
@@ -291,7 +291,7 @@ def pretrained_facts(name: str) -> tuple[tuple[str, ...] | None, str]:
     final = part.final_val_accuracy()
     if record.validation_on_test and final is not None:
         # "on the test set" once: it said so twice ("..., on the test set (our run; it validated on the test set")
-        return names, f"final validation accuracy {final:.3f} after {epochs} epochs{ON_THE_TEST_SET}{run[4:]})"
+        return names, f"final validation accuracy {final:.3f} after {epochs} epochs{ON_THE_TEST_SET} ({run})"
     if part.test_accuracy is not None:
         best = part.best_val_accuracy()
         best_text = f"; best validation accuracy {best:.3f}" if best is not None else ""

@@ -299,22 +299,31 @@ def build_layer(image: np.ndarray, config: SlidingConfig, preset: str = "box_blu
     return replace(layer, notes=weight_notes(config, channels, preset))
 
 
+def combined_kernels(layer: Layer) -> np.ndarray:
+    """A separable layer as one standard convolution's kernels (k, k, C, N), from the weights it ran with: output n
+    of depthwise + pointwise is sum_c P[c, n] (D_c * x_c) = (D P[., n]) * x, so W[i, j, c, n] is the sum over the m
+    copies of D[i, j, c, copy] P[c, copy, n]."""
+    depthwise, pointwise = layer.stages
+    channels, copies = layer.image.shape[2], layer.config.depth_multiplier
+    kernel = np.stack([f[:, :, 0] for f in depthwise.filters], axis=-1)  # (k, k, C m): channel c's copy j at c m + j
+    kernel = kernel.reshape(*kernel.shape[:2], channels, copies)
+    mixes = np.stack([f[0, 0] for f in pointwise.filters], axis=-1).reshape(channels, copies, -1)  # (C, m, N)
+    return np.einsum("ijcm,cmn->ijcn", kernel, mixes)
+
+
 def standard_twins(layer: Layer, preset: str, seed: int = 0) -> tuple[int, ...]:
     """Outputs of a separable layer whose kernel is the same-numbered filter of a standard convolution with the preset.
 
-    Output n of depthwise + pointwise is sum_c P[c, n] (D_c * x_c) = (D P[., n]) * x: a standard filter whose
-    kernel is W[i, j, c] = sum over the m copies of D[i, j, c, copy] P[c, copy, n]. It is a twin when W is the
-    standard filter's kernel, so the two agree on every picture. Comparing the outputs on the page's picture found
+    Output n of depthwise + pointwise is a standard filter whose kernel is W[..., n] (combined_kernels). It is a twin
+    when W is the standard filter's kernel, so the two agree on every picture. Comparing the outputs on the page's picture found
     "twins" that were not: on the linear gradient, Sobel minus Sobel turned 90 degrees gives the same map as Sobel
     on R minus Sobel on G. A zero kernel (a 1 x 1 Sobel) equals a zero filter by no merit: not a twin.
     """
     config = layer.config
     if config.mode != "separable":
         return ()
-    channels, copies, count = layer.image.shape[2], config.depth_multiplier, config.out_channels
-    depthwise = kernels.depthwise_filters(preset, config.kernel_size, channels, copies, seed)  # (k, k, C, m)
-    pointwise = kernels.pointwise_filters(preset, channels * copies, count, seed)[0, 0]  # (C m, N), Keras's order
-    combined = np.einsum("ijcm,cmn->ijcn", depthwise, pointwise.reshape(channels, copies, count))
+    channels, count = layer.image.shape[2], config.out_channels
+    combined = combined_kernels(layer)
     standard = kernels.preset_filters(preset, config.kernel_size, channels, count, seed)  # (k, k, C, N)
     return tuple(n for n in range(count) if np.any(np.abs(standard[..., n]) > 1e-12)
                  and np.allclose(combined[..., n], standard[..., n], rtol=0, atol=1e-12))
@@ -323,19 +332,18 @@ def standard_twins(layer: Layer, preset: str, seed: int = 0) -> tuple[int, ...]:
 def cancelled_outputs(layer: Layer) -> tuple[tuple[int, ...], bool]:
     """The outputs of a separable layer that are 0 on every picture, and whether each of them only subtracts one of a
     channel's depthwise maps from an equal one. An output is 0 on every picture when its standard kernel (each
-    channel's depthwise kernels times their pointwise weights, added up, as in standard_twins) is 0 while its weights
+    channel's depthwise kernels times their pointwise weights, added up: combined_kernels) is 0 while its weights
     are not: with a symmetric preset and depth multiplier 2, a channel's two kernel copies are the same, and the
     pointwise mix "copy 1 - copy 2" cancels (Outputs 2 and 4 of the Box blur were drawn white, unexplained)."""
     if layer.config.mode != "separable" or not any(np.any(kernel) for kernel in layer.stages[0].filters):
         return (), False
     depthwise, pointwise = layer.stages
-    copies, channels = layer.config.depth_multiplier, layer.image.shape[2]
+    copies = layer.config.depth_multiplier
+    combined = combined_kernels(layer)
     cancelled, equal_pairs = [], True
     for n, weights in enumerate(pointwise.filters):
         mix = weights[0, 0]
-        kernels_made = [sum(depthwise.filters[c * copies + j][:, :, 0] * mix[c * copies + j] for j in range(copies))
-                        for c in range(channels)]
-        if not np.any(mix) or any(np.any(np.abs(kernel) > 1e-12) for kernel in kernels_made):
+        if not np.any(mix) or np.any(np.abs(combined[..., n]) > 1e-12):
             continue
         cancelled.append(n)
         used = np.flatnonzero(mix)
