@@ -159,6 +159,19 @@ def half_up(value: float, places: int) -> str:
     return f"{exact:.{places}f}"
 
 
+def significant(value: float, digits: int = 3) -> str:
+    """`value` to `digits` significant digits, a half rounded up as by hand, with no exponent and no trailing zeros
+    (112.5 -> "113", 1.50 -> "1.5", 0.977 -> "0.977"). Python's "g" format rounds an exact half to even (112.5 read
+    "112") and writes 999.5 as "1e+03"; a caller that wants three digits checks for 1000 and takes the next unit."""
+    if not math.isfinite(value) or value == 0:
+        return f"{value:g}"
+    with decimal.localcontext(decimal.Context(prec=120)):
+        exact = decimal.Decimal(repr(float(value)))
+        rounded = exact.quantize(decimal.Decimal(1).scaleb(exact.adjusted() - digits + 1), decimal.ROUND_HALF_UP)
+    text = f"{rounded:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def times_text(ratio: float, places: int = 2) -> str:
     """A ratio as "2.04x": `places` decimals, or the few more that keep one that is not 1 off 1 (C = N = 4096 with
     k = 1: the standard layer does 0.9998x the separable one's multiply-adds, and read "1.00x")."""

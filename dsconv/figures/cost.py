@@ -26,7 +26,7 @@ from dsconv.figures.style import (
     two_lines,
 )
 from dsconv.kinds import KINDS
-from dsconv.safe_text import counted, digits_apart_from_one, half_up
+from dsconv.safe_text import counted, digits_apart_from_one, half_up, significant
 
 PART_COLORS = {"depthwise": KINDS["depthwise"].colour, "pointwise": KINDS["pointwise"].colour,
                "standard conv": KINDS["standard"].colour, "batchnorm": "#a78bfa", "dense": "#6b7280"}
@@ -158,24 +158,30 @@ def _end_over_panel(titles: list[dict], panel_px: float, font_px: float) -> None
 
 
 def short_number(value: float) -> str:
-    """A bar's label: exact up to 9,999, then three significant digits and k, M, G or T (59,190,018,048 -> 59.2 G)."""
+    """A bar's label: exact up to 9,999, then three significant digits, a half rounded up, and k, M, G or T
+    (59,190,018,048 -> 59.2 G; 112,500 -> 113 k). A count that rounds to 1,000 of its unit is said in the next:
+    999,500 read "1e+03 k"."""
     if abs(value) < 10_000:
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    for power, suffix in ((12, "T"), (9, "G"), (6, "M"), (3, "k")):
-        if abs(value) >= 10**power:
-            scaled = value / 10**power
-            return f"{scaled:.3g} {suffix}" if abs(scaled) < 1000 else f"{scaled:,.0f} {suffix}"
-    return f"{value:,.0f}"  # unreachable: 10,000 and more has a suffix
+    units = ((3, "k"), (6, "M"), (9, "G"), (12, "T"))
+    power = max(p for p, _ in units if abs(value) >= 10**p)
+    if power < 12 and abs(float(significant(value / 10**power))) >= 1000:
+        power += 3
+    scaled = value / 10**power
+    suffix = dict(units)[power]
+    digits = significant(scaled)
+    return f"{digits} {suffix}" if abs(float(digits)) < 1000 else f"{scaled:,.0f} {suffix}"
 
 
 def short_memory(n_bytes: float) -> str:
-    """A bar's label for bytes: three significant digits in KiB, MiB or GiB (100,352 KiB -> 98 MiB). A size that
-    rounds to 1,000 of its unit is said in the next ("1e+03 KiB" was written for 1,000 to 1,023 KiB)."""
+    """A bar's label for bytes: three significant digits in KiB, MiB or GiB, a half rounded up (100,352 KiB -> 98 MiB;
+    112.5 KiB -> 113 KiB, as the table's 112.5 reads by hand). A size that rounds to 1,000 of its unit is said in the
+    next ("1e+03 KiB" was written for 1,000 to 1,023 KiB)."""
     power = _memory_power(n_bytes)
     value = n_bytes / 1024**power
     if power == 0:
         return f"{n_bytes:.0f} B"
-    return f"{value:.3g} {MEMORY_UNITS[power]}" if value < 1000 else f"{value:,.0f} {MEMORY_UNITS[power]}"
+    return f"{significant(value)} {MEMORY_UNITS[power]}" if value < 1000 else f"{value:,.0f} {MEMORY_UNITS[power]}"
 
 
 
@@ -184,7 +190,7 @@ def _memory_power(n_bytes: float) -> int:
     rounds to 1,000 of that one at three digits. The table (memory_text) and the bars (short_memory) share it."""
     for power in (3, 2, 1):
         if n_bytes >= 1024**power:
-            return power + 1 if power < 3 and float(f"{n_bytes / 1024**power:.3g}") >= 1000 else power
+            return power + 1 if power < 3 and float(significant(n_bytes / 1024**power)) >= 1000 else power
     return 0
 
 

@@ -355,6 +355,25 @@ def test_the_cost_charts_labels_stay_short_and_the_hover_keeps_the_exact_figures
         ["0.977 MiB", "0.999 MiB", "0.986 GiB", "1,500 GiB"]
 
 
+def test_short_counts_round_a_half_up_and_never_write_an_exponent():
+    """By hand, 112,500 is 112.5 thousand and reads 113 k, and 112.5 KiB reads 113 KiB beside the table's "112.5 KiB"
+    (Python's format rounds an exact half to even: "112"). 999,500 is 999.5 thousand, which rounds to 1,000 k: it
+    is 1 M ("1e+03 k" was written), as 999,999,999 is 1 G."""
+    from dsconv.figures.cost import short_memory, short_number
+    from dsconv.profile.table import in_millions
+
+    assert [short_number(v) for v in (112_500, 999_500, 999_999_999, 1_005_000, 2.5e12)] == \
+        ["113 k", "1 M", "1 G", "1.01 M", "2.5 T"]
+    assert [in_millions(v) for v in (112_500, 999_500, 4_231_976, 15_470_264_320)] == \
+        ["113 k", "1 M", "4.23 M", "15.5 G"]
+    assert short_memory(112.5 * 1024) == "113 KiB"
+    for exponent in range(4, 15):
+        for mantissa in (0.9995, 0.99999, 1.0, 9.995, 99.95, 999.5, 999.96):
+            value = mantissa * 10**exponent
+            assert "e" not in short_number(value) and "e" not in in_millions(value), value
+            assert "e" not in short_memory(value), value
+
+
 def test_the_tables_memory_takes_the_unit_of_its_size():
     """A 1024 x 1024 output of 4,096 float32 channels is 1024 * 1024 * 4096 * 4 = 17,179,869,184 bytes: the table read
     "16,384.0 MiB" beside its bar's "16 GiB"; 5 GiB read "5,120.0 MiB" and 2 MiB "2,048.0 KiB". The table takes the
