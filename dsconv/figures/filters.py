@@ -26,7 +26,7 @@ from dsconv.figures.style import (
     text_on,
     top_title,
 )
-from dsconv.safe_text import plotly_text
+from dsconv.safe_text import half_up, plotly_text, significant
 
 FONT = dict(family=FONT_FAMILY, size=15, color="#111827")
 NUMBER_PX = 13.5  # numbers written in cells, times the scale: 18 px in projector mode
@@ -97,7 +97,11 @@ def flat_mark(values: np.ndarray) -> str:
     value = one_value(values)
     if value is None:
         return ""
-    return " (0 everywhere)" if abs(value) < 1e-6 else f" ({value:.3g} everywhere)"
+    if abs(value) < 1e-6:
+        return " (0 everywhere)"
+    # A white picture under nine 1s is 2,295 everywhere, and read "2.3e+03": whole from 100, a half up, as by hand
+    digits = f"{float(half_up(value, 0)):,.0f}" if abs(value) >= 99.95 else significant(value)
+    return f" ({digits} everywhere)"
 
 
 def _sample(values: np.ndarray, size: int = 65_536) -> np.ndarray:

@@ -549,3 +549,18 @@ def test_text_a_student_pastes_is_read_as_they_see_it_or_refused_in_words():
         parse_kernel("1_0 0 0; 0 1 0; 0 0 0")
     with pytest.raises(FilterError, match="'1—1', which is not a number \\(it holds the character EM DASH\\)"):
         parse_kernel("1—1 0; 0 0")
+
+
+def test_a_flat_map_says_its_value_as_a_reader_writes_it():
+    """A white picture under a kernel of nine 1s is 9 x 255 = 2,295 at every pixel (tf.nn's depthwise convolution
+    says so too); its caption read "(2.3e+03 everywhere)". Values from 100 read whole, a half rounded up, and smaller
+    ones to three digits."""
+    from dsconv.figures.filters import flat_mark
+
+    white = np.full((1, 6, 6, 3), 255.0, np.float32)
+    reference = tf.nn.depthwise_conv2d(white, np.ones((3, 3, 3, 1), np.float32), [1, 1, 1, 1], "VALID").numpy()[0]
+    assert flat_mark(reference[..., 0]) == " (2,295 everywhere)"
+    assert flat_mark(reference[..., 0] * 100) == " (229,500 everywhere)"
+    assert [flat_mark(np.full((2, 2), value)) for value in (127.5, 12.75, -0.5, 0.0)] == \
+        [" (128 everywhere)", " (12.8 everywhere)", " (-0.5 everywhere)", " (0 everywhere)"]
+    assert flat_mark(np.arange(4.0).reshape(2, 2)) == ""
