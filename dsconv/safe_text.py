@@ -159,6 +159,13 @@ def half_up(value: float, places: int) -> str:
     return f"{exact:.{places}f}"
 
 
+def typed_number(value: float) -> str:
+    """A number someone typed, said back with every digit they typed: whole ones with thousands separators, others as
+    Python keeps them ("123,456.5"). Format's "g" keeps six digits: 123,456.5 read "123,456 is not a whole number",
+    and 1,234,567.5 read "1.23457e+06"."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
 def significant(value: float, digits: int = 3) -> str:
     """`value` to `digits` significant digits, a half rounded up as by hand, with no exponent and no trailing zeros
     (112.5 -> "113", 1.50 -> "1.5", 0.977 -> "0.977"). Python's "g" format rounds an exact half to even (112.5 read

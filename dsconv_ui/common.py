@@ -19,7 +19,7 @@ from streamlit.errors import StreamlitAPIException
 
 from dsconv import ONE_AT_A_TIME
 from dsconv.figures import page_width_px, text_em
-from dsconv.safe_text import listed, markdown_table, plain, sendable
+from dsconv.safe_text import listed, markdown_table, plain, sendable, typed_number
 from dsconv_ui import link_keys
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,10 +122,6 @@ MAX_QUOTED_CHOICES = 8  # a refused picker's choices are quoted up to this many;
 MAX_QUOTED_CHARACTERS = 40  # unless they are this short in all (a select slider's nine sizes, 4 to 224)
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
-
-
 def _nearest(text: str | None, labels: list[str]) -> str | None:
     """The label most like a link's text, ignoring case ("resnet" -> "ResNet50"), or None where none is close."""
     if not text or len(text) > 100:  # no name is that long
@@ -147,7 +143,8 @@ def _takes(registration: Any, shown: str | None = None) -> str | None:
     # Only bounds a page gave: without them Streamlit's own are about ±9e15, no help to a teacher.
     if all(isinstance(bound, (int, float)) and not isinstance(bound, bool) and abs(bound) < 1e9
            for bound in (low, high)):
-        return f"{'a whole number' if isinstance(default, int) else 'a number'} from {_number(low)} to {_number(high)}"
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        return f"{kind} from {typed_number(low)} to {typed_number(high)}"
     if getattr(registration, "value_type", None) == "bool_value":
         return "true or false"
     labels = [str(label) for label in getattr(reader, "formatted_options", None)
@@ -240,7 +237,7 @@ def _default_label(registration: Any) -> str | None:
         return next((f"'{plain(str(label))}'" for label, option in labels.items() if option == default), None)
     # A number box or slider (it has bounds); a select slider's options are not numbers even where they look it
     numeric = isinstance(default, (int, float)) and not isinstance(default, bool) and math.isfinite(default)
-    return _number(default) if numeric and getattr(_reader(registration), "min_value", None) is not None else None
+    return typed_number(default) if numeric and getattr(_reader(registration), "min_value", None) is not None else None
 
 
 _OLDER_LABELS: dict[str, dict[str, Any]] = {}  # widget key -> {a label it showed before: the option it meant}

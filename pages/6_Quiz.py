@@ -21,6 +21,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         check_answer,
         make_quiz,
     )
+    from dsconv.safe_text import typed_number
     from dsconv_ui.common import BOUND, page_setup, projector_bar, share_link, show_error, wrap_long_chips
 
 SETTINGS = QuizSettings()
@@ -98,10 +99,10 @@ def whole_numbers(values: list[float | None]) -> tuple[tuple[int, ...] | None, s
         return None, ""
     for value in values:
         if value < 0:
-            return None, (f"{value:,g} is below 0: a layer has no negative number of parameters, multiply-adds, "
+            return None, (f"{typed_number(value)} is below 0: a layer has no negative number of parameters, multiply-adds, "
                           "pixels or channels. Type 0 or more, then press Check.")
         if not float(value).is_integer():
-            return None, (f"{value:,g} is not a whole number: layers have whole numbers of parameters, "
+            return None, (f"{typed_number(value)} is not a whole number: layers have whole numbers of parameters, "
                           "multiply-adds, pixels and channels. Type a whole number, then press Check.")
     return tuple(int(value) for value in values), ""
 
@@ -127,7 +128,7 @@ def answer_controls(question: Question, qid: str) -> tuple[object, str, str]:
             response = st.number_input("Your answer (times fewer)", step=0.1, value=None, format="%.2f",
                                        key=f"quiz_answer_{qid}")
             if response is not None and response < 0:
-                response, problem = None, (f"{response:g} times fewer cannot be: a ratio of two counts is not "
+                response, problem = None, (f"{typed_number(response)} times fewer cannot be: a ratio of two counts is not "
                                            "negative. Type 0 or more, then press Check.")
             elif response is not None:
                 response += 0.0  # -0 is 0 ("You said -0 times fewer")

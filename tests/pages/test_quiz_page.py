@@ -109,6 +109,18 @@ def test_unexplained_wrong_answer_names_nothing_and_first_answer_counts():
     assert "Your answer: **" in texts(at.markdown)
 
 
+@pytest.mark.parametrize("typed, said", [(1_234_567.5, "1,234,567.5 is not a whole number"),
+                                         (123_456.5, "123,456.5 is not a whole number"),
+                                         (-1_234_567.0, "-1,234,567 is below 0")])
+def test_a_large_number_sent_back_is_said_as_typed(typed, said):
+    """Python's "g" keeps six digits: 123,456.5 was said back as "123,456 is not a whole number", which is whole, and
+    1,234,567.5 as "1.23457e+06"."""
+    question, number, _ = find(3, "params")
+    at = answer(open_page(PAGE, quiz_seed="3", quiz_q=str(number)), question, typed)
+    assert not at.exception
+    assert said in texts(at.warning), texts(at.warning)
+
+
 def test_check_without_answer_asks_for_one():
     question, number, _ = find(5, "shape")
     at = open_page(PAGE, quiz_seed="5", quiz_q=str(number))
@@ -127,7 +139,9 @@ def test_a_number_that_is_not_whole_is_sent_back_not_scored(topic):
     at = answer(open_page(PAGE, quiz_seed="3", quiz_q=str(number)), question, typed)
     assert not at.exception
     shown = (typed if topic == "params" else typed[0])
-    assert f"{shown:,g} is not a whole number" in texts(at.warning), texts(at.warning)
+    whole = question.answer if topic == "params" else question.answer[0]
+    said = f"{whole:,}.9" if topic == "params" else f"{whole:,}.5"  # as typed: every digit, thousands marked
+    assert f"{said} is not a whole number" in texts(at.warning), texts(at.warning)
     assert at.metric[0].value == "0 / 0" and not at.latex and not at.success and not at.error
     key = f"quiz_answer_{qid(question)}" + ("" if topic == "params" else "_height")
     assert at.number_input(key=key).value == shown  # kept, to be mended
