@@ -17,6 +17,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         faint_maps_note,
         output_labels,
         projected_scale,
+        same_copies_note,
         short_names_note,
         sliding_figure,
         volume_figure,
@@ -355,6 +356,8 @@ def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig,
                        f"animation watches {unit} {shown + 1}.")
         if alike := alike_note(layer, preset, seed):
             st.caption(alike)
+        if same := same_copies_note(layer, preset):  # a channel's copies alike (Box blur at m = 2), said why
+            st.caption(same)
         if faint := faint_maps_note(layer):  # a white map, or one on a scale a thousand times finer, said
             st.caption(faint)
         if timeline.positions_per_frame > 1:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 # Each public name and the module that defines it.
 _HOMES = {
     "idea_figure": "cost", "idea_layout": "cost",
-    "faint_maps_note": "sliding", "output_labels": "sliding", "short_names_note": "sliding",
-    "sliding_figure": "sliding",
+    "faint_maps_note": "sliding", "output_labels": "sliding", "same_copies_note": "sliding",
+    "short_names_note": "sliding", "sliding_figure": "sliding",
     "intensity_figure": "speed", "ratio_figure": "speed", "roofline_figure": "speed",
     "sweep_figure": "speed", "timing_table": "speed", "tutorial_table": "speed", "work_and_time_figure": "speed",
     "CHANNEL_COLOURS": "style", "SERIES_COLOURS": "style", "SIGNED": "style", "axis": "style", "log_ticks": "style",
@@ -29,10 +29,11 @@ _NAMESPACES = ("cost", "filters", "networks")  # modules the pages read from as 
 
 # every name in _HOMES and _NAMESPACES
 __all__ = ["CHANNEL_COLOURS", "DrawingError", "MAX_VOLUME_FRAMES", "SERIES_COLOURS", "SIGNED", "axis", "cost",
-           "drawing_svg", "faint_maps_note", "filters", "frames_note", "idea_figure", "idea_layout", "intensity_figure",
-           "live_figure", "log_ticks", "networks", "output_labels", "page_width_px", "projected_scale", "ratio_figure",
-           "readable", "replay_figure", "roofline_figure", "short_names_note", "sliding_figure", "sweep_figure",
-           "text_em", "timing_table", "tutorial_table", "two_lines", "volume_figure", "work_and_time_figure"]
+           "drawing_svg", "faint_maps_note", "filters", "frames_note", "idea_figure", "idea_layout",
+           "intensity_figure", "live_figure", "log_ticks", "networks", "output_labels", "page_width_px",
+           "projected_scale", "ratio_figure", "readable", "replay_figure", "roofline_figure", "same_copies_note",
+           "short_names_note", "sliding_figure", "sweep_figure", "text_em", "timing_table", "tutorial_table",
+           "two_lines", "volume_figure", "work_and_time_figure"]
 
 
 def __getattr__(name: str):

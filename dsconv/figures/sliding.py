@@ -696,9 +696,9 @@ def faint_maps_note(layer) -> str:
     last = len(layer.stages) - 1
     if cancelled:
         it = "it is" if len(cancelled) == 1 else "they are"
+        # (why a channel's copies are one map is same_copies_note's to say, above this)
         why = (f"{'It' if len(cancelled) == 1 else 'Each'} adds one of a channel's depthwise maps and subtracts "
-               "another, and that channel's kernel copies are the same (turning this preset's kernel 90° changes "
-               "nothing)." if equal_pairs else
+               "the same map drawn again." if equal_pairs else
                f"{'Its' if len(cancelled) == 1 else 'Their'} depthwise and pointwise weights cancel.")
         sentences.append(f"{named(last, cancelled)} {verb(cancelled)} 0 on every picture, so {it} drawn white. {why}")
     for index, stage in enumerate(layer.stages):
@@ -719,6 +719,47 @@ def faint_maps_note(layer) -> str:
                 f"{format_value(float(peaks[top]))}): each map is coloured on its own scale, so "
                 f"{'its' if len(faint) == 1 else 'their'} colours show differences too small to see in the others.")
     return " ".join(sentences)
+
+
+def same_copies_note(layer, preset: str) -> str:
+    """A sentence on a channel's depthwise maps that are one map drawn twice or more, because its kernel copies are
+    equal, or "": the Box blur preset at m = 2 drew "from R, kernel 1" and "from R, kernel 2" alike without a word
+    (copy 2 is the pattern turned 90°, and a symmetric pattern, or a 1 x 1 one, does not change)."""
+    stage, copies = layer.stages[0], layer.config.depth_multiplier
+    if stage.name != "depthwise" or copies < 2 or not any(np.any(kernel) for kernel in stage.filters):
+        return ""  # (every weight 0, Sobel at 1 x 1: the page says so, and that every output is 0)
+    labels = output_labels(layer, 0)
+    per_channel = []  # for each channel, its groups of equal copies (two or more), as copy numbers from 0
+    for channel in range(len(stage.filters) // copies):
+        kernels_of = [stage.filters[channel * copies + j] for j in range(copies)]
+        groups = []
+        for j in range(copies):
+            if not any(j in group for group in groups):
+                group = tuple(i for i in range(j, copies) if np.array_equal(kernels_of[i], kernels_of[j]))
+                if len(group) > 1:
+                    groups.append(group)
+        per_channel.append(groups)
+    if not any(per_channel):
+        return ""
+    kind = "depthwise maps" if len(layer.stages) > 1 else "maps"
+    names = channel_names(layer.image.shape[2])
+    if all(groups == per_channel[0] for groups in per_channel):  # as every preset does: said once, for the first
+        said = [listed([labels[j] for j in group]) for group in per_channel[0]]
+        rest, whose = ((f" (and likewise for {listed(names[1:])})", "each channel's kernel copies") if len(names) > 1
+                       else ("", "its kernel copies"))
+    else:
+        said = [listed([labels[channel * copies + j] for j in group])
+                for channel, groups in enumerate(per_channel) for group in groups]
+        rest, whose = "", "the kernel copies behind them"
+    times = {2: "twice", 3: "three times"}.get(max(len(group) for groups in per_channel for group in groups),
+                                                "several times")
+    why = ("their random weights happen to be equal" if preset == "random" else
+           "at 1 x 1 the preset is a single weight, and a single weight has nothing to turn"
+           if layer.config.kernel_size == 1 else
+           "each copy is the preset's pattern turned 90° from the one before, and this pattern looks the same turned")
+    more = "".join(f", as are the {kind} {names_of}" for names_of in said[1:])  # "A and B are the same map, as are C and D"
+    return (f"The {kind} {said[0]} are the same map, drawn {times}{more}{rest}: {whose} are equal, "
+            f"since {why}.")
 
 
 def short_names_note(spec: dict) -> str:

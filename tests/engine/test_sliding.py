@@ -942,7 +942,7 @@ def test_maps_that_are_0_or_nearly_0_on_this_picture_are_found():
 def test_the_faint_maps_note_names_the_maps_as_the_figure_does():
     """On the gradient, Sobel with depth multiplier 2: Output 1 reaches 0.33 against Output 2's 292, yet each map is
     coloured on its own scale, so it was drawn in full colour; Output 3 and two depthwise maps were white."""
-    from dsconv.figures import faint_maps_note
+    from dsconv.figures import faint_maps_note, same_copies_note
 
     layer = build_layer(sample_image("gradient", 8), SlidingConfig(mode="separable", depth_multiplier=2), "sobel")
     peaks = np.abs(layer.output).max(axis=(0, 1))
@@ -957,9 +957,63 @@ def test_the_faint_maps_note_names_the_maps_as_the_figure_does():
     box = build_layer(sample_image("shape", 8), SlidingConfig(mode="separable", depth_multiplier=2), "box_blur")
     assert faint_maps_note(box) == (
         "Output 2 and Output 4 are 0 on every picture, so they are drawn white. Each adds one of a channel's "
-        "depthwise maps and subtracts another, and that channel's kernel copies are the same (turning this preset's "
-        "kernel 90° changes nothing).")
+        "depthwise maps and subtracts the same map drawn again.")
+    assert same_copies_note(box, "box_blur").startswith("The depthwise maps from R, kernel 1 and from R, kernel 2 are "
+                                                         "the same map, drawn twice")  # said there, why
     assert faint_maps_note(build_layer(sample_image("shape", 8), SlidingConfig(), "sobel")) == ""
+
+
+@pytest.mark.parametrize("mode", ["depthwise", "separable"])
+def test_a_channels_copies_that_draw_one_map_are_said(mode):
+    """Box blur with depth multiplier 2 drew "from R, kernel 1" and "from R, kernel 2" as one picture without a word
+    (copy 2 is the pattern turned 90°, and this pattern, or any 1 x 1 one, does not change). tf.nn's depthwise
+    convolution, with the layer's weights, makes the maps the note calls the same equal, and the others differ."""
+    tf = pytest.importorskip("tensorflow")
+    from dsconv.figures import same_copies_note
+
+    kind = "depthwise maps" if mode == "separable" else "maps"
+    image = np.random.default_rng(3).uniform(0, 255, (8, 8, 3))
+    for size, copies, why in [(1, 2, "at 1 x 1 the preset is a single weight, and a single weight has nothing to "
+                                     "turn"),
+                              (3, 3, "each copy is the preset's pattern turned 90° from the one before, and this "
+                                     "pattern looks the same turned")]:
+        config = SlidingConfig(mode=mode, kernel_size=size, depth_multiplier=copies)
+        kernel = layer_weights(config, 3, "box_blur", 0)["depthwise"]
+        maps = tf.nn.depthwise_conv2d(image[None], kernel, [1, 1, 1, 1], "VALID").numpy()[0]
+        for channel in range(3):
+            first = maps[..., channel * copies]
+            assert all(np.array_equal(first, maps[..., channel * copies + j]) for j in range(copies))
+        assert not np.array_equal(maps[..., 0], maps[..., copies])  # R's map is not G's
+        names = " and ".join(f"from R, kernel {j + 1}" for j in range(copies)) if copies == 2 else \
+            "from R, kernel 1, from R, kernel 2 and from R, kernel 3"
+        times = "twice" if copies == 2 else "three times"
+        assert same_copies_note(build_layer(image, config, "box_blur"), "box_blur") == (
+            f"The {kind} {names} are the same map, drawn {times} (and likewise for G and B): each channel's kernel "
+            f"copies are equal, since {why}.")
+    # Sobel's copies differ at 3 x 3 (its maps too, by tf.nn), and at 1 x 1 are all 0: the page says so already
+    sobel = SlidingConfig(mode=mode, depth_multiplier=2)
+    maps = tf.nn.depthwise_conv2d(image[None], layer_weights(sobel, 3, "sobel", 0)["depthwise"], [1, 1, 1, 1],
+                                  "VALID").numpy()[0]
+    assert not np.array_equal(maps[..., 0], maps[..., 1])
+    assert same_copies_note(build_layer(image, sobel, "sobel"), "sobel") == ""
+    assert same_copies_note(build_layer(image, SlidingConfig(mode=mode, kernel_size=1, depth_multiplier=2), "sobel"),
+                            "sobel") == ""
+    assert same_copies_note(build_layer(image, SlidingConfig(mode=mode, depth_multiplier=1), "box_blur"),
+                            "box_blur") == ""
+
+
+def test_random_copies_that_happen_to_be_equal_are_said_per_channel():
+    """At 1 x 1, random weights (one decimal, -1 to 1) can repeat within a channel: seed 5 with three copies gives R's
+    copies 1 and 2 and B's copies 2 and 3 one weight each, so those maps are one map drawn twice."""
+    from dsconv.figures import same_copies_note
+
+    config = SlidingConfig(mode="depthwise", kernel_size=1, depth_multiplier=3)
+    kernel = layer_weights(config, 3, "random", 5)["depthwise"][0, 0]  # (channels, copies)
+    assert kernel[0, 0] == kernel[0, 1] and kernel[2, 1] == kernel[2, 2] and len(set(kernel[1])) == 3
+    layer = build_layer(np.random.default_rng(3).uniform(0, 255, (8, 8, 3)), config, "random", 5)
+    assert same_copies_note(layer, "random") == (
+        "The maps from R, kernel 1 and from R, kernel 2 are the same map, drawn twice, as are the maps from B, kernel 2 "
+        "and from B, kernel 3: the kernel copies behind them are equal, since their random weights happen to be equal.")
 
 
 def test_wrapped_maps_share_their_rows_evenly():

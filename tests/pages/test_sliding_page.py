@@ -466,6 +466,15 @@ def test_white_and_faint_maps_are_said_under_the_picture(app):
     assert not at.exception
 
 
+def test_a_channels_copies_drawn_alike_are_said_under_the_picture(app):
+    """A 1 x 1 Box blur with depth multiplier 2 drew each channel's two depthwise maps alike, with nothing said."""
+    assert "are the same map" not in page_text(app)
+    at = open_page(PAGE, {"sl_mode": "separable", "sl_dm": "2", "sl_preset": "box_blur", "sl_k": "1"})
+    assert ("The depthwise maps from R, kernel 1 and from R, kernel 2 are the same map, drawn twice (and likewise "
+            "for G and B)") in page_text(at)
+    assert not at.exception
+
+
 def test_mobilenets_ratio_is_said_exact_only_where_the_counts_give_it(monkeypatch):
     """The sentence is chosen from the counts: were the ratio off (here, a wrong formula), it would say both."""
     import dsconv.costs
