@@ -238,8 +238,11 @@ def _outline(path: str, colour: str, width: float, fill: str | None = None) -> d
 
 
 def _cells_path(grid: Grid, cells, inset: float) -> str:
-    """One path of the given (row, col) cells, each inset so that a white gap separates neighbours."""
-    return "".join(rect_path(x0 + inset, y0 + inset, x1 - inset, y1 - inset)
+    """One path of the given (row, col) cells, each inset so that a white gap separates neighbours. The grid's lines
+    are rounded to whole pixels first, then each side is moved in by whole pixels: inset by a fraction, then
+    rounded, a gap came out 1 px in some columns and 0 or 2 in others (a 12 x 12 map was drawn in stripes)."""
+    gap = round(inset)
+    return "".join(rect_path(round(x0) + gap, round(y0) + gap, round(x1) - gap, round(y1) - gap)
                    for x0, y0, x1, y1 in (grid.rect(r, c) for r, c in cells))
 
 
@@ -274,12 +277,22 @@ def tint_levels(values: np.ndarray, count: int) -> np.ndarray:
     return np.clip(np.rint(np.asarray(values, dtype=np.float64) / 255.0 * count), 0, count).astype(int)
 
 
+MIN_GAPPED_CELL_PX = 8  # map cells smaller than this are drawn touching, as one picture
+
+
+def map_inset(cell: float) -> float:
+    """How far a map's cell is drawn in from its edges, so that white gaps part the cells: none under
+    MIN_GAPPED_CELL_PX. There a gap of half a pixel or so rounds to 1 px in some columns and 0 in others, and a
+    16 x 16 picture's disc was drawn in stripes."""
+    return 0.0 if cell < MIN_GAPPED_CELL_PX else min(1.0, cell * 0.08)
+
+
 def _map_shapes(layout: Layout, timeline: Timeline) -> list[dict]:
     """The maps' cells (static): inputs tinted by channel, padding grey, depthwise and output maps by sign."""
     layer = timeline.layer
     first = layer.stages[0]
     channels = layer.image.shape[2]
-    inset = min(1.0, layout.map_cell * 0.08)
+    inset = map_inset(layout.map_cell)
     shapes = []
     top, bottom, left, right = first.pad
     for c, tile in enumerate(layout.maps[0].tiles):

@@ -1016,6 +1016,30 @@ def test_random_copies_that_happen_to_be_equal_are_said_per_channel():
         "and from B, kernel 3: the kernel copies behind them are equal, since their random weights happen to be equal.")
 
 
+@pytest.mark.parametrize("size", [4, 8, 10, 12, 14, 16])
+@pytest.mark.parametrize("scale, width", [(1.0, 900), (1.25, 1018), (1.0, 390)])
+def test_a_maps_cells_are_parted_by_one_even_gap_or_none(size, scale, width):
+    """A map's cells, as drawn: the white gap between two neighbours is the same across every row and column, 2 px
+    where cells are at least MIN_GAPPED_CELL_PX and none under it. Each side was inset by a fraction of a pixel and
+    then rounded: a 12 x 12 map's gaps came out 1 px in some columns and 0 in others, and a disc was drawn striped."""
+    from dsconv.figures.sliding import MIN_GAPPED_CELL_PX, _map_shapes, plan
+
+    timeline = build_timeline(build_layer(sample_image("shape", size), SlidingConfig(mode="separable"), "sobel"))
+    layout = plan(timeline, scale, 3, width)
+    tile = layout.maps[0].tiles[0]  # the picture's red channel
+    corners = [tuple(int(v) for v in found) for shape in _map_shapes(layout, timeline)
+               for found in re.findall(r"M(-?\d+),(-?\d+)H(-?\d+)V(-?\d+)H-?\d+Z", shape["path"])]
+    right_end, bottom_end = tile.x0 + tile.cols * tile.cell, tile.y0 + tile.rows * tile.cell
+    inside = [(left, top, right, bottom) for left, top, right, bottom in corners
+              if tile.x0 - 1 <= left < right_end and tile.y0 - 1 <= top < bottom_end]
+    assert len(inside) == size * size
+    columns = sorted({(left, right) for left, _, right, _ in inside})
+    rows = sorted({(top, bottom) for _, top, _, bottom in inside})
+    assert len(columns) == len(rows) == size
+    gaps = {after[0] - before[1] for line in (columns, rows) for before, after in zip(line, line[1:])}
+    assert gaps == ({2} if layout.map_cell >= MIN_GAPPED_CELL_PX else {0}), (layout.map_cell, gaps)
+
+
 def test_wrapped_maps_share_their_rows_evenly():
     """Six maps where five fit in a row stood 5 + 1 (a grouped layer's in projector mode); now 3 + 3, in as many rows
     as before; seven where five fit, 4 + 3."""
