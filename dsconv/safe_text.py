@@ -179,6 +179,19 @@ def significant(value: float, digits: int = 3) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def in_units(value: float, units: Sequence[tuple[str, float]]) -> str:
+    """`value` in the largest of `units` ((name, size), as COUNT_UNITS) it is at least 1 of, to three significant
+    digits (significant), or in the next unit where those round to 1,000 of this one (999,500 -> "1 M", not
+    "1000 k"); past the largest, whole with separators. The bars' and tables' short counts all read this way."""
+    ordered = sorted(units, key=lambda unit: unit[1])
+    index = max((i for i, (_, size) in enumerate(ordered) if abs(value) >= size), default=0)
+    if index + 1 < len(ordered) and abs(float(significant(value / ordered[index][1]))) >= 1000:
+        index += 1
+    name, size = ordered[index]
+    digits = significant(value / size)
+    return f"{digits} {name}" if abs(float(digits)) < 1000 else f"{value / size:,.0f} {name}"
+
+
 def times_text(ratio: float, places: int = 2) -> str:
     """A ratio as "2.04x": `places` decimals, or the few more that keep one that is not 1 off 1 (C = N = 4096 with
     k = 1: the standard layer does 0.9998x the separable one's multiply-adds, and read "1.00x")."""

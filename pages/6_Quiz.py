@@ -99,8 +99,8 @@ def whole_numbers(values: list[float | None]) -> tuple[tuple[int, ...] | None, s
         return None, ""
     for value in values:
         if value < 0:
-            return None, (f"{typed_number(value)} is below 0: a layer has no negative number of parameters, multiply-adds, "
-                          "pixels or channels. Type 0 or more, then press Check.")
+            return None, (f"{typed_number(value)} is below 0: a layer has no negative number of parameters, "
+                          "multiply-adds, pixels or channels. Type 0 or more, then press Check.")
         if not float(value).is_integer():
             return None, (f"{typed_number(value)} is not a whole number: layers have whole numbers of parameters, "
                           "multiply-adds, pixels and channels. Type a whole number, then press Check.")
@@ -128,8 +128,8 @@ def answer_controls(question: Question, qid: str) -> tuple[object, str, str]:
             response = st.number_input("Your answer (times fewer)", step=0.1, value=None, format="%.2f",
                                        key=f"quiz_answer_{qid}")
             if response is not None and response < 0:
-                response, problem = None, (f"{typed_number(response)} times fewer cannot be: a ratio of two counts is not "
-                                           "negative. Type 0 or more, then press Check.")
+                response, problem = None, (f"{typed_number(response)} times fewer cannot be: a ratio of two "
+                                           "counts is not negative. Type 0 or more, then press Check.")
             elif response is not None:
                 response += 0.0  # -0 is 0 ("You said -0 times fewer")
         else:

@@ -26,7 +26,7 @@ from dsconv.figures.style import (
     two_lines,
 )
 from dsconv.kinds import KINDS
-from dsconv.safe_text import counted, digits_apart_from_one, half_up, significant
+from dsconv.safe_text import COUNT_UNITS, counted, digits_apart_from_one, half_up, in_units, significant
 
 PART_COLORS = {"depthwise": KINDS["depthwise"].colour, "pointwise": KINDS["pointwise"].colour,
                "standard conv": KINDS["standard"].colour, "batchnorm": "#a78bfa", "dense": "#6b7280"}
@@ -163,14 +163,7 @@ def short_number(value: float) -> str:
     999,500 read "1e+03 k"."""
     if abs(value) < 10_000:
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    units = ((3, "k"), (6, "M"), (9, "G"), (12, "T"))
-    power = max(p for p, _ in units if abs(value) >= 10**p)
-    if power < 12 and abs(float(significant(value / 10**power))) >= 1000:
-        power += 3
-    scaled = value / 10**power
-    suffix = dict(units)[power]
-    digits = significant(scaled)
-    return f"{digits} {suffix}" if abs(float(digits)) < 1000 else f"{scaled:,.0f} {suffix}"
+    return in_units(value, (("T", 1e12), *COUNT_UNITS[:3]))
 
 
 def short_memory(n_bytes: float) -> str:

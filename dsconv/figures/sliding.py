@@ -770,7 +770,7 @@ def same_copies_note(layer, preset: str) -> str:
            "at 1 x 1 the preset is a single weight, and a single weight has nothing to turn"
            if layer.config.kernel_size == 1 else
            "each copy is the preset's pattern turned 90° from the one before, and this pattern looks the same turned")
-    more = "".join(f", as are the {kind} {names_of}" for names_of in said[1:])  # "A and B are the same map, as are C and D"
+    more = "".join(f", as are the {kind} {names_of}" for names_of in said[1:])  # "A and B ..., as are C and D"
     return (f"The {kind} {said[0]} are the same map, drawn {times}{more}{rest}: {whose} are equal, "
             f"since {why}.")
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dsconv.profile.layers import ROLES, Shape
-from dsconv.safe_text import significant
+from dsconv.safe_text import COUNT_UNITS, in_units
 
 COLUMNS = ("multiply_adds", "params", "frozen_params", "other_ops", "activation_bytes")
 
@@ -91,16 +91,7 @@ class Profile:
 def in_millions(count: int | float) -> str:
     """4,231,976 -> '4.23 M'; 15,470,264,320 -> '15.5 G': three significant digits, a half rounded up (112,500 ->
     '113 k'), and the next unit where they round to 1,000 (999,500 read '1000 k'); small counts as they are."""
-    units = ((1e3, "k"), (1e6, "M"), (1e9, "G"))
-    sizes = [size for size, _ in units if abs(count) >= size]
-    if not sizes:
-        return f"{count:g}"
-    size = sizes[-1]
-    if size < 1e9 and abs(float(significant(count / size))) >= 1000:
-        size *= 1000
-    scaled = count / size
-    digits = significant(scaled)
-    return f"{digits} {dict(units)[size]}" if abs(float(digits)) < 1000 else f"{scaled:,.0f} {dict(units)[size]}"
+    return in_units(count, COUNT_UNITS[:3]) if abs(count) >= 1000 else f"{count:g}"
 
 
 def apart(before: int | float, after: int | float) -> tuple[str, str]:

@@ -1012,8 +1012,9 @@ def test_random_copies_that_happen_to_be_equal_are_said_per_channel():
     assert kernel[0, 0] == kernel[0, 1] and kernel[2, 1] == kernel[2, 2] and len(set(kernel[1])) == 3
     layer = build_layer(np.random.default_rng(3).uniform(0, 255, (8, 8, 3)), config, "random", 5)
     assert same_copies_note(layer, "random") == (
-        "The maps from R, kernel 1 and from R, kernel 2 are the same map, drawn twice, as are the maps from B, kernel 2 "
-        "and from B, kernel 3: the kernel copies behind them are equal, since their random weights happen to be equal.")
+        "The maps from R, kernel 1 and from R, kernel 2 are the same map, drawn twice, as are the maps from B, "
+        "kernel 2 and from B, kernel 3: the kernel copies behind them are equal, since their random weights happen "
+        "to be equal.")
 
 
 @pytest.mark.parametrize("size", [4, 8, 10, 12, 14, 16])
