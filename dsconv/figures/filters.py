@@ -99,7 +99,8 @@ def flat_mark(values: np.ndarray) -> str:
         return ""
     if abs(value) < 1e-6:
         return " (0 everywhere)"
-    # A white picture under nine 1s is 2,295 everywhere, and read "2.3e+03": whole from 100, a half up, as by hand
+    # A white picture (1 at every pixel) under a 1 x 1 kernel of 100 and a mix of three 100s is 30,000 everywhere,
+    # and read "3e+04": whole from 100, a half up, as by hand
     digits = f"{float(half_up(value, 0)):,.0f}" if abs(value) >= 99.95 else significant(value)
     return f" ({digits} everywhere)"
 

@@ -23,7 +23,7 @@ from dsconv.safe_text import counted, power_of_ten
 
 MAX_KERNEL_SIDE = 7  # bigger hand-typed kernels are hard to read and slow on a 2-core CPU
 MAX_MIX_OUTPUTS = 8  # more output channels than fit on a page side by side
-MAX_WEIGHT = 100  # a typed weight's size at most: pixels are 0-255, and past this float32 sums lose their digits
+MAX_WEIGHT = 100  # a typed weight's size at most: pixels are 0-1 here, and past this float32 sums lose their digits
 PADDINGS = ("same", "valid")
 
 # A 3x3 kernel for each classic filter. Sobel x responds where brightness grows from left to right.
@@ -138,7 +138,7 @@ def _parse_rows(text: str, what: str) -> list[list[float]]:
                               "like 1, -2 or 0.25 (not inf or nan).")
         if any(abs(number) > MAX_WEIGHT for number in numbers):
             raise FilterError(f"The {what} has a number too large in the row {_quoted(row)}: use weights from "
-                              f"-{MAX_WEIGHT} to {MAX_WEIGHT} (a pixel is 0 to 255; larger weights only push the "
+                              f"-{MAX_WEIGHT} to {MAX_WEIGHT} (a pixel is 0 to 1 here; larger weights only push the "
                               "map past what can be shown).")
         tiny = next((number for number in numbers if 0 < abs(number) < SMALLEST_WEIGHT), None)
         if tiny is not None:  # 1e-300 became 0 without a word

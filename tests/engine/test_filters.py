@@ -552,9 +552,10 @@ def test_text_a_student_pastes_is_read_as_they_see_it_or_refused_in_words():
 
 
 def test_a_flat_map_says_its_value_as_a_reader_writes_it():
-    """A white picture under a kernel of nine 1s is 9 x 255 = 2,295 at every pixel (tf.nn's depthwise convolution
-    says so too); its caption read "(2.3e+03 everywhere)". Values from 100 read whole, a half rounded up, and smaller
-    ones to three digits."""
+    """A map of 2,295 at every pixel (9 x 255: a kernel of nine 1s over pixels of 255, by tf.nn's depthwise
+    convolution) had its caption read "(2.3e+03 everywhere)"; on the page a white picture (pixels 0-1) under a 1 x 1
+    kernel of 100 and a mix of three 100s is 30,000 everywhere, and read "3e+04". Values from 100 read whole, a half
+    rounded up, and smaller ones to three digits."""
     from dsconv.figures.filters import flat_mark
 
     white = np.full((1, 6, 6, 3), 255.0, np.float32)
@@ -564,3 +565,14 @@ def test_a_flat_map_says_its_value_as_a_reader_writes_it():
     assert [flat_mark(np.full((2, 2), value)) for value in (127.5, 12.75, -0.5, 0.0)] == \
         [" (128 everywhere)", " (12.8 everywhere)", " (-0.5 everywhere)", " (0 everywhere)"]
     assert flat_mark(np.arange(4.0).reshape(2, 2)) == ""
+
+
+def test_a_weight_too_large_is_refused_with_the_pages_pixel_range():
+    """The page filters pixels of 0 to 1 (its grey maps show 1 as white), yet the refusal said "a pixel is 0 to 255"."""
+    from PIL import Image
+
+    from dsconv.images.loading import to_float_array
+
+    assert float(to_float_array(Image.new("RGB", (2, 2), (255, 255, 255))).max()) == 1.0
+    with pytest.raises(FilterError, match=r"use weights from -100 to 100 \(a pixel is 0 to 1 here;"):
+        parse_kernel("200 0 0; 0 1 0; 0 0 1")
