@@ -11,6 +11,7 @@ Nothing here imports Keras.
 from __future__ import annotations
 
 import heapq
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
@@ -38,6 +39,24 @@ class _Walk:
     rows: list[LayerRow] = field(default_factory=list)
     layers_seen: int = 0
     recorded_shapes_hold: bool = True  # False once the input shape was changed: the file's shapes are stale
+    # (name, class, config) -> [(model path, row name)] of the calls that counted those weights
+    weights: dict[tuple[str, str, str], list[tuple[str, str]]] = field(default_factory=dict)
+
+    def counted_at(self, layer: dict, prefix: str, row: str) -> str:
+        """The row that already counted this layer's weights, or '' (and this row now counts them).
+
+        A config names a layer, not an object: one layer called in a model and in a model nested in it is written
+        twice, with the same name and config, once in each (Keras counts its weights once). Two blocks built by
+        one function may hold layers of the same name and config that are separate layers, so a layer counts as
+        met before only in a model that holds the other or is held by it; a nested model, only by its own name
+        and whole config (`prefix` "")."""
+        key = (_name(layer), str(layer.get("class_name")), json.dumps(layer.get("config"), sort_keys=True,
+                                                                    default=str))
+        for where, first in self.weights.get(key, []):
+            if prefix.startswith(where) or where.startswith(prefix):
+                return first
+        self.weights.setdefault(key, []).append((prefix, row))
+        return ""
 
     def visit(self) -> None:
         self.layers_seen += 1
@@ -101,7 +120,10 @@ def _declared(class_name: str, body: dict) -> tuple[Shape | None, Any]:
     if class_name == "Sequential":
         if layers and layers[0].get("class_name") == "InputLayer":
             return _declared_input(layers[0])
-        return _shape_of(body.get("build_input_shape"), "model's input"), body.get("build_input_shape")
+        declared = body.get("build_input_shape")
+        if declared is None and layers:  # Keras 2 before 2.4 wrote it on the first layer
+            declared = _dict(layers[0].get("config")).get("batch_input_shape")
+        return _shape_of(declared, "model's input"), declared
     refs = _refs(body.get("input_layers"), "input layers")
     named = {_name(layer): layer for layer in layers}
     if len(refs) != 1 or refs[0][0] not in named:
@@ -179,7 +201,10 @@ def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape 
             walk.rows.append(LayerRow(name, class_name, "other", None, counted=False,
                                       note="its input comes from a layer that was not counted"))
             return [None]
-        return _walk_model(walk, layer, prefix + _name(layer) + "/", inputs, first_call=call == 0)
+        first = "" if call else walk.counted_at(layer, "", name)
+        shared = "shared: weights counted on its first call" if call else \
+            f"shared: weights counted in {first}" if first else ""
+        return _walk_model(walk, layer, name + "/", inputs, shared)
     reason = _custom(layer)
     if not reason and any(shape is None for shape in inputs):
         reason = "its input comes from a layer that was not counted"
@@ -194,14 +219,17 @@ def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape 
         except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as error:  # a config no rule expected
             reason = f"its config does not fit a {class_name} ({type(error).__name__}: {str(error)[:80]})"
         else:
-            if call:  # a shared layer's weights were counted on its first call
+            first = "" if call else walk.counted_at(layer, prefix, name)
+            shared = counted.params + counted.frozen_params and (call or first)
+            if shared:  # a shared layer's weights were counted on its first call, or in another model
                 counted = LayerCount(counted.role, counted.outputs, multiply_adds=counted.multiply_adds,
                                      other_ops=counted.other_ops,
                                      depthwise_multiply_adds=counted.depthwise_multiply_adds)
             walk.rows.append(LayerRow(
                 name, class_name, counted.role, counted.outputs[0], counted.params, counted.frozen_params,
                 counted.multiply_adds, counted.depthwise_multiply_adds, counted.other_ops, counted.activation_bytes,
-                note="shared: weights counted on its first call" if call else "", config=config,
+                note=("shared: weights counted on its first call" if call else f"shared: weights counted in {first}")
+                if shared else "", config=config,
                 inputs=tuple(inputs)))
             return list(counted.outputs)
     known = walk.recorded_shapes_hold and recorded and all(shape is not None for shape in recorded)
@@ -217,7 +245,7 @@ def _in_order(shapes: dict[int, Any]) -> list[Any]:
     return [shapes.get(index) for index in range(max(shapes) + 1)] if shapes and max(shapes) < 64 else []
 
 
-def _walk_sequential(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] | None, first_call: bool) -> list:
+def _walk_sequential(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] | None) -> list:
     layers = [layer for layer in body["layers"] if isinstance(layer, dict)]
     shape: Shape | None
     if inputs is not None:
@@ -233,7 +261,7 @@ def _walk_sequential(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] |
         walk.visit()
         if layer.get("class_name") == "InputLayer":
             continue
-        shape = _count(walk, layer, prefix, 0 if first_call else 1, [shape], [])[0]
+        shape = _count(walk, layer, prefix, 0, [shape], [])[0]
     return [shape]
 
 
@@ -244,7 +272,7 @@ def _unknown_input(declared: Any) -> UnknownInputSize:
     return UnknownInputSize(f"The model's input shape is {declared!r}: some sizes are unknown.")
 
 
-def _walk_functional(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] | None, first_call: bool) -> list:
+def _walk_functional(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] | None) -> list:
     layers: dict[str, dict] = {}
     for layer in body["layers"]:
         if not isinstance(layer, dict):
@@ -271,8 +299,7 @@ def _walk_functional(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] |
         tensors[(ref[0], 0, 0)] = shape
 
     # Every call of every layer, with the tensors it waits for; the file's own shapes for each tensor.
-    calls: list[tuple[dict, int, list[Ref], int]] = []
-    recorded: dict[tuple[str, int], dict[int, Any]] = defaultdict(dict)  # (layer, node) -> tensor -> shape
+    spelled: list[tuple[dict, int, list[tuple[Ref, Any]], int, bool]] = []
     for name, layer in layers.items():
         if layer.get("class_name") == "InputLayer":
             continue
@@ -280,12 +307,35 @@ def _walk_functional(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] |
         if not isinstance(nodes, list):
             raise ProfileError(f"The layer {name!r} has inbound nodes that are not a list; the file is damaged.")
         for index, node in enumerate(nodes):
-            found = _node_inputs(node)
-            for ref, shape in found:
-                recorded[ref[:2]].setdefault(ref[2], shape)
-            calls.append((layer, index, [ref for ref, _ in found], _constants(node)))
+            spelled.append((layer, index, _node_inputs(node), _constants(node), isinstance(node, list)))
             if index:  # a shared layer's every call is walked: each counts against the cap
                 walk.visit()
+    made = {(ref[0], 0) for ref in input_refs} | {(_name(layer), index) for layer, index, *_ in spelled}
+    calls_of = defaultdict(list)
+    for layer, index, *_ in spelled:
+        calls_of[_name(layer)].append(index)
+
+    def resolve(ref: Ref, shifted: tuple[str, ...]) -> Ref:
+        """The call here that a reference means. A nested model of a class in `shifted` is numbered from 1 (Keras
+        2 counted the model's own building as its node 0, everywhere; Keras 3 does so for a Functional model in
+        `output_layers` alone). A layer shared with another model is numbered by all its calls, in every model:
+        where this model holds one call of it, that is the one meant."""
+        name, node, tensor = ref
+        if node >= 1 and str(_dict(layers.get(name)).get("class_name")) in shifted:
+            node -= 1
+        if (name, node) not in made and len(calls_of[name]) == 1:
+            node = calls_of[name][0]
+        return name, node, tensor
+
+    output_refs = [resolve(ref, ("Functional", "Sequential", "Model") if any(keras2 for *_, keras2 in spelled)
+                           else ("Functional",)) for ref in output_refs]
+    calls: list[tuple[dict, int, list[Ref], int]] = []
+    recorded: dict[tuple[str, int], dict[int, Any]] = defaultdict(dict)  # (layer, node) -> tensor -> shape
+    for layer, index, found, constants, keras2 in spelled:
+        refs = [resolve(ref, MODEL_CLASSES if keras2 else ()) for ref, _ in found]
+        for ref, (_, shape) in zip(refs, found):
+            recorded[ref[:2]].setdefault(ref[2], shape)
+        calls.append((layer, index, refs, constants))
 
     # Kahn's order: a call runs once every tensor it takes exists; a loop or a missing layer leaves calls waiting.
     waiting: dict[Ref, list[int]] = defaultdict(list)
@@ -320,17 +370,16 @@ def _walk_functional(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] |
     return [tensors.get(ref) for ref in output_refs]
 
 
-def _walk_model(walk: _Walk, model: dict, prefix: str, inputs: list[Shape] | None, first_call: bool = True) -> list:
+def _walk_model(walk: _Walk, model: dict, prefix: str, inputs: list[Shape] | None, shared: str = "") -> list:
+    """Walk a model's layers; `shared` says where the weights of a nested model met before were counted."""
     class_name, body = model_body(model)
     walker = _walk_sequential if class_name == "Sequential" else _walk_functional
-    if not first_call:
-        before = len(walk.rows)
-        outputs = walker(walk, body, prefix, inputs, True)
-        walk.rows[before:] = [replace(row, params=0, frozen_params=0,
-                                      note=row.note or "shared: weights counted on its first call")
+    before = len(walk.rows)
+    outputs = walker(walk, body, prefix, inputs)
+    if shared:
+        walk.rows[before:] = [replace(row, params=0, frozen_params=0, note=row.note or shared)
                               for row in walk.rows[before:]]
-        return outputs
-    return walker(walk, body, prefix, inputs, True)
+    return outputs
 
 
 def declared_input_shape(config: Any) -> Shape | None:

@@ -11,6 +11,7 @@ import gc
 import json
 import math
 import os
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -285,6 +286,76 @@ def test_a_saved_model_round_trips_through_the_upload_path(tmp_path, suffix):
     finally:
         del model
         forget()
+
+
+# ---- Nested models: shared layers and sub-models, and their calls' numbering, against Keras 3 and Keras 2 --------
+
+def _nested_models():
+    """Models whose layers or sub-models are used in more than one model, built by Keras 3, by name."""
+    layers = keras.layers
+
+    def conv_model(name, layer_name, filters=4):
+        image = keras.Input((8, 8, 4))
+        return keras.Model(image, layers.Conv2D(filters, 3, padding="same", name=layer_name)(image), name=name)
+
+    built = {}
+    # One layer called in the outer model and in a model nested in it: Keras counts its weights once.
+    conv = layers.Conv2D(2, 3, padding="same", name="shared_conv")
+    inner_image = keras.Input((8, 8, 4))
+    inner = keras.Model(inner_image, conv(inner_image), name="inner")
+    image = keras.Input((8, 8, 4))
+    built["layer_in_outer_and_nested"] = keras.Model(image, layers.Concatenate()([conv(image), inner(image)]))
+    # One sub-model inside two nested models, each of which returns its output (Keras 3 writes their output_layers as
+    # the sub-model's node 1).
+    block = conv_model("block", "block_conv")
+    first, second = (keras.Model(i, block(i), name=n) for i, n in ((keras.Input((8, 8, 4)), "A"),
+                                                                   (keras.Input((8, 8, 4)), "B")))
+    image = keras.Input((8, 8, 4))
+    built["sub_model_in_two_models"] = keras.Model(image, layers.Add()([first(image), second(image)]))
+    # Two separate blocks whose layers share a name and a config: separate weights.
+    image = keras.Input((8, 8, 4))
+    built["same_names_separate_layers"] = keras.Model(
+        image, layers.Add()([conv_model("P", "conv")(image), conv_model("Q", "conv")(image)]))
+    # A nested model called twice: its second call's rows have names of their own.
+    block = conv_model("twice", "twice_conv", 6)
+    image = keras.Input((8, 8, 4))
+    built["nested_model_called_twice"] = keras.Model(
+        image, layers.Add()([block(image), block(layers.Conv2D(4, 1, name="mix")(image))]))
+    return built
+
+
+@pytest.mark.parametrize("case", ["layer_in_outer_and_nested", "sub_model_in_two_models",
+                                  "same_names_separate_layers", "nested_model_called_twice"])
+def test_nested_models_count_as_keras_does(case):
+    model = _nested_models()[case]
+    try:
+        profile = profile_config(json.loads(model.to_json()))
+        assert all(row.counted for row in profile.rows), [(row.name, row.note) for row in profile.rows]
+        assert profile.params == model.count_params()
+        assert len({row.name for row in profile.rows}) == len(profile.rows)
+        assert profile.rows[-1].output_shape == tuple(model.output.shape[1:])
+        shared = [row for row in profile.rows if row.note.startswith("shared")]
+        assert all(row.params == row.frozen_params == 0 for row in shared)
+        assert len(shared) == {"same_names_separate_layers": 0}.get(case, 1)
+    finally:
+        del model
+        forget()
+
+
+KERAS2 = json.loads((Path(__file__).resolve().parent.parent / "data" / "keras2_configs.json").read_text())
+
+
+@pytest.mark.parametrize("case", sorted(KERAS2))
+def test_keras2_configs_count_as_keras2_did(case):
+    """Configs written by tf.keras 2.21 (tools/make_keras2_configs.py), with its own counts: a nested model called
+    twice (numbered from 1 in the config), and a Sequential model as Keras 2.3 wrote it (its input on its first
+    layer)."""
+    record = KERAS2[case]
+    profile = profile_config(record["config"])
+    assert [[row.name, list(row.output_shape), row.params + row.frozen_params] for row in profile.rows] == \
+        record["calls"]
+    assert all(row.counted for row in profile.rows)
+    assert profile.params == record["count_params"]
 
 
 # ---- The what-if against the tutorial's own models and a Keras model built here ----------------------------------
