@@ -1,9 +1,9 @@
 """Write tests/data/keras2_configs.json: model configs as Keras 2 (tf.keras) writes them, with what Keras 2 says of
 each model: its parameter count and every layer call's output shape and weights.
 
-Keras 2 numbers a nested model's calls from 1 in a config (Keras 3 does so only in `output_layers`), and, before 2.4, wrote a Sequential
-model's input on its first layer instead of an InputLayer. The profiler reads both; tests/engine/test_profile_vs_keras.py
-checks it against these records. Run with tf-keras installed beside TensorFlow (pip install "tf-keras~=2.21.0"):
+Keras 2 numbers a nested model's calls from 1 in a config (Keras 3 does so only in `output_layers`), and, before
+2.4, wrote a Sequential model's input on its first layer instead of an InputLayer. The profiler reads both;
+tests/engine/test_profile_vs_keras.py checks it against these records. Run with tf-keras installed beside TensorFlow (pip install "tf-keras~=2.21.0"):
 
     python tools/make_keras2_configs.py
 """
