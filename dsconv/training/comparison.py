@@ -96,8 +96,12 @@ def epochs_note(c: Comparison) -> str | None:
 
 
 def _points(value: float) -> str:
-    """A difference of accuracies in points: 0.068 -> '6.8 points'."""
-    return f"{100 * abs(value):.1f} points"
+    """A difference of accuracies in points: 0.068 -> '6.8 points'; one past NOISE_POINTS with the decimals that keep
+    it off them (0.0204 read "2.0 points lower" where 0.02 reads "within 2 points")."""
+    points, digits = 100 * abs(value), 1
+    while digits < 3 and not about_the_same(value) and round(points, digits) == round(100 * NOISE_POINTS, digits):
+        digits += 1
+    return f"{points:.{digits}f} points"
 
 
 def _gap_digits(gap: float) -> int:
@@ -137,8 +141,12 @@ def overfitting_sentence(c: Comparison) -> str | None:
     if o.final_gap <= 0 and s.final_gap <= 0:
         verdict = ("**neither model overfits**: each does at least as well on the validation images as on its "
                    "training images")
-    elif not clear_o and not clear_s:
+    elif not clear_o and not clear_s and o.final_gap > 0 and s.final_gap > 0:
         verdict = f"**neither model clearly overfits** (each gap is {noise})"
+    elif not clear_o and not clear_s:  # one under its validation accuracy, the other a little over it
+        under, over = (o, s) if o.final_gap <= 0 else (s, o)
+        verdict = (f"the {noun(under.name)} model **does not overfit**, and the {noun(over.name)} model does not "
+                   f"clearly overfit (its gap is {noise})")
     elif not clear_o:
         verdict = (f"the {noun(o.name)} model **does not overfit**" if o.final_gap <= 0 else
                    f"the {noun(o.name)} model **does not clearly overfit** (its gap is {noise})") + \
@@ -225,8 +233,10 @@ def time_sentence(c: Comparison) -> str | None:
         return None
     work = s.multiply_adds / o.multiply_adds
     speed = s.seconds_per_epoch / o.seconds_per_epoch
-    took = (f"was {speed:.2f}x faster per epoch" if speed >= 1.005 else f"was {1 / speed:.2f}x slower per epoch"
-            if speed <= 1 / 1.005 else "took as long per epoch")
+    # By the digits shown: a speed of 1.005 is 1.00499... in binary, and read "was 1.00x faster per epoch"
+    took = (f"was {speed:.2f}x faster per epoch" if speed > 1 and f"{speed:.2f}" != "1.00" else
+            f"was {1 / speed:.2f}x slower per epoch" if speed < 1 and f"{1 / speed:.2f}" != "1.00" else
+            "took as long per epoch")
     times = f"({epoch_time(o.seconds_per_epoch)} against {epoch_time(s.seconds_per_epoch)})"
     if work < SAVING:  # no saving in arithmetic to compare the time with
         does = ("about as many multiply-adds per image as the standard model" if work > 1 / SAVING
