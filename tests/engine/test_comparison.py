@@ -188,8 +188,8 @@ def test_a_gap_of_exactly_two_points_is_about_the_same_however_it_rounds(standar
     assert not about_the_same(0.7399 - 0.76) and not about_the_same(0.0201)
 
 
-@pytest.mark.parametrize("separable_best, words", [(0.7396, "2.04 points **lower**"), (0.7804, "2.04 points **higher**"),
-                                                    (0.73996, "2.004 points **lower**")])
+@pytest.mark.parametrize("separable_best, words", [
+    (0.7396, "2.04 points **lower**"), (0.7804, "2.04 points **higher**"), (0.73996, "2.004 points **lower**")])
 def test_a_difference_just_past_two_points_never_reads_two_points(separable_best, words):
     """0.7396 against 0.76 read "2.0 points lower", beside 0.74 against 0.76 "about the same (within 2 points)"."""
     standard = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, 0.76, 10.0)]
