@@ -61,7 +61,9 @@ def _mobilenet_v1(alpha: float, name: str, published: dict[int, Published]) -> A
 
 
 _V1 = "MobileNet paper (Howard et al. 2017)"
-_TUTORIAL_SOURCE = "the tutorial's parameter table; multiply-adds counted from its layers"  # it printed no count
+# tutorial.md's figures: its parameter table, its multiply-adds per image (152.8 M and 18.3 M) and its training logs.
+# It said "counted from its layers", which read as this page's own count set beside itself as the paper's.
+_TUTORIAL_SOURCE = "the tutorial's figures: its parameter table, its multiply-adds per image and its training logs"
 ARCHITECTURES: dict[str, Architecture] = {arch.name: arch for arch in (
     Architecture("vgg_standard", "Tutorial VGG, standard Conv2D", "tutorial", 32,
                  {32: Published(_TUTORIAL_SOURCE, "152.8 M", "1,186,378", 75.60,

@@ -92,6 +92,19 @@ def test_the_what_if_turns_the_tutorials_standard_vgg_into_its_separable_one():
     assert len(at.dataframe[0].value) == 6
 
 
+def test_the_tutorials_figures_are_set_beside_our_count_as_the_tutorials():
+    """The source read "the tutorial's parameter table; multiply-adds counted from its layers": a count of ours, it
+    seemed, in the paper's column beside our count. The 152.8 M is the tutorial's figure (its reference notes)."""
+    at = open_page(PAGE, rn_model="Tutorial VGG, standard Conv2D")
+    assert not at.exception
+    rows = shown_tables(at)[0]
+    assert list(rows["paper"]) == ["152.8 M", "1,186,378"]
+    captions = texts(at.caption)
+    assert "Paper: the tutorial's figures: its parameter table, its multiply-adds per image and its training logs." \
+        in captions
+    assert "counted from its layers" not in captions
+
+
 def test_the_what_if_has_nothing_to_replace_in_a_separable_network():
     at = open_page(PAGE, rn_model="Tutorial VGG, SeparableConv2D", rn_tab="What if it were separable?")
     assert not at.exception
