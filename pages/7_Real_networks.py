@@ -33,7 +33,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         rows_as_records,
         what_if,
     )
-    from dsconv.safe_text import plain
+    from dsconv.safe_text import counted, plain
     from dsconv_ui.common import (
         BOUND,
         arrow_table,
@@ -172,10 +172,14 @@ def totals_section(profile: Profile, paper, own: Profile | None, network: str) -
     cols = st.columns(4)
     cols[0].metric("Multiply-adds per picture", in_millions(profile.multiply_adds),
                    help=f"{profile.multiply_adds:,}; FLOPs about {in_millions(2 * profile.multiply_adds)}")
-    cols[1].metric("Parameters (Keras's count)", in_millions(profile.params),
+    # With a layer left out the total is not Keras's count, and was labelled so
+    left_out = len(profile.not_counted)
+    cols[1].metric("Parameters (Keras's count)" if not left_out else "Parameters (counted layers)",
+                   in_millions(profile.params),
                    help=f"{profile.params:,}: {profile.total('params'):,} trainable, "
                         f"{profile.total('frozen_params'):,} not (the statistics that batch norm and "
-                        "normalisation layers keep)")
+                        "normalisation layers keep)" + (f"; without the {counted(left_out, 'layer call')} that could "
+                                                        "not be counted" if left_out else ""))
     cols[2].metric("Other operations", in_millions(profile.total("other_ops")),
                    help="Batch norm, activations, additions, pooling: counted apart from multiply-adds")
     memory = profile.total("activation_bytes")

@@ -26,10 +26,11 @@ Shape = tuple[int, ...]  # without the batch axis
 
 CONVENTION = (
     "Multiply-adds are those of the convolution and dense layers, as the papers count them: one per weight per "
-    "output position, biases none. Other operations are counted apart: one per output element for batch norm, "
-    "activations, rescaling and normalisation, n - 1 per element where n tensors are added or multiplied, one per "
-    "element read for pooling. FLOPs are about 2 x multiply-adds. Activation memory is each output in float32, "
-    "for one picture. Parameters are Keras's: batch norm's moving mean and variance count as non-trainable.")
+    "output position (per input position for a transposed convolution), biases none. Other operations are counted "
+    "apart: one per output element for batch norm, activations, rescaling and normalisation, n - 1 per element "
+    "where n tensors are added or multiplied, one per element read for pooling. FLOPs are about 2 x multiply-adds. "
+    "Activation memory is each output in float32, for one picture. Parameters are Keras's: batch norm's moving mean "
+    "and variance count as non-trainable.")
 
 # The role a layer plays, in the order tables and legends show them.
 ROLES = ("standard", "grouped", "depthwise", "pointwise", "separable", "dense", "normalisation", "elementwise",
@@ -130,6 +131,37 @@ def _conv(config: dict, inputs: list[Shape], rank: int) -> LayerCount:
     return LayerCount(role, (out + (filters,),), params=weights + filters * bool(config.get("use_bias", True)),
                       multiply_adds=weights * positions,
                       other_ops=_activation_ops(config, positions * filters))
+
+
+def _transposed(config: dict, inputs: list[Shape], rank: int) -> LayerCount:
+    """ConvTranspose: every input position spreads k x C_in x C_out weights over a window of the (larger) output, so
+    MACs = that x input positions; the output length is Keras's (keras.src.ops.operation_utils:
+    deconv_output_length)."""
+    _channels_last(config)
+    spatial, in_channels = _spatial(_one_input(inputs), rank, "transposed convolution")
+    kernel = _tuple(config.get("kernel_size"), rank, "kernel size")
+    strides = _tuple(config.get("strides", 1), rank, "strides")
+    dilation = _tuple(config.get("dilation_rate", 1), rank, "dilation rate")
+    extra = config.get("output_padding")
+    extra = None if extra is None else _tuple(extra, rank, "output padding", minimum=0)
+    padding = config.get("padding", "valid")
+    if padding not in ("valid", "same"):
+        raise NotCounted(f"its padding is {padding!r}; valid and same are counted")
+    out = []
+    for axis, (n, k, s, d) in enumerate(zip(spatial, kernel, strides, dilation)):
+        k = k + (k - 1) * (d - 1)
+        if extra is None:
+            out.append(n * s + max(k - s, 0) if padding == "valid" else n * s)
+        else:
+            out.append((n - 1) * s + k - 2 * (k // 2 if padding == "same" else 0) + extra[axis])
+    if min(out) < 1:
+        raise NotCounted(f"its output would have no positions ({out})")
+    filters = _whole(config.get("filters"), "number of filters")
+    weights = math.prod(kernel) * in_channels * filters
+    return LayerCount("pointwise" if math.prod(kernel) == 1 else "standard", (tuple(out) + (filters,),),
+                      params=weights + filters * bool(config.get("use_bias", True)),
+                      multiply_adds=weights * math.prod(spatial),
+                      other_ops=_activation_ops(config, math.prod(out) * filters))
 
 
 def _depthwise(config: dict, inputs: list[Shape], rank: int) -> LayerCount:
@@ -376,6 +408,7 @@ RULES: dict[str, Callable[[dict, list[Shape]], LayerCount]] = {
 for _rank in (1, 2, 3):
     RULES.update({
         f"Conv{_rank}D": _ranked(_conv, _rank),
+        f"Conv{_rank}DTranspose": _ranked(_transposed, _rank),
         f"MaxPooling{_rank}D": _ranked(_pooling, _rank),
         f"AveragePooling{_rank}D": _ranked(_pooling, _rank),
         f"GlobalAveragePooling{_rank}D": _ranked(_global_pooling, _rank),

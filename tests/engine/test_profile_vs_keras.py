@@ -293,6 +293,38 @@ def test_a_saved_model_round_trips_through_the_upload_path(tmp_path, suffix):
         forget()
 
 
+# ---- Transposed convolutions, against Keras's own layers -------------------------------------------------------
+
+@pytest.mark.parametrize("rank, size, settings", [
+    (2, (7, 9), {"kernel_size": 3, "strides": 2, "padding": "same"}),
+    (2, (7, 9), {"kernel_size": (3, 2), "strides": (2, 3), "padding": "valid"}),
+    (2, (5, 6), {"kernel_size": 4, "strides": 2, "padding": "same", "output_padding": 1}),
+    (2, (5, 6), {"kernel_size": 3, "strides": 3, "padding": "valid", "output_padding": (0, 2), "use_bias": False}),
+    (2, (6, 6), {"kernel_size": 3, "dilation_rate": 2, "padding": "valid"}),
+    (2, (6, 6), {"kernel_size": 1, "strides": 2}),
+    (1, (11,), {"kernel_size": 5, "strides": 2, "padding": "same"}),
+    (3, (3, 4, 5), {"kernel_size": 2, "strides": 2, "padding": "valid"}),
+])
+def test_transposed_convolutions_match_keras(rank, size, settings):
+    """Conv{1,2,3}DTranspose: Keras's output shape and weights; multiply-adds counted from the kernel and the input
+    positions (each input value meets every weight of its channel once). Real networks left them out ("not a
+    layer class the profiler knows") and then called its totals "Keras's count"."""
+    layer = getattr(keras.layers, f"Conv{rank}DTranspose")(filters=5, name="up", **settings)
+    image = keras.Input(size + (3,))
+    model = keras.Model(image, layer(image))
+    try:
+        profile = profile_config(json.loads(model.to_json()))
+        (row,) = profile.rows
+        assert row.counted, row.note
+        assert row.output_shape == tuple(model.output.shape[1:])
+        assert row.params == weight_count(layer.trainable_weights) == model.count_params()
+        assert row.multiply_adds == math.prod(layer.kernel.shape) * math.prod(size)
+        assert row.role == ("pointwise" if settings["kernel_size"] == 1 else "standard")
+    finally:
+        del model
+        forget()
+
+
 # ---- Nested models: shared layers and sub-models, and their calls' numbering, against Keras 3 and Keras 2 --------
 
 def _nested_models():

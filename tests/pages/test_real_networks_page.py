@@ -319,6 +319,24 @@ def test_a_model_saved_before_it_was_built_takes_the_picked_size_instead_of_goin
     assert metrics(at)["Parameters (Keras's count)"] == "314"  # 3 x 3 x 3 x 8 + 8, then 8 x 10 + 10
 
 
+def test_a_total_that_leaves_out_a_layer_is_not_called_keras_s_count():
+    """A layer the profiler cannot count is left out of the totals: the parameters were still labelled "Keras's
+    count"."""
+    model = {"class_name": "Sequential", "config": {"name": "s", "layers": [
+        {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [None, 8, 8, 3]}},
+        {"class_name": "Conv2D", "config": {"name": "c1", "filters": 4, "kernel_size": [3, 3], "padding": "same"}},
+        {"class_name": "Lambda", "config": {"name": "code", "function": "lambda x: x"}},
+        {"class_name": "Conv2D", "config": {"name": "c2", "filters": 2, "kernel_size": [1, 1]}}]}}
+    at = upload(open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)"), "s.json",
+                json.dumps(model).encode())
+    assert not at.exception
+    shown = metrics(at)
+    assert "Parameters (Keras's count)" not in shown
+    assert shown["Parameters (counted layers)"] == "112"  # c1: 3 x 3 x 3 x 4 + 4; c2 waits on the Lambda's output
+    assert "without the 2 layer calls that could not be counted" in next(
+        metric.help for metric in at.metric if metric.label == "Parameters (counted layers)")
+
+
 def test_a_model_that_takes_no_picture_refuses_a_picture_size_and_says_which_choice_works():
     mlp = {"class_name": "Sequential", "config": {"name": "mlp", "layers": [
         {"class_name": "InputLayer", "config": {"name": "numbers", "batch_shape": [None, 4]}},
