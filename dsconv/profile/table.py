@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dsconv.profile.layers import ROLES, Shape
-from dsconv.safe_text import COUNT_UNITS, in_units
+from dsconv.safe_text import COUNT_UNITS, half_up, in_units
 
 COLUMNS = ("multiply_adds", "params", "frozen_params", "other_ops", "activation_bytes")
 
@@ -106,9 +106,12 @@ def apart(before: int | float, after: int | float) -> tuple[str, str]:
 # The table the page and the CLI show (and the CSV holds): each column's name and how a row gives it.
 def _kib(size: int) -> float:
     """Bytes in KiB: whole from 100 KiB (MobileNet's 3,192.25 read "3,192.2" in a column of whole 1,568 and 3,136),
-    to 0.1 KiB from 1 KiB, and to three decimals under 1 KiB (a 10-class output's 40 B read 0.0)."""
+    to 0.1 KiB from 1 KiB, and to three decimals under 1 KiB (a 10-class output's 40 B read 0.0). A half goes up, as
+    by hand: round() sends it to the even digit (1,624.5 KiB read 1,624, and 1.25 KiB 1.2)."""
     kib = size / 1024
-    return round(kib) if kib >= 100 else round(kib, 1) if kib >= 1 else round(kib, 3)
+    places = 0 if kib >= 100 else 1 if kib >= 1 else 3
+    rounded = float(half_up(kib, places))
+    return int(rounded) if not places else rounded
 
 
 _RECORD = (

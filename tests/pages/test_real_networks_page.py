@@ -463,3 +463,22 @@ def test_large_layer_outputs_are_whole_kib_in_the_column():
     assert padded["activation KiB"] == 3192
     large = table[table["activation KiB"] >= 100]["activation KiB"]
     assert len(large) > 10 and all(float(value).is_integer() for value in large)
+
+
+def test_a_half_kib_is_rounded_up_as_by_hand():
+    """57 x 57 x 128 float32 values are 1,624.5 KiB and read 1,624; 8 x 8 x 5 are 1.25 KiB and read 1.2 (round() sends
+    a half to the even digit)."""
+    config = {"class_name": "Functional", "config": {"name": "m", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_shape": [None, 57, 57, 3], "name": "in"}, "inbound_nodes": []},
+        {"class_name": "Conv2D", "config": {"name": "wide", "filters": 128, "kernel_size": [1, 1]},
+         "inbound_nodes": [[["in", 0, 0, {}]]]},
+        {"class_name": "Conv2D", "config": {"name": "small", "filters": 5, "kernel_size": [50, 50], "strides": [1, 1]},
+         "inbound_nodes": [[["wide", 0, 0, {}]]]}],
+        "input_layers": [["in", 0, 0]], "output_layers": [["small", 0, 0]]}}
+    assert 57 * 57 * 128 * 4 / 1024 == 1624.5 and 8 * 8 * 5 * 4 / 1024 == 1.25
+    at = upload(open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)"), "m.json",
+                json.dumps(config).encode())
+    assert not at.exception
+    table = at.dataframe[0].value
+    kib = dict(zip(table["layer"], table["activation KiB"]))
+    assert (kib["wide"], kib["small"]) == (1625, 1.3)
