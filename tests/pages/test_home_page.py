@@ -128,3 +128,12 @@ def test_each_count_sits_under_its_kernel_and_the_standard_kernel_shows_its_chan
                     and 5.4 <= float(shape["path"].split()[1].split(",")[0]) <= 6.6
                     and float(shape["path"].split()[1].split(",")[1]) > 5]
     assert {shape["fillcolor"] for shape in kernel_faces} == set(CHANNEL_COLOURS[:3])
+
+
+def test_it_claims_only_the_checks_that_are_made():
+    """It said "Every count is computed by the app and checked against Keras": Keras gives parameter counts and
+    output shapes, and no multiply-adds."""
+    said = "\n".join(str(element.value) for element in open_home().markdown)
+    assert "Every count is computed by the app and checked against Keras" not in said
+    assert "Parameter counts and output shapes are checked against Keras's own layers" in said
+    assert "Keras counts no multiply-adds" in said
