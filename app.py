@@ -132,9 +132,9 @@ st.markdown(
     "MobileNet and Xception replace most standard convolutions with *depthwise separable* ones: a depthwise "
     "step that filters each channel on its own, then a pointwise (1 x 1) step that mixes the channels. This "
     "app shows what that means, what it saves in parameters and arithmetic, and what it really costs when you "
-    "train and run it. The app computes every count itself. Parameter counts and output shapes are checked "
-    "against Keras's own layers (the Parameter lab does it live); Keras counts no multiply-adds, so those are "
-    "checked against the kernels' sizes times their output positions. Figures quoted from the tutorial say so.")
+    "train and run it. The app computes every count itself: parameter counts and output shapes are checked "
+    "against Keras's own layers (live, in the Parameter lab), multiply-adds against each kernel's size times its "
+    "output positions. Figures quoted from the tutorial say so.")
 st.subheader("The idea in one picture")
 st.markdown(example_picture(figure_scale()), unsafe_allow_html=True)
 st.caption("Boxes are tensors (height x width x channels; red, green and blue are the three input channels, and "
