@@ -52,7 +52,8 @@ def lab_controls(bar: list | None) -> dict:
         left, right = st.columns(2)
         height = left.number_input("Input height", 1, 1024, 32, step=1, key="lab_h", **BOUND)
         width = right.number_input("Input width", 1, 1024, 32, step=1, key="lab_w", **BOUND)
-    channel_spots = (bar[0], bar[1]) if bar else (left, right)
+    # a row of its own: on a phone Streamlit stands columns one above another, and the pair read height, C, width, N
+    channel_spots = (bar[0], bar[1]) if bar else tuple(st.sidebar.columns(2))
     in_channels = channel_spots[0].number_input("In channels C", 1, 4096, 3, step=1, key="lab_cin", **BOUND)
     out_channels = channel_spots[1].number_input("Out channels N", 1, 4096, 64, step=1, key="lab_cout", **BOUND)
     kernel = (bar[2] if bar else st.sidebar).slider("Kernel size k (k x k)", 1, 11, 3, key="lab_k", **BOUND)

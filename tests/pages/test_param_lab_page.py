@@ -583,3 +583,11 @@ def test_the_whole_network_tab_says_its_settings_are_its_own():
     assert "This tab has its own settings, right here: the layer set up for the other tabs does not change it." in text
     assert "For the layer you set up" not in text
     assert "For the layer you set up" in " ".join(m.value for m in open_page(PAGE).markdown)
+
+
+def test_the_size_fields_pair_by_row_so_a_phone_reads_them_in_order():
+    """On a phone Streamlit stands a row's columns one above another: with height and C in the left column and width
+    and N in the right one, the sidebar read height, C, width, N."""
+    at = open_page(PAGE)
+    keys = [[widget.key for widget in column.get("number_input")] for column in at.sidebar.columns]
+    assert keys == [["lab_h"], ["lab_w"], ["lab_cin"], ["lab_cout"]]
