@@ -128,6 +128,8 @@ _STYLE = """
 .dsconv-playback button:hover { border-color: #c2410c; color: #9a3412; }
 .dsconv-playback button:focus-visible { outline: 3px solid #c2410c; outline-offset: 2px; }
 .dsconv-playback .dsconv-hint { color: #374151; font-size: 0.95rem; margin-left: 0.4rem; }
+/* A phone or tablet without a keyboard has no arrow keys or space bar to press */
+@media (hover: none) and (pointer: coarse) { .dsconv-playback .dsconv-hint { display: none; } }
 </style>
 """
 

@@ -375,8 +375,8 @@ def animation_section(figure) -> None:
     st.caption("The buttons, the keys and the slider run in your browser. The thick black outline is the window the "
                "watched kernel reads; the orange box is the cell its sum is written to, and thin black boxes the "
                "cells the other maps get in the same step. A flat grey-blue cover hides the cells not computed yet; "
-               "a computed value near 0 is a pale square. Hover over a small map for its numbers, once the whole "
-               "map is computed." + (f" {short}" if short else ""))
+               "a computed value near 0 is a pale square. Hover over (or tap) a small map for its numbers, once the "
+               "whole map is computed." + (f" {short}" if short else ""))
 
 
 def volume_section(draw: Callable[[], object]) -> None:

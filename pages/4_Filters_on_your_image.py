@@ -329,11 +329,11 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
             columns, scale=figure_scale(), tile_labels=[maps.hidden_sources[c] for c in channels], width_px=shown_px),
             key=f"fil_hidden_{title}", config={"displayModeBar": False})
         column.caption(f"The hidden output is {maps.hidden_note}. Each of its maps comes from one input channel, "
-                       "written above it where there is room: its name, or its number alone (hover over a map for its "
-                       "own channel number; both count from 1).")
+                       "written above it where there is room: its name, or its number alone (hover over or tap a map "
+                       "for its own channel number; both count from 1).")
     st.caption("Each map is scaled to its own maximum. Grey maps: black 0, white the maximum. Maps that go below "
                "zero: violet negative, white 0, orange positive; the colour is a sign, not a colour channel. "
-               "Hover over a map for its channel number.")
+               "Hover over (or tap) a map for its channel number.")
 
     st.markdown("#### What the models think it is")
     for column, (model, names), title, color in zip(st.columns(len(models)), models, titles, colours):

@@ -217,8 +217,8 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
         chart, shares = uploaded_figures(profile, scale, PAGE_PX)
     st.plotly_chart(shares, key="rn_share_chart", config={"displayModeBar": False}, theme=None)
     st.plotly_chart(chart, key="rn_layer_chart", config={"displayModeBar": False}, theme=None)
-    st.caption("Every convolution and dense layer, in the order the network runs them; hover over a bar for its "
-               "name. The table below lists every layer.")
+    st.caption("Every convolution and dense layer, in the order the network runs them; hover over (or tap) a bar for "
+               "its name. The table below lists every layer.")
     records = rows_as_records(profile)
     shown = [column for column in RECORD_FIELDS if column not in CSV_ONLY
              and (column != "note" or any(record["note"] for record in records))]

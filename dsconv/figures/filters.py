@@ -197,7 +197,7 @@ def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1
                              for col, title in enumerate(titles)]
     bottom = 10
     if not font:  # said once, under the kernels (beside each title, the notes ran into each other)
-        layout["annotations"].append(dict(text="hover over a cell for its number", x=0.5, y=0, xref="paper",
+        layout["annotations"].append(dict(text="hover over or tap a cell for its number", x=0.5, y=0, xref="paper",
                                           yref="paper", xanchor="center", yanchor="top", yshift=-4, showarrow=False,
                                           font=dict(size=int(FONT["size"] * scale * 0.85))))
         bottom = int(28 * scale)

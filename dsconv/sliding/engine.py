@@ -410,6 +410,6 @@ def alike_note(layer: Layer, preset: str, seed: int = 0) -> str | None:
             f"so they show one picture, {'one' if negative == 1 else negative} of them in swapped colours, violet for "
             f"orange ({'a negative multiple' if negative == 1 else 'negative multiples'} of the first)")
     return (f"On this picture the {count} output maps are multiples of one another. Each map is coloured on its own "
-            f"scale, {look}, but their numbers differ (hover over a map). "
+            f"scale, {look}, but their numbers differ (hover over or tap a map). "
             + (f"With the {PRESET_LABELS[other]} preset they differ." if other else
                "Every preset gives maps like these here: another picture, or your own photo, can make them differ."))

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from harness import SCREENSHOTS, full_screenshot, wait_until_idle
+from harness import SCREENSHOTS, full_screenshot, wait_until_idle, watch_messages
 
 pytestmark = pytest.mark.browser
 
@@ -241,3 +241,19 @@ def test_stepping_into_the_pointwise_step_clears_the_depthwise_cells(page, url):
     assert found["step"] == "37", found
     assert found["wrong"] == [], found
     assert missing + page.evaluate(TEXTS_AS_THE_FRAME_SAYS) == [], missing[:3]
+
+
+@pytest.mark.parametrize("touch", [False, True])
+def test_the_keys_hint_is_shown_only_where_there_are_keys(browser, url, touch):
+    """A phone showed "keys: ← → step, space plays and pauses" under the animation, with no keys to press."""
+    context = browser.new_context(viewport={"width": 390, "height": 844} if touch else {"width": 1400, "height": 1000},
+                                  has_touch=touch, is_mobile=touch)
+    tab = context.new_page()
+    watch_messages(tab)
+    try:
+        tab.goto(url + "/Sliding_kernels")
+        wait_until_idle(tab)
+        assert tab.locator('.dsconv-playback[data-chart="sl_chart"] button[data-action="next"]').is_visible()
+        assert tab.locator('.dsconv-playback[data-chart="sl_chart"] .dsconv-hint').is_visible() is (not touch)
+    finally:
+        context.close()

@@ -371,8 +371,8 @@ def test_it_says_why_the_output_maps_look_alike_and_which_preset_makes_them_diff
     output maps". The page says they are multiples of one another, and names a preset whose maps differ here."""
     said = [c.value for c in app.caption if "output maps are multiples of one another" in c.value]
     assert said == ["On this picture the 4 output maps are multiples of one another. Each map is coloured on its own "
-                    "scale, so they look alike, but their numbers differ (hover over a map). With the Identity preset "
-                    "they differ."]
+                    "scale, so they look alike, but their numbers differ (hover over or tap a map). With the Identity "
+                    "preset they differ."]
     app.selectbox(key="sl_preset").set_value("identity").run()
     assert not [c for c in app.caption if "multiples of one another" in c.value]
     app.selectbox(key="sl_preset").set_value("box_blur").run()
