@@ -184,8 +184,11 @@ def totals_section(profile: Profile, paper, own: Profile | None, network: str) -
                    help="Batch norm, activations, additions, pooling: counted apart from multiply-adds")
     memory = profile.total("activation_bytes")
     # three significant digits, as the other totals ("569 M"): ResNet50's read "141.0 MiB"
-    cols[3].metric("Activation memory", cost.short_memory(memory) if memory >= 1024 else f"{memory:,} bytes",
-                   help=f"Every layer's output in float32, for one picture: {memory:,} bytes")
+    # "Activation memory" alone read like the memory a forward pass needs at its peak, which is less
+    cols[3].metric("All layers' outputs", cost.short_memory(memory) if memory >= 1024 else f"{memory:,} bytes",
+                   help=f"Every layer's output in float32, for one picture, added up: {memory:,} bytes. Training "
+                        "keeps them all for the backward pass; a forward pass alone can free each output once the "
+                        "next layers have read it, and needs less at any one moment.")
     st.caption("Multiply-adds are the convolution and dense layers', as the papers count them (FLOPs are about twice "
                "as many); batch norm, activations, additions and pooling are the other operations. More in \"How "
                "dsconv counts\" below.")
