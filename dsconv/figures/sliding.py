@@ -164,7 +164,7 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
         labels = output_labels(layer, index)
         groups.append((title, labels, stage.output.shape[0], stage.output.shape[1], name_px(labels)))
 
-    def boards_at(board_width: float, stacked: bool = False) -> tuple[float, list, float]:
+    def boards_at(board_width: float, stacked: bool = False, top: float = top) -> tuple[float, list, float]:
         # One cell size for every stage's computation, but a narrower one (a 1 x 1 step) whose numbers need more
         # room gets larger cells as far as the width allows: a separable 5 x 5 layer's pointwise products were
         # written at 14 px in projector mode, in the depthwise step's cells. `stacked`: each stage whose own numbers,
@@ -206,12 +206,20 @@ def plan(timeline: Timeline, scale: float = 1.0, header_count: int = 3, width_px
         # products go under its window (a 280 px phone's numbers were 8 px, a separable layer's 6.5 px on a 390 px
         # phone, 11.8 px for the default layer there). Stacked, the computation is half as tall again: where its
         # numbers can be read on one row, and on any page of 600 px or more, it stays on one row.
-        cell, boards, board_bottom = boards_at(width, stacked=width < STACK_BELOW_PX)
         map_cell = fit_maps(groups, width, 380 * scale, scale)
-        maps, maps_bottom = place_maps(groups, 0.0, board_bottom + 24 * scale, width, map_cell, scale)
+        board_title = head + 11 * scale
+        if width < STACK_BELOW_PX:  # a phone: the maps first, under the header. Under a stacked computation they
+            # lay 1,200 px below the Play buttons of a 390 px phone, off its screen all the while the animation played
+            maps, maps_bottom = place_maps(groups, 0.0, head, width, map_cell, scale)
+            below = maps_bottom + 24 * scale - head
+            cell, boards, board_bottom = boards_at(width, stacked=True, top=top + below)
+            board_title += below
+        else:
+            cell, boards, board_bottom = boards_at(width)
+            maps, maps_bottom = place_maps(groups, 0.0, board_bottom + 24 * scale, width, map_cell, scale)
     height = max(board_bottom, maps_bottom) + 8 * scale
     return Layout(width, height, scale, header_lines, header_font, boards, maps, map_cell,
-                  (0.0, head + 11 * scale), GROUP_TITLE_PX * scale,
+                  (0.0, head + 11 * scale) if two_columns else (0.0, board_title), GROUP_TITLE_PX * scale,
                   maps_x - 8 * scale if two_columns else width - 4 * scale)
 
 

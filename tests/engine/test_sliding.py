@@ -595,18 +595,40 @@ def test_a_1x1_step_with_room_on_a_phone_keeps_its_row(width):
 
 
 @pytest.mark.parametrize("size, width, least", [(8, 356.0, 9.5), (16, 447.0, 6), (16, 535.0, 7)])
-def test_maps_too_small_beside_the_computation_on_a_phone_go_under_it(size, width, least):
+def test_maps_too_small_beside_the_computation_on_a_phone_go_above_it(size, width, least):
     """A pointwise layer's computation is narrow enough for the maps beside it, and there, on a 390 px phone, its
     8 x 8 input had cells of 3.5 px (stripes more than a picture). On a page under 600 px the maps go beside it only
-    where their cells are 5 px or more, and otherwise under it, as wide as the figure."""
+    where their cells are 5 px or more, and otherwise over it, as wide as the figure."""
     from dsconv.figures.sliding import plan, sliding_figure_spec
 
     config = SlidingConfig(mode="pointwise", kernel_size=1, out_channels=4)
     timeline = build_timeline(build_layer(sample_image("shape", size), config, "sobel"))
     layout = plan(timeline, 1.0, len(sliding_figure_spec(timeline, 1.0, width)["data"][-1]["x"]), width)
-    board_bottom = max(row.products.y0 + row.products.height for row in layout.boards[0].rows)
-    assert all(tile.y0 > board_bottom for group in layout.maps for tile in group.tiles)  # under the computation
+    board_top = min(row.window.y0 for row in layout.boards[0].rows)
+    assert all(tile.y0 + tile.height < board_top for group in layout.maps for tile in group.tiles)  # over it
     assert layout.map_cell >= least
+
+
+@pytest.mark.parametrize("mode, kernel, width", [("standard", 3, 356.0), ("separable", 3, 356.0),
+                                                 ("depthwise", 5, 535.0), ("standard", 3, 599.0),
+                                                 ("separable", 5, 447.0)])
+def test_on_a_phone_the_maps_come_first_and_stay_on_screen_while_it_plays(mode, kernel, width):
+    """Under the stacked computation (the watched kernel's three channels, window over products), the maps lay
+    1,200 px below a 390 px phone's Play buttons: the output was off the screen all the while the animation played.
+    Under 600 px they come first, under the header, and the computation's title and rows follow them."""
+    from dsconv.figures.sliding import plan, sliding_figure_spec
+
+    config = SlidingConfig(mode=mode, kernel_size=kernel, padding="same")
+    timeline = build_timeline(build_layer(sample_image("shape", 8), config, "sobel"))
+    spec = sliding_figure_spec(timeline, 1.0, width)
+    layout = plan(timeline, 1.0, len(spec["data"][-1]["x"]), width)
+    maps_bottom = max(tile.y0 + tile.height for group in layout.maps for tile in group.tiles)
+    maps_top = min(tile.y0 for group in layout.maps for tile in group.tiles)
+    assert maps_top < layout.header_lines[-1][1] + 60  # right under the header's lines and the group's title
+    beside = all(tile.x0 >= layout.board_right for group in layout.maps for tile in group.tiles)
+    assert beside or maps_bottom < layout.board_title_at[1] < min(row.window.y0 for board in layout.boards
+                                                                  for row in board.rows)
+    assert layout.height <= spec["layout"]["height"]
 
 
 @pytest.mark.parametrize("mode, kernel, width", [("standard", 3, 447.0), ("standard", 5, 900.0),
