@@ -231,7 +231,7 @@ def animation(image: np.ndarray, config: SlidingConfig, preset: str, seed: int, 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def volume(image: np.ndarray, config: SlidingConfig, preset: str, seed: int, watch: int, scale: float, width: float):
     """The same timeline in 3-D, built only for a student who opens that view (shared, read-only)."""
-    return volume_figure(animation(image, config, preset, seed, watch, scale, width)[0], scale)
+    return volume_figure(animation(image, config, preset, seed, watch, scale, width)[0], scale, width)
 
 
 def explain_error(config: SlidingConfig, exc: ValueError) -> None:

@@ -13,13 +13,15 @@ import numpy as np
 
 from dsconv.figures.sliding import output_labels, steps_done
 from dsconv.figures.sliding_parts import PrebuiltFigure, channel_name, frame_slider
-from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, SIGNED
+from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, LINE_HEIGHT, SIGNED, fit_lines, page_width_px
 from dsconv.sliding.frames import Timeline
 
 MAX_VOLUME_FRAMES = 40  # the filled cells are re-sent every frame; 40 keeps a 16 x 16 layer under 1 MB
 GAP = 4  # empty columns between two volumes
 KERNEL_COLOUR = "#c2410c"
 SPACING = 1.8  # distance between two channels, so each channel reads as its own slab
+SCENE_PX = 560  # the width the volumes take at full zoom in a figure 560 px tall (times the scale): a narrower figure
+# (a 390 px phone's) zooms out to fit them; its input and output boxes and their names were cut at both edges
 
 
 def _hex_rgb(colour: str) -> tuple[int, int, int]:
@@ -65,13 +67,17 @@ def _box_lines(x0: float, x1: float, y0: float, y1: float, z0: float, z1: float)
     return xs, ys, zs
 
 
-def volume_figure(timeline: Timeline, scale: float = 1.0) -> PrebuiltFigure:
-    """Input, (depthwise output,) output volumes with the kernel volume at its place; frames spread over the steps."""
-    return PrebuiltFigure(volume_figure_spec(timeline, scale))
+def volume_figure(timeline: Timeline, scale: float = 1.0, width_px: float | None = None) -> PrebuiltFigure:
+    """Input, (depthwise output,) output volumes with the kernel volume at its place; frames spread over the steps;
+    laid out for a figure `width_px` wide (default: page_width_px)."""
+    return PrebuiltFigure(volume_figure_spec(timeline, scale, width_px))
 
 
-def volume_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
+def volume_figure_spec(timeline: Timeline, scale: float = 1.0, width_px: float | None = None) -> dict:
     """The 3-D view as a Plotly JSON dict (data, layout, frames)."""
+    width = width_px or page_width_px(scale)
+    fit = min(1.0, (width - 16 * scale) / (SCENE_PX * scale))
+    title_font = 15 * scale
     layer = timeline.layer
     stages = layer.stages
     image = layer.image
@@ -81,7 +87,7 @@ def volume_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
     for volume in volumes[:-1]:
         offsets.append(offsets[-1] + volume.shape[1] + GAP)
     span = offsets[-1] + volumes[-1].shape[1]
-    marker_px = float(np.clip(480 / span, 3, 14) * scale)
+    marker_px = float(np.clip(480 / span, 3, 14) * scale * fit)
 
     data = []
     xs, ys, zs = _volume_points(image, 0.0)
@@ -116,7 +122,8 @@ def volume_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
         frame = timeline.frames[number]
         frames.append({"name": str(number), "traces": dynamic,
                        "data": _frame_traces(timeline, frame, offsets, marker_px),
-                       "layout": {"title": {"text": _volume_title(timeline, frame)}}})
+                       "layout": {"title": {"text": _fitted_title(_volume_title(timeline, frame), width - 8 * scale,
+                                                                  title_font)}}})
         names.append(str(number))
         labels.append(f"{steps_done(timeline, frame)} of {timeline.total_positions}")
     data += [dict(trace) for trace in frames[0]["data"]]
@@ -133,21 +140,33 @@ def volume_figure_spec(timeline: Timeline, scale: float = 1.0) -> dict:
         order = "<br>R in front, then G, B" if volume is image and channels == 3 else ""
         annotations.append({"x": x0 + (volume.shape[1] - 1) / 2, "y": (volume.shape[2] - 1) * SPACING / 2,
                             "z": 2.6, "text": f"<b>{title}</b>{order}", "showarrow": False, "yanchor": "bottom",
-                            "font": {"size": 15 * scale, "color": "#111827"}})
+                            "font": {"size": 15 * scale * max(fit, 0.85), "color": "#111827"}})
     sliders = frame_slider(names, labels, scale, redraw=True, at_top=False)
     axis = {"visible": False, "showspikes": False}
+    # as many title lines as the longest frame's (a phone's title breaks into three or four lines)
+    lines = max(1 + frame["layout"]["title"]["text"].count("<br>") for frame in frames)
+    top = int(max(70 * scale, (lines * LINE_HEIGHT + 1.2) * title_font))
     layout = {
-        "height": int(560 * scale), "margin": {"l": 0, "r": 0, "t": int(70 * scale), "b": int(80 * scale)},
+        "height": int(560 * scale) + top - int(70 * scale),
+        "margin": {"l": 0, "r": 0, "t": top, "b": int(80 * scale)},
         "paper_bgcolor": "#ffffff", "showlegend": False, "sliders": sliders, "font": {"family": FONT_FAMILY},
         "title": {"text": frames[0]["layout"]["title"]["text"], "x": 0.0, "xanchor": "left", "xref": "paper",
                   "font": {"size": 15 * scale}},
         "scene": {"xaxis": axis, "yaxis": axis, "zaxis": axis, "aspectmode": "manual", "annotations": annotations,
                   "aspectratio": _aspect(span + 1, (max(v.shape[2] for v in volumes) - 1) * SPACING + 1.2,
-                                         max(v.shape[0] for v in volumes) + 2.5),
+                                         max(v.shape[0] for v in volumes) + 2.5, 2.6 * fit),
                   "camera": {"eye": {"x": -0.45, "y": -1.0, "z": 0.6}, "up": {"x": 0, "y": 0, "z": 1},
                              "projection": {"type": "orthographic"}}},
     }
     return {"data": data, "layout": layout, "frames": frames}
+
+
+def _fitted_title(text: str, room_px: float, font_px: float) -> str:
+    """The title as written where each of its lines fits; else broken afresh at the spaces that fit it (a phone's
+    figure cut it at its edge, "... all 4 output channels get a value at")."""
+    if all(fit_lines(line, room_px, font_px, bold=True) == line for line in text.split("<br>")):
+        return text
+    return fit_lines(text.replace("<br>", " "), room_px, font_px, bold=True)
 
 
 def _aspect(width: float, depth: float, height: float, zoom: float = 2.6) -> dict:

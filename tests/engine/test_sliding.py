@@ -931,6 +931,27 @@ def test_the_3d_views_input_slabs_are_named_in_the_order_they_stand():
     assert title.endswith("<br>R in front, then G, B"), title
 
 
+@pytest.mark.parametrize("mode", ["standard", "separable"])
+def test_the_3d_view_on_a_phone_breaks_its_title_and_zooms_out_to_fit(mode):
+    """At 356 px (a 390 px phone) the 3-D view's title ran past the figure's edge ("... all 4 output channels get a
+    value at") and its boxes and their names were cut at both sides: the title breaks into lines that fit, the top
+    margin holds them, and the scene zooms out with the width; a page-wide figure is drawn as before."""
+    from dsconv.figures.style import text_em
+    from dsconv.figures.volume import volume_figure_spec
+
+    timeline = build_timeline(build_layer(sample_image("shape", 8), SlidingConfig(mode=mode), "sobel"))
+    wide, phone = volume_figure_spec(timeline, 1.0, 900.0), volume_figure_spec(timeline, 1.0, 356.0)
+    for frame in phone["frames"]:
+        lines = frame["layout"]["title"]["text"].split("<br>")
+        assert all(text_em("<b>" + line.replace("<b>", "").replace("</b>", "") + "</b>") * 15 <= 356 - 8
+                   for line in lines), lines
+        assert (len(lines) * 1.3 + 1) * 15 <= phone["layout"]["margin"]["t"]
+    assert all(frame["layout"]["title"]["text"].count("<br>") == 1 for frame in wide["frames"])  # as written
+    zoom = {name: spec["layout"]["scene"]["aspectratio"]["x"] for name, spec in (("wide", wide), ("phone", phone))}
+    assert zoom["wide"] == pytest.approx(2.6) and zoom["phone"] == pytest.approx(2.6 * (356 - 16) / 560)
+    assert phone["data"][0]["marker"]["size"] < wide["data"][0]["marker"]["size"]
+
+
 # --- Maps drawn white or on a much finer scale ------------------------------------------------------------------
 
 @pytest.mark.parametrize("preset, copies, cancelled", [
