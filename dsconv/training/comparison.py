@@ -38,7 +38,8 @@ class Outcome:
     best_epoch: int | None  # the first epoch that reached it
     best_gap: float | None  # the gap at that epoch
     test: float | None  # test accuracy, when the run measured it
-    seconds_per_epoch: float | None
+    seconds_per_epoch: float | None  # mean over epochs 2 to the last where there are two or more (first_timed)
+    first_timed: int = 1  # the first epoch in seconds_per_epoch: epoch 1 also traces and compiles the model
 
     @classmethod
     def of(cls, arch: ArchitectureRun) -> "Outcome":
@@ -49,7 +50,14 @@ class Outcome:
         return cls(arch.name, arch.params, arch.multiply_adds, logs[-1].epoch if logs else 0,
                    generalisation_gap(logs[-1]) if logs else None, best[0] if best else None,
                    best[1] if best else None, generalisation_gap(best_log) if best_log else None,
-                   arch.test_accuracy, arch.mean_epoch_seconds())
+                   arch.test_accuracy, *_timed(logs))
+
+
+def _timed(logs: Sequence) -> tuple[float | None, int]:
+    """(mean seconds per epoch, first epoch counted): without epoch 1, which also traces and compiles the model,
+    where a later epoch was timed."""
+    timed = logs[1:] if len(logs) >= 2 else logs
+    return (sum(log.seconds for log in timed) / len(timed) if timed else None), (timed[0].epoch if timed else 1)
 
 
 @dataclass(frozen=True)
@@ -225,6 +233,15 @@ def epoch_time(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds * 1000 < 999.5 else f"{seconds:.1f} s"  # 0.9996 s: "1.0 s"
 
 
+def _timed_epochs(c: Comparison) -> str:
+    """Which epochs the times average, where epoch 1 is left out: ', epochs 2-5 (epoch 1 also compiles the model)'."""
+    first, last = c.other.first_timed, min(c.other.last_epoch, c.standard.last_epoch)
+    if first == 1 or c.standard.first_timed == 1:
+        return ""
+    which = f"epoch {last}" if last == first else f"epochs {first}-{last}"
+    return f", {which}: epoch 1 also compiles the model"
+
+
 def time_sentence(c: Comparison) -> str | None:
     """How many times faster (or slower) per epoch the other model was, beside how many times fewer multiply-adds
     it does."""
@@ -237,7 +254,7 @@ def time_sentence(c: Comparison) -> str | None:
     took = (f"was {speed:.2f}x faster per epoch" if speed > 1 and f"{speed:.2f}" != "1.00" else
             f"was {1 / speed:.2f}x slower per epoch" if speed < 1 and f"{1 / speed:.2f}" != "1.00" else
             "took as long per epoch")
-    times = f"({epoch_time(o.seconds_per_epoch)} against {epoch_time(s.seconds_per_epoch)})"
+    times = f"({epoch_time(o.seconds_per_epoch)} against {epoch_time(s.seconds_per_epoch)}{_timed_epochs(c)})"
     if work < SAVING:  # no saving in arithmetic to compare the time with
         does = ("about as many multiply-adds per image as the standard model" if work > 1 / SAVING
                 else f"{1 / work:.2f}x more multiply-adds per image")
