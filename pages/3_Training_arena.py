@@ -121,16 +121,19 @@ def collect_finished_job() -> None:
     st.session_state["arena_last_job"] = job
     if job.record is None or not any(part.epochs for part in job.record.architectures):
         return
-    key = f"session:{job.id}"
+    # numbered among the launches this tab kept: one that failed or kept nothing took no number ("Launch 2" was the
+    # first run in the replay after a launch whose folder held no batch files)
+    job.number = st.session_state["arena_launches"] = st.session_state.get("arena_launches", 0) + 1
+    key = f"session:{job.number}"
     runs = st.session_state.setdefault("arena_session_runs", {})
-    runs[key] = replay.LoadedRun(key, f"Launch {job.id}: {job.settings.title()}", "session", job.record)
+    runs[key] = replay.LoadedRun(key, f"Launch {job.number}: {job.settings.title()}", "session", job.record)
     for old in list(runs)[:-MAX_SESSION_RUNS]:
         runs.pop(old)
     st.session_state["arena_mine"] = [k for k in st.session_state.get("arena_mine", []) if k in runs
                                       or k.startswith("upload:")] + [key]
     kept = st.session_state.setdefault("arena_model_jobs", [])
     class_names = tuple(job.record.data.get("class_names") or ()) or None
-    kept.append((job.id, {f"{word(name)} model (launch {job.id})": (model, class_names)
+    kept.append((job.number, {f"{word(name)} model (launch {job.number})": (model, class_names)
                           for name, model in job.models.items()}))
     del kept[:-MAX_MODEL_RUNS]
     st.session_state["arena_models"] = {name: model for _, models in kept for name, model in models.items()}
@@ -253,14 +256,18 @@ def finished_view(job: TrainingJob) -> None:
                    "as they were.", icon="⏹️")
         return
     if snap.state == "stopped":
-        unfinished = [word(part.name) for part in record.architectures if not part.epochs]
+        # from the launch's settings: a model that never started is in no record (a stop in the first of three
+        # models named none of the other two)
+        unfinished = [word(arch) for arch in job.settings.train.architectures if arch not in {p.name for p in finished}]
         left_out = (f" Stopped before a first epoch finished, so left out: {', '.join(unfinished)}."
                     if unfinished else "")
         st.warning(f"{snap.message} The epochs that finished are kept below and in the replay above.{left_out}",
                    icon="⏹️")
     else:
-        st.success(f"Launch {job.id} finished in {duration(snap.elapsed)}: it is in the replay above, under "
-                   "'Your runs'.", icon="✅")
+        # in projector mode "Your runs" is in the hidden sidebar: the run is in the replay, but not to be found there
+        where = "" if is_presenting() else ", under 'Your runs'"
+        st.success(f"Launch {job.number} finished in {duration(snap.elapsed)}: it is in the replay above{where}.",
+                   icon="✅")
     cols = st.columns(len(finished))
     for col, part in zip(cols, finished):
         best = replay.best_epoch(part)
@@ -268,7 +275,7 @@ def finished_view(job: TrainingJob) -> None:
                    "—" if part.test_accuracy is None else f"{part.test_accuracy:.3f}",
                    f"best val {best[0]:.3f} (epoch {best[1]})" if best else f"{len(part.epochs)} epochs",
                    delta_color="off", delta_arrow="off")
-    run = replay.LoadedRun(f"session:{job.id}", f"Launch {job.id}", "session", record)
+    run = replay.LoadedRun(f"session:{job.number}", f"Launch {job.number}", "session", record)
     rows = [row for row in replay.summary_rows(run) if row.epochs_done]
     summary_table(replay.table_rows(rows))
     cols = st.columns(3)
@@ -497,11 +504,16 @@ def launch_controls(limits: ArenaLimits, locked: bool = False) -> LaunchSettings
 
 def launcher(limits: ArenaLimits) -> None:
     settings = launch_controls(limits)
+    last = st.session_state.get("arena_last_job")
+    if last is not None and last.snapshot().state == "failed" and last.settings != settings:
+        del st.session_state["arena_last_job"]  # its error was about other settings: a fixed folder cleared nothing
     try:
-        settings.check(limits)
+        settings.check(limits)  # a data folder too, by its names: said as it is typed, not after Launch
     except ArenaError as exc:
         show_error(exc)
         return
+    if "arena_last_job" in st.session_state and last.snapshot().state == "failed":
+        finished_view(last)
     with st.spinner("Timing a few training steps in a separate process (once per server; it loads "
                     "TensorFlow, which takes a few seconds)…"):
         device, estimate = launch_estimate(settings, probe=not SLOTS.is_full())  # no probe on a busy CPU
@@ -532,10 +544,14 @@ def launch_section(limits: ArenaLimits) -> None:
             launch_switch(locked=True)
             launch_controls(limits, locked=True)
         return
-    if "arena_last_job" in st.session_state:
-        finished_view(st.session_state["arena_last_job"])
+    last = st.session_state.get("arena_last_job")
+    failed = last is not None and last.snapshot().state == "failed"
+    if last is not None and not failed:
+        finished_view(last)
     if launch_switch():
-        launcher(limits)
+        launcher(limits)  # it says why a launch failed, until a setting changes
+    elif failed:
+        finished_view(last)
 
 
 def launch_switch(locked: bool = False) -> bool:
@@ -547,7 +563,8 @@ page_setup("Training arena", "🏋️")
 PAGE_PX = shown_width()  # what a figure as wide as the page is shown at: the replay is laid out for it
 st.title("Training arena")
 # projector mode: the runs and architectures to replay, at the top
-bar = projector_bar([3, 2], hidden="upload run files and to replay the runs you uploaded or launched")
+# a finished launch joins the replay by itself (collect_finished_job): only choosing among one's runs needs the sidebar
+bar = projector_bar([3, 2], hidden="upload run files, or to choose which of your uploaded or launched runs to replay")
 st.markdown("The tutorial trained a standard and a separable VGG model on CIFAR-10 and concluded that the separable "
             "one reaches about the same accuracy with 6.8x fewer parameters and less overfitting. Replay its "
             "published logs next to our own measured runs, epoch by epoch, or launch a small comparison live.")

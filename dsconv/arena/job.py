@@ -85,6 +85,9 @@ class TrainingJob:
         self.work_dir = Path(tempfile.mkdtemp(prefix="dsconv-arena-"))
         weakref.finalize(self, shutil.rmtree, str(self.work_dir), True)  # weights go when the job is dropped
         self.run_name = f"arena_{self.id}"
+        # The launch's number among the launches its tab kept, given by the page once it keeps the run: the server's
+        # id counts every launch, refused and failed ones too, of every tab
+        self.number: int | None = None
         self.record: Any = None
         self.models: dict[str, Any] = {}
         self.process_id: int | None = None

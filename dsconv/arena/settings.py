@@ -13,7 +13,15 @@ from typing import Any, Mapping
 from dsconv import ONE_AT_A_TIME
 from dsconv.kinds import NETWORK_KINDS, word
 from dsconv.safe_text import counted, library_words
-from dsconv.training.data import SOURCES, folder_path, image_file_name, source_label, visible
+from dsconv.training.data import (
+    SOURCES,
+    cifar_batch_folder,
+    folder_path,
+    image_file_name,
+    image_folder_root,
+    source_label,
+    visible,
+)
 from dsconv.training.dataset import DataError
 from dsconv.training.engine import TrainConfig
 
@@ -122,11 +130,26 @@ class LaunchSettings:
             if not self.data_dir.strip():
                 raise ArenaError("Type the folder that holds the images (on the machine that runs this app).")
             try:
-                folder_path(self.data_dir)
+                self.check_folder(limits)
             except DataError as exc:
                 raise ArenaError(str(exc)) from None
         if not 0.25 <= self.train.model.network.width_multiplier <= 2:
             raise ArenaError(f"The width multiplier must be between 0.25 and 2 here; got {self.train.model.network.width_multiplier}.")
+
+    def check_folder(self, limits: ArenaLimits) -> None:
+        """DataError where the typed folder cannot hold this launch's data, by what its names say (no file is read,
+        no TensorFlow loaded): the page checks it on every change of a setting. A missing batch file or train/
+        folder was said only after Launch, by the training, and the error stayed up once the folder was fixed."""
+        if self.source == "cifar10-local":
+            cifar_batch_folder(self.data_dir)
+            return
+        image_folder_root(self.data_dir)
+        train, test = count_folder_images(self.data_dir, limits.max_folder_images)
+        if (train or 0) + (test or 0) > limits.max_folder_images:
+            raise DataError(f"{self.data_dir} holds more than {limits.max_folder_images:,} images; this server "
+                            "reads an image folder whole, so give it a smaller copy.")
+        if train and test:  # both counted: too few is said before a launch; else the loader says what is missing
+            _enough_images((train, test), self)
 
     def title(self) -> str:
         """A short title for the run record."""

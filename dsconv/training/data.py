@@ -205,9 +205,10 @@ def folder_path(typed: str | Path) -> Path:
     return Path(os.path.normpath(path))  # "a/../b" as a shell's cd reads it, and quoted so: "~/../.." is "/"
 
 
-def load_cifar10_local(folder: str | Path, stop: Any = None) -> Dataset:
-    """CIFAR-10 from a folder in the official python-batches layout (or the folder that contains it); `stop`, an
-    Event, ends the reading between two batch files (LoadingStopped)."""
+def cifar_batch_folder(folder: str | Path) -> Path:
+    """The folder of CIFAR-10's python batches at `folder` (or in its cifar-10-batches-py/), once sure that every
+    batch file is there; DataError saying what is missing. It lists names only, so the arena checks a typed folder
+    with it on every change, before anything is read."""
     folder = folder_path(folder)
     if folder.exists() and not folder.is_dir():
         raise DataError(f"{folder} is a file, not a folder; name the folder that cifar-10-python.tar.gz unpacks to.")
@@ -219,6 +220,13 @@ def load_cifar10_local(folder: str | Path, stop: Any = None) -> Dataset:
     if missing:
         raise DataError(f"{folder} is not in the CIFAR-10 python-batches layout: {', '.join(missing)} missing "
                         "(expected data_batch_1..5, test_batch and batches.meta).")
+    return folder
+
+
+def load_cifar10_local(folder: str | Path, stop: Any = None) -> Dataset:
+    """CIFAR-10 from a folder in the official python-batches layout (or the folder that contains it); `stop`, an
+    Event, ends the reading between two batch files (LoadingStopped)."""
+    folder = cifar_batch_folder(folder)
     for name in (*CIFAR_TRAIN_FILES, "test_batch", "batches.meta"):
         if (folder / name).exists():  # batches.meta may be absent: the official class names then
             _inside(folder / name, folder)
@@ -341,13 +349,31 @@ def _read_image(path: Path) -> np.ndarray:
     return np.asarray(picture.resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.BILINEAR), dtype=np.uint8)
 
 
-def _read_split(root: Path, folder: Path, class_names: tuple[str, ...] | None,
-                stop: Any = None) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+def _split_folder(folder: Path) -> None:
+    """DataError where a split's folder (train/ or test/) is missing or a file."""
     if folder.exists() and not folder.is_dir():
         raise DataError(f"The image folder needs a subfolder {folder.name}/ with one folder per class; {folder} is a "
                         "file, not a folder.")
     if not folder.is_dir():
         raise DataError(f"The image folder needs a subfolder {folder.name}/ with one folder per class; {folder} is missing.")
+
+
+def image_folder_root(folder: str | Path) -> Path:
+    """The image folder at `folder`, once sure that it holds train/ and test/ folders; DataError saying what is
+    missing. It reads no file, so the arena checks a typed folder with it on every change."""
+    folder = folder_path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise DataError(f"{folder} is a file, not a folder; name a folder that holds train/ and test/.")
+    if not folder.is_dir():
+        raise DataError(f"The image folder {folder} does not exist.")
+    for split in ("train", "test"):
+        _split_folder(folder / split)
+    return folder
+
+
+def _read_split(root: Path, folder: Path, class_names: tuple[str, ...] | None,
+                stop: Any = None) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    _split_folder(folder)
     _inside(folder, root)
     found = tuple(p.name for p in _entries(folder) if p.is_dir())
     if class_names is None:
@@ -383,11 +409,7 @@ def _read_split(root: Path, folder: Path, class_names: tuple[str, ...] | None,
 def load_image_folder(folder: str | Path, stop: Any = None) -> Dataset:
     """Images from FOLDER/train/<class>/* and FOLDER/test/<class>/*, resized to 32x32 RGB; `stop`, an Event, ends
     the reading between two images (LoadingStopped)."""
-    folder = folder_path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise DataError(f"{folder} is a file, not a folder; name a folder that holds train/ and test/.")
-    if not folder.is_dir():
-        raise DataError(f"The image folder {folder} does not exist.")
+    folder = image_folder_root(folder)
     x_train, y_train, class_names = _read_split(folder, folder / "train", None, stop)
     x_test, y_test, _ = _read_split(folder, folder / "test", class_names, stop)
     return Dataset(x_train, y_train, x_test, y_test, class_names, "folder")

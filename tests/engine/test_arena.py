@@ -367,8 +367,11 @@ def test_a_folder_typed_with_a_tilde_is_read_from_the_home_folder(monkeypatch, t
     """"~/pictures" was read as a folder named "~" in the server's working folder: "does not exist"."""
     monkeypatch.setenv("HOME", str(tmp_path))
     image_folder(tmp_path / "pictures", 60, 15)
-    for source in ("folder", "cifar10-local"):
-        LaunchSettings(source=source, data_dir="~/pictures").check(ArenaLimits())
+    LaunchSettings(source="folder", data_dir="~/pictures", train_size=500, test_size=100).check(ArenaLimits())
+    (tmp_path / "cifar").mkdir()  # the check before a launch looks at the batch files' names only
+    for name in ("data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5", "test_batch"):
+        (tmp_path / "cifar" / name).write_bytes(b"")
+    LaunchSettings(source="cifar10-local", data_dir="~/cifar").check(ArenaLimits())
     data = arena_settings.load_dataset(LaunchSettings(source="folder", data_dir="~/pictures", train_size=500,
                                                       test_size=100), ArenaLimits())
     assert len(data.y_train) + len(data.y_val) == 500 and len(data.y_test) == 100
@@ -444,3 +447,28 @@ def test_the_count_before_reading_leaves_out_what_the_loader_leaves_out(tmp_path
                                                    test_size=100), ArenaLimits())
     arena_settings.load_dataset(LaunchSettings(source="folder", data_dir=str(folder), train_size=500, test_size=100),
                                 ArenaLimits(max_folder_images=800))  # 750 pictures: under the cap
+
+
+def test_a_data_folder_is_checked_by_its_names_before_a_launch(tmp_path):
+    """A CIFAR-10 folder without its batch files, or an image folder without test/ or with too few images, passed
+    the check before a launch and was said only by the training, after Launch. The check reads no file."""
+    limits = ArenaLimits()
+    cifar = tmp_path / "cifar"
+    cifar.mkdir()
+    names = ("data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5", "test_batch")
+    for name in names[:-1]:
+        (cifar / name).write_bytes(b"not read")
+    with pytest.raises(ArenaError, match=f"{cifar} is not in the CIFAR-10 python-batches layout: test_batch missing"):
+        LaunchSettings(source="cifar10-local", data_dir=str(cifar)).check(limits)
+    (cifar / names[-1]).write_bytes(b"not read")
+    LaunchSettings(source="cifar10-local", data_dir=str(cifar)).check(limits)  # found: its bytes are the loader's
+    folder = image_folder(tmp_path / "pictures", 60, 15)
+    asked = LaunchSettings(source="folder", data_dir=str(folder), train_size=2000, test_size=500)
+    with pytest.raises(ArenaError, match="Set Training images to at most 600 and Test images to at most 150"):
+        asked.check(limits)
+    import shutil
+
+    shutil.rmtree(folder / "test")
+    with pytest.raises(ArenaError, match=f"needs a subfolder test/ with one folder per class; {folder / 'test'} is "
+                                         "missing"):
+        LaunchSettings(source="folder", data_dir=str(folder), train_size=500, test_size=100).check(limits)

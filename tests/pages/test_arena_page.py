@@ -171,7 +171,7 @@ def test_a_broken_file_named_like_an_uploaded_run_leaves_that_run(run_file):
     assert table(at)[0]["Architecture"] == "MobileNet"
 
 
-def launcher_page(monkeypatch, batch: int, in_app: bool = False) -> tuple[AppTest, str]:
+def launcher_page(monkeypatch, batch: int, in_app: bool = False, **more: str) -> tuple[AppTest, str]:
     """The page with the launcher open on 500 synthetic images, 1 epoch, the separable model; and the device.
     `in_app`: opened from the app's home page, with the app's other pages (for links to them)."""
     monkeypatch.setenv("DSCONV_ARENA_HEARTBEAT_SECONDS", "900")  # AppTest sends no heartbeats
@@ -184,7 +184,7 @@ def launcher_page(monkeypatch, batch: int, in_app: bool = False) -> tuple[AppTes
     arena_estimates._DEVICE[:] = [device]
     arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded"))
     query = dict(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="1", arena_batch=str(batch),
-                 arena_launch_archs="separable", arena_runs="")
+                 arena_launch_archs="separable", arena_runs="", **more)
     if not in_app:
         return open_page(PAGE, query), device
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
@@ -210,13 +210,13 @@ def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
     metric = next(m for m in at.metric if m.label.endswith("test accuracy"))
     assert metric.value == f"{part.test_accuracy:.3f}"
     assert any("finished" in s.value for s in at.success)
-    assert f"session:{job.id}" in at.multiselect(key="arena_mine").value
+    assert "session:1" in at.multiselect(key="arena_mine").value  # this tab's first launch
     rows = table(at)  # the replay table now holds the launch
     assert rows[0]["Architecture"] == "Separable"
     assert rows[0]["Best val accuracy (epoch)"].startswith(f"{part.best_val_accuracy():.4f} (")
     models = at.session_state["arena_models"]
-    assert list(models) == [f"Separable model (launch {job.id})"]
-    model, class_names = models[f"Separable model (launch {job.id})"]  # the Filters page takes (model, class names)
+    assert list(models) == ["Separable model (launch 1)"]
+    model, class_names = models["Separable model (launch 1)"]  # the Filters page takes (model, class names)
     assert model.count_params() == part.params
     assert class_names == tuple(job.record.data["class_names"]) and len(class_names) == 10
     # Its learned filters are one click away in this tab, whose session holds the model: a Markdown link opened a
@@ -465,3 +465,105 @@ def test_a_server_that_reads_no_folders_offers_none(monkeypatch):
     assert picker.options == ["Synthetic shapes", "CIFAR-10, downloaded"] and picker.value == "synthetic"
     assert not any(box.label == "Folder on the server" for box in at.text_input)
     assert any("arena_source='Image folder on the server'" in literal(w.value) for w in at.warning)
+
+
+@pytest.mark.slow
+def test_a_stop_in_the_first_model_names_every_model_left_out(monkeypatch):
+    """Stop pressed while the first of two models trained its second epoch: the page kept the first model's epoch but
+    named no model as left out, as the second never started and so was in no record; the launch asked for both."""
+    import threading
+
+    import dsconv.arena.job
+    from dsconv.arena.child import child_train
+
+    jobs: list = []
+    drawn = threading.Event()
+
+    def stop_after_the_first_epoch(settings, limits, work_dir, run_name, messages, stop):
+        class Watched:  # the real training; Stop is pressed, as on the page, once its first epoch has ended
+            def put(self, message):
+                messages.put(message)
+                if message[0] == "progress" and message[1]["event"] == "epoch" and not stop.is_set():
+                    drawn.wait(600)
+                    jobs[0].request_stop()
+
+        child_train(settings, limits, work_dir, run_name, Watched(), stop)
+
+    monkeypatch.setattr(dsconv.arena.job, "child_train", stop_after_the_first_epoch)
+    import dsconv.arena as arena
+    from dsconv.arena import estimates as arena_estimates
+    from dsconv.devices import cpu_model
+
+    monkeypatch.setenv("DSCONV_ARENA_HEARTBEAT_SECONDS", "900")
+    device = arena_estimates._DEVICE[0] if arena_estimates._DEVICE else cpu_model()
+    arena_estimates._DEVICE[:] = [device]
+    for kind in ("separable", "mobilenet"):
+        arena.remember_speed(device, kind, 1.0, arena.Speed(0.005, 3.0, "recorded"))
+    at = open_page(PAGE, dict(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="2", arena_batch="64",
+                              arena_launch_archs=["separable", "mobilenet"], arena_runs=""))
+    at.button(key="arena_launch_button").click().run()
+    job = at.session_state["arena_job"]
+    jobs.append(job)
+    drawn.set()
+    assert job.join(600)
+    at.run()
+    assert not at.exception, at.exception
+    assert job.snapshot().state == "stopped"
+    trained = {part.name: len(part.epochs) for part in job.record.architectures}
+    assert trained == {"separable": 1}, trained  # the second model never started: it is in no record
+    warning = next(w.value for w in at.warning if "kept below" in w.value)
+    assert warning.endswith(f"so left out: {KINDS['mobilenet'].word}."), warning
+
+
+@pytest.mark.slow
+def test_projector_mode_and_the_finished_launch_say_the_same_of_where_the_run_is(monkeypatch):
+    """In projector mode the page said "Turn projector mode off to ... replay the runs you uploaded or launched"
+    while a finished launch said "it is in the replay above, under 'Your runs'": the run was in the replay, and
+    'Your runs' was in the hidden sidebar."""
+    at, _ = launcher_page(monkeypatch, batch=64, present="1")
+    at.button(key="arena_launch_button").click().run()
+    job = at.session_state["arena_job"]
+    assert job.join(600)
+    at.run()
+    assert not at.exception, at.exception
+    assert job.snapshot().state == "complete"
+    assert any(row["Run"].startswith("Launch 1:") for row in table(at))  # replayed, in projector mode
+    said = [s.value for s in at.success] + [c.value for c in at.caption if "projector mode off" in c.value]
+    assert any("Launch 1 finished" in text and "in the replay above" in text for text in said), said
+    assert not any("Your runs" in text for text in said), said  # a box the projector hides
+    assert not any("off to" in text and "replay the runs you" in text for text in said), said
+
+
+@pytest.mark.slow
+def test_a_data_folder_is_said_as_it_is_typed_and_a_failed_launch_takes_no_number(monkeypatch, tmp_path):
+    """A CIFAR-10 folder without its test batch was said only after Launch, by the training; its error stayed up once
+    the folder was fixed; and the next launch that trained was "Launch 2", the first run in the replay."""
+    at, _ = launcher_page(monkeypatch, batch=64)
+    at.selectbox(key="arena_source").set_value("cifar10-local").run()
+    names = ("data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5", "test_batch")
+    for name in names[:-1]:
+        (tmp_path / name).write_bytes(b"not a pickle")
+    at.text_input(key="arena_dir").set_value(str(tmp_path)).run()
+    assert not at.exception, at.exception
+    errors = [literal(e.value) for e in at.error]
+    assert any(f"{tmp_path} is not in the CIFAR-10 python-batches layout: test_batch missing" in e for e in errors), \
+        errors
+    assert not [b for b in at.button if b.key == "arena_launch_button"]  # no launch, and no estimate, for it
+    assert not any(m.label == "Estimated time" for m in at.metric)
+    (tmp_path / names[-1]).write_bytes(b"not a pickle")  # every batch there: the check passes, the reading fails
+    at.run()
+    assert not any("python-batches layout" in literal(e.value) for e in at.error)
+    at.button(key="arena_launch_button").click().run()
+    assert at.session_state["arena_job"].join(600)
+    at.run()
+    assert at.session_state["arena_last_job"].snapshot().state == "failed"
+    assert any("is not a readable CIFAR-10 python batch" in literal(e.value) for e in at.error)
+    at.selectbox(key="arena_source").set_value("synthetic").run()  # another setting: the error was about the folder
+    assert not any("CIFAR-10 python batch" in literal(e.value) for e in at.error), [e.value for e in at.error]
+    at.button(key="arena_launch_button").click().run()
+    job = at.session_state["arena_job"]
+    assert job.join(600)
+    at.run()
+    assert not at.exception, at.exception
+    assert any(s.value.startswith("Launch 1 finished") for s in at.success), [s.value for s in at.success]
+    assert [row["Run"].split(":")[0] for row in table(at)] == ["Launch 1"]

@@ -56,8 +56,8 @@ def test_a_bar_setting_changes_the_page_in_projector_mode():
 HIDDEN = {  # page: what projector mode hides with the sidebar, as the page names it there
     "pages/5_Speed_lab.py": "Turn projector mode off to change the batch, the timed repeats, the steps timed alone "
                             "and the sweep.",
-    "pages/3_Training_arena.py": "Turn projector mode off to upload run files and to replay the runs you uploaded or "
-                                 "launched.",
+    "pages/3_Training_arena.py": "Turn projector mode off to upload run files, or to choose which of your uploaded or "
+                                 "launched runs to replay.",
 }
 
 
