@@ -279,10 +279,11 @@ def finished_view(job: TrainingJob) -> None:
     rows = [row for row in replay.summary_rows(run) if row.epochs_done]
     summary_table(replay.table_rows(rows))
     cols = st.columns(3)
-    cols[0].download_button("Download the run record (JSON)", job.record_json, file_name=f"{job.run_name}.json",
+    saved = f"launch_{job.number}" if job.number else job.run_name  # named as the page names it ("Launch 1")
+    cols[0].download_button("Download the run record (JSON)", job.record_json, file_name=f"{saved}.json",
                             mime="application/json", key="arena_download_json", on_click="ignore")
     cols[1].download_button("Download the weights (.zip)", job.weights_zip,
-                            file_name=f"{job.run_name}_weights.zip", mime="application/zip",
+                            file_name=f"{saved}_weights.zip", mime="application/zip",
                             key="arena_download_weights", on_click="ignore",
                             help="Each model's .weights.h5 file and the run record, in one zip.")
     if job.models and (ROOT / "pages" / "4_Filters_on_your_image.py").exists():

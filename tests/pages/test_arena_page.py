@@ -535,6 +535,18 @@ def test_projector_mode_and_the_finished_launch_say_the_same_of_where_the_run_is
 
 
 @pytest.mark.slow
+def download_names(at) -> dict[str, str]:
+    """The file name each download button offers (its data is made when clicked: Streamlit keeps the name beside the
+    callable, under the button's deferred file id)."""
+    import gc
+
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    kept = [manager._deferred_callables for manager in gc.get_objects() if isinstance(manager, MediaFileManager)]
+    return {button.proto.label: entry["filename"] for button in at.get("download_button")
+            for callables in kept if (entry := callables.get(button.proto.deferred_file_id))}
+
+
 def test_a_data_folder_is_said_as_it_is_typed_and_a_failed_launch_takes_no_number(monkeypatch, tmp_path):
     """A CIFAR-10 folder without its test batch was said only after Launch, by the training; its error stayed up once
     the folder was fixed; and the next launch that trained was "Launch 2", the first run in the replay."""
@@ -567,3 +579,7 @@ def test_a_data_folder_is_said_as_it_is_typed_and_a_failed_launch_takes_no_numbe
     assert not at.exception, at.exception
     assert any(s.value.startswith("Launch 1 finished") for s in at.success), [s.value for s in at.success]
     assert [row["Run"].split(":")[0] for row in table(at)] == ["Launch 1"]
+    # and its downloads are named so (they were arena_<the server's count of launches>.json)
+    names = download_names(at)
+    assert names["Download the run record (JSON)"] == "launch_1.json", names
+    assert names["Download the weights (.zip)"] == "launch_1_weights.zip", names
