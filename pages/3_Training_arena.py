@@ -435,9 +435,10 @@ def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series
             found = comparison.compare(run, other)
             if found is None or "standard" not in archs:
                 continue
-            lines = [text for text in (comparison.epochs_note(found), comparison.overfitting_sentence(found),
-                                       comparison.accuracy_sentence(found),
-                                       comparison.behind_sentence(found), comparison.time_sentence(found)) if text]
+            lines = [text for text in (comparison.epochs_note(found), comparison.too_early(found),
+                                       comparison.overfitting_sentence(found), comparison.accuracy_sentence(found),
+                                       comparison.few_images_note(found), comparison.behind_sentence(found),
+                                       comparison.time_sentence(found)) if text]
             blocks.append(f"**{plain(run.label)}**, {noun(other)} against {noun('standard')}:\n"
                           + "\n".join(f"- {line}" for line in lines))
     if not blocks:

@@ -333,3 +333,56 @@ def test_the_time_per_epoch_leaves_out_epoch_one_where_later_epochs_were_timed()
     one = loaded([(1.6, 0.40, 1.5, 0.44, 20.0)], standard_epochs=standard[:1])
     sentence = comparison.time_sentence(comparison.compare(one))
     assert "was 1.50x faster per epoch (20.0 s against 30.0 s):" in sentence and "epoch 1" not in sentence, sentence
+
+
+def with_data(run, **data):
+    """The same run with its record's data changed (class names, validation size)."""
+    from dataclasses import replace as swap
+
+    return replay.LoadedRun(run.key, run.label, run.origin, swap(run.record, data={**run.record.data, **data}))
+
+
+TEN = [f"class {i}" for i in range(10)]
+GUESSING = [(2.3, 0.11, 2.3, 0.12, 5.0), (2.2, 0.13, 2.25, 0.149, 5.0)]  # best 0.149 against a guess's 0.100
+
+
+def test_accuracies_near_a_guess_are_too_early_to_compare():
+    """A one-epoch launch on a few hundred images compared accuracies of 0.11 and 0.13 on ten classes as if the models
+    had learned: "overfits less", "2.0 points higher", candidates for why one is behind."""
+    standard = [(2.3, 0.10, 2.3, 0.10, 10.0), (2.25, 0.12, 2.28, 0.118, 10.0)]
+    c = comparison.compare(with_data(loaded(GUESSING, standard_epochs=standard), class_names=TEN, val_size=5000))
+    said = comparison.too_early(c)
+    assert said == ("Too early to compare: the best validation accuracies, 0.149 for the separable model and 0.118 "
+                    "for the standard model, are within 5 points of a guess's (0.100 with 10 classes): neither model "
+                    "has learned enough yet for their overfitting or accuracy to say anything. Train more epochs, or "
+                    "on more images.")
+    assert comparison.overfitting_sentence(c) is None and comparison.accuracy_sentence(c) is None
+    assert comparison.behind_sentence(c) is None and comparison.few_images_note(c) is None
+    assert comparison.time_sentence(c)  # the time is measured all the same
+    # 0.151 is past 0.100 + 5 points: compared
+    past = [(2.3, 0.11, 2.3, 0.12, 5.0), (2.2, 0.13, 2.25, 0.151, 5.0)]
+    c = comparison.compare(with_data(loaded(past, standard_epochs=standard), class_names=TEN, val_size=5000))
+    assert comparison.too_early(c) is None and comparison.accuracy_sentence(c)
+    # with two classes a guess is right half the time: 0.149 is far below it, nothing to hold back
+    c = comparison.compare(with_data(loaded(GUESSING, standard_epochs=standard), class_names=TEN[:2],
+                                     val_size=5000))
+    assert comparison.too_early(c) is None
+    # a record without class names: no guess to measure against
+    assert comparison.too_early(comparison.compare(loaded(GUESSING, standard_epochs=standard))) is None
+
+
+@pytest.mark.parametrize("validation_on_test, sizes, said", [
+    (False, {"val_size": 100, "test_size": 10_000}, "read on 100 images, so each image counts for 1% of it, and "
+                                                    "chance alone moves an accuracy near 50% by about 5.0 points"),
+    (True, {"val_size": 10_000, "test_size": 400}, "read on 400 images, so each image counts for 0.25% of it, and "
+                                                  "chance alone moves an accuracy near 50% by about 2.5 points"),
+    (False, {"val_size": 2500, "test_size": 100}, None),
+])
+def test_an_accuracy_read_on_few_images_says_how_much_chance_moves_it(validation_on_test, sizes, said):
+    """sqrt(0.25 / 100) = 5 points, sqrt(0.25 / 400) = 2.5 points; from 2,500 images one standard error is 1 point
+    or less, and nothing is said. A run that validated on the test set read its accuracies on the test images."""
+    run = with_data(loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, 0.58, 5.0)],
+                           validation_on_test=validation_on_test), class_names=TEN, **sizes)
+    note = comparison.few_images_note(comparison.compare(run))
+    assert (note is None) if said is None else (said in note and note.endswith("read a difference of a few points "
+                                                                               "as none.")), note
