@@ -97,7 +97,7 @@ def compare(run: LoadedRun, other: str = "separable", baseline: str = "standard"
                       dict(run.record.recipe), finished=counts, **sizes)
 
 
-CHANCE_MARGIN = 0.05  # best validation accuracies this close to a guess's: the models have not learned enough to compare
+CHANCE_MARGIN = 0.05  # best validation accuracies this close to a guess's: too little learned to compare
 FEW_IMAGES = 2500  # under this many validation images one standard error of an accuracy near 50 % passes 1 point
 
 
