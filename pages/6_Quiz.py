@@ -22,7 +22,15 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         make_quiz,
     )
     from dsconv.safe_text import typed_number
-    from dsconv_ui.common import BOUND, page_setup, projector_bar, share_link, show_error, wrap_long_chips
+    from dsconv_ui.common import (
+        BOUND,
+        is_presenting,
+        page_setup,
+        projector_bar,
+        share_link,
+        show_error,
+        wrap_long_chips,
+    )
 
 SETTINGS = QuizSettings()
 RESULTS_KEY = "quiz_results"  # question id -> what the student answered and how it was judged
@@ -198,6 +206,8 @@ def worked_formulas(formulas: tuple[str, ...]) -> None:
     """A worked answer's formulas, side by side where the page has room for them. Each is laid out in lines for a
     phone's 288 px, and one under another they made a narrow column down a desktop's page (a ratio's four, 640 px
     tall at 1400 x 1000); a formula that does not fit beside the one before goes under it."""
+    if is_presenting():  # the labels under the braces at the numbers' size: at 70 % of it they were 15 px on a screen
+        formulas = tuple(formula.replace(r"}_{\text{", r"}_{\textstyle\text{") for formula in formulas)
     for start in range(0, len(formulas), 2):
         row = st.container(horizontal=True, wrap=True, horizontal_alignment="center", gap="medium")
         for formula in formulas[start:start + 2]:

@@ -307,3 +307,17 @@ def test_a_choice_questions_options_stay_listed_once_answered(topic):
     at = answer(open_page(PAGE, quiz_seed="6", quiz_q=str(number)), question, wrong)
     lines = next(m.value for m in at.markdown if m.value.startswith("- ")).split("\n")
     assert f"- {dict(question.choices)[wrong]} **← your answer**" in lines and f"- {right} **← the answer**" in lines
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_the_labels_under_the_braces_are_the_numbers_size_on_a_projector(present):
+    """KaTeX sets a brace's label at 70 % of the numbers' size: 15 px on a 1280 x 800 projector ("output
+    positions"). In projector mode the labels are set in the text style, as large as the numbers; elsewhere a phone's
+    288 px page needs the small ones."""
+    question, number, _ = find(2, "params")
+    at = open_page(PAGE, quiz_seed="2", quiz_q=str(number), **({"present": "true"} if present else {}))
+    at = at.button(key=f"quiz_show_{qid(question)}").click().run()
+    formulas = [element.value for element in at.latex]
+    assert formulas and all(r"\underbrace" in formula for formula in formulas)
+    large = [r"}_{\textstyle\text{" in formula for formula in formulas]
+    assert all(large) if present else not any(large)
