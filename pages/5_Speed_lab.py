@@ -168,8 +168,7 @@ def show_roofline(timings: list, roofs: Roofs | None, device: str, scale: float,
                 f"{roofs.matmul_size} x {roofs.matmul_size} matrix product and moves **{roofs.bandwidth_gbs:.1f} "
                 f"GB/s** copying a {roofs.copy_megabytes * 2**20 / 1e6:.0f} MB array ({roofs.copy_megabytes} MiB): its "
                 f"ridge point is {roofs.ridge:.1f} FLOPs per "
-                f"byte. The smallest possible layer call takes {roofs.call_ms:.2f} ms forward and "
-                f"{roofs.call_backward_ms:.2f} ms forward + backward.")
+                f"byte. The smallest possible layer call takes {roofs.floor_words()}. {roofs.floor_note()}".rstrip())
     st.plotly_chart(roofline_figure(steps, roofs, device, scale, PAGE_PX), width="stretch", key=f"{key}_roofline",
                     config={"displayModeBar": False})
     above = [s for s in steps if s.achieved_gflops > 1.02 * s.bound_gflops]
@@ -362,8 +361,10 @@ if "sweep_report" in st.session_state:
     timings = sweep_report.timings
     show_skipped(timings, parameter)
     if timings:
-        st.plotly_chart(sweep_figure(timings, parameter, timings[0].pass_name, scale, PAGE_PX), width="stretch",
-                        key="spd_sweep_chart", config={"displayModeBar": False})
+        timed = {getattr(t.setup, parameter) for t in timings}  # the values over a limit were never timed
+        left_out = tuple(value for value in SWEEP_VALUES[parameter] if value not in timed)
+        st.plotly_chart(sweep_figure(timings, parameter, timings[0].pass_name, scale, PAGE_PX, left_out),
+                        width="stretch", key="spd_sweep_chart", config={"displayModeBar": False})
     else:  # each value over a limit (an 11 x 11 kernel at 224 px, batch 83): the notes below say which and why
         st.warning(f"Every value of the sweep was left out, so nothing was timed: the notes below say why. Make the "
                    f"layer smaller (batch, size, channels), or sweep another setting than the "

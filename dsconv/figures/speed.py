@@ -29,7 +29,7 @@ from dsconv.figures.style import (
 )
 from dsconv.kinds import KINDS, LAYER_KINDS
 from dsconv.safe_text import COUNT_WORDS, Fixed, column_unit, rate, rate_places, ratio_cell, times_text
-from dsconv.speed.roofline import Roofs, StepRegime, above_peak, classify, roof_percent
+from dsconv.speed.roofline import Roofs, StepRegime, above_peak, classify_all, roof_percent
 from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
 from dsconv.speed.text import times, work_time_title
 from dsconv.speed.timings import Timing, speed_ratios, timed_name
@@ -244,10 +244,16 @@ SWEEP_SYMBOLS = {"standard": "circle", "separable": "square", "depthwise_pointwi
 
 
 def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scale: float = 1.0,
-                 width_px: float | None = None) -> go.Figure:
-    """Top: median ms of each kind as one size grows; bottom: multiply-add ratio and speed ratio to Conv2D."""
+                 width_px: float | None = None, left_out: Sequence[int] = ()) -> go.Figure:
+    """Top: median ms of each kind as one size grows; bottom: multiply-add ratio and speed ratio to Conv2D.
+
+    Values not timed (`left_out` before timing, over a limit; a step skipped at a value, by the time cap or the
+    backend) are named in the title and marked by a dotted line at their place: only captions said so, and the lines
+    ran straight over the gap."""
     rows = [t for t in timings if t.pass_name == pass_name and t.measured]
     axis_name = SWEEP_PARAMETERS[parameter]
+    missing = sorted(set(left_out) | {getattr(t.setup, parameter) for t in timings
+                                      if t.pass_name == pass_name and not t.measured})
     titles = _titles((f"Median time, {PASS_LABELS[pass_name]} (ms, log scale)",
                       "Times fewer multiply-adds (dashed grey) and times faster (solid) than Conv2D"),
                      _room(scale, width_px), scale)
@@ -262,6 +268,12 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
                         name=short_name(kind), line_color=KINDS[kind].colour, legendgroup=kind, row=1, col=1,
                         marker=dict(symbol=SWEEP_SYMBOLS.get(kind, "circle"), size=9 * scale),
                         hovertemplate=f"{axis_name} %{{x}}: %{{y:.2f}} ms<extra>{short_name(kind)}</extra>")
+    if missing and rows:  # a dotted line across the top panel's times at each value not timed
+        low, high = min(t.median_ms for t in rows), max(t.median_ms for t in rows)
+        fig.add_scatter(x=[x for value in missing for x in (value, value, None)],
+                        y=[y for _ in missing for y in (low, high, None)], mode="lines", line_dash="dot",
+                        line_color="#64748b", name=f"not timed ({axis_name} {', '.join(map(str, missing))})", row=1,
+                        col=1, hoverinfo="skip")
     ratios = speed_ratios(rows)
     work = sorted((getattr(r["setup"], parameter), r["mac_ratio"]) for r in ratios if r["kind"] == "separable")
     if work:  # the two separable kinds differ by a bias: one line for their multiply-add saving
@@ -281,9 +293,12 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
     fig.update_yaxes(type="log", tickvals=log_ticks([t.median_ms for t in rows]), title_text="ms", row=1, col=1)
     fig.update_yaxes(title_text="times", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(type="log" if parameter == "out_channels" else "linear",
-                     tickvals=sorted({getattr(t.setup, parameter) for t in rows}))  # both panels alike
+                     tickvals=sorted({getattr(t.setup, parameter) for t in rows} | set(missing)))  # both panels
     fig.update_xaxes(title_text=axis_name, row=2, col=1)
-    return _layout(fig, f"Sweep over {axis_name}, {PASS_LABELS[pass_name]}", 620, scale, width_px)
+    title = f"Sweep over {axis_name}, {PASS_LABELS[pass_name]}"
+    if missing:
+        title += f": not timed at {', '.join(map(str, missing))} (dotted)"
+    return _layout(fig, title, 620, scale, width_px)
 
 
 def intensity_figure(traffic: dict[str, LayerTraffic], measured: Sequence[Timing] = (),
@@ -507,6 +522,7 @@ def timing_table(timings: Sequence[Timing], pass_name: str, roofs: Roofs | None 
     measured = [t for t in timings if t.measured]
     speed_places = (rate_places([t.gflops_per_s for t in measured], 1),
                     rate_places([t.gbytes_per_s for t in measured], 1))
+    regimes = {id(step.timing): step for step in classify_all(timings, roofs)} if roofs is not None else {}
     rows = []
     for t in (t for t in timings if t.pass_name == pass_name):
         ratio = ratios.get((t.kind, t.pass_name, t.setup), {})
@@ -519,8 +535,8 @@ def timing_table(timings: Sequence[Timing], pass_name: str, roofs: Roofs | None 
             "x fewer multiply-adds": ratio_cell(ratio["mac_ratio"]) if ratio else None,
             "x faster": ratio_cell(ratio["speed_ratio"]) if ratio else None,
         }
-        if roofs is not None:
-            regime = classify(t, roofs)
+        if roofs is not None:  # one label for rows of the same layer within noise of each other (classify_all)
+            regime = regimes.get(id(t))
             row["limited by"] = regime.label if regime else None
         row.update({
             "GFLOP/s": Fixed(t.gflops_per_s, speed_places[0]) if t.measured else None,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import statistics
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable, Sequence
 
 from dsconv import ONE_AT_A_TIME
@@ -31,7 +31,7 @@ from dsconv.costs.arithmetic import share_apart
 from dsconv.devices import device_name
 from dsconv.safe_text import listed, rate
 from dsconv.speed.setup import LayerSetup
-from dsconv.speed.timings import Timing
+from dsconv.speed.timings import Timing, middles_apart
 
 REGIMES = ("compute", "memory", "overhead", "kernel")
 REGIME_LABELS = {"compute": "compute-bound", "memory": "memory-bound", "overhead": "overhead-bound",
@@ -47,6 +47,10 @@ OVERHEAD_SHARE = 0.5
 MATMUL_SIZE = 2048  # a 2048 x 2048 float32 product: 17 GFLOP, long enough to reach peak, ~0.2 s on 2 cores
 COPY_MEGABYTES = 64  # larger than the last-level cache of most CPUs, small enough for a 1 GB cloud server
 ROOF_REPEATS = 5  # timed calls of each; the best is the roof (a roof is what the device can do at most)
+FLOOR_WARMUP = 3  # untimed calls of each smallest-call step, both made before either is timed
+# SeparableConv2D and DepthwiseConv2D + 1x1 compute the same convolution two ways (they differ by one bias): with the
+# same settings and pass they are one layer, and timings within noise of each other get one label (classify_all).
+SAME_LAYER = {"depthwise_pointwise": "separable"}
 TINY_LAYER = LayerSetup(height=1, width=1, in_channels=1, out_channels=1, kernel_size=1, batch=1)  # ~no work
 
 
@@ -70,9 +74,34 @@ class Roofs:
         """The most a step of this intensity can achieve here: min(P, I x B) GFLOP/s."""
         return min(self.peak_gflops, flops_per_byte * self.bandwidth_gbs)
 
+    @property
+    def floors_within_noise(self) -> bool:
+        """Whether the smallest forward call was measured slower than the smallest forward + backward call, which does
+        that forward call and more: the two floors then differ by noise only (0.57 ms forward against 0.39 ms)."""
+        return self.call_ms > self.call_backward_ms
+
     def floor_ms(self, pass_name: str) -> float:
-        """The time of the smallest call of this pass: no step of it can be faster."""
+        """The time of the smallest call of this pass: no step of it can be faster. Where the forward floor came out
+        above the forward + backward one, both passes take their mean: the closest pair of floors (least squares)
+        in which the call that does more takes no less."""
+        if self.floors_within_noise:
+            return (self.call_ms + self.call_backward_ms) / 2
         return self.call_backward_ms if pass_name == "forward_backward" else self.call_ms
+
+    def floor_words(self) -> str:
+        """The smallest calls' times as a sentence states them: '0.30 ms forward and 0.40 ms forward + backward', or
+        one time for both where they are within noise of each other (floor_note says why)."""
+        if self.floors_within_noise:
+            return f"about {self.floor_ms('forward'):.2f} ms forward or forward + backward"
+        return f"{self.call_ms:.2f} ms forward and {self.call_backward_ms:.2f} ms forward + backward"
+
+    def floor_note(self) -> str:
+        """A sentence on floors measured the wrong way round, or nothing where the forward call was the quicker."""
+        if not self.floors_within_noise:
+            return ""
+        return (f"Measured, the smallest forward call took {self.call_ms:.2f} ms and the smallest forward + backward "
+                f"call {self.call_backward_ms:.2f} ms, though it does that forward call and more: the two are within "
+                "noise of each other, so their mean stands for both.")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready fields."""
@@ -101,6 +130,10 @@ class StepRegime:
     achieved_gbs: float
     bound_gflops: float  # min(P, I x B) at this intensity
     regime: str  # one of REGIMES
+    # the timings of the same layer judged with this one (itself included), where their samples overlap: the regime
+    # is theirs, from all their samples together (classify_all); empty where the step was judged alone
+    together: tuple[Timing, ...] = ()
+    group_fraction: float | None = None  # of the roof, from all the samples of `together`: what the label is judged on
 
     @property
     def fraction(self) -> float:
@@ -127,9 +160,41 @@ def classify(timing: Timing, roofs: Roofs) -> StepRegime | None:
     return StepRegime(timing, intensity, achieved, timing.gbytes_per_s, bound, regime)
 
 
+def pooled(timings: Sequence[Timing]) -> Timing:
+    """One timing of all the samples of some timings of the same layer (named by the first)."""
+    first = timings[0]
+    return Timing(first.kind, first.pass_name, first.setup, tuple(s for t in timings for s in t.samples_ms))
+
+
+def same_layer_groups(timings: Sequence[Timing]) -> list[tuple[Timing, ...]]:
+    """The measured timings of one layer, pass and setup (the same kind, or the two kinds of SAME_LAYER) whose middle
+    halves all overlap, so that they differ by noise only: two or more each."""
+    groups: dict[tuple, list[Timing]] = {}
+    for timing in timings:
+        if timing.measured and timing.median_ms > 0:
+            groups.setdefault((SAME_LAYER.get(timing.kind, timing.kind), timing.pass_name, timing.setup),
+                              []).append(timing)
+    return [tuple(members) for members in groups.values() if len(members) > 1
+            and not any(middles_apart(one, other) for i, one in enumerate(members) for other in members[i + 1:])]
+
+
 def classify_all(timings: Sequence[Timing], roofs: Roofs) -> list[StepRegime]:
-    """classify for every measured timing, in order."""
-    return [step for step in (classify(t, roofs) for t in timings) if step is not None]
+    """classify for every measured timing, in order; timings of the same layer within noise of each other (the same
+    kind measured twice, or SeparableConv2D beside DepthwiseConv2D + 1x1 at 1.19 and 1.19 ms) get one regime, judged
+    on all their samples together: alone, 48 % and 51 % of a roof read "below both roofs" and "memory-bound"."""
+    judged = {}
+    for members in same_layer_groups(timings):
+        whole = classify(pooled(members), roofs)
+        judged.update({id(member): (whole, members) for member in members})
+    steps = []
+    for timing in timings:
+        step = classify(timing, roofs)
+        if step is not None and id(timing) in judged:
+            whole, members = judged[id(timing)]
+            step = replace(step, regime=whole.regime, together=members, group_fraction=whole.fraction)
+        if step is not None:
+            steps.append(step)
+    return steps
 
 
 def roof_percent(fraction: float) -> str:
@@ -170,6 +235,14 @@ def above_peak(steps: Sequence[StepRegime], roofs: Roofs) -> list[StepRegime]:
     return [step for step in steps if step.regime == "compute" and step.achieved_gflops > 1.02 * roofs.peak_gflops]
 
 
+def _judged(step: StepRegime, roof: str) -> str:
+    """A step's share of its roof as its label was judged: its own, or its group's (classify_all), said so. A step
+    at 51 % on its own, judged with its twin at 49 %, was listed at 51 % in a sentence saying "less than 50 %"."""
+    if step.group_fraction is None:
+        return f"{roof_percent(step.fraction)} of {roof}"
+    return f"{roof_percent(step.group_fraction)} of {roof}, judged together"
+
+
 def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]:
     """One sentence per regime present among the steps, in REGIMES order, naming each step with its figures, and
     the device the roofs were measured on (a recorded file's roofs were said to be "measured here").
@@ -182,7 +255,7 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
     sentences = []
     if groups["compute"]:
         names = _named(groups["compute"],
-                       lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {roof_percent(s.fraction)} of the peak")
+                       lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {_judged(s, 'the peak')}")
         text = (f"**Compute-bound**: {names}. Right of the ridge point ({roofs.ridge:.1f} FLOPs per byte) their roof "
                 f"is the arithmetic (the peak measured on {named} is {roofs.peak_gflops:.0f} GFLOP/s), and they "
                 f"reach at least {NEAR_ROOF:.0%} of it: fewer multiply-adds, done at the same rate, would make them "
@@ -200,7 +273,7 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
         sentences.append(text)
     if groups["memory"]:
         names = _named(groups["memory"], lambda s: f"{rate(s.achieved_gbs, 1)} GB/s at {s.flops_per_byte:.1f} FLOPs "
-                                                   f"per byte, {roof_percent(s.fraction)} of the roof")
+                                                   f"per byte, {_judged(s, 'the roof')}")
         # (their roof, not their speed: at 51 % of it, "the 11.6 GB/s bandwidth sets their speed" stood beside 5.9 GB/s)
         sentences.append(f"**Memory-bound**: {names}. Below the ridge point ({roofs.ridge:.1f} FLOPs per byte) their "
                          f"roof is the {roofs.bandwidth_gbs:.1f} GB/s bandwidth, and they reach at least "
@@ -208,10 +281,9 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
                          "would.")
     if groups["overhead"]:
         members = groups["overhead"]
-        names = _named(members, lambda s: f"{s.timing.median_ms:.2f} ms, {roof_percent(s.fraction)} of its roof")
-        text = (f"**Overhead-bound**: {names}. The smallest possible call already takes {roofs.call_ms:.2f} ms "
-                f"forward and {roofs.call_backward_ms:.2f} ms forward + backward on {named}: the fixed cost of "
-                "each call (dispatch, threads, tiny kernels) is most of their time.")
+        names = _named(members, lambda s: f"{s.timing.median_ms:.2f} ms, {_judged(s, 'its roof')}")
+        text = (f"**Overhead-bound**: {names}. The smallest possible call already takes {roofs.floor_words()} on "
+                f"{named}: the fixed cost of each call (dispatch, threads, tiny kernels) is most of their time.")
         quick = [s for s in members if s.timing.pass_name == "forward_backward" and s.timing.kind in forward_ms
                  and s.timing.median_ms < 2 * forward_ms[s.timing.kind]]
         if quick:
@@ -221,12 +293,14 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
         sentences.append(text + " A larger batch or image would spread the fixed cost over more work.")
     if groups["kernel"]:
         members = groups["kernel"]
-        names = _named(members, lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {roof_percent(s.fraction)} of its roof")
+        names = _named(members, lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {_judged(s, 'its roof')}")
         shares = [roofs.floor_ms(s.timing.pass_name) / s.timing.median_ms for s in members]
         sentences.append(f"**Below both roofs**: {names}. They reach less than {NEAR_ROOF:.0%} of what the roofs "
                          f"allow, yet the fixed cost of a call is only {_share_span(shares)} of "
                          "their time: no roof sets their time, how well this implementation runs at this size does. "
                          "Counting multiply-adds or bytes does not predict it.")
+    for members in dict.fromkeys(step.together for step in steps if step.together):
+        sentences.append(_together(members, [s for s in steps if s.together == members], roofs))
     # judged on the whole percent shown (45% and 55% are near; a raw 0.4501 was and 0.4499 was not, both "45%")
     near = [step for step in steps if abs(round(100 * step.fraction) - round(100 * NEAR_ROOF)) <= 100 * NEAR_LINE]
     if near:
@@ -234,10 +308,27 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
         text = (f"**Near the line**: {_named(near, lambda s: f'{roof_percent(s.fraction)} of its roof')} "
                 f"{'is' if one else 'are'} within {NEAR_LINE * 100:.0f} points of the {NEAR_ROOF:.0%} line between "
                 f"a roof's limit and neither: another Measure may place {'it' if one else 'them'} on its other side")
-        sides = {step.fraction >= NEAR_ROOF for step in near}
+        sides = {step.regime in ("compute", "memory") for step in near}  # their labels' sides (judged together: one)
         sentences.append(text + (", so the steps either side of it differ less than their labels do." if len(sides) > 1
                                  else "."))
     return sentences
+
+
+def _together(members: tuple[Timing, ...], steps: Sequence[StepRegime], roofs: Roofs) -> str:
+    """Why some steps share one label: the same layer, samples that overlap; and which of them would read otherwise
+    alone (a label is then not each step's own: the table and the sentences above give all of them the group's)."""
+    whole = classify(pooled(members), roofs)
+    names = list(dict.fromkeys(t.label for t in members))
+    labels = listed(names)
+    same = "the same convolution with the same settings" if len({t.kind for t in members}) > 1 else \
+        f"the same layer measured {len(members)} times"
+    text = (f"**Judged together**: {labels} ({members[0].pass_label}) {'are' if len(names) > 1 else 'is'} {same}, "
+            f"and the middle halves of their samples overlap: they get one label, {whole.label}, from all their "
+            f"samples together ({roof_percent(whole.fraction)} of the roof)")
+    alone = [(step, classify(step.timing, roofs)) for step in steps]
+    differ = [f"{step.timing.label} would read {own.label} ({roof_percent(own.fraction)} of its roof)"
+              for step, own in alone if own.regime != step.regime]
+    return text + (f"; alone, {listed(differ)}." if differ else ".")
 
 
 def recorded_roofs(meta: dict[str, Any]) -> Roofs | None:
@@ -290,14 +381,20 @@ def measure_roofs(matmul_size: int = MATMUL_SIZE, copy_megabytes: int = COPY_MEG
     x = np.ones(copy_megabytes * 2**20 // 4, dtype=np.float32)
     bandwidth = _best_rate(make_array_step(lambda v: v + 1.0, x), 2 * x.nbytes / 1e9, repeats, clock)
     del x
-    floors = []
-    for pass_name in ("forward", "forward_backward"):
-        tiny = make_step("pointwise", pass_name, TINY_LAYER)
-        tiny()
-        samples = []
-        for _ in range(4 * repeats):
+    # The smallest call's floors: both passes warm up (several calls each: the first ones trace, and the threads and
+    # caches settle over a few more) before either is timed, and their samples alternate, so that a machine still
+    # settling, or busy for a while, slows both alike (timed one after the other, the forward pass, timed first,
+    # absorbed the settling: 0.57 ms forward against 0.39 ms forward + backward).
+    passes = ("forward", "forward_backward")
+    tiny = {pass_name: make_step("pointwise", pass_name, TINY_LAYER) for pass_name in passes}
+    for _ in range(FLOOR_WARMUP):
+        for pass_name in passes:
+            tiny[pass_name]()
+    samples: dict[str, list[float]] = {pass_name: [] for pass_name in passes}
+    for number in range(4 * repeats):
+        for pass_name in passes if number % 2 == 0 else passes[::-1]:  # each pass first in half of the rounds
             began = clock()
-            tiny()
-            samples.append((clock() - began) * 1e3)
-        floors.append(statistics.median(samples))
+            tiny[pass_name]()
+            samples[pass_name].append((clock() - began) * 1e3)
+    floors = [statistics.median(samples[pass_name]) for pass_name in passes]
     return Roofs(peak, bandwidth, *floors, matmul_size, copy_megabytes)

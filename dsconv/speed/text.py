@@ -144,8 +144,11 @@ def ridge_paragraph(stages: Sequence[StageTraffic], roofs: Roofs, device: str) -
             said += f"**above** it: {'it' if one else 'either'} could keep the arithmetic units busy"
         sides.append(said)
     text = "; ".join(sides)
+    # the forward floor alone, or one for both passes where the forward one came out above the other (Roofs.floor_words)
+    floor = (f"{roofs.floor_words()}, measured within noise of each other" if roofs.floors_within_noise
+             else f"{roofs.call_ms:.2f} ms forward")
     return (f"A device's **ridge point** is its peak FLOP/s over its memory bandwidth: {roofs.ridge:,.{places}f} "
             f"FLOPs per byte on {device_name(device)}. {text[0].upper()}{text[1:]}. "
             "Whether a step really is at a roof is a measurement, not a count: small layers pay a fixed cost once per "
-            f"call (here {roofs.call_ms:.2f} ms forward, the time of the smallest possible layer), however few "
+            f"call (here {floor}, the time of the smallest possible layer), however few "
             "multiply-adds the call does.")

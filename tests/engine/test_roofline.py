@@ -7,6 +7,7 @@ moves are counted by hand from the layer's shapes.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -238,3 +239,118 @@ def test_the_peak_line_says_when_a_layer_ran_faster_than_it():
     assert peak_label([under]) == "peak 100 GFLOP/s (matrix product)"
     assert peak_label([under, over]) == "peak 100 GFLOP/s (matrix product; a layer ran faster: see below)"
     assert "ran faster than that peak" in explain([under, over], ROOFS, DEVICE)[0]  # "below": the sentences say why
+
+
+def test_the_floors_are_timed_in_turn_after_both_passes_warm_up(monkeypatch):
+    """The smallest call measured 0.57 ms forward and 0.39 ms forward + backward: the forward pass, timed first after
+    a single untimed call, absorbed the machine's settling. On a made-up device whose settling fades over the first
+    30 calls, the call that does more must come out no quicker, each pass warmed up before either is timed, and the
+    timed calls taking turns."""
+    from fake_roofs import SettlingDevice, measured_roofs
+
+    device = SettlingDevice(forward_s=0.3e-3, backward_s=0.4e-3, settling_s=0.5e-3, settled_after=30)
+    roofs = measured_roofs(monkeypatch, device)
+    assert roofs.call_ms < roofs.call_backward_ms, (roofs.call_ms, roofs.call_backward_ms)
+    assert not roofs.floors_within_noise
+    from dsconv.speed.roofline import FLOOR_WARMUP
+
+    warm_up, timed = device.calls[:2 * FLOOR_WARMUP], device.calls[2 * FLOOR_WARMUP:]
+    assert warm_up.count("forward") == warm_up.count("forward_backward") == FLOOR_WARMUP
+    assert all({timed[i], timed[i + 1]} == {"forward", "forward_backward"} for i in range(0, len(timed), 2))
+    assert roofs.floor_note() == "" and roofs.floor_words() == (
+        f"{roofs.call_ms:.2f} ms forward and {roofs.call_backward_ms:.2f} ms forward + backward")
+
+
+def test_floors_measured_the_wrong_way_round_are_said_to_be_within_noise(monkeypatch):
+    """Where the forward floor still comes out above the forward + backward one (a device whose forward call measures
+    0.57 ms and its forward + backward call 0.39 ms), no sentence states them as two floors: one time, their mean,
+    stands for both, with a word on why, and a step's regime is judged on that mean."""
+    from fake_roofs import SettlingDevice, measured_roofs
+
+    from dsconv.speed import layer_traffic
+    from dsconv.speed.text import ridge_paragraph
+
+    roofs = measured_roofs(monkeypatch, SettlingDevice(forward_s=0.57e-3, backward_s=0.39e-3))
+    roofs = Roofs(ROOFS.peak_gflops, ROOFS.bandwidth_gbs, roofs.call_ms, roofs.call_backward_ms)
+    assert (round(roofs.call_ms, 2), round(roofs.call_backward_ms, 2)) == (0.57, 0.39)  # as measured, kept
+    overhead = classify(timing("depthwise", 0.6, setup=SMALL), roofs)  # the 0.48 ms floor is 80 % of its time
+    assert overhead.regime == "overhead"
+    [sentence] = explain([overhead], roofs, DEVICE)
+    assert "already takes about 0.48 ms forward or forward + backward on a test CPU:" in sentence, sentence
+    assert "0.57" not in sentence and "0.39" not in sentence
+    assert roofs.floors_within_noise
+    assert roofs.floor_ms("forward") == roofs.floor_ms("forward_backward") == pytest.approx(0.48)
+    # 1 ms: the forward floor as measured (0.57 ms) would make it overhead-bound; the mean (0.48 ms) does not
+    kernel = classify(timing("depthwise", 1.0, setup=SMALL), roofs)
+    assert kernel.regime == "kernel"
+    assert "the fixed cost of a call is only 48% of their time" in explain([kernel], roofs, DEVICE)[0]
+    assert roofs.floor_note() == ("Measured, the smallest forward call took 0.57 ms and the smallest forward + "
+                                  "backward call 0.39 ms, though it does that forward call and more: the two are "
+                                  "within noise of each other, so their mean stands for both.")
+    ridge = ridge_paragraph(layer_traffic(SMALL)["separable"].stages, roofs, DEVICE)
+    assert ("(here about 0.48 ms forward or forward + backward, measured within noise of each other, the time of the "
+            "smallest possible layer)") in ridge, ridge
+
+
+WIDE_RIDGE = Roofs(peak_gflops=400.0, bandwidth_gbs=20.0, call_ms=0.01, call_backward_ms=0.02)  # ridge 20, ~no call
+
+
+def at_share(kind: str, share: float, spread: float = 0.0, setup: LayerSetup = DEFAULT) -> Timing:
+    """A forward timing of `kind` whose median moves its bytes at `share` of WIDE_RIDGE's bandwidth."""
+    moved = Timing(kind, "forward", setup, (1.0,)).bytes_moved
+    return timing(kind, moved / (share * WIDE_RIDGE.bandwidth_gbs * 1e6), setup=setup, spread=spread)
+
+
+def pooled_regime(timings) -> str:
+    """By hand: the regime of the median of all the samples, on the slanted roof (below the ridge, ~no call cost)."""
+    import statistics
+
+    median = statistics.median(s for t in timings for s in t.samples_ms)
+    share = timings[0].bytes_moved / (median * 1e6) / WIDE_RIDGE.bandwidth_gbs
+    return "memory" if share >= NEAR_ROOF else "kernel"
+
+
+def test_the_same_layer_within_noise_gets_one_label():
+    """SeparableConv2D and DepthwiseConv2D + 1x1 (the same convolution, the same settings) reached 48 % and 51 % of
+    their roof with overlapping samples: the table said "below both roofs" for one, "memory-bound" for the other. Same
+    layer, samples within noise: one label, from all their samples together; the sentences say why."""
+    separable, both_steps = at_share("separable", 0.48, spread=0.05), at_share("depthwise_pointwise", 0.51, spread=0.05)
+    assert (classify(separable, WIDE_RIDGE).regime, classify(both_steps, WIDE_RIDGE).regime) == ("kernel", "memory")
+    steps = classify_all([separable, both_steps], WIDE_RIDGE)
+    assert [s.regime for s in steps] == [pooled_regime([separable, both_steps])] * 2
+    said = explain(steps, WIDE_RIDGE, DEVICE)
+    together = next(line for line in said if line.startswith("**Judged together**"))
+    assert together.startswith("**Judged together**: SeparableConv2D and DepthwiseConv2D + 1x1 Conv2D (forward) are "
+                               "the same convolution with the same settings, and the middle halves of their samples "
+                               f"overlap: they get one label, {steps[0].label},"), together
+    alone = "DepthwiseConv2D + 1x1 Conv2D would read memory-bound" if steps[0].regime == "kernel" else \
+        "SeparableConv2D would read below both roofs"
+    assert alone in together, together
+    # the regime's sentence lists each with the share its label was judged on: 51 % stood in "less than 50 %"
+    regime = next(line for line in said if line.startswith(("**Below both roofs**", "**Memory-bound**")))
+    shares = [int(share) for share in re.findall(r"(\d+)% of (?:its |the )roof, judged together", regime)]
+    assert len(shares) == 2 and all((share < 50) == (steps[0].regime == "kernel") for share in shares), regime
+    near = next(line for line in said if line.startswith("**Near the line**"))  # one label: not "either side" of it
+    assert near.endswith("another Measure may place them on its other side."), near
+    # the summary and the table read the same label for both
+    assert summary(steps) == f"SeparableConv2D and DepthwiseConv2D + 1x1 Conv2D are {steps[0].label}."
+    from dsconv.figures.speed import timing_table
+
+    assert {row["limited by"] for row in timing_table([separable, both_steps], "forward", WIDE_RIDGE)} == {
+        steps[0].label}
+
+
+def test_the_same_layer_measured_twice_gets_one_label_and_layers_apart_keep_their_own():
+    """One kind measured twice at one setting (48 % and 51 %, overlapping) reads one label; samples that do not
+    overlap (no spread) are told apart, each by its own; another setting is another layer."""
+    first, second = at_share("separable", 0.48, spread=0.05), at_share("separable", 0.51, spread=0.05)
+    steps = classify_all([first, second], WIDE_RIDGE)
+    assert [s.regime for s in steps] == [pooled_regime([first, second])] * 2
+    together = next(line for line in explain(steps, WIDE_RIDGE, DEVICE) if line.startswith("**Judged together**"))
+    assert together.startswith("**Judged together**: SeparableConv2D (forward) is the same layer measured 2 times")
+    apart = classify_all([at_share("separable", 0.48), at_share("depthwise_pointwise", 0.51)], WIDE_RIDGE)
+    assert [s.regime for s in apart] == ["kernel", "memory"] and not any(s.together for s in apart)
+    assert not any(line.startswith("**Judged together**") for line in explain(apart, WIDE_RIDGE, DEVICE))
+    other = classify_all([at_share("separable", 0.48, 0.05), at_share("depthwise_pointwise", 0.51, 0.05, SMALL)],
+                         WIDE_RIDGE)
+    assert not any(s.together for s in other)

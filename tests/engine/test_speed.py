@@ -356,3 +356,32 @@ def test_a_layer_whose_weights_alone_would_fill_a_small_server_is_refused():
         setup.validate()
     LayerSetup(height=32, width=32, in_channels=128, out_channels=128, kernel_size=3, batch=8).validate()  # tutorial
     LayerSetup(kernel_size=7).validate()  # the default layer with a 7 x 7 kernel
+
+
+def test_the_sweep_chart_itself_shows_the_values_not_timed():
+    """A sweep's skipped values (over the time cap, or left out over a limit) were named only in captions under the
+    chart, whose lines ran straight across the gap. The chart's title names them and a dotted line marks each place."""
+    from dataclasses import replace
+
+    from dsconv.figures.speed import sweep_figure
+
+    recorded = read_measurements(ROOT / "dsconv" / "assets" / "speed" / "cpu.json")["sets"]["sweep_out_channels"]
+    values = sorted({t.setup.out_channels for t in recorded["timings"]})
+    capped = values[-2]  # the time cap left the separable layer out at one value
+    timings = [replace(t, samples_ms=(), skipped="time cap reached before it started")
+               if t.setup.out_channels == capped and t.kind == "separable" else t for t in recorded["timings"]]
+    fig = sweep_figure(timings, "out_channels", "forward")
+    assert fig.layout.title.text.replace("<br>", " ").endswith(f"forward: not timed at {capped} (dotted)"), \
+        fig.layout.title.text
+    [dotted] = [trace for trace in fig.data if trace.line.dash == "dot"]
+    assert {x for x in dotted.x if x is not None} == {capped} and dotted.name.startswith("not timed")
+    assert capped in fig.layout.xaxis.tickvals
+    # values left out before timing (over a limit) are not among the timings: the page names them
+    kept = [t for t in recorded["timings"] if t.setup.out_channels != values[-1]]
+    fig = sweep_figure(kept, "out_channels", "forward", left_out=(values[-1],))
+    assert f"not timed at {values[-1]} (dotted)" in fig.layout.title.text.replace("<br>", " ")
+    [dotted] = [trace for trace in fig.data if trace.line.dash == "dot"]
+    assert {x for x in dotted.x if x is not None} == {values[-1]} and values[-1] in fig.layout.xaxis.tickvals
+    # nothing skipped: no line, the plain title
+    fig = sweep_figure(recorded["timings"], "out_channels", "forward")
+    assert "not timed" not in fig.layout.title.text and not any(trace.line.dash == "dot" for trace in fig.data)

@@ -531,3 +531,49 @@ def test_a_timing_the_backend_could_not_run_is_said_apart_from_the_time_cap():
     said = " ".join(literal(w.value) for w in at.warning)
     assert "The backend could not run 1 of 2 timings on this machine: SeparableConv2D, forward" in said, said
     assert "could not create a primitive" in said and "time cap" not in said, said
+
+
+def test_floors_measured_the_wrong_way_round_are_not_shown_as_two_floors(monkeypatch):
+    """The page said "The smallest possible layer call takes 0.57 ms forward and 0.39 ms forward + backward": a call
+    that does more, quicker. Roofs measured (on a fake clock) that way round are one floor within noise, with a word."""
+    from fake_roofs import SettlingDevice, measured_roofs
+
+    from dsconv.speed.roofline import Roofs
+
+    measured = measured_roofs(monkeypatch, SettlingDevice(forward_s=0.57e-3, backward_s=0.39e-3))
+    roofs = Roofs(100.0, 20.0, measured.call_ms, measured.call_backward_ms)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.session_state["speed_report"] = made_up_report({"standard": 7.0, "separable": 2.0}, roofs)
+    at.run()
+    assert not at.exception, at.exception
+    said = "\n".join(m.value for m in at.markdown)
+    assert "0.57 ms forward" not in said and "0.39 ms forward + backward" not in said
+    roofline = next(line for line in said.splitlines() if line.startswith("**The roofline.**"))
+    assert ("The smallest possible layer call takes about 0.48 ms forward or forward + backward. Measured, the "
+            "smallest forward call took 0.57 ms and the smallest forward + backward call 0.39 ms") in roofline, roofline
+    assert "within noise of each other" in roofline
+    assert "(here about 0.48 ms forward or forward + backward, measured within noise of each other" in said
+
+
+def test_the_same_layer_within_noise_reads_one_label_in_the_table_and_the_prose():
+    """SeparableConv2D at 48 % of its roof read "below both roofs" beside DepthwiseConv2D + 1x1 at 51 %, "memory-bound":
+    the same convolution, samples that overlap. The table and the sentences give both one label."""
+    from dsconv.speed import LayerSetup, Timing
+    from dsconv.speed.roofline import Roofs
+
+    roofs = Roofs(peak_gflops=400.0, bandwidth_gbs=20.0, call_ms=0.01, call_backward_ms=0.02)  # ridge 20 FLOPs/byte
+    moved = {kind: Timing(kind, "forward", LayerSetup(), (1.0,)).bytes_moved for kind in ("separable",
+                                                                                         "depthwise_pointwise")}
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.session_state["speed_report"] = made_up_report(
+        {kind: moved[kind] / (share * 20.0 * 1e6) for kind, share in (("separable", 0.48),
+                                                                      ("depthwise_pointwise", 0.51))}, roofs,
+        spread=0.05)
+    at.run()
+    assert not at.exception, at.exception
+    labels = timings(at).set_index("layer")["limited by"].to_dict()
+    assert len(set(labels.values())) == 1, labels
+    [label] = set(labels.values())
+    said = "\n".join(m.value for m in at.markdown)
+    assert (f"overlap: they get one label, {label}, from all their samples together") in said
+    assert f"forward pass: SeparableConv2D and DepthwiseConv2D + 1x1 Conv2D are {label}." in said
