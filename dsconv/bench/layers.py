@@ -97,6 +97,8 @@ def main(argv: list[str]) -> int:
     print(f"  peak {roofs.peak_gflops:.1f} GFLOP/s, bandwidth {roofs.bandwidth_gbs:.1f} GB/s (ridge point "
           f"{roofs.ridge:.1f} FLOPs/byte), smallest call {roofs.call_ms:.3f} ms forward, "
           f"{roofs.call_backward_ms:.3f} ms forward + backward")
+    if roofs.floors_within_noise:  # as the page says it (Roofs.floor_note)
+        print(f"  {roofs.floor_note()}")
     sets = {}
     default = LayerSetup()
     print(f"Default layer {default} ...")
