@@ -50,10 +50,13 @@ class _Walk:
         one function may hold layers of the same name and config that are separate layers, so a layer counts as
         met before only in a model that holds the other or is held by it; a nested model, only by its own name
         and whole config (`prefix` "")."""
-        key = (_name(layer), str(layer.get("class_name")), json.dumps(layer.get("config"), sort_keys=True,
+        key = (_name(layer), str(layer.get("class_name")), json.dumps(_unshared(layer.get("config")), sort_keys=True,
                                                                     default=str))
+        # A .keras file marks each copy after the first of a layer object with its `shared_object_id`: that one is
+        # met before wherever it stands (two sibling blocks that call one layer)
+        known = layer.get("shared_object_id") is not None
         for where, first in self.weights.get(key, []):
-            if prefix.startswith(where) or where.startswith(prefix):
+            if known or prefix.startswith(where) or where.startswith(prefix):
                 return first
         self.weights.setdefault(key, []).append((prefix, row))
         return ""
@@ -63,6 +66,16 @@ class _Walk:
         if self.layers_seen > MAX_LAYERS:
             raise ProfileError(f"The model has more than {MAX_LAYERS} layers; dsconv profiles models up to that "
                                "size. Profile a smaller one.")
+
+
+def _unshared(value: Any) -> Any:
+    """A config without the `shared_object_id`s that a .keras file writes into the later copies of a shared object
+    (a layer's, its initializers', its dtype policy's): the copies of one layer read alike again."""
+    if isinstance(value, dict):
+        return {key: _unshared(item) for key, item in value.items() if key != "shared_object_id"}
+    if isinstance(value, list):
+        return [_unshared(item) for item in value]
+    return value
 
 
 def model_body(config: Any) -> tuple[str, dict]:
