@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 from dsconv.kinds import noun
 from dsconv.safe_text import counted, plain
-from dsconv.seeds import NOISE_POINTS, about_the_same
+from dsconv.seeds import FLOAT32_SLACK, NOISE_POINTS, about_the_same
 from dsconv.training.models import DEPTHWISE_INIT_WORDS, INPUT_SCALING_WORDS
 from dsconv.training.replay import LoadedRun, best_epoch, generalisation_gap
 from dsconv.training.runs import ArchitectureRun
@@ -153,8 +153,10 @@ def _gap_digits(gap: float) -> int:
     """Decimals for a gap: two, or more where a gap that is not nothing would read 0.00 (0.003), or one above
     NOISE_POINTS or under it would read as it (0.0196: the sentence says whether a gap is at most that)."""
     digits = 2
-    while digits < 4 and ((gap and round(abs(gap), digits) == 0) or (
-            gap > 0 and not math.isclose(gap, NOISE_POINTS) and round(gap, digits) == NOISE_POINTS)):
+    # a gap under FLOAT32_SLACK is none (float32's noise); one of 2e-5 read "0.0000 above" at four decimals
+    while digits < 5 and ((abs(gap) >= FLOAT32_SLACK and round(abs(gap), digits) == 0) or (
+            gap > 0 and not math.isclose(gap, NOISE_POINTS, abs_tol=FLOAT32_SLACK)
+            and round(gap, digits) == NOISE_POINTS)):
         digits += 1
     return digits
 

@@ -386,3 +386,31 @@ def test_an_accuracy_read_on_few_images_says_how_much_chance_moves_it(validation
     note = comparison.few_images_note(comparison.compare(run))
     assert (note is None) if said is None else (said in note and note.endswith("read a difference of a few points "
                                                                                "as none.")), note
+
+
+def test_float32_accuracies_two_points_apart_are_about_the_same():
+    """Records keep accuracies as float32: 0.5002 and 0.5202 (200 images apart in 10,000) are 0.5001999735832214 and
+    0.5202000141143799, 0.0200000405 apart, and read "2.000 points lower" beside the rule "within 2 points"."""
+    import math
+
+    import numpy as np
+
+    low, high = (float(np.float32(value)) for value in (0.5002, 0.5202))
+    assert high - low > 0.02 and not math.isclose(high - low, 0.02)  # what a relative tolerance missed
+    standard = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.60, 1.1, high, 10.0)]
+    run = comparison.compare(loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.55, 1.2, low, 5.0)],
+                                    standard_epochs=standard))
+    assert "**about the same** (within 2 points)" in comparison.accuracy_sentence(run)
+    assert comparison.behind_sentence(run) is None
+    # a gap of float32's 0.02 (training 0.5402, validation 0.5202) is at most 2 points: not "overfits"
+    train = float(np.float32(0.5402))
+    gap_run = comparison.compare(loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, train, 1.2, high, 5.0)],
+                                        standard_epochs=[(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.90, 1.1, 0.60, 10.0)]))
+    said = comparison.overfitting_sentence(gap_run)
+    assert "0.02 above its validation accuracy" in said and "does not clearly overfit" in said, said
+
+
+def test_a_gap_of_a_few_hundred_thousandths_is_not_written_as_none():
+    """0.70002 against 0.7000 read "0.0000 above" at four decimals."""
+    run = comparison.compare(loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.70002, 1.2, 0.70, 5.0)]))
+    assert "training accuracy is 0.00002 above its validation accuracy" in comparison.overfitting_sentence(run)
