@@ -186,10 +186,11 @@ def params_check(profile: Profile, paper: Published) -> PaperCheck | None:
     scales = sum(row.params for row in profile.rows if row.frozen_params)
     bare = ours - frozen - scales
     if scales and _cut_off(bare, paper.params):  # MobileNetV2: 3,470,760, which its authors' release lists as 3.47 M
-        said += (f" Without batch norm's {scales:,} learned scales and offsets too, it is {in_millions(bare)}: cut "
-                 f"off at the paper's precision instead of rounded, that is the paper's {paper.params}.")
+        # the exact count: rounded to three digits, 3,499,600 read "3.5 M ... that is the paper's 3.4 M"
+        said += (f" Without batch norm's {scales:,} learned scales and offsets too, it is {bare:,}: cut off at the "
+                 f"paper's precision instead of rounded, that is the paper's {paper.params}.")
     elif _cut_off(ours - frozen, paper.params):
-        said += (f" Cut off at the paper's precision instead of rounded, {in_millions(ours - frozen)} is the paper's "
+        said += (f" Cut off at the paper's precision instead of rounded, {ours - frozen:,} is the paper's "
                  f"{paper.params}.")
     else:
         said += " Where the difference comes from is not known here."

@@ -143,12 +143,15 @@ def test_the_parameter_check_in_each_case():
     # 3,434,000 without every batch-norm number: 3.43 M, which cut off (not rounded) at 0.1 M is 3.4 M
     cut = net(row("pointwise", params=3_434_000), row("normalisation", params=34_000, frozen=34_000))
     said = lesson.params_check(cut, Published("a paper", params="3.4 M")).verdict
-    assert said.endswith("Without batch norm's 34,000 learned scales and offsets too, it is 3.43 M: cut off at the "
-                         "paper's precision instead of rounded, that is the paper's 3.4 M."), said
+    assert said.endswith("Without batch norm's 34,000 learned scales and offsets too, it is 3,434,000: cut off at "
+                         "the paper's precision instead of rounded, that is the paper's 3.4 M."), said
     # no statistics, 3.46 M: the count itself, cut off, is the paper's
     said = lesson.params_check(net(row("pointwise", params=3_460_000)), Published("a paper", params="3.4 M")).verdict
     assert said == ("Keras counts 3.46 M parameters against the paper's 3.4 M: the count is 1.8% above the paper's. "
-                    "Cut off at the paper's precision instead of rounded, 3.46 M is the paper's 3.4 M."), said
+                    "Cut off at the paper's precision instead of rounded, 3,460,000 is the paper's 3.4 M."), said
+    # the count written whole: rounded to three digits, 3,499,600 read "3.5 M is the paper's 3.4 M"
+    said = lesson.params_check(net(row("pointwise", params=3_499_600)), Published("a paper", params="3.4 M")).verdict
+    assert said.endswith("Cut off at the paper's precision instead of rounded, 3,499,600 is the paper's 3.4 M."), said
     # 3.55 M is past 3.4 M however it is cut
     said = lesson.params_check(net(row("pointwise", params=3_550_000)), Published("a paper", params="3.4 M")).verdict
     assert said.endswith("is 4.4% above the paper's. Where the difference comes from is not known here."), said

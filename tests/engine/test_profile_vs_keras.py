@@ -182,7 +182,7 @@ def test_mobilenet_v2_matches_its_paper_and_says_why_keras_counts_more_parameter
     # Batch norm keeps as many learned numbers (scale, offset) as statistics (mean, variance): without them all,
     # 3,538,984 - 2 x 34,112 = 3,470,760, the 3.47 M that the authors' released checkpoint lists (tensorflow/models,
     # research/slim/nets/mobilenet) and the paper prints, cut off, as 3.4 M.
-    assert "it is 3.47 M: cut off at the paper's precision instead of rounded, that is the paper's 3.4 M" in sentence
+    assert "it is 3,470,760: cut off at the paper's precision instead of rounded, that is the paper's 3.4 M" in sentence
     assert "layer for layer" not in sentence
     assert "agrees within 1%" in multiply_adds_check(profile, paper).verdict
 
