@@ -133,7 +133,8 @@ def volume_figure_spec(timeline: Timeline, scale: float = 1.0, width_px: float |
     for index, stage in enumerate(stages):
         h, w, c = stage.output.shape
         kind = "Depthwise output" if index < len(stages) - 1 else "Output"
-        titles.append(f"{kind} {h}×{w}×{c}")
+        # on two lines in a zoomed-out view: "Depthwise output 6×6×3" ran across the next box on a 390 px phone
+        titles.append(f"{kind}{'<br>' if fit < 1 else ' '}{h}×{w}×{c}")
     for x0, volume, title in zip(offsets, volumes, titles):  # over the middle of each box's top, clear of it
         # the input's slabs named in their order (R nearest the viewer): their tint alone told red from green for no
         # one with deuteranopia (6.9 CIEDE2000 apart)

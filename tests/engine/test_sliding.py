@@ -950,6 +950,10 @@ def test_the_3d_view_on_a_phone_breaks_its_title_and_zooms_out_to_fit(mode):
     zoom = {name: spec["layout"]["scene"]["aspectratio"]["x"] for name, spec in (("wide", wide), ("phone", phone))}
     assert zoom["wide"] == pytest.approx(2.6) and zoom["phone"] == pytest.approx(2.6 * (356 - 16) / 560)
     assert phone["data"][0]["marker"]["size"] < wide["data"][0]["marker"]["size"]
+    # the output boxes' names on two lines when zoomed out: "Depthwise output 6×6×3" ran across the next box
+    def names(spec):
+        return [note["text"] for note in spec["layout"]["scene"]["annotations"] if "output" in note["text"].lower()]
+    assert all("<br>" in name for name in names(phone)) and not any("<br>" in name for name in names(wide))
 
 
 # --- Maps drawn white or on a much finer scale ------------------------------------------------------------------
