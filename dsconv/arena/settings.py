@@ -140,11 +140,15 @@ class LaunchSettings:
         """DataError where the typed folder cannot hold this launch's data, by what its names say (no file is read,
         no TensorFlow loaded): the page checks it on every change of a setting. A missing batch file or train/
         folder was said only after Launch, by the training, and the error stayed up once the folder was fixed."""
-        if self.source == "cifar10-local":
-            cifar_batch_folder(self.data_dir)
-            return
-        image_folder_root(self.data_dir)
-        train, test = count_folder_images(self.data_dir, limits.max_folder_images)
+        try:  # a name too long for the system, a folder the server may not enter: said, not a traceback
+            if self.source == "cifar10-local":
+                cifar_batch_folder(self.data_dir)
+                return
+            image_folder_root(self.data_dir)
+            train, test = count_folder_images(self.data_dir, limits.max_folder_images)
+        except OSError as error:
+            raise DataError(f"The server cannot read the folder {str(self.data_dir)[:120]!r} "
+                            f"({error.strerror or type(error).__name__}): type another folder.") from None
         if (train or 0) + (test or 0) > limits.max_folder_images:
             raise DataError(f"{self.data_dir} holds more than {limits.max_folder_images:,} images; this server "
                             "reads an image folder whole, so give it a smaller copy.")

@@ -449,6 +449,15 @@ def test_the_count_before_reading_leaves_out_what_the_loader_leaves_out(tmp_path
                                 ArenaLimits(max_folder_images=800))  # 750 pictures: under the cap
 
 
+@pytest.mark.parametrize("source", ["cifar10-local", "folder"])
+def test_a_folder_name_the_system_refuses_is_said_not_raised(source):
+    """A 300-character folder name raised OSError (File name too long) out of the check that runs on every change:
+    a traceback on the page."""
+    with pytest.raises(ArenaError, match=r"The server cannot read the folder 'a+' \(File name too long\): type "
+                                         "another folder."):
+        LaunchSettings(source=source, data_dir="a" * 300, train_size=500, test_size=100).check(ArenaLimits())
+
+
 def test_a_data_folder_is_checked_by_its_names_before_a_launch(tmp_path):
     """A CIFAR-10 folder without its batch files, or an image folder without test/ or with too few images, passed
     the check before a launch and was said only by the training, after Launch. The check reads no file."""
