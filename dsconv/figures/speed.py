@@ -28,7 +28,7 @@ from dsconv.figures.style import (
     two_lines,
 )
 from dsconv.kinds import KINDS, LAYER_KINDS
-from dsconv.safe_text import COUNT_WORDS, Fixed, column_unit, rate, rate_places, ratio_cell, times_text
+from dsconv.safe_text import COUNT_WORDS, Fixed, column_unit, listed, rate, rate_places, ratio_cell, times_text
 from dsconv.speed.roofline import Roofs, StepRegime, above_peak, classify_all, roof_percent
 from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
 from dsconv.speed.text import times, work_time_title
@@ -296,8 +296,16 @@ def sweep_figure(timings: Sequence[Timing], parameter: str, pass_name: str, scal
                      tickvals=sorted({getattr(t.setup, parameter) for t in rows} | set(missing)))  # both panels
     fig.update_xaxes(title_text=axis_name, row=2, col=1)
     title = f"Sweep over {axis_name}, {PASS_LABELS[pass_name]}"
-    if missing:
-        title += f": not timed at {', '.join(map(str, missing))} (dotted)"
+    if missing:  # a value where some kinds were timed names the kinds that were not ("not timed at 256" stood over
+        # two kinds' points at 256)
+        swept = list(dict.fromkeys(t.kind for t in timings if t.pass_name == pass_name))
+        untimed = {value: [kind for kind in swept if not any(
+            t.kind == kind and t.measured and getattr(t.setup, parameter) == value for t in rows)] for value in missing}
+        whole = [str(value) for value in missing if len(untimed[value]) == len(swept)]
+        parts = [f"not timed at {', '.join(whole)}"] if whole else []
+        parts += [f"{listed([short_name(kind) for kind in untimed[value]])} not timed at {value}"
+                  for value in missing if len(untimed[value]) < len(swept)]
+        title += f": {'; '.join(parts)} (dotted)"
     return _layout(fig, title, 620, scale, width_px)
 
 
