@@ -12,8 +12,8 @@ NOISE_POINTS = 0.02
 FLOAT32_SLACK = 1e-6
 
 
-def about_the_same(difference: float) -> bool:
+def about_the_same(difference: float, cut: float = NOISE_POINTS) -> bool:
     """Whether two single runs' accuracies (as fractions: 0.7582 - 0.7560) are within NOISE_POINTS of each other.
     A difference of NOISE_POINTS exactly is within, whichever way its float rounds: 0.74 - 0.76 is
     -0.020000000000000018, and read "2.0 points lower" where 0.7355 - 0.7555 read "about the same"."""
-    return abs(difference) <= NOISE_POINTS or math.isclose(abs(difference), NOISE_POINTS, abs_tol=FLOAT32_SLACK)
+    return abs(difference) <= cut or math.isclose(abs(difference), cut, abs_tol=FLOAT32_SLACK)

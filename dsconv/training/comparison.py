@@ -102,18 +102,19 @@ FEW_IMAGES = 2500  # under this many validation images one standard error of an 
 
 
 def too_early(c: Comparison) -> str | None:
-    """Where both models' best validation accuracy is within CHANCE_MARGIN of a guess's (1 in the number of classes),
-    why the run cannot compare them: a one-epoch launch on 200 images read "the separable model overfits less" of
+    """Where both models' best validation accuracy is at most CHANCE_MARGIN above a guess's (1 in the number of
+    classes), why the run cannot compare them: a one-epoch launch on 200 images read "the separable model overfits less" of
     accuracies of 0.11 and 0.13 on 10 classes."""
     s, o = c.standard, c.other
     if not c.classes or s.best_val is None or o.best_val is None:
         return None
     chance = 1 / c.classes
-    if any(abs(best - chance) > CHANCE_MARGIN and not math.isclose(abs(best - chance), CHANCE_MARGIN)
+    # below a guess too: 0.01 and 0.03 on ten classes read "about the same (within 2 points)"
+    if any(best - chance > CHANCE_MARGIN and not math.isclose(best - chance, CHANCE_MARGIN, abs_tol=FLOAT32_SLACK)
            for best in (s.best_val, o.best_val)):
         return None
     return (f"Too early to compare: the best validation accuracies, {o.best_val:.3f} for the {noun(o.name)} model "
-            f"and {s.best_val:.3f} for the standard model, are within {100 * CHANCE_MARGIN:g} points of a guess's "
+            f"and {s.best_val:.3f} for the standard model, are at most {100 * CHANCE_MARGIN:g} points above a guess's "
             f"({chance:.3f} with {c.classes} classes): neither model has learned enough yet for their overfitting or "
             "accuracy to say anything. Train more epochs, or on more images.")
 
@@ -122,10 +123,28 @@ def few_images_note(c: Comparison) -> str | None:
     """Where the validation accuracies were read on few images, how much chance alone moves them."""
     if not c.val_images or c.val_images >= FEW_IMAGES or too_early(c):
         return None
-    spread = 100 * math.sqrt(0.25 / c.val_images)
+    spread = 100 * _standard_error(c)
     return (f"Each validation accuracy here was read on {counted(c.val_images, 'image')}, so each image counts for "
-            f"{100 / c.val_images:.2g}% of it, and chance alone moves an accuracy near 50% by about {spread:.1f} "
-            "points (one standard error): read a difference of a few points as none.")
+            f"{100 / c.val_images:.3g}% of it, and chance alone moves an accuracy near 50% by about {spread:.1f} "
+            f"points (one standard error): the sentences above call differences of up to {_allowance(c)[1]} about "
+            "the same.")
+
+
+def _standard_error(c: Comparison) -> float:
+    """One standard error of an accuracy near 50 % read on the run's validation images: sqrt(0.25 / n); 0 where the
+    record does not say how many, or from FEW_IMAGES up (under a point, which NOISE_POINTS covers)."""
+    return math.sqrt(0.25 / c.val_images) if c.val_images and c.val_images < FEW_IMAGES else 0.0
+
+
+def _allowance(c: Comparison) -> tuple[float, str, str]:
+    """(the difference of two accuracies called about the same, it in points, why): NOISE_POINTS, another seed's
+    spread, or one standard error of the run's few validation images where that is more (on 100 images "4.0 points
+    lower", and why the model is behind, stood over a note that chance moves each accuracy by 5 points)."""
+    error = _standard_error(c)
+    if error > NOISE_POINTS:
+        return error, f"{100 * error:.1f} points", (f"chance alone moves an accuracy read on "
+                                                    f"{counted(c.val_images, 'image')} that much")
+    return NOISE_POINTS, f"{100 * NOISE_POINTS:g} points", "another seed may change that much"
 
 
 def epochs_note(c: Comparison) -> str | None:
@@ -140,11 +159,11 @@ def epochs_note(c: Comparison) -> str | None:
             "epoch.")
 
 
-def _points(value: float) -> str:
+def _points(value: float, cut: float = NOISE_POINTS) -> str:
     """A difference of accuracies in points: 0.068 -> '6.8 points'; one past NOISE_POINTS with the decimals that keep
     it off them (0.0204 read "2.0 points lower" where 0.02 reads "within 2 points")."""
     points, digits = 100 * abs(value), 1
-    while digits < 3 and not about_the_same(value) and round(points, digits) == round(100 * NOISE_POINTS, digits):
+    while digits < 3 and not about_the_same(value, cut) and round(points, digits) == round(100 * cut, digits):
         digits += 1
     return f"{points:.{digits}f} points"
 
@@ -154,7 +173,7 @@ def _gap_digits(gap: float) -> int:
     NOISE_POINTS or under it would read as it (0.0196: the sentence says whether a gap is at most that)."""
     digits = 2
     # a gap under FLOAT32_SLACK is none (float32's noise); one of 2e-5 read "0.0000 above" at four decimals
-    while digits < 5 and ((abs(gap) >= FLOAT32_SLACK and round(abs(gap), digits) == 0) or (
+    while digits < 6 and ((abs(gap) >= FLOAT32_SLACK and round(abs(gap), digits) == 0) or (
             gap > 0 and not math.isclose(gap, NOISE_POINTS, abs_tol=FLOAT32_SLACK)
             and round(gap, digits) == NOISE_POINTS)):
         digits += 1
@@ -166,8 +185,8 @@ def _above(gap: float) -> str:
     return f"{abs(gap):.{_gap_digits(gap)}f} {'above' if gap >= 0 else 'below'}"
 
 
-def _direction(difference: float, lower: str, same: str, higher: str) -> str:
-    if about_the_same(difference):
+def _direction(difference: float, lower: str, same: str, higher: str, cut: float = NOISE_POINTS) -> str:
+    if about_the_same(difference, cut):
         return same
     return lower if difference < 0 else higher
 
@@ -185,8 +204,9 @@ def overfitting_sentence(c: Comparison) -> str | None:
     # were said to overfit "more" or "less" by their signed gaps (-0.05 against -0.16: "overfits more").
     # A gap of a point or two is what another seed may change (a run cut to 3 epochs read "0.00 above its validation
     # accuracy ...: the separable model overfits"): a model overfits clearly above NOISE_POINTS.
-    noise = f"at most {100 * NOISE_POINTS:g} points: another seed may change that much"
-    clear_o, clear_s = (gap > 0 and not about_the_same(gap) for gap in (o.final_gap, s.final_gap))
+    cut, allowed, why = _allowance(c)
+    noise = f"at most {allowed}: {why}"
+    clear_o, clear_s = (gap > 0 and not about_the_same(gap, cut) for gap in (o.final_gap, s.final_gap))
     if o.final_gap <= 0 and s.final_gap <= 0:
         verdict = ("**neither model overfits**: each does at least as well on the validation images as on its "
                    "training images")
@@ -205,10 +225,10 @@ def overfitting_sentence(c: Comparison) -> str | None:
             ("" if s.final_gap <= 0 else f" clearly (its gap is {noise})")
     else:
         verdict = f"the {noun(o.name)} model " + _direction(
-            difference, f"**overfits less** than the standard model (its gap is {_points(difference)} smaller)",
-            f"overfits **about as much** as the standard model (the gaps differ by {_points(difference)}, at most "
-            f"{100 * NOISE_POINTS:g}: another seed may change that much)",
-            f"**overfits more** than the standard model (its gap is {_points(difference)} larger)")
+            difference, f"**overfits less** than the standard model (its gap is {_points(difference, cut)} smaller)",
+            f"overfits **about as much** as the standard model (the gaps differ by {_points(difference, cut)}, at "
+            f"most {allowed.removesuffix(' points')}: {why})",
+            f"**overfits more** than the standard model (its gap is {_points(difference, cut)} larger)", cut)
     text = (f"Overfitting: at the last epoch ({o.last_epoch}) the {noun(o.name)} model's training accuracy is "
             f"{_above(o.final_gap)} its validation accuracy, the standard model's {_above(s.final_gap)}"
             + ("" if s.last_epoch == o.last_epoch else f" (at its epoch {s.last_epoch})")
@@ -227,8 +247,10 @@ def accuracy_sentence(c: Comparison) -> str | None:
     if s.best_val is None or o.best_val is None:
         return None
     difference = o.best_val - s.best_val
-    verdict = _direction(difference, f"{_points(difference)} **lower**", f"**about the same** (within {100 * NOISE_POINTS:g} points)",
-                         f"{_points(difference)} **higher**")
+    cut, allowed, why = _allowance(c)
+    within = allowed if cut == NOISE_POINTS else f"{allowed}: {why}"
+    verdict = _direction(difference, f"{_points(difference, cut)} **lower**", f"**about the same** (within {within})",
+                         f"{_points(difference, cut)} **higher**", cut)
     what = "test-set accuracy read every epoch (the run validated on the test set)" if c.validation_on_test else \
         "validation accuracy"
     text = (f"Accuracy: best {what}: {o.best_val:.3f} for the {noun(o.name)} model against {s.best_val:.3f} for the "
@@ -247,7 +269,8 @@ def behind_sentence(c: Comparison) -> str | None:
     if too_early(c):  # said once, by too_early, instead
         return None
     s, o = c.standard, c.other
-    if s.best_val is None or o.best_val is None or o.best_val >= s.best_val or about_the_same(o.best_val - s.best_val):
+    if s.best_val is None or o.best_val is None or o.best_val >= s.best_val or \
+            about_the_same(o.best_val - s.best_val, _allowance(c)[0]):
         return None
     # fewer only where the record says so, in the digits written: 8x more had read "0.1x fewer", as many "1.0x fewer"
     fewer = s.params / o.params if s.params and o.params else 0.0
