@@ -103,8 +103,8 @@ FEW_IMAGES = 2500  # under this many validation images one standard error of an 
 
 def too_early(c: Comparison) -> str | None:
     """Where both models' best validation accuracy is at most CHANCE_MARGIN above a guess's (1 in the number of
-    classes), why the run cannot compare them: a one-epoch launch on 200 images read "the separable model overfits less" of
-    accuracies of 0.11 and 0.13 on 10 classes."""
+    classes), why the run cannot compare them: a one-epoch launch on 200 images read "the separable model overfits
+    less" of accuracies of 0.11 and 0.13 on 10 classes."""
     s, o = c.standard, c.other
     if not c.classes or s.best_val is None or o.best_val is None:
         return None
