@@ -306,6 +306,8 @@ def epoch_time(seconds: float, extra: int = 0) -> str:
 def _timed_epochs(c: Comparison) -> str:
     """Which epochs the times average, where epoch 1 is left out: ', epochs 2-5 (epoch 1 also compiles the model)'."""
     first, last = c.other.first_timed, min(c.other.last_epoch, c.standard.last_epoch)
+    if last == 1:  # one epoch each: nothing to leave out, and the time holds the compiling too
+        return ", epoch 1 alone, which also compiles the model"
     if first == 1 or c.standard.first_timed == 1:
         return ""
     which = f"epoch {last}" if last == first else f"epochs {first}-{last}"
