@@ -41,6 +41,8 @@ class _Walk:
     recorded_shapes_hold: bool = True  # False once the input shape was changed: the file's shapes are stale
     # (name, class, config) -> [(model path, row name)] of the calls that counted those weights
     weights: dict[tuple[str, str, str], list[tuple[str, str]]] = field(default_factory=dict)
+    marks_sharing: bool = False  # a .keras file's config: every later copy of a shared object says so
+    alike: dict[str, str] = field(default_factory=dict)  # row -> an earlier row of the same name and config, apart
 
     def counted_at(self, layer: dict, prefix: str, row: str) -> str:
         """The row that already counted this layer's weights, or '' (and this row now counts them).
@@ -58,6 +60,8 @@ class _Walk:
         for where, first in self.weights.get(key, []):
             if known or prefix.startswith(where) or where.startswith(prefix):
                 return first
+        if self.weights.get(key) and not self.marks_sharing:  # a JSON config cannot tell one layer from two alike
+            self.alike[row] = self.weights[key][0][1]
         self.weights.setdefault(key, []).append((prefix, row))
         return ""
 
@@ -242,7 +246,7 @@ def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape 
                 name, class_name, counted.role, counted.outputs[0], counted.params, counted.frozen_params,
                 counted.multiply_adds, counted.depthwise_multiply_adds, counted.other_ops, counted.activation_bytes,
                 note=("shared: weights counted on its first call" if call else f"shared: weights counted in {first}")
-                if shared else "", config=config,
+                if shared else _alike_note(walk, name, counted), config=config,
                 inputs=tuple(inputs)))
             return list(counted.outputs)
     known = walk.recorded_shapes_hold and recorded and all(shape is not None for shape in recorded)
@@ -251,6 +255,16 @@ def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape 
                               note="not counted: " + reason + ("; output shape as the file records it" if known
                                                                 else "")))
     return outputs
+
+
+def _alike_note(walk: _Walk, name: str, counted: LayerCount) -> str:
+    """Where a JSON config holds a layer of the same name and settings in another block, that it was counted as a
+    layer of its own: the file cannot tell two blocks' alike layers from one layer both call (Keras counts that
+    once)."""
+    if name not in walk.alike or not counted.params + counted.frozen_params:
+        return ""
+    return (f"same name and settings as {walk.alike[name]}: counted as a layer of its own (if the model calls one "
+            "layer in both places, Keras counts its weights once)")
 
 
 def _in_order(shapes: dict[int, Any]) -> list[Any]:
@@ -390,8 +404,8 @@ def _walk_model(walk: _Walk, model: dict, prefix: str, inputs: list[Shape] | Non
     before = len(walk.rows)
     outputs = walker(walk, body, prefix, inputs)
     if shared:
-        walk.rows[before:] = [replace(row, params=0, frozen_params=0, note=row.note or shared)
-                              for row in walk.rows[before:]]
+        walk.rows[before:] = [replace(row, params=0, frozen_params=0, note=shared if not row.note or row.name in
+                                      walk.alike else row.note) for row in walk.rows[before:]]
     return outputs
 
 
@@ -429,7 +443,7 @@ def picture_input(config: Any, side: int) -> Shape:
 def profile_config(config: Any, *, input_shape: Shape | None = None, name: str | None = None) -> Profile:
     """Every layer call of a Keras model config, counted; `input_shape` (no batch axis) replaces the declared one."""
     class_name, body = model_body(config)
-    walk = _Walk()
+    walk = _Walk(marks_sharing='"shared_object_id"' in json.dumps(config, default=str))
     if input_shape is not None:
         input_shape = tuple(input_shape)
         if not input_shape or any(isinstance(size, bool) or not isinstance(size, int)

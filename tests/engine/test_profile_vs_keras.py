@@ -391,6 +391,12 @@ def test_nested_models_count_as_keras_does(case, saved, tmp_path):
         shared = [row for row in profile.rows if row.note.startswith("shared")]
         assert all(row.params == row.frozen_params == 0 for row in shared)
         assert len(shared) == {"same_names_separate_layers": 0}.get(case, 1), [(r.name, r.note) for r in shared]
+        # alike layers in two blocks: a JSON config cannot tell them from one layer, and the row says so; a .keras
+        # file can (its shared_object_id), and says nothing
+        alike = [row.note for row in profile.rows if row.note.startswith("same name and settings as")]
+        assert alike == (["same name and settings as P/conv: counted as a layer of its own (if the model calls one "
+                          "layer in both places, Keras counts its weights once)"]
+                         if case == "same_names_separate_layers" and not saved else []), alike
     finally:
         del model
         forget()
