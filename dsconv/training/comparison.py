@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from dsconv.kinds import noun
-from dsconv.safe_text import counted, plain
+from dsconv.safe_text import counted, listed, plain
 from dsconv.seeds import FLOAT32_SLACK, NOISE_POINTS, about_the_same
 from dsconv.training.models import DEPTHWISE_INIT_WORDS, INPUT_SCALING_WORDS
 from dsconv.training.replay import LoadedRun, best_epoch, generalisation_gap
@@ -318,6 +318,11 @@ def time_sentence(c: Comparison) -> str | None:
     """How many times faster (or slower) per epoch the other model was, beside how many times fewer multiply-adds
     it does."""
     s, o = c.standard, c.other
+    untimed = [f"the {noun(part.name)} model" for part in (o, s) if part.seconds_per_epoch == 0]
+    if untimed:  # a record whose epochs took 0 seconds lost its time sentence without a word
+        which = "its epochs" if min(s.last_epoch, o.last_epoch) == 1 or o.first_timed == 1 else \
+            f"epochs {o.first_timed}-{min(s.last_epoch, o.last_epoch)}"
+        return f"Time: not compared: the record gives {listed(untimed)} 0 seconds for {which}."
     if not s.seconds_per_epoch or not o.seconds_per_epoch or not o.multiply_adds:
         return None
     work = s.multiply_adds / o.multiply_adds

@@ -453,3 +453,10 @@ def test_a_gap_of_a_few_hundred_thousandths_is_not_written_as_none():
     """0.70002 against 0.7000 read "0.0000 above" at four decimals."""
     run = comparison.compare(loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.70002, 1.2, 0.70, 5.0)]))
     assert "training accuracy is 0.00002 above its validation accuracy" in comparison.overfitting_sentence(run)
+
+
+def test_epochs_timed_at_0_seconds_are_said_not_compared():
+    """A record whose epochs after the first took 0 seconds lost its time sentence without a word."""
+    zero = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, 0.58, 0.0), (1.0, 0.70, 1.1, 0.62, 0.0)])
+    assert comparison.time_sentence(comparison.compare(zero)) == (
+        "Time: not compared: the record gives the separable model 0 seconds for epochs 2-3.")
