@@ -179,6 +179,11 @@ def launcher_page(monkeypatch, batch: int, in_app: bool = False, **more: str) ->
     from dsconv.arena import estimates as arena_estimates
     from dsconv.devices import cpu_model
 
+    # The server-wide training slot free, whatever ran before in this process: a job still holding it made the page
+    # refuse the launch as busy, and the test found no job (a held slot is another session's, and waited for).
+    for holder in arena.SLOTS.running():
+        assert not hasattr(holder, "join") or holder.join(600), f"a job of an earlier test still trains: {holder}"
+    assert not arena.SLOTS.running(), f"the training slot is held by {arena.SLOTS.running()}"
     # This machine's device and a recorded speed, so the page spends no time probing in a subprocess.
     device = arena_estimates._DEVICE[0] if arena_estimates._DEVICE else cpu_model()
     arena_estimates._DEVICE[:] = [device]
@@ -566,6 +571,7 @@ def test_a_data_folder_is_said_as_it_is_typed_and_a_failed_launch_takes_no_numbe
     at.run()
     assert not any("python-batches layout" in literal(e.value) for e in at.error)
     at.button(key="arena_launch_button").click().run()
+    assert "arena_job" in at.session_state, [literal(e.value) for e in at.error] + [w.value for w in at.warning]
     assert at.session_state["arena_job"].join(600)
     at.run()
     assert at.session_state["arena_last_job"].snapshot().state == "failed"
