@@ -198,15 +198,29 @@ def launcher_page(monkeypatch, batch: int, in_app: bool = False, **more: str) ->
     return at.switch_page(PAGE).run(), device
 
 
+def click_launch(at: AppTest):
+    """Click Launch and return the job it started: still training (`arena_job`), or already collected as
+    `arena_last_job` when it ended before the click's run drew the page. A folder whose first batch is not a pickle
+    fails in milliseconds; on CI that once beat the page's run, and the test found no `arena_job`."""
+    state = at.session_state
+    before = state["arena_last_job"] if "arena_last_job" in state else None
+    at.button(key="arena_launch_button").click().run()
+    if "arena_job" in state:
+        return state["arena_job"]
+    job = state["arena_last_job"] if "arena_last_job" in state else None
+    assert job is not None and job is not before, \
+        ["no job started"] + [literal(e.value) for e in at.error] + [w.value for w in at.warning]
+    return job
+
+
 @pytest.mark.slow
 def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
     at, device = launcher_page(monkeypatch, batch=64, in_app=True)
     assert not at.exception
     assert any(m.label == "Estimated time" for m in at.metric)
     assert any(device in m.value for m in at.markdown)
-    at.button(key="arena_launch_button").click().run()
+    job = click_launch(at)
     assert not at.exception
-    job = at.session_state["arena_job"]
     assert job.join(600)
     at.run()
     assert not at.exception
@@ -261,8 +275,7 @@ def test_the_address_keeps_the_launchers_settings_while_a_launch_runs(monkeypatc
     at, _ = launcher_page(monkeypatch, batch=8)
     before = dict(at.query_params)
     assert before.get("arena_train") == "500" and before.get("arena_launch") == "true", before
-    at.button(key="arena_launch_button").click().run()
-    job = at.session_state["arena_job"]
+    job = click_launch(at)
     try:
         assert not at.exception, at.exception
         assert not job.snapshot().finished  # this run drew the running launch
@@ -366,8 +379,7 @@ def test_hostile_uploads_show_sentences_and_the_bundled_replay_stays(run_file):
 def test_a_stop_before_the_first_epoch_says_that_nothing_finished(monkeypatch):
     """It said "The epochs that finished are kept below and in the replay above" and showed "0 of 1 (stopped)"."""
     at, _ = launcher_page(monkeypatch, batch=8)
-    at.button(key="arena_launch_button").click().run()
-    job = at.session_state["arena_job"]
+    job = click_launch(at)
     job.request_stop()  # before the first batch: no epoch can finish
     assert job.join(600)
     at.run()
@@ -506,8 +518,7 @@ def test_a_stop_in_the_first_model_names_every_model_left_out(monkeypatch):
         arena.remember_speed(device, kind, 1.0, arena.Speed(0.005, 3.0, "recorded"))
     at = open_page(PAGE, dict(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="2", arena_batch="64",
                               arena_launch_archs=["separable", "mobilenet"], arena_runs=""))
-    at.button(key="arena_launch_button").click().run()
-    job = at.session_state["arena_job"]
+    job = click_launch(at)
     jobs.append(job)
     drawn.set()
     assert job.join(600)
@@ -526,8 +537,7 @@ def test_projector_mode_and_the_finished_launch_say_the_same_of_where_the_run_is
     while a finished launch said "it is in the replay above, under 'Your runs'": the run was in the replay, and
     'Your runs' was in the hidden sidebar."""
     at, _ = launcher_page(monkeypatch, batch=64, present="1")
-    at.button(key="arena_launch_button").click().run()
-    job = at.session_state["arena_job"]
+    job = click_launch(at)
     assert job.join(600)
     at.run()
     assert not at.exception, at.exception
@@ -570,16 +580,13 @@ def test_a_data_folder_is_said_as_it_is_typed_and_a_failed_launch_takes_no_numbe
     (tmp_path / names[-1]).write_bytes(b"not a pickle")  # every batch there: the check passes, the reading fails
     at.run()
     assert not any("python-batches layout" in literal(e.value) for e in at.error)
-    at.button(key="arena_launch_button").click().run()
-    assert "arena_job" in at.session_state, [literal(e.value) for e in at.error] + [w.value for w in at.warning]
-    assert at.session_state["arena_job"].join(600)
+    assert click_launch(at).join(600)
     at.run()
     assert at.session_state["arena_last_job"].snapshot().state == "failed"
     assert any("is not a readable CIFAR-10 python batch" in literal(e.value) for e in at.error)
     at.selectbox(key="arena_source").set_value("synthetic").run()  # another setting: the error was about the folder
     assert not any("CIFAR-10 python batch" in literal(e.value) for e in at.error), [e.value for e in at.error]
-    at.button(key="arena_launch_button").click().run()
-    job = at.session_state["arena_job"]
+    job = click_launch(at)
     assert job.join(600)
     at.run()
     assert not at.exception, at.exception
@@ -589,6 +596,33 @@ def test_a_data_folder_is_said_as_it_is_typed_and_a_failed_launch_takes_no_numbe
     names = download_names(at)
     assert names["Download the run record (JSON)"] == "launch_1.json", names
     assert names["Download the weights (.zip)"] == "launch_1_weights.zip", names
+
+
+def test_a_launch_that_fails_before_its_page_is_drawn_is_said_on_that_run(monkeypatch, tmp_path):
+    """A folder whose batches are not pickles fails in milliseconds, sometimes before the click's run draws the page
+    (it did on CI). The failure is then said on that very run, and the job is kept as the last one, not lost."""
+    from dsconv.arena.job import TrainingJob
+
+    started = TrainingJob.start
+
+    def start_and_end(self):  # the race, every time: the job has ended when the page is drawn
+        job = started(self)
+        assert job.join(600)
+        return job
+
+    monkeypatch.setattr(TrainingJob, "start", start_and_end)
+    at, _ = launcher_page(monkeypatch, batch=64)
+    at.selectbox(key="arena_source").set_value("cifar10-local").run()
+    for name in ("data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5", "test_batch"):
+        (tmp_path / name).write_bytes(b"not a pickle")
+    at.text_input(key="arena_dir").set_value(str(tmp_path)).run()
+    job = click_launch(at)
+    assert not at.exception, at.exception
+    assert job.snapshot().state == "failed"
+    assert "arena_job" not in at.session_state and at.session_state["arena_last_job"] is job
+    assert any("is not a readable CIFAR-10 python batch" in literal(e.value) for e in at.error), \
+        [literal(e.value) for e in at.error]
+    assert [b for b in at.button if b.key == "arena_launch_button"]  # the launcher is back, for the fixed folder
 
 
 def test_a_run_at_a_guess_s_accuracy_is_too_early_to_compare_on_the_page():
