@@ -82,7 +82,7 @@ def key_numbers() -> None:
         f"Where the {separable.params:,} come from: the depthwise step has {depthwise.params:,} weights "
         f"(three 3 x 3 kernels, one per channel, no bias in Keras's SeparableConv2D); the pointwise step has "
         f"{pointwise.params - pointwise.bias:,} weights (64 filters of 1 x 1 x 3) and {pointwise.bias} biases. "
-        f"The tutorial's hand-written layer (a DepthwiseConv2D, then a 1 x 1 Conv2D: Depthwise + 1x1 above) adds a "
+        f"The tutorial's hand-written layer (a DepthwiseConv2D, then a 1x1 Conv2D: Depthwise + 1x1 above) adds a "
         f"bias to the depthwise step too: {pair.params:,}. The two models it trains use Keras's SeparableConv2D, "
         f"so their first separable layer has {separable.params:,}.")
 

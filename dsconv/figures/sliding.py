@@ -506,10 +506,10 @@ def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: flo
     if stage.name == "depthwise":
         what = "each channel is read by its own kernel only"
     elif stage.name == "pointwise" and frame.stage > 0:  # the depthwise maps, primed (hidden_names)
-        what = (f"output {frame.watched[0] + 1} reads a 1×1 column through every depthwise map "
+        what = (f"output {frame.watched[0] + 1} reads a 1 x 1 column through every depthwise map "
                 f"({hidden_names_note(layer.image.shape[2], layer.config.depth_multiplier)})")
     elif stage.name == "pointwise":
-        what = f"output {frame.watched[0] + 1} reads a 1×1 column through every channel"
+        what = f"output {frame.watched[0] + 1} reads a 1 x 1 column through every channel"
     else:
         reads = stage.reads[frame.watched[0]]
         what = f"filter {frame.watched[0] + 1} reads {len(reads)} channel{'s' if len(reads) > 1 else ''}"

@@ -358,7 +358,7 @@ def test_a_separable_layers_depthwise_step_adds_no_bias_and_its_maps_are_primed(
         else:  # the pointwise step: SeparableConv2D's one bias, after it; the rows are the depthwise maps
             assert ", + bias → Output" in header and "+ bias" in board, header
             first = "R′" if multiplier == 1 else "R′1"
-            assert f"reads a 1×1 column through every depthwise map ({first} is the depthwise map from R" in header
+            assert f"reads a 1 x 1 column through every depthwise map ({first} is the depthwise map from R" in header
     names = {"R′", "G′", "B′"} if multiplier == 1 else {"R′1", "R′2", "G′1", "G′2", "B′1", "B′2"}
     assert set(hidden_names(3, multiplier)) == names
     labels = {text for text in spec["frames"][-1]["data"][1]["text"] if text.startswith("<b>")}  # the rows' names

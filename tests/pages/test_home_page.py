@@ -41,7 +41,7 @@ def test_it_says_which_layer_has_286_and_which_the_tutorials_models_use():
     """"The tutorial's own layer ... 286" beside the Parameter lab's tutorial models at 283 (their table's first
     separable row) read as two counts of one layer. Its hand-written layer has 286; the models it trains, 283."""
     said = " ".join(str(m.value) for m in open_home().markdown)
-    assert "hand-written layer (a DepthwiseConv2D, then a 1 x 1 Conv2D: Depthwise + 1x1 above)" in said
+    assert "hand-written layer (a DepthwiseConv2D, then a 1x1 Conv2D: Depthwise + 1x1 above)" in said
     assert "depthwise step too: 286. The two models it trains use Keras's SeparableConv2D" in said
     assert "first separable layer has 283" in said  # the tutorial's table: conv 3->64, 1,792 and 283
 
