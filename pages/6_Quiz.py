@@ -43,8 +43,8 @@ TOPIC_PAGES = {"params": PARAMETER_LAB, "cheaper": PARAMETER_LAB, "times_fewer":
 
 
 def question_id(question: Question) -> str:
-    """The same question has the same id in every question set that contains it."""
-    return f"{question.seed}_{question.index}_{question.topic}"
+    """The key of the question's answer and widgets (Question.key: one question, one key)."""
+    return question.key
 
 
 def new_question_set() -> None:

@@ -6,6 +6,7 @@ The types every other quiz module shares: `dsconv.quiz.answers` (the known mista
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Union
 
@@ -76,6 +77,14 @@ class Question:
     choices: tuple[tuple[str, str], ...] = ()  # (key, Markdown label) for choice questions
     formula: tuple[str, ...] = ()  # LaTeX lines of the worked answer with this question's numbers
     explanation: str = ""
+
+    @property
+    def key(self) -> str:
+        """The same question has the same key in every question set that contains it, and two questions never share
+        one: the position alone did not tell them apart (a set does not repeat its earlier questions, so question 8 of
+        set 27 is another question when fewer kinds are ticked). The prompt names the layers and what is asked."""
+        digest = hashlib.sha256(self.prompt.encode()).hexdigest()[:10]
+        return f"{self.seed}_{self.index}_{self.topic}_{digest}"
 
     @property
     def answer_kind(self) -> str:

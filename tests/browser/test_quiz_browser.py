@@ -22,7 +22,7 @@ def test_a_number_typed_with_a_fraction_is_sent_back_not_cut_to_a_whole_one(brow
     try:
         page.goto(f"{server}/Quiz?quiz_seed=3&quiz_q=1")
         wait_until_idle(page)
-        box = page.locator(f".st-key-quiz_answer_{question.seed}_0_params input")
+        box = page.locator(f".st-key-quiz_answer_{question.key} input")
         box.fill(f"{question.answer}.9")
         page.get_by_role("button", name="Check").click()
         wait_until_idle(page)

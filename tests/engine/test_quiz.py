@@ -466,3 +466,19 @@ def test_a_count_of_multiply_adds_works_out_its_output_positions_first():
     assert r"\underbrace{4\cdot4}" in count and count.endswith(r"= 800\end{aligned}")
     same = build_question("multiply_adds", [LayerSpec("separable", 12, 4, 8, 3, strides=2, padding="same")])
     assert r"\left\lceil \frac{12}{2} \right\rceil" in same.formula[0]  # 6 x 6 outputs
+
+
+def test_two_questions_never_share_a_key():
+    """The page keeps each answer under its question's key. Set 27's question 8 is a DepthwiseConv2D count with every
+    kind of question and a SeparableConv2D count with parameters alone (a set does not repeat its earlier questions),
+    and both had the key "27_7_params": the first one's answer was shown, and scored, as the second's."""
+    from itertools import combinations
+
+    subsets = [subset for size in range(1, len(TOPICS) + 1) for subset in combinations(TOPICS, size)]
+    seen: dict[str, tuple] = {}
+    for seed in range(0, 60):
+        for subset in subsets:
+            for question in make_quiz(seed, subset):
+                asked = (question.prompt, question.layers, question.metric, question.answer)
+                assert seen.setdefault(question.key, asked) == asked, (question.key, seen[question.key], asked)
+    assert len(seen) > 60 * 10

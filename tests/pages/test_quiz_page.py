@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT, open_page
 from dsconv.quiz.answers import traps
 from dsconv.quiz.generate import answer_text, make_quiz
+from dsconv.quiz.questions import TOPICS
 from dsconv_ui.common import SHARE_KEY
 from rendered import literal
 
@@ -26,7 +27,7 @@ def find(seed: int, topic: str, misconception: str | None = None):
 
 
 def qid(question) -> str:
-    return f"{question.seed}_{question.index}_{question.topic}"
+    return question.key
 
 
 def answer(at: AppTest, question, value) -> AppTest:
@@ -321,3 +322,25 @@ def test_the_labels_under_the_braces_are_the_numbers_size_on_a_projector(present
     assert formulas and all(r"\underbrace" in formula for formula in formulas)
     large = [r"}_{\textstyle\text{" in formula for formula in formulas]
     assert all(large) if present else not any(large)
+
+
+def test_an_answer_stays_with_its_question_when_the_kinds_of_question_change():
+    """Answers were kept under "set_position_kind". Set 27's question 8 asks a parameter count either way, but with
+    every kind of question it is a DepthwiseConv2D's (80) and with parameters alone a SeparableConv2D's (272), since a
+    set does not repeat its earlier questions: the answer 80 showed under the new question as "Your answer", the
+    point stayed, and the new question took no answer."""
+    every, counts_only = make_quiz(27)[7], make_quiz(27, ("params",))[7]
+    assert (every.topic, counts_only.topic) == ("params", "params") and every.prompt != counts_only.prompt
+    at = open_page(PAGE, quiz_seed="27", quiz_q="8")
+    at = answer(at, every, every.answer)
+    assert f"Right: **{answer_text(every)}**" in texts(at.success)
+    at = at.multiselect(key="quiz_topics").set_value(["params"]).run()
+    assert not at.exception, at.exception
+    assert counts_only.prompt in texts(at.markdown)
+    assert "Your answer" not in texts(at.markdown) and not at.success  # nothing of the other question's answer
+    at = answer(at, counts_only, counts_only.answer)  # it takes its own answer
+    assert f"Right: **{answer_text(counts_only)}**" in texts(at.success)
+    at = at.multiselect(key="quiz_topics").set_value(list(TOPICS)).run()  # back to every kind
+    assert f"Your answer: **{answer_text(every)}**" in texts(at.markdown)  # the first answer is still its own
+    assert at.metric[0].value == "2 / 2"
+
