@@ -403,13 +403,19 @@ def alike_note(layer: Layer, preset: str, seed: int = 0) -> str | None:
 
     count = layer.output.shape[2]
     other = next((name for name in PRESETS if name != preset and differ(name)), None)
-    # A negative multiple is drawn in the other colours (violet for orange): "they look alike" was false of it
+    elsewhere = (f"With the {PRESET_LABELS[other]} preset they differ." if other else
+                 "Every preset gives maps like these here: another picture, or your own photo, can make them differ.")
     maps = np.asarray(layer.output, np.float64).reshape(-1, count).T
+    if np.allclose(maps, maps[0], rtol=1e-9, atol=1e-9 * float(np.max(np.abs(maps)))):
+        # "but their numbers differ (hover over or tap a map)" was false of a grey upload in Depthwise mode
+        image = np.asarray(layer.image)
+        grey = image.ndim == 3 and image.shape[2] > 1 and bool(np.all(image == image[..., :1]))
+        return (f"On this picture the {count} output maps are identical, number for number"
+                + ("; the picture's red, green and blue are equal (a grey picture). " if grey else ". ") + elsewhere)
+    # A negative multiple is drawn in the other colours (violet for orange): "they look alike" was false of it
     negative = int(np.sum(maps @ maps[0] < 0))
     look = ("so they look alike" if not negative else
             f"so they show one picture, {'one' if negative == 1 else negative} of them in swapped colours, violet for "
             f"orange ({'a negative multiple' if negative == 1 else 'negative multiples'} of the first)")
     return (f"On this picture the {count} output maps are multiples of one another. Each map is coloured on its own "
-            f"scale, {look}, but their numbers differ (hover over or tap a map). "
-            + (f"With the {PRESET_LABELS[other]} preset they differ." if other else
-               "Every preset gives maps like these here: another picture, or your own photo, can make them differ."))
+            f"scale, {look}, but their numbers differ (hover over or tap a map). " + elsewhere)

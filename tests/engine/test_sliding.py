@@ -1139,6 +1139,26 @@ def test_maps_that_are_negative_multiples_are_said_to_swap_colours():
     assert "so they look alike" in same and "swapped" not in same
 
 
+def test_identical_maps_are_not_said_to_differ_in_their_numbers():
+    """A grey upload (red = green = blue) in Depthwise mode, with one preset kernel for every channel, gives three maps
+    equal number for number, under "so they look alike, but their numbers differ (hover over or tap a map)": the
+    hover showed the same numbers."""
+    from dsconv.sliding.engine import alike_note
+
+    grey = np.add.outer(np.arange(8) * 20, np.arange(8) * 7).astype(np.uint8)
+    for preset in ("sobel", "box_blur", "identity", "sharpen"):
+        layer = build_layer(np.dstack([grey, grey, grey]), SlidingConfig(mode="depthwise"), preset)
+        assert np.array_equal(layer.output[..., 0], layer.output[..., 1])  # the reference: the same numbers
+        assert np.array_equal(layer.output[..., 0], layer.output[..., 2])
+        note = alike_note(layer, preset)
+        assert note.startswith("On this picture the 3 output maps are identical, number for number; the picture's "
+                               "red, green and blue are equal (a grey picture). "), note
+        assert "differ (hover" not in note and note.endswith("With the Random preset they differ.")
+    # multiples that are not equal still say so: the shape sample's four Sobel maps, and its one grey channel
+    shape = build_layer(sample_image("shape", 8), SlidingConfig(mode="standard", out_channels=4), "sobel")
+    assert not np.allclose(shape.output[..., 0], shape.output[..., 1])
+    assert "but their numbers differ (hover over or tap a map)" in alike_note(shape, "sobel")
+
 def test_a_map_shows_its_values_on_hover_only_once_it_is_computed():
     """A cover hid the cells not computed yet, while hovering one showed its value ahead of the animation ("Filter 1,
     row 5, column 1: 340" at step 9 of 36). Every frame says, map by map, whether the whole map is computed."""
