@@ -259,10 +259,18 @@ def _cheaper_pair(rng: random.Random, settings: QuizSettings) -> list[LayerSpec]
 
 
 def _well_posed(question: Question) -> bool:
-    """No 1x1 outputs, no tie, and a number question has at least one known mistake to diagnose."""
+    """No 1x1 outputs, no tie, and a number question has at least one known mistake to diagnose; a ratio question, none
+    that lands on the answer once rounded to one decimal place as the prompt asks (the answer 6.33 and the mistake
+    6.27 both read 6.3, and the mistake was marked right)."""
     if any(min(spec.cost().output_shape[:2]) < 2 for spec in question.layers):
         return False
-    return question.answer_kind == "choice" or bool(traps(question))
+    if question.answer_kind == "choice":
+        return True
+    found = traps(question)
+    if question.answer_kind == "ratio" and any(
+            answers_match(question, round(float(wrong), 1), question.answer) for _, wrong in found):
+        return False
+    return bool(found)
 
 
 def _identity(question: Question) -> tuple:

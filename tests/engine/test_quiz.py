@@ -482,3 +482,21 @@ def test_two_questions_never_share_a_key():
                 asked = (question.prompt, question.layers, question.metric, question.answer)
                 assert seen.setdefault(question.key, asked) == asked, (question.key, seen[question.key], asked)
     assert len(seen) > 60 * 10
+
+
+def test_a_mistake_rounded_as_the_prompt_asks_is_never_marked_right():
+    """A "times fewer" question asks for one decimal place and accepts answers within 0.05. Set 11's question 5 had
+    the answer 6.33, and the mistake of giving SeparableConv2D's depthwise step a bias gives 6.27: a student who made
+    it and rounded as asked typed 6.3, and was marked right, with no word of the mistake."""
+    checked = 0
+    for seed in range(0, 400):
+        for question in make_quiz(seed):
+            if question.answer_kind != "ratio":
+                continue
+            checked += 1
+            assert check_answer(question, round(float(question.answer), 1)).correct  # the right answer, rounded
+            for misconception, wrong in traps(question):
+                typed = round(float(wrong), 1)
+                verdict = check_answer(question, typed)
+                assert not verdict.correct, (seed, question.index, question.answer, misconception.key, wrong)
+    assert checked > 400
