@@ -116,7 +116,9 @@ def compare_section(settings: dict, costs: dict, use_flops: bool) -> None:
                 f"channel{'' if s['out_channels'] == 1 else 's'}, "
                 f"strides {s['strides']}, padding \"{s['padding']}\", dilation {s['dilation_rate']}, depth "
                 f"multiplier {s['depth_multiplier']}, groups {s['groups']}, {'with' if s['use_bias'] else 'no'} "
-                f"bias. {count_name} are per image, for one forward pass.")
+                f"bias. {count_name} are per image, for one forward pass: "
+                + lab_text.counting_rule(s["height"], s["width"], s["kernel_size"], s["strides"], s["dilation_rate"],
+                                         s["padding"]) + ".")
     rows = figures_cost.cost_table_rows(costs, count_name, use_flops, s["groups"])
     show_table(rows)
     show_kind_errors(costs)

@@ -182,6 +182,14 @@ def conv_output_length(length: int, kernel: int, stride: int, padding: str, dila
     return (length - effective_kernel) // stride + 1 if length >= effective_kernel else 0
 
 
+def axis_padding(length: int, kernel: int, stride: int, dilation: int, padding: str) -> tuple[int, int]:
+    """Zeros added (before, after) along one axis; TF's "same" rule puts the odd extra zero after."""
+    if padding == "valid":
+        return 0, 0
+    out = -(-length // stride)
+    total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - length, 0)
+    return total // 2, total - total // 2
+
 def _check_positive(**sizes: int) -> None:
     for name, value in sizes.items():
         if isinstance(value, bool) or not isinstance(value, int):

@@ -9,10 +9,31 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from dsconv.costs.arithmetic import parts_text, shape_text, share_apart, share_text, tutorial_cost
+from dsconv.costs.arithmetic import (
+    as_pair,
+    axis_padding,
+    parts_text,
+    shape_text,
+    share_apart,
+    share_text,
+    tutorial_cost,
+)
 from dsconv.kinds import KINDS
 from dsconv.safe_text import digits_apart_from_one
 
+
+def counting_rule(height: int, width: int, kernel_size: int, strides: int, dilation_rate: int, padding: str) -> str:
+    """How the table counts multiply-adds: one per weight per output position, the zeros of padding "same" included
+    where it adds any (said with how many: an 11 x 11 kernel on a 1 x 1 input reads 120 zeros for 1 pixel)."""
+    rows, cols = (sum(axis_padding(length, kernel, stride, dilation, padding))
+                  for length, kernel, stride, dilation in zip((height, width), as_pair(kernel_size, "kernel_size"),
+                                                               as_pair(strides, "strides"),
+                                                               as_pair(dilation_rate, "dilation_rate")))
+    said = "one multiply-add per weight per output position"
+    if rows or cols:
+        said += (f", the zeros that padding \"same\" adds around the input included "
+                 f"({rows} row{'' if rows == 1 else 's'} and {cols} column{'' if cols == 1 else 's'} of them here)")
+    return said
 
 def _valid(costs: Mapping[str, Any], *kinds: str) -> bool:
     return all(not isinstance(costs.get(kind), (str, type(None))) for kind in kinds)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from dsconv import ONE_AT_A_TIME
-from dsconv.costs.arithmetic import LayerConfigError, LayerCost, layer_cost, standard_counterpart
+from dsconv.costs.arithmetic import LayerConfigError, LayerCost, axis_padding, layer_cost, standard_counterpart
 from dsconv.kinds import SLIDING_KINDS
 from dsconv.sliding import kernels
 
@@ -55,15 +55,6 @@ class SlidingConfig:
         return standard_counterpart(height=height, width=width, in_channels=in_channels,
                                     out_channels=out_channels, kernel_size=kernel_size, strides=self.strides,
                                     padding=self.padding, dilation_rate=dilation)
-
-
-def axis_padding(length: int, kernel: int, stride: int, dilation: int, padding: str) -> tuple[int, int]:
-    """Zeros added (before, after) along one axis; TF's "same" rule puts the odd extra zero after."""
-    if padding == "valid":
-        return 0, 0
-    out = -(-length // stride)
-    total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - length, 0)
-    return total // 2, total - total // 2
 
 
 def window_starts(length: int, kernel: int, stride: int, dilation: int, padding: str) -> np.ndarray:

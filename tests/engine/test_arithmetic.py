@@ -496,3 +496,23 @@ def test_a_half_in_the_params_ratio_column_rounds_up_as_by_hand():
     assert rows["DepthwiseConv2D"] == "0.063"
     assert [half_up(v, 3) for v in (0.0625, 0.0624999, 0.1575, 2.0005, -0.0625)] == \
         ["0.063", "0.062", "0.158", "2.001", "-0.063"]
+
+
+@pytest.mark.parametrize("length,kernel,stride,dilation", [(1, 11, 1, 1), (32, 3, 2, 1), (7, 3, 3, 1), (6, 4, 1, 1),
+                                                           (6, 2, 1, 1), (5, 3, 1, 2), (9, 5, 4, 1), (2, 7, 3, 1),
+                                                           (8, 1, 1, 1), (8, 1, 3, 1)])
+def test_axis_padding_is_tensorflows_same_padding(length, kernel, stride, dilation):
+    """The zeros axis_padding adds, before and after, given to tf.nn.conv2d as explicit padding, give exactly what
+    its "SAME" gives (an image of distinct values and a kernel of distinct weights: a zero moved shifts a number)."""
+    import tensorflow as tf
+
+    from dsconv.costs.arithmetic import axis_padding
+
+    before, after = axis_padding(length, kernel, stride, dilation, "same")
+    image = tf.reshape(tf.range(1, length * length + 1, dtype=tf.float64), (1, length, length, 1))
+    weights = tf.reshape(tf.range(1, kernel * kernel + 1, dtype=tf.float64) ** 1.5, (kernel, kernel, 1, 1))
+    same = tf.nn.conv2d(image, weights, stride, "SAME", dilations=dilation if stride == 1 else None)
+    explicit = tf.nn.conv2d(image, weights, stride, [[0, 0], [before, after], [before, after], [0, 0]],
+                            dilations=dilation if stride == 1 else None)
+    np.testing.assert_array_equal(same.numpy(), explicit.numpy())
+    assert axis_padding(length, kernel, stride, dilation, "valid") == (0, 0)

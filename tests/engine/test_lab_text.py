@@ -240,3 +240,18 @@ def test_a_networks_share_beside_one_half_never_reads_one_half():
     text = network_pointwise_share(sum(p.params.get("pointwise", 0) for p in parts), pointwise, depthwise,
                                    summary.total_params, total, 6)
     assert "do 50.2% of the multiply-adds.**" in text and "mixing the channels is what costs" in text
+
+
+def test_the_counting_rule_says_how_many_padding_zeros_it_counts():
+    """Multiply-adds count padding zeros: an 11 x 11 kernel on a 1 x 1 input with padding "same" does 121 for its
+    one pixel, 120 of them on zeros. The lab's sentence says so, with the rows and columns of zeros; with no zeros
+    (padding "valid", or a 1 x 1 kernel at stride 1) it does not speak of them."""
+    from dsconv.costs.lab_text import counting_rule
+
+    rule = "one multiply-add per weight per output position"
+    assert counting_rule(1, 1, 11, 1, 1, "same") == (
+        rule + ', the zeros that padding "same" adds around the input included (10 rows and 10 columns of them here)')
+    assert counting_rule(32, 31, 3, 2, 1, "same").endswith("(1 row and 2 columns of them here)")  # TF's rule
+    assert counting_rule(32, 32, 3, 1, 1, "valid") == rule
+    assert counting_rule(32, 32, 1, 1, 1, "same") == rule
+    assert counting_rule(32, 32, 1, 2, 1, "same") == rule  # 16 outputs at stride 2 read 31 rows: no zero

@@ -591,3 +591,17 @@ def test_the_size_fields_pair_by_row_so_a_phone_reads_them_in_order():
     at = open_page(PAGE)
     keys = [[widget.key for widget in column.get("number_input")] for column in at.sidebar.columns]
     assert keys == [["lab_h"], ["lab_w"], ["lab_cin"], ["lab_cout"]]
+
+
+def test_the_page_says_that_multiply_adds_count_the_padding_zeros():
+    """With padding "same", an 11 x 11 kernel on a 1 x 1 input does 121 multiply-adds (11 * 11 weights at its one
+    output position), 120 of them on zeros; the page did not say its count reads the padding too."""
+    at = open_page(PAGE, lab_h="1", lab_w="1", lab_k="11", lab_pad="same", lab_cin="1", lab_cout="1")
+    no_traceback(at)
+    assert cost_table(at)["Standard Conv2D"]["Multiply-adds"] == f"{11 * 11 * 1 * 1 * 1 * 1:,}"
+    said = "\n".join(m.value for m in at.markdown)
+    assert ('Multiply-adds are per image, for one forward pass: one multiply-add per weight per output position, the '
+            'zeros that padding "same" adds around the input included (10 rows and 10 columns of them here).') in said
+    at = open_page(PAGE)  # padding "valid": no zeros to speak of
+    said = "\n".join(m.value for m in at.markdown)
+    assert "for one forward pass: one multiply-add per weight per output position." in said and "zeros" not in said
