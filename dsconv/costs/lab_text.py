@@ -35,6 +35,7 @@ def counting_rule(height: int, width: int, kernel_size: int, strides: int, dilat
                  f"({rows} row{'' if rows == 1 else 's'} and {cols} column{'' if cols == 1 else 's'} of them here)")
     return said
 
+
 def _valid(costs: Mapping[str, Any], *kinds: str) -> bool:
     return all(not isinstance(costs.get(kind), (str, type(None))) for kind in kinds)
 
@@ -47,7 +48,7 @@ def pointwise_row_note(costs: Mapping[str, Any], in_shape: tuple[int, int, int],
     unit, per = ("FLOPs", 2) if flops else ("multiply-adds", 1)
     pointwise = costs["pointwise"].multiply_adds * per
     note = (f"The **{KINDS['pointwise'].label}** row is a 1x1 layer on the raw {shape_text(in_shape)} input "
-            f"({pointwise:,} {unit}).")
+            f"({pointwise:,} {'multiply-add' if pointwise == 1 else unit}).")  # "(1 multiply-adds)" on 1 x 1 x 1
     if not _valid(costs, "depthwise", "separable"):
         return note
     depthwise, separable = costs["depthwise"].multiply_adds * per, costs["separable"]

@@ -255,3 +255,11 @@ def test_the_counting_rule_says_how_many_padding_zeros_it_counts():
     assert counting_rule(32, 32, 3, 1, 1, "valid") == rule
     assert counting_rule(32, 32, 1, 1, 1, "same") == rule
     assert counting_rule(32, 32, 1, 2, 1, "same") == rule  # 16 outputs at stride 2 read 31 rows: no zero
+
+
+def test_one_multiply_add_is_said_in_the_singular():
+    """A 1 x 1 x 1 input and N = 1: the pointwise row does 1 x 1 x 1 x 1 = 1 multiply-add, said "(1 multiply-adds)"."""
+    costs = every_kind(height=1, width=1, in_channels=1, out_channels=1, kernel_size=11, padding="same")
+    note = pointwise_row_note(costs, (1, 1, 1))
+    assert "1x1 layer on the raw 1 x 1 x 1 input (1 multiply-add)." in note, note
+    assert "(2 FLOPs)." in pointwise_row_note(costs, (1, 1, 1), flops=True)
