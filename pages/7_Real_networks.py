@@ -172,14 +172,20 @@ def totals_section(profile: Profile, paper, own: Profile | None, network: str) -
     cols = st.columns(4)
     cols[0].metric("Multiply-adds per picture", in_millions(profile.multiply_adds),
                    help=f"{profile.multiply_adds:,}; FLOPs about {in_millions(2 * profile.multiply_adds)}")
-    # With a layer left out the total is not Keras's count, and was labelled so
-    left_out = len(profile.not_counted)
-    cols[1].metric("Parameters (Keras's count)" if not left_out else "Parameters (counted layers)",
+    # With a layer left out, or one that may be a shared layer counted twice (a JSON config cannot tell), the total
+    # is not known to be Keras's count, and is labelled so: a JSON upload said "Keras's count" 296 against Keras's 148
+    left_out, alike = len(profile.not_counted), len(profile.maybe_shared)
+    caveats = [f"without the {counted(left_out, 'layer call')} that could not be counted"] if left_out else []
+    if alike:
+        as_what = "a layer of its own" if alike == 1 else "layers of their own"
+        caveats.append(f"with {counted(alike, 'layer')} of the same name and settings as a layer in another block "
+                       f"counted as {as_what} (Keras counts one layer called in both places once; the file cannot "
+                       "tell)")
+    cols[1].metric("Parameters (Keras's count)" if not caveats else "Parameters (counted layers)",
                    in_millions(profile.params),
                    help=f"{profile.params:,}: {profile.total('params'):,} trainable, "
                         f"{profile.total('frozen_params'):,} not (the statistics that batch norm and "
-                        "normalisation layers keep)" + (f"; without the {counted(left_out, 'layer call')} that could "
-                                                        "not be counted" if left_out else ""))
+                        "normalisation layers keep)" + "".join(f"; {caveat}" for caveat in caveats))
     cols[2].metric("Other operations", in_millions(profile.total("other_ops")),
                    help="Batch norm, activations, additions, pooling: counted apart from multiply-adds")
     memory = profile.total("activation_bytes")
@@ -197,7 +203,7 @@ def totals_section(profile: Profile, paper, own: Profile | None, network: str) -
         st.warning(missing, icon="🧮")
     st.markdown(lesson.where_the_arithmetic_is(profile, plain))
     st.markdown(lesson.where_the_parameters_are(profile, plain))
-    changed = lesson.size_note(profile, own, network) if own else ""
+    changed = lesson.size_note(profile, own, network, plain) if own else ""
     if changed:
         st.markdown(changed)
     if paper is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from dsconv.profile.layers import LARGEST_DIMENSION, LayerCount, NotCounted, Shape, count_layer, count_operation
-from dsconv.profile.table import LayerRow, Profile
+from dsconv.profile.table import ALIKE_NOTE, LayerRow, Profile
 
 MAX_LAYERS = 3000  # EfficientNetB7 has 813; a file with more is refused, not walked
 MODEL_CLASSES = ("Functional", "Sequential", "Model")
@@ -263,7 +263,7 @@ def _alike_note(walk: _Walk, name: str, counted: LayerCount) -> str:
     once)."""
     if name not in walk.alike or not counted.params + counted.frozen_params:
         return ""
-    return (f"same name and settings as {walk.alike[name]}: counted as a layer of its own (if the model calls one "
+    return (f"{ALIKE_NOTE} {walk.alike[name]}: counted as a layer of its own (if the model calls one "
             "layer in both places, Keras counts its weights once)")
 
 

@@ -106,14 +106,31 @@ def not_counted(profile: Profile, quote: Quote = str) -> str:
     return f"{len(missing)} layer calls could not be counted: {names}{more}. The totals leave them out."
 
 
-def size_note(profile: Profile, own: Profile, network: str = "the published network") -> str:
-    """At another input size, a network whose parameters change (a dense layer after Flatten) is another network
-    than `network` ("the network in the file", for an upload)."""
+def size_note(profile: Profile, own: Profile, network: str = "the published network", quote: Quote = str) -> str:
+    """At another input size, a network whose parameters change is another network than `network` ("the network in
+    the file", for an upload). The reason is the layers whose weights changed: a dense layer after Flatten, or any
+    other (a PReLU with a weight per position had been said to be "a dense layer after Flatten" too)."""
     if profile.params == own.params:
         return ""
+    before = {row.name: row.total_params for row in own.rows}
+    rows = list(profile.rows)
+    changed = [(i, row) for i, row in enumerate(rows) if before.get(row.name, row.total_params) != row.total_params]
+    after_flatten = bool(changed) and all(row.class_name == "Dense" and i and rows[i - 1].class_name == "Flatten"
+                                          for i, row in changed)
+    if after_flatten:
+        why = ("a dense layer after Flatten takes every value of the last feature map, so its weights change with the "
+               "picture's size")
+    elif changed:
+        named = [f"{quote(row.name)} ({quote(row.class_name)}: {row.total_params:,} against {before[row.name]:,})"
+                 for _, row in changed[:3]]
+        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        whose = "its" if len(changed) == 1 else "their"
+        why = (f"the weights of {', '.join(named)}{more} depend on the size of {whose} input, so they change with "
+               "the picture's")
+    else:
+        why = "its weights change with the picture's size"
     return (f"At {'x'.join(map(str, profile.input_shape))} this network has {in_millions(profile.params)} parameters, "
-            f"against {in_millions(own.params)} at its own {'x'.join(map(str, own.input_shape))}: a dense layer after "
-            f"Flatten takes every value of the last feature map, so its weights change with the picture's size. It is "
+            f"against {in_millions(own.params)} at its own {'x'.join(map(str, own.input_shape))}: {why}. It is "
             f"not {network} any more.")
 
 

@@ -11,6 +11,9 @@ from dsconv.profile.layers import ROLES, Shape
 from dsconv.safe_text import COUNT_UNITS, half_up, in_units
 
 COLUMNS = ("multiply_adds", "params", "frozen_params", "other_ops", "activation_bytes")
+# How a JSON config's row starts whose layer has the same name and settings as one in another block: counted as its
+# own, though it may be one layer called in both places (Keras counts that once; the file cannot tell).
+ALIKE_NOTE = "same name and settings as"
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,11 @@ class Profile:
     @property
     def not_counted(self) -> tuple[LayerRow, ...]:
         return tuple(row for row in self.rows if not row.counted)
+
+    @property
+    def maybe_shared(self) -> tuple[LayerRow, ...]:
+        """Rows counted as layers of their own that may be one shared layer (ALIKE_NOTE)."""
+        return tuple(row for row in self.rows if row.note.startswith(ALIKE_NOTE))
 
     def by_role(self, column: str) -> dict[str, int]:
         """A column's total per role, in ROLES order, roles with none left out."""

@@ -235,6 +235,31 @@ def test_a_size_that_changes_the_parameters_is_said():
     assert lesson.size_note(small, own, "the network in the file").endswith("It is not the network in the file any more.")
     assert lesson.size_note(builtin_profile("mobilenet_v2", 96), builtin_profile("mobilenet_v2")) == ""
 
+    assert "a dense layer after Flatten takes every value of the last feature map" in said  # fc1 follows Flatten
+
+
+def test_a_size_note_names_the_layers_whose_weights_changed():
+    """An upload with a PReLU (one weight per value of its input) and no Flatten: at 96 x 96 its parameters grow,
+    and the page blamed "a dense layer after Flatten", a layer it does not have."""
+    import keras
+
+    from dsconv.profile import count_upload
+
+    layers = keras.layers
+    inputs = keras.Input((32, 32, 3))
+    x = layers.PReLU(name="prelu")(layers.Conv2D(8, 3, padding="same", name="conv")(inputs))
+    model = keras.Model(inputs, layers.Dense(10, name="head")(layers.GlobalAveragePooling2D()(x)))
+    small_prelu = model.get_layer("prelu").count_params()  # Keras's own counts, at 32 and at 96
+    big = keras.layers.PReLU()
+    big.build((None, 96, 96, 8))
+    big_prelu = big.count_params()
+    assert (small_prelu, big_prelu) == (32 * 32 * 8, 96 * 96 * 8)
+    counted = count_upload(model.to_json().encode(), "p.json", 96)
+    said = lesson.size_note(counted.profile, counted.own, "the network in the file")
+    assert counted.profile.params == model.count_params() - small_prelu + big_prelu
+    assert "Flatten" not in said, said
+    assert (f"the weights of prelu (PReLU: {big_prelu:,} against {small_prelu:,}) depend on the size of its input, so "
+            "they change with the picture's. It is not the network in the file any more.") in said, said
 
 def test_every_sentence_of_every_built_in_at_every_size_is_a_finished_sentence():
     """No unformatted field, no empty count, every sentence ends: for each network, size and what-if kind."""

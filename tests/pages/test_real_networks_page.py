@@ -337,6 +337,36 @@ def test_a_total_that_leaves_out_a_layer_is_not_called_keras_s_count():
         metric.help for metric in at.metric if metric.label == "Parameters (counted layers)")
 
 
+
+def test_a_total_that_may_count_a_shared_layer_twice_is_not_called_keras_s_count(tmp_path):
+    """One layer called in two sibling blocks, uploaded as model.to_json(): the file cannot tell it from two layers
+    of the same name and settings, so it is counted twice, and the total was labelled "Keras's count": 296 against
+    Keras's 148."""
+    import keras
+
+    layers = keras.layers
+    conv = layers.Conv2D(4, 3, padding="same", name="sib")
+    first_in, second_in = keras.Input((8, 8, 4)), keras.Input((8, 8, 4))
+    first = keras.Model(first_in, layers.ReLU()(conv(first_in)), name="a")
+    second = keras.Model(second_in, conv(second_in), name="b")
+    outer_in = keras.Input((8, 8, 4))
+    model = keras.Model(outer_in, second(first(outer_in)))
+    assert model.count_params() == 3 * 3 * 4 * 4 + 4 == 148
+    at = upload(open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)"), "s.json", model.to_json().encode())
+    assert not at.exception, at.exception
+    shown = metrics(at)
+    assert "Parameters (Keras's count)" not in shown, shown
+    assert shown["Parameters (counted layers)"] == "296"  # both calls, as two layers
+    assert ("with 1 layer of the same name and settings as a layer in another block counted as a layer of its own "
+            "(Keras counts one layer called in both places once; the file cannot tell)") in next(
+        metric.help for metric in at.metric if metric.label == "Parameters (counted layers)")
+    # the same model saved by Keras as a .keras file: its shared_object_id tells, and the total is Keras's
+    model.save(tmp_path / "s.keras")
+    at = upload(open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)"), "s.keras",
+                (tmp_path / "s.keras").read_bytes())
+    assert not at.exception, at.exception
+    assert metrics(at)["Parameters (Keras's count)"] == "148"
+
 def test_a_model_that_takes_no_picture_refuses_a_picture_size_and_says_which_choice_works():
     mlp = {"class_name": "Sequential", "config": {"name": "mlp", "layers": [
         {"class_name": "InputLayer", "config": {"name": "numbers", "batch_shape": [None, 4]}},
