@@ -248,3 +248,11 @@ def test_a_device_is_named_in_a_sentence_as_a_device():
     assert device_name("Intel(R) Xeon(R) Processor, 2 cores") == "the Intel Xeon Processor with 2 cores"
     assert device_name("NVIDIA H200") == "the NVIDIA H200"
     assert device_name("2 x NVIDIA A100") == "2 x NVIDIA A100" and device_name("the recorded CPU") == "the recorded CPU"
+
+
+def test_a_ratio_that_is_not_one_never_prints_as_one_beside_its_word():
+    """times() stopped at four decimals: 1.00001 read "1.0000x faster", the word the only sign of a difference."""
+    assert times(1.00001, "faster", "slower") == "1.00001x faster"
+    assert times(1 / 1.00001, "faster", "slower") == "1.00001x slower"
+    assert times(1.0, "faster", "slower") == "1.0x faster"  # equal: no digits hunted for
+    assert times(2.04, "faster", "slower") == "2.0x faster"
