@@ -576,3 +576,21 @@ def test_a_weight_too_large_is_refused_with_the_pages_pixel_range():
     assert float(to_float_array(Image.new("RGB", (2, 2), (255, 255, 255))).max()) == 1.0
     with pytest.raises(FilterError, match=r"use weights from -100 to 100 \(a pixel is 0 to 1 here;"):
         parse_kernel("200 0 0; 0 1 0; 0 0 1")
+
+
+def test_a_map_that_goes_below_zero_is_drawn_signed_whatever_its_size():
+    """Percentiles were read from every k-th value, which lined up with the channels (k = 9 on 384 x 512 x 3: red
+    alone) and with columns (8-px stripes at k = 16): a map 12.5% below zero was drawn unsigned, its negatives black
+    like flat areas, and a mix with a signed blue channel was shown as one colour picture."""
+    from dsconv.figures import filters as figs
+
+    stripes = np.where((np.arange(1024) // 8) % 8 == 0, -4.0, 1.0).astype(np.float32)  # 1 column in 8 negative
+    values = np.broadcast_to(stripes, (1024, 1024))
+    assert (values < 0).mean() == 0.125  # the reference: the values themselves
+    assert figs.is_signed(values)
+    grey = figs.map_to_grey(values)
+    assert grey[values < 0].max() < grey[values > 0].min()  # below zero darker than zero's mid-grey and above
+    mixed = np.zeros((384, 512, 3), np.float32)
+    mixed[..., :2] = 0.5
+    mixed[..., 2] = np.where(np.arange(512) % 5 < 2, -3.2, 2.0)  # blue 40% negative, red and green not
+    assert figs.is_signed(mixed)
