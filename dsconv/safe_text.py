@@ -140,9 +140,9 @@ def library_words(error: BaseException, limit: int = 160) -> str:
     return text + ")" * depth
 
 
-def digits_apart_from_one(ratio: float, digits: int = 1) -> int:
-    """Decimals enough for a ratio that is not 1 never to read as 1 (1.02, 0.998), up to four."""
-    while ratio != 1 and round(ratio, digits) == 1 and digits < 4:
+def digits_apart_from_one(ratio: float, digits: int = 1, most: int = 4) -> int:
+    """Decimals enough for a ratio that is not 1 never to read as 1 (1.02, 0.998), up to `most` (a table's four)."""
+    while ratio != 1 and round(ratio, digits) == 1 and digits < most:
         digits += 1
     return digits
 

@@ -19,7 +19,7 @@ from dsconv.costs.arithmetic import (
     tutorial_cost,
 )
 from dsconv.kinds import KINDS
-from dsconv.safe_text import digits_apart_from_one
+from dsconv.safe_text import counted, digits_apart_from_one
 
 
 def counting_rule(height: int, width: int, kernel_size: int, strides: int, dilation_rate: int, padding: str) -> str:
@@ -32,7 +32,7 @@ def counting_rule(height: int, width: int, kernel_size: int, strides: int, dilat
     said = "one multiply-add per weight per output position"
     if rows or cols:
         said += (f", the zeros that padding \"same\" adds around the input included "
-                 f"({rows} row{'' if rows == 1 else 's'} and {cols} column{'' if cols == 1 else 's'} of them here)")
+                 f"({counted(rows, 'row')} and {counted(cols, 'column')} of them here)")
     return said
 
 

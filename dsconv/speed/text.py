@@ -21,9 +21,7 @@ def times(ratio: float, above: str, below: str, digits: int = 1) -> str:
     """A ratio as words: 2.04 -> '2.0x faster'; 0.5 -> '2.0x slower' (the inverse, with the other word); a ratio
     that would round to 1.0 gets more digits (1.02x more), so that the word is never the only sign of a difference."""
     value, word = (ratio, above) if ratio >= 1 else (1 / ratio, below)
-    digits = digits_apart_from_one(value, digits)
-    while value != 1 and math.isfinite(value) and float(f"{value:.{digits}f}") == 1 and digits < 12:
-        digits += 1  # past the tables' four: 1.00001 read "1.0000x faster"
+    digits = digits_apart_from_one(value, digits, most=12)  # past the tables' four: 1.00001 read "1.0000x faster"
     # Where the figure with one more decimal ends in 5 (1.25), rounding it again is a coin toss: "1.2x" stood under
     # a caption's "1.25x", and over a table's 1.25 for a ratio of 1.2496. It keeps that decimal.
     if math.isfinite(value) and f"{value:.{digits + 1}f}".endswith("5"):
