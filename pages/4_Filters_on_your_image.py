@@ -12,7 +12,7 @@ from dsconv import ONE_AT_A_TIME
 with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     import time
     import zlib
-    from typing import Any
+    from typing import Any, Sequence
 
     import numpy as np
     import streamlit as st
@@ -117,21 +117,24 @@ kernel_mosaic = shared_figure(figs.rgb_kernel_mosaic, 16)
 # How the maps are greyed: said by the module whose map_to_grey draws them (figs.grey_note), so that the two agree
 
 
-def grey_picture(values: np.ndarray) -> tuple[np.ndarray, bool]:
-    """One map as grey pixels, and whether it was shown as a signed map (0 at mid-grey)."""
-    signed = figs.is_signed(values)
+def grey_picture(values: np.ndarray, rounding: float) -> tuple[np.ndarray, bool]:
+    """One map as grey pixels, and whether it was shown as a signed map (0 at mid-grey); `rounding` as
+    figs.is_signed's."""
+    signed = figs.is_signed(values, rounding)
     return figs.map_to_grey(values, signed), signed
 
 
-def show_maps(values: np.ndarray, captions: list[str], said: set[str], per_row: int = 3) -> None:
+def show_maps(values: np.ndarray, captions: list[str], said: set[str], rounding: Sequence[float],
+              per_row: int = 3) -> None:
     """Each channel of (H, W, N) as a grey picture, per_row a row; each map decides on its own if it is signed.
-    `said`: the kinds of grey the page has explained (figs.grey_note)."""
+    `said`: the kinds of grey the page has explained (figs.grey_note); `rounding`: the most float32 rounding can
+    move one value of each map (HandMadeResult's)."""
     any_signed = any_flat = any_plain = False
     for start in range(0, values.shape[2], per_row):
         columns = st.columns(per_row)
         for col, n in zip(columns, range(start, min(start + per_row, values.shape[2]))):
-            pixels, signed = grey_picture(values[..., n])
-            flat = figs.flat_mark(values[..., n])
+            pixels, signed = grey_picture(values[..., n], rounding[n])
+            flat = figs.flat_mark(values[..., n], rounding[n])
             any_signed, any_plain, any_flat = any_signed or signed, any_plain or not signed, any_flat or bool(flat)
             col.image(pixels, caption=captions[n] + (" (±)" if signed else "") + flat, width="stretch",
                       output_format="JPEG",
@@ -160,8 +163,8 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str], said: set[
                                       decimals=KERNEL_DECIMALS, width_px=PAGE_PX),  # as D's
                         key=f"fil_combined_{n}", config={"displayModeBar": False})
         two_steps, one_step = st.columns(2)
-        signed = figs.is_signed(result.mixed[..., n])  # both ways shown on the same scale
-        flat = figs.flat_mark(result.mixed[..., n])
+        signed = figs.is_signed(result.mixed[..., n], result.mixed_rounding[n])  # both ways on the same scale
+        flat = figs.flat_mark(result.mixed[..., n], result.mixed_rounding[n])
         any_signed, any_plain, any_flat = any_signed or signed, any_plain or not signed, any_flat or bool(flat)
         mark = (" (±)" if signed else "") + flat
         two_steps.image(figs.map_to_grey(result.mixed[..., n], signed), caption=f"{name}: depthwise + pointwise{mark}",
@@ -503,11 +506,12 @@ def hand_made_section(picture: Image.Image) -> None:
                     "mixed with another yet. Zeros pad its border (padding \"same\", as Keras pads), so a kernel "
                     "that compares neighbours finds an edge wherever a bright picture meets them.")
         said: set[str] = set()  # the kinds of grey explained so far: the second time in short
-        show_maps(result.depthwise, [f"{ch} after {n}" for ch, n in zip(hand.CHANNELS, names)], said)
+        show_maps(result.depthwise, [f"{ch} after {n}" for ch, n in zip(hand.CHANNELS, names)], said,
+                  result.depthwise_rounding)
     with step2:
         st.plotly_chart(pointwise_figure(mix, list(hand.CHANNELS), outputs, figure_scale(), decimals=3),
                         key="fil_mix_fig", config={"displayModeBar": False})
-        if mix_name == "Keep the channels" and not figs.is_signed(result.mixed):
+        if mix_name == "Keep the channels" and not figs.is_signed(result.mixed, max(result.mixed_rounding)):
             st.image(figs.channels_to_rgb(result.mixed), alt="The three mixed channels shown as one colour picture",
                      caption="The three mixed channels shown as one colour "
                      "picture", width=min(width, 512))

@@ -65,8 +65,10 @@ def _layout(height: int, scale: float, title: str | None = None, **extra) -> dic
     return {**layout, **extra}
 
 
-def is_signed(values: np.ndarray) -> bool:
-    """True when at least 1% of the values are clearly below zero (then 0 is shown as mid-grey or white).
+def is_signed(values: np.ndarray, rounding: float = 1e-6) -> bool:
+    """True when at least 1% of the values are clearly below zero (then 0 is shown as mid-grey or white): below
+    float32 rounding (`rounding`: the most it can move one value; 1e-6 suits sums of a few numbers near 1, and the
+    hand-made filters say theirs, from their weights) and below half a percent of the largest value.
 
     Edge filters give negative values everywhere; a blur or sharpen of a photo only dips below zero at
     a few pixels (overshoot at edges, zero padding), and those are better shown clipped to black.
@@ -75,29 +77,33 @@ def is_signed(values: np.ndarray) -> bool:
     if values.size == 0:
         return False
     extent = float(np.max(np.abs(values)))
-    return float(np.percentile(_sample(values), 1)) < -(1e-6 + 0.005 * extent)
+    return float(np.percentile(_sample(values), 1)) < -(rounding + 0.005 * extent)
 
 
 FLAT_NOTE = ("A map marked \"everywhere\" holds that one value at every pixel, so it is drawn in one shade: its kernel "
              "found nothing that changes across this picture.")
 
 
-def one_value(values: np.ndarray) -> float | None:
+def one_value(values: np.ndarray, rounding: float = 0.0) -> float | None:
     """The value a map holds at every pixel, or None where it holds more than one. Such a map is drawn in one shade
-    (black for a Sobel filter on a picture of one colour), which says nothing on its own: its caption gives the value."""
+    (black for a Sobel filter on a picture of one colour), which says nothing on its own: its caption gives the value.
+    `rounding`: the most float32 rounding can move one of the map's values (HandMadeResult says it for its maps,
+    from their weights), so values that differ by up to twice that may be one exact value. A fixed 1e-6 had called
+    the maps of a kernel of 1e-7s, from 0 to 9e-7, one value."""
     values = np.asarray(values, np.float32)
     if values.size == 0:
         return None
     low, high = float(values.min()), float(values.max())
-    return low if high - low <= 1e-6 * max(1.0, abs(low), abs(high)) else None
+    return low if high - low <= 2 * rounding else None
 
 
-def flat_mark(values: np.ndarray) -> str:
-    """" (0 everywhere)" for a caption where the map holds one value at every pixel (FLAT_NOTE explains it), else ""."""
-    value = one_value(values)
+def flat_mark(values: np.ndarray, rounding: float = 0.0) -> str:
+    """" (0 everywhere)" for a caption where the map holds one value at every pixel (FLAT_NOTE explains it), else "".
+    `rounding` as one_value's: a value within it of 0 is 0."""
+    value = one_value(values, rounding)
     if value is None:
         return ""
-    if abs(value) < 1e-6:
+    if abs(value) <= rounding:
         return " (0 everywhere)"
     # A white picture (1 at every pixel) under a 1 x 1 kernel of 100 and a mix of three 100s is 30,000 everywhere,
     # and read "3e+04": whole from 100, a half up, as by hand

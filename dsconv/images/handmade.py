@@ -285,6 +285,10 @@ class HandMadeResult:
     combined: np.ndarray  # W, (k, k, C, N)
     separable_cost: LayerCost  # depthwise then pointwise, no biases
     standard_cost: LayerCost  # the one standard convolution, no bias
+    # The most float32 rounding can move one value of each depthwise map (C), and of each output by either way (N):
+    # what tells a map of one value from one of values that differ (figures.filters.one_value)
+    depthwise_rounding: tuple[float, ...] = ()
+    mixed_rounding: tuple[float, ...] = ()
 
     @property
     def max_difference(self) -> float:
@@ -300,8 +304,15 @@ class HandMadeResult:
         float32's spacing at S is at least u * S: the bound counts it whole, 2 (k*k*C + C + 1) spacing(S)."""
         kernel_h, kernel_w, channels, outputs = self.combined.shape
         largest = float(np.abs(self.combined).reshape(-1, outputs).sum(axis=0).max(initial=0.0))
-        terms = kernel_h * kernel_w * channels + channels + 1
-        return 2 * terms * float(np.spacing(np.float32(max(largest, 1.0))))
+        return 2 * sum_rounding(max(largest, 1.0), kernel_h * kernel_w * channels + channels + 1)
+
+
+def sum_rounding(reach: float, terms: int) -> float:
+    """The most float32 rounding can move a sum of `terms` products whose sizes add up to at most `reach` (the sum
+    of |weight| x |pixel|): each operation errs by at most u = 2**-24 of a partial sum no larger than `reach`, so
+    the sum is within terms * u * reach of the exact one (Higham's bound, to first order), counted here in whole
+    float32 spacings at `reach` (each at least u * reach)."""
+    return terms * float(np.spacing(np.float32(reach)))
 
 
 GREY_LEVELS = 255  # an 8-bit picture's steps from black to white: the pixel values here run from 0 to 1
@@ -376,4 +387,13 @@ def apply_hand_made(image: np.ndarray, depthwise: np.ndarray, mix: np.ndarray,
     one_step = standard_conv(image, combined, padding=padding)
     separable, standard = filter_costs(image.shape[0], image.shape[1], depthwise.shape[0], image.shape[2],
                                        mix.shape[1], padding)
-    return HandMadeResult(step1, step2, one_step, combined, separable, standard)
+    # Each channel's largest pixel bounds its products; a depthwise map sums k*k of them, an output k*k*C + C + 1
+    # (either way: HandMadeResult.rounding_bound)
+    brightest = np.abs(image).reshape(-1, image.shape[2]).max(axis=0, initial=0.0)
+    taps = depthwise.shape[0] * depthwise.shape[1]
+    reach = np.abs(depthwise).reshape(taps, -1).sum(axis=0) * brightest  # (C,): a depthwise map's largest sum
+    depthwise_rounding = tuple(sum_rounding(float(r), taps) for r in reach)
+    mixed_reach = (np.abs(mix) * reach[:, None]).sum(axis=0)  # (N,)
+    terms = taps * image.shape[2] + image.shape[2] + 1
+    mixed_rounding = tuple(sum_rounding(float(r), terms) for r in mixed_reach)
+    return HandMadeResult(step1, step2, one_step, combined, separable, standard, depthwise_rounding, mixed_rounding)

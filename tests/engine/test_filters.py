@@ -481,6 +481,35 @@ def test_large_weights_round_by_more_than_a_grey_level_and_it_is_still_called_ro
     assert f"{result.max_difference * 255:,.1f} grey levels" in note
 
 
+@pytest.mark.parametrize("size", [1e-7, 1.0, 100.0])
+def test_each_maps_rounding_bounds_its_distance_from_the_exact_sum_at_any_size_of_weights(size):
+    """Each map's rounding (HandMadeResult.depthwise_rounding, mixed_rounding) is what tells a map of one value from
+    one whose values differ: a fixed 1e-6 had called the maps of a kernel of 1e-7s one value. Checked against exact
+    sums in float64, written here, for weights of 1e-7, 1 and 100 with signs: every value within its map's bound,
+    and the bound far under the map's spread (a map of these photos holds many values at every size)."""
+    from dsconv.figures.filters import one_value
+    from dsconv.images import fit_within, scene_image, to_float_array
+    from dsconv.images import handmade as hand
+
+    image = to_float_array(fit_within(scene_image("Sunset harbour"), 96))
+    rng = np.random.default_rng(3)
+    depthwise = (rng.normal(size=(5, 5, 3)) * size).astype(np.float32)
+    pointwise = rng.normal(size=(3, 2)).astype(np.float32)
+    result = hand.apply_hand_made(image, depthwise, pointwise)
+    padded = np.pad(np.asarray(image, np.float64), ((2, 2), (2, 2), (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (5, 5), axis=(0, 1))  # (H, W, C, k, k)
+    exact_depthwise = np.einsum("hwcij,ijc->hwc", windows, depthwise.astype(np.float64))
+    exact_mixed = exact_depthwise @ pointwise.astype(np.float64)
+    for maps, exact, rounding in ((result.depthwise, exact_depthwise, result.depthwise_rounding),
+                                  (result.mixed, exact_mixed, result.mixed_rounding),
+                                  (result.standard, exact_mixed, result.mixed_rounding)):
+        assert len(rounding) == maps.shape[2]
+        for n, bound in enumerate(rounding):
+            assert np.abs(maps[..., n] - exact[..., n]).max() <= bound
+            assert 0 < bound < 1e-3 * np.ptp(exact[..., n])
+            assert one_value(maps[..., n], bound) is None
+
+
 @pytest.mark.parametrize("width_px, scale, bar_under", [(376, 1.35, True), (499, 1.35, False), (447, 1.0, False)])
 def test_a_narrow_feature_grid_lays_its_colour_bar_under_the_maps_and_wastes_no_height(width_px, scale, bar_under):
     """On a 1024 x 768 projector (half-page figures 376 px wide) the colour bar took a third of the width, the maps

@@ -647,6 +647,26 @@ def test_a_map_of_one_value_says_its_value():
     assert not any("holds that one value" in caption.value for caption in at.caption)
 
 
+@pytest.mark.parametrize("kernel", ["1 1 1; 1 -8 1; 1 1 1", "1 1 1; 1 1 1; 1 1 1"])
+def test_a_kernel_of_tiny_weights_marks_its_maps_as_the_same_kernel_of_larger_ones(kernel):
+    """Custom weights of 1e-7 had every map called "(0 everywhere)", under a note that the kernel "found nothing that
+    changes across this picture": any spread under 1e-6 was taken for float32 rounding, whatever the weights. On a
+    sample photo the 1e-7 blur's maps run from 0 to about 9e-7, a spread of hundreds of thousands of float32 roundings
+    there. Rounding is now judged against the weights' size: a kernel scaled by a power of ten marks its maps as the
+    kernel itself does (± where they go below zero, never "everywhere")."""
+    def captions(text: str) -> list[str]:
+        at = open_page(PAGE, **HAND_KEYS, fil_kernel=text)
+        assert not at.exception and not at.error, [e.value for e in at.exception]
+        assert not any("holds that one value" in caption.value for caption in at.caption)
+        return image_captions(at)
+
+    tiny = "; ".join(" ".join(f"{float(number) * 1e-7:g}" for number in row.split()) for row in kernel.split(";"))
+    assert "e-07" in tiny
+    shown = captions(kernel)
+    assert not any("everywhere" in caption for caption in shown) and len(shown) >= 5, shown
+    assert captions(tiny) == shown
+
+
 def test_the_difference_metric_counts_grey_levels_as_an_8_bit_picture_has_them():
     """Its help said "an 8-bit picture has 255 grey levels between 0 and 1": it has 2**8 = 256 levels, 255 steps of
     1/255 apart, and the note under the metric counts those steps."""
