@@ -160,7 +160,8 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str], said: set[
         # had no room and were left to the hover, and W = D x P could not be read off the page.
         st.plotly_chart(kernel_figure([result.combined[:, :, c, n] for c in range(3)],
                                       [f"W[..., {ch}, {n + 1}]" for ch in hand.CHANNELS], figure_scale(),
-                                      decimals=KERNEL_DECIMALS, width_px=PAGE_PX),  # as D's
+                                      decimals=figs.typed_places([result.combined], KERNEL_DECIMALS),
+                                      width_px=PAGE_PX),  # as D's
                         key=f"fil_combined_{n}", config={"displayModeBar": False})
         two_steps, one_step = st.columns(2)
         signed = figs.is_signed(result.mixed[..., n], result.mixed_rounding[n])  # both ways on the same scale
@@ -488,8 +489,8 @@ def hand_made_section(picture: Image.Image) -> None:
             show_error(exc, literal=True)
         if depthwise is not None:
             st.plotly_chart(kernel_figure([depthwise[..., c] for c in range(3)],
-                                               [f"{ch}: {n}" for ch, n in zip(hand.CHANNELS, names)],
-                                               figure_scale(), decimals=KERNEL_DECIMALS, width_px=PAGE_PX),
+                                          [f"{ch}: {n}" for ch, n in zip(hand.CHANNELS, names)], figure_scale(),
+                                          decimals=figs.typed_places([depthwise], KERNEL_DECIMALS), width_px=PAGE_PX),
                             key="fil_kernel_fig", config={"displayModeBar": False})
     with step2:
         try:
@@ -509,7 +510,8 @@ def hand_made_section(picture: Image.Image) -> None:
         show_maps(result.depthwise, [f"{ch} after {n}" for ch, n in zip(hand.CHANNELS, names)], said,
                   result.depthwise_rounding)
     with step2:
-        st.plotly_chart(pointwise_figure(mix, list(hand.CHANNELS), outputs, figure_scale(), decimals=3),
+        st.plotly_chart(pointwise_figure(mix, list(hand.CHANNELS), outputs, figure_scale(),
+                                         decimals=figs.typed_places([mix], 3)),
                         key="fil_mix_fig", config={"displayModeBar": False})
         if mix_name == "Keep the channels" and not figs.is_signed(result.mixed, max(result.mixed_rounding)):
             st.image(figs.channels_to_rgb(result.mixed), alt="The three mixed channels shown as one colour picture",

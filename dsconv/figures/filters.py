@@ -156,9 +156,24 @@ def _number(value: float, decimals: int, exact: bool) -> str:
 
 
 def _exact(kernels: list[np.ndarray], decimals: int) -> bool:
-    """Whether `decimals` places write every weight exactly (to float32's precision: 0.299 is stored as 0.29899999)."""
+    """Whether `decimals` places write every weight exactly (to float32's precision: 0.299 is stored as 0.29899999).
+    Relative to each weight: within 1e-6 of 1 had let 0.0000 stand for a typed 1e-7."""
     values = np.concatenate([np.ravel(np.asarray(kernel, np.float64)) for kernel in kernels])
-    return bool(np.all(np.abs(np.round(values, decimals) - values) <= 1e-6 * np.maximum(1.0, np.abs(values))))
+    return bool(np.all(np.abs(np.round(values, decimals) - values) <= 1e-6 * np.abs(values)))
+
+
+MOST_PLACES = 12
+
+
+def typed_places(kernels: list[np.ndarray], fewest: int) -> int:
+    """Decimal places for typed weights (hand-made kernels and mixes): `fewest`, or as many as the smallest weight
+    that is not 0 needs for its first three digits (up to MOST_PLACES). With 4 places a kernel of 1e-7s read 0 in
+    every cell, and so did its hover, beside maps that show its edges."""
+    values = np.concatenate([np.ravel(np.abs(np.asarray(kernel, np.float64))) for kernel in kernels])
+    values = values[values > 0]
+    if not values.size:
+        return fewest
+    return max(fewest, min(MOST_PLACES, math.ceil(-math.log10(float(values.min()))) + 2))
 
 
 def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1.0, decimals: int = 2,
@@ -197,7 +212,7 @@ def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1
                          textfont=dict(size=round(font or NUMBER_PX * scale, 1), color="#111827"),
                          colorscale=SIGNED, zmin=-extent, zmax=extent, showscale=False,
                          xgap=2, ygap=2, xaxis=f"x{suffix}", yaxis=f"y{suffix}",
-                         hovertemplate="row %{y}, column %{x}: %{z:.4f}<extra></extra>"))
+                         hovertemplate="row %{y}, column %{x}: %{z:.4~g}<extra></extra>"))
         left = col * (width + spacing)
         layout[f"xaxis{suffix}"] = dict(axis, domain=[left, left + width], anchor=f"y{suffix}")
         layout[f"yaxis{suffix}"] = dict(axis, autorange="reversed", scaleanchor=f"x{suffix}", anchor=f"x{suffix}")
@@ -250,7 +265,7 @@ def pointwise_figure(mix: np.ndarray, input_names: list[str], output_names: list
     heatmap = dict(type="heatmap", z=mix.tolist(), x=list(output_names), y=list(input_names), colorscale=SIGNED,
                    zmin=-extent, zmax=extent, xgap=1 if annotate else 0, ygap=1,
                    colorbar=dict(title=dict(text="weight"), thickness=12),
-                   hovertemplate=f"from %{{y}} to {to}: %{{z:.4f}}<extra></extra>")
+                   hovertemplate=f"from %{{y}} to {to}: %{{z:.4~g}}<extra></extra>")
     if annotate:
         exact = _exact([mix], decimals)
         heatmap.update(text=[[_number(v, decimals, exact) for v in row] for row in mix], texttemplate="%{text}",

@@ -321,6 +321,27 @@ def test_learned_weights_share_their_places_and_hand_made_ones_stay_exact():
     assert written([[10, 100], [-20, 0]], 0) == [["10", "100"], ["-20", "0"]]  # no decimals: never "1" for 10
 
 
+def test_typed_weights_too_small_for_four_places_keep_their_digits_in_cells_and_hover():
+    """A typed kernel of 1e-7s (an edge finder: -8e-7 in the middle) read "0" in every cell, and "0.0000" in its hover,
+    above maps that show its edges: 0.0000 counted as writing 1e-7 exactly. Typed weights get the places their
+    smallest weight needs for three digits, and the hover writes four significant digits."""
+    from dsconv.figures.filters import MOST_PLACES, kernel_figure, pointwise_figure, typed_places
+
+    tiny = np.array([[1, 1, 1], [1, -8, 1], [1, 1, 1]], np.float32) * np.float32(1e-7)
+    places = typed_places([tiny], 4)
+    figure = kernel_figure([tiny], ["red"], decimals=places)
+    assert [list(row) for row in figure.data[0].text] == [["0.0000001"] * 3, ["0.0000001", "-0.0000008", "0.0000001"],
+                                                         ["0.0000001"] * 3]
+    assert "%{z:.4~g}" in figure.data[0].hovertemplate
+    mix = np.array([[2.99e-8], [0.5], [0.0]], np.float32)
+    shown = pointwise_figure(mix, ["red", "green", "blue"], ["grey"], decimals=typed_places([mix], 3))
+    assert [list(row) for row in shown.data[0].text] == [["0.0000000299"], ["0.5"], ["0"]]
+    assert "%{z:.4~g}" in shown.data[0].hovertemplate
+    blur = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], np.float32) / 16
+    assert typed_places([blur], 4) == 4 and typed_places([np.zeros((3, 3))], 4) == 4  # as before
+    assert typed_places([np.full((1, 1), 1e-30)], 4) == MOST_PLACES
+
+
 def test_a_prediction_is_never_rounded_to_a_certainty_or_to_nothing():
     """A model that gave "ship" 99.97 % showed "100.0%", under a caption saying probabilities are not certainties."""
     from dsconv.figures.filters import predictions_figure
