@@ -72,6 +72,7 @@ class Comparison:
     finished: tuple[int, int] | None = None  # (standard's, other's) epochs where they differ: compared at the fewer
     classes: int | None = None  # how many classes the record names (a guess is right 1 in that many)
     val_images: int | None = None  # how many images each validation accuracy was read on
+    test_images: int | None = None  # how many images each test accuracy was read on
 
 
 def compare(run: LoadedRun, other: str = "separable", baseline: str = "standard") -> Comparison | None:
@@ -86,7 +87,8 @@ def compare(run: LoadedRun, other: str = "separable", baseline: str = "standard"
     data = run.record.data
     names = data.get("class_names")
     sizes = dict(classes=len(names) if isinstance(names, list) and len(names) >= 2 else None,
-                 val_images=data.get("test_size" if run.record.validation_on_test else "val_size") or None)
+                 val_images=data.get("test_size" if run.record.validation_on_test else "val_size") or None,
+                 test_images=data.get("test_size") or None)
     if counts[0] == counts[1]:
         return Comparison(run.label, Outcome.of(parts[baseline]), Outcome.of(parts[other]),
                           run.record.validation_on_test, dict(run.record.recipe), **sizes)
@@ -120,31 +122,57 @@ def too_early(c: Comparison) -> str | None:
 
 
 def few_images_note(c: Comparison) -> str | None:
-    """Where the validation accuracies were read on few images, how much chance alone moves them."""
-    if not c.val_images or c.val_images >= FEW_IMAGES or too_early(c):
+    """Where the validation accuracies, or the test accuracies the page compares, were read on few images, how much
+    chance alone moves them, and the differences the sentences above call about the same for each."""
+    if too_early(c):
         return None
-    spread = 100 * _standard_error(c)
-    return (f"Each validation accuracy here was read on {counted(c.val_images, 'image')}, so each image counts for "
-            f"{100 / c.val_images:.3g}% of it, and chance alone moves an accuracy near 50% by about {spread:.1f} "
-            f"points (one standard error): the sentences above call differences of up to {_allowance(c)[1]} about "
-            "the same.")
+    few_val = bool(c.val_images) and c.val_images < FEW_IMAGES
+    # the test accuracies' own allowance, where the sentence compares them and it is not the validation one
+    test_apart = _tests_compared(c) and _allowance_for(c.test_images)[0] != _allowance(c)[0]
+    if few_val:
+        text = (f"Each validation accuracy here was read on {counted(c.val_images, 'image')}, so each image counts "
+                f"for {100 / c.val_images:.3g}% of it, and chance alone moves an accuracy near 50% by about "
+                f"{100 * _standard_error(c.val_images):.1f} points (one standard error): the sentences above call "
+                f"differences of up to {_allowance(c)[1]} about the same.")
+        if test_apart:
+            text += (f" The test accuracies were read on {counted(c.test_images, 'image')}, where chance alone moves "
+                     f"one by about {100 * _standard_error(c.test_images):.1f} points: they are called about the "
+                     f"same up to {_allowance_for(c.test_images)[1]} apart.")
+        return text
+    if test_apart:
+        return (f"Each test accuracy here was read on {counted(c.test_images, 'image')}, so each image counts for "
+                f"{100 / c.test_images:.3g}% of it, and chance alone moves an accuracy near 50% by about "
+                f"{100 * _standard_error(c.test_images):.1f} points (one standard error): the sentence above calls "
+                f"test accuracies up to {_allowance_for(c.test_images)[1]} apart about the same.")
+    return None
 
 
-def _standard_error(c: Comparison) -> float:
-    """One standard error of an accuracy near 50 % read on the run's validation images: sqrt(0.25 / n); 0 where the
-    record does not say how many, or from FEW_IMAGES up (under a point, which NOISE_POINTS covers)."""
-    return math.sqrt(0.25 / c.val_images) if c.val_images and c.val_images < FEW_IMAGES else 0.0
+def _standard_error(images: int | None) -> float:
+    """One standard error of an accuracy near 50 % read on `images` images: sqrt(0.25 / n); 0 where the record does
+    not say how many, or from FEW_IMAGES up (under a point, which NOISE_POINTS covers)."""
+    return math.sqrt(0.25 / images) if images and images < FEW_IMAGES else 0.0
+
+
+def _allowance_for(images: int | None) -> tuple[float, str, str]:
+    """(the difference of two accuracies read on `images` images called about the same, it in points, why):
+    NOISE_POINTS, another seed's spread, or one standard error of the few images where that is more (on 100 images
+    "4.0 points lower", and why the model is behind, stood over a note that chance moves each accuracy by 5
+    points)."""
+    error = _standard_error(images)
+    if error > NOISE_POINTS:
+        return error, f"{100 * error:.1f} points", (f"chance alone moves an accuracy read on "
+                                                    f"{counted(images, 'image')} that much")
+    return NOISE_POINTS, f"{100 * NOISE_POINTS:g} points", "another seed may change that much"
 
 
 def _allowance(c: Comparison) -> tuple[float, str, str]:
-    """(the difference of two accuracies called about the same, it in points, why): NOISE_POINTS, another seed's
-    spread, or one standard error of the run's few validation images where that is more (on 100 images "4.0 points
-    lower", and why the model is behind, stood over a note that chance moves each accuracy by 5 points)."""
-    error = _standard_error(c)
-    if error > NOISE_POINTS:
-        return error, f"{100 * error:.1f} points", (f"chance alone moves an accuracy read on "
-                                                    f"{counted(c.val_images, 'image')} that much")
-    return NOISE_POINTS, f"{100 * NOISE_POINTS:g} points", "another seed may change that much"
+    """_allowance_for the run's validation images: what its sentences on validation accuracies and gaps allow."""
+    return _allowance_for(c.val_images)
+
+
+def _tests_compared(c: Comparison) -> bool:
+    """Whether accuracy_sentence compares the two test accuracies (measured once each, after the last epoch)."""
+    return not c.validation_on_test and c.other.test is not None and c.standard.test is not None
 
 
 def epochs_note(c: Comparison) -> str | None:
@@ -255,10 +283,15 @@ def accuracy_sentence(c: Comparison) -> str | None:
         "validation accuracy"
     text = (f"Accuracy: best {what}: {o.best_val:.3f} for the {noun(o.name)} model against {s.best_val:.3f} for the "
             f"standard model, {verdict}.")
-    if not c.validation_on_test and o.test is not None and s.test is not None:
+    if _tests_compared(c):
+        # judged on the test set's own size: 3.0 points read "lower" on 500 test images, where chance alone moves
+        # each by 2.2, beside a validation verdict and a note that allowed 3.5 points on 200 validation images
         test_difference = o.test - s.test
-        test_verdict = _direction(test_difference, f"{_points(test_difference)} lower", "about the same",
-                                  f"{_points(test_difference)} higher")
+        test_cut, test_allowed, test_why = _allowance_for(c.test_images)
+        test_verdict = _direction(test_difference, f"{_points(test_difference, test_cut)} lower",
+                                  "about the same" if test_cut == NOISE_POINTS else
+                                  f"about the same (within {test_allowed}: {test_why})",
+                                  f"{_points(test_difference, test_cut)} higher", test_cut)
         text += (f" Test accuracy, measured once after the last epoch: {o.test:.3f} against {s.test:.3f}, "
                  f"{test_verdict}.")
     return text

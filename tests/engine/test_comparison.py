@@ -427,6 +427,35 @@ def test_a_difference_within_what_chance_moves_on_few_images_is_about_the_same()
     assert "4.0 points **lower**" in comparison.accuracy_sentence(comparison.compare(with_data(run, val_size=5000)))
 
 
+@pytest.mark.parametrize("val_size, test_size, tests, verdict, note", [
+    # the launcher's split of a small launch: 3.0 points past the 2.2 that chance moves an accuracy on 500 images
+    (200, 500, (0.67, 0.70), "0.670 against 0.700, 3.0 points lower.",
+     "The test accuracies were read on 500 images, where chance alone moves one by about 2.2 points: they are called "
+     "about the same up to 2.2 points apart."),
+    (50, 100, (0.66, 0.70), "0.660 against 0.700, about the same (within 5.0 points: chance alone moves an accuracy "
+     "read on 100 images that much).", "they are called about the same up to 5.0 points apart."),
+    (5000, 100, (0.66, 0.70), "about the same (within 5.0 points", "Each test accuracy here was read on 100 images, "
+     "so each image counts for 1% of it, and chance alone moves an accuracy near 50% by about 5.0 points (one "
+     "standard error): the sentence above calls test accuracies up to 5.0 points apart about the same."),
+    (5000, 10_000, (0.66, 0.70), "0.660 against 0.700, 4.0 points lower.", None),
+])
+def test_test_accuracies_are_judged_on_the_test_sets_own_size(val_size, test_size, tests, verdict, note):
+    """The test verdict used the fixed 2 points whatever the test set's size: on 200 validation and 500 test images,
+    0.670 against 0.700 read "about the same (within 3.5 points ...)" for validation and "3.0 points lower" for test,
+    over a note that "the sentences above call differences of up to 3.5 points about the same"; on 50 and 100 images,
+    4.0 points read "lower" where chance alone moves each test accuracy by 5. Each set's own size now sets its
+    allowance, and the note says both."""
+    standard = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.72, 1.1, 0.70, 10.0)]
+    run = with_data(loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.69, 1.2, 0.67, 5.0)], standard_epochs=standard,
+                           separable_test=tests[0], standard_test=tests[1]),
+                    class_names=TEN, val_size=val_size, test_size=test_size)
+    c = comparison.compare(run)
+    sentence = comparison.accuracy_sentence(c)
+    assert "Test accuracy, measured once after the last epoch: " in sentence and verdict in sentence, sentence
+    said = comparison.few_images_note(c)
+    assert (said is None) if note is None else note in said, said
+
+
 def test_float32_accuracies_two_points_apart_are_about_the_same():
     """Records keep accuracies as float32: 0.5002 and 0.5202 (200 images apart in 10,000) are 0.5001999735832214 and
     0.5202000141143799, 0.0200000405 apart, and read "2.000 points lower" beside the rule "within 2 points"."""
