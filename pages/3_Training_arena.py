@@ -90,15 +90,24 @@ def handle_uploads(files: list) -> list[str]:
     """Read each uploaded run file into st.session_state; return an error sentence per unusable file."""
     uploads = st.session_state.setdefault("arena_uploads", {})
     errors = []
-    seen: dict[str, int] = {}
-    for file in files or []:
-        # A new file of a name read before replaces its run; two of one name in the uploader (run.json from two
-        # folders) are two runs: the second replaced the first without a word
-        seen[file.name] = seen.get(file.name, 0) + 1
-        named = f"upload:{file.name}"
-        key = named if seen[file.name] == 1 else f"{named} ({seen[file.name]})"
-        if key in uploads and uploads[key][0] == file.file_id:
+    files = files or []
+    # A file read before keeps its run, under its key: keyed by its place among the files of its name, the second
+    # run.json took the first one's key once that was removed (the ×), and its run replaced the first one's
+    read = {file_id for file_id, _ in uploads.values()}
+    present = {file.file_id for file in files}
+    held = {key for key, (file_id, _) in uploads.items() if file_id in present}
+    for file in files:
+        if file.file_id in read:
             continue
+        # A new file takes the first key of its name that no file still in the uploader holds: it replaces the run
+        # of a file of that name read before and since removed; two of one name in the uploader (run.json from two
+        # folders) are two runs: the second replaced the first without a word
+        named, copy = f"upload:{file.name}", 1
+        key = named
+        while key in held:
+            copy += 1
+            key = f"{named} ({copy})"
+        held.add(key)
         try:
             record = replay.read_upload(file.name, file.getvalue())
         except RunFileError as exc:  # a run read earlier from a file of that name stays: nothing is lost

@@ -155,6 +155,34 @@ def test_two_run_files_of_one_name_in_one_upload_are_both_kept(run_file):
     assert at.multiselect(key="arena_mine").value == ["upload:run.json", "upload:run.json (2)"]
 
 
+def test_removing_the_first_of_two_files_of_one_name_leaves_the_other_run_as_it_was(run_file):
+    """Monday's and Tuesday's run.json uploaded together, then Monday's removed with the ×: Tuesday's file, now the
+    first of its name, took Monday's key, and its run replaced Monday's there: the table showed Tuesday twice and
+    Monday nowhere, without a word. A file read before keeps its run under its own key; a third run.json added then
+    takes a key no file in the uploader holds, and replaces no run of a file still there."""
+    data = json.loads(run_file.read_text())
+    monday, tuesday, wednesday = (json.dumps({**data, "title": f"{day} class run"}).encode()
+                                  for day in ("Monday", "Tuesday", "Wednesday"))
+    at = open_page(PAGE, arena_runs="")
+    uploader = at.file_uploader(key="arena_upload").set_value([("run.json", monday, "application/json"),
+                                                                ("run.json", tuesday, "application/json")])
+    both = list(uploader._files)  # the browser's files, each with its file id
+    uploader.run()
+
+    def labels() -> dict[str, str]:
+        return {key: run.label for key, (_, run) in at.session_state["arena_uploads"].items()}
+
+    assert labels() == {"upload:run.json": "Monday class run", "upload:run.json (2)": "Tuesday class run"}
+    at.file_uploader(key="arena_upload")._files = both[1:]  # Monday's removed; Tuesday's file, its id unchanged
+    at.run()
+    assert not at.exception and not at.error
+    assert labels() == {"upload:run.json": "Monday class run", "upload:run.json (2)": "Tuesday class run"}
+    uploader = at.file_uploader(key="arena_upload").set_value(("run.json", wednesday, "application/json"))
+    uploader._files = [both[1], *uploader._files]  # Tuesday's file still there, and a new one of its name
+    at.run()
+    assert labels() == {"upload:run.json": "Wednesday class run", "upload:run.json (2)": "Tuesday class run"}
+
+
 def test_a_broken_file_named_like_an_uploaded_run_leaves_that_run(run_file):
     """A good gpu_run.json and then a broken file of the same name: the good run left the replay without a word, and
     the refusal did not say which of the two it meant."""
