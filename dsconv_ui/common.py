@@ -387,6 +387,12 @@ def _close_link() -> None:
             continue  # the link wrote the widget's default, which the widget holds and the address never keeps
         older = {**_labels(registration), **_OLDER_LABELS.get(key, {})}
         value = _older_spelling(texts, st.session_state[key], _options(registration), older, last.get(key) != texts)
+        # A list picker's link naming one item twice (?arena_runs=a&arena_runs=a), which Streamlit refuses, was read
+        # here as it stood: every row, sentence and curve of that run stood twice, without a word, and the share link
+        # kept both. Chosen once, and said.
+        if isinstance(value, list) and len(dict.fromkeys(value)) < len(value):
+            value = list(dict.fromkeys(value))
+            ignored.append(_twice_note(key, texts))
         # what a list picker took of the link's items: Streamlit keeps those it knows, drops the rest
         kept = st.query_params.get_all(key) if _holds_a_list(key) and key in st.query_params else []
         if value is None and kept and set(kept) < set(texts):
@@ -456,6 +462,15 @@ def _holds_a_list(key: str) -> bool:
     repeating its key. Read from the value it holds: Streamlit keeps a slider of one number as an array too, and
     ?lab_k=3&lab_k=5 was refused as "'3,5'" instead of said to be repeated."""
     return isinstance(st.session_state.get(key), (list, tuple))
+
+
+def _twice_note(key: str, texts: list[str]) -> str:
+    """The warning's sentence for a link that names an item of a list picker more than once."""
+    twice = [text for text in dict.fromkeys(texts) if texts.count(text) > 1]
+    shown = ", ".join(_quoted(text) for text in twice[:MAX_QUOTED_CHOICES])
+    more = f" and {len(twice) - MAX_QUOTED_CHOICES:,} more" if len(twice) > MAX_QUOTED_CHOICES else ""
+    return (f"The link names {shown}{more} more than once in {plain(key)}; each is chosen once. Name each once in the "
+            "link.")
 
 
 def _repeated_note(key: str, texts: list[str], kept: str | None = None) -> str:

@@ -337,7 +337,7 @@ def secrets_settings() -> dict:
 def replay_controls(runs: list[replay.LoadedRun], problems: list[str], bar: list | None) -> tuple[list, list[str]]:
     """Which runs and architectures to replay (the sidebar; the projector bar takes the runs and architectures).
     Returns the chosen runs and architectures."""
-    by_key = {run.key: run for run in runs}
+    by_key = {run.key: run for run in replay.distinct_labels(runs)}
     if "arena_runs" in st.session_state:  # the bundled files may have changed since the last run
         st.session_state["arena_runs"] = [k for k in st.session_state["arena_runs"] if k in by_key]
     with st.sidebar:
@@ -358,6 +358,10 @@ def replay_controls(runs: list[replay.LoadedRun], problems: list[str], bar: list
             show_error(RunFileError(message))
         mine = {**{k: v[1] for k, v in st.session_state.get("arena_uploads", {}).items()},
                 **st.session_state.get("arena_session_runs", {})}
+        # labels that tell every run apart: the bundled ones come first and keep theirs, and the picker above has
+        # drawn them
+        mine = {run.key: run for run in replay.distinct_labels([*by_key.values(), *mine.values()])
+                if run.key in mine}
         if "arena_mine" in st.session_state:
             st.session_state["arena_mine"] = [k for k in st.session_state["arena_mine"] if k in mine]
         # kept while another page runs, as the runs are (not in the address: a link cannot carry a file)

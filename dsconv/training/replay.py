@@ -9,7 +9,7 @@ model does on the images it learned from than on images it has not seen.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dsconv import ASSETS
@@ -39,6 +39,27 @@ def run_label(record: RunRecord, fallback: str, limit: int = 48) -> str:
     if len(title) > limit and " (" in title:
         title = title.split(" (")[0]  # drop a long parenthesis before cutting words
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def distinct_labels(runs: list[LoadedRun]) -> list[LoadedRun]:
+    """`runs` with labels that tell each apart: where two share one (two uploads with one title, or an upload titled
+    as a bundled run), an uploaded run adds its file's name, and any still alike a number, from 2. Two uploads
+    titled "Uploaded run" read alike in the pickers, the table, the sentences and the legend, where one click hid
+    both."""
+    shared = {label for label in (run.label for run in runs) if sum(run.label == label for run in runs) > 1}
+    used: set[str] = set()
+    out = []
+    for run in runs:
+        label = run.label
+        if label in shared and run.origin == "upload":
+            label = f"{label} ({run.key.removeprefix('upload:')})"
+        base, copy = label, 1
+        while label in used:
+            copy += 1
+            label = f"{base} ({copy})"
+        used.add(label)
+        out.append(run if label == run.label else replace(run, label=label))
+    return out
 
 
 def bundled_files(folder: str | Path | None = None) -> list[Path]:

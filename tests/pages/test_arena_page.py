@@ -183,6 +183,55 @@ def test_removing_the_first_of_two_files_of_one_name_leaves_the_other_run_as_it_
     assert labels() == {"upload:run.json": "Wednesday class run", "upload:run.json (2)": "Tuesday class run"}
 
 
+def test_two_uploads_with_one_title_are_told_apart_everywhere(run_file):
+    """Two run files with one title ("Uploaded run"), other seeds: the picker offered "Uploaded run" twice, the table
+    and "What these runs say" named both alike, and their curves shared one legend entry's group, so a click hid
+    both. Each now adds its file's name, in the picker, the table, the sentences and the legend."""
+    data = json.loads(run_file.read_text())
+    first, second = (json.dumps({**data, "title": "Uploaded run", "data": {**data["data"], "seed": seed}}).encode()
+                     for seed in (1, 2))
+    at = open_page(PAGE, arena_runs="")
+    at.file_uploader(key="arena_upload").set_value([("a.json", first, "application/json"),
+                                                     ("b.json", second, "application/json")]).run()
+    assert not at.exception and not at.error
+    mine = at.multiselect(key="arena_mine")
+    assert [literal(option) for option in mine.options] == ["Uploaded run (a.json)", "Uploaded run (b.json)"]
+    shown = {row["Run"] for row in table(at)}
+    assert shown == {"Uploaded run (a.json)", "Uploaded run (b.json)"}, shown
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    groups = {trace.get("legendgroup") for trace in figure["data"] if trace.get("showlegend", True)}
+    assert len(groups) >= 2, groups
+
+
+def test_runs_that_share_a_label_get_one_that_tells_them_apart():
+    """Uploads add their file's name; any still alike, and bundled runs alike, a number from 2; the rest keep
+    theirs."""
+    record = replay.load_run(replay.bundled_files()[0])
+    runs = [replay.LoadedRun("tutorial_published", "Tutorial", "bundled", record),
+            replay.LoadedRun("other", "Tutorial", "bundled", record),
+            replay.LoadedRun("upload:run.json", "Tutorial", "upload", record),
+            replay.LoadedRun("upload:x.json", "Mine", "upload", record),
+            replay.LoadedRun("session:1", "Launch 1: 3 epochs", "session", record)]
+    assert [run.label for run in replay.distinct_labels(runs)] == [
+        "Tutorial", "Tutorial (2)", "Tutorial (run.json)", "Mine", "Launch 1: 3 epochs"]
+    assert replay.distinct_labels(runs[3:]) == runs[3:]
+
+
+def test_a_link_naming_a_run_twice_replays_it_once_and_says_so():
+    """?arena_runs=tutorial_published&arena_runs=tutorial_published chose the run twice: every table row, sentence,
+    warning and curve of it stood twice, without a word, and the share link kept both."""
+    at = open_page(PAGE, arena_runs=["tutorial_published", "tutorial_published"])
+    assert not at.exception
+    assert at.multiselect(key="arena_runs").value == ["tutorial_published"]
+    notes = [literal(w.value) for w in at.warning if w.icon == "🔗"]
+    assert notes == ["The link names 'tutorial_published' more than once in arena_runs; each is chosen once. Name "
+                     "each once in the link."], notes
+    runs = [row["Run"] for row in table(at)]
+    assert len(runs) == len(set(zip(runs, (row["Architecture"] for row in table(at))))), runs
+    written = at.query_params["arena_runs"]  # the address the share link is made from: one item, a text
+    assert isinstance(written, str) or len(written) == 1, written
+
+
 def test_a_broken_file_named_like_an_uploaded_run_leaves_that_run(run_file):
     """A good gpu_run.json and then a broken file of the same name: the good run left the replay without a word, and
     the refusal did not say which of the two it meant."""
