@@ -20,7 +20,11 @@ def device_name(device: str) -> str:
     (R) and (TM) marks of CPU names; a label that starts with a count or an article keeps its start."""
     name, _, detail = device.replace("(R)", "").replace("(TM)", "").replace("(tm)", "").partition(", ")
     text = " ".join((f"{name} with {detail}" if detail else name).split())  # the marks' spaces closed up
-    return text if not text or text[0].isdigit() or text.lower().startswith(("the ", "this ", "a ")) else f"the {text}"
+    article, _, rest = text.partition(" ")
+    if article in ("A", "An", "The", "This") and rest:  # "on An NVIDIA A100", mid-sentence
+        return f"{article.lower()} {rest}"
+    return text if not text or text[0].isdigit() or text.lower().startswith(("the ", "this ", "a ", "an ")) \
+        else f"the {text}"
 
 
 def cpu_model() -> str:

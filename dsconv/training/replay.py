@@ -203,6 +203,16 @@ class SummaryRow:
     published: bool  # transcribed from a source rather than measured by dsconv
 
 
+UNRECORDED_DEVICE = "an unrecorded device"
+
+
+def device_description(record: RunRecord) -> str:
+    """The device the record says it ran on, or UNRECORDED_DEVICE where it says none in words: a null, empty or
+    numeric description read "on the None", "on ," and "on 5"."""
+    described = record.device.get("description")
+    return described.strip() if isinstance(described, str) and described.strip() else UNRECORDED_DEVICE
+
+
 def summary_rows(run: LoadedRun) -> list[SummaryRow]:
     """One SummaryRow per architecture of `run`, in the order of kinds."""
     record = run.record
@@ -215,7 +225,7 @@ def summary_rows(run: LoadedRun) -> list[SummaryRow]:
             best_val_accuracy=None if best is None else best[0], best_epoch=None if best is None else best[1],
             final_val_accuracy=arch.final_val_accuracy(), test_accuracy=arch.test_accuracy, total_seconds=sum(log.seconds for log in arch.epochs),
             epochs_done=len(arch.epochs), epochs_planned=planned if isinstance(planned, int) else None,
-            status=arch.status, device=str(record.device.get("description", "unknown device")),
+            status=arch.status, device=device_description(record),
             validation_on_test=record.validation_on_test, published=record.kind == "published"))
     return rows
 

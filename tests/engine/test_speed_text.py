@@ -248,6 +248,7 @@ def test_a_device_is_named_in_a_sentence_as_a_device():
     assert device_name("Intel(R) Xeon(R) Processor, 2 cores") == "the Intel Xeon Processor with 2 cores"
     assert device_name("NVIDIA H200") == "the NVIDIA H200"
     assert device_name("2 x NVIDIA A100") == "2 x NVIDIA A100" and device_name("the recorded CPU") == "the recorded CPU"
+    assert device_name("An NVIDIA A100") == "an NVIDIA A100" and device_name("A GPU") == "a GPU"  # mid-sentence
 
 
 def test_a_ratio_that_is_not_one_never_prints_as_one_beside_its_word():

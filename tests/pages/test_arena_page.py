@@ -114,7 +114,7 @@ def test_uploads_good_and_malformed(run_file):
     row = table(at)[0]
     assert row["Architecture"] == "MobileNet" and row["Best val accuracy (epoch)"] == "0.7000 (1)"
     assert row["Test accuracy"] == "0.8125" and row["Params"] == "12,345"
-    assert any("on A GPU, validated on the held-out split" in literal(c.value) for c in at.caption)
+    assert any("on a GPU, validated on the held-out split" in literal(c.value) for c in at.caption)
 
     at.file_uploader(key="arena_upload").set_value(("wrong.json", json.dumps({"schema": "other"}).encode(),
                                                      "application/json")).run()
@@ -230,6 +230,22 @@ def test_a_link_naming_a_run_twice_replays_it_once_and_says_so():
     assert len(runs) == len(set(zip(runs, (row["Architecture"] for row in table(at))))), runs
     written = at.query_params["arena_runs"]  # the address the share link is made from: one item, a text
     assert isinstance(written, str) or len(written) == 1, written
+
+
+def test_a_run_without_a_device_in_words_ran_on_an_unrecorded_device(run_file):
+    """Device descriptions null, "", 5 and "   " read "on the None", "on ,", "on 5" and "on    ", and "An NVIDIA
+    A100" read "on the An NVIDIA A100"."""
+    data = json.loads(run_file.read_text())
+    files = [(f"r{n}.json", json.dumps({**data, "title": f"Run {n}", "device": {"description": described}}).encode(),
+              "application/json") for n, described in enumerate([None, "", 5, "   ", "An NVIDIA A100"])]
+    files.append(("r5.json", json.dumps({**data, "title": "Run 5", "device": {}}).encode(), "application/json"))
+    at = open_page(PAGE, arena_runs="")
+    at.file_uploader(key="arena_upload").set_value(files).run()
+    assert not at.exception and not at.error
+    [where] = [literal(c.value) for c in at.caption if c.value.startswith("Where each ran")]
+    for n in (0, 1, 2, 3, 5):
+        assert f"“Run {n}” on an unrecorded device, validated" in where, where
+    assert "“Run 4” on an NVIDIA A100, validated" in where, where
 
 
 def test_a_broken_file_named_like_an_uploaded_run_leaves_that_run(run_file):
