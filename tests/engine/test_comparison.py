@@ -456,6 +456,26 @@ def test_test_accuracies_are_judged_on_the_test_sets_own_size(val_size, test_siz
     assert (said is None) if note is None else note in said, said
 
 
+def test_a_run_without_validation_still_compares_its_test_accuracies():
+    """A run trained with --val-split 0 read no validation accuracy: its table showed test accuracies of 0.55 and
+    0.80, and "What these runs say" had no accuracy sentence at all."""
+    unvalidated = [(1.0, 0.6, None, None, 5.0), (1.0, 0.7, None, None, 5.0)]
+    run = loaded(unvalidated, standard_epochs=[(1.0, 0.6, None, None, 10.0), (1.0, 0.9, None, None, 10.0)],
+                 separable_test=0.55, standard_test=0.80)
+    c = comparison.compare(run)
+    assert c.other.best_val is None and c.standard.best_val is None
+    assert comparison.accuracy_sentence(c) == (
+        "Accuracy: the run read no validation accuracy. Test accuracy, measured once after the last epoch: 0.550 for "
+        "the separable model against 0.800 for the standard model, 25.0 points lower.")
+    same = loaded(unvalidated, standard_epochs=[(1.0, 0.6, None, None, 10.0)] * 2, separable_test=0.79,
+                  standard_test=0.80)
+    assert comparison.accuracy_sentence(comparison.compare(same)).endswith("0.800 for the standard model, about the "
+                                                                           "same.")
+    untested = loaded(unvalidated, standard_epochs=[(1.0, 0.6, None, None, 10.0)] * 2, separable_test=None,
+                      standard_test=None)
+    assert comparison.accuracy_sentence(comparison.compare(untested)) is None  # nothing measured to compare
+
+
 def test_float32_accuracies_two_points_apart_are_about_the_same():
     """Records keep accuracies as float32: 0.5002 and 0.5202 (200 images apart in 10,000) are 0.5001999735832214 and
     0.5202000141143799, 0.0200000405 apart, and read "2.000 points lower" beside the rule "within 2 points"."""
