@@ -420,7 +420,7 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
             st.info(f"**{plain(run.label)}** was stopped or is still running: it shows the epochs that finished.")
     with st.expander("About these runs: titles, recipes and notes"):
         for run in selected:
-            first, *more = replay.about_run(run.record)
+            first, *more = replay.about_run(run.record, run.label)
             st.markdown(first)
             for line in more:
                 st.caption(line)

@@ -155,7 +155,8 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str], said: set[
     any_signed = any_flat = any_plain = False
     for n, name in enumerate(outputs):
         if len(outputs) > 1:  # which output the slices below make: its name was only under its pictures
-            st.markdown(f"**Output {n + 1}: {name}**")
+            # a typed mix names its outputs "output 1", "output 2": "Output 1: output 1" said it twice
+            st.markdown(f"**Output {n + 1}**" if name == f"output {n + 1}" else f"**Output {n + 1}: {name}**")
         # The slices take the page's width: in a third of it (beside the two pictures) their numbers, such as -0.598,
         # had no room and were left to the hover, and W = D x P could not be read off the page.
         st.plotly_chart(kernel_figure([result.combined[:, :, c, n] for c in range(3)],

@@ -179,7 +179,7 @@ def parse_mix(text: str, in_channels: int = 3) -> np.ndarray:
         raise FilterError(f"The mix has {len(rows)} output rows; use at most {MAX_MIX_OUTPUTS}.")
     for number, row in enumerate(rows, 1):
         if len(row) != in_channels:
-            raise FilterError(f"Row {number} of the mix has {len(row)} weights; each output channel needs "
+            raise FilterError(f"Row {number} of the mix has {counted(len(row), 'weight')}; each output channel needs "
                               f"{in_channels}, one per input channel (red, green, blue).")
     return np.array(rows, np.float32).T
 

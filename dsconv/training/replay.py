@@ -15,7 +15,7 @@ from pathlib import Path
 from dsconv import ASSETS
 from dsconv.costs.network import count_text
 from dsconv.kinds import NETWORK_KINDS, word
-from dsconv.safe_text import listed, plain
+from dsconv.safe_text import counted, listed, plain
 from dsconv.training.data import source_label
 from dsconv.training.models import DEPTHWISE_INIT_WORDS, INPUT_SCALING_WORDS
 from dsconv.training.runs import MAX_RUN_BYTES, ArchitectureRun, EpochLog, RunFileError, RunRecord, load_run
@@ -271,18 +271,20 @@ def recipe_text(recipe: dict) -> str:
     return ", ".join(parts)
 
 
-def about_run(record: RunRecord) -> list[str]:
-    """Markdown lines on where a run came from: title, date, data and recipe; the source; the notes.
+def about_run(record: RunRecord, label: str | None = None) -> list[str]:
+    """Markdown lines on where a run came from: title, date, data and recipe; the source; the notes. `label`: the
+    name the page gives the run (LoadedRun.label), for a record whose title is blank (it read "****.").
 
     Everything the record says is made literal (`plain`): a record is a file anyone can write.
     """
     recipe = recipe_text(record.recipe)
     size = record.data.get("train_size")
-    images = f"{size:,} training images" if isinstance(size, int) else "training size not recorded"
+    images = counted(size, "training image") if isinstance(size, int) else "training size not recorded"
+    title = (record.title or "").strip() or label or "Untitled run"
     source = record.data.get("source")
     data = "data source not recorded" if source is None else plain(str(source_label(source)))
     when = record_date(record)
-    lines = [f"**{plain(record.title)}**. {plain(when[0].upper() + when[1:])}. Data: {data}; {images}. "
+    lines = [f"**{plain(title)}**. {plain(when[0].upper() + when[1:])}. Data: {data}; {images}. "
              f"Recipe: {recipe or 'not recorded'}."]
     if record.source:
         where = ", ".join(plain(record.source[key]) for key in ("site", "year") if record.source.get(key))

@@ -180,6 +180,8 @@ def test_a_kernel_of_the_wrong_shape_is_told_what_to_type(text, says):
 def test_bad_mixes_and_kernel_sizes_get_a_sentence():
     with pytest.raises(FilterError, match="needs 3"):
         parse_mix("1 1; 0 1 0")
+    with pytest.raises(FilterError, match="Row 1 of the mix has 1 weight; each output channel needs 3"):
+        parse_mix("1")  # not "1 weights"
     with pytest.raises(FilterError, match="same size"):
         depthwise_kernel([KERNELS["Blur"], np.ones((5, 5), np.float32), KERNELS["Blur"]])
     with pytest.raises(FilterError, match="does not fit"):

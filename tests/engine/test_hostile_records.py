@@ -199,6 +199,18 @@ def test_recipe_and_data_source_values_are_literal_and_unknown_ones_shown_as_the
     assert all(every_punctuation_escaped(part) for part in recipe.split(", "))  # the page's own commas apart
 
 
+@pytest.mark.parametrize("title", ["", "   "])
+def test_a_blank_title_reads_as_the_page_names_the_run_and_one_image_is_one(title):
+    """A title of "" or spaces read "****." and "**   **." above the run (the rest of the page named it by its file);
+    a record of one training image read "1 training images"."""
+    data = valid()
+    data["title"] = title
+    data["data"]["train_size"] = 1
+    first = literal(replay.about_run(load_run(raw(data)), "run.json")[0])
+    assert first.startswith("**run.json**. ") and "; 1 training image. " in first, first
+    assert literal(replay.about_run(load_run(raw(data)))[0]).startswith("**Untitled run**. ")
+
+
 def test_a_list_where_a_word_is_expected_is_shown_as_it_is():
     """A record may hold a short list of numbers in any recipe or data field; looking a list up among the known words
     raised "unhashable type" and the arena showed a traceback on every run."""

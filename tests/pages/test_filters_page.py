@@ -667,6 +667,14 @@ def test_a_kernel_of_tiny_weights_marks_its_maps_as_the_same_kernel_of_larger_on
     assert captions(tiny) == shown
 
 
+def test_a_typed_mix_names_each_output_once_in_its_heading():
+    """A typed mix of two outputs headed them "Output 1: output 1" and "Output 2: output 2"; a preset's names stay."""
+    at = open_page(PAGE, fil_view=HAND_MADE, fil_mix="Custom (type it)", fil_mix_text="1 0 0; 0 0 1")
+    assert not at.exception and not at.error
+    headings = [m.value for m in at.markdown if m.value.startswith("**Output ")]
+    assert headings == ["**Output 1**", "**Output 2**"], headings
+
+
 def test_the_difference_metric_counts_grey_levels_as_an_8_bit_picture_has_them():
     """Its help said "an 8-bit picture has 255 grey levels between 0 and 1": it has 2**8 = 256 levels, 255 steps of
     1/255 apart, and the note under the metric counts those steps."""
