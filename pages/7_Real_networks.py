@@ -184,8 +184,8 @@ def totals_section(profile: Profile, paper, own: Profile | None, network: str) -
     cols[1].metric("Parameters (Keras's count)" if not caveats else "Parameters (counted layers)",
                    in_millions(profile.params),
                    help=f"{profile.params:,}: {profile.total('params'):,} trainable, "
-                        f"{profile.total('frozen_params'):,} not (the statistics that batch norm and "
-                        "normalisation layers keep)" + "".join(f"; {caveat}" for caveat in caveats))
+                        f"{profile.total('frozen_params'):,} not ({lesson.not_trainable(profile)})"
+                        + "".join(f"; {caveat}" for caveat in caveats))
     cols[2].metric("Other operations", in_millions(profile.total("other_ops")),
                    help="Batch norm, activations, additions, pooling: counted apart from multiply-adds")
     memory = profile.total("activation_bytes")
@@ -244,7 +244,7 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
                                 **{column: st.column_config.NumberColumn(format="localized")
                                    for column in ("params", "multiply-adds", "other ops")}})
     st.caption("Output KiB: the layer's output for one picture, in float32 (1 KiB = 1,024 bytes). Params: the "
-               "trainable ones (Keras's count adds the statistics that batch norm and normalisation layers keep). "
+               f"trainable ones (Keras's count adds {lesson.not_trainable(profile)}). "
                "The CSV also has each layer's Keras class and its non-trainable parameters, and names a long layer "
                "in full.")
     st.download_button("Download the table (CSV)", partial(csv_text, profile), "layers.csv", "text/csv",

@@ -42,6 +42,7 @@ class _Walk:
     # (name, class, config) -> [(model path, row name)] of the calls that counted those weights
     weights: dict[tuple[str, str, str], list[tuple[str, str]]] = field(default_factory=dict)
     marks_sharing: bool = False  # a .keras file's config: every later copy of a shared object says so
+    frozen: bool = False  # inside a nested model saved with trainable false: its layers' weights are all frozen
     alike: dict[str, str] = field(default_factory=dict)  # row -> an earlier row of the same name and config, apart
 
     def counted_at(self, layer: dict, prefix: str, row: str) -> str:
@@ -221,7 +222,11 @@ def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape 
         first = "" if call else walk.counted_at(layer, "", name)
         shared = "shared: weights counted on its first call" if call else \
             f"shared: weights counted in {first}" if first else ""
-        return _walk_model(walk, layer, name + "/", inputs, shared)
+        held, walk.frozen = walk.frozen, walk.frozen or config.get("trainable") is False
+        try:
+            return _walk_model(walk, layer, name + "/", inputs, shared)
+        finally:
+            walk.frozen = held
     reason = _custom(layer)
     if not reason and any(shape is None for shape in inputs):
         reason = "its input comes from a layer that was not counted"
@@ -236,6 +241,11 @@ def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape 
         except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as error:  # a config no rule expected
             reason = f"its config does not fit a {class_name} ({type(error).__name__}: {str(error)[:80]})"
         else:
+            frozen = walk.frozen or config.get("trainable") is False
+            if frozen:
+                # a frozen layer (layer.trainable = False, or a frozen model around it: a pretrained base under a new
+                # head) keeps all its weights out of training, as Keras counts them: its 330 read "trainable"
+                counted = replace(counted, params=0, frozen_params=counted.params + counted.frozen_params)
             first = "" if call else walk.counted_at(layer, prefix, name)
             shared = counted.params + counted.frozen_params and (call or first)
             if shared:  # a shared layer's weights were counted on its first call, or in another model
@@ -247,7 +257,7 @@ def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape 
                 counted.multiply_adds, counted.depthwise_multiply_adds, counted.other_ops, counted.activation_bytes,
                 note=("shared: weights counted on its first call" if call else f"shared: weights counted in {first}")
                 if shared else _alike_note(walk, name, counted), config=config,
-                inputs=tuple(inputs)))
+                inputs=tuple(inputs), frozen=frozen))
             return list(counted.outputs)
     known = walk.recorded_shapes_hold and recorded and all(shape is not None for shape in recorded)
     outputs = list(recorded) if known else [None]

@@ -30,7 +30,7 @@ CONVENTION = (
     "apart: one per output element for batch norm, activations, rescaling and normalisation, n - 1 per element "
     "where n tensors are added or multiplied, one per element read for pooling. FLOPs are about 2 x multiply-adds. "
     "Activation memory is each output in float32, for one picture. Parameters are Keras's: batch norm's moving mean "
-    "and variance count as non-trainable.")
+    "and variance count as non-trainable, and so do all the weights of a frozen layer (trainable false).")
 
 # The role a layer plays, in the order tables and legends show them.
 ROLES = ("standard", "grouped", "depthwise", "pointwise", "separable", "dense", "normalisation", "elementwise",

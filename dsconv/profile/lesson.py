@@ -15,6 +15,7 @@ from dsconv.kinds import label
 from dsconv.profile.builtin import Published, paper_number, percent_text
 from dsconv.profile.table import Profile, apart, in_millions
 from dsconv.profile.whatif import WhatIf
+from dsconv.safe_text import counted
 from dsconv.seeds import NOISE_POINTS, about_the_same
 
 AGREE = 0.01  # within 1 % is agreement
@@ -273,3 +274,13 @@ def comparison_sentence(left: Profile, left_paper: Published | None, right: Prof
     if gain < 0:
         return said + f" and is {percent_text(-gain)} points less accurate, as published."
     return said + " for the same published top-1 accuracy."
+
+
+STATISTICS = "the statistics that batch norm and normalisation layers keep"
+
+
+def not_trainable(profile: Profile) -> str:
+    """What Keras counts as not trainable in `profile`, in words: batch norm's statistics, and the weights of frozen
+    layers where there are any (a frozen pretrained base's were called trainable, and then only statistics)."""
+    frozen = len(profile.frozen_layers)
+    return f"the weights of {counted(frozen, 'frozen layer')} and {STATISTICS}" if frozen else STATISTICS

@@ -32,6 +32,7 @@ class LayerRow:
     activation_bytes: int = 0
     counted: bool = True
     note: str = ""  # why it was not counted, or where its shape came from
+    frozen: bool = False  # saved with trainable false (or inside a model that was): every weight in frozen_params
     # What the what-if recounts a layer from: its config and input shapes (not shown).
     config: dict = field(default_factory=dict, compare=False, repr=False)
     inputs: tuple[Shape, ...] = field(default=(), compare=False, repr=False)
@@ -70,6 +71,11 @@ class Profile:
     def params(self) -> int:
         """Every parameter Keras counts: trainable and not."""
         return self.total("params") + self.total("frozen_params")
+
+    @property
+    def frozen_layers(self) -> tuple[LayerRow, ...]:
+        """Rows of frozen layers that hold weights: theirs count as not trainable, as Keras counts them."""
+        return tuple(row for row in self.rows if row.frozen and row.frozen_params)
 
     @property
     def not_counted(self) -> tuple[LayerRow, ...]:

@@ -482,6 +482,37 @@ def test_a_keras_saved_lambda_does_not_hide_the_layers_after_it(tmp_path):
     assert profile.params == model.count_params()  # the Lambda and Doubler hold no weights
 
 
+@pytest.mark.slow
+def test_frozen_layers_count_as_not_trainable_as_keras_counts_them(tmp_path):
+    """A frozen pretrained base under a new head (base.trainable = False), and one frozen layer: the page read 330
+    trainable parameters and 16 not, where Keras counts 90 and 256, and said the frozen standard layers held 68% "of
+    the trainable parameters". Checked against Keras's trainable and non-trainable weights, for a .keras file and for
+    the JSON config of the same model."""
+    import keras
+
+    from dsconv.profile.lesson import not_trainable
+
+    layers = keras.layers
+    base = keras.Sequential([keras.Input((32, 32, 3)), layers.Conv2D(8, 3), layers.BatchNormalization(),
+                             layers.ReLU(), layers.GlobalAveragePooling2D()], name="base")
+    base.trainable = False
+    image = keras.Input((32, 32, 3))
+    frozen = layers.Dense(6, name="frozen")
+    frozen.trainable = False
+    model = keras.Model(image, layers.Dense(10, name="head")(frozen(base(image))))
+    path = tmp_path / "frozen.keras"
+    model.save(path)
+    trainable = sum(int(np.prod(weight.shape)) for weight in model.trainable_weights)
+    fixed = sum(int(np.prod(weight.shape)) for weight in model.non_trainable_weights)
+    assert (trainable, fixed) == (70, 310)  # the head's 7 x 10 alone; 224 + 32 + 54 frozen
+    for profile in (profile_config(read_model_file(path.read_bytes(), "frozen.keras")),
+                    profile_config(json.loads(model.to_json()))):
+        assert (profile.total("params"), profile.total("frozen_params")) == (trainable, fixed)
+        assert [row.name for row in profile.frozen_layers] == ["base/conv2d", "base/batch_normalization", "frozen"]
+        assert not_trainable(profile) == ("the weights of 3 frozen layers and the statistics that batch norm and "
+                                          "normalisation layers keep")
+
+
 def test_a_new_input_size_makes_recorded_shapes_stale():
     """The file's shapes were recorded at 8x8; at 10x10 they no longer hold, so nothing after the Lambda is counted."""
     profile = profile_config(_with_a_layer_in_the_middle(LAMBDA), input_shape=(10, 10, 3))
