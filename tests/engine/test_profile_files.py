@@ -513,6 +513,32 @@ def test_frozen_layers_count_as_not_trainable_as_keras_counts_them(tmp_path):
                                           "normalisation layers keep")
 
 
+@pytest.mark.slow
+def test_a_nested_blocks_own_layer_named_like_one_outside_it_keeps_its_weights(tmp_path):
+    """A model's "conv" and its nested block's own "conv" (two layers of one name and settings) read 2,320 parameters,
+    "Keras's count", against Keras's 4,640: the block's was taken for the outer one called again. A .keras file marks
+    each layer object called again (shared_object_id), and one called in both places is still counted once."""
+    import keras
+
+    layers = keras.layers
+    inner = keras.Sequential([keras.Input((8, 8, 16)), layers.Conv2D(16, 3, padding="same", name="conv")],
+                             name="block")
+    image = keras.Input((8, 8, 16))
+    model = keras.Model(image, inner(layers.Conv2D(16, 3, padding="same", name="conv")(image)))
+    path = tmp_path / "alike.keras"
+    model.save(path)
+    profile = profile_config(read_model_file(path.read_bytes(), "alike.keras"))
+    assert profile.params == model.count_params() == 4640
+    assert not any(row.note.startswith("shared") for row in profile.rows)
+    shared = layers.Conv2D(16, 3, padding="same", name="shared")
+    block = keras.Sequential([keras.Input((8, 8, 16)), shared], name="block")
+    image = keras.Input((8, 8, 16))
+    once = keras.Model(image, block(shared(image)))  # one layer, called in the model and in its block
+    once.save(tmp_path / "once.keras")
+    profile = profile_config(read_model_file((tmp_path / "once.keras").read_bytes(), "once.keras"))
+    assert profile.params == once.count_params() == 2320
+
+
 def test_a_new_input_size_makes_recorded_shapes_stale():
     """The file's shapes were recorded at 8x8; at 10x10 they no longer hold, so nothing after the Lambda is counted."""
     profile = profile_config(_with_a_layer_in_the_middle(LAMBDA), input_shape=(10, 10, 3))
