@@ -14,7 +14,7 @@ from dsconv.costs.arithmetic import share_text
 from dsconv.kinds import label
 from dsconv.profile.builtin import Published, paper_number, percent_text
 from dsconv.profile.table import Profile, apart, in_millions
-from dsconv.profile.whatif import WhatIf
+from dsconv.profile.whatif import WhatIf, swappable
 from dsconv.safe_text import counted
 from dsconv.seeds import NOISE_POINTS, about_the_same
 
@@ -59,8 +59,17 @@ def where_the_arithmetic_is(profile: Profile, quote: Quote = str) -> str:
                        "for its channel counts.")
     standard = profile.share("multiply_adds").get("standard", 0.0)
     if standard:
-        return (f"{name} has no depthwise layer: {share_text(standard)} of its multiply-adds sit in standard "
-                "k x k convolutions; the what-if makes them separable.")
+        rows = profile.layers_of("standard")
+        classes = sorted({row.class_name for row in rows})
+        kind = "k x k convolutions" if classes == ["Conv2D"] else f"convolutions ({', '.join(map(quote, classes))})"
+        # the what-if replaces 2-D Conv2D layers only: "the what-if makes them separable" stood over a Conv1D model's
+        # what-if tab, which said it had nothing to replace
+        swapped = [row for row in rows if swappable(row)]
+        then = ("the what-if makes them separable" if len(swapped) == len(rows) else
+                "the what-if makes its 2-D Conv2D layers separable" if swapped else
+                "the what-if replaces 2-D Conv2D layers only, and this network has none")
+        return f"{name} has no depthwise layer: {share_text(standard)} of its multiply-adds sit in standard {kind}; " \
+               f"{then}."
     role, share = max(profile.share("multiply_adds").items(), key=lambda item: item[1])
     return f"{name} has neither depthwise nor standard k x k convolutions: {share_text(share)} of its " \
            f"multiply-adds sit in {role_layers(profile, role)}."

@@ -329,3 +329,28 @@ def test_every_layer_bar_keeps_to_its_own_slot():
 def test_a_what_ifs_change_is_worded_by_its_size(times, said):
     """The what-if's "from A to B (...)": a factor, a share fewer or more, or unchanged (each worked out by hand)."""
     assert lesson._fewer(times) == said
+
+
+@pytest.mark.parametrize("build, said", [
+    (lambda k, L: [k.Input((128, 16)), L.Conv1D(32, 5, padding="same"), L.Conv1D(32, 5),
+                   L.GlobalAveragePooling1D(), L.Dense(4)],
+     "sit in standard convolutions (Conv1D); the what-if replaces 2-D Conv2D layers only, and this network has none."),
+    (lambda k, L: [k.Input((16, 16, 8)), L.Conv2DTranspose(16, 3, strides=2, padding="same"), L.Conv2D(3, 3)],
+     "sit in standard convolutions (Conv2D, Conv2DTranspose); the what-if makes its 2-D Conv2D layers separable."),
+    (lambda k, L: [k.Input((16, 16, 8)), L.Conv2D(16, 3), L.Conv2D(3, 3)],
+     "sit in standard k x k convolutions; the what-if makes them separable."),
+])
+def test_where_the_arithmetic_is_promises_only_the_what_if_the_tab_does(build, said):
+    """A Conv1D model read "over 99.9% of its multiply-adds sit in standard k x k convolutions; the what-if makes them
+    separable", above a what-if tab that said it had "no standard k x k convolution to replace": the what-if takes 2-D
+    Conv2D layers only. Each sentence is checked against what_if's own swaps."""
+    import json
+
+    keras = pytest.importorskip("keras")
+    from dsconv.profile import profile_config
+
+    model = keras.Sequential(build(keras, keras.layers))
+    profile = profile_config(json.loads(model.to_json()))
+    sentence = lesson.where_the_arithmetic_is(profile)
+    assert said in sentence, sentence
+    assert bool(what_if(profile).swaps) == ("makes" in said)
