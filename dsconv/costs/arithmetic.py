@@ -190,6 +190,23 @@ def axis_padding(length: int, kernel: int, stride: int, dilation: int, padding: 
     total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - length, 0)
     return total // 2, total - total // 2
 
+
+def window_reads(length: int, kernel: int, stride: int, padding: str) -> int:
+    """Input elements read along one axis by all the windows of a pooling layer, the padding's zeros left out (max
+    and average pooling skip them): each output's window, clipped to the input. Counting the zeros too, "same"
+    pooling read 6,308,352 elements in Xception's block2_pool, where its windows hold 6,195,200."""
+    out = conv_output_length(length, kernel, stride, padding, 1)
+    before, _ = axis_padding(length, kernel, stride, 1, padding)
+    reads, first, last = out * kernel, 0, out - 1
+    while first < out and before - first * stride > 0:  # the first windows start in the zeros before the input
+        reads -= min(kernel, before - first * stride)
+        first += 1
+    while last >= 0 and last * stride - before + kernel - length > 0:  # the last ones end in the zeros after it
+        reads -= min(kernel, last * stride - before + kernel - length)
+        last -= 1
+    return reads
+
+
 def _check_positive(**sizes: int) -> None:
     for name, value in sizes.items():
         if isinstance(value, bool) or not isinstance(value, int):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from dsconv.costs import BYTES_PER_FLOAT32, conv_output_length
+from dsconv.costs.arithmetic import window_reads
 
 Shape = tuple[int, ...]  # without the batch axis
 
@@ -304,7 +305,9 @@ def _pooling(config: dict, inputs: list[Shape], rank: int) -> LayerCount:
     out = tuple(conv_output_length(n, k, s, padding, 1) for n, k, s in zip(spatial, pool, strides))
     if min(out) < 1:
         raise NotCounted(f"its {pool} window does not fit its {spatial} input")
-    return LayerCount("pooling", (out + (channels,),), other_ops=math.prod(out) * channels * math.prod(pool))
+    # an output element reads its window's elements that lie in the input: "same" padding's zeros are not read
+    reads = math.prod(window_reads(n, k, s, padding) for n, k, s in zip(spatial, pool, strides))
+    return LayerCount("pooling", (out + (channels,),), other_ops=reads * channels)
 
 
 def _global_pooling(config: dict, inputs: list[Shape], rank: int) -> LayerCount:
