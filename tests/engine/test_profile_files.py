@@ -764,6 +764,11 @@ def test_pooling_padding_reshape_merges_by_hand():
     pool = count_layer("MaxPooling2D", {"pool_size": 3, "strides": 2}, [(9, 9, 4)])
     assert (pool.outputs[0], pool.other_ops) == ((4, 4, 4), 64 * 9)
     assert counted("MaxPooling2D", {"pool_size": 3, "strides": 2, "padding": "same"}, (9, 9, 4))[1] == (5, 5, 4)
+    # "same": one zero each side; the first and last windows of an axis read 2 of their 3, the others 3: 13 an axis
+    same = count_layer("MaxPooling2D", {"pool_size": 3, "strides": 2, "padding": "same"}, [(9, 9, 4)])
+    assert same.other_ops == 13 * 13 * 4  # not 5 * 5 * 4 * 9, the zeros counted as read
+    xception = count_layer("MaxPooling2D", {"pool_size": 3, "strides": 2, "padding": "same"}, [(147, 147, 128)])
+    assert xception.other_ops == 220 * 220 * 128 == 6_195_200  # block2_pool: 74 windows an axis, 2 + 72 x 3 + 2
     assert counted("AveragePooling2D", {"pool_size": 2, "strides": None}, (9, 8, 4))[1] == (4, 4, 4)  # strides = pool
     assert counted("GlobalAveragePooling2D", {}, (7, 7, 32))[1] == (32,)
     assert counted("GlobalAveragePooling2D", {"keepdims": True}, (7, 7, 32))[1] == (1, 1, 32)
