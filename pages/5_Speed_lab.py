@@ -10,6 +10,7 @@ from dsconv import ONE_AT_A_TIME
 
 with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     import threading
+    from dataclasses import replace
 
     import streamlit as st
 
@@ -114,6 +115,14 @@ def measuring_controls() -> tuple[TimingSettings, tuple[str, ...], str, str]:
     pass_name = st.sidebar.radio("Pass", PASSES, format_func=PASS_LABELS.get, key="spd_sweep_pass", **BOUND)
     kinds = TIMED_KINDS if steps else COMPARED_KINDS
     return TimingSettings(repeats=repeats), kinds, parameter, pass_name
+
+
+def sweep_stale(swept: LayerSetup, parameter: str, pass_name: str, setup: LayerSetup, parameter_now: str,
+                pass_now: str) -> bool:
+    """Whether a sweep (of `parameter` on the layer `swept`, whatever its value of that parameter) is not the one
+    the sidebar now sets: another layer, setting or pass."""
+    return (parameter, pass_name) != (parameter_now, pass_now) or \
+        replace(swept, **{parameter: getattr(setup, parameter)}) != setup
 
 
 def describe(setup: LayerSetup) -> str:
@@ -361,6 +370,14 @@ if "sweep_report" in st.session_state:
     timings = sweep_report.timings
     show_skipped(timings, parameter)
     if timings:
+        swept = timings[0].setup
+        st.caption(f"Swept layer: {describe(swept)}, its {SWEEP_PARAMETERS[parameter]} varied; "
+                   f"{PASS_LABELS[timings[0].pass_name]}.")
+        # a sweep kept from an earlier layer stood under the new one's sentence and controls, unsaid (section 2 says
+        # so of its timings)
+        if sweep_stale(swept, parameter, timings[0].pass_name, setup, sweep_parameter, sweep_pass):
+            st.warning("This sweep was run on the layer and pass named above, not on the settings now in the "
+                       "sidebar. Click Run the sweep to sweep those.", icon="⏱️")
         timed = {getattr(t.setup, parameter) for t in timings}  # the values over a limit were never timed
         left_out = tuple(value for value in SWEEP_VALUES[parameter] if value not in timed)
         st.plotly_chart(sweep_figure(timings, parameter, timings[0].pass_name, scale, PAGE_PX, left_out),

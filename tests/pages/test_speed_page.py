@@ -577,3 +577,33 @@ def test_the_same_layer_within_noise_reads_one_label_in_the_table_and_the_prose(
     said = "\n".join(m.value for m in at.markdown)
     assert (f"overlap: they get one label, {label}, from all their samples together") in said
     assert f"forward pass: SeparableConv2D and DepthwiseConv2D + 1x1 Conv2D are {label}." in said
+
+
+def _sweep_of(setup, parameter: str = "out_channels", pass_name: str = "forward"):
+    """A sweep of `parameter` on `setup`, as the page keeps it (three kinds, six samples each)."""
+    from dataclasses import replace
+
+    from dsconv.speed import SWEEP_VALUES, SpeedReport, Timing
+
+    timings = [Timing(kind, pass_name, replace(setup, **{parameter: value}), (1.0, 1.1, 1.2, 1.0, 1.1, 1.2))
+               for value in SWEEP_VALUES[parameter] for kind in ("standard", "depthwise", "separable")]
+    return parameter, SpeedReport(timings, "Test CPU, 2 cores", "tensorflow", 0.1, [])
+
+
+@pytest.mark.parametrize("query, stale", [({}, False), ({"spd_cin": "512"}, True), ({"spd_sweep": "kernel_size"}, True),
+                                          ({"spd_sweep_pass": "forward_backward"}, True)])
+def test_a_sweep_names_its_layer_and_says_when_it_is_not_the_sidebars(query, stale):
+    """A sweep run on 64 input channels stayed under the page once the sidebar set 512, beneath "everything else as
+    configured", with nothing naming the layer it timed (section 2 says so of its own timings)."""
+    from dsconv.speed import LayerSetup
+
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.session_state["sweep_report"] = _sweep_of(LayerSetup())
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, at.exception
+    captions = [literal(c.value) for c in at.caption]
+    assert "Swept layer: 8 x 32 x 32 x 64 in, 8 channels out, 3x3 kernel, its output channels varied; forward." \
+        in captions, captions
+    warned = any("This sweep was run on the layer and pass named above" in w.value for w in at.warning)
+    assert warned == stale
