@@ -243,6 +243,21 @@ def _judged(step: StepRegime, roof: str) -> str:
     return f"{roof_percent(step.group_fraction)} of {roof}, judged together"
 
 
+@dataclass(frozen=True)
+class _Words:
+    """A sentence's words for the steps it names: one step or several ("its roof ... it reaches", "their roof ...
+    they reach": one compute-bound step read "their roof ... they reach ... make them faster")."""
+
+    their: str
+    they: str
+    them: str
+    reach: str
+
+
+def _words(members: Sequence) -> _Words:
+    return _Words("its", "it", "it", "reaches") if len(members) == 1 else _Words("their", "they", "them", "reach")
+
+
 def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]:
     """One sentence per regime present among the steps, in REGIMES order, naming each step with its figures, and
     the device the roofs were measured on (a recorded file's roofs were said to be "measured here").
@@ -256,10 +271,11 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
     if groups["compute"]:
         names = _named(groups["compute"],
                        lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {_judged(s, 'the peak')}")
-        text = (f"**Compute-bound**: {names}. Right of the ridge point ({roofs.ridge:.1f} FLOPs per byte) their roof "
-                f"is the arithmetic (the peak measured on {named} is {roofs.peak_gflops:.0f} GFLOP/s), and they "
-                f"reach at least {NEAR_ROOF:.0%} of it: fewer multiply-adds, done at the same rate, would make them "
-                "proportionally faster.")
+        w = _words(groups["compute"])
+        text = (f"**Compute-bound**: {names}. Right of the ridge point ({roofs.ridge:.1f} FLOPs per byte) {w.their} "
+                f"roof is the arithmetic (the peak measured on {named} is {roofs.peak_gflops:.0f} GFLOP/s), and "
+                f"{w.they} {w.reach} at least {NEAR_ROOF:.0%} of it: fewer multiply-adds, done at the same rate, would "
+                f"make {w.them} proportionally faster.")
         beyond = above_peak(groups["compute"], roofs)
         if beyond:  # the matrix product the roof comes from is not the fastest thing this machine runs
             fastest = max(step.achieved_gflops for step in beyond)
@@ -275,15 +291,17 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
         names = _named(groups["memory"], lambda s: f"{rate(s.achieved_gbs, 1)} GB/s at {s.flops_per_byte:.1f} FLOPs "
                                                    f"per byte, {_judged(s, 'the roof')}")
         # (their roof, not their speed: at 51 % of it, "the 11.6 GB/s bandwidth sets their speed" stood beside 5.9 GB/s)
-        sentences.append(f"**Memory-bound**: {names}. Below the ridge point ({roofs.ridge:.1f} FLOPs per byte) their "
-                         f"roof is the {roofs.bandwidth_gbs:.1f} GB/s bandwidth, and they reach at least "
-                         f"{NEAR_ROOF:.0%} of it: cutting multiply-adds would barely shorten them; moving fewer bytes "
-                         "would.")
+        w = _words(groups["memory"])
+        sentences.append(f"**Memory-bound**: {names}. Below the ridge point ({roofs.ridge:.1f} FLOPs per byte) "
+                         f"{w.their} roof is the {roofs.bandwidth_gbs:.1f} GB/s bandwidth, and {w.they} {w.reach} at "
+                         f"least {NEAR_ROOF:.0%} of it: cutting multiply-adds would barely shorten {w.them}; moving "
+                         "fewer bytes would.")
     if groups["overhead"]:
         members = groups["overhead"]
         names = _named(members, lambda s: f"{s.timing.median_ms:.2f} ms, {_judged(s, 'its roof')}")
         text = (f"**Overhead-bound**: {names}. The smallest possible call already takes {roofs.floor_words()} on "
-                f"{named}: the fixed cost of each call (dispatch, threads, tiny kernels) is most of their time.")
+                f"{named}: the fixed cost of each call (dispatch, threads, tiny kernels) is most of "
+                f"{_words(members).their} time.")
         quick = [s for s in members if s.timing.pass_name == "forward_backward" and s.timing.kind in forward_ms
                  and s.timing.median_ms < 2 * forward_ms[s.timing.kind]]
         if quick:
@@ -298,10 +316,11 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
         # fixed cost, over the half that makes a step overhead-bound)
         shares = [roofs.floor_ms(s.timing.pass_name) / (pooled(s.together).median_ms if s.together
                                                         else s.timing.median_ms) for s in members]
-        sentences.append(f"**Below both roofs**: {names}. They reach less than {NEAR_ROOF:.0%} of what the roofs "
-                         f"allow, yet the fixed cost of a call is only {_share_span(shares)} of "
-                         "their time: no roof sets their time, how well this implementation runs at this size does. "
-                         "Counting multiply-adds or bytes does not predict it.")
+        w = _words(members)
+        sentences.append(f"**Below both roofs**: {names}. {w.they.capitalize()} {w.reach} less than {NEAR_ROOF:.0%} "
+                         f"of what the roofs allow, yet the fixed cost of a call is only {_share_span(shares)} of "
+                         f"{w.their} time: no roof sets {w.their} time, how well this implementation runs at this "
+                         "size does. Counting multiply-adds or bytes does not predict it.")
     for members in dict.fromkeys(step.together for step in steps if step.together):
         sentences.append(_together(members, [s for s in steps if s.together == members], roofs))
     # judged on the whole percent shown (45% and 55% are near; a raw 0.4501 was and 0.4499 was not, both "45%")

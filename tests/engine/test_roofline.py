@@ -58,6 +58,10 @@ def test_a_step_near_the_flat_roof_is_compute_bound():
     assert sentence.startswith("**Compute-bound**: Standard Conv2D (forward: 80 GFLOP/s, 80% of the peak)")
     # on the device the roofs come from: a recorded file's roofs were "the peak measured here", on another machine
     assert "the peak measured on a test CPU is 100 GFLOP/s" in sentence and "proportionally faster" in sentence
+    assert "its roof is the arithmetic" in sentence and "and it reaches at least 50%" in sentence  # one step
+    assert "would make it proportionally faster" in sentence
+    [both] = explain([step, classify(timing("standard", ms, "forward_backward"), ROOFS)], ROOFS, DEVICE)
+    assert "their roof is the arithmetic" in both and "they reach" in both and "make them proportionally" in both
     assert "faster than that peak" not in sentence
 
 
@@ -122,7 +126,8 @@ def test_a_long_step_far_below_both_roofs_is_below_both_roofs_not_overhead():
     assert step.regime == "kernel" and step.fraction < NEAR_ROOF
     [sentence] = explain([step], ROOFS, DEVICE)
     assert sentence.startswith("**Below both roofs**: DepthwiseConv2D alone (forward: ")
-    assert "the fixed cost of a call is only 6.0% of their time" in sentence and "verhead" not in sentence
+    assert "the fixed cost of a call is only 6.0% of its time" in sentence and "verhead" not in sentence
+    assert "It reaches less than 50%" in sentence and "no roof sets its time" in sentence
 
 
 @pytest.mark.parametrize("median_ms, share", [(1000.0, "under 0.1%"), (400.0, "0.1%"), (0.3 / 0.496, "49.6%"),
@@ -134,7 +139,7 @@ def test_the_fixed_costs_share_of_a_step_below_both_roofs_is_never_nothing_nor_h
     step = classify(timing("depthwise", median_ms), ROOFS)
     assert step.regime == "kernel"
     [sentence] = explain([step], ROOFS, DEVICE)
-    assert f"the fixed cost of a call is only {share} of their time" in sentence
+    assert f"the fixed cost of a call is only {share} of its time" in sentence
 
 
 def test_every_regime_has_a_label_and_the_summary_groups_the_forward_steps():
@@ -190,7 +195,9 @@ def test_steps_near_the_half_line_are_said_to_be_near_it():
     sentences = explain([below, above], roofs, DEVICE)
     memory = next(s for s in sentences if s.startswith("**Memory-bound**"))
     assert "sets their speed" not in memory  # at 51 % the bandwidth is their roof, not their speed
-    assert "their roof is the 20.0 GB/s bandwidth, and they reach at least 50% of it" in memory
+    # one step: "its roof ... it reaches" (it read "their roof ... they reach" of one step)
+    assert "its roof is the 20.0 GB/s bandwidth, and it reaches at least 50% of it" in memory
+    assert "would barely shorten it; moving fewer bytes would" in memory
     assert sentences[-1] == (
         "**Near the line**: DepthwiseConv2D alone (forward: 48% of its roof; forward + backward: 51% of its roof) are "
         "within 5 points of the 50% line between a roof's limit and neither: another Measure may place them on its "
@@ -283,7 +290,7 @@ def test_floors_measured_the_wrong_way_round_are_said_to_be_within_noise(monkeyp
     # 1 ms: the forward floor as measured (0.57 ms) would make it overhead-bound; the mean (0.48 ms) does not
     kernel = classify(timing("depthwise", 1.0, setup=SMALL), roofs)
     assert kernel.regime == "kernel"
-    assert "the fixed cost of a call is only 48% of their time" in explain([kernel], roofs, DEVICE)[0]
+    assert "the fixed cost of a call is only 48% of its time" in explain([kernel], roofs, DEVICE)[0]
     assert roofs.floor_note() == ("Measured, the smallest forward call took 0.57 ms and the smallest forward + "
                                   "backward call 0.39 ms, though it does that forward call and more: the two are "
                                   "within noise of each other, so their mean stands for both.")
