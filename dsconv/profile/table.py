@@ -140,9 +140,10 @@ RECORD_FIELDS = tuple(name for name, _ in _RECORD)
 
 
 def csv_text(profile: Profile) -> str:
-    """The table as CSV; a cell a spreadsheet would take for a formula (=, +, -, @ first) starts with ' instead."""
+    """The table as CSV; a cell a spreadsheet would take for a formula (=, +, -, @ first, or a tab or carriage return
+    before one, which some spreadsheets skip: OWASP's list) starts with ' instead."""
     def cell(value: Any) -> Any:
-        return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+        return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=RECORD_FIELDS)

@@ -1055,6 +1055,10 @@ def test_the_csv_keeps_a_spreadsheet_from_reading_a_name_as_a_formula():
                                                         "image")], ["=HYPERLINK(\"http://e.com\")"])
     rows = list(csv.DictReader(io.StringIO(csv_text(profile_config(config)))))
     assert rows[0]["layer"] == "'=HYPERLINK(\"http://e.com\")"
+    for start in ("\t", "\r"):  # a tab or carriage return before the formula, which some spreadsheets skip
+        name = start + "=1+1"
+        config = functional([input_layer(shape=(4,)), layer("Dense", name, {"units": 2}, "image")], [name])
+        assert list(csv.DictReader(io.StringIO(csv_text(profile_config(config)))))[0]["layer"] == "'" + name
 
 
 def test_the_what_if_counts_a_shared_convolutions_weights_once():
