@@ -41,7 +41,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     from dsconv.images import handmade as hand
     from dsconv.kinds import KINDS
     from dsconv.kinds import label as kind_label
-    from dsconv.safe_text import plain, power_of_ten, with_article
+    from dsconv.safe_text import plain, power_of_ten, significant, with_article
     from dsconv.sliding import samples
     from dsconv_ui.common import (
         BOUND,
@@ -143,6 +143,16 @@ def show_maps(values: np.ndarray, captions: list[str], said: set[str], rounding:
         st.caption(note)
     if any_flat:
         st.caption(figs.FLAT_NOTE)
+
+
+def clipped_note(result: hand.HandMadeResult) -> str:
+    """What the colour picture of the kept channels clips, for its caption: a sharpened photo's values above 1 were
+    drawn at full brightness, and its few below 0 as none, without a word."""
+    rounding = max(result.mixed_rounding)
+    high, low = float(result.mixed.max()), float(result.mixed.min())
+    clipped = ([f"values above 1 (up to {significant(high)}) at full brightness"] if high > 1 + rounding else []) + \
+        ([f"the few below 0 (down to {significant(low)}) as none"] if low < -rounding else [])
+    return ": " + " and ".join(clipped) if clipped else ""
 
 
 def standard_section(result: hand.HandMadeResult, outputs: list[str], said: set[str]) -> None:
@@ -516,8 +526,8 @@ def hand_made_section(picture: Image.Image) -> None:
                         key="fil_mix_fig", config={"displayModeBar": False})
         if mix_name == "Keep the channels" and not figs.is_signed(result.mixed, max(result.mixed_rounding)):
             st.image(figs.channels_to_rgb(result.mixed), alt="The three mixed channels shown as one colour picture",
-                     caption="The three mixed channels shown as one colour "
-                     "picture", width=min(width, 512))
+                     caption="The three mixed channels shown as one colour picture" + clipped_note(result),
+                     width=min(width, 512))
     standard_section(result, outputs, said)
 
 

@@ -675,6 +675,19 @@ def test_a_typed_mix_names_each_output_once_in_its_heading():
     assert headings == ["**Output 1**", "**Output 2**"], headings
 
 
+def test_the_kept_channels_colour_picture_says_what_it_clips():
+    """Sharpen overshoots past 1 at edges and dips below 0 beside them; the colour picture of the three kept channels
+    drew those at full brightness and as none, under a caption that did not say so. Identity clips nothing."""
+    at = open_page(PAGE, fil_view=HAND_MADE, fil_red="Sharpen", fil_green="Sharpen", fil_blue="Sharpen",
+                   fil_mix="Keep the channels")
+    assert not at.exception
+    [caption] = [c for c in image_captions(at) if c.startswith("The three mixed channels")]
+    assert "values above 1 (up to " in caption and "at full brightness" in caption, caption
+    at = open_page(PAGE, fil_view=HAND_MADE, fil_red="Identity", fil_green="Identity", fil_blue="Identity",
+                   fil_mix="Keep the channels")
+    assert "The three mixed channels shown as one colour picture" in image_captions(at)
+
+
 def test_the_difference_metric_counts_grey_levels_as_an_8_bit_picture_has_them():
     """Its help said "an 8-bit picture has 255 grey levels between 0 and 1": it has 2**8 = 256 levels, 255 steps of
     1/255 apart, and the note under the metric counts those steps."""
