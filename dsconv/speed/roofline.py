@@ -235,6 +235,11 @@ def above_peak(steps: Sequence[StepRegime], roofs: Roofs) -> list[StepRegime]:
     return [step for step in steps if step.regime == "compute" and step.achieved_gflops > 1.02 * roofs.peak_gflops]
 
 
+def judged_fraction(step: StepRegime) -> float:
+    """The share of its roof a step's label was judged on: its own, or its group's (classify_all)."""
+    return step.fraction if step.group_fraction is None else step.group_fraction
+
+
 def _judged(step: StepRegime, roof: str) -> str:
     """A step's share of its roof as its label was judged: its own, or its group's (classify_all), said so. A step
     at 51 % on its own, judged with its twin at 49 %, was listed at 51 % in a sentence saying "less than 50 %"."""
@@ -323,11 +328,14 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
                          "size does. Counting multiply-adds or bytes does not predict it.")
     for members in dict.fromkeys(step.together for step in steps if step.together):
         sentences.append(_together(members, [s for s in steps if s.together == members], roofs))
-    # judged on the whole percent shown (45% and 55% are near; a raw 0.4501 was and 0.4499 was not, both "45%")
-    near = [step for step in steps if abs(round(100 * step.fraction) - round(100 * NEAR_ROOF)) <= 100 * NEAR_LINE]
+    # judged on the whole percent shown (45% and 55% are near; a raw 0.4501 was and 0.4499 was not, both "45%"), and
+    # on the share its label was judged on (a step at 46 % alone, labelled with its twin at 44 %, was "near the line"
+    # beside the bullet that judged it at 44 %)
+    near = [step for step in steps
+            if abs(round(100 * judged_fraction(step)) - round(100 * NEAR_ROOF)) <= 100 * NEAR_LINE]
     if near:
         one = len(near) == 1
-        text = (f"**Near the line**: {_named(near, lambda s: f'{roof_percent(s.fraction)} of its roof')} "
+        text = (f"**Near the line**: {_named(near, lambda s: _judged(s, 'its roof'))} "
                 f"{'is' if one else 'are'} within {NEAR_LINE * 100:.0f} points of the {NEAR_ROOF:.0%} line between "
                 f"a roof's limit and neither: another Measure may place {'it' if one else 'them'} on its other side")
         sides = {step.regime in ("compute", "memory") for step in near}  # their labels' sides (judged together: one)

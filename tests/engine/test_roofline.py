@@ -376,3 +376,19 @@ def test_a_step_judged_with_its_twin_gives_the_call_cost_share_of_their_pooled_s
     # the ten samples sorted: 0.8 0.88 0.9 0.95 0.97 | 0.99 1.0 1.05 1.1 1.15, median (0.97 + 0.99) / 2 = 0.98
     share = re.search(r"the fixed cost of a call is only ([\d.]+)%", said)
     assert share and abs(float(share.group(1)) - 100 * 0.46 / 0.98) < 0.6, said  # 46.9%, under the half
+
+
+def test_a_step_is_near_the_line_by_the_share_its_label_was_judged_on():
+    """The recorded default layer's DepthwiseConv2D + 1x1, forward + backward, was "44% of its roof, judged
+    together" in one bullet and "46% of its roof ... within 5 points of the 50% line" in the next: its label came
+    from the pooled 44 %, six points off the line. The near-line bullet judges each step as its label was judged."""
+    separable, both_steps = at_share("separable", 0.46, spread=0.05), at_share("depthwise_pointwise", 0.42, spread=0.05)
+    steps = classify_all([separable, both_steps], WIDE_RIDGE)
+    assert all(step.together for step in steps)
+    assert round(100 * steps[0].fraction) == 46 and round(100 * steps[0].group_fraction) <= 44
+    said = explain(steps, WIDE_RIDGE, DEVICE)
+    assert not any(line.startswith("**Near the line**") for line in said), said
+    near = explain(classify_all([at_share("separable", 0.49, spread=0.05),
+                                 at_share("depthwise_pointwise", 0.47, spread=0.05)], WIDE_RIDGE), WIDE_RIDGE, DEVICE)
+    line = next(line for line in near if line.startswith("**Near the line**"))
+    assert "of its roof, judged together" in line, line
