@@ -289,7 +289,7 @@ def compare_section(profile: Profile, name: str, size: int) -> None:
     theirs = published(other)
     rows = []
     for shown, paper in ((profile, mine), (other_profile, theirs)):
-        rows.append({"network": shown.name, "input": "x".join(map(str, shown.input_shape)),
+        rows.append({"network": shown.name, "input": shown.input_text,
                      "multiply-adds (we count)": in_millions(shown.multiply_adds),
                      "parameters (we count)": in_millions(shown.params),
                      "top-1, as published": f"{paper.top1_text}%" if paper and paper.top1 else "—",

@@ -52,7 +52,7 @@ def table_text(profile: Profile) -> str:
 
 
 def summary_text(profile: Profile) -> str:
-    lines = [f"{profile.name}: input {'x'.join(map(str, profile.input_shape))}, {len(profile.rows)} layer calls",
+    lines = [f"{profile.name}: input {profile.input_text}, {len(profile.rows)} layer calls",
              f"multiply-adds {profile.multiply_adds:,} ({in_millions(profile.multiply_adds)}; FLOPs about "
              f"{in_millions(2 * profile.multiply_adds)})",
              f"parameters {profile.params:,} ({profile.total('params'):,} trainable, "

@@ -139,8 +139,8 @@ def size_note(profile: Profile, own: Profile, network: str = "the published netw
                "the picture's")
     else:
         why = "its weights change with the picture's size"
-    return (f"At {'x'.join(map(str, profile.input_shape))} this network has {in_millions(profile.params)} parameters, "
-            f"against {in_millions(own.params)} at its own {'x'.join(map(str, own.input_shape))}: {why}. It is "
+    return (f"At {profile.input_text} this network has {in_millions(profile.params)} parameters, "
+            f"against {in_millions(own.params)} at its own {own.input_text}: {why}. It is "
             f"not {network} any more.")
 
 

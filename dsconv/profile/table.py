@@ -73,6 +73,12 @@ class Profile:
         return self.total("params") + self.total("frozen_params")
 
     @property
+    def input_text(self) -> str:
+        """The input's shape as the page writes it ("224x224x3"), or what stands in for one: a model of several inputs
+        (or none recorded) has no one shape, and its Compare row's "input" cell stood empty."""
+        return "x".join(map(str, self.input_shape)) if self.input_shape else "several inputs, or none recorded"
+
+    @property
     def frozen_layers(self) -> tuple[LayerRow, ...]:
         """Rows of frozen layers that hold weights: theirs count as not trainable, as Keras counts them."""
         return tuple(row for row in self.rows if row.frozen and row.frozen_params)

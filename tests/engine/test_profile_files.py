@@ -1100,3 +1100,17 @@ def test_utf16_and_a_number_of_thousands_of_digits_are_said_for_what_they_are():
         read_model_file(utf16, "config.json")
     with pytest.raises(ModelFileError, match=r"holds a number thousands of digits long, which no Keras config has"):
         read_model_file(b'{"a": ' + b"9" * 5000 + b"}", "x.json")
+
+
+def test_a_model_of_two_inputs_says_so_where_an_input_shape_is_written():
+    """A two-input model has no one input shape: the Compare tab's "input" cell stood empty, and the command line
+    wrote "input , 3 layer calls"."""
+    import json as json_module
+
+    keras = pytest.importorskip("keras")
+    left, right = keras.Input((4,), name="left"), keras.Input((6,), name="right")
+    model = keras.Model([left, right], keras.layers.Dense(2)(keras.layers.Concatenate()([left, right])))
+    profile = profile_config(json_module.loads(model.to_json()))
+    assert profile.input_shape == () and profile.params == model.count_params()
+    assert profile.input_text == "several inputs, or none recorded"
+    assert builtin_profile("mobilenet_v2").input_text == "224x224x3"
