@@ -361,7 +361,7 @@ def _close_link() -> None:
         # no control of this run took it (another page's, or no page's), or one that the address does not set (the
         # arena's own runs, the width probe): ?arena_mine=... stayed in the address and the share link unsaid
         if getattr(registration, "bind", None) != "query-params":
-            stray = _stray(key, texts)
+            stray = _stray(key, texts, unbound=registration is not None)
             if stray:
                 ignored.append(stray)
                 continue
@@ -485,12 +485,13 @@ def _repeated_note(key: str, texts: list[str], kept: str | None = None) -> str:
     return f"{said} and took none of them, so it keeps its default{f', {kept}' if kept else ''}. {keep}"
 
 
-def _stray(key: str, texts: list[str]) -> str | None:
+def _stray(key: str, texts: list[str], unbound: bool = False) -> str | None:
     """Where `key` is no setting of this page (another page's, or no page's), take it out of the address and return
     the warning's sentence (None for what a site adds to track a link, ?fbclid=...); None for this page's own
     settings (a control in a closed tab, or one drawn after an upload) and Streamlit's. ?foo=bar and the Quiz's
     ?lab_h=20 stayed in the address without a word, and were carried into the share link, under "Anyone who opens
-    this link sees the page exactly as it is set now"."""
+    this link sees the page exactly as it is set now". `unbound`: a control of this run has that key, one the
+    address does not carry (the arena's runs of one tab)."""
     source = st.session_state.get(_SOURCE)
     pages = [((ROOT / file).resolve(), label) for file, label, _ in PAGES]
     shared = (Path(__file__).resolve(),)  # projector mode's switch, which every page draws
@@ -504,6 +505,9 @@ def _stray(key: str, texts: list[str]) -> str | None:
     if link_keys.is_tracking(key):
         return None  # taken out without a word: a site added it, not a teacher
     shown = f"{_quoted(key) if len(key) > MAX_QUOTED else plain(key)}={_quoted(','.join(texts))}"
+    if unbound:  # a control this run drew that the address does not carry (?arena_mine: the runs of one tab)
+        return (f"Left out the link's setting {shown}: this page has a control of that name, but a link does not set "
+                "it. Choose it on the page.")
     if page:
         return (f"Left out the link's setting {shown}: it is a setting of the {page} page, not of this one. "
                 f"Open the {page} page to use it.")

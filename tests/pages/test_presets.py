@@ -680,7 +680,8 @@ def test_a_setting_given_twice_to_a_control_of_one_value_is_said_and_written_onc
 def test_a_controls_key_that_the_address_does_not_set_is_said_and_left_out():
     """?arena_mine=... (the arena's own runs, kept for the session, not in links) and the width probe's
     ?_shown_width_0=... stayed in the address and the share link without a word: a control of the page has that key,
-    but not one the address sets."""
+    but not one the address sets. Said so: "no page of this app has a setting called that (the nearest is
+    arena_train)" sent a teacher looking for a setting of another name."""
     from dsconv_ui.common import SHARE_KEY
 
     at = open_page("pages/3_Training_arena.py", {"arena_mine": "upload:foo", "_shown_width_0": "zz"},
@@ -688,8 +689,8 @@ def test_a_controls_key_that_the_address_does_not_set_is_said_and_left_out():
     assert not at.exception
     said = [literal(w.value) for w in at.warning]
     for key, text in (("arena_mine", "upload:foo"), ("_shown_width_0", "zz")):
-        assert any(line.startswith(f"Left out the link's setting {key}={text!r}: no page of this app has a setting "
-                                   "called that") for line in said), (key, said)
+        assert f"Left out the link's setting {key}={text!r}: this page has a control of that name, but a link does " \
+               "not set it. Choose it on the page." in said, (key, said)
         assert key not in at.query_params
     [link] = [code.value for code in at.code]
     assert "arena_mine" not in link and "_shown_width" not in link, link
