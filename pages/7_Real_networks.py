@@ -174,13 +174,17 @@ def totals_section(profile: Profile, paper, own: Profile | None, network: str) -
                    help=f"{profile.multiply_adds:,}; FLOPs about {in_millions(2 * profile.multiply_adds)}")
     # With a layer left out, or one that may be a shared layer counted twice (a JSON config cannot tell), the total
     # is not known to be Keras's count, and is labelled so: a JSON upload said "Keras's count" 296 against Keras's 148
-    left_out, alike = len(profile.not_counted), len(profile.maybe_shared)
+    left_out, alike, merged = len(profile.not_counted), len(profile.maybe_shared), len(profile.maybe_distinct)
     caveats = [f"without the {counted(left_out, 'layer call')} that could not be counted"] if left_out else []
     if alike:
         as_what = "a layer of its own" if alike == 1 else "layers of their own"
         caveats.append(f"with {counted(alike, 'layer')} of the same name and settings as a layer in another block "
                        f"counted as {as_what} (Keras counts one layer called in both places once; the file cannot "
                        "tell)")
+    if merged:
+        caveats.append(f"with {counted(merged, 'layer')} taken for a layer of the same name and settings in a model "
+                       f"around or inside {'it' if merged == 1 else 'them'}, and counted once (Keras, loading the "
+                       "file, builds two; the file cannot tell)")
     cols[1].metric("Parameters (Keras's count)" if not caveats else "Parameters (counted layers)",
                    in_millions(profile.params),
                    help=f"{profile.params:,}: {profile.total('params'):,} trainable, "

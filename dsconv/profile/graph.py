@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from dsconv.profile.layers import LARGEST_DIMENSION, LayerCount, NotCounted, Shape, count_layer, count_operation
-from dsconv.profile.table import ALIKE_NOTE, LayerRow, Profile
+from dsconv.profile.table import ALIKE_NOTE, MERGED_NOTE, LayerRow, Profile
 
 MAX_LAYERS = 3000  # EfficientNetB7 has 813; a file with more is refused, not walked
 MODEL_CLASSES = ("Functional", "Sequential", "Model")
@@ -44,6 +44,7 @@ class _Walk:
     marks_sharing: bool = False  # a .keras file's config: every later copy of a shared object says so
     frozen: bool = False  # inside a nested model saved with trainable false: its layers' weights are all frozen
     alike: dict[str, str] = field(default_factory=dict)  # row -> an earlier row of the same name and config, apart
+    merged: set[str] = field(default_factory=set)  # rows taken for a layer met before on the name and config alone
 
     def counted_at(self, layer: dict, prefix: str, row: str) -> str:
         """The row that already counted this layer's weights, or '' (and this row now counts them).
@@ -62,6 +63,8 @@ class _Walk:
             # where the file marks sharing, nothing else is: a model's "conv" and its nested block's own "conv", two
             # layers of one name and settings, had the second's weights counted as the first's (2,320 of 4,640)
             if known or (not self.marks_sharing and (prefix.startswith(where) or where.startswith(prefix))):
+                if not known:  # a JSON config: as likely two layers, which Keras, loading the file, builds
+                    self.merged.add(row)
                 return first
         if self.weights.get(key) and not self.marks_sharing:  # a JSON config cannot tell one layer from two alike
             self.alike[row] = self.weights[key][0][1]
@@ -257,7 +260,10 @@ def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape 
             walk.rows.append(LayerRow(
                 name, class_name, counted.role, counted.outputs[0], counted.params, counted.frozen_params,
                 counted.multiply_adds, counted.depthwise_multiply_adds, counted.other_ops, counted.activation_bytes,
-                note=("shared: weights counted on its first call" if call else f"shared: weights counted in {first}")
+                note=("shared: weights counted on its first call" if call else
+                      f"{MERGED_NOTE} weights counted in {first} (the file cannot tell one layer called in both "
+                      "models from two layers of one name and settings, which Keras, loading it, counts twice)"
+                      if name in walk.merged else f"shared: weights counted in {first}")
                 if shared else _alike_note(walk, name, counted), config=config,
                 inputs=tuple(inputs), frozen=frozen))
             return list(counted.outputs)

@@ -14,6 +14,8 @@ COLUMNS = ("multiply_adds", "params", "frozen_params", "other_ops", "activation_
 # How a JSON config's row starts whose layer has the same name and settings as one in another block: counted as its
 # own, though it may be one layer called in both places (Keras counts that once; the file cannot tell).
 ALIKE_NOTE = "same name and settings as"
+# a JSON config's layer taken for one of the model around it (or inside it) called again: it may be a second layer
+MERGED_NOTE = "shared, as the file reads:"
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,11 @@ class Profile:
     @property
     def not_counted(self) -> tuple[LayerRow, ...]:
         return tuple(row for row in self.rows if not row.counted)
+
+    @property
+    def maybe_distinct(self) -> tuple[LayerRow, ...]:
+        """Rows counted as a layer met before that may be layers of their own (MERGED_NOTE)."""
+        return tuple(row for row in self.rows if row.note.startswith(MERGED_NOTE))
 
     @property
     def maybe_shared(self) -> tuple[LayerRow, ...]:

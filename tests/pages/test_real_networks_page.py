@@ -367,6 +367,28 @@ def test_a_total_that_may_count_a_shared_layer_twice_is_not_called_keras_s_count
     assert not at.exception, at.exception
     assert metrics(at)["Parameters (Keras's count)"] == "148"
 
+def test_a_json_layer_taken_for_one_in_the_model_around_it_is_not_called_keras_s_count():
+    """A model's "conv" and its nested block's own "conv" (one name and settings), uploaded as model.to_json(): the
+    file cannot tell them from one layer called in both, which the profile counts once, and the total read "Keras's
+    count" 2,320, where Keras builds 4,640 from that file (and from the model). Labelled "counted layers", and the help
+    says why."""
+    import keras
+
+    layers = keras.layers
+    inner = keras.Sequential([keras.Input((8, 8, 16)), layers.Conv2D(16, 3, padding="same", name="conv")],
+                             name="block")
+    image = keras.Input((8, 8, 16))
+    model = keras.Model(image, inner(layers.Conv2D(16, 3, padding="same", name="conv")(image)))
+    assert model.count_params() == keras.models.model_from_json(model.to_json()).count_params() == 4640
+    at = upload(open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)"), "n.json", model.to_json().encode())
+    assert not at.exception, at.exception
+    shown = metrics(at)
+    assert "Parameters (Keras's count)" not in shown and shown["Parameters (counted layers)"] == "2.32 k", shown
+    assert ("with 1 layer taken for a layer of the same name and settings in a model around or inside it, and counted "
+            "once (Keras, loading the file, builds two; the file cannot tell)") in next(
+        metric.help for metric in at.metric if metric.label == "Parameters (counted layers)")
+
+
 def test_a_model_that_takes_no_picture_refuses_a_picture_size_and_says_which_choice_works():
     mlp = {"class_name": "Sequential", "config": {"name": "mlp", "layers": [
         {"class_name": "InputLayer", "config": {"name": "numbers", "batch_shape": [None, 4]}},
