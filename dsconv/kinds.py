@@ -115,9 +115,11 @@ def layer_specs(kind: str, *, out_channels: int = 1, kernel_size: Any = 3, strid
         return [LayerSpec("Conv2D", dict(filters=out_channels, **window, groups=groups, use_bias=use_bias, **act,
                                          **named()), counted(groups, "group"))]
     if kind == "pointwise":
-        return [pointwise(strides, padding, extra=act, suffix="", comment=f"{out_channels} filters of 1x1{channels}")]
+        return [pointwise(strides, padding, extra=act, suffix="",
+                          comment=f"{counted(out_channels, 'filter')} of 1x1{channels}")]
     depthwise = dict(**window, depth_multiplier=depth_multiplier)
-    mixed = f"pointwise: {out_channels} filters of 1x1" + (f"x{in_channels * depth_multiplier}" if in_channels else "")
+    mixed = f"pointwise: {counted(out_channels, 'filter')} of 1x1" + \
+        (f"x{in_channels * depth_multiplier}" if in_channels else "")
     if kind == "depthwise":
         return [LayerSpec("DepthwiseConv2D", dict(**depthwise, use_bias=use_bias, **act, **named()))]
     if kind == "separable":

@@ -108,19 +108,19 @@ def pytorch_code(kind: str, settings: dict[str, Any]) -> str:
                                    "padding=0", "dilation=1", "groups=1", f"bias={bias}"], comment)
 
     if kind == "standard":
-        body = conv(c, n, 1, bias, f"{n} filters of {k}x{k}x{c}")
+        body = conv(c, n, 1, bias, f"{counted(n, 'filter')} of {k}x{k}x{c}")
     elif kind == "grouped":
         g = s["groups"]
         body = conv(c, n, g, bias, f"{counted(g, 'group')}: each filter sees {counted(c // g, 'channel')}")
     elif kind == "pointwise":
         pad_line = ""
-        body = one_by_one(c, st, f"{n} filters of 1x1x{c}")
+        body = one_by_one(c, st, f"{counted(n, 'filter')} of 1x1x{c}")
     elif kind == "depthwise":
         body = conv(c, c * m, c, bias, "depthwise: groups = in_channels")
     else:
         depthwise_bias = bias and kind == "depthwise_pointwise"  # Keras SeparableConv2D has no depthwise bias
         body = (conv(c, c * m, c, depthwise_bias, "depthwise: groups = in_channels")
-                + one_by_one(c * m, "1", f"pointwise: {n} filters of 1x1x{c * m}"))
+                + one_by_one(c * m, "1", f"pointwise: {counted(n, 'filter')} of 1x1x{c * m}"))
     if pad_line:
         body.insert(0, pad_line)
     h, w, out_c = cost.output_shape

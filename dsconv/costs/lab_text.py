@@ -71,8 +71,9 @@ def pointwise_row_note(costs: Mapping[str, Any], in_shape: tuple[int, int, int],
         # fewer positions of more channels (a depth multiplier m: m x the channels at 1/m of the positions): the same
         # sum by another product; "as many positions" was said of 12 against 6
         return (note + f" Inside SeparableConv2D the 1x1 step reads the depthwise output instead "
-                f"({shape_text(inner_input)}): its {inner_input[0] * inner_input[1]:,} positions x {inner_input[2]:,} "
-                f"channels come to what this row's {height * width:,} positions x {in_shape[2]:,} channels do, "
+                f"({shape_text(inner_input)}): its {counted(inner_input[0] * inner_input[1], 'position')} x "
+                f"{counted(inner_input[2], 'channel')} come to what this row's {counted(height * width, 'position')} x "
+                f"{counted(in_shape[2], 'channel')} do, "
                 f"{adds_up}")
     return (note + f" Inside SeparableConv2D the 1x1 step reads the depthwise output instead "
             f"({shape_text(separable.stages[0].output_shape)}: {inner:,} {unit}), so the DepthwiseConv2D row plus "

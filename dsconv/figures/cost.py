@@ -293,13 +293,14 @@ def ratio_figure(in_channels: int, kernel_sizes: list[int], current_out: int, cu
     here = _params_ratio(current_kernel, in_channels, current_out, use_bias, depth_multiplier)
     # Its value is named in the legend: written beside the marker, it lay on the curves, which run nearly flat
     # through it on a scale from 0 to 1 ("your layer: 0.130" crossed by k=3's two lines)
-    data.append(dict(type="scatter", x=[current_out], y=[here], mode="markers", name=f"your layer: {here:.3f}",
+    data.append(dict(type="scatter", x=[current_out], y=[here], mode="markers", name=f"your layer: {ratio_text(here)}",
                      marker=dict(size=14, color="#111827", symbol="diamond"),
                      hovertemplate=f"your layer: N = {current_out}, {here:.4f}<extra></extra>"))
     width = width_px or page_width_px(scale)
     font = int(FONT["size"] * scale)
     title, title_lines_px = top_title(
-        f"Parameter ratio for C = {in_channels} input channels, depth multiplier {depth_multiplier}", width, font, 12)
+        f"Parameter ratio for C = {counted(in_channels, 'input channel')}, depth multiplier {depth_multiplier}", width,
+        font, 12)
     top = 24 + title_lines_px
     narrow = width < NARROW_FIGURE_PX
     legend, bottom, extra = dict(orientation="v", x=1.01, y=1), 10, 0

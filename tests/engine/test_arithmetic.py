@@ -535,3 +535,16 @@ def test_pooling_windows_read_the_input_only(length, kernel, stride, padding):
     ones = tf.ones((1, length, length, 1), tf.float64)
     read = tf.nn.conv2d(ones, tf.ones((kernel, kernel, 1, 1), tf.float64), stride, padding.upper())
     assert window_reads(length, kernel, stride, padding) ** 2 == int(tf.reduce_sum(read).numpy())
+
+
+def test_the_ratio_charts_legend_and_title_read_as_the_tables_do():
+    """C = N = 4096, k = 1: the legend read "your layer: 1.000" beside the table's and the formula's 1.0002; and
+    C = 1 read "C = 1 input channels" in the title."""
+    from dsconv.figures.cost import ratio_figure, ratio_text
+
+    figure = ratio_figure(4096, [1, 3], 4096, 1, True)
+    here = next(trace.name for trace in figure.data if str(trace.name).startswith("your layer"))
+    assert here == f"your layer: {ratio_text((4096 + 4096 * 4096 + 4096) / (4096 * 4096 + 4096))}" \
+        == "your layer: 1.0002", here
+    title = ratio_figure(1, [1, 3], 1, 1, True).layout.title.text
+    assert "C = 1 input channel," in title, title

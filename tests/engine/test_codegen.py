@@ -182,3 +182,10 @@ def test_the_tutorials_layer_code_says_its_relu_changes_no_count():
     assert [layer.activation.__name__ for layer in with_relu["model"].layers] == ["relu", "relu"]
     assert with_relu["model"].count_params() == plain["model"].count_params() == layer_cost(
         "depthwise_pointwise", **config).params
+
+
+def test_one_filter_is_singular_in_the_generated_comments():
+    """N = 1 wrote "# 1 filters of 1x1x1" (Keras) and "# 1 filters of 2x2x1" (PyTorch) in the code to copy."""
+    settings = dict(height=2, width=2, in_channels=1, out_channels=1, kernel_size=2, depth_multiplier=4)
+    code = "\n".join(maker(kind, settings) for maker in (keras_code, pytorch_code) for kind in LAYER_KINDS)
+    assert "1 filters" not in code and "# 1 filter of 2x2x1" in code and "pointwise: 1 filter of 1x1x4" in code, code

@@ -263,3 +263,11 @@ def test_one_multiply_add_is_said_in_the_singular():
     note = pointwise_row_note(costs, (1, 1, 1))
     assert "1x1 layer on the raw 1 x 1 x 1 input (1 multiply-add)." in note, note
     assert "(2 FLOPs)." in pointwise_row_note(costs, (1, 1, 1), flops=True)
+
+
+def test_one_position_and_one_channel_are_singular_in_the_pointwise_note():
+    """A 2 x 2 x 1 input, N = 1, k = 2, depth multiplier 4: the note read "its 1 positions x 4 channels come to what
+    this row's 4 positions x 1 channels do"."""
+    costs = every_kind(height=2, width=2, in_channels=1, out_channels=1, kernel_size=2, depth_multiplier=4)
+    note = pointwise_row_note(costs, (2, 2, 1))
+    assert "its 1 position x 4 channels come to what this row's 4 positions x 1 channel do" in note, note
