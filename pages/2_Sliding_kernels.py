@@ -112,14 +112,19 @@ def input_controls() -> tuple[np.ndarray, str]:
         # its kinds and size said as the Filters page says them (Streamlit's own refusal of a larger file was all)
         upload = kept_upload(st.file_uploader, "Picture file (PNG, JPEG, WebP, BMP or GIF; up to 25 MB)",
                              type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
-                             key="sl_upload", help="Shrunk to the size above (centre square). It stays on the "
-                                                   "server only for your session, and is never saved.",
+                             key="sl_upload", help="Cropped to its centre square, then shrunk (or, if smaller, "
+                                                   "enlarged) to the size above. It stays on the server only for your "
+                                                   "session, and is never saved.",
                              reader=lambda file: shrunk_upload(file.getvalue(), size), refused=ImageError)
     if upload is None:
         st.info("Choose a picture file in the sidebar. Until then the page uses the shape sample.", icon="🖼️")
         return sample_image("shape", size), sample_text("shape", size)
     try:
-        return shrunk_upload(upload.getvalue(), size), "Your picture"
+        side = min(load_image(upload.getvalue(), max_side=512).size)
+        # a 1 x 1 upload was shown as "Your picture, 8 x 8 pixels", blown up without a word
+        return shrunk_upload(upload.getvalue(), size), ("Your picture" if side >= size else
+                                                        f"Your picture, enlarged from its {side}\u00a0x\u00a0{side} "
+                                                        "centre")
     except ImageError as exc:
         show_error(exc)
         st.caption("The page uses the shape sample until the picture can be read.")
@@ -317,14 +322,39 @@ def weights_section(timeline, preset: str, seed: int) -> None:
     twins = standard_twins(layer, preset, seed)
     if twins:
         which = ", ".join(str(n + 1) for n in twins)
+        # Keras's Conv2D refuses strides and dilation both above 1, and so does this page's standard mode
+        compare = ("pick *Standard convolution* to compare" if min(layer.config.strides, layer.config.dilation_rate)
+                   == 1 else "set strides or dilation to 1 and pick *Standard convolution* to compare: a Conv2D "
+                   "takes no strides above 1 with dilation above 1")
         st.markdown(f"**Separable output{'s' if len(twins) > 1 else ''} {which} "
                     f"{'equal' if len(twins) > 1 else 'equals'} standard filter{'s' if len(twins) > 1 else ''} "
-                    f"{which}** with the same preset (pick *Standard convolution* to compare), on any picture: "
+                    f"{which}** with the same preset ({compare}), on any picture: "
                     + ("the depthwise kernel times the pointwise mix, W[i, j, c] = D[i, j, c] × P[c], is the standard "
                        "kernel. " if layer.config.depth_multiplier == 1 else
                        "each channel's depthwise kernels times their pointwise weights, added up, are the standard "
                        "kernel. ")
                     + "A standard kernel that does not factor this way has no separable twin.")
+
+
+def zero_note(layer, image: np.ndarray, preset: str) -> str | None:
+    """Why every output is 0, where it is: a step whose every weight is 0 (any step: a separable layer's random
+    pointwise weights, all 0, went unsaid), with advice that this step can take (a pointwise kernel was told to
+    grow), or a picture of one colour under kernels whose weights add up to 0 (a 1 x 1 upload's blank maps)."""
+    for stage in layer.stages:
+        if not any(np.any(kernel) for kernel in stage.filters):
+            sobel = preset == "sobel" and stage.name != "pointwise"
+            why = " (a Sobel edge compares neighbours, and a 1 x 1 kernel has none)" if sobel else ""
+            advice = ("Pick a larger kernel or another preset." if sobel else
+                      "Pick another seed or preset." if preset == "random" else "Pick another preset.")
+            return f"Every weight of the {stage.name} kernels is 0 here{why}, so every output is 0. {advice}"
+    if np.any(layer.output):
+        return None
+    flat = all(np.ptp(image[..., c]) == 0 for c in range(image.shape[2]))
+    balanced = all(abs(float(np.sum(kernel))) < 1e-9 for kernel in layer.stages[0].filters)
+    if flat and balanced:
+        return ("Every output is 0: the picture is one colour, and each kernel's weights add up to 0, so every "
+                "window they cover sums to 0. A picture with edges shows what the kernels find.")
+    return "Every output is 0 on this picture: at every position the products cancel."
 
 
 def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig, watch: int, preset: str,
@@ -339,10 +369,8 @@ def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig,
     with text:
         st.markdown(f"**{KINDS[config.mode].lesson}**: input {shape_text(image.shape)} → output "
                     f"**{shape_text(layer.output.shape)}**. {WHAT_TO_WATCH[config.mode]}")
-        if not any(np.any(kernel) for kernel in layer.stages[0].filters):
-            why = " (a Sobel edge compares neighbours, and a 1 x 1 kernel has none)" if preset == "sobel" else ""
-            st.caption(f"Every weight of the {layer.stages[0].name} kernels is 0 here{why}, so every output is 0. "
-                       "Pick a larger kernel or another preset.")
+        if note := zero_note(layer, image, preset):
+            st.caption(note)
         # a watch past the last filter or kernel copy shows another one (watched_channels decides which): say so
         m, filters = config.depth_multiplier, layer.stages[-1].output.shape[2]
         copy = watched_channels(layer, 0, watch)[0] if layer.stages[0].name == "depthwise" else watch

@@ -494,3 +494,55 @@ def test_the_kind_picker_says_what_each_kind_reads(mode, line):
     """Under the picker it said "Standard convolution.": the choice again, nothing more."""
     at = open_page(PAGE, {"sl_mode": mode})
     assert line in [c.value for c in at.sidebar.caption]
+
+
+def _captions(at) -> list[str]:
+    return [literal(c.value) for c in at.caption]
+
+
+def test_a_small_upload_is_said_to_be_enlarged_and_its_blank_maps_explained(app):
+    """A 1 x 1 picture of one colour read "Your picture, 8 x 8 pixels", blown up without a word, and the Sobel
+    preset's four maps, all 0, were drawn blank with no sentence saying why. A 40 x 40 picture is shrunk, as before."""
+    import io
+
+    from PIL import Image
+
+    def png(side: int) -> bytes:
+        buffer = io.BytesIO()
+        Image.new("RGB", (side, side), (200, 10, 10)).save(buffer, format="PNG")
+        return buffer.getvalue()
+
+    app.selectbox(key="sl_sample").set_value("upload").run()
+    app.sidebar.get("file_uploader")[0].set_value(("dot.png", png(1), "image/png")).run()
+    assert not app.exception and not app.error
+    pictures = [caption for element in app.get("image") for caption in element.captions]
+    assert "Your picture, enlarged from its 1\u00a0x\u00a01 centre, 8\u00a0x\u00a08\u00a0pixels" in pictures, pictures
+    assert ("Every output is 0: the picture is one colour, and each kernel's weights add up to 0, so every window "
+            "they cover sums to 0. A picture with edges shows what the kernels find.") in _captions(app)
+    app.sidebar.get("file_uploader")[0].set_value(("big.png", png(40), "image/png")).run()
+    pictures = [caption for element in app.get("image") for caption in element.captions]
+    assert "Your picture, 8\u00a0x\u00a08\u00a0pixels" in pictures, pictures
+
+
+ZERO_POINTWISE = "Every weight of the pointwise kernels is 0 here, so every output is 0. Pick another seed or preset."
+
+
+@pytest.mark.parametrize("mode, said", [("pointwise", ZERO_POINTWISE), ("separable", ZERO_POINTWISE)])
+def test_random_weights_all_zero_in_any_step_are_said_with_advice_that_step_can_take(mode, said):
+    """Seed 685 with one output draws pointwise weights that are all 0: the pointwise mode was told to "Pick a larger
+    kernel" (a pointwise kernel is always 1 x 1), and the separable mode, whose depthwise weights are not all 0, said
+    nothing beside its blank map."""
+    at = open_page(PAGE, sl_mode=mode, sl_preset="random", sl_seed="685", sl_cout="1")
+    assert not at.exception
+    assert said in _captions(at), _captions(at)
+
+
+def test_a_separable_twin_is_compared_only_as_the_standard_mode_can_be_set():
+    """With strides 2 and dilation 2 the note said "pick Standard convolution to compare", where the standard mode
+    refuses that layer, as Keras's Conv2D does."""
+    at = open_page(PAGE, sl_mode="separable", sl_stride="2", sl_dil="2", sl_size="12")
+    assert not at.exception
+    text = literal("\n".join(m.value for m in at.markdown))
+    assert "set strides or dilation to 1 and pick *Standard convolution* to compare" in text, text
+    at = open_page(PAGE, sl_mode="separable")
+    assert "(pick *Standard convolution* to compare)" in literal("\n".join(m.value for m in at.markdown))
