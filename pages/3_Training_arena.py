@@ -23,6 +23,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         ArenaLimits,
         LaunchSettings,
         TrainingJob,
+        batch_note,
         launch_estimate,
         learn_from_records,
         train_and_val_sizes,
@@ -543,6 +544,8 @@ def launcher(limits: ArenaLimits) -> None:
     train, val = train_and_val_sizes(settings)
     cols[1].metric("Images per epoch", f"{train:,} + {val:,}", "training + validation", delta_color="off",
                    delta_arrow="off")
+    if estimate is not None and (note := batch_note(estimate, settings.train.batch_size)):
+        st.caption(note)
     launch_button(settings, limits, estimate)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dsconv.arena.estimates import (
            Estimate,
            Speed,
+           batch_note,
            estimate_launch,
            launch_estimate,
            learn_from_records,
@@ -29,7 +30,7 @@ from dsconv.arena.settings import (
 )
 from dsconv.arena.slots import SLOTS, TrainingSlots
 
-__all__ = ["ArenaBusy", "ArenaError", "ArenaLimits", "Estimate", "estimate_launch", "JobSnapshot",
+__all__ = ["ArenaBusy", "ArenaError", "ArenaLimits", "batch_note", "Estimate", "estimate_launch", "JobSnapshot",
            "launch_estimate", "LaunchSettings", "learn_from_records", "machine_profile", "MIN_TEST_IMAGES",
            "MIN_TRAIN_IMAGES", "remember_speed", "SERVER_FOLDER_SOURCES", "SLOTS", "Speed", "speeds_from_record",
            "STATES", "train_and_val_sizes", "TrainingJob", "TrainingSlots"]

@@ -27,6 +27,7 @@ class Speed:
     seconds_per_image: float  # one training step's time divided by its images
     overhead_seconds: float  # building, compiling and tracing the model before the first step
     source: str  # "probe" (measured just now) or "recorded" (from a finished run on this device)
+    batch: int | None = None  # the batch size it was timed at, where known: another batch trains at another speed
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Estimate:
     per_architecture: dict[str, float]
     total_seconds: float
     sources: tuple[str, ...]  # where the speeds came from
+    batches: tuple[int, ...] = ()  # the batch sizes those speeds were timed at, where known
 
 
 _SPEEDS: dict[tuple[str, str, float], Speed] = {}  # (device, architecture, width multiplier) -> Speed
@@ -71,7 +73,9 @@ def speeds_from_record(record: Any) -> dict[tuple[str, str, float], Speed]:
         mean = arch.mean_epoch_seconds()
         if mean and train:
             alpha = float(arch.model.get("width_multiplier", 1.0))
-            speeds[(device, arch.name, alpha)] = Speed(mean / (train + val * EVAL_FRACTION), 3.0, "recorded")
+            batch = record.recipe.get("batch_size")
+            speeds[(device, arch.name, alpha)] = Speed(mean / (train + val * EVAL_FRACTION), 3.0, "recorded",
+                                                       batch if isinstance(batch, int) and batch > 0 else None)
     return speeds
 
 
@@ -95,7 +99,7 @@ def probe_speed(architecture: str, width_multiplier: float, batch_size: int = 32
         model.train_on_batch(images, labels)
     step = (time.perf_counter() - warm) / steps
     keras.backend.clear_session(free_memory=False)
-    return Speed(step / batch, max(0.0, warm - begin - step), "probe")
+    return Speed(step / batch, max(0.0, warm - begin - step), "probe", batch)
 
 
 def _probe_child(architectures: tuple[str, ...], width_multiplier: float, batch_size: int) -> tuple[str, dict]:
@@ -142,7 +146,20 @@ def estimate_launch(settings: LaunchSettings, speeds: Mapping[str, Speed]) -> Es
         per_arch[arch] = (speed.overhead_seconds + settings.train.epochs * (train + val * EVAL_FRACTION) * per_image
                           + settings.test_size * EVAL_FRACTION * per_image)
     sources = tuple(sorted({speeds[a].source for a in settings.train.architectures}))
-    return Estimate(per_arch, DATA_SECONDS + sum(per_arch.values()), sources)
+    batches = tuple(sorted({speeds[a].batch for a in settings.train.architectures if speeds[a].batch}))
+    return Estimate(per_arch, DATA_SECONDS + sum(per_arch.values()), sources, batches)
+
+
+def batch_note(estimate: Estimate, batch_size: int) -> str | None:
+    """Where the speeds behind an estimate were timed at another batch size than the launch's, that it may be off:
+    the speeds are kept per model, and one probe's batch (8 for the first visitor) stood behind every later launch's
+    estimate (batch 8 took 21.4 s where batch 512 took 14.0 s, both estimated at 23.7 s)."""
+    other = [batch for batch in estimate.batches if batch != batch_size]
+    if not other:
+        return None
+    timed = " and ".join(f"{batch:,}" for batch in other)
+    return (f"The speed behind this estimate was timed at batch {timed}; this launch trains at batch "
+            f"{batch_size:,}, and a step's time per image changes with the batch, so the launch may take more or less.")
 
 
 def learn_from_records(records: Sequence[Any]) -> int:

@@ -481,3 +481,31 @@ def test_a_data_folder_is_checked_by_its_names_before_a_launch(tmp_path):
     with pytest.raises(ArenaError, match=f"needs a subfolder test/ with one folder per class; {folder / 'test'} is "
                                          "missing"):
         LaunchSettings(source="folder", data_dir=str(folder), train_size=500, test_size=100).check(limits)
+
+
+def test_an_estimate_from_a_speed_timed_at_another_batch_says_so():
+    """Speeds are kept per model, and the first launch's probe batch stood behind every later estimate: batch 8 and
+    batch 512 were both estimated at 23.7 s, where they took 21.4 s and 14.0 s. The estimate carries the batches its
+    speeds were timed at, and a launch at another batch is told it may take more or less."""
+    from dataclasses import replace
+
+    from dsconv.arena.estimates import batch_note
+    from dsconv.training.runs import run_from_dict
+
+    settings = LaunchSettings(train_size=1000, test_size=300,
+                              train=TrainConfig(epochs=1, batch_size=512, architectures=("standard", "separable")))
+    speeds = {"standard": Speed(0.01, 5.0, "probe", 8), "separable": Speed(0.004, 3.0, "probe", 8)}
+    estimate = estimate_launch(settings, speeds)
+    assert estimate.batches == (8,)
+    assert batch_note(estimate, 512) == ("The speed behind this estimate was timed at batch 8; this launch trains at "
+                                         "batch 512, and a step's time per image changes with the batch, so the "
+                                         "launch may take more or less.")
+    assert batch_note(estimate, 8) is None
+    assert batch_note(estimate_launch(settings, {k: replace(s, batch=None) for k, s in speeds.items()}), 512) is None
+    # a finished run's speed is timed at its recipe's batch
+    data = {"schema": "dsconv-run", "schema_version": 1, "title": "t", "kind": "measured",
+            "created": "2026-01-01T00:00:00+00:00", "data": {"train_size": 4500, "val_size": 500},
+            "recipe": {"batch_size": 64}, "device": {"description": "CPU X"}, "versions": {},
+            "architectures": [{"name": "separable", "model": {}, "params": 1, "multiply_adds": 1, "epochs": [
+                {"epoch": 1, "loss": 1, "accuracy": 0.5, "val_loss": 1, "val_accuracy": 0.5, "seconds": 100}]}]}
+    assert arena.speeds_from_record(run_from_dict(data))[("CPU X", "separable", 1.0)].batch == 64

@@ -736,3 +736,25 @@ def test_a_run_at_a_guess_s_accuracy_is_too_early_to_compare_on_the_page():
            "standard model, are at most 5 points above a guess's (0.100 with 10 classes)" in said
     assert "Overfitting:" not in said and "Accuracy: best" not in said and "is behind here" not in said
     assert "Time: the separable model does 5.00x fewer multiply-adds" in said
+
+
+@pytest.mark.parametrize("batch, said", [("512", True), ("8", False)])
+def test_the_launcher_says_when_its_estimate_comes_from_another_batch(batch, said):
+    """One probe's batch stood behind every later estimate, whatever the launch's batch: said under the estimate."""
+    import dsconv.arena as arena
+    from dsconv.arena import estimates as arena_estimates
+    from dsconv.devices import cpu_model
+
+    device = arena_estimates._DEVICE[0] if arena_estimates._DEVICE else cpu_model()
+    arena_estimates._DEVICE[:] = [device]
+    arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded", 8))
+    try:
+        at = open_page(PAGE, dict(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="1",
+                                  arena_batch=batch, arena_launch_archs="separable", arena_runs=""))
+        assert not at.exception, at.exception
+        captions = [literal(c.value) for c in at.caption]
+        note = (f"The speed behind this estimate was timed at batch 8; this launch trains at batch {batch}, and a "
+                "step's time per image changes with the batch, so the launch may take more or less.")
+        assert (note in captions) == said, captions
+    finally:  # the speed the other tests seed, with no batch
+        arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded"))
