@@ -69,6 +69,8 @@ def _replace(row: LayerRow, replacement: str) -> tuple[LayerRow, ...]:
                              config=spec.args, inputs=(row.inputs[0],)))
     if shape != row.output_shape:
         raise NotCounted(f"{row.name}'s replacement gives {shape}, not {row.output_shape}")
+    if row.frozen:  # a frozen layer's replacement is frozen too: all its weights are not trainable
+        rows = [replace(new, params=0, frozen_params=new.total_params, frozen=True) for new in rows]
     if row.note.startswith("shared"):  # a later call of a shared layer: its replacement's weights are counted once
         rows = [replace(new, params=0, frozen_params=0, note=row.note) for new in rows]
     return tuple(rows)

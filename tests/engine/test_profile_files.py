@@ -516,6 +516,35 @@ def test_frozen_layers_count_as_not_trainable_as_keras_counts_them(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("replacement", ["separable", "mobilenet"])
+def test_the_what_if_keeps_a_frozen_convolution_frozen(replacement):
+    """A frozen Conv2D made separable stays frozen: the what-if counted its replacement's weights as trainable (149
+    trainable parameters for the separable kind, against Keras's 90, the head's). Checked against Keras models built
+    with the replacement layers frozen."""
+    import keras
+
+    from dsconv.kinds import layer_specs
+    from dsconv.profile.whatif import what_if
+
+    layers = keras.layers
+
+    def model_with(convolution):
+        base = keras.Sequential([keras.Input((32, 32, 3)), *convolution, layers.ReLU(name="relu"),
+                                 layers.GlobalAveragePooling2D(name="pool")], name="base")
+        base.trainable = False
+        image = keras.Input((32, 32, 3))
+        return keras.Model(image, layers.Dense(10, name="head")(base(image)))
+
+    standard = model_with([layers.Conv2D(8, 3, name="conv")])
+    made = model_with([getattr(layers, spec.class_name)(**spec.args)
+                       for spec in layer_specs(replacement, out_channels=8, kernel_size=3, name="conv")])
+    after = what_if(profile_config(json.loads(standard.to_json())), replacement).after
+    for weights, column in ((made.trainable_weights, "params"), (made.non_trainable_weights, "frozen_params")):
+        assert after.total(column) == sum(int(np.prod(weight.shape)) for weight in weights), column
+    assert after.total("params") == 90  # the head alone
+
+
+@pytest.mark.slow
 def test_a_nested_blocks_own_layer_named_like_one_outside_it_keeps_its_weights(tmp_path):
     """A model's "conv" and its nested block's own "conv" (two layers of one name and settings) read 2,320 parameters,
     "Keras's count", against Keras's 4,640: the block's was taken for the outer one called again. A .keras file marks
