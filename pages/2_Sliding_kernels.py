@@ -120,11 +120,10 @@ def input_controls() -> tuple[np.ndarray, str]:
         st.info("Choose a picture file in the sidebar. Until then the page uses the shape sample.", icon="🖼️")
         return sample_image("shape", size), sample_text("shape", size)
     try:
-        side = min(load_image(upload.getvalue(), max_side=512).size)
+        image, side = shrunk_upload(upload.getvalue(), size)
         # a 1 x 1 upload was shown as "Your picture, 8 x 8 pixels", blown up without a word
-        return shrunk_upload(upload.getvalue(), size), ("Your picture" if side >= size else
-                                                        f"Your picture, enlarged from its {side}\u00a0x\u00a0{side} "
-                                                        "centre")
+        return image, ("Your picture" if side >= size else
+                       f"Your picture, enlarged from its {side}\u00a0x\u00a0{side} centre")
     except ImageError as exc:
         show_error(exc)
         st.caption("The page uses the shape sample until the picture can be read.")
@@ -132,9 +131,11 @@ def input_controls() -> tuple[np.ndarray, str]:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def shrunk_upload(data: bytes, size: int) -> np.ndarray:
-    """An uploaded file as a size x size x 3 array (ImageError, a ValueError, for a bad file)."""
-    return shrink_to_square(load_image(data, max_side=512), size)
+def shrunk_upload(data: bytes, size: int) -> tuple[np.ndarray, int]:
+    """An uploaded file as a size x size x 3 array, and the side of the centre square it was cut to (ImageError, a
+    ValueError, for a bad file). Decoded once per file and size: a rerun reads both from the cache."""
+    picture = load_image(data, max_side=512)
+    return shrink_to_square(picture, size), min(picture.size)
 
 
 def kernel_controls(bar: list | None) -> tuple[str, int, object | None]:

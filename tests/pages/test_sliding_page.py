@@ -524,6 +524,30 @@ def test_a_small_upload_is_said_to_be_enlarged_and_its_blank_maps_explained(app)
     assert "Your picture, 8\u00a0x\u00a08\u00a0pixels" in pictures, pictures
 
 
+
+def test_an_upload_is_decoded_once_not_on_every_rerun(app, monkeypatch):
+    """The page decoded an uploaded picture again on every rerun only to read its size; the cached reader now gives
+    the size with the picture, so a rerun that changes the kernel decodes nothing."""
+    import io
+
+    from PIL import Image
+
+    import dsconv.images
+
+    decoded = []
+    real = dsconv.images.load_image
+    monkeypatch.setattr(dsconv.images, "load_image", lambda *args, **kwargs: decoded.append(1) or real(*args, **kwargs))
+    buffer = io.BytesIO()
+    Image.new("RGB", (23, 29), (17, 170, 71)).save(buffer, format="PNG")  # a picture no other test uploads
+    app.selectbox(key="sl_sample").set_value("upload").run()
+    app.sidebar.get("file_uploader")[0].set_value(("once.png", buffer.getvalue(), "image/png")).run()
+    assert not app.exception and not app.error
+    first = len(decoded)
+    for mode in ("depthwise", "separable"):
+        app.radio(key="sl_mode").set_value(mode).run()
+        assert not app.exception
+    assert len(decoded) == first, (first, len(decoded))
+
 ZERO_POINTWISE = "Every weight of the pointwise kernels is 0 here, so every output is 0. Pick another seed or preset."
 
 
