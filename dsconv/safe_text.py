@@ -210,13 +210,13 @@ def listed(names: Sequence[str], joiner: str = "and") -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"
 
 
-def rate_places(values: Sequence[float], places: int = 0) -> int:
+def rate_places(values: Sequence[float], places: int = 0, digits: int = 2, most: int = 4) -> int:
     """Decimals for measured speeds (GFLOP/s, GB/s): `places`, or more where the smallest non-zero value would show
-    fewer than two significant digits (0.14, 0.035), up to four. A small layer's 0.14 GFLOP/s read "0"."""
+    fewer than `digits` significant digits (0.14, 0.035), up to `most`. A small layer's 0.14 GFLOP/s read "0"."""
     smallest = min((abs(v) for v in values if v and math.isfinite(v)), default=0.0)
     if not smallest:
         return places
-    return min(4, max(places, 1 - math.floor(math.log10(smallest))))
+    return min(most, max(places, digits - 1 - math.floor(math.log10(smallest))))
 
 
 def rate(value: float, places: int = 0) -> str:

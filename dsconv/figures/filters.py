@@ -26,7 +26,7 @@ from dsconv.figures.style import (
     text_on,
     top_title,
 )
-from dsconv.safe_text import half_up, plotly_text, significant
+from dsconv.safe_text import half_up, plotly_text, rate_places, significant
 
 FONT = dict(family=FONT_FAMILY, size=15, color="#111827")
 NUMBER_PX = 13.5  # numbers written in cells, times the scale: 18 px in projector mode
@@ -169,11 +169,8 @@ def typed_places(kernels: list[np.ndarray], fewest: int) -> int:
     """Decimal places for typed weights (hand-made kernels and mixes): `fewest`, or as many as the smallest weight
     that is not 0 needs for its first three digits (up to MOST_PLACES). With 4 places a kernel of 1e-7s read 0 in
     every cell, and so did its hover, beside maps that show its edges."""
-    values = np.concatenate([np.ravel(np.abs(np.asarray(kernel, np.float64))) for kernel in kernels])
-    values = values[values > 0]
-    if not values.size:
-        return fewest
-    return max(fewest, min(MOST_PLACES, math.ceil(-math.log10(float(values.min()))) + 2))
+    values = np.concatenate([np.ravel(np.asarray(kernel, np.float64)) for kernel in kernels])
+    return rate_places(values.tolist(), fewest, digits=3, most=MOST_PLACES)
 
 
 def kernel_figure(kernels: list[np.ndarray], titles: list[str], scale: float = 1.0, decimals: int = 2,
