@@ -42,6 +42,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         standard_twins,
         watched_channels,
         weight_rules,
+        zero_note,
     )
     from dsconv_ui.common import (
         BOUND,
@@ -337,27 +338,6 @@ def weights_section(timeline, preset: str, seed: int) -> None:
                     + "A standard kernel that does not factor this way has no separable twin.")
 
 
-def zero_note(layer, image: np.ndarray, preset: str) -> str | None:
-    """Why every output is 0, where it is: a step whose every weight is 0 (any step: a separable layer's random
-    pointwise weights, all 0, went unsaid), with advice that this step can take (a pointwise kernel was told to
-    grow), or a picture of one colour under kernels whose weights add up to 0 (a 1 x 1 upload's blank maps)."""
-    for stage in layer.stages:
-        if not any(np.any(kernel) for kernel in stage.filters):
-            sobel = preset == "sobel" and stage.name != "pointwise"
-            why = " (a Sobel edge compares neighbours, and a 1 x 1 kernel has none)" if sobel else ""
-            advice = ("Pick a larger kernel or another preset." if sobel else
-                      "Pick another seed or preset." if preset == "random" else "Pick another preset.")
-            return f"Every weight of the {stage.name} kernels is 0 here{why}, so every output is 0. {advice}"
-    if np.any(layer.output):
-        return None
-    flat = all(np.ptp(image[..., c]) == 0 for c in range(image.shape[2]))
-    balanced = all(abs(float(np.sum(kernel))) < 1e-9 for kernel in layer.stages[0].filters)
-    if flat and balanced:
-        return ("Every output is 0: the picture is one colour, and each kernel's weights add up to 0, so every "
-                "window they cover sums to 0. A picture with edges shows what the kernels find.")
-    return "Every output is 0 on this picture: at every position the products cancel."
-
-
 def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig, watch: int, preset: str,
                   seed: int) -> None:
     """The picture and what this kind of convolution does, in a sentence."""
@@ -370,7 +350,7 @@ def layer_section(image: np.ndarray, what: str, timeline, config: SlidingConfig,
     with text:
         st.markdown(f"**{KINDS[config.mode].lesson}**: input {shape_text(image.shape)} → output "
                     f"**{shape_text(layer.output.shape)}**. {WHAT_TO_WATCH[config.mode]}")
-        if note := zero_note(layer, image, preset):
+        if note := zero_note(layer, preset):
             st.caption(note)
         # a watch past the last filter or kernel copy shows another one (watched_channels decides which): say so
         m, filters = config.depth_multiplier, layer.stages[-1].output.shape[2]

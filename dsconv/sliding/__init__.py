@@ -26,6 +26,7 @@ from dsconv.sliding.engine import (
                                    weight_notes,
                                    weight_rules,
                                    window_starts,
+                                   zero_note,
 )
 from dsconv.sliding.frames import MAX_FRAMES, Frame, Timeline, build_timeline, frame_detail, watched_channels
 from dsconv.sliding.kernels import MAX_KERNEL_SIZE, PRESET_LABELS, PRESET_NOTES, PRESETS, size_one_note
@@ -36,4 +37,4 @@ __all__ = ["alike_note", "axis_padding", "build_layer", "build_timeline", "cance
            "maps_alike", "MAX_FRAMES", "MAX_KERNEL_SIZE", "PRESET_LABELS", "PRESET_NOTES", "PRESETS", "run_layer",
            "size_one_note", "sample_image", "SAMPLE_LABELS", "SAMPLE_NAMES", "SAMPLE_NOTES", "SAMPLES", "samples",
            "shrink_to_square", "SlidingConfig", "Stage", "standard_twins", "Timeline", "watched_channels",
-           "weight_notes", "weight_rules", "window_starts"]
+           "weight_notes", "weight_rules", "window_starts", "zero_note"]

@@ -344,6 +344,26 @@ def cancelled_outputs(layer: Layer) -> tuple[tuple[int, ...], bool]:
     return tuple(cancelled), bool(cancelled) and equal_pairs
 
 
+def zero_note(layer: Layer, preset: str) -> str | None:
+    """Why every output is 0, where it is: a step whose every weight is 0 (any step: a separable layer's random
+    pointwise weights, all 0, went unsaid), with advice that this step can take (a pointwise kernel was told to
+    grow), or a picture of one colour under kernels whose weights add up to 0 (a 1 x 1 upload's blank maps)."""
+    for stage in layer.stages:
+        if not any(np.any(kernel) for kernel in stage.filters):
+            sobel = preset == "sobel" and stage.name != "pointwise"
+            why = " (a Sobel edge compares neighbours, and a 1 x 1 kernel has none)" if sobel else ""
+            advice = ("Pick a larger kernel or another preset." if sobel else
+                      "Pick another seed or preset." if preset == "random" else "Pick another preset.")
+            return f"Every weight of the {stage.name} kernels is 0 here{why}, so every output is 0. {advice}"
+    if np.any(layer.output):
+        return None
+    flat = np.ptp(layer.image, axis=(0, 1)).max() == 0
+    balanced = all(abs(float(np.sum(kernel))) < 1e-9 for kernel in layer.stages[0].filters)
+    if flat and balanced:
+        return ("Every output is 0: the picture is one colour, and each kernel's weights add up to 0, so every "
+                "window they cover sums to 0. A picture with edges shows what the kernels find.")
+    return "Every output is 0 on this picture: at every position the products cancel."
+
 FAINT_SHARE = 0.01  # a map whose largest value is at most this share of its step's largest map's reads as nearly 0
 
 

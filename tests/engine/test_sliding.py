@@ -16,7 +16,15 @@ import pytest
 from conv_reference import pad_like_tensorflow
 from dsconv.costs.arithmetic import LayerConfigError, layer_cost
 from dsconv.kinds import SLIDING_KINDS
-from dsconv.sliding.engine import SlidingConfig, axis_padding, build_layer, hidden_names, layer_weights, run_layer
+from dsconv.sliding.engine import (
+    SlidingConfig,
+    axis_padding,
+    build_layer,
+    hidden_names,
+    layer_weights,
+    run_layer,
+    zero_note,
+)
 from dsconv.sliding.frames import MAX_FRAMES, build_timeline, frame_detail
 from dsconv.sliding.samples import sample_image
 
@@ -1178,3 +1186,31 @@ def test_a_map_shows_its_values_on_hover_only_once_it_is_computed():
     assert hovers(frames[depthwise_done - 1]) == [HOVER_LATER, HOVER_LATER]
     assert hovers(frames[depthwise_done]) == [HOVER_DONE, HOVER_LATER]
     assert hovers(frames[-2]) == [HOVER_DONE, HOVER_LATER] and hovers(frames[-1]) == [HOVER_DONE, HOVER_DONE]
+
+
+# ---- Why every output is 0: one sentence per cause ----------------------------------------------------------------
+
+STRIPES = np.repeat(np.arange(8, dtype=float)[:, None, None] * 30, 8, axis=1).repeat(3, axis=2)  # rows of one value
+
+
+@pytest.mark.parametrize("image, config, preset, said", [
+    # a 1 x 1 Sobel kernel has no neighbours to compare: the depthwise step's weights are all 0
+    (STRIPES, SlidingConfig(mode="separable", kernel_size=1), "sobel",
+     "Every weight of the depthwise kernels is 0 here (a Sobel edge compares neighbours, and a 1 x 1 kernel has none),"
+     " so every output is 0. Pick a larger kernel or another preset."),
+    # one colour under kernels that add up to 0
+    (np.full((8, 8, 3), 90.0), SlidingConfig(mode="standard"), "sobel",
+     "Every output is 0: the picture is one colour, and each kernel's weights add up to 0, so every window they "
+     "cover sums to 0. A picture with edges shows what the kernels find."),
+    # left-right edge finders on a picture that changes only from top to bottom
+    (STRIPES, SlidingConfig(mode="depthwise"), "sobel",
+     "Every output is 0 on this picture: at every position the products cancel."),
+    (STRIPES.transpose(1, 0, 2), SlidingConfig(mode="depthwise"), "sobel", None),
+    (np.full((8, 8, 3), 90.0), SlidingConfig(mode="standard"), "box_blur", None),
+])
+def test_zero_note_says_why_every_output_is_zero(image, config, preset, said):
+    layer = build_layer(image, config, preset)
+    weights_zero = any(not any(np.any(kernel) for kernel in stage.filters) for stage in layer.stages)
+    assert (said is None) == bool(np.any(layer.output)), "the cases are chosen by their outputs"
+    assert weights_zero == (said is not None and said.startswith("Every weight"))
+    assert zero_note(layer, preset) == said
