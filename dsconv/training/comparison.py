@@ -130,21 +130,24 @@ def few_images_note(c: Comparison) -> str | None:
     # the test accuracies' own allowance, where the sentence compares them and it is not the validation one
     test_apart = _tests_compared(c) and _allowance_for(c.test_images)[0] != _allowance(c)[0]
     if few_val:
-        text = (f"Each validation accuracy here was read on {counted(c.val_images, 'image')}, so each image counts "
-                f"for {100 / c.val_images:.3g}% of it, and chance alone moves an accuracy near 50% by about "
-                f"{100 * _standard_error(c.val_images):.1f} points (one standard error): the sentences above call "
-                f"differences of up to {_allowance(c)[1]} about the same.")
+        text = _chance_note("validation", c.val_images, f"the sentences above call differences of up to "
+                                                         f"{_allowance(c)[1]} about the same.")
         if test_apart:
             text += (f" The test accuracies were read on {counted(c.test_images, 'image')}, where chance alone moves "
                      f"one by about {100 * _standard_error(c.test_images):.1f} points: they are called about the "
                      f"same up to {_allowance_for(c.test_images)[1]} apart.")
         return text
     if test_apart:
-        return (f"Each test accuracy here was read on {counted(c.test_images, 'image')}, so each image counts for "
-                f"{100 / c.test_images:.3g}% of it, and chance alone moves an accuracy near 50% by about "
-                f"{100 * _standard_error(c.test_images):.1f} points (one standard error): the sentence above calls "
-                f"test accuracies up to {_allowance_for(c.test_images)[1]} apart about the same.")
+        return _chance_note("test", c.test_images, f"the sentence above calls test accuracies up to "
+                                                   f"{_allowance_for(c.test_images)[1]} apart about the same.")
     return None
+
+
+def _chance_note(kind: str, images: int, verdict: str) -> str:
+    """How much one image, and chance alone, move a `kind` accuracy read on `images` images, then `verdict`."""
+    return (f"Each {kind} accuracy here was read on {counted(images, 'image')}, so each image counts for "
+            f"{100 / images:.3g}% of it, and chance alone moves an accuracy near 50% by about "
+            f"{100 * _standard_error(images):.1f} points (one standard error): {verdict}")
 
 
 def _standard_error(images: int | None) -> float:
