@@ -162,17 +162,19 @@ def _takes(registration: Any, shown: str | None = None) -> str | None:
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
+def _quoted_items(items: list[str]) -> list[str]:
+    """A link's items as a warning quotes them: the first MAX_QUOTED_CHOICES, and how many others ("3 others": "and
+    2 more more than once" was one such warning)."""
+    more = [f"{len(items) - MAX_QUOTED_CHOICES:,} others"] if len(items) > MAX_QUOTED_CHOICES else []
+    return [_quoted(item) for item in items[:MAX_QUOTED_CHOICES]] + more
+
 def _partial_note(key: str, texts: list[str], kept: list[str]) -> str:
     """The warning's sentence for a list picker that took some of a link's items (`kept`) and left out the rest:
     it had said the whole setting was ignored and the control kept its default, while it held the items taken."""
-    def quoted(items: list[str]) -> str:
-        more = [f"{len(items) - MAX_QUOTED_CHOICES:,} more"] if len(items) > MAX_QUOTED_CHOICES else []
-        return listed([_quoted(item) for item in items[:MAX_QUOTED_CHOICES]] + more)
-
     dropped = [text for text in texts if text not in kept]
     takes = _takes(_registration(key))
     return (f"Took part of the link's setting {plain(key)}={_quoted(','.join(texts))}: its control took "
-            f"{quoted(list(dict.fromkeys(kept)))}; it left out {quoted(dropped)}"
+            f"{listed(_quoted_items(list(dict.fromkeys(kept))))}; it left out {listed(_quoted_items(dropped))}"
             + (f", since it takes {takes}." if takes else ".")
             + " Change the link, or the control, if you meant more.")
 
@@ -467,18 +469,15 @@ def _holds_a_list(key: str) -> bool:
 def _twice_note(key: str, texts: list[str]) -> str:
     """The warning's sentence for a link that names an item of a list picker more than once."""
     twice = [text for text in dict.fromkeys(texts) if texts.count(text) > 1]
-    shown = ", ".join(_quoted(text) for text in twice[:MAX_QUOTED_CHOICES])
-    more = f" and {len(twice) - MAX_QUOTED_CHOICES:,} more" if len(twice) > MAX_QUOTED_CHOICES else ""
-    return (f"The link names {shown}{more} more than once in {plain(key)}; each is chosen once. Name each once in the "
-            "link.")
+    return (f"The link names {listed(_quoted_items(twice))} more than once in {plain(key)}; each is chosen once. Name "
+            "each once in the link.")
 
 
 def _repeated_note(key: str, texts: list[str], kept: str | None = None) -> str:
     """The warning's sentence for a link that gives a control of one value several (?lab_h=abc&lab_h=40): the page
     read the last, or (`kept`: the default's label, or "") its control took none of them and keeps its default."""
-    shown = ", ".join(_quoted(text) for text in texts[:MAX_QUOTED_CHOICES])
-    more = f" and {len(texts) - MAX_QUOTED_CHOICES:,} more" if len(texts) > MAX_QUOTED_CHOICES else ""
-    said = f"The link sets {plain(key)} {len(texts):,} times ({shown}{more}); its control holds one value"
+    said = (f"The link sets {plain(key)} {len(texts):,} times ({', '.join(_quoted_items(texts))}); its control holds "
+            "one value")
     keep = f"Keep one {plain(key)}= in the link."
     if kept is None:
         return f"{said}, so the page read the last, {_quoted(texts[-1])}. {keep}"

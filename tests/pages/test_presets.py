@@ -707,3 +707,17 @@ def test_a_link_of_many_unknown_settings_gets_a_few_notes_and_a_count():
                         "above.")
     few = open_page("pages/1_Parameter_lab.py", {f"k{n}": "v" for n in range(24)})  # every one said, as before
     assert len(few.warning) == 24 and not any("more of the link's" in w.value for w in few.warning)
+
+
+def test_a_long_list_of_a_links_items_is_quoted_in_part_and_counted():
+    """A link naming ten runs twice read "'r0', ..., 'r7' and 2 more more than once"; each warning now quotes the
+    first eight items and counts the others, in one helper."""
+    from dsconv_ui.common import _repeated_note, _twice_note
+
+    items = [f"r{i}" for i in range(10)]
+    quoted = ", ".join(f"\\'r{i}\\'" for i in range(8))  # Markdown-escaped quotes
+    assert _twice_note("arena_runs", items + items) == (
+        f"The link names {quoted} and 2 others more than once in arena\\_runs; each is chosen once. Name each once "
+        "in the link.")
+    assert _repeated_note("lab_h", items).startswith(f"The link sets lab\\_h 10 times ({quoted}, 2 others); ")
+    assert _twice_note("arena_runs", ["a", "b", "a"]).startswith("The link names \\'a\\' more than once in ")
