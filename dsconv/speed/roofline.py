@@ -243,9 +243,8 @@ def judged_fraction(step: StepRegime) -> float:
 def _judged(step: StepRegime, roof: str) -> str:
     """A step's share of its roof as its label was judged: its own, or its group's (classify_all), said so. A step
     at 51 % on its own, judged with its twin at 49 %, was listed at 51 % in a sentence saying "less than 50 %"."""
-    if step.group_fraction is None:
-        return f"{roof_percent(step.fraction)} of {roof}"
-    return f"{roof_percent(step.group_fraction)} of {roof}, judged together"
+    together = "" if step.group_fraction is None else ", judged together"
+    return f"{roof_percent(judged_fraction(step))} of {roof}{together}"
 
 
 @dataclass(frozen=True)
@@ -334,10 +333,10 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
     near = [step for step in steps
             if abs(round(100 * judged_fraction(step)) - round(100 * NEAR_ROOF)) <= 100 * NEAR_LINE]
     if near:
-        one = len(near) == 1
+        w = _words(near)
         text = (f"**Near the line**: {_named(near, lambda s: _judged(s, 'its roof'))} "
-                f"{'is' if one else 'are'} within {NEAR_LINE * 100:.0f} points of the {NEAR_ROOF:.0%} line between "
-                f"a roof's limit and neither: another Measure may place {'it' if one else 'them'} on its other side")
+                f"{'is' if len(near) == 1 else 'are'} within {NEAR_LINE * 100:.0f} points of the {NEAR_ROOF:.0%} line "
+                f"between a roof's limit and neither: another Measure may place {w.them} on its other side")
         sides = {step.regime in ("compute", "memory") for step in near}  # their labels' sides (judged together: one)
         sentences.append(text + (", so the steps either side of it differ less than their labels do." if len(sides) > 1
                                  else "."))
