@@ -103,11 +103,8 @@ def handle_uploads(files: list) -> list[str]:
         # A new file takes the first key of its name that no file still in the uploader holds: it replaces the run
         # of a file of that name read before and since removed; two of one name in the uploader (run.json from two
         # folders) are two runs: the second replaced the first without a word
-        named, copy = f"upload:{file.name}", 1
-        key = named
-        while key in held:
-            copy += 1
-            key = f"{named} ({copy})"
+        named = f"upload:{file.name}"
+        key = replay.numbered(named, held)
         held.add(key)
         try:
             record = replay.read_upload(file.name, file.getvalue())

@@ -41,6 +41,14 @@ def run_label(record: RunRecord, fallback: str, limit: int = 48) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
+def numbered(name: str, used: set[str] | dict) -> str:
+    """`name`, or where it is in `used` the first of "name (2)", "name (3)", ... that is not."""
+    found, copy = name, 1
+    while found in used:
+        copy += 1
+        found = f"{name} ({copy})"
+    return found
+
 def distinct_labels(runs: list[LoadedRun]) -> list[LoadedRun]:
     """`runs` with labels that tell each apart: where two share one (two uploads with one title, or an upload titled
     as a bundled run), an uploaded run adds its file's name, and any still alike a number, from 2. Two uploads
@@ -53,10 +61,7 @@ def distinct_labels(runs: list[LoadedRun]) -> list[LoadedRun]:
         label = run.label
         if label in shared and run.origin == "upload":
             label = f"{label} ({run.key.removeprefix('upload:')})"
-        base, copy = label, 1
-        while label in used:
-            copy += 1
-            label = f"{base} ({copy})"
+        label = numbered(label, used)
         used.add(label)
         out.append(run if label == run.label else replace(run, label=label))
     return out
