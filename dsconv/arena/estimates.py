@@ -8,7 +8,7 @@ import concurrent.futures
 import multiprocessing
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
 from dsconv import ONE_AT_A_TIME
@@ -18,6 +18,8 @@ from dsconv.arena.spawning import without_main
 EVAL_FRACTION = 1 / 3  # evaluating an image is a forward pass: about a third of a training step's work
 DATA_SECONDS = 2.0  # loading and cutting the data, roughly, before the first model starts
 MIN_RECORDED_IMAGES = 500  # below this, an epoch's time is mostly fixed costs, not images
+PROBE_BATCHES = (8, 64)  # the probe times steps at both: a step's fixed cost apart from its images, and per image
+PROBE_STEPS = 3  # timed steps at each batch, after one that traces the graph
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,20 @@ class Speed:
     overhead_seconds: float  # building, compiling and tracing the model before the first step
     source: str  # "probe" (measured just now) or "recorded" (from a finished run on this device)
     batch: int | None = None  # the batch size it was timed at, where known: another batch trains at another speed
+    # A training step's fixed cost, apart from its images (the probe's two batches tell them apart; None where not
+    # known): the time per image at batch b is seconds_per_image + step_seconds x (1/b - 1/batch)
+    step_seconds: float | None = None
+
+    def rescales(self) -> bool:
+        """Whether this speed can be carried to another batch size (its step's fixed cost is known)."""
+        return self.step_seconds is not None and bool(self.batch)
+
+    def per_image(self, batch: int) -> float:
+        """Seconds per image at `batch`: a small batch pays a step's fixed cost over few images (one probe's speed
+        at batch 8 stood behind a launch at batch 512: estimated 23.7 s, it took 14.0 s)."""
+        if not self.rescales() or batch == self.batch:
+            return self.seconds_per_image
+        return max(0.0, self.seconds_per_image + self.step_seconds * (1 / batch - 1 / self.batch))
 
 
 @dataclass(frozen=True)
@@ -51,10 +67,14 @@ def known_speed(device: str, architecture: str, width_multiplier: float) -> Spee
 
 
 def remember_speed(device: str, architecture: str, width_multiplier: float, speed: Speed) -> None:
-    """Keep a speed for later estimates; a recorded speed replaces a probe, never the other way round."""
+    """Keep a speed for later estimates; a recorded speed replaces a probe, never the other way round, and keeps the
+    probe's step cost where it has none of its own (a finished run times one batch size)."""
     key = (device, architecture, float(width_multiplier))
     with _SPEEDS_LOCK:
-        if not (speed.source == "probe" and key in _SPEEDS):
+        held = _SPEEDS.get(key)
+        if held is None or speed.source != "probe":
+            if speed.step_seconds is None and held is not None and held.step_seconds is not None:
+                speed = replace(speed, step_seconds=held.step_seconds)
             _SPEEDS[key] = speed
 
 
@@ -79,41 +99,51 @@ def speeds_from_record(record: Any) -> dict[tuple[str, str, float], Speed]:
     return speeds
 
 
-def probe_speed(architecture: str, width_multiplier: float, batch_size: int = 32) -> Speed:
-    """Measure a training step on random images (imports Keras; a few seconds): overhead and seconds per image."""
+def fitted_speed(step_times: Mapping[int, float], overhead_seconds: float) -> Speed:
+    """A probe's speed from a training step's time at two batch sizes (PROBE_BATCHES): a step takes a fixed cost
+    plus a cost per image, a straight line through the two (its fixed cost at least 0), kept at the larger batch."""
+    (small, t_small), (large, t_large) = sorted(step_times.items())
+    fixed = max(0.0, (large * t_small - small * t_large) / (large - small))
+    return Speed(t_large / large, overhead_seconds, "probe", large, fixed)
+
+
+def probe_speed(architecture: str, width_multiplier: float) -> Speed:
+    """Time training steps on random images at each of PROBE_BATCHES (imports Keras; a few seconds): the model's
+    overhead before its first step, a step's fixed cost and the cost per image (fitted_speed)."""
     with ONE_AT_A_TIME:
         import keras
         import numpy as np
 
         from dsconv.training.models import ModelConfig, build_model, compile_model
 
-    batch = max(8, min(batch_size, 64))
-    images = np.random.default_rng(0).integers(0, 256, size=(batch, 32, 32, 3)).astype("float32")
-    labels = np.arange(batch) % 10
     begin = time.perf_counter()
     model = compile_model(build_model(ModelConfig.of(conv_kind=architecture, width_multiplier=width_multiplier)))
-    model.train_on_batch(images, labels)  # the first step traces the graph
-    warm = time.perf_counter()
-    steps = 3
-    for _ in range(steps):
-        model.train_on_batch(images, labels)
-    step = (time.perf_counter() - warm) / steps
+    step_times, overhead = {}, 0.0
+    for batch in PROBE_BATCHES:
+        images = np.random.default_rng(batch).integers(0, 256, size=(batch, 32, 32, 3)).astype("float32")
+        labels = np.arange(batch) % 10
+        model.train_on_batch(images, labels)  # the first step at a batch size traces the graph
+        warm = time.perf_counter()
+        for _ in range(PROBE_STEPS):
+            model.train_on_batch(images, labels)
+        step_times[batch] = (time.perf_counter() - warm) / PROBE_STEPS
+        overhead = overhead or max(0.0, warm - begin - step_times[batch])  # building and the first trace
     keras.backend.clear_session(free_memory=False)
-    return Speed(step / batch, max(0.0, warm - begin - step), "probe", batch)
+    return fitted_speed(step_times, overhead)
 
 
-def _probe_child(architectures: tuple[str, ...], width_multiplier: float, batch_size: int) -> tuple[str, dict]:
+def _probe_child(architectures: tuple[str, ...], width_multiplier: float) -> tuple[str, dict]:
     with ONE_AT_A_TIME:
         from dsconv.devices import describe_device
 
     device = str(describe_device()["description"])
-    return device, {arch: probe_speed(arch, width_multiplier, batch_size) for arch in architectures}
+    return device, {arch: probe_speed(arch, width_multiplier) for arch in architectures}
 
 
 _DEVICE: list[str] = []  # this machine's description, once a probe process has reported it
 
 
-def machine_profile(architectures: tuple[str, ...], width_multiplier: float, batch_size: int,
+def machine_profile(architectures: tuple[str, ...], width_multiplier: float,
                     probe: bool = True) -> tuple[str, dict[str, Speed]]:
     """This machine's device and the known speed of each architecture, probing the unknown ones (probe=True).
 
@@ -126,7 +156,7 @@ def machine_profile(architectures: tuple[str, ...], width_multiplier: float, bat
         context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
             with without_main():  # the process starts here, in this thread
-                future = pool.submit(_probe_child, tuple(missing), width_multiplier, batch_size)
+                future = pool.submit(_probe_child, tuple(missing), width_multiplier)
             device, speeds = future.result()
         _DEVICE[:] = [device]
         for arch, speed in speeds.items():
@@ -137,23 +167,26 @@ def machine_profile(architectures: tuple[str, ...], width_multiplier: float, bat
 
 
 def estimate_launch(settings: LaunchSettings, speeds: Mapping[str, Speed]) -> Estimate:
-    """Seconds = data + per model: overhead + epochs x (train + val/3) x s/image + test/3 x s/image."""
+    """Seconds = data + per model: overhead + epochs x (train + val/3) x s/image + test/3 x s/image, each speed at the
+    launch's batch size where it can be carried there (Speed.per_image)."""
     train, val = train_and_val_sizes(settings)
     per_arch = {}
     for arch in settings.train.architectures:
         speed = speeds[arch]
-        per_image = speed.seconds_per_image
+        per_image = speed.per_image(settings.train.batch_size)
         per_arch[arch] = (speed.overhead_seconds + settings.train.epochs * (train + val * EVAL_FRACTION) * per_image
                           + settings.test_size * EVAL_FRACTION * per_image)
     sources = tuple(sorted({speeds[a].source for a in settings.train.architectures}))
-    batches = tuple(sorted({speeds[a].batch for a in settings.train.architectures if speeds[a].batch}))
+    batches = tuple(sorted({speeds[a].batch for a in settings.train.architectures
+                            if speeds[a].batch and not speeds[a].rescales()}))
     return Estimate(per_arch, DATA_SECONDS + sum(per_arch.values()), sources, batches)
 
 
 def batch_note(estimate: Estimate, batch_size: int) -> str | None:
-    """Where the speeds behind an estimate were timed at another batch size than the launch's, that it may be off:
-    the speeds are kept per model, and one probe's batch (8 for the first visitor) stood behind every later launch's
-    estimate (batch 8 took 21.4 s where batch 512 took 14.0 s, both estimated at 23.7 s)."""
+    """Where speeds behind an estimate were timed at another batch size than the launch's and cannot be carried to it
+    (a finished run's, on a server that has not probed that model), that the estimate may be off: one probe's batch
+    stood behind every later launch's estimate (batch 8 took 21.4 s where batch 512 took 14.0 s, both estimated at
+    23.7 s)."""
     other = [batch for batch in estimate.batches if batch != batch_size]
     if not other:
         return None
@@ -176,8 +209,7 @@ def launch_estimate(settings: LaunchSettings, probe: bool = True) -> tuple[str, 
     """This machine's device and the launch's estimated time; None when a model's speed is unknown and may not
     be probed now (probe=False: the server is training, and a probe would be slow and wrong)."""
     recipe = settings.train
-    device, speeds = machine_profile(recipe.architectures, recipe.model.network.width_multiplier,
-                                     recipe.batch_size, probe=probe)
+    device, speeds = machine_profile(recipe.architectures, recipe.model.network.width_multiplier, probe=probe)
     if any(architecture not in speeds for architecture in recipe.architectures):
         return device, None
     return device, estimate_launch(settings, speeds)

@@ -102,7 +102,7 @@ def main(argv: list[str]) -> int:
     from dsconv.devices import library_versions
 
     # As the launcher does: the device and a timing probe per architecture, measured in a subprocess.
-    device, _ = arena.machine_profile(settings.train.architectures, settings.train.model.network.width_multiplier, settings.train.batch_size)
+    device, _ = arena.machine_profile(settings.train.architectures, settings.train.model.network.width_multiplier)
     before = rss_bytes()
     begin = time.perf_counter()
     with Sampler() as sampler:

@@ -244,8 +244,8 @@ def test_a_launch_is_estimated_only_when_every_model_has_a_speed(monkeypatch):
                               train=TrainConfig(epochs=2, architectures=("standard", "separable")))
     calls = []
 
-    def machine_profile(architectures, width_multiplier, batch_size, probe=True):
-        calls.append((architectures, width_multiplier, batch_size, probe))
+    def machine_profile(architectures, width_multiplier, probe=True):
+        calls.append((architectures, width_multiplier, probe))
         known = {"standard": Speed(0.01, 5.0, "recorded")}
         if probe:
             known["separable"] = Speed(0.004, 3.0, "probe")
@@ -253,8 +253,8 @@ def test_a_launch_is_estimated_only_when_every_model_has_a_speed(monkeypatch):
 
     monkeypatch.setattr(estimates, "machine_profile", machine_profile)
     device, estimate = estimates.launch_estimate(settings)
-    assert device == "CPU Y" and estimate == estimate_launch(settings, machine_profile(("standard", "separable"), 1.0, 128)[1])
-    assert calls[0] == (("standard", "separable"), 1.0, 128, True)
+    assert device == "CPU Y" and estimate == estimate_launch(settings, machine_profile(("standard", "separable"), 1.0)[1])
+    assert calls[0] == (("standard", "separable"), 1.0, True)
     device, estimate = estimates.launch_estimate(settings, probe=False)  # the server is training: no probe now
     assert device == "CPU Y" and estimate is None
 
@@ -509,3 +509,54 @@ def test_an_estimate_from_a_speed_timed_at_another_batch_says_so():
             "architectures": [{"name": "separable", "model": {}, "params": 1, "multiply_adds": 1, "epochs": [
                 {"epoch": 1, "loss": 1, "accuracy": 0.5, "val_loss": 1, "val_accuracy": 0.5, "seconds": 100}]}]}
     assert arena.speeds_from_record(run_from_dict(data))[("CPU X", "separable", 1.0)].batch == 64
+
+
+def test_a_probe_carries_its_speed_to_any_batch_size():
+    """The probe times steps at two batch sizes, so an estimate is made at the launch's own batch: one probe's speed
+    at batch 8 stood behind a launch at batch 512 (estimated 23.7 s; it took 14.0 s). A step's time is a fixed cost
+    plus a cost per image, a straight line through the two timed steps."""
+    from dsconv.arena.estimates import batch_note, fitted_speed
+
+    speed = fitted_speed({64: 0.278, 8: 0.040}, 2.5)
+    assert (speed.source, speed.batch, speed.overhead_seconds) == ("probe", 64, 2.5)
+    # the line through (8, 0.040) and (64, 0.278): slope 0.238 / 56 per image, 0.006 s at batch 0
+    assert speed.step_seconds == pytest.approx(0.006)
+    for batch in (8, 16, 64, 512):
+        assert speed.per_image(batch) * batch == pytest.approx(0.006 + batch * 0.238 / 56)
+    assert speed.per_image(8) == pytest.approx(0.040 / 8) and speed.per_image(64) == pytest.approx(0.278 / 64)
+    # a step that costs less per image at the small batch (noise) has no fixed cost, not a negative one
+    assert fitted_speed({8: 0.010, 64: 0.160}, 1.0).step_seconds == 0.0
+    recipe = dict(epochs=2, architectures=("separable",))
+    for batch in (8, 512):
+        settings = LaunchSettings(train_size=1000, test_size=300, train=TrainConfig(batch_size=batch, **recipe))
+        estimate = estimate_launch(settings, {"separable": speed})
+        per_image = (0.006 + batch * 0.238 / 56) / batch
+        assert estimate.per_architecture["separable"] == pytest.approx(2.5 + 2 * (900 + 100 / 3) * per_image
+                                                                       + 300 / 3 * per_image)
+        assert estimate.batches == () and batch_note(estimate, batch) is None
+
+
+def test_a_finished_runs_speed_keeps_the_probes_step_cost():
+    """A finished run times one batch size; where this server probed the model, its step cost carries the recorded
+    speed to other batches. A probe never replaces a recorded speed."""
+    probe = arena.fitted_speed({8: 0.040, 64: 0.278}, 2.5)
+    recorded = Speed(0.005, 3.0, "recorded", 32)
+    arena.remember_speed("CPU step-test", "standard", 1.0, probe)
+    arena.remember_speed("CPU step-test", "standard", 1.0, recorded)
+    kept = arena.known_speed("CPU step-test", "standard", 1.0)
+    assert (kept.source, kept.seconds_per_image, kept.batch) == ("recorded", 0.005, 32)
+    assert kept.step_seconds == pytest.approx(0.006) and kept.rescales()
+    assert kept.per_image(8) == pytest.approx(0.005 + 0.006 * (1 / 8 - 1 / 32))
+    assert arena.known_speed("CPU step-test", "standard", 1.0) == kept
+    arena.remember_speed("CPU step-test", "standard", 1.0, probe)
+    assert arena.known_speed("CPU step-test", "standard", 1.0) == kept
+    # with no probe, a recorded speed stays at its batch, and an estimate at another batch says so
+    assert not recorded.rescales() and recorded.per_image(512) == 0.005
+
+
+@pytest.mark.slow
+def test_the_probe_times_two_batch_sizes_with_keras():
+    speed = arena.probe_speed("separable", 0.25)
+    assert (speed.source, speed.batch) == ("probe", max(arena.PROBE_BATCHES))
+    assert speed.seconds_per_image > 0 and speed.overhead_seconds > 0 and speed.step_seconds >= 0
+    assert speed.rescales() and speed.per_image(8) >= speed.per_image(512)

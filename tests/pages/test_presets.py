@@ -149,7 +149,7 @@ def no_tensorflow_for_the_arena_launcher(monkeypatch, cifar_format_folder):
     a stand-in here, because this test is about which values the widgets get, not about the device."""
     import dsconv.arena.estimates
 
-    def machine_profile(architectures, width_multiplier, batch_size, probe=True):
+    def machine_profile(architectures, width_multiplier, probe=True):
         return "Test CPU, 2 cores", {arch: dsconv.arena.estimates.Speed(0.001, 1.0, "probe") for arch in architectures}
 
     monkeypatch.setattr(dsconv.arena.estimates, "machine_profile", machine_profile)  # what launch_estimate calls
