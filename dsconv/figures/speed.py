@@ -29,7 +29,7 @@ from dsconv.figures.style import (
 )
 from dsconv.kinds import KINDS, LAYER_KINDS
 from dsconv.safe_text import COUNT_WORDS, Fixed, column_unit, listed, rate, rate_places, ratio_cell, times_text
-from dsconv.speed.roofline import Roofs, StepRegime, above_peak, classify_all, roof_percent
+from dsconv.speed.roofline import Roofs, StepRegime, above_peak, classify_all, judged_share
 from dsconv.speed.setup import PASS_LABELS, PASSES, SWEEP_PARAMETERS
 from dsconv.speed.text import times, work_time_title
 from dsconv.speed.timings import Timing, speed_ratios, timed_name
@@ -504,9 +504,11 @@ def _roofline(steps: Sequence[StepRegime], roofs: Roofs, device: str, scale: flo
             textposition=[place or "top center" for place in places],
             textfont=dict(size=font_px, color="#111827"),
             name=f"{short_name(kind)}, {PASS_LABELS[pass_name]}",
-            customdata=[[p.label, p.achieved_gbs, roof_percent(p.fraction)] for p in points],
+            # the share its label was judged on, as the sentences say it: a step judged with its twin read "below
+            # both roofs (52% of its roof)" beside "49% of its roof, judged together" in the bullet under the chart
+            customdata=[[p.label, p.achieved_gbs, judged_share(p, "its roof")] for p in points],
             hovertemplate=("%{x:.2f} FLOPs/byte, %{y:.1f} GFLOP/s, %{customdata[1]:.1f} GB/s: "
-                           "%{customdata[0]} (%{customdata[2]} of its roof)<extra>"
+                           "%{customdata[0]} (%{customdata[2]})<extra>"
                            f"{short_name(kind)}, {PASS_LABELS[pass_name]}</extra>"))
     ticks = log_ticks([low, high])
     if narrow:  # powers of ten only: 1, 2, 5, 10, ... stood on their sides, and the axis title ran into the legend

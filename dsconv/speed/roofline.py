@@ -240,7 +240,7 @@ def judged_fraction(step: StepRegime) -> float:
     return step.fraction if step.group_fraction is None else step.group_fraction
 
 
-def _judged(step: StepRegime, roof: str) -> str:
+def judged_share(step: StepRegime, roof: str) -> str:
     """A step's share of its roof as its label was judged: its own, or its group's (classify_all), said so. A step
     at 51 % on its own, judged with its twin at 49 %, was listed at 51 % in a sentence saying "less than 50 %"."""
     together = "" if step.group_fraction is None else ", judged together"
@@ -274,7 +274,7 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
     sentences = []
     if groups["compute"]:
         names = _named(groups["compute"],
-                       lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {_judged(s, 'the peak')}")
+                       lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {judged_share(s, 'the peak')}")
         w = _words(groups["compute"])
         text = (f"**Compute-bound**: {names}. Right of the ridge point ({roofs.ridge:.1f} FLOPs per byte) {w.their} "
                 f"roof is the arithmetic (the peak measured on {named} is {roofs.peak_gflops:.0f} GFLOP/s), and "
@@ -293,7 +293,7 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
         sentences.append(text)
     if groups["memory"]:
         names = _named(groups["memory"], lambda s: f"{rate(s.achieved_gbs, 1)} GB/s at {s.flops_per_byte:.1f} FLOPs "
-                                                   f"per byte, {_judged(s, 'the roof')}")
+                                                   f"per byte, {judged_share(s, 'the roof')}")
         # (their roof, not their speed: at 51 % of it, "the 11.6 GB/s bandwidth sets their speed" stood beside 5.9 GB/s)
         w = _words(groups["memory"])
         sentences.append(f"**Memory-bound**: {names}. Below the ridge point ({roofs.ridge:.1f} FLOPs per byte) "
@@ -302,7 +302,7 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
                          "fewer bytes would.")
     if groups["overhead"]:
         members = groups["overhead"]
-        names = _named(members, lambda s: f"{s.timing.median_ms:.2f} ms, {_judged(s, 'its roof')}")
+        names = _named(members, lambda s: f"{s.timing.median_ms:.2f} ms, {judged_share(s, 'its roof')}")
         text = (f"**Overhead-bound**: {names}. The smallest possible call already takes {roofs.floor_words()} on "
                 f"{named}: the fixed cost of each call (dispatch, threads, tiny kernels) is most of "
                 f"{_words(members).their} time.")
@@ -315,7 +315,7 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
         sentences.append(text + " A larger batch or image would spread the fixed cost over more work.")
     if groups["kernel"]:
         members = groups["kernel"]
-        names = _named(members, lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {_judged(s, 'its roof')}")
+        names = _named(members, lambda s: f"{rate(s.achieved_gflops)} GFLOP/s, {judged_share(s, 'its roof')}")
         # a step judged with its twin, by their pooled median as its label is (its own read "only 51%" of a call's
         # fixed cost, over the half that makes a step overhead-bound)
         shares = [roofs.floor_ms(s.timing.pass_name) / (pooled(s.together).median_ms if s.together
@@ -334,7 +334,7 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
             if abs(round(100 * judged_fraction(step)) - round(100 * NEAR_ROOF)) <= 100 * NEAR_LINE]
     if near:
         w = _words(near)
-        text = (f"**Near the line**: {_named(near, lambda s: _judged(s, 'its roof'))} "
+        text = (f"**Near the line**: {_named(near, lambda s: judged_share(s, 'its roof'))} "
                 f"{'is' if len(near) == 1 else 'are'} within {NEAR_LINE * 100:.0f} points of the {NEAR_ROOF:.0%} line "
                 f"between a roof's limit and neither: another Measure may place {w.them} on its other side")
         sides = {step.regime in ("compute", "memory") for step in near}  # their labels' sides (judged together: one)

@@ -392,3 +392,23 @@ def test_a_step_is_near_the_line_by_the_share_its_label_was_judged_on():
                                  at_share("depthwise_pointwise", 0.47, spread=0.05)], WIDE_RIDGE), WIDE_RIDGE, DEVICE)
     line = next(line for line in near if line.startswith("**Near the line**"))
     assert "of its roof, judged together" in line, line
+
+
+def test_the_charts_hover_gives_the_share_a_steps_label_was_judged_on():
+    """SeparableConv2D at 46 % of its roof, labelled with its twin at their pooled 44 %, hovered "below both roofs
+    (46% of its roof)" beside the bullet's "44% of its roof, judged together"."""
+    from dsconv.figures.speed import roofline_figure, short_name
+    from dsconv.speed.roofline import roof_percent
+
+    steps = classify_all([at_share("separable", 0.46, spread=0.05), at_share("depthwise_pointwise", 0.42, spread=0.05)],
+                         WIDE_RIDGE)
+    assert all(step.together for step in steps) and roof_percent(steps[0].fraction) != \
+        roof_percent(steps[0].group_fraction)
+    hovers = {trace.name: [list(row) for row in trace.customdata]
+              for trace in roofline_figure(steps, WIDE_RIDGE, DEVICE, 1.0, 900).data if trace.customdata is not None}
+    said = " ".join(explain(steps, WIDE_RIDGE, DEVICE))
+    for step in steps:
+        [row] = [rows[0] for name, rows in hovers.items() if name.startswith(short_name(step.timing.kind))]
+        assert row[0] == step.label
+        assert row[2] == f"{roof_percent(step.group_fraction)} of its roof, judged together"
+        assert row[2] in said
