@@ -357,6 +357,9 @@ def zero_note(layer: Layer, preset: str) -> str | None:
             return f"Every weight of the {stage.name} kernels is 0 here{why}, so every output is 0. {advice}"
     if np.any(layer.output):
         return None
+    if not np.any(layer.image):  # nothing cancels there: every product is 0 ("the products cancel" was said of it)
+        return ("Every output is 0: every pixel of the picture is 0 (black), so every product is 0. A picture with "
+                "something in it shows what the kernels do.")
     flat = np.ptp(layer.image, axis=(0, 1)).max() == 0
     balanced = all(abs(float(np.sum(kernel))) < 1e-9 for kernel in layer.stages[0].filters)
     if flat and balanced:
@@ -408,9 +411,12 @@ def alike_note(layer: Layer, preset: str, seed: int = 0) -> str | None:
     if not maps_alike(layer.output):
         return None
 
-    def differ(name: str) -> bool:  # all-zero maps (Sobel on a flat picture) do not differ either
+    def differ(name: str) -> bool:
+        """Whether two of the preset's maps that are not all 0 differ: blank maps differ from no map in what they
+        show (on a one-colour picture the Identity preset, offered as differing, gave two blank maps and two alike)."""
         output = build_layer(layer.image, layer.config, name, seed).output
-        return bool(np.any(output)) and not maps_alike(output)
+        shown = output[..., [n for n in range(output.shape[-1]) if np.any(output[..., n])]]
+        return shown.shape[-1] >= 2 and not maps_alike(shown)
 
     count = layer.output.shape[2]
     other = next((name for name in PRESETS if name != preset and differ(name)), None)

@@ -1205,6 +1205,13 @@ STRIPES = np.repeat(np.arange(8, dtype=float)[:, None, None] * 30, 8, axis=1).re
     # left-right edge finders on a picture that changes only from top to bottom
     (STRIPES, SlidingConfig(mode="depthwise"), "sobel",
      "Every output is 0 on this picture: at every position the products cancel."),
+    # a black picture: every product is 0, whatever the kernels (its blur's maps "cancelled")
+    (np.zeros((8, 8, 3)), SlidingConfig(mode="standard"), "box_blur",
+     "Every output is 0: every pixel of the picture is 0 (black), so every product is 0. A picture with something in "
+     "it shows what the kernels do."),
+    (np.zeros((8, 8, 3)), SlidingConfig(mode="separable"), "sobel",
+     "Every output is 0: every pixel of the picture is 0 (black), so every product is 0. A picture with something in "
+     "it shows what the kernels do."),
     (STRIPES.transpose(1, 0, 2), SlidingConfig(mode="depthwise"), "sobel", None),
     (np.full((8, 8, 3), 90.0), SlidingConfig(mode="standard"), "box_blur", None),
 ])
@@ -1214,3 +1221,25 @@ def test_zero_note_says_why_every_output_is_zero(image, config, preset, said):
     assert (said is None) == bool(np.any(layer.output)), "the cases are chosen by their outputs"
     assert weights_zero == (said is not None and said.startswith("Every weight"))
     assert zero_note(layer, preset) == said
+
+
+def test_a_preset_offered_as_giving_other_maps_gives_two_maps_that_differ():
+    """On a one-colour picture the Random preset's maps are multiples of one another, and the note said "With the
+    Identity preset they differ": Identity gives two blank maps there and two alike ones. Blank maps are left out of
+    the comparison, and no preset is offered where none gives two that differ."""
+    from dsconv.sliding import PRESET_LABELS, PRESETS, alike_note, maps_alike
+
+    grey = np.full((8, 8, 3), 128.0)
+    said = alike_note(build_layer(grey, SlidingConfig(), "random"), "random")
+    assert said.endswith("Every preset gives maps like these here: another picture, or your own photo, can make them "
+                         "differ."), said
+    for preset in PRESETS:  # the reason, checked by hand: at most one kind of map that is not blank
+        output = build_layer(grey, SlidingConfig(), preset).output
+        shown = [n for n in range(output.shape[-1]) if np.any(output[..., n])]
+        assert len(shown) < 2 or maps_alike(output[..., shown]), preset
+    # on the shape sample another preset's maps do differ, and it is named
+    shape = sample_image("shape", 8).astype(float)
+    said = alike_note(build_layer(shape, SlidingConfig(), "sobel"), "sobel")
+    named = next(label for name, label in PRESET_LABELS.items() if f"With the {label} preset they differ." in said)
+    other = build_layer(shape, SlidingConfig(), next(n for n, label in PRESET_LABELS.items() if label == named)).output
+    assert np.count_nonzero([np.any(other[..., n]) for n in range(other.shape[-1])]) >= 2 and not maps_alike(other)
