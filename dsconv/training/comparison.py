@@ -132,12 +132,15 @@ def few_images_note(c: Comparison) -> str | None:
     if few_val:
         text = _chance_note("validation", c.val_images, f"the sentences above call differences of up to "
                                                          f"{_allowance(c)[1]} about the same.")
-        if test_apart:
+        if test_apart and not c.test_images:  # a record without its test set's size ("read on None images")
+            text += (" The record does not say how many images the test accuracies were read on: they are called "
+                     f"about the same up to {_allowance_for(c.test_images)[1]} apart.")
+        elif test_apart:  # chance's own figure, not the allowance's (5,000 images: "by about 0.0 points")
             text += (f" The test accuracies were read on {counted(c.test_images, 'image')}, where chance alone moves "
-                     f"one by about {100 * _standard_error(c.test_images):.1f} points: they are called about the "
-                     f"same up to {_allowance_for(c.test_images)[1]} apart.")
+                     f"one by about {_chance_points(c.test_images):.1f} points: they are called about the same up "
+                     f"to {_allowance_for(c.test_images)[1]} apart.")
         return text
-    if test_apart:
+    if test_apart and c.test_images:
         return _chance_note("test", c.test_images, f"the sentence above calls test accuracies up to "
                                                    f"{_allowance_for(c.test_images)[1]} apart about the same.")
     return None
@@ -147,7 +150,12 @@ def _chance_note(kind: str, images: int, verdict: str) -> str:
     """How much one image, and chance alone, move a `kind` accuracy read on `images` images, then `verdict`."""
     return (f"Each {kind} accuracy here was read on {counted(images, 'image')}, so each image counts for "
             f"{100 / images:.3g}% of it, and chance alone moves an accuracy near 50% by about "
-            f"{100 * _standard_error(images):.1f} points (one standard error): {verdict}")
+            f"{_chance_points(images):.1f} points (one standard error): {verdict}")
+
+
+def _chance_points(images: int) -> float:
+    """One standard error of an accuracy near 50 % read on `images` images, in points: 100 sqrt(0.25 / n)."""
+    return 100 * math.sqrt(0.25 / images)
 
 
 def _standard_error(images: int | None) -> float:

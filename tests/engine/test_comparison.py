@@ -438,6 +438,15 @@ def test_a_difference_within_what_chance_moves_on_few_images_is_about_the_same()
      "so each image counts for 1% of it, and chance alone moves an accuracy near 50% by about 5.0 points (one "
      "standard error): the sentence above calls test accuracies up to 5.0 points apart about the same."),
     (5000, 10_000, (0.66, 0.70), "0.660 against 0.700, 4.0 points lower.", None),
+    # many test images: chance's own 0.7 points, not the "0.0 points" of the allowance that NOISE_POINTS covers
+    (200, 5000, (0.67, 0.70), "3.0 points lower.", "The test accuracies were read on 5,000 images, where chance alone "
+     "moves one by about 0.7 points: they are called about the same up to 2 points apart."),
+    # a record that does not say how many test images: the page raised a TypeError ("read on None images")
+    (200, None, (0.67, 0.70), "3.0 points lower.", "The record does not say how many images the test accuracies were "
+     "read on: they are called about the same up to 2 points apart."),
+    (200, 0, (0.67, 0.70), "3.0 points lower.", "The record does not say how many images the test accuracies were "
+     "read on: they are called about the same up to 2 points apart."),
+    (5000, None, (0.67, 0.70), "3.0 points lower.", None),
 ])
 def test_test_accuracies_are_judged_on_the_test_sets_own_size(val_size, test_size, tests, verdict, note):
     """The test verdict used the fixed 2 points whatever the test set's size: on 200 validation and 500 test images,
