@@ -67,6 +67,10 @@ ARCH_HELP = "Each model is the tutorial's VGG with one kind of convolution: " + 
     f"{word(kind)}: {KINDS[kind].label}" + (f" ({KINDS[kind].detail})" if KINDS[kind].detail else "")
     for kind in NETWORK_KINDS) + "."
 BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
+# Where an estimate's speeds come from (dsconv.arena.estimates.SOURCES), under the estimate: "earlier runs here" was
+# said of run files bundled with the app, recorded on another machine described as this one is
+ESTIMATE_SOURCES = {"probe": "a few timed steps", "recorded": "runs recorded on a machine like this",
+                    "launched": "launches on this server"}
 ALPHAS = (0.25, 0.5, 0.75, 1.0)
 DEFAULT = LaunchSettings()  # the launch form starts at these settings
 
@@ -496,7 +500,8 @@ def launch_controls(limits: ArenaLimits, locked: bool = False) -> LaunchSettings
                                 help=f"At least {MIN_TEST_IMAGES}: one image is then one point of test accuracy.")
     epochs = cols[2].slider("Epochs", 1, limits.max_epochs, min(DEFAULT.train.epochs, limits.max_epochs),
                             key="arena_epochs", **lock, **BOUND)
-    batches = tuple(b for b in BATCH_SIZES if b <= limits.max_batch_size)
+    # a server's cap under the smallest choice is the one choice (a cap of 4 left none, and the page raised an error)
+    batches = tuple(b for b in BATCH_SIZES if b <= limits.max_batch_size) or (limits.max_batch_size,)
     batch = cols[2].select_slider("Batch size", batches, min(DEFAULT.train.batch_size, batches[-1]), key="arena_batch",
                                   **lock, **BOUND)
     cols = st.columns([3, 2, 1])
@@ -529,13 +534,14 @@ def launcher(limits: ArenaLimits) -> None:
         finished_view(last)
     with st.spinner("Timing a few training steps in a separate process (once per server; it loads "
                     "TensorFlow, which takes a few seconds)…"):
-        device, estimate = launch_estimate(settings, probe=not SLOTS.is_full())  # no probe on a busy CPU
+        # no probe on a busy CPU: with two slots, a probe beside a training timed it slow for the server's life
+        device, estimate = launch_estimate(settings, probe=not SLOTS.running())
     st.markdown(f"**Device:** {device}")
     cols = st.columns(3)
     if estimate is None:
         cols[0].metric("Estimated time", "—", "after the running training", delta_color="off", delta_arrow="off")
     else:
-        how = " and ".join({"probe": "a few timed steps", "recorded": "earlier runs here"}[s] for s in estimate.sources)
+        how = " and ".join(ESTIMATE_SOURCES[source] for source in estimate.sources)
         cols[0].metric("Estimated time", duration(estimate.total_seconds), f"from {how}", delta_color="off",
                        delta_arrow="off")
     train, val = train_and_val_sizes(settings)
@@ -592,7 +598,7 @@ SLOTS.set_capacity(LIMITS.max_concurrent)
 hold_off_post_script_gc(LIMITS)
 collect_finished_job()
 RUNS, PROBLEMS = bundled_runs()
-learn_from_records([loaded.record for loaded in RUNS])  # earlier runs here make launch estimates better
+learn_from_records([loaded.record for loaded in RUNS])  # runs timed on a machine like this one: launch estimates (a launch here outranks them)
 selected_runs, shown_archs = replay_controls(RUNS, PROBLEMS, bar)
 replay_section(selected_runs, shown_archs)
 launch_section(LIMITS)

@@ -14,12 +14,17 @@ from typing import Any, Mapping, Sequence
 from dsconv import ONE_AT_A_TIME
 from dsconv.arena.settings import LaunchSettings, train_and_val_sizes
 from dsconv.arena.spawning import without_main
+from dsconv.kinds import noun
+from dsconv.safe_text import listed
 
 EVAL_FRACTION = 1 / 3  # evaluating an image is a forward pass: about a third of a training step's work
 DATA_SECONDS = 2.0  # loading and cutting the data, roughly, before the first model starts
 MIN_RECORDED_IMAGES = 500  # below this, an epoch's time is mostly fixed costs, not images
 PROBE_BATCHES = (8, 64)  # the probe times steps at both: a step's fixed cost apart from its images, and per image
 PROBE_STEPS = 3  # timed steps at each batch, after one that traces the graph
+# Where a speed comes from, each replacing the ones before it: a probe's few steps on random images; a run file
+# bundled with the app, recorded on a machine described as this one is; a launch that finished on this server.
+SOURCES = ("probe", "recorded", "launched")
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,7 @@ class Speed:
 
     seconds_per_image: float  # one training step's time divided by its images
     overhead_seconds: float  # building, compiling and tracing the model before the first step
-    source: str  # "probe" (measured just now) or "recorded" (from a finished run on this device)
+    source: str  # one of SOURCES
     batch: int | None = None  # the batch size it was timed at, where known: another batch trains at another speed
     # A training step's fixed cost, apart from its images (the probe's two batches tell them apart; None where not
     # known): the time per image at batch b is seconds_per_image + step_seconds x (1/b - 1/batch)
@@ -53,33 +58,58 @@ class Estimate:
     per_architecture: dict[str, float]
     total_seconds: float
     sources: tuple[str, ...]  # where the speeds came from
-    batches: tuple[int, ...] = ()  # the batch sizes those speeds were timed at, where known
+    # (architecture, batch size) for each speed timed at one batch and not carried to others (no probe's curve)
+    unscaled: tuple[tuple[str, int], ...] = ()
 
 
-_SPEEDS: dict[tuple[str, str, float], Speed] = {}  # (device, architecture, width multiplier) -> Speed
+# (device, architecture, width multiplier) -> the best speed (by SOURCES), and the model's probe
+_SPEEDS: dict[tuple[str, str, float], Speed] = {}
+_PROBES: dict[tuple[str, str, float], Speed] = {}
 _SPEEDS_LOCK = threading.Lock()
 
 
+def carried(speed: Speed, probe: Speed) -> Speed:
+    """`speed`, timed at one batch size, made to change with the batch as the probe's speed does: the probe's curve
+    scaled to pass through it (a run's epochs have costs that a probe's steps have not). Unchanged where either
+    cannot be carried."""
+    if speed.rescales() or not speed.batch or not probe.rescales():
+        return speed
+    ratio = speed.seconds_per_image / probe.per_image(speed.batch)
+    return replace(speed, step_seconds=probe.step_seconds * ratio)
+
+
 def known_speed(device: str, architecture: str, width_multiplier: float) -> Speed | None:
-    """A speed this process measured or recorded for this device and model, if any."""
+    """The best speed this process knows for this device and model, if any, carried by its probe where it has one (a
+    bundled run's speed at batch 128 stood behind every launch, whatever its batch, on the machine it was timed on)."""
+    key = (device, architecture, float(width_multiplier))
     with _SPEEDS_LOCK:
-        return _SPEEDS.get((device, architecture, float(width_multiplier)))
+        best, probe = _SPEEDS.get(key), _PROBES.get(key)
+    return carried(best, probe) if best is not None and probe is not None else best
+
+
+def probed(device: str, architecture: str, width_multiplier: float) -> bool:
+    """Whether this process has probed this model on this device."""
+    with _SPEEDS_LOCK:
+        return (device, architecture, float(width_multiplier)) in _PROBES
 
 
 def remember_speed(device: str, architecture: str, width_multiplier: float, speed: Speed) -> None:
-    """Keep a speed for later estimates; a recorded speed replaces a probe, never the other way round, and keeps the
-    probe's step cost where it has none of its own (a finished run times one batch size)."""
+    """Keep a speed for later estimates: a later source (SOURCES) replaces an earlier one, never the other way round
+    (the bundled runs, read again on every run of the page, replaced the speed a launch on this server had just
+    timed), and a model's first probe is kept apart, to carry the others to any batch size."""
     key = (device, architecture, float(width_multiplier))
     with _SPEEDS_LOCK:
+        if speed.source == "probe":
+            _PROBES.setdefault(key, speed)
         held = _SPEEDS.get(key)
-        if held is None or speed.source != "probe":
-            if speed.step_seconds is None and held is not None and held.step_seconds is not None:
-                speed = replace(speed, step_seconds=held.step_seconds)
+        if held is None or SOURCES.index(speed.source) > SOURCES.index(held.source) or \
+                (speed.source == held.source != "probe"):
             _SPEEDS[key] = speed
 
 
-def speeds_from_record(record: Any) -> dict[tuple[str, str, float], Speed]:
-    """Speeds measured by a finished run: mean epoch seconds / (training images + validation images / 3).
+def speeds_from_record(record: Any, source: str = "recorded") -> dict[tuple[str, str, float], Speed]:
+    """Speeds measured by a finished run: mean epoch seconds / (training images + validation images / 3); `source`:
+    "recorded" for a run file, "launched" for a launch on this server.
 
     Runs under MIN_RECORDED_IMAGES training images are skipped: fixed per-epoch costs dominate them.
     """
@@ -94,7 +124,7 @@ def speeds_from_record(record: Any) -> dict[tuple[str, str, float], Speed]:
         if mean and train:
             alpha = float(arch.model.get("width_multiplier", 1.0))
             batch = record.recipe.get("batch_size")
-            speeds[(device, arch.name, alpha)] = Speed(mean / (train + val * EVAL_FRACTION), 3.0, "recorded",
+            speeds[(device, arch.name, alpha)] = Speed(mean / (train + val * EVAL_FRACTION), 3.0, source,
                                                        batch if isinstance(batch, int) and batch > 0 else None)
     return speeds
 
@@ -150,8 +180,9 @@ def machine_profile(architectures: tuple[str, ...], width_multiplier: float,
     The device check and the probes run in a fresh process, so the server itself never loads TensorFlow
     for them (its memory stays small, and Streamlit's per-run clean-up stays fast). Results are kept.
     """
-    missing = [arch for arch in architectures if not _DEVICE or known_speed(_DEVICE[0], arch, width_multiplier)
-               is None] if probe else []
+    # a model with a recorded speed is probed too: the probe carries that speed to the launch's batch size
+    missing = [arch for arch in architectures if not _DEVICE or not probed(_DEVICE[0], arch, width_multiplier)] \
+        if probe else []
     if not _DEVICE or missing:
         context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
@@ -177,22 +208,22 @@ def estimate_launch(settings: LaunchSettings, speeds: Mapping[str, Speed]) -> Es
         per_arch[arch] = (speed.overhead_seconds + settings.train.epochs * (train + val * EVAL_FRACTION) * per_image
                           + settings.test_size * EVAL_FRACTION * per_image)
     sources = tuple(sorted({speeds[a].source for a in settings.train.architectures}))
-    batches = tuple(sorted({speeds[a].batch for a in settings.train.architectures
-                            if speeds[a].batch and not speeds[a].rescales()}))
-    return Estimate(per_arch, DATA_SECONDS + sum(per_arch.values()), sources, batches)
+    unscaled = tuple((a, speeds[a].batch) for a in settings.train.architectures
+                     if speeds[a].batch and not speeds[a].rescales())
+    return Estimate(per_arch, DATA_SECONDS + sum(per_arch.values()), sources, unscaled)
 
 
 def batch_note(estimate: Estimate, batch_size: int) -> str | None:
-    """Where speeds behind an estimate were timed at another batch size than the launch's and cannot be carried to it
-    (a finished run's, on a server that has not probed that model), that the estimate may be off: one probe's batch
-    stood behind every later launch's estimate (batch 8 took 21.4 s where batch 512 took 14.0 s, both estimated at
-    23.7 s)."""
-    other = [batch for batch in estimate.batches if batch != batch_size]
+    """Where a model's speed behind an estimate was timed at another batch size than the launch's and cannot be
+    carried to it (a run's, for a model this server has not probed: it is training), that the estimate may be off:
+    one probe's batch stood behind every later launch's estimate (batch 8 took 21.4 s where batch 512 took 14.0 s,
+    both estimated at 23.7 s)."""
+    other = [(arch, batch) for arch, batch in estimate.unscaled if batch != batch_size]
     if not other:
         return None
-    timed = " and ".join(f"{batch:,}" for batch in other)
-    return (f"The speed behind this estimate was timed at batch {timed}; this launch trains at batch "
-            f"{batch_size:,}, and a step's time per image changes with the batch, so the launch may take more or less.")
+    timed = listed([f"the {noun(arch)} model's speed was timed at batch {batch:,}" for arch, batch in other])
+    return (f"{timed[0].upper()}{timed[1:]}; this launch trains at batch {batch_size:,}, and a step's time per image "
+            "changes with the batch, so the launch may take more or less.")
 
 
 def learn_from_records(records: Sequence[Any]) -> int:

@@ -215,7 +215,7 @@ class TrainingJob:
                 state, detail = "failed", str(exc)
         if state != "failed" and self.record is not None:
             state = self.record.status
-            for (device, arch, alpha), speed in speeds_from_record(self.record).items():
+            for (device, arch, alpha), speed in speeds_from_record(self.record, "launched").items():
                 remember_speed(device, arch, alpha, speed)
             try:
                 self._load_models()

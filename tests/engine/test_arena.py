@@ -495,13 +495,18 @@ def test_an_estimate_from_a_speed_timed_at_another_batch_says_so():
 
     settings = LaunchSettings(train_size=1000, test_size=300,
                               train=TrainConfig(epochs=1, batch_size=512, architectures=("standard", "separable")))
-    speeds = {"standard": Speed(0.01, 5.0, "probe", 8), "separable": Speed(0.004, 3.0, "probe", 8)}
+    speeds = {"standard": Speed(0.01, 5.0, "recorded", 8), "separable": Speed(0.004, 3.0, "recorded", 8)}
     estimate = estimate_launch(settings, speeds)
-    assert estimate.batches == (8,)
-    assert batch_note(estimate, 512) == ("The speed behind this estimate was timed at batch 8; this launch trains at "
-                                         "batch 512, and a step's time per image changes with the batch, so the "
-                                         "launch may take more or less.")
+    assert estimate.unscaled == (("standard", 8), ("separable", 8))
+    assert batch_note(estimate, 512) == ("The standard model's speed was timed at batch 8 and the separable model's "
+                                         "speed was timed at batch 8; this launch trains at batch 512, and a step's "
+                                         "time per image changes with the batch, so the launch may take more or less.")
     assert batch_note(estimate, 8) is None
+    # a model whose speed is carried to the launch's batch is not named (the note said "The speed behind this
+    # estimate" where only the separable model's could not be carried)
+    mixed = estimate_launch(settings, {**speeds, "standard": arena.fitted_speed({8: 0.04, 64: 0.278}, 2.5)})
+    assert mixed.unscaled == (("separable", 8),)
+    assert batch_note(mixed, 512).startswith("The separable model's speed was timed at batch 8; this launch trains")
     assert batch_note(estimate_launch(settings, {k: replace(s, batch=None) for k, s in speeds.items()}), 512) is None
     # a finished run's speed is timed at its recipe's batch
     data = {"schema": "dsconv-run", "schema_version": 1, "title": "t", "kind": "measured",
@@ -534,25 +539,88 @@ def test_a_probe_carries_its_speed_to_any_batch_size():
         per_image = (0.006 + batch * 0.238 / 56) / batch
         assert estimate.per_architecture["separable"] == pytest.approx(2.5 + 2 * (900 + 100 / 3) * per_image
                                                                        + 300 / 3 * per_image)
-        assert estimate.batches == () and batch_note(estimate, batch) is None
+        assert estimate.unscaled == () and batch_note(estimate, batch) is None
 
 
-def test_a_finished_runs_speed_keeps_the_probes_step_cost():
-    """A finished run times one batch size; where this server probed the model, its step cost carries the recorded
-    speed to other batches. A probe never replaces a recorded speed."""
+@pytest.mark.parametrize("probe_first", [True, False])
+def test_a_finished_runs_speed_is_carried_by_the_probes_curve(probe_first):
+    """A finished run times one batch size; where this server probed the model, the probe's curve, scaled to pass
+    through the run's speed, carries it to other batches, whichever came first (a recorded speed held before the
+    probe kept its one batch: the bundled runs' machine never had a speed carried). Scaled, not shifted: the probe's
+    step cost taken whole made a fast run's time per image 0 at batch 64. A probe never replaces a recorded speed."""
+    device = f"CPU step-test {probe_first}"
     probe = arena.fitted_speed({8: 0.040, 64: 0.278}, 2.5)
     recorded = Speed(0.005, 3.0, "recorded", 32)
-    arena.remember_speed("CPU step-test", "standard", 1.0, probe)
-    arena.remember_speed("CPU step-test", "standard", 1.0, recorded)
-    kept = arena.known_speed("CPU step-test", "standard", 1.0)
-    assert (kept.source, kept.seconds_per_image, kept.batch) == ("recorded", 0.005, 32)
-    assert kept.step_seconds == pytest.approx(0.006) and kept.rescales()
-    assert kept.per_image(8) == pytest.approx(0.005 + 0.006 * (1 / 8 - 1 / 32))
-    assert arena.known_speed("CPU step-test", "standard", 1.0) == kept
-    arena.remember_speed("CPU step-test", "standard", 1.0, probe)
-    assert arena.known_speed("CPU step-test", "standard", 1.0) == kept
-    # with no probe, a recorded speed stays at its batch, and an estimate at another batch says so
+    for speed in ((probe, recorded) if probe_first else (recorded, probe)):
+        arena.remember_speed(device, "standard", 1.0, speed)
+    kept = arena.known_speed(device, "standard", 1.0)
+    assert (kept.source, kept.seconds_per_image, kept.batch, kept.overhead_seconds) == ("recorded", 0.005, 32, 3.0)
+    assert kept.rescales() and arena.probed(device, "standard", 1.0)
+    ratio = 0.005 / probe.per_image(32)
+    for batch in (8, 32, 64, 512):
+        assert kept.per_image(batch) == pytest.approx(ratio * probe.per_image(batch))
+    fast = arena.carried(Speed(0.0006, 3.0, "recorded", 8), probe)  # a run 8 times faster than the probe
+    assert fast.per_image(64) == pytest.approx(0.0006 / probe.per_image(8) * probe.per_image(64))
+    assert fast.per_image(64) > 0
+    arena.remember_speed(device, "standard", 1.0, arena.fitted_speed({8: 0.08, 64: 0.5}, 1.0))  # a second probe
+    assert arena.known_speed(device, "standard", 1.0) == kept
+    # with no probe, a recorded speed stays at its batch
     assert not recorded.rescales() and recorded.per_image(512) == 0.005
+    assert arena.known_speed("CPU never probed", "standard", 1.0) is None
+
+
+def test_a_launchs_own_speed_outranks_a_bundled_runs():
+    """The page reads the bundled runs on every run, and each replaced the speed a launch on this server had just
+    timed (batch 32, 0.0030 s an image, back to a bundled run's batch 128, 0.00389 s)."""
+    device = "CPU rank-test"
+    launched = Speed(0.0030, 3.0, "launched", 32)
+    arena.remember_speed(device, "separable", 1.0, Speed(0.00389, 3.0, "recorded", 128))
+    arena.remember_speed(device, "separable", 1.0, launched)
+    arena.remember_speed(device, "separable", 1.0, Speed(0.00389, 3.0, "recorded", 128))
+    arena.remember_speed(device, "separable", 1.0, Speed(0.009, 1.0, "probe", 64, 0.0))
+    assert arena.known_speed(device, "separable", 1.0).seconds_per_image == 0.0030
+    newer = Speed(0.0028, 3.0, "launched", 64)
+    arena.remember_speed(device, "separable", 1.0, newer)
+    assert arena.known_speed(device, "separable", 1.0).seconds_per_image == 0.0028
+    assert list(arena.SOURCES) == ["probe", "recorded", "launched"]
+
+
+def test_a_model_with_a_recorded_speed_is_probed_once_to_carry_it(monkeypatch):
+    """machine_profile probed only models without any speed: one recorded at batch 128 was never carried."""
+    from dsconv.arena import estimates
+
+    probes = []
+
+    def probe_child(architectures, width_multiplier):
+        probes.append(architectures)
+        return "CPU probe-test", {a: estimates.fitted_speed({8: 0.04, 64: 0.278}, 2.5) for a in architectures}
+
+    class Inline:  # the child process, run here
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, function, *args):
+            done = concurrent.futures.Future()
+            done.set_result(function(*args))
+            return done
+
+    import concurrent.futures
+    monkeypatch.setattr(estimates, "_probe_child", probe_child)
+    monkeypatch.setattr(estimates.concurrent.futures, "ProcessPoolExecutor", Inline)
+    monkeypatch.setattr(estimates, "_DEVICE", ["CPU probe-test"])
+    estimates.remember_speed("CPU probe-test", "mobilenet", 0.5, Speed(0.003, 3.0, "recorded", 128))
+    device, speeds = estimates.machine_profile(("mobilenet",), 0.5)
+    assert probes == [("mobilenet",)] and speeds["mobilenet"].source == "recorded" and speeds["mobilenet"].rescales()
+    estimates.machine_profile(("mobilenet",), 0.5)
+    assert probes == [("mobilenet",)]  # once a server
+    assert estimates.machine_profile(("standard",), 0.5, probe=False) == ("CPU probe-test", {})
+    assert probes == [("mobilenet",)]
 
 
 @pytest.mark.slow

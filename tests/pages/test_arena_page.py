@@ -277,10 +277,10 @@ def launcher_page(monkeypatch, batch: int, in_app: bool = False, **more: str) ->
     for holder in arena.SLOTS.running():
         assert not hasattr(holder, "join") or holder.join(600), f"a job of an earlier test still trains: {holder}"
     assert not arena.SLOTS.running(), f"the training slot is held by {arena.SLOTS.running()}"
-    # This machine's device and a recorded speed, so the page spends no time probing in a subprocess.
+    # This machine's device and a probe's speed, so the page spends no time probing in a subprocess.
     device = arena_estimates._DEVICE[0] if arena_estimates._DEVICE else cpu_model()
     arena_estimates._DEVICE[:] = [device]
-    arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded"))
+    arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "probe", 64, 0.0))
     query = dict(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="1", arena_batch=str(batch),
                  arena_launch_archs="separable", arena_runs="", **more)
     if not in_app:
@@ -608,7 +608,7 @@ def test_a_stop_in_the_first_model_names_every_model_left_out(monkeypatch):
     device = arena_estimates._DEVICE[0] if arena_estimates._DEVICE else cpu_model()
     arena_estimates._DEVICE[:] = [device]
     for kind in ("separable", "mobilenet"):
-        arena.remember_speed(device, kind, 1.0, arena.Speed(0.005, 3.0, "recorded"))
+        arena.remember_speed(device, kind, 1.0, arena.Speed(0.005, 3.0, "probe", 64, 0.0))
     at = open_page(PAGE, dict(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="2", arena_batch="64",
                               arena_launch_archs=["separable", "mobilenet"], arena_runs=""))
     job = click_launch(at)
@@ -738,23 +738,78 @@ def test_a_run_at_a_guess_s_accuracy_is_too_early_to_compare_on_the_page():
     assert "Time: the separable model does 5.00x fewer multiply-adds" in said
 
 
-@pytest.mark.parametrize("batch, said", [("512", True), ("8", False)])
-def test_the_launcher_says_when_its_estimate_comes_from_another_batch(batch, said):
-    """One probe's batch stood behind every later estimate, whatever the launch's batch: said under the estimate."""
-    import dsconv.arena as arena
+def _launcher_with(monkeypatch, speeds: dict, **query):
+    """The launcher with these speeds for its models (no probe in a subprocess), and the probe flags it asked with."""
     from dsconv.arena import estimates as arena_estimates
-    from dsconv.devices import cpu_model
 
-    device = arena_estimates._DEVICE[0] if arena_estimates._DEVICE else cpu_model()
-    arena_estimates._DEVICE[:] = [device]
-    arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded", 8))
+    asked = []
+
+    def machine_profile(architectures, width_multiplier, probe=True):
+        asked.append(probe)
+        return "Test CPU, 2 cores", {arch: speeds[arch] for arch in architectures if arch in speeds}
+
+    monkeypatch.setattr(arena_estimates, "machine_profile", machine_profile)
+    at = open_page(PAGE, {**dict(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="1",
+                                 arena_launch_archs="separable", arena_runs=""), **query})
+    assert not at.exception, at.exception
+    return at, asked
+
+
+@pytest.mark.parametrize("batch, said", [("512", True), ("8", False)])
+def test_the_launcher_says_when_its_estimate_comes_from_another_batch(monkeypatch, batch, said):
+    """One probe's batch stood behind every later estimate, whatever the launch's batch: a speed that cannot be
+    carried to the launch's batch (a run's, for a model not probed) is said under the estimate, by its model."""
+    import dsconv.arena as arena
+
+    at, _ = _launcher_with(monkeypatch, {"separable": arena.Speed(0.005, 3.0, "recorded", 8)}, arena_batch=batch)
+    captions = [literal(c.value) for c in at.caption]
+    note = (f"The separable model's speed was timed at batch 8; this launch trains at batch {batch}, and a step's "
+            "time per image changes with the batch, so the launch may take more or less.")
+    assert (note in captions) == said, captions
+
+
+@pytest.mark.parametrize("sources, said", [
+    (("probe",), "from a few timed steps"),
+    (("recorded",), "from runs recorded on a machine like this"),  # bundled files: "earlier runs here" was said
+    (("launched",), "from launches on this server"),
+    (("probe", "recorded"), "from a few timed steps and runs recorded on a machine like this")])
+def test_the_estimate_says_where_its_speeds_come_from(monkeypatch, sources, said):
+    import dsconv.arena as arena
+
+    speeds = {arch: arena.Speed(0.005, 3.0, source, 32) for arch, source in zip(("standard", "separable"), sources)}
+    at, _ = _launcher_with(monkeypatch, speeds, arena_launch_archs=list(speeds))
+    [metric] = [m for m in at.metric if m.label == "Estimated time"]
+    assert metric.proto.delta == said, metric.proto.delta
+
+
+def test_no_probe_runs_beside_a_training_even_with_a_free_slot(monkeypatch):
+    """With two training slots and one launch training, the launcher probed the models on the busy CPU, and kept the
+    slow speeds for the server's life."""
+    import types
+
+    import dsconv.arena as arena
+
+    monkeypatch.setenv("DSCONV_ARENA_MAX_CONCURRENT", "2")
+    elsewhere = types.SimpleNamespace(snapshot=lambda: types.SimpleNamespace(remaining=100.0))
+    for holder in arena.SLOTS.running():
+        assert not hasattr(holder, "join") or holder.join(600), f"a job of an earlier test still trains: {holder}"
     try:
-        at = open_page(PAGE, dict(arena_launch="1", arena_train="500", arena_test="100", arena_epochs="1",
-                                  arena_batch=batch, arena_launch_archs="separable", arena_runs=""))
-        assert not at.exception, at.exception
-        captions = [literal(c.value) for c in at.caption]
-        note = (f"The speed behind this estimate was timed at batch 8; this launch trains at batch {batch}, and a "
-                "step's time per image changes with the batch, so the launch may take more or less.")
-        assert (note in captions) == said, captions
-    finally:  # the speed the other tests seed, with no batch
-        arena.remember_speed(device, "separable", 1.0, arena.Speed(0.005, 3.0, "recorded"))
+        _, asked = _launcher_with(monkeypatch, {})
+        assert asked and all(asked)
+        arena.SLOTS.set_capacity(2)
+        assert arena.SLOTS.try_claim(elsewhere)
+        _, asked = _launcher_with(monkeypatch, {})
+        assert asked and not any(asked)
+    finally:
+        arena.SLOTS.release(elsewhere)
+
+
+def test_a_batch_cap_under_the_smallest_choice_is_the_one_choice(monkeypatch):
+    """A server's cap of 4 (DSCONV_ARENA_MAX_BATCH_SIZE) left the batch picker no choice, and the page raised an
+    error."""
+    import dsconv.arena as arena
+
+    monkeypatch.setenv("DSCONV_ARENA_MAX_BATCH_SIZE", "4")
+    at, _ = _launcher_with(monkeypatch, {"separable": arena.Speed(0.005, 3.0, "probe", 64, 0.0)})
+    assert not at.error, [e.value for e in at.error]
+    assert at.select_slider(key="arena_batch").value == 4
