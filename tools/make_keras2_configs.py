@@ -2,7 +2,8 @@
 each model: its parameter count and every layer call's output shape and weights.
 
 Keras 2 numbers a nested model's calls from 1 in a config (Keras 3 does so only in `output_layers`), and, before
-2.4, wrote a Sequential model's input on its first layer instead of an InputLayer. The profiler reads both;
+2.4, wrote a Sequential model's input on its first layer instead of an InputLayer. It trains none of a frozen
+model's layers, whatever their own flags (Keras 3 goes by each layer's flag). The profiler reads both;
 tests/engine/test_profile_vs_keras.py checks it against these records. Run with tf-keras installed beside TensorFlow (pip install "tf-keras~=2.21.0"):
 
     python tools/make_keras2_configs.py
@@ -48,9 +49,21 @@ def old_sequential():
                              L.Dense(2, name="out")], name="old")
 
 
+def frozen_base_one_layer_unfrozen():
+    """Fine-tuning as Keras 2 did it: the base frozen (base.trainable = False), then one of its layers unfrozen. Keras 2
+    trains none of a frozen model's layers, whatever their own flags; Keras 3 trains that layer."""
+    inner = keras.Input((8, 8, 4))
+    top = L.Conv2D(4, 3, name="top")
+    base = keras.Model(inner, L.Conv2D(4, 3, name="other")(top(inner)), name="base")
+    base.trainable = False
+    top.trainable = True
+    image = keras.Input((8, 8, 4), name="image")
+    return keras.Model(image, L.Dense(2, name="head")(L.Flatten(name="flat")(base(image))), name="tuned")
+
+
 def main():
     records = {}
-    for make in (nested, old_sequential):
+    for make in (nested, old_sequential, frozen_base_one_layer_unfrozen):
         model = make()
         config = json.loads(model.to_json())
         if make is old_sequential:  # as Keras 2.3 wrote it: no InputLayer, the input shape on the first layer
@@ -59,8 +72,9 @@ def main():
             assert first["class_name"] == "InputLayer"
             layers[0]["config"]["batch_input_shape"] = first["config"]["batch_input_shape"]
             config["config"].pop("build_input_shape", None)
+        trainable = sum(int(weight.shape.num_elements()) for weight in model.trainable_weights)
         records[make.__name__] = {"keras_version": keras.__version__, "count_params": model.count_params(),
-                                  "calls": calls(model), "config": config}
+                                  "trainable_params": trainable, "calls": calls(model), "config": config}
     OUT.write_text(json.dumps(records, indent=1) + "\n")
 
 

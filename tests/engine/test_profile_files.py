@@ -516,6 +516,32 @@ def test_frozen_layers_count_as_not_trainable_as_keras_counts_them(tmp_path):
 
 
 @pytest.mark.slow
+def test_a_layer_unfrozen_inside_a_frozen_base_trains_as_keras_3_counts_it(tmp_path):
+    """Fine-tuning: a base frozen (base.trainable = False), then its top layer unfrozen. Keras 3 trains that layer
+    (each layer by its own flag), and the page counted it frozen with the base: 130 trainable parameters against
+    Keras's 278 (a ResNet50 base with its last 10 layers unfrozen: 10,245 against 4,475,909). Keras 2 trains none of a frozen model's layers; its configs keep that rule
+    (test_keras2_configs_count_as_keras2_did)."""
+    import keras
+
+    layers = keras.layers
+    inner = keras.Input((8, 8, 4))
+    top = layers.Conv2D(4, 3, name="top")
+    base = keras.Model(inner, layers.Conv2D(4, 3, name="other")(top(inner)), name="base")
+    base.trainable = False
+    top.trainable = True
+    image = keras.Input((8, 8, 4))
+    model = keras.Model(image, layers.Dense(2, name="head")(layers.Flatten(name="flat")(base(image))))
+    path = tmp_path / "tuned.keras"
+    model.save(path)
+    trainable = sum(int(np.prod(weight.shape)) for weight in model.trainable_weights)
+    fixed = sum(int(np.prod(weight.shape)) for weight in model.non_trainable_weights)
+    assert (trainable, fixed) == (148 + 130, 148)
+    for profile in (profile_config(read_model_file(path.read_bytes(), "tuned.keras")),
+                    profile_config(json.loads(model.to_json()))):
+        assert (profile.total("params"), profile.total("frozen_params")) == (trainable, fixed)
+        assert [row.name for row in profile.frozen_layers] == ["base/other"]
+
+@pytest.mark.slow
 @pytest.mark.parametrize("replacement", ["separable", "mobilenet"])
 def test_the_what_if_keeps_a_frozen_convolution_frozen(replacement):
     """A frozen Conv2D made separable stays frozen: the what-if counted its replacement's weights as trainable (149
