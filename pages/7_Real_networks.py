@@ -188,7 +188,8 @@ def totals_section(profile: Profile, paper, own: Profile | None, network: str) -
     cols[1].metric("Parameters (Keras's count)" if not caveats else "Parameters (counted layers)",
                    in_millions(profile.params),
                    help=f"{profile.params:,}: {profile.total('params'):,} trainable, "
-                        f"{profile.total('frozen_params'):,} not ({lesson.not_trainable(profile)})"
+                        f"{profile.total('frozen_params'):,} not"
+                        + (f" ({fixed})" if (fixed := lesson.not_trainable(profile)) else "")
                         + "".join(f"; {caveat}" for caveat in caveats))
     cols[2].metric("Other operations", in_millions(profile.total("other_ops")),
                    help="Batch norm, activations, additions, pooling: counted apart from multiply-adds")
@@ -233,7 +234,9 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
     st.caption("Every convolution and dense layer, in the order the network runs them; hover over (or tap) a bar for "
                "its name. The table below lists every layer.")
     records = rows_as_records(profile)
-    shown = [column for column in RECORD_FIELDS if column not in CSV_ONLY
+    # a frozen layer read "params 0" here and its full count in the what-if's table: its column shows where any is
+    shown = [column for column in RECORD_FIELDS if (column not in CSV_ONLY or column == "non-trainable"
+                                                    and profile.frozen_layers)
              and (column != "note" or any(record["note"] for record in records))]
     # as tall as its rows, up to 420 px (a one-layer upload's table stood 420 px tall, mostly empty rows)
     height = min(420, ROW_PX * (len(records) + 1) + 3)
@@ -246,11 +249,14 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
                  column_config={"layer": st.column_config.TextColumn(width=layer_px, pinned=True),
                                 "activation KiB": st.column_config.NumberColumn("output KiB", format="localized"),
                                 **{column: st.column_config.NumberColumn(format="localized")
-                                   for column in ("params", "multiply-adds", "other ops")}})
+                                   for column in ("params", "non-trainable", "multiply-adds", "other ops")}})
+    fixed = lesson.not_trainable(profile)
     st.caption("Output KiB: the layer's output for one picture, in float32 (1 KiB = 1,024 bytes). Params: the "
-               f"trainable ones (Keras's count adds {lesson.not_trainable(profile)}). "
-               "The CSV also has each layer's Keras class and its non-trainable parameters, and names a long layer "
-               "in full.")
+               + (f"trainable ones; non-trainable: {fixed}. The CSV also has each layer's Keras class"
+                  if profile.frozen_layers else
+                  "trainable ones" + (f" (Keras's count adds {fixed})" if fixed else "") + ". The CSV also has each "
+                  "layer's Keras class and its non-trainable parameters")
+               + ", and names a long layer in full.")
     st.download_button("Download the table (CSV)", partial(csv_text, profile), "layers.csv", "text/csv",
                        key="rn_csv")  # written when clicked, not on every run
 

@@ -15,7 +15,7 @@ from dsconv.kinds import label
 from dsconv.profile.builtin import Published, paper_number, percent_text
 from dsconv.profile.table import Profile, apart, in_millions
 from dsconv.profile.whatif import WhatIf, swappable
-from dsconv.safe_text import counted
+from dsconv.safe_text import counted, listed
 from dsconv.seeds import NOISE_POINTS, about_the_same
 
 AGREE = 0.01  # within 1 % is agreement
@@ -89,18 +89,28 @@ def role_layers(profile: Profile, role: str) -> str:
 def where_the_parameters_are(profile: Profile, quote: Quote = str) -> str:
     """Which role holds most parameters, against where the arithmetic is. `quote` writes the network's name (an
     upload's file name) for the page."""
-    params = profile.share("params")
+    if profile.frozen_layers:
+        # a frozen base's weights are parameters too: "dense layers hold 100% of the trainable parameters ...:
+        # parameters are not where the arithmetic is" was said of a frozen ResNet50, whose convolutions hold 23.6 M
+        weights: dict[str, int] = {}
+        for row in profile.rows:
+            weights[row.role] = weights.get(row.role, 0) + row.params + (row.frozen_params if row.frozen else 0)
+        whole = sum(weights.values())
+        params = {role: value / whole for role, value in weights.items() if value} if whole else {}
+        what = "the parameters, frozen and trainable,"
+    else:
+        params, what = profile.share("params"), "the trainable parameters"
     if not params:
         return f"{quote(profile.name)} has no trainable parameters that were counted."
     role, share = max(params.items(), key=lambda item: item[1])
     macs = profile.share("multiply_adds").get(role, 0.0)
     layers = role_layers(profile, role)
     if macs >= share / 2:
-        return f"Parameters and arithmetic sit together: {layers} hold {share_text(share)} of the trainable " \
-               f"parameters and do {share_text(macs)} of the multiply-adds."
+        return f"Parameters and arithmetic sit together: {layers} hold {share_text(share)} of {what} and do " \
+               f"{share_text(macs)} of the multiply-adds."
     done = "none" if not macs else share_text(macs) if share_text(macs).startswith("under") else \
         f"only {share_text(macs)}"  # a role that does no sums "did only 0.0%"
-    return f"{layers[0].upper() + layers[1:]} hold {share_text(share)} of the trainable parameters but do " \
+    return f"{layers[0].upper() + layers[1:]} hold {share_text(share)} of {what} but do " \
            f"{done} of the multiply-adds: parameters are not where the arithmetic is."
 
 
@@ -289,7 +299,10 @@ STATISTICS = "the statistics that batch norm and normalisation layers keep"
 
 
 def not_trainable(profile: Profile) -> str:
-    """What Keras counts as not trainable in `profile`, in words: batch norm's statistics, and the weights of frozen
-    layers where there are any (a frozen pretrained base's were called trainable, and then only statistics)."""
+    """What Keras counts as not trainable in `profile`, in words, each where there is any: the weights of frozen
+    layers (a frozen pretrained base's were called trainable) and the statistics of batch norm and normalisation
+    layers (said of a model with none); '' for a model whose every weight trains."""
     frozen = len(profile.frozen_layers)
-    return f"the weights of {counted(frozen, 'frozen layer')} and {STATISTICS}" if frozen else STATISTICS
+    statistics = any(row.frozen_params and not row.frozen for row in profile.rows)
+    return listed(([f"the weights of {counted(frozen, 'frozen layer')}"] if frozen else [])
+                  + ([STATISTICS] if statistics else [])) if frozen or statistics else ""

@@ -354,3 +354,12 @@ def test_where_the_arithmetic_is_promises_only_the_what_if_the_tab_does(build, s
     sentence = lesson.where_the_arithmetic_is(profile)
     assert said in sentence, sentence
     assert bool(what_if(profile).swaps) == ("makes" in said)
+
+
+def test_what_is_not_trainable_is_named_only_where_there_is_some():
+    """Batch norm's statistics were named of every model, one without batch norm too."""
+    from dsconv.profile import builtin_profile
+
+    assert lesson.not_trainable(builtin_profile("mobilenet_v1_100")) == lesson.STATISTICS
+    assert lesson.not_trainable(builtin_profile("vgg_standard")) == ""  # the tutorial's VGG: no batch norm
+    assert builtin_profile("vgg_standard").total("frozen_params") == 0

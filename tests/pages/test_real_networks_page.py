@@ -536,3 +536,37 @@ def test_a_half_kib_is_rounded_up_as_by_hand():
     table = at.dataframe[0].value
     kib = dict(zip(table["layer"], table["activation KiB"]))
     assert (kib["wide"], kib["small"]) == (1625, 1.3)
+
+
+def test_a_frozen_base_reads_as_keras_counts_it_and_its_sentences_say_what_is_frozen():
+    """A frozen Conv2D base under a Dense head, with no batch norm: the help named "the statistics that batch norm
+    and normalisation layers keep" of a model with none; the layer table read "params 0" for a frozen layer beside
+    the what-if's "params before 224"; and "Dense layers hold 100% of the trainable parameters ...: parameters are
+    not where the arithmetic is" was said where the frozen convolutions hold most of the model's weights. Checked
+    against the Keras model's trainable and non-trainable weights."""
+    import keras
+    import numpy as np
+
+    layers = keras.layers
+    base = keras.Sequential([keras.Input((16, 16, 3)), layers.Conv2D(8, 3, name="b1"), layers.Conv2D(16, 3, name="b2"),
+                             layers.GlobalAveragePooling2D(name="pool")], name="base")
+    base.trainable = False
+    image = keras.Input((16, 16, 3))
+    model = keras.Model(image, layers.Dense(10, name="head")(base(image)))
+    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    fixed = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
+    assert (trainable, fixed) == (170, 224 + 1168)
+    at = upload(open_page(PAGE, rn_model="Your model file (.keras, .h5 or .json)"), "frozen.json",
+                model.to_json().encode())
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    [metric] = [m for m in at.metric if m.label.startswith("Parameters")]
+    assert metric.proto.help == f"{trainable + fixed:,}: {trainable:,} trainable, {fixed:,} not (the weights of 2 " \
+                                "frozen layers)"
+    [table] = [t for t in at.dataframe if "non-trainable" in t.value.columns]
+    rows = table.value.set_index("layer")
+    assert (rows.loc["base/b1", "params"], rows.loc["base/b1", "non-trainable"]) == (0, 224)
+    assert rows["params"].sum() == trainable and rows["non-trainable"].sum() == fixed
+    words = texts(at.markdown)
+    share = (224 + 1168) / (trainable + fixed)  # the convolutions' share of every weight, frozen or not
+    assert f"hold {100 * share:.0f}% of the parameters, frozen and trainable, and do" in words, words
+    assert "statistics" not in texts(at.caption)
