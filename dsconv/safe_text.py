@@ -114,6 +114,12 @@ def with_article(noun: str) -> str:
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
+def number_article(number: int) -> str:
+    """'a' or 'an' before a whole number as it is read: "an 8 x 8", "an 11 x 11", "an 18", "an 80", "a 3", "a 110"."""
+    digits = str(abs(int(number)))
+    return "an" if digits[0] == "8" or (len(digits) % 3 == 2 and digits[:2] in ("11", "18")) else "a"
+
+
 def power_of_ten(value: float, digits: int = 2) -> str:
     """A number written for reading, in `digits` significant digits: as it is between 0.01 and 100,000 ("0.25"),
     else with a power of ten ("4.8 × 10⁻⁷"): "4.8e-07" read as a code to a class."""

@@ -19,7 +19,7 @@ from dsconv.costs.arithmetic import (
     tutorial_cost,
 )
 from dsconv.kinds import KINDS
-from dsconv.safe_text import counted, digits_apart_from_one
+from dsconv.safe_text import counted, digits_apart_from_one, number_article
 
 
 def counting_rule(height: int, width: int, kernel_size: int, strides: int, dilation_rate: int, padding: str) -> str:
@@ -183,7 +183,7 @@ def kernel_term_note(kernel_size: int, out_channels: int, depth_multiplier: int)
     else:
         which = f"with N = k² = {k2}, the two terms are equal"
     floor = f"1/{k2}" + (f" x m = {depth_multiplier}/{k2}" if depth_multiplier > 1 else "")
-    return (f"For k = {kernel_size}, {which}. However wide the layer, a {kernel_size} x {kernel_size} separable layer "
+    return (f"For k = {kernel_size}, {which}. However wide the layer, {number_article(kernel_size)} {kernel_size} x {kernel_size} separable layer "
             f"never gets below {floor} of the standard cost.")
 
 

@@ -49,6 +49,7 @@ def numbered(name: str, used: set[str] | dict) -> str:
         found = f"{name} ({copy})"
     return found
 
+
 def distinct_labels(runs: list[LoadedRun]) -> list[LoadedRun]:
     """`runs` with labels that tell each apart: where two share one (two uploads with one title, or an upload titled
     as a bundled run), an uploaded run adds its file's name, and any still alike a number, from 2. Two uploads

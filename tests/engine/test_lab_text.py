@@ -147,6 +147,10 @@ def test_kernel_term_note_names_the_larger_term():
     assert "the two terms are equal" in kernel_term_note(3, 9, 1)
     assert "1/9 x m = 4/9" in kernel_term_note(3, 64, 4)
     assert "nothing to separate" in kernel_term_note(1, 64, 1)
+    # "a 11 x 11 separable layer", "a 8 x 8"
+    assert "However wide the layer, an 11 x 11 separable layer never" in kernel_term_note(11, 64, 1)
+    assert "However wide the layer, an 8 x 8 separable layer never" in kernel_term_note(8, 64, 1)
+    assert "However wide the layer, a 3 x 3 separable layer never" in kernel_term_note(3, 64, 1)
 
 
 def test_the_tutorials_savings_are_computed():

@@ -189,3 +189,13 @@ def test_a_file_name_that_is_not_utf8_is_shown_not_a_traceback():
     assert not at.exception, at.exception
     assert len(at.error) == 2 and all("caf\ufffd" in error.value for error in at.error), [e.value for e in at.error]
     assert "caf\ufffd" in plain(b"caf\xe9".decode("utf-8", "surrogateescape"))
+
+
+@pytest.mark.parametrize("number, article", [(1, "a"), (3, "a"), (8, "an"), (11, "an"), (18, "an"), (80, "an"),
+                                             (83, "an"), (100, "a"), (110, "a"), (800, "an"), (11_000, "an"),
+                                             (18_500, "an"), (1_100, "a"), (7, "a")])
+def test_a_number_takes_the_article_it_is_read_with(number, article):
+    """The Parameter lab read "a 11 x 11 separable layer" and "a 8 x 8"."""
+    from dsconv.safe_text import number_article
+
+    assert number_article(number) == article
