@@ -7,6 +7,7 @@ so the page shows only what its own table supports; tests/test_lab_text.py drive
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from dsconv.costs.arithmetic import (
@@ -150,19 +151,23 @@ def network_pointwise_share(pointwise_params: int, pointwise_macs: int, depthwis
         return (f"**The pointwise (1 x 1) parts hold {share_text(pointwise_params / total_params)} of the parameters "
                 f"and do {macs_text} of the multiply-adds.**")
 
-    # The shares the sentence weighs against one half read on their side of it (50.19 % read "50%" beside "what costs")
-    text = lead(share_apart(macs, 0.5))
+    # The shares the sentence weighs against one half read on their side of it (50.19 % read "50%" beside "what
+    # costs"), and shares read together add up to 100 % ("8.2%" pointwise and "92%" depthwise, with 0.07 % other)
+    rest = max(0.0, 1 - depthwise - macs)  # never -0.0 %
+    shown = parts_text([depthwise, macs, rest])
     k = f"{kernel_size} x {kernel_size}"
     if kernel_size == 1:  # nothing spatial to split off: a depthwise step only scales each channel
-        return text + (" With 1 x 1 kernels there is no spatial work to split off: each depthwise step only scales "
-                       "its channels, so a separable layer costs more than a standard 1 x 1 layer, not less.")
-    if macs > 0.5:
-        return text + f" Once the {k} work is depthwise, mixing the channels is what costs."
+        return lead(share_apart(macs, 0.5)) + (
+            " With 1 x 1 kernels there is no spatial work to split off: each depthwise step only scales its channels, "
+            "so a separable layer costs more than a standard 1 x 1 layer, not less.")
+    if macs > 0.5:  # one share said: on its own
+        return lead(share_apart(macs, 0.5)) + f" Once the {k} work is depthwise, mixing the channels is what costs."
     if depthwise > 0.5:
-        return text + (f" With {k} kernels and these channel counts the depthwise steps still do most of the work "
-                       f"({share_apart(depthwise, 0.5)}): mixing channels costs less than looking around.")
-    rest = max(0.0, 1 - depthwise - macs)  # never -0.0 %
-    shown = parts_text([depthwise, macs, rest])  # read together: they add up to 100 %
+        said = [share_apart(depthwise, 0.5), share_apart(macs, 0.5)]
+        if sum(float(re.search(r"[\d.]+", text).group()) for text in said) > 100:  # each rounded up past the whole
+            said = shown[:2]
+        return lead(said[1]) + (f" With {k} kernels and these channel counts the depthwise steps still do most of "
+                                f"the work ({said[0]}): mixing channels costs less than looking around.")
     return lead(shown[1]) + (f" No part does most of the work: the depthwise steps do {shown[0]}, the pointwise "
                              f"parts {shown[1]}, the other layers {shown[2]}.")
 

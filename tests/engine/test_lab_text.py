@@ -101,6 +101,10 @@ def test_the_step_that_does_most_of_the_work_is_named_with_its_share():
 def test_network_pointwise_share_is_worded_by_the_share():
     from dsconv.costs.lab_text import network_pointwise_share
 
+    # two shares said together add up to what they are: 8.15 % and 91.77 % (0.08 % other) read "8.2%" and "92%"
+    said = network_pointwise_share(100, 815, 9177, 1000, 10_000, 7)
+    assert "do 8.1% of the multiply-adds" in said and "still do most of the work (91.8%)" in said, said
+
     # The tutorial's separable network: 93 % of its multiply-adds are pointwise (dsconv.costs.network counts them).
     most = network_pointwise_share(120_000, 93, 6, 174_821, 100, 3)
     assert "do 93% of the multiply-adds" in most and "Once the 3 x 3 work is depthwise" in most
