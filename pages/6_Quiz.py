@@ -187,7 +187,8 @@ def reveal(question: Question, record: dict) -> None:
     named = {m.key: m for m in MISCONCEPTIONS}
     found = [named[key] for key in record["misconceptions"] if key in named]
     # Where two mistakes give the same number here, each is named: the answer alone cannot tell which was made.
-    which = "a known mistake" + ("" if len(found) == 1 else f" (one of {len(found)} that give this number here)")
+    given = "answer" if question.answer_kind == "choice" else "number"  # a choice is no number
+    which = "a known mistake" + ("" if len(found) == 1 else f" (one of {len(found)} that give this {given} here)")
     for misconception in found:
         st.warning(f"Your answer matches {which}: **{misconception.name}.** {misconception.text(question)}",
                    icon="🧠")

@@ -100,6 +100,11 @@ def test_two_mistakes_that_give_the_same_number_are_both_named():
     said = texts(at.warning)
     assert "Giving FLOPs instead of multiply-adds" in said and "Counting the pointwise kernel as 1 × 1 × N" in said
     assert said.count("(one of 2 that give this number here)") == 2
+    # a choice is no number: set 6, question 10, "Neither" is what two mistakes give
+    choice = make_quiz(6)[9]
+    assert choice.answer_kind == "choice" and choice.answer == "B"
+    said = texts(answer(open_page(PAGE, quiz_seed="6", quiz_q="10"), choice, "same").warning)
+    assert said.count("(one of 2 that give this answer here)") == 2 and "this number" not in said, said
 
 
 def test_unexplained_wrong_answer_names_nothing_and_first_answer_counts():
