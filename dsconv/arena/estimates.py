@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import statistics
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -21,7 +22,8 @@ EVAL_FRACTION = 1 / 3  # evaluating an image is a forward pass: about a third of
 DATA_SECONDS = 2.0  # loading and cutting the data, roughly, before the first model starts
 MIN_RECORDED_IMAGES = 500  # below this, an epoch's time is mostly fixed costs, not images
 PROBE_BATCHES = (8, 64)  # the probe times steps at both: a step's fixed cost apart from its images, and per image
-PROBE_STEPS = 3  # timed steps at each batch, after one that traces the graph
+PROBE_STEPS = 5  # timed steps at each batch, after one that traces the graph: their median (three, averaged, gave
+# a step's fixed cost of 0 on one run and 8.8 ms on the next)
 # Where a speed comes from, each replacing the ones before it: a probe's few steps on random images; a run file
 # bundled with the app, recorded on a machine described as this one is; a launch that finished on this server.
 SOURCES = ("probe", "recorded", "launched")
@@ -154,9 +156,12 @@ def probe_speed(architecture: str, width_multiplier: float) -> Speed:
         labels = np.arange(batch) % 10
         model.train_on_batch(images, labels)  # the first step at a batch size traces the graph
         warm = time.perf_counter()
+        times = []
         for _ in range(PROBE_STEPS):
+            start = time.perf_counter()
             model.train_on_batch(images, labels)
-        step_times[batch] = (time.perf_counter() - warm) / PROBE_STEPS
+            times.append(time.perf_counter() - start)
+        step_times[batch] = statistics.median(times)
         overhead = overhead or max(0.0, warm - begin - step_times[batch])  # building and the first trace
     keras.backend.clear_session(free_memory=False)
     return fitted_speed(step_times, overhead)
