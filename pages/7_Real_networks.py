@@ -60,6 +60,7 @@ DEFAULT = "mobilenet_v1_100"
 CSV_ONLY = ("class", "non-trainable")
 LAYER_COLUMN_PX = 240  # in projector mode, less by as much as the page is narrower than at 1280 x 800 (to 160 px)
 LAYER_COLUMN_SHARE, LAYER_COLUMN_MIN_PX = 0.4, 120  # and never more than this share of a narrow page
+NON_TRAINABLE_COLUMN_PX = 120  # the non-trainable column, shown where a layer is frozen: the layer names give it room
 ROW_PX = 35  # a row of st.dataframe, its header's too
 
 
@@ -244,6 +245,8 @@ def layers_section(profile: Profile, name: str, size: int) -> None:
     layer_px = LAYER_COLUMN_PX if not is_presenting() else \
         int(max(160, LAYER_COLUMN_PX - max(0.0, page_width_px(figure_scale()) - PAGE_PX)))
     # On a phone the table scrolls sideways under its pinned layer names: 240 px of a 356 px page left one more column
+    if "non-trainable" in shown:  # a frozen layer's column takes its width from the names' (it ran past the page)
+        layer_px = max(LAYER_COLUMN_MIN_PX, layer_px - NON_TRAINABLE_COLUMN_PX)
     layer_px = int(min(layer_px, max(LAYER_COLUMN_MIN_PX, LAYER_COLUMN_SHARE * PAGE_PX)))
     st.dataframe(arrow_table(records), hide_index=True, key="rn_table", height=height, column_order=shown,
                  column_config={"layer": st.column_config.TextColumn(width=layer_px, pinned=True),
