@@ -31,7 +31,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     from dsconv.devices import device_name
     from dsconv.figures import frames_note, live_figure, replay_figure
     from dsconv.kinds import KINDS, NETWORK_KINDS, noun, word
-    from dsconv.safe_text import plain
+    from dsconv.safe_text import listed, plain
     from dsconv.training import (
         SOURCE_LABELS,
         SOURCE_NOTES,
@@ -541,7 +541,7 @@ def launcher(limits: ArenaLimits) -> None:
     if estimate is None:
         cols[0].metric("Estimated time", "—", "after the running training", delta_color="off", delta_arrow="off")
     else:
-        how = " and ".join(ESTIMATE_SOURCES[source] for source in estimate.sources)
+        how = listed([ESTIMATE_SOURCES[source] for source in estimate.sources])
         cols[0].metric("Estimated time", duration(estimate.total_seconds), f"from {how}", delta_color="off",
                        delta_arrow="off")
     train, val = train_and_val_sizes(settings)

@@ -135,6 +135,9 @@ def fitted_speed(step_times: Mapping[int, float], overhead_seconds: float) -> Sp
     """A probe's speed from a training step's time at two batch sizes (PROBE_BATCHES): a step takes a fixed cost
     plus a cost per image, a straight line through the two (its fixed cost at least 0), kept at the larger batch."""
     (small, t_small), (large, t_large) = sorted(step_times.items())
+    if t_large <= t_small:  # more images took no longer: the load changed mid-probe, and the line says nothing (its
+        # cost per image below 0 estimated a launch at batch 512 at its overhead alone)
+        return Speed(t_large / large, overhead_seconds, "probe", large)
     fixed = max(0.0, (large * t_small - small * t_large) / (large - small))
     return Speed(t_large / large, overhead_seconds, "probe", large, fixed)
 
@@ -176,30 +179,42 @@ def _probe_child(architectures: tuple[str, ...], width_multiplier: float) -> tup
 
 
 _DEVICE: list[str] = []  # this machine's description, once a probe process has reported it
+# One probe at a time: sessions that opened the launcher together each started one, on the same two cores, and the
+# first to finish (timed beside the others) was kept for the server's life
+_PROBING = threading.Lock()
 
 
 def machine_profile(architectures: tuple[str, ...], width_multiplier: float,
                     probe: bool = True) -> tuple[str, dict[str, Speed]]:
-    """This machine's device and the known speed of each architecture, probing the unknown ones (probe=True).
+    """This machine's device and the known speed of each architecture, probing (probe=True) each model not probed
+    yet, one with a recorded speed too: the probe carries that speed to the launch's batch size.
 
     The device check and the probes run in a fresh process, so the server itself never loads TensorFlow
     for them (its memory stays small, and Streamlit's per-run clean-up stays fast). Results are kept.
     """
-    # a model with a recorded speed is probed too: the probe carries that speed to the launch's batch size
-    missing = [arch for arch in architectures if not _DEVICE or not probed(_DEVICE[0], arch, width_multiplier)] \
-        if probe else []
-    if not _DEVICE or missing:
-        context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
-            with without_main():  # the process starts here, in this thread
-                future = pool.submit(_probe_child, tuple(missing), width_multiplier)
-            device, speeds = future.result()
-        _DEVICE[:] = [device]
-        for arch, speed in speeds.items():
-            remember_speed(device, arch, width_multiplier, speed)
+    def missing() -> list[str]:
+        return [arch for arch in architectures if not _DEVICE or not probed(_DEVICE[0], arch, width_multiplier)] \
+            if probe else []
+
+    if not _DEVICE or missing():
+        with _PROBING:  # sessions waiting here find the models probed once the probe before theirs is done
+            left = missing()
+            if not _DEVICE or left:
+                context = multiprocessing.get_context("spawn")
+                with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+                    with without_main():  # the process starts here, in this thread
+                        future = pool.submit(_probe_child, tuple(left), width_multiplier)
+                    device, speeds = future.result()
+                _DEVICE[:] = [device]
+                for arch, speed in speeds.items():
+                    remember_speed(device, arch, width_multiplier, speed)
     device = _DEVICE[0]
     found = {arch: known_speed(device, arch, width_multiplier) for arch in architectures}
     return device, {arch: speed for arch, speed in found.items() if speed is not None}
+
+
+def _source_rank(source: str) -> int:
+    return SOURCES.index(source) if source in SOURCES else len(SOURCES)
 
 
 def estimate_launch(settings: LaunchSettings, speeds: Mapping[str, Speed]) -> Estimate:
@@ -209,10 +224,11 @@ def estimate_launch(settings: LaunchSettings, speeds: Mapping[str, Speed]) -> Es
     per_arch = {}
     for arch in settings.train.architectures:
         speed = speeds[arch]
-        per_image = speed.per_image(settings.train.batch_size)
+        # a batch larger than the training set is one step of the set's size
+        per_image = speed.per_image(min(settings.train.batch_size, max(1, train)))
         per_arch[arch] = (speed.overhead_seconds + settings.train.epochs * (train + val * EVAL_FRACTION) * per_image
                           + settings.test_size * EVAL_FRACTION * per_image)
-    sources = tuple(sorted({speeds[a].source for a in settings.train.architectures}))
+    sources = tuple(sorted({speeds[a].source for a in settings.train.architectures}, key=_source_rank))
     unscaled = tuple((a, speeds[a].batch) for a in settings.train.architectures
                      if speeds[a].batch and not speeds[a].rescales())
     return Estimate(per_arch, DATA_SECONDS + sum(per_arch.values()), sources, unscaled)

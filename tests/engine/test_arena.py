@@ -629,3 +629,77 @@ def test_the_probe_times_two_batch_sizes_with_keras():
     assert (speed.source, speed.batch) == ("probe", max(arena.PROBE_BATCHES))
     assert speed.seconds_per_image > 0 and speed.overhead_seconds > 0 and speed.step_seconds >= 0
     assert speed.rescales() and speed.per_image(8) >= speed.per_image(512)
+
+
+def test_a_probe_whose_big_batch_took_no_longer_carries_nothing():
+    """Batch 64 timed faster than batch 8 (the load changed mid-probe): the line's cost per image fell below 0, and a
+    launch at batch 512 was estimated at its overhead alone (4.5 s)."""
+    noisy = arena.fitted_speed({8: 0.050, 64: 0.040}, 2.5)
+    assert (noisy.seconds_per_image, noisy.batch, noisy.step_seconds) == (0.040 / 64, 64, None)
+    assert not noisy.rescales() and noisy.per_image(512) == 0.040 / 64
+    assert arena.carried(Speed(0.004, 3.0, "recorded", 128), noisy).per_image(512) == 0.004
+
+
+def test_the_estimates_sources_are_named_in_their_order():
+    settings = LaunchSettings(train_size=1000, test_size=300,
+                              train=TrainConfig(architectures=("standard", "separable", "mobilenet")))
+    speeds = {"standard": Speed(0.01, 3.0, "launched"), "separable": Speed(0.01, 3.0, "probe"),
+              "mobilenet": Speed(0.01, 3.0, "recorded")}
+    assert estimate_launch(settings, speeds).sources == ("probe", "recorded", "launched")
+
+
+def test_a_batch_larger_than_the_training_set_is_one_step_of_the_set():
+    """A step's fixed cost was spread over a 512-image batch where the set holds 450 images."""
+    speed = arena.fitted_speed({8: 0.040, 64: 0.278}, 2.5)
+    settings = LaunchSettings(train_size=500, test_size=100, train=TrainConfig(epochs=1, batch_size=512,
+                                                                                architectures=("standard",)))
+    train, val = arena_settings.train_and_val_sizes(settings)
+    assert train == 450
+    per_image = speed.per_image(450)
+    assert estimate_launch(settings, {"standard": speed}).per_architecture["standard"] == pytest.approx(
+        2.5 + (450 + val / 3) * per_image + 100 / 3 * per_image)
+
+
+def test_sessions_that_open_the_launcher_together_start_one_probe(monkeypatch):
+    """Each session that arrived at once started its own probe process on the same cores, and the first to finish,
+    timed beside the others, was kept for the server's life."""
+    import concurrent.futures
+    import threading
+
+    from dsconv.arena import estimates
+
+    started, gate = [], threading.Event()
+
+    def probe_child(architectures, width_multiplier):
+        started.append(architectures)
+        gate.wait(5)
+        return "CPU crowd-test", {a: estimates.fitted_speed({8: 0.04, 64: 0.278}, 2.5) for a in architectures}
+
+    class Inline:  # the child process, run in the calling thread
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, function, *args):
+            done = concurrent.futures.Future()
+            done.set_result(function(*args))
+            return done
+
+    monkeypatch.setattr(estimates, "_probe_child", probe_child)
+    monkeypatch.setattr(estimates.concurrent.futures, "ProcessPoolExecutor", Inline)
+    monkeypatch.setattr(estimates, "_DEVICE", [])
+    found = []
+    sessions = [threading.Thread(target=lambda: found.append(estimates.machine_profile(("standard",), 0.75)))
+                for _ in range(4)]
+    for session in sessions:
+        session.start()
+    gate.set()
+    for session in sessions:
+        session.join(10)
+    assert started == [("standard",)], started
+    assert len(found) == 4 and all(device == "CPU crowd-test" and "standard" in speeds for device, speeds in found)

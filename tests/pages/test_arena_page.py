@@ -802,6 +802,7 @@ def test_no_probe_runs_beside_a_training_even_with_a_free_slot(monkeypatch):
         assert asked and not any(asked)
     finally:
         arena.SLOTS.release(elsewhere)
+        arena.SLOTS.set_capacity(1)  # the server's default, as the next page run sets it
 
 
 def test_a_batch_cap_under_the_smallest_choice_is_the_one_choice(monkeypatch):
