@@ -2,8 +2,8 @@
 each model: its parameter count and every layer call's output shape and weights.
 
 Keras 2 numbers a nested model's calls from 1 in a config (Keras 3 does so only in `output_layers`), and, before
-2.4, wrote a Sequential model's input on its first layer instead of an InputLayer. It trains none of a frozen
-model's layers, whatever their own flags (Keras 3 goes by each layer's flag). The profiler reads both;
+2.4, wrote a Sequential model's input on its first layer instead of an InputLayer. A frozen base with one layer
+unfrozen after it: Keras 2, loading the file, trains that layer, as Keras 3 does. The profiler reads both;
 tests/engine/test_profile_vs_keras.py checks it against these records. Run with tf-keras installed beside TensorFlow (pip install "tf-keras~=2.21.0"):
 
     python tools/make_keras2_configs.py
@@ -50,8 +50,7 @@ def old_sequential():
 
 
 def frozen_base_one_layer_unfrozen():
-    """Fine-tuning as Keras 2 did it: the base frozen (base.trainable = False), then one of its layers unfrozen. Keras 2
-    trains none of a frozen model's layers, whatever their own flags; Keras 3 trains that layer."""
+    """Fine-tuning as Keras 2 did it: the base frozen (base.trainable = False), then one of its layers unfrozen."""
     inner = keras.Input((8, 8, 4))
     top = L.Conv2D(4, 3, name="top")
     base = keras.Model(inner, L.Conv2D(4, 3, name="other")(top(inner)), name="base")
@@ -61,9 +60,19 @@ def frozen_base_one_layer_unfrozen():
     return keras.Model(image, L.Dense(2, name="head")(L.Flatten(name="flat")(base(image))), name="tuned")
 
 
+def frozen_sequential_base():
+    """The same in Sequential models alone."""
+    top = L.Conv2D(4, 3, name="top")
+    base = keras.Sequential([keras.Input((8, 8, 4)), top, L.Conv2D(4, 3, name="other")], name="base")
+    base.trainable = False
+    top.trainable = True
+    return keras.Sequential([keras.Input((8, 8, 4)), base, L.Flatten(name="flat"), L.Dense(2, name="head")],
+                            name="tuned_sequential")
+
+
 def main():
     records = {}
-    for make in (nested, old_sequential, frozen_base_one_layer_unfrozen):
+    for make in (nested, old_sequential, frozen_base_one_layer_unfrozen, frozen_sequential_base):
         model = make()
         config = json.loads(model.to_json())
         if make is old_sequential:  # as Keras 2.3 wrote it: no InputLayer, the input shape on the first layer
@@ -72,7 +81,10 @@ def main():
             assert first["class_name"] == "InputLayer"
             layers[0]["config"]["batch_input_shape"] = first["config"]["batch_input_shape"]
             config["config"].pop("build_input_shape", None)
-        trainable = sum(int(weight.shape.num_elements()) for weight in model.trainable_weights)
+        # what Keras 2 trains of the model its file describes: loaded from the config (while it ran, Keras 2 also
+        # kept the layers of a frozen model frozen whatever their own flags; loaded, it goes by each layer's flag)
+        loaded = keras.models.model_from_json(json.dumps(config))
+        trainable = sum(int(weight.shape.num_elements()) for weight in loaded.trainable_weights)
         records[make.__name__] = {"keras_version": keras.__version__, "count_params": model.count_params(),
                                   "trainable_params": trainable, "calls": calls(model), "config": config}
     OUT.write_text(json.dumps(records, indent=1) + "\n")

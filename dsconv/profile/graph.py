@@ -42,8 +42,6 @@ class _Walk:
     # (name, class, config) -> [(model path, row name)] of the calls that counted those weights
     weights: dict[tuple[str, str, str], list[tuple[str, str]]] = field(default_factory=dict)
     marks_sharing: bool = False  # a .keras file's config: every later copy of a shared object says so
-    frozen: bool = False  # inside a nested model saved with trainable false (Keras 2 freezes all its layers' weights)
-    keras2: bool = False  # written by Keras 2 (tf.keras), which freezes a frozen model's layers whatever their flags
     alike: dict[str, str] = field(default_factory=dict)  # row -> an earlier row of the same name and config, apart
     merged: set[str] = field(default_factory=set)  # rows taken for a layer met before on the name and config alone
 
@@ -228,11 +226,7 @@ def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape 
         first = "" if call else walk.counted_at(layer, "", name)
         shared = "shared: weights counted on its first call" if call else \
             f"shared: weights counted in {first}" if first else ""
-        held, walk.frozen = walk.frozen, walk.frozen or (walk.keras2 and config.get("trainable") is False)
-        try:
-            return _walk_model(walk, layer, name + "/", inputs, shared)
-        finally:
-            walk.frozen = held
+        return _walk_model(walk, layer, name + "/", inputs, shared)
     reason = _custom(layer)
     if not reason and any(shape is None for shape in inputs):
         reason = "its input comes from a layer that was not counted"
@@ -247,9 +241,11 @@ def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape 
         except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as error:  # a config no rule expected
             reason = f"its config does not fit a {class_name} ({type(error).__name__}: {str(error)[:80]})"
         else:
-            # Keras 3 trains a layer by its own flag (freezing a model sets each of its layers' flags: a layer
-            # unfrozen after its base, to fine-tune it, trains), Keras 2 by its and every model's around it
-            frozen = walk.frozen or config.get("trainable") is False
+            # Keras trains a layer by its own flag: freezing a model sets each of its layers' flags, and a layer
+            # unfrozen after its base, to fine-tune it, trains (it was counted frozen with the base, 130 trainable
+            # against Keras's 278). Keras 2 counted such a model's layers frozen while it ran, but not once it had
+            # loaded the model from its file, which is what a file can say.
+            frozen = config.get("trainable") is False
             if frozen:
                 # a frozen layer (layer.trainable = False, or a frozen model around it: a pretrained base under a new
                 # head) keeps all its weights out of training, as Keras counts them: its 330 read "trainable"
@@ -461,27 +457,10 @@ def picture_input(config: Any, side: int) -> Shape:
     return side, side, channels
 
 
-def _written_by_keras2(config: Any) -> bool:
-    """Whether Keras 2 (tf.keras) wrote this config: its to_json names the version, and its functional models list a
-    call's inputs as [layer, node, tensor, kwargs] (Keras 3: {"args": ..., "kwargs": ...})."""
-    if isinstance(config, dict) and str(config.get("keras_version", "")).startswith("2."):
-        return True
-
-    def keras2_nodes(item: Any) -> bool:
-        if isinstance(item, dict):
-            nodes = item.get("inbound_nodes")
-            if isinstance(nodes, list) and nodes and isinstance(nodes[0], list):
-                return True
-            return any(keras2_nodes(value) for value in item.values() if isinstance(value, (dict, list)))
-        return isinstance(item, list) and any(keras2_nodes(value) for value in item)
-
-    return keras2_nodes(config)
-
 def profile_config(config: Any, *, input_shape: Shape | None = None, name: str | None = None) -> Profile:
     """Every layer call of a Keras model config, counted; `input_shape` (no batch axis) replaces the declared one."""
     class_name, body = model_body(config)
-    text = json.dumps(config, default=str)
-    walk = _Walk(marks_sharing='"shared_object_id"' in text, keras2=_written_by_keras2(config))
+    walk = _Walk(marks_sharing='"shared_object_id"' in json.dumps(config, default=str))
     if input_shape is not None:
         input_shape = tuple(input_shape)
         if not input_shape or any(isinstance(size, bool) or not isinstance(size, int)

@@ -34,7 +34,7 @@ class LayerRow:
     activation_bytes: int = 0
     counted: bool = True
     note: str = ""  # why it was not counted, or where its shape came from
-    frozen: bool = False  # saved with trainable false (or inside a model that was): every weight in frozen_params
+    frozen: bool = False  # saved with trainable false (Keras sets it on every layer of a frozen model)
     # What the what-if recounts a layer from: its config and input shapes (not shown).
     config: dict = field(default_factory=dict, compare=False, repr=False)
     inputs: tuple[Shape, ...] = field(default=(), compare=False, repr=False)

@@ -415,6 +415,7 @@ IMPOSTOR = layer("Conv2D", "impostor", {"filters": 4, "kernel_size": 1}, "before
 COUNTED_PARAMS = 112 + 74 + 165
 COUNTED_MULTIPLY_ADDS = 108 * 36 + 72 * 16 + 32 * 5
 
+
 @pytest.mark.parametrize("middle, reason", [
     (LAMBDA, "not counted: a Lambda layer holds code; dsconv never runs code from a file, so it is not counted"),
     (CUSTOM, "not counted: Doubler is a custom class (evil>Doubler); it is not counted"),
@@ -519,8 +520,8 @@ def test_frozen_layers_count_as_not_trainable_as_keras_counts_them(tmp_path):
 def test_a_layer_unfrozen_inside_a_frozen_base_trains_as_keras_3_counts_it(tmp_path):
     """Fine-tuning: a base frozen (base.trainable = False), then its top layer unfrozen. Keras 3 trains that layer
     (each layer by its own flag), and the page counted it frozen with the base: 130 trainable parameters against
-    Keras's 278 (a ResNet50 base with its last 10 layers unfrozen: 10,245 against 4,475,909). Keras 2 trains none of a frozen model's layers; its configs keep that rule
-    (test_keras2_configs_count_as_keras2_did)."""
+    Keras's 278 (a ResNet50 base with its last 10 layers unfrozen: 10,245 against 4,475,909). Keras 2, loading such
+    a file, trains it too (test_keras2_configs_count_as_keras2_did)."""
     import keras
 
     layers = keras.layers
@@ -540,6 +541,7 @@ def test_a_layer_unfrozen_inside_a_frozen_base_trains_as_keras_3_counts_it(tmp_p
                     profile_config(json.loads(model.to_json()))):
         assert (profile.total("params"), profile.total("frozen_params")) == (trainable, fixed)
         assert [row.name for row in profile.frozen_layers] == ["base/other"]
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize("replacement", ["separable", "mobilenet"])
@@ -1171,3 +1173,16 @@ def test_a_model_of_two_inputs_says_so_where_an_input_shape_is_written():
     assert profile.input_shape == () and profile.params == model.count_params()
     assert profile.input_text == "several inputs, or none recorded"
     assert builtin_profile("mobilenet_v2").input_text == "224x224x3"
+
+
+def test_a_keras2_h5_of_sequential_models_counts_as_keras2_loading_it():
+    """A .h5 file written by tf.keras 2.21 (its version kept apart from its config), of Sequential models alone: a
+    frozen base with one layer unfrozen after it. Checked against tf.keras loading the same config
+    (tests/data/keras2_configs.json, from tools/make_keras2_configs.py): 278 of 426 trainable."""
+    record = json.loads((ROOT / "tests" / "data" / "keras2_configs.json").read_text())["frozen_sequential_base"]
+    config = {key: value for key, value in record["config"].items() if key != "keras_version"}  # as a .h5 keeps it
+    data = h5_file({"model_config": json.dumps(config), "keras_version": "2.21.0"})
+    profile = profile_config(read_model_file(data, "tuned.h5"))
+    assert [[row.name, list(row.output_shape), row.total_params] for row in profile.rows] == record["calls"]
+    assert (profile.params, profile.total("params")) == (record["count_params"], record["trainable_params"]) == \
+        (426, 278)

@@ -409,7 +409,8 @@ KERAS2 = json.loads((Path(__file__).resolve().parent.parent / "data" / "keras2_c
 def test_keras2_configs_count_as_keras2_did(case):
     """Configs written by tf.keras 2.21 (tools/make_keras2_configs.py), with its own counts: a nested model called
     twice (numbered from 1 in the config), a Sequential model as Keras 2.3 wrote it (its input on its first
-    layer), and a frozen base with one of its layers unfrozen after it, which Keras 2 does not train."""
+    layer), and a frozen base with one of its layers unfrozen after it, which Keras 2, loading the file, trains
+    (functional and Sequential)."""
     record = KERAS2[case]
     profile = profile_config(record["config"])
     assert [[row.name, list(row.output_shape), row.params + row.frozen_params] for row in profile.rows] == \
