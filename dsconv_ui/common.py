@@ -168,6 +168,7 @@ def _quoted_items(items: list[str]) -> list[str]:
     more = [f"{len(items) - MAX_QUOTED_CHOICES:,} others"] if len(items) > MAX_QUOTED_CHOICES else []
     return [_quoted(item) for item in items[:MAX_QUOTED_CHOICES]] + more
 
+
 def _partial_note(key: str, texts: list[str], kept: list[str]) -> str:
     """The warning's sentence for a list picker that took some of a link's items (`kept`) and left out the rest:
     it had said the whole setting was ignored and the control kept its default, while it held the items taken."""

@@ -187,7 +187,7 @@ def reveal(question: Question, record: dict) -> None:
     named = {m.key: m for m in MISCONCEPTIONS}
     found = [named[key] for key in record["misconceptions"] if key in named]
     # Where two mistakes give the same number here, each is named: the answer alone cannot tell which was made.
-    given = "answer" if question.answer_kind == "choice" else "number"  # a choice is no number
+    given = "number" if question.answer_kind in ("number", "ratio") else "answer"  # a choice or a shape is none
     which = "a known mistake" + ("" if len(found) == 1 else f" (one of {len(found)} that give this {given} here)")
     for misconception in found:
         st.warning(f"Your answer matches {which}: **{misconception.name}.** {misconception.text(question)}",

@@ -7,7 +7,6 @@ so the page shows only what its own table supports; tests/test_lab_text.py drive
 
 from __future__ import annotations
 
-import re
 from typing import Any, Mapping
 
 from dsconv.costs.arithmetic import (
@@ -153,7 +152,7 @@ def network_pointwise_share(pointwise_params: int, pointwise_macs: int, depthwis
 
     # The shares the sentence weighs against one half read on their side of it (50.19 % read "50%" beside "what
     # costs"), and shares read together add up to 100 % ("8.2%" pointwise and "92%" depthwise, with 0.07 % other)
-    rest = max(0.0, 1 - depthwise - macs)  # never -0.0 %
+    rest = max(0, total_macs - depthwise_macs - pointwise_macs) / total_macs  # counted: exactly 0 where none
     shown = parts_text([depthwise, macs, rest])
     k = f"{kernel_size} x {kernel_size}"
     if kernel_size == 1:  # nothing spatial to split off: a depthwise step only scales each channel
@@ -162,12 +161,9 @@ def network_pointwise_share(pointwise_params: int, pointwise_macs: int, depthwis
             "so a separable layer costs more than a standard 1 x 1 layer, not less.")
     if macs > 0.5:  # one share said: on its own
         return lead(share_apart(macs, 0.5)) + f" Once the {k} work is depthwise, mixing the channels is what costs."
-    if depthwise > 0.5:
-        said = [share_apart(depthwise, 0.5), share_apart(macs, 0.5)]
-        if sum(float(re.search(r"[\d.]+", text).group()) for text in said) > 100:  # each rounded up past the whole
-            said = shown[:2]
-        return lead(said[1]) + (f" With {k} kernels and these channel counts the depthwise steps still do most of "
-                                f"the work ({said[0]}): mixing channels costs less than looking around.")
+    if depthwise > 0.5:  # two shares said together: parts_text's, which add up
+        return lead(shown[1]) + (f" With {k} kernels and these channel counts the depthwise steps still do most of "
+                                 f"the work ({shown[0]}): mixing channels costs less than looking around.")
     return lead(shown[1]) + (f" No part does most of the work: the depthwise steps do {shown[0]}, the pointwise "
                              f"parts {shown[1]}, the other layers {shown[2]}.")
 
@@ -188,8 +184,8 @@ def kernel_term_note(kernel_size: int, out_channels: int, depth_multiplier: int)
     else:
         which = f"with N = k² = {k2}, the two terms are equal"
     floor = f"1/{k2}" + (f" x m = {depth_multiplier}/{k2}" if depth_multiplier > 1 else "")
-    return (f"For k = {kernel_size}, {which}. However wide the layer, {number_article(kernel_size)} {kernel_size} x {kernel_size} separable layer "
-            f"never gets below {floor} of the standard cost.")
+    return (f"For k = {kernel_size}, {which}. However wide the layer, {number_article(kernel_size)} {kernel_size} x "
+            f"{kernel_size} separable layer never gets below {floor} of the standard cost.")
 
 
 def tutorial_saving() -> str:

@@ -367,6 +367,7 @@ def zero_note(layer: Layer, preset: str) -> str | None:
                 "window they cover sums to 0. A picture with edges shows what the kernels find.")
     return "Every output is 0 on this picture: at every position the products cancel."
 
+
 FAINT_SHARE = 0.01  # a map whose largest value is at most this share of its step's largest map's reads as nearly 0
 
 

@@ -161,7 +161,7 @@ def _chance_points(images: int) -> float:
 def _standard_error(images: int | None) -> float:
     """One standard error of an accuracy near 50 % read on `images` images: sqrt(0.25 / n); 0 where the record does
     not say how many, or from FEW_IMAGES up (under a point, which NOISE_POINTS covers)."""
-    return math.sqrt(0.25 / images) if images and images < FEW_IMAGES else 0.0
+    return _chance_points(images) / 100 if images and images < FEW_IMAGES else 0.0
 
 
 def _allowance_for(images: int | None) -> tuple[float, str, str]:

@@ -104,14 +104,17 @@ def test_network_pointwise_share_is_worded_by_the_share():
     # two shares said together add up to what they are: 8.15 % and 91.77 % (0.08 % other) read "8.2%" and "92%"
     said = network_pointwise_share(100, 815, 9177, 1000, 10_000, 7)
     assert "do 8.1% of the multiply-adds" in said and "still do most of the work (91.8%)" in said, said
+    # and where they are the whole: 1.2 % and 98.8 % read "1.2%" and "99%"
+    said = network_pointwise_share(100, 12, 988, 1000, 1000, 3)
+    assert "do 1.2% of the multiply-adds" in said and "still do most of the work (98.8%)" in said, said
 
     # The tutorial's separable network: 93 % of its multiply-adds are pointwise (dsconv.costs.network counts them).
     most = network_pointwise_share(120_000, 93, 6, 174_821, 100, 3)
     assert "do 93% of the multiply-adds" in most and "Once the 3 x 3 work is depthwise" in most
     # One block of 8 filters with 7 x 7 kernels: the depthwise steps do most of it.
     few = network_pointwise_share(200, 14, 80, 1000, 100, 7)
-    assert "do 14% of the multiply-adds" in few and "With 7 x 7 kernels" in few and "what costs" not in few
-    assert "the depthwise steps still do most of the work (80%)" in few
+    assert "do 14.0% of the multiply-adds" in few and "With 7 x 7 kernels" in few and "what costs" not in few
+    assert "the depthwise steps still do most of the work (80.0%)" in few  # read together, to the same decimals
     assert network_pointwise_share(0, 0, 0, 1000, 100, 3) is None
     # 1 x 1 kernels: there is no k x k work to make depthwise ("Once the 1 x 1 work is depthwise" made no sense)
     flat = network_pointwise_share(2_000, 95, 1, 2_134, 100, 1)

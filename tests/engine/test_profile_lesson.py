@@ -261,6 +261,7 @@ def test_a_size_note_names_the_layers_whose_weights_changed():
     assert (f"the weights of prelu (PReLU: {big_prelu:,} against {small_prelu:,}) depend on the size of its input, so "
             "they change with the picture's. It is not the network in the file any more.") in said, said
 
+
 def test_every_sentence_of_every_built_in_at_every_size_is_a_finished_sentence():
     """No unformatted field, no empty count, every sentence ends: for each network, size and what-if kind."""
     from dsconv.kinds import SEPARABLE_KINDS

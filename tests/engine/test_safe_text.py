@@ -158,7 +158,6 @@ def test_a_fixed_number_keeps_its_places_in_a_table_and_through_a_pickle():
     assert number_text(Fixed(1234.5, 0)) == "1,234" and number_text(Fixed(1235.5, 0)) == "1,236"
 
 
-
 @pytest.mark.parametrize("value, shown", [
     (4.76837158203125e-07, "4.8 × 10⁻⁷"), (0.0, "0"), (0.25, "0.25"), (1234.0, "1,200"), (3e-3, "3.0 × 10⁻³"),
     (2.5e12, "2.5 × 10¹²"), (-6.02e-23, "-6.0 × 10⁻²³")])

@@ -1167,6 +1167,7 @@ def test_identical_maps_are_not_said_to_differ_in_their_numbers():
     assert not np.allclose(shape.output[..., 0], shape.output[..., 1])
     assert "but their numbers differ (hover over or tap a map)" in alike_note(shape, "sobel")
 
+
 def test_a_map_shows_its_values_on_hover_only_once_it_is_computed():
     """A cover hid the cells not computed yet, while hovering one showed its value ahead of the animation ("Filter 1,
     row 5, column 1: 340" at step 9 of 36). Every frame says, map by map, whether the whole map is computed."""

@@ -416,7 +416,6 @@ def test_projector_mode_from_the_link_hides_the_sidebar():
     assert any("stSidebar" in str(m.value) and "display: none" in str(m.value) for m in at.markdown)
 
 
-
 def test_the_ignored_settings_stay_said_until_a_setting_changes():
     """The warning was said on one run only: a run the page starts by itself (the browser telling its width, in
     projector mode at 1400 x 1000) wiped it before anyone could read it. It stays while the address stays."""
@@ -441,7 +440,6 @@ def test_the_ignored_settings_are_not_said_on_another_page():
     at.switch_page("pages/1_Parameter_lab.py").run()
     assert not at.exception
     assert not any("sl_k" in literal(w.value) for w in at.warning)
-
 
 
 def test_a_refused_setting_is_quoted_literally_with_what_its_control_takes():
@@ -474,7 +472,6 @@ def test_a_select_sliders_refusal_lists_its_values_and_a_fraction_is_said_as_rea
     assert not at.exception and at.number_input(key="quiz_seed").value == 3
     assert any("quiz_seed='3.5' as 3: its control takes a whole number from 0 to 9,999" in literal(w.value)
                for w in at.warning)
-
 
 
 BEYOND = "a number beyond the largest a computer's number holds (about 1.8 × 10³⁰⁸)"

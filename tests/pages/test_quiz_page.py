@@ -105,6 +105,11 @@ def test_two_mistakes_that_give_the_same_number_are_both_named():
     assert choice.answer_kind == "choice" and choice.answer == "B"
     said = texts(answer(open_page(PAGE, quiz_seed="6", quiz_q="10"), choice, "same").warning)
     assert said.count("(one of 2 that give this answer here)") == 2 and "this number" not in said, said
+    # nor is a shape: set 13, question 4, (4, 4, 4) is what two mistakes give
+    shape = make_quiz(13)[3]
+    assert shape.answer_kind == "shape" and shape.answer == (2, 2, 4)
+    said = texts(answer(open_page(PAGE, quiz_seed="13", quiz_q="4"), shape, (4, 4, 4)).warning)
+    assert said.count("(one of 2 that give this answer here)") == 2 and "this number" not in said, said
 
 
 def test_unexplained_wrong_answer_names_nothing_and_first_answer_counts():

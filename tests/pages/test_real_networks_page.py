@@ -337,7 +337,6 @@ def test_a_total_that_leaves_out_a_layer_is_not_called_keras_s_count():
         metric.help for metric in at.metric if metric.label == "Parameters (counted layers)")
 
 
-
 def test_a_total_that_may_count_a_shared_layer_twice_is_not_called_keras_s_count(tmp_path):
     """One layer called in two sibling blocks, uploaded as model.to_json(): the file cannot tell it from two layers
     of the same name and settings, so it is counted twice, and the total was labelled "Keras's count": 296 against
@@ -366,6 +365,7 @@ def test_a_total_that_may_count_a_shared_layer_twice_is_not_called_keras_s_count
                 (tmp_path / "s.keras").read_bytes())
     assert not at.exception, at.exception
     assert metrics(at)["Parameters (Keras's count)"] == "148"
+
 
 def test_a_json_layer_taken_for_one_in_the_model_around_it_is_not_called_keras_s_count():
     """A model's "conv" and its nested block's own "conv" (one name and settings), uploaded as model.to_json(): the

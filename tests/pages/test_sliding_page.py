@@ -524,7 +524,6 @@ def test_a_small_upload_is_said_to_be_enlarged_and_its_blank_maps_explained(app)
     assert "Your picture, 8\u00a0x\u00a08\u00a0pixels" in pictures, pictures
 
 
-
 def test_an_upload_is_decoded_once_not_on_every_rerun(app, monkeypatch):
     """The page decoded an uploaded picture again on every rerun only to read its size; the cached reader now gives
     the size with the picture, so a rerun that changes the kernel decodes nothing."""
@@ -543,10 +542,12 @@ def test_an_upload_is_decoded_once_not_on_every_rerun(app, monkeypatch):
     app.sidebar.get("file_uploader")[0].set_value(("once.png", buffer.getvalue(), "image/png")).run()
     assert not app.exception and not app.error
     first = len(decoded)
+    assert first >= 1  # the picture was read: it was no other test's, so the cache did not hold it
     for mode in ("depthwise", "separable"):
         app.radio(key="sl_mode").set_value(mode).run()
         assert not app.exception
     assert len(decoded) == first, (first, len(decoded))
+
 
 ZERO_POINTWISE = "Every weight of the pointwise kernels is 0 here, so every output is 0. Pick another seed or preset."
 
