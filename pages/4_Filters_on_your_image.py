@@ -162,7 +162,8 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str], said: set[
                 f"{' x '.join(map(str, result.combined.shape))} kernel gives the same output. For each output "
                 "channel: the standard kernel's three slices, then the two-step and the one-step results "
                 "(n counts the outputs from 1, as their names do).")
-    any_signed = any_flat = any_plain = False
+    any_signed = any_plain = False
+    flat_outputs = []  # (name, why it is one value)
     for n, name in enumerate(outputs):
         if len(outputs) > 1:  # which output the slices below make: its name was only under its pictures
             # a typed mix names its outputs "output 1", "output 2": "Output 1: output 1" said it twice
@@ -177,7 +178,12 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str], said: set[
         two_steps, one_step = st.columns(2)
         signed = figs.is_signed(result.mixed[..., n], result.mixed_rounding[n])  # both ways on the same scale
         flat = figs.flat_mark(result.mixed[..., n], result.mixed_rounding[n])
-        any_signed, any_plain, any_flat = any_signed or signed, any_plain or not signed, any_flat or bool(flat)
+        any_signed, any_plain = any_signed or signed, any_plain or not signed
+        if flat:  # the maps it mixes (W's slices that are not 0) held one value each, or the mix cancelled them
+            mixed = [c for c in range(result.combined.shape[2]) if np.any(result.combined[..., c, n])]
+            kernels = all(figs.one_value(result.depthwise[..., c], result.depthwise_rounding[c]) is not None
+                          for c in mixed)
+            flat_outputs.append((name, "zero" if not mixed else "kernels" if kernels else "mix"))
         mark = (" (±)" if signed else "") + flat
         two_steps.image(figs.map_to_grey(result.mixed[..., n], signed), caption=f"{name}: depthwise + pointwise{mark}",
                         alt=f"Output {name} made by the depthwise step then the pointwise mix",
@@ -187,8 +193,8 @@ def standard_section(result: hand.HandMadeResult, outputs: list[str], said: set[
                        caption=f"{name}: one standard convolution{mark}", width="stretch", output_format="JPEG")
     if note := figs.grey_note(any_signed, any_plain, said):
         st.caption(note)
-    if any_flat:
-        st.caption(figs.FLAT_NOTE)
+    if flat_outputs:
+        st.caption(figs.flat_outputs_note(flat_outputs))
     k = result.combined.shape[0]
     channels, out_channels = result.combined.shape[2], result.combined.shape[3]
     separable, standard = result.separable_cost, result.standard_cost

@@ -10,6 +10,7 @@ and blue, for the channels they weigh.
 from __future__ import annotations
 
 import math
+from typing import Sequence
 
 import numpy as np
 
@@ -82,6 +83,20 @@ def is_signed(values: np.ndarray, rounding: float = 1e-6) -> bool:
 
 FLAT_NOTE = ("A map marked \"everywhere\" holds that one value at every pixel, so it is drawn in one shade: its kernel "
              "found nothing that changes across this picture.")
+# Why an output of the mix holds one value: the maps it mixes do (their kernels found nothing), or they change and
+# the mix's weights cancel them (FLAT_NOTE's "its kernel found nothing" was said of edges a mix of 0s had hidden)
+FLAT_CAUSES = {"kernels": "the depthwise maps it mixes hold one value each (their kernels found nothing that changes "
+                          "across this picture)",
+               "mix": "the depthwise maps it mixes do change, but the mix's weights cancel them out",
+               "zero": "it mixes nothing: each channel's weight in the mix, or its kernel, is 0"}
+
+
+def flat_outputs_note(flat: Sequence[tuple[str, str]]) -> str:
+    """The note under outputs marked "everywhere": why each is one value, from `flat`, (output name, a FLAT_CAUSES
+    key) per such output."""
+    whys = "; ".join(f"{name}: {FLAT_CAUSES[cause]}" for name, cause in flat)
+    return ("An output marked \"everywhere\" holds that one value at every pixel, so it is drawn in one shade. "
+            f"{whys[0].upper()}{whys[1:]}.")
 
 
 def one_value(values: np.ndarray, rounding: float = 0.0) -> float | None:

@@ -835,3 +835,49 @@ def test_the_learned_view_says_its_numbers_are_numpy_sums_checked_against_keras(
             "pixels times weights, and the tests check each against Keras's own to within 1e-4.") in said
     checked = (ROOT / "tests" / "engine" / "test_numpy_model.py").read_text()
     assert "1e-4" in checked
+
+
+def _png(colour, size=(24, 24), mode="RGB") -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new(mode, size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("picture, mix, said", [
+    # the second row mixes nothing
+    (None, "1 1 1; 0 0 0", "Output 2: it mixes nothing: each channel's weight in the mix, or its kernel, is 0."),
+    # a grey picture's red and green maps are equal: red minus green cancels them, edges and all
+    (("L", 128), "1 -1 0", "Output 1: the depthwise maps it mixes do change, but the mix's weights cancel them out."),
+    # a black picture: every depthwise map is 0
+    (("RGB", (0, 0, 0)), "1 -1 0", "Output 1: the depthwise maps it mixes hold one value each (their kernels found "
+                                   "nothing that changes across this picture)."),
+])
+def test_an_output_of_one_value_is_said_to_come_from_what_made_it(picture, mix, said):
+    """Under outputs of one value the note said "its kernel found nothing that changes across this picture", where
+    the kernels had found edges (shown in step 1) and the mix cancelled them, or mixed nothing."""
+    query = {"fil_view": HAND_MADE, "fil_mix": "Custom (type it)", "fil_mix_text": mix,
+             "fil_red": "Sobel x", "fil_green": "Sobel x", "fil_blue": "Sobel x"}
+    if picture:
+        query["fil_source"] = "Upload a photo"
+    at = open_page(PAGE, query)
+    if picture:
+        mode, colour = picture
+        base = _png(colour, mode=mode) if mode == "RGB" else _ramp_png()
+        at.file_uploader(key="fil_upload").set_value(("pic.png", base, "image/png")).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    notes = [c.value for c in at.caption if c.value.startswith("An output marked")]
+    assert len(notes) == 1 and notes[0].endswith(said), notes
+    assert "its kernel found nothing" not in notes[0]
+
+
+def _ramp_png() -> bytes:
+    """A grey picture with edges: a ramp and a dark block (red, green and blue equal)."""
+    from PIL import Image
+
+    pixels = np.tile(np.linspace(0, 255, 24, dtype=np.uint8), (24, 1))
+    pixels[6:12, 6:12] = 10
+    buffer = io.BytesIO()
+    Image.fromarray(pixels, "L").save(buffer, format="PNG")
+    return buffer.getvalue()
