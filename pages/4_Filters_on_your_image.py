@@ -528,7 +528,7 @@ def hand_made_section(picture: Image.Image) -> None:
                   result.depthwise_rounding)
     with step2:
         st.plotly_chart(pointwise_figure(mix, list(hand.CHANNELS), outputs, figure_scale(),
-                                         decimals=figs.typed_places([mix], 3)),
+                                         decimals=figs.typed_places([mix], KERNEL_DECIMALS)),
                         key="fil_mix_fig", config={"displayModeBar": False})
         if mix_name == "Keep the channels" and not figs.is_signed(result.mixed, max(result.mixed_rounding)):
             st.image(figs.channels_to_rgb(result.mixed), alt="The three mixed channels shown as one colour picture",

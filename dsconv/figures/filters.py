@@ -166,7 +166,14 @@ def _number(value: float, decimals: int, exact: bool) -> str:
         return "0"
     text = f"{value:.{decimals}f}"
     if exact and "." in text:  # 10 at no decimals stays "10"
-        text = text.rstrip("0").rstrip(".")
+        # the shortest text that reads back as the same float32, where it fits the places: a typed 0.333333 read
+        # "0.33333298564" at 12 places (float32 keeps it as 0.333332985640); a product such as -0.598 keeps "-0.598"
+        shortest = np.format_float_positional(np.float32(value), unique=True, trim="-")
+        text = shortest if len(shortest.partition(".")[2]) <= decimals else text.rstrip("0").rstrip(".")
+    elif decimals > FIXED_PLACES_UP_TO:
+        # places that a tiny weight asked for would write float32's noise in every other weight ("0.099666558206"),
+        # and a weight too small for them would read as 0: four significant digits each ("0.09967", "1e-30")
+        text = f"{value:.4g}"
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text or "0"
 
 
@@ -178,6 +185,7 @@ def _exact(kernels: list[np.ndarray], decimals: int) -> bool:
 
 
 MOST_PLACES = 12
+FIXED_PLACES_UP_TO = 6  # past this many places, weights that are not written exactly take significant digits
 
 
 def typed_places(kernels: list[np.ndarray], fewest: int) -> int:

@@ -344,6 +344,26 @@ def test_typed_weights_too_small_for_four_places_keep_their_digits_in_cells_and_
     assert typed_places([np.full((1, 1), 1e-30)], 4) == MOST_PLACES
 
 
+def test_typed_weights_never_show_float32_noise_nor_read_as_zero():
+    """A typed 1e-30 asked for 12 places: 0.333333 then read "0.333332985640" (float32's noise), -0.5 read
+    "-0.500000000000", and the 1e-30 itself "0.000000000000", a weight that is not 0 written as 0. Weights that a
+    figure's places write exactly take their shortest float32 text; past six places the others take four significant
+    digits."""
+    from dsconv.figures.filters import kernel_figure, typed_places
+
+    def cells(kernel):
+        kernel = np.asarray(kernel, np.float32)
+        return [list(row) for row in kernel_figure([kernel], ["red"], decimals=typed_places([kernel], 4)).data[0].text]
+
+    assert cells([[0.333333, 0.333333, 0], [-0.5, 1e-30, 0], [0, 0, 1]]) == [["0.3333", "0.3333", "0"],
+                                                                           ["-0.5", "1e-30", "0"], ["0", "0", "1"]]
+    assert cells([[0.333333, 1e-11], [0, 1]]) == [["0.333333", "0.00000000001"], ["0", "1"]]  # exact: as typed
+    assert cells([[-0.598, 0.0997], [0.0625, 1]]) == [["-0.598", "0.0997"], ["0.0625", "1"]]  # as before
+    for row in cells([[0.333333, 2e-12], [-0.7, 1e-25]]):
+        for text in row:
+            assert float(text) != 0 and len(text.replace("-", "")) <= 8, text
+
+
 def test_a_prediction_is_never_rounded_to_a_certainty_or_to_nothing():
     """A model that gave "ship" 99.97 % showed "100.0%", under a caption saying probabilities are not certainties."""
     from dsconv.figures.filters import predictions_figure

@@ -881,3 +881,17 @@ def _ramp_png() -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(pixels, "L").save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def test_the_mix_is_written_to_the_places_its_products_are():
+    """A typed mix of 0.1234567 was written "0.123" (3 places) beside W's "0.2469" (4 places), and W = D x P could not
+    be read off the page: 2 x 0.123 is 0.246."""
+    at = open_page(PAGE, {"fil_view": HAND_MADE, "fil_mix": "Custom (type it)", "fil_mix_text": "0.1234567 0.5 0.25",
+                          "fil_red": "Sobel x", "fil_green": "Sobel x", "fil_blue": "Sobel x"})
+    assert not at.exception and not at.error
+    figures = charts(at)
+    mix = [row[0] for row in figures["fil_mix_fig"]["data"][0]["text"]]
+    assert mix == ["0.1235", "0.5000", "0.2500"], mix
+    slices = figures["fil_combined_0"]["data"][0]["text"]  # W[..., red, 1] = Sobel x times 0.1234567
+    assert slices[1][0] == "-0.2469"
+    assert abs(-2 * float(mix[0]) - float(slices[1][0])) <= 1e-4  # read off the page: 2 x 0.1235 = 0.2470
