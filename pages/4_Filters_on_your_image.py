@@ -341,6 +341,8 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
             f"{maps.output.shape[0]} x {maps.output.shape[1]}, after {row}", columns, scale=figure_scale(),
             width_px=shown_px),
             key=f"fil_maps_{title}", config={"displayModeBar": False})
+        if note := figs.flat_maps_note(maps.output, channels):  # drawn white, each at its own maximum
+            column.caption(note)
         if maps.hidden is None:
             column.caption("A standard layer has no step in between: each map is made from all input channels at once.")
             continue

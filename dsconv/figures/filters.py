@@ -319,6 +319,21 @@ def feature_mosaic(maps: np.ndarray, channels: list[int] | np.ndarray, columns: 
     return mosaic, labels
 
 
+
+def flat_maps_note(maps: np.ndarray, channels: Sequence[int]) -> str | None:
+    """Where some of the maps shown hold one value at every pixel, how many, and that their one shade is no strong
+    response: each map is scaled to its own maximum, so a map of one value is drawn in the shade of its maximum
+    (on a black picture every map of the tutorial's first layer held only its bias, and all were drawn white, under
+    "white the maximum"). None where every map shown changes across the picture."""
+    maps = np.asarray(maps, np.float32)
+    flat = [c for c in channels if float(np.ptp(maps[..., c])) <= 1e-6 * max(1.0, float(np.max(np.abs(maps[..., c]))))]
+    if not flat:
+        return None
+    some = "Every map shown" if len(flat) == len(channels) else f"{len(flat)} of the {len(channels)} maps shown"
+    verb = "holds" if some.startswith("Every") or len(flat) == 1 else "hold"
+    return (f"{some} {verb} one value at every pixel on this picture, so each is drawn in one shade, that of its "
+            "own maximum: no strong response, only the same value everywhere.")
+
 TILE_LABEL_PX = 13  # a map's label over it, times the scale
 COLOUR_BAR_PX = 90  # what the colour bar and its title take of the figure's width, times the scale (about)
 UNDER_BAR_PX = 45  # what it takes of the height lying under the grid, with its ticks and title, times the scale

@@ -895,3 +895,28 @@ def test_the_mix_is_written_to_the_places_its_products_are():
     slices = figures["fil_combined_0"]["data"][0]["text"]  # W[..., red, 1] = Sobel x times 0.1234567
     assert slices[1][0] == "-0.2469"
     assert abs(-2 * float(mix[0]) - float(slices[1][0])) <= 1e-4  # read off the page: 2 x 0.1235 = 0.2470
+
+
+def test_maps_of_one_value_in_the_learned_view_are_said_to_be_no_strong_response():
+    """On a black picture every map of the tutorial models' first layer holds one value (each channel's bias, through
+    ReLU), and each map, scaled to its own maximum, was drawn white beside "white the maximum": a strong response to
+    nothing. The note counts them from the maps the NumPy pass gives."""
+    needs_pretrained("tutorial_standard", "tutorial_separable")
+    at = open_page(PAGE, {"fil_source": "Upload a photo", "fil_maps": 8})
+    at.file_uploader(key="fil_upload").set_value(("black.png", _png((0, 0, 0), size=(40, 40)), "image/png")).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    notes = [c.value for c in at.caption if "one value at every pixel on this picture" in c.value]
+    assert notes and all(note.startswith("Every map shown holds one value") for note in notes), notes
+    assert notes[0].endswith("no strong response, only the same value everywhere.")
+    # a picture with edges: no such note where the maps change
+    at.file_uploader(key="fil_upload").set_value(("ramp.png", _ramp_png(), "image/png")).run()
+    assert not [c.value for c in at.caption if "one value at every pixel on this picture" in c.value]
+    # the note's count against the maps themselves
+    from dsconv.figures.filters import flat_maps_note
+
+    maps = np.zeros((4, 4, 3), np.float32)
+    maps[..., 0] = 0.25
+    maps[..., 1] = np.arange(16).reshape(4, 4)
+    assert flat_maps_note(maps, [0, 1]).startswith("1 of the 2 maps shown holds one value")
+    assert flat_maps_note(maps, [0, 2]).startswith("Every map shown holds one value")
+    assert flat_maps_note(maps, [1]) is None
