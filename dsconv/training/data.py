@@ -99,7 +99,11 @@ def restricted_unpickle(path: Path) -> object:
             return _RestrictedUnpickler(handle, encoding="bytes").load()
     except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError,
             KeyError, OSError, LookupError) as exc:
-        raise DataError(f"{path} is not a readable CIFAR-10 python batch ({exc}).") from exc
+        # the reader's own refusals are sentences; a library's words for a damaged file ("invalid literal for int()
+        # with base 10: 'arbage'") are not, and say nothing to a student
+        why = str(exc) if str(exc).startswith("refused") else \
+            "it is damaged, cut short, or another kind of file: the official batches are Python pickles"
+        raise DataError(f"{path} is not a readable CIFAR-10 python batch ({why}).") from exc
 
 
 def _key(batch: dict, name: str) -> object:

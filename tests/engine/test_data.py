@@ -234,3 +234,17 @@ def test_a_stop_ends_the_reading_of_cifar_batches(cifar_folder):
     stop.set()
     with pytest.raises(LoadingStopped, match="Stopped while the data loaded"):
         load_cifar10_local(folder, stop)
+
+
+@pytest.mark.parametrize("content", [b"garbage\n", b"\x80\x02}q\x00", b"", b"\x00" * 64])
+def test_a_damaged_batch_is_refused_in_words_not_the_librarys(tmp_path, content):
+    """A test_batch holding the text "garbage" was refused with "(invalid literal for int() with base 10:
+    'arbage')", the unpickler's own words."""
+    path = tmp_path / "test_batch"
+    path.write_bytes(content)
+    with pytest.raises(DataError) as refused:
+        restricted_unpickle(path)
+    said = str(refused.value)
+    assert said.endswith("is not a readable CIFAR-10 python batch (it is damaged, cut short, or another kind of file: "
+                         "the official batches are Python pickles)."), said
+    assert "invalid literal" not in said and "load key" not in said
