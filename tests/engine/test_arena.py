@@ -1,6 +1,7 @@
 """dsconv.arena.job: limits from settings, the shared training slot, time estimates, and the background job
 (a tiny synthetic training that completes, one that is stopped, one whose tab goes quiet)."""
 
+import concurrent.futures
 import io
 import json
 import time
@@ -585,6 +586,24 @@ def test_a_launchs_own_speed_outranks_a_bundled_runs():
     assert list(arena.SOURCES) == ["probe", "recorded", "launched"]
 
 
+class InlinePool:
+    """A stand-in for the probe's process pool: the probe runs in the calling thread, at once."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def submit(self, function, *args):
+        done = concurrent.futures.Future()
+        done.set_result(function(*args))
+        return done
+
+
 def test_a_model_with_a_recorded_speed_is_probed_once_to_carry_it(monkeypatch):
     """machine_profile probed only models without any speed: one recorded at batch 128 was never carried."""
     from dsconv.arena import estimates
@@ -595,24 +614,8 @@ def test_a_model_with_a_recorded_speed_is_probed_once_to_carry_it(monkeypatch):
         probes.append(architectures)
         return "CPU probe-test", {a: estimates.fitted_speed({8: 0.04, 64: 0.278}, 2.5) for a in architectures}
 
-    class Inline:  # the child process, run here
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def submit(self, function, *args):
-            done = concurrent.futures.Future()
-            done.set_result(function(*args))
-            return done
-
-    import concurrent.futures
     monkeypatch.setattr(estimates, "_probe_child", probe_child)
-    monkeypatch.setattr(estimates.concurrent.futures, "ProcessPoolExecutor", Inline)
+    monkeypatch.setattr(estimates.concurrent.futures, "ProcessPoolExecutor", InlinePool)
     monkeypatch.setattr(estimates, "_DEVICE", ["CPU probe-test"])
     estimates.remember_speed("CPU probe-test", "mobilenet", 0.5, Speed(0.003, 3.0, "recorded", 128))
     device, speeds = estimates.machine_profile(("mobilenet",), 0.5)
@@ -663,7 +666,6 @@ def test_a_batch_larger_than_the_training_set_is_one_step_of_the_set():
 def test_sessions_that_open_the_launcher_together_start_one_probe(monkeypatch):
     """Each session that arrived at once started its own probe process on the same cores, and the first to finish,
     timed beside the others, was kept for the server's life."""
-    import concurrent.futures
     import threading
 
     from dsconv.arena import estimates
@@ -675,23 +677,8 @@ def test_sessions_that_open_the_launcher_together_start_one_probe(monkeypatch):
         gate.wait(5)
         return "CPU crowd-test", {a: estimates.fitted_speed({8: 0.04, 64: 0.278}, 2.5) for a in architectures}
 
-    class Inline:  # the child process, run in the calling thread
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def submit(self, function, *args):
-            done = concurrent.futures.Future()
-            done.set_result(function(*args))
-            return done
-
     monkeypatch.setattr(estimates, "_probe_child", probe_child)
-    monkeypatch.setattr(estimates.concurrent.futures, "ProcessPoolExecutor", Inline)
+    monkeypatch.setattr(estimates.concurrent.futures, "ProcessPoolExecutor", InlinePool)
     monkeypatch.setattr(estimates, "_DEVICE", [])
     found = []
     sessions = [threading.Thread(target=lambda: found.append(estimates.machine_profile(("standard",), 0.75)))
