@@ -112,6 +112,39 @@ def test_cmyk_jpeg_becomes_rgb_of_the_same_colour():
     assert red > 220 and green < 40 and blue < 40
 
 
+def cielab_tiff(width: int, height: int, lab: tuple[float, float, float]) -> bytes:
+    """An uncompressed 8-bit CIELab TIFF (photometric 8), written here from the TIFF 6.0 specification rather than by
+    Pillow: L* stored as L* x 255 / 100, a* and b* as signed bytes. One colour in every pixel."""
+    lightness, a_star, b_star = lab
+    pixel = bytes((round(lightness * 255 / 100), round(a_star) & 0xFF, round(b_star) & 0xFF))
+    data = pixel * (width * height)
+    tags = [(256, 3, 1, width), (257, 3, 1, height), (258, 3, 3, "bits"), (259, 3, 1, 1), (262, 3, 1, 8),
+            (273, 4, 1, "data"), (277, 3, 1, 3), (278, 3, 1, height), (279, 4, 1, len(data)), (284, 3, 1, 1)]
+    bits_at = 8 + 2 + 12 * len(tags) + 4
+    places = {"bits": bits_at, "data": bits_at + 6}
+    entries = b"".join(struct.pack("<HHII", tag, kind, count, places[value]) if isinstance(value, str) else
+                       struct.pack("<HHIHH", tag, kind, count, value, 0) if kind == 3 else
+                       struct.pack("<HHII", tag, kind, count, value) for tag, kind, count, value in tags)
+    return (b"II*\x00" + struct.pack("<IH", 8, len(tags)) + entries + struct.pack("<I", 0)
+            + struct.pack("<HHH", 8, 8, 8) + data)
+
+
+# sRGB's primaries in CIELab (D50, as ICC profiles and Photoshop write them), and the sRGB colour each must become.
+LAB_PRIMARIES = {"red": ((54.3, 80.8, 69.9), (255, 0, 0)), "green": ((87.8, -79.3, 80.9), (0, 255, 0)),
+                 "blue": ((29.6, 68.3, -112.0), (0, 0, 255)), "grey": ((53.6, 0.0, 0.0), (128, 128, 128))}
+
+
+@pytest.mark.parametrize("name", sorted(LAB_PRIMARIES))
+def test_a_cielab_tiff_keeps_its_colours(name):
+    lab, expected = LAB_PRIMARIES[name]
+    data = cielab_tiff(8, 6, lab)
+    with Image.open(io.BytesIO(data)) as raw:
+        assert raw.mode == "LAB"  # really a Lab file, not read as RGB
+    image = load_image(data)
+    assert image.mode == "RGB" and image.size == (8, 6)
+    np.testing.assert_allclose(np.asarray(image, dtype=int)[3, 4], expected, atol=24)
+
+
 def test_16_bit_png_is_rescaled_not_clipped():
     ramp = np.tile(np.array([0, 16384, 32768, 65535], dtype=np.uint16), (4, 1))
     data = encode(Image.fromarray(ramp), "PNG")
