@@ -327,10 +327,12 @@ def learned_views(models: list[tuple], titles: list[str], pixels: np.ndarray, co
     row = left.selectbox("Layer", rows, key="fil_layer", **BOUND)
     count = right.select_slider("Maps shown (the strongest)", (8, 16, 32, 64), 32, key="fil_maps", **BOUND,
                                 help="16 or fewer are drawn twice as large, four a row: in projector mode 32 maps "
-                                     "of a 32 x 32 layer were 45 px each, too small to tell apart across a room.")
-    columns = 4 if count <= 16 else 8
+                                     "of a 32 x 32 layer were 45 px each, too small to tell apart across a room. "
+                                     "More are drawn four a row too in a narrow window, where eight a row would "
+                                     "draw them smaller than their own pixels.")
     results = [feature_maps(model, pixels, row) for model, _ in models]
     shown_px = column_width(PAGE_PX, len(models))  # each model's grids get its column of the page
+    columns = 4 if count <= 16 else figs.grid_columns(results[0].output.shape[:2], count, shown_px, figure_scale())
     # each model's maps and its step in between in its own column: in two rows of columns, a phone (columns one
     # under another) put "A standard layer has no step in between" under the separable model's maps
     for column, maps, title in zip(st.columns(len(models)), results, titles):

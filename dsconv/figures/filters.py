@@ -319,7 +319,6 @@ def feature_mosaic(maps: np.ndarray, channels: list[int] | np.ndarray, columns: 
     return mosaic, labels
 
 
-
 def flat_maps_note(maps: np.ndarray, channels: Sequence[int]) -> str | None:
     """Where some of the maps shown hold one value at every pixel, how many, and that their one shade is no strong
     response: each map is scaled to its own maximum, so a map of one value is drawn in the shade of its maximum
@@ -334,6 +333,7 @@ def flat_maps_note(maps: np.ndarray, channels: Sequence[int]) -> str | None:
     return (f"{some} {verb} one value at every pixel on this picture, so each is drawn in one shade, that of its "
             "own maximum: no strong response, only the same value everywhere.")
 
+
 TILE_LABEL_PX = 13  # a map's label over it, times the scale
 COLOUR_BAR_PX = 90  # what the colour bar and its title take of the figure's width, times the scale (about)
 UNDER_BAR_PX = 45  # what it takes of the height lying under the grid, with its ticks and title, times the scale
@@ -343,6 +343,40 @@ def _figure_height(mosaic_shape: tuple[int, int], pixel_height: int) -> int:
     """The grid figure's height before the scale: the mosaic's proportions, within limits."""
     aspect = mosaic_shape[0] / mosaic_shape[1]
     return int(60 + pixel_height * min(1.2, max(0.25, aspect)))
+
+
+def _unit_px(map_shape: tuple[int, int], rows: int, columns: int, row_gap: int, figure_px: float, scale: float,
+             pixel_height: int, room: tuple[int, int, int, bool]) -> float:
+    """Screen pixels per map pixel in a grid of `rows` x `columns` maps of `map_shape`, one pixel apart across and
+    `row_gap` down, in a figure `figure_px` wide; `room`: the top and bottom margins, the title's lines past its first
+    (px), and whether the colour bar lies under the grid. The drawing keeps the mosaic's proportions."""
+    (height, width), (top, bottom, more_lines_px, under) = map_shape, room
+    shape = (rows * (height + row_gap) - row_gap, columns * (width + 1) - 1)
+    across = (figure_px - 20 - (0 if under else COLOUR_BAR_PX * scale)) / shape[1]
+    return min(across, (_figure_height(shape, pixel_height) * scale + more_lines_px - top - bottom) / shape[0])
+
+
+GRID_COLUMNS = (8, 4)  # maps a row in a grid of feature maps: eight, or four where that draws them larger
+
+
+def grid_columns(map_shape: tuple[int, int], count: int, width_px: float, scale: float = 1.0,
+                 pixel_height: int = 440) -> int:
+    """How many of `count` maps of `map_shape` a row feature_grid_figure draws in a figure `width_px` wide: eight,
+    or four where eight a row would draw a map's pixels smaller than the screen's and four a row draws them at least a
+    quarter larger. Eight a row in half of a 1024 px page beside the sidebar drew 32 maps of 32 x 32 about 25 px
+    wide; four a row, about twice that. 64 maps four a row reach the figure's greatest height and come out no larger,
+    so they stay eight a row; so do 32 maps in half of a 1400 px window's page (41 px each), where eight a row keeps
+    the figure short."""
+    under = COLOUR_BAR_PX * scale > 0.25 * width_px
+    room = (int(50 * scale), int(10 + (UNDER_BAR_PX * scale if under else 0)), 0, under)
+
+    def tile_px(columns: int) -> float:  # a map's width on the screen
+        columns = max(1, min(columns, count))
+        return _unit_px(map_shape, -(-count // columns), columns, 1, width_px, scale, pixel_height, room) * map_shape[1]
+
+    wide, narrow = GRID_COLUMNS
+    small = tile_px(wide) < map_shape[1]  # under one screen pixel per map pixel
+    return narrow if small and tile_px(narrow) >= 1.25 * tile_px(wide) else wide
 
 
 def _tile_texts(labels: list[str], tile_px: float, font_px: float) -> list[str]:
@@ -377,10 +411,9 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int] | np.ndarray, titl
     under = COLOUR_BAR_PX * scale > 0.25 * figure_px
     bottom = int(10 + (UNDER_BAR_PX * scale if under else 0))
 
-    def unit_px(row_gap: int) -> float:  # screen pixels per map pixel: the drawing keeps the mosaic's proportions
-        shape = (rows * (height + row_gap) - row_gap, columns * (width + 1) - 1)
-        across = (figure_px - 20 - (0 if under else COLOUR_BAR_PX * scale)) / shape[1]
-        return min(across, (_figure_height(shape, pixel_height) * scale + more_lines_px - top - bottom) / shape[0])
+    def unit_px(row_gap: int) -> float:  # screen pixels per map pixel
+        return _unit_px((height, width), rows, columns, row_gap, figure_px, scale, pixel_height,
+                        room=(top, bottom, more_lines_px, under))
 
     texts, row_gap = [], 1
     if tile_labels:

@@ -751,6 +751,20 @@ def test_sixteen_maps_or_fewer_are_drawn_larger():
         assert width == across * 33 - 1, (count, width)  # 32-pixel maps, one pixel apart
 
 
+@pytest.mark.parametrize("told, across", [({"width": 530, "stacked": False}, 4),  # 1024 px beside the sidebar
+                                          ({"width": 900, "stacked": False}, 8),  # 1400 px: 41 px maps eight a row
+                                          ({"width": 530, "stacked": True}, 8)])  # a phone: a whole 530 px page each
+def test_thirty_two_maps_in_a_narrow_column_stand_four_a_row(told, across):
+    """At 1024 px beside the sidebar each model's half of the page is 259 px, and 32 maps of 32 x 32 eight a row were
+    drawn about 25 px wide (Chromium), smaller than their own pixels. There they now stand four a row."""
+    needs_pretrained("tutorial_standard", "tutorial_separable")
+    at = open_page(PAGE, {"fil_maps": 32}, session={"_shown_width_0": told})
+    assert not at.exception and not at.error
+    grids = [figure["data"][0] for key, figure in charts(at).items() if key.startswith("fil_maps_")]
+    assert len(grids) == 2 and all(array(grid["z"]).shape[1] == across * 33 - 1 for grid in grids), \
+        [array(grid["z"]).shape for grid in grids]
+
+
 def test_each_models_step_in_between_stands_in_its_own_column():
     """On a phone (columns one under another) "A standard layer has no step in between" stood under the separable
     model's maps: the sentences and the depthwise maps were a second row of columns."""
