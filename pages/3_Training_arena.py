@@ -389,9 +389,11 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
     series = replay.all_series(selected, archs)
     series = [item for item in series if item.epochs]
     untrained = replay.untrained_note(selected, archs)
-    if not series:
-        st.info(untrained or "The chosen runs have no finished epoch for these architectures; pick other "
-                "architectures.")
+    rows = [row for run in selected for row in replay.summary_rows(run) if row.architecture in archs]
+    if not series:  # every model picked finished no epoch, or no run holds it: what the runs hold, still in a table
+        st.info(untrained or "The chosen runs have no finished epoch for these architectures.")
+        if rows:
+            summary_section(selected, rows)
         return
     if untrained:
         st.caption(untrained)
@@ -404,7 +406,14 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
     stepping = frames_note(series)
     if stepping:
         st.caption(stepping)
-    rows = [row for run in selected for row in replay.summary_rows(run) if row.architecture in archs]
+    summary_section(selected, rows, archs, series)
+
+
+def summary_section(selected: list[replay.LoadedRun], rows: list[replay.SummaryRow], archs: list[str] | None = None,
+                    series: list | None = None) -> None:
+    """The summary table of the chosen runs' `rows`, what the runs say (where `series` holds finished epochs), the
+    notes on each run, and the runs' titles and recipes. A run whose models finished no epoch still shows its table
+    and its "stopped" note: the page once said only that nothing was drawn."""
     st.subheader("Summary")
     summary_table(replay.table_rows(rows))
     st.caption("Multiply-adds: one per weight per output position, forward pass, per image (FLOPs are twice that). "
@@ -412,14 +421,17 @@ def replay_section(selected: list[replay.LoadedRun], archs: list[str]) -> None:
                "accuracy the last one's; a run "
                "that validated on the test set has no other test accuracy than its final val accuracy. Total time "
                "adds the epochs' seconds.")
-    what_the_runs_say(selected, archs, series)
+    if series:
+        what_the_runs_say(selected, archs, series)
     for run in selected:
         if run.record.validation_on_test:
             st.warning(f"**{plain(run.label)}** validated on the test set, as the tutorial did: its 'best validation "
                        "accuracy' was picked by looking at the test images, so it is an optimistic test accuracy.",
                        icon="🔎")
         if run.record.status == "stopped" or any(a.status != "complete" for a in run.record.architectures):
-            st.info(f"**{plain(run.label)}** was stopped or is still running: it shows the epochs that finished.")
+            st.info(f"**{plain(run.label)}** was stopped or is still running: " +
+                    ("it shows the epochs that finished." if any(a.epochs for a in run.record.architectures) else
+                     "none of its epochs had finished when it was written."))
     with st.expander("About these runs: titles, recipes and notes"):
         for run in selected:
             first, *more = replay.about_run(run.record, run.label)

@@ -89,13 +89,17 @@ def frames_note(series: Sequence[EpochSeries]) -> str | None:
 
 
 def _range(values: list[float | None], floor: float | None = None, pad: float = 0.06) -> list[float]:
-    """An axis range that holds every value with a margin (fixed, so the animation never rescales)."""
+    """An axis range that holds every value with a margin (fixed, so the animation never rescales), and `floor`
+    too: where every gap was negative, the gap panel's zero line, the one that tells overfitting, lay above it."""
     present = [v for v in values if v is not None]
     if not present:
         return [0.0, 1.0]
     lowest, high = min(present), max(present)
     low = lowest if floor is None else min(floor, lowest)
-    span = (high - low) or 1.0
+    high = high if floor is None else max(floor, high)
+    span = high - low
+    if span <= 1e-9 * max(1.0, abs(high), abs(low)):  # values alike but for float noise: an axis 1e-16 wide
+        span = 1.0
     bottom = floor if floor is not None and lowest >= floor else low - pad * span
     return [bottom, high + pad * span]
 

@@ -162,19 +162,36 @@ def all_series(runs: list[LoadedRun], architectures: list[str] | None = None) ->
 
 
 def untrained_note(runs: list[LoadedRun], architectures: list[str]) -> str | None:
-    """The sentence for the architectures picked that none of the chosen runs trained (None where each was): the
-    bundled runs hold two of the four, and the two others were picked by default, drew nothing and said nothing."""
-    trained = [kind for kind in NETWORK_KINDS if any(part.name == kind for run in runs
-                                                     for part in run.record.architectures)]
-    missing = [kind for kind in architectures if kind not in trained]
-    if not runs or not missing or not trained:
+    """The sentences for the architectures picked that have no line (None where each has one): those the chosen runs
+    hold but finished no epoch of (a run stopped or still in its first epoch: the record is written before a model's
+    first epoch ends), and those no chosen run holds (the bundled runs hold two of the four, and the two others were
+    picked by default, drew nothing and said nothing). A model with no finished epoch was once counted as trained."""
+    held = [part for run in runs for part in run.record.architectures]
+    finished = [kind for kind in NETWORK_KINDS if any(part.name == kind and part.epochs for part in held)]
+    started = [kind for kind in architectures if kind not in finished and any(part.name == kind for part in held)]
+    absent = [kind for kind in architectures if kind not in finished and kind not in started]
+    if not runs or not (started or absent):
         return None
-    one, only = len(missing) == 1, len(runs) == 1
-    # said as what the runs hold, not as a fault: "No chosen run trained Depthwise + 1x1 or MobileNet: nothing is
-    # drawn for them" stood first on the page as it opened, its default settings read as something broken
-    return (f"{'The chosen run' if only else 'The chosen runs'} trained {listed([word(kind) for kind in trained])}, "
-            f"so {listed([word(kind) for kind in missing])} {'has no line' if one else 'have no lines'} here: "
-            f"launch a training below to see {'it' if one else 'them'}.")
+    only = len(runs) == 1
+    sentences = []
+    if started:
+        one = len(started) == 1
+        sentences.append(f"{listed([word(kind) for kind in started])} finished no epoch in "
+                         f"{'the chosen run' if only else 'any chosen run'}, so {'it has' if one else 'they have'} "
+                         "no line here.")
+    if absent:
+        one = len(absent) == 1
+        # said as what the runs hold, not as a fault: "No chosen run trained Depthwise + 1x1 or MobileNet: nothing is
+        # drawn for them" stood first on the page as it opened, its default settings read as something broken
+        see = f"launch a training below to see {'it' if one else 'them'}."
+        if finished:
+            sentences.append(f"{'The chosen run' if only else 'The chosen runs'} trained "
+                             f"{listed([word(kind) for kind in finished])}, so {listed([word(kind) for kind in absent])} "
+                             f"{'has no line' if one else 'have no lines'} here: {see}")
+        else:
+            sentences.append(f"{'The chosen run holds no' if only else 'No chosen run holds a'} "
+                             f"{listed([word(kind) for kind in absent], 'or')} model: {see}")
+    return " ".join(sentences)
 
 
 # --- Summary table -------------------------------------------------------------------------------------
@@ -301,7 +318,13 @@ def about_run(record: RunRecord, label: str | None = None) -> list[str]:
 
 
 def _duration(seconds: float) -> str:
-    """Seconds as '42 s', '3 min 05 s' or '1 h 02 min'."""
+    """Seconds as '6 ms', '3.4 s', '42 s', '3 min 05 s' or '1 h 02 min' (a record times an epoch in whole
+    milliseconds at least). Whole seconds wrote a run of 6 ms and one of 3 ms both as "0 s", under a sentence that
+    called one twice as fast per epoch."""
+    if round(seconds * 1000) < 1000:  # 0.9996 s: "1.0 s"
+        return f"{seconds * 1000:.0f} ms"
+    if round(seconds, 1) < 10:
+        return f"{seconds:.1f} s"
     seconds = round(seconds)
     if seconds < 60:
         return f"{seconds} s"
@@ -335,7 +358,7 @@ def table_rows(rows: list[SummaryRow]) -> list[dict[str, str]]:
             "Final val accuracy": "—" if row.final_val_accuracy is None else f"{row.final_val_accuracy:.4f}",
             "Test accuracy": _test_text(row),
             "Epochs": epochs + ("" if row.status == "complete" else f" ({row.status})"),
-            "Total time": _duration(row.total_seconds), "Device": row.device,
+            "Total time": _duration(row.total_seconds) if row.epochs_done else "—", "Device": row.device,
             "Validated on": "test set" if row.validation_on_test else "held-out split",
         })
     return shown

@@ -260,6 +260,60 @@ def test_the_kinds_no_chosen_run_trained_are_said_as_what_the_runs_hold():
     assert replay.untrained_note(one, ["standard", "separable"]) is None
 
 
+def loaded(data: dict, name: str = "run.json") -> replay.LoadedRun:
+    return replay.LoadedRun(f"upload:{name}", name, "upload", replay.read_upload(name, json.dumps(data).encode()))
+
+
+def test_a_model_that_finished_no_epoch_is_not_called_trained():
+    """A run stopped in its second model's first epoch (the record is written before that epoch ends) read "The chosen
+    run trained Standard and Separable", with no line for Separable and nothing said of it."""
+    log = [(1.0, 0.5, 0.9, 0.55, 3.0)] * 3
+    interrupted = loaded(record_dict([arch("standard", log), arch("separable", [], status="running")],
+                                     status="running"))
+    assert replay.untrained_note([interrupted], ["standard", "separable"]) == (
+        "Separable finished no epoch in the chosen run, so it has no line here.")
+    assert replay.untrained_note([interrupted], ["standard", "separable", "mobilenet"]) == (
+        "Separable finished no epoch in the chosen run, so it has no line here. The chosen run trained Standard, so "
+        "MobileNet has no line here: launch a training below to see it.")
+    nothing = loaded(record_dict([arch("standard", [], status="stopped"), arch("separable", [], status="stopped")],
+                                 status="stopped"))
+    assert replay.untrained_note([nothing], ["standard", "separable", "depthwise_pointwise", "mobilenet"]) == (
+        "Standard and Separable finished no epoch in the chosen run, so they have no line here. The chosen run holds "
+        "no Depthwise + 1x1 or MobileNet model: launch a training below to see them.")
+    assert replay.untrained_note([nothing, interrupted], ["separable"]) == (
+        "Separable finished no epoch in any chosen run, so it has no line here.")
+
+
+def test_short_totals_keep_the_figures_that_tell_them_apart():
+    """Models whose epochs took 2 ms and 1 ms both read "0 s" in the Total time column, under a sentence that called
+    one of them twice as fast per epoch; 3.4 s and 3.1 s both read "3 s". A model that finished no epoch has no
+    total time."""
+    def total(*seconds: float) -> str:
+        part = arch("standard", [(1.0, 0.5, 0.9, 0.55, sec) for sec in seconds], status="complete")
+        return replay.table_rows(replay.summary_rows(loaded(record_dict([part], epochs=max(1, len(seconds))))))[0][
+            "Total time"]
+
+    assert [total(0.002, 0.002, 0.002), total(0.001, 0.001, 0.001)] == ["6 ms", "3 ms"]
+    assert [total(0.9994), total(0.9996), total(1.7, 1.7), total(1.55, 1.55)] == ["999 ms", "1.0 s", "3.4 s", "3.1 s"]
+    assert [total(9.96), total(28.4), total(64.0)] == ["10 s", "28 s", "1 min 04 s"]
+    assert total() == "—"
+
+
+@pytest.mark.parametrize("accuracies", [((0.50, 0.60), (0.55, 0.70), (0.60, 0.85)),  # every gap negative
+                                        ((0.5, 0.7), (0.5, 0.7), (0.5, 0.7))])  # three gaps of one value
+def test_the_gap_panel_always_shows_its_zero_line(accuracies):
+    """A run whose validation accuracy stayed above its training accuracy (a short launch on little data) drew its
+    gap panel from -0.157 to -0.023: the zero line, the one that tells overfitting, lay above the panel. Gaps alike
+    but for float noise made an axis about 1e-16 wide."""
+    log = [(1.0, train, 0.9, val, 3.0) for train, val in accuracies]
+    series = replay.all_series([loaded(record_dict([arch("standard", log)]))])
+    figure = replay_figure(series, 1.0)
+    gaps = [train - val for train, val in accuracies]
+    low, high = figure.get_subplot(2, 2).yaxis.range
+    assert low < min(gaps) and high > 0 >= max(gaps), (low, high, gaps)
+    assert high - low >= 0.1  # a readable axis, not one of float noise
+
+
 @pytest.mark.parametrize("width", [720.0, 1100.0])
 def test_a_long_legend_makes_the_replay_taller_not_a_traceback(width):
     """Four uploaded runs with 300-character titles (the record's limit) raised "Vertical spacing must be between 0

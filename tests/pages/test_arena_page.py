@@ -123,6 +123,26 @@ def test_uploads_good_and_malformed(run_file):
     assert table(at)[0]["Architecture"] == "MobileNet"  # the good upload stays
 
 
+def test_a_run_stopped_before_any_epoch_finished_still_shows_its_table(run_file):
+    """A run file whose models finished no epoch (stopped in its first: the record is written before that epoch
+    ends) showed one line, "The chosen runs have no finished epoch for these architectures; pick other
+    architectures": no table, no "stopped" note, and other architectures the run does not hold."""
+    data = json.loads(run_file.read_text())
+    data["status"] = "stopped"
+    data["architectures"][0].update(status="stopped", epochs=[], test_accuracy=None)
+    at = open_page(PAGE, arena_runs="")
+    at.file_uploader(key="arena_upload").set_value(("stopped.json", json.dumps(data).encode(),
+                                                     "application/json")).run()
+    assert not at.exception and not at.error
+    said = [literal(info.value) for info in at.info]
+    assert "MobileNet finished no epoch in the chosen run, so it has no line here." in said[0], said
+    assert not any("pick other" in text for text in said), said
+    assert any("none of its epochs had finished when it was written" in text for text in said), said
+    [row] = table(at)
+    assert row["Architecture"] == "MobileNet" and row["Epochs"] == "0 of 2 (stopped)" and row["Total time"] == "—"
+    assert not at.get("plotly_chart")
+
+
 def test_an_uploaded_run_stays_chosen_after_a_visit_to_another_page(run_file):
     """A run file uploaded, the Quiz visited, the arena opened again: "Your runs" was empty and the run had left the
     replay (Streamlit forgets the uploader it does not draw, and the picker was not kept for the session)."""
