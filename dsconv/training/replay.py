@@ -186,8 +186,9 @@ def untrained_note(runs: list[LoadedRun], architectures: list[str]) -> str | Non
         see = f"launch a training below to see {'it' if one else 'them'}."
         if finished:
             sentences.append(f"{'The chosen run' if only else 'The chosen runs'} trained "
-                             f"{listed([word(kind) for kind in finished])}, so {listed([word(kind) for kind in absent])} "
-                             f"{'has no line' if one else 'have no lines'} here: {see}")
+                             f"{listed([word(kind) for kind in finished])}, so "
+                             f"{listed([word(kind) for kind in absent])} {'has no line' if one else 'have no lines'} "
+                             f"here: {see}")
         else:
             sentences.append(f"{'The chosen run holds no' if only else 'No chosen run holds a'} "
                              f"{listed([word(kind) for kind in absent], 'or')} model: {see}")
