@@ -367,6 +367,22 @@ def _timed_epochs(c: Comparison) -> str:
     return f", {which}: epoch 1 also compiles the model"
 
 
+def _more_work_verdict(speed: float, work: float, alike: bool) -> str:
+    """What a model's time says beside its arithmetic where it does no fewer multiply-adds than the standard model
+    (`work`, the standard's over its own, under SAVING): `speed`, the standard's seconds over its own, and `alike`,
+    whether the two times read as one. "took as long ...: so the difference in time does not come from the
+    arithmetic" was said of a model that did 1.20x more multiply-adds in the same time: there was no difference."""
+    if 1 / SAVING < speed / work < SAVING or (alike and work > 1 / SAVING):
+        return "about as the arithmetic says"
+    if work > 1 / SAVING:  # about as many multiply-adds, and the times differ
+        return "so the difference in time does not come from the arithmetic"
+    if alike:
+        return "its extra arithmetic did not show in the time"
+    if speed / work < 1:
+        return "more than its extra arithmetic explains"
+    return "faster in spite of its extra arithmetic" if speed > 1 else "less than its extra arithmetic would say"
+
+
 def time_sentence(c: Comparison) -> str | None:
     """How many times faster (or slower) per epoch the other model was, beside how many times fewer multiply-adds
     it does."""
@@ -393,8 +409,7 @@ def time_sentence(c: Comparison) -> str | None:
     if work < SAVING:  # no saving in arithmetic to compare the time with
         does = ("about as many multiply-adds per image as the standard model" if work > 1 / SAVING
                 else f"{1 / work:.2f}x more multiply-adds per image")
-        verdict = ("about as the arithmetic says" if 1 / SAVING < speed / work < SAVING
-                   else "so the difference in time does not come from the arithmetic")
+        verdict = _more_work_verdict(speed, work, took.startswith("took as long"))
         return f"Time: the {noun(o.name)} model does {does} and {took} {times}: {verdict}."
     if speed < 0.5 * work:
         verdict = "far less than the saving in arithmetic"

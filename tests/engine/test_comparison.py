@@ -294,6 +294,25 @@ def test_time_when_there_is_no_saving_in_arithmetic():
         "(20.0 s against 10.0 s, epoch 1 alone, which also compiles the model): about as the arithmetic says.")
 
 
+@pytest.mark.parametrize("seconds, macs, verdict", [
+    (10.0, 12_000, "took as long per epoch (10.0 s against 10.0 s, epoch 1 alone, which also compiles the model): "
+                   "its extra arithmetic did not show in the time."),
+    (30.0, 12_000, "was 3.00x slower per epoch (30.0 s against 10.0 s, epoch 1 alone, which also compiles the "
+                   "model): more than its extra arithmetic explains."),
+    (5.0, 12_000, "was 2.00x faster per epoch (5.0 s against 10.0 s, epoch 1 alone, which also compiles the model): "
+                  "faster in spite of its extra arithmetic."),
+    (12.0, 30_000, "was 1.20x slower per epoch (12.0 s against 10.0 s, epoch 1 alone, which also compiles the "
+                   "model): less than its extra arithmetic would say."),
+    (10.0, 10_600, "took as long per epoch (10.0 s against 10.0 s, epoch 1 alone, which also compiles the model): "
+                   "about as the arithmetic says.")])
+def test_time_beside_more_arithmetic_says_what_the_times_show(seconds, macs, verdict):
+    """A model with 1.20x the standard model's multiply-adds that took as long per epoch read "took as long per epoch
+    (10.0 s against 10.0 s): so the difference in time does not come from the arithmetic", of no difference."""
+    run = loaded([(1.6, 0.40, 1.5, 0.44, seconds)], macs=(10_000, macs))
+    said = comparison.time_sentence(comparison.compare(run))
+    assert said.endswith(verdict), said
+
+
 def test_models_are_named_in_words_never_by_their_keys():
     """The depthwise + 1x1 model was 'the depthwise_pointwise model', and the recipe's values were quoted raw."""
     run = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.55, 1.2, 0.52, 5.0), (1.0, 0.60, 1.1, 0.55, 5.0)],
