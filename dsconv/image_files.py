@@ -17,6 +17,8 @@ import warnings
 import numpy as np
 from PIL import Image
 
+from dsconv.safe_text import over_limit
+
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is larger than any phone camera's; beyond is suspicious
 DISPLAY_MAX_SIDE = 1024  # hand-made filters and pictures: enough detail for a projector, fast in NumPy
 MAX_ASPECT_RATIO = 25.0  # even a phone panorama is about 10:1; 1000:1 is a strip, not a picture
@@ -37,11 +39,13 @@ def check_dimensions(width: int, height: int) -> None:
         raise ImageError(f"The picture claims to be {width} x {height} pixels, which has no pixels at all; "
                          "choose another file.")
     if width * height > MAX_PIXELS:
-        raise ImageError(f"The picture is {width:,} x {height:,} pixels ({width * height / 1e6:,.0f} megapixels); "
+        megapixels = over_limit(width * height / 1e6, MAX_PIXELS / 1e6)  # 40.4, not "40" beside a limit of 40
+        raise ImageError(f"The picture is {width:,} x {height:,} pixels ({megapixels} megapixels); "
                          f"the limit is {MAX_PIXELS / 1e6:.0f} megapixels. Shrink it or choose a smaller photo.")
     ratio = max(width, height) / min(width, height)
     if ratio > MAX_ASPECT_RATIO:
-        raise ImageError(f"The picture is {width:,} x {height:,} pixels, a strip {ratio:,.0f} times longer than it is "
+        raise ImageError(f"The picture is {width:,} x {height:,} pixels, a strip {over_limit(ratio, MAX_ASPECT_RATIO)} "
+                         "times longer than it is "
                          f"wide; pictures up to {MAX_ASPECT_RATIO:.0f}:1 are accepted. Crop it to a normal shape.")
 
 

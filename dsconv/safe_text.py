@@ -153,6 +153,18 @@ def digits_apart_from_one(ratio: float, digits: int = 1, most: int = 4) -> int:
     return digits
 
 
+def over_limit(value: float, limit: float, places: int = 0, most: int = 6) -> str:
+    """`value`, above `limit`, with decimals enough to read above it (thousands separated): `places`, or more, up to
+    `most` ("just over 3" past them). A refusal that names the amount and the limit read "run.json is 2.0 MB; ... (at
+    most 2 MB)" for 2,040,000 bytes, and "3.00 billion multiply-adds, above the 3 billion" for 3,002,880,000."""
+    while places < most and f"{value:.{places}f}" == f"{limit:.{places}f}":
+        places += 1
+    if f"{value:.{places}f}" == f"{limit:.{places}f}":  # over by less than `most` decimals show
+        text = f"{limit:,.{places}f}"
+        return "just over " + (text.rstrip("0").rstrip(".") if "." in text else text)
+    return f"{value:,.{places}f}"
+
+
 def half_up(value: float, places: int) -> str:
     """`value` with `places` decimals, a half rounded up as by hand: Python's format rounds an exact half to even
     (0.0625 -> "0.062"). The float's shortest form is what is rounded (0.1575 is 0.15749999... in binary, and reads

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from dsconv.safe_text import UTF16_BOMS, library_words, lone_surrogate_at
+from dsconv.safe_text import UTF16_BOMS, library_words, lone_surrogate_at, over_limit
 
 MAX_FILE_BYTES = 200 * 2**20  # the whole upload (the app's own upload cap is lower: .streamlit/config.toml)
 MAX_CONFIG_BYTES = 8 * 2**20  # config.json, uncompressed: EfficientNetB7's is about 1.5 MB
@@ -54,12 +54,11 @@ def _nesting_depth(text: str) -> int:
     return int(np.cumsum(steps).max(initial=0))
 
 
-
-
 def parse_config_text(data: bytes | str, where: str = "The file") -> Any:
     """JSON text to a config, refused if too big, too deep or not JSON."""
     if len(data) > MAX_CONFIG_BYTES:
-        raise ModelFileError(f"{where} holds {len(data) / 2**20:.1f} MB of config; dsconv reads configs up to "
+        size = over_limit(len(data) / 2**20, MAX_CONFIG_BYTES / 2**20, 1)
+        raise ModelFileError(f"{where} holds {size} MB of config; dsconv reads configs up to "
                              f"{MAX_CONFIG_BYTES // 2**20} MB. Profile a smaller model.")
     try:
         text = data.removeprefix(BOM).decode("utf-8") if isinstance(data, bytes) else data.removeprefix("\ufeff")
@@ -133,7 +132,8 @@ def _from_zip(data: bytes) -> Any:
         raise ModelFileError("The archive has no config.json, so it is not a Keras 3 .keras file. Save the model "
                              "with model.save('name.keras'), or upload the config JSON itself.")
     if config.file_size > MAX_CONFIG_BYTES:
-        raise ModelFileError(f"The archive's config.json unpacks to {config.file_size / 2**20:.0f} MB; dsconv reads "
+        size = over_limit(config.file_size / 2**20, MAX_CONFIG_BYTES / 2**20)
+        raise ModelFileError(f"The archive's config.json unpacks to {size} MB; dsconv reads "
                              f"configs up to {MAX_CONFIG_BYTES // 2**20} MB.")
     if config.file_size > MAX_RATIO * max(config.compress_size, 1) and config.file_size > 2**20:
         raise ModelFileError(f"The archive's config.json unpacks {config.file_size // max(config.compress_size, 1)} "
@@ -222,7 +222,8 @@ def read_model_file(data: bytes, filename: str = "model") -> Any:
     """The Keras config inside an uploaded .keras, .h5 or .json file, after every safety check."""
     data = data.removeprefix(BOM)
     if len(data) > MAX_FILE_BYTES:
-        raise ModelFileError(f"The file is {len(data) / 2**20:.0f} MB; dsconv reads model files up to "
+        raise ModelFileError(f"The file is {over_limit(len(data) / 2**20, MAX_FILE_BYTES / 2**20)} MB; dsconv reads "
+                             "model files up to "
                              f"{MAX_FILE_BYTES // 2**20} MB. Upload the config.json inside it instead (a .keras "
                              "file is a zip archive).")
     if not data:

@@ -10,6 +10,7 @@ from typing import Callable
 
 from dsconv.costs.arithmetic import LayerConfigError, LayerCost, layer_cost
 from dsconv.costs.intensity import COMPARED_KINDS, STEP_KINDS
+from dsconv.safe_text import over_limit
 
 TIMED_KINDS = COMPARED_KINDS + STEP_KINDS
 PASSES = ("forward", "forward_backward")
@@ -91,7 +92,8 @@ class LayerSetup:
         work = self.batch * self.cost("standard").multiply_adds
         if work > limits.max_multiply_adds:
             raise SpeedConfigError(
-                f"The Conv2D forward pass would take {work / 1e9:.2f} billion multiply-adds, above the "
+                f"The Conv2D forward pass would take {over_limit(work / 1e9, limits.max_multiply_adds / 1e9, 2)} "
+                "billion multiply-adds, above the "
                 f"{limits.max_multiply_adds / 1e9:.0f} billion this page times in one click (on a small shared "
                 "server, more would take a click past 10 s). Lower the batch, the input size, the channels or the "
                 "kernel size.")

@@ -21,6 +21,7 @@ import numpy as np
 
 from dsconv import ONE_AT_A_TIME
 from dsconv.image_files import ImageError, load_image
+from dsconv.safe_text import over_limit
 from dsconv.training.dataset import IMAGE_SIZE, DataError, Dataset
 from dsconv.training.runs import MAX_CLASS_NAME, MAX_CLASSES
 from dsconv.training.synthetic import synthetic_dataset
@@ -91,7 +92,8 @@ def restricted_unpickle(path: Path) -> object:
     except OSError as exc:
         raise DataError(f"{path} cannot be read ({exc}).") from exc
     if size > MAX_BATCH_BYTES:
-        raise DataError(f"{path} is {size / 2**20:,.0f} MB; a CIFAR-10 python batch is 31 MB (10,000 pictures), and "
+        raise DataError(f"{path} is {over_limit(size / 2**20, MAX_BATCH_BYTES / 2**20)} MB; a CIFAR-10 python batch "
+                        "is 31 MB (10,000 pictures), and "
                         f"dsconv reads batches of up to {MAX_BATCH_BYTES // 2**20} MB. Name the folder of the official "
                         "cifar-10-python.tar.gz.")
     try:
@@ -343,7 +345,8 @@ def _read_image(path: Path) -> np.ndarray:
     try:
         size = path.stat().st_size
         if size > MAX_IMAGE_FILE_BYTES:
-            raise DataError(f"The image {path} is {size / 1e6:,.0f} MB; pictures of up to "
+            raise DataError(f"The image {path} is {over_limit(size / 1e6, MAX_IMAGE_FILE_BYTES / 1e6)} MB; pictures "
+                            "of up to "
                             f"{MAX_IMAGE_FILE_BYTES / 1e6:.0f} MB are read. Shrink it or remove it.")
         picture = load_image(path.read_bytes(), max_side=2 * IMAGE_SIZE)
     except ImageError as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 from dsconv import ASSETS
 from dsconv.costs.network import count_text
 from dsconv.kinds import NETWORK_KINDS, word
-from dsconv.safe_text import counted, listed, plain
+from dsconv.safe_text import counted, listed, over_limit, plain
 from dsconv.training.data import source_label
 from dsconv.training.models import DEPTHWISE_INIT_WORDS, INPUT_SCALING_WORDS
 from dsconv.training.runs import MAX_RUN_BYTES, ArchitectureRun, EpochLog, RunFileError, RunRecord, load_run
@@ -97,7 +97,8 @@ def read_upload(name: str, data: bytes, max_bytes: int = MAX_RUN_BYTES) -> RunRe
     """
     name = plain(name)  # the message is Markdown; a file name is anything its owner chose
     if len(data) > max_bytes:
-        raise RunFileError(f"{name} is {len(data) / 1e6:.1f} MB; a run record is a few kB (at most "
+        raise RunFileError(f"{name} is {over_limit(len(data) / 1e6, max_bytes / 1e6, 1)} MB; a run record is a few "
+                           "kB (at most "
                            f"{max_bytes / 1e6:.0f} MB). Upload the .json file that `python -m dsconv.train` wrote.")
     try:
         return load_run(bytes(data))

@@ -144,7 +144,6 @@ def test_a_file_instead_of_a_folder_is_named(tmp_path):
         load_cifar10_local(tmp_path / "file")
 
 
-
 def test_a_split_that_is_a_file_is_called_a_file(tmp_path):
     """A train/ that was a file was "missing", so a teacher looked for a folder that was there."""
     root = image_folder(tmp_path / "set")
@@ -163,6 +162,7 @@ def test_a_typed_folder_is_quoted_tidied(tmp_path):
     with pytest.raises(DataError) as info:
         load_image_folder(str(tmp_path / "a" / ".." / "none"))
     assert str(info.value) == f"The image folder {tmp_path / 'none'} does not exist."
+
 
 # --- CIFAR-10 batches --------------------------------------------------------------------------------------
 
@@ -301,6 +301,7 @@ def test_a_batch_file_over_the_size_cap_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "test_batch"
     with open(path, "wb") as handle:
         handle.truncate(MAX_BATCH_BYTES + 1)  # sparse: no disk written; never unpickled
-    with pytest.raises(DataError, match=r"test_batch is 64 MB; a CIFAR-10 python batch is 31 MB \(10,000 pictures\), "
+    with pytest.raises(DataError, match=r"test_batch is 64\.000001 MB; a CIFAR-10 python batch is 31 MB \(10,000 "
+                                        r"pictures\), "
                                         r"and dsconv reads batches of up to 64 MB"):
         read_cifar_batch(path)

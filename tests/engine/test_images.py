@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFile, ImageOps
 
-from dsconv.image_files import MAX_PIXELS, ImageError, fit_within, load_image
+from dsconv.image_files import MAX_PIXELS, ImageError, check_dimensions, fit_within, load_image
 from dsconv.images.loading import SAMPLE_SCENES, center_square, scene_image, to_float_array, to_model_input
 
 
@@ -94,6 +94,18 @@ def test_other_formats_are_refused_even_if_pillow_reads_them():
 
 
 # --- files the app must accept ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width, height, said", [
+    (7000, 5772, "(40.4 megapixels); the limit is 40 megapixels"),  # 40,404,000 pixels read "(40 megapixels)"
+    (6325, 6325, "(40.01 megapixels)"),  # 40,005,625 pixels: one place still reads 40.0
+    (1001, 40, "a strip 25.02 times longer than it is wide; pictures up to 25:1"),  # read "a strip 25 times"
+    (40, 1012, "a strip 25.3 times longer")])
+def test_a_refused_size_reads_over_the_limit_it_quotes(width, height, said):
+    assert MAX_PIXELS == 40_000_000
+    with pytest.raises(ImageError) as refused:
+        check_dimensions(width, height)
+    assert said in str(refused.value), str(refused.value)
 
 
 def test_one_by_one_pixel_is_accepted_and_fills_the_model_input():

@@ -97,8 +97,8 @@ SMALL_TEXT = json.dumps(SMALL)
 
 def test_a_file_over_the_size_cap(monkeypatch):
     monkeypatch.setattr(upload, "MAX_FILE_BYTES", 2**20)
-    with pytest.raises(ModelFileError, match=r"The file is 1 MB; dsconv reads model files up to 1 MB\. Upload the "
-                                             r"config\.json inside it"):
+    with pytest.raises(ModelFileError, match=r"The file is 1\.000001 MB; dsconv reads model files up to 1 MB\. Upload "
+                                             r"the config\.json inside it"):
         read_model_file(b"{" + b" " * 2**20, "big.keras")
 
 

@@ -111,6 +111,10 @@ def test_bad_uploads_raise_a_sentence_naming_the_file(content, phrase):
 def test_oversized_uploads_are_refused_before_parsing():
     with pytest.raises(RunFileError, match="a run record is a few kB"):
         replay.read_upload("big.json", b" " * (MAX_RUN_BYTES + 1))
+    # 2,040,000 bytes read "2.0 MB; a run record is a few kB (at most 2 MB)"
+    assert MAX_RUN_BYTES == 2_000_000
+    with pytest.raises(RunFileError, match=r"json is 2\.04 MB; a run record is a few kB \(at most 2 MB\)"):
+        replay.read_upload("big.json", b" " * 2_040_000)
 
 
 def test_replay_figure_has_one_frame_per_epoch_with_growing_traces(runs_dir):

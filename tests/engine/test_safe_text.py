@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import shown_tables
-from dsconv.safe_text import Fixed, markdown_table, number_text, plain
+from dsconv.safe_text import Fixed, markdown_table, number_text, over_limit, plain
 from rendered import read_power_of_ten
 
 
@@ -198,3 +198,13 @@ def test_a_number_takes_the_article_it_is_read_with(number, article):
     from dsconv.safe_text import number_article
 
     assert number_article(number) == article
+
+
+@pytest.mark.parametrize("value, limit, places, shown", [
+    (2.04, 2, 1, "2.04"),  # a 2,040,000-byte run file over the 2 MB cap read "2.0 MB"
+    (3.00288, 3, 2, "3.003"),  # 3,002,880,000 multiply-adds read "3.00 billion, above the 3 billion"
+    (64 + 1 / 2**20, 64, 0, "64.000001"),  # a CIFAR batch one byte over 64 MiB read "64 MB"
+    (20.3, 20, 0, "20.3"), (25.6, 20, 0, "26"), (1234.5, 1000, 0, "1,234"),  # apart already: as before
+    (2 + 1e-9, 2, 0, "just over 2"), (20 + 1e-9, 20, 0, "just over 20"), (0.5 + 1e-9, 0.5, 1, "just over 0.5")])
+def test_an_amount_over_a_limit_reads_over_it(value, limit, places, shown):
+    assert over_limit(value, limit, places) == shown

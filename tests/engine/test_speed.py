@@ -225,6 +225,15 @@ def test_too_large_or_bad_layers_are_explained(changes, words):
         LayerSetup().replace(**changes).validate()
 
 
+def test_a_layer_just_over_the_limit_reads_over_it():
+    """8 x 8 pictures, 115 to 1,020 channels, a 5 x 5 kernel, batch 16: 3,002,880,000 multiply-adds, refused as
+    "3.00 billion multiply-adds, above the 3 billion this page times"."""
+    setup = LayerSetup().replace(height=8, width=8, in_channels=115, out_channels=1020, kernel_size=5, batch=16)
+    assert 16 * 8 * 8 * 5 * 5 * 115 * 1020 == 3_002_880_000 and Limits().max_multiply_adds == 3_000_000_000
+    with pytest.raises(SpeedConfigError, match=r"would take 3\.003 billion multiply-adds, above the 3 billion"):
+        setup.validate()
+
+
 def test_sweep_leaves_out_values_over_the_limit():
     setups, notes = sweep_setups(LayerSetup(batch=8), "kernel_size", limits=Limits())
     assert [s.kernel_size for s in setups] == [1, 3, 5, 7, 9]
