@@ -301,12 +301,22 @@ def _walk_sequential(walk: _Walk, body: dict, prefix: str, inputs: list[Shape] |
         shape, declared = _declared("Sequential", body)
         if shape is None:
             raise _unknown_input(declared)
-    for layer in layers:
+    for position, layer in enumerate(layers):
         walk.visit()
         if layer.get("class_name") == "InputLayer":
             continue
-        shape = _count(walk, layer, prefix, 0, [shape], [])[0]
+        shape = _count(walk, layer, prefix, 0, [shape], _next_input(layers, position))[0]
     return [shape]
+
+
+def _next_input(layers: list[dict], position: int) -> list[Shape | None]:
+    """The output shape of a Sequential model's layer at `position` as the file records it: the input shape the next
+    layer was built with (Keras 3 writes it in each layer's build_config). A layer that could not be counted (a
+    Lambda, a custom layer) left every layer after it uncounted, and a model of 1,466 parameters read 0."""
+    if position + 1 >= len(layers):
+        return []
+    built = _dict(_dict(layers[position + 1]).get("build_config")).get("input_shape")
+    return [_shape_of(built, "recorded shape")] if isinstance(built, list) else []
 
 
 def _unknown_input(declared: Any) -> UnknownInputSize:

@@ -384,12 +384,32 @@ def _permute(config: dict, inputs: list[Shape]) -> LayerCount:
     return LayerCount("other", (tuple(shape[d - 1] for d in dims),))
 
 
+def _resized(config: dict, inputs: list[Shape]) -> LayerCount:
+    """Resizing, CenterCrop and RandomCrop (at inference, a centre crop): a picture of `height` x `width` with the
+    input's channels, one interpolated or copied value per output element."""
+    _channels_last(config)
+    shape = _one_input(inputs)
+    if len(shape) != 3:
+        raise NotCounted(f"it takes a picture (height, width, channels), and the file gives it {list(shape)}")
+    out = (_whole(config.get("height"), "height"), _whole(config.get("width"), "width"), shape[2])
+    return LayerCount("other", (out,), other_ops=math.prod(out))
+
+
 def _input(config: dict, inputs: list[Shape]) -> LayerCount:
     return LayerCount("other", tuple(inputs))
 
 
 def _ranked(count: Callable[..., LayerCount], rank: int) -> Callable[[dict, list[Shape]], LayerCount]:
     return lambda config, inputs: count(config, inputs, rank)
+
+
+# Keras 3's image augmentation layers that keep the picture's shape (keras.layers, 3.15).
+AUGMENTATION_LAYERS = ("RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
+                       "RandomBrightness", "RandomHue", "RandomSaturation", "RandomSharpness", "RandomGrayscale",
+                       "RandomColorDegeneration", "RandomColorJitter", "RandomPosterization", "RandomInvert",
+                       "RandomErasing", "RandomGaussianBlur", "RandomShear", "RandomPerspective",
+                       "RandomElasticTransform", "AutoContrast", "Equalization", "Solarization", "AugMix",
+                       "RandAugment", "MixUp", "CutMix")
 
 
 RULES: dict[str, Callable[[dict, list[Shape]], LayerCount]] = {
@@ -407,6 +427,10 @@ RULES: dict[str, Callable[[dict, list[Shape]], LayerCount]] = {
     **{name: _same("other", 0) for name in ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
                                             "GaussianNoise", "GaussianDropout", "AlphaDropout", "Identity",
                                             "ActivityRegularization")},
+    # Augmentation: random changes while the model trains, and the picture passed on unchanged when it predicts (the
+    # forward pass counted here). In front of a Sequential model they left every layer after them uncounted.
+    **{name: _same("other", 0) for name in AUGMENTATION_LAYERS},
+    "Resizing": _resized, "CenterCrop": _resized, "RandomCrop": _resized,
 }
 for _rank in (1, 2, 3):
     RULES.update({

@@ -129,29 +129,39 @@ def not_counted(profile: Profile, quote: Quote = str) -> str:
 def size_note(profile: Profile, own: Profile, network: str = "the published network", quote: Quote = str) -> str:
     """At another input size, a network whose parameters change is another network than `network` ("the network in
     the file", for an upload). The reason is the layers whose weights changed: a dense layer after Flatten, or any
-    other (a PReLU with a weight per position had been said to be "a dense layer after Flatten" too)."""
+    other (a PReLU with a weight per position had been said to be "a dense layer after Flatten" too). Layers with
+    weights that could be counted at the network's own size and not at this one are said apart: a Conv2D after a
+    Lambda, counted at the file's size from the shapes it records, was said to hold weights that "depend on the size
+    of their input" ("0 against 448")."""
     if profile.params == own.params:
         return ""
-    before = {row.name: row.total_params for row in own.rows}
+    before = {row.name: row.total_params for row in own.rows if row.counted}
     rows = list(profile.rows)
-    changed = [(i, row) for i, row in enumerate(rows) if before.get(row.name, row.total_params) != row.total_params]
-    after_flatten = bool(changed) and all(row.class_name == "Dense" and i and rows[i - 1].class_name == "Flatten"
-                                          for i, row in changed)
+    changed = [(i, row) for i, row in enumerate(rows)
+               if row.counted and before.get(row.name, row.total_params) != row.total_params]
+    lost = [row for row in rows if not row.counted and before.get(row.name)]
+    left_out: tuple[str, str] | tuple = ()
+    if lost:
+        named = listed([quote(row.name) for row in lost[:3]] + ([f"{len(lost) - 3} others"] if len(lost) > 3 else []))
+        left_out = (f"{named} ({in_millions(sum(before[row.name] for row in lost))} parameters at the network's own "
+                    f"{own.input_text}) could not be counted", f"the totals leave {'it' if len(lost) == 1 else 'them'} "
+                    "out.")
+    if not changed:
+        return left_out and f"At {profile.input_text}, {left_out[0]}: {left_out[1]}"
+    after_flatten = all(row.class_name == "Dense" and i and rows[i - 1].class_name == "Flatten" for i, row in changed)
     if after_flatten:
         why = ("a dense layer after Flatten takes every value of the last feature map, so its weights change with the "
                "picture's size")
-    elif changed:
+    else:
         named = [f"{quote(row.name)} ({quote(row.class_name)}: {row.total_params:,} against {before[row.name]:,})"
                  for _, row in changed[:3]]
         more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
         whose = "its" if len(changed) == 1 else "their"
         why = (f"the weights of {', '.join(named)}{more} depend on the size of {whose} input, so they change with "
                "the picture's")
-    else:
-        why = "its weights change with the picture's size"
     return (f"At {profile.input_text} this network has {in_millions(profile.params)} parameters, "
             f"against {in_millions(own.params)} at its own {own.input_text}: {why}. It is "
-            f"not {network} any more.")
+            f"not {network} any more." + (f" Besides, {left_out[0]} at this size: {left_out[1]}" if left_out else ""))
 
 
 @dataclass(frozen=True)

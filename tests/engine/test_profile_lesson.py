@@ -262,6 +262,43 @@ def test_a_size_note_names_the_layers_whose_weights_changed():
             "they change with the picture's. It is not the network in the file any more.") in said, said
 
 
+def test_layers_not_counted_at_a_picked_size_are_not_said_to_change_with_it(tmp_path):
+    """A Lambda before a Conv2D: at the file's own size the Conv2D and the Dense are counted from the shapes the file
+    records; at 96 x 96 they cannot be (the Lambda's output is unknown there). The page said "the weights of conv
+    (Conv2D: 0 against 448), head (Dense: 0 against 170) depend on the size of their input ... It is not the network
+    in the file any more": their weights are the same at any size, as Keras builds them."""
+    import keras
+
+    from dsconv.profile import count_upload
+
+    layers = keras.layers
+    inputs = keras.Input((32, 32, 3))
+    x = layers.Conv2D(16, 3, name="conv")(layers.Lambda(lambda t: t * 2.0, name="double")(inputs))
+    model = keras.Model(inputs, layers.Dense(10, name="head")(layers.GlobalAveragePooling2D()(x)))
+    model.save(tmp_path / "lambda.keras")
+    assert (model.get_layer("conv").count_params(), model.get_layer("head").count_params()) == (448, 170)
+    counted = count_upload((tmp_path / "lambda.keras").read_bytes(), "lambda.keras", 96)
+    assert counted.own.params == model.count_params() == 618  # at its own size, from the file's shapes
+    said = lesson.size_note(counted.profile, counted.own, "the network in the file")
+    assert said == ("At 96x96x3, conv and head (618 parameters at the network's own 32x32x3) could not be counted: "
+                    "the totals leave them out."), said
+
+    # With a layer whose weights do change (a PReLU, one weight per value), the two are said apart
+    x = layers.PReLU(name="prelu")(layers.Conv2D(2, 3, padding="same", name="conv")(inputs))
+    late = layers.Conv2D(4, 3, name="late")(layers.Lambda(lambda t: t * 2.0, name="double")(inputs))
+    joined = layers.Concatenate()([layers.GlobalAveragePooling2D()(x), layers.GlobalAveragePooling2D()(late)])
+    model = keras.Model(inputs, layers.Dense(3, name="head")(joined))
+    model.save(tmp_path / "both.keras")
+    lost = model.get_layer("late").count_params() + model.get_layer("head").count_params()
+    assert lost == 112 + 21
+    counted = count_upload((tmp_path / "both.keras").read_bytes(), "both.keras", 96)
+    said = lesson.size_note(counted.profile, counted.own, "the network in the file")
+    assert said.endswith(f"the weights of prelu (PReLU: {96 * 96 * 2:,} against {32 * 32 * 2:,}) depend on the size of "
+                         "its input, so they change with the picture's. It is not the network in the file any more. "
+                         f"Besides, late and head ({lost} parameters at the network's own 32x32x3) could not be "
+                         "counted at this size: the totals leave them out."), said
+
+
 def test_every_sentence_of_every_built_in_at_every_size_is_a_finished_sentence():
     """No unformatted field, no empty count, every sentence ends: for each network, size and what-if kind."""
     from dsconv.kinds import SEPARABLE_KINDS

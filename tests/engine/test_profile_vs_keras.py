@@ -267,6 +267,60 @@ def _rows_match_live(profile, expected):
         assert row.multiply_adds == sum(math.prod(kernel.shape) for kernel in kernels(layer)) * positions, name
 
 
+@pytest.mark.parametrize("size", [0, 40])
+def test_augmentation_in_front_of_a_sequential_model_is_counted(tmp_path, size):
+    """RandomFlip and RandomRotation in front of a Sequential model, the usual recipe: the page counted no layer after
+    them, and a model of 1,466 parameters read 0 parameters and 0 multiply-adds. At prediction they pass the picture
+    on unchanged; Resizing, CenterCrop and RandomCrop make it height x width."""
+    from dsconv.profile import count_upload
+
+    layers = keras.layers
+    front = [layers.RandomFlip("horizontal"), layers.RandomRotation(0.1), layers.RandomZoom(0.1),
+             layers.RandomContrast(0.2), layers.RandomTranslation(0.1, 0.1), layers.Resizing(30, 28),
+             layers.RandomBrightness(0.1), layers.CenterCrop(26, 24), layers.RandomCrop(22, 20)]
+    model = keras.Sequential([keras.Input((32, 32, 3)), *front, layers.Conv2D(16, 3, activation="relu"),
+                              layers.MaxPooling2D(), layers.SeparableConv2D(32, 3), layers.GlobalAveragePooling2D(),
+                              layers.Dense(10)])
+    model.save(tmp_path / "aug.keras")
+    counted = count_upload((tmp_path / "aug.keras").read_bytes(), "aug.keras", size)
+    profile = counted.profile
+    assert all(row.counted for row in profile.rows), [(row.name, row.note) for row in profile.rows if not row.counted]
+    live = keras.Sequential([keras.Input((size or 32, size or 32, 3)), *[type(layer).from_config(layer.get_config())
+                                                                        for layer in model.layers]])
+    assert profile.params == live.count_params() == model.count_params()
+    assert [row.output_shape for row in profile.rows] == [tuple(layer.output.shape[1:]) for layer in live.layers]
+    assert profile.multiply_adds == sum(independent_multiply_adds(layer) for layer in live.layers)
+    from dsconv.profile.layers import AUGMENTATION_LAYERS
+
+    assert all(hasattr(layers, name) for name in AUGMENTATION_LAYERS)  # names Keras still has
+    factor = {"RandomRotation", "RandomZoom", "RandomContrast", "RandomBrightness", "RandomHue", "RandomSaturation",
+              "RandomSharpness", "RandomColorDegeneration"}
+    for name in AUGMENTATION_LAYERS:  # each keeps the picture's shape, as Keras computes it
+        layer = layers.RandomTranslation(0.1, 0.1) if name == "RandomTranslation" else \
+            layers.RandomPosterization(4, value_range=(0, 255)) if name == "RandomPosterization" else \
+            getattr(layers, name)(*((0.2,) if name in factor else ()))
+        assert layer.compute_output_shape((None, 32, 32, 3)) == (None, 32, 32, 3), name
+
+
+def test_a_sequential_model_counts_past_a_layer_it_cannot_count(tmp_path):
+    """A Lambda in front of a Sequential model left every layer after it uncounted ("its input comes from a layer
+    that was not counted"): the model's totals read 0. Each layer's output shape is the next one's recorded input
+    shape, which the file holds at its own size."""
+    from dsconv.profile import count_upload
+
+    layers = keras.layers
+    model = keras.Sequential([keras.Input((32, 32, 3)), layers.Lambda(lambda t: t * 2.0, name="double"),
+                              layers.Conv2D(16, 3, name="conv"), layers.MaxPooling2D(name="pool"),
+                              layers.SeparableConv2D(32, 3, name="sep"), layers.GlobalAveragePooling2D(name="gap"),
+                              layers.Dense(10, name="head")])
+    model.save(tmp_path / "lambda.keras")
+    profile = count_upload((tmp_path / "lambda.keras").read_bytes(), "lambda.keras").profile
+    assert [row.name for row in profile.rows if not row.counted] == ["double"]
+    assert profile.rows[0].output_shape == (32, 32, 3) and "as the file records it" in profile.rows[0].note
+    assert profile.params == model.count_params() == 448 + 144 + 16 * 32 + 32 + 330
+    assert profile.multiply_adds == sum(independent_multiply_adds(layer) for layer in model.layers)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".keras", ".h5"])
 def test_a_saved_model_round_trips_through_the_upload_path(tmp_path, suffix):
