@@ -49,6 +49,8 @@ def where_the_arithmetic_is(profile: Profile, quote: Quote = str) -> str:
         classes = sorted({row.class_name for row in profile.layers_of("separable")})
         inside = (f" (the 1x1 step inside each {quote(classes[0]) if len(classes) == 1 else 'separable layer'} "
                   "included)") if classes else ""  # a SeparableConv1D was called a SeparableConv2D
+        if any(row.class_name == "Dense" for row in profile.layers_of("pointwise")):
+            inside += " (Dense layers at every position of a map included: each is a 1x1 convolution in effect)"
         said = (f"In {name}, {share_text(pointwise)} of the multiply-adds sit in 1x1 pointwise work{inside} and "
                 f"{share_text(depthwise)} in depthwise work. ")
         if depthwise < pointwise:
@@ -77,7 +79,13 @@ def where_the_arithmetic_is(profile: Profile, quote: Quote = str) -> str:
 
 def role_layers(profile: Profile, role: str) -> str:
     """The layers of a role, in words: "pointwise layers"; the "dense" role of a network without a Dense layer is its
-    1 x 1 convolutions of a 1 x 1 map (MobileNetV3 Small "had" dense layers holding 82 % of its parameters)."""
+    1 x 1 convolutions of a 1 x 1 map (MobileNetV3 Small "had" dense layers holding 82 % of its parameters), and the
+    "pointwise" role of one whose Dense layers act at every position of a map holds them (ConvNeXt)."""
+    if role == "pointwise":
+        dense = {row.class_name == "Dense" for row in profile.rows if row.role == "pointwise"}
+        return ("pointwise layers (Dense layers at every position of a map: 1 x 1 convolutions in effect)"
+                if dense == {True} else "pointwise layers (Dense layers at every position of a map among them)"
+                if dense == {True, False} else "pointwise layers")
     if role != "dense":
         return f"{role} layers"
     classes = {row.class_name == "Dense" for row in profile.rows if row.role == "dense"}

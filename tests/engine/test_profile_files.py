@@ -802,8 +802,8 @@ def test_depthwise_separable_and_dense_by_hand():
     # ... with multiplier 3: depthwise 3x3x8x3 = 216, pointwise 24 x 4 = 96, 4 biases
     assert counted("SeparableConv2D", {"filters": 4, "kernel_size": 3, "depth_multiplier": 3}, (6, 6, 8)) == \
         ("separable", (4, 4, 4), 316, 0, 312 * 16)
-    # Dense on a 3-D input acts on the last axis: 12 x 4 weights at each of 5 x 7 positions
-    assert counted("Dense", {"units": 4}, (5, 7, 12)) == ("dense", (5, 7, 4), 52, 0, 48 * 35)
+    # Dense on a 3-D input acts on the last axis: 12 x 4 weights at each of 5 x 7 positions, a 1x1 convolution
+    assert counted("Dense", {"units": 4}, (5, 7, 12)) == ("pointwise", (5, 7, 4), 52, 0, 48 * 35)
     assert counted("Dense", {"units": 4, "use_bias": False}, (12,)) == ("dense", (4,), 48, 0, 48)
 
 

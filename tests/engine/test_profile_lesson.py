@@ -53,6 +53,37 @@ def test_the_1x1_step_is_named_after_the_separable_layers_class():
     assert "(the 1x1 step inside each separable layer included)" in lesson.where_the_arithmetic_is(both)
 
 
+def test_dense_layers_at_every_position_of_a_map_are_pointwise_work():
+    """ConvNeXt's blocks mix channels with Dense layers applied at every position of a 56 x 56 (and smaller) map,
+    after a 7 x 7 depthwise layer: the page said "2.4% of the multiply-adds sit in depthwise work and none in 1x1
+    pointwise work: no 1x1 layer mixes the channels", beside "dense layers ... do 93% of the multiply-adds"."""
+    import keras
+
+    from dsconv.profile import count_upload
+
+    layers = keras.layers
+    inputs = keras.Input((16, 16, 8))
+    x = layers.DepthwiseConv2D(7, padding="same", name="dw")(inputs)
+    x = layers.Dense(8, name="mix")(layers.Dense(32, activation="gelu", name="expand")(layers.LayerNormalization()(x)))
+    model = keras.Model(inputs, layers.Dense(10, name="head")(layers.GlobalAveragePooling2D()(x)))
+    profile = count_upload(model.to_json().encode(), "block.json").profile
+    assert profile.params == model.count_params()
+    # independent counts: 7 x 7 x 8 per position; 8 x 32 and 32 x 8 per position; 8 x 10 once
+    depthwise, pointwise, head = 16 * 16 * 7 * 7 * 8, 16 * 16 * (8 * 32 + 32 * 8), 8 * 10
+    assert profile.multiply_adds == depthwise + pointwise + head
+    assert {row.name: row.role for row in profile.rows if row.class_name == "Dense"} == {
+        "expand": "pointwise", "mix": "pointwise", "head": "dense"}  # the head acts once: dense
+    said = lesson.where_the_arithmetic_is(profile)
+    assert round(100 * pointwise / (depthwise + pointwise + head)) == 57  # 131,072 of 231,504
+    assert round(100 * depthwise / (depthwise + pointwise + head)) == 43  # 100,352 of them
+    assert said.startswith(
+        "In block.json, 57% of the multiply-adds sit in 1x1 pointwise work (Dense layers at every position of a map "
+        "included: each is a 1x1 convolution in effect) and 43% in depthwise work."), said
+    assert "none in 1x1" not in said
+    assert "pointwise layers (Dense layers at every position of a map: 1 x 1 convolutions in effect)" in \
+        lesson.where_the_parameters_are(profile)
+
+
 def test_a_share_short_of_all_is_never_written_100_percent():
     """The tutorial's separable VGG: its dense layer does 40,960 of 18,295,808 multiply-adds, and the page said the
     separable layers do "100%" of them."""
