@@ -57,8 +57,7 @@ def where_the_arithmetic_is(profile: Profile, quote: Quote = str) -> str:
             return said + ("The depthwise step is cheap in arithmetic. It does few sums for each value it reads and "
                            "writes, though, so whether it is cheap in time is another question: the Speed lab "
                            "measures it.")
-        return said + ("Here the depthwise step does more arithmetic than the 1x1 step: its windows are large "
-                       "for its channel counts.")
+        return said + "Here the depthwise step does more arithmetic than the 1x1 step" + _why_depthwise(profile)
     standard = profile.share("multiply_adds").get("standard", 0.0)
     if standard:
         rows = profile.layers_of("standard")
@@ -75,6 +74,18 @@ def where_the_arithmetic_is(profile: Profile, quote: Quote = str) -> str:
     role, share = max(profile.share("multiply_adds").items(), key=lambda item: item[1])
     return f"{name} has neither depthwise nor standard k x k convolutions: {share_text(share)} of its " \
            f"multiply-adds sit in {role_layers(profile, role)}."
+
+
+def _why_depthwise(profile: Profile) -> str:
+    """Why a network's depthwise work outweighs its 1x1 work, where its own layers say: each separable layer's
+    window does more multiply-adds than its 1x1 step (k x k above the output channels). "Its windows are large for
+    its channel counts" was said of a network whose one separable layer's 1x1 step did more (480 against 288), its
+    depthwise excess in DepthwiseConv2D layers of their own."""
+    separable = profile.layers_of("separable")
+    if separable and not profile.layers_of("depthwise") and \
+            all(2 * row.depthwise_multiply_adds > row.multiply_adds for row in separable):
+        return ": in each separable layer the window has more weights than the 1x1 step has output channels."
+    return "."
 
 
 def role_layers(profile: Profile, role: str) -> str:

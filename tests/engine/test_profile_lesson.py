@@ -44,6 +44,22 @@ def test_a_network_of_depthwise_layers_only_is_not_compared_with_a_1x1_step_it_l
                     "layer mixes the channels that its depthwise layers filter one by one.")
 
 
+def test_the_reason_depthwise_work_outweighs_1x1_work_is_given_only_where_the_layers_show_it():
+    """"Its windows are large for its channel counts" was said of a network whose one separable layer's 1x1 step did
+    more (480 against 288 multiply-adds): its depthwise excess came from DepthwiseConv2D layers of their own."""
+    # a 5 x 5 window before 8 output channels: 25 > 8, the depthwise step does more in the layer itself
+    large = net(row("separable", 25 * 64 + 8 * 64, depthwise_macs=25 * 64, class_name="SeparableConv2D"))
+    said = lesson.where_the_arithmetic_is(large)
+    assert said.endswith("Here the depthwise step does more arithmetic than the 1x1 step: in each separable layer the "
+                         "window has more weights than the 1x1 step has output channels."), said
+    mixed = net(row("separable", 480 + 288, depthwise_macs=288, class_name="SeparableConv2D"),
+                row("depthwise", 2000, class_name="DepthwiseConv2D"))
+    said = lesson.where_the_arithmetic_is(mixed)
+    assert said.endswith("Here the depthwise step does more arithmetic than the 1x1 step."), said
+    costly = net(row("depthwise", 600), row("pointwise", 400))  # the layers alone cannot say why
+    assert lesson.where_the_arithmetic_is(costly).endswith("does more arithmetic than the 1x1 step."), said
+
+
 def test_the_1x1_step_is_named_after_the_separable_layers_class():
     """A SeparableConv1D's 1x1 step was said to be "inside each SeparableConv2D"."""
     one_d = net(row("separable", 500, depthwise_macs=100, class_name="SeparableConv1D"))
