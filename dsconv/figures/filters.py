@@ -160,8 +160,9 @@ def channels_to_rgb(values: np.ndarray) -> np.ndarray:
 def _number(value: float, decimals: int, exact: bool) -> str:
     """A kernel weight as text. `exact`, where every weight of the figure is exactly what `decimals` places write (a
     hand-made kernel): as short as it stays exact (0.0625, 0.25, -1). Else (learned weights) every one with `decimals`
-    places: a learned 0.003 read "0", as if the weight were nothing, beside "0.2" for 0.20 and "0.41". A weight that is
-    exactly 0 reads "0" either way ("0.0000" beside a mix's 0.3333). Never '-0'."""
+    places: a learned 0.003 read "0", as if the weight were nothing, beside "0.2" for 0.20 and "0.41"; and where those
+    places write no digit but 0, one significant digit ("0.003", not "0.00"). A weight that is exactly 0 reads "0"
+    either way ("0.0000" beside a mix's 0.3333). Never '-0'."""
     if value == 0:
         return "0"
     text = f"{value:.{decimals}f}"
@@ -174,6 +175,8 @@ def _number(value: float, decimals: int, exact: bool) -> str:
         # places that a tiny weight asked for would write float32's noise in every other weight ("0.099666558206"),
         # and a weight too small for them would read as 0: four significant digits each ("0.09967", "1e-30")
         text = f"{value:.4g}"
+    elif not text.strip("-0."):  # a learned 0.0029 read "0.00" beside its hover's 0.0029: one significant digit
+        text = significant(value, 1)
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text or "0"
 
 
