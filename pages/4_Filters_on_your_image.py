@@ -520,7 +520,12 @@ def hand_made_section(picture: Image.Image) -> None:
             show_error(exc, literal=True)
     if depthwise is None or mix is None:
         return
-    result = hand.apply_hand_made(image, depthwise, mix)
+    try:
+        result = hand.apply_hand_made(image, depthwise, mix)
+    except hand.FilterError as exc:  # weights whose products float32 cannot hold: it names them
+        with step2:
+            show_error(exc, literal=True)
+        return
     height, width = image.shape[:2]
     with step1:
         # (a 20 x 20 upload's maps showed white and black bands at its sides, read as edges of the photo)

@@ -254,11 +254,31 @@ def pointwise_conv(image: np.ndarray, mix: np.ndarray, bias: np.ndarray | None =
 
 
 def combined_kernel(depthwise: np.ndarray, mix: np.ndarray) -> np.ndarray:
-    """The standard kernel W (k, k, C, N) that does both steps at once: W[i, j, c, n] = D[i, j, c] * P[c, n]."""
+    """The standard kernel W (k, k, C, N) that does both steps at once: W[i, j, c, n] = D[i, j, c] * P[c, n].
+    A product of two weights that is not 0 but too small for a float32 number is refused (too_small_products)."""
     depthwise, mix = np.asarray(depthwise, np.float32), np.asarray(mix, np.float32)
     if depthwise.shape[2] != mix.shape[0]:
         raise FilterError(f"The depthwise kernel has {depthwise.shape[2]} channels but the mix expects {mix.shape[0]}.")
+    too_small_products(depthwise, mix)
     return depthwise[:, :, :, None] * mix[None, None, :, :]
+
+
+def too_small_products(depthwise: np.ndarray, mix: np.ndarray) -> None:
+    """Raise FilterError where a kernel weight and a mix weight, neither 0, multiply to less than a float32 number
+    holds (SMALLEST_WEIGHT): 1e-30 by 1e-30 became 0 in W, and in the mixed maps, and the page blamed a weight of 0
+    that was not there (float64, as tf.nn computes it there, gives maps of about 4e-60)."""
+    for c in range(mix.shape[0]):
+        weights = np.abs(np.asarray(depthwise[..., c], np.float64))
+        smallest = float(np.min(weights[weights > 0], initial=np.inf))
+        for n in range(mix.shape[1]):
+            weight = float(mix[c, n])
+            if weight and smallest < np.inf and smallest * abs(weight) < SMALLEST_WEIGHT:
+                channel = CHANNELS[c] if mix.shape[0] == len(CHANNELS) else f"channel {c + 1}"
+                product = smallest * abs(weight)
+                raise FilterError(f"The {channel} kernel's weight {smallest:.3g} and the mix's {weight:.3g} for output "
+                                  f"{n + 1} multiply to {product:.1e}, too small for the float32 numbers the filters "
+                                  f"compute with (at least {SMALLEST_WEIGHT:.1e}): it would become 0, in the maps "
+                                  "too. Make one of them larger, or type 0.")
 
 
 def standard_conv(image: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None = None,
@@ -381,9 +401,9 @@ def apply_hand_made(image: np.ndarray, depthwise: np.ndarray, mix: np.ndarray,
                     padding: str = "same") -> HandMadeResult:
     """Filter `image` (H, W, C floats) as depthwise-then-pointwise and as one standard convolution."""
     image = np.asarray(image, np.float32)
+    combined = combined_kernel(depthwise, mix)  # first: it refuses weights whose products float32 cannot hold
     step1 = depthwise_conv(image, depthwise, padding)
     step2 = pointwise_conv(step1, mix)
-    combined = combined_kernel(depthwise, mix)
     one_step = standard_conv(image, combined, padding=padding)
     separable, standard = filter_costs(image.shape[0], image.shape[1], depthwise.shape[0], image.shape[2],
                                        mix.shape[1], padding)

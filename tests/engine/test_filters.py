@@ -668,3 +668,27 @@ def test_a_map_that_goes_below_zero_is_drawn_signed_whatever_its_size():
     mixed[..., :2] = 0.5
     mixed[..., 2] = np.where(np.arange(512) % 5 < 2, -3.2, 2.0)  # blue 40% negative, red and green not
     assert figs.is_signed(mixed)
+
+
+@pytest.mark.parametrize("kernel_weight, mix_weight, refused", [
+    (1e-30, 1e-30, True),  # 1e-60: 0 in float32
+    (1e-19, 1e-19, True),  # 1e-38, just under float32's smallest normal number, 1.18e-38
+    (1e-18, 1e-18, False),  # 1e-36: held
+    (1e-30, 0.0, False)])  # a mix weight of 0 multiplies nothing: its 0 is the student's
+def test_weights_whose_product_float32_cannot_hold_are_refused(kernel_weight, mix_weight, refused):
+    """A kernel of 1e-30s and a mix of 1e-30 made W = D x P of 1e-60, 0 in float32: every W cell read 0, the output
+    "0 everywhere" both ways, and the note blamed "each channel's weight in the mix, or its kernel, is 0". In float64
+    (tf.nn's float64 gives an edge map of about 4e-60) nothing is 0."""
+    image = np.random.default_rng(0).random((6, 6, 3)).astype(np.float32)
+    depthwise = np.zeros((3, 3, 3), np.float32)
+    depthwise[:, 0, 0], depthwise[:, 2, 0] = kernel_weight, -kernel_weight  # red: an edge finder
+    mix = np.array([[mix_weight], [1.0], [0.0]], np.float32)  # output 1: the red map scaled, and green as it is
+    assert (kernel_weight * mix_weight != 0 and kernel_weight * mix_weight < np.finfo(np.float32).tiny) == refused
+    if refused:
+        with pytest.raises(FilterError, match=rf"The red kernel's weight {kernel_weight:.3g} and the mix's "
+                                              rf"{mix_weight:.3g} for output 1 multiply to .*too small for the float32 "
+                                              r"numbers the filters compute with \(at least 1\.2e-38\)"):
+            apply_hand_made(image, depthwise, mix)
+        return
+    result = apply_hand_made(image, depthwise, mix)
+    assert np.all(result.combined[..., 0, 0][depthwise[..., 0] != 0] != 0) == (mix_weight != 0)

@@ -886,6 +886,21 @@ def test_an_output_of_one_value_is_said_to_come_from_what_made_it(picture, mix, 
     assert "its kernel found nothing" not in notes[0]
 
 
+def test_weights_whose_product_is_too_small_for_float32_are_refused_not_blamed_on_a_zero():
+    """Kernels of 1e-30 and a mix of 1e-30: W = D x P = 1e-60 read 0 in every cell, the output read "0 everywhere"
+    both ways, and the note said "it mixes nothing: each channel's weight in the mix, or its kernel, is 0"."""
+    edge = "1e-30 0 -1e-30; 2e-30 0 -2e-30; 1e-30 0 -1e-30"
+    at = open_page(PAGE, {"fil_view": HAND_MADE, "fil_red": "Custom (edit it)", "fil_green": "Custom (edit it)",
+                          "fil_blue": "Custom (edit it)", "fil_kernel": edge, "fil_mix": "Custom (type it)",
+                          "fil_mix_text": "1e-30 0 0; 1 0 0"})
+    assert not at.exception
+    errors = [literal(e.value) for e in at.error]
+    assert errors == ["The red kernel's weight 1e-30 and the mix's 1e-30 for output 1 multiply to 1.0e-60, too small "
+                      "for the float32 numbers the filters compute with (at least 1.2e-38): it would become 0, in the "
+                      "maps too. Make one of them larger, or type 0."], errors
+    assert not any("mixes nothing" in c.value for c in at.caption)
+
+
 def _ramp_png() -> bytes:
     """A grey picture with edges: a ramp and a dark block (red, green and blue equal)."""
     from PIL import Image
