@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from dsconv import ONE_AT_A_TIME
+from dsconv.safe_text import counted
 
 
 def device_name(device: str) -> str:
@@ -39,7 +40,7 @@ def cpu_model() -> str:
         pass
     name = name or platform.processor() or platform.machine() or "unknown CPU"
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{name}, {cores} cores"
+    return f"{name}, {counted(cores, 'core')}" if cores else name  # a one-core machine read "1 cores"
 
 
 def gpu_names() -> list[str]:

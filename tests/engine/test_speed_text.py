@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dsconv.costs.intensity import compare_traffic
 from dsconv.speed.setup import LayerSetup
 from dsconv.speed.text import speedup_sentence, times, traffic_paragraph, work_time_title
@@ -257,3 +259,15 @@ def test_a_ratio_that_is_not_one_never_prints_as_one_beside_its_word():
     assert times(1 / 1.00001, "faster", "slower") == "1.00001x slower"
     assert times(1.0, "faster", "slower") == "1.0x faster"  # equal: no digits hunted for
     assert times(2.04, "faster", "slower") == "2.0x faster"
+
+
+@pytest.mark.parametrize("cores, label", [({0}, "Test CPU, 1 core"), ({0, 1}, "Test CPU, 2 cores")])
+def test_a_machine_of_one_core_is_named_in_the_singular(monkeypatch, cores, label):
+    """A one-core machine read "AMD EPYC, 1 cores", and "the AMD EPYC with 1 cores" in the Speed lab's sentences."""
+    from dsconv import devices
+
+    monkeypatch.setattr(devices.os, "sched_getaffinity", lambda pid: cores, raising=False)
+    monkeypatch.setattr(devices, "Path", lambda path: type("NoInfo", (), {"read_text": lambda *a, **k: ""})())
+    monkeypatch.setattr(devices.platform, "processor", lambda: "Test CPU")
+    assert devices.cpu_model() == label
+    assert devices.device_name(devices.cpu_model()) == "the " + label.replace(", ", " with ")
