@@ -11,6 +11,7 @@ from dsconv import ONE_AT_A_TIME
 with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
     import threading
     from dataclasses import replace
+    from typing import Sequence
 
     import streamlit as st
 
@@ -125,10 +126,15 @@ def sweep_stale(swept: LayerSetup, parameter: str, pass_name: str, setup: LayerS
         replace(swept, **{parameter: getattr(setup, parameter)}) != setup
 
 
-def describe(setup: LayerSetup) -> str:
-    """The layer in one line."""
-    return (f"{setup.batch} x {setup.height} x {setup.width} x {setup.in_channels} in, "
-            f"{counted(setup.out_channels, 'channel')} out, {setup.kernel_size}x{setup.kernel_size} kernel")
+def describe(setup: LayerSetup, swept: str | None = None, values: Sequence[int] = ()) -> str:
+    """The layer in one line; a sweep's `swept` setting as the `values` it took ("Swept layer: ..., 1x1 kernel" named
+    the first value swept as the layer's own kernel, beside a sidebar that set 3 x 3)."""
+    values = ", ".join(map(str, sorted(values[:-1]))) + f" or {max(values)}" if len(values) > 1 else \
+        "".join(map(str, values))
+    out = f"{values} channels out" if swept == "out_channels" else f"{counted(setup.out_channels, 'channel')} out"
+    kernel = f"a k x k kernel, k = {values}" if swept == "kernel_size" else \
+        f"{setup.kernel_size}x{setup.kernel_size} kernel"
+    return f"{setup.batch} x {setup.height} x {setup.width} x {setup.in_channels} in, {out}, {kernel}"
 
 
 def show_timings(timings: list, scale: float, key: str, roofs: Roofs | None = None, recorded: dict | None = None) -> None:
@@ -371,14 +377,13 @@ if "sweep_report" in st.session_state:
     show_skipped(timings, parameter)
     if timings:
         swept = timings[0].setup
-        st.caption(f"Swept layer: {describe(swept)}, its {SWEEP_PARAMETERS[parameter]} varied; "
-                   f"{PASS_LABELS[timings[0].pass_name]}.")
+        timed = {getattr(t.setup, parameter) for t in timings}  # the values over a limit were never timed
+        st.caption(f"Swept layer: {describe(swept, parameter, sorted(timed))}; {PASS_LABELS[timings[0].pass_name]}.")
         # a sweep kept from an earlier layer stood under the new one's sentence and controls, unsaid (section 2 says
         # so of its timings)
         if sweep_stale(swept, parameter, timings[0].pass_name, setup, sweep_parameter, sweep_pass):
             st.warning("This sweep was run on the layer and pass named above, not on the settings now in the "
                        "sidebar. Click Run the sweep to sweep those.", icon="⏱️")
-        timed = {getattr(t.setup, parameter) for t in timings}  # the values over a limit were never timed
         left_out = tuple(value for value in SWEEP_VALUES[parameter] if value not in timed)
         st.plotly_chart(sweep_figure(timings, parameter, timings[0].pass_name, scale, PAGE_PX, left_out),
                         width="stretch", key="spd_sweep_chart", config={"displayModeBar": False})

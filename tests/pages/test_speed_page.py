@@ -603,7 +603,22 @@ def test_a_sweep_names_its_layer_and_says_when_it_is_not_the_sidebars(query, sta
     at.run()
     assert not at.exception, at.exception
     captions = [literal(c.value) for c in at.caption]
-    assert "Swept layer: 8 x 32 x 32 x 64 in, 8 channels out, 3x3 kernel, its output channels varied; forward." \
+    # it read "8 channels out, 3x3 kernel, its output channels varied": the first value swept, as the layer's own
+    assert "Swept layer: 8 x 32 x 32 x 64 in, 8, 16, 32, 64, 128 or 256 channels out, 3x3 kernel; forward." \
         in captions, captions
     warned = any("This sweep was run on the layer and pass named above" in w.value for w in at.warning)
     assert warned == stale
+
+
+def test_a_kernel_size_sweep_names_the_sizes_it_timed_not_its_first():
+    """A sweep of the kernel size on a 3 x 3 layer read "Swept layer: ..., 1x1 kernel, its kernel size varied"."""
+    from dsconv.speed import LayerSetup
+
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.session_state["sweep_report"] = _sweep_of(LayerSetup(), "kernel_size")
+    at.query_params.update({"spd_sweep": "kernel_size"})
+    at.run()
+    assert not at.exception, at.exception
+    captions = [literal(c.value) for c in at.caption]
+    assert "Swept layer: 8 x 32 x 32 x 64 in, 64 channels out, a k x k kernel, k = 1, 3, 5, 7, 9 or 11; forward." \
+        in captions, captions
