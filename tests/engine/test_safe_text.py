@@ -208,3 +208,15 @@ def test_a_number_takes_the_article_it_is_read_with(number, article):
     (2 + 1e-9, 2, 0, "just over 2"), (20 + 1e-9, 20, 0, "just over 20"), (0.5 + 1e-9, 0.5, 1, "just over 0.5")])
 def test_an_amount_over_a_limit_reads_over_it(value, limit, places, shown):
     assert over_limit(value, limit, places) == shown
+
+
+def test_a_tiny_layers_speed_keeps_two_significant_digits():
+    """64 FLOPs in 1.223 ms is 0.000052 GFLOP/s: it read "0.0001", twice its size, and a step of 0.00022 read
+    "0.0002" beside it in the timing table."""
+    from dsconv.safe_text import rate, rate_places
+
+    assert 64 / 1.223e-3 / 1e9 == pytest.approx(5.23e-5, rel=1e-3)
+    assert rate(64 / 1.223e-3 / 1e9) == "0.000052"
+    assert rate(2.2e-4) == "0.00022"
+    assert rate_places([5.23e-5, 2.2e-4, 3.0], 1) == 6  # one table column, places for its smallest
+    assert rate(213.4) == "213" and rate(0.14) == "0.14"  # as before
