@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Callable
 
 import numpy as np
 
@@ -44,6 +43,7 @@ from dsconv.figures.sliding_parts import (
     WINDOW_COLOUR,
     PrebuiltFigure,
     channel_name,
+    count_text,
     exact_text,
     format_value,
     frame_slider,
@@ -52,7 +52,6 @@ from dsconv.figures.sliding_parts import (
     symmetric_peak,
     tint_colours,
     weight_text,
-    window_text,
 )
 from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, TEXT_COLOUR, page_width_px, text_em, wrap_parts
 from dsconv.safe_text import counted, listed
@@ -112,9 +111,12 @@ def _stage_reads(timeline: Timeline) -> list[list[tuple[int, int, int]]]:
 
 def _sum_em(layer, stage_index: int) -> float:
     """The widest line of a computation row's own sum (_board_texts: "Σ = <b>-1320</b>", "→ from B, kernel 2"), in
-    ems, its number taken six characters wide."""
+    ems, its number taken six characters wide or as wide as the widest sum written: taken six wide, "Σ = 127.5625"
+    (a 4 x 4 box blur's, exact) would have run past the room it was given."""
     labels = output_labels(layer, stage_index)
-    return max([text_em("Σ = <b>-00000</b>")] + [text_em(f"→ {label}") for label in labels])
+    sums = {exact_text(float(value)) for value in np.ravel(layer.stages[stage_index].output)}
+    return max([text_em("Σ = <b>-00000</b>")] + [text_em(f"Σ = <b>{text}</b>") for text in sums]
+               + [text_em(f"→ {label}") for label in labels])
 
 
 def number_ems(timeline: Timeline, details_of: list | None = None) -> list[float]:
@@ -126,7 +128,7 @@ def number_ems(timeline: Timeline, details_of: list | None = None) -> list[float
     for frame, details in zip(timeline.frames, details_of):
         for detail in details:
             texts = {exact_text(float(v)) for v in np.ravel(detail["products"])}
-            texts |= {window_text(float(v)) for v in np.ravel(detail["window"])}
+            texts |= {exact_text(float(v)) for v in np.ravel(detail["window"])}
             texts |= {weight_text(float(v)) for v in np.ravel(detail["weights"])}
             widest[frame.stage] = max([widest[frame.stage]] + [text_em(text) for text in texts])
     return widest
@@ -474,26 +476,19 @@ def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str
     for row in board.rows:
         detail = by_output[row.output]
         texts += [f"<b>{names[row.channel]}</b>", "×", "="]
-        for values, write in ((detail["window"], window_text), (detail["weights"], weight_text),
+        for values, write in ((detail["window"], exact_text), (detail["weights"], weight_text),
                               (detail["products"], exact_text)):
             texts += [write(float(v)) for v in values[:, :, row.slot].ravel()]
         if row.sum_at is not None:
-            texts.append(f"Σ = <b>{output_text(timeline, frame.stage)(detail['sum'])}</b><br>→ {labels[row.output]}")
+            texts.append(f"Σ = <b>{exact_text(detail['sum'])}</b><br>→ {labels[row.output]}")
     if board.total_at is not None:
         watched = details[0]
-        total = output_text(timeline, frame.stage)(watched["sum"])
+        total = exact_text(watched["sum"])
         then = "<br>" if layout.width < STACK_BELOW_PX else " "  # on a phone, two lines (on one, its letters were 7 px)
         bias = f",{then}+ bias " if layer.adds_bias(frame.stage) else then
         texts.append(f"Σ of the {watched['products'].size} products = <b>{total}</b>{bias}"
                      f"→ <b>{labels[watched['output_channel']]}</b>, row {frame.row + 1}, column {frame.col + 1}")
     return texts
-
-
-def output_text(timeline: Timeline, stage: int) -> Callable[[float], str]:
-    """How a stage's outputs are written, as sums and in its map: as the next step's window writes them where they
-    feed one (window_text: a depthwise sum of -144.5 read "-144" above a pointwise window's "-144.5"), else as any
-    value that is a sum of products (exact_text)."""
-    return window_text if stage < len(timeline.layer.stages) - 1 else exact_text
 
 
 def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: float | None = None) -> list[str]:
@@ -519,7 +514,7 @@ def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: flo
               f"at {where}: {what}")
     labels = output_labels(layer, frame.stage)
     bias = ", + bias" if layer.adds_bias(frame.stage) else ""  # a separable layer's depthwise step has none
-    sums = [f"{counted(d['products'].size, 'product')}, sum <b>{output_text(timeline, frame.stage)(d['sum'])}</b>"
+    sums = [f"{counted(d['products'].size, 'product')}, sum <b>{exact_text(d['sum'])}</b>"
             f"{bias} → {labels[d['output_channel']]}" for d in details]
     outputs = stage.output.shape[2]
     sizes = {f.size for f in stage.filters}
@@ -531,9 +526,9 @@ def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: flo
     if last.standard_multiply_adds != last.multiply_adds:  # a standard layer was compared with itself ("108: 108")
         # the same share of its own work, the share said, and its whole: "as far through: 54" beside 27 read as a
         # standard convolution at the same output position (it does 108 there)
+        share, whole = count_text(frame.standard_multiply_adds), count_text(last.standard_multiply_adds)
         count.append(f"a standard convolution to the same output, {steps_done(timeline, frame)}/"
-                     f"{timeline.total_positions} of the way through: <b>{frame.standard_multiply_adds:,}</b> of its "
-                     f"{last.standard_multiply_adds:,}")
+                     f"{timeline.total_positions} of the way through: <b>{share}</b> of its {whole}")
     return [line for parts in ([header], sums, count) for line in wrap_parts(parts, header_room_em(scale, width_px))]
 
 
@@ -558,8 +553,8 @@ def _map_text(layout: Layout, timeline: Timeline) -> list[dict]:
     """Static traces: each map group's numbers where they fit, else invisible points that show values on hover."""
     layer = timeline.layer
     grids = [(layout.maps[0], [layer.stages[0].padded[:, :, c] for c in range(layer.image.shape[2])], format_value)]
-    grids += [(group, [stage.output[:, :, o] for o in range(stage.output.shape[2])], output_text(timeline, index))
-              for index, (group, stage) in enumerate(zip(layout.maps[1:], layer.stages))]
+    grids += [(group, [stage.output[:, :, o] for o in range(stage.output.shape[2])], exact_text)
+              for group, stage in zip(layout.maps[1:], layer.stages)]
     traces = []
     for group, maps, write in grids:
         xs, ys, texts, hover = [], [], [], []
@@ -592,6 +587,7 @@ def board_title(room_px: float, font_px: float) -> str:
     """The longest of BOARD_TITLES that fits `room_px` in bold at `font_px` (the shortest where none does)."""
     return next((title for title in BOARD_TITLES if text_em(f"<b>{title}</b>") * font_px <= room_px),
                 BOARD_TITLES[-1])
+
 
 def sliding_figure(timeline: Timeline, scale: float = 1.0, width_px: float | None = None) -> PrebuiltFigure:
     """The animated figure: the computation beside the maps, one frame per step (see the module docstring), laid out

@@ -13,6 +13,7 @@ import numpy as np
 
 from dsconv.figures.plotting import go
 from dsconv.figures.style import SIGNED
+from dsconv.safe_text import half_up
 from dsconv.sliding.engine import channel_names
 
 PADDING_COLOUR = "#d1d5db"
@@ -21,34 +22,51 @@ WINDOW_COLOUR = "#111827"
 WATCHED_COLOUR = "#c2410c"
 
 
+EXACT_PLACES = 2  # a box blur's 1/4 and 1/25 and a random weight's tenths make no more; a 1/16's four decimals
+# (85 x 1/16 = 5.3125) stay rounded: written in full, a 4 x 4 kernel's numbers would be 9.7 px on a 390 px phone
+
+
 def format_value(value: float) -> str:
-    """Short, readable number: whole numbers plain, then 1 or 2 decimals depending on size."""
+    """Short, readable number: whole numbers plain, then 1 or 2 decimals depending on size, a half rounded up as by
+    hand. Python's format rounds an exact half to even: 85 x 0.25 = 21.25 read "21.2"."""
     if not np.isfinite(value):
         return ""
     if abs(value - round(value)) < 1e-9:
         return str(int(round(value)))
     if abs(value) >= 100:
-        return f"{value:.0f}"
+        return half_up(value, 0)
     if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) >= 0.005 else "0"
+        return half_up(value, 1)
+    return half_up(value, 2).rstrip("0").rstrip(".") if abs(value) >= 0.005 else "0"
 
 
 def exact_text(value: float) -> str:
-    """A product or a sum: as format_value, but from 100 to 1,000 with the one decimal that holds it exactly (255 x
-    0.7 = 178.5 read "178", and the sum of the products shown missed the sum written by a half); a value one decimal
-    does not hold (166.67) stays rounded, as before."""
-    exact = np.isfinite(value) and abs(value * 10 - round(value * 10)) < 1e-6
-    return window_text(value) if exact else format_value(value)
-
-
-def window_text(value: float) -> str:
-    """A value in the kernel's window, as its products were worked with: one decimal from 100 to 1,000 too, where
-    format_value writes none (a depthwise output of -144.5 read "-144" beside "-144 x -0.3 = 43.4" in the pointwise
-    step; from 1,000 up the decimal is under 0.05 % of it)."""
-    if np.isfinite(value) and 100 <= abs(value) < 1000 and abs(value - round(value)) >= 1e-9:
-        return f"{value:.1f}"
+    """A value the computation works with (a window's value, a product, a sum, a map's value), written with every
+    decimal it has where EXACT_PLACES or fewer hold it (21.25, 127.75, 1652.5), else as format_value writes it
+    (166.67 as "167", 7.0833 as "7.08"). Rounded to fewer places, a frame's products did not add up to the sum it
+    wrote: "21.2 + 42.5 + 21.2 + 42.5" beside "Σ = 127.5", and 1652.5 read "1652". Window values, sums and maps are
+    written so too: the sum a step writes is the value the next step's window reads."""
+    if not np.isfinite(value) or abs(value) >= 1e12:  # (past float's room for exact decimals)
+        return format_value(value)
+    for places in range(EXACT_PLACES + 1):
+        scaled = value * 10**places
+        if abs(scaled - round(scaled)) < 1e-6:  # (a sum of products of 0.1s is off by 1e-13 or so)
+            whole = round(scaled)
+            digits = str(abs(whole)).rjust(places + 1, "0")  # 0.05 at 2 places: "005"
+            point = len(digits) - places
+            return ("-" if whole < 0 else "") + digits[:point] + ("." + digits[point:] if places else "")
     return format_value(value)
+
+
+def count_text(count: Fraction | int) -> str:
+    """A count of multiply-adds, exactly, with thousands separators: "2,916", or "1,660.5" for a share of one (2,916 x
+    41/72), with every decimal it has where EXACT_PLACES or fewer hold it, else rounded half up to one decimal after
+    "about". Rounded down to a whole count, 1,660.5 read "1,660"."""
+    count = Fraction(count)
+    for places in range(EXACT_PLACES + 1):
+        if (count * 10**places).denominator == 1:
+            return f"{float(count):,.{places}f}" if count.denominator > 1 else f"{count.numerator:,}"
+    return f"about {float(half_up(float(count), 1)):,.1f}"
 
 
 @lru_cache(maxsize=4096)  # a kernel's few weights, written for every frame (a Fraction's limit_denominator is slow)
@@ -123,7 +141,6 @@ def symmetric_peak(values: np.ndarray) -> float:
     finite = finite[np.isfinite(finite)]
     peak = float(finite.max()) if finite.size else 0.0
     return peak if peak > 0 else 1.0
-
 
 
 class PrebuiltFigure(go.Figure):

@@ -249,11 +249,14 @@ def weight_rules(config: SlidingConfig, channels: int, preset: str) -> list[str]
     """How this mode builds its preset weights, in words, with this layer's number of channel mixes. What happens
     after the last mix is said only where this layer has filters past it ("after the 18 mixes" stood over 4 outputs),
     and the kernel copies are counted from 1, as the figure names them ("copy j is the pattern turned j × 90°" stood
-    over "kernel 1: Sobel edge", not turned)."""
+    over "kernel 1: Sobel edge", not turned). At 1 x 1 the pattern is a single weight, which no turn changes, as the
+    filters' list says: "copy 2 turned 90°, copy 3 turned 180°" stood over "the weight 1 ... again (a single weight
+    has nothing to turn)"."""
     if preset == "random":
         return ["Random weights: each one drawn on its own from the seed, from -1 to 1, to one decimal."]
     rules = []
     filters = config.out_channels
+    single = config.kernel_size == 1  # (kernels._turned: a single weight turned is the same weight)
     if config.mode in ("standard", "grouped"):
         groups = config.groups if config.mode == "grouped" else 1
         per_group = channels // groups
@@ -261,16 +264,25 @@ def weight_rules(config: SlidingConfig, channels: int, preset: str) -> list[str]
         if mixes > 1:
             rules.append("A filter is a k x k pattern times a channel mix: × (R + G + B) / 3 puts the pattern divided "
                          "by 3 in each channel's slice, × (R − G) puts it in R and its negative in G."
-                         + (f" After the {mixes} mixes the pattern turns by 90° and the mixes start again."
-                            if filters // groups > mixes else ""))
+                         + ("" if filters // groups <= mixes else
+                            f" After the {mixes} mixes they start again on the same single weight: a single weight has "
+                            "nothing to turn." if single else
+                            f" After the {mixes} mixes the pattern turns by 90° and the mixes start again."))
         else:  # one channel a group: no mix to speak of (the mixes' sentence did not apply)
             rules.append("Each group reads one channel, so its filter is the k x k pattern itself on that channel"
-                         + ("; the group's next filter turns the pattern by 90°." if filters // groups > 1 else "."))
+                         + ("." if filters // groups == 1 else
+                            "; the group's next filter is the same single weight again: a single weight has nothing to "
+                            "turn." if single else "; the group's next filter turns the pattern by 90°."))
     if config.mode in ("depthwise", "separable"):
         copies = config.depth_multiplier
-        turns = ", copy 2 turned 90°" + (", copy 3 turned 180°" if copies > 2 else "")
-        rules.append("Every channel gets the same pattern" + (f"; its {copies} kernel copies: copy 1 as it is{turns}."
-                                                              if copies > 1 else "."))
+        if single:
+            rules.append("Every channel gets the same single weight" + (
+                f"; its {copies} kernel copies are that weight again: a single weight has nothing to turn."
+                if copies > 1 else "."))
+        else:
+            turns = ", copy 2 turned 90°" + (", copy 3 turned 180°" if copies > 2 else "")
+            rules.append("Every channel gets the same pattern" + (f"; its {copies} kernel copies: copy 1 as it is"
+                                                                  f"{turns}." if copies > 1 else "."))
     if config.mode in ("pointwise", "separable"):
         read = hidden_names(channels, config.depth_multiplier) if config.mode == "separable" else channel_names(channels)
         mixes = len(kernels.mix_names(read))

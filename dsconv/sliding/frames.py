@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -31,8 +32,8 @@ class Frame:
     watched: tuple[int, ...]  # output channels whose kernels are shown in full
     filled: int  # output positions of this stage already written (this one included)
     multiply_adds: int  # multiply-adds so far in this mode, all stages and output channels
-    standard_multiply_adds: int  # a standard convolution to the same output, the same share of its work done
-    # (steps done / all steps of all stages)
+    standard_multiply_adds: Fraction  # a standard convolution to the same output, the same share of its work done
+    # (steps done / all steps of all stages), exactly: 41/72 of 2,916 is 1,660.5
     written: np.ndarray  # the value every output channel of this stage writes here
 
 
@@ -64,7 +65,8 @@ def watched_channels(layer: Layer, stage_index: int, watch: int) -> tuple[int, .
 
 def build_timeline(layer: Layer, watch: int = 0, max_frames: int = MAX_FRAMES) -> Timeline:
     """Frames for every output position of every stage, grouped in runs of ceil(steps / max_frames) if needed (the first
-    step of each run shown, and each stage's last step)."""
+    step of each run shown, and each stage's last step). A standard convolution's share of work is kept exact: rounded
+    down to a whole count, 41/72 of 2,916 read "1,660" (it is 1,660.5)."""
     if max_frames < 1:
         raise ValueError(f"max_frames must be at least 1; got {max_frames}.")
     watch = max(0, int(watch))
@@ -87,7 +89,7 @@ def build_timeline(layer: Layer, watch: int = 0, max_frames: int = MAX_FRAMES) -
                 continue
             row, col = divmod(position, width)
             frames.append(Frame(stage_index, position, row, col, watched, position + 1, done_macs,
-                                standard_total * done_positions // total, stage.output[row, col].copy()))
+                                Fraction(standard_total * done_positions, total), stage.output[row, col].copy()))
     return Timeline(layer, tuple(frames), group, watch)
 
 

@@ -886,12 +886,12 @@ def test_the_alike_note_names_a_preset_whose_maps_differ_or_says_none_does():
 
 def test_a_window_value_keeps_the_decimal_its_product_was_worked_with():
     """A separable layer's pointwise step read a depthwise output of -144.5 as "-144", beside "-144 x -0.3 = 43.4"
-    (-144.5 x -0.3 = 43.35). A window's values from 100 to 1,000 keep one decimal; from 1,000 the decimal is under
-    0.05 %. The figure of the reviewer's settings shows -144.5 in its window."""
-    from dsconv.figures.sliding_parts import window_text
+    (-144.5 x -0.3 = 43.35). A window's value is written as the sum that made it, with the decimals that hold it.
+    The figure of the reviewer's settings shows -144.5 in its window."""
+    from dsconv.figures.sliding_parts import exact_text
 
-    assert [window_text(v) for v in (-144.5, 265.5, -246.49999999999991, 43.35, 120.0, 1234.4, 9.876)] == \
-        ["-144.5", "265.5", "-246.5", "43.4", "120", "1234", "9.88"]
+    assert [exact_text(v) for v in (-144.5, 265.5, -246.49999999999991, 43.35, 120.0, 1234.4, 9.876)] == \
+        ["-144.5", "265.5", "-246.5", "43.35", "120", "1234.4", "9.88"]
     from dsconv.figures.sliding import sliding_figure_spec
     from dsconv.sliding.engine import SlidingConfig, build_layer
     from dsconv.sliding.frames import build_timeline
@@ -914,13 +914,165 @@ def test_a_window_value_keeps_the_decimal_its_product_was_worked_with():
     assert "column 2\", \"-144.5\"]" in written and "\"-144\"]" not in written
 
 
-def test_a_product_or_sum_keeps_the_one_decimal_that_holds_it_exactly():
-    """255 x 0.7 = 178.5 read "178"; a value one decimal does not hold (250 x 2/3) stays rounded, so the default
+def test_a_product_or_sum_keeps_the_decimals_that_hold_it_exactly():
+    """255 x 0.7 = 178.5 read "178"; a value two decimals do not hold (250 x 2/3) stays rounded, so the default
     layer's figure (weights in thirds) keeps its size."""
     from dsconv.figures.sliding_parts import exact_text
 
     assert [exact_text(v) for v in (178.5, -144.5, 250 * 2 / 3, 43.35, 120.0, 1234.5, 0.25)] == \
-        ["178.5", "-144.5", "167", "43.4", "120", "1234", "0.25"]
+        ["178.5", "-144.5", "167", "43.35", "120", "1234.5", "0.25"]
+
+
+def _exact(value: float):
+    """A weight, pixel or depthwise output as the rational number it is (1/16, 127.75, 1234/27), from its float."""
+    from fractions import Fraction
+
+    exact = Fraction(float(value)).limit_denominator(10**6)
+    assert abs(float(exact) - value) < 1e-9, value
+    return exact
+
+
+def _read_as_promised(text: str, exact) -> bool:
+    """Whether `text` writes the rational `exact` as the figure promises: every decimal where two places hold it, else
+    rounded half up (away from zero) at the places the text shows, by hand: sign x floor(|x| 10^p + 1/2) / 10^p."""
+    import math
+    from fractions import Fraction
+
+    shown = Fraction(text)
+    if (exact * 100).denominator == 1:
+        return shown == exact
+    places = len(text.partition(".")[2])
+    rounded = math.floor(abs(exact) * 10**places + Fraction(1, 2)) / Fraction(10**places)
+    return shown == (rounded if exact >= 0 else -rounded)
+
+
+def _shown_computations(timeline, spec):
+    """For every frame and every sum its computation writes: (frame number, the products' texts, the sum's text, the
+    exact products), the products worked out here from the frame's window and weights in fractions."""
+    for number, frame in enumerate(timeline.frames):
+        texts = spec["frames"][number]["data"][frame.stage]["text"]
+        cells = timeline.layer.stages[frame.stage].filters[0].shape[0] ** 2
+        rows, at = [], 0
+        details = frame_detail(timeline, frame)
+        reads = [(detail, slot) for detail in details for slot in range(len(detail["reads"]))]
+        for detail, slot in reads:  # a row: name, "×", "=", window, weights, products, and a sum of its own if any
+            assert texts[at + 1:at + 3] == ["×", "="], texts[at:at + 3]
+            products = texts[at + 3 + 2 * cells:at + 3 + 3 * cells]
+            exact = [_exact(x) * _exact(w) for x, w in zip(detail["window"][:, :, slot].ravel(),
+                                                           detail["weights"][:, :, slot].ravel())]
+            rows.append((products, exact))
+            at += 3 + 3 * cells
+            if texts[at].startswith("Σ = "):  # the row's own sum (a depthwise step)
+                yield number, products, re.search(r"<b>(.*?)</b>", texts[at]).group(1), exact
+                rows, at = [], at + 1
+        if rows:  # one total under every row read: "Σ of the 27 products = <b>…</b>"
+            assert texts[at].startswith(f"Σ of the {sum(len(p) for p, _ in rows)} products = "), texts[at]
+            yield (number, [t for p, _ in rows for t in p], re.search(r"<b>(.*?)</b>", texts[at]).group(1),
+                   [q for _, e in rows for q in e])
+
+
+@pytest.mark.parametrize("preset", ["box_blur", "sobel", "random", "identity", "sharpen"])
+def test_the_products_a_frame_shows_add_up_to_the_sum_it_shows(preset):
+    """A 2 x 2 box blur's 85 x 1/4 = 21.25 read "21.2" (Python's format rounds an exact half to even), and its
+    products 21.2, 42.5, 21.2, 42.5 stood beside "Σ = 127.5"; 127.75 read "128", and a sum of -1250.5 "-1250". Every
+    product and sum, worked out here in fractions, is written exactly where two decimals hold it, else rounded half up;
+    so the products shown add up to the sum shown, exactly where they are all exact, else within the halves of the
+    last places shown. Each kind, on the reviewer's 4 x 4 gradient and on larger pictures."""
+    from fractions import Fraction
+
+    from dsconv.figures.sliding import sliding_figure_spec
+
+    cases = [("gradient", 4, SlidingConfig(mode="depthwise", kernel_size=2)),
+             ("gradient", 4, SlidingConfig(mode="standard", kernel_size=2, out_channels=2)),
+             ("gradient", 4, SlidingConfig(mode="separable", kernel_size=2, depth_multiplier=2, out_channels=3)),
+             ("gradient", 8, SlidingConfig(mode="depthwise", kernel_size=4)),
+             ("shape", 8, SlidingConfig(mode="grouped", kernel_size=3, groups=3, out_channels=6)),
+             ("gradient", 8, SlidingConfig(mode="standard", kernel_size=5, out_channels=1))]
+    checked = exact_sums = 0
+    for sample, size, config in cases:
+        timeline = build_timeline(build_layer(sample_image(sample, size), config, preset, seed=8), watch=1)
+        spec = sliding_figure_spec(timeline)
+        for number, products, total, exact in _shown_computations(timeline, spec):
+            where = (sample, config.mode, config.kernel_size, number + 1, products, total)
+            assert all(_read_as_promised(text, q) for text, q in zip(products, exact)), where
+            assert _read_as_promised(total, sum(exact)), where
+            # what the rounding shown can leave: half of each rounded number's last place
+            slack = sum(Fraction(1, 2 * 10 ** len(text.partition(".")[2])) for text, q in zip(products, exact)
+                        if (q * 100).denominator > 1)
+            slack += Fraction(1, 2 * 10 ** len(total.partition(".")[2])) if (sum(exact) * 100).denominator > 1 else 0
+            assert abs(sum(Fraction(text) for text in products) - Fraction(total)) <= slack, where
+            checked += 1
+            exact_sums += slack == 0
+    assert checked > 100 and exact_sums > 0
+
+
+def test_the_reviewers_box_blur_frames_add_up():
+    """Sliding_kernels?sl_mode=depthwise&sl_k=2&sl_preset=box_blur&sl_sample=gradient&sl_size=4, step 5: R read
+    "85 × 0.25 = 21.2" and 21.2, 42.5, 21.2, 42.5 beside "Σ = 127.5"; B's 42.5, 32, 32, 21.25 (127.75 by hand)
+    beside "Σ = 128"."""
+    from dsconv.figures.sliding import sliding_figure_spec
+
+    timeline = build_timeline(build_layer(sample_image("gradient", 4), SlidingConfig(mode="depthwise", kernel_size=2),
+                                          "box_blur"))
+    texts = sliding_figure_spec(timeline)["frames"][4]["data"][0]["text"]
+    red, blue = texts[:16], texts[32:48]
+    assert red[3:7] == ["85", "170", "85", "170"] and red[11:15] == ["21.25", "42.5", "21.25", "42.5"], red
+    assert red[15].startswith("Σ = <b>127.5</b>")  # 21.25 + 42.5 + 21.25 + 42.5
+    assert blue[3:7] == ["170", "128", "128", "85"] and blue[11:15] == ["42.5", "32", "32", "21.25"], blue
+    assert blue[15].startswith("Σ = <b>127.75</b>")  # 42.5 + 32 + 32 + 21.25
+    # a sum of 1,000 or more that ends in .5: 5 x 5 x 3 random weights on the gradient, seed 8, step 7 (by the
+    # products' fractions: -1250.5)
+    timeline = build_timeline(build_layer(sample_image("gradient", 8), SlidingConfig(kernel_size=5, out_channels=1),
+                                          "random", seed=8))
+    total = sliding_figure_spec(timeline)["frames"][6]["data"][0]["text"][-1]
+    assert total.startswith("Σ of the 75 products = <b>-1250.5</b>"), total
+
+
+def test_the_standard_convolutions_share_of_work_is_said_exactly():
+    """A separable layer into 3 outputs, 8 x 8 x 3 picture, k = 3: step 41 of 72 said "1,660 of its 2,916", rounded
+    down (2,916 x 41/72 = 1,660.5), and step 1 "40" (40.5). By hand: 6 x 6 positions x 27 weights x 3 filters =
+    2,916, and the 72 steps are 36 depthwise and 36 pointwise positions."""
+    from fractions import Fraction
+
+    from dsconv.figures.sliding import sliding_figure_spec
+
+    layer = build_layer(sample_image("shape", 8), SlidingConfig(mode="separable", out_channels=3), "box_blur")
+    timeline = build_timeline(layer)
+    assert [frame.standard_multiply_adds for frame in timeline.frames] == [Fraction(2916 * n, 72) for n in range(1, 73)]
+    spec = sliding_figure_spec(timeline)
+    said = {n: re.sub(r"<[^>]+>", "", " ".join(spec["frames"][n - 1]["data"][-1]["text"])) for n in (1, 41, 72)}
+    assert "1/72 of the way through: 40.5 of its 2,916" in said[1], said[1]
+    assert "41/72 of the way through: 1,660.5 of its 2,916" in said[41], said[41]
+    assert "72/72 of the way through: 2,916 of its 2,916" in said[72], said[72]
+
+
+@pytest.mark.parametrize("mode, settings", [("depthwise", dict(depth_multiplier=2)),
+                                            ("separable", dict(depth_multiplier=3)),
+                                            ("standard", dict(out_channels=8)),
+                                            ("grouped", dict(groups=3, out_channels=6))])
+def test_at_1x1_the_weight_rules_turn_nothing_as_the_list_says(mode, settings):
+    """?sl_mode=separable&sl_k=1&sl_dm=3: the rule said "its 3 kernel copies: copy 1 as it is, copy 2 turned 90°,
+    copy 3 turned 180°" over a list that says each copy is "again (a single weight has nothing to turn)". A 1 x 1
+    kernel turned is itself (np.rot90 of a single weight), so the rule says the copies and repeats are that weight."""
+    from dsconv.sliding.engine import weight_rules
+
+    config = SlidingConfig(mode=mode, kernel_size=1, **settings)
+    for preset in ("identity", "sobel", "box_blur", "sharpen"):
+        layer = build_layer(sample_image("shape", 8), config, preset)
+        kernels = layer.stages[0].filters
+        assert all(np.array_equal(np.rot90(kernel), kernel) for kernel in kernels)  # nothing to turn, by hand
+        rules = " ".join(weight_rules(config, 3, preset))
+        notes = [note for stage in layer.notes for note in stage]
+        assert any("a single weight has nothing to turn" in note for note in notes), notes  # the list says so
+        assert "a single weight has nothing to turn" in rules, rules
+        assert not re.search(r"turned \d+°|turns (the pattern )?by 90°", rules), rules
+    if mode == "separable":
+        assert weight_rules(config, 3, "identity")[0] == ("Every channel gets the same single weight; its 3 kernel "
+                                                          "copies are that weight again: a single weight has nothing "
+                                                          "to turn.")
+    # at 3 x 3 the copies still turn, as the list says
+    turned = " ".join(weight_rules(SlidingConfig(mode=mode, kernel_size=3, **settings), 3, "sobel"))
+    assert "nothing to turn" not in turned and re.search(r"turned 90°|turns (the pattern )?by 90°", turned), turned
 
 
 def test_the_3d_views_input_slabs_are_named_in_the_order_they_stand():

@@ -571,3 +571,52 @@ def test_a_separable_twin_is_compared_only_as_the_standard_mode_can_be_set():
     assert "set strides or dilation to 1 and pick *Standard convolution* to compare" in text, text
     at = open_page(PAGE, sl_mode="separable")
     assert "(pick *Standard convolution* to compare)" in literal("\n".join(m.value for m in at.markdown))
+
+
+def _frame_texts(at, step: int) -> list[list[str]]:
+    """The texts of the animation's frame at `step` (from 1), trace by trace: the computations', then the header."""
+    import json
+
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return [trace.get("text") or [] for trace in spec["frames"][step - 1]["data"]]
+
+
+def test_the_reviewers_box_blur_link_shows_products_that_add_up():
+    """The reviewer's link, step 5: "85 × 0.25 = 21.2", and 21.2, 42.5, 21.2, 42.5 beside "Σ = 127.5" (they add to
+    127.4); B's 42.5, 32, 32, 21.2 beside "Σ = 128" (by hand 127.75); step 2: G's 0, 0, 21.2, 21.2 beside 42.5."""
+    at = open_page(PAGE, present="1", sl_mode="depthwise", sl_k="2", sl_preset="box_blur", sl_sample="gradient",
+                   sl_size="4")
+    assert not at.exception
+    rows = _frame_texts(at, 5)[0]  # R, G, B: name, ×, =, 4 window cells, 4 weights, 4 products, the sum
+    assert rows[11:16] == ["21.25", "42.5", "21.25", "42.5", "Σ = <b>127.5</b><br>→ from R"], rows[:16]
+    assert rows[43:48] == ["42.5", "32", "32", "21.25", "Σ = <b>127.75</b><br>→ from B"], rows[32:]
+    header = " ".join(_frame_texts(at, 5)[-1])
+    assert "sum <b>127.75</b>, + bias → from B" in header, header  # the line over the figure says the same sum
+    rows = _frame_texts(at, 2)[0]
+    assert rows[27:32] == ["0", "0", "21.25", "21.25", "Σ = <b>42.5</b><br>→ from G"], rows[16:32]
+
+
+def test_the_standard_convolutions_share_is_said_with_its_half():
+    """Separable, 3 outputs, step 41 of 72: "1,660 of its 2,916", where 2,916 x 41/72 = 1,660.5 (by hand: 6 x 6
+    positions x 27 weights x 3 filters = 2,916); step 1 said 40 (40.5)."""
+    import re
+
+    at = open_page(PAGE, present="1", sl_mode="separable", sl_cout="3")
+    assert not at.exception
+    said = {step: re.sub(r"<[^>]+>", "", " ".join(_frame_texts(at, step)[-1])) for step in (1, 41)}
+    assert "1/72 of the way through: 40.5 of its 2,916" in said[1], said[1]
+    assert "41/72 of the way through: 1,660.5 of its 2,916" in said[41], said[41]
+
+
+@pytest.mark.parametrize("query, copies", [({"sl_mode": "separable", "sl_k": "1", "sl_dm": "3"}, 3),
+                                           ({"sl_mode": "depthwise", "sl_k": "1", "sl_dm": "2"}, 2)])
+def test_at_1x1_the_weights_rule_says_what_the_list_under_it_says(query, copies):
+    """The rule read "its 3 kernel copies: copy 1 as it is, copy 2 turned 90°, copy 3 turned 180°" over a list whose
+    copies are each "again (a single weight has nothing to turn)"."""
+    at = open_page(PAGE, query)
+    assert not at.exception
+    shown = [literal(m.value) for e in at.expander if e.label == "What each filter's weights are" for m in e.markdown]
+    rule, listed = shown[0], shown[1]
+    assert f"its {copies} kernel copies are that weight again: a single weight has nothing to turn." in rule, rule
+    assert "turned" not in rule, rule
+    assert "again (a single weight has nothing to turn)" in listed, listed
