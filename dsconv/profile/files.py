@@ -237,5 +237,23 @@ def read_model_file(data: bytes, filename: str = "model") -> Any:
     if data.startswith(UTF16_BOMS):
         raise ModelFileError(f"{filename[:80]!r} is text in UTF-16; a Keras config is JSON in UTF-8. Save it as "
                              "UTF-8 (any text editor can) and upload it again.")
+    kind = _json_scalar(data)
+    if kind:  # valid JSON, but no object: "42" was said to be "neither ... nor JSON"
+        raise ModelFileError(f"{filename[:80]!r} is JSON, but {kind}, not a model's config: a Keras config is a JSON "
+                             "object, in braces { }. Upload a file saved by model.save(), or the JSON of "
+                             "model.to_json().")
     raise ModelFileError(f"{filename[:80]!r} is neither a .keras archive, an .h5 model nor JSON. Upload a file "
                          "saved by model.save(), or the JSON of model.to_json().")
+
+
+def _json_scalar(data: bytes) -> str:
+    """What a file that is one JSON value other than an object or an array holds, in words ("a number"), or ""."""
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):  # (a number of over 4,300 digits too: no model's config either way)
+        return ""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a true or false value"
+    return "a number" if isinstance(value, (int, float)) else "a string" if isinstance(value, str) else ""

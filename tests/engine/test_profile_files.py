@@ -1161,6 +1161,18 @@ def test_utf16_and_a_number_of_thousands_of_digits_are_said_for_what_they_are():
         read_model_file(b'{"a": ' + b"9" * 5000 + b"}", "x.json")
 
 
+@pytest.mark.parametrize("data, kind", [(b"null", "null"), (b'"hello"', "a string"), (b" 42\n", "a number"),
+                                        (b"-3.5e2", "a number"), (b"true", "a true or false value")])
+def test_a_file_of_one_json_value_is_said_to_be_json_but_no_config(data, kind):
+    """A .json file holding null, "hello" or 42 is valid JSON, and was refused as "neither a .keras archive, an .h5
+    model nor JSON"."""
+    with pytest.raises(ModelFileError) as refused:
+        read_model_file(data, "model.json")
+    assert str(refused.value) == (f"'model.json' is JSON, but {kind}, not a model's config: a Keras config is a JSON "
+                                  "object, in braces { }. Upload a file saved by model.save(), or the JSON of "
+                                  "model.to_json().")
+
+
 def test_a_model_of_two_inputs_says_so_where_an_input_shape_is_written():
     """A two-input model has no one input shape: the Compare tab's "input" cell stood empty, and the command line
     wrote "input , 3 layer calls"."""
