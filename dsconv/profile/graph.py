@@ -16,7 +16,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
-from dsconv.profile.layers import LARGEST_DIMENSION, LayerCount, NotCounted, Shape, count_layer, count_operation
+from dsconv.profile.layers import (
+    LARGEST_DIMENSION,
+    OPERATIONS,
+    LayerCount,
+    NotCounted,
+    Shape,
+    count_layer,
+    count_operation,
+)
 from dsconv.profile.table import ALIKE_NOTE, MERGED_NOTE, LayerRow, Profile
 
 MAX_LAYERS = 3000  # EfficientNetB7 has 813; a file with more is refused, not walked
@@ -232,7 +240,7 @@ def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape 
         reason = "its input comes from a layer that was not counted"
     if not reason:
         try:
-            if str(layer.get("module", "")).startswith("keras.src.ops"):
+            if _operation(layer, call):
                 counted = count_operation(class_name, list(inputs), constants)
             else:
                 counted = count_layer(class_name, config, list(inputs))
@@ -272,6 +280,23 @@ def _count(walk: _Walk, layer: dict, prefix: str, call: int, inputs: list[Shape 
                               note="not counted: " + reason + ("; output shape as the file records it" if known
                                                                 else "")))
     return outputs
+
+
+def _operation(layer: dict, call: int) -> bool:
+    """Whether a layer of the config is one of Keras 3's operations on tensors (`x * 3.0`, `x + y`), not a layer: its
+    module says so in a .keras file. A .h5 file drops the module, and there the call tells: an operation takes its
+    tensors and numbers one by one ([x, 3.0]); a merge layer of the same name (Add, Multiply) takes one list of
+    tensors ([[x, y]]). Read as a merge layer, `x * 3.0` was "not counted: it merges two or more tensors, and the file
+    gives it 1"."""
+    module = str(layer.get("module", ""))
+    if module.startswith("keras.src.ops"):
+        return True
+    if module or str(layer.get("class_name")) not in OPERATIONS:
+        return False
+    nodes = layer.get("inbound_nodes")
+    node = nodes[call] if isinstance(nodes, list) and call < len(nodes) else None
+    args = node.get("args") if isinstance(node, dict) else None
+    return isinstance(args, list) and bool(args) and not (len(args) == 1 and isinstance(args[0], list))
 
 
 def _alike_note(walk: _Walk, name: str, counted: LayerCount) -> str:

@@ -321,6 +321,28 @@ def test_a_sequential_model_counts_past_a_layer_it_cannot_count(tmp_path):
     assert profile.multiply_adds == sum(independent_multiply_adds(layer) for layer in model.layers)
 
 
+@pytest.mark.parametrize("suffix", [".keras", ".h5"])
+def test_operations_on_tensors_are_counted_from_an_h5_file_too(tmp_path, suffix):
+    """`x * 3.0 + 1.0` and `x + y` on tensors are Keras operations; a .h5 file drops their module, and they were
+    read as merge layers: "not counted: it merges two or more tensors, and the file gives it 1". An Add layer, which
+    takes one list of tensors, stays a merge layer."""
+    from dsconv.profile import count_upload
+
+    layers = keras.layers
+    inputs = keras.Input((8, 8, 3))
+    x = layers.Conv2D(4, 3, padding="same", name="conv")(inputs)
+    scaled = x * 3.0 + 1.0  # two operations, each with one number
+    summed = keras.ops.add(scaled, x)  # an operation of two tensors
+    model = keras.Model(inputs, layers.Add(name="merge")([summed, x]))
+    model.save(tmp_path / f"ops{suffix}")
+    profile = count_upload((tmp_path / f"ops{suffix}").read_bytes(), f"ops{suffix}").profile
+    assert all(row.counted for row in profile.rows), [(row.name, row.note) for row in profile.rows if not row.counted]
+    assert profile.params == model.count_params()
+    # one operation per output element of each: x * 3.0, + 1.0, + x, and the Add layer's one sum
+    assert [(row.class_name, row.other_ops) for row in profile.rows if row.role == "elementwise"] == [
+        ("Multiply", 256), ("Add", 256), ("Add", 256), ("Add", 256)]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".keras", ".h5"])
 def test_a_saved_model_round_trips_through_the_upload_path(tmp_path, suffix):
