@@ -33,7 +33,6 @@ PART_COLORS = {"depthwise": KINDS["depthwise"].colour, "pointwise": KINDS["point
 FONT = dict(family=FONT_FAMILY, size=16, color="#111827")
 
 
-
 MEMORY_UNITS = ("B", "KiB", "MiB", "GiB")
 
 
@@ -47,14 +46,26 @@ def memory_text(n_bytes: int) -> str:
     return f"{n_bytes / 1024**power:,.1f} {MEMORY_UNITS[power]}"
 
 
-def ratio_text(ratio: float) -> str:
+def ratio_text(ratio: float, extra: int = 0) -> str:
     """A ratio with three decimals (0.113), or three significant digits below 0.01 (0.000246), never 0.000, and the
     decimals it takes not to read 1.000 when it is not 1 (C = N = 4096 with k = 1: SeparableConv2D has 1.0002 times
-    the standard layer's params). A half rounds up, as by hand: 800 / 12,800 = 0.0625 read "0.062" (Python rounds
-    an exact half to even)."""
+    the standard layer's params); `extra` decimals more. A half rounds up, as by hand: 800 / 12,800 = 0.0625 read
+    "0.062" (Python rounds an exact half to even)."""
     if ratio >= 0.01 or ratio <= 0:
-        return half_up(ratio, digits_apart_from_one(ratio, 3))
-    return half_up(ratio, 2 - math.floor(math.log10(ratio)))  # no exponent: 0.0000246, not 2.46e-05
+        return half_up(ratio, digits_apart_from_one(ratio, 3) + extra)
+    return half_up(ratio, 2 - math.floor(math.log10(ratio)) + extra)  # no exponent: 0.0000246, not 2.46e-05
+
+
+def ratio_column(ratios: list[float | None]) -> list[str | None]:
+    """Ratios of one column (ratio_text), with the decimals more that tell apart any two that differ: at C = N = 4096,
+    k = 11, m = 8, SeparableConv2D's 138,186,752 params and DepthwiseConv2D + 1x1's 138,219,520 both read "0.068" of
+    the standard layer's. Equal ratios read alike."""
+    for extra in range(8):
+        texts = [None if ratio is None else ratio_text(ratio, extra) for ratio in ratios]
+        read: dict[str, float] = {}
+        if all(read.setdefault(text, ratio) == ratio for text, ratio in zip(texts, ratios) if text is not None):
+            break
+    return texts
 
 
 STEP_LABELS = {"depthwise": "↳ its depthwise step", "pointwise": "↳ its pointwise (1x1) step, on the depthwise output"}
@@ -73,13 +84,15 @@ def cost_table_rows(costs: dict, count_name: str, use_flops: bool, groups: int =
     A two-step kind (separable, depthwise + 1x1) is followed by one row per step, so the steps add up to it.
     """
     standard, rows = costs["standard"], []
+    versus_of = dict(zip(costs, ratio_column([None if isinstance(standard, str) or isinstance(cost, str) else
+                                              cost.params / standard.params for cost in costs.values()])))
     for kind, cost in costs.items():
         label = kind_label(kind, groups)
         if isinstance(cost, str):
             rows.append({"Kind": label, "Params": "invalid here", count_name: "—", "Output shape": "—",
                          "Activation memory": "—", "Params vs standard": "—"})
             continue
-        versus = "—" if isinstance(standard, str) else ratio_text(cost.params / standard.params)
+        versus = versus_of[kind] or "—"
         rows.append({"Kind": label, "Params": f"{cost.params:,}",
                      count_name: f"{cost.flops if use_flops else cost.multiply_adds:,}",
                      "Output shape": shape_text(cost.output_shape),
@@ -175,7 +188,6 @@ def short_memory(n_bytes: float) -> str:
     if power == 0:
         return f"{n_bytes:.0f} B"
     return f"{significant(value)} {MEMORY_UNITS[power]}" if value < 1000 else f"{value:,.0f} {MEMORY_UNITS[power]}"
-
 
 
 def _memory_power(n_bytes: float) -> int:

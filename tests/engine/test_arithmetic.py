@@ -331,6 +331,28 @@ def test_the_params_ratio_column_never_rounds_a_layer_to_nothing():
     assert [row["Params vs standard"] for row in default if row["Params vs standard"] != "—"][0] == "1.000"
 
 
+def test_two_layers_of_different_params_never_read_one_ratio():
+    """C = N = 4096, k = 11, m = 8: SeparableConv2D holds 138,186,752 params and DepthwiseConv2D + 1x1 138,219,520
+    (a bias on each step), and both read 0.068 of the standard layer's. Each ratio keeps the digits that tell it from
+    the other; equal counts read alike."""
+    from dsconv.costs.arithmetic import every_kind
+    from dsconv.figures.cost import cost_table_rows
+
+    costs = every_kind(height=8, width=8, in_channels=4096, out_channels=4096, kernel_size=11, depth_multiplier=8,
+                       padding="same")
+    counted = {kind: cost.params for kind, cost in costs.items() if not isinstance(cost, str)}
+    # by hand: 11 x 11 x 4096 x 8 depthwise weights, then 4096 x 8 -> 4096 pointwise, and the biases
+    depthwise, pointwise = 11 * 11 * 4096 * 8, 4096 * 8 * 4096
+    assert counted["separable"] == depthwise + pointwise + 4096
+    assert counted["depthwise_pointwise"] == depthwise + 4096 * 8 + pointwise + 4096
+    rows = {row["Kind"]: row["Params vs standard"] for row in cost_table_rows(costs, "Multiply-adds", False)}
+    shown = {kind: text for kind, text in rows.items() if text != "—"}
+    assert len(set(shown.values())) == len(set(counted.values())), shown
+    from dsconv.kinds import KINDS
+
+    assert shown[KINDS["separable"].label] == "0.06807" and shown[KINDS["depthwise_pointwise"].label] == "0.06809"
+
+
 def test_the_cost_charts_labels_stay_short_and_the_hover_keeps_the_exact_figures():
     """A VGG layer (224 x 224 x 256 -> 512, k = 3): '59,190,018,048' stood outside its bar and ran into the next
     panel, cut to '59,190,018,0'. Bars now read 59.2 G; the hover and the table keep every digit."""
