@@ -362,7 +362,9 @@ else:
         st.caption(f"Recorded {meta['date']}{with_calls}; nothing was run to show these. {meta['note']} {now}")
         show_timings(timings, scale, f"spd_found_{name}", roofs, meta)
         steps = show_roofline(timings, roofs, meta["device"], scale, f"spd_found_{name}")
-        shown = (f"the recorded {meta['device']}", timings, steps)
+        named = device_name(meta["device"])  # "the AMD EPYC with 2 cores": "On the recorded AMD EPYC, 2 cores, this
+        # layer's ..." read as a list
+        shown = (f"the recorded {named[4:]}" if named.startswith("the ") else f"{named} (recorded)", timings, steps)
 
 st.header("3. Sweep")
 st.write(f"Time the three layers with the {SWEEP_PARAMETERS[sweep_parameter]} set to each of "

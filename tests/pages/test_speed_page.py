@@ -73,6 +73,9 @@ def test_first_view_shows_recorded_measurements_without_running_anything():
     separable = recorded[(recorded["layer"] == "SeparableConv2D") & (recorded["pass"] == "forward")]["median ms"].item()
     sentence = next(m.value for m in at.markdown if "this layer's SeparableConv2D ran" in m.value)
     assert f"{standard / separable:.1f}x faster" in sentence and "7.9x fewer multiply-adds" in sentence
+    # the device named as a sentence names it: "On the recorded AMD EPYC, 2 cores, this layer's ..." read as a list
+    where = sentence.split(", this layer's")[0]
+    assert ", " not in where and where.startswith("On the recorded ") and " with " in where, sentence
 
 
 def test_the_recorded_tables_count_of_calls_is_said_beside_the_sliders():
