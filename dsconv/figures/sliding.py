@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import Callable
 
 import numpy as np
 
@@ -52,6 +53,7 @@ from dsconv.figures.sliding_parts import (
     symmetric_peak,
     tint_colours,
     weight_text,
+    window_text,
 )
 from dsconv.figures.style import CHANNEL_COLOURS, FONT_FAMILY, TEXT_COLOUR, page_width_px, text_em, wrap_parts
 from dsconv.safe_text import counted, listed
@@ -114,7 +116,8 @@ def _sum_em(layer, stage_index: int) -> float:
     ems, its number taken six characters wide or as wide as the widest sum written: taken six wide, "Σ = 127.5625"
     (a 4 x 4 box blur's, exact) would have run past the room it was given."""
     labels = output_labels(layer, stage_index)
-    sums = {exact_text(float(value)) for value in np.ravel(layer.stages[stage_index].output)}
+    write = window_text if stage_index < len(layer.stages) - 1 else exact_text  # as output_text writes them
+    sums = {write(float(value)) for value in np.ravel(layer.stages[stage_index].output)}
     return max([text_em("Σ = <b>-00000</b>")] + [text_em(f"Σ = <b>{text}</b>") for text in sums]
                + [text_em(f"→ {label}") for label in labels])
 
@@ -128,7 +131,7 @@ def number_ems(timeline: Timeline, details_of: list | None = None) -> list[float
     for frame, details in zip(timeline.frames, details_of):
         for detail in details:
             texts = {exact_text(float(v)) for v in np.ravel(detail["products"])}
-            texts |= {exact_text(float(v)) for v in np.ravel(detail["window"])}
+            texts |= {window_text(float(v)) for v in np.ravel(detail["window"])}
             texts |= {weight_text(float(v)) for v in np.ravel(detail["weights"])}
             widest[frame.stage] = max([widest[frame.stage]] + [text_em(text) for text in texts])
     return widest
@@ -476,19 +479,26 @@ def _board_texts(layout: Layout, timeline: Timeline, frame, details) -> list[str
     for row in board.rows:
         detail = by_output[row.output]
         texts += [f"<b>{names[row.channel]}</b>", "×", "="]
-        for values, write in ((detail["window"], exact_text), (detail["weights"], weight_text),
+        for values, write in ((detail["window"], window_text), (detail["weights"], weight_text),
                               (detail["products"], exact_text)):
             texts += [write(float(v)) for v in values[:, :, row.slot].ravel()]
         if row.sum_at is not None:
-            texts.append(f"Σ = <b>{exact_text(detail['sum'])}</b><br>→ {labels[row.output]}")
+            texts.append(f"Σ = <b>{output_text(timeline, frame.stage)(detail['sum'])}</b><br>→ {labels[row.output]}")
     if board.total_at is not None:
         watched = details[0]
-        total = exact_text(watched["sum"])
+        total = output_text(timeline, frame.stage)(watched["sum"])
         then = "<br>" if layout.width < STACK_BELOW_PX else " "  # on a phone, two lines (on one, its letters were 7 px)
         bias = f",{then}+ bias " if layer.adds_bias(frame.stage) else then
         texts.append(f"Σ of the {watched['products'].size} products = <b>{total}</b>{bias}"
                      f"→ <b>{labels[watched['output_channel']]}</b>, row {frame.row + 1}, column {frame.col + 1}")
     return texts
+
+
+def output_text(timeline: Timeline, stage: int) -> Callable[[float], str]:
+    """How a stage's outputs are written, as sums and in its map: as the next step's window writes them where they
+    feed one (window_text: a depthwise sum of -144.5 read "-144" above a pointwise window's "-144.5"), else as any
+    value that is a sum of products (exact_text)."""
+    return window_text if stage < len(timeline.layer.stages) - 1 else exact_text
 
 
 def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: float | None = None) -> list[str]:
@@ -514,7 +524,7 @@ def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: flo
               f"at {where}: {what}")
     labels = output_labels(layer, frame.stage)
     bias = ", + bias" if layer.adds_bias(frame.stage) else ""  # a separable layer's depthwise step has none
-    sums = [f"{counted(d['products'].size, 'product')}, sum <b>{exact_text(d['sum'])}</b>"
+    sums = [f"{counted(d['products'].size, 'product')}, sum <b>{output_text(timeline, frame.stage)(d['sum'])}</b>"
             f"{bias} → {labels[d['output_channel']]}" for d in details]
     outputs = stage.output.shape[2]
     sizes = {f.size for f in stage.filters}
@@ -553,8 +563,8 @@ def _map_text(layout: Layout, timeline: Timeline) -> list[dict]:
     """Static traces: each map group's numbers where they fit, else invisible points that show values on hover."""
     layer = timeline.layer
     grids = [(layout.maps[0], [layer.stages[0].padded[:, :, c] for c in range(layer.image.shape[2])], format_value)]
-    grids += [(group, [stage.output[:, :, o] for o in range(stage.output.shape[2])], exact_text)
-              for group, stage in zip(layout.maps[1:], layer.stages)]
+    grids += [(group, [stage.output[:, :, o] for o in range(stage.output.shape[2])], output_text(timeline, index))
+              for index, (group, stage) in enumerate(zip(layout.maps[1:], layer.stages))]
     traces = []
     for group, maps, write in grids:
         xs, ys, texts, hover = [], [], [], []

@@ -40,14 +40,10 @@ def format_value(value: float) -> str:
     return half_up(value, 2).rstrip("0").rstrip(".") if abs(value) >= 0.005 else "0"
 
 
-def exact_text(value: float) -> str:
-    """A value the computation works with (a window's value, a product, a sum, a map's value), written with every
-    decimal it has where EXACT_PLACES or fewer hold it (21.25, 127.75, 1652.5), else as format_value writes it
-    (166.67 as "167", 7.0833 as "7.08"). Rounded to fewer places, a frame's products did not add up to the sum it
-    wrote: "21.2 + 42.5 + 21.2 + 42.5" beside "Σ = 127.5", and 1652.5 read "1652". Window values, sums and maps are
-    written so too: the sum a step writes is the value the next step's window reads."""
+def _exact_places(value: float) -> str | None:
+    """`value` with every decimal it has, where EXACT_PLACES or fewer hold it (21.25, 127.75, 1652.5), else None."""
     if not np.isfinite(value) or abs(value) >= 1e12:  # (past float's room for exact decimals)
-        return format_value(value)
+        return None
     for places in range(EXACT_PLACES + 1):
         scaled = value * 10**places
         if abs(scaled - round(scaled)) < 1e-6:  # (a sum of products of 0.1s is off by 1e-13 or so)
@@ -55,7 +51,27 @@ def exact_text(value: float) -> str:
             digits = str(abs(whole)).rjust(places + 1, "0")  # 0.05 at 2 places: "005"
             point = len(digits) - places
             return ("-" if whole < 0 else "") + digits[:point] + ("." + digits[point:] if places else "")
-    return format_value(value)
+    return None
+
+
+def exact_text(value: float) -> str:
+    """A product or a sum: written with every decimal it has where EXACT_PLACES or fewer hold it (21.25, 127.75,
+    1652.5), else as format_value writes it (166.67 as "167", 7.0833 as "7.08"), a half rounded up. Rounded to fewer
+    places, a frame's products did not add up to the sum it wrote: "21.2 + 42.5 + 21.2 + 42.5" beside "Σ = 127.5",
+    and 1652.5 read "1652"."""
+    exact = _exact_places(value)
+    return exact if exact is not None else format_value(value)
+
+
+def window_text(value: float) -> str:
+    """A value in the kernel's window, as its products were worked with, and a sum that a next step's window reads:
+    as exact_text, with one decimal more from 100 to 1,000 where two places do not hold it. A 1x1 step's window of
+    173.44 read "173" beside "173 × 1/3 = 57.8" (173 / 3 is 57.7); a depthwise output of -144.5 read "-144" beside
+    "-144 x -0.3 = 43.4"."""
+    exact = _exact_places(value)
+    if exact is not None:
+        return exact
+    return half_up(value, 1) if np.isfinite(value) and 100 <= abs(value) < 1000 else format_value(value)
 
 
 def count_text(count: Fraction | int) -> str:

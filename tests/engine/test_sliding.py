@@ -1006,6 +1006,42 @@ def test_the_products_a_frame_shows_add_up_to_the_sum_it_shows(preset):
     assert checked > 100 and exact_sums > 0
 
 
+@pytest.mark.parametrize("sample", ["shape", "gradient", "checkerboard"])
+def test_each_product_shown_is_its_window_times_its_weight_as_shown(sample):
+    """A separable box blur's 1x1 step read "173 × 1/3 = 57.8": its window's 173.44 was written without the decimal
+    its product was worked with (173 / 3 is 57.7). Every product shown is the window value shown times the weight
+    shown, to the product's last place, in fractions, by hand."""
+    from fractions import Fraction
+
+    from dsconv.figures.sliding import sliding_figure_spec
+
+    def read(text: str) -> Fraction:
+        top, _, bottom = text.replace("−", "-").partition("/")
+        return Fraction(top) / Fraction(bottom or 1)
+
+    layer = build_layer(sample_image(sample, 8), SlidingConfig(mode="separable", kernel_size=3, out_channels=4),
+                        "box_blur")
+    timeline = build_timeline(layer)
+    spec = sliding_figure_spec(timeline)
+    checked = 0
+    for number, frame in enumerate(timeline.frames):
+        texts = spec["frames"][number]["data"][frame.stage]["text"]
+        cells = layer.stages[frame.stage].filters[0].shape[0] ** 2
+        at = 0
+        while at + 3 < len(texts):
+            if texts[at + 1:at + 3] != ["×", "="]:
+                at += 1
+                continue
+            windows, weights, products = (texts[at + 3 + i * cells:at + 3 + (i + 1) * cells] for i in range(3))
+            for window, weight, product in zip(windows, weights, products):
+                places = len(product.partition(".")[2])
+                assert abs(read(window) * read(weight) - Fraction(product)) <= Fraction(1, 2 * 10**places), \
+                    (sample, number + 1, window, weight, product)
+                checked += 1
+            at += 3 + 3 * cells
+    assert checked > 1000
+
+
 def test_the_reviewers_box_blur_frames_add_up():
     """Sliding_kernels?sl_mode=depthwise&sl_k=2&sl_preset=box_blur&sl_sample=gradient&sl_size=4, step 5: R read
     "85 × 0.25 = 21.2" and 21.2, 42.5, 21.2, 42.5 beside "Σ = 127.5"; B's 42.5, 32, 32, 21.25 (127.75 by hand)
