@@ -44,10 +44,10 @@ from dsconv.figures.sliding_parts import (
     WINDOW_COLOUR,
     PrebuiltFigure,
     channel_name,
-    count_text,
     exact_text,
     format_value,
     frame_slider,
+    multiply_adds_text,
     rect_path,
     signed_colours,
     symmetric_peak,
@@ -536,7 +536,7 @@ def _title_lines(timeline: Timeline, frame, details, scale: float, width_px: flo
     if last.standard_multiply_adds != last.multiply_adds:  # a standard layer was compared with itself ("108: 108")
         # the same share of its own work, the share said, and its whole: "as far through: 54" beside 27 read as a
         # standard convolution at the same output position (it does 108 there)
-        share, whole = count_text(frame.standard_multiply_adds), count_text(last.standard_multiply_adds)
+        share, whole = multiply_adds_text(frame.standard_multiply_adds), multiply_adds_text(last.standard_multiply_adds)
         count.append(f"a standard convolution to the same output, {steps_done(timeline, frame)}/"
                      f"{timeline.total_positions} of the way through: <b>{share}</b> of its {whole}")
     return [line for parts in ([header], sums, count) for line in wrap_parts(parts, header_room_em(scale, width_px))]

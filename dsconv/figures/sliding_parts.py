@@ -74,7 +74,7 @@ def window_text(value: float) -> str:
     return half_up(value, 1) if np.isfinite(value) and 100 <= abs(value) < 1000 else format_value(value)
 
 
-def count_text(count: Fraction | int) -> str:
+def multiply_adds_text(count: Fraction | int) -> str:
     """A count of multiply-adds, exactly, with thousands separators: "2,916", or "1,660.5" for a share of one (2,916 x
     41/72), with every decimal it has where EXACT_PLACES or fewer hold it, else rounded half up to one decimal after
     "about". Rounded down to a whole count, 1,660.5 read "1,660"."""
