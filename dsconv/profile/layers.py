@@ -191,16 +191,18 @@ def _separable(config: dict, inputs: list[Shape], rank: int) -> LayerCount:
 
 
 def _dense(config: dict, inputs: list[Shape]) -> LayerCount:
-    """Dense on the last axis: C_in x units weights, used at every other position. At more than one position (a
-    feature map's, as in ConvNeXt's blocks) it mixes each position's channels: a 1x1 pointwise convolution in effect,
-    counted as one (ConvNeXt, whose Dense layers do 93 % of its multiply-adds beside 7 x 7 depthwise layers, read
-    "none in 1x1 pointwise work"), as a 1x1 convolution of a 1x1 map counts as dense."""
+    """Dense on the last axis: C_in x units weights, used at every other position. On a feature map (two axes or more
+    besides the channels, as in ConvNeXt's blocks) it mixes each position's channels: a 1x1 pointwise convolution in
+    effect, counted as one (ConvNeXt, whose Dense layers do 93 % of its multiply-adds beside 7 x 7 depthwise layers,
+    read "none in 1x1 pointwise work"), as a 1x1 convolution of a 1x1 map counts as dense. On a sequence (a text
+    model's words) it stays dense: its layers were called "1 x 1 convolutions" of "a map"."""
     shape = _one_input(inputs)
     if not shape:
         raise NotCounted("a dense layer needs at least one axis besides the batch")
     units = _whole(config.get("units"), "number of units")
     positions = math.prod(shape[:-1])
-    return LayerCount("pointwise" if positions > 1 else "dense", (shape[:-1] + (units,),),
+    on_a_map = len(shape) >= 3 and positions > 1
+    return LayerCount("pointwise" if on_a_map else "dense", (shape[:-1] + (units,),),
                       params=shape[-1] * units + units * bool(config.get("use_bias", True)),
                       multiply_adds=shape[-1] * units * positions,
                       other_ops=_activation_ops(config, positions * units))
@@ -387,6 +389,14 @@ def _permute(config: dict, inputs: list[Shape]) -> LayerCount:
     return LayerCount("other", (tuple(shape[d - 1] for d in dims),))
 
 
+def _embedding(config: dict, inputs: list[Shape]) -> LayerCount:
+    """A table of `input_dim` vectors of `output_dim`, one looked up per position: weights, and no arithmetic. A text
+    model's 64,000 embedding weights were left out of its count (Embedding was a class the profiler did not know)."""
+    shape = _one_input(inputs)
+    rows, width = _whole(config.get("input_dim"), "input size"), _whole(config.get("output_dim"), "output size")
+    return LayerCount("other", (tuple(shape) + (width,),), params=rows * width)
+
+
 def _resized(config: dict, inputs: list[Shape]) -> LayerCount:
     """Resizing, CenterCrop and RandomCrop (at inference, a centre crop): a picture of `height` x `width` with the
     input's channels, one interpolated or copied value per output element."""
@@ -434,6 +444,7 @@ RULES: dict[str, Callable[[dict, list[Shape]], LayerCount]] = {
     # forward pass counted here). In front of a Sequential model they left every layer after them uncounted.
     **{name: _same("other", 0) for name in AUGMENTATION_LAYERS},
     "Resizing": _resized, "CenterCrop": _resized, "RandomCrop": _resized,
+    "Embedding": _embedding,
 }
 for _rank in (1, 2, 3):
     RULES.update({

@@ -98,6 +98,15 @@ def test_dense_layers_at_every_position_of_a_map_are_pointwise_work():
     assert "none in 1x1" not in said
     assert "pointwise layers (Dense layers at every position of a map: 1 x 1 convolutions in effect)" in \
         lesson.where_the_parameters_are(profile)
+    # a text model's Dense layers act at every word, on a sequence, not a map: they stay dense layers
+    words = keras.Input((100,), dtype="int32")
+    x = layers.Dense(64, name="mix")(layers.Dense(128, name="expand")(layers.Embedding(1000, 64)(words)))
+    text = keras.Model(words, layers.Dense(2, name="head")(layers.GlobalAveragePooling1D()(x)))
+    profile = count_upload(text.to_json().encode(), "text.json").profile
+    assert profile.params == text.count_params()
+    assert {row.role for row in profile.rows if row.class_name == "Dense"} == {"dense"}
+    said = lesson.where_the_arithmetic_is(profile)
+    assert "dense layers" in said and "map" not in said and "1 x 1" not in said, said
 
 
 def test_a_share_short_of_all_is_never_written_100_percent():
