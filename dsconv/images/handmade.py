@@ -268,17 +268,20 @@ def too_small_products(depthwise: np.ndarray, mix: np.ndarray) -> None:
     holds (SMALLEST_WEIGHT): 1e-30 by 1e-30 became 0 in W, and in the mixed maps, and the page blamed a weight of 0
     that was not there (float64, as tf.nn computes it there, gives maps of about 4e-60)."""
     for c in range(mix.shape[0]):
-        weights = np.abs(np.asarray(depthwise[..., c], np.float64))
-        smallest = float(np.min(weights[weights > 0], initial=np.inf))
+        weights = np.asarray(depthwise[..., c], np.float64).ravel()
+        weights = weights[weights != 0]
+        if not weights.size:
+            continue
+        smallest = float(weights[np.argmin(np.abs(weights))])  # with its sign: "-1e-30" was said as "1e-30"
         for n in range(mix.shape[1]):
             weight = float(mix[c, n])
-            if weight and smallest < np.inf and smallest * abs(weight) < SMALLEST_WEIGHT:
+            if weight and abs(smallest * weight) < SMALLEST_WEIGHT:
                 channel = CHANNELS[c] if mix.shape[0] == len(CHANNELS) else f"channel {c + 1}"
-                product = smallest * abs(weight)
+                product = smallest * weight
                 raise FilterError(f"The {channel} kernel's weight {smallest:.3g} and the mix's {weight:.3g} for output "
                                   f"{n + 1} multiply to {product:.1e}, too small for the float32 numbers the filters "
-                                  f"compute with (at least {SMALLEST_WEIGHT:.1e}): it would become 0, in the maps "
-                                  "too. Make one of them larger, or type 0.")
+                                  f"compute with (at least {SMALLEST_WEIGHT:.1e} in size): it would lose its digits or "
+                                  "become 0, in the maps too. Make one of them larger, or type 0.")
 
 
 def standard_conv(image: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None = None,

@@ -674,21 +674,25 @@ def test_a_map_that_goes_below_zero_is_drawn_signed_whatever_its_size():
     (1e-30, 1e-30, True),  # 1e-60: 0 in float32
     (1e-19, 1e-19, True),  # 1e-38, just under float32's smallest normal number, 1.18e-38
     (1e-18, 1e-18, False),  # 1e-36: held
-    (1e-30, 0.0, False)])  # a mix weight of 0 multiplies nothing: its 0 is the student's
+    (1e-30, 0.0, False),  # a mix weight of 0 multiplies nothing: its 0 is the student's
+    (-1e-30, 1e-30, True)])  # said with its sign: "-1e-30" read "1e-30", and the product -1e-60 "1.0e-60"
 def test_weights_whose_product_float32_cannot_hold_are_refused(kernel_weight, mix_weight, refused):
     """A kernel of 1e-30s and a mix of 1e-30 made W = D x P of 1e-60, 0 in float32: every W cell read 0, the output
     "0 everywhere" both ways, and the note blamed "each channel's weight in the mix, or its kernel, is 0". In float64
     (tf.nn's float64 gives an edge map of about 4e-60) nothing is 0."""
     image = np.random.default_rng(0).random((6, 6, 3)).astype(np.float32)
     depthwise = np.zeros((3, 3, 3), np.float32)
-    depthwise[:, 0, 0], depthwise[:, 2, 0] = kernel_weight, -kernel_weight  # red: an edge finder
+    depthwise[:, 0, 0] = kernel_weight  # red: one column of the weight
     mix = np.array([[mix_weight], [1.0], [0.0]], np.float32)  # output 1: the red map scaled, and green as it is
     assert (kernel_weight * mix_weight != 0 and kernel_weight * mix_weight < np.finfo(np.float32).tiny) == refused
     if refused:
-        with pytest.raises(FilterError, match=rf"The red kernel's weight {kernel_weight:.3g} and the mix's "
-                                              rf"{mix_weight:.3g} for output 1 multiply to .*too small for the float32 "
-                                              r"numbers the filters compute with \(at least 1\.2e-38\)"):
+        with pytest.raises(FilterError) as refused:
             apply_hand_made(image, depthwise, mix)
+        assert str(refused.value) == (
+            f"The red kernel's weight {kernel_weight:.3g} and the mix's {mix_weight:.3g} for output 1 multiply to "
+            f"{kernel_weight * mix_weight:.1e}, too small for the float32 numbers the filters compute with (at least "
+            "1.2e-38 in size): it would lose its digits or become 0, in the maps too. Make one of them larger, or "
+            "type 0."), str(refused.value)
         return
     result = apply_hand_made(image, depthwise, mix)
     assert np.all(result.combined[..., 0, 0][depthwise[..., 0] != 0] != 0) == (mix_weight != 0)

@@ -896,8 +896,8 @@ def test_weights_whose_product_is_too_small_for_float32_are_refused_not_blamed_o
     assert not at.exception
     errors = [literal(e.value) for e in at.error]
     assert errors == ["The red kernel's weight 1e-30 and the mix's 1e-30 for output 1 multiply to 1.0e-60, too small "
-                      "for the float32 numbers the filters compute with (at least 1.2e-38): it would become 0, in the "
-                      "maps too. Make one of them larger, or type 0."], errors
+                      "for the float32 numbers the filters compute with (at least 1.2e-38 in size): it would lose its "
+                      "digits or become 0, in the maps too. Make one of them larger, or type 0."], errors
     assert not any("mixes nothing" in c.value for c in at.caption)
 
 
