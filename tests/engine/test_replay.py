@@ -303,6 +303,21 @@ def test_short_totals_keep_the_figures_that_tell_them_apart():
     assert total() == "—"
 
 
+@pytest.mark.parametrize("seconds, shown", [
+    ((13.6, 14.4), ["13.6 s", "14.4 s"]),  # both read "14 s"
+    ((184.6, 185.4), ["3 min 04.6 s", "3 min 05.4 s"]),  # both read "3 min 05 s"
+    ((3725.2, 3725.9), ["1 h 02 min 05 s", "1 h 02 min 06 s"]),  # both read "1 h 02 min"
+    ((28.0, 28.0, 61.0), ["28 s", "28 s", "1 min 01 s"]),  # equal totals read alike, as before
+    ((0.006, 0.003), ["6 ms", "3 ms"])])
+def test_a_column_of_totals_never_reads_two_different_times_alike(seconds, shown):
+    """Models of 13.6 s and 14.4 s both read "14 s" in the Total time column, beside a sentence that called one 1.06x
+    faster per epoch. The column takes the digits that tell its totals apart."""
+    parts = [arch(kind, [(1.0, 0.5, 0.9, 0.55, total)]) for kind, total in zip(("standard", "separable", "mobilenet"),
+                                                                                seconds)]
+    rows = replay.summary_rows(loaded(record_dict(parts, epochs=1)))
+    assert [row["Total time"] for row in replay.table_rows(rows)] == shown
+
+
 @pytest.mark.parametrize("accuracies", [((0.50, 0.60), (0.55, 0.70), (0.60, 0.85)),  # every gap negative
                                         ((0.5, 0.7), (0.5, 0.7), (0.5, 0.7))])  # three gaps of one value
 def test_the_gap_panel_always_shows_its_zero_line(accuracies):
