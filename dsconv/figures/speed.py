@@ -506,8 +506,11 @@ def _roofline(steps: Sequence[StepRegime], roofs: Roofs, device: str, scale: flo
             name=f"{short_name(kind)}, {PASS_LABELS[pass_name]}",
             # the share its label was judged on, as the sentences say it: a step judged with its twin read "below
             # both roofs (52% of its roof)" beside "49% of its roof, judged together" in the bullet under the chart
-            customdata=[[p.label, p.achieved_gbs, judged_share(p, "its roof")] for p in points],
-            hovertemplate=("%{x:.2f} FLOPs/byte, %{y:.1f} GFLOP/s, %{customdata[1]:.1f} GB/s: "
+            # and its speeds as the table and the sentences write them: "%{y:.1f}" read a tiny layer's 0.000052
+            # GFLOP/s as "0.0"
+            customdata=[[p.label, rate(p.achieved_gbs, 1), judged_share(p, "its roof"), rate(p.achieved_gflops, 1)]
+                        for p in points],
+            hovertemplate=("%{x:.2f} FLOPs/byte, %{customdata[3]} GFLOP/s, %{customdata[1]} GB/s: "
                            "%{customdata[0]} (%{customdata[2]})<extra>"
                            f"{short_name(kind)}, {PASS_LABELS[pass_name]}</extra>"))
     ticks = log_ticks([low, high])

@@ -412,3 +412,18 @@ def test_the_charts_hover_gives_the_share_a_steps_label_was_judged_on():
         assert row[0] == step.label
         assert row[2] == f"{roof_percent(step.group_fraction)} of its roof, judged together"
         assert row[2] in said
+
+
+def test_the_charts_hover_writes_a_tiny_layers_speeds_as_the_table_does():
+    """A tiny layer's speed (here 16 multiply-adds, 32 FLOPs, in 1.223 ms: 0.000026 GFLOP/s) hovered as "0.0
+    GFLOP/s" (a format of one decimal), while the table and the sentences wrote it with two significant digits."""
+    from dsconv.figures.speed import roofline_figure
+    from dsconv.safe_text import rate
+
+    tiny = LayerSetup(batch=1, height=4, width=4, in_channels=1, out_channels=1, kernel_size=1)
+    steps = classify_all([timing("standard", 1.223, setup=tiny)], ROOFS)
+    [row] = [list(row) for trace in roofline_figure(steps, ROOFS, DEVICE).data if trace.customdata is not None
+             for row in trace.customdata]
+    gflops = 2 * 16 / 1.223e-3 / 1e9  # 16 multiply-adds: 2 FLOPs each
+    assert steps[0].timing.gflops_per_s == pytest.approx(gflops)
+    assert row[3] == rate(gflops, 1) == "0.000026"
