@@ -247,10 +247,11 @@ def read_model_file(data: bytes, filename: str = "model") -> Any:
 
 
 def _json_scalar(data: bytes) -> str:
-    """What a file that is one JSON value other than an object or an array holds, in words ("a number"), or ""."""
+    """What a file that is one JSON value other than an object or an array holds, in words ("a number"), or "". A
+    file holding 42 or "hello" was said to be "neither a .keras archive, an .h5 model nor JSON". NaN is no JSON."""
     try:
-        value = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):  # (a number of over 4,300 digits too: no model's config either way)
+        value = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError):  # (NaN, or a number of over 4,300 digits: no config either way)
         return ""
     if value is None:
         return "null"

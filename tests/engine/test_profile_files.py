@@ -1171,6 +1171,10 @@ def test_a_file_of_one_json_value_is_said_to_be_json_but_no_config(data, kind):
     assert str(refused.value) == (f"'model.json' is JSON, but {kind}, not a model's config: a Keras config is a JSON "
                                   "object, in braces { }. Upload a file saved by model.save(), or the JSON of "
                                   "model.to_json().")
+    # NaN is no JSON (the README says so, and a config holding one is refused as "not a number JSON allows")
+    for not_json in (b"NaN", b"-Infinity"):
+        with pytest.raises(ModelFileError, match="is neither a .keras archive, an .h5 model nor JSON"):
+            read_model_file(not_json, "model.json")
 
 
 def test_a_model_of_two_inputs_says_so_where_an_input_shape_is_written():
