@@ -462,18 +462,22 @@ def custom_kernel_editor() -> np.ndarray:
     # The text field comes after the grid, so its value (a link's, on arrival) is read here before it is drawn.
     text = st.session_state.get("fil_kernel", st.query_params.get("fil_kernel", DEFAULT_KERNEL))
     try:
-        kernel = hand.parse_kernel(text)
+        grid = hand.typed_grid(text)
     except hand.FilterError:
-        kernel = None  # the text field below shows the error
-    if kernel is not None:
-        # A new grid whenever the text changes, so typed text and grid edits never fight over a cell.
-        edited = grid_column.data_editor(kernel.astype(np.float64), key=f"fil_grid_{zlib.crc32(text.encode())}",
-                                         hide_index=True, num_rows="fixed", width="stretch")
+        grid = None  # the text field below shows the error
+    if grid is not None:
+        # A new grid whenever the text changes, so typed text and grid edits never fight over a cell. Each number as
+        # typed ("%g": 1e-30, 0.25): by default the grid wrote 1e-30 with its 30 decimals, and the kernel's last
+        # column ran out of sight
+        edited = grid_column.data_editor(grid, key=f"fil_grid_{zlib.crc32(text.encode())}", hide_index=True,
+                                         num_rows="fixed", width="stretch",
+                                         column_config={str(column): st.column_config.NumberColumn(format="%g")
+                                                        for column in range(grid.shape[1])})
         edited = np.asarray(edited, np.float64)
         if np.isnan(edited).any():  # a cleared cell: the kernel keeps its numbers (its text had read "nan")
             grid_column.warning(EMPTY_CELL, icon="✏️")
-        elif not np.array_equal(edited, kernel):  # allowed: the text field is not drawn yet in this run
-            st.session_state["fil_kernel"] = hand.edited_text(text, kernel, edited)
+        elif not np.array_equal(edited, grid):  # allowed: the text field is not drawn yet in this run
+            st.session_state["fil_kernel"] = hand.edited_text(text, grid, edited)
     text_column.text_input("Your kernel: click a cell of the grid, or type numbers separated by spaces and rows "
                            "by ';' (square, up to 7 x 7)", DEFAULT_KERNEL, key="fil_kernel", **BOUND)
     return hand.parse_kernel(st.session_state["fil_kernel"])  # FilterError is shown by the caller

@@ -172,6 +172,14 @@ def parse_kernel(text: str) -> np.ndarray:
     return np.array(rows, np.float32)
 
 
+def typed_grid(text: str) -> np.ndarray:
+    """The numbers of a kernel's text (parse_kernel checks it first) in float64, as typed: a grid shows them with
+    their own digits (its "%g"); a float32 kernel's 0.1 is 0.10000000149 there."""
+    parse_kernel(text)
+    return np.array([[float(item) for item in _items(row.translate(_MINUS_SIGNS))] for row in _rows(text)],
+                    np.float64)
+
+
 def parse_mix(text: str, in_channels: int = 3) -> np.ndarray:
     """A pointwise mix P (C, N) from text: one row per OUTPUT channel, each with C weights (R G B)."""
     rows = _parse_rows(text, "mix")

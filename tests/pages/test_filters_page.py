@@ -116,6 +116,26 @@ def test_the_kernel_grid_keeps_typed_numbers_and_a_cleared_cell_is_told():
     assert at.text_input(key="fil_kernel").value == "0.1234567891 1 1; 1 -8 1; 1 1 1"
 
 
+def test_the_kernel_grid_writes_each_number_as_typed():
+    """A typed kernel of 1e-30s filled the grid with "0.000000000000000000000000000001" (Streamlit's default writes
+    every decimal of a tiny number), and its last column ran out of sight. Each column writes its numbers as "%g"
+    does (1e-30, 0.333333; seen in Chromium), and the grid holds the numbers as typed, in float64: from the float32
+    kernel, 0.1 was 0.10000000149011612."""
+    import json
+
+    for text, typed in (("0.1 0.25 -1; 2 0 0.333333; 1 2 3", [[0.1, 0.25, -1], [2, 0, 0.333333], [1, 2, 3]]),
+                        ("1e-30 0 -1e-30; 2e-30 0 -2e-30; 1e-30 0 -1e-30",
+                         [[1e-30, 0, -1e-30], [2e-30, 0, -2e-30], [1e-30, 0, -1e-30]])):
+        at = open_page(PAGE, {"fil_view": HAND_MADE, "fil_red": "Custom (edit it)", "fil_kernel": text})
+        assert not at.exception and not at.error
+        [grid] = at.get("dataframe")
+        assert grid.value.values.tolist() == typed
+        formats = {name: column["type_config"].get("format") for name, column in json.loads(grid.proto.columns).items()
+                   if name != "_index"}
+        assert formats == {"0": "%g", "1": "%g", "2": "%g"}, formats
+        assert at.text_input(key="fil_kernel").value == text  # nothing rewritten by the grid
+
+
 def test_a_link_sets_the_page_up():
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=180)
     at.query_params["fil_view"] = HAND_MADE
