@@ -323,18 +323,31 @@ def feature_mosaic(maps: np.ndarray, channels: list[int] | np.ndarray, columns: 
 
 
 def flat_maps_note(maps: np.ndarray, channels: Sequence[int]) -> str | None:
-    """Where some of the maps shown hold one value at every pixel, how many, and that their one shade is no strong
-    response: each map is scaled to its own maximum, so a map of one value is drawn in the shade of its maximum
-    (on a black picture every map of the tutorial's first layer held only its bias, and all were drawn white, under
-    "white the maximum"). None where every map shown changes across the picture."""
+    """Where some of the maps shown hold one value at every pixel, how many, and what their one shade says: each map
+    is scaled to its own maximum, so a map of one value other than 0 is drawn in the shade of its maximum (on a black
+    picture every map of the tutorial's first layer held only its bias, and all were drawn white, under "white the
+    maximum"), while a map of 0 stays the shade of 0 (black, or white in a signed grid: 18 of 64 maps were drawn
+    black beside a note that said each was drawn "in the shade of its own maximum"). None where every map shown
+    changes across the picture."""
     maps = np.asarray(maps, np.float32)
     flat = [c for c in channels if float(np.ptp(maps[..., c])) <= 1e-6 * max(1.0, float(np.max(np.abs(maps[..., c]))))]
     if not flat:
         return None
-    some = "Every map shown" if len(flat) == len(channels) else f"{len(flat)} of the {len(channels)} maps shown"
-    verb = "holds" if some.startswith("Every") or len(flat) == 1 else "hold"
-    return (f"{some} {verb} one value at every pixel on this picture, so each is drawn in one shade, that of its "
-            "own maximum: no strong response, only the same value everywhere.")
+    zero = [c for c in flat if not np.any(maps[..., c])]
+    valued = [c for c in flat if c not in zero]
+
+    def which(group: list[int]) -> str:
+        some = "Every map shown" if len(group) == len(channels) else f"{len(group)} of the {len(channels)} maps shown"
+        return f"{some} {'holds' if some.startswith('Every') or len(group) == 1 else 'hold'}"
+
+    said = []
+    if valued:
+        said.append(f"{which(valued)} one value at every pixel on this picture, so each is drawn in one shade, that of "
+                    "its own maximum: no strong response, only the same value everywhere.")
+    if zero:
+        said.append(f"{which(zero)} 0 at every pixel, drawn {'white' if is_signed(maps) else 'black'}: no response "
+                    "on this picture.")
+    return " ".join(said)
 
 
 TILE_LABEL_PX = 13  # a map's label over it, times the scale

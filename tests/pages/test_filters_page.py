@@ -967,5 +967,17 @@ def test_maps_of_one_value_in_the_learned_view_are_said_to_be_no_strong_response
     maps[..., 0] = 0.25
     maps[..., 1] = np.arange(16).reshape(4, 4)
     assert flat_maps_note(maps, [0, 1]).startswith("1 of the 2 maps shown holds one value")
-    assert flat_maps_note(maps, [0, 2]).startswith("Every map shown holds one value")
+    assert flat_maps_note(maps, [0]).startswith("Every map shown holds one value")
     assert flat_maps_note(maps, [1]) is None
+    # a map of 0 is drawn black (0), not in the shade of a maximum: 18 of 64 maps drawn black read "each is drawn in
+    # one shade, that of its own maximum"
+    assert flat_maps_note(maps, [0, 1, 2]) == (
+        "1 of the 3 maps shown holds one value at every pixel on this picture, so each is drawn in one shade, that of "
+        "its own maximum: no strong response, only the same value everywhere. 1 of the 3 maps shown holds 0 at every "
+        "pixel, drawn black: no response on this picture.")
+    assert flat_maps_note(maps, [2]) == ("Every map shown holds 0 at every pixel, drawn black: no response on this "
+                                         "picture.")
+    signed = maps.copy()
+    signed[..., 1] -= 8  # a grid with values below 0 draws 0 white
+    assert flat_maps_note(signed, [1, 2]).endswith("1 of the 2 maps shown holds 0 at every pixel, drawn white: no "
+                                                  "response on this picture.")
