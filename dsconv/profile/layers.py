@@ -399,7 +399,8 @@ def _embedding(config: dict, inputs: list[Shape]) -> LayerCount:
 
 def _resized(config: dict, inputs: list[Shape]) -> LayerCount:
     """Resizing, CenterCrop and RandomCrop (at inference, a centre crop): a picture of `height` x `width` with the
-    input's channels, one interpolated or copied value per output element."""
+    input's channels, one interpolated or copied value per output element. Unknown to the profiler, they left a
+    Sequential model's every later layer uncounted."""
     _channels_last(config)
     shape = _one_input(inputs)
     if len(shape) != 3:
