@@ -15,7 +15,7 @@ import math
 import numbers
 import re
 import string
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # how a text saved as UTF-16 (Windows' "Unicode") starts
 _ESCAPED = {ord(char): "\\" + char for char in string.punctuation}
@@ -151,6 +151,23 @@ def digits_apart_from_one(ratio: float, digits: int = 1, most: int = 4) -> int:
     while ratio != 1 and round(ratio, digits) == 1 and digits < most:
         digits += 1
     return digits
+
+
+def told_apart(values: Sequence[float], write: Callable[[float, int], str], most: int = 8) -> list[str]:
+    """Each of `values` as `write(value, extra)` writes it (extra: digits more than its own), where it reads like
+    another value of a different size with the digits more that tell them apart, up to `most`; the others keep their
+    own. Equal values read alike. A column's ratios ("0.068" for two layers' different params), its total times
+    ("14 s" for 13.6 s and 14.4 s) and a sentence's two epoch times ("10.0 s against 10.0 s" under "1.01x faster")
+    each had a loop of their own for this."""
+    extra = [0] * len(values)
+    for _ in range(most):
+        texts = [write(value, more) for value, more in zip(values, extra)]
+        clashing = {i for i, (text, value) in enumerate(zip(texts, values))
+                    if any(other_text == text and other != value for other_text, other in zip(texts, values))}
+        if not clashing:
+            break
+        extra = [more + (i in clashing) for i, more in enumerate(extra)]
+    return texts
 
 
 def over_limit(value: float, limit: float, places: int = 0, most: int = 6) -> str:

@@ -26,7 +26,7 @@ from dsconv.figures.style import (
     two_lines,
 )
 from dsconv.kinds import KINDS
-from dsconv.safe_text import COUNT_UNITS, counted, digits_apart_from_one, half_up, in_units, significant
+from dsconv.safe_text import COUNT_UNITS, counted, digits_apart_from_one, half_up, in_units, significant, told_apart
 
 PART_COLORS = {"depthwise": KINDS["depthwise"].colour, "pointwise": KINDS["pointwise"].colour,
                "standard conv": KINDS["standard"].colour, "batchnorm": "#a78bfa", "dense": "#6b7280"}
@@ -57,20 +57,12 @@ def ratio_text(ratio: float, extra: int = 0) -> str:
 
 
 def ratio_column(ratios: list[float | None]) -> list[str | None]:
-    """Ratios of one column (ratio_text), each that reads like another of a different value with the decimals more
-    that tell them apart: at C = N = 4096, k = 11, m = 8, SeparableConv2D's 138,186,752 params and DepthwiseConv2D +
-    1x1's 138,219,520 both read "0.068" of the standard layer's. The other ratios keep their own digits (given to the
-    whole column, 0.00197 read 0.0019693, and the table ran past a 1024 x 768 projector's page). Equal ratios read
-    alike."""
-    extra = [0] * len(ratios)
-    for _ in range(8):
-        texts = [None if ratio is None else ratio_text(ratio, more) for ratio, more in zip(ratios, extra)]
-        clashing = {i for i, (text, ratio) in enumerate(zip(texts, ratios)) if text is not None and any(
-            other_text == text and other != ratio for other_text, other in zip(texts, ratios))}
-        if not clashing:
-            break
-        extra = [more + (i in clashing) for i, more in enumerate(extra)]
-    return texts
+    """Ratios of one column (ratio_text), told apart (safe_text.told_apart): at C = N = 4096, k = 11, m = 8,
+    SeparableConv2D's 138,186,752 params and DepthwiseConv2D + 1x1's 138,219,520 both read "0.068" of the standard
+    layer's. The other ratios keep their own digits (given to the whole column, 0.00197 read 0.0019693, and the table
+    ran past a 1024 x 768 projector's page). None (no ratio) stays None."""
+    shown = iter(told_apart([ratio for ratio in ratios if ratio is not None], ratio_text))
+    return [None if ratio is None else next(shown) for ratio in ratios]
 
 
 STEP_LABELS = {"depthwise": "↳ its depthwise step", "pointwise": "↳ its pointwise (1x1) step, on the depthwise output"}

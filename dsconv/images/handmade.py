@@ -151,6 +151,17 @@ def _parse_rows(text: str, what: str) -> list[list[float]]:
 
 def parse_kernel(text: str) -> np.ndarray:
     """A square k x k kernel (1 <= k <= 7) from text: numbers separated by spaces, rows by ';' or new lines."""
+    return np.array(_kernel_rows(text), np.float32)
+
+
+def typed_grid(text: str) -> np.ndarray:
+    """A kernel's numbers (as parse_kernel takes them) in float64, as typed: a grid shows them with their own digits
+    (its "%g"); a float32 kernel's 0.1 is 0.10000000149 there."""
+    return np.array(_kernel_rows(text), np.float64)
+
+
+def _kernel_rows(text: str) -> list[list[float]]:
+    """The rows of a square kernel's text, each number as Python reads it, or FilterError."""
     rows = _parse_rows(text, "kernel")
     side = len(rows)
     if side > MAX_KERNEL_SIDE:
@@ -169,15 +180,7 @@ def parse_kernel(text: str) -> np.ndarray:
         if len(row) != side:
             raise FilterError(f"The kernel must be square: it has {side} rows, but row {number} has "
                               f"{counted(len(row), 'number')}. Give each of the {side} rows {side} numbers.")
-    return np.array(rows, np.float32)
-
-
-def typed_grid(text: str) -> np.ndarray:
-    """The numbers of a kernel's text (parse_kernel checks it first) in float64, as typed: a grid shows them with
-    their own digits (its "%g"); a float32 kernel's 0.1 is 0.10000000149 there."""
-    parse_kernel(text)
-    return np.array([[float(item) for item in _items(row.translate(_MINUS_SIGNS))] for row in _rows(text)],
-                    np.float64)
+    return rows
 
 
 def parse_mix(text: str, in_channels: int = 3) -> np.ndarray:

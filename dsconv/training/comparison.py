@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from dsconv.kinds import noun
-from dsconv.safe_text import counted, listed, plain
+from dsconv.safe_text import counted, listed, plain, told_apart
 from dsconv.seeds import FLOAT32_SLACK, NOISE_POINTS, about_the_same
 from dsconv.training.models import DEPTHWISE_INIT_WORDS, INPUT_SCALING_WORDS
 from dsconv.training.replay import LoadedRun, best_epoch, generalisation_gap
@@ -400,11 +400,10 @@ def time_sentence(c: Comparison) -> str | None:
     took = (f"was {speed:.2f}x faster per epoch" if speed > 1 and f"{speed:.2f}" != "1.00" else
             f"was {1 / speed:.2f}x slower per epoch" if speed < 1 and f"{1 / speed:.2f}" != "1.00" else
             "took as long per epoch")
-    shown = [epoch_time(o.seconds_per_epoch), epoch_time(s.seconds_per_epoch)]
-    for extra in (1, 2):  # 9.951 s against 10.049 s read "1.01x faster (10.0 s against 10.0 s)"
-        if shown[0] != shown[1] or took.startswith("took as long"):
-            break
-        shown = [epoch_time(o.seconds_per_epoch, extra), epoch_time(s.seconds_per_epoch, extra)]
+    # 9.951 s against 10.049 s read "1.01x faster (10.0 s against 10.0 s)"; times that took as long read alike
+    seconds = [o.seconds_per_epoch, s.seconds_per_epoch]
+    shown = [epoch_time(value) for value in seconds] if took.startswith("took as long") else \
+        told_apart(seconds, epoch_time, most=3)
     times = f"({shown[0]} against {shown[1]}{_timed_epochs(c)})"
     if work < SAVING:  # no saving in arithmetic to compare the time with
         does = ("about as many multiply-adds per image as the standard model" if work > 1 / SAVING

@@ -15,7 +15,7 @@ from pathlib import Path
 from dsconv import ASSETS
 from dsconv.costs.network import count_text
 from dsconv.kinds import NETWORK_KINDS, word
-from dsconv.safe_text import counted, listed, over_limit, plain
+from dsconv.safe_text import counted, listed, over_limit, plain, told_apart
 from dsconv.training.data import source_label
 from dsconv.training.models import DEPTHWISE_INIT_WORDS, INPUT_SCALING_WORDS
 from dsconv.training.runs import MAX_RUN_BYTES, ArchitectureRun, EpochLog, RunFileError, RunRecord, load_run
@@ -342,15 +342,9 @@ def _duration(seconds: float, extra: int = 0) -> str:
 
 
 def durations(seconds: list[float]) -> list[str]:
-    """A column of total times (_duration), with the digits more that tell apart any two that differ: 13.6 s and
-    14.4 s both read "14 s", and 184.6 s and 185.4 s "3 min 05 s", beside a sentence that called one model 1.06x
-    faster per epoch."""
-    for extra in range(4):
-        texts = [_duration(value, extra) for value in seconds]
-        read: dict[str, float] = {}
-        if all(read.setdefault(text, value) == value for text, value in zip(texts, seconds)):
-            break
-    return texts
+    """A column of total times (_duration), told apart (safe_text.told_apart): 13.6 s and 14.4 s both read "14 s",
+    and 184.6 s and 185.4 s "3 min 05 s", beside a sentence that called one model 1.06x faster per epoch."""
+    return told_apart(seconds, _duration, most=4)
 
 
 def _test_text(row: SummaryRow) -> str:
@@ -367,8 +361,7 @@ def table_rows(rows: list[SummaryRow]) -> list[dict[str, str]]:
     """The summary rows as display text, one dict per row (column name -> text)."""
     shown = []
     counts = [row.multiply_adds for row in rows]  # one form for the column (152.8 M sat above 35,136)
-    timed = dict(zip([id(row) for row in rows if row.epochs_done],
-                     durations([row.total_seconds for row in rows if row.epochs_done])))
+    timed = iter(durations([row.total_seconds for row in rows if row.epochs_done]))
     for row in rows:
         epochs = f"{row.epochs_done}" if row.epochs_planned in (None, row.epochs_done) else \
             f"{row.epochs_done} of {row.epochs_planned}"
@@ -380,7 +373,7 @@ def table_rows(rows: list[SummaryRow]) -> list[dict[str, str]]:
             "Final val accuracy": "—" if row.final_val_accuracy is None else f"{row.final_val_accuracy:.4f}",
             "Test accuracy": _test_text(row),
             "Epochs": epochs + ("" if row.status == "complete" else f" ({row.status})"),
-            "Total time": timed.get(id(row), "—"), "Device": row.device,
+            "Total time": next(timed) if row.epochs_done else "—", "Device": row.device,
             "Validated on": "test set" if row.validation_on_test else "held-out split",
         })
     return shown
