@@ -632,7 +632,7 @@ _TABLE_CSS = """
   background: linear-gradient(to left, #fff 40%, rgba(255, 255, 255, 0)) right / 1.5rem 100% no-repeat local,
     radial-gradient(farthest-side at 100% 50%, rgba(17, 24, 39, 0.28), rgba(17, 24, 39, 0)) right / 0.75rem 100%
     no-repeat scroll; }
-[data-testid="stMarkdownContainer"] :is(th, td) { padding: 0.25rem 0.2rem; }
+[data-testid="stMarkdownContainer"] :is(th, td) { padding: 0.25rem 0.15rem; }
 [data-testid="stMarkdownContainer"] td[style*="right"] { white-space: nowrap; }
 /* The first column names the row: it stays in view while the others scroll under it. Chromium paints a sticky cell
    of a table with collapsed borders under the cells that scroll past it: the borders are drawn a side a cell here,

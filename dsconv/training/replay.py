@@ -366,7 +366,7 @@ def table_rows(rows: list[SummaryRow]) -> list[dict[str, str]]:
         epochs = f"{row.epochs_done}" if row.epochs_planned in (None, row.epochs_done) else \
             f"{row.epochs_done} of {row.epochs_planned}"
         shown.append({
-            "Run": row.run_label, "Architecture": word(row.architecture), "Params": f"{row.params:,}",
+            "Run": row.run_label, "Model": word(row.architecture), "Params": f"{row.params:,}",
             "Multiply-adds / image": count_text(row.multiply_adds, *counts),
             "Best val accuracy (epoch)": "—" if row.best_val_accuracy is None else
             f"{row.best_val_accuracy:.4f} ({row.best_epoch})",

@@ -6,6 +6,7 @@ AppTest does not run `st.fragment(run_every=...)` on a timer, so the launch test
 itself and reruns the page, which then renders the finished launch exactly as a browser would."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def expected_rows(path: Path) -> list[dict]:
         vals = [e["val_accuracy"] for e in part["epochs"] if e["val_accuracy"] is not None]
         best = max(vals) if vals else None
         rows.append({
-            "Architecture": KINDS[part["name"]].word, "Params": f"{part['params']:,}",
+            "Model": KINDS[part["name"]].word, "Params": f"{part['params']:,}",
             "Multiply-adds / image": f"{part['multiply_adds'] / 1e6:,.1f} M" if part["multiply_adds"] >= 10**6 else
             f"{part['multiply_adds']:,}",
             "Best val accuracy (epoch)": "—" if best is None else
@@ -44,9 +45,23 @@ def expected_rows(path: Path) -> list[dict]:
     return rows
 
 
-def table(at: AppTest, index: int = 0) -> list[dict]:
-    """The rows of a table as the reader sees them."""
-    return shown_tables(at)[index].to_dict("records")
+# The line above each run's table: "**<run>**, on <device>, validated on the <split>:"
+RUN_LINE = re.compile(r"\*\*(?P<run>.+)\*\*, on (?P<device>.+), validated on the (?P<split>test set|held-out split):",
+                      re.S)
+
+
+def run_lines(at: AppTest) -> list[dict[str, str]]:
+    """Each summary table's run, device and split, as the line above the table says them to a reader."""
+    lines = [RUN_LINE.fullmatch(m.value) for m in at.markdown]
+    return [{key: literal(value) for key, value in line.groupdict().items()} for line in lines if line]
+
+
+def table(at: AppTest) -> list[dict]:
+    """The summary's rows as the reader sees them (one table a run), each with its run's name, from the line above
+    its table, as "Run"."""
+    tables, lines = shown_tables(at), run_lines(at)
+    assert len(tables) == len(lines), (len(tables), lines)
+    return [{"Run": line["run"], **row} for line, shown in zip(lines, tables) for row in shown.to_dict("records")]
 
 
 def test_the_default_replay_names_its_negative_first_gaps_readably():
@@ -76,13 +91,14 @@ def test_every_bundled_run_replays_with_the_numbers_of_its_file():
     # Where each run ran and what it validated on, from the files: "<title> on <device>, validated on the <...>".
     from dsconv.devices import device_name
 
-    where = next(literal(c.value) for c in at.caption if c.value.startswith("Where each ran: "))
-    labels = {run.key: run.label for run in replay.load_bundled()[0]}  # the runs' names, as the table's "Run" has them
+    labels = {run.key: run.label for run in replay.load_bundled()[0]}  # the runs' names, as the picker has them
+    wanted = []
     for path in files:
         data = json.loads(path.read_text())
         split = "test set" if data["data"].get("validation_on_test") else "held-out split"
         device = device_name(data["device"]["description"])  # "the AMD EPYC with 2 cores": test_speed_text.py
-        assert f"“{labels[path.stem]}” on {device}, validated on the {split}" in where, where
+        wanted.append({"run": labels[path.stem], "device": device, "split": split})
+    assert run_lines(at) == wanted
     assert len(at.get("plotly_chart")) == 1
     if any(json.loads(p.read_text())["data"].get("validation_on_test") for p in files):
         assert any("validated on the test set" in w.value for w in at.warning)
@@ -112,15 +128,15 @@ def test_uploads_good_and_malformed(run_file):
     assert any("broken.json" in e and "not JSON" in e for e in errors), errors
     assert at.multiselect(key="arena_mine").value == ["upload:gpu_run.json"]
     row = table(at)[0]
-    assert row["Architecture"] == "MobileNet" and row["Best val accuracy (epoch)"] == "0.7000 (1)"
+    assert row["Model"] == "MobileNet" and row["Best val accuracy (epoch)"] == "0.7000 (1)"
     assert row["Test accuracy"] == "0.8125" and row["Params"] == "12,345"
-    assert any("on a GPU, validated on the held-out split" in literal(c.value) for c in at.caption)
+    assert run_lines(at) == [{"run": "Uploaded run", "device": "a GPU", "split": "held-out split"}]
 
     at.file_uploader(key="arena_upload").set_value(("wrong.json", json.dumps({"schema": "other"}).encode(),
                                                      "application/json")).run()
     assert any("wrong.json" in literal(e.value) and "not a dsconv run record" in e.value for e in at.error)
     assert not at.exception
-    assert table(at)[0]["Architecture"] == "MobileNet"  # the good upload stays
+    assert table(at)[0]["Model"] == "MobileNet"  # the good upload stays
 
 
 def test_a_run_stopped_before_any_epoch_finished_still_shows_its_table(run_file):
@@ -139,7 +155,7 @@ def test_a_run_stopped_before_any_epoch_finished_still_shows_its_table(run_file)
     assert not any("pick other" in text for text in said), said
     assert any("none of its epochs had finished when it was written" in text for text in said), said
     [row] = table(at)
-    assert row["Architecture"] == "MobileNet" and row["Epochs"] == "0 of 2 (stopped)" and row["Total time"] == "—"
+    assert row["Model"] == "MobileNet" and row["Epochs"] == "0 of 2 (stopped)" and row["Total time"] == "—"
     assert not at.get("plotly_chart")
 
 
@@ -154,7 +170,7 @@ def test_an_uploaded_run_stays_chosen_after_a_visit_to_another_page(run_file):
     at.switch_page("pages/3_Training_arena.py").run()
     assert not at.exception, at.exception
     assert at.multiselect(key="arena_mine").value == ["upload:gpu_run.json"]
-    assert any(row["Architecture"] == "MobileNet" and row["Params"] == "12,345" for row in table(at))
+    assert any(row["Model"] == "MobileNet" and row["Params"] == "12,345" for row in table(at))
 
 
 def test_two_run_files_of_one_name_in_one_upload_are_both_kept(run_file):
@@ -247,7 +263,7 @@ def test_a_link_naming_a_run_twice_replays_it_once_and_says_so():
     assert notes == ["The link names 'tutorial_published' more than once in arena_runs; each is chosen once. Name "
                      "each once in the link."], notes
     runs = [row["Run"] for row in table(at)]
-    assert len(runs) == len(set(zip(runs, (row["Architecture"] for row in table(at))))), runs
+    assert len(runs) == len(set(zip(runs, (row["Model"] for row in table(at))))), runs
     written = at.query_params["arena_runs"]  # the address the share link is made from: one item, a text
     assert isinstance(written, str) or len(written) == 1, written
 
@@ -262,10 +278,8 @@ def test_a_run_without_a_device_in_words_ran_on_an_unrecorded_device(run_file):
     at = open_page(PAGE, arena_runs="")
     at.file_uploader(key="arena_upload").set_value(files).run()
     assert not at.exception and not at.error
-    [where] = [literal(c.value) for c in at.caption if c.value.startswith("Where each ran")]
-    for n in (0, 1, 2, 3, 5):
-        assert f"“Run {n}” on an unrecorded device, validated" in where, where
-    assert "“Run 4” on an NVIDIA A100, validated" in where, where
+    devices = {line["run"]: line["device"] for line in run_lines(at)}
+    assert devices == {**{f"Run {n}": "an unrecorded device" for n in (0, 1, 2, 3, 5)}, "Run 4": "an NVIDIA A100"}
 
 
 def test_a_broken_file_named_like_an_uploaded_run_leaves_that_run(run_file):
@@ -281,7 +295,7 @@ def test_a_broken_file_named_like_an_uploaded_run_leaves_that_run(run_file):
     assert any("gpu_run.json" in e and "not JSON" in e and "read earlier from a file of the same name stays" in e
                for e in errors), errors
     assert at.multiselect(key="arena_mine").value == ["upload:gpu_run.json"]
-    assert table(at)[0]["Architecture"] == "MobileNet"
+    assert table(at)[0]["Model"] == "MobileNet"
 
 
 def launcher_page(monkeypatch, batch: int, in_app: bool = False, **more: str) -> tuple[AppTest, str]:
@@ -344,7 +358,7 @@ def test_a_tiny_synthetic_launch_completes_and_shows_its_numbers(monkeypatch):
     assert any("finished" in s.value for s in at.success)
     assert "session:1" in at.multiselect(key="arena_mine").value  # this tab's first launch
     rows = table(at)  # the replay table now holds the launch
-    assert rows[0]["Architecture"] == "Separable"
+    assert rows[0]["Model"] == "Separable"
     assert rows[0]["Best val accuracy (epoch)"].startswith(f"{part.best_val_accuracy():.4f} (")
     models = at.session_state["arena_models"]
     assert list(models) == ["Separable model (launch 1)"]
@@ -480,7 +494,7 @@ def test_hostile_uploads_show_sentences_and_the_bundled_replay_stays(run_file):
     assert any(e.startswith("digits.json:") and "digits long" in e for e in errors), errors
     rows = table(at)
     assert rows[:len(bundled_rows)] == bundled_rows  # the bundled replay is still there
-    assert rows[-1]["Run"] == pixel["title"] and rows[-1]["Architecture"] == "MobileNet"
+    assert rows[-1]["Run"] == pixel["title"] and rows[-1]["Model"] == "MobileNet"
     texts = [m.value for m in (*at.markdown, *at.caption, *at.warning, *at.info)]
     assert any(pixel["title"] in literal(text) for text in texts)
     assert not any("![pixel]" in text for text in texts)
@@ -533,7 +547,7 @@ def test_the_models_have_one_name_each_on_the_whole_page():
     assert not at.exception
     words = [KINDS[kind].word for kind in NETWORK_KINDS]
     assert at.multiselect(key="arena_archs").options == words
-    assert {row["Architecture"] for row in table(at)} == {"Standard", "Separable"}
+    assert {row["Model"] for row in table(at)} == {"Standard", "Separable"}
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     legend = {trace["name"].split(" · ")[0] for trace in figure["data"] if trace.get("showlegend", True)}
     assert legend <= set(words), legend
@@ -704,7 +718,7 @@ def test_a_data_folder_is_said_as_it_is_typed_and_a_failed_launch_takes_no_numbe
     at.run()
     assert not at.exception, at.exception
     assert any(s.value.startswith("Launch 1 finished") for s in at.success), [s.value for s in at.success]
-    assert [row["Run"].split(":")[0] for row in table(at)] == ["Launch 1"]
+    assert {row["Run"].split(":")[0] for row in table(at)} == {"Launch 1"}  # in the replay, and under the launch
     # and its downloads are named so (they were arena_<the server's count of launches>.json)
     names = download_names(at)
     assert names["Download the run record (JSON)"] == "launch_1.json", names
