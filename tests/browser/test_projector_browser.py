@@ -550,7 +550,6 @@ def test_the_speed_lab_fits_a_1024_projector(view):
     assert len(widths) >= 3 and all(scrolled <= shown for scrolled, shown in widths), widths
 
 
-
 @on_views(("Parameter_lab?present=1&lab_tab=Separable%20vs%20standard", XGA),
           ("Parameter_lab?present=1&lab_tab=Separable%20vs%20standard&lab_cin=4096&lab_cout=4096&lab_k=7", XGA))
 def test_the_worked_ratio_fits_a_projector(view):
