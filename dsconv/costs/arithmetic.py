@@ -220,8 +220,9 @@ def _spatial(height, width, kernel_size, strides, padding, dilation_rate,
     """Validate the sliding-window settings and return the output height and width.
 
     strided_dilation: whether the layer accepts strides > 1 together with dilation > 1. Keras's Conv2D
-    refuses it; DepthwiseConv2D and SeparableConv2D accept it (on TensorFlow, Keras 3 computes them as a
-    dilated convolution at stride 1, then keeps every s-th output; tests/test_arithmetic.py checks the values).
+    refuses it; DepthwiseConv2D and SeparableConv2D accept it (on TensorFlow, Keras 3 pads the input as the strided
+    layer's "same" padding does, runs a dilated convolution at stride 1 on it, then keeps every s-th output: not the
+    stride-1 layer's padding; tests/engine/test_arithmetic.py checks the values).
     """
     if padding not in ("valid", "same"):
         raise LayerConfigError(f'padding must be "valid" or "same", not {padding!r}.')

@@ -91,7 +91,8 @@ def tensorflow_depthwise_unreliable(kind, cfg):
     TensorFlow documents that op for equal strides only. On CPUs it silently returns wrong values for
     unequal ones on some machines (Intel, and the AMD machine of tests/test_arithmetic's fix) and raises
     InvalidArgumentError on others (another AMD EPYC). With dilation above 1 as well, Keras 3 takes another
-    path (a dilated op at stride 1, then every s-th output), which is right everywhere.
+    path (the strided layer's "same" padding, a dilated op at stride 1, then every s-th output), which is right
+    everywhere.
     """
     strides, dilation = ref._pair(cfg["strides"]), ref._pair(cfg["dilation_rate"])
     return kind in DEPTHWISE_KINDS and strides[0] != strides[1] and max(dilation) == 1
