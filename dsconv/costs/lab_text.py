@@ -7,6 +7,7 @@ so the page shows only what its own table supports; tests/test_lab_text.py drive
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, Mapping
 
 from dsconv.costs.arithmetic import (
@@ -180,12 +181,26 @@ def kernel_term_note(kernel_size: int, out_channels: int, depth_multiplier: int)
     if out_channels > k2:
         which = f"with N = {out_channels} > k² = {k2}, the 1/k² term is the larger one"
     elif out_channels < k2:
-        which = f"with N = {out_channels} < k² = {k2}, the 1/N term is still the larger one"
+        which = f"with N = {out_channels} < k² = {k2}, the 1/N term is the larger one"
     else:
         which = f"with N = k² = {k2}, the two terms are equal"
-    floor = f"1/{k2}" + (f" x m = {depth_multiplier}/{k2}" if depth_multiplier > 1 else "")
     return (f"For k = {kernel_size}, {which}. However wide the layer, {number_article(kernel_size)} {kernel_size} x "
-            f"{kernel_size} separable layer never gets below {floor} of the standard cost.")
+            f"{kernel_size} separable layer never gets below {_floor_text(k2, depth_multiplier)}.")
+
+
+def _floor_text(k2: int, depth_multiplier: int) -> str:
+    """m / k² of the standard cost, reduced: with m = 8 and k = 2 the lab said "1/4 x m = 8/4 of the standard cost",
+    twice that cost written as a share of it."""
+    floor = Fraction(depth_multiplier, k2)
+    if depth_multiplier == 1:
+        return f"1/{k2} of the standard cost"
+    if floor < 1:
+        value = f"{floor} of the standard cost"
+    elif floor == 1:
+        value = "the standard cost itself"
+    else:
+        value = f"{float(floor):g} times the standard cost"
+    return f"1/{k2} x m = {value}"
 
 
 def tutorial_saving() -> str:

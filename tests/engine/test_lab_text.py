@@ -150,7 +150,7 @@ def test_kernel_term_note_names_the_larger_term():
 
     assert "with N = 64 > k² = 9, the 1/k² term is the larger one" in kernel_term_note(3, 64, 1)
     assert "never gets below 1/9 of the standard cost" in kernel_term_note(3, 64, 1)
-    assert "with N = 64 < k² = 121, the 1/N term is still the larger one" in kernel_term_note(11, 64, 1)
+    assert "with N = 64 < k² = 121, the 1/N term is the larger one" in kernel_term_note(11, 64, 1)
     assert "the two terms are equal" in kernel_term_note(3, 9, 1)
     assert "1/9 x m = 4/9" in kernel_term_note(3, 64, 4)
     assert "nothing to separate" in kernel_term_note(1, 64, 1)
@@ -282,3 +282,34 @@ def test_one_position_and_one_channel_are_singular_in_the_pointwise_note():
     costs = every_kind(height=2, width=2, in_channels=1, out_channels=1, kernel_size=2, depth_multiplier=4)
     note = pointwise_row_note(costs, (2, 2, 1))
     assert "its 1 position x 4 channels come to what this row's 4 positions x 1 channel do" in note, note
+
+
+def test_the_floor_under_a_separable_layer_is_written_reduced():
+    """With m = 8 and k = 2 the note said "never gets below 1/4 x m = 8/4 of the standard cost": twice the standard
+    cost, written so that a student reads a share of it. And "the 1/N term is still the larger one": still, after
+    nothing."""
+    from fractions import Fraction
+
+    from dsconv.costs.lab_text import kernel_term_note
+
+    note = kernel_term_note(2, 2, 8)
+    assert "never gets below 1/4 x m = 2 times the standard cost." in note and "8/4" not in note, note
+    assert "still" not in note
+    assert "never gets below 1/4 x m = 1/2 of the standard cost." in kernel_term_note(2, 64, 2)
+    assert "never gets below 1/9 x m = 1/3 of the standard cost." in kernel_term_note(3, 64, 3)
+    assert "never gets below 1/4 x m = 1.5 times the standard cost." in kernel_term_note(2, 64, 6)
+    assert "never gets below 1/4 x m = 1 times" not in kernel_term_note(2, 64, 4)
+    assert "never gets below 1/4 x m = 4/4" not in kernel_term_note(2, 64, 4)
+    assert "never gets below 1/4 x m = the standard cost itself." in kernel_term_note(2, 64, 4)
+    for k in range(2, 12):  # every floor the lab can say, read back as a number: m / k²
+        for m in range(1, 9):
+            said = kernel_term_note(k, 64, m).split("never gets below ")[1].removesuffix(".")
+            value = said.split(" = ")[-1] if m > 1 else said
+            if value == "the standard cost itself":
+                read = Fraction(1)
+            elif value.endswith(" times the standard cost"):
+                read = Fraction(value.removesuffix(" times the standard cost"))
+            else:
+                read = Fraction(value.removesuffix(" of the standard cost"))
+                assert read.denominator > 1 and read < 1 and f"{read}" == value.split(" ")[0], (k, m, said)
+            assert read == Fraction(m, k * k), (k, m, said)
