@@ -323,20 +323,27 @@ def _global_pooling(config: dict, inputs: list[Shape], rank: int) -> LayerCount:
     return LayerCount("pooling", (out,), other_ops=math.prod(shape))
 
 
+def _side_pairs(value: Any, rank: int, what: str) -> list:
+    """A padding or cropping layer's `value` as `rank` (before, after) pairs: a whole number for every side, or one
+    for each dimension (a number, or a pair). Keras writes a 1-D layer's as one [before, after] pair: [2, 2] was
+    refused as "not 1 pairs of whole numbers", and every layer after it went uncounted."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [(value, value)] * rank
+    if isinstance(value, (list, tuple)):
+        if rank == 1 and len(value) == 2 and not any(isinstance(item, (list, tuple)) for item in value):
+            return [tuple(value)]
+        pairs = [item if isinstance(item, (list, tuple)) else (item, item) for item in value]
+        if len(pairs) == rank and all(len(pair) == 2 for pair in pairs):
+            return pairs
+    raise NotCounted(f"its {what} {value!r} is not " + ("a pair" if rank == 1 else f"{rank} pairs") +
+                     " of whole numbers")
+
+
 def _padding(config: dict, inputs: list[Shape], rank: int) -> LayerCount:
     _channels_last(config)
     spatial, channels = _spatial(_one_input(inputs), rank, "padding layer")
-    padding = config.get("padding", 1)
-    if isinstance(padding, int) and not isinstance(padding, bool):
-        pairs = [(padding, padding)] * rank
-    elif isinstance(padding, (list, tuple)) and len(padding) == rank:
-        pairs = [item if isinstance(item, (list, tuple)) else (item, item) for item in padding]
-    else:
-        raise NotCounted(f"its padding {padding!r} is not {rank} pairs of whole numbers")
-    if any(len(pair) != 2 for pair in pairs):
-        raise NotCounted(f"its padding {padding!r} is not {rank} pairs of whole numbers")
-    widths = [_whole(side, "padding", 0) for pair in pairs for side in pair]
-    out = tuple(n + widths[2 * i] + widths[2 * i + 1] for i, n in enumerate(spatial))
+    pairs = _side_pairs(config.get("padding", 1), rank, "padding")
+    out = tuple(n + _whole(a, "padding", 0) + _whole(b, "padding", 0) for n, (a, b) in zip(spatial, pairs))
     return LayerCount("other", (out + (channels,),))
 
 
@@ -344,12 +351,7 @@ def _cropping(config: dict, inputs: list[Shape], rank: int) -> LayerCount:
     _channels_last(config)
     spatial, channels = _spatial(_one_input(inputs), rank, "cropping layer")
     cropping = config.get("cropping", 0)
-    if not isinstance(cropping, (int, list, tuple)) or isinstance(cropping, bool):
-        raise NotCounted(f"its cropping {cropping!r} is not {rank} pairs of whole numbers")
-    pairs = ([(cropping, cropping)] * rank if isinstance(cropping, int) else
-             [item if isinstance(item, (list, tuple)) else (item, item) for item in cropping])
-    if len(pairs) != rank or any(len(pair) != 2 for pair in pairs):
-        raise NotCounted(f"its cropping {cropping!r} is not {rank} pairs of whole numbers")
+    pairs = _side_pairs(cropping, rank, "cropping")
     out = tuple(n - _whole(a, "cropping", 0) - _whole(b, "cropping", 0) for n, (a, b) in zip(spatial, pairs))
     if min(out) < 1:
         raise NotCounted(f"its cropping {cropping!r} leaves nothing of its {spatial} input")

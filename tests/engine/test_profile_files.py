@@ -961,6 +961,26 @@ def test_other_layers_against_keras():
     merging()
 
 
+
+@pytest.mark.slow
+def test_one_and_three_dimensional_padding_and_cropping_against_keras():
+    """Keras writes a 1-D layer's padding or cropping as one [before, after] pair: ZeroPadding1D(2) and
+    Cropping1D((1, 1)) were "not counted" ("its padding [2, 2] is not 1 pairs of whole numbers"), and so was every
+    layer after them that reads their output (an audio model's pooling)."""
+    keras = pytest.importorskip("keras")
+    layers = keras.layers
+    for pads in ((2, 2), (0, 3), (1, 0)):
+        against_keras(layers.ZeroPadding1D(pads), (10, 4))
+        against_keras(layers.Cropping1D(pads), (10, 4))
+        against_keras(layers.ZeroPadding3D((pads, pads[::-1], (1, 1))), (5, 6, 7, 2))
+        against_keras(layers.Cropping3D((pads, pads[::-1], (1, 1))), (9, 8, 7, 2))
+    against_keras(layers.ZeroPadding1D(3), (10, 4))
+    against_keras(layers.Cropping1D(2), (10, 4))
+    against_keras(layers.ZeroPadding3D(1), (5, 6, 7, 2))
+    # the refusal of a padding that is no pair says "a pair" for one dimension
+    with pytest.raises(NotCounted, match=r"its padding \[1, 2, 3\] is not a pair of whole numbers"):
+        count_layer("ZeroPadding1D", {"padding": [1, 2, 3]}, [(10, 4)])
+
 # ---- Never Keras: reading and profiling import neither Keras nor TensorFlow --------------------------------------
 
 def test_reading_and_profiling_never_import_keras(tmp_path):
