@@ -33,13 +33,14 @@ class Outcome:
     params: int
     multiply_adds: int
     last_epoch: int
-    final_gap: float | None  # training minus validation accuracy at the last finished epoch
+    final_gap: float | None  # training minus validation accuracy at the last epoch that read a validation accuracy
     best_val: float | None  # highest validation accuracy
     best_epoch: int | None  # the first epoch that reached it
     best_gap: float | None  # the gap at that epoch
     test: float | None  # test accuracy, when the run measured it
     seconds_per_epoch: float | None  # mean over epochs 2 to the last where there are two or more (first_timed)
     first_timed: int = 1  # the first epoch in seconds_per_epoch: epoch 1 also traces and compiles the model
+    gap_epoch: int | None = None  # the epoch of final_gap: the last one, unless it read no validation accuracy
 
     @classmethod
     def of(cls, arch: ArchitectureRun) -> "Outcome":
@@ -47,10 +48,12 @@ class Outcome:
         logs = arch.epochs
         best = best_epoch(arch)
         best_log = next((log for log in logs if best and log.epoch == best[1]), None)
+        # validation read every other epoch, not at the last: the overfitting sentence was left out without a word
+        gapped = next((log for log in reversed(logs) if generalisation_gap(log) is not None), None)
         return cls(arch.name, arch.params, arch.multiply_adds, logs[-1].epoch if logs else 0,
-                   generalisation_gap(logs[-1]) if logs else None, best[0] if best else None,
+                   generalisation_gap(gapped) if gapped else None, best[0] if best else None,
                    best[1] if best else None, generalisation_gap(best_log) if best_log else None,
-                   arch.test_accuracy, *_timed(logs))
+                   arch.test_accuracy, *_timed(logs), gap_epoch=gapped.epoch if gapped else None)
 
 
 def _timed(logs: Sequence) -> tuple[float | None, int]:
@@ -236,8 +239,10 @@ def overfitting_sentence(c: Comparison) -> str | None:
     if too_early(c):  # said once, by too_early, instead
         return None
     s, o = c.standard, c.other
-    if s.final_gap is None or o.final_gap is None:
-        return None
+    if s.final_gap is None or o.final_gap is None:  # it was left out without a word
+        return "Overfitting: " + _unvalidated(c) + (", so their training accuracies have" if s.final_gap is None and
+                                                    o.final_gap is None else ", so its training accuracy has") + \
+            " nothing to be compared with."
     difference = o.final_gap - s.final_gap
     # A model overfits where its training accuracy is above its validation accuracy: two models at or under theirs
     # were said to overfit "more" or "less" by their signed gaps (-0.05 against -0.16: "overfits more").
@@ -268,9 +273,11 @@ def overfitting_sentence(c: Comparison) -> str | None:
             f"overfits **about as much** as the standard model (the gaps differ by {_points(difference, cut)}, at "
             f"most {allowed.removesuffix(' points')}: {why})",
             f"**overfits more** than the standard model (its gap is {_points(difference, cut)} larger)", cut)
-    text = (f"Overfitting: at the last epoch ({o.last_epoch}) the {noun(o.name)} model's training accuracy is "
+    last = "the last epoch" if (o.gap_epoch, s.gap_epoch) == (o.last_epoch, s.last_epoch) else \
+        "the last epoch that read a validation accuracy"
+    text = (f"Overfitting: at {last} ({o.gap_epoch}) the {noun(o.name)} model's training accuracy is "
             f"{_above(o.final_gap)} its validation accuracy, the standard model's {_above(s.final_gap)}"
-            + ("" if s.last_epoch == o.last_epoch else f" (at its epoch {s.last_epoch})")
+            + ("" if s.gap_epoch == o.gap_epoch else f" (at its epoch {s.gap_epoch})")
             + f": {verdict}.")
     if o.best_gap is not None and s.best_gap is not None:
         text += (f" At each model's best validation epoch ({o.best_epoch} and {s.best_epoch}) the gaps were "
@@ -288,7 +295,7 @@ def accuracy_sentence(c: Comparison) -> str | None:
         # 0.80 against 0.55 in the table went unsaid
         if not _tests_compared(c):
             return None
-        return (f"Accuracy: the run read no validation accuracy. Test accuracy, measured once after the last epoch: "
+        return (f"Accuracy: {_unvalidated(c, run_words=True)}. Test accuracy, measured once after the last epoch: "
                 f"{o.test:.3f} for the {noun(o.name)} model against {s.test:.3f} for the standard model, "
                 f"{_test_verdict(c)}.")
     difference = o.best_val - s.best_val
@@ -304,6 +311,16 @@ def accuracy_sentence(c: Comparison) -> str | None:
         text += (f" Test accuracy, measured once after the last epoch: {o.test:.3f} against {s.test:.3f}, "
                  f"{_test_verdict(c)}.")
     return text
+
+
+def _unvalidated(c: Comparison, run_words: bool = False) -> str:
+    """Which of the two models read no validation accuracy: a record whose separable model read none said "the run
+    read no validation accuracy" beside the standard model's validation curve. `run_words`: "the run read no
+    validation accuracy" where neither did, else "neither model read a validation accuracy"."""
+    missing = [outcome for outcome in (c.other, c.standard) if outcome.best_val is None]
+    if len(missing) == 2:
+        return "the run read no validation accuracy" if run_words else "neither model read a validation accuracy"
+    return f"the {noun(missing[0].name)} model read no validation accuracy"
 
 
 def _test_verdict(c: Comparison) -> str:

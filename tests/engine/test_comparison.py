@@ -537,3 +537,36 @@ def test_epochs_timed_at_0_seconds_are_said_not_compared():
     zero = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, 0.58, 0.0), (1.0, 0.70, 1.1, 0.62, 0.0)])
     assert comparison.time_sentence(comparison.compare(zero)) == (
         "Time: not compared: the record gives the separable model 0 seconds for epochs 2-3.")
+
+
+def test_one_model_without_validation_is_named_and_its_gap_said_missing():
+    """A record whose separable model read no validation accuracy (its standard model did) said "the run read no
+    validation accuracy" beside the standard model's validation curve, and left out the overfitting sentence without
+    a word."""
+    run = loaded([(1.6, 0.40, 1.5, None, 5.0), (1.2, 0.60, 1.2, None, 5.0), (1.0, 0.70, 1.1, None, 5.0)])
+    found = comparison.compare(run)
+    accuracy = comparison.accuracy_sentence(found)
+    assert accuracy.startswith("Accuracy: the separable model read no validation accuracy. Test accuracy"), accuracy
+    assert "the run read no" not in accuracy
+    overfitting = comparison.overfitting_sentence(found)
+    assert overfitting == ("Overfitting: the separable model read no validation accuracy, so its training accuracy "
+                           "has nothing to be compared with."), overfitting
+    both = loaded([(1.6, 0.40, 1.5, None, 5.0)] * 3, standard_epochs=[(1.5, 0.40, 1.4, None, 10.0)] * 3)
+    assert comparison.accuracy_sentence(comparison.compare(both)).startswith(
+        "Accuracy: the run read no validation accuracy. Test accuracy")
+    assert comparison.overfitting_sentence(comparison.compare(both)) == (
+        "Overfitting: neither model read a validation accuracy, so their training accuracies have nothing to be "
+        "compared with.")
+
+
+def test_a_last_epoch_without_validation_is_compared_at_the_last_epoch_that_read_one():
+    """Validation read every other epoch, not at the last: the overfitting sentence was left out without a word. The
+    gaps are now those of the last epoch that read a validation accuracy, and the sentence says which that is."""
+    standard = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, 0.60, 10.0), (0.6, 0.80, 1.2, None, 10.0)]
+    run = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, 0.58, 5.0), (1.0, 0.70, 1.1, None, 5.0)],
+                 standard_epochs=standard)
+    sentence = comparison.overfitting_sentence(comparison.compare(run))
+    # at epoch 2: separable 0.60 - 0.58 = 0.02, standard 0.70 - 0.60 = 0.10
+    assert sentence.startswith("Overfitting: at the last epoch that read a validation accuracy (2) the separable "
+                               "model's training accuracy is 0.02 above its validation accuracy, the standard "
+                               "model's 0.10 above:"), sentence
