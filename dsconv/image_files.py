@@ -101,13 +101,20 @@ def _shrinkable(image: Image.Image) -> tuple[Image.Image, tuple[float, float] | 
     grey picture the levels that turn its values into 8 bits (from every pixel, before any shrinking)."""
     mode = image.mode
     if mode in GREY_MODES:
+        see_through = image.info.get("transparency") if mode.startswith("I;16") else None  # a 16-bit PNG's tRNS
         if mode.startswith("I;16"):
             image = image.convert("I")  # the same numbers, in a mode Pillow can shrink and measure
         if mode == "F" and not all(np.isfinite(image.getextrema())):
             image = _finite_floats(image)
-        return image, _grey_levels(mode, *image.getextrema())
-    if mode in ("L", "RGB", "P") and "transparency" in image.info:  # one colour marked see-through (PNG's tRNS)
-        return _over_white(image.convert("LA") if mode == "L" else image), None
+        levels = _grey_levels(mode, *image.getextrema())
+        if isinstance(see_through, int):  # its see-through level came out black: laid over white, in 8 bits
+            opaque = np.where(np.asarray(image) == see_through, 0, 255).astype(np.uint8)
+            return _over_white(Image.merge("LA", (Image.fromarray(_grey8(image, levels)), Image.fromarray(opaque)))), \
+                None
+        return image, levels
+    # one colour marked see-through (PNG's tRNS); a 1-bit picture's came out black (Pillow gives it as 0 or 255)
+    if mode in ("1", "L", "RGB", "P") and "transparency" in image.info:
+        return _over_white(image.convert("L").convert("LA") if mode in ("1", "L") else image), None
     if mode in SHRINKABLE_MODES:
         return image, None
     if mode in ALPHA_MODES:
@@ -118,11 +125,15 @@ def _shrinkable(image: Image.Image) -> tuple[Image.Image, tuple[float, float] | 
 def _to_rgb(image: Image.Image, levels: tuple[float, float] | None = None) -> Image.Image:
     """A picture from _shrinkable (shrunk or not) as 8-bit RGB, wide greys by their `levels`."""
     if image.mode in ("I", "F"):
-        offset, factor = levels if levels is not None else (0.0, 1.0)
-        values = (np.asarray(image, dtype=np.float64) - offset) * factor
-        grey = np.clip(np.rint(values), 0, 255).astype(np.uint8)
-        return Image.fromarray(np.repeat(grey[:, :, None], 3, axis=2))
+        return Image.fromarray(np.repeat(_grey8(image, levels)[:, :, None], 3, axis=2))
     return image.convert("RGB") if image.mode != "RGB" else image
+
+
+def _grey8(image: Image.Image, levels: tuple[float, float] | None) -> np.ndarray:
+    """A wide grey picture's values in 8 bits, by its `levels` (offset and factor; None: as they are)."""
+    offset, factor = levels if levels is not None else (0.0, 1.0)
+    values = (np.asarray(image, dtype=np.float64) - offset) * factor
+    return np.clip(np.rint(values), 0, 255).astype(np.uint8)
 
 
 def exif_orientation(image: Image.Image) -> int | None:

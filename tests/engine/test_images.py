@@ -262,6 +262,39 @@ def test_a_colour_keyed_transparency_becomes_white_too(mode, key, kept, max_side
                                atol=near)
 
 
+
+def grey_png(width: int, rows: list[bytes], depth: int, see_through: int) -> bytes:
+    """A grey PNG (colour type 0) of `depth` bits written here chunk by chunk, not by Pillow, with one level marked
+    see-through (its tRNS chunk), its rows already packed."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, len(rows), depth, 0, 0, 0, 0)
+    pixels = zlib.compress(b"".join(b"\x00" + row for row in rows))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"tRNS", struct.pack(">H", see_through))
+            + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("max_side", [None, 4])
+def test_a_one_bit_or_16_bit_grey_pngs_see_through_level_becomes_white(max_side):
+    """A 1-bit or a 16-bit grey PNG with a see-through level (tRNS) came out black where it is see-through: only 8-bit
+    greys, RGB and palettes had theirs laid over white. 16 x 8 pixels: the left half at the see-through level, the
+    right half another."""
+    near = 0 if max_side is None else 12  # shrinking blends a few levels across the edge
+
+    def read(data: bytes) -> np.ndarray:
+        image = np.asarray(load_image(data, max_side=max_side), dtype=int)
+        assert image.shape[2] == 3 and np.all(image == image[..., :1])  # grey, as RGB
+        return image[..., 0]
+
+    # 16 bits: see-through 0 on the left, 51,400 (200 x 257, 200 in 8 bits) on the right
+    wide = read(grey_png(16, [struct.pack(">16H", *[0] * 8, *[51_400] * 8)] * 8, 16, see_through=0))
+    assert np.all(wide[:, 0] >= 255 - near) and np.all(np.abs(wide[:, -1] - 200) <= near), wide
+    # 1 bit, black (0) see-through: all white; white (1) see-through: the black half stays black
+    for key, left in ((0, 255), (1, 0)):
+        bits = read(grey_png(16, [bytes([0x00, 0xFF])] * 8, 1, see_through=key))
+        assert np.all(np.abs(bits[:, 0] - left) <= near) and np.all(bits[:, -1] >= 255 - near), (key, bits)
+
 def test_palette_and_one_bit_images_become_rgb():
     palette = solid((0, 128, 0), (8, 8)).convert("P", palette=Image.Palette.ADAPTIVE)
     assert np.all(np.asarray(load_image(encode(palette, "PNG")))[0, 0] == (0, 128, 0))
