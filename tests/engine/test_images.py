@@ -262,7 +262,6 @@ def test_a_colour_keyed_transparency_becomes_white_too(mode, key, kept, max_side
                                atol=near)
 
 
-
 def grey_png(width: int, rows: list[bytes], depth: int, see_through: int) -> bytes:
     """A grey PNG (colour type 0) of `depth` bits written here chunk by chunk, not by Pillow, with one level marked
     see-through (its tRNS chunk), its rows already packed."""
@@ -294,6 +293,7 @@ def test_a_one_bit_or_16_bit_grey_pngs_see_through_level_becomes_white(max_side)
     for key, left in ((0, 255), (1, 0)):
         bits = read(grey_png(16, [bytes([0x00, 0xFF])] * 8, 1, see_through=key))
         assert np.all(np.abs(bits[:, 0] - left) <= near) and np.all(bits[:, -1] >= 255 - near), (key, bits)
+
 
 def test_palette_and_one_bit_images_become_rgb():
     palette = solid((0, 128, 0), (8, 8)).convert("P", palette=Image.Palette.ADAPTIVE)
