@@ -280,7 +280,7 @@ def what_if_sentence(result: WhatIf, quote: Quote = str) -> str:
 def _fewer(times: float) -> str:
     """8.1 -> '8.1x fewer'; 1.02 -> '2.0% fewer'; 1.0 -> 'unchanged'."""
     if times >= 1.5:
-        return f"{times:.1f}x fewer"
+        return f"{times:,.1f}x fewer"
     cut = 1 - 1 / times
     if abs(cut) < 0.0005:
         return "unchanged" if cut == 0 else "almost unchanged"
@@ -298,7 +298,7 @@ def comparison_sentence(left: Profile, left_paper: Published | None, right: Prof
     (big, big_paper), (small, small_paper) = sorted(pairs, key=lambda pair: -pair[0].multiply_adds)
     times = big.multiply_adds / small.multiply_adds
     amount = "exactly as many multiply-adds as" if times == 1 else \
-        "about as many multiply-adds as" if times < 1.05 else f"{times:.1f}x the multiply-adds of"
+        "about as many multiply-adds as" if times < 1.05 else f"{times:,.1f}x the multiply-adds of"
     said = f"{quote(big.name)} does {amount} {quote(small.name)}"
     unknown = [quote(shown.name) for shown, paper in ((big, big_paper), (small, small_paper))
                if paper is None or paper.top1 is None]

@@ -457,3 +457,11 @@ def test_what_is_not_trainable_is_named_only_where_there_is_some():
     assert lesson.not_trainable(builtin_profile("mobilenet_v1_100")) == lesson.STATISTICS
     assert lesson.not_trainable(builtin_profile("vgg_standard")) == ""  # the tutorial's VGG: no batch norm
     assert builtin_profile("vgg_standard").total("frozen_params") == 0
+
+
+def test_a_huge_ratio_is_written_with_thousands_separators():
+    """A tiny uploaded model beside MobileNetV2: "MobileNetV2 does 2784947.0x the multiply-adds of ..."."""
+    big, small = net(row("standard", 2_784_947_000), name="Big"), net(row("pointwise", 1000), name="Small")
+    assert lesson.comparison_sentence(big, None, small, None).startswith(
+        "Big does 2,784,947.0x the multiply-adds of Small")
+    assert lesson._fewer(123_456.0) == "123,456.0x fewer"
