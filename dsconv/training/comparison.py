@@ -41,6 +41,7 @@ class Outcome:
     seconds_per_epoch: float | None  # mean over epochs 2 to the last where there are two or more (first_timed)
     first_timed: int = 1  # the first epoch in seconds_per_epoch: epoch 1 also traces and compiles the model
     gap_epoch: int | None = None  # the epoch of final_gap: the last one, unless it read no validation accuracy
+    zero_epochs: tuple[int, ...] = ()  # the epochs of seconds_per_epoch that the record gives 0 seconds
 
     @classmethod
     def of(cls, arch: ArchitectureRun) -> "Outcome":
@@ -53,7 +54,8 @@ class Outcome:
         return cls(arch.name, arch.params, arch.multiply_adds, logs[-1].epoch if logs else 0,
                    generalisation_gap(gapped) if gapped else None, best[0] if best else None,
                    best[1] if best else None, generalisation_gap(best_log) if best_log else None,
-                   arch.test_accuracy, *_timed(logs), gap_epoch=gapped.epoch if gapped else None)
+                   arch.test_accuracy, *_timed(logs), gap_epoch=gapped.epoch if gapped else None,
+                   zero_epochs=tuple(log.epoch for log in (logs[1:] if len(logs) >= 2 else logs) if log.seconds == 0))
 
 
 def _timed(logs: Sequence) -> tuple[float | None, int]:
@@ -384,6 +386,15 @@ def _timed_epochs(c: Comparison) -> str:
     return f", {which}: epoch 1 also compiles the model"
 
 
+def _epochs_text(epochs: Sequence[int]) -> str:
+    """Epochs as a sentence names them: "epoch 2", "epochs 2-5" (a run of them), "epochs 2 and 4"."""
+    if len(epochs) == 1:
+        return f"epoch {epochs[0]}"
+    if list(epochs) == list(range(epochs[0], epochs[-1] + 1)):
+        return f"epochs {epochs[0]}-{epochs[-1]}"
+    return "epochs " + listed([str(epoch) for epoch in epochs])
+
+
 def _more_work_verdict(speed: float, work: float, alike: bool) -> str:
     """What a model's time says beside its arithmetic where it does no fewer multiply-adds than the standard model
     (`work`, the standard's over its own, under SAVING): `speed`, the standard's seconds over its own, and `alike`,
@@ -404,11 +415,12 @@ def time_sentence(c: Comparison) -> str | None:
     """How many times faster (or slower) per epoch the other model was, beside how many times fewer multiply-adds
     it does."""
     s, o = c.standard, c.other
-    untimed = [f"the {noun(part.name)} model" for part in (o, s) if part.seconds_per_epoch == 0]
-    if untimed:  # a record whose epochs took 0 seconds lost its time sentence without a word
-        which = "its epochs" if min(s.last_epoch, o.last_epoch) == 1 or o.first_timed == 1 else \
-            f"epochs {o.first_timed}-{min(s.last_epoch, o.last_epoch)}"
-        return f"Time: not compared: the record gives {listed(untimed)} 0 seconds for {which}."
+    # A record whose epochs took 0 seconds lost its time sentence without a word; one such epoch among timed ones
+    # was averaged in as a real 0 s (0 and 10 s: "took as long" as a model that took 5 s an epoch)
+    untimed = [f"the {noun(part.name)} model 0 seconds for {_epochs_text(part.zero_epochs)}" for part in (o, s)
+               if part.zero_epochs]
+    if untimed:
+        return f"Time: not compared: the record gives {listed(untimed)}."
     if not s.seconds_per_epoch or not o.seconds_per_epoch or not o.multiply_adds:
         return None
     work = s.multiply_adds / o.multiply_adds
@@ -427,7 +439,9 @@ def time_sentence(c: Comparison) -> str | None:
                 else f"{1 / work:.2f}x more multiply-adds per image")
         verdict = _more_work_verdict(speed, work, took.startswith("took as long"))
         return f"Time: the {noun(o.name)} model does {does} and {took} {times}: {verdict}."
-    if speed < 0.5 * work:
+    if not took.startswith("was") or speed < 1:  # a slowdown read "about the saving" beside 1.10x fewer
+        verdict = "none of the saving in arithmetic shows in its time"
+    elif speed < 0.5 * work:
         verdict = "far less than the saving in arithmetic"
     elif speed < 0.8 * work:
         verdict = "less than the saving in arithmetic"

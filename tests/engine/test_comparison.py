@@ -570,3 +570,28 @@ def test_a_last_epoch_without_validation_is_compared_at_the_last_epoch_that_read
     assert sentence.startswith("Overfitting: at the last epoch that read a validation accuracy (2) the separable "
                                "model's training accuracy is 0.02 above its validation accuracy, the standard "
                                "model's 0.10 above:"), sentence
+
+
+def test_one_epoch_timed_at_0_seconds_is_said_not_averaged_in():
+    """The standard model's epochs 2-3 took 0 s and 10 s: their mean, 5 s, stood beside the separable model's 5 s as
+    "took as long per epoch", where its one timed epoch took twice as long. And a 2-epoch run read "for epochs 2-2"."""
+    standard = [(1.5, 0.40, 1.4, 0.45, 30.0), (1.0, 0.70, 1.1, 0.60, 0.0), (0.6, 0.80, 1.2, 0.60, 10.0)]
+    run = loaded([(1.6, 0.40, 1.5, 0.44, 30.0), (1.2, 0.60, 1.2, 0.58, 5.0), (1.0, 0.70, 1.1, 0.62, 5.0)],
+                 standard_epochs=standard)
+    assert comparison.time_sentence(comparison.compare(run)) == (
+        "Time: not compared: the record gives the standard model 0 seconds for epoch 2.")
+    two = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, 0.58, 0.0)], standard_epochs=STANDARD[:2])
+    assert comparison.time_sentence(comparison.compare(two)) == (
+        "Time: not compared: the record gives the separable model 0 seconds for epoch 2.")
+
+
+@pytest.mark.parametrize("work, separable_seconds", [(11_000, 11.2), (80_000, 12.0), (13_000, 11.0), (80_000, 10.0)])
+def test_a_model_no_faster_for_less_arithmetic_is_not_said_to_get_part_of_the_saving(work, separable_seconds):
+    """1.10x fewer multiply-adds and 1.12x slower read "about the saving in arithmetic"; 8x fewer and 1.20x slower,
+    "far less than the saving": a slowdown worded as a smaller speed-up. Taking as long is no part of it either."""
+    standard = [(1.5, 0.40, 1.4, 0.45, 20.0), (1.0, 0.70, 1.1, 0.60, 10.0), (0.6, 0.80, 1.2, 0.60, 10.0)]
+    run = loaded([(1.6, 0.40, 1.5, 0.44, 20.0), (1.2, 0.60, 1.2, 0.58, separable_seconds),
+                  (1.0, 0.70, 1.1, 0.62, separable_seconds)], standard_epochs=standard, macs=(work, 10_000))
+    said = comparison.time_sentence(comparison.compare(run))
+    assert said.endswith(": none of the saving in arithmetic shows in its time."), said
+    assert ("slower per epoch" in said) == (separable_seconds > 10), said
