@@ -203,13 +203,14 @@ def roof_percent(fraction: float) -> str:
     return share_apart(fraction, NEAR_ROOF)
 
 
-def _named(steps: Sequence[StepRegime], figure: Callable[[StepRegime], str]) -> str:
-    """The steps by layer kind, each pass with its figure: 'SeparableConv2D (forward: ...; forward + backward: ...)'."""
+def _named(steps: Sequence[StepRegime], figure: Callable[[StepRegime], str] | None = None) -> str:
+    """The steps by layer kind, each pass with its figure: 'SeparableConv2D (forward: ...; forward + backward: ...)';
+    without a `figure`, the passes alone: 'SeparableConv2D (forward; forward + backward)'."""
     kinds = list(dict.fromkeys(step.timing.kind for step in steps))
     parts = []
     for kind in kinds:
         mine = [step for step in steps if step.timing.kind == kind]
-        passes = "; ".join(f"{step.timing.pass_label}: {figure(step)}" for step in mine)
+        passes = "; ".join(step.timing.pass_label + (f": {figure(step)}" if figure else "") for step in mine)
         parts.append(f"{mine[0].timing.label} ({passes})")
     return "; ".join(parts)
 
@@ -296,10 +297,23 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
                                                    f"per byte, {judged_share(s, 'the roof')}")
         # (their roof, not their speed: at 51 % of it, "the 11.6 GB/s bandwidth sets their speed" stood beside 5.9 GB/s)
         w = _words(groups["memory"])
-        sentences.append(f"**Memory-bound**: {names}. Below the ridge point ({roofs.ridge:.1f} FLOPs per byte) "
-                         f"{w.their} roof is the {roofs.bandwidth_gbs:.1f} GB/s bandwidth, and {w.they} {w.reach} at "
-                         f"least {NEAR_ROOF:.0%} of it: cutting multiply-adds would barely shorten {w.them}; moving "
-                         "fewer bytes would.")
+        text = (f"**Memory-bound**: {names}. Below the ridge point ({roofs.ridge:.1f} FLOPs per byte) {w.their} roof "
+                f"is the {roofs.bandwidth_gbs:.1f} GB/s bandwidth, and {w.they} {w.reach} at least {NEAR_ROOF:.0%} of "
+                "it")
+        # A step at 299 % of that roof was said to be held back by it ("cutting multiply-adds would barely shorten it")
+        beyond = [step for step in groups["memory"] if step.achieved_gbs > 1.02 * roofs.bandwidth_gbs]
+        within = [step for step in groups["memory"] if step not in beyond]
+        if beyond:
+            b = _words(beyond)
+            fast = _named(beyond, lambda s: f"{rate(s.achieved_gbs, 1)} GB/s, "
+                                            f"{roof_percent(s.achieved_gflops / roofs.peak_gflops)} of the peak")
+            text += (f". {fast} ran faster than that bandwidth allows, counting each tensor once through memory: "
+                     f"{b.their} tensors came from the processor's caches, faster than the memory the roof is "
+                     f"measured on, so the roofline cannot tell whether the caches or the arithmetic limit {b.them}.")
+        if within:
+            cut = f"utting multiply-adds would barely shorten {_words(within).them}; moving fewer bytes would."
+            text += f" For {_named(within)}, c{cut}" if beyond else f": c{cut}"
+        sentences.append(text)
     if groups["overhead"]:
         members = groups["overhead"]
         names = _named(members, lambda s: f"{s.timing.median_ms:.2f} ms, {judged_share(s, 'its roof')}")

@@ -427,3 +427,25 @@ def test_the_charts_hover_writes_a_tiny_layers_speeds_as_the_table_does():
     gflops = 2 * 16 / 1.223e-3 / 1e9  # 16 multiply-adds: 2 FLOPs each
     assert steps[0].timing.gflops_per_s == pytest.approx(gflops)
     assert row[3] == rate(gflops, 1) == "0.000026"
+
+
+def test_a_step_faster_than_the_measured_bandwidth_is_not_said_to_be_held_back_by_it():
+    """A DepthwiseConv2D at 299% of its bandwidth roof (and 94 % of the compute peak) was "Memory-bound ... cutting
+    multiply-adds would barely shorten it; moving fewer bytes would": a step moving 3x the measured bandwidth is not
+    limited by it. Its tensors came from the caches, and the sentence says that the roofline cannot tell what limits
+    it, with its share of the peak. A step under the roof beside it keeps the usual reading."""
+    fast = classify(timing("depthwise", DEPTHWISE_BYTES / (40.0 * 1e6)), ROOFS)  # 40 GB/s against a roof of 20
+    assert fast.regime == "memory"
+    [sentence] = explain([fast], ROOFS, DEVICE)
+    assert "cutting multiply-adds would barely shorten" not in sentence, sentence
+    peak = f"{100 * fast.achieved_gflops / ROOFS.peak_gflops:.0f}%"
+    assert (f"DepthwiseConv2D alone (forward: 40.0 GB/s, {peak} of the peak) ran faster than that bandwidth allows, "
+            "counting each tensor once through memory: its tensors came from the processor's caches, faster than "
+            "the memory the roof is measured on, so the roofline cannot tell whether the caches or the arithmetic "
+            "limit it.") in sentence, sentence
+    under = classify(Timing("depthwise", "forward_backward", DEFAULT, (DEPTHWISE_BYTES * 3 / 15e6,) * 5), ROOFS)
+    assert under.regime == "memory"
+    [both] = explain([fast, under], ROOFS, DEVICE)
+    assert "ran faster than that bandwidth allows" in both
+    assert "For DepthwiseConv2D alone (forward + backward), cutting multiply-adds would barely shorten it; moving fewer " \
+        "bytes would." in both, both
