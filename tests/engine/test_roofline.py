@@ -447,5 +447,5 @@ def test_a_step_faster_than_the_measured_bandwidth_is_not_said_to_be_held_back_b
     assert under.regime == "memory"
     [both] = explain([fast, under], ROOFS, DEVICE)
     assert "ran faster than that bandwidth allows" in both
-    assert "For DepthwiseConv2D alone (forward + backward), cutting multiply-adds would barely shorten it; moving fewer " \
-        "bytes would." in both, both
+    assert ("For DepthwiseConv2D alone (forward + backward), cutting multiply-adds would barely shorten it; moving "
+            "fewer bytes would.") in both, both
