@@ -326,6 +326,13 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
             ratios = [s.timing.median_ms / forward_ms[s.timing.kind] for s in quick]
             text += (f" Forward + backward does 3x the forward work yet took only {_span(ratios, 'x', 1)} as long "
                      f"({', '.join(s.timing.label for s in quick)}).")
+        # a tiny Conv2D took 0.29 ms beside "the smallest possible call already takes 0.32 ms", without a word
+        under = [s for s in members if s.timing.median_ms <= roofs.floor_ms(s.timing.pass_name)]
+        if under:
+            u = _words(under)
+            text += (f" {_named(under, lambda s: f'{s.timing.median_ms:.2f} ms')} took no longer than the smallest "
+                     f"possible call of {u.their} pass: the fixed cost of a call is all of {u.their} time, and the "
+                     "two times differ by the timings' noise.")
         sentences.append(text + " A larger batch or image would spread the fixed cost over more work.")
     if groups["kernel"]:
         members = groups["kernel"]

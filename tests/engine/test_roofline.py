@@ -449,3 +449,15 @@ def test_a_step_faster_than_the_measured_bandwidth_is_not_said_to_be_held_back_b
     assert "ran faster than that bandwidth allows" in both
     assert ("For DepthwiseConv2D alone (forward + backward), cutting multiply-adds would barely shorten it; moving "
             "fewer bytes would.") in both, both
+
+
+def test_a_step_quicker_than_the_smallest_call_is_said_to_be_all_fixed_cost():
+    """A tiny Conv2D took 0.29 ms forward beside "the smallest possible call already takes 0.32 ms": no call can be
+    quicker than that, and nothing said that the two differ only by the timings' noise."""
+    quick = classify(timing("standard", 0.29, setup=SMALL), ROOFS)  # the forward floor is 0.30 ms
+    assert quick.regime == "overhead"
+    [sentence] = explain([quick], ROOFS, DEVICE)
+    assert ("Standard Conv2D (forward: 0.29 ms) took no longer than the smallest possible call of its pass: the fixed "
+            "cost of a call is all of its time, and the two times differ by the timings' noise.") in sentence, sentence
+    slower = classify(timing("standard", 0.31, setup=SMALL), ROOFS)
+    assert "took no longer than the smallest" not in explain([slower], ROOFS, DEVICE)[0]
