@@ -848,3 +848,23 @@ def test_a_batch_cap_under_the_smallest_choice_is_the_one_choice(monkeypatch):
     at, _ = _launcher_with(monkeypatch, {"separable": arena.Speed(0.005, 3.0, "probe", 64, 0.0)})
     assert not at.error, [e.value for e in at.error]
     assert at.select_slider(key="arena_batch").value == 4
+
+
+def test_the_test_set_warning_stands_under_the_summary_it_qualifies():
+    """The 🔎 warning that the published run picked its best epoch on the test set stood after "What these runs say",
+    1,700 px below the table's accuracies at 1024 x 768: a projected summary showed them without it."""
+    at = open_page(PAGE)
+
+    def leaves(node):
+        children = getattr(node, "children", None)
+        if children is None:
+            yield node
+            return
+        for child in children.values():
+            yield from leaves(child)
+
+    order = [(node.type, str(getattr(node, "value", "")), getattr(node, "icon", None)) for node in leaves(at.main)]
+    table = max(i for i, (kind, value, _) in enumerate(order) if kind == "markdown" and "| Model" in value)
+    warning = next(i for i, (kind, _, icon) in enumerate(order) if kind == "warning" and icon == "🔎")
+    says = next(i for i, (_, value, _) in enumerate(order) if value == "What these runs say")
+    assert table < warning < says, order[table:says + 1]
