@@ -136,9 +136,10 @@ def test_hostile_run_records_get_sentences_and_the_bundled_replay_stays(page, tm
             assert any(name in text and field in text for text in errors), (name, errors)
         # The bundled replay is still drawn, and the valid upload joined it with its title as plain text.
         assert page.locator('[data-testid="stPlotlyChart"] .main-svg').count() >= 1
-        table = page.locator('[data-testid="stMarkdownContainer"] table').first
-        assert table.locator("tbody tr").count() == bundled_rows + 2
-        assert "![pixel](http://192.0.2.1/p.png) **loud**" in table.inner_text().replace("\u2060", "")
+        # one summary table a run, each under a line that names its run in bold
+        assert page.locator('[data-testid="stMarkdownContainer"] table tbody tr').count() == bundled_rows + 2
+        names = page.locator('[data-testid="stMarkdownContainer"] p > strong').all_inner_texts()
+        assert "![pixel](http://192.0.2.1/p.png) **loud**" in [name.replace("\u2060", "") for name in names], names
         assert page.locator('img[src*="192.0.2.1"]').count() == 0
         assert page.locator('a[href*="192.0.2.1"]').count() == 0  # not even a link: the address stays text
         full_screenshot(page, SCREENSHOTS / "Training_arena_hostile_uploads.png")
