@@ -136,7 +136,7 @@ def replay_layout(scale: float, width_px: float | None = None) -> dict[str, floa
     MIN_SLIDER_PX are left beside them (a phone's: 58 px for ten epochs at 390 px, and less than none at 280 px)."""
     width = width_px or page_width_px(scale)
     panels_px = width - 80 * scale - 20  # the margins: the left axes' titles and tick labels (99 px measured at 1.35)
-    buttons_px = sum(text_em(label) * 13 * scale + BUTTON_PAD_PX * scale for label in (PLAY_LABEL, PAUSE_LABEL))
+    buttons_px = sum(text_em(label) * TICK_PX * scale + BUTTON_PAD_PX * scale for label in (PLAY_LABEL, PAUSE_LABEL))
     gap_px = max(0.08 * panels_px, 50 * scale)  # "−0.1" at 18 px is 32 px, 15 px from its panel
     columns = 2 if (panels_px - gap_px) / 2 >= MIN_PANEL_PX * scale else 1
     under = panels_px - buttons_px - 12 * scale < MIN_SLIDER_PX * scale
@@ -259,11 +259,15 @@ def replay_figure(series: Sequence[EpochSeries], scale: float = 1.0, frame_ms: i
         legend=dict(orientation="h", yanchor="top", y=-LEGEND_GAP_PX * scale / plot_px, x=0,
                     font=dict(size=round(TICK_PX * scale, 1)), title_font=dict(size=round(TICK_PX * scale, 1)),
                     title_text=key),
+        # the controls' numbers and words at the axes' numbers' size: the figure's font, 13 px x 1.35 cut to a whole
+        # pixel, drew them at 17 px in projector mode
         updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0, y=buttons_y, xanchor="left",
-                          yanchor="bottom", showactive=False, pad=dict(r=8, t=0))],
+                          yanchor="bottom", showactive=False, pad=dict(r=8, t=0),
+                          font=dict(size=round(TICK_PX * scale, 1)))],
         sliders=[dict(active=len(shown) - 1, steps=slider_steps, x=place["slider_x"], y=slider_y,
-                      len=1 - place["slider_x"], xanchor="left",
-                      yanchor="bottom", pad=dict(t=0, b=0), currentvalue=dict(prefix="epoch ", visible=True),
+                      len=1 - place["slider_x"], xanchor="left", font=dict(size=round(TICK_PX * scale, 1)),
+                      yanchor="bottom", pad=dict(t=0, b=0),
+                      currentvalue=dict(prefix="epoch ", visible=True, font=dict(size=round(TICK_PX * scale, 1))),
                       transition=dict(duration=0))],
         plot_bgcolor="white", hovermode="closest")
     fig.update_xaxes(showgrid=True, gridcolor=GRID_COLOUR, zeroline=False)

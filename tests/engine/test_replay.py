@@ -363,3 +363,14 @@ def test_the_replay_keeps_room_for_its_legend_under_the_panels(runs_dir, scale, 
     lowest = min(figure.layout[name].domain[1] - figure.layout[name].domain[0]
                  for name in figure.layout if name.startswith("yaxis"))
     assert lowest * plot_px >= 99 * scale
+
+
+def test_the_replays_controls_are_as_large_as_its_numbers_in_projector_mode(runs_dir):
+    """In projector mode the epoch slider's numbers, its "epoch 10" and the Play and Pause buttons were 17 px (the
+    figure's font, 13 px x 1.35 cut to a whole pixel), under the 18 px every other number there has."""
+    series = replay.all_series(replay.load_bundled(runs_dir)[0])
+    layout = replay_figure(series, 1.35).layout
+    [slider], [buttons] = layout.sliders, layout.updatemenus
+    assert slider.font.size >= 18 and slider.currentvalue.font.size >= 18 and buttons.font.size >= 18, (
+        slider.font, slider.currentvalue.font, buttons.font)
+    assert layout.xaxis.tickfont.size == slider.font.size  # the same size as the axes' numbers
