@@ -197,7 +197,9 @@ def totals_section(profile: Profile, paper, own: Profile | None, network: str) -
     memory = profile.total("activation_bytes")
     # three significant digits, as the other totals ("569 M"): ResNet50's read "141.0 MiB"
     # "Activation memory" alone read like the memory a forward pass needs at its peak, which is less
-    cols[3].metric("All layers' outputs", cost.short_memory(memory) if memory >= 1024 else f"{memory:,} bytes",
+    # the unit in the label: at 1024 x 768 beside the sidebar "63.7 MiB" took two lines, the row's other numbers one
+    amount, unit = (cost.short_memory(memory) if memory >= 1024 else f"{memory:,} bytes").rsplit(" ", 1)
+    cols[3].metric(f"All layers' outputs ({unit})", amount,
                    help=f"Every layer's output in float32, for one picture, added up: {memory:,} bytes. Training "
                         "keeps them all for the backward pass; a forward pass alone can free each output once the "
                         "next layers have read it, and needs less at any one moment.")

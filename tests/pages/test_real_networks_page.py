@@ -264,7 +264,7 @@ def test_the_layer_table_leaves_the_class_and_the_empty_notes_to_the_csv():
     assert "The CSV also has each layer's Keras class and its non-trainable parameters" in texts(at.caption)
     # The unit is KiB (bytes / 1,024) everywhere it is shown, and "params" says which parameters it counts.
     assert "Output KiB:" in texts(at.caption) and "Params: the trainable ones" in texts(at.caption)
-    assert any(metric.value.endswith(("MiB", "KiB", "bytes")) for metric in at.metric if "outputs" in metric.label)
+    assert any(metric.label.endswith(("(MiB)", "(KiB)", "(bytes)")) for metric in at.metric if "outputs" in metric.label)
     assert set(at.dataframe[0].value.columns) >= {"class", "non-trainable", "note"}  # the data keeps every column
 
 
@@ -400,7 +400,7 @@ def test_a_model_that_takes_no_picture_refuses_a_picture_size_and_says_which_cho
     assert "set it back to the file's own" in texts(at.error)
     at.select_slider(key="rn_size").set_value(0).run()
     assert not at.error and metrics(at)["Parameters (Keras's count)"] == "15"  # 4 x 3 weights + 3 biases
-    assert metrics(at)["All layers' outputs"] == "12 bytes"  # 3 float32 outputs
+    assert metrics(at)["All layers' outputs (bytes)"] == "12"  # 3 float32 outputs
 
 
 def test_names_from_an_upload_in_a_refusal_are_shown_as_text():
@@ -485,8 +485,8 @@ def test_activation_memory_has_three_significant_digits_as_the_other_totals():
     count, checked against Keras's layer outputs in tests/engine)."""
     shown = metrics(open_page(PAGE, rn_model="ResNet50"))
     # the sum of every output, not the peak a forward pass needs: "Activation memory" alone read as that
-    assert shown["All layers' outputs"] == "141 MiB" and "Activation memory" not in shown
-    assert metrics(open_page(PAGE))["All layers' outputs"] == "63.7 MiB"  # MobileNet V1: 66,786,784 bytes
+    assert shown["All layers' outputs (MiB)"] == "141" and "Activation memory" not in shown
+    assert metrics(open_page(PAGE))["All layers' outputs (MiB)"] == "63.7"  # MobileNet V1: 66,786,784 bytes
 
 
 def test_a_file_that_reads_but_is_no_model_keeps_the_model_before_it():
