@@ -264,7 +264,8 @@ def test_the_layer_table_leaves_the_class_and_the_empty_notes_to_the_csv():
     assert "The CSV also has each layer's Keras class and its non-trainable parameters" in texts(at.caption)
     # The unit is KiB (bytes / 1,024) everywhere it is shown, and "params" says which parameters it counts.
     assert "Output KiB:" in texts(at.caption) and "Params: the trainable ones" in texts(at.caption)
-    assert any(metric.label.endswith(("(MiB)", "(KiB)", "(bytes)")) for metric in at.metric if "outputs" in metric.label)
+    assert any(metric.label.endswith(("(MiB)", "(KiB)", "(bytes)")) for metric in at.metric
+               if "outputs" in metric.label)
     assert set(at.dataframe[0].value.columns) >= {"class", "non-trainable", "note"}  # the data keeps every column
 
 
