@@ -53,6 +53,7 @@ def check_dimensions(width: int, height: int) -> None:
 UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
            5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
            8: Image.Transpose.ROTATE_90}
+PNG_WIDENED = {"L;2": 85, "L;4": 17}  # a PNG's 2- and 4-bit grey levels, as Pillow widens them to 8 bits
 GREY_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")  # one number a pixel, wider than 8 bits
 ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
 # Modes that Pillow shrinks as they are, without losing their values: all others are made one of these first
@@ -108,9 +109,7 @@ def _shrinkable(image: Image.Image) -> tuple[Image.Image, tuple[float, float] | 
             image = _finite_floats(image)
         levels = _grey_levels(mode, *image.getextrema())
         if isinstance(see_through, int):  # its see-through level came out black: laid over white, in 8 bits
-            opaque = np.where(np.asarray(image) == see_through, 0, 255).astype(np.uint8)
-            return _over_white(Image.merge("LA", (Image.fromarray(_grey8(image, levels)), Image.fromarray(opaque)))), \
-                None
+            return _keyed_grey(image, levels, see_through), None
         return image, levels
     # one colour marked see-through (PNG's tRNS); a 1-bit picture's came out black (Pillow gives it as 0 or 255)
     if mode in ("1", "L", "RGB", "P") and "transparency" in image.info:
@@ -125,15 +124,31 @@ def _shrinkable(image: Image.Image) -> tuple[Image.Image, tuple[float, float] | 
 def _to_rgb(image: Image.Image, levels: tuple[float, float] | None = None) -> Image.Image:
     """A picture from _shrinkable (shrunk or not) as 8-bit RGB, wide greys by their `levels`."""
     if image.mode in ("I", "F"):
-        return Image.fromarray(np.repeat(_grey8(image, levels)[:, :, None], 3, axis=2))
+        return Image.fromarray(np.repeat(_grey8(np.asarray(image), levels)[:, :, None], 3, axis=2))
     return image.convert("RGB") if image.mode != "RGB" else image
 
 
-def _grey8(image: Image.Image, levels: tuple[float, float] | None) -> np.ndarray:
+def _grey8(values: np.ndarray, levels: tuple[float, float] | None) -> np.ndarray:
     """A wide grey picture's values in 8 bits, by its `levels` (offset and factor; None: as they are)."""
     offset, factor = levels if levels is not None else (0.0, 1.0)
-    values = (np.asarray(image, dtype=np.float64) - offset) * factor
-    return np.clip(np.rint(values), 0, 255).astype(np.uint8)
+    return np.clip(np.rint((values.astype(np.float64) - offset) * factor), 0, 255).astype(np.uint8)
+
+
+KEYED_BAND_PIXELS = 1 << 20  # _keyed_grey's band of rows: 8 MB as 64-bit floats
+
+
+def _keyed_grey(image: Image.Image, levels: tuple[float, float], key: int) -> Image.Image:
+    """A wide grey picture (mode I) with one see-through level `key` (a 16-bit PNG's tRNS) in 8 bits by its `levels`,
+    that level white: a band of rows at a time. Laid over white at full size, its mask and values as whole 64-bit
+    arrays took 1.1 GB for a 40-megapixel file of a few MB."""
+    width, height = image.size
+    keyed = Image.new("L", image.size)
+    rows = max(1, KEYED_BAND_PIXELS // width)
+    for top in range(0, height, rows):
+        box = (0, top, width, min(height, top + rows))
+        values = np.asarray(image.crop(box))
+        keyed.paste(Image.fromarray(np.where(values == key, np.uint8(255), _grey8(values, levels))), box[:2])
+    return keyed
 
 
 def exif_orientation(image: Image.Image) -> int | None:
@@ -168,7 +183,12 @@ def load_image(data: bytes, *, max_side: int | None = None) -> Image.Image:
                 if max_side is not None and image.format in ("JPEG", "MPO"):
                     # Decode at 1/2, 1/4 or 1/8 scale; rotation may swap sides, so ask for both at least max_side.
                     image.draft("RGB", (max_side, max_side))
+                # Pillow widens a 2- or 4-bit grey PNG's levels to 8 bits as it loads them, but not its see-through
+                # level (tRNS): 1 of 3 became 85 and stayed grey where the file marks it see-through
+                widened = PNG_WIDENED.get(image.tile[0][3]) if image.format == "PNG" and image.tile else None
                 image.load()
+                if widened and isinstance(image.info.get("transparency"), int):
+                    image.info["transparency"] *= widened
                 # Read after loading: Pillow turns a TIFF upright itself as it loads it (its size is the upright one
                 # from the start), and drops the tag
                 orientation = exif_orientation(image)

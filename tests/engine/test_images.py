@@ -295,6 +295,15 @@ def test_a_one_bit_or_16_bit_grey_pngs_see_through_level_becomes_white(max_side)
         assert np.all(np.abs(bits[:, 0] - left) <= near) and np.all(bits[:, -1] >= 255 - near), (key, bits)
 
 
+@pytest.mark.parametrize("depth, key, row", [(2, 1, bytes([0b01011111]) * 2), (4, 5, bytes([0x55, 0x55, 0xFF, 0xFF]))])
+def test_a_two_or_four_bit_grey_pngs_see_through_level_becomes_white(depth, key, row):
+    """Pillow widens a 2- or 4-bit grey PNG's levels to 8 bits (1 of 3 to 85, 5 of 15 to 85) but not its see-through
+    level: level 85 stayed grey where the file marks it see-through. 8 x 4 pixels: the left half at the see-through
+    level, the right half at the highest level."""
+    image = np.asarray(load_image(grey_png(8, [row] * 4, depth, see_through=key)), dtype=int)
+    assert np.all(image == 255), image[0]
+
+
 def test_palette_and_one_bit_images_become_rgb():
     palette = solid((0, 128, 0), (8, 8)).convert("P", palette=Image.Palette.ADAPTIVE)
     assert np.all(np.asarray(load_image(encode(palette, "PNG")))[0, 0] == (0, 128, 0))
@@ -529,3 +538,23 @@ def test_a_png_with_megabytes_of_text_is_told_so_not_called_damaged():
     with_text = picture[:33] + text + picture[33:]  # after the signature and IHDR
     with pytest.raises(ImageError, match=r"carries more text beside it \(its metadata\) than is read safely"):
         load_image(with_text)
+
+
+def test_a_large_16_bit_grey_png_with_a_see_through_level_is_read_in_bands():
+    """A 16-bit grey PNG with a see-through level was laid over white at full size, its mask and its 8-bit values as
+    whole 64-bit arrays: a 40-megapixel file of a few MB took 1.1 GB. NumPy's arrays are counted by tracemalloc
+    (Pillow's own pixels are not): they now stay a band of rows at a time."""
+    import tracemalloc
+
+    width, height = 4000, 2500  # 10 megapixels: 80 MB for one 64-bit array of them
+    row = np.repeat(np.array([0, 51_400], dtype=">u2"), width // 2)  # see-through on the left, 200 in 8 bits right
+    data = grey_png(width, [row.tobytes()] * height, 16, see_through=0)
+    tracemalloc.start()
+    try:
+        image = load_image(data, max_side=100)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 30e6, f"{peak / 1e6:.0f} MB"
+    shown = np.asarray(image, dtype=int)
+    assert image.size == (100, 62) and shown[:, 0].min() == 255 and np.all(np.abs(shown[:, -1] - 200) <= 1)
