@@ -441,16 +441,25 @@ def time_sentence(c: Comparison) -> str | None:
         return f"Time: the {noun(o.name)} model does {does} and {took} {times}: {verdict}."
     if not took.startswith("was") or speed < 1:  # a slowdown read "about the saving" beside 1.10x fewer
         verdict = "none of the saving in arithmetic shows in its time"
-    elif speed < 0.5 * work:
-        verdict = "far less than the saving in arithmetic"
-    elif speed < 0.8 * work:
-        verdict = "less than the saving in arithmetic"
-    elif speed > 1.25 * work:
-        verdict = "more than the saving in arithmetic"
     else:
-        verdict = "about the saving in arithmetic"
+        verdict = SAVING_VERDICTS[_saving_band(speed, work)] + " the saving in arithmetic"
     return (f"Time: the {noun(o.name)} model does {work:.2f}x fewer multiply-adds per image and {took} {times}: "
             f"{verdict}.")
+
+
+SAVING_VERDICTS = ("far less than", "less than", "about", "more than")
+
+
+def _saving_band(speed: float, work: float) -> int:
+    """How a speed-up (`speed` > 1) compares with a saving in arithmetic (`work` >= SAVING), as an index into
+    SAVING_VERDICTS: by their ratio (under 0.5, under 0.8, over 1.25) and by the share of the saving that shows,
+    log(speed) / log(work), on the same bands; the one further from "about". By the ratio alone 1.10x fewer
+    multiply-adds and 1.01x faster read "about the saving": a tenth of it showed."""
+    def band(value: float) -> int:
+        return 0 if value < 0.5 else 1 if value < 0.8 else 3 if value > 1.25 else 2
+
+    by_ratio, by_share = band(speed / work), band(math.log(speed) / math.log(work))
+    return min(by_ratio, by_share) if min(by_ratio, by_share) < 2 else max(by_ratio, by_share)
 
 
 def negative_first_gap(series: Sequence) -> list[str]:
