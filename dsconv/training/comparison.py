@@ -44,13 +44,15 @@ class Outcome:
     zero_epochs: tuple[int, ...] = ()  # the epochs of seconds_per_epoch that the record gives 0 seconds
 
     @classmethod
-    def of(cls, arch: ArchitectureRun) -> "Outcome":
-        """The figures of one architecture's part of a run."""
+    def of(cls, arch: ArchitectureRun, gap_epochs: set[int] | None = None) -> "Outcome":
+        """The figures of one architecture's part of a run, its gap at the last epoch that read a validation accuracy
+        (of `gap_epochs`, where given: the epochs both models of a comparison read one)."""
         logs = arch.epochs
         best = best_epoch(arch)
         best_log = next((log for log in logs if best and log.epoch == best[1]), None)
         # validation read every other epoch, not at the last: the overfitting sentence was left out without a word
-        gapped = next((log for log in reversed(logs) if generalisation_gap(log) is not None), None)
+        gapped = next((log for log in reversed(logs) if generalisation_gap(log) is not None
+                       and (gap_epochs is None or log.epoch in gap_epochs)), None)
         return cls(arch.name, arch.params, arch.multiply_adds, logs[-1].epoch if logs else 0,
                    generalisation_gap(gapped) if gapped else None, best[0] if best else None,
                    best[1] if best else None, generalisation_gap(best_log) if best_log else None,
@@ -95,13 +97,24 @@ def compare(run: LoadedRun, other: str = "separable", baseline: str = "standard"
                  val_images=data.get("test_size" if run.record.validation_on_test else "val_size") or None,
                  test_images=data.get("test_size") or None)
     if counts[0] == counts[1]:
-        return Comparison(run.label, Outcome.of(parts[baseline]), Outcome.of(parts[other]),
+        both = _validated_by_both(parts[baseline], parts[other])
+        return Comparison(run.label, Outcome.of(parts[baseline], both), Outcome.of(parts[other], both),
                           run.record.validation_on_test, dict(run.record.recipe), **sizes)
     common = min(counts)
     cut = {name: replace(parts[name], epochs=parts[name].epochs[:common], test_accuracy=None, test_loss=None)
            for name in (baseline, other)}
-    return Comparison(run.label, Outcome.of(cut[baseline]), Outcome.of(cut[other]), run.record.validation_on_test,
-                      dict(run.record.recipe), finished=counts, **sizes)
+    both = _validated_by_both(cut[baseline], cut[other])
+    return Comparison(run.label, Outcome.of(cut[baseline], both), Outcome.of(cut[other], both),
+                      run.record.validation_on_test, dict(run.record.recipe), finished=counts, **sizes)
+
+
+def _validated_by_both(first: ArchitectureRun, second: ArchitectureRun) -> set[int]:
+    """The epochs at which both models read a validation accuracy: their gaps are compared at the last of them (one
+    model validated at epochs 1 and 2, the other at 1 and 3, had its epoch 2 set against the other's epoch 3)."""
+    def validated(arch: ArchitectureRun) -> set[int]:
+        return {log.epoch for log in arch.epochs if generalisation_gap(log) is not None}
+
+    return validated(first) & validated(second)
 
 
 CHANCE_MARGIN = 0.05  # best validation accuracies this close to a guess's: too little learned to compare
@@ -242,8 +255,11 @@ def overfitting_sentence(c: Comparison) -> str | None:
         return None
     s, o = c.standard, c.other
     if s.final_gap is None or o.final_gap is None:  # it was left out without a word
-        return "Overfitting: " + _unvalidated(c) + (", so their training accuracies have" if s.final_gap is None and
-                                                    o.final_gap is None else ", so its training accuracy has") + \
+        if s.best_val is not None and o.best_val is not None:
+            return ("Overfitting: not compared: the two models never read a validation accuracy at the same epoch, "
+                    "and a gap grows from epoch to epoch.")
+        return "Overfitting: " + _unvalidated(c) + (", so the models' training accuracies have" if s.best_val is None
+                                                    and o.best_val is None else ", so its training accuracy has") + \
             " nothing to be compared with."
     difference = o.final_gap - s.final_gap
     # A model overfits where its training accuracy is above its validation accuracy: two models at or under theirs
@@ -276,11 +292,9 @@ def overfitting_sentence(c: Comparison) -> str | None:
             f"most {allowed.removesuffix(' points')}: {why})",
             f"**overfits more** than the standard model (its gap is {_points(difference, cut)} larger)", cut)
     last = "the last epoch" if (o.gap_epoch, s.gap_epoch) == (o.last_epoch, s.last_epoch) else \
-        "the last epoch that read a validation accuracy"
+        "the last epoch at which both read a validation accuracy"
     text = (f"Overfitting: at {last} ({o.gap_epoch}) the {noun(o.name)} model's training accuracy is "
-            f"{_above(o.final_gap)} its validation accuracy, the standard model's {_above(s.final_gap)}"
-            + ("" if s.gap_epoch == o.gap_epoch else f" (at its epoch {s.gap_epoch})")
-            + f": {verdict}.")
+            f"{_above(o.final_gap)} its validation accuracy, the standard model's {_above(s.final_gap)}: {verdict}.")
     if o.best_gap is not None and s.best_gap is not None:
         text += (f" At each model's best validation epoch ({o.best_epoch} and {s.best_epoch}) the gaps were "
                  f"{o.best_gap:.{_gap_digits(o.best_gap)}f} and {s.best_gap:.{_gap_digits(s.best_gap)}f}.")
@@ -297,7 +311,7 @@ def accuracy_sentence(c: Comparison) -> str | None:
         # 0.80 against 0.55 in the table went unsaid
         if not _tests_compared(c):
             return None
-        return (f"Accuracy: {_unvalidated(c, run_words=True)}. Test accuracy, measured once after the last epoch: "
+        return (f"Accuracy: {_unvalidated(c)}. Test accuracy, measured once after the last epoch: "
                 f"{o.test:.3f} for the {noun(o.name)} model against {s.test:.3f} for the standard model, "
                 f"{_test_verdict(c)}.")
     difference = o.best_val - s.best_val
@@ -315,13 +329,12 @@ def accuracy_sentence(c: Comparison) -> str | None:
     return text
 
 
-def _unvalidated(c: Comparison, run_words: bool = False) -> str:
+def _unvalidated(c: Comparison) -> str:
     """Which of the two models read no validation accuracy: a record whose separable model read none said "the run
-    read no validation accuracy" beside the standard model's validation curve. `run_words`: "the run read no
-    validation accuracy" where neither did, else "neither model read a validation accuracy"."""
+    read no validation accuracy" beside the standard model's validation curve."""
     missing = [outcome for outcome in (c.other, c.standard) if outcome.best_val is None]
     if len(missing) == 2:
-        return "the run read no validation accuracy" if run_words else "neither model read a validation accuracy"
+        return "the run read no validation accuracy"
     return f"the {noun(missing[0].name)} model read no validation accuracy"
 
 

@@ -555,7 +555,7 @@ def test_one_model_without_validation_is_named_and_its_gap_said_missing():
     assert comparison.accuracy_sentence(comparison.compare(both)).startswith(
         "Accuracy: the run read no validation accuracy. Test accuracy")
     assert comparison.overfitting_sentence(comparison.compare(both)) == (
-        "Overfitting: neither model read a validation accuracy, so their training accuracies have nothing to be "
+        "Overfitting: the run read no validation accuracy, so the models' training accuracies have nothing to be "
         "compared with.")
 
 
@@ -567,7 +567,8 @@ def test_a_last_epoch_without_validation_is_compared_at_the_last_epoch_that_read
                  standard_epochs=standard)
     sentence = comparison.overfitting_sentence(comparison.compare(run))
     # at epoch 2: separable 0.60 - 0.58 = 0.02, standard 0.70 - 0.60 = 0.10
-    assert sentence.startswith("Overfitting: at the last epoch that read a validation accuracy (2) the separable "
+    assert sentence.startswith("Overfitting: at the last epoch at which both read a validation accuracy (2) the "
+                               "separable "
                                "model's training accuracy is 0.02 above its validation accuracy, the standard "
                                "model's 0.10 above:"), sentence
 
@@ -610,3 +611,24 @@ def test_a_small_saving_is_judged_by_the_share_of_it_that_shows(work, seconds, v
                  standard_epochs=standard, macs=(work, 10_000) if work != 80_000 else (80_000, 10_000))
     said = comparison.time_sentence(comparison.compare(run))
     assert said.endswith(f": {verdict} the saving in arithmetic."), said
+
+
+
+def test_the_gaps_are_compared_at_an_epoch_both_models_read_a_validation_accuracy():
+    """The separable model validated at epochs 1 and 2, the standard model at 1 and 3: its epoch 2 was set against
+    the standard model's epoch 3 ("does not clearly overfit, and the standard model does"). Both are now read at
+    epoch 1; and with no epoch in common the sentence says why it does not compare them."""
+    standard = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, None, 10.0), (0.6, 0.80, 1.2, 0.60, 10.0)]
+    run = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, 0.58, 5.0), (1.0, 0.70, 1.1, None, 5.0)],
+                 standard_epochs=standard)
+    sentence = comparison.overfitting_sentence(comparison.compare(run))
+    # at epoch 1: separable 0.40 - 0.44 = -0.04, standard 0.40 - 0.45 = -0.05
+    assert sentence.startswith("Overfitting: at the last epoch at which both read a validation accuracy (1) the "
+                               "separable model's training accuracy is 0.04 below its validation accuracy, the "
+                               "standard model's 0.05 below:"), sentence
+    apart = loaded([(1.6, 0.40, 1.5, None, 5.0), (1.2, 0.60, 1.2, 0.58, 5.0), (1.0, 0.70, 1.1, None, 5.0)],
+                   standard_epochs=[(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, None, 10.0),
+                                    (0.6, 0.80, 1.2, 0.60, 10.0)])
+    assert comparison.overfitting_sentence(comparison.compare(apart)) == (
+        "Overfitting: not compared: the two models never read a validation accuracy at the same epoch, and a gap "
+        "grows from epoch to epoch.")
