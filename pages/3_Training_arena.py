@@ -450,13 +450,15 @@ def summary_table(rows: list[dict[str, str]]) -> None:
     run's name a column of its own, written again (and wrapped to six lines) on every row, the table ran 93 px past a
     1024 x 768 projector's page and hid Epochs and Total time behind its scroll bar; with Device and Validated on too,
     224 px."""
-    runs: dict[tuple[str, str, str], list[dict[str, str]]] = {}
+    runs: dict[str, list[dict[str, str]]] = {}
     for row in rows:
-        runs.setdefault((row["Run"], row["Device"], row["Validated on"]), []).append(
-            {key: value for key, value in row.items() if key not in RUN_COLUMNS})
-    for (run, device, validated), shown in runs.items():
-        st.markdown(f"**{plain(run)}**, on {plain(device_name(device))}, validated on the {validated}:")
-        show_table(shown)
+        runs.setdefault(row["Run"], []).append(row)
+    for run, own in runs.items():
+        # a run that read no validation accuracy was headed "validated on the held-out split" over its "—" cells
+        validated = next((row["Validated on"] for row in own if row["Validated on"]), None)
+        st.markdown(f"**{plain(run)}**, on {plain(device_name(own[0]['Device']))}, "
+                    + (f"validated on the {validated}:" if validated else "with no validation accuracy:"))
+        show_table([{key: value for key, value in row.items() if key not in RUN_COLUMNS} for row in own])
 
 
 def what_the_runs_say(selected: list[replay.LoadedRun], archs: list[str], series: list) -> None:

@@ -374,6 +374,7 @@ def table_rows(rows: list[SummaryRow]) -> list[dict[str, str]]:
             "Test accuracy": _test_text(row),
             "Epochs": epochs + ("" if row.status == "complete" else f" ({row.status})"),
             "Total time": next(timed) if row.epochs_done else "—", "Device": row.device,
-            "Validated on": "test set" if row.validation_on_test else "held-out split",
+            "Validated on": None if row.best_val_accuracy is None else
+            "test set" if row.validation_on_test else "held-out split",
         })
     return shown

@@ -46,14 +46,15 @@ def expected_rows(path: Path) -> list[dict]:
 
 
 # The line above each run's table: "**<run>**, on <device>, validated on the <split>:"
-RUN_LINE = re.compile(r"\*\*(?P<run>.+)\*\*, on (?P<device>.+), validated on the (?P<split>test set|held-out split):",
-                      re.S)
+RUN_LINE = re.compile(r"\*\*(?P<run>.+)\*\*, on (?P<device>.+), (?:validated on the (?P<split>test set|held-out split)|"
+                      r"with (?P<none>no validation accuracy)):", re.S)
 
 
 def run_lines(at: AppTest) -> list[dict[str, str]]:
     """Each summary table's run, device and split, as the line above the table says them to a reader."""
     lines = [RUN_LINE.fullmatch(m.value) for m in at.markdown]
-    return [{key: literal(value) for key, value in line.groupdict().items()} for line in lines if line]
+    return [{"run": literal(line["run"]), "device": literal(line["device"]), "split": line["split"] or line["none"]}
+            for line in lines if line]
 
 
 def table(at: AppTest) -> list[dict]:
@@ -87,7 +88,7 @@ def test_every_bundled_run_replays_with_the_numbers_of_its_file():
             if column != "seconds":
                 assert got[column] == value, (column, got, want)
         assert got["Total time"] == replay._duration(want["seconds"])
-        assert "Device" not in got and "Validated on" not in got  # said once a run, under the table
+        assert "Device" not in got and "Validated on" not in got  # said once a run, above its table
     # Where each run ran and what it validated on, from the files: "<title> on <device>, validated on the <...>".
     from dsconv.devices import device_name
 
@@ -868,3 +869,17 @@ def test_the_test_set_warning_stands_under_the_summary_it_qualifies():
     warning = next(i for i, (kind, _, icon) in enumerate(order) if kind == "warning" and icon == "🔎")
     says = next(i for i, (_, value, _) in enumerate(order) if value == "What these runs say")
     assert table < warning < says, order[table:says + 1]
+
+
+
+def test_a_run_without_validation_is_not_headed_as_validated(run_file):
+    """A run trained without a validation split (dsconv.train --val-split 0) was headed "validated on the held-out
+    split" over its "—" cells."""
+    data = json.loads(run_file.read_text())
+    for epoch in data["architectures"][0]["epochs"]:
+        epoch.update(val_accuracy=None, val_loss=None)
+    at = open_page(PAGE, arena_runs="")
+    at.file_uploader(key="arena_upload").set_value(("plain.json", json.dumps(data).encode(), "application/json")).run()
+    assert not at.exception and not at.error
+    assert run_lines(at) == [{"run": "Uploaded run", "device": "a GPU", "split": "no validation accuracy"}]
+    assert table(at)[0]["Best val accuracy (epoch)"] == "—"
