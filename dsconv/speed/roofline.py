@@ -229,6 +229,10 @@ def _share_span(fractions: Sequence[float]) -> str:
     return low if low == high else f"{low} to {high}"
 
 
+ABOVE_BANDWIDTH = 1.1  # a memory-bound step this far over the measured bandwidth is said to have beaten it: the
+# bandwidth is the best of a few copies, and a step 2 % over it is within their spread
+
+
 def above_peak(steps: Sequence[StepRegime], roofs: Roofs) -> list[StepRegime]:
     """The compute-bound steps whose rate, counted as a direct convolution's multiply-adds, is more than 2 % over the
     measured peak (the matrix product's): the sentences and the roofline's "peak" label both say so (the recorded
@@ -301,15 +305,16 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
                 f"is the {roofs.bandwidth_gbs:.1f} GB/s bandwidth, and {w.they} {w.reach} at least {NEAR_ROOF:.0%} of "
                 "it")
         # A step at 299 % of that roof was said to be held back by it ("cutting multiply-adds would barely shorten it")
-        beyond = [step for step in groups["memory"] if step.achieved_gbs > 1.02 * roofs.bandwidth_gbs]
+        beyond = [step for step in groups["memory"] if step.achieved_gbs > ABOVE_BANDWIDTH * roofs.bandwidth_gbs]
         within = [step for step in groups["memory"] if step not in beyond]
         if beyond:
             b = _words(beyond)
             fast = _named(beyond, lambda s: f"{rate(s.achieved_gbs, 1)} GB/s, "
                                             f"{roof_percent(s.achieved_gflops / roofs.peak_gflops)} of the peak")
             text += (f". {fast} ran faster than that bandwidth allows, counting each tensor once through memory: "
-                     f"{b.their} tensors came from the processor's caches, faster than the memory the roof is "
-                     f"measured on, so the roofline cannot tell whether the caches or the arithmetic limit {b.them}.")
+                     f"part of {b.their} traffic likely stayed in the processor's caches, faster than the memory the "
+                     f"roof is measured on, so the roofline cannot tell whether the caches or the arithmetic limit "
+                     f"{b.them}.")
         if within:
             cut = f"utting multiply-adds would barely shorten {_words(within).them}; moving fewer bytes would."
             text += f" For {_named(within)}, c{cut}" if beyond else f": c{cut}"
@@ -329,10 +334,10 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
         # a tiny Conv2D took 0.29 ms beside "the smallest possible call already takes 0.32 ms", without a word
         under = [s for s in members if s.timing.median_ms <= roofs.floor_ms(s.timing.pass_name)]
         if under:
-            u = _words(under)
-            text += (f" {_named(under, lambda s: f'{s.timing.median_ms:.2f} ms')} took no longer than the smallest "
-                     f"possible call of {u.their} pass: the fixed cost of a call is all of {u.their} time, and the "
-                     "two times differ by the timings' noise.")
+            each = "" if len(under) == 1 else "each "
+            text += (f" {_named(under, lambda s: f'{s.timing.median_ms:.2f} ms')} {each}took no longer than the "
+                     "smallest possible call of its own pass: no call can be quicker, so the difference lies in the "
+                     f"measurements, and the fixed cost of a call is all of {_words(under).their} time.")
         sentences.append(text + " A larger batch or image would spread the fixed cost over more work.")
     if groups["kernel"]:
         members = groups["kernel"]

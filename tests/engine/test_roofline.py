@@ -440,9 +440,12 @@ def test_a_step_faster_than_the_measured_bandwidth_is_not_said_to_be_held_back_b
     assert "cutting multiply-adds would barely shorten" not in sentence, sentence
     peak = f"{100 * fast.achieved_gflops / ROOFS.peak_gflops:.0f}%"
     assert (f"DepthwiseConv2D alone (forward: 40.0 GB/s, {peak} of the peak) ran faster than that bandwidth allows, "
-            "counting each tensor once through memory: its tensors came from the processor's caches, faster than "
-            "the memory the roof is measured on, so the roofline cannot tell whether the caches or the arithmetic "
-            "limit it.") in sentence, sentence
+            "counting each tensor once through memory: part of its traffic likely stayed in the processor's caches, "
+            "faster than the memory the roof is measured on, so the roofline cannot tell whether the caches or the "
+            "arithmetic limit it.") in sentence, sentence
+    # at 105 % of the roof, within the spread of the copies the bandwidth is the best of: no such claim
+    near = classify(timing("depthwise", DEPTHWISE_BYTES / (21.0 * 1e6)), ROOFS)
+    assert "faster than that bandwidth" not in explain([near], ROOFS, DEVICE)[0]
     under = classify(Timing("depthwise", "forward_backward", DEFAULT, (DEPTHWISE_BYTES * 3 / 15e6,) * 5), ROOFS)
     assert under.regime == "memory"
     [both] = explain([fast, under], ROOFS, DEVICE)
@@ -457,7 +460,13 @@ def test_a_step_quicker_than_the_smallest_call_is_said_to_be_all_fixed_cost():
     quick = classify(timing("standard", 0.29, setup=SMALL), ROOFS)  # the forward floor is 0.30 ms
     assert quick.regime == "overhead"
     [sentence] = explain([quick], ROOFS, DEVICE)
-    assert ("Standard Conv2D (forward: 0.29 ms) took no longer than the smallest possible call of its pass: the fixed "
-            "cost of a call is all of its time, and the two times differ by the timings' noise.") in sentence, sentence
+    assert ("Standard Conv2D (forward: 0.29 ms) took no longer than the smallest possible call of its own pass: no "
+            "call can be quicker, so the difference lies in the measurements, and the fixed cost of a call is all of "
+            "its time.") in sentence, sentence
+    two = classify(timing("depthwise", 0.25, setup=SMALL), ROOFS)
+    [both] = explain([quick, two], ROOFS, DEVICE)
+    assert ("Standard Conv2D (forward: 0.29 ms); DepthwiseConv2D alone (forward: 0.25 ms) each took no longer than the "
+            "smallest possible call of its own pass: no call can be quicker, so the difference lies in the "
+            "measurements, and the fixed cost of a call is all of their time.") in both, both
     slower = classify(timing("standard", 0.31, setup=SMALL), ROOFS)
     assert "took no longer than the smallest" not in explain([slower], ROOFS, DEVICE)[0]
