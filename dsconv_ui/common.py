@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -188,8 +189,13 @@ def _cut_to_whole(text: str, value: Any) -> bool:
     try:  # exact: 1e-400 is 0.0 as a float, and ?quiz_seed=1e-400 set question set 0 without a word
         number = Decimal(text.strip())
     except (InvalidOperation, ValueError):
-        return False
+        # an exponent past Decimal's own limits (1e-99999999999999999999): a fraction where its digits are not all 0
+        tiny = _TINY.fullmatch(text.strip())
+        return bool(tiny) and any(digit not in "0." for digit in tiny.group(1))
     return number.is_finite() and number != number.to_integral_value()
+
+
+_TINY = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE]-\d+")  # a number with a negative exponent
 
 
 def _cut_note(key: str, shown: str, value: int) -> str:
