@@ -613,7 +613,6 @@ def test_a_small_saving_is_judged_by_the_share_of_it_that_shows(work, seconds, v
     assert said.endswith(f": {verdict} the saving in arithmetic."), said
 
 
-
 def test_the_gaps_are_compared_at_an_epoch_both_models_read_a_validation_accuracy():
     """The separable model validated at epochs 1 and 2, the standard model at 1 and 3: its epoch 2 was set against
     the standard model's epoch 3 ("does not clearly overfit, and the standard model does"). Both are now read at

@@ -961,7 +961,6 @@ def test_other_layers_against_keras():
     merging()
 
 
-
 @pytest.mark.slow
 def test_one_and_three_dimensional_padding_and_cropping_against_keras():
     """Keras writes a 1-D layer's padding or cropping as one [before, after] pair: ZeroPadding1D(2) and
@@ -977,9 +976,16 @@ def test_one_and_three_dimensional_padding_and_cropping_against_keras():
     against_keras(layers.ZeroPadding1D(3), (10, 4))
     against_keras(layers.Cropping1D(2), (10, 4))
     against_keras(layers.ZeroPadding3D(1), (5, 6, 7, 2))
-    # the refusal of a padding that is no pair says "a pair" for one dimension
+
+
+def test_one_dimensional_padding_and_cropping_by_hand():
+    """Keras's [before, after] pair of a 1-D layer, counted without Keras: 10 + 2 + 3 and 10 - 1 - 2; the refusal of
+    a padding that is no pair says "a pair" for one dimension ("is not 1 pairs" before)."""
+    assert count_layer("ZeroPadding1D", {"padding": [2, 3]}, [(10, 4)]).outputs[0] == (15, 4)
+    assert count_layer("Cropping1D", {"cropping": [1, 2]}, [(10, 4)]).outputs[0] == (7, 4)
     with pytest.raises(NotCounted, match=r"its padding \[1, 2, 3\] is not a pair of whole numbers"):
         count_layer("ZeroPadding1D", {"padding": [1, 2, 3]}, [(10, 4)])
+
 
 # ---- Never Keras: reading and profiling import neither Keras nor TensorFlow --------------------------------------
 

@@ -474,7 +474,6 @@ def test_a_select_sliders_refusal_lists_its_values_and_a_fraction_is_said_as_rea
                for w in at.warning)
 
 
-
 @pytest.mark.parametrize("text", ["1e-400", "-1e-400", "0.0000000000000000000000000001", "1e-99999999999999999999"])
 def test_a_fraction_too_small_for_a_float_is_said_as_read_too(text):
     """?quiz_seed=1e-400 set question set 0 without a word (1e-400 reads as exactly 0.0 in floating point), where
@@ -483,6 +482,7 @@ def test_a_fraction_too_small_for_a_float_is_said_as_read_too(text):
     assert not at.exception and at.number_input(key="quiz_seed").value == 0
     assert any(f"quiz_seed='{text}' as 0: its control takes a whole number" in literal(w.value) for w in at.warning), \
         [w.value for w in at.warning]
+
 
 BEYOND = "a number beyond the largest a computer's number holds (about 1.8 × 10³⁰⁸)"
 
