@@ -34,6 +34,7 @@ with ONE_AT_A_TIME:  # one session's imports at a time: see dsconv/__init__.py
         Roofs,
         SpeedConfigError,
         TimingSettings,
+        above_roof,
         classify_all,
         counting_rows,
         explain,
@@ -186,7 +187,7 @@ def show_roofline(timings: list, roofs: Roofs | None, device: str, scale: float,
                 f"byte. The smallest possible layer call takes {roofs.floor_words()}. {roofs.floor_note()}".rstrip())
     st.plotly_chart(roofline_figure(steps, roofs, device, scale, PAGE_PX), width="stretch", key=f"{key}_roofline",
                     config={"displayModeBar": False})
-    above = [s for s in steps if s.achieved_gflops > 1.02 * s.bound_gflops]
+    above = above_roof(steps, roofs)  # as the sentences under the figure say
     st.caption("Points on a roof run as fast as that roof allows; a step is bound by a roof when it reaches at "
                f"least {NEAR_ROOF:.0%} of it. Circles: forward; diamonds: forward + backward."
                + (" A point above a roof beat the measured roof: its data fit in the caches, which are faster "

@@ -12,6 +12,7 @@ from dsconv.speed.roofline import (
                                 NEAR_ROOF,
                                 Roofs,
                                 StepRegime,
+                                above_roof,
                                 classify,
                                 classify_all,
                                 explain,
@@ -35,7 +36,7 @@ from dsconv.speed.tables import counting_rows, layer_traffic, more_work_note, re
 from dsconv.speed.text import ridge_paragraph, speedup_sentence, traffic_paragraph
 from dsconv.speed.timings import NOISY_SPREAD, SpeedReport, Timing, read_measurements, speed_ratios
 
-__all__ = ["BACKEND_FAILED", "BACKWARD_WORK_FACTOR",
+__all__ = ["above_roof", "BACKEND_FAILED", "BACKWARD_WORK_FACTOR",
            "classify", "classify_all", "counting_rows", "layer_traffic", "explain", "LayerSetup", "Limits",
            "measure", "measure_roofs", "more_work_note", "NEAR_ROOF", "NOISY_SPREAD", "PASS_LABELS", "PASSES",
            "read_measurements", "recorded_for", "recorded_roofs", "ridge_paragraph", "Roofs", "speed_ratios", "SpeedConfigError",

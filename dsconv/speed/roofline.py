@@ -197,9 +197,13 @@ def classify_all(timings: Sequence[Timing], roofs: Roofs) -> list[StepRegime]:
     return steps
 
 
-def roof_percent(fraction: float) -> str:
+def roof_percent(fraction: float, regime: str | None = None) -> str:
     """A step's share of its roof, read on its own side of NEAR_ROOF (49.6 % read "50%" in a sentence saying the step
-    reaches less than 50 % of its roof) and never as nothing."""
+    reaches less than 50 % of its roof) and never as nothing; over its roof, on its side of the share past which the
+    sentences say the step beat the roof (a `regime` "memory" step's ABOVE_BANDWIDTH, else ABOVE_PEAK): 109.96 % read
+    "110%" beside no such sentence, and 110.04 % "110%" beside one."""
+    if fraction > 1:
+        return share_apart(fraction, ABOVE_BANDWIDTH if regime == "memory" else ABOVE_PEAK)
     return share_apart(fraction, NEAR_ROOF)
 
 
@@ -231,13 +235,28 @@ def _share_span(fractions: Sequence[float]) -> str:
 
 ABOVE_BANDWIDTH = 1.1  # a memory-bound step this far over the measured bandwidth is said to have beaten it: the
 # bandwidth is the best of a few copies, and a step 2 % over it is within their spread
+ABOVE_PEAK = 1.02  # a compute-bound step this far over the measured peak is said to have beaten it
 
 
 def above_peak(steps: Sequence[StepRegime], roofs: Roofs) -> list[StepRegime]:
     """The compute-bound steps whose rate, counted as a direct convolution's multiply-adds, is more than 2 % over the
     measured peak (the matrix product's): the sentences and the roofline's "peak" label both say so (the recorded
     Conv2D, forward + backward, stood at 261 GFLOP/s over a line named "peak 213 GFLOP/s")."""
-    return [step for step in steps if step.regime == "compute" and step.achieved_gflops > 1.02 * roofs.peak_gflops]
+    return [step for step in steps
+            if step.regime == "compute" and step.achieved_gflops > ABOVE_PEAK * roofs.peak_gflops]
+
+
+def beyond_bandwidth(steps: Sequence[StepRegime], roofs: Roofs) -> list[StepRegime]:
+    """The memory-bound steps that moved more than ABOVE_BANDWIDTH times the measured bandwidth."""
+    return [step for step in steps if step.regime == "memory"
+            and step.achieved_gbs > ABOVE_BANDWIDTH * roofs.bandwidth_gbs]
+
+
+def above_roof(steps: Sequence[StepRegime], roofs: Roofs) -> list[StepRegime]:
+    """The steps the sentences say beat their roof (above_peak, beyond_bandwidth): the roofline's caption says why a
+    point can, only where a sentence says one did (at 105 % of the bandwidth it said so beside "cutting multiply-adds
+    would barely shorten it")."""
+    return above_peak(steps, roofs) + beyond_bandwidth(steps, roofs)
 
 
 def judged_fraction(step: StepRegime) -> float:
@@ -249,7 +268,7 @@ def judged_share(step: StepRegime, roof: str) -> str:
     """A step's share of its roof as its label was judged: its own, or its group's (classify_all), said so. A step
     at 51 % on its own, judged with its twin at 49 %, was listed at 51 % in a sentence saying "less than 50 %"."""
     together = "" if step.group_fraction is None else ", judged together"
-    return f"{roof_percent(judged_fraction(step))} of {roof}{together}"
+    return f"{roof_percent(judged_fraction(step), step.regime)} of {roof}{together}"
 
 
 @dataclass(frozen=True)
@@ -305,7 +324,7 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
                 f"is the {roofs.bandwidth_gbs:.1f} GB/s bandwidth, and {w.they} {w.reach} at least {NEAR_ROOF:.0%} of "
                 "it")
         # A step at 299 % of that roof was said to be held back by it ("cutting multiply-adds would barely shorten it")
-        beyond = [step for step in groups["memory"] if step.achieved_gbs > ABOVE_BANDWIDTH * roofs.bandwidth_gbs]
+        beyond = beyond_bandwidth(groups["memory"], roofs)
         within = [step for step in groups["memory"] if step not in beyond]
         if beyond:
             b = _words(beyond)
@@ -332,7 +351,7 @@ def explain(steps: Sequence[StepRegime], roofs: Roofs, device: str) -> list[str]
             text += (f" Forward + backward does 3x the forward work yet took only {_span(ratios, 'x', 1)} as long "
                      f"({', '.join(s.timing.label for s in quick)}).")
         # a tiny Conv2D took 0.29 ms beside "the smallest possible call already takes 0.32 ms", without a word
-        under = [s for s in members if s.timing.median_ms <= roofs.floor_ms(s.timing.pass_name)]
+        under = [s for s in members if s.timing.median_ms < roofs.floor_ms(s.timing.pass_name)]
         if under:
             each = "" if len(under) == 1 else "each "
             text += (f" {_named(under, lambda s: f'{s.timing.median_ms:.2f} ms')} {each}took no longer than the "

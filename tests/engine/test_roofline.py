@@ -470,3 +470,21 @@ def test_a_step_quicker_than_the_smallest_call_is_said_to_be_all_fixed_cost():
             "measurements, and the fixed cost of a call is all of their time.") in both, both
     slower = classify(timing("standard", 0.31, setup=SMALL), ROOFS)
     assert "took no longer than the smallest" not in explain([slower], ROOFS, DEVICE)[0]
+
+
+
+def test_the_caption_and_the_sentences_say_a_step_beat_its_roof_alike():
+    """The roofline's caption said "a point above a roof beat the measured roof: its data fit in the caches" of a
+    memory-bound step at 105 % of the bandwidth, beside a sentence that held it bound by that bandwidth. Both now go by
+    above_roof; and a share near 110 % reads on its own side of it (109.96 % and 110.04 % both read "110%", one beside
+    the sentence and one without)."""
+    from dsconv.speed.roofline import above_roof, roof_percent
+
+    near = classify(timing("depthwise", DEPTHWISE_BYTES / (21.0 * 1e6)), ROOFS)  # 105 % of 20 GB/s
+    far = classify(Timing("depthwise", "forward_backward", DEFAULT, (DEPTHWISE_BYTES * 3 / 25e6,) * 5), ROOFS)
+    assert near.regime == far.regime == "memory"
+    assert above_roof([near, far], ROOFS) == [far]
+    said = explain([near, far], ROOFS, DEVICE)[0]
+    assert "DepthwiseConv2D alone (forward + backward: 25.0 GB/s" in said.split("ran faster than that bandwidth")[0]
+    assert [roof_percent(f, "memory") for f in (1.0996, 1.1004, 1.05)] == ["109.96%", "110.04%", "105%"]
+    assert roof_percent(1.0196, "compute") == "101.96%" and roof_percent(1.5) == "150%"
