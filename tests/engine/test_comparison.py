@@ -600,7 +600,8 @@ def test_a_model_no_faster_for_less_arithmetic_is_not_said_to_get_part_of_the_sa
 
 @pytest.mark.parametrize("work, seconds, verdict", [(11_000, 9.9, "far less than"), (12_000, 9.26, "far less than"),
                                                     (13_000, 8.33, "less than"), (11_000, 9.2, "about"),
-                                                    (12_000, 7.0, "more than"), (80_000, 1.6, "less than"),
+                                                    (12_000, 7.0, "about"), (11_000, 8.85, "about"),
+                                                    (11_000, 7.0, "more than"), (80_000, 1.6, "less than"),
                                                     (80_000, 1.4, "about")])
 def test_a_small_saving_is_judged_by_the_share_of_it_that_shows(work, seconds, verdict):
     """1.10x fewer multiply-adds and 1.01x faster read "about the saving in arithmetic" (the speed within 20 % of the
@@ -608,26 +609,36 @@ def test_a_small_saving_is_judged_by_the_share_of_it_that_shows(work, seconds, v
     epochs of 10 s; the separable model's epochs take `seconds`."""
     standard = [(1.5, 0.40, 1.4, 0.45, 20.0), (1.0, 0.70, 1.1, 0.60, 10.0), (0.6, 0.80, 1.2, 0.60, 10.0)]
     run = loaded([(1.6, 0.40, 1.5, 0.44, 20.0), (1.2, 0.60, 1.2, 0.58, seconds), (1.0, 0.70, 1.1, 0.62, seconds)],
-                 standard_epochs=standard, macs=(work, 10_000) if work != 80_000 else (80_000, 10_000))
+                 standard_epochs=standard, macs=(work, 10_000))
     said = comparison.time_sentence(comparison.compare(run))
     assert said.endswith(f": {verdict} the saving in arithmetic."), said
 
 
 def test_the_gaps_are_compared_at_an_epoch_both_models_read_a_validation_accuracy():
     """The separable model validated at epochs 1 and 2, the standard model at 1 and 3: its epoch 2 was set against
-    the standard model's epoch 3 ("does not clearly overfit, and the standard model does"). Both are now read at
-    epoch 1; and with no epoch in common the sentence says why it does not compare them."""
+    the standard model's epoch 3 ("does not clearly overfit, and the standard model does"); read at their common
+    epoch 1 instead, "neither model overfits" stood beside larger gaps at their best epochs. An earlier common epoch
+    than either's last is said not compared, and so is none in common."""
     standard = [(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, None, 10.0), (0.6, 0.80, 1.2, 0.60, 10.0)]
     run = loaded([(1.6, 0.40, 1.5, 0.44, 5.0), (1.2, 0.60, 1.2, 0.58, 5.0), (1.0, 0.70, 1.1, None, 5.0)],
                  standard_epochs=standard)
-    sentence = comparison.overfitting_sentence(comparison.compare(run))
-    # at epoch 1: separable 0.40 - 0.44 = -0.04, standard 0.40 - 0.45 = -0.05
-    assert sentence.startswith("Overfitting: at the last epoch at which both read a validation accuracy (1) the "
-                               "separable model's training accuracy is 0.04 below its validation accuracy, the "
-                               "standard model's 0.05 below:"), sentence
+    assert comparison.overfitting_sentence(comparison.compare(run)) == (
+        "Overfitting: not compared: the last epoch at which both models read a validation accuracy is 1, while the "
+        "separable model read its last at epoch 2 and the standard model at epoch 3, and a gap grows from epoch to "
+        "epoch.")
     apart = loaded([(1.6, 0.40, 1.5, None, 5.0), (1.2, 0.60, 1.2, 0.58, 5.0), (1.0, 0.70, 1.1, None, 5.0)],
                    standard_epochs=[(1.5, 0.40, 1.4, 0.45, 10.0), (1.0, 0.70, 1.1, None, 10.0),
                                     (0.6, 0.80, 1.2, 0.60, 10.0)])
     assert comparison.overfitting_sentence(comparison.compare(apart)) == (
         "Overfitting: not compared: the two models never read a validation accuracy at the same epoch, and a gap "
         "grows from epoch to epoch.")
+
+
+def test_a_model_that_validated_only_after_the_epochs_both_finished_is_said_so():
+    """The standard model finished 2 epochs, the separable model 3, validated only at its epoch 3: compared over the 2
+    both finished, the page said "the separable model read no validation accuracy", which its epoch 3 did."""
+    run = loaded([(1.6, 0.40, 1.5, None, 5.0), (1.2, 0.60, 1.2, None, 5.0), (1.0, 0.70, 1.1, 0.62, 5.0)],
+                 standard_epochs=STANDARD[:2])
+    said = comparison.overfitting_sentence(comparison.compare(run))
+    assert said.startswith("Overfitting: the separable model read no validation accuracy in the epochs both models "
+                           "finished, so its training accuracy has nothing"), said

@@ -882,3 +882,17 @@ def test_a_run_without_validation_is_not_headed_as_validated(run_file):
     assert not at.exception and not at.error
     assert run_lines(at) == [{"run": "Uploaded run", "device": "a GPU", "split": "no validation accuracy"}]
     assert table(at)[0]["Best val accuracy (epoch)"] == "—"
+
+
+def test_a_run_marked_validated_on_the_test_set_without_validation_gets_no_test_set_warning(run_file):
+    """A record marked validation_on_test whose epochs read no validation accuracy was headed "with no validation
+    accuracy" and warned that its best validation accuracy was picked on the test images."""
+    data = json.loads(run_file.read_text())
+    data["data"]["validation_on_test"] = True
+    for epoch in data["architectures"][0]["epochs"]:
+        epoch.update(val_accuracy=None, val_loss=None)
+    at = open_page(PAGE, arena_runs="")
+    at.file_uploader(key="arena_upload").set_value(("plain.json", json.dumps(data).encode(), "application/json")).run()
+    assert not at.exception and not at.error
+    assert run_lines(at)[0]["split"] == "no validation accuracy"
+    assert not [w.value for w in at.warning if w.icon == "🔎"]
