@@ -190,7 +190,7 @@ def _cut_to_whole(text: str, value: Any) -> bool:
         number = Decimal(text.strip())
     except (InvalidOperation, ValueError):
         # an exponent past Decimal's own limits (1e-99999999999999999999): a fraction where its digits are not all 0
-        tiny = _TINY.fullmatch(text.strip())
+        tiny = _TINY.fullmatch(text.strip().replace("_", ""))  # Python's 1_0 digits, as float() reads them
         return bool(tiny) and any(digit not in "0." for digit in tiny.group(1))
     return number.is_finite() and number != number.to_integral_value()
 

@@ -357,8 +357,9 @@ def _test_text(row: SummaryRow) -> str:
     return f"{row.test_accuracy:.4f}"
 
 
-def table_rows(rows: list[SummaryRow]) -> list[dict[str, str]]:
-    """The summary rows as display text, one dict per row (column name -> text)."""
+def table_rows(rows: list[SummaryRow]) -> list[dict[str, str | None]]:
+    """The summary rows as display text, one dict per row (column name -> text; "Validated on" None for a model that
+    read no validation accuracy)."""
     shown = []
     counts = [row.multiply_adds for row in rows]  # one form for the column (152.8 M sat above 35,136)
     timed = iter(durations([row.total_seconds for row in rows if row.epochs_done]))

@@ -295,13 +295,14 @@ def test_a_one_bit_or_16_bit_grey_pngs_see_through_level_becomes_white(max_side)
         assert np.all(np.abs(bits[:, 0] - left) <= near) and np.all(bits[:, -1] >= 255 - near), (key, bits)
 
 
-@pytest.mark.parametrize("depth, key, row", [(2, 1, bytes([0b01011111]) * 2), (4, 5, bytes([0x55, 0x55, 0xFF, 0xFF]))])
+@pytest.mark.parametrize("depth, key, row", [(2, 1, bytes([0b01010101, 0b10101010])),
+                                             (4, 5, bytes([0x55, 0x55, 0xAA, 0xAA]))])
 def test_a_two_or_four_bit_grey_pngs_see_through_level_becomes_white(depth, key, row):
     """Pillow widens a 2- or 4-bit grey PNG's levels to 8 bits (1 of 3 to 85, 5 of 15 to 85) but not its see-through
-    level: level 85 stayed grey where the file marks it see-through. 8 x 4 pixels: the left half at the see-through
-    level, the right half at the highest level."""
+    level: level 85 stayed grey where the file marks it see-through. 8 x 4 pixels: the first four at the see-through
+    level (white), the last four at another (2 of 3 or 10 of 15: 170, as it is)."""
     image = np.asarray(load_image(grey_png(8, [row] * 4, depth, see_through=key)), dtype=int)
-    assert np.all(image == 255), image[0]
+    assert np.all(image[:, :4] == 255) and np.all(image[:, 4:] == 170), image[0]
 
 
 def test_palette_and_one_bit_images_become_rgb():

@@ -474,7 +474,8 @@ def test_a_select_sliders_refusal_lists_its_values_and_a_fraction_is_said_as_rea
                for w in at.warning)
 
 
-@pytest.mark.parametrize("text", ["1e-400", "-1e-400", "0.0000000000000000000000000001", "1e-99999999999999999999"])
+@pytest.mark.parametrize("text", ["1e-400", "-1e-400", "0.0000000000000000000000000001", "1e-99999999999999999999",
+                                  "1_0e-99999999999999999999"])
 def test_a_fraction_too_small_for_a_float_is_said_as_read_too(text):
     """?quiz_seed=1e-400 set question set 0 without a word (1e-400 reads as exactly 0.0 in floating point), where
     ?quiz_seed=0.0000001 was said as read as 0."""
