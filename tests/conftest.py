@@ -55,6 +55,16 @@ def open_page(page: str, query: Mapping[str, Any] | None = None, *, timeout: flo
     return at.run()
 
 
+def leaves(node: Any):
+    """The elements under an AppTest node (`at.main`), in page order: the leaves of its tree of blocks."""
+    children = getattr(node, "children", None)
+    if children is None:
+        yield node
+        return
+    for child in children.values():
+        yield from leaves(child)
+
+
 def shown_tables(at: Any) -> list:
     """The Markdown tables a page shows, in page order, as pandas DataFrames of the cells' text as a reader sees it.
     Read by an independent Markdown parser (markdown-it-py, with tables as in GitHub-flavoured Markdown) from the

@@ -13,7 +13,7 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, open_page, shown_tables
+from conftest import ROOT, leaves, open_page, shown_tables
 from dsconv.kinds import KINDS, NETWORK_KINDS
 from dsconv.training import replay
 from rendered import literal
@@ -855,14 +855,6 @@ def test_the_test_set_warning_stands_under_the_summary_it_qualifies():
     """The 🔎 warning that the published run picked its best epoch on the test set stood after "What these runs say",
     1,700 px below the table's accuracies at 1024 x 768: a projected summary showed them without it."""
     at = open_page(PAGE)
-
-    def leaves(node):
-        children = getattr(node, "children", None)
-        if children is None:
-            yield node
-            return
-        for child in children.values():
-            yield from leaves(child)
 
     order = [(node.type, str(getattr(node, "value", "")), getattr(node, "icon", None)) for node in leaves(at.main)]
     table = max(i for i, (kind, value, _) in enumerate(order) if kind == "markdown" and "| Model" in value)

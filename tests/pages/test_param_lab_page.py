@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import open_page, shown_tables
+from conftest import leaves, open_page, shown_tables
 
 PAGE = "pages/1_Parameter_lab.py"
 TABS = ("Compare the kinds", "Separable vs standard", "Check with Keras", "Whole network", "Code")
@@ -558,14 +558,6 @@ def test_the_network_tables_shares_are_never_zero_for_work_and_add_up_to_the_tot
 def test_the_reading_note_stands_under_its_table():
     """"Read the table like this" stood below the three charts, a screen away from the table it explains."""
     at = open_page(PAGE)
-
-    def leaves(node):
-        children = getattr(node, "children", None)
-        if children is None:
-            yield node
-            return
-        for child in children.values():
-            yield from leaves(child)
 
     order = [(node.type, getattr(node, "value", "")) for node in leaves(at.main)]
     table = next(i for i, (kind, value) in enumerate(order) if kind == "markdown" and "| Kind" in str(value))
